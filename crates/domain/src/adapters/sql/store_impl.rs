@@ -1,0 +1,880 @@
+// The content store's queries, written once. This file is compiled once per backend by
+// `include!` in `mod.rs`, with `Db` naming the backend (`sqlx::MySql` or `sqlx::Sqlite`).
+// Every statement here is plain SQL that both dialects accept: `?` placeholders, backticked
+// `before`/`after`, `LIKE ... ESCAPE '!'`, and keyset conditions written as
+// `a < ? OR (a = ? AND id < ?)` (MariaDB does not use an index for the row form).
+
+use super::rows::{
+    ImportComment, ImportPost, ImportProfile, ImportReport, AuditRow, CommentRow, NotificationRow, PostRow, ProfileRow, ReportGroupRow, ReportRow,
+    convert_all, from_millis, like_contains, to_millis,
+};
+use super::{Dialect, SqlContentStore, map_sqlx};
+use crate::error::{DomainError, DomainResult};
+use crate::model::{
+    ActivityCounts, Actor, AuditEntry, AuditFilter, AuditId, Comment, CommentFilter, CommentId,
+    ContentStatus, Cursor, MarkRead, Moderation, ModerationOutcome, ModerationTarget,
+    NewAuditEntry, NewComment, NewPost, NewProfile, NewReport, Notification, NotificationKind,
+    Page, PageRequest, Post, PostEdit, PostFilter, PostId, ProfileUpdate, Reason, Report,
+    ReportFilter, ReportGroup, ReportId, ReportResolution, ReportStatus, Target, Thread,
+    UserProfile, UserSub, now_millis, scope_of,
+};
+use crate::ports::ContentStore;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
+
+const DEFAULT_PAGE: u32 = 50;
+const MAX_PAGE: u32 = 500;
+/// Most notification ids one "mark read" call takes.
+const MAX_MARK_IDS: usize = 500;
+/// Rows per multi-row INSERT when importing (well under both dialects' bind limits).
+const IMPORT_CHUNK: usize = 500;
+
+macro_rules! profile_cols {
+    () => {
+        "sub, email, display_name, bio, profile_image_key, created_at, updated_at"
+    };
+}
+macro_rules! post_cols {
+    () => {
+        "id, author_sub, body, image_key, status, created_at, updated_at"
+    };
+}
+macro_rules! comment_cols {
+    () => {
+        "id, post_id, author_sub, body, status, created_at"
+    };
+}
+macro_rules! report_cols {
+    () => {
+        "id, target_kind, target_id, reporter_sub, reason, note, status, created_at, resolved_by, resolved_at"
+    };
+}
+macro_rules! audit_cols {
+    () => {
+        "id, actor, action, target_kind, target_id, reason, `before`, `after`, created_at"
+    };
+}
+macro_rules! notification_cols {
+    () => {
+        "id, recipient_sub, kind, actor_sub, post_id, comment_id, created_at, read_at"
+    };
+}
+
+type Tx = sqlx::Transaction<'static, Db>;
+
+/// Keeps at most `limit` rows and, when more came back, a cursor made from the last kept row.
+fn into_page<R, T>(mut rows: Vec<R>, limit: u32, cursor_of: impl Fn(&R) -> Cursor) -> DomainResult<Page<T>>
+where
+    T: TryFrom<R, Error = DomainError>,
+{
+    let limit = limit as usize;
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(cursor_of)
+    } else {
+        None
+    };
+    Ok(Page {
+        items: convert_all(rows)?,
+        next,
+    })
+}
+
+impl SqlContentStore<Db> {
+    async fn begin_write(&self, what: &str) -> DomainResult<Tx> {
+        self.pool
+            .begin_with(<Db as Dialect>::BEGIN_WRITE)
+            .await
+            .map_err(|e| map_sqlx(what, e))
+    }
+
+    /// Imports posts with their original times in one transaction; returns their ids in order.
+    /// Meant for seeding and benchmarks, with no other writer at the same time.
+    pub async fn import_posts(&self, posts: &[ImportPost]) -> DomainResult<Vec<PostId>> {
+        let mut tx = self.begin_write("posts").await?;
+        let mut ids = Vec::with_capacity(posts.len());
+        for chunk in posts.chunks(IMPORT_CHUNK) {
+            let mut sql = String::from(
+                "INSERT INTO posts (author_sub, body, image_key, status, created_at, updated_at) VALUES ",
+            );
+            sql.push_str(&vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", "));
+            let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
+            for p in chunk {
+                q = q
+                    .bind(p.author_sub.as_str().to_string())
+                    .bind(p.body.clone())
+                    .bind(p.image_key.clone())
+                    .bind(p.status.as_str())
+                    .bind(p.created_at)
+                    .bind(p.created_at);
+            }
+            let result = q.execute(&mut *tx).await.map_err(|e| map_sqlx("posts", e))?;
+            ids.extend(inserted_range(&result, chunk.len()).into_iter().map(PostId::new).collect::<Result<Vec<_>, _>>()?);
+        }
+        tx.commit().await.map_err(|e| map_sqlx("posts", e))?;
+        Ok(ids)
+    }
+
+    /// Imports comments with their original times in one transaction.
+    pub async fn import_comments(&self, comments: &[ImportComment]) -> DomainResult<()> {
+        let mut tx = self.begin_write("comments").await?;
+        for chunk in comments.chunks(IMPORT_CHUNK) {
+            let mut sql = String::from(
+                "INSERT INTO comments (post_id, author_sub, body, status, created_at) VALUES ",
+            );
+            sql.push_str(&vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", "));
+            let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
+            for c in chunk {
+                q = q
+                    .bind(c.post_id.get())
+                    .bind(c.author_sub.as_str().to_string())
+                    .bind(c.body.clone())
+                    .bind(c.status.as_str())
+                    .bind(c.created_at);
+            }
+            q.execute(&mut *tx).await.map_err(|e| map_sqlx("comments", e))?;
+        }
+        tx.commit().await.map_err(|e| map_sqlx("comments", e))
+    }
+
+    /// Imports open reports with their original times in one transaction.
+    pub async fn import_reports(&self, reports: &[ImportReport]) -> DomainResult<()> {
+        let mut tx = self.begin_write("reports").await?;
+        for chunk in reports.chunks(IMPORT_CHUNK) {
+            let mut sql = String::from(
+                "INSERT INTO reports (target_kind, target_id, reporter_sub, reason, status, created_at) VALUES ",
+            );
+            sql.push_str(&vec!["(?, ?, ?, ?, 'open', ?)"; chunk.len()].join(", "));
+            let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
+            for r in chunk {
+                q = q
+                    .bind(r.target.kind().as_str())
+                    .bind(r.target.id_text())
+                    .bind(r.reporter_sub.as_str().to_string())
+                    .bind(r.reason.clone())
+                    .bind(r.created_at);
+            }
+            q.execute(&mut *tx).await.map_err(|e| map_sqlx("reports", e))?;
+        }
+        tx.commit().await.map_err(|e| map_sqlx("reports", e))
+    }
+
+    /// Imports profiles as they were, in one transaction.
+    pub async fn import_profiles(&self, profiles: &[ImportProfile]) -> DomainResult<()> {
+        let mut tx = self.begin_write("users").await?;
+        for chunk in profiles.chunks(IMPORT_CHUNK) {
+            let mut sql = String::from(concat!("INSERT INTO users (", profile_cols!(), ") VALUES "));
+            sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", "));
+            let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
+            for p in chunk {
+                q = q
+                    .bind(p.sub.as_str().to_string())
+                    .bind(p.email.clone())
+                    .bind(p.display_name.clone())
+                    .bind(p.bio.clone())
+                    .bind(p.profile_image_key.clone())
+                    .bind(p.created_at)
+                    .bind(p.created_at);
+            }
+            q.execute(&mut *tx).await.map_err(|e| map_sqlx("users", e))?;
+        }
+        tx.commit().await.map_err(|e| map_sqlx("users", e))
+    }
+
+    /// How many posts the table holds (for seeding checks and the benchmark).
+    pub async fn count_posts(&self) -> DomainResult<i64> {
+        sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM posts")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("posts", e))
+    }
+
+    async fn insert_audit(tx: &mut Tx, entry: &NewAuditEntry, at: DateTime<Utc>) -> DomainResult<AuditId> {
+        let result = sqlx::query::<Db>(
+            "INSERT INTO audit_log (actor, action, target_kind, target_id, reason, `before`, `after`, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(entry.actor.as_str())
+        .bind(entry.action.as_str())
+        .bind(entry.target_kind.as_str())
+        .bind(entry.target_id.as_str())
+        .bind(entry.reason.as_ref().map(|r| r.as_str()))
+        .bind(entry.before.as_deref())
+        .bind(entry.after.as_deref())
+        .bind(at)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| map_sqlx("audit log", e))?;
+        Ok(AuditId::new(<Db as Dialect>::inserted_id(&result))?)
+    }
+
+    async fn moderate_once(&self, m: &Moderation) -> DomainResult<ModerationOutcome> {
+        let (what, select, update) = match m.target {
+            ModerationTarget::Post(id) => (
+                format!("post {id}"),
+                "SELECT status FROM posts WHERE id = ?",
+                "UPDATE posts SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
+            ),
+            ModerationTarget::Comment(id) => (
+                format!("comment {id}"),
+                "SELECT status FROM comments WHERE id = ?",
+                // Comments keep no updated_at; the audit row records when.
+                "UPDATE comments SET status = ? WHERE id = ? AND status = ?",
+            ),
+        };
+        let id = match m.target {
+            ModerationTarget::Post(id) => id.get(),
+            ModerationTarget::Comment(id) => id.get(),
+        };
+        let mut tx = self.begin_write(&what).await?;
+        let current: Option<String> = sqlx::query_scalar::<Db, String>(select)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| map_sqlx(&what, e))?;
+        let Some(current) = current else {
+            return Err(DomainError::not_found(what));
+        };
+        let before: ContentStatus = current
+            .parse()
+            .map_err(|e| DomainError::unexpected(format!("{what} has an unknown status"), e))?;
+        if !m.action.applies_to(before) {
+            return Err(DomainError::Conflict(format!("{what} is already {before}")));
+        }
+        let after = m.action.target_status();
+        let now = now_millis();
+        let changed = match m.target {
+            ModerationTarget::Post(_) => sqlx::query::<Db>(update)
+                .bind(after.as_str())
+                .bind(now)
+                .bind(id)
+                .bind(before.as_str()),
+            ModerationTarget::Comment(_) => sqlx::query::<Db>(update)
+                .bind(after.as_str())
+                .bind(id)
+                .bind(before.as_str()),
+        }
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| map_sqlx(&what, e))?;
+        if changed.rows_affected() != 1 {
+            return Err(DomainError::Conflict(format!("{what} was changed by someone else; reload it")));
+        }
+        let target = Target::from(m.target);
+        let entry = NewAuditEntry {
+            actor: m.actor.clone(),
+            action: format!("{}.{}", target.kind(), m.action),
+            target_kind: target.kind().as_str().to_string(),
+            target_id: target.id_text(),
+            reason: Some(m.reason.clone()),
+            before: Some(serde_json::json!({ "status": before }).to_string()),
+            after: Some(serde_json::json!({ "status": after }).to_string()),
+        };
+        let audit_id = Self::insert_audit(&mut tx, &entry, now).await?;
+        tx.commit().await.map_err(|e| map_sqlx(&what, e))?;
+        Ok(ModerationOutcome {
+            target: m.target,
+            before,
+            after,
+            audit_id,
+        })
+    }
+}
+
+/// The ids a multi-row INSERT generated, oldest first.
+fn inserted_range(result: &<Db as sqlx::Database>::QueryResult, rows: usize) -> Vec<i64> {
+    let n = rows as i64;
+    let reported = <Db as Dialect>::inserted_id(result);
+    // MySQL reports the first id of a multi-row INSERT, SQLite the last.
+    let first = if <Db as Dialect>::NAME == "MySQL" { reported } else { reported - n + 1 };
+    (first..first + n).collect()
+}
+
+#[async_trait]
+impl ContentStore for SqlContentStore<Db> {
+    async fn get_profile(&self, sub: &UserSub) -> DomainResult<UserProfile> {
+        let row = sqlx::query_as::<Db, ProfileRow>(concat!("SELECT ", profile_cols!(), " FROM users WHERE sub = ?"))
+            .bind(sub.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("profile", e))?;
+        row.ok_or_else(|| DomainError::not_found(format!("profile {sub}")))?.try_into()
+    }
+
+    async fn upsert_profile(&self, profile: &NewProfile) -> DomainResult<UserProfile> {
+        let now = now_millis();
+        sqlx::query::<Db>(<Db as Dialect>::UPSERT_PROFILE)
+            .bind(profile.sub.as_str())
+            .bind(profile.email.as_ref().map(|e| e.as_str()))
+            .bind(profile.display_name.as_ref().map(|n| n.as_str()))
+            .bind(now)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("profile", e))?;
+        self.get_profile(&profile.sub).await
+    }
+
+    async fn update_profile(&self, sub: &UserSub, update: &ProfileUpdate) -> DomainResult<UserProfile> {
+        let result = sqlx::query::<Db>(
+            "UPDATE users SET display_name = COALESCE(?, display_name), bio = COALESCE(?, bio), \
+             profile_image_key = COALESCE(?, profile_image_key), updated_at = ? WHERE sub = ?",
+        )
+        .bind(update.display_name.as_ref().map(|n| n.as_str()))
+        .bind(update.bio.as_ref().map(|b| b.as_str()))
+        .bind(update.profile_image_key.as_ref().map(|k| k.as_str()))
+        .bind(now_millis())
+        .bind(sub.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("profile", e))?;
+        if result.rows_affected() == 0 {
+            return Err(DomainError::not_found(format!("profile {sub}")));
+        }
+        self.get_profile(sub).await
+    }
+
+    async fn create_post(&self, post: &NewPost) -> DomainResult<Post> {
+        let now = now_millis();
+        let result = sqlx::query::<Db>(
+            "INSERT INTO posts (author_sub, body, image_key, status, created_at, updated_at) VALUES (?, ?, ?, 'visible', ?, ?)",
+        )
+        .bind(post.author_sub.as_str())
+        .bind(post.body.as_str())
+        .bind(post.image_key.as_ref().map(|k| k.as_str()))
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("post", e))?;
+        self.get_post(PostId::new(<Db as Dialect>::inserted_id(&result))?).await
+    }
+
+    async fn get_post(&self, id: PostId) -> DomainResult<Post> {
+        let row = sqlx::query_as::<Db, PostRow>(concat!("SELECT ", post_cols!(), " FROM posts WHERE id = ?"))
+            .bind(id.get())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("post", e))?;
+        row.ok_or_else(|| DomainError::not_found(format!("post {id}")))?.try_into()
+    }
+
+    async fn edit_post(&self, id: PostId, edit: &PostEdit) -> DomainResult<Post> {
+        let (set_image, image) = match &edit.image_key {
+            None => (false, None),
+            Some(key) => (true, key.as_ref().map(|k| k.as_str())),
+        };
+        let result = sqlx::query::<Db>(
+            "UPDATE posts SET body = COALESCE(?, body), image_key = CASE WHEN ? THEN ? ELSE image_key END, \
+             updated_at = ? WHERE id = ? AND status <> 'removed'",
+        )
+        .bind(edit.body.as_ref().map(|b| b.as_str()))
+        .bind(set_image)
+        .bind(image)
+        .bind(now_millis())
+        .bind(id.get())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("post", e))?;
+        if result.rows_affected() == 0 {
+            return Err(DomainError::not_found(format!("post {id}")));
+        }
+        self.get_post(id).await
+    }
+
+    async fn list_posts(&self, filter: &PostFilter, page: PageRequest) -> DomainResult<Page<Post>> {
+        let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
+        let scope = scope_of("posts", filter);
+        let after: Option<(i64, i64)> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
+        let mut sql = String::from(concat!("SELECT ", post_cols!(), " FROM posts WHERE 1 = 1"));
+        if filter.status.is_some() {
+            sql.push_str(" AND status = ?");
+        }
+        if filter.author.is_some() {
+            sql.push_str(" AND author_sub = ?");
+        }
+        if filter.text.is_some() {
+            sql.push_str(" AND body LIKE ? ESCAPE '!'");
+        }
+        if filter.since.is_some() {
+            sql.push_str(" AND created_at >= ?");
+        }
+        if filter.until.is_some() {
+            sql.push_str(" AND created_at < ?");
+        }
+        if after.is_some() {
+            sql.push_str(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+        }
+        sql.push_str(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        // Only the fixed fragments above are ever concatenated; every value is bound.
+        let mut q = sqlx::query_as::<Db, PostRow>(AssertSqlSafe(sql));
+        if let Some(status) = filter.status {
+            q = q.bind(status.as_str());
+        }
+        if let Some(author) = &filter.author {
+            q = q.bind(author.as_str().to_string());
+        }
+        if let Some(text) = &filter.text {
+            q = q.bind(like_contains(text));
+        }
+        if let Some(since) = filter.since {
+            q = q.bind(since);
+        }
+        if let Some(until) = filter.until {
+            q = q.bind(until);
+        }
+        if let Some((at, id)) = after {
+            let at = from_millis(at)?;
+            q = q.bind(at).bind(at).bind(id);
+        }
+        let rows = q
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("posts", e))?;
+        into_page(rows, limit, |r: &PostRow| Cursor::encode(&scope, &(to_millis(r.created_at), r.id)))
+    }
+
+    async fn create_comment(&self, comment: &NewComment) -> DomainResult<Comment> {
+        let what = format!("post {}", comment.post_id);
+        let mut tx = self.begin_write(&what).await?;
+        let post_author: Option<String> =
+            sqlx::query_scalar::<Db, String>("SELECT author_sub FROM posts WHERE id = ? AND status = 'visible'")
+                .bind(comment.post_id.get())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| map_sqlx(&what, e))?;
+        let Some(post_author) = post_author else {
+            return Err(DomainError::not_found(what));
+        };
+        let now = now_millis();
+        let result = sqlx::query::<Db>(
+            "INSERT INTO comments (post_id, author_sub, body, status, created_at) VALUES (?, ?, ?, 'visible', ?)",
+        )
+        .bind(comment.post_id.get())
+        .bind(comment.author_sub.as_str())
+        .bind(comment.body.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| map_sqlx("comment", e))?;
+        let id = CommentId::new(<Db as Dialect>::inserted_id(&result))?;
+        if post_author != comment.author_sub.as_str() {
+            sqlx::query::<Db>(
+                "INSERT INTO notifications (recipient_sub, kind, actor_sub, post_id, comment_id, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(post_author)
+            .bind(NotificationKind::Comment.as_str())
+            .bind(comment.author_sub.as_str())
+            .bind(comment.post_id.get())
+            .bind(id.get())
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| map_sqlx("notification", e))?;
+        }
+        tx.commit().await.map_err(|e| map_sqlx("comment", e))?;
+        self.get_comment(id).await
+    }
+
+    async fn get_comment(&self, id: CommentId) -> DomainResult<Comment> {
+        let row = sqlx::query_as::<Db, CommentRow>(concat!("SELECT ", comment_cols!(), " FROM comments WHERE id = ?"))
+            .bind(id.get())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("comment", e))?;
+        row.ok_or_else(|| DomainError::not_found(format!("comment {id}")))?.try_into()
+    }
+
+    async fn list_comments(&self, filter: &CommentFilter, page: PageRequest) -> DomainResult<Page<Comment>> {
+        let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
+        let scope = scope_of("comments", filter);
+        let after: Option<(i64, i64)> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
+        // A thread reads oldest first; other listings show the newest first.
+        let oldest_first = filter.post.is_some();
+        let mut sql = String::from(concat!("SELECT ", comment_cols!(), " FROM comments WHERE 1 = 1"));
+        if filter.post.is_some() {
+            sql.push_str(" AND post_id = ?");
+        }
+        if filter.author.is_some() {
+            sql.push_str(" AND author_sub = ?");
+        }
+        if filter.status.is_some() {
+            sql.push_str(" AND status = ?");
+        }
+        if after.is_some() {
+            sql.push_str(if oldest_first {
+                " AND (created_at > ? OR (created_at = ? AND id > ?))"
+            } else {
+                " AND (created_at < ? OR (created_at = ? AND id < ?))"
+            });
+        }
+        sql.push_str(if oldest_first {
+            " ORDER BY created_at ASC, id ASC LIMIT ?"
+        } else {
+            " ORDER BY created_at DESC, id DESC LIMIT ?"
+        });
+        let mut q = sqlx::query_as::<Db, CommentRow>(AssertSqlSafe(sql));
+        if let Some(post) = filter.post {
+            q = q.bind(post.get());
+        }
+        if let Some(author) = &filter.author {
+            q = q.bind(author.as_str().to_string());
+        }
+        if let Some(status) = filter.status {
+            q = q.bind(status.as_str());
+        }
+        if let Some((at, id)) = after {
+            let at = from_millis(at)?;
+            q = q.bind(at).bind(at).bind(id);
+        }
+        let rows = q
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("comments", e))?;
+        into_page(rows, limit, |r: &CommentRow| Cursor::encode(&scope, &(to_millis(r.created_at), r.id)))
+    }
+
+    async fn thread(&self, post: PostId, page: PageRequest) -> DomainResult<Thread> {
+        let post = self.get_post(post).await?;
+        let filter = CommentFilter {
+            post: Some(post.id),
+            ..CommentFilter::default()
+        };
+        let comments = self.list_comments(&filter, page).await?;
+        Ok(Thread { post, comments })
+    }
+
+    async fn file_report(&self, report: &NewReport) -> DomainResult<Report> {
+        let what = report.target.to_string();
+        let mut tx = self.begin_write("report").await?;
+        let exists_sql = match report.target {
+            Target::Post(_) => Some("SELECT COUNT(*) FROM posts WHERE id = ?"),
+            Target::Comment(_) => Some("SELECT COUNT(*) FROM comments WHERE id = ?"),
+            Target::User(_) => None,
+        };
+        if let Some(sql) = exists_sql {
+            let id = match report.target {
+                Target::Post(id) => id.get(),
+                Target::Comment(id) => id.get(),
+                Target::User(_) => 0,
+            };
+            let found = sqlx::query_scalar::<Db, i64>(sql)
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| map_sqlx(&what, e))?;
+            if found == 0 {
+                return Err(DomainError::not_found(what));
+            }
+        }
+        let already = sqlx::query_scalar::<Db, i64>(
+            "SELECT COUNT(*) FROM reports WHERE target_kind = ? AND target_id = ? AND reporter_sub = ? AND status = 'open'",
+        )
+        .bind(report.target.kind().as_str())
+        .bind(report.target.id_text())
+        .bind(report.reporter_sub.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| map_sqlx("reports", e))?;
+        if already > 0 {
+            return Err(DomainError::Conflict(format!("{what} is already reported by this user")));
+        }
+        let result = sqlx::query::<Db>(
+            "INSERT INTO reports (target_kind, target_id, reporter_sub, reason, note, status, created_at) \
+             VALUES (?, ?, ?, ?, ?, 'open', ?)",
+        )
+        .bind(report.target.kind().as_str())
+        .bind(report.target.id_text())
+        .bind(report.reporter_sub.as_str())
+        .bind(report.reason.as_str())
+        .bind(report.note.as_ref().map(|n| n.as_str()))
+        .bind(now_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| map_sqlx("report", e))?;
+        let id = ReportId::new(<Db as Dialect>::inserted_id(&result))?;
+        tx.commit().await.map_err(|e| map_sqlx("report", e))?;
+        self.get_report(id).await
+    }
+
+    async fn get_report(&self, id: ReportId) -> DomainResult<Report> {
+        let row = sqlx::query_as::<Db, ReportRow>(concat!("SELECT ", report_cols!(), " FROM reports WHERE id = ?"))
+            .bind(id.get())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("report", e))?;
+        row.ok_or_else(|| DomainError::not_found(format!("report {id}")))?.try_into()
+    }
+
+    async fn list_reports(&self, filter: &ReportFilter, page: PageRequest) -> DomainResult<Page<Report>> {
+        let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
+        let scope = scope_of("reports", filter);
+        let after: Option<(i64, i64)> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
+        let mut sql = String::from(concat!("SELECT ", report_cols!(), " FROM reports WHERE 1 = 1"));
+        if filter.status.is_some() {
+            sql.push_str(" AND status = ?");
+        }
+        if filter.target.is_some() {
+            sql.push_str(" AND target_kind = ? AND target_id = ?");
+        }
+        if filter.reporter.is_some() {
+            sql.push_str(" AND reporter_sub = ?");
+        }
+        if after.is_some() {
+            sql.push_str(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+        }
+        sql.push_str(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        let mut q = sqlx::query_as::<Db, ReportRow>(AssertSqlSafe(sql));
+        if let Some(status) = filter.status {
+            q = q.bind(status.as_str());
+        }
+        if let Some(target) = &filter.target {
+            q = q.bind(target.kind().as_str()).bind(target.id_text());
+        }
+        if let Some(reporter) = &filter.reporter {
+            q = q.bind(reporter.as_str().to_string());
+        }
+        if let Some((at, id)) = after {
+            let at = from_millis(at)?;
+            q = q.bind(at).bind(at).bind(id);
+        }
+        let rows = q
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("reports", e))?;
+        into_page(rows, limit, |r: &ReportRow| Cursor::encode(&scope, &(to_millis(r.created_at), r.id)))
+    }
+
+    async fn report_queue(&self, page: PageRequest) -> DomainResult<Page<ReportGroup>> {
+        let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
+        let scope = "report-queue";
+        let after: Option<(i64, i64, String, String)> = page.cursor.as_ref().map(|c| c.decode(scope)).transpose()?;
+        let mut sql = String::from(
+            "SELECT target_kind, target_id, COUNT(*) AS open_reports, MIN(created_at) AS oldest_open_at, \
+             MAX(created_at) AS latest_open_at FROM reports WHERE status = 'open' GROUP BY target_kind, target_id",
+        );
+        if after.is_some() {
+            sql.push_str(
+                " HAVING COUNT(*) < ? OR (COUNT(*) = ? AND (MIN(created_at) > ? OR (MIN(created_at) = ? AND \
+                 (target_kind > ? OR (target_kind = ? AND target_id > ?)))))",
+            );
+        }
+        sql.push_str(" ORDER BY open_reports DESC, oldest_open_at ASC, target_kind ASC, target_id ASC LIMIT ?");
+        let mut q = sqlx::query_as::<Db, ReportGroupRow>(AssertSqlSafe(sql));
+        if let Some((count, oldest, kind, id)) = after {
+            let oldest = from_millis(oldest)?;
+            q = q
+                .bind(count)
+                .bind(count)
+                .bind(oldest)
+                .bind(oldest)
+                .bind(kind.clone())
+                .bind(kind)
+                .bind(id);
+        }
+        let rows = q
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("report queue", e))?;
+        into_page(rows, limit, |r: &ReportGroupRow| {
+            Cursor::encode(
+                scope,
+                &(r.open_reports, to_millis(r.oldest_open_at), r.target_kind.clone(), r.target_id.clone()),
+            )
+        })
+    }
+
+    async fn resolve_report(&self, id: ReportId, resolution: ReportResolution, actor: &Actor, reason: &Reason) -> DomainResult<Report> {
+        let what = format!("report {id}");
+        let mut tx = self.begin_write(&what).await?;
+        let current: Option<String> = sqlx::query_scalar::<Db, String>("SELECT status FROM reports WHERE id = ?")
+            .bind(id.get())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| map_sqlx(&what, e))?;
+        let Some(current) = current else {
+            return Err(DomainError::not_found(what));
+        };
+        if current != ReportStatus::Open.as_str() {
+            return Err(DomainError::Conflict(format!("{what} is already {current}")));
+        }
+        let status = resolution.status();
+        let now = now_millis();
+        let changed = sqlx::query::<Db>(
+            "UPDATE reports SET status = ?, resolved_by = ?, resolved_at = ? WHERE id = ? AND status = 'open'",
+        )
+        .bind(status.as_str())
+        .bind(actor.as_str())
+        .bind(now)
+        .bind(id.get())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| map_sqlx(&what, e))?;
+        if changed.rows_affected() != 1 {
+            return Err(DomainError::Conflict(format!("{what} was resolved by someone else")));
+        }
+        let entry = NewAuditEntry {
+            actor: actor.clone(),
+            action: format!("report.{status}"),
+            target_kind: "report".to_string(),
+            target_id: id.to_string(),
+            reason: Some(reason.clone()),
+            before: Some(serde_json::json!({ "status": "open" }).to_string()),
+            after: Some(serde_json::json!({ "status": status }).to_string()),
+        };
+        Self::insert_audit(&mut tx, &entry, now).await?;
+        tx.commit().await.map_err(|e| map_sqlx(&what, e))?;
+        self.get_report(id).await
+    }
+
+    async fn moderate(&self, moderation: &Moderation) -> DomainResult<ModerationOutcome> {
+        self.moderate_once(moderation).await
+    }
+
+    async fn moderate_many(&self, moderations: &[Moderation]) -> Vec<DomainResult<ModerationOutcome>> {
+        let mut outcomes = Vec::with_capacity(moderations.len());
+        for m in moderations {
+            outcomes.push(self.moderate_once(m).await);
+        }
+        outcomes
+    }
+
+    async fn record_audit(&self, entry: &NewAuditEntry) -> DomainResult<AuditId> {
+        let mut tx = self.begin_write("audit log").await?;
+        let id = Self::insert_audit(&mut tx, entry, now_millis()).await?;
+        tx.commit().await.map_err(|e| map_sqlx("audit log", e))?;
+        Ok(id)
+    }
+
+    async fn list_audit(&self, filter: &AuditFilter, page: PageRequest) -> DomainResult<Page<AuditEntry>> {
+        let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
+        let scope = scope_of("audit", filter);
+        let after: Option<i64> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
+        let mut sql = String::from(concat!("SELECT ", audit_cols!(), " FROM audit_log WHERE 1 = 1"));
+        if filter.actor.is_some() {
+            sql.push_str(" AND actor = ?");
+        }
+        if filter.target_kind.is_some() {
+            sql.push_str(" AND target_kind = ?");
+        }
+        if filter.target_id.is_some() {
+            sql.push_str(" AND target_id = ?");
+        }
+        if after.is_some() {
+            sql.push_str(" AND id < ?");
+        }
+        sql.push_str(" ORDER BY id DESC LIMIT ?");
+        let mut q = sqlx::query_as::<Db, AuditRow>(AssertSqlSafe(sql));
+        if let Some(actor) = &filter.actor {
+            q = q.bind(actor.clone());
+        }
+        if let Some(kind) = &filter.target_kind {
+            q = q.bind(kind.clone());
+        }
+        if let Some(id) = &filter.target_id {
+            q = q.bind(id.clone());
+        }
+        if let Some(id) = after {
+            q = q.bind(id);
+        }
+        let rows = q
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("audit log", e))?;
+        into_page(rows, limit, |r: &AuditRow| Cursor::encode(&scope, &r.id))
+    }
+
+    async fn list_notifications(&self, recipient: &UserSub, unread_only: bool, page: PageRequest) -> DomainResult<Page<Notification>> {
+        let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
+        let scope = scope_of("notifications", &(recipient, unread_only));
+        let after: Option<i64> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
+        let mut sql = String::from(concat!("SELECT ", notification_cols!(), " FROM notifications WHERE recipient_sub = ?"));
+        if unread_only {
+            sql.push_str(" AND read_at IS NULL");
+        }
+        if after.is_some() {
+            sql.push_str(" AND id < ?");
+        }
+        sql.push_str(" ORDER BY id DESC LIMIT ?");
+        let mut q = sqlx::query_as::<Db, NotificationRow>(AssertSqlSafe(sql)).bind(recipient.as_str().to_string());
+        if let Some(id) = after {
+            q = q.bind(id);
+        }
+        let rows = q
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("notifications", e))?;
+        into_page(rows, limit, |r: &NotificationRow| Cursor::encode(&scope, &r.id))
+    }
+
+    async fn mark_notifications_read(&self, recipient: &UserSub, which: &MarkRead) -> DomainResult<u64> {
+        let now = now_millis();
+        let result = match which {
+            MarkRead::Ids(ids) => {
+                if ids.is_empty() {
+                    return Ok(0);
+                }
+                if ids.len() > MAX_MARK_IDS {
+                    return Err(DomainError::invalid("ids", format!("at most {MAX_MARK_IDS} at a time")));
+                }
+                let mut sql = String::from(
+                    "UPDATE notifications SET read_at = ? WHERE recipient_sub = ? AND read_at IS NULL AND id IN (",
+                );
+                sql.push_str(&vec!["?"; ids.len()].join(", "));
+                sql.push(')');
+                let mut q = sqlx::query::<Db>(AssertSqlSafe(sql)).bind(now).bind(recipient.as_str().to_string());
+                for id in ids {
+                    q = q.bind(id.get());
+                }
+                q.execute(&self.pool).await
+            }
+            MarkRead::UpTo(id) => {
+                sqlx::query::<Db>(
+                    "UPDATE notifications SET read_at = ? WHERE recipient_sub = ? AND read_at IS NULL AND id <= ?",
+                )
+                .bind(now)
+                .bind(recipient.as_str())
+                .bind(id.get())
+                .execute(&self.pool)
+                .await
+            }
+        }
+        .map_err(|e| map_sqlx("notifications", e))?;
+        Ok(result.rows_affected())
+    }
+
+    async fn activity_counts(&self, sub: &UserSub) -> DomainResult<ActivityCounts> {
+        let row: (i64, i64, i64, i64) = sqlx::query_as::<Db, (i64, i64, i64, i64)>(
+            "SELECT \
+               (SELECT COUNT(*) FROM posts WHERE author_sub = ?), \
+               (SELECT COUNT(*) FROM comments WHERE author_sub = ?), \
+               (SELECT COUNT(*) FROM reports WHERE reporter_sub = ?), \
+               (SELECT COUNT(*) FROM reports r WHERE (r.target_kind = 'user' AND r.target_id = ?) \
+                  OR (r.target_kind = 'post' AND EXISTS (SELECT 1 FROM posts p WHERE p.author_sub = ? AND p.id = r.target_id)) \
+                  OR (r.target_kind = 'comment' AND EXISTS (SELECT 1 FROM comments c WHERE c.author_sub = ? AND c.id = r.target_id)))",
+        )
+        .bind(sub.as_str())
+        .bind(sub.as_str())
+        .bind(sub.as_str())
+        .bind(sub.as_str())
+        .bind(sub.as_str())
+        .bind(sub.as_str())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("activity counts", e))?;
+        Ok(ActivityCounts {
+            posts: row.0,
+            comments: row.1,
+            reports_filed: row.2,
+            reports_against: row.3,
+        })
+    }
+}

@@ -1,0 +1,11 @@
+//! The service's domain: validated types, the ports the console and the Lambda handlers use,
+//! and the adapters behind them (one SQL layer for MySQL and SQLite, and the embedded sandbox).
+//! Nothing here knows about terminals.
+
+pub mod adapters;
+pub mod error;
+pub mod model;
+pub mod ports;
+pub mod sandbox;
+
+pub use error::{DomainError, DomainResult, Invalid};

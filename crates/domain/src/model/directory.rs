@@ -1,0 +1,421 @@
+//! The user directory's view of a person (Cognito's admin surface) and its search filter.
+
+use super::{Email, GroupName, UserSub, Username};
+use crate::error::Invalid;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A Cognito user status. Statuses this build does not know are kept as they came.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum UserStatus {
+    Unconfirmed,
+    Confirmed,
+    ForceChangePassword,
+    ResetRequired,
+    ExternalProvider,
+    Archived,
+    Compromised,
+    Other(String),
+}
+
+impl UserStatus {
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            "UNCONFIRMED" => Self::Unconfirmed,
+            "CONFIRMED" => Self::Confirmed,
+            "FORCE_CHANGE_PASSWORD" => Self::ForceChangePassword,
+            "RESET_REQUIRED" => Self::ResetRequired,
+            "EXTERNAL_PROVIDER" => Self::ExternalProvider,
+            "ARCHIVED" => Self::Archived,
+            "COMPROMISED" => Self::Compromised,
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unconfirmed => "UNCONFIRMED",
+            Self::Confirmed => "CONFIRMED",
+            Self::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            Self::ResetRequired => "RESET_REQUIRED",
+            Self::ExternalProvider => "EXTERNAL_PROVIDER",
+            Self::Archived => "ARCHIVED",
+            Self::Compromised => "COMPROMISED",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for UserStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A user as the directory (Cognito) sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryUser {
+    pub username: Username,
+    /// The `sub` attribute, when present and well-formed.
+    pub sub: Option<UserSub>,
+    pub email: Option<String>,
+    pub status: UserStatus,
+    pub enabled: bool,
+    /// Every attribute, by name, in the directory's order.
+    pub attributes: Vec<(String, String)>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub modified_at: Option<DateTime<Utc>>,
+    /// MFA methods set up for the user (e.g. `SOFTWARE_TOKEN_MFA`).
+    pub mfa: Vec<String>,
+}
+
+impl DirectoryUser {
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A user to create (AdminCreateUser), for seeding and tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDirectoryUser {
+    pub username: Username,
+    pub email: Option<Email>,
+    pub attributes: Vec<(AttributeName, String)>,
+    /// A temporary password; the user starts in FORCE_CHANGE_PASSWORD.
+    pub temporary_password: Option<String>,
+}
+
+/// A group in the pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub name: GroupName,
+    pub description: Option<String>,
+    pub precedence: Option<i32>,
+}
+
+/// A user attribute name we may write: a standard one or `custom:…`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct AttributeName(String);
+
+impl AttributeName {
+    const STANDARD: &'static [&'static str] = &[
+        "address",
+        "birthdate",
+        "email",
+        "email_verified",
+        "family_name",
+        "gender",
+        "given_name",
+        "locale",
+        "middle_name",
+        "name",
+        "nickname",
+        "phone_number",
+        "phone_number_verified",
+        "picture",
+        "preferred_username",
+        "profile",
+        "updated_at",
+        "website",
+        "zoneinfo",
+    ];
+
+    pub fn parse(raw: impl AsRef<str>) -> Result<Self, Invalid> {
+        let name = raw.as_ref();
+        if Self::STANDARD.contains(&name) {
+            return Ok(Self(name.to_string()));
+        }
+        if let Some(rest) = name.strip_prefix("custom:")
+            && (1..=20).contains(&rest.len())
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return Ok(Self(name.to_string()));
+        }
+        Err(Invalid::new(
+            "attribute",
+            format!("'{name}' is not a writable attribute (a standard one or custom:name)"),
+        ))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for AttributeName {
+    type Error = Invalid;
+    fn try_from(value: String) -> Result<Self, Invalid> {
+        Self::parse(value)
+    }
+}
+
+impl From<AttributeName> for String {
+    fn from(value: AttributeName) -> String {
+        value.0
+    }
+}
+
+/// The attributes Cognito's ListUsers filter accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FilterAttribute {
+    Username,
+    Email,
+    PhoneNumber,
+    Name,
+    GivenName,
+    FamilyName,
+    PreferredUsername,
+    /// `cognito:user_status`, e.g. CONFIRMED.
+    UserStatus,
+    /// `status`: Enabled or Disabled.
+    Enabled,
+    Sub,
+}
+
+impl FilterAttribute {
+    pub const ALL: &'static [FilterAttribute] = &[
+        Self::Username,
+        Self::Email,
+        Self::PhoneNumber,
+        Self::Name,
+        Self::GivenName,
+        Self::FamilyName,
+        Self::PreferredUsername,
+        Self::UserStatus,
+        Self::Enabled,
+        Self::Sub,
+    ];
+
+    /// The name in Cognito's filter syntax.
+    pub fn cognito_name(self) -> &'static str {
+        match self {
+            Self::Username => "username",
+            Self::Email => "email",
+            Self::PhoneNumber => "phone_number",
+            Self::Name => "name",
+            Self::GivenName => "given_name",
+            Self::FamilyName => "family_name",
+            Self::PreferredUsername => "preferred_username",
+            Self::UserStatus => "cognito:user_status",
+            Self::Enabled => "status",
+            Self::Sub => "sub",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let wanted = raw.trim();
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|a| {
+                a.cognito_name() == wanted || (wanted == "user_status" && *a == Self::UserStatus)
+            })
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|a| a.cognito_name()).collect();
+                Invalid::new(
+                    "filter",
+                    format!(
+                        "cannot search by '{wanted}'; use one of: {}",
+                        names.join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+/// `=` (exact) or `^=` (starts with), the two comparisons Cognito offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FilterOp {
+    Equals,
+    StartsWith,
+}
+
+impl FilterOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Equals => "=",
+            Self::StartsWith => "^=",
+        }
+    }
+}
+
+/// One search condition on the directory, with Cognito's semantics.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct UserFilter {
+    pub attribute: FilterAttribute,
+    pub op: FilterOp,
+    pub value: String,
+}
+
+impl UserFilter {
+    pub const MAX_VALUE_CHARS: usize = 256;
+
+    pub fn new(
+        attribute: FilterAttribute,
+        op: FilterOp,
+        value: impl Into<String>,
+    ) -> Result<Self, Invalid> {
+        let value = value.into();
+        if value.chars().count() > Self::MAX_VALUE_CHARS {
+            return Err(Invalid::new(
+                "filter",
+                "search text is too long (256 characters at most)",
+            ));
+        }
+        if value.chars().any(char::is_control) {
+            return Err(Invalid::new(
+                "filter",
+                "search text must not contain control characters",
+            ));
+        }
+        Ok(Self {
+            attribute,
+            op,
+            value,
+        })
+    }
+
+    /// Reads `attribute = "value"` or `attribute ^= "value"` (quotes optional), as typed in a
+    /// search box.
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let input = input.trim();
+        let (attr, op, rest) = if let Some((a, r)) = input.split_once("^=") {
+            (a, FilterOp::StartsWith, r)
+        } else if let Some((a, r)) = input.split_once('=') {
+            (a, FilterOp::Equals, r)
+        } else {
+            return Err(Invalid::new(
+                "filter",
+                "write attribute = value or attribute ^= value",
+            ));
+        };
+        let attribute = FilterAttribute::parse(attr)?;
+        let rest = rest.trim();
+        let value = match rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+            Some(inner) if rest.len() >= 2 => inner.replace("\\\"", "\"").replace("\\\\", "\\"),
+            _ => rest.to_string(),
+        };
+        Self::new(attribute, op, value)
+    }
+
+    /// The filter in Cognito's syntax, the value quoted with `"` and `\` escaped so that no
+    /// search text can end the string early or add a condition.
+    pub fn to_cognito(&self) -> String {
+        let mut escaped = String::with_capacity(self.value.len() + 2);
+        for c in self.value.chars() {
+            if c == '"' || c == '\\' {
+                escaped.push('\\');
+            }
+            escaped.push(c);
+        }
+        format!(
+            "{} {} \"{}\"",
+            self.attribute.cognito_name(),
+            self.op.symbol(),
+            escaped
+        )
+    }
+
+    /// Whether `candidate` satisfies the comparison (used by the sandbox directory).
+    pub fn matches_value(&self, candidate: &str) -> bool {
+        match self.op {
+            FilterOp::Equals => candidate == self.value,
+            FilterOp::StartsWith => candidate.starts_with(&self.value),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Reads a Cognito filter string back the way Cognito's parser would: attribute, operator,
+    /// then one quoted string with backslash escapes, and nothing after it.
+    fn read_back(filter: &str) -> Option<(String, String, String)> {
+        let (attr, rest) = filter.split_once(' ')?;
+        let (op, rest) = rest.split_once(' ')?;
+        let mut chars = rest.chars();
+        if chars.next()? != '"' {
+            return None;
+        }
+        let mut value = String::new();
+        loop {
+            match chars.next()? {
+                '\\' => value.push(chars.next()?),
+                '"' => break,
+                c => value.push(c),
+            }
+        }
+        if chars.next().is_some() {
+            return None;
+        }
+        Some((attr.to_string(), op.to_string(), value))
+    }
+
+    #[test]
+    fn quote_in_search_text_is_escaped() {
+        let f = UserFilter::new(
+            FilterAttribute::Email,
+            FilterOp::Equals,
+            "a\" or email ^= \"",
+        )
+        .unwrap();
+        assert_eq!(f.to_cognito(), r#"email = "a\" or email ^= \"""#);
+    }
+
+    #[test]
+    fn typed_filter_is_parsed() {
+        let f = UserFilter::parse(r#"email ^= "ann@""#).unwrap();
+        assert_eq!(f.attribute, FilterAttribute::Email);
+        assert_eq!(f.op, FilterOp::StartsWith);
+        assert_eq!(f.value, "ann@");
+    }
+
+    #[test]
+    fn unknown_filter_attribute_lists_the_allowed_ones() {
+        let err = UserFilter::parse("custom:team = x").unwrap_err();
+        assert!(err.message.contains("email"), "{}", err.message);
+    }
+
+    #[test]
+    fn unknown_status_is_kept() {
+        assert_eq!(UserStatus::parse("SOMETHING_NEW").as_str(), "SOMETHING_NEW");
+        assert_eq!(
+            UserStatus::parse("EXTERNAL_PROVIDER"),
+            UserStatus::ExternalProvider
+        );
+    }
+
+    #[test]
+    fn attribute_names_are_checked() {
+        assert!(AttributeName::parse("email_verified").is_ok());
+        assert!(AttributeName::parse("custom:team").is_ok());
+        assert!(AttributeName::parse("sub").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn search_text_never_breaks_or_widens_the_filter(value in "[\\PC\"\\\\]{0,40}", i in 0usize..10, starts in any::<bool>()) {
+            let attribute = FilterAttribute::ALL[i];
+            let op = if starts { FilterOp::StartsWith } else { FilterOp::Equals };
+            let f = UserFilter::new(attribute, op, value.clone()).unwrap();
+            let (attr, sym, back) = read_back(&f.to_cognito()).expect("one quoted value, nothing after");
+            prop_assert_eq!(attr, attribute.cognito_name());
+            prop_assert_eq!(sym, op.symbol());
+            prop_assert_eq!(back, value);
+        }
+
+        #[test]
+        fn filter_parser_never_panics(s in any::<String>()) {
+            let _ = UserFilter::parse(&s);
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! Identifiers: Cognito subs and usernames, group names, and the numeric row ids of the database.
+
+use crate::error::Invalid;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A Cognito user's `sub`: a UUID, kept in lowercase.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct UserSub(String);
+
+impl UserSub {
+    pub fn parse(raw: impl AsRef<str>) -> Result<Self, Invalid> {
+        let value = raw.as_ref().trim().to_ascii_lowercase();
+        let bytes = value.as_bytes();
+        let shape_ok = bytes.len() == 36
+            && bytes.iter().enumerate().all(|(i, b)| match i {
+                8 | 13 | 18 | 23 => *b == b'-',
+                _ => b.is_ascii_hexdigit(),
+            });
+        if !shape_ok {
+            return Err(Invalid::new(
+                "sub",
+                "must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e",
+            ));
+        }
+        Ok(Self(value))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for UserSub {
+    type Error = Invalid;
+    fn try_from(value: String) -> Result<Self, Invalid> {
+        Self::parse(value)
+    }
+}
+
+impl From<UserSub> for String {
+    fn from(value: UserSub) -> String {
+        value.0
+    }
+}
+
+impl fmt::Display for UserSub {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Declares a positive numeric row id with `parse` from text and serde as a number.
+macro_rules! row_id {
+    ($(#[$doc:meta])* $name:ident, $field:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "i64", into = "i64")]
+        pub struct $name(i64);
+
+        impl $name {
+            pub fn new(value: i64) -> Result<Self, Invalid> {
+                if value <= 0 {
+                    return Err(Invalid::new($field, "must be a positive number"));
+                }
+                Ok(Self(value))
+            }
+
+            pub fn parse(raw: impl AsRef<str>) -> Result<Self, Invalid> {
+                let raw = raw.as_ref().trim();
+                if raw.is_empty() || raw.len() > 19 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(Invalid::new($field, "must be a positive number"));
+                }
+                let value: i64 = raw.parse().map_err(|_| Invalid::new($field, "is too large"))?;
+                Self::new(value)
+            }
+
+            pub fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl TryFrom<i64> for $name {
+            type Error = Invalid;
+            fn try_from(value: i64) -> Result<Self, Invalid> {
+                Self::new(value)
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(value: $name) -> i64 {
+                value.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    };
+}
+
+row_id!(/// The id of a post.
+    PostId, "postId");
+row_id!(/// The id of a comment.
+    CommentId, "commentId");
+row_id!(/// The id of a report.
+    ReportId, "reportId");
+row_id!(/// The id of an audit log row.
+    AuditId, "auditId");
+row_id!(/// The id of a notification.
+    NotificationId, "notificationId");
+
+/// A Cognito username: 1 to 128 visible characters (for federated users, e.g. `google_1234`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: impl AsRef<str>) -> Result<Self, Invalid> {
+        let value = raw.as_ref();
+        let n = value.chars().count();
+        if n == 0 || n > 128 {
+            return Err(Invalid::new("username", "must be 1 to 128 characters"));
+        }
+        if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Invalid::new(
+                "username",
+                "must not contain spaces or control characters",
+            ));
+        }
+        Ok(Self(value.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Username {
+    type Error = Invalid;
+    fn try_from(value: String) -> Result<Self, Invalid> {
+        Self::parse(value)
+    }
+}
+
+impl From<Username> for String {
+    fn from(value: Username) -> String {
+        value.0
+    }
+}
+
+impl fmt::Display for Username {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A Cognito group name such as `admins`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct GroupName(String);
+
+impl GroupName {
+    /// The group whose members may moderate.
+    pub const ADMINS: &'static str = "admins";
+
+    pub fn parse(raw: impl AsRef<str>) -> Result<Self, Invalid> {
+        let value = raw.as_ref();
+        let n = value.chars().count();
+        if n == 0 || n > 128 {
+            return Err(Invalid::new("group", "must be 1 to 128 characters"));
+        }
+        if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Invalid::new(
+                "group",
+                "must not contain spaces or control characters",
+            ));
+        }
+        Ok(Self(value.to_string()))
+    }
+
+    pub fn admins() -> Self {
+        Self(Self::ADMINS.to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for GroupName {
+    type Error = Invalid;
+    fn try_from(value: String) -> Result<Self, Invalid> {
+        Self::parse(value)
+    }
+}
+
+impl From<GroupName> for String {
+    fn from(value: GroupName) -> String {
+        value.0
+    }
+}
+
+impl fmt::Display for GroupName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn sub_in_uppercase_is_kept_in_lowercase() {
+        let sub = UserSub::parse("0F8FAD5B-D9CB-469F-A165-70867728950E").unwrap();
+        assert_eq!(sub.as_str(), "0f8fad5b-d9cb-469f-a165-70867728950e");
+    }
+
+    #[test]
+    fn sub_without_dashes_is_rejected() {
+        assert!(UserSub::parse("0f8fad5bd9cb469fa16570867728950e").is_err());
+    }
+
+    #[test]
+    fn post_id_zero_and_negative_are_rejected() {
+        assert!(PostId::parse("0").is_err());
+        assert!(PostId::new(-4).is_err());
+        assert!(PostId::parse("-4").is_err());
+    }
+
+    #[test]
+    fn post_id_beyond_i64_is_rejected_not_wrapped() {
+        assert_eq!(
+            PostId::parse("9999999999999999999").unwrap_err().message,
+            "is too large"
+        );
+    }
+
+    #[test]
+    fn username_with_space_is_rejected() {
+        assert!(Username::parse("ann smith").is_err());
+        assert!(Username::parse("google_1234567").is_ok());
+    }
+
+    proptest! {
+        #[test]
+        fn any_uuid_shaped_text_parses_as_a_sub(
+            a in "[0-9a-fA-F]{8}", b in "[0-9a-fA-F]{4}", c in "[0-9a-fA-F]{4}",
+            d in "[0-9a-fA-F]{4}", e in "[0-9a-fA-F]{12}"
+        ) {
+            let raw = format!("{a}-{b}-{c}-{d}-{e}");
+            let sub = UserSub::parse(&raw).unwrap();
+            prop_assert_eq!(sub.as_str(), raw.to_ascii_lowercase());
+        }
+
+        #[test]
+        fn sub_parser_never_accepts_other_lengths(s in "[0-9a-f-]{0,35}|[0-9a-f-]{37,60}") {
+            prop_assert!(UserSub::parse(&s).is_err());
+        }
+
+        #[test]
+        fn positive_ids_round_trip_through_text(n in 1i64..i64::MAX) {
+            prop_assert_eq!(PostId::parse(n.to_string()).unwrap().get(), n);
+            prop_assert_eq!(CommentId::parse(n.to_string()).unwrap().get(), n);
+        }
+
+        #[test]
+        fn id_parsers_never_panic(s in any::<String>()) {
+            let _ = PostId::parse(&s);
+            let _ = ReportId::parse(&s);
+            let _ = Username::parse(&s);
+            let _ = GroupName::parse(&s);
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Free-text values with their limits: e-mail addresses, names, bodies and reasons.
+
+use super::has_forbidden_control;
+use crate::error::Invalid;
+use serde::{Deserialize, Serialize};
+
+/// Declares a trimmed, length-limited text newtype with `parse`, `as_str` and serde support.
+macro_rules! bounded_text {
+    ($(#[$doc:meta])* $name:ident, field = $field:literal, min = $min:expr, max = $max:expr, newlines = $nl:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Smallest accepted length, in characters, after trimming.
+            pub const MIN_CHARS: usize = $min;
+            /// Largest accepted length, in characters, after trimming.
+            pub const MAX_CHARS: usize = $max;
+
+            pub fn parse(raw: impl AsRef<str>) -> Result<Self, Invalid> {
+                let raw = raw.as_ref();
+                // Refuse huge input before trimming or counting it character by character.
+                if raw.len() > Self::MAX_CHARS * 4 + 1024 {
+                    return Err(Invalid::new($field, format!("must be at most {} characters", Self::MAX_CHARS)));
+                }
+                let value = raw.trim();
+                let chars = value.chars().count();
+                if chars < Self::MIN_CHARS {
+                    return Err(Invalid::new($field, if Self::MIN_CHARS == 1 {
+                        "must not be empty".to_string()
+                    } else {
+                        format!("must be at least {} characters", Self::MIN_CHARS)
+                    }));
+                }
+                if chars > Self::MAX_CHARS {
+                    return Err(Invalid::new($field, format!("must be at most {} characters", Self::MAX_CHARS)));
+                }
+                if has_forbidden_control(value, $nl) {
+                    return Err(Invalid::new($field, "must not contain control characters"));
+                }
+                Ok(Self(value.to_string()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = Invalid;
+            fn try_from(value: String) -> Result<Self, Invalid> {
+                Self::parse(value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+bounded_text!(
+    /// A public display name: 1 to 50 characters on one line.
+    DisplayName, field = "displayName", min = 1, max = 50, newlines = false
+);
+bounded_text!(
+    /// A profile biography: up to 500 characters, newlines allowed.
+    Bio, field = "bio", min = 0, max = 500, newlines = true
+);
+bounded_text!(
+    /// The text of a post: 1 to 5,000 characters.
+    PostBody, field = "body", min = 1, max = 5_000, newlines = true
+);
+bounded_text!(
+    /// The text of a comment: 1 to 2,000 characters.
+    CommentBody, field = "body", min = 1, max = 2_000, newlines = true
+);
+bounded_text!(
+    /// Why an operator or a user did something: 3 to 500 characters, kept in the audit log.
+    Reason, field = "reason", min = 3, max = 500, newlines = true
+);
+bounded_text!(
+    /// A reporter's optional note: up to 1,000 characters.
+    ReportNote, field = "note", min = 0, max = 1_000, newlines = true
+);
+
+/// An e-mail address, checked for shape only (delivery is Cognito's business).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    pub const MAX_LEN: usize = 254;
+
+    pub fn parse(raw: impl AsRef<str>) -> Result<Self, Invalid> {
+        let value = raw.as_ref().trim();
+        let invalid = |m: &str| Invalid::new("email", m);
+        if value.is_empty() {
+            return Err(invalid("must not be empty"));
+        }
+        if value.len() > Self::MAX_LEN {
+            return Err(invalid("must be at most 254 characters"));
+        }
+        if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid("must not contain spaces or control characters"));
+        }
+        let Some((local, domain)) = value.split_once('@') else {
+            return Err(invalid("must contain an @"));
+        };
+        if local.is_empty() || local.len() > 64 {
+            return Err(invalid("needs 1 to 64 characters before the @"));
+        }
+        if domain.contains('@') {
+            return Err(invalid("must contain exactly one @"));
+        }
+        let labels: Vec<&str> = domain.split('.').collect();
+        if labels.len() < 2 || labels.iter().any(|l| l.is_empty() || l.len() > 63) {
+            return Err(invalid("needs a domain such as example.com after the @"));
+        }
+        if labels.iter().any(|l| {
+            l.starts_with('-')
+                || l.ends_with('-')
+                || l.chars().any(|c| !(c.is_alphanumeric() || c == '-'))
+        }) {
+            return Err(invalid("has a domain with characters a domain cannot have"));
+        }
+        Ok(Self(value.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = Invalid;
+    fn try_from(value: String) -> Result<Self, Invalid> {
+        Self::parse(value)
+    }
+}
+
+impl From<Email> for String {
+    fn from(value: Email) -> String {
+        value.0
+    }
+}
+
+impl std::fmt::Display for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn email_without_at_is_rejected() {
+        assert_eq!(
+            Email::parse("someone.example.com").unwrap_err().field,
+            "email"
+        );
+    }
+
+    #[test]
+    fn email_with_two_ats_is_rejected() {
+        assert!(Email::parse("a@b@example.com").is_err());
+    }
+
+    #[test]
+    fn email_is_trimmed_and_kept_as_typed() {
+        assert_eq!(
+            Email::parse("  Ann@Example.com ").unwrap().as_str(),
+            "Ann@Example.com"
+        );
+    }
+
+    #[test]
+    fn email_with_unicode_domain_is_accepted() {
+        assert!(Email::parse("민수@예시.한국").is_ok());
+    }
+
+    #[test]
+    fn post_body_of_ten_megabytes_is_refused_quickly() {
+        let huge = "a".repeat(10 * 1024 * 1024);
+        let err = PostBody::parse(&huge).unwrap_err();
+        assert_eq!(err.field, "body");
+        assert!(err.message.contains("5000"), "{}", err.message);
+    }
+
+    #[test]
+    fn post_body_limit_counts_characters_not_bytes() {
+        assert!(PostBody::parse("가".repeat(5_000)).is_ok());
+        assert!(PostBody::parse("가".repeat(5_001)).is_err());
+    }
+
+    #[test]
+    fn blank_post_body_is_rejected() {
+        assert_eq!(
+            PostBody::parse(" \n\t ").unwrap_err().message,
+            "must not be empty"
+        );
+    }
+
+    #[test]
+    fn display_name_refuses_newlines() {
+        assert!(DisplayName::parse("two\nlines").is_err());
+    }
+
+    #[test]
+    fn reason_needs_three_characters() {
+        assert!(Reason::parse("ok").is_err());
+        assert!(Reason::parse("spam").is_ok());
+    }
+
+    #[test]
+    fn bio_may_be_empty() {
+        assert_eq!(Bio::parse("").unwrap().as_str(), "");
+    }
+
+    proptest! {
+        #[test]
+        fn accepted_post_bodies_are_trimmed_and_within_limits(s in "\\PC{0,60}") {
+            if let Ok(body) = PostBody::parse(&s) {
+                let n = body.as_str().chars().count();
+                prop_assert!((1..=PostBody::MAX_CHARS).contains(&n));
+                prop_assert_eq!(body.as_str(), s.trim());
+            }
+        }
+
+        #[test]
+        fn text_parsers_never_panic(s in any::<String>()) {
+            let _ = PostBody::parse(&s);
+            let _ = CommentBody::parse(&s);
+            let _ = DisplayName::parse(&s);
+            let _ = Reason::parse(&s);
+            let _ = Email::parse(&s);
+        }
+
+        #[test]
+        fn accepted_emails_have_one_at_and_no_whitespace(s in "[a-z.@ -]{0,30}") {
+            if let Ok(email) = Email::parse(&s) {
+                prop_assert_eq!(email.as_str().matches('@').count(), 1);
+                prop_assert!(!email.as_str().contains(' '));
+            }
+        }
+
+        #[test]
+        fn display_names_round_trip_through_serde(s in "[\\p{L}\\p{N} ]{1,50}") {
+            if let Ok(name) = DisplayName::parse(&s) {
+                let json = serde_json::to_string(&name).unwrap();
+                let back: DisplayName = serde_json::from_str(&json).unwrap();
+                prop_assert_eq!(back, name);
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+use crate::error::DomainResult;
+use crate::model::{
+    ActivityCounts, Actor, AuditEntry, AuditFilter, AuditId, Comment, CommentFilter, CommentId,
+    MarkRead, Moderation, ModerationOutcome, NewAuditEntry, NewComment, NewPost, NewProfile,
+    NewReport, Notification, Page, PageRequest, Post, PostEdit, PostFilter, PostId, ProfileUpdate,
+    Reason, Report, ReportFilter, ReportGroup, ReportId, ReportResolution, Thread, UserProfile,
+    UserSub,
+};
+use async_trait::async_trait;
+
+/// The service's relational content: profiles, posts, comments, reports, moderation with its
+/// audit log, and notifications. Every listing is keyset-paged, newest first unless noted.
+#[async_trait]
+pub trait ContentStore: Send + Sync {
+    async fn get_profile(&self, sub: &UserSub) -> DomainResult<UserProfile>;
+    /// Creates the row, or refreshes e-mail and name when it exists (the trigger may run twice).
+    async fn upsert_profile(&self, profile: &NewProfile) -> DomainResult<UserProfile>;
+    async fn update_profile(
+        &self,
+        sub: &UserSub,
+        update: &ProfileUpdate,
+    ) -> DomainResult<UserProfile>;
+
+    async fn create_post(&self, post: &NewPost) -> DomainResult<Post>;
+    async fn get_post(&self, id: PostId) -> DomainResult<Post>;
+    /// The author's edit. Fails with NotFound for removed posts.
+    async fn edit_post(&self, id: PostId, edit: &PostEdit) -> DomainResult<Post>;
+    async fn list_posts(&self, filter: &PostFilter, page: PageRequest) -> DomainResult<Page<Post>>;
+
+    /// Creates the comment and notifies the post's author (unless they wrote it), atomically.
+    async fn create_comment(&self, comment: &NewComment) -> DomainResult<Comment>;
+    async fn get_comment(&self, id: CommentId) -> DomainResult<Comment>;
+    /// Comments oldest first when filtered by post, newest first otherwise.
+    async fn list_comments(
+        &self,
+        filter: &CommentFilter,
+        page: PageRequest,
+    ) -> DomainResult<Page<Comment>>;
+    /// A post and the first page of its visible-or-not comments, oldest first.
+    async fn thread(&self, post: PostId, page: PageRequest) -> DomainResult<Thread>;
+
+    async fn file_report(&self, report: &NewReport) -> DomainResult<Report>;
+    async fn get_report(&self, id: ReportId) -> DomainResult<Report>;
+    async fn list_reports(
+        &self,
+        filter: &ReportFilter,
+        page: PageRequest,
+    ) -> DomainResult<Page<Report>>;
+    /// Targets with open reports, most-reported first, then the longest waiting.
+    async fn report_queue(&self, page: PageRequest) -> DomainResult<Page<ReportGroup>>;
+    /// Closes one open report and writes its audit row in the same transaction.
+    async fn resolve_report(
+        &self,
+        id: ReportId,
+        resolution: ReportResolution,
+        actor: &Actor,
+        reason: &Reason,
+    ) -> DomainResult<Report>;
+
+    /// Hides, restores or removes a post or comment and writes the audit row in the same
+    /// transaction. A concurrent change to the same target makes this fail with Conflict.
+    async fn moderate(&self, moderation: &Moderation) -> DomainResult<ModerationOutcome>;
+    /// Applies each moderation on its own; one failure does not undo or stop the others.
+    async fn moderate_many(
+        &self,
+        moderations: &[Moderation],
+    ) -> Vec<DomainResult<ModerationOutcome>>;
+
+    async fn record_audit(&self, entry: &NewAuditEntry) -> DomainResult<AuditId>;
+    async fn list_audit(
+        &self,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> DomainResult<Page<AuditEntry>>;
+
+    async fn list_notifications(
+        &self,
+        recipient: &UserSub,
+        unread_only: bool,
+        page: PageRequest,
+    ) -> DomainResult<Page<Notification>>;
+    /// Marks the recipient's notifications read; returns how many changed.
+    async fn mark_notifications_read(
+        &self,
+        recipient: &UserSub,
+        which: &MarkRead,
+    ) -> DomainResult<u64>;
+
+    async fn activity_counts(&self, sub: &UserSub) -> DomainResult<ActivityCounts>;
+}

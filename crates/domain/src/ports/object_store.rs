@@ -1,0 +1,73 @@
+use crate::error::DomainResult;
+use crate::model::{
+    BucketInfo, BucketName, ByteRange, DeleteOutcome, ListingEntry, ObjectBytes, ObjectEntry,
+    ObjectKey, ObjectVersion, Page, PageRequest, PresignedRequest,
+};
+use async_trait::async_trait;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Object storage (S3's surface that the console and the Lambda handlers use).
+#[async_trait]
+pub trait ObjectStore: Send + Sync {
+    async fn list_buckets(&self) -> DomainResult<Vec<BucketInfo>>;
+    /// One page of keys under `prefix` in key order; with a delimiter, deeper keys are folded
+    /// into common prefixes ("folders").
+    async fn list(
+        &self,
+        bucket: &BucketName,
+        prefix: &str,
+        delimiter: Option<char>,
+        page: PageRequest,
+    ) -> DomainResult<Page<ListingEntry>>;
+    async fn head(&self, bucket: &BucketName, key: &str) -> DomainResult<ObjectEntry>;
+    /// Reads the whole object, or only `range` of it (previews read no more than they show).
+    async fn get(
+        &self,
+        bucket: &BucketName,
+        key: &str,
+        range: Option<ByteRange>,
+    ) -> DomainResult<ObjectBytes>;
+    async fn put(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        body: Vec<u8>,
+        content_type: &str,
+        metadata: &BTreeMap<String, String>,
+    ) -> DomainResult<ObjectEntry>;
+    async fn delete(&self, bucket: &BucketName, key: &str) -> DomainResult<()>;
+    /// Deletes many keys (S3 takes up to 1,000 a call); each key reports its own outcome.
+    async fn delete_many(
+        &self,
+        bucket: &BucketName,
+        keys: &[String],
+    ) -> DomainResult<Vec<DeleteOutcome>>;
+    async fn copy(
+        &self,
+        bucket: &BucketName,
+        from: &str,
+        to: &ObjectKey,
+    ) -> DomainResult<ObjectEntry>;
+    async fn presign_get(
+        &self,
+        bucket: &BucketName,
+        key: &str,
+        expires_in: Duration,
+    ) -> DomainResult<PresignedRequest>;
+    /// A PUT whose content type and exact length are part of the signature.
+    async fn presign_put(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        content_type: &str,
+        content_length: u64,
+        expires_in: Duration,
+    ) -> DomainResult<PresignedRequest>;
+    async fn list_versions(
+        &self,
+        bucket: &BucketName,
+        prefix: &str,
+        page: PageRequest,
+    ) -> DomainResult<Page<ObjectVersion>>;
+}
