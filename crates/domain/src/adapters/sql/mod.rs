@@ -62,9 +62,17 @@ impl Dialect for Sqlite {
 }
 
 /// The content store on a SQL database. Clone it freely: clones share the pool.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct SqlContentStore<DB: Dialect> {
     pool: Pool<DB>,
+}
+
+impl<DB: Dialect> Clone for SqlContentStore<DB> {
+    fn clone(&self) -> Self {
+        Self {
+            pool: self.pool.clone(),
+        }
+    }
 }
 
 impl<DB: Dialect> SqlContentStore<DB> {

@@ -1,0 +1,10 @@
+//! Contract suites: each behaviour of a port is written once and run against every adapter.
+//! SQLite and the sandbox stores always run; MariaDB runs in the full test run
+//! (`tests/run.sh`), which sets `BACKOFFICE_TEST_MYSQL_URL`. Without it those tests fail loudly.
+
+mod content;
+mod directory;
+mod logs;
+mod objects;
+mod seed;
+mod support;

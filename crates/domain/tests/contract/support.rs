@@ -1,0 +1,102 @@
+//! Test harnesses: a fresh store per test, on SQLite in a temp folder or on a uniquely named
+//! MariaDB database that is dropped afterwards.
+
+use backoffice_domain::adapters::sql::SqlContentStore;
+use backoffice_domain::model::UserSub;
+use backoffice_domain::sandbox::Sandbox;
+use sqlx::{Connection, MySql, MySqlConnection, Sqlite};
+use std::sync::atomic::{AtomicU64, Ordering};
+use tempfile::TempDir;
+
+
+/// A deterministic, valid sub for test user `n`.
+pub fn sub(n: u64) -> UserSub {
+    UserSub::parse(format!("00000000-0000-4000-8000-{n:012x}")).unwrap()
+}
+
+pub struct SqliteHarness {
+    pub store: SqlContentStore<Sqlite>,
+    _dir: TempDir,
+}
+
+pub async fn sqlite_store() -> SqliteHarness {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqlContentStore::<Sqlite>::open_sqlite(&dir.path().join("content.db")).await.unwrap();
+    SqliteHarness { store, _dir: dir }
+}
+
+pub struct MysqlHarness {
+    pub store: SqlContentStore<MySql>,
+    server_url: String,
+    database: String,
+}
+
+/// The MariaDB server of the full test run. Panics with the way to get one when it is absent,
+/// so a service test can never pass by doing nothing.
+pub fn mysql_server_url() -> String {
+    let url = std::env::var("BACKOFFICE_TEST_MYSQL_URL").unwrap_or_else(|_| {
+        panic!("BACKOFFICE_TEST_MYSQL_URL is not set: run the service tests through tests/run.sh")
+    });
+    // Keep scheme, credentials and host; the harness picks its own database.
+    match url.rsplit_once('/') {
+        Some((server, db)) if !server.ends_with('/') && !db.contains('@') => server.to_string(),
+        _ => url,
+    }
+}
+
+static NEXT_DB: AtomicU64 = AtomicU64::new(0);
+
+/// Creates an empty utf8mb4 database with a unique name and returns its URL.
+pub async fn fresh_mysql_database(tag: &str) -> (String, String) {
+    let server = mysql_server_url();
+    let database = format!(
+        "bo_{}_{}_{}",
+        tag,
+        std::process::id(),
+        NEXT_DB.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut conn = MySqlConnection::connect(&server)
+        .await
+        .unwrap_or_else(|e| panic!("MariaDB at {server} does not answer: {e}"));
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    )))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    (server.clone(), database)
+}
+
+pub async fn mysql_store() -> MysqlHarness {
+    let (server_url, database) = fresh_mysql_database("t").await;
+    let store = SqlContentStore::<MySql>::connect_mysql(&format!("{server_url}/{database}"))
+        .await
+        .unwrap();
+    MysqlHarness {
+        store,
+        server_url,
+        database,
+    }
+}
+
+impl MysqlHarness {
+    pub async fn drop_database(self) {
+        self.store.pool().close().await;
+        let mut conn = MySqlConnection::connect(&self.server_url).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE `{}`", self.database)))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+}
+
+pub struct SandboxHarness {
+    pub sandbox: Sandbox,
+    pub dir: TempDir,
+}
+
+pub async fn empty_sandbox() -> SandboxHarness {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::open(dir.path()).await.unwrap();
+    SandboxHarness { sandbox, dir }
+}
