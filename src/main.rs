@@ -1,1 +1,223 @@
-fn main() {}
+//! backoffice: the terminal console the team runs the service with. This file wires the
+//! command line, the sandbox and the console loop; panes and state live in their modules.
+
+mod app;
+mod cli;
+mod paths;
+mod terminal;
+mod theme;
+mod ui;
+
+use app::{App, AppEvent, Command, Context, PAGE_SIZE};
+use backoffice_domain::model::{PageRequest, PostFilter};
+use backoffice_domain::ports::ContentStore;
+use backoffice_domain::sandbox::{MEDIA_BUCKET, Sandbox, SeedOptions};
+use clap::Parser;
+use cli::{Cli, SandboxCommand};
+use color_eyre::eyre::{Result, WrapErr, bail};
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::StreamExt;
+use paths::Paths;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// How often the spinner advances while a request is in flight (well under 30 frames a second).
+const SPINNER_FRAME: Duration = Duration::from_millis(120);
+/// Finished requests waiting for the loop; senders wait when it is full.
+const EVENT_QUEUE: usize = 64;
+
+fn main() -> ExitCode {
+    let _ = color_eyre::install();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let paths = Paths::resolve()?;
+    match cli.command {
+        Some(cli::Command::Info { json }) => info(&paths, json),
+        Some(cli::Command::Sandbox { command: SandboxCommand::Path }) => {
+            println!("{}", paths.sandbox_dir().display());
+            Ok(())
+        }
+        Some(cli::Command::Sandbox { command: SandboxCommand::Seed { yes } }) => reseed(&paths, yes).await,
+        None => console(&paths, cli.read_only).await,
+    }
+}
+
+fn operator() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".to_string());
+    format!("sandbox:{user}")
+}
+
+fn info(paths: &Paths, json: bool) -> Result<()> {
+    let config = paths.config_file();
+    let rows = [
+        ("config_dir", paths.config_dir.display().to_string()),
+        ("config_file", config.display().to_string()),
+        ("config_file_exists", config.exists().to_string()),
+        ("data_dir", paths.data_dir.display().to_string()),
+        ("sandbox_dir", paths.sandbox_dir().display().to_string()),
+        ("state_dir", paths.state_dir.display().to_string()),
+        ("log_file", paths.log_file().display().to_string()),
+        ("environment", "sandbox".to_string()),
+        ("bucket", MEDIA_BUCKET.to_string()),
+        ("operator", operator()),
+    ];
+    let mut out = std::io::stdout().lock();
+    if json {
+        let map: serde_json::Map<String, serde_json::Value> =
+            rows.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone()))).collect();
+        writeln!(out, "{}", serde_json::Value::Object(map))?;
+    } else {
+        for (k, v) in rows {
+            writeln!(out, "{k:<20} {v}")?;
+        }
+    }
+    Ok(())
+}
+
+fn progress_printer() -> impl Fn(&str) + Sync {
+    |step: &str| {
+        if step == "done" {
+            eprintln!(" done.");
+        } else {
+            eprint!(" {step}…");
+        }
+    }
+}
+
+async fn reseed(paths: &Paths, yes: bool) -> Result<()> {
+    let dir = paths.sandbox_dir();
+    if dir.join("content.db").exists() && !yes {
+        if !std::io::stdin().is_terminal() {
+            bail!("the sandbox at {} has data; pass --yes to replace it", dir.display());
+        }
+        eprint!("Replace all data in the sandbox at {}? [y/N] ", dir.display());
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            eprintln!("Left the sandbox as it was.");
+            return Ok(());
+        }
+    }
+    Sandbox::reset(&dir).wrap_err("could not clear the sandbox")?;
+    let sandbox = Sandbox::open(&dir).await.wrap_err("could not open the sandbox")?;
+    eprint!("Seeding the sandbox at {}:", dir.display());
+    let summary = sandbox.seed(&SeedOptions::default(), &progress_printer()).await?;
+    println!(
+        "{} users, {} profiles, {} posts, {} comments, {} reports, {} objects, {} log events",
+        summary.users, summary.profiles, summary.posts, summary.comments, summary.reports, summary.objects, summary.log_events
+    );
+    Ok(())
+}
+
+fn init_tracing(paths: &Paths) -> Result<tracing_appender::non_blocking::WorkerGuard> {
+    std::fs::create_dir_all(&paths.state_dir)
+        .wrap_err_with(|| format!("cannot create the state folder {}", paths.state_dir.display()))?;
+    let appender = tracing_appender::rolling::never(&paths.state_dir, "backoffice.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BACKOFFICE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init();
+    Ok(guard)
+}
+
+async fn console(paths: &Paths, read_only: bool) -> Result<()> {
+    let _log = init_tracing(paths)?;
+    let dir = paths.sandbox_dir();
+    let sandbox = Sandbox::open(&dir)
+        .await
+        .wrap_err_with(|| format!("could not open the sandbox at {}", dir.display()))?;
+    if sandbox.seeded_at().await?.is_none() {
+        eprint!("Seeding the sandbox at {} (first start):", dir.display());
+        sandbox.seed(&SeedOptions::default(), &progress_printer()).await?;
+    }
+    tracing::info!(sandbox = %dir.display(), "console opened on the sandbox");
+    let store: Arc<dyn ContentStore> = Arc::new(sandbox.content.clone());
+    let context = Context {
+        environment: "sandbox".to_string(),
+        production: false,
+        profile: None,
+        region: "local".to_string(),
+        operator: operator(),
+        read_only,
+    };
+    terminal::install_panic_hook();
+    let (mut tui, _guard) = terminal::enter().wrap_err("cannot set up the terminal")?;
+    let result = event_loop(&mut tui, context, store).await;
+    drop(_guard);
+    result
+}
+
+fn execute(command: Command, store: Arc<dyn ContentStore>, events: mpsc::Sender<AppEvent>) {
+    tokio::spawn(async move {
+        let event = match command {
+            Command::LoadPosts { request, cursor } => {
+                let page = PageRequest { cursor, limit: Some(PAGE_SIZE) };
+                let result = store.list_posts(&PostFilter::default(), page).await.map_err(|e| {
+                    tracing::warn!(error = %e.chain(), "loading posts failed");
+                    e.to_string()
+                });
+                AppEvent::PostsLoaded { request, result }
+            }
+        };
+        // The loop has ended when the receiver is gone; the result is no longer wanted.
+        let _ = events.send(event).await;
+    });
+}
+
+async fn event_loop(tui: &mut terminal::Tui, context: Context, store: Arc<dyn ContentStore>) -> Result<()> {
+    let theme = theme::Theme::default_dark();
+    let (tx, mut rx) = mpsc::channel::<AppEvent>(EVENT_QUEUE);
+    let (mut app, commands) = App::new(context);
+    for c in commands {
+        execute(c, store.clone(), tx.clone());
+    }
+    let mut input = EventStream::new();
+    let mut spinner = tokio::time::interval(SPINNER_FRAME);
+    let mut tick = 0usize;
+    let mut dirty = true;
+    loop {
+        if dirty {
+            tui.draw(|frame| ui::draw(frame, &mut app, &theme, tick))?;
+            dirty = false;
+        }
+        if app.quit {
+            return Ok(());
+        }
+        let commands = tokio::select! {
+            event = input.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => { dirty = true; app.on_key(key) }
+                Some(Ok(Event::Mouse(mouse))) => { dirty = true; app.on_mouse(mouse) }
+                Some(Ok(Event::Resize(..))) => { dirty = true; Vec::new() }
+                Some(Ok(_)) => Vec::new(),
+                Some(Err(e)) => return Err(e).wrap_err("reading the terminal failed"),
+                None => return Ok(()),
+            },
+            Some(event) = rx.recv() => { dirty = true; app.on_event(event) }
+            _ = spinner.tick(), if app.is_busy() => { tick += 1; dirty = true; Vec::new() }
+        };
+        for c in commands {
+            execute(c, store.clone(), tx.clone());
+        }
+    }
+}

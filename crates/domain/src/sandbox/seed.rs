@@ -43,7 +43,7 @@ impl Default for SeedOptions {
             reports: 150,
             post_images: 60,
             profile_images: 40,
-            invocations: 3_400,
+            invocations: 4_100,
             now: now_millis(),
         }
     }

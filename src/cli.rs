@@ -1,0 +1,52 @@
+//! The command line: the console by default, and subcommands for what needs no screen.
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "backoffice",
+    version,
+    about = "The terminal console for running the service: users, posts and comments, storage and logs.",
+    long_about = "The terminal console for running the service: users in the Cognito pool, posts and \
+                  comments in the database, objects in S3 and Lambda logs. With no configuration it \
+                  opens on the embedded sandbox, seeded with demo data."
+)]
+pub struct Cli {
+    /// Open the embedded sandbox (the default while no environment is configured).
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+
+    /// Disable every write; keys that would write say so instead.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show where backoffice keeps its configuration, data and logs.
+    Info {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Manage the embedded sandbox.
+    Sandbox {
+        #[command(subcommand)]
+        command: SandboxCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Replace the sandbox's data with a fresh deterministic seed.
+    Seed {
+        /// Do not ask before replacing existing sandbox data.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Print the sandbox's folder.
+    Path,
+}

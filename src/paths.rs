@@ -1,0 +1,52 @@
+//! Where backoffice keeps things: config, data (the sandbox) and state (logs), from the
+//! platform's conventions, each overridable by an environment variable.
+
+use color_eyre::eyre::{Result, eyre};
+use directories::ProjectDirs;
+use std::path::PathBuf;
+
+pub const CONFIG_DIR_VAR: &str = "BACKOFFICE_CONFIG_DIR";
+pub const DATA_DIR_VAR: &str = "BACKOFFICE_DATA_DIR";
+pub const STATE_DIR_VAR: &str = "BACKOFFICE_STATE_DIR";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub config_dir: PathBuf,
+    pub data_dir: PathBuf,
+    pub state_dir: PathBuf,
+}
+
+impl Paths {
+    /// Resolves the folders: an environment override wins, then the platform's default.
+    pub fn resolve() -> Result<Self> {
+        let project = ProjectDirs::from("", "", "backoffice");
+        let pick = |var: &str, default: Option<PathBuf>| -> Result<PathBuf> {
+            match std::env::var_os(var) {
+                Some(v) if !v.is_empty() => Ok(PathBuf::from(v)),
+                _ => default.ok_or_else(|| {
+                    eyre!("cannot find a home folder for backoffice's files; set {var} to a folder")
+                }),
+            }
+        };
+        let state_default = project
+            .as_ref()
+            .map(|p| p.state_dir().unwrap_or_else(|| p.data_local_dir()).to_path_buf());
+        Ok(Self {
+            config_dir: pick(CONFIG_DIR_VAR, project.as_ref().map(|p| p.config_dir().to_path_buf()))?,
+            data_dir: pick(DATA_DIR_VAR, project.as_ref().map(|p| p.data_dir().to_path_buf()))?,
+            state_dir: pick(STATE_DIR_VAR, state_default)?,
+        })
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.config_dir.join("config.toml")
+    }
+
+    pub fn sandbox_dir(&self) -> PathBuf {
+        self.data_dir.join("sandbox")
+    }
+
+    pub fn log_file(&self) -> PathBuf {
+        self.state_dir.join("backoffice.log")
+    }
+}
