@@ -155,3 +155,109 @@ fn draw_help(frame: &mut Frame, theme: &Theme) {
         popup,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{AppEvent, Command, Context};
+    use backoffice_domain::model::{ContentStatus, Cursor, Page, Post, PostId, UserSub};
+    use chrono::{Duration, TimeZone, Utc};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn context() -> Context {
+        Context {
+            environment: "sandbox".into(),
+            production: false,
+            profile: None,
+            region: "local".into(),
+            operator: "sandbox:ops".into(),
+            read_only: true,
+        }
+    }
+
+    fn post(i: i64) -> Post {
+        let at = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap() - Duration::minutes(i * 7);
+        Post {
+            id: PostId::new(100_000 - i).unwrap(),
+            author_sub: UserSub::parse(format!("{:08x}-0000-4000-8000-000000000001", (i * 4_000_000) % 0xffff_ffff)).unwrap(),
+            body: if i == 0 { "첫 출근 후기 🎉\nsecond line of the body".into() } else { format!("post body {i}") },
+            image_key: (i % 3 == 0).then(|| format!("posts/x/{i}.png")),
+            status: [ContentStatus::Visible, ContentStatus::Hidden, ContentStatus::Removed][(i % 5).min(2) as usize],
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    fn render(app: &mut App, width: u16, height: u16) -> TestBackend {
+        let theme = Theme::default_dark();
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|f| draw(f, app, &theme, 0)).unwrap();
+        terminal.backend().clone()
+    }
+
+    fn loaded(n: i64, more: bool) -> App {
+        let (mut app, commands) = App::new(context());
+        let Command::LoadPosts { request, .. } = commands[0].clone();
+        let next = more.then(|| Cursor::encode("posts", &1));
+        app.on_event(AppEvent::PostsLoaded { request, result: Ok(Page { items: (0..n).map(post).collect(), next }) });
+        app
+    }
+
+    #[test]
+    fn loading_state() {
+        let (mut app, _) = App::new(context());
+        insta::assert_snapshot!(render(&mut app, 80, 16));
+    }
+
+    #[test]
+    fn loaded_state_with_detail_and_read_only_badge() {
+        let mut app = loaded(6, true);
+        insta::assert_snapshot!(render(&mut app, 90, 18));
+    }
+
+    #[test]
+    fn empty_state() {
+        let mut app = loaded(0, false);
+        insta::assert_snapshot!(render(&mut app, 80, 14));
+    }
+
+    #[test]
+    fn failed_state() {
+        let (mut app, commands) = App::new(context());
+        let Command::LoadPosts { request, .. } = commands[0].clone();
+        app.on_event(AppEvent::PostsLoaded { request, result: Err("SQLite database content.db is unavailable".into()) });
+        insta::assert_snapshot!(render(&mut app, 80, 14));
+    }
+
+    #[test]
+    fn help_popup() {
+        let mut app = loaded(3, false);
+        app.show_help = true;
+        insta::assert_snapshot!(render(&mut app, 80, 20));
+    }
+
+    #[test]
+    fn selection_is_highlighted_and_kept_in_view() {
+        let mut app = loaded(200, false);
+        app.selected = 150;
+        let backend = render(&mut app, 80, 16);
+        assert!(app.offset <= 150 && 150 < app.offset + app.viewport);
+        let theme = Theme::default_dark();
+        let buffer = backend.buffer();
+        let row = (0..buffer.area.height)
+            .find(|y| (0..buffer.area.width).map(|x| buffer[(x, *y)].symbol()).collect::<String>().contains("post body 150"))
+            .expect("the selected post's id is on screen");
+        assert_eq!(buffer[(2, row)].bg, theme.selection().bg.unwrap());
+    }
+
+    #[test]
+    fn a_frame_draws_only_the_visible_rows() {
+        let mut app = loaded(50_000, false);
+        app.selected = 49_999;
+        let backend = render(&mut app, 80, 16);
+        let text = format!("{backend}");
+        assert!(text.contains("post body 49999"));
+        assert!(!text.contains("post body 49000"));
+    }
+}
