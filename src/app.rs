@@ -16,13 +16,19 @@ pub struct RequestId(pub u64);
 /// Work for the runtime to start in the background.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    LoadPosts { request: RequestId, cursor: Option<Cursor> },
+    LoadPosts {
+        request: RequestId,
+        cursor: Option<Cursor>,
+    },
 }
 
 /// A finished piece of background work.
 #[derive(Debug, Clone)]
 pub enum AppEvent {
-    PostsLoaded { request: RequestId, result: Result<Page<Post>, String> },
+    PostsLoaded {
+        request: RequestId,
+        result: Result<Page<Post>, String>,
+    },
 }
 
 /// Where the list stands.
@@ -250,9 +256,15 @@ mod tests {
         let cursor = Cursor::encode("posts", &1);
         let more = app.on_event(AppEvent::PostsLoaded {
             request: r1,
-            result: Ok(Page { items: posts(1, 30), next: Some(cursor.clone()) }),
+            result: Ok(Page {
+                items: posts(1, 30),
+                next: Some(cursor.clone()),
+            }),
         });
-        assert!(more.is_empty(), "30 rows loaded, selection at the top: no prefetch yet");
+        assert!(
+            more.is_empty(),
+            "30 rows loaded, selection at the top: no prefetch yet"
+        );
         let mut asked = Vec::new();
         for _ in 0..15 {
             asked.extend(app.on_key(key('j')));
@@ -266,17 +278,35 @@ mod tests {
         let (mut app, first) = App::new(context());
         let stale = request_of(&first);
         let fresh = request_of(&app.on_key(key('r')));
-        app.on_event(AppEvent::PostsLoaded { request: stale, result: Ok(Page { items: posts(1, 3), next: None }) });
+        app.on_event(AppEvent::PostsLoaded {
+            request: stale,
+            result: Ok(Page {
+                items: posts(1, 3),
+                next: None,
+            }),
+        });
         assert!(app.posts.is_empty());
-        app.on_event(AppEvent::PostsLoaded { request: fresh, result: Ok(Page { items: posts(10, 2), next: None }) });
+        app.on_event(AppEvent::PostsLoaded {
+            request: fresh,
+            result: Ok(Page {
+                items: posts(10, 2),
+                next: None,
+            }),
+        });
         assert_eq!(app.posts.len(), 2);
     }
 
     #[test]
     fn a_failed_load_shows_the_error_and_r_retries() {
         let (mut app, first) = App::new(context());
-        app.on_event(AppEvent::PostsLoaded { request: request_of(&first), result: Err("database is unavailable".into()) });
-        assert_eq!(app.state, ListState::Failed("database is unavailable".into()));
+        app.on_event(AppEvent::PostsLoaded {
+            request: request_of(&first),
+            result: Err("database is unavailable".into()),
+        });
+        assert_eq!(
+            app.state,
+            ListState::Failed("database is unavailable".into())
+        );
         assert_eq!(app.last_error.as_deref(), Some("database is unavailable"));
         assert_eq!(app.on_key(key('r')).len(), 1);
         assert_eq!(app.state, ListState::Loading);
@@ -285,7 +315,13 @@ mod tests {
     #[test]
     fn g_and_shift_g_jump_to_the_ends() {
         let (mut app, first) = App::new(context());
-        app.on_event(AppEvent::PostsLoaded { request: request_of(&first), result: Ok(Page { items: posts(1, 50), next: None }) });
+        app.on_event(AppEvent::PostsLoaded {
+            request: request_of(&first),
+            result: Ok(Page {
+                items: posts(1, 50),
+                next: None,
+            }),
+        });
         app.on_key(key('G'));
         assert_eq!(app.selected, 49);
         app.on_key(key('g'));

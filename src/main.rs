@@ -32,7 +32,10 @@ const EVENT_QUEUE: usize = 64;
 fn main() -> ExitCode {
     let _ = color_eyre::install();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -52,11 +55,15 @@ async fn run(cli: Cli) -> Result<()> {
     let paths = Paths::resolve()?;
     match cli.command {
         Some(cli::Command::Info { json }) => info(&paths, json),
-        Some(cli::Command::Sandbox { command: SandboxCommand::Path }) => {
+        Some(cli::Command::Sandbox {
+            command: SandboxCommand::Path,
+        }) => {
             println!("{}", paths.sandbox_dir().display());
             Ok(())
         }
-        Some(cli::Command::Sandbox { command: SandboxCommand::Seed { yes } }) => reseed(&paths, yes).await,
+        Some(cli::Command::Sandbox {
+            command: SandboxCommand::Seed { yes },
+        }) => reseed(&paths, yes).await,
         None => console(&paths, cli.read_only).await,
     }
 }
@@ -84,8 +91,10 @@ fn info(paths: &Paths, json: bool) -> Result<()> {
     ];
     let mut out = std::io::stdout().lock();
     if json {
-        let map: serde_json::Map<String, serde_json::Value> =
-            rows.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone()))).collect();
+        let map: serde_json::Map<String, serde_json::Value> = rows
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
+            .collect();
         writeln!(out, "{}", serde_json::Value::Object(map))?;
     } else {
         for (k, v) in rows {
@@ -109,9 +118,15 @@ async fn reseed(paths: &Paths, yes: bool) -> Result<()> {
     let dir = paths.sandbox_dir();
     if dir.join("content.db").exists() && !yes {
         if !std::io::stdin().is_terminal() {
-            bail!("the sandbox at {} has data; pass --yes to replace it", dir.display());
+            bail!(
+                "the sandbox at {} has data; pass --yes to replace it",
+                dir.display()
+            );
         }
-        eprint!("Replace all data in the sandbox at {}? [y/N] ", dir.display());
+        eprint!(
+            "Replace all data in the sandbox at {}? [y/N] ",
+            dir.display()
+        );
         let mut answer = String::new();
         std::io::stdin().read_line(&mut answer)?;
         if !matches!(answer.trim(), "y" | "Y" | "yes") {
@@ -120,36 +135,62 @@ async fn reseed(paths: &Paths, yes: bool) -> Result<()> {
         }
     }
     Sandbox::reset(&dir).wrap_err("could not clear the sandbox")?;
-    let sandbox = Sandbox::open(&dir).await.wrap_err("could not open the sandbox")?;
+    let sandbox = Sandbox::open(&dir)
+        .await
+        .wrap_err("could not open the sandbox")?;
     eprint!("Seeding the sandbox at {}:", dir.display());
-    let summary = sandbox.seed(&SeedOptions::default(), &progress_printer()).await?;
+    let summary = sandbox
+        .seed(&SeedOptions::default(), &progress_printer())
+        .await?;
     println!(
         "{} users, {} profiles, {} posts, {} comments, {} reports, {} objects, {} log events",
-        summary.users, summary.profiles, summary.posts, summary.comments, summary.reports, summary.objects, summary.log_events
+        summary.users,
+        summary.profiles,
+        summary.posts,
+        summary.comments,
+        summary.reports,
+        summary.objects,
+        summary.log_events
     );
     Ok(())
 }
 
 fn init_tracing(paths: &Paths) -> Result<tracing_appender::non_blocking::WorkerGuard> {
-    std::fs::create_dir_all(&paths.state_dir)
-        .wrap_err_with(|| format!("cannot create the state folder {}", paths.state_dir.display()))?;
+    std::fs::create_dir_all(&paths.state_dir).wrap_err_with(|| {
+        format!(
+            "cannot create the state folder {}",
+            paths.state_dir.display()
+        )
+    })?;
     let appender = tracing_appender::rolling::never(&paths.state_dir, "backoffice.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = tracing_subscriber::EnvFilter::try_from_env("BACKOFFICE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
     Ok(guard)
 }
 
 async fn console(paths: &Paths, read_only: bool) -> Result<()> {
     let _log = init_tracing(paths)?;
     let dir = paths.sandbox_dir();
-    let sandbox = Sandbox::open(&dir)
+    let mut sandbox = Sandbox::open(&dir)
         .await
         .wrap_err_with(|| format!("could not open the sandbox at {}", dir.display()))?;
     if sandbox.seeded_at().await?.is_none() {
+        // Whatever is there is an interrupted first seed: start it over.
+        drop(sandbox);
+        Sandbox::reset(&dir).wrap_err("could not clear an unfinished sandbox")?;
+        sandbox = Sandbox::open(&dir)
+            .await
+            .wrap_err("could not open the sandbox")?;
         eprint!("Seeding the sandbox at {} (first start):", dir.display());
-        sandbox.seed(&SeedOptions::default(), &progress_printer()).await?;
+        sandbox
+            .seed(&SeedOptions::default(), &progress_printer())
+            .await?;
     }
     tracing::info!(sandbox = %dir.display(), "console opened on the sandbox");
     let store: Arc<dyn ContentStore> = Arc::new(sandbox.content.clone());
@@ -172,11 +213,17 @@ fn execute(command: Command, store: Arc<dyn ContentStore>, events: mpsc::Sender<
     tokio::spawn(async move {
         let event = match command {
             Command::LoadPosts { request, cursor } => {
-                let page = PageRequest { cursor, limit: Some(PAGE_SIZE) };
-                let result = store.list_posts(&PostFilter::default(), page).await.map_err(|e| {
-                    tracing::warn!(error = %e.chain(), "loading posts failed");
-                    e.to_string()
-                });
+                let page = PageRequest {
+                    cursor,
+                    limit: Some(PAGE_SIZE),
+                };
+                let result = store
+                    .list_posts(&PostFilter::default(), page)
+                    .await
+                    .map_err(|e| {
+                        tracing::warn!(error = %e.chain(), "loading posts failed");
+                        e.to_string()
+                    });
                 AppEvent::PostsLoaded { request, result }
             }
         };
@@ -185,7 +232,11 @@ fn execute(command: Command, store: Arc<dyn ContentStore>, events: mpsc::Sender<
     });
 }
 
-async fn event_loop(tui: &mut terminal::Tui, context: Context, store: Arc<dyn ContentStore>) -> Result<()> {
+async fn event_loop(
+    tui: &mut terminal::Tui,
+    context: Context,
+    store: Arc<dyn ContentStore>,
+) -> Result<()> {
     let theme = theme::Theme::default_dark();
     let (tx, mut rx) = mpsc::channel::<AppEvent>(EVENT_QUEUE);
     let (mut app, commands) = App::new(context);
@@ -193,6 +244,10 @@ async fn event_loop(tui: &mut terminal::Tui, context: Context, store: Arc<dyn Co
         execute(c, store.clone(), tx.clone());
     }
     let mut input = EventStream::new();
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .wrap_err("cannot listen for SIGTERM")?;
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        .wrap_err("cannot listen for SIGHUP")?;
     let mut spinner = tokio::time::interval(SPINNER_FRAME);
     let mut tick = 0usize;
     let mut dirty = true;
@@ -215,6 +270,8 @@ async fn event_loop(tui: &mut terminal::Tui, context: Context, store: Arc<dyn Co
             },
             Some(event) = rx.recv() => { dirty = true; app.on_event(event) }
             _ = spinner.tick(), if app.is_busy() => { tick += 1; dirty = true; Vec::new() }
+            _ = terminate.recv() => return Ok(()),
+            _ = hangup.recv() => return Ok(()),
         };
         for c in commands {
             execute(c, store.clone(), tx.clone());

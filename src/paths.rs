@@ -28,12 +28,20 @@ impl Paths {
                 }),
             }
         };
-        let state_default = project
-            .as_ref()
-            .map(|p| p.state_dir().unwrap_or_else(|| p.data_local_dir()).to_path_buf());
+        let state_default = project.as_ref().map(|p| {
+            p.state_dir()
+                .unwrap_or_else(|| p.data_local_dir())
+                .to_path_buf()
+        });
         Ok(Self {
-            config_dir: pick(CONFIG_DIR_VAR, project.as_ref().map(|p| p.config_dir().to_path_buf()))?,
-            data_dir: pick(DATA_DIR_VAR, project.as_ref().map(|p| p.data_dir().to_path_buf()))?,
+            config_dir: pick(
+                CONFIG_DIR_VAR,
+                project.as_ref().map(|p| p.config_dir().to_path_buf()),
+            )?,
+            data_dir: pick(
+                DATA_DIR_VAR,
+                project.as_ref().map(|p| p.data_dir().to_path_buf()),
+            )?,
             state_dir: pick(STATE_DIR_VAR, state_default)?,
         })
     }

@@ -54,7 +54,8 @@ pub struct Theme {
 }
 
 fn color(name: &str, value: &str) -> Result<Color, String> {
-    Color::from_str(value).map_err(|_| format!("colour '{value}' for {name} is not a colour name or #rrggbb"))
+    Color::from_str(value)
+        .map_err(|_| format!("colour '{value}' for {name} is not a colour name or #rrggbb"))
 }
 
 impl Theme {
@@ -84,13 +85,18 @@ impl Theme {
 
     /// The built-in dark theme, honouring `NO_COLOR`.
     pub fn default_dark() -> Self {
-        let mut theme = Self::parse(DEFAULT_DARK).unwrap_or_else(|e| unreachable!("built-in theme is valid: {e}"));
+        let mut theme = Self::parse(DEFAULT_DARK)
+            .unwrap_or_else(|e| unreachable!("built-in theme is valid: {e}"));
         theme.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         theme
     }
 
     fn fg(&self, c: Color) -> Style {
-        if self.color { Style::new().fg(c) } else { Style::new() }
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
     }
 
     pub fn text(&self) -> Style {
@@ -103,11 +109,19 @@ impl Theme {
 
     pub fn title(&self, focused: bool) -> Style {
         let s = self.fg(self.title).add_modifier(Modifier::BOLD);
-        if focused { s } else { s.remove_modifier(Modifier::BOLD) }
+        if focused {
+            s
+        } else {
+            s.remove_modifier(Modifier::BOLD)
+        }
     }
 
     pub fn border(&self, focused: bool) -> Style {
-        self.fg(if focused { self.border_focused } else { self.border })
+        self.fg(if focused {
+            self.border_focused
+        } else {
+            self.border
+        })
     }
 
     pub fn selection(&self) -> Style {
@@ -131,9 +145,16 @@ impl Theme {
     }
 
     pub fn environment(&self, production: bool) -> Style {
-        let c = if production { self.env_production } else { self.env_sandbox };
+        let c = if production {
+            self.env_production
+        } else {
+            self.env_sandbox
+        };
         if self.color {
-            Style::new().fg(Color::Black).bg(c).add_modifier(Modifier::BOLD)
+            Style::new()
+                .fg(Color::Black)
+                .bg(c)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
         }

@@ -39,7 +39,11 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, tick: usize) {
 
 fn draw_posts(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let more = if app.next.is_some() { "+" } else { "" };
-    let title = format!(" Posts · newest first · {}{} loaded ", app.posts.len(), more);
+    let title = format!(
+        " Posts · newest first · {}{} loaded ",
+        app.posts.len(),
+        more
+    );
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(true))
@@ -50,10 +54,16 @@ fn draw_posts(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     if app.posts.is_empty() {
         let (text, style) = match &app.state {
             ListState::Loading => ("Loading posts…".to_string(), theme.muted()),
-            ListState::Failed(e) => (format!("Could not load posts: {e}\nPress r to try again."), theme.error()),
+            ListState::Failed(e) => (
+                format!("Could not load posts: {e}\nPress r to try again."),
+                theme.error(),
+            ),
             ListState::Loaded => ("No posts yet.".to_string(), theme.muted()),
         };
-        frame.render_widget(Paragraph::new(text).style(style).wrap(Wrap { trim: true }), inner);
+        frame.render_widget(
+            Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
+            inner,
+        );
         return;
     }
 
@@ -65,18 +75,31 @@ fn draw_posts(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         app.offset = app.selected + 1 - app.viewport;
     }
     let end = (app.offset + app.viewport).min(app.posts.len());
-    let rows = app.posts[app.offset..end].iter().enumerate().map(|(i, post)| {
-        let first_line = post.body.lines().next().unwrap_or_default().to_string();
-        let row = Row::new(vec![
-            Span::styled(post.id.to_string(), theme.muted()),
-            Span::styled(post.created_at.format("%Y-%m-%d %H:%M").to_string(), theme.text()),
-            Span::styled(post.status.as_str(), theme.status(post.status)),
-            Span::styled(post.author_sub.as_str()[..8].to_string(), theme.muted()),
-            Span::styled(if post.image_key.is_some() { "▣" } else { " " }, theme.muted()),
-            Span::styled(first_line, theme.text()),
-        ]);
-        if app.offset + i == app.selected { row.style(theme.selection()) } else { row }
-    });
+    let rows = app.posts[app.offset..end]
+        .iter()
+        .enumerate()
+        .map(|(i, post)| {
+            let first_line = post.body.lines().next().unwrap_or_default().to_string();
+            let row = Row::new(vec![
+                Span::styled(post.id.to_string(), theme.muted()),
+                Span::styled(
+                    post.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                    theme.text(),
+                ),
+                Span::styled(post.status.as_str(), theme.status(post.status)),
+                Span::styled(post.author_sub.as_str()[..8].to_string(), theme.muted()),
+                Span::styled(
+                    if post.image_key.is_some() { "▣" } else { " " },
+                    theme.muted(),
+                ),
+                Span::styled(first_line, theme.text()),
+            ]);
+            if app.offset + i == app.selected {
+                row.style(theme.selection())
+            } else {
+                row
+            }
+        });
     let table = Table::new(
         rows,
         [
@@ -88,7 +111,9 @@ fn draw_posts(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             Constraint::Fill(1),
         ],
     )
-    .header(Row::new(["id", "created (UTC)", "status", "author", "", "text"]).style(theme.title(false)));
+    .header(
+        Row::new(["id", "created (UTC)", "status", "author", "", "text"]).style(theme.title(false)),
+    );
     frame.render_widget(table, inner);
 }
 
@@ -106,19 +131,37 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Span::styled(format!("by {} ", post.author_sub), theme.muted()),
         Span::styled(post.status.as_str(), theme.status(post.status)),
         Span::styled(
-            post.image_key.as_ref().map(|k| format!("  image {k}")).unwrap_or_default(),
+            post.image_key
+                .as_ref()
+                .map(|k| format!("  image {k}"))
+                .unwrap_or_default(),
             theme.muted(),
         ),
     ])];
-    lines.extend(post.body.lines().map(|l| Line::styled(l.to_string(), theme.text())));
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+    lines.extend(
+        post.body
+            .lines()
+            .map(|l| Line::styled(l.to_string(), theme.text())),
+    );
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
 }
 
 fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tick: usize) {
     let c = &app.context;
     let mut spans = vec![
-        Span::styled(format!(" {} ", c.environment), theme.environment(c.production)),
-        Span::styled(format!(" {} ", c.profile.as_deref().unwrap_or("no profile")), theme.muted()),
+        Span::styled(
+            format!(" {} ", c.environment),
+            theme.environment(c.production),
+        ),
+        Span::styled(
+            format!(" {} ", c.profile.as_deref().unwrap_or("no profile")),
+            theme.muted(),
+        ),
         Span::styled(format!("{} ", c.region), theme.muted()),
         Span::styled(format!("{} ", c.operator), theme.text()),
     ];
@@ -126,7 +169,10 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tick: us
         spans.push(Span::styled(" READ-ONLY ", theme.warning()));
     }
     if app.is_busy() {
-        spans.push(Span::styled(format!(" {} loading ", SPINNER[tick % SPINNER.len()]), theme.ok()));
+        spans.push(Span::styled(
+            format!(" {} loading ", SPINNER[tick % SPINNER.len()]),
+            theme.ok(),
+        ));
     }
     match &app.last_error {
         Some(e) => spans.push(Span::styled(format!(" ✗ {e} "), theme.error())),
@@ -139,10 +185,20 @@ fn draw_help(frame: &mut Frame, theme: &Theme) {
     let area = frame.area();
     let width = 48.min(area.width);
     let height = (KEYS.len() as u16 + 2).min(area.height);
-    let popup = Rect::new(area.x + (area.width - width) / 2, area.y + (area.height - height) / 2, width, height);
+    let popup = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    );
     let lines: Vec<Line> = KEYS
         .iter()
-        .map(|(k, what)| Line::from(vec![Span::styled(format!("{k:>16}  "), theme.title(false)), Span::styled(*what, theme.text())]))
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!("{k:>16}  "), theme.title(false)),
+                Span::styled(*what, theme.text()),
+            ])
+        })
         .collect();
     frame.render_widget(Clear, popup);
     frame.render_widget(
@@ -180,10 +236,22 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap() - Duration::minutes(i * 7);
         Post {
             id: PostId::new(100_000 - i).unwrap(),
-            author_sub: UserSub::parse(format!("{:08x}-0000-4000-8000-000000000001", (i * 4_000_000) % 0xffff_ffff)).unwrap(),
-            body: if i == 0 { "첫 출근 후기 🎉\nsecond line of the body".into() } else { format!("post body {i}") },
+            author_sub: UserSub::parse(format!(
+                "{:08x}-0000-4000-8000-000000000001",
+                (i * 4_000_000) % 0xffff_ffff
+            ))
+            .unwrap(),
+            body: if i == 0 {
+                "첫 출근 후기 🎉\nsecond line of the body".into()
+            } else {
+                format!("post body {i}")
+            },
             image_key: (i % 3 == 0).then(|| format!("posts/x/{i}.png")),
-            status: [ContentStatus::Visible, ContentStatus::Hidden, ContentStatus::Removed][(i % 5).min(2) as usize],
+            status: [
+                ContentStatus::Visible,
+                ContentStatus::Hidden,
+                ContentStatus::Removed,
+            ][(i % 5).min(2) as usize],
             created_at: at,
             updated_at: at,
         }
@@ -200,7 +268,13 @@ mod tests {
         let (mut app, commands) = App::new(context());
         let Command::LoadPosts { request, .. } = commands[0].clone();
         let next = more.then(|| Cursor::encode("posts", &1));
-        app.on_event(AppEvent::PostsLoaded { request, result: Ok(Page { items: (0..n).map(post).collect(), next }) });
+        app.on_event(AppEvent::PostsLoaded {
+            request,
+            result: Ok(Page {
+                items: (0..n).map(post).collect(),
+                next,
+            }),
+        });
         app
     }
 
@@ -226,7 +300,10 @@ mod tests {
     fn failed_state() {
         let (mut app, commands) = App::new(context());
         let Command::LoadPosts { request, .. } = commands[0].clone();
-        app.on_event(AppEvent::PostsLoaded { request, result: Err("SQLite database content.db is unavailable".into()) });
+        app.on_event(AppEvent::PostsLoaded {
+            request,
+            result: Err("SQLite database content.db is unavailable".into()),
+        });
         insta::assert_snapshot!(render(&mut app, 80, 14));
     }
 
@@ -246,7 +323,12 @@ mod tests {
         let theme = Theme::default_dark();
         let buffer = backend.buffer();
         let row = (0..buffer.area.height)
-            .find(|y| (0..buffer.area.width).map(|x| buffer[(x, *y)].symbol()).collect::<String>().contains("post body 150"))
+            .find(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, *y)].symbol())
+                    .collect::<String>()
+                    .contains("post body 150")
+            })
             .expect("the selected post's id is on screen");
         assert_eq!(buffer[(2, row)].bg, theme.selection().bg.unwrap());
     }
@@ -258,6 +340,12 @@ mod tests {
         let backend = render(&mut app, 80, 16);
         let text = format!("{backend}");
         assert!(text.contains("post body 49999"));
-        assert!(!text.contains("post body 49000"));
+        assert_eq!(
+            app.offset,
+            50_000 - app.viewport,
+            "the window ends at the selection"
+        );
+        assert!(text.contains(&format!("post body {}", app.offset)));
+        assert!(!text.contains(&format!("post body {} ", app.offset - 1)));
     }
 }

@@ -15,11 +15,22 @@ fn backoffice(dirs: &tempfile::TempDir) -> Command {
 fn info_reports_the_overridden_folders_as_json() {
     let dirs = tempfile::tempdir().unwrap();
     let out = backoffice(&dirs).args(["info", "--json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let config = dirs.path().join("config").display().to_string();
     assert_eq!(info["config_dir"], config.as_str());
-    assert_eq!(info["sandbox_dir"], dirs.path().join("data/sandbox").display().to_string().as_str());
+    assert_eq!(
+        info["sandbox_dir"],
+        dirs.path()
+            .join("data/sandbox")
+            .display()
+            .to_string()
+            .as_str()
+    );
     assert_eq!(info["operator"], "sandbox:ops");
     assert_eq!(info["config_file_exists"], "false");
 }
@@ -38,14 +49,31 @@ fn help_lists_the_subcommands() {
 #[test]
 fn sandbox_seed_fills_the_sandbox_and_refuses_to_replace_without_yes() {
     let dirs = tempfile::tempdir().unwrap();
-    let out = backoffice(&dirs).args(["sandbox", "seed", "--yes"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = backoffice(&dirs)
+        .args(["sandbox", "seed", "--yes"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let summary = String::from_utf8_lossy(&out.stdout);
-    assert!(summary.contains("200 users") && summary.contains("2000 posts"), "{summary}");
+    assert!(
+        summary.contains("200 users") && summary.contains("2000 posts"),
+        "{summary}"
+    );
     assert!(dirs.path().join("data/sandbox/content.db").exists());
 
-    let again = backoffice(&dirs).args(["sandbox", "seed"]).stdin(std::process::Stdio::null()).output().unwrap();
-    assert!(!again.status.success(), "replacing data needs --yes without a terminal");
+    let again = backoffice(&dirs)
+        .args(["sandbox", "seed"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        !again.status.success(),
+        "replacing data needs --yes without a terminal"
+    );
     assert!(String::from_utf8_lossy(&again.stderr).contains("--yes"));
 }
 

@@ -286,15 +286,17 @@ impl UserFilter {
     /// search box.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let input = input.trim();
-        let (attr, op, rest) = if let Some((a, r)) = input.split_once("^=") {
-            (a, FilterOp::StartsWith, r)
-        } else if let Some((a, r)) = input.split_once('=') {
-            (a, FilterOp::Equals, r)
-        } else {
+        // The operator is the first `=` (with a `^` right before it for "starts with"); the
+        // value after it may hold any characters, `=` and `^=` included.
+        let Some((head, rest)) = input.split_once('=') else {
             return Err(Invalid::new(
                 "filter",
                 "write attribute = value or attribute ^= value",
             ));
+        };
+        let (attr, op) = match head.strip_suffix('^') {
+            Some(a) => (a, FilterOp::StartsWith),
+            None => (head, FilterOp::Equals),
         };
         let attribute = FilterAttribute::parse(attr)?;
         let rest = rest.trim();
@@ -377,6 +379,12 @@ mod tests {
         assert_eq!(f.attribute, FilterAttribute::Email);
         assert_eq!(f.op, FilterOp::StartsWith);
         assert_eq!(f.value, "ann@");
+    }
+
+    #[test]
+    fn operator_characters_inside_the_value_are_kept() {
+        let f = UserFilter::parse(r#"name = "a^=b""#).unwrap();
+        assert_eq!((f.op, f.value.as_str()), (FilterOp::Equals, "a^=b"));
     }
 
     #[test]

@@ -29,6 +29,10 @@ impl ObjectKey {
         if key.starts_with('/') {
             return Err(invalid("must not start with /"));
         }
+        // A backslash is a path separator on some systems; a key we write never needs one.
+        if key.contains('\\') {
+            return Err(invalid("must not contain a backslash"));
+        }
         let segments: Vec<&str> = key.split('/').collect();
         let last = segments.len() - 1;
         for (i, segment) in segments.iter().enumerate() {
@@ -151,6 +155,11 @@ mod tests {
     }
 
     #[test]
+    fn key_with_backslash_is_refused() {
+        assert!(ObjectKey::parse("posts\\..\\x").is_err());
+    }
+
+    #[test]
     fn dots_inside_names_are_fine() {
         assert!(ObjectKey::parse("posts/a..b/photo.v2.png").is_ok());
     }
@@ -177,10 +186,11 @@ mod tests {
 
     proptest! {
         #[test]
-        fn accepted_keys_never_escape_their_bucket(s in "[a-z./]{1,20}") {
+        fn accepted_keys_never_escape_their_bucket(s in "[a-z./\\\\]{1,20}") {
             if let Ok(key) = ObjectKey::parse(&s) {
                 prop_assert!(!key.as_str().starts_with('/'));
                 prop_assert!(key.as_str().split('/').all(|seg| seg != ".." && seg != "."));
+                prop_assert!(!key.as_str().contains('\\'));
             }
         }
 

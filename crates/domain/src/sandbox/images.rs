@@ -6,7 +6,11 @@ use std::io::Cursor;
 
 /// Encodes a `width`×`height` picture whose colours and stripes depend on `seed`.
 pub fn picture(seed: u64, width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
-    let base = [(seed * 67 % 256) as u8, (seed * 131 % 256) as u8, (seed * 29 % 256) as u8];
+    let base = [
+        (seed * 67 % 256) as u8,
+        (seed * 131 % 256) as u8,
+        (seed * 29 % 256) as u8,
+    ];
     let stripe = 8 + (seed % 24) as u32;
     let img = RgbImage::from_fn(width, height, |x, y| {
         let t = ((x + y) / stripe) % 2 == 0;

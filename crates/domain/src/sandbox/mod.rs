@@ -7,7 +7,9 @@ mod seed;
 
 pub use seed::{SeedOptions, SeedSummary};
 
-use crate::adapters::sandbox::{SandboxLogStore, SandboxObjectStore, SandboxUserDirectory, open_sandbox_db};
+use crate::adapters::sandbox::{
+    SandboxLogStore, SandboxObjectStore, SandboxUserDirectory, open_sandbox_db,
+};
 use crate::adapters::sql::{SqlContentStore, map_sqlx};
 use crate::error::{DomainError, DomainResult};
 use crate::model::BucketName;
@@ -41,8 +43,9 @@ impl Sandbox {
     /// Opens the sandbox in `root`, creating empty stores where missing. Files that exist but
     /// are not sandbox databases are reported, never replaced.
     pub async fn open(root: &Path) -> DomainResult<Self> {
-        std::fs::create_dir_all(root.join(OBJECTS_DIR))
-            .map_err(|e| DomainError::unavailable(format!("sandbox folder {}", root.display()), e))?;
+        std::fs::create_dir_all(root.join(OBJECTS_DIR)).map_err(|e| {
+            DomainError::unavailable(format!("sandbox folder {}", root.display()), e)
+        })?;
         let content = SqlContentStore::<Sqlite>::open_sqlite(&root.join(CONTENT_DB)).await?;
         let meta = open_sandbox_db(&root.join(SANDBOX_DB)).await?;
         let objects = SandboxObjectStore::new(meta.clone(), root.join(OBJECTS_DIR));
@@ -74,7 +77,12 @@ impl Sandbox {
                 match std::fs::remove_file(&path) {
                     Ok(()) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(DomainError::unavailable(format!("sandbox file {}", path.display()), e)),
+                    Err(e) => {
+                        return Err(DomainError::unavailable(
+                            format!("sandbox file {}", path.display()),
+                            e,
+                        ));
+                    }
                 }
             }
         }
@@ -82,7 +90,10 @@ impl Sandbox {
         match std::fs::remove_dir_all(&objects) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(DomainError::unavailable(format!("sandbox folder {}", objects.display()), e)),
+            Err(e) => Err(DomainError::unavailable(
+                format!("sandbox folder {}", objects.display()),
+                e,
+            )),
         }
     }
 
@@ -93,16 +104,20 @@ impl Sandbox {
     /// The media bucket's name as a validated value.
     pub fn bucket() -> BucketName {
         // A constant that satisfies S3's naming rules; checked by a test.
-        BucketName::parse(MEDIA_BUCKET).unwrap_or_else(|_| unreachable!("MEDIA_BUCKET is a valid bucket name"))
+        BucketName::parse(MEDIA_BUCKET)
+            .unwrap_or_else(|_| unreachable!("MEDIA_BUCKET is a valid bucket name"))
     }
 
     /// When the sandbox was seeded, if it was.
     pub async fn seeded_at(&self) -> DomainResult<Option<DateTime<Utc>>> {
-        let value: Option<String> = sqlx::query_scalar("SELECT value FROM sandbox_meta WHERE name = 'seeded_at'")
-            .fetch_optional(&self.meta)
-            .await
-            .map_err(|e| map_sqlx("sandbox metadata", e))?;
-        Ok(value.and_then(|v| DateTime::parse_from_rfc3339(&v).ok()).map(|t| t.with_timezone(&Utc)))
+        let value: Option<String> =
+            sqlx::query_scalar("SELECT value FROM sandbox_meta WHERE name = 'seeded_at'")
+                .fetch_optional(&self.meta)
+                .await
+                .map_err(|e| map_sqlx("sandbox metadata", e))?;
+        Ok(value
+            .and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
+            .map(|t| t.with_timezone(&Utc)))
     }
 
     async fn mark_seeded(&self, at: DateTime<Utc>) -> DomainResult<()> {

@@ -7,8 +7,8 @@ use crate::adapters::sandbox::random_uuid;
 use crate::adapters::sql::{ImportComment, ImportPost, ImportProfile, ImportReport};
 use crate::error::DomainResult;
 use crate::model::{
-    ContentStatus, GroupName, LogGroupName, ObjectKey, Target, UserStatus, UserSub, Username,
-    now_millis, CommentId,
+    CommentId, ContentStatus, GroupName, LogGroupName, ObjectKey, Target, UserStatus, UserSub,
+    Username, now_millis,
 };
 use crate::ports::{ObjectStore, UserDirectory};
 use chrono::{DateTime, Duration, Utc};
@@ -66,30 +66,71 @@ const GIVEN: &[&str] = &[
     "Farah", "Gabriel", "Hana", "Ivan", "Julia", "Kenji", "Lea", "Marco", "Nora", "Omar",
 ];
 const FAMILY: &[&str] = &[
-    "Kim", "Lee", "Park", "Choi", "Jung", "Silva", "Novak", "Garcia", "Smith", "Tanaka",
-    "Müller", "Rossi", "Haddad", "Nguyen", "Kowalski",
+    "Kim", "Lee", "Park", "Choi", "Jung", "Silva", "Novak", "Garcia", "Smith", "Tanaka", "Müller",
+    "Rossi", "Haddad", "Nguyen", "Kowalski",
 ];
 const OPENINGS: &[&str] = &[
-    "오늘 한강 산책 다녀왔어요", "Finally finished my first marathon", "새로 생긴 카페 추천합니다",
-    "Anyone else watching the meteor shower tonight?", "주말에 캠핑 갔다 왔어요", "My sourdough starter is alive",
-    "Trying out the new ramen place downtown", "퇴근길 노을이 너무 예뻐요", "Hot take: tabs over spaces",
-    "첫 출근 후기", "Looking for hiking buddies near Busan", "Rainy day playlist, send suggestions",
+    "오늘 한강 산책 다녀왔어요",
+    "Finally finished my first marathon",
+    "새로 생긴 카페 추천합니다",
+    "Anyone else watching the meteor shower tonight?",
+    "주말에 캠핑 갔다 왔어요",
+    "My sourdough starter is alive",
+    "Trying out the new ramen place downtown",
+    "퇴근길 노을이 너무 예뻐요",
+    "Hot take: tabs over spaces",
+    "첫 출근 후기",
+    "Looking for hiking buddies near Busan",
+    "Rainy day playlist, send suggestions",
 ];
 const DETAILS: &[&str] = &[
-    "Highly recommend it.", "사진 첨부합니다 📷", "Would go again!", "다음에 또 가고 싶네요.",
-    "What do you all think?", "It took three tries but it worked.", "날씨가 딱 좋았어요 ☀️",
-    "Details in the comments.", "10/10 would not recommend the parking.", "🎉🎉🎉",
+    "Highly recommend it.",
+    "사진 첨부합니다 📷",
+    "Would go again!",
+    "다음에 또 가고 싶네요.",
+    "What do you all think?",
+    "It took three tries but it worked.",
+    "날씨가 딱 좋았어요 ☀️",
+    "Details in the comments.",
+    "10/10 would not recommend the parking.",
+    "🎉🎉🎉",
 ];
 const COMMENTS: &[&str] = &[
-    "Love this!", "우와 멋지다", "Where is this?", "저도 가보고 싶어요", "Congrats 🎉", "Same here",
-    "Thanks for sharing", "사진 잘 찍으셨네요", "Haha true", "Can you share the recipe?",
-    "Check out my profile for more", "BUY CHEAP FOLLOWERS NOW at spam.example", "정보 감사합니다",
+    "Love this!",
+    "우와 멋지다",
+    "Where is this?",
+    "저도 가보고 싶어요",
+    "Congrats 🎉",
+    "Same here",
+    "Thanks for sharing",
+    "사진 잘 찍으셨네요",
+    "Haha true",
+    "Can you share the recipe?",
+    "Check out my profile for more",
+    "BUY CHEAP FOLLOWERS NOW at spam.example",
+    "정보 감사합니다",
 ];
-const REASONS: &[&str] = &["spam", "harassment", "nudity", "hate speech", "misinformation", "impersonation", "other"];
+const REASONS: &[&str] = &[
+    "spam",
+    "harassment",
+    "nudity",
+    "hate speech",
+    "misinformation",
+    "impersonation",
+    "other",
+];
 const API_ROUTES: &[(&str, &str)] = &[
-    ("GET", "/posts"), ("GET", "/posts/{id}"), ("POST", "/posts"), ("GET", "/posts/{id}/comments"),
-    ("POST", "/posts/{id}/comments"), ("GET", "/profile"), ("PUT", "/profile"), ("GET", "/user/sync"),
-    ("POST", "/uploads"), ("GET", "/notifications"), ("POST", "/posts/{id}/reports"),
+    ("GET", "/posts"),
+    ("GET", "/posts/{id}"),
+    ("POST", "/posts"),
+    ("GET", "/posts/{id}/comments"),
+    ("POST", "/posts/{id}/comments"),
+    ("GET", "/profile"),
+    ("PUT", "/profile"),
+    ("GET", "/user/sync"),
+    ("POST", "/uploads"),
+    ("GET", "/notifications"),
+    ("POST", "/posts/{id}/reports"),
 ];
 const ERRORS: &[&str] = &[
     "database connection timed out after 5000 ms",
@@ -121,7 +162,11 @@ fn between(rng: &mut ChaCha8Rng, from: DateTime<Utc>, to: DateTime<Utc>) -> Date
 
 impl Sandbox {
     /// Fills the sandbox with demo data. Meant for an empty sandbox (see `Sandbox::reset`).
-    pub async fn seed(&self, options: &SeedOptions, progress: &(dyn Fn(&str) + Sync)) -> DomainResult<SeedSummary> {
+    pub async fn seed(
+        &self,
+        options: &SeedOptions,
+        progress: &(dyn Fn(&str) + Sync),
+    ) -> DomainResult<SeedSummary> {
         let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
         let now = options.now;
         let month_ago = now - Duration::days(30);
@@ -129,7 +174,9 @@ impl Sandbox {
 
         progress("users");
         let admins = GroupName::admins();
-        self.directory.create_group(&admins, Some("May moderate content")).await?;
+        self.directory
+            .create_group(&admins, Some("May moderate content"))
+            .await?;
         self.directory
             .create_group(&GroupName::parse("support")?, Some("Support staff"))
             .await?;
@@ -140,14 +187,32 @@ impl Sandbox {
             let family = *pick(&mut rng, FAMILY);
             let roll = rng.random_range(0..100);
             let (username, status) = match roll {
-                0..=11 => (format!("google_{}", rng.random_range(100_000_000_000u64..999_999_999_999)), UserStatus::ExternalProvider),
-                12..=17 => (format!("signinwithapple_{:06}.{:x}", rng.random_range(0..999_999), rng.random::<u64>()), UserStatus::ExternalProvider),
+                0..=11 => (
+                    format!(
+                        "google_{}",
+                        rng.random_range(100_000_000_000u64..999_999_999_999)
+                    ),
+                    UserStatus::ExternalProvider,
+                ),
+                12..=17 => (
+                    format!(
+                        "signinwithapple_{:06}.{:x}",
+                        rng.random_range(0..999_999),
+                        rng.random::<u64>()
+                    ),
+                    UserStatus::ExternalProvider,
+                ),
                 18..=23 => (sub.to_string(), UserStatus::Unconfirmed),
                 24..=26 => (sub.to_string(), UserStatus::ForceChangePassword),
                 27..=28 => (sub.to_string(), UserStatus::ResetRequired),
                 _ => (sub.to_string(), UserStatus::Confirmed),
             };
-            let email = format!("{}.{}{}@example.com", given.to_lowercase(), family.to_lowercase().replace('ü', "ue"), i);
+            let email = format!(
+                "{}.{}{}@example.com",
+                given.to_lowercase(),
+                family.to_lowercase().replace('ü', "ue"),
+                i
+            );
             users.push(SeedUser {
                 username: Username::parse(username)?,
                 email,
@@ -160,17 +225,34 @@ impl Sandbox {
             });
         }
         for u in &users {
-            let verified = if u.status == UserStatus::Unconfirmed { "false" } else { "true" };
+            let verified = if u.status == UserStatus::Unconfirmed {
+                "false"
+            } else {
+                "true"
+            };
             let attributes = vec![
                 ("email".to_string(), u.email.clone()),
                 ("email_verified".to_string(), verified.to_string()),
                 ("name".to_string(), u.name.clone()),
             ];
             self.directory
-                .import_user(&u.username, &u.sub, &u.status, u.enabled, u.created_at, &attributes)
+                .import_user(
+                    &u.username,
+                    &u.sub,
+                    &u.status,
+                    u.enabled,
+                    u.created_at,
+                    &attributes,
+                )
                 .await?;
         }
         let active: Vec<&SeedUser> = users.iter().filter(|u| u.has_profile).collect();
+        if active.is_empty() && (options.posts > 0 || options.comments > 0 || options.reports > 0) {
+            return Err(crate::DomainError::invalid(
+                "users",
+                "too few users to author posts; seed at least 10",
+            ));
+        }
         for u in active.iter().filter(|u| u.enabled).take(3) {
             self.directory.add_to_group(&u.username, &admins).await?;
         }
@@ -183,7 +265,9 @@ impl Sandbox {
         for (n, u) in active.iter().enumerate().take(options.profile_images) {
             let key = ObjectKey::parse(format!("profiles/{}/avatar.png", u.sub))?;
             let bytes = images::picture(n as u64 + 1, 96, 96, ImageFormat::Png);
-            self.objects.put(&bucket, &key, bytes, "image/png", &no_meta).await?;
+            self.objects
+                .put(&bucket, &key, bytes, "image/png", &no_meta)
+                .await?;
             profile_keys.insert(u.sub.clone(), key.to_string());
             summary.objects += 1;
         }
@@ -195,7 +279,8 @@ impl Sandbox {
                 sub: u.sub.clone(),
                 email: Some(u.email.clone()),
                 display_name: Some(u.name.clone()),
-                bio: (u.created_at.timestamp() % 3 == 0).then(|| "안녕하세요! Coffee, hiking and film photography.".to_string()),
+                bio: (u.created_at.timestamp() % 3 == 0)
+                    .then(|| "안녕하세요! Coffee, hiking and film photography.".to_string()),
                 profile_image_key: profile_keys.get(&u.sub).cloned(),
                 created_at: u.created_at,
             })
@@ -205,7 +290,9 @@ impl Sandbox {
 
         progress("posts");
         // A few prolific authors, as in any real community.
-        let author_weights: Vec<usize> = (0..active.len()).map(|i| if i % 17 == 0 { 12 } else { 1 }).collect();
+        let author_weights: Vec<usize> = (0..active.len())
+            .map(|i| if i % 17 == 0 { 12 } else { 1 })
+            .collect();
         let total_weight: usize = author_weights.iter().sum();
         let draw_author = |rng: &mut ChaCha8Rng| {
             let mut roll = rng.random_range(0..total_weight.max(1));
@@ -217,7 +304,9 @@ impl Sandbox {
             }
             0
         };
-        let mut post_times: Vec<DateTime<Utc>> = (0..options.posts).map(|_| between(&mut rng, month_ago, now)).collect();
+        let mut post_times: Vec<DateTime<Utc>> = (0..options.posts)
+            .map(|_| between(&mut rng, month_ago, now))
+            .collect();
         post_times.sort();
         let mut posts = Vec::with_capacity(options.posts);
         let mut images_left = options.post_images;
@@ -227,7 +316,9 @@ impl Sandbox {
             if rng.random_range(0..10) == 0 {
                 body.push_str("\n\n#weekend #daily");
             }
-            let image_key = if images_left > 0 && rng.random_range(0..options.posts.max(1)) < options.post_images * 2 {
+            let image_key = if images_left > 0
+                && rng.random_range(0..options.posts.max(1)) < options.post_images * 2
+            {
                 images_left -= 1;
                 let jpeg = images_left % 2 == 0;
                 let key = ObjectKey::parse(format!(
@@ -236,9 +327,15 @@ impl Sandbox {
                     created_at.timestamp_millis(),
                     if jpeg { "jpg" } else { "png" }
                 ))?;
-                let (format, mime) = if jpeg { (ImageFormat::Jpeg, "image/jpeg") } else { (ImageFormat::Png, "image/png") };
+                let (format, mime) = if jpeg {
+                    (ImageFormat::Jpeg, "image/jpeg")
+                } else {
+                    (ImageFormat::Png, "image/png")
+                };
                 let bytes = images::picture(images_left as u64 + 1000, 640, 480, format);
-                self.objects.put(&bucket, &key, bytes, mime, &no_meta).await?;
+                self.objects
+                    .put(&bucket, &key, bytes, mime, &no_meta)
+                    .await?;
                 summary.objects += 1;
                 Some(key.to_string())
             } else {
@@ -272,7 +369,11 @@ impl Sandbox {
                 post_id: post_ids[i],
                 author_sub: author.sub.clone(),
                 body: pick(&mut rng, COMMENTS).to_string(),
-                status: if rng.random_range(0..100) < 2 { ContentStatus::Hidden } else { ContentStatus::Visible },
+                status: if rng.random_range(0..100) < 2 {
+                    ContentStatus::Hidden
+                } else {
+                    ContentStatus::Visible
+                },
                 created_at: between(&mut rng, posts[i].created_at, now),
             });
         }
@@ -283,15 +384,21 @@ impl Sandbox {
         progress("reports");
         let mut reports = Vec::with_capacity(options.reports);
         // Reports cluster: a few targets draw many reports, most draw one.
-        let hot: Vec<usize> = (0..8.min(post_ids.len())).map(|_| rng.random_range(0..post_ids.len())).collect();
+        let hot: Vec<usize> = (0..8.min(post_ids.len()))
+            .map(|_| rng.random_range(0..post_ids.len()))
+            .collect();
         for n in 0..options.reports {
             if post_ids.is_empty() || active.len() < 2 {
                 break;
             }
             let target = match rng.random_range(0..100) {
                 0..=4 => Target::User(active[rng.random_range(0..active.len())].sub.clone()),
-                5..=29 if !comments.is_empty() => Target::Comment(CommentId::new(rng.random_range(1..=comments.len() as i64))?),
-                _ if n % 3 == 0 && !hot.is_empty() => Target::Post(post_ids[hot[rng.random_range(0..hot.len())]]),
+                5..=29 if !comments.is_empty() => {
+                    Target::Comment(CommentId::new(rng.random_range(1..=comments.len() as i64))?)
+                }
+                _ if n % 3 == 0 && !hot.is_empty() => {
+                    Target::Post(post_ids[hot[rng.random_range(0..hot.len())]])
+                }
                 _ => Target::Post(post_ids[rng.random_range(0..post_ids.len())]),
             };
             reports.push(ImportReport {
@@ -324,7 +431,9 @@ impl Sandbox {
             let group_name = LogGroupName::parse(group)?;
             self.logs.create_group(&group_name).await?;
             let count = options.invocations * share / 100;
-            let mut times: Vec<DateTime<Utc>> = (0..count).map(|_| between(rng, since, options.now)).collect();
+            let mut times: Vec<DateTime<Utc>> = (0..count)
+                .map(|_| between(rng, since, options.now))
+                .collect();
             times.sort();
             // One stream per execution environment; a new one (a cold start) every ~2 hours.
             let mut stream = String::new();
@@ -338,7 +447,11 @@ impl Sandbox {
                         self.logs.append(&group_name, &stream, &batch).await?;
                         batch.clear();
                     }
-                    stream = format!("{}/[$LATEST]{:032x}", t.format("%Y/%m/%d"), rng.random::<u128>());
+                    stream = format!(
+                        "{}/[$LATEST]{:032x}",
+                        t.format("%Y/%m/%d"),
+                        rng.random::<u128>()
+                    );
                     stream_started = t;
                 }
                 let request_id = random_uuid(rng);
@@ -347,39 +460,79 @@ impl Sandbox {
                     batch.push((*at, text));
                     *at += Duration::milliseconds(rng.random_range(1..40));
                 };
-                line(&mut at, format!("START RequestId: {request_id} Version: $LATEST"), rng);
+                line(
+                    &mut at,
+                    format!("START RequestId: {request_id} Version: $LATEST"),
+                    rng,
+                );
                 let failed = rng.random_range(0..100) < 3;
                 let (method, route) = *pick(rng, API_ROUTES);
-                let status = if failed { 500 } else if rng.random_range(0..100) < 6 { 400 } else { 200 };
+                let status = if failed {
+                    500
+                } else if rng.random_range(0..100) < 6 {
+                    400
+                } else {
+                    200
+                };
                 let latency = rng.random_range(4..180);
                 if group == API_LOG_GROUP {
-                    line(&mut at, format!(
-                        "{{\"level\":\"INFO\",\"message\":\"request\",\"requestId\":\"{request_id}\",\"method\":\"{method}\",\"route\":\"{route}\"}}"
-                    ), rng);
+                    line(
+                        &mut at,
+                        format!(
+                            "{{\"level\":\"INFO\",\"message\":\"request\",\"requestId\":\"{request_id}\",\"method\":\"{method}\",\"route\":\"{route}\"}}"
+                        ),
+                        rng,
+                    );
                     if failed {
-                        line(&mut at, format!(
-                            "{{\"level\":\"ERROR\",\"message\":\"{}\",\"requestId\":\"{request_id}\",\"route\":\"{route}\"}}",
-                            pick(rng, ERRORS)
-                        ), rng);
+                        line(
+                            &mut at,
+                            format!(
+                                "{{\"level\":\"ERROR\",\"message\":\"{}\",\"requestId\":\"{request_id}\",\"route\":\"{route}\"}}",
+                                pick(rng, ERRORS)
+                            ),
+                            rng,
+                        );
                     } else if status == 400 {
-                        line(&mut at, format!(
-                            "{{\"level\":\"WARN\",\"message\":\"invalid request body\",\"requestId\":\"{request_id}\",\"field\":\"body\"}}"
-                        ), rng);
+                        line(
+                            &mut at,
+                            format!(
+                                "{{\"level\":\"WARN\",\"message\":\"invalid request body\",\"requestId\":\"{request_id}\",\"field\":\"body\"}}"
+                            ),
+                            rng,
+                        );
                     }
-                    line(&mut at, format!(
-                        "{{\"level\":\"INFO\",\"message\":\"response\",\"requestId\":\"{request_id}\",\"route\":\"{route}\",\"status\":{status},\"latencyMs\":{latency}}}"
-                    ), rng);
+                    line(
+                        &mut at,
+                        format!(
+                            "{{\"level\":\"INFO\",\"message\":\"response\",\"requestId\":\"{request_id}\",\"route\":\"{route}\",\"status\":{status},\"latencyMs\":{latency}}}"
+                        ),
+                        rng,
+                    );
                 } else if group == THUMBNAILS_LOG_GROUP {
-                    line(&mut at, format!(
-                        "{{\"level\":\"INFO\",\"message\":\"thumbnails written\",\"requestId\":\"{request_id}\",\"widths\":[128,512]}}"
-                    ), rng);
+                    line(
+                        &mut at,
+                        format!(
+                            "{{\"level\":\"INFO\",\"message\":\"thumbnails written\",\"requestId\":\"{request_id}\",\"widths\":[128,512]}}"
+                        ),
+                        rng,
+                    );
                     if failed {
-                        line(&mut at, format!("[ERROR] {request_id} image refused: dimensions exceed the limit"), rng);
+                        line(
+                            &mut at,
+                            format!(
+                                "[ERROR] {request_id} image refused: dimensions exceed the limit"
+                            ),
+                            rng,
+                        );
                     }
                 } else {
-                    line(&mut at, format!(
-                        "{{\"level\":\"INFO\",\"message\":\"profile row upserted\",\"requestId\":\"{request_id}\",\"trigger\":\"PostConfirmation_ConfirmSignUp\"}}"
-                    ), rng);
+                    line(
+                        &mut at,
+                        format!(
+                            "{{\"level\":\"INFO\",\"message\":\"profile row upserted\",\"requestId\":\"{request_id}\",\"trigger\":\"PostConfirmation_ConfirmSignUp\"}}"
+                        ),
+                        rng,
+                    );
                 }
                 line(&mut at, format!("END RequestId: {request_id}"), rng);
                 let duration = f64::from(latency) + rng.random_range(0.0..5.0);
@@ -389,7 +542,10 @@ impl Sandbox {
                     "REPORT RequestId: {request_id}\tDuration: {duration:.2} ms\tBilled Duration: {billed} ms\tMemory Size: {memory} MB\tMax Memory Used: {used} MB"
                 );
                 if cold {
-                    report.push_str(&format!("\tInit Duration: {:.2} ms", rng.random_range(120.0..450.0)));
+                    report.push_str(&format!(
+                        "\tInit Duration: {:.2} ms",
+                        rng.random_range(120.0..450.0)
+                    ));
                 }
                 line(&mut at, report, rng);
             }

@@ -123,7 +123,13 @@ fn moderation(target: ModerationTarget, action: ModerationAction) -> Moderation 
 async fn profile_upsert_creates_then_refreshes_email_but_keeps_a_chosen_name(store: Store) {
     let s = profile(&store, 1).await;
     store
-        .update_profile(&s, &ProfileUpdate { display_name: Some(DisplayName::parse("Chosen").unwrap()), ..Default::default() })
+        .update_profile(
+            &s,
+            &ProfileUpdate {
+                display_name: Some(DisplayName::parse("Chosen").unwrap()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let again = store
@@ -153,14 +159,20 @@ async fn profile_update_changes_only_given_fields(store: Store) {
         .unwrap();
     assert_eq!(updated.bio.as_deref(), Some("산책과 커피 ☕"));
     assert_eq!(updated.display_name.as_deref(), Some("User 2"));
-    assert_eq!(updated.profile_image_key, Some(format!("profiles/{s}/me.png")));
+    assert_eq!(
+        updated.profile_image_key,
+        Some(format!("profiles/{s}/me.png"))
+    );
     assert!(updated.updated_at >= updated.created_at);
 }
 
 async fn missing_profile_is_not_found(store: Store) {
     let err = store.get_profile(&sub(999)).await.unwrap_err();
     assert!(matches!(err, DomainError::NotFound(_)), "{err}");
-    let err = store.update_profile(&sub(999), &ProfileUpdate::default()).await.unwrap_err();
+    let err = store
+        .update_profile(&sub(999), &ProfileUpdate::default())
+        .await
+        .unwrap_err();
     assert!(matches!(err, DomainError::NotFound(_)), "{err}");
 }
 
@@ -175,7 +187,11 @@ async fn posts_page_newest_first_without_gaps_or_repeats(store: Store) {
     let ids: Vec<PostId> = listed.iter().map(|p| p.id).collect();
     created.reverse();
     assert_eq!(ids, created);
-    assert!(listed.windows(2).all(|w| (w[0].created_at, w[0].id) > (w[1].created_at, w[1].id)));
+    assert!(
+        listed
+            .windows(2)
+            .all(|w| (w[0].created_at, w[0].id) > (w[1].created_at, w[1].id))
+    );
 }
 
 async fn post_filters_narrow_by_status_author_text_and_date(store: Store) {
@@ -184,28 +200,88 @@ async fn post_filters_narrow_by_status_author_text_and_date(store: Store) {
     let p1 = post(&store, &a, "Sunset over the river").await;
     let p2 = post(&store, &b, "sunrise hike").await;
     let p3 = post(&store, &b, "Another SUNSET photo").await;
-    store.moderate(&moderation(ModerationTarget::Post(p3.id), ModerationAction::Hide)).await.unwrap();
+    store
+        .moderate(&moderation(
+            ModerationTarget::Post(p3.id),
+            ModerationAction::Hide,
+        ))
+        .await
+        .unwrap();
 
-    let by_b = all_posts(&store, &PostFilter { author: Some(b.clone()), ..Default::default() }, 10).await;
-    assert_eq!(by_b.iter().map(|p| p.id).collect::<Vec<_>>(), vec![p3.id, p2.id]);
-
-    let hidden = all_posts(&store, &PostFilter { status: Some(ContentStatus::Hidden), ..Default::default() }, 10).await;
-    assert_eq!(hidden.iter().map(|p| p.id).collect::<Vec<_>>(), vec![p3.id]);
-
-    let sunset = all_posts(&store, &PostFilter { text: Some("sunset".into()), ..Default::default() }, 10).await;
-    assert_eq!(sunset.iter().map(|p| p.id).collect::<Vec<_>>(), vec![p3.id, p1.id], "text search is case-insensitive");
-
-    let visible_sunset = all_posts(
+    let by_b = all_posts(
         &store,
-        &PostFilter { text: Some("sunset".into()), status: Some(ContentStatus::Visible), ..Default::default() },
+        &PostFilter {
+            author: Some(b.clone()),
+            ..Default::default()
+        },
         10,
     )
     .await;
-    assert_eq!(visible_sunset.iter().map(|p| p.id).collect::<Vec<_>>(), vec![p1.id]);
+    assert_eq!(
+        by_b.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![p3.id, p2.id]
+    );
 
-    let future = all_posts(&store, &PostFilter { since: Some(p3.created_at + chrono::Duration::hours(1)), ..Default::default() }, 10).await;
+    let hidden = all_posts(
+        &store,
+        &PostFilter {
+            status: Some(ContentStatus::Hidden),
+            ..Default::default()
+        },
+        10,
+    )
+    .await;
+    assert_eq!(hidden.iter().map(|p| p.id).collect::<Vec<_>>(), vec![p3.id]);
+
+    let sunset = all_posts(
+        &store,
+        &PostFilter {
+            text: Some("sunset".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await;
+    assert_eq!(
+        sunset.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![p3.id, p1.id],
+        "text search is case-insensitive"
+    );
+
+    let visible_sunset = all_posts(
+        &store,
+        &PostFilter {
+            text: Some("sunset".into()),
+            status: Some(ContentStatus::Visible),
+            ..Default::default()
+        },
+        10,
+    )
+    .await;
+    assert_eq!(
+        visible_sunset.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![p1.id]
+    );
+
+    let future = all_posts(
+        &store,
+        &PostFilter {
+            since: Some(p3.created_at + chrono::Duration::hours(1)),
+            ..Default::default()
+        },
+        10,
+    )
+    .await;
     assert!(future.is_empty());
-    let until = all_posts(&store, &PostFilter { until: Some(p1.created_at + chrono::Duration::milliseconds(1)), ..Default::default() }, 10).await;
+    let until = all_posts(
+        &store,
+        &PostFilter {
+            until: Some(p1.created_at + chrono::Duration::milliseconds(1)),
+            ..Default::default()
+        },
+        10,
+    )
+    .await;
     assert!(until.iter().all(|p| p.created_at <= p1.created_at));
     assert!(until.iter().any(|p| p.id == p1.id));
 }
@@ -215,11 +291,38 @@ async fn text_filter_treats_like_wildcards_literally(store: Store) {
     let discount = post(&store, &a, "50% off today").await;
     post(&store, &a, "500 reasons").await;
     post(&store, &a, "snake_case vs camelCase").await;
-    let found = all_posts(&store, &PostFilter { text: Some("50%".into()), ..Default::default() }, 10).await;
-    assert_eq!(found.iter().map(|p| p.id).collect::<Vec<_>>(), vec![discount.id]);
-    let under = all_posts(&store, &PostFilter { text: Some("e_c".into()), ..Default::default() }, 10).await;
+    let found = all_posts(
+        &store,
+        &PostFilter {
+            text: Some("50%".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await;
+    assert_eq!(
+        found.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![discount.id]
+    );
+    let under = all_posts(
+        &store,
+        &PostFilter {
+            text: Some("e_c".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await;
     assert_eq!(under.len(), 1);
-    let bang = all_posts(&store, &PostFilter { text: Some("!".into()), ..Default::default() }, 10).await;
+    let bang = all_posts(
+        &store,
+        &PostFilter {
+            text: Some("!".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await;
     assert!(bang.is_empty());
 }
 
@@ -228,26 +331,61 @@ async fn cursor_from_another_query_is_refused(store: Store) {
     for i in 0..3 {
         post(&store, &a, &format!("p{i}")).await;
     }
-    let first = store.list_posts(&PostFilter::default(), PageRequest::first(1)).await.unwrap();
+    let first = store
+        .list_posts(&PostFilter::default(), PageRequest::first(1))
+        .await
+        .unwrap();
     let cursor = first.next.expect("more pages");
-    let other = PostFilter { status: Some(ContentStatus::Hidden), ..Default::default() };
-    let err = store.list_posts(&other, PageRequest::after(cursor.clone(), 1)).await.unwrap_err();
-    assert!(matches!(err, DomainError::Invalid(ref i) if i.field == "cursor"), "{err}");
-    let err = store.list_comments(&CommentFilter::default(), PageRequest::after(cursor, 1)).await.unwrap_err();
+    let other = PostFilter {
+        status: Some(ContentStatus::Hidden),
+        ..Default::default()
+    };
+    let err = store
+        .list_posts(&other, PageRequest::after(cursor.clone(), 1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DomainError::Invalid(ref i) if i.field == "cursor"),
+        "{err}"
+    );
+    let err = store
+        .list_comments(&CommentFilter::default(), PageRequest::after(cursor, 1))
+        .await
+        .unwrap_err();
     assert!(matches!(err, DomainError::Invalid(_)), "{err}");
     let err = store
-        .list_posts(&PostFilter::default(), PageRequest::after(Cursor::from_client("bm90IGEgY3Vyc29y"), 1))
+        .list_posts(
+            &PostFilter::default(),
+            PageRequest::after(Cursor::from_client("bm90IGEgY3Vyc29y"), 1),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, DomainError::Invalid(_)), "{err}");
 }
 
 async fn empty_listing_has_no_cursor(store: Store) {
-    let page = store.list_posts(&PostFilter::default(), PageRequest::first(10)).await.unwrap();
+    let page = store
+        .list_posts(&PostFilter::default(), PageRequest::first(10))
+        .await
+        .unwrap();
     assert!(page.items.is_empty());
     assert!(page.next.is_none());
-    assert!(store.report_queue(PageRequest::first(10)).await.unwrap().items.is_empty());
-    assert!(store.list_audit(&AuditFilter::default(), PageRequest::first(10)).await.unwrap().items.is_empty());
+    assert!(
+        store
+            .report_queue(PageRequest::first(10))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert!(
+        store
+            .list_audit(&AuditFilter::default(), PageRequest::first(10))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 }
 
 async fn unicode_bodies_round_trip(store: Store) {
@@ -255,7 +393,15 @@ async fn unicode_bodies_round_trip(store: Store) {
     let text = "한국어 텍스트 👩‍👩‍👧 émoji, עברית, e\u{301} and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢\nsecond line";
     let created = post(&store, &a, text).await;
     assert_eq!(store.get_post(created.id).await.unwrap().body, text);
-    let found = all_posts(&store, &PostFilter { text: Some("👩‍👩‍👧".into()), ..Default::default() }, 10).await;
+    let found = all_posts(
+        &store,
+        &PostFilter {
+            text: Some("👩‍👩‍👧".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await;
     assert_eq!(found.len(), 1);
 }
 
@@ -263,7 +409,10 @@ async fn ten_megabyte_body_is_refused_before_the_store(store: Store) {
     let huge = "x".repeat(10 * 1024 * 1024);
     assert!(PostBody::parse(&huge).is_err());
     assert!(CommentBody::parse(&huge).is_err());
-    let page = store.list_posts(&PostFilter::default(), PageRequest::first(1)).await.unwrap();
+    let page = store
+        .list_posts(&PostFilter::default(), PageRequest::first(1))
+        .await
+        .unwrap();
     assert!(page.items.is_empty(), "nothing reached the store");
 }
 
@@ -272,16 +421,46 @@ async fn author_edits_post_but_not_a_removed_one(store: Store) {
     let p = post(&store, &a, "first draft").await;
     let key = ObjectKey::parse(format!("posts/{a}/1.png")).unwrap();
     let edited = store
-        .edit_post(p.id, &PostEdit { body: Some(body("second draft")), image_key: Some(Some(key.clone())) })
+        .edit_post(
+            p.id,
+            &PostEdit {
+                body: Some(body("second draft")),
+                image_key: Some(Some(key.clone())),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(edited.body, "second draft");
     assert_eq!(edited.image_key.as_deref(), Some(key.as_str()));
-    let cleared = store.edit_post(p.id, &PostEdit { body: None, image_key: Some(None) }).await.unwrap();
+    let cleared = store
+        .edit_post(
+            p.id,
+            &PostEdit {
+                body: None,
+                image_key: Some(None),
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(cleared.image_key, None);
     assert_eq!(cleared.body, "second draft");
-    store.moderate(&moderation(ModerationTarget::Post(p.id), ModerationAction::Remove)).await.unwrap();
-    let err = store.edit_post(p.id, &PostEdit { body: Some(body("again")), image_key: None }).await.unwrap_err();
+    store
+        .moderate(&moderation(
+            ModerationTarget::Post(p.id),
+            ModerationAction::Remove,
+        ))
+        .await
+        .unwrap();
+    let err = store
+        .edit_post(
+            p.id,
+            &PostEdit {
+                body: Some(body("again")),
+                image_key: None,
+            },
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(err, DomainError::NotFound(_)), "{err}");
 }
 
@@ -290,31 +469,66 @@ async fn comment_notifies_the_post_author_but_not_oneself(store: Store) {
     let other = profile(&store, 11).await;
     let p = post(&store, &author, "hello").await;
     let c = store
-        .create_comment(&NewComment { post_id: p.id, author_sub: other.clone(), body: CommentBody::parse("hi!").unwrap() })
+        .create_comment(&NewComment {
+            post_id: p.id,
+            author_sub: other.clone(),
+            body: CommentBody::parse("hi!").unwrap(),
+        })
         .await
         .unwrap();
     store
-        .create_comment(&NewComment { post_id: p.id, author_sub: author.clone(), body: CommentBody::parse("thanks").unwrap() })
+        .create_comment(&NewComment {
+            post_id: p.id,
+            author_sub: author.clone(),
+            body: CommentBody::parse("thanks").unwrap(),
+        })
         .await
         .unwrap();
-    let inbox = store.list_notifications(&author, true, PageRequest::first(10)).await.unwrap();
+    let inbox = store
+        .list_notifications(&author, true, PageRequest::first(10))
+        .await
+        .unwrap();
     assert_eq!(inbox.items.len(), 1);
     let n = &inbox.items[0];
-    assert_eq!((n.kind, &n.actor_sub, n.post_id, n.comment_id), (NotificationKind::Comment, &other, Some(p.id), Some(c.id)));
-    assert!(store.list_notifications(&other, false, PageRequest::first(10)).await.unwrap().items.is_empty());
+    assert_eq!(
+        (n.kind, &n.actor_sub, n.post_id, n.comment_id),
+        (NotificationKind::Comment, &other, Some(p.id), Some(c.id))
+    );
+    assert!(
+        store
+            .list_notifications(&other, false, PageRequest::first(10))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 }
 
 async fn comment_on_removed_post_is_not_found(store: Store) {
     let a = profile(&store, 12).await;
     let p = post(&store, &a, "soon gone").await;
-    store.moderate(&moderation(ModerationTarget::Post(p.id), ModerationAction::Remove)).await.unwrap();
+    store
+        .moderate(&moderation(
+            ModerationTarget::Post(p.id),
+            ModerationAction::Remove,
+        ))
+        .await
+        .unwrap();
     let err = store
-        .create_comment(&NewComment { post_id: p.id, author_sub: a.clone(), body: CommentBody::parse("late").unwrap() })
+        .create_comment(&NewComment {
+            post_id: p.id,
+            author_sub: a.clone(),
+            body: CommentBody::parse("late").unwrap(),
+        })
         .await
         .unwrap_err();
     assert!(matches!(err, DomainError::NotFound(_)), "{err}");
     let err = store
-        .create_comment(&NewComment { post_id: PostId::new(999_999).unwrap(), author_sub: a, body: CommentBody::parse("x").unwrap() })
+        .create_comment(&NewComment {
+            post_id: PostId::new(999_999).unwrap(),
+            author_sub: a,
+            body: CommentBody::parse("x").unwrap(),
+        })
         .await
         .unwrap_err();
     assert!(matches!(err, DomainError::NotFound(_)), "{err}");
@@ -326,7 +540,11 @@ async fn thread_pages_comments_oldest_first(store: Store) {
     let mut ids = Vec::new();
     for i in 0..7 {
         let c = store
-            .create_comment(&NewComment { post_id: p.id, author_sub: a.clone(), body: CommentBody::parse(format!("c{i}")).unwrap() })
+            .create_comment(&NewComment {
+                post_id: p.id,
+                author_sub: a.clone(),
+                body: CommentBody::parse(format!("c{i}")).unwrap(),
+            })
             .await
             .unwrap();
         ids.push(c.id);
@@ -337,7 +555,13 @@ async fn thread_pages_comments_oldest_first(store: Store) {
     let mut next = thread.comments.next;
     while let Some(cursor) = next {
         let page = store
-            .list_comments(&CommentFilter { post: Some(p.id), ..Default::default() }, PageRequest::after(cursor, 3))
+            .list_comments(
+                &CommentFilter {
+                    post: Some(p.id),
+                    ..Default::default()
+                },
+                PageRequest::after(cursor, 3),
+            )
             .await
             .unwrap();
         seen.extend(page.items.iter().map(|c| c.id));
@@ -355,7 +579,12 @@ async fn report_queue_puts_most_reported_first_then_oldest(store: Store) {
         let store = store.clone();
         async move {
             store
-                .file_report(&NewReport { target, reporter_sub: sub(reporter), reason: reason("spam"), note: None })
+                .file_report(&NewReport {
+                    target,
+                    reporter_sub: sub(reporter),
+                    reason: reason("spam"),
+                    note: None,
+                })
                 .await
                 .unwrap()
         }
@@ -378,7 +607,10 @@ async fn report_queue_puts_most_reported_first_then_oldest(store: Store) {
             None => break,
         }
     }
-    let order: Vec<(Target, i64)> = groups.iter().map(|g| (g.target.clone(), g.open_reports)).collect();
+    let order: Vec<(Target, i64)> = groups
+        .iter()
+        .map(|g| (g.target.clone(), g.open_reports))
+        .collect();
     assert_eq!(
         order,
         vec![
@@ -393,12 +625,23 @@ async fn report_queue_puts_most_reported_first_then_oldest(store: Store) {
 async fn duplicate_open_report_by_same_user_conflicts(store: Store) {
     let a = profile(&store, 15).await;
     let p = post(&store, &a, "reported twice").await;
-    let report = NewReport { target: Target::Post(p.id), reporter_sub: sub(400), reason: reason("spam"), note: None };
+    let report = NewReport {
+        target: Target::Post(p.id),
+        reporter_sub: sub(400),
+        reason: reason("spam"),
+        note: None,
+    };
     store.file_report(&report).await.unwrap();
     let err = store.file_report(&report).await.unwrap_err();
     assert!(matches!(err, DomainError::Conflict(_)), "{err}");
-    let missing = NewReport { target: Target::Comment(CommentId::new(424_242).unwrap()), ..report };
-    assert!(matches!(store.file_report(&missing).await.unwrap_err(), DomainError::NotFound(_)));
+    let missing = NewReport {
+        target: Target::Comment(CommentId::new(424_242).unwrap()),
+        ..report
+    };
+    assert!(matches!(
+        store.file_report(&missing).await.unwrap_err(),
+        DomainError::NotFound(_)
+    ));
 }
 
 async fn resolving_a_report_writes_its_audit_row_once(store: Store) {
@@ -413,60 +656,153 @@ async fn resolving_a_report_writes_its_audit_row_once(store: Store) {
         })
         .await
         .unwrap();
-    let done = store.resolve_report(r.id, ReportResolution::Dismissed, &actor(), &reason("not a violation")).await.unwrap();
+    let done = store
+        .resolve_report(
+            r.id,
+            ReportResolution::Dismissed,
+            &actor(),
+            &reason("not a violation"),
+        )
+        .await
+        .unwrap();
     assert_eq!(done.status, ReportStatus::Dismissed);
     assert_eq!(done.resolved_by.as_deref(), Some(actor().as_str()));
     assert!(done.resolved_at.is_some());
-    let err = store.resolve_report(r.id, ReportResolution::Actioned, &actor(), &reason("changed my mind")).await.unwrap_err();
+    let err = store
+        .resolve_report(
+            r.id,
+            ReportResolution::Actioned,
+            &actor(),
+            &reason("changed my mind"),
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(err, DomainError::Conflict(_)), "{err}");
     let audit = store
-        .list_audit(&AuditFilter { target_kind: Some("report".into()), target_id: Some(r.id.to_string()), ..Default::default() }, PageRequest::first(10))
+        .list_audit(
+            &AuditFilter {
+                target_kind: Some("report".into()),
+                target_id: Some(r.id.to_string()),
+                ..Default::default()
+            },
+            PageRequest::first(10),
+        )
         .await
         .unwrap();
     assert_eq!(audit.items.len(), 1);
     assert_eq!(audit.items[0].action, "report.dismissed");
     assert_eq!(audit.items[0].reason.as_deref(), Some("not a violation"));
-    assert!(store.report_queue(PageRequest::first(10)).await.unwrap().items.is_empty());
+    assert!(
+        store
+            .report_queue(PageRequest::first(10))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 }
 
 async fn moderation_changes_status_and_writes_audit_together(store: Store) {
     let a = profile(&store, 17).await;
     let p = post(&store, &a, "moderate me").await;
     let c = store
-        .create_comment(&NewComment { post_id: p.id, author_sub: a.clone(), body: CommentBody::parse("and me").unwrap() })
+        .create_comment(&NewComment {
+            post_id: p.id,
+            author_sub: a.clone(),
+            body: CommentBody::parse("and me").unwrap(),
+        })
         .await
         .unwrap();
-    let outcome = store.moderate(&moderation(ModerationTarget::Post(p.id), ModerationAction::Hide)).await.unwrap();
-    assert_eq!((outcome.before, outcome.after), (ContentStatus::Visible, ContentStatus::Hidden));
-    assert_eq!(store.get_post(p.id).await.unwrap().status, ContentStatus::Hidden);
-    store.moderate(&moderation(ModerationTarget::Comment(c.id), ModerationAction::Remove)).await.unwrap();
-    assert_eq!(store.get_comment(c.id).await.unwrap().status, ContentStatus::Removed);
-    store.moderate(&moderation(ModerationTarget::Post(p.id), ModerationAction::Restore)).await.unwrap();
-    assert_eq!(store.get_post(p.id).await.unwrap().status, ContentStatus::Visible);
+    let outcome = store
+        .moderate(&moderation(
+            ModerationTarget::Post(p.id),
+            ModerationAction::Hide,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        (outcome.before, outcome.after),
+        (ContentStatus::Visible, ContentStatus::Hidden)
+    );
+    assert_eq!(
+        store.get_post(p.id).await.unwrap().status,
+        ContentStatus::Hidden
+    );
+    store
+        .moderate(&moderation(
+            ModerationTarget::Comment(c.id),
+            ModerationAction::Remove,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_comment(c.id).await.unwrap().status,
+        ContentStatus::Removed
+    );
+    store
+        .moderate(&moderation(
+            ModerationTarget::Post(p.id),
+            ModerationAction::Restore,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_post(p.id).await.unwrap().status,
+        ContentStatus::Visible
+    );
 
     let audit = store
-        .list_audit(&AuditFilter { target_kind: Some("post".into()), target_id: Some(p.id.to_string()), ..Default::default() }, PageRequest::first(10))
+        .list_audit(
+            &AuditFilter {
+                target_kind: Some("post".into()),
+                target_id: Some(p.id.to_string()),
+                ..Default::default()
+            },
+            PageRequest::first(10),
+        )
         .await
         .unwrap();
     let actions: Vec<&str> = audit.items.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, vec!["post.restore", "post.hide"]);
     assert_eq!(audit.items[1].id, outcome.audit_id);
-    assert_eq!(audit.items[1].before.as_deref(), Some(r#"{"status":"visible"}"#));
-    assert_eq!(audit.items[1].after.as_deref(), Some(r#"{"status":"hidden"}"#));
+    assert_eq!(
+        audit.items[1].before.as_deref(),
+        Some(r#"{"status":"visible"}"#)
+    );
+    assert_eq!(
+        audit.items[1].after.as_deref(),
+        Some(r#"{"status":"hidden"}"#)
+    );
     assert_eq!(audit.items[1].actor, actor().as_str());
 }
 
 async fn moderation_that_does_not_apply_conflicts_and_writes_nothing(store: Store) {
     let a = profile(&store, 18).await;
     let p = post(&store, &a, "already fine").await;
-    let err = store.moderate(&moderation(ModerationTarget::Post(p.id), ModerationAction::Restore)).await.unwrap_err();
+    let err = store
+        .moderate(&moderation(
+            ModerationTarget::Post(p.id),
+            ModerationAction::Restore,
+        ))
+        .await
+        .unwrap_err();
     assert!(matches!(err, DomainError::Conflict(_)), "{err}");
     let err = store
-        .moderate(&moderation(ModerationTarget::Post(PostId::new(987_654).unwrap()), ModerationAction::Hide))
+        .moderate(&moderation(
+            ModerationTarget::Post(PostId::new(987_654).unwrap()),
+            ModerationAction::Hide,
+        ))
         .await
         .unwrap_err();
     assert!(matches!(err, DomainError::NotFound(_)), "{err}");
-    assert!(store.list_audit(&AuditFilter::default(), PageRequest::first(10)).await.unwrap().items.is_empty());
+    assert!(
+        store
+            .list_audit(&AuditFilter::default(), PageRequest::first(10))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 }
 
 async fn concurrent_moderation_of_one_post_has_one_winner_and_one_audit_row(store: Store) {
@@ -491,18 +827,38 @@ async fn concurrent_moderation_of_one_post_has_one_winner_and_one_audit_row(stor
     }
     assert_eq!(wins, 1);
     let audit = store
-        .list_audit(&AuditFilter { target_kind: Some("post".into()), target_id: Some(p.id.to_string()), ..Default::default() }, PageRequest::first(10))
+        .list_audit(
+            &AuditFilter {
+                target_kind: Some("post".into()),
+                target_id: Some(p.id.to_string()),
+                ..Default::default()
+            },
+            PageRequest::first(10),
+        )
         .await
         .unwrap();
-    assert_eq!(audit.items.len(), 1, "the audit log names exactly the winner");
-    assert_eq!(store.get_post(p.id).await.unwrap().status, ContentStatus::Hidden);
+    assert_eq!(
+        audit.items.len(),
+        1,
+        "the audit log names exactly the winner"
+    );
+    assert_eq!(
+        store.get_post(p.id).await.unwrap().status,
+        ContentStatus::Hidden
+    );
 }
 
 async fn bulk_moderation_reports_each_outcome_and_keeps_going(store: Store) {
     let a = profile(&store, 20).await;
     let p1 = post(&store, &a, "one").await;
     let p2 = post(&store, &a, "two").await;
-    store.moderate(&moderation(ModerationTarget::Post(p2.id), ModerationAction::Hide)).await.unwrap();
+    store
+        .moderate(&moderation(
+            ModerationTarget::Post(p2.id),
+            ModerationAction::Hide,
+        ))
+        .await
+        .unwrap();
     let p3 = post(&store, &a, "three").await;
     let outcomes = store
         .moderate_many(&[
@@ -515,7 +871,10 @@ async fn bulk_moderation_reports_each_outcome_and_keeps_going(store: Store) {
     assert!(matches!(outcomes[1], Err(DomainError::Conflict(_))));
     assert!(outcomes[2].is_ok());
     for id in [p1.id, p2.id, p3.id] {
-        assert_eq!(store.get_post(id).await.unwrap().status, ContentStatus::Hidden);
+        assert_eq!(
+            store.get_post(id).await.unwrap().status,
+            ContentStatus::Hidden
+        );
     }
 }
 
@@ -538,7 +897,16 @@ async fn audit_log_filters_by_actor_and_target(store: Store) {
     let mut seen = Vec::new();
     let mut page = PageRequest::first(2);
     loop {
-        let got = store.list_audit(&AuditFilter { actor: Some(ops.as_str().into()), ..Default::default() }, page).await.unwrap();
+        let got = store
+            .list_audit(
+                &AuditFilter {
+                    actor: Some(ops.as_str().into()),
+                    ..Default::default()
+                },
+                page,
+            )
+            .await
+            .unwrap();
         seen.extend(got.items);
         match got.next {
             Some(c) => page = PageRequest::after(c, 2),
@@ -548,7 +916,13 @@ async fn audit_log_filters_by_actor_and_target(store: Store) {
     assert_eq!(seen.len(), 3);
     assert!(seen.windows(2).all(|w| w[0].id > w[1].id), "newest first");
     let one = store
-        .list_audit(&AuditFilter { target_id: Some(sub(3).to_string()), ..Default::default() }, PageRequest::first(10))
+        .list_audit(
+            &AuditFilter {
+                target_id: Some(sub(3).to_string()),
+                ..Default::default()
+            },
+            PageRequest::first(10),
+        )
         .await
         .unwrap();
     assert_eq!(one.items.len(), 1);
@@ -564,22 +938,59 @@ async fn notifications_mark_read_touches_only_the_recipients_rows(store: Store) 
     for i in 0..4 {
         let target = if i % 2 == 0 { p.id } else { q.id };
         store
-            .create_comment(&NewComment { post_id: target, author_sub: commenter.clone(), body: CommentBody::parse(format!("n{i}")).unwrap() })
+            .create_comment(&NewComment {
+                post_id: target,
+                author_sub: commenter.clone(),
+                body: CommentBody::parse(format!("n{i}")).unwrap(),
+            })
             .await
             .unwrap();
     }
-    let mine = store.list_notifications(&author, true, PageRequest::first(10)).await.unwrap();
-    let theirs = store.list_notifications(&other_author, true, PageRequest::first(10)).await.unwrap();
+    let mine = store
+        .list_notifications(&author, true, PageRequest::first(10))
+        .await
+        .unwrap();
+    let theirs = store
+        .list_notifications(&other_author, true, PageRequest::first(10))
+        .await
+        .unwrap();
     assert_eq!((mine.items.len(), theirs.items.len()), (2, 2));
     let mut ids: Vec<NotificationId> = mine.items.iter().map(|n| n.id).collect();
     ids.push(theirs.items[0].id);
-    let changed = store.mark_notifications_read(&author, &MarkRead::Ids(ids)).await.unwrap();
+    let changed = store
+        .mark_notifications_read(&author, &MarkRead::Ids(ids))
+        .await
+        .unwrap();
     assert_eq!(changed, 2, "another user's notification is not touched");
-    assert!(store.list_notifications(&author, true, PageRequest::first(10)).await.unwrap().items.is_empty());
-    assert_eq!(store.list_notifications(&other_author, true, PageRequest::first(10)).await.unwrap().items.len(), 2);
+    assert!(
+        store
+            .list_notifications(&author, true, PageRequest::first(10))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .list_notifications(&other_author, true, PageRequest::first(10))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        2
+    );
     let newest = theirs.items[0].id;
-    assert_eq!(store.mark_notifications_read(&other_author, &MarkRead::UpTo(newest)).await.unwrap(), 2);
-    let all = store.list_notifications(&other_author, false, PageRequest::first(10)).await.unwrap();
+    assert_eq!(
+        store
+            .mark_notifications_read(&other_author, &MarkRead::UpTo(newest))
+            .await
+            .unwrap(),
+        2
+    );
+    let all = store
+        .list_notifications(&other_author, false, PageRequest::first(10))
+        .await
+        .unwrap();
     assert!(all.items.iter().all(|n| n.read_at.is_some()));
 }
 
@@ -589,14 +1000,38 @@ async fn activity_counts_cover_posts_comments_and_reports(store: Store) {
     let p = post(&store, &a, "counted").await;
     post(&store, &a, "counted too").await;
     let c = store
-        .create_comment(&NewComment { post_id: p.id, author_sub: a.clone(), body: CommentBody::parse("self").unwrap() })
+        .create_comment(&NewComment {
+            post_id: p.id,
+            author_sub: a.clone(),
+            body: CommentBody::parse("self").unwrap(),
+        })
         .await
         .unwrap();
-    for target in [Target::Post(p.id), Target::Comment(c.id), Target::User(a.clone())] {
-        store.file_report(&NewReport { target, reporter_sub: b.clone(), reason: reason("spam"), note: None }).await.unwrap();
+    for target in [
+        Target::Post(p.id),
+        Target::Comment(c.id),
+        Target::User(a.clone()),
+    ] {
+        store
+            .file_report(&NewReport {
+                target,
+                reporter_sub: b.clone(),
+                reason: reason("spam"),
+                note: None,
+            })
+            .await
+            .unwrap();
     }
     let counts = store.activity_counts(&a).await.unwrap();
-    assert_eq!(counts, ActivityCounts { posts: 2, comments: 1, reports_filed: 0, reports_against: 3 });
+    assert_eq!(
+        counts,
+        ActivityCounts {
+            posts: 2,
+            comments: 1,
+            reports_filed: 0,
+            reports_against: 3
+        }
+    );
     let counts_b = store.activity_counts(&b).await.unwrap();
     assert_eq!((counts_b.reports_filed, counts_b.reports_against), (3, 0));
 }
@@ -649,16 +1084,29 @@ mod sql_layer {
     async fn mariadb_uses_an_index_for_each_keyset_order() {
         let h = mysql_store().await;
         h.store.import_posts(&imports(2000)).await.unwrap();
-        sqlx::raw_sql("ANALYZE TABLE posts").execute(h.store.pool()).await.unwrap();
+        sqlx::raw_sql("ANALYZE TABLE posts")
+            .execute(h.store.pool())
+            .await
+            .unwrap();
         let cases = [
-            ("SELECT id FROM posts WHERE 1 = 1 AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT 51", "posts_newest"),
-            ("SELECT id FROM posts WHERE 1 = 1 AND status = 'visible' AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT 51", "posts_status_newest"),
-            ("SELECT id FROM posts WHERE 1 = 1 AND author_sub = 'x' AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT 51", "posts_author_newest"),
+            (
+                "SELECT id FROM posts WHERE 1 = 1 AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT 51",
+                "posts_newest",
+            ),
+            (
+                "SELECT id FROM posts WHERE 1 = 1 AND status = 'visible' AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT 51",
+                "posts_status_newest",
+            ),
+            (
+                "SELECT id FROM posts WHERE 1 = 1 AND author_sub = 'x' AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT 51",
+                "posts_author_newest",
+            ),
         ];
         let at = Utc::now();
         for (sql, index) in cases {
             let explain = format!("EXPLAIN {sql}");
             let rows = sqlx::query(sqlx::AssertSqlSafe(explain))
+                .bind(at)
                 .bind(at)
                 .bind(at)
                 .bind(1_000_000i64)
@@ -668,8 +1116,17 @@ mod sql_layer {
             use sqlx::Row;
             let key: Option<String> = rows[0].try_get("key").unwrap();
             let extra: Option<String> = rows[0].try_get("Extra").unwrap();
+            let access: Option<String> = rows[0].try_get("type").unwrap();
+            assert_eq!(
+                access.as_deref(),
+                Some("range"),
+                "{sql} must seek to the cursor, not scan from the newest row"
+            );
             assert_eq!(key.as_deref(), Some(index), "{sql}");
-            assert!(!extra.unwrap_or_default().contains("filesort"), "{sql} sorts instead of reading the index");
+            assert!(
+                !extra.unwrap_or_default().contains("filesort"),
+                "{sql} sorts instead of reading the index"
+            );
         }
         h.drop_database().await;
     }

@@ -24,47 +24,127 @@ fn small() -> SeedOptions {
 async fn seed_fills_every_store() {
     let h = empty_sandbox().await;
     let steps = std::sync::Mutex::new(Vec::new());
-    let summary = h.sandbox.seed(&small(), &|s| steps.lock().unwrap().push(s.to_string())).await.unwrap();
+    let summary = h
+        .sandbox
+        .seed(&small(), &|s| steps.lock().unwrap().push(s.to_string()))
+        .await
+        .unwrap();
     assert_eq!(summary.users, 40);
     assert_eq!(summary.posts, 200);
     assert_eq!(summary.comments, 500);
     assert_eq!(summary.reports, 30);
     assert_eq!(summary.objects, 10);
     assert!(summary.log_events > 1_000, "{}", summary.log_events);
-    assert_eq!(steps.lock().unwrap().last().map(String::as_str), Some("done"));
+    assert_eq!(
+        steps.lock().unwrap().last().map(String::as_str),
+        Some("done")
+    );
 
     let s = &h.sandbox;
-    let posts = s.content.list_posts(&PostFilter::default(), PageRequest::first(500)).await.unwrap();
+    let posts = s
+        .content
+        .list_posts(&PostFilter::default(), PageRequest::first(500))
+        .await
+        .unwrap();
     assert_eq!(posts.items.len(), 200);
-    assert!(posts.items.iter().any(|p| p.status == ContentStatus::Hidden));
-    let with_image = posts.items.iter().find(|p| p.image_key.is_some()).expect("some posts carry images");
-    let bytes = s.objects.get(&Sandbox::bucket(), with_image.image_key.as_deref().unwrap(), None).await.unwrap();
-    assert!(image::load_from_memory(&bytes.bytes).is_ok(), "seeded images are real images");
+    assert!(
+        posts
+            .items
+            .iter()
+            .any(|p| p.status == ContentStatus::Hidden)
+    );
+    let with_image = posts
+        .items
+        .iter()
+        .find(|p| p.image_key.is_some())
+        .expect("some posts carry images");
+    let bytes = s
+        .objects
+        .get(
+            &Sandbox::bucket(),
+            with_image.image_key.as_deref().unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(
+        image::load_from_memory(&bytes.bytes).is_ok(),
+        "seeded images are real images"
+    );
 
-    let queue = s.content.report_queue(PageRequest::first(500)).await.unwrap();
+    let queue = s
+        .content
+        .report_queue(PageRequest::first(500))
+        .await
+        .unwrap();
     assert!(!queue.items.is_empty());
-    assert!(queue.items.windows(2).all(|w| w[0].open_reports >= w[1].open_reports));
+    assert!(
+        queue
+            .items
+            .windows(2)
+            .all(|w| w[0].open_reports >= w[1].open_reports)
+    );
 
-    let users = s.directory.list_users(&UserQuery::default(), PageRequest::first(60)).await.unwrap();
+    let users = s
+        .directory
+        .list_users(&UserQuery::default(), PageRequest::first(60))
+        .await
+        .unwrap();
     assert_eq!(users.items.len(), 40);
-    assert!(users.items.iter().any(|u| !u.enabled), "some users are disabled");
-    assert!(users.items.iter().any(|u| u.status == UserStatus::Unconfirmed));
-    assert!(users.items.iter().any(|u| u.status == UserStatus::ExternalProvider));
-    let admins = s.directory.list_groups(PageRequest::first(10)).await.unwrap();
+    assert!(
+        users.items.iter().any(|u| !u.enabled),
+        "some users are disabled"
+    );
+    assert!(
+        users
+            .items
+            .iter()
+            .any(|u| u.status == UserStatus::Unconfirmed)
+    );
+    assert!(
+        users
+            .items
+            .iter()
+            .any(|u| u.status == UserStatus::ExternalProvider)
+    );
+    let admins = s
+        .directory
+        .list_groups(PageRequest::first(10))
+        .await
+        .unwrap();
     assert!(admins.items.iter().any(|g| g.name.as_str() == "admins"));
 
     let api = LogGroupName::parse(API_LOG_GROUP).unwrap();
-    let window = TimeWindow::new(small().now - Duration::days(4), small().now + Duration::hours(1)).unwrap();
+    let window = TimeWindow::new(
+        small().now - Duration::days(4),
+        small().now + Duration::hours(1),
+    )
+    .unwrap();
     let reports = s
         .logs
-        .filter_events(&api, window, Some(&FilterPattern::parse("\"Init Duration\"").unwrap()), PageRequest::first(1000))
+        .filter_events(
+            &api,
+            window,
+            Some(&FilterPattern::parse("\"Init Duration\"").unwrap()),
+            PageRequest::first(1000),
+        )
         .await
         .unwrap();
     assert!(!reports.items.is_empty(), "cold starts carry Init Duration");
-    assert!(reports.items.iter().all(|e| e.message.starts_with("REPORT RequestId: ")));
+    assert!(
+        reports
+            .items
+            .iter()
+            .all(|e| e.message.starts_with("REPORT RequestId: "))
+    );
     let errors = s
         .logs
-        .filter_events(&api, window, Some(&FilterPattern::parse("\"level\":\"ERROR\"").unwrap()), PageRequest::first(1000))
+        .filter_events(
+            &api,
+            window,
+            Some(&FilterPattern::parse("\"level\":\"ERROR\"").unwrap()),
+            PageRequest::first(1000),
+        )
         .await
         .unwrap();
     assert!(!errors.items.is_empty(), "some requests fail");
@@ -79,8 +159,15 @@ async fn same_options_seed_the_same_data() {
     let bodies = |s: &Sandbox| {
         let s = s.clone();
         async move {
-            let page = s.content.list_posts(&PostFilter::default(), PageRequest::first(500)).await.unwrap();
-            page.items.into_iter().map(|p| (p.author_sub, p.body, p.created_at)).collect::<Vec<_>>()
+            let page = s
+                .content
+                .list_posts(&PostFilter::default(), PageRequest::first(500))
+                .await
+                .unwrap();
+            page.items
+                .into_iter()
+                .map(|p| (p.author_sub, p.body, p.created_at))
+                .collect::<Vec<_>>()
         }
     };
     assert_eq!(bodies(&a.sandbox).await, bodies(&b.sandbox).await);
@@ -95,17 +182,37 @@ async fn open_seeded_seeds_once() {
     first.seed(&small(), &|_| {}).await.unwrap();
     let seeded_at = first.seeded_at().await.unwrap();
     assert!(seeded_at.is_some());
-    let again = Sandbox::open_seeded(h.dir.path(), &|step| panic!("seeded a second time ({step})")).await.unwrap();
+    let again = Sandbox::open_seeded(h.dir.path(), &|step| {
+        panic!("seeded a second time ({step})")
+    })
+    .await
+    .unwrap();
     assert_eq!(again.seeded_at().await.unwrap(), seeded_at);
-    assert_eq!(again.content.list_posts(&PostFilter::default(), PageRequest::first(500)).await.unwrap().items.len(), 200);
+    assert_eq!(
+        again
+            .content
+            .list_posts(&PostFilter::default(), PageRequest::first(500))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        200
+    );
 }
 
 #[tokio::test]
 async fn a_corrupt_sandbox_database_is_reported_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("content.db");
-    std::fs::write(&path, b"this is not a sqlite database, it is a note to self").unwrap();
+    std::fs::write(
+        &path,
+        b"this is not a sqlite database, it is a note to self",
+    )
+    .unwrap();
     let err = Sandbox::open(dir.path()).await.unwrap_err();
     assert!(err.chain().contains("content.db"), "{}", err.chain());
-    assert_eq!(std::fs::read(&path).unwrap(), b"this is not a sqlite database, it is a note to self");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        b"this is not a sqlite database, it is a note to self"
+    );
 }

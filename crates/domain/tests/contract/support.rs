@@ -8,7 +8,6 @@ use sqlx::{Connection, MySql, MySqlConnection, Sqlite};
 use std::sync::atomic::{AtomicU64, Ordering};
 use tempfile::TempDir;
 
-
 /// A deterministic, valid sub for test user `n`.
 pub fn sub(n: u64) -> UserSub {
     UserSub::parse(format!("00000000-0000-4000-8000-{n:012x}")).unwrap()
@@ -21,7 +20,9 @@ pub struct SqliteHarness {
 
 pub async fn sqlite_store() -> SqliteHarness {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqlContentStore::<Sqlite>::open_sqlite(&dir.path().join("content.db")).await.unwrap();
+    let store = SqlContentStore::<Sqlite>::open_sqlite(&dir.path().join("content.db"))
+        .await
+        .unwrap();
     SqliteHarness { store, _dir: dir }
 }
 
@@ -55,9 +56,12 @@ pub async fn fresh_mysql_database(tag: &str) -> (String, String) {
         std::process::id(),
         NEXT_DB.fetch_add(1, Ordering::Relaxed)
     );
-    let mut conn = MySqlConnection::connect(&server)
-        .await
-        .unwrap_or_else(|e| panic!("MariaDB at {server} does not answer: {e}"));
+    let mut conn = MySqlConnection::connect(&server).await.unwrap_or_else(|e| {
+        panic!(
+            "MariaDB at {} does not answer: {e}",
+            server.rsplit('@').next().unwrap_or("?")
+        )
+    });
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
     )))
@@ -83,10 +87,13 @@ impl MysqlHarness {
     pub async fn drop_database(self) {
         self.store.pool().close().await;
         let mut conn = MySqlConnection::connect(&self.server_url).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE `{}`", self.database)))
-            .execute(&mut conn)
-            .await
-            .unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE `{}`",
+            self.database
+        )))
+        .execute(&mut conn)
+        .await
+        .unwrap();
     }
 }
 

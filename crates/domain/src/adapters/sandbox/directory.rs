@@ -47,7 +47,11 @@ impl SandboxUserDirectory {
         created_at: DateTime<Utc>,
         attributes: &[(String, String)],
     ) -> DomainResult<()> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(|e| map_sqlx("directory", e))?;
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| map_sqlx("directory", e))?;
         sqlx::query(
             "INSERT INTO directory_users (username, sub, status, enabled, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?)",
         )
@@ -87,7 +91,10 @@ impl SandboxUserDirectory {
             .map_err(|e| map_sqlx("attributes", e))?;
             let username = Username::parse(&row.username)
                 .map_err(|e| DomainError::unexpected("directory row holds a bad username", e))?;
-            let email = attributes.iter().find(|(n, _)| n == "email").map(|(_, v)| v.clone());
+            let email = attributes
+                .iter()
+                .find(|(n, _)| n == "email")
+                .map(|(_, v)| v.clone());
             users.push(DirectoryUser {
                 username,
                 sub: UserSub::parse(&row.sub).ok(),
@@ -103,7 +110,12 @@ impl SandboxUserDirectory {
         Ok(users)
     }
 
-    async fn touch(&self, username: &Username, sql: &'static str, binds: &[&str]) -> DomainResult<()> {
+    async fn touch(
+        &self,
+        username: &Username,
+        sql: &'static str,
+        binds: &[&str],
+    ) -> DomainResult<()> {
         let mut q = sqlx::query(sql);
         for b in binds {
             q = q.bind(*b);
@@ -139,13 +151,36 @@ fn filter_expression(attribute: FilterAttribute) -> &'static str {
         FilterAttribute::UserStatus => "u.status",
         FilterAttribute::Enabled => "(CASE WHEN u.enabled THEN 'Enabled' ELSE 'Disabled' END)",
         FilterAttribute::Sub => "u.sub",
-        FilterAttribute::Email => "(SELECT a.value FROM directory_attributes a WHERE a.username = u.username AND a.name = 'email')",
-        FilterAttribute::PhoneNumber => "(SELECT a.value FROM directory_attributes a WHERE a.username = u.username AND a.name = 'phone_number')",
-        FilterAttribute::Name => "(SELECT a.value FROM directory_attributes a WHERE a.username = u.username AND a.name = 'name')",
-        FilterAttribute::GivenName => "(SELECT a.value FROM directory_attributes a WHERE a.username = u.username AND a.name = 'given_name')",
-        FilterAttribute::FamilyName => "(SELECT a.value FROM directory_attributes a WHERE a.username = u.username AND a.name = 'family_name')",
-        FilterAttribute::PreferredUsername => "(SELECT a.value FROM directory_attributes a WHERE a.username = u.username AND a.name = 'preferred_username')",
+        FilterAttribute::Email => {
+            "(SELECT a.value FROM directory_attributes a WHERE a.username = u.username AND a.name = 'email')"
+        }
+        FilterAttribute::PhoneNumber => {
+            "(SELECT a.value FROM directory_attributes a WHERE a.username = u.username AND a.name = 'phone_number')"
+        }
+        FilterAttribute::Name => {
+            "(SELECT a.value FROM directory_attributes a WHERE a.username = u.username AND a.name = 'name')"
+        }
+        FilterAttribute::GivenName => {
+            "(SELECT a.value FROM directory_attributes a WHERE a.username = u.username AND a.name = 'given_name')"
+        }
+        FilterAttribute::FamilyName => {
+            "(SELECT a.value FROM directory_attributes a WHERE a.username = u.username AND a.name = 'family_name')"
+        }
+        FilterAttribute::PreferredUsername => {
+            "(SELECT a.value FROM directory_attributes a WHERE a.username = u.username AND a.name = 'preferred_username')"
+        }
     }
+}
+
+fn group_from_row(
+    (name, description, precedence): (String, Option<String>, Option<i32>),
+) -> DomainResult<Group> {
+    Ok(Group {
+        name: GroupName::parse(&name)
+            .map_err(|e| DomainError::unexpected(format!("group row '{name}' is invalid"), e))?,
+        description,
+        precedence,
+    })
 }
 
 fn check_password(password: &str) -> DomainResult<()> {
@@ -166,7 +201,11 @@ fn check_password(password: &str) -> DomainResult<()> {
 
 #[async_trait]
 impl UserDirectory for SandboxUserDirectory {
-    async fn list_users(&self, query: &UserQuery, page: PageRequest) -> DomainResult<Page<DirectoryUser>> {
+    async fn list_users(
+        &self,
+        query: &UserQuery,
+        page: PageRequest,
+    ) -> DomainResult<Page<DirectoryUser>> {
         let limit = page.limit_or(DIRECTORY_MAX_PAGE, DIRECTORY_MAX_PAGE);
         let scope = crate::model::scope_of("directory", &query.filter);
         let after: Option<String> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
@@ -177,7 +216,9 @@ impl UserDirectory for SandboxUserDirectory {
             let expr = filter_expression(filter.attribute);
             match filter.op {
                 FilterOp::Equals => sql.push_str(&format!(" AND {expr} = ?")),
-                FilterOp::StartsWith => sql.push_str(&format!(" AND substr({expr}, 1, length(?)) = ?")),
+                FilterOp::StartsWith => {
+                    sql.push_str(&format!(" AND substr({expr}, 1, length(?)) = ?"))
+                }
             }
         }
         if after.is_some() {
@@ -215,7 +256,9 @@ impl UserDirectory for SandboxUserDirectory {
     async fn get_user(&self, username: &Username) -> DomainResult<DirectoryUser> {
         let row = self.require_user(username).await?;
         let mut users = self.load(vec![row]).await?;
-        users.pop().ok_or_else(|| DomainError::not_found(format!("user {username}")))
+        users
+            .pop()
+            .ok_or_else(|| DomainError::not_found(format!("user {username}")))
     }
 
     async fn create_user(&self, user: &NewDirectoryUser) -> DomainResult<DirectoryUser> {
@@ -242,20 +285,30 @@ impl UserDirectory for SandboxUserDirectory {
         )
         .await
         .map_err(|e| match e {
-            DomainError::Conflict(_) => DomainError::Conflict(format!("user {} already exists", user.username)),
+            DomainError::Conflict(_) => {
+                DomainError::Conflict(format!("user {} already exists", user.username))
+            }
             other => other,
         })?;
         self.get_user(&user.username).await
     }
 
     async fn disable_user(&self, username: &Username) -> DomainResult<()> {
-        self.touch(username, "UPDATE directory_users SET enabled = 0, modified_at = ? WHERE username = ?", &[])
-            .await
+        self.touch(
+            username,
+            "UPDATE directory_users SET enabled = 0, modified_at = ? WHERE username = ?",
+            &[],
+        )
+        .await
     }
 
     async fn enable_user(&self, username: &Username) -> DomainResult<()> {
-        self.touch(username, "UPDATE directory_users SET enabled = 1, modified_at = ? WHERE username = ?", &[])
-            .await
+        self.touch(
+            username,
+            "UPDATE directory_users SET enabled = 1, modified_at = ? WHERE username = ?",
+            &[],
+        )
+        .await
     }
 
     async fn reset_password(&self, username: &Username) -> DomainResult<()> {
@@ -274,13 +327,25 @@ impl UserDirectory for SandboxUserDirectory {
         .await
     }
 
-    async fn set_password(&self, username: &Username, password: &str, permanent: bool) -> DomainResult<()> {
+    async fn set_password(
+        &self,
+        username: &Username,
+        password: &str,
+        permanent: bool,
+    ) -> DomainResult<()> {
         check_password(password)?;
         let user = self.require_user(username).await?;
         if UserStatus::parse(&user.status) == UserStatus::ExternalProvider {
-            return Err(DomainError::invalid("username", "signs in through Google or Apple and has no password"));
+            return Err(DomainError::invalid(
+                "username",
+                "signs in through Google or Apple and has no password",
+            ));
         }
-        let status = if permanent { "CONFIRMED" } else { "FORCE_CHANGE_PASSWORD" };
+        let status = if permanent {
+            "CONFIRMED"
+        } else {
+            "FORCE_CHANGE_PASSWORD"
+        };
         self.touch(
             username,
             "UPDATE directory_users SET status = ?, modified_at = ? WHERE username = ?",
@@ -319,20 +384,35 @@ impl UserDirectory for SandboxUserDirectory {
         .await
     }
 
-    async fn update_attributes(&self, username: &Username, attributes: &[(AttributeName, String)]) -> DomainResult<()> {
+    async fn update_attributes(
+        &self,
+        username: &Username,
+        attributes: &[(AttributeName, String)],
+    ) -> DomainResult<()> {
         self.require_user(username).await?;
-        let mut changes: Vec<(String, String)> =
-            attributes.iter().map(|(n, v)| (n.as_str().to_string(), v.clone())).collect();
+        let mut changes: Vec<(String, String)> = attributes
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), v.clone()))
+            .collect();
         // As in Cognito, a new e-mail address is unverified unless the same call verifies it.
-        if changes.iter().any(|(n, _)| n == "email") && !changes.iter().any(|(n, _)| n == "email_verified") {
+        if changes.iter().any(|(n, _)| n == "email")
+            && !changes.iter().any(|(n, _)| n == "email_verified")
+        {
             changes.push(("email_verified".to_string(), "false".to_string()));
         }
         for (name, value) in &changes {
             if name == "email_verified" && value != "true" && value != "false" {
-                return Err(DomainError::invalid("email_verified", "must be true or false"));
+                return Err(DomainError::invalid(
+                    "email_verified",
+                    "must be true or false",
+                ));
             }
         }
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(|e| map_sqlx("directory", e))?;
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| map_sqlx("directory", e))?;
         for (name, value) in &changes {
             sqlx::query(
                 "INSERT INTO directory_attributes (username, name, value, position) \
@@ -380,25 +460,25 @@ impl UserDirectory for SandboxUserDirectory {
         };
         let items = rows
             .into_iter()
-            .map(|(name, description, precedence)| {
-                Ok(Group {
-                    name: GroupName::parse(&name).map_err(|e| DomainError::unexpected("bad group row", e))?,
-                    description,
-                    precedence,
-                })
-            })
+            .map(group_from_row)
             .collect::<DomainResult<Vec<_>>>()?;
         Ok(Page { items, next })
     }
 
-    async fn create_group(&self, name: &GroupName, description: Option<&str>) -> DomainResult<Group> {
-        sqlx::query("INSERT INTO directory_groups (name, description, created_at) VALUES (?, ?, ?)")
-            .bind(name.as_str())
-            .bind(description)
-            .bind(now_millis())
-            .execute(&self.pool)
-            .await
-            .map_err(|e| map_sqlx(&format!("group {name}"), e))?;
+    async fn create_group(
+        &self,
+        name: &GroupName,
+        description: Option<&str>,
+    ) -> DomainResult<Group> {
+        sqlx::query(
+            "INSERT INTO directory_groups (name, description, created_at) VALUES (?, ?, ?)",
+        )
+        .bind(name.as_str())
+        .bind(description)
+        .bind(now_millis())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| map_sqlx(&format!("group {name}"), e))?;
         Ok(Group {
             name: name.clone(),
             description: description.map(str::to_string),
@@ -416,34 +496,29 @@ impl UserDirectory for SandboxUserDirectory {
         .fetch_all(&self.pool)
         .await
         .map_err(|e| map_sqlx("groups", e))?;
-        rows.into_iter()
-            .map(|(name, description, precedence)| {
-                Ok(Group {
-                    name: GroupName::parse(&name).map_err(|e| DomainError::unexpected("bad group row", e))?,
-                    description,
-                    precedence,
-                })
-            })
-            .collect()
+        rows.into_iter().map(group_from_row).collect()
     }
 
     async fn add_to_group(&self, username: &Username, group: &GroupName) -> DomainResult<()> {
         self.require_user(username).await?;
-        let exists: Option<String> = sqlx::query_scalar("SELECT name FROM directory_groups WHERE name = ?")
-            .bind(group.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| map_sqlx("groups", e))?;
+        let exists: Option<String> =
+            sqlx::query_scalar("SELECT name FROM directory_groups WHERE name = ?")
+                .bind(group.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(|e| map_sqlx("groups", e))?;
         if exists.is_none() {
             return Err(DomainError::not_found(format!("group {group}")));
         }
         // Adding a member twice is not an error in Cognito either.
-        sqlx::query("INSERT OR IGNORE INTO directory_memberships (group_name, username) VALUES (?, ?)")
-            .bind(group.as_str())
-            .bind(username.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(|e| map_sqlx("groups", e))?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO directory_memberships (group_name, username) VALUES (?, ?)",
+        )
+        .bind(group.as_str())
+        .bind(username.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("groups", e))?;
         Ok(())
     }
 

@@ -78,18 +78,42 @@ impl SandboxLogStore {
     }
 
     /// Appends events to a stream (created if missing), as PutLogEvents would.
-    pub async fn append(&self, group: &LogGroupName, stream: &str, events: &[(DateTime<Utc>, String)]) -> DomainResult<()> {
-        if stream.is_empty() || stream.len() > 512 || stream.contains(':') || stream.chars().any(char::is_control) {
-            return Err(DomainError::invalid("stream", "must be 1 to 512 characters without ':'"));
+    pub async fn append(
+        &self,
+        group: &LogGroupName,
+        stream: &str,
+        events: &[(DateTime<Utc>, String)],
+    ) -> DomainResult<()> {
+        if stream.is_empty()
+            || stream.len() > 512
+            || stream.contains(':')
+            || stream.chars().any(char::is_control)
+        {
+            return Err(DomainError::invalid(
+                "stream",
+                "must be 1 to 512 characters without ':'",
+            ));
         }
         if events.is_empty() {
             return Ok(());
         }
         self.create_group(group).await?;
-        let first = events.iter().map(|(t, _)| t.timestamp_millis()).min().unwrap_or_default();
-        let last = events.iter().map(|(t, _)| t.timestamp_millis()).max().unwrap_or_default();
+        let first = events
+            .iter()
+            .map(|(t, _)| t.timestamp_millis())
+            .min()
+            .unwrap_or_default();
+        let last = events
+            .iter()
+            .map(|(t, _)| t.timestamp_millis())
+            .max()
+            .unwrap_or_default();
         let now = Utc::now().timestamp_millis();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(|e| map_sqlx("log events", e))?;
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| map_sqlx("log events", e))?;
         sqlx::query(
             "INSERT INTO log_streams (group_name, name, first_event_at, last_event_at) VALUES (?, ?, ?, ?) \
              ON CONFLICT(group_name, name) DO UPDATE SET \
@@ -104,7 +128,9 @@ impl SandboxLogStore {
         .await
         .map_err(|e| map_sqlx("log streams", e))?;
         for chunk in events.chunks(500) {
-            let mut sql = String::from("INSERT INTO log_events (group_name, stream_name, ts, ingested_at, message) VALUES ");
+            let mut sql = String::from(
+                "INSERT INTO log_events (group_name, stream_name, ts, ingested_at, message) VALUES ",
+            );
             sql.push_str(&vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", "));
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for (ts, message) in chunk {
@@ -115,17 +141,20 @@ impl SandboxLogStore {
                     .bind(now)
                     .bind(message.clone());
             }
-            q.execute(&mut *tx).await.map_err(|e| map_sqlx("log events", e))?;
+            q.execute(&mut *tx)
+                .await
+                .map_err(|e| map_sqlx("log events", e))?;
         }
         tx.commit().await.map_err(|e| map_sqlx("log events", e))
     }
 
     async fn require_group(&self, group: &LogGroupName) -> DomainResult<()> {
-        let found: Option<String> = sqlx::query_scalar("SELECT name FROM log_groups WHERE name = ?")
-            .bind(group.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| map_sqlx("log groups", e))?;
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT name FROM log_groups WHERE name = ?")
+                .bind(group.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(|e| map_sqlx("log groups", e))?;
         found
             .map(|_| ())
             .ok_or_else(|| DomainError::not_found(format!("log group {group}")))
@@ -134,16 +163,24 @@ impl SandboxLogStore {
     async fn newest_id(&self, groups: &[LogGroupName], since: DateTime<Utc>) -> DomainResult<i64> {
         // The tail starts just before the first event at or after `since`.
         let placeholders = vec!["?"; groups.len()].join(", ");
-        let sql = format!("SELECT COALESCE(MIN(id), (SELECT COALESCE(MAX(id), 0) + 1 FROM log_events)) - 1 FROM log_events WHERE ts >= ? AND group_name IN ({placeholders})");
+        let sql = format!(
+            "SELECT COALESCE(MIN(id), (SELECT COALESCE(MAX(id), 0) + 1 FROM log_events)) - 1 FROM log_events WHERE ts >= ? AND group_name IN ({placeholders})"
+        );
         let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(since.timestamp_millis());
         for g in groups {
             q = q.bind(g.as_str().to_string());
         }
-        q.fetch_one(&self.pool).await.map_err(|e| map_sqlx("log events", e))
+        q.fetch_one(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("log events", e))
     }
 }
 
-async fn poll_once(pool: &SqlitePool, groups: &[LogGroupName], after_id: i64) -> DomainResult<Vec<EventRow>> {
+async fn poll_once(
+    pool: &SqlitePool,
+    groups: &[LogGroupName],
+    after_id: i64,
+) -> DomainResult<Vec<EventRow>> {
     let placeholders = vec!["?"; groups.len()].join(", ");
     let sql = format!(
         "SELECT id, group_name, stream_name, ts, ingested_at, message FROM log_events \
@@ -194,11 +231,16 @@ impl LogSource for SandboxLogStore {
         Ok(Page { items, next })
     }
 
-    async fn list_streams(&self, group: &LogGroupName, page: PageRequest) -> DomainResult<Page<LogStream>> {
+    async fn list_streams(
+        &self,
+        group: &LogGroupName,
+        page: PageRequest,
+    ) -> DomainResult<Page<LogStream>> {
         self.require_group(group).await?;
         let limit = page.limit_or(50, 50);
         let scope = scope_of("log-streams", group);
-        let after: Option<(i64, String)> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
+        let after: Option<(i64, String)> =
+            page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
         let mut sql = String::from(
             "SELECT name, first_event_at, COALESCE(last_event_at, 0) FROM log_streams WHERE group_name = ?",
         );
@@ -206,7 +248,8 @@ impl LogSource for SandboxLogStore {
             sql.push_str(" AND (COALESCE(last_event_at, 0) < ? OR (COALESCE(last_event_at, 0) = ? AND name > ?))");
         }
         sql.push_str(" ORDER BY COALESCE(last_event_at, 0) DESC, name ASC LIMIT ?");
-        let mut q = sqlx::query_as::<_, (String, Option<i64>, i64)>(AssertSqlSafe(sql)).bind(group.as_str().to_string());
+        let mut q = sqlx::query_as::<_, (String, Option<i64>, i64)>(AssertSqlSafe(sql))
+            .bind(group.as_str().to_string());
         if let Some((last, name)) = after {
             q = q.bind(last).bind(last).bind(name);
         }
@@ -217,7 +260,8 @@ impl LogSource for SandboxLogStore {
             .map_err(|e| map_sqlx("log streams", e))?;
         let next = if rows.len() > limit as usize {
             rows.truncate(limit as usize);
-            rows.last().map(|r| Cursor::encode(&scope, &(r.2, r.0.clone())))
+            rows.last()
+                .map(|r| Cursor::encode(&scope, &(r.2, r.0.clone())))
         } else {
             None
         };
@@ -226,17 +270,28 @@ impl LogSource for SandboxLogStore {
             .map(|(name, first, last)| LogStream {
                 name,
                 first_event_at: first.and_then(DateTime::from_timestamp_millis),
-                last_event_at: (last > 0).then(|| DateTime::from_timestamp_millis(last)).flatten(),
+                last_event_at: (last > 0)
+                    .then(|| DateTime::from_timestamp_millis(last))
+                    .flatten(),
             })
             .collect();
         Ok(Page { items, next })
     }
 
-    async fn filter_events(&self, group: &LogGroupName, window: TimeWindow, pattern: Option<&FilterPattern>, page: PageRequest) -> DomainResult<Page<LogEvent>> {
+    async fn filter_events(
+        &self,
+        group: &LogGroupName,
+        window: TimeWindow,
+        pattern: Option<&FilterPattern>,
+        page: PageRequest,
+    ) -> DomainResult<Page<LogEvent>> {
         plain_only(pattern)?;
         self.require_group(group).await?;
         let limit = page.limit_or(DEFAULT_EVENTS, MAX_EVENTS) as usize;
-        let scope = scope_of("log-events", &(group, window, pattern.map(FilterPattern::as_str)));
+        let scope = scope_of(
+            "log-events",
+            &(group, window, pattern.map(FilterPattern::as_str)),
+        );
         let (mut after_ts, mut after_id): (i64, i64) = page
             .cursor
             .as_ref()
@@ -310,7 +365,12 @@ impl LogSource for SandboxLogStore {
                         let mut events: Vec<LogEvent> = rows
                             .into_iter()
                             .filter(|r| r.ts >= request.since.timestamp_millis())
-                            .filter(|r| request.pattern.as_ref().is_none_or(|p| p.matches(&r.message) == Some(true)))
+                            .filter(|r| {
+                                request
+                                    .pattern
+                                    .as_ref()
+                                    .is_none_or(|p| p.matches(&r.message) == Some(true))
+                            })
                             .map(EventRow::into_event)
                             .collect();
                         events.sort_by(|a, b| a.timestamp.cmp(&b.timestamp));

@@ -9,29 +9,16 @@ pub use directory::SandboxUserDirectory;
 pub use logs::SandboxLogStore;
 pub use objects::SandboxObjectStore;
 
-use crate::adapters::sql::map_sqlx;
+use crate::adapters::sql::sqlite_pool;
 use crate::error::{DomainError, DomainResult};
 use rand::RngCore;
 use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use std::path::Path;
-use std::time::Duration;
 
 /// Opens (creating if missing) the sandbox's own SQLite database and applies its migrations.
 /// A file that is not a SQLite database is reported, never replaced.
 pub async fn open_sandbox_db(path: &Path) -> DomainResult<SqlitePool> {
-    let options = SqliteConnectOptions::new()
-        .filename(path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(4)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_with(options)
-        .await
-        .map_err(|e| map_sqlx(&format!("sandbox database {}", path.display()), e))?;
+    let pool = sqlite_pool(path).await?;
     sqlx::migrate!("./migrations/sandbox")
         .run(&pool)
         .await
@@ -51,5 +38,12 @@ pub(crate) fn random_uuid(rng: &mut impl RngCore) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }

@@ -15,6 +15,7 @@ use md5::{Digest, Md5};
 use sqlx::SqlitePool;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
@@ -64,6 +65,18 @@ fn after_prefix(prefix: &str) -> String {
     chars.into_iter().collect()
 }
 
+/// A fresh name beside `path` for writing before the atomic rename; never an object's name,
+/// because object files never start with `.~`.
+fn temp_path(path: &Path) -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    path.with_file_name(format!(".~{name}.{}.{n}.upload", std::process::id()))
+}
+
 impl SandboxObjectStore {
     pub fn new(pool: SqlitePool, root: impl Into<PathBuf>) -> Self {
         Self {
@@ -76,7 +89,9 @@ impl SandboxObjectStore {
     pub async fn create_bucket(&self, bucket: &BucketName) -> DomainResult<()> {
         tokio::fs::create_dir_all(self.root.join(bucket.as_str()))
             .await
-            .map_err(|e| DomainError::unavailable(format!("sandbox folder {}", self.root.display()), e))?;
+            .map_err(|e| {
+                DomainError::unavailable(format!("sandbox folder {}", self.root.display()), e)
+            })?;
         sqlx::query("INSERT OR IGNORE INTO buckets (name, created_at) VALUES (?, ?)")
             .bind(bucket.as_str())
             .bind(now_millis())
@@ -128,10 +143,11 @@ impl SandboxObjectStore {
 #[async_trait]
 impl ObjectStore for SandboxObjectStore {
     async fn list_buckets(&self) -> DomainResult<Vec<BucketInfo>> {
-        let rows: Vec<(String, DateTime<Utc>)> = sqlx::query_as("SELECT name, created_at FROM buckets ORDER BY name")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| map_sqlx("buckets", e))?;
+        let rows: Vec<(String, DateTime<Utc>)> =
+            sqlx::query_as("SELECT name, created_at FROM buckets ORDER BY name")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| map_sqlx("buckets", e))?;
         Ok(rows
             .into_iter()
             .map(|(name, created_at)| BucketInfo {
@@ -141,12 +157,23 @@ impl ObjectStore for SandboxObjectStore {
             .collect())
     }
 
-    async fn list(&self, bucket: &BucketName, prefix: &str, delimiter: Option<char>, page: PageRequest) -> DomainResult<Page<ListingEntry>> {
+    async fn list(
+        &self,
+        bucket: &BucketName,
+        prefix: &str,
+        delimiter: Option<char>,
+        page: PageRequest,
+    ) -> DomainResult<Page<ListingEntry>> {
         self.require_bucket(bucket).await?;
         let limit = page.limit_or(MAX_KEYS, MAX_KEYS) as usize;
         let scope = crate::model::scope_of("objects", &(bucket, prefix, delimiter));
         // The scan resumes strictly after `start` (a key) or at `start` (after a folder).
-        let (mut start, mut inclusive) = match page.cursor.as_ref().map(|c| c.decode::<(String, bool)>(&scope)).transpose()? {
+        let (mut start, mut inclusive) = match page
+            .cursor
+            .as_ref()
+            .map(|c| c.decode::<(String, bool)>(&scope))
+            .transpose()?
+        {
             Some((name, true)) => (after_prefix(&name), true),
             Some((name, false)) => (name, false),
             None => (prefix.to_string(), true),
@@ -173,7 +200,10 @@ impl ObjectStore for SandboxObjectStore {
             let batch_len = rows.len();
             for row in rows {
                 let rest = &row.key[prefix.len()..];
-                let folded = delimiter.and_then(|d| rest.find(d).map(|i| format!("{prefix}{}", &rest[..i + d.len_utf8()])));
+                let folded = delimiter.and_then(|d| {
+                    rest.find(d)
+                        .map(|i| format!("{prefix}{}", &rest[..i + d.len_utf8()]))
+                });
                 if items.len() == limit {
                     more = true;
                     break 'scan;
@@ -212,7 +242,12 @@ impl ObjectStore for SandboxObjectStore {
         Ok(self.row(bucket, key).await?.into_entry())
     }
 
-    async fn get(&self, bucket: &BucketName, key: &str, range: Option<ByteRange>) -> DomainResult<ObjectBytes> {
+    async fn get(
+        &self,
+        bucket: &BucketName,
+        key: &str,
+        range: Option<ByteRange>,
+    ) -> DomainResult<ObjectBytes> {
         let row = self.row(bucket, key).await?;
         let total = u64::try_from(row.size).unwrap_or(0);
         if key.ends_with('/') || total == 0 {
@@ -228,15 +263,22 @@ impl ObjectStore for SandboxObjectStore {
                 if r.start >= total || r.end <= r.start {
                     return Err(DomainError::invalid(
                         "range",
-                        format!("bytes {}..{} are outside an object of {total} bytes", r.start, r.end),
+                        format!(
+                            "bytes {}..{} are outside an object of {total} bytes",
+                            r.start, r.end
+                        ),
                     ));
                 }
                 (r.start, r.end.min(total))
             }
         };
         let path = self.blob_path(bucket, key);
-        let mut file = tokio::fs::File::open(&path).await.map_err(|e| Self::io_error(&path, e))?;
-        file.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| Self::io_error(&path, e))?;
+        let mut file = tokio::fs::File::open(&path)
+            .await
+            .map_err(|e| Self::io_error(&path, e))?;
+        file.seek(std::io::SeekFrom::Start(start))
+            .await
+            .map_err(|e| Self::io_error(&path, e))?;
         let mut bytes = Vec::with_capacity(usize::try_from(end - start).unwrap_or(0));
         file.take(end - start)
             .read_to_end(&mut bytes)
@@ -249,10 +291,20 @@ impl ObjectStore for SandboxObjectStore {
         })
     }
 
-    async fn put(&self, bucket: &BucketName, key: &ObjectKey, body: Vec<u8>, content_type: &str, metadata: &BTreeMap<String, String>) -> DomainResult<ObjectEntry> {
+    async fn put(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        body: Vec<u8>,
+        content_type: &str,
+        metadata: &BTreeMap<String, String>,
+    ) -> DomainResult<ObjectEntry> {
         self.require_bucket(bucket).await?;
         if content_type.trim().is_empty() || content_type.chars().any(char::is_control) {
-            return Err(DomainError::invalid("contentType", "must be a MIME type such as image/png"));
+            return Err(DomainError::invalid(
+                "contentType",
+                "must be a MIME type such as image/png",
+            ));
         }
         let etag = format!("\"{:x}\"", Md5::digest(&body));
         let size = body.len() as i64;
@@ -268,9 +320,13 @@ impl ObjectStore for SandboxObjectStore {
                     DomainError::Conflict(format!("the sandbox cannot store {key} beside an object of the same name as its folder: {e}"))
                 })?;
             }
-            let tmp = path.with_extension(format!("upload-{}", std::process::id()));
-            tokio::fs::write(&tmp, &body).await.map_err(|e| Self::io_error(&tmp, e))?;
-            tokio::fs::rename(&tmp, &path).await.map_err(|e| Self::io_error(&path, e))?;
+            let tmp = temp_path(&path);
+            tokio::fs::write(&tmp, &body)
+                .await
+                .map_err(|e| Self::io_error(&tmp, e))?;
+            tokio::fs::rename(&tmp, &path)
+                .await
+                .map_err(|e| Self::io_error(&path, e))?;
         }
         let metadata_json = serde_json::to_string(metadata).unwrap_or_else(|_| "{}".to_string());
         sqlx::query(
@@ -311,7 +367,11 @@ impl ObjectStore for SandboxObjectStore {
         Ok(())
     }
 
-    async fn delete_many(&self, bucket: &BucketName, keys: &[String]) -> DomainResult<Vec<DeleteOutcome>> {
+    async fn delete_many(
+        &self,
+        bucket: &BucketName,
+        keys: &[String],
+    ) -> DomainResult<Vec<DeleteOutcome>> {
         if keys.len() > 1000 {
             return Err(DomainError::invalid("keys", "at most 1000 keys per batch"));
         }
@@ -327,34 +387,63 @@ impl ObjectStore for SandboxObjectStore {
         Ok(outcomes)
     }
 
-    async fn copy(&self, bucket: &BucketName, from: &str, to: &ObjectKey) -> DomainResult<ObjectEntry> {
+    async fn copy(
+        &self,
+        bucket: &BucketName,
+        from: &str,
+        to: &ObjectKey,
+    ) -> DomainResult<ObjectEntry> {
         let source = self.head(bucket, from).await?;
         let bytes = self.get(bucket, from, None).await?;
-        let content_type = source.content_type.unwrap_or_else(|| "application/octet-stream".to_string());
-        self.put(bucket, to, bytes.bytes, &content_type, &source.metadata).await
+        let content_type = source
+            .content_type
+            .unwrap_or_else(|| "application/octet-stream".to_string());
+        self.put(bucket, to, bytes.bytes, &content_type, &source.metadata)
+            .await
     }
 
-    async fn presign_get(&self, bucket: &BucketName, key: &str, expires_in: Duration) -> DomainResult<PresignedRequest> {
+    async fn presign_get(
+        &self,
+        bucket: &BucketName,
+        key: &str,
+        expires_in: Duration,
+    ) -> DomainResult<PresignedRequest> {
         self.row(bucket, key).await?;
         let path = self.blob_path(bucket, key);
         let absolute = std::path::absolute(&path).unwrap_or(path);
-        let expires = chrono::Duration::from_std(expires_in)
-            .map_err(|_| DomainError::invalid("expiresIn", "is too long"))?;
+        let expires_at = chrono::Duration::from_std(expires_in)
+            .ok()
+            .and_then(|d| now_millis().checked_add_signed(d))
+            .ok_or_else(|| DomainError::invalid("expiresIn", "is too long"))?;
         Ok(PresignedRequest {
             method: "GET".to_string(),
             url: format!("file://{}", absolute.display()),
             headers: Vec::new(),
-            expires_at: now_millis() + expires,
+            expires_at,
         })
     }
 
-    async fn presign_put(&self, _bucket: &BucketName, _key: &ObjectKey, _content_type: &str, _content_length: u64, _expires_in: Duration) -> DomainResult<PresignedRequest> {
+    async fn presign_put(
+        &self,
+        _bucket: &BucketName,
+        _key: &ObjectKey,
+        _content_type: &str,
+        _content_length: u64,
+        _expires_in: Duration,
+    ) -> DomainResult<PresignedRequest> {
         Err(DomainError::Unsupported(
             "presigned uploads are not available in the sandbox; upload through the console instead".to_string(),
         ))
     }
 
-    async fn list_versions(&self, _bucket: &BucketName, _prefix: &str, _page: PageRequest) -> DomainResult<Page<ObjectVersion>> {
-        Err(DomainError::Unsupported("the sandbox keeps no object versions".to_string()))
+    async fn list_versions(
+        &self,
+        _bucket: &BucketName,
+        _prefix: &str,
+        _page: PageRequest,
+    ) -> DomainResult<Page<ObjectVersion>> {
+        Err(DomainError::Unsupported(
+            "the sandbox keeps no object versions".to_string(),
+        ))
     }
 }

@@ -116,19 +116,7 @@ impl SqlContentStore<MySql> {
 impl SqlContentStore<Sqlite> {
     /// Opens (creating if missing) a SQLite database file and applies migrations.
     pub async fn open_sqlite(path: &Path) -> DomainResult<Self> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_with(options)
-            .await
-            .map_err(|e| map_sqlx(&format!("SQLite database {}", path.display()), e))?;
-        let store = Self::from_pool(pool);
+        let store = Self::from_pool(sqlite_pool(path).await?);
         store.migrate().await?;
         Ok(store)
     }
@@ -139,6 +127,23 @@ impl SqlContentStore<Sqlite> {
             .await
             .map_err(|e| DomainError::unexpected("applying SQLite migrations failed", e))
     }
+}
+
+/// A pool on a SQLite file (created if missing): WAL, foreign keys on, and a busy timeout so
+/// that writers wait for each other instead of failing.
+pub(crate) async fn sqlite_pool(path: &Path) -> DomainResult<Pool<Sqlite>> {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    SqlitePoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(options)
+        .await
+        .map_err(|e| map_sqlx(&format!("SQLite database {}", path.display()), e))
 }
 
 /// Translates a driver error; nothing of sqlx crosses the port.

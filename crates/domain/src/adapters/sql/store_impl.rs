@@ -2,7 +2,9 @@
 // `include!` in `mod.rs`, with `Db` naming the backend (`sqlx::MySql` or `sqlx::Sqlite`).
 // Every statement here is plain SQL that both dialects accept: `?` placeholders, backticked
 // `before`/`after`, `LIKE ... ESCAPE '!'`, and keyset conditions written as
-// `a < ? OR (a = ? AND id < ?)` (MariaDB does not use an index for the row form).
+// `a <= ? AND (a < ? OR (a = ? AND id < ?))`: MariaDB does not use an index for the row form
+// `(a, id) < (?, ?)`, and without the plain `a <= ?` bound it may read a filtered index from
+// its newest end and filter, which makes page N cost N pages.
 
 use super::rows::{
     ImportComment, ImportPost, ImportProfile, ImportReport, AuditRow, CommentRow, NotificationRow, PostRow, ProfileRow, ReportGroupRow, ReportRow,
@@ -20,7 +22,7 @@ use crate::model::{
 };
 use crate::ports::ContentStore;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::AssertSqlSafe;
 
 const DEFAULT_PAGE: u32 = 50;
@@ -106,8 +108,8 @@ impl SqlContentStore<Db> {
                     .bind(p.body.clone())
                     .bind(p.image_key.clone())
                     .bind(p.status.as_str())
-                    .bind(p.created_at)
-                    .bind(p.created_at);
+                    .bind(p.created_at.trunc_subsecs(3))
+                    .bind(p.created_at.trunc_subsecs(3));
             }
             let result = q.execute(&mut *tx).await.map_err(|e| map_sqlx("posts", e))?;
             ids.extend(inserted_range(&result, chunk.len()).into_iter().map(PostId::new).collect::<Result<Vec<_>, _>>()?);
@@ -131,7 +133,7 @@ impl SqlContentStore<Db> {
                     .bind(c.author_sub.as_str().to_string())
                     .bind(c.body.clone())
                     .bind(c.status.as_str())
-                    .bind(c.created_at);
+                    .bind(c.created_at.trunc_subsecs(3));
             }
             q.execute(&mut *tx).await.map_err(|e| map_sqlx("comments", e))?;
         }
@@ -153,7 +155,7 @@ impl SqlContentStore<Db> {
                     .bind(r.target.id_text())
                     .bind(r.reporter_sub.as_str().to_string())
                     .bind(r.reason.clone())
-                    .bind(r.created_at);
+                    .bind(r.created_at.trunc_subsecs(3));
             }
             q.execute(&mut *tx).await.map_err(|e| map_sqlx("reports", e))?;
         }
@@ -174,8 +176,8 @@ impl SqlContentStore<Db> {
                     .bind(p.display_name.clone())
                     .bind(p.bio.clone())
                     .bind(p.profile_image_key.clone())
-                    .bind(p.created_at)
-                    .bind(p.created_at);
+                    .bind(p.created_at.trunc_subsecs(3))
+                    .bind(p.created_at.trunc_subsecs(3));
             }
             q.execute(&mut *tx).await.map_err(|e| map_sqlx("users", e))?;
         }
@@ -404,7 +406,7 @@ impl ContentStore for SqlContentStore<Db> {
             sql.push_str(" AND created_at < ?");
         }
         if after.is_some() {
-            sql.push_str(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+            sql.push_str(" AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?))");
         }
         sql.push_str(" ORDER BY created_at DESC, id DESC LIMIT ?");
         // Only the fixed fragments above are ever concatenated; every value is bound.
@@ -426,7 +428,7 @@ impl ContentStore for SqlContentStore<Db> {
         }
         if let Some((at, id)) = after {
             let at = from_millis(at)?;
-            q = q.bind(at).bind(at).bind(id);
+            q = q.bind(at).bind(at).bind(at).bind(id);
         }
         let rows = q
             .bind(i64::from(limit) + 1)
@@ -506,9 +508,9 @@ impl ContentStore for SqlContentStore<Db> {
         }
         if after.is_some() {
             sql.push_str(if oldest_first {
-                " AND (created_at > ? OR (created_at = ? AND id > ?))"
+                " AND created_at >= ? AND (created_at > ? OR (created_at = ? AND id > ?))"
             } else {
-                " AND (created_at < ? OR (created_at = ? AND id < ?))"
+                " AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?))"
             });
         }
         sql.push_str(if oldest_first {
@@ -528,7 +530,7 @@ impl ContentStore for SqlContentStore<Db> {
         }
         if let Some((at, id)) = after {
             let at = from_millis(at)?;
-            q = q.bind(at).bind(at).bind(id);
+            q = q.bind(at).bind(at).bind(at).bind(id);
         }
         let rows = q
             .bind(i64::from(limit) + 1)
@@ -625,7 +627,7 @@ impl ContentStore for SqlContentStore<Db> {
             sql.push_str(" AND reporter_sub = ?");
         }
         if after.is_some() {
-            sql.push_str(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+            sql.push_str(" AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?))");
         }
         sql.push_str(" ORDER BY created_at DESC, id DESC LIMIT ?");
         let mut q = sqlx::query_as::<Db, ReportRow>(AssertSqlSafe(sql));
@@ -640,7 +642,7 @@ impl ContentStore for SqlContentStore<Db> {
         }
         if let Some((at, id)) = after {
             let at = from_millis(at)?;
-            q = q.bind(at).bind(at).bind(id);
+            q = q.bind(at).bind(at).bind(at).bind(id);
         }
         let rows = q
             .bind(i64::from(limit) + 1)
