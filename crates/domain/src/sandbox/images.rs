@@ -13,7 +13,7 @@ pub fn picture(seed: u64, width: u32, height: u32, format: ImageFormat) -> Vec<u
     ];
     let stripe = 8 + (seed % 24) as u32;
     let img = RgbImage::from_fn(width, height, |x, y| {
-        let t = ((x + y) / stripe) % 2 == 0;
+        let t = ((x + y) / stripe).is_multiple_of(2);
         let gx = (x * 255 / width.max(1)) as u8;
         let gy = (y * 255 / height.max(1)) as u8;
         if t {

@@ -320,7 +320,7 @@ impl Sandbox {
                 && rng.random_range(0..options.posts.max(1)) < options.post_images * 2
             {
                 images_left -= 1;
-                let jpeg = images_left % 2 == 0;
+                let jpeg = images_left.is_multiple_of(2);
                 let key = ObjectKey::parse(format!(
                     "posts/{}/{}.{}",
                     author.sub,

@@ -373,7 +373,7 @@ impl LogSource for SandboxLogStore {
                             })
                             .map(EventRow::into_event)
                             .collect();
-                        events.sort_by(|a, b| a.timestamp.cmp(&b.timestamp));
+                        events.sort_by_key(|e| e.timestamp);
                         if !events.is_empty() {
                             return Some((Ok(TailItem::Events(events)), (pool, request, last_id)));
                         }
