@@ -207,22 +207,24 @@ impl App {
     }
 }
 
+/// The sandbox context the console's tests run under.
+#[cfg(test)]
+pub(crate) fn test_context() -> Context {
+    Context {
+        environment: "sandbox".into(),
+        production: false,
+        profile: None,
+        region: "local".into(),
+        operator: "sandbox:ops".into(),
+        read_only: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use backoffice_domain::model::{ContentStatus, PostId, UserSub};
     use chrono::{TimeZone, Utc};
-
-    fn context() -> Context {
-        Context {
-            environment: "sandbox".into(),
-            production: false,
-            profile: None,
-            region: "local".into(),
-            operator: "sandbox:test".into(),
-            read_only: false,
-        }
-    }
 
     fn posts(from: i64, n: i64) -> Vec<Post> {
         (from..from + n)
@@ -251,7 +253,7 @@ mod tests {
 
     #[test]
     fn scrolling_near_the_end_asks_for_the_next_page_once() {
-        let (mut app, first) = App::new(context());
+        let (mut app, first) = App::new(test_context());
         let r1 = request_of(&first);
         let cursor = Cursor::encode("posts", &1);
         let more = app.on_event(AppEvent::PostsLoaded {
@@ -275,7 +277,7 @@ mod tests {
 
     #[test]
     fn an_answer_to_an_abandoned_request_is_dropped() {
-        let (mut app, first) = App::new(context());
+        let (mut app, first) = App::new(test_context());
         let stale = request_of(&first);
         let fresh = request_of(&app.on_key(key('r')));
         app.on_event(AppEvent::PostsLoaded {
@@ -298,7 +300,7 @@ mod tests {
 
     #[test]
     fn a_failed_load_shows_the_error_and_r_retries() {
-        let (mut app, first) = App::new(context());
+        let (mut app, first) = App::new(test_context());
         app.on_event(AppEvent::PostsLoaded {
             request: request_of(&first),
             result: Err("database is unavailable".into()),
@@ -314,7 +316,7 @@ mod tests {
 
     #[test]
     fn g_and_shift_g_jump_to_the_ends() {
-        let (mut app, first) = App::new(context());
+        let (mut app, first) = App::new(test_context());
         app.on_event(AppEvent::PostsLoaded {
             request: request_of(&first),
             result: Ok(Page {
@@ -332,7 +334,7 @@ mod tests {
 
     #[test]
     fn q_quits() {
-        let (mut app, _) = App::new(context());
+        let (mut app, _) = App::new(test_context());
         app.on_key(key('q'));
         assert!(app.quit);
     }

@@ -223,12 +223,8 @@ mod tests {
 
     fn context() -> Context {
         Context {
-            environment: "sandbox".into(),
-            production: false,
-            profile: None,
-            region: "local".into(),
-            operator: "sandbox:ops".into(),
             read_only: true,
+            ..crate::app::test_context()
         }
     }
 

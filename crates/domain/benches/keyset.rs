@@ -14,7 +14,7 @@ use std::time::Instant;
 const POSTS: i64 = 1_000_000;
 const PAGE: u32 = 50;
 const DEEP_PAGE: usize = 20_000;
-const FILTERED_DEEP_PAGE: usize = 2_000;
+const FILTERED_DEEP_PAGE: usize = 18_000;
 const BATCH: usize = 50_000;
 const SAMPLES: usize = 300;
 

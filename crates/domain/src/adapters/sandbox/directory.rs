@@ -355,17 +355,12 @@ impl UserDirectory for SandboxUserDirectory {
     }
 
     async fn global_sign_out(&self, username: &Username) -> DomainResult<()> {
-        let now = now_millis();
-        let result = sqlx::query("UPDATE directory_users SET signed_out_at = ? WHERE username = ?")
-            .bind(now)
-            .bind(username.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(|e| map_sqlx("directory", e))?;
-        if result.rows_affected() == 0 {
-            return Err(DomainError::not_found(format!("user {username}")));
-        }
-        Ok(())
+        self.touch(
+            username,
+            "UPDATE directory_users SET signed_out_at = ? WHERE username = ?",
+            &[],
+        )
+        .await
     }
 
     async fn confirm_sign_up(&self, username: &Username) -> DomainResult<()> {

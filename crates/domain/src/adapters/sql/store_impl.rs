@@ -32,6 +32,25 @@ const MAX_MARK_IDS: usize = 500;
 /// Rows per multi-row INSERT when importing (well under both dialects' bind limits).
 const IMPORT_CHUNK: usize = 500;
 
+// Listings select ids through the keyset index first and join the rows after ("deferred
+// join"). Asked for whole rows directly, MariaDB may pick a plain `ref` on the filter column
+// and read the index from its newest end, making page N cost N pages; the inner id-only query
+// is always a range seek on the covering index.
+macro_rules! post_cols_p {
+    () => {
+        "p.id, p.author_sub, p.body, p.image_key, p.status, p.created_at, p.updated_at"
+    };
+}
+macro_rules! comment_cols_c {
+    () => {
+        "c.id, c.post_id, c.author_sub, c.body, c.status, c.created_at"
+    };
+}
+macro_rules! report_cols_r {
+    () => {
+        "r.id, r.target_kind, r.target_id, r.reporter_sub, r.reason, r.note, r.status, r.created_at, r.resolved_by, r.resolved_at"
+    };
+}
 macro_rules! profile_cols {
     () => {
         "sub, email, display_name, bio, profile_image_key, created_at, updated_at"
@@ -389,7 +408,7 @@ impl ContentStore for SqlContentStore<Db> {
         let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
         let scope = scope_of("posts", filter);
         let after: Option<(i64, i64)> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
-        let mut sql = String::from(concat!("SELECT ", post_cols!(), " FROM posts WHERE 1 = 1"));
+        let mut sql = String::from(concat!("SELECT ", post_cols_p!(), " FROM posts p JOIN (SELECT id FROM posts WHERE 1 = 1"));
         if filter.status.is_some() {
             sql.push_str(" AND status = ?");
         }
@@ -408,7 +427,9 @@ impl ContentStore for SqlContentStore<Db> {
         if after.is_some() {
             sql.push_str(" AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?))");
         }
-        sql.push_str(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        sql.push_str(
+            " ORDER BY created_at DESC, id DESC LIMIT ?) k ON k.id = p.id ORDER BY p.created_at DESC, p.id DESC",
+        );
         // Only the fixed fragments above are ever concatenated; every value is bound.
         let mut q = sqlx::query_as::<Db, PostRow>(AssertSqlSafe(sql));
         if let Some(status) = filter.status {
@@ -496,7 +517,7 @@ impl ContentStore for SqlContentStore<Db> {
         let after: Option<(i64, i64)> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
         // A thread reads oldest first; other listings show the newest first.
         let oldest_first = filter.post.is_some();
-        let mut sql = String::from(concat!("SELECT ", comment_cols!(), " FROM comments WHERE 1 = 1"));
+        let mut sql = String::from(concat!("SELECT ", comment_cols_c!(), " FROM comments c JOIN (SELECT id FROM comments WHERE 1 = 1"));
         if filter.post.is_some() {
             sql.push_str(" AND post_id = ?");
         }
@@ -514,9 +535,9 @@ impl ContentStore for SqlContentStore<Db> {
             });
         }
         sql.push_str(if oldest_first {
-            " ORDER BY created_at ASC, id ASC LIMIT ?"
+            " ORDER BY created_at ASC, id ASC LIMIT ?) k ON k.id = c.id ORDER BY c.created_at ASC, c.id ASC"
         } else {
-            " ORDER BY created_at DESC, id DESC LIMIT ?"
+            " ORDER BY created_at DESC, id DESC LIMIT ?) k ON k.id = c.id ORDER BY c.created_at DESC, c.id DESC"
         });
         let mut q = sqlx::query_as::<Db, CommentRow>(AssertSqlSafe(sql));
         if let Some(post) = filter.post {
@@ -616,7 +637,7 @@ impl ContentStore for SqlContentStore<Db> {
         let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
         let scope = scope_of("reports", filter);
         let after: Option<(i64, i64)> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
-        let mut sql = String::from(concat!("SELECT ", report_cols!(), " FROM reports WHERE 1 = 1"));
+        let mut sql = String::from(concat!("SELECT ", report_cols_r!(), " FROM reports r JOIN (SELECT id FROM reports WHERE 1 = 1"));
         if filter.status.is_some() {
             sql.push_str(" AND status = ?");
         }
@@ -629,7 +650,9 @@ impl ContentStore for SqlContentStore<Db> {
         if after.is_some() {
             sql.push_str(" AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?))");
         }
-        sql.push_str(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        sql.push_str(
+            " ORDER BY created_at DESC, id DESC LIMIT ?) k ON k.id = r.id ORDER BY r.created_at DESC, r.id DESC",
+        );
         let mut q = sqlx::query_as::<Db, ReportRow>(AssertSqlSafe(sql));
         if let Some(status) = filter.status {
             q = q.bind(status.as_str());
