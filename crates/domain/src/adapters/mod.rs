@@ -1,4 +1,6 @@
-//! Adapters behind the ports: the SQL layer (MySQL and SQLite) and the embedded sandbox.
+//! Adapters behind the ports: AWS (Cognito, S3, CloudWatch Logs), the SQL layer (MySQL and
+//! SQLite) and the embedded sandbox.
 
+pub mod aws;
 pub mod sandbox;
 pub mod sql;

@@ -1,6 +1,7 @@
 //! Test harnesses: a fresh store per test, on SQLite in a temp folder or on a uniquely named
 //! MariaDB database that is dropped afterwards.
 
+use backoffice_domain::adapters::aws::{AwsContext, AwsSettings};
 use backoffice_domain::adapters::sql::SqlContentStore;
 use backoffice_domain::model::UserSub;
 use backoffice_domain::sandbox::Sandbox;
@@ -106,4 +107,40 @@ pub async fn empty_sandbox() -> SandboxHarness {
     let dir = tempfile::tempdir().unwrap();
     let sandbox = Sandbox::open(dir.path()).await.unwrap();
     SandboxHarness { sandbox, dir }
+}
+
+/// The moto server of the full test run. Panics with the way to get one when it is absent, so
+/// an AWS contract test can never pass by doing nothing.
+pub fn moto_endpoint() -> String {
+    std::env::var("BACKOFFICE_TEST_AWS_ENDPOINT").unwrap_or_else(|_| {
+        panic!("BACKOFFICE_TEST_AWS_ENDPOINT is not set: run the service tests through tests/run.sh")
+    })
+}
+
+/// An AWS session pointed at moto (credentials come from the environment the test run sets).
+pub async fn moto_context() -> AwsContext {
+    AwsContext::load(&AwsSettings {
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(moto_endpoint()),
+        max_attempts: 2,
+        ..AwsSettings::default()
+    })
+    .await
+    .unwrap()
+}
+
+static NEXT_NAME: AtomicU64 = AtomicU64::new(0);
+
+/// A name no other test of any run on this machine uses (lowercase, digits and dashes, so it
+/// is a valid bucket, pool or log group name).
+pub fn unique_name(tag: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{tag}-{}-{}-{nanos:x}",
+        std::process::id(),
+        NEXT_NAME.fetch_add(1, Ordering::Relaxed)
+    )
 }

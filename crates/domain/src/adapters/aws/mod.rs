@@ -1,0 +1,369 @@
+//! The AWS adapters: Cognito, S3 and CloudWatch Logs through the official aws-sdk-rust crates.
+//!
+//! One [`AwsContext`] is built per session from the standard credential chain (environment,
+//! shared profiles, SSO, assume-role, container and instance metadata), with the profile, region
+//! and endpoint the environment names. Every client made from it shares its HTTP connection
+//! pool, its adaptive retry policy and its timeouts, so throttling is absorbed by the SDK's
+//! retries first and reaches a caller as [`DomainError::Throttled`] only once they are spent.
+
+pub mod cloudwatch;
+pub mod cognito;
+pub mod s3;
+
+use crate::error::{DomainError, DomainResult};
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_s3::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::result::SdkError;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::OnceCell;
+
+
+/// How to reach AWS, as an environment of the config file describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsSettings {
+    /// A named profile of the shared config files; `None` follows `AWS_PROFILE` or the default.
+    pub profile: Option<String>,
+    /// The region; `None` follows `AWS_REGION` or the profile.
+    pub region: Option<String>,
+    /// Another endpoint for every service (LocalStack, moto); `None` talks to AWS.
+    pub endpoint_url: Option<String>,
+    pub connect_timeout: Duration,
+    /// Bound on one call including its retries.
+    pub operation_timeout: Duration,
+    /// Attempts per call, the first included.
+    pub max_attempts: u32,
+}
+
+impl Default for AwsSettings {
+    fn default() -> Self {
+        Self {
+            profile: None,
+            region: None,
+            endpoint_url: None,
+            connect_timeout: Duration::from_secs(3),
+            operation_timeout: Duration::from_secs(30),
+            max_attempts: 5,
+        }
+    }
+}
+
+/// The resolved AWS configuration of a session, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AwsContext {
+    config: SdkConfig,
+    endpoint_url: Option<String>,
+    identity: Arc<OnceCell<String>>,
+}
+
+impl AwsContext {
+    /// Resolves credentials, region and endpoint. Credentials are only fetched when the first
+    /// call is signed, so this does not touch the network.
+    pub async fn load(settings: &AwsSettings) -> DomainResult<Self> {
+        let http_client = aws_smithy_http_client::Builder::new()
+            .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+                aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+            ))
+            .build_https();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(http_client)
+            .retry_config(RetryConfig::adaptive().with_max_attempts(settings.max_attempts.max(1)))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(settings.connect_timeout)
+                    .operation_timeout(settings.operation_timeout)
+                    .build(),
+            );
+        if let Some(profile) = &settings.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = &settings.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        if let Some(endpoint) = &settings.endpoint_url {
+            loader = loader.endpoint_url(endpoint);
+        }
+        let config = loader.load().await;
+        if config.region().is_none() {
+            return Err(DomainError::invalid(
+                "region",
+                "no AWS region: name one in the environment's config, or set AWS_REGION",
+            ));
+        }
+        Ok(Self {
+            config,
+            endpoint_url: settings.endpoint_url.clone(),
+            identity: Arc::new(OnceCell::new()),
+        })
+    }
+
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.config
+    }
+
+    pub fn region(&self) -> &str {
+        self.config.region().map(|r| r.as_ref()).unwrap_or("")
+    }
+
+    /// The custom endpoint, when the session talks to an emulator instead of AWS.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+
+    /// The caller's ARN from STS `GetCallerIdentity`, asked once per session and kept: the
+    /// operator identity that audit rows record.
+    pub async fn caller_identity(&self) -> DomainResult<String> {
+        self.identity
+            .get_or_try_init(|| async {
+                let sts = aws_sdk_sts::Client::new(&self.config);
+                let out = sts
+                    .get_caller_identity()
+                    .send()
+                    .await
+                    .map_err(|e| sdk_error(e, Call::new("STS", "sts:GetCallerIdentity", "caller")))?;
+                out.arn
+                    .ok_or_else(|| DomainError::bug("GetCallerIdentity answered without an ARN"))
+            })
+            .await
+            .cloned()
+    }
+}
+
+/// What a failed call was, for the error a caller sees.
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    pub service: &'static str,
+    /// The IAM action, named in Forbidden errors so the operator knows what to ask for.
+    pub action: &'static str,
+    /// What a NotFound refers to ("user alice", "s3://bucket/key").
+    pub subject: String,
+    /// The field an Invalid error names.
+    pub field: &'static str,
+}
+
+impl Call {
+    pub fn new(service: &'static str, action: &'static str, subject: impl Into<String>) -> Self {
+        Self {
+            service,
+            action,
+            subject: subject.into(),
+            field: "request",
+        }
+    }
+
+    pub fn field(mut self, field: &'static str) -> Self {
+        self.field = field;
+        self
+    }
+}
+
+const THROTTLING: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "BandwidthLimitExceeded",
+];
+
+const FORBIDDEN: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "NotAuthorizedException",
+    "UnauthorizedOperation",
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "AllAccessDisabled",
+];
+
+const NOT_FOUND: &[&str] = &[
+    "UserNotFoundException",
+    "ResourceNotFoundException",
+    "NoSuchKey",
+    "NoSuchBucket",
+    "NoSuchVersion",
+    "NotFound",
+    "NoSuchUpload",
+];
+
+const CONFLICT: &[&str] = &[
+    "UsernameExistsException",
+    "AliasExistsException",
+    "GroupExistsException",
+    "ResourceAlreadyExistsException",
+    "BucketAlreadyOwnedByYou",
+    "BucketAlreadyExists",
+    "OperationAbortedException",
+];
+
+const INVALID: &[&str] = &[
+    "InvalidParameterException",
+    "InvalidParameter",
+    "InvalidParameterValue",
+    "InvalidParameterCombinationException",
+    "ValidationException",
+    "InvalidPasswordException",
+    "InvalidArgument",
+    "InvalidRange",
+    "InvalidBucketName",
+    "KeyTooLongError",
+    "MalformedQueryException",
+    "InvalidSequenceTokenException",
+    "DataAlreadyAcceptedException",
+    "CodeMismatchException",
+];
+
+/// Translates an SDK failure into the port's error. Throttling codes only arrive here after
+/// the adaptive retry policy gave up, so they mean "spent", not "try once more".
+pub(crate) fn sdk_error<E, R>(err: SdkError<E, R>, call: Call) -> DomainError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let code = err.code().map(str::to_owned);
+    let message = err
+        .message()
+        .map(str::to_owned)
+        .unwrap_or_else(|| code.clone().unwrap_or_else(|| "no message".into()));
+    match &err {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => {
+            return DomainError::unavailable(call.service, describe(err));
+        }
+        SdkError::ConstructionFailure(_) => {
+            return DomainError::unexpected(
+                format!("{} request could not be built", call.action),
+                describe(err),
+            );
+        }
+        _ => {}
+    }
+    let Some(code) = code else {
+        return DomainError::unexpected(
+            format!("{} failed without an error code", call.action),
+            describe(err),
+        );
+    };
+    let code = code.as_str();
+    if THROTTLING.contains(&code) {
+        DomainError::Throttled(format!("{} ({})", call.service, call.action))
+    } else if FORBIDDEN.contains(&code) {
+        DomainError::Forbidden(format!("{}: {message}", call.action))
+    } else if NOT_FOUND.contains(&code) {
+        DomainError::NotFound(call.subject)
+    } else if CONFLICT.contains(&code) {
+        DomainError::Conflict(format!("{}: {message}", call.subject))
+    } else if INVALID.contains(&code) {
+        DomainError::invalid(call.field, message)
+    } else if code.starts_with("InternalError")
+        || code == "ServiceUnavailable"
+        || code == "ServiceUnavailableException"
+        || code == "InternalErrorException"
+        || code == "InternalFailure"
+    {
+        DomainError::unavailable(call.service, describe(err))
+    } else {
+        DomainError::unexpected(
+            format!("{} failed with {code}: {message}", call.action),
+            describe(err),
+        )
+    }
+}
+
+/// The SDK error with its whole chain flattened (SdkError's Display alone says little).
+fn describe<E, R>(err: SdkError<E, R>) -> Box<dyn std::error::Error + Send + Sync>
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use aws_sdk_s3::operation::head_object::HeadObjectError;
+    use aws_smithy_runtime_api::http::{Response, StatusCode};
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    fn failure(code: &str, status: u16) -> SdkError<HeadObjectError, Response> {
+        let meta = ErrorMetadata::builder()
+            .code(code)
+            .message(format!("message of {code}"))
+            .build();
+        SdkError::service_error(
+            HeadObjectError::generic(meta),
+            Response::new(StatusCode::try_from(status).unwrap(), SdkBody::empty()),
+        )
+    }
+
+    fn call() -> Call {
+        Call::new("S3", "s3:GetObject", "s3://b/k").field("key")
+    }
+
+    #[test]
+    fn service_codes_map_to_the_port_errors() {
+        assert!(matches!(sdk_error(failure("SlowDown", 503), call()), DomainError::Throttled(m) if m.contains("S3")));
+        assert!(matches!(
+            sdk_error(failure("TooManyRequestsException", 400), call()),
+            DomainError::Throttled(_)
+        ));
+        assert!(matches!(
+            sdk_error(failure("AccessDenied", 403), call()),
+            DomainError::Forbidden(m) if m.starts_with("s3:GetObject")
+        ));
+        assert!(matches!(
+            sdk_error(failure("NotAuthorizedException", 400), call()),
+            DomainError::Forbidden(_)
+        ));
+        assert!(matches!(
+            sdk_error(failure("NoSuchKey", 404), call()),
+            DomainError::NotFound(m) if m == "s3://b/k"
+        ));
+        assert!(matches!(
+            sdk_error(failure("InvalidParameterException", 400), call()),
+            DomainError::Invalid(i) if i.field == "key" && i.message == "message of InvalidParameterException"
+        ));
+        assert!(matches!(
+            sdk_error(failure("UsernameExistsException", 400), call()),
+            DomainError::Conflict(_)
+        ));
+        assert!(matches!(
+            sdk_error(failure("InternalError", 500), call()),
+            DomainError::Unavailable { .. }
+        ));
+        let other = sdk_error(failure("SomethingNew", 400), call());
+        assert!(matches!(other, DomainError::Unexpected { ref message, .. } if message.contains("SomethingNew")));
+    }
+
+    #[tokio::test]
+    async fn explicit_region_and_endpoint_are_kept() {
+        let ctx = AwsContext::load(&AwsSettings {
+            region: Some("eu-west-2".into()),
+            endpoint_url: Some("http://127.0.0.1:9".into()),
+            ..AwsSettings::default()
+        })
+        .await
+        .unwrap();
+        assert_eq!(ctx.region(), "eu-west-2");
+        assert_eq!(ctx.endpoint_url(), Some("http://127.0.0.1:9"));
+    }
+}
