@@ -16,6 +16,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub sandbox: bool,
 
+    /// Open this environment of config.toml (default: the file's default_environment, else
+    /// the sandbox).
+    #[arg(long, global = true, env = "BACKOFFICE_ENV", value_name = "NAME")]
+    pub env: Option<String>,
+
     /// Disable every write; keys that would write say so instead.
     #[arg(long, global = true)]
     pub read_only: bool,
@@ -26,7 +31,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show where backoffice keeps its configuration, data and logs.
+    /// Show the folders backoffice uses and the resolved environment (secrets masked).
     Info {
         /// Print as JSON.
         #[arg(long)]

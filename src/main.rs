@@ -3,6 +3,7 @@
 
 mod app;
 mod cli;
+mod config;
 mod paths;
 mod terminal;
 mod theme;
@@ -51,10 +52,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// Reads config.toml, turning its mistakes into one error that lists each with file, line and key.
+fn load_config(paths: &Paths) -> Result<config::Config> {
+    config::Config::load(&paths.config_file()).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        color_eyre::eyre::eyre!(
+            "the config file has {} mistake{}:\n{}",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            list.join("\n")
+        )
+    })
+}
+
 async fn run(cli: Cli) -> Result<()> {
     let paths = Paths::resolve()?;
     match cli.command {
-        Some(cli::Command::Info { json }) => info(&paths, json),
+        Some(cli::Command::Info { json }) => {
+            let config = load_config(&paths)?;
+            let env = config
+                .select(cli.sandbox, cli.env.as_deref())
+                .map_err(|e| color_eyre::eyre::eyre!(e))?;
+            info(&paths, env, cli.read_only, json)
+        }
         Some(cli::Command::Sandbox {
             command: SandboxCommand::Path,
         }) => {
@@ -75,9 +95,14 @@ fn operator() -> String {
     format!("sandbox:{user}")
 }
 
-fn info(paths: &Paths, json: bool) -> Result<()> {
+fn info(
+    paths: &Paths,
+    env: Option<&config::Environment>,
+    read_only: bool,
+    json: bool,
+) -> Result<()> {
     let config = paths.config_file();
-    let rows = [
+    let mut rows: Vec<(&str, String)> = vec![
         ("config_dir", paths.config_dir.display().to_string()),
         ("config_file", config.display().to_string()),
         ("config_file_exists", config.exists().to_string()),
@@ -85,10 +110,59 @@ fn info(paths: &Paths, json: bool) -> Result<()> {
         ("sandbox_dir", paths.sandbox_dir().display().to_string()),
         ("state_dir", paths.state_dir.display().to_string()),
         ("log_file", paths.log_file().display().to_string()),
-        ("environment", "sandbox".to_string()),
-        ("bucket", MEDIA_BUCKET.to_string()),
-        ("operator", operator()),
     ];
+    let or_default =
+        |v: &Option<String>, default: &str| v.clone().unwrap_or_else(|| default.into());
+    match env {
+        None => rows.extend([
+            ("environment", config::SANDBOX.to_string()),
+            ("read_only", read_only.to_string()),
+            ("bucket", MEDIA_BUCKET.to_string()),
+            ("operator", operator()),
+        ]),
+        Some(e) => {
+            let database = match e.resolve_database_url(|v| std::env::var(v).ok()) {
+                Ok(Some(url)) => config::mask_url(&url),
+                Ok(None) => "(none)".into(),
+                Err(problem) => format!("(unresolved: {problem})"),
+            };
+            let password = match &e.database_url {
+                None => "(no database)".to_string(),
+                Some(url) if url.contains("${") => "from ${…} placeholders".to_string(),
+                Some(_) => match std::env::var_os(&e.database_password_env) {
+                    Some(_) => format!("set in {}", e.database_password_env),
+                    None => format!("not set ({} is empty)", e.database_password_env),
+                },
+            };
+            rows.extend([
+                ("environment", e.name.clone()),
+                ("production", e.production.to_string()),
+                ("read_only", (read_only || e.read_only).to_string()),
+                ("aws_profile", or_default(&e.profile, "(default chain)")),
+                ("region", or_default(&e.region, "(from the chain)")),
+                ("endpoint_url", or_default(&e.endpoint_url, "(AWS)")),
+                ("user_pool_id", or_default(&e.user_pool_id, "(none)")),
+                (
+                    "bucket",
+                    e.bucket
+                        .as_ref()
+                        .map(|b| b.to_string())
+                        .unwrap_or_else(|| "(none)".into()),
+                ),
+                ("database_url", database),
+                ("database_password", password),
+                (
+                    "log_groups",
+                    e.log_groups
+                        .iter()
+                        .map(|g| g.to_string())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+                ("theme", or_default(&e.theme, "(default)")),
+            ]);
+        }
+    }
     let mut out = std::io::stdout().lock();
     if json {
         let map: serde_json::Map<String, serde_json::Value> = rows

@@ -84,3 +84,83 @@ fn unknown_subcommand_fails_with_usage() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("Usage"));
 }
+
+fn write_config(dirs: &tempfile::TempDir, text: &str) {
+    let dir = dirs.path().join("config");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), text).unwrap();
+}
+
+#[test]
+fn info_resolves_the_named_environment_with_the_password_masked() {
+    let dirs = tempfile::tempdir().unwrap();
+    write_config(
+        &dirs,
+        "[environments.staging]\nregion = \"eu-west-1\"\nuser_pool_id = \"eu-west-1_Abc123\"\n\
+         bucket = \"media-staging\"\ndatabase_url = \"mysql://ops@db.internal:3306/app\"\n\
+         log_groups = [\"/aws/lambda/api\"]\nproduction = true\n",
+    );
+    let out = backoffice(&dirs)
+        .args(["--env", "staging", "info", "--json"])
+        .env("BACKOFFICE_DB_PASSWORD", "very-secret-pw")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !stdout.contains("very-secret-pw"),
+        "the password leaked: {stdout}"
+    );
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(info["environment"], "staging");
+    assert_eq!(info["production"], "true");
+    assert_eq!(
+        info["database_url"],
+        "mysql://ops:****@db.internal:3306/app"
+    );
+    assert_eq!(info["database_password"], "set in BACKOFFICE_DB_PASSWORD");
+    assert_eq!(info["bucket"], "media-staging");
+}
+
+#[test]
+fn an_unknown_environment_is_refused_with_the_known_ones() {
+    let dirs = tempfile::tempdir().unwrap();
+    write_config(&dirs, "[environments.staging]\nregion = \"eu-west-1\"\n");
+    let out = backoffice(&dirs)
+        .args(["--env", "prod", "info"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no environment 'prod'") && err.contains("sandbox, staging"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_config_file_is_reported_with_file_line_and_key_never_a_panic() {
+    let dirs = tempfile::tempdir().unwrap();
+    write_config(
+        &dirs,
+        "theme = \"light\"\n\n[environments.staging]\nregion = \"Frankfurt\"\nbuckett = \"x\"\n",
+    );
+    let out = backoffice(&dirs).arg("info").output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a clean failure, not a panic (101)"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    let file = dirs.path().join("config/config.toml").display().to_string();
+    assert!(
+        err.contains(&format!(
+            "{file}:5: environments.staging.buckett: unknown field"
+        )),
+        "{err}"
+    );
+}

@@ -1,0 +1,783 @@
+//! `config.toml`: the environments the console can open, and the console's own settings.
+//!
+//! Every mistake is reported with the file, the line and the key, and nothing panics on a bad
+//! file. Secrets never live in the file in plain text by default: a database URL may carry
+//! `${VAR}` placeholders, or leave the password out and have it come from
+//! `BACKOFFICE_DB_PASSWORD` (or the variable the environment's `database_password_env` names).
+
+use backoffice_domain::model::{BucketName, LogGroupName};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The variable that holds the database password when the URL has none.
+pub const DB_PASSWORD_VAR: &str = "BACKOFFICE_DB_PASSWORD";
+/// The name of the embedded sandbox, always available.
+pub const SANDBOX: &str = "sandbox";
+
+/// One mistake in the config file, located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    /// 1-based; 0 when the mistake has no place in the file (e.g. a missing variable).
+    pub line: usize,
+    /// The dotted key, e.g. `environments.prod.region`.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.key.is_empty()) {
+            (0, true) => write!(f, "{}: {}", self.file.display(), self.message),
+            (0, false) => write!(f, "{}: {}: {}", self.file.display(), self.key, self.message),
+            (line, true) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
+            (line, false) => write!(
+                f,
+                "{}:{line}: {}: {}",
+                self.file.display(),
+                self.key,
+                self.message
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    default_environment: Option<Spanned<String>>,
+    theme: Option<Spanned<String>>,
+    #[serde(default)]
+    keys: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    logs: RawLogs,
+    #[serde(default)]
+    environments: BTreeMap<String, Spanned<RawEnvironment>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLogs {
+    buffer_lines: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEnvironment {
+    profile: Option<Spanned<String>>,
+    region: Option<Spanned<String>>,
+    endpoint_url: Option<Spanned<String>>,
+    user_pool_id: Option<Spanned<String>>,
+    bucket: Option<Spanned<String>>,
+    database_url: Option<Spanned<String>>,
+    database_password_env: Option<Spanned<String>>,
+    #[serde(default)]
+    log_groups: Vec<Spanned<String>>,
+    #[serde(default)]
+    read_only: bool,
+    #[serde(default)]
+    production: bool,
+    theme: Option<Spanned<String>>,
+    color: Option<Spanned<String>>,
+}
+
+/// An environment as the file describes it (secrets still unresolved).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    pub name: String,
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub user_pool_id: Option<String>,
+    pub bucket: Option<BucketName>,
+    /// As written, `${VAR}` placeholders included.
+    pub database_url: Option<String>,
+    pub database_password_env: String,
+    pub log_groups: Vec<LogGroupName>,
+    pub read_only: bool,
+    pub production: bool,
+    pub theme: Option<String>,
+    pub color: Option<String>,
+}
+
+/// The whole file, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Config {
+    pub file: Option<PathBuf>,
+    pub default_environment: Option<String>,
+    pub theme: Option<String>,
+    /// Action name → key, as written; the keymap checks them.
+    pub keys: BTreeMap<String, String>,
+    pub log_buffer_lines: Option<usize>,
+    pub environments: BTreeMap<String, Environment>,
+}
+
+/// Largest log buffer the console accepts (lines).
+pub const MAX_LOG_BUFFER_LINES: usize = 5_000_000;
+
+/// Where a byte offset falls: its 1-based line, and the dotted key written on that line under
+/// the nearest table header above it.
+fn locate(text: &str, offset: usize) -> (usize, String) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line_no = before.matches('\n').count() + 1;
+    let mut table = String::new();
+    for line in before.lines() {
+        let t = line.trim();
+        if t.starts_with('[') && !t.starts_with("[[") {
+            table = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+        }
+    }
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line_text = text[line_start..].lines().next().unwrap_or("");
+    let trimmed = line_text.trim();
+    let key = if trimmed.starts_with('[') {
+        trimmed
+            .trim_matches(|c| c == '[' || c == ']')
+            .trim()
+            .to_string()
+    } else {
+        let k = trimmed
+            .split_once('=')
+            .map(|(k, _)| k.trim().trim_matches('"').to_string())
+            .unwrap_or_default();
+        match (table.is_empty(), k.is_empty()) {
+            (_, true) => table,
+            (true, false) => k,
+            (false, false) => format!("{table}.{k}"),
+        }
+    };
+    (line_no, key)
+}
+
+struct Checker<'a> {
+    file: &'a Path,
+    text: &'a str,
+    errors: Vec<ConfigError>,
+}
+
+impl Checker<'_> {
+    fn at(&mut self, span: std::ops::Range<usize>, key: &str, message: impl Into<String>) {
+        let (line, found) = locate(self.text, span.start);
+        self.errors.push(ConfigError {
+            file: self.file.to_path_buf(),
+            line,
+            key: if key.is_empty() {
+                found
+            } else {
+                key.to_string()
+            },
+            message: message.into(),
+        });
+    }
+
+    fn string(
+        &mut self,
+        value: Option<Spanned<String>>,
+        key: &str,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> Option<String> {
+        let value = value?;
+        let span = value.span();
+        let inner = value.into_inner();
+        match check(&inner) {
+            Ok(()) => Some(inner),
+            Err(message) => {
+                self.at(span, key, message);
+                None
+            }
+        }
+    }
+}
+
+fn not_blank(value: &str) -> Result<(), String> {
+    if value.trim().is_empty() {
+        Err("must not be empty".into())
+    } else {
+        Ok(())
+    }
+}
+
+fn check_region(value: &str) -> Result<(), String> {
+    let ok = !value.is_empty()
+        && value.len() <= 32
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && value.contains('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("'{value}' is not an AWS region such as eu-west-1"))
+    }
+}
+
+fn check_endpoint(value: &str) -> Result<(), String> {
+    let rest = value
+        .strip_prefix("http://")
+        .or_else(|| value.strip_prefix("https://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(()),
+        _ => Err(format!(
+            "'{value}' is not an http:// or https:// URL (e.g. http://127.0.0.1:4566)"
+        )),
+    }
+}
+
+fn check_pool(value: &str) -> Result<(), String> {
+    match value.split_once('_') {
+        Some((region, id))
+            if check_region(region).is_ok()
+                && !id.is_empty()
+                && id.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "'{value}' is not a user pool id such as eu-west-1_AbCdEf123"
+        )),
+    }
+}
+
+fn check_env_var_name(value: &str) -> Result<(), String> {
+    let ok = !value.is_empty()
+        && !value.starts_with(|c: char| c.is_ascii_digit())
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("'{value}' is not an environment variable name"))
+    }
+}
+
+/// `${VAR}` placeholders in `text`, in order; `Err` on an unclosed or empty one.
+fn placeholders(text: &str) -> Result<Vec<&str>, String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let end = after
+            .find('}')
+            .ok_or_else(|| "has a '${' without its closing '}'".to_string())?;
+        let name = &after[..end];
+        check_env_var_name(name).map_err(|e| format!("placeholder: {e}"))?;
+        out.push(name);
+        rest = &after[end + 1..];
+    }
+    Ok(out)
+}
+
+/// The password part of a `mysql://user:password@host/db` URL, if written.
+fn written_password(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?']).next()?;
+    let userinfo = authority.rsplit_once('@')?.0;
+    userinfo.split_once(':').map(|(_, p)| p)
+}
+
+fn check_database_url(value: &str) -> Result<(), String> {
+    if !value.starts_with("mysql://") && !value.starts_with("mariadb://") {
+        return Err("must be a mysql:// URL, e.g. mysql://admin@db.example.com:3306/app".into());
+    }
+    placeholders(value)?;
+    if let Some(password) = written_password(value)
+        && !password.is_empty()
+        && !(password.starts_with("${") && password.ends_with('}'))
+    {
+        return Err(format!(
+            "holds a password in plain text: leave it out and set {DB_PASSWORD_VAR}, or write a ${{VAR}} placeholder"
+        ));
+    }
+    Ok(())
+}
+
+fn check_color(value: &str) -> Result<(), String> {
+    use std::str::FromStr;
+    ratatui::style::Color::from_str(value)
+        .map(|_| ())
+        .map_err(|_| format!("'{value}' is not a colour name or #rrggbb"))
+}
+
+fn check_environment_name(name: &str) -> Result<(), String> {
+    if name == SANDBOX {
+        return Err("'sandbox' is the embedded sandbox's name; pick another".into());
+    }
+    let ok = !name.is_empty()
+        && name.len() <= 32
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "environment name '{name}' must be letters, digits, '-' or '_' (at most 32)"
+        ))
+    }
+}
+
+impl Config {
+    /// Reads the file at `path`. A missing file is an empty config (the sandbox only).
+    pub fn load(path: &Path) -> Result<Self, Vec<ConfigError>> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(path, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(vec![ConfigError {
+                file: path.to_path_buf(),
+                line: 0,
+                key: String::new(),
+                message: format!("cannot be read: {e}"),
+            }]),
+        }
+    }
+
+    /// Parses and checks a config file's text. Every mistake found is returned, not only the
+    /// first; `themes` lists the theme names that exist.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, Vec<ConfigError>> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let (line, key) = e
+                .span()
+                .map(|s| locate(text, s.start))
+                .unwrap_or((0, String::new()));
+            vec![ConfigError {
+                file: path.to_path_buf(),
+                line,
+                key,
+                message: e.message().trim().to_string(),
+            }]
+        })?;
+        let mut c = Checker {
+            file: path,
+            text,
+            errors: Vec::new(),
+        };
+        let theme = c.string(raw.theme, "theme", not_blank);
+        let mut keys = BTreeMap::new();
+        for (action, key) in raw.keys {
+            let span = key.span();
+            let key = key.into_inner();
+            if key.trim().is_empty() {
+                c.at(span, &format!("keys.{action}"), "must name a key");
+            } else {
+                keys.insert(action, key);
+            }
+        }
+        let log_buffer_lines = raw.logs.buffer_lines.and_then(|v| {
+            let span = v.span();
+            let n = *v.get_ref();
+            if n < 1_000 || n as u128 > MAX_LOG_BUFFER_LINES as u128 {
+                c.at(
+                    span,
+                    "logs.buffer_lines",
+                    format!("must be between 1000 and {MAX_LOG_BUFFER_LINES}"),
+                );
+                None
+            } else {
+                Some(n as usize)
+            }
+        });
+        let mut environments = BTreeMap::new();
+        for (name, env) in raw.environments {
+            let env_span = env.span();
+            let key = |k: &str| format!("environments.{name}.{k}");
+            if let Err(message) = check_environment_name(&name) {
+                c.at(env_span.clone(), &format!("environments.{name}"), message);
+                continue;
+            }
+            let e = env.into_inner();
+            let bucket = e.bucket.and_then(|b| {
+                let span = b.span();
+                match BucketName::parse(b.get_ref()) {
+                    Ok(v) => Some(v),
+                    Err(err) => {
+                        c.at(span, &key("bucket"), err.message);
+                        None
+                    }
+                }
+            });
+            let mut log_groups = Vec::new();
+            for g in e.log_groups {
+                let span = g.span();
+                match LogGroupName::parse(g.get_ref()) {
+                    Ok(v) => log_groups.push(v),
+                    Err(err) => c.at(span, &key("log_groups"), err.message),
+                }
+            }
+            let environment = Environment {
+                profile: c.string(e.profile, &key("profile"), not_blank),
+                region: c.string(e.region, &key("region"), check_region),
+                endpoint_url: c.string(e.endpoint_url, &key("endpoint_url"), check_endpoint),
+                user_pool_id: c.string(e.user_pool_id, &key("user_pool_id"), check_pool),
+                bucket,
+                database_url: c.string(e.database_url, &key("database_url"), check_database_url),
+                database_password_env: c
+                    .string(
+                        e.database_password_env,
+                        &key("database_password_env"),
+                        check_env_var_name,
+                    )
+                    .unwrap_or_else(|| DB_PASSWORD_VAR.to_string()),
+                log_groups,
+                read_only: e.read_only,
+                production: e.production,
+                theme: c.string(e.theme, &key("theme"), not_blank),
+                color: c.string(e.color, &key("color"), check_color),
+                name: name.clone(),
+            };
+            environments.insert(name, environment);
+        }
+        let default_environment = raw.default_environment.and_then(|d| {
+            let span = d.span();
+            let d = d.into_inner();
+            if d == SANDBOX || environments.contains_key(&d) {
+                Some(d)
+            } else {
+                c.at(
+                    span,
+                    "default_environment",
+                    format!("names '{d}', which is not under [environments]"),
+                );
+                None
+            }
+        });
+        if c.errors.is_empty() {
+            Ok(Self {
+                file: Some(path.to_path_buf()),
+                default_environment,
+                theme,
+                keys,
+                log_buffer_lines,
+                environments,
+            })
+        } else {
+            Err(c.errors)
+        }
+    }
+
+    /// The environment to open: `--sandbox` wins, then `--env`, then the file's default, then
+    /// the sandbox.
+    pub fn select(&self, sandbox: bool, env: Option<&str>) -> Result<Option<&Environment>, String> {
+        if sandbox {
+            return Ok(None);
+        }
+        let name = env.or(self.default_environment.as_deref());
+        match name {
+            None | Some(SANDBOX) => Ok(None),
+            Some(n) => self.environments.get(n).map(Some).ok_or_else(|| {
+                let known: Vec<&str> = std::iter::once(SANDBOX)
+                    .chain(self.environments.keys().map(String::as_str))
+                    .collect();
+                format!("no environment '{n}'; known: {}", known.join(", "))
+            }),
+        }
+    }
+}
+
+impl Environment {
+    /// The database URL with placeholders filled and the password added from its variable,
+    /// read through `var` (the process environment in the binary).
+    pub fn resolve_database_url(
+        &self,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<String>, String> {
+        let Some(url) = &self.database_url else {
+            return Ok(None);
+        };
+        let mut out = url.clone();
+        for name in placeholders(url)? {
+            let value = var(name).ok_or_else(|| {
+                format!(
+                    "environment '{}': the database URL needs ${{{name}}}, which is not set",
+                    self.name
+                )
+            })?;
+            out = out.replace(&format!("${{{name}}}"), &percent_encode_userinfo(&value));
+        }
+        if written_password(url).is_none()
+            && let Some(password) = var(&self.database_password_env)
+        {
+            out = insert_password(&out, &percent_encode_userinfo(&password)).ok_or_else(|| {
+                "the database URL has no user to attach the password to".to_string()
+            })?;
+        }
+        Ok(Some(out))
+    }
+}
+
+/// Encodes what may not appear raw in a URL's user-info part.
+fn percent_encode_userinfo(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn insert_password(url: &str, password: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let at = rest.split(['/', '?']).next()?.rfind('@')?;
+    let (user, host) = rest.split_at(at);
+    Some(format!("{scheme}://{user}:{password}{host}"))
+}
+
+/// The URL with any password replaced by `****`, for display.
+pub fn mask_url(url: &str) -> String {
+    match written_password(url) {
+        Some(p) if !p.is_empty() => {
+            let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+            let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(authority_end);
+            let (userinfo, host) = authority.rsplit_once('@').unwrap_or(("", authority));
+            let user = userinfo.split_once(':').map(|(u, _)| u).unwrap_or(userinfo);
+            format!("{scheme}://{user}:****@{host}{tail}")
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../docs/config.example.toml");
+
+    fn parse(text: &str) -> Result<Config, Vec<ConfigError>> {
+        Config::parse(Path::new("/etc/bo/config.toml"), text)
+    }
+
+    fn one_error(text: &str) -> ConfigError {
+        let mut errs = parse(text).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        errs.remove(0)
+    }
+
+    #[test]
+    fn the_shipped_example_parses() {
+        let config = parse(EXAMPLE).unwrap();
+        assert!(config.environments.contains_key("staging"));
+        assert!(config.environments["production"].production);
+        assert_eq!(config.default_environment.as_deref(), Some("staging"));
+    }
+
+    #[test]
+    fn a_missing_file_is_the_sandbox_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(&dir.path().join("config.toml")).unwrap();
+        assert!(config.environments.is_empty());
+        assert_eq!(config.select(false, None), Ok(None));
+    }
+
+    #[test]
+    fn a_typo_in_a_key_names_file_line_and_key() {
+        let e = one_error("[environments.dev]\nregin = \"eu-west-1\"\n");
+        assert_eq!(e.line, 2);
+        assert_eq!(e.key, "environments.dev.regin");
+        assert!(e.message.contains("unknown field"), "{}", e.message);
+        assert!(
+            e.to_string()
+                .starts_with("/etc/bo/config.toml:2: environments.dev.regin:")
+        );
+    }
+
+    #[test]
+    fn a_wrong_type_is_located() {
+        let e = one_error("[environments.dev]\nread_only = \"yes\"\n");
+        assert_eq!((e.line, e.key.as_str()), (2, "environments.dev.read_only"));
+    }
+
+    #[test]
+    fn broken_toml_is_located() {
+        let e = one_error("theme = \"light\"\n[environments.dev\nregion = 1\n");
+        assert_eq!(e.line, 2, "{e}");
+    }
+
+    #[test]
+    fn every_bad_value_is_reported_at_once() {
+        let text = "\
+[environments.dev]
+region = \"Europe\"
+endpoint_url = \"localhost:4566\"
+user_pool_id = \"pool\"
+bucket = \"Bad_Bucket\"
+database_url = \"mysql://admin:hunter2@db/app\"
+log_groups = [\"/aws/lambda/ok\", \"\"]
+color = \"mauve-ish\"
+";
+        let errs = parse(text).unwrap_err();
+        let keys: Vec<(usize, &str)> = errs.iter().map(|e| (e.line, e.key.as_str())).collect();
+        assert_eq!(
+            keys,
+            vec![
+                (5, "environments.dev.bucket"),
+                (7, "environments.dev.log_groups"),
+                (2, "environments.dev.region"),
+                (3, "environments.dev.endpoint_url"),
+                (4, "environments.dev.user_pool_id"),
+                (6, "environments.dev.database_url"),
+                (8, "environments.dev.color"),
+            ]
+        );
+        let db = errs
+            .iter()
+            .find(|e| e.key.ends_with("database_url"))
+            .unwrap();
+        assert!(db.message.contains("plain text"), "{}", db.message);
+        assert!(
+            !db.to_string().contains("hunter2"),
+            "the password is not echoed"
+        );
+    }
+
+    #[test]
+    fn default_environment_must_exist() {
+        let e = one_error("default_environment = \"prod\"\n");
+        assert_eq!((e.line, e.key.as_str()), (1, "default_environment"));
+    }
+
+    #[test]
+    fn sandbox_is_a_reserved_name() {
+        let e = one_error("[environments.sandbox]\nregion = \"eu-west-1\"\n");
+        assert_eq!(e.key, "environments.sandbox");
+    }
+
+    #[test]
+    fn selection_order_is_flag_then_env_then_default() {
+        let config = parse(EXAMPLE).unwrap();
+        assert_eq!(config.select(true, Some("production")), Ok(None));
+        assert_eq!(
+            config
+                .select(false, Some("production"))
+                .unwrap()
+                .unwrap()
+                .name,
+            "production"
+        );
+        assert_eq!(config.select(false, None).unwrap().unwrap().name, "staging");
+        assert_eq!(config.select(false, Some("sandbox")), Ok(None));
+        let err = config.select(false, Some("qa")).unwrap_err();
+        assert!(
+            err.contains("no environment 'qa'") && err.contains("staging"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn password_comes_from_its_variable_or_placeholders() {
+        let config = parse(
+            "[environments.a]\ndatabase_url = \"mysql://admin@db:3306/app\"\n\
+             [environments.b]\ndatabase_url = \"mysql://${DB_USER}:${DB_PASS}@db/app\"\n\
+             [environments.c]\ndatabase_url = \"mysql://admin@db/app\"\ndatabase_password_env = \"C_PW\"\n",
+        )
+        .unwrap();
+        let vars = |name: &str| match name {
+            "BACKOFFICE_DB_PASSWORD" => Some("p@ss:word/1".to_string()),
+            "DB_USER" => Some("app".to_string()),
+            "DB_PASS" => Some("s3cret".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            config.environments["a"]
+                .resolve_database_url(vars)
+                .unwrap()
+                .unwrap(),
+            "mysql://admin:p%40ss%3Aword%2F1@db:3306/app"
+        );
+        assert_eq!(
+            config.environments["b"]
+                .resolve_database_url(vars)
+                .unwrap()
+                .unwrap(),
+            "mysql://app:s3cret@db/app"
+        );
+        assert_eq!(
+            config.environments["c"]
+                .resolve_database_url(vars)
+                .unwrap()
+                .unwrap(),
+            "mysql://admin@db/app",
+            "C_PW is unset: no password"
+        );
+        let missing = config.environments["b"]
+            .resolve_database_url(|_| None)
+            .unwrap_err();
+        assert!(missing.contains("${DB_USER}"), "{missing}");
+    }
+
+    #[test]
+    fn masking_hides_only_the_password() {
+        assert_eq!(
+            mask_url("mysql://admin:s3cret@db:3306/app?ssl-mode=required"),
+            "mysql://admin:****@db:3306/app?ssl-mode=required"
+        );
+        assert_eq!(mask_url("mysql://admin@db/app"), "mysql://admin@db/app");
+    }
+
+    /// The JSON schema in docs names exactly the keys the loader accepts.
+    #[test]
+    fn the_schema_matches_the_loader() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../docs/config.schema.json")).unwrap();
+        let props = |v: &serde_json::Value| -> Vec<String> {
+            let mut keys: Vec<String> = v["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(
+            props(&schema),
+            [
+                "default_environment",
+                "environments",
+                "keys",
+                "logs",
+                "theme"
+            ]
+        );
+        assert_eq!(schema["additionalProperties"], false);
+        let env = &schema["properties"]["environments"]["additionalProperties"];
+        assert_eq!(env["additionalProperties"], false);
+        let env_keys = props(env);
+        // Every documented key is accepted, and an unknown one is refused.
+        for key in &env_keys {
+            let value = match env["properties"][key]["type"].as_str() {
+                Some("boolean") => "true".to_string(),
+                Some("array") => "[\"/aws/lambda/x\"]".to_string(),
+                _ => match key.as_str() {
+                    "region" => "\"eu-west-1\"".into(),
+                    "endpoint_url" => "\"http://127.0.0.1:4566\"".into(),
+                    "user_pool_id" => "\"eu-west-1_Abc123\"".into(),
+                    "bucket" => "\"media-bucket\"".into(),
+                    "database_url" => "\"mysql://admin@db/app\"".into(),
+                    "database_password_env" => "\"PW\"".into(),
+                    "color" => "\"yellow\"".into(),
+                    _ => "\"x\"".into(),
+                },
+            };
+            let text = format!("[environments.e]\n{key} = {value}\n");
+            assert!(
+                parse(&text).is_ok(),
+                "schema key {key} refused: {:?}",
+                parse(&text)
+            );
+        }
+        assert_eq!(
+            env_keys.len(),
+            12,
+            "a key was added to the loader or the schema only: {env_keys:?}"
+        );
+        assert!(parse("[environments.e]\nnot_a_key = 1\n").is_err());
+    }
+}
