@@ -4,14 +4,16 @@
 mod app;
 mod cli;
 mod config;
+mod environments;
+mod exec;
+mod keymap;
 mod paths;
 mod terminal;
 mod theme;
 mod ui;
 
-use app::{App, AppEvent, Command, Context, PAGE_SIZE};
-use backoffice_domain::model::{PageRequest, PostFilter};
-use backoffice_domain::ports::ContentStore;
+use app::{App, AppEvent, Context, PaneId, Request};
+use backoffice_domain::model::Actor;
 use backoffice_domain::sandbox::{MEDIA_BUCKET, Sandbox, SeedOptions};
 use clap::Parser;
 use cli::{Cli, SandboxCommand};
@@ -84,7 +86,7 @@ async fn run(cli: Cli) -> Result<()> {
         Some(cli::Command::Sandbox {
             command: SandboxCommand::Seed { yes },
         }) => reseed(&paths, yes).await,
-        None => console(&paths, cli.read_only).await,
+        None => console(&paths, &cli).await,
     }
 }
 
@@ -248,8 +250,14 @@ fn init_tracing(paths: &Paths) -> Result<tracing_appender::non_blocking::WorkerG
     Ok(guard)
 }
 
-async fn console(paths: &Paths, read_only: bool) -> Result<()> {
-    let _log = init_tracing(paths)?;
+/// How an event loop ended.
+enum Exit {
+    Quit,
+    /// `:env NAME`: reopen on another environment.
+    Switch(String),
+}
+
+async fn open_sandbox(paths: &Paths) -> Result<Sandbox> {
     let dir = paths.sandbox_dir();
     let mut sandbox = Sandbox::open(&dir)
         .await
@@ -266,56 +274,111 @@ async fn console(paths: &Paths, read_only: bool) -> Result<()> {
             .seed(&SeedOptions::default(), &progress_printer())
             .await?;
     }
-    tracing::info!(sandbox = %dir.display(), "console opened on the sandbox");
-    let store: Arc<dyn ContentStore> = Arc::new(sandbox.content.clone());
-    let context = Context {
-        environment: "sandbox".to_string(),
-        production: false,
-        profile: None,
-        region: "local".to_string(),
-        operator: operator(),
-        read_only,
-    };
-    terminal::install_panic_hook();
-    let (mut tui, _guard) = terminal::enter().wrap_err("cannot set up the terminal")?;
-    let result = event_loop(&mut tui, context, store).await;
-    drop(_guard);
-    result
+    Ok(sandbox)
 }
 
-fn execute(command: Command, store: Arc<dyn ContentStore>, events: mpsc::Sender<AppEvent>) {
-    tokio::spawn(async move {
-        let event = match command {
-            Command::LoadPosts { request, cursor } => {
-                let page = PageRequest {
-                    cursor,
-                    limit: Some(PAGE_SIZE),
-                };
-                let result = store
-                    .list_posts(&PostFilter::default(), page)
-                    .await
-                    .map_err(|e| {
-                        tracing::warn!(error = %e.chain(), "loading posts failed");
-                        e.to_string()
-                    });
-                AppEvent::PostsLoaded { request, result }
+/// The backends and status-bar context of an environment (`None`: the sandbox).
+async fn open_environment(
+    paths: &Paths,
+    env: Option<&config::Environment>,
+    read_only: bool,
+) -> Result<(exec::Backends, Context)> {
+    match env {
+        None => {
+            let sandbox = open_sandbox(paths).await?;
+            tracing::info!(sandbox = %paths.sandbox_dir().display(), "opened the sandbox");
+            let operator = operator();
+            let actor = Actor::parse(&operator).map_err(|e| color_eyre::eyre::eyre!("{e}"))?;
+            Ok((
+                exec::Backends {
+                    content: Arc::new(sandbox.content.clone()),
+                    directory: Arc::new(sandbox.directory.clone()),
+                    actor,
+                },
+                Context {
+                    environment: config::SANDBOX.to_string(),
+                    production: false,
+                    profile: None,
+                    region: "local".to_string(),
+                    operator,
+                    read_only,
+                },
+            ))
+        }
+        Some(e) => environments::open(e, read_only).await,
+    }
+}
+
+async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
+    let _log = init_tracing(paths)?;
+    let config = load_config(paths)?;
+    let (keymap, key_problems) = keymap::Keymap::with_overrides(&config.keys);
+    let themes_dir = paths.config_dir.join("themes");
+    let mut selected = config
+        .select(cli.sandbox, cli.env.as_deref())
+        .map_err(|e| color_eyre::eyre::eyre!(e))?
+        .cloned();
+    terminal::install_panic_hook();
+    loop {
+        let (backends, context) = open_environment(paths, selected.as_ref(), cli.read_only).await?;
+        let theme_name = selected
+            .as_ref()
+            .and_then(|e| e.theme.clone())
+            .or_else(|| config.theme.clone())
+            .unwrap_or_else(|| {
+                if context.production {
+                    "production"
+                } else {
+                    "default-dark"
+                }
+                .to_string()
+            });
+        let mut problems = key_problems.clone();
+        let theme = match theme::Theme::load(&theme_name, &themes_dir) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(format!("{e}; using the default theme"));
+                theme::Theme::default_dark()
             }
-        };
-        // The loop has ended when the receiver is gone; the result is no longer wanted.
-        let _ = events.send(event).await;
-    });
+        }
+        .with_environment_color(
+            selected.as_ref().and_then(|e| e.color.as_deref()),
+            context.production,
+        );
+        let (mut app, commands) = App::new(context, keymap.clone(), PaneId::Posts);
+        app.environments = std::iter::once(config::SANDBOX.to_string())
+            .chain(config.environments.keys().cloned())
+            .collect();
+        app.themes = theme::Theme::names(&themes_dir);
+        for p in problems {
+            app.fail("config", app::Failure::new(p));
+        }
+        let (mut tui, guard) = terminal::enter().wrap_err("cannot set up the terminal")?;
+        let exit = event_loop(&mut tui, app, commands, backends, theme, &themes_dir).await;
+        drop(guard);
+        match exit? {
+            Exit::Quit => return Ok(()),
+            Exit::Switch(name) => {
+                selected = config
+                    .select(name == config::SANDBOX, Some(&name))
+                    .map_err(|e| color_eyre::eyre::eyre!(e))?
+                    .cloned();
+            }
+        }
+    }
 }
 
 async fn event_loop(
     tui: &mut terminal::Tui,
-    context: Context,
-    store: Arc<dyn ContentStore>,
-) -> Result<()> {
-    let theme = theme::Theme::default_dark();
+    mut app: App,
+    commands: Vec<app::Command>,
+    backends: exec::Backends,
+    mut theme: theme::Theme,
+    themes_dir: &std::path::Path,
+) -> Result<Exit> {
     let (tx, mut rx) = mpsc::channel::<AppEvent>(EVENT_QUEUE);
-    let (mut app, commands) = App::new(context);
     for c in commands {
-        execute(c, store.clone(), tx.clone());
+        exec::execute(c, backends.clone(), tx.clone());
     }
     let mut input = EventStream::new();
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
@@ -331,24 +394,37 @@ async fn event_loop(
             dirty = false;
         }
         if app.quit {
-            return Ok(());
+            return Ok(Exit::Quit);
+        }
+        for request in std::mem::take(&mut app.requests) {
+            match request {
+                Request::SwitchEnvironment(name) => return Ok(Exit::Switch(name)),
+                Request::SwitchTheme(name) => match theme::Theme::load(&name, themes_dir) {
+                    Ok(t) => {
+                        theme = t;
+                        app.toast(format!("theme {name}"));
+                        dirty = true;
+                    }
+                    Err(e) => app.fail(":theme", app::Failure::new(e)),
+                },
+            }
         }
         let commands = tokio::select! {
             event = input.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => { dirty = true; app.on_key(key) }
-                Some(Ok(Event::Mouse(mouse))) => { dirty = true; app.on_mouse(mouse) }
+                Some(Ok(Event::Mouse(mouse))) => { dirty = true; app.on_mouse(mouse, ui::LIST_TOP) }
                 Some(Ok(Event::Resize(..))) => { dirty = true; Vec::new() }
                 Some(Ok(_)) => Vec::new(),
                 Some(Err(e)) => return Err(e).wrap_err("reading the terminal failed"),
-                None => return Ok(()),
+                None => return Ok(Exit::Quit),
             },
             Some(event) = rx.recv() => { dirty = true; app.on_event(event) }
-            _ = spinner.tick(), if app.is_busy() => { tick += 1; dirty = true; Vec::new() }
-            _ = terminate.recv() => return Ok(()),
-            _ = hangup.recv() => return Ok(()),
+            _ = spinner.tick(), if app.is_busy() => { tick += 1; app.tick(); dirty = true; Vec::new() }
+            _ = terminate.recv() => return Ok(Exit::Quit),
+            _ = hangup.recv() => return Ok(Exit::Quit),
         };
         for c in commands {
-            execute(c, store.clone(), tx.clone());
+            exec::execute(c, backends.clone(), tx.clone());
         }
     }
 }

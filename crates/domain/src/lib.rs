@@ -7,5 +7,6 @@ pub mod error;
 pub mod model;
 pub mod ports;
 pub mod sandbox;
+pub mod services;
 
 pub use error::{DomainError, DomainResult, Invalid};

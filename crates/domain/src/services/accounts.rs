@@ -1,0 +1,289 @@
+//! Support staff's account actions on the user directory, each audited with its reason.
+//!
+//! The directory (Cognito) and the audit log (the database) cannot share a transaction, so the
+//! order is: act, then write the audit row. When the row cannot be written the caller is told
+//! plainly that the action *was* done and the audit row is missing, never that it failed.
+
+use crate::error::{DomainError, DomainResult};
+use crate::model::{
+    Actor, AttributeName, AuditId, DirectoryUser, GroupName, NewAuditEntry, Reason, Username,
+};
+use crate::ports::{ContentStore, UserDirectory};
+use std::fmt;
+
+/// A password as typed: never printed, never logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(****)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountAction {
+    Disable,
+    Enable,
+    ResetPassword,
+    SetPassword { password: Secret, permanent: bool },
+    GlobalSignOut,
+    ConfirmSignUp,
+    VerifyEmail,
+    SetAttribute { name: AttributeName, value: String },
+    AddToGroup(GroupName),
+    RemoveFromGroup(GroupName),
+    Delete,
+}
+
+impl AccountAction {
+    /// The audit log's action name.
+    pub fn audit_name(&self) -> &'static str {
+        match self {
+            Self::Disable => "user.disable",
+            Self::Enable => "user.enable",
+            Self::ResetPassword => "user.reset_password",
+            Self::SetPassword {
+                permanent: true, ..
+            } => "user.set_password",
+            Self::SetPassword {
+                permanent: false, ..
+            } => "user.set_temporary_password",
+            Self::GlobalSignOut => "user.global_sign_out",
+            Self::ConfirmSignUp => "user.confirm_sign_up",
+            Self::VerifyEmail => "user.verify_email",
+            Self::SetAttribute { .. } => "user.update_attribute",
+            Self::AddToGroup(_) => "user.add_to_group",
+            Self::RemoveFromGroup(_) => "user.remove_from_group",
+            Self::Delete => "user.delete",
+        }
+    }
+
+    /// What will change, in words for a confirmation dialog.
+    pub fn describe(&self, user: &str) -> String {
+        match self {
+            Self::Disable => format!("Disable {user}: they can no longer sign in"),
+            Self::Enable => format!("Enable {user}: they can sign in again"),
+            Self::ResetPassword => {
+                format!("Reset {user}'s password: a code is sent, status becomes RESET_REQUIRED")
+            }
+            Self::SetPassword {
+                permanent: true, ..
+            } => {
+                format!("Set a permanent password for {user}")
+            }
+            Self::SetPassword {
+                permanent: false, ..
+            } => format!(
+                "Set a temporary password for {user} (FORCE_CHANGE_PASSWORD at next sign-in)"
+            ),
+            Self::GlobalSignOut => format!("Sign {user} out of every device"),
+            Self::ConfirmSignUp => format!("Confirm {user}'s sign-up"),
+            Self::VerifyEmail => format!("Mark {user}'s e-mail verified"),
+            Self::SetAttribute { name, value } => {
+                format!("Set {} of {user} to \"{value}\"", name.as_str())
+            }
+            Self::AddToGroup(g) => format!("Add {user} to group {g}"),
+            Self::RemoveFromGroup(g) => format!("Remove {user} from group {g}"),
+            Self::Delete => format!("Delete {user} from the user pool, for good"),
+        }
+    }
+
+    /// Whether the action cannot be undone.
+    pub fn is_irreversible(&self) -> bool {
+        matches!(self, Self::Delete)
+    }
+
+    /// The audit row's `after` snapshot: what was set, never a password.
+    fn after(&self) -> Option<String> {
+        let v = match self {
+            Self::Disable => serde_json::json!({"enabled": false}),
+            Self::Enable => serde_json::json!({"enabled": true}),
+            Self::SetPassword { permanent, .. } => serde_json::json!({"permanent": permanent}),
+            Self::VerifyEmail => serde_json::json!({"email_verified": "true"}),
+            Self::SetAttribute { name, value } => serde_json::json!({ name.as_str(): value }),
+            Self::AddToGroup(g) | Self::RemoveFromGroup(g) => {
+                serde_json::json!({"group": g.as_str()})
+            }
+            _ => return None,
+        };
+        Some(v.to_string())
+    }
+}
+
+fn before(user: &DirectoryUser, action: &AccountAction) -> Option<String> {
+    let v = match action {
+        AccountAction::Disable | AccountAction::Enable => {
+            serde_json::json!({"enabled": user.enabled})
+        }
+        AccountAction::SetAttribute { name, .. } => {
+            serde_json::json!({ name.as_str(): user.attribute(name.as_str()) })
+        }
+        AccountAction::VerifyEmail => {
+            serde_json::json!({"email_verified": user.attribute("email_verified")})
+        }
+        _ => serde_json::json!({"status": user.status.as_str(), "enabled": user.enabled}),
+    };
+    Some(v.to_string())
+}
+
+/// Performs `action` on `username` and records it; returns the audit row's id.
+pub async fn perform(
+    directory: &dyn UserDirectory,
+    content: &dyn ContentStore,
+    username: &Username,
+    action: &AccountAction,
+    actor: &Actor,
+    reason: &Reason,
+) -> DomainResult<AuditId> {
+    let current = directory.get_user(username).await?;
+    let before = before(&current, action);
+    match action {
+        AccountAction::Disable => directory.disable_user(username).await?,
+        AccountAction::Enable => directory.enable_user(username).await?,
+        AccountAction::ResetPassword => directory.reset_password(username).await?,
+        AccountAction::SetPassword {
+            password,
+            permanent,
+        } => {
+            directory
+                .set_password(username, password.expose(), *permanent)
+                .await?
+        }
+        AccountAction::GlobalSignOut => directory.global_sign_out(username).await?,
+        AccountAction::ConfirmSignUp => directory.confirm_sign_up(username).await?,
+        AccountAction::VerifyEmail => {
+            let name = AttributeName::parse("email_verified")?;
+            directory
+                .update_attributes(username, &[(name, "true".into())])
+                .await?
+        }
+        AccountAction::SetAttribute { name, value } => {
+            directory
+                .update_attributes(username, &[(name.clone(), value.clone())])
+                .await?
+        }
+        AccountAction::AddToGroup(g) => directory.add_to_group(username, g).await?,
+        AccountAction::RemoveFromGroup(g) => directory.remove_from_group(username, g).await?,
+        AccountAction::Delete => directory.delete_user(username).await?,
+    }
+    let entry = NewAuditEntry {
+        actor: actor.clone(),
+        action: action.audit_name().to_string(),
+        target_kind: "user".into(),
+        target_id: current
+            .sub
+            .as_ref()
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| username.to_string()),
+        reason: Some(reason.clone()),
+        before,
+        after: action.after(),
+    };
+    content.record_audit(&entry).await.map_err(|e| {
+        DomainError::unexpected(
+            format!(
+                "{} was done for {username}, but its audit row could not be written; record it by hand",
+                action.audit_name()
+            ),
+            e,
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AuditFilter, Email, NewDirectoryUser, PageRequest};
+    use crate::sandbox::Sandbox;
+
+    #[test]
+    fn a_password_never_shows_in_debug_output() {
+        let action = AccountAction::SetPassword {
+            password: Secret::new("Hunter2-Hunter2"),
+            permanent: true,
+        };
+        assert!(!format!("{action:?}").contains("Hunter2"));
+        assert!(!action.describe("ann").contains("Hunter2"));
+    }
+
+    #[tokio::test]
+    async fn disabling_acts_and_writes_the_audit_row_with_before_and_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let user = sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: Username::parse("ann").unwrap(),
+                email: Some(Email::parse("ann@example.com").unwrap()),
+                attributes: vec![],
+                temporary_password: Some("Temp-Passw0rd!".into()),
+            })
+            .await
+            .unwrap();
+        let actor = Actor::parse("sandbox:ops").unwrap();
+        let reason = Reason::parse("spam: bulk messages").unwrap();
+        let id = perform(
+            &sandbox.directory,
+            &sandbox.content,
+            &user.username,
+            &AccountAction::Disable,
+            &actor,
+            &reason,
+        )
+        .await
+        .unwrap();
+        assert!(
+            !sandbox
+                .directory
+                .get_user(&user.username)
+                .await
+                .unwrap()
+                .enabled
+        );
+        let rows = sandbox
+            .content
+            .list_audit(&AuditFilter::default(), PageRequest::first(10))
+            .await
+            .unwrap();
+        let row = rows.items.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(row.action, "user.disable");
+        assert_eq!(row.target_id, user.sub.unwrap().to_string());
+        assert_eq!(row.reason.as_deref(), Some("spam: bulk messages"));
+        assert_eq!(row.before.as_deref(), Some(r#"{"enabled":true}"#));
+        assert_eq!(row.after.as_deref(), Some(r#"{"enabled":false}"#));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_user_writes_no_audit_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let err = perform(
+            &sandbox.directory,
+            &sandbox.content,
+            &Username::parse("ghost").unwrap(),
+            &AccountAction::GlobalSignOut,
+            &Actor::parse("sandbox:ops").unwrap(),
+            &Reason::parse("security concern").unwrap(),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, DomainError::NotFound(_)), "{err}");
+        let rows = sandbox
+            .content
+            .list_audit(&AuditFilter::default(), PageRequest::first(10))
+            .await
+            .unwrap();
+        assert!(rows.items.is_empty());
+    }
+}

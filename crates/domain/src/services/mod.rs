@@ -1,0 +1,5 @@
+//! The rules that span ports: an account action and its audit row, resolving every open report
+//! of a target. The console and the CLI call these; adapters stay free of policy.
+
+pub mod accounts;
+pub mod moderation;

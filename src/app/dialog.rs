@@ -1,0 +1,269 @@
+//! The confirmation dialog every write goes through: it shows exactly what will change, asks
+//! for a reason (a pick list plus free text), asks for the environment's name in production and
+//! the user's name before a delete, and collects what the write needs (a password typed twice,
+//! an attribute, a group). Nothing is sent until every field is valid.
+
+use super::Write;
+use backoffice_domain::model::{AttributeName, GroupName, Reason, Username};
+use backoffice_domain::services::accounts::{AccountAction, Secret};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Reasons offered first; "other" asks for the free text.
+pub const REASONS: &[&str] = &[
+    "spam",
+    "harassment",
+    "hate speech",
+    "nudity or sexual content",
+    "violence or threats",
+    "illegal content",
+    "impersonation",
+    "support request",
+    "security concern",
+    "reported in error",
+    "other",
+];
+
+/// What the write needs besides a reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Form {
+    /// The write is complete.
+    Ready(Write),
+    /// A password typed twice, temporary unless marked permanent.
+    Password { username: Username },
+    /// An attribute name and value.
+    Attribute { username: Username },
+    /// A group to add the user to.
+    AddGroup { username: Username },
+    /// A group to remove, from those the user is in.
+    RemoveGroup { username: Username },
+}
+
+/// A write a pane proposes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    /// A short verb phrase for messages ("hide 3 posts").
+    pub verb: String,
+    pub title: String,
+    /// Exactly what will change, one line each.
+    pub changes: Vec<String>,
+    pub form: Form,
+    /// A name the operator must type because the action cannot be undone.
+    pub type_to_confirm: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Input1,
+    Input2,
+    Permanent,
+    ReasonPick,
+    ReasonText,
+    Typed,
+    TypedName,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dialog {
+    pub proposal: Proposal,
+    /// The environment's name to type, in production.
+    pub environment: Option<String>,
+    pub focus: Field,
+    pub input1: String,
+    pub input2: String,
+    pub permanent: bool,
+    pub reason_pick: usize,
+    pub reason_text: String,
+    pub typed: String,
+    pub typed_name: String,
+    /// Why Enter did not confirm, shown under the fields.
+    pub problem: Option<String>,
+}
+
+pub enum DialogResult {
+    Open,
+    Cancelled,
+    Confirmed { write: Write, reason: String },
+}
+
+impl Dialog {
+    pub fn new(proposal: Proposal, environment: Option<String>) -> Self {
+        let mut d = Self {
+            proposal,
+            environment,
+            focus: Field::ReasonPick,
+            input1: String::new(),
+            input2: String::new(),
+            permanent: false,
+            reason_pick: 0,
+            reason_text: String::new(),
+            typed: String::new(),
+            typed_name: String::new(),
+            problem: None,
+        };
+        d.focus = d.fields()[0];
+        d
+    }
+
+    /// The fields in focus order.
+    pub fn fields(&self) -> Vec<Field> {
+        let mut f = match self.proposal.form {
+            Form::Ready(_) => vec![],
+            Form::Password { .. } => vec![Field::Input1, Field::Input2, Field::Permanent],
+            Form::Attribute { .. } => vec![Field::Input1, Field::Input2],
+            Form::AddGroup { .. } | Form::RemoveGroup { .. } => vec![Field::Input1],
+        };
+        f.extend([Field::ReasonPick, Field::ReasonText]);
+        if self.proposal.type_to_confirm.is_some() {
+            f.push(Field::TypedName);
+        }
+        if self.environment.is_some() {
+            f.push(Field::Typed);
+        }
+        f
+    }
+
+    /// Labels of the form's inputs.
+    pub fn input_labels(&self) -> (&'static str, &'static str) {
+        match self.proposal.form {
+            Form::Password { .. } => ("password", "again"),
+            Form::Attribute { .. } => ("attribute", "value"),
+            Form::AddGroup { .. } | Form::RemoveGroup { .. } => ("group", ""),
+            Form::Ready(_) => ("", ""),
+        }
+    }
+
+    fn text_mut(&mut self) -> Option<&mut String> {
+        match self.focus {
+            Field::Input1 => Some(&mut self.input1),
+            Field::Input2 => Some(&mut self.input2),
+            Field::ReasonText => Some(&mut self.reason_text),
+            Field::Typed => Some(&mut self.typed),
+            Field::TypedName => Some(&mut self.typed_name),
+            Field::Permanent | Field::ReasonPick => None,
+        }
+    }
+
+    fn move_focus(&mut self, forward: bool) {
+        let fields = self.fields();
+        let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let n = fields.len();
+        self.focus = fields[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }];
+    }
+
+    pub fn reason(&self) -> Result<Reason, String> {
+        let pick = REASONS[self.reason_pick.min(REASONS.len() - 1)];
+        let text = self.reason_text.trim();
+        let full = match (pick, text.is_empty()) {
+            ("other", true) => return Err("write the reason (\"other\" was picked)".into()),
+            ("other", false) => text.to_string(),
+            (p, true) => p.to_string(),
+            (p, false) => format!("{p}: {text}"),
+        };
+        Reason::parse(&full).map_err(|e| e.message)
+    }
+
+    /// The write, when every field is valid.
+    pub fn build(&self) -> Result<(Write, String), String> {
+        if let Some(name) = &self.proposal.type_to_confirm
+            && self.typed_name.trim() != name
+        {
+            return Err(format!("type {name} to confirm"));
+        }
+        if let Some(env) = &self.environment
+            && self.typed.trim() != env
+        {
+            return Err(format!("this is {env}: type its name to confirm"));
+        }
+        let reason = self.reason()?;
+        let write = match &self.proposal.form {
+            Form::Ready(w) => w.clone(),
+            Form::Password { username } => {
+                if self.input1.is_empty() {
+                    return Err("type the password".into());
+                }
+                if self.input1 != self.input2 {
+                    return Err("the two passwords differ".into());
+                }
+                Write::Account {
+                    username: username.clone(),
+                    action: AccountAction::SetPassword {
+                        password: Secret::new(self.input1.clone()),
+                        permanent: self.permanent,
+                    },
+                }
+            }
+            Form::Attribute { username } => {
+                let name = AttributeName::parse(self.input1.trim()).map_err(|e| e.message)?;
+                if name.as_str() == "sub" {
+                    return Err("sub cannot be changed".into());
+                }
+                Write::Account {
+                    username: username.clone(),
+                    action: AccountAction::SetAttribute {
+                        name,
+                        value: self.input2.clone(),
+                    },
+                }
+            }
+            Form::AddGroup { username } | Form::RemoveGroup { username } => {
+                let group = GroupName::parse(self.input1.trim()).map_err(|e| e.message)?;
+                let action = if matches!(self.proposal.form, Form::AddGroup { .. }) {
+                    AccountAction::AddToGroup(group)
+                } else {
+                    AccountAction::RemoveFromGroup(group)
+                };
+                Write::Account {
+                    username: username.clone(),
+                    action,
+                }
+            }
+        };
+        Ok((write, reason.as_str().to_string()))
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) -> DialogResult {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => return DialogResult::Cancelled,
+            KeyCode::Tab => self.move_focus(true),
+            KeyCode::BackTab => self.move_focus(false),
+            KeyCode::Enter => match self.build() {
+                Ok((write, reason)) => return DialogResult::Confirmed { write, reason },
+                Err(problem) => self.problem = Some(problem),
+            },
+            KeyCode::Up if self.focus == Field::ReasonPick => {
+                self.reason_pick = self.reason_pick.saturating_sub(1);
+            }
+            KeyCode::Down if self.focus == Field::ReasonPick => {
+                self.reason_pick = (self.reason_pick + 1).min(REASONS.len() - 1);
+            }
+            KeyCode::Char(' ') if self.focus == Field::Permanent => {
+                self.permanent = !self.permanent
+            }
+            KeyCode::Up => self.move_focus(false),
+            KeyCode::Down => self.move_focus(true),
+            KeyCode::Backspace => {
+                if let Some(t) = self.text_mut() {
+                    t.pop();
+                }
+            }
+            KeyCode::Char(c) if !ctrl => {
+                if let Some(t) = self.text_mut() {
+                    if t.chars().count() < 500 {
+                        t.push(c);
+                    }
+                } else if self.focus == Field::ReasonPick {
+                    // Typing on the pick list starts the free text.
+                    self.focus = Field::ReasonText;
+                    self.reason_text.push(c);
+                }
+            }
+            _ => {}
+        }
+        DialogResult::Open
+    }
+}

@@ -1,0 +1,149 @@
+//! A paged list: what every pane shows. Rows arrive a page at a time as the selection nears the
+//! end; the renderer draws only the rows in view; marks select rows for bulk actions.
+
+use crate::app::RequestId;
+use backoffice_domain::model::{Cursor, Page};
+use std::collections::BTreeSet;
+
+/// Ask for the next page when the selection comes this close to the end of what is loaded.
+pub const PREFETCH_ROWS: usize = 20;
+
+/// Where a list stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Load {
+    Idle,
+    Loading,
+    Loaded,
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct List<T> {
+    pub items: Vec<T>,
+    pub next: Option<Cursor>,
+    pub load: Load,
+    pub selected: usize,
+    /// First visible row, kept by the renderer so the selection stays in view.
+    pub offset: usize,
+    /// Rows visible in the last frame.
+    pub viewport: usize,
+    pub marked: BTreeSet<usize>,
+    pending: Option<RequestId>,
+}
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        Self {
+            items: Vec::new(),
+            next: None,
+            load: Load::Idle,
+            selected: 0,
+            offset: 0,
+            viewport: 10,
+            marked: BTreeSet::new(),
+            pending: None,
+        }
+    }
+}
+
+impl<T> List<T> {
+    pub fn selected_item(&self) -> Option<&T> {
+        self.items.get(self.selected)
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Starts over: clears rows and marks and records `request` as the one to wait for.
+    pub fn restart(&mut self, request: RequestId) {
+        self.items.clear();
+        self.next = None;
+        self.selected = 0;
+        self.offset = 0;
+        self.marked.clear();
+        self.load = Load::Loading;
+        self.pending = Some(request);
+    }
+
+    /// Records `request` as a next-page request when one is due; returns the cursor to ask with.
+    pub fn wants_more(&self) -> Option<Cursor> {
+        if self.pending.is_some() || self.load != Load::Loaded {
+            return None;
+        }
+        let near_end = self.selected + PREFETCH_ROWS >= self.items.len();
+        self.next.clone().filter(|_| near_end)
+    }
+
+    pub fn expect(&mut self, request: RequestId) {
+        self.pending = Some(request);
+    }
+
+    /// Takes a page if it answers the request waited for; stale answers are dropped.
+    pub fn receive(&mut self, request: RequestId, result: Result<Page<T>, String>) -> bool {
+        if self.pending != Some(request) {
+            return false;
+        }
+        self.pending = None;
+        match result {
+            Ok(page) => {
+                self.items.extend(page.items);
+                self.next = page.next;
+                self.load = Load::Loaded;
+                if self.selected >= self.items.len() {
+                    self.selected = self.items.len().saturating_sub(1);
+                }
+            }
+            Err(message) => self.load = Load::Failed(message),
+        }
+        true
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        if self.items.is_empty() {
+            return;
+        }
+        let last = self.items.len() - 1;
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    pub fn select(&mut self, row: usize) {
+        if row < self.items.len() {
+            self.selected = row;
+        }
+    }
+
+    pub fn toggle_mark(&mut self) {
+        if self.items.is_empty() {
+            return;
+        }
+        if !self.marked.remove(&self.selected) {
+            self.marked.insert(self.selected);
+        }
+        self.move_by(1);
+    }
+
+    /// The marked rows, or the selected row when none is marked.
+    pub fn targets(&self) -> Vec<&T> {
+        if self.marked.is_empty() {
+            self.selected_item().into_iter().collect()
+        } else {
+            self.marked
+                .iter()
+                .filter_map(|i| self.items.get(*i))
+                .collect()
+        }
+    }
+
+    /// Keeps the selection inside `height` visible rows; returns the visible range.
+    pub fn scroll_into_view(&mut self, height: usize) -> std::ops::Range<usize> {
+        self.viewport = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + self.viewport {
+            self.offset = self.selected + 1 - self.viewport;
+        }
+        let end = (self.offset + self.viewport).min(self.items.len());
+        self.offset.min(end)..end
+    }
+}

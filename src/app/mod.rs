@@ -1,0 +1,785 @@
+//! The console's state and its synchronous update. Keys and finished requests come in; commands
+//! (work for background tasks, each with a request id) go out. No `.await`, no I/O here, so the
+//! whole console can be driven by tests with keys and canned results.
+
+pub mod audit;
+pub mod dialog;
+pub mod list;
+pub mod posts;
+pub mod users;
+
+use crate::keymap::{Action, Keymap};
+use backoffice_domain::model::{
+    ActivityCounts, AuditEntry, AuditFilter, Cursor, DirectoryUser, Group, ModerationAction,
+    ModerationTarget, Page, Post, PostFilter, ReportGroup, ReportResolution, Target, UserProfile,
+    UserSub, Username,
+};
+use backoffice_domain::ports::UserQuery;
+use backoffice_domain::services::accounts::AccountAction;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use dialog::Dialog;
+use std::collections::VecDeque;
+
+/// Rows per request for lists the database serves.
+pub const PAGE_SIZE: u32 = 100;
+/// Toasts shown at once; older ones drop off.
+const MAX_TOASTS: usize = 3;
+/// Failures kept for the error log popup.
+const MAX_ERRORS: usize = 200;
+
+/// Identifies one request so that a late answer to an abandoned request is dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RequestId(pub u64);
+
+/// Hands out request ids, unique for the session.
+#[derive(Debug, Default)]
+pub struct Ids(u64);
+
+impl Ids {
+    pub fn next(&mut self) -> RequestId {
+        self.0 += 1;
+        RequestId(self.0)
+    }
+}
+
+/// A failure as the console shows it: a line for the status bar, the chain for the error log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub message: String,
+    pub chain: String,
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self {
+            chain: message.clone(),
+            message,
+        }
+    }
+}
+
+impl From<backoffice_domain::DomainError> for Failure {
+    fn from(e: backoffice_domain::DomainError) -> Self {
+        Self {
+            message: e.to_string(),
+            chain: e.chain(),
+        }
+    }
+}
+
+/// What a user detail view shows, from the directory and the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserDetail {
+    pub user: DirectoryUser,
+    pub groups: Vec<Group>,
+    pub profile: Option<UserProfile>,
+    pub counts: Option<ActivityCounts>,
+}
+
+/// A change the operator confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    Moderate {
+        targets: Vec<ModerationTarget>,
+        action: ModerationAction,
+    },
+    ResolveReports {
+        targets: Vec<Target>,
+        resolution: ReportResolution,
+    },
+    Account {
+        username: Username,
+        action: AccountAction,
+    },
+}
+
+/// Work for the runtime to start in the background.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    LoadPosts {
+        request: RequestId,
+        filter: PostFilter,
+        cursor: Option<Cursor>,
+    },
+    LoadQueue {
+        request: RequestId,
+        cursor: Option<Cursor>,
+    },
+    /// A post's thread; for a comment, the thread of its post with the comment selected.
+    LoadThread {
+        request: RequestId,
+        target: ModerationTarget,
+    },
+    LoadUsers {
+        request: RequestId,
+        query: UserQuery,
+        cursor: Option<Cursor>,
+    },
+    LoadUser {
+        request: RequestId,
+        username: Username,
+    },
+    LoadAudit {
+        request: RequestId,
+        filter: AuditFilter,
+        cursor: Option<Cursor>,
+    },
+    Write {
+        request: RequestId,
+        write: Write,
+        reason: String,
+    },
+}
+
+/// A finished piece of background work.
+#[derive(Debug, Clone)]
+pub enum AppEvent {
+    PostsLoaded {
+        request: RequestId,
+        result: Result<Page<Post>, Failure>,
+    },
+    QueueLoaded {
+        request: RequestId,
+        result: Result<Page<ReportGroup>, Failure>,
+    },
+    ThreadLoaded {
+        request: RequestId,
+        result: Result<posts::ThreadData, Failure>,
+    },
+    UsersLoaded {
+        request: RequestId,
+        result: Result<Page<DirectoryUser>, Failure>,
+    },
+    UserLoaded {
+        request: RequestId,
+        result: Result<UserDetail, Failure>,
+    },
+    AuditLoaded {
+        request: RequestId,
+        result: Result<Page<AuditEntry>, Failure>,
+    },
+    /// A write finished: a summary for the toast, or what failed.
+    WriteDone {
+        request: RequestId,
+        result: Result<String, Failure>,
+    },
+}
+
+/// What the status bar shows about the connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    pub environment: String,
+    pub production: bool,
+    pub profile: Option<String>,
+    pub region: String,
+    pub operator: String,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaneId {
+    Users,
+    Posts,
+    Audit,
+}
+
+impl PaneId {
+    pub const ALL: [PaneId; 3] = [PaneId::Users, PaneId::Posts, PaneId::Audit];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PaneId::Users => "Users",
+            PaneId::Posts => "Posts & comments",
+            PaneId::Audit => "Audit",
+        }
+    }
+}
+
+/// What the bottom line is doing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// `:` typed; the text after it.
+    Command(String),
+    /// `/` typed; the filter being edited.
+    Filter(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    ErrorLog,
+    Dialog(Box<Dialog>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+    /// Ticks (frames of the spinner clock) left before it fades.
+    pub ttl: u16,
+}
+
+/// The commands `:` knows, for completion.
+pub const COMMANDS: &[&str] = &[
+    "users", "posts", "reports", "audit", "env", "theme", "help", "q", "quit",
+];
+
+/// A request from the app to the loop that is not background work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    SwitchEnvironment(String),
+    SwitchTheme(String),
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub context: Context,
+    pub keymap: Keymap,
+    pub pane: PaneId,
+    pub users: users::UsersPane,
+    pub posts: posts::PostsPane,
+    pub audit: audit::AuditPane,
+    pub mode: Mode,
+    pub overlay: Option<Overlay>,
+    pub toasts: VecDeque<Toast>,
+    pub errors: VecDeque<(String, Failure)>,
+    pub last_error: Option<String>,
+    /// Environments and themes `:env` and `:theme` complete from.
+    pub environments: Vec<String>,
+    pub themes: Vec<String>,
+    /// Requests for the loop (switch environment or theme).
+    pub requests: Vec<Request>,
+    pub quit: bool,
+    /// Writes in flight, by request.
+    writes: Vec<(RequestId, PaneId)>,
+    ids: Ids,
+}
+
+impl App {
+    /// A console on `pane`, asking at once for what it shows.
+    pub fn new(context: Context, keymap: Keymap, pane: PaneId) -> (Self, Vec<Command>) {
+        let mut app = Self {
+            context,
+            keymap,
+            pane,
+            users: users::UsersPane::default(),
+            posts: posts::PostsPane::default(),
+            audit: audit::AuditPane::default(),
+            mode: Mode::Normal,
+            overlay: None,
+            toasts: VecDeque::new(),
+            errors: VecDeque::new(),
+            last_error: None,
+            environments: Vec::new(),
+            themes: Vec::new(),
+            requests: Vec::new(),
+            quit: false,
+            writes: Vec::new(),
+            ids: Ids::default(),
+        };
+        let commands = app.open_pane(pane);
+        (app, commands)
+    }
+
+    pub fn next_id(&mut self) -> RequestId {
+        self.ids.next()
+    }
+
+    /// Whether anything is in flight (the status bar's spinner).
+    pub fn pending(&self) -> usize {
+        self.users.pending() + self.posts.pending() + self.audit.pending() + self.writes.len()
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.pending() > 0 || !self.toasts.is_empty()
+    }
+
+    /// Shows `pane`, loading it the first time.
+    pub fn open_pane(&mut self, pane: PaneId) -> Vec<Command> {
+        self.pane = pane;
+        match pane {
+            PaneId::Users => self.users.open(&mut self.ids),
+            PaneId::Posts => self.posts.open(&mut self.ids),
+            PaneId::Audit => self.audit.open(&mut self.ids),
+        }
+    }
+
+    pub fn toast(&mut self, text: impl Into<String>) {
+        self.push_toast(text.into(), false);
+    }
+
+    fn push_toast(&mut self, text: String, error: bool) {
+        self.toasts.push_back(Toast {
+            text,
+            error,
+            ttl: 40,
+        });
+        while self.toasts.len() > MAX_TOASTS {
+            self.toasts.pop_front();
+        }
+    }
+
+    /// Records a failure: status bar, toast, and the error log.
+    pub fn fail(&mut self, what: &str, failure: Failure) {
+        tracing::warn!(what, error = %failure.chain, "request failed");
+        self.last_error = Some(format!("{what}: {}", failure.message));
+        self.push_toast(format!("{what}: {}", failure.message), true);
+        self.errors
+            .push_front((chrono::Utc::now().format("%H:%M:%S").to_string(), failure));
+        while self.errors.len() > MAX_ERRORS {
+            self.errors.pop_back();
+        }
+    }
+
+    /// Advances toasts' timers; called on the spinner clock.
+    pub fn tick(&mut self) {
+        for t in &mut self.toasts {
+            t.ttl = t.ttl.saturating_sub(1);
+        }
+        self.toasts.retain(|t| t.ttl > 0);
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.quit = true;
+            return Vec::new();
+        }
+        if let Some(overlay) = self.overlay.take() {
+            return self.on_overlay_key(overlay, key);
+        }
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::Command(text) => return self.on_command_key(text, key),
+            Mode::Filter(text) => return self.on_filter_key(text, key),
+            Mode::Normal => {}
+        }
+        let Some(action) = self.keymap.action(&key) else {
+            return Vec::new();
+        };
+        self.on_action(action)
+    }
+
+    pub fn on_action(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                Vec::new()
+            }
+            Action::Help => {
+                self.overlay = Some(Overlay::Help);
+                Vec::new()
+            }
+            Action::ErrorLog => {
+                self.overlay = Some(Overlay::ErrorLog);
+                Vec::new()
+            }
+            Action::CommandMode => {
+                self.mode = Mode::Command(String::new());
+                Vec::new()
+            }
+            Action::Filter => {
+                let current = match self.pane {
+                    PaneId::Users => self.users.filter_text.clone(),
+                    PaneId::Posts => self.posts.filter_text.clone(),
+                    PaneId::Audit => self.audit.filter_text.clone(),
+                };
+                self.mode = Mode::Filter(current);
+                Vec::new()
+            }
+            Action::NextPane | Action::PrevPane => {
+                let i = PaneId::ALL
+                    .iter()
+                    .position(|p| *p == self.pane)
+                    .unwrap_or(0);
+                let n = PaneId::ALL.len();
+                let next = if action == Action::NextPane {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                self.open_pane(PaneId::ALL[next])
+            }
+            Action::Back if self.last_error.is_some() && self.at_top_level() => {
+                self.last_error = None;
+                Vec::new()
+            }
+            _ => {
+                let ids = &mut self.ids;
+                let outcome = match self.pane {
+                    PaneId::Users => self.users.on_action(action, ids),
+                    PaneId::Posts => self.posts.on_action(action, ids),
+                    PaneId::Audit => self.audit.on_action(action, ids),
+                };
+                self.apply(outcome)
+            }
+        }
+    }
+
+    fn at_top_level(&self) -> bool {
+        match self.pane {
+            PaneId::Users => self.users.detail.is_none(),
+            PaneId::Posts => self.posts.thread.is_none(),
+            PaneId::Audit => true,
+        }
+    }
+
+    /// Turns what a pane asked for into commands, dialogs or messages.
+    fn apply(&mut self, outcome: Outcome) -> Vec<Command> {
+        match outcome {
+            Outcome::None => Vec::new(),
+            Outcome::Commands(c) => c,
+            Outcome::Message(m) => {
+                self.toast(m);
+                Vec::new()
+            }
+            Outcome::Propose(proposal) => {
+                if self.context.read_only {
+                    self.toast(format!(
+                        "read-only session: {} would write; nothing was changed",
+                        proposal.verb
+                    ));
+                    return Vec::new();
+                }
+                let typed = self
+                    .context
+                    .production
+                    .then(|| self.context.environment.clone());
+                self.overlay = Some(Overlay::Dialog(Box::new(Dialog::new(proposal, typed))));
+                Vec::new()
+            }
+            Outcome::GoToUser(sub) => {
+                self.pane = PaneId::Users;
+                self.users.find_by_sub(sub, &mut self.ids)
+            }
+        }
+    }
+
+    fn on_overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Command> {
+        match overlay {
+            Overlay::Help | Overlay::ErrorLog => Vec::new(),
+            Overlay::Dialog(mut dialog) => match dialog.on_key(key) {
+                dialog::DialogResult::Open => {
+                    self.overlay = Some(Overlay::Dialog(dialog));
+                    Vec::new()
+                }
+                dialog::DialogResult::Cancelled => {
+                    self.toast("cancelled; nothing was changed");
+                    Vec::new()
+                }
+                dialog::DialogResult::Confirmed { write, reason } => {
+                    let request = self.next_id();
+                    self.writes.push((request, self.pane));
+                    vec![Command::Write {
+                        request,
+                        write,
+                        reason,
+                    }]
+                }
+            },
+        }
+    }
+
+    fn on_command_key(&mut self, mut text: String, key: KeyEvent) -> Vec<Command> {
+        match key.code {
+            KeyCode::Esc => Vec::new(),
+            KeyCode::Enter => self.run_command(text.trim()),
+            KeyCode::Tab => {
+                self.mode = Mode::Command(self.complete(&text));
+                Vec::new()
+            }
+            KeyCode::Backspace => {
+                if text.pop().is_some() {
+                    self.mode = Mode::Command(text);
+                }
+                Vec::new()
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                text.push(c);
+                self.mode = Mode::Command(text);
+                Vec::new()
+            }
+            _ => {
+                self.mode = Mode::Command(text);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Completes the command word, or the argument of `env` and `theme`, to the longest
+    /// common prefix of what matches.
+    pub fn complete(&self, text: &str) -> String {
+        let (head, arg) = match text.split_once(' ') {
+            Some((h, a)) => (h, Some(a)),
+            None => (text, None),
+        };
+        let (pool, prefix): (Vec<&str>, &str) = match arg {
+            None => (COMMANDS.to_vec(), head),
+            Some(a) if head == "env" => (self.environments.iter().map(String::as_str).collect(), a),
+            Some(a) if head == "theme" => (self.themes.iter().map(String::as_str).collect(), a),
+            Some(_) => return text.to_string(),
+        };
+        let matches: Vec<&str> = pool.into_iter().filter(|c| c.starts_with(prefix)).collect();
+        let Some(first) = matches.first() else {
+            return text.to_string();
+        };
+        let mut common = first.to_string();
+        for m in &matches[1..] {
+            while !m.starts_with(&common) {
+                common.pop();
+            }
+        }
+        let done = if matches.len() == 1 {
+            let needs_arg = arg.is_none() && matches!(common.as_str(), "env" | "theme");
+            if needs_arg {
+                format!("{common} ")
+            } else {
+                common
+            }
+        } else {
+            common
+        };
+        match arg {
+            None => done,
+            Some(_) => format!("{head} {done}"),
+        }
+    }
+
+    /// The completions for what is typed, for the command line's hint.
+    pub fn completions(&self, text: &str) -> Vec<String> {
+        match text.split_once(' ') {
+            None => COMMANDS
+                .iter()
+                .filter(|c| c.starts_with(text))
+                .map(|c| c.to_string())
+                .collect(),
+            Some(("env", a)) => self
+                .environments
+                .iter()
+                .filter(|e| e.starts_with(a))
+                .cloned()
+                .collect(),
+            Some(("theme", a)) => self
+                .themes
+                .iter()
+                .filter(|t| t.starts_with(a))
+                .cloned()
+                .collect(),
+            Some(_) => Vec::new(),
+        }
+    }
+
+    fn run_command(&mut self, text: &str) -> Vec<Command> {
+        let (word, arg) = match text.split_once(' ') {
+            Some((w, a)) => (w, a.trim()),
+            None => (text, ""),
+        };
+        match word {
+            "" => Vec::new(),
+            "q" | "quit" | "q!" => {
+                self.quit = true;
+                Vec::new()
+            }
+            "users" => self.open_pane(PaneId::Users),
+            "posts" => {
+                let mut c = self.open_pane(PaneId::Posts);
+                c.extend(self.posts.show_view(posts::View::Posts, &mut self.ids));
+                c
+            }
+            "reports" => {
+                let mut c = self.open_pane(PaneId::Posts);
+                c.extend(self.posts.show_view(posts::View::Reports, &mut self.ids));
+                c
+            }
+            "audit" => self.open_pane(PaneId::Audit),
+            "help" => {
+                self.overlay = Some(Overlay::Help);
+                Vec::new()
+            }
+            "env" if !arg.is_empty() => {
+                if arg == "sandbox" || self.environments.iter().any(|e| e == arg) {
+                    self.requests
+                        .push(Request::SwitchEnvironment(arg.to_string()));
+                } else {
+                    self.fail(
+                        ":env",
+                        Failure::new(format!(
+                            "no environment '{arg}'; known: {}",
+                            self.environments.join(", ")
+                        )),
+                    );
+                }
+                Vec::new()
+            }
+            "theme" if !arg.is_empty() => {
+                if self.themes.iter().any(|t| t == arg) {
+                    self.requests.push(Request::SwitchTheme(arg.to_string()));
+                } else {
+                    self.fail(
+                        ":theme",
+                        Failure::new(format!(
+                            "no theme '{arg}'; known: {}",
+                            self.themes.join(", ")
+                        )),
+                    );
+                }
+                Vec::new()
+            }
+            "env" | "theme" => {
+                self.fail(
+                    &format!(":{word}"),
+                    Failure::new(format!("write :{word} NAME")),
+                );
+                Vec::new()
+            }
+            other => {
+                self.fail(
+                    "command",
+                    Failure::new(format!("unknown command ':{other}'; try :help")),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_filter_key(&mut self, mut text: String, key: KeyEvent) -> Vec<Command> {
+        match key.code {
+            KeyCode::Esc => Vec::new(),
+            KeyCode::Enter => {
+                let ids = &mut self.ids;
+                let result = match self.pane {
+                    PaneId::Users => self.users.set_filter(text, ids),
+                    PaneId::Posts => self.posts.set_filter(text, ids),
+                    PaneId::Audit => self.audit.set_filter(text, ids),
+                };
+                match result {
+                    Ok(c) => c,
+                    Err(message) => {
+                        self.fail("filter", Failure::new(message));
+                        Vec::new()
+                    }
+                }
+            }
+            KeyCode::Backspace => {
+                text.pop();
+                self.mode = Mode::Filter(text);
+                Vec::new()
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                text.push(c);
+                self.mode = Mode::Filter(text);
+                Vec::new()
+            }
+            _ => {
+                self.mode = Mode::Filter(text);
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn on_mouse(&mut self, mouse: MouseEvent, list_top: u16) -> Vec<Command> {
+        if self.overlay.is_some() {
+            return Vec::new();
+        }
+        match mouse.kind {
+            MouseEventKind::ScrollDown => {
+                let mut c = self.on_action(Action::Down);
+                c.extend(self.on_action(Action::Down));
+                c.extend(self.on_action(Action::Down));
+                c
+            }
+            MouseEventKind::ScrollUp => {
+                let mut c = self.on_action(Action::Up);
+                c.extend(self.on_action(Action::Up));
+                c.extend(self.on_action(Action::Up));
+                c
+            }
+            MouseEventKind::Down(MouseButton::Left) if mouse.row >= list_top => {
+                let row = (mouse.row - list_top) as usize;
+                let ids = &mut self.ids;
+                let outcome = match self.pane {
+                    PaneId::Users => self.users.click(row, ids),
+                    PaneId::Posts => self.posts.click(row, ids),
+                    PaneId::Audit => self.audit.click(row, ids),
+                };
+                self.apply(outcome)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn on_event(&mut self, event: AppEvent) -> Vec<Command> {
+        let ids = &mut self.ids;
+        let (outcome, failed) = match event {
+            AppEvent::PostsLoaded { request, result } => self.posts.on_posts(request, result, ids),
+            AppEvent::QueueLoaded { request, result } => self.posts.on_queue(request, result, ids),
+            AppEvent::ThreadLoaded { request, result } => self.posts.on_thread(request, result),
+            AppEvent::UsersLoaded { request, result } => self.users.on_users(request, result, ids),
+            AppEvent::UserLoaded { request, result } => self.users.on_user(request, result),
+            AppEvent::AuditLoaded { request, result } => self.audit.on_audit(request, result, ids),
+            AppEvent::WriteDone { request, result } => {
+                let Some(i) = self.writes.iter().position(|(r, _)| *r == request) else {
+                    return Vec::new();
+                };
+                let (_, pane) = self.writes.remove(i);
+                match result {
+                    Ok(summary) => {
+                        self.toast(summary);
+                        let refresh = match pane {
+                            PaneId::Users => self.users.refresh(&mut self.ids),
+                            PaneId::Posts => self.posts.refresh(&mut self.ids),
+                            PaneId::Audit => self.audit.refresh(&mut self.ids),
+                        };
+                        (Outcome::Commands(refresh), None)
+                    }
+                    Err(f) => (Outcome::None, Some(("write failed".to_string(), f))),
+                }
+            }
+        };
+        if let Some((what, failure)) = failed {
+            self.fail(&what, failure);
+        }
+        self.apply(outcome)
+    }
+}
+
+/// What a pane's update asks of the shell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    None,
+    Commands(Vec<Command>),
+    /// A write to confirm (with a reason) before anything changes.
+    Propose(dialog::Proposal),
+    Message(String),
+    /// Open the Users pane on the user with this sub.
+    GoToUser(UserSub),
+}
+
+impl From<Vec<Command>> for Outcome {
+    fn from(c: Vec<Command>) -> Self {
+        if c.is_empty() {
+            Outcome::None
+        } else {
+            Outcome::Commands(c)
+        }
+    }
+}
+
+/// A pane's answer to a finished request: what to do next, and a failure to record.
+pub type Handled = (Outcome, Option<(String, Failure)>);
+
+/// The sandbox context the console's tests run under.
+#[cfg(test)]
+pub(crate) fn test_context() -> Context {
+    Context {
+        environment: "sandbox".into(),
+        production: false,
+        profile: None,
+        region: "local".into(),
+        operator: "sandbox:ops".into(),
+        read_only: false,
+    }
+}
+
+#[cfg(test)]
+mod tests;

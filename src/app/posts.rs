@@ -1,0 +1,605 @@
+//! The Posts & comments pane for moderators: the reports queue (most-reported first), all posts
+//! (newest first, filtered), and a post's thread with its reports.
+
+use super::dialog::{Form, Proposal};
+use super::list::{List, Load};
+use super::{Command, Failure, Handled, Ids, Outcome, RequestId, Write};
+use crate::keymap::Action;
+use backoffice_domain::model::{
+    Comment, ContentStatus, ModerationAction, ModerationTarget, Page, Post, PostFilter, Report,
+    ReportGroup, ReportResolution, Target, UserSub,
+};
+use chrono::{NaiveDate, TimeZone, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Reports,
+    Posts,
+}
+
+/// A row of a thread: the post first, then its comments oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThreadRow {
+    Post(Post),
+    Comment(Comment),
+}
+
+impl ThreadRow {
+    pub fn target(&self) -> ModerationTarget {
+        match self {
+            ThreadRow::Post(p) => ModerationTarget::Post(p.id),
+            ThreadRow::Comment(c) => ModerationTarget::Comment(c.id),
+        }
+    }
+
+    pub fn author(&self) -> &UserSub {
+        match self {
+            ThreadRow::Post(p) => &p.author_sub,
+            ThreadRow::Comment(c) => &c.author_sub,
+        }
+    }
+
+    pub fn status(&self) -> ContentStatus {
+        match self {
+            ThreadRow::Post(p) => p.status,
+            ThreadRow::Comment(c) => c.status,
+        }
+    }
+}
+
+/// An open thread.
+#[derive(Debug, Clone, Default)]
+pub struct ThreadState {
+    /// What was asked for (a post, or a comment whose post this is).
+    pub target: Option<ModerationTarget>,
+    pub rows: List<ThreadRow>,
+    pub reports: Vec<Report>,
+    pub more_comments: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct PostsPane {
+    pub view: Option<View>,
+    pub queue: List<ReportGroup>,
+    pub posts: List<Post>,
+    pub filter: PostFilter,
+    pub filter_text: String,
+    pub thread: Option<ThreadState>,
+    thread_request: Option<RequestId>,
+}
+
+/// What a thread request brings back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadData {
+    pub post: Post,
+    pub comments: Page<Comment>,
+    pub reports: Vec<Report>,
+}
+
+/// Parses the posts filter: `status:hidden author:<sub> since:2026-11-01 until:2026-11-20`,
+/// the rest is text searched in bodies.
+pub fn parse_filter(text: &str) -> Result<PostFilter, String> {
+    let mut f = PostFilter::default();
+    let mut words = Vec::new();
+    let day = |v: &str, key: &str| -> Result<chrono::DateTime<Utc>, String> {
+        let d = NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map_err(|_| format!("{key}: write a date as YYYY-MM-DD, not '{v}'"))?;
+        Ok(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()))
+    };
+    for word in text.split_whitespace() {
+        match word.split_once(':') {
+            Some(("status", v)) => {
+                f.status =
+                    Some(v.parse::<ContentStatus>().map_err(|_| {
+                        format!("status: one of visible, hidden, removed; not '{v}'")
+                    })?)
+            }
+            Some(("author", v)) => {
+                f.author = Some(UserSub::parse(v).map_err(|e| format!("author: {}", e.message))?)
+            }
+            Some(("since", v)) => f.since = Some(day(v, "since")?),
+            Some(("until", v)) => {
+                f.until = Some(day(v, "until")? + chrono::Duration::days(1));
+            }
+            _ => words.push(word),
+        }
+    }
+    if let (Some(s), Some(u)) = (f.since, f.until)
+        && u <= s
+    {
+        return Err("until is before since".into());
+    }
+    if !words.is_empty() {
+        f.text = Some(words.join(" "));
+    }
+    Ok(f)
+}
+
+impl PostsPane {
+    pub fn pending(&self) -> usize {
+        usize::from(self.queue.is_busy())
+            + usize::from(self.posts.is_busy())
+            + usize::from(self.thread_request.is_some())
+    }
+
+    /// Shows the pane: the reports queue first, loaded once.
+    pub fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
+        match self.view {
+            None => self.show_view(View::Reports, ids),
+            Some(_) => Vec::new(),
+        }
+    }
+
+    pub fn show_view(&mut self, view: View, ids: &mut Ids) -> Vec<Command> {
+        self.view = Some(view);
+        self.thread = None;
+        let list_idle = match view {
+            View::Reports => self.queue.load == Load::Idle,
+            View::Posts => self.posts.load == Load::Idle,
+        };
+        if list_idle {
+            self.reload(ids)
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn reload(&mut self, ids: &mut Ids) -> Vec<Command> {
+        let id = ids.next();
+        match self.view.unwrap_or(View::Reports) {
+            View::Reports => {
+                self.queue.restart(id);
+                vec![Command::LoadQueue {
+                    request: id,
+                    cursor: None,
+                }]
+            }
+            View::Posts => {
+                self.posts.restart(id);
+                vec![Command::LoadPosts {
+                    request: id,
+                    filter: self.filter.clone(),
+                    cursor: None,
+                }]
+            }
+        }
+    }
+
+    /// After a write: the thread (if open) and the list under it.
+    pub fn refresh(&mut self, ids: &mut Ids) -> Vec<Command> {
+        let mut c = Vec::new();
+        if let Some(target) = self.thread.as_ref().and_then(|t| t.target) {
+            c.extend(self.open_thread(target, ids));
+        }
+        c.extend(self.reload(ids));
+        c
+    }
+
+    fn open_thread(&mut self, target: ModerationTarget, ids: &mut Ids) -> Vec<Command> {
+        let id = ids.next();
+        let keep = self.thread.take();
+        self.thread = Some(ThreadState {
+            target: Some(target),
+            rows: {
+                let mut rows = List::default();
+                rows.load = Load::Loading;
+                rows.selected = keep.map(|t| t.rows.selected).unwrap_or(0);
+                rows
+            },
+            reports: Vec::new(),
+            more_comments: false,
+        });
+        self.thread_request = Some(id);
+        vec![Command::LoadThread {
+            request: id,
+            target,
+        }]
+    }
+
+    pub fn set_filter(&mut self, text: String, ids: &mut Ids) -> Result<Vec<Command>, String> {
+        let filter = parse_filter(&text)?;
+        self.filter = filter;
+        self.filter_text = text;
+        self.view = Some(View::Posts);
+        self.thread = None;
+        Ok(self.reload(ids))
+    }
+
+    fn current_list_len(&self) -> usize {
+        match (&self.thread, self.view) {
+            (Some(t), _) => t.rows.items.len(),
+            (None, Some(View::Posts)) => self.posts.items.len(),
+            _ => self.queue.items.len(),
+        }
+    }
+
+    fn more(&mut self, ids: &mut Ids) -> Vec<Command> {
+        let id = ids.next();
+        if self.thread.is_some() {
+            return Vec::new();
+        }
+        match self.view {
+            Some(View::Posts) => match self.posts.wants_more() {
+                Some(cursor) => {
+                    self.posts.expect(id);
+                    vec![Command::LoadPosts {
+                        request: id,
+                        filter: self.filter.clone(),
+                        cursor: Some(cursor),
+                    }]
+                }
+                None => Vec::new(),
+            },
+            _ => match self.queue.wants_more() {
+                Some(cursor) => {
+                    self.queue.expect(id);
+                    vec![Command::LoadQueue {
+                        request: id,
+                        cursor: Some(cursor),
+                    }]
+                }
+                None => Vec::new(),
+            },
+        }
+    }
+
+    fn move_by(&mut self, delta: isize, ids: &mut Ids) -> Vec<Command> {
+        match (&mut self.thread, self.view) {
+            (Some(t), _) => t.rows.move_by(delta),
+            (None, Some(View::Posts)) => self.posts.move_by(delta),
+            _ => self.queue.move_by(delta),
+        }
+        self.more(ids)
+    }
+
+    fn viewport(&self) -> usize {
+        match (&self.thread, self.view) {
+            (Some(t), _) => t.rows.viewport,
+            (None, Some(View::Posts)) => self.posts.viewport,
+            _ => self.queue.viewport,
+        }
+    }
+
+    /// What a moderation key acts on: the thread's selected row, or the marked (else the
+    /// selected) rows of the list.
+    fn moderation_targets(&self) -> Vec<(ModerationTarget, ContentStatus, String)> {
+        match (&self.thread, self.view) {
+            (Some(t), _) => t
+                .rows
+                .selected_item()
+                .map(|r| {
+                    let label = match r {
+                        ThreadRow::Post(p) => format!("post #{} ({})", p.id, excerpt(&p.body)),
+                        ThreadRow::Comment(c) => {
+                            format!("comment #{} ({})", c.id, excerpt(&c.body))
+                        }
+                    };
+                    vec![(r.target(), r.status(), label)]
+                })
+                .unwrap_or_default(),
+            (None, Some(View::Posts)) => self
+                .posts
+                .targets()
+                .into_iter()
+                .map(|p| {
+                    (
+                        ModerationTarget::Post(p.id),
+                        p.status,
+                        format!("post #{} ({})", p.id, excerpt(&p.body)),
+                    )
+                })
+                .collect(),
+            _ => self
+                .queue
+                .targets()
+                .into_iter()
+                .filter_map(|g| {
+                    let t = match g.target {
+                        Target::Post(id) => ModerationTarget::Post(id),
+                        Target::Comment(id) => ModerationTarget::Comment(id),
+                        Target::User(_) => return None,
+                    };
+                    Some((t, ContentStatus::Visible, target_label(&g.target)))
+                })
+                .collect(),
+        }
+    }
+
+    fn report_targets(&self) -> Vec<Target> {
+        match (&self.thread, self.view) {
+            (Some(t), _) => t
+                .rows
+                .selected_item()
+                .map(|r| vec![r.target().into()])
+                .unwrap_or_default(),
+            (None, Some(View::Posts)) => self
+                .posts
+                .targets()
+                .into_iter()
+                .map(|p| Target::Post(p.id))
+                .collect(),
+            _ => self
+                .queue
+                .targets()
+                .into_iter()
+                .map(|g| g.target.clone())
+                .collect(),
+        }
+    }
+
+    fn propose_moderation(&self, action: ModerationAction) -> Outcome {
+        let targets = self.moderation_targets();
+        if targets.is_empty() {
+            return Outcome::Message("nothing selected".into());
+        }
+        let after = match action {
+            ModerationAction::Hide => ContentStatus::Hidden,
+            ModerationAction::Restore => ContentStatus::Visible,
+            ModerationAction::Remove => ContentStatus::Removed,
+        };
+        let in_queue = self.thread.is_none() && self.view != Some(View::Posts);
+        let changes: Vec<String> = targets
+            .iter()
+            .map(|(_, before, label)| {
+                if in_queue {
+                    format!("{label}: → {}", after.as_str())
+                } else {
+                    format!("{label}: {} → {}", before.as_str(), after.as_str())
+                }
+            })
+            .collect();
+        let n = targets.len();
+        let verb = format!(
+            "{} {n} item{}",
+            action.as_str(),
+            if n == 1 { "" } else { "s" }
+        );
+        Outcome::Propose(Proposal {
+            title: format!("{} {}", capitalise(action.as_str()), plural(n, "item")),
+            verb,
+            changes,
+            form: Form::Ready(Write::Moderate {
+                targets: targets.into_iter().map(|(t, _, _)| t).collect(),
+                action,
+            }),
+            type_to_confirm: None,
+        })
+    }
+
+    fn propose_resolution(&self, resolution: ReportResolution) -> Outcome {
+        let targets = self.report_targets();
+        if targets.is_empty() {
+            return Outcome::Message("nothing selected".into());
+        }
+        let word = match resolution {
+            ReportResolution::Actioned => "resolve",
+            ReportResolution::Dismissed => "dismiss",
+        };
+        let changes = targets
+            .iter()
+            .map(|t| {
+                format!(
+                    "every open report on {}: open → {}",
+                    target_label(t),
+                    resolution.status().as_str()
+                )
+            })
+            .collect();
+        Outcome::Propose(Proposal {
+            verb: format!("{word} reports on {}", plural(targets.len(), "target")),
+            title: format!("{} reports", capitalise(word)),
+            changes,
+            form: Form::Ready(Write::ResolveReports {
+                targets,
+                resolution,
+            }),
+            type_to_confirm: None,
+        })
+    }
+
+    pub fn on_action(&mut self, action: Action, ids: &mut Ids) -> Outcome {
+        let page = self.viewport().max(1) as isize;
+        match action {
+            Action::Down => self.move_by(1, ids).into(),
+            Action::Up => self.move_by(-1, ids).into(),
+            Action::HalfPageDown => self.move_by((page / 2).max(1), ids).into(),
+            Action::HalfPageUp => self.move_by(-(page / 2).max(1), ids).into(),
+            Action::PageDown => self.move_by(page, ids).into(),
+            Action::PageUp => self.move_by(-page, ids).into(),
+            Action::Top => self
+                .move_by(-(self.current_list_len() as isize), ids)
+                .into(),
+            Action::Bottom => self.move_by(self.current_list_len() as isize, ids).into(),
+            Action::Reload => self.refresh(ids).into(),
+            Action::NextView => {
+                let next = match self.view {
+                    Some(View::Reports) | None => View::Posts,
+                    Some(View::Posts) => View::Reports,
+                };
+                self.show_view(next, ids).into()
+            }
+            Action::Back => {
+                if self.thread.take().is_some() {
+                    self.thread_request = None;
+                    Outcome::None
+                } else if !self.posts.marked.is_empty() || !self.queue.marked.is_empty() {
+                    self.posts.marked.clear();
+                    self.queue.marked.clear();
+                    Outcome::Message("marks cleared".into())
+                } else {
+                    Outcome::None
+                }
+            }
+            Action::Enter => {
+                if self.thread.is_some() {
+                    return Outcome::None;
+                }
+                let target = match self.view {
+                    Some(View::Posts) => self
+                        .posts
+                        .selected_item()
+                        .map(|p| ModerationTarget::Post(p.id)),
+                    _ => self.queue.selected_item().and_then(|g| match g.target {
+                        Target::Post(id) => Some(ModerationTarget::Post(id)),
+                        Target::Comment(id) => Some(ModerationTarget::Comment(id)),
+                        Target::User(_) => None,
+                    }),
+                };
+                match target {
+                    Some(t) => self.open_thread(t, ids).into(),
+                    None => Outcome::None,
+                }
+            }
+            Action::Mark => {
+                match (&mut self.thread, self.view) {
+                    (Some(_), _) => return Outcome::Message("marks work in the lists".into()),
+                    (None, Some(View::Posts)) => self.posts.toggle_mark(),
+                    _ => self.queue.toggle_mark(),
+                }
+                self.more(ids).into()
+            }
+            Action::Hide => self.propose_moderation(ModerationAction::Hide),
+            Action::Restore => self.propose_moderation(ModerationAction::Restore),
+            Action::Remove => self.propose_moderation(ModerationAction::Remove),
+            Action::ResolveReport => self.propose_resolution(ReportResolution::Actioned),
+            Action::DismissReport => self.propose_resolution(ReportResolution::Dismissed),
+            Action::GoToAuthor => {
+                let author = match (&self.thread, self.view) {
+                    (Some(t), _) => t.rows.selected_item().map(|r| r.author().clone()),
+                    (None, Some(View::Posts)) => {
+                        self.posts.selected_item().map(|p| p.author_sub.clone())
+                    }
+                    _ => None,
+                };
+                match author {
+                    Some(sub) => Outcome::GoToUser(sub),
+                    None => Outcome::Message("open the thread to see its author".into()),
+                }
+            }
+            _ => Outcome::None,
+        }
+    }
+
+    pub fn click(&mut self, row: usize, ids: &mut Ids) -> Outcome {
+        let (offset, len) = match (&self.thread, self.view) {
+            (Some(t), _) => (t.rows.offset, t.rows.items.len()),
+            (None, Some(View::Posts)) => (self.posts.offset, self.posts.items.len()),
+            _ => (self.queue.offset, self.queue.items.len()),
+        };
+        // Row 0 is the table header.
+        let Some(index) = row.checked_sub(1).map(|r| r + offset) else {
+            return Outcome::None;
+        };
+        if index >= len {
+            return Outcome::None;
+        }
+        match (&mut self.thread, self.view) {
+            (Some(t), _) => t.rows.select(index),
+            (None, Some(View::Posts)) => self.posts.select(index),
+            _ => self.queue.select(index),
+        }
+        self.more(ids).into()
+    }
+
+    pub fn on_posts(
+        &mut self,
+        request: RequestId,
+        result: Result<Page<Post>, Failure>,
+        ids: &mut Ids,
+    ) -> Handled {
+        let failure = result.as_ref().err().cloned();
+        if !self.posts.receive(request, result.map_err(|f| f.message)) {
+            return (Outcome::None, None);
+        }
+        (
+            self.more(ids).into(),
+            failure.map(|f| ("loading posts".to_string(), f)),
+        )
+    }
+
+    pub fn on_queue(
+        &mut self,
+        request: RequestId,
+        result: Result<Page<ReportGroup>, Failure>,
+        ids: &mut Ids,
+    ) -> Handled {
+        let failure = result.as_ref().err().cloned();
+        if !self.queue.receive(request, result.map_err(|f| f.message)) {
+            return (Outcome::None, None);
+        }
+        (
+            self.more(ids).into(),
+            failure.map(|f| ("loading the reports queue".to_string(), f)),
+        )
+    }
+
+    pub fn on_thread(
+        &mut self,
+        request: RequestId,
+        result: Result<ThreadData, Failure>,
+    ) -> Handled {
+        if self.thread_request != Some(request) {
+            return (Outcome::None, None);
+        }
+        self.thread_request = None;
+        let Some(thread) = &mut self.thread else {
+            return (Outcome::None, None);
+        };
+        match result {
+            Ok(data) => {
+                let mut rows = vec![ThreadRow::Post(data.post)];
+                rows.extend(data.comments.items.into_iter().map(ThreadRow::Comment));
+                let focus = match thread.target {
+                    Some(ModerationTarget::Comment(cid)) if thread.rows.selected == 0 => rows
+                        .iter()
+                        .position(|r| matches!(r, ThreadRow::Comment(c) if c.id == cid))
+                        .unwrap_or(0),
+                    _ => thread.rows.selected.min(rows.len() - 1),
+                };
+                thread.rows.items = rows;
+                thread.rows.load = Load::Loaded;
+                thread.rows.selected = focus;
+                thread.more_comments = data.comments.next.is_some();
+                thread.reports = data.reports;
+                (Outcome::None, None)
+            }
+            Err(f) => {
+                thread.rows.load = Load::Failed(f.message.clone());
+                (Outcome::None, Some(("loading the thread".to_string(), f)))
+            }
+        }
+    }
+}
+
+pub fn excerpt(body: &str) -> String {
+    let line = body.lines().next().unwrap_or_default();
+    let mut out: String = line.chars().take(40).collect();
+    if line.chars().count() > 40 || body.lines().nth(1).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+pub fn target_label(t: &Target) -> String {
+    match t {
+        Target::Post(id) => format!("post #{id}"),
+        Target::Comment(id) => format!("comment #{id}"),
+        Target::User(sub) => format!("user {sub}"),
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

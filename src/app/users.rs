@@ -1,0 +1,416 @@
+//! The Users pane for support staff: the pool page by page, search with Cognito's filter, a
+//! user's detail (directory and database), and the account actions, each confirmed and audited.
+
+use super::dialog::{Form, Proposal};
+use super::list::{List, Load};
+use super::{Command, Failure, Handled, Ids, Outcome, RequestId, UserDetail, Write};
+use crate::keymap::Action;
+use backoffice_domain::model::{
+    DirectoryUser, FilterAttribute, FilterOp, Page, UserFilter, UserStatus, UserSub,
+};
+use backoffice_domain::ports::{DIRECTORY_MAX_PAGE, UserQuery};
+use backoffice_domain::services::accounts::AccountAction;
+
+#[derive(Debug, Default)]
+pub struct UsersPane {
+    pub list: List<DirectoryUser>,
+    pub query: UserQuery,
+    pub filter_text: String,
+    /// The open detail view, and whether its data has arrived.
+    pub detail: Option<DetailState>,
+    detail_request: Option<RequestId>,
+    /// A list request whose single result should open the detail (a jump from content).
+    open_when_found: Option<RequestId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetailState {
+    Loading(String),
+    Loaded(Box<UserDetail>),
+    Failed(String, String),
+}
+
+/// Reads the search box: `attribute = value`, `attribute ^= value`, or bare text: an e-mail
+/// prefix when it has an `@`, a sub when it is one, a username prefix otherwise.
+pub fn parse_search(text: &str) -> Result<UserQuery, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(UserQuery::default());
+    }
+    let filter = if text.contains('=') {
+        UserFilter::parse(text)
+    } else if UserSub::parse(text).is_ok() {
+        UserFilter::new(FilterAttribute::Sub, FilterOp::Equals, text)
+    } else if text.contains('@') {
+        UserFilter::new(FilterAttribute::Email, FilterOp::StartsWith, text)
+    } else {
+        UserFilter::new(FilterAttribute::Username, FilterOp::StartsWith, text)
+    };
+    filter
+        .map(|f| UserQuery { filter: Some(f) })
+        .map_err(|e| e.message)
+}
+
+impl UsersPane {
+    pub fn pending(&self) -> usize {
+        usize::from(self.list.is_busy()) + usize::from(self.detail_request.is_some())
+    }
+
+    pub fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
+        if self.list.load == Load::Idle {
+            self.reload(ids)
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn reload(&mut self, ids: &mut Ids) -> Vec<Command> {
+        let id = ids.next();
+        self.list.restart(id);
+        vec![Command::LoadUsers {
+            request: id,
+            query: self.query.clone(),
+            cursor: None,
+        }]
+    }
+
+    /// After a write: the detail and the list.
+    pub fn refresh(&mut self, ids: &mut Ids) -> Vec<Command> {
+        let mut c = Vec::new();
+        if let Some(username) = self.detail_username() {
+            c.extend(self.load_detail(username, ids));
+        }
+        c.extend(self.reload(ids));
+        c
+    }
+
+    pub fn set_filter(&mut self, text: String, ids: &mut Ids) -> Result<Vec<Command>, String> {
+        self.query = parse_search(&text)?;
+        self.filter_text = text;
+        self.detail = None;
+        Ok(self.reload(ids))
+    }
+
+    /// Searches the pool for `sub` and opens the user it finds.
+    pub fn find_by_sub(&mut self, sub: UserSub, ids: &mut Ids) -> Vec<Command> {
+        let text = format!("sub = \"{sub}\"");
+        match self.set_filter(text, ids) {
+            Ok(c) => {
+                if let Some(Command::LoadUsers { request, .. }) = c.first() {
+                    self.open_when_found = Some(*request);
+                }
+                c
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+
+    fn detail_username(&self) -> Option<String> {
+        match &self.detail {
+            Some(DetailState::Loaded(d)) => Some(d.user.username.to_string()),
+            Some(DetailState::Loading(u)) | Some(DetailState::Failed(u, _)) => Some(u.clone()),
+            None => None,
+        }
+    }
+
+    fn load_detail(&mut self, username: String, ids: &mut Ids) -> Vec<Command> {
+        let Ok(parsed) = backoffice_domain::model::Username::parse(&username) else {
+            return Vec::new();
+        };
+        let id = ids.next();
+        if !matches!(self.detail, Some(DetailState::Loaded(_))) {
+            self.detail = Some(DetailState::Loading(username));
+        }
+        self.detail_request = Some(id);
+        vec![Command::LoadUser {
+            request: id,
+            username: parsed,
+        }]
+    }
+
+    fn more(&mut self, ids: &mut Ids) -> Vec<Command> {
+        match self.list.wants_more() {
+            Some(cursor) => {
+                let id = ids.next();
+                self.list.expect(id);
+                vec![Command::LoadUsers {
+                    request: id,
+                    query: self.query.clone(),
+                    cursor: Some(cursor),
+                }]
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// The user actions apply to: the open detail's, else the selected row's.
+    fn subject(&self) -> Option<&DirectoryUser> {
+        match &self.detail {
+            Some(DetailState::Loaded(d)) => Some(&d.user),
+            Some(_) => None,
+            None => self.list.selected_item(),
+        }
+    }
+
+    fn propose(&self, action: Action) -> Outcome {
+        let Some(user) = self.subject() else {
+            return Outcome::Message("no user selected".into());
+        };
+        let name = user.username.to_string();
+        let label = match &user.email {
+            Some(e) => format!("{name} <{e}>"),
+            None => name.clone(),
+        };
+        let ready = |a: AccountAction| {
+            Form::Ready(Write::Account {
+                username: user.username.clone(),
+                action: a,
+            })
+        };
+        let (form, verb, changes, type_to_confirm) = match action {
+            Action::Disable if !user.enabled => {
+                return Outcome::Message(format!("{name} is already disabled"));
+            }
+            Action::Enable if user.enabled => {
+                return Outcome::Message(format!("{name} is already enabled"));
+            }
+            Action::ConfirmSignUp if user.status != UserStatus::Unconfirmed => {
+                return Outcome::Message(format!(
+                    "{name} is {}, not UNCONFIRMED",
+                    user.status.as_str()
+                ));
+            }
+            Action::Disable => simple(
+                ready,
+                AccountAction::Disable,
+                &label,
+                "enabled: true → false",
+            ),
+            Action::Enable => simple(
+                ready,
+                AccountAction::Enable,
+                &label,
+                "enabled: false → true",
+            ),
+            Action::ResetPassword => simple(
+                ready,
+                AccountAction::ResetPassword,
+                &label,
+                &format!("status: {} → RESET_REQUIRED", user.status.as_str()),
+            ),
+            Action::SignOut => simple(
+                ready,
+                AccountAction::GlobalSignOut,
+                &label,
+                "every refresh token revoked",
+            ),
+            Action::ConfirmSignUp => simple(
+                ready,
+                AccountAction::ConfirmSignUp,
+                &label,
+                "status: UNCONFIRMED → CONFIRMED",
+            ),
+            Action::VerifyEmail => simple(
+                ready,
+                AccountAction::VerifyEmail,
+                &label,
+                &format!(
+                    "email_verified: {} → true",
+                    user.attribute("email_verified").unwrap_or("(unset)")
+                ),
+            ),
+            Action::DeleteUser => {
+                let (form, verb, changes, _) =
+                    simple(ready, AccountAction::Delete, &label, "cannot be undone");
+                (form, verb, changes, Some(name.clone()))
+            }
+            Action::SetPassword => (
+                Form::Password {
+                    username: user.username.clone(),
+                },
+                "set a password".to_string(),
+                vec![format!(
+                    "{label}: new password (temporary unless marked permanent)"
+                )],
+                None,
+            ),
+            Action::EditAttribute => (
+                Form::Attribute {
+                    username: user.username.clone(),
+                },
+                "edit an attribute".to_string(),
+                vec![format!("{label}: one attribute set to the value typed")],
+                None,
+            ),
+            Action::AddGroup => (
+                Form::AddGroup {
+                    username: user.username.clone(),
+                },
+                "add to a group".to_string(),
+                vec![format!("{label}: added to the group typed")],
+                None,
+            ),
+            Action::RemoveGroup => {
+                let groups = match &self.detail {
+                    Some(DetailState::Loaded(d)) => d
+                        .groups
+                        .iter()
+                        .map(|g| g.name.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    _ => "(open the user to see them)".into(),
+                };
+                (
+                    Form::RemoveGroup {
+                        username: user.username.clone(),
+                    },
+                    "remove from a group".to_string(),
+                    vec![format!(
+                        "{label}: removed from the group typed (in: {groups})"
+                    )],
+                    None,
+                )
+            }
+            _ => return Outcome::None,
+        };
+        Outcome::Propose(Proposal {
+            title: capitalised(&verb),
+            verb,
+            changes,
+            form,
+            type_to_confirm,
+        })
+    }
+
+    pub fn on_action(&mut self, action: Action, ids: &mut Ids) -> Outcome {
+        let page = self.list.viewport.max(1) as isize;
+        let in_detail = self.detail.is_some();
+        match action {
+            Action::Down if !in_detail => self.move_by(1, ids),
+            Action::Up if !in_detail => self.move_by(-1, ids),
+            Action::HalfPageDown if !in_detail => self.move_by((page / 2).max(1), ids),
+            Action::HalfPageUp if !in_detail => self.move_by(-(page / 2).max(1), ids),
+            Action::PageDown if !in_detail => self.move_by(page, ids),
+            Action::PageUp if !in_detail => self.move_by(-page, ids),
+            Action::Top if !in_detail => self.move_by(-(self.list.items.len() as isize), ids),
+            Action::Bottom if !in_detail => self.move_by(self.list.items.len() as isize, ids),
+            Action::Mark if !in_detail => {
+                self.list.toggle_mark();
+                self.more(ids).into()
+            }
+            Action::Reload => self.refresh(ids).into(),
+            Action::Enter if !in_detail => match self.list.selected_item() {
+                Some(u) => {
+                    let name = u.username.to_string();
+                    self.load_detail(name, ids).into()
+                }
+                None => Outcome::None,
+            },
+            Action::Back if in_detail => {
+                self.detail = None;
+                self.detail_request = None;
+                Outcome::None
+            }
+            Action::Disable
+            | Action::Enable
+            | Action::ResetPassword
+            | Action::SetPassword
+            | Action::SignOut
+            | Action::ConfirmSignUp
+            | Action::VerifyEmail
+            | Action::EditAttribute
+            | Action::AddGroup
+            | Action::RemoveGroup
+            | Action::DeleteUser => self.propose(action),
+            _ => Outcome::None,
+        }
+    }
+
+    fn move_by(&mut self, delta: isize, ids: &mut Ids) -> Outcome {
+        self.list.move_by(delta);
+        self.more(ids).into()
+    }
+
+    pub fn click(&mut self, row: usize, ids: &mut Ids) -> Outcome {
+        if self.detail.is_some() {
+            return Outcome::None;
+        }
+        if let Some(i) = row.checked_sub(1) {
+            self.list.select(self.list.offset + i);
+        }
+        self.more(ids).into()
+    }
+
+    pub fn on_users(
+        &mut self,
+        request: RequestId,
+        result: Result<Page<DirectoryUser>, Failure>,
+        ids: &mut Ids,
+    ) -> Handled {
+        let failure = result.as_ref().err().cloned();
+        if !self.list.receive(request, result.map_err(|f| f.message)) {
+            return (Outcome::None, None);
+        }
+        if self.open_when_found.take() == Some(request) {
+            return match self.list.items.as_slice() {
+                [one] => {
+                    let name = one.username.to_string();
+                    (self.load_detail(name, ids).into(), None)
+                }
+                [] => (
+                    Outcome::Message("no user in the pool has that sub".into()),
+                    failure.map(|f| ("finding the author".to_string(), f)),
+                ),
+                _ => (Outcome::None, None),
+            };
+        }
+        (
+            self.more(ids).into(),
+            failure.map(|f| ("loading users".to_string(), f)),
+        )
+    }
+
+    pub fn on_user(&mut self, request: RequestId, result: Result<UserDetail, Failure>) -> Handled {
+        if self.detail_request != Some(request) {
+            return (Outcome::None, None);
+        }
+        self.detail_request = None;
+        let Some(username) = self.detail_username() else {
+            return (Outcome::None, None);
+        };
+        match result {
+            Ok(d) => {
+                self.detail = Some(DetailState::Loaded(Box::new(d)));
+                (Outcome::None, None)
+            }
+            Err(f) => {
+                self.detail = Some(DetailState::Failed(username, f.message.clone()));
+                (Outcome::None, Some(("loading the user".to_string(), f)))
+            }
+        }
+    }
+}
+
+/// Page size for the pool (Cognito serves at most 60).
+pub const USERS_PAGE: u32 = DIRECTORY_MAX_PAGE;
+
+type Simple = (Form, String, Vec<String>, Option<String>);
+
+fn simple(
+    ready: impl Fn(AccountAction) -> Form,
+    action: AccountAction,
+    label: &str,
+    change: &str,
+) -> Simple {
+    let verb = action.describe(label);
+    let change = format!("{label}: {change}");
+    (ready(action), verb, vec![change], None)
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

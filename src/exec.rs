@@ -1,0 +1,228 @@
+//! Runs the app's commands as background tasks against the environment's backends; each sends
+//! back one event carrying its request id.
+
+use crate::app::posts::ThreadData;
+use crate::app::users::USERS_PAGE;
+use crate::app::{AppEvent, Command, Failure, PAGE_SIZE, UserDetail, Write};
+use backoffice_domain::DomainError;
+use backoffice_domain::model::{
+    Actor, ModerationTarget, PageRequest, Reason, ReportFilter, Target,
+};
+use backoffice_domain::ports::{ContentStore, UserDirectory};
+use backoffice_domain::services::{accounts, moderation};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+/// What the console talks to in the open environment.
+#[derive(Clone)]
+pub struct Backends {
+    pub content: Arc<dyn ContentStore>,
+    pub directory: Arc<dyn UserDirectory>,
+    /// Written to every audit row.
+    pub actor: Actor,
+}
+
+pub fn execute(command: Command, backends: Backends, events: mpsc::Sender<AppEvent>) {
+    tokio::spawn(async move {
+        let event = run(command, &backends).await;
+        // The loop has ended when the receiver is gone; the result is no longer wanted.
+        let _ = events.send(event).await;
+    });
+}
+
+fn page(cursor: Option<backoffice_domain::model::Cursor>, limit: u32) -> PageRequest {
+    PageRequest {
+        cursor,
+        limit: Some(limit),
+    }
+}
+
+async fn run(command: Command, b: &Backends) -> AppEvent {
+    match command {
+        Command::LoadPosts {
+            request,
+            filter,
+            cursor,
+        } => AppEvent::PostsLoaded {
+            request,
+            result: b
+                .content
+                .list_posts(&filter, page(cursor, PAGE_SIZE))
+                .await
+                .map_err(Failure::from),
+        },
+        Command::LoadQueue { request, cursor } => AppEvent::QueueLoaded {
+            request,
+            result: b
+                .content
+                .report_queue(page(cursor, PAGE_SIZE))
+                .await
+                .map_err(Failure::from),
+        },
+        Command::LoadThread { request, target } => AppEvent::ThreadLoaded {
+            request,
+            result: thread(b, target).await.map_err(Failure::from),
+        },
+        Command::LoadUsers {
+            request,
+            query,
+            cursor,
+        } => AppEvent::UsersLoaded {
+            request,
+            result: b
+                .directory
+                .list_users(&query, page(cursor, USERS_PAGE))
+                .await
+                .map_err(Failure::from),
+        },
+        Command::LoadUser { request, username } => AppEvent::UserLoaded {
+            request,
+            result: user_detail(b, &username).await.map_err(Failure::from),
+        },
+        Command::LoadAudit {
+            request,
+            filter,
+            cursor,
+        } => AppEvent::AuditLoaded {
+            request,
+            result: b
+                .content
+                .list_audit(&filter, page(cursor, PAGE_SIZE))
+                .await
+                .map_err(Failure::from),
+        },
+        Command::Write {
+            request,
+            write,
+            reason,
+        } => AppEvent::WriteDone {
+            request,
+            result: perform(b, write, &reason).await,
+        },
+    }
+}
+
+async fn thread(b: &Backends, target: ModerationTarget) -> Result<ThreadData, DomainError> {
+    let post_id = match target {
+        ModerationTarget::Post(id) => id,
+        ModerationTarget::Comment(id) => b.content.get_comment(id).await?.post_id,
+    };
+    let thread = b.content.thread(post_id, PageRequest::first(200)).await?;
+    let mut reports = Vec::new();
+    let mut wanted = vec![Target::Post(post_id)];
+    if let ModerationTarget::Comment(id) = target {
+        wanted.push(Target::Comment(id));
+    }
+    for t in wanted {
+        let filter = ReportFilter {
+            target: Some(t),
+            ..ReportFilter::default()
+        };
+        reports.extend(
+            b.content
+                .list_reports(&filter, PageRequest::first(100))
+                .await?
+                .items,
+        );
+    }
+    Ok(ThreadData {
+        post: thread.post,
+        comments: thread.comments,
+        reports,
+    })
+}
+
+async fn user_detail(
+    b: &Backends,
+    username: &backoffice_domain::model::Username,
+) -> Result<UserDetail, DomainError> {
+    let user = b.directory.get_user(username).await?;
+    let groups = b.directory.groups_of(username).await?;
+    let (profile, counts) = match &user.sub {
+        Some(sub) => {
+            let profile = match b.content.get_profile(sub).await {
+                Ok(p) => Some(p),
+                Err(DomainError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            };
+            (profile, Some(b.content.activity_counts(sub).await?))
+        }
+        None => (None, None),
+    };
+    Ok(UserDetail {
+        user,
+        groups,
+        profile,
+        counts,
+    })
+}
+
+async fn perform(b: &Backends, write: Write, reason: &str) -> Result<String, Failure> {
+    let reason = Reason::parse(reason).map_err(|e| Failure::from(DomainError::from(e)))?;
+    match write {
+        Write::Moderate { targets, action } => {
+            let moderations: Vec<_> = targets
+                .iter()
+                .map(|t| backoffice_domain::model::Moderation {
+                    target: *t,
+                    action,
+                    actor: b.actor.clone(),
+                    reason: reason.clone(),
+                })
+                .collect();
+            let results = b.content.moderate_many(&moderations).await;
+            let failed: Vec<String> = results
+                .iter()
+                .zip(&targets)
+                .filter_map(|(r, t)| r.as_ref().err().map(|e| format!("{t:?}: {e}")))
+                .collect();
+            let done = results.len() - failed.len();
+            if failed.is_empty() {
+                Ok(format!("{}: {done} done, audited", action.as_str()))
+            } else {
+                Err(Failure {
+                    message: format!("{}: {done} done, {} failed", action.as_str(), failed.len()),
+                    chain: failed.join("; "),
+                })
+            }
+        }
+        Write::ResolveReports {
+            targets,
+            resolution,
+        } => {
+            let mut closed = 0;
+            for t in &targets {
+                closed += moderation::resolve_all_open(
+                    b.content.as_ref(),
+                    t,
+                    resolution,
+                    &b.actor,
+                    &reason,
+                )
+                .await
+                .map_err(|e| Failure {
+                    message: format!("{closed} report(s) closed, then: {e}"),
+                    chain: e.chain(),
+                })?
+                .len();
+            }
+            Ok(format!(
+                "{closed} report(s) {}, audited",
+                resolution.status().as_str()
+            ))
+        }
+        Write::Account { username, action } => {
+            accounts::perform(
+                b.directory.as_ref(),
+                b.content.as_ref(),
+                &username,
+                &action,
+                &b.actor,
+                &reason,
+            )
+            .await
+            .map_err(Failure::from)?;
+            Ok(format!("{} {username}: done, audited", action.audit_name()))
+        }
+    }
+}

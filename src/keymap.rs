@@ -1,0 +1,575 @@
+//! Keys to actions. The defaults follow k9s and vim; `[keys]` in config.toml overrides any
+//! action's key (partially: actions not named keep their defaults). Help is built from the live
+//! keymap, so it always shows what the keys really do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Something the operator asks for, independent of the key that asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Up,
+    Down,
+    HalfPageDown,
+    HalfPageUp,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    Enter,
+    Back,
+    NextPane,
+    PrevPane,
+    NextView,
+    Mark,
+    Filter,
+    CommandMode,
+    Help,
+    ErrorLog,
+    Reload,
+    Quit,
+    // Posts & comments
+    Hide,
+    Restore,
+    Remove,
+    ResolveReport,
+    DismissReport,
+    GoToAuthor,
+    // Users
+    Disable,
+    Enable,
+    ResetPassword,
+    SetPassword,
+    SignOut,
+    ConfirmSignUp,
+    VerifyEmail,
+    EditAttribute,
+    AddGroup,
+    RemoveGroup,
+    DeleteUser,
+}
+
+/// Where an action applies, for the help popup's sections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    Everywhere,
+    Posts,
+    Users,
+}
+
+impl Action {
+    pub const ALL: &'static [Action] = &[
+        Action::Up,
+        Action::Down,
+        Action::HalfPageDown,
+        Action::HalfPageUp,
+        Action::PageDown,
+        Action::PageUp,
+        Action::Top,
+        Action::Bottom,
+        Action::Enter,
+        Action::Back,
+        Action::NextPane,
+        Action::PrevPane,
+        Action::NextView,
+        Action::Mark,
+        Action::Filter,
+        Action::CommandMode,
+        Action::Help,
+        Action::ErrorLog,
+        Action::Reload,
+        Action::Quit,
+        Action::Hide,
+        Action::Restore,
+        Action::Remove,
+        Action::ResolveReport,
+        Action::DismissReport,
+        Action::GoToAuthor,
+        Action::Disable,
+        Action::Enable,
+        Action::ResetPassword,
+        Action::SetPassword,
+        Action::SignOut,
+        Action::ConfirmSignUp,
+        Action::VerifyEmail,
+        Action::EditAttribute,
+        Action::AddGroup,
+        Action::RemoveGroup,
+        Action::DeleteUser,
+    ];
+
+    /// The name used in `[keys]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::HalfPageDown => "half-page-down",
+            Action::HalfPageUp => "half-page-up",
+            Action::PageDown => "page-down",
+            Action::PageUp => "page-up",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::Enter => "open",
+            Action::Back => "back",
+            Action::NextPane => "next-pane",
+            Action::PrevPane => "previous-pane",
+            Action::NextView => "next-view",
+            Action::Mark => "mark",
+            Action::Filter => "filter",
+            Action::CommandMode => "command",
+            Action::Help => "help",
+            Action::ErrorLog => "error-log",
+            Action::Reload => "reload",
+            Action::Quit => "quit",
+            Action::Hide => "hide",
+            Action::Restore => "restore",
+            Action::Remove => "remove",
+            Action::ResolveReport => "resolve-report",
+            Action::DismissReport => "dismiss-report",
+            Action::GoToAuthor => "go-to-author",
+            Action::Disable => "disable-user",
+            Action::Enable => "enable-user",
+            Action::ResetPassword => "reset-password",
+            Action::SetPassword => "set-password",
+            Action::SignOut => "sign-out",
+            Action::ConfirmSignUp => "confirm-sign-up",
+            Action::VerifyEmail => "verify-email",
+            Action::EditAttribute => "edit-attribute",
+            Action::AddGroup => "add-group",
+            Action::RemoveGroup => "remove-group",
+            Action::DeleteUser => "delete-user",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Up => "previous row",
+            Action::Down => "next row",
+            Action::HalfPageDown => "half a page down",
+            Action::HalfPageUp => "half a page up",
+            Action::PageDown => "a page down",
+            Action::PageUp => "a page up",
+            Action::Top => "first row",
+            Action::Bottom => "last loaded row",
+            Action::Enter => "open the selected row",
+            Action::Back => "back / close",
+            Action::NextPane => "next pane",
+            Action::PrevPane => "previous pane",
+            Action::NextView => "next view of the pane",
+            Action::Mark => "mark the row for a bulk action",
+            Action::Filter => "filter",
+            Action::CommandMode => "command (:users, :posts, :q …)",
+            Action::Help => "this help",
+            Action::ErrorLog => "error log",
+            Action::Reload => "reload",
+            Action::Quit => "quit",
+            Action::Hide => "hide (marked rows or the selection)",
+            Action::Restore => "restore",
+            Action::Remove => "remove",
+            Action::ResolveReport => "resolve the reports (action taken)",
+            Action::DismissReport => "dismiss the reports (no action)",
+            Action::GoToAuthor => "open the author in Users",
+            Action::Disable => "disable the account",
+            Action::Enable => "enable the account",
+            Action::ResetPassword => "reset the password (sends a code)",
+            Action::SetPassword => "set a password",
+            Action::SignOut => "sign out everywhere",
+            Action::ConfirmSignUp => "confirm the sign-up",
+            Action::VerifyEmail => "mark the e-mail verified",
+            Action::EditAttribute => "edit an attribute",
+            Action::AddGroup => "add to a group",
+            Action::RemoveGroup => "remove from a group",
+            Action::DeleteUser => "delete the user",
+        }
+    }
+
+    pub fn scope(self) -> Scope {
+        use Action::*;
+        match self {
+            Hide | Restore | Remove | ResolveReport | DismissReport | GoToAuthor => Scope::Posts,
+            Disable | Enable | ResetPassword | SetPassword | SignOut | ConfirmSignUp
+            | VerifyEmail | EditAttribute | AddGroup | RemoveGroup | DeleteUser => Scope::Users,
+            _ => Scope::Everywhere,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.iter().copied().find(|a| a.name() == name)
+    }
+}
+
+/// A key with its modifiers, as written in config (`j`, `G`, `ctrl-d`, `enter`, `f5`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    code: KeyCodeOrd,
+    ctrl: bool,
+    alt: bool,
+}
+
+/// `KeyCode` subset that can be ordered (for stable help output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum KeyCodeOrd {
+    Char(char),
+    F(u8),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+    Delete,
+    Up,
+    Down,
+    Left,
+    Right,
+    Home,
+    End,
+    PageUp,
+    PageDown,
+}
+
+impl Key {
+    /// The key of a terminal event; `None` for keys no binding can name.
+    pub fn from_event(event: &KeyEvent) -> Option<Key> {
+        let code = match event.code {
+            KeyCode::Char(c) => KeyCodeOrd::Char(c),
+            KeyCode::F(n) => KeyCodeOrd::F(n),
+            KeyCode::Enter => KeyCodeOrd::Enter,
+            KeyCode::Esc => KeyCodeOrd::Esc,
+            KeyCode::Tab => KeyCodeOrd::Tab,
+            KeyCode::BackTab => KeyCodeOrd::BackTab,
+            KeyCode::Backspace => KeyCodeOrd::Backspace,
+            KeyCode::Delete => KeyCodeOrd::Delete,
+            KeyCode::Up => KeyCodeOrd::Up,
+            KeyCode::Down => KeyCodeOrd::Down,
+            KeyCode::Left => KeyCodeOrd::Left,
+            KeyCode::Right => KeyCodeOrd::Right,
+            KeyCode::Home => KeyCodeOrd::Home,
+            KeyCode::End => KeyCodeOrd::End,
+            KeyCode::PageUp => KeyCodeOrd::PageUp,
+            KeyCode::PageDown => KeyCodeOrd::PageDown,
+            _ => return None,
+        };
+        Some(Key {
+            code,
+            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+            alt: event.modifiers.contains(KeyModifiers::ALT),
+        })
+    }
+
+    /// Parses `j`, `G`, `ctrl-d`, `alt-x`, `enter`, `esc`, `tab`, `shift-tab`, `space`, `f5`,
+    /// `pageup`, `home`, arrow names.
+    pub fn parse(text: &str) -> Result<Key, String> {
+        let mut ctrl = false;
+        let mut alt = false;
+        let mut rest = text.trim();
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if let Some(r) = lower.strip_prefix("ctrl-").filter(|r| !r.is_empty()) {
+                ctrl = true;
+                rest = &rest[rest.len() - r.len()..];
+            } else if let Some(r) = lower.strip_prefix("alt-").filter(|r| !r.is_empty()) {
+                alt = true;
+                rest = &rest[rest.len() - r.len()..];
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCodeOrd::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "enter" | "return" => KeyCodeOrd::Enter,
+                "esc" | "escape" => KeyCodeOrd::Esc,
+                "tab" => KeyCodeOrd::Tab,
+                "shift-tab" | "backtab" => KeyCodeOrd::BackTab,
+                "backspace" => KeyCodeOrd::Backspace,
+                "delete" | "del" => KeyCodeOrd::Delete,
+                "space" => KeyCodeOrd::Char(' '),
+                "up" => KeyCodeOrd::Up,
+                "down" => KeyCodeOrd::Down,
+                "left" => KeyCodeOrd::Left,
+                "right" => KeyCodeOrd::Right,
+                "home" => KeyCodeOrd::Home,
+                "end" => KeyCodeOrd::End,
+                "pageup" | "page-up" => KeyCodeOrd::PageUp,
+                "pagedown" | "page-down" => KeyCodeOrd::PageDown,
+                f if f.starts_with('f') => match f[1..].parse::<u8>() {
+                    Ok(n @ 1..=24) => KeyCodeOrd::F(n),
+                    _ => return Err(format!("'{text}' is not a key")),
+                },
+                _ => return Err(format!("'{text}' is not a key")),
+            },
+        };
+        Ok(Key { code, ctrl, alt })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("alt-")?;
+        }
+        match self.code {
+            KeyCodeOrd::Char(' ') => f.write_str("space"),
+            KeyCodeOrd::Char(c) => write!(f, "{c}"),
+            KeyCodeOrd::F(n) => write!(f, "f{n}"),
+            KeyCodeOrd::Enter => f.write_str("enter"),
+            KeyCodeOrd::Esc => f.write_str("esc"),
+            KeyCodeOrd::Tab => f.write_str("tab"),
+            KeyCodeOrd::BackTab => f.write_str("shift-tab"),
+            KeyCodeOrd::Backspace => f.write_str("backspace"),
+            KeyCodeOrd::Delete => f.write_str("delete"),
+            KeyCodeOrd::Up => f.write_str("↑"),
+            KeyCodeOrd::Down => f.write_str("↓"),
+            KeyCodeOrd::Left => f.write_str("←"),
+            KeyCodeOrd::Right => f.write_str("→"),
+            KeyCodeOrd::Home => f.write_str("home"),
+            KeyCodeOrd::End => f.write_str("end"),
+            KeyCodeOrd::PageUp => f.write_str("pageup"),
+            KeyCodeOrd::PageDown => f.write_str("pagedown"),
+        }
+    }
+}
+
+const DEFAULTS: &[(&str, Action)] = &[
+    ("k", Action::Up),
+    ("up", Action::Up),
+    ("j", Action::Down),
+    ("down", Action::Down),
+    ("ctrl-d", Action::HalfPageDown),
+    ("ctrl-u", Action::HalfPageUp),
+    ("pagedown", Action::PageDown),
+    ("pageup", Action::PageUp),
+    ("g", Action::Top),
+    ("home", Action::Top),
+    ("G", Action::Bottom),
+    ("end", Action::Bottom),
+    ("enter", Action::Enter),
+    ("esc", Action::Back),
+    ("tab", Action::NextPane),
+    ("shift-tab", Action::PrevPane),
+    ("v", Action::NextView),
+    ("space", Action::Mark),
+    ("/", Action::Filter),
+    (":", Action::CommandMode),
+    ("?", Action::Help),
+    ("!", Action::ErrorLog),
+    ("ctrl-r", Action::Reload),
+    ("q", Action::Quit),
+    ("ctrl-c", Action::Quit),
+    ("h", Action::Hide),
+    ("R", Action::Restore),
+    ("x", Action::Remove),
+    ("s", Action::ResolveReport),
+    ("D", Action::DismissReport),
+    ("a", Action::GoToAuthor),
+    ("d", Action::Disable),
+    ("e", Action::Enable),
+    ("p", Action::ResetPassword),
+    ("P", Action::SetPassword),
+    ("o", Action::SignOut),
+    ("c", Action::ConfirmSignUp),
+    ("V", Action::VerifyEmail),
+    ("E", Action::EditAttribute),
+    ("+", Action::AddGroup),
+    ("-", Action::RemoveGroup),
+    ("ctrl-x", Action::DeleteUser),
+];
+
+/// The live keymap.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: BTreeMap<Key, Action>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let bindings = DEFAULTS
+            .iter()
+            .map(|(k, a)| {
+                let key = Key::parse(k).unwrap_or_else(|e| unreachable!("built-in key: {e}"));
+                (key, *a)
+            })
+            .collect();
+        Self { bindings }
+    }
+}
+
+impl Keymap {
+    /// The defaults with `overrides` (action name → key) applied. An overridden action loses
+    /// its default keys; a key taken from another action moves. Mistakes are returned, each
+    /// naming the `keys.<action>` entry; the rest of the overrides still apply.
+    pub fn with_overrides(overrides: &BTreeMap<String, String>) -> (Self, Vec<String>) {
+        let mut map = Self::default();
+        let mut problems = Vec::new();
+        for (name, key) in overrides {
+            let Some(action) = Action::from_name(name) else {
+                problems.push(format!("keys.{name}: no such action"));
+                continue;
+            };
+            let key = match Key::parse(key) {
+                Ok(k) => k,
+                Err(e) => {
+                    problems.push(format!("keys.{name}: {e}"));
+                    continue;
+                }
+            };
+            map.bindings.retain(|_, a| *a != action);
+            map.bindings.insert(key, action);
+        }
+        (map, problems)
+    }
+
+    pub fn action(&self, event: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(event)?;
+        if let Some(a) = self.bindings.get(&key) {
+            return Some(*a);
+        }
+        // Shifted letters arrive as uppercase with SHIFT set; bindings name them uppercase.
+        None
+    }
+
+    /// The keys bound to `action`, for help and hints.
+    pub fn keys_for(&self, action: Action) -> Vec<Key> {
+        self.bindings
+            .iter()
+            .filter(|(_, a)| **a == action)
+            .map(|(k, _)| *k)
+            .collect()
+    }
+
+    /// A short hint: the first key of `action`, or `-` when it has none.
+    pub fn hint(&self, action: Action) -> String {
+        self.keys_for(action)
+            .first()
+            .map(|k| k.to_string())
+            .unwrap_or_else(|| "-".into())
+    }
+
+    /// Help lines: (keys, description), grouped by scope in a stable order.
+    pub fn help(&self) -> Vec<(Scope, String, &'static str)> {
+        let mut out = Vec::new();
+        for action in Action::ALL {
+            let keys = self.keys_for(*action);
+            if keys.is_empty() {
+                continue;
+            }
+            let keys = keys
+                .iter()
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>()
+                .join(" / ");
+            out.push((action.scope(), keys, action.describe()));
+        }
+        out.sort_by_key(|(scope, _, _)| *scope);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn defaults_follow_k9s_and_vim() {
+        let map = Keymap::default();
+        assert_eq!(
+            map.action(&ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            map.action(&ev(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+            Some(Action::HalfPageDown)
+        );
+        assert_eq!(
+            map.action(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            map.action(&ev(KeyCode::Char(':'), KeyModifiers::NONE)),
+            Some(Action::CommandMode)
+        );
+        assert_eq!(
+            map.action(&ev(KeyCode::Tab, KeyModifiers::NONE)),
+            Some(Action::NextPane)
+        );
+        assert_eq!(
+            map.action(&ev(KeyCode::Char(' '), KeyModifiers::NONE)),
+            Some(Action::Mark)
+        );
+    }
+
+    #[test]
+    fn every_action_has_a_default_key_and_no_key_is_bound_twice() {
+        let map = Keymap::default();
+        for a in Action::ALL {
+            assert!(!map.keys_for(*a).is_empty(), "{} has no key", a.name());
+        }
+        assert_eq!(
+            map.bindings.len(),
+            DEFAULTS.len(),
+            "a default key is bound twice"
+        );
+    }
+
+    #[test]
+    fn overrides_are_partial_and_mistakes_are_named() {
+        let mut o = BTreeMap::new();
+        o.insert("filter".to_string(), "f".to_string());
+        o.insert("nonsense".to_string(), "z".to_string());
+        o.insert("hide".to_string(), "ctrl-".to_string());
+        let (map, problems) = Keymap::with_overrides(&o);
+        assert_eq!(
+            map.action(&ev(KeyCode::Char('f'), KeyModifiers::NONE)),
+            Some(Action::Filter)
+        );
+        assert_eq!(
+            map.action(&ev(KeyCode::Char('/'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(
+            map.action(&ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            map.action(&ev(KeyCode::Char('h'), KeyModifiers::NONE)),
+            Some(Action::Hide),
+            "a bad override leaves the default"
+        );
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("keys.nonsense")));
+        assert!(problems.iter().any(|p| p.starts_with("keys.hide")));
+    }
+
+    #[test]
+    fn help_follows_the_live_keymap() {
+        let mut o = BTreeMap::new();
+        o.insert("quit".to_string(), "ctrl-q".to_string());
+        let (map, _) = Keymap::with_overrides(&o);
+        let quit = map
+            .help()
+            .into_iter()
+            .find(|(_, _, d)| *d == "quit")
+            .unwrap();
+        assert_eq!(quit.1, "ctrl-q");
+    }
+
+    proptest! {
+        #[test]
+        fn key_parsing_never_panics_and_round_trips(text in "\\PC{0,12}") {
+            if let Ok(key) = Key::parse(&text) {
+                let again = Key::parse(&key.to_string().replace('↑', "up").replace('↓', "down").replace('←', "left").replace('→', "right"));
+                prop_assert_eq!(again, Ok(key));
+            }
+        }
+    }
+}
