@@ -10,6 +10,8 @@ pub mod cloudwatch;
 pub mod cognito;
 pub mod s3;
 
+pub use cognito::CognitoUserDirectory;
+
 use crate::error::{DomainError, DomainResult};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;

@@ -313,10 +313,40 @@ impl UserDirectory for SandboxUserDirectory {
 
     async fn reset_password(&self, username: &Username) -> DomainResult<()> {
         let user = self.require_user(username).await?;
-        if UserStatus::parse(&user.status) == UserStatus::ExternalProvider {
+        let status = UserStatus::parse(&user.status);
+        if status == UserStatus::ExternalProvider {
             return Err(DomainError::invalid(
                 "username",
                 "signs in through Google or Apple and has no password to reset",
+            ));
+        }
+        // As Cognito: only an enabled user with a password of their own can be reset, asking
+        // again is not an error, and the code needs a verified address to go to.
+        if !user.enabled {
+            return Err(DomainError::Conflict(format!(
+                "user {username} is disabled"
+            )));
+        }
+        if status == UserStatus::ResetRequired {
+            return Ok(());
+        }
+        if status != UserStatus::Confirmed {
+            return Err(DomainError::Conflict(format!(
+                "user {username}: the password cannot be reset while the status is {status}"
+            )));
+        }
+        let verified: Option<String> = sqlx::query_scalar(
+            "SELECT name FROM directory_attributes WHERE username = ? \
+             AND name IN ('email_verified', 'phone_number_verified') AND value = 'true' LIMIT 1",
+        )
+        .bind(username.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("attributes", e))?;
+        if verified.is_none() {
+            return Err(DomainError::invalid(
+                "username",
+                "has no verified e-mail address or phone number to send the reset code to",
             ));
         }
         self.touch(
