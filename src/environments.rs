@@ -1,10 +1,87 @@
-//! Opening a configured AWS environment: one AWS session, the Cognito pool, the database.
+//! Opening a configured environment: one AWS session (its identity is the audit actor), the
+//! Cognito pool and the service's database. Progress goes to stderr before the screen opens.
 
 use crate::app::Context;
 use crate::config::Environment;
 use crate::exec::Backends;
-use color_eyre::eyre::{Result, eyre};
+use backoffice_domain::adapters::aws::{AwsContext, AwsSettings, CognitoUserDirectory};
+use backoffice_domain::adapters::sql::MySqlContentStore;
+use backoffice_domain::model::Actor;
+use color_eyre::eyre::{Result, WrapErr, eyre};
+use std::sync::Arc;
+use std::time::Duration;
 
-pub async fn open(env: &Environment, _read_only: bool) -> Result<(Backends, Context)> {
-    Err(eyre!("environment {}: not wired yet", env.name))
+/// How long opening may take before the operator is told what hangs.
+const OPEN_TIMEOUT: Duration = Duration::from_secs(20);
+
+pub fn aws_settings(env: &Environment) -> AwsSettings {
+    AwsSettings {
+        profile: env.profile.clone(),
+        region: env.region.clone(),
+        endpoint_url: env.endpoint_url.clone(),
+        ..AwsSettings::default()
+    }
+}
+
+pub async fn open(env: &Environment, read_only: bool) -> Result<(Backends, Context)> {
+    eprint!("Opening {}: AWS identity…", env.name);
+    let aws = AwsContext::load(&aws_settings(env))
+        .await
+        .map_err(|e| eyre!("environment {}: {}", env.name, e.chain()))?;
+    let arn = tokio::time::timeout(OPEN_TIMEOUT, aws.caller_identity())
+        .await
+        .map_err(|_| eyre!("environment {}: STS did not answer within 20 s", env.name))?
+        .map_err(|e| {
+            eyre!(
+                "environment {}: cannot learn who you are: {}",
+                env.name,
+                e.chain()
+            )
+        })?;
+    let actor = Actor::parse(&arn).map_err(|e| eyre!("the caller ARN {arn}: {e}"))?;
+    let directory = env.user_pool_id.as_ref().map(|pool| {
+        Arc::new(CognitoUserDirectory::new(&aws, pool.clone()))
+            as Arc<dyn backoffice_domain::ports::UserDirectory>
+    });
+    eprint!(" database…");
+    let url = env
+        .resolve_database_url(|v| std::env::var(v).ok())
+        .map_err(|e| eyre!(e))?;
+    let content = match url {
+        Some(url) => {
+            let store = tokio::time::timeout(
+                OPEN_TIMEOUT,
+                MySqlContentStore::connect_mysql_existing(&url),
+            )
+            .await
+            .map_err(|_| {
+                eyre!(
+                    "environment {}: the database did not answer within 20 s",
+                    env.name
+                )
+            })?
+            .map_err(|e| eyre!("environment {}: database: {}", env.name, e.chain()))
+            .wrap_err("check database_url and its password variable")?;
+            Some(Arc::new(store) as Arc<dyn backoffice_domain::ports::ContentStore>)
+        }
+        None => None,
+    };
+    eprintln!(" ready.");
+    tracing::info!(environment = %env.name, operator = %arn, "opened an AWS environment");
+    Ok((
+        Backends {
+            content,
+            directory,
+            actor,
+            environment: env.name.clone(),
+        },
+        Context {
+            environment: env.name.clone(),
+            production: env.production,
+            profile: env.profile.clone(),
+            region: aws.region().to_string(),
+            operator: arn,
+            read_only: read_only || env.read_only,
+        },
+    ))
 }

@@ -16,10 +16,33 @@ use tokio::sync::mpsc;
 /// What the console talks to in the open environment.
 #[derive(Clone)]
 pub struct Backends {
-    pub content: Arc<dyn ContentStore>,
-    pub directory: Arc<dyn UserDirectory>,
+    /// The service's database; `None` when the environment names none.
+    pub content: Option<Arc<dyn ContentStore>>,
+    /// The user pool; `None` when the environment names none.
+    pub directory: Option<Arc<dyn UserDirectory>>,
     /// Written to every audit row.
     pub actor: Actor,
+    pub environment: String,
+}
+
+impl Backends {
+    fn content(&self) -> Result<&dyn ContentStore, DomainError> {
+        self.content.as_deref().ok_or_else(|| {
+            DomainError::Unsupported(format!(
+                "environment {} has no database_url in config.toml",
+                self.environment
+            ))
+        })
+    }
+
+    fn directory(&self) -> Result<&dyn UserDirectory, DomainError> {
+        self.directory.as_deref().ok_or_else(|| {
+            DomainError::Unsupported(format!(
+                "environment {} has no user_pool_id in config.toml",
+                self.environment
+            ))
+        })
+    }
 }
 
 pub fn execute(command: Command, backends: Backends, events: mpsc::Sender<AppEvent>) {
@@ -45,17 +68,17 @@ async fn run(command: Command, b: &Backends) -> AppEvent {
             cursor,
         } => AppEvent::PostsLoaded {
             request,
-            result: b
-                .content
-                .list_posts(&filter, page(cursor, PAGE_SIZE))
-                .await
-                .map_err(Failure::from),
+            result: async {
+                b.content()?
+                    .list_posts(&filter, page(cursor, PAGE_SIZE))
+                    .await
+            }
+            .await
+            .map_err(Failure::from),
         },
         Command::LoadQueue { request, cursor } => AppEvent::QueueLoaded {
             request,
-            result: b
-                .content
-                .report_queue(page(cursor, PAGE_SIZE))
+            result: async { b.content()?.report_queue(page(cursor, PAGE_SIZE)).await }
                 .await
                 .map_err(Failure::from),
         },
@@ -69,11 +92,13 @@ async fn run(command: Command, b: &Backends) -> AppEvent {
             cursor,
         } => AppEvent::UsersLoaded {
             request,
-            result: b
-                .directory
-                .list_users(&query, page(cursor, USERS_PAGE))
-                .await
-                .map_err(Failure::from),
+            result: async {
+                b.directory()?
+                    .list_users(&query, page(cursor, USERS_PAGE))
+                    .await
+            }
+            .await
+            .map_err(Failure::from),
         },
         Command::LoadUser { request, username } => AppEvent::UserLoaded {
             request,
@@ -85,11 +110,13 @@ async fn run(command: Command, b: &Backends) -> AppEvent {
             cursor,
         } => AppEvent::AuditLoaded {
             request,
-            result: b
-                .content
-                .list_audit(&filter, page(cursor, PAGE_SIZE))
-                .await
-                .map_err(Failure::from),
+            result: async {
+                b.content()?
+                    .list_audit(&filter, page(cursor, PAGE_SIZE))
+                    .await
+            }
+            .await
+            .map_err(Failure::from),
         },
         Command::Write {
             request,
@@ -103,11 +130,12 @@ async fn run(command: Command, b: &Backends) -> AppEvent {
 }
 
 async fn thread(b: &Backends, target: ModerationTarget) -> Result<ThreadData, DomainError> {
+    let content = b.content()?;
     let post_id = match target {
         ModerationTarget::Post(id) => id,
-        ModerationTarget::Comment(id) => b.content.get_comment(id).await?.post_id,
+        ModerationTarget::Comment(id) => content.get_comment(id).await?.post_id,
     };
-    let thread = b.content.thread(post_id, PageRequest::first(200)).await?;
+    let thread = content.thread(post_id, PageRequest::first(200)).await?;
     let mut reports = Vec::new();
     let mut wanted = vec![Target::Post(post_id)];
     if let ModerationTarget::Comment(id) = target {
@@ -119,7 +147,7 @@ async fn thread(b: &Backends, target: ModerationTarget) -> Result<ThreadData, Do
             ..ReportFilter::default()
         };
         reports.extend(
-            b.content
+            content
                 .list_reports(&filter, PageRequest::first(100))
                 .await?
                 .items,
@@ -136,16 +164,23 @@ async fn user_detail(
     b: &Backends,
     username: &backoffice_domain::model::Username,
 ) -> Result<UserDetail, DomainError> {
-    let user = b.directory.get_user(username).await?;
-    let groups = b.directory.groups_of(username).await?;
+    let directory = b.directory()?;
+    let user = directory.get_user(username).await?;
+    let groups = directory.groups_of(username).await?;
     let (profile, counts) = match &user.sub {
         Some(sub) => {
-            let profile = match b.content.get_profile(sub).await {
-                Ok(p) => Some(p),
-                Err(DomainError::NotFound(_)) => None,
-                Err(e) => return Err(e),
-            };
-            (profile, Some(b.content.activity_counts(sub).await?))
+            // The directory alone still helps when the environment has no database.
+            match b.content() {
+                Ok(content) => {
+                    let profile = match content.get_profile(sub).await {
+                        Ok(p) => Some(p),
+                        Err(DomainError::NotFound(_)) => None,
+                        Err(e) => return Err(e),
+                    };
+                    (profile, Some(content.activity_counts(sub).await?))
+                }
+                Err(_) => (None, None),
+            }
         }
         None => (None, None),
     };
@@ -170,7 +205,7 @@ async fn perform(b: &Backends, write: Write, reason: &str) -> Result<String, Fai
                     reason: reason.clone(),
                 })
                 .collect();
-            let results = b.content.moderate_many(&moderations).await;
+            let results = b.content()?.moderate_many(&moderations).await;
             let failed: Vec<String> = results
                 .iter()
                 .zip(&targets)
@@ -192,19 +227,14 @@ async fn perform(b: &Backends, write: Write, reason: &str) -> Result<String, Fai
         } => {
             let mut closed = 0;
             for t in &targets {
-                closed += moderation::resolve_all_open(
-                    b.content.as_ref(),
-                    t,
-                    resolution,
-                    &b.actor,
-                    &reason,
-                )
-                .await
-                .map_err(|e| Failure {
-                    message: format!("{closed} report(s) closed, then: {e}"),
-                    chain: e.chain(),
-                })?
-                .len();
+                closed +=
+                    moderation::resolve_all_open(b.content()?, t, resolution, &b.actor, &reason)
+                        .await
+                        .map_err(|e| Failure {
+                            message: format!("{closed} report(s) closed, then: {e}"),
+                            chain: e.chain(),
+                        })?
+                        .len();
             }
             Ok(format!(
                 "{closed} report(s) {}, audited",
@@ -213,8 +243,8 @@ async fn perform(b: &Backends, write: Write, reason: &str) -> Result<String, Fai
         }
         Write::Account { username, action } => {
             accounts::perform(
-                b.directory.as_ref(),
-                b.content.as_ref(),
+                b.directory()?,
+                b.content()?,
                 &username,
                 &action,
                 &b.actor,

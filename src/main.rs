@@ -291,9 +291,10 @@ async fn open_environment(
             let actor = Actor::parse(&operator).map_err(|e| color_eyre::eyre::eyre!("{e}"))?;
             Ok((
                 exec::Backends {
-                    content: Arc::new(sandbox.content.clone()),
-                    directory: Arc::new(sandbox.directory.clone()),
+                    content: Some(Arc::new(sandbox.content.clone())),
+                    directory: Some(Arc::new(sandbox.directory.clone())),
                     actor,
+                    environment: config::SANDBOX.to_string(),
                 },
                 Context {
                     environment: config::SANDBOX.to_string(),

@@ -1039,8 +1039,9 @@ async fn activity_counts_cover_posts_comments_and_reports(store: Store) {
 /// SQL-layer extras that are not part of the port.
 mod sql_layer {
     use super::*;
-    use backoffice_domain::adapters::sql::ImportPost;
+    use backoffice_domain::adapters::sql::{ImportPost, SqlContentStore};
     use chrono::{Duration, Utc};
+    use sqlx::MySql;
 
     fn imports(n: usize) -> Vec<ImportPost> {
         let start = Utc::now() - Duration::days(1);
@@ -1076,6 +1077,41 @@ mod sql_layer {
         let last = h.store.get_post(*ids.last().unwrap()).await.unwrap();
         assert_eq!(last.body, "imported 1199");
         h.drop_database().await;
+    }
+
+    /// The console opens a live database without migrating it, and refuses one whose schema is
+    /// behind or that is not the service's at all.
+    #[tokio::test]
+    #[ignore = "needs services: tests/run.sh"]
+    async fn mariadb_existing_database_is_opened_only_when_its_schema_is_current() {
+        let (server, database) = crate::support::fresh_mysql_database("ex").await;
+        let url = format!("{server}/{database}");
+        let err = SqlContentStore::<MySql>::connect_mysql_existing(&url)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("migration history"), "{err}");
+        let migrated = SqlContentStore::<MySql>::connect_mysql(&url).await.unwrap();
+        let opened = SqlContentStore::<MySql>::connect_mysql_existing(&url)
+            .await
+            .unwrap();
+        assert_eq!(opened.count_posts().await.unwrap(), 0);
+        sqlx::raw_sql("DELETE FROM _sqlx_migrations")
+            .execute(migrated.pool())
+            .await
+            .unwrap();
+        let err = SqlContentStore::<MySql>::connect_mysql_existing(&url)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("schema is behind"), "{err}");
+        migrated.pool().close().await;
+        opened.pool().close().await;
+        let mut conn = <sqlx::MySqlConnection as sqlx::Connection>::connect(&server)
+            .await
+            .unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE `{database}`")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
     }
 
     /// MariaDB must serve every keyset listing from an index, not a filesort of the table.

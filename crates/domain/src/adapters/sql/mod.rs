@@ -61,6 +61,9 @@ impl Dialect for Sqlite {
     }
 }
 
+/// The content store on the service's MySQL/MariaDB database.
+pub type MySqlContentStore = SqlContentStore<MySql>;
+
 /// The content store on a SQL database. Clone it freely: clones share the pool.
 #[derive(Debug)]
 pub struct SqlContentStore<DB: Dialect> {
@@ -91,6 +94,40 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 impl SqlContentStore<MySql> {
     /// Connects to MySQL or MariaDB (`mysql://user:pass@host:port/db`) and applies migrations.
     pub async fn connect_mysql(url: &str) -> DomainResult<Self> {
+        let store = Self::open_mysql_pool(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects to the service's live database without changing its schema (the deployment
+    /// owns migrations), and refuses a schema older than this build knows.
+    pub async fn connect_mysql_existing(url: &str) -> DomainResult<Self> {
+        let store = Self::open_mysql_pool(url).await?;
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
+                .fetch_all(&store.pool)
+                .await
+                .map_err(|e| {
+                    DomainError::unexpected(
+                        "the database has no migration history (_sqlx_migrations); is it the service's database?",
+                        e,
+                    )
+                })?;
+        let missing: Vec<String> = sqlx::migrate!("./migrations/mysql")
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .map(|m| format!("{} {}", m.version, m.description))
+            .collect();
+        if !missing.is_empty() {
+            return Err(DomainError::Conflict(format!(
+                "the database schema is behind this build; migrations not applied: {}",
+                missing.join(", ")
+            )));
+        }
+        Ok(store)
+    }
+
+    async fn open_mysql_pool(url: &str) -> DomainResult<Self> {
         let options = MySqlConnectOptions::from_str(url)
             .map_err(|e| DomainError::invalid("databaseUrl", format!("is not a MySQL URL: {e}")))?
             .charset("utf8mb4");
@@ -100,9 +137,7 @@ impl SqlContentStore<MySql> {
             .connect_with(options)
             .await
             .map_err(|e| map_sqlx("MySQL", e))?;
-        let store = Self::from_pool(pool);
-        store.migrate().await?;
-        Ok(store)
+        Ok(Self::from_pool(pool))
     }
 
     pub async fn migrate(&self) -> DomainResult<()> {
