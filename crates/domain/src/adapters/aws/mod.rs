@@ -10,6 +10,8 @@ pub mod cloudwatch;
 pub mod cognito;
 pub mod s3;
 
+pub use s3::S3ObjectStore;
+
 use crate::error::{DomainError, DomainResult};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -19,7 +21,6 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::OnceCell;
-
 
 /// How to reach AWS, as an environment of the config file describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,11 +119,9 @@ impl AwsContext {
         self.identity
             .get_or_try_init(|| async {
                 let sts = aws_sdk_sts::Client::new(&self.config);
-                let out = sts
-                    .get_caller_identity()
-                    .send()
-                    .await
-                    .map_err(|e| sdk_error(e, Call::new("STS", "sts:GetCallerIdentity", "caller")))?;
+                let out = sts.get_caller_identity().send().await.map_err(|e| {
+                    sdk_error(e, Call::new("STS", "sts:GetCallerIdentity", "caller"))
+                })?;
                 out.arn
                     .ok_or_else(|| DomainError::bug("GetCallerIdentity answered without an ARN"))
             })
@@ -321,7 +320,9 @@ mod tests {
 
     #[test]
     fn service_codes_map_to_the_port_errors() {
-        assert!(matches!(sdk_error(failure("SlowDown", 503), call()), DomainError::Throttled(m) if m.contains("S3")));
+        assert!(
+            matches!(sdk_error(failure("SlowDown", 503), call()), DomainError::Throttled(m) if m.contains("S3"))
+        );
         assert!(matches!(
             sdk_error(failure("TooManyRequestsException", 400), call()),
             DomainError::Throttled(_)
@@ -351,7 +352,9 @@ mod tests {
             DomainError::Unavailable { .. }
         ));
         let other = sdk_error(failure("SomethingNew", 400), call());
-        assert!(matches!(other, DomainError::Unexpected { ref message, .. } if message.contains("SomethingNew")));
+        assert!(
+            matches!(other, DomainError::Unexpected { ref message, .. } if message.contains("SomethingNew"))
+        );
     }
 
     #[tokio::test]
