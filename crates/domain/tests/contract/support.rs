@@ -113,7 +113,9 @@ pub async fn empty_sandbox() -> SandboxHarness {
 /// an AWS contract test can never pass by doing nothing.
 pub fn moto_endpoint() -> String {
     std::env::var("BACKOFFICE_TEST_AWS_ENDPOINT").unwrap_or_else(|_| {
-        panic!("BACKOFFICE_TEST_AWS_ENDPOINT is not set: run the service tests through tests/run.sh")
+        panic!(
+            "BACKOFFICE_TEST_AWS_ENDPOINT is not set: run the service tests through tests/run.sh"
+        )
     })
 }
 
