@@ -37,7 +37,8 @@ pub trait ObjectStore: Send + Sync {
         metadata: &BTreeMap<String, String>,
     ) -> DomainResult<ObjectEntry>;
     async fn delete(&self, bucket: &BucketName, key: &str) -> DomainResult<()>;
-    /// Deletes many keys (S3 takes up to 1,000 a call); each key reports its own outcome.
+    /// Deletes any number of keys (S3 takes up to 1,000 a call, so its adapter sends them in
+    /// batches); each key reports its own outcome, in the order asked.
     async fn delete_many(
         &self,
         bucket: &BucketName,

@@ -11,6 +11,7 @@ pub mod cognito;
 pub mod s3;
 
 pub use cognito::CognitoUserDirectory;
+pub use s3::S3ObjectStore;
 
 use crate::error::{DomainError, DomainResult};
 use aws_config::retry::RetryConfig;
