@@ -3,14 +3,19 @@
 //! page is fetched: that is a [`PageFetcher`], the SDK in production and canned pages in tests.
 //!
 //! How it stays correct:
-//! - Each group is read in *chains*: a first call from the group's cursor (the newest timestamp
-//!   seen, at first the tail's `since`) up to "now", then the `nextToken`s CloudWatch returns.
-//!   The next chain starts at the cursor again, so events stamped with that very millisecond
-//!   come back; a bounded set of recently seen event ids per group drops them.
+//! - Each group is read in *chains*: a first call from the group's cursor up to "now" less
+//!   [`PollSettings::settle`], then the `nextToken`s CloudWatch returns. The cursor is the
+//!   newest timestamp seen less [`PollSettings::lookback`] (at first the tail's `since`), so
+//!   every chain asks again for the boundary millisecond and for a short stretch before it; a
+//!   bounded set of recently seen event ids per group drops what was already sent.
+//! - Events reach CloudWatch some time after their timestamp (a writer stamps, then sends;
+//!   Lambda ships its logs in batches). Ending chains `settle` before now leaves them time to
+//!   arrive, so they come in order; the lookback still catches one that arrives later than that
+//!   behind a newer event of another stream, which it delivers late rather than never.
 //! - When a group's chain completes, every event of that group up to the chain's end has been
 //!   fetched: that end is the group's watermark. Events are released only up to the smallest
 //!   watermark of the healthy groups, so an event of group A fetched late cannot come out after
-//!   a younger event of group B (late *ingestion* aside, which no poller can see in advance).
+//!   a younger event of group B.
 //! - Calls are paced twice: every call waits for the source's shared [`RateLimiter`]
 //!   (FilterLogEvents' account quota), and calls for one group are at least
 //!   [`PollSettings::group_interval`] apart, following `nextToken`s included.
@@ -66,6 +71,10 @@ pub(crate) type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 pub(crate) struct PollSettings {
     /// Least time between two FilterLogEvents calls for one group of one tail.
     pub group_interval: Duration,
+    /// How far behind now a chain ends, for events still on their way to CloudWatch.
+    pub settle: Duration,
+    /// How far before the newest event seen a chain starts, for events that arrived late.
+    pub lookback: Duration,
     /// The first wait after a failed call; it doubles up to `max_backoff`.
     pub first_backoff: Duration,
     pub max_backoff: Duration,
@@ -81,10 +90,14 @@ impl Default for PollSettings {
     fn default() -> Self {
         Self {
             group_interval: Duration::from_secs(1),
+            settle: Duration::from_secs(1),
+            lookback: Duration::from_secs(2),
             first_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(30),
             batch: 1_000,
-            recent_ids: 20_000,
+            // One call returns at most 10,000 events and a group is asked once a second, so
+            // this covers the lookback and the boundary at the highest rate a tail can follow.
+            recent_ids: 50_000,
             channel: 16,
         }
     }
@@ -197,8 +210,8 @@ struct Outage {
 #[derive(Debug)]
 struct GroupState {
     name: LogGroupName,
-    /// Where the next chain starts: the newest timestamp seen, at first `since`.
-    cursor_ms: i64,
+    /// The newest timestamp seen; `None` before the first event.
+    newest_ms: Option<i64>,
     chain: Option<Chain>,
     /// Every event up to this instant has been fetched (the end of the last completed chain).
     watermark_ms: i64,
@@ -210,6 +223,7 @@ struct GroupState {
 
 struct Poller<F> {
     groups: Vec<GroupState>,
+    since_ms: i64,
     pattern: Option<String>,
     fetcher: F,
     limiter: Arc<RateLimiter>,
@@ -225,6 +239,10 @@ struct Poller<F> {
 
 /// The reader is gone; the task ends.
 struct Closed;
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
 
 impl<F: PageFetcher> Poller<F> {
     fn new(
@@ -244,7 +262,7 @@ impl<F: PageFetcher> Poller<F> {
             .filter(|g| seen.insert(g.clone()))
             .map(|name| GroupState {
                 name,
-                cursor_ms: since_ms,
+                newest_ms: None,
                 chain: None,
                 watermark_ms: since_ms - 1,
                 due: now,
@@ -255,6 +273,7 @@ impl<F: PageFetcher> Poller<F> {
             .collect();
         Self {
             groups,
+            since_ms,
             pattern: request
                 .pattern
                 .map(|p| p.as_str().to_string())
@@ -325,13 +344,21 @@ impl<F: PageFetcher> Poller<F> {
             .map(|(i, _)| i)
     }
 
+    /// Where a group's next chain starts.
+    fn cursor(&self, group: &GroupState) -> i64 {
+        group.newest_ms.map_or(self.since_ms, |newest| {
+            (newest - millis(self.settings.lookback)).max(self.since_ms)
+        })
+    }
+
     fn query(&self, index: usize) -> PollQuery {
         let group = &self.groups[index];
         let (start_ms, end_ms, next_token) = match &group.chain {
             Some(chain) => (chain.start_ms, chain.end_ms, Some(chain.token.clone())),
             None => {
-                let now = (self.clock)().timestamp_millis();
-                (group.cursor_ms, now.max(group.cursor_ms), None)
+                let start = self.cursor(group);
+                let settled = (self.clock)().timestamp_millis() - millis(self.settings.settle);
+                (start, settled.max(start), None)
             }
         };
         PollQuery {
@@ -350,6 +377,8 @@ impl<F: PageFetcher> Poller<F> {
         page: PolledPage,
         called_at: Instant,
     ) -> Result<(), Closed> {
+        let lookback = millis(self.settings.lookback);
+        let since_ms = self.since_ms;
         let recovered = {
             let group = &mut self.groups[index];
             group.answered = true;
@@ -361,11 +390,16 @@ impl<F: PageFetcher> Poller<F> {
                     continue;
                 }
                 if group.recent.insert(&event.event_id, ts) {
-                    group.cursor_ms = group.cursor_ms.max(ts);
+                    group.newest_ms = group.newest_ms.max(Some(ts));
                     self.held.push(event);
                 }
             }
-            group.recent.forget_before(group.cursor_ms);
+            // No later chain starts before this, so older ids cannot come back.
+            if let Some(newest) = group.newest_ms {
+                group
+                    .recent
+                    .forget_before((newest - lookback).max(since_ms));
+            }
             match page.next_token {
                 Some(token) => {
                     group.chain = Some(Chain {
@@ -650,20 +684,32 @@ mod tests {
         since_offset: i64,
         limiter: Arc<RateLimiter>,
     ) -> DomainResult<TailStream> {
+        tail_with(fake, groups, since_offset, limiter, immediate()).await
+    }
+
+    async fn tail_with(
+        fake: &FakeLogs,
+        groups: &[&str],
+        since_offset: i64,
+        limiter: Arc<RateLimiter>,
+        settings: PollSettings,
+    ) -> DomainResult<TailStream> {
         let request = TailRequest::new(
             groups.iter().map(|g| group(&format!("/g/{g}"))).collect(),
             ms(since_offset),
             None,
         )
         .unwrap();
-        start(
-            request,
-            fake.clone(),
-            limiter,
-            clock(),
-            PollSettings::default(),
-        )
-        .await
+        start(request, fake.clone(), limiter, clock(), settings).await
+    }
+
+    /// The mechanics alone: chains end at now and start at the newest event seen.
+    fn immediate() -> PollSettings {
+        PollSettings {
+            settle: Duration::ZERO,
+            lookback: Duration::ZERO,
+            ..PollSettings::default()
+        }
     }
 
     /// Reads items until `count` events arrived, or panics after `within` of paused time.
@@ -770,6 +816,70 @@ mod tests {
         assert_quiet(&mut tail, Duration::from_secs(5)).await;
     }
 
+    /// Group "a" gets an event stamped 1.05 s that reaches the service only at 3 s, after "a"
+    /// was read up to 2 s; "b" has one at 1.1 s that arrived on time.
+    async fn late_arrival(settings: PollSettings) -> (Vec<String>, Vec<SeenCall>) {
+        let fake = FakeLogs::new(100);
+        fake.create("a");
+        fake.create("b");
+        let mut tail = tail_with(&fake, &["a", "b"], 0, limiter(5), settings)
+            .await
+            .unwrap();
+        // Calls: 0 a@0, 1 b@0.2, 2 a@1.0, 3 b@1.2, 4 a@2.0, 5 b@2.2, 6 a@3.0 ...
+        fake.write_before_call(3, "b", "b-1100", abs(1_100));
+        fake.write_before_call(6, "a", "a-1050", abs(1_050));
+        let (events, _) = collect_events(&mut tail, 2, Duration::from_secs(10)).await;
+        (
+            ids(&events).into_iter().map(str::to_string).collect(),
+            fake.calls(),
+        )
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn chains_end_a_settle_before_now_so_late_arrivals_keep_their_order() {
+        let settle = PollSettings {
+            settle: Duration::from_secs(1),
+            ..immediate()
+        };
+        let (order, calls) = late_arrival(settle).await;
+        assert_eq!(order, vec!["a-1050", "b-1100"]);
+        // Call 4 read "a" at 2 s up to 1 s.
+        assert_eq!(calls[4].query.end_ms, abs(1_000));
+        // Without the settle the late event comes after a younger one: what the settle is for.
+        let (order, _) = late_arrival(immediate()).await;
+        assert_eq!(order, vec!["b-1100", "a-1050"]);
+    }
+
+    /// "a" has seen an event at 0.5 s when one stamped 0.4 s (another stream's, say) arrives.
+    async fn behind_the_newest(lookback: Duration) -> (Vec<String>, TailStream) {
+        let fake = FakeLogs::new(100);
+        fake.create("a");
+        let settings = PollSettings {
+            lookback,
+            ..immediate()
+        };
+        let mut tail = tail_with(&fake, &["a"], 0, limiter(5), settings)
+            .await
+            .unwrap();
+        fake.write_before_call(1, "a", "a-500", abs(500));
+        fake.write_before_call(2, "a", "a-400", abs(400));
+        let (events, _) = collect_events(&mut tail, 1, Duration::from_secs(5)).await;
+        (ids(&events).into_iter().map(str::to_string).collect(), tail)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_late_event_behind_a_newer_one_is_delivered_once_within_the_lookback() {
+        let (first, mut tail) = behind_the_newest(Duration::from_secs(2)).await;
+        assert_eq!(first, vec!["a-500"]);
+        let (late, _) = collect_events(&mut tail, 1, Duration::from_secs(5)).await;
+        assert_eq!(ids(&late), vec!["a-400"]);
+        assert_quiet(&mut tail, Duration::from_secs(5)).await;
+        // Without a lookback the next chain starts at 0.5 s and never sees it.
+        let (first, mut tail) = behind_the_newest(Duration::ZERO).await;
+        assert_eq!(first, vec!["a-500"]);
+        assert_quiet(&mut tail, Duration::from_secs(5)).await;
+    }
+
     #[tokio::test(start_paused = true)]
     async fn old_events_are_not_sent_and_pages_are_followed() {
         let fake = FakeLogs::new(10);
@@ -801,7 +911,7 @@ mod tests {
         let settings = PollSettings {
             batch: 2,
             channel: 1,
-            ..PollSettings::default()
+            ..immediate()
         };
         let mut tail = tokio::time::timeout(
             Duration::from_secs(5),
