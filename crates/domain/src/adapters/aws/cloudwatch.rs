@@ -68,6 +68,8 @@ pub struct CloudWatchLogSource {
 }
 
 impl CloudWatchLogSource {
+    /// A source on the session's shared configuration, tailing in [`TailMode::Auto`] and
+    /// allowing itself FilterLogEvents' default quota.
     pub fn new(ctx: &AwsContext) -> Self {
         Self::from_client(ctx, Client::new(ctx.sdk_config()))
     }
@@ -83,6 +85,8 @@ impl CloudWatchLogSource {
         }
     }
 
+    /// Chooses how tails follow events, e.g. [`TailMode::Poll`] on AWS to avoid Live Tail's
+    /// sampling and its per-minute charge.
     pub fn with_tail_mode(mut self, mode: TailMode) -> Self {
         self.tail_mode = mode;
         self
