@@ -8,8 +8,10 @@
 
 pub mod cloudwatch;
 pub mod cognito;
+pub(crate) mod live_tail;
 pub mod s3;
 
+pub use cloudwatch::{CloudWatchLogSource, TailMode};
 pub use cognito::CognitoUserDirectory;
 pub use s3::S3ObjectStore;
 
