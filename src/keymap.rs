@@ -444,8 +444,10 @@ impl Keymap {
 
     /// A short hint: the first key of `action`, or `-` when it has none.
     pub fn hint(&self, action: Action) -> String {
-        self.keys_for(action)
-            .first()
+        let keys = self.keys_for(action);
+        keys.iter()
+            .find(|k| !k.ctrl && !k.alt)
+            .or(keys.first())
             .map(|k| k.to_string())
             .unwrap_or_else(|| "-".into())
     }
@@ -570,6 +572,34 @@ mod tests {
                 let again = Key::parse(&key.to_string().replace('↑', "up").replace('↓', "down").replace('←', "left").replace('→', "right"));
                 prop_assert_eq!(again, Ok(key));
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod docs {
+    use super::*;
+
+    /// docs/keys.md lists every action with exactly its default keys.
+    #[test]
+    fn the_keys_page_matches_the_default_keymap() {
+        let doc = include_str!("../docs/keys.md");
+        let map = Keymap::default();
+        for action in Action::ALL {
+            let keys: Vec<String> = map
+                .keys_for(*action)
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect();
+            let row = doc
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{}` |", action.name())))
+                .unwrap_or_else(|| panic!("docs/keys.md has no row for {}", action.name()));
+            for k in &keys {
+                assert!(row.contains(k.as_str()), "{row} lacks {k}");
+            }
+            let listed = row.split('|').nth(2).unwrap().matches('`').count() / 2;
+            assert_eq!(listed, keys.len(), "{row}: extra keys listed");
         }
     }
 }

@@ -782,4 +782,4 @@ pub(crate) fn test_context() -> Context {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -1,1 +1,576 @@
-//! Flow tests: the app driven with keys and canned domain events, as the loop would.
+//! Flow tests: the app driven with keys and canned domain events, as the loop would drive it.
+
+use super::*;
+use crate::app::dialog::Form;
+use backoffice_domain::model::{ContentStatus, PostId, ReportGroup, Target, UserStatus, Username};
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub(crate) fn post(i: i64) -> Post {
+    let at = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap() - chrono::Duration::minutes(i);
+    Post {
+        id: PostId::new(1000 - i).unwrap(),
+        author_sub: UserSub::parse(format!("00000000-0000-4000-8000-{:012x}", i % 7 + 1)).unwrap(),
+        body: format!("post body {i}"),
+        image_key: None,
+        status: ContentStatus::Visible,
+        created_at: at,
+        updated_at: at,
+    }
+}
+
+pub(crate) fn user(i: u32, enabled: bool) -> DirectoryUser {
+    let sub = UserSub::parse(format!("00000000-0000-4000-8000-{i:012x}")).unwrap();
+    DirectoryUser {
+        username: Username::parse(format!("user{i}")).unwrap(),
+        sub: Some(sub.clone()),
+        email: Some(format!("user{i}@example.com")),
+        status: UserStatus::Confirmed,
+        enabled,
+        attributes: vec![
+            ("sub".into(), sub.to_string()),
+            ("email".into(), format!("user{i}@example.com")),
+        ],
+        created_at: Some(Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap()),
+        modified_at: None,
+        mfa: vec![],
+    }
+}
+
+pub(crate) fn group(i: i64, open: i64) -> ReportGroup {
+    ReportGroup {
+        target: Target::Post(PostId::new(500 + i).unwrap()),
+        open_reports: open,
+        oldest_open_at: Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).unwrap(),
+        latest_open_at: Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 0).unwrap(),
+    }
+}
+
+pub(crate) fn key(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+pub(crate) fn code(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+pub(crate) fn typed(app: &mut App, text: &str) -> Vec<Command> {
+    text.chars().flat_map(|c| app.on_key(key(c))).collect()
+}
+
+pub(crate) fn app_on(pane: PaneId, context: Context) -> (App, Vec<Command>) {
+    App::new(context, Keymap::default(), pane)
+}
+
+/// Answers the one load command in `commands` with `items`.
+pub(crate) fn answer_users(
+    app: &mut App,
+    commands: &[Command],
+    items: Vec<DirectoryUser>,
+) -> Vec<Command> {
+    let request = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadUsers { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("a users load");
+    app.on_event(AppEvent::UsersLoaded {
+        request,
+        result: Ok(Page { items, next: None }),
+    })
+}
+
+pub(crate) fn answer_queue(
+    app: &mut App,
+    commands: &[Command],
+    items: Vec<ReportGroup>,
+    more: bool,
+) -> Vec<Command> {
+    let request = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadQueue { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("a queue load");
+    app.on_event(AppEvent::QueueLoaded {
+        request,
+        result: Ok(Page {
+            items,
+            next: more.then(|| Cursor::encode("queue", &1)),
+        }),
+    })
+}
+
+pub(crate) fn answer_posts(
+    app: &mut App,
+    commands: &[Command],
+    items: Vec<Post>,
+    more: bool,
+) -> Vec<Command> {
+    let request = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadPosts { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("a posts load");
+    app.on_event(AppEvent::PostsLoaded {
+        request,
+        result: Ok(Page {
+            items,
+            next: more.then(|| Cursor::encode("posts", &1)),
+        }),
+    })
+}
+
+fn detail(u: DirectoryUser) -> UserDetail {
+    UserDetail {
+        user: u,
+        groups: vec![],
+        profile: None,
+        counts: None,
+    }
+}
+
+#[test]
+fn search_a_user_disable_with_a_reason_and_the_write_carries_it() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, (1..=5).map(|i| user(i, true)).collect());
+    // Search: `/` then the text, Enter: a server-side query.
+    app.on_key(key('/'));
+    let search = {
+        let mut c = typed(&mut app, "user3@");
+        c.extend(app.on_key(code(KeyCode::Enter)));
+        c
+    };
+    let Some(Command::LoadUsers { query, .. }) = search.first() else {
+        panic!("the search asks the directory: {search:?}");
+    };
+    let filter = query.filter.as_ref().unwrap();
+    assert_eq!(filter.to_cognito(), "email ^= \"user3@\"");
+    answer_users(&mut app, &search, vec![user(3, true)]);
+    // Open the user, then disable.
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadUser { request, username }) = open.first().cloned() else {
+        panic!("enter opens the user: {open:?}");
+    };
+    assert_eq!(username.as_str(), "user3");
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(detail(user(3, true))),
+    });
+    assert!(
+        app.on_key(key('d')).is_empty(),
+        "nothing is sent before confirmation"
+    );
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("disable asks first");
+    };
+    assert!(
+        d.proposal.changes[0].contains("enabled: true → false"),
+        "{:?}",
+        d.proposal.changes
+    );
+    // Pick "harassment" and add details.
+    app.on_key(code(KeyCode::Down));
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "ticket 4411");
+    let sent = app.on_key(code(KeyCode::Enter));
+    match sent.as_slice() {
+        [
+            Command::Write {
+                write: Write::Account { username, action },
+                reason,
+                ..
+            },
+        ] => {
+            assert_eq!(username.as_str(), "user3");
+            assert_eq!(*action, AccountAction::Disable);
+            assert_eq!(reason, "harassment: ticket 4411");
+        }
+        other => panic!("one write: {other:?}"),
+    }
+    assert!(app.overlay.is_none());
+    assert_eq!(app.pending(), 1, "the write is in flight");
+}
+
+#[test]
+fn a_done_write_toasts_and_reloads_what_it_changed() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    app.on_key(key('d'));
+    let sent = app.on_key(code(KeyCode::Enter));
+    let Command::Write { request, .. } = sent[0] else {
+        panic!("{sent:?}");
+    };
+    let after = app.on_event(AppEvent::WriteDone {
+        request,
+        result: Ok("user.disable user1: done, audited".into()),
+    });
+    assert!(after.iter().any(|c| matches!(c, Command::LoadUsers { .. })));
+    assert_eq!(
+        app.toasts.back().unwrap().text,
+        "user.disable user1: done, audited"
+    );
+}
+
+#[test]
+fn a_failed_write_reaches_the_status_bar_and_the_error_log_with_its_chain() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    app.on_key(key('o'));
+    let sent = app.on_key(code(KeyCode::Enter));
+    let Command::Write { request, .. } = sent[0] else {
+        panic!("{sent:?}");
+    };
+    app.on_event(AppEvent::WriteDone {
+        request,
+        result: Err(Failure {
+            message: "forbidden: cognito-idp:AdminUserGlobalSignOut".into(),
+            chain: "forbidden: cognito-idp:AdminUserGlobalSignOut: User is not authorized".into(),
+        }),
+    });
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap()
+            .contains("AdminUserGlobalSignOut")
+    );
+    app.on_key(key('!'));
+    assert_eq!(app.overlay, Some(Overlay::ErrorLog));
+    assert!(app.errors[0].1.chain.contains("User is not authorized"));
+}
+
+#[test]
+fn read_only_refuses_every_write_key_and_says_so() {
+    let ctx = Context {
+        read_only: true,
+        ..test_context()
+    };
+    let (mut app, first) = app_on(PaneId::Users, ctx);
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    for k in ['d', 'p', 'o', 'V'] {
+        assert!(app.on_key(key(k)).is_empty());
+        assert!(
+            app.overlay.is_none(),
+            "{k} opened a dialog in a read-only session"
+        );
+        assert!(
+            app.toasts
+                .back()
+                .unwrap()
+                .text
+                .starts_with("read-only session")
+        );
+    }
+}
+
+#[test]
+fn production_asks_for_the_environment_name_before_any_write() {
+    let ctx = Context {
+        environment: "prod".into(),
+        production: true,
+        ..test_context()
+    };
+    let (mut app, first) = app_on(PaneId::Posts, ctx);
+    answer_queue(&mut app, &first, vec![group(1, 3)], false);
+    app.on_key(key('h'));
+    assert!(
+        app.on_key(code(KeyCode::Enter)).is_empty(),
+        "no name typed: nothing sent"
+    );
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("still open");
+    };
+    assert!(d.problem.as_deref().unwrap().contains("type its name"));
+    // Reason pick → details → typed name.
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "prod");
+    let sent = app.on_key(code(KeyCode::Enter));
+    assert!(matches!(
+        sent.as_slice(),
+        [Command::Write {
+            write: Write::Moderate {
+                action: ModerationAction::Hide,
+                ..
+            },
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn esc_cancels_a_dialog_and_nothing_is_sent() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(&mut app, &first, vec![group(1, 3)], false);
+    app.on_key(key('x'));
+    assert!(matches!(app.overlay, Some(Overlay::Dialog(_))));
+    assert!(app.on_key(code(KeyCode::Esc)).is_empty());
+    assert!(app.overlay.is_none());
+    assert_eq!(app.pending(), 0);
+}
+
+#[test]
+fn delete_needs_the_username_typed() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(7, true)]);
+    app.on_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("delete asks first");
+    };
+    assert_eq!(d.proposal.type_to_confirm.as_deref(), Some("user7"));
+    assert!(app.on_key(code(KeyCode::Enter)).is_empty());
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "user7");
+    let sent = app.on_key(code(KeyCode::Enter));
+    assert!(matches!(
+        sent.as_slice(),
+        [Command::Write {
+            write: Write::Account {
+                action: AccountAction::Delete,
+                ..
+            },
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn set_password_is_typed_twice_and_must_match() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(2, true)]);
+    app.on_key(key('P'));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("set password asks first");
+    };
+    assert!(matches!(d.proposal.form, Form::Password { .. }));
+    typed(&mut app, "Secret-Pass1");
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "Secret-Pass2");
+    assert!(app.on_key(code(KeyCode::Enter)).is_empty());
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("still open");
+    };
+    assert_eq!(d.problem.as_deref(), Some("the two passwords differ"));
+    app.on_key(code(KeyCode::Backspace));
+    typed(&mut app, "1");
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(key(' '));
+    let sent = app.on_key(code(KeyCode::Enter));
+    match sent.as_slice() {
+        [
+            Command::Write {
+                write:
+                    Write::Account {
+                        action:
+                            AccountAction::SetPassword {
+                                password,
+                                permanent,
+                            },
+                        ..
+                    },
+                ..
+            },
+        ] => {
+            assert_eq!(password.expose(), "Secret-Pass1");
+            assert!(*permanent);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn bulk_hide_applies_to_the_marked_rows() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(&mut app, &first, vec![], false);
+    let c = app.on_key(key('v'));
+    answer_posts(&mut app, &c, (0..10).map(post).collect(), false);
+    app.on_key(key(' '));
+    app.on_key(key('j'));
+    app.on_key(key(' '));
+    app.on_key(key('h'));
+    let sent = app.on_key(code(KeyCode::Enter));
+    match sent.as_slice() {
+        [
+            Command::Write {
+                write: Write::Moderate { targets, action },
+                ..
+            },
+        ] => {
+            assert_eq!(*action, ModerationAction::Hide);
+            let ids: Vec<_> = targets.iter().map(|t| format!("{t:?}")).collect();
+            assert_eq!(ids, ["Post(PostId(1000))", "Post(PostId(998))"]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_queue_pages_as_the_selection_nears_its_end_once() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    let more = answer_queue(
+        &mut app,
+        &first,
+        (0..30).map(|i| group(i, 1)).collect(),
+        true,
+    );
+    assert!(more.is_empty());
+    let mut asked = Vec::new();
+    for _ in 0..15 {
+        asked.extend(app.on_key(key('j')));
+    }
+    assert_eq!(asked.len(), 1, "one request however many keys: {asked:?}");
+    assert!(matches!(
+        &asked[0],
+        Command::LoadQueue {
+            cursor: Some(_),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn an_answer_to_an_abandoned_request_is_dropped() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    let stale = first.clone();
+    let fresh = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    answer_queue(&mut app, &stale, vec![group(1, 9)], false);
+    assert!(app.posts.queue.items.is_empty());
+    answer_queue(&mut app, &fresh, vec![group(2, 1), group(3, 1)], false);
+    assert_eq!(app.posts.queue.items.len(), 2);
+}
+
+#[test]
+fn author_of_a_post_opens_in_users() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(&mut app, &first, vec![], false);
+    let c = app.on_key(key('v'));
+    answer_posts(&mut app, &c, vec![post(3)], false);
+    let jump = app.on_key(key('a'));
+    assert_eq!(app.pane, PaneId::Users);
+    let Some(Command::LoadUsers { query, .. }) = jump.first() else {
+        panic!("{jump:?}");
+    };
+    assert_eq!(
+        query.filter.as_ref().unwrap().to_cognito(),
+        "sub = \"00000000-0000-4000-8000-000000000004\""
+    );
+    let open = answer_users(&mut app, &jump, vec![user(4, true)]);
+    assert!(
+        matches!(open.as_slice(), [Command::LoadUser { username, .. }] if username.as_str() == "user4"),
+        "the one match opens: {open:?}"
+    );
+}
+
+#[test]
+fn command_mode_completes_and_switches_panes() {
+    let (mut app, _) = app_on(PaneId::Posts, test_context());
+    app.environments = vec!["sandbox".into(), "staging".into(), "prod".into()];
+    app.on_key(key(':'));
+    typed(&mut app, "us");
+    app.on_key(code(KeyCode::Tab));
+    assert_eq!(app.mode, Mode::Command("users".into()));
+    let c = app.on_key(code(KeyCode::Enter));
+    assert_eq!(app.pane, PaneId::Users);
+    assert!(matches!(c.as_slice(), [Command::LoadUsers { .. }]));
+    app.on_key(key(':'));
+    typed(&mut app, "env st");
+    app.on_key(code(KeyCode::Tab));
+    assert_eq!(app.mode, Mode::Command("env staging".into()));
+    app.on_key(code(KeyCode::Enter));
+    assert_eq!(
+        app.requests,
+        vec![Request::SwitchEnvironment("staging".into())]
+    );
+    app.on_key(key(':'));
+    typed(&mut app, "env nowhere");
+    app.on_key(code(KeyCode::Enter));
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap()
+            .contains("no environment 'nowhere'")
+    );
+    app.on_key(key(':'));
+    typed(&mut app, "q");
+    app.on_key(code(KeyCode::Enter));
+    assert!(app.quit);
+}
+
+#[test]
+fn a_bad_filter_is_reported_and_nothing_is_asked() {
+    let (mut app, _) = app_on(PaneId::Posts, test_context());
+    app.on_key(key('/'));
+    typed(&mut app, "status:deleted");
+    let c = app.on_key(code(KeyCode::Enter));
+    assert!(c.is_empty());
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap()
+            .contains("visible, hidden, removed")
+    );
+}
+
+#[test]
+fn posts_filter_goes_to_the_server() {
+    let (mut app, _) = app_on(PaneId::Posts, test_context());
+    app.on_key(key('/'));
+    typed(&mut app, "status:hidden since:2026-11-01 spam link");
+    let c = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadPosts { filter, .. }) = c.first() else {
+        panic!("{c:?}");
+    };
+    assert_eq!(filter.status, Some(ContentStatus::Hidden));
+    assert_eq!(filter.text.as_deref(), Some("spam link"));
+    assert_eq!(
+        filter.since,
+        Some(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap())
+    );
+}
+
+#[test]
+fn tab_cycles_the_panes_and_the_audit_view_reloads_each_time() {
+    let (mut app, _) = app_on(PaneId::Users, test_context());
+    let c = app.on_key(code(KeyCode::Tab));
+    assert_eq!(app.pane, PaneId::Posts);
+    assert!(matches!(c.as_slice(), [Command::LoadQueue { .. }]));
+    let c = app.on_key(code(KeyCode::Tab));
+    assert_eq!(app.pane, PaneId::Audit);
+    assert!(matches!(c.as_slice(), [Command::LoadAudit { .. }]));
+    app.on_key(code(KeyCode::BackTab));
+    assert_eq!(app.pane, PaneId::Posts);
+}
+
+#[test]
+fn help_lists_the_live_keys_and_any_key_closes_it() {
+    let mut overrides = std::collections::BTreeMap::new();
+    overrides.insert("hide".to_string(), "H".to_string());
+    let (keymap, _) = Keymap::with_overrides(&overrides);
+    let (mut app, _) = App::new(test_context(), keymap, PaneId::Posts);
+    app.on_key(key('?'));
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    assert!(
+        app.keymap
+            .help()
+            .iter()
+            .any(|(_, k, d)| k == "H" && d.starts_with("hide"))
+    );
+    app.on_key(key('z'));
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn toasts_fade_on_the_clock() {
+    let (mut app, _) = app_on(PaneId::Users, test_context());
+    app.toast("hello");
+    assert!(app.is_busy(), "a toast keeps the clock running");
+    for _ in 0..40 {
+        app.tick();
+    }
+    assert!(app.toasts.is_empty());
+}

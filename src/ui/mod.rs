@@ -402,3 +402,6 @@ fn empty_message<T>(list: &List<T>, what: &str, retry: &str) -> Option<(String, 
         Load::Loaded => (format!("No {what}."), false),
     })
 }
+
+#[cfg(test)]
+mod tests;

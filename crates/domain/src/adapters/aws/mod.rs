@@ -360,6 +360,42 @@ mod tests {
         );
     }
 
+    /// docs/aws.md names every IAM action an adapter calls, so its policies are complete.
+    #[test]
+    fn docs_list_every_iam_action_the_adapters_call() {
+        fn sources(dir: &std::path::Path, out: &mut String) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push_str(&std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut code = String::new();
+        sources(&root.join("src/adapters/aws"), &mut code);
+        let doc = std::fs::read_to_string(root.join("../../docs/aws.md")).unwrap();
+        let mut actions = std::collections::BTreeSet::new();
+        for prefix in ["\"cognito-idp:", "\"s3:", "\"logs:", "\"sts:"] {
+            for (i, _) in code.match_indices(prefix) {
+                let rest = &code[i + 1..];
+                let end = rest.find('"').unwrap();
+                actions.insert(rest[..end].to_string());
+            }
+        }
+        assert!(
+            actions.len() > 20,
+            "the scan found the adapters' actions: {actions:?}"
+        );
+        let missing: Vec<_> = actions
+            .iter()
+            .filter(|a| !doc.contains(a.as_str()))
+            .collect();
+        assert!(missing.is_empty(), "docs/aws.md does not name {missing:?}");
+    }
+
     #[tokio::test]
     async fn explicit_region_and_endpoint_are_kept() {
         let ctx = AwsContext::load(&AwsSettings {

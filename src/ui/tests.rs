@@ -1,0 +1,299 @@
+//! Snapshots of every pane in its states, and of the dialogs, on a fixed-size test terminal.
+
+use super::*;
+use crate::app::tests::{
+    answer_posts, answer_queue, answer_users, app_on, code, group, key, post, typed, user,
+};
+use crate::app::{AppEvent, Command, Context, Failure, UserDetail};
+use backoffice_domain::model::{
+    ActivityCounts, AuditEntry, AuditId, Comment, CommentId, ContentStatus, Group, GroupName, Page,
+    PostId, Report, ReportId, ReportStatus, Target, UserProfile,
+};
+use chrono::{TimeZone, Utc};
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn render(app: &mut App, width: u16, height: u16) -> TestBackend {
+    let theme = Theme::default_dark();
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(f, app, &theme, 0)).unwrap();
+    terminal.backend().clone()
+}
+
+fn ctx() -> Context {
+    crate::app::test_context()
+}
+
+fn read_only() -> Context {
+    Context {
+        read_only: true,
+        ..ctx()
+    }
+}
+
+#[test]
+fn users_loading() {
+    let (mut app, _) = app_on(PaneId::Users, ctx());
+    insta::assert_snapshot!(render(&mut app, 100, 14));
+}
+
+#[test]
+fn users_loaded_read_only() {
+    let (mut app, first) = app_on(PaneId::Users, read_only());
+    answer_users(&mut app, &first, (1..=6).map(|i| user(i, i != 3)).collect());
+    app.on_key(key(' '));
+    insta::assert_snapshot!(render(&mut app, 110, 14));
+}
+
+#[test]
+fn users_empty() {
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    answer_users(&mut app, &first, vec![]);
+    insta::assert_snapshot!(render(&mut app, 100, 10));
+}
+
+#[test]
+fn users_failed() {
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    let Some(Command::LoadUsers { request, .. }) = first.first().cloned() else {
+        panic!()
+    };
+    app.on_event(AppEvent::UsersLoaded {
+        request,
+        result: Err(Failure::new(
+            "forbidden: cognito-idp:ListUsers: not authorized to perform ListUsers",
+        )),
+    });
+    insta::assert_snapshot!(render(&mut app, 100, 10));
+}
+
+#[test]
+fn user_detail_with_database_rows() {
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    answer_users(&mut app, &first, vec![user(4, true)]);
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
+        panic!()
+    };
+    let u = user(4, true);
+    let at = Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap();
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(UserDetail {
+            profile: Some(UserProfile {
+                sub: u.sub.clone().unwrap(),
+                email: u.email.clone(),
+                display_name: Some("Kim Minji".into()),
+                bio: Some("서울 사는 개발자".into()),
+                profile_image_key: Some(format!("profiles/{}/avatar.png", u.sub.clone().unwrap())),
+                created_at: at,
+                updated_at: at,
+            }),
+            counts: Some(ActivityCounts {
+                posts: 12,
+                comments: 40,
+                reports_filed: 1,
+                reports_against: 3,
+            }),
+            groups: vec![Group {
+                name: GroupName::parse("admins").unwrap(),
+                description: None,
+                precedence: None,
+            }],
+            user: u,
+        }),
+    });
+    insta::assert_snapshot!(render(&mut app, 120, 24));
+}
+
+#[test]
+fn reports_queue_loaded() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    answer_queue(
+        &mut app,
+        &first,
+        (0..5).map(|i| group(i, 5 - i)).collect(),
+        true,
+    );
+    insta::assert_snapshot!(render(&mut app, 100, 12));
+}
+
+#[test]
+fn posts_loaded_with_marks() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    answer_queue(&mut app, &first, vec![], false);
+    let c = app.on_key(key('v'));
+    answer_posts(&mut app, &c, (0..8).map(post).collect(), true);
+    app.on_key(key(' '));
+    app.on_key(key(' '));
+    insta::assert_snapshot!(render(&mut app, 100, 14));
+}
+
+#[test]
+fn thread_with_reports() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    answer_queue(&mut app, &first, vec![group(1, 2)], false);
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadThread { request, .. }) = open.first().cloned() else {
+        panic!("{open:?}")
+    };
+    let p = post(1);
+    let at = Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 0).unwrap();
+    let comment = |i: i64, body: &str, status| Comment {
+        id: CommentId::new(i).unwrap(),
+        post_id: p.id,
+        author_sub: post(i).author_sub,
+        body: body.into(),
+        status,
+        created_at: at,
+    };
+    let report = |i: i64, reason: &str| Report {
+        id: ReportId::new(i).unwrap(),
+        target: Target::Post(p.id),
+        reporter_sub: post(i).author_sub,
+        reason: reason.into(),
+        note: (i == 1).then(|| "links to a scam".to_string()),
+        status: ReportStatus::Open,
+        created_at: at,
+        resolved_by: None,
+        resolved_at: None,
+    };
+    app.on_event(AppEvent::ThreadLoaded {
+        request,
+        result: Ok(crate::app::posts::ThreadData {
+            post: p.clone(),
+            comments: Page {
+                items: vec![
+                    comment(11, "멋진 사진이네요", ContentStatus::Visible),
+                    comment(12, "BUY FOLLOWERS at spam.example", ContentStatus::Hidden),
+                ],
+                next: None,
+            },
+            reports: vec![report(1, "spam"), report(2, "harassment")],
+        }),
+    });
+    insta::assert_snapshot!(render(&mut app, 110, 14));
+}
+
+#[test]
+fn hide_dialog_with_reason() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    answer_queue(&mut app, &first, vec![group(1, 2), group(2, 1)], false);
+    app.on_key(key(' '));
+    app.on_key(key(' '));
+    app.on_key(key('h'));
+    app.on_key(code(KeyCode::Down));
+    typed(&mut app, "repeat offender");
+    insta::assert_snapshot!(render(&mut app, 100, 20));
+}
+
+#[test]
+fn production_password_dialog_masks_and_asks_for_the_name() {
+    let ctx = Context {
+        environment: "prod".into(),
+        production: true,
+        ..ctx()
+    };
+    let (mut app, first) = app_on(PaneId::Users, ctx);
+    answer_users(&mut app, &first, vec![user(2, true)]);
+    app.on_key(key('P'));
+    typed(&mut app, "Secret-1");
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "Secret-2");
+    app.on_key(code(KeyCode::Enter));
+    let text = format!("{}", render(&mut app, 100, 22));
+    assert!(!text.contains("Secret"), "a password is never drawn");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn audit_loaded_and_expanded() {
+    let (mut app, first) = app_on(PaneId::Audit, ctx());
+    let Some(Command::LoadAudit { request, .. }) = first.first().cloned() else {
+        panic!()
+    };
+    let at = Utc.with_ymd_and_hms(2026, 11, 25, 9, 30, 0).unwrap();
+    app.on_event(AppEvent::AuditLoaded {
+        request,
+        result: Ok(Page {
+            items: vec![
+                AuditEntry {
+                    id: AuditId::new(2).unwrap(),
+                    actor: "sandbox:ops".into(),
+                    action: "user.disable".into(),
+                    target_kind: "user".into(),
+                    target_id: "00000000-0000-4000-8000-000000000003".into(),
+                    reason: Some("harassment: ticket 4411".into()),
+                    before: Some(r#"{"enabled":true}"#.into()),
+                    after: Some(r#"{"enabled":false}"#.into()),
+                    created_at: at,
+                },
+                AuditEntry {
+                    id: AuditId::new(1).unwrap(),
+                    actor: "sandbox:ops".into(),
+                    action: "post.hide".into(),
+                    target_kind: "post".into(),
+                    target_id: PostId::new(501).unwrap().to_string(),
+                    reason: Some("spam".into()),
+                    before: Some(r#"{"status":"visible"}"#.into()),
+                    after: Some(r#"{"status":"hidden"}"#.into()),
+                    created_at: at,
+                },
+            ],
+            next: None,
+        }),
+    });
+    app.on_key(code(KeyCode::Enter));
+    insta::assert_snapshot!(render(&mut app, 110, 18));
+}
+
+#[test]
+fn command_line_with_completions_and_help() {
+    let (mut app, _) = app_on(PaneId::Users, ctx());
+    app.on_key(key(':'));
+    typed(&mut app, "a");
+    insta::assert_snapshot!("command_line", render(&mut app, 100, 8));
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(key('?'));
+    insta::assert_snapshot!("help", render(&mut app, 100, 40));
+}
+
+#[test]
+fn error_log_shows_the_chain() {
+    let (mut app, _) = app_on(PaneId::Users, ctx());
+    app.fail(
+        "loading users",
+        Failure {
+            message: "Cognito is unavailable".into(),
+            chain: "Cognito is unavailable: dispatch failure: connection refused".into(),
+        },
+    );
+    app.errors[0].0 = "12:00:00".into();
+    app.toasts.clear();
+    app.on_key(key('!'));
+    insta::assert_snapshot!(render(&mut app, 100, 12));
+}
+
+#[test]
+fn a_frame_draws_only_the_visible_rows() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    answer_queue(&mut app, &first, vec![], false);
+    let c = app.on_key(key('v'));
+    answer_posts(
+        &mut app,
+        &c,
+        (0..50_000).map(|i| post(i % 999)).collect(),
+        false,
+    );
+    app.on_key(key('G'));
+    let text = format!("{}", render(&mut app, 100, 16));
+    assert_eq!(app.posts.posts.selected, 49_999);
+    let list = &app.posts.posts;
+    assert_eq!(
+        list.offset,
+        50_000 - list.viewport,
+        "the window ends at the selection"
+    );
+    assert!(text.contains("post body"));
+}
