@@ -8,7 +8,10 @@
 
 pub mod cloudwatch;
 pub mod cognito;
+pub(crate) mod live_tail;
 pub mod s3;
+
+pub use live_tail::start as start_live_tail;
 
 use crate::error::{DomainError, DomainResult};
 use aws_config::retry::RetryConfig;
