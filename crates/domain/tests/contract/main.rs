@@ -4,6 +4,7 @@
 
 mod content;
 mod directory;
+mod live_tail;
 mod logs;
 mod objects;
 mod seed;

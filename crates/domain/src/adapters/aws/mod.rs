@@ -13,6 +13,7 @@ pub mod s3;
 
 pub use cloudwatch::{CloudWatchLogSource, TailMode};
 pub use cognito::CognitoUserDirectory;
+pub use live_tail::start as start_live_tail;
 pub use s3::S3ObjectStore;
 
 use crate::error::{DomainError, DomainResult};
