@@ -151,19 +151,9 @@ fn search_a_user_and_disable_them() {
     let detail = c.wait_for("In the database", LONG);
     // The seed disables some users: flip whichever way this one is.
     let (key, change, action, after) = if detail.contains("enabled  true") {
-        (
-            b"d",
-            "enabled: true → false",
-            "user.disable",
-            "enabled  false",
-        )
+        (b"d", "true → false", "user.disable", "enabled  false")
     } else {
-        (
-            b"e",
-            "enabled: false → true",
-            "user.enable",
-            "enabled  true",
-        )
+        (b"e", "false → true", "user.enable", "enabled  true")
     };
     c.keys(key);
     c.wait_for(change, LONG);

@@ -8,8 +8,8 @@ use backoffice_domain::model::{AttributeName, GroupName, Reason, Username};
 use backoffice_domain::services::accounts::{AccountAction, Secret};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// Reasons offered first; "other" asks for the free text.
-pub const REASONS: &[&str] = &[
+/// Reasons offered for moderation; "other" asks for the free text.
+pub const MODERATION_REASONS: &[&str] = &[
     "spam",
     "harassment",
     "hate speech",
@@ -17,9 +17,18 @@ pub const REASONS: &[&str] = &[
     "violence or threats",
     "illegal content",
     "impersonation",
+    "reported in error",
+    "other",
+];
+
+/// Reasons offered for account actions.
+pub const ACCOUNT_REASONS: &[&str] = &[
     "support request",
     "security concern",
-    "reported in error",
+    "account compromised",
+    "abuse or spam",
+    "impersonation",
+    "user asked to be removed",
     "other",
 ];
 
@@ -49,6 +58,8 @@ pub struct Proposal {
     pub form: Form,
     /// A name the operator must type because the action cannot be undone.
     pub type_to_confirm: Option<String>,
+    /// The pick list of reasons, "other" last.
+    pub reasons: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,7 +166,8 @@ impl Dialog {
     }
 
     pub fn reason(&self) -> Result<Reason, String> {
-        let pick = REASONS[self.reason_pick.min(REASONS.len() - 1)];
+        let reasons = self.proposal.reasons;
+        let pick = reasons[self.reason_pick.min(reasons.len() - 1)];
         let text = self.reason_text.trim();
         let full = match (pick, text.is_empty()) {
             ("other", true) => return Err("write the reason (\"other\" was picked)".into()),
@@ -239,7 +251,7 @@ impl Dialog {
                 self.reason_pick = self.reason_pick.saturating_sub(1);
             }
             KeyCode::Down if self.focus == Field::ReasonPick => {
-                self.reason_pick = (self.reason_pick + 1).min(REASONS.len() - 1);
+                self.reason_pick = (self.reason_pick + 1).min(self.proposal.reasons.len() - 1);
             }
             KeyCode::Char(' ') if self.focus == Field::Permanent => {
                 self.permanent = !self.permanent

@@ -1,7 +1,7 @@
 //! The Posts & comments pane for moderators: the reports queue (most-reported first), all posts
 //! (newest first, filtered), and a post's thread with its reports.
 
-use super::dialog::{Form, Proposal};
+use super::dialog::{self, Form, Proposal};
 use super::list::{List, Load};
 use super::{Command, Failure, Handled, Ids, Outcome, RequestId, Write};
 use crate::keymap::Action;
@@ -363,6 +363,7 @@ impl PostsPane {
                 action,
             }),
             type_to_confirm: None,
+            reasons: dialog::MODERATION_REASONS,
         })
     }
 
@@ -394,6 +395,7 @@ impl PostsPane {
                 resolution,
             }),
             type_to_confirm: None,
+            reasons: dialog::MODERATION_REASONS,
         })
     }
 

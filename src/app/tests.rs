@@ -173,7 +173,7 @@ fn search_a_user_disable_with_a_reason_and_the_write_carries_it() {
         "{:?}",
         d.proposal.changes
     );
-    // Pick "harassment" and add details.
+    // Pick the second reason and add details.
     app.on_key(code(KeyCode::Down));
     app.on_key(code(KeyCode::Tab));
     typed(&mut app, "ticket 4411");
@@ -188,7 +188,7 @@ fn search_a_user_disable_with_a_reason_and_the_write_carries_it() {
         ] => {
             assert_eq!(username.as_str(), "user3");
             assert_eq!(*action, AccountAction::Disable);
-            assert_eq!(reason, "harassment: ticket 4411");
+            assert_eq!(reason, "security concern: ticket 4411");
         }
         other => panic!("one write: {other:?}"),
     }

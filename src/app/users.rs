@@ -1,7 +1,7 @@
 //! The Users pane for support staff: the pool page by page, search with Cognito's filter, a
 //! user's detail (directory and database), and the account actions, each confirmed and audited.
 
-use super::dialog::{Form, Proposal};
+use super::dialog::{self, Form, Proposal};
 use super::list::{List, Load};
 use super::{Command, Failure, Handled, Ids, Outcome, RequestId, UserDetail, Write};
 use crate::keymap::Action;
@@ -279,6 +279,7 @@ impl UsersPane {
             changes,
             form,
             type_to_confirm,
+            reasons: dialog::ACCOUNT_REASONS,
         })
     }
 

@@ -3,7 +3,7 @@
 
 mod panes;
 
-use crate::app::dialog::{Dialog, Field, Form, REASONS};
+use crate::app::dialog::{Dialog, Field, Form};
 use crate::app::list::{List, Load};
 use crate::app::{App, Mode, Overlay, PaneId};
 use crate::keymap::{Action, Scope};
@@ -316,7 +316,7 @@ fn draw_dialog(frame: &mut Frame, d: &Dialog, theme: &Theme) {
     lines.push(Line::from(vec![
         Span::styled(format!("{:>10}: ", "reason"), theme.muted()),
         Span::styled(
-            format!("‹ {} ›", REASONS[d.reason_pick]),
+            format!("‹ {} ›", p.reasons[d.reason_pick.min(p.reasons.len() - 1)]),
             field_style(d, Field::ReasonPick, theme),
         ),
         Span::styled("  ↑↓ pick", theme.muted()),

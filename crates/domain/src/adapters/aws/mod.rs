@@ -383,7 +383,14 @@ mod tests {
             for (i, _) in code.match_indices(prefix) {
                 let rest = &code[i + 1..];
                 let end = rest.find('"').unwrap();
-                actions.insert(rest[..end].to_string());
+                let candidate = &rest[..end];
+                // An IAM action is `service:Action`; skip `s3://…` and other text.
+                let name = candidate.split_once(':').map(|(_, n)| n).unwrap_or("");
+                if name.starts_with(|c: char| c.is_ascii_uppercase())
+                    && name.chars().all(|c| c.is_ascii_alphanumeric())
+                {
+                    actions.insert(candidate.to_string());
+                }
             }
         }
         assert!(
