@@ -1,18 +1,8 @@
 //! backoffice: the terminal console the team runs the service with. This file wires the
 //! command line, the sandbox and the console loop; panes and state live in their modules.
 
-mod app;
-mod cli;
-mod config;
-mod environments;
-mod exec;
-mod keymap;
-mod paths;
-mod terminal;
-mod theme;
-mod ui;
-
-use app::{App, AppEvent, Context, PaneId, Request};
+use backoffice::app::{self, App, AppEvent, Context, PaneId, Request};
+use backoffice::{cli, config, environments, exec, keymap, paths, terminal, theme, ui};
 use backoffice_domain::model::Actor;
 use backoffice_domain::sandbox::{MEDIA_BUCKET, Sandbox, SeedOptions};
 use clap::Parser;

@@ -16,6 +16,10 @@ struct Console {
 
 impl Console {
     fn start(dirs: tempfile::TempDir, args: &[&str]) -> Self {
+        Self::start_with(dirs, args, &[])
+    }
+
+    fn start_with(dirs: tempfile::TempDir, args: &[&str], env: &[(&str, &str)]) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -31,6 +35,9 @@ impl Console {
         cmd.env("BACKOFFICE_STATE_DIR", dirs.path().join("state"));
         cmd.env("USER", "e2e");
         cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -175,4 +182,121 @@ fn read_only_says_so_instead_of_writing() {
     assert!(!text.contains("This will change"), "{text}");
     c.keys(b"q");
     assert!(c.child.wait().unwrap().success());
+}
+
+/// The same console on AWS services: a Cognito pool on moto and the service's schema on
+/// MariaDB, reached through a `config.toml` environment, as an operator would.
+#[test]
+#[ignore = "needs services: tests/run.sh"]
+fn on_moto_and_mariadb_support_disables_a_user_and_the_audit_row_names_the_caller_arn() {
+    use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+    use sqlx::Connection;
+
+    let endpoint = std::env::var("BACKOFFICE_TEST_AWS_ENDPOINT").expect(
+        "BACKOFFICE_TEST_AWS_ENDPOINT is not set: run the service tests through tests/run.sh",
+    );
+    let mysql = std::env::var("BACKOFFICE_TEST_MYSQL_URL")
+        .expect("BACKOFFICE_TEST_MYSQL_URL is not set: run the service tests through tests/run.sh");
+    let server = match mysql.rsplit_once('/') {
+        Some((s, db)) if !s.ends_with('/') && !db.contains('@') => s.to_string(),
+        _ => mysql.clone(),
+    };
+    let database = format!("bo_e2e_{}", std::process::id());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let pool_id = rt.block_on(async {
+        let mut conn = sqlx::MySqlConnection::connect(&server).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        )))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        backoffice_domain::adapters::sql::MySqlContentStore::connect_mysql(&format!(
+            "{server}/{database}"
+        ))
+        .await
+        .unwrap();
+        let ctx = backoffice_domain::adapters::aws::AwsContext::load(
+            &backoffice_domain::adapters::aws::AwsSettings {
+                region: Some("us-east-1".into()),
+                endpoint_url: Some(endpoint.clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let cognito = aws_sdk_cognitoidentityprovider::Client::new(ctx.sdk_config());
+        let pool = cognito
+            .create_user_pool()
+            .pool_name(format!("e2e-{}", std::process::id()))
+            .send()
+            .await
+            .unwrap()
+            .user_pool
+            .unwrap()
+            .id
+            .unwrap();
+        for name in ["zed-e2e", "yara-e2e"] {
+            cognito
+                .admin_create_user()
+                .user_pool_id(&pool)
+                .username(name)
+                .message_action(MessageActionType::Suppress)
+                .user_attributes(
+                    AttributeType::builder()
+                        .name("email")
+                        .value(format!("{name}@example.com"))
+                        .build()
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+        pool
+    });
+    let dirs = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dirs.path().join("config")).unwrap();
+    std::fs::write(
+        dirs.path().join("config/config.toml"),
+        format!(
+            "[environments.moto]\nregion = \"us-east-1\"\nendpoint_url = \"{endpoint}\"\n\
+             user_pool_id = \"{pool_id}\"\ndatabase_url = \"{server}/{database}\"\n"
+        ),
+    )
+    .unwrap();
+    let mut c = Console::start_with(dirs, &["--env", "moto"], &[]);
+    let first = c.wait_for("Reports queue", LONG);
+    assert!(
+        first.contains(" moto "),
+        "the environment is shown:\n{first}"
+    );
+    c.wait_for("No open reports", LONG);
+    c.keys(b":users\r");
+    c.wait_for("zed-e2e", LONG);
+    c.keys(b"/");
+    c.keys(b"zed");
+    c.keys(b"\r");
+    c.wait_for("filter: zed", LONG);
+    c.keys(b"\r");
+    c.wait_for("no profile row", LONG);
+    c.keys(b"d");
+    c.wait_for("true → false", LONG);
+    c.keys(b"\r");
+    c.wait_for("enabled  false", LONG);
+    c.keys(b":audit\r");
+    let audit = c.wait_for("user.disable", LONG);
+    assert!(
+        audit.contains("arn:aws:"),
+        "the actor is the caller's ARN:\n{audit}"
+    );
+    c.keys(b"q");
+    assert!(c.child.wait().unwrap().success());
+    rt.block_on(async {
+        let mut conn = sqlx::MySqlConnection::connect(&server).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE `{database}`")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    });
 }

@@ -297,3 +297,61 @@ fn a_frame_draws_only_the_visible_rows() {
     );
     assert!(text.contains("post body"));
 }
+
+#[test]
+fn reports_queue_loading() {
+    let (mut app, _) = app_on(PaneId::Posts, ctx());
+    insta::assert_snapshot!(render(&mut app, 100, 10));
+}
+
+#[test]
+fn reports_queue_empty_read_only() {
+    let (mut app, first) = app_on(PaneId::Posts, read_only());
+    answer_queue(&mut app, &first, vec![], false);
+    insta::assert_snapshot!(render(&mut app, 100, 10));
+}
+
+#[test]
+fn posts_failed() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    answer_queue(&mut app, &first, vec![], false);
+    let c = app.on_key(key('v'));
+    let Some(Command::LoadPosts { request, .. }) = c.first().cloned() else {
+        panic!("{c:?}")
+    };
+    app.on_event(AppEvent::PostsLoaded {
+        request,
+        result: Err(Failure::new("MySQL is unavailable")),
+    });
+    app.toasts.clear();
+    insta::assert_snapshot!(render(&mut app, 100, 10));
+}
+
+#[test]
+fn audit_empty_and_failed() {
+    let (mut app, first) = app_on(PaneId::Audit, ctx());
+    let Some(Command::LoadAudit { request, .. }) = first.first().cloned() else {
+        panic!()
+    };
+    app.on_event(AppEvent::AuditLoaded {
+        request,
+        result: Ok(Page {
+            items: vec![],
+            next: None,
+        }),
+    });
+    insta::assert_snapshot!("audit_empty", render(&mut app, 100, 8));
+    let again = app.on_key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('r'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    let Some(Command::LoadAudit { request, .. }) = again.first().cloned() else {
+        panic!("{again:?}")
+    };
+    app.on_event(AppEvent::AuditLoaded {
+        request,
+        result: Err(Failure::new("SQLite database content.db is unavailable")),
+    });
+    app.toasts.clear();
+    insta::assert_snapshot!("audit_failed", render(&mut app, 100, 8));
+}

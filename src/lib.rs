@@ -1,0 +1,13 @@
+//! The console as a library: the binary (`src/main.rs`) wires it to a terminal; benchmarks and
+//! tests drive the same app, panes and drawing without one.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod environments;
+pub mod exec;
+pub mod keymap;
+pub mod paths;
+pub mod terminal;
+pub mod theme;
+pub mod ui;
