@@ -54,7 +54,7 @@ impl AuditPane {
     }
 
     pub fn refresh(&mut self, ids: &mut Ids) -> Vec<Command> {
-        let id = ids.next();
+        let id = ids.issue();
         self.list.restart(id);
         vec![Command::LoadAudit {
             request: id,
@@ -72,7 +72,7 @@ impl AuditPane {
     fn more(&mut self, ids: &mut Ids) -> Vec<Command> {
         match self.list.wants_more() {
             Some(cursor) => {
-                let id = ids.next();
+                let id = ids.issue();
                 self.list.expect(id);
                 vec![Command::LoadAudit {
                     request: id,

@@ -36,7 +36,7 @@ pub struct RequestId(pub u64);
 pub struct Ids(u64);
 
 impl Ids {
-    pub fn next(&mut self) -> RequestId {
+    pub fn issue(&mut self) -> RequestId {
         self.0 += 1;
         RequestId(self.0)
     }
@@ -284,7 +284,7 @@ impl App {
     }
 
     pub fn next_id(&mut self) -> RequestId {
-        self.ids.next()
+        self.ids.issue()
     }
 
     /// Whether anything is in flight (the status bar's spinner).

@@ -145,7 +145,7 @@ impl PostsPane {
     }
 
     fn reload(&mut self, ids: &mut Ids) -> Vec<Command> {
-        let id = ids.next();
+        let id = ids.issue();
         match self.view.unwrap_or(View::Reports) {
             View::Reports => {
                 self.queue.restart(id);
@@ -176,7 +176,7 @@ impl PostsPane {
     }
 
     fn open_thread(&mut self, target: ModerationTarget, ids: &mut Ids) -> Vec<Command> {
-        let id = ids.next();
+        let id = ids.issue();
         let keep = self.thread.take();
         self.thread = Some(ThreadState {
             target: Some(target),
@@ -214,7 +214,7 @@ impl PostsPane {
     }
 
     fn more(&mut self, ids: &mut Ids) -> Vec<Command> {
-        let id = ids.next();
+        let id = ids.issue();
         if self.thread.is_some() {
             return Vec::new();
         }

@@ -65,7 +65,7 @@ impl UsersPane {
     }
 
     fn reload(&mut self, ids: &mut Ids) -> Vec<Command> {
-        let id = ids.next();
+        let id = ids.issue();
         self.list.restart(id);
         vec![Command::LoadUsers {
             request: id,
@@ -117,7 +117,7 @@ impl UsersPane {
         let Ok(parsed) = backoffice_domain::model::Username::parse(&username) else {
             return Vec::new();
         };
-        let id = ids.next();
+        let id = ids.issue();
         if !matches!(self.detail, Some(DetailState::Loaded(_))) {
             self.detail = Some(DetailState::Loading(username));
         }
@@ -131,7 +131,7 @@ impl UsersPane {
     fn more(&mut self, ids: &mut Ids) -> Vec<Command> {
         match self.list.wants_more() {
             Some(cursor) => {
-                let id = ids.next();
+                let id = ids.issue();
                 self.list.expect(id);
                 vec![Command::LoadUsers {
                     request: id,
