@@ -2,4 +2,5 @@
 //! of a target. The console and the CLI call these; adapters stay free of policy.
 
 pub mod accounts;
+pub mod log_analysis;
 pub mod moderation;

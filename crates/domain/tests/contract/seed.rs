@@ -150,6 +150,70 @@ async fn seed_fills_every_store() {
     assert!(!errors.items.is_empty(), "some requests fail");
 }
 
+/// Every line the seeder writes reads back through the log analysis: each belongs to a
+/// request, every invocation has one START, one END and one parsed REPORT.
+#[tokio::test]
+async fn seeded_log_lines_parse_as_lambda_writes_them() {
+    use backoffice_domain::services::log_analysis::{Kind, Level, classify};
+    use std::collections::HashMap;
+    let h = empty_sandbox().await;
+    h.sandbox.seed(&small(), &|_| {}).await.unwrap();
+    let api = LogGroupName::parse(API_LOG_GROUP).unwrap();
+    let window = TimeWindow::new(
+        small().now - Duration::days(40),
+        small().now + Duration::hours(1),
+    )
+    .unwrap();
+    let mut kinds: HashMap<String, Vec<Kind>> = HashMap::new();
+    let mut reports = 0;
+    let mut cold = 0;
+    let mut errors = 0;
+    let mut page = PageRequest::first(1000);
+    loop {
+        let got = h
+            .sandbox
+            .logs
+            .filter_events(&api, window, None, page)
+            .await
+            .unwrap();
+        for e in &got.items {
+            let info = classify(&e.message);
+            let id = info
+                .request_id
+                .clone()
+                .unwrap_or_else(|| panic!("no request id in {:?}", e.message));
+            if info.kind == Kind::Report {
+                let r = info.report.as_ref().expect("a complete REPORT");
+                assert!(
+                    r.billed_ms as f64 >= r.duration_ms.floor(),
+                    "{:?}",
+                    e.message
+                );
+                reports += 1;
+                cold += usize::from(r.is_cold_start());
+            }
+            errors += usize::from(info.level == Level::Error);
+            kinds.entry(id).or_default().push(info.kind);
+        }
+        match got.next {
+            Some(c) => page = PageRequest::after(c, 1000),
+            None => break,
+        }
+    }
+    assert!(
+        reports > 0 && cold > 0 && errors > 0,
+        "{reports} {cold} {errors}"
+    );
+    for (id, k) in &kinds {
+        let count = |want: Kind| k.iter().filter(|x| **x == want).count();
+        assert_eq!(
+            (count(Kind::Start), count(Kind::End), count(Kind::Report)),
+            (1, 1, 1),
+            "request {id}: {k:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn same_options_seed_the_same_data() {
     let a = empty_sandbox().await;
