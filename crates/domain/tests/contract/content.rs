@@ -51,6 +51,7 @@ contract!(
     thread_pages_comments_oldest_first,
     report_queue_puts_most_reported_first_then_oldest,
     duplicate_open_report_by_same_user_conflicts,
+    racing_reports_by_one_user_leave_one_open_report,
     resolving_a_report_writes_its_audit_row_once,
     moderation_changes_status_and_writes_audit_together,
     moderation_that_does_not_apply_conflicts_and_writes_nothing,
@@ -642,6 +643,67 @@ async fn duplicate_open_report_by_same_user_conflicts(store: Store) {
         store.file_report(&missing).await.unwrap_err(),
         DomainError::NotFound(_)
     ));
+}
+
+/// Twelve reports of the same target by the same user at once: exactly one is filed, the
+/// others conflict (the unique open-report key holds when the friendly check races). After it
+/// is closed, the user may report again.
+async fn racing_reports_by_one_user_leave_one_open_report(store: Store) {
+    let a = profile(&store, 16).await;
+    let mut last = None;
+    // Several rounds: one race may happen to serialize by luck; twenty rarely all do.
+    for round in 0..20 {
+        let p = post(&store, &a, &format!("reported by a double click {round}")).await;
+        let report = NewReport {
+            target: Target::Post(p.id),
+            reporter_sub: sub(401),
+            reason: reason("spam"),
+            note: None,
+        };
+        let start = std::sync::Arc::new(tokio::sync::Barrier::new(12));
+        let tasks: Vec<_> = (0..12)
+            .map(|_| {
+                let (store, report, start) = (store.clone(), report.clone(), start.clone());
+                tokio::spawn(async move {
+                    start.wait().await;
+                    store.file_report(&report).await
+                })
+            })
+            .collect();
+        let mut filed = Vec::new();
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(r) => filed.push(r),
+                Err(DomainError::Conflict(m)) => assert!(m.contains("already reported"), "{m}"),
+                Err(e) => panic!("unexpected: {e}"),
+            }
+        }
+        assert_eq!(filed.len(), 1, "round {round}: exactly one report is filed");
+        let open = store
+            .list_reports(
+                &ReportFilter {
+                    status: Some(ReportStatus::Open),
+                    target: Some(Target::Post(p.id)),
+                    reporter: None,
+                },
+                PageRequest::first(50),
+            )
+            .await
+            .unwrap();
+        assert_eq!(open.items.len(), 1);
+        last = Some((filed.remove(0), report));
+    }
+    let (filed, report) = last.unwrap();
+    store
+        .resolve_report(
+            filed.id,
+            ReportResolution::Dismissed,
+            &Actor::parse("ops").unwrap(),
+            &reason("reported in error"),
+        )
+        .await
+        .unwrap();
+    store.file_report(&report).await.unwrap();
 }
 
 async fn resolving_a_report_writes_its_audit_row_once(store: Store) {

@@ -29,6 +29,10 @@ pub trait Dialect: sqlx::Database {
     /// Inserts a profile or refreshes e-mail (and a missing name) when the row exists.
     /// Binds: sub, email, display_name, created_at, updated_at.
     const UPSERT_PROFILE: &'static str;
+    /// The author of a visible post, read under a shared lock so that a concurrent hide or
+    /// remove waits for the comment being written (SQLite's write transaction already holds
+    /// the database lock). Binds: post id.
+    const VISIBLE_POST_AUTHOR_LOCKED: &'static str;
 
     /// The id the last INSERT generated.
     fn inserted_id(result: &Self::QueryResult) -> i64;
@@ -37,6 +41,8 @@ pub trait Dialect: sqlx::Database {
 impl Dialect for MySql {
     const NAME: &'static str = "MySQL";
     const BEGIN_WRITE: &'static str = "BEGIN";
+    const VISIBLE_POST_AUTHOR_LOCKED: &'static str =
+        "SELECT author_sub FROM posts WHERE id = ? AND status = 'visible' LOCK IN SHARE MODE";
     const UPSERT_PROFILE: &'static str = "INSERT INTO users (sub, email, display_name, created_at, updated_at) \
          VALUES (?, ?, ?, ?, ?) \
          ON DUPLICATE KEY UPDATE email = COALESCE(VALUES(email), email), \
@@ -51,6 +57,8 @@ impl Dialect for MySql {
 impl Dialect for Sqlite {
     const NAME: &'static str = "SQLite";
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    const VISIBLE_POST_AUTHOR_LOCKED: &'static str =
+        "SELECT author_sub FROM posts WHERE id = ? AND status = 'visible'";
     const UPSERT_PROFILE: &'static str = "INSERT INTO users (sub, email, display_name, created_at, updated_at) \
          VALUES (?, ?, ?, ?, ?) \
          ON CONFLICT(sub) DO UPDATE SET email = COALESCE(excluded.email, email), \

@@ -463,7 +463,7 @@ impl ContentStore for SqlContentStore<Db> {
         let what = format!("post {}", comment.post_id);
         let mut tx = self.begin_write(&what).await?;
         let post_author: Option<String> =
-            sqlx::query_scalar::<Db, String>("SELECT author_sub FROM posts WHERE id = ? AND status = 'visible'")
+            sqlx::query_scalar::<Db, String>(<Db as Dialect>::VISIBLE_POST_AUTHOR_LOCKED)
                 .bind(comment.post_id.get())
                 .fetch_optional(&mut *tx)
                 .await
@@ -618,7 +618,13 @@ impl ContentStore for SqlContentStore<Db> {
         .bind(now_millis())
         .execute(&mut *tx)
         .await
-        .map_err(|e| map_sqlx("report", e))?;
+        .map_err(|e| match map_sqlx("report", e) {
+            // Another report by the same user on the same target won the race.
+            DomainError::Conflict(_) => {
+                DomainError::Conflict(format!("{what} is already reported by this user"))
+            }
+            other => other,
+        })?;
         let id = ReportId::new(<Db as Dialect>::inserted_id(&result))?;
         tx.commit().await.map_err(|e| map_sqlx("report", e))?;
         self.get_report(id).await
