@@ -3,6 +3,7 @@
 //! Nothing here knows about terminals.
 
 pub mod adapters;
+pub mod auth;
 pub mod error;
 pub mod model;
 pub mod ports;
