@@ -387,7 +387,11 @@ impl Sandbox {
         let hot: Vec<usize> = (0..8.min(post_ids.len()))
             .map(|_| rng.random_range(0..post_ids.len()))
             .collect();
-        for n in 0..options.reports {
+        // A user has at most one open report per target (the schema holds to it).
+        let mut taken = std::collections::HashSet::new();
+        let mut n = 0usize;
+        while reports.len() < options.reports && n < options.reports.saturating_mul(20) {
+            n += 1;
             if post_ids.is_empty() || active.len() < 2 {
                 break;
             }
@@ -401,9 +405,13 @@ impl Sandbox {
                 }
                 _ => Target::Post(post_ids[rng.random_range(0..post_ids.len())]),
             };
+            let reporter_sub = active[rng.random_range(0..active.len())].sub.clone();
+            if !taken.insert((target.clone(), reporter_sub.clone())) {
+                continue;
+            }
             reports.push(ImportReport {
                 target,
-                reporter_sub: active[rng.random_range(0..active.len())].sub.clone(),
+                reporter_sub,
                 reason: pick(&mut rng, REASONS).to_string(),
                 created_at: between(&mut rng, now - Duration::days(7), now),
             });
