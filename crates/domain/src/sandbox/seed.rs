@@ -400,7 +400,7 @@ impl Sandbox {
                 5..=29 if !comments.is_empty() => {
                     Target::Comment(CommentId::new(rng.random_range(1..=comments.len() as i64))?)
                 }
-                _ if n % 3 == 0 && !hot.is_empty() => {
+                _ if n.is_multiple_of(3) && !hot.is_empty() => {
                     Target::Post(post_ids[hot[rng.random_range(0..hot.len())]])
                 }
                 _ => Target::Post(post_ids[rng.random_range(0..post_ids.len())]),

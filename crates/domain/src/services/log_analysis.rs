@@ -204,7 +204,7 @@ fn parse_text_report(rest: &str) -> Option<Invocation> {
         let Some((key, value)) = part.split_once(':') else {
             continue;
         };
-        let number = value.trim().split_whitespace().next().unwrap_or("");
+        let number = value.split_whitespace().next().unwrap_or("");
         match key.trim() {
             "Duration" => duration = number.parse::<f64>().ok().filter(|v| v.is_finite()),
             "Billed Duration" => billed = number.parse::<u64>().ok(),
