@@ -131,7 +131,7 @@ impl Theme {
 
     /// A built-in theme, or `<themes_dir>/<name>.toml`; `NO_COLOR` honoured.
     pub fn load(name: &str, themes_dir: &std::path::Path) -> Result<Self, String> {
-        let mut theme = match BUILT_IN.iter().find(|(n, _)| *n == name) {
+        let theme = match BUILT_IN.iter().find(|(n, _)| *n == name) {
             Some((n, text)) => Self::parse(n, text)?,
             None => {
                 let path = themes_dir.join(format!("{name}.toml"));
@@ -140,8 +140,13 @@ impl Theme {
                 Self::parse(name, &text).map_err(|e| format!("{}: {e}", path.display()))?
             }
         };
-        theme.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Ok(theme)
+        Ok(theme.honouring_no_color())
+    }
+
+    /// Plain styles when `NO_COLOR` is set to anything.
+    fn honouring_no_color(mut self) -> Self {
+        self.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        self
     }
 
     /// Every theme name on offer: the built-in ones, then the files in `themes_dir`.
@@ -164,10 +169,9 @@ impl Theme {
 
     /// The built-in dark theme, honouring `NO_COLOR`.
     pub fn default_dark() -> Self {
-        let mut theme = Self::parse("default-dark", DEFAULT_DARK)
-            .unwrap_or_else(|e| unreachable!("built-in theme is valid: {e}"));
-        theme.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        theme
+        Self::parse("default-dark", DEFAULT_DARK)
+            .unwrap_or_else(|e| unreachable!("built-in theme is valid: {e}"))
+            .honouring_no_color()
     }
 
     /// The theme with the environment's own colour for its badge.

@@ -743,6 +743,15 @@ impl App {
     }
 }
 
+/// `s` with its first letter upper-cased, for dialog titles.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
 /// What a pane's update asks of the shell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {

@@ -355,7 +355,11 @@ impl PostsPane {
             if n == 1 { "" } else { "s" }
         );
         Outcome::Propose(Proposal {
-            title: format!("{} {}", capitalise(action.as_str()), plural(n, "item")),
+            title: format!(
+                "{} {}",
+                super::capitalise(action.as_str()),
+                plural(n, "item")
+            ),
             verb,
             changes,
             form: Form::Ready(Write::Moderate {
@@ -388,7 +392,7 @@ impl PostsPane {
             .collect();
         Outcome::Propose(Proposal {
             verb: format!("{word} reports on {}", plural(targets.len(), "target")),
-            title: format!("{} reports", capitalise(word)),
+            title: format!("{} reports", super::capitalise(word)),
             changes,
             form: Form::Ready(Write::ResolveReports {
                 targets,
@@ -595,13 +599,5 @@ fn plural(n: usize, word: &str) -> String {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }

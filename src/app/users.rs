@@ -274,7 +274,7 @@ impl UsersPane {
             _ => return Outcome::None,
         };
         Outcome::Propose(Proposal {
-            title: capitalised(&verb),
+            title: super::capitalise(&verb),
             verb,
             changes,
             form,
@@ -406,12 +406,4 @@ fn simple(
     let verb = action.describe(label);
     let change = format!("{label}: {change}");
     (ready(action), verb, vec![change], None)
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }

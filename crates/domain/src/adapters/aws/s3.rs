@@ -185,6 +185,15 @@ fn encode_copy_source(bucket: &BucketName, key: &str) -> String {
 /// Reverses S3's `encoding-type=url` (form encoding: `+` is a space). Listings ask for it so
 /// that keys holding characters XML cannot carry still arrive; a malformed escape is kept as
 /// written rather than guessed at.
+/// A key as a listing returned it: URL-decoded when the answer says it encoded keys.
+fn listed_key(encoded: bool, raw: &str) -> String {
+    if encoded {
+        decode_listed(raw)
+    } else {
+        raw.to_string()
+    }
+}
+
 fn decode_listed(raw: &str) -> String {
     let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -360,13 +369,7 @@ impl ObjectStore for S3ObjectStore {
             .await
             .map_err(|e| sdk_error(e, bucket_call("s3:ListBucket", bucket)))?;
         let encoded = out.encoding_type() == Some(&EncodingType::Url);
-        let decode = |s: &str| {
-            if encoded {
-                decode_listed(s)
-            } else {
-                s.to_string()
-            }
-        };
+        let decode = |s: &str| listed_key(encoded, s);
         let mut items: Vec<ListingEntry> = out
             .contents()
             .iter()
@@ -733,13 +736,7 @@ impl ObjectStore for S3ObjectStore {
             .await
             .map_err(|e| sdk_error(e, bucket_call("s3:ListBucketVersions", bucket)))?;
         let encoded = out.encoding_type() == Some(&EncodingType::Url);
-        let decode = |s: &str| {
-            if encoded {
-                decode_listed(s)
-            } else {
-                s.to_string()
-            }
-        };
+        let decode = |s: &str| listed_key(encoded, s);
         let versions = out.versions().iter().filter_map(|v| {
             Some(ObjectVersion {
                 key: decode(v.key()?),
