@@ -135,6 +135,10 @@ fn main() {
             let backends = Backends {
                 content: Some(Arc::new(sandbox.content.clone())),
                 directory: Some(Arc::new(sandbox.directory.clone())),
+                objects: Some(Arc::new(sandbox.objects.clone())),
+                bucket: Some(Sandbox::bucket()),
+                logs: Some(Arc::new(sandbox.logs.clone())),
+                log_groups: Sandbox::log_groups(),
                 actor: Actor::parse("sandbox:bench").unwrap(),
                 environment: "sandbox".into(),
             };

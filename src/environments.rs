@@ -4,9 +4,12 @@
 use crate::app::Context;
 use crate::config::Environment;
 use crate::exec::Backends;
-use backoffice_domain::adapters::aws::{AwsContext, AwsSettings, CognitoUserDirectory};
+use backoffice_domain::adapters::aws::{
+    AwsContext, AwsSettings, CloudWatchLogSource, CognitoUserDirectory, S3ObjectStore,
+};
 use backoffice_domain::adapters::sql::MySqlContentStore;
 use backoffice_domain::model::Actor;
+use backoffice_domain::ports::{LogSource, ObjectStore};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,6 +46,8 @@ pub async fn open(env: &Environment, read_only: bool) -> Result<(Backends, Conte
         Arc::new(CognitoUserDirectory::new(&aws, pool.clone()))
             as Arc<dyn backoffice_domain::ports::UserDirectory>
     });
+    let objects = Some(Arc::new(S3ObjectStore::new(&aws)) as Arc<dyn ObjectStore>);
+    let logs = Some(Arc::new(CloudWatchLogSource::new(&aws)) as Arc<dyn LogSource>);
     eprint!(" database…");
     let url = env
         .resolve_database_url(|v| std::env::var(v).ok())
@@ -72,6 +77,10 @@ pub async fn open(env: &Environment, read_only: bool) -> Result<(Backends, Conte
         Backends {
             content,
             directory,
+            objects,
+            bucket: env.bucket.clone(),
+            logs,
+            log_groups: env.log_groups.clone(),
             actor,
             environment: env.name.clone(),
         },

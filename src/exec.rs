@@ -6,9 +6,9 @@ use crate::app::users::USERS_PAGE;
 use crate::app::{AppEvent, Command, Failure, PAGE_SIZE, UserDetail, Write};
 use backoffice_domain::DomainError;
 use backoffice_domain::model::{
-    Actor, ModerationTarget, PageRequest, Reason, ReportFilter, Target,
+    Actor, BucketName, LogGroupName, ModerationTarget, PageRequest, Reason, ReportFilter, Target,
 };
-use backoffice_domain::ports::{ContentStore, UserDirectory};
+use backoffice_domain::ports::{ContentStore, LogSource, ObjectStore, UserDirectory};
 use backoffice_domain::services::{accounts, moderation};
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -20,6 +20,14 @@ pub struct Backends {
     pub content: Option<Arc<dyn ContentStore>>,
     /// The user pool; `None` when the environment names none.
     pub directory: Option<Arc<dyn UserDirectory>>,
+    /// Object storage (S3, or the sandbox's folder).
+    pub objects: Option<Arc<dyn ObjectStore>>,
+    /// The environment's media bucket, opened first in the Storage pane.
+    pub bucket: Option<BucketName>,
+    /// Log groups and their events (CloudWatch Logs, or the sandbox's log store).
+    pub logs: Option<Arc<dyn LogSource>>,
+    /// The environment's log groups, offered first in the Logs pane.
+    pub log_groups: Vec<LogGroupName>,
     /// Written to every audit row.
     pub actor: Actor,
     pub environment: String,

@@ -283,6 +283,10 @@ async fn open_environment(
                 exec::Backends {
                     content: Some(Arc::new(sandbox.content.clone())),
                     directory: Some(Arc::new(sandbox.directory.clone())),
+                    objects: Some(Arc::new(sandbox.objects.clone())),
+                    bucket: Some(Sandbox::bucket()),
+                    logs: Some(Arc::new(sandbox.logs.clone())),
+                    log_groups: Sandbox::log_groups(),
                     actor,
                     environment: config::SANDBOX.to_string(),
                 },

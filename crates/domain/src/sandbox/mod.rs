@@ -12,7 +12,7 @@ use crate::adapters::sandbox::{
 };
 use crate::adapters::sql::{SqlContentStore, map_sqlx};
 use crate::error::{DomainError, DomainResult};
-use crate::model::BucketName;
+use crate::model::{BucketName, LogGroupName};
 use chrono::{DateTime, Utc};
 use sqlx::{Sqlite, SqlitePool};
 use std::path::{Path, PathBuf};
@@ -108,6 +108,14 @@ impl Sandbox {
             .unwrap_or_else(|_| unreachable!("MEDIA_BUCKET is a valid bucket name"))
     }
 
+    /// The sandbox's Lambda log groups: the API first, then the two triggers.
+    pub fn log_groups() -> Vec<LogGroupName> {
+        [API_LOG_GROUP, THUMBNAILS_LOG_GROUP, SIGNUP_LOG_GROUP]
+            .into_iter()
+            .filter_map(|g| LogGroupName::parse(g).ok())
+            .collect()
+    }
+
     /// When the sandbox was seeded, if it was.
     pub async fn seeded_at(&self) -> DomainResult<Option<DateTime<Utc>>> {
         let value: Option<String> =
@@ -137,5 +145,10 @@ mod tests {
     #[test]
     fn media_bucket_is_a_valid_bucket_name() {
         assert!(BucketName::parse(MEDIA_BUCKET).is_ok());
+    }
+
+    #[test]
+    fn every_sandbox_log_group_is_a_valid_name() {
+        assert_eq!(Sandbox::log_groups().len(), 3);
     }
 }
