@@ -2,7 +2,7 @@
 //! (the same SQL layer production uses on MySQL), users, logs and the object index in a second
 //! SQLite file, and objects as files. Seeded once with demo data; `reset` starts it over.
 
-mod images;
+pub mod images;
 mod seed;
 
 pub use seed::{SeedOptions, SeedSummary};
