@@ -12,3 +12,4 @@ mod logs;
 mod objects;
 mod seed;
 mod support;
+mod triggers;
