@@ -1,6 +1,9 @@
 //! The service's HTTP API. On Lambda it serves API Gateway and Function URL events; elsewhere
 //! it serves the same Router on a loopback port (`BIND_ADDR`, default 127.0.0.1:8080) for
 //! client developers and load tests, verifying bearer tokens against the pool's JWKS.
+//!
+//! `api migrate` applies the schema migrations to the database the settings name and exits:
+//! the deployment's step before new code goes live (the functions never migrate).
 
 use backoffice_domain::api;
 use backoffice_domain::lambda::{self, LambdaSettings, Needs};
@@ -19,6 +22,15 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), String> {
+    if std::env::args().nth(1).as_deref() == Some("migrate") {
+        let settings = LambdaSettings::from_env(|k| std::env::var(k).ok(), Needs::Database)
+            .map_err(|e| format!("settings: {e}"))?;
+        backoffice_domain::adapters::sql::MySqlContentStore::connect_mysql(settings.database_url())
+            .await
+            .map_err(|e| format!("migrate: {}", e.chain()))?;
+        tracing::info!("the database schema is current");
+        return Ok(());
+    }
     let settings = LambdaSettings::from_env(|k| std::env::var(k).ok(), Needs::Api)
         .map_err(|e| format!("settings: {e}"))?;
     // Clients and the database pool are built once, during init, and shared by every request.
