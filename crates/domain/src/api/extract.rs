@@ -133,7 +133,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let message = strip_position(&inner.to_string());
-        let field = if path == "." || path.is_empty() {
+        // Broken JSON is the body's fault, wherever the parser stopped.
+        let malformed = matches!(
+            inner.classify(),
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+        );
+        let field = if malformed {
+            "body".to_string()
+        } else if path == "." || path.is_empty() {
             backticked(&message, "missing field ").unwrap_or_else(|| "body".to_string())
         } else {
             path

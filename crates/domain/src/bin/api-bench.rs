@@ -32,7 +32,10 @@ const RAW_QUERY: &str = "SELECT p.id, p.author_sub, p.body, p.image_key, p.statu
 fn main() -> ExitCode {
     let started = Instant::now();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the runtime: {e}")),
     };
@@ -82,29 +85,44 @@ async fn prepare(posts: usize) -> Result<(), String> {
             created_at: now_millis(),
         })
         .collect();
-    store.import_profiles(&profiles).await.map_err(|e| e.chain())?;
+    store
+        .import_profiles(&profiles)
+        .await
+        .map_err(|e| e.chain())?;
     let start = now_millis() - chrono::Duration::days(30);
     let rows: Vec<ImportPost> = (0..posts)
         .map(|i| ImportPost {
             author_sub: authors[i % authors.len()].clone(),
             body: format!("post number {i}: a few sentences of text, as people write them."),
             image_key: None,
-            status: if i % 50 == 0 { ContentStatus::Hidden } else { ContentStatus::Visible },
+            status: if i % 50 == 0 {
+                ContentStatus::Hidden
+            } else {
+                ContentStatus::Visible
+            },
             created_at: start + chrono::Duration::seconds(i as i64 * 60),
         })
         .collect();
     store.import_posts(&rows).await.map_err(|e| e.chain())?;
-    println!("{}", json!({"prepared": {"users": authors.len(), "posts": posts}}));
+    println!(
+        "{}",
+        json!({"prepared": {"users": authors.len(), "posts": posts}})
+    );
     Ok(())
 }
 
 async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), String> {
     let settings = settings()?;
     // Init, as in a Lambda execution environment: the pool with a live connection, the clients.
-    let content = lambda::open_database(&settings).await.map_err(|e| e.chain())?;
-    let aws = AwsContext::load(&AwsSettings::default()).await.map_err(|e| e.chain())?;
-    let bucket = BucketName::parse(std::env::var("MEDIA_BUCKET").unwrap_or_else(|_| "media-bucket".into()))
-        .map_err(|e| e.to_string())?;
+    let content = lambda::open_database(&settings)
+        .await
+        .map_err(|e| e.chain())?;
+    let aws = AwsContext::load(&AwsSettings::default())
+        .await
+        .map_err(|e| e.chain())?;
+    let bucket =
+        BucketName::parse(std::env::var("MEDIA_BUCKET").unwrap_or_else(|_| "media-bucket".into()))
+            .map_err(|e| e.to_string())?;
     let pool = content.pool().clone();
     let router = api::router(Api {
         content: Arc::new(content),
@@ -128,7 +146,8 @@ async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), Stri
     let mut first_ms = 0.0;
     let t0 = Instant::now();
     for i in 0..n {
-        let request = lambda_http::request::from_str(&event).map_err(|e| format!("{event_path}: {e}"))?;
+        let request =
+            lambda_http::request::from_str(&event).map_err(|e| format!("{event_path}: {e}"))?;
         let response = router
             .clone()
             .oneshot(lambda::adapt(request))

@@ -18,9 +18,11 @@ async fn main() -> Result<(), Error> {
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let content = content.clone();
         async move {
-            handle(event.payload, content.as_ref())
-                .await
-                .map_err(|e| Error::from(e.chain()))
+            let request_id = event.context.request_id.clone();
+            handle(event.payload, content.as_ref()).await.map_err(|e| {
+                tracing::error!(requestId = %request_id, cause = %e.chain(), "sign-up not recorded");
+                Error::from(e.chain())
+            })
         }
     }))
     .await

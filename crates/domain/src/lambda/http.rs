@@ -28,13 +28,29 @@ pub fn adapt(mut req: Request) -> Request {
     req
 }
 
-/// The claims object of the authorizer, read through the event's own JSON shape so that v1
-/// (`authorizer.claims`) and v2 (`authorizer.jwt.claims`) are found the same way as in a raw
-/// event.
+/// The claims object of the authorizer: REST v1 `authorizer.claims`, HTTP API v2
+/// `authorizer.jwt.claims` (all values strings), read from the typed context without a detour
+/// through JSON.
 fn authorizer_claims(context: &RequestContext) -> Option<serde_json::Value> {
-    let context = serde_json::to_value(context).ok()?;
-    let event = serde_json::json!({ "requestContext": context });
-    crate::auth::authorizer_claims(&event).cloned()
+    match context {
+        RequestContext::ApiGatewayV1(ctx) => ctx
+            .authorizer
+            .fields
+            .get("claims")
+            .filter(|claims| claims.is_object())
+            .cloned(),
+        RequestContext::ApiGatewayV2(ctx) => {
+            let jwt = ctx.authorizer.as_ref()?.jwt.as_ref()?;
+            Some(serde_json::Value::Object(
+                jwt.claims
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                    .collect(),
+            ))
+        }
+        #[allow(unreachable_patterns)]
+        _ => None,
+    }
 }
 
 /// Serves the Router on Lambda until the runtime stops the process.

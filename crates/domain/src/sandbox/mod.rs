@@ -3,7 +3,9 @@
 //! SQLite file, and objects as files. Seeded once with demo data; `reset` starts it over.
 
 pub mod images;
+mod lambda_log;
 mod seed;
+pub mod traffic;
 
 pub use seed::{SeedOptions, SeedSummary};
 

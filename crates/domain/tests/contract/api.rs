@@ -1271,3 +1271,90 @@ fn moto_user_clone(u: &MotoUser) -> MotoUser {
         access_token: u.access_token.clone(),
     }
 }
+
+/// The `api` binary outside Lambda: the same Router on a loopback port, verifying bearer
+/// tokens, with its database and clients built at start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs services: tests/run.sh"]
+async fn the_api_binary_serves_the_router_on_loopback_outside_lambda() {
+    let db = mysql_store().await;
+    let m = moto().await;
+    let user = moto_user().await;
+    db.store
+        .upsert_profile(&NewProfile {
+            sub: user.sub.clone(),
+            email: None,
+            display_name: None,
+        })
+        .await
+        .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let database_url = format!(
+        "{}/{}",
+        crate::support::mysql_server_url(),
+        db.database_name()
+    );
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_api"))
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .env("DATABASE_URL", &database_url)
+        .env("USER_POOL_ID", &user.pool_id)
+        .env("APP_CLIENT_IDS", &user.client_id)
+        .env(
+            "JWKS_URL",
+            format!("{}/{}/.well-known/jwks.json", moto_endpoint(), user.pool_id),
+        )
+        .env("MEDIA_BUCKET", m.bucket.as_str())
+        .env("AWS_ENDPOINT_URL", moto_endpoint())
+        .env("AWS_REGION", "us-east-1")
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut answer = None;
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            let auth = vec![(
+                "authorization".to_string(),
+                format!("Bearer {}", user.id_token),
+            )];
+            answer = Some(http("GET", &format!("{base}/profile"), &auth, b"").await);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let answer = answer.expect("the api binary listened within 10 s");
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let body: Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(body["sub"], user.sub.as_str());
+    let anonymous = http("GET", &format!("{base}/posts"), &[], b"").await;
+    assert_eq!(anonymous.status, 401);
+    assert!(anonymous.headers.iter().any(|(n, _)| n == "x-request-id"));
+    child.kill().await.unwrap();
+    db.drop_database().await;
+
+    // A missing setting stops init with the variable's name.
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_api"))
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .env_remove("USER_POOL_ID")
+        .env("DATABASE_URL", "mysql://root@127.0.0.1:1/none")
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(log.contains("USER_POOL_ID"), "{log}");
+}
