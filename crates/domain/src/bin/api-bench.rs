@@ -16,7 +16,10 @@ use backoffice_domain::adapters::sql::{ImportPost, ImportProfile, MySqlContentSt
 use backoffice_domain::api::{self, Api, Auth, Limits};
 use backoffice_domain::auth::ExpectedUse;
 use backoffice_domain::lambda::{self, LambdaSettings, Needs};
-use backoffice_domain::model::{BucketName, ContentStatus, UserSub, now_millis};
+use backoffice_domain::model::{
+    BucketName, ContentStatus, PageRequest, PostFilter, UserSub, now_millis,
+};
+use backoffice_domain::ports::ContentStore;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -124,8 +127,9 @@ async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), Stri
         BucketName::parse(std::env::var("MEDIA_BUCKET").unwrap_or_else(|_| "media-bucket".into()))
             .map_err(|e| e.to_string())?;
     let pool = content.pool().clone();
+    let content = Arc::new(content);
     let router = api::router(Api {
-        content: Arc::new(content),
+        content: content.clone(),
         objects: Arc::new(S3ObjectStore::new(&aws)),
         bucket,
         auth: Auth {
@@ -144,10 +148,14 @@ async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), Stri
 
     let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
     let mut first_ms = 0.0;
+    let mut in_handler = std::time::Duration::ZERO;
     let t0 = Instant::now();
     for i in 0..n {
+        // The runtime's part: the event JSON into a request.
         let request =
             lambda_http::request::from_str(&event).map_err(|e| format!("{event_path}: {e}"))?;
+        // The handler's part: from the request to the whole answer body.
+        let handler = Instant::now();
         let response = router
             .clone()
             .oneshot(lambda::adapt(request))
@@ -158,6 +166,7 @@ async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), Stri
         axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .map_err(|e| e.to_string())?;
+        in_handler += handler.elapsed();
         *statuses.entry(status).or_default() += 1;
         if i == 0 {
             first_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -175,6 +184,19 @@ async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), Stri
             .map_err(|e| e.to_string())?;
     }
     let raw_us = t1.elapsed().as_secs_f64() / rounds as f64 * 1e6;
+    // The store's call alone (the query, row decoding, the cursor), to split handler overhead.
+    let visible = PostFilter {
+        status: Some(ContentStatus::Visible),
+        ..PostFilter::default()
+    };
+    let t2 = Instant::now();
+    for _ in 0..rounds {
+        content
+            .list_posts(&visible, PageRequest::first(20))
+            .await
+            .map_err(|e| e.chain())?;
+    }
+    let store_us = t2.elapsed().as_secs_f64() / rounds as f64 * 1e6;
     let statuses: serde_json::Map<String, serde_json::Value> = statuses
         .into_iter()
         .map(|(k, v)| (k.to_string(), json!(v)))
@@ -188,7 +210,9 @@ async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), Stri
             "invocations": n,
             "invocations_per_s": (n as f64 / elapsed * 10.0).round() / 10.0,
             "mean_us": (elapsed / n as f64 * 1e7).round() / 10.0,
+            "handler_us": (in_handler.as_secs_f64() / n as f64 * 1e7).round() / 10.0,
             "raw_query_us": (raw_us * 10.0).round() / 10.0,
+            "store_call_us": (store_us * 10.0).round() / 10.0,
             "statuses": statuses,
         })
     );

@@ -427,9 +427,9 @@ impl ContentStore for SqlContentStore<Db> {
         if after.is_some() {
             sql.push_str(" AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?))");
         }
-        sql.push_str(
-            " ORDER BY created_at DESC, id DESC LIMIT ?) k ON k.id = p.id ORDER BY p.created_at DESC, p.id DESC",
-        );
+        // The page's few rows are put in order here: an outer ORDER BY makes MariaDB copy the
+        // derived table to a temporary table and filesort it, which tripled a page's cost.
+        sql.push_str(" ORDER BY created_at DESC, id DESC LIMIT ?) k ON k.id = p.id");
         // Only the fixed fragments above are ever concatenated; every value is bound.
         let mut q = sqlx::query_as::<Db, PostRow>(AssertSqlSafe(sql));
         if let Some(status) = filter.status {
@@ -451,11 +451,12 @@ impl ContentStore for SqlContentStore<Db> {
             let at = from_millis(at)?;
             q = q.bind(at).bind(at).bind(at).bind(id);
         }
-        let rows = q
+        let mut rows = q
             .bind(i64::from(limit) + 1)
             .fetch_all(&self.pool)
             .await
             .map_err(|e| map_sqlx("posts", e))?;
+        rows.sort_unstable_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
         into_page(rows, limit, |r: &PostRow| Cursor::encode(&scope, &(to_millis(r.created_at), r.id)))
     }
 
