@@ -10,3 +10,9 @@ CREATE TABLE thumbnails (
     created_at DATETIME(3)     NOT NULL,
     PRIMARY KEY (source_key, width)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+-- Reconciliation asks "which of these keys does any row point to?" a page of keys at a time;
+-- prefix indexes answer it without scanning the tables (the keys the service writes are far
+-- shorter than 255 characters, and the full value is still compared).
+CREATE INDEX posts_image_key ON posts (image_key(255));
+CREATE INDEX users_profile_image_key ON users (profile_image_key(255));

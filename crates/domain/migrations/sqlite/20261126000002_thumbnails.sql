@@ -8,3 +8,7 @@ CREATE TABLE thumbnails (
     created_at TEXT    NOT NULL,
     PRIMARY KEY (source_key, width)
 );
+
+-- Reconciliation's key lookups (see the MySQL migration of the same name).
+CREATE INDEX posts_image_key ON posts (image_key);
+CREATE INDEX users_profile_image_key ON users (profile_image_key);

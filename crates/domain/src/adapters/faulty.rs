@@ -5,13 +5,14 @@
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
     ActivityCounts, Actor, AuditEntry, AuditFilter, AuditId, Comment, CommentFilter, CommentId,
-    MarkRead, Moderation, ModerationOutcome, NewAuditEntry, NewComment, NewPost, NewProfile,
-    NewReport, Notification, Page, PageRequest, Post, PostEdit, PostFilter, PostId, ProfileUpdate,
-    Reason, Report, ReportFilter, ReportGroup, ReportId, ReportResolution, Thread, Thumbnail,
-    UserProfile, UserSub,
+    ImageRef, ImageRefKind, MarkRead, Moderation, ModerationOutcome, NewAuditEntry, NewComment,
+    NewPost, NewProfile, NewReport, Notification, Page, PageRequest, Post, PostEdit, PostFilter,
+    PostId, ProfileUpdate, Reason, Report, ReportFilter, ReportGroup, ReportId, ReportResolution,
+    Thread, Thumbnail, UserProfile, UserSub,
 };
 use crate::ports::ContentStore;
 use async_trait::async_trait;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// Decides, per call (named by its port method), whether it fails and how.
@@ -173,6 +174,22 @@ impl ContentStore for FaultyContentStore {
     }
     async fn thumbnails(&self, source_key: &str) -> DomainResult<Vec<Thumbnail>> {
         pass!(self, thumbnails(source_key))
+    }
+    async fn list_image_refs(
+        &self,
+        kind: ImageRefKind,
+        page: PageRequest,
+    ) -> DomainResult<Page<ImageRef>> {
+        pass!(self, list_image_refs(kind, page))
+    }
+    async fn referenced_keys(&self, keys: &[String]) -> DomainResult<HashSet<String>> {
+        pass!(self, referenced_keys(keys))
+    }
+    async fn list_author_subs(&self, page: PageRequest) -> DomainResult<Page<UserSub>> {
+        pass!(self, list_author_subs(page))
+    }
+    async fn existing_profiles(&self, subs: &[UserSub]) -> DomainResult<HashSet<UserSub>> {
+        pass!(self, existing_profiles(subs))
     }
 }
 

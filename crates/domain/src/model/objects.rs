@@ -103,3 +103,25 @@ pub struct Thumbnail {
     pub bytes: u64,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
+
+/// Who points at an object key: a post's image or a user's profile image.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "camelCase")]
+pub enum ImageOwner {
+    Post(super::PostId),
+    Profile(super::UserSub),
+}
+
+/// A row that points at an object key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageRef {
+    pub owner: ImageOwner,
+    pub key: String,
+}
+
+/// Which rows' image keys to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageRefKind {
+    Posts,
+    Profiles,
+}

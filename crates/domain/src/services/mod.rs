@@ -5,3 +5,4 @@ pub mod accounts;
 pub mod ban;
 pub mod log_analysis;
 pub mod moderation;
+pub mod reconcile;

@@ -10,6 +10,7 @@ mod directory;
 mod live_tail;
 mod logs;
 mod objects;
+mod reconcile;
 mod seed;
 mod support;
 mod triggers;
