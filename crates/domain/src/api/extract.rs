@@ -24,6 +24,10 @@ pub struct InvocationId(pub String);
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+/// Where the caller's sub is left for the request's log line once it is verified.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallerSlot(pub std::sync::Arc<std::sync::OnceLock<String>>);
+
 /// Who is calling, verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
@@ -76,7 +80,11 @@ impl FromRequestParts<ApiState> for Caller {
                 },
             }
         };
-        Ok(Caller::from(claims?))
+        let caller = Caller::from(claims?);
+        if let Some(slot) = parts.extensions.get::<CallerSlot>() {
+            let _ = slot.0.set(caller.sub.to_string());
+        }
+        Ok(caller)
     }
 }
 

@@ -3,7 +3,7 @@
 //! Nothing from the request's headers or body is logged, so tokens never reach the log.
 
 use super::error::ApiError;
-use super::extract::{BodyLimit, InvocationId, RequestId};
+use super::extract::{BodyLimit, CallerSlot, InvocationId, RequestId};
 use axum::Json;
 use axum::extract::{MatchedPath, Request};
 use axum::http::HeaderValue;
@@ -21,6 +21,8 @@ pub(super) async fn observe(mut req: Request, next: Next, body_limit: usize) -> 
         .map_or_else(new_request_id, |i| i.0.clone());
     req.extensions_mut().insert(RequestId(request_id.clone()));
     req.extensions_mut().insert(BodyLimit(body_limit));
+    let caller = CallerSlot::default();
+    req.extensions_mut().insert(caller.clone());
     let method = req.method().clone();
     let route = req
         .extensions()
@@ -34,12 +36,14 @@ pub(super) async fn observe(mut req: Request, next: Next, body_limit: usize) -> 
     }
     let status = response.status().as_u16();
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    // The verified caller's sub (not a secret), so support can find a user's requests.
+    let sub = caller.0.get().map_or("-", String::as_str);
     if status >= 500 {
-        tracing::error!(requestId = %request_id, method = %method, route = %route, status, latencyMs = latency_ms, "request failed");
+        tracing::error!(requestId = %request_id, method = %method, route = %route, status, latencyMs = latency_ms, sub, "request failed");
     } else if status >= 400 {
-        tracing::warn!(requestId = %request_id, method = %method, route = %route, status, latencyMs = latency_ms, "request refused");
+        tracing::warn!(requestId = %request_id, method = %method, route = %route, status, latencyMs = latency_ms, sub, "request refused");
     } else {
-        tracing::info!(requestId = %request_id, method = %method, route = %route, status, latencyMs = latency_ms, "request served");
+        tracing::info!(requestId = %request_id, method = %method, route = %route, status, latencyMs = latency_ms, sub, "request served");
     }
     response
 }

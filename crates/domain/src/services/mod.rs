@@ -6,3 +6,4 @@ pub mod ban;
 pub mod log_analysis;
 pub mod moderation;
 pub mod reconcile;
+pub mod user360;

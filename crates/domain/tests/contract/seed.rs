@@ -405,3 +405,88 @@ async fn simulated_traffic_runs_the_router_and_logs_like_lambda() {
         assert_eq!(report.init_ms.is_some(), inv.cold_start);
     }
 }
+
+/// `:who` on a living sandbox: every part of the view comes from its own service, and the log
+/// lines are the simulated API's lines for that user's requests.
+#[tokio::test]
+async fn user_360_gathers_one_user_from_every_service() {
+    use backoffice_domain::sandbox::traffic::{Simulator, TrafficOptions};
+    use backoffice_domain::services::user360::{self, Sources, Who};
+
+    let h = empty_sandbox().await;
+    h.sandbox
+        .seed(
+            &SeedOptions {
+                now: Utc::now(),
+                ..small()
+            },
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    let options = TrafficOptions {
+        fault_rate: 0.0,
+        bad_request_rate: 0.0,
+        ..TrafficOptions::default()
+    };
+    let mut sim = Simulator::new(&h.sandbox, options).await.unwrap();
+    for _ in 0..200 {
+        sim.step().await.unwrap();
+    }
+    // The author of the newest post, named by sub, then by e-mail.
+    let newest = h
+        .sandbox
+        .content
+        .list_posts(&PostFilter::default(), PageRequest::first(1))
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let groups = Sandbox::log_groups();
+    let bucket = Sandbox::bucket();
+    let sources = Sources {
+        directory: &h.sandbox.directory,
+        content: &h.sandbox.content,
+        objects: Some((&h.sandbox.objects, &bucket)),
+        logs: Some((&h.sandbox.logs, &groups)),
+        log_window: Duration::hours(1),
+    };
+    let view = user360::load(&sources, &Who::Sub(newest.author_sub.clone()))
+        .await
+        .unwrap();
+    assert_eq!(view.sub.as_ref(), Some(&newest.author_sub));
+    let posts = view.posts.as_ref().unwrap();
+    assert_eq!(posts[0].id, newest.id);
+    assert!(posts.iter().all(|p| p.author_sub == newest.author_sub));
+    assert!(view.counts.as_ref().unwrap().posts >= 1);
+    if let Some(profile) = view.profile.as_ref().unwrap() {
+        assert_eq!(profile.sub, newest.author_sub);
+    }
+    assert_eq!(view.objects.len(), 2);
+    let lines = view.log_lines.as_ref().unwrap();
+    assert!(
+        !lines.is_empty(),
+        "the user's simulated requests are found in the API's log"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.message.contains(newest.author_sub.as_str()))
+    );
+
+    // By e-mail, and a clear error for nobody.
+    let email = view
+        .user
+        .email
+        .clone()
+        .expect("seeded users have an e-mail");
+    let by_email = user360::load(&sources, &Who::parse(&email).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(by_email.user.username, view.user.username);
+    let nobody = Who::parse("nobody@example.com").unwrap();
+    assert!(matches!(
+        user360::load(&sources, &nobody).await,
+        Err(backoffice_domain::DomainError::NotFound(_))
+    ));
+}
