@@ -253,16 +253,11 @@ async fn log_lines(
     let mut lines = Vec::new();
     for group in groups {
         let page = logs
-            .filter_events(
-                group,
-                window.clone(),
-                Some(&pattern),
-                PageRequest::first(50),
-            )
+            .filter_events(group, window, Some(&pattern), PageRequest::first(50))
             .await?;
         lines.extend(page.items);
     }
-    lines.sort_by(|a, b| b.timestamp.cmp(&a.timestamp));
+    lines.sort_by_key(|l| std::cmp::Reverse(l.timestamp));
     lines.truncate(50);
     Ok(lines)
 }

@@ -752,7 +752,8 @@ async fn a_user_reports_a_target_once(h: &Harness) {
 
 async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
     let a = alice();
-    let cases: Vec<(Gw, &str, String, Option<String>, u16, Option<&str>)> = vec![
+    type Case<'a> = (Gw, &'a str, String, Option<String>, u16, Option<&'a str>);
+    let cases: Vec<Case> = vec![
         (
             Gw::V1,
             "POST",

@@ -357,7 +357,7 @@ async fn simulated_traffic_runs_the_router_and_logs_like_lambda() {
         let got = h
             .sandbox
             .logs
-            .filter_events(&group, window.clone(), None, page)
+            .filter_events(&group, window, None, page)
             .await
             .unwrap();
         lines.extend(got.items.into_iter().map(|e| e.message));
