@@ -4,6 +4,7 @@
 use backoffice::app::{self, App, AppEvent, Context, PaneId, Request};
 use backoffice::{cli, config, environments, exec, keymap, paths, terminal, theme, ui};
 use backoffice_domain::model::Actor;
+use backoffice_domain::sandbox::traffic::{Simulator, TrafficOptions};
 use backoffice_domain::sandbox::{MEDIA_BUCKET, Sandbox, SeedOptions};
 use clap::Parser;
 use cli::{Cli, SandboxCommand};
@@ -78,6 +79,14 @@ async fn run(cli: Cli) -> Result<()> {
         }) => reseed(&paths, yes).await,
         None => console(&paths, &cli).await,
     }
+}
+
+/// A seed for the simulator that differs between runs.
+fn rand_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(7)
 }
 
 fn operator() -> String {
@@ -272,11 +281,25 @@ async fn open_environment(
     paths: &Paths,
     env: Option<&config::Environment>,
     read_only: bool,
+    traffic: f64,
 ) -> Result<(exec::Backends, Context)> {
     match env {
         None => {
             let sandbox = open_sandbox(paths).await?;
             tracing::info!(sandbox = %paths.sandbox_dir().display(), "opened the sandbox");
+            if traffic > 0.0 {
+                let options = TrafficOptions {
+                    per_second: traffic,
+                    seed: rand_seed(),
+                    ..TrafficOptions::default()
+                };
+                let simulator = Simulator::new(&sandbox, options)
+                    .await
+                    .wrap_err("could not start the sandbox's simulated traffic")?;
+                // Runs until the console exits (the runtime's shutdown ends it).
+                tokio::spawn(simulator.run());
+                tracing::info!(per_second = traffic, "simulated traffic started");
+            }
             let operator = operator();
             let actor = Actor::parse(&operator).map_err(|e| color_eyre::eyre::eyre!("{e}"))?;
             Ok((
@@ -315,7 +338,8 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
         .cloned();
     terminal::install_panic_hook();
     loop {
-        let (backends, context) = open_environment(paths, selected.as_ref(), cli.read_only).await?;
+        let (backends, context) =
+            open_environment(paths, selected.as_ref(), cli.read_only, cli.traffic_rate()).await?;
         let theme_name = selected
             .as_ref()
             .and_then(|e| e.theme.clone())

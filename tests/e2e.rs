@@ -37,6 +37,8 @@ impl Console {
         cmd.env("BACKOFFICE_STATE_DIR", dirs.path().join("state"));
         cmd.env("USER", "e2e");
         cmd.env("TERM", "xterm-256color");
+        // Screens are compared against the seed; a test that wants traffic turns it on.
+        cmd.env("BACKOFFICE_TRAFFIC", "0");
         for (k, v) in env {
             cmd.env(k, v);
         }
