@@ -4,3 +4,4 @@
 pub mod accounts;
 pub mod log_analysis;
 pub mod moderation;
+pub mod storage;
