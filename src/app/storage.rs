@@ -340,6 +340,8 @@ pub struct StoragePane {
     pub filter_text: String,
     /// Selections left behind when opening a folder, restored on the way back.
     trail: Vec<(String, usize)>,
+    /// The object a delete dialog was opened for: not reopened when the folder is refreshed.
+    deleting: Option<String>,
     /// Text for the loop to put on the clipboard (OSC 52), taken by the shell.
     pub clipboard: Option<String>,
     /// How images reach the terminal; `None` draws half-blocks. Set once at start-up from the
@@ -523,7 +525,8 @@ impl StoragePane {
             None => Vec::new(),
             Some(Location::Buckets) => self.reload_buckets(ids),
             Some(Location::Folder { bucket, prefix }) => {
-                let detail = self.detail.take();
+                let deleting = self.deleting.take();
+                let detail = self.detail.take().filter(|d| Some(&d.key) != deleting.as_ref());
                 let selected = self.entries.selected;
                 let mut c = self.open_folder(bucket, prefix, ids);
                 // Back where it was once the rows are in (clamped to what arrives).
@@ -539,8 +542,11 @@ impl StoragePane {
     /// `/` text: a prefix of the open bucket to list (or a bucket, from the bucket list).
     pub fn set_filter(&mut self, text: String, ids: &mut Ids) -> Result<Vec<Command>, String> {
         let prefix = text.trim().trim_start_matches('/').to_string();
-        let bucket = match &self.location {
-            Some(Location::Folder { bucket, .. }) => bucket.clone(),
+        let bucket = match (&self.location, &self.home) {
+            (Some(Location::Folder { bucket, .. }), _) => bucket.clone(),
+            // Not opened yet: a prefix of the environment's bucket.
+            (None, Some(home)) => home.clone(),
+            // On the bucket list: a bucket's name.
             _ => match BucketName::parse(&prefix) {
                 Ok(b) => {
                     self.filter_text = String::new();
@@ -710,7 +716,10 @@ impl StoragePane {
         };
         if let Some(d) = &mut self.detail {
             return match &d.info {
-                Part::Ready(detail) => delete_one(&d.bucket, detail),
+                Part::Ready(detail) => {
+                    self.deleting = Some(d.key.clone());
+                    delete_one(&d.bucket, detail)
+                }
                 Part::Loading => {
                     d.delete_when_inspected = true;
                     Outcome::Message("reading the object's versions first…".into())
@@ -1039,6 +1048,7 @@ impl StoragePane {
                 match result {
                     Ok(detail) => {
                         let outcome = if std::mem::take(&mut d.delete_when_inspected) {
+                            self.deleting = Some(d.key.clone());
                             delete_one(&d.bucket, &detail)
                         } else {
                             Outcome::None
@@ -1180,7 +1190,12 @@ fn expand_home(path: &str) -> PathBuf {
 }
 
 #[cfg(test)]
-mod tests {
+mod flows;
+#[cfg(test)]
+mod on_the_sandbox;
+
+#[cfg(test)]
+mod units {
     use super::*;
 
     #[test]

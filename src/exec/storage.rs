@@ -522,6 +522,15 @@ mod tests {
             .unwrap();
         png[16..20].copy_from_slice(&100_000u32.to_be_bytes());
         png[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        // The IHDR chunk's CRC covers its type and data (bytes 12..29), stored at 29..33.
+        let crc = png[12..29].iter().fold(!0u32, |mut c, b| {
+            c ^= u32::from(*b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 { (c >> 1) ^ 0xEDB8_8320 } else { c >> 1 };
+            }
+            c
+        });
+        png[29..33].copy_from_slice(&(!crc).to_be_bytes());
         match decode_image(&png, "original".into()) {
             Preview::Nothing(why) => assert!(why.contains("too large"), "{why}"),
             other => panic!("{other:?}"),
