@@ -1190,7 +1190,7 @@ fn expand_home(path: &str) -> PathBuf {
 }
 
 #[cfg(test)]
-mod flows;
+pub(crate) mod flows;
 #[cfg(test)]
 mod on_the_sandbox;
 

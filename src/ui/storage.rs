@@ -16,7 +16,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, LineGauge, Paragraph, Wrap};
-use ratatui_image::StatefulImage;
+use ratatui_image::{Resize, StatefulImage};
 use ratatui_image::picker::Picker;
 
 /// How images reach this terminal: its own protocol (kitty, sixel, iTerm2) where it says it
@@ -211,6 +211,8 @@ fn draw_transfer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         LineGauge::default()
             .ratio(ratio.clamp(0.0, 1.0))
             .label(Span::styled(label, style))
+            .filled_symbol("━")
+            .unfilled_symbol("─")
             .filled_style(style)
             .unfilled_style(theme.muted()),
         area,
@@ -372,7 +374,12 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                     .unwrap_or_else(Picker::halfblocks)
                     .new_resize_protocol((**image).clone())
             });
-            frame.render_stateful_widget(StatefulImage::default(), body, cache);
+            // Scaled to the space there is, small originals included; the aspect is kept.
+            frame.render_stateful_widget(
+                StatefulImage::default().resize(Resize::Scale(None)),
+                body,
+                cache,
+            );
         }
     }
 }
@@ -460,7 +467,13 @@ fn draw_popup(frame: &mut Frame, app: &App, theme: &Theme) {
             (title, lines)
         }
     };
-    let area = centred(frame.area(), 90, lines.len() as u16 + 4);
+    // As tall as the wrapped lines need (a link is one long line).
+    let inner = usize::from(frame.area().width.clamp(4, 90) - 2);
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner).max(1))
+        .sum();
+    let area = centred(frame.area(), 90, u16::try_from(rows + 2).unwrap_or(u16::MAX));
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines)
@@ -469,3 +482,6 @@ fn draw_popup(frame: &mut Frame, app: &App, theme: &Theme) {
         area,
     );
 }
+
+#[cfg(test)]
+mod tests;

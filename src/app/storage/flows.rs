@@ -1,7 +1,9 @@
 //! Flow tests of the Storage pane: the app driven with keys and canned storage events.
 
 use super::*;
-use crate::app::tests::{answer_posts, answer_queue, app_on, code, key, post, typed};
+use crate::app::tests::{
+    answer_posts, answer_queue, answer_users, app_on, code, key, post, typed,
+};
 use crate::app::{App, AppEvent, Context, Overlay, PaneId, Request, test_context};
 use backoffice_domain::model::{ObjectEntry, ObjectVersion};
 use chrono::{TimeZone, Utc};
@@ -15,7 +17,8 @@ pub(crate) fn media() -> BucketName {
 
 /// A console on the Storage pane with `media-bucket` as the environment's bucket.
 pub(crate) fn storage_app(context: Context) -> (App, Vec<Command>) {
-    let (mut app, _) = app_on(PaneId::Users, context);
+    let (mut app, users) = app_on(PaneId::Users, context);
+    answer_users(&mut app, &users, vec![]);
     app.storage.home = Some(media());
     let first = app.open_pane(PaneId::Storage);
     (app, first)
