@@ -352,7 +352,11 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
         }
         let (mut tui, guard) = terminal::enter().wrap_err("cannot set up the terminal")?;
         app.storage.home = backends.bucket.clone();
-        app.storage.picker = Some(picker.get_or_insert_with(ui::storage::detect_picker).clone());
+        app.storage.picker = Some(
+            picker
+                .get_or_insert_with(ui::storage::detect_picker)
+                .clone(),
+        );
         let exit = event_loop(&mut tui, app, commands, backends, theme, &themes_dir).await;
         drop(guard);
         match exit? {

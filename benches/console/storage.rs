@@ -107,7 +107,10 @@ pub fn run(context: backoffice::app::Context, median: fn(Vec<Duration>) -> Durat
             let screen = format!("{}", terminal.backend());
             assert!(screen.contains("big/ · 1000+ loaded"), "{screen}");
             assert!(screen.contains("000000.jpg"), "{screen}");
-            assert!(matches!(app.storage.location, Some(Location::Folder { .. })));
+            assert!(matches!(
+                app.storage.location,
+                Some(Location::Folder { .. })
+            ));
             if round < 3 {
                 // What waiting for every page would cost: `G` until the prefix is exhausted.
                 let t = Instant::now();

@@ -444,7 +444,10 @@ impl App {
             PaneId::Audit => true,
             PaneId::Storage => {
                 self.storage.detail.is_none()
-                    && matches!(self.storage.location, None | Some(storage::Location::Buckets))
+                    && matches!(
+                        self.storage.location,
+                        None | Some(storage::Location::Buckets)
+                    )
             }
         }
     }

@@ -252,7 +252,11 @@ pub struct ImageCache(pub Option<ratatui_image::protocol::StatefulProtocol>);
 
 impl std::fmt::Debug for ImageCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() { "ImageCache(ready)" } else { "ImageCache(empty)" })
+        f.write_str(if self.0.is_some() {
+            "ImageCache(ready)"
+        } else {
+            "ImageCache(empty)"
+        })
     }
 }
 
@@ -462,7 +466,12 @@ impl StoragePane {
     }
 
     /// Lists `prefix` of `bucket` from its first page.
-    pub fn open_folder(&mut self, bucket: BucketName, prefix: String, ids: &mut Ids) -> Vec<Command> {
+    pub fn open_folder(
+        &mut self,
+        bucket: BucketName,
+        prefix: String,
+        ids: &mut Ids,
+    ) -> Vec<Command> {
         self.location = Some(Location::Folder {
             bucket: bucket.clone(),
             prefix: prefix.clone(),
@@ -526,7 +535,10 @@ impl StoragePane {
             Some(Location::Buckets) => self.reload_buckets(ids),
             Some(Location::Folder { bucket, prefix }) => {
                 let deleting = self.deleting.take();
-                let detail = self.detail.take().filter(|d| Some(&d.key) != deleting.as_ref());
+                let detail = self
+                    .detail
+                    .take()
+                    .filter(|d| Some(&d.key) != deleting.as_ref());
                 let selected = self.entries.selected;
                 let mut c = self.open_folder(bucket, prefix, ids);
                 // Back where it was once the rows are in (clamped to what arrives).
@@ -602,16 +614,22 @@ impl StoragePane {
                 let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
                 let uploading = matches!(p.kind, PromptKind::Upload { .. });
                 match key.code {
-                    KeyCode::Esc => return Outcome::Message("cancelled; nothing was changed".into()),
+                    KeyCode::Esc => {
+                        return Outcome::Message("cancelled; nothing was changed".into());
+                    }
                     KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down if uploading => {
                         p.on_key = !p.on_key;
-                        if p.on_key && p.key.is_empty() || p.on_key && p.key.ends_with('/') {
+                        if p.on_key && (p.key.is_empty() || p.key.ends_with('/')) {
                             p.key.push_str(base_name(p.path.trim()));
                         }
                     }
                     KeyCode::Enter => return self.submit(p, ids),
                     KeyCode::Backspace => {
-                        if p.on_key { p.key.pop() } else { p.path.pop() };
+                        if p.on_key {
+                            p.key.pop()
+                        } else {
+                            p.path.pop()
+                        };
                     }
                     KeyCode::Char(c) if !ctrl => {
                         let field = if p.on_key { &mut p.key } else { &mut p.path };
@@ -780,7 +798,11 @@ impl StoragePane {
         if let Some(d) = &self.detail {
             return owner_of(&d.key);
         }
-        if let Some(sub) = self.entries.selected_item().and_then(|e| owner_of(e.name())) {
+        if let Some(sub) = self
+            .entries
+            .selected_item()
+            .and_then(|e| owner_of(e.name()))
+        {
             return Some(sub);
         }
         match &self.location {
@@ -922,7 +944,10 @@ impl StoragePane {
                 _ => Outcome::Message("open a bucket (and a folder) to upload into".into()),
             },
             Action::DeleteObject => self.propose_delete(ids),
-            Action::CopyLink => match (self.bucket().cloned(), self.selected_key().map(str::to_string)) {
+            Action::CopyLink => match (
+                self.bucket().cloned(),
+                self.selected_key().map(str::to_string),
+            ) {
                 (Some(bucket), Some(key)) => {
                     let request = ids.issue();
                     self.popup = Some(Popup::LinkLoading(request));
@@ -1165,7 +1190,9 @@ fn delete_one(bucket: &BucketName, detail: &ObjectDetail) -> Outcome {
                 ));
             }
         }
-        Versions::Listed(_) => changes.push("the bucket keeps no versions: this cannot be undone".into()),
+        Versions::Listed(_) => {
+            changes.push("the bucket keeps no versions: this cannot be undone".into())
+        }
         Versions::Unavailable(why) => changes.push(format!("versions: {why}")),
     }
     Outcome::Propose(Proposal {
@@ -1207,9 +1234,20 @@ mod units {
             format!("posts/{sub}/"),
             format!("thumbs/256/posts/{sub}/1.jpg"),
         ] {
-            assert_eq!(owner_of(&key).map(|s| s.to_string()), Some(sub.to_string()), "{key}");
+            assert_eq!(
+                owner_of(&key).map(|s| s.to_string()),
+                Some(sub.to_string()),
+                "{key}"
+            );
         }
-        for key in ["posts/", "posts/not-a-sub/1.jpg", "other/x", "", "thumbs/", "/"] {
+        for key in [
+            "posts/",
+            "posts/not-a-sub/1.jpg",
+            "other/x",
+            "",
+            "thumbs/",
+            "/",
+        ] {
             assert_eq!(owner_of(key), None, "{key}");
         }
     }

@@ -124,7 +124,11 @@ pub(super) async fn run(
     AppEvent::Storage(event)
 }
 
-async fn inspect(b: &Backends, bucket: &BucketName, key: &str) -> Result<ObjectDetail, DomainError> {
+async fn inspect(
+    b: &Backends,
+    bucket: &BucketName,
+    key: &str,
+) -> Result<ObjectDetail, DomainError> {
     let store = objects(b)?;
     let entry = store.head(bucket, key).await?;
     // Versions are extra: a store that keeps none, or a role that may not list them, still
@@ -142,8 +146,7 @@ async fn inspect(b: &Backends, bucket: &BucketName, key: &str) -> Result<ObjectD
 
 /// The content type storage gave, else one guessed from the key's extension.
 pub fn content_type_of(key: &str, stored: Option<&str>) -> String {
-    if let Some(t) = stored.filter(|t| !t.trim().is_empty() && *t != "application/octet-stream")
-    {
+    if let Some(t) = stored.filter(|t| !t.trim().is_empty() && *t != "application/octet-stream") {
         return t.to_string();
     }
     let ext = key
@@ -195,7 +198,9 @@ async fn preview(b: &Backends, bucket: &BucketName, key: &str) -> Result<Preview
         return decode_in_background(bytes, "original".into()).await;
     }
     let shown = TEXT_PREVIEW_BYTES.min(head.size);
-    let got = store.get(bucket, key, Some(ByteRange::first(shown))).await?;
+    let got = store
+        .get(bucket, key, Some(ByteRange::first(shown)))
+        .await?;
     Ok(text_preview(&got.bytes, head.size, key, &content_type))
 }
 
@@ -314,7 +319,8 @@ async fn download(
     let store = objects(b)?;
     let total = store.head(bucket, key).await?.size;
     let path = target_path(path, key).await;
-    let local = |e: std::io::Error, p: &Path| DomainError::unavailable(format!("{}", p.display()), e);
+    let local =
+        |e: std::io::Error, p: &Path| DomainError::unavailable(format!("{}", p.display()), e);
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Err(DomainError::Conflict(format!(
             "{} exists; choose another path",
@@ -391,10 +397,7 @@ pub(super) async fn perform(
             source,
         } => {
             let local = |e: std::io::Error| {
-                Failure::from(DomainError::unavailable(
-                    format!("{}", source.display()),
-                    e,
-                ))
+                Failure::from(DomainError::unavailable(format!("{}", source.display()), e))
             };
             let meta = tokio::fs::metadata(&source).await.map_err(local)?;
             if meta.is_dir() {
@@ -481,7 +484,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match text_preview(&json[..10], 5000, "x.json", "application/json") {
-            Preview::Text { json, shown, total, .. } => {
+            Preview::Text {
+                json, shown, total, ..
+            } => {
                 assert!(!json);
                 assert_eq!((shown, total), (10, 5000));
             }
@@ -497,7 +502,12 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            text_preview(&[0x89, b'P', 0xff, 0x00], 4, "k.bin", "application/octet-stream"),
+            text_preview(
+                &[0x89, b'P', 0xff, 0x00],
+                4,
+                "k.bin",
+                "application/octet-stream"
+            ),
             Preview::Nothing(_)
         ));
     }
@@ -526,7 +536,11 @@ mod tests {
         let crc = png[12..29].iter().fold(!0u32, |mut c, b| {
             c ^= u32::from(*b);
             for _ in 0..8 {
-                c = if c & 1 == 1 { (c >> 1) ^ 0xEDB8_8320 } else { c >> 1 };
+                c = if c & 1 == 1 {
+                    (c >> 1) ^ 0xEDB8_8320
+                } else {
+                    c >> 1
+                };
             }
             c
         });

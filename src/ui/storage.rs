@@ -16,8 +16,8 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, LineGauge, Paragraph, Wrap};
-use ratatui_image::{Resize, StatefulImage};
 use ratatui_image::picker::Picker;
+use ratatui_image::{Resize, StatefulImage};
 
 /// How images reach this terminal: its own protocol (kitty, sixel, iTerm2) where it says it
 /// has one, half-blocks elsewhere. The terminal is asked only when its environment suggests
@@ -112,15 +112,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                     (s, false) => format!(" · by {}", s.label()),
                 };
                 let block = pane_block(
-                    format!(" s3://{bucket}/{prefix} · {}{sorted} ", count(&pane.entries)),
+                    format!(
+                        " s3://{bucket}/{prefix} · {}{sorted} ",
+                        count(&pane.entries)
+                    ),
                     theme,
                 );
                 let inner = block.inner(main);
                 frame.render_widget(block, main);
                 let [list, hint] =
                     Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-                if let Some((text, failed)) = empty_message(&pane.entries, "objects here", &retry)
-                {
+                if let Some((text, failed)) = empty_message(&pane.entries, "objects here", &retry) {
                     message(frame, list, text, failed, theme);
                 } else {
                     let strip = prefix.len();
@@ -201,11 +203,7 @@ fn draw_transfer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ),
             theme.ok(),
         ),
-        TransferState::Failed(e) => (
-            0.0,
-            format!("✗ {}: {e}", base_name(&t.key)),
-            theme.error(),
-        ),
+        TransferState::Failed(e) => (0.0, format!("✗ {}: {e}", base_name(&t.key)), theme.error()),
     };
     frame.render_widget(
         LineGauge::default()
@@ -248,8 +246,14 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     match &d.info {
         Part::Loading => lines.push(Line::styled("Reading the object…", theme.muted())),
         Part::Failed(e) => {
-            lines.push(Line::styled(format!("Could not read it: {e}"), theme.error()));
-            lines.push(Line::styled(format!("Press {retry} to try again."), theme.muted()));
+            lines.push(Line::styled(
+                format!("Could not read it: {e}"),
+                theme.error(),
+            ));
+            lines.push(Line::styled(
+                format!("Press {retry} to try again."),
+                theme.muted(),
+            ));
         }
         Part::Ready(info) => {
             let e = &info.entry;
@@ -307,9 +311,10 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                         ]));
                     }
                 }
-                Versions::Listed(_) => {
-                    lines.push(Line::styled("  the bucket keeps no versions", theme.muted()))
-                }
+                Versions::Listed(_) => lines.push(Line::styled(
+                    "  the bucket keeps no versions",
+                    theme.muted(),
+                )),
                 Versions::Unavailable(why) => {
                     lines.push(Line::styled(format!("  {why}"), theme.muted()))
                 }
@@ -469,11 +474,12 @@ fn draw_popup(frame: &mut Frame, app: &App, theme: &Theme) {
     };
     // As tall as the wrapped lines need (a link is one long line).
     let inner = usize::from(frame.area().width.clamp(4, 90) - 2);
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner).max(1))
-        .sum();
-    let area = centred(frame.area(), 90, u16::try_from(rows + 2).unwrap_or(u16::MAX));
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let area = centred(
+        frame.area(),
+        90,
+        u16::try_from(rows + 2).unwrap_or(u16::MAX),
+    );
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines)

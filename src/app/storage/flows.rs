@@ -1,9 +1,7 @@
 //! Flow tests of the Storage pane: the app driven with keys and canned storage events.
 
 use super::*;
-use crate::app::tests::{
-    answer_posts, answer_queue, answer_users, app_on, code, key, post, typed,
-};
+use crate::app::tests::{answer_posts, answer_queue, answer_users, app_on, code, key, post, typed};
 use crate::app::{App, AppEvent, Context, Overlay, PaneId, Request, test_context};
 use backoffice_domain::model::{ObjectEntry, ObjectVersion};
 use chrono::{TimeZone, Utc};
@@ -90,7 +88,10 @@ pub(crate) fn versions(key: &str) -> Vec<ObjectVersion> {
             is_latest: i == 0,
             is_delete_marker: false,
             size: 1000 + i,
-            last_modified: Some(Utc.with_ymd_and_hms(2026, 11, 20 + i as u32, 9, 0, 0).unwrap()),
+            last_modified: Some(
+                Utc.with_ymd_and_hms(2026, 11, 20 + i as u32, 9, 0, 0)
+                    .unwrap(),
+            ),
         })
         .collect()
 }
@@ -149,7 +150,12 @@ fn browse_into_a_folder_and_back_keeps_the_place() {
     answer_list(
         &mut app,
         &first,
-        vec![folder("avatars/"), folder("posts/"), folder("profiles/"), file("robots.txt", 24, 3)],
+        vec![
+            folder("avatars/"),
+            folder("posts/"),
+            folder("profiles/"),
+            file("robots.txt", 24, 3),
+        ],
         false,
     );
     app.on_key(key('j'));
@@ -162,8 +168,16 @@ fn browse_into_a_folder_and_back_keeps_the_place() {
         false,
     );
     let deeper = app.on_key(code(KeyCode::Enter));
-    assert_eq!(listed_prefix(&deeper), Some((format!("posts/{SUB}/"), false)));
-    answer_list(&mut app, &deeper, vec![file(&format!("posts/{SUB}/1.png"), 5000, 1)], false);
+    assert_eq!(
+        listed_prefix(&deeper),
+        Some((format!("posts/{SUB}/"), false))
+    );
+    answer_list(
+        &mut app,
+        &deeper,
+        vec![file(&format!("posts/{SUB}/1.png"), 5000, 1)],
+        false,
+    );
     let up = app.on_key(code(KeyCode::Esc));
     assert_eq!(listed_prefix(&up), Some(("posts/".into(), false)));
     let up = app.on_key(code(KeyCode::Esc));
@@ -190,10 +204,15 @@ fn scrolling_asks_for_the_next_page_once_and_only_near_the_end() {
     let more = answer_list(
         &mut app,
         &first,
-        (0..100).map(|i| file(&format!("k{i:04}"), i, i as i64)).collect(),
+        (0..100)
+            .map(|i| file(&format!("k{i:04}"), i, i as i64))
+            .collect(),
         true,
     );
-    assert!(more.is_empty(), "the first page is drawn; no second page yet");
+    assert!(
+        more.is_empty(),
+        "the first page is drawn; no second page yet"
+    );
     let mut asked = Vec::new();
     for _ in 0..70 {
         asked.extend(app.on_key(key('j')));
@@ -207,7 +226,9 @@ fn scrolling_asks_for_the_next_page_once_and_only_near_the_end() {
     answer_list(
         &mut app,
         &asked,
-        (100..150).map(|i| file(&format!("k{i:04}"), i, i as i64)).collect(),
+        (100..150)
+            .map(|i| file(&format!("k{i:04}"), i, i as i64))
+            .collect(),
         false,
     );
     assert_eq!(app.storage.entries.items.len(), 150);
@@ -221,7 +242,10 @@ fn keys_stay_live_while_a_folder_loads_and_a_stale_page_is_dropped() {
     app.on_key(key('j'));
     let again = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
     answer_list(&mut app, &first, vec![file("stale.txt", 1, 1)], false);
-    assert!(app.storage.entries.items.is_empty(), "the abandoned answer is dropped");
+    assert!(
+        app.storage.entries.items.is_empty(),
+        "the abandoned answer is dropped"
+    );
     answer_list(&mut app, &again, vec![file("fresh.txt", 1, 1)], false);
     assert_eq!(app.storage.entries.items[0].name(), "fresh.txt");
 }
@@ -257,14 +281,23 @@ fn sorting_orders_the_loaded_rows_and_says_when_more_remain() {
     assert_eq!(names, ["d.txt", "c.txt", "b.txt", "a/"], "newest first");
     app.on_key(key('S'));
     let names: Vec<&str> = app.storage.entries.items.iter().map(|e| e.name()).collect();
-    assert_eq!(names, ["a/", "b.txt", "c.txt", "d.txt"], "back to key order");
+    assert_eq!(
+        names,
+        ["a/", "b.txt", "c.txt", "d.txt"],
+        "back to key order"
+    );
 }
 
 #[test]
 fn a_page_arriving_under_a_sort_is_sorted_in_and_the_selection_follows_its_row() {
     let (mut app, first) = storage_app(test_context());
     // So few rows that the next page is asked for at once.
-    let next = answer_list(&mut app, &first, vec![file("small", 1, 1), file("mid", 50, 1)], true);
+    let next = answer_list(
+        &mut app,
+        &first,
+        vec![file("small", 1, 1), file("mid", 50, 1)],
+        true,
+    );
     assert_eq!(listed_prefix(&next), Some((String::new(), true)));
     app.on_key(key('S'));
     assert_eq!(app.storage.entries.selected_item().unwrap().name(), "small");
@@ -306,11 +339,18 @@ fn opening_an_object_shows_its_detail_and_preview() {
     );
     let d = app.storage.detail.as_ref().unwrap();
     assert!(matches!(d.info, Part::Ready(_)));
-    assert!(matches!(d.preview, Part::Ready(Preview::Text { json: true, .. })));
+    assert!(matches!(
+        d.preview,
+        Part::Ready(Preview::Text { json: true, .. })
+    ));
     assert_eq!(app.storage.pending(), 0);
     app.on_key(code(KeyCode::Esc));
     assert!(app.storage.detail.is_none(), "esc closes the detail first");
-    assert_eq!(app.storage.entries.items.len(), 1, "the folder is still there");
+    assert_eq!(
+        app.storage.entries.items.len(),
+        1,
+        "the folder is still there"
+    );
 }
 
 #[test]
@@ -323,7 +363,10 @@ fn delete_reads_the_versions_then_asks_and_production_wants_the_name_typed() {
     let (mut app, first) = storage_app(ctx);
     answer_list(&mut app, &first, vec![file("report.pdf", 1000, 1)], false);
     let read = app.on_key(key('X'));
-    assert!(app.overlay.is_none(), "no dialog before the versions are known");
+    assert!(
+        app.overlay.is_none(),
+        "no dialog before the versions are known"
+    );
     let follow = answer_object(
         &mut app,
         &read,
@@ -338,9 +381,18 @@ fn delete_reads_the_versions_then_asks_and_production_wants_the_name_typed() {
         panic!("the delete dialog opens once the versions are in");
     };
     let changes = d.proposal.changes.join("\n");
-    assert!(changes.contains("s3://media-bucket/report.pdf"), "{changes}");
-    assert!(changes.contains("delete marker is added; these 3 version(s) stay"), "{changes}");
-    assert!(changes.contains("3HL4kqtJlcpXroDTDmJ0 (latest)"), "{changes}");
+    assert!(
+        changes.contains("s3://media-bucket/report.pdf"),
+        "{changes}"
+    );
+    assert!(
+        changes.contains("delete marker is added; these 3 version(s) stay"),
+        "{changes}"
+    );
+    assert!(
+        changes.contains("3HL4kqtJlcpXroDTDmJ0 (latest)"),
+        "{changes}"
+    );
     assert!(app.on_key(code(KeyCode::Enter)).is_empty(), "no name typed");
     app.on_key(code(KeyCode::Tab));
     app.on_key(code(KeyCode::Tab));
@@ -394,12 +446,23 @@ fn read_only_refuses_delete_and_upload() {
         ..test_context()
     };
     let (mut app, first) = storage_app(ctx);
-    answer_list(&mut app, &first, vec![file("a", 1, 1), file("b", 1, 1)], false);
+    answer_list(
+        &mut app,
+        &first,
+        vec![file("a", 1, 1), file("b", 1, 1)],
+        false,
+    );
     app.on_key(key(' '));
     app.on_key(key(' '));
     app.on_key(key('X'));
     assert!(app.overlay.is_none());
-    assert!(app.toasts.back().unwrap().text.starts_with("read-only session"));
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .starts_with("read-only session")
+    );
 }
 
 #[test]
@@ -416,7 +479,10 @@ fn upload_checks_the_key_before_it_asks_for_a_reason() {
     let Some(Popup::Prompt(p)) = &app.storage.popup else {
         panic!("the upload prompt");
     };
-    assert_eq!(p.key, "docs/new.txt", "the key starts as the folder and the file's name");
+    assert_eq!(
+        p.key, "docs/new.txt",
+        "the key starts as the folder and the file's name"
+    );
     // A key that climbs out of its folder is refused in place.
     for _ in 0.."docs/new.txt".len() {
         app.on_key(code(KeyCode::Backspace));
@@ -426,7 +492,10 @@ fn upload_checks_the_key_before_it_asks_for_a_reason() {
     let Some(Popup::Prompt(p)) = &app.storage.popup else {
         panic!("still open");
     };
-    assert_eq!(p.problem.as_deref(), Some("key must not contain a .. segment"));
+    assert_eq!(
+        p.problem.as_deref(),
+        Some("key must not contain a .. segment")
+    );
     for _ in 0.."docs/../etc/passwd".len() {
         app.on_key(code(KeyCode::Backspace));
     }
@@ -435,7 +504,11 @@ fn upload_checks_the_key_before_it_asks_for_a_reason() {
     let Some(Overlay::Dialog(d)) = &app.overlay else {
         panic!("a valid key goes on to the confirmation");
     };
-    assert!(d.proposal.changes[0].contains("replaced (3 B now)"), "{:?}", d.proposal.changes);
+    assert!(
+        d.proposal.changes[0].contains("replaced (3 B now)"),
+        "{:?}",
+        d.proposal.changes
+    );
     let sent = app.on_key(code(KeyCode::Enter));
     match sent.as_slice() {
         [
@@ -485,14 +558,20 @@ fn a_link_is_shown_whole_and_sent_to_the_clipboard() {
 #[test]
 fn a_download_asks_where_then_shows_its_progress() {
     let (mut app, first) = storage_app(test_context());
-    answer_list(&mut app, &first, vec![file("big.bin", 12_000_000, 1)], false);
+    answer_list(
+        &mut app,
+        &first,
+        vec![file("big.bin", 12_000_000, 1)],
+        false,
+    );
     app.on_key(key('w'));
     for _ in 0.."./big.bin".len() {
         app.on_key(code(KeyCode::Backspace));
     }
     typed(&mut app, "/tmp/out.bin");
     let c = app.on_key(code(KeyCode::Enter));
-    let Some(StorageCommand::Download { request, path, .. }) = storage(&c).first().cloned().cloned()
+    let Some(StorageCommand::Download { request, path, .. }) =
+        storage(&c).first().cloned().cloned()
     else {
         panic!("{c:?}");
     };
@@ -513,7 +592,10 @@ fn a_download_asks_where_then_shows_its_progress() {
         request,
         result: Ok(path),
     }));
-    assert_eq!(app.storage.transfer.as_ref().unwrap().state, TransferState::Finished);
+    assert_eq!(
+        app.storage.transfer.as_ref().unwrap().state,
+        TransferState::Finished
+    );
     assert_eq!(app.storage.pending(), 0);
 }
 
@@ -557,7 +639,10 @@ fn a_posts_image_opens_in_storage() {
     let key_name = format!("posts/{SUB}/1764072000000.jpg");
     with_image.image_key = Some(key_name.clone());
     answer_posts(&mut app, &c, vec![post(1), with_image], false);
-    assert!(app.on_key(key('i')).is_empty(), "the first post has no image");
+    assert!(
+        app.on_key(key('i')).is_empty(),
+        "the first post has no image"
+    );
     assert!(app.toasts.back().unwrap().text.contains("has no image"));
     app.on_key(key('j'));
     let jump = app.on_key(key('i'));
@@ -602,7 +687,12 @@ fn no_key_panics_on_any_state_of_the_pane() {
         .collect();
     for start in 0..keys.len() {
         let (mut app, first) = storage_app(test_context());
-        answer_list(&mut app, &first, vec![folder("posts/"), file("x.json", 0, 1)], true);
+        answer_list(
+            &mut app,
+            &first,
+            vec![folder("posts/"), file("x.json", 0, 1)],
+            true,
+        );
         for k in keys.iter().cycle().skip(start).take(60) {
             app.on_key(*k);
             if app.quit {

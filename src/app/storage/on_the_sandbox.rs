@@ -70,7 +70,9 @@ impl ObjectStore for Counting {
         content_type: &str,
         metadata: &BTreeMap<String, String>,
     ) -> DomainResult<ObjectEntry> {
-        self.inner.put(bucket, key, body, content_type, metadata).await
+        self.inner
+            .put(bucket, key, body, content_type, metadata)
+            .await
     }
     async fn delete(&self, bucket: &BucketName, key: &str) -> DomainResult<()> {
         self.inner.delete(bucket, key).await
@@ -243,11 +245,15 @@ async fn browse_the_seeded_bucket_to_an_avatar_preview_it_and_open_its_user() {
     assert_eq!(h.names(), ["posts/", "profiles/"]);
     h.open("profiles/").await;
     let folders = h.names();
-    assert_eq!(folders.len(), 4, "one folder per profile image: {folders:?}");
+    assert_eq!(
+        folders.len(),
+        4,
+        "one folder per profile image: {folders:?}"
+    );
     let user_folder = folders[0].clone();
     h.open(&user_folder).await;
     let avatar = format!("{user_folder}avatar.png");
-    assert_eq!(h.names(), [avatar.clone()]);
+    assert_eq!(h.names(), std::slice::from_ref(&avatar));
     h.open(&avatar).await;
     let d = h.app.storage.detail.as_ref().unwrap();
     let Part::Ready(info) = &d.info else {
@@ -311,7 +317,11 @@ async fn a_post_image_opens_from_the_posts_pane() {
     assert_eq!(d.key, image_key);
     assert!(matches!(
         &d.preview,
-        Part::Ready(Preview::Image { width: 640, height: 480, .. })
+        Part::Ready(Preview::Image {
+            width: 640,
+            height: 480,
+            ..
+        })
     ));
 }
 
@@ -326,9 +336,14 @@ async fn a_thumbnail_is_preferred_and_text_reads_only_its_first_bytes() {
         out
     };
     h.put("posts/u/1.png", png(1200, 800), "image/png").await;
-    h.put("thumbs/256/posts/u/1.png", png(256, 171), "image/png").await;
-    h.put("notes/big.txt", "line\n".repeat(20_000).into_bytes(), "text/plain")
+    h.put("thumbs/256/posts/u/1.png", png(256, 171), "image/png")
         .await;
+    h.put(
+        "notes/big.txt",
+        "line\n".repeat(20_000).into_bytes(),
+        "text/plain",
+    )
+    .await;
     let c = h.app.open_pane(PaneId::Storage);
     h.settle(c).await;
     h.open("posts/").await;
@@ -353,7 +368,10 @@ async fn a_thumbnail_is_preferred_and_text_reads_only_its_first_bytes() {
     match &h.app.storage.detail.as_ref().unwrap().preview {
         Part::Ready(Preview::Text {
             shown, total, json, ..
-        }) => assert_eq!((*shown, *total, *json), (TEXT_PREVIEW_BYTES, 100_000, false)),
+        }) => assert_eq!(
+            (*shown, *total, *json),
+            (TEXT_PREVIEW_BYTES, 100_000, false)
+        ),
         other => panic!("{other:?}"),
     }
     assert_eq!(
@@ -477,7 +495,8 @@ async fn a_download_arrives_whole_in_chunks_with_progress() {
 async fn the_first_screen_of_a_large_folder_costs_one_listing_and_scrolling_pages_on() {
     let mut h = harness(false).await;
     for i in 0..1500 {
-        h.put(&format!("big/{i:05}.txt"), vec![b'x'], "text/plain").await;
+        h.put(&format!("big/{i:05}.txt"), vec![b'x'], "text/plain")
+            .await;
     }
     h.app.on_key(key(':'));
     typed(&mut h.app, "storage big/");
@@ -487,13 +506,15 @@ async fn the_first_screen_of_a_large_folder_costs_one_listing_and_scrolling_page
     assert_eq!(h.store.lists.load(Ordering::SeqCst), 1);
     assert_eq!(h.app.storage.entries.items.len(), LIST_PAGE as usize);
     let theme = crate::theme::Theme::default_dark();
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 12)).unwrap();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 12)).unwrap();
     terminal
         .draw(|f| crate::ui::draw(f, &mut h.app, &theme, 0))
         .unwrap();
     let screen = format!("{}", terminal.backend());
-    assert!(screen.contains("s3://sandbox-media/big/ · 1000+ loaded"), "{screen}");
+    assert!(
+        screen.contains("s3://sandbox-media/big/ · 1000+ loaded"),
+        "{screen}"
+    );
     assert!(screen.contains("00000.txt"), "{screen}");
     h.press(key('G')).await;
     assert_eq!(h.store.lists.load(Ordering::SeqCst), 2);

@@ -42,7 +42,12 @@ fn seeded_folder(app: &mut App, first: &[Command], more: bool) {
 fn in_posts(ctx: Context) -> (App, Vec<Command>) {
     let (mut app, first) = storage_app(ctx);
     assert_eq!(app.pending(), 1, "only the listing is waited for");
-    answer_list(&mut app, &first, vec![folder("posts/"), folder("profiles/")], false);
+    answer_list(
+        &mut app,
+        &first,
+        vec![folder("posts/"), folder("profiles/")],
+        false,
+    );
     let into = app.on_key(code(KeyCode::Enter));
     (app, into)
 }
@@ -128,9 +133,7 @@ fn detail_with_metadata(key: &str) -> ObjectDetail {
     let mut entry = object(key, 48_213, 5);
     entry.content_type = Some("image/jpeg".into());
     entry.version_id = Some("3HL4kqtJlcpXroDTDmJ0".into());
-    entry
-        .metadata
-        .insert("uploaded-by".into(), format!("{SUB}"));
+    entry.metadata.insert("uploaded-by".into(), SUB.to_string());
     entry.metadata.insert("source".into(), "ios-app 4.2".into());
     ObjectDetail {
         entry,
@@ -180,7 +183,10 @@ fn object_detail_with_metadata_versions_and_a_half_block_image() {
         .map(|x| &buffer[(x, 8)])
         .filter(|c| c.symbol() == "▀" || c.symbol() == "▄")
         .collect();
-    assert!(row.len() > 10, "the preview is drawn in half-blocks:\n{backend}");
+    assert!(
+        row.len() > 10,
+        "the preview is drawn in half-blocks:\n{backend}"
+    );
     let rgb = |c: Color| match c {
         Color::Rgb(r, _, b) => (r, b),
         other => panic!("a true colour, not {other:?}"),

@@ -193,7 +193,12 @@ pub async fn thumbnail_widths(
     bucket: &BucketName,
 ) -> DomainResult<Vec<u32>> {
     let page = objects
-        .list(bucket, THUMBNAILS_PREFIX, Some('/'), PageRequest::first(100))
+        .list(
+            bucket,
+            THUMBNAILS_PREFIX,
+            Some('/'),
+            PageRequest::first(100),
+        )
         .await?;
     let mut widths: Vec<u32> = page
         .items
