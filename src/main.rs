@@ -389,6 +389,9 @@ async fn event_loop(
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
         .wrap_err("cannot listen for SIGHUP")?;
     let mut spinner = tokio::time::interval(SPINNER_FRAME);
+    // The spinner's branch sleeps while nothing is busy; it must not then fire every missed
+    // tick at once, which would fade a new toast in a single frame.
+    spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut tick = 0usize;
     let mut dirty = true;
     loop {

@@ -1140,6 +1140,8 @@ impl StoragePane {
                     Ok(path) => {
                         t.state = TransferState::Finished;
                         t.done = t.total;
+                        // Where it was saved: a folder typed gets the object's name.
+                        t.path = path.clone();
                         (
                             Outcome::Message(format!(
                                 "downloaded {} to {}",
