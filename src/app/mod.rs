@@ -289,6 +289,7 @@ impl App {
             writes: Vec::new(),
             ids: Ids::default(),
         };
+        app.storage.read_only = app.context.read_only;
         let commands = app.open_pane(pane);
         (app, commands)
     }

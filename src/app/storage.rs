@@ -333,6 +333,8 @@ pub enum Popup {
 pub struct StoragePane {
     /// The environment's media bucket, opened first.
     pub home: Option<BucketName>,
+    /// No uploads, deletes or links (a link writes an audit row).
+    pub read_only: bool,
     pub location: Option<Location>,
     pub buckets: List<BucketInfo>,
     pub entries: List<ListingEntry>,
@@ -928,6 +930,14 @@ impl StoragePane {
                 }
                 _ => Outcome::Message("select an object to download".into()),
             },
+            Action::UploadObject | Action::CopyLink if self.read_only => Outcome::Message(format!(
+                "read-only session: {} would write; nothing was changed",
+                if action == Action::CopyLink {
+                    "a link (recorded in the audit log)"
+                } else {
+                    "an upload"
+                }
+            )),
             Action::UploadObject => match &self.location {
                 Some(Location::Folder { bucket, prefix }) => {
                     self.popup = Some(Popup::Prompt(Prompt {

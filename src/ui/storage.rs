@@ -16,7 +16,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, LineGauge, Paragraph, Wrap};
-use ratatui_image::picker::Picker;
+use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::{Resize, StatefulImage};
 
 /// How images reach this terminal: its own protocol (kitty, sixel, iTerm2) where it says it
@@ -227,6 +227,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         k(Action::OpenOwner)
     );
     let retry = k(Action::Reload);
+    let covered = app.overlay.is_some() || app.storage.popup.is_some();
     let pane = &mut app.storage;
     let Some(d) = pane.detail.as_mut() else {
         return;
@@ -373,12 +374,23 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                 )),
                 caption,
             );
-            let cache = d.image.0.get_or_insert_with(|| {
-                pane.picker
-                    .clone()
-                    .unwrap_or_else(Picker::halfblocks)
-                    .new_resize_protocol((**image).clone())
-            });
+            let picker = pane.picker.clone().unwrap_or_else(Picker::halfblocks);
+            // Terminal graphics sit above the text layer, so a popup drawn over them would be
+            // hidden; half-blocks are text and need no such care.
+            if covered && picker.protocol_type() != ProtocolType::Halfblocks {
+                message(
+                    frame,
+                    body,
+                    "(hidden while a dialog is open)".into(),
+                    false,
+                    theme,
+                );
+                return;
+            }
+            let cache = d
+                .image
+                .0
+                .get_or_insert_with(|| picker.new_resize_protocol((**image).clone()));
             // Scaled to the space there is, small originals included; the aspect is kept.
             frame.render_stateful_widget(
                 StatefulImage::default().resize(Resize::Scale(None)),

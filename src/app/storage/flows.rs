@@ -440,7 +440,7 @@ fn marked_objects_are_deleted_together_and_folders_are_left_out() {
 }
 
 #[test]
-fn read_only_refuses_delete_and_upload() {
+fn read_only_refuses_delete_upload_and_links_but_not_downloads() {
     let ctx = Context {
         read_only: true,
         ..test_context()
@@ -463,6 +463,20 @@ fn read_only_refuses_delete_and_upload() {
             .text
             .starts_with("read-only session")
     );
+    for k in ['u', 'y'] {
+        assert!(app.on_key(key(k)).is_empty());
+        assert!(app.storage.popup.is_none(), "{k} asked for nothing");
+        assert!(
+            app.toasts
+                .back()
+                .unwrap()
+                .text
+                .starts_with("read-only session")
+        );
+    }
+    // Reading is still allowed.
+    app.on_key(key('w'));
+    assert!(matches!(app.storage.popup, Some(Popup::Prompt(_))));
 }
 
 #[test]

@@ -477,7 +477,10 @@ async fn a_download_arrives_whole_in_chunks_with_progress() {
     assert_eq!(std::fs::read(&saved).unwrap(), body);
     let t = h.app.storage.transfer.as_ref().unwrap();
     assert_eq!(t.state, TransferState::Finished);
-    assert_eq!(t.path, saved, "the bar names the file, not the folder typed");
+    assert_eq!(
+        t.path, saved,
+        "the bar names the file, not the folder typed"
+    );
     // Never over an existing file.
     h.app.on_key(key('w'));
     for _ in 0.."./dump.bin".len() {
