@@ -91,3 +91,15 @@ pub struct PresignedRequest {
     pub headers: Vec<(String, String)>,
     pub expires_at: DateTime<Utc>,
 }
+
+/// A thumbnail the image trigger wrote for an uploaded image, at `thumbs/{width}/{source}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Thumbnail {
+    pub source_key: String,
+    pub width: u32,
+    pub height: u32,
+    pub key: String,
+    pub bytes: u64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}

@@ -3,8 +3,8 @@ use crate::model::{
     ActivityCounts, Actor, AuditEntry, AuditFilter, AuditId, Comment, CommentFilter, CommentId,
     MarkRead, Moderation, ModerationOutcome, NewAuditEntry, NewComment, NewPost, NewProfile,
     NewReport, Notification, Page, PageRequest, Post, PostEdit, PostFilter, PostId, ProfileUpdate,
-    Reason, Report, ReportFilter, ReportGroup, ReportId, ReportResolution, Thread, UserProfile,
-    UserSub,
+    Reason, Report, ReportFilter, ReportGroup, ReportId, ReportResolution, Thread, Thumbnail,
+    UserProfile, UserSub,
 };
 use async_trait::async_trait;
 
@@ -87,4 +87,10 @@ pub trait ContentStore: Send + Sync {
     ) -> DomainResult<u64>;
 
     async fn activity_counts(&self, sub: &UserSub) -> DomainResult<ActivityCounts>;
+
+    /// Records thumbnails of one source object, replacing any earlier record of the same width
+    /// (the trigger may run twice for one upload).
+    async fn record_thumbnails(&self, thumbnails: &[Thumbnail]) -> DomainResult<()>;
+    /// The recorded thumbnails of a source object, narrowest first.
+    async fn thumbnails(&self, source_key: &str) -> DomainResult<Vec<Thumbnail>>;
 }

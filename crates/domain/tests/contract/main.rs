@@ -2,6 +2,9 @@
 //! SQLite and the sandbox stores always run; MariaDB runs in the full test run
 //! (`tests/run.sh`), which sets `BACKOFFICE_TEST_MYSQL_URL`. Without it those tests fail loudly.
 
+// The API scenarios feed API Gateway events through lambda_http, as on Lambda.
+#[cfg(feature = "lambda")]
+mod api;
 mod content;
 mod directory;
 mod live_tail;
@@ -9,3 +12,4 @@ mod logs;
 mod objects;
 mod seed;
 mod support;
+mod triggers;

@@ -280,3 +280,128 @@ async fn a_corrupt_sandbox_database_is_reported_and_left_alone() {
         b"this is not a sqlite database, it is a note to self"
     );
 }
+
+/// The living sandbox: simulated requests go through the real Router and leave START, the
+/// API's JSON lines, END and REPORT in the API log group, in the format the Logs pane reads.
+#[tokio::test]
+async fn simulated_traffic_runs_the_router_and_logs_like_lambda() {
+    use backoffice_domain::model::{LogGroupName, PageRequest, TimeWindow};
+    use backoffice_domain::ports::LogSource;
+    use backoffice_domain::sandbox::traffic::{Simulator, TrafficOptions};
+    use backoffice_domain::services::log_analysis::{Kind, classify};
+
+    let h = empty_sandbox().await;
+    h.sandbox
+        .seed(
+            &SeedOptions {
+                now: chrono::Utc::now(),
+                ..small()
+            },
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    let before = h
+        .sandbox
+        .content
+        .list_posts(&Default::default(), PageRequest::first(500))
+        .await
+        .unwrap()
+        .items
+        .len();
+    let options = TrafficOptions {
+        fault_rate: 0.05,
+        bad_request_rate: 0.1,
+        seed: 3,
+        ..TrafficOptions::default()
+    };
+    let mut sim = Simulator::new(&h.sandbox, options).await.unwrap();
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    let mut invocations = Vec::new();
+    for _ in 0..150 {
+        let inv = sim.step().await.unwrap();
+        *statuses.entry(inv.status).or_default() += 1;
+        invocations.push(inv);
+    }
+    assert!(
+        statuses.get(&200).copied().unwrap_or(0) > 60,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.keys().any(|s| (400..500).contains(s)),
+        "bad requests: {statuses:?}"
+    );
+    assert!(
+        statuses.keys().any(|s| *s >= 500),
+        "injected faults: {statuses:?}"
+    );
+    assert!(invocations[0].cold_start && !invocations[1].cold_start);
+    let after = h
+        .sandbox
+        .content
+        .list_posts(&Default::default(), PageRequest::first(500))
+        .await
+        .unwrap()
+        .items
+        .len();
+    assert!(
+        after > before,
+        "simulated users wrote posts: {before} -> {after}"
+    );
+
+    let group = LogGroupName::parse(backoffice_domain::sandbox::API_LOG_GROUP).unwrap();
+    let window = TimeWindow::last(chrono::Duration::minutes(10));
+    let mut lines = Vec::new();
+    let mut page = PageRequest::first(1000);
+    loop {
+        let got = h
+            .sandbox
+            .logs
+            .filter_events(&group, window.clone(), None, page)
+            .await
+            .unwrap();
+        lines.extend(got.items.into_iter().map(|e| e.message));
+        match got.next {
+            Some(c) => page = PageRequest::after(c, 1000),
+            None => break,
+        }
+    }
+    for inv in &invocations {
+        let mine: Vec<_> = lines
+            .iter()
+            .map(|l| classify(l))
+            .filter(|i| i.request_id.as_deref() == Some(inv.request_id.as_str()))
+            .collect();
+        let kinds: Vec<Kind> = mine.iter().map(|i| i.kind.clone()).collect();
+        assert_eq!(
+            kinds.first(),
+            Some(&Kind::Start),
+            "{}: {kinds:?}",
+            inv.request_id
+        );
+        assert!(
+            kinds.contains(&Kind::Application),
+            "{}: {kinds:?}",
+            inv.request_id
+        );
+        assert_eq!(
+            &kinds[kinds.len() - 2..],
+            [Kind::End, Kind::Report],
+            "{}",
+            inv.request_id
+        );
+        let report = mine
+            .last()
+            .unwrap()
+            .report
+            .as_ref()
+            .expect("REPORT figures");
+        let measured = inv.duration.as_secs_f64() * 1000.0;
+        assert!(
+            (report.duration_ms - measured).abs() < 0.01,
+            "{} vs {measured}",
+            report.duration_ms
+        );
+        assert_eq!(report.init_ms.is_some(), inv.cold_start);
+    }
+}

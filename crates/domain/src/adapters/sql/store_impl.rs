@@ -18,7 +18,7 @@ use crate::model::{
     NewAuditEntry, NewComment, NewPost, NewProfile, NewReport, Notification, NotificationKind,
     Page, PageRequest, Post, PostEdit, PostFilter, PostId, ProfileUpdate, Reason, Report,
     ReportFilter, ReportGroup, ReportId, ReportResolution, ReportStatus, Target, Thread,
-    UserProfile, UserSub, now_millis, scope_of,
+    Thumbnail, UserProfile, UserSub, now_millis, scope_of,
 };
 use crate::ports::ContentStore;
 use async_trait::async_trait;
@@ -907,5 +907,47 @@ impl ContentStore for SqlContentStore<Db> {
             reports_filed: row.2,
             reports_against: row.3,
         })
+    }
+
+    async fn record_thumbnails(&self, thumbnails: &[Thumbnail]) -> DomainResult<()> {
+        if thumbnails.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin_write("thumbnails").await?;
+        for t in thumbnails {
+            sqlx::query::<Db>(<Db as Dialect>::UPSERT_THUMBNAIL)
+                .bind(t.source_key.as_str())
+                .bind(i64::from(t.width))
+                .bind(i64::from(t.height))
+                .bind(t.key.as_str())
+                .bind(i64::try_from(t.bytes).unwrap_or(i64::MAX))
+                .bind(t.created_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| map_sqlx("thumbnails", e))?;
+        }
+        tx.commit().await.map_err(|e| map_sqlx("thumbnails", e))
+    }
+
+    async fn thumbnails(&self, source_key: &str) -> DomainResult<Vec<Thumbnail>> {
+        let rows: Vec<(String, i64, i64, String, i64, DateTime<Utc>)> =
+            sqlx::query_as::<Db, _>(<Db as Dialect>::SELECT_THUMBNAILS)
+                .bind(source_key)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| map_sqlx("thumbnails", e))?;
+        rows.into_iter()
+            .map(|(source_key, width, height, key, bytes, created_at)| {
+                let bad = || DomainError::bug(format!("thumbnails row of {source_key} is out of range"));
+                Ok(Thumbnail {
+                    width: u32::try_from(width).map_err(|_| bad())?,
+                    height: u32::try_from(height).map_err(|_| bad())?,
+                    bytes: u64::try_from(bytes).map_err(|_| bad())?,
+                    source_key,
+                    key,
+                    created_at,
+                })
+            })
+            .collect()
     }
 }
