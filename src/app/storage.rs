@@ -74,7 +74,7 @@ pub enum StorageCommand {
 /// A finished (or progressing) piece of the Storage pane's work.
 #[derive(Debug, Clone)]
 pub enum StorageEvent {
-    Buckets {
+    BucketsListed {
         request: RequestId,
         result: Result<Vec<BucketInfo>, Failure>,
     },
@@ -1047,7 +1047,7 @@ impl StoragePane {
 
     pub fn on_event(&mut self, event: StorageEvent, ids: &mut Ids) -> Handled {
         match event {
-            StorageEvent::Buckets { request, result } => {
+            StorageEvent::BucketsListed { request, result } => {
                 let failure = result.as_ref().err().cloned();
                 let page = result.map(|items| Page { items, next: None });
                 if !self.buckets.receive(request, page.map_err(|f| f.message)) {

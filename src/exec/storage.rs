@@ -49,7 +49,7 @@ pub(super) async fn run(
     events: &mpsc::Sender<AppEvent>,
 ) -> AppEvent {
     let event = match command {
-        StorageCommand::ListBuckets { request } => StorageEvent::Buckets {
+        StorageCommand::ListBuckets { request } => StorageEvent::BucketsListed {
             request,
             result: async { objects(b)?.list_buckets().await }
                 .await

@@ -62,7 +62,7 @@ fn bucket_list() {
         panic!("{c:?}")
     };
     let at = Utc.with_ymd_and_hms(2026, 9, 1, 8, 0, 0).unwrap();
-    app.on_event(AppEvent::Storage(StorageEvent::Buckets {
+    app.on_event(AppEvent::Storage(StorageEvent::BucketsListed {
         request,
         result: Ok(["backoffice-logs", "media-bucket", "media-bucket-staging"]
             .iter()
