@@ -94,8 +94,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                     &["bucket", "created"],
                     &[Constraint::Fill(1), Constraint::Length(16)],
                     |b| {
+                        let home = pane.home.as_ref().is_some_and(|h| h.as_str() == b.name);
                         vec![
-                            Span::styled(b.name.clone(), theme.text()),
+                            Span::styled(
+                                if home {
+                                    format!("{}  · this environment's bucket", b.name)
+                                } else {
+                                    b.name.clone()
+                                },
+                                if home {
+                                    theme.title(false)
+                                } else {
+                                    theme.text()
+                                },
+                            ),
                             Span::styled(short_time(b.created_at), theme.muted()),
                         ]
                     },

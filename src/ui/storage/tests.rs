@@ -4,8 +4,8 @@ use crate::app::storage::flows::{
     SUB, answer_list, answer_object, file, folder, object, storage, storage_app, versions,
 };
 use crate::app::storage::{ObjectDetail, Preview, StorageCommand, StorageEvent, Versions};
-use crate::app::tests::{answer_users, app_on, code, key, typed};
-use crate::app::{App, AppEvent, Command, Context, Failure, PaneId, test_context};
+use crate::app::tests::{code, key, typed};
+use crate::app::{App, AppEvent, Command, Context, Failure, test_context};
 use crate::theme::Theme;
 use backoffice_domain::model::{BucketInfo, PresignedRequest};
 use chrono::{TimeZone, Utc};
@@ -54,9 +54,10 @@ fn in_posts(ctx: Context) -> (App, Vec<Command>) {
 
 #[test]
 fn bucket_list() {
-    let (mut app, first) = app_on(PaneId::Users, test_context());
-    answer_users(&mut app, &first, vec![]);
-    let c = app.open_pane(PaneId::Storage);
+    // From the environment's bucket, esc goes up to every bucket the credentials list.
+    let (mut app, first) = storage_app(test_context());
+    answer_list(&mut app, &first, vec![folder("posts/")], false);
+    let c = app.on_key(code(KeyCode::Esc));
     let Some(StorageCommand::ListBuckets { request }) = storage(&c).first().cloned().cloned()
     else {
         panic!("{c:?}")
