@@ -146,7 +146,9 @@ async fn inspect(
 
 /// The content type storage gave, else one guessed from the key's extension.
 pub fn content_type_of(key: &str, stored: Option<&str>) -> String {
-    if let Some(t) = stored.filter(|t| !t.trim().is_empty() && *t != "application/octet-stream") {
+    // S3's defaults for "unknown" say nothing; the extension says more.
+    let generic = ["application/octet-stream", "binary/octet-stream"];
+    if let Some(t) = stored.filter(|t| !t.trim().is_empty() && !generic.contains(t)) {
         return t.to_string();
     }
     let ext = key
@@ -580,5 +582,9 @@ mod tests {
             "image/png"
         );
         assert_eq!(content_type_of("a/b", None), "application/octet-stream");
+        assert_eq!(
+            content_type_of("a/b.jpeg", Some("binary/octet-stream")),
+            "image/jpeg"
+        );
     }
 }
