@@ -1,5 +1,7 @@
 //! Runs the app's commands as background tasks against the environment's backends; each sends
-//! back one event carrying its request id.
+//! back one event carrying its request id (a download also sends its progress on the way).
+
+mod storage;
 
 use crate::app::posts::ThreadData;
 use crate::app::users::USERS_PAGE;
@@ -55,7 +57,7 @@ impl Backends {
 
 pub fn execute(command: Command, backends: Backends, events: mpsc::Sender<AppEvent>) {
     tokio::spawn(async move {
-        let event = run(command, &backends).await;
+        let event = run(command, &backends, &events).await;
         // The loop has ended when the receiver is gone; the result is no longer wanted.
         let _ = events.send(event).await;
     });
@@ -68,7 +70,7 @@ fn page(cursor: Option<backoffice_domain::model::Cursor>, limit: u32) -> PageReq
     }
 }
 
-async fn run(command: Command, b: &Backends) -> AppEvent {
+async fn run(command: Command, b: &Backends, events: &mpsc::Sender<AppEvent>) -> AppEvent {
     match command {
         Command::LoadPosts {
             request,
@@ -134,6 +136,7 @@ async fn run(command: Command, b: &Backends) -> AppEvent {
             request,
             result: perform(b, write, &reason).await,
         },
+        Command::Storage(c) => storage::run(c, b, events).await,
     }
 }
 
@@ -262,5 +265,6 @@ async fn perform(b: &Backends, write: Write, reason: &str) -> Result<String, Fai
             .map_err(Failure::from)?;
             Ok(format!("{} {username}: done, audited", action.audit_name()))
         }
+        Write::Storage(w) => storage::perform(b, w, &reason).await,
     }
 }

@@ -337,6 +337,8 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
         .map_err(|e| color_eyre::eyre::eyre!(e))?
         .cloned();
     terminal::install_panic_hook();
+    // Asked of the terminal once, before anything reads keys.
+    let mut picker = None;
     loop {
         let (backends, context) =
             open_environment(paths, selected.as_ref(), cli.read_only, cli.traffic_rate()).await?;
@@ -373,6 +375,12 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
             app.fail("config", app::Failure::new(p));
         }
         let (mut tui, guard) = terminal::enter().wrap_err("cannot set up the terminal")?;
+        app.storage.home = backends.bucket.clone();
+        app.storage.picker = Some(
+            picker
+                .get_or_insert_with(ui::storage::detect_picker)
+                .clone(),
+        );
         let exit = event_loop(&mut tui, app, commands, backends, theme, &themes_dir).await;
         drop(guard);
         match exit? {
@@ -405,6 +413,9 @@ async fn event_loop(
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
         .wrap_err("cannot listen for SIGHUP")?;
     let mut spinner = tokio::time::interval(SPINNER_FRAME);
+    // The spinner's branch sleeps while nothing is busy; it must not then fire every missed
+    // tick at once, which would fade a new toast in a single frame.
+    spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut tick = 0usize;
     let mut dirty = true;
     loop {
@@ -426,6 +437,12 @@ async fn event_loop(
                     }
                     Err(e) => app.fail(":theme", app::Failure::new(e)),
                 },
+                Request::Clipboard(text) => {
+                    let mut out = std::io::stdout();
+                    let _ = out
+                        .write_all(ui::storage::osc52(&text).as_bytes())
+                        .and_then(|()| out.flush());
+                }
             }
         }
         let commands = tokio::select! {

@@ -185,6 +185,36 @@ fn read_only_says_so_instead_of_writing() {
     assert!(c.child.wait().unwrap().success());
 }
 
+#[test]
+fn storage_previews_an_avatar_in_half_blocks_and_downloads_it() {
+    let dirs = seeded();
+    let out = dirs.path().join("downloads");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut c = Console::start(dirs, &[]);
+    c.wait_for("post #", LONG);
+    c.keys(b":storage profiles/\r");
+    c.wait_for("s3://sandbox-media/profiles/ · 40 loaded", LONG);
+    c.keys(b"\r");
+    c.wait_for("avatar.png", LONG);
+    c.keys(b"\r");
+    let detail = c.wait_for("original · 96×96 px", LONG);
+    assert!(detail.contains("image/png"), "{detail}");
+    assert!(
+        detail.contains('▀') || detail.contains('▄'),
+        "the picture is drawn in half-blocks:\n{detail}"
+    );
+    c.keys(b"w");
+    c.wait_for("save as: ./avatar.png", LONG);
+    c.keys(&[0x7f; 12]);
+    c.keys(out.to_str().unwrap().as_bytes());
+    c.keys(b"\r");
+    c.wait_for("✓ avatar.png", LONG);
+    let saved = std::fs::read(out.join("avatar.png")).unwrap();
+    assert_eq!(&saved[1..4], b"PNG");
+    c.keys(b"q");
+    assert!(c.child.wait().unwrap().success());
+}
+
 /// The same console on AWS services: a Cognito pool on moto and the service's schema on
 /// MariaDB, reached through a `config.toml` environment, as an operator would.
 #[test]

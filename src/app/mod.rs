@@ -6,6 +6,7 @@ pub mod audit;
 pub mod dialog;
 pub mod list;
 pub mod posts;
+pub mod storage;
 pub mod users;
 
 use crate::keymap::{Action, Keymap};
@@ -92,6 +93,7 @@ pub enum Write {
         username: Username,
         action: AccountAction,
     },
+    Storage(storage::StorageWrite),
 }
 
 /// Work for the runtime to start in the background.
@@ -130,6 +132,7 @@ pub enum Command {
         write: Write,
         reason: String,
     },
+    Storage(storage::StorageCommand),
 }
 
 /// A finished piece of background work.
@@ -164,6 +167,7 @@ pub enum AppEvent {
         request: RequestId,
         result: Result<String, Failure>,
     },
+    Storage(storage::StorageEvent),
 }
 
 /// What the status bar shows about the connection.
@@ -182,16 +186,18 @@ pub enum PaneId {
     Users,
     Posts,
     Audit,
+    Storage,
 }
 
 impl PaneId {
-    pub const ALL: [PaneId; 3] = [PaneId::Users, PaneId::Posts, PaneId::Audit];
+    pub const ALL: [PaneId; 4] = [PaneId::Users, PaneId::Posts, PaneId::Audit, PaneId::Storage];
 
     pub fn title(self) -> &'static str {
         match self {
             PaneId::Users => "Users",
             PaneId::Posts => "Posts & comments",
             PaneId::Audit => "Audit",
+            PaneId::Storage => "Storage",
         }
     }
 }
@@ -223,7 +229,7 @@ pub struct Toast {
 
 /// The commands `:` knows, for completion.
 pub const COMMANDS: &[&str] = &[
-    "users", "posts", "reports", "audit", "env", "theme", "help", "q", "quit",
+    "users", "posts", "reports", "audit", "storage", "env", "theme", "help", "q", "quit",
 ];
 
 /// A request from the app to the loop that is not background work.
@@ -231,6 +237,8 @@ pub const COMMANDS: &[&str] = &[
 pub enum Request {
     SwitchEnvironment(String),
     SwitchTheme(String),
+    /// Put this text on the terminal's clipboard (OSC 52).
+    Clipboard(String),
 }
 
 #[derive(Debug)]
@@ -241,6 +249,7 @@ pub struct App {
     pub users: users::UsersPane,
     pub posts: posts::PostsPane,
     pub audit: audit::AuditPane,
+    pub storage: storage::StoragePane,
     pub mode: Mode,
     pub overlay: Option<Overlay>,
     pub toasts: VecDeque<Toast>,
@@ -267,6 +276,7 @@ impl App {
             users: users::UsersPane::default(),
             posts: posts::PostsPane::default(),
             audit: audit::AuditPane::default(),
+            storage: storage::StoragePane::default(),
             mode: Mode::Normal,
             overlay: None,
             toasts: VecDeque::new(),
@@ -279,6 +289,7 @@ impl App {
             writes: Vec::new(),
             ids: Ids::default(),
         };
+        app.storage.read_only = app.context.read_only;
         let commands = app.open_pane(pane);
         (app, commands)
     }
@@ -289,7 +300,11 @@ impl App {
 
     /// Whether anything is in flight (the status bar's spinner).
     pub fn pending(&self) -> usize {
-        self.users.pending() + self.posts.pending() + self.audit.pending() + self.writes.len()
+        self.users.pending()
+            + self.posts.pending()
+            + self.audit.pending()
+            + self.storage.pending()
+            + self.writes.len()
     }
 
     pub fn is_busy(&self) -> bool {
@@ -303,6 +318,7 @@ impl App {
             PaneId::Users => self.users.open(&mut self.ids),
             PaneId::Posts => self.posts.open(&mut self.ids),
             PaneId::Audit => self.audit.open(&mut self.ids),
+            PaneId::Storage => self.storage.open(&mut self.ids),
         }
     }
 
@@ -349,6 +365,10 @@ impl App {
         if let Some(overlay) = self.overlay.take() {
             return self.on_overlay_key(overlay, key);
         }
+        if self.pane == PaneId::Storage && self.storage.wants_keys() {
+            let outcome = self.storage.on_key(key, &mut self.ids);
+            return self.apply(outcome);
+        }
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Command(text) => return self.on_command_key(text, key),
             Mode::Filter(text) => return self.on_filter_key(text, key),
@@ -383,6 +403,7 @@ impl App {
                     PaneId::Users => self.users.filter_text.clone(),
                     PaneId::Posts => self.posts.filter_text.clone(),
                     PaneId::Audit => self.audit.filter_text.clone(),
+                    PaneId::Storage => self.storage.filter_text.clone(),
                 };
                 self.mode = Mode::Filter(current);
                 Vec::new()
@@ -410,6 +431,7 @@ impl App {
                     PaneId::Users => self.users.on_action(action, ids),
                     PaneId::Posts => self.posts.on_action(action, ids),
                     PaneId::Audit => self.audit.on_action(action, ids),
+                    PaneId::Storage => self.storage.on_action(action, ids),
                 };
                 self.apply(outcome)
             }
@@ -421,11 +443,21 @@ impl App {
             PaneId::Users => self.users.detail.is_none(),
             PaneId::Posts => self.posts.thread.is_none(),
             PaneId::Audit => true,
+            PaneId::Storage => {
+                self.storage.detail.is_none()
+                    && matches!(
+                        self.storage.location,
+                        None | Some(storage::Location::Buckets)
+                    )
+            }
         }
     }
 
     /// Turns what a pane asked for into commands, dialogs or messages.
     fn apply(&mut self, outcome: Outcome) -> Vec<Command> {
+        if let Some(text) = self.storage.clipboard.take() {
+            self.requests.push(Request::Clipboard(text));
+        }
         match outcome {
             Outcome::None => Vec::new(),
             Outcome::Commands(c) => c,
@@ -451,6 +483,11 @@ impl App {
             Outcome::GoToUser(sub) => {
                 self.pane = PaneId::Users;
                 self.users.find_by_sub(sub, &mut self.ids)
+            }
+            Outcome::GoToObject(key) => {
+                self.pane = PaneId::Storage;
+                let outcome = self.storage.show_object(key, &mut self.ids);
+                self.apply(outcome)
             }
         }
     }
@@ -592,6 +629,17 @@ impl App {
                 c
             }
             "audit" => self.open_pane(PaneId::Audit),
+            "storage" if !arg.is_empty() => {
+                self.pane = PaneId::Storage;
+                match self.storage.set_filter(arg.to_string(), &mut self.ids) {
+                    Ok(c) => c,
+                    Err(m) => {
+                        self.fail(":storage", Failure::new(m));
+                        Vec::new()
+                    }
+                }
+            }
+            "storage" => self.open_pane(PaneId::Storage),
             "help" => {
                 self.overlay = Some(Overlay::Help);
                 Vec::new()
@@ -651,6 +699,7 @@ impl App {
                     PaneId::Users => self.users.set_filter(text, ids),
                     PaneId::Posts => self.posts.set_filter(text, ids),
                     PaneId::Audit => self.audit.set_filter(text, ids),
+                    PaneId::Storage => self.storage.set_filter(text, ids),
                 };
                 match result {
                     Ok(c) => c,
@@ -701,6 +750,7 @@ impl App {
                     PaneId::Users => self.users.click(row, ids),
                     PaneId::Posts => self.posts.click(row, ids),
                     PaneId::Audit => self.audit.click(row, ids),
+                    PaneId::Storage => self.storage.click(row, ids),
                 };
                 self.apply(outcome)
             }
@@ -717,6 +767,7 @@ impl App {
             AppEvent::UsersLoaded { request, result } => self.users.on_users(request, result, ids),
             AppEvent::UserLoaded { request, result } => self.users.on_user(request, result),
             AppEvent::AuditLoaded { request, result } => self.audit.on_audit(request, result, ids),
+            AppEvent::Storage(event) => self.storage.on_event(event, ids),
             AppEvent::WriteDone { request, result } => {
                 let Some(i) = self.writes.iter().position(|(r, _)| *r == request) else {
                     return Vec::new();
@@ -729,6 +780,7 @@ impl App {
                             PaneId::Users => self.users.refresh(&mut self.ids),
                             PaneId::Posts => self.posts.refresh(&mut self.ids),
                             PaneId::Audit => self.audit.refresh(&mut self.ids),
+                            PaneId::Storage => self.storage.refresh(&mut self.ids),
                         };
                         (Outcome::Commands(refresh), None)
                     }
@@ -762,6 +814,8 @@ pub enum Outcome {
     Message(String),
     /// Open the Users pane on the user with this sub.
     GoToUser(UserSub),
+    /// Open the Storage pane on this key of the media bucket.
+    GoToObject(String),
 }
 
 impl From<Vec<Command>> for Outcome {

@@ -6,4 +6,5 @@ pub mod ban;
 pub mod log_analysis;
 pub mod moderation;
 pub mod reconcile;
+pub mod storage;
 pub mod user360;
