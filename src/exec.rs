@@ -1,5 +1,8 @@
 //! Runs the app's commands as background tasks against the environment's backends; each sends
-//! back one event carrying its request id.
+//! back one event carrying its request id. A log feed also sends batches before its last event
+//! (see [`logs`]).
+
+mod logs;
 
 use crate::app::posts::ThreadData;
 use crate::app::users::USERS_PAGE;
@@ -55,7 +58,7 @@ impl Backends {
 
 pub fn execute(command: Command, backends: Backends, events: mpsc::Sender<AppEvent>) {
     tokio::spawn(async move {
-        let event = run(command, &backends).await;
+        let event = run(command, &backends, &events).await;
         // The loop has ended when the receiver is gone; the result is no longer wanted.
         let _ = events.send(event).await;
     });
@@ -68,7 +71,7 @@ fn page(cursor: Option<backoffice_domain::model::Cursor>, limit: u32) -> PageReq
     }
 }
 
-async fn run(command: Command, b: &Backends) -> AppEvent {
+async fn run(command: Command, b: &Backends, events: &mpsc::Sender<AppEvent>) -> AppEvent {
     match command {
         Command::LoadPosts {
             request,
@@ -134,6 +137,7 @@ async fn run(command: Command, b: &Backends) -> AppEvent {
             request,
             result: perform(b, write, &reason).await,
         },
+        Command::Logs(command) => AppEvent::Logs(logs::run(command, b, events).await),
     }
 }
 

@@ -48,6 +48,17 @@ pub enum Action {
     AddGroup,
     RemoveGroup,
     DeleteUser,
+    // Logs
+    LogQuery,
+    RequestLines,
+    NextMatch,
+    PrevMatch,
+    ContextLines,
+    Wrap,
+    Timestamps,
+    MetricsStrip,
+    SelectRange,
+    SaveLogs,
 }
 
 /// Where an action applies, for the help popup's sections.
@@ -56,6 +67,7 @@ pub enum Scope {
     Everywhere,
     Posts,
     Users,
+    Logs,
 }
 
 impl Action {
@@ -97,6 +109,16 @@ impl Action {
         Action::AddGroup,
         Action::RemoveGroup,
         Action::DeleteUser,
+        Action::LogQuery,
+        Action::RequestLines,
+        Action::NextMatch,
+        Action::PrevMatch,
+        Action::ContextLines,
+        Action::Wrap,
+        Action::Timestamps,
+        Action::MetricsStrip,
+        Action::SelectRange,
+        Action::SaveLogs,
     ];
 
     /// The name used in `[keys]`.
@@ -139,6 +161,16 @@ impl Action {
             Action::AddGroup => "add-group",
             Action::RemoveGroup => "remove-group",
             Action::DeleteUser => "delete-user",
+            Action::LogQuery => "log-query",
+            Action::RequestLines => "request-lines",
+            Action::NextMatch => "next-match",
+            Action::PrevMatch => "previous-match",
+            Action::ContextLines => "context-lines",
+            Action::Wrap => "wrap",
+            Action::Timestamps => "timestamps",
+            Action::MetricsStrip => "metrics-strip",
+            Action::SelectRange => "select-range",
+            Action::SaveLogs => "save-logs",
         }
     }
 
@@ -181,6 +213,16 @@ impl Action {
             Action::AddGroup => "add to a group",
             Action::RemoveGroup => "remove from a group",
             Action::DeleteUser => "delete the user",
+            Action::LogQuery => "tail or query: window and filter pattern",
+            Action::RequestLines => "every line of the selected line's request",
+            Action::NextMatch => "next search match",
+            Action::PrevMatch => "previous search match",
+            Action::ContextLines => "search: matches only, with 2 / 5 context lines",
+            Action::Wrap => "wrap long lines",
+            Action::Timestamps => "show timestamps",
+            Action::MetricsStrip => "show the invocation sparklines",
+            Action::SelectRange => "start / clear a range selection",
+            Action::SaveLogs => "save the buffer or the selection to a file",
         }
     }
 
@@ -190,6 +232,8 @@ impl Action {
             Hide | Restore | Remove | ResolveReport | DismissReport | GoToAuthor => Scope::Posts,
             Disable | Enable | ResetPassword | SetPassword | SignOut | ConfirmSignUp
             | VerifyEmail | EditAttribute | AddGroup | RemoveGroup | DeleteUser => Scope::Users,
+            LogQuery | RequestLines | NextMatch | PrevMatch | ContextLines | Wrap | Timestamps
+            | MetricsStrip | SelectRange | SaveLogs => Scope::Logs,
             _ => Scope::Everywhere,
         }
     }
@@ -378,6 +422,16 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("+", Action::AddGroup),
     ("-", Action::RemoveGroup),
     ("ctrl-x", Action::DeleteUser),
+    ("f", Action::LogQuery),
+    ("r", Action::RequestLines),
+    ("n", Action::NextMatch),
+    ("N", Action::PrevMatch),
+    ("C", Action::ContextLines),
+    ("w", Action::Wrap),
+    ("t", Action::Timestamps),
+    ("m", Action::MetricsStrip),
+    ("b", Action::SelectRange),
+    ("ctrl-s", Action::SaveLogs),
 ];
 
 /// The live keymap.

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod dialog;
 pub mod list;
+pub mod logs;
 pub mod posts;
 pub mod users;
 
@@ -130,6 +131,8 @@ pub enum Command {
         write: Write,
         reason: String,
     },
+    /// The Logs pane's work: groups, feeds (tails and queries), saves.
+    Logs(logs::LogsCommand),
 }
 
 /// A finished piece of background work.
@@ -164,6 +167,8 @@ pub enum AppEvent {
         request: RequestId,
         result: Result<String, Failure>,
     },
+    /// Log groups, a feed's batches and its end, a save's result.
+    Logs(logs::LogsEvent),
 }
 
 /// What the status bar shows about the connection.
@@ -182,16 +187,18 @@ pub enum PaneId {
     Users,
     Posts,
     Audit,
+    Logs,
 }
 
 impl PaneId {
-    pub const ALL: [PaneId; 3] = [PaneId::Users, PaneId::Posts, PaneId::Audit];
+    pub const ALL: [PaneId; 4] = [PaneId::Users, PaneId::Posts, PaneId::Audit, PaneId::Logs];
 
     pub fn title(self) -> &'static str {
         match self {
             PaneId::Users => "Users",
             PaneId::Posts => "Posts & comments",
             PaneId::Audit => "Audit",
+            PaneId::Logs => "Logs",
         }
     }
 }
@@ -223,7 +230,7 @@ pub struct Toast {
 
 /// The commands `:` knows, for completion.
 pub const COMMANDS: &[&str] = &[
-    "users", "posts", "reports", "audit", "env", "theme", "help", "q", "quit",
+    "users", "posts", "reports", "audit", "logs", "env", "theme", "help", "q", "quit",
 ];
 
 /// A request from the app to the loop that is not background work.
@@ -241,6 +248,7 @@ pub struct App {
     pub users: users::UsersPane,
     pub posts: posts::PostsPane,
     pub audit: audit::AuditPane,
+    pub logs: logs::LogsPane,
     pub mode: Mode,
     pub overlay: Option<Overlay>,
     pub toasts: VecDeque<Toast>,
@@ -267,6 +275,7 @@ impl App {
             users: users::UsersPane::default(),
             posts: posts::PostsPane::default(),
             audit: audit::AuditPane::default(),
+            logs: logs::LogsPane::default(),
             mode: Mode::Normal,
             overlay: None,
             toasts: VecDeque::new(),
@@ -289,7 +298,11 @@ impl App {
 
     /// Whether anything is in flight (the status bar's spinner).
     pub fn pending(&self) -> usize {
-        self.users.pending() + self.posts.pending() + self.audit.pending() + self.writes.len()
+        self.users.pending()
+            + self.posts.pending()
+            + self.audit.pending()
+            + self.logs.pending()
+            + self.writes.len()
     }
 
     pub fn is_busy(&self) -> bool {
@@ -303,6 +316,7 @@ impl App {
             PaneId::Users => self.users.open(&mut self.ids),
             PaneId::Posts => self.posts.open(&mut self.ids),
             PaneId::Audit => self.audit.open(&mut self.ids),
+            PaneId::Logs => self.logs.open(&mut self.ids),
         }
     }
 
@@ -354,6 +368,10 @@ impl App {
             Mode::Filter(text) => return self.on_filter_key(text, key),
             Mode::Normal => {}
         }
+        if self.pane == PaneId::Logs && self.logs.editing() {
+            let outcome = self.logs.on_edit_key(key, &mut self.ids);
+            return self.apply(outcome);
+        }
         let Some(action) = self.keymap.action(&key) else {
             return Vec::new();
         };
@@ -383,6 +401,7 @@ impl App {
                     PaneId::Users => self.users.filter_text.clone(),
                     PaneId::Posts => self.posts.filter_text.clone(),
                     PaneId::Audit => self.audit.filter_text.clone(),
+                    PaneId::Logs => self.logs.filter_text.clone(),
                 };
                 self.mode = Mode::Filter(current);
                 Vec::new()
@@ -410,6 +429,7 @@ impl App {
                     PaneId::Users => self.users.on_action(action, ids),
                     PaneId::Posts => self.posts.on_action(action, ids),
                     PaneId::Audit => self.audit.on_action(action, ids),
+                    PaneId::Logs => self.logs.on_action(action, ids),
                 };
                 self.apply(outcome)
             }
@@ -421,6 +441,7 @@ impl App {
             PaneId::Users => self.users.detail.is_none(),
             PaneId::Posts => self.posts.thread.is_none(),
             PaneId::Audit => true,
+            PaneId::Logs => self.logs.at_top(),
         }
     }
 
@@ -592,6 +613,7 @@ impl App {
                 c
             }
             "audit" => self.open_pane(PaneId::Audit),
+            "logs" => self.open_pane(PaneId::Logs),
             "help" => {
                 self.overlay = Some(Overlay::Help);
                 Vec::new()
@@ -651,6 +673,7 @@ impl App {
                     PaneId::Users => self.users.set_filter(text, ids),
                     PaneId::Posts => self.posts.set_filter(text, ids),
                     PaneId::Audit => self.audit.set_filter(text, ids),
+                    PaneId::Logs => self.logs.set_filter(text),
                 };
                 match result {
                     Ok(c) => c,
@@ -701,6 +724,7 @@ impl App {
                     PaneId::Users => self.users.click(row, ids),
                     PaneId::Posts => self.posts.click(row, ids),
                     PaneId::Audit => self.audit.click(row, ids),
+                    PaneId::Logs => self.logs.click(row),
                 };
                 self.apply(outcome)
             }
@@ -717,6 +741,7 @@ impl App {
             AppEvent::UsersLoaded { request, result } => self.users.on_users(request, result, ids),
             AppEvent::UserLoaded { request, result } => self.users.on_user(request, result),
             AppEvent::AuditLoaded { request, result } => self.audit.on_audit(request, result, ids),
+            AppEvent::Logs(event) => self.logs.on_event(event),
             AppEvent::WriteDone { request, result } => {
                 let Some(i) = self.writes.iter().position(|(r, _)| *r == request) else {
                     return Vec::new();
@@ -729,6 +754,7 @@ impl App {
                             PaneId::Users => self.users.refresh(&mut self.ids),
                             PaneId::Posts => self.posts.refresh(&mut self.ids),
                             PaneId::Audit => self.audit.refresh(&mut self.ids),
+                            PaneId::Logs => Vec::new(),
                         };
                         (Outcome::Commands(refresh), None)
                     }

@@ -1,6 +1,7 @@
 //! Drawing. Each pane hands the table only the rows in view, so a frame costs the same with
 //! twenty rows loaded or a million.
 
+mod logs;
 mod panes;
 
 use crate::app::dialog::{Dialog, Field, Form};
@@ -33,6 +34,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, tick: usize) {
         PaneId::Users => panes::users(frame, main, app, theme),
         PaneId::Posts => panes::posts(frame, main, app, theme),
         PaneId::Audit => panes::audit(frame, main, app, theme),
+        PaneId::Logs => logs::draw(frame, main, app, theme),
     }
     draw_status(frame, status, app, theme, tick);
     draw_bottom(frame, bottom, app, theme);
@@ -129,6 +131,7 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                         "   text · status:hidden · author:SUB · since:YYYY-MM-DD · until:…"
                     }
                     PaneId::Audit => "   actor:NAME · kind:post|comment|user|report · id:ID",
+                    PaneId::Logs => "   search the buffer (lower case: any case) · empty: stop searching",
                 },
                 theme.muted(),
             ),
@@ -138,6 +141,7 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 PaneId::Users => &app.users.filter_text,
                 PaneId::Posts => &app.posts.filter_text,
                 PaneId::Audit => &app.audit.filter_text,
+                PaneId::Logs => &app.logs.filter_text,
             };
             if filter.is_empty() {
                 Line::from(Span::styled(
@@ -182,6 +186,7 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme) {
             Scope::Everywhere => true,
             Scope::Posts => app.pane == PaneId::Posts,
             Scope::Users => app.pane == PaneId::Users,
+            Scope::Logs => app.pane == PaneId::Logs,
         };
         if !wanted {
             continue;
@@ -192,6 +197,7 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme) {
                 Scope::Everywhere => "Everywhere",
                 Scope::Posts => "Posts & comments",
                 Scope::Users => "Users",
+                Scope::Logs => "Logs",
             };
             lines.push(Line::styled(title, theme.title(true)));
         }
