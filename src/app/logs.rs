@@ -1552,6 +1552,9 @@ pub fn short_id(id: &str) -> &str {
 }
 
 #[cfg(test)]
+pub(crate) mod flow_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
