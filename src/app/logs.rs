@@ -1524,6 +1524,7 @@ fn ingest_into(buffer: &mut LogBuffer, feed: &mut Feed, items: Vec<TailItem>) {
                         to.format("%H:%M:%S")
                     ),
                 );
+                last_ts = to.timestamp_millis();
             }
             TailItem::Reconnected => {
                 buffer.push_marker(LineKind::Reconnected, last_ts, "reconnected");

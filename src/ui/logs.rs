@@ -24,7 +24,7 @@ use unicode_width::UnicodeWidthChar;
 const STRIP_ROWS: u16 = 5;
 /// The strip is drawn only when the pane has at least this many rows inside its border.
 const STRIP_MIN_HEIGHT: u16 = 14;
-const LABEL_WIDTH: usize = 12;
+const LABEL_WIDTH: usize = 13;
 
 fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
     Block::default()
@@ -148,13 +148,16 @@ fn feed_title(feed: &Feed, lines: usize) -> String {
         .spec
         .pattern
         .as_ref()
-        .map(|p| format!(" · filter {}", p.as_str()))
+        .map(|p| format!("filter {} · ", p.as_str()))
         .unwrap_or_default();
     let sampled = if feed.sampled { " · SAMPLED" } else { "" };
+    let window = match feed.spec.window {
+        Window::Live => String::new(),
+        ref w => format!("{} · ", w.label()),
+    };
     format!(
-        " Logs · {} · {}{pattern} · {badge}{sampled} · {lines} lines ",
+        " Logs · {} · {window}{pattern}{badge}{sampled} · {lines} lines ",
         groups_label(feed),
-        feed.spec.window.label()
     )
 }
 
@@ -239,12 +242,13 @@ fn status_row(frame: &mut Frame, area: Rect, pane: &LogsPane, keys: &Keymap, the
     }
     if pane.view == View::Lines && !pane.scroll.follow {
         let what = if pane.paused { "PAUSED" } else { "scrolled back" };
+        let new = match pane.new_lines() {
+            0 => String::new(),
+            1 => " · 1 new line".into(),
+            n => format!(" · {n} new lines"),
+        };
         spans.push(Span::styled(
-            format!(
-                " {what} · {} new lines · {} back to live ",
-                pane.new_lines(),
-                keys.hint(Action::Bottom)
-            ),
+            format!(" {what}{new} · {} back to live ", keys.hint(Action::Bottom)),
             theme.warning().add_modifier(Modifier::REVERSED),
         ));
         spans.push(Span::raw(" "));
@@ -255,7 +259,7 @@ fn status_row(frame: &mut Frame, area: Rect, pane: &LogsPane, keys: &Keymap, the
             .map(|(i, n)| format!("{i}/{n}"))
             .unwrap_or_else(|| format!("{}", s.matches.len()));
         let context = if pane.context > 0 {
-            format!(" · {} context lines", pane.context)
+            format!(" ({} lines)", pane.context)
         } else {
             String::new()
         };
@@ -662,10 +666,11 @@ fn invocations(frame: &mut Frame, area: Rect, pane: &mut LogsPane, theme: &Theme
     frame.render_widget(
         Paragraph::new(Line::from(vec![Span::styled(
             format!(
-                "{} invocations · {} cold starts · {} failed · p50 {} · p95 {} · max {}",
+                "{} invocations · {} cold starts · {} failed · {} error lines · p50 {} · p95 {} · max {}",
                 summary.invocations,
                 summary.cold_starts,
                 summary.failed,
+                summary.error_lines,
                 ms(summary.p50_ms),
                 ms(summary.p95_ms),
                 ms(summary.max_ms)
@@ -834,10 +839,11 @@ fn request_view(frame: &mut Frame, area: Rect, pane: &mut LogsPane, keys: &Keyma
     };
     let groups: std::collections::BTreeSet<&str> = r.buffer.groups().iter().map(|g| g.as_str()).collect();
     let title = format!(
-        " Request {} · {} lines in {} groups · {badge} · {} back ",
+        " Request {} · {} lines in {} group{} · {badge} · {} back ",
         r.id,
         r.buffer.len(),
         groups.len(),
+        if groups.len() == 1 { "" } else { "s" },
         keys.hint(Action::Back)
     );
     let b = block(title, theme);
@@ -906,3 +912,6 @@ fn request_view(frame: &mut Frame, area: Rect, pane: &mut LogsPane, keys: &Keyma
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
