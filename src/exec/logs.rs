@@ -305,3 +305,6 @@ async fn query(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
