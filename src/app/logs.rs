@@ -8,6 +8,7 @@
 //! like every pane: no I/O here.
 
 pub mod buffer;
+pub mod timeline;
 
 use super::list::Load;
 use super::{Command, Failure, Handled, Ids, Outcome, RequestId};
@@ -725,20 +726,21 @@ impl LogsPane {
         &self.strip_cache.get_or_insert_with(|| (key, Strip::default())).1
     }
 
-    /// Figures over every invocation in the buffer, rebuilt only when the buffer changed.
+    /// Figures over every invocation in the buffer (percentiles within 2.5%), rebuilt only when
+    /// the buffer changed.
     pub fn summary(&mut self) -> &Summary {
         let key = self.buffer.generation();
         if self.summary_cache.as_ref().map(|(k, _)| *k) != Some(key) {
-            let reports = self.buffer.reports();
-            let mut durations: Vec<f64> = reports.iter().map(|r| r.duration_ms).collect();
+            let b = &self.buffer;
+            let d = b.durations();
             let summary = Summary {
-                invocations: reports.len(),
-                cold_starts: reports.iter().filter(|r| r.init_ms.is_some()).count(),
-                failed: reports.iter().filter(|r| r.failed).count(),
-                error_lines: self.buffer.errors().len(),
-                p50_ms: log_analysis::percentile(&mut durations, 50.0),
-                p95_ms: log_analysis::percentile(&mut durations, 95.0),
-                max_ms: log_analysis::percentile(&mut durations, 100.0),
+                invocations: b.reports().len(),
+                cold_starts: b.cold_starts(),
+                failed: b.failed(),
+                error_lines: b.errors().len(),
+                p50_ms: d.percentile(50.0),
+                p95_ms: d.percentile(95.0),
+                max_ms: d.percentile(100.0),
             };
             self.summary_cache = Some((key, summary));
         }

@@ -662,7 +662,7 @@ fn invocations(frame: &mut Frame, area: Rect, pane: &mut LogsPane, theme: &Theme
     let summary = pane.summary().clone();
     let [head, table_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    let ms = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.1} ms"));
+    let ms = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.0} ms"));
     frame.render_widget(
         Paragraph::new(Line::from(vec![Span::styled(
             format!(

@@ -6,6 +6,7 @@
 //! sequence number; a view holds sequence numbers, never references, so eviction cannot leave
 //! it dangling. Nothing here draws or does I/O.
 
+use super::timeline::{Histogram, Timeline};
 use backoffice_domain::model::LogEvent;
 use backoffice_domain::services::log_analysis::{self, Kind, Level};
 use std::collections::{HashMap, VecDeque};
@@ -177,6 +178,11 @@ pub struct LogBuffer {
     stream_index: HashMap<Box<str>, u32>,
     reports: VecDeque<Report>,
     errors: VecDeque<ErrorLine>,
+    /// The reports' and errors' running figures, kept as lines come and go.
+    timeline: Timeline,
+    durations: Histogram,
+    cold_starts: usize,
+    failed: usize,
     /// Changes whenever lines are added or dropped, for caches.
     generation: u64,
 }
@@ -197,6 +203,10 @@ impl LogBuffer {
             stream_index: HashMap::new(),
             reports: VecDeque::new(),
             errors: VecDeque::new(),
+            timeline: Timeline::default(),
+            durations: Histogram::default(),
+            cold_starts: 0,
+            failed: 0,
             generation: 0,
         }
     }
@@ -263,6 +273,20 @@ impl LogBuffer {
         &self.errors
     }
 
+    /// The durations of every invocation in the buffer.
+    pub fn durations(&self) -> &Histogram {
+        &self.durations
+    }
+
+    pub fn cold_starts(&self) -> usize {
+        self.cold_starts
+    }
+
+    /// Invocations whose report says they failed or timed out.
+    pub fn failed(&self) -> usize {
+        self.failed
+    }
+
     pub fn group_name(&self, index: u16) -> &str {
         self.groups.get(index as usize).map_or("", String::as_str)
     }
@@ -286,6 +310,12 @@ impl LogBuffer {
         let ts_ms = event.timestamp.timestamp_millis();
         let seq = self.append(ts_ms, &event.message, req, stream, group, info.level, kind);
         if let Some(r) = info.report {
+            let failed = r.status.as_deref().is_some_and(|s| s != "success");
+            self.timeline
+                .add_invocation(ts_ms, r.duration_ms, r.init_ms.is_some());
+            self.durations.add(r.duration_ms);
+            self.cold_starts += usize::from(r.init_ms.is_some());
+            self.failed += usize::from(failed);
             self.reports.push_back(Report {
                 seq,
                 ts_ms,
@@ -296,10 +326,11 @@ impl LogBuffer {
                 memory_mb: r.memory_mb,
                 max_memory_used_mb: r.max_memory_used_mb,
                 init_ms: r.init_ms,
-                failed: r.status.as_deref().is_some_and(|s| s != "success"),
+                failed,
             });
         }
         if info.level >= Level::Error && info.level != Level::Unknown {
+            self.timeline.add_error(ts_ms);
             self.errors.push_back(ErrorLine { seq, ts_ms, req });
         }
         self.evict();
@@ -385,10 +416,16 @@ impl LogBuffer {
                 self.head_skip = 0;
             }
         }
-        while self.reports.front().is_some_and(|r| r.seq < self.first_seq) {
+        while let Some(r) = self.reports.front().filter(|r| r.seq < self.first_seq) {
+            let cold = r.init_ms.is_some();
+            self.timeline.remove_invocation(r.ts_ms, r.duration_ms, cold);
+            self.durations.remove(r.duration_ms);
+            self.cold_starts -= usize::from(cold);
+            self.failed -= usize::from(r.failed);
             self.reports.pop_front();
         }
-        while self.errors.front().is_some_and(|e| e.seq < self.first_seq) {
+        while let Some(e) = self.errors.front().filter(|e| e.seq < self.first_seq) {
+            self.timeline.remove_error(e.ts_ms);
             self.errors.pop_front();
         }
     }
@@ -462,50 +499,28 @@ impl LogBuffer {
             .collect()
     }
 
-    /// Figures per time bucket over the span the buffer covers, for the sparkline strip.
+    /// Figures per time bucket over the span the buffer covers, for the sparkline strip; read
+    /// from the running timeline, so it costs the same however many lines are kept.
     pub fn strip(&self, buckets: usize) -> Strip {
-        let buckets = buckets.max(1);
-        let times = self
-            .reports
-            .iter()
-            .map(|r| r.ts_ms)
-            .chain(self.errors.iter().map(|e| e.ts_ms));
-        let (from, to) = times.fold((i64::MAX, i64::MIN), |(a, b), t| (a.min(t), b.max(t)));
-        let mut strip = Strip {
-            from_ms: from,
-            to_ms: to,
-            invocations: vec![0; buckets],
-            errors: vec![0; buckets],
-            p50_ms: vec![0; buckets],
-            p95_ms: vec![0; buckets],
-            cold_starts: vec![0; buckets],
+        let Some((from_ms, to_ms)) = self.timeline.span() else {
+            return Strip::default();
         };
-        if from > to {
-            strip.from_ms = 0;
-            strip.to_ms = 0;
-            return strip;
-        }
-        let span = (to - from).max(1) as i128;
-        let bucket = |t: i64| -> usize {
-            (((t - from) as i128 * buckets as i128 / (span + 1)) as usize).min(buckets - 1)
+        let cells = self.timeline.buckets(buckets);
+        let percentile = |p: f64| -> Vec<u64> {
+            cells
+                .iter()
+                .map(|c| c.durations.percentile(p).map_or(0, |v| v.ceil() as u64))
+                .collect()
         };
-        let mut durations: Vec<Vec<f64>> = vec![Vec::new(); buckets];
-        for r in &self.reports {
-            let b = bucket(r.ts_ms);
-            strip.invocations[b] += 1;
-            if r.init_ms.is_some() {
-                strip.cold_starts[b] += 1;
-            }
-            durations[b].push(r.duration_ms);
+        Strip {
+            from_ms,
+            to_ms,
+            invocations: cells.iter().map(|c| u64::from(c.invocations)).collect(),
+            errors: cells.iter().map(|c| u64::from(c.errors)).collect(),
+            p50_ms: percentile(50.0),
+            p95_ms: percentile(95.0),
+            cold_starts: cells.iter().map(|c| u64::from(c.cold_starts)).collect(),
         }
-        for e in &self.errors {
-            strip.errors[bucket(e.ts_ms)] += 1;
-        }
-        for (b, d) in durations.iter_mut().enumerate() {
-            strip.p50_ms[b] = log_analysis::percentile(d, 50.0).map_or(0, |v| v.ceil() as u64);
-            strip.p95_ms[b] = log_analysis::percentile(d, 95.0).map_or(0, |v| v.ceil() as u64);
-        }
-        strip
     }
 }
 
@@ -620,8 +635,10 @@ mod tests {
         assert_eq!(s.invocations, vec![2, 1]);
         assert_eq!(s.cold_starts, vec![1, 0]);
         assert_eq!(s.errors, vec![0, 1]);
-        assert_eq!(s.p50_ms, vec![10, 90]);
-        assert_eq!(s.p95_ms, vec![30, 90]);
+        // Within a histogram bin (2.5%) of 10, 30 and 90 ms.
+        assert!((10..=11).contains(&s.p50_ms[0]) && (89..=93).contains(&s.p50_ms[1]), "{s:?}");
+        assert!((30..=31).contains(&s.p95_ms[0]) && (89..=93).contains(&s.p95_ms[1]), "{s:?}");
+        assert_eq!((b.cold_starts(), b.durations().total()), (1, 3));
     }
 
     proptest! {
