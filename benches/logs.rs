@@ -322,9 +322,15 @@ fn main() {
     );
     println!("memory with 1,000,000 lines in the buffer ({reports} invocations)");
     println!("  heap held by the pane: {}", mb(held));
-    println!("  heap after 1,000,000 more (cap reached): {}", mb(held_again));
+    println!(
+        "  heap after 1,000,000 more (cap reached): {}",
+        mb(held_again)
+    );
     if let (Some(a), Some(b)) = (rss_before, rss_after) {
-        println!("  resident set growth: {}", mb((b.saturating_sub(a) * 1024) as usize));
+        println!(
+            "  resident set growth: {}",
+            mb((b.saturating_sub(a) * 1024) as usize)
+        );
     }
     let small = frame_cost(100, &theme);
     let large = frame_cost(MILLION, &theme);

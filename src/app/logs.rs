@@ -72,7 +72,9 @@ pub enum Window {
     /// New events from now on, until stopped.
     Live,
     /// The last so many seconds up to when the query starts.
-    Last { seconds: i64 },
+    Last {
+        seconds: i64,
+    },
     Range(TimeWindow),
 }
 
@@ -166,7 +168,10 @@ pub enum LogsEvent {
         items: Vec<TailItem>,
     },
     /// A feed hit an error it carries on after.
-    Problem { request: RequestId, failure: Failure },
+    Problem {
+        request: RequestId,
+        failure: Failure,
+    },
     Ended {
         request: RequestId,
         result: Result<FeedEnd, Failure>,
@@ -513,7 +518,10 @@ pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String
             'd' => Some(86_400),
             _ => None,
         };
-        match (size, first[..first.len() - unit.len_utf8().min(first.len())].parse::<i64>()) {
+        match (
+            size,
+            first[..first.len() - unit.len_utf8().min(first.len())].parse::<i64>(),
+        ) {
             (Some(size), Ok(n)) if n > 0 => {
                 let seconds = n.saturating_mul(size);
                 if seconds > MAX_WINDOW.num_seconds() {
@@ -723,7 +731,10 @@ impl LogsPane {
         if self.strip_cache.as_ref().map(|(k, _)| *k) != Some(key) {
             self.strip_cache = Some((key, self.buffer.strip(width)));
         }
-        &self.strip_cache.get_or_insert_with(|| (key, Strip::default())).1
+        &self
+            .strip_cache
+            .get_or_insert_with(|| (key, Strip::default()))
+            .1
     }
 
     /// Figures over every invocation in the buffer (percentiles within 2.5%), rebuilt only when
@@ -744,7 +755,10 @@ impl LogsPane {
             };
             self.summary_cache = Some((key, summary));
         }
-        &self.summary_cache.get_or_insert_with(|| (key, Summary::default())).1
+        &self
+            .summary_cache
+            .get_or_insert_with(|| (key, Summary::default()))
+            .1
     }
 
     /// Lines that arrived since the view stopped following.
@@ -853,9 +867,7 @@ impl LogsPane {
                 };
                 if let Some(i) = p.picked.iter().position(|x| *x == g) {
                     p.picked.remove(i);
-                } else if p.picked.len()
-                    >= backoffice_domain::model::TailRequest::MAX_GROUPS
-                {
+                } else if p.picked.len() >= backoffice_domain::model::TailRequest::MAX_GROUPS {
                     return Outcome::Message("a tail follows at most 10 log groups".into());
                 } else {
                     p.picked.push(g);
@@ -1566,7 +1578,10 @@ mod tests {
         let (w, p) = parse_query("5m ERROR timeout").unwrap();
         assert_eq!(w, Window::Last { seconds: 300 });
         assert_eq!(p.unwrap().as_str(), "ERROR timeout");
-        assert_eq!(parse_query("1h").unwrap(), (Window::Last { seconds: 3600 }, None));
+        assert_eq!(
+            parse_query("1h").unwrap(),
+            (Window::Last { seconds: 3600 }, None)
+        );
         let (w, _) = parse_query("2026-11-25T10:00..2026-11-25T11:00").unwrap();
         let Window::Range(w) = w else { panic!("{w:?}") };
         assert_eq!(w.end - w.start, chrono::Duration::hours(1));
@@ -1583,7 +1598,11 @@ mod tests {
     #[test]
     fn a_bad_window_or_pattern_is_explained() {
         assert!(parse_query("2026-11-25T11:00..2026-11-25T10:00").is_err());
-        assert!(parse_query("yesterday..today").unwrap_err().contains("yesterday"));
+        assert!(
+            parse_query("yesterday..today")
+                .unwrap_err()
+                .contains("yesterday")
+        );
         assert!(parse_query("5m \"unclosed").unwrap_err().contains("quote"));
         assert!(parse_query("400d").unwrap_err().contains("366"));
     }
@@ -1591,7 +1610,10 @@ mod tests {
     #[test]
     fn search_ignores_case_only_for_lower_case_text() {
         assert_eq!(find_all("Timeout and TIMEOUT", "timeout", true).len(), 2);
-        assert_eq!(find_all("Timeout and TIMEOUT", "TIMEOUT", false), vec![(12, 19)]);
+        assert_eq!(
+            find_all("Timeout and TIMEOUT", "TIMEOUT", false),
+            vec![(12, 19)]
+        );
         assert_eq!(find_all("서울 timeout", "timeout", true), vec![(7, 14)]);
     }
 

@@ -98,7 +98,13 @@ async fn groups(b: &Backends) -> Result<Vec<LogGroupName>, DomainError> {
         let mut cursor = None;
         for _ in 0..pages {
             let page = source
-                .list_groups(prefix, PageRequest { cursor, limit: None })
+                .list_groups(
+                    prefix,
+                    PageRequest {
+                        cursor,
+                        limit: None,
+                    },
+                )
                 .await?;
             for g in page.items {
                 if let Ok(name) = LogGroupName::parse(&g.name)

@@ -173,8 +173,7 @@ fn viewer(frame: &mut Frame, area: Rect, pane: &mut LogsPane, keys: &Keymap, the
     let b = block(title, theme);
     let inner = b.inner(area);
     frame.render_widget(b, area);
-    let [body, status] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     let body = if pane.strip && inner.height >= STRIP_MIN_HEIGHT {
         let [strip_area, rest] =
             Layout::vertical([Constraint::Length(STRIP_ROWS), Constraint::Min(1)]).areas(body);
@@ -213,9 +212,9 @@ fn empty_text(pane: &LogsPane, keys: &Keymap) -> Option<String> {
     let groups = groups_label(feed);
     Some(match (&feed.state, &feed.spec.window) {
         (FeedState::Starting, Window::Live) => format!("Starting the live tail of {groups}…"),
-        (FeedState::Running, Window::Live) => format!(
-            "Following {groups}: lines written from now on appear here."
-        ),
+        (FeedState::Running, Window::Live) => {
+            format!("Following {groups}: lines written from now on appear here.")
+        }
         (FeedState::Starting | FeedState::Running, w) => {
             format!("Querying {groups} ({})…", w.label())
         }
@@ -241,7 +240,11 @@ fn status_row(frame: &mut Frame, area: Rect, pane: &LogsPane, keys: &Keymap, the
         spans.push(Span::styled(format!("✗ {e}  "), theme.error()));
     }
     if pane.view == View::Lines && !pane.scroll.follow {
-        let what = if pane.paused { "PAUSED" } else { "scrolled back" };
+        let what = if pane.paused {
+            "PAUSED"
+        } else {
+            "scrolled back"
+        };
         let new = match pane.new_lines() {
             0 => String::new(),
             1 => " · 1 new line".into(),
@@ -277,7 +280,10 @@ fn status_row(frame: &mut Frame, area: Rect, pane: &LogsPane, keys: &Keymap, the
     if let Some(a) = pane.anchor {
         let n = a.abs_diff(pane.scroll.selected) + 1;
         spans.push(Span::styled(
-            format!("{n} lines selected · {} save  ", keys.hint(Action::SaveLogs)),
+            format!(
+                "{n} lines selected · {} save  ",
+                keys.hint(Action::SaveLogs)
+            ),
             theme.warning(),
         ));
     }
@@ -414,7 +420,10 @@ fn line_spans(
             LineKind::Reconnected => "↻ ",
             _ => "ℹ ",
         };
-        spans.push(Span::styled(format!("── {icon}{} ──", clean(l.text)), style));
+        spans.push(Span::styled(
+            format!("── {icon}{} ──", clean(l.text)),
+            style,
+        ));
         return spans;
     }
     let ranges = opts.search.map(|s| s.ranges(l.text)).unwrap_or_default();
@@ -442,10 +451,10 @@ fn wrap_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
         for c in span.content.chars() {
             let w = c.width().unwrap_or(0);
             if used + w > width && used > 0 {
-                if !piece.is_empty() {
-                    if let Some(l) = lines.last_mut() {
-                        l.push(Span::styled(std::mem::take(&mut piece), span.style));
-                    }
+                if !piece.is_empty()
+                    && let Some(l) = lines.last_mut()
+                {
+                    l.push(Span::styled(std::mem::take(&mut piece), span.style));
                 }
                 lines.push(Vec::new());
                 used = 0;
@@ -508,9 +517,9 @@ fn draw_rows(
         if !opts.wrap {
             return 1;
         }
-        rows.at(pos)
-            .and_then(|s| buffer.get(s))
-            .map_or(1, |l| rendered(&l, opts, scroll.selected, width, theme).len())
+        rows.at(pos).and_then(|s| buffer.get(s)).map_or(1, |l| {
+            rendered(&l, opts, scroll.selected, width, theme).len()
+        })
     };
     // The first row drawn: the selection stays in view, as near the old top as it can.
     let mut top = rows.position(scroll.offset).min(selected_pos);
@@ -590,7 +599,10 @@ fn spark(
         Constraint::Length(9),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(Span::styled(label.to_string(), theme.muted())), l);
+    frame.render_widget(
+        Paragraph::new(Span::styled(label.to_string(), theme.muted())),
+        l,
+    );
     frame.render_widget(Sparkline::default().data(data).style(style), s);
     frame.render_widget(
         Paragraph::new(Span::styled(format!(" {value}"), theme.text())),
@@ -709,7 +721,11 @@ fn invocations(frame: &mut Frame, area: Rect, pane: &mut LogsPane, theme: &Theme
             .init_ms
             .map_or(String::new(), |v| format!("{v:.1} ms cold"));
         let status = if r.failed { "failed" } else { "ok" };
-        let style = if r.failed { theme.error() } else { theme.text() };
+        let style = if r.failed {
+            theme.error()
+        } else {
+            theme.text()
+        };
         let mut cells = vec![Span::styled(
             at.format("%H:%M:%S%.3f").to_string(),
             theme.muted(),
@@ -762,10 +778,7 @@ fn invocations(frame: &mut Frame, area: Rect, pane: &mut LogsPane, theme: &Theme
 /// One line in full: where it came from, its JSON pretty-printed (or its text), and a REPORT's
 /// figures.
 fn detail(frame: &mut Frame, area: Rect, line: Option<LineRef<'_>>, keys: &Keymap, theme: &Theme) {
-    let b = block(
-        format!(" Line · {} close ", keys.hint(Action::Back)),
-        theme,
-    );
+    let b = block(format!(" Line · {} close ", keys.hint(Action::Back)), theme);
     let inner = b.inner(area);
     frame.render_widget(b, area);
     let Some(l) = line else {
@@ -790,9 +803,9 @@ fn detail(frame: &mut Frame, area: Rect, line: Option<LineRef<'_>>, keys: &Keyma
         lines.push(kv("request", clean(id)));
     }
     if let Some(r) = &info.report {
-        let init = r
-            .init_ms
-            .map_or("none (warm)".to_string(), |v| format!("{v:.2} ms (cold start)"));
+        let init = r.init_ms.map_or("none (warm)".to_string(), |v| {
+            format!("{v:.2} ms (cold start)")
+        });
         lines.push(kv(
             "report",
             format!(
@@ -837,7 +850,8 @@ fn request_view(frame: &mut Frame, area: Rect, pane: &mut LogsPane, keys: &Keyma
         FeedState::Failed(_) => ("search failed".to_string(), true),
         _ => ("done".to_string(), false),
     };
-    let groups: std::collections::BTreeSet<&str> = r.buffer.groups().iter().map(|g| g.as_str()).collect();
+    let groups: std::collections::BTreeSet<&str> =
+        r.buffer.groups().iter().map(|g| g.as_str()).collect();
     let title = format!(
         " Request {} · {} lines in {} group{} · {badge} · {} back ",
         r.id,
@@ -849,8 +863,7 @@ fn request_view(frame: &mut Frame, area: Rect, pane: &mut LogsPane, keys: &Keyma
     let b = block(title, theme);
     let inner = b.inner(area);
     frame.render_widget(b, area);
-    let [body, status] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     pane.screen_rows.clear();
     if r.buffer.is_empty() {
         let text = match &r.feed.state {

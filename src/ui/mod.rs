@@ -131,7 +131,9 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                         "   text · status:hidden · author:SUB · since:YYYY-MM-DD · until:…"
                     }
                     PaneId::Audit => "   actor:NAME · kind:post|comment|user|report · id:ID",
-                    PaneId::Logs => "   search the buffer (lower case: any case) · empty: stop searching",
+                    PaneId::Logs => {
+                        "   search the buffer (lower case: any case) · empty: stop searching"
+                    }
                 },
                 theme.muted(),
             ),

@@ -74,7 +74,10 @@ impl RequestKey {
         let key = if hex && digits == 32 {
             RequestKey(hi, lo)
         } else {
-            RequestKey(fnv(id, 0xcbf2_9ce4_8422_2325), fnv(id, 0x8422_2325_cbf2_9ce4))
+            RequestKey(
+                fnv(id, 0xcbf2_9ce4_8422_2325),
+                fnv(id, 0x8422_2325_cbf2_9ce4),
+            )
         };
         if key == RequestKey::NONE {
             RequestKey(0, 1)
@@ -418,7 +421,8 @@ impl LogBuffer {
         }
         while let Some(r) = self.reports.front().filter(|r| r.seq < self.first_seq) {
             let cold = r.init_ms.is_some();
-            self.timeline.remove_invocation(r.ts_ms, r.duration_ms, cold);
+            self.timeline
+                .remove_invocation(r.ts_ms, r.duration_ms, cold);
             self.durations.remove(r.duration_ms);
             self.cold_starts -= usize::from(cold);
             self.failed -= usize::from(r.failed);
@@ -559,7 +563,10 @@ mod tests {
     #[test]
     fn lines_are_kept_in_order_with_what_was_read_from_them() {
         let mut b = LogBuffer::new(1000);
-        b.push_event(&event(0, &format!("START RequestId: {ID} Version: $LATEST")));
+        b.push_event(&event(
+            0,
+            &format!("START RequestId: {ID} Version: $LATEST"),
+        ));
         b.push_event(&event(
             1,
             &format!(r#"{{"level":"ERROR","requestId":"{ID}","message":"boom"}}"#),
@@ -621,7 +628,9 @@ mod tests {
     fn the_strip_counts_invocations_errors_and_cold_starts_per_bucket() {
         let mut b = LogBuffer::new(1000);
         let report = |d: f64, cold: bool| {
-            let mut r = format!("REPORT RequestId: {ID}\tDuration: {d:.2} ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB");
+            let mut r = format!(
+                "REPORT RequestId: {ID}\tDuration: {d:.2} ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB"
+            );
             if cold {
                 r.push_str("\tInit Duration: 100.00 ms");
             }
@@ -636,8 +645,14 @@ mod tests {
         assert_eq!(s.cold_starts, vec![1, 0]);
         assert_eq!(s.errors, vec![0, 1]);
         // Within a histogram bin (2.5%) of 10, 30 and 90 ms.
-        assert!((10..=11).contains(&s.p50_ms[0]) && (89..=93).contains(&s.p50_ms[1]), "{s:?}");
-        assert!((30..=31).contains(&s.p95_ms[0]) && (89..=93).contains(&s.p95_ms[1]), "{s:?}");
+        assert!(
+            (10..=11).contains(&s.p50_ms[0]) && (89..=93).contains(&s.p50_ms[1]),
+            "{s:?}"
+        );
+        assert!(
+            (30..=31).contains(&s.p95_ms[0]) && (89..=93).contains(&s.p95_ms[1]),
+            "{s:?}"
+        );
         assert_eq!((b.cold_starts(), b.durations().total()), (1, 3));
     }
 

@@ -40,7 +40,11 @@ pub(crate) fn rid(n: u32) -> String {
 pub(crate) fn invocation(group: &str, n: u32, ms: i64, cold: bool, failed: bool) -> Vec<LogEvent> {
     let id = rid(n);
     let mut out = vec![
-        ev(group, ms, &format!("START RequestId: {id} Version: $LATEST")),
+        ev(
+            group,
+            ms,
+            &format!("START RequestId: {id} Version: $LATEST"),
+        ),
         ev(
             group,
             ms + 2,
@@ -117,7 +121,13 @@ pub(crate) fn traffic() -> Vec<TailItem> {
     let mut events = Vec::new();
     for n in 0..40u32 {
         let g = if n % 3 == 0 { THUMBS } else { API };
-        events.extend(invocation(g, n, i64::from(n) * 1_500, n % 10 == 0, n % 7 == 3));
+        events.extend(invocation(
+            g,
+            n,
+            i64::from(n) * 1_500,
+            n % 10 == 0,
+            n % 7 == 3,
+        ));
     }
     events.sort_by_key(|e| e.timestamp);
     vec![TailItem::Events(events)]
@@ -224,7 +234,11 @@ fn search_jumps_between_matches_and_context_shows_only_matches_and_their_neighbo
     batch(
         &mut app,
         request,
-        vec![TailItem::Events(vec![ev(API, 100_000, "ERROR database timeout again")])],
+        vec![TailItem::Events(vec![ev(
+            API,
+            100_000,
+            "ERROR database timeout again",
+        )])],
     );
     assert_eq!(app.logs.search.as_ref().unwrap().matches.len(), 7);
     // Esc ends the search.
@@ -242,7 +256,10 @@ fn a_search_that_finds_nothing_says_so() {
     typed(&mut app, "no such text");
     app.on_key(code(KeyCode::Enter));
     assert!(
-        app.last_error.as_deref().unwrap_or("").contains("not in the buffer"),
+        app.last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("not in the buffer"),
         "{:?}",
         app.last_error
     );
@@ -275,7 +292,10 @@ fn r_opens_the_request_from_the_buffer_then_from_its_groups() {
     let mut found = vec![ev(
         SIGNUP,
         4_400,
-        &format!(r#"{{"level":"INFO","message":"profile row upserted","requestId":"{}"}}"#, rid(3)),
+        &format!(
+            r#"{{"level":"INFO","message":"profile row upserted","requestId":"{}"}}"#,
+            rid(3)
+        ),
     )];
     found.extend(invocation(API, 3, 4_500, false, true));
     batch(&mut app, query, vec![TailItem::Events(found)]);
@@ -289,7 +309,10 @@ fn r_opens_the_request_from_the_buffer_then_from_its_groups() {
     assert_eq!(app.pending(), 0);
     // Keys move in the request view; esc goes back to the lines.
     app.on_key(key('j'));
-    assert_eq!(app.logs.request.as_ref().unwrap().scroll.selected, view_first(&app) + 1);
+    assert_eq!(
+        app.logs.request.as_ref().unwrap().scroll.selected,
+        view_first(&app) + 1
+    );
     app.on_key(code(KeyCode::Esc));
     assert!(app.logs.request.is_none());
 }
@@ -374,7 +397,11 @@ fn a_new_feed_stops_the_old_one_and_its_late_batches_are_dropped() {
         vec![TailItem::Events(vec![ev(API, 0, "stale")])],
     );
     assert!(app.logs.buffer.is_empty());
-    batch(&mut app, new, vec![TailItem::Events(vec![ev(API, 0, "fresh")])]);
+    batch(
+        &mut app,
+        new,
+        vec![TailItem::Events(vec![ev(API, 0, "fresh")])],
+    );
     assert_eq!(app.logs.buffer.len(), 1);
 }
 
@@ -403,12 +430,7 @@ fn markers_show_sampling_once_and_every_gap() {
             TailItem::Reconnected,
         ],
     );
-    let kinds: Vec<LineKind> = app
-        .logs
-        .buffer
-        .iter_from(0)
-        .map(|l| l.kind)
-        .collect();
+    let kinds: Vec<LineKind> = app.logs.buffer.iter_from(0).map(|l| l.kind).collect();
     assert_eq!(
         kinds,
         vec![
@@ -433,7 +455,9 @@ fn a_failed_tail_is_shown_and_ctrl_r_starts_it_again() {
     let request = tailing(&mut app);
     app.on_event(AppEvent::Logs(LogsEvent::Ended {
         request,
-        result: Err(Failure::new("not found: log group /aws/lambda/backoffice-api")),
+        result: Err(Failure::new(
+            "not found: log group /aws/lambda/backoffice-api",
+        )),
     }));
     assert!(matches!(
         app.logs.feed.as_ref().unwrap().state,

@@ -20,7 +20,8 @@ pub const MAX_CELLS: usize = 256;
 const FIRST_WIDTH_MS: i64 = 64;
 
 fn bin(ms: f64) -> usize {
-    if !(ms > MIN_MS) {
+    // Not-a-number counts as the smallest.
+    if ms.is_nan() || ms <= MIN_MS {
         return 0;
     }
     let i = 1 + ((ms / MIN_MS).ln() / RATIO.ln()) as usize;
@@ -267,9 +268,13 @@ mod tests {
         }
         for p in [50.0, 95.0, 99.0, 100.0] {
             let mut exact = values.clone();
-            let exact = backoffice_domain::services::log_analysis::percentile(&mut exact, p).unwrap();
+            let exact =
+                backoffice_domain::services::log_analysis::percentile(&mut exact, p).unwrap();
             let read = h.percentile(p).unwrap();
-            assert!((read - exact).abs() / exact < 0.025, "p{p}: {read} vs {exact}");
+            assert!(
+                (read - exact).abs() / exact < 0.025,
+                "p{p}: {read} vs {exact}"
+            );
         }
         for v in &values {
             h.remove(*v);

@@ -96,10 +96,7 @@ impl Harness {
 }
 
 fn feed_done(app: &App) -> bool {
-    app.logs
-        .feed
-        .as_ref()
-        .is_some_and(|f| !f.is_running())
+    app.logs.feed.as_ref().is_some_and(|f| !f.is_running())
 }
 
 async fn groups_listed(h: &mut Harness) {
@@ -136,7 +133,8 @@ async fn a_window_query_with_a_pattern_shows_the_seeded_lines_that_match() {
     h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     h.keys("4d ERROR");
     h.key(code(KeyCode::Enter));
-    h.until("the query to finish", |app, _| feed_done(app)).await;
+    h.until("the query to finish", |app, _| feed_done(app))
+        .await;
     let feed = h.app.logs.feed.as_ref().unwrap();
     assert_eq!(feed.state, FeedState::Done(FeedEnd::Finished));
     // Exactly what the store holds for that window and pattern, in time order.
@@ -152,10 +150,12 @@ async fn a_window_query_with_a_pattern_shows_the_seeded_lines_that_match() {
             .unwrap();
         expected.extend(p.items.into_iter().map(|e| e.message));
         match p.next {
-            Some(next) => page = PageRequest {
-                cursor: Some(next),
-                limit: Some(10_000),
-            },
+            Some(next) => {
+                page = PageRequest {
+                    cursor: Some(next),
+                    limit: Some(10_000),
+                }
+            }
             None => break,
         }
     }
@@ -165,10 +165,13 @@ async fn a_window_query_with_a_pattern_shows_the_seeded_lines_that_match() {
     assert_eq!(got, expected);
     let times: Vec<i64> = b.iter_from(0).map(|l| l.ts_ms).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]));
-    assert_eq!(b.errors().len(), expected.len(), "every line reads as an error");
+    assert_eq!(
+        b.errors().len(),
+        expected.len(),
+        "every line reads as an error"
+    );
     // On screen too.
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
     terminal
         .draw(|f| crate::ui::draw(f, &mut h.app, &crate::theme::Theme::default_dark(), 0))
         .unwrap();
@@ -209,7 +212,9 @@ async fn a_live_tail_shows_lines_as_they_are_written_and_stops_when_the_groups_c
             ),
             (
                 at + Duration::milliseconds(9),
-                format!("REPORT RequestId: {id}\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tInit Duration: 180.00 ms"),
+                format!(
+                    "REPORT RequestId: {id}\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tInit Duration: 180.00 ms"
+                ),
             ),
         ]
     };
@@ -234,7 +239,11 @@ async fn a_live_tail_shows_lines_as_they_are_written_and_stops_when_the_groups_c
     let b = &h.app.logs.buffer;
     let texts: Vec<&str> = b.iter_from(0).map(|l| l.text).collect();
     assert_eq!(texts.len(), 6, "{texts:?}");
-    assert!(!texts.iter().any(|t| t.contains("old news") || t.contains("elsewhere")));
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.contains("old news") || t.contains("elsewhere"))
+    );
     assert_eq!(b.reports().len(), 2);
     assert!(b.reports().iter().all(|r| r.init_ms == Some(180.0)));
     assert_eq!(b.errors().len(), 2);
@@ -283,7 +292,9 @@ async fn r_finds_a_request_across_the_picked_groups() {
             "s2",
             &[(
                 at + Duration::milliseconds(2),
-                format!(r#"{{"level":"INFO","message":"profile row upserted","requestId":"{id}"}}"#),
+                format!(
+                    r#"{{"level":"INFO","message":"profile row upserted","requestId":"{id}"}}"#
+                ),
             )],
         )
         .await
@@ -300,7 +311,8 @@ async fn r_finds_a_request_across_the_picked_groups() {
     h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     h.keys("1h WARN");
     h.key(code(KeyCode::Enter));
-    h.until("the query to finish", |app, _| feed_done(app)).await;
+    h.until("the query to finish", |app, _| feed_done(app))
+        .await;
     assert_eq!(h.app.logs.buffer.len(), 1);
     h.key(key('r'));
     h.until("the request's lines", |app, _| {
@@ -346,18 +358,24 @@ async fn saving_writes_the_lines_to_the_file() {
     h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     h.keys("5m");
     h.key(code(KeyCode::Enter));
-    h.until("the query to finish", |app, _| feed_done(app)).await;
+    h.until("the query to finish", |app, _| feed_done(app))
+        .await;
     let path = dir.path().join("saved.log");
     h.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     h.keys(&path.display().to_string());
     h.key(code(KeyCode::Enter));
-    h.until("the save", |app, _| app.toasts.iter().any(|t| t.text.contains("saved")))
-        .await;
+    h.until("the save", |app, _| {
+        app.toasts.iter().any(|t| t.text.contains("saved"))
+    })
+    .await;
     let text = std::fs::read_to_string(&path).unwrap();
     let rows: Vec<&str> = text.lines().collect();
     assert_eq!(rows.len(), 2);
-    assert!(rows[0].ends_with("\t/aws/lambda/backoffice-api\ts1\tINFO one"), "{text}");
+    assert!(
+        rows[0].ends_with("\t/aws/lambda/backoffice-api\ts1\tINFO one"),
+        "{text}"
+    );
     assert!(rows[1].ends_with("ERROR two"));
 }
 
@@ -374,12 +392,17 @@ async fn a_pattern_the_sandbox_cannot_read_fails_with_a_clear_message() {
     h.keys("live { $.level = \"ERROR\" }");
     h.key(code(KeyCode::Enter));
     h.until("the tail to fail", |app, _| feed_done(app)).await;
-    let Some(FeedState::Failed(message)) = h.app.logs.feed.as_ref().map(|f| f.state.clone())
-    else {
+    let Some(FeedState::Failed(message)) = h.app.logs.feed.as_ref().map(|f| f.state.clone()) else {
         panic!("{:?}", h.app.logs.feed)
     };
     assert!(message.contains("plain filter patterns"), "{message}");
-    assert!(h.app.last_error.as_deref().unwrap().contains("plain filter patterns"));
+    assert!(
+        h.app
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("plain filter patterns")
+    );
 }
 
 #[tokio::test]
@@ -393,5 +416,11 @@ async fn an_environment_without_logs_says_so() {
         matches!(app.logs.picker.load, crate::app::list::Load::Failed(_))
     })
     .await;
-    assert!(h.app.last_error.as_deref().unwrap().contains("no log source"));
+    assert!(
+        h.app
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("no log source")
+    );
 }

@@ -149,10 +149,7 @@ fn logs_search_with_highlights() {
         if let Some(i) = row.find("timeout") {
             let x = row[..i].chars().count() as u16;
             let cell = &buffer[(x, y)];
-            assert!(
-                cell.modifier.contains(Modifier::REVERSED),
-                "row {y}: {row}"
-            );
+            assert!(cell.modifier.contains(Modifier::REVERSED), "row {y}: {row}");
             assert!(!buffer[(x - 1, y)].modifier.contains(Modifier::REVERSED));
             highlighted += 1;
         }
