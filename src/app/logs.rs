@@ -162,6 +162,8 @@ pub enum LogsEvent {
         request: RequestId,
         result: Result<Vec<LogGroupName>, Failure>,
     },
+    /// A live tail is connected (its first lines may be a while coming).
+    Started { request: RequestId },
     /// Items from a running feed, oldest first.
     Batch {
         request: RequestId,
@@ -1357,6 +1359,14 @@ impl LogsPane {
                         (Outcome::None, Some(("loading log groups".into(), f)))
                     }
                 }
+            }
+            LogsEvent::Started { request } => {
+                if let Some(f) = self.feed.as_mut().filter(|f| f.request == request)
+                    && f.state == FeedState::Starting
+                {
+                    f.state = FeedState::Running;
+                }
+                (Outcome::None, None)
             }
             LogsEvent::Batch { request, items } => {
                 if self.feed.as_ref().is_some_and(|f| f.request == request) {

@@ -148,10 +148,15 @@ impl Out<'_> {
     }
 
     async fn problem(&mut self, failure: Failure) -> bool {
-        let event = AppEvent::Logs(LogsEvent::Problem {
+        self.tell(LogsEvent::Problem {
             request: self.request,
             failure,
-        });
+        })
+        .await
+    }
+
+    async fn tell(&mut self, event: LogsEvent) -> bool {
+        let event = AppEvent::Logs(event);
         tokio::select! {
             biased;
             _ = self.stop.stopped() => false,
@@ -182,6 +187,12 @@ async fn tail(
         _ = out.stop.stopped() => return Ok(FeedEnd::Stopped),
         s = source.tail(request) => s?,
     };
+    let started = LogsEvent::Started {
+        request: out.request,
+    };
+    if !out.tell(started).await {
+        return Ok(FeedEnd::Stopped);
+    }
     let mut batch: Vec<TailItem> = Vec::new();
     let mut deadline: Option<Instant> = None;
     let mut failures = 0;

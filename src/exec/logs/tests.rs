@@ -201,6 +201,12 @@ async fn a_live_tail_shows_lines_as_they_are_written_and_stops_when_the_groups_c
     h.key(key(' '));
     h.key(code(KeyCode::Enter));
     let tail = h.feed_request();
+    assert_eq!(h.app.logs.feed.as_ref().unwrap().state, FeedState::Starting);
+    h.until("the tail to connect", |app, _| {
+        app.logs.feed.as_ref().unwrap().state == FeedState::Running
+    })
+    .await;
+    assert!(h.app.logs.buffer.is_empty());
     let at = Utc::now() + Duration::seconds(1);
     let id = rid(7);
     let lines = |g: &str| -> Vec<(DateTime<Utc>, String)> {
