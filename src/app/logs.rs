@@ -686,7 +686,9 @@ impl LogsPane {
         if found == 0 {
             return Err(format!("'{}' is not in the buffer", self.filter_text));
         }
-        self.jump_match(false, true);
+        // Following the live end, the newest match; scrolled back, the next one from here.
+        let following = self.scroll.follow;
+        self.jump_match(following, true);
         Ok(Vec::new())
     }
 
@@ -814,7 +816,11 @@ impl LogsPane {
         let here = self.scroll.selected;
         let m = &search.matches;
         let target = if backwards {
-            let i = m.partition_point(|s| *s < here);
+            let i = if inclusive {
+                m.partition_point(|s| *s <= here)
+            } else {
+                m.partition_point(|s| *s < here)
+            };
             if i == 0 { m[m.len() - 1] } else { m[i - 1] }
         } else {
             let i = if inclusive {
@@ -947,6 +953,14 @@ impl LogsPane {
                 self.context = CONTEXT_STEPS[(i + 1) % CONTEXT_STEPS.len()];
                 if self.scroll.follow {
                     self.snap_to_end();
+                } else {
+                    // Stay on a line the new view shows: this one, or the next shown.
+                    let selected = self.scroll.selected;
+                    let rows = self.rows();
+                    let at = rows.position(selected).min(rows.len().saturating_sub(1));
+                    if let Some(s) = rows.at(at) {
+                        self.scroll.selected = s;
+                    }
                 }
             }
             Action::RequestLines => return self.open_request(None, ids),

@@ -215,13 +215,20 @@ fn search_jumps_between_matches_and_context_shows_only_matches_and_their_neighbo
     let matches = app.logs.search.as_ref().unwrap().matches.clone();
     // Invocations 3, 10, 17, 24, 31, 38 failed.
     assert_eq!(matches.len(), 6);
-    // The first match at or after the selection (the end) wraps round to the first.
-    assert_eq!(app.logs.scroll.selected, matches[0]);
+    // Following the live end, the search goes to the newest match.
+    assert_eq!(app.logs.scroll.selected, matches[5]);
+    app.on_key(key('n'));
+    assert_eq!(app.logs.scroll.selected, matches[0], "next wraps round");
     app.on_key(key('n'));
     assert_eq!(app.logs.scroll.selected, matches[1]);
     app.on_key(key('N'));
     app.on_key(key('N'));
     assert_eq!(app.logs.scroll.selected, matches[5], "previous wraps round");
+    // Scrolled back, a new search goes to the next match from where the view is.
+    app.on_key(key('g'));
+    app.on_key(key('/'));
+    app.on_key(code(KeyCode::Enter));
+    assert_eq!(app.logs.scroll.selected, matches[0]);
     app.on_key(key('C'));
     assert_eq!(app.logs.context, 2);
     let rows: Vec<u64> = {
@@ -270,7 +277,8 @@ fn r_opens_the_request_from_the_buffer_then_from_its_groups() {
     let mut app = logs_app();
     let request = tailing(&mut app);
     batch(&mut app, request, traffic());
-    // Select invocation 3's error line.
+    // Select invocation 3's error line: the first match from the top.
+    app.on_key(key('g'));
     app.on_key(key('/'));
     typed(&mut app, "database timeout");
     app.on_key(code(KeyCode::Enter));

@@ -211,6 +211,7 @@ fn logs_sparkline_strip() {
 #[test]
 fn logs_request_view() {
     let (mut app, _) = tail_with_traffic();
+    app.on_key(key('g'));
     app.on_key(key('/'));
     typed(&mut app, "database timeout");
     app.on_key(code(KeyCode::Enter));
