@@ -34,7 +34,9 @@ const MAX_WINDOW: chrono::Duration = chrono::Duration::days(366);
 
 /// Held by the pane while a feed runs; dropping it stops the feed's task.
 #[derive(Debug)]
-pub struct FeedHandle(#[allow(dead_code)] tokio::sync::watch::Sender<()>);
+pub struct FeedHandle {
+    _sender: tokio::sync::watch::Sender<()>,
+}
 
 /// Given to a feed's task: [`FeedStop::stopped`] finishes once the pane lets go of the handle.
 #[derive(Debug, Clone)]
@@ -63,7 +65,7 @@ impl FeedStop {
 /// A connected handle and stop signal.
 pub fn feed_channel() -> (FeedHandle, FeedStop) {
     let (tx, rx) = tokio::sync::watch::channel(());
-    (FeedHandle(tx), FeedStop(rx))
+    (FeedHandle { _sender: tx }, FeedStop(rx))
 }
 
 /// Which events a feed reads.

@@ -311,7 +311,19 @@ impl LogBuffer {
         let group = self.intern_group(&event.group);
         let stream = self.intern_stream(&event.stream);
         let ts_ms = event.timestamp.timestamp_millis();
-        let seq = self.append(ts_ms, &event.message, req, stream, group, info.level, kind);
+        let seq = self.append(
+            &event.message,
+            Meta {
+                ts_ms,
+                start: 0,
+                len: 0,
+                req,
+                stream,
+                group,
+                level: info.level,
+                kind,
+            },
+        );
         if let Some(r) = info.report {
             let failed = r.status.as_deref().is_some_and(|s| s != "success");
             self.timeline
@@ -343,29 +355,24 @@ impl LogBuffer {
     /// Appends a marker line (sampled, gap, reconnected, a note).
     pub fn push_marker(&mut self, kind: LineKind, ts_ms: i64, text: &str) -> u64 {
         let seq = self.append(
-            ts_ms,
             text,
-            RequestKey::NONE,
-            u32::MAX,
-            u16::MAX,
-            Level::Info,
-            kind,
+            Meta {
+                ts_ms,
+                start: 0,
+                len: 0,
+                req: RequestKey::NONE,
+                stream: u32::MAX,
+                group: u16::MAX,
+                level: Level::Info,
+                kind,
+            },
         );
         self.evict();
         seq
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn append(
-        &mut self,
-        ts_ms: i64,
-        text: &str,
-        req: RequestKey,
-        stream: u32,
-        group: u16,
-        level: Level,
-        kind: LineKind,
-    ) -> u64 {
+    /// Stores `text` with `meta` (whose `start` and `len` are filled in here).
+    fn append(&mut self, text: &str, mut meta: Meta) -> u64 {
         let full = self
             .segments
             .back()
@@ -385,20 +392,13 @@ impl LogBuffer {
             .segments
             .back_mut()
             .unwrap_or_else(|| unreachable!("a segment was pushed above when none had room"));
-        // A block holds at most segment_lines × 4 GiB; longer lines are cut to fit a u32.
+        // Offsets are u32, so a segment's text stays under 4 GiB (4,096 CloudWatch events of
+        // at most 256 KB fit); whatever would go past that is cut.
         let text = cut(text, (u32::MAX as usize).saturating_sub(segment.text.len()));
-        let start = segment.text.len() as u32;
+        meta.start = segment.text.len() as u32;
+        meta.len = text.len() as u32;
         segment.text.push_str(text);
-        segment.meta.push(Meta {
-            ts_ms,
-            start,
-            len: text.len() as u32,
-            req,
-            stream,
-            group,
-            level,
-            kind,
-        });
+        segment.meta.push(meta);
         let seq = self.first_seq + self.len as u64;
         self.len += 1;
         self.generation += 1;
