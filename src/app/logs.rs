@@ -8,15 +8,26 @@
 //! like every pane: no I/O here.
 
 pub mod buffer;
+mod feed;
+mod query;
+mod search;
 pub mod timeline;
 
+pub use feed::{
+    Feed, FeedEnd, FeedHandle, FeedSpec, FeedState, FeedStop, LogsCommand, LogsEvent, Window,
+    feed_channel,
+};
+use feed::{ingest_into, items_have_events};
+pub use query::parse_query;
+pub use search::Search;
+
 use super::list::Load;
-use super::{Command, Failure, Handled, Ids, Outcome, RequestId};
+use super::{Command, Handled, Ids, Outcome, RequestId};
 use crate::keymap::Action;
 use backoffice_domain::model::{FilterPattern, LogEvent, LogGroupName, TailItem, TimeWindow};
 use backoffice_domain::services::log_analysis;
 use buffer::{LineKind, LineRef, LogBuffer, RequestKey, Strip};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::DateTime;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::PathBuf;
 
@@ -29,196 +40,6 @@ const REQUEST_LINES: usize = 10_000;
 const REQUEST_REACH: chrono::Duration = chrono::Duration::minutes(15);
 /// The context lines `C` steps through.
 const CONTEXT_STEPS: [usize; 3] = [0, 2, 5];
-/// Longest window a query may name.
-const MAX_WINDOW: chrono::Duration = chrono::Duration::days(366);
-
-/// Held by the pane while a feed runs; dropping it stops the feed's task.
-#[derive(Debug)]
-pub struct FeedHandle {
-    _sender: tokio::sync::watch::Sender<()>,
-}
-
-/// Given to a feed's task: [`FeedStop::stopped`] finishes once the pane lets go of the handle.
-#[derive(Debug, Clone)]
-pub struct FeedStop(tokio::sync::watch::Receiver<()>);
-
-impl PartialEq for FeedStop {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.same_channel(&other.0)
-    }
-}
-
-impl Eq for FeedStop {}
-
-impl FeedStop {
-    /// Waits until the feed's handle is dropped.
-    pub async fn stopped(&mut self) {
-        // Nothing is ever sent: `changed` fails exactly when the sender is gone.
-        while self.0.changed().await.is_ok() {}
-    }
-
-    pub fn is_stopped(&self) -> bool {
-        self.0.has_changed().is_err()
-    }
-}
-
-/// A connected handle and stop signal.
-pub fn feed_channel() -> (FeedHandle, FeedStop) {
-    let (tx, rx) = tokio::sync::watch::channel(());
-    (FeedHandle { _sender: tx }, FeedStop(rx))
-}
-
-/// Which events a feed reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Window {
-    /// New events from now on, until stopped.
-    Live,
-    /// The last so many seconds up to when the query starts.
-    Last {
-        seconds: i64,
-    },
-    Range(TimeWindow),
-}
-
-impl Window {
-    pub fn label(&self) -> String {
-        match self {
-            Window::Live => "live".into(),
-            Window::Last { seconds } => format!("last {}", duration_label(*seconds)),
-            Window::Range(w) => format!(
-                "{} .. {}",
-                w.start.format("%Y-%m-%d %H:%M:%S"),
-                w.end.format("%Y-%m-%d %H:%M:%S")
-            ),
-        }
-    }
-
-    /// The form the query prompt reads back.
-    fn prompt_text(&self) -> String {
-        match self {
-            Window::Live => "live".into(),
-            Window::Last { seconds } => duration_label(*seconds),
-            Window::Range(w) => format!(
-                "{}..{}",
-                w.start.format("%Y-%m-%dT%H:%M:%S"),
-                w.end.format("%Y-%m-%dT%H:%M:%S")
-            ),
-        }
-    }
-}
-
-fn duration_label(seconds: i64) -> String {
-    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
-        if seconds >= size && seconds % size == 0 {
-            return format!("{}{unit}", seconds / size);
-        }
-    }
-    format!("{seconds}s")
-}
-
-/// What a feed follows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FeedSpec {
-    pub groups: Vec<LogGroupName>,
-    pub window: Window,
-    pub pattern: Option<FilterPattern>,
-}
-
-/// Work the Logs pane asks of the runtime.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LogsCommand {
-    /// The environment's groups, then the account's Lambda groups, then the rest.
-    LoadGroups { request: RequestId },
-    /// A live tail or a window query; runs until it ends or `stop` fires, sending batches.
-    Feed {
-        request: RequestId,
-        spec: FeedSpec,
-        /// A query stops after this many events (the buffer's cap).
-        limit: usize,
-        stop: FeedStop,
-    },
-    /// Writes `text` (the saved lines) to `path`.
-    Save {
-        request: RequestId,
-        path: PathBuf,
-        text: String,
-        lines: usize,
-    },
-}
-
-/// How a feed ended without failing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeedEnd {
-    /// A query read its whole window (or a tail's source closed).
-    Finished,
-    /// A query stopped at its limit.
-    Truncated,
-    /// The pane let go of it.
-    Stopped,
-}
-
-/// What comes back for the Logs pane.
-#[derive(Debug, Clone)]
-pub enum LogsEvent {
-    GroupsLoaded {
-        request: RequestId,
-        result: Result<Vec<LogGroupName>, Failure>,
-    },
-    /// A live tail is connected (its first lines may be a while coming).
-    Started { request: RequestId },
-    /// Items from a running feed, oldest first.
-    Batch {
-        request: RequestId,
-        items: Vec<TailItem>,
-    },
-    /// A feed hit an error it carries on after.
-    Problem {
-        request: RequestId,
-        failure: Failure,
-    },
-    Ended {
-        request: RequestId,
-        result: Result<FeedEnd, Failure>,
-    },
-    Saved {
-        request: RequestId,
-        result: Result<String, Failure>,
-    },
-}
-
-/// Where a feed stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FeedState {
-    /// Asked for; nothing heard yet.
-    Starting,
-    Running,
-    Done(FeedEnd),
-    Failed(String),
-}
-
-#[derive(Debug)]
-pub struct Feed {
-    pub request: RequestId,
-    pub spec: FeedSpec,
-    pub state: FeedState,
-    /// The service is sending a sample of the events.
-    pub sampled: bool,
-    pub received: u64,
-    handle: Option<FeedHandle>,
-}
-
-impl Feed {
-    pub fn is_running(&self) -> bool {
-        matches!(self.state, FeedState::Starting | FeedState::Running)
-    }
-
-    fn stop(&mut self) {
-        self.handle = None;
-        if self.is_running() {
-            self.state = FeedState::Done(FeedEnd::Stopped);
-        }
-    }
-}
 
 /// The group picker.
 #[derive(Debug)]
@@ -279,72 +100,6 @@ impl Default for Scroll {
             follow: true,
         }
     }
-}
-
-/// A search in the buffer: the lines that contain the text.
-#[derive(Debug, Clone)]
-pub struct Search {
-    pub text: String,
-    /// Lower-case text searches without regard to case.
-    pub ignore_case: bool,
-    pub matches: Vec<u64>,
-    scanned_to: u64,
-}
-
-impl Search {
-    fn new(text: String) -> Self {
-        Self {
-            ignore_case: !text.chars().any(char::is_uppercase),
-            text,
-            matches: Vec::new(),
-            scanned_to: 0,
-        }
-    }
-
-    /// Byte ranges of the matches in `line`.
-    pub fn ranges(&self, line: &str) -> Vec<(usize, usize)> {
-        find_all(line, &self.text, self.ignore_case)
-    }
-
-    fn matches_line(&self, line: &str) -> bool {
-        find(line, &self.text, self.ignore_case, 0).is_some()
-    }
-
-    fn catch_up(&mut self, buffer: &LogBuffer) {
-        let first = buffer.first_seq();
-        let keep = self.matches.partition_point(|s| *s < first);
-        self.matches.drain(..keep);
-        let from = self.scanned_to.max(first);
-        let found = buffer.find_from(from, |t| self.matches_line(t));
-        self.matches.extend(found);
-        self.scanned_to = buffer.end_seq();
-    }
-}
-
-fn find(hay: &str, needle: &str, ignore_case: bool, from: usize) -> Option<usize> {
-    if needle.is_empty() || from > hay.len() {
-        return None;
-    }
-    if !ignore_case {
-        return hay[from..].find(needle).map(|i| i + from);
-    }
-    let h = hay.as_bytes();
-    let n = needle.as_bytes();
-    (from..=h.len().checked_sub(n.len())?).find(|&i| {
-        hay.is_char_boundary(i)
-            && h[i..i + n.len()].eq_ignore_ascii_case(n)
-            && hay.is_char_boundary(i + n.len())
-    })
-}
-
-fn find_all(hay: &str, needle: &str, ignore_case: bool) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = find(hay, needle, ignore_case, from) {
-        out.push((i, i + needle.len()));
-        from = i + needle.len().max(1);
-    }
-    out
 }
 
 /// One request's lines across the feed's groups.
@@ -476,78 +231,6 @@ fn to_event(l: &LineRef<'_>) -> LogEvent {
     }
 }
 
-/// Reads a time as the query prompt takes it: RFC 3339, `YYYY-MM-DDTHH:MM[:SS]` (UTC) or a date.
-fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(t.with_timezone(&Utc));
-    }
-    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-            return Some(Utc.from_utc_datetime(&t));
-        }
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| Utc.from_utc_datetime(&t))
-}
-
-/// Reads the query prompt: an optional window (`live`, `15m`, `1h`, `2d`, `FROM..TO`), then a
-/// CloudWatch filter pattern.
-pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String> {
-    let text = text.trim();
-    let (first, rest) = match text.split_once(char::is_whitespace) {
-        Some((f, r)) => (f, r.trim()),
-        None => (text, ""),
-    };
-    let window = if first == "live" {
-        Some(Window::Live)
-    } else if let Some((from, to)) = first.split_once("..") {
-        let start = parse_instant(from)
-            .ok_or_else(|| format!("'{from}': write a time as 2026-11-25T10:00 (UTC)"))?;
-        let end = parse_instant(to)
-            .ok_or_else(|| format!("'{to}': write a time as 2026-11-25T11:00 (UTC)"))?;
-        if end - start > MAX_WINDOW {
-            return Err("a window may span at most 366 days".into());
-        }
-        Some(Window::Range(
-            TimeWindow::new(start, end).map_err(|e| e.to_string())?,
-        ))
-    } else {
-        let unit = first.chars().last().unwrap_or(' ');
-        let size = match unit {
-            's' => Some(1),
-            'm' => Some(60),
-            'h' => Some(3_600),
-            'd' => Some(86_400),
-            _ => None,
-        };
-        match (
-            size,
-            first[..first.len() - unit.len_utf8().min(first.len())].parse::<i64>(),
-        ) {
-            (Some(size), Ok(n)) if n > 0 => {
-                let seconds = n.saturating_mul(size);
-                if seconds > MAX_WINDOW.num_seconds() {
-                    return Err("a window may span at most 366 days".into());
-                }
-                Some(Window::Last { seconds })
-            }
-            _ => None,
-        }
-    };
-    let (window, pattern_text) = match window {
-        Some(w) => (w, rest),
-        None => (Window::Live, text),
-    };
-    let pattern = if pattern_text.is_empty() {
-        None
-    } else {
-        Some(FilterPattern::parse(pattern_text).map_err(|e| e.to_string())?)
-    };
-    Ok((window, pattern))
-}
-
 impl LogsPane {
     pub fn new(buffer_lines: usize) -> Self {
         Self {
@@ -644,8 +327,7 @@ impl LogsPane {
         let request = ids.issue();
         self.buffer.clear();
         if let Some(s) = &mut self.search {
-            s.matches.clear();
-            s.scanned_to = 0;
+            s.restart();
         }
         self.context_built = None;
         self.scroll = Scroll::default();
@@ -1514,65 +1196,6 @@ impl LogsPane {
     }
 }
 
-fn items_have_events(items: &[TailItem]) -> bool {
-    items
-        .iter()
-        .any(|i| matches!(i, TailItem::Events(e) if !e.is_empty()))
-}
-
-/// Appends a feed's items: events as lines, markers as marker lines.
-fn ingest_into(buffer: &mut LogBuffer, feed: &mut Feed, items: Vec<TailItem>) {
-    let mut sampled_next = false;
-    let mut last_ts = buffer
-        .end_seq()
-        .checked_sub(1)
-        .and_then(|s| buffer.get(s))
-        .map_or(0, |l| l.ts_ms);
-    for item in items {
-        match item {
-            TailItem::Events(events) => {
-                if !sampled_next {
-                    feed.sampled = false;
-                }
-                sampled_next = false;
-                feed.received += events.len() as u64;
-                for e in &events {
-                    buffer.push_event(e);
-                }
-                if let Some(e) = events.last() {
-                    last_ts = e.timestamp.timestamp_millis();
-                }
-            }
-            TailItem::Sampled => {
-                sampled_next = true;
-                if !feed.sampled {
-                    buffer.push_marker(
-                        LineKind::Sampled,
-                        last_ts,
-                        "the service is sampling: only some of the matching events are shown",
-                    );
-                }
-                feed.sampled = true;
-            }
-            TailItem::Gap { from, to, reason } => {
-                buffer.push_marker(
-                    LineKind::Gap,
-                    from.timestamp_millis(),
-                    &format!(
-                        "events from {} to {} may be missing: {reason}",
-                        from.format("%H:%M:%S"),
-                        to.format("%H:%M:%S")
-                    ),
-                );
-                last_ts = to.timestamp_millis();
-            }
-            TailItem::Reconnected => {
-                buffer.push_marker(LineKind::Reconnected, last_ts, "reconnected");
-            }
-        }
-    }
-}
-
 /// The lines between `anchor` and `selected` (inclusive) when an anchor is set, else `all`.
 fn select(all: Vec<u64>, anchor: Option<u64>, selected: u64) -> Vec<u64> {
     match anchor {
@@ -1594,74 +1217,3 @@ pub fn short_id(id: &str) -> &str {
 
 #[cfg(test)]
 pub(crate) mod flow_tests;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_query_reads_a_window_then_a_pattern() {
-        let (w, p) = parse_query("5m ERROR timeout").unwrap();
-        assert_eq!(w, Window::Last { seconds: 300 });
-        assert_eq!(p.unwrap().as_str(), "ERROR timeout");
-        assert_eq!(
-            parse_query("1h").unwrap(),
-            (Window::Last { seconds: 3600 }, None)
-        );
-        let (w, _) = parse_query("2026-11-25T10:00..2026-11-25T11:00").unwrap();
-        let Window::Range(w) = w else { panic!("{w:?}") };
-        assert_eq!(w.end - w.start, chrono::Duration::hours(1));
-    }
-
-    #[test]
-    fn text_without_a_window_is_a_pattern_on_the_live_tail() {
-        let (w, p) = parse_query("?ERROR ?WARN").unwrap();
-        assert_eq!(w, Window::Live);
-        assert_eq!(p.unwrap().as_str(), "?ERROR ?WARN");
-        assert_eq!(parse_query("live").unwrap(), (Window::Live, None));
-    }
-
-    #[test]
-    fn a_bad_window_or_pattern_is_explained() {
-        assert!(parse_query("2026-11-25T11:00..2026-11-25T10:00").is_err());
-        assert!(
-            parse_query("yesterday..today")
-                .unwrap_err()
-                .contains("yesterday")
-        );
-        assert!(parse_query("5m \"unclosed").unwrap_err().contains("quote"));
-        assert!(parse_query("400d").unwrap_err().contains("366"));
-    }
-
-    #[test]
-    fn search_ignores_case_only_for_lower_case_text() {
-        assert_eq!(find_all("Timeout and TIMEOUT", "timeout", true).len(), 2);
-        assert_eq!(
-            find_all("Timeout and TIMEOUT", "TIMEOUT", false),
-            vec![(12, 19)]
-        );
-        assert_eq!(find_all("서울 timeout", "timeout", true), vec![(7, 14)]);
-    }
-
-    #[test]
-    fn dropping_the_handle_stops_the_feed() {
-        let (handle, stop) = feed_channel();
-        assert!(!stop.is_stopped());
-        drop(handle);
-        assert!(stop.is_stopped());
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn the_query_parser_never_panics(text in "\\PC{0,40}") {
-            let _ = parse_query(&text);
-        }
-
-        #[test]
-        fn search_never_panics(hay in "\\PC{0,40}", needle in "\\PC{0,6}") {
-            for r in find_all(&hay, &needle, true) {
-                proptest::prop_assert!(hay.is_char_boundary(r.0) && hay.is_char_boundary(r.1));
-            }
-        }
-    }
-}

@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::app::tests::{app_on, code, key, typed};
-use crate::app::{App, AppEvent, PaneId, test_context};
-use chrono::TimeZone;
+use crate::app::{App, AppEvent, Failure, PaneId, test_context};
+use chrono::{TimeZone, Utc};
 use crossterm::event::KeyModifiers;
 
 pub(crate) const API: &str = "/aws/lambda/backoffice-api";
