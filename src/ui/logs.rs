@@ -496,7 +496,7 @@ fn rendered(
 }
 
 /// Draws the rows of `rows` around the selection, reading only the lines that fit; returns the
-/// line number drawn on each screen row.
+/// line number drawn on each screen row from [`super::LIST_TOP`] down (for mouse clicks).
 fn draw_rows(
     frame: &mut Frame,
     area: Rect,
@@ -543,7 +543,7 @@ fn draw_rows(
     }
     scroll.offset = rows.at(top).unwrap_or(scroll.offset);
     let mut lines = Vec::new();
-    let mut screen = Vec::new();
+    let mut screen = vec![None; area.y.saturating_sub(super::LIST_TOP) as usize];
     let mut pos = top;
     while lines.len() < height {
         let Some(line) = rows.at(pos).and_then(|s| buffer.get(s)) else {
@@ -551,8 +551,8 @@ fn draw_rows(
         };
         for row in rendered(&line, opts, scroll.selected, width, theme) {
             if lines.len() < height {
-                lines.push(row);
                 screen.push(Some(line.seq));
+                lines.push(row);
             }
         }
         pos += 1;

@@ -276,3 +276,50 @@ fn logs_query_prompt_and_wrapped_lines() {
     typed(&mut app, "1h ?ERROR ?WARN");
     insta::assert_snapshot!(render(&mut app, 80, 14));
 }
+
+#[test]
+fn a_click_selects_the_line_under_the_mouse_below_the_strip() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    let shown = text_of(&render(&mut app, 120, 30));
+    // The fourth line row, under the title and the five rows of the strip.
+    let y = 2 + 5 + 3;
+    let row_text = shown.lines().nth(y).unwrap().to_string();
+    app.on_mouse(
+        crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+            column: 10,
+            row: y as u16,
+            modifiers: KeyModifiers::NONE,
+        },
+        crate::ui::LIST_TOP,
+    );
+    let selected = app.logs.selected_line().unwrap();
+    assert!(
+        row_text.contains(&selected.text[..40]),
+        "{row_text} / {}",
+        selected.text
+    );
+    assert!(!app.logs.scroll.follow);
+}
+
+#[test]
+fn help_in_the_logs_pane_lists_its_keys_from_the_live_keymap() {
+    let mut app = logs_app();
+    let mut overrides = std::collections::BTreeMap::new();
+    overrides.insert("request-lines".to_string(), "R".to_string());
+    app.keymap = crate::keymap::Keymap::with_overrides(&overrides).0;
+    app.on_key(key('?'));
+    let shown = text_of(&render(&mut app, 100, 44));
+    assert!(shown.contains("Logs"), "{shown}");
+    let row = shown
+        .lines()
+        .find(|l| l.contains("every line of the selected line's request"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(row.contains(" R  "), "{row}");
+    assert!(
+        !shown.contains("resolve the reports"),
+        "only this pane's keys: {shown}"
+    );
+}
