@@ -302,6 +302,22 @@ fn main() {
     let rss_after = rss_kb();
     assert_eq!(app.logs.buffer.len(), MILLION);
     let reports = app.logs.buffer.reports().len();
+    // Key presses that read the whole buffer once: a search, and `r` on a line.
+    let started = Instant::now();
+    app.on_key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE));
+    for c in "database is unavailable".chars() {
+        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let search = started.elapsed();
+    let matches = app.logs.search.as_ref().map_or(0, |s| s.matches.len());
+    let started = Instant::now();
+    let c = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE));
+    let open_request = started.elapsed();
+    assert!(!c.is_empty() && app.logs.request.is_some());
+    app.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    app.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    app.on_key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE));
     // A second million pushes the first out: the heap stays where it was.
     let spent_again = ingest(&mut app, request, &mut Lines::new(), MILLION);
     let held_again = HELD.load(Ordering::Relaxed).saturating_sub(before);
@@ -332,6 +348,12 @@ fn main() {
             mb((b.saturating_sub(a) * 1024) as usize)
         );
     }
+    println!("key presses that read all 1,000,000 lines");
+    println!("  search ({matches} matches): {}", ms(search));
+    println!(
+        "  r (the request's lines from the buffer): {}",
+        ms(open_request)
+    );
     let small = frame_cost(100, &theme);
     let large = frame_cost(MILLION, &theme);
     println!("frame cost, Logs pane with the sparkline strip (120x40, median of 400 frames)");

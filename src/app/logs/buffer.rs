@@ -485,7 +485,7 @@ impl LogBuffer {
     }
 
     /// The numbers of the lines from `from` on that `matches` accepts.
-    pub fn find_from(&self, from: u64, matches: impl Fn(&str) -> bool) -> Vec<u64> {
+    pub fn find_from(&self, from: u64, mut matches: impl FnMut(&str) -> bool) -> Vec<u64> {
         self.iter_from(from)
             .filter(|l| !l.kind.is_marker() && matches(l.text))
             .map(|l| l.seq)

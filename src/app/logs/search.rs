@@ -7,16 +7,24 @@ use super::buffer::LogBuffer;
 #[derive(Debug, Clone)]
 pub struct Search {
     pub text: String,
-    /// Lower-case text searches without regard to case.
+    /// Lower-case text searches without regard to (ASCII) case.
     pub ignore_case: bool,
     pub matches: Vec<u64>,
+    /// The text as compared: lower-cased when case is ignored.
+    needle: String,
     scanned_to: u64,
 }
 
 impl Search {
     pub(super) fn new(text: String) -> Self {
+        let ignore_case = !text.chars().any(char::is_uppercase);
         Self {
-            ignore_case: !text.chars().any(char::is_uppercase),
+            needle: if ignore_case {
+                text.to_ascii_lowercase()
+            } else {
+                text.clone()
+            },
+            ignore_case,
             text,
             matches: Vec::new(),
             scanned_to: 0,
@@ -26,10 +34,6 @@ impl Search {
     /// Byte ranges of the matches in `line`.
     pub fn ranges(&self, line: &str) -> Vec<(usize, usize)> {
         find_all(line, &self.text, self.ignore_case)
-    }
-
-    fn matches_line(&self, line: &str) -> bool {
-        find(line, &self.text, self.ignore_case, 0).is_some()
     }
 
     /// Starts over on an emptied buffer.
@@ -44,36 +48,42 @@ impl Search {
         let keep = self.matches.partition_point(|s| *s < first);
         self.matches.drain(..keep);
         let from = self.scanned_to.max(first);
-        let found = buffer.find_from(from, |t| self.matches_line(t));
+        let needle = self.needle.as_str();
+        // One scratch string for every line: lower-cased with the standard library's
+        // optimised routines, then searched with `str::contains`.
+        let mut lowered = String::new();
+        let found = if self.ignore_case {
+            buffer.find_from(from, |t| {
+                lowered.clear();
+                lowered.push_str(t);
+                lowered.make_ascii_lowercase();
+                lowered.contains(needle)
+            })
+        } else {
+            buffer.find_from(from, |t| t.contains(needle))
+        };
         self.matches.extend(found);
         self.scanned_to = buffer.end_seq();
     }
 }
 
-pub(super) fn find(hay: &str, needle: &str, ignore_case: bool, from: usize) -> Option<usize> {
-    if needle.is_empty() || from > hay.len() {
-        return None;
-    }
-    if !ignore_case {
-        return hay[from..].find(needle).map(|i| i + from);
-    }
-    let h = hay.as_bytes();
-    let n = needle.as_bytes();
-    (from..=h.len().checked_sub(n.len())?).find(|&i| {
-        hay.is_char_boundary(i)
-            && h[i..i + n.len()].eq_ignore_ascii_case(n)
-            && hay.is_char_boundary(i + n.len())
-    })
-}
-
+/// Byte ranges of the non-overlapping occurrences of `needle` in `hay`. Ignoring case lowers
+/// ASCII letters only, which keeps every byte where it was, so the ranges hold for `hay`.
 pub(super) fn find_all(hay: &str, needle: &str, ignore_case: bool) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = find(hay, needle, ignore_case, from) {
-        out.push((i, i + needle.len()));
-        from = i + needle.len().max(1);
+    if needle.is_empty() {
+        return Vec::new();
     }
-    out
+    if ignore_case {
+        let hay = hay.to_ascii_lowercase();
+        let needle = needle.to_ascii_lowercase();
+        hay.match_indices(needle.as_str())
+            .map(|(i, m)| (i, i + m.len()))
+            .collect()
+    } else {
+        hay.match_indices(needle)
+            .map(|(i, m)| (i, i + m.len()))
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -91,6 +101,34 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A line is a match exactly when it has something to highlight.
+        #[test]
+        fn matching_lines_and_highlights_agree(
+            lines in proptest::collection::vec("[a-cA-C ]{0,12}", 1..30),
+            needle in "[a-cA-C]{1,3}",
+        ) {
+            let mut buffer = LogBuffer::new(1000);
+            for (i, l) in lines.iter().enumerate() {
+                buffer.push_event(&backoffice_domain::model::LogEvent {
+                    group: "/aws/lambda/api".into(),
+                    stream: "s".into(),
+                    timestamp: chrono::DateTime::from_timestamp_millis(i as i64).unwrap(),
+                    ingested_at: None,
+                    message: l.clone(),
+                    event_id: i.to_string(),
+                });
+            }
+            let mut search = Search::new(needle);
+            search.catch_up(&buffer);
+            for (i, l) in lines.iter().enumerate() {
+                proptest::prop_assert_eq!(
+                    search.matches.contains(&(i as u64)),
+                    !search.ranges(l).is_empty(),
+                    "line {:?}", l
+                );
+            }
+        }
+
         #[test]
         fn search_never_panics(hay in "\\PC{0,40}", needle in "\\PC{0,6}") {
             for r in find_all(&hay, &needle, true) {
