@@ -492,6 +492,63 @@ impl LogBuffer {
             .collect()
     }
 
+    /// The numbers of the lines from `from` on that contain `needle`; with `ignore_case`,
+    /// `needle` must be lower case and ASCII letters of the lines are compared lowered. Each
+    /// segment's block is searched in one pass (lowered once, when case is ignored); a match
+    /// that runs from one line into the next does not count, and the search goes on from the
+    /// next line's start.
+    pub fn find_text(&self, from: u64, needle: &str, ignore_case: bool) -> Vec<u64> {
+        let mut out = Vec::new();
+        if needle.is_empty() {
+            return out;
+        }
+        let from = from.max(self.first_seq);
+        let mut lowered = String::new();
+        for (si, segment) in self.segments.iter().enumerate() {
+            // The number of the segment's first record (dropped ones included).
+            let base = (self.first_seq + (si * self.segment_lines) as u64)
+                .saturating_sub(self.head_skip as u64);
+            let skip = if si == 0 { self.head_skip } else { 0 };
+            let k0 = (from.saturating_sub(base) as usize).max(skip);
+            let Some(first) = segment.meta.get(k0) else {
+                continue;
+            };
+            let offset = first.start as usize;
+            let block = segment.text.get(offset..).unwrap_or("");
+            let text = if ignore_case {
+                lowered.clear();
+                lowered.push_str(block);
+                lowered.make_ascii_lowercase();
+                lowered.as_str()
+            } else {
+                block
+            };
+            let mut k = k0;
+            let mut at = 0usize;
+            while let Some(i) = text.get(at..).and_then(|t| t.find(needle)) {
+                let pos = offset + at + i;
+                while segment
+                    .meta
+                    .get(k)
+                    .is_some_and(|m| (m.start + m.len) as usize <= pos)
+                {
+                    k += 1;
+                }
+                let Some(m) = segment.meta.get(k) else {
+                    break;
+                };
+                let end = (m.start + m.len) as usize;
+                if pos + needle.len() <= end && !m.kind.is_marker() {
+                    out.push(base + k as u64);
+                }
+                // One match a line is enough; a match across lines restarts at the next line.
+                at = end - offset;
+                k += 1;
+            }
+        }
+        out
+    }
+
     /// The numbers of the lines of one request.
     pub fn lines_of(&self, req: RequestKey) -> Vec<u64> {
         if !req.is_some() {
