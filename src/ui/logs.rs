@@ -816,8 +816,11 @@ fn detail(frame: &mut Frame, area: Rect, line: Option<LineRef<'_>>, keys: &Keyma
     }
     lines.push(Line::raw(""));
     let style = level_style(l.level, l.kind, theme);
-    match serde_json::from_str::<serde_json::Value>(l.text.trim()) {
-        Ok(v @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => {
+    match embedded_json(l.text) {
+        Some((prefix, v)) => {
+            if !prefix.trim().is_empty() {
+                lines.push(Line::styled(clean(prefix.trim_end()), style));
+            }
             let pretty = serde_json::to_string_pretty(&v).unwrap_or_default();
             for row in pretty.lines() {
                 let indent = row.len() - row.trim_start().len();
@@ -832,13 +835,26 @@ fn detail(frame: &mut Frame, area: Rect, line: Option<LineRef<'_>>, keys: &Keyma
                 }
             }
         }
-        _ => {
+        None => {
             for row in l.text.split('\n') {
                 lines.push(Line::styled(clean(row), style));
             }
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The JSON object or array a line is, or ends with after a runtime's prefix (Node writes
+/// `time<TAB>request id<TAB>LEVEL<TAB>{…}`), with the text before it.
+fn embedded_json(text: &str) -> Option<(&str, serde_json::Value)> {
+    let text = text.trim_end();
+    let start = text.find(['{', '['])?;
+    match serde_json::from_str::<serde_json::Value>(&text[start..]) {
+        Ok(v @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => {
+            Some((&text[..start], v))
+        }
+        _ => None,
+    }
 }
 
 fn request_view(frame: &mut Frame, area: Rect, pane: &mut LogsPane, keys: &Keymap, theme: &Theme) {

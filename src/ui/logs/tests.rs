@@ -323,3 +323,24 @@ fn help_in_the_logs_pane_lists_its_keys_from_the_live_keymap() {
         "only this pane's keys: {shown}"
     );
 }
+
+#[test]
+fn a_runtime_line_with_a_json_payload_is_pretty_printed_after_its_prefix() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    app.logs.strip = false;
+    let line = format!(
+        "2026-11-25T10:00:00.000Z\t{}\tERROR\t{{\"errorType\":\"Error\",\"errorMessage\":\"boom\"}}",
+        rid(9)
+    );
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(API, 0, &line)])],
+    );
+    app.on_key(code(KeyCode::Enter));
+    let shown = text_of(&render(&mut app, 100, 24));
+    assert!(shown.contains("\"errorMessage\": \"boom\""), "{shown}");
+    assert!(shown.contains("level  error"), "{shown}");
+    assert!(shown.contains(&format!("request  {}", rid(9))), "{shown}");
+}
