@@ -2,7 +2,13 @@
 //! time to the first frame, time until the first page of the reports queue and of posts is on
 //! screen, and the cost of one frame with 100 and with 1,000,000 posts loaded.
 //!
+//! The Storage pane's first page on a 100,000-object prefix is timed too (`console/storage.rs`);
+//! `BENCH_CONSOLE=storage` runs only that part.
+//!
 //! `cargo bench -p backoffice --bench console` (figures in docs/benchmarks.md).
+
+#[path = "console/storage.rs"]
+mod storage;
 
 use backoffice::app::{App, AppEvent, Command, Context, PaneId};
 use backoffice::exec::{Backends, execute};
@@ -114,6 +120,10 @@ fn frame_cost(rows: usize, theme: &Theme) -> Duration {
 }
 
 fn main() {
+    if std::env::var("BENCH_CONSOLE").as_deref() == Ok("storage") {
+        storage::run(context(), median);
+        return;
+    }
     let rt = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     rt.block_on(async {
@@ -175,4 +185,5 @@ fn main() {
     println!("  100 rows loaded:       {}", fmt(small));
     println!("  1,000,000 rows loaded: {}", fmt(large));
     println!("  ratio: {:.2}", large.as_secs_f64() / small.as_secs_f64());
+    storage::run(context(), median);
 }

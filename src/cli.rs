@@ -25,8 +25,32 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
+    /// Sandbox only: simulated API requests per second from sandbox users, through the real
+    /// API, logged as Lambda logs them (0 turns it off).
+    #[arg(long, global = true, env = "BACKOFFICE_TRAFFIC", value_name = "PER_SECOND",
+          default_value_t = 2.0, value_parser = traffic_rate)]
+    pub traffic: f64,
+
+    /// Sandbox only: no simulated traffic (the same as --traffic 0).
+    #[arg(long, global = true)]
+    pub no_traffic: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// The simulated traffic rate, zero when it is off.
+    pub fn traffic_rate(&self) -> f64 {
+        if self.no_traffic { 0.0 } else { self.traffic }
+    }
+}
+
+fn traffic_rate(raw: &str) -> Result<f64, String> {
+    match raw.parse::<f64>() {
+        Ok(v) if (0.0..=200.0).contains(&v) => Ok(v),
+        _ => Err("a number of requests per second from 0 to 200".to_string()),
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,8 +1,9 @@
 //! Runs the app's commands as background tasks against the environment's backends; each sends
-//! back one event carrying its request id. A log feed also sends batches before its last event
-//! (see [`logs`]).
+//! back one event carrying its request id (a download also sends its progress on the way; a log
+//! feed sends batches before its last event, see [`logs`]).
 
 mod logs;
+mod storage;
 
 use crate::app::posts::ThreadData;
 use crate::app::users::USERS_PAGE;
@@ -137,6 +138,7 @@ async fn run(command: Command, b: &Backends, events: &mpsc::Sender<AppEvent>) ->
             request,
             result: perform(b, write, &reason).await,
         },
+        Command::Storage(c) => storage::run(c, b, events).await,
         Command::Logs(command) => AppEvent::Logs(logs::run(command, b, events).await),
     }
 }
@@ -266,5 +268,6 @@ async fn perform(b: &Backends, write: Write, reason: &str) -> Result<String, Fai
             .map_err(Failure::from)?;
             Ok(format!("{} {username}: done, audited", action.audit_name()))
         }
+        Write::Storage(w) => storage::perform(b, w, &reason).await,
     }
 }

@@ -36,6 +36,7 @@ pub enum Action {
     ResolveReport,
     DismissReport,
     GoToAuthor,
+    OpenImage,
     // Users
     Disable,
     Enable,
@@ -48,6 +49,13 @@ pub enum Action {
     AddGroup,
     RemoveGroup,
     DeleteUser,
+    // Storage
+    SortObjects,
+    DownloadObject,
+    UploadObject,
+    DeleteObject,
+    CopyLink,
+    OpenOwner,
     // Logs
     LogQuery,
     RequestLines,
@@ -67,6 +75,7 @@ pub enum Scope {
     Everywhere,
     Posts,
     Users,
+    Storage,
     Logs,
 }
 
@@ -98,6 +107,7 @@ impl Action {
         Action::ResolveReport,
         Action::DismissReport,
         Action::GoToAuthor,
+        Action::OpenImage,
         Action::Disable,
         Action::Enable,
         Action::ResetPassword,
@@ -109,6 +119,12 @@ impl Action {
         Action::AddGroup,
         Action::RemoveGroup,
         Action::DeleteUser,
+        Action::SortObjects,
+        Action::DownloadObject,
+        Action::UploadObject,
+        Action::DeleteObject,
+        Action::CopyLink,
+        Action::OpenOwner,
         Action::LogQuery,
         Action::RequestLines,
         Action::NextMatch,
@@ -150,6 +166,7 @@ impl Action {
             Action::ResolveReport => "resolve-report",
             Action::DismissReport => "dismiss-report",
             Action::GoToAuthor => "go-to-author",
+            Action::OpenImage => "open-image",
             Action::Disable => "disable-user",
             Action::Enable => "enable-user",
             Action::ResetPassword => "reset-password",
@@ -161,6 +178,12 @@ impl Action {
             Action::AddGroup => "add-group",
             Action::RemoveGroup => "remove-group",
             Action::DeleteUser => "delete-user",
+            Action::SortObjects => "sort",
+            Action::DownloadObject => "download",
+            Action::UploadObject => "upload",
+            Action::DeleteObject => "delete-object",
+            Action::CopyLink => "copy-link",
+            Action::OpenOwner => "open-user",
             Action::LogQuery => "log-query",
             Action::RequestLines => "request-lines",
             Action::NextMatch => "next-match",
@@ -202,6 +225,7 @@ impl Action {
             Action::ResolveReport => "resolve the reports (action taken)",
             Action::DismissReport => "dismiss the reports (no action)",
             Action::GoToAuthor => "open the author in Users",
+            Action::OpenImage => "open the post's image in Storage",
             Action::Disable => "disable the account",
             Action::Enable => "enable the account",
             Action::ResetPassword => "reset the password (sends a code)",
@@ -213,6 +237,12 @@ impl Action {
             Action::AddGroup => "add to a group",
             Action::RemoveGroup => "remove from a group",
             Action::DeleteUser => "delete the user",
+            Action::SortObjects => "sort by name, size, date (loaded rows)",
+            Action::DownloadObject => "download to a local path",
+            Action::UploadObject => "upload a file here",
+            Action::DeleteObject => "delete (marked objects or the selection)",
+            Action::CopyLink => "copy a presigned link (1 h)",
+            Action::OpenOwner => "open the owner (profiles/, posts/) in Users",
             Action::LogQuery => "tail or query: window and filter pattern",
             Action::RequestLines => "every line of the selected line's request",
             Action::NextMatch => "next search match",
@@ -229,9 +259,14 @@ impl Action {
     pub fn scope(self) -> Scope {
         use Action::*;
         match self {
-            Hide | Restore | Remove | ResolveReport | DismissReport | GoToAuthor => Scope::Posts,
+            Hide | Restore | Remove | ResolveReport | DismissReport | GoToAuthor | OpenImage => {
+                Scope::Posts
+            }
             Disable | Enable | ResetPassword | SetPassword | SignOut | ConfirmSignUp
             | VerifyEmail | EditAttribute | AddGroup | RemoveGroup | DeleteUser => Scope::Users,
+            SortObjects | DownloadObject | UploadObject | DeleteObject | CopyLink | OpenOwner => {
+                Scope::Storage
+            }
             LogQuery | RequestLines | NextMatch | PrevMatch | ContextLines | Wrap | Timestamps
             | MetricsStrip | SelectRange | SaveLogs => Scope::Logs,
             _ => Scope::Everywhere,
@@ -411,6 +446,7 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("s", Action::ResolveReport),
     ("D", Action::DismissReport),
     ("a", Action::GoToAuthor),
+    ("i", Action::OpenImage),
     ("d", Action::Disable),
     ("e", Action::Enable),
     ("p", Action::ResetPassword),
@@ -422,12 +458,18 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("+", Action::AddGroup),
     ("-", Action::RemoveGroup),
     ("ctrl-x", Action::DeleteUser),
+    ("S", Action::SortObjects),
+    ("w", Action::DownloadObject),
+    ("u", Action::UploadObject),
+    ("X", Action::DeleteObject),
+    ("y", Action::CopyLink),
+    ("U", Action::OpenOwner),
     ("f", Action::LogQuery),
     ("r", Action::RequestLines),
     ("n", Action::NextMatch),
     ("N", Action::PrevMatch),
     ("C", Action::ContextLines),
-    ("w", Action::Wrap),
+    ("W", Action::Wrap),
     ("t", Action::Timestamps),
     ("m", Action::MetricsStrip),
     ("b", Action::SelectRange),

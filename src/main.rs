@@ -4,6 +4,7 @@
 use backoffice::app::{self, App, AppEvent, Context, PaneId, Request};
 use backoffice::{cli, config, environments, exec, keymap, paths, terminal, theme, ui};
 use backoffice_domain::model::Actor;
+use backoffice_domain::sandbox::traffic::{Simulator, TrafficOptions};
 use backoffice_domain::sandbox::{MEDIA_BUCKET, Sandbox, SeedOptions};
 use clap::Parser;
 use cli::{Cli, SandboxCommand};
@@ -78,6 +79,14 @@ async fn run(cli: Cli) -> Result<()> {
         }) => reseed(&paths, yes).await,
         None => console(&paths, &cli).await,
     }
+}
+
+/// A seed for the simulator that differs between runs.
+fn rand_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(7)
 }
 
 fn operator() -> String {
@@ -272,11 +281,25 @@ async fn open_environment(
     paths: &Paths,
     env: Option<&config::Environment>,
     read_only: bool,
+    traffic: f64,
 ) -> Result<(exec::Backends, Context)> {
     match env {
         None => {
             let sandbox = open_sandbox(paths).await?;
             tracing::info!(sandbox = %paths.sandbox_dir().display(), "opened the sandbox");
+            if traffic > 0.0 {
+                let options = TrafficOptions {
+                    per_second: traffic,
+                    seed: rand_seed(),
+                    ..TrafficOptions::default()
+                };
+                let simulator = Simulator::new(&sandbox, options)
+                    .await
+                    .wrap_err("could not start the sandbox's simulated traffic")?;
+                // Runs until the console exits (the runtime's shutdown ends it).
+                tokio::spawn(simulator.run());
+                tracing::info!(per_second = traffic, "simulated traffic started");
+            }
             let operator = operator();
             let actor = Actor::parse(&operator).map_err(|e| color_eyre::eyre::eyre!("{e}"))?;
             Ok((
@@ -314,8 +337,11 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
         .map_err(|e| color_eyre::eyre::eyre!(e))?
         .cloned();
     terminal::install_panic_hook();
+    // Asked of the terminal once, before anything reads keys.
+    let mut picker = None;
     loop {
-        let (backends, context) = open_environment(paths, selected.as_ref(), cli.read_only).await?;
+        let (backends, context) =
+            open_environment(paths, selected.as_ref(), cli.read_only, cli.traffic_rate()).await?;
         let theme_name = selected
             .as_ref()
             .and_then(|e| e.theme.clone())
@@ -352,6 +378,12 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
             app.fail("config", app::Failure::new(p));
         }
         let (mut tui, guard) = terminal::enter().wrap_err("cannot set up the terminal")?;
+        app.storage.home = backends.bucket.clone();
+        app.storage.picker = Some(
+            picker
+                .get_or_insert_with(ui::storage::detect_picker)
+                .clone(),
+        );
         let exit = event_loop(&mut tui, app, commands, backends, theme, &themes_dir).await;
         drop(guard);
         match exit? {
@@ -384,6 +416,9 @@ async fn event_loop(
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
         .wrap_err("cannot listen for SIGHUP")?;
     let mut spinner = tokio::time::interval(SPINNER_FRAME);
+    // The spinner's branch sleeps while nothing is busy; it must not then fire every missed
+    // tick at once, which would fade a new toast in a single frame.
+    spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut tick = 0usize;
     let mut dirty = true;
     loop {
@@ -405,6 +440,12 @@ async fn event_loop(
                     }
                     Err(e) => app.fail(":theme", app::Failure::new(e)),
                 },
+                Request::Clipboard(text) => {
+                    let mut out = std::io::stdout();
+                    let _ = out
+                        .write_all(ui::storage::osc52(&text).as_bytes())
+                        .and_then(|()| out.flush());
+                }
             }
         }
         let commands = tokio::select! {

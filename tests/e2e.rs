@@ -37,6 +37,8 @@ impl Console {
         cmd.env("BACKOFFICE_STATE_DIR", dirs.path().join("state"));
         cmd.env("USER", "e2e");
         cmd.env("TERM", "xterm-256color");
+        // Screens are compared against the seed; a test that wants traffic turns it on.
+        cmd.env("BACKOFFICE_TRAFFIC", "0");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -179,6 +181,36 @@ fn read_only_says_so_instead_of_writing() {
     c.keys(b"x");
     let text = c.wait_for("read-only session", LONG);
     assert!(!text.contains("This will change"), "{text}");
+    c.keys(b"q");
+    assert!(c.child.wait().unwrap().success());
+}
+
+#[test]
+fn storage_previews_an_avatar_in_half_blocks_and_downloads_it() {
+    let dirs = seeded();
+    let out = dirs.path().join("downloads");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut c = Console::start(dirs, &[]);
+    c.wait_for("post #", LONG);
+    c.keys(b":storage profiles/\r");
+    c.wait_for("s3://sandbox-media/profiles/ · 40 loaded", LONG);
+    c.keys(b"\r");
+    c.wait_for("avatar.png", LONG);
+    c.keys(b"\r");
+    let detail = c.wait_for("original · 96×96 px", LONG);
+    assert!(detail.contains("image/png"), "{detail}");
+    assert!(
+        detail.contains('▀') || detail.contains('▄'),
+        "the picture is drawn in half-blocks:\n{detail}"
+    );
+    c.keys(b"w");
+    c.wait_for("save as: ./avatar.png", LONG);
+    c.keys(&[0x7f; 12]);
+    c.keys(out.to_str().unwrap().as_bytes());
+    c.keys(b"\r");
+    c.wait_for("✓ avatar.png", LONG);
+    let saved = std::fs::read(out.join("avatar.png")).unwrap();
+    assert_eq!(&saved[1..4], b"PNG");
     c.keys(b"q");
     assert!(c.child.wait().unwrap().success());
 }

@@ -15,7 +15,8 @@
 #      (plus AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_REGION for the run)
 #   4. Fresh BACKOFFICE_DATA_DIR / BACKOFFICE_STATE_DIR / BACKOFFICE_CONFIG_DIR
 #      under a temporary run dir, so tests never touch a real home.
-#   5. cargo test (exit status is cargo's).
+#   5. cfn-lint (pinned, in the same venv) over the SAM template docs/deploy/template.yaml.
+#   6. cargo test (exit status is cargo's).
 # On exit, only what this script started (moto, and mariadbd if we started it)
 # is stopped. A MariaDB that was already running is left alone.
 #
@@ -36,6 +37,7 @@ MYSQL_DATADIR=/var/lib/mysql
 TEST_DB=backoffice_test
 VENV="$ROOT/.venv"
 MOTO_VERSION=5.2.5
+CFN_LINT_VERSION=1.58.0
 WAIT_SECS=60
 
 RUN_DIR="$(mktemp -d -t backoffice-run.XXXXXX)"
@@ -168,13 +170,21 @@ ensure_venv() {
             python3 -m venv "$VENV"
         fi
     fi
-    local have
+    local have lint
     have="$("$VENV/bin/pip" show moto 2>/dev/null | awk '/^Version:/ {print $2}')" || true
-    if [[ -x $VENV/bin/moto_server && $have == "$MOTO_VERSION" ]]; then
-        echo "    moto $have already installed"
+    lint="$("$VENV/bin/pip" show cfn-lint 2>/dev/null | awk '/^Version:/ {print $2}')" || true
+    if [[ -x $VENV/bin/moto_server && $have == "$MOTO_VERSION" && $lint == "$CFN_LINT_VERSION" ]]; then
+        echo "    moto $have and cfn-lint $lint already installed"
         return 0
     fi
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check \
+        "moto[server]==$MOTO_VERSION" "cfn-lint==$CFN_LINT_VERSION"
+}
+
+# ---------------------------------------------------------------- 5. SAM template
+lint_template() {
+    step "cfn-lint docs/deploy/template.yaml"
+    "$VENV/bin/cfn-lint" docs/deploy/template.yaml
 }
 
 free_port() {
@@ -227,7 +237,7 @@ make_app_dirs() {
     mkdir -p "$BACKOFFICE_DATA_DIR" "$BACKOFFICE_STATE_DIR" "$BACKOFFICE_CONFIG_DIR"
 }
 
-# ---------------------------------------------------------------- 5. cargo
+# ---------------------------------------------------------------- 6. cargo
 run_cargo() {
     if [[ ${BACKOFFICE_RUN_SKIP_CARGO:-} == 1 ]]; then
         step "BACKOFFICE_RUN_SKIP_CARGO=1: skipping cargo test"
@@ -244,6 +254,7 @@ main() {
     create_test_db
     ensure_venv
     start_moto
+    lint_template
     make_app_dirs
     local rc=0
     run_cargo "$@" || rc=$?

@@ -21,18 +21,18 @@ pub fn parse_filter(text: &str) -> Result<AuditFilter, String> {
     for word in text.split_whitespace() {
         match word.split_once(':') {
             Some(("actor", v)) if !v.is_empty() => f.actor = Some(v.to_string()),
-            Some(("kind", v)) if matches!(v, "post" | "comment" | "user" | "report") => {
+            Some(("kind", v)) if matches!(v, "post" | "comment" | "user" | "report" | "object") => {
                 f.target_kind = Some(v.to_string())
             }
             Some(("kind", v)) => {
                 return Err(format!(
-                    "kind: one of post, comment, user, report; not '{v}'"
+                    "kind: one of post, comment, user, report, object; not '{v}'"
                 ));
             }
             Some(("id", v)) if !v.is_empty() => f.target_id = Some(v.to_string()),
             _ => {
                 return Err(format!(
-                    "'{word}': filter with actor:NAME, kind:post|comment|user|report, id:ID"
+                    "'{word}': filter with actor:NAME, kind:post|comment|user|report|object, id:ID"
                 ));
             }
         }

@@ -7,6 +7,7 @@ pub mod dialog;
 pub mod list;
 pub mod logs;
 pub mod posts;
+pub mod storage;
 pub mod users;
 
 use crate::keymap::{Action, Keymap};
@@ -93,6 +94,7 @@ pub enum Write {
         username: Username,
         action: AccountAction,
     },
+    Storage(storage::StorageWrite),
 }
 
 /// Work for the runtime to start in the background.
@@ -131,6 +133,7 @@ pub enum Command {
         write: Write,
         reason: String,
     },
+    Storage(storage::StorageCommand),
     /// The Logs pane's work: groups, feeds (tails and queries), saves.
     Logs(logs::LogsCommand),
 }
@@ -167,6 +170,7 @@ pub enum AppEvent {
         request: RequestId,
         result: Result<String, Failure>,
     },
+    Storage(storage::StorageEvent),
     /// Log groups, a feed's batches and its end, a save's result.
     Logs(logs::LogsEvent),
 }
@@ -187,17 +191,25 @@ pub enum PaneId {
     Users,
     Posts,
     Audit,
+    Storage,
     Logs,
 }
 
 impl PaneId {
-    pub const ALL: [PaneId; 4] = [PaneId::Users, PaneId::Posts, PaneId::Audit, PaneId::Logs];
+    pub const ALL: [PaneId; 5] = [
+        PaneId::Users,
+        PaneId::Posts,
+        PaneId::Audit,
+        PaneId::Storage,
+        PaneId::Logs,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             PaneId::Users => "Users",
             PaneId::Posts => "Posts & comments",
             PaneId::Audit => "Audit",
+            PaneId::Storage => "Storage",
             PaneId::Logs => "Logs",
         }
     }
@@ -230,7 +242,7 @@ pub struct Toast {
 
 /// The commands `:` knows, for completion.
 pub const COMMANDS: &[&str] = &[
-    "users", "posts", "reports", "audit", "logs", "env", "theme", "help", "q", "quit",
+    "users", "posts", "reports", "audit", "storage", "logs", "env", "theme", "help", "q", "quit",
 ];
 
 /// A request from the app to the loop that is not background work.
@@ -238,6 +250,8 @@ pub const COMMANDS: &[&str] = &[
 pub enum Request {
     SwitchEnvironment(String),
     SwitchTheme(String),
+    /// Put this text on the terminal's clipboard (OSC 52).
+    Clipboard(String),
 }
 
 #[derive(Debug)]
@@ -248,6 +262,7 @@ pub struct App {
     pub users: users::UsersPane,
     pub posts: posts::PostsPane,
     pub audit: audit::AuditPane,
+    pub storage: storage::StoragePane,
     pub logs: logs::LogsPane,
     pub mode: Mode,
     pub overlay: Option<Overlay>,
@@ -275,6 +290,7 @@ impl App {
             users: users::UsersPane::default(),
             posts: posts::PostsPane::default(),
             audit: audit::AuditPane::default(),
+            storage: storage::StoragePane::default(),
             logs: logs::LogsPane::default(),
             mode: Mode::Normal,
             overlay: None,
@@ -288,6 +304,7 @@ impl App {
             writes: Vec::new(),
             ids: Ids::default(),
         };
+        app.storage.read_only = app.context.read_only;
         let commands = app.open_pane(pane);
         (app, commands)
     }
@@ -301,6 +318,7 @@ impl App {
         self.users.pending()
             + self.posts.pending()
             + self.audit.pending()
+            + self.storage.pending()
             + self.logs.pending()
             + self.writes.len()
     }
@@ -316,6 +334,7 @@ impl App {
             PaneId::Users => self.users.open(&mut self.ids),
             PaneId::Posts => self.posts.open(&mut self.ids),
             PaneId::Audit => self.audit.open(&mut self.ids),
+            PaneId::Storage => self.storage.open(&mut self.ids),
             PaneId::Logs => self.logs.open(&mut self.ids),
         }
     }
@@ -363,6 +382,10 @@ impl App {
         if let Some(overlay) = self.overlay.take() {
             return self.on_overlay_key(overlay, key);
         }
+        if self.pane == PaneId::Storage && self.storage.wants_keys() {
+            let outcome = self.storage.on_key(key, &mut self.ids);
+            return self.apply(outcome);
+        }
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Command(text) => return self.on_command_key(text, key),
             Mode::Filter(text) => return self.on_filter_key(text, key),
@@ -401,6 +424,7 @@ impl App {
                     PaneId::Users => self.users.filter_text.clone(),
                     PaneId::Posts => self.posts.filter_text.clone(),
                     PaneId::Audit => self.audit.filter_text.clone(),
+                    PaneId::Storage => self.storage.filter_text.clone(),
                     PaneId::Logs => self.logs.filter_text.clone(),
                 };
                 self.mode = Mode::Filter(current);
@@ -429,6 +453,7 @@ impl App {
                     PaneId::Users => self.users.on_action(action, ids),
                     PaneId::Posts => self.posts.on_action(action, ids),
                     PaneId::Audit => self.audit.on_action(action, ids),
+                    PaneId::Storage => self.storage.on_action(action, ids),
                     PaneId::Logs => self.logs.on_action(action, ids),
                 };
                 self.apply(outcome)
@@ -441,12 +466,22 @@ impl App {
             PaneId::Users => self.users.detail.is_none(),
             PaneId::Posts => self.posts.thread.is_none(),
             PaneId::Audit => true,
+            PaneId::Storage => {
+                self.storage.detail.is_none()
+                    && matches!(
+                        self.storage.location,
+                        None | Some(storage::Location::Buckets)
+                    )
+            }
             PaneId::Logs => self.logs.at_top(),
         }
     }
 
     /// Turns what a pane asked for into commands, dialogs or messages.
     fn apply(&mut self, outcome: Outcome) -> Vec<Command> {
+        if let Some(text) = self.storage.clipboard.take() {
+            self.requests.push(Request::Clipboard(text));
+        }
         match outcome {
             Outcome::None => Vec::new(),
             Outcome::Commands(c) => c,
@@ -472,6 +507,11 @@ impl App {
             Outcome::GoToUser(sub) => {
                 self.pane = PaneId::Users;
                 self.users.find_by_sub(sub, &mut self.ids)
+            }
+            Outcome::GoToObject(key) => {
+                self.pane = PaneId::Storage;
+                let outcome = self.storage.show_object(key, &mut self.ids);
+                self.apply(outcome)
             }
         }
     }
@@ -613,6 +653,17 @@ impl App {
                 c
             }
             "audit" => self.open_pane(PaneId::Audit),
+            "storage" if !arg.is_empty() => {
+                self.pane = PaneId::Storage;
+                match self.storage.set_filter(arg.to_string(), &mut self.ids) {
+                    Ok(c) => c,
+                    Err(m) => {
+                        self.fail(":storage", Failure::new(m));
+                        Vec::new()
+                    }
+                }
+            }
+            "storage" => self.open_pane(PaneId::Storage),
             "logs" => self.open_pane(PaneId::Logs),
             "help" => {
                 self.overlay = Some(Overlay::Help);
@@ -673,6 +724,7 @@ impl App {
                     PaneId::Users => self.users.set_filter(text, ids),
                     PaneId::Posts => self.posts.set_filter(text, ids),
                     PaneId::Audit => self.audit.set_filter(text, ids),
+                    PaneId::Storage => self.storage.set_filter(text, ids),
                     PaneId::Logs => self.logs.set_filter(text),
                 };
                 match result {
@@ -724,6 +776,7 @@ impl App {
                     PaneId::Users => self.users.click(row, ids),
                     PaneId::Posts => self.posts.click(row, ids),
                     PaneId::Audit => self.audit.click(row, ids),
+                    PaneId::Storage => self.storage.click(row, ids),
                     PaneId::Logs => self.logs.click(row),
                 };
                 self.apply(outcome)
@@ -741,6 +794,7 @@ impl App {
             AppEvent::UsersLoaded { request, result } => self.users.on_users(request, result, ids),
             AppEvent::UserLoaded { request, result } => self.users.on_user(request, result),
             AppEvent::AuditLoaded { request, result } => self.audit.on_audit(request, result, ids),
+            AppEvent::Storage(event) => self.storage.on_event(event, ids),
             AppEvent::Logs(event) => self.logs.on_event(event),
             AppEvent::WriteDone { request, result } => {
                 let Some(i) = self.writes.iter().position(|(r, _)| *r == request) else {
@@ -754,6 +808,7 @@ impl App {
                             PaneId::Users => self.users.refresh(&mut self.ids),
                             PaneId::Posts => self.posts.refresh(&mut self.ids),
                             PaneId::Audit => self.audit.refresh(&mut self.ids),
+                            PaneId::Storage => self.storage.refresh(&mut self.ids),
                             PaneId::Logs => Vec::new(),
                         };
                         (Outcome::Commands(refresh), None)
@@ -788,6 +843,8 @@ pub enum Outcome {
     Message(String),
     /// Open the Users pane on the user with this sub.
     GoToUser(UserSub),
+    /// Open the Storage pane on this key of the media bucket.
+    GoToObject(String),
 }
 
 impl From<Vec<Command>> for Outcome {

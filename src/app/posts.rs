@@ -482,6 +482,23 @@ impl PostsPane {
                     None => Outcome::Message("open the thread to see its author".into()),
                 }
             }
+            Action::OpenImage => {
+                let post = match (&self.thread, self.view) {
+                    (Some(t), _) => t.rows.items.first().and_then(|r| match r {
+                        ThreadRow::Post(p) => Some(p),
+                        ThreadRow::Comment(_) => None,
+                    }),
+                    (None, Some(View::Posts)) => self.posts.selected_item(),
+                    _ => None,
+                };
+                match post {
+                    Some(p) => match &p.image_key {
+                        Some(key) => Outcome::GoToObject(key.clone()),
+                        None => Outcome::Message(format!("post #{} has no image", p.id)),
+                    },
+                    None => Outcome::Message("select a post (or open its thread)".into()),
+                }
+            }
             _ => Outcome::None,
         }
     }

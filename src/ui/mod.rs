@@ -3,6 +3,7 @@
 
 mod logs;
 mod panes;
+pub mod storage;
 
 use crate::app::dialog::{Dialog, Field, Form};
 use crate::app::list::{List, Load};
@@ -34,6 +35,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, tick: usize) {
         PaneId::Users => panes::users(frame, main, app, theme),
         PaneId::Posts => panes::posts(frame, main, app, theme),
         PaneId::Audit => panes::audit(frame, main, app, theme),
+        PaneId::Storage => storage::draw(frame, main, app, theme),
         PaneId::Logs => logs::draw(frame, main, app, theme),
     }
     draw_status(frame, status, app, theme, tick);
@@ -130,7 +132,8 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     PaneId::Posts => {
                         "   text · status:hidden · author:SUB · since:YYYY-MM-DD · until:…"
                     }
-                    PaneId::Audit => "   actor:NAME · kind:post|comment|user|report · id:ID",
+                    PaneId::Audit => "   actor:NAME · kind:post|comment|user|report|object · id:ID",
+                    PaneId::Storage => "   a prefix of the open bucket (posts/…), or a bucket name",
                     PaneId::Logs => {
                         "   search the buffer (lower case: any case) · empty: stop searching"
                     }
@@ -143,6 +146,7 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 PaneId::Users => &app.users.filter_text,
                 PaneId::Posts => &app.posts.filter_text,
                 PaneId::Audit => &app.audit.filter_text,
+                PaneId::Storage => &app.storage.filter_text,
                 PaneId::Logs => &app.logs.filter_text,
             };
             if filter.is_empty() {
@@ -188,6 +192,7 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme) {
             Scope::Everywhere => true,
             Scope::Posts => app.pane == PaneId::Posts,
             Scope::Users => app.pane == PaneId::Users,
+            Scope::Storage => app.pane == PaneId::Storage,
             Scope::Logs => app.pane == PaneId::Logs,
         };
         if !wanted {
@@ -199,6 +204,7 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme) {
                 Scope::Everywhere => "Everywhere",
                 Scope::Posts => "Posts & comments",
                 Scope::Users => "Users",
+                Scope::Storage => "Storage",
                 Scope::Logs => "Logs",
             };
             lines.push(Line::styled(title, theme.title(true)));

@@ -13,7 +13,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
-fn pane_block<'a>(title: String, theme: &Theme) -> Block<'a> {
+pub(super) fn pane_block<'a>(title: String, theme: &Theme) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(true))
@@ -21,7 +21,7 @@ fn pane_block<'a>(title: String, theme: &Theme) -> Block<'a> {
 }
 
 /// Draws `list` as a table of the visible rows only.
-fn table<T>(
+pub(super) fn table<T>(
     frame: &mut Frame,
     area: Rect,
     list: &mut List<T>,
@@ -59,7 +59,7 @@ fn table<T>(
     );
 }
 
-fn message(frame: &mut Frame, area: Rect, text: String, failed: bool, theme: &Theme) {
+pub(super) fn message(frame: &mut Frame, area: Rect, text: String, failed: bool, theme: &Theme) {
     let style = if failed { theme.error() } else { theme.muted() };
     frame.render_widget(
         Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
@@ -67,7 +67,7 @@ fn message(frame: &mut Frame, area: Rect, text: String, failed: bool, theme: &Th
     );
 }
 
-fn count<T>(list: &List<T>) -> String {
+pub(super) fn count<T>(list: &List<T>) -> String {
     let more = if list.next.is_some() { "+" } else { "" };
     let marked = if list.marked.is_empty() {
         String::new()
@@ -77,7 +77,7 @@ fn count<T>(list: &List<T>) -> String {
     format!("{}{more} loaded{marked}", list.items.len())
 }
 
-fn short_time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+pub(super) fn short_time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|| "-".into())
 }

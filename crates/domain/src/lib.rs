@@ -3,11 +3,15 @@
 //! Nothing here knows about terminals.
 
 pub mod adapters;
+pub mod api;
 pub mod auth;
 pub mod error;
+#[cfg(feature = "lambda")]
+pub mod lambda;
 pub mod model;
 pub mod ports;
 pub mod sandbox;
 pub mod services;
+pub mod triggers;
 
 pub use error::{DomainError, DomainResult, Invalid};

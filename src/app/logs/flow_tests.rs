@@ -569,7 +569,7 @@ proptest::proptest! {
     fn no_key_sequence_panics(keys in proptest::collection::vec(proptest::prelude::any::<(u8, bool)>(), 1..80)) {
         let mut app = logs_app();
         let mut live = None;
-        let alphabet: Vec<KeyEvent> = "jkgGnNCwtmbvrf/ \u{1b}:q"
+        let alphabet: Vec<KeyEvent> = "jkgGnNCWtmbvrf/ \u{1b}:q"
             .chars()
             .map(key)
             .chain([

@@ -269,7 +269,7 @@ fn logs_groups_failed() {
 #[test]
 fn logs_query_prompt_and_wrapped_lines() {
     let (mut app, _) = tail_with_traffic();
-    app.on_key(key('w'));
+    app.on_key(key('W'));
     app.on_key(key('t'));
     app.on_key(key('f'));
     app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));

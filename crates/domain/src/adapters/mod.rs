@@ -2,5 +2,6 @@
 //! SQLite) and the embedded sandbox.
 
 pub mod aws;
+pub mod faulty;
 pub mod sandbox;
 pub mod sql;

@@ -91,3 +91,37 @@ pub struct PresignedRequest {
     pub headers: Vec<(String, String)>,
     pub expires_at: DateTime<Utc>,
 }
+
+/// A thumbnail the image trigger wrote for an uploaded image, at `thumbs/{width}/{source}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Thumbnail {
+    pub source_key: String,
+    pub width: u32,
+    pub height: u32,
+    pub key: String,
+    pub bytes: u64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Who points at an object key: a post's image or a user's profile image.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "camelCase")]
+pub enum ImageOwner {
+    Post(super::PostId),
+    Profile(super::UserSub),
+}
+
+/// A row that points at an object key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageRef {
+    pub owner: ImageOwner,
+    pub key: String,
+}
+
+/// Which rows' image keys to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageRefKind {
+    Posts,
+    Profiles,
+}

@@ -1,12 +1,13 @@
 use crate::error::DomainResult;
 use crate::model::{
     ActivityCounts, Actor, AuditEntry, AuditFilter, AuditId, Comment, CommentFilter, CommentId,
-    MarkRead, Moderation, ModerationOutcome, NewAuditEntry, NewComment, NewPost, NewProfile,
-    NewReport, Notification, Page, PageRequest, Post, PostEdit, PostFilter, PostId, ProfileUpdate,
-    Reason, Report, ReportFilter, ReportGroup, ReportId, ReportResolution, Thread, UserProfile,
-    UserSub,
+    ImageRef, ImageRefKind, MarkRead, Moderation, ModerationOutcome, NewAuditEntry, NewComment,
+    NewPost, NewProfile, NewReport, Notification, Page, PageRequest, Post, PostEdit, PostFilter,
+    PostId, ProfileUpdate, Reason, Report, ReportFilter, ReportGroup, ReportId, ReportResolution,
+    Thread, Thumbnail, UserProfile, UserSub,
 };
 use async_trait::async_trait;
+use std::collections::HashSet;
 
 /// The service's relational content: profiles, posts, comments, reports, moderation with its
 /// audit log, and notifications. Every listing is keyset-paged, newest first unless noted.
@@ -87,4 +88,23 @@ pub trait ContentStore: Send + Sync {
     ) -> DomainResult<u64>;
 
     async fn activity_counts(&self, sub: &UserSub) -> DomainResult<ActivityCounts>;
+
+    /// Records thumbnails of one source object, replacing any earlier record of the same width
+    /// (the trigger may run twice for one upload).
+    async fn record_thumbnails(&self, thumbnails: &[Thumbnail]) -> DomainResult<()>;
+    /// The recorded thumbnails of a source object, narrowest first.
+    async fn thumbnails(&self, source_key: &str) -> DomainResult<Vec<Thumbnail>>;
+
+    /// Rows that point at object keys (posts' images or profile images), in id order.
+    async fn list_image_refs(
+        &self,
+        kind: ImageRefKind,
+        page: PageRequest,
+    ) -> DomainResult<Page<ImageRef>>;
+    /// Which of `keys` any post or profile points at (at most 1,000 keys a call).
+    async fn referenced_keys(&self, keys: &[String]) -> DomainResult<HashSet<String>>;
+    /// Everyone who wrote a post or a comment, once each, in sub order.
+    async fn list_author_subs(&self, page: PageRequest) -> DomainResult<Page<UserSub>>;
+    /// Which of `subs` have a profile row (at most 1,000 a call).
+    async fn existing_profiles(&self, subs: &[UserSub]) -> DomainResult<HashSet<UserSub>>;
 }

@@ -2,8 +2,10 @@
 //! (the same SQL layer production uses on MySQL), users, logs and the object index in a second
 //! SQLite file, and objects as files. Seeded once with demo data; `reset` starts it over.
 
-mod images;
+pub mod images;
+mod lambda_log;
 mod seed;
+pub mod traffic;
 
 pub use seed::{SeedOptions, SeedSummary};
 

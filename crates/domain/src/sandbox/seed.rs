@@ -2,7 +2,7 @@
 //! comments, open reports, real images, and three Lambda log groups with START/END/REPORT
 //! lines, cold starts, JSON application lines and some errors.
 
-use super::{API_LOG_GROUP, SIGNUP_LOG_GROUP, Sandbox, THUMBNAILS_LOG_GROUP, images};
+use super::{API_LOG_GROUP, SIGNUP_LOG_GROUP, Sandbox, THUMBNAILS_LOG_GROUP, images, lambda_log};
 use crate::adapters::sandbox::random_uuid;
 use crate::adapters::sql::{ImportComment, ImportPost, ImportProfile, ImportReport};
 use crate::error::DomainResult;
@@ -455,11 +455,7 @@ impl Sandbox {
                         self.logs.append(&group_name, &stream, &batch).await?;
                         batch.clear();
                     }
-                    stream = format!(
-                        "{}/[$LATEST]{:032x}",
-                        t.format("%Y/%m/%d"),
-                        rng.random::<u128>()
-                    );
+                    stream = lambda_log::stream_name(t, rng.random::<u128>());
                     stream_started = t;
                 }
                 let request_id = random_uuid(rng);
@@ -468,11 +464,7 @@ impl Sandbox {
                     batch.push((*at, text));
                     *at += Duration::milliseconds(rng.random_range(1..40));
                 };
-                line(
-                    &mut at,
-                    format!("START RequestId: {request_id} Version: $LATEST"),
-                    rng,
-                );
+                line(&mut at, lambda_log::start_line(&request_id), rng);
                 let failed = rng.random_range(0..100) < 3;
                 let (method, route) = *pick(rng, API_ROUTES);
                 let status = if failed {
@@ -542,19 +534,11 @@ impl Sandbox {
                         rng,
                     );
                 }
-                line(&mut at, format!("END RequestId: {request_id}"), rng);
+                line(&mut at, lambda_log::end_line(&request_id), rng);
                 let duration = f64::from(latency) + rng.random_range(0.0..5.0);
-                let billed = duration.ceil() as u64;
                 let used = rng.random_range(60..(memory / 3).max(61));
-                let mut report = format!(
-                    "REPORT RequestId: {request_id}\tDuration: {duration:.2} ms\tBilled Duration: {billed} ms\tMemory Size: {memory} MB\tMax Memory Used: {used} MB"
-                );
-                if cold {
-                    report.push_str(&format!(
-                        "\tInit Duration: {:.2} ms",
-                        rng.random_range(120.0..450.0)
-                    ));
-                }
+                let init = cold.then(|| rng.random_range(120.0..450.0));
+                let report = lambda_log::report_line(&request_id, duration, memory, used, init);
                 line(&mut at, report, rng);
             }
             if !batch.is_empty() {

@@ -2,5 +2,9 @@
 //! of a target. The console and the CLI call these; adapters stay free of policy.
 
 pub mod accounts;
+pub mod ban;
 pub mod log_analysis;
 pub mod moderation;
+pub mod reconcile;
+pub mod storage;
+pub mod user360;

@@ -60,7 +60,42 @@ contract!(
     audit_log_filters_by_actor_and_target,
     notifications_mark_read_touches_only_the_recipients_rows,
     activity_counts_cover_posts_comments_and_reports,
+    thumbnails_are_recorded_once_per_width_and_keys_are_case_sensitive,
 );
+
+async fn thumbnails_are_recorded_once_per_width_and_keys_are_case_sensitive(store: Store) {
+    let at = now_millis();
+    let thumb = |source: &str, width: u32, bytes: u64| Thumbnail {
+        source_key: source.to_string(),
+        width,
+        height: width / 2,
+        key: format!("thumbs/{width}/{source}"),
+        bytes,
+        created_at: at,
+    };
+    let source = "posts/0f8fad5b-d9cb-469f-a165-70867728950e/Photo été.jpg";
+    store
+        .record_thumbnails(&[thumb(source, 512, 9000), thumb(source, 128, 800)])
+        .await
+        .unwrap();
+    // A second delivery of the same upload replaces, never duplicates.
+    store
+        .record_thumbnails(&[thumb(source, 128, 801)])
+        .await
+        .unwrap();
+    let upper = "posts/0f8fad5b-d9cb-469f-a165-70867728950e/PHOTO ÉTÉ.jpg";
+    store
+        .record_thumbnails(&[thumb(upper, 128, 5)])
+        .await
+        .unwrap();
+    let got = store.thumbnails(source).await.unwrap();
+    assert_eq!(got, vec![thumb(source, 128, 801), thumb(source, 512, 9000)]);
+    assert_eq!(
+        store.thumbnails(upper).await.unwrap(),
+        vec![thumb(upper, 128, 5)]
+    );
+    assert!(store.thumbnails("posts/none.jpg").await.unwrap().is_empty());
+}
 
 fn body(s: &str) -> PostBody {
     PostBody::parse(s).unwrap()

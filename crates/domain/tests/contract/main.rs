@@ -2,10 +2,15 @@
 //! SQLite and the sandbox stores always run; MariaDB runs in the full test run
 //! (`tests/run.sh`), which sets `BACKOFFICE_TEST_MYSQL_URL`. Without it those tests fail loudly.
 
+// The API scenarios feed API Gateway events through lambda_http, as on Lambda.
+#[cfg(feature = "lambda")]
+mod api;
 mod content;
 mod directory;
 mod live_tail;
 mod logs;
 mod objects;
+mod reconcile;
 mod seed;
 mod support;
+mod triggers;

@@ -56,13 +56,13 @@ contract!(
 );
 
 /// A fresh bucket on moto and the adapter and raw client that reach it.
-struct Moto {
-    store: S3ObjectStore,
-    raw: aws_sdk_s3::Client,
-    bucket: BucketName,
+pub(crate) struct Moto {
+    pub(crate) store: S3ObjectStore,
+    pub(crate) raw: aws_sdk_s3::Client,
+    pub(crate) bucket: BucketName,
 }
 
-async fn moto() -> Moto {
+pub(crate) async fn moto() -> Moto {
     let ctx = moto_context().await;
     let raw = aws_sdk_s3::Client::from_conf(
         aws_sdk_s3::config::Builder::from(ctx.sdk_config())
@@ -83,15 +83,20 @@ async fn moto() -> Moto {
 }
 
 /// An HTTP answer: status, headers (names lowercased) and body.
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 /// One HTTP/1.1 request over a plain TCP connection, enough to use a presigned URL on moto
 /// exactly as a browser would: the URL's path and query are sent as the SDK wrote them.
-async fn http(method: &str, url: &str, headers: &[(String, String)], body: &[u8]) -> Answer {
+pub(crate) async fn http(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Answer {
     let rest = url.strip_prefix("http://").expect("an http:// URL");
     let (authority, target) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let mut stream = tokio::net::TcpStream::connect(authority).await.unwrap();

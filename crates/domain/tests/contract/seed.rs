@@ -280,3 +280,213 @@ async fn a_corrupt_sandbox_database_is_reported_and_left_alone() {
         b"this is not a sqlite database, it is a note to self"
     );
 }
+
+/// The living sandbox: simulated requests go through the real Router and leave START, the
+/// API's JSON lines, END and REPORT in the API log group, in the format the Logs pane reads.
+#[tokio::test]
+async fn simulated_traffic_runs_the_router_and_logs_like_lambda() {
+    use backoffice_domain::model::{LogGroupName, PageRequest, TimeWindow};
+    use backoffice_domain::ports::LogSource;
+    use backoffice_domain::sandbox::traffic::{Simulator, TrafficOptions};
+    use backoffice_domain::services::log_analysis::{Kind, classify};
+
+    let h = empty_sandbox().await;
+    h.sandbox
+        .seed(
+            &SeedOptions {
+                now: chrono::Utc::now(),
+                ..small()
+            },
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    let before = h
+        .sandbox
+        .content
+        .list_posts(&Default::default(), PageRequest::first(500))
+        .await
+        .unwrap()
+        .items
+        .len();
+    let options = TrafficOptions {
+        fault_rate: 0.05,
+        bad_request_rate: 0.1,
+        seed: 3,
+        ..TrafficOptions::default()
+    };
+    let mut sim = Simulator::new(&h.sandbox, options).await.unwrap();
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    let mut invocations = Vec::new();
+    for _ in 0..150 {
+        let inv = sim.step().await.unwrap();
+        *statuses.entry(inv.status).or_default() += 1;
+        invocations.push(inv);
+    }
+    assert!(
+        statuses.get(&200).copied().unwrap_or(0) > 60,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.keys().any(|s| (400..500).contains(s)),
+        "bad requests: {statuses:?}"
+    );
+    assert!(
+        statuses.keys().any(|s| *s >= 500),
+        "injected faults: {statuses:?}"
+    );
+    assert!(invocations[0].cold_start && !invocations[1].cold_start);
+    let after = h
+        .sandbox
+        .content
+        .list_posts(&Default::default(), PageRequest::first(500))
+        .await
+        .unwrap()
+        .items
+        .len();
+    assert!(
+        after > before,
+        "simulated users wrote posts: {before} -> {after}"
+    );
+
+    let group = LogGroupName::parse(backoffice_domain::sandbox::API_LOG_GROUP).unwrap();
+    let window = TimeWindow::last(chrono::Duration::minutes(10));
+    let mut lines = Vec::new();
+    let mut page = PageRequest::first(1000);
+    loop {
+        let got = h
+            .sandbox
+            .logs
+            .filter_events(&group, window, None, page)
+            .await
+            .unwrap();
+        lines.extend(got.items.into_iter().map(|e| e.message));
+        match got.next {
+            Some(c) => page = PageRequest::after(c, 1000),
+            None => break,
+        }
+    }
+    for inv in &invocations {
+        let mine: Vec<_> = lines
+            .iter()
+            .map(|l| classify(l))
+            .filter(|i| i.request_id.as_deref() == Some(inv.request_id.as_str()))
+            .collect();
+        let kinds: Vec<Kind> = mine.iter().map(|i| i.kind.clone()).collect();
+        assert_eq!(
+            kinds.first(),
+            Some(&Kind::Start),
+            "{}: {kinds:?}",
+            inv.request_id
+        );
+        assert!(
+            kinds.contains(&Kind::Application),
+            "{}: {kinds:?}",
+            inv.request_id
+        );
+        assert_eq!(
+            &kinds[kinds.len() - 2..],
+            [Kind::End, Kind::Report],
+            "{}",
+            inv.request_id
+        );
+        let report = mine
+            .last()
+            .unwrap()
+            .report
+            .as_ref()
+            .expect("REPORT figures");
+        let measured = inv.duration.as_secs_f64() * 1000.0;
+        assert!(
+            (report.duration_ms - measured).abs() < 0.01,
+            "{} vs {measured}",
+            report.duration_ms
+        );
+        assert_eq!(report.init_ms.is_some(), inv.cold_start);
+    }
+}
+
+/// `:who` on a living sandbox: every part of the view comes from its own service, and the log
+/// lines are the simulated API's lines for that user's requests.
+#[tokio::test]
+async fn user_360_gathers_one_user_from_every_service() {
+    use backoffice_domain::sandbox::traffic::{Simulator, TrafficOptions};
+    use backoffice_domain::services::user360::{self, Sources, Who};
+
+    let h = empty_sandbox().await;
+    h.sandbox
+        .seed(
+            &SeedOptions {
+                now: Utc::now(),
+                ..small()
+            },
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    let options = TrafficOptions {
+        fault_rate: 0.0,
+        bad_request_rate: 0.0,
+        ..TrafficOptions::default()
+    };
+    let mut sim = Simulator::new(&h.sandbox, options).await.unwrap();
+    for _ in 0..200 {
+        sim.step().await.unwrap();
+    }
+    // The author of the newest post, named by sub, then by e-mail.
+    let newest = h
+        .sandbox
+        .content
+        .list_posts(&PostFilter::default(), PageRequest::first(1))
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let groups = Sandbox::log_groups();
+    let bucket = Sandbox::bucket();
+    let sources = Sources {
+        directory: &h.sandbox.directory,
+        content: &h.sandbox.content,
+        objects: Some((&h.sandbox.objects, &bucket)),
+        logs: Some((&h.sandbox.logs, &groups)),
+        log_window: Duration::hours(1),
+    };
+    let view = user360::load(&sources, &Who::Sub(newest.author_sub.clone()))
+        .await
+        .unwrap();
+    assert_eq!(view.sub.as_ref(), Some(&newest.author_sub));
+    let posts = view.posts.as_ref().unwrap();
+    assert_eq!(posts[0].id, newest.id);
+    assert!(posts.iter().all(|p| p.author_sub == newest.author_sub));
+    assert!(view.counts.as_ref().unwrap().posts >= 1);
+    if let Some(profile) = view.profile.as_ref().unwrap() {
+        assert_eq!(profile.sub, newest.author_sub);
+    }
+    assert_eq!(view.objects.len(), 2);
+    let lines = view.log_lines.as_ref().unwrap();
+    assert!(
+        !lines.is_empty(),
+        "the user's simulated requests are found in the API's log"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.message.contains(newest.author_sub.as_str()))
+    );
+
+    // By e-mail, and a clear error for nobody.
+    let email = view
+        .user
+        .email
+        .clone()
+        .expect("seeded users have an e-mail");
+    let by_email = user360::load(&sources, &Who::parse(&email).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(by_email.user.username, view.user.username);
+    let nobody = Who::parse("nobody@example.com").unwrap();
+    assert!(matches!(
+        user360::load(&sources, &nobody).await,
+        Err(backoffice_domain::DomainError::NotFound(_))
+    ));
+}

@@ -85,6 +85,10 @@ pub async fn mysql_store() -> MysqlHarness {
 }
 
 impl MysqlHarness {
+    pub fn database_name(&self) -> &str {
+        &self.database
+    }
+
     pub async fn drop_database(self) {
         self.store.pool().close().await;
         let mut conn = MySqlConnection::connect(&self.server_url).await.unwrap();

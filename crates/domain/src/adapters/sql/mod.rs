@@ -33,6 +33,11 @@ pub trait Dialect: sqlx::Database {
     /// remove waits for the comment being written (SQLite's write transaction already holds
     /// the database lock). Binds: post id.
     const VISIBLE_POST_AUTHOR_LOCKED: &'static str;
+    /// Inserts a thumbnail row or replaces the one of the same source and width.
+    /// Binds: source key, width, height, thumbnail key, bytes, created at.
+    const UPSERT_THUMBNAIL: &'static str;
+    /// A source's thumbnails, narrowest first, keys read back as text. Binds: source key.
+    const SELECT_THUMBNAILS: &'static str;
 
     /// The id the last INSERT generated.
     fn inserted_id(result: &Self::QueryResult) -> i64;
@@ -43,6 +48,13 @@ impl Dialect for MySql {
     const BEGIN_WRITE: &'static str = "BEGIN";
     const VISIBLE_POST_AUTHOR_LOCKED: &'static str =
         "SELECT author_sub FROM posts WHERE id = ? AND status = 'visible' LOCK IN SHARE MODE";
+    const UPSERT_THUMBNAIL: &'static str = "INSERT INTO thumbnails \
+         (source_key, width, height, thumb_key, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?) \
+         ON DUPLICATE KEY UPDATE height = VALUES(height), thumb_key = VALUES(thumb_key), \
+         bytes = VALUES(bytes), created_at = VALUES(created_at)";
+    const SELECT_THUMBNAILS: &'static str = "SELECT CAST(source_key AS CHAR CHARACTER SET utf8mb4), \
+         width, height, CAST(thumb_key AS CHAR CHARACTER SET utf8mb4), bytes, created_at \
+         FROM thumbnails WHERE source_key = ? ORDER BY width";
     const UPSERT_PROFILE: &'static str = "INSERT INTO users (sub, email, display_name, created_at, updated_at) \
          VALUES (?, ?, ?, ?, ?) \
          ON DUPLICATE KEY UPDATE email = COALESCE(VALUES(email), email), \
@@ -59,6 +71,12 @@ impl Dialect for Sqlite {
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
     const VISIBLE_POST_AUTHOR_LOCKED: &'static str =
         "SELECT author_sub FROM posts WHERE id = ? AND status = 'visible'";
+    const UPSERT_THUMBNAIL: &'static str = "INSERT INTO thumbnails \
+         (source_key, width, height, thumb_key, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?) \
+         ON CONFLICT(source_key, width) DO UPDATE SET height = excluded.height, \
+         thumb_key = excluded.thumb_key, bytes = excluded.bytes, created_at = excluded.created_at";
+    const SELECT_THUMBNAILS: &'static str = "SELECT source_key, width, height, thumb_key, bytes, created_at \
+         FROM thumbnails WHERE source_key = ? ORDER BY width";
     const UPSERT_PROFILE: &'static str = "INSERT INTO users (sub, email, display_name, created_at, updated_at) \
          VALUES (?, ?, ?, ?, ?) \
          ON CONFLICT(sub) DO UPDATE SET email = COALESCE(excluded.email, email), \

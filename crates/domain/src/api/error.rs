@@ -1,0 +1,152 @@
+//! The API's error answers: `{"error": {"code", "message", "field"}, "requestId"}`. A handler
+//! returns an [`ApiError`]; the observing middleware adds the request id and logs it. A 5xx
+//! answer never carries internal detail: that goes to the log line under the same request id.
+
+use crate::DomainError;
+use crate::auth::AuthError;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// What went wrong with a request, as the client is told.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<String>,
+    /// For the log only (5xx causes, auth failures); never sent.
+    pub internal: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            internal: None,
+        }
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: Some(field.into()),
+            ..Self::new(StatusCode::BAD_REQUEST, "invalid", message)
+        }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{} not found", what.into()),
+        )
+    }
+
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the request body is larger than {limit} bytes"),
+        )
+    }
+
+    /// A failure the client cannot fix; `cause` is logged, never sent.
+    pub fn internal(cause: impl Into<String>) -> Self {
+        Self {
+            internal: Some(cause.into()),
+            ..Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "")
+        }
+    }
+
+    /// The body sent to the client: for 5xx a fixed sentence, otherwise the message.
+    pub fn client_message(&self) -> &str {
+        if self.status.is_server_error() {
+            match self.status {
+                StatusCode::SERVICE_UNAVAILABLE => {
+                    "the service is busy or a dependency is unavailable; try again shortly"
+                }
+                StatusCode::NOT_IMPLEMENTED => "this is not available here",
+                _ => "internal error; quote the request id when reporting it",
+            }
+        } else {
+            &self.message
+        }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        let status = match &e {
+            DomainError::Invalid(invalid) => {
+                return Self::invalid(invalid.field, invalid.message.clone());
+            }
+            DomainError::NotFound(_) => StatusCode::NOT_FOUND,
+            DomainError::Conflict(_) => StatusCode::CONFLICT,
+            DomainError::Forbidden(_) => StatusCode::FORBIDDEN,
+            DomainError::Throttled(_) | DomainError::Unavailable { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            DomainError::Unsupported(_) => StatusCode::NOT_IMPLEMENTED,
+            DomainError::Unexpected { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let mut error = Self::new(status, e.code(), e.to_string());
+        if status.is_server_error() || status == StatusCode::FORBIDDEN {
+            // A Forbidden from a backend names an IAM action: useful in the log, not to callers.
+            error.message = if status == StatusCode::FORBIDDEN {
+                "the service may not do this".to_string()
+            } else {
+                String::new()
+            };
+            error.internal = Some(e.chain());
+        }
+        error
+    }
+}
+
+impl From<crate::Invalid> for ApiError {
+    fn from(e: crate::Invalid) -> Self {
+        Self::invalid(e.field, e.message)
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        if e.is_transient() {
+            let mut error = Self::new(StatusCode::SERVICE_UNAVAILABLE, e.code(), "");
+            error.internal = Some(format!("{e}: {}", source_chain(&e)));
+            return error;
+        }
+        Self::new(StatusCode::UNAUTHORIZED, e.code(), e.to_string())
+    }
+}
+
+fn source_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = Vec::new();
+    let mut next = e.source();
+    while let Some(s) = next {
+        parts.push(s.to_string());
+        next = s.source();
+    }
+    parts.join(": ")
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        // The body is written by the observing middleware, which knows the request id.
+        let mut response = self.status.into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+        }
+        response.extensions_mut().insert(self);
+        response
+    }
+}

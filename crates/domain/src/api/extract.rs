@@ -1,0 +1,304 @@
+//! What handlers take from a request: the caller, a JSON body, paging. Every failure becomes an
+//! [`ApiError`] that names what was wrong.
+
+use super::ApiState;
+use super::error::ApiError;
+use crate::auth::{AuthError, VerifiedClaims, claims_from_authorizer};
+use crate::model::{Actor, Cursor, GroupName, PageRequest, UserSub};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, Uri, header};
+use serde::de::DeserializeOwned;
+
+/// Claims that API Gateway's authorizer verified, put on the request by the Lambda adapter
+/// (never read from a header, so a client cannot forge it).
+#[derive(Debug, Clone)]
+pub struct AuthorizerClaims(pub serde_json::Value);
+
+/// The invocation's id when running on Lambda (its `START`/`REPORT` lines carry the same).
+#[derive(Debug, Clone)]
+pub struct InvocationId(pub String);
+
+/// The id every log line and error body of one request carries.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// Where the caller's sub is left for the request's log line once it is verified.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallerSlot(pub std::sync::Arc<std::sync::OnceLock<String>>);
+
+/// Who is calling, verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub sub: UserSub,
+    pub username: String,
+    pub is_admin: bool,
+}
+
+impl Caller {
+    /// The audit actor for a change the caller makes: their sub for their own content,
+    /// `admin:<sub>` when moderating someone else's.
+    pub fn actor(&self, as_admin: bool) -> Actor {
+        let raw = if as_admin {
+            format!("admin:{}", self.sub)
+        } else {
+            self.sub.to_string()
+        };
+        Actor::parse(raw).unwrap_or_else(|_| unreachable!("a sub is a short printable actor"))
+    }
+
+    pub fn owns(&self, author: &UserSub) -> bool {
+        &self.sub == author
+    }
+}
+
+impl From<VerifiedClaims> for Caller {
+    fn from(claims: VerifiedClaims) -> Self {
+        let is_admin = claims.in_group(GroupName::admins().as_str());
+        Self {
+            sub: claims.sub,
+            username: claims.username,
+            is_admin,
+        }
+    }
+}
+
+impl FromRequestParts<ApiState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
+        let auth = &state.auth;
+        let claims = if let Some(AuthorizerClaims(claims)) = parts.extensions.get() {
+            claims_from_authorizer(claims, auth.accepted, &auth.client_ids)
+        } else {
+            match (parts.headers.get(header::AUTHORIZATION), &auth.verifier) {
+                (None, _) | (Some(_), None) => Err(AuthError::Missing),
+                (Some(value), Some(verifier)) => match value.to_str() {
+                    Ok(token) => verifier.verify(token, auth.accepted).await,
+                    Err(_) => Err(AuthError::Malformed),
+                },
+            }
+        };
+        let caller = Caller::from(claims?);
+        if let Some(slot) = parts.extensions.get::<CallerSlot>() {
+            let _ = slot.0.set(caller.sub.to_string());
+        }
+        Ok(caller)
+    }
+}
+
+/// A JSON body, deserialized with the failing field named. Bodies over the router's limit are
+/// refused with 413 before they are parsed.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        if let Some(content_type) = req.headers().get(header::CONTENT_TYPE) {
+            let is_json = content_type
+                .to_str()
+                .map(|v| {
+                    let essence = v.split(';').next().unwrap_or("").trim();
+                    essence.eq_ignore_ascii_case("application/json")
+                })
+                .unwrap_or(false);
+            if !is_json {
+                return Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "send the body as application/json",
+                ));
+            }
+        }
+        let limit = req
+            .extensions()
+            .get::<BodyLimit>()
+            .map_or(usize::MAX, |l| l.0);
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::too_large(limit)
+            } else {
+                ApiError::invalid("body", "could not be read")
+            }
+        })?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// The body limit in force, for the 413 message.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyLimit(pub usize);
+
+/// Parses a JSON body, naming the field that is wrong or missing.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::invalid("body", "a JSON object is required"));
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = strip_position(&inner.to_string());
+        // Broken JSON is the body's fault, wherever the parser stopped.
+        let malformed = matches!(
+            inner.classify(),
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+        );
+        let field = if malformed {
+            "body".to_string()
+        } else if path == "." || path.is_empty() {
+            backticked(&message, "missing field ").unwrap_or_else(|| "body".to_string())
+        } else {
+            path
+        };
+        ApiError::invalid(field, message)
+    })?;
+    de.end()
+        .map_err(|_| ApiError::invalid("body", "has text after the JSON value"))?;
+    Ok(value)
+}
+
+/// serde_json appends " at line L column C"; a client needs the field, not the column.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn backticked(message: &str, after: &str) -> Option<String> {
+    let rest = message.strip_prefix(after)?;
+    let rest = rest.strip_prefix('`')?;
+    let end = rest.find('`')?;
+    Some(rest[..end].to_string())
+}
+
+/// `?limit=` (1 to 100) and `?cursor=`.
+pub struct Paging(pub PageRequest);
+
+/// The largest page a client may ask for.
+pub const MAX_LIMIT: u32 = 100;
+/// The page size when none is asked for.
+pub const DEFAULT_LIMIT: u32 = 20;
+
+impl<S: Send + Sync> FromRequestParts<S> for Paging {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let mut request = PageRequest::first(DEFAULT_LIMIT);
+        for (name, value) in query_pairs(&parts.uri) {
+            match name.as_str() {
+                "limit" => {
+                    let limit: u32 = value
+                        .parse()
+                        .ok()
+                        .filter(|l| (1..=MAX_LIMIT).contains(l))
+                        .ok_or_else(|| {
+                            ApiError::invalid(
+                                "limit",
+                                format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                            )
+                        })?;
+                    request.limit = Some(limit);
+                }
+                "cursor" if !value.is_empty() => {
+                    request.cursor = Some(Cursor::from_client(value));
+                }
+                _ => {}
+            }
+        }
+        Ok(Paging(request))
+    }
+}
+
+/// The query string's pairs, percent-decoded.
+pub(crate) fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
+    let Some(query) = uri.query() else {
+        return Vec::new();
+    };
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+fn decode(raw: &str) -> String {
+    let spaced = raw.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// One query parameter, when present.
+pub(crate) fn query_param(uri: &Uri, name: &str) -> Option<String> {
+    query_pairs(uri)
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    struct Body {
+        display_name: String,
+        bio: Option<String>,
+    }
+
+    #[test]
+    fn a_missing_field_is_named() {
+        let e = parse_json::<Body>(br#"{"bio": "x"}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("displayName"));
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+    }
+
+    #[test]
+    fn a_field_of_the_wrong_type_is_named_without_a_position() {
+        let e = parse_json::<Body>(br#"{"displayName": 5}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("displayName"));
+        assert!(!e.message.contains("line"), "{}", e.message);
+    }
+
+    #[test]
+    fn malformed_json_and_trailing_text_are_refused() {
+        assert_eq!(
+            parse_json::<Body>(b"{\"displayName\": ")
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("body")
+        );
+        assert_eq!(
+            parse_json::<Body>(br#"{"displayName": "a"} {}"#)
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("body")
+        );
+        assert_eq!(
+            parse_json::<Body>(b"  ").unwrap_err().field.as_deref(),
+            Some("body")
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_give_a_body_or_a_400(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            if let Err(e) = parse_json::<Body>(&bytes) {
+                proptest::prop_assert_eq!(e.status, StatusCode::BAD_REQUEST);
+                proptest::prop_assert!(e.field.is_some());
+            }
+        }
+    }
+}

@@ -1,0 +1,674 @@
+//! The routes. Each one: who is calling, what they may do, one call to a store, the answer.
+//! Content a caller may not see answers 404, never 403, so ids cannot be probed.
+
+use super::ApiState;
+use super::error::ApiError;
+use super::extract::{Caller, JsonBody, Paging, query_param};
+use crate::DomainError;
+use crate::model::{
+    Bio, Comment, CommentBody, CommentFilter, CommentId, ContentStatus, DisplayName, MarkRead,
+    Moderation, ModerationAction, ModerationTarget, NewComment, NewPost, NewReport, NotificationId,
+    ObjectKey, Page, PageRequest, Post, PostBody, PostEdit, PostFilter, PostId, ProfileUpdate,
+    Reason, ReportNote, Target, UserProfile, UserSub,
+};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+use rand::RngCore;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::json;
+
+type Answer = Result<Response, ApiError>;
+
+/// Posts `GET /user/sync` returns.
+const SYNC_POSTS: u32 = 20;
+/// Why an owner's own delete is in the audit log.
+const OWNER_DELETE_REASON: &str = "deleted by its author";
+
+fn ok<T: Serialize>(value: T) -> Answer {
+    Ok(Json(value).into_response())
+}
+
+fn created<T: Serialize>(value: T) -> Answer {
+    Ok((StatusCode::CREATED, Json(value)).into_response())
+}
+
+/// A page as clients see it: `{"items": [...], "cursor": "..." | null}`.
+#[derive(Serialize)]
+struct PageView<T> {
+    items: Vec<T>,
+    cursor: Option<String>,
+}
+
+impl<T> From<Page<T>> for PageView<T> {
+    fn from(page: Page<T>) -> Self {
+        Self {
+            items: page.items,
+            cursor: page.next.map(|c| c.as_str().to_string()),
+        }
+    }
+}
+
+/// A post with a short-lived URL to its image (the bucket is private).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PostView {
+    #[serde(flatten)]
+    post: Post,
+    image_url: Option<String>,
+}
+
+async fn post_view(state: &ApiState, post: Post) -> PostView {
+    let image_url = match &post.image_key {
+        Some(key) => state
+            .objects
+            .presign_get(&state.bucket, key, state.limits.image_url_ttl)
+            .await
+            .map_err(|e| tracing::warn!(post = post.id.get(), error = %e.chain(), "no image URL"))
+            .ok()
+            .map(|p| p.url),
+        None => None,
+    };
+    PostView { post, image_url }
+}
+
+async fn post_views(state: &ApiState, page: Page<Post>) -> PageView<PostView> {
+    let mut items = Vec::with_capacity(page.items.len());
+    for post in page.items {
+        items.push(post_view(state, post).await);
+    }
+    PageView {
+        items,
+        cursor: page.next.map(|c| c.as_str().to_string()),
+    }
+}
+
+fn path_id<T>(raw: &str, parse: impl Fn(&str) -> Result<T, crate::Invalid>) -> Result<T, ApiError> {
+    parse(raw).map_err(|_| ApiError::invalid("id", "must be a positive whole number"))
+}
+
+/// Whether the caller may read this content: visible to all; hidden to its author; anything
+/// to an admin.
+fn may_see(caller: &Caller, author: &UserSub, status: ContentStatus) -> bool {
+    status == ContentStatus::Visible
+        || caller.is_admin
+        || (caller.owns(author) && status == ContentStatus::Hidden)
+}
+
+async fn visible_post(state: &ApiState, caller: &Caller, id: PostId) -> Result<Post, ApiError> {
+    let post = state.content.get_post(id).await?;
+    if may_see(caller, &post.author_sub, post.status) {
+        Ok(post)
+    } else {
+        Err(ApiError::not_found(format!("post {id}")))
+    }
+}
+
+/// An image key the caller names must be theirs (`{prefix}/{sub}/…`) and already uploaded.
+async fn own_upload(
+    state: &ApiState,
+    caller: &Caller,
+    field: &'static str,
+    prefix: &str,
+    raw: &str,
+) -> Result<ObjectKey, ApiError> {
+    let key = ObjectKey::parse(raw).map_err(|e| ApiError::invalid(field, e.message))?;
+    let own = format!("{prefix}/{}/", caller.sub);
+    if !key.as_str().starts_with(&own) {
+        return Err(ApiError::invalid(
+            field,
+            format!("must be a key under {own} (from POST /uploads)"),
+        ));
+    }
+    match state.objects.head(&state.bucket, key.as_str()).await {
+        Ok(_) => Ok(key),
+        Err(DomainError::NotFound(_)) => Err(ApiError::invalid(
+            field,
+            "names no uploaded object; upload it first",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A moderation `reason` from a JSON body or `?reason=`; admins must give one.
+#[derive(Deserialize, Default)]
+struct ReasonBody {
+    reason: Option<String>,
+}
+
+fn admin_reason(uri: &Uri, body: Option<ReasonBody>) -> Result<Reason, ApiError> {
+    let raw = body
+        .and_then(|b| b.reason)
+        .or_else(|| query_param(uri, "reason"))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "reason",
+                "an admin removing someone else's content gives a reason",
+            )
+        })?;
+    Reason::parse(raw).map_err(|e| ApiError::invalid("reason", e.message))
+}
+
+/// Removes content: its author (audited under their sub) or an admin with a reason.
+async fn remove(
+    state: &ApiState,
+    caller: &Caller,
+    target: ModerationTarget,
+    author: &UserSub,
+    reason: impl FnOnce() -> Result<Reason, ApiError>,
+) -> Answer {
+    let (actor, reason) = if caller.owns(author) {
+        (caller.actor(false), Reason::parse(OWNER_DELETE_REASON)?)
+    } else if caller.is_admin {
+        (caller.actor(true), reason()?)
+    } else {
+        return Err(ApiError::forbidden(
+            "only the author or an admin may delete this",
+        ));
+    };
+    state
+        .content
+        .moderate(&Moderation {
+            target,
+            action: ModerationAction::Remove,
+            actor,
+            reason,
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+// ---- profile -------------------------------------------------------------------------------
+
+pub(super) async fn get_profile(State(state): State<ApiState>, caller: Caller) -> Answer {
+    ok(state.content.get_profile(&caller.sub).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ProfileBody {
+    display_name: Option<String>,
+    bio: Option<String>,
+    profile_image: Option<String>,
+}
+
+pub(super) async fn put_profile(
+    State(state): State<ApiState>,
+    caller: Caller,
+    JsonBody(body): JsonBody<ProfileBody>,
+) -> Answer {
+    if body.display_name.is_none() && body.bio.is_none() && body.profile_image.is_none() {
+        return Err(ApiError::invalid(
+            "body",
+            "give at least one of displayName, bio, profileImage",
+        ));
+    }
+    let update = ProfileUpdate {
+        display_name: body.display_name.map(DisplayName::parse).transpose()?,
+        bio: body.bio.map(Bio::parse).transpose()?,
+        profile_image_key: match body.profile_image {
+            Some(key) => Some(own_upload(&state, &caller, "profileImage", "profiles", &key).await?),
+            None => None,
+        },
+    };
+    ok(state.content.update_profile(&caller.sub, &update).await?)
+}
+
+/// What the mobile app fetches on start and resume.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Sync {
+    profile: Option<UserProfile>,
+    posts: Vec<PostView>,
+    notifications: PageView<crate::model::Notification>,
+    server_time: chrono::DateTime<chrono::Utc>,
+}
+
+pub(super) async fn sync(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Paging(page): Paging,
+) -> Answer {
+    let profile = match state.content.get_profile(&caller.sub).await {
+        Ok(p) => Some(p),
+        Err(DomainError::NotFound(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let own = PostFilter {
+        author: Some(caller.sub.clone()),
+        ..PostFilter::default()
+    };
+    let mut posts = state
+        .content
+        .list_posts(&own, PageRequest::first(SYNC_POSTS))
+        .await?;
+    posts.items.retain(|p| p.status != ContentStatus::Removed);
+    let notifications = state
+        .content
+        .list_notifications(&caller.sub, true, page)
+        .await?;
+    let posts = post_views(
+        &state,
+        Page {
+            items: posts.items,
+            next: None,
+        },
+    )
+    .await
+    .items;
+    ok(Sync {
+        profile,
+        posts,
+        notifications: notifications.into(),
+        server_time: crate::model::now_millis(),
+    })
+}
+
+// ---- posts ---------------------------------------------------------------------------------
+
+pub(super) async fn list_posts(
+    State(state): State<ApiState>,
+    _caller: Caller,
+    Paging(page): Paging,
+    uri: Uri,
+) -> Answer {
+    let author = query_param(&uri, "author")
+        .map(|a| UserSub::parse(a).map_err(|e| ApiError::invalid("author", e.message)))
+        .transpose()?;
+    let filter = PostFilter {
+        status: Some(ContentStatus::Visible),
+        author,
+        ..PostFilter::default()
+    };
+    let posts = state.content.list_posts(&filter, page).await?;
+    ok(post_views(&state, posts).await)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct NewPostBody {
+    body: String,
+    image_key: Option<String>,
+}
+
+pub(super) async fn create_post(
+    State(state): State<ApiState>,
+    caller: Caller,
+    JsonBody(body): JsonBody<NewPostBody>,
+) -> Answer {
+    let post = NewPost {
+        author_sub: caller.sub.clone(),
+        body: PostBody::parse(body.body)?,
+        image_key: match body.image_key {
+            Some(key) => Some(own_upload(&state, &caller, "imageKey", "posts", &key).await?),
+            None => None,
+        },
+    };
+    let post = state.content.create_post(&post).await?;
+    created(post_view(&state, post).await)
+}
+
+pub(super) async fn get_post(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Answer {
+    let id = path_id(&id, |s| PostId::parse(s))?;
+    let post = visible_post(&state, &caller, id).await?;
+    ok(post_view(&state, post).await)
+}
+
+/// Tells "field absent" (leave alone) from `null` (clear it).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct EditPostBody {
+    body: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    image_key: Option<Option<String>>,
+}
+
+pub(super) async fn edit_post(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<EditPostBody>,
+) -> Answer {
+    let id = path_id(&id, |s| PostId::parse(s))?;
+    let post = visible_post(&state, &caller, id).await?;
+    if !caller.owns(&post.author_sub) {
+        return Err(ApiError::forbidden("only the author may edit a post"));
+    }
+    if body.body.is_none() && body.image_key.is_none() {
+        return Err(ApiError::invalid("body", "give body or imageKey to change"));
+    }
+    let image_key = match body.image_key {
+        Some(Some(key)) => Some(Some(
+            own_upload(&state, &caller, "imageKey", "posts", &key).await?,
+        )),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let edit = PostEdit {
+        body: body.body.map(PostBody::parse).transpose()?,
+        image_key,
+    };
+    let post = state.content.edit_post(id, &edit).await?;
+    ok(post_view(&state, post).await)
+}
+
+pub(super) async fn delete_post(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    uri: Uri,
+    body: axum::body::Bytes,
+) -> Answer {
+    let id = path_id(&id, |s| PostId::parse(s))?;
+    let post = visible_post(&state, &caller, id).await?;
+    if post.status == ContentStatus::Removed {
+        return Err(ApiError::not_found(format!("post {id}")));
+    }
+    remove(
+        &state,
+        &caller,
+        ModerationTarget::Post(id),
+        &post.author_sub,
+        || admin_reason(&uri, optional_json(&body)?),
+    )
+    .await
+}
+
+/// A DELETE may carry `{"reason": …}`; an empty body is fine.
+fn optional_json(body: &[u8]) -> Result<Option<ReasonBody>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        Ok(None)
+    } else {
+        super::parse_json(body).map(Some)
+    }
+}
+
+// ---- comments ------------------------------------------------------------------------------
+
+pub(super) async fn list_comments(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Paging(page): Paging,
+) -> Answer {
+    let id = path_id(&id, |s| PostId::parse(s))?;
+    visible_post(&state, &caller, id).await?;
+    let filter = CommentFilter {
+        post: Some(id),
+        status: (!caller.is_admin).then_some(ContentStatus::Visible),
+        ..CommentFilter::default()
+    };
+    let page: Page<Comment> = state.content.list_comments(&filter, page).await?;
+    ok(PageView::from(page))
+}
+
+#[derive(Deserialize)]
+pub(super) struct NewCommentBody {
+    body: String,
+}
+
+pub(super) async fn create_comment(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<NewCommentBody>,
+) -> Answer {
+    let id = path_id(&id, |s| PostId::parse(s))?;
+    let post = visible_post(&state, &caller, id).await?;
+    if post.status != ContentStatus::Visible {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "comments are closed on a post that is not visible",
+        ));
+    }
+    let comment = state
+        .content
+        .create_comment(&NewComment {
+            post_id: id,
+            author_sub: caller.sub.clone(),
+            body: CommentBody::parse(body.body)?,
+        })
+        .await?;
+    created(comment)
+}
+
+pub(super) async fn delete_comment(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    uri: Uri,
+    body: axum::body::Bytes,
+) -> Answer {
+    let id = path_id(&id, |s| CommentId::parse(s))?;
+    let comment = state.content.get_comment(id).await?;
+    if comment.status == ContentStatus::Removed
+        || !may_see(&caller, &comment.author_sub, comment.status)
+    {
+        return Err(ApiError::not_found(format!("comment {id}")));
+    }
+    remove(
+        &state,
+        &caller,
+        ModerationTarget::Comment(id),
+        &comment.author_sub,
+        || admin_reason(&uri, optional_json(&body)?),
+    )
+    .await
+}
+
+// ---- reports -------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+pub(super) struct ReportBody {
+    reason: String,
+    note: Option<String>,
+}
+
+async fn file_report(
+    state: &ApiState,
+    caller: &Caller,
+    target: Target,
+    body: ReportBody,
+) -> Answer {
+    let report = NewReport {
+        target,
+        reporter_sub: caller.sub.clone(),
+        reason: Reason::parse(body.reason)?,
+        note: body.note.map(ReportNote::parse).transpose()?,
+    };
+    match state.content.file_report(&report).await {
+        Ok(report) => created(report),
+        Err(DomainError::Conflict(_)) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "you already have an open report on this",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(super) async fn report_post(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<ReportBody>,
+) -> Answer {
+    let id = path_id(&id, |s| PostId::parse(s))?;
+    visible_post(&state, &caller, id).await?;
+    file_report(&state, &caller, Target::Post(id), body).await
+}
+
+pub(super) async fn report_comment(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<ReportBody>,
+) -> Answer {
+    let id = path_id(&id, |s| CommentId::parse(s))?;
+    let comment = state.content.get_comment(id).await?;
+    if !may_see(&caller, &comment.author_sub, comment.status) {
+        return Err(ApiError::not_found(format!("comment {id}")));
+    }
+    file_report(&state, &caller, Target::Comment(id), body).await
+}
+
+// ---- uploads -------------------------------------------------------------------------------
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum Purpose {
+    Profile,
+    Post,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct UploadBody {
+    purpose: Purpose,
+    content_type: String,
+    content_length: u64,
+}
+
+/// The image types the thumbnail trigger decodes, with the extension their keys get.
+const UPLOAD_TYPES: [(&str, &str); 2] = [("image/jpeg", "jpg"), ("image/png", "png")];
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UploadView {
+    key: String,
+    method: String,
+    url: String,
+    /// Send exactly these headers with the PUT: they are part of the signature.
+    headers: serde_json::Map<String, serde_json::Value>,
+    expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub(super) async fn create_upload(
+    State(state): State<ApiState>,
+    caller: Caller,
+    JsonBody(body): JsonBody<UploadBody>,
+) -> Answer {
+    let essence = body.content_type.trim().to_ascii_lowercase();
+    let extension = UPLOAD_TYPES
+        .iter()
+        .find(|(t, _)| *t == essence)
+        .map(|(_, ext)| *ext)
+        .ok_or_else(|| ApiError::invalid("contentType", "must be image/jpeg or image/png"))?;
+    let max = state.limits.max_upload_bytes;
+    if body.content_length == 0 {
+        return Err(ApiError::invalid("contentLength", "must be more than 0"));
+    }
+    if body.content_length > max {
+        return Err(ApiError::invalid(
+            "contentLength",
+            format!("must be at most {max} bytes"),
+        ));
+    }
+    let prefix = match body.purpose {
+        Purpose::Profile => "profiles",
+        Purpose::Post => "posts",
+    };
+    let mut name = [0u8; 16];
+    rand::rng().fill_bytes(&mut name);
+    let name: String = name.iter().map(|b| format!("{b:02x}")).collect();
+    let key = ObjectKey::parse(format!("{prefix}/{}/{name}.{extension}", caller.sub))?;
+    let signed = state
+        .objects
+        .presign_put(
+            &state.bucket,
+            &key,
+            &essence,
+            body.content_length,
+            state.limits.upload_url_ttl,
+        )
+        .await?;
+    let headers = signed
+        .headers
+        .into_iter()
+        .map(|(name, value)| (name, serde_json::Value::String(value)))
+        .collect();
+    created(UploadView {
+        key: key.as_str().to_string(),
+        method: signed.method,
+        url: signed.url,
+        headers,
+        expires_at: signed.expires_at,
+    })
+}
+
+// ---- notifications -------------------------------------------------------------------------
+
+pub(super) async fn list_notifications(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Paging(page): Paging,
+    uri: Uri,
+) -> Answer {
+    let unread_only = match query_param(&uri, "unread").as_deref() {
+        None | Some("false") | Some("0") => false,
+        Some("true") | Some("1") => true,
+        Some(_) => return Err(ApiError::invalid("unread", "must be true or false")),
+    };
+    let page = state
+        .content
+        .list_notifications(&caller.sub, unread_only, page)
+        .await?;
+    ok(PageView::from(page))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct MarkReadBody {
+    ids: Option<Vec<i64>>,
+    up_to: Option<i64>,
+}
+
+pub(super) async fn mark_read(
+    State(state): State<ApiState>,
+    caller: Caller,
+    JsonBody(body): JsonBody<MarkReadBody>,
+) -> Answer {
+    let which = match (body.ids, body.up_to) {
+        (Some(ids), None) => MarkRead::Ids(
+            ids.into_iter()
+                .map(NotificationId::new)
+                .collect::<Result<_, _>>()
+                .map_err(|_| ApiError::invalid("ids", "must be positive whole numbers"))?,
+        ),
+        (None, Some(id)) => MarkRead::UpTo(
+            NotificationId::new(id)
+                .map_err(|_| ApiError::invalid("upTo", "must be a positive whole number"))?,
+        ),
+        _ => return Err(ApiError::invalid("body", "give either ids or upTo")),
+    };
+    let marked = state
+        .content
+        .mark_notifications_read(&caller.sub, &which)
+        .await?;
+    ok(json!({ "marked": marked }))
+}
+
+// ---- fallbacks -----------------------------------------------------------------------------
+
+pub(super) async fn unknown_route() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route")
+}
+
+pub(super) async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take that method",
+    )
+}

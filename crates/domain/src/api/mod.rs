@@ -1,0 +1,118 @@
+//! The service's HTTP API: one axum [`Router`] that `lambda_http` serves on Lambda (behind API
+//! Gateway's Cognito authorizer), the `api` binary serves on loopback, and the sandbox's traffic
+//! simulator drives in process. Handlers are thin: extract, call the content store or the
+//! object store, map the result. Every write checks ownership or the `admins` group.
+
+mod error;
+mod extract;
+mod handlers;
+mod observe;
+
+pub use error::ApiError;
+pub use extract::{AuthorizerClaims, Caller, InvocationId, RequestId, parse_json};
+
+use crate::auth::{ExpectedUse, JwtVerifier};
+use crate::model::BucketName;
+use crate::ports::{ContentStore, ObjectStore};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How callers prove who they are.
+#[derive(Clone)]
+pub struct Auth {
+    /// Verifies bearer tokens (direct invocations, Function URLs, the loopback server).
+    /// `None`: only requests that API Gateway's authorizer already verified are served.
+    pub verifier: Option<Arc<JwtVerifier>>,
+    /// App clients whose tokens are accepted (`APP_CLIENT_IDS`).
+    pub client_ids: Vec<String>,
+    /// Which tokens the API takes: the seed's web app sends id tokens, its Flutter app access
+    /// tokens, so both by default.
+    pub accepted: ExpectedUse,
+}
+
+/// Limits and lifetimes the API enforces.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Larger request bodies are refused with 413.
+    pub max_body_bytes: usize,
+    /// The largest upload `POST /uploads` signs for (`MAX_UPLOAD_BYTES`).
+    pub max_upload_bytes: u64,
+    /// How long a presigned upload URL stays valid.
+    pub upload_url_ttl: Duration,
+    /// How long image URLs in answers stay valid.
+    pub image_url_ttl: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 64 * 1024,
+            max_upload_bytes: 10 * 1024 * 1024,
+            upload_url_ttl: Duration::from_secs(15 * 60),
+            image_url_ttl: Duration::from_secs(60 * 60),
+        }
+    }
+}
+
+/// Everything a request may touch, built once per execution environment.
+pub struct Api {
+    pub content: Arc<dyn ContentStore>,
+    pub objects: Arc<dyn ObjectStore>,
+    pub bucket: BucketName,
+    pub auth: Auth,
+    pub limits: Limits,
+}
+
+/// The router's shared state.
+#[derive(Clone)]
+pub struct ApiState(Arc<Api>);
+
+impl std::ops::Deref for ApiState {
+    type Target = Api;
+    fn deref(&self) -> &Api {
+        &self.0
+    }
+}
+
+/// The API's routes, with body limits, request ids, JSON error bodies and one log line per
+/// request.
+pub fn router(api: Api) -> Router {
+    let limit = api.limits.max_body_bytes;
+    let state = ApiState(Arc::new(api));
+    Router::new()
+        .route(
+            "/profile",
+            get(handlers::get_profile).put(handlers::put_profile),
+        )
+        .route("/user/sync", get(handlers::sync))
+        .route(
+            "/posts",
+            get(handlers::list_posts).post(handlers::create_post),
+        )
+        .route(
+            "/posts/{id}",
+            get(handlers::get_post)
+                .put(handlers::edit_post)
+                .delete(handlers::delete_post),
+        )
+        .route(
+            "/posts/{id}/comments",
+            get(handlers::list_comments).post(handlers::create_comment),
+        )
+        .route("/comments/{id}", delete(handlers::delete_comment))
+        .route("/posts/{id}/reports", post(handlers::report_post))
+        .route("/comments/{id}/reports", post(handlers::report_comment))
+        .route("/uploads", post(handlers::create_upload))
+        .route("/notifications", get(handlers::list_notifications))
+        .route("/notifications/read", post(handlers::mark_read))
+        .fallback(handlers::unknown_route)
+        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .layer(axum::middleware::from_fn(move |req, next| {
+            observe::observe(req, next, limit)
+        }))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}

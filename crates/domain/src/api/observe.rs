@@ -1,0 +1,101 @@
+//! One middleware around every route: gives the request its id, writes the JSON error body
+//! with that id, and logs one line per request (`requestId`, method, route, status, latency).
+//! Nothing from the request's headers or body is logged, so tokens never reach the log.
+
+use super::error::ApiError;
+use super::extract::{BodyLimit, CallerSlot, InvocationId, RequestId};
+use axum::Json;
+use axum::extract::{MatchedPath, Request};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use rand::RngCore;
+use serde_json::json;
+use std::time::Instant;
+
+pub(super) async fn observe(mut req: Request, next: Next, body_limit: usize) -> Response {
+    let started = Instant::now();
+    let request_id = req
+        .extensions()
+        .get::<InvocationId>()
+        .map_or_else(new_request_id, |i| i.0.clone());
+    req.extensions_mut().insert(RequestId(request_id.clone()));
+    req.extensions_mut().insert(BodyLimit(body_limit));
+    let caller = CallerSlot::default();
+    req.extensions_mut().insert(caller.clone());
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+
+    let response = next.run(req).await;
+    let mut response = error_body(response, &request_id, &method, &route);
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    let status = response.status().as_u16();
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    // The verified caller's sub (not a secret), so support can find a user's requests.
+    let sub = caller.0.get().map_or("-", String::as_str);
+    if status >= 500 {
+        tracing::error!(requestId = %request_id, method = %method, route = %route, status, latencyMs = latency_ms, sub, "request failed");
+    } else if status >= 400 {
+        tracing::warn!(requestId = %request_id, method = %method, route = %route, status, latencyMs = latency_ms, sub, "request refused");
+    } else {
+        tracing::info!(requestId = %request_id, method = %method, route = %route, status, latencyMs = latency_ms, sub, "request served");
+    }
+    response
+}
+
+/// Replaces the empty body of an error answer with the JSON error, and logs a 5xx's cause.
+fn error_body(
+    response: Response,
+    request_id: &str,
+    method: &axum::http::Method,
+    route: &str,
+) -> Response {
+    let status = response.status();
+    let error = match response.extensions().get::<ApiError>() {
+        Some(error) => error.clone(),
+        None if status.is_client_error() || status.is_server_error() => {
+            // An answer axum made itself (e.g. a body it could not buffer).
+            ApiError::new(
+                status,
+                "error",
+                status.canonical_reason().unwrap_or("error"),
+            )
+        }
+        None => return response,
+    };
+    if let Some(cause) = &error.internal {
+        if status.is_server_error() {
+            tracing::error!(requestId = %request_id, method = %method, route = %route, code = error.code, cause = %cause, "request error");
+        } else {
+            tracing::warn!(requestId = %request_id, method = %method, route = %route, code = error.code, cause = %cause, "request error");
+        }
+    }
+    let mut body = json!({
+        "error": {"code": error.code, "message": error.client_message()},
+        "requestId": request_id,
+    });
+    if let Some(field) = &error.field {
+        body["error"]["field"] = json!(field);
+    }
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let json_response = (status, Json(body)).into_response();
+    let (json_parts, json_body) = json_response.into_parts();
+    for (name, value) in &json_parts.headers {
+        parts.headers.insert(name.clone(), value.clone());
+    }
+    parts.status = status;
+    Response::from_parts(parts, json_body)
+}
+
+/// A request id when Lambda gave none: 16 random bytes in hex.
+fn new_request_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,224 @@
+//! The API's side of the head-to-head with the seed's Python handlers
+//! (`../shared/bench/seed-python/run.py`), with the same contract:
+//!
+//! ```text
+//! api-bench EVENT.json N     invoke the Router N times with one API Gateway event; print one
+//!                            JSON line (init cost, first response since process start,
+//!                            invocations/s, mean, statuses, and the raw query round trip)
+//! api-bench prepare POSTS    migrate the database and seed users and POSTS visible posts
+//! ```
+//!
+//! The database comes from `DB_HOST`, `DB_PORT`, `DB_USER`, `DB_PASSWORD`, `DB_NAME` as for
+//! `run.py`. Invocations run one after another, as one Lambda execution environment serves them.
+
+use backoffice_domain::adapters::aws::{AwsContext, AwsSettings, S3ObjectStore};
+use backoffice_domain::adapters::sql::{ImportPost, ImportProfile, MySqlContentStore};
+use backoffice_domain::api::{self, Api, Auth, Limits};
+use backoffice_domain::auth::ExpectedUse;
+use backoffice_domain::lambda::{self, LambdaSettings, Needs};
+use backoffice_domain::model::{
+    BucketName, ContentStatus, PageRequest, PostFilter, UserSub, now_millis,
+};
+use backoffice_domain::ports::ContentStore;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+use tower::ServiceExt;
+
+const USAGE: &str = "usage: api-bench EVENT.json N | api-bench prepare POSTS";
+/// The query `GET /posts` runs, for the raw round-trip figure.
+const RAW_QUERY: &str = "SELECT p.id, p.author_sub, p.body, p.image_key, p.status, p.created_at, \
+    p.updated_at FROM posts p WHERE p.status = 'visible' ORDER BY p.created_at DESC, p.id DESC LIMIT 20";
+
+fn main() -> ExitCode {
+    let started = Instant::now();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the runtime: {e}")),
+    };
+    let result = match args.as_slice() {
+        [cmd, posts] if cmd == "prepare" => match posts.parse() {
+            Ok(n) => runtime.block_on(prepare(n)),
+            Err(_) => Err(USAGE.to_string()),
+        },
+        [event, n] => match n.parse() {
+            Ok(n) if n > 0 => runtime.block_on(invoke(started, event, n)),
+            _ => Err(USAGE.to_string()),
+        },
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("api-bench: {message}");
+    ExitCode::FAILURE
+}
+
+fn settings() -> Result<LambdaSettings, String> {
+    LambdaSettings::from_env(|k| std::env::var(k).ok(), Needs::Database).map_err(|e| e.to_string())
+}
+
+async fn prepare(posts: usize) -> Result<(), String> {
+    let settings = settings()?;
+    let store = MySqlContentStore::connect_mysql(settings.database_url())
+        .await
+        .map_err(|e| e.chain())?;
+    let authors: Vec<UserSub> = (1..=50u64)
+        .map(|n| UserSub::parse(format!("00000000-0000-4000-8000-{n:012x}")))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    let profiles: Vec<ImportProfile> = authors
+        .iter()
+        .map(|sub| ImportProfile {
+            sub: sub.clone(),
+            email: Some(format!("{}@example.com", &sub.as_str()[24..])),
+            display_name: Some(format!("user {}", &sub.as_str()[30..])),
+            bio: None,
+            profile_image_key: None,
+            created_at: now_millis(),
+        })
+        .collect();
+    store
+        .import_profiles(&profiles)
+        .await
+        .map_err(|e| e.chain())?;
+    let start = now_millis() - chrono::Duration::days(30);
+    let rows: Vec<ImportPost> = (0..posts)
+        .map(|i| ImportPost {
+            author_sub: authors[i % authors.len()].clone(),
+            body: format!("post number {i}: a few sentences of text, as people write them."),
+            image_key: None,
+            status: if i % 50 == 0 {
+                ContentStatus::Hidden
+            } else {
+                ContentStatus::Visible
+            },
+            created_at: start + chrono::Duration::seconds(i as i64 * 60),
+        })
+        .collect();
+    store.import_posts(&rows).await.map_err(|e| e.chain())?;
+    println!(
+        "{}",
+        json!({"prepared": {"users": authors.len(), "posts": posts}})
+    );
+    Ok(())
+}
+
+async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), String> {
+    let settings = settings()?;
+    // Init, as in a Lambda execution environment: the pool with a live connection, the clients.
+    let content = lambda::open_database(&settings)
+        .await
+        .map_err(|e| e.chain())?;
+    let aws = AwsContext::load(&AwsSettings::default())
+        .await
+        .map_err(|e| e.chain())?;
+    let bucket =
+        BucketName::parse(std::env::var("MEDIA_BUCKET").unwrap_or_else(|_| "media-bucket".into()))
+            .map_err(|e| e.to_string())?;
+    let pool = content.pool().clone();
+    let content = Arc::new(content);
+    let router = api::router(Api {
+        content: content.clone(),
+        objects: Arc::new(S3ObjectStore::new(&aws)),
+        bucket,
+        auth: Auth {
+            verifier: None,
+            client_ids: std::env::var("APP_CLIENT_IDS")
+                .unwrap_or_else(|_| "app-client".into())
+                .split(',')
+                .map(str::to_string)
+                .collect(),
+            accepted: ExpectedUse::Either,
+        },
+        limits: Limits::default(),
+    });
+    let init_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let event = std::fs::read_to_string(event_path).map_err(|e| format!("{event_path}: {e}"))?;
+
+    let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
+    let mut first_ms = 0.0;
+    let mut in_handler = std::time::Duration::ZERO;
+    let t0 = Instant::now();
+    for i in 0..n {
+        // The runtime's part: the event JSON into a request.
+        let request =
+            lambda_http::request::from_str(&event).map_err(|e| format!("{event_path}: {e}"))?;
+        // The handler's part: from the request to the whole answer body.
+        let handler = Instant::now();
+        let response = router
+            .clone()
+            .oneshot(lambda::adapt(request))
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status().as_u16();
+        // The body is produced in full, as the runtime serializes it for API Gateway.
+        axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .map_err(|e| e.to_string())?;
+        in_handler += handler.elapsed();
+        *statuses.entry(status).or_default() += 1;
+        if i == 0 {
+            first_ms = started.elapsed().as_secs_f64() * 1000.0;
+        }
+    }
+    let elapsed = t0.elapsed().as_secs_f64();
+
+    // The query alone on the same pool, for the handler-over-query ratio.
+    let rounds = n.clamp(1, 2000);
+    let t1 = Instant::now();
+    for _ in 0..rounds {
+        sqlx::query(RAW_QUERY)
+            .fetch_all(&pool)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let raw_us = t1.elapsed().as_secs_f64() / rounds as f64 * 1e6;
+    // The store's call alone (the query, row decoding, the cursor), to split handler overhead.
+    let visible = PostFilter {
+        status: Some(ContentStatus::Visible),
+        ..PostFilter::default()
+    };
+    let t2 = Instant::now();
+    for _ in 0..rounds {
+        content
+            .list_posts(&visible, PageRequest::first(20))
+            .await
+            .map_err(|e| e.chain())?;
+    }
+    let store_us = t2.elapsed().as_secs_f64() / rounds as f64 * 1e6;
+    let statuses: serde_json::Map<String, serde_json::Value> = statuses
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    println!(
+        "{}",
+        json!({
+            "side": "rust",
+            "import_ms": round2(init_ms),
+            "first_response_ms": round2(first_ms),
+            "invocations": n,
+            "invocations_per_s": (n as f64 / elapsed * 10.0).round() / 10.0,
+            "mean_us": (elapsed / n as f64 * 1e7).round() / 10.0,
+            "handler_us": (in_handler.as_secs_f64() / n as f64 * 1e7).round() / 10.0,
+            "raw_query_us": (raw_us * 10.0).round() / 10.0,
+            "store_call_us": (store_us * 10.0).round() / 10.0,
+            "statuses": statuses,
+        })
+    );
+    Ok(())
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}

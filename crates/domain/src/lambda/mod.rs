@@ -1,0 +1,77 @@
+//! What the Lambda entry points share (behind the `lambda` feature): settings from the
+//! environment, JSON logs, the adapter that turns an API Gateway event into a Router request,
+//! and the clients built once per execution environment.
+
+mod http;
+mod settings;
+
+pub use http::{adapt, serve};
+pub use settings::{LambdaSettings, Needs, SettingsError};
+
+use crate::adapters::aws::{AwsContext, AwsSettings, S3ObjectStore};
+use crate::adapters::sql::MySqlContentStore;
+use crate::api::{Api, Auth, Limits};
+use crate::auth::{JwtSettings, JwtVerifier};
+use crate::error::DomainResult;
+use std::sync::Arc;
+
+/// JSON logs to stdout, one object per line with the event's fields at the top level
+/// (`level`, `message`, `requestId`, …), which CloudWatch Logs and the console's Logs pane read.
+/// `RUST_LOG` narrows it; the default is `info`.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .json()
+        .flatten_event(true)
+        .with_current_span(false)
+        .with_span_list(false)
+        .with_target(false)
+        .with_env_filter(filter)
+        .without_time()
+        .init();
+}
+
+/// The service's database, opened during init so the first request finds a live connection.
+/// The schema is the deployment's business: a database behind this build is refused.
+pub async fn open_database(settings: &LambdaSettings) -> DomainResult<MySqlContentStore> {
+    MySqlContentStore::connect_mysql_existing(settings.database_url()).await
+}
+
+/// The AWS clients' shared configuration (the function's role via the standard chain).
+pub async fn open_aws(settings: &LambdaSettings) -> DomainResult<AwsContext> {
+    AwsContext::load(&AwsSettings {
+        endpoint_url: settings.aws_endpoint.clone(),
+        ..AwsSettings::default()
+    })
+    .await
+}
+
+/// The API with every client built: database, S3 and the token verifier.
+pub async fn build_api(settings: &LambdaSettings) -> DomainResult<Api> {
+    let content = open_database(settings).await?;
+    let aws = open_aws(settings).await?;
+    let objects = S3ObjectStore::new(&aws);
+    let mut jwt = JwtSettings::cognito(
+        &settings.region,
+        &settings.user_pool_id,
+        settings.app_client_ids.clone(),
+    );
+    if let Some(url) = &settings.jwks_url {
+        jwt = jwt.with_jwks_url(url.clone());
+    }
+    Ok(Api {
+        content: Arc::new(content),
+        objects: Arc::new(objects),
+        bucket: settings.media_bucket.clone(),
+        auth: Auth {
+            verifier: Some(Arc::new(JwtVerifier::new(jwt)?)),
+            client_ids: settings.app_client_ids.clone(),
+            accepted: settings.token_use,
+        },
+        limits: Limits {
+            max_upload_bytes: settings.max_upload_bytes,
+            ..Limits::default()
+        },
+    })
+}

@@ -1,0 +1,247 @@
+//! The Lambda functions' settings, read from environment variables once at init. A missing or
+//! malformed variable stops init with a message naming it; the database password never appears
+//! in a message or in `Debug`.
+
+use crate::auth::ExpectedUse;
+use crate::model::BucketName;
+use std::fmt;
+
+/// A setting that is missing or malformed.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct SettingsError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn problem(variable: &'static str, problem: impl Into<String>) -> SettingsError {
+    SettingsError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+/// Everything the functions read from their environment.
+#[derive(Clone)]
+pub struct LambdaSettings {
+    database_url: String,
+    pub region: String,
+    pub user_pool_id: String,
+    pub app_client_ids: Vec<String>,
+    /// `None`: the pool's own `{issuer}/.well-known/jwks.json`.
+    pub jwks_url: Option<String>,
+    pub media_bucket: BucketName,
+    pub max_upload_bytes: u64,
+    pub token_use: ExpectedUse,
+    /// Another AWS endpoint (an emulator) for local runs; unset on Lambda.
+    pub aws_endpoint: Option<String>,
+}
+
+impl fmt::Debug for LambdaSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LambdaSettings")
+            .field("database_url", &mask_password(&self.database_url))
+            .field("region", &self.region)
+            .field("user_pool_id", &self.user_pool_id)
+            .field("app_client_ids", &self.app_client_ids)
+            .field("jwks_url", &self.jwks_url)
+            .field("media_bucket", &self.media_bucket)
+            .field("max_upload_bytes", &self.max_upload_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `mysql://user:secret@host/db` → `mysql://user:***@host/db`.
+fn mask_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "***".to_string();
+    };
+    let Some((credentials, host)) = rest.rsplit_once('@') else {
+        return url.to_string();
+    };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+/// Which settings a function needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// The HTTP API: database, pool, clients, bucket.
+    Api,
+    /// A trigger: the database only (the thumbnail trigger reads the bucket from its event).
+    Database,
+}
+
+impl LambdaSettings {
+    /// Reads the settings through `get` (the process environment in the binaries).
+    pub fn from_env(
+        get: impl Fn(&str) -> Option<String>,
+        needs: Needs,
+    ) -> Result<Self, SettingsError> {
+        let var = |name: &'static str| get(name).filter(|v| !v.trim().is_empty());
+        let required = |name: &'static str| var(name).ok_or_else(|| problem(name, "is not set"));
+        let database_url = match var("DATABASE_URL") {
+            Some(url) => {
+                if !url.starts_with("mysql://") {
+                    return Err(problem("DATABASE_URL", "must start with mysql://"));
+                }
+                url
+            }
+            None => {
+                let host = var("DB_HOST").ok_or_else(|| {
+                    problem("DATABASE_URL", "is not set (nor DB_HOST, DB_USER, DB_NAME)")
+                })?;
+                let port: u16 = match var("DB_PORT") {
+                    Some(p) => p
+                        .parse()
+                        .map_err(|_| problem("DB_PORT", "must be a port number"))?,
+                    None => 3306,
+                };
+                let user = required("DB_USER")?;
+                let name = required("DB_NAME")?;
+                let password = var("DB_PASSWORD").unwrap_or_default();
+                let enc = |s: &str| {
+                    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
+                        .to_string()
+                };
+                if password.is_empty() {
+                    format!("mysql://{}@{host}:{port}/{}", enc(&user), enc(&name))
+                } else {
+                    format!(
+                        "mysql://{}:{}@{host}:{port}/{}",
+                        enc(&user),
+                        enc(&password),
+                        enc(&name)
+                    )
+                }
+            }
+        };
+        let region = var("AWS_REGION")
+            .or_else(|| var("AWS_DEFAULT_REGION"))
+            .unwrap_or_else(|| "us-east-1".to_string());
+        let (user_pool_id, app_client_ids, media_bucket) = if needs == Needs::Api {
+            let pool = required("USER_POOL_ID")?;
+            let clients: Vec<String> = required("APP_CLIENT_IDS")?
+                .split(',')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect();
+            if clients.is_empty() {
+                return Err(problem("APP_CLIENT_IDS", "names no app client"));
+            }
+            let bucket = BucketName::parse(required("MEDIA_BUCKET")?)
+                .map_err(|e| problem("MEDIA_BUCKET", e.message))?;
+            (pool, clients, bucket)
+        } else {
+            let bucket = var("MEDIA_BUCKET")
+                .and_then(|b| BucketName::parse(b).ok())
+                .or_else(|| BucketName::parse("unset-media-bucket").ok())
+                .ok_or_else(|| problem("MEDIA_BUCKET", "is not a bucket name"))?;
+            (String::new(), Vec::new(), bucket)
+        };
+        let max_upload_bytes = match var("MAX_UPLOAD_BYTES") {
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=5 * 1024 * 1024 * 1024).contains(n))
+                .ok_or_else(|| {
+                    problem("MAX_UPLOAD_BYTES", "must be a byte count from 1 to 5 GiB")
+                })?,
+            None => 10 * 1024 * 1024,
+        };
+        let token_use = match var("TOKEN_USE").as_deref() {
+            None | Some("either") => ExpectedUse::Either,
+            Some("id") => ExpectedUse::Id,
+            Some("access") => ExpectedUse::Access,
+            Some(_) => return Err(problem("TOKEN_USE", "must be id, access or either")),
+        };
+        Ok(Self {
+            database_url,
+            region,
+            user_pool_id,
+            app_client_ids,
+            jwks_url: var("JWKS_URL"),
+            media_bucket,
+            max_upload_bytes,
+            token_use,
+            aws_endpoint: var("AWS_ENDPOINT_URL"),
+        })
+    }
+
+    /// The connection URL, password included: for the pool, never for a log.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    const API: &[(&str, &str)] = &[
+        ("DB_HOST", "db.internal"),
+        ("DB_USER", "app"),
+        ("DB_NAME", "social"),
+        ("DB_PASSWORD", "p@ss:w/rd"),
+        ("USER_POOL_ID", "us-east-1_abc"),
+        ("APP_CLIENT_IDS", "web, mobile"),
+        ("MEDIA_BUCKET", "media-bucket"),
+    ];
+
+    #[test]
+    fn parts_build_a_url_with_the_password_encoded_and_debug_masks_it() {
+        let s = LambdaSettings::from_env(env(API), Needs::Api).unwrap();
+        assert_eq!(
+            s.database_url(),
+            "mysql://app:p%40ss%3Aw%2Frd@db.internal:3306/social"
+        );
+        assert_eq!(s.app_client_ids, ["web", "mobile"]);
+        let debug = format!("{s:?}");
+        assert!(!debug.contains("p%40ss"), "{debug}");
+        assert!(debug.contains("app:***@db.internal"), "{debug}");
+    }
+
+    #[test]
+    fn each_missing_or_bad_variable_is_named() {
+        let without = |name: &str| {
+            let pairs: Vec<_> = API.iter().copied().filter(|(k, _)| *k != name).collect();
+            LambdaSettings::from_env(env(&pairs), Needs::Api)
+                .unwrap_err()
+                .variable
+        };
+        assert_eq!(without("USER_POOL_ID"), "USER_POOL_ID");
+        assert_eq!(without("APP_CLIENT_IDS"), "APP_CLIENT_IDS");
+        assert_eq!(without("MEDIA_BUCKET"), "MEDIA_BUCKET");
+        assert_eq!(without("DB_USER"), "DB_USER");
+        assert_eq!(without("DB_HOST"), "DATABASE_URL");
+        let mut bad: Vec<_> = API.to_vec();
+        bad.push(("MAX_UPLOAD_BYTES", "ten"));
+        let e = LambdaSettings::from_env(env(&bad), Needs::Api).unwrap_err();
+        assert_eq!(e.variable, "MAX_UPLOAD_BYTES");
+        let e = LambdaSettings::from_env(env(&[("DATABASE_URL", "postgres://x")]), Needs::Database)
+            .unwrap_err();
+        assert_eq!(e.variable, "DATABASE_URL");
+    }
+
+    #[test]
+    fn a_trigger_needs_only_the_database() {
+        let s = LambdaSettings::from_env(
+            env(&[("DATABASE_URL", "mysql://root@h/db")]),
+            Needs::Database,
+        )
+        .unwrap();
+        assert_eq!(s.database_url(), "mysql://root@h/db");
+        assert_eq!(s.token_use, ExpectedUse::Either);
+    }
+}

@@ -1,0 +1,550 @@
+//! Ban and unban as one action each. A ban disables the account, signs it out everywhere and
+//! hides every visible post and comment of the user, under one reason. It is planned first (a
+//! dry run lists every call), then run step by step: the first failure stops it, and the result
+//! says what was done and what was not. Every step writes its own audit row, and a closing
+//! `user.ban` row records exactly what the ban changed, so an unban reverses exactly that.
+
+use super::accounts::{self, AccountAction};
+use crate::error::{DomainError, DomainResult};
+use crate::model::{
+    Actor, AuditFilter, CommentFilter, CommentId, ContentStatus, Moderation, ModerationAction,
+    ModerationTarget, NewAuditEntry, PageRequest, PostFilter, PostId, Reason, UserSub, Username,
+};
+use crate::ports::{ContentStore, UserDirectory};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The audit action of the closing row of a ban and of an unban.
+pub const BAN_ACTION: &str = "user.ban";
+pub const UNBAN_ACTION: &str = "user.unban";
+
+/// One call a ban or unban makes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    Disable,
+    SignOut,
+    HidePost { id: PostId },
+    HideComment { id: CommentId },
+    Enable,
+    RestorePost { id: PostId },
+    RestoreComment { id: CommentId },
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Disable => f.write_str("cognito-idp:AdminDisableUser"),
+            Step::SignOut => f.write_str("cognito-idp:AdminUserGlobalSignOut"),
+            Step::Enable => f.write_str("cognito-idp:AdminEnableUser"),
+            Step::HidePost { id } => write!(f, "hide post {id} (database, with its audit row)"),
+            Step::HideComment { id } => {
+                write!(f, "hide comment {id} (database, with its audit row)")
+            }
+            Step::RestorePost { id } => {
+                write!(f, "restore post {id} (database, with its audit row)")
+            }
+            Step::RestoreComment { id } => {
+                write!(f, "restore comment {id} (database, with its audit row)")
+            }
+        }
+    }
+}
+
+/// Every call a ban or unban will make, in order, for the operator to read before confirming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub username: Username,
+    pub sub: UserSub,
+    pub steps: Vec<Step>,
+    /// For an unban: the ban row it reverses.
+    pub reverses: Option<i64>,
+}
+
+/// What a run did. `failed` is set when a step failed; the steps after it were not tried.
+#[derive(Debug)]
+pub struct Outcome {
+    pub done: Vec<Step>,
+    /// Restores left alone because the content changed since the ban (e.g. removed since).
+    pub skipped: Vec<Step>,
+    pub failed: Option<(Step, DomainError)>,
+    pub not_done: Vec<Step>,
+    /// The closing audit row (`user.ban` / `user.unban`), when it could be written.
+    pub audit_id: Option<i64>,
+}
+
+impl Outcome {
+    pub fn is_complete(&self) -> bool {
+        self.failed.is_none() && self.not_done.is_empty()
+    }
+}
+
+/// What the closing row of a ban records, as JSON in its `after`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+struct Record {
+    disabled: bool,
+    hidden_posts: Vec<PostId>,
+    hidden_comments: Vec<CommentId>,
+    complete: bool,
+}
+
+const PAGE: u32 = 200;
+
+/// Lists what a ban of `username` would do: disable, sign out, then hide each visible post and
+/// comment (read page by page).
+pub async fn plan_ban(
+    directory: &dyn UserDirectory,
+    content: &dyn ContentStore,
+    username: &Username,
+) -> DomainResult<Plan> {
+    let user = directory.get_user(username).await?;
+    let sub = user.sub.ok_or_else(|| {
+        DomainError::invalid("username", format!("{username} has no sub attribute"))
+    })?;
+    let mut steps = Vec::new();
+    if user.enabled {
+        steps.push(Step::Disable);
+    }
+    steps.push(Step::SignOut);
+    let posts = PostFilter {
+        author: Some(sub.clone()),
+        status: Some(ContentStatus::Visible),
+        ..PostFilter::default()
+    };
+    let mut page = PageRequest::first(PAGE);
+    loop {
+        let got = content.list_posts(&posts, page).await?;
+        steps.extend(got.items.iter().map(|p| Step::HidePost { id: p.id }));
+        match got.next {
+            Some(c) => page = PageRequest::after(c, PAGE),
+            None => break,
+        }
+    }
+    let comments = CommentFilter {
+        author: Some(sub.clone()),
+        status: Some(ContentStatus::Visible),
+        ..CommentFilter::default()
+    };
+    let mut page = PageRequest::first(PAGE);
+    loop {
+        let got = content.list_comments(&comments, page).await?;
+        steps.extend(got.items.iter().map(|c| Step::HideComment { id: c.id }));
+        match got.next {
+            Some(c) => page = PageRequest::after(c, PAGE),
+            None => break,
+        }
+    }
+    Ok(Plan {
+        username: username.clone(),
+        sub,
+        steps,
+        reverses: None,
+    })
+}
+
+/// Lists what an unban of `username` would do: reverse exactly what its latest ban did.
+pub async fn plan_unban(
+    directory: &dyn UserDirectory,
+    content: &dyn ContentStore,
+    username: &Username,
+) -> DomainResult<Plan> {
+    let user = directory.get_user(username).await?;
+    let sub = user.sub.ok_or_else(|| {
+        DomainError::invalid("username", format!("{username} has no sub attribute"))
+    })?;
+    let filter = AuditFilter {
+        target_kind: Some("user".into()),
+        target_id: Some(sub.to_string()),
+        ..AuditFilter::default()
+    };
+    let rows = content.list_audit(&filter, PageRequest::first(100)).await?;
+    let last = rows
+        .items
+        .iter()
+        .find(|r| r.action == BAN_ACTION || r.action == UNBAN_ACTION);
+    let ban = match last {
+        Some(row) if row.action == BAN_ACTION => row,
+        _ => {
+            return Err(DomainError::Conflict(format!(
+                "{username} has no ban to reverse (no {BAN_ACTION} row since the last unban)"
+            )));
+        }
+    };
+    let record: Record = ban
+        .after
+        .as_deref()
+        .and_then(|a| serde_json::from_str(a).ok())
+        .ok_or_else(|| {
+            DomainError::bug(format!(
+                "audit row {} does not say what the ban did",
+                ban.id
+            ))
+        })?;
+    let mut steps = Vec::new();
+    if record.disabled {
+        steps.push(Step::Enable);
+    }
+    steps.extend(
+        record
+            .hidden_posts
+            .iter()
+            .map(|&id| Step::RestorePost { id }),
+    );
+    steps.extend(
+        record
+            .hidden_comments
+            .iter()
+            .map(|&id| Step::RestoreComment { id }),
+    );
+    Ok(Plan {
+        username: username.clone(),
+        sub,
+        steps,
+        reverses: Some(ban.id.get()),
+    })
+}
+
+/// Runs a plan in order, stopping at the first failure, then writes the closing audit row with
+/// what was done.
+pub async fn run(
+    directory: &dyn UserDirectory,
+    content: &dyn ContentStore,
+    plan: &Plan,
+    actor: &Actor,
+    reason: &Reason,
+) -> Outcome {
+    let mut done = Vec::new();
+    let mut skipped = Vec::new();
+    let mut failed = None;
+    let mut record = Record::default();
+    let mut steps = plan.steps.iter();
+    for step in steps.by_ref() {
+        match run_step(directory, content, plan, step, actor, reason).await {
+            Ok(false) => skipped.push(step.clone()),
+            Ok(true) => {
+                match step {
+                    Step::Disable => record.disabled = true,
+                    Step::HidePost { id } => record.hidden_posts.push(*id),
+                    Step::HideComment { id } => record.hidden_comments.push(*id),
+                    _ => {}
+                }
+                done.push(step.clone());
+            }
+            Err(e) => {
+                failed = Some((step.clone(), e));
+                break;
+            }
+        }
+    }
+    let not_done: Vec<Step> = steps.cloned().collect();
+    record.complete = failed.is_none();
+    let (action, after) = match plan.reverses {
+        None => (BAN_ACTION, serde_json::to_string(&record).unwrap_or_default()),
+        Some(ban) => (
+            UNBAN_ACTION,
+            serde_json::json!({"reverses": ban, "done": done, "skipped": skipped, "complete": failed.is_none()})
+                .to_string(),
+        ),
+    };
+    let entry = NewAuditEntry {
+        actor: actor.clone(),
+        action: action.to_string(),
+        target_kind: "user".into(),
+        target_id: plan.sub.to_string(),
+        reason: Some(reason.clone()),
+        before: None,
+        after: Some(after),
+    };
+    let audit_id = if done.is_empty() && plan.reverses.is_none() {
+        // Nothing changed: no ban to record (and none for an unban to reverse).
+        None
+    } else {
+        content.record_audit(&entry).await.ok().map(|id| id.get())
+    };
+    Outcome {
+        done,
+        skipped,
+        failed,
+        not_done,
+        audit_id,
+    }
+}
+
+/// Runs one step; `Ok(false)` when a restore finds the content no longer hidden and leaves it.
+async fn run_step(
+    directory: &dyn UserDirectory,
+    content: &dyn ContentStore,
+    plan: &Plan,
+    step: &Step,
+    actor: &Actor,
+    reason: &Reason,
+) -> DomainResult<bool> {
+    let account =
+        |action| accounts::perform(directory, content, &plan.username, action, actor, reason);
+    let moderate = |target, action| async move {
+        let moderation = Moderation {
+            target,
+            action,
+            actor: actor.clone(),
+            reason: reason.clone(),
+        };
+        content.moderate(&moderation).await
+    };
+    match step {
+        Step::Disable => account(&AccountAction::Disable).await.map(|_| true),
+        Step::SignOut => account(&AccountAction::GlobalSignOut).await.map(|_| true),
+        Step::Enable => account(&AccountAction::Enable).await.map(|_| true),
+        Step::HidePost { id } => moderate(ModerationTarget::Post(*id), ModerationAction::Hide)
+            .await
+            .map(|_| true),
+        Step::HideComment { id } => {
+            moderate(ModerationTarget::Comment(*id), ModerationAction::Hide)
+                .await
+                .map(|_| true)
+        }
+        Step::RestorePost { id } => {
+            if content.get_post(*id).await?.status != ContentStatus::Hidden {
+                return Ok(false);
+            }
+            moderate(ModerationTarget::Post(*id), ModerationAction::Restore)
+                .await
+                .map(|_| true)
+        }
+        Step::RestoreComment { id } => {
+            if content.get_comment(*id).await?.status != ContentStatus::Hidden {
+                return Ok(false);
+            }
+            moderate(ModerationTarget::Comment(*id), ModerationAction::Restore)
+                .await
+                .map(|_| true)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapters::faulty::{FaultyContentStore, database_unavailable};
+    use crate::model::{
+        CommentBody, Email, NewComment, NewDirectoryUser, NewPost, NewProfile, PostBody,
+    };
+    use crate::sandbox::Sandbox;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    struct World {
+        sandbox: Sandbox,
+        _dir: tempfile::TempDir,
+        user: Username,
+        sub: UserSub,
+        posts: Vec<PostId>,
+        comments: Vec<CommentId>,
+    }
+
+    async fn world() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let user = Username::parse("troll").unwrap();
+        let created = sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: user.clone(),
+                email: Some(Email::parse("troll@example.com").unwrap()),
+                attributes: vec![],
+                temporary_password: Some("Temp-Passw0rd!".into()),
+            })
+            .await
+            .unwrap();
+        let sub = created.sub.unwrap();
+        let c = &sandbox.content;
+        c.upsert_profile(&NewProfile {
+            sub: sub.clone(),
+            email: None,
+            display_name: None,
+        })
+        .await
+        .unwrap();
+        let mut posts = Vec::new();
+        for n in 0..3 {
+            let p = c
+                .create_post(&NewPost {
+                    author_sub: sub.clone(),
+                    body: PostBody::parse(format!("post {n}")).unwrap(),
+                    image_key: None,
+                })
+                .await
+                .unwrap();
+            posts.push(p.id);
+        }
+        let mut comments = Vec::new();
+        for n in 0..2 {
+            let cm = c
+                .create_comment(&NewComment {
+                    post_id: posts[0],
+                    author_sub: sub.clone(),
+                    body: CommentBody::parse(format!("comment {n}")).unwrap(),
+                })
+                .await
+                .unwrap();
+            comments.push(cm.id);
+        }
+        World {
+            sandbox,
+            _dir: dir,
+            user,
+            sub,
+            posts,
+            comments,
+        }
+    }
+
+    fn actor() -> Actor {
+        Actor::parse("sandbox:ops").unwrap()
+    }
+
+    fn reason() -> Reason {
+        Reason::parse("coordinated harassment").unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_ban_is_planned_then_done_and_an_unban_reverses_exactly_it() {
+        let w = world().await;
+        let (dir, content) = (&w.sandbox.directory, &w.sandbox.content);
+        // Already hidden before the ban: the unban must leave it hidden.
+        content
+            .moderate(&Moderation {
+                target: ModerationTarget::Post(w.posts[2]),
+                action: ModerationAction::Hide,
+                actor: actor(),
+                reason: Reason::parse("earlier decision").unwrap(),
+            })
+            .await
+            .unwrap();
+        let plan = plan_ban(dir, content, &w.user).await.unwrap();
+        assert_eq!(plan.steps[..2], [Step::Disable, Step::SignOut]);
+        let hides: Vec<&Step> = plan.steps[2..].iter().collect();
+        assert_eq!(
+            hides.len(),
+            4,
+            "two visible posts and two comments: {hides:?}"
+        );
+        assert!(plan.steps.iter().all(|s| !s.to_string().is_empty()));
+
+        let outcome = run(dir, content, &plan, &actor(), &reason()).await;
+        assert!(outcome.is_complete(), "{outcome:?}");
+        assert!(!dir.get_user(&w.user).await.unwrap().enabled);
+        for id in &w.posts {
+            assert_eq!(
+                content.get_post(*id).await.unwrap().status,
+                ContentStatus::Hidden
+            );
+        }
+
+        let unban = plan_unban(dir, content, &w.user).await.unwrap();
+        assert_eq!(unban.steps.len(), 1 + 2 + 2, "{:?}", unban.steps);
+        let outcome = run(
+            dir,
+            content,
+            &unban,
+            &actor(),
+            &Reason::parse("appeal granted").unwrap(),
+        )
+        .await;
+        assert!(outcome.is_complete(), "{outcome:?}");
+        assert!(dir.get_user(&w.user).await.unwrap().enabled);
+        assert_eq!(
+            content.get_post(w.posts[0]).await.unwrap().status,
+            ContentStatus::Visible
+        );
+        assert_eq!(
+            content.get_post(w.posts[2]).await.unwrap().status,
+            ContentStatus::Hidden
+        );
+        for id in &w.comments {
+            assert_eq!(
+                content.get_comment(*id).await.unwrap().status,
+                ContentStatus::Visible
+            );
+        }
+        // Nothing left to reverse.
+        assert!(matches!(
+            plan_unban(dir, content, &w.user).await,
+            Err(DomainError::Conflict(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_failure_in_the_middle_stops_reports_and_the_unban_undoes_only_what_was_done() {
+        let w = world().await;
+        let calls = Arc::new(AtomicUsize::new(0));
+        let seen = calls.clone();
+        // The second moderation fails, as if the database went away mid-ban.
+        let faulty = FaultyContentStore::new(
+            Arc::new(w.sandbox.content.clone()),
+            Arc::new(move |call| {
+                (call == "moderate" && seen.fetch_add(1, Ordering::SeqCst) == 1)
+                    .then(|| database_unavailable(call))
+            }),
+        );
+        let dir = &w.sandbox.directory;
+        let plan = plan_ban(dir, &faulty, &w.user).await.unwrap();
+        let outcome = run(dir, &faulty, &plan, &actor(), &reason()).await;
+        assert_eq!(
+            outcome.done.len(),
+            3,
+            "disable, sign out, one hide: {outcome:?}"
+        );
+        let (failed, error) = outcome.failed.as_ref().unwrap();
+        assert!(matches!(
+            failed,
+            Step::HidePost { .. } | Step::HideComment { .. }
+        ));
+        assert!(error.is_transient());
+        assert_eq!(outcome.not_done.len(), plan.steps.len() - 4);
+        assert!(outcome.audit_id.is_some(), "the partial ban is recorded");
+
+        let content = &w.sandbox.content;
+        let hidden: Vec<PostId> = {
+            let mut v = Vec::new();
+            for id in &w.posts {
+                if content.get_post(*id).await.unwrap().status == ContentStatus::Hidden {
+                    v.push(*id);
+                }
+            }
+            v
+        };
+        assert_eq!(hidden.len(), 1);
+        let rows = content
+            .list_audit(
+                &AuditFilter {
+                    target_id: Some(w.sub.to_string()),
+                    ..AuditFilter::default()
+                },
+                PageRequest::first(20),
+            )
+            .await
+            .unwrap();
+        let ban_row = rows.items.iter().find(|r| r.action == BAN_ACTION).unwrap();
+        assert!(
+            ban_row
+                .after
+                .as_deref()
+                .unwrap()
+                .contains("\"complete\":false")
+        );
+
+        let unban = plan_unban(dir, content, &w.user).await.unwrap();
+        assert_eq!(
+            unban.steps,
+            vec![Step::Enable, Step::RestorePost { id: hidden[0] }]
+        );
+        let outcome = run(dir, content, &unban, &actor(), &reason()).await;
+        assert!(outcome.is_complete());
+        for id in &w.posts {
+            assert_eq!(
+                content.get_post(*id).await.unwrap().status,
+                ContentStatus::Visible
+            );
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! Reconciliation across the bucket, the database and the user pool. Four checks, each paged
+//! and streaming (a page of keys, rows or users at a time; nothing loads a whole bucket or pool):
+//!
+//! - objects under `posts/` and `profiles/` that no row points to (thumbnails are judged by
+//!   their source: `thumbs/{w}/{key}` is an orphan when `{key}` is);
+//! - rows that point to objects that do not exist;
+//! - authors of posts or comments with no user in the pool;
+//! - users in the pool with no profile row.
+//!
+//! Findings go to a callback as they are found, with progress counts; the clean-up acts only
+//! on findings the operator passes back, and audits what it did.
+
+use crate::error::{DomainError, DomainResult};
+use crate::model::{
+    Actor, BucketName, Email, FilterAttribute, FilterOp, ImageOwner, ImageRefKind, ListingEntry,
+    NewAuditEntry, NewProfile, Page, PageRequest, Reason, UserFilter, UserSub, Username,
+};
+use crate::ports::{ContentStore, ObjectStore, UserDirectory, UserQuery};
+use serde::Serialize;
+
+/// Items per page for every listing the checks read.
+const PAGE: u32 = 500;
+
+/// One inconsistency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "finding", rename_all = "snake_case")]
+pub enum Finding {
+    OrphanObject {
+        key: String,
+        size: u64,
+    },
+    MissingObject {
+        owner: ImageOwner,
+        key: String,
+    },
+    AuthorWithoutUser {
+        sub: UserSub,
+    },
+    UserWithoutProfile {
+        username: Username,
+        sub: UserSub,
+        email: Option<String>,
+    },
+}
+
+impl Finding {
+    /// One CSV line: kind, subject, detail.
+    pub fn csv(&self) -> String {
+        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        match self {
+            Self::OrphanObject { key, size } => format!("orphan_object,{},{size}", quote(key)),
+            Self::MissingObject { owner, key } => {
+                let who = match owner {
+                    ImageOwner::Post(id) => format!("post {id}"),
+                    ImageOwner::Profile(sub) => format!("profile {sub}"),
+                };
+                format!("missing_object,{},{}", quote(&who), quote(key))
+            }
+            Self::AuthorWithoutUser { sub } => format!("author_without_user,{sub},"),
+            Self::UserWithoutProfile { username, sub, .. } => {
+                format!("user_without_profile,{},{sub}", quote(username.as_str()))
+            }
+        }
+    }
+}
+
+/// Where a run is, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Progress {
+    pub check: &'static str,
+    pub scanned: u64,
+    pub found: u64,
+}
+
+/// The counts of a finished run, per check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Summary {
+    pub objects_scanned: u64,
+    pub orphan_objects: u64,
+    pub references_scanned: u64,
+    pub missing_objects: u64,
+    pub authors_scanned: u64,
+    pub authors_without_user: u64,
+    pub users_scanned: u64,
+    pub users_without_profile: u64,
+}
+
+/// What a run reads.
+pub struct Sources<'a> {
+    pub content: &'a dyn ContentStore,
+    pub objects: &'a dyn ObjectStore,
+    pub bucket: &'a BucketName,
+    pub directory: &'a dyn UserDirectory,
+}
+
+/// Runs the four checks, calling `found` for each finding and `progress` after each page.
+pub async fn run(
+    sources: &Sources<'_>,
+    found: &mut (dyn FnMut(Finding) + Send),
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> DomainResult<Summary> {
+    let mut summary = Summary::default();
+    orphan_objects(sources, &mut summary, found, progress).await?;
+    missing_objects(sources, &mut summary, found, progress).await?;
+    authors_without_user(sources, &mut summary, found, progress).await?;
+    users_without_profile(sources, &mut summary, found, progress).await?;
+    Ok(summary)
+}
+
+/// The object key an object is judged by: a thumbnail's source, or the key itself.
+fn source_of(key: &str) -> &str {
+    key.strip_prefix("thumbs/")
+        .and_then(|rest| rest.split_once('/'))
+        .map_or(key, |(_, source)| source)
+}
+
+async fn orphan_objects(
+    s: &Sources<'_>,
+    summary: &mut Summary,
+    found: &mut (dyn FnMut(Finding) + Send),
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> DomainResult<()> {
+    for prefix in ["posts/", "profiles/", "thumbs/"] {
+        let mut page = PageRequest::first(PAGE);
+        loop {
+            let listed: Page<ListingEntry> = s.objects.list(s.bucket, prefix, None, page).await?;
+            let objects: Vec<(String, u64)> = listed
+                .items
+                .into_iter()
+                .filter_map(|e| match e {
+                    ListingEntry::Object(o) => Some((o.key, o.size)),
+                    ListingEntry::Prefix(_) => None,
+                })
+                .collect();
+            let mut sources: Vec<String> = objects
+                .iter()
+                .map(|(k, _)| source_of(k).to_string())
+                .collect();
+            sources.sort();
+            sources.dedup();
+            let referenced = s.content.referenced_keys(&sources).await?;
+            for (key, size) in objects {
+                summary.objects_scanned += 1;
+                if !referenced.contains(source_of(&key)) {
+                    summary.orphan_objects += 1;
+                    found(Finding::OrphanObject { key, size });
+                }
+            }
+            progress(Progress {
+                check: "objects no row points to",
+                scanned: summary.objects_scanned,
+                found: summary.orphan_objects,
+            });
+            match listed.next {
+                Some(c) => page = PageRequest::after(c, PAGE),
+                None => break,
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn missing_objects(
+    s: &Sources<'_>,
+    summary: &mut Summary,
+    found: &mut (dyn FnMut(Finding) + Send),
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> DomainResult<()> {
+    for kind in [ImageRefKind::Posts, ImageRefKind::Profiles] {
+        let mut page = PageRequest::first(PAGE);
+        loop {
+            let refs = s.content.list_image_refs(kind, page).await?;
+            for r in refs.items {
+                summary.references_scanned += 1;
+                match s.objects.head(s.bucket, &r.key).await {
+                    Ok(_) => {}
+                    Err(DomainError::NotFound(_)) => {
+                        summary.missing_objects += 1;
+                        found(Finding::MissingObject {
+                            owner: r.owner,
+                            key: r.key,
+                        });
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            progress(Progress {
+                check: "rows pointing to missing objects",
+                scanned: summary.references_scanned,
+                found: summary.missing_objects,
+            });
+            match refs.next {
+                Some(c) => page = PageRequest::after(c, PAGE),
+                None => break,
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn authors_without_user(
+    s: &Sources<'_>,
+    summary: &mut Summary,
+    found: &mut (dyn FnMut(Finding) + Send),
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> DomainResult<()> {
+    let mut page = PageRequest::first(PAGE);
+    loop {
+        let authors = s.content.list_author_subs(page).await?;
+        for sub in authors.items {
+            summary.authors_scanned += 1;
+            let query = UserQuery {
+                filter: Some(UserFilter::new(
+                    FilterAttribute::Sub,
+                    FilterOp::Equals,
+                    sub.as_str(),
+                )?),
+            };
+            let matches = s
+                .directory
+                .list_users(&query, PageRequest::first(1))
+                .await?;
+            if matches.items.is_empty() {
+                summary.authors_without_user += 1;
+                found(Finding::AuthorWithoutUser { sub });
+            }
+        }
+        progress(Progress {
+            check: "authors with no user",
+            scanned: summary.authors_scanned,
+            found: summary.authors_without_user,
+        });
+        match authors.next {
+            Some(c) => page = PageRequest::after(c, PAGE),
+            None => break,
+        }
+    }
+    Ok(())
+}
+
+async fn users_without_profile(
+    s: &Sources<'_>,
+    summary: &mut Summary,
+    found: &mut (dyn FnMut(Finding) + Send),
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> DomainResult<()> {
+    let mut page = PageRequest::first(60);
+    loop {
+        let users = s.directory.list_users(&UserQuery::default(), page).await?;
+        let subs: Vec<UserSub> = users.items.iter().filter_map(|u| u.sub.clone()).collect();
+        let existing = s.content.existing_profiles(&subs).await?;
+        for user in users.items {
+            summary.users_scanned += 1;
+            if let Some(sub) = user.sub
+                && !existing.contains(&sub)
+            {
+                summary.users_without_profile += 1;
+                found(Finding::UserWithoutProfile {
+                    username: user.username,
+                    sub,
+                    email: user.email,
+                });
+            }
+        }
+        progress(Progress {
+            check: "users with no profile row",
+            scanned: summary.users_scanned,
+            found: summary.users_without_profile,
+        });
+        match users.next {
+            Some(c) => page = PageRequest::after(c, 60),
+            None => break,
+        }
+    }
+    Ok(())
+}
+
+/// What a clean-up did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Cleaned {
+    pub objects_deleted: u64,
+    pub profiles_created: u64,
+    /// Findings a clean-up does not act on (missing objects, authors without a user) or that
+    /// failed, with why.
+    pub left: Vec<String>,
+}
+
+/// Deletes orphan objects and creates missing profile rows (as the sign-up trigger would have),
+/// writing one audit row per kind of change. Findings it does not act on are listed in `left`.
+pub async fn clean_up(
+    sources: &Sources<'_>,
+    findings: &[Finding],
+    actor: &Actor,
+    reason: &Reason,
+) -> DomainResult<Cleaned> {
+    let mut cleaned = Cleaned::default();
+    let orphans: Vec<String> = findings
+        .iter()
+        .filter_map(|f| match f {
+            Finding::OrphanObject { key, .. } => Some(key.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut deleted = Vec::new();
+    for chunk in orphans.chunks(1000) {
+        for outcome in sources.objects.delete_many(sources.bucket, chunk).await? {
+            match outcome.error {
+                None => deleted.push(outcome.key),
+                Some(e) => cleaned
+                    .left
+                    .push(format!("{}: not deleted: {e}", outcome.key)),
+            }
+        }
+    }
+    cleaned.objects_deleted = deleted.len() as u64;
+    if !deleted.is_empty() {
+        audit(
+            sources,
+            actor,
+            reason,
+            "object.delete_orphans",
+            sources.bucket.as_str(),
+            &deleted,
+        )
+        .await?;
+    }
+    let mut created = Vec::new();
+    for f in findings {
+        match f {
+            Finding::UserWithoutProfile { sub, email, .. } => {
+                let profile = NewProfile {
+                    sub: sub.clone(),
+                    email: email.as_deref().and_then(|e| Email::parse(e).ok()),
+                    display_name: None,
+                };
+                match sources.content.upsert_profile(&profile).await {
+                    Ok(_) => created.push(sub.to_string()),
+                    Err(e) => cleaned.left.push(format!("profile {sub}: {e}")),
+                }
+            }
+            Finding::MissingObject { owner, key } => cleaned
+                .left
+                .push(format!("{owner:?} points to missing {key}: fix by hand")),
+            Finding::AuthorWithoutUser { sub } => cleaned.left.push(format!(
+                "author {sub} has no user: moderate their content if needed"
+            )),
+            Finding::OrphanObject { .. } => {}
+        }
+    }
+    cleaned.profiles_created = created.len() as u64;
+    if !created.is_empty() {
+        audit(
+            sources,
+            actor,
+            reason,
+            "profile.create_missing",
+            "users",
+            &created,
+        )
+        .await?;
+    }
+    Ok(cleaned)
+}
+
+async fn audit(
+    s: &Sources<'_>,
+    actor: &Actor,
+    reason: &Reason,
+    action: &str,
+    target: &str,
+    what: &[String],
+) -> DomainResult<()> {
+    s.content
+        .record_audit(&NewAuditEntry {
+            actor: actor.clone(),
+            action: action.to_string(),
+            target_kind: "reconcile".into(),
+            target_id: target.to_string(),
+            reason: Some(reason.clone()),
+            before: None,
+            after: Some(serde_json::json!({ "count": what.len(), "items": what }).to_string()),
+        })
+        .await
+        .map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thumbnails_are_judged_by_their_source() {
+        assert_eq!(source_of("thumbs/128/posts/a/b.jpg"), "posts/a/b.jpg");
+        assert_eq!(source_of("posts/a/b.jpg"), "posts/a/b.jpg");
+        assert_eq!(source_of("thumbs/oops"), "thumbs/oops");
+    }
+
+    #[test]
+    fn csv_quotes_keys() {
+        let f = Finding::OrphanObject {
+            key: "posts/a \"b\",c.jpg".into(),
+            size: 3,
+        };
+        assert_eq!(f.csv(), "orphan_object,\"posts/a \"\"b\"\",c.jpg\",3");
+    }
+}

@@ -1,0 +1,381 @@
+//! Object writes and the rules around them: an upload writes only an `ObjectKey`, every upload,
+//! delete and shared link leaves an audit row when the environment has a database to hold it
+//! (written right after the storage call succeeds, as for account actions), and thumbnails are
+//! found by the `thumbs/{width}/{key}` rule.
+
+use crate::error::{DomainError, DomainResult};
+use crate::model::{
+    Actor, BucketName, ListingEntry, NewAuditEntry, ObjectEntry, ObjectKey, PageRequest,
+    PresignedRequest, Reason,
+};
+use crate::ports::{ContentStore, ObjectStore};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Where thumbnails live: `thumbs/{width}/{original key}`.
+pub const THUMBNAILS_PREFIX: &str = "thumbs/";
+/// The audit rows' target kind for objects; the target id is `bucket/key`.
+pub const AUDIT_KIND: &str = "object";
+
+/// What an upload did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uploaded {
+    pub entry: ObjectEntry,
+    /// Whether it replaced an object of the same key.
+    pub replaced: bool,
+    /// Whether an audit row was written (false when the environment has no database).
+    pub audited: bool,
+}
+
+/// What a delete did, key by key.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Deleted {
+    pub deleted: Vec<String>,
+    /// Keys that were not deleted, with why.
+    pub failed: Vec<(String, String)>,
+    pub audited: bool,
+}
+
+fn target_id(bucket: &BucketName, key: &str) -> String {
+    format!("{bucket}/{key}")
+}
+
+fn snapshot(entry: &ObjectEntry) -> String {
+    serde_json::json!({
+        "size": entry.size,
+        "etag": entry.etag,
+        "contentType": entry.content_type,
+        "versionId": entry.version_id,
+    })
+    .to_string()
+}
+
+async fn audit(
+    content: Option<&dyn ContentStore>,
+    entry: NewAuditEntry,
+    done: &str,
+) -> DomainResult<bool> {
+    let Some(content) = content else {
+        return Ok(false);
+    };
+    content.record_audit(&entry).await.map_err(|e| {
+        DomainError::unexpected(
+            format!("{done}, but its audit row could not be written; record it by hand"),
+            e,
+        )
+    })?;
+    Ok(true)
+}
+
+/// Writes `body` at `key` and records it.
+#[allow(clippy::too_many_arguments)]
+pub async fn upload(
+    objects: &dyn ObjectStore,
+    content: Option<&dyn ContentStore>,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    body: Vec<u8>,
+    content_type: &str,
+    actor: &Actor,
+    reason: &Reason,
+) -> DomainResult<Uploaded> {
+    let before = match objects.head(bucket, key.as_str()).await {
+        Ok(e) => Some(e),
+        Err(DomainError::NotFound(_)) => None,
+        Err(e) => return Err(e),
+    };
+    let entry = objects
+        .put(bucket, key, body, content_type, &BTreeMap::new())
+        .await?;
+    let audited = audit(
+        content,
+        NewAuditEntry {
+            actor: actor.clone(),
+            action: "object.upload".into(),
+            target_kind: AUDIT_KIND.into(),
+            target_id: target_id(bucket, key.as_str()),
+            reason: Some(reason.clone()),
+            before: before.as_ref().map(snapshot),
+            after: Some(snapshot(&entry)),
+        },
+        &format!("{key} was uploaded"),
+    )
+    .await?;
+    Ok(Uploaded {
+        entry,
+        replaced: before.is_some(),
+        audited,
+    })
+}
+
+/// Deletes `keys` (as listed; they need not parse as `ObjectKey`) and records each deleted one.
+pub async fn delete(
+    objects: &dyn ObjectStore,
+    content: Option<&dyn ContentStore>,
+    bucket: &BucketName,
+    keys: &[String],
+    actor: &Actor,
+    reason: &Reason,
+) -> DomainResult<Deleted> {
+    // What each object was, for the audit row; a key that is already gone has no before.
+    let mut before = BTreeMap::new();
+    for key in keys {
+        match objects.head(bucket, key).await {
+            Ok(e) => {
+                before.insert(key.clone(), snapshot(&e));
+            }
+            Err(DomainError::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let outcomes = objects.delete_many(bucket, keys).await?;
+    let mut result = Deleted::default();
+    for o in outcomes {
+        match o.error {
+            None => result.deleted.push(o.key),
+            Some(e) => result.failed.push((o.key, e)),
+        }
+    }
+    let mut audited = content.is_some();
+    for key in &result.deleted {
+        audited &= audit(
+            content,
+            NewAuditEntry {
+                actor: actor.clone(),
+                action: "object.delete".into(),
+                target_kind: AUDIT_KIND.into(),
+                target_id: target_id(bucket, key),
+                reason: Some(reason.clone()),
+                before: before.get(key).cloned(),
+                after: None,
+            },
+            &format!("{key} was deleted"),
+        )
+        .await?;
+    }
+    result.audited = audited;
+    Ok(result)
+}
+
+/// A presigned GET for `key`; handing out a link is recorded like a write, since it opens a
+/// private object to whoever holds it.
+pub async fn share(
+    objects: &dyn ObjectStore,
+    content: Option<&dyn ContentStore>,
+    bucket: &BucketName,
+    key: &str,
+    expires_in: Duration,
+    actor: &Actor,
+) -> DomainResult<PresignedRequest> {
+    let request = objects.presign_get(bucket, key, expires_in).await?;
+    audit(
+        content,
+        NewAuditEntry {
+            actor: actor.clone(),
+            action: "object.presign_get".into(),
+            target_kind: AUDIT_KIND.into(),
+            target_id: target_id(bucket, key),
+            reason: None,
+            before: None,
+            after: Some(
+                serde_json::json!({ "expiresAt": request.expires_at.to_rfc3339() }).to_string(),
+            ),
+        },
+        "the link was made",
+    )
+    .await?;
+    Ok(request)
+}
+
+/// The widths that have thumbnails in `bucket` (the folders under `thumbs/`), smallest first.
+pub async fn thumbnail_widths(
+    objects: &dyn ObjectStore,
+    bucket: &BucketName,
+) -> DomainResult<Vec<u32>> {
+    let page = objects
+        .list(
+            bucket,
+            THUMBNAILS_PREFIX,
+            Some('/'),
+            PageRequest::first(100),
+        )
+        .await?;
+    let mut widths: Vec<u32> = page
+        .items
+        .iter()
+        .filter_map(|e| match e {
+            ListingEntry::Prefix(p) => p
+                .strip_prefix(THUMBNAILS_PREFIX)?
+                .strip_suffix('/')?
+                .parse()
+                .ok(),
+            ListingEntry::Object(_) => None,
+        })
+        .collect();
+    widths.sort_unstable();
+    Ok(widths)
+}
+
+/// The thumbnail of `key` to preview at about `want` pixels wide: the smallest at least that
+/// wide, else the widest there is. `None` when `key` has none (or is a thumbnail itself).
+pub async fn find_thumbnail(
+    objects: &dyn ObjectStore,
+    bucket: &BucketName,
+    key: &str,
+    want: u32,
+) -> DomainResult<Option<(u32, ObjectEntry)>> {
+    if key.starts_with(THUMBNAILS_PREFIX) {
+        return Ok(None);
+    }
+    let Ok(original) = ObjectKey::parse(key) else {
+        return Ok(None);
+    };
+    let widths = thumbnail_widths(objects, bucket).await?;
+    let mut order: Vec<u32> = widths.iter().copied().filter(|w| *w >= want).collect();
+    order.extend(widths.iter().rev().copied().filter(|w| *w < want));
+    for width in order {
+        match objects
+            .head(bucket, original.thumbnail(width).as_str())
+            .await
+        {
+            Ok(entry) => return Ok(Some((width, entry))),
+            Err(DomainError::NotFound(_)) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AuditFilter;
+    use crate::sandbox::Sandbox;
+
+    fn actor() -> Actor {
+        Actor::parse("sandbox:tester").unwrap()
+    }
+
+    fn reason() -> Reason {
+        Reason::parse("support request").unwrap()
+    }
+
+    #[tokio::test]
+    async fn upload_and_delete_each_leave_an_audit_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let sb = Sandbox::open(dir.path()).await.unwrap();
+        let bucket = Sandbox::bucket();
+        let key = ObjectKey::parse("docs/readme.txt").unwrap();
+        let up = upload(
+            &sb.objects,
+            Some(&sb.content),
+            &bucket,
+            &key,
+            b"hello".to_vec(),
+            "text/plain",
+            &actor(),
+            &reason(),
+        )
+        .await
+        .unwrap();
+        assert!(up.audited && !up.replaced);
+        assert_eq!(up.entry.size, 5);
+        let gone = delete(
+            &sb.objects,
+            Some(&sb.content),
+            &bucket,
+            &["docs/readme.txt".to_string()],
+            &actor(),
+            &reason(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(gone.deleted, ["docs/readme.txt"]);
+        assert!(gone.audited);
+        let rows = sb
+            .content
+            .list_audit(
+                &AuditFilter {
+                    target_kind: Some(AUDIT_KIND.into()),
+                    ..AuditFilter::default()
+                },
+                PageRequest::first(10),
+            )
+            .await
+            .unwrap()
+            .items;
+        let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+        assert_eq!(actions, ["object.delete", "object.upload"]);
+        assert_eq!(rows[0].target_id, "sandbox-media/docs/readme.txt");
+        assert!(rows[0].before.as_deref().unwrap().contains("\"size\":5"));
+        assert_eq!(rows[1].reason.as_deref(), Some("support request"));
+    }
+
+    #[tokio::test]
+    async fn without_a_database_the_write_happens_and_says_it_was_not_audited() {
+        let dir = tempfile::tempdir().unwrap();
+        let sb = Sandbox::open(dir.path()).await.unwrap();
+        let key = ObjectKey::parse("a.txt").unwrap();
+        let up = upload(
+            &sb.objects,
+            None,
+            &Sandbox::bucket(),
+            &key,
+            b"x".to_vec(),
+            "text/plain",
+            &actor(),
+            &reason(),
+        )
+        .await
+        .unwrap();
+        assert!(!up.audited);
+    }
+
+    #[tokio::test]
+    async fn the_thumbnail_nearest_above_the_wanted_width_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let sb = Sandbox::open(dir.path()).await.unwrap();
+        let bucket = Sandbox::bucket();
+        let none = BTreeMap::new();
+        for k in [
+            "posts/u/1.png",
+            "thumbs/128/posts/u/1.png",
+            "thumbs/512/posts/u/1.png",
+            "thumbs/1024/other.png",
+        ] {
+            sb.objects
+                .put(
+                    &bucket,
+                    &ObjectKey::parse(k).unwrap(),
+                    vec![1],
+                    "image/png",
+                    &none,
+                )
+                .await
+                .unwrap();
+        }
+        let found = find_thumbnail(&sb.objects, &bucket, "posts/u/1.png", 300)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.0, 512);
+        assert_eq!(found.1.key, "thumbs/512/posts/u/1.png");
+        let small = find_thumbnail(&sb.objects, &bucket, "posts/u/1.png", 2000)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(small.0, 512, "the widest there is for this key");
+        assert!(
+            find_thumbnail(&sb.objects, &bucket, "thumbs/128/posts/u/1.png", 100)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            find_thumbnail(&sb.objects, &bucket, "posts/u/none.png", 100)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+}

@@ -1,0 +1,281 @@
+//! One user seen from every service at once ("user 360"): the Cognito state and groups, the
+//! profile row and activity counts, the latest posts, comments and reports, the objects under
+//! their prefixes with their total size, and recent log lines that mention their sub. Each part
+//! is loaded on its own: one service failing leaves the others shown, with the failure said.
+
+use crate::error::{DomainError, DomainResult};
+use crate::model::{
+    ActivityCounts, BucketName, Comment, CommentFilter, DirectoryUser, FilterAttribute, FilterOp,
+    FilterPattern, Group, ListingEntry, LogEvent, LogGroupName, PageRequest, Post, PostFilter,
+    Report, ReportFilter, Target, TimeWindow, UserFilter, UserProfile, UserSub, Username,
+};
+use crate::ports::{ContentStore, LogSource, ObjectStore, UserDirectory, UserQuery};
+
+/// How many of each list the view shows.
+pub const LATEST: u32 = 5;
+/// Objects summed per prefix before the total is reported as "at least".
+pub const MAX_OBJECTS_COUNTED: u64 = 10_000;
+
+/// How the user was named: `:who` takes any of these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Who {
+    Sub(UserSub),
+    Email(String),
+    Username(Username),
+}
+
+impl Who {
+    /// A sub if it looks like one, an e-mail if it has an `@`, a username otherwise.
+    pub fn parse(raw: &str) -> DomainResult<Self> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(DomainError::invalid(
+                "who",
+                "give an e-mail, a sub or a username",
+            ));
+        }
+        if let Ok(sub) = UserSub::parse(raw) {
+            return Ok(Self::Sub(sub));
+        }
+        if raw.contains('@') {
+            return Ok(Self::Email(raw.to_string()));
+        }
+        Ok(Self::Username(Username::parse(raw)?))
+    }
+}
+
+/// A part of the view that could not be loaded, with why.
+pub type Part<T> = Result<T, String>;
+
+/// Objects under one of the user's prefixes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Objects {
+    pub count: u64,
+    pub bytes: u64,
+    /// The count stopped at [`MAX_OBJECTS_COUNTED`]; the totals are lower bounds.
+    pub truncated: bool,
+    pub first: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct User360 {
+    pub user: DirectoryUser,
+    pub sub: Option<UserSub>,
+    pub groups: Part<Vec<Group>>,
+    pub profile: Part<Option<UserProfile>>,
+    pub counts: Part<ActivityCounts>,
+    pub posts: Part<Vec<Post>>,
+    pub comments: Part<Vec<Comment>>,
+    /// Reports filed by them, then reports against their profile.
+    pub reports: Part<Vec<Report>>,
+    pub objects: Vec<(String, Part<Objects>)>,
+    pub log_lines: Part<Vec<LogEvent>>,
+}
+
+/// Where the view reads from.
+pub struct Sources<'a> {
+    pub directory: &'a dyn UserDirectory,
+    pub content: &'a dyn ContentStore,
+    pub objects: Option<(&'a dyn ObjectStore, &'a BucketName)>,
+    pub logs: Option<(&'a dyn LogSource, &'a [LogGroupName])>,
+    /// How far back log lines are searched.
+    pub log_window: chrono::Duration,
+}
+
+/// Finds the user in the directory.
+pub async fn resolve(directory: &dyn UserDirectory, who: &Who) -> DomainResult<DirectoryUser> {
+    let (attribute, value) = match who {
+        Who::Username(name) => return directory.get_user(name).await,
+        Who::Sub(sub) => (FilterAttribute::Sub, sub.as_str().to_string()),
+        Who::Email(email) => (FilterAttribute::Email, email.clone()),
+    };
+    let query = UserQuery {
+        filter: Some(UserFilter::new(attribute, FilterOp::Equals, value.clone())?),
+    };
+    let found = directory.list_users(&query, PageRequest::first(2)).await?;
+    let mut users = found.items.into_iter();
+    match (users.next(), users.next()) {
+        (Some(user), None) => Ok(user),
+        (Some(_), Some(_)) => Err(DomainError::Conflict(format!(
+            "more than one user has {value}; open them by username"
+        ))),
+        (None, _) => Err(DomainError::not_found(format!("a user with {value}"))),
+    }
+}
+
+fn part<T>(r: DomainResult<T>) -> Part<T> {
+    r.map_err(|e| e.to_string())
+}
+
+/// Loads every part of the view for one user.
+pub async fn load(sources: &Sources<'_>, who: &Who) -> DomainResult<User360> {
+    let user = resolve(sources.directory, who).await?;
+    let sub = user.sub.clone();
+    let groups = part(sources.directory.groups_of(&user.username).await);
+    let Some(sub_value) = sub.clone() else {
+        fn none<T>() -> Part<T> {
+            Err("the user has no sub attribute".to_string())
+        }
+        return Ok(User360 {
+            user,
+            sub,
+            groups,
+            profile: none(),
+            counts: none(),
+            posts: none(),
+            comments: none(),
+            reports: none(),
+            objects: Vec::new(),
+            log_lines: none(),
+        });
+    };
+    let content = sources.content;
+    let profile = part(match content.get_profile(&sub_value).await {
+        Ok(p) => Ok(Some(p)),
+        Err(DomainError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    });
+    let counts = part(content.activity_counts(&sub_value).await);
+    let posts = part(
+        content
+            .list_posts(
+                &PostFilter {
+                    author: Some(sub_value.clone()),
+                    ..PostFilter::default()
+                },
+                PageRequest::first(LATEST),
+            )
+            .await
+            .map(|p| p.items),
+    );
+    let comments = part(
+        content
+            .list_comments(
+                &CommentFilter {
+                    author: Some(sub_value.clone()),
+                    ..CommentFilter::default()
+                },
+                PageRequest::first(LATEST),
+            )
+            .await
+            .map(|p| p.items),
+    );
+    let reports = part(reports_of(content, &sub_value).await);
+    let mut objects = Vec::new();
+    if let Some((store, bucket)) = sources.objects {
+        for prefix in [
+            format!("profiles/{sub_value}/"),
+            format!("posts/{sub_value}/"),
+        ] {
+            let summary = part(objects_under(store, bucket, &prefix).await);
+            objects.push((prefix, summary));
+        }
+    }
+    let log_lines = match sources.logs {
+        Some((logs, groups)) => part(log_lines(logs, groups, &sub_value, sources.log_window).await),
+        None => Err("no log source in this environment".to_string()),
+    };
+    Ok(User360 {
+        user,
+        sub,
+        groups,
+        profile,
+        counts,
+        posts,
+        comments,
+        reports,
+        objects,
+        log_lines,
+    })
+}
+
+async fn reports_of(content: &dyn ContentStore, sub: &UserSub) -> DomainResult<Vec<Report>> {
+    let filed = content
+        .list_reports(
+            &ReportFilter {
+                reporter: Some(sub.clone()),
+                ..ReportFilter::default()
+            },
+            PageRequest::first(LATEST),
+        )
+        .await?;
+    let against = content
+        .list_reports(
+            &ReportFilter {
+                target: Some(Target::User(sub.clone())),
+                ..ReportFilter::default()
+            },
+            PageRequest::first(LATEST),
+        )
+        .await?;
+    Ok(filed.items.into_iter().chain(against.items).collect())
+}
+
+async fn objects_under(
+    store: &dyn ObjectStore,
+    bucket: &BucketName,
+    prefix: &str,
+) -> DomainResult<Objects> {
+    let mut summary = Objects::default();
+    let mut page = PageRequest::first(1000);
+    loop {
+        let listed = store.list(bucket, prefix, None, page).await?;
+        for entry in listed.items {
+            if let ListingEntry::Object(o) = entry {
+                summary.count += 1;
+                summary.bytes += o.size;
+                if summary.first.len() < LATEST as usize {
+                    summary.first.push(o.key);
+                }
+            }
+        }
+        if summary.count >= MAX_OBJECTS_COUNTED {
+            summary.truncated = listed.next.is_some();
+            return Ok(summary);
+        }
+        match listed.next {
+            Some(c) => page = PageRequest::after(c, 1000),
+            None => return Ok(summary),
+        }
+    }
+}
+
+/// The newest lines mentioning the sub in each group within the window (one filtered page per
+/// group, so the query stays time-boxed).
+async fn log_lines(
+    logs: &dyn LogSource,
+    groups: &[LogGroupName],
+    sub: &UserSub,
+    window: chrono::Duration,
+) -> DomainResult<Vec<LogEvent>> {
+    let pattern = FilterPattern::parse(format!("\"{sub}\""))?;
+    let window = TimeWindow::last(window);
+    let mut lines = Vec::new();
+    for group in groups {
+        let page = logs
+            .filter_events(group, window, Some(&pattern), PageRequest::first(50))
+            .await?;
+        lines.extend(page.items);
+    }
+    lines.sort_by_key(|l| std::cmp::Reverse(l.timestamp));
+    lines.truncate(50);
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn who_tells_a_sub_an_email_and_a_username_apart() {
+        assert!(matches!(
+            Who::parse("0f8fad5b-d9cb-469f-a165-70867728950e"),
+            Ok(Who::Sub(_))
+        ));
+        assert!(
+            matches!(Who::parse(" ann@example.com "), Ok(Who::Email(e)) if e == "ann@example.com")
+        );
+        assert!(matches!(Who::parse("ann"), Ok(Who::Username(_))));
+        assert!(Who::parse("  ").is_err());
+    }
+}

@@ -1,0 +1,1361 @@
+//! The HTTP API through its Router, fed real API Gateway events (REST v1 and HTTP API v2
+//! fixtures) converted by `lambda_http` and the Lambda adapter, exactly as on Lambda. Each
+//! scenario runs on the sandbox (SQLite + local objects) and, in the full run, on MariaDB + moto.
+
+use crate::objects::{http, moto};
+use crate::support::{moto_context, moto_endpoint, mysql_store, sub, unique_name};
+use axum::Router;
+use backoffice_domain::api::{self, Api, Auth, Limits};
+use backoffice_domain::auth::{ExpectedUse, JwtSettings, JwtVerifier};
+use backoffice_domain::model::*;
+use backoffice_domain::ports::{ContentStore, ObjectStore};
+use backoffice_domain::sandbox::Sandbox;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use tower::ServiceExt;
+
+const CLIENT: &str = "app-client";
+
+/// Runs each scenario on the sandbox and (ignored unless services run) on MariaDB + moto.
+macro_rules! scenarios {
+    ($($name:ident),* $(,)?) => {
+        mod sandbox {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let h = super::Harness::sandbox().await;
+                    super::$name(&h).await;
+                }
+            )*
+        }
+        mod mariadb_moto {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[ignore = "needs services: tests/run.sh"]
+                async fn $name() {
+                    let h = super::Harness::mariadb_moto().await;
+                    super::$name(&h).await;
+                    h.finish().await;
+                }
+            )*
+        }
+    };
+}
+
+scenarios!(
+    profile_is_read_and_updated_by_its_owner_only_with_own_images,
+    posts_page_newest_first_with_a_cursor_on_both_gateways,
+    only_the_author_edits_or_deletes_a_post,
+    an_admin_removes_with_a_reason_and_the_audit_row_says_who,
+    a_comment_notifies_the_author_and_sync_returns_it,
+    comments_are_deleted_by_their_author_or_an_admin_only,
+    a_user_reports_a_target_once,
+    bad_input_is_refused_with_the_field_named,
+    an_upload_is_signed_for_its_exact_type_and_length,
+);
+
+// ---- harness -------------------------------------------------------------------------------
+
+pub(crate) struct Harness {
+    pub(crate) router: Router,
+    pub(crate) content: Arc<dyn ContentStore>,
+    pub(crate) objects: Arc<dyn ObjectStore>,
+    pub(crate) bucket: BucketName,
+    pub(crate) on_moto: bool,
+    mysql: Option<crate::support::MysqlHarness>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn api(content: Arc<dyn ContentStore>, objects: Arc<dyn ObjectStore>, bucket: BucketName) -> Api {
+    Api {
+        content,
+        objects,
+        bucket,
+        auth: Auth {
+            verifier: None,
+            client_ids: vec![CLIENT.to_string()],
+            accepted: ExpectedUse::Either,
+        },
+        limits: Limits {
+            max_body_bytes: 8 * 1024,
+            max_upload_bytes: 1024 * 1024,
+            ..Limits::default()
+        },
+    }
+}
+
+impl Harness {
+    pub(crate) async fn sandbox() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let content: Arc<dyn ContentStore> = Arc::new(sandbox.content.clone());
+        let objects: Arc<dyn ObjectStore> = Arc::new(sandbox.objects.clone());
+        let h = Self {
+            router: api::router(api(content.clone(), objects.clone(), Sandbox::bucket())),
+            content,
+            objects,
+            bucket: Sandbox::bucket(),
+            on_moto: false,
+            mysql: None,
+            _dir: Some(dir),
+        };
+        h.users().await;
+        h
+    }
+
+    pub(crate) async fn mariadb_moto() -> Self {
+        let mysql = mysql_store().await;
+        let m = moto().await;
+        let content: Arc<dyn ContentStore> = Arc::new(mysql.store.clone());
+        let objects: Arc<dyn ObjectStore> = Arc::new(m.store.clone());
+        let h = Self {
+            router: api::router(api(content.clone(), objects.clone(), m.bucket.clone())),
+            content,
+            objects,
+            bucket: m.bucket,
+            on_moto: true,
+            mysql: Some(mysql),
+            _dir: None,
+        };
+        h.users().await;
+        h
+    }
+
+    pub(crate) async fn finish(self) {
+        if let Some(m) = self.mysql {
+            m.drop_database().await;
+        }
+    }
+
+    async fn users(&self) {
+        for who in [alice(), bob(), admin()] {
+            self.content
+                .upsert_profile(&NewProfile {
+                    sub: who.sub.clone(),
+                    email: Some(Email::parse(format!("{}@example.com", who.username)).unwrap()),
+                    display_name: None,
+                })
+                .await
+                .unwrap();
+        }
+    }
+
+    /// Sends one event through `lambda_http`'s conversion, the Lambda adapter and the Router.
+    pub(crate) async fn call(
+        &self,
+        gw: Gw,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        who: Option<&Who>,
+    ) -> (u16, Value) {
+        self.send(gw.event(method, path, body, who)).await
+    }
+
+    pub(crate) async fn send(&self, event: Value) -> (u16, Value) {
+        send(&self.router, event).await.0
+    }
+
+    async fn post(&self, who: &Who, text: &str) -> i64 {
+        let (status, body) = self
+            .call(
+                Gw::V2,
+                "POST",
+                "/posts",
+                Some(&json!({"body": text}).to_string()),
+                Some(who),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body["id"].as_i64().unwrap()
+    }
+}
+
+/// The answer's status and JSON body, and its headers.
+pub(crate) async fn send(router: &Router, event: Value) -> ((u16, Value), http::HeaderMap) {
+    let request = lambda_http::request::from_str(&event.to_string())
+        .unwrap_or_else(|e| panic!("lambda_http refused the event: {e}"));
+    let request = backoffice_domain::lambda::adapt(request);
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("a non-JSON body: {}", String::from_utf8_lossy(&bytes)))
+    };
+    ((status, body), headers)
+}
+
+pub(crate) struct Who {
+    pub(crate) sub: UserSub,
+    pub(crate) username: String,
+    pub(crate) groups: Vec<&'static str>,
+}
+
+pub(crate) fn alice() -> Who {
+    Who {
+        sub: sub(1),
+        username: "alice".into(),
+        groups: vec![],
+    }
+}
+pub(crate) fn bob() -> Who {
+    Who {
+        sub: sub(2),
+        username: "bob".into(),
+        groups: vec!["editors"],
+    }
+}
+pub(crate) fn admin() -> Who {
+    Who {
+        sub: sub(3),
+        username: "root".into(),
+        groups: vec!["admins"],
+    }
+}
+
+/// Which API Gateway sends the event: a REST API (v1, id token claims with `aud`, groups
+/// comma-separated) or an HTTP API (v2, access token claims with `client_id`, groups in
+/// brackets).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Gw {
+    V1,
+    V2,
+}
+
+fn fixture(name: &str) -> Value {
+    let path = format!(
+        "{}/tests/fixtures/events/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+impl Gw {
+    pub(crate) fn event(
+        self,
+        method: &str,
+        target: &str,
+        body: Option<&str>,
+        who: Option<&Who>,
+    ) -> Value {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let pairs: Vec<(String, String)> = query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (k.to_string(), v.to_string())
+            })
+            .collect();
+        match self {
+            Gw::V1 => {
+                let mut e = fixture("apigw-rest-v1.json");
+                e["path"] = json!(path);
+                e["httpMethod"] = json!(method);
+                e["requestContext"]["httpMethod"] = json!(method);
+                e["requestContext"]["path"] = json!(format!("/prod{path}"));
+                e["pathParameters"]["proxy"] = json!(path.trim_start_matches('/'));
+                if !pairs.is_empty() {
+                    let single: serde_json::Map<String, Value> =
+                        pairs.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+                    let multi: serde_json::Map<String, Value> =
+                        pairs.iter().map(|(k, v)| (k.clone(), json!([v]))).collect();
+                    e["queryStringParameters"] = Value::Object(single);
+                    e["multiValueQueryStringParameters"] = Value::Object(multi);
+                }
+                if let Some(b) = body {
+                    e["body"] = json!(b);
+                    e["headers"]["Content-Type"] = json!("application/json");
+                    e["multiValueHeaders"]["Content-Type"] = json!(["application/json"]);
+                }
+                match who {
+                    Some(w) => {
+                        let claims = &mut e["requestContext"]["authorizer"]["claims"];
+                        claims["sub"] = json!(w.sub.as_str());
+                        claims["cognito:username"] = json!(w.username);
+                        claims["email"] = json!(format!("{}@example.com", w.username));
+                        if !w.groups.is_empty() {
+                            claims["cognito:groups"] = json!(w.groups.join(","));
+                        }
+                    }
+                    None => {
+                        e["requestContext"]
+                            .as_object_mut()
+                            .unwrap()
+                            .remove("authorizer");
+                    }
+                }
+                e
+            }
+            Gw::V2 => {
+                let mut e = fixture("apigw-http-v2.json");
+                e["rawPath"] = json!(path);
+                e["rawQueryString"] = json!(query);
+                e["requestContext"]["http"]["method"] = json!(method);
+                e["requestContext"]["http"]["path"] = json!(path);
+                e["pathParameters"]["proxy"] = json!(path.trim_start_matches('/'));
+                if !pairs.is_empty() {
+                    let single: serde_json::Map<String, Value> =
+                        pairs.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+                    e["queryStringParameters"] = Value::Object(single);
+                }
+                if let Some(b) = body {
+                    e["body"] = json!(b);
+                    e["headers"]["content-type"] = json!("application/json");
+                    e["headers"]["content-length"] = json!(b.len().to_string());
+                }
+                match who {
+                    Some(w) => {
+                        let claims = &mut e["requestContext"]["authorizer"]["jwt"]["claims"];
+                        claims["sub"] = json!(w.sub.as_str());
+                        claims["username"] = json!(w.username);
+                        claims["cognito:groups"] = json!(format!("[{}]", w.groups.join(" ")));
+                    }
+                    None => {
+                        e["requestContext"]
+                            .as_object_mut()
+                            .unwrap()
+                            .remove("authorizer");
+                    }
+                }
+                e
+            }
+        }
+    }
+}
+
+fn error_field(body: &Value) -> Option<&str> {
+    body["error"]["field"].as_str()
+}
+
+async fn upload_png(h: &Harness, key: &str) {
+    let key = ObjectKey::parse(key).unwrap();
+    let png = backoffice_domain::sandbox::images::picture(1, 64, 48, image::ImageFormat::Png);
+    h.objects
+        .put(&h.bucket, &key, png, "image/png", &BTreeMap::new())
+        .await
+        .unwrap();
+}
+
+// ---- scenarios -----------------------------------------------------------------------------
+
+async fn profile_is_read_and_updated_by_its_owner_only_with_own_images(h: &Harness) {
+    let a = alice();
+    let (status, body) = h.call(Gw::V1, "GET", "/profile", None, Some(&a)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["sub"], a.sub.as_str());
+    assert_eq!(body["email"], "alice@example.com");
+
+    let put = json!({"displayName": "Alice K", "bio": "hello"}).to_string();
+    let (status, body) = h
+        .call(Gw::V2, "PUT", "/profile", Some(&put), Some(&a))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["displayName"], "Alice K");
+    assert_eq!(
+        h.content.get_profile(&a.sub).await.unwrap().bio.as_deref(),
+        Some("hello")
+    );
+
+    // Another user's prefix, a key never uploaded, and a path escape are all refused.
+    let bob_key = format!("profiles/{}/x.png", bob().sub);
+    upload_png(h, &bob_key).await;
+    for key in [
+        bob_key,
+        format!("profiles/{}/missing.png", a.sub),
+        format!("profiles/{}/../{}/x.png", a.sub, bob().sub),
+    ] {
+        let put = json!({"profileImage": key}).to_string();
+        let (status, body) = h
+            .call(Gw::V1, "PUT", "/profile", Some(&put), Some(&a))
+            .await;
+        assert_eq!(status, 400, "{key}: {body}");
+        assert_eq!(error_field(&body), Some("profileImage"), "{body}");
+    }
+    let own = format!("profiles/{}/me.png", a.sub);
+    upload_png(h, &own).await;
+    let put = json!({"profileImage": own}).to_string();
+    let (status, body) = h
+        .call(Gw::V1, "PUT", "/profile", Some(&put), Some(&a))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["profileImageKey"], own);
+
+    let (status, body) = h
+        .call(Gw::V2, "PUT", "/profile", Some("{}"), Some(&a))
+        .await;
+    assert_eq!((status, error_field(&body)), (400, Some("body")));
+}
+
+async fn posts_page_newest_first_with_a_cursor_on_both_gateways(h: &Harness) {
+    let a = alice();
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        ids.push(h.post(&a, &format!("post {n}")).await);
+    }
+    // A hidden post is not listed.
+    h.content
+        .moderate(&Moderation {
+            target: ModerationTarget::Post(PostId::new(ids[2]).unwrap()),
+            action: ModerationAction::Hide,
+            actor: Actor::parse("ops").unwrap(),
+            reason: Reason::parse("testing hide").unwrap(),
+        })
+        .await
+        .unwrap();
+    for gw in [Gw::V1, Gw::V2] {
+        let mut seen = Vec::new();
+        let mut target = "/posts?limit=2".to_string();
+        loop {
+            let (status, body) = h.call(gw, "GET", &target, None, Some(&bob())).await;
+            assert_eq!(status, 200, "{gw:?} {body}");
+            seen.extend(
+                body["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p["id"].as_i64().unwrap()),
+            );
+            match body["cursor"].as_str() {
+                Some(c) => target = format!("/posts?limit=2&cursor={c}"),
+                None => break,
+            }
+        }
+        assert_eq!(seen, [ids[4], ids[3], ids[1], ids[0]], "{gw:?}");
+    }
+    let (status, body) = h
+        .call(
+            Gw::V1,
+            "GET",
+            &format!("/posts/{}", ids[0]),
+            None,
+            Some(&bob()),
+        )
+        .await;
+    assert_eq!((status, body["body"].as_str()), (200, Some("post 0")));
+    // The hidden post: its author sees it, others get 404, an admin sees it.
+    let hidden = format!("/posts/{}", ids[2]);
+    assert_eq!(
+        h.call(Gw::V2, "GET", &hidden, None, Some(&bob())).await.0,
+        404
+    );
+    assert_eq!(h.call(Gw::V2, "GET", &hidden, None, Some(&a)).await.0, 200);
+    assert_eq!(
+        h.call(Gw::V1, "GET", &hidden, None, Some(&admin())).await.0,
+        200
+    );
+}
+
+async fn only_the_author_edits_or_deletes_a_post(h: &Harness) {
+    let (a, b) = (alice(), bob());
+    let id = h.post(&a, "mine").await;
+    let path = format!("/posts/{id}");
+    let edit = json!({"body": "changed"}).to_string();
+    let (status, body) = h.call(Gw::V1, "PUT", &path, Some(&edit), Some(&b)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    // An admin moderates but never rewrites someone else's words.
+    assert_eq!(
+        h.call(Gw::V2, "PUT", &path, Some(&edit), Some(&admin()))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(h.call(Gw::V2, "DELETE", &path, None, Some(&b)).await.0, 403);
+    assert_eq!(
+        h.content
+            .get_post(PostId::new(id).unwrap())
+            .await
+            .unwrap()
+            .body,
+        "mine"
+    );
+    let (status, body) = h.call(Gw::V2, "PUT", &path, Some(&edit), Some(&a)).await;
+    assert_eq!((status, body["body"].as_str()), (200, Some("changed")));
+    let (status, body) = h.call(Gw::V1, "DELETE", &path, None, Some(&a)).await;
+    assert_eq!(status, 204, "{body}");
+    let post = h.content.get_post(PostId::new(id).unwrap()).await.unwrap();
+    assert_eq!(post.status, ContentStatus::Removed, "deletes are soft");
+    assert_eq!(h.call(Gw::V1, "GET", &path, None, Some(&a)).await.0, 404);
+    assert_eq!(h.call(Gw::V1, "DELETE", &path, None, Some(&a)).await.0, 404);
+    let audit = h
+        .content
+        .list_audit(
+            &AuditFilter {
+                target_id: Some(id.to_string()),
+                ..AuditFilter::default()
+            },
+            PageRequest::first(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.items.len(), 1);
+    assert_eq!(audit.items[0].actor, a.sub.as_str());
+    assert_eq!(
+        audit.items[0].reason.as_deref(),
+        Some("deleted by its author")
+    );
+}
+
+async fn an_admin_removes_with_a_reason_and_the_audit_row_says_who(h: &Harness) {
+    let id = h.post(&alice(), "rude words").await;
+    let path = format!("/posts/{id}");
+    let (status, body) = h.call(Gw::V2, "DELETE", &path, None, Some(&admin())).await;
+    assert_eq!(
+        (status, error_field(&body)),
+        (400, Some("reason")),
+        "{body}"
+    );
+    let reason = json!({"reason": "harassment of another user"}).to_string();
+    let (status, body) = h
+        .call(Gw::V2, "DELETE", &path, Some(&reason), Some(&admin()))
+        .await;
+    assert_eq!(status, 204, "{body}");
+    let audit = h
+        .content
+        .list_audit(
+            &AuditFilter {
+                target_id: Some(id.to_string()),
+                ..AuditFilter::default()
+            },
+            PageRequest::first(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.items.len(), 1);
+    assert_eq!(audit.items[0].actor, format!("admin:{}", admin().sub));
+    assert_eq!(
+        audit.items[0].reason.as_deref(),
+        Some("harassment of another user")
+    );
+    assert_eq!(
+        audit.items[0].after.as_deref(),
+        Some(r#"{"status":"removed"}"#)
+    );
+    // v1 gateway, reason in the query string.
+    let other = h.post(&alice(), "more").await;
+    let (status, _) = h
+        .call(
+            Gw::V1,
+            "DELETE",
+            &format!("/posts/{other}?reason=spam+links"),
+            None,
+            Some(&admin()),
+        )
+        .await;
+    assert_eq!(status, 204);
+}
+
+async fn a_comment_notifies_the_author_and_sync_returns_it(h: &Harness) {
+    let (a, b) = (alice(), bob());
+    let id = h.post(&a, "ask me anything").await;
+    let comment = json!({"body": "what is your favourite colour?"}).to_string();
+    let (status, body) = h
+        .call(
+            Gw::V1,
+            "POST",
+            &format!("/posts/{id}/comments"),
+            Some(&comment),
+            Some(&b),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["authorSub"], b.sub.as_str());
+    let (status, body) = h
+        .call(
+            Gw::V2,
+            "GET",
+            &format!("/posts/{id}/comments"),
+            None,
+            Some(&a),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["items"].as_array().unwrap().len(), 1);
+
+    let (status, body) = h.call(Gw::V2, "GET", "/user/sync", None, Some(&a)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["profile"]["sub"], a.sub.as_str());
+    assert_eq!(body["posts"][0]["id"], id);
+    let notes = body["notifications"]["items"].as_array().unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["actorSub"], b.sub.as_str());
+    let note_id = notes[0]["id"].as_i64().unwrap();
+    // Bob cannot mark Alice's notification read; Alice can, once.
+    let mark = json!({"ids": [note_id]}).to_string();
+    let (_, body) = h
+        .call(Gw::V1, "POST", "/notifications/read", Some(&mark), Some(&b))
+        .await;
+    assert_eq!(body["marked"], 0);
+    let (status, body) = h
+        .call(Gw::V1, "POST", "/notifications/read", Some(&mark), Some(&a))
+        .await;
+    assert_eq!((status, body["marked"].as_u64()), (200, Some(1)));
+    let (_, body) = h
+        .call(Gw::V2, "GET", "/notifications?unread=true", None, Some(&a))
+        .await;
+    assert_eq!(body["items"].as_array().unwrap().len(), 0);
+    let (_, body) = h
+        .call(Gw::V2, "GET", "/notifications", None, Some(&a))
+        .await;
+    assert_eq!(body["items"].as_array().unwrap().len(), 1);
+    // Her own comment does not notify her.
+    let own = json!({"body": "red"}).to_string();
+    h.call(
+        Gw::V1,
+        "POST",
+        &format!("/posts/{id}/comments"),
+        Some(&own),
+        Some(&a),
+    )
+    .await;
+    let (_, body) = h
+        .call(Gw::V2, "GET", "/notifications?unread=true", None, Some(&a))
+        .await;
+    assert_eq!(body["items"].as_array().unwrap().len(), 0);
+}
+
+async fn comments_are_deleted_by_their_author_or_an_admin_only(h: &Harness) {
+    let (a, b) = (alice(), bob());
+    let id = h.post(&a, "post").await;
+    let body = json!({"body": "first"}).to_string();
+    let (_, c) = h
+        .call(
+            Gw::V2,
+            "POST",
+            &format!("/posts/{id}/comments"),
+            Some(&body),
+            Some(&b),
+        )
+        .await;
+    let cid = c["id"].as_i64().unwrap();
+    // The post's author does not own the comment.
+    assert_eq!(
+        h.call(
+            Gw::V1,
+            "DELETE",
+            &format!("/comments/{cid}"),
+            None,
+            Some(&a)
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        h.call(
+            Gw::V1,
+            "DELETE",
+            &format!("/comments/{cid}"),
+            None,
+            Some(&b)
+        )
+        .await
+        .0,
+        204
+    );
+    let comment = h
+        .content
+        .get_comment(CommentId::new(cid).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(comment.status, ContentStatus::Removed);
+    let (_, c2) = h
+        .call(
+            Gw::V2,
+            "POST",
+            &format!("/posts/{id}/comments"),
+            Some(&body),
+            Some(&b),
+        )
+        .await;
+    let path = format!("/comments/{}?reason=off+topic", c2["id"]);
+    assert_eq!(
+        h.call(Gw::V2, "DELETE", &path, None, Some(&admin()))
+            .await
+            .0,
+        204
+    );
+    let (_, listed) = h
+        .call(
+            Gw::V1,
+            "GET",
+            &format!("/posts/{id}/comments"),
+            None,
+            Some(&a),
+        )
+        .await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 0, "{listed}");
+}
+
+async fn a_user_reports_a_target_once(h: &Harness) {
+    let id = h.post(&alice(), "report me").await;
+    let report = json!({"reason": "spam", "note": "link farm"}).to_string();
+    let path = format!("/posts/{id}/reports");
+    let (status, body) = h
+        .call(Gw::V1, "POST", &path, Some(&report), Some(&bob()))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["status"], "open");
+    let (status, body) = h
+        .call(Gw::V2, "POST", &path, Some(&report), Some(&bob()))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("conflict"))
+    );
+    let (_, c) = h
+        .call(
+            Gw::V2,
+            "POST",
+            &format!("/posts/{id}/comments"),
+            Some(r#"{"body":"x"}"#),
+            Some(&alice()),
+        )
+        .await;
+    let (status, _) = h
+        .call(
+            Gw::V1,
+            "POST",
+            &format!("/comments/{}/reports", c["id"]),
+            Some(&report),
+            Some(&bob()),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, body) = h
+        .call(
+            Gw::V1,
+            "POST",
+            "/posts/999999/reports",
+            Some(&report),
+            Some(&bob()),
+        )
+        .await;
+    assert_eq!(status, 404, "{body}");
+    let queue = h
+        .content
+        .report_queue(PageRequest::first(10))
+        .await
+        .unwrap();
+    assert_eq!(queue.items.len(), 2);
+}
+
+async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
+    let a = alice();
+    type Case<'a> = (Gw, &'a str, String, Option<String>, u16, Option<&'a str>);
+    let cases: Vec<Case> = vec![
+        (
+            Gw::V1,
+            "POST",
+            "/posts".into(),
+            Some("{\"body\": ".into()),
+            400,
+            Some("body"),
+        ),
+        (
+            Gw::V2,
+            "POST",
+            "/posts".into(),
+            Some(r#"{"body": 5}"#.into()),
+            400,
+            Some("body"),
+        ),
+        (
+            Gw::V2,
+            "POST",
+            "/posts".into(),
+            Some(r#"{"imageKey": null}"#.into()),
+            400,
+            Some("body"),
+        ),
+        (
+            Gw::V1,
+            "POST",
+            "/posts".into(),
+            Some(r#"{"body": ""}"#.into()),
+            400,
+            Some("body"),
+        ),
+        (
+            Gw::V1,
+            "PUT",
+            "/profile".into(),
+            Some(r#"{"displayName": "x\u0007"}"#.into()),
+            400,
+            Some("displayName"),
+        ),
+        (Gw::V2, "GET", "/posts/abc".into(), None, 400, Some("id")),
+        (
+            Gw::V2,
+            "GET",
+            "/posts?limit=0".into(),
+            None,
+            400,
+            Some("limit"),
+        ),
+        (
+            Gw::V1,
+            "GET",
+            "/posts?limit=101".into(),
+            None,
+            400,
+            Some("limit"),
+        ),
+        (
+            Gw::V2,
+            "GET",
+            "/posts?cursor=garbage".into(),
+            None,
+            400,
+            Some("cursor"),
+        ),
+        (
+            Gw::V2,
+            "GET",
+            "/notifications?unread=maybe".into(),
+            None,
+            400,
+            Some("unread"),
+        ),
+        (
+            Gw::V1,
+            "POST",
+            "/notifications/read".into(),
+            Some(r#"{"ids": [0]}"#.into()),
+            400,
+            Some("ids"),
+        ),
+        (
+            Gw::V2,
+            "POST",
+            "/posts".into(),
+            Some(format!("{{\"body\": \"{}\"}}", "x".repeat(9000))),
+            413,
+            None,
+        ),
+        (Gw::V2, "GET", "/nowhere".into(), None, 404, None),
+        (Gw::V1, "PATCH", "/posts".into(), None, 405, None),
+    ];
+    for (gw, method, path, body, status, field) in cases {
+        let (got, answer) = h.call(gw, method, &path, body.as_deref(), Some(&a)).await;
+        assert_eq!(got, status, "{method} {path}: {answer}");
+        assert_eq!(error_field(&answer), field, "{method} {path}: {answer}");
+        assert!(
+            answer["requestId"].as_str().is_some_and(|r| !r.is_empty()),
+            "{answer}"
+        );
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{answer}"
+        );
+    }
+    // No identity at all: 401 on every route, with the scheme to use.
+    for (method, path) in [
+        ("GET", "/profile"),
+        ("POST", "/posts"),
+        ("DELETE", "/posts/1"),
+    ] {
+        let ((status, body), headers) =
+            send(&h.router, Gw::V2.event(method, path, None, None)).await;
+        assert_eq!(status, 401, "{method} {path}: {body}");
+        assert!(headers.get("www-authenticate").is_some());
+    }
+    // Claims from another app client are refused even though API Gateway passed them.
+    let mut event = Gw::V2.event("GET", "/profile", None, Some(&a));
+    event["requestContext"]["authorizer"]["jwt"]["claims"]["client_id"] = json!("someone-else");
+    assert_eq!(h.send(event).await.0, 401);
+}
+
+async fn an_upload_is_signed_for_its_exact_type_and_length(h: &Harness) {
+    let a = alice();
+    let ask =
+        json!({"purpose": "post", "contentType": "image/png", "contentLength": 2048}).to_string();
+    let (status, body) = h
+        .call(Gw::V2, "POST", "/uploads", Some(&ask), Some(&a))
+        .await;
+    if !h.on_moto {
+        // The sandbox cannot presign a PUT: a clear 501 without internal detail.
+        assert_eq!(status, 501, "{body}");
+        assert_eq!(body["error"]["message"], "this is not available here");
+        return;
+    }
+    assert_eq!(status, 201, "{body}");
+    let key = body["key"].as_str().unwrap().to_string();
+    assert!(
+        key.starts_with(&format!("posts/{}/", a.sub)) && key.ends_with(".png"),
+        "{key}"
+    );
+    let url = body["url"].as_str().unwrap();
+    assert!(!url.contains("acl"), "no ACL is ever signed: {url}");
+    let signed = url
+        .split('&')
+        .find_map(|p| p.strip_prefix("X-Amz-SignedHeaders="))
+        .unwrap_or_else(|| panic!("no signed headers in {url}"));
+    let signed = signed.replace("%3B", ";");
+    for header in ["content-length", "content-type", "host"] {
+        assert!(
+            signed.split(';').any(|h| h == header),
+            "{header} not signed: {signed}"
+        );
+    }
+    assert_eq!(
+        body["headers"]["content-type"]
+            .as_str()
+            .or(body["headers"]["Content-Type"].as_str()),
+        Some("image/png"),
+        "{body}"
+    );
+    // The client uploads with the URL; moto accepts it (it does not check signatures).
+    let png = backoffice_domain::sandbox::images::picture(2, 40, 40, image::ImageFormat::Png);
+    let headers = vec![
+        ("content-type".to_string(), "image/png".to_string()),
+        ("content-length".to_string(), png.len().to_string()),
+    ];
+    let put = http("PUT", url, &headers, &png).await;
+    assert_eq!(put.status, 200, "{}", String::from_utf8_lossy(&put.body));
+    let create = json!({"body": "with a picture", "imageKey": key}).to_string();
+    let (status, body) = h
+        .call(Gw::V1, "POST", "/posts", Some(&create), Some(&a))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert!(
+        body["imageUrl"]
+            .as_str()
+            .is_some_and(|u| u.contains("X-Amz-Signature")),
+        "{body}"
+    );
+
+    for (ask, field) in [
+        (
+            json!({"purpose": "post", "contentType": "image/gif", "contentLength": 10}),
+            "contentType",
+        ),
+        (
+            json!({"purpose": "post", "contentType": "image/png", "contentLength": 2 * 1024 * 1024}),
+            "contentLength",
+        ),
+        (
+            json!({"purpose": "post", "contentType": "image/png", "contentLength": 0}),
+            "contentLength",
+        ),
+        (
+            json!({"purpose": "avatar", "contentType": "image/png", "contentLength": 10}),
+            "purpose",
+        ),
+    ] {
+        let (status, body) = h
+            .call(Gw::V2, "POST", "/uploads", Some(&ask.to_string()), Some(&a))
+            .await;
+        assert_eq!(
+            (status, error_field(&body)),
+            (400, Some(field)),
+            "{ask}: {body}"
+        );
+    }
+}
+
+// ---- failures, logs and tokens -------------------------------------------------------------
+
+/// Captures the JSON log lines written while it is the thread's default subscriber.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn start(&self) -> tracing::subscriber::DefaultGuard {
+        let writer = self.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_default(subscriber)
+    }
+
+    fn lines(&self) -> Vec<Value> {
+        let text = String::from_utf8(self.0.lock().unwrap().clone()).unwrap();
+        text.lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not a JSON line: {l}")))
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn a_database_failure_answers_503_with_only_a_request_id_and_logs_the_cause() {
+    let logs = Captured::default();
+    let _guard = logs.start();
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::open(dir.path()).await.unwrap();
+    let router = api::router(api(
+        Arc::new(sandbox.content.clone()),
+        Arc::new(sandbox.objects.clone()),
+        Sandbox::bucket(),
+    ));
+    sandbox.content.pool().close().await;
+    let ((status, body), headers) =
+        send(&router, Gw::V2.event("GET", "/posts", None, Some(&alice()))).await;
+    assert!(status >= 500, "{status} {body}");
+    let request_id = body["requestId"].as_str().unwrap().to_string();
+    assert_eq!(headers["x-request-id"], request_id.as_str());
+    let text = body.to_string().to_lowercase();
+    for leak in ["sqlx", "pool", "closed", "sqlite", "database"] {
+        assert!(!text.contains(leak), "the body leaks {leak}: {body}");
+    }
+    let lines = logs.lines();
+    let cause = lines
+        .iter()
+        .find(|l| l["message"] == "request error")
+        .unwrap_or_else(|| panic!("no cause logged: {lines:?}"));
+    assert_eq!(cause["requestId"], request_id.as_str());
+    assert!(
+        cause["cause"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("closed"),
+        "{cause}"
+    );
+    let summary = lines
+        .iter()
+        .find(|l| l["message"] == "request failed")
+        .unwrap();
+    assert_eq!(summary["level"], "ERROR");
+    assert_eq!(summary["route"], "/posts");
+    assert_eq!(summary["status"], status);
+    assert!(summary["latencyMs"].as_f64().is_some());
+}
+
+#[tokio::test]
+async fn every_request_logs_one_line_with_its_route_and_status() {
+    let logs = Captured::default();
+    let _guard = logs.start();
+    let h = Harness::sandbox().await;
+    let mut event = Gw::V1.event("GET", "/posts/7", None, Some(&alice()));
+    // On Lambda the invocation id becomes the request id, so REPORT lines and errors match.
+    event["requestContext"]["requestId"] = json!("gateway-id");
+    let ((status, _), headers) = send(&h.router, event).await;
+    assert_eq!(status, 404);
+    let id = headers["x-request-id"].to_str().unwrap().to_string();
+    let lines = logs.lines();
+    let served: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["requestId"] == id.as_str())
+        .collect();
+    assert_eq!(served.len(), 1, "{lines:?}");
+    assert_eq!(served[0]["route"], "/posts/{id}");
+    assert_eq!(served[0]["method"], "GET");
+    assert_eq!(served[0]["status"], 404);
+    assert_eq!(served[0]["level"], "WARN");
+}
+
+/// A user pool on moto with an app client that allows password sign-in, and one user in it.
+struct MotoUser {
+    pool_id: String,
+    client_id: String,
+    sub: UserSub,
+    id_token: String,
+    access_token: String,
+}
+
+async fn moto_user() -> MotoUser {
+    use aws_sdk_cognitoidentityprovider::Client;
+    use aws_sdk_cognitoidentityprovider::types::{
+        AttributeType, AuthFlowType, ExplicitAuthFlowsType,
+    };
+    let ctx = moto_context().await;
+    let cognito = Client::new(ctx.sdk_config());
+    let pool = cognito
+        .create_user_pool()
+        .pool_name(unique_name("api"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("moto at {} refused CreateUserPool: {e:?}", moto_endpoint()));
+    let pool_id = pool.user_pool().and_then(|p| p.id()).unwrap().to_string();
+    let client = cognito
+        .create_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_name("app")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .unwrap();
+    let client_id = client
+        .user_pool_client()
+        .and_then(|c| c.client_id())
+        .unwrap()
+        .to_string();
+    let password = "Api-Passw0rd!";
+    cognito
+        .admin_create_user()
+        .user_pool_id(&pool_id)
+        .username("carol")
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value("carol@example.com")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    cognito
+        .admin_set_user_password()
+        .user_pool_id(&pool_id)
+        .username("carol")
+        .password(password)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let user = cognito
+        .admin_get_user()
+        .user_pool_id(&pool_id)
+        .username("carol")
+        .send()
+        .await
+        .unwrap();
+    let sub = user
+        .user_attributes()
+        .iter()
+        .find(|a| a.name() == "sub")
+        .and_then(|a| a.value())
+        .map(|s| UserSub::parse(s).unwrap())
+        .expect("moto gave the user a sub");
+    let auth = cognito
+        .admin_initiate_auth()
+        .user_pool_id(&pool_id)
+        .client_id(&client_id)
+        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+        .auth_parameters("USERNAME", "carol")
+        .auth_parameters("PASSWORD", password)
+        .send()
+        .await
+        .unwrap();
+    let result = auth.authentication_result().expect("moto signed carol in");
+    MotoUser {
+        pool_id,
+        client_id,
+        sub,
+        id_token: result.id_token().unwrap().to_string(),
+        access_token: result.access_token().unwrap().to_string(),
+    }
+}
+
+fn token_router(h: &Harness, user: &MotoUser, accepted: ExpectedUse) -> Router {
+    let jwt = JwtSettings::cognito("us-east-1", &user.pool_id, vec![user.client_id.clone()])
+        .with_jwks_url(format!(
+            "{}/{}/.well-known/jwks.json",
+            moto_endpoint(),
+            user.pool_id
+        ));
+    api::router(Api {
+        auth: Auth {
+            verifier: Some(Arc::new(JwtVerifier::new(jwt).unwrap())),
+            client_ids: vec![user.client_id.clone()],
+            accepted,
+        },
+        ..api(h.content.clone(), h.objects.clone(), h.bucket.clone())
+    })
+}
+
+/// A Function URL event (v2 shape, no authorizer) carrying the token in `Authorization`.
+fn bearer_event(method: &str, path: &str, authorization: &str) -> Value {
+    let mut e = Gw::V2.event(method, path, None, None);
+    e["headers"]["authorization"] = json!(authorization);
+    e
+}
+
+#[tokio::test]
+#[ignore = "needs services: tests/run.sh"]
+async fn tokens_moto_issues_are_verified_against_its_jwks_and_never_logged() {
+    let logs = Captured::default();
+    let _guard = logs.start();
+    let h = Harness::mariadb_moto().await;
+    let user = moto_user().await;
+    h.content
+        .upsert_profile(&NewProfile {
+            sub: user.sub.clone(),
+            email: None,
+            display_name: None,
+        })
+        .await
+        .unwrap();
+    let router = token_router(&h, &user, ExpectedUse::Either);
+    // The web app's id token with Bearer; the Flutter app's access token without it.
+    for authorization in [
+        format!("Bearer {}", user.id_token),
+        user.access_token.clone(),
+    ] {
+        let ((status, body), _) =
+            send(&router, bearer_event("GET", "/profile", &authorization)).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["sub"], user.sub.as_str());
+    }
+    // A token with its payload changed no longer verifies.
+    let mut parts: Vec<String> = user.id_token.split('.').map(str::to_string).collect();
+    parts[1] = parts[1].chars().rev().collect();
+    let forged = parts.join(".");
+    let ((status, body), _) = send(&router, bearer_event("GET", "/profile", &forged)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("unauthorized")),
+        "{body}"
+    );
+    // An access token where only id tokens are accepted.
+    let id_only = token_router(&h, &user, ExpectedUse::Id);
+    let ((status, body), _) = send(
+        &id_only,
+        bearer_event("GET", "/profile", &format!("Bearer {}", user.access_token)),
+    )
+    .await;
+    assert_eq!(status, 401, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("id token"),
+        "{body}"
+    );
+    // Tokens for another app client are refused.
+    let other = MotoUser {
+        client_id: "another-client".into(),
+        ..moto_user_clone(&user)
+    };
+    let wrong_client = token_router(&h, &other, ExpectedUse::Either);
+    let ((status, _), _) = send(
+        &wrong_client,
+        bearer_event("GET", "/profile", &format!("Bearer {}", user.id_token)),
+    )
+    .await;
+    assert_eq!(status, 401);
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(!text.is_empty(), "requests were logged");
+    for token in [&user.id_token, &user.access_token, &forged] {
+        let signature = token.rsplit('.').next().unwrap();
+        assert!(!text.contains(signature), "a token reached the log");
+    }
+    h.finish().await;
+}
+
+fn moto_user_clone(u: &MotoUser) -> MotoUser {
+    MotoUser {
+        pool_id: u.pool_id.clone(),
+        client_id: u.client_id.clone(),
+        sub: u.sub.clone(),
+        id_token: u.id_token.clone(),
+        access_token: u.access_token.clone(),
+    }
+}
+
+/// The `api` binary outside Lambda: the same Router on a loopback port, verifying bearer
+/// tokens, with its database and clients built at start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs services: tests/run.sh"]
+async fn the_api_binary_serves_the_router_on_loopback_outside_lambda() {
+    let db = mysql_store().await;
+    let m = moto().await;
+    let user = moto_user().await;
+    db.store
+        .upsert_profile(&NewProfile {
+            sub: user.sub.clone(),
+            email: None,
+            display_name: None,
+        })
+        .await
+        .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let database_url = format!(
+        "{}/{}",
+        crate::support::mysql_server_url(),
+        db.database_name()
+    );
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_api"))
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .env("DATABASE_URL", &database_url)
+        .env("USER_POOL_ID", &user.pool_id)
+        .env("APP_CLIENT_IDS", &user.client_id)
+        .env(
+            "JWKS_URL",
+            format!("{}/{}/.well-known/jwks.json", moto_endpoint(), user.pool_id),
+        )
+        .env("MEDIA_BUCKET", m.bucket.as_str())
+        .env("AWS_ENDPOINT_URL", moto_endpoint())
+        .env("AWS_REGION", "us-east-1")
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut answer = None;
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            let auth = vec![(
+                "authorization".to_string(),
+                format!("Bearer {}", user.id_token),
+            )];
+            answer = Some(http("GET", &format!("{base}/profile"), &auth, b"").await);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let answer = answer.expect("the api binary listened within 10 s");
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let body: Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(body["sub"], user.sub.as_str());
+    let anonymous = http("GET", &format!("{base}/posts"), &[], b"").await;
+    assert_eq!(anonymous.status, 401);
+    assert!(anonymous.headers.iter().any(|(n, _)| n == "x-request-id"));
+    child.kill().await.unwrap();
+    db.drop_database().await;
+
+    // A missing setting stops init with the variable's name.
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_api"))
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .env_remove("USER_POOL_ID")
+        .env("DATABASE_URL", "mysql://root@127.0.0.1:1/none")
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(log.contains("USER_POOL_ID"), "{log}");
+}

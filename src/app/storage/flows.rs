@@ -1,0 +1,717 @@
+//! Flow tests of the Storage pane: the app driven with keys and canned storage events.
+
+use super::*;
+use crate::app::tests::{answer_posts, answer_queue, answer_users, app_on, code, key, post, typed};
+use crate::app::{App, AppEvent, Context, Overlay, PaneId, Request, test_context};
+use backoffice_domain::model::{ObjectEntry, ObjectVersion};
+use chrono::{TimeZone, Utc};
+use std::collections::BTreeMap;
+
+pub(crate) const SUB: &str = "00000000-0000-4000-8000-000000000004";
+
+pub(crate) fn media() -> BucketName {
+    BucketName::parse("media-bucket").unwrap()
+}
+
+/// A console on the Storage pane with `media-bucket` as the environment's bucket.
+pub(crate) fn storage_app(context: Context) -> (App, Vec<Command>) {
+    let (mut app, users) = app_on(PaneId::Users, context);
+    answer_users(&mut app, &users, vec![]);
+    app.storage.home = Some(media());
+    let first = app.open_pane(PaneId::Storage);
+    (app, first)
+}
+
+pub(crate) fn object(key: &str, size: u64, minutes_ago: i64) -> ObjectEntry {
+    ObjectEntry {
+        key: key.to_string(),
+        size,
+        last_modified: Some(
+            Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap()
+                - chrono::Duration::minutes(minutes_ago),
+        ),
+        etag: Some("\"9b2cf535f27731c974343645a3985328\"".into()),
+        storage_class: Some("STANDARD".into()),
+        content_type: None,
+        metadata: BTreeMap::new(),
+        version_id: None,
+    }
+}
+
+pub(crate) fn file(key: &str, size: u64, minutes_ago: i64) -> ListingEntry {
+    ListingEntry::Object(object(key, size, minutes_ago))
+}
+
+pub(crate) fn folder(prefix: &str) -> ListingEntry {
+    ListingEntry::Prefix(prefix.to_string())
+}
+
+/// The storage commands in `commands`.
+pub(crate) fn storage(commands: &[Command]) -> Vec<&StorageCommand> {
+    commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Storage(s) => Some(s),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Answers the listing in `commands` with `items` (and a next page when `more`).
+pub(crate) fn answer_list(
+    app: &mut App,
+    commands: &[Command],
+    items: Vec<ListingEntry>,
+    more: bool,
+) -> Vec<Command> {
+    let request = storage(commands)
+        .into_iter()
+        .find_map(|c| match c {
+            StorageCommand::List { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("a listing");
+    app.on_event(AppEvent::Storage(StorageEvent::Listed {
+        request,
+        result: Ok(Page {
+            items,
+            next: more.then(|| Cursor::encode("objects", &1)),
+        }),
+    }))
+}
+
+pub(crate) fn versions(key: &str) -> Vec<ObjectVersion> {
+    (0..3)
+        .map(|i| ObjectVersion {
+            key: key.into(),
+            version_id: format!("3HL4kqtJlcpXroDTDmJ{i}"),
+            is_latest: i == 0,
+            is_delete_marker: false,
+            size: 1000 + i,
+            last_modified: Some(
+                Utc.with_ymd_and_hms(2026, 11, 20 + i as u32, 9, 0, 0)
+                    .unwrap(),
+            ),
+        })
+        .collect()
+}
+
+/// Answers the HEAD/versions and preview requests in `commands`.
+pub(crate) fn answer_object(
+    app: &mut App,
+    commands: &[Command],
+    detail: ObjectDetail,
+    preview: Preview,
+) -> Vec<Command> {
+    let mut out = Vec::new();
+    for c in storage(commands) {
+        match c {
+            StorageCommand::Inspect { request, .. } => {
+                out.extend(app.on_event(AppEvent::Storage(StorageEvent::Inspected {
+                    request: *request,
+                    result: Ok(detail.clone()),
+                })))
+            }
+            StorageCommand::Preview { request, .. } => {
+                out.extend(app.on_event(AppEvent::Storage(StorageEvent::Previewed {
+                    request: *request,
+                    result: Ok(preview.clone()),
+                })))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn listed_prefix(commands: &[Command]) -> Option<(String, bool)> {
+    storage(commands).into_iter().find_map(|c| match c {
+        StorageCommand::List { prefix, cursor, .. } => Some((prefix.clone(), cursor.is_some())),
+        _ => None,
+    })
+}
+
+#[test]
+fn the_pane_opens_on_the_environments_bucket_and_without_one_on_the_bucket_list() {
+    let (app, first) = storage_app(test_context());
+    assert_eq!(listed_prefix(&first), Some((String::new(), false)));
+    assert_eq!(app.storage.pending(), 1);
+    let (mut app, _) = app_on(PaneId::Users, test_context());
+    let c = app.open_pane(PaneId::Storage);
+    assert!(matches!(
+        storage(&c).as_slice(),
+        [StorageCommand::ListBuckets { .. }]
+    ));
+}
+
+#[test]
+fn browse_into_a_folder_and_back_keeps_the_place() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(
+        &mut app,
+        &first,
+        vec![
+            folder("avatars/"),
+            folder("posts/"),
+            folder("profiles/"),
+            file("robots.txt", 24, 3),
+        ],
+        false,
+    );
+    app.on_key(key('j'));
+    let into = app.on_key(code(KeyCode::Enter));
+    assert_eq!(listed_prefix(&into), Some(("posts/".into(), false)));
+    answer_list(
+        &mut app,
+        &into,
+        vec![folder(&format!("posts/{SUB}/"))],
+        false,
+    );
+    let deeper = app.on_key(code(KeyCode::Enter));
+    assert_eq!(
+        listed_prefix(&deeper),
+        Some((format!("posts/{SUB}/"), false))
+    );
+    answer_list(
+        &mut app,
+        &deeper,
+        vec![file(&format!("posts/{SUB}/1.png"), 5000, 1)],
+        false,
+    );
+    let up = app.on_key(code(KeyCode::Esc));
+    assert_eq!(listed_prefix(&up), Some(("posts/".into(), false)));
+    let up = app.on_key(code(KeyCode::Esc));
+    assert_eq!(listed_prefix(&up), Some((String::new(), false)));
+    answer_list(
+        &mut app,
+        &up,
+        vec![folder("avatars/"), folder("posts/"), folder("profiles/")],
+        false,
+    );
+    assert_eq!(app.storage.entries.selected, 1, "back on posts/");
+    // From the bucket's top level, back is the list of buckets.
+    let buckets = app.on_key(code(KeyCode::Esc));
+    assert!(matches!(
+        storage(&buckets).as_slice(),
+        [StorageCommand::ListBuckets { .. }]
+    ));
+    assert_eq!(app.storage.location, Some(Location::Buckets));
+}
+
+#[test]
+fn scrolling_asks_for_the_next_page_once_and_only_near_the_end() {
+    let (mut app, first) = storage_app(test_context());
+    let more = answer_list(
+        &mut app,
+        &first,
+        (0..100)
+            .map(|i| file(&format!("k{i:04}"), i, i as i64))
+            .collect(),
+        true,
+    );
+    assert!(
+        more.is_empty(),
+        "the first page is drawn; no second page yet"
+    );
+    let mut asked = Vec::new();
+    for _ in 0..70 {
+        asked.extend(app.on_key(key('j')));
+    }
+    assert!(asked.is_empty(), "70 rows from the end: nothing asked");
+    for _ in 0..20 {
+        asked.extend(app.on_key(key('j')));
+    }
+    assert_eq!(listed_prefix(&asked), Some((String::new(), true)));
+    assert_eq!(asked.len(), 1, "one request however many keys: {asked:?}");
+    answer_list(
+        &mut app,
+        &asked,
+        (100..150)
+            .map(|i| file(&format!("k{i:04}"), i, i as i64))
+            .collect(),
+        false,
+    );
+    assert_eq!(app.storage.entries.items.len(), 150);
+    assert_eq!(app.storage.entries.selected, 90, "the selection stays put");
+}
+
+#[test]
+fn keys_stay_live_while_a_folder_loads_and_a_stale_page_is_dropped() {
+    let (mut app, first) = storage_app(test_context());
+    // Before the first page arrives: move, re-ask, open help; nothing breaks.
+    app.on_key(key('j'));
+    let again = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    answer_list(&mut app, &first, vec![file("stale.txt", 1, 1)], false);
+    assert!(
+        app.storage.entries.items.is_empty(),
+        "the abandoned answer is dropped"
+    );
+    answer_list(&mut app, &again, vec![file("fresh.txt", 1, 1)], false);
+    assert_eq!(app.storage.entries.items[0].name(), "fresh.txt");
+}
+
+#[test]
+fn sorting_orders_the_loaded_rows_and_says_when_more_remain() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(
+        &mut app,
+        &first,
+        vec![
+            folder("a/"),
+            file("b.txt", 10, 30),
+            file("c.txt", 3000, 10),
+            file("d.txt", 200, 1),
+        ],
+        true,
+    );
+    app.on_key(key('S'));
+    let names: Vec<&str> = app.storage.entries.items.iter().map(|e| e.name()).collect();
+    assert_eq!(names, ["c.txt", "d.txt", "b.txt", "a/"]);
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .contains("more pages remain"),
+        "{:?}",
+        app.toasts
+    );
+    app.on_key(key('S'));
+    let names: Vec<&str> = app.storage.entries.items.iter().map(|e| e.name()).collect();
+    assert_eq!(names, ["d.txt", "c.txt", "b.txt", "a/"], "newest first");
+    app.on_key(key('S'));
+    let names: Vec<&str> = app.storage.entries.items.iter().map(|e| e.name()).collect();
+    assert_eq!(
+        names,
+        ["a/", "b.txt", "c.txt", "d.txt"],
+        "back to key order"
+    );
+}
+
+#[test]
+fn a_page_arriving_under_a_sort_is_sorted_in_and_the_selection_follows_its_row() {
+    let (mut app, first) = storage_app(test_context());
+    // So few rows that the next page is asked for at once.
+    let next = answer_list(
+        &mut app,
+        &first,
+        vec![file("small", 1, 1), file("mid", 50, 1)],
+        true,
+    );
+    assert_eq!(listed_prefix(&next), Some((String::new(), true)));
+    app.on_key(key('S'));
+    assert_eq!(app.storage.entries.selected_item().unwrap().name(), "small");
+    answer_list(&mut app, &next, vec![file("huge", 9999, 1)], false);
+    let names: Vec<&str> = app.storage.entries.items.iter().map(|e| e.name()).collect();
+    assert_eq!(names, ["huge", "mid", "small"]);
+    assert_eq!(app.storage.entries.selected_item().unwrap().name(), "small");
+}
+
+#[test]
+fn opening_an_object_shows_its_detail_and_preview() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(&mut app, &first, vec![file("config.json", 42, 1)], false);
+    let open = app.on_key(code(KeyCode::Enter));
+    let kinds: Vec<&str> = storage(&open)
+        .iter()
+        .map(|c| match c {
+            StorageCommand::Inspect { key, .. } | StorageCommand::Preview { key, .. } => {
+                key.as_str()
+            }
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, ["config.json", "config.json"]);
+    assert_eq!(app.storage.pending(), 2);
+    answer_object(
+        &mut app,
+        &open,
+        ObjectDetail {
+            entry: object("config.json", 42, 1),
+            versions: Versions::Unavailable("the sandbox keeps no object versions".into()),
+        },
+        Preview::Text {
+            text: "{\n  \"a\": 1\n}".into(),
+            json: true,
+            shown: 42,
+            total: 42,
+        },
+    );
+    let d = app.storage.detail.as_ref().unwrap();
+    assert!(matches!(d.info, Part::Ready(_)));
+    assert!(matches!(
+        d.preview,
+        Part::Ready(Preview::Text { json: true, .. })
+    ));
+    assert_eq!(app.storage.pending(), 0);
+    app.on_key(code(KeyCode::Esc));
+    assert!(app.storage.detail.is_none(), "esc closes the detail first");
+    assert_eq!(
+        app.storage.entries.items.len(),
+        1,
+        "the folder is still there"
+    );
+}
+
+#[test]
+fn delete_reads_the_versions_then_asks_and_production_wants_the_name_typed() {
+    let ctx = Context {
+        environment: "prod".into(),
+        production: true,
+        ..test_context()
+    };
+    let (mut app, first) = storage_app(ctx);
+    answer_list(&mut app, &first, vec![file("report.pdf", 1000, 1)], false);
+    let read = app.on_key(key('X'));
+    assert!(
+        app.overlay.is_none(),
+        "no dialog before the versions are known"
+    );
+    let follow = answer_object(
+        &mut app,
+        &read,
+        ObjectDetail {
+            entry: object("report.pdf", 1000, 1),
+            versions: Versions::Listed(versions("report.pdf")),
+        },
+        Preview::Nothing("application/pdf: binary data, no preview".into()),
+    );
+    assert!(follow.is_empty());
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("the delete dialog opens once the versions are in");
+    };
+    let changes = d.proposal.changes.join("\n");
+    assert!(
+        changes.contains("s3://media-bucket/report.pdf"),
+        "{changes}"
+    );
+    assert!(
+        changes.contains("delete marker is added; these 3 version(s) stay"),
+        "{changes}"
+    );
+    assert!(
+        changes.contains("3HL4kqtJlcpXroDTDmJ0 (latest)"),
+        "{changes}"
+    );
+    assert!(app.on_key(code(KeyCode::Enter)).is_empty(), "no name typed");
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "prod");
+    let sent = app.on_key(code(KeyCode::Enter));
+    match sent.as_slice() {
+        [
+            Command::Write {
+                write: Write::Storage(StorageWrite::Delete { bucket, keys }),
+                reason,
+                ..
+            },
+        ] => {
+            assert_eq!(bucket, &media());
+            assert_eq!(keys, &["report.pdf".to_string()]);
+            assert_eq!(reason, "support request");
+        }
+        other => panic!("one delete: {other:?}"),
+    }
+}
+
+#[test]
+fn marked_objects_are_deleted_together_and_folders_are_left_out() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(
+        &mut app,
+        &first,
+        vec![folder("a/"), file("b", 1, 1), file("c", 2, 1)],
+        false,
+    );
+    for _ in 0..3 {
+        app.on_key(key(' '));
+    }
+    app.on_key(key('X'));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("a bulk delete asks at once");
+    };
+    assert_eq!(d.proposal.title, "Delete 2 objects");
+    let sent = app.on_key(code(KeyCode::Enter));
+    assert!(matches!(
+        sent.as_slice(),
+        [Command::Write { write: Write::Storage(StorageWrite::Delete { keys, .. }), .. }]
+            if keys == &["b".to_string(), "c".to_string()]
+    ));
+}
+
+#[test]
+fn read_only_refuses_delete_upload_and_links_but_not_downloads() {
+    let ctx = Context {
+        read_only: true,
+        ..test_context()
+    };
+    let (mut app, first) = storage_app(ctx);
+    answer_list(
+        &mut app,
+        &first,
+        vec![file("a", 1, 1), file("b", 1, 1)],
+        false,
+    );
+    app.on_key(key(' '));
+    app.on_key(key(' '));
+    app.on_key(key('X'));
+    assert!(app.overlay.is_none());
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .starts_with("read-only session")
+    );
+    for k in ['u', 'y'] {
+        assert!(app.on_key(key(k)).is_empty());
+        assert!(app.storage.popup.is_none(), "{k} asked for nothing");
+        assert!(
+            app.toasts
+                .back()
+                .unwrap()
+                .text
+                .starts_with("read-only session")
+        );
+    }
+    // Reading is still allowed.
+    app.on_key(key('w'));
+    assert!(matches!(app.storage.popup, Some(Popup::Prompt(_))));
+}
+
+#[test]
+fn upload_checks_the_key_before_it_asks_for_a_reason() {
+    let (mut app, first) = storage_app(test_context());
+    let c = answer_list(&mut app, &first, vec![folder("docs/")], false);
+    assert!(c.is_empty());
+    let into = app.on_key(code(KeyCode::Enter));
+    answer_list(&mut app, &into, vec![file("docs/old.txt", 3, 1)], false);
+    app.on_key(key('u'));
+    assert!(app.storage.wants_keys());
+    typed(&mut app, "/tmp/new.txt");
+    app.on_key(code(KeyCode::Tab));
+    let Some(Popup::Prompt(p)) = &app.storage.popup else {
+        panic!("the upload prompt");
+    };
+    assert_eq!(
+        p.key, "docs/new.txt",
+        "the key starts as the folder and the file's name"
+    );
+    // A key that climbs out of its folder is refused in place.
+    for _ in 0.."docs/new.txt".len() {
+        app.on_key(code(KeyCode::Backspace));
+    }
+    typed(&mut app, "docs/../etc/passwd");
+    assert!(app.on_key(code(KeyCode::Enter)).is_empty());
+    let Some(Popup::Prompt(p)) = &app.storage.popup else {
+        panic!("still open");
+    };
+    assert_eq!(
+        p.problem.as_deref(),
+        Some("key must not contain a .. segment")
+    );
+    for _ in 0.."docs/../etc/passwd".len() {
+        app.on_key(code(KeyCode::Backspace));
+    }
+    typed(&mut app, "docs/old.txt");
+    app.on_key(code(KeyCode::Enter));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("a valid key goes on to the confirmation");
+    };
+    assert!(
+        d.proposal.changes[0].contains("replaced (3 B now)"),
+        "{:?}",
+        d.proposal.changes
+    );
+    let sent = app.on_key(code(KeyCode::Enter));
+    match sent.as_slice() {
+        [
+            Command::Write {
+                write: Write::Storage(StorageWrite::Upload { key, source, .. }),
+                ..
+            },
+        ] => {
+            assert_eq!(key.as_str(), "docs/old.txt");
+            assert_eq!(source, &PathBuf::from("/tmp/new.txt"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_link_is_shown_whole_and_sent_to_the_clipboard() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(&mut app, &first, vec![file("a.png", 1, 1)], false);
+    let c = app.on_key(key('y'));
+    let Some(StorageCommand::Share {
+        request,
+        expires_in,
+        key: shared,
+        ..
+    }) = storage(&c).first().cloned().cloned()
+    else {
+        panic!("{c:?}");
+    };
+    assert_eq!((shared.as_str(), expires_in), ("a.png", LINK_LIFETIME));
+    let url = "https://media-bucket.s3.amazonaws.com/a.png?X-Amz-Expires=3600&X-Amz-Signature=abc";
+    app.on_event(AppEvent::Storage(StorageEvent::Shared {
+        request,
+        result: Ok(PresignedRequest {
+            method: "GET".into(),
+            url: url.into(),
+            headers: vec![],
+            expires_at: Utc.with_ymd_and_hms(2026, 11, 25, 13, 0, 0).unwrap(),
+        }),
+    }));
+    assert!(matches!(&app.storage.popup, Some(Popup::Link { request, .. }) if request.url == url));
+    assert_eq!(app.requests, vec![Request::Clipboard(url.into())]);
+    app.on_key(key('z'));
+    assert!(app.storage.popup.is_none(), "any key closes it");
+}
+
+#[test]
+fn a_download_asks_where_then_shows_its_progress() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(
+        &mut app,
+        &first,
+        vec![file("big.bin", 12_000_000, 1)],
+        false,
+    );
+    app.on_key(key('w'));
+    for _ in 0.."./big.bin".len() {
+        app.on_key(code(KeyCode::Backspace));
+    }
+    typed(&mut app, "/tmp/out.bin");
+    let c = app.on_key(code(KeyCode::Enter));
+    let Some(StorageCommand::Download { request, path, .. }) =
+        storage(&c).first().cloned().cloned()
+    else {
+        panic!("{c:?}");
+    };
+    assert_eq!(path, PathBuf::from("/tmp/out.bin"));
+    app.on_event(AppEvent::Storage(StorageEvent::Progress {
+        request,
+        done: 4_194_304,
+        total: 12_000_000,
+    }));
+    let t = app.storage.transfer.as_ref().unwrap();
+    assert_eq!((t.done, t.total), (4_194_304, 12_000_000));
+    assert_eq!(app.storage.pending(), 1);
+    assert!(
+        app.on_key(key('w')).is_empty() && app.storage.popup.is_none(),
+        "one download at a time"
+    );
+    app.on_event(AppEvent::Storage(StorageEvent::Downloaded {
+        request,
+        result: Ok(path),
+    }));
+    assert_eq!(
+        app.storage.transfer.as_ref().unwrap().state,
+        TransferState::Finished
+    );
+    assert_eq!(app.storage.pending(), 0);
+}
+
+#[test]
+fn an_object_under_a_users_prefix_opens_that_user() {
+    let (mut app, first) = storage_app(test_context());
+    let into = {
+        answer_list(&mut app, &first, vec![folder("profiles/")], false);
+        app.on_key(code(KeyCode::Enter))
+    };
+    answer_list(
+        &mut app,
+        &into,
+        vec![folder(&format!("profiles/{SUB}/"))],
+        false,
+    );
+    let jump = app.on_key(key('U'));
+    assert_eq!(app.pane, PaneId::Users);
+    let Some(Command::LoadUsers { query, .. }) = jump.first() else {
+        panic!("{jump:?}");
+    };
+    assert_eq!(
+        query.filter.as_ref().unwrap().to_cognito(),
+        format!("sub = \"{SUB}\"")
+    );
+    // Elsewhere it says why not.
+    let (mut app, first) = storage_app(test_context());
+    answer_list(&mut app, &first, vec![file("robots.txt", 1, 1)], false);
+    assert!(app.on_key(key('U')).is_empty());
+    assert_eq!(app.pane, PaneId::Storage);
+    assert!(app.toasts.back().unwrap().text.contains("profiles/{sub}/"));
+}
+
+#[test]
+fn a_posts_image_opens_in_storage() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    app.storage.home = Some(media());
+    answer_queue(&mut app, &first, vec![], false);
+    let c = app.on_key(key('v'));
+    let mut with_image = post(2);
+    let key_name = format!("posts/{SUB}/1764072000000.jpg");
+    with_image.image_key = Some(key_name.clone());
+    answer_posts(&mut app, &c, vec![post(1), with_image], false);
+    assert!(
+        app.on_key(key('i')).is_empty(),
+        "the first post has no image"
+    );
+    assert!(app.toasts.back().unwrap().text.contains("has no image"));
+    app.on_key(key('j'));
+    let jump = app.on_key(key('i'));
+    assert_eq!(app.pane, PaneId::Storage);
+    assert_eq!(listed_prefix(&jump), Some((format!("posts/{SUB}/"), false)));
+    assert!(storage(&jump).iter().any(
+        |c| matches!(c, StorageCommand::Preview { key, bucket, .. } if *key == key_name && *bucket == media())
+    ));
+    assert_eq!(app.storage.detail.as_ref().unwrap().key, key_name);
+}
+
+#[test]
+fn storage_command_opens_the_pane_and_a_prefix() {
+    let (mut app, _) = app_on(PaneId::Users, test_context());
+    app.storage.home = Some(media());
+    app.on_key(key(':'));
+    typed(&mut app, "sto");
+    app.on_key(code(KeyCode::Tab));
+    assert_eq!(app.mode, crate::app::Mode::Command("storage".into()));
+    let c = app.on_key(code(KeyCode::Enter));
+    assert_eq!(app.pane, PaneId::Storage);
+    assert_eq!(listed_prefix(&c), Some((String::new(), false)));
+    app.on_key(key(':'));
+    typed(&mut app, "storage posts/");
+    let c = app.on_key(code(KeyCode::Enter));
+    assert_eq!(listed_prefix(&c), Some(("posts/".into(), false)));
+}
+
+#[test]
+fn no_key_panics_on_any_state_of_the_pane() {
+    let keys: Vec<KeyEvent> = "jkgGSwuXyUi \t/:?!"
+        .chars()
+        .map(key)
+        .chain([
+            code(KeyCode::Enter),
+            code(KeyCode::Esc),
+            code(KeyCode::Backspace),
+            code(KeyCode::Tab),
+            code(KeyCode::BackTab),
+            KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL),
+        ])
+        .collect();
+    for start in 0..keys.len() {
+        let (mut app, first) = storage_app(test_context());
+        answer_list(
+            &mut app,
+            &first,
+            vec![folder("posts/"), file("x.json", 0, 1)],
+            true,
+        );
+        for k in keys.iter().cycle().skip(start).take(60) {
+            app.on_key(*k);
+            if app.quit {
+                break;
+            }
+        }
+    }
+}

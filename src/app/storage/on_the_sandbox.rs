@@ -1,0 +1,527 @@
+//! The Storage pane against a real seeded sandbox in a temporary folder: its commands run
+//! through the executor, as in the console, and their events come back into the app.
+
+use super::*;
+use crate::app::tests::{app_on, code, key, typed};
+use crate::app::users::DetailState;
+use crate::app::{App, AppEvent, Overlay, PaneId, test_context};
+use crate::exec::{Backends, execute};
+use backoffice_domain::DomainResult;
+use backoffice_domain::adapters::sandbox::SandboxObjectStore;
+use backoffice_domain::model::{
+    Actor, AuditFilter, ByteRange, DeleteOutcome, ObjectBytes, ObjectVersion, PageRequest,
+};
+use backoffice_domain::ports::{ContentStore, ObjectStore};
+use backoffice_domain::sandbox::{Sandbox, SeedOptions};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::sync::mpsc;
+
+/// The sandbox's object store, counting listings and recording the ranges read.
+pub(crate) struct Counting {
+    pub inner: SandboxObjectStore,
+    pub lists: AtomicUsize,
+    pub gets: Mutex<Vec<(String, Option<ByteRange>)>>,
+}
+
+impl Counting {
+    pub fn new(inner: SandboxObjectStore) -> Self {
+        Self {
+            inner,
+            lists: AtomicUsize::new(0),
+            gets: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl ObjectStore for Counting {
+    async fn list_buckets(&self) -> DomainResult<Vec<BucketInfo>> {
+        self.inner.list_buckets().await
+    }
+    async fn list(
+        &self,
+        bucket: &BucketName,
+        prefix: &str,
+        delimiter: Option<char>,
+        page: PageRequest,
+    ) -> DomainResult<Page<ListingEntry>> {
+        self.lists.fetch_add(1, Ordering::SeqCst);
+        self.inner.list(bucket, prefix, delimiter, page).await
+    }
+    async fn head(&self, bucket: &BucketName, key: &str) -> DomainResult<ObjectEntry> {
+        self.inner.head(bucket, key).await
+    }
+    async fn get(
+        &self,
+        bucket: &BucketName,
+        key: &str,
+        range: Option<ByteRange>,
+    ) -> DomainResult<ObjectBytes> {
+        self.gets.lock().unwrap().push((key.to_string(), range));
+        self.inner.get(bucket, key, range).await
+    }
+    async fn put(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        body: Vec<u8>,
+        content_type: &str,
+        metadata: &BTreeMap<String, String>,
+    ) -> DomainResult<ObjectEntry> {
+        self.inner
+            .put(bucket, key, body, content_type, metadata)
+            .await
+    }
+    async fn delete(&self, bucket: &BucketName, key: &str) -> DomainResult<()> {
+        self.inner.delete(bucket, key).await
+    }
+    async fn delete_many(
+        &self,
+        bucket: &BucketName,
+        keys: &[String],
+    ) -> DomainResult<Vec<DeleteOutcome>> {
+        self.inner.delete_many(bucket, keys).await
+    }
+    async fn copy(
+        &self,
+        bucket: &BucketName,
+        from: &str,
+        to: &ObjectKey,
+    ) -> DomainResult<ObjectEntry> {
+        self.inner.copy(bucket, from, to).await
+    }
+    async fn presign_get(
+        &self,
+        bucket: &BucketName,
+        key: &str,
+        expires_in: Duration,
+    ) -> DomainResult<PresignedRequest> {
+        self.inner.presign_get(bucket, key, expires_in).await
+    }
+    async fn presign_put(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        content_type: &str,
+        content_length: u64,
+        expires_in: Duration,
+    ) -> DomainResult<PresignedRequest> {
+        self.inner
+            .presign_put(bucket, key, content_type, content_length, expires_in)
+            .await
+    }
+    async fn list_versions(
+        &self,
+        bucket: &BucketName,
+        prefix: &str,
+        page: PageRequest,
+    ) -> DomainResult<Page<ObjectVersion>> {
+        self.inner.list_versions(bucket, prefix, page).await
+    }
+}
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    sandbox: Sandbox,
+    store: Arc<Counting>,
+    backends: Backends,
+    app: App,
+}
+
+async fn harness(seeded: bool) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::open(dir.path()).await.unwrap();
+    if seeded {
+        let options = SeedOptions {
+            users: 12,
+            posts: 30,
+            comments: 10,
+            reports: 3,
+            post_images: 6,
+            profile_images: 4,
+            invocations: 5,
+            ..SeedOptions::default()
+        };
+        sandbox.seed(&options, &|_| {}).await.unwrap();
+    }
+    let store = Arc::new(Counting::new(sandbox.objects.clone()));
+    let backends = Backends {
+        content: Some(Arc::new(sandbox.content.clone())),
+        directory: Some(Arc::new(sandbox.directory.clone())),
+        objects: Some(store.clone()),
+        bucket: Some(Sandbox::bucket()),
+        logs: None,
+        log_groups: vec![],
+        actor: Actor::parse("sandbox:tester").unwrap(),
+        environment: "sandbox".into(),
+    };
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    app.storage.home = backends.bucket.clone();
+    let mut h = Harness {
+        _dir: dir,
+        sandbox,
+        store,
+        backends,
+        app,
+    };
+    // The Users pane the console starts on asks for its first page.
+    h.settle(first).await;
+    h
+}
+
+impl Harness {
+    /// Runs `commands` and everything they lead to until nothing is pending; returns the
+    /// events that came back.
+    async fn settle(&mut self, commands: Vec<Command>) -> Vec<AppEvent> {
+        let (tx, mut rx) = mpsc::channel::<AppEvent>(64);
+        for c in commands {
+            execute(c, self.backends.clone(), tx.clone());
+        }
+        let mut seen = Vec::new();
+        while self.app.pending() > 0 {
+            let event = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+                .await
+                .expect("an answer within 30 s")
+                .expect("the executor is running");
+            seen.push(event.clone());
+            for c in self.app.on_event(event) {
+                execute(c, self.backends.clone(), tx.clone());
+            }
+        }
+        seen
+    }
+
+    async fn press(&mut self, k: KeyEvent) -> Vec<AppEvent> {
+        let c = self.app.on_key(k);
+        self.settle(c).await
+    }
+
+    /// Moves the selection to the row named `name` and opens it.
+    async fn open(&mut self, name: &str) {
+        let i = self
+            .app
+            .storage
+            .entries
+            .items
+            .iter()
+            .position(|e| e.name() == name)
+            .unwrap_or_else(|| panic!("{name} is not listed"));
+        self.app.storage.entries.select(i);
+        self.press(code(KeyCode::Enter)).await;
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.app
+            .storage
+            .entries
+            .items
+            .iter()
+            .map(|e| e.name().to_string())
+            .collect()
+    }
+
+    async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) {
+        self.sandbox
+            .objects
+            .put(
+                &Sandbox::bucket(),
+                &ObjectKey::parse(key).unwrap(),
+                body,
+                content_type,
+                &BTreeMap::new(),
+            )
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn browse_the_seeded_bucket_to_an_avatar_preview_it_and_open_its_user() {
+    let mut h = harness(true).await;
+    let first = h.app.open_pane(PaneId::Storage);
+    h.settle(first).await;
+    assert_eq!(h.names(), ["posts/", "profiles/"]);
+    h.open("profiles/").await;
+    let folders = h.names();
+    assert_eq!(
+        folders.len(),
+        4,
+        "one folder per profile image: {folders:?}"
+    );
+    let user_folder = folders[0].clone();
+    h.open(&user_folder).await;
+    let avatar = format!("{user_folder}avatar.png");
+    assert_eq!(h.names(), std::slice::from_ref(&avatar));
+    h.open(&avatar).await;
+    let d = h.app.storage.detail.as_ref().unwrap();
+    let Part::Ready(info) = &d.info else {
+        panic!("{:?}", d.info);
+    };
+    assert_eq!(info.entry.content_type.as_deref(), Some("image/png"));
+    assert!(info.entry.etag.is_some());
+    assert_eq!(
+        info.versions,
+        Versions::Unavailable("the sandbox keeps no object versions".into())
+    );
+    match &d.preview {
+        Part::Ready(Preview::Image {
+            source,
+            width,
+            height,
+            ..
+        }) => assert_eq!((source.as_str(), *width, *height), ("original", 96, 96)),
+        other => panic!("an image preview: {other:?}"),
+    }
+    h.press(key('U')).await;
+    assert_eq!(h.app.pane, PaneId::Users);
+    let sub = owner_of(&avatar).unwrap();
+    match &h.app.users.detail {
+        Some(DetailState::Loaded(u)) => assert_eq!(u.user.sub.as_ref(), Some(&sub)),
+        other => panic!("the avatar's user opens: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_post_image_opens_from_the_posts_pane() {
+    let mut h = harness(true).await;
+    let with_image = h
+        .sandbox
+        .content
+        .list_posts(&Default::default(), PageRequest::first(100))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|p| p.image_key.is_some())
+        .expect("the seed has posts with images");
+    let image_key = with_image.image_key.clone().unwrap();
+    let c = h.app.open_pane(PaneId::Posts);
+    h.settle(c).await;
+    let c = h.app.on_key(key('v'));
+    h.settle(c).await;
+    let i = h
+        .app
+        .posts
+        .posts
+        .items
+        .iter()
+        .position(|p| p.id == with_image.id)
+        .unwrap();
+    h.app.posts.posts.select(i);
+    h.press(key('i')).await;
+    assert_eq!(h.app.pane, PaneId::Storage);
+    assert!(h.names().contains(&image_key), "its folder is listed");
+    let d = h.app.storage.detail.as_ref().unwrap();
+    assert_eq!(d.key, image_key);
+    assert!(matches!(
+        &d.preview,
+        Part::Ready(Preview::Image {
+            width: 640,
+            height: 480,
+            ..
+        })
+    ));
+}
+
+#[tokio::test]
+async fn a_thumbnail_is_preferred_and_text_reads_only_its_first_bytes() {
+    let mut h = harness(false).await;
+    let png = |w, h| {
+        let mut out = Vec::new();
+        image::DynamicImage::new_rgb8(w, h)
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    };
+    h.put("posts/u/1.png", png(1200, 800), "image/png").await;
+    h.put("thumbs/256/posts/u/1.png", png(256, 171), "image/png")
+        .await;
+    h.put(
+        "notes/big.txt",
+        "line\n".repeat(20_000).into_bytes(),
+        "text/plain",
+    )
+    .await;
+    let c = h.app.open_pane(PaneId::Storage);
+    h.settle(c).await;
+    h.open("posts/").await;
+    h.open("posts/u/").await;
+    h.open("posts/u/1.png").await;
+    match &h.app.storage.detail.as_ref().unwrap().preview {
+        Part::Ready(Preview::Image { source, width, .. }) => {
+            assert_eq!((source.as_str(), *width), ("thumbnail 256 px", 256))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        h.store.gets.lock().unwrap().last().unwrap().0,
+        "thumbs/256/posts/u/1.png",
+        "the original is never fetched"
+    );
+    h.press(code(KeyCode::Esc)).await;
+    h.press(code(KeyCode::Esc)).await;
+    h.press(code(KeyCode::Esc)).await;
+    h.open("notes/").await;
+    h.open("notes/big.txt").await;
+    match &h.app.storage.detail.as_ref().unwrap().preview {
+        Part::Ready(Preview::Text {
+            shown, total, json, ..
+        }) => assert_eq!(
+            (*shown, *total, *json),
+            (TEXT_PREVIEW_BYTES, 100_000, false)
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        h.store.gets.lock().unwrap().last().unwrap().1,
+        Some(ByteRange::first(TEXT_PREVIEW_BYTES))
+    );
+}
+
+#[tokio::test]
+async fn upload_share_and_delete_write_the_bucket_and_the_audit_log() {
+    let mut h = harness(false).await;
+    let local = tempfile::tempdir().unwrap();
+    let source = local.path().join("notes.txt");
+    std::fs::write(&source, "hello from the console").unwrap();
+    let c = h.app.open_pane(PaneId::Storage);
+    h.settle(c).await;
+    h.app.on_key(key('u'));
+    typed(&mut h.app, source.to_str().unwrap());
+    h.app.on_key(code(KeyCode::Tab));
+    h.app.on_key(code(KeyCode::Enter));
+    assert!(matches!(h.app.overlay, Some(Overlay::Dialog(_))));
+    h.press(code(KeyCode::Enter)).await;
+    assert_eq!(
+        h.app.toasts.back().unwrap().text,
+        "uploaded notes.txt (22 B), audited"
+    );
+    assert_eq!(h.names(), ["notes.txt"], "the folder was listed again");
+
+    h.press(key('y')).await;
+    let Some(Popup::Link { request, .. }) = &h.app.storage.popup else {
+        panic!("{:?}", h.app.storage.popup);
+    };
+    assert!(request.url.starts_with("file://"), "{}", request.url);
+    assert!(request.url.ends_with("/sandbox-media/notes.txt"));
+    h.press(key('q')).await;
+    assert!(!h.app.quit, "the key closed the popup and did nothing else");
+
+    h.press(key('X')).await;
+    let Some(Overlay::Dialog(d)) = &h.app.overlay else {
+        panic!("delete asks");
+    };
+    assert!(
+        d.proposal
+            .changes
+            .iter()
+            .any(|c| c.contains("the sandbox keeps no object versions")),
+        "{:?}",
+        d.proposal.changes
+    );
+    h.press(code(KeyCode::Enter)).await;
+    assert_eq!(
+        h.app.toasts.back().unwrap().text,
+        "deleted 1 object(s), audited"
+    );
+    assert!(h.names().is_empty());
+    let rows = h
+        .sandbox
+        .content
+        .list_audit(
+            &AuditFilter {
+                target_kind: Some("object".into()),
+                ..AuditFilter::default()
+            },
+            PageRequest::first(10),
+        )
+        .await
+        .unwrap()
+        .items;
+    let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["object.delete", "object.presign_get", "object.upload"]
+    );
+    assert!(rows.iter().all(|r| r.actor == "sandbox:tester"));
+}
+
+#[tokio::test]
+async fn a_download_arrives_whole_in_chunks_with_progress() {
+    let mut h = harness(false).await;
+    let body: Vec<u8> = (0..9 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    h.put("exports/dump.bin", body.clone(), "application/octet-stream")
+        .await;
+    let c = h.app.open_pane(PaneId::Storage);
+    h.settle(c).await;
+    h.open("exports/").await;
+    let local = tempfile::tempdir().unwrap();
+    h.app.on_key(key('w'));
+    for _ in 0.."./dump.bin".len() {
+        h.app.on_key(code(KeyCode::Backspace));
+    }
+    // A folder: the file keeps its name inside it.
+    typed(&mut h.app, local.path().to_str().unwrap());
+    let events = h.press(code(KeyCode::Enter)).await;
+    let progress: Vec<u64> = events
+        .iter()
+        .filter_map(|e| match e {
+            AppEvent::Storage(StorageEvent::Progress { done, .. }) => Some(*done),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(progress, [4 << 20, 8 << 20, 9 << 20]);
+    let saved = local.path().join("dump.bin");
+    assert_eq!(std::fs::read(&saved).unwrap(), body);
+    let t = h.app.storage.transfer.as_ref().unwrap();
+    assert_eq!(t.state, TransferState::Finished);
+    assert_eq!(
+        t.path, saved,
+        "the bar names the file, not the folder typed"
+    );
+    // Never over an existing file.
+    h.app.on_key(key('w'));
+    for _ in 0.."./dump.bin".len() {
+        h.app.on_key(code(KeyCode::Backspace));
+    }
+    typed(&mut h.app, saved.to_str().unwrap());
+    h.press(code(KeyCode::Enter)).await;
+    assert!(matches!(
+        &h.app.storage.transfer.as_ref().unwrap().state,
+        TransferState::Failed(e) if e.contains("exists")
+    ));
+    assert_eq!(std::fs::read(&saved).unwrap(), body, "left as it was");
+}
+
+#[tokio::test]
+async fn the_first_screen_of_a_large_folder_costs_one_listing_and_scrolling_pages_on() {
+    let mut h = harness(false).await;
+    for i in 0..1500 {
+        h.put(&format!("big/{i:05}.txt"), vec![b'x'], "text/plain")
+            .await;
+    }
+    h.app.on_key(key(':'));
+    typed(&mut h.app, "storage big/");
+    let c = h.app.on_key(code(KeyCode::Enter));
+    assert_eq!(h.app.pane, PaneId::Storage);
+    h.settle(c).await;
+    assert_eq!(h.store.lists.load(Ordering::SeqCst), 1);
+    assert_eq!(h.app.storage.entries.items.len(), LIST_PAGE as usize);
+    let theme = crate::theme::Theme::default_dark();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 12)).unwrap();
+    terminal
+        .draw(|f| crate::ui::draw(f, &mut h.app, &theme, 0))
+        .unwrap();
+    let screen = format!("{}", terminal.backend());
+    assert!(
+        screen.contains("s3://sandbox-media/big/ · 1000+ loaded"),
+        "{screen}"
+    );
+    assert!(screen.contains("00000.txt"), "{screen}");
+    h.press(key('G')).await;
+    assert_eq!(h.store.lists.load(Ordering::SeqCst), 2);
+    assert_eq!(h.app.storage.entries.items.len(), 1500);
+    assert!(h.app.storage.entries.next.is_none());
+}

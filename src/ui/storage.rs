@@ -1,0 +1,517 @@
+//! Drawing the Storage pane: buckets, a folder's visible rows, an object's detail beside its
+//! preview (an image through `ratatui-image`, or text), the download bar and the pane's popups.
+//! Also picks how images reach the terminal, once, at start-up.
+
+use super::panes::{count, message, pane_block, short_time, table};
+use super::{centred, empty_message, popup_block};
+use crate::app::App;
+use crate::app::storage::{
+    Location, Part, Popup, Preview, PromptKind, SortKey, TransferState, Versions, base_name,
+    human_size,
+};
+use crate::keymap::Action;
+use crate::theme::Theme;
+use backoffice_domain::model::ListingEntry;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, LineGauge, Paragraph, Wrap};
+use ratatui_image::picker::{Picker, ProtocolType};
+use ratatui_image::{Resize, StatefulImage};
+
+/// How images reach this terminal: its own protocol (kitty, sixel, iTerm2) where it says it
+/// has one, half-blocks elsewhere. The terminal is asked only when its environment suggests
+/// graphics (an unanswered query would leave a reader on the input), and only once, before
+/// the console reads keys. `BACKOFFICE_IMAGES=halfblocks` never asks; `=query` always does.
+pub fn detect_picker() -> Picker {
+    let var = |k: &str| std::env::var(k).unwrap_or_default();
+    let ask = match var("BACKOFFICE_IMAGES").as_str() {
+        "halfblocks" | "off" => false,
+        "query" => true,
+        _ => {
+            let term = var("TERM");
+            let program = var("TERM_PROGRAM");
+            !var("KITTY_WINDOW_ID").is_empty()
+                || ["kitty", "ghostty", "foot", "wezterm", "mlterm", "contour"]
+                    .iter()
+                    .any(|t| term.contains(t))
+                || ["iTerm.app", "WezTerm", "ghostty", "mintty", "rio"].contains(&program.as_str())
+        }
+    };
+    if ask {
+        match Picker::from_query_stdio() {
+            Ok(p) => return p,
+            Err(e) => tracing::info!(error = %e, "the terminal did not say how it draws images"),
+        }
+    }
+    Picker::halfblocks()
+}
+
+/// The OSC 52 sequence that puts `text` on the terminal's clipboard (also over SSH).
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
+    let k = |a| app.keymap.hint(a);
+    let retry = k(Action::Reload);
+    let hints = format!(
+        "{} sort · {} download · {} upload · {} delete · {} link · {} user",
+        k(Action::SortObjects),
+        k(Action::DownloadObject),
+        k(Action::UploadObject),
+        k(Action::DeleteObject),
+        k(Action::CopyLink),
+        k(Action::OpenOwner)
+    );
+    let pane = &mut app.storage;
+    let (main, bar) = if pane.transfer.is_some() {
+        let [a, b] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+        (a, Some(b))
+    } else {
+        (area, None)
+    };
+    match pane.location.clone() {
+        None | Some(Location::Buckets) => {
+            let block = pane_block(
+                format!(" Buckets · {} · enter open ", count(&pane.buckets)),
+                theme,
+            );
+            let inner = block.inner(main);
+            frame.render_widget(block, main);
+            if let Some((text, failed)) = empty_message(&pane.buckets, "buckets", &retry) {
+                message(frame, inner, text, failed, theme);
+            } else {
+                table(
+                    frame,
+                    inner,
+                    &mut pane.buckets,
+                    theme,
+                    &["bucket", "created"],
+                    &[Constraint::Fill(1), Constraint::Length(16)],
+                    |b| {
+                        let home = pane.home.as_ref().is_some_and(|h| h.as_str() == b.name);
+                        vec![
+                            Span::styled(
+                                if home {
+                                    format!("{}  · this environment's bucket", b.name)
+                                } else {
+                                    b.name.clone()
+                                },
+                                if home {
+                                    theme.title(false)
+                                } else {
+                                    theme.text()
+                                },
+                            ),
+                            Span::styled(short_time(b.created_at), theme.muted()),
+                        ]
+                    },
+                );
+            }
+        }
+        Some(Location::Folder { bucket, prefix }) => {
+            if pane.detail.is_some() {
+                draw_detail(frame, main, app, theme);
+            } else {
+                let sorted = match (pane.sort, pane.entries.next.is_some()) {
+                    (SortKey::Name, _) => String::new(),
+                    (s, true) => format!(" · by {} (loaded rows; more pages remain)", s.label()),
+                    (s, false) => format!(" · by {}", s.label()),
+                };
+                let block = pane_block(
+                    format!(
+                        " s3://{bucket}/{prefix} · {}{sorted} ",
+                        count(&pane.entries)
+                    ),
+                    theme,
+                );
+                let inner = block.inner(main);
+                frame.render_widget(block, main);
+                let [list, hint] =
+                    Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+                if let Some((text, failed)) = empty_message(&pane.entries, "objects here", &retry) {
+                    message(frame, list, text, failed, theme);
+                } else {
+                    let strip = prefix.len();
+                    table(
+                        frame,
+                        list,
+                        &mut pane.entries,
+                        theme,
+                        &["name", "size", "modified (UTC)", "class"],
+                        &[
+                            Constraint::Fill(1),
+                            Constraint::Length(10),
+                            Constraint::Length(16),
+                            Constraint::Length(12),
+                        ],
+                        |e| match e {
+                            ListingEntry::Prefix(p) => vec![
+                                Span::styled(
+                                    p.get(strip..).unwrap_or(p).to_string(),
+                                    theme.title(false),
+                                ),
+                                Span::styled("folder", theme.muted()),
+                                Span::raw(""),
+                                Span::raw(""),
+                            ],
+                            ListingEntry::Object(o) => vec![
+                                Span::styled(
+                                    o.key.get(strip..).unwrap_or(&o.key).to_string(),
+                                    theme.text(),
+                                ),
+                                Span::styled(human_size(o.size), theme.text()),
+                                Span::styled(short_time(o.last_modified), theme.muted()),
+                                Span::styled(
+                                    o.storage_class.clone().unwrap_or_default(),
+                                    theme.muted(),
+                                ),
+                            ],
+                        },
+                    );
+                }
+                frame.render_widget(Paragraph::new(Span::styled(hints, theme.muted())), hint);
+            }
+        }
+    }
+    if let Some(bar) = bar {
+        draw_transfer(frame, bar, app, theme);
+    }
+    draw_popup(frame, app, theme);
+}
+
+fn draw_transfer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(t) = &app.storage.transfer else {
+        return;
+    };
+    let (ratio, label, style) = match &t.state {
+        TransferState::Running => (
+            if t.total == 0 {
+                0.0
+            } else {
+                t.done as f64 / t.total as f64
+            },
+            format!(
+                "↓ {} → {}  {} of {}",
+                base_name(&t.key),
+                t.path.display(),
+                human_size(t.done),
+                human_size(t.total)
+            ),
+            theme.ok(),
+        ),
+        TransferState::Finished => (
+            1.0,
+            format!(
+                "✓ {} → {}  {}",
+                base_name(&t.key),
+                t.path.display(),
+                human_size(t.total)
+            ),
+            theme.ok(),
+        ),
+        TransferState::Failed(e) => (0.0, format!("✗ {}: {e}", base_name(&t.key)), theme.error()),
+    };
+    frame.render_widget(
+        LineGauge::default()
+            .ratio(ratio.clamp(0.0, 1.0))
+            .label(Span::styled(label, style))
+            .filled_symbol("━")
+            .unfilled_symbol("─")
+            .filled_style(style)
+            .unfilled_style(theme.muted()),
+        area,
+    );
+}
+
+fn draw_detail(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
+    let k = |a| app.keymap.hint(a);
+    let hints = format!(
+        "{} download · {} link · {} delete · {} user · esc back",
+        k(Action::DownloadObject),
+        k(Action::CopyLink),
+        k(Action::DeleteObject),
+        k(Action::OpenOwner)
+    );
+    let retry = k(Action::Reload);
+    let covered = app.overlay.is_some() || app.storage.popup.is_some();
+    let pane = &mut app.storage;
+    let Some(d) = pane.detail.as_mut() else {
+        return;
+    };
+    let block = pane_block(format!(" s3://{}/{} · esc back ", d.bucket, d.key), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)]).areas(inner);
+    let kv = |k: &str, v: String| {
+        Line::from(vec![
+            Span::styled(format!("{k:>13}  "), theme.muted()),
+            Span::styled(v, theme.text()),
+        ])
+    };
+    let mut lines = Vec::new();
+    match &d.info {
+        Part::Loading => lines.push(Line::styled("Reading the object…", theme.muted())),
+        Part::Failed(e) => {
+            lines.push(Line::styled(
+                format!("Could not read it: {e}"),
+                theme.error(),
+            ));
+            lines.push(Line::styled(
+                format!("Press {retry} to try again."),
+                theme.muted(),
+            ));
+        }
+        Part::Ready(info) => {
+            let e = &info.entry;
+            lines.push(kv("key", e.key.clone()));
+            lines.push(kv(
+                "size",
+                format!("{} ({} bytes)", human_size(e.size), e.size),
+            ));
+            lines.push(kv(
+                "content type",
+                e.content_type.clone().unwrap_or_else(|| "-".into()),
+            ));
+            lines.push(kv("modified", short_time(e.last_modified)));
+            lines.push(kv(
+                "storage class",
+                e.storage_class.clone().unwrap_or_else(|| "STANDARD".into()),
+            ));
+            lines.push(kv("ETag", e.etag.clone().unwrap_or_else(|| "-".into())));
+            if let Some(v) = &e.version_id {
+                lines.push(kv("version", v.clone()));
+            }
+            lines.push(Line::styled("Metadata", theme.title(false)));
+            if e.metadata.is_empty() {
+                lines.push(Line::styled("  none", theme.muted()));
+            }
+            for (k, v) in &e.metadata {
+                lines.push(kv(k, v.clone()));
+            }
+            lines.push(Line::styled("Versions", theme.title(false)));
+            match &info.versions {
+                Versions::Listed(v) if info.versions.versioned() => {
+                    for v in v {
+                        lines.push(Line::from(vec![
+                            Span::styled(
+                                format!("  {}", v.version_id),
+                                if v.is_latest {
+                                    theme.ok()
+                                } else {
+                                    theme.text()
+                                },
+                            ),
+                            Span::styled(
+                                format!(
+                                    "  {}  {}{}",
+                                    short_time(v.last_modified),
+                                    if v.is_delete_marker {
+                                        "delete marker".to_string()
+                                    } else {
+                                        human_size(v.size)
+                                    },
+                                    if v.is_latest { "  latest" } else { "" }
+                                ),
+                                theme.muted(),
+                            ),
+                        ]));
+                    }
+                }
+                Versions::Listed(_) => lines.push(Line::styled(
+                    "  the bucket keeps no versions",
+                    theme.muted(),
+                )),
+                Versions::Unavailable(why) => {
+                    lines.push(Line::styled(format!("  {why}"), theme.muted()))
+                }
+            }
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(hints, theme.muted()));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((d.scroll, 0)),
+        left,
+    );
+    let [caption, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(right);
+    match &d.preview {
+        Part::Loading => message(frame, right, "Loading the preview…".into(), false, theme),
+        Part::Failed(e) => message(frame, right, format!("No preview: {e}"), true, theme),
+        Part::Ready(Preview::Nothing(why)) => {
+            message(frame, right, format!("No preview: {why}"), false, theme)
+        }
+        Part::Ready(Preview::Text {
+            text,
+            json,
+            shown,
+            total,
+        }) => {
+            let what = match (json, shown == total) {
+                (true, _) => "JSON, whole object".to_string(),
+                (false, true) => "text, whole object".to_string(),
+                (false, false) => format!(
+                    "text, first {} of {}",
+                    human_size(*shown),
+                    human_size(*total)
+                ),
+            };
+            frame.render_widget(Paragraph::new(Span::styled(what, theme.muted())), caption);
+            frame.render_widget(
+                Paragraph::new(text.as_str())
+                    .style(theme.text())
+                    .wrap(Wrap { trim: false }),
+                body,
+            );
+        }
+        Part::Ready(Preview::Image {
+            image,
+            source,
+            width,
+            height,
+        }) => {
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    format!("{source} · {width}×{height} px"),
+                    theme.muted(),
+                )),
+                caption,
+            );
+            let picker = pane.picker.clone().unwrap_or_else(Picker::halfblocks);
+            // Terminal graphics sit above the text layer, so a popup drawn over them would be
+            // hidden; half-blocks are text and need no such care.
+            if covered && picker.protocol_type() != ProtocolType::Halfblocks {
+                message(
+                    frame,
+                    body,
+                    "(hidden while a dialog is open)".into(),
+                    false,
+                    theme,
+                );
+                return;
+            }
+            let cache = d
+                .image
+                .0
+                .get_or_insert_with(|| picker.new_resize_protocol((**image).clone()));
+            // Scaled to the space there is, small originals included; the aspect is kept.
+            frame.render_stateful_widget(
+                StatefulImage::default().resize(Resize::Scale(None)),
+                body,
+                cache,
+            );
+        }
+    }
+}
+
+fn draw_popup(frame: &mut Frame, app: &App, theme: &Theme) {
+    let Some(popup) = &app.storage.popup else {
+        return;
+    };
+    let (title, lines): (&str, Vec<Line>) = match popup {
+        Popup::LinkLoading(_) => (
+            "Presigned link",
+            vec![Line::styled("Making the link…", theme.muted())],
+        ),
+        Popup::Link { key, request } => (
+            "Presigned link",
+            vec![
+                Line::styled(format!("GET {key}"), theme.title(false)),
+                Line::styled(
+                    format!(
+                        "works until {} UTC",
+                        request.expires_at.format("%Y-%m-%d %H:%M:%S")
+                    ),
+                    theme.warning(),
+                ),
+                Line::raw(""),
+                Line::styled(request.url.clone(), theme.text()),
+                Line::raw(""),
+                Line::styled(
+                    "Sent to the clipboard (OSC 52, where the terminal allows it); select it above otherwise.",
+                    theme.muted(),
+                ),
+                Line::styled(
+                    "Anyone holding it can read the object until then. Any key closes.",
+                    theme.muted(),
+                ),
+            ],
+        ),
+        Popup::Prompt(p) => {
+            let field = |label: &str, value: &str, focused: bool| {
+                Line::from(vec![
+                    Span::styled(format!("{label:>11}: "), theme.muted()),
+                    Span::styled(
+                        format!("{value}▏"),
+                        if focused {
+                            theme.selection()
+                        } else {
+                            theme.text()
+                        },
+                    ),
+                ])
+            };
+            let mut lines = Vec::new();
+            let title = match &p.kind {
+                PromptKind::Download { bucket, key } => {
+                    lines.push(Line::styled(
+                        format!("s3://{bucket}/{key} to a local file (a folder keeps its name):"),
+                        theme.text(),
+                    ));
+                    lines.push(field("save as", &p.path, true));
+                    "Download"
+                }
+                PromptKind::Upload { bucket } => {
+                    lines.push(Line::styled(
+                        format!("A local file into s3://{bucket}/:"),
+                        theme.text(),
+                    ));
+                    lines.push(field("local file", &p.path, !p.on_key));
+                    lines.push(field("key", &p.key, p.on_key));
+                    "Upload"
+                }
+            };
+            lines.push(Line::raw(""));
+            if let Some(problem) = &p.problem {
+                lines.push(Line::styled(format!("✗ {problem}"), theme.error()));
+            }
+            lines.push(Line::styled(
+                match p.kind {
+                    PromptKind::Download { .. } => "enter download · esc cancel",
+                    PromptKind::Upload { .. } => {
+                        "tab path ↔ key · enter next (a reason, then confirm) · esc cancel"
+                    }
+                },
+                theme.muted(),
+            ));
+            (title, lines)
+        }
+    };
+    // As tall as the wrapped lines need (a link is one long line).
+    let inner = usize::from(frame.area().width.clamp(4, 90) - 2);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let area = centred(
+        frame.area(),
+        90,
+        u16::try_from(rows + 2).unwrap_or(u16::MAX),
+    );
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(popup_block(title, theme)),
+        area,
+    );
+}
+
+#[cfg(test)]
+mod tests;

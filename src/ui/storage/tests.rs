@@ -1,0 +1,342 @@
+//! Snapshots of the Storage pane in each of its states, on a fixed-size test terminal.
+
+use crate::app::storage::flows::{
+    SUB, answer_list, answer_object, file, folder, object, storage, storage_app, versions,
+};
+use crate::app::storage::{ObjectDetail, Preview, StorageCommand, StorageEvent, Versions};
+use crate::app::tests::{code, key, typed};
+use crate::app::{App, AppEvent, Command, Context, Failure, test_context};
+use crate::theme::Theme;
+use backoffice_domain::model::{BucketInfo, PresignedRequest};
+use chrono::{TimeZone, Utc};
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use std::sync::Arc;
+
+fn render(app: &mut App, width: u16, height: u16) -> TestBackend {
+    let theme = Theme::default_dark();
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|f| super::super::draw(f, app, &theme, 0))
+        .unwrap();
+    terminal.backend().clone()
+}
+
+fn seeded_folder(app: &mut App, first: &[Command], more: bool) {
+    answer_list(
+        app,
+        first,
+        vec![
+            folder(&format!("posts/{SUB}/")),
+            file("posts/1764072000000.jpg", 48_213, 5),
+            file("posts/1764072300000.png", 311_552, 3),
+            file("posts/index.json", 812, 1),
+        ],
+        more,
+    );
+}
+
+/// Opens `posts/` in the media bucket.
+fn in_posts(ctx: Context) -> (App, Vec<Command>) {
+    let (mut app, first) = storage_app(ctx);
+    assert_eq!(app.pending(), 1, "only the listing is waited for");
+    answer_list(
+        &mut app,
+        &first,
+        vec![folder("posts/"), folder("profiles/")],
+        false,
+    );
+    let into = app.on_key(code(KeyCode::Enter));
+    (app, into)
+}
+
+#[test]
+fn bucket_list() {
+    // From the environment's bucket, esc goes up to every bucket the credentials list.
+    let (mut app, first) = storage_app(test_context());
+    answer_list(&mut app, &first, vec![folder("posts/")], false);
+    let c = app.on_key(code(KeyCode::Esc));
+    let Some(StorageCommand::ListBuckets { request }) = storage(&c).first().cloned().cloned()
+    else {
+        panic!("{c:?}")
+    };
+    let at = Utc.with_ymd_and_hms(2026, 9, 1, 8, 0, 0).unwrap();
+    app.on_event(AppEvent::Storage(StorageEvent::BucketsListed {
+        request,
+        result: Ok(["backoffice-logs", "media-bucket", "media-bucket-staging"]
+            .iter()
+            .map(|n| BucketInfo {
+                name: n.to_string(),
+                created_at: Some(at),
+            })
+            .collect()),
+    }));
+    app.on_key(key('j'));
+    insta::assert_snapshot!(render(&mut app, 90, 10));
+}
+
+#[test]
+fn folder_listing_with_more_pages() {
+    let (mut app, into) = in_posts(test_context());
+    seeded_folder(&mut app, &into, true);
+    app.on_key(key('j'));
+    insta::assert_snapshot!(render(&mut app, 100, 12));
+}
+
+#[test]
+fn folder_sorted_by_size_says_it_sorted_the_loaded_rows() {
+    let (mut app, into) = in_posts(test_context());
+    seeded_folder(&mut app, &into, true);
+    app.on_key(key('S'));
+    app.toasts.clear();
+    insta::assert_snapshot!(render(&mut app, 110, 12));
+}
+
+#[test]
+fn folder_loading() {
+    let (mut app, _) = in_posts(test_context());
+    insta::assert_snapshot!(render(&mut app, 90, 8));
+}
+
+#[test]
+fn folder_empty() {
+    let (mut app, into) = in_posts(test_context());
+    answer_list(&mut app, &into, vec![], false);
+    insta::assert_snapshot!(render(&mut app, 90, 8));
+}
+
+#[test]
+fn folder_failed() {
+    let (mut app, into) = in_posts(test_context());
+    let Some(StorageCommand::List { request, .. }) = storage(&into).first().cloned().cloned()
+    else {
+        panic!("{into:?}")
+    };
+    app.on_event(AppEvent::Storage(StorageEvent::Listed {
+        request,
+        result: Err(Failure::new(
+            "forbidden: s3:ListBucket on media-bucket: AccessDenied",
+        )),
+    }));
+    app.toasts.clear();
+    insta::assert_snapshot!(render(&mut app, 90, 8));
+}
+
+fn open_first_object(app: &mut App, into: &[Command]) -> Vec<Command> {
+    seeded_folder(app, into, false);
+    app.on_key(key('j'));
+    app.on_key(code(KeyCode::Enter))
+}
+
+fn detail_with_metadata(key: &str) -> ObjectDetail {
+    let mut entry = object(key, 48_213, 5);
+    entry.content_type = Some("image/jpeg".into());
+    entry.version_id = Some("3HL4kqtJlcpXroDTDmJ0".into());
+    entry.metadata.insert("uploaded-by".into(), SUB.to_string());
+    entry.metadata.insert("source".into(), "ios-app 4.2".into());
+    ObjectDetail {
+        entry,
+        versions: Versions::Listed(versions(key)),
+    }
+}
+
+/// A 48 × 32 test card: red on the left, blue on the right, each darker towards the bottom.
+fn card() -> image::DynamicImage {
+    let img = image::RgbImage::from_fn(48, 32, |x, y| {
+        let shade = 250 - 7 * y as u8;
+        if x < 24 {
+            image::Rgb([shade, 20, 20])
+        } else {
+            image::Rgb([20, 20, shade])
+        }
+    });
+    image::DynamicImage::ImageRgb8(img)
+}
+
+#[test]
+fn object_detail_loading() {
+    let (mut app, into) = in_posts(test_context());
+    open_first_object(&mut app, &into);
+    insta::assert_snapshot!(render(&mut app, 110, 14));
+}
+
+#[test]
+fn object_detail_with_metadata_versions_and_a_half_block_image() {
+    let (mut app, into) = in_posts(test_context());
+    let open = open_first_object(&mut app, &into);
+    answer_object(
+        &mut app,
+        &open,
+        detail_with_metadata("posts/1764072000000.jpg"),
+        Preview::Image {
+            image: Arc::new(card()),
+            source: "thumbnail 256 px".into(),
+            width: 1280,
+            height: 853,
+        },
+    );
+    let backend = render(&mut app, 120, 24);
+    // Half-blocks carry the picture's colours: red on the left of the preview, blue on the right.
+    let buffer = backend.buffer();
+    let row: Vec<_> = (0..120)
+        .map(|x| &buffer[(x, 8)])
+        .filter(|c| c.symbol() == "▀" || c.symbol() == "▄")
+        .collect();
+    assert!(
+        row.len() > 10,
+        "the preview is drawn in half-blocks:\n{backend}"
+    );
+    let rgb = |c: Color| match c {
+        Color::Rgb(r, _, b) => (r, b),
+        other => panic!("a true colour, not {other:?}"),
+    };
+    let (r, b) = rgb(row.first().unwrap().fg);
+    assert!(r > 100 && b < 60, "red on the left: {r} {b}");
+    let (r, b) = rgb(row.last().unwrap().fg);
+    assert!(b > 100 && r < 60, "blue on the right: {r} {b}");
+    insta::assert_snapshot!(backend);
+}
+
+#[test]
+fn object_detail_with_a_json_preview() {
+    let (mut app, into) = in_posts(test_context());
+    seeded_folder(&mut app, &into, false);
+    app.on_key(key('G'));
+    let open = app.on_key(code(KeyCode::Enter));
+    let mut entry = object("posts/index.json", 812, 1);
+    entry.content_type = Some("application/json".into());
+    answer_object(
+        &mut app,
+        &open,
+        ObjectDetail {
+            entry,
+            versions: Versions::Unavailable("the sandbox keeps no object versions".into()),
+        },
+        Preview::Text {
+            text: "{\n  \"count\": 2,\n  \"keys\": [\n    \"1764072000000.jpg\",\n    \"1764072300000.png\"\n  ]\n}".into(),
+            json: true,
+            shown: 812,
+            total: 812,
+        },
+    );
+    insta::assert_snapshot!(render(&mut app, 110, 16));
+}
+
+#[test]
+fn object_detail_with_the_first_bytes_of_a_long_text() {
+    let (mut app, into) = in_posts(test_context());
+    seeded_folder(&mut app, &into, false);
+    app.on_key(key('G'));
+    let open = app.on_key(code(KeyCode::Enter));
+    let mut entry = object("posts/index.json", 2_400_000, 1);
+    entry.content_type = Some("text/plain".into());
+    answer_object(
+        &mut app,
+        &open,
+        ObjectDetail {
+            entry,
+            versions: Versions::Listed(vec![]),
+        },
+        Preview::Text {
+            text: "2026-11-25T09:00:01Z GET /posts 200 12ms\n2026-11-25T09:00:02Z GET /profile 200 8ms\n2026-11-25T09:00:02Z POST /posts/41/comments 201 31ms".into(),
+            json: false,
+            shown: 16_384,
+            total: 2_400_000,
+        },
+    );
+    insta::assert_snapshot!(render(&mut app, 110, 14));
+}
+
+#[test]
+fn delete_confirmation_lists_the_versions() {
+    let (mut app, into) = in_posts(test_context());
+    let open = open_first_object(&mut app, &into);
+    answer_object(
+        &mut app,
+        &open,
+        detail_with_metadata("posts/1764072000000.jpg"),
+        Preview::Nothing("image/webp: not decoded here".into()),
+    );
+    app.on_key(key('X'));
+    insta::assert_snapshot!(render(&mut app, 110, 24));
+}
+
+#[test]
+fn delete_confirmation_in_production_asks_for_the_name() {
+    let ctx = Context {
+        environment: "prod".into(),
+        production: true,
+        ..test_context()
+    };
+    let (mut app, into) = in_posts(ctx);
+    seeded_folder(&mut app, &into, false);
+    app.on_key(key('j'));
+    app.on_key(key(' '));
+    app.on_key(key(' '));
+    app.on_key(key('X'));
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "pro");
+    app.on_key(code(KeyCode::Enter));
+    insta::assert_snapshot!(render(&mut app, 110, 22));
+}
+
+#[test]
+fn presigned_link_dialog() {
+    let (mut app, into) = in_posts(test_context());
+    seeded_folder(&mut app, &into, false);
+    app.on_key(key('j'));
+    let c = app.on_key(key('y'));
+    let Some(StorageCommand::Share { request, .. }) = storage(&c).first().cloned().cloned() else {
+        panic!("{c:?}")
+    };
+    app.on_event(AppEvent::Storage(StorageEvent::Shared {
+        request,
+        result: Ok(PresignedRequest {
+            method: "GET".into(),
+            url: "https://media-bucket.s3.ap-northeast-2.amazonaws.com/posts/1764072000000.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIA%2F20261125%2Fap-northeast-2%2Fs3%2Faws4_request&X-Amz-Date=20261125T120000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=5d1c0e9b".into(),
+            headers: vec![],
+            expires_at: Utc.with_ymd_and_hms(2026, 11, 25, 13, 0, 0).unwrap(),
+        }),
+    }));
+    insta::assert_snapshot!(render(&mut app, 110, 20));
+}
+
+#[test]
+fn download_prompt_and_progress() {
+    let (mut app, into) = in_posts(test_context());
+    seeded_folder(&mut app, &into, false);
+    app.on_key(key('j'));
+    app.on_key(key('w'));
+    insta::assert_snapshot!("download_prompt", render(&mut app, 100, 12));
+    let c = app.on_key(code(KeyCode::Enter));
+    let Some(StorageCommand::Download { request, .. }) = storage(&c).first().cloned().cloned()
+    else {
+        panic!("{c:?}")
+    };
+    app.on_event(AppEvent::Storage(StorageEvent::Progress {
+        request,
+        done: 20_000,
+        total: 48_213,
+    }));
+    insta::assert_snapshot!("download_progress", render(&mut app, 100, 12));
+}
+
+#[test]
+fn upload_prompt_with_a_bad_key() {
+    let (mut app, into) = in_posts(test_context());
+    seeded_folder(&mut app, &into, false);
+    app.on_key(key('u'));
+    typed(&mut app, "~/Pictures/banner.png");
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "/..");
+    app.on_key(code(KeyCode::Enter));
+    insta::assert_snapshot!(render(&mut app, 100, 12));
+}
+
+#[test]
+fn the_link_is_put_on_the_clipboard_as_osc_52() {
+    assert_eq!(super::osc52("hi"), "\u{1b}]52;c;aGk=\u{7}");
+}
