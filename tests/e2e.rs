@@ -240,6 +240,29 @@ fn query_the_lambda_logs_and_open_one_request() {
     assert!(c.child.wait().unwrap().success());
 }
 
+#[test]
+fn a_live_tail_follows_the_simulated_traffic_and_pauses() {
+    let mut c = Console::start_with(seeded(), &[], &[("BACKOFFICE_TRAFFIC", "20")]);
+    c.wait_for("Reports queue", LONG);
+    c.keys(b":logs\r");
+    c.wait_for("backoffice-post-confirmation", LONG);
+    c.keys(b" ");
+    c.keys(b"\r");
+    // The simulator's invocations arrive as they happen.
+    let live = c.wait_for("REPORT RequestId", LONG);
+    assert!(live.contains("● live"), "{live}");
+    assert!(live.contains("START RequestId"), "{live}");
+    // Paused, the view holds while new lines are counted.
+    c.keys(b" ");
+    c.wait_for("PAUSED", LONG);
+    c.wait_for("new lines", LONG);
+    c.keys(b"G");
+    let resumed = c.wait_for("space pause", LONG);
+    assert!(!resumed.contains("PAUSED"), "{resumed}");
+    c.keys(b"q");
+    assert!(c.child.wait().unwrap().success());
+}
+
 /// The same console on AWS services: a Cognito pool on moto and the service's schema on
 /// MariaDB, reached through a `config.toml` environment, as an operator would.
 #[test]
