@@ -1,6 +1,8 @@
 //! Runs the app's commands as background tasks against the environment's backends; each sends
-//! back one event carrying its request id (a download also sends its progress on the way).
+//! back one event carrying its request id (a download also sends its progress on the way; a log
+//! feed sends batches before its last event, see [`logs`]).
 
+mod logs;
 mod storage;
 
 use crate::app::posts::ThreadData;
@@ -137,6 +139,7 @@ async fn run(command: Command, b: &Backends, events: &mpsc::Sender<AppEvent>) ->
             result: perform(b, write, &reason).await,
         },
         Command::Storage(c) => storage::run(c, b, events).await,
+        Command::Logs(command) => AppEvent::Logs(logs::run(command, b, events).await),
     }
 }
 

@@ -56,6 +56,17 @@ pub enum Action {
     DeleteObject,
     CopyLink,
     OpenOwner,
+    // Logs
+    LogQuery,
+    RequestLines,
+    NextMatch,
+    PrevMatch,
+    ContextLines,
+    Wrap,
+    Timestamps,
+    MetricsStrip,
+    SelectRange,
+    SaveLogs,
 }
 
 /// Where an action applies, for the help popup's sections.
@@ -65,6 +76,7 @@ pub enum Scope {
     Posts,
     Users,
     Storage,
+    Logs,
 }
 
 impl Action {
@@ -113,6 +125,16 @@ impl Action {
         Action::DeleteObject,
         Action::CopyLink,
         Action::OpenOwner,
+        Action::LogQuery,
+        Action::RequestLines,
+        Action::NextMatch,
+        Action::PrevMatch,
+        Action::ContextLines,
+        Action::Wrap,
+        Action::Timestamps,
+        Action::MetricsStrip,
+        Action::SelectRange,
+        Action::SaveLogs,
     ];
 
     /// The name used in `[keys]`.
@@ -162,6 +184,16 @@ impl Action {
             Action::DeleteObject => "delete-object",
             Action::CopyLink => "copy-link",
             Action::OpenOwner => "open-user",
+            Action::LogQuery => "log-query",
+            Action::RequestLines => "request-lines",
+            Action::NextMatch => "next-match",
+            Action::PrevMatch => "previous-match",
+            Action::ContextLines => "context-lines",
+            Action::Wrap => "wrap",
+            Action::Timestamps => "timestamps",
+            Action::MetricsStrip => "metrics-strip",
+            Action::SelectRange => "select-range",
+            Action::SaveLogs => "save-logs",
         }
     }
 
@@ -211,6 +243,16 @@ impl Action {
             Action::DeleteObject => "delete (marked objects or the selection)",
             Action::CopyLink => "copy a presigned link (1 h)",
             Action::OpenOwner => "open the owner (profiles/, posts/) in Users",
+            Action::LogQuery => "tail or query: window and filter pattern",
+            Action::RequestLines => "every line of the selected line's request",
+            Action::NextMatch => "next search match",
+            Action::PrevMatch => "previous search match",
+            Action::ContextLines => "search: matches only, with 2 / 5 context lines",
+            Action::Wrap => "wrap long lines",
+            Action::Timestamps => "show timestamps",
+            Action::MetricsStrip => "show the invocation sparklines",
+            Action::SelectRange => "start / clear a range selection",
+            Action::SaveLogs => "save the buffer or the selection to a file",
         }
     }
 
@@ -225,6 +267,8 @@ impl Action {
             SortObjects | DownloadObject | UploadObject | DeleteObject | CopyLink | OpenOwner => {
                 Scope::Storage
             }
+            LogQuery | RequestLines | NextMatch | PrevMatch | ContextLines | Wrap | Timestamps
+            | MetricsStrip | SelectRange | SaveLogs => Scope::Logs,
             _ => Scope::Everywhere,
         }
     }
@@ -420,6 +464,16 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("X", Action::DeleteObject),
     ("y", Action::CopyLink),
     ("U", Action::OpenOwner),
+    ("f", Action::LogQuery),
+    ("r", Action::RequestLines),
+    ("n", Action::NextMatch),
+    ("N", Action::PrevMatch),
+    ("C", Action::ContextLines),
+    ("W", Action::Wrap),
+    ("t", Action::Timestamps),
+    ("m", Action::MetricsStrip),
+    ("b", Action::SelectRange),
+    ("ctrl-s", Action::SaveLogs),
 ];
 
 /// The live keymap.

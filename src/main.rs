@@ -367,6 +367,9 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
             context.production,
         );
         let (mut app, commands) = App::new(context, keymap.clone(), PaneId::Posts);
+        if let Some(lines) = config.log_buffer_lines {
+            app.logs.set_capacity(lines);
+        }
         app.environments = std::iter::once(config::SANDBOX.to_string())
             .chain(config.environments.keys().cloned())
             .collect();

@@ -215,6 +215,54 @@ fn storage_previews_an_avatar_in_half_blocks_and_downloads_it() {
     assert!(c.child.wait().unwrap().success());
 }
 
+#[test]
+fn query_the_lambda_logs_and_open_one_request() {
+    let mut c = Console::start(seeded(), &[]);
+    c.wait_for("Reports queue", LONG);
+    c.keys(b":logs\r");
+    c.wait_for("backoffice-post-confirmation", LONG);
+    // Pick the API group; a live tail starts and waits for new lines.
+    c.keys(b" ");
+    c.keys(b"\r");
+    c.wait_for("Following /aws/lambda/backoffice-api", LONG);
+    // The last four days with ERROR: the seeded failures, then the request of the last one.
+    c.keys(b"f");
+    c.keys(b"\x15");
+    c.keys(b"4d ERROR\r");
+    let shown = c.wait_for("\"level\":\"ERROR\"", LONG);
+    assert!(shown.contains("last 4d"), "{shown}");
+    c.wait_for("· done ·", LONG);
+    c.keys(b"r");
+    let request = c.wait_for("START RequestId", LONG);
+    assert!(request.contains("REPORT RequestId"), "{request}");
+    assert!(request.contains("Request "), "{request}");
+    c.keys(b"q");
+    assert!(c.child.wait().unwrap().success());
+}
+
+#[test]
+fn a_live_tail_follows_the_simulated_traffic_and_pauses() {
+    let mut c = Console::start_with(seeded(), &[], &[("BACKOFFICE_TRAFFIC", "20")]);
+    c.wait_for("Reports queue", LONG);
+    c.keys(b":logs\r");
+    c.wait_for("backoffice-post-confirmation", LONG);
+    c.keys(b" ");
+    c.keys(b"\r");
+    // The simulator's invocations arrive as they happen.
+    let live = c.wait_for("REPORT RequestId", LONG);
+    assert!(live.contains("● live"), "{live}");
+    assert!(live.contains("START RequestId"), "{live}");
+    // Paused, the view holds while new lines are counted.
+    c.keys(b" ");
+    c.wait_for("PAUSED", LONG);
+    c.wait_for("new lines", LONG);
+    c.keys(b"G");
+    let resumed = c.wait_for("space pause", LONG);
+    assert!(!resumed.contains("PAUSED"), "{resumed}");
+    c.keys(b"q");
+    assert!(c.child.wait().unwrap().success());
+}
+
 /// The same console on AWS services: a Cognito pool on moto and the service's schema on
 /// MariaDB, reached through a `config.toml` environment, as an operator would.
 #[test]

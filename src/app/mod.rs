@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod dialog;
 pub mod list;
+pub mod logs;
 pub mod posts;
 pub mod storage;
 pub mod users;
@@ -133,6 +134,8 @@ pub enum Command {
         reason: String,
     },
     Storage(storage::StorageCommand),
+    /// The Logs pane's work: groups, feeds (tails and queries), saves.
+    Logs(logs::LogsCommand),
 }
 
 /// A finished piece of background work.
@@ -168,6 +171,8 @@ pub enum AppEvent {
         result: Result<String, Failure>,
     },
     Storage(storage::StorageEvent),
+    /// Log groups, a feed's batches and its end, a save's result.
+    Logs(logs::LogsEvent),
 }
 
 /// What the status bar shows about the connection.
@@ -187,10 +192,17 @@ pub enum PaneId {
     Posts,
     Audit,
     Storage,
+    Logs,
 }
 
 impl PaneId {
-    pub const ALL: [PaneId; 4] = [PaneId::Users, PaneId::Posts, PaneId::Audit, PaneId::Storage];
+    pub const ALL: [PaneId; 5] = [
+        PaneId::Users,
+        PaneId::Posts,
+        PaneId::Audit,
+        PaneId::Storage,
+        PaneId::Logs,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -198,6 +210,7 @@ impl PaneId {
             PaneId::Posts => "Posts & comments",
             PaneId::Audit => "Audit",
             PaneId::Storage => "Storage",
+            PaneId::Logs => "Logs",
         }
     }
 }
@@ -229,7 +242,7 @@ pub struct Toast {
 
 /// The commands `:` knows, for completion.
 pub const COMMANDS: &[&str] = &[
-    "users", "posts", "reports", "audit", "storage", "env", "theme", "help", "q", "quit",
+    "users", "posts", "reports", "audit", "storage", "logs", "env", "theme", "help", "q", "quit",
 ];
 
 /// A request from the app to the loop that is not background work.
@@ -250,6 +263,7 @@ pub struct App {
     pub posts: posts::PostsPane,
     pub audit: audit::AuditPane,
     pub storage: storage::StoragePane,
+    pub logs: logs::LogsPane,
     pub mode: Mode,
     pub overlay: Option<Overlay>,
     pub toasts: VecDeque<Toast>,
@@ -277,6 +291,7 @@ impl App {
             posts: posts::PostsPane::default(),
             audit: audit::AuditPane::default(),
             storage: storage::StoragePane::default(),
+            logs: logs::LogsPane::default(),
             mode: Mode::Normal,
             overlay: None,
             toasts: VecDeque::new(),
@@ -304,6 +319,7 @@ impl App {
             + self.posts.pending()
             + self.audit.pending()
             + self.storage.pending()
+            + self.logs.pending()
             + self.writes.len()
     }
 
@@ -319,6 +335,7 @@ impl App {
             PaneId::Posts => self.posts.open(&mut self.ids),
             PaneId::Audit => self.audit.open(&mut self.ids),
             PaneId::Storage => self.storage.open(&mut self.ids),
+            PaneId::Logs => self.logs.open(&mut self.ids),
         }
     }
 
@@ -374,6 +391,10 @@ impl App {
             Mode::Filter(text) => return self.on_filter_key(text, key),
             Mode::Normal => {}
         }
+        if self.pane == PaneId::Logs && self.logs.editing() {
+            let outcome = self.logs.on_edit_key(key, &mut self.ids);
+            return self.apply(outcome);
+        }
         let Some(action) = self.keymap.action(&key) else {
             return Vec::new();
         };
@@ -404,6 +425,7 @@ impl App {
                     PaneId::Posts => self.posts.filter_text.clone(),
                     PaneId::Audit => self.audit.filter_text.clone(),
                     PaneId::Storage => self.storage.filter_text.clone(),
+                    PaneId::Logs => self.logs.filter_text.clone(),
                 };
                 self.mode = Mode::Filter(current);
                 Vec::new()
@@ -432,6 +454,7 @@ impl App {
                     PaneId::Posts => self.posts.on_action(action, ids),
                     PaneId::Audit => self.audit.on_action(action, ids),
                     PaneId::Storage => self.storage.on_action(action, ids),
+                    PaneId::Logs => self.logs.on_action(action, ids),
                 };
                 self.apply(outcome)
             }
@@ -450,6 +473,7 @@ impl App {
                         None | Some(storage::Location::Buckets)
                     )
             }
+            PaneId::Logs => self.logs.at_top(),
         }
     }
 
@@ -640,6 +664,7 @@ impl App {
                 }
             }
             "storage" => self.open_pane(PaneId::Storage),
+            "logs" => self.open_pane(PaneId::Logs),
             "help" => {
                 self.overlay = Some(Overlay::Help);
                 Vec::new()
@@ -700,6 +725,7 @@ impl App {
                     PaneId::Posts => self.posts.set_filter(text, ids),
                     PaneId::Audit => self.audit.set_filter(text, ids),
                     PaneId::Storage => self.storage.set_filter(text, ids),
+                    PaneId::Logs => self.logs.set_filter(text),
                 };
                 match result {
                     Ok(c) => c,
@@ -751,6 +777,7 @@ impl App {
                     PaneId::Posts => self.posts.click(row, ids),
                     PaneId::Audit => self.audit.click(row, ids),
                     PaneId::Storage => self.storage.click(row, ids),
+                    PaneId::Logs => self.logs.click(row),
                 };
                 self.apply(outcome)
             }
@@ -768,6 +795,7 @@ impl App {
             AppEvent::UserLoaded { request, result } => self.users.on_user(request, result),
             AppEvent::AuditLoaded { request, result } => self.audit.on_audit(request, result, ids),
             AppEvent::Storage(event) => self.storage.on_event(event, ids),
+            AppEvent::Logs(event) => self.logs.on_event(event),
             AppEvent::WriteDone { request, result } => {
                 let Some(i) = self.writes.iter().position(|(r, _)| *r == request) else {
                     return Vec::new();
@@ -781,6 +809,7 @@ impl App {
                             PaneId::Posts => self.posts.refresh(&mut self.ids),
                             PaneId::Audit => self.audit.refresh(&mut self.ids),
                             PaneId::Storage => self.storage.refresh(&mut self.ids),
+                            PaneId::Logs => Vec::new(),
                         };
                         (Outcome::Commands(refresh), None)
                     }

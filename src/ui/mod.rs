@@ -1,6 +1,7 @@
 //! Drawing. Each pane hands the table only the rows in view, so a frame costs the same with
 //! twenty rows loaded or a million.
 
+mod logs;
 mod panes;
 pub mod storage;
 
@@ -35,6 +36,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, tick: usize) {
         PaneId::Posts => panes::posts(frame, main, app, theme),
         PaneId::Audit => panes::audit(frame, main, app, theme),
         PaneId::Storage => storage::draw(frame, main, app, theme),
+        PaneId::Logs => logs::draw(frame, main, app, theme),
     }
     draw_status(frame, status, app, theme, tick);
     draw_bottom(frame, bottom, app, theme);
@@ -132,6 +134,9 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     }
                     PaneId::Audit => "   actor:NAME · kind:post|comment|user|report|object · id:ID",
                     PaneId::Storage => "   a prefix of the open bucket (posts/…), or a bucket name",
+                    PaneId::Logs => {
+                        "   search the buffer (lower case: any case) · empty: stop searching"
+                    }
                 },
                 theme.muted(),
             ),
@@ -142,6 +147,7 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 PaneId::Posts => &app.posts.filter_text,
                 PaneId::Audit => &app.audit.filter_text,
                 PaneId::Storage => &app.storage.filter_text,
+                PaneId::Logs => &app.logs.filter_text,
             };
             if filter.is_empty() {
                 Line::from(Span::styled(
@@ -187,6 +193,7 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme) {
             Scope::Posts => app.pane == PaneId::Posts,
             Scope::Users => app.pane == PaneId::Users,
             Scope::Storage => app.pane == PaneId::Storage,
+            Scope::Logs => app.pane == PaneId::Logs,
         };
         if !wanted {
             continue;
@@ -198,6 +205,7 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme) {
                 Scope::Posts => "Posts & comments",
                 Scope::Users => "Users",
                 Scope::Storage => "Storage",
+                Scope::Logs => "Logs",
             };
             lines.push(Line::styled(title, theme.title(true)));
         }

@@ -1,0 +1,600 @@
+//! Flow tests of the Logs pane: the app driven with keys and canned feed batches, as the loop
+//! would drive it.
+
+use super::*;
+use crate::app::tests::{app_on, code, key, typed};
+use crate::app::{App, AppEvent, Failure, PaneId, test_context};
+use chrono::{TimeZone, Utc};
+use crossterm::event::KeyModifiers;
+
+pub(crate) const API: &str = "/aws/lambda/backoffice-api";
+pub(crate) const THUMBS: &str = "/aws/lambda/backoffice-thumbnails";
+pub(crate) const SIGNUP: &str = "/aws/lambda/backoffice-post-confirmation";
+
+pub(crate) fn group(name: &str) -> LogGroupName {
+    LogGroupName::parse(name).unwrap()
+}
+
+pub(crate) fn at(ms: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap() + chrono::Duration::milliseconds(ms)
+}
+
+/// One event `ms` milliseconds after 10:00 on 2026-11-25.
+pub(crate) fn ev(group: &str, ms: i64, message: &str) -> LogEvent {
+    LogEvent {
+        group: group.into(),
+        stream: "2026/11/25/[$LATEST]6f1c2d".into(),
+        timestamp: at(ms),
+        ingested_at: None,
+        message: message.into(),
+        event_id: format!("{group}-{ms}"),
+    }
+}
+
+/// A request id that reads as a UUID, numbered.
+pub(crate) fn rid(n: u32) -> String {
+    format!("{n:08x}-6a2d-4a8e-9c3b-1d2e3f4a5b6c")
+}
+
+/// The lines of one invocation: START, a JSON line, an error when `failed`, END, REPORT.
+pub(crate) fn invocation(group: &str, n: u32, ms: i64, cold: bool, failed: bool) -> Vec<LogEvent> {
+    let id = rid(n);
+    let mut out = vec![
+        ev(
+            group,
+            ms,
+            &format!("START RequestId: {id} Version: $LATEST"),
+        ),
+        ev(
+            group,
+            ms + 2,
+            &format!(
+                r#"{{"level":"INFO","message":"request","requestId":"{id}","method":"GET","route":"/posts"}}"#
+            ),
+        ),
+    ];
+    if failed {
+        out.push(ev(
+            group,
+            ms + 5,
+            &format!(
+                r#"{{"level":"ERROR","message":"database timeout","requestId":"{id}","route":"/posts"}}"#
+            ),
+        ));
+    }
+    let duration = 10.0 + f64::from(n % 7) * 9.5;
+    let mut report = format!(
+        "REPORT RequestId: {id}\tDuration: {duration:.2} ms\tBilled Duration: {} ms\tMemory Size: 512 MB\tMax Memory Used: {} MB",
+        duration.ceil(),
+        80 + n % 20
+    );
+    if cold {
+        report.push_str("\tInit Duration: 231.40 ms");
+    }
+    out.push(ev(group, ms + 8, &format!("END RequestId: {id}")));
+    out.push(ev(group, ms + 9, &report));
+    out
+}
+
+pub(crate) fn feed_request(commands: &[Command]) -> (RequestId, FeedSpec) {
+    commands
+        .iter()
+        .find_map(|c| match c {
+            Command::Logs(LogsCommand::Feed { request, spec, .. }) => {
+                Some((*request, spec.clone()))
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("a feed command in {commands:?}"))
+}
+
+pub(crate) fn batch(app: &mut App, request: RequestId, items: Vec<TailItem>) -> Vec<Command> {
+    app.on_event(AppEvent::Logs(LogsEvent::Batch { request, items }))
+}
+
+/// The console on the Logs pane with the sandbox's three groups listed.
+pub(crate) fn logs_app() -> App {
+    let (mut app, first) = app_on(PaneId::Logs, test_context());
+    let Some(Command::Logs(LogsCommand::LoadGroups { request })) = first.first().cloned() else {
+        panic!("the pane asks for its groups first: {first:?}")
+    };
+    app.on_event(AppEvent::Logs(LogsEvent::GroupsLoaded {
+        request,
+        result: Ok(vec![group(API), group(THUMBS), group(SIGNUP)]),
+    }));
+    app
+}
+
+/// Picks the first two groups and starts the live tail; returns its request.
+pub(crate) fn tailing(app: &mut App) -> RequestId {
+    app.on_key(key(' '));
+    app.on_key(key(' '));
+    let c = app.on_key(code(KeyCode::Enter));
+    let (request, spec) = feed_request(&c);
+    assert_eq!(spec.groups, vec![group(API), group(THUMBS)]);
+    assert_eq!(spec.window, Window::Live);
+    request
+}
+
+/// Forty invocations over the two groups, every seventh failing and every tenth cold.
+pub(crate) fn traffic() -> Vec<TailItem> {
+    let mut events = Vec::new();
+    for n in 0..40u32 {
+        let g = if n % 3 == 0 { THUMBS } else { API };
+        events.extend(invocation(
+            g,
+            n,
+            i64::from(n) * 1_500,
+            n % 10 == 0,
+            n % 7 == 3,
+        ));
+    }
+    events.sort_by_key(|e| e.timestamp);
+    vec![TailItem::Events(events)]
+}
+
+#[test]
+fn picking_groups_and_enter_starts_a_live_tail_and_lines_arrive_at_the_live_end() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    assert_eq!(app.logs.screen, Screen::Viewer);
+    assert_eq!(app.pending(), 0, "a live tail is not a pending request");
+    batch(&mut app, request, traffic());
+    let lines = app.logs.buffer.len();
+    assert!(lines > 150, "{lines}");
+    assert_eq!(app.logs.scroll.selected, app.logs.buffer.end_seq() - 1);
+    assert_eq!(app.logs.buffer.reports().len(), 40);
+    // Lines keep coming; the view stays at the end.
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(API, 90_000, "INFO late")])],
+    );
+    assert_eq!(
+        app.logs.selected_line().map(|l| l.text.to_string()),
+        Some("INFO late".into())
+    );
+}
+
+#[test]
+fn space_pauses_new_lines_are_counted_and_g_goes_back_to_live() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    let held = app.logs.scroll.selected;
+    app.on_key(key(' '));
+    assert!(app.logs.paused);
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(
+            (0..7).map(|i| ev(API, 100_000 + i, "INFO more")).collect(),
+        )],
+    );
+    assert_eq!(app.logs.scroll.selected, held, "the view holds still");
+    assert_eq!(app.logs.new_lines(), 7);
+    // Scrolling back while paused works and lines still arrive.
+    app.on_key(key('k'));
+    app.on_key(key('k'));
+    assert_eq!(app.logs.scroll.selected, held - 2);
+    app.on_key(key('G'));
+    assert!(app.logs.scroll.follow && !app.logs.paused);
+    assert_eq!(app.logs.new_lines(), 0);
+    assert_eq!(app.logs.scroll.selected, app.logs.buffer.end_seq() - 1);
+    // Space again resumes too.
+    app.on_key(key(' '));
+    app.on_key(key(' '));
+    assert!(app.logs.scroll.follow);
+}
+
+#[test]
+fn scrolling_up_stops_following_without_pausing() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    app.on_key(key('g'));
+    assert_eq!(app.logs.scroll.selected, app.logs.buffer.first_seq());
+    assert!(!app.logs.scroll.follow && !app.logs.paused);
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(API, 100_000, "INFO x")])],
+    );
+    assert_eq!(app.logs.new_lines(), 1);
+    assert_eq!(app.logs.scroll.selected, app.logs.buffer.first_seq());
+}
+
+#[test]
+fn search_jumps_between_matches_and_context_shows_only_matches_and_their_neighbours() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    app.on_key(key('/'));
+    typed(&mut app, "database timeout");
+    app.on_key(code(KeyCode::Enter));
+    let matches = app.logs.search.as_ref().unwrap().matches.clone();
+    // Invocations 3, 10, 17, 24, 31, 38 failed.
+    assert_eq!(matches.len(), 6);
+    // Following the live end, the search goes to the newest match.
+    assert_eq!(app.logs.scroll.selected, matches[5]);
+    app.on_key(key('n'));
+    assert_eq!(app.logs.scroll.selected, matches[0], "next wraps round");
+    app.on_key(key('n'));
+    assert_eq!(app.logs.scroll.selected, matches[1]);
+    app.on_key(key('N'));
+    app.on_key(key('N'));
+    assert_eq!(app.logs.scroll.selected, matches[5], "previous wraps round");
+    // Scrolled back, a new search goes to the next match from where the view is.
+    app.on_key(key('g'));
+    app.on_key(key('/'));
+    app.on_key(code(KeyCode::Enter));
+    assert_eq!(app.logs.scroll.selected, matches[0]);
+    app.on_key(key('C'));
+    assert_eq!(app.logs.context, 2);
+    let rows: Vec<u64> = {
+        let r = app.logs.rows();
+        (0..r.len()).filter_map(|i| r.at(i)).collect()
+    };
+    assert_eq!(rows.len(), 6 * 5);
+    assert!(matches.iter().all(|m| rows.contains(m)));
+    // New matching lines join the search as they arrive.
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(
+            API,
+            100_000,
+            "ERROR database timeout again",
+        )])],
+    );
+    assert_eq!(app.logs.search.as_ref().unwrap().matches.len(), 7);
+    // Esc ends the search.
+    app.on_key(code(KeyCode::Esc));
+    assert!(app.logs.search.is_none());
+    assert_eq!(app.logs.filter_text, "");
+}
+
+#[test]
+fn a_search_that_finds_nothing_says_so() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    app.on_key(key('/'));
+    typed(&mut app, "no such text");
+    app.on_key(code(KeyCode::Enter));
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("not in the buffer"),
+        "{:?}",
+        app.last_error
+    );
+}
+
+#[test]
+fn r_opens_the_request_from_the_buffer_then_from_its_groups() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    // Select invocation 3's error line: the first match from the top.
+    app.on_key(key('g'));
+    app.on_key(key('/'));
+    typed(&mut app, "database timeout");
+    app.on_key(code(KeyCode::Enter));
+    let line = app.logs.selected_line().unwrap();
+    assert_eq!(line.req, RequestKey::of(&rid(3)));
+    let c = app.on_key(key('r'));
+    let (query, spec) = feed_request(&c);
+    assert_eq!(spec.groups, vec![group(API), group(THUMBS)]);
+    assert_eq!(spec.pattern.unwrap().as_str(), format!("\"{}\"", rid(3)));
+    let Window::Range(w) = spec.window else {
+        panic!("{:?}", spec.window)
+    };
+    assert!(w.start < at(4_500) && w.end > at(4_500));
+    let view = app.logs.request.as_ref().unwrap();
+    assert_eq!(view.id, rid(3));
+    assert_eq!(view.buffer.len(), 5, "the buffer's lines show at once");
+    assert_eq!(app.pending(), 1, "the search of the groups is pending");
+    // The groups hold one more line of that request (written before the tail started).
+    let mut found = vec![ev(
+        SIGNUP,
+        4_400,
+        &format!(
+            r#"{{"level":"INFO","message":"profile row upserted","requestId":"{}"}}"#,
+            rid(3)
+        ),
+    )];
+    found.extend(invocation(API, 3, 4_500, false, true));
+    batch(&mut app, query, vec![TailItem::Events(found)]);
+    app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request: query,
+        result: Ok(FeedEnd::Finished),
+    }));
+    let view = app.logs.request.as_ref().unwrap();
+    assert_eq!(view.buffer.len(), 6);
+    assert_eq!(view.buffer.groups().len(), 2);
+    assert_eq!(app.pending(), 0);
+    // Keys move in the request view; esc goes back to the lines.
+    app.on_key(key('j'));
+    assert_eq!(
+        app.logs.request.as_ref().unwrap().scroll.selected,
+        view_first(&app) + 1
+    );
+    app.on_key(code(KeyCode::Esc));
+    assert!(app.logs.request.is_none());
+}
+
+fn view_first(app: &App) -> u64 {
+    app.logs.request.as_ref().unwrap().buffer.first_seq()
+}
+
+#[test]
+fn a_line_without_a_request_id_says_so() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(API, 0, "plain words")])],
+    );
+    let c = app.on_key(key('r'));
+    assert!(c.is_empty());
+    assert!(app.logs.request.is_none());
+    assert!(app.toasts.iter().any(|t| t.text.contains("no request id")));
+}
+
+#[test]
+fn the_query_prompt_starts_a_window_query_with_a_pattern() {
+    let mut app = logs_app();
+    app.on_key(key(' '));
+    app.on_key(key('f'));
+    assert!(app.logs.editing());
+    // The prompt opens with a window to edit.
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "1h ERROR -retry");
+    let c = app.on_key(code(KeyCode::Enter));
+    let (_, spec) = feed_request(&c);
+    assert_eq!(spec.groups, vec![group(API)]);
+    assert_eq!(spec.window, Window::Last { seconds: 3_600 });
+    assert_eq!(spec.pattern.unwrap().as_str(), "ERROR -retry");
+    assert_eq!(app.pending(), 1, "a query is pending until it ends");
+    assert!(!app.logs.editing());
+}
+
+#[test]
+fn a_bad_query_keeps_the_prompt_open_and_explains() {
+    let mut app = logs_app();
+    app.on_key(key('f'));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "5m \"unclosed");
+    let c = app.on_key(code(KeyCode::Enter));
+    assert!(c.is_empty());
+    assert!(app.logs.editing());
+    assert!(app.toasts.iter().any(|t| t.text.contains("quote")));
+    app.on_key(code(KeyCode::Esc));
+    assert!(!app.logs.editing());
+}
+
+#[test]
+fn a_new_feed_stops_the_old_one_and_its_late_batches_are_dropped() {
+    let mut app = logs_app();
+    app.on_key(key(' '));
+    let c = app.on_key(code(KeyCode::Enter));
+    let Some(Command::Logs(LogsCommand::Feed {
+        request: old,
+        stop: old_stop,
+        ..
+    })) = c.first().cloned()
+    else {
+        panic!("{c:?}")
+    };
+    assert!(!old_stop.is_stopped());
+    // Back to the picker stops the live tail.
+    app.on_key(code(KeyCode::Esc));
+    assert!(old_stop.is_stopped());
+    // The picks are kept; one more is added.
+    app.on_key(key('j'));
+    app.on_key(key(' '));
+    let c = app.on_key(code(KeyCode::Enter));
+    let (new, spec) = feed_request(&c);
+    assert_eq!(spec.groups, vec![group(API), group(SIGNUP)]);
+    batch(
+        &mut app,
+        old,
+        vec![TailItem::Events(vec![ev(API, 0, "stale")])],
+    );
+    assert!(app.logs.buffer.is_empty());
+    batch(
+        &mut app,
+        new,
+        vec![TailItem::Events(vec![ev(API, 0, "fresh")])],
+    );
+    assert_eq!(app.logs.buffer.len(), 1);
+}
+
+#[test]
+fn markers_show_sampling_once_and_every_gap() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    let sampled = || {
+        vec![
+            TailItem::Sampled,
+            TailItem::Events(vec![ev(API, 0, "INFO sampled")]),
+        ]
+    };
+    batch(&mut app, request, sampled());
+    batch(&mut app, request, sampled());
+    assert!(app.logs.feed.as_ref().unwrap().sampled);
+    batch(
+        &mut app,
+        request,
+        vec![
+            TailItem::Gap {
+                from: at(1_000),
+                to: at(9_000),
+                reason: "connection reset".into(),
+            },
+            TailItem::Reconnected,
+        ],
+    );
+    let kinds: Vec<LineKind> = app.logs.buffer.iter_from(0).map(|l| l.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            LineKind::Sampled,
+            LineKind::Application,
+            LineKind::Application,
+            LineKind::Gap,
+            LineKind::Reconnected
+        ]
+    );
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(API, 10_000, "INFO whole")])],
+    );
+    assert!(!app.logs.feed.as_ref().unwrap().sampled, "unsampled again");
+}
+
+#[test]
+fn a_failed_tail_is_shown_and_ctrl_r_starts_it_again() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request,
+        result: Err(Failure::new(
+            "not found: log group /aws/lambda/backoffice-api",
+        )),
+    }));
+    assert!(matches!(
+        app.logs.feed.as_ref().unwrap().state,
+        FeedState::Failed(_)
+    ));
+    assert!(app.last_error.as_deref().unwrap().contains("not found"));
+    let c = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    let (again, spec) = feed_request(&c);
+    assert_ne!(again, request);
+    assert_eq!(spec.groups.len(), 2);
+}
+
+#[test]
+fn v_shows_invocations_and_enter_opens_one_request() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    app.on_key(key('v'));
+    assert_eq!(app.logs.view, View::Invocations);
+    assert_eq!(app.logs.invocation, 39, "the newest invocation is selected");
+    app.on_key(key('g'));
+    let c = app.on_key(code(KeyCode::Enter));
+    let (_, spec) = feed_request(&c);
+    assert_eq!(spec.pattern.unwrap().as_str(), format!("\"{}\"", rid(0)));
+    assert_eq!(app.logs.request.as_ref().unwrap().id, rid(0));
+}
+
+#[test]
+fn save_writes_the_selected_range_or_else_the_whole_view() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    let total = app.logs.buffer.len();
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "all.log");
+    let c = app.on_key(code(KeyCode::Enter));
+    let Some(Command::Logs(LogsCommand::Save {
+        path, text, lines, ..
+    })) = c.first()
+    else {
+        panic!("{c:?}")
+    };
+    assert_eq!(path, &PathBuf::from("all.log"));
+    assert_eq!(*lines, total);
+    assert_eq!(text.lines().count(), total);
+    assert!(text.starts_with("2026-11-25T10:00:00.000Z\t/aws/lambda/backoffice-thumbnails\t"));
+    // A range: b on one line, move three up, save.
+    app.on_key(key('b'));
+    app.on_key(key('k'));
+    app.on_key(key('k'));
+    app.on_key(key('k'));
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let c = app.on_key(code(KeyCode::Enter));
+    let Some(Command::Logs(LogsCommand::Save { text, lines, .. })) = c.first() else {
+        panic!("{c:?}")
+    };
+    assert_eq!(*lines, 4);
+    assert!(text.lines().last().unwrap().contains("REPORT RequestId"));
+}
+
+#[test]
+fn the_buffer_cap_from_the_config_bounds_the_lines() {
+    let mut app = logs_app();
+    app.logs.set_capacity(1_000);
+    let request = tailing(&mut app);
+    for round in 0..5 {
+        batch(
+            &mut app,
+            request,
+            vec![TailItem::Events(
+                (0..500)
+                    .map(|i| ev(API, round * 1_000 + i, &format!("INFO {round}-{i}")))
+                    .collect(),
+            )],
+        );
+    }
+    assert_eq!(app.logs.buffer.len(), 1_000);
+    assert_eq!(app.logs.selected_line().unwrap().text, "INFO 4-499");
+}
+
+#[test]
+fn logs_command_opens_the_pane() {
+    let (mut app, _) = app_on(PaneId::Posts, test_context());
+    app.on_key(key(':'));
+    typed(&mut app, "lo");
+    app.on_key(code(KeyCode::Tab));
+    assert_eq!(app.mode, crate::app::Mode::Command("logs".into()));
+    let c = app.on_key(code(KeyCode::Enter));
+    assert_eq!(app.pane, PaneId::Logs);
+    assert!(matches!(
+        c.first(),
+        Some(Command::Logs(LogsCommand::LoadGroups { .. }))
+    ));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// No key sequence panics, with batches arriving in between.
+    #[test]
+    fn no_key_sequence_panics(keys in proptest::collection::vec(proptest::prelude::any::<(u8, bool)>(), 1..80)) {
+        let mut app = logs_app();
+        let mut live = None;
+        let alphabet: Vec<KeyEvent> = "jkgGnNCWtmbvrf/ \u{1b}:q"
+            .chars()
+            .map(key)
+            .chain([
+                code(KeyCode::Enter),
+                code(KeyCode::Esc),
+                code(KeyCode::Backspace),
+                code(KeyCode::Tab),
+                KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
+                KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL),
+                KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL),
+            ])
+            .collect();
+        for (i, (k, feed)) in keys.into_iter().enumerate() {
+            let c = app.on_key(alphabet[k as usize % alphabet.len()]);
+            app.quit = false;
+            for command in &c {
+                if let Command::Logs(LogsCommand::Feed { request, .. }) = command {
+                    live = Some(*request);
+                }
+            }
+            if feed && let Some(request) = live {
+                batch(&mut app, request, vec![TailItem::Events(invocation(API, i as u32, i as i64 * 100, i % 4 == 0, i % 5 == 0))]);
+            }
+            let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+            terminal.draw(|f| crate::ui::draw(f, &mut app, &crate::theme::Theme::default_dark(), 0)).unwrap();
+        }
+    }
+}

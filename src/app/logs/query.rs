@@ -1,0 +1,127 @@
+//! The Logs pane's query prompt: a window (`live`, `15m`, `1h`, `2d`, `FROM..TO`) and then a
+//! CloudWatch filter pattern.
+
+use super::feed::Window;
+use backoffice_domain::model::{FilterPattern, TimeWindow};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+/// Longest window a query may name.
+const MAX_WINDOW: chrono::Duration = chrono::Duration::days(366);
+
+/// Reads a time as the query prompt takes it: RFC 3339, `YYYY-MM-DDTHH:MM[:SS]` (UTC) or a date.
+fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+            return Some(Utc.from_utc_datetime(&t));
+        }
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| Utc.from_utc_datetime(&t))
+}
+
+/// Reads the query prompt: an optional window (`live`, `15m`, `1h`, `2d`, `FROM..TO`), then a
+/// CloudWatch filter pattern.
+pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String> {
+    let text = text.trim();
+    let (first, rest) = match text.split_once(char::is_whitespace) {
+        Some((f, r)) => (f, r.trim()),
+        None => (text, ""),
+    };
+    let window = if first == "live" {
+        Some(Window::Live)
+    } else if let Some((from, to)) = first.split_once("..") {
+        let start = parse_instant(from)
+            .ok_or_else(|| format!("'{from}': write a time as 2026-11-25T10:00 (UTC)"))?;
+        let end = parse_instant(to)
+            .ok_or_else(|| format!("'{to}': write a time as 2026-11-25T11:00 (UTC)"))?;
+        if end - start > MAX_WINDOW {
+            return Err("a window may span at most 366 days".into());
+        }
+        Some(Window::Range(
+            TimeWindow::new(start, end).map_err(|e| e.to_string())?,
+        ))
+    } else {
+        let unit = first.chars().last().unwrap_or(' ');
+        let size = match unit {
+            's' => Some(1),
+            'm' => Some(60),
+            'h' => Some(3_600),
+            'd' => Some(86_400),
+            _ => None,
+        };
+        match (
+            size,
+            first[..first.len() - unit.len_utf8().min(first.len())].parse::<i64>(),
+        ) {
+            (Some(size), Ok(n)) if n > 0 => {
+                let seconds = n.saturating_mul(size);
+                if seconds > MAX_WINDOW.num_seconds() {
+                    return Err("a window may span at most 366 days".into());
+                }
+                Some(Window::Last { seconds })
+            }
+            _ => None,
+        }
+    };
+    let (window, pattern_text) = match window {
+        Some(w) => (w, rest),
+        None => (Window::Live, text),
+    };
+    let pattern = if pattern_text.is_empty() {
+        None
+    } else {
+        Some(FilterPattern::parse(pattern_text).map_err(|e| e.to_string())?)
+    };
+    Ok((window, pattern))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_reads_a_window_then_a_pattern() {
+        let (w, p) = parse_query("5m ERROR timeout").unwrap();
+        assert_eq!(w, Window::Last { seconds: 300 });
+        assert_eq!(p.unwrap().as_str(), "ERROR timeout");
+        assert_eq!(
+            parse_query("1h").unwrap(),
+            (Window::Last { seconds: 3600 }, None)
+        );
+        let (w, _) = parse_query("2026-11-25T10:00..2026-11-25T11:00").unwrap();
+        let Window::Range(w) = w else { panic!("{w:?}") };
+        assert_eq!(w.end - w.start, chrono::Duration::hours(1));
+    }
+
+    #[test]
+    fn text_without_a_window_is_a_pattern_on_the_live_tail() {
+        let (w, p) = parse_query("?ERROR ?WARN").unwrap();
+        assert_eq!(w, Window::Live);
+        assert_eq!(p.unwrap().as_str(), "?ERROR ?WARN");
+        assert_eq!(parse_query("live").unwrap(), (Window::Live, None));
+    }
+
+    #[test]
+    fn a_bad_window_or_pattern_is_explained() {
+        assert!(parse_query("2026-11-25T11:00..2026-11-25T10:00").is_err());
+        assert!(
+            parse_query("yesterday..today")
+                .unwrap_err()
+                .contains("yesterday")
+        );
+        assert!(parse_query("5m \"unclosed").unwrap_err().contains("quote"));
+        assert!(parse_query("400d").unwrap_err().contains("366"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_query_parser_never_panics(text in "\\PC{0,40}") {
+            let _ = parse_query(&text);
+        }
+    }
+}

@@ -1,0 +1,432 @@
+//! The Logs pane against a real sandbox log store in a temporary folder: keys in, commands run
+//! by [`crate::exec::execute`], events back into the app, as the console's loop does it.
+
+use crate::app::logs::flow_tests::{API, SIGNUP, THUMBS, rid};
+use crate::app::logs::{FeedEnd, FeedState, LogsEvent, Screen};
+use crate::app::tests::{app_on, code, key, typed};
+use crate::app::{App, AppEvent, Command, PaneId, RequestId, test_context};
+use crate::exec::{Backends, execute};
+use backoffice_domain::model::{Actor, LogGroupName, PageRequest, TimeWindow};
+use backoffice_domain::ports::LogSource;
+use backoffice_domain::sandbox::{Sandbox, SeedOptions};
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+/// Longest a test waits for the sandbox to answer.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(20);
+
+fn backends(sandbox: &Sandbox) -> Backends {
+    Backends {
+        content: Some(Arc::new(sandbox.content.clone())),
+        directory: Some(Arc::new(sandbox.directory.clone())),
+        objects: Some(Arc::new(sandbox.objects.clone())),
+        bucket: Some(Sandbox::bucket()),
+        logs: Some(Arc::new(sandbox.logs.clone())),
+        log_groups: Sandbox::log_groups(),
+        actor: Actor::parse("sandbox:ops").unwrap(),
+        environment: "sandbox".into(),
+    }
+}
+
+fn group(name: &str) -> LogGroupName {
+    LogGroupName::parse(name).unwrap()
+}
+
+/// The console's loop in small: runs commands, feeds the answers back, until `done` holds.
+struct Harness {
+    app: App,
+    backends: Backends,
+    tx: mpsc::Sender<AppEvent>,
+    rx: mpsc::Receiver<AppEvent>,
+    /// Every log event that came back, stale ones included.
+    seen: Vec<AppEvent>,
+}
+
+impl Harness {
+    fn new(sandbox: &Sandbox) -> (Self, Vec<Command>) {
+        let (app, first) = app_on(PaneId::Logs, test_context());
+        // As bounded as the console's own queue.
+        let (tx, rx) = mpsc::channel(64);
+        (
+            Self {
+                app,
+                backends: backends(sandbox),
+                tx,
+                rx,
+                seen: Vec::new(),
+            },
+            first,
+        )
+    }
+
+    fn run(&self, commands: Vec<Command>) {
+        for c in commands {
+            execute(c, self.backends.clone(), self.tx.clone());
+        }
+    }
+
+    async fn until(&mut self, what: &str, done: impl Fn(&App, &[AppEvent]) -> bool) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while !done(&self.app, &self.seen) {
+            let event = tokio::time::timeout_at(deadline, self.rx.recv())
+                .await
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+                .expect("the sender lives in the harness");
+            self.seen.push(event.clone());
+            let commands = self.app.on_event(event);
+            self.run(commands);
+        }
+    }
+
+    fn keys(&mut self, text: &str) {
+        let c = typed(&mut self.app, text);
+        self.run(c);
+    }
+
+    fn key(&mut self, k: KeyEvent) {
+        let c = self.app.on_key(k);
+        self.run(c);
+    }
+
+    fn feed_request(&self) -> RequestId {
+        self.app.logs.feed.as_ref().expect("a feed").request
+    }
+}
+
+fn feed_done(app: &App) -> bool {
+    app.logs.feed.as_ref().is_some_and(|f| !f.is_running())
+}
+
+async fn groups_listed(h: &mut Harness) {
+    h.until("the log groups", |app, _| {
+        !app.logs.picker.groups.is_empty()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_window_query_with_a_pattern_shows_the_seeded_lines_that_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::open(dir.path()).await.unwrap();
+    let now = Utc::now();
+    let options = SeedOptions {
+        users: 4,
+        posts: 6,
+        comments: 6,
+        reports: 2,
+        post_images: 0,
+        profile_images: 0,
+        invocations: 600,
+        now,
+        ..SeedOptions::default()
+    };
+    sandbox.seed(&options, &|_| {}).await.unwrap();
+    let (mut h, first) = Harness::new(&sandbox);
+    h.run(first);
+    groups_listed(&mut h).await;
+    assert_eq!(h.app.logs.picker.groups, Sandbox::log_groups());
+    // The API group, the last four days, lines with ERROR.
+    h.key(key(' '));
+    h.key(key('f'));
+    h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    h.keys("4d ERROR");
+    h.key(code(KeyCode::Enter));
+    h.until("the query to finish", |app, _| feed_done(app))
+        .await;
+    let feed = h.app.logs.feed.as_ref().unwrap();
+    assert_eq!(feed.state, FeedState::Done(FeedEnd::Finished));
+    // Exactly what the store holds for that window and pattern, in time order.
+    let window = TimeWindow::new(now - Duration::days(5), now + Duration::hours(1)).unwrap();
+    let pattern = backoffice_domain::model::FilterPattern::parse("ERROR").unwrap();
+    let mut expected = Vec::new();
+    let mut page = PageRequest::first(10_000);
+    loop {
+        let p = sandbox
+            .logs
+            .filter_events(&group(API), window, Some(&pattern), page)
+            .await
+            .unwrap();
+        expected.extend(p.items.into_iter().map(|e| e.message));
+        match p.next {
+            Some(next) => {
+                page = PageRequest {
+                    cursor: Some(next),
+                    limit: Some(10_000),
+                }
+            }
+            None => break,
+        }
+    }
+    assert!(!expected.is_empty(), "the seed writes some errors");
+    let b = &h.app.logs.buffer;
+    let got: Vec<String> = b.iter_from(0).map(|l| l.text.to_string()).collect();
+    assert_eq!(got, expected);
+    let times: Vec<i64> = b.iter_from(0).map(|l| l.ts_ms).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(
+        b.errors().len(),
+        expected.len(),
+        "every line reads as an error"
+    );
+    // On screen too.
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
+    terminal
+        .draw(|f| crate::ui::draw(f, &mut h.app, &crate::theme::Theme::default_dark(), 0))
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("\"level\":\"ERROR\""), "{screen}");
+    assert!(screen.contains("done"), "{screen}");
+}
+
+#[tokio::test]
+async fn a_live_tail_shows_lines_as_they_are_written_and_stops_when_the_groups_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::open(dir.path()).await.unwrap();
+    for g in Sandbox::log_groups() {
+        sandbox.logs.create_group(&g).await.unwrap();
+    }
+    // Written before the tail: never shown by a live tail.
+    let before = Utc::now() - Duration::minutes(5);
+    sandbox
+        .logs
+        .append(&group(API), "s0", &[(before, "INFO old news".to_string())])
+        .await
+        .unwrap();
+    let (mut h, first) = Harness::new(&sandbox);
+    h.run(first);
+    groups_listed(&mut h).await;
+    h.key(key(' '));
+    h.key(key(' '));
+    h.key(code(KeyCode::Enter));
+    let tail = h.feed_request();
+    assert_eq!(h.app.logs.feed.as_ref().unwrap().state, FeedState::Starting);
+    h.until("the tail to connect", |app, _| {
+        app.logs.feed.as_ref().unwrap().state == FeedState::Running
+    })
+    .await;
+    assert!(h.app.logs.buffer.is_empty());
+    let at = Utc::now() + Duration::seconds(1);
+    let id = rid(7);
+    let lines = |g: &str| -> Vec<(DateTime<Utc>, String)> {
+        vec![
+            (at, format!("START RequestId: {id} Version: $LATEST")),
+            (
+                at + Duration::milliseconds(3),
+                format!(r#"{{"level":"ERROR","message":"{g} failed","requestId":"{id}"}}"#),
+            ),
+            (
+                at + Duration::milliseconds(9),
+                format!(
+                    "REPORT RequestId: {id}\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tInit Duration: 180.00 ms"
+                ),
+            ),
+        ]
+    };
+    sandbox
+        .logs
+        .append(&group(API), "s1", &lines(API))
+        .await
+        .unwrap();
+    sandbox
+        .logs
+        .append(&group(THUMBS), "s2", &lines(THUMBS))
+        .await
+        .unwrap();
+    // Not followed: a group that was not picked.
+    sandbox
+        .logs
+        .append(&group(SIGNUP), "s3", &[(at, "INFO elsewhere".to_string())])
+        .await
+        .unwrap();
+    h.until("six tailed lines", |app, _| app.logs.buffer.len() >= 6)
+        .await;
+    let b = &h.app.logs.buffer;
+    let texts: Vec<&str> = b.iter_from(0).map(|l| l.text).collect();
+    assert_eq!(texts.len(), 6, "{texts:?}");
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.contains("old news") || t.contains("elsewhere"))
+    );
+    assert_eq!(b.reports().len(), 2);
+    assert!(b.reports().iter().all(|r| r.init_ms == Some(180.0)));
+    assert_eq!(b.errors().len(), 2);
+    assert_eq!(h.app.logs.feed.as_ref().unwrap().state, FeedState::Running);
+    // Back to the picker: the tail's task ends.
+    h.key(code(KeyCode::Esc));
+    assert_eq!(h.app.logs.screen, Screen::Picker);
+    h.until("the stopped tail's last word", |_, seen| {
+        seen.iter().any(|e| {
+            matches!(e, AppEvent::Logs(LogsEvent::Ended { request, result: Ok(FeedEnd::Stopped) }) if *request == tail)
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn r_finds_a_request_across_the_picked_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::open(dir.path()).await.unwrap();
+    let at = Utc::now() - Duration::minutes(10);
+    let id = rid(42);
+    let other = rid(43);
+    sandbox
+        .logs
+        .append(
+            &group(API),
+            "s1",
+            &[
+                (at, format!("START RequestId: {id} Version: $LATEST")),
+                (
+                    at + Duration::milliseconds(5),
+                    format!(r#"{{"level":"WARN","message":"slow","requestId":"{id}"}}"#),
+                ),
+                (
+                    at + Duration::milliseconds(6),
+                    format!("START RequestId: {other} Version: $LATEST"),
+                ),
+            ],
+        )
+        .await
+        .unwrap();
+    sandbox
+        .logs
+        .append(
+            &group(SIGNUP),
+            "s2",
+            &[(
+                at + Duration::milliseconds(2),
+                format!(
+                    r#"{{"level":"INFO","message":"profile row upserted","requestId":"{id}"}}"#
+                ),
+            )],
+        )
+        .await
+        .unwrap();
+    sandbox.logs.create_group(&group(THUMBS)).await.unwrap();
+    let (mut h, first) = Harness::new(&sandbox);
+    h.run(first);
+    groups_listed(&mut h).await;
+    // Pick the API and sign-up groups; query the last hour; the first line is request 42's.
+    h.key(key(' '));
+    h.key(key('j'));
+    h.key(key(' '));
+    h.key(key('f'));
+    h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    h.keys("1h WARN");
+    h.key(code(KeyCode::Enter));
+    h.until("the query to finish", |app, _| feed_done(app))
+        .await;
+    assert_eq!(h.app.logs.buffer.len(), 1);
+    h.key(key('r'));
+    h.until("the request's lines", |app, _| {
+        app.logs
+            .request
+            .as_ref()
+            .is_some_and(|r| !r.feed.is_running())
+    })
+    .await;
+    let view = h.app.logs.request.as_ref().unwrap();
+    assert_eq!(view.id, id);
+    let lines: Vec<(String, String)> = view
+        .buffer
+        .iter_from(0)
+        .map(|l| (l.group.to_string(), l.text.to_string()))
+        .collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[1].0, SIGNUP, "merged in time order across groups");
+    assert!(lines.iter().all(|(_, t)| t.contains(&id)));
+}
+
+#[tokio::test]
+async fn saving_writes_the_lines_to_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::open(dir.path()).await.unwrap();
+    let at = Utc::now() - Duration::minutes(2);
+    sandbox
+        .logs
+        .append(
+            &group(API),
+            "s1",
+            &[
+                (at, "INFO one".to_string()),
+                (at + Duration::seconds(1), "ERROR two".to_string()),
+            ],
+        )
+        .await
+        .unwrap();
+    let (mut h, first) = Harness::new(&sandbox);
+    h.run(first);
+    groups_listed(&mut h).await;
+    h.key(key('f'));
+    h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    h.keys("5m");
+    h.key(code(KeyCode::Enter));
+    h.until("the query to finish", |app, _| feed_done(app))
+        .await;
+    let path = dir.path().join("saved.log");
+    h.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    h.keys(&path.display().to_string());
+    h.key(code(KeyCode::Enter));
+    h.until("the save", |app, _| {
+        app.toasts.iter().any(|t| t.text.contains("saved"))
+    })
+    .await;
+    let text = std::fs::read_to_string(&path).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows[0].ends_with("\t/aws/lambda/backoffice-api\ts1\tINFO one"),
+        "{text}"
+    );
+    assert!(rows[1].ends_with("ERROR two"));
+}
+
+#[tokio::test]
+async fn a_pattern_the_sandbox_cannot_read_fails_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::open(dir.path()).await.unwrap();
+    sandbox.logs.create_group(&group(API)).await.unwrap();
+    let (mut h, first) = Harness::new(&sandbox);
+    h.run(first);
+    groups_listed(&mut h).await;
+    h.key(key('f'));
+    h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    h.keys("live { $.level = \"ERROR\" }");
+    h.key(code(KeyCode::Enter));
+    h.until("the tail to fail", |app, _| feed_done(app)).await;
+    let Some(FeedState::Failed(message)) = h.app.logs.feed.as_ref().map(|f| f.state.clone()) else {
+        panic!("{:?}", h.app.logs.feed)
+    };
+    assert!(message.contains("plain filter patterns"), "{message}");
+    assert!(
+        h.app
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("plain filter patterns")
+    );
+}
+
+#[tokio::test]
+async fn an_environment_without_logs_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::open(dir.path()).await.unwrap();
+    let (mut h, first) = Harness::new(&sandbox);
+    h.backends.logs = None;
+    h.run(first);
+    h.until("the groups to fail", |app, _| {
+        matches!(app.logs.picker.load, crate::app::list::Load::Failed(_))
+    })
+    .await;
+    assert!(
+        h.app
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("no log source")
+    );
+}

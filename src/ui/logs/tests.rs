@@ -1,0 +1,346 @@
+//! Snapshots of the Logs pane in each of its states, on a fixed-size test terminal.
+
+use crate::app::logs::flow_tests::{
+    API, THUMBS, batch, ev, feed_request, invocation, logs_app, rid, tailing, traffic,
+};
+use crate::app::logs::{FeedEnd, LogsCommand, LogsEvent};
+use crate::app::tests::{app_on, code, key, typed};
+use crate::app::{App, AppEvent, Command, Failure, PaneId, test_context};
+use crate::theme::Theme;
+use crate::ui::draw;
+use backoffice_domain::model::TailItem;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+
+fn render(app: &mut App, width: u16, height: u16) -> TestBackend {
+    let theme = Theme::default_dark();
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(f, app, &theme, 0)).unwrap();
+    terminal.backend().clone()
+}
+
+fn text_of(backend: &TestBackend) -> String {
+    backend.to_string()
+}
+
+/// A tail with forty invocations in; the strip off unless a test wants it.
+fn tail_with_traffic() -> (App, crate::app::RequestId) {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    app.logs.strip = false;
+    (app, request)
+}
+
+#[test]
+fn logs_group_picker() {
+    let mut app = logs_app();
+    app.on_key(key('j'));
+    app.on_key(key(' '));
+    app.on_key(key(' '));
+    insta::assert_snapshot!(render(&mut app, 100, 10));
+}
+
+#[test]
+fn logs_loading_groups_and_starting_a_tail() {
+    let (mut app, _) = app_on(PaneId::Logs, test_context());
+    insta::assert_snapshot!("logs_loading_groups", render(&mut app, 100, 8));
+    let mut app = logs_app();
+    tailing(&mut app);
+    app.logs.strip = false;
+    insta::assert_snapshot!("logs_starting_the_tail", render(&mut app, 100, 8));
+}
+
+#[test]
+fn logs_tailing() {
+    let (mut app, _) = tail_with_traffic();
+    let shown = render(&mut app, 120, 20);
+    // The newest line is on screen, as the live end.
+    assert!(text_of(&shown).contains(&format!("REPORT RequestId: {}", rid(39))));
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn logs_sampled_live_tail() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    app.logs.strip = false;
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(invocation(API, 1, 0, true, false))],
+    );
+    batch(
+        &mut app,
+        request,
+        vec![
+            TailItem::Sampled,
+            TailItem::Events(invocation(API, 2, 2_000, false, true)),
+        ],
+    );
+    insta::assert_snapshot!(render(&mut app, 110, 16));
+}
+
+#[test]
+fn logs_gap_and_reconnected() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    app.logs.strip = false;
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(invocation(API, 1, 0, true, false))],
+    );
+    batch(
+        &mut app,
+        request,
+        vec![
+            TailItem::Gap {
+                from: crate::app::logs::flow_tests::at(1_000),
+                to: crate::app::logs::flow_tests::at(61_000),
+                reason: "the Live Tail session dropped (connection reset)".into(),
+            },
+            TailItem::Reconnected,
+            TailItem::Events(invocation(THUMBS, 2, 62_000, true, false)),
+        ],
+    );
+    insta::assert_snapshot!(render(&mut app, 110, 18));
+}
+
+#[test]
+fn logs_paused_with_new_lines() {
+    let (mut app, request) = tail_with_traffic();
+    render(&mut app, 120, 16);
+    app.on_key(key(' '));
+    app.on_key(key('k'));
+    app.on_key(key('k'));
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(
+            (0..12)
+                .map(|i| ev(API, 70_000 + i, "INFO still arriving"))
+                .collect(),
+        )],
+    );
+    let shown = render(&mut app, 120, 16);
+    assert!(text_of(&shown).contains("PAUSED · 12 new lines · G back to live"));
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn logs_search_with_highlights() {
+    let (mut app, _) = tail_with_traffic();
+    app.on_key(key('/'));
+    typed(&mut app, "timeout");
+    app.on_key(code(KeyCode::Enter));
+    app.on_key(key('C'));
+    let shown = render(&mut app, 120, 24);
+    // Every match is drawn reversed; the text around it is not.
+    let buffer = shown.buffer();
+    let mut highlighted = 0;
+    // The pane's rows, between its title and its status row.
+    for y in 2..buffer.area.height - 4 {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(i) = row.find("timeout") {
+            let x = row[..i].chars().count() as u16;
+            let cell = &buffer[(x, y)];
+            assert!(cell.modifier.contains(Modifier::REVERSED), "row {y}: {row}");
+            assert!(!buffer[(x - 1, y)].modifier.contains(Modifier::REVERSED));
+            highlighted += 1;
+        }
+    }
+    assert!(highlighted >= 3, "{highlighted}");
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn logs_json_pretty_view() {
+    let (mut app, _) = tail_with_traffic();
+    app.on_key(key('/'));
+    typed(&mut app, "database timeout");
+    app.on_key(code(KeyCode::Enter));
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(code(KeyCode::Enter));
+    assert!(app.logs.detail);
+    let shown = render(&mut app, 110, 26);
+    assert!(text_of(&shown).contains("\"level\": \"ERROR\""));
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn logs_report_line_in_full() {
+    let (mut app, _) = tail_with_traffic();
+    app.on_key(code(KeyCode::Enter));
+    let shown = render(&mut app, 110, 22);
+    assert!(text_of(&shown).contains("report  duration"));
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn logs_invocation_view() {
+    let (mut app, _) = tail_with_traffic();
+    app.on_key(key('v'));
+    app.on_key(key('k'));
+    insta::assert_snapshot!(render(&mut app, 110, 18));
+}
+
+#[test]
+fn logs_sparkline_strip() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    let shown = render(&mut app, 110, 22);
+    let text = text_of(&shown);
+    for label in [
+        "invocations",
+        "errors",
+        "p50 duration",
+        "p95 duration",
+        "cold starts",
+    ] {
+        assert!(text.contains(label), "{label}");
+    }
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn logs_request_view() {
+    let (mut app, _) = tail_with_traffic();
+    app.on_key(key('g'));
+    app.on_key(key('/'));
+    typed(&mut app, "database timeout");
+    app.on_key(code(KeyCode::Enter));
+    let c = app.on_key(key('r'));
+    insta::assert_snapshot!("logs_request_view_searching", render(&mut app, 120, 12));
+    let (query, _) = feed_request(&c);
+    let mut found = vec![ev(
+        crate::app::logs::flow_tests::SIGNUP,
+        4_400,
+        &format!(
+            r#"{{"level":"INFO","message":"profile row upserted","requestId":"{}"}}"#,
+            rid(3)
+        ),
+    )];
+    found.extend(invocation(THUMBS, 3, 4_500, false, true));
+    batch(&mut app, query, vec![TailItem::Events(found)]);
+    app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request: query,
+        result: Ok(FeedEnd::Finished),
+    }));
+    insta::assert_snapshot!("logs_request_view", render(&mut app, 120, 12));
+}
+
+#[test]
+fn logs_failed() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    app.logs.strip = false;
+    app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request,
+        result: Err(Failure::new(
+            "forbidden: logs:StartLiveTail: not authorized to perform StartLiveTail",
+        )),
+    }));
+    app.toasts.clear();
+    insta::assert_snapshot!(render(&mut app, 110, 10));
+}
+
+#[test]
+fn logs_groups_failed() {
+    let (mut app, first) = app_on(PaneId::Logs, test_context());
+    let Some(Command::Logs(LogsCommand::LoadGroups { request })) = first.first().cloned() else {
+        panic!("{first:?}")
+    };
+    app.on_event(AppEvent::Logs(LogsEvent::GroupsLoaded {
+        request,
+        result: Err(Failure::new(
+            "forbidden: logs:DescribeLogGroups: not authorized",
+        )),
+    }));
+    app.toasts.clear();
+    insta::assert_snapshot!(render(&mut app, 100, 8));
+}
+
+#[test]
+fn logs_query_prompt_and_wrapped_lines() {
+    let (mut app, _) = tail_with_traffic();
+    app.on_key(key('W'));
+    app.on_key(key('t'));
+    app.on_key(key('f'));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "1h ?ERROR ?WARN");
+    insta::assert_snapshot!(render(&mut app, 80, 14));
+}
+
+#[test]
+fn a_click_selects_the_line_under_the_mouse_below_the_strip() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    let shown = text_of(&render(&mut app, 120, 30));
+    // The fourth line row, under the title and the five rows of the strip.
+    let y = 2 + 5 + 3;
+    let row_text = shown.lines().nth(y).unwrap().to_string();
+    app.on_mouse(
+        crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+            column: 10,
+            row: y as u16,
+            modifiers: KeyModifiers::NONE,
+        },
+        crate::ui::LIST_TOP,
+    );
+    let selected = app.logs.selected_line().unwrap();
+    assert!(
+        row_text.contains(&selected.text[..40]),
+        "{row_text} / {}",
+        selected.text
+    );
+    assert!(!app.logs.scroll.follow);
+}
+
+#[test]
+fn help_in_the_logs_pane_lists_its_keys_from_the_live_keymap() {
+    let mut app = logs_app();
+    let mut overrides = std::collections::BTreeMap::new();
+    overrides.insert("request-lines".to_string(), "R".to_string());
+    app.keymap = crate::keymap::Keymap::with_overrides(&overrides).0;
+    app.on_key(key('?'));
+    let shown = text_of(&render(&mut app, 100, 44));
+    assert!(shown.contains("Logs"), "{shown}");
+    let row = shown
+        .lines()
+        .find(|l| l.contains("every line of the selected line's request"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(row.contains(" R  "), "{row}");
+    assert!(
+        !shown.contains("resolve the reports"),
+        "only this pane's keys: {shown}"
+    );
+}
+
+#[test]
+fn a_runtime_line_with_a_json_payload_is_pretty_printed_after_its_prefix() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    app.logs.strip = false;
+    let line = format!(
+        "2026-11-25T10:00:00.000Z\t{}\tERROR\t{{\"errorType\":\"Error\",\"errorMessage\":\"boom\"}}",
+        rid(9)
+    );
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(API, 0, &line)])],
+    );
+    app.on_key(code(KeyCode::Enter));
+    let shown = text_of(&render(&mut app, 100, 24));
+    assert!(shown.contains("\"errorMessage\": \"boom\""), "{shown}");
+    assert!(shown.contains("level  error"), "{shown}");
+    assert!(shown.contains(&format!("request  {}", rid(9))), "{shown}");
+}
