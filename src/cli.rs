@@ -1,5 +1,6 @@
 //! The command line: the console by default, and subcommands for what needs no screen.
 
+use crate::script;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -60,6 +61,67 @@ pub enum Command {
         /// Print as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Users of the pool: list, get, account actions, ban and unban, and `who` (every service).
+    Users {
+        #[command(subcommand)]
+        command: script::UsersCommand,
+        #[command(flatten)]
+        output: script::Output,
+    },
+    /// Posts: list, hide, restore, remove (audited like the console's moderation).
+    Posts {
+        #[command(subcommand)]
+        command: script::PostsCommand,
+        #[command(flatten)]
+        output: script::Output,
+    },
+    /// Reports: list the open ones, resolve one.
+    Reports {
+        #[command(subcommand)]
+        command: script::ReportsCommand,
+        #[command(flatten)]
+        output: script::Output,
+    },
+    /// Objects of the environment's bucket: ls, get, rm, presign.
+    Objects {
+        #[command(subcommand)]
+        command: script::ObjectsCommand,
+        #[command(flatten)]
+        output: script::Output,
+    },
+    /// Log groups: query a window, or tail for a while.
+    Logs {
+        #[command(subcommand)]
+        command: script::LogsCommand,
+        #[command(flatten)]
+        output: script::Output,
+    },
+    /// The audit log, newest first.
+    Audit {
+        #[command(subcommand)]
+        command: script::AuditCommand,
+        #[command(flatten)]
+        output: script::Output,
+    },
+    /// Find orphan objects, rows pointing to missing objects, authors with no user and users
+    /// with no profile row; findings on stdout (JSON lines or CSV), counts on stderr.
+    Reconcile {
+        /// Delete orphan objects and create missing profile rows afterwards (audited).
+        #[arg(long)]
+        clean_up: bool,
+        /// Why, for the audit rows of a clean-up.
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: script::ReportFormat,
+        #[command(flatten)]
+        output: script::Output,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Manage the embedded sandbox.
     Sandbox {

@@ -8,6 +8,7 @@ pub mod environments;
 pub mod exec;
 pub mod keymap;
 pub mod paths;
+pub mod script;
 pub mod terminal;
 pub mod theme;
 pub mod ui;

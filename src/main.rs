@@ -58,9 +58,9 @@ fn load_config(paths: &Paths) -> Result<config::Config> {
     })
 }
 
-async fn run(cli: Cli) -> Result<()> {
+async fn run(mut cli: Cli) -> Result<()> {
     let paths = Paths::resolve()?;
-    match cli.command {
+    match cli.command.take() {
         Some(cli::Command::Info { json }) => {
             let config = load_config(&paths)?;
             let env = config
@@ -77,8 +77,54 @@ async fn run(cli: Cli) -> Result<()> {
         Some(cli::Command::Sandbox {
             command: SandboxCommand::Seed { yes },
         }) => reseed(&paths, yes).await,
+        Some(cli::Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "backoffice", &mut script);
+            match std::io::stdout().write_all(&script) {
+                // A reader that stopped early (`| head`) is not a failure.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(()),
+            }
+        }
+        Some(command) => scripted(&paths, &cli, command).await,
         None => console(&paths, &cli).await,
     }
+}
+
+/// A scriptable command: opens the environment like the console (without simulated traffic),
+/// then runs one job.
+async fn scripted(paths: &Paths, cli: &Cli, command: cli::Command) -> Result<()> {
+    use backoffice::script::Job;
+    let (job, output) = match command {
+        cli::Command::Users { command, output } => (Job::Users(command), output),
+        cli::Command::Posts { command, output } => (Job::Posts(command), output),
+        cli::Command::Reports { command, output } => (Job::Reports(command), output),
+        cli::Command::Objects { command, output } => (Job::Objects(command), output),
+        cli::Command::Logs { command, output } => (Job::Logs(command), output),
+        cli::Command::Audit { command, output } => (Job::Audit(command), output),
+        cli::Command::Reconcile {
+            clean_up,
+            reason,
+            format,
+            output,
+        } => (
+            Job::Reconcile {
+                clean_up,
+                reason,
+                format,
+            },
+            output,
+        ),
+        _ => bail!("not a scriptable command"),
+    };
+    let _log = init_tracing(paths)?;
+    let config = load_config(paths)?;
+    let selected = config
+        .select(cli.sandbox, cli.env.as_deref())
+        .map_err(|e| color_eyre::eyre::eyre!(e))?;
+    let (backends, context) = open_environment(paths, selected, cli.read_only, 0.0).await?;
+    backoffice::script::run(job, &backends, &context, &output).await
 }
 
 /// A seed for the simulator that differs between runs.

@@ -164,3 +164,164 @@ fn a_bad_config_file_is_reported_with_file_line_and_key_never_a_panic() {
         "{err}"
     );
 }
+
+/// Runs the binary and returns (success, stdout lines, stderr).
+fn run(dirs: &tempfile::TempDir, args: &[&str]) -> (bool, Vec<String>, String) {
+    let out = backoffice(dirs)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    (
+        out.status.success(),
+        stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json_lines(lines: &[String]) -> Vec<serde_json::Value> {
+    lines
+        .iter()
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|_| panic!("not one JSON object per line: {l}"))
+        })
+        .collect()
+}
+
+#[test]
+fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
+    let dirs = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(&dirs, &["sandbox", "seed", "--yes"]);
+    assert!(ok, "{err}");
+
+    let (ok, users, err) = run(&dirs, &["users", "list", "--limit", "5", "--json"]);
+    assert!(ok, "{err}");
+    let users = json_lines(&users);
+    assert_eq!(users.len(), 5);
+    assert!(users.iter().all(|u| u["email"].is_string()));
+
+    let (ok, posts, err) = run(
+        &dirs,
+        &[
+            "posts", "list", "--status", "visible", "--limit", "3", "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let posts = json_lines(&posts);
+    assert_eq!(posts.len(), 3);
+    let id = posts[0]["id"].as_i64().unwrap().to_string();
+
+    // A write without a terminal needs --yes; read-only refuses it; neither changes anything.
+    let (ok, _, err) = run(&dirs, &["posts", "hide", &id, "--reason", "spam links"]);
+    assert!(!ok && err.contains("--yes"), "{err}");
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "--read-only",
+            "posts",
+            "hide",
+            &id,
+            "--reason",
+            "spam links",
+            "--yes",
+        ],
+    );
+    assert!(!ok && err.contains("read-only"), "{err}");
+    let (ok, done, err) = run(
+        &dirs,
+        &[
+            "posts",
+            "hide",
+            &id,
+            "--reason",
+            "spam links",
+            "--yes",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let done = json_lines(&done);
+    assert_eq!(
+        (done[0]["before"].as_str(), done[0]["after"].as_str()),
+        (Some("visible"), Some("hidden"))
+    );
+
+    let (ok, audit, err) = run(
+        &dirs,
+        &["audit", "list", "--target", &format!("post:{id}"), "--json"],
+    );
+    assert!(ok, "{err}");
+    let audit = json_lines(&audit);
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0]["actor"], "sandbox:ops");
+    assert_eq!(audit[0]["reason"], "spam links");
+    assert_eq!(audit[0]["action"], "post.hide");
+
+    // Hiding it again fails: a non-zero exit, and the reason on stderr.
+    let (ok, _, err) = run(
+        &dirs,
+        &["posts", "hide", &id, "--reason", "spam links", "--yes"],
+    );
+    assert!(!ok, "hiding a hidden post must fail");
+    assert!(err.contains(&format!("post {id}")), "{err}");
+
+    // A ban's dry run lists its calls and changes nothing.
+    let username = users[0]["username"].as_str().unwrap();
+    let (ok, plan, err) = run(
+        &dirs,
+        &[
+            "users",
+            "ban",
+            username,
+            "--reason",
+            "testing bans",
+            "--dry-run",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let plan = json_lines(&plan);
+    assert!(
+        plan.iter()
+            .any(|s| s["call"] == "cognito-idp:AdminDisableUser"),
+        "{plan:?}"
+    );
+    let (_, again, _) = run(&dirs, &["users", "get", username, "--json"]);
+    assert_eq!(json_lines(&again)[0]["user"]["enabled"], true);
+
+    // Reconciliation on the seed: JSON findings on stdout, counts on stderr.
+    let (ok, findings, err) = run(&dirs, &["reconcile", "--json"]);
+    assert!(ok, "{err}");
+    json_lines(&findings);
+    let summary: serde_json::Value = serde_json::from_str(err.lines().last().unwrap()).unwrap();
+    assert!(
+        summary["objects_scanned"].as_u64().unwrap() > 0,
+        "{summary}"
+    );
+
+    let (ok, lines, err) = run(
+        &dirs,
+        &[
+            "logs",
+            "query",
+            "/aws/lambda/backoffice-api",
+            "--minutes",
+            "10000",
+            "--limit",
+            "5",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(json_lines(&lines).len(), 5);
+
+    let (ok, script, _) = run(&dirs, &["completions", "bash"]);
+    assert!(ok && script.iter().any(|l| l.contains("backoffice")));
+
+    let (ok, _, err) = run(&dirs, &["users", "get", "nobody-here"]);
+    assert!(!ok && err.contains("not found"), "{err}");
+}
