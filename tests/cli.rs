@@ -1,5 +1,7 @@
 //! The real binary, driven from outside: paths, overrides and sandbox seeding.
 
+mod common;
+
 use std::process::Command;
 
 fn backoffice(dirs: &tempfile::TempDir) -> Command {
@@ -324,4 +326,62 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
 
     let (ok, _, err) = run(&dirs, &["users", "get", "nobody-here"]);
     assert!(!ok && err.contains("not found"), "{err}");
+}
+
+/// The same commands on AWS services through a `config.toml` environment: users from moto's
+/// pool, a disable audited under the caller's ARN in MariaDB.
+#[test]
+#[ignore = "needs services: tests/run.sh"]
+fn scriptable_commands_on_moto_and_mariadb_audit_under_the_caller_arn() {
+    let env = common::MotoEnvironment::create("cli", &["zed-cli", "yara-cli"]);
+    let dirs = tempfile::tempdir().unwrap();
+    env.write_config(dirs.path());
+    let (ok, users, err) = run(&dirs, &["--env", "moto", "users", "list", "--json"]);
+    assert!(ok, "{err}");
+    let names: Vec<String> = json_lines(&users)
+        .iter()
+        .map(|u| u["username"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        names.contains(&"zed-cli".to_string()) && names.contains(&"yara-cli".to_string()),
+        "{names:?}"
+    );
+
+    let (ok, done, err) = run(
+        &dirs,
+        &[
+            "--env",
+            "moto",
+            "users",
+            "disable",
+            "zed-cli",
+            "--reason",
+            "account takeover",
+            "--yes",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(json_lines(&done)[0]["done"], "user.disable");
+    let (_, got, _) = run(
+        &dirs,
+        &["--env", "moto", "users", "get", "zed-cli", "--json"],
+    );
+    assert_eq!(json_lines(&got)[0]["user"]["enabled"], false);
+
+    let (ok, audit, err) = run(&dirs, &["--env", "moto", "audit", "list", "--json"]);
+    assert!(ok, "{err}");
+    let audit = json_lines(&audit);
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0]["action"], "user.disable");
+    assert_eq!(audit[0]["reason"], "account takeover");
+    assert!(
+        audit[0]["actor"].as_str().unwrap().starts_with("arn:aws:"),
+        "{}",
+        audit[0]
+    );
+
+    let (ok, posts, err) = run(&dirs, &["--env", "moto", "posts", "list", "--json"]);
+    assert!(ok && posts.is_empty(), "{err}");
+    env.drop_database();
 }

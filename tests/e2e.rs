@@ -2,6 +2,8 @@
 //! read back through a VT100 parser. Proves the loop, the terminal setup and restore, and the
 //! wiring from keys to the sandbox's stores and back.
 
+mod common;
+
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -268,82 +270,9 @@ fn a_live_tail_follows_the_simulated_traffic_and_pauses() {
 #[test]
 #[ignore = "needs services: tests/run.sh"]
 fn on_moto_and_mariadb_support_disables_a_user_and_the_audit_row_names_the_caller_arn() {
-    use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
-    use sqlx::Connection;
-
-    let endpoint = std::env::var("BACKOFFICE_TEST_AWS_ENDPOINT").expect(
-        "BACKOFFICE_TEST_AWS_ENDPOINT is not set: run the service tests through tests/run.sh",
-    );
-    let mysql = std::env::var("BACKOFFICE_TEST_MYSQL_URL")
-        .expect("BACKOFFICE_TEST_MYSQL_URL is not set: run the service tests through tests/run.sh");
-    let server = match mysql.rsplit_once('/') {
-        Some((s, db)) if !s.ends_with('/') && !db.contains('@') => s.to_string(),
-        _ => mysql.clone(),
-    };
-    let database = format!("bo_e2e_{}", std::process::id());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let pool_id = rt.block_on(async {
-        let mut conn = sqlx::MySqlConnection::connect(&server).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-        )))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-        backoffice_domain::adapters::sql::MySqlContentStore::connect_mysql(&format!(
-            "{server}/{database}"
-        ))
-        .await
-        .unwrap();
-        let ctx = backoffice_domain::adapters::aws::AwsContext::load(
-            &backoffice_domain::adapters::aws::AwsSettings {
-                region: Some("us-east-1".into()),
-                endpoint_url: Some(endpoint.clone()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        let cognito = aws_sdk_cognitoidentityprovider::Client::new(ctx.sdk_config());
-        let pool = cognito
-            .create_user_pool()
-            .pool_name(format!("e2e-{}", std::process::id()))
-            .send()
-            .await
-            .unwrap()
-            .user_pool
-            .unwrap()
-            .id
-            .unwrap();
-        for name in ["zed-e2e", "yara-e2e"] {
-            cognito
-                .admin_create_user()
-                .user_pool_id(&pool)
-                .username(name)
-                .message_action(MessageActionType::Suppress)
-                .user_attributes(
-                    AttributeType::builder()
-                        .name("email")
-                        .value(format!("{name}@example.com"))
-                        .build()
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .unwrap();
-        }
-        pool
-    });
+    let env = common::MotoEnvironment::create("e2e", &["zed-e2e", "yara-e2e"]);
     let dirs = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dirs.path().join("config")).unwrap();
-    std::fs::write(
-        dirs.path().join("config/config.toml"),
-        format!(
-            "[environments.moto]\nregion = \"us-east-1\"\nendpoint_url = \"{endpoint}\"\n\
-             user_pool_id = \"{pool_id}\"\ndatabase_url = \"{server}/{database}\"\n"
-        ),
-    )
-    .unwrap();
+    env.write_config(dirs.path());
     let mut c = Console::start_with(dirs, &["--env", "moto"], &[]);
     c.wait_for("Reports queue", LONG);
     // The environment is shown; wait for it, as a frame can arrive in pieces.
@@ -369,11 +298,5 @@ fn on_moto_and_mariadb_support_disables_a_user_and_the_audit_row_names_the_calle
     );
     c.keys(b"q");
     assert!(c.child.wait().unwrap().success());
-    rt.block_on(async {
-        let mut conn = sqlx::MySqlConnection::connect(&server).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE `{database}`")))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    });
+    env.drop_database();
 }

@@ -1,0 +1,118 @@
+//! A `config.toml` environment on the full test run's services: a Cognito pool on moto with
+//! users in it, and a fresh database on MariaDB migrated to the service's schema. Shared by the
+//! end-to-end and the command-line tests.
+
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+use sqlx::Connection;
+
+pub struct MotoEnvironment {
+    pub endpoint: String,
+    pub pool_id: String,
+    server: String,
+    database: String,
+    rt: tokio::runtime::Runtime,
+}
+
+impl MotoEnvironment {
+    /// Creates the pool with `users` (each with an `@example.com` e-mail) and the database.
+    pub fn create(tag: &str, users: &[&str]) -> Self {
+        let endpoint = std::env::var("BACKOFFICE_TEST_AWS_ENDPOINT").expect(
+            "BACKOFFICE_TEST_AWS_ENDPOINT is not set: run the service tests through tests/run.sh",
+        );
+        let mysql = std::env::var("BACKOFFICE_TEST_MYSQL_URL").expect(
+            "BACKOFFICE_TEST_MYSQL_URL is not set: run the service tests through tests/run.sh",
+        );
+        let server = match mysql.rsplit_once('/') {
+            Some((s, db)) if !s.ends_with('/') && !db.contains('@') => s.to_string(),
+            _ => mysql.clone(),
+        };
+        let database = format!("bo_{tag}_{}", std::process::id());
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let pool_id = rt.block_on(async {
+            let mut conn = sqlx::MySqlConnection::connect(&server).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+            )))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+            backoffice_domain::adapters::sql::MySqlContentStore::connect_mysql(&format!(
+                "{server}/{database}"
+            ))
+            .await
+            .unwrap();
+            let ctx = backoffice_domain::adapters::aws::AwsContext::load(
+                &backoffice_domain::adapters::aws::AwsSettings {
+                    region: Some("us-east-1".into()),
+                    endpoint_url: Some(endpoint.clone()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            let cognito = aws_sdk_cognitoidentityprovider::Client::new(ctx.sdk_config());
+            let pool = cognito
+                .create_user_pool()
+                .pool_name(format!("{tag}-{}", std::process::id()))
+                .send()
+                .await
+                .unwrap()
+                .user_pool
+                .unwrap()
+                .id
+                .unwrap();
+            for name in users {
+                cognito
+                    .admin_create_user()
+                    .user_pool_id(&pool)
+                    .username(*name)
+                    .message_action(MessageActionType::Suppress)
+                    .user_attributes(
+                        AttributeType::builder()
+                            .name("email")
+                            .value(format!("{name}@example.com"))
+                            .build()
+                            .unwrap(),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+            }
+            pool
+        });
+        Self {
+            endpoint,
+            pool_id,
+            server,
+            database,
+            rt,
+        }
+    }
+
+    /// Writes `config/config.toml` under `dir` with this as environment `moto`.
+    pub fn write_config(&self, dir: &std::path::Path) {
+        std::fs::create_dir_all(dir.join("config")).unwrap();
+        std::fs::write(
+            dir.join("config/config.toml"),
+            format!(
+                "[environments.moto]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n\
+                 user_pool_id = \"{}\"\ndatabase_url = \"{}/{}\"\n",
+                self.endpoint, self.pool_id, self.server, self.database
+            ),
+        )
+        .unwrap();
+    }
+
+    pub fn drop_database(self) {
+        self.rt.block_on(async {
+            let mut conn = sqlx::MySqlConnection::connect(&self.server).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE `{}`",
+                self.database
+            )))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        });
+    }
+}
