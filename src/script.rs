@@ -716,7 +716,7 @@ async fn objects(cmd: ObjectsCommand, b: &Backends, context: &Context, out: &Out
                 collect(limit, |page| store.list(bucket, &prefix, Some('/'), page)).await?;
             for e in entries {
                 print(out, &e, || match &e {
-                    backoffice_domain::model::ListingEntry::Prefix(p) => format!("{p}"),
+                    backoffice_domain::model::ListingEntry::Prefix(p) => p.clone(),
                     backoffice_domain::model::ListingEntry::Object(o) => {
                         format!("{}\t{}", o.key, o.size)
                     }
