@@ -269,7 +269,7 @@ fn a_live_tail_follows_the_simulated_traffic_and_pauses() {
 /// MariaDB, reached through a `config.toml` environment, as an operator would.
 #[test]
 #[ignore = "needs services: tests/run.sh"]
-fn on_moto_and_mariadb_support_disables_a_user_and_the_audit_row_names_the_caller_arn() {
+fn on_moto_and_mariadb_support_disables_a_user_storage_and_logs_read_the_environment() {
     let env = common::MotoEnvironment::create("e2e", &["zed-e2e", "yara-e2e"]);
     let dirs = tempfile::tempdir().unwrap();
     env.write_config(dirs.path());
@@ -296,6 +296,22 @@ fn on_moto_and_mariadb_support_disables_a_user_and_the_audit_row_names_the_calle
         audit.contains("arn:aws:"),
         "the actor is the caller's ARN:\n{audit}"
     );
+    // Storage: the environment's bucket on moto's S3, folder by folder.
+    c.keys(b":storage\r");
+    c.wait_for("posts/", LONG);
+    c.keys(b"\r");
+    c.wait_for("e2e/", LONG);
+    c.keys(b"\r");
+    c.wait_for("hello.txt", LONG);
+    // Logs: the environment's group on moto's CloudWatch Logs, queried over the last hour.
+    c.keys(b":logs\r");
+    c.wait_for(&env.log_group, LONG);
+    c.keys(b" ");
+    c.keys(b"\r");
+    c.keys(b"f");
+    c.keys(b"\x15");
+    c.keys(b"1h\r");
+    c.wait_for("hello from moto", LONG);
     c.keys(b"q");
     assert!(c.child.wait().unwrap().success());
     env.drop_database();

@@ -8,6 +8,10 @@ use sqlx::Connection;
 pub struct MotoEnvironment {
     pub endpoint: String,
     pub pool_id: String,
+    /// A bucket with one object, `posts/e2e/hello.txt`.
+    pub bucket: String,
+    /// A log group with one line, `hello from moto` (a minute old).
+    pub log_group: String,
     server: String,
     database: String,
     rt: tokio::runtime::Runtime,
@@ -27,6 +31,8 @@ impl MotoEnvironment {
             _ => mysql.clone(),
         };
         let database = format!("bo_{tag}_{}", std::process::id());
+        let bucket = format!("bo-{tag}-{}", std::process::id());
+        let log_group = format!("/aws/lambda/bo-{tag}-{}", std::process::id());
         let rt = tokio::runtime::Runtime::new().unwrap();
         let pool_id = rt.block_on(async {
             let mut conn = sqlx::MySqlConnection::connect(&server).await.unwrap();
@@ -47,6 +53,34 @@ impl MotoEnvironment {
                     endpoint_url: Some(endpoint.clone()),
                     ..Default::default()
                 },
+            )
+            .await
+            .unwrap();
+            let raw_s3 = aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(ctx.sdk_config())
+                    .force_path_style(true)
+                    .build(),
+            );
+            raw_s3.create_bucket().bucket(&bucket).send().await.unwrap();
+            let objects = backoffice_domain::adapters::aws::S3ObjectStore::new(&ctx);
+            backoffice_domain::ports::ObjectStore::put(
+                &objects,
+                &backoffice_domain::model::BucketName::parse(&bucket).unwrap(),
+                &backoffice_domain::model::ObjectKey::parse("posts/e2e/hello.txt").unwrap(),
+                b"hello".to_vec(),
+                "text/plain",
+                &Default::default(),
+            )
+            .await
+            .unwrap();
+            let logs = backoffice_domain::adapters::aws::CloudWatchLogSource::new(&ctx);
+            let group = backoffice_domain::model::LogGroupName::parse(&log_group).unwrap();
+            logs.create_group(&group).await.unwrap();
+            let at = chrono::Utc::now() - chrono::Duration::minutes(1);
+            logs.put_events(
+                &group,
+                "2026/11/26/[$LATEST]e2e",
+                &[(at, "hello from moto".to_string())],
             )
             .await
             .unwrap();
@@ -83,6 +117,8 @@ impl MotoEnvironment {
         Self {
             endpoint,
             pool_id,
+            bucket,
+            log_group,
             server,
             database,
             rt,
@@ -96,8 +132,14 @@ impl MotoEnvironment {
             dir.join("config/config.toml"),
             format!(
                 "[environments.moto]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n\
-                 user_pool_id = \"{}\"\ndatabase_url = \"{}/{}\"\n",
-                self.endpoint, self.pool_id, self.server, self.database
+                 user_pool_id = \"{}\"\ndatabase_url = \"{}/{}\"\nbucket = \"{}\"\n\
+                 log_groups = [\"{}\"]\n",
+                self.endpoint,
+                self.pool_id,
+                self.server,
+                self.database,
+                self.bucket,
+                self.log_group
             ),
         )
         .unwrap();
