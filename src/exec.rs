@@ -112,6 +112,10 @@ async fn run(command: Command, b: &Backends, events: &mpsc::Sender<AppEvent>) ->
             .await
             .map_err(Failure::from),
         },
+        Command::LoadWho { request, who } => AppEvent::WhoLoaded {
+            request,
+            result: who_view(b, &who).await.map_err(Failure::from),
+        },
         Command::LoadUser { request, username } => AppEvent::UserLoaded {
             request,
             result: user_detail(b, &username).await.map_err(Failure::from),
@@ -269,5 +273,102 @@ async fn perform(b: &Backends, write: Write, reason: &str) -> Result<String, Fai
             Ok(format!("{} {username}: done, audited", action.audit_name()))
         }
         Write::Storage(w) => storage::perform(b, w, &reason).await,
+    }
+}
+
+/// `:who`: the user from every service the environment has, as the view's lines.
+async fn who_view(b: &Backends, who: &str) -> Result<Vec<String>, DomainError> {
+    use backoffice_domain::services::user360;
+    let who = user360::Who::parse(who)?;
+    let objects = match (&b.objects, &b.bucket) {
+        (Some(o), Some(bucket)) => Some((o.as_ref() as &dyn ObjectStore, bucket)),
+        _ => None,
+    };
+    let logs = b
+        .logs
+        .as_deref()
+        .map(|l| (l as &dyn LogSource, b.log_groups.as_slice()));
+    let sources = user360::Sources {
+        directory: b.directory()?,
+        content: b.content()?,
+        objects,
+        logs,
+        log_window: chrono::Duration::hours(24),
+    };
+    let view = user360::load(&sources, &who).await?;
+    Ok(crate::app::who::render(&view))
+}
+
+#[cfg(test)]
+mod who_tests {
+    use super::*;
+    use crate::app::RequestId;
+    use backoffice_domain::model::{PageRequest as Pr, PostFilter};
+    use backoffice_domain::sandbox::{Sandbox, SeedOptions};
+
+    /// `:who` through the executor on a seeded sandbox: every part comes from its service.
+    #[tokio::test]
+    async fn who_gathers_a_seeded_user_from_every_service() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let options = SeedOptions {
+            users: 30,
+            posts: 100,
+            comments: 200,
+            reports: 10,
+            post_images: 4,
+            profile_images: 4,
+            invocations: 100,
+            ..SeedOptions::default()
+        };
+        sandbox.seed(&options, &|_| {}).await.unwrap();
+        let backends = Backends {
+            content: Some(Arc::new(sandbox.content.clone())),
+            directory: Some(Arc::new(sandbox.directory.clone())),
+            objects: Some(Arc::new(sandbox.objects.clone())),
+            bucket: Some(Sandbox::bucket()),
+            logs: Some(Arc::new(sandbox.logs.clone())),
+            log_groups: Sandbox::log_groups(),
+            actor: Actor::parse("sandbox:test").unwrap(),
+            environment: "sandbox".into(),
+        };
+        let author = sandbox
+            .content
+            .list_posts(&PostFilter::default(), Pr::first(1))
+            .await
+            .unwrap()
+            .items[0]
+            .author_sub
+            .clone();
+        let (tx, _rx) = mpsc::channel(8);
+        let event = run(
+            Command::LoadWho {
+                request: RequestId(9),
+                who: author.to_string(),
+            },
+            &backends,
+            &tx,
+        )
+        .await;
+        let AppEvent::WhoLoaded { request, result } = event else {
+            panic!("a :who answer");
+        };
+        assert_eq!(request, RequestId(9));
+        let lines = result.unwrap();
+        let text = lines.join("\n");
+        assert!(text.contains(&format!("sub {author}")), "{text}");
+        for heading in [
+            "Groups",
+            "Activity",
+            "Latest posts",
+            "Objects under profiles/",
+            "Recent log lines",
+        ] {
+            assert!(
+                lines.iter().any(|l| l.starts_with(heading)),
+                "{heading} missing:\n{text}"
+            );
+        }
+        assert!(!text.contains("unavailable"), "{text}");
     }
 }

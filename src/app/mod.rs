@@ -9,6 +9,7 @@ pub mod logs;
 pub mod posts;
 pub mod storage;
 pub mod users;
+pub mod who;
 
 use crate::keymap::{Action, Keymap};
 use backoffice_domain::model::{
@@ -100,6 +101,11 @@ pub enum Write {
 /// Work for the runtime to start in the background.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
+    /// Everything about one user, from every service (`:who`).
+    LoadWho {
+        request: RequestId,
+        who: String,
+    },
     LoadPosts {
         request: RequestId,
         filter: PostFilter,
@@ -170,6 +176,11 @@ pub enum AppEvent {
         request: RequestId,
         result: Result<String, Failure>,
     },
+    /// `:who`'s view, as lines.
+    WhoLoaded {
+        request: RequestId,
+        result: Result<Vec<String>, Failure>,
+    },
     Storage(storage::StorageEvent),
     /// Log groups, a feed's batches and its end, a save's result.
     Logs(logs::LogsEvent),
@@ -230,6 +241,8 @@ pub enum Overlay {
     Help,
     ErrorLog,
     Dialog(Box<Dialog>),
+    /// `:who`: one user from every service.
+    Who(Box<who::WhoView>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,7 +255,8 @@ pub struct Toast {
 
 /// The commands `:` knows, for completion.
 pub const COMMANDS: &[&str] = &[
-    "users", "posts", "reports", "audit", "storage", "logs", "env", "theme", "help", "q", "quit",
+    "users", "posts", "reports", "audit", "storage", "logs", "who", "env", "theme", "help", "q",
+    "quit",
 ];
 
 /// A request from the app to the loop that is not background work.
@@ -519,6 +533,22 @@ impl App {
     fn on_overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Command> {
         match overlay {
             Overlay::Help | Overlay::ErrorLog => Vec::new(),
+            Overlay::Who(mut view) => {
+                match key.code {
+                    // Back to where you were.
+                    KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('-') => return Vec::new(),
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        view.scroll = view.scroll.saturating_add(1)
+                    }
+                    KeyCode::Up | KeyCode::Char('k') => view.scroll = view.scroll.saturating_sub(1),
+                    KeyCode::PageDown => view.scroll = view.scroll.saturating_add(10),
+                    KeyCode::PageUp => view.scroll = view.scroll.saturating_sub(10),
+                    KeyCode::Char('g') | KeyCode::Home => view.scroll = 0,
+                    _ => {}
+                }
+                self.overlay = Some(Overlay::Who(view));
+                Vec::new()
+            }
             Overlay::Dialog(mut dialog) => match dialog.on_key(key) {
                 dialog::DialogResult::Open => {
                     self.overlay = Some(Overlay::Dialog(dialog));
@@ -630,6 +660,32 @@ impl App {
         }
     }
 
+    /// Opens `:who` on what was typed, or on the Users pane's user when nothing was.
+    fn open_who(&mut self, arg: &str) -> Vec<Command> {
+        let who = if arg.is_empty() {
+            match (self.pane, self.users.subject_name()) {
+                (PaneId::Users, Some(name)) => name,
+                _ => {
+                    self.fail(
+                        ":who",
+                        Failure::new("give an e-mail, a sub or a username: :who ann@example.com"),
+                    );
+                    return Vec::new();
+                }
+            }
+        } else {
+            arg.to_string()
+        };
+        let request = self.next_id();
+        self.overlay = Some(Overlay::Who(Box::new(who::WhoView {
+            who: who.clone(),
+            request,
+            state: who::WhoState::Loading,
+            scroll: 0,
+        })));
+        vec![Command::LoadWho { request, who }]
+    }
+
     fn run_command(&mut self, text: &str) -> Vec<Command> {
         let (word, arg) = match text.split_once(' ') {
             Some((w, a)) => (w, a.trim()),
@@ -665,6 +721,7 @@ impl App {
             }
             "storage" => self.open_pane(PaneId::Storage),
             "logs" => self.open_pane(PaneId::Logs),
+            "who" => self.open_who(arg),
             "help" => {
                 self.overlay = Some(Overlay::Help);
                 Vec::new()
@@ -794,6 +851,17 @@ impl App {
             AppEvent::UsersLoaded { request, result } => self.users.on_users(request, result, ids),
             AppEvent::UserLoaded { request, result } => self.users.on_user(request, result),
             AppEvent::AuditLoaded { request, result } => self.audit.on_audit(request, result, ids),
+            AppEvent::WhoLoaded { request, result } => {
+                if let Some(Overlay::Who(view)) = &mut self.overlay
+                    && view.request == request
+                {
+                    view.state = match result {
+                        Ok(lines) => who::WhoState::Loaded(lines),
+                        Err(f) => who::WhoState::Failed(f.message),
+                    };
+                }
+                (Outcome::None, None)
+            }
             AppEvent::Storage(event) => self.storage.on_event(event, ids),
             AppEvent::Logs(event) => self.logs.on_event(event),
             AppEvent::WriteDone { request, result } => {

@@ -574,3 +574,77 @@ fn toasts_fade_on_the_clock() {
     }
     assert!(app.toasts.is_empty());
 }
+
+#[test]
+fn who_opens_one_user_from_every_service_over_the_pane_and_esc_goes_back() {
+    let (mut app, start) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &start, vec![user(1, true), user(2, true)]);
+    // With nothing typed, `:who` opens the selected user.
+    let mut sent = typed(&mut app, ":who");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    let (request, who) = sent
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadWho { request, who } => Some((*request, who.clone())),
+            _ => None,
+        })
+        .expect("a :who load");
+    assert_eq!(who, "user1");
+    assert!(matches!(&app.overlay, Some(Overlay::Who(v)) if v.state == who::WhoState::Loading));
+    // Keys stay live: scrolling a loading view is harmless; a stale answer is ignored.
+    app.on_key(key('j'));
+    app.on_event(AppEvent::WhoLoaded {
+        request: RequestId(request.0 + 100),
+        result: Ok(vec!["stale".into()]),
+    });
+    app.on_event(AppEvent::WhoLoaded {
+        request,
+        result: Ok(vec![
+            "user1  user1@example.com".into(),
+            "".into(),
+            "Groups".into(),
+        ]),
+    });
+    match &app.overlay {
+        Some(Overlay::Who(v)) => assert_eq!(v.lines()[0], "user1  user1@example.com"),
+        other => panic!("the view is open: {other:?}"),
+    }
+    app.on_key(code(KeyCode::Esc));
+    assert!(app.overlay.is_none());
+    assert_eq!(app.pane, PaneId::Users, "back where it was opened");
+
+    // By e-mail, from anywhere; a failure is shown in the view, not lost.
+    let mut sent = typed(&mut app, ":who nobody@example.com");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    let request = sent
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadWho { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    app.on_event(AppEvent::WhoLoaded {
+        request,
+        result: Err(Failure::new("a user with nobody@example.com not found")),
+    });
+    match &app.overlay {
+        Some(Overlay::Who(v)) => assert!(v.lines()[0].contains("not found")),
+        other => panic!("the view is open: {other:?}"),
+    }
+}
+
+#[test]
+fn who_without_a_name_outside_users_says_what_to_type() {
+    let (mut app, _) = app_on(PaneId::Posts, test_context());
+    let mut sent = typed(&mut app, ":who");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    assert!(sent.iter().all(|c| !matches!(c, Command::LoadWho { .. })));
+    assert!(app.overlay.is_none());
+    assert!(
+        app.errors
+            .iter()
+            .any(|e| e.1.message.contains(":who ann@example.com")),
+        "{:?}",
+        app.errors
+    );
+}

@@ -143,6 +143,11 @@ impl UsersPane {
         }
     }
 
+    /// The username of the user actions apply to, for `:who`.
+    pub fn subject_name(&self) -> Option<String> {
+        self.subject().map(|u| u.username.to_string())
+    }
+
     /// The user actions apply to: the open detail's, else the selected row's.
     fn subject(&self) -> Option<&DirectoryUser> {
         match &self.detail {

@@ -43,6 +43,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, tick: usize) {
     match &app.overlay {
         Some(Overlay::Help) => draw_help(frame, app, theme),
         Some(Overlay::ErrorLog) => draw_errors(frame, app, theme),
+        Some(Overlay::Who(view)) => draw_who(frame, view, theme),
         Some(Overlay::Dialog(d)) => draw_dialog(frame, d, theme),
         None => {}
     }
@@ -218,6 +219,29 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme) {
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines).block(popup_block("Keys (any key closes)", theme)),
+        area,
+    );
+}
+
+fn draw_who(frame: &mut Frame, view: &crate::app::who::WhoView, theme: &Theme) {
+    let area = centred(frame.area(), 110, frame.area().height.saturating_sub(2));
+    let lines: Vec<Line> = view
+        .lines()
+        .into_iter()
+        .map(|l| {
+            if !l.is_empty() && !l.starts_with(' ') {
+                Line::styled(l, theme.title(true))
+            } else {
+                Line::styled(l, theme.text())
+            }
+        })
+        .collect();
+    let title = format!("{} · j/k scroll · esc back", view.who);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((view.scroll, 0))
+            .block(popup_block(&title, theme)),
         area,
     );
 }

@@ -355,3 +355,32 @@ fn audit_empty_and_failed() {
     app.toasts.clear();
     insta::assert_snapshot!("audit_failed", render(&mut app, 100, 8));
 }
+
+#[test]
+fn who_view_over_the_users_pane() {
+    let (mut app, start) = app_on(PaneId::Users, ctx());
+    answer_users(&mut app, &start, vec![user(1, true)]);
+    let mut sent = typed(&mut app, ":who");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    let request = sent
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadWho { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    app.on_event(AppEvent::WhoLoaded {
+        request,
+        result: Ok(vec![
+            "user1  user1@example.com  CONFIRMED  enabled".into(),
+            "sub 00000000-0000-4000-8000-000000000001".into(),
+            String::new(),
+            "Activity".into(),
+            "  3 posts · 1 comments · 0 reports filed · 2 reports against".into(),
+            String::new(),
+            "Objects under profiles/00000000-0000-4000-8000-000000000001/".into(),
+            "  1 objects, 2048 bytes".into(),
+        ]),
+    });
+    insta::assert_snapshot!(render(&mut app, 100, 16));
+}

@@ -1,0 +1,179 @@
+//! `:who`: one user from every service at once (the directory, the database, storage and the
+//! logs), in a popup over the pane you were on; `esc` returns to it.
+
+use super::RequestId;
+use backoffice_domain::services::user360::User360;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WhoState {
+    Loading,
+    Loaded(Vec<String>),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhoView {
+    pub who: String,
+    pub request: RequestId,
+    pub state: WhoState,
+    pub scroll: u16,
+}
+
+impl WhoView {
+    pub fn lines(&self) -> Vec<String> {
+        match &self.state {
+            WhoState::Loading => vec![format!("Looking up {} in every service…", self.who)],
+            WhoState::Loaded(lines) => lines.clone(),
+            WhoState::Failed(why) => vec![format!("Could not open {}: {why}", self.who)],
+        }
+    }
+}
+
+fn part<T>(
+    label: &str,
+    part: &Result<T, String>,
+    show: impl FnOnce(&T) -> Vec<String>,
+) -> Vec<String> {
+    let mut out = vec![String::new(), label.to_string()];
+    match part {
+        Ok(value) => {
+            let lines = show(value);
+            if lines.is_empty() {
+                out.push("  (none)".into());
+            } else {
+                out.extend(lines.into_iter().map(|l| format!("  {l}")));
+            }
+        }
+        Err(why) => out.push(format!("  unavailable: {why}")),
+    }
+    out
+}
+
+/// The view as text lines, each part under its heading; a part that failed says why.
+pub fn render(view: &User360) -> Vec<String> {
+    let u = &view.user;
+    let mut lines = vec![
+        format!(
+            "{}  {}  {}  {}",
+            u.username,
+            u.email.as_deref().unwrap_or("(no e-mail)"),
+            u.status,
+            if u.enabled { "enabled" } else { "DISABLED" }
+        ),
+        format!(
+            "sub {}",
+            view.sub
+                .as_ref()
+                .map_or("(none)".to_string(), |s| s.to_string())
+        ),
+    ];
+    lines.extend(part("Groups", &view.groups, |g| {
+        vec![
+            g.iter()
+                .map(|g| g.name.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect()
+    }));
+    lines.extend(part("Profile row", &view.profile, |p| match p {
+        None => vec!["no profile row".into()],
+        Some(p) => vec![format!(
+            "{} · bio {} · image {}",
+            p.display_name.as_deref().unwrap_or("(no name)"),
+            p.bio.as_deref().map_or(0, |b| b.chars().count()),
+            p.profile_image_key.as_deref().unwrap_or("none")
+        )],
+    }));
+    lines.extend(part("Activity", &view.counts, |c| {
+        vec![format!(
+            "{} posts · {} comments · {} reports filed · {} reports against",
+            c.posts, c.comments, c.reports_filed, c.reports_against
+        )]
+    }));
+    lines.extend(part("Latest posts", &view.posts, |posts| {
+        posts
+            .iter()
+            .map(|p| {
+                let text: String = p
+                    .body
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(60)
+                    .collect();
+                format!(
+                    "#{} {} {} {}",
+                    p.id,
+                    p.created_at.format("%Y-%m-%d %H:%M"),
+                    p.status.as_str(),
+                    text
+                )
+            })
+            .collect()
+    }));
+    lines.extend(part("Latest comments", &view.comments, |comments| {
+        comments
+            .iter()
+            .map(|c| {
+                let text: String = c.body.chars().take(60).collect();
+                format!(
+                    "#{} on post #{} {} {}",
+                    c.id,
+                    c.post_id,
+                    c.status.as_str(),
+                    text
+                )
+            })
+            .collect()
+    }));
+    lines.extend(part("Reports", &view.reports, |reports| {
+        reports
+            .iter()
+            .map(|r| {
+                format!(
+                    "#{} {}:{} {} {}",
+                    r.id,
+                    r.target.kind().as_str(),
+                    r.target.id_text(),
+                    r.status.as_str(),
+                    r.reason
+                )
+            })
+            .collect()
+    }));
+    for (prefix, objects) in &view.objects {
+        lines.extend(part(&format!("Objects under {prefix}"), objects, |o| {
+            let mut l = vec![format!(
+                "{}{} objects, {} bytes",
+                if o.truncated { "at least " } else { "" },
+                o.count,
+                o.bytes
+            )];
+            l.extend(o.first.iter().cloned());
+            l
+        }));
+    }
+    lines.extend(part(
+        "Recent log lines mentioning the sub",
+        &view.log_lines,
+        |events| {
+            events
+                .iter()
+                .map(|e| {
+                    let text: String = e.message.chars().take(100).collect();
+                    format!(
+                        "{} {} {}",
+                        e.timestamp.format("%m-%d %H:%M:%S"),
+                        e.group,
+                        text
+                    )
+                })
+                .collect()
+        },
+    ));
+    lines
+}
