@@ -112,6 +112,24 @@ async fn run(command: Command, b: &Backends, events: &mpsc::Sender<AppEvent>) ->
             .await
             .map_err(Failure::from),
         },
+        Command::PlanBan {
+            request,
+            username,
+            unban,
+        } => AppEvent::BanPlanned {
+            request,
+            result: async {
+                let (directory, content) = (b.directory()?, b.content()?);
+                if unban {
+                    backoffice_domain::services::ban::plan_unban(directory, content, &username)
+                        .await
+                } else {
+                    backoffice_domain::services::ban::plan_ban(directory, content, &username).await
+                }
+            }
+            .await
+            .map_err(Failure::from),
+        },
         Command::LoadWho { request, who } => AppEvent::WhoLoaded {
             request,
             result: who_view(b, &who).await.map_err(Failure::from),
@@ -273,6 +291,57 @@ async fn perform(b: &Backends, write: Write, reason: &str) -> Result<String, Fai
             Ok(format!("{} {username}: done, audited", action.audit_name()))
         }
         Write::Storage(w) => storage::perform(b, w, &reason).await,
+        Write::Ban(plan) => {
+            let verb = if plan.reverses.is_some() {
+                "unban"
+            } else {
+                "ban"
+            };
+            let outcome = backoffice_domain::services::ban::run(
+                b.directory()?,
+                b.content()?,
+                &plan,
+                &b.actor,
+                &reason,
+            )
+            .await;
+            match outcome.failed {
+                None => Ok(format!(
+                    "{verb} {}: {} calls done{}, audited",
+                    plan.username,
+                    outcome.done.len(),
+                    if outcome.skipped.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {} left alone (changed since)", outcome.skipped.len())
+                    }
+                )),
+                Some((step, e)) => {
+                    let done: Vec<String> =
+                        outcome.done.iter().map(|s| format!("done: {s}")).collect();
+                    let not_done: Vec<String> = outcome
+                        .not_done
+                        .iter()
+                        .map(|s| format!("not done: {s}"))
+                        .collect();
+                    Err(Failure {
+                        message: format!(
+                            "{verb} {} stopped at {step}: {e}; {} calls were done (audited), {} were not",
+                            plan.username,
+                            outcome.done.len(),
+                            outcome.not_done.len()
+                        ),
+                        chain: [
+                            vec![format!("failed: {step}: {}", e.chain())],
+                            done,
+                            not_done,
+                        ]
+                        .concat()
+                        .join("\n"),
+                    })
+                }
+            }
+        }
     }
 }
 
@@ -370,5 +439,156 @@ mod who_tests {
             );
         }
         assert!(!text.contains("unavailable"), "{text}");
+    }
+}
+
+#[cfg(test)]
+mod ban_tests {
+    use super::*;
+    use crate::app::RequestId;
+    use backoffice_domain::adapters::faulty::{FaultyContentStore, database_unavailable};
+    use backoffice_domain::model::{
+        AuditFilter, ContentStatus, Email, NewDirectoryUser, NewPost, PageRequest as Pr, PostBody,
+        PostFilter, Username,
+    };
+    use backoffice_domain::sandbox::Sandbox;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A ban through the executor that loses the database after its first hide: the result
+    /// says what was done and what was not, and the audit log holds exactly the done steps.
+    #[tokio::test]
+    async fn a_ban_failing_in_the_middle_reports_done_and_not_done_and_the_audit_log_agrees() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let name = Username::parse("mallory").unwrap();
+        let sub = sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: name.clone(),
+                email: Some(Email::parse("mallory@example.com").unwrap()),
+                attributes: vec![],
+                temporary_password: Some("Temp-Passw0rd!".into()),
+            })
+            .await
+            .unwrap()
+            .sub
+            .unwrap();
+        for n in 0..3 {
+            sandbox
+                .content
+                .create_post(&NewPost {
+                    author_sub: sub.clone(),
+                    body: PostBody::parse(format!("spam {n}")).unwrap(),
+                    image_key: None,
+                })
+                .await
+                .unwrap();
+        }
+        let moderations = Arc::new(AtomicUsize::new(0));
+        let seen = moderations.clone();
+        let faulty = FaultyContentStore::new(
+            Arc::new(sandbox.content.clone()),
+            Arc::new(move |call| {
+                (call == "moderate" && seen.fetch_add(1, Ordering::SeqCst) >= 1)
+                    .then(|| database_unavailable(call))
+            }),
+        );
+        let backends = Backends {
+            content: Some(Arc::new(faulty)),
+            directory: Some(Arc::new(sandbox.directory.clone())),
+            objects: None,
+            bucket: None,
+            logs: None,
+            log_groups: Vec::new(),
+            actor: Actor::parse("sandbox:test").unwrap(),
+            environment: "sandbox".into(),
+        };
+        let (tx, _rx) = mpsc::channel(8);
+        let planned = run(
+            Command::PlanBan {
+                request: RequestId(1),
+                username: name.clone(),
+                unban: false,
+            },
+            &backends,
+            &tx,
+        )
+        .await;
+        let AppEvent::BanPlanned {
+            result: Ok(plan), ..
+        } = planned
+        else {
+            panic!("a plan");
+        };
+        assert_eq!(plan.steps.len(), 2 + 3);
+        let done = run(
+            Command::Write {
+                request: RequestId(2),
+                write: Write::Ban(Box::new(plan)),
+                reason: "spam wave".into(),
+            },
+            &backends,
+            &tx,
+        )
+        .await;
+        let AppEvent::WriteDone {
+            result: Err(failure),
+            ..
+        } = done
+        else {
+            panic!("the ban stops with a failure");
+        };
+        assert!(
+            failure.message.contains("3 calls were done"),
+            "{}",
+            failure.message
+        );
+        assert!(
+            failure.message.contains("1 were not"),
+            "{}",
+            failure.message
+        );
+        assert!(
+            failure.chain.contains("not done: hide post"),
+            "{}",
+            failure.chain
+        );
+        // The directory and the database agree with what the message says.
+        assert!(!sandbox.directory.get_user(&name).await.unwrap().enabled);
+        let hidden = sandbox
+            .content
+            .list_posts(
+                &PostFilter {
+                    status: Some(ContentStatus::Hidden),
+                    ..PostFilter::default()
+                },
+                Pr::first(10),
+            )
+            .await
+            .unwrap();
+        assert_eq!(hidden.items.len(), 1);
+        let audit = sandbox
+            .content
+            .list_audit(&AuditFilter::default(), Pr::first(20))
+            .await
+            .unwrap();
+        let actions: Vec<&str> = audit.items.iter().map(|a| a.action.as_str()).collect();
+        assert_eq!(
+            actions
+                .iter()
+                .filter(|a| a.starts_with("user.disable") || a.starts_with("user.global_sign_out"))
+                .count(),
+            2,
+            "{actions:?}"
+        );
+        assert_eq!(
+            actions.iter().filter(|a| **a == "post.hide").count(),
+            1,
+            "{actions:?}"
+        );
+        assert!(
+            actions.contains(&"user.ban"),
+            "the closing row is written: {actions:?}"
+        );
     }
 }

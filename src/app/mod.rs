@@ -95,12 +95,20 @@ pub enum Write {
         username: Username,
         action: AccountAction,
     },
+    /// A planned ban or unban, run step by step.
+    Ban(Box<backoffice_domain::services::ban::Plan>),
     Storage(storage::StorageWrite),
 }
 
 /// Work for the runtime to start in the background.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
+    /// Plans a ban (or an unban) of a user, for the dialog to list every call.
+    PlanBan {
+        request: RequestId,
+        username: Username,
+        unban: bool,
+    },
     /// Everything about one user, from every service (`:who`).
     LoadWho {
         request: RequestId,
@@ -175,6 +183,11 @@ pub enum AppEvent {
     WriteDone {
         request: RequestId,
         result: Result<String, Failure>,
+    },
+    /// A ban's or unban's plan.
+    BanPlanned {
+        request: RequestId,
+        result: Result<backoffice_domain::services::ban::Plan, Failure>,
     },
     /// `:who`'s view, as lines.
     WhoLoaded {
@@ -255,8 +268,8 @@ pub struct Toast {
 
 /// The commands `:` knows, for completion.
 pub const COMMANDS: &[&str] = &[
-    "users", "posts", "reports", "audit", "storage", "logs", "who", "env", "theme", "help", "q",
-    "quit",
+    "users", "posts", "reports", "audit", "storage", "logs", "who", "ban", "unban", "env", "theme",
+    "help", "q", "quit",
 ];
 
 /// A request from the app to the loop that is not background work.
@@ -291,6 +304,8 @@ pub struct App {
     pub quit: bool,
     /// Writes in flight, by request.
     writes: Vec<(RequestId, PaneId)>,
+    /// The ban or unban being planned.
+    ban_request: Option<RequestId>,
     ids: Ids,
 }
 
@@ -316,6 +331,7 @@ impl App {
             requests: Vec::new(),
             quit: false,
             writes: Vec::new(),
+            ban_request: None,
             ids: Ids::default(),
         };
         app.storage.read_only = app.context.read_only;
@@ -660,6 +676,34 @@ impl App {
         }
     }
 
+    /// `:ban` / `:unban` on the Users pane's user: the plan is fetched, then confirmed.
+    fn plan_ban(&mut self, unban: bool) -> Vec<Command> {
+        let verb = if unban { ":unban" } else { ":ban" };
+        if self.context.read_only {
+            self.fail(verb, Failure::new("read-only: bans are turned off"));
+            return Vec::new();
+        }
+        let name = match (self.pane, self.users.subject_name()) {
+            (PaneId::Users, Some(name)) => name,
+            _ => {
+                self.fail(verb, Failure::new("select a user in the Users pane first"));
+                return Vec::new();
+            }
+        };
+        let Ok(username) = Username::parse(&name) else {
+            self.fail(verb, Failure::new(format!("{name} is not a username")));
+            return Vec::new();
+        };
+        let request = self.next_id();
+        self.ban_request = Some(request);
+        self.toast(format!("planning the {} of {name}…", &verb[1..]));
+        vec![Command::PlanBan {
+            request,
+            username,
+            unban,
+        }]
+    }
+
     /// Opens `:who` on what was typed, or on the Users pane's user when nothing was.
     fn open_who(&mut self, arg: &str) -> Vec<Command> {
         let who = if arg.is_empty() {
@@ -722,6 +766,7 @@ impl App {
             "storage" => self.open_pane(PaneId::Storage),
             "logs" => self.open_pane(PaneId::Logs),
             "who" => self.open_who(arg),
+            "ban" | "unban" => self.plan_ban(word == "unban"),
             "help" => {
                 self.overlay = Some(Overlay::Help);
                 Vec::new()
@@ -851,6 +896,16 @@ impl App {
             AppEvent::UsersLoaded { request, result } => self.users.on_users(request, result, ids),
             AppEvent::UserLoaded { request, result } => self.users.on_user(request, result),
             AppEvent::AuditLoaded { request, result } => self.audit.on_audit(request, result, ids),
+            AppEvent::BanPlanned { request, result } => {
+                if self.ban_request != Some(request) {
+                    return Vec::new();
+                }
+                self.ban_request = None;
+                match result {
+                    Ok(plan) => (Outcome::Propose(ban_proposal(plan)), None),
+                    Err(f) => (Outcome::None, Some(("ban".to_string(), f))),
+                }
+            }
             AppEvent::WhoLoaded { request, result } => {
                 if let Some(Overlay::Who(view)) = &mut self.overlay
                     && view.request == request
@@ -889,6 +944,30 @@ impl App {
             self.fail(&what, failure);
         }
         self.apply(outcome)
+    }
+}
+
+/// The dialog of a planned ban or unban: every call it will make, in order.
+fn ban_proposal(plan: backoffice_domain::services::ban::Plan) -> dialog::Proposal {
+    let unban = plan.reverses.is_some();
+    let verb = format!("{} {}", if unban { "unban" } else { "ban" }, plan.username);
+    let mut changes: Vec<String> = plan.steps.iter().map(|s| s.to_string()).collect();
+    if changes.is_empty() {
+        changes.push("nothing to change".into());
+    }
+    changes.push(if unban {
+        "reverses exactly what the last ban did; content changed since is left alone".into()
+    } else {
+        "stops at the first failure; every step is audited, and the closing row says what was done"
+            .into()
+    });
+    dialog::Proposal {
+        title: capitalise(&verb),
+        verb,
+        changes,
+        form: dialog::Form::Ready(Write::Ban(Box::new(plan))),
+        type_to_confirm: None,
+        reasons: dialog::ACCOUNT_REASONS,
     }
 }
 

@@ -648,3 +648,89 @@ fn who_without_a_name_outside_users_says_what_to_type() {
         app.errors
     );
 }
+
+#[test]
+fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
+    use backoffice_domain::services::ban::{Plan, Step};
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(4, true)]);
+    let mut sent = typed(&mut app, ":ban");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    let request = match sent.as_slice() {
+        [
+            Command::PlanBan {
+                request,
+                username,
+                unban: false,
+            },
+        ] => {
+            assert_eq!(username.as_str(), "user4");
+            *request
+        }
+        other => panic!("a plan is asked for first: {other:?}"),
+    };
+    assert!(app.overlay.is_none(), "nothing to confirm before the plan");
+    let plan = Plan {
+        username: Username::parse("user4").unwrap(),
+        sub: user(4, true).sub.unwrap(),
+        steps: vec![
+            Step::Disable,
+            Step::SignOut,
+            Step::HidePost {
+                id: PostId::new(7).unwrap(),
+            },
+        ],
+        reverses: None,
+    };
+    app.on_event(AppEvent::BanPlanned {
+        request,
+        result: Ok(plan.clone()),
+    });
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("the plan is shown to confirm");
+    };
+    assert_eq!(d.proposal.changes[0], "cognito-idp:AdminDisableUser");
+    assert_eq!(
+        d.proposal.changes[2],
+        "hide post 7 (database, with its audit row)"
+    );
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "ticket 9");
+    let sent = app.on_key(code(KeyCode::Enter));
+    match sent.as_slice() {
+        [
+            Command::Write {
+                write: Write::Ban(sent_plan),
+                reason,
+                ..
+            },
+        ] => {
+            assert_eq!(**sent_plan, plan);
+            assert!(reason.ends_with("ticket 9"), "{reason}");
+        }
+        other => panic!("one write: {other:?}"),
+    }
+}
+
+#[test]
+fn ban_is_refused_read_only_and_without_a_user() {
+    let ro = Context {
+        read_only: true,
+        ..test_context()
+    };
+    let (mut app, first) = app_on(PaneId::Users, ro);
+    answer_users(&mut app, &first, vec![user(4, true)]);
+    let mut sent = typed(&mut app, ":ban");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    assert!(sent.is_empty());
+    assert!(app.errors.iter().any(|e| e.1.message.contains("read-only")));
+    let (mut app, _) = app_on(PaneId::Posts, test_context());
+    let mut sent = typed(&mut app, ":unban");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    assert!(sent.is_empty());
+    assert!(
+        app.errors
+            .iter()
+            .any(|e| e.1.message.contains("select a user"))
+    );
+}
