@@ -67,6 +67,8 @@ pub enum Action {
     MetricsStrip,
     SelectRange,
     SaveLogs,
+    Who,
+    HopBack,
 }
 
 /// Where an action applies, for the help popup's sections.
@@ -135,6 +137,8 @@ impl Action {
         Action::MetricsStrip,
         Action::SelectRange,
         Action::SaveLogs,
+        Action::Who,
+        Action::HopBack,
     ];
 
     /// The name used in `[keys]`.
@@ -194,6 +198,8 @@ impl Action {
             Action::MetricsStrip => "metrics-strip",
             Action::SelectRange => "select-range",
             Action::SaveLogs => "save-logs",
+            Action::Who => "who",
+            Action::HopBack => "hop-back",
         }
     }
 
@@ -253,6 +259,8 @@ impl Action {
             Action::MetricsStrip => "show the invocation sparklines",
             Action::SelectRange => "start / clear a range selection",
             Action::SaveLogs => "save the buffer or the selection to a file",
+            Action::Who => "this row's user in every service",
+            Action::HopBack => "back from the last jump (a, i, U)",
         }
     }
 
@@ -456,7 +464,7 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("V", Action::VerifyEmail),
     ("E", Action::EditAttribute),
     ("+", Action::AddGroup),
-    ("-", Action::RemoveGroup),
+    ("_", Action::RemoveGroup),
     ("ctrl-x", Action::DeleteUser),
     ("S", Action::SortObjects),
     ("w", Action::DownloadObject),
@@ -474,6 +482,8 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("m", Action::MetricsStrip),
     ("b", Action::SelectRange),
     ("ctrl-s", Action::SaveLogs),
+    ("O", Action::Who),
+    ("-", Action::HopBack),
 ];
 
 /// The live keymap.

@@ -27,6 +27,8 @@ use std::collections::VecDeque;
 pub const PAGE_SIZE: u32 = 100;
 /// Toasts shown at once; older ones drop off.
 const MAX_TOASTS: usize = 3;
+/// Jumps remembered for `-`.
+const MAX_HOPS: usize = 20;
 /// Failures kept for the error log popup.
 const MAX_ERRORS: usize = 200;
 
@@ -306,6 +308,8 @@ pub struct App {
     writes: Vec<(RequestId, PaneId)>,
     /// The ban or unban being planned.
     ban_request: Option<RequestId>,
+    /// Panes jumps came from, most recent last, for `-`.
+    hops: Vec<PaneId>,
     ids: Ids,
 }
 
@@ -332,6 +336,7 @@ impl App {
             quit: false,
             writes: Vec::new(),
             ban_request: None,
+            hops: Vec::new(),
             ids: Ids::default(),
         };
         app.storage.read_only = app.context.read_only;
@@ -473,6 +478,23 @@ impl App {
                 };
                 self.open_pane(PaneId::ALL[next])
             }
+            Action::Who => match self.user_of_selection() {
+                Some(who) => self.open_who(&who),
+                None => {
+                    self.toast("the selected row names no user");
+                    Vec::new()
+                }
+            },
+            Action::HopBack => match self.hops.pop() {
+                Some(pane) => {
+                    self.pane = pane;
+                    Vec::new()
+                }
+                None => {
+                    self.toast("no jump to go back from");
+                    Vec::new()
+                }
+            },
             Action::Back if self.last_error.is_some() && self.at_top_level() => {
                 self.last_error = None;
                 Vec::new()
@@ -488,6 +510,42 @@ impl App {
                 };
                 self.apply(outcome)
             }
+        }
+    }
+
+    /// Switches pane for a jump, remembering where it came from for `-`.
+    fn hop_to(&mut self, pane: PaneId) {
+        if self.pane != pane {
+            self.hops.push(self.pane);
+            if self.hops.len() > MAX_HOPS {
+                self.hops.remove(0);
+            }
+        }
+        self.pane = pane;
+    }
+
+    /// The user the selected row names, for `O`: a user, a post's or comment's author, a
+    /// report's target user, an object's owner (`profiles/{sub}/`, `posts/{sub}/`), the sub in
+    /// a log line.
+    fn user_of_selection(&mut self) -> Option<String> {
+        let ids = &mut self.ids;
+        match self.pane {
+            PaneId::Users => self.users.subject_name(),
+            PaneId::Posts => match self.posts.on_action(Action::GoToAuthor, ids) {
+                Outcome::GoToUser(sub) => Some(sub.to_string()),
+                _ => None,
+            },
+            PaneId::Storage => match self.storage.on_action(Action::OpenOwner, ids) {
+                Outcome::GoToUser(sub) => Some(sub.to_string()),
+                _ => None,
+            },
+            PaneId::Audit => self
+                .audit
+                .list
+                .selected_item()
+                .filter(|e| e.target_kind == "user")
+                .map(|e| e.target_id.clone()),
+            PaneId::Logs => self.logs.selected_line().and_then(|l| sub_in_line(l.text)),
         }
     }
 
@@ -535,11 +593,11 @@ impl App {
                 Vec::new()
             }
             Outcome::GoToUser(sub) => {
-                self.pane = PaneId::Users;
+                self.hop_to(PaneId::Users);
                 self.users.find_by_sub(sub, &mut self.ids)
             }
             Outcome::GoToObject(key) => {
-                self.pane = PaneId::Storage;
+                self.hop_to(PaneId::Storage);
                 let outcome = self.storage.show_object(key, &mut self.ids);
                 self.apply(outcome)
             }
@@ -945,6 +1003,24 @@ impl App {
         }
         self.apply(outcome)
     }
+}
+
+/// The user a log line names: a JSON line's `sub` field (the API logs the verified caller's),
+/// else a `sub` key in text (`sub=…`, `"sub":"…"`).
+fn sub_in_line(text: &str) -> Option<String> {
+    if let Ok(serde_json::Value::Object(obj)) =
+        serde_json::from_str::<serde_json::Value>(text.trim())
+    {
+        return obj
+            .get("sub")
+            .and_then(|v| v.as_str())
+            .filter(|s| UserSub::parse(s).is_ok())
+            .map(str::to_string);
+    }
+    let at = text.find("sub")?;
+    let rest = text[at + 3..].trim_start_matches(['"', ':', '=', ' ']);
+    let candidate: String = rest.chars().take(36).collect();
+    UserSub::parse(&candidate).ok().map(|s| s.to_string())
 }
 
 /// The dialog of a planned ban or unban: every call it will make, in order.

@@ -734,3 +734,48 @@ fn ban_is_refused_read_only_and_without_a_user() {
             .any(|e| e.1.message.contains("select a user"))
     );
 }
+
+#[test]
+fn o_opens_the_rows_user_and_minus_goes_back_from_a_jump() {
+    let (mut app, _) = app_on(PaneId::Posts, test_context());
+    let mut c = typed(&mut app, ":posts");
+    c.extend(app.on_key(code(KeyCode::Enter)));
+    answer_posts(&mut app, &c, vec![post(1), post(2)], false);
+    let sent = app.on_key(key('O'));
+    match sent.as_slice() {
+        [Command::LoadWho { who, .. }] => assert_eq!(*who, post(1).author_sub.to_string()),
+        other => panic!("O asks for the author from every service: {other:?}"),
+    }
+    app.on_key(code(KeyCode::Esc));
+    assert!(app.overlay.is_none());
+    assert_eq!(app.pane, PaneId::Posts);
+    // A jump to the author, and back.
+    app.on_key(key('a'));
+    assert_eq!(app.pane, PaneId::Users);
+    app.on_key(key('-'));
+    assert_eq!(
+        app.pane,
+        PaneId::Posts,
+        "- returns to where the jump came from"
+    );
+    app.on_key(key('-'));
+    assert_eq!(app.pane, PaneId::Posts);
+    assert!(app.toasts.iter().any(|t| t.text.contains("no jump")));
+}
+
+#[test]
+fn a_log_line_names_its_user_by_its_sub_field() {
+    let sub = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    let json =
+        format!(r#"{{"level":"INFO","message":"request served","requestId":"r1","sub":"{sub}"}}"#);
+    assert_eq!(sub_in_line(&json).as_deref(), Some(sub));
+    assert_eq!(
+        sub_in_line(&format!("user sub={sub} signed in")).as_deref(),
+        Some(sub)
+    );
+    assert_eq!(sub_in_line(r#"{"level":"INFO","sub":"-"}"#), None);
+    assert_eq!(
+        sub_in_line("START RequestId: 0f8fad5b-d9cb-469f-a165-70867728950e"),
+        None
+    );
+}
