@@ -383,5 +383,83 @@ fn scriptable_commands_on_moto_and_mariadb_audit_under_the_caller_arn() {
 
     let (ok, posts, err) = run(&dirs, &["--env", "moto", "posts", "list", "--json"]);
     assert!(ok && posts.is_empty(), "{err}");
+
+    // Reconciliation across moto's S3 and pool and MariaDB: the one object nobody points to
+    // and the two users without a profile row, exactly.
+    let (ok, findings, err) = run(&dirs, &["--env", "moto", "reconcile", "--json"]);
+    assert!(ok, "{err}");
+    let findings = json_lines(&findings);
+    let kinds: Vec<&str> = findings
+        .iter()
+        .map(|f| f["finding"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "orphan_object").count(),
+        1,
+        "{findings:?}"
+    );
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == "user_without_profile")
+            .count(),
+        2,
+        "{findings:?}"
+    );
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "--env",
+            "moto",
+            "reconcile",
+            "--clean-up",
+            "--reason",
+            "monthly reconciliation",
+            "--yes",
+        ],
+    );
+    assert!(ok, "{err}");
+    let (_, again, _) = run(&dirs, &["--env", "moto", "reconcile", "--json"]);
+    assert!(again.is_empty(), "everything was cleaned up: {again:?}");
+
+    // The user from every service, and a ban's plan, on the same services.
+    let (ok, who, err) = run(
+        &dirs,
+        &[
+            "--env",
+            "moto",
+            "users",
+            "who",
+            "yara-cli@example.com",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let who = &json_lines(&who)[0];
+    assert_eq!(who["user"]["username"], "yara-cli");
+    assert!(
+        who["profile"]["Ok"].is_object(),
+        "the clean-up created the row: {who}"
+    );
+    let (ok, plan, err) = run(
+        &dirs,
+        &[
+            "--env",
+            "moto",
+            "users",
+            "ban",
+            "yara-cli",
+            "--reason",
+            "testing bans",
+            "--dry-run",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        json_lines(&plan)
+            .iter()
+            .any(|s| s["call"] == "cognito-idp:AdminUserGlobalSignOut")
+    );
     env.drop_database();
 }
