@@ -531,10 +531,22 @@ impl App {
         let ids = &mut self.ids;
         match self.pane {
             PaneId::Users => self.users.subject_name(),
-            PaneId::Posts => match self.posts.on_action(Action::GoToAuthor, ids) {
-                Outcome::GoToUser(sub) => Some(sub.to_string()),
-                _ => None,
-            },
+            PaneId::Posts => {
+                // A queue row reporting a user names that user.
+                if self.posts.thread.is_none()
+                    && self.posts.view == Some(posts::View::Reports)
+                    && let Some(group) = self.posts.queue.selected_item()
+                {
+                    return match &group.target {
+                        Target::User(sub) => Some(sub.to_string()),
+                        _ => None,
+                    };
+                }
+                match self.posts.on_action(Action::GoToAuthor, ids) {
+                    Outcome::GoToUser(sub) => Some(sub.to_string()),
+                    _ => None,
+                }
+            }
             PaneId::Storage => match self.storage.on_action(Action::OpenOwner, ids) {
                 Outcome::GoToUser(sub) => Some(sub.to_string()),
                 _ => None,

@@ -779,3 +779,22 @@ fn a_log_line_names_its_user_by_its_sub_field() {
         None
     );
 }
+
+#[test]
+fn o_on_a_report_against_a_user_opens_that_user() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    let mut against_user = group(1, 3);
+    let sub = UserSub::parse("00000000-0000-4000-8000-0000000000aa").unwrap();
+    against_user.target = Target::User(sub.clone());
+    answer_queue(&mut app, &first, vec![against_user, group(2, 1)], false);
+    match app.on_key(key('O')).as_slice() {
+        [Command::LoadWho { who, .. }] => assert_eq!(*who, sub.to_string()),
+        other => panic!("O opens the reported user: {other:?}"),
+    }
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(key('j'));
+    assert!(
+        app.on_key(key('O')).is_empty(),
+        "a report on a post names no user until opened"
+    );
+}
