@@ -14,7 +14,7 @@ struct Console {
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     /// Dropping the master would hang up the console's terminal.
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
     _dirs: tempfile::TempDir,
 }
 
@@ -67,7 +67,7 @@ impl Console {
             screen,
             writer,
             child,
-            _master: pty.master,
+            master: pty.master,
             _dirs: dirs,
         }
     }
@@ -88,6 +88,24 @@ impl Console {
                 panic!("the screen never showed {needle:?}; it shows:\n{text}");
             }
             std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Resizes the pseudo-terminal (the child gets SIGWINCH) and the screen model with it.
+    fn resize(&mut self, rows: u16, cols: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        if let (Some(r), Some(c)) = (
+            std::num::NonZeroU16::new(rows),
+            std::num::NonZeroU16::new(cols),
+        ) {
+            self.screen.lock().unwrap().screen_mut().set_size(r, c);
         }
     }
 
@@ -315,4 +333,39 @@ fn on_moto_and_mariadb_support_disables_a_user_storage_and_logs_read_the_environ
     c.keys(b"q");
     assert!(c.child.wait().unwrap().success());
     env.drop_database();
+}
+
+/// A storm of resizes, down to one cell and up to very wide, while lists load and the simulated
+/// traffic runs: the console keeps drawing, stays responsive and exits cleanly.
+#[test]
+fn a_resize_storm_leaves_the_console_drawing_and_responsive() {
+    let mut c = Console::start_with(seeded(), &[], &[("BACKOFFICE_TRAFFIC", "20")]);
+    c.wait_for("Reports queue", LONG);
+    let sizes = [
+        (1, 1),
+        (2, 10),
+        (5, 200),
+        (60, 300),
+        (3, 3),
+        (24, 40),
+        (1, 120),
+        (40, 20),
+    ];
+    for round in 0..25 {
+        let (rows, cols) = sizes[round % sizes.len()];
+        c.resize(rows, cols);
+        if round % 5 == 0 {
+            c.keys(b"\t");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    c.resize(30, 120);
+    c.keys(b":users\r");
+    c.wait_for("? help", LONG);
+    c.wait_for("Users ·", LONG);
+    c.keys(b"q");
+    assert!(
+        c.child.wait().unwrap().success(),
+        "the console exits cleanly"
+    );
 }
