@@ -780,4 +780,29 @@ color = \"mauve-ish\"
         );
         assert!(parse("[environments.e]\nnot_a_key = 1\n").is_err());
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any text, including mangled real configs: the loader answers with a config or with
+        /// mistakes, each placed within the file, and never panics.
+        #[test]
+        fn any_text_gives_a_config_or_located_mistakes(
+            text in proptest::prop_oneof![
+                proptest::string::string_regex("(?s).{0,300}").unwrap(),
+                proptest::string::string_regex(
+                    "(default_environment = \"[a-z]{0,6}\"\n)?(\\[environments\\.[a-z.]{0,8}\\]\n([a-z_]{1,20} = (\"[^\"\\n]{0,20}\"|[0-9]{1,4}|true|\\[\"[^\"\\n]{0,10}\"\\])\n){0,6}){0,3}"
+                ).unwrap(),
+            ]
+        ) {
+            let lines = text.lines().count().max(1);
+            if let Err(mistakes) = Config::parse(Path::new("config.toml"), &text) {
+                proptest::prop_assert!(!mistakes.is_empty());
+                for m in mistakes {
+                    proptest::prop_assert!(m.line <= lines + 1, "{m}");
+                    proptest::prop_assert!(!m.message.is_empty());
+                }
+            }
+        }
+    }
 }
