@@ -12,7 +12,7 @@ use backoffice_domain::ports::{ContentStore, ObjectStore};
 use backoffice_domain::sandbox::Sandbox;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tower::ServiceExt;
 
 const CLIENT: &str = "app-client";
@@ -968,45 +968,9 @@ async fn an_upload_is_signed_for_its_exact_type_and_length(h: &Harness) {
 
 // ---- failures, logs and tokens -------------------------------------------------------------
 
-/// Captures the JSON log lines written while it is the thread's default subscriber.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn start(&self) -> tracing::subscriber::DefaultGuard {
-        let writer = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .json()
-            .flatten_event(true)
-            .with_current_span(false)
-            .with_span_list(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::set_default(subscriber)
-    }
-
-    fn lines(&self) -> Vec<Value> {
-        let text = String::from_utf8(self.0.lock().unwrap().clone()).unwrap();
-        text.lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not a JSON line: {l}")))
-            .collect()
-    }
-}
-
 #[tokio::test]
 async fn a_database_failure_answers_503_with_only_a_request_id_and_logs_the_cause() {
-    let logs = Captured::default();
-    let _guard = logs.start();
+    let logs = crate::support::captured_logs();
     let dir = tempfile::tempdir().unwrap();
     let sandbox = Sandbox::open(dir.path()).await.unwrap();
     let router = api::router(api(
@@ -1025,11 +989,14 @@ async fn a_database_failure_answers_503_with_only_a_request_id_and_logs_the_caus
         assert!(!text.contains(leak), "the body leaks {leak}: {body}");
     }
     let lines = logs.lines();
-    let cause = lines
+    let mine: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["requestId"] == request_id.as_str())
+        .collect();
+    let cause = mine
         .iter()
         .find(|l| l["message"] == "request error")
-        .unwrap_or_else(|| panic!("no cause logged: {lines:?}"));
-    assert_eq!(cause["requestId"], request_id.as_str());
+        .unwrap_or_else(|| panic!("no cause logged: {mine:?}"));
     assert!(
         cause["cause"]
             .as_str()
@@ -1038,7 +1005,7 @@ async fn a_database_failure_answers_503_with_only_a_request_id_and_logs_the_caus
             .contains("closed"),
         "{cause}"
     );
-    let summary = lines
+    let summary = mine
         .iter()
         .find(|l| l["message"] == "request failed")
         .unwrap();
@@ -1050,8 +1017,7 @@ async fn a_database_failure_answers_503_with_only_a_request_id_and_logs_the_caus
 
 #[tokio::test]
 async fn every_request_logs_one_line_with_its_route_and_status() {
-    let logs = Captured::default();
-    let _guard = logs.start();
+    let logs = crate::support::captured_logs();
     let h = Harness::sandbox().await;
     let mut event = Gw::V1.event("GET", "/posts/7", None, Some(&alice()));
     // On Lambda the invocation id becomes the request id, so REPORT lines and errors match.
@@ -1193,8 +1159,7 @@ fn bearer_event(method: &str, path: &str, authorization: &str) -> Value {
 #[tokio::test]
 #[ignore = "needs services: tests/run.sh"]
 async fn tokens_moto_issues_are_verified_against_its_jwks_and_never_logged() {
-    let logs = Captured::default();
-    let _guard = logs.start();
+    let logs = crate::support::captured_logs();
     let h = Harness::mariadb_moto().await;
     let user = moto_user().await;
     h.content
@@ -1254,7 +1219,7 @@ async fn tokens_moto_issues_are_verified_against_its_jwks_and_never_logged() {
     .await;
     assert_eq!(status, 401);
 
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     assert!(!text.is_empty(), "requests were logged");
     for token in [&user.id_token, &user.access_token, &forged] {
         let signature = token.rsplit('.').next().unwrap();

@@ -285,6 +285,10 @@ async fn a_corrupt_sandbox_database_is_reported_and_left_alone() {
 /// API's JSON lines, END and REPORT in the API log group, in the format the Logs pane reads.
 #[tokio::test]
 async fn simulated_traffic_runs_the_router_and_logs_like_lambda() {
+    // A global subscriber keeps tracing's interest cache from marking the API's callsites
+    // uninteresting (a thread without a subscriber may register them first), which would
+    // hide them from the simulator's own per-request capture.
+    crate::support::captured_logs();
     use backoffice_domain::model::{LogGroupName, PageRequest, TimeWindow};
     use backoffice_domain::ports::LogSource;
     use backoffice_domain::sandbox::traffic::{Simulator, TrafficOptions};
@@ -410,6 +414,10 @@ async fn simulated_traffic_runs_the_router_and_logs_like_lambda() {
 /// lines are the simulated API's lines for that user's requests.
 #[tokio::test]
 async fn user_360_gathers_one_user_from_every_service() {
+    // A global subscriber keeps tracing's interest cache from marking the API's callsites
+    // uninteresting (a thread without a subscriber may register them first), which would
+    // hide them from the simulator's own per-request capture.
+    crate::support::captured_logs();
     use backoffice_domain::sandbox::traffic::{Simulator, TrafficOptions};
     use backoffice_domain::services::user360::{self, Sources, Who};
 
