@@ -380,7 +380,8 @@ where
     let mut items = Vec::new();
     let mut cursor: Option<Cursor> = None;
     loop {
-        let want = (limit as usize).saturating_sub(items.len()).min(500) as u32;
+        // The adapter caps a page at its service's maximum (S3 1,000, Cognito 60).
+        let want = (limit as usize).saturating_sub(items.len()).min(1000) as u32;
         if want == 0 {
             return Ok(items);
         }
@@ -808,8 +809,10 @@ async fn logs(cmd: LogsCommand, b: &Backends, out: &Output) -> Result<()> {
                 .transpose()?;
             let window =
                 backoffice_domain::model::TimeWindow::last(chrono::Duration::minutes(minutes));
+            // FilterLogEvents returns up to 10,000 events a call.
+            const EVENTS_PAGE: u32 = 10_000;
             let mut printed = 0;
-            let mut page = PageRequest::first(500);
+            let mut page = PageRequest::first(EVENTS_PAGE);
             loop {
                 let got = source
                     .filter_events(&group, window, pattern.as_ref(), page)
@@ -829,7 +832,7 @@ async fn logs(cmd: LogsCommand, b: &Backends, out: &Output) -> Result<()> {
                     })?;
                 }
                 match got.next {
-                    Some(c) => page = PageRequest::after(c, 500),
+                    Some(c) => page = PageRequest::after(c, EVENTS_PAGE),
                     None => return Ok(()),
                 }
             }
