@@ -30,6 +30,25 @@ impl<T> Page<T> {
     }
 }
 
+/// Every item of a listing, following its cursors `page_size` items at a time. For listings
+/// known to be small (one user's content); large ones are read a page at a time instead.
+pub async fn all_pages<T, F, Fut>(page_size: u32, mut fetch: F) -> crate::DomainResult<Vec<T>>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: std::future::Future<Output = crate::DomainResult<Page<T>>>,
+{
+    let mut items = Vec::new();
+    let mut page = PageRequest::first(page_size);
+    loop {
+        let got = fetch(page).await?;
+        items.extend(got.items);
+        match got.next {
+            Some(cursor) => page = PageRequest::after(cursor, page_size),
+            None => return Ok(items),
+        }
+    }
+}
+
 /// Where a page starts and how many items it may hold.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PageRequest {

@@ -151,7 +151,12 @@ impl Simulator {
 
     /// One request through the Router, logged as Lambda would log it.
     pub async fn step(&mut self) -> DomainResult<Invocation> {
-        let (sub, username) = self.users[self.rng.random_range(0..self.users.len().max(1))].clone();
+        if self.users.is_empty() {
+            return Err(crate::DomainError::Unsupported(
+                "the sandbox has no enabled users to simulate; seed it first".to_string(),
+            ));
+        }
+        let (sub, username) = self.users[self.rng.random_range(0..self.users.len())].clone();
         let (method, path, body) = self.pick_request();
         let request_id = random_uuid(&mut self.rng);
         let cold_start = self
@@ -368,5 +373,21 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
     type Writer = Capture;
     fn make_writer(&'a self) -> Capture {
         self.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_unseeded_sandbox_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let mut sim = Simulator::new(&sandbox, TrafficOptions::default())
+            .await
+            .unwrap();
+        let e = sim.step().await.unwrap_err();
+        assert!(e.to_string().contains("seed it first"), "{e}");
     }
 }

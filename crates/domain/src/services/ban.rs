@@ -9,6 +9,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::model::{
     Actor, AuditFilter, CommentFilter, CommentId, ContentStatus, Moderation, ModerationAction,
     ModerationTarget, NewAuditEntry, PageRequest, PostFilter, PostId, Reason, UserSub, Username,
+    all_pages,
 };
 use crate::ports::{ContentStore, UserDirectory};
 use serde::{Deserialize, Serialize};
@@ -111,29 +112,15 @@ pub async fn plan_ban(
         status: Some(ContentStatus::Visible),
         ..PostFilter::default()
     };
-    let mut page = PageRequest::first(PAGE);
-    loop {
-        let got = content.list_posts(&posts, page).await?;
-        steps.extend(got.items.iter().map(|p| Step::HidePost { id: p.id }));
-        match got.next {
-            Some(c) => page = PageRequest::after(c, PAGE),
-            None => break,
-        }
-    }
+    let posts = all_pages(PAGE, |page| content.list_posts(&posts, page)).await?;
+    steps.extend(posts.iter().map(|p| Step::HidePost { id: p.id }));
     let comments = CommentFilter {
         author: Some(sub.clone()),
         status: Some(ContentStatus::Visible),
         ..CommentFilter::default()
     };
-    let mut page = PageRequest::first(PAGE);
-    loop {
-        let got = content.list_comments(&comments, page).await?;
-        steps.extend(got.items.iter().map(|c| Step::HideComment { id: c.id }));
-        match got.next {
-            Some(c) => page = PageRequest::after(c, PAGE),
-            None => break,
-        }
-    }
+    let comments = all_pages(PAGE, |page| content.list_comments(&comments, page)).await?;
+    steps.extend(comments.iter().map(|c| Step::HideComment { id: c.id }));
     Ok(Plan {
         username: username.clone(),
         sub,
