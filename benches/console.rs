@@ -151,6 +151,7 @@ fn main() {
                 log_groups: Sandbox::log_groups(),
                 actor: Actor::parse("sandbox:bench").unwrap(),
                 environment: "sandbox".into(),
+                throttles: None,
             };
             let (mut app, commands) = App::new(context(), Keymap::default(), PaneId::Posts);
             let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();

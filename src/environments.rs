@@ -83,6 +83,7 @@ pub async fn open(env: &Environment, read_only: bool) -> Result<(Backends, Conte
             log_groups: env.log_groups.clone(),
             actor,
             environment: env.name.clone(),
+            throttles: Some(aws.throttles().clone()),
         },
         Context {
             environment: env.name.clone(),

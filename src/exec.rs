@@ -9,6 +9,7 @@ use crate::app::posts::ThreadData;
 use crate::app::users::USERS_PAGE;
 use crate::app::{AppEvent, Command, Failure, PAGE_SIZE, UserDetail, Write};
 use backoffice_domain::DomainError;
+use backoffice_domain::adapters::aws::ThrottleMeter;
 use backoffice_domain::model::{
     Actor, BucketName, LogGroupName, ModerationTarget, PageRequest, Reason, ReportFilter, Target,
 };
@@ -35,6 +36,8 @@ pub struct Backends {
     /// Written to every audit row.
     pub actor: Actor,
     pub environment: String,
+    /// Throttling the AWS clients met (and retried); `None` off AWS.
+    pub throttles: Option<ThrottleMeter>,
 }
 
 impl Backends {
@@ -248,13 +251,19 @@ async fn perform(b: &Backends, write: Write, reason: &str) -> Result<String, Fai
                 .filter_map(|(r, t)| r.as_ref().err().map(|e| format!("{t:?}: {e}")))
                 .collect();
             let done = results.len() - failed.len();
-            if failed.is_empty() {
-                Ok(format!("{}: {done} done, audited", action.as_str()))
-            } else {
+            // The first cause, in the status bar: "MySQL is unavailable" says what to wait for.
+            let cause = results.iter().find_map(|r| r.as_ref().err());
+            if let Some(cause) = cause {
                 Err(Failure {
-                    message: format!("{}: {done} done, {} failed", action.as_str(), failed.len()),
+                    message: format!(
+                        "{}: {done} done, {} failed: {cause}",
+                        action.as_str(),
+                        failed.len()
+                    ),
                     chain: failed.join("; "),
                 })
+            } else {
+                Ok(format!("{}: {done} done, audited", action.as_str()))
             }
         }
         Write::ResolveReports {
@@ -400,6 +409,7 @@ mod who_tests {
             log_groups: Sandbox::log_groups(),
             actor: Actor::parse("sandbox:test").unwrap(),
             environment: "sandbox".into(),
+            throttles: None,
         };
         let author = sandbox
             .content
@@ -502,6 +512,7 @@ mod ban_tests {
             log_groups: Vec::new(),
             actor: Actor::parse("sandbox:test").unwrap(),
             environment: "sandbox".into(),
+            throttles: None,
         };
         let (tx, _rx) = mpsc::channel(8);
         let planned = run(

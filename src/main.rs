@@ -358,6 +358,7 @@ async fn open_environment(
                     log_groups: Sandbox::log_groups(),
                     actor,
                     environment: config::SANDBOX.to_string(),
+                    throttles: None,
                 },
                 Context {
                     environment: config::SANDBOX.to_string(),
@@ -444,6 +445,21 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
     }
 }
 
+/// How often the status bar looks at the AWS throttling meter.
+const THROTTLE_CHECK: Duration = Duration::from_millis(250);
+/// How long a throttling answer stays on the status bar.
+const THROTTLE_SHOWN: Duration = Duration::from_secs(10);
+
+/// The status bar's line for recent throttling: the SDK retries with backoff, and the operator
+/// learns why the console is slow.
+fn throttle_note(meter: &backoffice_domain::adapters::aws::ThrottleMeter) -> Option<String> {
+    let report = meter.report(THROTTLE_SHOWN)?;
+    Some(format!(
+        "throttled ×{} ({}), retrying",
+        report.recent, report.latest
+    ))
+}
+
 async fn event_loop(
     tui: &mut terminal::Tui,
     mut app: App,
@@ -467,6 +483,8 @@ async fn event_loop(
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut tick = 0usize;
     let mut dirty = true;
+    let mut pressure = tokio::time::interval(THROTTLE_CHECK);
+    pressure.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         if dirty {
             tui.draw(|frame| ui::draw(frame, &mut app, &theme, tick))?;
@@ -505,6 +523,11 @@ async fn event_loop(
             },
             Some(event) = rx.recv() => { dirty = true; app.on_event(event) }
             _ = spinner.tick(), if app.is_busy() => { tick += 1; app.tick(); dirty = true; Vec::new() }
+            _ = pressure.tick(), if backends.throttles.is_some() => {
+                let note = backends.throttles.as_ref().and_then(throttle_note);
+                if note != app.throttled { app.throttled = note; dirty = true; }
+                Vec::new()
+            }
             _ = terminate.recv() => return Ok(Exit::Quit),
             _ = hangup.recv() => return Ok(Exit::Quit),
         };

@@ -86,6 +86,7 @@ pub fn run(context: backoffice::app::Context, median: fn(Vec<Duration>) -> Durat
         log_groups: vec![],
         actor: Actor::parse("sandbox:bench").unwrap(),
         environment: "sandbox".into(),
+        throttles: None,
     };
     let theme = Theme::default_dark();
     let mut first_page = Vec::new();

@@ -298,6 +298,8 @@ pub struct App {
     pub toasts: VecDeque<Toast>,
     pub errors: VecDeque<(String, Failure)>,
     pub last_error: Option<String>,
+    /// AWS throttling the clients met recently and retried, for the status bar.
+    pub throttled: Option<String>,
     /// Environments and themes `:env` and `:theme` complete from.
     pub environments: Vec<String>,
     pub themes: Vec<String>,
@@ -330,6 +332,7 @@ impl App {
             toasts: VecDeque::new(),
             errors: VecDeque::new(),
             last_error: None,
+            throttled: None,
             environments: Vec::new(),
             themes: Vec::new(),
             requests: Vec::new(),

@@ -70,18 +70,23 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tick: usize) {
     let c = &app.context;
-    let mut spans = vec![
-        Span::styled(
-            format!(" {} ", c.environment),
-            theme.environment(c.production),
-        ),
+    let mut spans = vec![Span::styled(
+        format!(" {} ", c.environment),
+        theme.environment(c.production),
+    )];
+    // Throttling comes first after the environment, so a narrow terminal still shows why
+    // the console is slow.
+    if let Some(t) = &app.throttled {
+        spans.push(Span::styled(format!(" ⏳ {t} "), theme.warning()));
+    }
+    spans.extend([
         Span::styled(
             format!(" {} ", c.profile.as_deref().unwrap_or("no profile")),
             theme.muted(),
         ),
         Span::styled(format!("{} ", c.region), theme.muted()),
         Span::styled(format!("{} ", c.operator), theme.text()),
-    ];
+    ]);
     if c.read_only {
         spans.push(Span::styled(" READ-ONLY ", theme.warning()));
     }

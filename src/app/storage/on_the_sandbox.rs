@@ -156,6 +156,7 @@ async fn harness(seeded: bool) -> Harness {
         log_groups: vec![],
         actor: Actor::parse("sandbox:tester").unwrap(),
         environment: "sandbox".into(),
+        throttles: None,
     };
     let (mut app, first) = app_on(PaneId::Users, test_context());
     app.storage.home = backends.bucket.clone();

@@ -27,6 +27,7 @@ fn backends(sandbox: &Sandbox) -> Backends {
         log_groups: Sandbox::log_groups(),
         actor: Actor::parse("sandbox:ops").unwrap(),
         environment: "sandbox".into(),
+        throttles: None,
     }
 }
 

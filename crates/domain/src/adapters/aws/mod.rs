@@ -3,18 +3,20 @@
 //! One [`AwsContext`] is built per session from the standard credential chain (environment,
 //! shared profiles, SSO, assume-role, container and instance metadata), with the profile, region
 //! and endpoint the environment names. Every client made from it shares its HTTP connection
-//! pool, its adaptive retry policy and its timeouts, so throttling is absorbed by the SDK's
+//! pool, its standard retry policy and its timeouts, so throttling is absorbed by the SDK's
 //! retries first and reaches a caller as [`DomainError::Throttled`] only once they are spent.
 
 pub mod cloudwatch;
 pub mod cognito;
 pub(crate) mod live_tail;
 pub mod s3;
+pub mod throttle;
 
 pub use cloudwatch::{CloudWatchLogSource, TailMode};
 pub use cognito::CognitoUserDirectory;
 pub use live_tail::start as start_live_tail;
 pub use s3::S3ObjectStore;
+pub use throttle::{ThrottleMeter, ThrottleReport};
 
 use crate::error::{DomainError, DomainResult};
 use aws_config::retry::RetryConfig;
@@ -61,6 +63,7 @@ pub struct AwsContext {
     config: SdkConfig,
     endpoint_url: Option<String>,
     identity: Arc<OnceCell<String>>,
+    throttles: ThrottleMeter,
 }
 
 impl AwsContext {
@@ -72,9 +75,17 @@ impl AwsContext {
                 aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
             ))
             .build_https();
+        let throttles = ThrottleMeter::default();
+        let http_client = aws_smithy_runtime_api::client::http::SharedHttpClient::new(
+            throttle::MeteredClient::new(http_client, throttles.clone()),
+        );
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .http_client(http_client)
-            .retry_config(RetryConfig::adaptive().with_max_attempts(settings.max_attempts.max(1)))
+            // Standard, not adaptive: adaptive mode rates the client by its recent traffic, and
+            // an operator's console sends little, so one throttle made it wait 18 s before the
+            // next attempt (measured through tests/contract/throttling.rs's proxy). Standard
+            // waits a random share of 1 s, 2 s, 4 s ... (at most 20 s) between attempts.
+            .retry_config(RetryConfig::standard().with_max_attempts(settings.max_attempts.max(1)))
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(settings.connect_timeout)
@@ -101,6 +112,7 @@ impl AwsContext {
             config,
             endpoint_url: settings.endpoint_url.clone(),
             identity: Arc::new(OnceCell::new()),
+            throttles,
         })
     }
 
@@ -110,6 +122,11 @@ impl AwsContext {
 
     pub fn region(&self) -> &str {
         self.config.region().map(|r| r.as_ref()).unwrap_or("")
+    }
+
+    /// The throttling answers every client of this session has met (and the SDK retried).
+    pub fn throttles(&self) -> &ThrottleMeter {
+        &self.throttles
     }
 
     /// The custom endpoint, when the session talks to an emulator instead of AWS.
@@ -162,7 +179,7 @@ impl Call {
     }
 }
 
-const THROTTLING: &[&str] = &[
+pub(crate) const THROTTLING: &[&str] = &[
     "Throttling",
     "ThrottlingException",
     "ThrottledException",
@@ -227,7 +244,7 @@ const INVALID: &[&str] = &[
 ];
 
 /// Translates an SDK failure into the port's error. Throttling codes only arrive here after
-/// the adaptive retry policy gave up, so they mean "spent", not "try once more".
+/// the retry policy gave up, so they mean "spent", not "try once more".
 pub(crate) fn sdk_error<E, R>(err: SdkError<E, R>, call: Call) -> DomainError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,

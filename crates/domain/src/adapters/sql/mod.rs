@@ -239,7 +239,11 @@ pub(crate) fn map_sqlx(what: &str, err: sqlx::Error) -> DomainError {
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed
-        | sqlx::Error::Protocol(_) => DomainError::unavailable(what.to_string(), err),
+        // "the database is unavailable" tells an operator what to wait for; the table asked
+        // for stays in the chain.
+        | sqlx::Error::Protocol(_) => {
+            DomainError::unavailable("the database", format!("{what}: {err}"))
+        }
         _ => DomainError::unexpected(format!("{what}: database error"), err),
     }
 }

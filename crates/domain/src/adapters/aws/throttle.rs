@@ -1,0 +1,299 @@
+//! Throttling as the wire shows it. The SDK's retry policy absorbs throttling quietly: a call
+//! that was throttled twice and then succeeded looks, to its caller, like a slow call. An
+//! operator should know why the console is slow, so every response of every client made from
+//! one [`AwsContext`](super::AwsContext) passes through a metered HTTP connector that counts the
+//! throttling answers (`ThrottlingException`, `TooManyRequestsException`, S3's `SlowDown`, any
+//! 429) in a [`ThrottleMeter`]. The console's status bar reads the meter; nothing else changes:
+//! the retries, their backoff and the errors callers see stay the SDK's.
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::{
+    RuntimeComponents, RuntimeComponentsBuilder,
+};
+use aws_smithy_types::config_bag::ConfigBag;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How many recent throttles the meter remembers for its window counts.
+const REMEMBERED: usize = 256;
+
+/// Throttling answers seen by one AWS session, shared by all its clients. Cheap to clone.
+#[derive(Clone, Debug, Default)]
+pub struct ThrottleMeter(Arc<Mutex<MeterState>>);
+
+#[derive(Debug, Default)]
+struct MeterState {
+    total: u64,
+    recent: VecDeque<(Instant, &'static str, String)>,
+}
+
+/// What the meter saw within a window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleReport {
+    /// Throttling answers within the window.
+    pub recent: usize,
+    /// Throttling answers since the session began.
+    pub total: u64,
+    /// The service and operation of the latest one ("Cognito ListUsers").
+    pub latest: String,
+    /// How long ago the latest one came.
+    pub ago: Duration,
+}
+
+impl ThrottleMeter {
+    /// Counts one throttling answer of `service`'s `operation`.
+    pub fn record(&self, service: &'static str, operation: &str) {
+        let mut state = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        state.total += 1;
+        if state.recent.len() == REMEMBERED {
+            state.recent.pop_front();
+        }
+        state
+            .recent
+            .push_back((Instant::now(), service, operation.to_string()));
+    }
+
+    /// Every throttling answer since the session began.
+    pub fn total(&self) -> u64 {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).total
+    }
+
+    /// What came within the last `window`; `None` when nothing did.
+    pub fn report(&self, window: Duration) -> Option<ThrottleReport> {
+        let state = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let (at, service, operation) = state.recent.back()?;
+        let ago = now.saturating_duration_since(*at);
+        if ago > window {
+            return None;
+        }
+        let recent = state
+            .recent
+            .iter()
+            .filter(|(t, _, _)| now.saturating_duration_since(*t) <= window)
+            .count();
+        Some(ThrottleReport {
+            recent,
+            total: state.total,
+            latest: if operation.is_empty() {
+                service.to_string()
+            } else {
+                format!("{service} {operation}")
+            },
+            ago,
+        })
+    }
+}
+
+/// Error codes that mean "slow down" (the same list the error mapping uses).
+fn throttling_code(code: &str) -> bool {
+    super::THROTTLING.contains(&code)
+}
+
+/// Whether a response is a throttling answer: a 429, S3's 503 (`SlowDown`), or a JSON
+/// protocol's error type header naming a throttling code (`x-amzn-ErrorType:
+/// ThrottlingException:http://…` or `aws.foo#TooManyRequestsException`).
+pub(crate) fn is_throttling(status: u16, error_type: Option<&str>, s3: bool) -> bool {
+    if status == 429 || (s3 && status == 503) {
+        return true;
+    }
+    let Some(error_type) = error_type else {
+        return false;
+    };
+    let code = error_type.split(':').next().unwrap_or("");
+    let code = code.rsplit('#').next().unwrap_or(code).trim();
+    throttling_code(code)
+}
+
+/// The service and operation of a request, from its `X-Amz-Target` header (the JSON
+/// protocols: Cognito, CloudWatch Logs) or, without one, from its shape (STS's form body,
+/// otherwise S3 and its method).
+pub(crate) fn request_name(request: &HttpRequest) -> (&'static str, String) {
+    if let Some(target) = request.headers().get("x-amz-target") {
+        let (prefix, operation) = target.split_once('.').unwrap_or((target, ""));
+        let service = if prefix.starts_with("AWSCognitoIdentityProvider") {
+            "Cognito"
+        } else if prefix.starts_with("Logs_") {
+            "CloudWatch Logs"
+        } else {
+            "AWS"
+        };
+        return (service, operation.to_string());
+    }
+    let form = request
+        .headers()
+        .get("content-type")
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    if form {
+        ("STS", String::new())
+    } else {
+        ("S3", request.method().to_string())
+    }
+}
+
+/// An HTTP client whose connectors count throttling answers in a meter.
+#[derive(Debug)]
+pub(crate) struct MeteredClient {
+    inner: SharedHttpClient,
+    meter: ThrottleMeter,
+}
+
+impl MeteredClient {
+    pub(crate) fn new(inner: SharedHttpClient, meter: ThrottleMeter) -> Self {
+        Self { inner, meter }
+    }
+}
+
+impl HttpClient for MeteredClient {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(MeteredConnector {
+            inner: self.inner.http_connector(settings, components),
+            meter: self.meter.clone(),
+        })
+    }
+
+    fn validate_base_client_config(
+        &self,
+        runtime_components: &RuntimeComponentsBuilder,
+        cfg: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.inner
+            .validate_base_client_config(runtime_components, cfg)
+    }
+
+    fn validate_final_config(
+        &self,
+        runtime_components: &RuntimeComponents,
+        cfg: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.inner.validate_final_config(runtime_components, cfg)
+    }
+
+    fn connector_metadata(
+        &self,
+    ) -> Option<aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata> {
+        self.inner.connector_metadata()
+    }
+}
+
+#[derive(Debug)]
+struct MeteredConnector {
+    inner: SharedHttpConnector,
+    meter: ThrottleMeter,
+}
+
+impl HttpConnector for MeteredConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let (service, operation) = request_name(&request);
+        let answer = self.inner.call(request);
+        let meter = self.meter.clone();
+        HttpConnectorFuture::new(async move {
+            let response = answer.await?;
+            let error_type = response.headers().get("x-amzn-errortype");
+            if is_throttling(response.status().as_u16(), error_type, service == "S3") {
+                meter.record(service, &operation);
+            }
+            Ok(response)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttling_answers_are_recognised_by_status_or_error_type() {
+        assert!(is_throttling(400, Some("ThrottlingException"), false));
+        assert!(is_throttling(
+            400,
+            Some("TooManyRequestsException:http://internal.amazon.com/coral/"),
+            false
+        ));
+        assert!(is_throttling(
+            400,
+            Some("com.amazonaws.logs#ThrottlingException"),
+            false
+        ));
+        assert!(is_throttling(429, None, false));
+        assert!(is_throttling(503, None, true), "S3's SlowDown");
+        assert!(!is_throttling(503, None, false), "another service's 503");
+        assert!(!is_throttling(
+            400,
+            Some("InvalidParameterException"),
+            false
+        ));
+        assert!(!is_throttling(200, None, true));
+        assert!(!is_throttling(
+            404,
+            Some("ResourceNotFoundException"),
+            false
+        ));
+    }
+
+    #[test]
+    fn requests_are_named_by_target_or_shape() {
+        let named = |headers: &[(&'static str, &'static str)], method: &str| {
+            let mut r = HttpRequest::empty();
+            r.set_method(method).unwrap();
+            for (k, v) in headers {
+                r.headers_mut().insert(*k, *v);
+            }
+            request_name(&r)
+        };
+        assert_eq!(
+            named(
+                &[(
+                    "x-amz-target",
+                    "AWSCognitoIdentityProviderService.ListUsers"
+                )],
+                "POST"
+            ),
+            ("Cognito", "ListUsers".to_string())
+        );
+        assert_eq!(
+            named(&[("x-amz-target", "Logs_20140328.FilterLogEvents")], "POST"),
+            ("CloudWatch Logs", "FilterLogEvents".to_string())
+        );
+        assert_eq!(
+            named(
+                &[("content-type", "application/x-www-form-urlencoded")],
+                "POST"
+            ),
+            ("STS", String::new())
+        );
+        assert_eq!(named(&[], "GET"), ("S3", "GET".to_string()));
+    }
+
+    #[test]
+    fn the_meter_reports_a_window_and_keeps_the_total() {
+        let meter = ThrottleMeter::default();
+        assert_eq!(meter.report(Duration::from_secs(10)), None);
+        meter.record("Cognito", "ListUsers");
+        meter.record("S3", "GET");
+        let report = meter.report(Duration::from_secs(10)).unwrap();
+        assert_eq!(report.recent, 2);
+        assert_eq!(report.total, 2);
+        assert_eq!(report.latest, "S3 GET");
+        assert!(report.ago < Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(30));
+        assert_eq!(meter.report(Duration::from_millis(10)), None, "all older");
+        for _ in 0..(REMEMBERED + 10) {
+            meter.record("STS", "");
+        }
+        assert_eq!(meter.total(), (REMEMBERED + 12) as u64);
+        let report = meter.report(Duration::from_secs(10)).unwrap();
+        assert_eq!(report.recent, REMEMBERED, "the memory is bounded");
+        assert_eq!(report.latest, "STS");
+    }
+}
