@@ -3,6 +3,10 @@
 //! wiring from keys to the sandbox's stores and back.
 
 mod common;
+#[path = "../crates/domain/tests/contract/private.rs"]
+mod private;
+#[path = "../crates/domain/tests/contract/throttle_proxy.rs"]
+mod throttle_proxy;
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
@@ -368,4 +372,135 @@ fn a_resize_storm_leaves_the_console_drawing_and_responsive() {
         c.child.wait().unwrap().success(),
         "the console exits cleanly"
     );
+}
+
+/// The database dies in the middle of a console session on moto + MariaDB (a private
+/// `mariadbd`, killed with SIGKILL): a hide tried while it is down fails with a clear error,
+/// writes neither the change nor its audit row, and the console keeps running. When the
+/// server is back, reload works and the same hide succeeds, audited, without a restart.
+#[test]
+#[ignore = "needs services: tests/run.sh"]
+fn a_database_crash_mid_session_fails_cleanly_and_the_session_recovers() {
+    let mut server = private::PrivateMariadb::start();
+    let env = common::MotoEnvironment::create_on("dbcrash", &["una-e2e"], server.url());
+    let db = env.database_url();
+    let post: i64 = env.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::MySqlConnection::connect(&db).await.unwrap();
+        let id = sqlx::query(
+            "INSERT INTO posts (author_sub, body, status, created_at, updated_at) \
+             VALUES ('00000000-0000-4000-8000-0000000000aa', 'crash test post', 'visible', NOW(3), NOW(3))",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap()
+        .last_insert_id() as i64;
+        sqlx::query(
+            "INSERT INTO reports (target_kind, target_id, reporter_sub, reason, status, created_at) \
+             VALUES ('post', ?, '00000000-0000-4000-8000-0000000000bb', 'spam', 'open', NOW(3))",
+        )
+        .bind(id.to_string())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        id
+    });
+    let state = |db: &str| -> (String, i64) {
+        env.block_on(async {
+            use sqlx::Connection;
+            let mut conn = sqlx::MySqlConnection::connect(db).await.unwrap();
+            let status: String = sqlx::query_scalar("SELECT status FROM posts WHERE id = ?")
+                .bind(post)
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+            let audited: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM audit_log WHERE target_kind = 'post' AND target_id = ?",
+            )
+            .bind(post.to_string())
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+            (status, audited)
+        })
+    };
+    let dirs = tempfile::tempdir().unwrap();
+    env.write_config(dirs.path());
+    let mut c = Console::start_with(dirs, &["--env", "moto"], &[]);
+    c.wait_for("Reports queue", LONG);
+    c.wait_for(&format!("post #{post}"), LONG);
+    c.keys(b"\r");
+    c.wait_for("Thread of post", LONG);
+
+    server.crash();
+    c.keys(b"h");
+    c.wait_for("This will change", LONG);
+    c.keys(b"\t");
+    c.keys(b"crash check");
+    c.keys(b"\r");
+    let failed = c.wait_for("unavailable", Duration::from_secs(40));
+    assert!(
+        failed.contains("✗"),
+        "the status bar shows the failure:\n{failed}"
+    );
+    assert!(
+        !failed.contains("done, audited"),
+        "nothing claims success:\n{failed}"
+    );
+
+    server.restart();
+    assert_eq!(
+        state(&db),
+        ("visible".to_string(), 0),
+        "the failed hide wrote neither the change nor its audit row"
+    );
+    // Same process: reload, then the same hide goes through.
+    c.keys(b"\x12");
+    c.wait_for("Thread of post", LONG);
+    c.keys(b"h");
+    c.wait_for("This will change", LONG);
+    c.keys(b"\t");
+    c.keys(b"after recovery");
+    c.keys(b"\r");
+    c.wait_for("hide: 1 done, audited", Duration::from_secs(40));
+    assert_eq!(state(&db), ("hidden".to_string(), 1));
+    c.keys(b"q");
+    assert!(
+        c.child.wait().unwrap().success(),
+        "the console exits cleanly"
+    );
+}
+
+/// AWS throttling through a loopback proxy in front of moto: the first three ListUsers calls
+/// are answered `TooManyRequestsException`. The Users pane still fills, after the SDK's
+/// retries, and the status bar says the console is being throttled and backing off.
+#[test]
+#[ignore = "needs services: tests/run.sh"]
+fn throttling_shows_on_the_status_bar_and_the_users_pane_fills_after_retries() {
+    let env = common::MotoEnvironment::create("throttle", &["zed-th", "yara-th"]);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let proxy = rt.block_on(throttle_proxy::ThrottleProxy::start(&env.endpoint));
+    proxy.throttle("ListUsers", 3);
+    let dirs = tempfile::tempdir().unwrap();
+    env.write_config_via(dirs.path(), &proxy.endpoint);
+    let mut c = Console::start_with(dirs, &["--env", "moto"], &[]);
+    c.wait_for("Reports queue", LONG);
+    c.keys(b":users\r");
+    let screen = c.wait_for("zed-th", LONG);
+    let screen = if screen.contains("throttled ×3") {
+        screen
+    } else {
+        c.wait_for("throttled ×3", Duration::from_secs(5))
+    };
+    assert!(screen.contains("(Cognito ListUsers), retrying"), "{screen}");
+    let seen = proxy.seen("ListUsers");
+    assert!(seen.len() >= 4, "{seen:?}");
+    assert!(
+        seen[..3].iter().all(|s| s.throttled) && !seen[3].throttled,
+        "{seen:?}"
+    );
+    c.keys(b"q");
+    assert!(c.child.wait().unwrap().success());
+    drop(proxy);
+    env.drop_database();
 }

@@ -12,6 +12,8 @@
 #   2. A fresh database `backoffice_test`  -> BACKOFFICE_TEST_MYSQL_URL
 #   3. A Python venv at .venv with moto[server] pinned, and a moto server on a
 #      free loopback port                  -> BACKOFFICE_TEST_AWS_ENDPOINT
+#      (its binary                         -> BACKOFFICE_TEST_MOTO_SERVER, for the fault
+#      tests' private moto; they also start a private mariadbd of their own)
 #      (plus AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_REGION for the run)
 #   4. Fresh BACKOFFICE_DATA_DIR / BACKOFFICE_STATE_DIR / BACKOFFICE_CONFIG_DIR
 #      under a temporary run dir, so tests never touch a real home.
@@ -128,14 +130,21 @@ GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
 SQL
 }
 
+have_server_binaries() {
+    command -v mariadbd >/dev/null || [[ -x /usr/sbin/mariadbd ]] || return 1
+    command -v mariadb-install-db >/dev/null || [[ -x /usr/bin/mariadb-install-db ]]
+}
+
 ensure_mariadb() {
     step "MariaDB on $MYSQL_HOST:$MYSQL_PORT"
     command -v mariadb >/dev/null || apt_install mariadb-client
     if tcp_ok; then
         echo "    already answering"
+        # Fault tests run a private mariadbd (own datadir and port) beside it.
+        have_server_binaries || apt_install mariadb-server
         return 0
     fi
-    command -v mariadbd >/dev/null || apt_install mariadb-server
+    have_server_binaries || apt_install mariadb-server
     # The package's own start-up (or some other start) may have brought it up.
     socket_ok || start_mariadb
     grant_root_tcp
@@ -212,6 +221,8 @@ start_moto() {
     for ((i = 0; i < WAIT_SECS * 2; i++)); do
         if http_answers "$url/moto-api/"; then
             export BACKOFFICE_TEST_AWS_ENDPOINT="$url"
+            # Fault tests start (and stop) their own moto from the same venv.
+            export BACKOFFICE_TEST_MOTO_SERVER="$VENV/bin/moto_server"
             export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
             export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
             unset AWS_PROFILE AWS_SESSION_TOKEN

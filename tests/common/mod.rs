@@ -20,9 +20,6 @@ pub struct MotoEnvironment {
 impl MotoEnvironment {
     /// Creates the pool with `users` (each with an `@example.com` e-mail) and the database.
     pub fn create(tag: &str, users: &[&str]) -> Self {
-        let endpoint = std::env::var("BACKOFFICE_TEST_AWS_ENDPOINT").expect(
-            "BACKOFFICE_TEST_AWS_ENDPOINT is not set: run the service tests through tests/run.sh",
-        );
         let mysql = std::env::var("BACKOFFICE_TEST_MYSQL_URL").expect(
             "BACKOFFICE_TEST_MYSQL_URL is not set: run the service tests through tests/run.sh",
         );
@@ -30,6 +27,14 @@ impl MotoEnvironment {
             Some((s, db)) if !s.ends_with('/') && !db.contains('@') => s.to_string(),
             _ => mysql.clone(),
         };
+        Self::create_on(tag, users, server)
+    }
+
+    /// The same, with the database on another MySQL server (`mysql://user@host:port`).
+    pub fn create_on(tag: &str, users: &[&str], server: String) -> Self {
+        let endpoint = std::env::var("BACKOFFICE_TEST_AWS_ENDPOINT").expect(
+            "BACKOFFICE_TEST_AWS_ENDPOINT is not set: run the service tests through tests/run.sh",
+        );
         let database = format!("bo_{tag}_{}", std::process::id());
         let bucket = format!("bo-{tag}-{}", std::process::id());
         let log_group = format!("/aws/lambda/bo-{tag}-{}", std::process::id());
@@ -125,8 +130,25 @@ impl MotoEnvironment {
         }
     }
 
+    /// The database's URL.
+    #[allow(dead_code)] // the end-to-end tests use it, the CLI tests do not
+    pub fn database_url(&self) -> String {
+        format!("{}/{}", self.server, self.database)
+    }
+
+    /// Runs `f` on this environment's runtime.
+    #[allow(dead_code)] // the end-to-end tests use it, the CLI tests do not
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
+    }
+
     /// Writes `config/config.toml` under `dir` with this as environment `moto`.
     pub fn write_config(&self, dir: &std::path::Path) {
+        self.write_config_via(dir, &self.endpoint);
+    }
+
+    /// The same, with AWS reached through `endpoint` (a proxy in front of moto).
+    pub fn write_config_via(&self, dir: &std::path::Path, endpoint: &str) {
         std::fs::create_dir_all(dir.join("config")).unwrap();
         std::fs::write(
             dir.join("config/config.toml"),
@@ -134,12 +156,7 @@ impl MotoEnvironment {
                 "[environments.moto]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n\
                  user_pool_id = \"{}\"\ndatabase_url = \"{}/{}\"\nbucket = \"{}\"\n\
                  log_groups = [\"{}\"]\n",
-                self.endpoint,
-                self.pool_id,
-                self.server,
-                self.database,
-                self.bucket,
-                self.log_group
+                endpoint, self.pool_id, self.server, self.database, self.bucket, self.log_group
             ),
         )
         .unwrap();

@@ -3,7 +3,7 @@
 //! scenario runs on the sandbox (SQLite + local objects) and, in the full run, on MariaDB + moto.
 
 use crate::objects::{http, moto};
-use crate::support::{moto_context, moto_endpoint, mysql_store, sub, unique_name};
+use crate::support::{MotoUser, moto_endpoint, moto_user, mysql_store, sub};
 use axum::Router;
 use backoffice_domain::api::{self, Api, Auth, Limits};
 use backoffice_domain::auth::{ExpectedUse, JwtSettings, JwtVerifier};
@@ -67,7 +67,11 @@ pub(crate) struct Harness {
     _dir: Option<tempfile::TempDir>,
 }
 
-fn api(content: Arc<dyn ContentStore>, objects: Arc<dyn ObjectStore>, bucket: BucketName) -> Api {
+pub(crate) fn api(
+    content: Arc<dyn ContentStore>,
+    objects: Arc<dyn ObjectStore>,
+    bucket: BucketName,
+) -> Api {
     Api {
         content,
         objects,
@@ -1035,101 +1039,6 @@ async fn every_request_logs_one_line_with_its_route_and_status() {
     assert_eq!(served[0]["method"], "GET");
     assert_eq!(served[0]["status"], 404);
     assert_eq!(served[0]["level"], "WARN");
-}
-
-/// A user pool on moto with an app client that allows password sign-in, and one user in it.
-struct MotoUser {
-    pool_id: String,
-    client_id: String,
-    sub: UserSub,
-    id_token: String,
-    access_token: String,
-}
-
-async fn moto_user() -> MotoUser {
-    use aws_sdk_cognitoidentityprovider::Client;
-    use aws_sdk_cognitoidentityprovider::types::{
-        AttributeType, AuthFlowType, ExplicitAuthFlowsType,
-    };
-    let ctx = moto_context().await;
-    let cognito = Client::new(ctx.sdk_config());
-    let pool = cognito
-        .create_user_pool()
-        .pool_name(unique_name("api"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("moto at {} refused CreateUserPool: {e:?}", moto_endpoint()));
-    let pool_id = pool.user_pool().and_then(|p| p.id()).unwrap().to_string();
-    let client = cognito
-        .create_user_pool_client()
-        .user_pool_id(&pool_id)
-        .client_name("app")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap();
-    let client_id = client
-        .user_pool_client()
-        .and_then(|c| c.client_id())
-        .unwrap()
-        .to_string();
-    let password = "Api-Passw0rd!";
-    cognito
-        .admin_create_user()
-        .user_pool_id(&pool_id)
-        .username("carol")
-        .user_attributes(
-            AttributeType::builder()
-                .name("email")
-                .value("carol@example.com")
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-    cognito
-        .admin_set_user_password()
-        .user_pool_id(&pool_id)
-        .username("carol")
-        .password(password)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
-    let user = cognito
-        .admin_get_user()
-        .user_pool_id(&pool_id)
-        .username("carol")
-        .send()
-        .await
-        .unwrap();
-    let sub = user
-        .user_attributes()
-        .iter()
-        .find(|a| a.name() == "sub")
-        .and_then(|a| a.value())
-        .map(|s| UserSub::parse(s).unwrap())
-        .expect("moto gave the user a sub");
-    let auth = cognito
-        .admin_initiate_auth()
-        .user_pool_id(&pool_id)
-        .client_id(&client_id)
-        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-        .auth_parameters("USERNAME", "carol")
-        .auth_parameters("PASSWORD", password)
-        .send()
-        .await
-        .unwrap();
-    let result = auth.authentication_result().expect("moto signed carol in");
-    MotoUser {
-        pool_id,
-        client_id,
-        sub,
-        id_token: result.id_token().unwrap().to_string(),
-        access_token: result.access_token().unwrap().to_string(),
-    }
 }
 
 fn token_router(h: &Harness, user: &MotoUser, accepted: ExpectedUse) -> Router {

@@ -7,10 +7,16 @@
 mod api;
 mod content;
 mod directory;
+#[cfg(feature = "lambda")]
+mod faults;
 mod live_tail;
 mod logs;
 mod objects;
+mod private;
 mod reconcile;
 mod seed;
 mod support;
+mod tail_outage;
+mod throttle_proxy;
+mod throttling;
 mod triggers;

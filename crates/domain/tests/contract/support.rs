@@ -1,5 +1,8 @@
 //! Test harnesses: a fresh store per test, on SQLite in a temp folder or on a uniquely named
-//! MariaDB database that is dropped afterwards.
+//! MariaDB database that is dropped afterwards. Shared by the contract and load tests, each
+//! using its own part.
+
+#![allow(dead_code)]
 
 use backoffice_domain::adapters::aws::{AwsContext, AwsSettings};
 use backoffice_domain::adapters::sql::SqlContentStore;
@@ -199,4 +202,99 @@ pub fn captured_logs() -> &'static Captured {
             .expect("the contract tests install the only global subscriber");
         capture
     })
+}
+
+/// A user pool on moto with an app client that allows password sign-in, and one user in it.
+pub struct MotoUser {
+    pub pool_id: String,
+    pub client_id: String,
+    pub sub: UserSub,
+    pub id_token: String,
+    pub access_token: String,
+}
+
+pub async fn moto_user() -> MotoUser {
+    use aws_sdk_cognitoidentityprovider::Client;
+    use aws_sdk_cognitoidentityprovider::types::{
+        AttributeType, AuthFlowType, ExplicitAuthFlowsType,
+    };
+    let ctx = moto_context().await;
+    let cognito = Client::new(ctx.sdk_config());
+    let pool = cognito
+        .create_user_pool()
+        .pool_name(unique_name("api"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("moto at {} refused CreateUserPool: {e:?}", moto_endpoint()));
+    let pool_id = pool.user_pool().and_then(|p| p.id()).unwrap().to_string();
+    let client = cognito
+        .create_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_name("app")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .unwrap();
+    let client_id = client
+        .user_pool_client()
+        .and_then(|c| c.client_id())
+        .unwrap()
+        .to_string();
+    let password = "Api-Passw0rd!";
+    cognito
+        .admin_create_user()
+        .user_pool_id(&pool_id)
+        .username("carol")
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value("carol@example.com")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    cognito
+        .admin_set_user_password()
+        .user_pool_id(&pool_id)
+        .username("carol")
+        .password(password)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let user = cognito
+        .admin_get_user()
+        .user_pool_id(&pool_id)
+        .username("carol")
+        .send()
+        .await
+        .unwrap();
+    let sub = user
+        .user_attributes()
+        .iter()
+        .find(|a| a.name() == "sub")
+        .and_then(|a| a.value())
+        .map(|s| UserSub::parse(s).unwrap())
+        .expect("moto gave the user a sub");
+    let auth = cognito
+        .admin_initiate_auth()
+        .user_pool_id(&pool_id)
+        .client_id(&client_id)
+        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+        .auth_parameters("USERNAME", "carol")
+        .auth_parameters("PASSWORD", password)
+        .send()
+        .await
+        .unwrap();
+    let result = auth.authentication_result().expect("moto signed carol in");
+    MotoUser {
+        pool_id,
+        client_id,
+        sub,
+        id_token: result.id_token().unwrap().to_string(),
+        access_token: result.access_token().unwrap().to_string(),
+    }
 }
