@@ -455,7 +455,7 @@ const THROTTLE_SHOWN: Duration = Duration::from_secs(10);
 fn throttle_note(meter: &backoffice_domain::adapters::aws::ThrottleMeter) -> Option<String> {
     let report = meter.report(THROTTLE_SHOWN)?;
     Some(format!(
-        "throttled ×{} ({}), retrying",
+        "AWS throttled ×{} ({})",
         report.recent, report.latest
     ))
 }

@@ -438,14 +438,10 @@ fn a_database_crash_mid_session_fails_cleanly_and_the_session_recovers() {
     c.keys(b"\t");
     c.keys(b"crash check");
     c.keys(b"\r");
-    let failed = c.wait_for("unavailable", Duration::from_secs(40));
+    let failed = c.wait_for("hide: 0 done, 1 failed", Duration::from_secs(40));
     assert!(
-        failed.contains("✗"),
-        "the status bar shows the failure:\n{failed}"
-    );
-    assert!(
-        !failed.contains("done, audited"),
-        "nothing claims success:\n{failed}"
+        failed.contains("the database is unavailable"),
+        "the status bar says why:\n{failed}"
     );
 
     server.restart();
@@ -487,12 +483,13 @@ fn throttling_shows_on_the_status_bar_and_the_users_pane_fills_after_retries() {
     c.wait_for("Reports queue", LONG);
     c.keys(b":users\r");
     let screen = c.wait_for("zed-th", LONG);
-    let screen = if screen.contains("throttled ×3") {
+    // The count is of the last ten seconds; the proxy's record has the exact one.
+    let screen = if screen.contains("AWS throttled ×") {
         screen
     } else {
-        c.wait_for("throttled ×3", Duration::from_secs(5))
+        c.wait_for("AWS throttled ×", Duration::from_secs(5))
     };
-    assert!(screen.contains("(Cognito ListUsers), retrying"), "{screen}");
+    assert!(screen.contains("(Cognito ListUsers)"), "{screen}");
     let seen = proxy.seen("ListUsers");
     assert!(seen.len() >= 4, "{seen:?}");
     assert!(

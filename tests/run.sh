@@ -67,6 +67,12 @@ stop_pid() { # stop_pid NAME PID — TERM, wait up to 60 s, then KILL
 cleanup() {
     local rc=$?
     set +e
+    # Private servers of fault tests that an interrupted test binary left running (or frozen).
+    local pid
+    for pid in $(ls "$RUN_DIR/pids" 2>/dev/null); do
+        kill -CONT "$pid" 2>/dev/null
+        kill -KILL "$pid" 2>/dev/null
+    done
     [[ -n $MOTO_PID ]] && stop_pid moto_server "$MOTO_PID"
     [[ -n $MARIADB_PID ]] && stop_pid mariadbd "$MARIADB_PID"
     if [[ $rc -eq 0 ]]; then
@@ -245,6 +251,8 @@ make_app_dirs() {
     export BACKOFFICE_DATA_DIR="$RUN_DIR/data"
     export BACKOFFICE_STATE_DIR="$RUN_DIR/state"
     export BACKOFFICE_CONFIG_DIR="$RUN_DIR/config"
+    export BACKOFFICE_TEST_PID_DIR="$RUN_DIR/pids"
+    mkdir -p "$BACKOFFICE_TEST_PID_DIR"
     mkdir -p "$BACKOFFICE_DATA_DIR" "$BACKOFFICE_STATE_DIR" "$BACKOFFICE_CONFIG_DIR"
 }
 

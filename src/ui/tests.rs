@@ -388,6 +388,6 @@ fn who_view_over_the_users_pane() {
 #[test]
 fn status_bar_shows_throttling_while_the_list_loads() {
     let (mut app, _) = app_on(PaneId::Users, ctx());
-    app.throttled = Some("throttled ×3 (Cognito ListUsers), retrying".into());
+    app.throttled = Some("AWS throttled ×3 (Cognito ListUsers)".into());
     insta::assert_snapshot!(render(&mut app, 100, 8));
 }

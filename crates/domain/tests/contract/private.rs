@@ -16,6 +16,24 @@ use std::time::{Duration, Instant};
 
 const READY_WITHIN: Duration = Duration::from_secs(60);
 
+/// A small InnoDB (the default redo log alone is 96 MiB), for both install and server.
+const SMALL: [&str; 2] = ["--innodb-buffer-pool-size=32M", "--innodb-log-file-size=8M"];
+
+/// Forgets a pid noted by [`remember_pid`] once its process is gone.
+fn forget_pid(pid: u32) {
+    if let Ok(dir) = std::env::var("BACKOFFICE_TEST_PID_DIR") {
+        let _ = std::fs::remove_file(Path::new(&dir).join(pid.to_string()));
+    }
+}
+
+/// Notes a server's pid in `BACKOFFICE_TEST_PID_DIR` when the test run set one, so that
+/// tests/run.sh stops whatever an interrupted test binary left behind (Drop never ran).
+fn remember_pid(pid: u32) {
+    if let Ok(dir) = std::env::var("BACKOFFICE_TEST_PID_DIR") {
+        let _ = std::fs::write(Path::new(&dir).join(pid.to_string()), "");
+    }
+}
+
 /// A port nobody listens on now (bound, then released).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -87,16 +105,6 @@ impl PrivateMariadb {
         let as_root = running_as_root();
         let data = dir.path().join("data");
         std::fs::create_dir(&data).unwrap();
-        if as_root {
-            // mariadbd refuses to run as root: it runs as `mysql`, who must reach the datadir.
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-            let chown = Command::new("chown")
-                .args(["mysql:mysql", data.to_str().unwrap()])
-                .status()
-                .unwrap();
-            assert!(chown.success(), "chown mysql: {chown:?}");
-        }
         let install = find_binary(
             "BACKOFFICE_TEST_MARIADB_INSTALL_DB",
             "mariadb-install-db",
@@ -105,9 +113,11 @@ impl PrivateMariadb {
         let mut cmd = Command::new(install);
         cmd.arg("--no-defaults")
             .arg(format!("--datadir={}", data.display()))
+            .args(SMALL)
             .args(["--skip-test-db", "--auth-root-authentication-method=normal"]);
         if as_root {
-            cmd.arg("--user=mysql");
+            // mariadbd refuses root unless told so; its datadir is then root's, no chown.
+            cmd.arg("--user=root");
         }
         let out = cmd.output().expect("mariadb-install-db runs");
         assert!(
@@ -149,19 +159,24 @@ impl PrivateMariadb {
             .arg("--bind-address=127.0.0.1")
             .arg(format!("--socket={}", data.join("mysqld.sock").display()))
             .arg(format!("--pid-file={}", data.join("mysqld.pid").display()))
+            .args(SMALL)
             .args([
                 "--skip-grant-tables",
                 "--skip-log-bin",
-                "--innodb-buffer-pool-size=32M",
                 "--max-connections=200",
+                // The port is free while the server is down; if something took it meanwhile,
+                // keep trying to bind for a while instead of exiting.
+                "--port-open-timeout=30",
             ])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log);
         if self.as_root {
-            cmd.arg("--user=mysql");
+            cmd.arg("--user=root");
         }
-        self.child = Some(cmd.spawn().expect("mariadbd starts"));
+        let child = cmd.spawn().expect("mariadbd starts");
+        remember_pid(child.id());
+        self.child = Some(child);
         let port = self.port;
         let log = self.log();
         let child = self.child.as_mut().unwrap();
@@ -179,6 +194,7 @@ impl PrivateMariadb {
         if let Some(mut child) = self.child.take() {
             child.kill().unwrap();
             child.wait().unwrap();
+            forget_pid(child.id());
         }
     }
 
@@ -194,6 +210,7 @@ impl Drop for PrivateMariadb {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
+            forget_pid(child.id());
         }
     }
 }
@@ -235,8 +252,18 @@ impl PrivateMoto {
             ))
             .spawn()
             .expect("moto_server starts");
-        wait_until("the private moto_server", &log, || http_answers(port));
-        Self { port, child, dir }
+        remember_pid(child.id());
+        // Built first, so that a failed start still kills the process (Drop).
+        let mut moto = Self { port, child, dir };
+        let child = &mut moto.child;
+        wait_until("the private moto_server", &log, || {
+            if let Ok(Some(status)) = child.try_wait() {
+                let text = std::fs::read_to_string(&log).unwrap_or_default();
+                panic!("the private moto_server exited at start ({status}):\n{text}");
+            }
+            http_answers(port)
+        });
+        moto
     }
 
     pub fn endpoint(&self) -> String {
@@ -263,6 +290,7 @@ impl Drop for PrivateMoto {
             .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
+        forget_pid(self.child.id());
     }
 }
 

@@ -1,7 +1,8 @@
 //! A loopback HTTP proxy in front of moto that answers the first requests of chosen operations
 //! the way AWS does when it throttles: Cognito's `TooManyRequestsException`, CloudWatch Logs'
-//! `ThrottlingException` (HTTP 400, JSON body, `x-amzn-ErrorType`), S3's `SlowDown` (HTTP
-//! 503, XML). Everything else goes through to moto unchanged. It records every request it saw
+//! `ThrottlingException` (HTTP 400, JSON body; Cognito's with the `x-amzn-ErrorType` header,
+//! CloudWatch Logs' with the code in the body alone, as both forms occur), S3's `SlowDown`
+//! (HTTP 503, XML). Everything else goes through to moto unchanged. It records every request it saw
 //! and when, so a test can check that the client retried, and how far apart.
 //!
 //! Shared with the console's end-to-end tests through `#[path]`.
@@ -143,7 +144,8 @@ fn throttled(op: &str, protocol: Protocol) -> Response<Body> {
             None,
         ),
         Protocol::Json | Protocol::Query => {
-            let code = if op == "ListUsers" || op.starts_with("Admin") {
+            let cognito = op == "ListUsers" || op.starts_with("Admin");
+            let code = if cognito {
                 "TooManyRequestsException"
             } else {
                 "ThrottlingException"
@@ -152,7 +154,7 @@ fn throttled(op: &str, protocol: Protocol) -> Response<Body> {
                 StatusCode::BAD_REQUEST,
                 "application/x-amz-json-1.1",
                 format!(r#"{{"__type":"{code}","message":"Rate exceeded"}}"#),
-                Some(code),
+                cognito.then_some(code),
             )
         }
     };

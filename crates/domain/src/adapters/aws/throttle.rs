@@ -3,7 +3,9 @@
 //! operator should know why the console is slow, so every response of every client made from
 //! one [`AwsContext`](super::AwsContext) passes through a metered HTTP connector that counts the
 //! throttling answers (`ThrottlingException`, `TooManyRequestsException`, S3's `SlowDown`, any
-//! 429) in a [`ThrottleMeter`]. The console's status bar reads the meter; nothing else changes:
+//! 429) in a [`ThrottleMeter`]. The code comes from the `x-amzn-ErrorType` header when there is
+//! one, else from the error body (XML `<Code>`, JSON `__type`), which the connector reads when it
+//! is small and hands on unchanged; successful answers are never read. The console's status bar reads the meter; nothing else changes:
 //! the retries, their backoff and the errors callers see stay the SDK's.
 
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -12,9 +14,12 @@ use aws_smithy_runtime_api::client::http::{
     SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::{
     RuntimeComponents, RuntimeComponentsBuilder,
 };
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::byte_stream::ByteStream;
 use aws_smithy_types::config_bag::ConfigBag;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -96,24 +101,51 @@ fn throttling_code(code: &str) -> bool {
     super::THROTTLING.contains(&code)
 }
 
-/// Whether a response is a throttling answer: a 429, S3's 503 (`SlowDown`), or a JSON
-/// protocol's error type header naming a throttling code (`x-amzn-ErrorType:
-/// ThrottlingException:http://…` or `aws.foo#TooManyRequestsException`).
-pub(crate) fn is_throttling(status: u16, error_type: Option<&str>, s3: bool) -> bool {
-    if status == 429 || (s3 && status == 503) {
-        return true;
-    }
-    let Some(error_type) = error_type else {
-        return false;
-    };
+/// The error code an `x-amzn-ErrorType` header names (`ThrottlingException:http://…` or
+/// `aws.foo#TooManyRequestsException`).
+fn header_code(error_type: &str) -> &str {
     let code = error_type.split(':').next().unwrap_or("");
-    let code = code.rsplit('#').next().unwrap_or(code).trim();
-    throttling_code(code)
+    code.rsplit('#').next().unwrap_or(code).trim()
 }
 
+/// The error code an error body names: a JSON body's `__type` or `code` (JSON protocols), or
+/// an XML body's `<Code>` (S3, STS).
+fn body_code(body: &[u8]) -> Option<String> {
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) {
+        let raw = ["__type", "code", "Code"]
+            .iter()
+            .find_map(|k| map.get(*k).and_then(|v| v.as_str()))?;
+        return Some(header_code(raw).to_string());
+    }
+    let text = std::str::from_utf8(body).ok()?;
+    let start = text.find("<Code>")? + "<Code>".len();
+    let end = start + text[start..].find("</Code>")?;
+    Some(text[start..end].trim().to_string())
+}
+
+/// Whether an answer is a throttling answer: a 429, or an error whose code (from the
+/// `x-amzn-ErrorType` header, else from the body) is a throttling code.
+pub(crate) fn is_throttling(status: u16, error_type: Option<&str>, body: Option<&[u8]>) -> bool {
+    if status == 429 {
+        return true;
+    }
+    if status < 400 {
+        return false;
+    }
+    if let Some(error_type) = error_type {
+        return throttling_code(header_code(error_type));
+    }
+    body.and_then(body_code)
+        .is_some_and(|code| throttling_code(&code))
+}
+
+/// Error bodies larger than this are not read for their code (AWS's are a few hundred bytes).
+const ERROR_BODY_LIMIT: u64 = 64 * 1024;
+
 /// The service and operation of a request, from its `X-Amz-Target` header (the JSON
-/// protocols: Cognito, CloudWatch Logs) or, without one, from its shape (STS's form body,
-/// otherwise S3 and its method).
+/// protocols: Cognito, CloudWatch Logs), else from its shape: a form body is STS (the query
+/// protocol), a request with `x-amz-content-sha256` is S3 (its SigV4 variant), anything else
+/// (the credential providers' own calls) is "AWS".
 pub(crate) fn request_name(request: &HttpRequest) -> (&'static str, String) {
     if let Some(target) = request.headers().get("x-amz-target") {
         let (prefix, operation) = target.split_once('.').unwrap_or((target, ""));
@@ -132,8 +164,10 @@ pub(crate) fn request_name(request: &HttpRequest) -> (&'static str, String) {
         .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
     if form {
         ("STS", String::new())
-    } else {
+    } else if request.headers().get("x-amz-content-sha256").is_some() {
         ("S3", request.method().to_string())
+    } else {
+        ("AWS", request.method().to_string())
     }
 }
 
@@ -198,9 +232,30 @@ impl HttpConnector for MeteredConnector {
         let answer = self.inner.call(request);
         let meter = self.meter.clone();
         HttpConnectorFuture::new(async move {
-            let response = answer.await?;
-            let error_type = response.headers().get("x-amzn-errortype");
-            if is_throttling(response.status().as_u16(), error_type, service == "S3") {
+            let mut response = answer.await?;
+            let status = response.status().as_u16();
+            let error_type = response
+                .headers()
+                .get("x-amzn-errortype")
+                .map(str::to_string);
+            let small = response
+                .body()
+                .content_length()
+                .is_some_and(|n| n <= ERROR_BODY_LIMIT);
+            // An error answer without the header (XML from S3 and STS, or a JSON body alone)
+            // is read for its code and handed on unchanged.
+            let body = if status >= 400 && status != 429 && error_type.is_none() && small {
+                let bytes = ByteStream::new(response.take_body())
+                    .collect()
+                    .await
+                    .map(|b| b.into_bytes())
+                    .map_err(|e| ConnectorError::io(e.into()))?;
+                *response.body_mut() = SdkBody::from(bytes.clone());
+                Some(bytes)
+            } else {
+                None
+            };
+            if is_throttling(status, error_type.as_deref(), body.as_deref()) {
                 meter.record(service, &operation);
             }
             Ok(response)
@@ -213,32 +268,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn throttling_answers_are_recognised_by_status_or_error_type() {
-        assert!(is_throttling(400, Some("ThrottlingException"), false));
+    fn throttling_answers_are_recognised_by_header_or_body() {
+        assert!(is_throttling(400, Some("ThrottlingException"), None));
         assert!(is_throttling(
             400,
             Some("TooManyRequestsException:http://internal.amazon.com/coral/"),
-            false
+            None
         ));
         assert!(is_throttling(
             400,
             Some("com.amazonaws.logs#ThrottlingException"),
-            false
+            None
         ));
-        assert!(is_throttling(429, None, false));
-        assert!(is_throttling(503, None, true), "S3's SlowDown");
-        assert!(!is_throttling(503, None, false), "another service's 503");
+        assert!(is_throttling(429, None, None));
+        let slow_down =
+            b"<?xml version=\"1.0\"?><Error><Code>SlowDown</Code><Message>Reduce</Message></Error>";
+        assert!(is_throttling(503, None, Some(slow_down)), "S3's SlowDown");
+        let sts = b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code></Error></ErrorResponse>";
+        assert!(is_throttling(400, None, Some(sts)), "STS (query protocol)");
+        let json = br#"{"__type":"com.amazonaws.cognito#TooManyRequestsException","message":"x"}"#;
+        assert!(
+            is_throttling(400, None, Some(json)),
+            "a JSON body without the header"
+        );
+        assert!(!is_throttling(
+            503,
+            None,
+            Some(b"<Error><Code>ServiceUnavailable</Code></Error>")
+        ));
+        assert!(!is_throttling(503, None, None), "a 503 that names nothing");
+        assert!(!is_throttling(400, Some("InvalidParameterException"), None));
         assert!(!is_throttling(
             400,
-            Some("InvalidParameterException"),
-            false
+            None,
+            Some(br#"{"__type":"ValidationException"}"#)
         ));
-        assert!(!is_throttling(200, None, true));
-        assert!(!is_throttling(
-            404,
-            Some("ResourceNotFoundException"),
-            false
-        ));
+        assert!(
+            !is_throttling(200, None, Some(slow_down)),
+            "a success is never one"
+        );
+        assert!(!is_throttling(404, Some("ResourceNotFoundException"), None));
+        assert!(!is_throttling(400, None, Some(b"not a body we know")));
     }
 
     #[test]
@@ -272,7 +342,11 @@ mod tests {
             ),
             ("STS", String::new())
         );
-        assert_eq!(named(&[], "GET"), ("S3", "GET".to_string()));
+        assert_eq!(
+            named(&[("x-amz-content-sha256", "UNSIGNED-PAYLOAD")], "GET"),
+            ("S3", "GET".to_string())
+        );
+        assert_eq!(named(&[], "PUT"), ("AWS", "PUT".to_string()), "IMDS, SSO");
     }
 
     #[test]
