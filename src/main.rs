@@ -483,10 +483,20 @@ async fn event_loop(
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut tick = 0usize;
     let mut dirty = true;
+    // A resize may have lost what the terminal showed, even when the size came back to the one
+    // drawn last (SIGWINCHes coalesce: A→B→A can arrive as one event for A, and the diff
+    // against the last frame would then leave B's damage). So a resize repaints every cell.
+    let mut repaint = false;
     let mut pressure = tokio::time::interval(THROTTLE_CHECK);
     pressure.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         if dirty {
+            if std::mem::take(&mut repaint) {
+                // `resize` clears the screen and the last frame without asking the terminal
+                // for its cursor (which `clear` does, reading stdin beside the event stream).
+                let size = tui.size()?;
+                tui.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+            }
             tui.draw(|frame| ui::draw(frame, &mut app, &theme, tick))?;
             dirty = false;
         }
@@ -516,7 +526,7 @@ async fn event_loop(
             event = input.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => { dirty = true; app.on_key(key) }
                 Some(Ok(Event::Mouse(mouse))) => { dirty = true; app.on_mouse(mouse, ui::LIST_TOP) }
-                Some(Ok(Event::Resize(..))) => { dirty = true; Vec::new() }
+                Some(Ok(Event::Resize(..))) => { dirty = true; repaint = true; Vec::new() }
                 Some(Ok(_)) => Vec::new(),
                 Some(Err(e)) => return Err(e).wrap_err("reading the terminal failed"),
                 None => return Ok(Exit::Quit),

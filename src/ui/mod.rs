@@ -70,46 +70,57 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tick: usize) {
     let c = &app.context;
-    let mut spans = vec![Span::styled(
+    let mut head = vec![Span::styled(
         format!(" {} ", c.environment),
         theme.environment(c.production),
     )];
     // Throttling comes first after the environment, so a narrow terminal still shows why
     // the console is slow.
     if let Some(t) = &app.throttled {
-        spans.push(Span::styled(format!(" ⏳ {t} "), theme.warning()));
+        head.push(Span::styled(format!(" ⏳ {t} "), theme.warning()));
     }
-    spans.extend([
+    let identity = [
         Span::styled(
             format!(" {} ", c.profile.as_deref().unwrap_or("no profile")),
             theme.muted(),
         ),
         Span::styled(format!("{} ", c.region), theme.muted()),
         Span::styled(format!("{} ", c.operator), theme.text()),
-    ]);
+    ];
+    let mut signals = Vec::new();
     if c.read_only {
-        spans.push(Span::styled(" READ-ONLY ", theme.warning()));
+        signals.push(Span::styled(" READ-ONLY ", theme.warning()));
     }
     let pending = app.pending();
     if pending > 0 {
-        spans.push(Span::styled(
+        signals.push(Span::styled(
             format!(" {} {pending} pending ", SPINNER[tick % SPINNER.len()]),
             theme.ok(),
         ));
     }
-    match &app.last_error {
-        Some(e) => spans.push(Span::styled(
+    if let Some(e) = &app.last_error {
+        signals.push(Span::styled(
             format!(" ✗ {e}  ({} details) ", app.keymap.hint(Action::ErrorLog)),
             theme.error(),
-        )),
-        None => spans.push(Span::styled(
+        ));
+    }
+    // Who and where give way when the signals would not fit: an error must be readable.
+    let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    let fits = width(&head) + width(&identity) + width(&signals) <= usize::from(area.width);
+    let mut spans = head;
+    if fits {
+        spans.extend(identity);
+    }
+    spans.extend(signals);
+    if app.last_error.is_none() {
+        spans.push(Span::styled(
             format!(
                 " {} help  {} quit",
                 app.keymap.hint(Action::Help),
                 app.keymap.hint(Action::Quit)
             ),
             theme.muted(),
-        )),
+        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -391,3 +391,24 @@ fn status_bar_shows_throttling_while_the_list_loads() {
     app.throttled = Some("AWS throttled ×3 (Cognito ListUsers)".into());
     insta::assert_snapshot!(render(&mut app, 100, 8));
 }
+
+#[test]
+fn a_long_error_on_a_narrow_status_bar_pushes_out_who_and_where() {
+    let (mut app, _) = app_on(PaneId::Users, ctx());
+    app.fail(
+        "write failed",
+        Failure::new("hide: 0 done, 1 failed: the database is unavailable"),
+    );
+    let text = format!("{:?}", render(&mut app, 110, 8));
+    assert!(
+        text.contains("the database is unavailable  (! details)"),
+        "the whole error shows:\n{text}"
+    );
+    assert!(
+        !text.contains("sandbox:ops"),
+        "the operator gave way:\n{text}"
+    );
+    // With room for both, both show.
+    let text = format!("{:?}", render(&mut app, 160, 8));
+    assert!(text.contains("sandbox:ops") && text.contains("the database is unavailable"));
+}
