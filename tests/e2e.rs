@@ -113,6 +113,22 @@ impl Console {
         }
     }
 
+    /// Hides the selected post with `reason` through the confirmation dialog.
+    fn hide(&mut self, reason: &[u8]) {
+        self.keys(b"h");
+        self.wait_for("This will change", LONG);
+        self.keys(b"\t");
+        self.keys(reason);
+        self.keys(b"\r");
+    }
+
+    /// Quits with `q` and checks the console exits cleanly.
+    fn quit(mut self) {
+        self.keys(b"q");
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "the console exits cleanly: {status:?}");
+    }
+
     fn keys(&mut self, bytes: &[u8]) {
         self.writer.write_all(bytes).unwrap();
         self.writer.flush().unwrap();
@@ -150,11 +166,7 @@ fn moderate_a_reported_post_and_find_the_audit_row() {
     // Open the most-reported target's thread, hide it with a reason.
     c.keys(b"\r");
     c.wait_for("Thread of post", LONG);
-    c.keys(b"h");
-    c.wait_for("This will change", LONG);
-    c.keys(b"\t");
-    c.keys(b"e2e check");
-    c.keys(b"\r");
+    c.hide(b"e2e check");
     let after = c.wait_for("hide: 1 done, audited", LONG);
     assert!(
         after.contains("hidden"),
@@ -164,9 +176,7 @@ fn moderate_a_reported_post_and_find_the_audit_row() {
     c.keys(b":audit\r");
     let audit = c.wait_for("spam: e2e check", LONG);
     assert!(audit.contains("sandbox:e2e"), "{audit}");
-    c.keys(b"q");
-    let status = c.child.wait().unwrap();
-    assert!(status.success(), "the console exits cleanly: {status:?}");
+    c.quit();
 }
 
 #[test]
@@ -193,8 +203,7 @@ fn search_a_user_and_disable_them() {
     let done = c.wait_for(action, LONG);
     c.wait_for(after, LONG);
     assert!(done.contains("audited"), "{done}");
-    c.keys(b"q");
-    assert!(c.child.wait().unwrap().success());
+    c.quit();
 }
 
 #[test]
@@ -205,8 +214,7 @@ fn read_only_says_so_instead_of_writing() {
     c.keys(b"x");
     let text = c.wait_for("read-only session", LONG);
     assert!(!text.contains("This will change"), "{text}");
-    c.keys(b"q");
-    assert!(c.child.wait().unwrap().success());
+    c.quit();
 }
 
 #[test]
@@ -235,8 +243,7 @@ fn storage_previews_an_avatar_in_half_blocks_and_downloads_it() {
     c.wait_for("✓ avatar.png", LONG);
     let saved = std::fs::read(out.join("avatar.png")).unwrap();
     assert_eq!(&saved[1..4], b"PNG");
-    c.keys(b"q");
-    assert!(c.child.wait().unwrap().success());
+    c.quit();
 }
 
 #[test]
@@ -260,8 +267,7 @@ fn query_the_lambda_logs_and_open_one_request() {
     let request = c.wait_for("START RequestId", LONG);
     assert!(request.contains("REPORT RequestId"), "{request}");
     assert!(request.contains("Request "), "{request}");
-    c.keys(b"q");
-    assert!(c.child.wait().unwrap().success());
+    c.quit();
 }
 
 #[test]
@@ -283,8 +289,7 @@ fn a_live_tail_follows_the_simulated_traffic_and_pauses() {
     c.keys(b"G");
     let resumed = c.wait_for("space pause", LONG);
     assert!(!resumed.contains("PAUSED"), "{resumed}");
-    c.keys(b"q");
-    assert!(c.child.wait().unwrap().success());
+    c.quit();
 }
 
 /// The same console on AWS services: a Cognito pool on moto and the service's schema on
@@ -334,8 +339,7 @@ fn on_moto_and_mariadb_support_disables_a_user_storage_and_logs_read_the_environ
     c.keys(b"\x15");
     c.keys(b"1h\r");
     c.wait_for("hello from moto", LONG);
-    c.keys(b"q");
-    assert!(c.child.wait().unwrap().success());
+    c.quit();
     env.drop_database();
 }
 
@@ -367,11 +371,7 @@ fn a_resize_storm_leaves_the_console_drawing_and_responsive() {
     c.keys(b":users\r");
     c.wait_for("? help", LONG);
     c.wait_for("Users ·", LONG);
-    c.keys(b"q");
-    assert!(
-        c.child.wait().unwrap().success(),
-        "the console exits cleanly"
-    );
+    c.quit();
 }
 
 /// The database dies in the middle of a console session on moto + MariaDB (a private
@@ -433,11 +433,7 @@ fn a_database_crash_mid_session_fails_cleanly_and_the_session_recovers() {
     c.wait_for("Thread of post", LONG);
 
     server.crash();
-    c.keys(b"h");
-    c.wait_for("This will change", LONG);
-    c.keys(b"\t");
-    c.keys(b"crash check");
-    c.keys(b"\r");
+    c.hide(b"crash check");
     let failed = c.wait_for("hide: 0 done, 1 failed", Duration::from_secs(40));
     assert!(
         failed.contains("the database is unavailable"),
@@ -453,18 +449,10 @@ fn a_database_crash_mid_session_fails_cleanly_and_the_session_recovers() {
     // Same process: reload, then the same hide goes through.
     c.keys(b"\x12");
     c.wait_for("Thread of post", LONG);
-    c.keys(b"h");
-    c.wait_for("This will change", LONG);
-    c.keys(b"\t");
-    c.keys(b"after recovery");
-    c.keys(b"\r");
+    c.hide(b"after recovery");
     c.wait_for("hide: 1 done, audited", Duration::from_secs(40));
     assert_eq!(state(&db), ("hidden".to_string(), 1));
-    c.keys(b"q");
-    assert!(
-        c.child.wait().unwrap().success(),
-        "the console exits cleanly"
-    );
+    c.quit();
 }
 
 /// AWS throttling through a loopback proxy in front of moto: the first three ListUsers calls
@@ -496,8 +484,7 @@ fn throttling_shows_on_the_status_bar_and_the_users_pane_fills_after_retries() {
         seen[..3].iter().all(|s| s.throttled) && !seen[3].throttled,
         "{seen:?}"
     );
-    c.keys(b"q");
-    assert!(c.child.wait().unwrap().success());
+    c.quit();
     drop(proxy);
     env.drop_database();
 }

@@ -4,6 +4,7 @@
 
 use crate::api::{Gw, Who, admin, alice, api, bob, send};
 use crate::private::PrivateMariadb;
+use crate::support::create_database;
 use backoffice_domain::adapters::sql::SqlContentStore;
 use backoffice_domain::api;
 use backoffice_domain::model::{Email, NewProfile};
@@ -26,16 +27,6 @@ struct Outcome {
     post: Option<i64>,
     /// When the answer came.
     at: Instant,
-}
-
-async fn create_database(url: &str, name: &str) {
-    let mut conn = MySqlConnection::connect(url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-    )))
-    .execute(&mut conn)
-    .await
-    .unwrap();
 }
 
 /// MariaDB is killed (SIGKILL) while authors post, readers list and an admin removes posts

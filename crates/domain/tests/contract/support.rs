@@ -60,19 +60,24 @@ pub async fn fresh_mysql_database(tag: &str) -> (String, String) {
         std::process::id(),
         NEXT_DB.fetch_add(1, Ordering::Relaxed)
     );
-    let mut conn = MySqlConnection::connect(&server).await.unwrap_or_else(|e| {
+    create_database(&server, &database).await;
+    (server, database)
+}
+
+/// Creates database `name` (utf8mb4) on the MySQL server at `server` (`mysql://user@host:port`).
+pub async fn create_database(server: &str, name: &str) {
+    let mut conn = MySqlConnection::connect(server).await.unwrap_or_else(|e| {
         panic!(
             "MariaDB at {} does not answer: {e}",
             server.rsplit('@').next().unwrap_or("?")
         )
     });
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
     )))
     .execute(&mut conn)
     .await
     .unwrap();
-    (server.clone(), database)
 }
 
 pub async fn mysql_store() -> MysqlHarness {
