@@ -67,12 +67,12 @@ async fn settle(
 ) {
     let (tx, mut rx) = mpsc::channel::<AppEvent>(16);
     for c in commands {
-        execute(c, backends.clone(), tx.clone());
+        execute(c, backends.clone(), app.context.clone(), tx.clone());
     }
     while app.pending() > 0 {
         let event = rx.recv().await.expect("an answer");
         for c in app.on_event(event) {
-            execute(c, backends.clone(), tx.clone());
+            execute(c, backends.clone(), app.context.clone(), tx.clone());
         }
         terminal.draw(|f| ui::draw(f, app, theme, 0)).unwrap();
     }
@@ -142,17 +142,7 @@ fn main() {
         let started = Instant::now();
         rt.block_on(async {
             let sandbox = Sandbox::open(dir.path()).await.unwrap();
-            let backends = Backends {
-                content: Some(Arc::new(sandbox.content.clone())),
-                directory: Some(Arc::new(sandbox.directory.clone())),
-                objects: Some(Arc::new(sandbox.objects.clone())),
-                bucket: Some(Sandbox::bucket()),
-                logs: Some(Arc::new(sandbox.logs.clone())),
-                log_groups: Sandbox::log_groups(),
-                actor: Actor::parse("sandbox:bench").unwrap(),
-                environment: "sandbox".into(),
-                throttles: None,
-            };
+            let backends = Backends::sandbox(&sandbox, Actor::parse("sandbox:bench").unwrap());
             let (mut app, commands) = App::new(context(), Keymap::default(), PaneId::Posts);
             let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
             terminal.draw(|f| ui::draw(f, &mut app, &theme, 0)).unwrap();

@@ -7,62 +7,25 @@ mod storage;
 
 use crate::app::posts::ThreadData;
 use crate::app::users::USERS_PAGE;
-use crate::app::{AppEvent, Command, Failure, PAGE_SIZE, UserDetail, Write};
+use crate::app::{AppEvent, Command, Context, Failure, PAGE_SIZE, UserDetail};
 use backoffice_domain::DomainError;
-use backoffice_domain::adapters::aws::ThrottleMeter;
-use backoffice_domain::model::{
-    Actor, BucketName, LogGroupName, ModerationTarget, PageRequest, Reason, ReportFilter, Target,
-};
-use backoffice_domain::ports::{ContentStore, LogSource, ObjectStore, UserDirectory};
-use backoffice_domain::services::{accounts, moderation};
-use std::sync::Arc;
+use backoffice_domain::model::{ModerationTarget, PageRequest, ReportFilter, Target};
+use backoffice_domain::ports::{LogSource, ObjectStore};
+use backoffice_domain::services::user360::Who;
 use tokio::sync::mpsc;
 
-/// What the console talks to in the open environment.
-#[derive(Clone)]
-pub struct Backends {
-    /// The service's database; `None` when the environment names none.
-    pub content: Option<Arc<dyn ContentStore>>,
-    /// The user pool; `None` when the environment names none.
-    pub directory: Option<Arc<dyn UserDirectory>>,
-    /// Object storage (S3, or the sandbox's folder).
-    pub objects: Option<Arc<dyn ObjectStore>>,
-    /// The environment's media bucket, opened first in the Storage pane.
-    pub bucket: Option<BucketName>,
-    /// Log groups and their events (CloudWatch Logs, or the sandbox's log store).
-    pub logs: Option<Arc<dyn LogSource>>,
-    /// The environment's log groups, offered first in the Logs pane.
-    pub log_groups: Vec<LogGroupName>,
-    /// Written to every audit row.
-    pub actor: Actor,
-    pub environment: String,
-    /// Throttling the AWS clients met (and retried); `None` off AWS.
-    pub throttles: Option<ThrottleMeter>,
-}
+pub use crate::ops::Backends;
 
-impl Backends {
-    fn content(&self) -> Result<&dyn ContentStore, DomainError> {
-        self.content.as_deref().ok_or_else(|| {
-            DomainError::Unsupported(format!(
-                "environment {} has no database_url in config.toml",
-                self.environment
-            ))
-        })
-    }
-
-    fn directory(&self) -> Result<&dyn UserDirectory, DomainError> {
-        self.directory.as_deref().ok_or_else(|| {
-            DomainError::Unsupported(format!(
-                "environment {} has no user_pool_id in config.toml",
-                self.environment
-            ))
-        })
-    }
-}
-
-pub fn execute(command: Command, backends: Backends, events: mpsc::Sender<AppEvent>) {
+/// Starts `command` as a task; its event goes to `events`. `context` is the session's, for the
+/// rules a write is held to.
+pub fn execute(
+    command: Command,
+    backends: Backends,
+    context: Context,
+    events: mpsc::Sender<AppEvent>,
+) {
     tokio::spawn(async move {
-        let event = run(command, &backends, &events).await;
+        let event = run(command, &backends, &context, &events).await;
         // The loop has ended when the receiver is gone; the result is no longer wanted.
         let _ = events.send(event).await;
     });
@@ -75,7 +38,12 @@ fn page(cursor: Option<backoffice_domain::model::Cursor>, limit: u32) -> PageReq
     }
 }
 
-async fn run(command: Command, b: &Backends, events: &mpsc::Sender<AppEvent>) -> AppEvent {
+async fn run(
+    command: Command,
+    b: &Backends,
+    context: &Context,
+    events: &mpsc::Sender<AppEvent>,
+) -> AppEvent {
     match command {
         Command::LoadPosts {
             request,
@@ -135,7 +103,7 @@ async fn run(command: Command, b: &Backends, events: &mpsc::Sender<AppEvent>) ->
         },
         Command::LoadWho { request, who } => AppEvent::WhoLoaded {
             request,
-            result: who_view(b, &who).await.map_err(Failure::from),
+            result: who_view(b, who).await.map_err(Failure::from),
         },
         Command::LoadUser { request, username } => AppEvent::UserLoaded {
             request,
@@ -157,13 +125,15 @@ async fn run(command: Command, b: &Backends, events: &mpsc::Sender<AppEvent>) ->
         },
         Command::Write {
             request,
-            write,
+            operation,
             reason,
         } => AppEvent::WriteDone {
             request,
-            result: perform(b, write, &reason).await,
+            result: crate::ops::perform(b, operation, &reason)
+                .await
+                .map(|done| done.summary),
         },
-        Command::Storage(c) => storage::run(c, b, events).await,
+        Command::Storage(c) => storage::run(c, b, context, events).await,
         Command::Logs(command) => AppEvent::Logs(logs::run(command, b, events).await),
     }
 }
@@ -231,133 +201,9 @@ async fn user_detail(
     })
 }
 
-async fn perform(b: &Backends, write: Write, reason: &str) -> Result<String, Failure> {
-    let reason = Reason::parse(reason).map_err(|e| Failure::from(DomainError::from(e)))?;
-    match write {
-        Write::Moderate { targets, action } => {
-            let moderations: Vec<_> = targets
-                .iter()
-                .map(|t| backoffice_domain::model::Moderation {
-                    target: *t,
-                    action,
-                    actor: b.actor.clone(),
-                    reason: reason.clone(),
-                })
-                .collect();
-            let results = b.content()?.moderate_many(&moderations).await;
-            let failed: Vec<String> = results
-                .iter()
-                .zip(&targets)
-                .filter_map(|(r, t)| r.as_ref().err().map(|e| format!("{t:?}: {e}")))
-                .collect();
-            let done = results.len() - failed.len();
-            // The first cause, in the status bar: "MySQL is unavailable" says what to wait for.
-            let cause = results.iter().find_map(|r| r.as_ref().err());
-            if let Some(cause) = cause {
-                Err(Failure {
-                    message: format!(
-                        "{}: {done} done, {} failed: {cause}",
-                        action.as_str(),
-                        failed.len()
-                    ),
-                    chain: failed.join("; "),
-                })
-            } else {
-                Ok(format!("{}: {done} done, audited", action.as_str()))
-            }
-        }
-        Write::ResolveReports {
-            targets,
-            resolution,
-        } => {
-            let mut closed = 0;
-            for t in &targets {
-                closed +=
-                    moderation::resolve_all_open(b.content()?, t, resolution, &b.actor, &reason)
-                        .await
-                        .map_err(|e| Failure {
-                            message: format!("{closed} report(s) closed, then: {e}"),
-                            chain: e.chain(),
-                        })?
-                        .len();
-            }
-            Ok(format!(
-                "{closed} report(s) {}, audited",
-                resolution.status().as_str()
-            ))
-        }
-        Write::Account { username, action } => {
-            accounts::perform(
-                b.directory()?,
-                b.content()?,
-                &username,
-                &action,
-                &b.actor,
-                &reason,
-            )
-            .await
-            .map_err(Failure::from)?;
-            Ok(format!("{} {username}: done, audited", action.audit_name()))
-        }
-        Write::Storage(w) => storage::perform(b, w, &reason).await,
-        Write::Ban(plan) => {
-            let verb = if plan.reverses.is_some() {
-                "unban"
-            } else {
-                "ban"
-            };
-            let outcome = backoffice_domain::services::ban::run(
-                b.directory()?,
-                b.content()?,
-                &plan,
-                &b.actor,
-                &reason,
-            )
-            .await;
-            match outcome.failed {
-                None => Ok(format!(
-                    "{verb} {}: {} calls done{}, audited",
-                    plan.username,
-                    outcome.done.len(),
-                    if outcome.skipped.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", {} left alone (changed since)", outcome.skipped.len())
-                    }
-                )),
-                Some((step, e)) => {
-                    let done: Vec<String> =
-                        outcome.done.iter().map(|s| format!("done: {s}")).collect();
-                    let not_done: Vec<String> = outcome
-                        .not_done
-                        .iter()
-                        .map(|s| format!("not done: {s}"))
-                        .collect();
-                    Err(Failure {
-                        message: format!(
-                            "{verb} {} stopped at {step}: {e}; {} calls were done (audited), {} were not",
-                            plan.username,
-                            outcome.done.len(),
-                            outcome.not_done.len()
-                        ),
-                        chain: [
-                            vec![format!("failed: {step}: {}", e.chain())],
-                            done,
-                            not_done,
-                        ]
-                        .concat()
-                        .join("\n"),
-                    })
-                }
-            }
-        }
-    }
-}
-
 /// `:who`: the user from every service the environment has, as the view's lines.
-async fn who_view(b: &Backends, who: &str) -> Result<Vec<String>, DomainError> {
+async fn who_view(b: &Backends, who: Who) -> Result<Vec<String>, DomainError> {
     use backoffice_domain::services::user360;
-    let who = user360::Who::parse(who)?;
     let objects = match (&b.objects, &b.bucket) {
         (Some(o), Some(bucket)) => Some((o.as_ref() as &dyn ObjectStore, bucket)),
         _ => None,
@@ -381,7 +227,8 @@ async fn who_view(b: &Backends, who: &str) -> Result<Vec<String>, DomainError> {
 mod who_tests {
     use super::*;
     use crate::app::RequestId;
-    use backoffice_domain::model::{PageRequest as Pr, PostFilter};
+    use backoffice_domain::model::{Actor, PageRequest as Pr, PostFilter};
+    use backoffice_domain::ports::ContentStore;
     use backoffice_domain::sandbox::{Sandbox, SeedOptions};
 
     /// `:who` through the executor on a seeded sandbox: every part comes from its service.
@@ -400,17 +247,7 @@ mod who_tests {
             ..SeedOptions::default()
         };
         sandbox.seed(&options, &|_| {}).await.unwrap();
-        let backends = Backends {
-            content: Some(Arc::new(sandbox.content.clone())),
-            directory: Some(Arc::new(sandbox.directory.clone())),
-            objects: Some(Arc::new(sandbox.objects.clone())),
-            bucket: Some(Sandbox::bucket()),
-            logs: Some(Arc::new(sandbox.logs.clone())),
-            log_groups: Sandbox::log_groups(),
-            actor: Actor::parse("sandbox:test").unwrap(),
-            environment: "sandbox".into(),
-            throttles: None,
-        };
+        let backends = Backends::sandbox(&sandbox, Actor::parse("sandbox:test").unwrap());
         let author = sandbox
             .content
             .list_posts(&PostFilter::default(), Pr::first(1))
@@ -423,9 +260,10 @@ mod who_tests {
         let event = run(
             Command::LoadWho {
                 request: RequestId(9),
-                who: author.to_string(),
+                who: Who::Sub(author.clone()),
             },
             &backends,
+            &crate::app::test_context(),
             &tx,
         )
         .await;
@@ -458,10 +296,12 @@ mod ban_tests {
     use crate::app::RequestId;
     use backoffice_domain::adapters::faulty::{FaultyContentStore, database_unavailable};
     use backoffice_domain::model::{
-        AuditFilter, ContentStatus, Email, NewDirectoryUser, NewPost, PageRequest as Pr, PostBody,
-        PostFilter, Username,
+        Actor, AuditFilter, ContentStatus, Email, NewDirectoryUser, NewPost, PageRequest as Pr,
+        PostBody, PostFilter, Username,
     };
+    use backoffice_domain::ports::{ContentStore, UserDirectory};
     use backoffice_domain::sandbox::Sandbox;
+    use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A ban through the executor that loses the database after its first hide: the result
@@ -522,6 +362,7 @@ mod ban_tests {
                 unban: false,
             },
             &backends,
+            &crate::app::test_context(),
             &tx,
         )
         .await;
@@ -535,10 +376,11 @@ mod ban_tests {
         let done = run(
             Command::Write {
                 request: RequestId(2),
-                write: Write::Ban(Box::new(plan)),
-                reason: "spam wave".into(),
+                operation: crate::ops::Operation::Ban(Box::new(plan)),
+                reason: backoffice_domain::model::Reason::parse("spam wave").unwrap(),
             },
             &backends,
+            &crate::app::test_context(),
             &tx,
         )
         .await;

@@ -558,8 +558,8 @@ impl Keymap {
             .unwrap_or_else(|| "-".into())
     }
 
-    /// Help lines: (keys, description), grouped by scope in a stable order.
-    pub fn help(&self) -> Vec<(Scope, String, &'static str)> {
+    /// Help lines: (scope, action, keys, description), grouped by scope in a stable order.
+    pub fn help(&self) -> Vec<(Scope, Action, String, &'static str)> {
         let mut out = Vec::new();
         for action in Action::ALL {
             let keys = self.keys_for(*action);
@@ -571,9 +571,9 @@ impl Keymap {
                 .map(|k| k.to_string())
                 .collect::<Vec<_>>()
                 .join(" / ");
-            out.push((action.scope(), keys, action.describe()));
+            out.push((action.scope(), *action, keys, action.describe()));
         }
-        out.sort_by_key(|(scope, _, _)| *scope);
+        out.sort_by_key(|(scope, _, _, _)| *scope);
         out
     }
 }
@@ -666,9 +666,9 @@ mod tests {
         let quit = map
             .help()
             .into_iter()
-            .find(|(_, _, d)| *d == "quit")
+            .find(|(_, _, _, d)| *d == "quit")
             .unwrap();
-        assert_eq!(quit.1, "ctrl-q");
+        assert_eq!(quit.2, "ctrl-q");
     }
 
     proptest! {

@@ -14,7 +14,6 @@ use futures::StreamExt;
 use paths::Paths;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -349,17 +348,7 @@ async fn open_environment(
             let operator = operator();
             let actor = Actor::parse(&operator).map_err(|e| color_eyre::eyre::eyre!("{e}"))?;
             Ok((
-                exec::Backends {
-                    content: Some(Arc::new(sandbox.content.clone())),
-                    directory: Some(Arc::new(sandbox.directory.clone())),
-                    objects: Some(Arc::new(sandbox.objects.clone())),
-                    bucket: Some(Sandbox::bucket()),
-                    logs: Some(Arc::new(sandbox.logs.clone())),
-                    log_groups: Sandbox::log_groups(),
-                    actor,
-                    environment: config::SANDBOX.to_string(),
-                    throttles: None,
-                },
+                exec::Backends::sandbox(&sandbox, actor),
                 Context {
                     environment: config::SANDBOX.to_string(),
                     production: false,
@@ -426,11 +415,7 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
         }
         let (mut tui, guard) = terminal::enter().wrap_err("cannot set up the terminal")?;
         app.storage.home = backends.bucket.clone();
-        app.storage.picker = Some(
-            picker
-                .get_or_insert_with(ui::storage::detect_picker)
-                .clone(),
-        );
+        app.storage.picker = Some(picker.get_or_insert_with(terminal::detect_picker).clone());
         let exit = event_loop(&mut tui, app, commands, backends, theme, &themes_dir).await;
         drop(guard);
         match exit? {
@@ -470,7 +455,7 @@ async fn event_loop(
 ) -> Result<Exit> {
     let (tx, mut rx) = mpsc::channel::<AppEvent>(EVENT_QUEUE);
     for c in commands {
-        exec::execute(c, backends.clone(), tx.clone());
+        exec::execute(c, backends.clone(), app.context.clone(), tx.clone());
     }
     let mut input = EventStream::new();
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
@@ -514,18 +499,14 @@ async fn event_loop(
                     }
                     Err(e) => app.fail(":theme", app::Failure::new(e)),
                 },
-                Request::Clipboard(text) => {
-                    let mut out = std::io::stdout();
-                    let _ = out
-                        .write_all(ui::storage::osc52(&text).as_bytes())
-                        .and_then(|()| out.flush());
-                }
+                Request::Clipboard(text) => terminal::copy_to_clipboard(&text),
             }
         }
         let commands = tokio::select! {
             event = input.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => { dirty = true; app.on_key(key) }
                 Some(Ok(Event::Mouse(mouse))) => { dirty = true; app.on_mouse(mouse, ui::LIST_TOP) }
+                Some(Ok(Event::Paste(text))) => { dirty = true; app.on_paste(&text) }
                 Some(Ok(Event::Resize(..))) => { dirty = true; repaint = true; Vec::new() }
                 Some(Ok(_)) => Vec::new(),
                 Some(Err(e)) => return Err(e).wrap_err("reading the terminal failed"),
@@ -542,7 +523,7 @@ async fn event_loop(
             _ = hangup.recv() => return Ok(Exit::Quit),
         };
         for c in commands {
-            exec::execute(c, backends.clone(), tx.clone());
+            exec::execute(c, backends.clone(), app.context.clone(), tx.clone());
         }
     }
 }

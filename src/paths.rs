@@ -58,3 +58,11 @@ impl Paths {
         self.state_dir.join("backoffice.log")
     }
 }
+
+/// A path as typed: `~/x` is the home folder's `x`; other paths stay as they are.
+pub fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}

@@ -1,7 +1,11 @@
-//! Owns the terminal: raw mode and the alternate screen on entry, and their undoing on every
-//! way out: a normal return, an error, or a panic (the hook restores before it prints).
+//! Owns the terminal: raw mode, the alternate screen, mouse capture and bracketed paste on
+//! entry, and their undoing on every way out: a normal return, an error, or a panic (the hook
+//! restores before it prints). Also the two other conversations with the terminal: asking once
+//! how it draws images, and putting text on its clipboard (OSC 52).
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -19,6 +23,7 @@ pub fn restore() {
         stdout(),
         LeaveAlternateScreen,
         DisableMouseCapture,
+        DisableBracketedPaste,
         crossterm::cursor::Show
     );
 }
@@ -38,7 +43,12 @@ pub fn install_panic_hook() {
 pub fn enter() -> std::io::Result<(Tui, Guard)> {
     enable_raw_mode()?;
     let guard = Guard;
-    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
     let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
     Ok((terminal, guard))
 }
@@ -50,4 +60,51 @@ impl Drop for Guard {
     fn drop(&mut self) {
         restore();
     }
+}
+
+/// How images reach this terminal: its own protocol (kitty, sixel, iTerm2) where it says it
+/// has one, half-blocks elsewhere. The terminal is asked only when its environment suggests
+/// graphics (an unanswered query would leave a reader on the input), and only once, before
+/// the console reads keys. `BACKOFFICE_IMAGES=halfblocks` never asks; `=query` always does.
+pub fn detect_picker() -> ratatui_image::picker::Picker {
+    use ratatui_image::picker::Picker;
+    let var = |k: &str| std::env::var(k).unwrap_or_default();
+    let ask = match var("BACKOFFICE_IMAGES").as_str() {
+        "halfblocks" | "off" => false,
+        "query" => true,
+        _ => {
+            let term = var("TERM");
+            let program = var("TERM_PROGRAM");
+            !var("KITTY_WINDOW_ID").is_empty()
+                || ["kitty", "ghostty", "foot", "wezterm", "mlterm", "contour"]
+                    .iter()
+                    .any(|t| term.contains(t))
+                || ["iTerm.app", "WezTerm", "ghostty", "mintty", "rio"].contains(&program.as_str())
+        }
+    };
+    if ask {
+        match Picker::from_query_stdio() {
+            Ok(p) => return p,
+            Err(e) => tracing::info!(error = %e, "the terminal did not say how it draws images"),
+        }
+    }
+    Picker::halfblocks()
+}
+
+/// The OSC 52 sequence that puts `text` on the terminal's clipboard (also over SSH).
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
+}
+
+/// Puts `text` on the terminal's clipboard; a terminal that ignores OSC 52 loses nothing.
+pub fn copy_to_clipboard(text: &str) {
+    use std::io::Write;
+    let mut out = stdout();
+    let _ = out
+        .write_all(osc52(text).as_bytes())
+        .and_then(|()| out.flush());
 }

@@ -293,7 +293,9 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
         "{plan:?}"
     );
     let (_, again, _) = run(&dirs, &["users", "get", username, "--json"]);
-    assert_eq!(json_lines(&again)[0]["user"]["enabled"], true);
+    let again = json_lines(&again);
+    assert_eq!(again[0]["type"], "user");
+    assert_eq!(again[0]["enabled"], true);
 
     // Reconciliation on the seed: JSON findings on stdout, counts on stderr.
     let (ok, findings, err) = run(&dirs, &["reconcile", "--json"]);
@@ -362,12 +364,12 @@ fn scriptable_commands_on_moto_and_mariadb_audit_under_the_caller_arn() {
         ],
     );
     assert!(ok, "{err}");
-    assert_eq!(json_lines(&done)[0]["done"], "user.disable");
+    assert_eq!(json_lines(&done)[0]["action"], "user.disable");
     let (_, got, _) = run(
         &dirs,
         &["--env", "moto", "users", "get", "zed-cli", "--json"],
     );
-    assert_eq!(json_lines(&got)[0]["user"]["enabled"], false);
+    assert_eq!(json_lines(&got)[0]["enabled"], false);
 
     let (ok, audit, err) = run(&dirs, &["--env", "moto", "audit", "list", "--json"]);
     assert!(ok, "{err}");
@@ -391,7 +393,7 @@ fn scriptable_commands_on_moto_and_mariadb_audit_under_the_caller_arn() {
     let findings = json_lines(&findings);
     let kinds: Vec<&str> = findings
         .iter()
-        .map(|f| f["finding"].as_str().unwrap())
+        .map(|f| f["type"].as_str().unwrap())
         .collect();
     assert_eq!(
         kinds.iter().filter(|k| **k == "orphan_object").count(),
@@ -435,11 +437,13 @@ fn scriptable_commands_on_moto_and_mariadb_audit_under_the_caller_arn() {
         ],
     );
     assert!(ok, "{err}");
-    let who = &json_lines(&who)[0];
-    assert_eq!(who["user"]["username"], "yara-cli");
+    let who = json_lines(&who);
+    assert_eq!(who[0]["type"], "user");
+    assert_eq!(who[0]["username"], "yara-cli");
     assert!(
-        who["profile"]["Ok"].is_object(),
-        "the clean-up created the row: {who}"
+        who.iter()
+            .any(|r| r["type"] == "profile" && r["email"] == "yara-cli@example.com"),
+        "the clean-up created the row: {who:?}"
     );
     let (ok, plan, err) = run(
         &dirs,

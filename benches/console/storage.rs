@@ -37,13 +37,13 @@ async fn settle(app: &mut App, commands: Vec<Command>, backends: &Backends) -> u
     let mut listings = 0;
     for c in commands {
         listings += usize::from(is_listing(&c));
-        execute(c, backends.clone(), tx.clone());
+        execute(c, backends.clone(), app.context.clone(), tx.clone());
     }
-    while app.storage.pending() > 0 {
+    while backoffice::app::Pane::pending(&app.storage) > 0 {
         let event = rx.recv().await.expect("an answer");
         for c in app.on_event(event) {
             listings += usize::from(is_listing(&c));
-            execute(c, backends.clone(), tx.clone());
+            execute(c, backends.clone(), app.context.clone(), tx.clone());
         }
     }
     listings

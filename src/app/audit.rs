@@ -2,9 +2,11 @@
 //! target kind or target id.
 
 use super::list::{List, Load};
-use super::{Command, Failure, Handled, Ids, Outcome, RequestId};
+use super::{AppEvent, Command, Failure, Handled, Ids, Outcome, Pane, Problem, RequestId};
 use crate::keymap::Action;
-use backoffice_domain::model::{AuditEntry, AuditFilter, Page};
+use crate::ui::Look;
+use backoffice_domain::model::{AuditEntry, AuditFilter, AuditKind, Page};
+use backoffice_domain::services::user360::Who;
 
 #[derive(Debug, Default)]
 pub struct AuditPane {
@@ -15,25 +17,33 @@ pub struct AuditPane {
     pub expanded: bool,
 }
 
+/// The kinds `kind:` takes, as typed.
+fn kinds() -> String {
+    AuditKind::KNOWN
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
 /// Reads `actor:NAME kind:post id:42` (each optional).
-pub fn parse_filter(text: &str) -> Result<AuditFilter, String> {
+pub fn parse_filter(text: &str) -> Result<AuditFilter, Problem> {
     let mut f = AuditFilter::default();
     for word in text.split_whitespace() {
         match word.split_once(':') {
             Some(("actor", v)) if !v.is_empty() => f.actor = Some(v.to_string()),
-            Some(("kind", v)) if matches!(v, "post" | "comment" | "user" | "report" | "object") => {
-                f.target_kind = Some(v.to_string())
-            }
-            Some(("kind", v)) => {
-                return Err(format!(
-                    "kind: one of post, comment, user, report, object; not '{v}'"
-                ));
-            }
+            Some(("kind", v)) => match AuditKind::parse_known(v) {
+                Some(kind) => f.target_kind = Some(kind),
+                None => {
+                    return Err(Problem(format!("kind: one of {}; not '{v}'", kinds())));
+                }
+            },
             Some(("id", v)) if !v.is_empty() => f.target_id = Some(v.to_string()),
             _ => {
-                return Err(format!(
-                    "'{word}': filter with actor:NAME, kind:post|comment|user|report|object, id:ID"
-                ));
+                return Err(Problem(format!(
+                    "'{word}': filter with actor:NAME, kind:{}, id:ID",
+                    kinds()
+                )));
             }
         }
     }
@@ -41,34 +51,6 @@ pub fn parse_filter(text: &str) -> Result<AuditFilter, String> {
 }
 
 impl AuditPane {
-    pub fn pending(&self) -> usize {
-        usize::from(self.list.is_busy())
-    }
-
-    pub fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
-        // The log grows with every write: reload each time it is shown.
-        if self.list.is_busy() {
-            return Vec::new();
-        }
-        self.refresh(ids)
-    }
-
-    pub fn refresh(&mut self, ids: &mut Ids) -> Vec<Command> {
-        let id = ids.issue();
-        self.list.restart(id);
-        vec![Command::LoadAudit {
-            request: id,
-            filter: self.filter.clone(),
-            cursor: None,
-        }]
-    }
-
-    pub fn set_filter(&mut self, text: String, ids: &mut Ids) -> Result<Vec<Command>, String> {
-        self.filter = parse_filter(&text)?;
-        self.filter_text = text;
-        Ok(self.refresh(ids))
-    }
-
     fn more(&mut self, ids: &mut Ids) -> Vec<Command> {
         match self.list.wants_more() {
             Some(cursor) => {
@@ -84,7 +66,7 @@ impl AuditPane {
         }
     }
 
-    pub fn on_action(&mut self, action: Action, ids: &mut Ids) -> Outcome {
+    fn act(&mut self, action: Action, ids: &mut Ids) -> Outcome {
         let page = self.list.viewport.max(1) as isize;
         let delta = match action {
             Action::Down => 1,
@@ -111,26 +93,95 @@ impl AuditPane {
         self.more(ids).into()
     }
 
-    pub fn click(&mut self, row: usize, ids: &mut Ids) -> Outcome {
-        if let Some(i) = row.checked_sub(1) {
-            self.list.select(self.list.offset + i);
-        }
-        self.more(ids).into()
-    }
-
-    pub fn on_audit(
+    fn on_audit(
         &mut self,
         request: RequestId,
         result: Result<Page<AuditEntry>, Failure>,
         ids: &mut Ids,
     ) -> Handled {
         let failure = result.as_ref().err().cloned();
-        if !self.list.receive(request, result.map_err(|f| f.message)) {
+        if !self.list.receive(request, result) {
             return (Outcome::None, None);
         }
         (
             self.more(ids).into(),
             failure.map(|f| ("loading the audit log".to_string(), f)),
         )
+    }
+}
+
+impl Pane for AuditPane {
+    fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
+        // The log grows with every write: reload each time it is shown.
+        if self.list.is_busy() {
+            return Vec::new();
+        }
+        self.refresh(ids)
+    }
+
+    fn refresh(&mut self, ids: &mut Ids) -> Vec<Command> {
+        let id = ids.issue();
+        self.list.restart(id);
+        vec![Command::LoadAudit {
+            request: id,
+            filter: self.filter.clone(),
+            cursor: None,
+        }]
+    }
+
+    fn on_action(&mut self, action: Action, ids: &mut Ids) -> Outcome {
+        self.act(action, ids)
+    }
+
+    fn on_event(&mut self, event: AppEvent, ids: &mut Ids) -> Handled {
+        match event {
+            AppEvent::AuditLoaded { request, result } => self.on_audit(request, result, ids),
+            _ => (Outcome::None, None),
+        }
+    }
+
+    fn click(&mut self, row: usize, ids: &mut Ids) -> Outcome {
+        if let Some(i) = row.checked_sub(1) {
+            self.list.select(self.list.offset + i);
+        }
+        self.more(ids).into()
+    }
+
+    fn filter_text(&self) -> &str {
+        &self.filter_text
+    }
+
+    fn filter_hint(&self) -> &'static str {
+        "actor:NAME · kind:post|comment|user|report|object · id:ID"
+    }
+
+    fn set_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
+        self.filter = parse_filter(text)?;
+        self.filter_text = text.trim().to_string();
+        Ok(self.refresh(ids))
+    }
+
+    fn selected_user(&self) -> Option<Who> {
+        let e = self.list.selected_item()?;
+        match e.target_kind {
+            AuditKind::User => Who::parse(&e.target_id).ok(),
+            _ => None,
+        }
+    }
+
+    fn offers(&self) -> Vec<Action> {
+        Vec::new()
+    }
+
+    fn pending(&self) -> usize {
+        usize::from(self.list.is_busy())
+    }
+
+    fn at_top(&self) -> bool {
+        !self.expanded
+    }
+
+    fn draw(&mut self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, look: &Look) {
+        crate::ui::draw_audit(frame, area, self, look);
     }
 }

@@ -3,10 +3,14 @@
 //! the user's name before a delete, and collects what the write needs (a password typed twice,
 //! an attribute, a group). Nothing is sent until every field is valid.
 
-use super::Write;
+use crate::input::{Edit, TextInput};
+use crate::ops::Operation;
 use backoffice_domain::model::{AttributeName, GroupName, Reason, Username};
 use backoffice_domain::services::accounts::{AccountAction, Secret};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// The longest text a dialog field takes.
+const FIELD_MAX_CHARS: usize = 500;
 
 /// Reasons offered for moderation; "other" asks for the free text.
 pub const MODERATION_REASONS: &[&str] = &[
@@ -36,7 +40,7 @@ pub const ACCOUNT_REASONS: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Form {
     /// The write is complete.
-    Ready(Write),
+    Ready(Operation),
     /// A password typed twice, temporary unless marked permanent.
     Password { username: Username },
     /// An attribute name and value.
@@ -79,13 +83,13 @@ pub struct Dialog {
     /// The environment's name to type, in production.
     pub environment: Option<String>,
     pub focus: Field,
-    pub input1: String,
-    pub input2: String,
+    pub input1: TextInput,
+    pub input2: TextInput,
     pub permanent: bool,
     pub reason_pick: usize,
-    pub reason_text: String,
-    pub typed: String,
-    pub typed_name: String,
+    pub reason_text: TextInput,
+    pub typed: TextInput,
+    pub typed_name: TextInput,
     /// Why Enter did not confirm, shown under the fields.
     pub problem: Option<String>,
 }
@@ -93,22 +97,27 @@ pub struct Dialog {
 pub enum DialogResult {
     Open,
     Cancelled,
-    Confirmed { write: Write, reason: String },
+    Confirmed {
+        operation: Operation,
+        reason: Reason,
+    },
 }
 
 impl Dialog {
     pub fn new(proposal: Proposal, environment: Option<String>) -> Self {
+        let field = || TextInput::new("").with_max_chars(FIELD_MAX_CHARS);
+        let secret = matches!(proposal.form, Form::Password { .. });
         let mut d = Self {
             proposal,
             environment,
             focus: Field::ReasonPick,
-            input1: String::new(),
-            input2: String::new(),
+            input1: if secret { field().masked() } else { field() },
+            input2: if secret { field().masked() } else { field() },
             permanent: false,
             reason_pick: 0,
-            reason_text: String::new(),
-            typed: String::new(),
-            typed_name: String::new(),
+            reason_text: field(),
+            typed: field(),
+            typed_name: field(),
             problem: None,
         };
         d.focus = d.fields()[0];
@@ -143,7 +152,7 @@ impl Dialog {
         }
     }
 
-    fn text_mut(&mut self) -> Option<&mut String> {
+    fn text_mut(&mut self) -> Option<&mut TextInput> {
         match self.focus {
             Field::Input1 => Some(&mut self.input1),
             Field::Input2 => Some(&mut self.input2),
@@ -168,7 +177,8 @@ impl Dialog {
     pub fn reason(&self) -> Result<Reason, String> {
         let reasons = self.proposal.reasons;
         let pick = reasons[self.reason_pick.min(reasons.len() - 1)];
-        let text = self.reason_text.trim();
+        let text = self.reason_text.text();
+        let text = text.trim();
         let full = match (pick, text.is_empty()) {
             ("other", true) => return Err("write the reason (\"other\" was picked)".into()),
             ("other", false) => text.to_string(),
@@ -179,74 +189,88 @@ impl Dialog {
     }
 
     /// The write, when every field is valid.
-    pub fn build(&self) -> Result<(Write, String), String> {
+    pub fn build(&self) -> Result<(Operation, Reason), String> {
         if let Some(name) = &self.proposal.type_to_confirm
-            && self.typed_name.trim() != name
+            && self.typed_name.text().trim() != name
         {
             return Err(format!("type {name} to confirm"));
         }
-        if let Some(env) = &self.environment
-            && self.typed.trim() != env
-        {
-            return Err(format!("this is {env}: type its name to confirm"));
+        if let Some(env) = &self.environment {
+            let gate = crate::ops::Gate::TypeName(env.clone());
+            crate::ops::check_typed(&gate, Some(&self.typed.text())).map_err(|f| f.message)?;
         }
         let reason = self.reason()?;
+        let (first, second) = (self.input1.text(), self.input2.text());
         let write = match &self.proposal.form {
             Form::Ready(w) => w.clone(),
             Form::Password { username } => {
-                if self.input1.is_empty() {
+                if first.is_empty() {
                     return Err("type the password".into());
                 }
-                if self.input1 != self.input2 {
+                if first != second {
                     return Err("the two passwords differ".into());
                 }
-                Write::Account {
+                Operation::Account {
                     username: username.clone(),
                     action: AccountAction::SetPassword {
-                        password: Secret::new(self.input1.clone()),
+                        password: Secret::new(first),
                         permanent: self.permanent,
                     },
                 }
             }
             Form::Attribute { username } => {
-                let name = AttributeName::parse(self.input1.trim()).map_err(|e| e.message)?;
+                let name = AttributeName::parse(first.trim()).map_err(|e| e.message)?;
                 if name.as_str() == "sub" {
                     return Err("sub cannot be changed".into());
                 }
-                Write::Account {
+                Operation::Account {
                     username: username.clone(),
                     action: AccountAction::SetAttribute {
                         name,
-                        value: self.input2.clone(),
+                        value: second,
                     },
                 }
             }
             Form::AddGroup { username } | Form::RemoveGroup { username } => {
-                let group = GroupName::parse(self.input1.trim()).map_err(|e| e.message)?;
+                let group = GroupName::parse(first.trim()).map_err(|e| e.message)?;
                 let action = if matches!(self.proposal.form, Form::AddGroup { .. }) {
                     AccountAction::AddToGroup(group)
                 } else {
                     AccountAction::RemoveFromGroup(group)
                 };
-                Write::Account {
+                Operation::Account {
                     username: username.clone(),
                     action,
                 }
             }
         };
-        Ok((write, reason.as_str().to_string()))
+        Ok((write, reason))
+    }
+
+    /// Pasted text goes to the focused field (a paste on the pick list starts the free text).
+    pub fn paste(&mut self, text: &str) {
+        if self.focus == Field::ReasonPick {
+            self.focus = Field::ReasonText;
+        }
+        if let Some(field) = self.text_mut() {
+            field.paste(text);
+        }
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> DialogResult {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if let Some(field) = self.text_mut() {
+            match field.handle(key) {
+                Edit::Edited => return DialogResult::Open,
+                Edit::Cancel => return DialogResult::Cancelled,
+                Edit::Submit => return self.submit(),
+                Edit::Ignored => {}
+            }
+        }
         match key.code {
             KeyCode::Esc => return DialogResult::Cancelled,
+            KeyCode::Enter => return self.submit(),
             KeyCode::Tab => self.move_focus(true),
             KeyCode::BackTab => self.move_focus(false),
-            KeyCode::Enter => match self.build() {
-                Ok((write, reason)) => return DialogResult::Confirmed { write, reason },
-                Err(problem) => self.problem = Some(problem),
-            },
             KeyCode::Up if self.focus == Field::ReasonPick => {
                 self.reason_pick = self.reason_pick.saturating_sub(1);
             }
@@ -258,24 +282,29 @@ impl Dialog {
             }
             KeyCode::Up => self.move_focus(false),
             KeyCode::Down => self.move_focus(true),
-            KeyCode::Backspace => {
-                if let Some(t) = self.text_mut() {
-                    t.pop();
-                }
-            }
-            KeyCode::Char(c) if !ctrl => {
-                if let Some(t) = self.text_mut() {
-                    if t.chars().count() < 500 {
-                        t.push(c);
-                    }
-                } else if self.focus == Field::ReasonPick {
-                    // Typing on the pick list starts the free text.
-                    self.focus = Field::ReasonText;
-                    self.reason_text.push(c);
-                }
+            KeyCode::Char(c)
+                if self.focus == Field::ReasonPick
+                    && !c.is_control()
+                    && !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                // Typing on the pick list starts the free text.
+                self.focus = Field::ReasonText;
+                self.reason_text.handle(key);
             }
             _ => {}
         }
         DialogResult::Open
+    }
+
+    fn submit(&mut self) -> DialogResult {
+        match self.build() {
+            Ok((operation, reason)) => DialogResult::Confirmed { operation, reason },
+            Err(problem) => {
+                self.problem = Some(problem);
+                DialogResult::Open
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! A paged list: what every pane shows. Rows arrive a page at a time as the selection nears the
 //! end; the renderer draws only the rows in view; marks select rows for bulk actions.
 
-use crate::app::RequestId;
+use crate::app::{Failure, RequestId};
 use backoffice_domain::model::{Cursor, Page};
 use std::collections::BTreeSet;
 
@@ -80,7 +80,7 @@ impl<T> List<T> {
     }
 
     /// Takes a page if it answers the request waited for; stale answers are dropped.
-    pub fn receive(&mut self, request: RequestId, result: Result<Page<T>, String>) -> bool {
+    pub fn receive(&mut self, request: RequestId, result: Result<Page<T>, Failure>) -> bool {
         if self.pending != Some(request) {
             return false;
         }
@@ -94,7 +94,7 @@ impl<T> List<T> {
                     self.selected = self.items.len().saturating_sub(1);
                 }
             }
-            Err(message) => self.load = Load::Failed(message),
+            Err(failure) => self.load = Load::Failed(failure.message),
         }
         true
     }

@@ -3,12 +3,16 @@
 
 use super::dialog::{self, Form, Proposal};
 use super::list::{List, Load};
-use super::{Command, Failure, Handled, Ids, Outcome, RequestId, Write};
+use super::{AppEvent, Command, Failure, Handled, Ids, Outcome, Pane, Problem, RequestId};
 use crate::keymap::Action;
+use crate::ops::Operation;
+use crate::text::plural;
+use crate::ui::Look;
 use backoffice_domain::model::{
     Comment, ContentStatus, ModerationAction, ModerationTarget, Page, Post, PostFilter, Report,
     ReportGroup, ReportResolution, Target, UserSub,
 };
+use backoffice_domain::services::user360::Who;
 use chrono::{NaiveDate, TimeZone, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,24 +82,26 @@ pub struct ThreadData {
 
 /// Parses the posts filter: `status:hidden author:<sub> since:2026-11-01 until:2026-11-20`,
 /// the rest is text searched in bodies.
-pub fn parse_filter(text: &str) -> Result<PostFilter, String> {
+pub fn parse_filter(text: &str) -> Result<PostFilter, Problem> {
     let mut f = PostFilter::default();
     let mut words = Vec::new();
-    let day = |v: &str, key: &str| -> Result<chrono::DateTime<Utc>, String> {
+    let day = |v: &str, key: &str| -> Result<chrono::DateTime<Utc>, Problem> {
         let d = NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map_err(|_| format!("{key}: write a date as YYYY-MM-DD, not '{v}'"))?;
+            .map_err(|_| Problem(format!("{key}: write a date as YYYY-MM-DD, not '{v}'")))?;
         Ok(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()))
     };
     for word in text.split_whitespace() {
         match word.split_once(':') {
             Some(("status", v)) => {
-                f.status =
-                    Some(v.parse::<ContentStatus>().map_err(|_| {
-                        format!("status: one of visible, hidden, removed; not '{v}'")
-                    })?)
+                f.status = Some(v.parse::<ContentStatus>().map_err(|_| {
+                    Problem(format!(
+                        "status: one of visible, hidden, removed; not '{v}'"
+                    ))
+                })?)
             }
             Some(("author", v)) => {
-                f.author = Some(UserSub::parse(v).map_err(|e| format!("author: {}", e.message))?)
+                f.author =
+                    Some(UserSub::parse(v).map_err(|e| Problem(format!("author: {}", e.message)))?)
             }
             Some(("since", v)) => f.since = Some(day(v, "since")?),
             Some(("until", v)) => {
@@ -107,7 +113,7 @@ pub fn parse_filter(text: &str) -> Result<PostFilter, String> {
     if let (Some(s), Some(u)) = (f.since, f.until)
         && u <= s
     {
-        return Err("until is before since".into());
+        return Err(Problem::from("until is before since"));
     }
     if !words.is_empty() {
         f.text = Some(words.join(" "));
@@ -116,20 +122,6 @@ pub fn parse_filter(text: &str) -> Result<PostFilter, String> {
 }
 
 impl PostsPane {
-    pub fn pending(&self) -> usize {
-        usize::from(self.queue.is_busy())
-            + usize::from(self.posts.is_busy())
-            + usize::from(self.thread_request.is_some())
-    }
-
-    /// Shows the pane: the reports queue first, loaded once.
-    pub fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
-        match self.view {
-            None => self.show_view(View::Reports, ids),
-            Some(_) => Vec::new(),
-        }
-    }
-
     pub fn show_view(&mut self, view: View, ids: &mut Ids) -> Vec<Command> {
         self.view = Some(view);
         self.thread = None;
@@ -165,16 +157,6 @@ impl PostsPane {
         }
     }
 
-    /// After a write: the thread (if open) and the list under it.
-    pub fn refresh(&mut self, ids: &mut Ids) -> Vec<Command> {
-        let mut c = Vec::new();
-        if let Some(target) = self.thread.as_ref().and_then(|t| t.target) {
-            c.extend(self.open_thread(target, ids));
-        }
-        c.extend(self.reload(ids));
-        c
-    }
-
     fn open_thread(&mut self, target: ModerationTarget, ids: &mut Ids) -> Vec<Command> {
         let id = ids.issue();
         let keep = self.thread.take();
@@ -196,10 +178,10 @@ impl PostsPane {
         }]
     }
 
-    pub fn set_filter(&mut self, text: String, ids: &mut Ids) -> Result<Vec<Command>, String> {
-        let filter = parse_filter(&text)?;
+    fn search(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
+        let filter = parse_filter(text)?;
         self.filter = filter;
-        self.filter_text = text;
+        self.filter_text = text.trim().to_string();
         self.view = Some(View::Posts);
         self.thread = None;
         Ok(self.reload(ids))
@@ -357,12 +339,12 @@ impl PostsPane {
         Outcome::Propose(Proposal {
             title: format!(
                 "{} {}",
-                super::capitalise(action.as_str()),
+                super::shell::capitalise(action.as_str()),
                 plural(n, "item")
             ),
             verb,
             changes,
-            form: Form::Ready(Write::Moderate {
+            form: Form::Ready(Operation::Moderate {
                 targets: targets.into_iter().map(|(t, _, _)| t).collect(),
                 action,
             }),
@@ -392,9 +374,9 @@ impl PostsPane {
             .collect();
         Outcome::Propose(Proposal {
             verb: format!("{word} reports on {}", plural(targets.len(), "target")),
-            title: format!("{} reports", super::capitalise(word)),
+            title: format!("{} reports", super::shell::capitalise(word)),
             changes,
-            form: Form::Ready(Write::ResolveReports {
+            form: Form::Ready(Operation::ResolveReports {
                 targets,
                 resolution,
             }),
@@ -403,7 +385,7 @@ impl PostsPane {
         })
     }
 
-    pub fn on_action(&mut self, action: Action, ids: &mut Ids) -> Outcome {
+    fn act(&mut self, action: Action, ids: &mut Ids) -> Outcome {
         let page = self.viewport().max(1) as isize;
         match action {
             Action::Down => self.move_by(1, ids).into(),
@@ -416,7 +398,7 @@ impl PostsPane {
                 .move_by(-(self.current_list_len() as isize), ids)
                 .into(),
             Action::Bottom => self.move_by(self.current_list_len() as isize, ids).into(),
-            Action::Reload => self.refresh(ids).into(),
+            Action::Reload => Pane::refresh(self, ids).into(),
             Action::NextView => {
                 let next = match self.view {
                     Some(View::Reports) | None => View::Posts,
@@ -503,7 +485,7 @@ impl PostsPane {
         }
     }
 
-    pub fn click(&mut self, row: usize, ids: &mut Ids) -> Outcome {
+    fn click_row(&mut self, row: usize, ids: &mut Ids) -> Outcome {
         let (offset, len) = match (&self.thread, self.view) {
             (Some(t), _) => (t.rows.offset, t.rows.items.len()),
             (None, Some(View::Posts)) => (self.posts.offset, self.posts.items.len()),
@@ -524,14 +506,14 @@ impl PostsPane {
         self.more(ids).into()
     }
 
-    pub fn on_posts(
+    fn on_posts(
         &mut self,
         request: RequestId,
         result: Result<Page<Post>, Failure>,
         ids: &mut Ids,
     ) -> Handled {
         let failure = result.as_ref().err().cloned();
-        if !self.posts.receive(request, result.map_err(|f| f.message)) {
+        if !self.posts.receive(request, result) {
             return (Outcome::None, None);
         }
         (
@@ -540,14 +522,14 @@ impl PostsPane {
         )
     }
 
-    pub fn on_queue(
+    fn on_queue(
         &mut self,
         request: RequestId,
         result: Result<Page<ReportGroup>, Failure>,
         ids: &mut Ids,
     ) -> Handled {
         let failure = result.as_ref().err().cloned();
-        if !self.queue.receive(request, result.map_err(|f| f.message)) {
+        if !self.queue.receive(request, result) {
             return (Outcome::None, None);
         }
         (
@@ -556,11 +538,7 @@ impl PostsPane {
         )
     }
 
-    pub fn on_thread(
-        &mut self,
-        request: RequestId,
-        result: Result<ThreadData, Failure>,
-    ) -> Handled {
+    fn on_thread(&mut self, request: RequestId, result: Result<ThreadData, Failure>) -> Handled {
         if self.thread_request != Some(request) {
             return (Outcome::None, None);
         }
@@ -594,6 +572,98 @@ impl PostsPane {
     }
 }
 
+/// The moderator's actions, for help.
+const MODERATION_ACTIONS: [Action; 9] = [
+    Action::Hide,
+    Action::Restore,
+    Action::Remove,
+    Action::ResolveReport,
+    Action::DismissReport,
+    Action::GoToAuthor,
+    Action::OpenImage,
+    Action::NextView,
+    Action::Mark,
+];
+
+impl Pane for PostsPane {
+    /// Shows the pane: the reports queue first, loaded once.
+    fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
+        match self.view {
+            None => self.show_view(View::Reports, ids),
+            Some(_) => Vec::new(),
+        }
+    }
+
+    /// The thread (if open) and the list under it, again.
+    fn refresh(&mut self, ids: &mut Ids) -> Vec<Command> {
+        let mut c = Vec::new();
+        if let Some(target) = self.thread.as_ref().and_then(|t| t.target) {
+            c.extend(self.open_thread(target, ids));
+        }
+        c.extend(self.reload(ids));
+        c
+    }
+
+    fn on_action(&mut self, action: Action, ids: &mut Ids) -> Outcome {
+        self.act(action, ids)
+    }
+
+    fn on_event(&mut self, event: AppEvent, ids: &mut Ids) -> Handled {
+        match event {
+            AppEvent::PostsLoaded { request, result } => self.on_posts(request, result, ids),
+            AppEvent::QueueLoaded { request, result } => self.on_queue(request, result, ids),
+            AppEvent::ThreadLoaded { request, result } => self.on_thread(request, result),
+            _ => (Outcome::None, None),
+        }
+    }
+
+    fn click(&mut self, row: usize, ids: &mut Ids) -> Outcome {
+        self.click_row(row, ids)
+    }
+
+    fn filter_text(&self) -> &str {
+        &self.filter_text
+    }
+
+    fn filter_hint(&self) -> &'static str {
+        "text · status:hidden · author:SUB · since:YYYY-MM-DD · until:…"
+    }
+
+    fn set_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
+        self.search(text, ids)
+    }
+
+    fn selected_user(&self) -> Option<Who> {
+        let sub = match (&self.thread, self.view) {
+            (Some(t), _) => t.rows.selected_item().map(|r| r.author().clone()),
+            (None, Some(View::Posts)) => self.posts.selected_item().map(|p| p.author_sub.clone()),
+            _ => match self.queue.selected_item().map(|g| &g.target) {
+                Some(Target::User(sub)) => Some(sub.clone()),
+                _ => None,
+            },
+        };
+        sub.map(Who::Sub)
+    }
+
+    fn offers(&self) -> Vec<Action> {
+        MODERATION_ACTIONS.to_vec()
+    }
+
+    fn pending(&self) -> usize {
+        usize::from(self.queue.is_busy())
+            + usize::from(self.posts.is_busy())
+            + usize::from(self.thread_request.is_some())
+    }
+
+    fn at_top(&self) -> bool {
+        self.thread.is_none()
+    }
+
+    fn draw(&mut self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, look: &Look) {
+        crate::ui::draw_posts(frame, area, self, look);
+    }
+}
+
 pub fn excerpt(body: &str) -> String {
     let line = body.lines().next().unwrap_or_default();
     let mut out: String = line.chars().take(40).collect();
@@ -608,13 +678,5 @@ pub fn target_label(t: &Target) -> String {
         Target::Post(id) => format!("post #{id}"),
         Target::Comment(id) => format!("comment #{id}"),
         Target::User(sub) => format!("user {sub}"),
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }

@@ -3,13 +3,18 @@
 
 use super::dialog::{self, Form, Proposal};
 use super::list::{List, Load};
-use super::{Command, Failure, Handled, Ids, Outcome, RequestId, UserDetail, Write};
+use super::{
+    AppEvent, Command, Failure, Handled, Ids, Outcome, Pane, Problem, RequestId, UserDetail,
+};
 use crate::keymap::Action;
+use crate::ops::Operation;
+use crate::ui::Look;
 use backoffice_domain::model::{
     DirectoryUser, FilterAttribute, FilterOp, Page, UserFilter, UserStatus, UserSub,
 };
 use backoffice_domain::ports::{DIRECTORY_MAX_PAGE, UserQuery};
 use backoffice_domain::services::accounts::AccountAction;
+use backoffice_domain::services::user360::Who;
 
 #[derive(Debug, Default)]
 pub struct UsersPane {
@@ -32,7 +37,7 @@ pub enum DetailState {
 
 /// Reads the search box: `attribute = value`, `attribute ^= value`, or bare text: an e-mail
 /// prefix when it has an `@`, a sub when it is one, a username prefix otherwise.
-pub fn parse_search(text: &str) -> Result<UserQuery, String> {
+pub fn parse_search(text: &str) -> Result<UserQuery, Problem> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(UserQuery::default());
@@ -48,22 +53,10 @@ pub fn parse_search(text: &str) -> Result<UserQuery, String> {
     };
     filter
         .map(|f| UserQuery { filter: Some(f) })
-        .map_err(|e| e.message)
+        .map_err(Problem::from)
 }
 
 impl UsersPane {
-    pub fn pending(&self) -> usize {
-        usize::from(self.list.is_busy()) + usize::from(self.detail_request.is_some())
-    }
-
-    pub fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
-        if self.list.load == Load::Idle {
-            self.reload(ids)
-        } else {
-            Vec::new()
-        }
-    }
-
     fn reload(&mut self, ids: &mut Ids) -> Vec<Command> {
         let id = ids.issue();
         self.list.restart(id);
@@ -74,19 +67,9 @@ impl UsersPane {
         }]
     }
 
-    /// After a write: the detail and the list.
-    pub fn refresh(&mut self, ids: &mut Ids) -> Vec<Command> {
-        let mut c = Vec::new();
-        if let Some(username) = self.detail_username() {
-            c.extend(self.load_detail(username, ids));
-        }
-        c.extend(self.reload(ids));
-        c
-    }
-
-    pub fn set_filter(&mut self, text: String, ids: &mut Ids) -> Result<Vec<Command>, String> {
-        self.query = parse_search(&text)?;
-        self.filter_text = text;
+    fn search(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
+        self.query = parse_search(text)?;
+        self.filter_text = text.trim().to_string();
         self.detail = None;
         Ok(self.reload(ids))
     }
@@ -94,7 +77,7 @@ impl UsersPane {
     /// Searches the pool for `sub` and opens the user it finds.
     pub fn find_by_sub(&mut self, sub: UserSub, ids: &mut Ids) -> Vec<Command> {
         let text = format!("sub = \"{sub}\"");
-        match self.set_filter(text, ids) {
+        match self.search(&text, ids) {
             Ok(c) => {
                 if let Some(Command::LoadUsers { request, .. }) = c.first() {
                     self.open_when_found = Some(*request);
@@ -167,7 +150,7 @@ impl UsersPane {
             None => name.clone(),
         };
         let ready = |a: AccountAction| {
-            Form::Ready(Write::Account {
+            Form::Ready(Operation::Account {
                 username: user.username.clone(),
                 action: a,
             })
@@ -279,7 +262,7 @@ impl UsersPane {
             _ => return Outcome::None,
         };
         Outcome::Propose(Proposal {
-            title: super::capitalise(&verb),
+            title: super::shell::capitalise(&verb),
             verb,
             changes,
             form,
@@ -288,7 +271,7 @@ impl UsersPane {
         })
     }
 
-    pub fn on_action(&mut self, action: Action, ids: &mut Ids) -> Outcome {
+    fn act(&mut self, action: Action, ids: &mut Ids) -> Outcome {
         let page = self.list.viewport.max(1) as isize;
         let in_detail = self.detail.is_some();
         match action {
@@ -304,7 +287,7 @@ impl UsersPane {
                 self.list.toggle_mark();
                 self.more(ids).into()
             }
-            Action::Reload => self.refresh(ids).into(),
+            Action::Reload => Pane::refresh(self, ids).into(),
             Action::Enter if !in_detail => match self.list.selected_item() {
                 Some(u) => {
                     let name = u.username.to_string();
@@ -337,24 +320,14 @@ impl UsersPane {
         self.more(ids).into()
     }
 
-    pub fn click(&mut self, row: usize, ids: &mut Ids) -> Outcome {
-        if self.detail.is_some() {
-            return Outcome::None;
-        }
-        if let Some(i) = row.checked_sub(1) {
-            self.list.select(self.list.offset + i);
-        }
-        self.more(ids).into()
-    }
-
-    pub fn on_users(
+    fn on_users(
         &mut self,
         request: RequestId,
         result: Result<Page<DirectoryUser>, Failure>,
         ids: &mut Ids,
     ) -> Handled {
         let failure = result.as_ref().err().cloned();
-        if !self.list.receive(request, result.map_err(|f| f.message)) {
+        if !self.list.receive(request, result) {
             return (Outcome::None, None);
         }
         if self.open_when_found.take() == Some(request) {
@@ -376,7 +349,7 @@ impl UsersPane {
         )
     }
 
-    pub fn on_user(&mut self, request: RequestId, result: Result<UserDetail, Failure>) -> Handled {
+    fn on_user(&mut self, request: RequestId, result: Result<UserDetail, Failure>) -> Handled {
         if self.detail_request != Some(request) {
             return (Outcome::None, None);
         }
@@ -394,6 +367,97 @@ impl UsersPane {
                 (Outcome::None, Some(("loading the user".to_string(), f)))
             }
         }
+    }
+}
+
+/// The account actions, for help and the detail's hints.
+pub const ACCOUNT_ACTIONS: [Action; 11] = [
+    Action::Disable,
+    Action::Enable,
+    Action::ResetPassword,
+    Action::SetPassword,
+    Action::SignOut,
+    Action::ConfirmSignUp,
+    Action::VerifyEmail,
+    Action::EditAttribute,
+    Action::AddGroup,
+    Action::RemoveGroup,
+    Action::DeleteUser,
+];
+
+impl Pane for UsersPane {
+    fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
+        if self.list.load == Load::Idle {
+            self.reload(ids)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The detail and the list, again.
+    fn refresh(&mut self, ids: &mut Ids) -> Vec<Command> {
+        let mut c = Vec::new();
+        if let Some(username) = self.detail_username() {
+            c.extend(self.load_detail(username, ids));
+        }
+        c.extend(self.reload(ids));
+        c
+    }
+
+    fn on_action(&mut self, action: Action, ids: &mut Ids) -> Outcome {
+        self.act(action, ids)
+    }
+
+    fn on_event(&mut self, event: AppEvent, ids: &mut Ids) -> Handled {
+        match event {
+            AppEvent::UsersLoaded { request, result } => self.on_users(request, result, ids),
+            AppEvent::UserLoaded { request, result } => self.on_user(request, result),
+            _ => (Outcome::None, None),
+        }
+    }
+
+    fn click(&mut self, row: usize, ids: &mut Ids) -> Outcome {
+        if self.detail.is_some() {
+            return Outcome::None;
+        }
+        if let Some(i) = row.checked_sub(1) {
+            self.list.select(self.list.offset + i);
+        }
+        self.more(ids).into()
+    }
+
+    fn filter_text(&self) -> &str {
+        &self.filter_text
+    }
+
+    fn filter_hint(&self) -> &'static str {
+        "a name, e-mail, phone or username · email ^= ann · name = \"Ann Lee\" · a sub"
+    }
+
+    fn set_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
+        self.search(text, ids)
+    }
+
+    fn selected_user(&self) -> Option<Who> {
+        self.subject().map(|u| Who::Username(u.username.clone()))
+    }
+
+    fn offers(&self) -> Vec<Action> {
+        let mut a = ACCOUNT_ACTIONS.to_vec();
+        a.push(Action::Who);
+        a
+    }
+
+    fn pending(&self) -> usize {
+        usize::from(self.list.is_busy()) + usize::from(self.detail_request.is_some())
+    }
+
+    fn at_top(&self) -> bool {
+        self.detail.is_none()
+    }
+
+    fn draw(&mut self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, look: &Look) {
+        crate::ui::draw_users(frame, area, self, look);
     }
 }
 

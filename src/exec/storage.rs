@@ -4,13 +4,14 @@
 
 use super::Backends;
 use crate::app::storage::{
-    LIST_PAGE, ObjectDetail, Preview, StorageCommand, StorageEvent, StorageWrite,
-    TEXT_PREVIEW_BYTES, Versions, base_name, human_size,
+    LIST_PAGE, ObjectDetail, Preview, StorageCommand, StorageEvent, TEXT_PREVIEW_BYTES, Versions,
+    base_name,
 };
-use crate::app::{AppEvent, Failure, RequestId};
+use crate::app::{AppEvent, Context, Failure, RequestId};
+use crate::ops::content_type_of;
+use crate::text::human_size;
 use backoffice_domain::DomainError;
-use backoffice_domain::model::{BucketName, ByteRange, PageRequest, Reason};
-use backoffice_domain::ports::ObjectStore;
+use backoffice_domain::model::{BucketName, ByteRange, PageRequest};
 use backoffice_domain::services::storage as service;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,29 +30,19 @@ pub const MAX_DECODE_ALLOC: u64 = 128 * 1024 * 1024;
 pub const PREVIEW_SIDE: u32 = 480;
 /// The thumbnail width a preview asks for (the nearest at least as wide is used).
 pub const THUMBNAIL_WANTED: u32 = 256;
-/// Largest file an upload reads (a single PUT).
-pub const MAX_UPLOAD_BYTES: u64 = 256 * 1024 * 1024;
 /// Versions listed in an object's detail.
 const VERSIONS_SHOWN: u32 = 100;
-
-fn objects(b: &Backends) -> Result<&dyn ObjectStore, DomainError> {
-    b.objects.as_deref().ok_or_else(|| {
-        DomainError::Unsupported(format!(
-            "environment {} has no object storage configured",
-            b.environment
-        ))
-    })
-}
 
 pub(super) async fn run(
     command: StorageCommand,
     b: &Backends,
+    context: &Context,
     events: &mpsc::Sender<AppEvent>,
 ) -> AppEvent {
     let event = match command {
         StorageCommand::ListBuckets { request } => StorageEvent::BucketsListed {
             request,
-            result: async { objects(b)?.list_buckets().await }
+            result: async { b.objects()?.list_buckets().await }
                 .await
                 .map_err(Failure::from),
         },
@@ -67,7 +58,7 @@ pub(super) async fn run(
                     cursor,
                     limit: Some(LIST_PAGE),
                 };
-                objects(b)?.list(&bucket, &prefix, Some('/'), page).await
+                b.objects()?.list(&bucket, &prefix, Some('/'), page).await
             }
             .await
             .map_err(Failure::from),
@@ -95,19 +86,7 @@ pub(super) async fn run(
             expires_in,
         } => StorageEvent::Shared {
             request,
-            result: async {
-                service::share(
-                    objects(b)?,
-                    b.content.as_deref(),
-                    &bucket,
-                    &key,
-                    expires_in,
-                    &b.actor,
-                )
-                .await
-            }
-            .await
-            .map_err(Failure::from),
+            result: crate::ops::share(b, context, &bucket, &key, expires_in).await,
         },
         StorageCommand::Download {
             request,
@@ -129,7 +108,7 @@ async fn inspect(
     bucket: &BucketName,
     key: &str,
 ) -> Result<ObjectDetail, DomainError> {
-    let store = objects(b)?;
+    let store = b.objects()?;
     let entry = store.head(bucket, key).await?;
     // Versions are extra: a store that keeps none, or a role that may not list them, still
     // leaves the rest of the detail.
@@ -144,36 +123,8 @@ async fn inspect(
     Ok(ObjectDetail { entry, versions })
 }
 
-/// The content type storage gave, else one guessed from the key's extension.
-pub fn content_type_of(key: &str, stored: Option<&str>) -> String {
-    // S3's defaults for "unknown" say nothing; the extension says more.
-    let generic = ["application/octet-stream", "binary/octet-stream"];
-    if let Some(t) = stored.filter(|t| !t.trim().is_empty() && !generic.contains(t)) {
-        return t.to_string();
-    }
-    let ext = key
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "json" => "application/json",
-        "txt" | "log" | "md" => "text/plain",
-        "csv" => "text/csv",
-        "html" | "htm" => "text/html",
-        "xml" => "application/xml",
-        "yaml" | "yml" => "application/yaml",
-        "toml" => "application/toml",
-        _ => stored.unwrap_or("application/octet-stream"),
-    }
-    .to_string()
-}
-
 async fn preview(b: &Backends, bucket: &BucketName, key: &str) -> Result<Preview, DomainError> {
-    let store = objects(b)?;
+    let store = b.objects()?;
     let head = store.head(bucket, key).await?;
     if head.size == 0 {
         return Ok(Preview::Nothing("empty object".into()));
@@ -288,19 +239,7 @@ pub fn text_preview(bytes: &[u8], total: u64, key: &str, content_type: &str) -> 
     }
 }
 
-/// Text safe to draw: tabs as spaces, other control characters (escape sequences included)
-/// as visible replacement marks.
-fn printable(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| match c {
-            '\n' => vec!['\n'],
-            '\t' => vec![' '; 4],
-            '\r' => vec![],
-            c if c.is_control() => vec!['\u{fffd}'],
-            c => vec![c],
-        })
-        .collect()
-}
+use crate::text::printable;
 
 /// `path`, or the object's name inside it when `path` is a folder.
 async fn target_path(path: &Path, key: &str) -> PathBuf {
@@ -318,7 +257,7 @@ async fn download(
     path: &Path,
     events: &mpsc::Sender<AppEvent>,
 ) -> Result<PathBuf, DomainError> {
-    let store = objects(b)?;
+    let store = b.objects()?;
     let total = store.head(bucket, key).await?.size;
     let path = target_path(path, key).await;
     let local =
@@ -376,99 +315,6 @@ async fn download(
         .await
         .map_err(|e| local(e, &path))?;
     Ok(path)
-}
-
-fn audit_note(audited: bool) -> &'static str {
-    if audited {
-        ", audited"
-    } else {
-        " (not audited: the environment has no database)"
-    }
-}
-
-pub(super) async fn perform(
-    b: &Backends,
-    write: StorageWrite,
-    reason: &Reason,
-) -> Result<String, Failure> {
-    let store = objects(b)?;
-    match write {
-        StorageWrite::Upload {
-            bucket,
-            key,
-            source,
-        } => {
-            let local = |e: std::io::Error| {
-                Failure::from(DomainError::unavailable(format!("{}", source.display()), e))
-            };
-            let meta = tokio::fs::metadata(&source).await.map_err(local)?;
-            if meta.is_dir() {
-                return Err(Failure::new(format!(
-                    "{} is a folder; upload one file at a time",
-                    source.display()
-                )));
-            }
-            if meta.len() > MAX_UPLOAD_BYTES {
-                return Err(Failure::new(format!(
-                    "{} is {}; the console uploads at most {}",
-                    source.display(),
-                    human_size(meta.len()),
-                    human_size(MAX_UPLOAD_BYTES)
-                )));
-            }
-            let body = tokio::fs::read(&source).await.map_err(local)?;
-            let content_type = content_type_of(key.as_str(), None);
-            let up = service::upload(
-                store,
-                b.content.as_deref(),
-                &bucket,
-                &key,
-                body,
-                &content_type,
-                &b.actor,
-                reason,
-            )
-            .await?;
-            Ok(format!(
-                "{} {key} ({}){}",
-                if up.replaced { "replaced" } else { "uploaded" },
-                human_size(up.entry.size),
-                audit_note(up.audited)
-            ))
-        }
-        StorageWrite::Delete { bucket, keys } => {
-            let done = service::delete(
-                store,
-                b.content.as_deref(),
-                &bucket,
-                &keys,
-                &b.actor,
-                reason,
-            )
-            .await?;
-            if done.failed.is_empty() {
-                Ok(format!(
-                    "deleted {} object(s){}",
-                    done.deleted.len(),
-                    audit_note(done.audited)
-                ))
-            } else {
-                Err(Failure {
-                    message: format!(
-                        "deleted {}, {} failed",
-                        done.deleted.len(),
-                        done.failed.len()
-                    ),
-                    chain: done
-                        .failed
-                        .iter()
-                        .map(|(k, e)| format!("{k}: {e}"))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                })
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,13 +1,11 @@
 //! Drawing the Logs pane: the group picker, the lines (only those on screen are read from the
 //! buffer and styled), the invocation table, the sparkline strip, the request view, a line in
-//! full, and the pane's prompt.
+//! full. The pane's prompts are drawn by the shell, over whichever of these is on screen.
 
-use crate::app::App;
 use crate::app::list::Load;
 use crate::app::logs::buffer::{LineKind, LineRef, LogBuffer, Report};
 use crate::app::logs::{
-    Feed, FeedEnd, FeedState, LogsPane, Prompt, Rows, Screen, Scroll, Search, View, Window,
-    short_id,
+    Feed, FeedEnd, FeedState, LogsPane, Rows, Screen, Scroll, Search, View, Window, short_id,
 };
 use crate::keymap::{Action, Keymap};
 use crate::theme::Theme;
@@ -33,12 +31,10 @@ fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
         .title(Span::styled(title, theme.title(true)))
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
-    let keymap = app.keymap.clone();
-    let pane = &mut app.logs;
+pub fn draw(frame: &mut Frame, area: Rect, pane: &mut LogsPane, look: &super::Look) {
     match pane.screen {
-        Screen::Picker => picker(frame, area, pane, &keymap, theme),
-        Screen::Viewer => viewer(frame, area, pane, &keymap, theme),
+        Screen::Picker => picker(frame, area, pane, look.keys, look.theme),
+        Screen::Viewer => viewer(frame, area, pane, look.keys, look.theme),
     }
 }
 
@@ -229,10 +225,6 @@ fn empty_text(pane: &LogsPane, keys: &Keymap) -> Option<String> {
 }
 
 fn status_row(frame: &mut Frame, area: Rect, pane: &LogsPane, keys: &Keymap, theme: &Theme) {
-    if let Some(prompt) = &pane.prompt {
-        prompt_row(frame, area, prompt, theme);
-        return;
-    }
     let mut spans = Vec::new();
     if let Some(FeedState::Failed(e)) = pane.feed.as_ref().map(|f| &f.state)
         && !pane.buffer.is_empty()
@@ -305,26 +297,6 @@ fn status_row(frame: &mut Frame, area: Rect, pane: &LogsPane, keys: &Keymap, the
         ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-fn prompt_row(frame: &mut Frame, area: Rect, prompt: &Prompt, theme: &Theme) {
-    let (label, text, hint) = match prompt {
-        Prompt::Query(t) => (
-            "query: ",
-            t,
-            "   live · 15m · 1h · 2d · 2026-11-25T10:00..2026-11-25T11:00, then a filter pattern",
-        ),
-        Prompt::Save(t) => ("save to: ", t, "   enter writes · esc cancels"),
-    };
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(label, theme.title(true)),
-            Span::styled(text.clone(), theme.text()),
-            Span::styled("▏", theme.title(true)),
-            Span::styled(hint, theme.muted()),
-        ])),
-        area,
-    );
 }
 
 /// Display text for a stored line: tabs as two spaces, line breaks as ⏎, other control
@@ -920,26 +892,21 @@ fn request_view(frame: &mut Frame, area: Rect, pane: &mut LogsPane, keys: &Keyma
         r.scroll = scroll;
         pane.screen_rows = screen;
     }
-    match &pane.prompt {
-        Some(p) => prompt_row(frame, status, p, theme),
-        None => {
-            let mut spans = Vec::new();
-            if let FeedState::Failed(e) = &r.feed.state {
-                spans.push(Span::styled(format!("✗ {e}  "), theme.error()));
-            }
-            spans.push(Span::styled(
-                format!(
-                    "{} line · {} select · {} save · {} back",
-                    keys.hint(Action::Enter),
-                    keys.hint(Action::SelectRange),
-                    keys.hint(Action::SaveLogs),
-                    keys.hint(Action::Back)
-                ),
-                theme.muted(),
-            ));
-            frame.render_widget(Paragraph::new(Line::from(spans)), status);
-        }
+    let mut spans = Vec::new();
+    if let FeedState::Failed(e) = &r.feed.state {
+        spans.push(Span::styled(format!("✗ {e}  "), theme.error()));
     }
+    spans.push(Span::styled(
+        format!(
+            "{} line · {} select · {} save · {} back",
+            keys.hint(Action::Enter),
+            keys.hint(Action::SelectRange),
+            keys.hint(Action::SaveLogs),
+            keys.hint(Action::Back)
+        ),
+        theme.muted(),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), status);
 }
 
 #[cfg(test)]

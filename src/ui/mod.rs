@@ -1,26 +1,46 @@
-//! Drawing. Each pane hands the table only the rows in view, so a frame costs the same with
-//! twenty rows loaded or a million.
+//! Drawing. Each pane draws itself through the `Pane` interface and hands its tables only the
+//! rows in view, so a frame costs the same with twenty rows loaded or a million. The shell's
+//! parts (tabs, status bar, the bottom line, a pane's open form, overlays, toasts) are drawn
+//! here, over whatever screen the pane is on.
 
-mod logs;
-mod panes;
+mod audit;
+pub mod input;
+pub mod logs;
+mod posts;
 pub mod storage;
+mod table;
+mod users;
+
+pub use audit::draw as draw_audit;
+pub use posts::draw as draw_posts;
+pub use users::draw as draw_users;
 
 use crate::app::dialog::{Dialog, Field, Form};
 use crate::app::list::{List, Load};
-use crate::app::{App, Mode, Overlay, PaneId};
-use crate::keymap::{Action, Scope};
+use crate::app::{App, FormView, LineKind, Overlay, PaneId};
+use crate::keymap::{Action, Keymap, Scope};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
 
 /// The row (screen y) where list rows start, for mouse clicks: below the tab bar and the
 /// pane's border. Row 0 of a table is its header.
 pub const LIST_TOP: u16 = 2;
+
+/// What a pane draws with: the theme, and the live keymap for its hints.
+pub struct Look<'a> {
+    pub theme: &'a Theme,
+    pub keys: &'a Keymap,
+    /// Something is drawn over the pane (a dialog, a form): terminal graphics, which sit above
+    /// the text, must not be.
+    pub covered: bool,
+}
 
 pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, tick: usize) {
     let [tabs, main, status, bottom] = Layout::vertical([
@@ -31,34 +51,49 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, tick: usize) {
     ])
     .areas(frame.area());
     draw_tabs(frame, tabs, app, theme);
-    match app.pane {
-        PaneId::Users => panes::users(frame, main, app, theme),
-        PaneId::Posts => panes::posts(frame, main, app, theme),
-        PaneId::Audit => panes::audit(frame, main, app, theme),
-        PaneId::Storage => storage::draw(frame, main, app, theme),
-        PaneId::Logs => logs::draw(frame, main, app, theme),
+    app.draw_pane(frame, main, theme);
+    if let Some(form) = app.focused().form() {
+        draw_form(frame, main, &form, theme);
     }
     draw_status(frame, status, app, theme, tick);
     draw_bottom(frame, bottom, app, theme);
     match &app.overlay {
-        Some(Overlay::Help) => draw_help(frame, app, theme),
-        Some(Overlay::ErrorLog) => draw_errors(frame, app, theme),
-        Some(Overlay::Who(view)) => draw_who(frame, view, theme),
+        Some(Overlay::Help { scroll }) => draw_help(frame, app, *scroll, theme),
+        Some(Overlay::ErrorLog { scroll }) => draw_errors(frame, app, *scroll, theme),
+        Some(Overlay::Who(view)) => draw_who(frame, view, &app.keymap, theme),
         Some(Overlay::Dialog(d)) => draw_dialog(frame, d, theme),
         None => {}
     }
     draw_toasts(frame, main, app, theme);
 }
 
+/// The tab labels as drawn, each with the column it starts at.
+fn tab_labels() -> impl Iterator<Item = (u16, PaneId, String)> {
+    let mut x = 0u16;
+    PaneId::ALL.into_iter().map(move |pane| {
+        let label = format!(" {} ", pane.title());
+        let at = x;
+        x = x.saturating_add(label.width() as u16 + 1);
+        (at, pane, label)
+    })
+}
+
+/// The pane whose tab is drawn at column `x` of the tab bar.
+pub fn tab_at(x: u16) -> Option<PaneId> {
+    tab_labels()
+        .find(|(at, _, label)| (*at..at.saturating_add(label.width() as u16)).contains(&x))
+        .map(|(_, pane, _)| pane)
+}
+
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = Vec::new();
-    for pane in PaneId::ALL {
+    for (_, pane, label) in tab_labels() {
         let style = if pane == app.pane {
             theme.selection()
         } else {
             theme.muted()
         };
-        spans.push(Span::styled(format!(" {} ", pane.title()), style));
+        spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(
@@ -126,46 +161,40 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tick: us
 }
 
 fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let line = match &app.mode {
-        Mode::Command(text) => {
-            let options = app.completions(text);
-            let hint = if options.is_empty() || text.is_empty() {
-                String::new()
-            } else {
-                format!("   tab: {}", options.join(" "))
+    let width = usize::from(area.width);
+    let line = match &app.prompt {
+        Some(prompt) => {
+            let (lead, hint) = match prompt.kind {
+                LineKind::Command => {
+                    let text = prompt.text();
+                    let options = app.completions(&text);
+                    let hint = if options.is_empty() || text.is_empty() {
+                        String::new()
+                    } else {
+                        format!("   tab: {}", options.join(" "))
+                    };
+                    (":", hint)
+                }
+                LineKind::Filter => ("/", format!("   {}", app.focused().filter_hint())),
             };
-            Line::from(vec![
-                Span::styled(format!(":{text}"), theme.text()),
-                Span::styled("▏", theme.title(true)),
-                Span::styled(hint, theme.muted()),
-            ])
+            // The text takes what it needs, up to most of the line; the hint what is left.
+            let room = width.saturating_sub(1).max(8).min(width.saturating_sub(1));
+            let text_room = room
+                .saturating_sub(hint.width().min(room / 2))
+                .max(room.min(12));
+            let mut spans = vec![Span::styled(lead, theme.text())];
+            spans.extend(input::spans(
+                &prompt.input,
+                text_room,
+                theme.text(),
+                theme.title(true),
+                true,
+            ));
+            spans.push(Span::styled(hint, theme.muted()));
+            Line::from(spans)
         }
-        Mode::Filter(text) => Line::from(vec![
-            Span::styled(format!("/{text}"), theme.text()),
-            Span::styled("▏", theme.title(true)),
-            Span::styled(
-                match app.pane {
-                    PaneId::Users => "   email ^= ann · name = \"Ann Lee\" · a sub · a username",
-                    PaneId::Posts => {
-                        "   text · status:hidden · author:SUB · since:YYYY-MM-DD · until:…"
-                    }
-                    PaneId::Audit => "   actor:NAME · kind:post|comment|user|report|object · id:ID",
-                    PaneId::Storage => "   a prefix of the open bucket (posts/…), or a bucket name",
-                    PaneId::Logs => {
-                        "   search the buffer (lower case: any case) · empty: stop searching"
-                    }
-                },
-                theme.muted(),
-            ),
-        ]),
-        Mode::Normal => {
-            let filter = match app.pane {
-                PaneId::Users => &app.users.filter_text,
-                PaneId::Posts => &app.posts.filter_text,
-                PaneId::Audit => &app.audit.filter_text,
-                PaneId::Storage => &app.storage.filter_text,
-                PaneId::Logs => &app.logs.filter_text,
-            };
+        None => {
+            let filter = app.focused().filter_text();
             if filter.is_empty() {
                 Line::from(Span::styled(
                     format!("{} filter", app.keymap.hint(Action::Filter)),
@@ -174,7 +203,7 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             } else {
                 Line::from(vec![
                     Span::styled("filter: ", theme.muted()),
-                    Span::styled(filter.clone(), theme.text()),
+                    Span::styled(crate::text::one_line(filter), theme.text()),
                 ])
             }
         }
@@ -201,30 +230,86 @@ fn popup_block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
         .title(Span::styled(format!(" {title} "), theme.title(true)))
 }
 
-fn draw_help(frame: &mut Frame, app: &App, theme: &Theme) {
+/// A pane's open form, over the lower part of the pane whatever screen it is on.
+fn draw_form(frame: &mut Frame, area: Rect, form: &FormView, theme: &Theme) {
+    // Inside the pane's border, so the pane still reads as the pane underneath.
+    let area = Rect::new(
+        area.x + 2.min(area.width / 4),
+        area.y,
+        area.width.saturating_sub(4).max(area.width.min(8)),
+        area.height.saturating_sub(1).max(area.height.min(3)),
+    );
+    let width = area.width.min(100);
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let label_width = form
+        .fields
+        .iter()
+        .map(|f| f.label.width())
+        .max()
+        .unwrap_or(0);
+    let mut lines: Vec<Line> = form
+        .body
+        .iter()
+        .map(|l| Line::styled(crate::text::one_line(l), theme.text()))
+        .collect();
+    for f in &form.fields {
+        let mut spans = vec![Span::styled(
+            format!("{:>label_width$}: ", f.label),
+            theme.muted(),
+        )];
+        let room = inner.saturating_sub(label_width + 2).max(4);
+        let style = if f.focused {
+            theme.selection()
+        } else {
+            theme.text()
+        };
+        spans.extend(input::spans(
+            f.input,
+            room,
+            style,
+            theme.title(true),
+            f.focused,
+        ));
+        lines.push(Line::from(spans));
+    }
+    if let Some(problem) = form.problem {
+        lines.push(Line::styled(format!("✗ {problem}"), theme.error()));
+    }
+    lines.push(Line::styled(form.hint.clone(), theme.muted()));
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
+    let rect = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + area.height - height,
+        width,
+        height,
+    );
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(popup_block(&form.title, theme)),
+        rect,
+    );
+}
+
+fn draw_help(frame: &mut Frame, app: &App, scroll: u16, theme: &Theme) {
+    let offered = app.focused().offers();
     let mut lines = Vec::new();
     let mut scope = None;
-    for (s, keys, what) in app.keymap.help() {
-        let wanted = match s {
-            Scope::Everywhere => true,
-            Scope::Posts => app.pane == PaneId::Posts,
-            Scope::Users => app.pane == PaneId::Users,
-            Scope::Storage => app.pane == PaneId::Storage,
-            Scope::Logs => app.pane == PaneId::Logs,
-        };
+    for (s, action, keys, what) in app.keymap.help() {
+        let wanted = s == Scope::Everywhere || offered.contains(&action);
         if !wanted {
             continue;
         }
-        if scope != Some(s) {
-            scope = Some(s);
-            let title = match s {
-                Scope::Everywhere => "Everywhere",
-                Scope::Posts => "Posts & comments",
-                Scope::Users => "Users",
-                Scope::Storage => "Storage",
-                Scope::Logs => "Logs",
-            };
-            lines.push(Line::styled(title, theme.title(true)));
+        let heading = if s == Scope::Everywhere {
+            "Everywhere"
+        } else {
+            app.pane.title()
+        };
+        if scope != Some(heading) {
+            scope = Some(heading);
+            lines.push(Line::styled(heading, theme.title(true)));
         }
         lines.push(Line::from(vec![
             Span::styled(format!("{keys:>18}  "), theme.title(false)),
@@ -233,18 +318,27 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     let area = centred(frame.area(), 66, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
+    let keys = &app.keymap;
+    let title = format!(
+        "Keys · {}/{} scroll · any other key closes",
+        keys.hint(Action::Down),
+        keys.hint(Action::Up)
+    );
     frame.render_widget(
-        Paragraph::new(lines).block(popup_block("Keys (any key closes)", theme)),
+        Paragraph::new(lines)
+            .scroll((scroll.min(u16::MAX / 2), 0))
+            .block(popup_block(&title, theme)),
         area,
     );
 }
 
-fn draw_who(frame: &mut Frame, view: &crate::app::who::WhoView, theme: &Theme) {
+fn draw_who(frame: &mut Frame, view: &crate::app::who::WhoView, keys: &Keymap, theme: &Theme) {
     let area = centred(frame.area(), 110, frame.area().height.saturating_sub(2));
     let lines: Vec<Line> = view
         .lines()
         .into_iter()
         .map(|l| {
+            let l = crate::text::one_line(&l);
             if !l.is_empty() && !l.starts_with(' ') {
                 Line::styled(l, theme.title(true))
             } else {
@@ -252,7 +346,13 @@ fn draw_who(frame: &mut Frame, view: &crate::app::who::WhoView, theme: &Theme) {
             }
         })
         .collect();
-    let title = format!("{} · j/k scroll · esc back", view.who);
+    let title = format!(
+        "{} · {}/{} scroll · {} back",
+        crate::text::one_line(&view.who),
+        keys.hint(Action::Down),
+        keys.hint(Action::Up),
+        keys.hint(Action::Back)
+    );
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines)
@@ -262,7 +362,7 @@ fn draw_who(frame: &mut Frame, view: &crate::app::who::WhoView, theme: &Theme) {
     );
 }
 
-fn draw_errors(frame: &mut Frame, app: &App, theme: &Theme) {
+fn draw_errors(frame: &mut Frame, app: &App, scroll: u16, theme: &Theme) {
     let area = centred(frame.area(), 100, frame.area().height.saturating_sub(4));
     let lines: Vec<Line> = if app.errors.is_empty() {
         vec![Line::styled("No errors this session.", theme.muted())]
@@ -273,9 +373,12 @@ fn draw_errors(frame: &mut Frame, app: &App, theme: &Theme) {
                 [
                     Line::from(vec![
                         Span::styled(format!("{at} "), theme.muted()),
-                        Span::styled(f.message.clone(), theme.error()),
+                        Span::styled(crate::text::one_line(&f.message), theme.error()),
                     ]),
-                    Line::styled(format!("         {}", f.chain), theme.text()),
+                    Line::styled(
+                        format!("         {}", crate::text::printable(&f.chain)),
+                        theme.text(),
+                    ),
                 ]
             })
             .collect()
@@ -284,7 +387,11 @@ fn draw_errors(frame: &mut Frame, app: &App, theme: &Theme) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(popup_block("Errors, newest first (any key closes)", theme)),
+            .scroll((scroll.min(u16::MAX / 2), 0))
+            .block(popup_block(
+                "Errors, newest first (any key but scrolling closes)",
+                theme,
+            )),
         area,
     );
 }
@@ -297,11 +404,18 @@ fn field_style(d: &Dialog, f: Field, theme: &Theme) -> Style {
     }
 }
 
+/// Width of a dialog.
+const DIALOG_WIDTH: u16 = 84;
+
 fn draw_dialog(frame: &mut Frame, d: &Dialog, theme: &Theme) {
     let p = &d.proposal;
+    let inner = usize::from(DIALOG_WIDTH.min(frame.area().width).saturating_sub(2));
     let mut lines = vec![Line::styled("This will change:", theme.muted())];
     for c in p.changes.iter().take(12) {
-        lines.push(Line::styled(format!("  • {c}"), theme.warning()));
+        lines.push(Line::styled(
+            format!("  • {}", crate::text::one_line(c)),
+            theme.warning(),
+        ));
     }
     if p.changes.len() > 12 {
         lines.push(Line::styled(
@@ -311,24 +425,33 @@ fn draw_dialog(frame: &mut Frame, d: &Dialog, theme: &Theme) {
     }
     lines.push(Line::raw(""));
     let (l1, l2) = d.input_labels();
-    let masked = |s: &str| "•".repeat(s.chars().count());
+    let field = |label: String, f: Field, input: &crate::input::TextInput, label_style: Style| {
+        let room = inner.saturating_sub(label.width()).max(4);
+        let mut spans = vec![Span::styled(label, label_style)];
+        spans.extend(input::spans(
+            input,
+            room,
+            field_style(d, f, theme),
+            theme.title(true),
+            d.focus == f,
+        ));
+        Line::from(spans)
+    };
     match p.form {
         Form::Ready(_) => {}
         Form::Password { .. } => {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{l1:>10}: "), theme.muted()),
-                Span::styled(
-                    format!("{}▏", masked(&d.input1)),
-                    field_style(d, Field::Input1, theme),
-                ),
-            ]));
-            lines.push(Line::from(vec![
-                Span::styled(format!("{l2:>10}: "), theme.muted()),
-                Span::styled(
-                    format!("{}▏", masked(&d.input2)),
-                    field_style(d, Field::Input2, theme),
-                ),
-            ]));
+            lines.push(field(
+                format!("{l1:>10}: "),
+                Field::Input1,
+                &d.input1,
+                theme.muted(),
+            ));
+            lines.push(field(
+                format!("{l2:>10}: "),
+                Field::Input2,
+                &d.input2,
+                theme.muted(),
+            ));
             lines.push(Line::from(vec![
                 Span::styled(format!("{:>10}: ", "permanent"), theme.muted()),
                 Span::styled(
@@ -342,29 +465,26 @@ fn draw_dialog(frame: &mut Frame, d: &Dialog, theme: &Theme) {
             ]));
         }
         Form::Attribute { .. } => {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{l1:>10}: "), theme.muted()),
-                Span::styled(
-                    format!("{}▏", d.input1),
-                    field_style(d, Field::Input1, theme),
-                ),
-            ]));
-            lines.push(Line::from(vec![
-                Span::styled(format!("{l2:>10}: "), theme.muted()),
-                Span::styled(
-                    format!("{}▏", d.input2),
-                    field_style(d, Field::Input2, theme),
-                ),
-            ]));
+            lines.push(field(
+                format!("{l1:>10}: "),
+                Field::Input1,
+                &d.input1,
+                theme.muted(),
+            ));
+            lines.push(field(
+                format!("{l2:>10}: "),
+                Field::Input2,
+                &d.input2,
+                theme.muted(),
+            ));
         }
         Form::AddGroup { .. } | Form::RemoveGroup { .. } => {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{l1:>10}: "), theme.muted()),
-                Span::styled(
-                    format!("{}▏", d.input1),
-                    field_style(d, Field::Input1, theme),
-                ),
-            ]));
+            lines.push(field(
+                format!("{l1:>10}: "),
+                Field::Input1,
+                &d.input1,
+                theme.muted(),
+            ));
         }
     }
     lines.push(Line::from(vec![
@@ -375,30 +495,27 @@ fn draw_dialog(frame: &mut Frame, d: &Dialog, theme: &Theme) {
         ),
         Span::styled("  ↑↓ pick", theme.muted()),
     ]));
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:>10}: ", "details"), theme.muted()),
-        Span::styled(
-            format!("{}▏", d.reason_text),
-            field_style(d, Field::ReasonText, theme),
-        ),
-    ]));
+    lines.push(field(
+        format!("{:>10}: ", "details"),
+        Field::ReasonText,
+        &d.reason_text,
+        theme.muted(),
+    ));
     if let Some(name) = &p.type_to_confirm {
-        lines.push(Line::from(vec![
-            Span::styled(format!("type {name} to confirm: "), theme.error()),
-            Span::styled(
-                format!("{}▏", d.typed_name),
-                field_style(d, Field::TypedName, theme),
-            ),
-        ]));
+        lines.push(field(
+            format!("type {} to confirm: ", crate::text::one_line(name)),
+            Field::TypedName,
+            &d.typed_name,
+            theme.error(),
+        ));
     }
     if let Some(env) = &d.environment {
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("production: type {env} to confirm: "),
-                theme.error(),
-            ),
-            Span::styled(format!("{}▏", d.typed), field_style(d, Field::Typed, theme)),
-        ]));
+        lines.push(field(
+            format!("production: type {env} to confirm: "),
+            Field::Typed,
+            &d.typed,
+            theme.error(),
+        ));
     }
     lines.push(Line::raw(""));
     if let Some(problem) = &d.problem {
@@ -408,7 +525,15 @@ fn draw_dialog(frame: &mut Frame, d: &Dialog, theme: &Theme) {
         "enter confirm · tab next field · esc cancel (nothing changes)",
         theme.muted(),
     ));
-    let area = centred(frame.area(), 84, lines.len() as u16 + 2);
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner.max(1)).max(1))
+        .sum();
+    let area = centred(
+        frame.area(),
+        DIALOG_WIDTH,
+        u16::try_from(rows + 2).unwrap_or(u16::MAX),
+    );
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines)
@@ -421,8 +546,8 @@ fn draw_dialog(frame: &mut Frame, d: &Dialog, theme: &Theme) {
 fn draw_toasts(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut y = area.y + 1;
     for toast in &app.toasts {
-        let text = format!(" {} ", toast.text);
-        let width = (text.chars().count() as u16 + 2).min(area.width.saturating_sub(2));
+        let text = format!(" {} ", crate::text::one_line(&toast.text));
+        let width = (text.width() as u16 + 2).min(area.width.saturating_sub(2));
         if y + 3 > area.y + area.height || width < 4 {
             break;
         }

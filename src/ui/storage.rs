@@ -1,63 +1,27 @@
 //! Drawing the Storage pane: buckets, a folder's visible rows, an object's detail beside its
-//! preview (an image through `ratatui-image`, or text), the download bar and the pane's popups.
-//! Also picks how images reach the terminal, once, at start-up.
+//! preview (an image through `ratatui-image`, or text) and the download bar. The pane's forms
+//! (download, upload, a link) are drawn by the shell.
 
-use super::panes::{count, message, pane_block, short_time, table};
-use super::{centred, empty_message, popup_block};
-use crate::app::App;
+use super::Look;
+use super::empty_message;
+use super::table::{count, message, pane_block, short_time, table};
 use crate::app::storage::{
-    Location, Part, Popup, Preview, PromptKind, SortKey, TransferState, Versions, base_name,
-    human_size,
+    Location, Part, Preview, SortKey, StoragePane, TransferState, Versions, base_name,
 };
 use crate::keymap::Action;
+use crate::text::{human_size, one_line};
 use crate::theme::Theme;
 use backoffice_domain::model::ListingEntry;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, LineGauge, Paragraph, Wrap};
+use ratatui::widgets::{LineGauge, Paragraph, Wrap};
 use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::{Resize, StatefulImage};
 
-/// How images reach this terminal: its own protocol (kitty, sixel, iTerm2) where it says it
-/// has one, half-blocks elsewhere. The terminal is asked only when its environment suggests
-/// graphics (an unanswered query would leave a reader on the input), and only once, before
-/// the console reads keys. `BACKOFFICE_IMAGES=halfblocks` never asks; `=query` always does.
-pub fn detect_picker() -> Picker {
-    let var = |k: &str| std::env::var(k).unwrap_or_default();
-    let ask = match var("BACKOFFICE_IMAGES").as_str() {
-        "halfblocks" | "off" => false,
-        "query" => true,
-        _ => {
-            let term = var("TERM");
-            let program = var("TERM_PROGRAM");
-            !var("KITTY_WINDOW_ID").is_empty()
-                || ["kitty", "ghostty", "foot", "wezterm", "mlterm", "contour"]
-                    .iter()
-                    .any(|t| term.contains(t))
-                || ["iTerm.app", "WezTerm", "ghostty", "mintty", "rio"].contains(&program.as_str())
-        }
-    };
-    if ask {
-        match Picker::from_query_stdio() {
-            Ok(p) => return p,
-            Err(e) => tracing::info!(error = %e, "the terminal did not say how it draws images"),
-        }
-    }
-    Picker::halfblocks()
-}
-
-/// The OSC 52 sequence that puts `text` on the terminal's clipboard (also over SSH).
-pub fn osc52(text: &str) -> String {
-    use base64::Engine;
-    format!(
-        "\x1b]52;c;{}\x07",
-        base64::engine::general_purpose::STANDARD.encode(text)
-    )
-}
-
-pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
-    let k = |a| app.keymap.hint(a);
+pub fn draw(frame: &mut Frame, area: Rect, pane: &mut StoragePane, look: &Look) {
+    let theme = look.theme;
+    let k = |a| look.keys.hint(a);
     let retry = k(Action::Reload);
     let hints = format!(
         "{} sort · {} download · {} upload · {} delete · {} link · {} user",
@@ -68,7 +32,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         k(Action::CopyLink),
         k(Action::OpenOwner)
     );
-    let pane = &mut app.storage;
     let (main, bar) = if pane.transfer.is_some() {
         let [a, b] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
         (a, Some(b))
@@ -116,16 +79,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         }
         Some(Location::Folder { bucket, prefix }) => {
             if pane.detail.is_some() {
-                draw_detail(frame, main, app, theme);
+                draw_detail(frame, main, pane, look);
             } else {
                 let sorted = match (pane.sort, pane.entries.next.is_some()) {
                     (SortKey::Name, _) => String::new(),
                     (s, true) => format!(" · by {} (loaded rows; more pages remain)", s.label()),
                     (s, false) => format!(" · by {}", s.label()),
                 };
+                let narrowed = if pane.filter_text.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}… (/ narrows)", one_line(&pane.filter_text))
+                };
                 let block = pane_block(
                     format!(
-                        " s3://{bucket}/{prefix} · {}{sorted} ",
+                        " s3://{bucket}/{}{narrowed} · {}{sorted} ",
+                        one_line(&prefix),
                         count(&pane.entries)
                     ),
                     theme,
@@ -180,13 +149,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         }
     }
     if let Some(bar) = bar {
-        draw_transfer(frame, bar, app, theme);
+        draw_transfer(frame, bar, pane, theme);
     }
-    draw_popup(frame, app, theme);
 }
 
-fn draw_transfer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(t) = &app.storage.transfer else {
+fn draw_transfer(frame: &mut Frame, area: Rect, pane: &StoragePane, theme: &Theme) {
+    let Some(t) = &pane.transfer else {
         return;
     };
     let (ratio, label, style) = match &t.state {
@@ -229,8 +197,9 @@ fn draw_transfer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     );
 }
 
-fn draw_detail(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
-    let k = |a| app.keymap.hint(a);
+fn draw_detail(frame: &mut Frame, area: Rect, pane: &mut StoragePane, look: &Look) {
+    let theme = look.theme;
+    let k = |a| look.keys.hint(a);
     let hints = format!(
         "{} download · {} link · {} delete · {} user · esc back",
         k(Action::DownloadObject),
@@ -239,8 +208,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         k(Action::OpenOwner)
     );
     let retry = k(Action::Reload);
-    let covered = app.overlay.is_some() || app.storage.popup.is_some();
-    let pane = &mut app.storage;
+    let covered = look.covered || pane.popup.is_some();
     let Some(d) = pane.detail.as_mut() else {
         return;
     };
@@ -411,106 +379,6 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             );
         }
     }
-}
-
-fn draw_popup(frame: &mut Frame, app: &App, theme: &Theme) {
-    let Some(popup) = &app.storage.popup else {
-        return;
-    };
-    let (title, lines): (&str, Vec<Line>) = match popup {
-        Popup::LinkLoading(_) => (
-            "Presigned link",
-            vec![Line::styled("Making the link…", theme.muted())],
-        ),
-        Popup::Link { key, request } => (
-            "Presigned link",
-            vec![
-                Line::styled(format!("GET {key}"), theme.title(false)),
-                Line::styled(
-                    format!(
-                        "works until {} UTC",
-                        request.expires_at.format("%Y-%m-%d %H:%M:%S")
-                    ),
-                    theme.warning(),
-                ),
-                Line::raw(""),
-                Line::styled(request.url.clone(), theme.text()),
-                Line::raw(""),
-                Line::styled(
-                    "Sent to the clipboard (OSC 52, where the terminal allows it); select it above otherwise.",
-                    theme.muted(),
-                ),
-                Line::styled(
-                    "Anyone holding it can read the object until then. Any key closes.",
-                    theme.muted(),
-                ),
-            ],
-        ),
-        Popup::Prompt(p) => {
-            let field = |label: &str, value: &str, focused: bool| {
-                Line::from(vec![
-                    Span::styled(format!("{label:>11}: "), theme.muted()),
-                    Span::styled(
-                        format!("{value}▏"),
-                        if focused {
-                            theme.selection()
-                        } else {
-                            theme.text()
-                        },
-                    ),
-                ])
-            };
-            let mut lines = Vec::new();
-            let title = match &p.kind {
-                PromptKind::Download { bucket, key } => {
-                    lines.push(Line::styled(
-                        format!("s3://{bucket}/{key} to a local file (a folder keeps its name):"),
-                        theme.text(),
-                    ));
-                    lines.push(field("save as", &p.path, true));
-                    "Download"
-                }
-                PromptKind::Upload { bucket } => {
-                    lines.push(Line::styled(
-                        format!("A local file into s3://{bucket}/:"),
-                        theme.text(),
-                    ));
-                    lines.push(field("local file", &p.path, !p.on_key));
-                    lines.push(field("key", &p.key, p.on_key));
-                    "Upload"
-                }
-            };
-            lines.push(Line::raw(""));
-            if let Some(problem) = &p.problem {
-                lines.push(Line::styled(format!("✗ {problem}"), theme.error()));
-            }
-            lines.push(Line::styled(
-                match p.kind {
-                    PromptKind::Download { .. } => "enter download · esc cancel",
-                    PromptKind::Upload { .. } => {
-                        "tab path ↔ key · enter next (a reason, then confirm) · esc cancel"
-                    }
-                },
-                theme.muted(),
-            ));
-            (title, lines)
-        }
-    };
-    // As tall as the wrapped lines need (a link is one long line).
-    let inner = usize::from(frame.area().width.clamp(4, 90) - 2);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
-    let area = centred(
-        frame.area(),
-        90,
-        u16::try_from(rows + 2).unwrap_or(u16::MAX),
-    );
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(popup_block(title, theme)),
-        area,
-    );
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod error;
 pub mod lambda;
 pub mod model;
 pub mod ports;
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod services;
 pub mod triggers;

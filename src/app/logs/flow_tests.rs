@@ -1,11 +1,14 @@
 //! Flow tests of the Logs pane: the app driven with keys and canned feed batches, as the loop
 //! would drive it.
 
+use super::buffer::{LineKind, RequestKey};
 use super::*;
 use crate::app::tests::{app_on, code, key, typed};
 use crate::app::{App, AppEvent, Failure, PaneId, test_context};
-use chrono::{TimeZone, Utc};
-use crossterm::event::KeyModifiers;
+use backoffice_domain::model::{LogEvent, TailItem};
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::PathBuf;
 
 pub(crate) const API: &str = "/aws/lambda/backoffice-api";
 pub(crate) const THUMBS: &str = "/aws/lambda/backoffice-thumbnails";
@@ -349,7 +352,7 @@ fn the_query_prompt_starts_a_window_query_with_a_pattern() {
     let mut app = logs_app();
     app.on_key(key(' '));
     app.on_key(key('f'));
-    assert!(app.logs.editing());
+    assert!(app.logs.prompt.is_some());
     // The prompt opens with a window to edit.
     app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     typed(&mut app, "1h ERROR -retry");
@@ -359,7 +362,7 @@ fn the_query_prompt_starts_a_window_query_with_a_pattern() {
     assert_eq!(spec.window, Window::Last { seconds: 3_600 });
     assert_eq!(spec.pattern.unwrap().as_str(), "ERROR -retry");
     assert_eq!(app.pending(), 1, "a query is pending until it ends");
-    assert!(!app.logs.editing());
+    assert!(!app.logs.prompt.is_some());
 }
 
 #[test]
@@ -370,10 +373,16 @@ fn a_bad_query_keeps_the_prompt_open_and_explains() {
     typed(&mut app, "5m \"unclosed");
     let c = app.on_key(code(KeyCode::Enter));
     assert!(c.is_empty());
-    assert!(app.logs.editing());
-    assert!(app.toasts.iter().any(|t| t.text.contains("quote")));
+    let prompt = app.logs.prompt.as_ref().expect("still open");
+    assert!(
+        prompt
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("quote")),
+        "{prompt:?}"
+    );
     app.on_key(code(KeyCode::Esc));
-    assert!(!app.logs.editing());
+    assert!(!app.logs.prompt.is_some());
 }
 
 #[test]
@@ -553,7 +562,13 @@ fn logs_command_opens_the_pane() {
     app.on_key(key(':'));
     typed(&mut app, "lo");
     app.on_key(code(KeyCode::Tab));
-    assert_eq!(app.mode, crate::app::Mode::Command("logs".into()));
+    assert_eq!(
+        app.prompt,
+        Some(crate::app::LinePrompt::new(
+            crate::app::LineKind::Command,
+            "logs"
+        ))
+    );
     let c = app.on_key(code(KeyCode::Enter));
     assert_eq!(app.pane, PaneId::Logs);
     assert!(matches!(

@@ -3,9 +3,11 @@
 use super::*;
 use crate::app::tests::{answer_posts, answer_queue, answer_users, app_on, code, key, post, typed};
 use crate::app::{App, AppEvent, Context, Overlay, PaneId, Request, test_context};
-use backoffice_domain::model::{ObjectEntry, ObjectVersion};
+use backoffice_domain::model::{Cursor, ObjectEntry, ObjectVersion, PresignedRequest};
 use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 pub(crate) const SUB: &str = "00000000-0000-4000-8000-000000000004";
 
@@ -401,14 +403,14 @@ fn delete_reads_the_versions_then_asks_and_production_wants_the_name_typed() {
     match sent.as_slice() {
         [
             Command::Write {
-                write: Write::Storage(StorageWrite::Delete { bucket, keys }),
+                operation: Operation::DeleteObjects { bucket, keys },
                 reason,
                 ..
             },
         ] => {
             assert_eq!(bucket, &media());
             assert_eq!(keys, &["report.pdf".to_string()]);
-            assert_eq!(reason, "support request");
+            assert_eq!(reason.as_str(), "support request");
         }
         other => panic!("one delete: {other:?}"),
     }
@@ -434,7 +436,7 @@ fn marked_objects_are_deleted_together_and_folders_are_left_out() {
     let sent = app.on_key(code(KeyCode::Enter));
     assert!(matches!(
         sent.as_slice(),
-        [Command::Write { write: Write::Storage(StorageWrite::Delete { keys, .. }), .. }]
+        [Command::Write { operation: Operation::DeleteObjects { keys, .. }, .. }]
             if keys == &["b".to_string(), "c".to_string()]
     ));
 }
@@ -487,14 +489,15 @@ fn upload_checks_the_key_before_it_asks_for_a_reason() {
     let into = app.on_key(code(KeyCode::Enter));
     answer_list(&mut app, &into, vec![file("docs/old.txt", 3, 1)], false);
     app.on_key(key('u'));
-    assert!(app.storage.wants_keys());
+    assert!(app.storage.popup.is_some());
     typed(&mut app, "/tmp/new.txt");
     app.on_key(code(KeyCode::Tab));
     let Some(Popup::Prompt(p)) = &app.storage.popup else {
         panic!("the upload prompt");
     };
     assert_eq!(
-        p.key, "docs/new.txt",
+        p.key.text(),
+        "docs/new.txt",
         "the key starts as the folder and the file's name"
     );
     // A key that climbs out of its folder is refused in place.
@@ -527,7 +530,7 @@ fn upload_checks_the_key_before_it_asks_for_a_reason() {
     match sent.as_slice() {
         [
             Command::Write {
-                write: Write::Storage(StorageWrite::Upload { key, source, .. }),
+                operation: Operation::Upload { key, source, .. },
                 ..
             },
         ] => {
@@ -675,7 +678,13 @@ fn storage_command_opens_the_pane_and_a_prefix() {
     app.on_key(key(':'));
     typed(&mut app, "sto");
     app.on_key(code(KeyCode::Tab));
-    assert_eq!(app.mode, crate::app::Mode::Command("storage".into()));
+    assert_eq!(
+        app.prompt,
+        Some(crate::app::LinePrompt::new(
+            crate::app::LineKind::Command,
+            "storage"
+        ))
+    );
     let c = app.on_key(code(KeyCode::Enter));
     assert_eq!(app.pane, PaneId::Storage);
     assert_eq!(listed_prefix(&c), Some((String::new(), false)));

@@ -9,13 +9,17 @@ use crate::exec::{Backends, execute};
 use backoffice_domain::DomainResult;
 use backoffice_domain::adapters::sandbox::SandboxObjectStore;
 use backoffice_domain::model::{
-    Actor, AuditFilter, ByteRange, DeleteOutcome, ObjectBytes, ObjectVersion, PageRequest,
+    Actor, AuditFilter, ByteRange, DeleteOutcome, ObjectBytes, ObjectKey, ObjectVersion,
+    PageRequest, PresignedRequest,
 };
 use backoffice_domain::ports::{ContentStore, ObjectStore};
 use backoffice_domain::sandbox::{Sandbox, SeedOptions};
+use crossterm::event::{KeyCode, KeyEvent};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// The sandbox's object store, counting listings and recording the ranges read.
@@ -178,7 +182,12 @@ impl Harness {
     async fn settle(&mut self, commands: Vec<Command>) -> Vec<AppEvent> {
         let (tx, mut rx) = mpsc::channel::<AppEvent>(64);
         for c in commands {
-            execute(c, self.backends.clone(), tx.clone());
+            execute(
+                c,
+                self.backends.clone(),
+                self.app.context.clone(),
+                tx.clone(),
+            );
         }
         let mut seen = Vec::new();
         while self.app.pending() > 0 {
@@ -188,7 +197,12 @@ impl Harness {
                 .expect("the executor is running");
             seen.push(event.clone());
             for c in self.app.on_event(event) {
-                execute(c, self.backends.clone(), tx.clone());
+                execute(
+                    c,
+                    self.backends.clone(),
+                    self.app.context.clone(),
+                    tx.clone(),
+                );
             }
         }
         seen

@@ -11,24 +11,13 @@ use backoffice_domain::ports::LogSource;
 use backoffice_domain::sandbox::{Sandbox, SeedOptions};
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::sync::Arc;
 use tokio::sync::mpsc;
 
 /// Longest a test waits for the sandbox to answer.
 const PATIENCE: std::time::Duration = std::time::Duration::from_secs(20);
 
 fn backends(sandbox: &Sandbox) -> Backends {
-    Backends {
-        content: Some(Arc::new(sandbox.content.clone())),
-        directory: Some(Arc::new(sandbox.directory.clone())),
-        objects: Some(Arc::new(sandbox.objects.clone())),
-        bucket: Some(Sandbox::bucket()),
-        logs: Some(Arc::new(sandbox.logs.clone())),
-        log_groups: Sandbox::log_groups(),
-        actor: Actor::parse("sandbox:ops").unwrap(),
-        environment: "sandbox".into(),
-        throttles: None,
-    }
+    Backends::sandbox(&sandbox, Actor::parse("sandbox:ops").unwrap())
 }
 
 fn group(name: &str) -> LogGroupName {
@@ -64,7 +53,12 @@ impl Harness {
 
     fn run(&self, commands: Vec<Command>) {
         for c in commands {
-            execute(c, self.backends.clone(), self.tx.clone());
+            execute(
+                c,
+                self.backends.clone(),
+                self.app.context.clone(),
+                self.tx.clone(),
+            );
         }
     }
 

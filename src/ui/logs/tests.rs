@@ -310,6 +310,7 @@ fn help_in_the_logs_pane_lists_its_keys_from_the_live_keymap() {
     let mut overrides = std::collections::BTreeMap::new();
     overrides.insert("request-lines".to_string(), "R".to_string());
     app.keymap = crate::keymap::Keymap::with_overrides(&overrides).0;
+    tailing(&mut app);
     app.on_key(key('?'));
     let shown = text_of(&render(&mut app, 100, 44));
     assert!(shown.contains("Logs"), "{shown}");

@@ -338,5 +338,5 @@ fn upload_prompt_with_a_bad_key() {
 
 #[test]
 fn the_link_is_put_on_the_clipboard_as_osc_52() {
-    assert_eq!(super::osc52("hi"), "\u{1b}]52;c;aGk=\u{7}");
+    assert_eq!(crate::terminal::osc52("hi"), "\u{1b}]52;c;aGk=\u{7}");
 }

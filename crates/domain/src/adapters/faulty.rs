@@ -193,7 +193,7 @@ impl ContentStore for FaultyContentStore {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sqlite"))]
 mod tests {
     use super::*;
     use crate::adapters::sql::SqlContentStore;

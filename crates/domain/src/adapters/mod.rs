@@ -3,5 +3,6 @@
 
 pub mod aws;
 pub mod faulty;
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod sql;

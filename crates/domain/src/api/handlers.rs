@@ -16,7 +16,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
-use rand::RngCore;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 
@@ -579,9 +578,8 @@ pub(super) async fn create_upload(
         Purpose::Profile => "profiles",
         Purpose::Post => "posts",
     };
-    let mut name = [0u8; 16];
-    rand::rng().fill_bytes(&mut name);
-    let name: String = name.iter().map(|b| format!("{b:02x}")).collect();
+    let name = super::random_hex()
+        .map_err(|e| DomainError::unexpected("no randomness for an upload's name", e))?;
     let key = ObjectKey::parse(format!("{prefix}/{}/{name}.{extension}", caller.sub))?;
     let signed = state
         .objects

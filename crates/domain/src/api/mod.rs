@@ -116,3 +116,10 @@ pub fn router(api: Api) -> Router {
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }
+
+/// 16 random bytes from the operating system, in hex: upload names and request ids.
+pub(crate) fn random_hex() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}

@@ -9,7 +9,6 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use rand::RngCore;
 use serde_json::json;
 use std::time::Instant;
 
@@ -93,9 +92,13 @@ fn error_body(
     Response::from_parts(parts, json_body)
 }
 
-/// A request id when Lambda gave none: 16 random bytes in hex.
+/// A request id when Lambda gave none: 16 random bytes in hex (the time, should the system
+/// have no randomness to give).
 fn new_request_id() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    super::random_hex().unwrap_or_else(|_| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        format!("{:032x}", now.as_nanos())
+    })
 }

@@ -2,8 +2,8 @@
 //! inputs and filters the content store takes.
 
 use super::{
-    AuditId, Bio, CommentBody, CommentId, DisplayName, Email, NotificationId, ObjectKey, PostBody,
-    PostId, Reason, ReportId, ReportNote, UserSub,
+    AuditAction, AuditId, AuditKind, Bio, CommentBody, CommentId, DisplayName, Email,
+    NotificationId, ObjectKey, PostBody, PostId, Reason, ReportId, ReportNote, UserSub,
 };
 use crate::error::Invalid;
 use chrono::{DateTime, Utc};
@@ -347,6 +347,15 @@ pub enum ModerationTarget {
     Comment(CommentId),
 }
 
+impl fmt::Display for ModerationTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Post(id) => write!(f, "post #{id}"),
+            Self::Comment(id) => write!(f, "comment #{id}"),
+        }
+    }
+}
+
 impl From<ModerationTarget> for Target {
     fn from(value: ModerationTarget) -> Self {
         match value {
@@ -371,8 +380,8 @@ pub struct ModerationOutcome {
 pub struct AuditEntry {
     pub id: AuditId,
     pub actor: String,
-    pub action: String,
-    pub target_kind: String,
+    pub action: AuditAction,
+    pub target_kind: AuditKind,
     pub target_id: String,
     pub reason: Option<String>,
     pub before: Option<String>,
@@ -385,8 +394,8 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAuditEntry {
     pub actor: Actor,
-    pub action: String,
-    pub target_kind: String,
+    pub action: AuditAction,
+    pub target_kind: AuditKind,
     pub target_id: String,
     pub reason: Option<Reason>,
     pub before: Option<String>,
@@ -397,7 +406,7 @@ pub struct NewAuditEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct AuditFilter {
     pub actor: Option<String>,
-    pub target_kind: Option<String>,
+    pub target_kind: Option<AuditKind>,
     pub target_id: Option<String>,
 }
 

@@ -1,6 +1,7 @@
 //! Domain types: newtypes that can only hold valid values, and the entities the ports move.
 //! Nothing here knows about terminals, SQL drivers or AWS SDKs.
 
+mod audit;
 mod directory;
 mod entities;
 mod ids;
@@ -10,6 +11,7 @@ mod objects;
 mod page;
 mod text;
 
+pub use audit::*;
 pub use directory::*;
 pub use entities::*;
 pub use ids::*;

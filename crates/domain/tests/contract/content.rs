@@ -787,7 +787,7 @@ async fn resolving_a_report_writes_its_audit_row_once(store: Store) {
         .await
         .unwrap();
     assert_eq!(audit.items.len(), 1);
-    assert_eq!(audit.items[0].action, "report.dismissed");
+    assert_eq!(audit.items[0].action.as_str(), "report.dismissed");
     assert_eq!(audit.items[0].reason.as_deref(), Some("not a violation"));
     assert!(
         store

@@ -6,14 +6,20 @@
 //! pool, its standard retry policy and its timeouts, so throttling is absorbed by the SDK's
 //! retries first and reaches a caller as [`DomainError::Throttled`] only once they are spent.
 
+#[cfg(feature = "admin")]
 pub mod cloudwatch;
+#[cfg(feature = "admin")]
 pub mod cognito;
+#[cfg(feature = "admin")]
 pub(crate) mod live_tail;
 pub mod s3;
 pub mod throttle;
 
+#[cfg(feature = "admin")]
 pub use cloudwatch::{CloudWatchLogSource, TailMode};
+#[cfg(feature = "admin")]
 pub use cognito::CognitoUserDirectory;
+#[cfg(feature = "admin")]
 pub use live_tail::start as start_live_tail;
 pub use s3::S3ObjectStore;
 pub use throttle::{ThrottleMeter, ThrottleReport};
@@ -24,8 +30,10 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::result::SdkError;
+#[cfg(feature = "admin")]
 use std::sync::Arc;
 use std::time::Duration;
+#[cfg(feature = "admin")]
 use tokio::sync::OnceCell;
 
 /// How to reach AWS, as an environment of the config file describes it.
@@ -62,6 +70,7 @@ impl Default for AwsSettings {
 pub struct AwsContext {
     config: SdkConfig,
     endpoint_url: Option<String>,
+    #[cfg(feature = "admin")]
     identity: Arc<OnceCell<String>>,
     throttles: ThrottleMeter,
 }
@@ -111,6 +120,7 @@ impl AwsContext {
         Ok(Self {
             config,
             endpoint_url: settings.endpoint_url.clone(),
+            #[cfg(feature = "admin")]
             identity: Arc::new(OnceCell::new()),
             throttles,
         })
@@ -136,6 +146,7 @@ impl AwsContext {
 
     /// The caller's ARN from STS `GetCallerIdentity`, asked once per session and kept: the
     /// operator identity that audit rows record.
+    #[cfg(feature = "admin")]
     pub async fn caller_identity(&self) -> DomainResult<String> {
         self.identity
             .get_or_try_init(|| async {

@@ -21,7 +21,7 @@ pub struct SandboxUserDirectory {
     pool: SqlitePool,
 }
 
-#[derive(sqlx::FromRow)]
+crate::adapters::sql::from_row! {
 struct UserRow {
     username: String,
     sub: String,
@@ -29,6 +29,7 @@ struct UserRow {
     enabled: bool,
     created_at: DateTime<Utc>,
     modified_at: DateTime<Utc>,
+}
 }
 
 impl SandboxUserDirectory {

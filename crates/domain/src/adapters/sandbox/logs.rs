@@ -29,7 +29,7 @@ pub struct SandboxLogStore {
     pool: SqlitePool,
 }
 
-#[derive(sqlx::FromRow)]
+crate::adapters::sql::from_row! {
 struct EventRow {
     id: i64,
     group_name: String,
@@ -37,6 +37,7 @@ struct EventRow {
     ts: i64,
     ingested_at: i64,
     message: String,
+}
 }
 
 impl EventRow {

@@ -19,7 +19,7 @@ use std::path::Path;
 /// A file that is not a SQLite database is reported, never replaced.
 pub async fn open_sandbox_db(path: &Path) -> DomainResult<SqlitePool> {
     let pool = sqlite_pool(path).await?;
-    sqlx::migrate!("./migrations/sandbox")
+    crate::adapters::sql::migrations::sandbox()
         .run(&pool)
         .await
         .map_err(|e| {

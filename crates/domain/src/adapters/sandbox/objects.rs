@@ -30,7 +30,7 @@ pub struct SandboxObjectStore {
     root: PathBuf,
 }
 
-#[derive(sqlx::FromRow)]
+crate::adapters::sql::from_row! {
 struct ObjectRow {
     key: String,
     size: i64,
@@ -38,6 +38,7 @@ struct ObjectRow {
     content_type: String,
     metadata: String,
     last_modified: DateTime<Utc>,
+}
 }
 
 impl ObjectRow {

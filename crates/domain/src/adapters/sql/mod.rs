@@ -7,14 +7,46 @@
 //! while the included text keeps one query text, one body, and plain compiler errors. The few
 //! real differences between the dialects live in [`Dialect`].
 
+/// Declares a row struct and reads it from a row of either backend by column name (what
+/// `#[derive(sqlx::FromRow)]` does, without compiling sqlx's proc-macro crate and a second copy
+/// of its drivers for the build host).
+macro_rules! from_row {
+    ($(#[$m:meta])* $vis:vis struct $name:ident {
+        $($(#[$fm:meta])* $fvis:vis $field:ident : $ty:ty),* $(,)?
+    }) => {
+        $(#[$m])*
+        $vis struct $name {
+            $($(#[$fm])* $fvis $field: $ty),*
+        }
+
+        impl<'r, R: sqlx::Row> sqlx::FromRow<'r, R> for $name
+        where
+            &'r str: sqlx::ColumnIndex<R>,
+            $($ty: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,)*
+        {
+            fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+                Ok(Self {
+                    $($field: row.try_get(stringify!($field))?),*
+                })
+            }
+        }
+    };
+}
+pub(crate) use from_row;
+
+pub(crate) mod migrations;
 mod rows;
 
 pub use rows::{ImportComment, ImportPost, ImportProfile, ImportReport};
 
 use crate::error::{DomainError, DomainResult};
+#[cfg(feature = "sqlite")]
+use sqlx::Sqlite;
 use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
+#[cfg(feature = "sqlite")]
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::{MySql, Pool, Sqlite};
+use sqlx::{MySql, Pool};
+#[cfg(feature = "sqlite")]
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -41,6 +73,9 @@ pub trait Dialect: sqlx::Database {
 
     /// The id the last INSERT generated.
     fn inserted_id(result: &Self::QueryResult) -> i64;
+
+    /// The first id a multi-row INSERT of `rows` rows generated.
+    fn first_inserted_id(result: &Self::QueryResult, rows: usize) -> i64;
 }
 
 impl Dialect for MySql {
@@ -64,8 +99,14 @@ impl Dialect for MySql {
         // AUTO_INCREMENT BIGINT ids stay far below i64::MAX.
         i64::try_from(result.last_insert_id()).unwrap_or(i64::MAX)
     }
+
+    /// MySQL reports the first id of a multi-row INSERT.
+    fn first_inserted_id(result: &Self::QueryResult, _rows: usize) -> i64 {
+        Self::inserted_id(result)
+    }
 }
 
+#[cfg(feature = "sqlite")]
 impl Dialect for Sqlite {
     const NAME: &'static str = "SQLite";
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
@@ -84,6 +125,11 @@ impl Dialect for Sqlite {
 
     fn inserted_id(result: &Self::QueryResult) -> i64 {
         result.last_insert_rowid()
+    }
+
+    /// SQLite reports the last id of a multi-row INSERT.
+    fn first_inserted_id(result: &Self::QueryResult, rows: usize) -> i64 {
+        result.last_insert_rowid() - rows as i64 + 1
     }
 }
 
@@ -139,7 +185,7 @@ impl SqlContentStore<MySql> {
                         e,
                     )
                 })?;
-        let missing: Vec<String> = sqlx::migrate!("./migrations/mysql")
+        let missing: Vec<String> = migrations::mysql()
             .iter()
             .filter(|m| !applied.contains(&m.version))
             .map(|m| format!("{} {}", m.version, m.description))
@@ -167,13 +213,14 @@ impl SqlContentStore<MySql> {
     }
 
     pub async fn migrate(&self) -> DomainResult<()> {
-        sqlx::migrate!("./migrations/mysql")
+        migrations::mysql()
             .run(&self.pool)
             .await
             .map_err(|e| DomainError::unexpected("applying MySQL migrations failed", e))
     }
 }
 
+#[cfg(feature = "sqlite")]
 impl SqlContentStore<Sqlite> {
     /// Opens (creating if missing) a SQLite database file and applies migrations.
     pub async fn open_sqlite(path: &Path) -> DomainResult<Self> {
@@ -183,7 +230,7 @@ impl SqlContentStore<Sqlite> {
     }
 
     pub async fn migrate(&self) -> DomainResult<()> {
-        sqlx::migrate!("./migrations/sqlite")
+        migrations::sqlite()
             .run(&self.pool)
             .await
             .map_err(|e| DomainError::unexpected("applying SQLite migrations failed", e))
@@ -192,6 +239,7 @@ impl SqlContentStore<Sqlite> {
 
 /// A pool on a SQLite file (created if missing): WAL, foreign keys on, and a busy timeout so
 /// that writers wait for each other instead of failing.
+#[cfg(feature = "sqlite")]
 pub(crate) async fn sqlite_pool(path: &Path) -> DomainResult<Pool<Sqlite>> {
     let options = SqliteConnectOptions::new()
         .filename(path)
@@ -254,6 +302,7 @@ mod mysql_store {
     include!("store_impl.rs");
 }
 
+#[cfg(feature = "sqlite")]
 mod sqlite_store {
     //! The content store's queries, compiled for SQLite.
     use sqlx::Sqlite as Db;

@@ -5,8 +5,8 @@
 use crate::error::{DomainError, Invalid};
 use crate::model::ContentStatus;
 use crate::model::{
-    AuditEntry, AuditId, Comment, CommentId, Notification, NotificationId, Post, PostId, Report,
-    ReportGroup, ReportId, Target, UserProfile, UserSub,
+    AuditAction, AuditEntry, AuditId, AuditKind, Comment, CommentId, Notification, NotificationId,
+    Post, PostId, Report, ReportGroup, ReportId, Target, UserProfile, UserSub,
 };
 use chrono::{DateTime, Utc};
 
@@ -14,7 +14,7 @@ fn bad_row(table: &str, id: impl std::fmt::Display, err: Invalid) -> DomainError
     DomainError::unexpected(format!("{table} row {id} holds an invalid value"), err)
 }
 
-#[derive(sqlx::FromRow)]
+crate::adapters::sql::from_row! {
 pub(crate) struct ProfileRow {
     pub sub: String,
     pub email: Option<String>,
@@ -23,6 +23,7 @@ pub(crate) struct ProfileRow {
     pub profile_image_key: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
 }
 
 impl TryFrom<ProfileRow> for UserProfile {
@@ -40,7 +41,7 @@ impl TryFrom<ProfileRow> for UserProfile {
     }
 }
 
-#[derive(sqlx::FromRow)]
+crate::adapters::sql::from_row! {
 pub(crate) struct PostRow {
     pub id: i64,
     pub author_sub: String,
@@ -49,6 +50,7 @@ pub(crate) struct PostRow {
     pub status: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
 }
 
 impl TryFrom<PostRow> for Post {
@@ -67,7 +69,7 @@ impl TryFrom<PostRow> for Post {
     }
 }
 
-#[derive(sqlx::FromRow)]
+crate::adapters::sql::from_row! {
 pub(crate) struct CommentRow {
     pub id: i64,
     pub post_id: i64,
@@ -75,6 +77,7 @@ pub(crate) struct CommentRow {
     pub body: String,
     pub status: String,
     pub created_at: DateTime<Utc>,
+}
 }
 
 impl TryFrom<CommentRow> for Comment {
@@ -92,7 +95,7 @@ impl TryFrom<CommentRow> for Comment {
     }
 }
 
-#[derive(sqlx::FromRow)]
+crate::adapters::sql::from_row! {
 pub(crate) struct ReportRow {
     pub id: i64,
     pub target_kind: String,
@@ -104,6 +107,7 @@ pub(crate) struct ReportRow {
     pub created_at: DateTime<Utc>,
     pub resolved_by: Option<String>,
     pub resolved_at: Option<DateTime<Utc>>,
+}
 }
 
 impl TryFrom<ReportRow> for Report {
@@ -125,13 +129,14 @@ impl TryFrom<ReportRow> for Report {
     }
 }
 
-#[derive(sqlx::FromRow)]
+crate::adapters::sql::from_row! {
 pub(crate) struct ReportGroupRow {
     pub target_kind: String,
     pub target_id: String,
     pub open_reports: i64,
     pub oldest_open_at: DateTime<Utc>,
     pub latest_open_at: DateTime<Utc>,
+}
 }
 
 impl TryFrom<ReportGroupRow> for ReportGroup {
@@ -154,7 +159,7 @@ impl TryFrom<ReportGroupRow> for ReportGroup {
     }
 }
 
-#[derive(sqlx::FromRow)]
+crate::adapters::sql::from_row! {
 pub(crate) struct AuditRow {
     pub id: i64,
     pub actor: String,
@@ -166,6 +171,7 @@ pub(crate) struct AuditRow {
     pub after: Option<String>,
     pub created_at: DateTime<Utc>,
 }
+}
 
 impl TryFrom<AuditRow> for AuditEntry {
     type Error = DomainError;
@@ -173,8 +179,8 @@ impl TryFrom<AuditRow> for AuditEntry {
         Ok(AuditEntry {
             id: AuditId::new(r.id).map_err(|e| bad_row("audit_log", r.id, e))?,
             actor: r.actor,
-            action: r.action,
-            target_kind: r.target_kind,
+            action: AuditAction::parse(&r.action),
+            target_kind: AuditKind::parse(&r.target_kind),
             target_id: r.target_id,
             reason: r.reason,
             before: r.before,
@@ -184,7 +190,7 @@ impl TryFrom<AuditRow> for AuditEntry {
     }
 }
 
-#[derive(sqlx::FromRow)]
+crate::adapters::sql::from_row! {
 pub(crate) struct NotificationRow {
     pub id: i64,
     pub recipient_sub: String,
@@ -194,6 +200,7 @@ pub(crate) struct NotificationRow {
     pub comment_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+}
 }
 
 impl TryFrom<NotificationRow> for Notification {

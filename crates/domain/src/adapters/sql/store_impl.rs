@@ -7,24 +7,26 @@
 // its newest end and filter, which makes page N cost N pages.
 
 use super::rows::{
-    ImportComment, ImportPost, ImportProfile, ImportReport, AuditRow, CommentRow, NotificationRow, PostRow, ProfileRow, ReportGroupRow, ReportRow,
-    convert_all, from_millis, like_contains, to_millis,
+    AuditRow, CommentRow, ImportComment, ImportPost, ImportProfile, ImportReport, NotificationRow,
+    PostRow, ProfileRow, ReportGroupRow, ReportRow, convert_all, from_millis, like_contains,
+    to_millis,
 };
 use super::{Dialect, SqlContentStore, map_sqlx};
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
-    ActivityCounts, Actor, AuditEntry, AuditFilter, AuditId, Comment, CommentFilter, CommentId,
-    ContentStatus, Cursor, MarkRead, Moderation, ModerationOutcome, ModerationTarget,
-    NewAuditEntry, NewComment, NewPost, NewProfile, NewReport, Notification, NotificationKind,
-    Page, PageRequest, Post, PostEdit, PostFilter, PostId, ProfileUpdate, Reason, Report,
-    ReportFilter, ReportGroup, ReportId, ReportResolution, ReportStatus, Target, Thread,
-    Thumbnail, UserProfile, UserSub, now_millis, scope_of, ImageOwner, ImageRef, ImageRefKind,
+    ActivityCounts, Actor, AuditAction, AuditEntry, AuditFilter, AuditId, AuditKind, Comment,
+    CommentFilter, CommentId, ContentStatus, Cursor, ImageOwner, ImageRef, ImageRefKind, MarkRead,
+    Moderation, ModerationOutcome, ModerationTarget, NewAuditEntry, NewComment, NewPost,
+    NewProfile, NewReport, Notification, NotificationKind, Page, PageRequest, Post, PostEdit,
+    PostFilter, PostId, ProfileUpdate, Reason, Report, ReportFilter, ReportGroup, ReportId,
+    ReportResolution, ReportStatus, Target, Thread, Thumbnail, UserProfile, UserSub, now_millis,
+    scope_of,
 };
-use std::collections::HashSet;
 use crate::ports::ContentStore;
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::AssertSqlSafe;
+use std::collections::HashSet;
 
 const DEFAULT_PAGE: u32 = 50;
 const MAX_PAGE: u32 = 500;
@@ -88,7 +90,11 @@ macro_rules! notification_cols {
 type Tx = sqlx::Transaction<'static, Db>;
 
 /// Keeps at most `limit` rows and, when more came back, a cursor made from the last kept row.
-fn into_page<R, T>(mut rows: Vec<R>, limit: u32, cursor_of: impl Fn(&R) -> Cursor) -> DomainResult<Page<T>>
+fn into_page<R, T>(
+    mut rows: Vec<R>,
+    limit: u32,
+    cursor_of: impl Fn(&R) -> Cursor,
+) -> DomainResult<Page<T>>
 where
     T: TryFrom<R, Error = DomainError>,
 {
@@ -133,8 +139,16 @@ impl SqlContentStore<Db> {
                     .bind(p.created_at.trunc_subsecs(3))
                     .bind(p.created_at.trunc_subsecs(3));
             }
-            let result = q.execute(&mut *tx).await.map_err(|e| map_sqlx("posts", e))?;
-            ids.extend(inserted_range(&result, chunk.len()).into_iter().map(PostId::new).collect::<Result<Vec<_>, _>>()?);
+            let result = q
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| map_sqlx("posts", e))?;
+            ids.extend(
+                inserted_range(&result, chunk.len())
+                    .into_iter()
+                    .map(PostId::new)
+                    .collect::<Result<Vec<_>, _>>()?,
+            );
         }
         tx.commit().await.map_err(|e| map_sqlx("posts", e))?;
         Ok(ids)
@@ -157,7 +171,9 @@ impl SqlContentStore<Db> {
                     .bind(c.status.as_str())
                     .bind(c.created_at.trunc_subsecs(3));
             }
-            q.execute(&mut *tx).await.map_err(|e| map_sqlx("comments", e))?;
+            q.execute(&mut *tx)
+                .await
+                .map_err(|e| map_sqlx("comments", e))?;
         }
         tx.commit().await.map_err(|e| map_sqlx("comments", e))
     }
@@ -179,7 +195,9 @@ impl SqlContentStore<Db> {
                     .bind(r.reason.clone())
                     .bind(r.created_at.trunc_subsecs(3));
             }
-            q.execute(&mut *tx).await.map_err(|e| map_sqlx("reports", e))?;
+            q.execute(&mut *tx)
+                .await
+                .map_err(|e| map_sqlx("reports", e))?;
         }
         tx.commit().await.map_err(|e| map_sqlx("reports", e))
     }
@@ -188,7 +206,8 @@ impl SqlContentStore<Db> {
     pub async fn import_profiles(&self, profiles: &[ImportProfile]) -> DomainResult<()> {
         let mut tx = self.begin_write("users").await?;
         for chunk in profiles.chunks(IMPORT_CHUNK) {
-            let mut sql = String::from(concat!("INSERT INTO users (", profile_cols!(), ") VALUES "));
+            let mut sql =
+                String::from(concat!("INSERT INTO users (", profile_cols!(), ") VALUES "));
             sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", "));
             let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
             for p in chunk {
@@ -201,7 +220,9 @@ impl SqlContentStore<Db> {
                     .bind(p.created_at.trunc_subsecs(3))
                     .bind(p.created_at.trunc_subsecs(3));
             }
-            q.execute(&mut *tx).await.map_err(|e| map_sqlx("users", e))?;
+            q.execute(&mut *tx)
+                .await
+                .map_err(|e| map_sqlx("users", e))?;
         }
         tx.commit().await.map_err(|e| map_sqlx("users", e))
     }
@@ -214,7 +235,11 @@ impl SqlContentStore<Db> {
             .map_err(|e| map_sqlx("posts", e))
     }
 
-    async fn insert_audit(tx: &mut Tx, entry: &NewAuditEntry, at: DateTime<Utc>) -> DomainResult<AuditId> {
+    async fn insert_audit(
+        tx: &mut Tx,
+        entry: &NewAuditEntry,
+        at: DateTime<Utc>,
+    ) -> DomainResult<AuditId> {
         let result = sqlx::query::<Db>(
             "INSERT INTO audit_log (actor, action, target_kind, target_id, reason, `before`, `after`, created_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -283,13 +308,15 @@ impl SqlContentStore<Db> {
         .await
         .map_err(|e| map_sqlx(&what, e))?;
         if changed.rows_affected() != 1 {
-            return Err(DomainError::Conflict(format!("{what} was changed by someone else; reload it")));
+            return Err(DomainError::Conflict(format!(
+                "{what} was changed by someone else; reload it"
+            )));
         }
         let target = Target::from(m.target);
         let entry = NewAuditEntry {
             actor: m.actor.clone(),
-            action: format!("{}.{}", target.kind(), m.action),
-            target_kind: target.kind().as_str().to_string(),
+            action: AuditAction::moderation(m.target, m.action),
+            target_kind: AuditKind::parse(target.kind().as_str()),
             target_id: target.id_text(),
             reason: Some(m.reason.clone()),
             before: Some(serde_json::json!({ "status": before }).to_string()),
@@ -308,22 +335,24 @@ impl SqlContentStore<Db> {
 
 /// The ids a multi-row INSERT generated, oldest first.
 fn inserted_range(result: &<Db as sqlx::Database>::QueryResult, rows: usize) -> Vec<i64> {
-    let n = rows as i64;
-    let reported = <Db as Dialect>::inserted_id(result);
-    // MySQL reports the first id of a multi-row INSERT, SQLite the last.
-    let first = if <Db as Dialect>::NAME == "MySQL" { reported } else { reported - n + 1 };
-    (first..first + n).collect()
+    let first = <Db as Dialect>::first_inserted_id(result, rows);
+    (first..first + rows as i64).collect()
 }
 
 #[async_trait]
 impl ContentStore for SqlContentStore<Db> {
     async fn get_profile(&self, sub: &UserSub) -> DomainResult<UserProfile> {
-        let row = sqlx::query_as::<Db, ProfileRow>(concat!("SELECT ", profile_cols!(), " FROM users WHERE sub = ?"))
-            .bind(sub.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| map_sqlx("profile", e))?;
-        row.ok_or_else(|| DomainError::not_found(format!("profile {sub}")))?.try_into()
+        let row = sqlx::query_as::<Db, ProfileRow>(concat!(
+            "SELECT ",
+            profile_cols!(),
+            " FROM users WHERE sub = ?"
+        ))
+        .bind(sub.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("profile", e))?;
+        row.ok_or_else(|| DomainError::not_found(format!("profile {sub}")))?
+            .try_into()
     }
 
     async fn upsert_profile(&self, profile: &NewProfile) -> DomainResult<UserProfile> {
@@ -340,7 +369,11 @@ impl ContentStore for SqlContentStore<Db> {
         self.get_profile(&profile.sub).await
     }
 
-    async fn update_profile(&self, sub: &UserSub, update: &ProfileUpdate) -> DomainResult<UserProfile> {
+    async fn update_profile(
+        &self,
+        sub: &UserSub,
+        update: &ProfileUpdate,
+    ) -> DomainResult<UserProfile> {
         let result = sqlx::query::<Db>(
             "UPDATE users SET display_name = COALESCE(?, display_name), bio = COALESCE(?, bio), \
              profile_image_key = COALESCE(?, profile_image_key), updated_at = ? WHERE sub = ?",
@@ -372,16 +405,22 @@ impl ContentStore for SqlContentStore<Db> {
         .execute(&self.pool)
         .await
         .map_err(|e| map_sqlx("post", e))?;
-        self.get_post(PostId::new(<Db as Dialect>::inserted_id(&result))?).await
+        self.get_post(PostId::new(<Db as Dialect>::inserted_id(&result))?)
+            .await
     }
 
     async fn get_post(&self, id: PostId) -> DomainResult<Post> {
-        let row = sqlx::query_as::<Db, PostRow>(concat!("SELECT ", post_cols!(), " FROM posts WHERE id = ?"))
-            .bind(id.get())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| map_sqlx("post", e))?;
-        row.ok_or_else(|| DomainError::not_found(format!("post {id}")))?.try_into()
+        let row = sqlx::query_as::<Db, PostRow>(concat!(
+            "SELECT ",
+            post_cols!(),
+            " FROM posts WHERE id = ?"
+        ))
+        .bind(id.get())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("post", e))?;
+        row.ok_or_else(|| DomainError::not_found(format!("post {id}")))?
+            .try_into()
     }
 
     async fn edit_post(&self, id: PostId, edit: &PostEdit) -> DomainResult<Post> {
@@ -410,8 +449,13 @@ impl ContentStore for SqlContentStore<Db> {
     async fn list_posts(&self, filter: &PostFilter, page: PageRequest) -> DomainResult<Page<Post>> {
         let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
         let scope = scope_of("posts", filter);
-        let after: Option<(i64, i64)> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
-        let mut sql = String::from(concat!("SELECT ", post_cols_p!(), " FROM posts p JOIN (SELECT id FROM posts WHERE 1 = 1"));
+        let after: Option<(i64, i64)> =
+            page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
+        let mut sql = String::from(concat!(
+            "SELECT ",
+            post_cols_p!(),
+            " FROM posts p JOIN (SELECT id FROM posts WHERE 1 = 1"
+        ));
         if filter.status.is_some() {
             sql.push_str(" AND status = ?");
         }
@@ -428,7 +472,9 @@ impl ContentStore for SqlContentStore<Db> {
             sql.push_str(" AND created_at < ?");
         }
         if after.is_some() {
-            sql.push_str(" AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?))");
+            sql.push_str(
+                " AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?))",
+            );
         }
         // The page's few rows are put in order here: an outer ORDER BY makes MariaDB copy the
         // derived table to a temporary table and filesort it, which tripled a page's cost.
@@ -460,7 +506,9 @@ impl ContentStore for SqlContentStore<Db> {
             .await
             .map_err(|e| map_sqlx("posts", e))?;
         rows.sort_unstable_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
-        into_page(rows, limit, |r: &PostRow| Cursor::encode(&scope, &(to_millis(r.created_at), r.id)))
+        into_page(rows, limit, |r: &PostRow| {
+            Cursor::encode(&scope, &(to_millis(r.created_at), r.id))
+        })
     }
 
     async fn create_comment(&self, comment: &NewComment) -> DomainResult<Comment> {
@@ -507,21 +555,35 @@ impl ContentStore for SqlContentStore<Db> {
     }
 
     async fn get_comment(&self, id: CommentId) -> DomainResult<Comment> {
-        let row = sqlx::query_as::<Db, CommentRow>(concat!("SELECT ", comment_cols!(), " FROM comments WHERE id = ?"))
-            .bind(id.get())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| map_sqlx("comment", e))?;
-        row.ok_or_else(|| DomainError::not_found(format!("comment {id}")))?.try_into()
+        let row = sqlx::query_as::<Db, CommentRow>(concat!(
+            "SELECT ",
+            comment_cols!(),
+            " FROM comments WHERE id = ?"
+        ))
+        .bind(id.get())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("comment", e))?;
+        row.ok_or_else(|| DomainError::not_found(format!("comment {id}")))?
+            .try_into()
     }
 
-    async fn list_comments(&self, filter: &CommentFilter, page: PageRequest) -> DomainResult<Page<Comment>> {
+    async fn list_comments(
+        &self,
+        filter: &CommentFilter,
+        page: PageRequest,
+    ) -> DomainResult<Page<Comment>> {
         let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
         let scope = scope_of("comments", filter);
-        let after: Option<(i64, i64)> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
+        let after: Option<(i64, i64)> =
+            page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
         // A thread reads oldest first; other listings show the newest first.
         let oldest_first = filter.post.is_some();
-        let mut sql = String::from(concat!("SELECT ", comment_cols_c!(), " FROM comments c JOIN (SELECT id FROM comments WHERE 1 = 1"));
+        let mut sql = String::from(concat!(
+            "SELECT ",
+            comment_cols_c!(),
+            " FROM comments c JOIN (SELECT id FROM comments WHERE 1 = 1"
+        ));
         if filter.post.is_some() {
             sql.push_str(" AND post_id = ?");
         }
@@ -562,7 +624,9 @@ impl ContentStore for SqlContentStore<Db> {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| map_sqlx("comments", e))?;
-        into_page(rows, limit, |r: &CommentRow| Cursor::encode(&scope, &(to_millis(r.created_at), r.id)))
+        into_page(rows, limit, |r: &CommentRow| {
+            Cursor::encode(&scope, &(to_millis(r.created_at), r.id))
+        })
     }
 
     async fn thread(&self, post: PostId, page: PageRequest) -> DomainResult<Thread> {
@@ -608,7 +672,9 @@ impl ContentStore for SqlContentStore<Db> {
         .await
         .map_err(|e| map_sqlx("reports", e))?;
         if already > 0 {
-            return Err(DomainError::Conflict(format!("{what} is already reported by this user")));
+            return Err(DomainError::Conflict(format!(
+                "{what} is already reported by this user"
+            )));
         }
         let result = sqlx::query::<Db>(
             "INSERT INTO reports (target_kind, target_id, reporter_sub, reason, note, status, created_at) \
@@ -635,19 +701,33 @@ impl ContentStore for SqlContentStore<Db> {
     }
 
     async fn get_report(&self, id: ReportId) -> DomainResult<Report> {
-        let row = sqlx::query_as::<Db, ReportRow>(concat!("SELECT ", report_cols!(), " FROM reports WHERE id = ?"))
-            .bind(id.get())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| map_sqlx("report", e))?;
-        row.ok_or_else(|| DomainError::not_found(format!("report {id}")))?.try_into()
+        let row = sqlx::query_as::<Db, ReportRow>(concat!(
+            "SELECT ",
+            report_cols!(),
+            " FROM reports WHERE id = ?"
+        ))
+        .bind(id.get())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("report", e))?;
+        row.ok_or_else(|| DomainError::not_found(format!("report {id}")))?
+            .try_into()
     }
 
-    async fn list_reports(&self, filter: &ReportFilter, page: PageRequest) -> DomainResult<Page<Report>> {
+    async fn list_reports(
+        &self,
+        filter: &ReportFilter,
+        page: PageRequest,
+    ) -> DomainResult<Page<Report>> {
         let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
         let scope = scope_of("reports", filter);
-        let after: Option<(i64, i64)> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
-        let mut sql = String::from(concat!("SELECT ", report_cols_r!(), " FROM reports r JOIN (SELECT id FROM reports WHERE 1 = 1"));
+        let after: Option<(i64, i64)> =
+            page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
+        let mut sql = String::from(concat!(
+            "SELECT ",
+            report_cols_r!(),
+            " FROM reports r JOIN (SELECT id FROM reports WHERE 1 = 1"
+        ));
         if filter.status.is_some() {
             sql.push_str(" AND status = ?");
         }
@@ -658,7 +738,9 @@ impl ContentStore for SqlContentStore<Db> {
             sql.push_str(" AND reporter_sub = ?");
         }
         if after.is_some() {
-            sql.push_str(" AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?))");
+            sql.push_str(
+                " AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?))",
+            );
         }
         sql.push_str(
             " ORDER BY created_at DESC, id DESC LIMIT ?) k ON k.id = r.id ORDER BY r.created_at DESC, r.id DESC",
@@ -682,13 +764,16 @@ impl ContentStore for SqlContentStore<Db> {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| map_sqlx("reports", e))?;
-        into_page(rows, limit, |r: &ReportRow| Cursor::encode(&scope, &(to_millis(r.created_at), r.id)))
+        into_page(rows, limit, |r: &ReportRow| {
+            Cursor::encode(&scope, &(to_millis(r.created_at), r.id))
+        })
     }
 
     async fn report_queue(&self, page: PageRequest) -> DomainResult<Page<ReportGroup>> {
         let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
         let scope = "report-queue";
-        let after: Option<(i64, i64, String, String)> = page.cursor.as_ref().map(|c| c.decode(scope)).transpose()?;
+        let after: Option<(i64, i64, String, String)> =
+            page.cursor.as_ref().map(|c| c.decode(scope)).transpose()?;
         let mut sql = String::from(
             "SELECT target_kind, target_id, COUNT(*) AS open_reports, MIN(created_at) AS oldest_open_at, \
              MAX(created_at) AS latest_open_at FROM reports WHERE status = 'open' GROUP BY target_kind, target_id",
@@ -720,24 +805,38 @@ impl ContentStore for SqlContentStore<Db> {
         into_page(rows, limit, |r: &ReportGroupRow| {
             Cursor::encode(
                 scope,
-                &(r.open_reports, to_millis(r.oldest_open_at), r.target_kind.clone(), r.target_id.clone()),
+                &(
+                    r.open_reports,
+                    to_millis(r.oldest_open_at),
+                    r.target_kind.clone(),
+                    r.target_id.clone(),
+                ),
             )
         })
     }
 
-    async fn resolve_report(&self, id: ReportId, resolution: ReportResolution, actor: &Actor, reason: &Reason) -> DomainResult<Report> {
+    async fn resolve_report(
+        &self,
+        id: ReportId,
+        resolution: ReportResolution,
+        actor: &Actor,
+        reason: &Reason,
+    ) -> DomainResult<Report> {
         let what = format!("report {id}");
         let mut tx = self.begin_write(&what).await?;
-        let current: Option<String> = sqlx::query_scalar::<Db, String>("SELECT status FROM reports WHERE id = ?")
-            .bind(id.get())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(|e| map_sqlx(&what, e))?;
+        let current: Option<String> =
+            sqlx::query_scalar::<Db, String>("SELECT status FROM reports WHERE id = ?")
+                .bind(id.get())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| map_sqlx(&what, e))?;
         let Some(current) = current else {
             return Err(DomainError::not_found(what));
         };
         if current != ReportStatus::Open.as_str() {
-            return Err(DomainError::Conflict(format!("{what} is already {current}")));
+            return Err(DomainError::Conflict(format!(
+                "{what} is already {current}"
+            )));
         }
         let status = resolution.status();
         let now = now_millis();
@@ -752,12 +851,14 @@ impl ContentStore for SqlContentStore<Db> {
         .await
         .map_err(|e| map_sqlx(&what, e))?;
         if changed.rows_affected() != 1 {
-            return Err(DomainError::Conflict(format!("{what} was resolved by someone else")));
+            return Err(DomainError::Conflict(format!(
+                "{what} was resolved by someone else"
+            )));
         }
         let entry = NewAuditEntry {
             actor: actor.clone(),
-            action: format!("report.{status}"),
-            target_kind: "report".to_string(),
+            action: AuditAction::report(resolution),
+            target_kind: AuditKind::Report,
             target_id: id.to_string(),
             reason: Some(reason.clone()),
             before: Some(serde_json::json!({ "status": "open" }).to_string()),
@@ -772,7 +873,10 @@ impl ContentStore for SqlContentStore<Db> {
         self.moderate_once(moderation).await
     }
 
-    async fn moderate_many(&self, moderations: &[Moderation]) -> Vec<DomainResult<ModerationOutcome>> {
+    async fn moderate_many(
+        &self,
+        moderations: &[Moderation],
+    ) -> Vec<DomainResult<ModerationOutcome>> {
         let mut outcomes = Vec::with_capacity(moderations.len());
         for m in moderations {
             outcomes.push(self.moderate_once(m).await);
@@ -787,11 +891,19 @@ impl ContentStore for SqlContentStore<Db> {
         Ok(id)
     }
 
-    async fn list_audit(&self, filter: &AuditFilter, page: PageRequest) -> DomainResult<Page<AuditEntry>> {
+    async fn list_audit(
+        &self,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> DomainResult<Page<AuditEntry>> {
         let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
         let scope = scope_of("audit", filter);
         let after: Option<i64> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
-        let mut sql = String::from(concat!("SELECT ", audit_cols!(), " FROM audit_log WHERE 1 = 1"));
+        let mut sql = String::from(concat!(
+            "SELECT ",
+            audit_cols!(),
+            " FROM audit_log WHERE 1 = 1"
+        ));
         if filter.actor.is_some() {
             sql.push_str(" AND actor = ?");
         }
@@ -810,7 +922,7 @@ impl ContentStore for SqlContentStore<Db> {
             q = q.bind(actor.clone());
         }
         if let Some(kind) = &filter.target_kind {
-            q = q.bind(kind.clone());
+            q = q.bind(kind.as_str().to_string());
         }
         if let Some(id) = &filter.target_id {
             q = q.bind(id.clone());
@@ -826,11 +938,20 @@ impl ContentStore for SqlContentStore<Db> {
         into_page(rows, limit, |r: &AuditRow| Cursor::encode(&scope, &r.id))
     }
 
-    async fn list_notifications(&self, recipient: &UserSub, unread_only: bool, page: PageRequest) -> DomainResult<Page<Notification>> {
+    async fn list_notifications(
+        &self,
+        recipient: &UserSub,
+        unread_only: bool,
+        page: PageRequest,
+    ) -> DomainResult<Page<Notification>> {
         let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
         let scope = scope_of("notifications", &(recipient, unread_only));
         let after: Option<i64> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
-        let mut sql = String::from(concat!("SELECT ", notification_cols!(), " FROM notifications WHERE recipient_sub = ?"));
+        let mut sql = String::from(concat!(
+            "SELECT ",
+            notification_cols!(),
+            " FROM notifications WHERE recipient_sub = ?"
+        ));
         if unread_only {
             sql.push_str(" AND read_at IS NULL");
         }
@@ -838,7 +959,8 @@ impl ContentStore for SqlContentStore<Db> {
             sql.push_str(" AND id < ?");
         }
         sql.push_str(" ORDER BY id DESC LIMIT ?");
-        let mut q = sqlx::query_as::<Db, NotificationRow>(AssertSqlSafe(sql)).bind(recipient.as_str().to_string());
+        let mut q = sqlx::query_as::<Db, NotificationRow>(AssertSqlSafe(sql))
+            .bind(recipient.as_str().to_string());
         if let Some(id) = after {
             q = q.bind(id);
         }
@@ -847,10 +969,16 @@ impl ContentStore for SqlContentStore<Db> {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| map_sqlx("notifications", e))?;
-        into_page(rows, limit, |r: &NotificationRow| Cursor::encode(&scope, &r.id))
+        into_page(rows, limit, |r: &NotificationRow| {
+            Cursor::encode(&scope, &r.id)
+        })
     }
 
-    async fn mark_notifications_read(&self, recipient: &UserSub, which: &MarkRead) -> DomainResult<u64> {
+    async fn mark_notifications_read(
+        &self,
+        recipient: &UserSub,
+        which: &MarkRead,
+    ) -> DomainResult<u64> {
         let now = now_millis();
         let result = match which {
             MarkRead::Ids(ids) => {
@@ -942,7 +1070,8 @@ impl ContentStore for SqlContentStore<Db> {
                 .map_err(|e| map_sqlx("thumbnails", e))?;
         rows.into_iter()
             .map(|(source_key, width, height, key, bytes, created_at)| {
-                let bad = || DomainError::bug(format!("thumbnails row of {source_key} is out of range"));
+                let bad =
+                    || DomainError::bug(format!("thumbnails row of {source_key} is out of range"));
                 Ok(Thumbnail {
                     width: u32::try_from(width).map_err(|_| bad())?,
                     height: u32::try_from(height).map_err(|_| bad())?,
@@ -955,14 +1084,25 @@ impl ContentStore for SqlContentStore<Db> {
             .collect()
     }
 
-    async fn list_image_refs(&self, kind: ImageRefKind, page: PageRequest) -> DomainResult<Page<ImageRef>> {
+    async fn list_image_refs(
+        &self,
+        kind: ImageRefKind,
+        page: PageRequest,
+    ) -> DomainResult<Page<ImageRef>> {
         let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
         let fetch = i64::from(limit) + 1;
-        let bad = |e: crate::Invalid| DomainError::bug(format!("an image reference row is malformed: {e}"));
+        let bad = |e: crate::Invalid| {
+            DomainError::bug(format!("an image reference row is malformed: {e}"))
+        };
         let (mut items, scope) = match kind {
             ImageRefKind::Posts => {
                 let scope = "image-refs/posts";
-                let after: i64 = page.cursor.as_ref().map(|c| c.decode(scope)).transpose()?.unwrap_or(0);
+                let after: i64 = page
+                    .cursor
+                    .as_ref()
+                    .map(|c| c.decode(scope))
+                    .transpose()?
+                    .unwrap_or(0);
                 let rows: Vec<(i64, String)> = sqlx::query_as::<Db, (i64, String)>(
                     "SELECT id, image_key FROM posts WHERE image_key IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
                 )
@@ -973,14 +1113,27 @@ impl ContentStore for SqlContentStore<Db> {
                 .map_err(|e| map_sqlx("image references", e))?;
                 let items = rows
                     .into_iter()
-                    .map(|(id, key)| Ok((id.to_string(), ImageRef { owner: ImageOwner::Post(PostId::new(id)?), key })))
+                    .map(|(id, key)| {
+                        Ok((
+                            id.to_string(),
+                            ImageRef {
+                                owner: ImageOwner::Post(PostId::new(id)?),
+                                key,
+                            },
+                        ))
+                    })
                     .collect::<Result<Vec<_>, crate::Invalid>>()
                     .map_err(bad)?;
                 (items, scope)
             }
             ImageRefKind::Profiles => {
                 let scope = "image-refs/profiles";
-                let after: String = page.cursor.as_ref().map(|c| c.decode(scope)).transpose()?.unwrap_or_default();
+                let after: String = page
+                    .cursor
+                    .as_ref()
+                    .map(|c| c.decode(scope))
+                    .transpose()?
+                    .unwrap_or_default();
                 let rows: Vec<(String, String)> = sqlx::query_as::<Db, (String, String)>(
                     "SELECT sub, profile_image_key FROM users WHERE profile_image_key IS NOT NULL \
                      AND sub > ? ORDER BY sub LIMIT ?",
@@ -992,7 +1145,15 @@ impl ContentStore for SqlContentStore<Db> {
                 .map_err(|e| map_sqlx("image references", e))?;
                 let items = rows
                     .into_iter()
-                    .map(|(sub, key)| Ok((sub.clone(), ImageRef { owner: ImageOwner::Profile(UserSub::parse(&sub)?), key })))
+                    .map(|(sub, key)| {
+                        Ok((
+                            sub.clone(),
+                            ImageRef {
+                                owner: ImageOwner::Profile(UserSub::parse(&sub)?),
+                                key,
+                            },
+                        ))
+                    })
                     .collect::<Result<Vec<_>, crate::Invalid>>()
                     .map_err(bad)?;
                 (items, scope)
@@ -1001,13 +1162,18 @@ impl ContentStore for SqlContentStore<Db> {
         let next = if items.len() > limit as usize {
             items.truncate(limit as usize);
             items.last().map(|(position, _)| match kind {
-                ImageRefKind::Posts => Cursor::encode(scope, &position.parse::<i64>().unwrap_or(i64::MAX)),
+                ImageRefKind::Posts => {
+                    Cursor::encode(scope, &position.parse::<i64>().unwrap_or(i64::MAX))
+                }
                 ImageRefKind::Profiles => Cursor::encode(scope, position),
             })
         } else {
             None
         };
-        Ok(Page { items: items.into_iter().map(|(_, r)| r).collect(), next })
+        Ok(Page {
+            items: items.into_iter().map(|(_, r)| r).collect(),
+            next,
+        })
     }
 
     async fn referenced_keys(&self, keys: &[String]) -> DomainResult<HashSet<String>> {
@@ -1015,7 +1181,10 @@ impl ContentStore for SqlContentStore<Db> {
             return Ok(HashSet::new());
         }
         if keys.len() > MAX_LOOKUP {
-            return Err(DomainError::invalid("keys", format!("at most {MAX_LOOKUP} a call")));
+            return Err(DomainError::invalid(
+                "keys",
+                format!("at most {MAX_LOOKUP} a call"),
+            ));
         }
         let marks = vec!["?"; keys.len()].join(", ");
         // Only placeholders are concatenated; every key is bound.
@@ -1027,13 +1196,21 @@ impl ContentStore for SqlContentStore<Db> {
         for key in keys.iter().chain(keys) {
             q = q.bind(key.as_str());
         }
-        let found = q.fetch_all(&self.pool).await.map_err(|e| map_sqlx("image references", e))?;
+        let found = q
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("image references", e))?;
         Ok(found.into_iter().collect())
     }
 
     async fn list_author_subs(&self, page: PageRequest) -> DomainResult<Page<UserSub>> {
         let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
-        let after: String = page.cursor.as_ref().map(|c| c.decode("authors")).transpose()?.unwrap_or_default();
+        let after: String = page
+            .cursor
+            .as_ref()
+            .map(|c| c.decode("authors"))
+            .transpose()?
+            .unwrap_or_default();
         let mut rows: Vec<String> = sqlx::query_scalar::<Db, String>(
             "SELECT author_sub FROM posts WHERE author_sub > ? \
              UNION SELECT author_sub FROM comments WHERE author_sub > ? ORDER BY 1 LIMIT ?",
@@ -1063,7 +1240,10 @@ impl ContentStore for SqlContentStore<Db> {
             return Ok(HashSet::new());
         }
         if subs.len() > MAX_LOOKUP {
-            return Err(DomainError::invalid("subs", format!("at most {MAX_LOOKUP} a call")));
+            return Err(DomainError::invalid(
+                "subs",
+                format!("at most {MAX_LOOKUP} a call"),
+            ));
         }
         let marks = vec!["?"; subs.len()].join(", ");
         let sql = format!("SELECT sub FROM users WHERE sub IN ({marks})");
@@ -1071,7 +1251,13 @@ impl ContentStore for SqlContentStore<Db> {
         for sub in subs {
             q = q.bind(sub.as_str());
         }
-        let found = q.fetch_all(&self.pool).await.map_err(|e| map_sqlx("profiles", e))?;
-        Ok(found.iter().filter_map(|s| UserSub::parse(s).ok()).collect())
+        let found = q
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("profiles", e))?;
+        Ok(found
+            .iter()
+            .filter_map(|s| UserSub::parse(s).ok())
+            .collect())
     }
 }

@@ -1,0 +1,224 @@
+//! What crosses between the app and the runtime: commands (work for background tasks, each with
+//! a request id) going out, events (finished work) coming back, and the few requests the loop
+//! itself serves (switch environment or theme, write the clipboard).
+
+use super::{logs, posts, storage};
+use crate::ops::Operation;
+use backoffice_domain::model::{
+    ActivityCounts, AuditEntry, AuditFilter, Cursor, DirectoryUser, Group, ModerationTarget, Page,
+    Post, PostFilter, Reason, ReportGroup, UserProfile, Username,
+};
+use backoffice_domain::ports::UserQuery;
+use backoffice_domain::services::ban::Plan;
+use backoffice_domain::services::user360::Who;
+
+/// Identifies one request so that a late answer to an abandoned request is dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RequestId(pub u64);
+
+/// Hands out request ids, unique for the session.
+#[derive(Debug, Default)]
+pub struct Ids(u64);
+
+impl Ids {
+    pub fn issue(&mut self) -> RequestId {
+        self.0 += 1;
+        RequestId(self.0)
+    }
+}
+
+/// A failure as the console shows it: a line for the status bar, the chain for the error log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub message: String,
+    pub chain: String,
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self {
+            chain: message.clone(),
+            message,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl From<backoffice_domain::DomainError> for Failure {
+    fn from(e: backoffice_domain::DomainError) -> Self {
+        Self {
+            message: e.to_string(),
+            chain: e.chain(),
+        }
+    }
+}
+
+impl From<backoffice_domain::Invalid> for Failure {
+    fn from(e: backoffice_domain::Invalid) -> Self {
+        Self::new(e.message)
+    }
+}
+
+/// What a user detail view shows, from the directory and the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserDetail {
+    pub user: DirectoryUser,
+    pub groups: Vec<Group>,
+    pub profile: Option<UserProfile>,
+    pub counts: Option<ActivityCounts>,
+}
+
+/// Work for the runtime to start in the background.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Plans a ban (or an unban) of a user, for the dialog to list every call.
+    PlanBan {
+        request: RequestId,
+        username: Username,
+        unban: bool,
+    },
+    /// Everything about one user, from every service (`:who`).
+    LoadWho {
+        request: RequestId,
+        who: Who,
+    },
+    LoadPosts {
+        request: RequestId,
+        filter: PostFilter,
+        cursor: Option<Cursor>,
+    },
+    LoadQueue {
+        request: RequestId,
+        cursor: Option<Cursor>,
+    },
+    /// A post's thread; for a comment, the thread of its post with the comment selected.
+    LoadThread {
+        request: RequestId,
+        target: ModerationTarget,
+    },
+    LoadUsers {
+        request: RequestId,
+        query: UserQuery,
+        cursor: Option<Cursor>,
+    },
+    LoadUser {
+        request: RequestId,
+        username: Username,
+    },
+    LoadAudit {
+        request: RequestId,
+        filter: AuditFilter,
+        cursor: Option<Cursor>,
+    },
+    /// A confirmed write, through the operations layer.
+    Write {
+        request: RequestId,
+        operation: Operation,
+        reason: Reason,
+    },
+    Storage(storage::StorageCommand),
+    /// The Logs pane's work: groups, feeds (tails and queries), saves.
+    Logs(logs::LogsCommand),
+}
+
+/// A finished piece of background work.
+#[derive(Debug, Clone)]
+pub enum AppEvent {
+    PostsLoaded {
+        request: RequestId,
+        result: Result<Page<Post>, Failure>,
+    },
+    QueueLoaded {
+        request: RequestId,
+        result: Result<Page<ReportGroup>, Failure>,
+    },
+    ThreadLoaded {
+        request: RequestId,
+        result: Result<posts::ThreadData, Failure>,
+    },
+    UsersLoaded {
+        request: RequestId,
+        result: Result<Page<DirectoryUser>, Failure>,
+    },
+    UserLoaded {
+        request: RequestId,
+        result: Result<UserDetail, Failure>,
+    },
+    AuditLoaded {
+        request: RequestId,
+        result: Result<Page<AuditEntry>, Failure>,
+    },
+    /// A write finished: a summary for the toast, or what failed.
+    WriteDone {
+        request: RequestId,
+        result: Result<String, Failure>,
+    },
+    /// A ban's or unban's plan.
+    BanPlanned {
+        request: RequestId,
+        result: Result<Plan, Failure>,
+    },
+    /// `:who`'s view, as lines.
+    WhoLoaded {
+        request: RequestId,
+        result: Result<Vec<String>, Failure>,
+    },
+    Storage(storage::StorageEvent),
+    /// Log groups, a feed's batches and its end, a save's result.
+    Logs(logs::LogsEvent),
+}
+
+impl AppEvent {
+    /// The pane the event answers; `None` for the shell's own (writes, plans, `:who`).
+    pub fn pane(&self) -> Option<super::PaneId> {
+        use super::PaneId;
+        match self {
+            AppEvent::PostsLoaded { .. }
+            | AppEvent::QueueLoaded { .. }
+            | AppEvent::ThreadLoaded { .. } => Some(PaneId::Posts),
+            AppEvent::UsersLoaded { .. } | AppEvent::UserLoaded { .. } => Some(PaneId::Users),
+            AppEvent::AuditLoaded { .. } => Some(PaneId::Audit),
+            AppEvent::Storage(_) => Some(PaneId::Storage),
+            AppEvent::Logs(_) => Some(PaneId::Logs),
+            AppEvent::WriteDone { .. }
+            | AppEvent::BanPlanned { .. }
+            | AppEvent::WhoLoaded { .. } => None,
+        }
+    }
+}
+
+/// What the status bar shows about the connection, and the session's safety settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    pub environment: String,
+    pub production: bool,
+    pub profile: Option<String>,
+    pub region: String,
+    pub operator: String,
+    pub read_only: bool,
+}
+
+/// A request from the app to the loop that is not background work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    SwitchEnvironment(String),
+    SwitchTheme(String),
+    /// Put this text on the terminal's clipboard (OSC 52).
+    Clipboard(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+    /// Ticks (frames of the spinner clock) left before it fades.
+    pub ttl: u16,
+}

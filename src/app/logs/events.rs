@@ -1,0 +1,133 @@
+//! What comes back to the pane: the groups, a feed's start, batches, problems and end, and a
+//! save's result.
+
+use super::buffer::LineKind;
+use super::feed::{ingest_into, items_have_events};
+use super::{Feed, FeedEnd, FeedState, LogsEvent, LogsPane, Window};
+use crate::app::list::Load;
+use crate::app::{Handled, Outcome};
+
+impl LogsPane {
+    pub(super) fn on_logs_event(&mut self, event: LogsEvent) -> Handled {
+        match event {
+            LogsEvent::GroupsLoaded { request, result } => {
+                if self.picker.pending != Some(request) {
+                    return (Outcome::None, None);
+                }
+                self.picker.pending = None;
+                match result {
+                    Ok(groups) => {
+                        self.picker.picked.retain(|g| groups.contains(g));
+                        self.picker.groups = groups;
+                        self.picker.selected = self
+                            .picker
+                            .selected
+                            .min(self.picker.groups.len().saturating_sub(1));
+                        self.picker.load = Load::Loaded;
+                        (Outcome::None, None)
+                    }
+                    Err(f) => {
+                        self.picker.load = Load::Failed(f.message.clone());
+                        (Outcome::None, Some(("loading log groups".into(), f)))
+                    }
+                }
+            }
+            LogsEvent::Started { request } => {
+                if let Some(f) = self.feed.as_mut().filter(|f| f.request == request)
+                    && f.state == FeedState::Starting
+                {
+                    f.state = FeedState::Running;
+                }
+                (Outcome::None, None)
+            }
+            LogsEvent::Batch { request, items } => {
+                if self.feed.as_ref().is_some_and(|f| f.request == request) {
+                    self.ingest(items);
+                } else if let Some(r) = &mut self.request
+                    && r.feed.request == request
+                {
+                    if r.from_buffer && items_have_events(&items) {
+                        r.buffer.clear();
+                        r.from_buffer = false;
+                        r.scroll.selected = r.buffer.first_seq();
+                    }
+                    r.feed.state = FeedState::Running;
+                    ingest_into(&mut r.buffer, &mut r.feed, items);
+                    if r.scroll.selected < r.buffer.first_seq() {
+                        r.scroll.selected = r.buffer.first_seq();
+                    }
+                }
+                (Outcome::None, None)
+            }
+            LogsEvent::Problem { request, failure } => {
+                let ours = self.feed.as_ref().is_some_and(|f| f.request == request)
+                    || self
+                        .request
+                        .as_ref()
+                        .is_some_and(|r| r.feed.request == request);
+                if ours {
+                    (Outcome::None, Some(("log tail".into(), failure)))
+                } else {
+                    (Outcome::None, None)
+                }
+            }
+            LogsEvent::Ended { request, result } => {
+                let label = |f: &Feed| match f.spec.window {
+                    Window::Live => "log tail".to_string(),
+                    _ => "log query".to_string(),
+                };
+                if let Some(f) = self.feed.as_mut().filter(|f| f.request == request) {
+                    let what = label(f);
+                    f.handle = None;
+                    match result {
+                        Ok(end) => {
+                            f.state = FeedState::Done(end);
+                            if end == FeedEnd::Truncated {
+                                let ts = self.last_ts();
+                                self.buffer.push_marker(
+                                    LineKind::Note,
+                                    ts,
+                                    &format!(
+                                        "stopped at {} lines (logs.buffer_lines); narrow the window or the pattern",
+                                        self.buffer.cap()
+                                    ),
+                                );
+                                self.after_ingest();
+                            }
+                            (Outcome::None, None)
+                        }
+                        Err(failure) => {
+                            f.state = FeedState::Failed(failure.message.clone());
+                            (Outcome::None, Some((what, failure)))
+                        }
+                    }
+                } else if let Some(r) = self.request.as_mut().filter(|r| r.feed.request == request)
+                {
+                    r.feed.handle = None;
+                    match result {
+                        Ok(end) => {
+                            r.feed.state = FeedState::Done(end);
+                            (Outcome::None, None)
+                        }
+                        Err(failure) => {
+                            r.feed.state = FeedState::Failed(failure.message.clone());
+                            (Outcome::None, Some(("request lines".into(), failure)))
+                        }
+                    }
+                } else {
+                    (Outcome::None, None)
+                }
+            }
+            LogsEvent::Saved { request, result } => {
+                if self.saving != Some(request) {
+                    return (Outcome::None, None);
+                }
+                self.saving = None;
+                match result {
+                    Ok(summary) => (Outcome::Message(summary), None),
+                    Err(f) => (Outcome::None, Some(("saving log lines".into(), f))),
+                }
+            }
+        }
+    }
+}

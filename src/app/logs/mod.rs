@@ -1,0 +1,456 @@
+//! The Logs pane (on-call): pick log groups, follow them live or query a window with a
+//! CloudWatch filter pattern, and read what arrives: pause and scroll back while lines keep
+//! coming, search, a line's JSON, invocations from REPORT lines, one request across groups.
+//!
+//! A feed (live tail or window query) is one background task; the pane holds its
+//! [`FeedHandle`], and dropping the handle stops the task. Batches arrive as events carrying
+//! the feed's request id; batches of a feed the pane no longer holds are dropped. Synchronous,
+//! like every pane: no I/O here. The picker, the viewer (lines and invocations), the request
+//! view, the prompts and the events each have their module.
+
+pub mod buffer;
+mod events;
+mod feed;
+mod picker;
+mod prompt;
+mod query;
+mod request;
+mod search;
+pub mod timeline;
+mod viewer;
+
+pub use feed::{
+    Feed, FeedEnd, FeedHandle, FeedSpec, FeedState, FeedStop, LogsCommand, LogsEvent, Window,
+    feed_channel,
+};
+pub use prompt::{Prompt, PromptKind, short_id};
+pub use query::parse_query;
+pub use request::RequestView;
+pub use search::Search;
+
+use super::list::Load;
+use super::{
+    AppEvent, Command, FormKey, FormView, Handled, Ids, Outcome, Pane, Problem, RequestId,
+};
+use crate::input::TextInput;
+use crate::keymap::Action;
+use crate::ui::Look;
+use backoffice_domain::model::{LogGroupName, UserSub};
+use backoffice_domain::services::user360::Who;
+use buffer::{LineRef, LogBuffer, Strip};
+
+/// Lines kept when config.toml does not say (`[logs] buffer_lines`).
+pub const DEFAULT_BUFFER_LINES: usize = 200_000;
+
+#[derive(Debug)]
+pub struct Picker {
+    pub groups: Vec<LogGroupName>,
+    pub load: Load,
+    pub selected: usize,
+    pub offset: usize,
+    pub viewport: usize,
+    /// Picked groups, in the order picked.
+    pub picked: Vec<LogGroupName>,
+    pub(super) pending: Option<RequestId>,
+}
+
+impl Default for Picker {
+    fn default() -> Self {
+        Self {
+            groups: Vec::new(),
+            load: Load::Idle,
+            selected: 0,
+            offset: 0,
+            viewport: 10,
+            picked: Vec::new(),
+            pending: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Picker,
+    Viewer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Lines,
+    Invocations,
+}
+
+/// A position in a list of lines: the selected line and the first one drawn, by number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scroll {
+    pub selected: u64,
+    pub offset: u64,
+    /// Rows in the last frame.
+    pub viewport: usize,
+    /// Stick to the newest line.
+    pub follow: bool,
+}
+
+impl Default for Scroll {
+    fn default() -> Self {
+        Self {
+            selected: 0,
+            offset: 0,
+            viewport: 10,
+            follow: true,
+        }
+    }
+}
+
+/// Figures over the invocations in the buffer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    pub invocations: usize,
+    pub cold_starts: usize,
+    pub failed: usize,
+    pub error_lines: usize,
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub max_ms: Option<f64>,
+}
+
+/// The lines a list view walks through: every kept line, or some of them.
+#[derive(Debug, Clone, Copy)]
+pub enum Rows<'a> {
+    All { first: u64, end: u64 },
+    Only(&'a [u64]),
+}
+
+impl Rows<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            Rows::All { first, end } => (end - first) as usize,
+            Rows::Only(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn at(&self, i: usize) -> Option<u64> {
+        match self {
+            Rows::All { first, end } => {
+                let s = first + i as u64;
+                (s < *end).then_some(s)
+            }
+            Rows::Only(v) => v.get(i).copied(),
+        }
+    }
+
+    /// The row of line `seq`, or of the first line after it.
+    pub fn position(&self, seq: u64) -> usize {
+        match self {
+            Rows::All { first, end } => (seq.clamp(*first, (*end).max(*first)) - first) as usize,
+            Rows::Only(v) => v.partition_point(|s| *s < seq),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct LogsPane {
+    pub screen: Screen,
+    pub picker: Picker,
+    pub buffer: LogBuffer,
+    pub feed: Option<Feed>,
+    pub view: View,
+    pub scroll: Scroll,
+    /// Paused with space (as opposed to scrolled back).
+    pub paused: bool,
+    /// The end of the buffer when the view stopped following.
+    pub paused_at: u64,
+    pub wrap: bool,
+    pub timestamps: bool,
+    pub strip: bool,
+    pub search: Option<Search>,
+    /// Context lines around matches; 0 shows every line with the matches highlighted.
+    pub context: usize,
+    /// One end of a range selection (the other is the selected line).
+    pub anchor: Option<u64>,
+    /// The selected line's JSON (or text) in full.
+    pub detail: bool,
+    pub request: Option<RequestView>,
+    /// Invocation view: the selected REPORT (index into the buffer's reports) and scroll.
+    pub invocation: usize,
+    pub invocation_offset: usize,
+    pub invocation_follow: bool,
+    pub prompt: Option<Prompt>,
+    /// The search as typed, for the bottom line.
+    pub filter_text: String,
+    /// Lines shown when searching with context, and the buffer generation they were built for.
+    pub(super) context_rows: Vec<u64>,
+    pub(super) context_built: Option<(u64, usize, usize)>,
+    pub(super) saving: Option<RequestId>,
+    pub(super) strip_cache: Option<((u64, usize), Strip)>,
+    pub(super) summary_cache: Option<(u64, Summary)>,
+    /// Line numbers drawn on each screen row in the last frame (for clicks).
+    pub screen_rows: Vec<Option<u64>>,
+}
+
+impl Default for LogsPane {
+    fn default() -> Self {
+        Self::new(DEFAULT_BUFFER_LINES)
+    }
+}
+
+impl LogsPane {
+    pub fn new(buffer_lines: usize) -> Self {
+        Self {
+            screen: Screen::Picker,
+            picker: Picker::default(),
+            buffer: LogBuffer::new(buffer_lines),
+            feed: None,
+            view: View::Lines,
+            scroll: Scroll::default(),
+            paused: false,
+            paused_at: 0,
+            wrap: false,
+            timestamps: true,
+            strip: true,
+            search: None,
+            context: 0,
+            anchor: None,
+            detail: false,
+            request: None,
+            invocation: 0,
+            invocation_offset: 0,
+            invocation_follow: true,
+            prompt: None,
+            filter_text: String::new(),
+            context_rows: Vec::new(),
+            context_built: None,
+            saving: None,
+            strip_cache: None,
+            summary_cache: None,
+            screen_rows: Vec::new(),
+        }
+    }
+
+    /// Sets the buffer's cap (`[logs] buffer_lines`).
+    pub fn set_capacity(&mut self, lines: usize) {
+        self.buffer.set_cap(lines);
+    }
+
+    pub(super) fn load_groups(&mut self, ids: &mut Ids) -> Vec<Command> {
+        let request = ids.issue();
+        self.picker.pending = Some(request);
+        self.picker.load = Load::Loading;
+        vec![Command::Logs(LogsCommand::LoadGroups { request })]
+    }
+
+    /// The groups a new feed follows: those picked, else the selected one, else the running
+    /// feed's.
+    pub(super) fn chosen_groups(&self) -> Vec<LogGroupName> {
+        if !self.picker.picked.is_empty() {
+            return self.picker.picked.clone();
+        }
+        if self.screen == Screen::Picker
+            && let Some(g) = self.picker.groups.get(self.picker.selected)
+        {
+            return vec![g.clone()];
+        }
+        self.feed
+            .as_ref()
+            .map(|f| f.spec.groups.clone())
+            .unwrap_or_default()
+    }
+
+    /// Starts a feed on `spec`, replacing (and so stopping) the one running.
+    pub fn start(&mut self, spec: FeedSpec, ids: &mut Ids) -> Outcome {
+        if spec.groups.is_empty() {
+            return Outcome::Message("pick a log group first (space picks, enter tails)".into());
+        }
+        let (handle, stop) = feed_channel();
+        let request = ids.issue();
+        self.buffer.clear();
+        if let Some(s) = &mut self.search {
+            s.restart();
+        }
+        self.context_built = None;
+        self.scroll = Scroll::default();
+        self.paused = false;
+        self.anchor = None;
+        self.detail = false;
+        self.request = None;
+        self.invocation = 0;
+        self.invocation_follow = true;
+        self.screen = Screen::Viewer;
+        self.feed = Some(Feed {
+            request,
+            spec: spec.clone(),
+            state: FeedState::Starting,
+            sampled: false,
+            received: 0,
+            handle: Some(handle),
+        });
+        Outcome::Commands(vec![Command::Logs(LogsCommand::Feed {
+            request,
+            spec,
+            limit: self.buffer.cap(),
+            stop,
+        })])
+    }
+
+    /// The selected line of the view in front (request view or main).
+    pub fn selected_line(&self) -> Option<LineRef<'_>> {
+        match &self.request {
+            Some(r) => r.buffer.get(r.scroll.selected),
+            None => self.buffer.get(self.scroll.selected),
+        }
+    }
+}
+
+/// The Logs pane's own actions, for help: the picker's and the viewer's.
+const PICKER_ACTIONS: [Action; 2] = [Action::Mark, Action::LogQuery];
+const VIEWER_ACTIONS: [Action; 11] = [
+    Action::LogQuery,
+    Action::RequestLines,
+    Action::NextMatch,
+    Action::PrevMatch,
+    Action::ContextLines,
+    Action::Wrap,
+    Action::Timestamps,
+    Action::MetricsStrip,
+    Action::SelectRange,
+    Action::SaveLogs,
+    Action::NextView,
+];
+
+impl Pane for LogsPane {
+    fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
+        if self.picker.load == Load::Idle {
+            return self.load_groups(ids);
+        }
+        Vec::new()
+    }
+
+    /// The groups again on the picker; a feed restarts with `ctrl-r` (an action), not here.
+    fn refresh(&mut self, ids: &mut Ids) -> Vec<Command> {
+        match self.screen {
+            Screen::Picker => self.load_groups(ids),
+            Screen::Viewer => Vec::new(),
+        }
+    }
+
+    fn on_action(&mut self, action: Action, ids: &mut Ids) -> Outcome {
+        match self.screen {
+            Screen::Picker => self.on_picker_action(action, ids),
+            Screen::Viewer => self.on_viewer_action(action, ids),
+        }
+    }
+
+    fn on_event(&mut self, event: AppEvent, _ids: &mut Ids) -> Handled {
+        match event {
+            AppEvent::Logs(e) => self.on_logs_event(e),
+            _ => (Outcome::None, None),
+        }
+    }
+
+    fn click(&mut self, row: usize, _ids: &mut Ids) -> Outcome {
+        match self.screen {
+            Screen::Picker => {
+                if let Some(i) = row.checked_sub(1) {
+                    let index = self.picker.offset + i;
+                    if index < self.picker.groups.len() {
+                        self.picker.selected = index;
+                    }
+                }
+            }
+            Screen::Viewer => {
+                if let Some(Some(seq)) = self.screen_rows.get(row).copied() {
+                    match &mut self.request {
+                        Some(r) => {
+                            r.scroll.selected = seq;
+                            r.scroll.follow = false;
+                        }
+                        None if self.view == View::Lines => {
+                            self.stop_following();
+                            self.scroll.selected = seq;
+                        }
+                        None => {}
+                    }
+                }
+            }
+        }
+        Outcome::None
+    }
+
+    fn filter_text(&self) -> &str {
+        &self.filter_text
+    }
+
+    fn filter_hint(&self) -> &'static str {
+        "search the buffer (lower case: any case) · empty: stop searching"
+    }
+
+    fn set_filter(&mut self, text: &str, _ids: &mut Ids) -> Result<Vec<Command>, Problem> {
+        self.search_for(text)
+    }
+
+    fn form(&self) -> Option<FormView<'_>> {
+        self.prompt.as_ref().map(Prompt::view)
+    }
+
+    fn form_input(&mut self) -> Option<&mut TextInput> {
+        self.prompt.as_mut().map(|p| &mut p.input)
+    }
+
+    fn on_form_key(&mut self, key: FormKey, ids: &mut Ids) -> Outcome {
+        self.on_prompt_key(key, ids)
+    }
+
+    fn selected_user(&self) -> Option<Who> {
+        self.selected_line()
+            .and_then(|l| sub_in_line(l.text))
+            .map(Who::Sub)
+    }
+
+    fn offers(&self) -> Vec<Action> {
+        match self.screen {
+            Screen::Picker => PICKER_ACTIONS.to_vec(),
+            Screen::Viewer => VIEWER_ACTIONS.to_vec(),
+        }
+    }
+
+    fn pending(&self) -> usize {
+        let query = |f: &Feed| f.is_running() && f.spec.window != Window::Live;
+        usize::from(self.picker.pending.is_some())
+            + usize::from(self.feed.as_ref().is_some_and(query))
+            + usize::from(self.request.as_ref().is_some_and(|r| query(&r.feed)))
+            + usize::from(self.saving.is_some())
+    }
+
+    /// At the picker, `esc` has nothing of the pane's own to close.
+    fn at_top(&self) -> bool {
+        self.screen == Screen::Picker
+    }
+
+    fn draw(&mut self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, look: &Look) {
+        crate::ui::logs::draw(frame, area, self, look);
+    }
+}
+
+/// The user a log line names: a JSON line's `sub` field (the API logs the verified caller's),
+/// else a `sub` key in text (`sub=…`, `"sub":"…"`).
+pub fn sub_in_line(text: &str) -> Option<UserSub> {
+    if let Ok(serde_json::Value::Object(obj)) =
+        serde_json::from_str::<serde_json::Value>(text.trim())
+    {
+        return obj
+            .get("sub")
+            .and_then(|v| v.as_str())
+            .and_then(|s| UserSub::parse(s).ok());
+    }
+    let at = text.find("sub")?;
+    let rest = text[at + 3..].trim_start_matches(['"', ':', '=', ' ']);
+    let candidate: String = rest.chars().take(36).collect();
+    UserSub::parse(&candidate).ok()
+}
+
+#[cfg(test)]
+pub(crate) mod flow_tests;

@@ -1,0 +1,61 @@
+//! The group picker: the environment's log groups, up to ten picked, and what starts a feed.
+
+use super::{FeedSpec, LogsPane, Prompt, Screen, Window};
+use crate::app::{Ids, Outcome};
+use crate::keymap::Action;
+
+impl LogsPane {
+    pub(super) fn on_picker_action(&mut self, action: Action, ids: &mut Ids) -> Outcome {
+        let p = &mut self.picker;
+        let page = p.viewport.max(1) as isize;
+        let delta = match action {
+            Action::Down => 1,
+            Action::Up => -1,
+            Action::HalfPageDown => (page / 2).max(1),
+            Action::HalfPageUp => -(page / 2).max(1),
+            Action::PageDown => page,
+            Action::PageUp => -page,
+            Action::Top => isize::MIN / 2,
+            Action::Bottom => isize::MAX / 2,
+            Action::Mark => {
+                let Some(g) = p.groups.get(p.selected).cloned() else {
+                    return Outcome::None;
+                };
+                if let Some(i) = p.picked.iter().position(|x| *x == g) {
+                    p.picked.remove(i);
+                } else if p.picked.len() >= backoffice_domain::model::TailRequest::MAX_GROUPS {
+                    return Outcome::Message("a tail follows at most 10 log groups".into());
+                } else {
+                    p.picked.push(g);
+                }
+                1
+            }
+            Action::Enter => {
+                let spec = FeedSpec {
+                    groups: self.chosen_groups(),
+                    window: Window::Live,
+                    pattern: None,
+                };
+                return self.start(spec, ids);
+            }
+            Action::LogQuery => {
+                if self.chosen_groups().is_empty() {
+                    return Outcome::Message("pick a log group first".into());
+                }
+                self.prompt = Some(Prompt::query("15m "));
+                return Outcome::None;
+            }
+            Action::Reload => return self.load_groups(ids).into(),
+            Action::Back if self.feed.is_some() => {
+                self.screen = Screen::Viewer;
+                return Outcome::None;
+            }
+            _ => return Outcome::None,
+        };
+        if !p.groups.is_empty() {
+            let last = p.groups.len() - 1;
+            p.selected = p.selected.saturating_add_signed(delta).min(last);
+        }
+        Outcome::None
+    }
+}

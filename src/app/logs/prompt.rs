@@ -1,0 +1,179 @@
+//! The pane's prompts, typed in the one text input and drawn by the shell: a query (a window and
+//! a filter pattern) and where to save lines.
+
+use super::buffer::LogBuffer;
+use super::{FeedSpec, LogsCommand, LogsPane, parse_query};
+use crate::app::{Command, FieldView, FormKey, FormView, Ids, Outcome};
+use crate::input::TextInput;
+use backoffice_domain::model::FilterPattern;
+use chrono::DateTime;
+
+/// What a prompt is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    /// A window and a filter pattern: `5m ERROR`, `1h`, `2026-11-25T10:00..2026-11-25T11:00`.
+    Query,
+    /// Where to save.
+    Save,
+}
+
+/// Text typed into the pane's own prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: TextInput,
+    /// Why the last enter was refused.
+    pub problem: Option<String>,
+}
+
+impl Prompt {
+    pub fn query(text: &str) -> Self {
+        Self {
+            kind: PromptKind::Query,
+            input: TextInput::new(text).with_max_chars(FilterPattern::MAX_LEN + 64),
+            problem: None,
+        }
+    }
+
+    pub fn save(path: &str) -> Self {
+        Self {
+            kind: PromptKind::Save,
+            input: TextInput::new(path),
+            problem: None,
+        }
+    }
+
+    pub(super) fn view(&self) -> FormView<'_> {
+        let (title, label, hint) = match self.kind {
+            PromptKind::Query => (
+                "Tail or query",
+                "query",
+                "live · 15m · 1h · 2d · 2026-11-25T10:00..2026-11-25T11:00, then a filter pattern · enter run · esc cancel",
+            ),
+            PromptKind::Save => ("Save lines", "save to", "enter writes · esc cancels"),
+        };
+        FormView {
+            title: title.into(),
+            body: Vec::new(),
+            fields: vec![FieldView {
+                label,
+                input: &self.input,
+                focused: true,
+            }],
+            problem: self.problem.as_deref(),
+            hint: hint.into(),
+        }
+    }
+}
+
+impl LogsPane {
+    pub(super) fn default_save_path(&self) -> String {
+        let first = self
+            .buffer
+            .get(self.buffer.first_seq())
+            .map_or(0, |l| l.ts_ms);
+        let at = DateTime::from_timestamp_millis(first).unwrap_or_default();
+        format!("backoffice-logs-{}.log", at.format("%Y%m%d-%H%M%S"))
+    }
+
+    /// `enter` or `esc` on the open prompt.
+    pub(super) fn on_prompt_key(&mut self, key: FormKey, ids: &mut Ids) -> Outcome {
+        let Some(mut prompt) = self.prompt.take() else {
+            return Outcome::None;
+        };
+        let text = prompt.input.text();
+        match (key, prompt.kind) {
+            (FormKey::Cancel, _) => Outcome::None,
+            (FormKey::Submit, PromptKind::Query) => match parse_query(&text) {
+                Ok((window, pattern)) => {
+                    let spec = FeedSpec {
+                        groups: self.chosen_groups(),
+                        window,
+                        pattern,
+                    };
+                    self.start(spec, ids)
+                }
+                Err(problem) => {
+                    prompt.problem = Some(problem);
+                    self.prompt = Some(prompt);
+                    Outcome::None
+                }
+            },
+            (FormKey::Submit, PromptKind::Save) => match self.save(text.trim(), ids) {
+                Ok(outcome) => outcome,
+                Err(problem) => {
+                    prompt.problem = Some(problem);
+                    self.prompt = Some(prompt);
+                    Outcome::None
+                }
+            },
+            (FormKey::Other(_), _) => {
+                self.prompt = Some(prompt);
+                Outcome::None
+            }
+        }
+    }
+
+    /// The lines a save writes: the range selection, else every line the view walks.
+    fn save(&mut self, path: &str, ids: &mut Ids) -> Result<Outcome, String> {
+        if path.is_empty() {
+            return Err("type a file name to save to".into());
+        }
+        let anchor = self.anchor;
+        let (buffer, seqs): (&LogBuffer, Vec<u64>) = match &self.request {
+            Some(r) => {
+                let all: Vec<u64> = (r.buffer.first_seq()..r.buffer.end_seq()).collect();
+                (&r.buffer, select(all, anchor, r.scroll.selected))
+            }
+            None => {
+                let selected = self.scroll.selected;
+                let rows = self.rows();
+                let all: Vec<u64> = (0..rows.len()).filter_map(|i| rows.at(i)).collect();
+                (&self.buffer, select(all, anchor, selected))
+            }
+        };
+        let mut text = String::new();
+        let mut lines = 0;
+        for l in seqs.iter().filter_map(|s| buffer.get(*s)) {
+            let at = DateTime::from_timestamp_millis(l.ts_ms).unwrap_or_default();
+            let at = at.format("%Y-%m-%dT%H:%M:%S%.3fZ");
+            if l.kind.is_marker() {
+                text.push_str(&format!("{at}\t-\t-\t# {}\n", l.text));
+            } else {
+                text.push_str(&format!("{at}\t{}\t{}\t{}\n", l.group, l.stream, l.text));
+            }
+            lines += 1;
+        }
+        if lines == 0 {
+            return Ok(Outcome::Message("nothing to save".into()));
+        }
+        let request = ids.issue();
+        self.saving = Some(request);
+        self.anchor = None;
+        Ok(Outcome::Commands(vec![Command::Logs(LogsCommand::Save {
+            request,
+            path: crate::paths::expand_home(path),
+            text,
+            lines,
+        })]))
+    }
+}
+
+/// The lines between `anchor` and `selected` (inclusive) when an anchor is set, else `all`.
+fn select(all: Vec<u64>, anchor: Option<u64>, selected: u64) -> Vec<u64> {
+    match anchor {
+        Some(a) => {
+            let (lo, hi) = (a.min(selected), a.max(selected));
+            all.into_iter().filter(|s| (lo..=hi).contains(s)).collect()
+        }
+        None => all,
+    }
+}
+
+/// The first eight characters of a request id.
+pub fn short_id(id: &str) -> &str {
+    match id.char_indices().nth(8) {
+        Some((i, _)) => &id[..i],
+        None => id,
+    }
+}

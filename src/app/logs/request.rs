@@ -1,0 +1,179 @@
+//! One request's lines across the feed's groups: copied from the buffer at once, then queried
+//! from the groups around the line's time.
+
+use super::buffer::{LineRef, LogBuffer, RequestKey};
+use super::{
+    Feed, FeedSpec, FeedState, LogsCommand, LogsPane, Prompt, Scroll, Window, feed_channel,
+    short_id,
+};
+use crate::app::{Command, Ids, Outcome};
+use crate::keymap::Action;
+use backoffice_domain::model::{FilterPattern, LogEvent, LogGroupName, TimeWindow};
+use backoffice_domain::services::log_analysis;
+use chrono::DateTime;
+
+/// Lines a request view keeps.
+pub(super) const REQUEST_LINES: usize = 10_000;
+/// How far either side of a line `r` looks for the rest of its request: Lambda runs at most
+/// 15 minutes.
+const REQUEST_REACH: chrono::Duration = chrono::Duration::minutes(15);
+
+/// One request's lines across the feed's groups.
+#[derive(Debug)]
+pub struct RequestView {
+    pub id: String,
+    pub key: RequestKey,
+    pub buffer: LogBuffer,
+    pub feed: Feed,
+    pub scroll: Scroll,
+    /// The lines are still the ones copied from the main buffer.
+    pub from_buffer: bool,
+}
+
+/// A line copied out of a buffer as an event.
+fn to_event(l: &LineRef<'_>) -> LogEvent {
+    LogEvent {
+        group: l.group.to_string(),
+        stream: l.stream.to_string(),
+        timestamp: DateTime::from_timestamp_millis(l.ts_ms).unwrap_or_default(),
+        ingested_at: None,
+        message: l.text.to_string(),
+        event_id: l.seq.to_string(),
+    }
+}
+
+impl LogsPane {
+    pub(super) fn on_request_action(&mut self, action: Action) -> Outcome {
+        let Some(r) = &mut self.request else {
+            return Outcome::None;
+        };
+        let len = r.buffer.len();
+        let page = r.scroll.viewport.max(1) as isize;
+        let delta = match action {
+            Action::Down => 1,
+            Action::Up => -1,
+            Action::HalfPageDown => (page / 2).max(1),
+            Action::HalfPageUp => -(page / 2).max(1),
+            Action::PageDown => page,
+            Action::PageUp => -page,
+            Action::Top => isize::MIN / 2,
+            Action::Bottom => isize::MAX / 2,
+            Action::Enter => {
+                self.detail = !self.detail;
+                return Outcome::None;
+            }
+            Action::Back => {
+                if self.detail {
+                    self.detail = false;
+                } else if self.anchor.is_some() {
+                    self.anchor = None;
+                } else {
+                    // Dropping the view drops its query's handle, which stops the query.
+                    self.request = None;
+                }
+                return Outcome::None;
+            }
+            Action::Wrap => {
+                self.wrap = !self.wrap;
+                return Outcome::None;
+            }
+            Action::Timestamps => {
+                self.timestamps = !self.timestamps;
+                return Outcome::None;
+            }
+            Action::SelectRange => {
+                self.anchor = match self.anchor {
+                    Some(_) => None,
+                    None => Some(r.scroll.selected),
+                };
+                return Outcome::None;
+            }
+            Action::SaveLogs => {
+                let path = format!("backoffice-request-{}.log", short_id(&r.id));
+                self.prompt = Some(Prompt::save(&path));
+                return Outcome::None;
+            }
+            _ => return Outcome::None,
+        };
+        r.scroll.follow = false;
+        if len > 0 {
+            let first = r.buffer.first_seq();
+            let here = r.scroll.selected.saturating_sub(first) as usize;
+            let to = here.saturating_add_signed(delta).min(len - 1);
+            r.scroll.selected = first + to as u64;
+        }
+        Outcome::None
+    }
+
+    /// Shows every line of a request: from the buffer at once, then from the feed's groups.
+    pub(super) fn open_request(&mut self, line: Option<u64>, ids: &mut Ids) -> Outcome {
+        let seq = line.unwrap_or(self.scroll.selected);
+        let Some(l) = self.buffer.get(seq) else {
+            return Outcome::Message("no line selected".into());
+        };
+        let Some(id) = log_analysis::classify(l.text).request_id else {
+            return Outcome::Message("this line carries no request id".into());
+        };
+        let at = DateTime::from_timestamp_millis(l.ts_ms).unwrap_or_default();
+        let key = RequestKey::of(&id);
+        let mut buffer = LogBuffer::new(REQUEST_LINES);
+        for s in self.buffer.lines_of(key) {
+            if let Some(l) = self.buffer.get(s) {
+                buffer.push_event(&to_event(&l));
+            }
+        }
+        let mut groups: Vec<LogGroupName> = self
+            .feed
+            .as_ref()
+            .map(|f| f.spec.groups.clone())
+            .unwrap_or_default();
+        if groups.is_empty() {
+            groups = self
+                .buffer
+                .groups()
+                .iter()
+                .filter_map(|g| LogGroupName::parse(g).ok())
+                .collect();
+        }
+        let request = ids.issue();
+        let (handle, stop) = feed_channel();
+        let pattern = FilterPattern::parse(format!("\"{id}\"")).ok();
+        let spec = FeedSpec {
+            groups,
+            window: Window::Range(TimeWindow {
+                start: at - REQUEST_REACH,
+                end: at + REQUEST_REACH,
+            }),
+            pattern,
+        };
+        let selected = buffer.first_seq();
+        self.detail = false;
+        self.anchor = None;
+        self.request = Some(RequestView {
+            id,
+            key,
+            buffer,
+            feed: Feed {
+                request,
+                spec: spec.clone(),
+                state: FeedState::Starting,
+                sampled: false,
+                received: 0,
+                handle: Some(handle),
+            },
+            scroll: Scroll {
+                selected,
+                offset: selected,
+                viewport: 10,
+                follow: false,
+            },
+            from_buffer: true,
+        });
+        Outcome::Commands(vec![Command::Logs(LogsCommand::Feed {
+            request,
+            spec,
+            limit: REQUEST_LINES,
+            stop,
+        })])
+    }
+}

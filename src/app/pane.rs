@@ -1,0 +1,181 @@
+//! The shape every pane has. The shell (`App`) holds the five panes and talks to the focused one
+//! only through [`Pane`]: actions and finished requests go in, an [`Outcome`] comes out, and the
+//! pane draws itself. A pane that opens a form of its own (a download path, a Logs query)
+//! exposes it through [`Pane::form`]; the shell edits it with the one text input and draws it
+//! over whatever screen the pane is on, so a prompt can never be open and unseen.
+
+use super::dialog::Proposal;
+use super::{AppEvent, Command, Ids};
+use crate::input::TextInput;
+use crate::keymap::Action;
+use crate::ui::Look;
+use backoffice_domain::model::UserSub;
+use backoffice_domain::services::user360::Who;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaneId {
+    Users,
+    Posts,
+    Audit,
+    Storage,
+    Logs,
+}
+
+impl PaneId {
+    pub const ALL: [PaneId; 5] = [
+        PaneId::Users,
+        PaneId::Posts,
+        PaneId::Audit,
+        PaneId::Storage,
+        PaneId::Logs,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PaneId::Users => "Users",
+            PaneId::Posts => "Posts & comments",
+            PaneId::Audit => "Audit",
+            PaneId::Storage => "Storage",
+            PaneId::Logs => "Logs",
+        }
+    }
+}
+
+/// What a pane's update asks of the shell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    None,
+    Commands(Vec<Command>),
+    /// A write to confirm (with a reason) before anything changes.
+    Propose(Proposal),
+    Message(String),
+    /// Open the Users pane on the user with this sub.
+    GoToUser(UserSub),
+    /// Open the Storage pane on this key of the media bucket.
+    GoToObject(String),
+    /// Put this text on the terminal's clipboard.
+    Clipboard(String),
+}
+
+impl From<Vec<Command>> for Outcome {
+    fn from(c: Vec<Command>) -> Self {
+        if c.is_empty() {
+            Outcome::None
+        } else {
+            Outcome::Commands(c)
+        }
+    }
+}
+
+/// A pane's answer to a finished request: what to do next, and a failure to record (what was
+/// being done, and why it failed).
+pub type Handled = (Outcome, Option<(String, super::Failure)>);
+
+/// A problem with what the operator typed (a filter, a path), shown on the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem(pub String);
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+impl From<String> for Problem {
+    fn from(s: String) -> Self {
+        Problem(s)
+    }
+}
+
+impl From<&str> for Problem {
+    fn from(s: &str) -> Self {
+        Problem(s.to_string())
+    }
+}
+
+impl From<backoffice_domain::Invalid> for Problem {
+    fn from(e: backoffice_domain::Invalid) -> Self {
+        Problem(e.message)
+    }
+}
+
+/// A form a pane has open, as the shell draws it.
+#[derive(Debug)]
+pub struct FormView<'a> {
+    pub title: String,
+    /// Lines above the fields: what the form is for.
+    pub body: Vec<String>,
+    pub fields: Vec<FieldView<'a>>,
+    /// Why the last submit was refused.
+    pub problem: Option<&'a str>,
+    /// The keys the form takes, in words.
+    pub hint: String,
+}
+
+#[derive(Debug)]
+pub struct FieldView<'a> {
+    pub label: &'static str,
+    pub input: &'a TextInput,
+    pub focused: bool,
+}
+
+/// What happened to a pane's open form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKey {
+    /// `enter`.
+    Submit,
+    /// `esc`.
+    Cancel,
+    /// A key the text input does not edit with (`tab`, `↑`/`↓` …), for the form to use.
+    Other(crossterm::event::KeyEvent),
+}
+
+/// The interface every pane implements.
+pub trait Pane {
+    /// The pane is shown: what it needs loading (the first time, or every time).
+    fn open(&mut self, ids: &mut Ids) -> Vec<Command>;
+    /// What is on screen, again (after a write, or `ctrl-r`).
+    fn refresh(&mut self, ids: &mut Ids) -> Vec<Command>;
+    /// An action from the keymap.
+    fn on_action(&mut self, action: Action, ids: &mut Ids) -> Outcome;
+    /// A finished request of this pane's.
+    fn on_event(&mut self, event: AppEvent, ids: &mut Ids) -> Handled;
+    /// A click on the `row`th line of the pane's list (0 is its header).
+    fn click(&mut self, row: usize, ids: &mut Ids) -> Outcome;
+
+    /// The `/` text as applied.
+    fn filter_text(&self) -> &str;
+    /// What `/` takes here, in a few words.
+    fn filter_hint(&self) -> &'static str;
+    /// Applies `/` text.
+    fn set_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem>;
+
+    /// The form the pane has open, if any.
+    fn form(&self) -> Option<FormView<'_>> {
+        None
+    }
+    /// The focused field of the open form, for the shell to edit.
+    fn form_input(&mut self) -> Option<&mut TextInput> {
+        None
+    }
+    /// A key the text input left to the form (or `enter` and `esc`).
+    fn on_form_key(&mut self, _key: FormKey, _ids: &mut Ids) -> Outcome {
+        Outcome::None
+    }
+
+    /// The user the selected row names (a user, an author, an owner, a log line's `sub`), for
+    /// `O`. A question: it changes nothing.
+    fn selected_user(&self) -> Option<Who>;
+    /// The pane's own actions that apply on the screen it is on, for help and hints.
+    fn offers(&self) -> Vec<Action>;
+    /// Requests in flight, for the spinner.
+    fn pending(&self) -> usize;
+    /// Whether the pane is at its outermost screen (`esc` has nothing of its own to close).
+    fn at_top(&self) -> bool;
+    /// Draws the pane into `area`.
+    fn draw(&mut self, frame: &mut Frame, area: Rect, look: &Look);
+}

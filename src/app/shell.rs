@@ -1,0 +1,317 @@
+//! The bottom line: `:` commands (with completion) and `/` filters, both typed into the one text
+//! input; and what the commands do (open a pane, `:who`, `:ban`, `:env`, `:theme`).
+
+use super::dialog::{self, Proposal};
+use super::{App, Command, Failure, Overlay, PaneId, posts};
+use crate::input::{Edit, TextInput};
+use crate::ops::Operation;
+use backoffice_domain::model::Username;
+use backoffice_domain::services::ban::Plan;
+use backoffice_domain::services::user360::Who;
+use crossterm::event::{KeyCode, KeyEvent};
+
+/// The commands `:` knows, for completion.
+pub const COMMANDS: &[&str] = &[
+    "users", "posts", "reports", "audit", "storage", "logs", "who", "ban", "unban", "env", "theme",
+    "help", "q", "quit",
+];
+
+/// What the bottom line is taking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// `:` typed: a command.
+    Command,
+    /// `/` typed: the focused pane's filter.
+    Filter,
+}
+
+/// The bottom line's prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinePrompt {
+    pub kind: LineKind,
+    pub input: TextInput,
+}
+
+impl LinePrompt {
+    pub fn new(kind: LineKind, text: &str) -> Self {
+        Self {
+            kind,
+            input: TextInput::new(text),
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.input.text()
+    }
+}
+
+impl App {
+    pub(super) fn on_line_key(&mut self, mut prompt: LinePrompt, key: KeyEvent) -> Vec<Command> {
+        match prompt.input.handle(key) {
+            Edit::Cancel => Vec::new(),
+            Edit::Submit => {
+                let text = prompt.text();
+                match prompt.kind {
+                    LineKind::Command => self.run_command(text.trim()),
+                    LineKind::Filter => {
+                        let (pane, ids) = self.pane_mut(self.pane);
+                        match pane.set_filter(&text, ids) {
+                            Ok(c) => c,
+                            Err(problem) => {
+                                self.fail("filter", Failure::new(problem.0));
+                                Vec::new()
+                            }
+                        }
+                    }
+                }
+            }
+            Edit::Ignored if key.code == KeyCode::Tab && prompt.kind == LineKind::Command => {
+                let done = self.complete(&prompt.text());
+                prompt.input.set_text(&done);
+                self.prompt = Some(prompt);
+                Vec::new()
+            }
+            Edit::Edited | Edit::Ignored => {
+                self.prompt = Some(prompt);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Completes the command word, or the argument of `env` and `theme`, to the longest
+    /// common prefix of what matches.
+    pub fn complete(&self, text: &str) -> String {
+        let (head, arg) = match text.split_once(' ') {
+            Some((h, a)) => (h, Some(a)),
+            None => (text, None),
+        };
+        let (pool, prefix): (Vec<&str>, &str) = match arg {
+            None => (COMMANDS.to_vec(), head),
+            Some(a) if head == "env" => (self.environments.iter().map(String::as_str).collect(), a),
+            Some(a) if head == "theme" => (self.themes.iter().map(String::as_str).collect(), a),
+            Some(_) => return text.to_string(),
+        };
+        let matches: Vec<&str> = pool.into_iter().filter(|c| c.starts_with(prefix)).collect();
+        let Some(first) = matches.first() else {
+            return text.to_string();
+        };
+        let mut common = first.to_string();
+        for m in &matches[1..] {
+            while !m.starts_with(&common) {
+                common.pop();
+            }
+        }
+        let done = if matches.len() == 1 {
+            let needs_arg = arg.is_none() && matches!(common.as_str(), "env" | "theme");
+            if needs_arg {
+                format!("{common} ")
+            } else {
+                common
+            }
+        } else {
+            common
+        };
+        match arg {
+            None => done,
+            Some(_) => format!("{head} {done}"),
+        }
+    }
+
+    /// The completions for what is typed, for the command line's hint.
+    pub fn completions(&self, text: &str) -> Vec<String> {
+        match text.split_once(' ') {
+            None => COMMANDS
+                .iter()
+                .filter(|c| c.starts_with(text))
+                .map(|c| c.to_string())
+                .collect(),
+            Some(("env", a)) => self
+                .environments
+                .iter()
+                .filter(|e| e.starts_with(a))
+                .cloned()
+                .collect(),
+            Some(("theme", a)) => self
+                .themes
+                .iter()
+                .filter(|t| t.starts_with(a))
+                .cloned()
+                .collect(),
+            Some(_) => Vec::new(),
+        }
+    }
+
+    /// `:ban` / `:unban` on the Users pane's user: the plan is fetched, then confirmed.
+    fn plan_ban(&mut self, unban: bool) -> Vec<Command> {
+        let verb = if unban { ":unban" } else { ":ban" };
+        if let Err(refused) = crate::ops::admit(&self.context, &verb[1..]) {
+            self.fail(verb, refused);
+            return Vec::new();
+        }
+        let name = match (self.pane, self.users.subject_name()) {
+            (PaneId::Users, Some(name)) => name,
+            _ => {
+                self.fail(verb, Failure::new("select a user in the Users pane first"));
+                return Vec::new();
+            }
+        };
+        let Ok(username) = Username::parse(&name) else {
+            self.fail(verb, Failure::new(format!("{name} is not a username")));
+            return Vec::new();
+        };
+        let request = self.next_id();
+        self.ban_request = Some(request);
+        self.toast(format!("planning the {} of {name}…", &verb[1..]));
+        vec![Command::PlanBan {
+            request,
+            username,
+            unban,
+        }]
+    }
+
+    /// `:who` on what was typed, or on the selected row's user when nothing was.
+    fn who_command(&mut self, arg: &str) -> Vec<Command> {
+        let who = if arg.is_empty() {
+            match self.focused().selected_user() {
+                Some(who) => who,
+                None => {
+                    self.fail(
+                        ":who",
+                        Failure::new("give an e-mail, a sub or a username: :who ann@example.com"),
+                    );
+                    return Vec::new();
+                }
+            }
+        } else {
+            match Who::parse(arg) {
+                Ok(who) => who,
+                Err(e) => {
+                    self.fail(":who", Failure::from(e));
+                    return Vec::new();
+                }
+            }
+        };
+        self.open_who(who)
+    }
+
+    pub(super) fn run_command(&mut self, text: &str) -> Vec<Command> {
+        let (word, arg) = match text.split_once(' ') {
+            Some((w, a)) => (w, a.trim()),
+            None => (text, ""),
+        };
+        match word {
+            "" => Vec::new(),
+            "q" | "quit" | "q!" => {
+                self.quit = true;
+                Vec::new()
+            }
+            "users" => self.open_pane(PaneId::Users),
+            "posts" | "reports" => {
+                let view = if word == "posts" {
+                    posts::View::Posts
+                } else {
+                    posts::View::Reports
+                };
+                let mut c = self.open_pane(PaneId::Posts);
+                c.extend(self.posts.show_view(view, &mut self.ids));
+                c
+            }
+            "audit" => self.open_pane(PaneId::Audit),
+            "storage" if !arg.is_empty() => {
+                self.pane = PaneId::Storage;
+                match self.storage.jump_to(arg, &mut self.ids) {
+                    Ok(c) => c,
+                    Err(problem) => {
+                        self.fail(":storage", Failure::new(problem.0));
+                        Vec::new()
+                    }
+                }
+            }
+            "storage" => self.open_pane(PaneId::Storage),
+            "logs" => self.open_pane(PaneId::Logs),
+            "who" => self.who_command(arg),
+            "ban" | "unban" => self.plan_ban(word == "unban"),
+            "help" => {
+                self.overlay = Some(Overlay::Help { scroll: 0 });
+                Vec::new()
+            }
+            "env" if !arg.is_empty() => {
+                if arg == "sandbox" || self.environments.iter().any(|e| e == arg) {
+                    self.requests
+                        .push(super::Request::SwitchEnvironment(arg.to_string()));
+                } else {
+                    self.fail(
+                        ":env",
+                        Failure::new(format!(
+                            "no environment '{arg}'; known: {}",
+                            self.environments.join(", ")
+                        )),
+                    );
+                }
+                Vec::new()
+            }
+            "theme" if !arg.is_empty() => {
+                if self.themes.iter().any(|t| t == arg) {
+                    self.requests
+                        .push(super::Request::SwitchTheme(arg.to_string()));
+                } else {
+                    self.fail(
+                        ":theme",
+                        Failure::new(format!(
+                            "no theme '{arg}'; known: {}",
+                            self.themes.join(", ")
+                        )),
+                    );
+                }
+                Vec::new()
+            }
+            "env" | "theme" => {
+                self.fail(
+                    &format!(":{word}"),
+                    Failure::new(format!("write :{word} NAME")),
+                );
+                Vec::new()
+            }
+            other => {
+                self.fail(
+                    "command",
+                    Failure::new(format!("unknown command ':{other}'; try :help")),
+                );
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// The dialog of a planned ban or unban: every call it will make, in order.
+pub(super) fn ban_proposal(plan: Plan) -> Proposal {
+    let unban = plan.reverses.is_some();
+    let verb = format!("{} {}", if unban { "unban" } else { "ban" }, plan.username);
+    let mut changes: Vec<String> = plan.steps.iter().map(|s| s.to_string()).collect();
+    if changes.is_empty() {
+        changes.push("nothing to change".into());
+    }
+    changes.push(if unban {
+        "reverses exactly what the last ban did; content changed since is left alone".into()
+    } else {
+        "stops at the first failure; every step is audited, and the closing row says what was done"
+            .into()
+    });
+    Proposal {
+        title: capitalise(&verb),
+        verb,
+        changes,
+        form: dialog::Form::Ready(Operation::Ban(Box::new(plan))),
+        type_to_confirm: None,
+        reasons: dialog::ACCOUNT_REASONS,
+    }
+}
+
+/// `s` with its first letter upper-cased, for dialog titles.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

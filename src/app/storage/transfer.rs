@@ -1,0 +1,266 @@
+//! Moving objects between the bucket and this machine: the download and upload forms (typed in
+//! the one text input), the download in flight, and the presigned link's popup.
+
+use super::types::{STORAGE_REASONS, StorageCommand};
+use super::{StoragePane, base_name};
+use crate::app::dialog::{Form, Proposal};
+use crate::app::{FieldView, FormKey, FormView, Ids, Outcome, RequestId};
+use crate::input::TextInput;
+use crate::ops::Operation;
+use crate::paths::expand_home;
+use crate::text::human_size;
+use backoffice_domain::model::{BucketName, ListingEntry, ObjectKey, PresignedRequest};
+use crossterm::event::KeyCode;
+use std::path::PathBuf;
+
+/// The longest path or key a form takes.
+const MAX_PATH_CHARS: usize = 1024;
+
+/// A download in flight or just finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    pub request: RequestId,
+    pub key: String,
+    pub path: PathBuf,
+    pub done: u64,
+    pub total: u64,
+    pub state: TransferState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferState {
+    Running,
+    Finished,
+    Failed(String),
+}
+
+/// What a form is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    /// Download `key` to the path typed.
+    Download { bucket: BucketName, key: String },
+    /// Upload the file typed to the key typed.
+    Upload { bucket: BucketName },
+}
+
+/// A small form over the pane: a local path, and for uploads the object's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub path: TextInput,
+    /// The object key (uploads only).
+    pub key: TextInput,
+    /// Whether the key field has focus (uploads only).
+    pub on_key: bool,
+    pub problem: Option<String>,
+}
+
+impl Prompt {
+    pub(super) fn download(bucket: BucketName, key: String) -> Self {
+        Self {
+            path: TextInput::new(&format!("./{}", base_name(&key))).with_max_chars(MAX_PATH_CHARS),
+            kind: PromptKind::Download { bucket, key },
+            key: TextInput::default(),
+            on_key: false,
+            problem: None,
+        }
+    }
+
+    pub(super) fn upload(bucket: BucketName, folder: &str) -> Self {
+        Self {
+            kind: PromptKind::Upload { bucket },
+            path: TextInput::new("").with_max_chars(MAX_PATH_CHARS),
+            key: TextInput::new(folder).with_max_chars(MAX_PATH_CHARS),
+            on_key: false,
+            problem: None,
+        }
+    }
+}
+
+/// A popup of the pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Popup {
+    Prompt(Prompt),
+    /// A presigned link: shown whole so it can be selected, and sent to the clipboard.
+    Link {
+        key: String,
+        request: PresignedRequest,
+    },
+    /// Waiting for a link.
+    LinkLoading(RequestId),
+}
+
+impl Popup {
+    pub(super) fn view(&self) -> FormView<'_> {
+        match self {
+            Popup::LinkLoading(_) => FormView {
+                title: "Presigned link".into(),
+                body: vec!["Making the link…".into()],
+                fields: Vec::new(),
+                problem: None,
+                hint: "any key closes (the link is dropped)".into(),
+            },
+            Popup::Link { key, request } => FormView {
+                title: "Presigned link".into(),
+                body: vec![
+                    format!("GET {key}"),
+                    format!(
+                        "works until {} UTC",
+                        request.expires_at.format("%Y-%m-%d %H:%M:%S")
+                    ),
+                    String::new(),
+                    request.url.clone(),
+                    String::new(),
+                    "Sent to the clipboard (OSC 52, where the terminal allows it); select it above otherwise.".into(),
+                    "Anyone holding it can read the object until then; the link is in the audit log.".into(),
+                ],
+                fields: Vec::new(),
+                problem: None,
+                hint: "any key closes".into(),
+            },
+            Popup::Prompt(p) => match &p.kind {
+                PromptKind::Download { bucket, key } => FormView {
+                    title: "Download".into(),
+                    body: vec![format!(
+                        "s3://{bucket}/{key} to a local file (a folder keeps its name):"
+                    )],
+                    fields: vec![FieldView {
+                        label: "save as",
+                        input: &p.path,
+                        focused: true,
+                    }],
+                    problem: p.problem.as_deref(),
+                    hint: "enter download · esc cancel · ctrl-u clear".into(),
+                },
+                PromptKind::Upload { bucket } => FormView {
+                    title: "Upload".into(),
+                    body: vec![format!("A local file into s3://{bucket}/:")],
+                    fields: vec![
+                        FieldView {
+                            label: "local file",
+                            input: &p.path,
+                            focused: !p.on_key,
+                        },
+                        FieldView {
+                            label: "key",
+                            input: &p.key,
+                            focused: p.on_key,
+                        },
+                    ],
+                    problem: p.problem.as_deref(),
+                    hint: "tab path ↔ key · enter next (a reason, then confirm) · esc cancel"
+                        .into(),
+                },
+            },
+        }
+    }
+}
+
+impl StoragePane {
+    /// The field being typed into.
+    pub(super) fn prompt_input(&mut self) -> Option<&mut TextInput> {
+        match &mut self.popup {
+            Some(Popup::Prompt(p)) => Some(if p.on_key { &mut p.key } else { &mut p.path }),
+            _ => None,
+        }
+    }
+
+    pub(super) fn on_popup_key(&mut self, key: FormKey, ids: &mut Ids) -> Outcome {
+        let Some(popup) = self.popup.take() else {
+            return Outcome::None;
+        };
+        let Popup::Prompt(mut p) = popup else {
+            // Any key closes a link; a link still on its way is dropped.
+            return Outcome::None;
+        };
+        let uploading = matches!(p.kind, PromptKind::Upload { .. });
+        match key {
+            FormKey::Cancel => return Outcome::Message("cancelled; nothing was changed".into()),
+            FormKey::Submit => return self.submit(p, ids),
+            FormKey::Other(k)
+                if uploading
+                    && matches!(
+                        k.code,
+                        KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down
+                    ) =>
+            {
+                p.on_key = !p.on_key;
+                let key_text = p.key.text();
+                if p.on_key && (key_text.is_empty() || key_text.ends_with('/')) {
+                    let path = p.path.text();
+                    p.key
+                        .set_text(&format!("{key_text}{}", base_name(path.trim())));
+                }
+            }
+            FormKey::Other(_) => {}
+        }
+        self.popup = Some(Popup::Prompt(p));
+        Outcome::None
+    }
+
+    fn refuse(&mut self, mut p: Prompt, problem: String) -> Outcome {
+        p.problem = Some(problem);
+        self.popup = Some(Popup::Prompt(p));
+        Outcome::None
+    }
+
+    fn submit(&mut self, p: Prompt, ids: &mut Ids) -> Outcome {
+        let path = p.path.text().trim().to_string();
+        if path.is_empty() {
+            return self.refuse(p, "type a local path".into());
+        }
+        match p.kind.clone() {
+            PromptKind::Download { bucket, key } => {
+                let request = ids.issue();
+                let path = expand_home(&path);
+                self.transfer = Some(Transfer {
+                    request,
+                    key: key.clone(),
+                    path: path.clone(),
+                    done: 0,
+                    total: 0,
+                    state: TransferState::Running,
+                });
+                vec![crate::app::Command::Storage(StorageCommand::Download {
+                    request,
+                    bucket,
+                    key,
+                    path,
+                })]
+                .into()
+            }
+            PromptKind::Upload { bucket } => {
+                let key = match ObjectKey::parse(p.key.text().trim()) {
+                    Ok(k) if !k.as_str().ends_with('/') => k,
+                    Ok(_) => return self.refuse(p, "key: name the object, not a folder".into()),
+                    Err(e) => return self.refuse(p, format!("key {}", e.message)),
+                };
+                let existing = self.entries.items.iter().find_map(|e| match e {
+                    ListingEntry::Object(o) if o.key == key.as_str() => Some(o.size),
+                    _ => None,
+                });
+                let source = expand_home(&path);
+                let change = match existing {
+                    Some(size) => format!(
+                        "s3://{bucket}/{key}: replaced ({} now) by {}",
+                        human_size(size),
+                        source.display()
+                    ),
+                    None => format!("s3://{bucket}/{key}: new object from {}", source.display()),
+                };
+                Outcome::Propose(Proposal {
+                    verb: format!("upload {key}"),
+                    title: "Upload an object".into(),
+                    changes: vec![change],
+                    form: Form::Ready(Operation::Upload {
+                        bucket,
+                        key,
+                        source,
+                    }),
+                    type_to_confirm: None,
+                    reasons: STORAGE_REASONS,
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,612 @@
+//! The operations layer: every write an operator makes, from the console's dialogs and from the
+//! scriptable commands alike. Both ask [`admit`] whether the session may write and what must be
+//! typed first, and both call [`perform`] (or [`share`]), so the confirmation rules, the audit
+//! rows (written by the domain's services) and the wording of results are the same by
+//! construction. Nothing here draws or prints.
+
+use crate::app::{Context, Failure};
+use crate::text::{human_size, plural};
+use backoffice_domain::DomainError;
+use backoffice_domain::adapters::aws::ThrottleMeter;
+use backoffice_domain::model::{
+    Actor, BucketName, LogGroupName, ModerationAction, ModerationTarget, ObjectKey,
+    PresignedRequest, Reason, ReportId, ReportResolution, Target, Username,
+};
+use backoffice_domain::ports::{ContentStore, LogSource, ObjectStore, UserDirectory};
+use backoffice_domain::services::accounts::{self, AccountAction};
+use backoffice_domain::services::{ban, moderation, reconcile, storage};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the console and the commands talk to in the open environment.
+#[derive(Clone)]
+pub struct Backends {
+    /// The service's database; `None` when the environment names none.
+    pub content: Option<Arc<dyn ContentStore>>,
+    /// The user pool; `None` when the environment names none.
+    pub directory: Option<Arc<dyn UserDirectory>>,
+    /// Object storage (S3, or the sandbox's folder).
+    pub objects: Option<Arc<dyn ObjectStore>>,
+    /// The environment's media bucket, opened first in the Storage pane.
+    pub bucket: Option<BucketName>,
+    /// Log groups and their events (CloudWatch Logs, or the sandbox's log store).
+    pub logs: Option<Arc<dyn LogSource>>,
+    /// The environment's log groups, offered first in the Logs pane.
+    pub log_groups: Vec<LogGroupName>,
+    /// Written to every audit row.
+    pub actor: Actor,
+    pub environment: String,
+    /// Throttling the AWS clients met (and retried); `None` off AWS.
+    pub throttles: Option<ThrottleMeter>,
+}
+
+impl Backends {
+    /// The embedded sandbox's stores, written to the audit log as `actor`.
+    pub fn sandbox(sandbox: &backoffice_domain::sandbox::Sandbox, actor: Actor) -> Self {
+        use backoffice_domain::sandbox::Sandbox;
+        Self {
+            content: Some(Arc::new(sandbox.content.clone())),
+            directory: Some(Arc::new(sandbox.directory.clone())),
+            objects: Some(Arc::new(sandbox.objects.clone())),
+            bucket: Some(Sandbox::bucket()),
+            logs: Some(Arc::new(sandbox.logs.clone())),
+            log_groups: Sandbox::log_groups(),
+            actor,
+            environment: "sandbox".to_string(),
+            throttles: None,
+        }
+    }
+
+    pub fn content(&self) -> Result<&dyn ContentStore, DomainError> {
+        self.content
+            .as_deref()
+            .ok_or_else(|| self.missing("database_url"))
+    }
+
+    pub fn directory(&self) -> Result<&dyn UserDirectory, DomainError> {
+        self.directory
+            .as_deref()
+            .ok_or_else(|| self.missing("user_pool_id"))
+    }
+
+    pub fn objects(&self) -> Result<&dyn ObjectStore, DomainError> {
+        self.objects
+            .as_deref()
+            .ok_or_else(|| self.missing("object storage"))
+    }
+
+    pub fn logs(&self) -> Result<&dyn LogSource, DomainError> {
+        self.logs
+            .as_deref()
+            .ok_or_else(|| self.missing("log source"))
+    }
+
+    /// The media bucket, for commands that work on it.
+    pub fn bucket(&self) -> Result<&BucketName, DomainError> {
+        self.bucket.as_ref().ok_or_else(|| self.missing("bucket"))
+    }
+
+    fn missing(&self, what: &str) -> DomainError {
+        DomainError::Unsupported(format!(
+            "environment {} has no {what} in config.toml",
+            self.environment
+        ))
+    }
+}
+
+/// A write, as confirmed by an operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operation {
+    /// Hide, restore or remove posts and comments; each change is audited with it.
+    Moderate {
+        targets: Vec<ModerationTarget>,
+        action: ModerationAction,
+    },
+    /// Close every open report on each target.
+    ResolveReports {
+        targets: Vec<Target>,
+        resolution: ReportResolution,
+    },
+    /// Close one report by its id.
+    ResolveReport {
+        id: ReportId,
+        resolution: ReportResolution,
+    },
+    Account {
+        username: Username,
+        action: AccountAction,
+    },
+    /// A planned ban or unban, run step by step.
+    Ban(Box<ban::Plan>),
+    Upload {
+        bucket: BucketName,
+        key: ObjectKey,
+        source: PathBuf,
+    },
+    DeleteObjects {
+        bucket: BucketName,
+        keys: Vec<String>,
+    },
+    /// Delete orphan objects and create missing profile rows that reconciliation found.
+    CleanUp(Vec<reconcile::Finding>),
+}
+
+impl Operation {
+    /// A short phrase for confirmations: "hide 3 items", "disable alice".
+    pub fn describe(&self) -> String {
+        match self {
+            Operation::Moderate { targets, action } => {
+                format!("{} {}", action.as_str(), plural(targets.len(), "item"))
+            }
+            Operation::ResolveReports {
+                targets,
+                resolution,
+            } => format!(
+                "{} the reports on {}",
+                resolution_verb(*resolution),
+                plural(targets.len(), "target")
+            ),
+            Operation::ResolveReport { id, resolution } => {
+                format!("{} report {id}", resolution_verb(*resolution))
+            }
+            Operation::Account { username, action } => action.describe(username.as_str()),
+            Operation::Ban(plan) => format!(
+                "{} {} ({})",
+                if plan.reverses.is_some() {
+                    "unban"
+                } else {
+                    "ban"
+                },
+                plan.username,
+                plural(plan.steps.len(), "call")
+            ),
+            Operation::Upload { key, .. } => format!("upload {key}"),
+            Operation::DeleteObjects { keys, .. } => match keys.as_slice() {
+                [one] => format!("delete {one}"),
+                many => format!("delete {} objects", many.len()),
+            },
+            Operation::CleanUp(findings) => {
+                format!("clean up {}", plural(findings.len(), "finding"))
+            }
+        }
+    }
+
+    /// Whether the operation deletes objects: in an environment without a database those
+    /// could not be audited.
+    pub fn deletes_objects(&self) -> bool {
+        matches!(
+            self,
+            Operation::DeleteObjects { .. } | Operation::CleanUp(_)
+        )
+    }
+}
+
+/// What must happen before a write goes ahead in this session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gate {
+    /// An ordinary confirmation.
+    Confirm,
+    /// Production: the environment's name must be typed.
+    TypeName(String),
+}
+
+/// Whether the session may write at all, and what confirming takes. A read-only session is
+/// refused with the sentence both the console and the commands show.
+pub fn admit(context: &Context, what: &str) -> Result<Gate, Failure> {
+    if context.read_only {
+        return Err(Failure::new(format!(
+            "read-only session: {what} would write; nothing was changed"
+        )));
+    }
+    Ok(if context.production {
+        Gate::TypeName(context.environment.clone())
+    } else {
+        Gate::Confirm
+    })
+}
+
+/// Checks what was typed against the gate.
+pub fn check_typed(gate: &Gate, typed: Option<&str>) -> Result<(), Failure> {
+    match gate {
+        Gate::Confirm => Ok(()),
+        Gate::TypeName(name) if typed.map(str::trim) == Some(name.as_str()) => Ok(()),
+        Gate::TypeName(name) => Err(Failure::new(format!(
+            "this is {name}: type its name to confirm"
+        ))),
+    }
+}
+
+/// What a write did: one sentence for the status bar or the terminal, and a record per thing
+/// changed for JSON output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Done {
+    pub summary: String,
+    pub records: Vec<Value>,
+}
+
+impl Done {
+    fn new(summary: String) -> Self {
+        Self {
+            summary,
+            records: Vec::new(),
+        }
+    }
+}
+
+/// Performs `operation` under `reason`, as `b.actor`.
+pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Result<Done, Failure> {
+    match operation {
+        Operation::Moderate { targets, action } => {
+            let results =
+                moderation::moderate(b.content()?, &targets, action, &b.actor, reason).await;
+            let mut done = Done::new(String::new());
+            let mut failed = Vec::new();
+            for (target, result) in targets.iter().zip(&results) {
+                match result {
+                    Ok(o) => done.records.push(json!({
+                        "type": "moderation",
+                        "target": target.to_string(),
+                        "before": o.before.as_str(),
+                        "after": o.after.as_str(),
+                        "audit_id": o.audit_id.get(),
+                    })),
+                    Err(e) => failed.push(format!("{target}: {}", e.chain())),
+                }
+            }
+            let ok = results.len() - failed.len();
+            match results.iter().find_map(|r| r.as_ref().err()) {
+                // The first cause in the sentence: "the database is unavailable" says what to
+                // wait for.
+                Some(cause) => Err(Failure {
+                    message: format!(
+                        "{}: {ok} done, {} failed: {cause}",
+                        action.as_str(),
+                        failed.len()
+                    ),
+                    chain: failed.join("; "),
+                }),
+                None => {
+                    done.summary = format!("{}: {ok} done, audited", action.as_str());
+                    Ok(done)
+                }
+            }
+        }
+        Operation::ResolveReports {
+            targets,
+            resolution,
+        } => {
+            let mut done = Done::new(String::new());
+            for t in &targets {
+                let closed =
+                    moderation::resolve_all_open(b.content()?, t, resolution, &b.actor, reason)
+                        .await
+                        .map_err(|e| Failure {
+                            message: format!("{} report(s) closed, then: {e}", done.records.len()),
+                            chain: e.chain(),
+                        })?;
+                done.records.extend(closed.iter().map(report_record));
+            }
+            done.summary = format!(
+                "{} report(s) {}, audited",
+                done.records.len(),
+                resolution.status().as_str()
+            );
+            Ok(done)
+        }
+        Operation::ResolveReport { id, resolution } => {
+            let report = b
+                .content()?
+                .resolve_report(id, resolution, &b.actor, reason)
+                .await?;
+            Ok(Done {
+                summary: format!("report {}: {}, audited", report.id, report.status.as_str()),
+                records: vec![report_record(&report)],
+            })
+        }
+        Operation::Account { username, action } => {
+            let audit_id = accounts::perform(
+                b.directory()?,
+                b.content()?,
+                &username,
+                &action,
+                &b.actor,
+                reason,
+            )
+            .await?;
+            Ok(Done {
+                summary: format!("{} {username}: done, audited", action.audit_action()),
+                records: vec![json!({
+                    "type": "account",
+                    "action": action.audit_action().as_str(),
+                    "user": username.as_str(),
+                    "audit_id": audit_id.get(),
+                })],
+            })
+        }
+        Operation::Ban(plan) => run_ban(b, &plan, reason).await,
+        Operation::Upload {
+            bucket,
+            key,
+            source,
+        } => upload(b, bucket, key, source, reason).await,
+        Operation::DeleteObjects { bucket, keys } => {
+            let gone = storage::delete(
+                b.objects()?,
+                b.content.as_deref(),
+                &bucket,
+                &keys,
+                &b.actor,
+                reason,
+            )
+            .await?;
+            let mut done = Done::new(format!(
+                "deleted {} object(s){}",
+                gone.deleted.len(),
+                audit_note(gone.audited)
+            ));
+            done.records = gone
+                .deleted
+                .iter()
+                .map(|k| json!({"type": "deleted", "bucket": bucket.as_str(), "key": k, "audited": gone.audited}))
+                .collect();
+            if gone.failed.is_empty() {
+                Ok(done)
+            } else {
+                Err(Failure {
+                    message: format!(
+                        "deleted {}, {} failed",
+                        gone.deleted.len(),
+                        gone.failed.len()
+                    ),
+                    chain: gone
+                        .failed
+                        .iter()
+                        .map(|(k, e)| format!("{k}: {e}"))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                })
+            }
+        }
+        Operation::CleanUp(findings) => {
+            let sources = reconcile::Sources {
+                content: b.content()?,
+                objects: b.objects()?,
+                bucket: b.bucket()?,
+                directory: b.directory()?,
+            };
+            let cleaned = reconcile::clean_up(&sources, &findings, &b.actor, reason).await?;
+            Ok(Done {
+                summary: format!(
+                    "{} orphan object(s) deleted, {} profile row(s) created, {} left, audited",
+                    cleaned.objects_deleted,
+                    cleaned.profiles_created,
+                    cleaned.left.len()
+                ),
+                records: vec![json!({
+                    "type": "clean_up",
+                    "objects_deleted": cleaned.objects_deleted,
+                    "profiles_created": cleaned.profiles_created,
+                    "left": cleaned.left,
+                })],
+            })
+        }
+    }
+}
+
+/// A presigned GET link to `key`. Handing one out opens a private object to whoever holds the
+/// link, so it is refused in a read-only session and recorded in the audit log.
+pub async fn share(
+    b: &Backends,
+    context: &Context,
+    bucket: &BucketName,
+    key: &str,
+    expires_in: Duration,
+) -> Result<PresignedRequest, Failure> {
+    admit(context, "a link (recorded in the audit log)")?;
+    Ok(storage::share(
+        b.objects()?,
+        b.content.as_deref(),
+        bucket,
+        key,
+        expires_in,
+        &b.actor,
+    )
+    .await?)
+}
+
+async fn run_ban(b: &Backends, plan: &ban::Plan, reason: &Reason) -> Result<Done, Failure> {
+    let verb = if plan.reverses.is_some() {
+        "unban"
+    } else {
+        "ban"
+    };
+    let outcome = ban::run(b.directory()?, b.content()?, plan, &b.actor, reason).await;
+    let record = json!({
+        "type": verb,
+        "user": plan.username.as_str(),
+        "done": outcome.done,
+        "skipped": outcome.skipped,
+        "not_done": outcome.not_done,
+        "failed": outcome.failed.as_ref().map(|(s, e)| json!({"step": s, "error": e.chain()})),
+        "audit_id": outcome.audit_id,
+    });
+    match &outcome.failed {
+        None => Ok(Done {
+            summary: format!(
+                "{verb} {}: {} calls done{}, audited",
+                plan.username,
+                outcome.done.len(),
+                if outcome.skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} left alone (changed since)", outcome.skipped.len())
+                }
+            ),
+            records: vec![record],
+        }),
+        Some((step, e)) => {
+            let lines = std::iter::once(format!("failed: {step}: {}", e.chain()))
+                .chain(outcome.done.iter().map(|s| format!("done: {s}")))
+                .chain(outcome.not_done.iter().map(|s| format!("not done: {s}")));
+            Err(Failure {
+                message: format!(
+                    "{verb} {} stopped at {step}: {e}; {} calls were done (audited), {} were not",
+                    plan.username,
+                    outcome.done.len(),
+                    outcome.not_done.len()
+                ),
+                chain: lines.collect::<Vec<_>>().join("\n"),
+            })
+        }
+    }
+}
+
+/// Largest file an upload reads (a single PUT).
+pub const MAX_UPLOAD_BYTES: u64 = 256 * 1024 * 1024;
+
+async fn upload(
+    b: &Backends,
+    bucket: BucketName,
+    key: ObjectKey,
+    source: PathBuf,
+    reason: &Reason,
+) -> Result<Done, Failure> {
+    let local = |e: std::io::Error| {
+        Failure::from(DomainError::unavailable(source.display().to_string(), e))
+    };
+    let meta = tokio::fs::metadata(&source).await.map_err(local)?;
+    if meta.is_dir() {
+        return Err(Failure::new(format!(
+            "{} is a folder; upload one file at a time",
+            source.display()
+        )));
+    }
+    if meta.len() > MAX_UPLOAD_BYTES {
+        return Err(Failure::new(format!(
+            "{} is {}; uploads take at most {}",
+            source.display(),
+            human_size(meta.len()),
+            human_size(MAX_UPLOAD_BYTES)
+        )));
+    }
+    let body = tokio::fs::read(&source).await.map_err(local)?;
+    let content_type = content_type_of(key.as_str(), None);
+    let up = storage::upload(
+        b.objects()?,
+        b.content.as_deref(),
+        &bucket,
+        &key,
+        body,
+        &content_type,
+        &b.actor,
+        reason,
+    )
+    .await?;
+    Ok(Done {
+        summary: format!(
+            "{} {key} ({}){}",
+            if up.replaced { "replaced" } else { "uploaded" },
+            human_size(up.entry.size),
+            audit_note(up.audited)
+        ),
+        records: vec![json!({
+            "type": "uploaded",
+            "bucket": bucket.as_str(),
+            "key": key.as_str(),
+            "size": up.entry.size,
+            "replaced": up.replaced,
+            "audited": up.audited,
+        })],
+    })
+}
+
+fn report_record(r: &backoffice_domain::model::Report) -> Value {
+    json!({
+        "type": "report",
+        "id": r.id.get(),
+        "target": r.target.to_string(),
+        "status": r.status.as_str(),
+    })
+}
+
+fn audit_note(audited: bool) -> &'static str {
+    if audited {
+        ", audited"
+    } else {
+        " (not audited: the environment has no database)"
+    }
+}
+
+fn resolution_verb(r: ReportResolution) -> &'static str {
+    match r {
+        ReportResolution::Actioned => "resolve",
+        ReportResolution::Dismissed => "dismiss",
+    }
+}
+
+/// The content type storage gave, else one guessed from the key's extension.
+pub fn content_type_of(key: &str, stored: Option<&str>) -> String {
+    // S3's defaults for "unknown" say nothing; the extension says more.
+    let generic = ["application/octet-stream", "binary/octet-stream"];
+    if let Some(t) = stored.filter(|t| !t.trim().is_empty() && !generic.contains(t)) {
+        return t.to_string();
+    }
+    let ext = key
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "json" => "application/json",
+        "txt" | "log" | "md" => "text/plain",
+        "csv" => "text/csv",
+        "html" | "htm" => "text/html",
+        "xml" => "application/xml",
+        "yaml" | "yml" => "application/yaml",
+        "toml" => "application/toml",
+        _ => stored.unwrap_or("application/octet-stream"),
+    }
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(production: bool, read_only: bool) -> Context {
+        Context {
+            environment: "prod".into(),
+            production,
+            profile: None,
+            region: "eu-west-1".into(),
+            operator: "ops".into(),
+            read_only,
+        }
+    }
+
+    #[test]
+    fn a_read_only_session_is_refused_before_anything_is_asked() {
+        let refused = admit(&context(false, true), "hide 1 item").unwrap_err();
+        assert_eq!(
+            refused.message,
+            "read-only session: hide 1 item would write; nothing was changed"
+        );
+    }
+
+    #[test]
+    fn production_asks_for_its_name_and_refuses_anything_else() {
+        let gate = admit(&context(true, false), "x").unwrap();
+        assert_eq!(gate, Gate::TypeName("prod".into()));
+        assert!(check_typed(&gate, Some("prod")).is_ok());
+        assert!(check_typed(&gate, Some(" prod ")).is_ok());
+        assert!(check_typed(&gate, Some("staging")).is_err());
+        assert!(check_typed(&gate, None).is_err());
+        let plain = admit(&context(false, false), "x").unwrap();
+        assert!(check_typed(&plain, None).is_ok());
+    }
+}

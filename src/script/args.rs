@@ -1,0 +1,207 @@
+//! The scriptable commands' arguments, as clap reads them.
+
+use clap::{Args, Subcommand, ValueEnum};
+
+/// Options every scriptable command takes.
+#[derive(Debug, Clone, Args)]
+pub struct Output {
+    /// One JSON object per line instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Confirm writes without asking (required when there is no terminal; not enough in
+    /// production, which needs --confirm-env).
+    #[arg(long, global = true)]
+    pub yes: bool,
+    /// The environment's name, confirming a write as the console's typed confirmation does
+    /// (required for writes in a production environment).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub confirm_env: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// List users of the pool, page after page. Plain text searches e-mail, name, username,
+    /// phone and preferred username (prefixes) and profile names; `email ^= ann` is Cognito's
+    /// own filter.
+    List {
+        #[arg(long)]
+        filter: Option<String>,
+        /// At most this many (default: all).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// One user, with groups.
+    Get { username: String },
+    Disable {
+        username: String,
+        #[arg(long)]
+        reason: String,
+    },
+    Enable {
+        username: String,
+        #[arg(long)]
+        reason: String,
+    },
+    ResetPassword {
+        username: String,
+        #[arg(long)]
+        reason: String,
+    },
+    SignOut {
+        username: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Hide all of a user's visible content, disable and sign out; `--dry-run` lists the calls.
+    Ban {
+        username: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Reverse exactly what the user's last ban did.
+    Unban {
+        username: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Everything about one user from every service (by e-mail, sub or username).
+    Who { who: String },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StatusArg {
+    Visible,
+    Hidden,
+    Removed,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PostsCommand {
+    /// Posts, newest first, page after page.
+    List {
+        #[arg(long)]
+        status: Option<StatusArg>,
+        #[arg(long)]
+        author: Option<String>,
+        /// At most this many (default: all).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    Hide {
+        ids: Vec<i64>,
+        #[arg(long)]
+        reason: String,
+    },
+    Restore {
+        ids: Vec<i64>,
+        #[arg(long)]
+        reason: String,
+    },
+    Remove {
+        ids: Vec<i64>,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ResolutionArg {
+    Actioned,
+    Dismissed,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportsCommand {
+    /// Reports, newest first, page after page.
+    List {
+        /// Open reports only (the default), or all.
+        #[arg(long)]
+        all: bool,
+        /// At most this many (default: all).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    Resolve {
+        id: i64,
+        #[arg(long, value_enum)]
+        resolution: ResolutionArg,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ObjectsCommand {
+    /// Keys under a prefix (folders folded), page after page.
+    Ls {
+        #[arg(default_value = "")]
+        prefix: String,
+        /// At most this many (default: all).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Write an object to a file (never overwriting one).
+    Get {
+        key: String,
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+    },
+    Rm {
+        key: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// A presigned GET URL (recorded in the audit log).
+    Presign {
+        key: String,
+        #[arg(long, default_value_t = 3600)]
+        expires: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogsCommand {
+    /// Events of a group in the last window, optionally filtered, page after page.
+    Query {
+        group: String,
+        #[arg(long, default_value_t = 60)]
+        minutes: i64,
+        #[arg(long)]
+        pattern: Option<String>,
+        /// At most this many (default: all in the window).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Follow groups for a while (`--seconds`), printing events as they arrive.
+    Tail {
+        groups: Vec<String>,
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Audit rows, newest first, page after page.
+    List {
+        /// Only this actor's rows.
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only rows about `KIND:ID` (e.g. `post:12`, `user:<sub>`).
+        #[arg(long)]
+        target: Option<String>,
+        /// At most this many (default: all).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Json,
+    Csv,
+}

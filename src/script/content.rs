@@ -1,0 +1,231 @@
+//! `backoffice posts|reports|audit|reconcile …`: the database's content, its moderation and its
+//! audit log, and the cross-service reconciliation.
+
+use super::{
+    AuditCommand, PostsCommand, ReportFormat, ReportsCommand, ResolutionArg, Session, StatusArg,
+    domain, each_item, reason, records,
+};
+use crate::ops::Operation;
+use crate::text::one_line;
+use backoffice_domain::model::{
+    AuditFilter, AuditKind, ContentStatus, ModerationAction, ModerationTarget, PostFilter, PostId,
+    ReportFilter, ReportId, ReportResolution, ReportStatus, UserSub,
+};
+use backoffice_domain::services::reconcile;
+use color_eyre::eyre::{Result, bail, eyre};
+use std::io::IsTerminal;
+
+/// Rows a database listing asks for at once.
+const PAGE: u32 = 500;
+
+pub(super) async fn posts(cmd: PostsCommand, s: &Session<'_>) -> Result<()> {
+    let moderate = |ids: Vec<i64>, action: ModerationAction, why: String| async move {
+        if ids.is_empty() {
+            bail!("give at least one post id");
+        }
+        let targets = ids
+            .into_iter()
+            .map(|id| {
+                PostId::new(id)
+                    .map(ModerationTarget::Post)
+                    .map_err(|e| eyre!("post id: {}", e.message))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        s.write(Operation::Moderate { targets, action }, &reason(&why)?)
+            .await
+    };
+    match cmd {
+        PostsCommand::List {
+            status,
+            author,
+            limit,
+        } => {
+            let content = s.b.content().map_err(domain)?;
+            let filter = PostFilter {
+                status: status.map(|s| match s {
+                    StatusArg::Visible => ContentStatus::Visible,
+                    StatusArg::Hidden => ContentStatus::Hidden,
+                    StatusArg::Removed => ContentStatus::Removed,
+                }),
+                author: author
+                    .map(|a| UserSub::parse(a).map_err(|e| eyre!("--author: {}", e.message)))
+                    .transpose()?,
+                ..PostFilter::default()
+            };
+            each_item(
+                limit,
+                PAGE,
+                |page| content.list_posts(&filter, page),
+                |p| {
+                    s.print(&records::post(&p), || {
+                        one_line(&format!(
+                            "{}\t{}\t{}\t{}",
+                            p.id,
+                            p.status.as_str(),
+                            p.author_sub,
+                            p.body.lines().next().unwrap_or_default()
+                        ))
+                    })
+                },
+            )
+            .await
+            .map(drop)
+        }
+        PostsCommand::Hide { ids, reason } => moderate(ids, ModerationAction::Hide, reason).await,
+        PostsCommand::Restore { ids, reason } => {
+            moderate(ids, ModerationAction::Restore, reason).await
+        }
+        PostsCommand::Remove { ids, reason } => {
+            moderate(ids, ModerationAction::Remove, reason).await
+        }
+    }
+}
+
+pub(super) async fn reports(cmd: ReportsCommand, s: &Session<'_>) -> Result<()> {
+    match cmd {
+        ReportsCommand::List { all, limit } => {
+            let content = s.b.content().map_err(domain)?;
+            let filter = ReportFilter {
+                status: (!all).then_some(ReportStatus::Open),
+                ..ReportFilter::default()
+            };
+            each_item(
+                limit,
+                PAGE,
+                |page| content.list_reports(&filter, page),
+                |r| {
+                    s.print(&records::report(&r), || {
+                        one_line(&format!(
+                            "{}\t{}\t{}:{}\t{}",
+                            r.id,
+                            r.status.as_str(),
+                            r.target.kind().as_str(),
+                            r.target.id_text(),
+                            r.reason
+                        ))
+                    })
+                },
+            )
+            .await
+            .map(drop)
+        }
+        ReportsCommand::Resolve {
+            id,
+            resolution,
+            reason: why,
+        } => {
+            let id = ReportId::new(id).map_err(|e| eyre!("report id: {}", e.message))?;
+            let resolution = match resolution {
+                ResolutionArg::Actioned => ReportResolution::Actioned,
+                ResolutionArg::Dismissed => ReportResolution::Dismissed,
+            };
+            s.write(Operation::ResolveReport { id, resolution }, &reason(&why)?)
+                .await
+        }
+    }
+}
+
+pub(super) async fn audit(cmd: AuditCommand, s: &Session<'_>) -> Result<()> {
+    let AuditCommand::List {
+        actor,
+        target,
+        limit,
+    } = cmd;
+    let content = s.b.content().map_err(domain)?;
+    let (target_kind, target_id) = match target.as_deref().map(|t| t.split_once(':')) {
+        None => (None, None),
+        Some(Some((k, i))) => {
+            let kind = AuditKind::parse_known(k).ok_or_else(|| {
+                eyre!(
+                    "--target: '{k}' is not one of: {}",
+                    AuditKind::KNOWN
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+            (Some(kind), Some(i.to_string()))
+        }
+        Some(None) => bail!("--target: write KIND:ID, e.g. post:12 or user:<sub>"),
+    };
+    let filter = AuditFilter {
+        actor,
+        target_kind,
+        target_id,
+    };
+    each_item(
+        limit,
+        PAGE,
+        |page| content.list_audit(&filter, page),
+        |r| {
+            s.print(&records::audit(&r), || {
+                one_line(&format!(
+                    "{}\t{}\t{}\t{}:{}\t{}",
+                    r.created_at.format("%Y-%m-%d %H:%M:%S"),
+                    r.actor,
+                    r.action,
+                    r.target_kind,
+                    r.target_id,
+                    r.reason.clone().unwrap_or_default()
+                ))
+            })
+        },
+    )
+    .await
+    .map(drop)
+}
+
+pub(super) async fn reconcile(
+    clean_up: bool,
+    why: Option<String>,
+    format: ReportFormat,
+    s: &Session<'_>,
+) -> Result<()> {
+    let sources = reconcile::Sources {
+        content: s.b.content().map_err(domain)?,
+        objects: s.b.objects().map_err(domain)?,
+        bucket: s.b.bucket().map_err(domain)?,
+        directory: s.b.directory().map_err(domain)?,
+    };
+    let why = match (clean_up, why.as_deref()) {
+        (true, Some(w)) => Some(reason(w)?),
+        (true, None) => bail!("--clean-up needs --reason"),
+        (false, _) => None,
+    };
+    let mut findings = Vec::new();
+    let show_progress = std::io::stderr().is_terminal();
+    let summary = reconcile::run(
+        &sources,
+        &mut |f| {
+            let line = match format {
+                ReportFormat::Json => records::finding(&f).to_string(),
+                ReportFormat::Csv => one_line(&f.csv()),
+            };
+            println!("{line}");
+            findings.push(f);
+        },
+        &mut |p| {
+            if show_progress {
+                eprint!("\r{}: {} scanned, {} found   ", p.check, p.scanned, p.found);
+            }
+        },
+    )
+    .await
+    .map_err(domain)?;
+    if show_progress {
+        eprintln!();
+    }
+    eprintln!("{}", serde_json::to_string(&summary)?);
+    if let Some(why) = why
+        && !findings.is_empty()
+    {
+        let operation = Operation::CleanUp(findings);
+        s.confirm(&operation.describe())?;
+        let done = crate::ops::perform(s.b, operation, &why)
+            .await
+            .map_err(super::failed)?;
+        eprintln!("{}", one_line(&done.summary));
+    }
+    Ok(())
+}

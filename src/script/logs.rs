@@ -1,0 +1,89 @@
+//! `backoffice logs …`: a window of a group's events, or a tail for a while.
+
+use super::{LogsCommand, Session, domain, each_item, records};
+use crate::text::one_line;
+use backoffice_domain::model::{FilterPattern, LogGroupName, TailItem, TailRequest, TimeWindow};
+use color_eyre::eyre::{Result, bail, eyre};
+use futures::StreamExt;
+use std::time::Duration;
+
+/// FilterLogEvents returns up to 10,000 events a call.
+const EVENTS_PAGE: u32 = 10_000;
+
+fn group_name(g: &str) -> Result<LogGroupName> {
+    LogGroupName::parse(g).map_err(|e| eyre!("log group: {}", e.message))
+}
+
+pub(super) async fn run(cmd: LogsCommand, s: &Session<'_>) -> Result<()> {
+    let source = s.b.logs().map_err(domain)?;
+    let print_event = |e: &backoffice_domain::model::LogEvent| {
+        s.print(&records::event(e), || {
+            format!(
+                "{}\t{}\t{}",
+                e.timestamp.format("%Y-%m-%d %H:%M:%S%.3f"),
+                one_line(&e.group),
+                one_line(&e.message)
+            )
+        })
+    };
+    match cmd {
+        LogsCommand::Query {
+            group,
+            minutes,
+            pattern,
+            limit,
+        } => {
+            let group = group_name(&group)?;
+            let pattern = pattern
+                .map(|p| FilterPattern::parse(p).map_err(|e| eyre!("--pattern: {}", e.message)))
+                .transpose()?;
+            let window = TimeWindow::last(chrono::Duration::minutes(minutes));
+            each_item(
+                limit,
+                EVENTS_PAGE,
+                |page| source.filter_events(&group, window, pattern.as_ref(), page),
+                |e| print_event(&e),
+            )
+            .await
+            .map(drop)
+        }
+        LogsCommand::Tail { groups, seconds } => {
+            let groups = groups
+                .iter()
+                .map(|g| group_name(g))
+                .collect::<Result<Vec<_>>>()?;
+            if groups.is_empty() {
+                bail!("give at least one log group");
+            }
+            let request = TailRequest {
+                groups,
+                since: chrono::Utc::now(),
+                pattern: None,
+            };
+            let mut stream = source.tail(request).await.map_err(domain)?;
+            let deadline = tokio::time::sleep(Duration::from_secs(seconds));
+            tokio::pin!(deadline);
+            loop {
+                tokio::select! {
+                    _ = &mut deadline => return Ok(()),
+                    item = stream.next() => match item {
+                        None => return Ok(()),
+                        Some(Err(e)) => return Err(domain(e)),
+                        Some(Ok(TailItem::Events(events))) => {
+                            for e in &events {
+                                print_event(e)?;
+                            }
+                        }
+                        // With --json markers join the stream with their own type; as text they
+                        // go to stderr, so stdout stays events.
+                        Some(Ok(marker)) => match records::marker(&marker) {
+                            Some(record) if s.out.json => s.print(&record, String::new)?,
+                            Some(record) => eprintln!("-- {record}"),
+                            None => {}
+                        },
+                    }
+                }
+            }
+        }
+    }
+}

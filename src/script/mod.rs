@@ -1,0 +1,212 @@
+//! The scriptable commands beside the console, for support staff and scripts working in bulk.
+//! They open the same backends as the console and write through the same operations layer
+//! (`crate::ops`), so confirmations, audit rows and the wording of results match the console's.
+//! Output is text (untrusted text made safe to print) or, with `--json`, one flat JSON object per
+//! line (`records`). Lists page to the end unless `--limit` caps them; a failure exits non-zero.
+
+mod args;
+mod content;
+mod logs;
+mod objects;
+mod records;
+mod users;
+
+pub use args::*;
+
+use crate::app::{Context, Failure};
+use crate::ops::{self, Backends, Done, Gate, Operation};
+use backoffice_domain::DomainError;
+use backoffice_domain::model::{Cursor, Page, PageRequest, Reason};
+use color_eyre::eyre::{Result, bail, eyre};
+use serde_json::Value;
+use std::io::{IsTerminal, Write};
+
+/// One command's work.
+pub enum Job {
+    Users(UsersCommand),
+    Posts(PostsCommand),
+    Reports(ReportsCommand),
+    Objects(ObjectsCommand),
+    Logs(LogsCommand),
+    Audit(AuditCommand),
+    Reconcile {
+        clean_up: bool,
+        reason: Option<String>,
+        format: ReportFormat,
+    },
+}
+
+/// Runs one job; `Ok` when everything it tried succeeded.
+pub async fn run(job: Job, b: &Backends, context: &Context, out: &Output) -> Result<()> {
+    let session = Session { b, context, out };
+    match job {
+        Job::Users(cmd) => users::run(cmd, &session).await,
+        Job::Posts(cmd) => content::posts(cmd, &session).await,
+        Job::Reports(cmd) => content::reports(cmd, &session).await,
+        Job::Objects(cmd) => objects::run(cmd, &session).await,
+        Job::Logs(cmd) => logs::run(cmd, &session).await,
+        Job::Audit(cmd) => content::audit(cmd, &session).await,
+        Job::Reconcile {
+            clean_up,
+            reason,
+            format,
+        } => content::reconcile(clean_up, reason, format, &session).await,
+    }
+}
+
+/// What every command works with.
+pub(crate) struct Session<'a> {
+    pub b: &'a Backends,
+    pub context: &'a Context,
+    pub out: &'a Output,
+}
+
+impl Session<'_> {
+    /// Prints a record: its JSON with `--json`, else the text line (made safe to print by the
+    /// caller's use of `crate::text`).
+    pub fn print(&self, record: &Value, text: impl FnOnce() -> String) -> Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        let written = if self.out.json {
+            writeln!(stdout, "{record}")
+        } else {
+            writeln!(stdout, "{}", text())
+        };
+        match written {
+            // A reader that stopped early (`| head`) is not a failure.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => Ok(other?),
+        }
+    }
+
+    /// Confirms `operation`, performs it through the operations layer and prints what it did.
+    pub async fn write(&self, operation: Operation, reason: &Reason) -> Result<()> {
+        self.confirm(&operation.describe())?;
+        match ops::perform(self.b, operation, reason).await {
+            Ok(done) => self.report(&done),
+            Err(failure) => Err(failed(failure)),
+        }
+    }
+
+    fn report(&self, done: &Done) -> Result<()> {
+        if self.out.json {
+            for r in &done.records {
+                self.print(r, String::new)?;
+            }
+            Ok(())
+        } else {
+            self.print(&Value::Null, || crate::text::one_line(&done.summary))
+        }
+    }
+
+    /// Asks before a write, as the console does: refused when read-only; in production the
+    /// environment's name must be given (`--confirm-env NAME`, or typed at the prompt), and
+    /// `--yes` alone is not enough; elsewhere `--yes`, or a typed `yes` on a terminal.
+    pub fn confirm(&self, what: &str) -> Result<()> {
+        let gate = ops::admit(self.context, what).map_err(failed)?;
+        let terminal = std::io::stdin().is_terminal();
+        match &gate {
+            Gate::TypeName(name) => {
+                let typed = match (&self.out.confirm_env, terminal) {
+                    (Some(typed), _) => typed.clone(),
+                    (None, true) => ask(&format!(
+                        "{what} in {name} (production). Type {name} to go on: "
+                    ))?,
+                    (None, false) => bail!(
+                        "{what}: {name} is a production environment; pass --confirm-env {name} (--yes is not enough)"
+                    ),
+                };
+                ops::check_typed(&gate, Some(&typed)).map_err(failed)
+            }
+            Gate::Confirm => {
+                if self.out.yes || self.out.confirm_env.as_deref() == Some(&self.b.environment) {
+                    return Ok(());
+                }
+                if !terminal {
+                    bail!("{what}: pass --yes to confirm a write when there is no terminal");
+                }
+                let answer = ask(&format!(
+                    "{what} in {}. Type yes to go on: ",
+                    self.context.environment
+                ))?;
+                if answer != "yes" {
+                    bail!("not confirmed; nothing was done");
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn ask(prompt: &str) -> Result<String> {
+    eprint!("{prompt}");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(answer.trim().to_string())
+}
+
+/// A failure from the operations layer as the command's error: its sentence, then its chain.
+fn failed(f: Failure) -> color_eyre::Report {
+    if f.chain.is_empty() || f.chain == f.message {
+        eyre!(f.message)
+    } else {
+        eyre!("{}\n{}", f.message, f.chain)
+    }
+}
+
+fn domain(e: DomainError) -> color_eyre::Report {
+    eyre!(e.chain())
+}
+
+fn reason(raw: &str) -> Result<Reason> {
+    Reason::parse(raw).map_err(|e| eyre!("--reason: {}", e.message))
+}
+
+/// Reads a listing page by page, handing each item to `each` as it arrives, until the end or
+/// `limit` items. A capped listing says on stderr that more remain.
+async fn each_item<T, F, Fut>(
+    limit: Option<u32>,
+    page_size: u32,
+    mut fetch: F,
+    mut each: impl FnMut(T) -> Result<()>,
+) -> Result<usize>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: std::future::Future<Output = backoffice_domain::DomainResult<Page<T>>>,
+{
+    let mut seen = 0usize;
+    let mut cursor: Option<Cursor> = None;
+    let cap = limit.map(|l| l as usize);
+    loop {
+        let want = cap.map_or(page_size as usize, |c| {
+            c.saturating_sub(seen).min(page_size as usize)
+        });
+        if want == 0 {
+            return Ok(seen);
+        }
+        let page = fetch(PageRequest {
+            cursor: cursor.take(),
+            limit: Some(want as u32),
+        })
+        .await
+        .map_err(domain)?;
+        let more = page.next.is_some();
+        for item in page.items {
+            if cap.is_some_and(|c| seen >= c) {
+                eprintln!("(stopped at --limit {seen}; more remain)");
+                return Ok(seen);
+            }
+            each(item)?;
+            seen += 1;
+        }
+        match page.next {
+            Some(next) => {
+                if cap.is_some_and(|c| seen >= c) && more {
+                    eprintln!("(stopped at --limit {seen}; more remain)");
+                    return Ok(seen);
+                }
+                cursor = Some(next);
+            }
+            None => return Ok(seen),
+        }
+    }
+}

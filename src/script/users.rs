@@ -1,0 +1,224 @@
+//! `backoffice users …`: the pool, a user, account actions, ban and unban, and `who`.
+
+use super::{Session, domain, each_item, reason, records};
+use crate::ops::Operation;
+use crate::text::one_line;
+use backoffice_domain::model::Username;
+use backoffice_domain::services::accounts::AccountAction;
+use backoffice_domain::services::{ban, user360};
+use color_eyre::eyre::{Result, eyre};
+use serde_json::json;
+
+use super::UsersCommand;
+
+fn name(raw: &str) -> Result<Username> {
+    Username::parse(raw).map_err(|e| eyre!("username: {}", e.message))
+}
+
+pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
+    let directory = s.b.directory().map_err(domain)?;
+    let account = |username: String, action: AccountAction, why: String| async move {
+        let username = name(&username)?;
+        let why = reason(&why)?;
+        s.write(Operation::Account { username, action }, &why).await
+    };
+    match cmd {
+        UsersCommand::List { filter, limit } => {
+            let query = crate::app::users::parse_search(filter.as_deref().unwrap_or(""))
+                .map_err(|e| eyre!("--filter: {e}"))?;
+            each_item(
+                limit,
+                backoffice_domain::ports::DIRECTORY_MAX_PAGE,
+                |page| directory.list_users(&query, page),
+                |u| {
+                    s.print(&records::user(&u), || {
+                        one_line(&format!(
+                            "{}\t{}\t{}\t{}\t{}",
+                            u.username,
+                            u.email.clone().unwrap_or_default(),
+                            u.attribute("name").unwrap_or_default(),
+                            u.status,
+                            if u.enabled { "enabled" } else { "disabled" }
+                        ))
+                    })
+                },
+            )
+            .await
+            .map(drop)
+        }
+        UsersCommand::Get { username } => {
+            let username = name(&username)?;
+            let user = directory.get_user(&username).await.map_err(domain)?;
+            let groups = directory.groups_of(&username).await.map_err(domain)?;
+            s.print(&records::user(&user), || {
+                let mut lines = vec![
+                    format!("username  {}", user.username),
+                    format!(
+                        "sub       {}",
+                        user.sub.as_ref().map(|s| s.to_string()).unwrap_or_default()
+                    ),
+                    format!("status    {}", user.status),
+                    format!("enabled   {}", user.enabled),
+                ];
+                lines.extend(
+                    user.attributes
+                        .iter()
+                        .map(|(k, v)| format!("{k:<9} {}", one_line(v))),
+                );
+                lines.join("\n")
+            })?;
+            for g in &groups {
+                s.print(&records::group(g.name.as_str()), || {
+                    format!("group     {}", g.name)
+                })?;
+            }
+            Ok(())
+        }
+        UsersCommand::Disable { username, reason } => {
+            account(username, AccountAction::Disable, reason).await
+        }
+        UsersCommand::Enable { username, reason } => {
+            account(username, AccountAction::Enable, reason).await
+        }
+        UsersCommand::ResetPassword { username, reason } => {
+            account(username, AccountAction::ResetPassword, reason).await
+        }
+        UsersCommand::SignOut { username, reason } => {
+            account(username, AccountAction::GlobalSignOut, reason).await
+        }
+        UsersCommand::Ban {
+            username,
+            reason: why,
+            dry_run,
+        } => {
+            let username = name(&username)?;
+            let content = s.b.content().map_err(domain)?;
+            let plan = ban::plan_ban(directory, content, &username)
+                .await
+                .map_err(domain)?;
+            run_plan(s, plan, &why, dry_run).await
+        }
+        UsersCommand::Unban {
+            username,
+            reason: why,
+            dry_run,
+        } => {
+            let username = name(&username)?;
+            let content = s.b.content().map_err(domain)?;
+            let plan = ban::plan_unban(directory, content, &username)
+                .await
+                .map_err(domain)?;
+            run_plan(s, plan, &why, dry_run).await
+        }
+        UsersCommand::Who { who } => self::who(s, &who).await,
+    }
+}
+
+async fn run_plan(s: &Session<'_>, plan: ban::Plan, why: &str, dry_run: bool) -> Result<()> {
+    let why = reason(why)?;
+    let verb = if plan.reverses.is_some() {
+        "unban"
+    } else {
+        "ban"
+    };
+    for step in &plan.steps {
+        s.print(
+            &json!({"type": "planned_call", "plan": verb, "step": step, "call": step.to_string()}),
+            || format!("would: {step}"),
+        )?;
+    }
+    if dry_run {
+        return Ok(());
+    }
+    s.write(Operation::Ban(Box::new(plan)), &why).await
+}
+
+async fn who(s: &Session<'_>, raw: &str) -> Result<()> {
+    let who = user360::Who::parse(raw).map_err(domain)?;
+    let objects = match (&s.b.objects, &s.b.bucket) {
+        (Some(o), Some(bucket)) => Some((
+            o.as_ref() as &dyn backoffice_domain::ports::ObjectStore,
+            bucket,
+        )),
+        _ => None,
+    };
+    let logs = s.b.logs.as_deref().map(|l| (l, s.b.log_groups.as_slice()));
+    let sources = user360::Sources {
+        directory: s.b.directory().map_err(domain)?,
+        content: s.b.content().map_err(domain)?,
+        objects,
+        logs,
+        log_window: chrono::Duration::hours(24),
+    };
+    let view = user360::load(&sources, &who).await.map_err(domain)?;
+    if !s.out.json {
+        for line in crate::app::who::render(&view) {
+            println!("{}", one_line(&line));
+        }
+        return Ok(());
+    }
+    let mut records = vec![records::user(&view.user)];
+    let mut part = |name: &str, r: Result<Vec<serde_json::Value>, &String>| match r {
+        Ok(v) => records.extend(v),
+        Err(why) => records.push(records::unavailable(name, why)),
+    };
+    part(
+        "groups",
+        view.groups
+            .as_ref()
+            .map(|g| g.iter().map(|g| records::group(g.name.as_str())).collect()),
+    );
+    part(
+        "profile",
+        view.profile
+            .as_ref()
+            .map(|p| p.iter().map(records::profile).collect()),
+    );
+    part(
+        "counts",
+        view.counts.as_ref().map(|c| vec![records::counts(c)]),
+    );
+    part(
+        "posts",
+        view.posts
+            .as_ref()
+            .map(|p| p.iter().map(records::post).collect()),
+    );
+    part(
+        "comments",
+        view.comments
+            .as_ref()
+            .map(|c| c.iter().map(records::comment).collect()),
+    );
+    part(
+        "reports",
+        view.reports
+            .as_ref()
+            .map(|r| r.iter().map(records::report).collect()),
+    );
+    for (prefix, objects) in &view.objects {
+        part(
+            "objects",
+            objects.as_ref().map(|o| {
+                vec![json!({
+                    "type": "objects",
+                    "prefix": prefix,
+                    "count": o.count,
+                    "bytes": o.bytes,
+                    "truncated": o.truncated,
+                    "first": o.first,
+                })]
+            }),
+        );
+    }
+    part(
+        "log_lines",
+        view.log_lines
+            .as_ref()
+            .map(|l| l.iter().map(records::event).collect()),
+    );
+    for r in &records {
+        s.print(r, String::new)?;
+    }
+    Ok(())
+}

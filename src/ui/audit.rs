@@ -1,0 +1,88 @@
+//! Drawing the Audit pane: the log, newest first, and the selected row in full.
+
+use super::Look;
+use super::empty_message;
+use super::table::{count, message, pane_block, table};
+use crate::app::audit::AuditPane;
+use crate::keymap::Action;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, pane: &mut AuditPane, look: &Look) {
+    let theme = look.theme;
+    let retry = look.keys.hint(Action::Reload);
+    let (list_area, detail_area) = if pane.expanded {
+        let [a, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(8)]).areas(area);
+        (a, Some(b))
+    } else {
+        (area, None)
+    };
+    let block = pane_block(
+        format!(" Audit log · newest first · {} ", count(&pane.list)),
+        theme,
+    );
+    let inner = block.inner(list_area);
+    frame.render_widget(block, list_area);
+    if let Some((text, failed)) = empty_message(&pane.list, "audit rows", &retry) {
+        message(frame, inner, text, failed, theme);
+    } else {
+        table(
+            frame,
+            inner,
+            &mut pane.list,
+            theme,
+            &["when (UTC)", "actor", "action", "target", "reason"],
+            &[
+                Constraint::Length(16),
+                Constraint::Length(22),
+                Constraint::Length(22),
+                Constraint::Length(22),
+                Constraint::Fill(1),
+            ],
+            |e| {
+                vec![
+                    Span::styled(
+                        e.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                        theme.muted(),
+                    ),
+                    Span::styled(e.actor.clone(), theme.text()),
+                    Span::styled(e.action.to_string(), theme.title(false)),
+                    Span::styled(format!("{} {}", e.target_kind, e.target_id), theme.text()),
+                    Span::styled(e.reason.clone().unwrap_or_default(), theme.muted()),
+                ]
+            },
+        );
+    }
+    if let (Some(area), Some(e)) = (detail_area, pane.list.selected_item()) {
+        let lines = vec![
+            Line::styled(
+                format!("#{} {} by {}", e.id, e.action, e.actor),
+                theme.title(false),
+            ),
+            Line::styled(
+                format!("target: {} {}", e.target_kind, e.target_id),
+                theme.text(),
+            ),
+            Line::styled(
+                format!("reason: {}", e.reason.as_deref().unwrap_or("-")),
+                theme.text(),
+            ),
+            Line::styled(
+                format!("before: {}", e.before.as_deref().unwrap_or("-")),
+                theme.muted(),
+            ),
+            Line::styled(
+                format!(" after: {}", e.after.as_deref().unwrap_or("-")),
+                theme.muted(),
+            ),
+        ];
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(pane_block(" Row ".into(), theme)),
+            area,
+        );
+    }
+}

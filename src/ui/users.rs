@@ -1,0 +1,178 @@
+//! Drawing the Users pane: the pool's rows, or one user's detail from the directory and the
+//! database.
+
+use super::Look;
+use super::empty_message;
+use super::table::{count, message, pane_block, short_time, table};
+use crate::app::posts::excerpt;
+use crate::app::users::{DetailState, UsersPane};
+use crate::keymap::Action;
+use backoffice_domain::model::UserStatus;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, pane: &mut UsersPane, look: &Look) {
+    let theme = look.theme;
+    let retry = look.keys.hint(Action::Reload);
+    if let Some(detail) = &pane.detail {
+        let block = pane_block(" User · esc back ".into(), theme);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        match detail {
+            DetailState::Loading(name) => {
+                message(frame, inner, format!("Loading {name}…"), false, theme)
+            }
+            DetailState::Failed(name, e) => message(
+                frame,
+                inner,
+                format!("Could not load {name}: {e}\nPress {retry} to try again."),
+                true,
+                theme,
+            ),
+            DetailState::Loaded(d) => {
+                let u = &d.user;
+                let [left, right] =
+                    Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                        .areas(inner);
+                let kv = |k: &str, v: String| {
+                    Line::from(vec![
+                        Span::styled(format!("{k:>14}  "), theme.muted()),
+                        Span::styled(v, theme.text()),
+                    ])
+                };
+                let mut lines = vec![
+                    kv("username", u.username.to_string()),
+                    kv(
+                        "sub",
+                        u.sub.as_ref().map(|s| s.to_string()).unwrap_or("-".into()),
+                    ),
+                    kv("email", u.email.clone().unwrap_or("-".into())),
+                    kv("status", u.status.as_str().to_string()),
+                    kv("enabled", u.enabled.to_string()),
+                    kv("created", short_time(u.created_at)),
+                    kv("modified", short_time(u.modified_at)),
+                    kv(
+                        "mfa",
+                        if u.mfa.is_empty() {
+                            "none".into()
+                        } else {
+                            u.mfa.join(", ")
+                        },
+                    ),
+                    kv(
+                        "groups",
+                        if d.groups.is_empty() {
+                            "none".into()
+                        } else {
+                            d.groups
+                                .iter()
+                                .map(|g| g.name.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        },
+                    ),
+                    Line::raw(""),
+                    Line::styled("Attributes", theme.title(false)),
+                ];
+                for (k, v) in &u.attributes {
+                    lines.push(kv(k, v.clone()));
+                }
+                frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), left);
+                let mut db = vec![Line::styled("In the database", theme.title(false))];
+                match &d.profile {
+                    Some(p) => {
+                        db.push(kv(
+                            "display name",
+                            p.display_name.clone().unwrap_or("-".into()),
+                        ));
+                        db.push(kv(
+                            "bio",
+                            p.bio.clone().map(|b| excerpt(&b)).unwrap_or("-".into()),
+                        ));
+                        db.push(kv(
+                            "image",
+                            p.profile_image_key.clone().unwrap_or("-".into()),
+                        ));
+                        db.push(kv("since", short_time(Some(p.created_at))));
+                    }
+                    None => db.push(Line::styled("  no profile row", theme.warning())),
+                }
+                if let Some(c) = &d.counts {
+                    db.push(kv("posts", c.posts.to_string()));
+                    db.push(kv("comments", c.comments.to_string()));
+                    db.push(kv("reports filed", c.reports_filed.to_string()));
+                    db.push(kv("reported", c.reports_against.to_string()));
+                }
+                db.push(Line::raw(""));
+                let k = |a| look.keys.hint(a);
+                db.push(Line::styled(
+                    format!(
+                        "{} disable · {} enable · {} reset pw · {} set pw · {} sign out",
+                        k(Action::Disable),
+                        k(Action::Enable),
+                        k(Action::ResetPassword),
+                        k(Action::SetPassword),
+                        k(Action::SignOut)
+                    ),
+                    theme.muted(),
+                ));
+                db.push(Line::styled(
+                    format!(
+                        "{} confirm · {} verify email · {} edit attr · {}/{} group · {} delete",
+                        k(Action::ConfirmSignUp),
+                        k(Action::VerifyEmail),
+                        k(Action::EditAttribute),
+                        k(Action::AddGroup),
+                        k(Action::RemoveGroup),
+                        k(Action::DeleteUser)
+                    ),
+                    theme.muted(),
+                ));
+                frame.render_widget(Paragraph::new(db).wrap(Wrap { trim: false }), right);
+            }
+        }
+        return;
+    }
+    let block = pane_block(format!(" Users · {} ", count(&pane.list)), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if let Some((text, failed)) = empty_message(&pane.list, "users", &retry) {
+        return message(frame, inner, text, failed, theme);
+    }
+    table(
+        frame,
+        inner,
+        &mut pane.list,
+        theme,
+        &["username", "email", "status", "enabled", "created"],
+        &[
+            Constraint::Length(24),
+            Constraint::Fill(1),
+            Constraint::Length(20),
+            Constraint::Length(7),
+            Constraint::Length(16),
+        ],
+        |u| {
+            let status_style = match u.status {
+                UserStatus::Confirmed | UserStatus::ExternalProvider => theme.ok(),
+                _ => theme.warning(),
+            };
+            vec![
+                Span::styled(u.username.to_string(), theme.text()),
+                Span::styled(u.email.clone().unwrap_or_default(), theme.text()),
+                Span::styled(u.status.as_str().to_string(), status_style),
+                Span::styled(
+                    if u.enabled { "yes" } else { "no" },
+                    if u.enabled {
+                        theme.text()
+                    } else {
+                        theme.error()
+                    },
+                ),
+                Span::styled(short_time(u.created_at), theme.muted()),
+            ]
+        },
+    );
+}
