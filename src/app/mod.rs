@@ -14,7 +14,7 @@ pub mod logs;
 mod overlay;
 mod pane;
 pub mod posts;
-mod shell;
+pub(crate) mod shell;
 pub mod storage;
 pub mod users;
 pub mod who;

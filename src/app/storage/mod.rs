@@ -4,7 +4,9 @@
 //! or its thumbnail; download with progress, upload, delete, a presigned link, and jumps to the
 //! user an object belongs to. Synchronous like every pane: the work runs in `exec::storage`.
 
+mod actions;
 mod detail;
+mod events;
 mod transfer;
 mod types;
 
@@ -12,17 +14,13 @@ pub use detail::{ImageCache, ObjectView};
 pub use transfer::{Popup, Prompt, PromptKind, Transfer, TransferState};
 pub use types::*;
 
-use super::dialog::{Form, Proposal};
 use super::list::{List, Load};
 use super::{AppEvent, Command, FormKey, FormView, Handled, Ids, Outcome, Pane, Problem};
 use crate::input::TextInput;
 use crate::keymap::Action;
-use crate::ops::Operation;
-use crate::text::human_size;
 use crate::ui::Look;
-use backoffice_domain::model::{BucketInfo, BucketName, ListingEntry, ObjectEntry, Page, UserSub};
+use backoffice_domain::model::{BucketInfo, BucketName, ListingEntry, UserSub};
 use backoffice_domain::services::user360::Who;
-use detail::delete_one;
 
 #[derive(Debug, Default)]
 pub struct StoragePane {
@@ -241,75 +239,6 @@ impl StoragePane {
         }
     }
 
-    /// The objects a delete applies to: the marked rows (else the selected one). Folders are
-    /// never deleted from here.
-    fn delete_targets(&self) -> Vec<&ObjectEntry> {
-        self.entries
-            .targets()
-            .into_iter()
-            .filter_map(|e| match e {
-                ListingEntry::Object(o) => Some(o),
-                ListingEntry::Prefix(_) => None,
-            })
-            .collect()
-    }
-
-    fn propose_delete(&mut self, ids: &mut Ids) -> Outcome {
-        let Some(bucket) = self.bucket().cloned() else {
-            return Outcome::Message("open a bucket first".into());
-        };
-        if let Some(d) = &mut self.detail {
-            return match &d.info {
-                Part::Ready(detail) => {
-                    self.deleting = Some(d.key.clone());
-                    delete_one(&d.bucket, detail)
-                }
-                Part::Loading => {
-                    d.delete_when_inspected = true;
-                    Outcome::Message("reading the object's versions first…".into())
-                }
-                Part::Failed(e) => Outcome::Message(format!("the object could not be read: {e}")),
-            };
-        }
-        let targets: Vec<(String, u64)> = self
-            .delete_targets()
-            .into_iter()
-            .map(|o| (o.key.clone(), o.size))
-            .collect();
-        match targets.as_slice() {
-            [] => Outcome::Message("no object selected (folders are not deleted from here)".into()),
-            [(key, _)] => {
-                // One object: read its versions first, so the dialog can show them.
-                let key = key.clone();
-                let c = self.open_object(bucket, key, ids);
-                if let Some(d) = &mut self.detail {
-                    d.delete_when_inspected = true;
-                }
-                c.into()
-            }
-            many => {
-                let mut changes: Vec<String> = many
-                    .iter()
-                    .map(|(k, size)| format!("s3://{bucket}/{k} ({}): deleted", human_size(*size)))
-                    .collect();
-                changes.push(
-                    "in a versioned bucket each gets a delete marker; older versions stay".into(),
-                );
-                Outcome::Propose(Proposal {
-                    verb: format!("delete {} objects", many.len()),
-                    title: format!("Delete {} objects", many.len()),
-                    changes,
-                    form: Form::Ready(Operation::DeleteObjects {
-                        bucket,
-                        keys: many.iter().map(|(k, _)| k.clone()).collect(),
-                    }),
-                    type_to_confirm: None,
-                    reasons: STORAGE_REASONS,
-                })
-            }
-        }
-    }
-
     fn selected_key(&self) -> Option<&str> {
         match &self.detail {
             Some(d) => Some(&d.key),
@@ -387,148 +316,6 @@ impl StoragePane {
         }
     }
 
-    fn act(&mut self, action: Action, ids: &mut Ids) -> Outcome {
-        if let Some(d) = &mut self.detail {
-            match action {
-                Action::Down => {
-                    d.scroll = d.scroll.saturating_add(1);
-                    return Outcome::None;
-                }
-                Action::Up => {
-                    d.scroll = d.scroll.saturating_sub(1);
-                    return Outcome::None;
-                }
-                Action::Top => {
-                    d.scroll = 0;
-                    return Outcome::None;
-                }
-                _ => {}
-            }
-        }
-        let page = self.entries.viewport.max(1) as isize;
-        let len = self.len() as isize;
-        match action {
-            Action::Down => self.move_by(1, ids),
-            Action::Up => self.move_by(-1, ids),
-            Action::HalfPageDown => self.move_by((page / 2).max(1), ids),
-            Action::HalfPageUp => self.move_by(-(page / 2).max(1), ids),
-            Action::PageDown => self.move_by(page, ids),
-            Action::PageUp => self.move_by(-page, ids),
-            Action::Top => self.move_by(-len, ids),
-            Action::Bottom => self.move_by(len, ids),
-            Action::Reload => Pane::refresh(self, ids).into(),
-            Action::Back => self.go_up(ids),
-            Action::Mark if self.detail.is_none() && self.bucket().is_some() => {
-                self.entries.toggle_mark();
-                self.more(ids).into()
-            }
-            Action::Enter => self.enter(ids),
-            Action::SortObjects => {
-                if self.bucket().is_none() {
-                    return Outcome::Message("sorting applies to a folder's objects".into());
-                }
-                self.sort = self.sort.next();
-                self.resort();
-                let scope = if self.entries.next.is_some() {
-                    " (the rows loaded so far; more pages remain)"
-                } else {
-                    ""
-                };
-                Outcome::Message(format!("sorted by {}{scope}", self.sort.label()))
-            }
-            Action::DownloadObject => match (self.bucket().cloned(), self.selected_key()) {
-                (Some(bucket), Some(key)) => {
-                    if matches!(
-                        self.transfer,
-                        Some(Transfer {
-                            state: TransferState::Running,
-                            ..
-                        })
-                    ) {
-                        return Outcome::Message("a download is running; wait for it".into());
-                    }
-                    let key = key.to_string();
-                    self.popup = Some(Popup::Prompt(Prompt::download(bucket, key)));
-                    Outcome::None
-                }
-                _ => Outcome::Message("select an object to download".into()),
-            },
-            Action::UploadObject | Action::CopyLink if self.read_only => Outcome::Message(format!(
-                "read-only session: {} would write; nothing was changed",
-                if action == Action::CopyLink {
-                    "a link (recorded in the audit log)"
-                } else {
-                    "an upload"
-                }
-            )),
-            Action::UploadObject => match &self.location {
-                Some(Location::Folder { bucket, prefix }) => {
-                    self.popup = Some(Popup::Prompt(Prompt::upload(bucket.clone(), prefix)));
-                    Outcome::None
-                }
-                _ => Outcome::Message("open a bucket (and a folder) to upload into".into()),
-            },
-            Action::DeleteObject => self.propose_delete(ids),
-            Action::CopyLink => match (
-                self.bucket().cloned(),
-                self.selected_key().map(str::to_string),
-            ) {
-                (Some(bucket), Some(key)) => {
-                    let request = ids.issue();
-                    self.popup = Some(Popup::LinkLoading(request));
-                    vec![Command::Storage(StorageCommand::Share {
-                        request,
-                        bucket,
-                        key,
-                        expires_in: LINK_LIFETIME,
-                    })]
-                    .into()
-                }
-                _ => Outcome::Message("select an object to share".into()),
-            },
-            Action::OpenOwner => match self.owner() {
-                Some(sub) => Outcome::GoToUser(sub),
-                None => Outcome::Message(
-                    "only objects under profiles/{sub}/ or posts/{sub}/ belong to a user".into(),
-                ),
-            },
-            _ => Outcome::None,
-        }
-    }
-
-    fn enter(&mut self, ids: &mut Ids) -> Outcome {
-        if self.detail.is_some() {
-            return Outcome::None;
-        }
-        match self.location.clone() {
-            Some(Location::Buckets) => match self
-                .buckets
-                .selected_item()
-                .map(|b| BucketName::parse(&b.name))
-            {
-                Some(Ok(bucket)) => {
-                    self.trail.clear();
-                    self.open_folder(bucket, String::new(), ids).into()
-                }
-                Some(Err(e)) => Outcome::Message(format!("bucket {}", e.message)),
-                None => Outcome::None,
-            },
-            Some(Location::Folder { bucket, prefix }) => match self.entries.selected_item() {
-                Some(ListingEntry::Prefix(p)) => {
-                    let p = p.clone();
-                    self.trail.push((prefix, self.entries.selected));
-                    self.open_folder(bucket, p, ids).into()
-                }
-                Some(ListingEntry::Object(o)) => {
-                    let key = o.key.clone();
-                    self.open_object(bucket, key, ids).into()
-                }
-                None => Outcome::None,
-            },
-            None => Outcome::None,
-        }
-    }
-
     /// Sorts the loaded rows, keeping the selected row selected.
     fn resort(&mut self) {
         let selected = self.entries.selected_item().map(|e| e.name().to_string());
@@ -538,131 +325,6 @@ impl StoragePane {
             && let Some(i) = self.entries.items.iter().position(|e| e.name() == name)
         {
             self.entries.selected = i;
-        }
-    }
-
-    fn on_storage_event(&mut self, event: StorageEvent, ids: &mut Ids) -> Handled {
-        match event {
-            StorageEvent::BucketsListed { request, result } => {
-                let failure = result.as_ref().err().cloned();
-                let page = result.map(|items| Page { items, next: None });
-                if !self.buckets.receive(request, page) {
-                    return (Outcome::None, None);
-                }
-                (
-                    Outcome::None,
-                    failure.map(|f| ("listing buckets".to_string(), f)),
-                )
-            }
-            StorageEvent::Listed { request, result } => {
-                let failure = result.as_ref().err().cloned();
-                if !self.entries.receive(request, result) {
-                    return (Outcome::None, None);
-                }
-                if self.sort != SortKey::Name {
-                    self.resort();
-                }
-                (
-                    self.more(ids).into(),
-                    failure.map(|f| ("listing objects".to_string(), f)),
-                )
-            }
-            StorageEvent::Inspected { request, result } => {
-                let Some(d) = self
-                    .detail
-                    .as_mut()
-                    .filter(|d| d.info_request == Some(request))
-                else {
-                    return (Outcome::None, None);
-                };
-                d.info_request = None;
-                match result {
-                    Ok(detail) => {
-                        let outcome = if std::mem::take(&mut d.delete_when_inspected) {
-                            self.deleting = Some(d.key.clone());
-                            delete_one(&d.bucket, &detail)
-                        } else {
-                            Outcome::None
-                        };
-                        d.info = Part::Ready(detail);
-                        (outcome, None)
-                    }
-                    Err(f) => {
-                        d.info = Part::Failed(f.message.clone());
-                        d.delete_when_inspected = false;
-                        (Outcome::None, Some(("reading the object".to_string(), f)))
-                    }
-                }
-            }
-            StorageEvent::Previewed { request, result } => {
-                let Some(d) = self
-                    .detail
-                    .as_mut()
-                    .filter(|d| d.preview_request == Some(request))
-                else {
-                    return (Outcome::None, None);
-                };
-                d.preview_request = None;
-                d.preview = match result {
-                    Ok(p) => Part::Ready(p),
-                    // A preview that cannot be made is shown in its place, not as an error.
-                    Err(f) => Part::Failed(f.message),
-                };
-                (Outcome::None, None)
-            }
-            StorageEvent::Shared { request, result } => {
-                if self.popup != Some(Popup::LinkLoading(request)) {
-                    return (Outcome::None, None);
-                }
-                self.popup = None;
-                match result {
-                    Ok(link) => {
-                        let url = link.url.clone();
-                        self.popup = Some(Popup::Link {
-                            key: self.selected_key().unwrap_or_default().to_string(),
-                            request: link,
-                        });
-                        (Outcome::Clipboard(url), None)
-                    }
-                    Err(f) => (Outcome::None, Some(("making the link".to_string(), f))),
-                }
-            }
-            StorageEvent::Progress {
-                request,
-                done,
-                total,
-            } => {
-                if let Some(t) = self.transfer.as_mut().filter(|t| t.request == request) {
-                    t.done = done;
-                    t.total = total;
-                }
-                (Outcome::None, None)
-            }
-            StorageEvent::Downloaded { request, result } => {
-                let Some(t) = self.transfer.as_mut().filter(|t| t.request == request) else {
-                    return (Outcome::None, None);
-                };
-                match result {
-                    Ok(path) => {
-                        t.state = TransferState::Finished;
-                        t.done = t.total;
-                        // Where it was saved: a folder typed gets the object's name.
-                        t.path = path.clone();
-                        (
-                            Outcome::Message(format!(
-                                "downloaded {} to {}",
-                                base_name(&t.key),
-                                path.display()
-                            )),
-                            None,
-                        )
-                    }
-                    Err(f) => {
-                        t.state = TransferState::Failed(f.message.clone());
-                        (Outcome::None, Some(("downloading".to_string(), f)))
-                    }
-                }
-            }
         }
     }
 }

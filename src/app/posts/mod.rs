@@ -1,64 +1,27 @@
 //! The Posts & comments pane for moderators: the reports queue (most-reported first), all posts
 //! (newest first, filtered), and a post's thread with its reports.
 
-use super::dialog::{self, Form, Proposal};
+mod filter;
+mod moderation;
+mod thread;
+
+pub use filter::parse_filter;
+pub use thread::{ThreadData, ThreadRow, ThreadState};
+
 use super::list::{List, Load};
 use super::{AppEvent, Command, Failure, Handled, Ids, Outcome, Pane, Problem, RequestId};
 use crate::keymap::Action;
-use crate::ops::Operation;
-use crate::text::plural;
 use crate::ui::Look;
 use backoffice_domain::model::{
-    Comment, ContentStatus, ModerationAction, ModerationTarget, Page, Post, PostFilter, Report,
-    ReportGroup, ReportResolution, Target, UserSub,
+    ModerationAction, ModerationTarget, Page, Post, PostFilter, ReportGroup, ReportResolution,
+    Target,
 };
 use backoffice_domain::services::user360::Who;
-use chrono::{NaiveDate, TimeZone, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Reports,
     Posts,
-}
-
-/// A row of a thread: the post first, then its comments oldest first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ThreadRow {
-    Post(Post),
-    Comment(Comment),
-}
-
-impl ThreadRow {
-    pub fn target(&self) -> ModerationTarget {
-        match self {
-            ThreadRow::Post(p) => ModerationTarget::Post(p.id),
-            ThreadRow::Comment(c) => ModerationTarget::Comment(c.id),
-        }
-    }
-
-    pub fn author(&self) -> &UserSub {
-        match self {
-            ThreadRow::Post(p) => &p.author_sub,
-            ThreadRow::Comment(c) => &c.author_sub,
-        }
-    }
-
-    pub fn status(&self) -> ContentStatus {
-        match self {
-            ThreadRow::Post(p) => p.status,
-            ThreadRow::Comment(c) => c.status,
-        }
-    }
-}
-
-/// An open thread.
-#[derive(Debug, Clone, Default)]
-pub struct ThreadState {
-    /// What was asked for (a post, or a comment whose post this is).
-    pub target: Option<ModerationTarget>,
-    pub rows: List<ThreadRow>,
-    pub reports: Vec<Report>,
-    pub more_comments: bool,
 }
 
 #[derive(Debug, Default)]
@@ -70,55 +33,6 @@ pub struct PostsPane {
     pub filter_text: String,
     pub thread: Option<ThreadState>,
     thread_request: Option<RequestId>,
-}
-
-/// What a thread request brings back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ThreadData {
-    pub post: Post,
-    pub comments: Page<Comment>,
-    pub reports: Vec<Report>,
-}
-
-/// Parses the posts filter: `status:hidden author:<sub> since:2026-11-01 until:2026-11-20`,
-/// the rest is text searched in bodies.
-pub fn parse_filter(text: &str) -> Result<PostFilter, Problem> {
-    let mut f = PostFilter::default();
-    let mut words = Vec::new();
-    let day = |v: &str, key: &str| -> Result<chrono::DateTime<Utc>, Problem> {
-        let d = NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map_err(|_| Problem(format!("{key}: write a date as YYYY-MM-DD, not '{v}'")))?;
-        Ok(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()))
-    };
-    for word in text.split_whitespace() {
-        match word.split_once(':') {
-            Some(("status", v)) => {
-                f.status = Some(v.parse::<ContentStatus>().map_err(|_| {
-                    Problem(format!(
-                        "status: one of visible, hidden, removed; not '{v}'"
-                    ))
-                })?)
-            }
-            Some(("author", v)) => {
-                f.author =
-                    Some(UserSub::parse(v).map_err(|e| Problem(format!("author: {}", e.message)))?)
-            }
-            Some(("since", v)) => f.since = Some(day(v, "since")?),
-            Some(("until", v)) => {
-                f.until = Some(day(v, "until")? + chrono::Duration::days(1));
-            }
-            _ => words.push(word),
-        }
-    }
-    if let (Some(s), Some(u)) = (f.since, f.until)
-        && u <= s
-    {
-        return Err(Problem::from("until is before since"));
-    }
-    if !words.is_empty() {
-        f.text = Some(words.join(" "));
-    }
-    Ok(f)
 }
 
 impl PostsPane {
@@ -155,27 +69,6 @@ impl PostsPane {
                 }]
             }
         }
-    }
-
-    fn open_thread(&mut self, target: ModerationTarget, ids: &mut Ids) -> Vec<Command> {
-        let id = ids.issue();
-        let keep = self.thread.take();
-        self.thread = Some(ThreadState {
-            target: Some(target),
-            rows: {
-                let mut rows = List::default();
-                rows.load = Load::Loading;
-                rows.selected = keep.map(|t| t.rows.selected).unwrap_or(0);
-                rows
-            },
-            reports: Vec::new(),
-            more_comments: false,
-        });
-        self.thread_request = Some(id);
-        vec![Command::LoadThread {
-            request: id,
-            target,
-        }]
     }
 
     fn search(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
@@ -240,149 +133,6 @@ impl PostsPane {
             (None, Some(View::Posts)) => self.posts.viewport,
             _ => self.queue.viewport,
         }
-    }
-
-    /// What a moderation key acts on: the thread's selected row, or the marked (else the
-    /// selected) rows of the list.
-    fn moderation_targets(&self) -> Vec<(ModerationTarget, ContentStatus, String)> {
-        match (&self.thread, self.view) {
-            (Some(t), _) => t
-                .rows
-                .selected_item()
-                .map(|r| {
-                    let label = match r {
-                        ThreadRow::Post(p) => format!("post #{} ({})", p.id, excerpt(&p.body)),
-                        ThreadRow::Comment(c) => {
-                            format!("comment #{} ({})", c.id, excerpt(&c.body))
-                        }
-                    };
-                    vec![(r.target(), r.status(), label)]
-                })
-                .unwrap_or_default(),
-            (None, Some(View::Posts)) => self
-                .posts
-                .targets()
-                .into_iter()
-                .map(|p| {
-                    (
-                        ModerationTarget::Post(p.id),
-                        p.status,
-                        format!("post #{} ({})", p.id, excerpt(&p.body)),
-                    )
-                })
-                .collect(),
-            _ => self
-                .queue
-                .targets()
-                .into_iter()
-                .filter_map(|g| {
-                    let t = match g.target {
-                        Target::Post(id) => ModerationTarget::Post(id),
-                        Target::Comment(id) => ModerationTarget::Comment(id),
-                        Target::User(_) => return None,
-                    };
-                    Some((t, ContentStatus::Visible, target_label(&g.target)))
-                })
-                .collect(),
-        }
-    }
-
-    fn report_targets(&self) -> Vec<Target> {
-        match (&self.thread, self.view) {
-            (Some(t), _) => t
-                .rows
-                .selected_item()
-                .map(|r| vec![r.target().into()])
-                .unwrap_or_default(),
-            (None, Some(View::Posts)) => self
-                .posts
-                .targets()
-                .into_iter()
-                .map(|p| Target::Post(p.id))
-                .collect(),
-            _ => self
-                .queue
-                .targets()
-                .into_iter()
-                .map(|g| g.target.clone())
-                .collect(),
-        }
-    }
-
-    fn propose_moderation(&self, action: ModerationAction) -> Outcome {
-        let targets = self.moderation_targets();
-        if targets.is_empty() {
-            return Outcome::Message("nothing selected".into());
-        }
-        let after = match action {
-            ModerationAction::Hide => ContentStatus::Hidden,
-            ModerationAction::Restore => ContentStatus::Visible,
-            ModerationAction::Remove => ContentStatus::Removed,
-        };
-        let in_queue = self.thread.is_none() && self.view != Some(View::Posts);
-        let changes: Vec<String> = targets
-            .iter()
-            .map(|(_, before, label)| {
-                if in_queue {
-                    format!("{label}: → {}", after.as_str())
-                } else {
-                    format!("{label}: {} → {}", before.as_str(), after.as_str())
-                }
-            })
-            .collect();
-        let n = targets.len();
-        let verb = format!(
-            "{} {n} item{}",
-            action.as_str(),
-            if n == 1 { "" } else { "s" }
-        );
-        Outcome::Propose(Proposal {
-            title: format!(
-                "{} {}",
-                super::shell::capitalise(action.as_str()),
-                plural(n, "item")
-            ),
-            verb,
-            changes,
-            form: Form::Ready(Operation::Moderate {
-                targets: targets.into_iter().map(|(t, _, _)| t).collect(),
-                action,
-            }),
-            type_to_confirm: None,
-            reasons: dialog::MODERATION_REASONS,
-        })
-    }
-
-    fn propose_resolution(&self, resolution: ReportResolution) -> Outcome {
-        let targets = self.report_targets();
-        if targets.is_empty() {
-            return Outcome::Message("nothing selected".into());
-        }
-        let word = match resolution {
-            ReportResolution::Actioned => "resolve",
-            ReportResolution::Dismissed => "dismiss",
-        };
-        let changes = targets
-            .iter()
-            .map(|t| {
-                format!(
-                    "every open report on {}: open → {}",
-                    target_label(t),
-                    resolution.status().as_str()
-                )
-            })
-            .collect();
-        Outcome::Propose(Proposal {
-            verb: format!("{word} reports on {}", plural(targets.len(), "target")),
-            title: format!("{} reports", super::shell::capitalise(word)),
-            changes,
-            form: Form::Ready(Operation::ResolveReports {
-                targets,
-                resolution,
-            }),
-            type_to_confirm: None,
-            reasons: dialog::MODERATION_REASONS,
-        })
     }
 
     fn act(&mut self, action: Action, ids: &mut Ids) -> Outcome {
@@ -536,39 +286,6 @@ impl PostsPane {
             self.more(ids).into(),
             failure.map(|f| ("loading the reports queue".to_string(), f)),
         )
-    }
-
-    fn on_thread(&mut self, request: RequestId, result: Result<ThreadData, Failure>) -> Handled {
-        if self.thread_request != Some(request) {
-            return (Outcome::None, None);
-        }
-        self.thread_request = None;
-        let Some(thread) = &mut self.thread else {
-            return (Outcome::None, None);
-        };
-        match result {
-            Ok(data) => {
-                let mut rows = vec![ThreadRow::Post(data.post)];
-                rows.extend(data.comments.items.into_iter().map(ThreadRow::Comment));
-                let focus = match thread.target {
-                    Some(ModerationTarget::Comment(cid)) if thread.rows.selected == 0 => rows
-                        .iter()
-                        .position(|r| matches!(r, ThreadRow::Comment(c) if c.id == cid))
-                        .unwrap_or(0),
-                    _ => thread.rows.selected.min(rows.len() - 1),
-                };
-                thread.rows.items = rows;
-                thread.rows.load = Load::Loaded;
-                thread.rows.selected = focus;
-                thread.more_comments = data.comments.next.is_some();
-                thread.reports = data.reports;
-                (Outcome::None, None)
-            }
-            Err(f) => {
-                thread.rows.load = Load::Failed(f.message.clone());
-                (Outcome::None, Some(("loading the thread".to_string(), f)))
-            }
-        }
     }
 }
 

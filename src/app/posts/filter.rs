@@ -1,0 +1,47 @@
+//! The posts list's `/` filter: `status:hidden author:<sub> since:2026-11-01 until:2026-11-20`
+//! and free text.
+
+use crate::app::Problem;
+use backoffice_domain::model::{ContentStatus, PostFilter, UserSub};
+use chrono::{NaiveDate, TimeZone, Utc};
+
+/// Parses the posts filter: `status:hidden author:<sub> since:2026-11-01 until:2026-11-20`,
+/// the rest is text searched in bodies.
+pub fn parse_filter(text: &str) -> Result<PostFilter, Problem> {
+    let mut f = PostFilter::default();
+    let mut words = Vec::new();
+    let day = |v: &str, key: &str| -> Result<chrono::DateTime<Utc>, Problem> {
+        let d = NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map_err(|_| Problem(format!("{key}: write a date as YYYY-MM-DD, not '{v}'")))?;
+        Ok(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()))
+    };
+    for word in text.split_whitespace() {
+        match word.split_once(':') {
+            Some(("status", v)) => {
+                f.status = Some(v.parse::<ContentStatus>().map_err(|_| {
+                    Problem(format!(
+                        "status: one of visible, hidden, removed; not '{v}'"
+                    ))
+                })?)
+            }
+            Some(("author", v)) => {
+                f.author =
+                    Some(UserSub::parse(v).map_err(|e| Problem(format!("author: {}", e.message)))?)
+            }
+            Some(("since", v)) => f.since = Some(day(v, "since")?),
+            Some(("until", v)) => {
+                f.until = Some(day(v, "until")? + chrono::Duration::days(1));
+            }
+            _ => words.push(word),
+        }
+    }
+    if let (Some(s), Some(u)) = (f.since, f.until)
+        && u <= s
+    {
+        return Err(Problem::from("until is before since"));
+    }
+    if !words.is_empty() {
+        f.text = Some(words.join(" "));
+    }
+    Ok(f)
+}

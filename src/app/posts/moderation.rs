@@ -1,0 +1,156 @@
+//! What a moderation key proposes: the targets it acts on (the thread's row, or the marked else
+//! the selected rows of a list) and the dialog that lists each change.
+
+use super::{PostsPane, ThreadRow, View, excerpt, target_label};
+use crate::app::Outcome;
+use crate::app::dialog::{self, Form, Proposal};
+use crate::ops::Operation;
+use crate::text::plural;
+use backoffice_domain::model::{
+    ContentStatus, ModerationAction, ModerationTarget, ReportResolution, Target,
+};
+
+impl PostsPane {
+    /// What a moderation key acts on: the thread's selected row, or the marked (else the
+    /// selected) rows of the list.
+    pub(super) fn moderation_targets(&self) -> Vec<(ModerationTarget, ContentStatus, String)> {
+        match (&self.thread, self.view) {
+            (Some(t), _) => t
+                .rows
+                .selected_item()
+                .map(|r| {
+                    let label = match r {
+                        ThreadRow::Post(p) => format!("post #{} ({})", p.id, excerpt(&p.body)),
+                        ThreadRow::Comment(c) => {
+                            format!("comment #{} ({})", c.id, excerpt(&c.body))
+                        }
+                    };
+                    vec![(r.target(), r.status(), label)]
+                })
+                .unwrap_or_default(),
+            (None, Some(View::Posts)) => self
+                .posts
+                .targets()
+                .into_iter()
+                .map(|p| {
+                    (
+                        ModerationTarget::Post(p.id),
+                        p.status,
+                        format!("post #{} ({})", p.id, excerpt(&p.body)),
+                    )
+                })
+                .collect(),
+            _ => self
+                .queue
+                .targets()
+                .into_iter()
+                .filter_map(|g| {
+                    let t = match g.target {
+                        Target::Post(id) => ModerationTarget::Post(id),
+                        Target::Comment(id) => ModerationTarget::Comment(id),
+                        Target::User(_) => return None,
+                    };
+                    Some((t, ContentStatus::Visible, target_label(&g.target)))
+                })
+                .collect(),
+        }
+    }
+
+    pub(super) fn report_targets(&self) -> Vec<Target> {
+        match (&self.thread, self.view) {
+            (Some(t), _) => t
+                .rows
+                .selected_item()
+                .map(|r| vec![r.target().into()])
+                .unwrap_or_default(),
+            (None, Some(View::Posts)) => self
+                .posts
+                .targets()
+                .into_iter()
+                .map(|p| Target::Post(p.id))
+                .collect(),
+            _ => self
+                .queue
+                .targets()
+                .into_iter()
+                .map(|g| g.target.clone())
+                .collect(),
+        }
+    }
+
+    pub(super) fn propose_moderation(&self, action: ModerationAction) -> Outcome {
+        let targets = self.moderation_targets();
+        if targets.is_empty() {
+            return Outcome::Message("nothing selected".into());
+        }
+        let after = match action {
+            ModerationAction::Hide => ContentStatus::Hidden,
+            ModerationAction::Restore => ContentStatus::Visible,
+            ModerationAction::Remove => ContentStatus::Removed,
+        };
+        let in_queue = self.thread.is_none() && self.view != Some(View::Posts);
+        let changes: Vec<String> = targets
+            .iter()
+            .map(|(_, before, label)| {
+                if in_queue {
+                    format!("{label}: → {}", after.as_str())
+                } else {
+                    format!("{label}: {} → {}", before.as_str(), after.as_str())
+                }
+            })
+            .collect();
+        let n = targets.len();
+        let verb = format!(
+            "{} {n} item{}",
+            action.as_str(),
+            if n == 1 { "" } else { "s" }
+        );
+        Outcome::Propose(Proposal {
+            title: format!(
+                "{} {}",
+                crate::app::shell::capitalise(action.as_str()),
+                plural(n, "item")
+            ),
+            verb,
+            changes,
+            form: Form::Ready(Operation::Moderate {
+                targets: targets.into_iter().map(|(t, _, _)| t).collect(),
+                action,
+            }),
+            type_to_confirm: None,
+            reasons: dialog::MODERATION_REASONS,
+        })
+    }
+
+    pub(super) fn propose_resolution(&self, resolution: ReportResolution) -> Outcome {
+        let targets = self.report_targets();
+        if targets.is_empty() {
+            return Outcome::Message("nothing selected".into());
+        }
+        let word = match resolution {
+            ReportResolution::Actioned => "resolve",
+            ReportResolution::Dismissed => "dismiss",
+        };
+        let changes = targets
+            .iter()
+            .map(|t| {
+                format!(
+                    "every open report on {}: open → {}",
+                    target_label(t),
+                    resolution.status().as_str()
+                )
+            })
+            .collect();
+        Outcome::Propose(Proposal {
+            verb: format!("{word} reports on {}", plural(targets.len(), "target")),
+            title: format!("{} reports", crate::app::shell::capitalise(word)),
+            changes,
+            form: Form::Ready(Operation::ResolveReports {
+                targets,
+                resolution,
+            }),
+            type_to_confirm: None,
+            reasons: dialog::MODERATION_REASONS,
+        })
+    }
+}

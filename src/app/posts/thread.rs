@@ -1,0 +1,116 @@
+//! A post's thread: the post, its comments oldest first, and the reports on what is selected.
+
+use super::PostsPane;
+use crate::app::list::{List, Load};
+use crate::app::{Command, Failure, Handled, Ids, Outcome, RequestId};
+use backoffice_domain::model::{
+    Comment, ContentStatus, ModerationTarget, Page, Post, Report, UserSub,
+};
+
+/// A row of a thread: the post first, then its comments oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThreadRow {
+    Post(Post),
+    Comment(Comment),
+}
+
+impl ThreadRow {
+    pub fn target(&self) -> ModerationTarget {
+        match self {
+            ThreadRow::Post(p) => ModerationTarget::Post(p.id),
+            ThreadRow::Comment(c) => ModerationTarget::Comment(c.id),
+        }
+    }
+
+    pub fn author(&self) -> &UserSub {
+        match self {
+            ThreadRow::Post(p) => &p.author_sub,
+            ThreadRow::Comment(c) => &c.author_sub,
+        }
+    }
+
+    pub fn status(&self) -> ContentStatus {
+        match self {
+            ThreadRow::Post(p) => p.status,
+            ThreadRow::Comment(c) => c.status,
+        }
+    }
+}
+
+/// An open thread.
+#[derive(Debug, Clone, Default)]
+pub struct ThreadState {
+    /// What was asked for (a post, or a comment whose post this is).
+    pub target: Option<ModerationTarget>,
+    pub rows: List<ThreadRow>,
+    pub reports: Vec<Report>,
+    pub more_comments: bool,
+}
+
+/// What a thread request brings back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadData {
+    pub post: Post,
+    pub comments: Page<Comment>,
+    pub reports: Vec<Report>,
+}
+
+impl PostsPane {
+    pub(super) fn open_thread(&mut self, target: ModerationTarget, ids: &mut Ids) -> Vec<Command> {
+        let id = ids.issue();
+        let keep = self.thread.take();
+        self.thread = Some(ThreadState {
+            target: Some(target),
+            rows: {
+                let mut rows = List::default();
+                rows.load = Load::Loading;
+                rows.selected = keep.map(|t| t.rows.selected).unwrap_or(0);
+                rows
+            },
+            reports: Vec::new(),
+            more_comments: false,
+        });
+        self.thread_request = Some(id);
+        vec![Command::LoadThread {
+            request: id,
+            target,
+        }]
+    }
+
+    pub(super) fn on_thread(
+        &mut self,
+        request: RequestId,
+        result: Result<ThreadData, Failure>,
+    ) -> Handled {
+        if self.thread_request != Some(request) {
+            return (Outcome::None, None);
+        }
+        self.thread_request = None;
+        let Some(thread) = &mut self.thread else {
+            return (Outcome::None, None);
+        };
+        match result {
+            Ok(data) => {
+                let mut rows = vec![ThreadRow::Post(data.post)];
+                rows.extend(data.comments.items.into_iter().map(ThreadRow::Comment));
+                let focus = match thread.target {
+                    Some(ModerationTarget::Comment(cid)) if thread.rows.selected == 0 => rows
+                        .iter()
+                        .position(|r| matches!(r, ThreadRow::Comment(c) if c.id == cid))
+                        .unwrap_or(0),
+                    _ => thread.rows.selected.min(rows.len() - 1),
+                };
+                thread.rows.items = rows;
+                thread.rows.load = Load::Loaded;
+                thread.rows.selected = focus;
+                thread.more_comments = data.comments.next.is_some();
+                thread.reports = data.reports;
+                (Outcome::None, None)
+            }
+            Err(f) => {
+                thread.rows.load = Load::Failed(f.message.clone());
+                (Outcome::None, Some(("loading the thread".to_string(), f)))
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! The Storage pane's keys: moving, opening, sorting, and what a key asks to write (a delete's
+//! dialog, a download or upload form, a link).
+
+use super::detail::delete_one;
+use super::{
+    LINK_LIFETIME, Location, Part, Popup, Prompt, STORAGE_REASONS, StorageCommand, StoragePane,
+    Transfer, TransferState,
+};
+use crate::app::dialog::{Form, Proposal};
+use crate::app::{Command, Ids, Outcome, Pane};
+use crate::keymap::Action;
+use crate::ops::Operation;
+use crate::text::human_size;
+use backoffice_domain::model::{BucketName, ListingEntry, ObjectEntry};
+
+impl StoragePane {
+    /// The objects a delete applies to: the marked rows (else the selected one). Folders are
+    /// never deleted from here.
+    pub(super) fn delete_targets(&self) -> Vec<&ObjectEntry> {
+        self.entries
+            .targets()
+            .into_iter()
+            .filter_map(|e| match e {
+                ListingEntry::Object(o) => Some(o),
+                ListingEntry::Prefix(_) => None,
+            })
+            .collect()
+    }
+
+    pub(super) fn propose_delete(&mut self, ids: &mut Ids) -> Outcome {
+        let Some(bucket) = self.bucket().cloned() else {
+            return Outcome::Message("open a bucket first".into());
+        };
+        if let Some(d) = &mut self.detail {
+            return match &d.info {
+                Part::Ready(detail) => {
+                    self.deleting = Some(d.key.clone());
+                    delete_one(&d.bucket, detail)
+                }
+                Part::Loading => {
+                    d.delete_when_inspected = true;
+                    Outcome::Message("reading the object's versions first…".into())
+                }
+                Part::Failed(e) => Outcome::Message(format!("the object could not be read: {e}")),
+            };
+        }
+        let targets: Vec<(String, u64)> = self
+            .delete_targets()
+            .into_iter()
+            .map(|o| (o.key.clone(), o.size))
+            .collect();
+        match targets.as_slice() {
+            [] => Outcome::Message("no object selected (folders are not deleted from here)".into()),
+            [(key, _)] => {
+                // One object: read its versions first, so the dialog can show them.
+                let key = key.clone();
+                let c = self.open_object(bucket, key, ids);
+                if let Some(d) = &mut self.detail {
+                    d.delete_when_inspected = true;
+                }
+                c.into()
+            }
+            many => {
+                let mut changes: Vec<String> = many
+                    .iter()
+                    .map(|(k, size)| format!("s3://{bucket}/{k} ({}): deleted", human_size(*size)))
+                    .collect();
+                changes.push(
+                    "in a versioned bucket each gets a delete marker; older versions stay".into(),
+                );
+                Outcome::Propose(Proposal {
+                    verb: format!("delete {} objects", many.len()),
+                    title: format!("Delete {} objects", many.len()),
+                    changes,
+                    form: Form::Ready(Operation::DeleteObjects {
+                        bucket,
+                        keys: many.iter().map(|(k, _)| k.clone()).collect(),
+                    }),
+                    type_to_confirm: None,
+                    reasons: STORAGE_REASONS,
+                })
+            }
+        }
+    }
+
+    pub(super) fn act(&mut self, action: Action, ids: &mut Ids) -> Outcome {
+        if let Some(d) = &mut self.detail {
+            match action {
+                Action::Down => {
+                    d.scroll = d.scroll.saturating_add(1);
+                    return Outcome::None;
+                }
+                Action::Up => {
+                    d.scroll = d.scroll.saturating_sub(1);
+                    return Outcome::None;
+                }
+                Action::Top => {
+                    d.scroll = 0;
+                    return Outcome::None;
+                }
+                _ => {}
+            }
+        }
+        let page = self.entries.viewport.max(1) as isize;
+        let len = self.len() as isize;
+        match action {
+            Action::Down => self.move_by(1, ids),
+            Action::Up => self.move_by(-1, ids),
+            Action::HalfPageDown => self.move_by((page / 2).max(1), ids),
+            Action::HalfPageUp => self.move_by(-(page / 2).max(1), ids),
+            Action::PageDown => self.move_by(page, ids),
+            Action::PageUp => self.move_by(-page, ids),
+            Action::Top => self.move_by(-len, ids),
+            Action::Bottom => self.move_by(len, ids),
+            Action::Reload => Pane::refresh(self, ids).into(),
+            Action::Back => self.go_up(ids),
+            Action::Mark if self.detail.is_none() && self.bucket().is_some() => {
+                self.entries.toggle_mark();
+                self.more(ids).into()
+            }
+            Action::Enter => self.enter(ids),
+            Action::SortObjects => {
+                if self.bucket().is_none() {
+                    return Outcome::Message("sorting applies to a folder's objects".into());
+                }
+                self.sort = self.sort.next();
+                self.resort();
+                let scope = if self.entries.next.is_some() {
+                    " (the rows loaded so far; more pages remain)"
+                } else {
+                    ""
+                };
+                Outcome::Message(format!("sorted by {}{scope}", self.sort.label()))
+            }
+            Action::DownloadObject => match (self.bucket().cloned(), self.selected_key()) {
+                (Some(bucket), Some(key)) => {
+                    if matches!(
+                        self.transfer,
+                        Some(Transfer {
+                            state: TransferState::Running,
+                            ..
+                        })
+                    ) {
+                        return Outcome::Message("a download is running; wait for it".into());
+                    }
+                    let key = key.to_string();
+                    self.popup = Some(Popup::Prompt(Prompt::download(bucket, key)));
+                    Outcome::None
+                }
+                _ => Outcome::Message("select an object to download".into()),
+            },
+            Action::UploadObject | Action::CopyLink if self.read_only => Outcome::Message(format!(
+                "read-only session: {} would write; nothing was changed",
+                if action == Action::CopyLink {
+                    "a link (recorded in the audit log)"
+                } else {
+                    "an upload"
+                }
+            )),
+            Action::UploadObject => match &self.location {
+                Some(Location::Folder { bucket, prefix }) => {
+                    self.popup = Some(Popup::Prompt(Prompt::upload(bucket.clone(), prefix)));
+                    Outcome::None
+                }
+                _ => Outcome::Message("open a bucket (and a folder) to upload into".into()),
+            },
+            Action::DeleteObject => self.propose_delete(ids),
+            Action::CopyLink => match (
+                self.bucket().cloned(),
+                self.selected_key().map(str::to_string),
+            ) {
+                (Some(bucket), Some(key)) => {
+                    let request = ids.issue();
+                    self.popup = Some(Popup::LinkLoading(request));
+                    vec![Command::Storage(StorageCommand::Share {
+                        request,
+                        bucket,
+                        key,
+                        expires_in: LINK_LIFETIME,
+                    })]
+                    .into()
+                }
+                _ => Outcome::Message("select an object to share".into()),
+            },
+            Action::OpenOwner => match self.owner() {
+                Some(sub) => Outcome::GoToUser(sub),
+                None => Outcome::Message(
+                    "only objects under profiles/{sub}/ or posts/{sub}/ belong to a user".into(),
+                ),
+            },
+            _ => Outcome::None,
+        }
+    }
+
+    pub(super) fn enter(&mut self, ids: &mut Ids) -> Outcome {
+        if self.detail.is_some() {
+            return Outcome::None;
+        }
+        match self.location.clone() {
+            Some(Location::Buckets) => match self
+                .buckets
+                .selected_item()
+                .map(|b| BucketName::parse(&b.name))
+            {
+                Some(Ok(bucket)) => {
+                    self.trail.clear();
+                    self.open_folder(bucket, String::new(), ids).into()
+                }
+                Some(Err(e)) => Outcome::Message(format!("bucket {}", e.message)),
+                None => Outcome::None,
+            },
+            Some(Location::Folder { bucket, prefix }) => match self.entries.selected_item() {
+                Some(ListingEntry::Prefix(p)) => {
+                    let p = p.clone();
+                    self.trail.push((prefix, self.entries.selected));
+                    self.open_folder(bucket, p, ids).into()
+                }
+                Some(ListingEntry::Object(o)) => {
+                    let key = o.key.clone();
+                    self.open_object(bucket, key, ids).into()
+                }
+                None => Outcome::None,
+            },
+            None => Outcome::None,
+        }
+    }
+}

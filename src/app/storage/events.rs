@@ -1,0 +1,134 @@
+//! What comes back to the Storage pane: buckets and folder pages, an object's HEAD and
+//! preview, a link, a download's progress and end.
+
+use super::detail::delete_one;
+use super::{Part, Popup, SortKey, StorageEvent, StoragePane, TransferState, base_name};
+use crate::app::{Handled, Ids, Outcome};
+use backoffice_domain::model::Page;
+
+impl StoragePane {
+    pub(super) fn on_storage_event(&mut self, event: StorageEvent, ids: &mut Ids) -> Handled {
+        match event {
+            StorageEvent::BucketsListed { request, result } => {
+                let failure = result.as_ref().err().cloned();
+                let page = result.map(|items| Page { items, next: None });
+                if !self.buckets.receive(request, page) {
+                    return (Outcome::None, None);
+                }
+                (
+                    Outcome::None,
+                    failure.map(|f| ("listing buckets".to_string(), f)),
+                )
+            }
+            StorageEvent::Listed { request, result } => {
+                let failure = result.as_ref().err().cloned();
+                if !self.entries.receive(request, result) {
+                    return (Outcome::None, None);
+                }
+                if self.sort != SortKey::Name {
+                    self.resort();
+                }
+                (
+                    self.more(ids).into(),
+                    failure.map(|f| ("listing objects".to_string(), f)),
+                )
+            }
+            StorageEvent::Inspected { request, result } => {
+                let Some(d) = self
+                    .detail
+                    .as_mut()
+                    .filter(|d| d.info_request == Some(request))
+                else {
+                    return (Outcome::None, None);
+                };
+                d.info_request = None;
+                match result {
+                    Ok(detail) => {
+                        let outcome = if std::mem::take(&mut d.delete_when_inspected) {
+                            self.deleting = Some(d.key.clone());
+                            delete_one(&d.bucket, &detail)
+                        } else {
+                            Outcome::None
+                        };
+                        d.info = Part::Ready(detail);
+                        (outcome, None)
+                    }
+                    Err(f) => {
+                        d.info = Part::Failed(f.message.clone());
+                        d.delete_when_inspected = false;
+                        (Outcome::None, Some(("reading the object".to_string(), f)))
+                    }
+                }
+            }
+            StorageEvent::Previewed { request, result } => {
+                let Some(d) = self
+                    .detail
+                    .as_mut()
+                    .filter(|d| d.preview_request == Some(request))
+                else {
+                    return (Outcome::None, None);
+                };
+                d.preview_request = None;
+                d.preview = match result {
+                    Ok(p) => Part::Ready(p),
+                    // A preview that cannot be made is shown in its place, not as an error.
+                    Err(f) => Part::Failed(f.message),
+                };
+                (Outcome::None, None)
+            }
+            StorageEvent::Shared { request, result } => {
+                if self.popup != Some(Popup::LinkLoading(request)) {
+                    return (Outcome::None, None);
+                }
+                self.popup = None;
+                match result {
+                    Ok(link) => {
+                        let url = link.url.clone();
+                        self.popup = Some(Popup::Link {
+                            key: self.selected_key().unwrap_or_default().to_string(),
+                            request: link,
+                        });
+                        (Outcome::Clipboard(url), None)
+                    }
+                    Err(f) => (Outcome::None, Some(("making the link".to_string(), f))),
+                }
+            }
+            StorageEvent::Progress {
+                request,
+                done,
+                total,
+            } => {
+                if let Some(t) = self.transfer.as_mut().filter(|t| t.request == request) {
+                    t.done = done;
+                    t.total = total;
+                }
+                (Outcome::None, None)
+            }
+            StorageEvent::Downloaded { request, result } => {
+                let Some(t) = self.transfer.as_mut().filter(|t| t.request == request) else {
+                    return (Outcome::None, None);
+                };
+                match result {
+                    Ok(path) => {
+                        t.state = TransferState::Finished;
+                        t.done = t.total;
+                        // Where it was saved: a folder typed gets the object's name.
+                        t.path = path.clone();
+                        (
+                            Outcome::Message(format!(
+                                "downloaded {} to {}",
+                                base_name(&t.key),
+                                path.display()
+                            )),
+                            None,
+                        )
+                    }
+                    Err(f) => {
+                        t.state = TransferState::Failed(f.message.clone());
+                        (Outcome::None, Some(("downloading".to_string(), f)))
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! One line in full (its JSON pretty-printed, a REPORT's figures), and one request's lines
+//! across groups.
+
+use super::*;
+
+/// One line in full: where it came from, its JSON pretty-printed (or its text), and a REPORT's
+/// figures.
+pub(super) fn detail(
+    frame: &mut Frame,
+    area: Rect,
+    line: Option<LineRef<'_>>,
+    keys: &Keymap,
+    theme: &Theme,
+) {
+    let b = block(format!(" Line · {} close ", keys.hint(Action::Back)), theme);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let Some(l) = line else {
+        message(frame, inner, "No line selected.".into(), false, theme);
+        return;
+    };
+    let kv = |k: &str, v: String| {
+        Line::from(vec![
+            Span::styled(format!("{k:>10}  "), theme.muted()),
+            Span::styled(v, theme.text()),
+        ])
+    };
+    let info = log_analysis::classify(l.text);
+    let at = DateTime::from_timestamp_millis(l.ts_ms).unwrap_or_default();
+    let mut lines = vec![
+        kv("time", at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()),
+        kv("group", l.group.to_string()),
+        kv("stream", clean(l.stream)),
+        kv("level", format!("{:?}", l.level).to_lowercase()),
+    ];
+    if let Some(id) = &info.request_id {
+        lines.push(kv("request", clean(id)));
+    }
+    if let Some(r) = &info.report {
+        let init = r.init_ms.map_or("none (warm)".to_string(), |v| {
+            format!("{v:.2} ms (cold start)")
+        });
+        lines.push(kv(
+            "report",
+            format!(
+                "duration {:.2} ms · billed {} ms · memory {}/{} MB · init {init}",
+                r.duration_ms, r.billed_ms, r.max_memory_used_mb, r.memory_mb
+            ),
+        ));
+    }
+    lines.push(Line::raw(""));
+    let style = level_style(l.level, l.kind, theme);
+    match embedded_json(l.text) {
+        Some((prefix, v)) => {
+            if !prefix.trim().is_empty() {
+                lines.push(Line::styled(clean(prefix.trim_end()), style));
+            }
+            let pretty = serde_json::to_string_pretty(&v).unwrap_or_default();
+            for row in pretty.lines() {
+                let indent = row.len() - row.trim_start().len();
+                let body = row.trim_start();
+                match body.split_once("\": ") {
+                    Some((k, rest)) if body.starts_with('"') => lines.push(Line::from(vec![
+                        Span::raw(" ".repeat(indent)),
+                        Span::styled(format!("{}\":", clean(k)), theme.title(false)),
+                        Span::styled(format!(" {}", clean(rest)), style),
+                    ])),
+                    _ => lines.push(Line::styled(clean(row), style)),
+                }
+            }
+        }
+        None => {
+            for row in l.text.split('\n') {
+                lines.push(Line::styled(clean(row), style));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The JSON object or array a line is, or ends with after a runtime's prefix (Node writes
+/// `time<TAB>request id<TAB>LEVEL<TAB>{…}`), with the text before it.
+pub(super) fn embedded_json(text: &str) -> Option<(&str, serde_json::Value)> {
+    let text = text.trim_end();
+    let start = text.find(['{', '['])?;
+    match serde_json::from_str::<serde_json::Value>(&text[start..]) {
+        Ok(v @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => {
+            Some((&text[..start], v))
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn request_view(
+    frame: &mut Frame,
+    area: Rect,
+    pane: &mut LogsPane,
+    keys: &Keymap,
+    theme: &Theme,
+) {
+    let Some(r) = &mut pane.request else {
+        return;
+    };
+    let (badge, _) = match r.feed.state {
+        FeedState::Starting | FeedState::Running => ("searching the groups…".to_string(), false),
+        FeedState::Failed(_) => ("search failed".to_string(), true),
+        _ => ("done".to_string(), false),
+    };
+    let groups: std::collections::BTreeSet<&str> =
+        r.buffer.groups().iter().map(|g| g.as_str()).collect();
+    let title = format!(
+        " Request {} · {} lines in {} group{} · {badge} · {} back ",
+        r.id,
+        r.buffer.len(),
+        groups.len(),
+        if groups.len() == 1 { "" } else { "s" },
+        keys.hint(Action::Back)
+    );
+    let b = block(title, theme);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    pane.screen_rows.clear();
+    if r.buffer.is_empty() {
+        let text = match &r.feed.state {
+            FeedState::Failed(e) => format!("Could not search for the request: {e}"),
+            FeedState::Done(_) => "No lines of this request were found.".into(),
+            _ => "Searching the groups for this request…".into(),
+        };
+        message(
+            frame,
+            body,
+            text,
+            matches!(r.feed.state, FeedState::Failed(_)),
+            theme,
+        );
+    } else {
+        let opts = LineStyle {
+            timestamps: pane.timestamps,
+            groups: true,
+            wrap: pane.wrap,
+            search: None,
+            anchor: pane.anchor,
+        };
+        let rows = Rows::All {
+            first: r.buffer.first_seq(),
+            end: r.buffer.end_seq(),
+        };
+        let body = if pane.detail {
+            let [top, bottom] =
+                Layout::vertical([Constraint::Percentage(35), Constraint::Percentage(65)])
+                    .areas(body);
+            detail(frame, bottom, r.buffer.get(r.scroll.selected), keys, theme);
+            top
+        } else {
+            body
+        };
+        let mut scroll = r.scroll;
+        let screen = draw_rows(frame, body, &r.buffer, rows, &mut scroll, &opts, theme);
+        r.scroll = scroll;
+        pane.screen_rows = screen;
+    }
+    let mut spans = Vec::new();
+    if let FeedState::Failed(e) = &r.feed.state {
+        spans.push(Span::styled(format!("✗ {e}  "), theme.error()));
+    }
+    spans.push(Span::styled(
+        format!(
+            "{} line · {} select · {} save · {} back",
+            keys.hint(Action::Enter),
+            keys.hint(Action::SelectRange),
+            keys.hint(Action::SaveLogs),
+            keys.hint(Action::Back)
+        ),
+        theme.muted(),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), status);
+}

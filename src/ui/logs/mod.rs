@@ -1,0 +1,330 @@
+//! Drawing the Logs pane: the group picker, the lines (only those on screen are read from the
+//! buffer and styled), the invocation table, the sparkline strip, the request view, a line in
+//! full. The pane's prompts are drawn by the shell, over whichever of these is on screen.
+
+use crate::app::list::Load;
+use crate::app::logs::buffer::{LineKind, LineRef, LogBuffer, Report};
+use crate::app::logs::{
+    Feed, FeedEnd, FeedState, LogsPane, Rows, Screen, Scroll, Search, View, Window, short_id,
+};
+use crate::keymap::{Action, Keymap};
+use crate::theme::Theme;
+use backoffice_domain::services::log_analysis::{self, Level};
+use chrono::DateTime;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Sparkline, Table, Wrap};
+use unicode_width::UnicodeWidthChar;
+
+mod charts;
+mod detail;
+mod lines;
+
+use charts::{invocations, strip};
+use detail::{detail, request_view};
+use lines::{LineStyle, clean, draw_rows, main_lines, short_group};
+pub use lines::{level_style, match_style};
+
+/// Rows of the sparkline strip.
+const STRIP_ROWS: u16 = 5;
+/// The strip is drawn only when the pane has at least this many rows inside its border.
+const STRIP_MIN_HEIGHT: u16 = 14;
+const LABEL_WIDTH: usize = 13;
+
+pub(super) fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(true))
+        .title(Span::styled(title, theme.title(true)))
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, pane: &mut LogsPane, look: &super::Look) {
+    match pane.screen {
+        Screen::Picker => picker(frame, area, pane, look.keys, look.theme),
+        Screen::Viewer => viewer(frame, area, pane, look.keys, look.theme),
+    }
+}
+
+pub(super) fn message(frame: &mut Frame, area: Rect, text: String, failed: bool, theme: &Theme) {
+    let style = if failed { theme.error() } else { theme.muted() };
+    frame.render_widget(
+        Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+pub(super) fn picker(
+    frame: &mut Frame,
+    area: Rect,
+    pane: &mut LogsPane,
+    keys: &Keymap,
+    theme: &Theme,
+) {
+    let p = &mut pane.picker;
+    let title = format!(
+        " Log groups · {} pick (up to 10) · {} live tail · {} query · {} picked ",
+        keys.hint(Action::Mark),
+        keys.hint(Action::Enter),
+        keys.hint(Action::LogQuery),
+        p.picked.len()
+    );
+    let b = block(title, theme);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    if p.groups.is_empty() {
+        let (text, failed) = match &p.load {
+            Load::Idle | Load::Loading => ("Loading log groups…".to_string(), false),
+            Load::Failed(e) => (
+                format!(
+                    "Could not load log groups: {e}\nPress {} to try again.",
+                    keys.hint(Action::Reload)
+                ),
+                true,
+            ),
+            Load::Loaded => (
+                "No log groups. Name them with log_groups in config.toml, or check the account and region.".to_string(),
+                false,
+            ),
+        };
+        message(frame, inner, text, failed, theme);
+        return;
+    }
+    let height = inner.height.saturating_sub(1).max(1) as usize;
+    p.viewport = height;
+    if p.selected < p.offset {
+        p.offset = p.selected;
+    } else if p.selected >= p.offset + height {
+        p.offset = p.selected + 1 - height;
+    }
+    let end = (p.offset + height).min(p.groups.len());
+    let rows = p.groups[p.offset..end].iter().enumerate().map(|(i, g)| {
+        let index = p.offset + i;
+        let order = p.picked.iter().position(|x| x == g);
+        let check = match order {
+            Some(n) => format!("[{}]", n + 1),
+            None => "[ ]".into(),
+        };
+        let kind = if g.is_lambda() { "lambda" } else { "" };
+        let row = Row::new(vec![
+            Span::styled(check, theme.warning()),
+            Span::styled(g.to_string(), theme.text()),
+            Span::styled(kind, theme.muted()),
+        ]);
+        if index == p.selected {
+            row.style(theme.selection())
+        } else {
+            row
+        }
+    });
+    frame.render_widget(
+        Table::new(
+            rows,
+            [
+                Constraint::Length(4),
+                Constraint::Min(20),
+                Constraint::Length(7),
+            ],
+        )
+        .header(Row::new(vec!["", "group", ""]).style(theme.title(false))),
+        inner,
+    );
+}
+
+pub(super) fn state_badge(feed: &Feed) -> (String, bool) {
+    let live = feed.spec.window == Window::Live;
+    match &feed.state {
+        FeedState::Starting if live => ("starting…".into(), false),
+        FeedState::Starting | FeedState::Running if !live => ("querying…".into(), false),
+        FeedState::Starting | FeedState::Running => ("● live".into(), false),
+        FeedState::Done(FeedEnd::Stopped) => ("stopped".into(), false),
+        FeedState::Done(FeedEnd::Truncated) => ("stopped at the cap".into(), false),
+        FeedState::Done(FeedEnd::Finished) if live => ("ended".into(), false),
+        FeedState::Done(FeedEnd::Finished) => ("done".into(), false),
+        FeedState::Failed(_) => ("failed".into(), true),
+    }
+}
+
+pub(super) fn groups_label(feed: &Feed) -> String {
+    match feed.spec.groups.as_slice() {
+        [one] => one.to_string(),
+        many => format!("{} groups", many.len()),
+    }
+}
+
+pub(super) fn feed_title(feed: &Feed, lines: usize) -> String {
+    let (badge, _) = state_badge(feed);
+    let pattern = feed
+        .spec
+        .pattern
+        .as_ref()
+        .map(|p| format!("filter {} · ", p.as_str()))
+        .unwrap_or_default();
+    let sampled = if feed.sampled { " · SAMPLED" } else { "" };
+    let window = match feed.spec.window {
+        Window::Live => String::new(),
+        ref w => format!("{} · ", w.label()),
+    };
+    format!(
+        " Logs · {} · {window}{pattern}{badge}{sampled} · {lines} lines ",
+        groups_label(feed),
+    )
+}
+
+pub(super) fn viewer(
+    frame: &mut Frame,
+    area: Rect,
+    pane: &mut LogsPane,
+    keys: &Keymap,
+    theme: &Theme,
+) {
+    if pane.request.is_some() {
+        request_view(frame, area, pane, keys, theme);
+        return;
+    }
+    let title = match &pane.feed {
+        Some(f) => feed_title(f, pane.buffer.len()),
+        None => " Logs ".into(),
+    };
+    let b = block(title, theme);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let body = if pane.strip && inner.height >= STRIP_MIN_HEIGHT {
+        let [strip_area, rest] =
+            Layout::vertical([Constraint::Length(STRIP_ROWS), Constraint::Min(1)]).areas(body);
+        strip(frame, strip_area, pane, theme);
+        rest
+    } else {
+        body
+    };
+    pane.screen_rows.clear();
+    if let Some(text) = empty_text(pane, keys) {
+        let failed = pane
+            .feed
+            .as_ref()
+            .is_some_and(|f| matches!(f.state, FeedState::Failed(_)));
+        message(frame, body, text, failed, theme);
+    } else if pane.view == View::Invocations {
+        invocations(frame, body, pane, theme);
+    } else if pane.detail {
+        let [top, bottom] =
+            Layout::vertical([Constraint::Percentage(35), Constraint::Percentage(65)]).areas(body);
+        main_lines(frame, top, pane, theme);
+        let line = pane.buffer.get(pane.scroll.selected);
+        detail(frame, bottom, line, keys, theme);
+    } else {
+        main_lines(frame, body, pane, theme);
+    }
+    status_row(frame, status, pane, keys, theme);
+}
+
+/// What the body says when there are no lines to show.
+pub(super) fn empty_text(pane: &LogsPane, keys: &Keymap) -> Option<String> {
+    if !pane.buffer.is_empty() {
+        return None;
+    }
+    let feed = pane.feed.as_ref()?;
+    let groups = groups_label(feed);
+    Some(match (&feed.state, &feed.spec.window) {
+        (FeedState::Starting, Window::Live) => format!("Starting the live tail of {groups}…"),
+        (FeedState::Running, Window::Live) => {
+            format!("Following {groups}: lines written from now on appear here.")
+        }
+        (FeedState::Starting | FeedState::Running, w) => {
+            format!("Querying {groups} ({})…", w.label())
+        }
+        (FeedState::Done(_), _) => "No lines.".into(),
+        (FeedState::Failed(e), w) => format!(
+            "Could not {} {groups}: {e}\nPress {} to try again, {} for the groups.",
+            if *w == Window::Live { "tail" } else { "query" },
+            keys.hint(Action::Reload),
+            keys.hint(Action::Back)
+        ),
+    })
+}
+
+pub(super) fn status_row(
+    frame: &mut Frame,
+    area: Rect,
+    pane: &LogsPane,
+    keys: &Keymap,
+    theme: &Theme,
+) {
+    let mut spans = Vec::new();
+    if let Some(FeedState::Failed(e)) = pane.feed.as_ref().map(|f| &f.state)
+        && !pane.buffer.is_empty()
+    {
+        spans.push(Span::styled(format!("✗ {e}  "), theme.error()));
+    }
+    if pane.view == View::Lines && !pane.scroll.follow {
+        let what = if pane.paused {
+            "PAUSED"
+        } else {
+            "scrolled back"
+        };
+        let new = match pane.new_lines() {
+            0 => String::new(),
+            1 => " · 1 new line".into(),
+            n => format!(" · {n} new lines"),
+        };
+        spans.push(Span::styled(
+            format!(" {what}{new} · {} back to live ", keys.hint(Action::Bottom)),
+            theme.warning().add_modifier(Modifier::REVERSED),
+        ));
+        spans.push(Span::raw(" "));
+    }
+    if let Some(s) = &pane.search {
+        let at = pane
+            .match_position()
+            .map(|(i, n)| format!("{i}/{n}"))
+            .unwrap_or_else(|| format!("{}", s.matches.len()));
+        let context = if pane.context > 0 {
+            format!(" ({} lines)", pane.context)
+        } else {
+            String::new()
+        };
+        spans.push(Span::styled(
+            format!(
+                "/{}: {at} matches · {}/{} next/previous · {} context{context}  ",
+                s.text,
+                keys.hint(Action::NextMatch),
+                keys.hint(Action::PrevMatch),
+                keys.hint(Action::ContextLines)
+            ),
+            theme.text(),
+        ));
+    }
+    if let Some(a) = pane.anchor {
+        let n = a.abs_diff(pane.scroll.selected) + 1;
+        spans.push(Span::styled(
+            format!(
+                "{n} lines selected · {} save  ",
+                keys.hint(Action::SaveLogs)
+            ),
+            theme.warning(),
+        ));
+    }
+    if spans.is_empty() {
+        spans.push(Span::styled(
+            format!(
+                "{} pause · {} search · {} request · {} invocations · {} line · {} query · {} save · {} wrap · {} time",
+                keys.hint(Action::Mark),
+                keys.hint(Action::Filter),
+                keys.hint(Action::RequestLines),
+                keys.hint(Action::NextView),
+                keys.hint(Action::Enter),
+                keys.hint(Action::LogQuery),
+                keys.hint(Action::SaveLogs),
+                keys.hint(Action::Wrap),
+                keys.hint(Action::Timestamps),
+            ),
+            theme.muted(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+#[cfg(test)]
+mod tests;

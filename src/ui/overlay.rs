@@ -1,0 +1,356 @@
+//! What the shell draws over a pane: the pane's open form, help, the error log, `:who`, the
+//! confirmation dialog and toasts. Untrusted text in them is made safe to print first.
+
+use super::{centred, input, popup_block};
+use crate::app::dialog::{Dialog, Field, Form};
+use crate::app::{App, FormView};
+use crate::keymap::{Action, Keymap, Scope};
+use crate::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+/// A pane's open form, over the lower part of the pane whatever screen it is on.
+pub(super) fn draw_form(frame: &mut Frame, area: Rect, form: &FormView, theme: &Theme) {
+    // Inside the pane's border, so the pane still reads as the pane underneath.
+    let area = Rect::new(
+        area.x + 2.min(area.width / 4),
+        area.y,
+        area.width.saturating_sub(4).max(area.width.min(8)),
+        area.height.saturating_sub(1).max(area.height.min(3)),
+    );
+    let width = area.width.min(100);
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let label_width = form
+        .fields
+        .iter()
+        .map(|f| f.label.width())
+        .max()
+        .unwrap_or(0);
+    let mut lines: Vec<Line> = form
+        .body
+        .iter()
+        .map(|l| Line::styled(crate::text::one_line(l), theme.text()))
+        .collect();
+    for f in &form.fields {
+        let mut spans = vec![Span::styled(
+            format!("{:>label_width$}: ", f.label),
+            theme.muted(),
+        )];
+        let room = inner.saturating_sub(label_width + 2).max(4);
+        let style = if f.focused {
+            theme.selection()
+        } else {
+            theme.text()
+        };
+        spans.extend(input::spans(
+            f.input,
+            room,
+            style,
+            theme.title(true),
+            f.focused,
+        ));
+        lines.push(Line::from(spans));
+    }
+    if let Some(problem) = form.problem {
+        lines.push(Line::styled(format!("✗ {problem}"), theme.error()));
+    }
+    lines.push(Line::styled(form.hint.clone(), theme.muted()));
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
+    let rect = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + area.height - height,
+        width,
+        height,
+    );
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(popup_block(&form.title, theme)),
+        rect,
+    );
+}
+
+pub(super) fn draw_help(frame: &mut Frame, app: &App, scroll: u16, theme: &Theme) {
+    let offered = app.focused().offers();
+    let mut lines = Vec::new();
+    let mut scope = None;
+    for (s, action, keys, what) in app.keymap.help() {
+        let wanted = s == Scope::Everywhere || offered.contains(&action);
+        if !wanted {
+            continue;
+        }
+        let heading = if s == Scope::Everywhere {
+            "Everywhere"
+        } else {
+            app.pane.title()
+        };
+        if scope != Some(heading) {
+            scope = Some(heading);
+            lines.push(Line::styled(heading, theme.title(true)));
+        }
+        lines.push(Line::from(vec![
+            Span::styled(format!("{keys:>18}  "), theme.title(false)),
+            Span::styled(what, theme.text()),
+        ]));
+    }
+    let area = centred(frame.area(), 66, lines.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    let keys = &app.keymap;
+    let title = format!(
+        "Keys · {}/{} scroll · any other key closes",
+        keys.hint(Action::Down),
+        keys.hint(Action::Up)
+    );
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll.min(u16::MAX / 2), 0))
+            .block(popup_block(&title, theme)),
+        area,
+    );
+}
+
+pub(super) fn draw_who(
+    frame: &mut Frame,
+    view: &crate::app::who::WhoView,
+    keys: &Keymap,
+    theme: &Theme,
+) {
+    let area = centred(frame.area(), 110, frame.area().height.saturating_sub(2));
+    let lines: Vec<Line> = view
+        .lines()
+        .into_iter()
+        .map(|l| {
+            let l = crate::text::one_line(&l);
+            if !l.is_empty() && !l.starts_with(' ') {
+                Line::styled(l, theme.title(true))
+            } else {
+                Line::styled(l, theme.text())
+            }
+        })
+        .collect();
+    let title = format!(
+        "{} · {}/{} scroll · {} back",
+        crate::text::one_line(&view.who),
+        keys.hint(Action::Down),
+        keys.hint(Action::Up),
+        keys.hint(Action::Back)
+    );
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((view.scroll, 0))
+            .block(popup_block(&title, theme)),
+        area,
+    );
+}
+
+pub(super) fn draw_errors(frame: &mut Frame, app: &App, scroll: u16, theme: &Theme) {
+    let area = centred(frame.area(), 100, frame.area().height.saturating_sub(4));
+    let lines: Vec<Line> = if app.errors.is_empty() {
+        vec![Line::styled("No errors this session.", theme.muted())]
+    } else {
+        app.errors
+            .iter()
+            .flat_map(|(at, f)| {
+                [
+                    Line::from(vec![
+                        Span::styled(format!("{at} "), theme.muted()),
+                        Span::styled(crate::text::one_line(&f.message), theme.error()),
+                    ]),
+                    Line::styled(
+                        format!("         {}", crate::text::printable(&f.chain)),
+                        theme.text(),
+                    ),
+                ]
+            })
+            .collect()
+    };
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll.min(u16::MAX / 2), 0))
+            .block(popup_block(
+                "Errors, newest first (any key but scrolling closes)",
+                theme,
+            )),
+        area,
+    );
+}
+
+pub(super) fn field_style(d: &Dialog, f: Field, theme: &Theme) -> Style {
+    if d.focus == f {
+        theme.selection()
+    } else {
+        theme.text()
+    }
+}
+
+/// Width of a dialog.
+const DIALOG_WIDTH: u16 = 84;
+
+pub(super) fn draw_dialog(frame: &mut Frame, d: &Dialog, theme: &Theme) {
+    let p = &d.proposal;
+    let inner = usize::from(DIALOG_WIDTH.min(frame.area().width).saturating_sub(2));
+    let mut lines = vec![Line::styled("This will change:", theme.muted())];
+    for c in p.changes.iter().take(12) {
+        lines.push(Line::styled(
+            format!("  • {}", crate::text::one_line(c)),
+            theme.warning(),
+        ));
+    }
+    if p.changes.len() > 12 {
+        lines.push(Line::styled(
+            format!("  … and {} more", p.changes.len() - 12),
+            theme.warning(),
+        ));
+    }
+    lines.push(Line::raw(""));
+    let (l1, l2) = d.input_labels();
+    let field = |label: String, f: Field, input: &crate::input::TextInput, label_style: Style| {
+        let room = inner.saturating_sub(label.width()).max(4);
+        let mut spans = vec![Span::styled(label, label_style)];
+        spans.extend(input::spans(
+            input,
+            room,
+            field_style(d, f, theme),
+            theme.title(true),
+            d.focus == f,
+        ));
+        Line::from(spans)
+    };
+    match p.form {
+        Form::Ready(_) => {}
+        Form::Password { .. } => {
+            lines.push(field(
+                format!("{l1:>10}: "),
+                Field::Input1,
+                &d.input1,
+                theme.muted(),
+            ));
+            lines.push(field(
+                format!("{l2:>10}: "),
+                Field::Input2,
+                &d.input2,
+                theme.muted(),
+            ));
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:>10}: ", "permanent"), theme.muted()),
+                Span::styled(
+                    if d.permanent {
+                        "[x] yes"
+                    } else {
+                        "[ ] no (temporary)"
+                    },
+                    field_style(d, Field::Permanent, theme),
+                ),
+            ]));
+        }
+        Form::Attribute { .. } => {
+            lines.push(field(
+                format!("{l1:>10}: "),
+                Field::Input1,
+                &d.input1,
+                theme.muted(),
+            ));
+            lines.push(field(
+                format!("{l2:>10}: "),
+                Field::Input2,
+                &d.input2,
+                theme.muted(),
+            ));
+        }
+        Form::AddGroup { .. } | Form::RemoveGroup { .. } => {
+            lines.push(field(
+                format!("{l1:>10}: "),
+                Field::Input1,
+                &d.input1,
+                theme.muted(),
+            ));
+        }
+    }
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:>10}: ", "reason"), theme.muted()),
+        Span::styled(
+            format!("‹ {} ›", p.reasons[d.reason_pick.min(p.reasons.len() - 1)]),
+            field_style(d, Field::ReasonPick, theme),
+        ),
+        Span::styled("  ↑↓ pick", theme.muted()),
+    ]));
+    lines.push(field(
+        format!("{:>10}: ", "details"),
+        Field::ReasonText,
+        &d.reason_text,
+        theme.muted(),
+    ));
+    if let Some(name) = &p.type_to_confirm {
+        lines.push(field(
+            format!("type {} to confirm: ", crate::text::one_line(name)),
+            Field::TypedName,
+            &d.typed_name,
+            theme.error(),
+        ));
+    }
+    if let Some(env) = &d.environment {
+        lines.push(field(
+            format!("production: type {env} to confirm: "),
+            Field::Typed,
+            &d.typed,
+            theme.error(),
+        ));
+    }
+    lines.push(Line::raw(""));
+    if let Some(problem) = &d.problem {
+        lines.push(Line::styled(format!("✗ {problem}"), theme.error()));
+    }
+    lines.push(Line::styled(
+        "enter confirm · tab next field · esc cancel (nothing changes)",
+        theme.muted(),
+    ));
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner.max(1)).max(1))
+        .sum();
+    let area = centred(
+        frame.area(),
+        DIALOG_WIDTH,
+        u16::try_from(rows + 2).unwrap_or(u16::MAX),
+    );
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(popup_block(&p.title, theme)),
+        area,
+    );
+}
+
+pub(super) fn draw_toasts(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mut y = area.y + 1;
+    for toast in &app.toasts {
+        let text = format!(" {} ", crate::text::one_line(&toast.text));
+        let width = (text.width() as u16 + 2).min(area.width.saturating_sub(2));
+        if y + 3 > area.y + area.height || width < 4 {
+            break;
+        }
+        let rect = Rect::new(area.x + area.width - width - 1, y, width, 3);
+        let style = if toast.error {
+            theme.error()
+        } else {
+            theme.ok()
+        };
+        frame.render_widget(Clear, rect);
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, style))
+                .block(Block::default().borders(Borders::ALL).border_style(style)),
+            rect,
+        );
+        y += 3;
+    }
+}
