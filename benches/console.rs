@@ -7,6 +7,9 @@
 //!
 //! `cargo bench -p backoffice --bench console` (figures in docs/benchmarks.md).
 
+// Test harness code: a failed unwrap is the test failing at the line that broke.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "console/storage.rs"]
 mod storage;
 
@@ -20,7 +23,6 @@ use backoffice_domain::sandbox::{Sandbox, SeedOptions};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 

@@ -7,6 +7,11 @@
 //!
 //! `cargo bench -p backoffice --bench logs` (figures in docs/benchmarks.md).
 
+// Test harness code: a failed unwrap is the test failing at the line that broke.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+// The counting allocator below is the one unsafe code: it only forwards to the system's.
+#![allow(unsafe_code)]
+
 use backoffice::app::logs::buffer::LogBuffer;
 use backoffice::app::logs::{LogsCommand, LogsEvent};
 use backoffice::app::{App, AppEvent, Command, Context, PaneId};

@@ -27,7 +27,8 @@ pub enum Edit {
 /// A text field: one line, or several (`multiline`).
 #[derive(Debug, Clone)]
 pub struct TextInput {
-    area: TextArea<'static>,
+    /// Boxed: the editor's state is large, and inputs sit in enums of small states.
+    area: Box<TextArea<'static>>,
     multiline: bool,
     max_chars: usize,
     masked: bool,
@@ -54,7 +55,7 @@ impl TextInput {
     /// A single-line field holding `text`, the cursor at its end.
     pub fn new(text: &str) -> Self {
         let mut input = Self {
-            area: TextArea::default(),
+            area: Box::default(),
             multiline: false,
             max_chars: DEFAULT_MAX_CHARS,
             masked: false,
@@ -108,7 +109,7 @@ impl TextInput {
         } else {
             vec![text]
         };
-        self.area = TextArea::new(lines);
+        *self.area = TextArea::new(lines);
         self.area.move_cursor(CursorMove::Bottom);
         self.area.move_cursor(CursorMove::End);
     }

@@ -1,5 +1,8 @@
 //! The real binary, driven from outside: paths, overrides and sandbox seeding.
 
+// Test harness code: a failed unwrap is the test failing at the line that broke.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::process::Command;

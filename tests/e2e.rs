@@ -2,6 +2,9 @@
 //! read back through a VT100 parser. Proves the loop, the terminal setup and restore, and the
 //! wiring from keys to the sandbox's stores and back.
 
+// Test harness code: a failed unwrap is the test failing at the line that broke.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 #[path = "../crates/domain/tests/contract/private.rs"]
 mod private;

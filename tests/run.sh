@@ -18,12 +18,15 @@
 #   4. Fresh BACKOFFICE_DATA_DIR / BACKOFFICE_STATE_DIR / BACKOFFICE_CONFIG_DIR
 #      under a temporary run dir, so tests never touch a real home.
 #   5. cfn-lint (pinned, in the same venv) over the SAM template docs/deploy/template.yaml.
-#   6. cargo test (exit status is cargo's).
+#   6. The house rules, before any test: cargo fmt --check, rustfmt --check on every
+#      include!d source (cargo fmt never sees those), and
+#      cargo clippy --workspace --all-targets --all-features -- -D warnings.
+#   7. cargo test (exit status is cargo's).
 # On exit, only what this script started (moto, and mariadbd if we started it)
 # is stopped. A MariaDB that was already running is left alone.
 #
 # Environment:
-#   BACKOFFICE_RUN_SKIP_CARGO=1   skip the cargo step (for checking service set-up)
+#   BACKOFFICE_RUN_SKIP_CARGO=1   skip the cargo steps (for checking service set-up)
 #
 # Works on a fresh Debian 12 machine as root (installs mariadb-server and
 # python3-venv with apt-get when missing).
@@ -256,7 +259,35 @@ make_app_dirs() {
     mkdir -p "$BACKOFFICE_DATA_DIR" "$BACKOFFICE_STATE_DIR" "$BACKOFFICE_CONFIG_DIR"
 }
 
-# ---------------------------------------------------------------- 6. cargo
+# ---------------------------------------------------------------- 6. lint
+# Sources compiled through include!() are outside cargo fmt's reach: list them from the code.
+included_sources() {
+    grep -rhoE 'include!\("[^"]+\.rs"\)' --include='*.rs' src crates tests benches 2>/dev/null \
+        | sort -u | while read -r inc; do
+            local name=${inc#include!(\"}
+            name=${name%\")}
+            grep -rlE "include!\(\"$name\"\)" --include='*.rs' src crates tests benches \
+                | while read -r from; do printf '%s/%s\n' "$(dirname "$from")" "$name"; done
+        done | sort -u
+}
+
+lint() {
+    if [[ ${BACKOFFICE_RUN_SKIP_CARGO:-} == 1 ]]; then
+        return 0
+    fi
+    step "cargo fmt --all --check"
+    cargo fmt --all --check
+    local files
+    mapfile -t files < <(included_sources)
+    if ((${#files[@]})); then
+        step "rustfmt --check on include!d sources: ${files[*]}"
+        rustfmt --edition 2024 --check "${files[@]}"
+    fi
+    step "cargo clippy --workspace --all-targets --all-features --locked -- -D warnings"
+    cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+}
+
+# ---------------------------------------------------------------- 7. cargo
 run_cargo() {
     if [[ ${BACKOFFICE_RUN_SKIP_CARGO:-} == 1 ]]; then
         step "BACKOFFICE_RUN_SKIP_CARGO=1: skipping cargo test"
@@ -269,6 +300,8 @@ run_cargo() {
 }
 
 main() {
+    # The house rules first: a formatting slip or a lint fails before any service starts.
+    lint
     ensure_mariadb
     create_test_db
     ensure_venv

@@ -181,7 +181,12 @@ impl Pane for AuditPane {
         !self.expanded
     }
 
-    fn draw(&mut self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, look: &Look) {
+    fn draw(
+        &mut self,
+        frame: &mut ratatui::Frame<'_>,
+        area: ratatui::layout::Rect,
+        look: &Look<'_>,
+    ) {
         crate::ui::draw_audit(frame, area, self, look);
     }
 }

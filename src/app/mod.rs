@@ -484,7 +484,7 @@ impl App {
     /// Draws the pane on screen into `area`.
     pub fn draw_pane(
         &mut self,
-        frame: &mut ratatui::Frame,
+        frame: &mut ratatui::Frame<'_>,
         area: ratatui::layout::Rect,
         theme: &crate::theme::Theme,
     ) {

@@ -177,5 +177,5 @@ pub trait Pane {
     /// Whether the pane is at its outermost screen (`esc` has nothing of its own to close).
     fn at_top(&self) -> bool;
     /// Draws the pane into `area`.
-    fn draw(&mut self, frame: &mut Frame, area: Rect, look: &Look);
+    fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, look: &Look<'_>);
 }

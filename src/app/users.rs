@@ -456,7 +456,12 @@ impl Pane for UsersPane {
         self.detail.is_none()
     }
 
-    fn draw(&mut self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, look: &Look) {
+    fn draw(
+        &mut self,
+        frame: &mut ratatui::Frame<'_>,
+        area: ratatui::layout::Rect,
+        look: &Look<'_>,
+    ) {
         crate::ui::draw_users(frame, area, self, look);
     }
 }

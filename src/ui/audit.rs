@@ -10,7 +10,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, pane: &mut AuditPane, look: &Look) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look<'_>) {
     let theme = look.theme;
     let retry = look.keys.hint(Action::Reload);
     let (list_area, detail_area) = if pane.expanded {

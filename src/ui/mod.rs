@@ -43,7 +43,7 @@ pub struct Look<'a> {
     pub covered: bool,
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, tick: usize) {
+pub fn draw(frame: &mut Frame<'_>, app: &mut App, theme: &Theme, tick: usize) {
     let [tabs, main, status, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(5),
@@ -86,7 +86,7 @@ pub fn tab_at(x: u16) -> Option<PaneId> {
         .map(|(_, pane, _)| pane)
 }
 
-fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let mut spans = Vec::new();
     for (_, pane, label) in tab_labels() {
         let style = if pane == app.pane {
@@ -104,7 +104,7 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tick: usize) {
+fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, tick: usize) {
     let c = &app.context;
     let mut head = vec![Span::styled(
         format!(" {} ", c.environment),
@@ -141,7 +141,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tick: us
         ));
     }
     // Who and where give way when the signals would not fit: an error must be readable.
-    let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    let width = |spans: &[Span<'_>]| spans.iter().map(Span::width).sum::<usize>();
     let fits = width(&head) + width(&identity) + width(&signals) <= usize::from(area.width);
     let mut spans = head;
     if fits {
@@ -161,7 +161,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tick: us
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+fn draw_bottom(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let width = usize::from(area.width);
     let line = match &app.prompt {
         Some(prompt) => {

@@ -14,7 +14,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// A pane's open form, over the lower part of the pane whatever screen it is on.
-pub(super) fn draw_form(frame: &mut Frame, area: Rect, form: &FormView, theme: &Theme) {
+pub(super) fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &FormView<'_>, theme: &Theme) {
     // Inside the pane's border, so the pane still reads as the pane underneath.
     let area = Rect::new(
         area.x + 2.min(area.width / 4),
@@ -30,7 +30,7 @@ pub(super) fn draw_form(frame: &mut Frame, area: Rect, form: &FormView, theme: &
         .map(|f| f.label.width())
         .max()
         .unwrap_or(0);
-    let mut lines: Vec<Line> = form
+    let mut lines: Vec<Line<'_>> = form
         .body
         .iter()
         .map(|l| Line::styled(crate::text::one_line(l), theme.text()))
@@ -76,7 +76,7 @@ pub(super) fn draw_form(frame: &mut Frame, area: Rect, form: &FormView, theme: &
     );
 }
 
-pub(super) fn draw_help(frame: &mut Frame, app: &App, scroll: u16, theme: &Theme) {
+pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &Theme) {
     let offered = app.focused().offers();
     let mut lines = Vec::new();
     let mut scope = None;
@@ -116,13 +116,13 @@ pub(super) fn draw_help(frame: &mut Frame, app: &App, scroll: u16, theme: &Theme
 }
 
 pub(super) fn draw_who(
-    frame: &mut Frame,
+    frame: &mut Frame<'_>,
     view: &crate::app::who::WhoView,
     keys: &Keymap,
     theme: &Theme,
 ) {
     let area = centred(frame.area(), 110, frame.area().height.saturating_sub(2));
-    let lines: Vec<Line> = view
+    let lines: Vec<Line<'_>> = view
         .lines()
         .into_iter()
         .map(|l| {
@@ -150,9 +150,9 @@ pub(super) fn draw_who(
     );
 }
 
-pub(super) fn draw_errors(frame: &mut Frame, app: &App, scroll: u16, theme: &Theme) {
+pub(super) fn draw_errors(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &Theme) {
     let area = centred(frame.area(), 100, frame.area().height.saturating_sub(4));
-    let lines: Vec<Line> = if app.errors.is_empty() {
+    let lines: Vec<Line<'_>> = if app.errors.is_empty() {
         vec![Line::styled("No errors this session.", theme.muted())]
     } else {
         app.errors
@@ -195,7 +195,7 @@ pub(super) fn field_style(d: &Dialog, f: Field, theme: &Theme) -> Style {
 /// Width of a dialog.
 const DIALOG_WIDTH: u16 = 84;
 
-pub(super) fn draw_dialog(frame: &mut Frame, d: &Dialog, theme: &Theme) {
+pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     let p = &d.proposal;
     let inner = usize::from(DIALOG_WIDTH.min(frame.area().width).saturating_sub(2));
     let mut lines = vec![Line::styled("This will change:", theme.muted())];
@@ -331,7 +331,7 @@ pub(super) fn draw_dialog(frame: &mut Frame, d: &Dialog, theme: &Theme) {
     );
 }
 
-pub(super) fn draw_toasts(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(super) fn draw_toasts(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let mut y = area.y + 1;
     for toast in &app.toasts {
         let text = format!(" {} ", crate::text::one_line(&toast.text));

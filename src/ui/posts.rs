@@ -11,7 +11,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, pane: &mut PostsPane, look: &Look) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look<'_>) {
     let theme = look.theme;
     let retry = look.keys.hint(Action::Reload);
     let next_view = look.keys.hint(Action::NextView);

@@ -19,7 +19,7 @@ use ratatui::widgets::{LineGauge, Paragraph, Wrap};
 use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::{Resize, StatefulImage};
 
-pub fn draw(frame: &mut Frame, area: Rect, pane: &mut StoragePane, look: &Look) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Look<'_>) {
     let theme = look.theme;
     let k = |a| look.keys.hint(a);
     let retry = k(Action::Reload);
@@ -153,7 +153,7 @@ pub fn draw(frame: &mut Frame, area: Rect, pane: &mut StoragePane, look: &Look) 
     }
 }
 
-fn draw_transfer(frame: &mut Frame, area: Rect, pane: &StoragePane, theme: &Theme) {
+fn draw_transfer(frame: &mut Frame<'_>, area: Rect, pane: &StoragePane, theme: &Theme) {
     let Some(t) = &pane.transfer else {
         return;
     };
@@ -197,7 +197,7 @@ fn draw_transfer(frame: &mut Frame, area: Rect, pane: &StoragePane, theme: &Them
     );
 }
 
-fn draw_detail(frame: &mut Frame, area: Rect, pane: &mut StoragePane, look: &Look) {
+fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Look<'_>) {
     let theme = look.theme;
     let k = |a| look.keys.hint(a);
     let hints = format!(

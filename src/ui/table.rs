@@ -17,7 +17,7 @@ pub(super) fn pane_block<'a>(title: String, theme: &Theme) -> Block<'a> {
 
 /// Draws `list` as a table of the visible rows only.
 pub(super) fn table<T>(
-    frame: &mut Frame,
+    frame: &mut Frame<'_>,
     area: Rect,
     list: &mut List<T>,
     theme: &Theme,
@@ -54,7 +54,13 @@ pub(super) fn table<T>(
     );
 }
 
-pub(super) fn message(frame: &mut Frame, area: Rect, text: String, failed: bool, theme: &Theme) {
+pub(super) fn message(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    text: String,
+    failed: bool,
+    theme: &Theme,
+) {
     let style = if failed { theme.error() } else { theme.muted() };
     frame.render_widget(
         Paragraph::new(text).style(style).wrap(Wrap { trim: true }),

@@ -13,7 +13,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, pane: &mut UsersPane, look: &Look) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look<'_>) {
     let theme = look.theme;
     let retry = look.keys.hint(Action::Reload);
     if let Some(detail) = &pane.detail {

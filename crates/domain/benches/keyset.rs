@@ -3,6 +3,9 @@
 //! `tests/bench.sh` (or `BACKOFFICE_TEST_MYSQL_URL=mysql://root@127.0.0.1:3306 cargo bench
 //! -p backoffice-domain --bench keyset`). The first run seeds `backoffice_bench` once.
 
+// Test harness code: a failed unwrap is the test failing at the line that broke.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use backoffice_domain::adapters::sql::{ImportPost, SqlContentStore};
 use backoffice_domain::model::{ContentStatus, Cursor, PageRequest, PostFilter, UserSub};
 use backoffice_domain::ports::ContentStore;

@@ -8,6 +8,9 @@
 //! AWS_SECRET_ACCESS_KEY=testing cargo bench -p backoffice-domain --bench log_tail`
 //! (see docs/benchmarks-tail.md).
 
+// Test harness code: a failed unwrap is the test failing at the line that broke.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use aws_sdk_cloudwatchlogs::config::interceptors::BeforeSerializationInterceptorContextRef;
 use aws_sdk_cloudwatchlogs::config::{ConfigBag, Intercept};
 use aws_sdk_cloudwatchlogs::error::BoxError;

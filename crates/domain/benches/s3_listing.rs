@@ -10,6 +10,9 @@
 //! (`BENCH_S3_OBJECTS`, default 100,000; `BENCH_S3_ROUNDS`, default 3). The first run fills
 //! `backoffice-bench-listing-<objects>` (moto stores ~300 objects a second); later runs reuse it.
 
+// Test harness code: a failed unwrap is the test failing at the line that broke.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use aws_sdk_s3::types::EncodingType;
 use backoffice_domain::adapters::aws::{AwsContext, AwsSettings, S3ObjectStore};
 use backoffice_domain::model::{BucketName, ObjectKey, PageRequest};

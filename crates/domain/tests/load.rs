@@ -9,6 +9,9 @@
 //!
 //! `BACKOFFICE_LOAD_SECONDS` (default 60) and `BACKOFFICE_LOAD_WORKERS` (default 8) shape it.
 
+// Test harness code: a failed unwrap is the test failing at the line that broke.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "contract/support.rs"]
 mod support;
 

@@ -362,7 +362,7 @@ fn the_query_prompt_starts_a_window_query_with_a_pattern() {
     assert_eq!(spec.window, Window::Last { seconds: 3_600 });
     assert_eq!(spec.pattern.unwrap().as_str(), "ERROR -retry");
     assert_eq!(app.pending(), 1, "a query is pending until it ends");
-    assert!(!app.logs.prompt.is_some());
+    assert!(app.logs.prompt.is_none());
 }
 
 #[test]
@@ -382,7 +382,7 @@ fn a_bad_query_keeps_the_prompt_open_and_explains() {
         "{prompt:?}"
     );
     app.on_key(code(KeyCode::Esc));
-    assert!(!app.logs.prompt.is_some());
+    assert!(app.logs.prompt.is_none());
 }
 
 #[test]

@@ -430,7 +430,12 @@ impl Pane for LogsPane {
         self.screen == Screen::Picker
     }
 
-    fn draw(&mut self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, look: &Look) {
+    fn draw(
+        &mut self,
+        frame: &mut ratatui::Frame<'_>,
+        area: ratatui::layout::Rect,
+        look: &Look<'_>,
+    ) {
         crate::ui::logs::draw(frame, area, self, look);
     }
 }

@@ -376,7 +376,12 @@ impl Pane for PostsPane {
         self.thread.is_none()
     }
 
-    fn draw(&mut self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, look: &Look) {
+    fn draw(
+        &mut self,
+        frame: &mut ratatui::Frame<'_>,
+        area: ratatui::layout::Rect,
+        look: &Look<'_>,
+    ) {
         crate::ui::draw_posts(frame, area, self, look);
     }
 }

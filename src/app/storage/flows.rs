@@ -3,7 +3,8 @@
 use super::*;
 use crate::app::tests::{answer_posts, answer_queue, answer_users, app_on, code, key, post, typed};
 use crate::app::{App, AppEvent, Context, Overlay, PaneId, Request, test_context};
-use backoffice_domain::model::{Cursor, ObjectEntry, ObjectVersion, PresignedRequest};
+use crate::ops::Operation;
+use backoffice_domain::model::{Cursor, ObjectEntry, ObjectVersion, Page, PresignedRequest};
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;

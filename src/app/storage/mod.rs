@@ -479,7 +479,12 @@ impl Pane for StoragePane {
             && matches!(self.location, None | Some(Location::Buckets))
     }
 
-    fn draw(&mut self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, look: &Look) {
+    fn draw(
+        &mut self,
+        frame: &mut ratatui::Frame<'_>,
+        area: ratatui::layout::Rect,
+        look: &Look<'_>,
+    ) {
         crate::ui::storage::draw(frame, area, self, look);
     }
 }

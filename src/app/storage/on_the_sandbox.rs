@@ -9,8 +9,8 @@ use crate::exec::{Backends, execute};
 use backoffice_domain::DomainResult;
 use backoffice_domain::adapters::sandbox::SandboxObjectStore;
 use backoffice_domain::model::{
-    Actor, AuditFilter, ByteRange, DeleteOutcome, ObjectBytes, ObjectKey, ObjectVersion,
-    PageRequest, PresignedRequest,
+    Actor, AuditFilter, ByteRange, DeleteOutcome, ObjectBytes, ObjectEntry, ObjectKey,
+    ObjectVersion, Page, PageRequest, PresignedRequest,
 };
 use backoffice_domain::ports::{ContentStore, ObjectStore};
 use backoffice_domain::sandbox::{Sandbox, SeedOptions};

@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 const PATIENCE: std::time::Duration = std::time::Duration::from_secs(20);
 
 fn backends(sandbox: &Sandbox) -> Backends {
-    Backends::sandbox(&sandbox, Actor::parse("sandbox:ops").unwrap())
+    Backends::sandbox(sandbox, Actor::parse("sandbox:ops").unwrap())
 }
 
 fn group(name: &str) -> LogGroupName {

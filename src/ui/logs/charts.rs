@@ -4,7 +4,7 @@
 use super::*;
 
 pub(super) fn spark(
-    frame: &mut Frame,
+    frame: &mut Frame<'_>,
     area: Rect,
     label: &str,
     data: &[u64],
@@ -29,7 +29,7 @@ pub(super) fn spark(
     );
 }
 
-pub(super) fn strip(frame: &mut Frame, area: Rect, pane: &mut LogsPane, theme: &Theme) {
+pub(super) fn strip(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane, theme: &Theme) {
     let width = (area.width as usize).saturating_sub(LABEL_WIDTH + 9).max(1);
     let s = pane.strip(width).clone();
     let summary = pane.summary().clone();
@@ -89,7 +89,7 @@ pub(super) fn request_id_of(buffer: &LogBuffer, r: &Report) -> String {
         .unwrap_or_default()
 }
 
-pub(super) fn invocations(frame: &mut Frame, area: Rect, pane: &mut LogsPane, theme: &Theme) {
+pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane, theme: &Theme) {
     let summary = pane.summary().clone();
     let [head, table_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);

@@ -6,7 +6,7 @@ use super::*;
 /// One line in full: where it came from, its JSON pretty-printed (or its text), and a REPORT's
 /// figures.
 pub(super) fn detail(
-    frame: &mut Frame,
+    frame: &mut Frame<'_>,
     area: Rect,
     line: Option<LineRef<'_>>,
     keys: &Keymap,
@@ -92,7 +92,7 @@ pub(super) fn embedded_json(text: &str) -> Option<(&str, serde_json::Value)> {
 }
 
 pub(super) fn request_view(
-    frame: &mut Frame,
+    frame: &mut Frame<'_>,
     area: Rect,
     pane: &mut LogsPane,
     keys: &Keymap,

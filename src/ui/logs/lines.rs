@@ -174,7 +174,7 @@ pub(super) fn rendered(
 /// Draws the rows of `rows` around the selection, reading only the lines that fit; returns the
 /// line number drawn on each screen row from [`crate::ui::LIST_TOP`] down (for mouse clicks).
 pub(super) fn draw_rows(
-    frame: &mut Frame,
+    frame: &mut Frame<'_>,
     area: Rect,
     buffer: &LogBuffer,
     rows: Rows<'_>,
@@ -237,7 +237,7 @@ pub(super) fn draw_rows(
     screen
 }
 
-pub(super) fn main_lines(frame: &mut Frame, area: Rect, pane: &mut LogsPane, theme: &Theme) {
+pub(super) fn main_lines(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane, theme: &Theme) {
     pane.refresh_rows();
     let mut scroll = pane.scroll;
     let opts = LineStyle {

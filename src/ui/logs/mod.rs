@@ -40,14 +40,20 @@ pub(super) fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
         .title(Span::styled(title, theme.title(true)))
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, pane: &mut LogsPane, look: &super::Look) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane, look: &super::Look<'_>) {
     match pane.screen {
         Screen::Picker => picker(frame, area, pane, look.keys, look.theme),
         Screen::Viewer => viewer(frame, area, pane, look.keys, look.theme),
     }
 }
 
-pub(super) fn message(frame: &mut Frame, area: Rect, text: String, failed: bool, theme: &Theme) {
+pub(super) fn message(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    text: String,
+    failed: bool,
+    theme: &Theme,
+) {
     let style = if failed { theme.error() } else { theme.muted() };
     frame.render_widget(
         Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
@@ -56,7 +62,7 @@ pub(super) fn message(frame: &mut Frame, area: Rect, text: String, failed: bool,
 }
 
 pub(super) fn picker(
-    frame: &mut Frame,
+    frame: &mut Frame<'_>,
     area: Rect,
     pane: &mut LogsPane,
     keys: &Keymap,
@@ -173,7 +179,7 @@ pub(super) fn feed_title(feed: &Feed, lines: usize) -> String {
 }
 
 pub(super) fn viewer(
-    frame: &mut Frame,
+    frame: &mut Frame<'_>,
     area: Rect,
     pane: &mut LogsPane,
     keys: &Keymap,
@@ -246,7 +252,7 @@ pub(super) fn empty_text(pane: &LogsPane, keys: &Keymap) -> Option<String> {
 }
 
 pub(super) fn status_row(
-    frame: &mut Frame,
+    frame: &mut Frame<'_>,
     area: Rect,
     pane: &LogsPane,
     keys: &Keymap,

@@ -202,7 +202,8 @@ pub async fn perform(
     })
 }
 
-#[cfg(all(test, feature = "sandbox"))]
+#[cfg(test)]
+#[cfg(feature = "sandbox")]
 mod tests {
     use super::*;
     use crate::model::{AuditFilter, Email, NewDirectoryUser, PageRequest};

@@ -308,7 +308,8 @@ async fn run_step(
     }
 }
 
-#[cfg(all(test, feature = "sandbox"))]
+#[cfg(test)]
+#[cfg(feature = "sandbox")]
 mod tests {
     use super::*;
     use crate::adapters::faulty::{FaultyContentStore, database_unavailable};

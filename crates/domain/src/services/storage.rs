@@ -246,7 +246,8 @@ pub async fn find_thumbnail(
     Ok(None)
 }
 
-#[cfg(all(test, feature = "sandbox"))]
+#[cfg(test)]
+#[cfg(feature = "sandbox")]
 mod tests {
     use super::*;
     use crate::model::AuditFilter;

@@ -757,7 +757,7 @@ async fn a_user_reports_a_target_once(h: &Harness) {
 async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
     let a = alice();
     type Case<'a> = (Gw, &'a str, String, Option<String>, u16, Option<&'a str>);
-    let cases: Vec<Case> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (
             Gw::V1,
             "POST",

@@ -2,6 +2,9 @@
 //! SQLite and the sandbox stores always run; MariaDB runs in the full test run
 //! (`tests/run.sh`), which sets `BACKOFFICE_TEST_MYSQL_URL`. Without it those tests fail loudly.
 
+// Test harness code: a failed unwrap is the test failing at the line that broke.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 // The API scenarios feed API Gateway events through lambda_http, as on Lambda.
 #[cfg(feature = "lambda")]
 mod api;
