@@ -277,6 +277,8 @@ lint() {
     fi
     step "cargo fmt --all --check"
     cargo fmt --all --check
+    step "tests/build-sharing.sh: cargo build and the test run share their dependencies"
+    bash tests/build-sharing.sh
     local files
     mapfile -t files < <(included_sources)
     if ((${#files[@]})); then
