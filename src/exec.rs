@@ -7,10 +7,13 @@ mod storage;
 
 use crate::app::posts::ThreadData;
 use crate::app::users::USERS_PAGE;
-use crate::app::{AppEvent, Command, Context, Failure, PAGE_SIZE, UserDetail};
+use crate::app::{AppEvent, Command, Context, Failure, PAGE_SIZE, UserDetail, UserSearch};
 use backoffice_domain::DomainError;
-use backoffice_domain::model::{ModerationTarget, PageRequest, ReportFilter, Target};
+use backoffice_domain::model::{
+    CommentFilter, ModerationTarget, Page, PageRequest, ReportFilter, Target, UserSub,
+};
 use backoffice_domain::ports::{LogSource, ObjectStore};
+use backoffice_domain::services::people::{self, Found};
 use backoffice_domain::services::user360::Who;
 use tokio::sync::mpsc;
 
@@ -61,9 +64,37 @@ async fn run(
         },
         Command::LoadQueue { request, cursor } => AppEvent::QueueLoaded {
             request,
-            result: async { b.content()?.report_queue(page(cursor, PAGE_SIZE)).await }
+            result: async {
+                backoffice_domain::services::moderation::queue(
+                    b.content()?,
+                    page(cursor, PAGE_SIZE),
+                )
                 .await
-                .map_err(Failure::from),
+            }
+            .await
+            .map_err(Failure::from),
+        },
+        Command::LoadComments {
+            request,
+            post,
+            cursor,
+        } => AppEvent::CommentsLoaded {
+            request,
+            result: async {
+                let filter = CommentFilter {
+                    post: Some(post),
+                    ..CommentFilter::default()
+                };
+                b.content()?
+                    .list_comments(&filter, PageRequest::after(cursor, THREAD_PAGE))
+                    .await
+            }
+            .await
+            .map_err(Failure::from),
+        },
+        Command::LoadNames { request, subs } => AppEvent::NamesLoaded {
+            request,
+            result: names_of(b, &subs).await.map_err(Failure::from),
         },
         Command::LoadThread { request, target } => AppEvent::ThreadLoaded {
             request,
@@ -71,17 +102,13 @@ async fn run(
         },
         Command::LoadUsers {
             request,
-            query,
+            search,
             cursor,
         } => AppEvent::UsersLoaded {
             request,
-            result: async {
-                b.directory()?
-                    .list_users(&query, page(cursor, USERS_PAGE))
-                    .await
-            }
-            .await
-            .map_err(Failure::from),
+            result: find_users(b, &search, page(cursor, USERS_PAGE))
+                .await
+                .map_err(Failure::from),
         },
         Command::PlanBan {
             request,
@@ -131,12 +158,68 @@ async fn run(
             request,
             result: crate::ops::perform(b, operation, &reason)
                 .await
-                .map(|done| done.summary),
+                .map(|done| done.summary)
+                .map_err(|partial| partial.failure),
         },
         Command::Storage(c) => storage::run(c, b, context, events).await,
         Command::Logs(command) => AppEvent::Logs(logs::run(command, b, events).await),
     }
 }
+
+/// One page of a Users search: Cognito's filter, or plain text across every field (and the
+/// profile rows' names, where the environment has a database).
+pub async fn find_users(
+    b: &Backends,
+    search: &UserSearch,
+    page: PageRequest,
+) -> Result<Page<Found>, DomainError> {
+    let directory = b.directory()?;
+    match search {
+        UserSearch::Query(query) => Ok(directory.list_users(query, page).await?.map(Found::plain)),
+        UserSearch::Text(text) => people::search(directory, b.content.as_deref(), text, page).await,
+    }
+}
+
+/// Most names a batch looks up in the directory for subs without a profile name (one call each).
+const DIRECTORY_NAME_LOOKUPS: usize = 20;
+
+/// The names people know these subs by: the profile row's display name, else its e-mail, else
+/// the directory's name or e-mail. Subs nobody names are left out.
+async fn names_of(b: &Backends, subs: &[UserSub]) -> Result<Vec<(UserSub, String)>, DomainError> {
+    let mut named = Vec::new();
+    if let Some(content) = b.content.as_deref() {
+        for chunk in subs.chunks(500) {
+            for p in content.get_profiles(chunk).await? {
+                let name = p.display_name.filter(|n| !n.trim().is_empty()).or(p.email);
+                if let Some(name) = name {
+                    named.push((p.sub, name));
+                }
+            }
+        }
+    }
+    let missing: Vec<UserSub> = subs
+        .iter()
+        .filter(|s| !named.iter().any(|(n, _)| n == *s))
+        .take(DIRECTORY_NAME_LOOKUPS)
+        .cloned()
+        .collect();
+    if let (Some(directory), false) = (b.directory.as_deref(), missing.is_empty()) {
+        for user in people::users_by_sub(directory, &missing).await? {
+            let name = user
+                .attribute("name")
+                .map(str::to_string)
+                .or(user.email.clone())
+                .unwrap_or_else(|| user.username.to_string());
+            if let Some(sub) = user.sub {
+                named.push((sub, name));
+            }
+        }
+    }
+    Ok(named)
+}
+
+/// Comments a thread reads at a time.
+pub const THREAD_PAGE: u32 = 200;
 
 async fn thread(b: &Backends, target: ModerationTarget) -> Result<ThreadData, DomainError> {
     let content = b.content()?;
@@ -144,7 +227,9 @@ async fn thread(b: &Backends, target: ModerationTarget) -> Result<ThreadData, Do
         ModerationTarget::Post(id) => id,
         ModerationTarget::Comment(id) => content.get_comment(id).await?.post_id,
     };
-    let thread = content.thread(post_id, PageRequest::first(200)).await?;
+    let thread = content
+        .thread(post_id, PageRequest::first(THREAD_PAGE))
+        .await?;
     let mut reports = Vec::new();
     let mut wanted = vec![Target::Post(post_id)];
     if let ModerationTarget::Comment(id) = target {

@@ -29,6 +29,8 @@ pub enum Edit {
 pub struct TextInput {
     /// Boxed: the editor's state is large, and inputs sit in enums of small states.
     area: Box<TextArea<'static>>,
+    /// The first character drawn of the cursor's line, kept between frames.
+    scroll: std::cell::Cell<usize>,
     multiline: bool,
     max_chars: usize,
     masked: bool,
@@ -56,6 +58,7 @@ impl TextInput {
     pub fn new(text: &str) -> Self {
         let mut input = Self {
             area: Box::default(),
+            scroll: std::cell::Cell::new(0),
             multiline: false,
             max_chars: DEFAULT_MAX_CHARS,
             masked: false,
@@ -256,12 +259,17 @@ impl TextInput {
     /// The part of line `row` that fits in `width` columns with the cursor in view: the text
     /// before the cursor and from it, both as drawn. Long lines scroll sideways so the
     /// cursor never leaves the field.
+    ///
+    /// The line's first shown character is remembered between frames and moves only when the
+    /// cursor would leave the field (or the text shrinks so that more fits), so moving the
+    /// cursor through a long line keeps the text around it in view, as a text field does.
     pub fn window(&self, row: usize, width: usize) -> (String, String) {
         let lines = self.display_lines();
         let line = lines.get(row).map(String::as_str).unwrap_or("");
         let (cursor_row, cursor_col) = self.cursor();
         let chars: Vec<char> = line.chars().collect();
-        let col = if row == cursor_row {
+        let on_cursor_row = row == cursor_row;
+        let col = if on_cursor_row {
             cursor_col.min(chars.len())
         } else {
             0
@@ -269,13 +277,33 @@ impl TextInput {
         let w = |c: &char| c.width().unwrap_or(0);
         // Room for the cursor mark itself.
         let room = width.saturating_sub(1).max(1);
-        let mut start = 0;
-        let mut before: usize = chars[..col].iter().map(w).sum();
-        while before > room && start < col {
-            before -= w(&chars[start]);
-            start += 1;
+        let span = |from: usize, to: usize| -> usize { chars[from..to].iter().map(w).sum() };
+        // The first character that lets the line's end show, and the first that keeps the
+        // cursor (and the character under it) in view.
+        let mut end_start = chars.len();
+        while end_start > 0 && span(end_start - 1, chars.len()) <= room {
+            end_start -= 1;
         }
+        let through = (col + 1).min(chars.len()).max(col);
+        let mut cursor_start = 0;
+        while cursor_start < col && span(cursor_start, through) > room {
+            cursor_start += 1;
+        }
+        let start = if on_cursor_row {
+            let kept = self.scroll.get();
+            // Left of the field: scroll so the cursor is its first column; right of it: just
+            // enough to bring it in; never further right than the end needs.
+            let start = kept
+                .min(col)
+                .max(cursor_start)
+                .min(end_start.max(cursor_start));
+            self.scroll.set(start);
+            start
+        } else {
+            0
+        };
         let head: String = chars[start..col].iter().collect();
+        let before = span(start, col);
         let mut used = before;
         let mut tail = String::new();
         for c in &chars[col..] {
@@ -436,6 +464,34 @@ mod tests {
         input.paste("Hunter2!");
         assert_eq!(input.display_lines(), vec!["••••••••".to_string()]);
         assert_eq!(input.text(), "Hunter2!");
+    }
+
+    #[test]
+    fn moving_left_in_a_long_line_keeps_the_text_after_the_cursor_in_view() {
+        let text: String = ('a'..='z').chain('A'..='X').collect(); // 50 characters
+        let mut input = TextInput::new(&text);
+        let (head, tail) = input.window(0, 10);
+        assert!(head.ends_with('X') && tail.is_empty(), "{head}|{tail}");
+        input.handle(key(KeyCode::Left));
+        let (head, tail) = input.window(0, 10);
+        assert_eq!(tail, "X", "the last character stays in view");
+        assert!(head.ends_with('W'));
+        for _ in 0..12 {
+            input.handle(key(KeyCode::Left));
+        }
+        let (head, tail) = input.window(0, 10);
+        assert!(
+            head.is_empty(),
+            "the cursor is the field's first column: {head}|{tail}"
+        );
+        assert_eq!(tail.chars().count(), 9);
+        input.handle(key(KeyCode::Right));
+        let (head, tail) = input.window(0, 10);
+        assert_eq!(
+            head.chars().count(),
+            1,
+            "the window stays put: {head}|{tail}"
+        );
     }
 
     #[test]

@@ -235,8 +235,31 @@ impl Done {
     }
 }
 
+/// A write that failed part-way: why, and a record of each thing it did change first (each of
+/// those changed and audited), so a script can tell what happened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partial {
+    pub failure: Failure,
+    pub records: Vec<Value>,
+}
+
+impl From<Failure> for Partial {
+    fn from(failure: Failure) -> Self {
+        Self {
+            failure,
+            records: Vec::new(),
+        }
+    }
+}
+
+impl From<DomainError> for Partial {
+    fn from(e: DomainError) -> Self {
+        Failure::from(e).into()
+    }
+}
+
 /// Performs `operation` under `reason`, as `b.actor`.
-pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Result<Done, Failure> {
+pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Result<Done, Partial> {
     match operation {
         Operation::Moderate { targets, action } => {
             let results =
@@ -244,10 +267,12 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             let mut done = Done::new(String::new());
             let mut failed = Vec::new();
             for (target, result) in targets.iter().zip(&results) {
+                let stored = Target::from(*target);
                 match result {
                     Ok(o) => done.records.push(json!({
                         "type": "moderation",
-                        "target": target.to_string(),
+                        "target_kind": stored.kind().as_str(),
+                        "target_id": stored.id_text(),
                         "before": o.before.as_str(),
                         "after": o.after.as_str(),
                         "audit_id": o.audit_id.get(),
@@ -259,13 +284,16 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             match results.iter().find_map(|r| r.as_ref().err()) {
                 // The first cause in the sentence: "the database is unavailable" says what to
                 // wait for.
-                Some(cause) => Err(Failure {
-                    message: format!(
-                        "{}: {ok} done, {} failed: {cause}",
-                        action.as_str(),
-                        failed.len()
-                    ),
-                    chain: failed.join("; "),
+                Some(cause) => Err(Partial {
+                    failure: Failure {
+                        message: format!(
+                            "{}: {ok} done, {} failed: {cause}",
+                            action.as_str(),
+                            failed.len()
+                        ),
+                        chain: failed.join("; "),
+                    },
+                    records: done.records,
                 }),
                 None => {
                     done.summary = format!("{}: {ok} done, audited", action.as_str());
@@ -354,18 +382,21 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             if gone.failed.is_empty() {
                 Ok(done)
             } else {
-                Err(Failure {
-                    message: format!(
-                        "deleted {}, {} failed",
-                        gone.deleted.len(),
-                        gone.failed.len()
-                    ),
-                    chain: gone
-                        .failed
-                        .iter()
-                        .map(|(k, e)| format!("{k}: {e}"))
-                        .collect::<Vec<_>>()
-                        .join("; "),
+                Err(Partial {
+                    failure: Failure {
+                        message: format!(
+                            "deleted {}, {} failed",
+                            gone.deleted.len(),
+                            gone.failed.len()
+                        ),
+                        chain: gone
+                            .failed
+                            .iter()
+                            .map(|(k, e)| format!("{k}: {e}"))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    },
+                    records: done.records,
                 })
             }
         }
@@ -416,20 +447,22 @@ pub async fn share(
     .await?)
 }
 
-async fn run_ban(b: &Backends, plan: &ban::Plan, reason: &Reason) -> Result<Done, Failure> {
+async fn run_ban(b: &Backends, plan: &ban::Plan, reason: &Reason) -> Result<Done, Partial> {
     let verb = if plan.reverses.is_some() {
         "unban"
     } else {
         "ban"
     };
     let outcome = ban::run(b.directory()?, b.content()?, plan, &b.actor, reason).await;
+    let calls = |steps: &[ban::Step]| steps.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let record = json!({
         "type": verb,
         "user": plan.username.as_str(),
-        "done": outcome.done,
-        "skipped": outcome.skipped,
-        "not_done": outcome.not_done,
-        "failed": outcome.failed.as_ref().map(|(s, e)| json!({"step": s, "error": e.chain()})),
+        "done": calls(&outcome.done),
+        "skipped": calls(&outcome.skipped),
+        "not_done": calls(&outcome.not_done),
+        "failed_call": outcome.failed.as_ref().map(|(s, _)| s.to_string()),
+        "error": outcome.failed.as_ref().map(|(_, e)| e.chain()),
         "audit_id": outcome.audit_id,
     });
     match &outcome.failed {
@@ -450,14 +483,17 @@ async fn run_ban(b: &Backends, plan: &ban::Plan, reason: &Reason) -> Result<Done
             let lines = std::iter::once(format!("failed: {step}: {}", e.chain()))
                 .chain(outcome.done.iter().map(|s| format!("done: {s}")))
                 .chain(outcome.not_done.iter().map(|s| format!("not done: {s}")));
-            Err(Failure {
-                message: format!(
-                    "{verb} {} stopped at {step}: {e}; {} calls were done (audited), {} were not",
-                    plan.username,
-                    outcome.done.len(),
-                    outcome.not_done.len()
-                ),
-                chain: lines.collect::<Vec<_>>().join("\n"),
+            Err(Partial {
+                failure: Failure {
+                    message: format!(
+                        "{verb} {} stopped at {step}: {e}; {} calls were done (audited), {} were not",
+                        plan.username,
+                        outcome.done.len(),
+                        outcome.not_done.len()
+                    ),
+                    chain: lines.collect::<Vec<_>>().join("\n"),
+                },
+                records: vec![record],
             })
         }
     }
@@ -472,7 +508,7 @@ async fn upload(
     key: ObjectKey,
     source: PathBuf,
     reason: &Reason,
-) -> Result<Done, Failure> {
+) -> Result<Done, Partial> {
     let local = |e: std::io::Error| {
         Failure::from(DomainError::unavailable(source.display().to_string(), e))
     };
@@ -481,7 +517,8 @@ async fn upload(
         return Err(Failure::new(format!(
             "{} is a folder; upload one file at a time",
             source.display()
-        )));
+        ))
+        .into());
     }
     if meta.len() > MAX_UPLOAD_BYTES {
         return Err(Failure::new(format!(
@@ -489,7 +526,8 @@ async fn upload(
             source.display(),
             human_size(meta.len()),
             human_size(MAX_UPLOAD_BYTES)
-        )));
+        ))
+        .into());
     }
     let body = tokio::fs::read(&source).await.map_err(local)?;
     let content_type = content_type_of(key.as_str(), None);
@@ -523,12 +561,7 @@ async fn upload(
 }
 
 fn report_record(r: &backoffice_domain::model::Report) -> Value {
-    json!({
-        "type": "report",
-        "id": r.id.get(),
-        "target": r.target.to_string(),
-        "status": r.status.as_str(),
-    })
+    crate::script::records::report(r)
 }
 
 fn audit_note(audited: bool) -> &'static str {

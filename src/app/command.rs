@@ -4,12 +4,15 @@
 
 use super::{logs, posts, storage};
 use crate::ops::Operation;
+use backoffice_domain::model::UserSub;
 use backoffice_domain::model::{
-    ActivityCounts, AuditEntry, AuditFilter, Cursor, DirectoryUser, Group, ModerationTarget, Page,
-    Post, PostFilter, Reason, ReportGroup, UserProfile, Username,
+    ActivityCounts, AuditEntry, AuditFilter, Comment, Cursor, DirectoryUser, Group,
+    ModerationTarget, Page, Post, PostFilter, PostId, Reason, UserProfile, Username,
 };
 use backoffice_domain::ports::UserQuery;
 use backoffice_domain::services::ban::Plan;
+use backoffice_domain::services::moderation::QueueItem;
+use backoffice_domain::services::people::Found;
 use backoffice_domain::services::user360::Who;
 
 /// Identifies one request so that a late answer to an abandoned request is dropped.
@@ -67,6 +70,19 @@ impl From<backoffice_domain::Invalid> for Failure {
     }
 }
 
+/// How the Users pane searches: one of Cognito's filters, or plain text across every field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserSearch {
+    Query(UserQuery),
+    Text(String),
+}
+
+impl Default for UserSearch {
+    fn default() -> Self {
+        UserSearch::Query(UserQuery::default())
+    }
+}
+
 /// What a user detail view shows, from the directory and the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserDetail {
@@ -106,8 +122,19 @@ pub enum Command {
     },
     LoadUsers {
         request: RequestId,
-        query: UserQuery,
+        search: UserSearch,
         cursor: Option<Cursor>,
+    },
+    /// The next page of a thread's comments.
+    LoadComments {
+        request: RequestId,
+        post: PostId,
+        cursor: Cursor,
+    },
+    /// Who these subs are, for the names shown in place of them.
+    LoadNames {
+        request: RequestId,
+        subs: Vec<UserSub>,
     },
     LoadUser {
         request: RequestId,
@@ -138,7 +165,11 @@ pub enum AppEvent {
     },
     QueueLoaded {
         request: RequestId,
-        result: Result<Page<ReportGroup>, Failure>,
+        result: Result<Page<QueueItem>, Failure>,
+    },
+    CommentsLoaded {
+        request: RequestId,
+        result: Result<Page<Comment>, Failure>,
     },
     ThreadLoaded {
         request: RequestId,
@@ -146,7 +177,12 @@ pub enum AppEvent {
     },
     UsersLoaded {
         request: RequestId,
-        result: Result<Page<DirectoryUser>, Failure>,
+        result: Result<Page<Found>, Failure>,
+    },
+    /// Display names (or e-mails) of subs; subs with no name are left out.
+    NamesLoaded {
+        request: RequestId,
+        result: Result<Vec<(UserSub, String)>, Failure>,
     },
     UserLoaded {
         request: RequestId,
@@ -183,6 +219,7 @@ impl AppEvent {
         match self {
             AppEvent::PostsLoaded { .. }
             | AppEvent::QueueLoaded { .. }
+            | AppEvent::CommentsLoaded { .. }
             | AppEvent::ThreadLoaded { .. } => Some(PaneId::Posts),
             AppEvent::UsersLoaded { .. } | AppEvent::UserLoaded { .. } => Some(PaneId::Users),
             AppEvent::AuditLoaded { .. } => Some(PaneId::Audit),
@@ -190,7 +227,8 @@ impl AppEvent {
             AppEvent::Logs(_) => Some(PaneId::Logs),
             AppEvent::WriteDone { .. }
             | AppEvent::BanPlanned { .. }
-            | AppEvent::WhoLoaded { .. } => None,
+            | AppEvent::WhoLoaded { .. }
+            | AppEvent::NamesLoaded { .. } => None,
         }
     }
 }

@@ -11,6 +11,7 @@ mod command;
 pub mod dialog;
 pub mod list;
 pub mod logs;
+pub mod names;
 mod overlay;
 mod pane;
 pub mod posts;
@@ -20,7 +21,7 @@ pub mod users;
 pub mod who;
 
 pub use command::{
-    AppEvent, Command, Context, Failure, Ids, Request, RequestId, Toast, UserDetail,
+    AppEvent, Command, Context, Failure, Ids, Request, RequestId, Toast, UserDetail, UserSearch,
 };
 pub use overlay::Overlay;
 pub use pane::{FieldView, FormKey, FormView, Handled, Outcome, Pane, PaneId, Problem};
@@ -69,6 +70,10 @@ pub struct App {
     /// Requests for the loop (switch environment or theme, the clipboard).
     pub requests: Vec<Request>,
     pub quit: bool,
+    /// Display names of the subs panes show.
+    pub names: names::Names,
+    /// Name lookups in flight, with the subs each asked for.
+    names_requests: Vec<(RequestId, Vec<backoffice_domain::model::UserSub>)>,
     /// Writes in flight, by request, with the pane to refresh when each is done.
     writes: Vec<(RequestId, PaneId)>,
     /// The ban or unban being planned.
@@ -100,6 +105,8 @@ impl App {
             themes: Vec::new(),
             requests: Vec::new(),
             quit: false,
+            names: names::Names::default(),
+            names_requests: Vec::new(),
             writes: Vec::new(),
             ban_request: None,
             hops: Vec::new(),
@@ -205,6 +212,24 @@ impl App {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let mut c = self.on_key_inner(key);
+        c.extend(self.ask_names());
+        c
+    }
+
+    /// A name lookup for the subs on screen that have never been asked for.
+    fn ask_names(&mut self) -> Vec<Command> {
+        let wanted = self.focused().visible_subs();
+        let subs = self.names.to_ask(wanted);
+        if subs.is_empty() {
+            return Vec::new();
+        }
+        let request = self.next_id();
+        self.names_requests.push((request, subs.clone()));
+        vec![Command::LoadNames { request, subs }]
+    }
+
+    fn on_key_inner(&mut self, key: KeyEvent) -> Vec<Command> {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             self.quit = true;
             return Vec::new();
@@ -426,6 +451,12 @@ impl App {
     }
 
     pub fn on_event(&mut self, event: AppEvent) -> Vec<Command> {
+        let mut c = self.on_event_inner(event);
+        c.extend(self.ask_names());
+        c
+    }
+
+    fn on_event_inner(&mut self, event: AppEvent) -> Vec<Command> {
         if let Some(id) = event.pane() {
             let (pane, ids) = self.pane_mut(id);
             let (outcome, failed) = pane.on_event(event, ids);
@@ -447,6 +478,22 @@ impl App {
                         Vec::new()
                     }
                 }
+            }
+            AppEvent::NamesLoaded { request, result } => {
+                let Some(i) = self.names_requests.iter().position(|(r, _)| *r == request) else {
+                    return Vec::new();
+                };
+                let (_, asked) = self.names_requests.remove(i);
+                match result {
+                    Ok(names) => self.names.learn(names),
+                    // Names only decorate: the subs stay on screen, and are asked for again
+                    // when next shown.
+                    Err(f) => {
+                        tracing::info!(error = %f.chain, "names could not be looked up");
+                        self.names.forget(&asked);
+                    }
+                }
+                Vec::new()
             }
             AppEvent::WhoLoaded { request, result } => {
                 if let Some(Overlay::Who(view)) = &mut self.overlay
@@ -493,6 +540,7 @@ impl App {
             theme,
             keys: &self.keymap,
             covered,
+            names: &self.names,
         };
         let pane: &mut dyn Pane = match self.pane {
             PaneId::Users => &mut self.users,

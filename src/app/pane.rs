@@ -170,6 +170,11 @@ pub trait Pane {
     /// The user the selected row names (a user, an author, an owner, a log line's `sub`), for
     /// `O`. A question: it changes nothing.
     fn selected_user(&self) -> Option<Who>;
+    /// The users the rows on screen name (authors, owners, reporters), whose names the shell
+    /// looks up once and hands to `draw` through `Look::names`.
+    fn visible_subs(&self) -> Vec<UserSub> {
+        Vec::new()
+    }
     /// The pane's own actions that apply on the screen it is on, for help and hints.
     fn offers(&self) -> Vec<Action>;
     /// Requests in flight, for the spinner.

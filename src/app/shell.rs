@@ -47,6 +47,10 @@ impl LinePrompt {
 
 impl App {
     pub(super) fn on_line_key(&mut self, mut prompt: LinePrompt, key: KeyEvent) -> Vec<Command> {
+        // Backspace on an empty line closes it, as in vim and k9s.
+        if key.code == KeyCode::Backspace && prompt.input.is_empty() {
+            return Vec::new();
+        }
         match prompt.input.handle(key) {
             Edit::Cancel => Vec::new(),
             Edit::Submit => {

@@ -1,10 +1,12 @@
-//! The Users pane for support staff: the pool page by page, search with Cognito's filter, a
-//! user's detail (directory and database), and the account actions, each confirmed and audited.
+//! The Users pane for support staff: the pool page by page, a search (plain text across every
+//! field people are known by, or Cognito's own filter), a user's detail (directory and
+//! database), and the account actions, each confirmed and audited.
 
 use super::dialog::{self, Form, Proposal};
 use super::list::{List, Load};
 use super::{
     AppEvent, Command, Failure, Handled, Ids, Outcome, Pane, Problem, RequestId, UserDetail,
+    UserSearch,
 };
 use crate::keymap::Action;
 use crate::ops::Operation;
@@ -14,12 +16,16 @@ use backoffice_domain::model::{
 };
 use backoffice_domain::ports::{DIRECTORY_MAX_PAGE, UserQuery};
 use backoffice_domain::services::accounts::AccountAction;
+use backoffice_domain::services::people::{Found, Matched};
 use backoffice_domain::services::user360::Who;
+use std::collections::HashMap;
 
 #[derive(Debug, Default)]
 pub struct UsersPane {
     pub list: List<DirectoryUser>,
-    pub query: UserQuery,
+    pub query: UserSearch,
+    /// Where each listed user matched a plain-text search, by username.
+    pub matched: HashMap<String, Vec<Matched>>,
     pub filter_text: String,
     /// The open detail view, and whether its data has arrived.
     pub detail: Option<DetailState>,
@@ -35,24 +41,23 @@ pub enum DetailState {
     Failed(String, String),
 }
 
-/// Reads the search box: `attribute = value`, `attribute ^= value`, or bare text: an e-mail
-/// prefix when it has an `@`, a sub when it is one, a username prefix otherwise.
-pub fn parse_search(text: &str) -> Result<UserQuery, Problem> {
+/// Reads the search box: Cognito's filter (`attribute = value`, `attribute ^= value`), a sub,
+/// or plain text, which is looked for in e-mails, names, usernames, phone numbers, preferred
+/// usernames and profile names.
+pub fn parse_search(text: &str) -> Result<UserSearch, Problem> {
     let text = text.trim();
     if text.is_empty() {
-        return Ok(UserQuery::default());
+        return Ok(UserSearch::default());
     }
     let filter = if text.contains('=') {
         UserFilter::parse(text)
     } else if UserSub::parse(text).is_ok() {
         UserFilter::new(FilterAttribute::Sub, FilterOp::Equals, text)
-    } else if text.contains('@') {
-        UserFilter::new(FilterAttribute::Email, FilterOp::StartsWith, text)
     } else {
-        UserFilter::new(FilterAttribute::Username, FilterOp::StartsWith, text)
+        return Ok(UserSearch::Text(text.to_string()));
     };
     filter
-        .map(|f| UserQuery { filter: Some(f) })
+        .map(|f| UserSearch::Query(UserQuery { filter: Some(f) }))
         .map_err(Problem::from)
 }
 
@@ -60,9 +65,10 @@ impl UsersPane {
     fn reload(&mut self, ids: &mut Ids) -> Vec<Command> {
         let id = ids.issue();
         self.list.restart(id);
+        self.matched.clear();
         vec![Command::LoadUsers {
             request: id,
-            query: self.query.clone(),
+            search: self.query.clone(),
             cursor: None,
         }]
     }
@@ -118,7 +124,7 @@ impl UsersPane {
                 self.list.expect(id);
                 vec![Command::LoadUsers {
                     request: id,
-                    query: self.query.clone(),
+                    search: self.query.clone(),
                     cursor: Some(cursor),
                 }]
             }
@@ -323,10 +329,41 @@ impl UsersPane {
     fn on_users(
         &mut self,
         request: RequestId,
-        result: Result<Page<DirectoryUser>, Failure>,
+        result: Result<Page<Found>, Failure>,
         ids: &mut Ids,
     ) -> Handled {
         let failure = result.as_ref().err().cloned();
+        // A merged search can find a user again on a later page: each user is listed once,
+        // with every field it matched.
+        let result = result.map(|page| {
+            let mut users = Vec::with_capacity(page.items.len());
+            for found in page.items {
+                let name = found.user.username.to_string();
+                let known = self
+                    .list
+                    .items
+                    .iter()
+                    .any(|u| u.username == found.user.username)
+                    || users
+                        .iter()
+                        .any(|u: &DirectoryUser| u.username == found.user.username);
+                if !found.matched.is_empty() {
+                    let matched = self.matched.entry(name).or_default();
+                    for m in found.matched {
+                        if !matched.contains(&m) {
+                            matched.push(m);
+                        }
+                    }
+                }
+                if !known {
+                    users.push(found.user);
+                }
+            }
+            Page {
+                items: users,
+                next: page.next,
+            }
+        });
         if !self.list.receive(request, result) {
             return (Outcome::None, None);
         }
@@ -431,7 +468,7 @@ impl Pane for UsersPane {
     }
 
     fn filter_hint(&self) -> &'static str {
-        "a name, e-mail, phone or username · email ^= ann · name = \"Ann Lee\" · a sub"
+        "a name, e-mail, phone or username (any field) · email ^= ann · name = \"Ann Lee\" · a sub"
     }
 
     fn set_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {

@@ -13,7 +13,7 @@ use backoffice_domain::model::{
 };
 use backoffice_domain::services::reconcile;
 use color_eyre::eyre::{Result, bail, eyre};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 /// Rows a database listing asks for at once.
 const PAGE: u32 = 500;
@@ -202,7 +202,8 @@ pub(super) async fn reconcile(
                 ReportFormat::Json => records::finding(&f).to_string(),
                 ReportFormat::Csv => one_line(&f.csv()),
             };
-            println!("{line}");
+            // A reader that stopped early (`| head`) is not a failure.
+            let _ = writeln!(std::io::stdout().lock(), "{line}");
             findings.push(f);
         },
         &mut |p| {
@@ -224,7 +225,7 @@ pub(super) async fn reconcile(
         s.confirm(&operation.describe())?;
         let done = crate::ops::perform(s.b, operation, &why)
             .await
-            .map_err(super::failed)?;
+            .map_err(|p| super::failed(p.failure))?;
         eprintln!("{}", one_line(&done.summary));
     }
     Ok(())

@@ -8,7 +8,7 @@ mod args;
 mod content;
 mod logs;
 mod objects;
-mod records;
+pub(crate) mod records;
 mod users;
 
 pub use args::*;
@@ -83,7 +83,15 @@ impl Session<'_> {
         self.confirm(&operation.describe())?;
         match ops::perform(self.b, operation, reason).await {
             Ok(done) => self.report(&done),
-            Err(failure) => Err(failed(failure)),
+            // What was changed before the failure is printed too: a script must know.
+            Err(partial) => {
+                if self.out.json {
+                    for r in &partial.records {
+                        self.print(r, String::new)?;
+                    }
+                }
+                Err(failed(partial.failure))
+            }
         }
     }
 

@@ -26,19 +26,31 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
         UsersCommand::List { filter, limit } => {
             let query = crate::app::users::parse_search(filter.as_deref().unwrap_or(""))
                 .map_err(|e| eyre!("--filter: {e}"))?;
+            // A merged search can find a user again on a later page: each is printed once.
+            let mut seen = std::collections::HashSet::new();
             each_item(
                 limit,
                 backoffice_domain::ports::DIRECTORY_MAX_PAGE,
-                |page| directory.list_users(&query, page),
-                |u| {
-                    s.print(&records::user(&u), || {
+                |page| crate::exec::find_users(s.b, &query, page),
+                |found| {
+                    let u = &found.user;
+                    if !seen.insert(u.username.to_string()) {
+                        return Ok(());
+                    }
+                    let matched: Vec<&str> = found.matched.iter().map(|m| m.label()).collect();
+                    let mut record = records::user(u);
+                    if !matched.is_empty() {
+                        record["matched"] = serde_json::json!(matched);
+                    }
+                    s.print(&record, || {
                         one_line(&format!(
-                            "{}\t{}\t{}\t{}\t{}",
+                            "{}\t{}\t{}\t{}\t{}\t{}",
                             u.username,
                             u.email.clone().unwrap_or_default(),
                             u.attribute("name").unwrap_or_default(),
                             u.status,
-                            if u.enabled { "enabled" } else { "disabled" }
+                            if u.enabled { "enabled" } else { "disabled" },
+                            matched.join(",")
                         ))
                     })
                 },
@@ -122,10 +134,17 @@ async fn run_plan(s: &Session<'_>, plan: ban::Plan, why: &str, dry_run: bool) ->
         "ban"
     };
     for step in &plan.steps {
-        s.print(
-            &json!({"type": "planned_call", "plan": verb, "step": step, "call": step.to_string()}),
-            || format!("would: {step}"),
-        )?;
+        // The step's own fields (`step`, and `id` for content) sit beside the call's words.
+        let mut record = json!({"type": "planned_call", "plan": verb, "call": step.to_string()});
+        if let (Some(fields), Some(out)) = (
+            serde_json::to_value(step)
+                .ok()
+                .and_then(|v| v.as_object().cloned()),
+            record.as_object_mut(),
+        ) {
+            out.extend(fields);
+        }
+        s.print(&record, || format!("would: {step}"))?;
     }
     if dry_run {
         return Ok(());
@@ -152,10 +171,11 @@ async fn who(s: &Session<'_>, raw: &str) -> Result<()> {
     };
     let view = user360::load(&sources, &who).await.map_err(domain)?;
     if !s.out.json {
-        for line in crate::app::who::render(&view) {
-            println!("{}", one_line(&line));
-        }
-        return Ok(());
+        let text: Vec<String> = crate::app::who::render(&view)
+            .iter()
+            .map(|l| one_line(l))
+            .collect();
+        return s.print(&serde_json::Value::Null, || text.join("\n"));
     }
     let mut records = vec![records::user(&view.user)];
     let mut part = |name: &str, r: Result<Vec<serde_json::Value>, &String>| match r {

@@ -2,13 +2,21 @@
 
 use super::Look;
 use super::empty_message;
-use super::table::{count, message, pane_block, table};
+use super::table::{Column, count, message, pane_block, table};
 use crate::app::audit::AuditPane;
 use crate::keymap::Action;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+
+const AUDIT_COLUMNS: [Column; 5] = [
+    Column::whole("when (UTC)", 3),
+    Column::free("actor", 12, 2),
+    Column::id("action"),
+    Column::id("target"),
+    Column::free("reason", 10, 1),
+];
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look<'_>) {
     let theme = look.theme;
@@ -28,32 +36,18 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
     if let Some((text, failed)) = empty_message(&pane.list, "audit rows", &retry) {
         message(frame, inner, text, failed, theme);
     } else {
-        table(
-            frame,
-            inner,
-            &mut pane.list,
-            theme,
-            &["when (UTC)", "actor", "action", "target", "reason"],
-            &[
-                Constraint::Length(16),
-                Constraint::Length(22),
-                Constraint::Length(22),
-                Constraint::Length(22),
-                Constraint::Fill(1),
-            ],
-            |e| {
-                vec![
-                    Span::styled(
-                        e.created_at.format("%Y-%m-%d %H:%M").to_string(),
-                        theme.muted(),
-                    ),
-                    Span::styled(e.actor.clone(), theme.text()),
-                    Span::styled(e.action.to_string(), theme.title(false)),
-                    Span::styled(format!("{} {}", e.target_kind, e.target_id), theme.text()),
-                    Span::styled(e.reason.clone().unwrap_or_default(), theme.muted()),
-                ]
-            },
-        );
+        table(frame, inner, &mut pane.list, theme, &AUDIT_COLUMNS, |e| {
+            vec![
+                Span::styled(
+                    e.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                    theme.muted(),
+                ),
+                Span::styled(e.actor.clone(), theme.text()),
+                Span::styled(e.action.to_string(), theme.title(false)),
+                Span::styled(format!("{} {}", e.target_kind, e.target_id), theme.text()),
+                Span::styled(e.reason.clone().unwrap_or_default(), theme.muted()),
+            ]
+        });
     }
     if let (Some(area), Some(e)) = (detail_area, pane.list.selected_item()) {
         let lines = vec![

@@ -41,6 +41,8 @@ pub struct Look<'a> {
     /// Something is drawn over the pane (a dialog, a form): terminal graphics, which sit above
     /// the text, must not be.
     pub covered: bool,
+    /// Display names of subs, for panes to show in their place.
+    pub names: &'a crate::app::names::Names,
 }
 
 pub fn draw(frame: &mut Frame<'_>, app: &mut App, theme: &Theme, tick: usize) {
@@ -58,12 +60,23 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App, theme: &Theme, tick: usize) {
     }
     draw_status(frame, status, app, theme, tick);
     draw_bottom(frame, bottom, app, theme);
-    match &app.overlay {
-        Some(Overlay::Help { scroll }) => draw_help(frame, app, *scroll, theme),
-        Some(Overlay::ErrorLog { scroll }) => draw_errors(frame, app, *scroll, theme),
-        Some(Overlay::Who(view)) => draw_who(frame, view, &app.keymap, theme),
-        Some(Overlay::Dialog(d)) => draw_dialog(frame, d, theme),
-        None => {}
+    // Scrolled overlays keep the scroll they could be drawn at, so `G` then `k` moves at once.
+    let drawn_at = match &app.overlay {
+        Some(Overlay::Help { scroll }) => Some(draw_help(frame, app, *scroll, theme)),
+        Some(Overlay::ErrorLog { scroll }) => Some(draw_errors(frame, app, *scroll, theme)),
+        Some(Overlay::Who(view)) => Some(draw_who(frame, view, &app.keymap, theme)),
+        Some(Overlay::Dialog(d)) => {
+            draw_dialog(frame, d, theme);
+            None
+        }
+        None => None,
+    };
+    match (&mut app.overlay, drawn_at) {
+        (Some(Overlay::Help { scroll }) | Some(Overlay::ErrorLog { scroll }), Some(at)) => {
+            *scroll = at
+        }
+        (Some(Overlay::Who(view)), Some(at)) => view.scroll = at,
+        _ => {}
     }
     draw_toasts(frame, main, app, theme);
 }

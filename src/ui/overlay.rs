@@ -76,7 +76,17 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &FormView<'_>, 
     );
 }
 
-pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &Theme) {
+/// `scroll` kept within the rows `lines` wrap to in `area` (inside its border): the last row
+/// of text is the lowest that goes to the top.
+fn clamp_scroll(lines: &[Line<'_>], area: Rect, scroll: u16) -> u16 {
+    let inner = usize::from(area.width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let visible = usize::from(area.height.saturating_sub(2));
+    scroll.min(u16::try_from(rows.saturating_sub(visible)).unwrap_or(u16::MAX))
+}
+
+/// Draws help; returns the scroll it was drawn at.
+pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &Theme) -> u16 {
     let offered = app.focused().offers();
     let mut lines = Vec::new();
     let mut scope = None;
@@ -107,20 +117,23 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &T
         keys.hint(Action::Down),
         keys.hint(Action::Up)
     );
+    let scroll = clamp_scroll(&lines, area, scroll);
     frame.render_widget(
         Paragraph::new(lines)
-            .scroll((scroll.min(u16::MAX / 2), 0))
+            .scroll((scroll, 0))
             .block(popup_block(&title, theme)),
         area,
     );
+    scroll
 }
 
+/// Draws `:who`; returns the scroll it was drawn at.
 pub(super) fn draw_who(
     frame: &mut Frame<'_>,
     view: &crate::app::who::WhoView,
     keys: &Keymap,
     theme: &Theme,
-) {
+) -> u16 {
     let area = centred(frame.area(), 110, frame.area().height.saturating_sub(2));
     let lines: Vec<Line<'_>> = view
         .lines()
@@ -141,16 +154,19 @@ pub(super) fn draw_who(
         keys.hint(Action::Up),
         keys.hint(Action::Back)
     );
+    let scroll = clamp_scroll(&lines, area, view.scroll);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines)
-            .scroll((view.scroll, 0))
+            .scroll((scroll, 0))
             .block(popup_block(&title, theme)),
         area,
     );
+    scroll
 }
 
-pub(super) fn draw_errors(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &Theme) {
+/// Draws the error log; returns the scroll it was drawn at.
+pub(super) fn draw_errors(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &Theme) -> u16 {
     let area = centred(frame.area(), 100, frame.area().height.saturating_sub(4));
     let lines: Vec<Line<'_>> = if app.errors.is_empty() {
         vec![Line::styled("No errors this session.", theme.muted())]
@@ -171,17 +187,19 @@ pub(super) fn draw_errors(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: 
             })
             .collect()
     };
+    let scroll = clamp_scroll(&lines, area, scroll);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .scroll((scroll.min(u16::MAX / 2), 0))
+            .scroll((scroll, 0))
             .block(popup_block(
                 "Errors, newest first (any key but scrolling closes)",
                 theme,
             )),
         area,
     );
+    scroll
 }
 
 pub(super) fn field_style(d: &Dialog, f: Field, theme: &Theme) -> Style {

@@ -1,26 +1,76 @@
-//! Drawing the Posts & comments pane: the reports queue, the posts list, or a thread beside the
-//! selected item and its reports.
+//! Drawing the Posts & comments pane: the reports queue (each line with the reported text, its
+//! author, its status and the reasons given), the posts list, or a thread beside the selected
+//! item and its reports. Authors and reporters are shown by name; the detail shows the sub.
 
 use super::Look;
 use super::empty_message;
-use super::table::{count, message, pane_block, short_time, table};
+use super::table::{Column, count, message, pane_block, short_time, table};
 use crate::app::posts::{PostsPane, ThreadRow, View, target_label};
 use crate::keymap::Action;
+use crate::text::{one_line, printable};
+use backoffice_domain::model::ReasonCount;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+/// `spam ×12 · harassment ×3`.
+pub fn reasons_label(reasons: &[ReasonCount]) -> String {
+    reasons
+        .iter()
+        .map(|r| format!("{} ×{}", r.reason, r.count))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+const THREAD_COLUMNS: [Column; 5] = [
+    Column::id("item"),
+    Column::id("status"),
+    Column::free("author", 8, 2),
+    Column::free("text", 10, 1),
+    Column::whole("created (UTC)", 3),
+];
+
+const QUEUE_COLUMNS: [Column; 8] = [
+    Column::id("target"),
+    Column::id("status"),
+    Column::id("open"),
+    Column::free("reasons", 12, 2),
+    Column::free("author", 8, 3),
+    Column::free("text", 10, 1),
+    Column::whole("oldest (UTC)", 5),
+    Column::whole("latest (UTC)", 4),
+];
+
+const POSTS_COLUMNS: [Column; 6] = [
+    Column::id("id"),
+    Column::whole("created (UTC)", 3),
+    Column::id("status"),
+    Column::free("author", 8, 2),
+    Column::whole("img", 4),
+    Column::free("text", 10, 1),
+];
+
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look<'_>) {
     let theme = look.theme;
+    let names = look.names;
     let retry = look.keys.hint(Action::Reload);
     let next_view = look.keys.hint(Action::NextView);
     if let Some(thread) = &mut pane.thread {
         let [list_area, side] =
             Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
                 .areas(area);
+        let more = if thread.rows.next.is_some() {
+            " · more comments as you scroll"
+        } else {
+            ""
+        };
         let title = match thread.rows.items.first() {
-            Some(ThreadRow::Post(p)) => format!(" Thread of post #{} · esc back ", p.id),
+            Some(ThreadRow::Post(p)) => format!(
+                " Thread of post #{} · {} comments{more} · esc back ",
+                p.id,
+                thread.rows.items.len() - 1
+            ),
             _ => " Thread · esc back ".to_string(),
         };
         let block = pane_block(title, theme);
@@ -34,26 +84,23 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                 inner,
                 &mut thread.rows,
                 theme,
-                &["item", "status", "author", "text"],
-                &[
-                    Constraint::Length(14),
-                    Constraint::Length(8),
-                    Constraint::Length(8),
-                    Constraint::Fill(1),
-                ],
+                &THREAD_COLUMNS,
                 |r| {
-                    let (label, body) = match r {
-                        ThreadRow::Post(p) => (format!("post #{}", p.id), p.body.clone()),
-                        ThreadRow::Comment(c) => (format!("  comment #{}", c.id), c.body.clone()),
+                    let (label, body, at) = match r {
+                        ThreadRow::Post(p) => (format!("post #{}", p.id), &p.body, p.created_at),
+                        ThreadRow::Comment(c) => {
+                            (format!("  comment #{}", c.id), &c.body, c.created_at)
+                        }
                     };
                     vec![
                         Span::styled(label, theme.muted()),
                         Span::styled(r.status().as_str(), theme.status(r.status())),
-                        Span::styled(r.author().as_str()[..8].to_string(), theme.muted()),
+                        Span::styled(names.label(r.author()), theme.muted()),
                         Span::styled(
                             body.lines().next().unwrap_or_default().to_string(),
                             theme.text(),
                         ),
+                        Span::styled(short_time(Some(at)), theme.muted()),
                     ]
                 },
             );
@@ -64,34 +111,29 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
         frame.render_widget(block, side);
         let mut lines = Vec::new();
         if let Some(row) = thread.rows.selected_item() {
-            match row {
-                ThreadRow::Post(p) => {
-                    lines.push(Line::styled(
-                        format!("post #{} by {}", p.id, p.author_sub),
-                        theme.title(false),
-                    ));
-                    lines.push(Line::styled(
-                        format!("image: {}", p.image_key.as_deref().unwrap_or("none")),
-                        theme.muted(),
-                    ));
-                    lines.extend(
-                        p.body
-                            .lines()
-                            .map(|l| Line::styled(l.to_string(), theme.text())),
-                    );
-                }
-                ThreadRow::Comment(c) => {
-                    lines.push(Line::styled(
-                        format!("comment #{} by {}", c.id, c.author_sub),
-                        theme.title(false),
-                    ));
-                    lines.extend(
-                        c.body
-                            .lines()
-                            .map(|l| Line::styled(l.to_string(), theme.text())),
-                    );
-                }
+            let (head, body) = match row {
+                ThreadRow::Post(p) => (format!("post #{}", p.id), &p.body),
+                ThreadRow::Comment(c) => (format!("comment #{}", c.id), &c.body),
+            };
+            lines.push(Line::styled(head, theme.title(false)));
+            lines.push(Line::styled(
+                format!("by {}", one_line(&names.full(row.author()))),
+                theme.muted(),
+            ));
+            if let ThreadRow::Post(p) = row {
+                lines.push(Line::styled(
+                    format!(
+                        "image: {}",
+                        one_line(p.image_key.as_deref().unwrap_or("none"))
+                    ),
+                    theme.muted(),
+                ));
             }
+            lines.extend(
+                printable(body)
+                    .lines()
+                    .map(|l| Line::styled(l.to_string(), theme.text())),
+            );
             let target: backoffice_domain::model::Target = row.target().into();
             let reports: Vec<_> = thread
                 .reports
@@ -106,19 +148,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
             for r in reports {
                 lines.push(Line::from(vec![
                     Span::styled(format!("{} ", r.status.as_str()), theme.warning()),
-                    Span::styled(r.reason.clone(), theme.text()),
+                    Span::styled(one_line(&r.reason), theme.text()),
+                    Span::styled(
+                        format!(" by {}", one_line(&names.label(&r.reporter_sub))),
+                        theme.muted(),
+                    ),
                     Span::styled(
                         r.note
                             .as_ref()
-                            .map(|n| format!(" — {n}"))
+                            .map(|n| format!(" — {}", one_line(n)))
                             .unwrap_or_default(),
                         theme.muted(),
                     ),
                 ]));
             }
-        }
-        if thread.more_comments {
-            lines.push(Line::styled("(more comments not shown)", theme.muted()));
         }
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         return;
@@ -137,27 +180,30 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
             if let Some((text, failed)) = empty_message(&pane.queue, "open reports", &retry) {
                 return message(frame, inner, text, failed, theme);
             }
-            table(
-                frame,
-                inner,
-                &mut pane.queue,
-                theme,
-                &["target", "open", "oldest", "latest"],
-                &[
-                    Constraint::Length(18),
-                    Constraint::Length(5),
-                    Constraint::Length(16),
-                    Constraint::Length(16),
-                ],
-                |g| {
-                    vec![
-                        Span::styled(target_label(&g.target), theme.text()),
-                        Span::styled(g.open_reports.to_string(), theme.warning()),
-                        Span::styled(short_time(Some(g.oldest_open_at)), theme.muted()),
-                        Span::styled(short_time(Some(g.latest_open_at)), theme.muted()),
-                    ]
-                },
-            );
+            table(frame, inner, &mut pane.queue, theme, &QUEUE_COLUMNS, |q| {
+                let (status, status_style, author, text) = match &q.summary {
+                    Some(s) => (
+                        s.status.map_or("-", |s| s.as_str()),
+                        s.status.map_or(theme.muted(), |st| theme.status(st)),
+                        s.author_sub
+                            .as_ref()
+                            .map(|a| names.label(a))
+                            .unwrap_or_default(),
+                        s.excerpt.lines().next().unwrap_or_default().to_string(),
+                    ),
+                    None => ("gone", theme.muted(), String::new(), String::new()),
+                };
+                vec![
+                    Span::styled(target_label(&q.group.target), theme.text()),
+                    Span::styled(status, status_style),
+                    Span::styled(q.group.open_reports.to_string(), theme.warning()),
+                    Span::styled(reasons_label(&q.reasons), theme.warning()),
+                    Span::styled(author, theme.muted()),
+                    Span::styled(text, theme.text()),
+                    Span::styled(short_time(Some(q.group.oldest_open_at)), theme.muted()),
+                    Span::styled(short_time(Some(q.group.latest_open_at)), theme.muted()),
+                ]
+            });
         }
         View::Posts => {
             let block = pane_block(
@@ -172,37 +218,19 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
             if let Some((text, failed)) = empty_message(&pane.posts, "posts", &retry) {
                 return message(frame, inner, text, failed, theme);
             }
-            table(
-                frame,
-                inner,
-                &mut pane.posts,
-                theme,
-                &["id", "created (UTC)", "status", "author", "", "text"],
-                &[
-                    Constraint::Length(7),
-                    Constraint::Length(16),
-                    Constraint::Length(8),
-                    Constraint::Length(8),
-                    Constraint::Length(1),
-                    Constraint::Fill(1),
-                ],
-                |p| {
-                    vec![
-                        Span::styled(p.id.to_string(), theme.muted()),
-                        Span::styled(
-                            p.created_at.format("%Y-%m-%d %H:%M").to_string(),
-                            theme.text(),
-                        ),
-                        Span::styled(p.status.as_str(), theme.status(p.status)),
-                        Span::styled(p.author_sub.as_str()[..8].to_string(), theme.muted()),
-                        Span::styled(if p.image_key.is_some() { "▣" } else { " " }, theme.muted()),
-                        Span::styled(
-                            p.body.lines().next().unwrap_or_default().to_string(),
-                            theme.text(),
-                        ),
-                    ]
-                },
-            );
+            table(frame, inner, &mut pane.posts, theme, &POSTS_COLUMNS, |p| {
+                vec![
+                    Span::styled(p.id.to_string(), theme.muted()),
+                    Span::styled(short_time(Some(p.created_at)), theme.text()),
+                    Span::styled(p.status.as_str(), theme.status(p.status)),
+                    Span::styled(names.label(&p.author_sub), theme.muted()),
+                    Span::styled(if p.image_key.is_some() { "▣" } else { " " }, theme.muted()),
+                    Span::styled(
+                        p.body.lines().next().unwrap_or_default().to_string(),
+                        theme.text(),
+                    ),
+                ]
+            });
         }
     }
 }

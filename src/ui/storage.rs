@@ -4,7 +4,7 @@
 
 use super::Look;
 use super::empty_message;
-use super::table::{count, message, pane_block, short_time, table};
+use super::table::{Column, count, message, pane_block, short_time, table};
 use crate::app::storage::{
     Location, Part, Preview, SortKey, StoragePane, TransferState, Versions, base_name,
 };
@@ -18,6 +18,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph, Wrap};
 use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::{Resize, StatefulImage};
+
+const BUCKET_COLUMNS: [Column; 3] = [
+    Column::id("bucket"),
+    Column::free("", 4, 2),
+    Column::whole("created (UTC)", 1),
+];
+
+const ENTRY_COLUMNS: [Column; 5] = [
+    Column::id("name"),
+    Column::free("user", 8, 1),
+    Column::whole("size", 2),
+    Column::whole("modified (UTC)", 3),
+    Column::whole("class", 4),
+];
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Look<'_>) {
     let theme = look.theme;
@@ -54,22 +68,25 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                     inner,
                     &mut pane.buckets,
                     theme,
-                    &["bucket", "created"],
-                    &[Constraint::Fill(1), Constraint::Length(16)],
+                    &BUCKET_COLUMNS,
                     |b| {
                         let home = pane.home.as_ref().is_some_and(|h| h.as_str() == b.name);
                         vec![
                             Span::styled(
-                                if home {
-                                    format!("{}  · this environment's bucket", b.name)
-                                } else {
-                                    b.name.clone()
-                                },
+                                b.name.clone(),
                                 if home {
                                     theme.title(false)
                                 } else {
                                     theme.text()
                                 },
+                            ),
+                            Span::styled(
+                                if home {
+                                    "this environment's bucket"
+                                } else {
+                                    ""
+                                },
+                                theme.muted(),
                             ),
                             Span::styled(short_time(b.created_at), theme.muted()),
                         ]
@@ -107,24 +124,26 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                     message(frame, list, text, failed, theme);
                 } else {
                     let strip = prefix.len();
+                    let names = look.names;
+                    // The user a `profiles/{sub}/` or `posts/{sub}/` entry belongs to.
+                    let owner = |key: &str| {
+                        crate::app::storage::owner_of(key)
+                            .and_then(|sub| names.get(&sub).map(str::to_string))
+                            .unwrap_or_default()
+                    };
                     table(
                         frame,
                         list,
                         &mut pane.entries,
                         theme,
-                        &["name", "size", "modified (UTC)", "class"],
-                        &[
-                            Constraint::Fill(1),
-                            Constraint::Length(10),
-                            Constraint::Length(16),
-                            Constraint::Length(12),
-                        ],
+                        &ENTRY_COLUMNS,
                         |e| match e {
                             ListingEntry::Prefix(p) => vec![
                                 Span::styled(
                                     p.get(strip..).unwrap_or(p).to_string(),
                                     theme.title(false),
                                 ),
+                                Span::styled(owner(p), theme.muted()),
                                 Span::styled("folder", theme.muted()),
                                 Span::raw(""),
                                 Span::raw(""),
@@ -134,6 +153,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                                     o.key.get(strip..).unwrap_or(&o.key).to_string(),
                                     theme.text(),
                                 ),
+                                Span::styled(owner(&o.key), theme.muted()),
                                 Span::styled(human_size(o.size), theme.text()),
                                 Span::styled(short_time(o.last_modified), theme.muted()),
                                 Span::styled(

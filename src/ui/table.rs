@@ -1,42 +1,231 @@
 //! What every list pane draws with: the pane's frame, a table of only the rows in view, the
 //! message a list shows instead of rows, and small formats.
+//!
+//! Column widths come from what is on screen: a column that holds ids, subs, keys, statuses or
+//! times (`Fit::Whole`) is exactly as wide as its widest visible cell and is never cut; free
+//! text (`Fit::Free`) takes what is left and ends with `…` when it does not fit. When the
+//! terminal is too narrow, columns are dropped in the order each says, never an id's digits.
 
 use crate::app::list::List;
+use crate::text::one_line;
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// How a column takes its width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// Never cut: as wide as its widest cell on screen.
+    Whole,
+    /// Free text: what is left, at least `min` columns (or the column is dropped).
+    Free { min: u16 },
+}
+
+/// A column of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub header: &'static str,
+    pub fit: Fit,
+    /// When the terminal is too narrow, the column with the highest `drop` goes first; `0`
+    /// never goes.
+    pub drop: u8,
+}
+
+impl Column {
+    /// A column that is never cut and never dropped (ids, subs, keys, statuses).
+    pub const fn id(header: &'static str) -> Self {
+        Self {
+            header,
+            fit: Fit::Whole,
+            drop: 0,
+        }
+    }
+
+    /// A column that is never cut, dropped `drop`-th from last when room runs out.
+    pub const fn whole(header: &'static str, drop: u8) -> Self {
+        Self {
+            header,
+            fit: Fit::Whole,
+            drop,
+        }
+    }
+
+    /// Free text, cut with `…`.
+    pub const fn free(header: &'static str, min: u16, drop: u8) -> Self {
+        Self {
+            header,
+            fit: Fit::Free { min },
+            drop,
+        }
+    }
+}
+
+/// Space between columns (ratatui's default).
+const SPACING: u16 = 1;
+
+/// The width of each column for `available` columns of screen, `None` for a dropped column.
+/// `natural[i]` is the widest cell (header included) of column `i` among the rows on screen.
+pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option<u16>> {
+    let mut shown: Vec<bool> = vec![true; columns.len()];
+    let need = |shown: &[bool]| -> u32 {
+        let mut total = 0u32;
+        let mut count = 0u32;
+        for (i, c) in columns.iter().enumerate() {
+            if !shown[i] {
+                continue;
+            }
+            count += 1;
+            total += u32::from(match c.fit {
+                Fit::Whole => natural[i],
+                Fit::Free { min } => min.min(natural[i].max(1)),
+            });
+        }
+        total + u32::from(SPACING) * count.saturating_sub(1)
+    };
+    while need(&shown) > u32::from(available) {
+        let candidate = columns
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| shown[*i] && c.drop > 0)
+            .max_by_key(|(i, c)| (c.drop, *i));
+        match candidate {
+            Some((i, _)) => shown[i] = false,
+            None => break,
+        }
+    }
+    let fixed: u32 = columns
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| shown[*i] && c.fit == Fit::Whole)
+        .map(|(i, _)| u32::from(natural[i]))
+        .sum();
+    let count = shown.iter().filter(|s| **s).count() as u32;
+    let spacing = u32::from(SPACING) * count.saturating_sub(1);
+    let mut left = u32::from(available).saturating_sub(fixed + spacing);
+    // Free columns share what is left: each its minimum first, then in proportion to what it
+    // would like, never more than that.
+    let free: Vec<usize> = (0..columns.len())
+        .filter(|i| shown[*i] && columns[*i].fit != Fit::Whole)
+        .collect();
+    let mut out: Vec<Option<u16>> = (0..columns.len())
+        .map(|i| match (shown[i], columns[i].fit) {
+            (false, _) => None,
+            (true, Fit::Whole) => Some(natural[i]),
+            (true, Fit::Free { min }) => {
+                let w = u32::from(min.min(natural[i].max(1))).min(left);
+                left -= w;
+                Some(w as u16)
+            }
+        })
+        .collect();
+    let want: u32 = free
+        .iter()
+        .map(|i| u32::from(natural[*i]).saturating_sub(u32::from(out[*i].unwrap_or(0))))
+        .sum();
+    if want > 0 {
+        let budget = u64::from(left);
+        for i in &free {
+            let extra_wanted =
+                u32::from(natural[*i]).saturating_sub(u32::from(out[*i].unwrap_or(0)));
+            let share = (budget * u64::from(extra_wanted))
+                .checked_div(u64::from(want))
+                .unwrap_or(0);
+            let extra = u32::try_from(share)
+                .unwrap_or(u32::MAX)
+                .min(extra_wanted)
+                .min(left);
+            left -= extra;
+            out[*i] = out[*i].map(|w| w + extra as u16);
+        }
+        // What rounding left goes to the first free column that still wants it.
+        for i in &free {
+            let wanted = u32::from(natural[*i]).saturating_sub(u32::from(out[*i].unwrap_or(0)));
+            let extra = wanted.min(left);
+            left -= extra;
+            out[*i] = out[*i].map(|w| w + extra as u16);
+        }
+    }
+    out
+}
+
+/// `text` in at most `width` columns, ending with `…` when cut.
+pub fn fit(text: &str, width: u16) -> String {
+    let width = usize::from(width);
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
 
 pub(super) fn pane_block<'a>(title: String, theme: &Theme) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(true))
-        .title(Span::styled(title, theme.title(true)))
+        .title(Span::styled(one_line(&title), theme.title(true)))
 }
 
-/// Draws `list` as a table of the visible rows only.
+/// Draws `list` as a table of the visible rows only, columns sized by what is on screen.
 pub(super) fn table<T>(
     frame: &mut Frame<'_>,
     area: Rect,
     list: &mut List<T>,
     theme: &Theme,
-    header: &[&'static str],
-    widths: &[Constraint],
+    columns: &[Column],
     cells: impl Fn(&T) -> Vec<Span<'static>>,
 ) {
     let height = area.height.saturating_sub(1) as usize;
     let range = list.scroll_into_view(height);
     let offset = range.start;
-    let rows = list.items[range].iter().enumerate().map(|(i, item)| {
-        let index = offset + i;
-        let mut c = cells(item);
+    let rows: Vec<(usize, Vec<Span<'static>>)> = list.items[range]
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let cells = cells(item)
+                .into_iter()
+                .map(|s| Span::styled(one_line(&s.content), s.style))
+                .collect();
+            (offset + i, cells)
+        })
+        .collect();
+    let mut natural: Vec<u16> = columns.iter().map(|c| c.header.width() as u16).collect();
+    for (_, cells) in &rows {
+        for (i, cell) in cells.iter().enumerate().take(columns.len()) {
+            natural[i] = natural[i].max(cell.content.width().min(usize::from(u16::MAX)) as u16);
+        }
+    }
+    // One column for the mark, and its spacing.
+    let widths = widths(columns, &natural, area.width.saturating_sub(1 + SPACING));
+    let keep = |cells: Vec<Span<'static>>| -> Vec<Span<'static>> {
+        cells
+            .into_iter()
+            .zip(&widths)
+            .filter_map(|(s, w)| w.map(|w| Span::styled(fit(&s.content, w), s.style)))
+            .collect()
+    };
+    let table_rows = rows.into_iter().map(|(index, cells)| {
         let mark = if list.marked.contains(&index) {
             "●"
         } else {
             " "
         };
-        c.insert(0, Span::styled(mark, theme.warning()));
+        let mut c = vec![Span::styled(mark, theme.warning())];
+        c.extend(keep(cells));
         let row = Row::new(c);
         if index == list.selected {
             row.style(theme.selection())
@@ -44,12 +233,20 @@ pub(super) fn table<T>(
             row
         }
     });
-    let mut w = vec![Constraint::Length(1)];
-    w.extend_from_slice(widths);
-    let mut h = vec![""];
-    h.extend_from_slice(header);
+    let mut constraints = vec![Constraint::Length(1)];
+    constraints.extend(widths.iter().flatten().map(|w| Constraint::Length(*w)));
+    let mut header = vec![Span::raw("")];
+    header.extend(
+        columns
+            .iter()
+            .zip(&widths)
+            .filter(|(_, w)| w.is_some())
+            .map(|(c, _)| Span::raw(c.header)),
+    );
     frame.render_widget(
-        Table::new(rows, w).header(Row::new(h).style(theme.title(false))),
+        Table::new(table_rows, constraints)
+            .column_spacing(SPACING)
+            .header(Row::new(header).style(theme.title(false))),
         area,
     );
 }
@@ -63,7 +260,9 @@ pub(super) fn message(
 ) {
     let style = if failed { theme.error() } else { theme.muted() };
     frame.render_widget(
-        Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
+        Paragraph::new(crate::text::printable(&text))
+            .style(style)
+            .wrap(Wrap { trim: true }),
         area,
     );
 }
@@ -81,4 +280,79 @@ pub(super) fn count<T>(list: &List<T>) -> String {
 pub(super) fn short_time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|| "-".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sum(w: &[Option<u16>]) -> u32 {
+        let shown: Vec<u16> = w.iter().flatten().copied().collect();
+        shown.iter().map(|w| u32::from(*w)).sum::<u32>()
+            + u32::from(SPACING) * (shown.len() as u32).saturating_sub(1)
+    }
+
+    #[test]
+    fn whole_columns_keep_their_width_and_free_text_takes_the_rest() {
+        let cols = [
+            Column::id("username"),
+            Column::free("name", 6, 2),
+            Column::id("status"),
+            Column::whole("created", 3),
+        ];
+        let w = widths(&cols, &[36, 40, 21, 16], 120);
+        assert_eq!(w, vec![Some(36), Some(40), Some(21), Some(16)]);
+        let narrow = widths(&cols, &[36, 40, 21, 16], 80);
+        assert_eq!(narrow[0], Some(36));
+        assert_eq!(narrow[2], Some(21));
+        assert!(sum(&narrow) <= 80, "{narrow:?}");
+        let tight = widths(&cols, &[36, 40, 21, 16], 60);
+        assert_eq!(tight[3], None, "created goes first: {tight:?}");
+        assert_eq!((tight[0], tight[2]), (Some(36), Some(21)));
+    }
+
+    #[test]
+    fn cut_text_says_so() {
+        assert_eq!(fit("comment #10380", 20), "comment #10380");
+        assert_eq!(fit("hello world", 6), "hello…");
+        assert_eq!(fit("사진 잘 찍으셨네요", 7), "사진 …");
+    }
+
+    proptest! {
+        /// Whatever the terminal's width (80 and more) and whatever the rows hold, every id
+        /// column keeps its whole width, and the row fits the screen.
+        #[test]
+        fn ids_are_never_cut(
+            available in 80u16..400,
+            id_widths in proptest::collection::vec(1u16..=36, 1..3),
+            free in proptest::collection::vec((0u16..500, 1u16..20, 1u8..6), 0..4),
+            optional in proptest::collection::vec((1u16..=20, 1u8..6), 0..3),
+        ) {
+            let mut cols = Vec::new();
+            let mut natural = Vec::new();
+            for w in &id_widths {
+                cols.push(Column::id("id"));
+                natural.push(*w);
+            }
+            for (w, min, drop) in &free {
+                cols.push(Column::free("text", *min, *drop));
+                natural.push(*w);
+            }
+            for (w, drop) in &optional {
+                cols.push(Column::whole("when", *drop));
+                natural.push(*w);
+            }
+            let out = widths(&cols, &natural, available);
+            for (i, c) in cols.iter().enumerate() {
+                if c.drop == 0 {
+                    prop_assert_eq!(out[i], Some(natural[i]));
+                }
+                if c.fit == Fit::Whole && let Some(w) = out[i] {
+                    prop_assert_eq!(w, natural[i], "a whole column is never cut");
+                }
+            }
+            prop_assert!(sum(&out) <= u32::from(available), "{:?} over {}", out, available);
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use super::Look;
 use super::empty_message;
-use super::table::{count, message, pane_block, short_time, table};
+use super::table::{Column, count, message, pane_block, short_time, table};
 use crate::app::posts::excerpt;
 use crate::app::users::{DetailState, UsersPane};
 use crate::keymap::Action;
@@ -12,6 +12,26 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+
+const USER_COLUMNS: [Column; 6] = [
+    Column::id("username"),
+    Column::free("name", 8, 2),
+    Column::free("email", 10, 3),
+    Column::id("status"),
+    Column::whole("enabled", 4),
+    Column::whole("created (UTC)", 5),
+];
+
+/// The same, and where a plain-text search matched.
+const SEARCH_COLUMNS: [Column; 7] = [
+    Column::id("username"),
+    Column::free("name", 8, 2),
+    Column::free("email", 10, 3),
+    Column::id("status"),
+    Column::whole("enabled", 4),
+    Column::whole("created (UTC)", 6),
+    Column::whole("matched", 1),
+];
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look<'_>) {
     let theme = look.theme;
@@ -141,38 +161,43 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
     if let Some((text, failed)) = empty_message(&pane.list, "users", &retry) {
         return message(frame, inner, text, failed, theme);
     }
-    table(
-        frame,
-        inner,
-        &mut pane.list,
-        theme,
-        &["username", "email", "status", "enabled", "created"],
-        &[
-            Constraint::Length(24),
-            Constraint::Fill(1),
-            Constraint::Length(20),
-            Constraint::Length(7),
-            Constraint::Length(16),
-        ],
-        |u| {
-            let status_style = match u.status {
-                UserStatus::Confirmed | UserStatus::ExternalProvider => theme.ok(),
-                _ => theme.warning(),
-            };
-            vec![
-                Span::styled(u.username.to_string(), theme.text()),
-                Span::styled(u.email.clone().unwrap_or_default(), theme.text()),
-                Span::styled(u.status.as_str().to_string(), status_style),
-                Span::styled(
-                    if u.enabled { "yes" } else { "no" },
-                    if u.enabled {
-                        theme.text()
-                    } else {
-                        theme.error()
-                    },
-                ),
-                Span::styled(short_time(u.created_at), theme.muted()),
-            ]
-        },
-    );
+    let matched = &pane.matched;
+    let searching = !matched.is_empty();
+    let columns: &[Column] = if searching {
+        &SEARCH_COLUMNS
+    } else {
+        &USER_COLUMNS
+    };
+    table(frame, inner, &mut pane.list, theme, columns, |u| {
+        let status_style = match u.status {
+            UserStatus::Confirmed | UserStatus::ExternalProvider => theme.ok(),
+            _ => theme.warning(),
+        };
+        let mut cells = vec![
+            Span::styled(u.username.to_string(), theme.text()),
+            Span::styled(
+                u.attribute("name").unwrap_or_default().to_string(),
+                theme.text(),
+            ),
+            Span::styled(u.email.clone().unwrap_or_default(), theme.text()),
+            Span::styled(u.status.as_str().to_string(), status_style),
+            Span::styled(
+                if u.enabled { "yes" } else { "no" },
+                if u.enabled {
+                    theme.text()
+                } else {
+                    theme.error()
+                },
+            ),
+            Span::styled(short_time(u.created_at), theme.muted()),
+        ];
+        if searching {
+            let found = matched
+                .get(u.username.as_str())
+                .map(|m| m.iter().map(|m| m.label()).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default();
+            cells.push(Span::styled(found, theme.muted()));
+        }
+        cells
+    });
 }

@@ -12,10 +12,11 @@ use super::list::{List, Load};
 use super::{AppEvent, Command, Failure, Handled, Ids, Outcome, Pane, Problem, RequestId};
 use crate::keymap::Action;
 use crate::ui::Look;
+use backoffice_domain::model::UserSub;
 use backoffice_domain::model::{
-    ModerationAction, ModerationTarget, Page, Post, PostFilter, ReportGroup, ReportResolution,
-    Target,
+    ModerationAction, ModerationTarget, Page, Post, PostFilter, ReportResolution, Target,
 };
+use backoffice_domain::services::moderation::QueueItem;
 use backoffice_domain::services::user360::Who;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub enum View {
 #[derive(Debug, Default)]
 pub struct PostsPane {
     pub view: Option<View>,
-    pub queue: List<ReportGroup>,
+    pub queue: List<QueueItem>,
     pub posts: List<Post>,
     pub filter: PostFilter,
     pub filter_text: String,
@@ -90,6 +91,22 @@ impl PostsPane {
 
     fn more(&mut self, ids: &mut Ids) -> Vec<Command> {
         let id = ids.issue();
+        if let Some(post) = self.thread_post().map(|p| p.id) {
+            let Some(thread) = &mut self.thread else {
+                return Vec::new();
+            };
+            return match thread.rows.wants_more() {
+                Some(cursor) => {
+                    thread.rows.expect(id);
+                    vec![Command::LoadComments {
+                        request: id,
+                        post,
+                        cursor,
+                    }]
+                }
+                None => Vec::new(),
+            };
+        }
         if self.thread.is_some() {
             return Vec::new();
         }
@@ -177,11 +194,14 @@ impl PostsPane {
                         .posts
                         .selected_item()
                         .map(|p| ModerationTarget::Post(p.id)),
-                    _ => self.queue.selected_item().and_then(|g| match g.target {
-                        Target::Post(id) => Some(ModerationTarget::Post(id)),
-                        Target::Comment(id) => Some(ModerationTarget::Comment(id)),
-                        Target::User(_) => None,
-                    }),
+                    _ => self
+                        .queue
+                        .selected_item()
+                        .and_then(|q| match q.group.target {
+                            Target::Post(id) => Some(ModerationTarget::Post(id)),
+                            Target::Comment(id) => Some(ModerationTarget::Comment(id)),
+                            Target::User(_) => None,
+                        }),
                 };
                 match target {
                     Some(t) => self.open_thread(t, ids).into(),
@@ -201,19 +221,10 @@ impl PostsPane {
             Action::Remove => self.propose_moderation(ModerationAction::Remove),
             Action::ResolveReport => self.propose_resolution(ReportResolution::Actioned),
             Action::DismissReport => self.propose_resolution(ReportResolution::Dismissed),
-            Action::GoToAuthor => {
-                let author = match (&self.thread, self.view) {
-                    (Some(t), _) => t.rows.selected_item().map(|r| r.author().clone()),
-                    (None, Some(View::Posts)) => {
-                        self.posts.selected_item().map(|p| p.author_sub.clone())
-                    }
-                    _ => None,
-                };
-                match author {
-                    Some(sub) => Outcome::GoToUser(sub),
-                    None => Outcome::Message("open the thread to see its author".into()),
-                }
-            }
+            Action::GoToAuthor => match self.selected_author() {
+                Some(sub) => Outcome::GoToUser(sub),
+                None => Outcome::Message("the selected row names no author".into()),
+            },
             Action::OpenImage => {
                 let post = match (&self.thread, self.view) {
                     (Some(t), _) => t.rows.items.first().and_then(|r| match r {
@@ -275,7 +286,7 @@ impl PostsPane {
     fn on_queue(
         &mut self,
         request: RequestId,
-        result: Result<Page<ReportGroup>, Failure>,
+        result: Result<Page<QueueItem>, Failure>,
         ids: &mut Ids,
     ) -> Handled {
         let failure = result.as_ref().err().cloned();
@@ -329,7 +340,8 @@ impl Pane for PostsPane {
         match event {
             AppEvent::PostsLoaded { request, result } => self.on_posts(request, result, ids),
             AppEvent::QueueLoaded { request, result } => self.on_queue(request, result, ids),
-            AppEvent::ThreadLoaded { request, result } => self.on_thread(request, result),
+            AppEvent::ThreadLoaded { request, result } => self.on_thread(request, result, ids),
+            AppEvent::CommentsLoaded { request, result } => self.on_comments(request, result, ids),
             _ => (Outcome::None, None),
         }
     }
@@ -351,15 +363,24 @@ impl Pane for PostsPane {
     }
 
     fn selected_user(&self) -> Option<Who> {
-        let sub = match (&self.thread, self.view) {
-            (Some(t), _) => t.rows.selected_item().map(|r| r.author().clone()),
-            (None, Some(View::Posts)) => self.posts.selected_item().map(|p| p.author_sub.clone()),
-            _ => match self.queue.selected_item().map(|g| &g.target) {
-                Some(Target::User(sub)) => Some(sub.clone()),
-                _ => None,
-            },
-        };
-        sub.map(Who::Sub)
+        self.selected_author().map(Who::Sub)
+    }
+
+    fn visible_subs(&self) -> Vec<UserSub> {
+        let mut subs = Vec::new();
+        match (&self.thread, self.view) {
+            (Some(t), _) => {
+                subs.extend(visible(&t.rows).map(|r| r.author().clone()));
+                subs.extend(t.reports.iter().map(|r| r.reporter_sub.clone()));
+            }
+            (None, Some(View::Posts)) => {
+                subs.extend(visible(&self.posts).map(|p| p.author_sub.clone()))
+            }
+            _ => subs.extend(
+                visible(&self.queue).filter_map(|q| q.summary.as_ref()?.author_sub.clone()),
+            ),
+        }
+        subs
     }
 
     fn offers(&self) -> Vec<Action> {
@@ -383,6 +404,30 @@ impl Pane for PostsPane {
         look: &Look<'_>,
     ) {
         crate::ui::draw_posts(frame, area, self, look);
+    }
+}
+
+/// The rows of `list` on screen and a screen's worth either side (what names are looked up for).
+fn visible<T>(list: &List<T>) -> impl Iterator<Item = &T> {
+    let from = list.offset.saturating_sub(list.viewport);
+    list.items.iter().skip(from).take(list.viewport * 3)
+}
+
+impl PostsPane {
+    /// The author of the selected row: a thread's row, a post, or a queue line's target (a
+    /// reported user is their own "author").
+    pub fn selected_author(&self) -> Option<UserSub> {
+        match (&self.thread, self.view) {
+            (Some(t), _) => t.rows.selected_item().map(|r| r.author().clone()),
+            (None, Some(View::Posts)) => self.posts.selected_item().map(|p| p.author_sub.clone()),
+            _ => self
+                .queue
+                .selected_item()
+                .and_then(|q| match &q.group.target {
+                    Target::User(sub) => Some(sub.clone()),
+                    _ => q.summary.as_ref()?.author_sub.clone(),
+                }),
+        }
     }
 }
 

@@ -44,13 +44,25 @@ impl PostsPane {
                 .queue
                 .targets()
                 .into_iter()
-                .filter_map(|g| {
-                    let t = match g.target {
+                .filter_map(|q| {
+                    let t = match q.group.target {
                         Target::Post(id) => ModerationTarget::Post(id),
                         Target::Comment(id) => ModerationTarget::Comment(id),
                         Target::User(_) => return None,
                     };
-                    Some((t, ContentStatus::Visible, target_label(&g.target)))
+                    let summary = q.summary.as_ref();
+                    let status = summary
+                        .and_then(|s| s.status)
+                        .unwrap_or(ContentStatus::Visible);
+                    let label = match summary {
+                        Some(s) => format!(
+                            "{} ({})",
+                            target_label(&q.group.target),
+                            excerpt(&s.excerpt)
+                        ),
+                        None => target_label(&q.group.target),
+                    };
+                    Some((t, status, label))
                 })
                 .collect(),
         }
@@ -73,7 +85,7 @@ impl PostsPane {
                 .queue
                 .targets()
                 .into_iter()
-                .map(|g| g.target.clone())
+                .map(|q| q.group.target.clone())
                 .collect(),
         }
     }
@@ -88,16 +100,9 @@ impl PostsPane {
             ModerationAction::Restore => ContentStatus::Visible,
             ModerationAction::Remove => ContentStatus::Removed,
         };
-        let in_queue = self.thread.is_none() && self.view != Some(View::Posts);
         let changes: Vec<String> = targets
             .iter()
-            .map(|(_, before, label)| {
-                if in_queue {
-                    format!("{label}: → {}", after.as_str())
-                } else {
-                    format!("{label}: {} → {}", before.as_str(), after.as_str())
-                }
-            })
+            .map(|(_, before, label)| format!("{label}: {} → {}", before.as_str(), after.as_str()))
             .collect();
         let n = targets.len();
         let verb = format!(

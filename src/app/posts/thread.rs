@@ -44,7 +44,6 @@ pub struct ThreadState {
     pub target: Option<ModerationTarget>,
     pub rows: List<ThreadRow>,
     pub reports: Vec<Report>,
-    pub more_comments: bool,
 }
 
 /// What a thread request brings back.
@@ -68,7 +67,6 @@ impl PostsPane {
                 rows
             },
             reports: Vec::new(),
-            more_comments: false,
         });
         self.thread_request = Some(id);
         vec![Command::LoadThread {
@@ -81,6 +79,7 @@ impl PostsPane {
         &mut self,
         request: RequestId,
         result: Result<ThreadData, Failure>,
+        ids: &mut Ids,
     ) -> Handled {
         if self.thread_request != Some(request) {
             return (Outcome::None, None);
@@ -103,14 +102,51 @@ impl PostsPane {
                 thread.rows.items = rows;
                 thread.rows.load = Load::Loaded;
                 thread.rows.selected = focus;
-                thread.more_comments = data.comments.next.is_some();
+                // The rest of the comments page in as the selection nears the end.
+                thread.rows.next = data.comments.next;
                 thread.reports = data.reports;
-                (Outcome::None, None)
+                (self.more(ids).into(), None)
             }
             Err(f) => {
                 thread.rows.load = Load::Failed(f.message.clone());
                 (Outcome::None, Some(("loading the thread".to_string(), f)))
             }
         }
+    }
+}
+
+impl PostsPane {
+    /// The next page of the open thread's comments arrived.
+    pub(super) fn on_comments(
+        &mut self,
+        request: RequestId,
+        result: Result<Page<Comment>, Failure>,
+        ids: &mut Ids,
+    ) -> Handled {
+        let Some(thread) = &mut self.thread else {
+            return (Outcome::None, None);
+        };
+        let failure = result.as_ref().err().cloned();
+        if !thread
+            .rows
+            .receive(request, result.map(|p| p.map(ThreadRow::Comment)))
+        {
+            return (Outcome::None, None);
+        }
+        (
+            self.more(ids).into(),
+            failure.map(|f| ("loading comments".to_string(), f)),
+        )
+    }
+
+    /// The thread's post, once it is in.
+    pub(super) fn thread_post(&self) -> Option<&Post> {
+        self.thread
+            .as_ref()
+            .and_then(|t| t.rows.items.first())
+            .and_then(|r| match r {
+                ThreadRow::Post(p) => Some(p),
+                ThreadRow::Comment(_) => None,
+            })
     }
 }

@@ -212,7 +212,8 @@ impl StoragePane {
             Some(Location::Folder { bucket, prefix }) => match self.entries.selected_item() {
                 Some(ListingEntry::Prefix(p)) => {
                     let p = p.clone();
-                    self.trail.push((prefix, self.entries.selected));
+                    self.trail
+                        .push((prefix, self.filter_text.clone(), self.entries.selected));
                     self.open_folder(bucket, p, ids).into()
                 }
                 Some(ListingEntry::Object(o)) => {

@@ -632,11 +632,11 @@ fn an_object_under_a_users_prefix_opens_that_user() {
     );
     let jump = app.on_key(key('U'));
     assert_eq!(app.pane, PaneId::Users);
-    let Some(Command::LoadUsers { query, .. }) = jump.first() else {
+    let Some(Command::LoadUsers { search, .. }) = jump.first() else {
         panic!("{jump:?}");
     };
     assert_eq!(
-        query.filter.as_ref().unwrap().to_cognito(),
+        crate::app::tests::filter_of(search),
         format!("sub = \"{SUB}\"")
     );
     // Elsewhere it says why not.

@@ -37,8 +37,9 @@ pub struct StoragePane {
     pub transfer: Option<Transfer>,
     /// The `/` text: narrows the open folder (or, on the bucket list, the buckets' names).
     pub filter_text: String,
-    /// Selections left behind when opening a folder, restored on the way back.
-    trail: Vec<(String, usize)>,
+    /// Where opening a folder left from (folder, its narrowing, the selected row), restored on
+    /// the way back.
+    trail: Vec<(String, String, usize)>,
     /// The object a delete dialog was opened for: not reopened when the folder is refreshed.
     deleting: Option<String>,
     /// How images reach the terminal; `None` draws half-blocks. Set once at start-up from the
@@ -115,11 +116,6 @@ impl StoragePane {
             Some(Location::Folder { prefix, .. }) => Some(format!("{prefix}{}", self.filter_text)),
             _ => None,
         }
-    }
-
-    /// The buckets shown: every bucket, or those whose name holds the `/` text.
-    pub fn bucket_matches(&self, b: &BucketInfo) -> bool {
-        self.filter_text.is_empty() || b.name.contains(self.filter_text.as_str())
     }
 
     /// Every bucket the credentials can list.
@@ -210,10 +206,18 @@ impl StoragePane {
             let (b, p) = rest.split_once('/').unwrap_or((rest, ""));
             (BucketName::parse(b)?, p.to_string())
         } else {
-            let open = self.bucket().cloned().or_else(|| self.home.clone());
+            // From the bucket list a bucket is named (`bucket` or `bucket/prefix`); elsewhere
+            // a folder of the open bucket, else of the environment's.
+            let open = match self.location {
+                Some(Location::Buckets) => None,
+                _ => self.bucket().cloned().or_else(|| self.home.clone()),
+            };
             match open {
                 Some(b) => (b, target.trim_start_matches('/').to_string()),
-                None => (BucketName::parse(target)?, String::new()),
+                None => {
+                    let (b, p) = target.split_once('/').unwrap_or((target, ""));
+                    (BucketName::parse(b)?, p.to_string())
+                }
             }
         };
         self.trail.clear();
@@ -279,18 +283,31 @@ impl StoragePane {
             Some(Location::Folder { bucket, prefix }) if !prefix.is_empty() => {
                 let parent = parent_of(&prefix);
                 let restore = match self.trail.last() {
-                    Some((p, _)) if *p == parent => self.trail.pop().map(|(_, s)| s),
+                    Some((p, _, _)) if *p == parent => self.trail.pop(),
                     _ => None,
                 };
-                let c = self.open_folder(bucket, parent, ids);
-                if let Some(s) = restore {
-                    self.entries.selected = s;
+                self.filter_text.clear();
+                self.location = Some(Location::Folder {
+                    bucket,
+                    prefix: parent,
+                });
+                // The parent as it was left: narrowed the same way, the same row selected.
+                if let Some((_, narrowed, _)) = &restore {
+                    self.filter_text = narrowed.clone();
+                }
+                let c = self.list_folder(ids);
+                if let Some((_, _, selected)) = restore {
+                    self.entries.selected = selected;
                 }
                 c.into()
             }
             Some(Location::Folder { .. }) => {
                 self.trail.clear();
                 self.show_buckets(ids).into()
+            }
+            Some(Location::Buckets) if !self.filter_text.is_empty() => {
+                self.filter_text.clear();
+                Outcome::None
             }
             _ => Outcome::None,
         }
@@ -411,7 +428,7 @@ impl Pane for StoragePane {
         if text.chars().any(char::is_control) {
             return Err(Problem::from("a prefix has no control characters"));
         }
-        let text = text.trim_start_matches('/').to_string();
+        let text = text.trim().trim_start_matches('/').to_string();
         match &self.location {
             Some(Location::Folder { .. }) => {
                 self.filter_text = text;
@@ -426,15 +443,21 @@ impl Pane for StoragePane {
                 self.filter_text = text;
                 Ok(self.list_folder(ids))
             }
+            // The bucket list: the first bucket whose name holds the text.
             _ => {
-                self.filter_text = text;
                 let first = self
                     .buckets
                     .items
                     .iter()
-                    .position(|b| self.bucket_matches(b));
-                self.buckets.selected = first.unwrap_or(0);
-                Ok(Vec::new())
+                    .position(|b| text.is_empty() || b.name.contains(text.as_str()));
+                match first {
+                    Some(i) => {
+                        self.filter_text = text;
+                        self.buckets.selected = i;
+                        Ok(Vec::new())
+                    }
+                    None => Err(Problem(format!("no bucket's name holds '{text}'"))),
+                }
             }
         }
     }

@@ -7,8 +7,8 @@ use crate::model::{
     ActivityCounts, Actor, AuditEntry, AuditFilter, AuditId, Comment, CommentFilter, CommentId,
     ImageRef, ImageRefKind, MarkRead, Moderation, ModerationOutcome, NewAuditEntry, NewComment,
     NewPost, NewProfile, NewReport, Notification, Page, PageRequest, Post, PostEdit, PostFilter,
-    PostId, ProfileUpdate, Reason, Report, ReportFilter, ReportGroup, ReportId, ReportResolution,
-    Thread, Thumbnail, UserProfile, UserSub,
+    PostId, ProfileUpdate, Reason, ReasonCount, Report, ReportFilter, ReportGroup, ReportId,
+    ReportResolution, Target, TargetSummary, Thread, Thumbnail, UserProfile, UserSub,
 };
 use crate::ports::ContentStore;
 use async_trait::async_trait;
@@ -190,6 +190,25 @@ impl ContentStore for FaultyContentStore {
     }
     async fn existing_profiles(&self, subs: &[UserSub]) -> DomainResult<HashSet<UserSub>> {
         pass!(self, existing_profiles(subs))
+    }
+    async fn get_profiles(&self, subs: &[UserSub]) -> DomainResult<Vec<UserProfile>> {
+        pass!(self, get_profiles(subs))
+    }
+    async fn search_profiles(
+        &self,
+        text: &str,
+        page: PageRequest,
+    ) -> DomainResult<Page<UserProfile>> {
+        pass!(self, search_profiles(text, page))
+    }
+    async fn summarize_targets(&self, targets: &[Target]) -> DomainResult<Vec<TargetSummary>> {
+        pass!(self, summarize_targets(targets))
+    }
+    async fn open_reasons(
+        &self,
+        targets: &[Target],
+    ) -> DomainResult<Vec<(Target, Vec<ReasonCount>)>> {
+        pass!(self, open_reasons(targets))
     }
 }
 

@@ -307,6 +307,27 @@ pub struct ReportGroup {
     pub latest_open_at: DateTime<Utc>,
 }
 
+/// What a report is about, as a moderator reads it without opening it: who wrote it, the start
+/// of its text (a user's display name for a user), its status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetSummary {
+    pub target: Target,
+    /// The post's or comment's author; the user for a user target.
+    pub author_sub: Option<UserSub>,
+    /// The first 200 characters of the text, or the user's display name.
+    pub excerpt: String,
+    /// Posts and comments only.
+    pub status: Option<ContentStatus>,
+}
+
+/// How many open reports give one reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReasonCount {
+    pub reason: String,
+    pub count: i64,
+}
+
 /// Which reports to list.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ReportFilter {

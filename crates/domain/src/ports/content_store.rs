@@ -3,8 +3,8 @@ use crate::model::{
     ActivityCounts, Actor, AuditEntry, AuditFilter, AuditId, Comment, CommentFilter, CommentId,
     ImageRef, ImageRefKind, MarkRead, Moderation, ModerationOutcome, NewAuditEntry, NewComment,
     NewPost, NewProfile, NewReport, Notification, Page, PageRequest, Post, PostEdit, PostFilter,
-    PostId, ProfileUpdate, Reason, Report, ReportFilter, ReportGroup, ReportId, ReportResolution,
-    Thread, Thumbnail, UserProfile, UserSub,
+    PostId, ProfileUpdate, Reason, ReasonCount, Report, ReportFilter, ReportGroup, ReportId,
+    ReportResolution, Target, TargetSummary, Thread, Thumbnail, UserProfile, UserSub,
 };
 use async_trait::async_trait;
 use std::collections::HashSet;
@@ -14,6 +14,14 @@ use std::collections::HashSet;
 #[async_trait]
 pub trait ContentStore: Send + Sync {
     async fn get_profile(&self, sub: &UserSub) -> DomainResult<UserProfile>;
+    /// The profile rows of those of `subs` that have one (at most 1,000 a call).
+    async fn get_profiles(&self, subs: &[UserSub]) -> DomainResult<Vec<UserProfile>>;
+    /// Profiles whose display name holds `text` (any case), in sub order.
+    async fn search_profiles(
+        &self,
+        text: &str,
+        page: PageRequest,
+    ) -> DomainResult<Page<UserProfile>>;
     /// Creates the row, or refreshes e-mail and name when it exists (the trigger may run twice).
     async fn upsert_profile(&self, profile: &NewProfile) -> DomainResult<UserProfile>;
     async fn update_profile(
@@ -49,6 +57,14 @@ pub trait ContentStore: Send + Sync {
     ) -> DomainResult<Page<Report>>;
     /// Targets with open reports, most-reported first, then the longest waiting.
     async fn report_queue(&self, page: PageRequest) -> DomainResult<Page<ReportGroup>>;
+    /// What each of `targets` is (author, text, status), for those that exist (at most 1,000).
+    async fn summarize_targets(&self, targets: &[Target]) -> DomainResult<Vec<TargetSummary>>;
+    /// The open reports on each of `targets` counted by reason, most given first (at most
+    /// 1,000 targets).
+    async fn open_reasons(
+        &self,
+        targets: &[Target],
+    ) -> DomainResult<Vec<(Target, Vec<ReasonCount>)>>;
     /// Closes one open report and writes its audit row in the same transaction.
     async fn resolve_report(
         &self,

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod ban;
 pub mod log_analysis;
 pub mod moderation;
+pub mod people;
 pub mod reconcile;
 pub mod storage;
 pub mod user360;

@@ -2,8 +2,9 @@
 
 use crate::error::DomainResult;
 use crate::model::{
-    Actor, Moderation, ModerationAction, ModerationOutcome, ModerationTarget, PageRequest, Reason,
-    Report, ReportFilter, ReportResolution, ReportStatus, Target,
+    Actor, Moderation, ModerationAction, ModerationOutcome, ModerationTarget, Page, PageRequest,
+    Reason, ReasonCount, Report, ReportFilter, ReportGroup, ReportResolution, ReportStatus, Target,
+    TargetSummary,
 };
 use crate::ports::ContentStore;
 
@@ -63,4 +64,43 @@ pub async fn moderate(
         })
         .collect();
     content.moderate_many(&moderations).await
+}
+
+/// A line of the reports queue with what a moderator needs to judge it without opening it: the
+/// reported text and its author (or the reported user's name), its status, and the reasons
+/// given with their counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueItem {
+    pub group: ReportGroup,
+    /// `None` when the target no longer exists.
+    pub summary: Option<TargetSummary>,
+    pub reasons: Vec<ReasonCount>,
+}
+
+/// A page of the reports queue (most reported first), each line described: two more queries a
+/// page, whatever its size.
+pub async fn queue(content: &dyn ContentStore, page: PageRequest) -> DomainResult<Page<QueueItem>> {
+    let groups = content.report_queue(page).await?;
+    let targets: Vec<Target> = groups.items.iter().map(|g| g.target.clone()).collect();
+    let (summaries, reasons) = futures::try_join!(
+        content.summarize_targets(&targets),
+        content.open_reasons(&targets)
+    )?;
+    let items = groups
+        .items
+        .into_iter()
+        .map(|group| QueueItem {
+            summary: summaries.iter().find(|s| s.target == group.target).cloned(),
+            reasons: reasons
+                .iter()
+                .find(|(t, _)| *t == group.target)
+                .map(|(_, r)| r.clone())
+                .unwrap_or_default(),
+            group,
+        })
+        .collect();
+    Ok(Page {
+        items,
+        next: groups.next,
+    })
 }

@@ -61,7 +61,234 @@ contract!(
     notifications_mark_read_touches_only_the_recipients_rows,
     activity_counts_cover_posts_comments_and_reports,
     thumbnails_are_recorded_once_per_width_and_keys_are_case_sensitive,
+    the_queue_describes_each_target_with_its_author_text_status_and_reasons,
+    profiles_are_read_in_bulk_and_found_by_any_part_of_their_name,
+    a_thread_of_two_thousand_comments_pages_to_the_last_one,
+    rows_written_with_the_old_audit_strings_read_as_the_typed_vocabulary,
 );
+
+async fn the_queue_describes_each_target_with_its_author_text_status_and_reasons(store: Store) {
+    let author = profile(&store, 40).await;
+    let spam = post(&store, &author, "BUY \"CHEAP\" followers\nsecond line").await;
+    let comment = store
+        .create_comment(&NewComment {
+            post_id: spam.id,
+            author_sub: sub(41),
+            body: CommentBody::parse("사진 잘 찍으셨네요 👍").unwrap(),
+        })
+        .await
+        .unwrap();
+    let file = |target: Target, reporter: u64, why: &str| {
+        let store = store.clone();
+        let why = why.to_string();
+        async move {
+            store
+                .file_report(&NewReport {
+                    target,
+                    reporter_sub: sub(reporter),
+                    reason: reason(&why),
+                    note: None,
+                })
+                .await
+                .unwrap()
+        }
+    };
+    for r in 0..3 {
+        file(Target::Post(spam.id), 500 + r, "spam").await;
+    }
+    file(Target::Post(spam.id), 510, "harassment").await;
+    file(Target::Comment(comment.id), 511, "spam").await;
+    file(Target::User(author.clone()), 512, "impersonation").await;
+    store
+        .moderate(&moderation(
+            ModerationTarget::Comment(comment.id),
+            ModerationAction::Hide,
+        ))
+        .await
+        .unwrap();
+    let page =
+        backoffice_domain::services::moderation::queue(store.as_ref(), PageRequest::first(10))
+            .await
+            .unwrap();
+    let item = |t: &Target| page.items.iter().find(|i| i.group.target == *t).unwrap();
+    let on_post = item(&Target::Post(spam.id));
+    let summary = on_post.summary.as_ref().unwrap();
+    assert_eq!(summary.author_sub.as_ref(), Some(&author));
+    assert!(
+        summary.excerpt.starts_with("BUY \"CHEAP\" followers"),
+        "{summary:?}"
+    );
+    assert_eq!(summary.status, Some(ContentStatus::Visible));
+    let reasons: Vec<(&str, i64)> = on_post
+        .reasons
+        .iter()
+        .map(|r| (r.reason.as_str(), r.count))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![("spam", 3), ("harassment", 1)],
+        "most given first"
+    );
+    let on_comment = item(&Target::Comment(comment.id));
+    let summary = on_comment.summary.as_ref().unwrap();
+    assert_eq!(summary.status, Some(ContentStatus::Hidden));
+    assert_eq!(summary.excerpt, "사진 잘 찍으셨네요 👍");
+    assert_eq!(summary.author_sub, Some(sub(41)));
+    let on_user = item(&Target::User(author.clone()));
+    assert_eq!(on_user.summary.as_ref().unwrap().excerpt, "User 40");
+    assert_eq!(on_user.reasons[0].reason, "impersonation");
+    // A long body is cut to 200 characters, not to bytes.
+    let long = post(&store, &author, &"é".repeat(400)).await;
+    let s = store
+        .summarize_targets(&[Target::Post(long.id)])
+        .await
+        .unwrap();
+    assert_eq!(s[0].excerpt.chars().count(), 200);
+}
+
+async fn profiles_are_read_in_bulk_and_found_by_any_part_of_their_name(store: Store) {
+    let names = [
+        "Ann O'Brien",
+        "Zoë \"Z\" Lee",
+        "مريم الأحمد",
+        "Bob_100%",
+        "annabel",
+    ];
+    let mut subs = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let s = sub(60 + i as u64);
+        store
+            .upsert_profile(&NewProfile {
+                sub: s.clone(),
+                email: None,
+                display_name: Some(DisplayName::parse(*name).unwrap()),
+            })
+            .await
+            .unwrap();
+        subs.push(s);
+    }
+    let mut asked = subs.clone();
+    asked.push(sub(99));
+    let got = store.get_profiles(&asked).await.unwrap();
+    assert_eq!(got.len(), names.len(), "the sub without a row is left out");
+    let find = |text: &'static str| {
+        let store = store.clone();
+        async move {
+            let mut out = Vec::new();
+            let mut page = PageRequest::first(1);
+            loop {
+                let got = store.search_profiles(text, page).await.unwrap();
+                out.extend(got.items.into_iter().filter_map(|p| p.display_name));
+                match got.next {
+                    Some(c) => page = PageRequest::after(c, 1),
+                    None => return out,
+                }
+            }
+        }
+    };
+    let mut ann = find("ANN").await;
+    ann.sort();
+    assert_eq!(
+        ann,
+        vec!["Ann O'Brien", "annabel"],
+        "any case, paged one by one"
+    );
+    assert_eq!(find("\"Z\"").await, vec!["Zoë \"Z\" Lee"]);
+    assert_eq!(find("الأحمد").await, vec!["مريم الأحمد"]);
+    assert_eq!(find("100%").await, vec!["Bob_100%"], "% is literal");
+    assert!(find("_1").await == vec!["Bob_100%"], "_ is literal");
+}
+
+async fn a_thread_of_two_thousand_comments_pages_to_the_last_one(store: Store) {
+    let a = profile(&store, 70).await;
+    let p = post(&store, &a, "a busy thread").await;
+    for i in 0..2_000 {
+        store
+            .create_comment(&NewComment {
+                post_id: p.id,
+                author_sub: sub(71 + (i % 5)),
+                body: CommentBody::parse(format!("comment {i}")).unwrap(),
+            })
+            .await
+            .unwrap();
+    }
+    let thread = store.thread(p.id, PageRequest::first(200)).await.unwrap();
+    let mut seen: Vec<String> = thread
+        .comments
+        .items
+        .iter()
+        .map(|c| c.body.clone())
+        .collect();
+    let mut next = thread.comments.next;
+    let filter = CommentFilter {
+        post: Some(p.id),
+        ..CommentFilter::default()
+    };
+    while let Some(cursor) = next {
+        let got = store
+            .list_comments(&filter, PageRequest::after(cursor, 200))
+            .await
+            .unwrap();
+        seen.extend(got.items.iter().map(|c| c.body.clone()));
+        next = got.next;
+    }
+    assert_eq!(seen.len(), 2_000);
+    assert_eq!(seen[0], "comment 0");
+    assert_eq!(seen[1_999], "comment 1999", "oldest first, to the last");
+}
+
+async fn rows_written_with_the_old_audit_strings_read_as_the_typed_vocabulary(store: Store) {
+    // As the stores and services wrote them before the vocabulary was typed, and a name a
+    // newer version might write.
+    for (action, kind) in [
+        ("post.hide", "post"),
+        ("user.set_temporary_password", "user"),
+        ("object.presign_get", "object"),
+        ("user.teleport", "user"),
+    ] {
+        store
+            .record_audit(&NewAuditEntry {
+                actor: actor(),
+                action: AuditAction::Other(action.to_string()),
+                target_kind: AuditKind::Other(kind.to_string()),
+                target_id: "x".into(),
+                reason: None,
+                before: None,
+                after: None,
+            })
+            .await
+            .unwrap();
+    }
+    let rows = store
+        .list_audit(&AuditFilter::default(), PageRequest::first(10))
+        .await
+        .unwrap()
+        .items;
+    let read: Vec<(AuditAction, AuditKind)> = rows
+        .iter()
+        .map(|r| (r.action.clone(), r.target_kind.clone()))
+        .collect();
+    assert_eq!(
+        read,
+        vec![
+            (AuditAction::Other("user.teleport".into()), AuditKind::User),
+            (AuditAction::ObjectPresignGet, AuditKind::Object),
+            (AuditAction::UserSetTemporaryPassword, AuditKind::User),
+            (AuditAction::PostHide, AuditKind::Post),
+        ]
+    );
+    let users = store
+        .list_audit(
+            &AuditFilter {
+                target_kind: Some(AuditKind::User),
+                ..AuditFilter::default()
+            },
+            PageRequest::first(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(users.items.len(), 2, "the typed filter finds the old rows");
+}
 
 async fn thumbnails_are_recorded_once_per_width_and_keys_are_case_sensitive(store: Store) {
     let at = now_millis();

@@ -19,7 +19,8 @@ use crate::model::{
     Moderation, ModerationOutcome, ModerationTarget, NewAuditEntry, NewComment, NewPost,
     NewProfile, NewReport, Notification, NotificationKind, Page, PageRequest, Post, PostEdit,
     PostFilter, PostId, ProfileUpdate, Reason, Report, ReportFilter, ReportGroup, ReportId,
-    ReportResolution, ReportStatus, Target, Thread, Thumbnail, UserProfile, UserSub, now_millis,
+    ReasonCount, ReportResolution, ReportStatus, Target, TargetKind, TargetSummary, Thread,
+    Thumbnail, UserProfile, UserSub, now_millis,
     scope_of,
 };
 use crate::ports::ContentStore;
@@ -353,6 +354,44 @@ impl ContentStore for SqlContentStore<Db> {
         .map_err(|e| map_sqlx("profile", e))?;
         row.ok_or_else(|| DomainError::not_found(format!("profile {sub}")))?
             .try_into()
+    }
+
+    async fn get_profiles(&self, subs: &[UserSub]) -> DomainResult<Vec<UserProfile>> {
+        if subs.is_empty() {
+            return Ok(Vec::new());
+        }
+        if subs.len() > MAX_LOOKUP {
+            return Err(DomainError::invalid(
+                "subs",
+                format!("at most {MAX_LOOKUP} a call"),
+            ));
+        }
+        let marks = vec!["?"; subs.len()].join(", ");
+        let sql = format!(concat!("SELECT ", profile_cols!(), " FROM users WHERE sub IN ({})"), marks);
+        let mut q = sqlx::query_as::<Db, ProfileRow>(AssertSqlSafe(sql));
+        for sub in subs {
+            q = q.bind(sub.as_str());
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(|e| map_sqlx("profiles", e))?;
+        convert_all(rows)
+    }
+
+    async fn search_profiles(&self, text: &str, page: PageRequest) -> DomainResult<Page<UserProfile>> {
+        let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
+        let scope = scope_of("profile-search", &text.to_lowercase());
+        let after: String = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?.unwrap_or_default();
+        let rows = sqlx::query_as::<Db, ProfileRow>(concat!(
+            "SELECT ",
+            profile_cols!(),
+            " FROM users WHERE LOWER(display_name) LIKE ? ESCAPE '!' AND sub > ? ORDER BY sub LIMIT ?"
+        ))
+        .bind(like_contains(&text.to_lowercase()))
+        .bind(after)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("profiles", e))?;
+        into_page(rows, limit, |r: &ProfileRow| Cursor::encode(&scope, &r.sub))
     }
 
     async fn upsert_profile(&self, profile: &NewProfile) -> DomainResult<UserProfile> {
@@ -813,6 +852,84 @@ impl ContentStore for SqlContentStore<Db> {
                 ),
             )
         })
+    }
+
+    async fn summarize_targets(&self, targets: &[Target]) -> DomainResult<Vec<TargetSummary>> {
+        if targets.len() > MAX_LOOKUP {
+            return Err(DomainError::invalid("targets", format!("at most {MAX_LOOKUP} a call")));
+        }
+        let mut out = Vec::with_capacity(targets.len());
+        let ids_of = |kind: TargetKind| -> Vec<String> {
+            targets.iter().filter(|t| t.kind() == kind).map(Target::id_text).collect()
+        };
+        for (kind, table) in [(TargetKind::Post, "posts"), (TargetKind::Comment, "comments")] {
+            let ids = ids_of(kind);
+            if ids.is_empty() {
+                continue;
+            }
+            let marks = vec!["?"; ids.len()].join(", ");
+            // Only placeholders and a fixed table name are put into the text; every id is bound.
+            let sql = format!("SELECT id, author_sub, SUBSTR(body, 1, 200), status FROM {table} WHERE id IN ({marks})");
+            let mut q = sqlx::query_as::<Db, (i64, String, String, String)>(AssertSqlSafe(sql));
+            for id in &ids {
+                q = q.bind(id.parse::<i64>().unwrap_or(0));
+            }
+            for (id, author, excerpt, status) in q.fetch_all(&self.pool).await.map_err(|e| map_sqlx(table, e))? {
+                let target = Target::from_parts(kind, &id.to_string())?;
+                out.push(TargetSummary {
+                    target,
+                    author_sub: Some(UserSub::parse(&author)?),
+                    excerpt,
+                    status: Some(status.parse()?),
+                });
+            }
+        }
+        let users: Vec<UserSub> = targets
+            .iter()
+            .filter_map(|t| match t {
+                Target::User(sub) => Some(sub.clone()),
+                _ => None,
+            })
+            .collect();
+        for p in self.get_profiles(&users).await? {
+            out.push(TargetSummary {
+                target: Target::User(p.sub.clone()),
+                excerpt: p.display_name.clone().unwrap_or_default(),
+                author_sub: Some(p.sub),
+                status: None,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn open_reasons(&self, targets: &[Target]) -> DomainResult<Vec<(Target, Vec<ReasonCount>)>> {
+        if targets.len() > MAX_LOOKUP {
+            return Err(DomainError::invalid("targets", format!("at most {MAX_LOOKUP} a call")));
+        }
+        let mut out: Vec<(Target, Vec<ReasonCount>)> = Vec::new();
+        for kind in [TargetKind::Post, TargetKind::Comment, TargetKind::User] {
+            let ids: Vec<String> = targets.iter().filter(|t| t.kind() == kind).map(Target::id_text).collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let marks = vec!["?"; ids.len()].join(", ");
+            let sql = format!(
+                "SELECT target_id, reason, COUNT(*) FROM reports WHERE status = 'open' AND target_kind = ? \
+                 AND target_id IN ({marks}) GROUP BY target_id, reason ORDER BY target_id, COUNT(*) DESC, reason"
+            );
+            let mut q = sqlx::query_as::<Db, (String, String, i64)>(AssertSqlSafe(sql)).bind(kind.as_str());
+            for id in &ids {
+                q = q.bind(id.as_str());
+            }
+            for (id, reason, count) in q.fetch_all(&self.pool).await.map_err(|e| map_sqlx("reports", e))? {
+                let target = Target::from_parts(kind, &id)?;
+                match out.last_mut() {
+                    Some((t, reasons)) if *t == target => reasons.push(ReasonCount { reason, count }),
+                    _ => out.push((target, vec![ReasonCount { reason, count }])),
+                }
+            }
+        }
+        Ok(out)
     }
 
     async fn resolve_report(

@@ -1,0 +1,248 @@
+//! Finding a person the way support staff ask for one: by whatever they were told (a name, a
+//! phone number, part of an e-mail). Plain text runs Cognito's prefix search on e-mail, name,
+//! username, phone number and preferred username together, and looks for the text inside the
+//! profile rows' display names; the answers are merged, each user once, saying where they
+//! matched. A page holds one page of every search that still has more, so paging stays a
+//! request per source, never a scan.
+
+use crate::error::{DomainError, DomainResult};
+use crate::model::{
+    Cursor, DirectoryUser, FilterAttribute, FilterOp, Page, PageRequest, UserFilter, UserSub,
+};
+use crate::ports::{ContentStore, DIRECTORY_MAX_PAGE, UserDirectory, UserQuery};
+use serde::{Deserialize, Serialize};
+
+/// Where a user matched plain text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Matched {
+    Email,
+    Name,
+    Username,
+    Phone,
+    PreferredUsername,
+    /// The profile row's display name holds the text.
+    ProfileName,
+}
+
+impl Matched {
+    pub fn label(self) -> &'static str {
+        match self {
+            Matched::Email => "e-mail",
+            Matched::Name => "name",
+            Matched::Username => "username",
+            Matched::Phone => "phone",
+            Matched::PreferredUsername => "preferred username",
+            Matched::ProfileName => "profile name",
+        }
+    }
+}
+
+/// A user found by a search, and where the text matched (empty for Cognito's own filters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub user: DirectoryUser,
+    pub matched: Vec<Matched>,
+}
+
+impl Found {
+    /// A user found by a directory filter, which says nothing about where it matched.
+    pub fn plain(user: DirectoryUser) -> Self {
+        Self {
+            user,
+            matched: Vec::new(),
+        }
+    }
+}
+
+/// The directory's prefix searches, in the order results are shown.
+const DIRECTORY_SEARCHES: [(Matched, FilterAttribute); 5] = [
+    (Matched::Email, FilterAttribute::Email),
+    (Matched::Name, FilterAttribute::Name),
+    (Matched::Username, FilterAttribute::Username),
+    (
+        Matched::PreferredUsername,
+        FilterAttribute::PreferredUsername,
+    ),
+    (Matched::Phone, FilterAttribute::PhoneNumber),
+];
+
+/// Where each source of a merged search stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum Source {
+    Start,
+    Next(Cursor),
+    Done,
+}
+
+impl Source {
+    fn request(&self, limit: u32) -> Option<PageRequest> {
+        match self {
+            Source::Start => Some(PageRequest::first(limit)),
+            Source::Next(c) => Some(PageRequest::after(c.clone(), limit)),
+            Source::Done => None,
+        }
+    }
+
+    fn after(next: Option<Cursor>) -> Self {
+        next.map_or(Source::Done, Source::Next)
+    }
+}
+
+/// A phone number as Cognito stores it (`+821012345678`): the separators people type dropped.
+/// `None` when the text is not a phone number.
+fn phone_digits(text: &str) -> Option<String> {
+    let kept: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.'))
+        .collect();
+    let digits = kept.strip_prefix('+').unwrap_or(&kept);
+    (digits.len() >= 3 && digits.chars().all(|c| c.is_ascii_digit())).then_some(kept)
+}
+
+/// The directory searches plain `text` calls for.
+fn searches(text: &str) -> Vec<(Matched, UserFilter)> {
+    DIRECTORY_SEARCHES
+        .iter()
+        .filter_map(|(m, attribute)| {
+            let value = match m {
+                Matched::Phone => phone_digits(text)?,
+                _ => text.to_string(),
+            };
+            UserFilter::new(*attribute, FilterOp::StartsWith, &value)
+                .ok()
+                .map(|f| (*m, f))
+        })
+        .collect()
+}
+
+/// One page of a plain-text search: the next page of every source that has one, merged.
+pub async fn search(
+    directory: &dyn UserDirectory,
+    content: Option<&dyn ContentStore>,
+    text: &str,
+    page: PageRequest,
+) -> DomainResult<Page<Found>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(DomainError::invalid("search", "type something to look for"));
+    }
+    let searches = searches(text);
+    let scope = crate::model::scope_of("people", &text);
+    // One state per directory search, then the profile names.
+    let mut sources: Vec<Source> = match &page.cursor {
+        Some(c) => c.decode(&scope)?,
+        None => vec![Source::Start; searches.len() + 1],
+    };
+    if sources.len() != searches.len() + 1 {
+        return Err(DomainError::invalid("cursor", "is not this search's"));
+    }
+    let limit = page.limit_or(DIRECTORY_MAX_PAGE, DIRECTORY_MAX_PAGE);
+
+    let directory_pages = futures::future::join_all(searches.iter().zip(&sources).map(
+        |((_, filter), source)| async move {
+            match source.request(limit) {
+                Some(request) => {
+                    let query = UserQuery {
+                        filter: Some(filter.clone()),
+                    };
+                    directory.list_users(&query, request).await.map(Some)
+                }
+                None => Ok(None),
+            }
+        },
+    ));
+    let profile_page = async {
+        match (content, sources.last().and_then(|s| s.request(limit))) {
+            (Some(content), Some(request)) => {
+                content.search_profiles(text, request).await.map(Some)
+            }
+            _ => Ok(None),
+        }
+    };
+    let (directory_pages, profile_page) = futures::join!(directory_pages, profile_page);
+
+    let mut found: Vec<Found> = Vec::new();
+    fn add(found: &mut Vec<Found>, user: DirectoryUser, how: Matched) {
+        match found.iter_mut().find(|f| f.user.username == user.username) {
+            Some(f) if !f.matched.contains(&how) => f.matched.push(how),
+            Some(_) => {}
+            None => found.push(Found {
+                user,
+                matched: vec![how],
+            }),
+        }
+    }
+    for (i, got) in directory_pages.into_iter().enumerate() {
+        if let Some(got) = got? {
+            sources[i] = Source::after(got.next);
+            for user in got.items {
+                add(&mut found, user, searches[i].0);
+            }
+        } else {
+            sources[i] = Source::Done;
+        }
+    }
+    let last = sources.len() - 1;
+    match profile_page? {
+        Some(profiles) => {
+            sources[last] = Source::after(profiles.next);
+            let subs: Vec<UserSub> = profiles
+                .items
+                .iter()
+                .map(|p| p.sub.clone())
+                .filter(|sub| !found.iter().any(|f| f.user.sub.as_ref() == Some(sub)))
+                .collect();
+            for user in users_by_sub(directory, &subs).await? {
+                add(&mut found, user, Matched::ProfileName);
+            }
+        }
+        None => sources[last] = Source::Done,
+    }
+    let next = sources
+        .iter()
+        .any(|s| *s != Source::Done)
+        .then(|| Cursor::encode(&scope, &sources));
+    Ok(Page { items: found, next })
+}
+
+/// The directory's users with these subs (one exact search each, run together); subs the
+/// directory does not know are left out.
+pub async fn users_by_sub(
+    directory: &dyn UserDirectory,
+    subs: &[UserSub],
+) -> DomainResult<Vec<DirectoryUser>> {
+    let lookups = subs.iter().map(|sub| async move {
+        let query = UserQuery {
+            filter: Some(UserFilter::new(
+                FilterAttribute::Sub,
+                FilterOp::Equals,
+                sub.as_str(),
+            )?),
+        };
+        directory
+            .list_users(&query, PageRequest::first(1))
+            .await
+            .map(|page| page.items.into_iter().next())
+    });
+    let users = futures::future::try_join_all(lookups).await?;
+    Ok(users.into_iter().flatten().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_are_searched_only_for_phone_like_text() {
+        assert_eq!(
+            phone_digits("+82 10-1234-5678").as_deref(),
+            Some("+821012345678")
+        );
+        assert_eq!(phone_digits("010 1234").as_deref(), Some("0101234"));
+        assert_eq!(phone_digits("Ann Lee"), None);
+        assert_eq!(phone_digits("12"), None);
+        let kinds: Vec<Matched> = searches("Ann Lee").iter().map(|(m, _)| *m).collect();
+        assert!(!kinds.contains(&Matched::Phone));
+        assert!(kinds.contains(&Matched::Name) && kinds.contains(&Matched::Email));
+    }
+}
