@@ -227,6 +227,28 @@ impl Theme {
         }
     }
 
+    /// The colour of the `i`th log group in a view, so lines of several groups tell apart at a
+    /// glance; without colour, groups alternate plain and underlined.
+    pub fn group(&self, i: usize) -> Style {
+        const PALETTE: [Color; 6] = [
+            Color::LightBlue,
+            Color::LightMagenta,
+            Color::LightCyan,
+            Color::LightGreen,
+            Color::LightYellow,
+            Color::Blue,
+        ];
+        if self.color {
+            Style::new()
+                .fg(PALETTE[i % PALETTE.len()])
+                .add_modifier(Modifier::BOLD)
+        } else if i % 2 == 1 {
+            Style::new().add_modifier(Modifier::UNDERLINED)
+        } else {
+            Style::new()
+        }
+    }
+
     pub fn error(&self) -> Style {
         self.fg(self.error).add_modifier(Modifier::BOLD)
     }

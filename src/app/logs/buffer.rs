@@ -185,7 +185,12 @@ pub struct LogBuffer {
     timeline: Timeline,
     durations: Histogram,
     cold_starts: usize,
-    failed: usize,
+    /// The invocations an error line, a panic, a timeout or a failed report marks as failed,
+    /// each once, with how many of the kept lines mark it.
+    failed: HashMap<RequestKey, u32>,
+    /// The request each stream is running (from its START to its REPORT): Lambda runs one
+    /// request at a time per stream, so a line without an id (a panic, a print) is that one's.
+    running: HashMap<u32, RequestKey>,
     /// Changes whenever lines are added or dropped, for caches.
     generation: u64,
 }
@@ -209,7 +214,8 @@ impl LogBuffer {
             timeline: Timeline::default(),
             durations: Histogram::default(),
             cold_starts: 0,
-            failed: 0,
+            failed: HashMap::new(),
+            running: HashMap::new(),
             generation: 0,
         }
     }
@@ -285,9 +291,15 @@ impl LogBuffer {
         self.cold_starts
     }
 
-    /// Invocations whose report says they failed or timed out.
+    /// Failed invocations, counted once each by request id: any of their lines is an error, a
+    /// panic, a traceback, an uncaught exception or a timeout, or their report says so.
     pub fn failed(&self) -> usize {
-        self.failed
+        self.failed.len()
+    }
+
+    /// Whether any kept line marks request `req` as failed.
+    pub fn is_failed(&self, req: RequestKey) -> bool {
+        self.failed.contains_key(&req)
     }
 
     pub fn group_name(&self, index: u16) -> &str {
@@ -304,12 +316,25 @@ impl LogBuffer {
             Kind::Platform => LineKind::Platform,
             Kind::Application => LineKind::Application,
         };
-        let req = info
-            .request_id
-            .as_deref()
-            .map_or(RequestKey::NONE, RequestKey::of);
         let group = self.intern_group(&event.group);
         let stream = self.intern_stream(&event.stream);
+        let req = match info.request_id.as_deref() {
+            Some(id) => RequestKey::of(id),
+            None => self
+                .running
+                .get(&stream)
+                .copied()
+                .unwrap_or(RequestKey::NONE),
+        };
+        match kind {
+            LineKind::Start if req.is_some() => {
+                self.running.insert(stream, req);
+            }
+            LineKind::Report => {
+                self.running.remove(&stream);
+            }
+            _ => {}
+        }
         let ts_ms = event.timestamp.timestamp_millis();
         let seq = self.append(
             &event.message,
@@ -330,7 +355,6 @@ impl LogBuffer {
                 .add_invocation(ts_ms, r.duration_ms, r.init_ms.is_some());
             self.durations.add(r.duration_ms);
             self.cold_starts += usize::from(r.init_ms.is_some());
-            self.failed += usize::from(failed);
             self.reports.push_back(Report {
                 seq,
                 ts_ms,
@@ -347,6 +371,9 @@ impl LogBuffer {
         if info.level >= Level::Error && info.level != Level::Unknown {
             self.timeline.add_error(ts_ms);
             self.errors.push_back(ErrorLine { seq, ts_ms, req });
+            if req.is_some() {
+                *self.failed.entry(req).or_insert(0) += 1;
+            }
         }
         self.evict();
         seq
@@ -425,11 +452,16 @@ impl LogBuffer {
                 .remove_invocation(r.ts_ms, r.duration_ms, cold);
             self.durations.remove(r.duration_ms);
             self.cold_starts -= usize::from(cold);
-            self.failed -= usize::from(r.failed);
             self.reports.pop_front();
         }
         while let Some(e) = self.errors.front().filter(|e| e.seq < self.first_seq) {
             self.timeline.remove_error(e.ts_ms);
+            if let Some(n) = self.failed.get_mut(&e.req) {
+                *n -= 1;
+                if *n == 0 {
+                    self.failed.remove(&e.req);
+                }
+            }
             self.errors.pop_front();
         }
     }
@@ -604,6 +636,69 @@ mod tests {
     use proptest::prelude::*;
 
     const ID: &str = "8f5b3c1e-6a2d-4a8e-9c3b-1d2e3f4a5b6c";
+
+    #[test]
+    fn failed_invocations_are_counted_once_by_request_whatever_says_so() {
+        let ids = [
+            "11111111-6a2d-4a8e-9c3b-1d2e3f4a5b6c",
+            "22222222-6a2d-4a8e-9c3b-1d2e3f4a5b6c",
+            "33333333-6a2d-4a8e-9c3b-1d2e3f4a5b6c",
+            "44444444-6a2d-4a8e-9c3b-1d2e3f4a5b6c",
+        ];
+        let mut b = LogBuffer::new(1_000);
+        let report = |id: &str, status: &str| {
+            format!(
+                r#"{{"time":"2026-11-25T10:00:00.000Z","type":"platform.report","record":{{"requestId":"{id}","status":"{status}","metrics":{{"durationMs":12.0,"billedDurationMs":13,"memorySizeMB":128,"maxMemoryUsedMB":60}}}}}}"#
+            )
+        };
+        // 1: an ERROR line and a failed report: one failed invocation, two error lines.
+        b.push_event(&event(
+            0,
+            &format!("START RequestId: {} Version: $LATEST", ids[0]),
+        ));
+        b.push_event(&event(
+            1,
+            &format!(
+                r#"{{"level":"ERROR","requestId":"{}","message":"db down"}}"#,
+                ids[0]
+            ),
+        ));
+        b.push_event(&event(2, &report(ids[0], "error")));
+        // 2: a Rust panic, which carries no request id: the stream's running request failed.
+        b.push_event(&event(
+            3,
+            &format!("START RequestId: {} Version: $LATEST", ids[1]),
+        ));
+        b.push_event(&event(4, "thread 'main' panicked at src/bin/api.rs:42:9:"));
+        b.push_event(&event(5, "called `Option::unwrap()` on a `None` value"));
+        b.push_event(&event(6, &format!("END RequestId: {}", ids[1])));
+        b.push_event(&event(7, &report(ids[1], "error")));
+        // 3: a clean invocation.
+        b.push_event(&event(
+            8,
+            &format!("START RequestId: {} Version: $LATEST", ids[2]),
+        ));
+        b.push_event(&event(9, &report(ids[2], "success")));
+        // 4: a Python traceback.
+        b.push_event(&event(
+            10,
+            &format!("START RequestId: {} Version: $LATEST", ids[3]),
+        ));
+        b.push_event(&event(11, "Traceback (most recent call last):"));
+        b.push_event(&event(12, &report(ids[3], "success")));
+        assert_eq!(b.failed(), 3, "1, 2 and 4");
+        assert!(!b.is_failed(RequestKey::of(ids[2])));
+        assert!(b.is_failed(RequestKey::of(ids[1])));
+        // The panic line belongs to its request, for the request view.
+        let panic = b.get(b.first_seq() + 4).unwrap();
+        assert_eq!(panic.req, RequestKey::of(ids[1]));
+        assert_eq!(panic.level, Level::Error);
+        assert_eq!(
+            b.errors().len(),
+            5,
+            "every error line, failed reports included"
+        );
+    }
 
     fn event(i: i64, message: &str) -> LogEvent {
         LogEvent {

@@ -15,7 +15,7 @@ pub(super) fn spark(
     let [l, s, v] = Layout::horizontal([
         Constraint::Length(LABEL_WIDTH as u16),
         Constraint::Min(1),
-        Constraint::Length(9),
+        Constraint::Length(14),
     ])
     .areas(area);
     frame.render_widget(
@@ -47,9 +47,9 @@ pub(super) fn strip(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane, them
     spark(
         frame,
         rows[1],
-        "errors",
+        "error lines",
         &s.errors,
-        summary.error_lines.to_string(),
+        format!("{} · {} failed", summary.error_lines, summary.failed),
         theme.error(),
         theme,
     );
@@ -133,27 +133,23 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
     let offset = pane.invocation_offset;
     let end = (offset + height).min(reports.len());
     let groups = pane.buffer.groups().len() > 1;
+    let labels = super::lines::GroupLabels::new(pane.buffer.groups());
     let rows = reports.range(offset..end).enumerate().map(|(i, r)| {
         let at = DateTime::from_timestamp_millis(r.ts_ms).unwrap_or_default();
         let id = request_id_of(&pane.buffer, r);
         let init = r
             .init_ms
             .map_or(String::new(), |v| format!("{v:.1} ms cold"));
-        let status = if r.failed { "failed" } else { "ok" };
-        let style = if r.failed {
-            theme.error()
-        } else {
-            theme.text()
-        };
+        let failed = r.failed || pane.buffer.is_failed(r.req);
+        let status = if failed { "failed" } else { "ok" };
+        let style = if failed { theme.error() } else { theme.text() };
         let mut cells = vec![Span::styled(
             at.format("%H:%M:%S%.3f").to_string(),
             theme.muted(),
         )];
         if groups {
-            cells.push(Span::styled(
-                short_group(pane.buffer.group_name(r.group)),
-                theme.title(false),
-            ));
+            let (label, colour) = labels.of(pane.buffer.group_name(r.group));
+            cells.push(Span::styled(label, theme.group(colour)));
         }
         cells.extend([
             Span::styled(short_id(&id).to_string(), theme.text()),

@@ -135,9 +135,10 @@ pub(super) fn request_view(
             theme,
         );
     } else {
+        let labels = super::lines::GroupLabels::new(r.buffer.groups());
         let opts = LineStyle {
             timestamps: pane.timestamps,
-            groups: true,
+            groups: Some(&labels),
             wrap: pane.wrap,
             search: None,
             anchor: pane.anchor,

@@ -43,20 +43,94 @@ pub fn match_style(theme: &Theme) -> Style {
         .add_modifier(Modifier::REVERSED | Modifier::BOLD)
 }
 
-pub(super) fn short_group(name: &str) -> String {
-    let last = name.rsplit('/').next().unwrap_or(name);
-    let last = last.strip_prefix("backoffice-").unwrap_or(last);
-    let mut s: String = last.chars().take(10).collect();
-    while s.chars().count() < 10 {
-        s.push(' ');
+/// The widest a group's label gets.
+const LABEL_MAX: usize = 24;
+
+/// How lines name their group: by the part that tells the groups in view apart (what they
+/// share at the start and at the end removed, at a `/`, `-`, `_` or `.`), whole when it fits,
+/// each in its own colour.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupLabels {
+    names: Vec<String>,
+    labels: Vec<String>,
+    width: usize,
+}
+
+fn is_separator(c: char) -> bool {
+    matches!(c, '/' | '-' | '_' | '.')
+}
+
+impl GroupLabels {
+    pub fn new(names: &[String]) -> Self {
+        let last = |n: &str| n.rsplit('/').next().unwrap_or(n).to_string();
+        let labels: Vec<String> = if names.len() <= 1 {
+            names.iter().map(|n| last(n)).collect()
+        } else {
+            let chars: Vec<Vec<char>> = names.iter().map(|n| n.chars().collect()).collect();
+            let shortest = chars.iter().map(Vec::len).min().unwrap_or(0);
+            let mut prefix = (0..shortest)
+                .take_while(|i| chars.iter().all(|c| c[*i] == chars[0][*i]))
+                .count();
+            // Back to just after a separator, so a label starts at a word.
+            while prefix > 0 && !is_separator(chars[0][prefix - 1]) {
+                prefix -= 1;
+            }
+            let mut suffix = (0..shortest - prefix)
+                .take_while(|i| {
+                    chars
+                        .iter()
+                        .all(|c| c[c.len() - 1 - *i] == chars[0][chars[0].len() - 1 - *i])
+                })
+                .count();
+            while suffix > 0 && !is_separator(chars[0][chars[0].len() - suffix]) {
+                suffix -= 1;
+            }
+            chars
+                .iter()
+                .zip(names)
+                .map(|(c, name)| {
+                    let middle: String = c[prefix..c.len() - suffix].iter().collect();
+                    let middle = middle.trim_matches(is_separator).to_string();
+                    if middle.is_empty() {
+                        last(name)
+                    } else {
+                        middle
+                    }
+                })
+                .collect()
+        };
+        let labels: Vec<String> = labels
+            .iter()
+            .map(|l| super::super::table::fit(&clean(l), LABEL_MAX as u16))
+            .collect();
+        let width = labels
+            .iter()
+            .map(|l| unicode_width::UnicodeWidthStr::width(l.as_str()))
+            .max()
+            .unwrap_or(0);
+        Self {
+            names: names.to_vec(),
+            labels,
+            width,
+        }
     }
-    s
+
+    /// The label of `group` padded to the widest, and its colour's index.
+    pub fn of(&self, group: &str) -> (String, usize) {
+        let i = self.names.iter().position(|n| n == group);
+        let label = i.map_or_else(|| clean(group), |i| self.labels[i].clone());
+        let pad = self
+            .width
+            .saturating_sub(unicode_width::UnicodeWidthStr::width(label.as_str()));
+        (format!("{label}{}", " ".repeat(pad)), i.unwrap_or(0))
+    }
 }
 
 /// How a list of lines is drawn.
 pub(super) struct LineStyle<'a> {
     pub timestamps: bool,
-    pub groups: bool,
+    /// The groups' labels, when lines of more than one group are shown.
+    pub groups: Option<&'a GroupLabels>,
     pub wrap: bool,
     pub search: Option<&'a Search>,
     pub anchor: Option<u64>,
@@ -82,11 +156,9 @@ pub(super) fn line_spans(
             theme.muted(),
         ));
     }
-    if opts.groups && !l.kind.is_marker() {
-        spans.push(Span::styled(
-            format!("{} ", short_group(l.group)),
-            theme.title(false),
-        ));
+    if let Some(labels) = opts.groups.filter(|_| !l.kind.is_marker()) {
+        let (label, colour) = labels.of(l.group);
+        spans.push(Span::styled(format!("{label} "), theme.group(colour)));
     }
     let style = level_style(l.level, l.kind, theme);
     if l.kind.is_marker() {
@@ -240,9 +312,10 @@ pub(super) fn draw_rows(
 pub(super) fn main_lines(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane, theme: &Theme) {
     pane.refresh_rows();
     let mut scroll = pane.scroll;
+    let labels = GroupLabels::new(pane.buffer.groups());
     let opts = LineStyle {
         timestamps: pane.timestamps,
-        groups: pane.buffer.groups().len() > 1,
+        groups: (pane.buffer.groups().len() > 1).then_some(&labels),
         wrap: pane.wrap,
         search: pane.search.as_ref(),
         anchor: pane.anchor,
@@ -258,4 +331,59 @@ pub(super) fn main_lines(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane,
     );
     pane.scroll = scroll;
     pane.screen_rows = screen;
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::GroupLabels;
+
+    fn labels(names: &[&str]) -> Vec<String> {
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let l = GroupLabels::new(&names);
+        names
+            .iter()
+            .map(|n| l.of(n).0.trim_end().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn groups_that_share_a_prefix_are_told_apart_by_the_rest() {
+        assert_eq!(
+            labels(&[
+                "/aws/lambda/shop-prod-api",
+                "/aws/lambda/shop-prod-thumbnails",
+                "/aws/lambda/shop-prod-post-confirmation",
+            ]),
+            ["api", "thumbnails", "post-confirmation"]
+        );
+        assert_eq!(
+            labels(&["/aws/lambda/a-prod", "/aws/lambda/b-prod"]),
+            ["a", "b"],
+            "a shared end goes too"
+        );
+        assert_eq!(
+            labels(&["/aws/lambda/api", "/aws/lambda/api-worker"]),
+            ["api", "api-worker"],
+            "one name inside another keeps its own name"
+        );
+        assert_eq!(labels(&["/aws/lambda/shop-prod-api"]), ["shop-prod-api"]);
+        let long = labels(&["/x/a-very-long-function-name-that-goes-on", "/x/b"]);
+        assert!(
+            long[0].ends_with('…') && long[0].chars().count() <= 24,
+            "{long:?}"
+        );
+    }
+
+    #[test]
+    fn every_group_gets_its_own_colour_and_one_width() {
+        let names: Vec<String> = ["/g/api", "/g/thumbnails"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let l = GroupLabels::new(&names);
+        let (a, ca) = l.of("/g/api");
+        let (b, cb) = l.of("/g/thumbnails");
+        assert_ne!(ca, cb);
+        assert_eq!(a.chars().count(), b.chars().count());
+    }
 }

@@ -24,7 +24,7 @@ mod lines;
 
 use charts::{invocations, strip};
 use detail::{detail, request_view};
-use lines::{LineStyle, clean, draw_rows, main_lines, short_group};
+use lines::{LineStyle, clean, draw_rows, main_lines};
 pub use lines::{level_style, match_style};
 
 /// Rows of the sparkline strip.

@@ -198,7 +198,7 @@ fn logs_sparkline_strip() {
     let text = text_of(&shown);
     for label in [
         "invocations",
-        "errors",
+        "error lines",
         "p50 duration",
         "p95 duration",
         "cold starts",

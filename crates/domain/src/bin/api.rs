@@ -9,10 +9,35 @@ use backoffice_domain::api;
 use backoffice_domain::lambda::{self, LambdaSettings, Needs};
 use std::process::ExitCode;
 
+fn usage() -> String {
+    format!(
+        "api: the service's HTTP API
+
+Usage: api            serve: on Lambda, its events; elsewhere, loopback (BIND_ADDR)
+       api migrate    apply the schema migrations to the database, then exit
+       api --help     this text
+
+Settings (environment):
+{}
+  USER_POOL_ID       the Cognito user pool whose tokens are accepted
+  APP_CLIENT_IDS     the app clients, comma-separated
+  MEDIA_BUCKET       the bucket uploads go to
+  MAX_UPLOAD_BYTES   the largest upload (default 10 MiB)
+  TOKEN_USE          access (default), id or either
+  JWKS_URL           where the pool's keys are (default: Cognito's)
+  BIND_ADDR          outside Lambda, where to listen (default 127.0.0.1:8080)",
+        lambda::COMMON_SETTINGS
+    )
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    let command = match lambda::arguments(&usage(), &["migrate"]) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     lambda::init_logging();
-    match run().await {
+    match run(command.as_deref() == Some("migrate")).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             tracing::error!(error = %message, "the API stopped");
@@ -21,8 +46,8 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), String> {
-    if std::env::args().nth(1).as_deref() == Some("migrate") {
+async fn run(migrate: bool) -> Result<(), String> {
+    if migrate {
         let settings = LambdaSettings::from_env(|k| std::env::var(k).ok(), Needs::Database)
             .map_err(|e| format!("settings: {e}"))?;
         backoffice_domain::adapters::sql::MySqlContentStore::connect_mysql(settings.database_url())

@@ -6,8 +6,35 @@ use lambda_http::lambda_runtime::{self, Error, LambdaEvent, service_fn};
 use serde_json::Value;
 use std::sync::Arc;
 
-#[tokio::main]
-async fn main() -> Result<(), Error> {
+fn main() -> std::process::ExitCode {
+    let usage = format!(
+        "post-confirmation: Cognito's post-confirmation trigger (writes the users row)\n\nUsage: post-confirmation          run as a Lambda function\n       post-confirmation --help   this text\n\nSettings (environment):\n{}",
+        lambda::COMMON_SETTINGS
+    );
+    if let Err(code) = lambda::arguments(&usage, &[]) {
+        return code;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "the function stopped");
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Error> {
     lambda::init_logging();
     let settings = LambdaSettings::from_env(|k| std::env::var(k).ok(), Needs::Database)?;
     let content = Arc::new(

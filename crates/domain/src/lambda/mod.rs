@@ -75,3 +75,34 @@ pub async fn build_api(settings: &LambdaSettings) -> DomainResult<Api> {
         },
     })
 }
+
+/// The settings every function reads, for `--help`.
+pub const COMMON_SETTINGS: &str = concat!(
+    "  DATABASE_URL       mysql://user@host:3306/db (or DB_HOST, DB_PORT, DB_USER, DB_NAME)\n",
+    "  DB_PASSWORD        the database password, when the URL carries none\n",
+    "  AWS_REGION         the region (Lambda sets it)\n",
+    "  AWS_ENDPOINT_URL   another endpoint for AWS (LocalStack, moto)\n",
+    "  RUST_LOG           log filter (default info)",
+);
+
+/// What the command line asked for, read before anything touches the environment: `--help`
+/// prints `usage` and ends the program; a word of `commands` is handed back; anything else is
+/// refused with the usage.
+pub fn arguments(usage: &str, commands: &[&str]) -> Result<Option<String>, std::process::ExitCode> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => Ok(None),
+        [one] if one == "--help" || one == "-h" || one == "help" => {
+            println!("{usage}");
+            Err(std::process::ExitCode::SUCCESS)
+        }
+        [one] if commands.contains(&one.as_str()) => Ok(Some(one.clone())),
+        other => {
+            eprintln!(
+                "error: unexpected arguments: {}\n\n{usage}",
+                other.join(" ")
+            );
+            Err(std::process::ExitCode::from(2))
+        }
+    }
+}

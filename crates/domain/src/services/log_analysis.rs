@@ -167,17 +167,36 @@ fn classify_text(line: &str) -> LineInfo {
             };
         }
     }
-    // `[ERROR] <request id> message`, `ERROR: message`, `WARN message`, `Task timed out …`.
+    // How runtimes report a failed invocation in plain text: the runtime's own lines, a Rust
+    // panic, a Python traceback, Node's uncaught exceptions.
+    // `RequestId: <id> Error: Runtime exited with error: exit status 101` then
+    // `Runtime.ExitError`; `<time> <id> Task timed out after 3.00 seconds`.
+    if let Some(rest) = line.strip_prefix("RequestId: ") {
+        return LineInfo {
+            kind: Kind::Platform,
+            level: if line.contains("Error") {
+                Level::Error
+            } else {
+                Level::Info
+            },
+            request_id: text_request_id(rest),
+            report: None,
+        };
+    }
+    if is_failure_text(line) {
+        let request_id = line.split_whitespace().take(3).find_map(text_request_id);
+        return LineInfo {
+            kind: Kind::Application,
+            level: Level::Error,
+            request_id,
+            report: None,
+        };
+    }
+    // `[ERROR] <request id> message`, `ERROR: message`, `WARN message`.
     let mut words = line.split_whitespace();
     let first = words.next().unwrap_or("");
     let bare = first.trim_start_matches('[').trim_end_matches([']', ':']);
-    let level = Level::parse(bare).unwrap_or_else(|| {
-        if line.contains("Task timed out") || line.starts_with("Traceback") {
-            Level::Error
-        } else {
-            Level::Unknown
-        }
-    });
+    let level = Level::parse(bare).unwrap_or(Level::Unknown);
     let request_id = if level != Level::Unknown {
         words.next().and_then(text_request_id)
     } else {
@@ -189,6 +208,20 @@ fn classify_text(line: &str) -> LineInfo {
         request_id,
         report: None,
     }
+}
+
+/// Whether a plain line says its invocation failed though it carries no level word: a Rust
+/// panic (`thread 'main' panicked at src/main.rs:1:1:`), a Python traceback, an uncaught Node
+/// exception or rejection, a timeout, the runtime exiting.
+fn is_failure_text(line: &str) -> bool {
+    let panic = line.starts_with("thread '") && line.contains("' panicked at ");
+    panic
+        || line.starts_with("Traceback (most recent call last)")
+        || line.contains("Uncaught Exception")
+        || line.contains("Unhandled Promise Rejection")
+        || line.contains("Task timed out after")
+        || line.starts_with("Runtime.ExitError")
+        || line.starts_with("Runtime.Unknown")
 }
 
 /// Reads `<id>\tDuration: … ms\tBilled Duration: … ms\t…` (tabs or runs of spaces).
@@ -318,6 +351,37 @@ pub fn percentile(values: &mut [f64], p: f64) -> Option<f64> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn every_runtime_s_way_of_failing_reads_as_an_error() {
+        let id = "8a0e7c3e-1d5f-4f0a-9a55-6d3f2b1c0e9a";
+        for line in [
+            "thread 'main' panicked at src/bin/api.rs:42:9:",
+            "thread 'tokio-runtime-worker' panicked at crates/domain/src/api/handlers.rs:10:5:",
+            "Traceback (most recent call last):",
+            "2026-11-25T10:00:00.000Z\tundefined\tERROR\tUncaught Exception \t{\"errorType\":\"TypeError\"}",
+            "2026-11-25T10:00:00.000Z\tundefined\tERROR\tUnhandled Promise Rejection \t{}",
+            "Runtime.ExitError",
+        ] {
+            assert_eq!(classify(line).level, Level::Error, "{line}");
+        }
+        let timeout = classify(&format!(
+            "2026-11-25T10:00:03.012Z {id} Task timed out after 3.00 seconds"
+        ));
+        assert_eq!(timeout.level, Level::Error);
+        assert_eq!(timeout.request_id.as_deref(), Some(id));
+        let exit = classify(&format!(
+            "RequestId: {id} Error: Runtime exited with error: exit status 101"
+        ));
+        assert_eq!(
+            (exit.level, exit.request_id.as_deref()),
+            (Level::Error, Some(id))
+        );
+        assert_eq!(
+            classify("panicked is just a word here").level,
+            Level::Unknown
+        );
+    }
 
     const ID: &str = "8f5b3c1e-6a2d-4a8e-9c3b-1d2e3f4a5b6c";
 

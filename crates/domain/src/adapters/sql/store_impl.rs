@@ -18,10 +18,9 @@ use crate::model::{
     CommentFilter, CommentId, ContentStatus, Cursor, ImageOwner, ImageRef, ImageRefKind, MarkRead,
     Moderation, ModerationOutcome, ModerationTarget, NewAuditEntry, NewComment, NewPost,
     NewProfile, NewReport, Notification, NotificationKind, Page, PageRequest, Post, PostEdit,
-    PostFilter, PostId, ProfileUpdate, Reason, Report, ReportFilter, ReportGroup, ReportId,
-    ReasonCount, ReportResolution, ReportStatus, Target, TargetKind, TargetSummary, Thread,
-    Thumbnail, UserProfile, UserSub, now_millis,
-    scope_of,
+    PostFilter, PostId, ProfileUpdate, Reason, ReasonCount, Report, ReportFilter, ReportGroup,
+    ReportId, ReportResolution, ReportStatus, Target, TargetKind, TargetSummary, Thread, Thumbnail,
+    UserProfile, UserSub, now_millis, scope_of,
 };
 use crate::ports::ContentStore;
 use async_trait::async_trait;
@@ -367,19 +366,34 @@ impl ContentStore for SqlContentStore<Db> {
             ));
         }
         let marks = vec!["?"; subs.len()].join(", ");
-        let sql = format!(concat!("SELECT ", profile_cols!(), " FROM users WHERE sub IN ({})"), marks);
+        let sql = format!(
+            concat!("SELECT ", profile_cols!(), " FROM users WHERE sub IN ({})"),
+            marks
+        );
         let mut q = sqlx::query_as::<Db, ProfileRow>(AssertSqlSafe(sql));
         for sub in subs {
             q = q.bind(sub.as_str());
         }
-        let rows = q.fetch_all(&self.pool).await.map_err(|e| map_sqlx("profiles", e))?;
+        let rows = q
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("profiles", e))?;
         convert_all(rows)
     }
 
-    async fn search_profiles(&self, text: &str, page: PageRequest) -> DomainResult<Page<UserProfile>> {
+    async fn search_profiles(
+        &self,
+        text: &str,
+        page: PageRequest,
+    ) -> DomainResult<Page<UserProfile>> {
         let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
         let scope = scope_of("profile-search", &text.to_lowercase());
-        let after: String = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?.unwrap_or_default();
+        let after: String = page
+            .cursor
+            .as_ref()
+            .map(|c| c.decode(&scope))
+            .transpose()?
+            .unwrap_or_default();
         let rows = sqlx::query_as::<Db, ProfileRow>(concat!(
             "SELECT ",
             profile_cols!(),
@@ -856,25 +870,41 @@ impl ContentStore for SqlContentStore<Db> {
 
     async fn summarize_targets(&self, targets: &[Target]) -> DomainResult<Vec<TargetSummary>> {
         if targets.len() > MAX_LOOKUP {
-            return Err(DomainError::invalid("targets", format!("at most {MAX_LOOKUP} a call")));
+            return Err(DomainError::invalid(
+                "targets",
+                format!("at most {MAX_LOOKUP} a call"),
+            ));
         }
         let mut out = Vec::with_capacity(targets.len());
         let ids_of = |kind: TargetKind| -> Vec<String> {
-            targets.iter().filter(|t| t.kind() == kind).map(Target::id_text).collect()
+            targets
+                .iter()
+                .filter(|t| t.kind() == kind)
+                .map(Target::id_text)
+                .collect()
         };
-        for (kind, table) in [(TargetKind::Post, "posts"), (TargetKind::Comment, "comments")] {
+        for (kind, table) in [
+            (TargetKind::Post, "posts"),
+            (TargetKind::Comment, "comments"),
+        ] {
             let ids = ids_of(kind);
             if ids.is_empty() {
                 continue;
             }
             let marks = vec!["?"; ids.len()].join(", ");
             // Only placeholders and a fixed table name are put into the text; every id is bound.
-            let sql = format!("SELECT id, author_sub, SUBSTR(body, 1, 200), status FROM {table} WHERE id IN ({marks})");
+            let sql = format!(
+                "SELECT id, author_sub, SUBSTR(body, 1, 200), status FROM {table} WHERE id IN ({marks})"
+            );
             let mut q = sqlx::query_as::<Db, (i64, String, String, String)>(AssertSqlSafe(sql));
             for id in &ids {
                 q = q.bind(id.parse::<i64>().unwrap_or(0));
             }
-            for (id, author, excerpt, status) in q.fetch_all(&self.pool).await.map_err(|e| map_sqlx(table, e))? {
+            for (id, author, excerpt, status) in q
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| map_sqlx(table, e))?
+            {
                 let target = Target::from_parts(kind, &id.to_string())?;
                 out.push(TargetSummary {
                     target,
@@ -902,13 +932,23 @@ impl ContentStore for SqlContentStore<Db> {
         Ok(out)
     }
 
-    async fn open_reasons(&self, targets: &[Target]) -> DomainResult<Vec<(Target, Vec<ReasonCount>)>> {
+    async fn open_reasons(
+        &self,
+        targets: &[Target],
+    ) -> DomainResult<Vec<(Target, Vec<ReasonCount>)>> {
         if targets.len() > MAX_LOOKUP {
-            return Err(DomainError::invalid("targets", format!("at most {MAX_LOOKUP} a call")));
+            return Err(DomainError::invalid(
+                "targets",
+                format!("at most {MAX_LOOKUP} a call"),
+            ));
         }
         let mut out: Vec<(Target, Vec<ReasonCount>)> = Vec::new();
         for kind in [TargetKind::Post, TargetKind::Comment, TargetKind::User] {
-            let ids: Vec<String> = targets.iter().filter(|t| t.kind() == kind).map(Target::id_text).collect();
+            let ids: Vec<String> = targets
+                .iter()
+                .filter(|t| t.kind() == kind)
+                .map(Target::id_text)
+                .collect();
             if ids.is_empty() {
                 continue;
             }
@@ -917,14 +957,21 @@ impl ContentStore for SqlContentStore<Db> {
                 "SELECT target_id, reason, COUNT(*) FROM reports WHERE status = 'open' AND target_kind = ? \
                  AND target_id IN ({marks}) GROUP BY target_id, reason ORDER BY target_id, COUNT(*) DESC, reason"
             );
-            let mut q = sqlx::query_as::<Db, (String, String, i64)>(AssertSqlSafe(sql)).bind(kind.as_str());
+            let mut q =
+                sqlx::query_as::<Db, (String, String, i64)>(AssertSqlSafe(sql)).bind(kind.as_str());
             for id in &ids {
                 q = q.bind(id.as_str());
             }
-            for (id, reason, count) in q.fetch_all(&self.pool).await.map_err(|e| map_sqlx("reports", e))? {
+            for (id, reason, count) in q
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| map_sqlx("reports", e))?
+            {
                 let target = Target::from_parts(kind, &id)?;
                 match out.last_mut() {
-                    Some((t, reasons)) if *t == target => reasons.push(ReasonCount { reason, count }),
+                    Some((t, reasons)) if *t == target => {
+                        reasons.push(ReasonCount { reason, count })
+                    }
                     _ => out.push((target, vec![ReasonCount { reason, count }])),
                 }
             }
