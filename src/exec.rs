@@ -530,3 +530,6 @@ mod ban_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod guard_tests;

@@ -134,10 +134,15 @@ fn rand_seed() -> u64 {
         .unwrap_or(7)
 }
 
+/// Who is at the keyboard, for the sandbox's audit rows: the OS account of this process
+/// (tmux, cron and containers often run without `$USER`), then `$USER`/`$USERNAME`.
 fn operator() -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".to_string());
+    let user = whoami::username()
+        .ok()
+        .filter(|name| !name.trim().is_empty())
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .unwrap_or_else(|| "unknown".to_string());
     format!("sandbox:{user}")
 }
 

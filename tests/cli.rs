@@ -12,8 +12,18 @@ fn backoffice(dirs: &tempfile::TempDir) -> Command {
     cmd.env("BACKOFFICE_CONFIG_DIR", dirs.path().join("config"))
         .env("BACKOFFICE_DATA_DIR", dirs.path().join("data"))
         .env("BACKOFFICE_STATE_DIR", dirs.path().join("state"))
-        .env("USER", "ops");
+        // The operator comes from the OS account, not from $USER (tmux, cron and containers
+        // often run without it).
+        .env_remove("USER")
+        .env_remove("USERNAME");
     cmd
+}
+
+/// The account this test runs as, from the OS (`id -un`), not from the environment.
+fn os_account() -> String {
+    let out = Command::new("id").arg("-un").output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 #[test]
@@ -36,7 +46,10 @@ fn info_reports_the_overridden_folders_as_json() {
             .to_string()
             .as_str()
     );
-    assert_eq!(info["operator"], "sandbox:ops");
+    assert_eq!(
+        info["operator"],
+        format!("sandbox:{}", os_account()).as_str()
+    );
     assert_eq!(info["config_file_exists"], "false");
 }
 
@@ -262,7 +275,10 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
     assert!(ok, "{err}");
     let audit = json_lines(&audit);
     assert_eq!(audit.len(), 1);
-    assert_eq!(audit[0]["actor"], "sandbox:ops");
+    assert_eq!(
+        audit[0]["actor"],
+        format!("sandbox:{}", os_account()).as_str()
+    );
     assert_eq!(audit[0]["reason"], "spam links");
     assert_eq!(audit[0]["action"], "post.hide");
 

@@ -44,7 +44,9 @@ impl Console {
         cmd.env("BACKOFFICE_CONFIG_DIR", dirs.path().join("config"));
         cmd.env("BACKOFFICE_DATA_DIR", dirs.path().join("data"));
         cmd.env("BACKOFFICE_STATE_DIR", dirs.path().join("state"));
-        cmd.env("USER", "e2e");
+        // No $USER, as under tmux, cron or a container: the operator comes from the OS account.
+        cmd.env_remove("USER");
+        cmd.env_remove("USERNAME");
         cmd.env("TERM", "xterm-256color");
         // Screens are compared against the seed; a test that wants traffic turns it on.
         cmd.env("BACKOFFICE_TRAFFIC", "0");
@@ -157,6 +159,16 @@ fn seeded() -> tempfile::TempDir {
     dirs
 }
 
+/// The account the test runs as, from the OS (`id -un`).
+fn os_account() -> String {
+    let out = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
 const LONG: Duration = Duration::from_secs(20);
 
 #[test]
@@ -164,7 +176,8 @@ fn moderate_a_reported_post_and_find_the_audit_row() {
     let mut c = Console::start(seeded(), &[]);
     c.wait_for("Reports queue", LONG);
     // The operator is shown; wait for it, as a frame can arrive in pieces.
-    c.wait_for("sandbox:e2e", LONG);
+    let operator = format!("sandbox:{}", os_account());
+    c.wait_for(&operator, LONG);
     c.wait_for("post #", LONG);
     // Open the most-reported target's thread, hide it with a reason.
     c.keys(b"\r");
@@ -178,7 +191,7 @@ fn moderate_a_reported_post_and_find_the_audit_row() {
     // The audit view has the row with the reason.
     c.keys(b":audit\r");
     let audit = c.wait_for("spam: e2e check", LONG);
-    assert!(audit.contains("sandbox:e2e"), "{audit}");
+    assert!(audit.contains(&operator), "{audit}");
     c.quit();
 }
 

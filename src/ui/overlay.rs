@@ -59,7 +59,8 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &FormView<'_>, 
         lines.push(Line::styled(format!("✗ {problem}"), theme.error()));
     }
     lines.push(Line::styled(form.hint.clone(), theme.muted()));
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let rows = paragraph.line_count(u16::try_from(inner).unwrap_or(u16::MAX));
     let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
     let rect = Rect::new(
         area.x + (area.width - width) / 2,
@@ -68,12 +69,7 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &FormView<'_>, 
         height,
     );
     frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(popup_block(&form.title, theme)),
-        rect,
-    );
+    frame.render_widget(paragraph.block(popup_block(&form.title, theme)), rect);
 }
 
 /// `scroll` kept within the rows `lines` wrap to in `area` (inside its border): the last row
@@ -331,22 +327,17 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
         "enter confirm · tab next field · esc cancel (nothing changes)",
         theme.muted(),
     ));
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner.max(1)).max(1))
-        .sum();
+    // As tall as the text once wrapped at word boundaries (a long key takes a line of its
+    // own), so the way out at the bottom is always drawn.
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let rows = paragraph.line_count(u16::try_from(inner).unwrap_or(u16::MAX));
     let area = centred(
         frame.area(),
         DIALOG_WIDTH,
         u16::try_from(rows + 2).unwrap_or(u16::MAX),
     );
     frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(popup_block(&p.title, theme)),
-        area,
-    );
+    frame.render_widget(paragraph.block(popup_block(&p.title, theme)), area);
 }
 
 pub(super) fn draw_toasts(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
