@@ -36,32 +36,79 @@ pub fn is_hostile(c: char) -> bool {
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
+/// What a hostile character shows as: a C0 control as its control picture (`␛` for the escape
+/// that starts a colour sequence, so `␛[31m` reads as what it is), anything else as `�`.
+fn picture(c: char) -> char {
+    match c {
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+        '\u{7f}' => '\u{2421}',
+        _ => '\u{fffd}',
+    }
+}
+
+/// Whether `c` only modifies how the emoji before it looks: variation selectors and skin
+/// tones. Terminals and ratatui disagree on the width such a pair takes.
+fn is_emoji_modifier(c: char) -> bool {
+    matches!(c, '\u{FE0E}' | '\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}')
+}
+
+/// Whether `c` is drawn as an emoji (the pictographic blocks).
+fn is_pictograph(c: char) -> bool {
+    matches!(c, '\u{2600}'..='\u{27BF}' | '\u{1F000}'..='\u{1FAFF}')
+}
+
+/// Untrusted text made safe to print: a line break becomes `break_line`, a tab `tab`, a
+/// carriage return `cr`, other control characters their control pictures (`␛`), bidi
+/// overrides `�`.
+///
+/// Emoji sequences are shown by their first emoji: ratatui counts `👩‍💻` (woman, zero-width
+/// joiner, laptop) as one glyph two columns wide while terminals advance four, and the two
+/// columns of difference push the rest of the line out of place (the cells past the text keep
+/// whatever was drawn there before). Variation selectors and skin tones go for the same reason.
+/// A joiner between letters (Arabic, Indic scripts) stays.
+pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut last_was_pictograph = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => out.push_str(break_line),
+            '\t' => out.push_str(tab),
+            '\r' => out.push_str(cr),
+            c if is_hostile(c) => out.push(picture(c)),
+            c if is_emoji_modifier(c) => continue,
+            '\u{200D}' if last_was_pictograph => {
+                // The joined emoji (and its own modifiers) goes with the joiner.
+                if chars.peek().is_some_and(|n| is_pictograph(*n)) {
+                    chars.next();
+                }
+                while chars.peek().is_some_and(|n| is_emoji_modifier(*n)) {
+                    chars.next();
+                }
+                continue;
+            }
+            c => out.push(c),
+        }
+        last_was_pictograph = is_pictograph(c);
+    }
+    out
+}
+
 /// One line of untrusted text, safe to print: line breaks and tabs become spaces, other
-/// control characters and bidi overrides become `�`.
+/// control characters their control pictures (`␛`), bidi overrides `�`, emoji sequences their
+/// first emoji.
 pub fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\n' | '\r' | '\t' => ' ',
-            c if is_hostile(c) => '\u{fffd}',
-            c => c,
-        })
-        .collect()
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return text.to_string();
+    }
+    clean(text, " ", " ", " ")
 }
 
 /// Untrusted text of several lines, safe to print: lines kept, tabs as four spaces, `\r`
-/// dropped, other control characters and bidi overrides as `�`.
+/// dropped, other control characters as their pictures, bidi overrides as `�`, emoji as in
+/// [`one_line`].
 pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' => out.push('\n'),
-            '\t' => out.push_str("    "),
-            '\r' => {}
-            c if is_hostile(c) => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
+    clean(text, "\n", "    ", "")
 }
 
 /// The first `max` columns of one line of text, with `…` when it was cut.
@@ -104,7 +151,7 @@ mod tests {
         let hostile = "ok\x1b[2J\x1b]52;c;aGk=\x07 \u{202E}gnp.exe\u{2066}x";
         let safe = one_line(hostile);
         assert!(!safe.chars().any(is_hostile), "{safe:?}");
-        assert!(safe.starts_with("ok\u{fffd}[2J"));
+        assert!(safe.starts_with("ok\u{241b}[2J"), "{safe:?}");
         assert_eq!(printable("a\tb\r\nc"), "a    b\nc");
     }
 
@@ -117,7 +164,42 @@ mod tests {
         assert!(cut.ends_with('…'));
     }
 
+    #[test]
+    fn emoji_sequences_print_as_their_first_emoji_and_letters_keep_their_joiners() {
+        // The disagreement is real: ratatui's count is not the terminal's four columns.
+        assert_ne!("👩\u{200d}💻".width(), 4);
+        assert_eq!(one_line("👩\u{200d}💻 Dana"), "👩 Dana");
+        assert_eq!(one_line("👨\u{200d}👩\u{200d}👧 family"), "👨 family");
+        assert_eq!(one_line("❤\u{fe0f} 👍🏽"), "❤ 👍");
+        // A joiner between letters shapes them; it stays.
+        assert_eq!(one_line("क्\u{200d}ष"), "क्\u{200d}ष");
+        assert_eq!(printable("a\u{200d}\n👩\u{200d}💻"), "a\u{200d}\n👩");
+    }
+
     proptest! {
+        /// What is printed takes the same columns whether counted as ratatui counts (by
+        /// grapheme) or as a terminal does (character by character), for text made of the
+        /// characters that make them disagree.
+        #[test]
+        fn safe_text_has_one_width_for_ratatui_and_the_terminal(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "👩", "💻", "\u{200d}", "\u{fe0f}", "\u{fe0e}", "🏽", "❤", "☕", "a", "é",
+                    "e\u{301}", "한", "م", " ", "\u{1b}[31m", "\u{202e}", "🇰", "🇷",
+                ]),
+                0..24,
+            )
+        ) {
+            let text: String = parts.concat();
+            for shown in [one_line(&text), printable(&text)] {
+                let by_char: usize = shown
+                    .chars()
+                    .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+                    .sum();
+                prop_assert_eq!(shown.width(), by_char, "{:?} → {:?}", text, shown);
+            }
+        }
+
         #[test]
         fn safe_text_holds_no_hostile_character(s in any::<String>()) {
             prop_assert!(!one_line(&s).chars().any(is_hostile));

@@ -11,136 +11,8 @@ mod private;
 #[path = "../crates/domain/tests/contract/throttle_proxy.rs"]
 mod throttle_proxy;
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-struct Console {
-    screen: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    /// Dropping the master would hang up the console's terminal.
-    master: Box<dyn portable_pty::MasterPty + Send>,
-    _dirs: tempfile::TempDir,
-}
-
-impl Console {
-    fn start(dirs: tempfile::TempDir, args: &[&str]) -> Self {
-        Self::start_with(dirs, args, &[])
-    }
-
-    fn start_with(dirs: tempfile::TempDir, args: &[&str], env: &[(&str, &str)]) -> Self {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 30,
-                cols: 120,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_backoffice"));
-        cmd.args(args);
-        cmd.env("BACKOFFICE_CONFIG_DIR", dirs.path().join("config"));
-        cmd.env("BACKOFFICE_DATA_DIR", dirs.path().join("data"));
-        cmd.env("BACKOFFICE_STATE_DIR", dirs.path().join("state"));
-        // No $USER, as under tmux, cron or a container: the operator comes from the OS account.
-        cmd.env_remove("USER");
-        cmd.env_remove("USERNAME");
-        cmd.env("TERM", "xterm-256color");
-        // Screens are compared against the seed; a test that wants traffic turns it on.
-        cmd.env("BACKOFFICE_TRAFFIC", "0");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZeroU16::new(30).unwrap(),
-            std::num::NonZeroU16::new(120).unwrap(),
-            0,
-        )));
-        let feed = screen.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        Self {
-            screen,
-            writer,
-            child,
-            master: pty.master,
-            _dirs: dirs,
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen shows `needle`, or fails with what it shows.
-    fn wait_for(&self, needle: &str, timeout: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let text = self.text();
-            if text.contains(needle) {
-                return text;
-            }
-            if start.elapsed() > timeout {
-                panic!("the screen never showed {needle:?}; it shows:\n{text}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Resizes the pseudo-terminal (the child gets SIGWINCH) and the screen model with it.
-    fn resize(&mut self, rows: u16, cols: u16) {
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        if let (Some(r), Some(c)) = (
-            std::num::NonZeroU16::new(rows),
-            std::num::NonZeroU16::new(cols),
-        ) {
-            self.screen.lock().unwrap().screen_mut().set_size(r, c);
-        }
-    }
-
-    /// Hides the selected post with `reason` through the confirmation dialog.
-    fn hide(&mut self, reason: &[u8]) {
-        self.keys(b"h");
-        self.wait_for("This will change", LONG);
-        self.keys(b"\t");
-        self.keys(reason);
-        self.keys(b"\r");
-    }
-
-    /// Quits with `q` and checks the console exits cleanly.
-    fn quit(mut self) {
-        self.keys(b"q");
-        let status = self.child.wait().unwrap();
-        assert!(status.success(), "the console exits cleanly: {status:?}");
-    }
-
-    fn keys(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).unwrap();
-        self.writer.flush().unwrap();
-        // Separate keys so an escape is never read as alt + the next key.
-        std::thread::sleep(Duration::from_millis(150));
-    }
-}
+use common::console::{Console, LONG};
+use std::time::Duration;
 
 fn seeded() -> tempfile::TempDir {
     let dirs = tempfile::tempdir().unwrap();
@@ -168,8 +40,6 @@ fn os_account() -> String {
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
-
-const LONG: Duration = Duration::from_secs(20);
 
 #[test]
 fn moderate_a_reported_post_and_find_the_audit_row() {

@@ -365,7 +365,7 @@ mod tests {
         match text_preview(b"a\x1b[2Jb\tc", 7, "k.txt", "text/plain") {
             Preview::Text { text, .. } => {
                 assert!(!text.contains('\x1b'));
-                assert_eq!(text, "a\u{fffd}[2Jb    c");
+                assert_eq!(text, "a\u{241b}[2Jb    c");
             }
             other => panic!("{other:?}"),
         }

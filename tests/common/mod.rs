@@ -2,6 +2,11 @@
 //! users in it, and a fresh database on MariaDB migrated to the service's schema. Shared by the
 //! end-to-end and the command-line tests.
 
+#![allow(dead_code)] // each test crate uses its own part of it
+
+pub mod console;
+pub mod world;
+
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use sqlx::Connection;
 
@@ -131,13 +136,11 @@ impl MotoEnvironment {
     }
 
     /// The database's URL.
-    #[allow(dead_code)] // the end-to-end tests use it, the CLI tests do not
     pub fn database_url(&self) -> String {
         format!("{}/{}", self.server, self.database)
     }
 
     /// Runs `f` on this environment's runtime.
-    #[allow(dead_code)] // the end-to-end tests use it, the CLI tests do not
     pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
         self.rt.block_on(f)
     }
@@ -149,14 +152,29 @@ impl MotoEnvironment {
 
     /// The same, with AWS reached through `endpoint` (a proxy in front of moto).
     pub fn write_config_via(&self, dir: &std::path::Path, endpoint: &str) {
+        self.write_config_full(dir, endpoint, std::slice::from_ref(&self.log_group));
+    }
+
+    /// The same, with `groups` as the environment's log groups.
+    pub fn write_config_with_groups(&self, dir: &std::path::Path, groups: &[String]) {
+        self.write_config_full(dir, &self.endpoint, groups);
+    }
+
+    fn write_config_full(&self, dir: &std::path::Path, endpoint: &str, groups: &[String]) {
+        let groups: Vec<String> = groups.iter().map(|g| format!("{g:?}")).collect();
         std::fs::create_dir_all(dir.join("config")).unwrap();
         std::fs::write(
             dir.join("config/config.toml"),
             format!(
                 "[environments.moto]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n\
                  user_pool_id = \"{}\"\ndatabase_url = \"{}/{}\"\nbucket = \"{}\"\n\
-                 log_groups = [\"{}\"]\n",
-                endpoint, self.pool_id, self.server, self.database, self.bucket, self.log_group
+                 log_groups = [{}]\n",
+                endpoint,
+                self.pool_id,
+                self.server,
+                self.database,
+                self.bucket,
+                groups.join(", ")
             ),
         )
         .unwrap();

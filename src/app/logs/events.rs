@@ -46,6 +46,11 @@ impl LogsPane {
                 } else if let Some(r) = &mut self.request
                     && r.feed.request == request
                 {
+                    let items = if r.from_buffer && items_have_events(&items) {
+                        super::request::with_unnamed_lines(&r.buffer, items)
+                    } else {
+                        items
+                    };
                     if r.from_buffer && items_have_events(&items) {
                         r.buffer.clear();
                         r.from_buffer = false;

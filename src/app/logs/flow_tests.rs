@@ -328,6 +328,45 @@ fn r_opens_the_request_from_the_buffer_then_from_its_groups() {
     assert!(app.logs.request.is_none());
 }
 
+/// A panic names no request: the request view keeps it, in its place, when the query by id
+/// (which cannot find it) answers.
+#[test]
+fn a_request_s_lines_without_its_id_stay_in_its_view_after_the_query() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    let id = rid(7);
+    let lines = vec![
+        ev(
+            API,
+            1_000,
+            &format!("START RequestId: {id} Version: $LATEST"),
+        ),
+        ev(API, 1_001, "thread 'main' panicked at src/bin/api.rs:42:9:"),
+        ev(API, 1_002, &format!("END RequestId: {id}")),
+        ev(
+            API,
+            1_003,
+            &format!(
+                "REPORT RequestId: {id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tStatus: error"
+            ),
+        ),
+    ];
+    batch(&mut app, request, vec![TailItem::Events(lines.clone())]);
+    app.on_key(key('g'));
+    let c = app.on_key(key('r'));
+    let (query, _) = feed_request(&c);
+    let named = vec![lines[0].clone(), lines[2].clone(), lines[3].clone()];
+    batch(&mut app, query, vec![TailItem::Events(named)]);
+    let view = app.logs.request.as_ref().unwrap();
+    let shown: Vec<String> = view
+        .buffer
+        .iter_from(view.buffer.first_seq())
+        .map(|l| l.text.to_string())
+        .collect();
+    let expected: Vec<String> = lines.iter().map(|e| e.message.clone()).collect();
+    assert_eq!(shown, expected);
+}
+
 fn view_first(app: &App) -> u64 {
     app.logs.request.as_ref().unwrap().buffer.first_seq()
 }

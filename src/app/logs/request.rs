@@ -8,7 +8,7 @@ use super::{
 };
 use crate::app::{Command, Ids, Outcome};
 use crate::keymap::Action;
-use backoffice_domain::model::{FilterPattern, LogEvent, LogGroupName, TimeWindow};
+use backoffice_domain::model::{FilterPattern, LogEvent, LogGroupName, TailItem, TimeWindow};
 use backoffice_domain::services::log_analysis;
 use chrono::DateTime;
 
@@ -30,8 +30,34 @@ pub struct RequestView {
     pub from_buffer: bool,
 }
 
+/// The first answer of the query by id, with the copied lines that carry no id of their own
+/// (a panic, a traceback, a continuation line) kept: they were read from the request's stream
+/// while it ran, and a query by id cannot find them. All in time order.
+pub(super) fn with_unnamed_lines(copied: &LogBuffer, items: Vec<TailItem>) -> Vec<TailItem> {
+    let mut events: Vec<LogEvent> = copied
+        .iter_from(copied.first_seq())
+        .filter(|l| log_analysis::classify(l.text).request_id.is_none())
+        .map(|l| to_event(&l))
+        .collect();
+    if events.is_empty() {
+        return items;
+    }
+    let mut others = Vec::new();
+    for item in items {
+        match item {
+            TailItem::Events(found) => events.extend(found),
+            other => others.push(other),
+        }
+    }
+    // Stable: at the same millisecond, a kept line stays before what the query found.
+    events.sort_by_key(|e| e.timestamp);
+    let mut out = vec![TailItem::Events(events)];
+    out.extend(others);
+    out
+}
+
 /// A line copied out of a buffer as an event.
-fn to_event(l: &LineRef<'_>) -> LogEvent {
+pub(super) fn to_event(l: &LineRef<'_>) -> LogEvent {
     LogEvent {
         group: l.group.to_string(),
         stream: l.stream.to_string(),

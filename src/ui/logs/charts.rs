@@ -172,7 +172,10 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
     let mut widths = vec![Constraint::Length(12)];
     let mut header = vec!["time"];
     if groups {
-        widths.push(Constraint::Length(10));
+        // As wide as the widest label: function names are never cut here.
+        widths.push(Constraint::Length(
+            u16::try_from(labels.width().max("function".len())).unwrap_or(u16::MAX),
+        ));
         header.push("function");
     }
     widths.extend([

@@ -135,7 +135,15 @@ pub(super) fn request_view(
             theme,
         );
     } else {
-        let labels = super::lines::GroupLabels::new(r.buffer.groups());
+        // Labelled as the viewer labels them (by what tells the groups apart), with any
+        // group only the request's search found told apart from those too.
+        let mut names = pane.buffer.groups().to_vec();
+        for g in r.buffer.groups() {
+            if !names.contains(g) {
+                names.push(g.clone());
+            }
+        }
+        let labels = super::lines::GroupLabels::new(&names);
         let opts = LineStyle {
             timestamps: pane.timestamps,
             groups: Some(&labels),

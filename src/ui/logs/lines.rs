@@ -3,20 +3,10 @@
 
 use super::*;
 
-/// Display text for a stored line: tabs as two spaces, line breaks as ⏎, other control
-/// characters as �, so a log line can never move the terminal's cursor.
+/// Display text for a stored line: tabs as two spaces, line breaks as ⏎, the rest as
+/// [`crate::text::clean`] makes it, so a log line can never move the terminal's cursor.
 pub(super) fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\t' => out.push_str("  "),
-            '\n' => out.push('⏎'),
-            '\r' => {}
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::text::clean(text, "⏎", "  ", "")
 }
 
 pub fn level_style(level: Level, kind: LineKind, theme: &Theme) -> Style {
@@ -113,6 +103,11 @@ impl GroupLabels {
             labels,
             width,
         }
+    }
+
+    /// The columns the widest label takes.
+    pub fn width(&self) -> usize {
+        self.width
     }
 
     /// The label of `group` padded to the widest, and its colour's index.

@@ -1,0 +1,153 @@
+//! The real binary in a pseudo-terminal, its screen read back through a VT100 parser: keys go
+//! in, the test waits for what the screen must show. Shared by the end-to-end tests and the
+//! journeys.
+#![allow(dead_code)] // each test crate uses its own part of it
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Longest a test waits for one thing to appear.
+pub const LONG: Duration = Duration::from_secs(20);
+
+pub struct Console {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    /// Dropping the master would hang up the console's terminal.
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    _dirs: tempfile::TempDir,
+}
+
+impl Console {
+    pub fn start(dirs: tempfile::TempDir, args: &[&str]) -> Self {
+        Self::start_with(dirs, args, &[])
+    }
+
+    pub fn start_with(dirs: tempfile::TempDir, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 120,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_backoffice"));
+        cmd.args(args);
+        cmd.env("BACKOFFICE_CONFIG_DIR", dirs.path().join("config"));
+        cmd.env("BACKOFFICE_DATA_DIR", dirs.path().join("data"));
+        cmd.env("BACKOFFICE_STATE_DIR", dirs.path().join("state"));
+        // No $USER, as under tmux, cron or a container: the operator comes from the OS account.
+        cmd.env_remove("USER");
+        cmd.env_remove("USERNAME");
+        cmd.env("TERM", "xterm-256color");
+        // Screens are compared against the seed; a test that wants traffic turns it on.
+        cmd.env("BACKOFFICE_TRAFFIC", "0");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(30).unwrap(),
+            std::num::NonZeroU16::new(120).unwrap(),
+            0,
+        )));
+        let feed = screen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Self {
+            screen,
+            writer,
+            child,
+            master: pty.master,
+            _dirs: dirs,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `needle`, or fails with what it shows.
+    pub fn wait_for(&self, needle: &str, timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let text = self.text();
+            if text.contains(needle) {
+                return text;
+            }
+            if start.elapsed() > timeout {
+                panic!("the screen never showed {needle:?}; it shows:\n{text}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until the screen satisfies `done`, or fails with `what` and what it shows.
+    pub fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let text = self.text();
+            if done(&text) {
+                return text;
+            }
+            if start.elapsed() > LONG {
+                panic!("the screen never showed {what}; it shows:\n{text}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Resizes the pseudo-terminal (the child gets SIGWINCH) and the screen model with it.
+    pub fn resize(&mut self, rows: u16, cols: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        if let (Some(r), Some(c)) = (
+            std::num::NonZeroU16::new(rows),
+            std::num::NonZeroU16::new(cols),
+        ) {
+            self.screen.lock().unwrap().screen_mut().set_size(r, c);
+        }
+    }
+
+    /// Hides the selected post with `reason` through the confirmation dialog.
+    pub fn hide(&mut self, reason: &[u8]) {
+        self.keys(b"h");
+        self.wait_for("This will change", LONG);
+        self.keys(b"\t");
+        self.keys(reason);
+        self.keys(b"\r");
+    }
+
+    /// Quits with `q` and checks the console exits cleanly.
+    pub fn quit(mut self) {
+        self.keys(b"q");
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "the console exits cleanly: {status:?}");
+    }
+
+    pub fn keys(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+        // Separate keys so an escape is never read as alt + the next key.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
