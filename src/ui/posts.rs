@@ -14,13 +14,29 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-/// `spam ×12 · harassment ×3`.
+/// Reasons the queue shows whole on a row; more are counted.
+const REASONS_SHOWN: usize = 3;
+/// Columns one reason may take (reporters' reasons are free text).
+const REASON_WIDTH: usize = 24;
+
+/// `spam ×12 · harassment ×3`: the most given first, at most [`REASONS_SHOWN`] of them,
+/// then `+N more`.
 pub fn reasons_label(reasons: &[ReasonCount]) -> String {
-    reasons
+    let mut parts: Vec<String> = reasons
         .iter()
-        .map(|r| format!("{} ×{}", r.reason, r.count))
-        .collect::<Vec<_>>()
-        .join(" · ")
+        .take(REASONS_SHOWN)
+        .map(|r| {
+            format!(
+                "{} ×{}",
+                crate::text::excerpt(&r.reason, REASON_WIDTH),
+                r.count
+            )
+        })
+        .collect();
+    if reasons.len() > REASONS_SHOWN {
+        parts.push(format!("+{} more", reasons.len() - REASONS_SHOWN));
+    }
+    parts.join(" · ")
 }
 
 const THREAD_COLUMNS: [Column; 5] = [
@@ -35,7 +51,7 @@ const QUEUE_COLUMNS: [Column; 8] = [
     Column::id("target"),
     Column::id("status"),
     Column::id("open"),
-    Column::free("reasons", 12, 2),
+    Column::whole("reasons", 2),
     Column::free("author", 8, 3),
     Column::free("text", 10, 1),
     Column::whole("oldest (UTC)", 5),

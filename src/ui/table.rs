@@ -105,11 +105,9 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
     let count = shown.iter().filter(|s| **s).count() as u32;
     let spacing = u32::from(SPACING) * count.saturating_sub(1);
     let mut left = u32::from(available).saturating_sub(fixed + spacing);
-    // Free columns share what is left: each its minimum first, then in proportion to what it
-    // would like, never more than that.
-    let free: Vec<usize> = (0..columns.len())
-        .filter(|i| shown[*i] && columns[*i].fit != Fit::Whole)
-        .collect();
+    // Free columns share what is left: each its minimum first, then the rest shared evenly
+    // among those that still want more, the most modest filled first: a reasons or name
+    // column that needs a few more columns gets them whole, and a long text takes the rest.
     let mut out: Vec<Option<u16>> = (0..columns.len())
         .map(|i| match (shown[i], columns[i].fit) {
             (false, _) => None,
@@ -121,32 +119,20 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
             }
         })
         .collect();
-    let want: u32 = free
-        .iter()
-        .map(|i| u32::from(natural[*i]).saturating_sub(u32::from(out[*i].unwrap_or(0))))
-        .sum();
-    if want > 0 {
-        let budget = u64::from(left);
-        for i in &free {
-            let extra_wanted =
-                u32::from(natural[*i]).saturating_sub(u32::from(out[*i].unwrap_or(0)));
-            let share = (budget * u64::from(extra_wanted))
-                .checked_div(u64::from(want))
-                .unwrap_or(0);
-            let extra = u32::try_from(share)
-                .unwrap_or(u32::MAX)
-                .min(extra_wanted)
-                .min(left);
-            left -= extra;
-            out[*i] = out[*i].map(|w| w + extra as u16);
-        }
-        // What rounding left goes to the first free column that still wants it.
-        for i in &free {
-            let wanted = u32::from(natural[*i]).saturating_sub(u32::from(out[*i].unwrap_or(0)));
-            let extra = wanted.min(left);
-            left -= extra;
-            out[*i] = out[*i].map(|w| w + extra as u16);
-        }
+    let wanted = |out: &[Option<u16>], i: usize| -> u32 {
+        u32::from(natural[i]).saturating_sub(u32::from(out[i].unwrap_or(0)))
+    };
+    let mut free: Vec<usize> = (0..columns.len())
+        .filter(|i| shown[*i] && columns[*i].fit != Fit::Whole)
+        .collect();
+    free.sort_by_key(|i| (wanted(&out, *i), *i));
+    let mut waiting = free.len() as u32;
+    for i in free {
+        let share = left.checked_div(waiting).unwrap_or(0);
+        let extra = wanted(&out, i).min(share);
+        left -= extra;
+        waiting -= 1;
+        out[i] = out[i].map(|w| w + extra as u16);
     }
     out
 }

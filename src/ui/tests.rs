@@ -412,3 +412,27 @@ fn a_long_error_on_a_narrow_status_bar_pushes_out_who_and_where() {
     let text = format!("{:?}", render(&mut app, 160, 8));
     assert!(text.contains("sandbox:ops") && text.contains("the database is unavailable"));
 }
+
+#[test]
+fn reasons_read_with_their_counts_at_most_three_each_cut_to_its_room() {
+    use backoffice_domain::model::ReasonCount;
+    let r = |reason: &str, count: i64| ReasonCount {
+        reason: reason.into(),
+        count,
+    };
+    assert_eq!(
+        crate::ui::posts::reasons_label(&[r("spam", 12), r("harassment", 3)]),
+        "spam ×12 · harassment ×3"
+    );
+    let many = [
+        r("spam", 4),
+        r("a very long reason a reporter typed out in full", 3),
+        r("nudity", 2),
+        r("other", 1),
+        r("impersonation", 1),
+    ];
+    assert_eq!(
+        crate::ui::posts::reasons_label(&many),
+        "spam ×4 · a very long reason a re… ×3 · nudity ×2 · +2 more"
+    );
+}
