@@ -302,13 +302,47 @@ fn a_failed_write_reaches_the_status_bar_and_the_error_log_with_its_chain() {
 }
 
 #[test]
+fn a_reset_is_refused_with_what_to_do_when_cognito_could_not_send_the_code() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    let mut invited = user(1, true);
+    invited.status = UserStatus::ForceChangePassword;
+    invited
+        .attributes
+        .push(("email_verified".into(), "true".into()));
+    let unverified = user(2, true);
+    answer_users(&mut app, &first, vec![invited, unverified]);
+    assert!(app.on_key(key('p')).is_empty());
+    assert!(app.overlay.is_none());
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .contains("has not chosen a password yet")
+    );
+    app.on_key(key('j'));
+    assert!(app.on_key(key('p')).is_empty());
+    assert!(app.overlay.is_none());
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .contains("no verified e-mail or phone")
+    );
+}
+
+#[test]
 fn read_only_refuses_every_write_key_and_says_so() {
     let ctx = Context {
         read_only: true,
         ..test_context()
     };
     let (mut app, first) = app_on(PaneId::Users, ctx);
-    answer_users(&mut app, &first, vec![user(1, true)]);
+    // A user every one of these writes applies to (a reset needs a verified e-mail).
+    let mut u = user(1, true);
+    u.attributes.push(("email_verified".into(), "true".into()));
+    answer_users(&mut app, &first, vec![u]);
     for k in ['d', 'p', 'o', 'V'] {
         assert!(app.on_key(key(k)).is_empty());
         assert!(

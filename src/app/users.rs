@@ -168,6 +168,27 @@ impl UsersPane {
             Action::Enable if user.enabled => {
                 return Outcome::Message(format!("{name} is already enabled"));
             }
+            // Cognito resets only a password the user once chose: an invited user who never
+            // signed in gets a new temporary password instead.
+            Action::ResetPassword if user.status == UserStatus::ForceChangePassword => {
+                return Outcome::Message(format!(
+                    "{name} has not chosen a password yet (FORCE_CHANGE_PASSWORD): set a new temporary one instead"
+                ));
+            }
+            // The code goes to a verified e-mail or phone; without one Cognito refuses.
+            Action::ResetPassword
+                if user.attribute("email_verified") != Some("true")
+                    && user.attribute("phone_number_verified") != Some("true") =>
+            {
+                return Outcome::Message(format!(
+                    "{name} has no verified e-mail or phone to send the code to: verify the e-mail first, or set a temporary password"
+                ));
+            }
+            Action::ResetPassword if user.status == UserStatus::Unconfirmed => {
+                return Outcome::Message(format!(
+                    "{name} has not confirmed their sign-up (UNCONFIRMED): confirm it first"
+                ));
+            }
             Action::ConfirmSignUp if user.status != UserStatus::Unconfirmed => {
                 return Outcome::Message(format!(
                     "{name} is {}, not UNCONFIRMED",

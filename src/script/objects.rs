@@ -37,7 +37,7 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
             std::fs::write(&output, &bytes.bytes)
                 .wrap_err_with(|| format!("writing {}", output.display()))?;
             s.print(
-                &json!({"type": "downloaded", "key": key, "bytes": bytes.bytes.len(), "path": output}),
+                &json!({"type": "downloaded", "key": key, "bytes": bytes.bytes.len(), "path": output.display().to_string()}),
                 || {
                     format!(
                         "{}: {} bytes to {}",

@@ -11,11 +11,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 const AUDIT_COLUMNS: [Column; 5] = [
-    Column::whole("when (UTC)", 3),
-    Column::free("actor", 12, 2),
+    Column::whole("when (UTC)", 2),
+    Column::id("actor"),
     Column::id("action"),
     Column::id("target"),
-    Column::free("reason", 10, 1),
+    Column::free("reason", 10, 3),
 ];
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look<'_>) {

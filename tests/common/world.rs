@@ -135,6 +135,26 @@ impl World {
                     .send()
                     .await
                     .unwrap();
+                if p.username.starts_with("obrien-") {
+                    cognito
+                        .admin_update_user_attributes()
+                        .user_pool_id(&pool)
+                        .username(&p.username)
+                        .user_attributes(attr("email_verified", "true"))
+                        .send()
+                        .await
+                        .unwrap();
+                    // O'Brien has signed in and chosen a password: CONFIRMED.
+                    cognito
+                        .admin_set_user_password()
+                        .user_pool_id(&pool)
+                        .username(&p.username)
+                        .password("Journey-Passw0rd!")
+                        .permanent(true)
+                        .send()
+                        .await
+                        .unwrap();
+                }
                 p.sub = got
                     .user_attributes()
                     .iter()

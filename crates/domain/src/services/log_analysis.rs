@@ -129,13 +129,14 @@ fn classify_text(line: &str) -> LineInfo {
     }
     if let Some(rest) = line.strip_prefix("REPORT RequestId: ") {
         let report = parse_text_report(rest);
-        let timed_out = report
+        // Any status but success (`timeout`, `error`) is a failed invocation.
+        let failed = report
             .as_ref()
             .and_then(|r| r.status.as_deref())
-            .is_some_and(|s| s == "timeout");
+            .is_some_and(|s| s != "success");
         return LineInfo {
             kind: Kind::Report,
-            level: if timed_out { Level::Error } else { Level::Info },
+            level: if failed { Level::Error } else { Level::Info },
             request_id: text_request_id(rest),
             report,
         };
@@ -414,6 +415,10 @@ mod tests {
         ));
         assert_eq!(timeout.level, Level::Error);
         assert_eq!(timeout.report.unwrap().status.as_deref(), Some("timeout"));
+        let error = classify(&format!(
+            "REPORT RequestId: {ID}\tDuration: 3.00 ms\tBilled Duration: 4 ms\tMemory Size: 128 MB\tMax Memory Used: 90 MB\tStatus: error\tError Type: Runtime.ExitError"
+        ));
+        assert_eq!(error.level, Level::Error);
     }
 
     #[test]

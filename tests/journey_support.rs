@@ -1,0 +1,129 @@
+//! Support's call, end to end: the real binary in a pseudo-terminal on moto and MariaDB. A
+//! caller gives the name they signed up with (quotes, a backslash, an accent); support types it
+//! as they heard it, finds the person by name among people whose names are right-to-left,
+//! emoji or escape sequences, opens them, resets their password through the confirmation, and
+//! finds the audit row.
+
+// Test harness code: a failed unwrap is the test failing at the line that broke.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::console::{Console, LONG};
+use common::world::{DEV, OBRIEN, World};
+
+#[test]
+#[ignore = "needs services: tests/run.sh"]
+fn support_finds_a_person_by_name_and_resets_their_password() {
+    let world = World::build("sup");
+    let dirs = tempfile::tempdir().unwrap();
+    world.write_config(dirs.path());
+    let mut c = Console::start_with(dirs, &["--env", "moto"], &[]);
+    c.wait_for("Reports queue", LONG);
+    let obrien = &world.people[OBRIEN];
+    let dev = &world.people[DEV];
+
+    // Every user, named: usernames and statuses whole, names shown safely.
+    c.keys(b":users\r");
+    let list = c.wait_until("the six users", |t| t.contains("6 loaded"));
+    assert!(list.contains("CONFIRMED "), "{list}");
+    for p in &world.people {
+        assert!(
+            list.contains(p.username.as_str()),
+            "{} whole:\n{list}",
+            p.username
+        );
+    }
+    assert!(list.contains("FORCE_CHANGE_PASSWORD"), "{list}");
+    assert!(list.contains("مريم العربية"), "{list}");
+    assert!(
+        list.contains("Spam ␛[31mBot"),
+        "escape sequences shown, not obeyed:\n{list}"
+    );
+
+    // Plain text, the name as the caller said it: found by name, and it says so.
+    c.keys(b"/");
+    c.keys("Siobhán".as_bytes());
+    c.keys(b"\r");
+    let found = c.wait_until("one match", |t| {
+        t.contains("filter: Siobhán") && t.contains("1 loaded")
+    });
+    let row = found
+        .lines()
+        .find(|l| l.contains(obrien.username.as_str()))
+        .unwrap_or_default();
+    assert!(
+        row.contains("Siobhán O'Brien") && row.ends_with("name   │"),
+        "{found}"
+    );
+    for other in world
+        .people
+        .iter()
+        .filter(|p| p.username != obrien.username)
+    {
+        assert!(!found.contains(other.username.as_str()), "{found}");
+    }
+    // The developer has no profile row: found through the pool's own name search.
+    c.keys(b"/");
+    c.keys(b"\x15");
+    c.keys("👩".as_bytes());
+    c.keys(b"\r");
+    let by_emoji = c.wait_for(&dev.username, LONG);
+    assert!(by_emoji.contains("1 loaded"), "{by_emoji}");
+    // Invited, never signed in: there is no password to reset, and the console says what to do.
+    c.keys(b"p");
+    c.wait_for("has not chosen a password yet", LONG);
+
+    // Back to O'Brien: the detail has the whole name, e-mail and sub.
+    c.keys(b"/");
+    c.keys(b"\x15");
+    c.keys("Siobhán".as_bytes());
+    c.keys(b"\r");
+    c.wait_for("filter: Siobhán", LONG);
+    c.keys(b"\r");
+    let detail = c.wait_for(&obrien.sub, LONG);
+    for want in [obrien.name.as_str(), obrien.email.as_str()] {
+        assert!(detail.contains(want), "{want:?}:\n{detail}");
+    }
+
+    // Reset the password: the dialog says what changes, the status follows.
+    c.keys(b"p");
+    let dialog = c.wait_for("This will change", LONG);
+    assert!(
+        dialog.contains("status: CONFIRMED →") && dialog.contains("RESET_REQUIRED"),
+        "{dialog}"
+    );
+    c.keys(b"\t");
+    c.keys(b"caller verified by phone");
+    c.keys(b"\r");
+    c.wait_for("done, audited", LONG);
+    let after = c.wait_until("the new status", |t| {
+        t.lines()
+            .any(|l| l.contains("status") && l.contains("RESET_REQUIRED"))
+    });
+    assert!(after.contains(obrien.sub.as_str()), "{after}");
+
+    // The audit row: the action on the user's sub, under the caller's whole ARN; its detail
+    // has the reason as typed.
+    c.keys(b":audit\r");
+    // (Waits for the toasts over it to fade.)
+    let audit = c.wait_until("the audit row", |t| {
+        t.contains("1 loaded")
+            && t.lines()
+                .any(|l| l.contains("user.reset_password") && l.contains("│  "))
+            && !t.contains("done, audited")
+    });
+    let row = audit
+        .lines()
+        .find(|l| l.contains("user.reset_password"))
+        .unwrap_or_default();
+    assert!(
+        row.contains("arn:aws:sts::123456789012:user/moto"),
+        "{audit}"
+    );
+    assert!(row.contains(&format!("user {}", obrien.sub)), "{audit}");
+    c.keys(b"\r");
+    c.wait_for("caller verified by phone", LONG);
+    c.quit();
+    world.env.drop_database();
+}
