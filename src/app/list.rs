@@ -47,6 +47,12 @@ impl<T> Default for List<T> {
 }
 
 impl<T> List<T> {
+    /// The rows on screen and a screen either side: what a pane asks names for.
+    pub fn near_view(&self) -> impl Iterator<Item = &T> {
+        let from = self.offset.saturating_sub(self.viewport);
+        self.items.iter().skip(from).take(self.viewport * 3)
+    }
+
     pub fn selected_item(&self) -> Option<&T> {
         self.items.get(self.selected)
     }

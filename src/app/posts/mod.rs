@@ -370,14 +370,16 @@ impl Pane for PostsPane {
         let mut subs = Vec::new();
         match (&self.thread, self.view) {
             (Some(t), _) => {
-                subs.extend(visible(&t.rows).map(|r| r.author().clone()));
+                subs.extend(t.rows.near_view().map(|r| r.author().clone()));
                 subs.extend(t.reports.iter().map(|r| r.reporter_sub.clone()));
             }
             (None, Some(View::Posts)) => {
-                subs.extend(visible(&self.posts).map(|p| p.author_sub.clone()))
+                subs.extend(self.posts.near_view().map(|p| p.author_sub.clone()))
             }
             _ => subs.extend(
-                visible(&self.queue).filter_map(|q| q.summary.as_ref()?.author_sub.clone()),
+                self.queue
+                    .near_view()
+                    .filter_map(|q| q.summary.as_ref()?.author_sub.clone()),
             ),
         }
         subs
@@ -408,11 +410,6 @@ impl Pane for PostsPane {
 }
 
 /// The rows of `list` on screen and a screen's worth either side (what names are looked up for).
-fn visible<T>(list: &List<T>) -> impl Iterator<Item = &T> {
-    let from = list.offset.saturating_sub(list.viewport);
-    list.items.iter().skip(from).take(list.viewport * 3)
-}
-
 impl PostsPane {
     /// The author of the selected row: a thread's row, a post, or a queue line's target (a
     /// reported user is their own "author").

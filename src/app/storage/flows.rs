@@ -725,3 +725,25 @@ fn no_key_panics_on_any_state_of_the_pane() {
         }
     }
 }
+
+/// `profiles/{sub}/` folders are people: the pane asks their names once they are on screen.
+#[test]
+fn the_people_a_folder_lists_are_named() {
+    let (mut app, first) = storage_app(test_context());
+    let sub = "3f2a1c9e-0b7d-4e4f-9a1b-2c3d4e5f6a7b";
+    let c = answer_list(
+        &mut app,
+        &first,
+        vec![folder(&format!("profiles/{sub}/")), folder("posts/")],
+        false,
+    );
+    let asked: Vec<String> = c
+        .iter()
+        .filter_map(|c| match c {
+            Command::LoadNames { subs, .. } => Some(subs.iter().map(|s| s.to_string())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(asked, vec![sub.to_string()]);
+}

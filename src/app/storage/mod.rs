@@ -478,6 +478,17 @@ impl Pane for StoragePane {
         self.owner().map(Who::Sub)
     }
 
+    /// The users `profiles/{sub}/` and `posts/{sub}/` entries on screen belong to.
+    fn visible_subs(&self) -> Vec<UserSub> {
+        self.entries
+            .near_view()
+            .filter_map(|e| match e {
+                ListingEntry::Prefix(p) => owner_of(p),
+                ListingEntry::Object(o) => owner_of(&o.key),
+            })
+            .collect()
+    }
+
     fn offers(&self) -> Vec<Action> {
         STORAGE_ACTIONS.to_vec()
     }

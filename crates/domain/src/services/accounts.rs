@@ -138,7 +138,8 @@ fn before(user: &DirectoryUser, action: &AccountAction) -> Option<String> {
     Some(v.to_string())
 }
 
-/// Performs `action` on `username` and records it; returns the audit row's id.
+/// Performs `action` on `username` and records it; returns the audit row's id. When the change
+/// was made but its row could not be written, the error says so.
 pub async fn perform(
     directory: &dyn UserDirectory,
     content: &dyn ContentStore,
@@ -147,6 +148,26 @@ pub async fn perform(
     actor: &Actor,
     reason: &Reason,
 ) -> DomainResult<AuditId> {
+    let entry = change(directory, username, action, actor, reason).await?;
+    content.record_audit(&entry).await.map_err(|e| {
+        DomainError::unexpected(
+            format!(
+                "{} was done for {username}, but its audit row could not be written; record it by hand",
+                action.audit_action()
+            ),
+            e,
+        )
+    })
+}
+
+/// Makes the change in the directory; returns the audit row that records it, not yet written.
+pub async fn change(
+    directory: &dyn UserDirectory,
+    username: &Username,
+    action: &AccountAction,
+    actor: &Actor,
+    reason: &Reason,
+) -> DomainResult<NewAuditEntry> {
     let current = directory.get_user(username).await?;
     let before = before(&current, action);
     match action {
@@ -191,15 +212,7 @@ pub async fn perform(
         before,
         after: action.after(),
     };
-    content.record_audit(&entry).await.map_err(|e| {
-        DomainError::unexpected(
-            format!(
-                "{} was done for {username}, but its audit row could not be written; record it by hand",
-                action.audit_action()
-            ),
-            e,
-        )
-    })
+    Ok(entry)
 }
 
 #[cfg(test)]

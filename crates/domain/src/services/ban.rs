@@ -8,8 +8,8 @@ use super::accounts::{self, AccountAction};
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
     Actor, AuditAction, AuditFilter, AuditKind, CommentFilter, CommentId, ContentStatus,
-    Moderation, ModerationAction, ModerationTarget, NewAuditEntry, PageRequest, PostFilter, PostId,
-    Reason, UserSub, Username, all_pages,
+    Moderation, ModerationAction, ModerationOutcome, ModerationTarget, NewAuditEntry, PageRequest,
+    PostFilter, PostId, Reason, UserSub, Username, all_pages,
 };
 use crate::ports::{ContentStore, UserDirectory};
 use serde::{Deserialize, Serialize};
@@ -257,7 +257,17 @@ pub async fn run(
     }
 }
 
-/// Runs one step; `Ok(false)` when a restore finds the content no longer hidden and leaves it.
+/// A hide that found its content deleted between the check and the write: skipped.
+fn skip_gone(result: DomainResult<ModerationOutcome>) -> DomainResult<bool> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(DomainError::NotFound(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Runs one step; `Ok(false)` when the content is no longer as the plan found it (a hide of
+/// content already hidden, removed or deleted; a restore of content no longer hidden).
 async fn run_step(
     directory: &dyn UserDirectory,
     content: &dyn ContentStore,
@@ -266,8 +276,15 @@ async fn run_step(
     actor: &Actor,
     reason: &Reason,
 ) -> DomainResult<bool> {
-    let account =
-        |action| accounts::perform(directory, content, &plan.username, action, actor, reason);
+    // An account change that was made counts as done even when its own audit row could not
+    // be written (the ban's closing row lists it): stopping there would leave a half ban.
+    let account = |action| async move {
+        let entry = accounts::change(directory, &plan.username, action, actor, reason).await?;
+        if let Err(e) = content.record_audit(&entry).await {
+            tracing::warn!(error = %e.chain(), "{} done without its audit row", entry.action);
+        }
+        Ok::<(), DomainError>(())
+    };
     let moderate = |target, action| async move {
         let moderation = Moderation {
             target,
@@ -281,13 +298,23 @@ async fn run_step(
         Step::Disable => account(&AccountAction::Disable).await.map(|_| true),
         Step::SignOut => account(&AccountAction::GlobalSignOut).await.map(|_| true),
         Step::Enable => account(&AccountAction::Enable).await.map(|_| true),
-        Step::HidePost { id } => moderate(ModerationTarget::Post(*id), ModerationAction::Hide)
-            .await
-            .map(|_| true),
+        // Content hidden, removed or deleted since the plan is skipped, not a failure: the
+        // author or another moderator got there first, and the ban goes on.
+        Step::HidePost { id } => {
+            match content.get_post(*id).await {
+                Ok(p) if p.status == ContentStatus::Visible => {}
+                Ok(_) | Err(DomainError::NotFound(_)) => return Ok(false),
+                Err(e) => return Err(e),
+            }
+            skip_gone(moderate(ModerationTarget::Post(*id), ModerationAction::Hide).await)
+        }
         Step::HideComment { id } => {
-            moderate(ModerationTarget::Comment(*id), ModerationAction::Hide)
-                .await
-                .map(|_| true)
+            match content.get_comment(*id).await {
+                Ok(c) if c.status == ContentStatus::Visible => {}
+                Ok(_) | Err(DomainError::NotFound(_)) => return Ok(false),
+                Err(e) => return Err(e),
+            }
+            skip_gone(moderate(ModerationTarget::Comment(*id), ModerationAction::Hide).await)
         }
         Step::RestorePost { id } => {
             if content.get_post(*id).await?.status != ContentStatus::Hidden {
@@ -459,6 +486,73 @@ mod tests {
             plan_unban(dir, content, &w.user).await,
             Err(DomainError::Conflict(_))
         ));
+    }
+
+    #[tokio::test]
+    async fn content_hidden_or_removed_since_the_plan_is_skipped_and_the_ban_completes() {
+        let w = world().await;
+        let dir = &w.sandbox.directory;
+        let content = &w.sandbox.content;
+        let plan = plan_ban(dir, content, &w.user).await.unwrap();
+        // Between plan and run: another moderator hides a post, the author's comment is
+        // removed.
+        for (target, action) in [
+            (ModerationTarget::Post(w.posts[0]), ModerationAction::Hide),
+            (
+                ModerationTarget::Comment(w.comments[0]),
+                ModerationAction::Remove,
+            ),
+        ] {
+            content
+                .moderate(&Moderation {
+                    target,
+                    action,
+                    actor: actor(),
+                    reason: reason(),
+                })
+                .await
+                .unwrap();
+        }
+        let outcome = run(dir, content, &plan, &actor(), &reason()).await;
+        assert!(outcome.is_complete(), "{outcome:?}");
+        assert_eq!(
+            outcome.skipped,
+            vec![
+                Step::HidePost { id: w.posts[0] },
+                Step::HideComment { id: w.comments[0] }
+            ]
+        );
+        assert_eq!(outcome.done.len(), plan.steps.len() - 2);
+        assert_eq!(
+            content.get_comment(w.comments[0]).await.unwrap().status,
+            ContentStatus::Removed,
+            "a removed comment stays removed"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_account_change_whose_own_audit_row_failed_is_done_and_the_ban_goes_on() {
+        let w = world().await;
+        let calls = Arc::new(AtomicUsize::new(0));
+        let seen = calls.clone();
+        // The first audit row (the disable's) cannot be written.
+        let faulty = FaultyContentStore::new(
+            Arc::new(w.sandbox.content.clone()),
+            Arc::new(move |call| {
+                (call == "record_audit" && seen.fetch_add(1, Ordering::SeqCst) == 0)
+                    .then(|| database_unavailable(call))
+            }),
+        );
+        let dir = &w.sandbox.directory;
+        let plan = plan_ban(dir, &faulty, &w.user).await.unwrap();
+        let outcome = run(dir, &faulty, &plan, &actor(), &reason()).await;
+        assert!(outcome.is_complete(), "{outcome:?}");
+        assert_eq!(outcome.done[0], Step::Disable);
+        assert!(!dir.get_user(&w.user).await.unwrap().enabled);
+        assert!(
+            calls.load(Ordering::SeqCst) > 1,
+            "the ban went on writing rows"
+        );
     }
 
     #[tokio::test]
