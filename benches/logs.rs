@@ -174,6 +174,7 @@ fn context() -> Context {
         region: "local".into(),
         operator: "sandbox:bench".into(),
         read_only: false,
+        audited: true,
     }
 }
 

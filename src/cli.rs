@@ -110,6 +110,10 @@ pub enum Command {
         /// Delete orphan objects and create missing profile rows afterwards (audited).
         #[arg(long)]
         clean_up: bool,
+        /// The clean-up keeps orphans younger than this (`30m`, `24h`, `7d`): an upload whose
+        /// post is still being written has no row yet.
+        #[arg(long, default_value = "24h", value_parser = parse_age)]
+        min_age: chrono::Duration,
         /// Why, for the audit rows of a clean-up.
         #[arg(long)]
         reason: Option<String>,
@@ -140,4 +144,38 @@ pub enum SandboxCommand {
     },
     /// Print the sandbox's folder.
     Path,
+}
+
+/// `30m`, `24h`, `7d` as a duration.
+fn parse_age(text: &str) -> Result<chrono::Duration, String> {
+    let bad = || format!("'{text}': write an age as 30m, 24h or 7d");
+    let unit = text.chars().last().ok_or_else(bad)?;
+    let number: i64 = text[..text.len() - unit.len_utf8()]
+        .parse()
+        .map_err(|_| bad())?;
+    if number < 0 {
+        return Err(bad());
+    }
+    match unit {
+        'm' => chrono::Duration::try_minutes(number),
+        'h' => chrono::Duration::try_hours(number),
+        'd' => chrono::Duration::try_days(number),
+        _ => None,
+    }
+    .ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_age;
+
+    #[test]
+    fn ages_read_in_minutes_hours_and_days_and_nonsense_is_refused() {
+        assert_eq!(parse_age("30m"), Ok(chrono::Duration::minutes(30)));
+        assert_eq!(parse_age("24h"), Ok(chrono::Duration::hours(24)));
+        assert_eq!(parse_age("7d"), Ok(chrono::Duration::days(7)));
+        for bad in ["", "h", "-1h", "24", "1w", "99999999999999999d", "ä"] {
+            assert!(parse_age(bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -73,6 +73,7 @@ pub async fn open(env: &Environment, read_only: bool) -> Result<(Backends, Conte
     };
     eprintln!(" ready.");
     tracing::info!(environment = %env.name, operator = %arn, "opened an AWS environment");
+    let audited = content.is_some();
     Ok((
         Backends {
             content,
@@ -92,6 +93,7 @@ pub async fn open(env: &Environment, read_only: bool) -> Result<(Backends, Conte
             region: aws.region().to_string(),
             operator: arn,
             read_only: read_only || env.read_only,
+            audited,
         },
     ))
 }

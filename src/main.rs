@@ -104,12 +104,14 @@ async fn scripted(paths: &Paths, cli: &Cli, command: cli::Command) -> Result<()>
         cli::Command::Audit { command, output } => (Job::Audit(command), output),
         cli::Command::Reconcile {
             clean_up,
+            min_age,
             reason,
             format,
             output,
         } => (
             Job::Reconcile {
                 clean_up,
+                min_age,
                 reason,
                 format,
             },
@@ -361,6 +363,7 @@ async fn open_environment(
                     region: "local".to_string(),
                     operator,
                     read_only,
+                    audited: true,
                 },
             ))
         }

@@ -126,11 +126,18 @@ pub enum Operation {
         source: PathBuf,
     },
     DeleteObjects {
+        /// Asked for knowing no audit row can be written (an environment without a database).
+        unaudited: bool,
         bucket: BucketName,
         keys: Vec<String>,
     },
     /// Delete orphan objects and create missing profile rows that reconciliation found.
-    CleanUp(Vec<reconcile::Finding>),
+    /// Deletes the orphans older than `min_age` (and that no row points to when read again),
+    /// creates the missing profile rows.
+    CleanUp {
+        findings: Vec<reconcile::Finding>,
+        min_age: chrono::Duration,
+    },
 }
 
 impl Operation {
@@ -167,7 +174,7 @@ impl Operation {
                 [one] => format!("delete {one}"),
                 many => format!("delete {} objects", many.len()),
             },
-            Operation::CleanUp(findings) => {
+            Operation::CleanUp { findings, .. } => {
                 format!("clean up {}", plural(findings.len(), "finding"))
             }
         }
@@ -178,7 +185,7 @@ impl Operation {
     pub fn deletes_objects(&self) -> bool {
         matches!(
             self,
-            Operation::DeleteObjects { .. } | Operation::CleanUp(_)
+            Operation::DeleteObjects { .. } | Operation::CleanUp { .. }
         )
     }
 }
@@ -205,6 +212,17 @@ pub fn admit(context: &Context, what: &str) -> Result<Gate, Failure> {
     } else {
         Gate::Confirm
     })
+}
+
+/// Why an object delete is refused where no audit row can be written.
+pub const UNAUDITED_DELETE: &str = "this environment names no database, so an object delete could not be audited; nothing was deleted (the command line's objects rm --unaudited deletes without a row)";
+
+/// Refuses, before anything is asked, a write that could not be audited here.
+pub fn admit_operation(context: &Context, operation: &Operation) -> Result<(), Failure> {
+    if operation.deletes_objects() && !context.audited {
+        return Err(Failure::new(UNAUDITED_DELETE));
+    }
+    Ok(())
 }
 
 /// Checks what was typed against the gate.
@@ -359,7 +377,14 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             key,
             source,
         } => upload(b, bucket, key, source, reason).await,
-        Operation::DeleteObjects { bucket, keys } => {
+        Operation::DeleteObjects {
+            bucket,
+            keys,
+            unaudited,
+        } => {
+            if b.content.is_none() && !unaudited {
+                return Err(Partial::from(Failure::new(UNAUDITED_DELETE)));
+            }
             let gone = storage::delete(
                 b.objects()?,
                 b.content.as_deref(),
@@ -400,14 +425,15 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 })
             }
         }
-        Operation::CleanUp(findings) => {
+        Operation::CleanUp { findings, min_age } => {
             let sources = reconcile::Sources {
                 content: b.content()?,
                 objects: b.objects()?,
                 bucket: b.bucket()?,
                 directory: b.directory()?,
             };
-            let cleaned = reconcile::clean_up(&sources, &findings, &b.actor, reason).await?;
+            let cleaned =
+                reconcile::clean_up(&sources, &findings, min_age, &b.actor, reason).await?;
             Ok(Done {
                 summary: format!(
                     "{} orphan object(s) deleted, {} profile row(s) created, {} left, audited",
@@ -618,8 +644,61 @@ mod tests {
             profile: None,
             region: "eu-west-1".into(),
             operator: "ops".into(),
+            audited: true,
             read_only,
         }
+    }
+
+    /// Without a database an object delete is refused, and the object stays, unless asked for
+    /// unaudited.
+    #[tokio::test]
+    async fn object_deletes_without_a_database_need_unaudited() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = backoffice_domain::sandbox::Sandbox::open(dir.path())
+            .await
+            .unwrap();
+        let mut b = Backends::sandbox(&sandbox, Actor::parse("sandbox:ops").unwrap());
+        b.content = None;
+        let bucket = b.bucket().unwrap().clone();
+        let key = backoffice_domain::model::ObjectKey::parse("posts/x/a.txt").unwrap();
+        b.objects()
+            .unwrap()
+            .put(
+                &bucket,
+                &key,
+                b"a".to_vec(),
+                "text/plain",
+                &Default::default(),
+            )
+            .await
+            .unwrap();
+        let reason = Reason::parse("test").unwrap();
+        let delete = |unaudited| Operation::DeleteObjects {
+            bucket: bucket.clone(),
+            keys: vec![key.as_str().to_string()],
+            unaudited,
+        };
+        let refused = perform(&b, delete(false), &reason).await.unwrap_err();
+        assert_eq!(refused.failure.message, UNAUDITED_DELETE);
+        assert!(
+            b.objects()
+                .unwrap()
+                .head(&bucket, key.as_str())
+                .await
+                .is_ok()
+        );
+        let done = perform(&b, delete(true), &reason).await.unwrap();
+        assert!(done.summary.starts_with("deleted 1 object(s)"), "{done:?}");
+        assert!(
+            b.objects()
+                .unwrap()
+                .head(&bucket, key.as_str())
+                .await
+                .is_err()
+        );
+        let mut ctx = context(false, false);
+        ctx.audited = false;
+        assert!(admit_operation(&ctx, &delete(false)).is_err());
     }
 
     #[test]

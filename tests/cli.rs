@@ -427,9 +427,8 @@ fn scriptable_commands_on_moto_and_mariadb_audit_under_the_caller_arn() {
         2,
         "{findings:?}"
     );
-    let (ok, _, err) = run(
-        &dirs,
-        &[
+    let clean_up = |min_age: Option<&str>| {
+        let mut args = vec![
             "--env",
             "moto",
             "reconcile",
@@ -437,8 +436,21 @@ fn scriptable_commands_on_moto_and_mariadb_audit_under_the_caller_arn() {
             "--reason",
             "monthly reconciliation",
             "--yes",
-        ],
+        ];
+        if let Some(age) = min_age {
+            args.extend(["--min-age", age]);
+        }
+        run(&dirs, &args)
+    };
+    // The orphan was written a moment ago: inside the default 24 h it is kept.
+    let (ok, _, err) = clean_up(None);
+    assert!(ok, "{err}");
+    let (_, kept, _) = run(&dirs, &["--env", "moto", "reconcile", "--json"]);
+    assert!(
+        kept.iter().any(|l| l.contains("orphan_object")),
+        "the young orphan is kept: {kept:?} {err}"
     );
+    let (ok, _, err) = clean_up(Some("0m"));
     assert!(ok, "{err}");
     let (_, again, _) = run(&dirs, &["--env", "moto", "reconcile", "--json"]);
     assert!(again.is_empty(), "everything was cleaned up: {again:?}");

@@ -5,22 +5,23 @@
 #   cargo test --workspace --all-features --locked -- --include-ignored [ARGS...]
 # Extra arguments are appended after --include-ignored (e.g. a test name filter).
 #
-# Steps:
-#   1. MariaDB on 127.0.0.1:3306 (root, empty password). If nothing answers there,
+# Steps, in this order:
+#   1. The house rules, before any service starts: cargo fmt --check,
+#      tests/build-sharing.sh (cargo build and the test run share their dependencies),
+#      rustfmt --check on every include!d source (cargo fmt never sees those), and
+#      cargo clippy --workspace --all-targets --all-features --locked -- -D warnings.
+#   2. MariaDB on 127.0.0.1:3306 (root, empty password). If nothing answers there,
 #      install mariadb-server if needed (apt), initialise /var/lib/mysql if needed,
 #      start mariadbd in the background and grant root TCP access.
-#   2. A fresh database `backoffice_test`  -> BACKOFFICE_TEST_MYSQL_URL
-#   3. A Python venv at .venv with moto[server] pinned, and a moto server on a
+#   3. A fresh database `backoffice_test`  -> BACKOFFICE_TEST_MYSQL_URL
+#   4. A Python venv at .venv with moto[server] pinned, and a moto server on a
 #      free loopback port                  -> BACKOFFICE_TEST_AWS_ENDPOINT
 #      (its binary                         -> BACKOFFICE_TEST_MOTO_SERVER, for the fault
 #      tests' private moto; they also start a private mariadbd of their own)
 #      (plus AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_REGION for the run)
-#   4. Fresh BACKOFFICE_DATA_DIR / BACKOFFICE_STATE_DIR / BACKOFFICE_CONFIG_DIR
-#      under a temporary run dir, so tests never touch a real home.
 #   5. cfn-lint (pinned, in the same venv) over the SAM template docs/deploy/template.yaml.
-#   6. The house rules, before any test: cargo fmt --check, rustfmt --check on every
-#      include!d source (cargo fmt never sees those), and
-#      cargo clippy --workspace --all-targets --all-features -- -D warnings.
+#   6. Fresh BACKOFFICE_DATA_DIR / BACKOFFICE_STATE_DIR / BACKOFFICE_CONFIG_DIR
+#      under a temporary run dir, so tests never touch a real home.
 #   7. cargo test (exit status is cargo's).
 # On exit, only what this script started (moto, and mariadbd if we started it)
 # is stopped. A MariaDB that was already running is left alone.
@@ -104,7 +105,7 @@ mysql_socket() { mariadb -uroot "$@"; }
 tcp_ok()       { mysql_tcp -e 'select 1' >/dev/null 2>&1; }
 socket_ok()    { mysql_socket -e 'select 1' >/dev/null 2>&1; }
 
-# ---------------------------------------------------------------- 1. MariaDB
+# ---------------------------------------------------------------- 2. MariaDB
 start_mariadb() {
     local log="$RUN_DIR/mariadbd.log" i
     install -d -o mysql -g mysql /run/mysqld
@@ -164,7 +165,7 @@ ensure_mariadb() {
     fi
 }
 
-# ---------------------------------------------------------------- 2. test database
+# ---------------------------------------------------------------- 3. test database
 create_test_db() {
     step "creating database $TEST_DB"
     mysql_tcp -e "DROP DATABASE IF EXISTS \`$TEST_DB\`;
@@ -172,7 +173,7 @@ create_test_db() {
     export BACKOFFICE_TEST_MYSQL_URL="mysql://root@$MYSQL_HOST:$MYSQL_PORT/$TEST_DB"
 }
 
-# ---------------------------------------------------------------- 3. moto
+# ---------------------------------------------------------------- 4. moto
 ensure_venv() {
     step "Python venv at .venv with moto[server]==$MOTO_VERSION"
     command -v python3 >/dev/null || apt_install python3 python3-venv
@@ -248,7 +249,7 @@ start_moto() {
     die "moto_server did not answer within ${WAIT_SECS}s"
 }
 
-# ---------------------------------------------------------------- 4. app dirs
+# ---------------------------------------------------------------- 6. app dirs
 make_app_dirs() {
     step "fresh data/state/config dirs under $RUN_DIR"
     export BACKOFFICE_DATA_DIR="$RUN_DIR/data"
@@ -259,7 +260,7 @@ make_app_dirs() {
     mkdir -p "$BACKOFFICE_DATA_DIR" "$BACKOFFICE_STATE_DIR" "$BACKOFFICE_CONFIG_DIR"
 }
 
-# ---------------------------------------------------------------- 6. lint
+# ---------------------------------------------------------------- 1. lint
 # Sources compiled through include!() are outside cargo fmt's reach: list them from the code.
 included_sources() {
     grep -rhoE 'include!\("[^"]+\.rs"\)' --include='*.rs' src crates tests benches 2>/dev/null \

@@ -242,6 +242,9 @@ pub struct Context {
     pub region: String,
     pub operator: String,
     pub read_only: bool,
+    /// Whether writes can be audited (the environment names a database). Without one, object
+    /// deletes are refused unless asked for unaudited (the CLI's `--unaudited`).
+    pub audited: bool,
 }
 
 /// A request from the app to the loop that is not background work.

@@ -113,6 +113,7 @@ impl App {
             ids: Ids::default(),
         };
         app.storage.read_only = app.context.read_only;
+        app.storage.unaudited = !app.context.audited;
         let commands = app.open_pane(pane);
         (app, commands)
     }
@@ -369,6 +370,13 @@ impl App {
                 Vec::new()
             }
             Outcome::Propose(proposal) => {
+                // A write that could not be audited here is refused before anything is asked.
+                if let crate::app::dialog::Form::Ready(op) = &proposal.form
+                    && let Err(refused) = crate::ops::admit_operation(&self.context, op)
+                {
+                    self.toast(refused.message);
+                    return Vec::new();
+                }
                 let gate = match crate::ops::admit(&self.context, &proposal.verb) {
                     Ok(gate) => gate,
                     Err(refused) => {
@@ -568,6 +576,7 @@ pub(crate) fn test_context() -> Context {
         region: "local".into(),
         operator: "sandbox:ops".into(),
         read_only: false,
+        audited: true,
     }
 }
 

@@ -154,6 +154,9 @@ pub enum ObjectsCommand {
         key: String,
         #[arg(long)]
         reason: String,
+        /// Delete even where no audit row can be written (an environment without a database).
+        #[arg(long)]
+        unaudited: bool,
     },
     /// A presigned GET URL (recorded in the audit log).
     Presign {

@@ -178,6 +178,7 @@ pub(super) async fn audit(cmd: AuditCommand, s: &Session<'_>) -> Result<()> {
 
 pub(super) async fn reconcile(
     clean_up: bool,
+    min_age: chrono::Duration,
     why: Option<String>,
     format: ReportFormat,
     s: &Session<'_>,
@@ -221,7 +222,7 @@ pub(super) async fn reconcile(
     if let Some(why) = why
         && !findings.is_empty()
     {
-        let operation = Operation::CleanUp(findings);
+        let operation = Operation::CleanUp { findings, min_age };
         s.confirm(&operation.describe())?;
         let done = crate::ops::perform(s.b, operation, &why)
             .await

@@ -31,6 +31,8 @@ pub enum Job {
     Audit(AuditCommand),
     Reconcile {
         clean_up: bool,
+        /// Orphans younger than this are kept.
+        min_age: chrono::Duration,
         reason: Option<String>,
         format: ReportFormat,
     },
@@ -48,9 +50,10 @@ pub async fn run(job: Job, b: &Backends, context: &Context, out: &Output) -> Res
         Job::Audit(cmd) => content::audit(cmd, &session).await,
         Job::Reconcile {
             clean_up,
+            min_age,
             reason,
             format,
-        } => content::reconcile(clean_up, reason, format, &session).await,
+        } => content::reconcile(clean_up, min_age, reason, format, &session).await,
     }
 }
 

@@ -48,11 +48,19 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
                 },
             )
         }
-        ObjectsCommand::Rm { key, reason: why } => {
+        ObjectsCommand::Rm {
+            key,
+            reason: why,
+            unaudited,
+        } => {
             let operation = Operation::DeleteObjects {
                 bucket: bucket.clone(),
                 keys: vec![key],
+                unaudited,
             };
+            if !unaudited {
+                ops::admit_operation(s.context, &operation).map_err(super::failed)?;
+            }
             s.write(operation, &reason(&why)?).await
         }
         ObjectsCommand::Presign { key, expires } => {

@@ -112,6 +112,16 @@ impl Console {
 
     /// Resizes the pseudo-terminal (the child gets SIGWINCH) and the screen model with it.
     pub fn resize(&mut self, rows: u16, cols: u16) {
+        // The screen model first: the console may repaint for the new size before this thread
+        // runs again, and a repaint parsed into the old size would be clipped for good. Bytes
+        // still in flight for the old size are overwritten by that repaint.
+        let mut screen = self.screen.lock().unwrap();
+        if let (Some(r), Some(c)) = (
+            std::num::NonZeroU16::new(rows),
+            std::num::NonZeroU16::new(cols),
+        ) {
+            screen.screen_mut().set_size(r, c);
+        }
         self.master
             .resize(PtySize {
                 rows,
@@ -120,12 +130,6 @@ impl Console {
                 pixel_height: 0,
             })
             .unwrap();
-        if let (Some(r), Some(c)) = (
-            std::num::NonZeroU16::new(rows),
-            std::num::NonZeroU16::new(cols),
-        ) {
-            self.screen.lock().unwrap().screen_mut().set_size(r, c);
-        }
     }
 
     /// Hides the selected post with `reason` through the confirmation dialog.

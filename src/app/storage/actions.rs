@@ -31,6 +31,10 @@ impl StoragePane {
         let Some(bucket) = self.bucket().cloned() else {
             return Outcome::Message("open a bucket first".into());
         };
+        // Refused before the versions are read or anything is asked.
+        if self.unaudited && !self.read_only {
+            return Outcome::Message(crate::ops::UNAUDITED_DELETE.into());
+        }
         if let Some(d) = &mut self.detail {
             return match &d.info {
                 Part::Ready(detail) => {
@@ -75,6 +79,7 @@ impl StoragePane {
                     form: Form::Ready(Operation::DeleteObjects {
                         bucket,
                         keys: many.iter().map(|(k, _)| k.clone()).collect(),
+                        unaudited: false,
                     }),
                     type_to_confirm: None,
                     reasons: STORAGE_REASONS,

@@ -108,6 +108,7 @@ pub(super) fn delete_one(bucket: &BucketName, detail: &ObjectDetail) -> Outcome 
         form: Form::Ready(Operation::DeleteObjects {
             bucket: bucket.clone(),
             keys: vec![e.key.clone()],
+            unaudited: false,
         }),
         type_to_confirm: None,
         reasons: STORAGE_REASONS,

@@ -404,7 +404,7 @@ fn delete_reads_the_versions_then_asks_and_production_wants_the_name_typed() {
     match sent.as_slice() {
         [
             Command::Write {
-                operation: Operation::DeleteObjects { bucket, keys },
+                operation: Operation::DeleteObjects { bucket, keys, .. },
                 reason,
                 ..
             },
@@ -440,6 +440,27 @@ fn marked_objects_are_deleted_together_and_folders_are_left_out() {
         [Command::Write { operation: Operation::DeleteObjects { keys, .. }, .. }]
             if keys == &["b".to_string(), "c".to_string()]
     ));
+}
+
+/// Without a database no audit row could be written: the delete is refused before the dialog.
+#[test]
+fn an_environment_without_a_database_refuses_deletes_before_asking() {
+    let (mut app, first) = storage_app(Context {
+        audited: false,
+        ..test_context()
+    });
+    answer_list(&mut app, &first, vec![file("b", 1, 1)], false);
+    assert!(app.on_key(key('X')).is_empty());
+    assert!(app.overlay.is_none(), "nothing is asked");
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .contains("could not be audited"),
+        "{:?}",
+        app.toasts
+    );
 }
 
 #[test]

@@ -28,6 +28,8 @@ pub struct StoragePane {
     pub home: Option<BucketName>,
     /// No uploads, deletes or links (a link writes an audit row).
     pub read_only: bool,
+    /// The environment names no database: a delete could not be audited, so it is refused.
+    pub unaudited: bool,
     pub location: Option<Location>,
     pub buckets: List<BucketInfo>,
     pub entries: List<ListingEntry>,

@@ -14,10 +14,6 @@ use serde_json::{Map, Value};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-/// After a failed fetch, the next one may come this soon even if the refresh interval is longer,
-/// so a cold start that hit a network blip does not refuse everyone for a full interval.
-const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5);
-
 /// What a token must match. Build with [`JwtSettings::cognito`]; override the JWKS URL for an
 /// emulator (moto serves it at `{endpoint}/{pool}/.well-known/jwks.json` while its tokens'
 /// `iss` stays the AWS URL).
@@ -31,8 +27,13 @@ pub struct JwtSettings {
     pub client_ids: Vec<String>,
     /// Clock skew tolerated on `exp`.
     pub leeway: Duration,
-    /// The least time between two fetches of the key set.
+    /// The least time between two fetches of the key set once keys are cached, whether the
+    /// last fetch worked or failed: forged key ids cannot make the function hammer the
+    /// endpoint, even while it is failing.
     pub refresh_interval: Duration,
+    /// With no keys cached (a cold start whose first fetch failed), the next fetch may come
+    /// this soon, so a network blip does not refuse everyone for a whole interval.
+    pub retry_after_failure: Duration,
     pub fetch_timeout: Duration,
 }
 
@@ -46,6 +47,7 @@ impl JwtSettings {
             client_ids,
             leeway: Duration::from_secs(5),
             refresh_interval: Duration::from_secs(60),
+            retry_after_failure: Duration::from_secs(5),
             fetch_timeout: Duration::from_secs(5),
         }
     }
@@ -69,6 +71,7 @@ struct FetchAttempt {
 pub struct JwtVerifier {
     client_ids: Vec<String>,
     refresh_interval: Duration,
+    retry_after_failure: Duration,
     validation: Validation,
     fetcher: JwksFetcher,
     keys: RwLock<Arc<Keys>>,
@@ -98,6 +101,7 @@ impl JwtVerifier {
         Ok(Self {
             client_ids: settings.client_ids,
             refresh_interval: settings.refresh_interval,
+            retry_after_failure: settings.retry_after_failure,
             validation,
             fetcher,
             keys: RwLock::new(Arc::new(Keys::new())),
@@ -141,16 +145,24 @@ impl JwtVerifier {
             return Ok(keys);
         }
         if let Some(attempt) = *last {
-            if attempt.succeeded && !attempt.initial && attempt.at.elapsed() < self.refresh_interval
-            {
-                return Err(AuthError::UnknownKey);
-            }
-            if !attempt.succeeded
-                && attempt.at.elapsed() < self.refresh_interval.min(RETRY_AFTER_FAILURE)
-            {
-                return Err(AuthError::Unavailable(
-                    "the last fetch of the key set failed moments ago".into(),
-                ));
+            // The first load may be followed at once (the key set had just been read for this
+            // very token); with no keys at all after a failure, a retry comes soon; otherwise,
+            // failed or not, once per interval.
+            let wait = if keys.is_empty() && !attempt.succeeded {
+                self.retry_after_failure.min(self.refresh_interval)
+            } else if attempt.initial && attempt.succeeded {
+                Duration::ZERO
+            } else {
+                self.refresh_interval
+            };
+            if attempt.at.elapsed() < wait {
+                return Err(if keys.is_empty() {
+                    AuthError::Unavailable(
+                        "the last fetch of the key set failed moments ago".into(),
+                    )
+                } else {
+                    AuthError::UnknownKey
+                });
             }
         }
         let fetched = self.fetcher.fetch().await;
@@ -422,6 +434,49 @@ mod tests {
             assert!(matches!(err, AuthError::UnknownKey), "{err:?}");
         }
         assert_eq!(server.hits.load(Ordering::SeqCst), 2);
+    }
+
+    /// A failing endpoint does not shorten the interval: forged key ids during an outage cause
+    /// no more fetches than they would otherwise.
+    #[tokio::test]
+    async fn after_a_failed_refetch_unknown_kids_still_wait_the_interval() {
+        let server = serve(jwks(vec![jwk(SIGNING_KEY, KID)])).await;
+        let mut settings = JwtSettings::cognito("us-east-1", POOL, vec![CLIENT.to_owned()])
+            .with_jwks_url(&server.url);
+        settings.retry_after_failure = Duration::from_millis(1);
+        let verifier = JwtVerifier::new(settings).unwrap();
+        verifier
+            .verify(&sign(&id_claims()), ExpectedUse::Id)
+            .await
+            .unwrap();
+        // The endpoint breaks; the first unknown kid may refetch (right after the first load).
+        *server.body.lock().unwrap() = "not a key set".into();
+        let forged = |kid: &str| sign_with(OTHER_KEY, kid, &id_claims());
+        assert!(
+            verifier
+                .verify(&forged("forged-1"), ExpectedUse::Id)
+                .await
+                .is_err()
+        );
+        assert_eq!(server.hits.load(Ordering::SeqCst), 2);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        for kid in ["forged-2", "forged-3", "forged-4"] {
+            let err = verifier
+                .verify(&forged(kid), ExpectedUse::Id)
+                .await
+                .unwrap_err();
+            assert!(matches!(err, AuthError::UnknownKey), "{err:?}");
+        }
+        assert_eq!(
+            server.hits.load(Ordering::SeqCst),
+            2,
+            "no fetch during the interval"
+        );
+        // The cached keys still verify real tokens meanwhile.
+        verifier
+            .verify(&sign(&id_claims()), ExpectedUse::Id)
+            .await
+            .unwrap();
     }
 
     #[tokio::test]

@@ -288,23 +288,64 @@ pub struct Cleaned {
 
 /// Deletes orphan objects and creates missing profile rows (as the sign-up trigger would have),
 /// writing one audit row per kind of change. Findings it does not act on are listed in `left`.
+///
+/// An orphan is deleted only when it is older than `min_age` (an upload whose post is still
+/// being written has no row yet) and when, read again right before the delete, still no row
+/// points to it (findings can be old, or come from a file).
 pub async fn clean_up(
     sources: &Sources<'_>,
     findings: &[Finding],
+    min_age: chrono::Duration,
     actor: &Actor,
     reason: &Reason,
 ) -> DomainResult<Cleaned> {
     let mut cleaned = Cleaned::default();
-    let orphans: Vec<String> = findings
-        .iter()
-        .filter_map(|f| match f {
-            Finding::OrphanObject { key, .. } => Some(key.clone()),
-            _ => None,
-        })
-        .collect();
+    let now = chrono::Utc::now();
+    let mut old_enough = Vec::new();
+    for f in findings {
+        let Finding::OrphanObject { key, .. } = f else {
+            continue;
+        };
+        match sources.objects.head(sources.bucket, key).await {
+            Ok(o) => match o.last_modified {
+                Some(at) if now - at >= min_age => old_enough.push(key.clone()),
+                Some(at) => cleaned.left.push(format!(
+                    "{key}: kept: written {} min ago, inside the {} h grace period",
+                    (now - at).num_minutes(),
+                    min_age.num_hours()
+                )),
+                None => cleaned
+                    .left
+                    .push(format!("{key}: kept: its age is unknown")),
+            },
+            Err(DomainError::NotFound(_)) => {
+                cleaned.left.push(format!("{key}: already gone"));
+            }
+            Err(e) => cleaned.left.push(format!("{key}: not deleted: {e}")),
+        }
+    }
     let mut deleted = Vec::new();
-    for chunk in orphans.chunks(1000) {
-        for outcome in sources.objects.delete_many(sources.bucket, chunk).await? {
+    for chunk in old_enough.chunks(1000) {
+        let mut judged_by: Vec<String> = chunk.iter().map(|k| source_of(k).to_string()).collect();
+        judged_by.sort();
+        judged_by.dedup();
+        let referenced = sources.content.referenced_keys(&judged_by).await?;
+        let (kept, to_delete): (Vec<String>, Vec<String>) = chunk
+            .iter()
+            .cloned()
+            .partition(|k| referenced.contains(source_of(k)));
+        cleaned.left.extend(
+            kept.into_iter()
+                .map(|k| format!("{k}: kept: a row points to it now")),
+        );
+        if to_delete.is_empty() {
+            continue;
+        }
+        for outcome in sources
+            .objects
+            .delete_many(sources.bucket, &to_delete)
+            .await?
+        {
             match outcome.error {
                 None => deleted.push(outcome.key),
                 Some(e) => cleaned

@@ -139,9 +139,50 @@ async fn planted_orphans_are_counted_exactly_and_cleaned_up() {
 
     let actor = Actor::parse("sandbox:ops").unwrap();
     let reason = Reason::parse("monthly reconciliation").unwrap();
-    let cleaned = reconcile::clean_up(&sources, &findings, &actor, &reason)
+    // Inside the grace period nothing is deleted: the orphans were written a moment ago.
+    let orphans: Vec<Finding> = findings
+        .iter()
+        .filter(|f| matches!(f, Finding::OrphanObject { .. }))
+        .cloned()
+        .collect();
+    let young = reconcile::clean_up(
+        &sources,
+        &orphans,
+        chrono::Duration::hours(24),
+        &actor,
+        &reason,
+    )
+    .await
+    .unwrap();
+    assert_eq!(young.objects_deleted, 0);
+    assert_eq!(young.left.len(), 2, "{:?}", young.left);
+    assert!(
+        young.left.iter().all(|l| l.contains("grace period")),
+        "{:?}",
+        young.left
+    );
+    assert!(s.objects.head(&bucket, &orphan).await.is_ok());
+    // A stale finding (a row points to the object now) is read again and kept.
+    let stale = [Finding::OrphanObject {
+        key: good.clone(),
+        size: 1,
+    }];
+    let kept = reconcile::clean_up(&sources, &stale, chrono::Duration::zero(), &actor, &reason)
         .await
         .unwrap();
+    assert_eq!(kept.objects_deleted, 0);
+    assert!(kept.left[0].contains("a row points to it now"), "{kept:?}");
+    assert!(s.objects.head(&bucket, &good).await.is_ok());
+
+    let cleaned = reconcile::clean_up(
+        &sources,
+        &findings,
+        chrono::Duration::zero(),
+        &actor,
+        &reason,
+    )
+    .await
+    .unwrap();
     assert_eq!((cleaned.objects_deleted, cleaned.profiles_created), (2, 1));
     assert_eq!(
         cleaned.left.len(),

@@ -233,8 +233,13 @@ pub(crate) fn to_millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
+/// A cursor's time. A forged cursor may hold any number: one outside what a DATETIME column
+/// holds (years 1000 to 9999) would make the database fail the query, so it is refused here
+/// as the client's mistake.
 pub(crate) fn from_millis(ms: i64) -> Result<DateTime<Utc>, Invalid> {
+    use chrono::Datelike;
     DateTime::from_timestamp_millis(ms)
+        .filter(|at| (1000..=9999).contains(&at.year()))
         .ok_or_else(|| Invalid::new("cursor", "holds an impossible time"))
 }
 
@@ -290,4 +295,18 @@ pub struct ImportProfile {
     pub bio: Option<String>,
     pub profile_image_key: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_millis;
+
+    #[test]
+    fn a_cursor_time_a_datetime_column_cannot_hold_is_the_clients_mistake() {
+        assert!(from_millis(1_764_000_000_000).is_ok());
+        // Year 20000 and year 0: valid for chrono, not for MySQL's DATETIME.
+        for ms in [568_000_000_000_000, -62_200_000_000_000, i64::MAX, i64::MIN] {
+            assert!(from_millis(ms).is_err(), "{ms}");
+        }
+    }
 }
