@@ -3,83 +3,55 @@
 
 use super::*;
 
-pub(super) fn spark(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    label: &str,
-    data: &[u64],
-    value: String,
-    style: Style,
-    theme: &Theme,
-) {
-    let [l, s, v] = Layout::horizontal([
-        Constraint::Length(LABEL_WIDTH as u16),
-        Constraint::Min(1),
-        Constraint::Length(14),
-    ])
-    .areas(area);
-    frame.render_widget(
-        Paragraph::new(Span::styled(label.to_string(), theme.muted())),
-        l,
-    );
-    frame.render_widget(Sparkline::default().data(data).style(style), s);
-    frame.render_widget(
-        Paragraph::new(Span::styled(format!(" {value}"), theme.text())),
-        v,
-    );
-}
+/// Columns the strip's figures take at least (`1234 ms`, `12 · 3 failed`).
+const VALUE_WIDTH: usize = 14;
 
 pub(super) fn strip(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane, theme: &Theme) {
-    let width = (area.width as usize).saturating_sub(LABEL_WIDTH + 9).max(1);
-    let s = pane.strip(width).clone();
     let summary = pane.summary().clone();
-    let rows = Layout::vertical([Constraint::Length(1); STRIP_ROWS as usize]).split(area);
     let ms = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.0} ms"));
-    spark(
-        frame,
-        rows[0],
-        "invocations",
-        &s.invocations,
+    let values = [
         summary.invocations.to_string(),
-        theme.ok(),
-        theme,
-    );
-    spark(
-        frame,
-        rows[1],
-        "error lines",
-        &s.errors,
         format!("{} · {} failed", summary.error_lines, summary.failed),
-        theme.error(),
-        theme,
-    );
-    spark(
-        frame,
-        rows[2],
-        "p50 duration",
-        &s.p50_ms,
         ms(summary.p50_ms),
-        theme.text(),
-        theme,
-    );
-    spark(
-        frame,
-        rows[3],
-        "p95 duration",
-        &s.p95_ms,
         ms(summary.p95_ms),
-        theme.warning(),
-        theme,
-    );
-    spark(
-        frame,
-        rows[4],
-        "cold starts",
-        &s.cold_starts,
         summary.cold_starts.to_string(),
-        theme.title(false),
-        theme,
-    );
+    ];
+    // The figures are never cut: their column is as wide as the widest, the chart takes the rest.
+    let value_width = values
+        .iter()
+        .map(|v| unicode_width::UnicodeWidthStr::width(v.as_str()) + 1)
+        .max()
+        .unwrap_or(0)
+        .max(VALUE_WIDTH);
+    let width = (area.width as usize)
+        .saturating_sub(LABEL_WIDTH + value_width)
+        .max(1);
+    let s = pane.strip(width).clone();
+    let rows = Layout::vertical([Constraint::Length(1); STRIP_ROWS as usize]).split(area);
+    let charts: [(&str, &[u64], Style); 5] = [
+        ("invocations", &s.invocations, theme.ok()),
+        ("error lines", &s.errors, theme.error()),
+        ("p50 duration", &s.p50_ms, theme.text()),
+        ("p95 duration", &s.p95_ms, theme.warning()),
+        ("cold starts", &s.cold_starts, theme.title(false)),
+    ];
+    for (i, ((label, data, style), value)) in charts.into_iter().zip(values).enumerate() {
+        let [l, chart, v] = Layout::horizontal([
+            Constraint::Length(LABEL_WIDTH as u16),
+            Constraint::Min(1),
+            Constraint::Length(u16::try_from(value_width).unwrap_or(u16::MAX)),
+        ])
+        .areas(rows[i]);
+        frame.render_widget(
+            Paragraph::new(Span::styled(label.to_string(), theme.muted())),
+            l,
+        );
+        frame.render_widget(Sparkline::default().data(data).style(style), chart);
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!(" {value}"), theme.text())),
+            v,
+        );
+    }
 }
 
 pub(super) fn request_id_of(buffer: &LogBuffer, r: &Report) -> String {
