@@ -15,6 +15,7 @@ mod picker;
 mod prompt;
 mod query;
 mod request;
+mod request_key;
 mod search;
 pub mod timeline;
 mod viewer;
