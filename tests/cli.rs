@@ -342,6 +342,60 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
     assert!(ok, "{err}");
     assert_eq!(json_lines(&lines).len(), 5);
 
+    // Objects: a link and a delete, each with its audit row; the link's time reads as every
+    // time in the records does.
+    let (ok, listed, err) = run(
+        &dirs,
+        &["objects", "ls", "posts/", "--limit", "1", "--json"],
+    );
+    assert!(ok, "{err}");
+    let folder = json_lines(&listed)[0]["prefix"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (ok, listed, err) = run(&dirs, &["objects", "ls", &folder, "--json"]);
+    assert!(ok, "{err}");
+    let key = json_lines(&listed)
+        .into_iter()
+        .find(|r| r["type"] == "object")
+        .unwrap()["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (ok, link, err) = run(&dirs, &["objects", "presign", &key, "--json"]);
+    assert!(ok, "{err}");
+    let link = &json_lines(&link)[0];
+    assert_eq!(link["type"], "link");
+    assert!(
+        link["expires_at"].as_str().unwrap().ends_with('Z'),
+        "{link}"
+    );
+    let (ok, gone, err) = run(
+        &dirs,
+        &[
+            "objects",
+            "rm",
+            &key,
+            "--reason",
+            "test cleanup",
+            "--yes",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(json_lines(&gone)[0]["audited"], true);
+    let (ok, rows, err) = run(&dirs, &["audit", "list", "--limit", "5", "--json"]);
+    assert!(ok, "{err}");
+    let actions: Vec<String> = json_lines(&rows)
+        .iter()
+        .map(|r| r["action"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        actions.iter().any(|a| a == "object.delete")
+            && actions.iter().any(|a| a.contains("presign")),
+        "{actions:?}"
+    );
+
     let (ok, script, _) = run(&dirs, &["completions", "bash"]);
     assert!(ok && script.iter().any(|l| l.contains("backoffice")));
 

@@ -68,7 +68,7 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
                 .await
                 .map_err(super::failed)?;
             s.print(
-                &json!({"type": "link", "key": key, "url": signed.url, "expires_at": signed.expires_at.to_rfc3339()}),
+                &json!({"type": "link", "key": key, "url": signed.url, "expires_at": super::records::time(&signed.expires_at)}),
                 || signed.url.clone(),
             )
         }

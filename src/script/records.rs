@@ -12,7 +12,7 @@ use backoffice_domain::services::reconcile::Finding;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-fn time(t: &DateTime<Utc>) -> String {
+pub(crate) fn time(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
