@@ -12,6 +12,7 @@ mod content;
 mod directory;
 #[cfg(feature = "lambda")]
 mod faults;
+mod grants;
 mod live_tail;
 mod logs;
 mod objects;
