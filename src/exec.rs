@@ -247,10 +247,12 @@ async fn thread(b: &Backends, target: ModerationTarget) -> Result<ThreadData, Do
                 .items,
         );
     }
+    let history = content.post_history(post_id).await?;
     Ok(ThreadData {
         post: thread.post,
         comments: thread.comments,
         reports,
+        history,
     })
 }
 
@@ -457,7 +459,11 @@ mod ban_tests {
         else {
             panic!("a plan");
         };
-        assert_eq!(plan.steps.len(), 2 + 3);
+        assert_eq!(
+            plan.steps.len(),
+            3 + 3 + 1,
+            "block, disable, sign out, 3 hides, sweep"
+        );
         let done = run(
             Command::Write {
                 request: RequestId(2),
@@ -477,12 +483,12 @@ mod ban_tests {
             panic!("the ban stops with a failure");
         };
         assert!(
-            failure.message.contains("3 calls were done"),
+            failure.message.contains("4 calls were done"),
             "{}",
             failure.message
         );
         assert!(
-            failure.message.contains("1 were not"),
+            failure.message.contains("2 were not"),
             "{}",
             failure.message
         );

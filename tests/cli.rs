@@ -552,3 +552,87 @@ fn scriptable_commands_on_moto_and_mariadb_audit_under_the_caller_arn() {
     );
     env.drop_database();
 }
+
+/// `--read-only` refuses every write command before it asks or does anything: each exits
+/// non-zero saying so, even with `--yes`, and the audit log and the data are as they were.
+#[test]
+fn read_only_refuses_every_write_command() {
+    let dirs = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(&dirs, &["sandbox", "seed", "--yes"]);
+    assert!(ok, "{err}");
+    let (_, users, _) = run(&dirs, &["users", "list", "--limit", "1", "--json"]);
+    let user = json_lines(&users)[0]["username"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, posts, _) = run(&dirs, &["posts", "list", "--limit", "1", "--json"]);
+    let post = json_lines(&posts)[0]["id"].as_i64().unwrap().to_string();
+    let (_, reports, _) = run(&dirs, &["reports", "list", "--limit", "1", "--json"]);
+    let report = json_lines(&reports)[0]["id"].as_i64().unwrap().to_string();
+    // posts/{sub}/{name}: the first author's folder, then its first object.
+    let (_, folders, _) = run(
+        &dirs,
+        &["objects", "ls", "posts/", "--limit", "1", "--json"],
+    );
+    let folder = json_lines(&folders)[0]["prefix"]
+        .as_str()
+        .expect("the seed has an author folder under posts/")
+        .to_string();
+    let (_, objects, _) = run(&dirs, &["objects", "ls", &folder, "--limit", "1", "--json"]);
+    let object = json_lines(&objects)
+        .into_iter()
+        .find_map(|o| o["key"].as_str().map(str::to_string))
+        .expect("the seed has an object in the folder");
+    let audit_rows = |dirs: &tempfile::TempDir| {
+        let (ok, rows, err) = run(dirs, &["audit", "list", "--json"]);
+        assert!(ok, "{err}");
+        rows.len()
+    };
+    let before = audit_rows(&dirs);
+    let why = ["--reason", "read-only check", "--yes"];
+    let writes: Vec<Vec<&str>> = vec![
+        vec!["users", "disable", &user],
+        vec!["users", "enable", &user],
+        vec!["users", "reset-password", &user],
+        vec!["users", "sign-out", &user],
+        vec!["users", "ban", &user],
+        vec!["users", "unban", &user],
+        vec!["posts", "hide", &post],
+        vec!["posts", "restore", &post],
+        vec!["posts", "remove", &post],
+        vec!["reports", "resolve", &report, "--resolution", "dismissed"],
+        vec!["objects", "rm", &object],
+        vec!["objects", "rm", &object, "--unaudited"],
+        vec!["reconcile", "--clean-up", "--min-age", "0m"],
+    ];
+    for write in &writes {
+        let mut args = vec!["--read-only"];
+        args.extend(write.iter().copied());
+        args.extend(why);
+        let (ok, out, err) = run(&dirs, &args);
+        assert!(!ok, "{write:?} succeeded read-only: {out:?}");
+        assert!(err.contains("read-only"), "{write:?}: {err}");
+    }
+    // A presigned link is a write too (it is audited): refused, no link printed.
+    let (ok, out, err) = run(
+        &dirs,
+        &["--read-only", "objects", "presign", &object, "--yes"],
+    );
+    assert!(
+        !ok && err.contains("read-only") && out.is_empty(),
+        "{out:?} {err}"
+    );
+
+    assert_eq!(audit_rows(&dirs), before, "nothing was audited");
+    let (_, got, _) = run(&dirs, &["users", "get", &user, "--json"]);
+    assert_eq!(json_lines(&got)[0]["enabled"], true);
+    let saved = dirs.path().join("still-there");
+    let saved = saved.to_str().unwrap();
+    let (ok, _, err) = run(&dirs, &["objects", "get", &object, "-o", saved]);
+    assert!(ok, "the object is still there: {err}");
+    let (_, again, _) = run(&dirs, &["posts", "list", "--limit", "1", "--json"]);
+    assert_eq!(
+        json_lines(&again)[0]["status"],
+        json_lines(&posts)[0]["status"]
+    );
+}

@@ -18,7 +18,16 @@ fn support_finds_a_person_by_name_and_resets_their_password() {
     let world = World::build("sup");
     let dirs = tempfile::tempdir().unwrap();
     world.write_config(dirs.path());
-    let mut c = Console::start_with(dirs, &["--env", "moto"], &[]);
+    // The most detailed log the operator can ask for, and a session token to look for in it.
+    let session_token = "FwoGZXIvYXdzE-session-token-marker-7f3a";
+    let mut c = Console::start_with(
+        dirs,
+        &["--env", "moto"],
+        &[
+            ("BACKOFFICE_LOG", "trace"),
+            ("AWS_SESSION_TOKEN", session_token),
+        ],
+    );
     c.wait_for("Reports queue", LONG);
     let obrien = &world.people[OBRIEN];
     let dev = &world.people[DEV];
@@ -104,12 +113,27 @@ fn support_finds_a_person_by_name_and_resets_their_password() {
     });
     assert!(after.contains(obrien.sub.as_str()), "{after}");
 
+    // A temporary password typed for them: masked on screen, and in no log line.
+    let password = "Tmp-Passw0rd-5e1c9";
+    c.keys(b"P");
+    c.wait_for("Set a password", LONG);
+    c.keys(password.as_bytes());
+    c.keys(b"\t");
+    c.keys(password.as_bytes());
+    let typed = c.text();
+    assert!(
+        !typed.contains(password),
+        "a password is never drawn:\n{typed}"
+    );
+    c.keys(b"\r");
+    c.wait_for("done, audited", LONG);
+
     // The audit row: the action on the user's sub, under the caller's whole ARN; its detail
     // has the reason as typed.
     c.keys(b":audit\r");
     // (Waits for the toasts over it to fade.)
-    let audit = c.wait_until("the audit row", |t| {
-        t.contains("1 loaded")
+    let audit = c.wait_until("the audit rows", |t| {
+        t.contains("2 loaded")
             && t.lines()
                 .any(|l| l.contains("user.reset_password") && l.contains("│  "))
             && !t.contains("done, audited")
@@ -123,8 +147,23 @@ fn support_finds_a_person_by_name_and_resets_their_password() {
         "{audit}"
     );
     assert!(row.contains(&format!("user {}", obrien.sub)), "{audit}");
+    // The newest row is the password's (its detail records that it was temporary, never the
+    // password); the reset is the one below it.
+    assert!(audit.contains("user.set_temporary_password"), "{audit}");
     c.keys(b"\r");
+    let detail = c.wait_for("\"permanent\":false", LONG);
+    assert!(!detail.contains(password), "{detail}");
+    // The detail follows the selection down to the reset.
+    c.keys(b"j");
     c.wait_for("caller verified by phone", LONG);
-    c.quit();
+    let files = c.quit_keeping_files();
+    let log = std::fs::read_to_string(files.path().join("state/backoffice.log")).unwrap();
+    assert!(
+        log.lines().count() > 20,
+        "the trace log records the session's calls:\n{log}"
+    );
+    for secret in [password, session_token] {
+        assert!(!log.contains(secret), "{secret} is in the log file");
+    }
     world.env.drop_database();
 }

@@ -13,13 +13,16 @@
 #   2. MariaDB on 127.0.0.1:3306 (root, empty password). If nothing answers there,
 #      install mariadb-server if needed (apt), initialise /var/lib/mysql if needed,
 #      start mariadbd in the background and grant root TCP access.
+#   2b. The openssl command (apt), for the TLS test's certificates.
 #   3. A fresh database `backoffice_test`  -> BACKOFFICE_TEST_MYSQL_URL
 #   4. A Python venv at .venv with moto[server] pinned, and a moto server on a
 #      free loopback port                  -> BACKOFFICE_TEST_AWS_ENDPOINT
 #      (its binary                         -> BACKOFFICE_TEST_MOTO_SERVER, for the fault
 #      tests' private moto; they also start a private mariadbd of their own)
 #      (plus AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_REGION for the run)
-#   5. cfn-lint (pinned, in the same venv) over the SAM template docs/deploy/template.yaml.
+#   5. cfn-lint (pinned, in the same venv) over the SAM template docs/deploy/template.yaml,
+#      then tests/template_check.py: each function's policy against the calls its code
+#      makes, and the bucket's public-access settings (moto enforces no IAM).
 #   6. Fresh BACKOFFICE_DATA_DIR / BACKOFFICE_STATE_DIR / BACKOFFICE_CONFIG_DIR
 #      under a temporary run dir, so tests never touch a real home.
 #   7. cargo test (exit status is cargo's).
@@ -204,6 +207,8 @@ ensure_venv() {
 lint_template() {
     step "cfn-lint docs/deploy/template.yaml"
     "$VENV/bin/cfn-lint" docs/deploy/template.yaml
+    step "tests/template_check.py: the template's policies against the code's calls"
+    "$VENV/bin/python" tests/template_check.py
 }
 
 free_port() {
@@ -302,9 +307,15 @@ run_cargo() {
     cargo test --workspace --all-features --locked -- --include-ignored "$@"
 }
 
+# The TLS test makes its own CA and server certificate with the openssl command.
+ensure_openssl() {
+    command -v openssl >/dev/null || apt_install openssl
+}
+
 main() {
     # The house rules first: a formatting slip or a lint fails before any service starts.
     lint
+    ensure_openssl
     ensure_mariadb
     create_test_db
     ensure_venv

@@ -359,6 +359,117 @@ fn read_only_refuses_every_write_key_and_says_so() {
     }
 }
 
+/// Every write the console offers meets the read-only gate where it applies: nothing opens,
+/// nothing is sent, and the session says why. (Storage's writes:
+/// `read_only_refuses_delete_upload_and_links_but_not_downloads`.)
+#[test]
+fn read_only_refuses_every_write_action_of_every_pane() {
+    let ro = || Context {
+        read_only: true,
+        ..test_context()
+    };
+    fn no_write(sent: &[Command]) -> bool {
+        !sent
+            .iter()
+            .any(|c| matches!(c, Command::Write { .. } | Command::PlanBan { .. }))
+    }
+    fn refused(app: &App) -> bool {
+        app.overlay.is_none()
+            && app
+                .toasts
+                .back()
+                .is_some_and(|t| t.text.starts_with("read-only session"))
+    }
+    let mut tried = 0;
+
+    // Posts & comments: the queue's visible targets, then a hidden post in all posts.
+    let (mut app, first) = app_on(PaneId::Posts, ro());
+    answer_queue(&mut app, &first, vec![group(1, 2)], false);
+    for action in [
+        Action::Hide,
+        Action::Remove,
+        Action::ResolveReport,
+        Action::DismissReport,
+    ] {
+        app.toasts.clear();
+        let sent = app.on_action(action);
+        assert!(no_write(&sent) && refused(&app), "{action:?} in the queue");
+        tried += 1;
+    }
+    let sent = app.on_action(Action::NextView);
+    let mut hidden = post(2);
+    hidden.status = ContentStatus::Hidden;
+    answer_posts(&mut app, &sent, vec![hidden], false);
+    for action in [Action::Restore, Action::Remove] {
+        app.toasts.clear();
+        let sent = app.on_action(action);
+        assert!(
+            no_write(&sent) && refused(&app),
+            "{action:?} on a hidden post"
+        );
+        tried += 1;
+    }
+
+    // Users: an active, verified user, then a disabled one who never confirmed.
+    let (mut app, first) = app_on(PaneId::Users, ro());
+    let mut active = user(1, true);
+    active
+        .attributes
+        .push(("email_verified".into(), "true".into()));
+    let mut pending = user(2, false);
+    pending.status = UserStatus::Unconfirmed;
+    answer_users(&mut app, &first, vec![active, pending]);
+    for action in [
+        Action::Disable,
+        Action::ResetPassword,
+        Action::SetPassword,
+        Action::SignOut,
+        Action::VerifyEmail,
+        Action::EditAttribute,
+        Action::AddGroup,
+        Action::RemoveGroup,
+        Action::DeleteUser,
+    ] {
+        app.toasts.clear();
+        let sent = app.on_action(action);
+        assert!(no_write(&sent) && refused(&app), "{action:?} on user1");
+        tried += 1;
+    }
+    app.on_action(Action::Down);
+    for action in [Action::Enable, Action::ConfirmSignUp] {
+        app.toasts.clear();
+        let sent = app.on_action(action);
+        assert!(no_write(&sent) && refused(&app), "{action:?} on user2");
+        tried += 1;
+    }
+    // The commands that write: a ban and an unban of the selected user.
+    for command in [":ban", ":unban"] {
+        let errors = app.errors.len();
+        let mut sent = typed(&mut app, command);
+        sent.extend(app.on_key(code(KeyCode::Enter)));
+        assert!(no_write(&sent), "{command}");
+        assert!(
+            app.errors
+                .iter()
+                .skip(errors)
+                .any(|e| e.1.message.starts_with("read-only session")),
+            "{command}"
+        );
+        tried += 1;
+    }
+    // Every write action of the keymap was tried above (Storage's in its own test).
+    let writes = Action::ALL
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.scope(),
+                crate::keymap::Scope::Posts | crate::keymap::Scope::Users
+            ) && !matches!(a, Action::GoToAuthor | Action::OpenImage)
+        })
+        .count();
+    assert_eq!(tried, writes + 1 + 2, "Remove twice, and the two commands");
+}
+
 #[test]
 fn production_asks_for_the_environment_name_before_any_write() {
     let ctx = Context {
@@ -779,6 +890,7 @@ fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
             },
         ],
         reverses: None,
+        settle: std::time::Duration::ZERO,
     };
     app.on_event(AppEvent::BanPlanned {
         request,

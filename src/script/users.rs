@@ -1,7 +1,7 @@
 //! `backoffice users …`: the pool, a user, account actions, ban and unban, and `who`.
 
-use super::{Session, domain, each_item, reason, records};
-use crate::ops::Operation;
+use super::{Session, domain, each_item, failed, reason, records};
+use crate::ops::{self, Operation};
 use crate::text::one_line;
 use backoffice_domain::model::Username;
 use backoffice_domain::services::accounts::AccountAction;
@@ -104,6 +104,10 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             dry_run,
         } => {
             let username = name(&username)?;
+            // Read-only refuses before the plan is read (a dry run writes nothing: allowed).
+            if !dry_run {
+                ops::admit(s.context, &format!("a ban of {username}")).map_err(failed)?;
+            }
             let content = s.b.content().map_err(domain)?;
             let plan = ban::plan_ban(directory, content, &username)
                 .await
@@ -116,6 +120,9 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             dry_run,
         } => {
             let username = name(&username)?;
+            if !dry_run {
+                ops::admit(s.context, &format!("an unban of {username}")).map_err(failed)?;
+            }
             let content = s.b.content().map_err(domain)?;
             let plan = ban::plan_unban(directory, content, &username)
                 .await

@@ -150,6 +150,32 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                     .lines()
                     .map(|l| Line::styled(l.to_string(), theme.text())),
             );
+            // What edits replaced: the words a report was about, if edited since.
+            if matches!(row, ThreadRow::Post(_)) && !thread.history.is_empty() {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(
+                    format!("{} earlier version(s), newest first", thread.history.len()),
+                    theme.title(false),
+                ));
+                for old in &thread.history {
+                    lines.push(Line::styled(
+                        format!(
+                            "until {}{}",
+                            short_time(Some(old.replaced_at)),
+                            old.image_key
+                                .as_deref()
+                                .map(|k| format!(" · image {}", one_line(k)))
+                                .unwrap_or_default()
+                        ),
+                        theme.muted(),
+                    ));
+                    lines.extend(
+                        printable(&old.body)
+                            .lines()
+                            .map(|l| Line::styled(format!("  {l}"), theme.text())),
+                    );
+                }
+            }
             let target: backoffice_domain::model::Target = row.target().into();
             let reports: Vec<_> = thread
                 .reports

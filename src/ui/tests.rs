@@ -7,7 +7,7 @@ use crate::app::tests::{
 use crate::app::{AppEvent, Command, Context, Failure, UserDetail};
 use backoffice_domain::model::{
     ActivityCounts, AuditEntry, AuditId, Comment, CommentId, ContentStatus, Group, GroupName, Page,
-    PostId, Report, ReportId, ReportStatus, Target, UserProfile,
+    PostId, PostRevision, Report, ReportId, ReportStatus, Target, UserProfile,
 };
 use chrono::{TimeZone, Utc};
 use crossterm::event::KeyCode;
@@ -171,9 +171,15 @@ fn thread_with_reports() {
                 next: None,
             },
             reports: vec![report(1, "spam"), report(2, "harassment")],
+            history: vec![PostRevision {
+                post_id: p.id,
+                body: "the words first reported\nsecond line".into(),
+                image_key: None,
+                replaced_at: at,
+            }],
         }),
     });
-    insta::assert_snapshot!(render(&mut app, 110, 14));
+    insta::assert_snapshot!(render(&mut app, 110, 22));
 }
 
 #[test]

@@ -142,10 +142,17 @@ impl Console {
     }
 
     /// Quits with `q` and checks the console exits cleanly.
-    pub fn quit(mut self) {
+    pub fn quit(self) {
+        self.quit_keeping_files();
+    }
+
+    /// Quits, and hands back the config, data and state folders (the log file is complete
+    /// once the process has exited).
+    pub fn quit_keeping_files(mut self) -> tempfile::TempDir {
         self.keys(b"q");
         let status = self.child.wait().unwrap();
         assert!(status.success(), "the console exits cleanly: {status:?}");
+        self._dirs
     }
 
     pub fn keys(&mut self, bytes: &[u8]) {

@@ -53,7 +53,7 @@ impl MotoEnvironment {
             .await
             .unwrap();
             backoffice_domain::adapters::sql::MySqlContentStore::connect_mysql(&format!(
-                "{server}/{database}"
+                "{server}/{database}?ssl-mode=disabled"
             ))
             .await
             .unwrap();
@@ -135,9 +135,9 @@ impl MotoEnvironment {
         }
     }
 
-    /// The database's URL.
+    /// The database's URL (loopback MariaDB has no TLS, which the URL says).
     pub fn database_url(&self) -> String {
-        format!("{}/{}", self.server, self.database)
+        format!("{}/{}?ssl-mode=disabled", self.server, self.database)
     }
 
     /// Runs `f` on this environment's runtime.
@@ -167,7 +167,7 @@ impl MotoEnvironment {
             dir.join("config/config.toml"),
             format!(
                 "[environments.moto]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n\
-                 user_pool_id = \"{}\"\ndatabase_url = \"{}/{}\"\nbucket = \"{}\"\n\
+                 user_pool_id = \"{}\"\ndatabase_url = \"{}/{}?ssl-mode=disabled\"\nbucket = \"{}\"\n\
                  log_groups = [{}]\n",
                 endpoint,
                 self.pool_id,

@@ -45,9 +45,11 @@ async fn main() {
         .execute(&mut admin)
         .await
         .unwrap();
-    let store = SqlContentStore::<MySql>::connect_mysql(&format!("{server}/backoffice_bench"))
-        .await
-        .unwrap();
+    let store = SqlContentStore::<MySql>::connect_mysql(&format!(
+        "{server}/backoffice_bench?ssl-mode=disabled"
+    ))
+    .await
+    .unwrap();
     seed(&store).await;
 
     let all = PostFilter::default();

@@ -135,7 +135,7 @@ async fn the_api_binary_under_a_minute_of_mixed_load_loses_nothing_and_keeps_its
         .env_remove("AWS_LAMBDA_RUNTIME_API")
         .env(
             "DATABASE_URL",
-            format!("{}/{}", support::mysql_server_url(), db.database_name()),
+            support::database_url(&support::mysql_server_url(), db.database_name()),
         )
         .env("USER_POOL_ID", &user.pool_id)
         .env("APP_CLIENT_IDS", &user.client_id)
@@ -160,7 +160,7 @@ async fn the_api_binary_under_a_minute_of_mixed_load_loses_nothing_and_keeps_its
     let caller = Arc::new(Caller {
         client: Client::builder(TokioExecutor::new()).build_http(),
         base: format!("http://127.0.0.1:{port}"),
-        token: user.id_token.clone(),
+        token: user.access_token.clone(),
     });
     let ready = Instant::now();
     loop {

@@ -4,7 +4,7 @@ use super::PostsPane;
 use crate::app::list::{List, Load};
 use crate::app::{Command, Failure, Handled, Ids, Outcome, RequestId};
 use backoffice_domain::model::{
-    Comment, ContentStatus, ModerationTarget, Page, Post, Report, UserSub,
+    Comment, ContentStatus, ModerationTarget, Page, Post, PostRevision, Report, UserSub,
 };
 
 /// A row of a thread: the post first, then its comments oldest first.
@@ -44,6 +44,8 @@ pub struct ThreadState {
     pub target: Option<ModerationTarget>,
     pub rows: List<ThreadRow>,
     pub reports: Vec<Report>,
+    /// What the post's edits replaced, newest first.
+    pub history: Vec<PostRevision>,
 }
 
 /// What a thread request brings back.
@@ -52,6 +54,7 @@ pub struct ThreadData {
     pub post: Post,
     pub comments: Page<Comment>,
     pub reports: Vec<Report>,
+    pub history: Vec<PostRevision>,
 }
 
 impl PostsPane {
@@ -67,6 +70,7 @@ impl PostsPane {
                 rows
             },
             reports: Vec::new(),
+            history: Vec::new(),
         });
         self.thread_request = Some(id);
         vec![Command::LoadThread {
@@ -105,6 +109,7 @@ impl PostsPane {
                 // The rest of the comments page in as the selection nears the end.
                 thread.rows.next = data.comments.next;
                 thread.reports = data.reports;
+                thread.history = data.history;
                 (self.more(ids).into(), None)
             }
             Err(f) => {

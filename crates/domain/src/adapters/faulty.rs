@@ -7,8 +7,8 @@ use crate::model::{
     ActivityCounts, Actor, AuditEntry, AuditFilter, AuditId, Comment, CommentFilter, CommentId,
     ImageRef, ImageRefKind, MarkRead, Moderation, ModerationOutcome, NewAuditEntry, NewComment,
     NewPost, NewProfile, NewReport, Notification, Page, PageRequest, Post, PostEdit, PostFilter,
-    PostId, ProfileUpdate, Reason, ReasonCount, Report, ReportFilter, ReportGroup, ReportId,
-    ReportResolution, Target, TargetSummary, Thread, Thumbnail, UserProfile, UserSub,
+    PostId, PostRevision, ProfileUpdate, Reason, ReasonCount, Report, ReportFilter, ReportGroup,
+    ReportId, ReportResolution, Target, TargetSummary, Thread, Thumbnail, UserProfile, UserSub,
 };
 use crate::ports::ContentStore;
 use async_trait::async_trait;
@@ -209,6 +209,15 @@ impl ContentStore for FaultyContentStore {
         targets: &[Target],
     ) -> DomainResult<Vec<(Target, Vec<ReasonCount>)>> {
         pass!(self, open_reasons(targets))
+    }
+    async fn set_blocked(&self, sub: &UserSub, blocked: bool, actor: &Actor) -> DomainResult<()> {
+        pass!(self, set_blocked(sub, blocked, actor))
+    }
+    async fn is_blocked(&self, sub: &UserSub) -> DomainResult<bool> {
+        pass!(self, is_blocked(sub))
+    }
+    async fn post_history(&self, id: PostId) -> DomainResult<Vec<PostRevision>> {
+        pass!(self, post_history(id))
     }
 }
 

@@ -84,6 +84,15 @@ impl FromRequestParts<ApiState> for Caller {
         if let Some(slot) = parts.extensions.get::<CallerSlot>() {
             let _ = slot.0.set(caller.sub.to_string());
         }
+        // A valid token is not enough: a banned or disabled account keeps its tokens for up to
+        // an hour, so its mark is asked on every request.
+        if auth.blocks.is_blocked(&*state.content, &caller.sub).await? {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "account_disabled",
+                "this account is disabled",
+            ));
+        }
         Ok(caller)
     }
 }

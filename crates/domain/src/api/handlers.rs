@@ -519,6 +519,12 @@ pub(super) async fn report_comment(
     if !may_see(&caller, &comment.author_sub, comment.status) {
         return Err(ApiError::not_found(format!("comment {id}")));
     }
+    // A comment under a post the caller cannot see does not exist for them either (its id
+    // must not tell them the post is there).
+    let post = state.content.get_post(comment.post_id).await?;
+    if !may_see(&caller, &post.author_sub, post.status) {
+        return Err(ApiError::not_found(format!("comment {id}")));
+    }
     file_report(&state, &caller, Target::Comment(id), body).await
 }
 

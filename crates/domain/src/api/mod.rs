@@ -11,7 +11,7 @@ mod observe;
 pub use error::ApiError;
 pub use extract::{AuthorizerClaims, Caller, InvocationId, RequestId, parse_json};
 
-use crate::auth::{ExpectedUse, JwtVerifier};
+use crate::auth::{BlockCheck, ExpectedUse, JwtVerifier};
 use crate::model::BucketName;
 use crate::ports::{ContentStore, ObjectStore};
 use axum::Router;
@@ -28,9 +28,10 @@ pub struct Auth {
     pub verifier: Option<Arc<JwtVerifier>>,
     /// App clients whose tokens are accepted (`APP_CLIENT_IDS`).
     pub client_ids: Vec<String>,
-    /// Which tokens the API takes: the seed's web app sends id tokens, its Flutter app access
-    /// tokens, so both by default.
+    /// Which tokens the API takes: access tokens by default (`TOKEN_USE`).
     pub accepted: ExpectedUse,
+    /// Refuses callers whose account a ban or a disable blocked, whatever their token says.
+    pub blocks: Arc<BlockCheck>,
 }
 
 /// Limits and lifetimes the API enforces.

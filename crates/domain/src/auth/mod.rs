@@ -4,11 +4,13 @@
 //! its errors never echo the token.
 
 mod authorizer;
+mod blocks;
 mod claims;
 mod jwks;
 mod verifier;
 
 pub use authorizer::{authorizer_claims, claims_from_authorizer};
+pub use blocks::{BlockCheck, MAX_STALENESS as MAX_BLOCK_STALENESS};
 pub use claims::{ExpectedUse, TokenUse, VerifiedClaims};
 pub use verifier::{JwtSettings, JwtVerifier};
 

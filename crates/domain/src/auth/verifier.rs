@@ -387,7 +387,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_unsigned_alg_none_token_is_refused() {
-        let (_server, verifier) = setup().await;
+        let (server, verifier) = setup().await;
         let token = format!(
             "{}.{}.",
             b64(&json!({"alg": "none", "typ": "JWT", "kid": KID})),
@@ -395,11 +395,16 @@ mod tests {
         );
         let err = verifier.verify(&token, ExpectedUse::Id).await.unwrap_err();
         assert!(matches!(err, AuthError::BadSignature), "{err:?}");
+        assert_eq!(
+            server.hits.load(Ordering::SeqCst),
+            0,
+            "refused before any key lookup"
+        );
     }
 
     #[tokio::test]
     async fn an_hs256_token_keyed_with_the_public_key_is_refused() {
-        let (_server, verifier) = setup().await;
+        let (server, verifier) = setup().await;
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(KID.to_owned());
         let token = jsonwebtoken::encode(
@@ -410,6 +415,32 @@ mod tests {
         .unwrap();
         let err = verifier.verify(&token, ExpectedUse::Id).await.unwrap_err();
         assert!(matches!(err, AuthError::BadSignature), "{err:?}");
+        assert_eq!(
+            server.hits.load(Ordering::SeqCst),
+            0,
+            "refused before any key lookup"
+        );
+    }
+
+    #[tokio::test]
+    async fn expiry_has_five_seconds_of_leeway_and_no_more() {
+        let (_server, verifier) = setup().await;
+        let expiring = |ago: i64| {
+            let mut claims = id_claims();
+            claims["exp"] = json!(now() - ago);
+            sign(&claims)
+        };
+        // Expired 2 s ago: within the leeway a clock skew needs.
+        verifier
+            .verify(&expiring(2), ExpectedUse::Id)
+            .await
+            .unwrap();
+        // Expired 8 s ago: past it.
+        let err = verifier
+            .verify(&expiring(8), ExpectedUse::Id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AuthError::Expired), "{err:?}");
     }
 
     #[tokio::test]

@@ -14,7 +14,7 @@
 use backoffice_domain::adapters::aws::{AwsContext, AwsSettings, S3ObjectStore};
 use backoffice_domain::adapters::sql::{ImportPost, ImportProfile, MySqlContentStore};
 use backoffice_domain::api::{self, Api, Auth, Limits};
-use backoffice_domain::auth::ExpectedUse;
+use backoffice_domain::auth::{BlockCheck, ExpectedUse};
 use backoffice_domain::lambda::{self, LambdaSettings, Needs};
 use backoffice_domain::model::{
     BucketName, ContentStatus, PageRequest, PostFilter, UserSub, now_millis,
@@ -140,6 +140,7 @@ async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), Stri
                 .map(str::to_string)
                 .collect(),
             accepted: ExpectedUse::Either,
+            blocks: Arc::new(BlockCheck::default()),
         },
         limits: Limits::default(),
     });

@@ -50,7 +50,10 @@ async fn run(migrate: bool) -> Result<(), String> {
     if migrate {
         let settings = LambdaSettings::from_env(|k| std::env::var(k).ok(), Needs::Database)
             .map_err(|e| format!("settings: {e}"))?;
-        backoffice_domain::adapters::sql::MySqlContentStore::connect_mysql(settings.database_url())
+        let url = lambda::database_url(&settings)
+            .await
+            .map_err(|e| format!("migrate: {}", e.chain()))?;
+        backoffice_domain::adapters::sql::MySqlContentStore::connect_mysql(&url)
             .await
             .map_err(|e| format!("migrate: {}", e.chain()))?;
         tracing::info!("the database schema is current");

@@ -3,6 +3,7 @@
 //! and the clients built once per execution environment.
 
 mod http;
+mod secret;
 mod settings;
 
 pub use http::{adapt, serve};
@@ -11,7 +12,7 @@ pub use settings::{LambdaSettings, Needs, SettingsError};
 use crate::adapters::aws::{AwsContext, AwsSettings, S3ObjectStore};
 use crate::adapters::sql::MySqlContentStore;
 use crate::api::{Api, Auth, Limits};
-use crate::auth::{JwtSettings, JwtVerifier};
+use crate::auth::{BlockCheck, JwtSettings, JwtVerifier};
 use crate::error::DomainResult;
 use std::sync::Arc;
 
@@ -32,10 +33,23 @@ pub fn init_logging() {
         .init();
 }
 
+/// The database URL with its password: from the settings, or, with `DB_SECRET_ARN`, read from
+/// Secrets Manager now (once per execution environment).
+pub async fn database_url(settings: &LambdaSettings) -> DomainResult<String> {
+    match &settings.db_secret_arn {
+        None => Ok(settings.database_url().to_string()),
+        Some(arn) => {
+            let aws = open_aws(settings).await?;
+            let password = secret::database_password(&aws, arn).await?;
+            Ok(settings.database_url_with(&password))
+        }
+    }
+}
+
 /// The service's database, opened during init so the first request finds a live connection.
 /// The schema is the deployment's business: a database behind this build is refused.
 pub async fn open_database(settings: &LambdaSettings) -> DomainResult<MySqlContentStore> {
-    MySqlContentStore::connect_mysql_existing(settings.database_url()).await
+    MySqlContentStore::connect_mysql_existing(&database_url(settings).await?).await
 }
 
 /// The AWS clients' shared configuration (the function's role via the standard chain).
@@ -68,6 +82,7 @@ pub async fn build_api(settings: &LambdaSettings) -> DomainResult<Api> {
             verifier: Some(Arc::new(JwtVerifier::new(jwt)?)),
             client_ids: settings.app_client_ids.clone(),
             accepted: settings.token_use,
+            blocks: Arc::new(BlockCheck::default()),
         },
         limits: Limits {
             max_upload_bytes: settings.max_upload_bytes,
@@ -79,7 +94,10 @@ pub async fn build_api(settings: &LambdaSettings) -> DomainResult<Api> {
 /// The settings every function reads, for `--help`.
 pub const COMMON_SETTINGS: &str = concat!(
     "  DATABASE_URL       mysql://user@host:3306/db (or DB_HOST, DB_PORT, DB_USER, DB_NAME)\n",
-    "  DB_PASSWORD        the database password, when the URL carries none\n",
+    "  DB_PASSWORD        the database password, when the URL carries none (local runs)\n",
+    "  DB_SECRET_ARN      a Secrets Manager secret holding the password, read at init\n",
+    "  DB_SSL_MODE        verify_identity (default: TLS, server verified), verify_ca, required, disabled\n",
+    "  DB_SSL_CA          the CA bundle that verifies the server (RDS: global-bundle.pem)\n",
     "  AWS_REGION         the region (Lambda sets it)\n",
     "  AWS_ENDPOINT_URL   another endpoint for AWS (LocalStack, moto)\n",
     "  RUST_LOG           log filter (default info)",

@@ -35,6 +35,9 @@ pub struct LambdaSettings {
     pub token_use: ExpectedUse,
     /// Another AWS endpoint (an emulator) for local runs; unset on Lambda.
     pub aws_endpoint: Option<String>,
+    /// The Secrets Manager secret holding the database password (`DB_SECRET_ARN`), read at
+    /// init; the URL then carries no password of its own.
+    pub db_secret_arn: Option<String>,
 }
 
 impl fmt::Debug for LambdaSettings {
@@ -47,6 +50,7 @@ impl fmt::Debug for LambdaSettings {
             .field("jwks_url", &self.jwks_url)
             .field("media_bucket", &self.media_bucket)
             .field("max_upload_bytes", &self.max_upload_bytes)
+            .field("db_secret_arn", &self.db_secret_arn)
             .finish_non_exhaustive()
     }
 }
@@ -106,11 +110,38 @@ impl LambdaSettings {
                     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
                         .to_string()
                 };
+                // TLS: a verified server unless DB_SSL_MODE says otherwise; DB_SSL_CA names the
+                // CA bundle (RDS: its global bundle, packaged with the function).
+                let mut query = Vec::new();
+                if let Some(mode) = var("DB_SSL_MODE") {
+                    const MODES: [&str; 5] = [
+                        "disabled",
+                        "preferred",
+                        "required",
+                        "verify_ca",
+                        "verify_identity",
+                    ];
+                    if !MODES.iter().any(|m| m.eq_ignore_ascii_case(&mode)) {
+                        return Err(problem(
+                            "DB_SSL_MODE",
+                            "must be disabled, preferred, required, verify_ca or verify_identity",
+                        ));
+                    }
+                    query.push(format!("ssl-mode={}", enc(&mode)));
+                }
+                if let Some(ca) = var("DB_SSL_CA") {
+                    query.push(format!("ssl-ca={}", enc(&ca)));
+                }
+                let query = if query.is_empty() {
+                    String::new()
+                } else {
+                    format!("?{}", query.join("&"))
+                };
                 if password.is_empty() {
-                    format!("mysql://{}@{host}:{port}/{}", enc(&user), enc(&name))
+                    format!("mysql://{}@{host}:{port}/{}{query}", enc(&user), enc(&name))
                 } else {
                     format!(
-                        "mysql://{}:{}@{host}:{port}/{}",
+                        "mysql://{}:{}@{host}:{port}/{}{query}",
                         enc(&user),
                         enc(&password),
                         enc(&name)
@@ -152,13 +183,31 @@ impl LambdaSettings {
             None => 10 * 1024 * 1024,
         };
         let token_use = match var("TOKEN_USE").as_deref() {
-            None | Some("either") => ExpectedUse::Either,
+            // Access tokens by default: they carry the scopes API Gateway's authorizer checks,
+            // and an id token is for the app to read, not to call APIs with.
+            None | Some("access") => ExpectedUse::Access,
             Some("id") => ExpectedUse::Id,
-            Some("access") => ExpectedUse::Access,
+            Some("either") => ExpectedUse::Either,
             Some(_) => return Err(problem("TOKEN_USE", "must be id, access or either")),
         };
+        let db_secret_arn = var("DB_SECRET_ARN");
+        if let Some(arn) = &db_secret_arn {
+            if !arn.starts_with("arn:") {
+                return Err(problem(
+                    "DB_SECRET_ARN",
+                    "must be a secret's ARN (arn:aws:secretsmanager:…)",
+                ));
+            }
+            if url_has_password(&database_url) {
+                return Err(problem(
+                    "DB_SECRET_ARN",
+                    "is set, but the database URL or DB_PASSWORD already gives a password: give one of them",
+                ));
+            }
+        }
         Ok(Self {
             database_url,
+            db_secret_arn,
             region,
             user_pool_id,
             app_client_ids,
@@ -170,10 +219,31 @@ impl LambdaSettings {
         })
     }
 
-    /// The connection URL, password included: for the pool, never for a log.
+    /// The connection URL, password included: for the pool, never for a log. With
+    /// `DB_SECRET_ARN` it has no password yet: see [`LambdaSettings::database_url_with`].
     pub fn database_url(&self) -> &str {
         &self.database_url
     }
+
+    /// The connection URL with `password` (read from the secret) put in, percent-encoded.
+    pub fn database_url_with(&self, password: &str) -> String {
+        let encoded =
+            percent_encoding::utf8_percent_encode(password, percent_encoding::NON_ALPHANUMERIC);
+        match self.database_url.split_once("://") {
+            Some((scheme, rest)) => match rest.split_once('@') {
+                Some((user, host)) => format!("{scheme}://{user}:{encoded}@{host}"),
+                None => self.database_url.clone(),
+            },
+            None => self.database_url.clone(),
+        }
+    }
+}
+
+/// Whether `mysql://user:password@…` carries a password.
+fn url_has_password(url: &str) -> bool {
+    url.split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'))
+        .is_some_and(|(credentials, _)| credentials.contains(':'))
 }
 
 #[cfg(test)]
@@ -213,6 +283,60 @@ mod tests {
     }
 
     #[test]
+    fn tls_settings_become_the_urls_parameters_and_a_bad_mode_is_named() {
+        let mut vars = API.to_vec();
+        vars.push(("DB_SSL_CA", "/var/task/global-bundle.pem"));
+        let s = LambdaSettings::from_env(env(&vars), Needs::Api).unwrap();
+        assert!(
+            s.database_url()
+                .ends_with("/social?ssl-ca=%2Fvar%2Ftask%2Fglobal%2Dbundle%2Epem"),
+            "{}",
+            s.database_url()
+        );
+        let options = crate::adapters::sql::mysql_options(s.database_url()).unwrap();
+        assert!(matches!(
+            options.get_ssl_mode(),
+            sqlx::mysql::MySqlSslMode::VerifyIdentity
+        ));
+        vars.push(("DB_SSL_MODE", "disabled"));
+        let s = LambdaSettings::from_env(env(&vars), Needs::Api).unwrap();
+        assert!(s.database_url().contains("?ssl-mode=disabled&ssl-ca="));
+        vars.pop();
+        vars.push(("DB_SSL_MODE", "sometimes"));
+        let e = LambdaSettings::from_env(env(&vars), Needs::Api).unwrap_err();
+        assert_eq!(e.variable, "DB_SSL_MODE");
+    }
+
+    #[test]
+    fn a_secret_arn_takes_the_place_of_the_password() {
+        let vars: Vec<_> = API
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != "DB_PASSWORD")
+            .chain([(
+                "DB_SECRET_ARN",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
+            )])
+            .collect();
+        let s = LambdaSettings::from_env(env(&vars), Needs::Api).unwrap();
+        assert_eq!(s.database_url(), "mysql://app@db.internal:3306/social");
+        assert_eq!(
+            s.database_url_with("p@ss:w/rd"),
+            "mysql://app:p%40ss%3Aw%2Frd@db.internal:3306/social"
+        );
+        // Both a password and a secret: which one is meant is not guessed.
+        let mut both = vars.clone();
+        both.push(("DB_PASSWORD", "x"));
+        let e = LambdaSettings::from_env(env(&both), Needs::Api).unwrap_err();
+        assert_eq!(e.variable, "DB_SECRET_ARN");
+        let mut bad = vars;
+        bad.retain(|(k, _)| *k != "DB_SECRET_ARN");
+        bad.push(("DB_SECRET_ARN", "db-password"));
+        let e = LambdaSettings::from_env(env(&bad), Needs::Api).unwrap_err();
+        assert_eq!(e.variable, "DB_SECRET_ARN");
+    }
+
+    #[test]
     fn each_missing_or_bad_variable_is_named() {
         let without = |name: &str| {
             let pairs: Vec<_> = API.iter().copied().filter(|(k, _)| *k != name).collect();
@@ -242,6 +366,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.database_url(), "mysql://root@h/db");
-        assert_eq!(s.token_use, ExpectedUse::Either);
+        assert_eq!(s.token_use, ExpectedUse::Access);
     }
 }

@@ -172,6 +172,16 @@ pub struct Post {
     pub updated_at: DateTime<Utc>,
 }
 
+/// What one edit of a post replaced: the body and image key it had until `replaced_at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PostRevision {
+    pub post_id: PostId,
+    pub body: String,
+    pub image_key: Option<String>,
+    pub replaced_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPost {
     pub author_sub: UserSub,

@@ -131,6 +131,15 @@ impl Username {
                 "must not contain spaces or control characters",
             ));
         }
+        // Cognito's own pattern leaves these out; refusing them here keeps a typed or pasted
+        // name from hiding what it is.
+        if value.chars().any(super::is_invisible_format) || value.contains(['\u{200C}', '\u{200D}'])
+        {
+            return Err(Invalid::new(
+                "username",
+                "must not contain invisible or direction-changing characters",
+            ));
+        }
         Ok(Self(value.to_string()))
     }
 
@@ -245,6 +254,11 @@ mod tests {
     fn username_with_space_is_rejected() {
         assert!(Username::parse("ann smith").is_err());
         assert!(Username::parse("google_1234567").is_ok());
+        for hostile in ["ann\u{202E}", "a\u{200B}nn", "\u{2066}ann", "ann\u{200D}x"] {
+            let e = Username::parse(hostile).unwrap_err();
+            assert!(e.message.contains("invisible"), "{hostile:?}");
+        }
+        assert!(Username::parse("김민지+test@example.com").is_ok());
     }
 
     proptest! {

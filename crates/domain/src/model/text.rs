@@ -1,12 +1,12 @@
 //! Free-text values with their limits: e-mail addresses, names, bodies and reasons.
 
-use super::has_forbidden_control;
+use super::{has_forbidden_control, has_invisible_format, is_invisible_format};
 use crate::error::Invalid;
 use serde::{Deserialize, Serialize};
 
 /// Declares a trimmed, length-limited text newtype with `parse`, `as_str` and serde support.
 macro_rules! bounded_text {
-    ($(#[$doc:meta])* $name:ident, field = $field:literal, min = $min:expr, max = $max:expr, newlines = $nl:expr) => {
+    ($(#[$doc:meta])* $name:ident, field = $field:literal, min = $min:expr, max = $max:expr, newlines = $nl:expr, name = $is_name:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -39,6 +39,12 @@ macro_rules! bounded_text {
                 if has_forbidden_control(value, $nl) {
                     return Err(Invalid::new($field, "must not contain control characters"));
                 }
+                if $is_name && has_invisible_format(value) {
+                    return Err(Invalid::new(
+                        $field,
+                        "must not contain invisible or direction-changing characters",
+                    ));
+                }
                 Ok(Self(value.to_string()))
             }
 
@@ -70,27 +76,40 @@ macro_rules! bounded_text {
 
 bounded_text!(
     /// A public display name: 1 to 50 characters on one line.
-    DisplayName, field = "displayName", min = 1, max = 50, newlines = false
+    DisplayName, field = "displayName", min = 1, max = 50, newlines = false, name = true
 );
+
+impl DisplayName {
+    /// A name from elsewhere (an identity provider's `name` claim) made acceptable: control,
+    /// invisible and direction-changing characters dropped, then parsed; `None` when nothing
+    /// acceptable is left.
+    pub fn sanitized(raw: &str) -> Option<Self> {
+        let kept: String = raw
+            .chars()
+            .filter(|c| !c.is_control() && !is_invisible_format(*c))
+            .collect();
+        Self::parse(kept).ok()
+    }
+}
 bounded_text!(
     /// A profile biography: up to 500 characters, newlines allowed.
-    Bio, field = "bio", min = 0, max = 500, newlines = true
+    Bio, field = "bio", min = 0, max = 500, newlines = true, name = false
 );
 bounded_text!(
     /// The text of a post: 1 to 5,000 characters.
-    PostBody, field = "body", min = 1, max = 5_000, newlines = true
+    PostBody, field = "body", min = 1, max = 5_000, newlines = true, name = false
 );
 bounded_text!(
     /// The text of a comment: 1 to 2,000 characters.
-    CommentBody, field = "body", min = 1, max = 2_000, newlines = true
+    CommentBody, field = "body", min = 1, max = 2_000, newlines = true, name = false
 );
 bounded_text!(
     /// Why an operator or a user did something: 3 to 500 characters, kept in the audit log.
-    Reason, field = "reason", min = 3, max = 500, newlines = true
+    Reason, field = "reason", min = 3, max = 500, newlines = true, name = false
 );
 bounded_text!(
     /// A reporter's optional note: up to 1,000 characters.
-    ReportNote, field = "note", min = 0, max = 1_000, newlines = true
+    ReportNote, field = "note", min = 0, max = 1_000, newlines = true, name = false
 );
 
 /// An e-mail address, checked for shape only (delivery is Cognito's business).
@@ -216,6 +235,46 @@ mod tests {
     #[test]
     fn display_name_refuses_newlines() {
         assert!(DisplayName::parse("two\nlines").is_err());
+        assert!(DisplayName::parse("two\rlines").is_err());
+    }
+
+    #[test]
+    fn names_refuse_hidden_and_reversing_characters_and_bodies_keep_ordinary_text() {
+        for hostile in [
+            "admin\u{202E}nimda",
+            "\u{2066}isolated\u{2069}",
+            "zero\u{200B}width",
+            "\u{200D}leading joiner",
+            "bom\u{FEFF}",
+            "mark\u{200F}",
+        ] {
+            let e = DisplayName::parse(hostile).unwrap_err();
+            assert_eq!(e.field, "displayName");
+            assert!(
+                e.message.contains("invisible"),
+                "{hostile:?}: {}",
+                e.message
+            );
+        }
+        // Joiners inside emoji sequences and scripts that need them stay.
+        for fine in [
+            "👩\u{200D}💻 Dev",
+            "می\u{200C}خواهم",
+            "Ann O'Brien",
+            "سارا",
+            "김민지 🌸",
+        ] {
+            assert!(DisplayName::parse(fine).is_ok(), "{fine:?}");
+        }
+        // Bodies are not names: ordinary text, the same characters included, is kept.
+        assert!(PostBody::parse("quote: \u{202E}txet\u{202C} 👩\u{200D}💻").is_ok());
+        assert_eq!(
+            DisplayName::sanitized("\u{202E}Mallory\u{200B}\r")
+                .unwrap()
+                .as_str(),
+            "Mallory"
+        );
+        assert_eq!(DisplayName::sanitized("\u{200B}\u{202E}"), None);
     }
 
     #[test]

@@ -3,8 +3,8 @@ use crate::model::{
     ActivityCounts, Actor, AuditEntry, AuditFilter, AuditId, Comment, CommentFilter, CommentId,
     ImageRef, ImageRefKind, MarkRead, Moderation, ModerationOutcome, NewAuditEntry, NewComment,
     NewPost, NewProfile, NewReport, Notification, Page, PageRequest, Post, PostEdit, PostFilter,
-    PostId, ProfileUpdate, Reason, ReasonCount, Report, ReportFilter, ReportGroup, ReportId,
-    ReportResolution, Target, TargetSummary, Thread, Thumbnail, UserProfile, UserSub,
+    PostId, PostRevision, ProfileUpdate, Reason, ReasonCount, Report, ReportFilter, ReportGroup,
+    ReportId, ReportResolution, Target, TargetSummary, Thread, Thumbnail, UserProfile, UserSub,
 };
 use async_trait::async_trait;
 use std::collections::HashSet;
@@ -34,6 +34,9 @@ pub trait ContentStore: Send + Sync {
     async fn get_post(&self, id: PostId) -> DomainResult<Post>;
     /// The author's edit. Fails with NotFound for removed posts.
     async fn edit_post(&self, id: PostId, edit: &PostEdit) -> DomainResult<Post>;
+    /// What the post's edits replaced, newest first (at most 100): the words a report was
+    /// about, when the author has edited them since.
+    async fn post_history(&self, id: PostId) -> DomainResult<Vec<PostRevision>>;
     async fn list_posts(&self, filter: &PostFilter, page: PageRequest) -> DomainResult<Page<Post>>;
 
     /// Creates the comment and notifies the post's author (unless they wrote it), atomically.
@@ -123,4 +126,10 @@ pub trait ContentStore: Send + Sync {
     async fn list_author_subs(&self, page: PageRequest) -> DomainResult<Page<UserSub>>;
     /// Which of `subs` have a profile row (at most 1,000 a call).
     async fn existing_profiles(&self, subs: &[UserSub]) -> DomainResult<HashSet<UserSub>>;
+    /// Marks an account blocked, or clears the mark: the API refuses a blocked caller's
+    /// requests (tokens stay valid after Cognito's sign-out). Written by a ban and a disable,
+    /// cleared by an unban and an enable; `actor` is kept with the change.
+    async fn set_blocked(&self, sub: &UserSub, blocked: bool, actor: &Actor) -> DomainResult<()>;
+    /// Whether the account is blocked (no mark: not blocked).
+    async fn is_blocked(&self, sub: &UserSub) -> DomainResult<bool>;
 }

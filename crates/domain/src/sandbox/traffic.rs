@@ -9,7 +9,7 @@ use super::{API_LOG_GROUP, Sandbox, lambda_log};
 use crate::adapters::faulty::{FaultyContentStore, database_unavailable};
 use crate::adapters::sandbox::{SandboxLogStore, random_uuid};
 use crate::api::{self, Api, Auth, AuthorizerClaims, InvocationId, Limits};
-use crate::auth::ExpectedUse;
+use crate::auth::{BlockCheck, ExpectedUse};
 use crate::error::DomainResult;
 use crate::model::{LogGroupName, PageRequest, UserSub, Username};
 use crate::ports::{ContentStore, UserDirectory, UserQuery};
@@ -118,6 +118,7 @@ impl Simulator {
                 verifier: None,
                 client_ids: vec![SIM_CLIENT.to_string()],
                 accepted: ExpectedUse::Either,
+                blocks: Arc::new(BlockCheck::default()),
             },
             limits: Limits::default(),
         });

@@ -7,7 +7,7 @@
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
     Actor, AttributeName, AuditAction, AuditId, AuditKind, DirectoryUser, GroupName, NewAuditEntry,
-    Reason, Username,
+    Reason, UserSub, Username,
 };
 use crate::ports::{ContentStore, UserDirectory};
 use std::fmt;
@@ -100,6 +100,16 @@ impl AccountAction {
         }
     }
 
+    /// Whether the action sets (`Some(true)`) or lifts (`Some(false)`) the account's block in
+    /// the API.
+    pub fn blocks(&self) -> Option<bool> {
+        match self {
+            Self::Disable => Some(true),
+            Self::Enable => Some(false),
+            _ => None,
+        }
+    }
+
     /// Whether the action cannot be undone.
     pub fn is_irreversible(&self) -> bool {
         matches!(self, Self::Delete)
@@ -149,7 +159,13 @@ pub async fn perform(
     reason: &Reason,
 ) -> DomainResult<AuditId> {
     let entry = change(directory, username, action, actor, reason).await?;
-    content.record_audit(&entry).await.map_err(|e| {
+    // A disable also blocks the account in the API (its tokens outlive the disable); an enable
+    // lifts the block. The audit row is written whether or not the mark could be.
+    let marked = match (action.blocks(), UserSub::parse(&entry.target_id)) {
+        (Some(blocked), Ok(sub)) => content.set_blocked(&sub, blocked, actor).await,
+        _ => Ok(()),
+    };
+    let audited = content.record_audit(&entry).await.map_err(|e| {
         DomainError::unexpected(
             format!(
                 "{} was done for {username}, but its audit row could not be written; record it by hand",
@@ -157,7 +173,28 @@ pub async fn perform(
             ),
             e,
         )
-    })
+    });
+    match marked {
+        Ok(()) => audited,
+        Err(e) => Err(DomainError::unexpected(
+            format!(
+                "{} was done for {username}{}, but the API's block could not be {}: {}; do it again",
+                action.audit_action(),
+                if audited.is_ok() {
+                    " and audited"
+                } else {
+                    " (not audited)"
+                },
+                if action.blocks() == Some(true) {
+                    "set, so their tokens keep working until they expire"
+                } else {
+                    "lifted, so the API still refuses them"
+                },
+                e.chain()
+            ),
+            e,
+        )),
+    }
 }
 
 /// Makes the change in the directory; returns the audit row that records it, not yet written.
@@ -273,10 +310,29 @@ mod tests {
             .unwrap();
         let row = rows.items.iter().find(|r| r.id == id).unwrap();
         assert_eq!(row.action.as_str(), "user.disable");
-        assert_eq!(row.target_id, user.sub.unwrap().to_string());
+        assert_eq!(row.target_id, user.sub.clone().unwrap().to_string());
         assert_eq!(row.reason.as_deref(), Some("spam: bulk messages"));
         assert_eq!(row.before.as_deref(), Some(r#"{"enabled":true}"#));
         assert_eq!(row.after.as_deref(), Some(r#"{"enabled":false}"#));
+        let sub = user.sub.clone().unwrap();
+        assert!(
+            sandbox.content.is_blocked(&sub).await.unwrap(),
+            "a disable blocks the API"
+        );
+        perform(
+            &sandbox.directory,
+            &sandbox.content,
+            &user.username,
+            &AccountAction::Enable,
+            &actor,
+            &reason,
+        )
+        .await
+        .unwrap();
+        assert!(
+            !sandbox.content.is_blocked(&sub).await.unwrap(),
+            "an enable lifts it"
+        );
     }
 
     #[tokio::test]

@@ -1,10 +1,13 @@
-//! Ban and unban as one action each. A ban disables the account, signs it out everywhere and
-//! hides every visible post and comment of the user, under one reason. It is planned first (a
+//! Ban and unban as one action each. A ban blocks the account in the API (at once: its tokens
+//! outlive a Cognito sign-out), disables it, signs it out everywhere, hides every visible post
+//! and comment of the user, and, once the block has reached every API instance, sweeps again for
+//! whatever the user posted in between, under one reason. It is planned first (a
 //! dry run lists every call), then run step by step: the first failure stops it, and the result
 //! says what was done and what was not. Every step writes its own audit row, and a closing
 //! `user.ban` row records exactly what the ban changed, so an unban reverses exactly that.
 
 use super::accounts::{self, AccountAction};
+use crate::auth::MAX_BLOCK_STALENESS;
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
     Actor, AuditAction, AuditFilter, AuditKind, CommentFilter, CommentId, ContentStatus,
@@ -14,6 +17,7 @@ use crate::model::{
 use crate::ports::{ContentStore, UserDirectory};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::time::{Duration, Instant};
 
 /// The audit action of the closing row of a ban and of an unban.
 pub const BAN_ACTION: AuditAction = AuditAction::UserBan;
@@ -23,18 +27,38 @@ pub const UNBAN_ACTION: AuditAction = AuditAction::UserUnban;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum Step {
+    Block,
     Disable,
     SignOut,
-    HidePost { id: PostId },
-    HideComment { id: CommentId },
+    HidePost {
+        id: PostId,
+    },
+    HideComment {
+        id: CommentId,
+    },
+    /// Waits until the block has reached every API instance, then hides what is still
+    /// visible (posted while the ban ran); each hide is listed as its own done step.
+    Sweep,
+    Unblock,
     Enable,
-    RestorePost { id: PostId },
-    RestoreComment { id: CommentId },
+    RestorePost {
+        id: PostId,
+    },
+    RestoreComment {
+        id: CommentId,
+    },
 }
 
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Step::Block => f.write_str(
+                "block the account in the API (database; its tokens are refused within seconds)",
+            ),
+            Step::Unblock => f.write_str("lift the account's block in the API (database)"),
+            Step::Sweep => f.write_str(
+                "hide whatever the user posted while the ban ran (once the block has taken effect)",
+            ),
             Step::Disable => f.write_str("cognito-idp:AdminDisableUser"),
             Step::SignOut => f.write_str("cognito-idp:AdminUserGlobalSignOut"),
             Step::Enable => f.write_str("cognito-idp:AdminEnableUser"),
@@ -60,6 +84,9 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// For an unban: the ban row it reverses.
     pub reverses: Option<i64>,
+    /// How long after the block the sweep waits: the API's longest cached answer
+    /// ([`MAX_BLOCK_STALENESS`]).
+    pub settle: Duration,
 }
 
 /// What a run did. `failed` is set when a step failed; the steps after it were not tried.
@@ -83,6 +110,9 @@ impl Outcome {
 /// What the closing row of a ban records, as JSON in its `after`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 struct Record {
+    /// Absent in rows written before bans blocked accounts.
+    #[serde(default)]
+    blocked: bool,
     disabled: bool,
     hidden_posts: Vec<PostId>,
     hidden_comments: Vec<CommentId>,
@@ -102,7 +132,7 @@ pub async fn plan_ban(
     let sub = user.sub.ok_or_else(|| {
         DomainError::invalid("username", format!("{username} has no sub attribute"))
     })?;
-    let mut steps = Vec::new();
+    let mut steps = vec![Step::Block];
     if user.enabled {
         steps.push(Step::Disable);
     }
@@ -121,11 +151,13 @@ pub async fn plan_ban(
     };
     let comments = all_pages(PAGE, |page| content.list_comments(&comments, page)).await?;
     steps.extend(comments.iter().map(|c| Step::HideComment { id: c.id }));
+    steps.push(Step::Sweep);
     Ok(Plan {
         username: username.clone(),
         sub,
         steps,
         reverses: None,
+        settle: MAX_BLOCK_STALENESS,
     })
 }
 
@@ -171,6 +203,11 @@ pub async fn plan_unban(
     if record.disabled {
         steps.push(Step::Enable);
     }
+    // The block is lifted with the account, after it: not while the account stays disabled
+    // for another reason (its tokens would work again until they expire).
+    if record.blocked && (record.disabled || user.enabled) {
+        steps.push(Step::Unblock);
+    }
     steps.extend(
         record
             .hidden_posts
@@ -188,6 +225,7 @@ pub async fn plan_unban(
         sub,
         steps,
         reverses: Some(ban.id.get()),
+        settle: Duration::ZERO,
     })
 }
 
@@ -204,17 +242,46 @@ pub async fn run(
     let mut skipped = Vec::new();
     let mut failed = None;
     let mut record = Record::default();
+    let mut blocked_at: Option<Instant> = None;
     let mut steps = plan.steps.iter();
     for step in steps.by_ref() {
+        if *step == Step::Sweep {
+            if let Some(at) = blocked_at {
+                tokio::time::sleep(plan.settle.saturating_sub(at.elapsed())).await;
+            }
+            let swept = match sweep_steps(content, &plan.sub).await {
+                Ok(swept) => swept,
+                Err(e) => {
+                    failed = Some((step.clone(), e));
+                    break;
+                }
+            };
+            for hide in swept {
+                match run_step(directory, content, plan, &hide, actor, reason).await {
+                    Ok(false) => skipped.push(hide),
+                    Ok(true) => {
+                        record.note(&hide);
+                        done.push(hide);
+                    }
+                    Err(e) => {
+                        failed = Some((hide, e));
+                        break;
+                    }
+                }
+            }
+            if failed.is_some() {
+                break;
+            }
+            done.push(Step::Sweep);
+            continue;
+        }
         match run_step(directory, content, plan, step, actor, reason).await {
             Ok(false) => skipped.push(step.clone()),
             Ok(true) => {
-                match step {
-                    Step::Disable => record.disabled = true,
-                    Step::HidePost { id } => record.hidden_posts.push(*id),
-                    Step::HideComment { id } => record.hidden_comments.push(*id),
-                    _ => {}
+                if *step == Step::Block {
+                    blocked_at = Some(Instant::now());
                 }
+                record.note(step);
                 done.push(step.clone());
             }
             Err(e) => {
@@ -257,6 +324,40 @@ pub async fn run(
     }
 }
 
+impl Record {
+    /// Notes a done step that an unban must reverse.
+    fn note(&mut self, step: &Step) {
+        match step {
+            Step::Block => self.blocked = true,
+            Step::Disable => self.disabled = true,
+            Step::HidePost { id } => self.hidden_posts.push(*id),
+            Step::HideComment { id } => self.hidden_comments.push(*id),
+            _ => {}
+        }
+    }
+}
+
+/// The hides of what the user has visible now (the sweep's steps).
+async fn sweep_steps(content: &dyn ContentStore, sub: &UserSub) -> DomainResult<Vec<Step>> {
+    let posts = PostFilter {
+        author: Some(sub.clone()),
+        status: Some(ContentStatus::Visible),
+        ..PostFilter::default()
+    };
+    let posts = all_pages(PAGE, |page| content.list_posts(&posts, page)).await?;
+    let comments = CommentFilter {
+        author: Some(sub.clone()),
+        status: Some(ContentStatus::Visible),
+        ..CommentFilter::default()
+    };
+    let comments = all_pages(PAGE, |page| content.list_comments(&comments, page)).await?;
+    Ok(posts
+        .iter()
+        .map(|p| Step::HidePost { id: p.id })
+        .chain(comments.iter().map(|c| Step::HideComment { id: c.id }))
+        .collect())
+}
+
 /// A hide that found its content deleted between the check and the write: skipped.
 fn skip_gone(result: DomainResult<ModerationOutcome>) -> DomainResult<bool> {
     match result {
@@ -295,6 +396,16 @@ async fn run_step(
         content.moderate(&moderation).await
     };
     match step {
+        Step::Block => content
+            .set_blocked(&plan.sub, true, actor)
+            .await
+            .map(|_| true),
+        Step::Unblock => content
+            .set_blocked(&plan.sub, false, actor)
+            .await
+            .map(|_| true),
+        // Run by `run` itself, which expands it into hides.
+        Step::Sweep => Ok(true),
         Step::Disable => account(&AccountAction::Disable).await.map(|_| true),
         Step::SignOut => account(&AccountAction::GlobalSignOut).await.map(|_| true),
         Step::Enable => account(&AccountAction::Enable).await.map(|_| true),
@@ -421,6 +532,86 @@ mod tests {
         Reason::parse("coordinated harassment").unwrap()
     }
 
+    /// A plan whose sweep does not wait: these tests run no API whose cache it would wait out.
+    fn quick(plan: Plan) -> Plan {
+        Plan {
+            settle: Duration::ZERO,
+            ..plan
+        }
+    }
+
+    #[tokio::test]
+    async fn the_sweep_waits_out_the_api_cache_and_hides_what_was_posted_meanwhile() {
+        let w = world().await;
+        let (dir, content) = (&w.sandbox.directory, &w.sandbox.content);
+        let plan = plan_ban(dir, content, &w.user).await.unwrap();
+        assert_eq!(plan.settle, MAX_BLOCK_STALENESS);
+        // A shorter wait with the same meaning, to keep the test quick.
+        let plan = Plan {
+            settle: Duration::from_millis(300),
+            ..plan
+        };
+        // Posted after the plan was read, as a spammer does while a moderator reads the plan
+        // (with a token the sign-out does not revoke).
+        let late = content
+            .create_post(&NewPost {
+                author_sub: w.sub.clone(),
+                body: PostBody::parse("posted while the ban ran").unwrap(),
+                image_key: None,
+            })
+            .await
+            .unwrap();
+        let late_comment = content
+            .create_comment(&NewComment {
+                post_id: w.posts[1],
+                author_sub: w.sub.clone(),
+                body: CommentBody::parse("and a comment").unwrap(),
+            })
+            .await
+            .unwrap();
+        assert!(!plan.steps.contains(&Step::HidePost { id: late.id }));
+        let started = Instant::now();
+        let outcome = run(dir, content, &plan, &actor(), &reason()).await;
+        assert!(outcome.is_complete(), "{outcome:?}");
+        assert!(
+            started.elapsed() >= plan.settle,
+            "the sweep ran before every API instance could have read the block"
+        );
+        assert_eq!(
+            content.get_post(late.id).await.unwrap().status,
+            ContentStatus::Hidden
+        );
+        assert_eq!(
+            content.get_comment(late_comment.id).await.unwrap().status,
+            ContentStatus::Hidden
+        );
+        let sweep_at = outcome.done.iter().position(|s| *s == Step::Sweep).unwrap();
+        assert!(outcome.done[..sweep_at].contains(&Step::HidePost { id: late.id }));
+        // The unban restores what the sweep hid, as it restores the planned hides.
+        let unban = plan_unban(dir, content, &w.user).await.unwrap();
+        assert!(unban.steps.contains(&Step::RestorePost { id: late.id }));
+        assert!(unban.steps.contains(&Step::RestoreComment {
+            id: late_comment.id
+        }));
+    }
+
+    #[tokio::test]
+    async fn an_unban_leaves_the_block_of_an_account_disabled_before_the_ban() {
+        let w = world().await;
+        let (dir, content) = (&w.sandbox.directory, &w.sandbox.content);
+        dir.disable_user(&w.user).await.unwrap();
+        let plan = quick(plan_ban(dir, content, &w.user).await.unwrap());
+        assert!(!plan.steps.contains(&Step::Disable));
+        assert!(
+            run(dir, content, &plan, &actor(), &reason())
+                .await
+                .is_complete()
+        );
+        let unban = plan_unban(dir, content, &w.user).await.unwrap();
+        assert!(!unban.steps.contains(&Step::Enable));
+        assert!(!unban.steps.contains(&Step::Unblock), "{:?}", unban.steps);
+    }
+
     #[tokio::test]
     async fn a_ban_is_planned_then_done_and_an_unban_reverses_exactly_it() {
         let w = world().await;
@@ -435,9 +626,10 @@ mod tests {
             })
             .await
             .unwrap();
-        let plan = plan_ban(dir, content, &w.user).await.unwrap();
-        assert_eq!(plan.steps[..2], [Step::Disable, Step::SignOut]);
-        let hides: Vec<&Step> = plan.steps[2..].iter().collect();
+        let plan = quick(plan_ban(dir, content, &w.user).await.unwrap());
+        assert_eq!(plan.steps[..3], [Step::Block, Step::Disable, Step::SignOut]);
+        assert_eq!(plan.steps.last(), Some(&Step::Sweep));
+        let hides: Vec<&Step> = plan.steps[3..plan.steps.len() - 1].iter().collect();
         assert_eq!(
             hides.len(),
             4,
@@ -448,6 +640,7 @@ mod tests {
         let outcome = run(dir, content, &plan, &actor(), &reason()).await;
         assert!(outcome.is_complete(), "{outcome:?}");
         assert!(!dir.get_user(&w.user).await.unwrap().enabled);
+        assert!(content.is_blocked(&w.sub).await.unwrap());
         for id in &w.posts {
             assert_eq!(
                 content.get_post(*id).await.unwrap().status,
@@ -456,7 +649,8 @@ mod tests {
         }
 
         let unban = plan_unban(dir, content, &w.user).await.unwrap();
-        assert_eq!(unban.steps.len(), 1 + 2 + 2, "{:?}", unban.steps);
+        assert_eq!(unban.steps[..2], [Step::Enable, Step::Unblock]);
+        assert_eq!(unban.steps.len(), 2 + 2 + 2, "{:?}", unban.steps);
         let outcome = run(
             dir,
             content,
@@ -467,6 +661,7 @@ mod tests {
         .await;
         assert!(outcome.is_complete(), "{outcome:?}");
         assert!(dir.get_user(&w.user).await.unwrap().enabled);
+        assert!(!content.is_blocked(&w.sub).await.unwrap());
         assert_eq!(
             content.get_post(w.posts[0]).await.unwrap().status,
             ContentStatus::Visible
@@ -493,7 +688,7 @@ mod tests {
         let w = world().await;
         let dir = &w.sandbox.directory;
         let content = &w.sandbox.content;
-        let plan = plan_ban(dir, content, &w.user).await.unwrap();
+        let plan = quick(plan_ban(dir, content, &w.user).await.unwrap());
         // Between plan and run: another moderator hides a post, the author's comment is
         // removed.
         for (target, action) in [
@@ -523,6 +718,7 @@ mod tests {
             ]
         );
         assert_eq!(outcome.done.len(), plan.steps.len() - 2);
+        assert_eq!(outcome.done.last(), Some(&Step::Sweep));
         assert_eq!(
             content.get_comment(w.comments[0]).await.unwrap().status,
             ContentStatus::Removed,
@@ -544,10 +740,10 @@ mod tests {
             }),
         );
         let dir = &w.sandbox.directory;
-        let plan = plan_ban(dir, &faulty, &w.user).await.unwrap();
+        let plan = quick(plan_ban(dir, &faulty, &w.user).await.unwrap());
         let outcome = run(dir, &faulty, &plan, &actor(), &reason()).await;
         assert!(outcome.is_complete(), "{outcome:?}");
-        assert_eq!(outcome.done[0], Step::Disable);
+        assert_eq!(outcome.done[1], Step::Disable);
         assert!(!dir.get_user(&w.user).await.unwrap().enabled);
         assert!(
             calls.load(Ordering::SeqCst) > 1,
@@ -569,12 +765,12 @@ mod tests {
             }),
         );
         let dir = &w.sandbox.directory;
-        let plan = plan_ban(dir, &faulty, &w.user).await.unwrap();
+        let plan = quick(plan_ban(dir, &faulty, &w.user).await.unwrap());
         let outcome = run(dir, &faulty, &plan, &actor(), &reason()).await;
         assert_eq!(
             outcome.done.len(),
-            3,
-            "disable, sign out, one hide: {outcome:?}"
+            4,
+            "block, disable, sign out, one hide: {outcome:?}"
         );
         let (failed, error) = outcome.failed.as_ref().unwrap();
         assert!(matches!(
@@ -582,7 +778,7 @@ mod tests {
             Step::HidePost { .. } | Step::HideComment { .. }
         ));
         assert!(error.is_transient());
-        assert_eq!(outcome.not_done.len(), plan.steps.len() - 4);
+        assert_eq!(outcome.not_done.len(), plan.steps.len() - 5);
         assert!(outcome.audit_id.is_some(), "the partial ban is recorded");
 
         let content = &w.sandbox.content;
@@ -618,7 +814,11 @@ mod tests {
         let unban = plan_unban(dir, content, &w.user).await.unwrap();
         assert_eq!(
             unban.steps,
-            vec![Step::Enable, Step::RestorePost { id: hidden[0] }]
+            vec![
+                Step::Enable,
+                Step::Unblock,
+                Step::RestorePost { id: hidden[0] }
+            ]
         );
         let outcome = run(dir, content, &unban, &actor(), &reason()).await;
         assert!(outcome.is_complete());

@@ -35,7 +35,7 @@ pub fn profile_from_event(event: &Value) -> DomainResult<NewProfile> {
     let display_name = ["name", "preferred_username", "given_name"]
         .into_iter()
         .filter_map(text)
-        .find_map(|n| DisplayName::parse(n).ok());
+        .find_map(DisplayName::sanitized);
     Ok(NewProfile {
         sub,
         email,
@@ -58,6 +58,16 @@ mod tests {
         assert_eq!(p.sub.as_str(), "0f8fad5b-d9cb-469f-a165-70867728950e");
         assert_eq!(p.email, None);
         assert_eq!(p.display_name.as_ref().map(|n| n.as_str()), Some("ada"));
+    }
+
+    #[test]
+    fn a_provider_name_that_would_read_backwards_is_neutralised() {
+        let event = json!({"request": {"userAttributes": {
+            "sub": "0f8fad5b-d9cb-469f-a165-70867728950e",
+            "name": "\u{202E}nimdA\u{200B}"
+        }}});
+        let p = profile_from_event(&event).unwrap();
+        assert_eq!(p.display_name.as_ref().map(|n| n.as_str()), Some("nimdA"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::objects::{http, moto};
 use crate::support::{MotoUser, moto_endpoint, moto_user, mysql_store, sub};
 use axum::Router;
 use backoffice_domain::api::{self, Api, Auth, Limits};
-use backoffice_domain::auth::{ExpectedUse, JwtSettings, JwtVerifier};
+use backoffice_domain::auth::{BlockCheck, ExpectedUse, JwtSettings, JwtVerifier};
 use backoffice_domain::model::*;
 use backoffice_domain::ports::{ContentStore, ObjectStore};
 use backoffice_domain::sandbox::Sandbox;
@@ -53,6 +53,7 @@ scenarios!(
     a_user_reports_a_target_once,
     bad_input_is_refused_with_the_field_named,
     an_upload_is_signed_for_its_exact_type_and_length,
+    a_blocked_account_is_refused_whatever_its_token_says,
 );
 
 // ---- harness -------------------------------------------------------------------------------
@@ -80,6 +81,8 @@ pub(crate) fn api(
             verifier: None,
             client_ids: vec![CLIENT.to_string()],
             accepted: ExpectedUse::Either,
+            // Every request reads the mark: a block shows on the next request.
+            blocks: Arc::new(BlockCheck::new(std::time::Duration::ZERO)),
         },
         limits: Limits {
             max_body_bytes: 8 * 1024,
@@ -457,6 +460,52 @@ async fn posts_page_newest_first_with_a_cursor_on_both_gateways(h: &Harness) {
     );
 }
 
+async fn a_blocked_account_is_refused_whatever_its_token_says(h: &Harness) {
+    let (a, b) = (alice(), bob());
+    let id = h.post(&a, "before the ban").await;
+    let ops = Actor::parse("ops:test").unwrap();
+    h.content.set_blocked(&a.sub, true, &ops).await.unwrap();
+    // Reads and writes alike, through either gateway: the token still verifies, the account
+    // does not.
+    for (gw, method, path, body) in [
+        (Gw::V1, "GET", "/profile".to_string(), None),
+        (Gw::V2, "GET", format!("/posts/{id}"), None),
+        (
+            Gw::V2,
+            "POST",
+            "/posts".to_string(),
+            Some(json!({"body": "after the ban"}).to_string()),
+        ),
+        (Gw::V1, "DELETE", format!("/posts/{id}"), None),
+    ] {
+        let (status, answer) = h.call(gw, method, &path, body.as_deref(), Some(&a)).await;
+        assert_eq!(
+            (status, answer["error"]["code"].as_str()),
+            (403, Some("account_disabled")),
+            "{method} {path}: {answer}"
+        );
+    }
+    assert_eq!(
+        h.content
+            .get_post(PostId::new(id).unwrap())
+            .await
+            .unwrap()
+            .status,
+        ContentStatus::Visible,
+        "the refused delete changed nothing"
+    );
+    // Others are not affected, and lifting the block lets the account back in.
+    assert_eq!(
+        h.call(Gw::V1, "GET", "/profile", None, Some(&b)).await.0,
+        200
+    );
+    h.content.set_blocked(&a.sub, false, &ops).await.unwrap();
+    assert_eq!(
+        h.call(Gw::V1, "GET", "/profile", None, Some(&a)).await.0,
+        200
+    );
+}
+
 async fn only_the_author_edits_or_deletes_a_post(h: &Harness) {
     let (a, b) = (alice(), bob());
     let id = h.post(&a, "mine").await;
@@ -752,6 +801,57 @@ async fn a_user_reports_a_target_once(h: &Harness) {
         .await
         .unwrap();
     assert_eq!(queue.items.len(), 2);
+
+    // While reported, the author cannot edit the reported words away.
+    let (status, body) = h
+        .call(
+            Gw::V2,
+            "PUT",
+            &format!("/posts/{id}"),
+            Some(r#"{"body":"nothing to see here"}"#),
+            Some(&alice()),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("conflict")),
+        "{body}"
+    );
+
+    // A comment under a hidden post answers as if it did not exist.
+    let hidden = h.post(&alice(), "to be hidden").await;
+    let (_, c) = h
+        .call(
+            Gw::V2,
+            "POST",
+            &format!("/posts/{hidden}/comments"),
+            Some(r#"{"body":"under a post about to be hidden"}"#),
+            Some(&alice()),
+        )
+        .await;
+    h.content
+        .moderate(&Moderation {
+            target: ModerationTarget::Post(PostId::new(hidden).unwrap()),
+            action: ModerationAction::Hide,
+            actor: Actor::parse("ops:test").unwrap(),
+            reason: Reason::parse("spam").unwrap(),
+        })
+        .await
+        .unwrap();
+    let (status, body) = h
+        .call(
+            Gw::V1,
+            "POST",
+            &format!("/comments/{}/reports", c["id"]),
+            Some(&report),
+            Some(&bob()),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found")),
+        "{body}"
+    );
 }
 
 async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
@@ -795,6 +895,22 @@ async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
             "PUT",
             "/profile".into(),
             Some(r#"{"displayName": "x\u0007"}"#.into()),
+            400,
+            Some("displayName"),
+        ),
+        (
+            Gw::V2,
+            "PUT",
+            "/profile".into(),
+            Some(r#"{"displayName": "admin\u202Enimda"}"#.into()),
+            400,
+            Some("displayName"),
+        ),
+        (
+            Gw::V1,
+            "PUT",
+            "/profile".into(),
+            Some(r#"{"displayName": "zero\u200Bwidth"}"#.into()),
             400,
             Some("displayName"),
         ),
@@ -1053,6 +1169,7 @@ fn token_router(h: &Harness, user: &MotoUser, accepted: ExpectedUse) -> Router {
             verifier: Some(Arc::new(JwtVerifier::new(jwt).unwrap())),
             client_ids: vec![user.client_id.clone()],
             accepted,
+            blocks: Arc::new(BlockCheck::new(std::time::Duration::ZERO)),
         },
         ..api(h.content.clone(), h.objects.clone(), h.bucket.clone())
     })
@@ -1168,11 +1285,8 @@ async fn the_api_binary_serves_the_router_on_loopback_outside_lambda() {
         .local_addr()
         .unwrap()
         .port();
-    let database_url = format!(
-        "{}/{}",
-        crate::support::mysql_server_url(),
-        db.database_name()
-    );
+    let database_url =
+        crate::support::database_url(&crate::support::mysql_server_url(), db.database_name());
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_api"))
         .env_remove("AWS_LAMBDA_RUNTIME_API")
         .env("DATABASE_URL", &database_url)
@@ -1197,9 +1311,10 @@ async fn the_api_binary_serves_the_router_on_loopback_outside_lambda() {
             .await
             .is_ok()
         {
+            // The binary takes access tokens by default (TOKEN_USE unset).
             let auth = vec![(
                 "authorization".to_string(),
-                format!("Bearer {}", user.id_token),
+                format!("Bearer {}", user.access_token),
             )];
             answer = Some(http("GET", &format!("{base}/profile"), &auth, b"").await);
             break;
@@ -1215,6 +1330,12 @@ async fn the_api_binary_serves_the_router_on_loopback_outside_lambda() {
     );
     let body: Value = serde_json::from_slice(&answer.body).unwrap();
     assert_eq!(body["sub"], user.sub.as_str());
+    let id_token = vec![(
+        "authorization".to_string(),
+        format!("Bearer {}", user.id_token),
+    )];
+    let refused = http("GET", &format!("{base}/profile"), &id_token, b"").await;
+    assert_eq!(refused.status, 401, "an id token is refused by default");
     let anonymous = http("GET", &format!("{base}/posts"), &[], b"").await;
     assert_eq!(anonymous.status, 401);
     assert!(anonymous.headers.iter().any(|(n, _)| n == "x-request-id"));
@@ -1284,5 +1405,48 @@ proptest::proptest! {
             prop_assert!(status < 500, "{method} {path}?{query}: {status} {body}");
             prop_assert!(body["requestId"].as_str().is_some_and(|r| !r.is_empty()) || status < 300, "{body}");
         }
+    }
+}
+
+/// The deployed limit, not the harness's smaller one: a body of exactly 64 KiB is read (and
+/// refused for its content), one byte more is refused unread with 413, on both gateways.
+#[tokio::test]
+async fn the_deployed_body_limit_is_64_kib() {
+    let h = Harness::sandbox().await;
+    let router = api::router(Api {
+        limits: Limits::default(),
+        ..api(h.content.clone(), h.objects.clone(), h.bucket.clone())
+    });
+    assert_eq!(Limits::default().max_body_bytes, 64 * 1024);
+    let body_of = |len: usize| {
+        let frame = r#"{"body": ""}"#.len();
+        format!("{{\"body\": \"{}\"}}", "x".repeat(len - frame))
+    };
+    for gw in [Gw::V1, Gw::V2] {
+        let at_limit = body_of(64 * 1024);
+        assert_eq!(at_limit.len(), 64 * 1024);
+        let ((status, answer), _) = send(
+            &router,
+            gw.event("POST", "/posts", Some(&at_limit), Some(&alice())),
+        )
+        .await;
+        assert_eq!(
+            (status, answer["error"]["field"].as_str()),
+            (400, Some("body")),
+            "64 KiB is read and its body field judged: {answer}"
+        );
+        let over = body_of(64 * 1024 + 1);
+        let ((status, answer), _) = send(
+            &router,
+            gw.event("POST", "/posts", Some(&over), Some(&alice())),
+        )
+        .await;
+        assert_eq!(status, 413, "{answer}");
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("65536")),
+            "{answer}"
+        );
     }
 }

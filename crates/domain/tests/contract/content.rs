@@ -65,7 +65,161 @@ contract!(
     profiles_are_read_in_bulk_and_found_by_any_part_of_their_name,
     a_thread_of_two_thousand_comments_pages_to_the_last_one,
     rows_written_with_the_old_audit_strings_read_as_the_typed_vocabulary,
+    an_edit_keeps_what_it_replaced_and_reported_or_hidden_posts_cannot_be_edited,
+    a_restore_does_not_bring_back_what_its_author_deleted,
+    an_account_block_is_set_lifted_and_kept_per_sub,
 );
+
+async fn an_edit_keeps_what_it_replaced_and_reported_or_hidden_posts_cannot_be_edited(
+    store: Store,
+) {
+    let a = profile(&store, 60).await;
+    let p = post(&store, &a, "the words that were first posted").await;
+    let edit = |text: &str| PostEdit {
+        body: Some(body(text)),
+        image_key: None,
+    };
+    store.edit_post(p.id, &edit("second")).await.unwrap();
+    store.edit_post(p.id, &edit("third")).await.unwrap();
+    let history = store.post_history(p.id).await.unwrap();
+    let bodies: Vec<&str> = history.iter().map(|r| r.body.as_str()).collect();
+    assert_eq!(bodies, ["second", "the words that were first posted"]);
+    assert!(history.iter().all(|r| r.post_id == p.id));
+
+    // Reported: the author cannot edit the reported words away until a moderator decides.
+    let report = store
+        .file_report(&NewReport {
+            target: Target::Post(p.id),
+            reporter_sub: sub(61),
+            reason: reason("harassment"),
+            note: None,
+        })
+        .await
+        .unwrap();
+    let err = store
+        .edit_post(p.id, &edit("nothing to see"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DomainError::Conflict(ref m) if m.contains("open reports")),
+        "{err}"
+    );
+    assert_eq!(store.get_post(p.id).await.unwrap().body, "third");
+    store
+        .resolve_report(
+            report.id,
+            ReportResolution::Dismissed,
+            &actor(),
+            &reason("not harassment"),
+        )
+        .await
+        .unwrap();
+    store.edit_post(p.id, &edit("fourth")).await.unwrap();
+
+    // Hidden: refused too, and nothing is added to the history.
+    store
+        .moderate(&moderation(
+            ModerationTarget::Post(p.id),
+            ModerationAction::Hide,
+        ))
+        .await
+        .unwrap();
+    let err = store.edit_post(p.id, &edit("laundered")).await.unwrap_err();
+    assert!(
+        matches!(err, DomainError::Conflict(ref m) if m.contains("hidden")),
+        "{err}"
+    );
+    assert_eq!(store.post_history(p.id).await.unwrap().len(), 3);
+    assert_eq!(store.get_post(p.id).await.unwrap().body, "fourth");
+    assert!(
+        store
+            .post_history(PostId::new(987_654).unwrap())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn a_restore_does_not_bring_back_what_its_author_deleted(store: Store) {
+    let a = profile(&store, 62).await;
+    let own = post(&store, &a, "deleted by me").await;
+    // The API audits an author's own delete under their bare sub.
+    store
+        .moderate(&Moderation {
+            target: ModerationTarget::Post(own.id),
+            action: ModerationAction::Remove,
+            actor: Actor::parse(a.as_str()).unwrap(),
+            reason: reason("deleted by its author"),
+        })
+        .await
+        .unwrap();
+    let err = store
+        .moderate(&moderation(
+            ModerationTarget::Post(own.id),
+            ModerationAction::Restore,
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DomainError::Conflict(ref m) if m.contains("its author")),
+        "{err}"
+    );
+    assert_eq!(
+        store.get_post(own.id).await.unwrap().status,
+        ContentStatus::Removed
+    );
+
+    // A moderator's own removal can be undone.
+    let theirs = post(&store, &a, "removed by a moderator").await;
+    for action in [ModerationAction::Remove, ModerationAction::Restore] {
+        store
+            .moderate(&moderation(ModerationTarget::Post(theirs.id), action))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store.get_post(theirs.id).await.unwrap().status,
+        ContentStatus::Visible
+    );
+
+    // Comments alike.
+    let comment = store
+        .create_comment(&NewComment {
+            post_id: theirs.id,
+            author_sub: a.clone(),
+            body: CommentBody::parse("my comment").unwrap(),
+        })
+        .await
+        .unwrap();
+    store
+        .moderate(&Moderation {
+            target: ModerationTarget::Comment(comment.id),
+            action: ModerationAction::Remove,
+            actor: Actor::parse(a.as_str()).unwrap(),
+            reason: reason("deleted by its author"),
+        })
+        .await
+        .unwrap();
+    let err = store
+        .moderate(&moderation(
+            ModerationTarget::Comment(comment.id),
+            ModerationAction::Restore,
+        ))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DomainError::Conflict(_)), "{err}");
+}
+
+async fn an_account_block_is_set_lifted_and_kept_per_sub(store: Store) {
+    let (a, b) = (sub(63), sub(64));
+    assert!(!store.is_blocked(&a).await.unwrap(), "no mark: not blocked");
+    store.set_blocked(&a, true, &actor()).await.unwrap();
+    store.set_blocked(&a, true, &actor()).await.unwrap();
+    assert!(store.is_blocked(&a).await.unwrap());
+    assert!(!store.is_blocked(&b).await.unwrap());
+    store.set_blocked(&a, false, &actor()).await.unwrap();
+    assert!(!store.is_blocked(&a).await.unwrap());
+}
 
 async fn the_queue_describes_each_target_with_its_author_text_status_and_reasons(store: Store) {
     let author = profile(&store, 40).await;
@@ -1409,7 +1563,7 @@ mod sql_layer {
     #[ignore = "needs services: tests/run.sh"]
     async fn mariadb_existing_database_is_opened_only_when_its_schema_is_current() {
         let (server, database) = crate::support::fresh_mysql_database("ex").await;
-        let url = format!("{server}/{database}");
+        let url = crate::support::database_url(&server, &database);
         let err = SqlContentStore::<MySql>::connect_mysql_existing(&url)
             .await
             .unwrap_err();

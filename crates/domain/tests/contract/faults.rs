@@ -43,7 +43,7 @@ struct Outcome {
 async fn the_api_answers_503_while_its_database_is_down_and_recovers_without_a_restart() {
     let mut server = PrivateMariadb::start();
     create_database(&server.url(), "fault").await;
-    let db_url = format!("{}/fault", server.url());
+    let db_url = crate::support::database_url(&server.url(), "fault");
     let store = SqlContentStore::<MySql>::connect_mysql(&db_url)
         .await
         .unwrap();

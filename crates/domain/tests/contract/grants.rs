@@ -5,7 +5,8 @@
 use crate::support::{fresh_mysql_database, mysql_server_url, unique_name};
 use backoffice_domain::adapters::sql::MySqlContentStore;
 use backoffice_domain::model::{
-    Actor, Moderation, ModerationAction, ModerationTarget, NewAuditEntry, NewPost, PostBody, Reason,
+    Actor, Moderation, ModerationAction, ModerationTarget, NewAuditEntry, NewPost, PostBody,
+    PostEdit, Reason,
 };
 use backoffice_domain::model::{AuditAction, AuditKind, UserSub};
 use backoffice_domain::ports::ContentStore;
@@ -34,7 +35,7 @@ fn documented_grants() -> (String, String) {
 fn url_as(user: &str, password: &str, database: &str) -> String {
     let server = mysql_server_url();
     let host = server.rsplit('@').next().unwrap();
-    format!("mysql://{user}:{password}@{host}/{database}")
+    format!("mysql://{user}:{password}@{host}/{database}?ssl-mode=disabled")
 }
 
 async fn run_as_root(sql: &str) {
@@ -101,6 +102,17 @@ async fn the_documented_accounts_can_append_to_the_audit_log_but_never_rewrite_i
         })
         .await
         .unwrap();
+    // An edit keeps what it replaced (post_edits: appended by the functions).
+    api.edit_post(
+        post.id,
+        &PostEdit {
+            body: Some(PostBody::parse("edited by its author").unwrap()),
+            image_key: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(api.post_history(post.id).await.unwrap().len(), 1);
     let actor = Actor::parse("sandbox:grants").unwrap();
     let reason = Reason::parse("grants test").unwrap();
     api.record_audit(&NewAuditEntry {
@@ -122,11 +134,23 @@ async fn the_documented_accounts_can_append_to_the_audit_log_but_never_rewrite_i
     ops.moderate(&Moderation {
         target: ModerationTarget::Post(post.id),
         action: ModerationAction::Hide,
-        actor,
+        actor: actor.clone(),
         reason,
     })
     .await
     .unwrap();
+    // Operators block and unblock an account (a ban, a disable); the functions read the mark
+    // on every request but cannot lift it.
+    ops.set_blocked(&author, true, &actor).await.unwrap();
+    assert!(api.is_blocked(&author).await.unwrap());
+    ops.set_blocked(&author, false, &actor).await.unwrap();
+    assert!(!api.is_blocked(&author).await.unwrap());
+    let refused_write = api.set_blocked(&author, false, &actor).await.unwrap_err();
+    assert!(
+        refused_write.chain().contains("denied"),
+        "{}",
+        refused_write.chain()
+    );
 
     // Neither can rewrite the record, nor delete from it; operators delete nothing.
     for i in [1, 2] {

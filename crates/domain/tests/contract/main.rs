@@ -18,9 +18,12 @@ mod logs;
 mod objects;
 mod private;
 mod reconcile;
+#[cfg(feature = "lambda")]
+mod secret;
 mod seed;
 mod support;
 mod tail_outage;
 mod throttle_proxy;
 mod throttling;
+mod tls;
 mod triggers;

@@ -94,10 +94,17 @@ pub struct PrivateMariadb {
     pub port: u16,
     child: Option<Child>,
     as_root: bool,
+    /// More server options (TLS files, …), given at every start.
+    extra: Vec<String>,
 }
 
 impl PrivateMariadb {
     pub fn start() -> Self {
+        Self::start_with(Vec::new())
+    }
+
+    /// The same, with more `mariadbd` options (e.g. `--ssl-cert=…`).
+    pub fn start_with(extra: Vec<String>) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("bo-mariadbd-")
             .tempdir()
@@ -131,6 +138,7 @@ impl PrivateMariadb {
             port: free_port(),
             child: None,
             as_root,
+            extra,
         };
         server.launch();
         server
@@ -168,6 +176,7 @@ impl PrivateMariadb {
                 // keep trying to bind for a while instead of exiting.
                 "--port-open-timeout=30",
             ])
+            .args(&self.extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log);

@@ -432,6 +432,107 @@ mod tests {
         assert!(missing.is_empty(), "docs/aws.md does not name {missing:?}");
     }
 
+    /// The read-only and full policies of docs/aws.md, together, grant exactly what the
+    /// adapters call for the console: no action missing, none extra; and the read-only policy
+    /// grants nothing that changes anything.
+    #[test]
+    fn the_documented_policies_grant_exactly_the_actions_the_console_calls() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let doc = std::fs::read_to_string(root.join("../../docs/aws.md")).unwrap();
+        let policy = |heading: &str| -> std::collections::BTreeSet<String> {
+            let section = &doc[doc.find(heading).unwrap()..];
+            let start = section.find("```json").unwrap() + "```json".len();
+            let end = start + section[start..].find("```").unwrap();
+            let json: serde_json::Value = serde_json::from_str(&section[start..end])
+                .unwrap_or_else(|e| panic!("{heading}: the policy is not JSON: {e}"));
+            let mut actions = std::collections::BTreeSet::new();
+            for statement in json["Statement"].as_array().unwrap() {
+                assert_eq!(statement["Effect"], "Allow", "{statement}");
+                match &statement["Action"] {
+                    serde_json::Value::String(a) => {
+                        actions.insert(a.clone());
+                    }
+                    serde_json::Value::Array(list) => {
+                        actions.extend(list.iter().map(|a| a.as_str().unwrap().to_string()));
+                    }
+                    other => panic!("{heading}: an Action that is no action: {other}"),
+                }
+                assert!(
+                    !statement["Action"].to_string().contains('*'),
+                    "{heading}: a wildcard action: {statement}"
+                );
+            }
+            actions
+        };
+        let read_only = policy("### Read-only operator");
+        let full = policy("### Full operator");
+
+        let mut code = String::new();
+        for file in ["cognito.rs", "s3.rs", "cloudwatch.rs", "live_tail.rs"] {
+            code.push_str(
+                &std::fs::read_to_string(root.join("src/adapters/aws").join(file)).unwrap(),
+            );
+        }
+        for entry in std::fs::read_dir(root.join("src/adapters/aws/cloudwatch")).unwrap() {
+            code.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+        let mut called = std::collections::BTreeSet::new();
+        for prefix in ["\"cognito-idp:", "\"s3:", "\"logs:"] {
+            for (i, _) in code.match_indices(prefix) {
+                let rest = &code[i + 1..];
+                let candidate = &rest[..rest.find('"').unwrap()];
+                let name = candidate.split_once(':').map(|(_, n)| n).unwrap_or("");
+                if name.starts_with(|c: char| c.is_ascii_uppercase())
+                    && name.chars().all(|c| c.is_ascii_alphanumeric())
+                {
+                    called.insert(candidate.to_string());
+                }
+            }
+        }
+        // What the log adapter offers the test suites and benchmarks to fill moto with; the
+        // console never calls it, and the page says so.
+        for filler in [
+            "logs:CreateLogGroup",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+        ] {
+            assert!(
+                called.remove(filler),
+                "{filler} is no longer in the adapter"
+            );
+            assert!(doc.contains(filler), "the page no longer explains {filler}");
+        }
+        let granted: std::collections::BTreeSet<String> = read_only.union(&full).cloned().collect();
+        let missing: Vec<_> = called.difference(&granted).collect();
+        let extra: Vec<_> = granted.difference(&called).collect();
+        assert!(missing.is_empty(), "the policies miss {missing:?}");
+        assert!(
+            extra.is_empty(),
+            "the policies grant {extra:?}, which no adapter calls"
+        );
+        let changes: Vec<_> = read_only
+            .iter()
+            .filter(|a| {
+                let verb = a.split_once(':').map(|(_, v)| v).unwrap_or("");
+                ![
+                    "List",
+                    "Get",
+                    "Describe",
+                    "Filter",
+                    "StartLiveTail",
+                    "AdminGet",
+                    "AdminList",
+                ]
+                .iter()
+                .any(|read| verb.starts_with(read))
+            })
+            .collect();
+        assert!(
+            changes.is_empty(),
+            "the read-only policy grants changes: {changes:?}"
+        );
+    }
+
     #[tokio::test]
     async fn explicit_region_and_endpoint_are_kept() {
         let ctx = AwsContext::load(&AwsSettings {

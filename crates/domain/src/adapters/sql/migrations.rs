@@ -37,6 +37,8 @@ pub(crate) fn mysql() -> Migrator {
         20261125000001 "init" "init",
         20261126000001 "open_report_once" "open report once",
         20261126000002 "thumbnails" "thumbnails",
+        20261203000001 "account_blocks" "account blocks",
+        20261203000002 "post_edits" "post edits",
     )
 }
 
@@ -47,6 +49,8 @@ pub(crate) fn sqlite() -> Migrator {
         20261125000001 "init" "init",
         20261126000001 "open_report_once" "open report once",
         20261126000002 "thumbnails" "thumbnails",
+        20261203000001 "account_blocks" "account blocks",
+        20261203000002 "post_edits" "post edits",
     )
 }
 

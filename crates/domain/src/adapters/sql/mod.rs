@@ -42,7 +42,7 @@ pub use rows::{ImportComment, ImportPost, ImportProfile, ImportReport};
 use crate::error::{DomainError, DomainResult};
 #[cfg(feature = "sqlite")]
 use sqlx::Sqlite;
-use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
+use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions, MySqlSslMode};
 #[cfg(feature = "sqlite")]
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{MySql, Pool};
@@ -68,6 +68,11 @@ pub trait Dialect: sqlx::Database {
     /// Inserts a thumbnail row or replaces the one of the same source and width.
     /// Binds: source key, width, height, thumbnail key, bytes, created at.
     const UPSERT_THUMBNAIL: &'static str;
+    /// A post's status, body and image key, locked for an edit. Binds: post id.
+    const POST_FOR_EDIT: &'static str;
+    /// Sets or clears an account's block, keeping one row per sub.
+    /// Binds: sub, blocked (0 or 1), changed at, changed by.
+    const UPSERT_ACCOUNT_BLOCK: &'static str;
     /// A source's thumbnails, narrowest first, keys read back as text. Binds: source key.
     const SELECT_THUMBNAILS: &'static str;
 
@@ -87,6 +92,12 @@ impl Dialect for MySql {
          (source_key, width, height, thumb_key, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?) \
          ON DUPLICATE KEY UPDATE height = VALUES(height), thumb_key = VALUES(thumb_key), \
          bytes = VALUES(bytes), created_at = VALUES(created_at)";
+    const POST_FOR_EDIT: &'static str =
+        "SELECT status, body, image_key FROM posts WHERE id = ? FOR UPDATE";
+    const UPSERT_ACCOUNT_BLOCK: &'static str = "INSERT INTO account_blocks \
+         (sub, blocked, changed_at, changed_by) VALUES (?, ?, ?, ?) \
+         ON DUPLICATE KEY UPDATE blocked = VALUES(blocked), changed_at = VALUES(changed_at), \
+         changed_by = VALUES(changed_by)";
     const SELECT_THUMBNAILS: &'static str = "SELECT CAST(source_key AS CHAR CHARACTER SET utf8mb4), \
          width, height, CAST(thumb_key AS CHAR CHARACTER SET utf8mb4), bytes, created_at \
          FROM thumbnails WHERE source_key = ? ORDER BY width";
@@ -116,6 +127,11 @@ impl Dialect for Sqlite {
          (source_key, width, height, thumb_key, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?) \
          ON CONFLICT(source_key, width) DO UPDATE SET height = excluded.height, \
          thumb_key = excluded.thumb_key, bytes = excluded.bytes, created_at = excluded.created_at";
+    const POST_FOR_EDIT: &'static str = "SELECT status, body, image_key FROM posts WHERE id = ?";
+    const UPSERT_ACCOUNT_BLOCK: &'static str = "INSERT INTO account_blocks \
+         (sub, blocked, changed_at, changed_by) VALUES (?, ?, ?, ?) \
+         ON CONFLICT(sub) DO UPDATE SET blocked = excluded.blocked, \
+         changed_at = excluded.changed_at, changed_by = excluded.changed_by";
     const SELECT_THUMBNAILS: &'static str = "SELECT source_key, width, height, thumb_key, bytes, created_at \
          FROM thumbnails WHERE source_key = ? ORDER BY width";
     const UPSERT_PROFILE: &'static str = "INSERT INTO users (sub, email, display_name, created_at, updated_at) \
@@ -160,6 +176,44 @@ impl<DB: Dialect> SqlContentStore<DB> {
     }
 }
 
+/// A MySQL URL's connection options. Unless the URL names an `ssl-mode`, the connection
+/// requires TLS and verifies the server's certificate and host name (`VERIFY_IDENTITY`);
+/// `ssl-ca=PATH` names the CA bundle (RDS publishes one), and a local database without TLS
+/// says `ssl-mode=disabled`.
+pub fn mysql_options(url: &str) -> DomainResult<MySqlConnectOptions> {
+    let options = MySqlConnectOptions::from_str(url)
+        .map_err(|e| DomainError::invalid("databaseUrl", format!("is not a MySQL URL: {e}")))?
+        .charset("utf8mb4");
+    Ok(if names_ssl_mode(url) {
+        options
+    } else {
+        options.ssl_mode(MySqlSslMode::VerifyIdentity)
+    })
+}
+
+/// A failed TLS upgrade: the server offers none, or its certificate does not verify (rustls
+/// reports that as an I/O error of the handshake).
+fn is_tls_failure(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Tls(_) => true,
+        sqlx::Error::Io(io) => {
+            io.kind() == std::io::ErrorKind::InvalidData && io.to_string().contains("certificate")
+        }
+        _ => false,
+    }
+}
+
+/// Whether the URL's query sets the TLS mode itself, with a key the driver reads (`ssl-mode`
+/// or `sslmode`, as written: the driver ignores any other spelling, so the default holds).
+fn names_ssl_mode(url: &str) -> bool {
+    let Some((_, query)) = url.split_once('?') else {
+        return false;
+    };
+    query
+        .split('&')
+        .any(|pair| matches!(pair.split('=').next(), Some("ssl-mode" | "sslmode")))
+}
+
 /// How long a caller waits for a pooled connection before the database counts as unavailable.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -200,15 +254,24 @@ impl SqlContentStore<MySql> {
     }
 
     async fn open_mysql_pool(url: &str) -> DomainResult<Self> {
-        let options = MySqlConnectOptions::from_str(url)
-            .map_err(|e| DomainError::invalid("databaseUrl", format!("is not a MySQL URL: {e}")))?
-            .charset("utf8mb4");
+        let options = mysql_options(url)?;
         let pool = MySqlPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await
-            .map_err(|e| map_sqlx("MySQL", e))?;
+            .map_err(|e| match e {
+                e if is_tls_failure(&e) => DomainError::unavailable(
+                    "the database",
+                    format!(
+                        "MySQL: TLS failed: {e}. Connections require TLS and a verified server \
+                         unless the URL says otherwise: give the server's CA bundle with \
+                         ssl-ca=PATH (RDS: its global bundle), or ssl-mode=disabled for a local \
+                         database without TLS"
+                    ),
+                ),
+                e => map_sqlx("MySQL", e),
+            })?;
         Ok(Self::from_pool(pool))
     }
 
@@ -307,4 +370,41 @@ mod sqlite_store {
     //! The content store's queries, compiled for SQLite.
     use sqlx::Sqlite as Db;
     include!("store_impl.rs");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_that_names_no_tls_mode_requires_a_verified_server() {
+        let mode = |url: &str| mysql_options(url).unwrap().get_ssl_mode();
+        assert!(matches!(
+            mode("mysql://app@db.internal:3306/social"),
+            MySqlSslMode::VerifyIdentity
+        ));
+        assert!(matches!(
+            mode("mysql://app@db/social?ssl-ca=/opt/rds/global-bundle.pem"),
+            MySqlSslMode::VerifyIdentity
+        ));
+        assert!(matches!(
+            mode("mysql://root@127.0.0.1:3306/app?ssl-mode=disabled"),
+            MySqlSslMode::Disabled
+        ));
+        assert!(matches!(
+            mode("mysql://app@db/social?charset=utf8mb4&ssl-mode=REQUIRED"),
+            MySqlSslMode::Required
+        ));
+        // A spelling the driver does not read leaves the strict default in force.
+        assert!(matches!(
+            mode("mysql://app@db/social?SSL-MODE=disabled"),
+            MySqlSslMode::VerifyIdentity
+        ));
+        assert!(matches!(
+            mode("mysql://app@db/social?sslmode=verify_ca"),
+            MySqlSslMode::VerifyCa
+        ));
+        let e = mysql_options("mysql://app@db/social?ssl-mode=sometimes").unwrap_err();
+        assert!(e.to_string().contains("MySQL URL"), "{e}");
+    }
 }

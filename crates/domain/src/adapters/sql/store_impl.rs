@@ -16,11 +16,11 @@ use crate::error::{DomainError, DomainResult};
 use crate::model::{
     ActivityCounts, Actor, AuditAction, AuditEntry, AuditFilter, AuditId, AuditKind, Comment,
     CommentFilter, CommentId, ContentStatus, Cursor, ImageOwner, ImageRef, ImageRefKind, MarkRead,
-    Moderation, ModerationOutcome, ModerationTarget, NewAuditEntry, NewComment, NewPost,
-    NewProfile, NewReport, Notification, NotificationKind, Page, PageRequest, Post, PostEdit,
-    PostFilter, PostId, ProfileUpdate, Reason, ReasonCount, Report, ReportFilter, ReportGroup,
-    ReportId, ReportResolution, ReportStatus, Target, TargetKind, TargetSummary, Thread, Thumbnail,
-    UserProfile, UserSub, now_millis, scope_of,
+    Moderation, ModerationAction, ModerationOutcome, ModerationTarget, NewAuditEntry, NewComment,
+    NewPost, NewProfile, NewReport, Notification, NotificationKind, Page, PageRequest, Post,
+    PostEdit, PostFilter, PostId, PostRevision, ProfileUpdate, Reason, ReasonCount, Report,
+    ReportFilter, ReportGroup, ReportId, ReportResolution, ReportStatus, Target, TargetKind,
+    TargetSummary, Thread, Thumbnail, UserProfile, UserSub, now_millis, scope_of,
 };
 use crate::ports::ContentStore;
 use async_trait::async_trait;
@@ -291,6 +291,9 @@ impl SqlContentStore<Db> {
         if !m.action.applies_to(before) {
             return Err(DomainError::Conflict(format!("{what} is already {before}")));
         }
+        if m.action == ModerationAction::Restore && before == ContentStatus::Removed {
+            Self::refuse_restoring_an_authors_delete(&mut tx, m.target, &what).await?;
+        }
         let after = m.action.target_status();
         let now = now_millis();
         let changed = match m.target {
@@ -330,6 +333,46 @@ impl SqlContentStore<Db> {
             after,
             audit_id,
         })
+    }
+}
+
+impl SqlContentStore<Db> {
+    /// What its author deleted stays deleted: a restore is for a moderator's own removals.
+    /// The latest removal's audit row says who removed it (an author's own delete is audited
+    /// under their bare sub).
+    async fn refuse_restoring_an_authors_delete(
+        tx: &mut Tx,
+        target: ModerationTarget,
+        what: &str,
+    ) -> DomainResult<()> {
+        let (author_sql, id) = match target {
+            ModerationTarget::Post(id) => ("SELECT author_sub FROM posts WHERE id = ?", id.get()),
+            ModerationTarget::Comment(id) => {
+                ("SELECT author_sub FROM comments WHERE id = ?", id.get())
+            }
+        };
+        let author: String = sqlx::query_scalar::<Db, String>(author_sql)
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(|e| map_sqlx(what, e))?;
+        let target_text = Target::from(target);
+        let remover: Option<String> = sqlx::query_scalar::<Db, String>(
+            "SELECT actor FROM audit_log WHERE target_kind = ? AND target_id = ? AND action = ? \
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(target_text.kind().as_str())
+        .bind(target_text.id_text())
+        .bind(AuditAction::moderation(target, ModerationAction::Remove).as_str())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(|e| map_sqlx(what, e))?;
+        if remover.as_deref() == Some(author.as_str()) {
+            return Err(DomainError::Conflict(format!(
+                "{what} was deleted by its author and cannot be restored"
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -477,26 +520,90 @@ impl ContentStore for SqlContentStore<Db> {
     }
 
     async fn edit_post(&self, id: PostId, edit: &PostEdit) -> DomainResult<Post> {
+        let what = format!("post {id}");
         let (set_image, image) = match &edit.image_key {
             None => (false, None),
             Some(key) => (true, key.as_ref().map(|k| k.as_str())),
         };
-        let result = sqlx::query::<Db>(
+        let mut tx = self.begin_write(&what).await?;
+        let current =
+            sqlx::query_as::<Db, (String, String, Option<String>)>(<Db as Dialect>::POST_FOR_EDIT)
+                .bind(id.get())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| map_sqlx(&what, e))?;
+        let Some((status, body, image_key)) = current else {
+            return Err(DomainError::not_found(what));
+        };
+        // An edit must not launder what a moderator hid or is about to read.
+        match status.as_str() {
+            "removed" => return Err(DomainError::not_found(what)),
+            "hidden" => {
+                return Err(DomainError::Conflict(format!(
+                    "{what} was hidden by a moderator and cannot be edited"
+                )));
+            }
+            _ => {}
+        }
+        let open: i64 = sqlx::query_scalar::<Db, i64>(
+            "SELECT COUNT(*) FROM reports WHERE target_kind = 'post' AND target_id = ? \
+             AND status = 'open'",
+        )
+        .bind(id.to_string())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| map_sqlx(&what, e))?;
+        if open > 0 {
+            return Err(DomainError::Conflict(format!(
+                "{what} has open reports and cannot be edited until a moderator has reviewed them"
+            )));
+        }
+        let now = now_millis();
+        sqlx::query::<Db>(
+            "INSERT INTO post_edits (post_id, body, image_key, replaced_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id.get())
+        .bind(body)
+        .bind(image_key)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| map_sqlx(&what, e))?;
+        sqlx::query::<Db>(
             "UPDATE posts SET body = COALESCE(?, body), image_key = CASE WHEN ? THEN ? ELSE image_key END, \
-             updated_at = ? WHERE id = ? AND status <> 'removed'",
+             updated_at = ? WHERE id = ?",
         )
         .bind(edit.body.as_ref().map(|b| b.as_str()))
         .bind(set_image)
         .bind(image)
-        .bind(now_millis())
+        .bind(now)
         .bind(id.get())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
-        .map_err(|e| map_sqlx("post", e))?;
-        if result.rows_affected() == 0 {
-            return Err(DomainError::not_found(format!("post {id}")));
-        }
+        .map_err(|e| map_sqlx(&what, e))?;
+        tx.commit().await.map_err(|e| map_sqlx(&what, e))?;
         self.get_post(id).await
+    }
+
+    async fn post_history(&self, id: PostId) -> DomainResult<Vec<PostRevision>> {
+        let rows = sqlx::query_as::<Db, (String, Option<String>, DateTime<Utc>)>(
+            "SELECT body, image_key, replaced_at FROM post_edits WHERE post_id = ? \
+             ORDER BY id DESC LIMIT ?",
+        )
+        .bind(id.get())
+        .bind(i64::from(MAX_PAGE))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("post history", e))?;
+        Ok(rows
+            .into_iter()
+            .map(|(body, image_key, replaced_at)| PostRevision {
+                post_id: id,
+                body,
+                image_key,
+                replaced_at,
+            })
+            .collect())
     }
 
     async fn list_posts(&self, filter: &PostFilter, page: PageRequest) -> DomainResult<Page<Post>> {
@@ -1423,5 +1530,27 @@ impl ContentStore for SqlContentStore<Db> {
             .iter()
             .filter_map(|s| UserSub::parse(s).ok())
             .collect())
+    }
+
+    async fn set_blocked(&self, sub: &UserSub, blocked: bool, actor: &Actor) -> DomainResult<()> {
+        sqlx::query::<Db>(<Db as Dialect>::UPSERT_ACCOUNT_BLOCK)
+            .bind(sub.as_str())
+            .bind(i64::from(blocked))
+            .bind(now_millis())
+            .bind(actor.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("account block", e))?;
+        Ok(())
+    }
+
+    async fn is_blocked(&self, sub: &UserSub) -> DomainResult<bool> {
+        let blocked =
+            sqlx::query_scalar::<Db, i64>("SELECT blocked FROM account_blocks WHERE sub = ?")
+                .bind(sub.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(|e| map_sqlx("account block", e))?;
+        Ok(blocked.is_some_and(|b| b != 0))
     }
 }
