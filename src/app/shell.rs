@@ -6,7 +6,7 @@ use super::{App, Command, Failure, Overlay, PaneId, posts};
 use crate::input::{Edit, TextInput};
 use crate::ops::Operation;
 use backoffice_domain::model::Username;
-use backoffice_domain::services::ban::Plan;
+use backoffice_domain::services::ban::{self, Plan};
 use backoffice_domain::services::user360::Who;
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -291,7 +291,8 @@ impl App {
 pub(super) fn ban_proposal(plan: Plan) -> Proposal {
     let unban = plan.reverses.is_some();
     let verb = format!("{} {}", if unban { "unban" } else { "ban" }, plan.username);
-    let mut changes: Vec<String> = plan.steps.iter().map(|s| s.to_string()).collect();
+    // Content steps grouped: every kind of call stays on screen, the sweep included.
+    let mut changes = ban::describe(&plan.steps, 8);
     if changes.is_empty() {
         changes.push("nothing to change".into());
     }

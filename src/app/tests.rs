@@ -902,7 +902,7 @@ fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
     assert_eq!(d.proposal.changes[0], "cognito-idp:AdminDisableUser");
     assert_eq!(
         d.proposal.changes[2],
-        "hide post 7 (database, with its audit row)"
+        "hide 1 post (database, each with its audit row): #7"
     );
     app.on_key(code(KeyCode::Tab));
     typed(&mut app, "ticket 9");

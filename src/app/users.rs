@@ -199,13 +199,13 @@ impl UsersPane {
                 ready,
                 AccountAction::Disable,
                 &label,
-                "enabled: true → false",
+                "enabled: true → false; blocked in the API (tokens already issued are refused within 5 s)",
             ),
             Action::Enable => simple(
                 ready,
                 AccountAction::Enable,
                 &label,
-                "enabled: false → true",
+                "enabled: false → true; the API's block lifted",
             ),
             Action::ResetPassword => simple(
                 ready,
@@ -217,7 +217,7 @@ impl UsersPane {
                 ready,
                 AccountAction::GlobalSignOut,
                 &label,
-                "every refresh token revoked",
+                "every refresh token revoked (issued access tokens work until they expire: disable to stop them)",
             ),
             Action::ConfirmSignUp => simple(
                 ready,

@@ -76,6 +76,54 @@ impl fmt::Display for Step {
     }
 }
 
+/// A plan's steps in a few lines for a person to read: account and database steps one per
+/// line, the content steps grouped by kind with their ids (the first `ids` of each, then a
+/// count), in the order they run.
+pub fn describe(steps: &[Step], ids: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut i = 0;
+    while i < steps.len() {
+        let (verb, kind) = match &steps[i] {
+            Step::HidePost { .. } => ("hide", "post"),
+            Step::HideComment { .. } => ("hide", "comment"),
+            Step::RestorePost { .. } => ("restore", "post"),
+            Step::RestoreComment { .. } => ("restore", "comment"),
+            other => {
+                lines.push(other.to_string());
+                i += 1;
+                continue;
+            }
+        };
+        let same = |s: &Step| std::mem::discriminant(s) == std::mem::discriminant(&steps[i]);
+        let run: Vec<String> = steps[i..]
+            .iter()
+            .take_while(|s| same(s))
+            .map(|s| match s {
+                Step::HidePost { id } | Step::RestorePost { id } => format!("#{id}"),
+                Step::HideComment { id } | Step::RestoreComment { id } => format!("#{id}"),
+                _ => String::new(),
+            })
+            .collect();
+        let shown = run.iter().take(ids).cloned().collect::<Vec<_>>().join(", ");
+        let more = if run.len() > ids {
+            format!(" and {} more", run.len() - ids)
+        } else {
+            String::new()
+        };
+        let noun = if run.len() == 1 {
+            kind.to_string()
+        } else {
+            format!("{kind}s")
+        };
+        lines.push(format!(
+            "{verb} {} {noun} (database, each with its audit row): {shown}{more}",
+            run.len()
+        ));
+        i += run.len();
+    }
+    lines
+}
+
 /// Every call a ban or unban will make, in order, for the operator to read before confirming.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -530,6 +578,32 @@ mod tests {
 
     fn reason() -> Reason {
         Reason::parse("coordinated harassment").unwrap()
+    }
+
+    #[test]
+    fn a_plan_reads_as_its_account_steps_and_its_content_grouped() {
+        let post = |n| Step::HidePost {
+            id: PostId::new(n).unwrap(),
+        };
+        let comment = |n| Step::HideComment {
+            id: CommentId::new(n).unwrap(),
+        };
+        let mut steps = vec![Step::Block, Step::Disable, Step::SignOut];
+        steps.extend((1..=12).map(post));
+        steps.push(comment(70));
+        steps.push(Step::Sweep);
+        let lines = describe(&steps, 5);
+        assert_eq!(lines.len(), 6, "{lines:#?}");
+        assert_eq!(lines[1], "cognito-idp:AdminDisableUser");
+        assert_eq!(
+            lines[3],
+            "hide 12 posts (database, each with its audit row): #1, #2, #3, #4, #5 and 7 more"
+        );
+        assert_eq!(
+            lines[4],
+            "hide 1 comment (database, each with its audit row): #70"
+        );
+        assert_eq!(lines[5], Step::Sweep.to_string());
     }
 
     /// A plan whose sweep does not wait: these tests run no API whose cache it would wait out.
