@@ -636,3 +636,59 @@ fn read_only_refuses_every_write_command() {
         json_lines(&posts)[0]["status"]
     );
 }
+
+/// Text output of untrusted data (names, bodies, log messages) never hands the terminal a
+/// control sequence or a direction override: on the hostile world of the journeys (escape
+/// sequences, OSC titles, bidi overrides), each shows as a visible stand-in.
+#[test]
+#[ignore = "needs services: tests/run.sh"]
+fn text_output_neutralises_what_untrusted_text_holds() {
+    let world = common::world::World::build("clitext");
+    let dirs = tempfile::tempdir().unwrap();
+    world.write_config(dirs.path());
+    // Runs each command; returns what they printed, checked line by line.
+    let printed = |commands: Vec<Vec<&str>>| {
+        let mut text = String::new();
+        for args in commands {
+            let (ok, lines, err) = run(&dirs, &args);
+            assert!(ok, "{args:?}: {err}");
+            // Lines are printed whole, fields separated by tabs: nothing else may steer the
+            // terminal.
+            for c in lines.iter().flat_map(|l| l.chars()) {
+                assert!(
+                    c == '\t'
+                        || !(c.is_control()
+                            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')),
+                    "{args:?} printed {c:?}:\n{}",
+                    lines.join("\n")
+                );
+            }
+            text.push_str(&lines.join("\n"));
+        }
+        text
+    };
+    let users = printed(vec![vec!["--env", "moto", "users", "list"]]);
+    let posts = printed(vec![vec!["--env", "moto", "posts", "list"]]);
+    // The log lines with escapes sit in one of the groups: all of them together.
+    let logs = printed(
+        world
+            .groups
+            .iter()
+            .map(|g| {
+                vec![
+                    "--env",
+                    "moto",
+                    "logs",
+                    "query",
+                    g.as_str(),
+                    "--minutes",
+                    "120",
+                ]
+            })
+            .collect(),
+    );
+    for (what, text) in [("users", users), ("posts", posts), ("logs", logs)] {
+        assert!(text.contains('␛'), "{what}: the escape shows as ␛:\n{text}");
+    }
+    world.env.drop_database();
+}
