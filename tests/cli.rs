@@ -589,7 +589,7 @@ fn read_only_refuses_every_write_command() {
         rows.len()
     };
     let before = audit_rows(&dirs);
-    let why = ["--reason", "read-only check", "--yes"];
+    let why = ["--reason", "routine check", "--yes"];
     let writes: Vec<Vec<&str>> = vec![
         vec!["users", "disable", &user],
         vec!["users", "enable", &user],
@@ -611,7 +611,7 @@ fn read_only_refuses_every_write_command() {
         args.extend(why);
         let (ok, out, err) = run(&dirs, &args);
         assert!(!ok, "{write:?} succeeded read-only: {out:?}");
-        assert!(err.contains("read-only"), "{write:?}: {err}");
+        assert!(err.contains("read-only session"), "{write:?}: {err}");
     }
     // A presigned link is a write too (it is audited): refused, no link printed.
     let (ok, out, err) = run(
@@ -619,7 +619,7 @@ fn read_only_refuses_every_write_command() {
         &["--read-only", "objects", "presign", &object, "--yes"],
     );
     assert!(
-        !ok && err.contains("read-only") && out.is_empty(),
+        !ok && err.contains("read-only session") && out.is_empty(),
         "{out:?} {err}"
     );
 

@@ -221,6 +221,11 @@ def check_database_settings(template):
         env = resource.get("Properties", {}).get("Environment", {}).get("Variables", {})
         if "DB_PASSWORD" in env:
             problem(f"{name} is given DB_PASSWORD: give DB_SECRET_ARN")
+        if "DB_SSL_MODE" in env:
+            problem(f"{name}: DB_SSL_MODE weakens TLS to the database")
+        for setting in ["DB_SECRET_ARN", "DB_SSL_CA", "DATABASE_URL"]:
+            if setting in env:
+                problem(f"{name} overrides {setting}: the functions share the Globals' settings")
     if "DB_PASSWORD" in variables:
         problem("the functions are given DB_PASSWORD: give DB_SECRET_ARN")
     if variables.get("DB_SECRET_ARN") != {"Ref": "DatabaseSecretArn"}:

@@ -7,3 +7,4 @@ CREATE TABLE post_edits (
     replaced_at TEXT    NOT NULL
 );
 CREATE INDEX post_edits_post ON post_edits (post_id, id);
+CREATE INDEX post_edits_image_key ON post_edits (image_key);

@@ -15,6 +15,7 @@ use crate::api::{Api, Auth, Limits};
 use crate::auth::{BlockCheck, JwtSettings, JwtVerifier};
 use crate::error::DomainResult;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// JSON logs to stdout, one object per line with the event's fields at the top level
 /// (`level`, `message`, `requestId`, …), which CloudWatch Logs and the console's Logs pane read.
@@ -34,7 +35,7 @@ pub fn init_logging() {
 }
 
 /// The database URL with its password: from the settings, or, with `DB_SECRET_ARN`, read from
-/// Secrets Manager now (once per execution environment).
+/// Secrets Manager now.
 pub async fn database_url(settings: &LambdaSettings) -> DomainResult<String> {
     match &settings.db_secret_arn {
         None => Ok(settings.database_url().to_string()),
@@ -46,10 +47,38 @@ pub async fn database_url(settings: &LambdaSettings) -> DomainResult<String> {
     }
 }
 
+/// How often a function reads its database secret again: RDS rotates managed secrets, and a
+/// warm function must open its next connections with the new password.
+pub const SECRET_REFRESH: Duration = Duration::from_secs(300);
+
 /// The service's database, opened during init so the first request finds a live connection.
-/// The schema is the deployment's business: a database behind this build is refused.
+/// The schema is the deployment's business: a database behind this build is refused. With
+/// `DB_SECRET_ARN` the secret is read again every [`SECRET_REFRESH`].
 pub async fn open_database(settings: &LambdaSettings) -> DomainResult<MySqlContentStore> {
-    MySqlContentStore::connect_mysql_existing(&database_url(settings).await?).await
+    open_database_refreshing(settings, SECRET_REFRESH).await
+}
+
+/// [`open_database`], reading the secret again every `every`.
+pub async fn open_database_refreshing(
+    settings: &LambdaSettings,
+    every: Duration,
+) -> DomainResult<MySqlContentStore> {
+    let Some(arn) = &settings.db_secret_arn else {
+        return MySqlContentStore::connect_mysql_existing(settings.database_url()).await;
+    };
+    let aws = open_aws(settings).await?;
+    let password = secret::database_password(&aws, arn).await?;
+    let store =
+        MySqlContentStore::connect_mysql_existing(&settings.database_url_with(&password)).await?;
+    secret::keep_fresh(
+        aws,
+        arn.clone(),
+        settings.clone(),
+        store.pool().clone(),
+        password,
+        every,
+    );
+    Ok(store)
 }
 
 /// The AWS clients' shared configuration (the function's role via the standard chain).

@@ -3,8 +3,11 @@
 //! never the password itself, so it is in no environment variable, console page or template
 //! output. The secret is RDS's shape (`{"username": …, "password": …}`) or the bare password.
 
+use super::LambdaSettings;
 use crate::adapters::aws::{AwsContext, Call, sdk_error};
+use crate::adapters::sql::mysql_options;
 use crate::error::{DomainError, DomainResult};
+use std::time::Duration;
 
 /// The password the secret holds. A secret without one is refused by name, never echoed.
 pub async fn database_password(aws: &AwsContext, arn: &str) -> DomainResult<String> {
@@ -27,6 +30,45 @@ pub async fn database_password(aws: &AwsContext, arn: &str) -> DomainResult<Stri
         )
     })?;
     password_of(text)
+}
+
+/// Reads the secret every `every` for as long as the pool lives; when the password changed (a
+/// rotation), the pool's next connections use the new one (open connections stay as they
+/// are). A failed read keeps the password in use and says so in the log, never the password.
+pub(super) fn keep_fresh(
+    aws: AwsContext,
+    arn: String,
+    settings: LambdaSettings,
+    pool: sqlx::MySqlPool,
+    mut current: String,
+    every: Duration,
+) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await;
+        while !pool.is_closed() {
+            ticks.tick().await;
+            match database_password(&aws, &arn).await {
+                Ok(password) if password != current => {
+                    match mysql_options(&settings.database_url_with(&password)) {
+                        Ok(options) => {
+                            pool.set_connect_options(options);
+                            current = password;
+                            tracing::info!("the database secret changed: new connections use it");
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e.chain(), "the rotated secret gives no usable URL")
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e.chain(), "the database secret could not be read again")
+                }
+            }
+        }
+    });
 }
 
 /// `{"password": "…"}` (RDS's managed secrets, with `username` and more beside it) or the

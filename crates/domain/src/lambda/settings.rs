@@ -91,6 +91,15 @@ impl LambdaSettings {
                 if !url.starts_with("mysql://") {
                     return Err(problem("DATABASE_URL", "must start with mysql://"));
                 }
+                // The URL says everything: TLS settings beside it would be silently ignored.
+                for part in ["DB_SSL_MODE", "DB_SSL_CA"] {
+                    if var(part).is_some() {
+                        return Err(problem(
+                            part,
+                            "is set beside DATABASE_URL: put ssl-mode= / ssl-ca= in the URL instead",
+                        ));
+                    }
+                }
                 url
             }
             None => {
@@ -198,6 +207,15 @@ impl LambdaSettings {
                     "must be a secret's ARN (arn:aws:secretsmanager:…)",
                 ));
             }
+            if !database_url
+                .split_once("://")
+                .is_some_and(|(_, rest)| rest.contains('@'))
+            {
+                return Err(problem(
+                    "DB_SECRET_ARN",
+                    "needs a user in the database URL (mysql://user@host/db) to give the password to",
+                ));
+            }
             if url_has_password(&database_url) {
                 return Err(problem(
                     "DB_SECRET_ARN",
@@ -230,7 +248,7 @@ impl LambdaSettings {
         let encoded =
             percent_encoding::utf8_percent_encode(password, percent_encoding::NON_ALPHANUMERIC);
         match self.database_url.split_once("://") {
-            Some((scheme, rest)) => match rest.split_once('@') {
+            Some((scheme, rest)) => match rest.rsplit_once('@') {
                 Some((user, host)) => format!("{scheme}://{user}:{encoded}@{host}"),
                 None => self.database_url.clone(),
             },
@@ -242,7 +260,7 @@ impl LambdaSettings {
 /// Whether `mysql://user:password@…` carries a password.
 fn url_has_password(url: &str) -> bool {
     url.split_once("://")
-        .and_then(|(_, rest)| rest.split_once('@'))
+        .and_then(|(_, rest)| rest.rsplit_once('@'))
         .is_some_and(|(credentials, _)| credentials.contains(':'))
 }
 
@@ -334,6 +352,29 @@ mod tests {
         bad.push(("DB_SECRET_ARN", "db-password"));
         let e = LambdaSettings::from_env(env(&bad), Needs::Api).unwrap_err();
         assert_eq!(e.variable, "DB_SECRET_ARN");
+        // A URL with no user has no one to give the password to.
+        let e = LambdaSettings::from_env(
+            env(&[
+                ("DATABASE_URL", "mysql://db.internal/social"),
+                (
+                    "DB_SECRET_ARN",
+                    "arn:aws:secretsmanager:eu-west-1:1:secret:x",
+                ),
+            ]),
+            Needs::Database,
+        )
+        .unwrap_err();
+        assert_eq!(e.variable, "DB_SECRET_ARN");
+        // TLS settings beside a whole URL are refused rather than ignored.
+        let e = LambdaSettings::from_env(
+            env(&[
+                ("DATABASE_URL", "mysql://app@db.internal/social"),
+                ("DB_SSL_MODE", "disabled"),
+            ]),
+            Needs::Database,
+        )
+        .unwrap_err();
+        assert_eq!(e.variable, "DB_SSL_MODE");
     }
 
     #[test]

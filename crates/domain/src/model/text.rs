@@ -247,6 +247,17 @@ mod tests {
             "\u{200D}leading joiner",
             "bom\u{FEFF}",
             "mark\u{200F}",
+            // A joiner between letters reads as nothing: this is "admin" to the eye.
+            "ad\u{200D}min",
+            "ad\u{200C}min",
+            // Names that draw as blank.
+            "\u{3164}",
+            "\u{2800}\u{2800}",
+            "\u{115F}\u{1160}",
+            "\u{FFA0}",
+            "a\u{034F}dmin",
+            "e\u{FE0F}",
+            "x\u{E0041}",
         ] {
             let e = DisplayName::parse(hostile).unwrap_err();
             assert_eq!(e.field, "displayName");
@@ -259,10 +270,16 @@ mod tests {
         // Joiners inside emoji sequences and scripts that need them stay.
         for fine in [
             "👩\u{200D}💻 Dev",
+            "👋🏽 Sam",
             "می\u{200C}خواهم",
+            "क्\u{200D}ष",
             "Ann O'Brien",
             "سارا",
             "김민지 🌸",
+            "❤\u{FE0F} Lee",
+            "1\u{FE0F}\u{20E3} Team",
+            "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} Ewan",
+            "Zoë",
         ] {
             assert!(DisplayName::parse(fine).is_ok(), "{fine:?}");
         }

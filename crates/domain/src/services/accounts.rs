@@ -96,7 +96,9 @@ impl AccountAction {
             }
             Self::AddToGroup(g) => format!("Add {user} to group {g}"),
             Self::RemoveFromGroup(g) => format!("Remove {user} from group {g}"),
-            Self::Delete => format!("Delete {user} from the user pool, for good"),
+            Self::Delete => format!(
+                "Delete {user} from the user pool, for good (their tokens are refused by the API)"
+            ),
         }
     }
 
@@ -104,7 +106,8 @@ impl AccountAction {
     /// the API.
     pub fn blocks(&self) -> Option<bool> {
         match self {
-            Self::Disable => Some(true),
+            // A deleted user's tokens outlive the deletion as a disabled user's do.
+            Self::Disable | Self::Delete => Some(true),
             Self::Enable => Some(false),
             _ => None,
         }

@@ -86,6 +86,37 @@ async fn an_edit_keeps_what_it_replaced_and_reported_or_hidden_posts_cannot_be_e
     assert_eq!(bodies, ["second", "the words that were first posted"]);
     assert!(history.iter().all(|r| r.post_id == p.id));
 
+    // An image an edit replaced is still referenced: reconciliation must keep it.
+    let first = ObjectKey::parse(format!("posts/{a}/first.png")).unwrap();
+    let second = ObjectKey::parse(format!("posts/{a}/second.png")).unwrap();
+    for key in [&first, &second] {
+        store
+            .edit_post(
+                p.id,
+                &PostEdit {
+                    body: None,
+                    image_key: Some(Some(key.clone())),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let unrelated = format!("posts/{a}/never-used.png");
+    let referenced = store
+        .referenced_keys(&[
+            first.as_str().to_string(),
+            second.as_str().to_string(),
+            unrelated,
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        referenced,
+        [first.as_str().to_string(), second.as_str().to_string()]
+            .into_iter()
+            .collect()
+    );
+
     // Reported: the author cannot edit the reported words away until a moderator decides.
     let report = store
         .file_report(&NewReport {
@@ -129,7 +160,7 @@ async fn an_edit_keeps_what_it_replaced_and_reported_or_hidden_posts_cannot_be_e
         matches!(err, DomainError::Conflict(ref m) if m.contains("hidden")),
         "{err}"
     );
-    assert_eq!(store.post_history(p.id).await.unwrap().len(), 3);
+    assert_eq!(store.post_history(p.id).await.unwrap().len(), 5);
     assert_eq!(store.get_post(p.id).await.unwrap().body, "fourth");
     assert!(
         store
@@ -211,14 +242,86 @@ async fn a_restore_does_not_bring_back_what_its_author_deleted(store: Store) {
 }
 
 async fn an_account_block_is_set_lifted_and_kept_per_sub(store: Store) {
-    let (a, b) = (sub(63), sub(64));
+    let a = profile(&store, 63).await;
+    let b = sub(64);
+    let own = post(&store, &a, "written before the block").await;
+    let theirs = post(&store, &b, "someone else's").await;
     assert!(!store.is_blocked(&a).await.unwrap(), "no mark: not blocked");
     store.set_blocked(&a, true, &actor()).await.unwrap();
     store.set_blocked(&a, true, &actor()).await.unwrap();
     assert!(store.is_blocked(&a).await.unwrap());
     assert!(!store.is_blocked(&b).await.unwrap());
+
+    // A write that got past the API's cached check is refused by the store itself.
+    let refused =
+        |e: DomainError| matches!(e, DomainError::Forbidden(ref m) if m.contains("disabled"));
+    let e = store
+        .create_post(&NewPost {
+            author_sub: a.clone(),
+            body: body("after the ban"),
+            image_key: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(refused(e));
+    let e = store
+        .create_comment(&NewComment {
+            post_id: theirs.id,
+            author_sub: a.clone(),
+            body: CommentBody::parse("after the ban").unwrap(),
+        })
+        .await
+        .unwrap_err();
+    assert!(refused(e));
+    let e = store
+        .edit_post(
+            own.id,
+            &PostEdit {
+                body: Some(body("rewritten after the ban")),
+                image_key: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(refused(e));
+    let e = store
+        .file_report(&NewReport {
+            target: Target::Post(theirs.id),
+            reporter_sub: a.clone(),
+            reason: reason("spam"),
+            note: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(refused(e));
+    let e = store
+        .update_profile(
+            &a,
+            &ProfileUpdate {
+                display_name: Some(DisplayName::parse("Renamed").unwrap()),
+                ..ProfileUpdate::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(refused(e));
+    assert_eq!(
+        store.get_post(own.id).await.unwrap().body,
+        "written before the block"
+    );
+
     store.set_blocked(&a, false, &actor()).await.unwrap();
     assert!(!store.is_blocked(&a).await.unwrap());
+    store
+        .edit_post(
+            own.id,
+            &PostEdit {
+                body: Some(body("after the unban")),
+                image_key: None,
+            },
+        )
+        .await
+        .unwrap();
 }
 
 async fn the_queue_describes_each_target_with_its_author_text_status_and_reasons(store: Store) {

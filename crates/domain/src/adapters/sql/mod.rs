@@ -68,8 +68,14 @@ pub trait Dialect: sqlx::Database {
     /// Inserts a thumbnail row or replaces the one of the same source and width.
     /// Binds: source key, width, height, thumbnail key, bytes, created at.
     const UPSERT_THUMBNAIL: &'static str;
-    /// A post's status, body and image key, locked for an edit. Binds: post id.
+    /// A post's status, body, image key and author, locked for an edit. Binds: post id.
     const POST_FOR_EDIT: &'static str;
+    /// The open reports of a post, read so that a report filed meanwhile waits for the edit
+    /// (or the edit for the report). Binds: post id as text.
+    const OPEN_POST_REPORTS_LOCKED: &'static str;
+    /// An account's block mark, read under a shared lock so that a ban's block waits for a
+    /// write already past this check (and the write for the block). Binds: sub.
+    const BLOCK_LOCKED: &'static str;
     /// Sets or clears an account's block, keeping one row per sub.
     /// Binds: sub, blocked (0 or 1), changed at, changed by.
     const UPSERT_ACCOUNT_BLOCK: &'static str;
@@ -93,7 +99,11 @@ impl Dialect for MySql {
          ON DUPLICATE KEY UPDATE height = VALUES(height), thumb_key = VALUES(thumb_key), \
          bytes = VALUES(bytes), created_at = VALUES(created_at)";
     const POST_FOR_EDIT: &'static str =
-        "SELECT status, body, image_key FROM posts WHERE id = ? FOR UPDATE";
+        "SELECT status, body, image_key, author_sub FROM posts WHERE id = ? FOR UPDATE";
+    const OPEN_POST_REPORTS_LOCKED: &'static str = "SELECT COUNT(*) FROM reports \
+         WHERE target_kind = 'post' AND target_id = ? AND status = 'open' LOCK IN SHARE MODE";
+    const BLOCK_LOCKED: &'static str =
+        "SELECT blocked FROM account_blocks WHERE sub = ? LOCK IN SHARE MODE";
     const UPSERT_ACCOUNT_BLOCK: &'static str = "INSERT INTO account_blocks \
          (sub, blocked, changed_at, changed_by) VALUES (?, ?, ?, ?) \
          ON DUPLICATE KEY UPDATE blocked = VALUES(blocked), changed_at = VALUES(changed_at), \
@@ -127,7 +137,11 @@ impl Dialect for Sqlite {
          (source_key, width, height, thumb_key, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?) \
          ON CONFLICT(source_key, width) DO UPDATE SET height = excluded.height, \
          thumb_key = excluded.thumb_key, bytes = excluded.bytes, created_at = excluded.created_at";
-    const POST_FOR_EDIT: &'static str = "SELECT status, body, image_key FROM posts WHERE id = ?";
+    const POST_FOR_EDIT: &'static str =
+        "SELECT status, body, image_key, author_sub FROM posts WHERE id = ?";
+    const OPEN_POST_REPORTS_LOCKED: &'static str = "SELECT COUNT(*) FROM reports \
+         WHERE target_kind = 'post' AND target_id = ? AND status = 'open'";
+    const BLOCK_LOCKED: &'static str = "SELECT blocked FROM account_blocks WHERE sub = ?";
     const UPSERT_ACCOUNT_BLOCK: &'static str = "INSERT INTO account_blocks \
          (sub, blocked, changed_at, changed_by) VALUES (?, ?, ?, ?) \
          ON CONFLICT(sub) DO UPDATE SET blocked = excluded.blocked, \

@@ -337,6 +337,23 @@ impl SqlContentStore<Db> {
 }
 
 impl SqlContentStore<Db> {
+    /// Refuses a write by a blocked account inside the write's own transaction: the API's
+    /// cached check may be up to 5 s old, and a request already past it must not land after
+    /// the ban's sweep has read the author's content.
+    async fn refuse_if_blocked(tx: &mut Tx, sub: &str) -> DomainResult<()> {
+        let blocked = sqlx::query_scalar::<Db, i64>(<Db as Dialect>::BLOCK_LOCKED)
+            .bind(sub)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(|e| map_sqlx("account block", e))?;
+        if blocked.is_some_and(|b| b != 0) {
+            return Err(DomainError::Forbidden(format!(
+                "account {sub} is disabled: its writes are refused"
+            )));
+        }
+        Ok(())
+    }
+
     /// What its author deleted stays deleted: a restore is for a moderator's own removals.
     /// The latest removal's audit row says who removed it (an author's own delete is audited
     /// under their bare sub).
@@ -470,6 +487,8 @@ impl ContentStore for SqlContentStore<Db> {
         sub: &UserSub,
         update: &ProfileUpdate,
     ) -> DomainResult<UserProfile> {
+        let mut tx = self.begin_write("profile").await?;
+        Self::refuse_if_blocked(&mut tx, sub.as_str()).await?;
         let result = sqlx::query::<Db>(
             "UPDATE users SET display_name = COALESCE(?, display_name), bio = COALESCE(?, bio), \
              profile_image_key = COALESCE(?, profile_image_key), updated_at = ? WHERE sub = ?",
@@ -479,17 +498,20 @@ impl ContentStore for SqlContentStore<Db> {
         .bind(update.profile_image_key.as_ref().map(|k| k.as_str()))
         .bind(now_millis())
         .bind(sub.as_str())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(|e| map_sqlx("profile", e))?;
         if result.rows_affected() == 0 {
             return Err(DomainError::not_found(format!("profile {sub}")));
         }
+        tx.commit().await.map_err(|e| map_sqlx("profile", e))?;
         self.get_profile(sub).await
     }
 
     async fn create_post(&self, post: &NewPost) -> DomainResult<Post> {
         let now = now_millis();
+        let mut tx = self.begin_write("post").await?;
+        Self::refuse_if_blocked(&mut tx, post.author_sub.as_str()).await?;
         let result = sqlx::query::<Db>(
             "INSERT INTO posts (author_sub, body, image_key, status, created_at, updated_at) VALUES (?, ?, ?, 'visible', ?, ?)",
         )
@@ -498,9 +520,10 @@ impl ContentStore for SqlContentStore<Db> {
         .bind(post.image_key.as_ref().map(|k| k.as_str()))
         .bind(now)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(|e| map_sqlx("post", e))?;
+        tx.commit().await.map_err(|e| map_sqlx("post", e))?;
         self.get_post(PostId::new(<Db as Dialect>::inserted_id(&result))?)
             .await
     }
@@ -526,15 +549,18 @@ impl ContentStore for SqlContentStore<Db> {
             Some(key) => (true, key.as_ref().map(|k| k.as_str())),
         };
         let mut tx = self.begin_write(&what).await?;
-        let current =
-            sqlx::query_as::<Db, (String, String, Option<String>)>(<Db as Dialect>::POST_FOR_EDIT)
-                .bind(id.get())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(|e| map_sqlx(&what, e))?;
-        let Some((status, body, image_key)) = current else {
+        let current = sqlx::query_as::<Db, (String, String, Option<String>, String)>(
+            <Db as Dialect>::POST_FOR_EDIT,
+        )
+        .bind(id.get())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| map_sqlx(&what, e))?;
+        let Some((status, body, image_key, author)) = current else {
             return Err(DomainError::not_found(what));
         };
+        // Only its author edits a post (the API checks the caller).
+        Self::refuse_if_blocked(&mut tx, &author).await?;
         // An edit must not launder what a moderator hid or is about to read.
         match status.as_str() {
             "removed" => return Err(DomainError::not_found(what)),
@@ -545,14 +571,11 @@ impl ContentStore for SqlContentStore<Db> {
             }
             _ => {}
         }
-        let open: i64 = sqlx::query_scalar::<Db, i64>(
-            "SELECT COUNT(*) FROM reports WHERE target_kind = 'post' AND target_id = ? \
-             AND status = 'open'",
-        )
-        .bind(id.to_string())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| map_sqlx(&what, e))?;
+        let open: i64 = sqlx::query_scalar::<Db, i64>(<Db as Dialect>::OPEN_POST_REPORTS_LOCKED)
+            .bind(id.to_string())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| map_sqlx(&what, e))?;
         if open > 0 {
             return Err(DomainError::Conflict(format!(
                 "{what} has open reports and cannot be edited until a moderator has reviewed them"
@@ -674,6 +697,7 @@ impl ContentStore for SqlContentStore<Db> {
     async fn create_comment(&self, comment: &NewComment) -> DomainResult<Comment> {
         let what = format!("post {}", comment.post_id);
         let mut tx = self.begin_write(&what).await?;
+        Self::refuse_if_blocked(&mut tx, comment.author_sub.as_str()).await?;
         let post_author: Option<String> =
             sqlx::query_scalar::<Db, String>(<Db as Dialect>::VISIBLE_POST_AUTHOR_LOCKED)
                 .bind(comment.post_id.get())
@@ -802,6 +826,7 @@ impl ContentStore for SqlContentStore<Db> {
     async fn file_report(&self, report: &NewReport) -> DomainResult<Report> {
         let what = report.target.to_string();
         let mut tx = self.begin_write("report").await?;
+        Self::refuse_if_blocked(&mut tx, report.reporter_sub.as_str()).await?;
         let exists_sql = match report.target {
             Target::Post(_) => Some("SELECT COUNT(*) FROM posts WHERE id = ?"),
             Target::Comment(_) => Some("SELECT COUNT(*) FROM comments WHERE id = ?"),
@@ -1459,12 +1484,14 @@ impl ContentStore for SqlContentStore<Db> {
         }
         let marks = vec!["?"; keys.len()].join(", ");
         // Only placeholders are concatenated; every key is bound.
+        // An image an edit replaced stays referenced: it is what a report may be about.
         let sql = format!(
             "SELECT image_key FROM posts WHERE image_key IN ({marks}) \
-             UNION SELECT profile_image_key FROM users WHERE profile_image_key IN ({marks})"
+             UNION SELECT profile_image_key FROM users WHERE profile_image_key IN ({marks}) \
+             UNION SELECT image_key FROM post_edits WHERE image_key IN ({marks})"
         );
         let mut q = sqlx::query_scalar::<Db, String>(AssertSqlSafe(sql));
-        for key in keys.iter().chain(keys) {
+        for key in keys.iter().chain(keys).chain(keys) {
             q = q.bind(key.as_str());
         }
         let found = q
