@@ -69,6 +69,8 @@ pub enum Action {
     SaveLogs,
     Who,
     HopBack,
+    DetailDown,
+    DetailUp,
 }
 
 /// Where an action applies, for the help popup's sections.
@@ -139,6 +141,8 @@ impl Action {
         Action::SaveLogs,
         Action::Who,
         Action::HopBack,
+        Action::DetailDown,
+        Action::DetailUp,
     ];
 
     /// The name used in `[keys]`.
@@ -200,6 +204,8 @@ impl Action {
             Action::SaveLogs => "save-logs",
             Action::Who => "who",
             Action::HopBack => "hop-back",
+            Action::DetailDown => "detail-down",
+            Action::DetailUp => "detail-up",
         }
     }
 
@@ -261,6 +267,8 @@ impl Action {
             Action::SaveLogs => "save the buffer or the selection to a file",
             Action::Who => "this row's user in every service",
             Action::HopBack => "back from the last jump (a, i, U)",
+            Action::DetailDown => "scroll the detail beside a list down (when it is cut)",
+            Action::DetailUp => "scroll the detail beside a list up",
         }
     }
 
@@ -484,6 +492,8 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("ctrl-s", Action::SaveLogs),
     ("O", Action::Who),
     ("-", Action::HopBack),
+    ("J", Action::DetailDown),
+    ("K", Action::DetailUp),
 ];
 
 /// The live keymap.

@@ -122,9 +122,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
             );
         }
         // The selected item in full, with the image key and the reports.
-        let block = pane_block(" Detail ".into(), theme);
-        let inner = block.inner(side);
-        frame.render_widget(block, side);
         let mut lines = Vec::new();
         if let Some(row) = thread.rows.selected_item() {
             let (head, body) = match row {
@@ -205,7 +202,28 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                 ]));
             }
         }
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        // A long detail (many reports, earlier versions) scrolls with J/K; the title says
+        // which lines show.
+        let detail = Paragraph::new(lines).wrap(Wrap { trim: false });
+        let inner = pane_block(String::new(), theme).inner(side);
+        let total = detail.line_count(inner.width);
+        let height = usize::from(inner.height);
+        let last_top = u16::try_from(total.saturating_sub(height)).unwrap_or(u16::MAX);
+        thread.detail_scroll = thread.detail_scroll.min(last_top);
+        let title = if total > height {
+            let top = usize::from(thread.detail_scroll);
+            format!(
+                " Detail · lines {}–{} of {total} · {}/{} scroll ",
+                top + 1,
+                (top + height).min(total),
+                look.keys.hint(Action::DetailDown),
+                look.keys.hint(Action::DetailUp)
+            )
+        } else {
+            " Detail ".to_string()
+        };
+        frame.render_widget(pane_block(title, theme), side);
+        frame.render_widget(detail.scroll((thread.detail_scroll, 0)), inner);
         return;
     }
     match pane.view.unwrap_or(View::Reports) {

@@ -182,6 +182,85 @@ fn thread_with_reports() {
     insta::assert_snapshot!(render(&mut app, 110, 22));
 }
 
+/// A detail longer than its pane (many earlier versions and reports) says which lines show,
+/// and `J` / `K` scroll it; moving the selection starts it at the top again.
+#[test]
+fn a_long_thread_detail_scrolls_and_says_which_lines_show() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    answer_queue(&mut app, &first, vec![group(1, 2)], false);
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadThread { request, .. }) = open.first().cloned() else {
+        panic!("{open:?}")
+    };
+    let p = post(1);
+    let at = Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 0).unwrap();
+    let reports = (1..=8)
+        .map(|i| Report {
+            id: ReportId::new(i).unwrap(),
+            target: Target::Post(p.id),
+            reporter_sub: post(i).author_sub,
+            reason: format!("reason number {i}"),
+            note: None,
+            status: ReportStatus::Open,
+            created_at: at,
+            resolved_by: None,
+            resolved_at: None,
+        })
+        .collect();
+    let history = (1..=4)
+        .map(|i| PostRevision {
+            post_id: p.id,
+            body: format!("version {i} of the words"),
+            image_key: None,
+            replaced_at: at,
+        })
+        .collect();
+    app.on_event(AppEvent::ThreadLoaded {
+        request,
+        result: Ok(crate::app::posts::ThreadData {
+            post: p.clone(),
+            comments: Page {
+                items: vec![Comment {
+                    id: CommentId::new(11).unwrap(),
+                    post_id: p.id,
+                    author_sub: post(2).author_sub,
+                    body: "a comment".into(),
+                    status: ContentStatus::Visible,
+                    created_at: at,
+                }],
+                next: None,
+            },
+            reports,
+            history,
+        }),
+    });
+    let top = render(&mut app, 110, 16).to_string();
+    assert!(top.contains("Detail · lines 1–11 of "), "{top}");
+    assert!(top.contains("J/K scroll"), "{top}");
+    assert!(!top.contains("reason number 8"), "{top}");
+    for _ in 0..10 {
+        app.on_key(key('J'));
+    }
+    let bottom = render(&mut app, 110, 16).to_string();
+    assert!(
+        bottom.contains("reason number 8"),
+        "the end is reached:\n{bottom}"
+    );
+    assert!(!bottom.contains("Detail · lines 1–"), "{bottom}");
+    insta::assert_snapshot!(bottom);
+    // Back up, and a move of the selection starts at the top.
+    app.on_key(key('K'));
+    app.on_key(code(KeyCode::Down));
+    let moved = render(&mut app, 110, 16).to_string();
+    assert!(
+        !moved.contains("J/K scroll"),
+        "a comment's detail fits:\n{moved}"
+    );
+    app.on_key(code(KeyCode::Up));
+    let again = render(&mut app, 110, 16).to_string();
+    assert!(again.contains("Detail · lines 1–11 of "), "{again}");
+}
+
 #[test]
 fn hide_dialog_with_reason() {
     let (mut app, first) = app_on(PaneId::Posts, ctx());

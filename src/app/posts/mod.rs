@@ -137,7 +137,10 @@ impl PostsPane {
 
     fn move_by(&mut self, delta: isize, ids: &mut Ids) -> Vec<Command> {
         match (&mut self.thread, self.view) {
-            (Some(t), _) => t.rows.move_by(delta),
+            (Some(t), _) => {
+                t.rows.move_by(delta);
+                t.detail_scroll = 0;
+            }
             (None, Some(View::Posts)) => self.posts.move_by(delta),
             _ => self.queue.move_by(delta),
         }
@@ -166,6 +169,17 @@ impl PostsPane {
                 .into(),
             Action::Bottom => self.move_by(self.current_list_len() as isize, ids).into(),
             Action::Reload => Pane::refresh(self, ids).into(),
+            // The drawing keeps it within the detail's length.
+            Action::DetailDown | Action::DetailUp => {
+                if let Some(t) = &mut self.thread {
+                    t.detail_scroll = if action == Action::DetailDown {
+                        t.detail_scroll.saturating_add(3)
+                    } else {
+                        t.detail_scroll.saturating_sub(3)
+                    };
+                }
+                Outcome::None
+            }
             Action::NextView => {
                 let next = match self.view {
                     Some(View::Reports) | None => View::Posts,

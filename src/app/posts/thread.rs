@@ -46,6 +46,8 @@ pub struct ThreadState {
     pub reports: Vec<Report>,
     /// What the post's edits replaced, newest first.
     pub history: Vec<PostRevision>,
+    /// The detail's first line shown (`J`/`K`); back to the top when the selection moves.
+    pub detail_scroll: u16,
 }
 
 /// What a thread request brings back.
@@ -71,6 +73,7 @@ impl PostsPane {
             },
             reports: Vec::new(),
             history: Vec::new(),
+            detail_scroll: 0,
         });
         self.thread_request = Some(id);
         vec![Command::LoadThread {
