@@ -267,17 +267,16 @@ impl Action {
             Action::SaveLogs => "save the buffer or the selection to a file",
             Action::Who => "this row's user in every service",
             Action::HopBack => "back from the last jump (a, i, U)",
-            Action::DetailDown => "scroll the detail beside a list down (when it is cut)",
-            Action::DetailUp => "scroll the detail beside a list up",
+            Action::DetailDown => "scroll the thread's detail down",
+            Action::DetailUp => "scroll the thread's detail up",
         }
     }
 
     pub fn scope(self) -> Scope {
         use Action::*;
         match self {
-            Hide | Restore | Remove | ResolveReport | DismissReport | GoToAuthor | OpenImage => {
-                Scope::Posts
-            }
+            Hide | Restore | Remove | ResolveReport | DismissReport | GoToAuthor | OpenImage
+            | DetailDown | DetailUp => Scope::Posts,
             Disable | Enable | ResetPassword | SetPassword | SignOut | ConfirmSignUp
             | VerifyEmail | EditAttribute | AddGroup | RemoveGroup | DeleteUser => Scope::Users,
             SortObjects | DownloadObject | UploadObject | DeleteObject | CopyLink | OpenOwner => {

@@ -464,7 +464,11 @@ fn read_only_refuses_every_write_action_of_every_pane() {
             matches!(
                 a.scope(),
                 crate::keymap::Scope::Posts | crate::keymap::Scope::Users
-            ) && !matches!(a, Action::GoToAuthor | Action::OpenImage)
+            ) && !matches!(
+                // The pane actions that only move or read.
+                a,
+                Action::GoToAuthor | Action::OpenImage | Action::DetailDown | Action::DetailUp
+            )
         })
         .count();
     assert_eq!(tried, writes + 1 + 2, "Remove twice, and the two commands");
