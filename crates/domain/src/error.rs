@@ -66,6 +66,9 @@ pub enum DomainError {
     },
 }
 
+/// How a blocked account's refused write begins.
+const ACCOUNT_BLOCKED: &str = "the account is disabled; its writes are refused";
+
 impl DomainError {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         Self::Invalid(Invalid::new(field, message))
@@ -87,6 +90,16 @@ impl DomainError {
             message: message.into(),
             source: Some(source.into()),
         }
+    }
+
+    /// A write by an account a ban, a disable or a delete blocked.
+    pub fn account_blocked(sub: impl std::fmt::Display) -> Self {
+        Self::Forbidden(format!("{ACCOUNT_BLOCKED}: {sub}"))
+    }
+
+    /// Whether this refuses a blocked account's write (see [`DomainError::account_blocked`]).
+    pub fn is_account_blocked(&self) -> bool {
+        matches!(self, Self::Forbidden(m) if m.starts_with(ACCOUNT_BLOCKED))
     }
 
     pub fn bug(message: impl Into<String>) -> Self {

@@ -274,7 +274,12 @@ impl PostsPane {
             return Outcome::None;
         }
         match (&mut self.thread, self.view) {
-            (Some(t), _) => t.rows.select(index),
+            (Some(t), _) => {
+                if t.rows.selected != index {
+                    t.detail_scroll = 0;
+                }
+                t.rows.select(index);
+            }
             (None, Some(View::Posts)) => self.posts.select(index),
             _ => self.queue.select(index),
         }

@@ -108,6 +108,9 @@ impl PostsPane {
                 };
                 thread.rows.items = rows;
                 thread.rows.load = Load::Loaded;
+                if thread.rows.selected != focus {
+                    thread.detail_scroll = 0;
+                }
                 thread.rows.selected = focus;
                 // The rest of the comments page in as the selection nears the end.
                 thread.rows.next = data.comments.next;

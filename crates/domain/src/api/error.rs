@@ -36,6 +36,15 @@ impl ApiError {
         }
     }
 
+    /// The caller's account is blocked (banned, disabled or deleted).
+    pub fn account_disabled() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "account_disabled",
+            "this account is disabled",
+        )
+    }
+
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
@@ -82,6 +91,11 @@ impl ApiError {
 
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> Self {
+        // The store's own check of the block (a request that passed the cached one): the same
+        // answer as the extractor's.
+        if e.is_account_blocked() {
+            return Self::account_disabled();
+        }
         let status = match &e {
             DomainError::Invalid(invalid) => {
                 return Self::invalid(invalid.field, invalid.message.clone());
@@ -148,5 +162,30 @@ impl IntoResponse for ApiError {
         }
         response.extensions_mut().insert(self);
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A write the store refused because the account is blocked answers as the extractor's
+    /// check does, so apps can sign the user out on one code.
+    #[test]
+    fn a_blocked_write_answers_account_disabled() {
+        let e = ApiError::from(DomainError::account_blocked(
+            "0f8fad5b-d9cb-469f-a165-70867728950e",
+        ));
+        assert_eq!(
+            (e.status, e.code, e.client_message()),
+            (
+                StatusCode::FORBIDDEN,
+                "account_disabled",
+                "this account is disabled"
+            )
+        );
+        // Other refusals keep their own code.
+        let other = ApiError::from(DomainError::Forbidden("s3:PutObject".into()));
+        assert_eq!(other.code, "forbidden");
     }
 }

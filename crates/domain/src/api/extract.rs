@@ -87,11 +87,7 @@ impl FromRequestParts<ApiState> for Caller {
         // A valid token is not enough: a banned or disabled account keeps its tokens for up to
         // an hour, so its mark is asked on every request.
         if auth.blocks.is_blocked(&*state.content, &caller.sub).await? {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "account_disabled",
-                "this account is disabled",
-            ));
+            return Err(ApiError::account_disabled());
         }
         Ok(caller)
     }

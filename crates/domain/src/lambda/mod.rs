@@ -41,8 +41,8 @@ pub async fn database_url(settings: &LambdaSettings) -> DomainResult<String> {
         None => Ok(settings.database_url().to_string()),
         Some(arn) => {
             let aws = open_aws(settings).await?;
-            let password = secret::database_password(&aws, arn).await?;
-            Ok(settings.database_url_with(&password))
+            let read = secret::database_credentials(&aws, arn).await?;
+            Ok(settings.database_url_with(read.username.as_deref(), &read.password))
         }
     }
 }
@@ -67,15 +67,15 @@ pub async fn open_database_refreshing(
         return MySqlContentStore::connect_mysql_existing(settings.database_url()).await;
     };
     let aws = open_aws(settings).await?;
-    let password = secret::database_password(&aws, arn).await?;
-    let store =
-        MySqlContentStore::connect_mysql_existing(&settings.database_url_with(&password)).await?;
+    let read = secret::database_credentials(&aws, arn).await?;
+    let url = settings.database_url_with(read.username.as_deref(), &read.password);
+    let store = MySqlContentStore::connect_mysql_existing(&url).await?;
     secret::keep_fresh(
         aws,
         arn.clone(),
         settings.clone(),
         store.pool().clone(),
-        password,
+        read,
         every,
     );
     Ok(store)

@@ -9,8 +9,17 @@ use crate::adapters::sql::mysql_options;
 use crate::error::{DomainError, DomainResult};
 use std::time::Duration;
 
-/// The password the secret holds. A secret without one is refused by name, never echoed.
-pub async fn database_password(aws: &AwsContext, arn: &str) -> DomainResult<String> {
+/// What the secret holds: the password, and the user when the secret names one (RDS's managed
+/// secrets do; its alternating-users rotation moves between two users). Never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub username: Option<String>,
+    pub password: String,
+}
+
+/// The credentials the secret holds. A secret without a password is refused by name, never
+/// echoed.
+pub async fn database_credentials(aws: &AwsContext, arn: &str) -> DomainResult<Credentials> {
     let client = aws_sdk_secretsmanager::Client::new(aws.sdk_config());
     let answer = client
         .get_secret_value()
@@ -29,7 +38,7 @@ pub async fn database_password(aws: &AwsContext, arn: &str) -> DomainResult<Stri
             "the secret holds no text (a binary secret cannot be a password)",
         )
     })?;
-    password_of(text)
+    credentials_of(text)
 }
 
 /// Reads the secret every `every` for as long as the pool lives; when the password changed (a
@@ -40,7 +49,7 @@ pub(super) fn keep_fresh(
     arn: String,
     settings: LambdaSettings,
     pool: sqlx::MySqlPool,
-    mut current: String,
+    mut current: Credentials,
     every: Duration,
 ) {
     tokio::spawn(async move {
@@ -49,12 +58,14 @@ pub(super) fn keep_fresh(
         ticks.tick().await;
         while !pool.is_closed() {
             ticks.tick().await;
-            match database_password(&aws, &arn).await {
-                Ok(password) if password != current => {
-                    match mysql_options(&settings.database_url_with(&password)) {
+            match database_credentials(&aws, &arn).await {
+                Ok(read) if read != current => {
+                    match mysql_options(
+                        &settings.database_url_with(read.username.as_deref(), &read.password),
+                    ) {
                         Ok(options) => {
                             pool.set_connect_options(options);
-                            current = password;
+                            current = read;
                             tracing::info!("the database secret changed: new connections use it");
                         }
                         Err(e) => {
@@ -71,26 +82,34 @@ pub(super) fn keep_fresh(
     });
 }
 
-/// `{"password": "…"}` (RDS's managed secrets, with `username` and more beside it) or the
-/// password as the whole text.
-fn password_of(text: &str) -> DomainResult<String> {
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('{') {
+/// `{"username": "…", "password": "…"}` (RDS's managed secrets, with more beside them; the
+/// user is optional) or the password as the whole text.
+fn credentials_of(text: &str) -> DomainResult<Credentials> {
+    if text.trim_start().starts_with('{') {
         let value: serde_json::Value = serde_json::from_str(text)
             .map_err(|_| DomainError::invalid("DB_SECRET_ARN", "the secret is not valid JSON"))?;
-        return value
-            .get("password")
-            .and_then(|p| p.as_str())
-            .filter(|p| !p.is_empty())
-            .map(str::to_string)
-            .ok_or_else(|| {
-                DomainError::invalid("DB_SECRET_ARN", "the secret's JSON has no \"password\"")
-            });
+        let field = |name: &str| {
+            value
+                .get(name)
+                .and_then(|v| v.as_str())
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let password = field("password").ok_or_else(|| {
+            DomainError::invalid("DB_SECRET_ARN", "the secret's JSON has no \"password\"")
+        })?;
+        return Ok(Credentials {
+            username: field("username"),
+            password,
+        });
     }
     if text.is_empty() {
         return Err(DomainError::invalid("DB_SECRET_ARN", "the secret is empty"));
     }
-    Ok(text.to_string())
+    Ok(Credentials {
+        username: None,
+        password: text.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -99,22 +118,29 @@ mod tests {
 
     #[test]
     fn rds_shaped_and_bare_secrets_give_their_password_and_odd_ones_are_refused_unechoed() {
+        let rds = credentials_of(r#"{"username":"app","password":"p@ss:w/rd","engine":"mysql"}"#)
+            .unwrap();
         assert_eq!(
-            password_of(r#"{"username":"app","password":"p@ss:w/rd","engine":"mysql"}"#).unwrap(),
-            "p@ss:w/rd"
+            (rds.username.as_deref(), rds.password.as_str()),
+            (Some("app"), "p@ss:w/rd")
         );
-        assert_eq!(password_of("plain-Secret-1").unwrap(), "plain-Secret-1");
+        let bare = credentials_of("plain-Secret-1").unwrap();
+        assert_eq!(
+            (bare.username, bare.password.as_str()),
+            (None, "plain-Secret-1")
+        );
         for bad in [
             r#"{"username":"app"}"#,
             r#"{"password":""}"#,
             "{not json",
             "",
         ] {
-            let e = password_of(bad).unwrap_err().to_string();
+            let e = credentials_of(bad).err().unwrap().to_string();
             assert!(e.contains("DB_SECRET_ARN"), "{e}");
         }
-        let e = password_of(r#"{"user":"app","pw":"hunter2-hunter2"}"#)
-            .unwrap_err()
+        let e = credentials_of(r#"{"user":"app","pw":"hunter2-hunter2"}"#)
+            .err()
+            .unwrap()
             .to_string();
         assert!(!e.contains("hunter2"), "{e}");
     }

@@ -55,17 +55,27 @@ impl fmt::Debug for LambdaSettings {
     }
 }
 
+/// A URL cut into `scheme://`, its user information (before the authority's last `@`), and
+/// the rest (host, path, query). Only the authority is searched for the `@`: a path or a query
+/// (`ssl-ca=/a@b.pem`) may hold one too.
+fn split_url(url: &str) -> Option<(&str, Option<&str>, &str)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    Some(match rest[..end].rfind('@') {
+        Some(at) => (scheme, Some(&rest[..at]), &rest[at + 1..]),
+        None => (scheme, None, rest),
+    })
+}
+
 /// `mysql://user:secret@host/db` → `mysql://user:***@host/db`.
 fn mask_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return "***".to_string();
-    };
-    let Some((credentials, host)) = rest.rsplit_once('@') else {
-        return url.to_string();
-    };
-    match credentials.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_string(),
+    match split_url(url) {
+        None => "***".to_string(),
+        Some((scheme, Some(credentials), host)) => match credentials.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_string(),
+        },
+        Some(_) => url.to_string(),
     }
 }
 
@@ -207,10 +217,7 @@ impl LambdaSettings {
                     "must be a secret's ARN (arn:aws:secretsmanager:…)",
                 ));
             }
-            if !database_url
-                .split_once("://")
-                .is_some_and(|(_, rest)| rest.contains('@'))
-            {
+            if split_url(&database_url).is_none_or(|(_, user, _)| user.is_none()) {
                 return Err(problem(
                     "DB_SECRET_ARN",
                     "needs a user in the database URL (mysql://user@host/db) to give the password to",
@@ -243,25 +250,26 @@ impl LambdaSettings {
         &self.database_url
     }
 
-    /// The connection URL with `password` (read from the secret) put in, percent-encoded.
-    pub fn database_url_with(&self, password: &str) -> String {
-        let encoded =
-            percent_encoding::utf8_percent_encode(password, percent_encoding::NON_ALPHANUMERIC);
-        match self.database_url.split_once("://") {
-            Some((scheme, rest)) => match rest.rsplit_once('@') {
-                Some((user, host)) => format!("{scheme}://{user}:{encoded}@{host}"),
-                None => self.database_url.clone(),
-            },
-            None => self.database_url.clone(),
+    /// The connection URL with the password read from the secret put in, and the secret's
+    /// user instead of the URL's when it names one (RDS's alternating-users rotation moves
+    /// between two users); both percent-encoded.
+    pub fn database_url_with(&self, user: Option<&str>, password: &str) -> String {
+        let enc = |s: &str| {
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+        };
+        match split_url(&self.database_url) {
+            Some((scheme, Some(own), rest)) => {
+                let user = user.map(enc).unwrap_or_else(|| own.to_string());
+                format!("{scheme}://{user}:{}@{rest}", enc(password))
+            }
+            _ => self.database_url.clone(),
         }
     }
 }
 
 /// Whether `mysql://user:password@…` carries a password.
 fn url_has_password(url: &str) -> bool {
-    url.split_once("://")
-        .and_then(|(_, rest)| rest.rsplit_once('@'))
-        .is_some_and(|(credentials, _)| credentials.contains(':'))
+    split_url(url).is_some_and(|(_, user, _)| user.is_some_and(|u| u.contains(':')))
 }
 
 #[cfg(test)]
@@ -339,8 +347,30 @@ mod tests {
         let s = LambdaSettings::from_env(env(&vars), Needs::Api).unwrap();
         assert_eq!(s.database_url(), "mysql://app@db.internal:3306/social");
         assert_eq!(
-            s.database_url_with("p@ss:w/rd"),
+            s.database_url_with(None, "p@ss:w/rd"),
             "mysql://app:p%40ss%3Aw%2Frd@db.internal:3306/social"
+        );
+        // An `@` in the query is not the authority's.
+        let s2 = LambdaSettings::from_env(
+            env(&[
+                ("DATABASE_URL", "mysql://app@db/x?ssl-ca=/p/a@b.pem"),
+                (
+                    "DB_SECRET_ARN",
+                    "arn:aws:secretsmanager:eu-west-1:1:secret:x",
+                ),
+            ]),
+            Needs::Database,
+        )
+        .unwrap();
+        assert_eq!(
+            s2.database_url_with(None, "pw"),
+            "mysql://app:pw@db/x?ssl-ca=/p/a@b.pem"
+        );
+        assert!(!url_has_password("mysql://app@db/x?ssl-ca=/p:a@b.pem"));
+        // The secret's own user (alternating-users rotation) replaces the URL's.
+        assert_eq!(
+            s.database_url_with(Some("app_clone"), "x"),
+            "mysql://app%5Fclone:x@db.internal:3306/social"
         );
         // Both a password and a secret: which one is meant is not guessed.
         let mut both = vars.clone();

@@ -1,6 +1,6 @@
 //! Free-text values with their limits: e-mail addresses, names, bodies and reasons.
 
-use super::{has_forbidden_control, has_invisible_format, is_invisible_format};
+use super::{has_forbidden_control, has_invisible_format, without_invisible_format};
 use crate::error::Invalid;
 use serde::{Deserialize, Serialize};
 
@@ -84,11 +84,7 @@ impl DisplayName {
     /// invisible and direction-changing characters dropped, then parsed; `None` when nothing
     /// acceptable is left.
     pub fn sanitized(raw: &str) -> Option<Self> {
-        let kept: String = raw
-            .chars()
-            .filter(|c| !c.is_control() && !is_invisible_format(*c))
-            .collect();
-        Self::parse(kept).ok()
+        Self::parse(without_invisible_format(raw)).ok()
     }
 }
 bounded_text!(
@@ -258,6 +254,18 @@ mod tests {
             "a\u{034F}dmin",
             "e\u{FE0F}",
             "x\u{E0041}",
+            // Joiners and selectors next to kana or circled letters, a selector after a plain
+            // digit, hidden ASCII after a flag, and the invisibles the first list missed.
+            "ア\u{200D}ド",
+            "ⓐ\u{200D}ⓓ",
+            "bob1\u{FE0F}",
+            "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}\u{E0061}\u{E0064}",
+            "\u{1F3F4}\u{E0061}\u{E0062}\u{E0063}\u{E0064}\u{E0065}\u{E0066}\u{E0067}\u{E007F}",
+            "ad\u{206A}min",
+            "a\u{180B}b",
+            "a\u{17B4}b",
+            "a\u{FFF9}b",
+            "a\u{1D173}b",
         ] {
             let e = DisplayName::parse(hostile).unwrap_err();
             assert_eq!(e.field, "displayName");
@@ -280,6 +288,15 @@ mod tests {
             "1\u{FE0F}\u{20E3} Team",
             "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} Ewan",
             "Zoë",
+            "Zoe\u{0308}",
+            "👨\u{200D}👩\u{200D}👧",
+            "❤\u{FE0F}\u{200D}🔥",
+            "🏳\u{FE0F}\u{200D}🌈",
+            "🇰🇷 Min",
+            "1\u{20E3}",
+            "辻\u{E0100}",
+            "สมชาย",
+            "שרה",
         ] {
             assert!(DisplayName::parse(fine).is_ok(), "{fine:?}");
         }
@@ -292,6 +309,19 @@ mod tests {
             "Mallory"
         );
         assert_eq!(DisplayName::sanitized("\u{200B}\u{202E}"), None);
+        // Cleaning keeps what the check keeps: emoji joiners and Persian non-joiners stay.
+        assert_eq!(
+            DisplayName::sanitized("👩\u{200D}💻 می\u{200C}خواهم\u{202E}")
+                .unwrap()
+                .as_str(),
+            "👩\u{200D}💻 می\u{200C}خواهم"
+        );
+        assert_eq!(
+            DisplayName::sanitized("ad\u{200D}min\u{3164}")
+                .unwrap()
+                .as_str(),
+            "admin"
+        );
     }
 
     #[test]

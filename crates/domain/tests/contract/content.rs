@@ -253,8 +253,7 @@ async fn an_account_block_is_set_lifted_and_kept_per_sub(store: Store) {
     assert!(!store.is_blocked(&b).await.unwrap());
 
     // A write that got past the API's cached check is refused by the store itself.
-    let refused =
-        |e: DomainError| matches!(e, DomainError::Forbidden(ref m) if m.contains("disabled"));
+    let refused = |e: DomainError| e.is_account_blocked();
     let e = store
         .create_post(&NewPost {
             author_sub: a.clone(),

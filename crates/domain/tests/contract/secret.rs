@@ -83,21 +83,24 @@ async fn init_reads_the_database_password_from_the_secret_it_is_given() {
     );
     store.pool().close().await;
 
-    // A rotation (RDS changes the password and the secret): the warm function's next
-    // connections use the new password once it has read the secret again.
+    // A rotation as RDS's alternating-users strategy makes it (the secret moves to a second
+    // user with a new password): the warm function's next connections use both once it has
+    // read the secret again.
     let store =
         lambda::open_database_refreshing(&settings(&vars), std::time::Duration::from_millis(200))
             .await
             .unwrap();
     let rotated = "Rotated:pass/2";
+    let clone = format!("{user}_c");
     root_sql(&format!(
-        "ALTER USER '{user}'@'%' IDENTIFIED BY '{rotated}';"
+        "CREATE USER '{clone}'@'%' IDENTIFIED BY '{rotated}'; \
+         GRANT SELECT, INSERT, UPDATE ON `{database}`.* TO '{clone}'@'%';"
     ))
     .await;
     secrets
         .put_secret_value()
         .secret_id(&arn)
-        .secret_string(serde_json::json!({"username": user, "password": rotated}).to_string())
+        .secret_string(serde_json::json!({"username": clone, "password": rotated}).to_string())
         .send()
         .await
         .unwrap();
@@ -142,7 +145,7 @@ async fn init_reads_the_database_password_from_the_secret_it_is_given() {
     assert!(err.chain().contains("denied"), "{}", err.chain());
 
     root_sql(&format!(
-        "DROP USER '{user}'@'%'; DROP DATABASE `{database}`;"
+        "DROP USER '{user}'@'%'; DROP USER '{clone}'@'%'; DROP DATABASE `{database}`;"
     ))
     .await;
 }

@@ -347,9 +347,7 @@ impl SqlContentStore<Db> {
             .await
             .map_err(|e| map_sqlx("account block", e))?;
         if blocked.is_some_and(|b| b != 0) {
-            return Err(DomainError::Forbidden(format!(
-                "account {sub} is disabled: its writes are refused"
-            )));
+            return Err(DomainError::account_blocked(sub));
         }
         Ok(())
     }
