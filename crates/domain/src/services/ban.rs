@@ -185,20 +185,7 @@ pub async fn plan_ban(
         steps.push(Step::Disable);
     }
     steps.push(Step::SignOut);
-    let posts = PostFilter {
-        author: Some(sub.clone()),
-        status: Some(ContentStatus::Visible),
-        ..PostFilter::default()
-    };
-    let posts = all_pages(PAGE, |page| content.list_posts(&posts, page)).await?;
-    steps.extend(posts.iter().map(|p| Step::HidePost { id: p.id }));
-    let comments = CommentFilter {
-        author: Some(sub.clone()),
-        status: Some(ContentStatus::Visible),
-        ..CommentFilter::default()
-    };
-    let comments = all_pages(PAGE, |page| content.list_comments(&comments, page)).await?;
-    steps.extend(comments.iter().map(|c| Step::HideComment { id: c.id }));
+    steps.extend(visible_content_hides(content, &sub).await?);
     steps.push(Step::Sweep);
     Ok(Plan {
         username: username.clone(),
@@ -297,7 +284,7 @@ pub async fn run(
             if let Some(at) = blocked_at {
                 tokio::time::sleep(plan.settle.saturating_sub(at.elapsed())).await;
             }
-            let swept = match sweep_steps(content, &plan.sub).await {
+            let swept = match visible_content_hides(content, &plan.sub).await {
                 Ok(swept) => swept,
                 Err(e) => {
                     failed = Some((step.clone(), e));
@@ -385,8 +372,12 @@ impl Record {
     }
 }
 
-/// The hides of what the user has visible now (the sweep's steps).
-async fn sweep_steps(content: &dyn ContentStore, sub: &UserSub) -> DomainResult<Vec<Step>> {
+/// The hides of what the user has visible now, posts then comments: the plan's, and the
+/// sweep's again once the block has taken effect.
+async fn visible_content_hides(
+    content: &dyn ContentStore,
+    sub: &UserSub,
+) -> DomainResult<Vec<Step>> {
     let posts = PostFilter {
         author: Some(sub.clone()),
         status: Some(ContentStatus::Visible),
