@@ -79,6 +79,8 @@ struct RawEnvironment {
     #[serde(default)]
     log_groups: Vec<Spanned<String>>,
     #[serde(default)]
+    functions: Vec<Spanned<String>>,
+    #[serde(default)]
     read_only: bool,
     #[serde(default)]
     production: bool,
@@ -99,6 +101,8 @@ pub struct Environment {
     pub database_url: Option<String>,
     pub database_password_env: String,
     pub log_groups: Vec<LogGroupName>,
+    /// Lambda functions the Metrics pane shows besides those of `/aws/lambda/` log groups.
+    pub functions: Vec<String>,
     pub read_only: bool,
     pub production: bool,
     pub theme: Option<String>,
@@ -408,6 +412,26 @@ impl Config {
                     Err(err) => c.at(span, &key("log_groups"), err.message),
                 }
             }
+            let mut functions = Vec::new();
+            for f in e.functions {
+                let span = f.span();
+                let name = f.into_inner();
+                // Lambda's rule for a function name (1 to 64 of letters, digits, - and _).
+                let valid = !name.is_empty()
+                    && name.len() <= 64
+                    && name
+                        .chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
+                if valid {
+                    functions.push(name);
+                } else {
+                    c.at(
+                        span,
+                        &key("functions"),
+                        "a Lambda function name: 1 to 64 letters, digits, - or _".to_string(),
+                    );
+                }
+            }
             let environment = Environment {
                 profile: c.string(e.profile, &key("profile"), not_blank),
                 region: c.string(e.region, &key("region"), check_region),
@@ -423,6 +447,7 @@ impl Config {
                     )
                     .unwrap_or_else(|| DB_PASSWORD_VAR.to_string()),
                 log_groups,
+                functions,
                 read_only: e.read_only,
                 production: e.production,
                 theme: c.string(e.theme, &key("theme"), not_blank),

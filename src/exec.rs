@@ -2,6 +2,7 @@
 //! back one event carrying its request id (a download also sends its progress on the way; a log
 //! feed sends batches before its last event, see [`logs`]).
 
+pub mod insights;
 mod logs;
 mod storage;
 
@@ -32,6 +33,13 @@ pub fn execute(
         // The loop has ended when the receiver is gone; the result is no longer wanted.
         let _ = events.send(event).await;
     });
+}
+
+/// Runs `command` here and now, for the little the loop does on its way out (stopping a
+/// running Insights query); its event is dropped.
+pub async fn run_now(command: Command, backends: &Backends, context: &Context) {
+    let (tx, _rx) = mpsc::channel(1);
+    let _ = run(command, backends, context, &tx).await;
 }
 
 fn page(cursor: Option<backoffice_domain::model::Cursor>, limit: u32) -> PageRequest {
@@ -163,6 +171,8 @@ async fn run(
         },
         Command::Storage(c) => storage::run(c, b, context, events).await,
         Command::Logs(command) => AppEvent::Logs(logs::run(command, b, events).await),
+        Command::Insights(command) => AppEvent::Insights(insights::run(command, b, events).await),
+        Command::Metrics(command) => AppEvent::Metrics(insights::run_metrics(command, b).await),
     }
 }
 
@@ -437,6 +447,9 @@ mod ban_tests {
             bucket: None,
             logs: None,
             log_groups: Vec::new(),
+            insights: None,
+            metrics: None,
+            functions: Vec::new(),
             actor: Actor::parse("sandbox:test").unwrap(),
             environment: "sandbox".into(),
             throttles: None,

@@ -71,6 +71,8 @@ pub enum Action {
     HopBack,
     DetailDown,
     DetailUp,
+    // Metrics
+    FailedInvocations,
 }
 
 /// Where an action applies, for the help popup's sections.
@@ -81,6 +83,7 @@ pub enum Scope {
     Users,
     Storage,
     Logs,
+    Metrics,
 }
 
 impl Action {
@@ -143,6 +146,7 @@ impl Action {
         Action::HopBack,
         Action::DetailDown,
         Action::DetailUp,
+        Action::FailedInvocations,
     ];
 
     /// The name used in `[keys]`.
@@ -206,6 +210,7 @@ impl Action {
             Action::HopBack => "hop-back",
             Action::DetailDown => "detail-down",
             Action::DetailUp => "detail-up",
+            Action::FailedInvocations => "failed-invocations",
         }
     }
 
@@ -249,14 +254,16 @@ impl Action {
             Action::AddGroup => "add to a group",
             Action::RemoveGroup => "remove from a group",
             Action::DeleteUser => "delete the user",
-            Action::SortObjects => "sort by name, size, date (loaded rows)",
+            Action::SortObjects => "sort the loaded rows (by name, size, date; by column)",
             Action::DownloadObject => "download to a local path",
             Action::UploadObject => "upload a file here",
-            Action::DeleteObject => "delete (marked objects or the selection)",
+            Action::DeleteObject => "delete (marked objects, the selection, a saved query)",
             Action::CopyLink => "copy a presigned link (1 h)",
             Action::OpenOwner => "open the owner (profiles/, posts/) in Users",
-            Action::LogQuery => "tail or query: window and filter pattern",
-            Action::RequestLines => "every line of the selected line's request",
+            Action::LogQuery => {
+                "write the query (Logs: window and pattern; Insights; Metrics: range)"
+            }
+            Action::RequestLines => "every line of the selected row's request",
             Action::NextMatch => "next search match",
             Action::PrevMatch => "previous search match",
             Action::ContextLines => "search: matches only, with 2 / 5 context lines",
@@ -264,11 +271,12 @@ impl Action {
             Action::Timestamps => "show timestamps",
             Action::MetricsStrip => "show the invocation sparklines",
             Action::SelectRange => "start / clear a range selection",
-            Action::SaveLogs => "save the buffer or the selection to a file",
+            Action::SaveLogs => "save (Logs: lines to a file; Insights: the query)",
             Action::Who => "this row's user in every service",
             Action::HopBack => "back from the last jump (a, i, U)",
             Action::DetailDown => "scroll the thread's detail down",
             Action::DetailUp => "scroll the thread's detail up",
+            Action::FailedInvocations => "the function's failed invocations in Insights",
         }
     }
 
@@ -284,6 +292,7 @@ impl Action {
             }
             LogQuery | RequestLines | NextMatch | PrevMatch | ContextLines | Wrap | Timestamps
             | MetricsStrip | SelectRange | SaveLogs => Scope::Logs,
+            FailedInvocations => Scope::Metrics,
             _ => Scope::Everywhere,
         }
     }
@@ -493,6 +502,7 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("-", Action::HopBack),
     ("J", Action::DetailDown),
     ("K", Action::DetailUp),
+    ("I", Action::FailedInvocations),
 ];
 
 /// The live keymap.

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod environments;
 pub mod exec;
+pub mod history;
 pub mod input;
 pub mod keymap;
 pub mod ops;

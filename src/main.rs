@@ -2,7 +2,7 @@
 //! command line, the sandbox and the console loop; panes and state live in their modules.
 
 use backoffice::app::{self, App, AppEvent, Context, PaneId, Request};
-use backoffice::{cli, config, environments, exec, keymap, paths, terminal, theme, ui};
+use backoffice::{cli, config, environments, exec, history, keymap, paths, terminal, theme, ui};
 use backoffice_domain::model::Actor;
 use backoffice_domain::sandbox::traffic::{Simulator, TrafficOptions};
 use backoffice_domain::sandbox::{MEDIA_BUCKET, Sandbox, SeedOptions};
@@ -410,7 +410,13 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
             selected.as_ref().and_then(|e| e.color.as_deref()),
             context.production,
         );
+        let history_file = paths.history_file(&context.environment, "insights");
         let (mut app, commands) = App::new(context, keymap.clone(), PaneId::Posts);
+        app.insights.set_default_groups(&backends.log_groups);
+        match history::load(&history_file) {
+            Ok(h) => app.insights.history = h,
+            Err(e) => problems.push(e),
+        }
         if let Some(lines) = config.log_buffer_lines {
             app.logs.set_capacity(lines);
         }
@@ -424,7 +430,16 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
         let (mut tui, guard) = terminal::enter().wrap_err("cannot set up the terminal")?;
         app.storage.home = backends.bucket.clone();
         app.storage.picker = Some(picker.get_or_insert_with(terminal::detect_picker).clone());
-        let exit = event_loop(&mut tui, app, commands, backends, theme, &themes_dir).await;
+        let exit = event_loop(
+            &mut tui,
+            app,
+            commands,
+            backends,
+            theme,
+            &themes_dir,
+            &history_file,
+        )
+        .await;
         drop(guard);
         match exit? {
             Exit::Quit => return Ok(()),
@@ -460,6 +475,41 @@ async fn event_loop(
     backends: exec::Backends,
     mut theme: theme::Theme,
     themes_dir: &std::path::Path,
+    history_file: &std::path::Path,
+) -> Result<Exit> {
+    let exit = run_loop(
+        tui,
+        &mut app,
+        commands,
+        &backends,
+        &mut theme,
+        themes_dir,
+        history_file,
+    )
+    .await;
+    // A running Insights query is stopped rather than left scanning (and billing) on its own.
+    for c in app.insights.on_close() {
+        let stop = exec::run_now(c, &backends, &app.context);
+        if tokio::time::timeout(STOP_ON_EXIT, stop).await.is_err() {
+            tracing::info!("the running Insights query could not be stopped in time");
+        }
+    }
+    exit
+}
+
+/// How long quitting waits for a running query's StopQuery.
+const STOP_ON_EXIT: Duration = Duration::from_secs(3);
+/// How often the status bar's alarm badge is refreshed.
+const ALARM_REFRESH: Duration = Duration::from_secs(60);
+
+async fn run_loop(
+    tui: &mut terminal::Tui,
+    app: &mut App,
+    commands: Vec<app::Command>,
+    backends: &exec::Backends,
+    theme: &mut theme::Theme,
+    themes_dir: &std::path::Path,
+    history_file: &std::path::Path,
 ) -> Result<Exit> {
     let (tx, mut rx) = mpsc::channel::<AppEvent>(EVENT_QUEUE);
     for c in commands {
@@ -482,6 +532,9 @@ async fn event_loop(
     let mut repaint = false;
     let mut pressure = tokio::time::interval(THROTTLE_CHECK);
     pressure.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Ticks at once: the badge is right from the first minute.
+    let mut alarm_clock = tokio::time::interval(ALARM_REFRESH);
+    alarm_clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         if dirty {
             if std::mem::take(&mut repaint) {
@@ -490,18 +543,23 @@ async fn event_loop(
                 let size = tui.size()?;
                 tui.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
             }
-            tui.draw(|frame| ui::draw(frame, &mut app, &theme, tick))?;
+            tui.draw(|frame| ui::draw(frame, app, theme, tick))?;
             dirty = false;
         }
         if app.quit {
             return Ok(Exit::Quit);
+        }
+        if std::mem::take(&mut app.insights.history_changed)
+            && let Err(e) = history::save(history_file, &app.insights.history)
+        {
+            app.fail("query history", app::Failure::new(e));
         }
         for request in std::mem::take(&mut app.requests) {
             match request {
                 Request::SwitchEnvironment(name) => return Ok(Exit::Switch(name)),
                 Request::SwitchTheme(name) => match theme::Theme::load(&name, themes_dir) {
                     Ok(t) => {
-                        theme = t;
+                        *theme = t;
                         app.toast(format!("theme {name}"));
                         dirty = true;
                     }
@@ -527,6 +585,7 @@ async fn event_loop(
                 if note != app.throttled { app.throttled = note; dirty = true; }
                 Vec::new()
             }
+            _ = alarm_clock.tick(), if backends.metrics.is_some() => app.refresh_alarm_badge(),
             _ = terminate.recv() => return Ok(Exit::Quit),
             _ = hangup.recv() => return Ok(Exit::Quit),
         };

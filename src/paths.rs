@@ -54,6 +54,25 @@ impl Paths {
         self.data_dir.join("sandbox")
     }
 
+    /// Where an environment's history of `kind` (e.g. `insights`) is kept.
+    pub fn history_file(&self, environment: &str, kind: &str) -> PathBuf {
+        // Environment names are config keys; anything outside a file name's safe set is
+        // replaced so a name can never reach outside the folder.
+        let safe: String = environment
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        self.state_dir
+            .join("history")
+            .join(format!("{safe}.{kind}.json"))
+    }
+
     pub fn log_file(&self) -> PathBuf {
         self.state_dir.join("backoffice.log")
     }

@@ -2,7 +2,7 @@
 //! a request id) going out, events (finished work) coming back, and the few requests the loop
 //! itself serves (switch environment or theme, write the clipboard).
 
-use super::{logs, posts, storage};
+use super::{insights, logs, metrics, posts, storage};
 use crate::ops::Operation;
 use backoffice_domain::model::UserSub;
 use backoffice_domain::model::{
@@ -154,6 +154,10 @@ pub enum Command {
     Storage(storage::StorageCommand),
     /// The Logs pane's work: groups, feeds (tails and queries), saves.
     Logs(logs::LogsCommand),
+    /// The Insights pane's work: queries, records, saved queries.
+    Insights(insights::InsightsCommand),
+    /// The Metrics pane's work and the status bar's alarm badge.
+    Metrics(metrics::MetricsCommand),
 }
 
 /// A finished piece of background work.
@@ -210,6 +214,8 @@ pub enum AppEvent {
     Storage(storage::StorageEvent),
     /// Log groups, a feed's batches and its end, a save's result.
     Logs(logs::LogsEvent),
+    Insights(insights::InsightsEvent),
+    Metrics(metrics::MetricsEvent),
 }
 
 impl AppEvent {
@@ -225,6 +231,10 @@ impl AppEvent {
             AppEvent::AuditLoaded { .. } => Some(PaneId::Audit),
             AppEvent::Storage(_) => Some(PaneId::Storage),
             AppEvent::Logs(_) => Some(PaneId::Logs),
+            AppEvent::Insights(_) => Some(PaneId::Insights),
+            // The alarm badge's refresh is the shell's; the rest is the Metrics pane's.
+            AppEvent::Metrics(metrics::MetricsEvent::Badge { .. }) => None,
+            AppEvent::Metrics(_) => Some(PaneId::Metrics),
             AppEvent::WriteDone { .. }
             | AppEvent::BanPlanned { .. }
             | AppEvent::WhoLoaded { .. }

@@ -36,6 +36,15 @@ pub const ACCOUNT_REASONS: &[&str] = &[
     "other",
 ];
 
+/// Reasons offered for saving or deleting a saved Insights query.
+pub const QUERY_REASONS: &[&str] = &[
+    "on-call runbook",
+    "incident investigation",
+    "replaced by a better query",
+    "no longer needed",
+    "other",
+];
+
 /// What the write needs besides a reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Form {

@@ -9,8 +9,10 @@
 pub mod audit;
 mod command;
 pub mod dialog;
+pub mod insights;
 pub mod list;
 pub mod logs;
+pub mod metrics;
 pub mod names;
 mod overlay;
 mod pane;
@@ -56,6 +58,12 @@ pub struct App {
     pub audit: audit::AuditPane,
     pub storage: storage::StoragePane,
     pub logs: logs::LogsPane,
+    pub insights: insights::InsightsPane,
+    pub metrics: metrics::MetricsPane,
+    /// Alarms in ALARM, for the status bar's badge (refreshed every minute).
+    pub alarm_badge: Option<String>,
+    /// The badge's refresh in flight.
+    badge_request: Option<RequestId>,
     /// The bottom line's `:` or `/` prompt, while one is open.
     pub prompt: Option<LinePrompt>,
     pub overlay: Option<Overlay>,
@@ -95,6 +103,10 @@ impl App {
             audit: audit::AuditPane::default(),
             storage: storage::StoragePane::default(),
             logs: logs::LogsPane::default(),
+            insights: insights::InsightsPane::default(),
+            metrics: metrics::MetricsPane::default(),
+            alarm_badge: None,
+            badge_request: None,
             prompt: None,
             overlay: None,
             toasts: VecDeque::new(),
@@ -114,6 +126,7 @@ impl App {
         };
         app.storage.read_only = app.context.read_only;
         app.storage.unaudited = !app.context.audited;
+        app.insights.read_only = app.context.read_only;
         let commands = app.open_pane(pane);
         (app, commands)
     }
@@ -130,6 +143,8 @@ impl App {
             PaneId::Audit => &mut self.audit,
             PaneId::Storage => &mut self.storage,
             PaneId::Logs => &mut self.logs,
+            PaneId::Insights => &mut self.insights,
+            PaneId::Metrics => &mut self.metrics,
         };
         (pane, &mut self.ids)
     }
@@ -141,6 +156,8 @@ impl App {
             PaneId::Audit => &self.audit,
             PaneId::Storage => &self.storage,
             PaneId::Logs => &self.logs,
+            PaneId::Insights => &self.insights,
+            PaneId::Metrics => &self.metrics,
         }
     }
 
@@ -157,6 +174,7 @@ impl App {
             .sum::<usize>()
             + self.writes.len()
             + usize::from(self.ban_request.is_some())
+            + usize::from(self.badge_request.is_some())
     }
 
     pub fn is_busy(&self) -> bool {
@@ -395,6 +413,24 @@ impl App {
                 self.hop_to(PaneId::Users);
                 self.users.find_by_sub(sub, &mut self.ids)
             }
+            Outcome::GoToRequest { id, groups, at } => {
+                self.hop_to(PaneId::Logs);
+                let outcome = self.logs.show_request(id, groups, at, &mut self.ids);
+                self.apply(outcome)
+            }
+            Outcome::GoToInsights {
+                text,
+                groups,
+                range,
+            } => {
+                self.hop_to(PaneId::Insights);
+                let mut c = self.insights.open(&mut self.ids);
+                let outcome =
+                    self.insights
+                        .run_prepared(&text, Some(groups), Some(range), &mut self.ids);
+                c.extend(self.apply(outcome));
+                c
+            }
             Outcome::GoToObject(key) => {
                 self.hop_to(PaneId::Storage);
                 let outcome = self.storage.show_object(key, &mut self.ids);
@@ -487,6 +523,21 @@ impl App {
                     }
                 }
             }
+            AppEvent::Metrics(metrics::MetricsEvent::Badge { request, result }) => {
+                if self.badge_request != Some(request) {
+                    return Vec::new();
+                }
+                self.badge_request = None;
+                match result {
+                    Ok(alarms) => self.alarm_badge = metrics::badge(&alarms),
+                    // The badge is a hint: a failed refresh is logged and tried again next
+                    // minute; the last answer stays.
+                    Err(f) => {
+                        tracing::info!(error = %f.chain, "alarms could not be read for the badge")
+                    }
+                }
+                Vec::new()
+            }
             AppEvent::NamesLoaded { request, result } => {
                 let Some(i) = self.names_requests.iter().position(|(r, _)| *r == request) else {
                     return Vec::new();
@@ -556,8 +607,21 @@ impl App {
             PaneId::Audit => &mut self.audit,
             PaneId::Storage => &mut self.storage,
             PaneId::Logs => &mut self.logs,
+            PaneId::Insights => &mut self.insights,
+            PaneId::Metrics => &mut self.metrics,
         };
         pane.draw(frame, area, &look);
+    }
+
+    /// Asks for the alarms behind the status bar's badge (the loop calls this every minute);
+    /// nothing while the last ask is unanswered.
+    pub fn refresh_alarm_badge(&mut self) -> Vec<Command> {
+        if self.badge_request.is_some() {
+            return Vec::new();
+        }
+        let request = self.next_id();
+        self.badge_request = Some(request);
+        vec![Command::Metrics(metrics::MetricsCommand::Badge { request })]
     }
 
     /// The prompt line's input while it is open, for drawing.

@@ -21,15 +21,19 @@ pub enum PaneId {
     Audit,
     Storage,
     Logs,
+    Insights,
+    Metrics,
 }
 
 impl PaneId {
-    pub const ALL: [PaneId; 5] = [
+    pub const ALL: [PaneId; 7] = [
         PaneId::Users,
         PaneId::Posts,
         PaneId::Audit,
         PaneId::Storage,
         PaneId::Logs,
+        PaneId::Insights,
+        PaneId::Metrics,
     ];
 
     pub fn title(self) -> &'static str {
@@ -39,6 +43,8 @@ impl PaneId {
             PaneId::Audit => "Audit",
             PaneId::Storage => "Storage",
             PaneId::Logs => "Logs",
+            PaneId::Insights => "Insights",
+            PaneId::Metrics => "Metrics",
         }
     }
 }
@@ -57,6 +63,18 @@ pub enum Outcome {
     GoToObject(String),
     /// Put this text on the terminal's clipboard.
     Clipboard(String),
+    /// Open the Logs pane's request view on this request of these groups, around `at`.
+    GoToRequest {
+        id: String,
+        groups: Vec<backoffice_domain::model::LogGroupName>,
+        at: chrono::DateTime<chrono::Utc>,
+    },
+    /// Run this query in the Insights pane over these groups and this range.
+    GoToInsights {
+        text: String,
+        groups: String,
+        range: String,
+    },
 }
 
 impl From<Vec<Command>> for Outcome {

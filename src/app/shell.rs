@@ -12,8 +12,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 /// The commands `:` knows, for completion.
 pub const COMMANDS: &[&str] = &[
-    "users", "posts", "reports", "audit", "storage", "logs", "who", "ban", "unban", "env", "theme",
-    "help", "q", "quit",
+    "users", "posts", "reports", "audit", "storage", "logs", "insights", "metrics", "alarms",
+    "who", "ban", "unban", "env", "theme", "help", "q", "quit",
 ];
 
 /// What the bottom line is taking.
@@ -233,6 +233,13 @@ impl App {
             }
             "storage" => self.open_pane(PaneId::Storage),
             "logs" => self.open_pane(PaneId::Logs),
+            "insights" => self.open_pane(PaneId::Insights),
+            "metrics" => self.open_pane(PaneId::Metrics),
+            "alarms" => {
+                let c = self.open_pane(PaneId::Metrics);
+                self.metrics.screen = super::metrics::Screen::Alarms;
+                c
+            }
             "who" => self.who_command(arg),
             "ban" | "unban" => self.plan_ban(word == "unban"),
             "help" => {

@@ -10,11 +10,14 @@ use crate::app::{Context, Failure};
 use crate::text::{human_size, plural};
 use backoffice_domain::DomainError;
 use backoffice_domain::adapters::aws::ThrottleMeter;
+use backoffice_domain::model::QueryDefinition;
 use backoffice_domain::model::{
     Actor, BucketName, LogGroupName, ModerationAction, ModerationTarget, ObjectKey,
     PresignedRequest, Reason, ReportId, ReportResolution, Target, Username,
 };
-use backoffice_domain::ports::{ContentStore, LogSource, ObjectStore, UserDirectory};
+use backoffice_domain::ports::{
+    ContentStore, LogInsights, LogSource, Metrics, ObjectStore, UserDirectory,
+};
 use backoffice_domain::services::accounts::{self, AccountAction};
 use backoffice_domain::services::{ban, moderation, reconcile, storage};
 use ban_run::run_ban;
@@ -38,6 +41,13 @@ pub struct Backends {
     pub logs: Option<Arc<dyn LogSource>>,
     /// The environment's log groups, offered first in the Logs pane.
     pub log_groups: Vec<LogGroupName>,
+    /// Logs Insights (CloudWatch's, or the sandbox's evaluator).
+    pub insights: Option<Arc<dyn LogInsights>>,
+    /// Lambda metrics and alarms (CloudWatch's, or derived from the sandbox's logs).
+    pub metrics: Option<Arc<dyn Metrics>>,
+    /// The Lambda functions the Metrics pane shows: those of the `/aws/lambda/` groups, then
+    /// the environment's `functions`.
+    pub functions: Vec<String>,
     /// Written to every audit row.
     pub actor: Actor,
     pub environment: String,
@@ -55,6 +65,9 @@ impl Backends {
             objects: Some(Arc::new(sandbox.objects.clone())),
             bucket: Some(Sandbox::bucket()),
             logs: Some(Arc::new(sandbox.logs.clone())),
+            insights: None,
+            metrics: None,
+            functions: functions_of(&Sandbox::log_groups(), &[]),
             log_groups: Sandbox::log_groups(),
             actor,
             environment: "sandbox".to_string(),
@@ -78,6 +91,26 @@ impl Backends {
         self.objects
             .as_deref()
             .ok_or_else(|| self.missing("object storage"))
+    }
+
+    pub fn insights(&self) -> Result<&dyn LogInsights, DomainError> {
+        self.insights
+            .as_deref()
+            .ok_or_else(|| self.unavailable("Logs Insights"))
+    }
+
+    pub fn metrics(&self) -> Result<&dyn Metrics, DomainError> {
+        self.metrics
+            .as_deref()
+            .ok_or_else(|| self.unavailable("CloudWatch metrics and alarms"))
+    }
+
+    /// A capability this version of the console cannot reach in the environment.
+    fn unavailable(&self, what: &str) -> DomainError {
+        DomainError::Unsupported(format!(
+            "{what}: not available in environment {} with this version of backoffice",
+            self.environment
+        ))
     }
 
     pub fn logs(&self) -> Result<&dyn LogSource, DomainError> {
@@ -141,6 +174,10 @@ pub enum Operation {
         findings: Vec<reconcile::Finding>,
         min_age: chrono::Duration,
     },
+    /// Saves a Logs Insights query definition (a new one, or over the one with its id).
+    SaveQuery(Box<QueryDefinition>),
+    /// Deletes a saved Logs Insights query definition.
+    DeleteQuery { id: String, name: String },
 }
 
 impl Operation {
@@ -180,6 +217,8 @@ impl Operation {
             Operation::CleanUp { findings, .. } => {
                 format!("clean up {}", plural(findings.len(), "finding"))
             }
+            Operation::SaveQuery(d) => format!("save the query {}", d.name),
+            Operation::DeleteQuery { name, .. } => format!("delete the saved query {name}"),
         }
     }
 
@@ -191,6 +230,21 @@ impl Operation {
             Operation::DeleteObjects { .. } | Operation::CleanUp { .. }
         )
     }
+}
+
+/// The Lambda functions of an environment: those whose `/aws/lambda/NAME` group it names, then
+/// the ones it lists, each once.
+pub fn functions_of(groups: &[LogGroupName], listed: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let named = groups
+        .iter()
+        .filter_map(|g| backoffice_domain::model::function_of_group(g.as_str()));
+    for f in named.chain(listed.iter().map(String::as_str)) {
+        if !out.iter().any(|o| o == f) {
+            out.push(f.to_string());
+        }
+    }
+    out
 }
 
 /// What must happen before a write goes ahead in this session.
@@ -428,6 +482,9 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 })
             }
         }
+        op @ (Operation::SaveQuery(_) | Operation::DeleteQuery { .. }) => {
+            query_definition(b, op, reason).await
+        }
         Operation::CleanUp { findings, min_age } => {
             let sources = reconcile::Sources {
                 content: b.content()?,
@@ -453,6 +510,83 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             })
         }
     }
+}
+
+/// Saves or deletes a query definition, then writes its audit row (before and after).
+async fn query_definition(
+    b: &Backends,
+    operation: Operation,
+    reason: &Reason,
+) -> Result<Done, Partial> {
+    use backoffice_domain::model::{AuditAction, AuditKind, NewAuditEntry};
+    // Checked first: a write that could not be audited is not made.
+    let content = b.content()?;
+    let insights = b.insights()?;
+    let existing = insights.list_definitions().await?;
+    let snapshot = |d: &QueryDefinition| {
+        json!({"name": d.name, "query": d.text, "groups": d.groups.iter().map(LogGroupName::as_str).collect::<Vec<_>>()})
+            .to_string()
+    };
+    let (action, id, before, after, summary) = match operation {
+        Operation::SaveQuery(d) => {
+            let before =
+                d.id.as_ref()
+                    .and_then(|id| existing.iter().find(|e| e.id.as_ref() == Some(id)))
+                    .map(snapshot);
+            let id = insights.put_definition(&d).await?;
+            let summary = format!("saved the query {}", d.name);
+            (
+                AuditAction::QuerySave,
+                id,
+                before,
+                Some(snapshot(&d)),
+                summary,
+            )
+        }
+        Operation::DeleteQuery { id, name } => {
+            let before = existing
+                .iter()
+                .find(|e| e.id.as_deref() == Some(id.as_str()))
+                .map(snapshot);
+            if before.is_none() {
+                return Err(Failure::new(format!(
+                    "the saved query {name} is gone already (deleted elsewhere?); reload the list"
+                ))
+                .into());
+            }
+            insights.delete_definition(&id).await?;
+            (
+                AuditAction::QueryDelete,
+                id,
+                before,
+                None,
+                format!("deleted the saved query {name}"),
+            )
+        }
+        _ => return Err(Failure::new("not a query definition write").into()),
+    };
+    let entry = NewAuditEntry {
+        actor: b.actor.clone(),
+        action: action.clone(),
+        target_kind: AuditKind::Query,
+        target_id: id.clone(),
+        reason: Some(reason.clone()),
+        before,
+        after,
+    };
+    let audit_id = content.record_audit(&entry).await.map_err(|e| Failure {
+        message: format!("{summary}, but its audit row could not be written; record it by hand"),
+        chain: e.chain(),
+    })?;
+    Ok(Done {
+        summary: format!("{summary}, audited"),
+        records: vec![json!({
+            "type": "query_definition",
+            "action": action.as_str(),
+            "id": id,
+            "audit_id": audit_id.get(),
+        })],
+    })
 }
 
 /// A presigned GET link to `key`. Handing one out opens a private object to whoever holds the

@@ -5,7 +5,9 @@
 
 mod audit;
 pub mod input;
+pub mod insights;
 pub mod logs;
+pub mod metrics;
 mod overlay;
 mod posts;
 pub mod storage;
@@ -127,6 +129,10 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, tick
     // the console is slow.
     if let Some(t) = &app.throttled {
         head.push(Span::styled(format!(" ⏳ {t} "), theme.warning()));
+    }
+    // Firing alarms come before who and where: on-call's first question on any pane.
+    if let Some(badge) = &app.alarm_badge {
+        head.push(Span::styled(format!(" {badge} "), theme.error()));
     }
     let identity = [
         Span::styled(

@@ -46,6 +46,21 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &FormView<'_>, 
         } else {
             theme.text()
         };
+        if f.input.is_multiline() {
+            // A field of several lines: the label on its first, the rest under it.
+            let mut rows =
+                input::lines(f.input, room, style, theme.title(true), f.focused).into_iter();
+            if let Some(first) = rows.next() {
+                spans.extend(first.spans);
+            }
+            lines.push(Line::from(spans));
+            for row in rows {
+                let mut indented = vec![Span::raw(" ".repeat(label_width + 2))];
+                indented.extend(row.spans);
+                lines.push(Line::from(indented));
+            }
+            continue;
+        }
         spans.extend(input::spans(
             f.input,
             room,

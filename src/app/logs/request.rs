@@ -161,6 +161,33 @@ impl LogsPane {
                 .filter_map(|g| LogGroupName::parse(g).ok())
                 .collect();
         }
+        self.view_request(id, key, buffer, groups, at, ids)
+    }
+
+    /// Shows every line of request `id` of `groups` around `at` (an Insights row's request):
+    /// what the query by id finds.
+    pub fn show_request(
+        &mut self,
+        id: String,
+        groups: Vec<LogGroupName>,
+        at: chrono::DateTime<chrono::Utc>,
+        ids: &mut Ids,
+    ) -> Outcome {
+        let key = RequestKey::of(&id);
+        self.screen = super::Screen::Viewer;
+        self.view_request(id, key, LogBuffer::new(REQUEST_LINES), groups, at, ids)
+    }
+
+    /// Opens the request view on `buffer` (what is already known) and queries the rest.
+    fn view_request(
+        &mut self,
+        id: String,
+        key: RequestKey,
+        buffer: LogBuffer,
+        groups: Vec<LogGroupName>,
+        at: chrono::DateTime<chrono::Utc>,
+        ids: &mut Ids,
+    ) -> Outcome {
         let request = ids.issue();
         let (handle, stop) = feed_channel();
         let pattern = FilterPattern::parse(format!("\"{id}\"")).ok();

@@ -85,6 +85,8 @@ vocabulary!(
         Object => "object",
         /// A reconciliation clean-up; the target id names the finding.
         Reconcile => "reconcile",
+        /// A saved Logs Insights query (a query definition); the target id is its id.
+        Query => "query",
     }
 );
 
@@ -119,6 +121,8 @@ vocabulary!(
         ObjectPresignGet => "object.presign_get",
         ObjectDeleteOrphans => "object.delete_orphans",
         ProfileCreateMissing => "profile.create_missing",
+        QuerySave => "query.save",
+        QueryDelete => "query.delete",
     }
 );
 
@@ -154,6 +158,7 @@ impl AuditAction {
             Some("object") if *self == Self::ObjectDeleteOrphans => AuditKind::Reconcile,
             Some("object") => AuditKind::Object,
             Some("profile") => AuditKind::Reconcile,
+            Some("query") => AuditKind::Query,
             _ => AuditKind::Other(String::new()),
         }
     }

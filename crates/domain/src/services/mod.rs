@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod ban;
 pub mod log_analysis;
 pub mod moderation;
+pub mod oncall;
 pub mod people;
 pub mod reconcile;
 pub mod storage;

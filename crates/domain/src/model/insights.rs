@@ -1,0 +1,543 @@
+//! On-call at scale: Logs Insights queries (run server-side over many groups and long windows)
+//! and the Lambda functions' metrics and alarms. Shapes only; the ports and adapters move them.
+
+use super::{LogGroupName, TimeWindow};
+use crate::error::Invalid;
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Most log groups one Insights query may name (CloudWatch's limit).
+pub const MAX_QUERY_GROUPS: usize = 50;
+/// Longest query text CloudWatch takes.
+pub const MAX_QUERY_LEN: usize = 10_000;
+/// Most rows a query returns (CloudWatch's ceiling for `limit`).
+pub const MAX_QUERY_ROWS: u32 = 10_000;
+/// Longest window a range may span.
+const MAX_RANGE: Duration = Duration::days(366);
+
+/// Reads a time as the console and the CLI take it: RFC 3339, `YYYY-MM-DDTHH:MM[:SS]` (UTC) or
+/// a date (its midnight, UTC).
+pub fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+            return Some(Utc.from_utc_datetime(&t));
+        }
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| Utc.from_utc_datetime(&t))
+}
+
+/// A relative span as typed: `90s`, `15m`, `24h`, `7d`.
+pub fn parse_span(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let unit = text.chars().last()?;
+    let seconds = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3_600,
+        'd' => 86_400,
+        _ => return None,
+    };
+    let n: i64 = text[..text.len() - 1].parse().ok()?;
+    (n > 0).then(|| Duration::seconds(n.saturating_mul(seconds)))
+}
+
+/// A time range as typed: a span back from `now` (`15m`, `24h`, `7d`) or an absolute UTC range
+/// `FROM..TO` (`2026-12-01T10:00..2026-12-01T12:00`).
+pub fn parse_range(text: &str, now: DateTime<Utc>) -> Result<TimeWindow, Invalid> {
+    let text = text.trim();
+    let window = if let Some((from, to)) = text.split_once("..") {
+        let start = parse_instant(from.trim()).ok_or_else(|| {
+            Invalid::new(
+                "range",
+                format!("'{from}': write a time as 2026-12-01T10:00 (UTC)"),
+            )
+        })?;
+        let end = parse_instant(to.trim()).ok_or_else(|| {
+            Invalid::new(
+                "range",
+                format!("'{to}': write a time as 2026-12-01T12:00 (UTC)"),
+            )
+        })?;
+        TimeWindow::new(start, end)
+            .map_err(|_| Invalid::new("range", "must end after it starts"))?
+    } else {
+        let span = parse_span(text).ok_or_else(|| {
+            Invalid::new(
+                "range",
+                format!("'{text}': write 15m, 24h, 7d or FROM..TO (UTC)"),
+            )
+        })?;
+        TimeWindow {
+            start: now - span,
+            end: now,
+        }
+    };
+    if window.end - window.start > MAX_RANGE {
+        return Err(Invalid::new("range", "may span at most 366 days"));
+    }
+    Ok(window)
+}
+
+/// An Insights query to start: its text over some groups and a window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InsightsQuery {
+    pub groups: Vec<LogGroupName>,
+    pub window: TimeWindow,
+    pub text: String,
+}
+
+impl InsightsQuery {
+    pub fn new(
+        groups: Vec<LogGroupName>,
+        window: TimeWindow,
+        text: impl Into<String>,
+    ) -> Result<Self, Invalid> {
+        let text = text.into();
+        if groups.is_empty() {
+            return Err(Invalid::new("query", "pick at least one log group"));
+        }
+        if groups.len() > MAX_QUERY_GROUPS {
+            return Err(Invalid::new(
+                "query",
+                format!(
+                    "{} log groups picked; a query takes at most {MAX_QUERY_GROUPS}",
+                    groups.len()
+                ),
+            ));
+        }
+        if text.trim().is_empty() {
+            return Err(Invalid::new("query", "is empty"));
+        }
+        if text.len() > MAX_QUERY_LEN {
+            return Err(Invalid::new(
+                "query",
+                format!("is {} bytes; at most {MAX_QUERY_LEN}", text.len()),
+            ));
+        }
+        Ok(Self {
+            groups,
+            window,
+            text,
+        })
+    }
+}
+
+/// A running or finished query, as its service names it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct QueryId(pub String);
+
+impl std::fmt::Display for QueryId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueryStatus {
+    Scheduled,
+    Running,
+    Complete,
+    Failed,
+    Cancelled,
+    Timeout,
+    Unknown,
+}
+
+impl QueryStatus {
+    /// Whether the query will not change any more.
+    pub fn is_final(self) -> bool {
+        !matches!(self, QueryStatus::Scheduled | QueryStatus::Running)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueryStatus::Scheduled => "scheduled",
+            QueryStatus::Running => "running",
+            QueryStatus::Complete => "complete",
+            QueryStatus::Failed => "failed",
+            QueryStatus::Cancelled => "cancelled",
+            QueryStatus::Timeout => "timed out",
+            QueryStatus::Unknown => "unknown",
+        }
+    }
+}
+
+/// How far a query got: what it matched and scanned.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueryStats {
+    pub records_matched: f64,
+    pub records_scanned: f64,
+    pub bytes_scanned: f64,
+}
+
+/// One field of a result row, in the order the query named them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultField {
+    pub field: String,
+    pub value: String,
+}
+
+/// Rows of a result; each row its fields in order (`@ptr` included when the service sends it).
+pub type ResultRow = Vec<ResultField>;
+
+/// A poll's answer: status, progress, and the rows so far (the whole set once complete).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueryResults {
+    pub status: QueryStatus,
+    pub stats: QueryStats,
+    pub rows: Vec<ResultRow>,
+}
+
+impl QueryResults {
+    /// The result's columns: every field of every row, in first-seen order, `@ptr` left out.
+    pub fn columns(&self) -> Vec<String> {
+        let mut columns: Vec<String> = Vec::new();
+        for row in &self.rows {
+            for f in row {
+                if f.field != "@ptr" && !columns.iter().any(|c| *c == f.field) {
+                    columns.push(f.field.clone());
+                }
+            }
+        }
+        columns
+    }
+}
+
+/// The value of `field` in `row`.
+pub fn field_of<'a>(row: &'a [ResultField], field: &str) -> Option<&'a str> {
+    row.iter()
+        .find(|f| f.field == field)
+        .map(|f| f.value.as_str())
+}
+
+/// A saved query: the account's query definitions, or one shipped with the console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryDefinition {
+    /// The service's id; `None` for a built-in one never saved.
+    pub id: Option<String>,
+    pub name: String,
+    pub text: String,
+    /// The groups it was saved with (may be empty: the picked groups are used).
+    pub groups: Vec<LogGroupName>,
+    pub builtin: bool,
+}
+
+/// The Lambda metrics the Metrics pane shows per function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FunctionMetric {
+    Invocations,
+    Errors,
+    Throttles,
+    DurationP50,
+    DurationP99,
+    ConcurrentExecutions,
+}
+
+impl FunctionMetric {
+    pub const ALL: [FunctionMetric; 6] = [
+        FunctionMetric::Invocations,
+        FunctionMetric::Errors,
+        FunctionMetric::Throttles,
+        FunctionMetric::DurationP50,
+        FunctionMetric::DurationP99,
+        FunctionMetric::ConcurrentExecutions,
+    ];
+
+    /// CloudWatch's metric name in the `AWS/Lambda` namespace.
+    pub fn metric_name(self) -> &'static str {
+        match self {
+            FunctionMetric::Invocations => "Invocations",
+            FunctionMetric::Errors => "Errors",
+            FunctionMetric::Throttles => "Throttles",
+            FunctionMetric::DurationP50 | FunctionMetric::DurationP99 => "Duration",
+            FunctionMetric::ConcurrentExecutions => "ConcurrentExecutions",
+        }
+    }
+
+    /// The statistic asked for.
+    pub fn stat(self) -> &'static str {
+        match self {
+            FunctionMetric::Invocations | FunctionMetric::Errors | FunctionMetric::Throttles => {
+                "Sum"
+            }
+            FunctionMetric::DurationP50 => "p50",
+            FunctionMetric::DurationP99 => "p99",
+            FunctionMetric::ConcurrentExecutions => "Maximum",
+        }
+    }
+
+    /// The column heading.
+    pub fn label(self) -> &'static str {
+        match self {
+            FunctionMetric::Invocations => "invocations",
+            FunctionMetric::Errors => "errors",
+            FunctionMetric::Throttles => "throttles",
+            FunctionMetric::DurationP50 => "p50 ms",
+            FunctionMetric::DurationP99 => "p99 ms",
+            FunctionMetric::ConcurrentExecutions => "concurrency",
+        }
+    }
+
+    /// How a window's points add up to one figure: counts sum, the rest take their worst.
+    pub fn is_count(self) -> bool {
+        matches!(
+            self,
+            FunctionMetric::Invocations | FunctionMetric::Errors | FunctionMetric::Throttles
+        )
+    }
+}
+
+/// The period CloudWatch allows for a window: data older than 15 days is kept at 5 minutes, older
+/// than 63 days at an hour, and one GetMetricData answer holds at most 100,800 points; within
+/// those, the period that gives about 60 points, rounded up to a step CloudWatch keeps.
+pub fn metric_period(window: &TimeWindow, now: DateTime<Utc>) -> Duration {
+    let span = (window.end - window.start).num_seconds().max(60);
+    let age = (now - window.start).num_days();
+    let floor = if age > 63 {
+        3_600
+    } else if age > 15 {
+        300
+    } else {
+        60
+    };
+    let wanted = (span / 60).max(floor);
+    let step = [60, 300, 900, 3_600, 10_800, 21_600, 43_200, 86_400, 604_800]
+        .into_iter()
+        .find(|s| *s >= wanted)
+        .unwrap_or(604_800);
+    Duration::seconds(step)
+}
+
+/// One metric of one function: points oldest first (empty periods are absent, as CloudWatch
+/// answers them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricSeries {
+    pub function: String,
+    pub metric: FunctionMetric,
+    pub points: Vec<(DateTime<Utc>, f64)>,
+}
+
+impl MetricSeries {
+    /// The window's figure: the sum of a count, the largest of the rest.
+    pub fn total(&self) -> Option<f64> {
+        if self.points.is_empty() {
+            return None;
+        }
+        let values = self.points.iter().map(|(_, v)| *v);
+        Some(if self.metric.is_count() {
+            values.sum()
+        } else {
+            values.fold(f64::MIN, f64::max)
+        })
+    }
+}
+
+/// What GetMetricData is asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetricsRequest {
+    pub functions: Vec<String>,
+    pub window: TimeWindow,
+    pub period: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AlarmState {
+    Alarm,
+    InsufficientData,
+    Ok,
+}
+
+impl AlarmState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlarmState::Alarm => "ALARM",
+            AlarmState::InsufficientData => "INSUFFICIENT_DATA",
+            AlarmState::Ok => "OK",
+        }
+    }
+}
+
+/// The metric an alarm watches, enough to draw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlarmMetric {
+    pub namespace: String,
+    pub name: String,
+    /// Dimension name and value pairs (for Lambda: `FunctionName`).
+    pub dimensions: Vec<(String, String)>,
+    pub stat: String,
+    pub period_seconds: i32,
+}
+
+impl AlarmMetric {
+    /// The Lambda function the alarm is about, when its metric names one.
+    pub fn function(&self) -> Option<&str> {
+        self.dimensions
+            .iter()
+            .find(|(k, _)| k == "FunctionName")
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A CloudWatch alarm as on-call reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alarm {
+    pub name: String,
+    pub state: AlarmState,
+    pub reason: String,
+    /// When it entered its state.
+    pub since: Option<DateTime<Utc>>,
+    /// `None` for composite alarms and metric-math alarms.
+    pub metric: Option<AlarmMetric>,
+    pub threshold: Option<f64>,
+    pub comparison: Option<String>,
+}
+
+// A threshold is never NaN (CloudWatch refuses one), so equality is an equivalence.
+impl Eq for Alarm {}
+
+/// Alarms in ALARM first, each group by how long it has been in its state (newest change first).
+pub fn sort_alarms(alarms: &mut [Alarm]) {
+    alarms.sort_by(|a, b| {
+        (a.state != AlarmState::Alarm)
+            .cmp(&(b.state != AlarmState::Alarm))
+            .then(b.since.cmp(&a.since))
+            .then(a.name.cmp(&b.name))
+    });
+}
+
+/// The Lambda function a log group belongs to (`/aws/lambda/NAME`).
+pub fn function_of_group(group: &str) -> Option<&str> {
+    group
+        .strip_prefix("/aws/lambda/")
+        .filter(|f| !f.is_empty() && !f.contains('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        parse_instant(s).unwrap()
+    }
+
+    #[test]
+    fn a_range_is_a_span_back_from_now_or_an_absolute_utc_pair() {
+        let now = at("2026-12-03T12:00");
+        let w = parse_range("15m", now).unwrap();
+        assert_eq!((w.start, w.end), (at("2026-12-03T11:45"), now));
+        assert_eq!(
+            parse_range("7d", now).unwrap().start,
+            at("2026-11-26T12:00")
+        );
+        let w = parse_range("2026-12-01T10:00..2026-12-01T12:30", now).unwrap();
+        assert_eq!(
+            (w.start, w.end),
+            (at("2026-12-01T10:00"), at("2026-12-01T12:30"))
+        );
+        for bad in [
+            "",
+            "15",
+            "m",
+            "0h",
+            "-1d",
+            "3w",
+            "2026-12-01..x",
+            "2026-12-02..2026-12-01",
+        ] {
+            let e = parse_range(bad, now).unwrap_err();
+            assert_eq!(e.field, "range", "{bad}");
+        }
+        assert!(
+            parse_range("400d", now)
+                .unwrap_err()
+                .message
+                .contains("366")
+        );
+    }
+
+    #[test]
+    fn a_query_names_one_to_fifty_groups_and_some_text() {
+        let w = TimeWindow::last(Duration::hours(1));
+        let g = |n: usize| {
+            (0..n)
+                .map(|i| LogGroupName::parse(format!("/aws/lambda/f{i}")).unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert!(InsightsQuery::new(g(1), w, "fields @message").is_ok());
+        assert!(InsightsQuery::new(g(50), w, "fields @message").is_ok());
+        let e = InsightsQuery::new(g(51), w, "fields @message").unwrap_err();
+        assert!(e.message.contains("51 log groups"), "{e}");
+        assert!(InsightsQuery::new(g(0), w, "fields @message").is_err());
+        assert!(InsightsQuery::new(g(1), w, "  \n").is_err());
+        assert!(InsightsQuery::new(g(1), w, "x".repeat(MAX_QUERY_LEN + 1)).is_err());
+    }
+
+    #[test]
+    fn columns_keep_first_seen_order_and_hide_the_pointer() {
+        let f = |k: &str, v: &str| ResultField {
+            field: k.into(),
+            value: v.into(),
+        };
+        let r = QueryResults {
+            status: QueryStatus::Complete,
+            stats: QueryStats::default(),
+            rows: vec![
+                vec![f("@timestamp", "t"), f("@message", "m"), f("@ptr", "p")],
+                vec![f("@timestamp", "t"), f("level", "ERROR"), f("@ptr", "q")],
+            ],
+        };
+        assert_eq!(r.columns(), ["@timestamp", "@message", "level"]);
+    }
+
+    #[test]
+    fn the_period_gives_about_sixty_points_within_what_cloudwatch_keeps() {
+        let now = at("2026-12-03T12:00");
+        let p = |span: &str| metric_period(&parse_range(span, now).unwrap(), now).num_seconds();
+        assert_eq!(p("1h"), 60);
+        assert_eq!(p("24h"), 3_600);
+        assert_eq!(p("7d"), 10_800);
+        // 20 days back: 5-minute data at the least.
+        let old = TimeWindow::new(at("2026-11-13T12:00"), at("2026-11-13T13:00")).unwrap();
+        assert_eq!(metric_period(&old, now).num_seconds(), 300);
+        let older = TimeWindow::new(at("2026-09-01T12:00"), at("2026-09-01T13:00")).unwrap();
+        assert_eq!(metric_period(&older, now).num_seconds(), 3_600);
+    }
+
+    #[test]
+    fn firing_alarms_come_first_newest_change_first() {
+        let alarm = |name: &str, state, since: &str| Alarm {
+            name: name.into(),
+            state,
+            reason: String::new(),
+            since: Some(at(since)),
+            metric: None,
+            threshold: None,
+            comparison: None,
+        };
+        let mut alarms = vec![
+            alarm("ok-new", AlarmState::Ok, "2026-12-03T11:00"),
+            alarm("firing-old", AlarmState::Alarm, "2026-12-01T00:00"),
+            alarm("firing-new", AlarmState::Alarm, "2026-12-03T10:00"),
+            alarm("no-data", AlarmState::InsufficientData, "2026-12-02T00:00"),
+        ];
+        sort_alarms(&mut alarms);
+        let names: Vec<&str> = alarms.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["firing-new", "firing-old", "ok-new", "no-data"]);
+    }
+
+    #[test]
+    fn a_lambda_group_names_its_function() {
+        assert_eq!(function_of_group("/aws/lambda/api"), Some("api"));
+        assert_eq!(function_of_group("/aws/lambda/"), None);
+        assert_eq!(function_of_group("/aws/apigateway/x"), None);
+    }
+}

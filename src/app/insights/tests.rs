@@ -1,0 +1,472 @@
+//! The Insights pane driven with keys and canned answers: the editor, a run's lifecycle and its
+//! cancel, sorting, records, the request jump, saved queries and the history.
+
+use super::*;
+use crate::app::tests::{app_on, typed};
+use crate::app::{App, PaneId, test_context};
+use backoffice_domain::model::{QueryResults, QueryStats};
+use crossterm::event::KeyEvent;
+
+/// A key by its name in `[keys]` terms: `enter`, `alt-enter`, `ctrl-u`, `shift-tab`, `up`, `S`.
+pub(crate) fn named(name: &str) -> KeyEvent {
+    let (mods, rest) = match name.split_once('-') {
+        Some(("ctrl", r)) => (KeyModifiers::CONTROL, r),
+        Some(("alt", r)) => (KeyModifiers::ALT, r),
+        _ => (KeyModifiers::NONE, name),
+    };
+    let code = match rest {
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "shift-tab" => KeyCode::BackTab,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        other => KeyCode::Char(other.chars().next().unwrap()),
+    };
+    KeyEvent::new(code, mods)
+}
+
+/// Presses `names` in order; the commands they produced.
+pub(crate) fn keys(app: &mut App, names: &[&str]) -> Vec<Command> {
+    names.iter().flat_map(|n| app.on_key(named(n))).collect()
+}
+
+fn f(k: &str, v: &str) -> ResultField {
+    ResultField {
+        field: k.into(),
+        value: v.into(),
+    }
+}
+
+fn results(status: QueryStatus, rows: Vec<ResultRow>) -> QueryResults {
+    QueryResults {
+        status,
+        stats: QueryStats {
+            records_matched: rows.len() as f64,
+            records_scanned: 1000.0,
+            bytes_scanned: 65536.0,
+        },
+        rows,
+    }
+}
+
+/// The Insights pane with the editor run on its default query: the Run command it sent.
+fn started(app: &mut App) -> (RequestId, Vec<String>, String) {
+    if app.insights.editor.is_none() {
+        keys(app, &["f"]);
+    }
+    let c = keys(app, &["alt-enter"]);
+    let run = c
+        .iter()
+        .find_map(|c| match c {
+            Command::Insights(InsightsCommand::Run {
+                request,
+                groups,
+                text,
+                ..
+            }) => Some((*request, groups.clone(), text.clone())),
+            _ => None,
+        })
+        .expect("a run");
+    run
+}
+
+fn answer(app: &mut App, e: InsightsEvent) -> Vec<Command> {
+    app.on_event(AppEvent::Insights(e))
+}
+
+#[test]
+fn the_pane_opens_on_the_editor_and_runs_over_the_environments_groups() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    assert!(app.insights.editor.is_some(), "the editor is open at first");
+    let (_, groups, text) = started(&mut app);
+    assert_eq!(groups, ["/aws/lambda/*"]);
+    assert_eq!(text, DEFAULT_QUERY);
+    assert!(app.insights.editor.is_none());
+    assert_eq!(app.insights.history, [DEFAULT_QUERY]);
+    assert!(app.insights.history_changed);
+}
+
+#[test]
+fn a_bad_range_or_group_keeps_the_editor_open_and_says_why() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    // To the range field, cleared, a wrong range typed.
+    keys(&mut app, &["shift-tab", "shift-tab", "ctrl-u"]);
+    typed(&mut app, "3w");
+    let c = keys(&mut app, &["enter"]);
+    assert!(c.is_empty(), "{c:?}");
+    let e = app.insights.editor.as_ref().unwrap();
+    assert!(
+        e.problem.as_deref().unwrap().contains("15m, 24h, 7d"),
+        "{:?}",
+        e.problem
+    );
+    keys(&mut app, &["ctrl-u"]);
+    typed(&mut app, "15m");
+    keys(&mut app, &["tab", "ctrl-u"]);
+    typed(&mut app, "no:colons*");
+    keys(&mut app, &["enter"]);
+    let e = app.insights.editor.as_ref().unwrap();
+    assert!(e.problem.is_some(), "a group name with ':' is refused");
+    assert_eq!(
+        app.insights.range_text, "1h",
+        "nothing applied from a refused submit"
+    );
+}
+
+#[test]
+fn a_run_polls_to_completion_and_esc_cancels_a_running_one() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    let (request, _, _) = started(&mut app);
+    let query = QueryId("q-1".into());
+    answer(
+        &mut app,
+        InsightsEvent::Started {
+            request,
+            query: query.clone(),
+            groups: vec![LogGroupName::parse("/aws/lambda/api").unwrap()],
+        },
+    );
+    answer(
+        &mut app,
+        InsightsEvent::Progress {
+            request,
+            results: results(
+                QueryStatus::Running,
+                vec![vec![f("@message", "a"), f("@ptr", "p1")]],
+            ),
+        },
+    );
+    let run = app.insights.run.as_ref().unwrap();
+    assert_eq!(run.state, RunState::Polling(QueryStatus::Running));
+    assert_eq!(run.columns, ["@message"], "@ptr is hidden");
+    assert!(app.insights.run.as_ref().unwrap().is_running());
+    let c = keys(&mut app, &["esc"]);
+    assert_eq!(
+        c,
+        vec![Command::Insights(InsightsCommand::Stop {
+            query: query.clone()
+        })]
+    );
+    assert_eq!(app.insights.run.as_ref().unwrap().state, RunState::Stopping);
+    answer(
+        &mut app,
+        InsightsEvent::Progress {
+            request,
+            results: results(QueryStatus::Cancelled, vec![]),
+        },
+    );
+    assert_eq!(
+        app.insights.run.as_ref().unwrap().state,
+        RunState::Done(QueryStatus::Cancelled)
+    );
+    assert!(!app.insights.run.as_ref().unwrap().is_running());
+}
+
+#[test]
+fn a_run_replaced_before_it_started_is_stopped_when_its_id_arrives() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    let (first, _, _) = started(&mut app);
+    keys(&mut app, &["f"]);
+    let (second, _, _) = started(&mut app);
+    assert_ne!(first, second);
+    let c = answer(
+        &mut app,
+        InsightsEvent::Started {
+            request: first,
+            query: QueryId("late".into()),
+            groups: vec![],
+        },
+    );
+    assert_eq!(
+        c,
+        vec![Command::Insights(InsightsCommand::Stop {
+            query: QueryId("late".into())
+        })]
+    );
+}
+
+#[test]
+fn a_failed_query_says_why_in_the_pane_and_the_error_log() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    let (request, _, _) = started(&mut app);
+    answer(
+        &mut app,
+        InsightsEvent::Failed {
+            request,
+            failure: Failure::new("invalid query: line 2, column 3: expected a command"),
+        },
+    );
+    let run = app.insights.run.as_ref().unwrap();
+    assert!(matches!(&run.state, RunState::Failed(m) if m.contains("line 2, column 3")));
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap()
+            .contains("line 2, column 3")
+    );
+}
+
+fn loaded(app: &mut App, rows: Vec<ResultRow>) {
+    let (request, _, _) = started(app);
+    answer(
+        app,
+        InsightsEvent::Progress {
+            request,
+            results: results(QueryStatus::Complete, rows),
+        },
+    );
+}
+
+#[test]
+fn sort_cycles_through_the_columns_comparing_numbers_as_numbers() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    loaded(
+        &mut app,
+        vec![
+            vec![f("@log", "b"), f("p99", "9")],
+            vec![f("@log", "a"), f("p99", "10")],
+            vec![f("@log", "c"), f("p99", "100")],
+        ],
+    );
+    let col = |app: &App, c: &str| -> Vec<String> {
+        app.insights
+            .run
+            .as_ref()
+            .unwrap()
+            .rows
+            .iter()
+            .map(|r| field_of(r, c).unwrap().to_string())
+            .collect()
+    };
+    keys(&mut app, &["S"]);
+    assert_eq!(col(&app, "@log"), ["a", "b", "c"]);
+    keys(&mut app, &["S", "S"]);
+    assert_eq!(col(&app, "p99"), ["9", "10", "100"], "numbers, not text");
+    keys(&mut app, &["S"]);
+    assert_eq!(col(&app, "p99"), ["100", "10", "9"]);
+}
+
+#[test]
+fn enter_opens_the_whole_record_pretty_printing_json_and_stats_rows_have_none() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    loaded(
+        &mut app,
+        vec![vec![
+            f("@message", "{\"level\":\"ERROR\"}"),
+            f("@ptr", "ptr-1"),
+        ]],
+    );
+    let c = keys(&mut app, &["enter"]);
+    let Some(Command::Insights(InsightsCommand::Record { request, pointer })) = c.first() else {
+        panic!("{c:?}");
+    };
+    assert_eq!(pointer, "ptr-1");
+    answer(
+        &mut app,
+        InsightsEvent::Record {
+            request: *request,
+            result: Ok(vec![
+                f("@timestamp", "2026-12-03 10:00:00.000"),
+                f("@message", "{\"level\":\"ERROR\",\"n\":1}"),
+            ]),
+        },
+    );
+    assert_eq!(app.insights.screen, Screen::Record);
+    assert_eq!(
+        app.insights.record.lines,
+        [
+            "@timestamp: 2026-12-03 10:00:00.000",
+            "@message:",
+            "  {",
+            "    \"level\": \"ERROR\",",
+            "    \"n\": 1",
+            "  }"
+        ]
+    );
+    keys(&mut app, &["esc"]);
+    loaded(&mut app, vec![vec![f("@log", "a"), f("count(*)", "3")]]);
+    let c = keys(&mut app, &["enter"]);
+    assert!(c.is_empty());
+    assert!(app.toasts.back().unwrap().text.contains("aggregate"));
+}
+
+#[test]
+fn r_on_a_row_with_a_request_id_opens_the_logs_request_view() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    loaded(
+        &mut app,
+        vec![vec![
+            f("@timestamp", "2026-12-03 10:00:00.000"),
+            f("@log", "123456789012:/aws/lambda/api"),
+            f("@requestId", "req-7"),
+        ]],
+    );
+    let c = keys(&mut app, &["r"]);
+    assert_eq!(app.pane, PaneId::Logs);
+    let Some(Command::Logs(crate::app::logs::LogsCommand::Feed { spec, .. })) = c.first() else {
+        panic!("{c:?}");
+    };
+    assert_eq!(
+        spec.groups,
+        [LogGroupName::parse("/aws/lambda/api").unwrap()]
+    );
+    assert_eq!(spec.pattern.as_ref().unwrap().as_str(), "\"req-7\"");
+    assert_eq!(app.logs.request.as_ref().unwrap().id, "req-7");
+    // And back.
+    keys(&mut app, &["-"]);
+    assert_eq!(app.pane, PaneId::Insights);
+}
+
+#[test]
+fn the_history_is_recalled_with_up_and_down_on_the_editors_edges() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    app.insights.history = vec!["first".into(), "second".into()];
+    app.insights.query_text = "draft\nline two".into();
+    keys(&mut app, &["esc", "f"]);
+    // The cursor is on the last line: ↑ moves to the first, then recalls.
+    keys(&mut app, &["up", "up"]);
+    assert_eq!(app.insights.editor.as_ref().unwrap().query.text(), "second");
+    keys(&mut app, &["up"]);
+    assert_eq!(app.insights.editor.as_ref().unwrap().query.text(), "first");
+    keys(&mut app, &["down", "down"]);
+    assert_eq!(
+        app.insights.editor.as_ref().unwrap().query.text(),
+        "draft\nline two",
+        "the draft is back"
+    );
+}
+
+#[test]
+fn the_history_keeps_the_last_hundred_once_each() {
+    let mut pane = InsightsPane::default();
+    for i in 0..150 {
+        pane.remember(format!("q{}", i % 120));
+    }
+    assert_eq!(pane.history.len(), HISTORY_LEN);
+    assert_eq!(pane.history.last().unwrap(), "q29");
+    let mut seen = pane.history.clone();
+    seen.dedup();
+    assert_eq!(seen.len(), HISTORY_LEN);
+}
+
+#[test]
+fn saved_queries_list_the_builtins_then_the_accounts_and_run_on_enter() {
+    let (mut app, first) = app_on(PaneId::Insights, test_context());
+    let request = first
+        .iter()
+        .find_map(|c| match c {
+            Command::Insights(InsightsCommand::LoadSaved { request }) => Some(*request),
+            _ => None,
+        })
+        .expect("the saved queries are asked for");
+    answer(
+        &mut app,
+        InsightsEvent::Saved {
+            request,
+            result: Ok(vec![QueryDefinition {
+                id: Some("d-1".into()),
+                name: "zzz mine".into(),
+                text: "fields @message | limit 5".into(),
+                groups: vec![LogGroupName::parse("/aws/lambda/api").unwrap()],
+                builtin: false,
+            }]),
+        },
+    );
+    let builtins = oncall::builtin_queries().len();
+    assert_eq!(app.insights.saved.items.len(), builtins + 1);
+    keys(&mut app, &["esc", "v", "G"]);
+    assert_eq!(app.insights.screen, Screen::Saved);
+    let c = keys(&mut app, &["enter"]);
+    let Some(Command::Insights(InsightsCommand::Run { groups, text, .. })) = c.first() else {
+        panic!("{c:?}");
+    };
+    assert_eq!(text, "fields @message | limit 5");
+    assert_eq!(groups, &["/aws/lambda/api"]);
+}
+
+#[test]
+fn saving_asks_a_name_then_confirms_with_a_reason_and_deleting_a_builtin_is_refused() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    keys(&mut app, &["esc", "ctrl-s"]);
+    assert!(app.insights.naming.is_some());
+    typed(&mut app, "errors by function");
+    keys(&mut app, &["enter"]);
+    let Some(crate::app::Overlay::Dialog(d)) = &app.overlay else {
+        panic!("a confirmation dialog");
+    };
+    let crate::app::dialog::Form::Ready(Operation::SaveQuery(def)) = &d.proposal.form else {
+        panic!("{:?}", d.proposal.form);
+    };
+    assert_eq!(def.name, "errors by function");
+    assert_eq!(def.text, DEFAULT_QUERY);
+    keys(&mut app, &["esc", "v"]);
+    let c = keys(&mut app, &["X"]);
+    assert!(c.is_empty());
+    assert!(app.toasts.back().unwrap().text.contains("built-in"));
+}
+
+#[test]
+fn saving_is_refused_in_a_read_only_session() {
+    let mut context = test_context();
+    context.read_only = true;
+    let (mut app, _) = app_on(PaneId::Insights, context);
+    keys(&mut app, &["esc", "ctrl-s"]);
+    assert!(app.insights.naming.is_none());
+    assert!(app.toasts.back().unwrap().text.contains("read-only"));
+}
+
+#[test]
+fn groups_are_names_or_prefixes_at_most_fifty() {
+    assert_eq!(
+        parse_groups("/aws/lambda/a, /aws/lambda/b* /aws/lambda/a").unwrap(),
+        ["/aws/lambda/a", "/aws/lambda/b*"]
+    );
+    assert!(parse_groups("  ").is_err());
+    let many: Vec<String> = (0..51).map(|i| format!("/g{i}")).collect();
+    assert!(
+        parse_groups(&many.join(" "))
+            .unwrap_err()
+            .0
+            .contains("at most 50")
+    );
+}
+
+#[test]
+fn a_time_bin_result_draws_one_series_per_group_and_number() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    loaded(
+        &mut app,
+        vec![
+            vec![
+                f("@log", "a"),
+                f("bin(5m)", "2026-12-03 10:05:00.000"),
+                f("p99", "2"),
+            ],
+            vec![
+                f("@log", "a"),
+                f("bin(5m)", "2026-12-03 10:00:00.000"),
+                f("p99", "1"),
+            ],
+            vec![
+                f("@log", "b"),
+                f("bin(5m)", "2026-12-03 10:00:00.000"),
+                f("p99", "7"),
+            ],
+        ],
+    );
+    let series = crate::ui::insights::chart_series(app.insights.run.as_ref().unwrap());
+    assert_eq!(
+        series,
+        vec![
+            crate::ui::insights::Series {
+                label: "p99 · a".into(),
+                values: vec![1.0, 2.0]
+            },
+            crate::ui::insights::Series {
+                label: "p99 · b".into(),
+                values: vec![7.0, 0.0]
+            },
+        ]
+    );
+}

@@ -1,0 +1,465 @@
+//! The Insights pane: the query at the top, a chart when the result has a `bin()` column, the
+//! result as a table whose columns come from the result's fields; the saved queries; a record.
+
+use super::Look;
+use super::table::{Column, fit, pane_block, widths};
+use crate::app::insights::{InsightsPane, Run, RunState, Screen, compare_cells, parse_result_time};
+use crate::text::{human_size, one_line};
+use backoffice_domain::model::{QueryStatus, field_of};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Sparkline, Table};
+use unicode_width::UnicodeWidthStr;
+
+/// Lines of the query shown above the result.
+const QUERY_LINES: usize = 3;
+/// Most series the chart draws (one per group and numeric column).
+const MAX_SERIES: usize = 6;
+/// Widest a result column is drawn before `…`.
+const MAX_CELL: usize = 120;
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: &Look<'_>) {
+    let theme = look.theme;
+    let title = title(pane);
+    let block = pane_block(title, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    match pane.screen {
+        Screen::Results => draw_results(frame, inner, pane, look),
+        Screen::Saved => draw_saved(frame, inner, pane, look),
+        Screen::Record => draw_record(frame, inner, pane, look),
+    }
+}
+
+fn title(pane: &InsightsPane) -> String {
+    match pane.screen {
+        Screen::Saved => format!("Insights · saved queries · {}", pane.saved.items.len()),
+        Screen::Record => "Insights · log record".to_string(),
+        Screen::Results => match &pane.run {
+            None => "Insights · f writes a query · v saved queries".to_string(),
+            Some(run) => {
+                let state = match &run.state {
+                    RunState::Starting => "starting…".to_string(),
+                    RunState::Polling(s) => format!("{}…", s.as_str()),
+                    RunState::Stopping => "cancelling…".to_string(),
+                    RunState::Done(QueryStatus::Complete) => "complete".to_string(),
+                    RunState::Done(s) => s.as_str().to_string(),
+                    RunState::Failed(_) => "failed".to_string(),
+                };
+                let s = run.stats;
+                format!(
+                    "Insights · {} · {} · {} · {} rows · {:.0} matched of {:.0} scanned ({})",
+                    groups_summary(&run.groups),
+                    window_text(run),
+                    state,
+                    run.rows.len(),
+                    s.records_matched,
+                    s.records_scanned,
+                    human_size(s.bytes_scanned.max(0.0) as u64),
+                )
+            }
+        },
+    }
+}
+
+fn groups_summary(groups: &[String]) -> String {
+    match groups {
+        [] => "no groups".to_string(),
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} +{}", rest.len()),
+    }
+}
+
+fn window_text(run: &Run) -> String {
+    format!(
+        "{}..{} UTC",
+        run.window.start.format("%m-%d %H:%M"),
+        run.window.end.format("%m-%d %H:%M")
+    )
+}
+
+fn draw_results(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: &Look<'_>) {
+    let theme = look.theme;
+    let query_lines: Vec<Line<'_>> = pane
+        .run
+        .as_ref()
+        .map_or(pane.query_text.as_str(), |r| r.text.as_str())
+        .lines()
+        .take(QUERY_LINES)
+        .map(|l| Line::styled(one_line(l), theme.muted()))
+        .collect();
+    let query_height = query_lines.len().max(1) as u16;
+    let Some(run) = &mut pane.run else {
+        let [q, rest] =
+            Layout::vertical([Constraint::Length(query_height), Constraint::Min(0)]).areas(area);
+        frame.render_widget(Paragraph::new(query_lines), q);
+        frame.render_widget(
+            Paragraph::new(format!(
+                "{} writes and runs a query over the groups and range; {} lists the saved and built-in on-call queries.",
+                look.keys.hint(crate::keymap::Action::LogQuery),
+                look.keys.hint(crate::keymap::Action::NextView)
+            ))
+            .style(theme.muted()),
+            rest,
+        );
+        return;
+    };
+    let series = chart_series(run);
+    let chart_height = if series.is_empty() || area.height < 14 {
+        0
+    } else {
+        series.len().min(MAX_SERIES) as u16
+    };
+    let [q, chart, table] = Layout::vertical([
+        Constraint::Length(query_height),
+        Constraint::Length(chart_height),
+        Constraint::Min(1),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(query_lines), q);
+    if chart_height > 0 {
+        draw_chart(frame, chart, &series, look);
+    }
+    pane_header_row(run, (query_height + chart_height) as usize);
+    if let RunState::Failed(why) = &run.state {
+        frame.render_widget(
+            Paragraph::new(crate::text::printable(why))
+                .style(theme.error())
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            table,
+        );
+        return;
+    }
+    if run.rows.is_empty() {
+        let text = if run.is_running() {
+            "waiting for the first rows…"
+        } else {
+            "no rows matched"
+        };
+        frame.render_widget(Paragraph::new(text).style(theme.muted()), table);
+        return;
+    }
+    draw_table(frame, table, run, look);
+}
+
+/// Remembers where the table's header is, for clicks.
+fn pane_header_row(run: &mut Run, line: usize) {
+    run.header_line = line;
+}
+
+fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>) {
+    let theme = look.theme;
+    let height = usize::from(area.height.saturating_sub(1)).max(1);
+    run.viewport = height;
+    if run.selected < run.offset {
+        run.offset = run.selected;
+    } else if run.selected >= run.offset + height {
+        run.offset = run.selected + 1 - height;
+    }
+    let end = (run.offset + height).min(run.rows.len());
+    let headers: Vec<String> = run
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match run.sort {
+            Some((s, desc)) if s == i => format!("{c} {}", if desc { "▼" } else { "▲" }),
+            _ => c.clone(),
+        })
+        .collect();
+    let cells: Vec<Vec<String>> = run.rows[run.offset..end]
+        .iter()
+        .map(|row| {
+            run.columns
+                .iter()
+                .map(|c| {
+                    let v = one_line(field_of(row, c).unwrap_or(""));
+                    fit(&v, MAX_CELL as u16)
+                })
+                .collect()
+        })
+        .collect();
+    let mut natural: Vec<u16> = headers.iter().map(|h| h.width() as u16).collect();
+    for row in &cells {
+        for (i, c) in row.iter().enumerate() {
+            natural[i] = natural[i].max(c.width().min(usize::from(u16::MAX)) as u16);
+        }
+    }
+    // The message is free text and goes last; the other columns are whole unless too many.
+    let columns: Vec<Column> = run
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if c == "@message" {
+                Column::free("", 20, 1)
+            } else if i == 0 {
+                Column::id("")
+            } else {
+                Column::whole("", (run.columns.len() - i) as u8 + 1)
+            }
+        })
+        .collect();
+    let widths = widths(&columns, &natural, area.width);
+    let keep = |row: &[String], style| -> Row<'static> {
+        Row::new(
+            row.iter()
+                .zip(&widths)
+                .filter_map(|(c, w)| w.map(|w| Span::styled(fit(c, w), style)))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let header = keep(&headers, theme.title(false));
+    let rows: Vec<Row<'static>> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let r = keep(row, theme.text());
+            if run.offset + i == run.selected {
+                r.style(theme.selection())
+            } else {
+                r
+            }
+        })
+        .collect();
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .flatten()
+        .map(|w| Constraint::Length(*w))
+        .collect();
+    frame.render_widget(
+        Table::new(rows, constraints)
+            .column_spacing(1)
+            .header(header),
+        area,
+    );
+}
+
+/// One line of the chart: a label and its values over the bins, oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub label: String,
+    pub values: Vec<f64>,
+}
+
+/// The series a result with a `bin(…)` column draws: one per numeric column and per value of
+/// the other (grouping) columns, over the bins in time order.
+pub fn chart_series(run: &Run) -> Vec<Series> {
+    let Some(bin) = run.columns.iter().find(|c| c.starts_with("bin(")) else {
+        return Vec::new();
+    };
+    let numeric: Vec<&String> = run
+        .columns
+        .iter()
+        .filter(|c| *c != bin)
+        .filter(|c| {
+            run.rows
+                .iter()
+                .filter_map(|r| field_of(r, c))
+                .all(|v| v.trim().parse::<f64>().is_ok())
+                && run.rows.iter().any(|r| field_of(r, c).is_some())
+        })
+        .collect();
+    let keys: Vec<&String> = run
+        .columns
+        .iter()
+        .filter(|c| *c != bin && !numeric.contains(c))
+        .collect();
+    let mut bins: Vec<&str> = run.rows.iter().filter_map(|r| field_of(r, bin)).collect();
+    bins.sort_by(|a, b| match (parse_result_time(a), parse_result_time(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => compare_cells(Some(a), Some(b)),
+    });
+    bins.dedup();
+    let mut out: Vec<Series> = Vec::new();
+    for n in &numeric {
+        let mut groups: Vec<String> = Vec::new();
+        for r in &run.rows {
+            let key = keys
+                .iter()
+                .map(|k| field_of(r, k).unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !groups.contains(&key) {
+                groups.push(key);
+            }
+        }
+        for g in groups {
+            let mut values = vec![0.0; bins.len()];
+            for r in &run.rows {
+                let key = keys
+                    .iter()
+                    .map(|k| field_of(r, k).unwrap_or(""))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if key != g {
+                    continue;
+                }
+                let (Some(b), Some(v)) = (field_of(r, bin), field_of(r, n)) else {
+                    continue;
+                };
+                if let (Some(i), Ok(v)) =
+                    (bins.iter().position(|x| *x == b), v.trim().parse::<f64>())
+                {
+                    values[i] += v;
+                }
+            }
+            let label = if g.is_empty() {
+                (*n).clone()
+            } else {
+                format!("{n} · {g}")
+            };
+            out.push(Series { label, values });
+        }
+    }
+    out
+}
+
+fn draw_chart(frame: &mut Frame<'_>, area: Rect, series: &[Series], look: &Look<'_>) {
+    let theme = look.theme;
+    let label_width = series
+        .iter()
+        .take(MAX_SERIES)
+        .map(|s| s.label.width())
+        .max()
+        .unwrap_or(0)
+        .min(usize::from(area.width / 3)) as u16;
+    let rows =
+        Layout::vertical(vec![Constraint::Length(1); series.len().min(MAX_SERIES)]).split(area);
+    for (s, row) in series.iter().zip(rows.iter()) {
+        let max = s.values.iter().copied().fold(0.0_f64, f64::max);
+        let [l, chart, v] = Layout::horizontal([
+            Constraint::Length(label_width + 1),
+            Constraint::Min(1),
+            Constraint::Length(12),
+        ])
+        .areas(*row);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                fit(&one_line(&s.label), label_width),
+                theme.muted(),
+            )),
+            l,
+        );
+        // Sparklines take whole numbers: scaled so the largest value is 1000.
+        let data: Vec<u64> = s
+            .values
+            .iter()
+            .map(|v| {
+                if max > 0.0 {
+                    (v / max * 1000.0).round() as u64
+                } else {
+                    0
+                }
+            })
+            .collect();
+        frame.render_widget(Sparkline::default().data(&data).style(theme.ok()), chart);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!(" max {}", short_number(max)),
+                theme.text(),
+            )),
+            v,
+        );
+    }
+}
+
+/// `1234.5` as `1234.5`, `12345678` as `12.3M`.
+pub fn short_number(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{:.1}G", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.1}k", v / 1e3)
+    } else if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+fn draw_saved(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: &Look<'_>) {
+    let theme = look.theme;
+    let s = &mut pane.saved;
+    let [head, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let note = match (&s.failed, s.request) {
+        (Some(why), _) => format!("the account's saved queries could not be listed: {why}"),
+        (None, Some(_)) => "loading the account's saved queries…".to_string(),
+        (None, None) => format!(
+            "enter runs · {} deletes a saved one · {} saves the current query",
+            look.keys.hint(crate::keymap::Action::DeleteObject),
+            look.keys.hint(crate::keymap::Action::SaveLogs)
+        ),
+    };
+    let style = if s.failed.is_some() {
+        theme.error()
+    } else {
+        theme.muted()
+    };
+    frame.render_widget(
+        Paragraph::new(crate::text::printable(&note)).style(style),
+        head,
+    );
+    let height = usize::from(list.height).max(1);
+    s.viewport = height;
+    if s.selected < s.offset {
+        s.offset = s.selected;
+    } else if s.selected >= s.offset + height {
+        s.offset = s.selected + 1 - height;
+    }
+    let lines: Vec<Line<'_>> = s
+        .items
+        .iter()
+        .enumerate()
+        .skip(s.offset)
+        .take(height)
+        .map(|(i, d)| {
+            let kind = if d.builtin { "built-in" } else { "saved   " };
+            let first = d.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            let line = Line::from(vec![
+                Span::styled(format!("{kind} "), theme.muted()),
+                Span::styled(one_line(&d.name), theme.title(false)),
+                Span::styled(format!("  {}", one_line(first)), theme.muted()),
+            ]);
+            if i == s.selected {
+                line.style(theme.selection())
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+}
+
+fn draw_record(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: &Look<'_>) {
+    let theme = look.theme;
+    let r = &mut pane.record;
+    let mut lines: Vec<Line<'_>> = Vec::new();
+    if r.request.is_some() {
+        lines.push(Line::styled("reading the whole record…", theme.muted()));
+    }
+    if let Some(why) = &r.failed {
+        lines.push(Line::styled(
+            format!(
+                "the whole record could not be read: {}",
+                crate::text::printable(why)
+            ),
+            theme.error(),
+        ));
+    }
+    let height = usize::from(area.height).saturating_sub(lines.len());
+    r.scroll = r.scroll.min(r.lines.len().saturating_sub(height.max(1)));
+    lines.extend(
+        r.lines
+            .iter()
+            .skip(r.scroll)
+            .take(height)
+            .map(|l| Line::styled(crate::text::printable(l), theme.text())),
+    );
+    frame.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+        area,
+    );
+}

@@ -1,0 +1,354 @@
+//! The Metrics pane: a table of the functions with a sparkline and the window's figure per
+//! metric; the alarms, firing first; one alarm's metric around its state change.
+
+use super::Look;
+use super::table::{Column, fit, pane_block, widths};
+use crate::app::metrics::{Load, MetricsPane, Screen};
+use crate::text::one_line;
+use backoffice_domain::model::{AlarmState, FunctionMetric, MetricSeries};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Sparkline, Table, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+/// Points a cell's sparkline shows (the newest).
+const CELL_POINTS: usize = 12;
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<'_>) {
+    let theme = look.theme;
+    let range = if pane.range_text.is_empty() {
+        crate::app::metrics::DEFAULT_RANGE.to_string()
+    } else {
+        pane.range_text.clone()
+    };
+    let period = pane
+        .period
+        .map(|p| format!(" · period {}", span_text(p.num_seconds())))
+        .unwrap_or_default();
+    let firing = pane
+        .alarms
+        .iter()
+        .filter(|a| a.state == AlarmState::Alarm)
+        .count();
+    let title = match pane.screen {
+        Screen::Functions => format!(
+            "Metrics · {} functions · last {range}{period} · v alarms ({firing} firing)",
+            pane.rows.len()
+        ),
+        Screen::Alarms => format!(
+            "Alarms · {} · {firing} firing · v functions",
+            pane.alarms.len()
+        ),
+        Screen::Chart => format!(
+            "Alarm · {}",
+            pane.chart.alarm.as_ref().map_or("", |a| a.name.as_str())
+        ),
+    };
+    let block = pane_block(title, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    match pane.screen {
+        Screen::Functions => functions(frame, inner, pane, look),
+        Screen::Alarms => alarms(frame, inner, pane, look),
+        Screen::Chart => chart(frame, inner, pane, look),
+    }
+}
+
+/// `3600` as `1h`.
+pub fn span_text(seconds: i64) -> String {
+    match seconds {
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3_600 == 0 => format!("{}h", s / 3_600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+/// A series' newest points as block characters, scaled to its own largest.
+pub fn text_sparkline(series: Option<&MetricSeries>, points: usize) -> String {
+    let Some(s) = series else {
+        return String::new();
+    };
+    let tail: Vec<f64> = s
+        .points
+        .iter()
+        .rev()
+        .take(points)
+        .map(|(_, v)| *v)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let max = tail.iter().copied().fold(0.0_f64, f64::max);
+    tail.iter()
+        .map(|v| {
+            if max <= 0.0 {
+                BARS[0]
+            } else {
+                BARS[((v / max) * 7.0).round().clamp(0.0, 7.0) as usize]
+            }
+        })
+        .collect()
+}
+
+fn figure(series: Option<&MetricSeries>) -> String {
+    match series.and_then(MetricSeries::total) {
+        None => "-".to_string(),
+        Some(v) => crate::ui::insights::short_number(v),
+    }
+}
+
+fn message(frame: &mut Frame<'_>, area: Rect, load: &Load, empty: &str, look: &Look<'_>) -> bool {
+    let (text, style) = match load {
+        Load::Idle | Load::Loading(_) => ("loading…".to_string(), look.theme.muted()),
+        Load::Failed(why) => (crate::text::printable(why), look.theme.error()),
+        Load::Loaded => (empty.to_string(), look.theme.muted()),
+    };
+    frame.render_widget(
+        Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
+        area,
+    );
+    true
+}
+
+fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<'_>) {
+    let theme = look.theme;
+    if pane.rows.is_empty() {
+        message(
+            frame,
+            area,
+            &pane.load,
+            "no Lambda functions: the environment's log_groups name none under /aws/lambda/, and it lists no functions",
+            look,
+        );
+        return;
+    }
+    let height = usize::from(area.height.saturating_sub(1)).max(1);
+    pane.viewport = height;
+    if pane.selected < pane.offset {
+        pane.offset = pane.selected;
+    } else if pane.selected >= pane.offset + height {
+        pane.offset = pane.selected + 1 - height;
+    }
+    let mut headers = vec!["function".to_string()];
+    headers.extend(FunctionMetric::ALL.iter().map(|m| m.label().to_string()));
+    let cells: Vec<Vec<String>> = pane
+        .rows
+        .iter()
+        .skip(pane.offset)
+        .take(height)
+        .map(|r| {
+            let mut c = vec![one_line(&r.function)];
+            for m in FunctionMetric::ALL {
+                let s = r.series(m);
+                c.push(
+                    format!("{} {}", text_sparkline(s, CELL_POINTS), figure(s))
+                        .trim()
+                        .to_string(),
+                );
+            }
+            c
+        })
+        .collect();
+    let mut natural: Vec<u16> = headers.iter().map(|h| h.width() as u16).collect();
+    for row in &cells {
+        for (i, c) in row.iter().enumerate() {
+            natural[i] = natural[i].max(c.width() as u16);
+        }
+    }
+    let columns: Vec<Column> = (0..headers.len())
+        .map(|i| {
+            if i == 0 {
+                Column::id("")
+            } else {
+                Column::whole("", (headers.len() - i) as u8)
+            }
+        })
+        .collect();
+    let widths = widths(&columns, &natural, area.width);
+    let row_of = |cells: &[String], style| -> Row<'static> {
+        Row::new(
+            cells
+                .iter()
+                .zip(&widths)
+                .filter_map(|(c, w)| w.map(|w| Span::styled(fit(c, w), style)))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let rows: Vec<Row<'static>> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let errors = pane.rows[pane.offset + i]
+                .series(FunctionMetric::Errors)
+                .and_then(MetricSeries::total)
+                .unwrap_or(0.0);
+            let style = if errors > 0.0 {
+                theme.warning()
+            } else {
+                theme.text()
+            };
+            let r = row_of(c, style);
+            if pane.offset + i == pane.selected {
+                r.style(theme.selection())
+            } else {
+                r
+            }
+        })
+        .collect();
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .flatten()
+        .map(|w| Constraint::Length(*w))
+        .collect();
+    frame.render_widget(
+        Table::new(rows, constraints)
+            .column_spacing(1)
+            .header(row_of(&headers, theme.title(false))),
+        area,
+    );
+}
+
+fn alarms(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<'_>) {
+    let theme = look.theme;
+    if pane.alarms.is_empty() {
+        message(
+            frame,
+            area,
+            &pane.alarms_load,
+            "no alarms in this account and region",
+            look,
+        );
+        return;
+    }
+    let height = usize::from(area.height.saturating_sub(1)).max(1);
+    pane.viewport = height;
+    if pane.alarm_selected < pane.offset {
+        pane.offset = pane.alarm_selected;
+    } else if pane.alarm_selected >= pane.offset + height {
+        pane.offset = pane.alarm_selected + 1 - height;
+    }
+    let mut lines = vec![Line::styled(
+        "state              since (UTC)       alarm · reason",
+        theme.title(false),
+    )];
+    for (i, a) in pane
+        .alarms
+        .iter()
+        .enumerate()
+        .skip(pane.offset)
+        .take(height)
+    {
+        let style = match a.state {
+            AlarmState::Alarm => theme.error(),
+            AlarmState::InsufficientData => theme.muted(),
+            AlarmState::Ok => theme.ok(),
+        };
+        let since = a
+            .since
+            .map_or("-".to_string(), |t| t.format("%m-%d %H:%M:%S").to_string());
+        let line = Line::from(vec![
+            Span::styled(format!("{:<18} ", a.state.as_str()), style),
+            Span::styled(format!("{since:<17} "), theme.text()),
+            Span::styled(one_line(&a.name), theme.title(false)),
+            Span::styled(format!(" · {}", one_line(&a.reason)), theme.muted()),
+        ]);
+        lines.push(if i == pane.alarm_selected {
+            line.style(theme.selection())
+        } else {
+            line
+        });
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn chart(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<'_>) {
+    let theme = look.theme;
+    let c = &pane.chart;
+    let Some(alarm) = &c.alarm else {
+        return;
+    };
+    let mut head = vec![Line::from(vec![
+        Span::styled(format!("{} ", alarm.state.as_str()), theme.error()),
+        Span::styled(
+            alarm.since.map_or(String::new(), |t| {
+                format!("since {} UTC", t.format("%Y-%m-%d %H:%M:%S"))
+            }),
+            theme.text(),
+        ),
+    ])];
+    head.push(Line::styled(
+        crate::text::printable(&alarm.reason),
+        theme.muted(),
+    ));
+    if let Some(m) = &alarm.metric {
+        let dims = m
+            .dimensions
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        head.push(Line::styled(
+            one_line(&format!(
+                "{}/{} {dims} · {} per {} · threshold {} {}",
+                m.namespace,
+                m.name,
+                m.stat,
+                span_text(i64::from(m.period_seconds)),
+                alarm.comparison.as_deref().unwrap_or("?"),
+                alarm
+                    .threshold
+                    .map_or("-".into(), crate::ui::insights::short_number),
+            )),
+            theme.text(),
+        ));
+    }
+    if let Some(w) = c.window {
+        head.push(Line::styled(
+            format!(
+                "{} .. {} UTC · {} points · max {}",
+                w.start.format("%m-%d %H:%M"),
+                w.end.format("%m-%d %H:%M"),
+                c.points.len(),
+                crate::ui::insights::short_number(
+                    c.points.iter().map(|(_, v)| *v).fold(0.0, f64::max)
+                )
+            ),
+            theme.muted(),
+        ));
+    }
+    let [h, body] =
+        Layout::vertical([Constraint::Length(head.len() as u16), Constraint::Min(1)]).areas(area);
+    frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), h);
+    match &c.load {
+        Load::Loaded if c.points.is_empty() => {
+            frame.render_widget(
+                Paragraph::new("no data points in the window").style(theme.muted()),
+                body,
+            );
+        }
+        Load::Loaded => {
+            let max = c.points.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max);
+            let data: Vec<u64> = c
+                .points
+                .iter()
+                .map(|(_, v)| {
+                    if max > 0.0 {
+                        (v / max * 1000.0).round() as u64
+                    } else {
+                        0
+                    }
+                })
+                .collect();
+            frame.render_widget(
+                Sparkline::default().data(&data).style(theme.warning()),
+                body,
+            );
+        }
+        other => {
+            message(frame, body, other, "", look);
+        }
+    }
+}
