@@ -779,6 +779,7 @@ color = \"mauve-ish\"
         for key in &env_keys {
             let value = match env["properties"][key]["type"].as_str() {
                 Some("boolean") => "true".to_string(),
+                Some("array") if key == "functions" => "[\"api\"]".to_string(),
                 Some("array") => "[\"/aws/lambda/x\"]".to_string(),
                 _ => match key.as_str() {
                     "region" => "\"eu-west-1\"".into(),

@@ -316,7 +316,7 @@ fn help_in_the_logs_pane_lists_its_keys_from_the_live_keymap() {
     assert!(shown.contains("Logs"), "{shown}");
     let row = shown
         .lines()
-        .find(|l| l.contains("every line of the selected line's request"))
+        .find(|l| l.contains("every line of the selected row's request"))
         .unwrap_or_else(|| panic!("{shown}"));
     assert!(row.contains(" R  "), "{row}");
     assert!(
