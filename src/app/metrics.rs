@@ -84,18 +84,13 @@ impl FunctionRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Load {
+    #[default]
     Idle,
     Loading(RequestId),
     Loaded,
     Failed(String),
-}
-
-impl Default for Load {
-    fn default() -> Self {
-        Load::Idle
-    }
 }
 
 /// The chart of one alarm's metric.

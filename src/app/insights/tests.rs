@@ -56,8 +56,7 @@ fn started(app: &mut App) -> (RequestId, Vec<String>, String) {
         keys(app, &["f"]);
     }
     let c = keys(app, &["alt-enter"]);
-    let run = c
-        .iter()
+    c.iter()
         .find_map(|c| match c {
             Command::Insights(InsightsCommand::Run {
                 request,
@@ -67,8 +66,7 @@ fn started(app: &mut App) -> (RequestId, Vec<String>, String) {
             }) => Some((*request, groups.clone(), text.clone())),
             _ => None,
         })
-        .expect("a run");
-    run
+        .expect("a run")
 }
 
 fn answer(app: &mut App, e: InsightsEvent) -> Vec<Command> {

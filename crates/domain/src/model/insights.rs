@@ -201,7 +201,7 @@ impl QueryResults {
         let mut columns: Vec<String> = Vec::new();
         for row in &self.rows {
             for f in row {
-                if f.field != "@ptr" && !columns.iter().any(|c| *c == f.field) {
+                if f.field != "@ptr" && !columns.contains(&f.field) {
                     columns.push(f.field.clone());
                 }
             }
