@@ -801,7 +801,7 @@ color = \"mauve-ish\"
         }
         assert_eq!(
             env_keys.len(),
-            12,
+            13,
             "a key was added to the loader or the schema only: {env_keys:?}"
         );
         assert!(parse("[environments.e]\nnot_a_key = 1\n").is_err());
