@@ -97,6 +97,26 @@ pub enum Command {
         #[command(flatten)]
         output: script::Output,
     },
+    /// Logs Insights: run a query server-side and print its rows.
+    Insights {
+        #[command(subcommand)]
+        command: script::InsightsCommand,
+        #[command(flatten)]
+        output: script::Output,
+    },
+    /// Every Lambda function's invocations, errors, throttles, p50/p99 duration and concurrency.
+    Metrics {
+        /// The range: `1h`, `24h`, `7d`, or `FROM..TO` in UTC.
+        #[arg(long, default_value = "1h")]
+        since: String,
+        #[command(flatten)]
+        output: script::Output,
+    },
+    /// The account's alarms, firing first; exits non-zero while any is in ALARM.
+    Alarms {
+        #[command(flatten)]
+        output: script::Output,
+    },
     /// The audit log, newest first.
     Audit {
         #[command(subcommand)]

@@ -5,11 +5,12 @@ use crate::app::Context;
 use crate::config::Environment;
 use crate::exec::Backends;
 use backoffice_domain::adapters::aws::{
-    AwsContext, AwsSettings, CloudWatchLogSource, CognitoUserDirectory, S3ObjectStore,
+    AwsContext, AwsSettings, CloudWatchInsights, CloudWatchLogSource, CloudWatchMetrics,
+    CognitoUserDirectory, S3ObjectStore,
 };
 use backoffice_domain::adapters::sql::MySqlContentStore;
 use backoffice_domain::model::Actor;
-use backoffice_domain::ports::{LogSource, ObjectStore};
+use backoffice_domain::ports::{LogInsights, LogSource, Metrics, ObjectStore};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,8 +82,8 @@ pub async fn open(env: &Environment, read_only: bool) -> Result<(Backends, Conte
             objects,
             bucket: env.bucket.clone(),
             logs,
-            insights: None,
-            metrics: None,
+            insights: Some(Arc::new(CloudWatchInsights::new(&aws)) as Arc<dyn LogInsights>),
+            metrics: Some(Arc::new(CloudWatchMetrics::new(&aws)) as Arc<dyn Metrics>),
             functions: crate::ops::functions_of(&env.log_groups, &env.functions),
             log_groups: env.log_groups.clone(),
             actor,

@@ -102,6 +102,9 @@ async fn scripted(paths: &Paths, cli: &Cli, command: cli::Command) -> Result<()>
         cli::Command::Objects { command, output } => (Job::Objects(command), output),
         cli::Command::Logs { command, output } => (Job::Logs(command), output),
         cli::Command::Audit { command, output } => (Job::Audit(command), output),
+        cli::Command::Insights { command, output } => (Job::Insights(command), output),
+        cli::Command::Metrics { since, output } => (Job::Metrics { since }, output),
+        cli::Command::Alarms { output } => (Job::Alarms, output),
         cli::Command::Reconcile {
             clean_up,
             min_age,

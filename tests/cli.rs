@@ -692,3 +692,175 @@ fn text_output_neutralises_what_untrusted_text_holds() {
     }
     world.env.drop_database();
 }
+
+/// `insights run`, `metrics` and `alarms` on the sandbox: rows as JSON lines from the sandbox's
+/// own Insights engine, a syntax error named by its place and a non-zero exit, every function's
+/// metrics derived from the seeded logs.
+#[test]
+fn on_call_commands_on_the_sandbox_print_rows_metrics_and_fail_on_a_bad_query() {
+    let dirs = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(&dirs, &["sandbox", "seed", "--yes"]);
+    assert!(ok, "{err}");
+    let (ok, rows, err) = run(
+        &dirs,
+        &[
+            "insights",
+            "run",
+            "--query",
+            "filter @type = \"REPORT\" | stats count(*) as invocations by @log | sort invocations desc",
+            "--since",
+            "30d",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("complete"),
+        "progress and the end on stderr: {err}"
+    );
+    let rows = json_lines(&rows);
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["type"] == "result"), "{rows:?}");
+    let counts: Vec<i64> = rows
+        .iter()
+        .map(|r| r["invocations"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    assert!(
+        rows.iter()
+            .any(|r| r["@log"] == "sandbox:/aws/lambda/backoffice-api"),
+        "{rows:?}"
+    );
+
+    let (ok, out, err) = run(
+        &dirs,
+        &[
+            "insights",
+            "run",
+            "--query",
+            "fields @message\n| filtr x",
+            "--since",
+            "1h",
+        ],
+    );
+    assert!(!ok && out.is_empty(), "{out:?}");
+    assert!(err.contains("line 2, column 3"), "{err}");
+
+    let (ok, metrics, err) = run(&dirs, &["metrics", "--since", "30d", "--json"]);
+    assert!(ok, "{err}");
+    let metrics = json_lines(&metrics);
+    let invocations: Vec<&serde_json::Value> = metrics
+        .iter()
+        .filter(|m| m["type"] == "metric" && m["metric"] == "invocations")
+        .collect();
+    assert!(
+        invocations
+            .iter()
+            .any(|m| m["function"] == "backoffice-api" && m["total"].as_f64().unwrap() > 0.0),
+        "{metrics:?}"
+    );
+    let (_, text, err) = run(&dirs, &["metrics", "--since", "30d"]);
+    assert!(
+        text.iter()
+            .any(|l| l.starts_with("backoffice-api\tinvocations ")),
+        "{text:?} {err}"
+    );
+}
+
+/// `alarms` on moto: the firing alarm is listed first and the command exits non-zero while any
+/// alarm of the account is in ALARM (the exit status always agrees with what it printed);
+/// `insights run` over the environment's group and `metrics` over its function.
+#[test]
+#[ignore = "needs services: tests/run.sh"]
+fn on_call_commands_on_moto_list_alarms_and_exit_by_them() {
+    use backoffice_domain::adapters::aws::{AwsContext, AwsSettings, CloudWatchMetrics};
+    use backoffice_domain::model::{AlarmMetric, AlarmState};
+    let env = common::MotoEnvironment::create("oncall", &[]);
+    let dirs = tempfile::tempdir().unwrap();
+    env.write_config(dirs.path());
+    let function = env.log_group.trim_start_matches("/aws/lambda/").to_string();
+    let alarm = format!("{function}-errors");
+    let metrics = env.block_on(async {
+        let ctx = AwsContext::load(&AwsSettings {
+            region: Some("us-east-1".into()),
+            endpoint_url: Some(env.endpoint.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        CloudWatchMetrics::new(&ctx)
+    });
+    env.block_on(async {
+        let at = chrono::Utc::now() - chrono::Duration::minutes(3);
+        metrics
+            .put_metric_data(&function, "Invocations", &[(at, 3.0)])
+            .await
+            .unwrap();
+        let metric = AlarmMetric {
+            namespace: "AWS/Lambda".into(),
+            name: "Errors".into(),
+            dimensions: vec![("FunctionName".into(), function.clone())],
+            stat: "Sum".into(),
+            period_seconds: 300,
+        };
+        metrics
+            .put_alarm(&alarm, &metric, 1.0, "GreaterThanOrEqualToThreshold")
+            .await
+            .unwrap();
+        metrics
+            .set_alarm_state(&alarm, AlarmState::Alarm, "Threshold Crossed: test")
+            .await
+            .unwrap();
+    });
+    let moto = ["--env", "moto"];
+    let with =
+        |args: &[&str]| -> Vec<String> { moto.iter().chain(args).map(|s| s.to_string()).collect() };
+    let args = with(&["alarms", "--json"]);
+    let (ok, out, err) = run(&dirs, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!ok && err.contains("in ALARM"), "{err}");
+    let listed = json_lines(&out);
+    let ours = listed
+        .iter()
+        .position(|a| a["name"] == alarm.as_str())
+        .unwrap();
+    assert_eq!(listed[ours]["state"], "ALARM");
+    assert!(
+        listed[..ours].iter().all(|a| a["state"] == "ALARM"),
+        "firing first"
+    );
+
+    env.block_on(metrics.set_alarm_state(&alarm, AlarmState::Ok, "back to normal"))
+        .unwrap();
+    let (ok, out, err) = run(&dirs, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    let listed = json_lines(&out);
+    let ours = listed.iter().find(|a| a["name"] == alarm.as_str()).unwrap();
+    assert_eq!(ours["state"], "OK");
+    let firing = listed.iter().any(|a| a["state"] == "ALARM");
+    assert_eq!(ok, !firing, "the exit status follows the alarms: {err}");
+
+    let args = with(&[
+        "insights",
+        "run",
+        "--query",
+        "fields @timestamp, @message | sort @timestamp desc | limit 5",
+        "--since",
+        "15m",
+        "--json",
+    ]);
+    let (ok, rows, err) = run(&dirs, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(ok, "{err}");
+    let rows = json_lines(&rows);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["@message"], "hello from moto");
+
+    let args = with(&["metrics", "--since", "1h", "--json"]);
+    let (ok, out, err) = run(&dirs, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(ok, "{err}");
+    let out = json_lines(&out);
+    let invocations = out
+        .iter()
+        .find(|m| m["function"] == function.as_str() && m["metric"] == "invocations")
+        .unwrap_or_else(|| panic!("{out:?}"));
+    assert_eq!(invocations["total"], 3.0);
+    env.drop_database();
+}

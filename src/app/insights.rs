@@ -306,7 +306,11 @@ impl InsightsPane {
         }
         self.screen = Screen::Results;
         match self.start(ids) {
-            Ok(o) => o,
+            Ok(o) => {
+                // A jump or a saved query runs at once: keys go to its result, not an editor.
+                self.editor = None;
+                o
+            }
             Err(p) => {
                 self.edit();
                 if let Some(e) = &mut self.editor {

@@ -201,7 +201,7 @@ impl MetricsPane {
             }
         };
         Outcome::GoToInsights {
-            text: oncall::failed_invocations_of(&function),
+            text: oncall::failed_requests(),
             groups: format!("/aws/lambda/{function}"),
             range,
         }

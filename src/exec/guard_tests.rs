@@ -144,7 +144,7 @@ impl Console {
 }
 
 /// Every screen of every pane, as the keys that reach it from the pane's first screen
-/// (`enter`, `space`, `ctrl-u`, or text typed as it is).
+/// (`enter`, `space`, `ctrl-u`, `esc`, `alt-enter`, or text typed as it is).
 const SCREENS: &[(PaneId, &[&str])] = &[
     (PaneId::Users, &[]),
     (PaneId::Users, &["enter"]),
@@ -169,6 +169,13 @@ const SCREENS: &[(PaneId, &[&str])] = &[
         PaneId::Logs,
         &["space", "enter", "f", "ctrl-u", "1h", "enter", "r"],
     ),
+    (PaneId::Insights, &["esc"]),
+    (PaneId::Insights, &["alt-enter"]),
+    (PaneId::Insights, &["alt-enter", "enter"]),
+    (PaneId::Insights, &["esc", "v"]),
+    (PaneId::Metrics, &[]),
+    (PaneId::Metrics, &["v"]),
+    (PaneId::Metrics, &["v", "enter"]),
 ];
 
 async fn reach(backends: &Backends, pane: PaneId, path: &[&str]) -> Console {
@@ -178,6 +185,8 @@ async fn reach(backends: &Backends, pane: PaneId, path: &[&str]) -> Console {
             "enter" => vec![KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)],
             "space" => vec![KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE)],
             "ctrl-u" => vec![KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)],
+            "esc" => vec![KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)],
+            "alt-enter" => vec![KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT)],
             text => text
                 .chars()
                 .map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))

@@ -10,8 +10,10 @@ use crate::app::metrics::{MetricsCommand, MetricsEvent};
 use crate::app::{AppEvent, Failure, RequestId};
 use backoffice_domain::DomainError;
 use backoffice_domain::model::{
-    InsightsQuery, LogGroupName, MAX_QUERY_GROUPS, MetricsRequest, PageRequest, QueryId, TimeWindow,
+    InsightsQuery, LogGroupName, MAX_QUERY_GROUPS, MetricsRequest, PageRequest, QueryId,
+    QueryResults, TimeWindow,
 };
+use backoffice_domain::ports::LogInsights;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -131,32 +133,51 @@ async fn run_query(
         groups,
     });
     if events.send(started).await.is_err() {
-        stop_quietly(b, &id).await;
+        stop_quietly(insights, &id).await;
         return Err(DomainError::Unsupported("the console closed".into()));
     }
+    let last = poll_to_end(insights, &id, |results| {
+        let events = events.clone();
+        async move {
+            let progress = AppEvent::Insights(InsightsEvent::Progress { request, results });
+            events.send(progress).await.is_ok()
+        }
+    })
+    .await?;
+    match last {
+        Some(results) => Ok(InsightsEvent::Progress { request, results }),
+        None => Err(DomainError::Unsupported("the console closed".into())),
+    }
+}
+
+/// Polls query `id` until its status is final: the last answer. `progress` sees each answer
+/// before that and returns whether anyone still wants it; when not, the query is stopped and
+/// the answer is `None`.
+pub async fn poll_to_end<F, Fut>(
+    insights: &dyn LogInsights,
+    id: &QueryId,
+    mut progress: F,
+) -> Result<Option<QueryResults>, DomainError>
+where
+    F: FnMut(QueryResults) -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
     tokio::time::sleep(FIRST_POLL).await;
     loop {
-        if events.is_closed() {
-            stop_quietly(b, &id).await;
-            return Err(DomainError::Unsupported("the console closed".into()));
-        }
-        let results = insights.query_results(&id).await?;
+        let results = insights.query_results(id).await?;
         if results.status.is_final() {
-            return Ok(InsightsEvent::Progress { request, results });
+            return Ok(Some(results));
         }
-        let progress = AppEvent::Insights(InsightsEvent::Progress { request, results });
-        if events.send(progress).await.is_err() {
-            stop_quietly(b, &id).await;
-            return Err(DomainError::Unsupported("the console closed".into()));
+        if !progress(results).await {
+            stop_quietly(insights, id).await;
+            return Ok(None);
         }
         tokio::time::sleep(POLL).await;
     }
 }
 
-async fn stop_quietly(b: &Backends, id: &QueryId) {
-    if let Ok(insights) = b.insights()
-        && let Err(e) = insights.stop_query(id).await
-    {
+async fn stop_quietly(insights: &dyn LogInsights, id: &QueryId) {
+    if let Err(e) = insights.stop_query(id).await {
         tracing::info!(error = %e.chain(), query = %id, "the query could not be stopped");
     }
 }
@@ -206,5 +227,221 @@ pub(super) async fn run_metrics(command: MetricsCommand, b: &Backends) -> Metric
                 .await
                 .map_err(Failure::from),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use backoffice_domain::model::{
+        Actor, AuditFilter, AuditKind, PageRequest as Pr, QueryDefinition, QueryStatus, Reason,
+        field_of,
+    };
+    use backoffice_domain::ports::ContentStore;
+    use backoffice_domain::sandbox::{Sandbox, SeedOptions};
+
+    async fn seeded() -> (tempfile::TempDir, Sandbox, Backends) {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let options = SeedOptions {
+            users: 6,
+            posts: 8,
+            comments: 8,
+            reports: 2,
+            post_images: 1,
+            profile_images: 1,
+            invocations: 80,
+            ..SeedOptions::default()
+        };
+        sandbox.seed(&options, &|_| {}).await.unwrap();
+        let backends = Backends::sandbox(&sandbox, Actor::parse("sandbox:ops").unwrap());
+        (dir, sandbox, backends)
+    }
+
+    /// The console's run on the sandbox: the prefix resolves to the three Lambda groups, the
+    /// query starts, polls to complete, and a row's pointer reads back its whole record.
+    #[tokio::test]
+    async fn a_query_runs_to_completion_over_a_prefix_and_a_row_opens_its_record() {
+        let (_dir, _sandbox, b) = seeded().await;
+        let (tx, mut rx) = mpsc::channel(64);
+        let window = TimeWindow::last(chrono::Duration::days(30));
+        let last = run(
+            InsightsCommand::Run {
+                request: RequestId(1),
+                groups: vec!["/aws/lambda/*".into()],
+                window,
+                text: "filter @type = \"REPORT\" | fields @timestamp, @log, @requestId, @duration | sort @duration desc | limit 5".into(),
+            },
+            &b,
+            &tx,
+        )
+        .await;
+        let Some(AppEvent::Insights(InsightsEvent::Started { groups, .. })) = rx.recv().await
+        else {
+            panic!("the start is announced first");
+        };
+        assert_eq!(groups.len(), 3, "{groups:?}");
+        let InsightsEvent::Progress { results, .. } = last else {
+            panic!("{last:?}");
+        };
+        assert_eq!(results.status, QueryStatus::Complete);
+        assert_eq!(results.rows.len(), 5);
+        let durations: Vec<f64> = results
+            .rows
+            .iter()
+            .map(|r| field_of(r, "@duration").unwrap().parse().unwrap())
+            .collect();
+        assert!(durations.windows(2).all(|w| w[0] >= w[1]), "{durations:?}");
+        let pointer = field_of(&results.rows[0], "@ptr").unwrap().to_string();
+        let record = run(
+            InsightsCommand::Record {
+                request: RequestId(2),
+                pointer,
+            },
+            &b,
+            &tx,
+        )
+        .await;
+        let InsightsEvent::Record {
+            result: Ok(fields), ..
+        } = record
+        else {
+            panic!("{record:?}");
+        };
+        assert_eq!(
+            field_of(&fields, "@requestId"),
+            field_of(&results.rows[0], "@requestId")
+        );
+        assert!(field_of(&fields, "@message").unwrap().starts_with("REPORT"));
+    }
+
+    #[tokio::test]
+    async fn a_prefix_that_matches_nothing_or_too_much_is_refused_before_a_query_starts() {
+        let (_dir, _sandbox, b) = seeded().await;
+        let e = resolve_groups(&b, &["/nothing/here*".into()])
+            .await
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("no log group starts with /nothing/here"),
+            "{e}"
+        );
+        let many: Vec<String> = (0..51).map(|i| format!("/aws/lambda/f{i}")).collect();
+        let e = resolve_groups(&b, &many).await.unwrap_err();
+        assert!(e.to_string().contains("past 50 log groups"), "{e}");
+    }
+
+    /// Saving and deleting a saved query go through the operations layer: the definition is
+    /// there (then gone) and each write left its audit row with before and after.
+    #[tokio::test]
+    async fn saving_and_deleting_a_query_are_audited_with_before_and_after() {
+        let (_dir, sandbox, b) = seeded().await;
+        let reason = Reason::parse("on-call runbook").unwrap();
+        let definition = QueryDefinition {
+            id: None,
+            name: "errors \"quoted\" 🚨".into(),
+            text: "filter level = \"ERROR\"".into(),
+            groups: vec![LogGroupName::parse("/aws/lambda/backoffice-api").unwrap()],
+            builtin: false,
+        };
+        let done = crate::ops::perform(
+            &b,
+            crate::ops::Operation::SaveQuery(Box::new(definition.clone())),
+            &reason,
+        )
+        .await
+        .unwrap();
+        assert!(done.summary.contains("audited"), "{}", done.summary);
+        let saved = b.insights().unwrap().list_definitions().await.unwrap();
+        let stored = saved.iter().find(|d| d.name == definition.name).unwrap();
+        assert_eq!(stored.text, definition.text);
+        let id = stored.id.clone().unwrap();
+        crate::ops::perform(
+            &b,
+            crate::ops::Operation::DeleteQuery {
+                id: id.clone(),
+                name: definition.name.clone(),
+            },
+            &reason,
+        )
+        .await
+        .unwrap();
+        assert!(
+            b.insights()
+                .unwrap()
+                .list_definitions()
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let audit = sandbox
+            .content
+            .list_audit(
+                &AuditFilter {
+                    target_kind: Some(AuditKind::Query),
+                    ..AuditFilter::default()
+                },
+                Pr::first(10),
+            )
+            .await
+            .unwrap()
+            .items;
+        let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
+        assert_eq!(actions, ["query.delete", "query.save"]);
+        assert!(audit.iter().all(|a| a.target_id == id));
+        assert!(audit[0].before.as_deref().unwrap().contains("🚨"));
+        assert!(audit[0].after.is_none());
+        assert!(audit[1].before.is_none());
+        // Deleting again says it is gone and writes nothing.
+        let again = crate::ops::perform(
+            &b,
+            crate::ops::Operation::DeleteQuery {
+                id,
+                name: definition.name.clone(),
+            },
+            &reason,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            again.failure.message.contains("gone already"),
+            "{}",
+            again.failure.message
+        );
+    }
+
+    /// The Metrics pane's load on the sandbox: every function of the environment, each metric
+    /// a series.
+    #[tokio::test]
+    async fn metrics_load_every_function_of_the_environment() {
+        let (_dir, _sandbox, b) = seeded().await;
+        let window = TimeWindow::last(chrono::Duration::days(30));
+        let event = run_metrics(
+            MetricsCommand::Load {
+                request: RequestId(3),
+                window,
+                period: chrono::Duration::hours(6),
+            },
+            &b,
+        )
+        .await;
+        let MetricsEvent::Loaded {
+            result: Ok((functions, series)),
+            ..
+        } = event
+        else {
+            panic!("{event:?}");
+        };
+        assert_eq!(functions, b.functions);
+        assert!(functions.contains(&"backoffice-api".to_string()));
+        let invocations: f64 = series
+            .iter()
+            .filter(|s| {
+                s.function == "backoffice-api"
+                    && s.metric == backoffice_domain::model::FunctionMetric::Invocations
+            })
+            .filter_map(|s| s.total())
+            .sum();
+        assert!(invocations > 0.0);
     }
 }

@@ -188,6 +188,26 @@ pub enum LogsCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum InsightsCommand {
+    /// Run a Logs Insights query, wait for it, print its rows (`ctrl-c` stops it); exits
+    /// non-zero when the query fails, is cancelled or times out.
+    Run {
+        /// The query text.
+        #[arg(long)]
+        query: Option<String>,
+        /// Read the query from a file (`-`: stdin).
+        #[arg(long)]
+        query_file: Option<String>,
+        /// The range: `15m`, `24h`, `7d`, or `FROM..TO` in UTC.
+        #[arg(long, default_value = "1h")]
+        since: String,
+        /// A log group, or a prefix ending in `*` (repeat; default: the environment's groups).
+        #[arg(long = "group")]
+        groups: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Audit rows, newest first, page after page.
     List {

@@ -8,6 +8,7 @@ mod args;
 mod content;
 mod logs;
 mod objects;
+mod oncall;
 pub(crate) mod records;
 mod users;
 
@@ -29,6 +30,12 @@ pub enum Job {
     Objects(ObjectsCommand),
     Logs(LogsCommand),
     Audit(AuditCommand),
+    Insights(InsightsCommand),
+    /// The environment's Lambda metrics over a range (`1h`, `24h`, `7d`, `FROM..TO`).
+    Metrics {
+        since: String,
+    },
+    Alarms,
     Reconcile {
         clean_up: bool,
         /// Orphans younger than this are kept.
@@ -48,6 +55,9 @@ pub async fn run(job: Job, b: &Backends, context: &Context, out: &Output) -> Res
         Job::Objects(cmd) => objects::run(cmd, &session).await,
         Job::Logs(cmd) => logs::run(cmd, &session).await,
         Job::Audit(cmd) => content::audit(cmd, &session).await,
+        Job::Insights(cmd) => oncall::insights(cmd, &session).await,
+        Job::Metrics { since } => oncall::metrics(&since, &session).await,
+        Job::Alarms => oncall::alarms(&session).await,
         Job::Reconcile {
             clean_up,
             min_age,

@@ -195,6 +195,45 @@ pub fn unavailable(part: &str, why: &str) -> Value {
     json!({"type": "unavailable", "part": part, "why": why})
 }
 
+/// An Insights result row: its fields by name (`@ptr` left out).
+pub fn result_row(row: &[backoffice_domain::model::ResultField]) -> Value {
+    let mut fields = Map::new();
+    fields.insert("type".into(), Value::String("result".into()));
+    for f in row.iter().filter(|f| f.field != "@ptr") {
+        fields.insert(f.field.clone(), Value::String(f.value.clone()));
+    }
+    Value::Object(fields)
+}
+
+/// One metric of one function over the window.
+pub fn metric_series(
+    s: &backoffice_domain::model::MetricSeries,
+    period: chrono::Duration,
+) -> Value {
+    json!({
+        "type": "metric",
+        "function": s.function,
+        "metric": s.metric.label(),
+        "period_seconds": period.num_seconds(),
+        "total": s.total(),
+        "points": s.points.iter().map(|(t, v)| json!([time(t), v])).collect::<Vec<_>>(),
+    })
+}
+
+pub fn alarm(a: &backoffice_domain::model::Alarm) -> Value {
+    json!({
+        "type": "alarm",
+        "name": a.name,
+        "state": a.state.as_str(),
+        "since": opt_time(&a.since),
+        "reason": a.reason,
+        "function": a.metric.as_ref().and_then(|m| m.function()),
+        "metric": a.metric.as_ref().map(|m| format!("{}/{}", m.namespace, m.name)),
+        "threshold": a.threshold,
+        "comparison": a.comparison,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     //! Each record's shape: flat (no nested enum tags), snake_case, a `type`.

@@ -18,6 +18,19 @@ pub fn spans(
     focused: bool,
 ) -> Vec<Span<'static>> {
     let (row, _) = input.cursor();
+    if !focused {
+        // A field not being edited shows its start (a long value's first words say what it
+        // is), not wherever its cursor last scrolled to.
+        let line = input
+            .display_lines()
+            .into_iter()
+            .nth(row)
+            .unwrap_or_default();
+        return vec![Span::styled(
+            super::table::fit(&line, u16::try_from(width).unwrap_or(u16::MAX)),
+            text,
+        )];
+    }
     let (head, tail) = input.window(row, width);
     let mut out = vec![Span::styled(head, text)];
     if focused {

@@ -48,15 +48,16 @@ fn title(pane: &InsightsPane) -> String {
                     RunState::Failed(_) => "failed".to_string(),
                 };
                 let s = run.stats;
+                // What changes comes first: a narrow terminal cuts the groups and the window.
                 format!(
-                    "Insights · {} · {} · {} · {} rows · {:.0} matched of {:.0} scanned ({})",
-                    groups_summary(&run.groups),
-                    window_text(run),
+                    "Insights · {} · {} · {:.0} matched of {:.0} scanned ({}) · {} · {}",
                     state,
-                    run.rows.len(),
+                    crate::text::plural(run.rows.len(), "row"),
                     s.records_matched,
                     s.records_scanned,
                     human_size(s.bytes_scanned.max(0.0) as u64),
+                    groups_summary(&run.groups),
+                    window_text(run),
                 )
             }
         },
@@ -106,10 +107,12 @@ fn draw_results(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look
         return;
     };
     let series = chart_series(run);
+    // A third of the pane at most, and at least MAX_SERIES lines when there are that many.
+    let room = usize::from(area.height / 3).max(MAX_SERIES);
     let chart_height = if series.is_empty() || area.height < 14 {
         0
     } else {
-        series.len().min(MAX_SERIES) as u16
+        series.len().min(room) as u16
     };
     let [q, chart, table] = Layout::vertical([
         Constraint::Length(query_height),
@@ -271,6 +274,19 @@ pub fn chart_series(run: &Run) -> Vec<Series> {
         _ => compare_cells(Some(a), Some(b)),
     });
     bins.dedup();
+    // The grouping values told apart by what differs: `123:/aws/lambda/api` and
+    // `123:/aws/lambda/api-admin` become `api` and `api-admin`.
+    let all_keys: Vec<String> = run
+        .rows
+        .iter()
+        .map(|r| {
+            keys.iter()
+                .map(|k| field_of(r, k).unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let cut = shared_prefix(&all_keys);
     let mut out: Vec<Series> = Vec::new();
     for n in &numeric {
         let mut groups: Vec<String> = Vec::new();
@@ -307,7 +323,10 @@ pub fn chart_series(run: &Run) -> Vec<Series> {
             let label = if g.is_empty() {
                 (*n).clone()
             } else {
-                format!("{n} · {g}")
+                format!(
+                    "{n} · {}",
+                    g.get(cut..).filter(|s| !s.is_empty()).unwrap_or(&g)
+                )
             };
             out.push(Series { label, values });
         }
@@ -315,17 +334,39 @@ pub fn chart_series(run: &Run) -> Vec<Series> {
     out
 }
 
+/// How many bytes every key shares at its start, up to a `/`, `:` or space (0 when there is only
+/// one distinct key: a lone series keeps its whole name).
+fn shared_prefix(keys: &[String]) -> usize {
+    let mut distinct: Vec<&str> = keys.iter().map(String::as_str).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let (Some(first), true) = (distinct.first(), distinct.len() > 1) else {
+        return 0;
+    };
+    let mut common = first.len();
+    for k in &distinct[1..] {
+        common = common.min(
+            first
+                .char_indices()
+                .zip(k.chars())
+                .find(|((_, a), b)| a != b)
+                .map_or(first.len().min(k.len()), |((i, _), _)| i),
+        );
+    }
+    first[..common].rfind(['/', ':', ' ']).map_or(0, |i| i + 1)
+}
+
 fn draw_chart(frame: &mut Frame<'_>, area: Rect, series: &[Series], look: &Look<'_>) {
     let theme = look.theme;
+    let shown = usize::from(area.height);
     let label_width = series
         .iter()
-        .take(MAX_SERIES)
+        .take(shown)
         .map(|s| s.label.width())
         .max()
         .unwrap_or(0)
         .min(usize::from(area.width / 3)) as u16;
-    let rows =
-        Layout::vertical(vec![Constraint::Length(1); series.len().min(MAX_SERIES)]).split(area);
+    let rows = Layout::vertical(vec![Constraint::Length(1); series.len().min(shown)]).split(area);
     for (s, row) in series.iter().zip(rows.iter()) {
         let max = s.values.iter().copied().fold(0.0_f64, f64::max);
         let [l, chart, v] = Layout::horizontal([

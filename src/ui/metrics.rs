@@ -56,6 +56,18 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Lo
     }
 }
 
+/// CloudWatch's comparison operator as a sign.
+fn comparison_symbol(op: Option<&str>) -> &str {
+    match op {
+        Some("GreaterThanOrEqualToThreshold") => "≥",
+        Some("GreaterThanThreshold") => ">",
+        Some("LessThanThreshold") => "<",
+        Some("LessThanOrEqualToThreshold") => "≤",
+        Some(other) => other,
+        None => "?",
+    }
+}
+
 /// `3600` as `1h`.
 pub fn span_text(seconds: i64) -> String {
     match seconds {
@@ -163,7 +175,8 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
             if i == 0 {
                 Column::id("")
             } else {
-                Column::whole("", (headers.len() - i) as u8)
+                // The last columns go first when the terminal is narrow.
+                Column::whole("", i as u8)
             }
         })
         .collect();
@@ -297,7 +310,7 @@ fn chart(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<
                 m.name,
                 m.stat,
                 span_text(i64::from(m.period_seconds)),
-                alarm.comparison.as_deref().unwrap_or("?"),
+                comparison_symbol(alarm.comparison.as_deref()),
                 alarm
                     .threshold
                     .map_or("-".into(), crate::ui::insights::short_number),

@@ -267,3 +267,6 @@ fn empty_message<T>(list: &List<T>, what: &str, retry: &str) -> Option<(String, 
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod oncall_tests;

@@ -468,3 +468,28 @@ fn a_time_bin_result_draws_one_series_per_group_and_number() {
         ]
     );
 }
+
+#[test]
+fn chart_labels_drop_what_every_group_shares() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    loaded(
+        &mut app,
+        vec![
+            vec![
+                f("@log", "123:/aws/lambda/api"),
+                f("bin(5m)", "2026-12-03 10:00:00.000"),
+                f("n", "1"),
+            ],
+            vec![
+                f("@log", "123:/aws/lambda/api-admin"),
+                f("bin(5m)", "2026-12-03 10:00:00.000"),
+                f("n", "2"),
+            ],
+        ],
+    );
+    let labels: Vec<String> = crate::ui::insights::chart_series(app.insights.run.as_ref().unwrap())
+        .into_iter()
+        .map(|s| s.label)
+        .collect();
+    assert_eq!(labels, ["n · api", "n · api-admin"]);
+}

@@ -109,7 +109,7 @@ fn i_opens_the_failed_invocations_of_the_function_in_insights() {
         })
         .expect("the query runs at once");
     assert_eq!(run.0, ["/aws/lambda/backoffice-api"]);
-    assert_eq!(run.1, oncall::failed_invocations_of("backoffice-api"));
+    assert_eq!(run.1, oncall::failed_requests());
     assert_eq!(
         (run.2.end - run.2.start).num_minutes(),
         60,

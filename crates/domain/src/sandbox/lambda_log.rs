@@ -1,5 +1,6 @@
 //! The lines Lambda itself writes around an invocation, in its text format, shared by the
-//! seeder and the traffic simulator so that both look like the real thing to the Logs pane.
+//! seeder and the traffic simulator so that both look like the real thing to the Logs pane, and
+//! by the contract tests that arrange invocations in the sandbox's log store.
 
 use chrono::{DateTime, Utc};
 

@@ -3,14 +3,16 @@
 //! SQLite file, and objects as files. Seeded once with demo data; `reset` starts it over.
 
 pub mod images;
-mod lambda_log;
+pub mod insights;
+pub mod lambda_log;
 mod seed;
 pub mod traffic;
 
 pub use seed::{SeedOptions, SeedSummary};
 
 use crate::adapters::sandbox::{
-    SandboxLogStore, SandboxObjectStore, SandboxUserDirectory, open_sandbox_db,
+    SandboxInsights, SandboxLogStore, SandboxMetrics, SandboxObjectStore, SandboxUserDirectory,
+    open_sandbox_db,
 };
 use crate::adapters::sql::{SqlContentStore, map_sqlx};
 use crate::error::{DomainError, DomainResult};
@@ -39,6 +41,10 @@ pub struct Sandbox {
     pub directory: SandboxUserDirectory,
     pub objects: SandboxObjectStore,
     pub logs: SandboxLogStore,
+    /// Logs Insights over `logs`, with the saved queries.
+    pub insights: SandboxInsights,
+    /// The Lambda functions' metrics and the sandbox's alarm, derived from `logs`.
+    pub metrics: SandboxMetrics,
 }
 
 impl Sandbox {
@@ -52,10 +58,13 @@ impl Sandbox {
         let meta = open_sandbox_db(&root.join(SANDBOX_DB)).await?;
         let objects = SandboxObjectStore::new(meta.clone(), root.join(OBJECTS_DIR));
         objects.create_bucket(&Self::bucket()).await?;
+        let logs = SandboxLogStore::new(meta.clone());
         Ok(Self {
             root: root.to_path_buf(),
             directory: SandboxUserDirectory::new(meta.clone()),
-            logs: SandboxLogStore::new(meta.clone()),
+            insights: SandboxInsights::new(meta.clone(), logs.clone()),
+            metrics: SandboxMetrics::new(meta.clone()),
+            logs,
             objects,
             content,
             meta,

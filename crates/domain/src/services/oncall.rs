@@ -1,40 +1,54 @@
 //! The on-call queries shipped with the console: Logs Insights query definitions for the
-//! questions an incident starts with. Each is written in CloudWatch's query language using the
-//! fields Insights discovers in Lambda logs (`@type`, `@duration`, `@initDuration`,
+//! questions an incident starts with. Each is CloudWatch Logs Insights syntax, and each is
+//! within what the sandbox's engine evaluates (a test runs every one on a seeded sandbox). They
+//! read the fields Insights discovers in Lambda logs (`@type`, `@duration`, `@initDuration`,
 //! `@requestId`, `@log`) and the API's JSON lines (`level`, `message`).
 
 use crate::model::QueryDefinition;
 
-/// Stands for the request id in the one-request query; the console asks for it.
+/// Stands for the request id in the one-request query; the console asks for it (or calls
+/// [`errors_of_request`]).
 pub const REQUEST_ID_PLACEHOLDER: &str = "REQUEST_ID";
 
-/// Lines that mark a failed invocation: an ERROR or FATAL line of the API, or Lambda's own
-/// timeout and runtime-error lines.
-const FAILED: &str = "level = \"ERROR\" or level = \"FATAL\" or @message like \"Task timed out\" or @message like \"Runtime.ExitError\"";
+/// The lines that say an invocation failed: the API's JSON lines at ERROR or FATAL, Python's
+/// `[ERROR]` lines, Node's `\tERROR\t` lines, Lambda's timeout and runtime-exit lines.
+const FAILED: &str = r#"level = "ERROR" or level = "FATAL" or @message like /^\[ERROR\]/ or @message like /\tERROR\t/ or @message like /Task timed out/ or @message like /Runtime\.ExitError/"#;
 
-/// The failed invocations by function and 5-minute bin.
+/// Failed invocations counted per function and 5-minute bin, the worst first.
 pub fn failed_invocations() -> String {
-    format!("filter {FAILED}\n| stats count(*) as failures by @log, bin(5m)")
+    format!("filter {FAILED}\n| stats count(*) as failures by @log, bin(5m)\n| sort failures desc")
 }
 
-/// The failed invocations of one function's group, newest first, for the Metrics pane's jump.
+/// [`failed_invocations`] narrowed to one function's log group (`/aws/lambda/<function>`), for
+/// the Metrics pane's jump: `@log` is `account:group`, so the group's name ends it.
 pub fn failed_invocations_of(function: &str) -> String {
-    let _ = function;
-    // The group is picked by the query's groups; the text is the same for every function.
+    let mut escaped = String::new();
+    for c in format!("/aws/lambda/{function}").chars() {
+        if "\\/.^$|?*+()[]{}".contains(c) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    format!("filter @log like /:{escaped}$/\n| {}", failed_invocations())
+}
+
+/// The failing lines themselves, newest first, each with its request: what the Metrics pane's
+/// jump runs over one function's group, so that `r` on a row opens that request's lines.
+pub fn failed_requests() -> String {
     format!(
         "fields @timestamp, @requestId, @message\n| filter {FAILED}\n| sort @timestamp desc\n| limit 200"
     )
 }
 
-/// Every line of one request, oldest first.
+/// The error lines of one request, oldest first.
 pub fn errors_of_request(request_id: &str) -> String {
     let escaped = request_id.replace('\\', "\\\\").replace('"', "\\\"");
     format!(
-        "fields @timestamp, @log, @message\n| filter @requestId = \"{escaped}\" or requestId = \"{escaped}\"\n| sort @timestamp asc\n| limit 1000"
+        "filter @message like \"{escaped}\"\n| filter {FAILED}\n| fields @timestamp, @log, @message\n| sort @timestamp asc"
     )
 }
 
-/// The built-in queries, in the order the Saved view lists them.
+/// The built-in queries, in the order the console lists them.
 pub fn builtin_queries() -> Vec<QueryDefinition> {
     let q = |name: &str, text: String| QueryDefinition {
         id: None,
@@ -47,15 +61,15 @@ pub fn builtin_queries() -> Vec<QueryDefinition> {
         q("failed invocations by function", failed_invocations()),
         q(
             "duration p50/p95/p99 by function, 5 minutes",
-            "filter @type = \"REPORT\"\n| stats pct(@duration, 50) as p50, pct(@duration, 95) as p95, pct(@duration, 99) as p99 by @log, bin(5m)".to_string(),
+            "filter @type = \"REPORT\"\n| stats pct(@duration, 50) as p50, pct(@duration, 95) as p95, pct(@duration, 99) as p99, count(*) as invocations by @log, bin(5m)\n| sort p99 desc".to_string(),
         ),
         q(
             "cold starts and their init duration",
-            "filter @type = \"REPORT\" and @initDuration > 0\n| stats count(*) as cold_starts, avg(@initDuration) as avg_init_ms, max(@initDuration) as max_init_ms by @log".to_string(),
+            "filter @type = \"REPORT\" and ispresent(@initDuration)\n| stats count(*) as coldStarts, avg(@initDuration) as avgInitMs, max(@initDuration) as maxInitMs by @log\n| sort coldStarts desc".to_string(),
         ),
         q(
             "the slowest requests",
-            "filter @type = \"REPORT\"\n| fields @timestamp, @log, @requestId, @duration, @maxMemoryUsed\n| sort @duration desc\n| limit 50".to_string(),
+            "filter @type = \"REPORT\"\n| fields @timestamp, @log, @requestId, @duration, @billedDuration, @maxMemoryUsed, @initDuration\n| sort @duration desc\n| limit 50".to_string(),
         ),
         q(
             "the errors of one request id",
@@ -63,7 +77,9 @@ pub fn builtin_queries() -> Vec<QueryDefinition> {
         ),
         q(
             "the most frequent error messages",
-            "filter level = \"ERROR\" or level = \"FATAL\"\n| stats count(*) as times by message\n| sort times desc\n| limit 20".to_string(),
+            format!(
+                "filter {FAILED}\n| fields coalesce(message, @message) as error\n| stats count(*) as occurrences by @log, error\n| sort occurrences desc\n| limit 20"
+            ),
         ),
     ]
 }
@@ -75,7 +91,16 @@ mod tests {
     #[test]
     fn a_request_id_is_quoted_safely() {
         let q = errors_of_request("a\"b\\c");
-        assert!(q.contains("@requestId = \"a\\\"b\\\\c\""), "{q}");
+        assert!(
+            q.starts_with("filter @message like \"a\\\"b\\\\c\"\n"),
+            "{q}"
+        );
+        assert_eq!(
+            errors_of_request("abc"),
+            builtin_queries()[4]
+                .text
+                .replace(REQUEST_ID_PLACEHOLDER, "abc")
+        );
     }
 
     #[test]
@@ -87,5 +112,272 @@ mod tests {
                 .all(|d| d.builtin && d.id.is_none() && !d.name.is_empty())
         );
         assert!(all[4].text.contains(REQUEST_ID_PLACEHOLDER));
+        assert_eq!(
+            all.iter()
+                .filter(|d| d.text.contains(REQUEST_ID_PLACEHOLDER))
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn the_narrowed_query_escapes_the_group_for_its_regex() {
+        assert_eq!(
+            failed_invocations_of("backoffice-api").lines().next(),
+            Some(r"filter @log like /:\/aws\/lambda\/backoffice-api$/")
+        );
+        assert!(failed_invocations_of("a.b").contains(r"a\.b$/"));
+    }
+
+    #[cfg(feature = "sandbox")]
+    mod on_the_sandbox {
+        use super::super::*;
+        use crate::model::{InsightsQuery, LogGroupName, QueryStatus, ResultRow, TimeWindow};
+        use crate::ports::LogInsights;
+        use crate::sandbox::{
+            API_LOG_GROUP, SIGNUP_LOG_GROUP, Sandbox, SeedOptions, THUMBNAILS_LOG_GROUP,
+        };
+        use crate::services::log_analysis::{Kind, Level, classify};
+        use chrono::{Duration, TimeZone, Utc};
+        use std::collections::HashSet;
+
+        struct Seeded {
+            sandbox: Sandbox,
+            window: TimeWindow,
+            _dir: tempfile::TempDir,
+            /// Every event of the three groups: group and message.
+            events: Vec<(String, String)>,
+        }
+
+        const TIMED_OUT_ID: &str = "5f0c7e2a-1b3d-4c5e-8f9a-0b1c2d3e4f5a";
+
+        async fn seeded() -> Seeded {
+            let dir = tempfile::tempdir().unwrap();
+            let sandbox = Sandbox::open(dir.path()).await.unwrap();
+            let now = Utc.with_ymd_and_hms(2026, 12, 3, 12, 0, 0).unwrap();
+            let options = SeedOptions {
+                users: 5,
+                posts: 10,
+                comments: 10,
+                reports: 2,
+                post_images: 0,
+                profile_images: 0,
+                invocations: 1_500,
+                now,
+                ..SeedOptions::default()
+            };
+            sandbox.seed(&options, &|_| {}).await.unwrap();
+            // Lambda's own timeout line and a Node runtime's error line, which the seed lacks.
+            let api = LogGroupName::parse(API_LOG_GROUP).unwrap();
+            sandbox
+                .logs
+                .append(
+                    &api,
+                    "2026/12/03/[$LATEST]feed",
+                    &[
+                        (
+                            now - Duration::minutes(30),
+                            format!("2026-12-03T11:30:00.000Z {TIMED_OUT_ID} Task timed out after 3.00 seconds"),
+                        ),
+                        (
+                            now - Duration::minutes(20),
+                            format!("2026-12-03T11:40:00.000Z\t{TIMED_OUT_ID}\tERROR\tInvoke Error \t{{}}"),
+                        ),
+                    ],
+                )
+                .await
+                .unwrap();
+            let window =
+                TimeWindow::new(now - Duration::days(4), now + Duration::minutes(1)).unwrap();
+            let mut events = Vec::new();
+            let mut batches = sandbox.logs.window_batches(groups(), window);
+            use futures::StreamExt;
+            while let Some(batch) = batches.next().await {
+                events.extend(batch.unwrap().into_iter().map(|e| (e.group, e.message)));
+            }
+            Seeded {
+                sandbox,
+                window,
+                _dir: dir,
+                events,
+            }
+        }
+
+        fn groups() -> Vec<LogGroupName> {
+            [API_LOG_GROUP, THUMBNAILS_LOG_GROUP, SIGNUP_LOG_GROUP]
+                .into_iter()
+                .map(|g| LogGroupName::parse(g).unwrap())
+                .collect()
+        }
+
+        async fn run(s: &Seeded, text: &str) -> Vec<ResultRow> {
+            let q = InsightsQuery::new(groups(), s.window, text).unwrap();
+            let id = s.sandbox.insights.start_query(&q).await.unwrap();
+            loop {
+                let r = s.sandbox.insights.query_results(&id).await.unwrap();
+                if r.status.is_final() {
+                    assert_eq!(r.status, QueryStatus::Complete, "{text}");
+                    return r.rows;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+        }
+
+        fn get<'a>(row: &'a ResultRow, field: &str) -> &'a str {
+            crate::model::field_of(row, field).unwrap_or_else(|| panic!("{field} in {row:?}"))
+        }
+
+        fn num(row: &ResultRow, field: &str) -> f64 {
+            get(row, field).parse().unwrap()
+        }
+
+        /// What the built-ins call a failure, read independently by `classify`.
+        fn failed(message: &str) -> bool {
+            let info = classify(message);
+            info.kind != Kind::Report && matches!(info.level, Level::Error | Level::Fatal)
+        }
+
+        fn builtin(name: &str) -> String {
+            builtin_queries()
+                .into_iter()
+                .find(|d| d.name == name)
+                .unwrap()
+                .text
+        }
+
+        #[tokio::test]
+        async fn every_builtin_evaluates_on_a_seeded_sandbox_with_meaningful_rows() {
+            let s = seeded().await;
+            let log = |g: &str| format!("sandbox:{g}");
+
+            // Failed invocations: every failure line counted once, per function and bin.
+            let rows = run(&s, &failed_invocations()).await;
+            let failures: Vec<&(String, String)> =
+                s.events.iter().filter(|(_, m)| failed(m)).collect();
+            assert!(
+                failures.len() > 20,
+                "the seed fails about 3 % of invocations"
+            );
+            assert_eq!(
+                rows.iter().map(|r| num(r, "failures")).sum::<f64>(),
+                failures.len() as f64
+            );
+            assert!(
+                rows.windows(2)
+                    .all(|w| num(&w[0], "failures") >= num(&w[1], "failures"))
+            );
+            for r in &rows {
+                assert!(get(r, "bin(5m)").ends_with(":00.000"), "{r:?}");
+                let minute: u32 = get(r, "bin(5m)")[14..16].parse().unwrap();
+                assert_eq!(minute % 5, 0);
+            }
+            let logs: HashSet<&str> = rows.iter().map(|r| get(r, "@log")).collect();
+            assert!(logs.contains(log(API_LOG_GROUP).as_str()));
+            assert!(logs.contains(log(THUMBNAILS_LOG_GROUP).as_str()));
+
+            // The same narrowed to the API's group.
+            let rows = run(&s, &failed_invocations_of("backoffice-api")).await;
+            let api_failures = failures.iter().filter(|(g, _)| g == API_LOG_GROUP).count();
+            assert_eq!(
+                rows.iter().map(|r| num(r, "failures")).sum::<f64>(),
+                api_failures as f64
+            );
+            assert!(rows.iter().all(|r| get(r, "@log") == log(API_LOG_GROUP)));
+
+            // Percentiles: one row per function and bin holding an invocation.
+            let reports: Vec<&(String, String)> = s
+                .events
+                .iter()
+                .filter(|(_, m)| m.starts_with("REPORT RequestId: "))
+                .collect();
+            let rows = run(&s, &builtin("duration p50/p95/p99 by function, 5 minutes")).await;
+            let keys: HashSet<(&str, &str)> = rows
+                .iter()
+                .map(|r| (get(r, "@log"), get(r, "bin(5m)")))
+                .collect();
+            assert_eq!(keys.len(), rows.len(), "one row per function and bin");
+            assert_eq!(
+                rows.iter().map(|r| num(r, "invocations")).sum::<f64>(),
+                reports.len() as f64
+            );
+            for r in &rows {
+                let (p50, p95, p99) = (num(r, "p50"), num(r, "p95"), num(r, "p99"));
+                assert!(0.0 < p50 && p50 <= p95 && p95 <= p99, "{r:?}");
+            }
+            assert!(
+                rows.windows(2)
+                    .all(|w| num(&w[0], "p99") >= num(&w[1], "p99"))
+            );
+            assert_eq!(
+                rows.iter()
+                    .map(|r| get(r, "@log"))
+                    .collect::<HashSet<_>>()
+                    .len(),
+                3
+            );
+
+            // Cold starts: the REPORT lines with an init duration, per function.
+            let rows = run(&s, &builtin("cold starts and their init duration")).await;
+            let cold = reports
+                .iter()
+                .filter(|(_, m)| m.contains("Init Duration"))
+                .count();
+            assert!(cold >= 3);
+            assert_eq!(
+                rows.iter().map(|r| num(r, "coldStarts")).sum::<f64>(),
+                cold as f64
+            );
+            for r in &rows {
+                assert!(120.0 <= num(r, "avgInitMs") && num(r, "avgInitMs") <= num(r, "maxInitMs"));
+            }
+
+            // The slowest requests: fifty REPORT lines, slowest first.
+            let rows = run(&s, &builtin("the slowest requests")).await;
+            assert_eq!(rows.len(), 50);
+            assert!(
+                rows.windows(2)
+                    .all(|w| num(&w[0], "@duration") >= num(&w[1], "@duration"))
+            );
+            let slowest = reports
+                .iter()
+                .filter_map(|(_, m)| classify(m).report.map(|r| r.duration_ms))
+                .fold(0.0, f64::max);
+            assert_eq!(num(&rows[0], "@duration"), slowest);
+            assert!(
+                rows.iter().all(|r| get(r, "@requestId").len() == 36
+                    && crate::model::field_of(r, "@ptr").is_some())
+            );
+
+            // The errors of one request: a failed API request's error line, and the timeout's two.
+            let failed_api = failures
+                .iter()
+                .find(|(g, m)| g == API_LOG_GROUP && m.starts_with('{'))
+                .unwrap();
+            let id = classify(&failed_api.1).request_id.unwrap();
+            let rows = run(&s, &errors_of_request(&id)).await;
+            assert_eq!(rows.len(), 1);
+            assert_eq!(get(&rows[0], "@message"), failed_api.1);
+            let rows = run(&s, &errors_of_request(TIMED_OUT_ID)).await;
+            assert_eq!(rows.len(), 2);
+            assert!(get(&rows[0], "@message").contains("Task timed out"));
+            assert!(get(&rows[1], "@message").contains("\tERROR\t"));
+            assert!(run(&s, &errors_of_request("no\"such\\id")).await.is_empty());
+
+            // The most frequent error messages: the API's messages counted, the most first.
+            let rows = run(&s, &builtin("the most frequent error messages")).await;
+            assert!(!rows.is_empty() && rows.len() <= 20);
+            assert!(
+                rows.windows(2)
+                    .all(|w| num(&w[0], "occurrences") >= num(&w[1], "occurrences"))
+            );
+            let top = &rows[0];
+            assert_eq!(get(top, "@log"), log(API_LOG_GROUP));
+            let api_messages = failures
+                .iter()
+                .filter(|(g, m)| g == API_LOG_GROUP && m.contains(get(top, "error")))
+                .count();
+            assert_eq!(num(top, "occurrences"), api_messages as f64);
+            assert!(num(top, "occurrences") > 1.0);
+        }
     }
 }

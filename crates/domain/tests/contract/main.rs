@@ -13,8 +13,10 @@ mod directory;
 #[cfg(feature = "lambda")]
 mod faults;
 mod grants;
+mod insights;
 mod live_tail;
 mod logs;
+mod metrics;
 mod objects;
 mod private;
 mod reconcile;

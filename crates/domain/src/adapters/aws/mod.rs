@@ -11,7 +11,11 @@ pub mod cloudwatch;
 #[cfg(feature = "admin")]
 pub mod cognito;
 #[cfg(feature = "admin")]
+pub mod insights;
+#[cfg(feature = "admin")]
 pub(crate) mod live_tail;
+#[cfg(feature = "admin")]
+pub mod metrics;
 pub mod s3;
 pub mod throttle;
 
@@ -20,7 +24,11 @@ pub use cloudwatch::{CloudWatchLogSource, TailMode};
 #[cfg(feature = "admin")]
 pub use cognito::CognitoUserDirectory;
 #[cfg(feature = "admin")]
+pub use insights::CloudWatchInsights;
+#[cfg(feature = "admin")]
 pub use live_tail::start as start_live_tail;
+#[cfg(feature = "admin")]
+pub use metrics::CloudWatchMetrics;
 pub use s3::S3ObjectStore;
 pub use throttle::{ThrottleMeter, ThrottleReport};
 
@@ -407,7 +415,13 @@ mod tests {
         sources(&root.join("src/adapters/aws"), &mut code);
         let doc = std::fs::read_to_string(root.join("../../docs/aws.md")).unwrap();
         let mut actions = std::collections::BTreeSet::new();
-        for prefix in ["\"cognito-idp:", "\"s3:", "\"logs:", "\"sts:"] {
+        for prefix in [
+            "\"cognito-idp:",
+            "\"s3:",
+            "\"logs:",
+            "\"sts:",
+            "\"cloudwatch:",
+        ] {
             for (i, _) in code.match_indices(prefix) {
                 let rest = &code[i + 1..];
                 let end = rest.find('"').unwrap();
@@ -468,7 +482,14 @@ mod tests {
         let full = policy("### Full operator");
 
         let mut code = String::new();
-        for file in ["cognito.rs", "s3.rs", "cloudwatch.rs", "live_tail.rs"] {
+        for file in [
+            "cognito.rs",
+            "s3.rs",
+            "cloudwatch.rs",
+            "live_tail.rs",
+            "metrics.rs",
+            "insights.rs",
+        ] {
             code.push_str(
                 &std::fs::read_to_string(root.join("src/adapters/aws").join(file)).unwrap(),
             );
@@ -477,7 +498,7 @@ mod tests {
             code.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
         }
         let mut called = std::collections::BTreeSet::new();
-        for prefix in ["\"cognito-idp:", "\"s3:", "\"logs:"] {
+        for prefix in ["\"cognito-idp:", "\"s3:", "\"logs:", "\"cloudwatch:"] {
             for (i, _) in code.match_indices(prefix) {
                 let rest = &code[i + 1..];
                 let candidate = &rest[..rest.find('"').unwrap()];
@@ -489,12 +510,15 @@ mod tests {
                 }
             }
         }
-        // What the log adapter offers the test suites and benchmarks to fill moto with; the
-        // console never calls it, and the page says so.
+        // What the log and metrics adapters offer the test suites and benchmarks to fill moto
+        // with; the console never calls it, and the page says so.
         for filler in [
             "logs:CreateLogGroup",
             "logs:CreateLogStream",
             "logs:PutLogEvents",
+            "cloudwatch:PutMetricData",
+            "cloudwatch:PutMetricAlarm",
+            "cloudwatch:SetAlarmState",
         ] {
             assert!(
                 called.remove(filler),
@@ -520,6 +544,9 @@ mod tests {
                     "Describe",
                     "Filter",
                     "StartLiveTail",
+                    // An Insights query reads; stopping it ends the operator's own scan.
+                    "StartQuery",
+                    "StopQuery",
                     "AdminGet",
                     "AdminList",
                 ]

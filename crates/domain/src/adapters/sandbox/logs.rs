@@ -10,6 +10,7 @@ use crate::model::{
 use crate::ports::LogSource;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use futures::stream::BoxStream;
 use sqlx::{AssertSqlSafe, SqlitePool};
 use std::time::Duration;
 
@@ -23,6 +24,8 @@ const MAX_EVENTS: u32 = 10_000;
 /// Rows a filtered page scans before it returns (possibly empty) with a cursor.
 const SCAN_BUDGET: usize = 20_000;
 const SCAN_BATCH: i64 = 2_000;
+/// Events one batch of [`SandboxLogStore::window_batches`] carries.
+pub const WINDOW_BATCH: i64 = 2_000;
 
 #[derive(Debug, Clone)]
 pub struct SandboxLogStore {
@@ -149,7 +152,85 @@ impl SandboxLogStore {
         tx.commit().await.map_err(|e| map_sqlx("log events", e))
     }
 
-    async fn require_group(&self, group: &LogGroupName) -> DomainResult<()> {
+    /// The events of `groups` in `window`, a batch at a time (at most [`WINDOW_BATCH`]): each
+    /// group oldest first, one group after another. The Insights engine reads whole windows
+    /// this way without holding them.
+    pub fn window_batches(
+        &self,
+        groups: Vec<LogGroupName>,
+        window: TimeWindow,
+    ) -> BoxStream<'static, DomainResult<Vec<LogEvent>>> {
+        struct Scan {
+            pool: SqlitePool,
+            groups: Vec<LogGroupName>,
+            window: TimeWindow,
+            group: usize,
+            after: Option<(i64, i64)>,
+            failed: bool,
+        }
+        let scan = Scan {
+            pool: self.pool.clone(),
+            groups,
+            window,
+            group: 0,
+            after: None,
+            failed: false,
+        };
+        Box::pin(futures::stream::unfold(scan, |mut scan| async move {
+            if scan.failed {
+                return None;
+            }
+            loop {
+                let group = scan.groups.get(scan.group)?;
+                let (after_ts, after_id) = scan
+                    .after
+                    .unwrap_or((scan.window.start.timestamp_millis(), 0));
+                let rows = sqlx::query_as::<_, EventRow>(
+                    "SELECT id, group_name, stream_name, ts, ingested_at, message FROM log_events \
+                     WHERE group_name = ? AND (ts > ? OR (ts = ? AND id > ?)) AND ts < ? ORDER BY ts, id LIMIT ?",
+                )
+                .bind(group.as_str())
+                .bind(after_ts)
+                .bind(after_ts)
+                .bind(after_id)
+                .bind(scan.window.end.timestamp_millis())
+                .bind(WINDOW_BATCH)
+                .fetch_all(&scan.pool)
+                .await;
+                let rows = match rows {
+                    Ok(rows) => rows,
+                    Err(e) => {
+                        scan.failed = true;
+                        return Some((Err(map_sqlx("log events", e)), scan));
+                    }
+                };
+                if (rows.len() as i64) < WINDOW_BATCH {
+                    scan.group += 1;
+                    scan.after = None;
+                } else {
+                    scan.after = rows.last().map(|r| (r.ts, r.id));
+                }
+                if !rows.is_empty() {
+                    let events = rows.into_iter().map(EventRow::into_event).collect();
+                    return Some((Ok(events), scan));
+                }
+            }
+        }))
+    }
+
+    /// One event by its id in the store (its `event_id`, the Insights `@ptr`).
+    pub async fn event_by_id(&self, id: i64) -> DomainResult<Option<LogEvent>> {
+        let row = sqlx::query_as::<_, EventRow>(
+            "SELECT id, group_name, stream_name, ts, ingested_at, message FROM log_events WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("log events", e))?;
+        Ok(row.map(EventRow::into_event))
+    }
+
+    pub(crate) async fn require_group(&self, group: &LogGroupName) -> DomainResult<()> {
         let found: Option<String> =
             sqlx::query_scalar("SELECT name FROM log_groups WHERE name = ?")
                 .bind(group.as_str())

@@ -2,11 +2,15 @@
 //! Cognito, S3 and CloudWatch Logs (proven by the contract suites), not in-memory fakes.
 
 mod directory;
+mod insights;
 mod logs;
+mod metrics;
 mod objects;
 
 pub use directory::SandboxUserDirectory;
-pub use logs::SandboxLogStore;
+pub use insights::{MAX_KEPT, MAX_RUNNING, SandboxInsights};
+pub use logs::{SandboxLogStore, WINDOW_BATCH};
+pub use metrics::{API_ERRORS_ALARM, SandboxMetrics};
 pub use objects::SandboxObjectStore;
 
 use crate::adapters::sql::sqlite_pool;

@@ -54,10 +54,13 @@ pub(crate) fn sqlite() -> Migrator {
     )
 }
 
-/// The sandbox's own tables (directory, objects, logs).
+/// The sandbox's own tables (directory, objects, logs, saved Insights queries).
 #[cfg(feature = "sandbox")]
 pub(crate) fn sandbox() -> Migrator {
-    embed!("sandbox": 20261125000001 "sandbox" "sandbox")
+    embed!("sandbox":
+        20261125000001 "sandbox" "sandbox",
+        20261203000001 "query_definitions" "query definitions",
+    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,211 @@
+//! Snapshots of the Insights and Metrics panes: the editor, a result with its chart, a record,
+//! the functions' table, the alarms and the badge; and hostile text in a result kept in its cell.
+
+use super::*;
+use crate::app::insights::tests::keys;
+use crate::app::insights::{InsightsCommand, InsightsEvent};
+use crate::app::metrics::{MetricsCommand, MetricsEvent};
+use crate::app::tests::app_on;
+use crate::app::{AppEvent, Command};
+use backoffice_domain::model::{
+    Alarm, AlarmMetric, AlarmState, FunctionMetric, MetricSeries, QueryResults, QueryStats,
+    QueryStatus, ResultField,
+};
+use chrono::{TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn render(app: &mut App, width: u16, height: u16) -> TestBackend {
+    let theme = Theme::default_dark();
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(f, app, &theme, 0)).unwrap();
+    terminal.backend().clone()
+}
+
+fn f(k: &str, v: &str) -> ResultField {
+    ResultField {
+        field: k.into(),
+        value: v.into(),
+    }
+}
+
+/// The Insights pane with a fixed window, run, and answered with `rows`.
+fn insights_with(rows: Vec<Vec<ResultField>>) -> App {
+    let (mut app, _) = app_on(PaneId::Insights, crate::app::test_context());
+    app.insights.query_text =
+        "filter @type = \"REPORT\"\n| stats pct(@duration, 99) as p99 by @log, bin(5m)".into();
+    app.insights.range_text = "2026-12-03T10:00..2026-12-03T10:15".into();
+    keys(&mut app, &["esc", "f"]);
+    let c = keys(&mut app, &["alt-enter"]);
+    let request = c
+        .iter()
+        .find_map(|c| match c {
+            Command::Insights(InsightsCommand::Run { request, .. }) => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    app.on_event(AppEvent::Insights(InsightsEvent::Progress {
+        request,
+        results: QueryResults {
+            status: QueryStatus::Complete,
+            stats: QueryStats {
+                records_matched: rows.len() as f64,
+                records_scanned: 12_345.0,
+                bytes_scanned: 2_500_000.0,
+            },
+            rows,
+        },
+    }));
+    app
+}
+
+#[test]
+fn insights_editor() {
+    let (mut app, _) = app_on(PaneId::Insights, crate::app::test_context());
+    insta::assert_snapshot!(render(&mut app, 100, 20));
+}
+
+#[test]
+fn insights_result_with_a_chart_over_its_bins() {
+    let bin = |m: u32| format!("2026-12-03 10:{m:02}:00.000");
+    let mut rows = Vec::new();
+    for (i, m) in [0, 5, 10].iter().enumerate() {
+        for (g, base) in [("api", 100.0), ("api-admin", 20.0)] {
+            rows.push(vec![
+                f("@log", &format!("123456789012:/aws/lambda/{g}")),
+                f("bin(5m)", &bin(*m)),
+                f("p99", &format!("{}", base + 10.0 * i as f64)),
+            ]);
+        }
+    }
+    let mut app = insights_with(rows);
+    insta::assert_snapshot!(render(&mut app, 100, 20));
+}
+
+#[test]
+fn insights_result_keeps_hostile_text_in_its_cell() {
+    let mut app = insights_with(vec![vec![
+        f("@timestamp", "2026-12-03 10:00:00.000"),
+        f(
+            "@message",
+            "evil \u{1b}[2J\u{1b}]52;c;AAAA\u{7} \u{202e}txt.exe\tname 👩‍💻 שלום",
+        ),
+        f("@ptr", "p"),
+    ]]);
+    let shown = render(&mut app, 100, 12);
+    let text = format!("{shown}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text}"
+    );
+    insta::assert_snapshot!(shown);
+}
+
+fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 3, h, m, 0).unwrap()
+}
+
+fn metrics_app() -> App {
+    let (mut app, first) = app_on(PaneId::Metrics, crate::app::test_context());
+    let mut load = None;
+    let mut alarms = None;
+    for c in &first {
+        match c {
+            Command::Metrics(MetricsCommand::Load { request, .. }) => load = Some(*request),
+            Command::Metrics(MetricsCommand::Alarms { request }) => alarms = Some(*request),
+            _ => {}
+        }
+    }
+    let series = |function: &str, metric, values: &[f64]| MetricSeries {
+        function: function.into(),
+        metric,
+        points: values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (at(10, i as u32), *v))
+            .collect(),
+    };
+    app.on_event(AppEvent::Metrics(MetricsEvent::Loaded {
+        request: load.unwrap(),
+        result: Ok((
+            vec!["backoffice-api".into(), "backoffice-thumbnails".into()],
+            vec![
+                series(
+                    "backoffice-api",
+                    FunctionMetric::Invocations,
+                    &[10.0, 12.0, 30.0, 8.0],
+                ),
+                series(
+                    "backoffice-api",
+                    FunctionMetric::Errors,
+                    &[0.0, 0.0, 3.0, 0.0],
+                ),
+                series(
+                    "backoffice-api",
+                    FunctionMetric::Throttles,
+                    &[0.0, 0.0, 0.0, 0.0],
+                ),
+                series(
+                    "backoffice-api",
+                    FunctionMetric::DurationP50,
+                    &[12.0, 11.0, 40.0, 10.0],
+                ),
+                series(
+                    "backoffice-api",
+                    FunctionMetric::DurationP99,
+                    &[80.0, 70.0, 400.0, 60.0],
+                ),
+                series(
+                    "backoffice-api",
+                    FunctionMetric::ConcurrentExecutions,
+                    &[1.0, 2.0, 4.0, 1.0],
+                ),
+                series("backoffice-thumbnails", FunctionMetric::Invocations, &[1.0]),
+            ],
+        )),
+    }));
+    app.on_event(AppEvent::Metrics(MetricsEvent::Alarms {
+        request: alarms.unwrap(),
+        result: Ok(vec![
+            Alarm {
+                name: "thumbnails-duration".into(),
+                state: AlarmState::Ok,
+                reason: "Threshold Crossed: no datapoints were received".into(),
+                since: Some(at(9, 0)),
+                metric: None,
+                threshold: None,
+                comparison: None,
+            },
+            Alarm {
+                name: "backoffice-api-errors".into(),
+                state: AlarmState::Alarm,
+                reason: "Threshold Crossed: 1 datapoint [3.0 (03/12/26 10:02:00)] was greater than or equal to the threshold (1.0).".into(),
+                since: Some(at(10, 2)),
+                metric: Some(AlarmMetric {
+                    namespace: "AWS/Lambda".into(),
+                    name: "Errors".into(),
+                    dimensions: vec![("FunctionName".into(), "backoffice-api".into())],
+                    stat: "Sum".into(),
+                    period_seconds: 300,
+                }),
+                threshold: Some(1.0),
+                comparison: Some("GreaterThanOrEqualToThreshold".into()),
+            },
+        ]),
+    }));
+    app.alarm_badge = Some("⚠ 1 alarm".into());
+    app
+}
+
+#[test]
+fn metrics_functions_with_the_alarm_badge() {
+    let mut app = metrics_app();
+    insta::assert_snapshot!(render(&mut app, 110, 8));
+}
+
+#[test]
+fn metrics_alarms_firing_first() {
+    let mut app = metrics_app();
+    keys(&mut app, &["v"]);
+    insta::assert_snapshot!(render(&mut app, 110, 8));
+}
