@@ -672,9 +672,15 @@ impl InsightsPane {
     }
 
     fn submit_editor(&mut self, ids: &mut Ids) -> Outcome {
-        let Some(editor) = &self.editor else {
+        let Some(editor) = &mut self.editor else {
             return Outcome::None;
         };
+        // A refused submit puts the cursor where the mistake is.
+        if parse_range(&editor.range.text(), chrono::Utc::now()).is_err() {
+            editor.focus = 0;
+        } else if parse_groups(&editor.groups.text()).is_err() {
+            editor.focus = 1;
+        }
         let (range, groups, text) = (
             editor.range.text(),
             editor.groups.text(),
@@ -896,6 +902,12 @@ pub fn parse_result_time(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
         .ok()
         .map(|t| t.and_utc())
         .or_else(|| backoffice_domain::model::parse_instant(text))
+        // Epoch milliseconds, as emulators answer.
+        .or_else(|| {
+            text.parse::<i64>()
+                .ok()
+                .and_then(chrono::DateTime::from_timestamp_millis)
+        })
 }
 
 /// A record's fields as lines, a JSON message pretty-printed under its field.
@@ -930,12 +942,8 @@ impl Pane for InsightsPane {
         }
         self.opened = true;
         self.saved.items = oncall::builtin_queries();
-        let c = self.load_saved(ids);
-        if self.run.is_none() {
-            // The first look opens on the editor: a query is what this pane is for.
-            self.edit();
-        }
-        c
+        // The editor waits for `f`: tabbing through the panes must not land in a text field.
+        self.load_saved(ids)
     }
 
     fn refresh(&mut self, ids: &mut Ids) -> Vec<Command> {

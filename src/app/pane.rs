@@ -1,4 +1,4 @@
-//! The shape every pane has. The shell (`App`) holds the five panes and talks to the focused one
+//! The shape every pane has. The shell (`App`) holds the seven panes and talks to the focused one
 //! only through [`Pane`]: actions and finished requests go in, an [`Outcome`] comes out, and the
 //! pane draws itself. A pane that opens a form of its own (a download path, a Logs query)
 //! exposes it through [`Pane::form`]; the shell edits it with the one text input and draws it

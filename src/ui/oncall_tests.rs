@@ -62,6 +62,7 @@ fn insights_with(rows: Vec<Vec<ResultField>>) -> App {
 #[test]
 fn insights_editor() {
     let (mut app, _) = app_on(PaneId::Insights, crate::app::test_context());
+    keys(&mut app, &["f"]);
     insta::assert_snapshot!(render(&mut app, 100, 20));
 }
 

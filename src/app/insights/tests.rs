@@ -74,9 +74,12 @@ fn answer(app: &mut App, e: InsightsEvent) -> Vec<Command> {
 }
 
 #[test]
-fn the_pane_opens_on_the_editor_and_runs_over_the_environments_groups() {
+fn f_opens_the_editor_which_runs_over_the_environments_groups() {
     let (mut app, _) = app_on(PaneId::Insights, test_context());
-    assert!(app.insights.editor.is_some(), "the editor is open at first");
+    assert!(
+        app.insights.editor.is_none(),
+        "tabbing onto the pane does not land in a text field"
+    );
     let (_, groups, text) = started(&mut app);
     assert_eq!(groups, ["/aws/lambda/*"]);
     assert_eq!(text, DEFAULT_QUERY);
@@ -89,7 +92,7 @@ fn the_pane_opens_on_the_editor_and_runs_over_the_environments_groups() {
 fn a_bad_range_or_group_keeps_the_editor_open_and_says_why() {
     let (mut app, _) = app_on(PaneId::Insights, test_context());
     // To the range field, cleared, a wrong range typed.
-    keys(&mut app, &["shift-tab", "shift-tab", "ctrl-u"]);
+    keys(&mut app, &["f", "shift-tab", "shift-tab", "ctrl-u"]);
     typed(&mut app, "3w");
     let c = keys(&mut app, &["enter"]);
     assert!(c.is_empty(), "{c:?}");
@@ -99,6 +102,7 @@ fn a_bad_range_or_group_keeps_the_editor_open_and_says_why() {
         "{:?}",
         e.problem
     );
+    assert_eq!(e.focus, 0, "the cursor goes to the mistake");
     keys(&mut app, &["ctrl-u"]);
     typed(&mut app, "15m");
     keys(&mut app, &["tab", "ctrl-u"]);
