@@ -4,6 +4,8 @@
 //! exception, a timeout, an ERROR line with an error report) beside healthy requests, JSON and
 //! text REPORT lines and a 12 KB line. The engineer picks the three groups, queries the last
 //! hour, reads the failure count, lists the failing requests and reads one request's lines.
+//! Then the runbook from a firing alarm: the badge on the status bar, `:alarms`, `I` (the
+//! function's failing lines in Insights), `r` (the request's lines).
 
 // Test harness code: a failed unwrap is the test failing at the line that broke.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -19,6 +21,39 @@ fn on_call_finds_the_failing_requests_of_the_last_hour_and_reads_one() {
     let world = World::build("oncall");
     let dirs = tempfile::tempdir().unwrap();
     world.write_config(dirs.path());
+    // The api's errors alarm fires (moto never evaluates alarms: its state is set as CloudWatch
+    // would set it). Set last, it is the newest firing alarm of the account: listed first.
+    let api = world.groups[0]
+        .trim_start_matches("/aws/lambda/")
+        .to_string();
+    world.env.block_on(async {
+        use backoffice_domain::adapters::aws::{AwsContext, AwsSettings, CloudWatchMetrics};
+        use backoffice_domain::model::{AlarmMetric, AlarmState};
+        let ctx = AwsContext::load(&AwsSettings {
+            region: Some("us-east-1".into()),
+            endpoint_url: Some(world.env.endpoint.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let metrics = CloudWatchMetrics::new(&ctx);
+        let name = format!("{api}-errors");
+        let metric = AlarmMetric {
+            namespace: "AWS/Lambda".into(),
+            name: "Errors".into(),
+            dimensions: vec![("FunctionName".into(), api.clone())],
+            stat: "Sum".into(),
+            period_seconds: 300,
+        };
+        metrics
+            .put_alarm(&name, &metric, 1.0, "GreaterThanOrEqualToThreshold")
+            .await
+            .unwrap();
+        metrics
+            .set_alarm_state(&name, AlarmState::Alarm, "Threshold Crossed: 2 datapoints")
+            .await
+            .unwrap();
+    });
     let mut c = Console::start_with(dirs, &["--env", "moto"], &[]);
     c.wait_for("Reports queue", LONG);
 
@@ -108,6 +143,35 @@ fn on_call_finds_the_failing_requests_of_the_last_hour_and_reads_one() {
     }
     c.keys(b"\x1b");
     c.wait_for("8 invocations", LONG);
+
+    // The runbook: the badge says an alarm fires; `:alarms` lists it first; `I` runs its
+    // function's failing lines in Insights (moto ignores the filter and answers every line,
+    // newest first: the ERROR request's report); `r` opens that request's lines.
+    let status = c.wait_for("⚠", LONG);
+    assert!(status.contains(" alarm"), "{status}");
+    c.keys(b":alarms\r");
+    let alarms = c.wait_for(&format!("{api}-errors"), LONG);
+    let first = alarms
+        .lines()
+        .find(|l| l.contains("ALARM "))
+        .unwrap_or_default();
+    assert!(
+        first.contains(&format!("{api}-errors")),
+        "listed first:\n{alarms}"
+    );
+    c.keys(b"I");
+    let result = c.wait_until("the failing lines", |t| t.contains("Insights · complete"));
+    assert!(result.contains(&world.groups[0]), "{result}");
+    c.keys(b"r");
+    let request = c.wait_until("the request's lines", |t| {
+        t.contains("Request ") && t.contains("· done")
+    });
+    // The line is cut at the pane's edge; its start says enough.
+    assert!(request.contains("\"db time"), "{request}");
+    assert!(
+        world.failed.iter().any(|id| request.contains(&format!("Request {id}"))),
+        "a failed request:\n{request}"
+    );
     c.quit();
     world.env.drop_database();
 }
