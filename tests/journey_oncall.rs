@@ -169,7 +169,10 @@ fn on_call_finds_the_failing_requests_of_the_last_hour_and_reads_one() {
     // The line is cut at the pane's edge; its start says enough.
     assert!(request.contains("\"db time"), "{request}");
     assert!(
-        world.failed.iter().any(|id| request.contains(&format!("Request {id}"))),
+        world
+            .failed
+            .iter()
+            .any(|id| request.contains(&format!("Request {id}"))),
         "a failed request:\n{request}"
     );
     c.quit();

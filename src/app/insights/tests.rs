@@ -497,3 +497,31 @@ fn chart_labels_drop_what_every_group_shares() {
         .collect();
     assert_eq!(labels, ["n · api", "n · api-admin"]);
 }
+
+#[test]
+fn closing_the_console_stops_a_running_query_and_leaves_a_finished_one() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    let (request, _, _) = started(&mut app);
+    answer(
+        &mut app,
+        InsightsEvent::Started {
+            request,
+            query: QueryId("q-9".into()),
+            groups: vec![],
+        },
+    );
+    assert_eq!(
+        app.insights.on_close(),
+        vec![Command::Insights(InsightsCommand::Stop {
+            query: QueryId("q-9".into())
+        })]
+    );
+    answer(
+        &mut app,
+        InsightsEvent::Progress {
+            request,
+            results: results(QueryStatus::Cancelled, vec![]),
+        },
+    );
+    assert!(app.insights.on_close().is_empty());
+}
