@@ -1,8 +1,78 @@
-//! Histories kept between sessions (the Insights pane's queries), one small JSON file per
-//! environment and kind in the state folder. A file that cannot be read is reported and the
-//! history starts empty; it is never a reason not to start.
+//! Histories kept between sessions (the `:` commands, each pane's `/` filters, the Insights
+//! pane's queries), one small JSON file per environment and kind in the state folder, and the
+//! ↑ / ↓ walk through one. A file that cannot be read is reported and the history starts empty;
+//! it is never a reason not to start.
 
+use crate::input::TextInput;
 use std::path::Path;
+
+/// Entries a history keeps (the oldest go first).
+pub const HISTORY_LEN: usize = 100;
+
+/// What was entered, oldest first, each once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    pub entries: Vec<String>,
+    /// Changed since it was last written.
+    pub changed: bool,
+}
+
+impl History {
+    pub fn new(entries: Vec<String>) -> Self {
+        Self {
+            entries,
+            changed: false,
+        }
+    }
+
+    /// Adds `text` as the newest entry (moved there if it was already in).
+    pub fn remember(&mut self, text: &str) {
+        if text.trim().is_empty() {
+            return;
+        }
+        self.entries.retain(|h| h != text);
+        self.entries.push(text.to_string());
+        if self.entries.len() > HISTORY_LEN {
+            let extra = self.entries.len() - HISTORY_LEN;
+            self.entries.drain(..extra);
+        }
+        self.changed = true;
+    }
+}
+
+/// Where ↑ / ↓ stand in a history while an input is open, and the text being written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recall {
+    at: Option<usize>,
+    draft: Option<String>,
+}
+
+impl Recall {
+    /// ↑ (`back`) or ↓ through `history`, into `input`: ↓ past the newest brings back the
+    /// text that was being written.
+    pub fn step(&mut self, history: &History, input: &mut TextInput, back: bool) {
+        let entries = &history.entries;
+        if entries.is_empty() {
+            return;
+        }
+        let next = match (self.at, back) {
+            (None, true) => Some(entries.len() - 1),
+            (None, false) => return,
+            (Some(i), true) => Some(i.saturating_sub(1)),
+            (Some(i), false) if i + 1 < entries.len() => Some(i + 1),
+            (Some(_), false) => None,
+        };
+        if self.at.is_none() {
+            self.draft = Some(input.text());
+        }
+        self.at = next;
+        let text = match next {
+            Some(i) => entries[i].clone(),
+            None => self.draft.take().unwrap_or_default(),
+        };
+        input.set_text(&text);
+    }
+}
 
 /// The entries of `file`, oldest first; none when it does not exist yet.
 pub fn load(file: &Path) -> Result<Vec<String>, String> {
@@ -33,6 +103,43 @@ pub fn save(file: &Path, entries: &[String]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_history_keeps_the_last_hundred_once_each() {
+        let mut h = History::default();
+        for i in 0..150 {
+            h.remember(&format!("q{}", i % 120));
+        }
+        h.remember("  ");
+        assert_eq!(h.entries.len(), HISTORY_LEN);
+        assert_eq!(h.entries.last().unwrap(), "q29");
+        let mut seen = h.entries.clone();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), HISTORY_LEN);
+        assert!(h.changed);
+    }
+
+    #[test]
+    fn up_and_down_walk_the_history_and_bring_the_draft_back() {
+        let h = History::new(vec!["first".into(), "second".into()]);
+        let mut input = TextInput::new("draft");
+        let mut r = Recall::default();
+        r.step(&h, &mut input, false);
+        assert_eq!(
+            input.text(),
+            "draft",
+            "↓ with nothing recalled does nothing"
+        );
+        r.step(&h, &mut input, true);
+        assert_eq!(input.text(), "second");
+        r.step(&h, &mut input, true);
+        r.step(&h, &mut input, true);
+        assert_eq!(input.text(), "first", "↑ stops at the oldest");
+        r.step(&h, &mut input, false);
+        r.step(&h, &mut input, false);
+        assert_eq!(input.text(), "draft");
+    }
 
     #[test]
     fn a_history_round_trips_and_a_missing_file_is_empty() {

@@ -413,12 +413,14 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
             selected.as_ref().and_then(|e| e.color.as_deref()),
             context.production,
         );
-        let history_file = paths.history_file(&context.environment, "insights");
+        let environment = context.environment.clone();
         let (mut app, commands) = App::new(context, keymap.clone(), PaneId::Posts);
         app.insights.set_default_groups(&backends.log_groups);
-        match history::load(&history_file) {
-            Ok(h) => app.insights.history = h,
-            Err(e) => problems.push(e),
+        for (kind, h) in app.histories_mut() {
+            match history::load(&paths.history_file(&environment, &kind)) {
+                Ok(entries) => *h = history::History::new(entries),
+                Err(e) => problems.push(e),
+            }
         }
         if let Some(lines) = config.log_buffer_lines {
             app.logs.set_capacity(lines);
@@ -440,7 +442,7 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
             backends,
             theme,
             &themes_dir,
-            &history_file,
+            &|kind: &str| paths.history_file(&environment, kind),
         )
         .await;
         drop(guard);
@@ -478,7 +480,7 @@ async fn event_loop(
     backends: exec::Backends,
     mut theme: theme::Theme,
     themes_dir: &std::path::Path,
-    history_file: &std::path::Path,
+    history_file: &dyn Fn(&str) -> std::path::PathBuf,
 ) -> Result<Exit> {
     let exit = run_loop(
         tui,
@@ -512,7 +514,7 @@ async fn run_loop(
     backends: &exec::Backends,
     theme: &mut theme::Theme,
     themes_dir: &std::path::Path,
-    history_file: &std::path::Path,
+    history_file: &dyn Fn(&str) -> std::path::PathBuf,
 ) -> Result<Exit> {
     let (tx, mut rx) = mpsc::channel::<AppEvent>(EVENT_QUEUE);
     for c in commands {
@@ -552,10 +554,16 @@ async fn run_loop(
         if app.quit {
             return Ok(Exit::Quit);
         }
-        if std::mem::take(&mut app.insights.history_changed)
-            && let Err(e) = history::save(history_file, &app.insights.history)
-        {
-            app.fail("query history", app::Failure::new(e));
+        let mut failed = Vec::new();
+        for (kind, h) in app.histories_mut() {
+            if std::mem::take(&mut h.changed)
+                && let Err(e) = history::save(&history_file(&kind), &h.entries)
+            {
+                failed.push(e);
+            }
+        }
+        for e in failed {
+            app.fail("history", app::Failure::new(e));
         }
         for request in std::mem::take(&mut app.requests) {
             match request {

@@ -7,6 +7,7 @@
 use super::dialog::{self, Proposal};
 use super::{AppEvent, Command, Failure, FieldView, FormKey, FormView, Handled, Ids, Outcome};
 use super::{Pane, Problem, RequestId};
+use crate::history::{History, Recall};
 use crate::input::TextInput;
 use crate::keymap::Action;
 use crate::ops::Operation;
@@ -21,8 +22,6 @@ use backoffice_domain::services::user360::Who;
 use crossterm::event::{KeyCode, KeyModifiers};
 use std::cmp::Ordering;
 
-/// Queries kept in the history (per environment, in the state folder).
-pub const HISTORY_LEN: usize = 100;
 /// The query a fresh pane offers.
 pub const DEFAULT_QUERY: &str =
     "fields @timestamp, @log, @message\n| sort @timestamp desc\n| limit 200";
@@ -189,10 +188,8 @@ pub struct Editor {
     /// 0 range, 1 groups, 2 query.
     pub focus: usize,
     pub problem: Option<String>,
-    /// Where ↑ / ↓ stand in the history (`None`: the text being written).
-    pub recall: Option<usize>,
-    /// The text being written, kept while the history is browsed.
-    pub draft: Option<String>,
+    /// Where ↑ / ↓ stand in the history.
+    pub recall: Recall,
 }
 
 /// A name for the query being saved.
@@ -213,10 +210,8 @@ pub struct InsightsPane {
     pub run: Option<Run>,
     pub saved: Saved,
     pub record: RecordView,
-    /// Queries run in this environment, newest last.
-    pub history: Vec<String>,
-    /// A query to append to the history file (taken by the loop).
-    pub history_changed: bool,
+    /// Queries run in this environment, newest last (the loop writes it when it changed).
+    pub history: History,
     pub read_only: bool,
     opened: bool,
 }
@@ -282,8 +277,7 @@ impl InsightsPane {
             query: TextInput::multiline(&self.query_text).with_max_chars(MAX_QUERY_LEN),
             focus: 2,
             problem: None,
-            recall: None,
-            draft: None,
+            recall: Recall::default(),
         });
     }
 
@@ -333,7 +327,7 @@ impl InsightsPane {
         InsightsQuery::new(probe, window, self.query_text.clone()).map_err(Problem::from)?;
         let mut commands = self.stop_running();
         let request = ids.issue();
-        self.remember(self.query_text.clone());
+        self.history.remember(&self.query_text);
         self.run = Some(Run {
             request,
             query: None,
@@ -382,19 +376,6 @@ impl InsightsPane {
     /// What the loop should do when the pane goes away (quit, another environment): cancel.
     pub fn on_close(&mut self) -> Vec<Command> {
         self.stop_running()
-    }
-
-    fn remember(&mut self, text: String) {
-        if text.trim().is_empty() {
-            return;
-        }
-        self.history.retain(|h| *h != text);
-        self.history.push(text);
-        if self.history.len() > HISTORY_LEN {
-            let extra = self.history.len() - HISTORY_LEN;
-            self.history.drain(..extra);
-        }
-        self.history_changed = true;
     }
 
     fn load_saved(&mut self, ids: &mut Ids) -> Vec<Command> {
@@ -662,8 +643,12 @@ impl InsightsPane {
                 match k.code {
                     KeyCode::Tab => editor.focus = (editor.focus + 1) % 3,
                     KeyCode::BackTab => editor.focus = (editor.focus + 2) % 3,
-                    KeyCode::Up if editor.focus == 2 => recall(editor, &self.history, true),
-                    KeyCode::Down if editor.focus == 2 => recall(editor, &self.history, false),
+                    KeyCode::Up if editor.focus == 2 => {
+                        editor.recall.step(&self.history, &mut editor.query, true)
+                    }
+                    KeyCode::Down if editor.focus == 2 => {
+                        editor.recall.step(&self.history, &mut editor.query, false)
+                    }
                     _ => {}
                 }
                 Outcome::None
@@ -871,29 +856,6 @@ impl InsightsPane {
             }
         }
     }
-}
-
-/// ↑ (back) or ↓ (forward) through the history, on the query field's first or last line.
-fn recall(editor: &mut Editor, history: &[String], back: bool) {
-    if history.is_empty() {
-        return;
-    }
-    let next = match (editor.recall, back) {
-        (None, true) => Some(history.len() - 1),
-        (None, false) => return,
-        (Some(i), true) => Some(i.saturating_sub(1)),
-        (Some(i), false) if i + 1 < history.len() => Some(i + 1),
-        (Some(_), false) => None,
-    };
-    if editor.recall.is_none() {
-        editor.draft = Some(editor.query.text());
-    }
-    editor.recall = next;
-    let text = match next {
-        Some(i) => history[i].clone(),
-        None => editor.draft.take().unwrap_or_default(),
-    };
-    editor.query.set_text(&text);
 }
 
 /// A result time as CloudWatch writes it (`2026-12-03 10:05:00.123`, UTC).

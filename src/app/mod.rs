@@ -64,6 +64,10 @@ pub struct App {
     pub alarm_badge: Option<String>,
     /// The badge's refresh in flight.
     badge_request: Option<RequestId>,
+    /// The `:` commands entered in this environment (↑ / ↓ in the prompt).
+    pub command_history: crate::history::History,
+    /// Each pane's `/` filters.
+    pub filter_history: std::collections::HashMap<PaneId, crate::history::History>,
     /// The bottom line's `:` or `/` prompt, while one is open.
     pub prompt: Option<LinePrompt>,
     pub overlay: Option<Overlay>,
@@ -107,6 +111,8 @@ impl App {
             metrics: metrics::MetricsPane::default(),
             alarm_badge: None,
             badge_request: None,
+            command_history: crate::history::History::default(),
+            filter_history: std::collections::HashMap::new(),
             prompt: None,
             overlay: None,
             toasts: VecDeque::new(),

@@ -36,6 +36,19 @@ impl PaneId {
         PaneId::Metrics,
     ];
 
+    /// A short name for files and settings: `users`, `posts`, … `metrics`.
+    pub fn key(self) -> &'static str {
+        match self {
+            PaneId::Users => "users",
+            PaneId::Posts => "posts",
+            PaneId::Audit => "audit",
+            PaneId::Storage => "storage",
+            PaneId::Logs => "logs",
+            PaneId::Insights => "insights",
+            PaneId::Metrics => "metrics",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             PaneId::Users => "Users",

@@ -3,6 +3,7 @@
 
 use super::dialog::{self, Proposal};
 use super::{App, Command, Failure, Overlay, PaneId, posts};
+use crate::history::{History, Recall};
 use crate::input::{Edit, TextInput};
 use crate::ops::Operation;
 use backoffice_domain::model::Username;
@@ -30,6 +31,8 @@ pub enum LineKind {
 pub struct LinePrompt {
     pub kind: LineKind,
     pub input: TextInput,
+    /// Where ↑ / ↓ stand in the prompt's history.
+    pub recall: Recall,
 }
 
 impl LinePrompt {
@@ -37,6 +40,7 @@ impl LinePrompt {
         Self {
             kind,
             input: TextInput::new(text),
+            recall: Recall::default(),
         }
     }
 
@@ -55,6 +59,7 @@ impl App {
             Edit::Cancel => Vec::new(),
             Edit::Submit => {
                 let text = prompt.text();
+                self.history_of(prompt.kind).remember(text.trim());
                 match prompt.kind {
                     LineKind::Command => self.run_command(text.trim()),
                     LineKind::Filter => {
@@ -75,11 +80,42 @@ impl App {
                 self.prompt = Some(prompt);
                 Vec::new()
             }
+            Edit::Ignored if matches!(key.code, KeyCode::Up | KeyCode::Down) => {
+                let back = key.code == KeyCode::Up;
+                let history = self.history_of(prompt.kind).clone();
+                prompt.recall.step(&history, &mut prompt.input, back);
+                self.prompt = Some(prompt);
+                Vec::new()
+            }
             Edit::Edited | Edit::Ignored => {
                 self.prompt = Some(prompt);
                 Vec::new()
             }
         }
+    }
+
+    /// The history a prompt of `kind` recalls: the commands, or the focused pane's filters.
+    fn history_of(&mut self, kind: LineKind) -> &mut History {
+        match kind {
+            LineKind::Command => &mut self.command_history,
+            LineKind::Filter => self.filter_history.entry(self.pane).or_default(),
+        }
+    }
+
+    /// Every history the console keeps, by the name its file takes (`commands`,
+    /// `filters-logs`, `insights`), for the loop to load and write.
+    pub fn histories_mut(&mut self) -> Vec<(String, &mut History)> {
+        for pane in PaneId::ALL {
+            self.filter_history.entry(pane).or_default();
+        }
+        let mut out: Vec<(String, &mut History)> = vec![
+            ("commands".to_string(), &mut self.command_history),
+            ("insights".to_string(), &mut self.insights.history),
+        ];
+        for (pane, history) in self.filter_history.iter_mut() {
+            out.push((format!("filters-{}", pane.key()), history));
+        }
+        out
     }
 
     /// Completes the command word, or the argument of `env` and `theme`, to the longest

@@ -1022,3 +1022,61 @@ fn o_on_a_report_against_a_user_opens_that_user() {
         other => panic!("O opens the reported post's author: {other:?}"),
     }
 }
+
+/// `:` and `/` remember what was entered (commands for the session's environment, filters per
+/// pane); ↑ / ↓ walk it and bring back what was being typed.
+#[test]
+fn command_and_filter_prompts_recall_their_history_with_up_and_down() {
+    let (mut app, _) = app_on(PaneId::Audit, test_context());
+    for command in ["storage", "logs", "audit"] {
+        app.on_key(key(':'));
+        typed(&mut app, command);
+        app.on_key(code(KeyCode::Enter));
+    }
+    assert_eq!(app.command_history.entries, ["storage", "logs", "audit"]);
+    assert!(app.command_history.changed);
+    app.on_key(key(':'));
+    typed(&mut app, "he");
+    app.on_key(code(KeyCode::Up));
+    assert_eq!(app.prompt.as_ref().unwrap().text(), "audit");
+    app.on_key(code(KeyCode::Up));
+    assert_eq!(app.prompt.as_ref().unwrap().text(), "logs");
+    app.on_key(code(KeyCode::Down));
+    app.on_key(code(KeyCode::Down));
+    assert_eq!(
+        app.prompt.as_ref().unwrap().text(),
+        "he",
+        "the draft is back"
+    );
+    app.on_key(code(KeyCode::Esc));
+
+    // Filters are the pane's own: the Audit pane's is not offered in Posts.
+    app.on_key(key('/'));
+    typed(&mut app, "kind:post");
+    app.on_key(code(KeyCode::Enter));
+    app.on_key(key('/'));
+    app.on_key(code(KeyCode::Up));
+    assert_eq!(app.prompt.as_ref().unwrap().text(), "kind:post");
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(key(':'));
+    typed(&mut app, "posts");
+    app.on_key(code(KeyCode::Enter));
+    app.on_key(key('/'));
+    let before = app.prompt.as_ref().unwrap().text();
+    app.on_key(code(KeyCode::Up));
+    assert_eq!(
+        app.prompt.as_ref().unwrap().text(),
+        before,
+        "nothing filtered in Posts yet"
+    );
+    let kinds: Vec<String> = app.histories_mut().into_iter().map(|(k, _)| k).collect();
+    for kind in [
+        "commands",
+        "insights",
+        "filters-audit",
+        "filters-posts",
+        "filters-metrics",
+    ] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+    }
+}

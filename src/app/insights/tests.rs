@@ -84,8 +84,8 @@ fn f_opens_the_editor_which_runs_over_the_environments_groups() {
     assert_eq!(groups, ["/aws/lambda/*"]);
     assert_eq!(text, DEFAULT_QUERY);
     assert!(app.insights.editor.is_none());
-    assert_eq!(app.insights.history, [DEFAULT_QUERY]);
-    assert!(app.insights.history_changed);
+    assert_eq!(app.insights.history.entries, [DEFAULT_QUERY]);
+    assert!(app.insights.history.changed);
 }
 
 #[test]
@@ -323,7 +323,7 @@ fn r_on_a_row_with_a_request_id_opens_the_logs_request_view() {
 #[test]
 fn the_history_is_recalled_with_up_and_down_on_the_editors_edges() {
     let (mut app, _) = app_on(PaneId::Insights, test_context());
-    app.insights.history = vec!["first".into(), "second".into()];
+    app.insights.history = crate::history::History::new(vec!["first".into(), "second".into()]);
     app.insights.query_text = "draft\nline two".into();
     keys(&mut app, &["esc", "f"]);
     // The cursor is on the last line: ↑ moves to the first, then recalls.
@@ -337,19 +337,6 @@ fn the_history_is_recalled_with_up_and_down_on_the_editors_edges() {
         "draft\nline two",
         "the draft is back"
     );
-}
-
-#[test]
-fn the_history_keeps_the_last_hundred_once_each() {
-    let mut pane = InsightsPane::default();
-    for i in 0..150 {
-        pane.remember(format!("q{}", i % 120));
-    }
-    assert_eq!(pane.history.len(), HISTORY_LEN);
-    assert_eq!(pane.history.last().unwrap(), "q29");
-    let mut seen = pane.history.clone();
-    seen.dedup();
-    assert_eq!(seen.len(), HISTORY_LEN);
 }
 
 #[test]
