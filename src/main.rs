@@ -416,6 +416,7 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
         let environment = context.environment.clone();
         let (mut app, commands) = App::new(context, keymap.clone(), PaneId::Posts);
         app.insights.set_default_groups(&backends.log_groups);
+        app.user_pool = selected.as_ref().and_then(|e| e.user_pool_id.clone());
         for (kind, h) in app.histories_mut() {
             match history::load(&paths.history_file(&environment, &kind)) {
                 Ok(entries) => *h = history::History::new(entries),

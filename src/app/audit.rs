@@ -169,6 +169,11 @@ impl Pane for AuditPane {
         }
     }
 
+    fn selected_id(&self) -> Option<(&'static str, String)> {
+        let e = self.list.selected_item()?;
+        Some(("audit row id", e.id.get().to_string()))
+    }
+
     fn offers(&self) -> Vec<Action> {
         Vec::new()
     }

@@ -416,15 +416,7 @@ impl InsightsPane {
         let Some(row) = run.selected_row() else {
             return Outcome::None;
         };
-        let id = ["@requestId", "requestId", "request_id"]
-            .iter()
-            .find_map(|f| field_of(row, f))
-            .map(str::to_string)
-            .or_else(|| {
-                field_of(row, "@message")
-                    .and_then(|m| backoffice_domain::services::log_analysis::classify(m).request_id)
-            });
-        let Some(id) = id else {
+        let Some(id) = request_id_of(row) else {
             return Outcome::Message("this row names no request id".into());
         };
         let at = field_of(row, "@timestamp")
@@ -858,6 +850,19 @@ impl InsightsPane {
     }
 }
 
+/// The request a result row belongs to: its `@requestId` or `requestId` field, or the id in
+/// its message.
+pub fn request_id_of(row: &[ResultField]) -> Option<String> {
+    ["@requestId", "requestId", "request_id"]
+        .iter()
+        .find_map(|f| field_of(row, f))
+        .map(str::to_string)
+        .or_else(|| {
+            field_of(row, "@message")
+                .and_then(|m| backoffice_domain::services::log_analysis::classify(m).request_id)
+        })
+}
+
 /// A result time as CloudWatch writes it (`2026-12-03 10:05:00.123`, UTC).
 pub fn parse_result_time(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
@@ -1059,6 +1064,25 @@ impl Pane for InsightsPane {
             } else {
                 Who::parse(v).ok()
             }
+        })
+    }
+
+    fn selected_id(&self) -> Option<(&'static str, String)> {
+        if self.screen != Screen::Results {
+            return None;
+        }
+        let row = self.run.as_ref()?.selected_row()?;
+        request_id_of(row).map(|id| ("request id", id))
+    }
+
+    /// The row's log stream at its time, when the query kept `@log` and `@logStream`.
+    fn console_target(&self) -> Option<super::copy::ConsoleTarget> {
+        let row = self.run.as_ref()?.selected_row()?;
+        let log = field_of(row, "@log")?;
+        Some(super::copy::ConsoleTarget::LogStream {
+            group: log.split_once(':').map_or(log, |(_, g)| g).to_string(),
+            stream: field_of(row, "@logStream")?.to_string(),
+            at: parse_result_time(field_of(row, "@timestamp")?)?,
         })
     }
 

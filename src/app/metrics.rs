@@ -459,6 +459,28 @@ impl Pane for MetricsPane {
         None
     }
 
+    fn selected_id(&self) -> Option<(&'static str, String)> {
+        match self.screen {
+            Screen::Functions => self
+                .rows
+                .get(self.selected)
+                .map(|r| ("function", r.function.clone())),
+            Screen::Alarms => self
+                .alarms
+                .get(self.alarm_selected)
+                .map(|a| ("alarm", a.name.clone())),
+            Screen::Chart => self.chart.alarm.as_ref().map(|a| ("alarm", a.name.clone())),
+        }
+    }
+
+    fn console_target(&self) -> Option<super::copy::ConsoleTarget> {
+        use super::copy::ConsoleTarget;
+        Some(match self.selected_id()? {
+            ("function", name) => ConsoleTarget::Function { name },
+            (_, name) => ConsoleTarget::Alarm { name },
+        })
+    }
+
     fn offers(&self) -> Vec<Action> {
         let mut a = vec![Action::LogQuery, Action::NextView, Action::Reload];
         match self.screen {

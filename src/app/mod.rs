@@ -8,6 +8,7 @@
 
 pub mod audit;
 mod command;
+pub mod copy;
 pub mod dialog;
 pub mod insights;
 pub mod list;
@@ -64,6 +65,8 @@ pub struct App {
     pub alarm_badge: Option<String>,
     /// The badge's refresh in flight.
     badge_request: Option<RequestId>,
+    /// The environment's Cognito pool, for `Y`'s links to its users.
+    pub user_pool: Option<String>,
     /// The `:` commands entered in this environment (↑ / ↓ in the prompt).
     pub command_history: crate::history::History,
     /// Each pane's `/` filters.
@@ -112,6 +115,7 @@ impl App {
             alarm_badge: None,
             badge_request: None,
             command_history: crate::history::History::default(),
+            user_pool: None,
             filter_history: std::collections::HashMap::new(),
             prompt: None,
             overlay: None,
@@ -350,6 +354,22 @@ impl App {
                     Vec::new()
                 }
             },
+            Action::CopyId => match self.focused().selected_id() {
+                Some((what, id)) => {
+                    self.requests.push(Request::Clipboard(id.clone()));
+                    self.toast(format!("copied the {what} {}", crate::text::one_line(&id)));
+                    Vec::new()
+                }
+                None => {
+                    self.toast("nothing selected to copy");
+                    Vec::new()
+                }
+            },
+            Action::ConsoleLink => {
+                let message = self.copy_console_link();
+                self.toast(message);
+                Vec::new()
+            }
             Action::HopBack => match self.hops.pop() {
                 Some(pane) => self.open_pane(pane),
                 None => {
@@ -366,6 +386,23 @@ impl App {
                 let outcome = pane.on_action(action, ids);
                 self.apply(outcome)
             }
+        }
+    }
+
+    /// `Y`: the selected thing's AWS console page onto the clipboard; what the toast says.
+    fn copy_console_link(&mut self) -> String {
+        if self.context.region == "local" {
+            return "the sandbox has no AWS console".into();
+        }
+        let Some(target) = self.focused().console_target() else {
+            return "the selected row has no page in the AWS console".into();
+        };
+        match copy::console_url(&target, &self.context.region, self.user_pool.as_deref()) {
+            Some(url) => {
+                self.requests.push(Request::Clipboard(url));
+                "copied the AWS console link".into()
+            }
+            None => "this environment names no user pool (user_pool_id) to link to".into(),
         }
     }
 

@@ -201,6 +201,14 @@ pub trait Pane {
     /// The user the selected row names (a user, an author, an owner, a log line's `sub`), for
     /// `O`. A question: it changes nothing.
     fn selected_user(&self) -> Option<Who>;
+    /// What `y` copies: a word for what it is (`post id`, `sub`, `object key`) and the id.
+    fn selected_id(&self) -> Option<(&'static str, String)> {
+        None
+    }
+    /// What `Y` links to in the AWS console.
+    fn console_target(&self) -> Option<super::copy::ConsoleTarget> {
+        None
+    }
     /// The users the rows on screen name (authors, owners, reporters), whose names the shell
     /// looks up once and hands to `draw` through `Look::names`.
     fn visible_subs(&self) -> Vec<UserSub> {

@@ -1080,3 +1080,50 @@ fn command_and_filter_prompts_recall_their_history_with_up_and_down() {
         assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
     }
 }
+
+/// `y` copies the selected row's id and `Y` its AWS console page, from the pane on screen; the
+/// sandbox has no console, and a row that has no page says so.
+#[test]
+fn y_copies_the_selected_id_and_shift_y_its_console_link() {
+    let mut context = test_context();
+    context.region = "eu-west-1".into();
+    let (mut app, first) = app_on(PaneId::Users, context);
+    app.user_pool = Some("eu-west-1_Pool".into());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    app.on_key(key('y'));
+    let sub = user(1, true).sub.unwrap().to_string();
+    assert_eq!(app.requests.last(), Some(&Request::Clipboard(sub.clone())));
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .contains(&format!("copied the sub {sub}"))
+    );
+    app.on_key(key('Y'));
+    let Some(Request::Clipboard(url)) = app.requests.last() else {
+        panic!("{:?}", app.requests);
+    };
+    assert!(
+        url.starts_with("https://eu-west-1.console.aws.amazon.com/cognito/v2/idp/user-pools/eu-west-1_Pool/user-management/users/details/"),
+        "{url}"
+    );
+
+    // Posts: the post's id; a database row has no console page.
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    let mut c = app.on_key(key('v'));
+    c.extend(first);
+    answer_posts(&mut app, &c, vec![post(42)], false);
+    app.on_key(key('y'));
+    assert_eq!(app.requests.last(), Some(&Request::Clipboard("958".into())));
+    let before = app.requests.len();
+    app.on_key(key('Y'));
+    assert_eq!(app.requests.len(), before, "nothing copied");
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .contains("sandbox has no AWS console")
+    );
+}

@@ -500,6 +500,20 @@ impl Pane for UsersPane {
         self.subject().map(|u| Who::Username(u.username.clone()))
     }
 
+    fn selected_id(&self) -> Option<(&'static str, String)> {
+        let u = self.subject()?;
+        Some(match &u.sub {
+            Some(sub) => ("sub", sub.to_string()),
+            None => ("username", u.username.to_string()),
+        })
+    }
+
+    fn console_target(&self) -> Option<super::copy::ConsoleTarget> {
+        self.subject().map(|u| super::copy::ConsoleTarget::User {
+            username: u.username.to_string(),
+        })
+    }
+
     fn offers(&self) -> Vec<Action> {
         let mut a = ACCOUNT_ACTIONS.to_vec();
         a.push(Action::Who);

@@ -411,6 +411,22 @@ impl Pane for LogsPane {
             .map(Who::Sub)
     }
 
+    fn selected_id(&self) -> Option<(&'static str, String)> {
+        let line = self.selected_line()?;
+        backoffice_domain::services::log_analysis::classify(line.text)
+            .request_id
+            .map(|id| ("request id", id))
+    }
+
+    fn console_target(&self) -> Option<crate::app::copy::ConsoleTarget> {
+        let line = self.selected_line()?;
+        Some(crate::app::copy::ConsoleTarget::LogStream {
+            group: line.group.to_string(),
+            stream: line.stream.to_string(),
+            at: chrono::DateTime::from_timestamp_millis(line.ts_ms)?,
+        })
+    }
+
     fn offers(&self) -> Vec<Action> {
         match self.screen {
             Screen::Picker => PICKER_ACTIONS.to_vec(),

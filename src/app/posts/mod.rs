@@ -385,6 +385,22 @@ impl Pane for PostsPane {
         self.selected_author().map(Who::Sub)
     }
 
+    /// The selected post's or comment's id (a reported user's sub in the queue); database rows
+    /// have no page in the AWS console.
+    fn selected_id(&self) -> Option<(&'static str, String)> {
+        let target = match (&self.thread, self.view) {
+            (Some(t), _) => Target::from(t.rows.selected_item()?.target()),
+            (None, Some(View::Posts)) => Target::Post(self.posts.selected_item()?.id),
+            _ => self.queue.selected_item()?.group.target.clone(),
+        };
+        let what = match target {
+            Target::Post(_) => "post id",
+            Target::Comment(_) => "comment id",
+            Target::User(_) => "sub",
+        };
+        Some((what, target.id_text()))
+    }
+
     fn visible_subs(&self) -> Vec<UserSub> {
         let mut subs = Vec::new();
         match (&self.thread, self.view) {

@@ -487,7 +487,7 @@ fn read_only_refuses_delete_upload_and_links_but_not_downloads() {
             .text
             .starts_with("read-only session")
     );
-    for k in ['u', 'y'] {
+    for k in ['u', 'L'] {
         assert!(app.on_key(key(k)).is_empty());
         assert!(app.storage.popup.is_none(), "{k} asked for nothing");
         assert!(
@@ -567,7 +567,7 @@ fn upload_checks_the_key_before_it_asks_for_a_reason() {
 fn a_link_is_shown_whole_and_sent_to_the_clipboard() {
     let (mut app, first) = storage_app(test_context());
     answer_list(&mut app, &first, vec![file("a.png", 1, 1)], false);
-    let c = app.on_key(key('y'));
+    let c = app.on_key(key('L'));
     let Some(StorageCommand::Share {
         request,
         expires_in,

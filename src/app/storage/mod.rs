@@ -480,6 +480,35 @@ impl Pane for StoragePane {
         self.owner().map(Who::Sub)
     }
 
+    fn selected_id(&self) -> Option<(&'static str, String)> {
+        if let Some(key) = self.selected_key() {
+            return Some(("object key", key.to_string()));
+        }
+        match self.location {
+            Some(Location::Buckets) | None => self
+                .buckets
+                .selected_item()
+                .map(|b| ("bucket", b.name.to_string())),
+            Some(Location::Folder { .. }) => match self.entries.selected_item() {
+                Some(ListingEntry::Prefix(p)) => Some(("prefix", p.clone())),
+                _ => None,
+            },
+        }
+    }
+
+    fn console_target(&self) -> Option<crate::app::copy::ConsoleTarget> {
+        let key = self.selected_key()?;
+        match &self.location {
+            Some(Location::Folder { bucket, .. }) => {
+                Some(crate::app::copy::ConsoleTarget::Object {
+                    bucket: bucket.to_string(),
+                    key: key.to_string(),
+                })
+            }
+            _ => None,
+        }
+    }
+
     /// The users `profiles/{sub}/` and `posts/{sub}/` entries on screen belong to.
     fn visible_subs(&self) -> Vec<UserSub> {
         self.entries

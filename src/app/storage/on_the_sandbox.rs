@@ -418,7 +418,7 @@ async fn upload_share_and_delete_write_the_bucket_and_the_audit_log() {
     );
     assert_eq!(h.names(), ["notes.txt"], "the folder was listed again");
 
-    h.press(key('y')).await;
+    h.press(key('L')).await;
     let Some(Popup::Link { request, .. }) = &h.app.storage.popup else {
         panic!("{:?}", h.app.storage.popup);
     };

@@ -288,7 +288,7 @@ fn presigned_link_dialog() {
     let (mut app, into) = in_posts(test_context());
     seeded_folder(&mut app, &into, false);
     app.on_key(key('j'));
-    let c = app.on_key(key('y'));
+    let c = app.on_key(key('L'));
     let Some(StorageCommand::Share { request, .. }) = storage(&c).first().cloned().cloned() else {
         panic!("{c:?}")
     };
