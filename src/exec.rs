@@ -2,6 +2,7 @@
 //! back one event carrying its request id (a download also sends its progress on the way; a log
 //! feed sends batches before its last event, see [`logs`]).
 
+mod export;
 pub mod insights;
 mod logs;
 mod storage;
@@ -173,6 +174,7 @@ async fn run(
         Command::Logs(command) => AppEvent::Logs(logs::run(command, b, events).await),
         Command::Insights(command) => AppEvent::Insights(insights::run(command, b, events).await),
         Command::Metrics(command) => AppEvent::Metrics(insights::run_metrics(command, b).await),
+        Command::Export(job) => AppEvent::Export(export::run(job, b, events).await),
     }
 }
 

@@ -169,6 +169,10 @@ impl Pane for AuditPane {
         }
     }
 
+    fn export_source(&self) -> Result<super::export::ExportSource, String> {
+        Ok(super::export::ExportSource::Audit(self.filter.clone()))
+    }
+
     fn selected_id(&self) -> Option<(&'static str, String)> {
         let e = self.list.selected_item()?;
         Some(("audit row id", e.id.get().to_string()))

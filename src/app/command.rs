@@ -2,7 +2,7 @@
 //! a request id) going out, events (finished work) coming back, and the few requests the loop
 //! itself serves (switch environment or theme, write the clipboard).
 
-use super::{insights, logs, metrics, posts, storage};
+use super::{export, insights, logs, metrics, posts, storage};
 use crate::ops::Operation;
 use backoffice_domain::model::UserSub;
 use backoffice_domain::model::{
@@ -158,6 +158,8 @@ pub enum Command {
     Insights(insights::InsightsCommand),
     /// The Metrics pane's work and the status bar's alarm badge.
     Metrics(metrics::MetricsCommand),
+    /// The view, every page, to a file.
+    Export(export::ExportJob),
 }
 
 /// A finished piece of background work.
@@ -216,6 +218,7 @@ pub enum AppEvent {
     Logs(logs::LogsEvent),
     Insights(insights::InsightsEvent),
     Metrics(metrics::MetricsEvent),
+    Export(export::ExportEvent),
 }
 
 impl AppEvent {
@@ -235,6 +238,7 @@ impl AppEvent {
             // The alarm badge's refresh is the shell's; the rest is the Metrics pane's.
             AppEvent::Metrics(metrics::MetricsEvent::Badge { .. }) => None,
             AppEvent::Metrics(_) => Some(PaneId::Metrics),
+            AppEvent::Export(_) => None,
             AppEvent::WriteDone { .. }
             | AppEvent::BanPlanned { .. }
             | AppEvent::WhoLoaded { .. }

@@ -1067,6 +1067,20 @@ impl Pane for InsightsPane {
         })
     }
 
+    fn export_source(&self) -> Result<super::export::ExportSource, String> {
+        match &self.run {
+            Some(run) if !run.rows.is_empty() => Ok(super::export::ExportSource::Rows {
+                name: "insights",
+                rows: run
+                    .rows
+                    .iter()
+                    .map(|r| crate::script::records::result_row(r))
+                    .collect(),
+            }),
+            _ => Err("no result to export yet".into()),
+        }
+    }
+
     fn selected_id(&self) -> Option<(&'static str, String)> {
         if self.screen != Screen::Results {
             return None;

@@ -459,6 +459,34 @@ impl Pane for MetricsPane {
         None
     }
 
+    fn export_source(&self) -> Result<super::export::ExportSource, String> {
+        let period = self.period.unwrap_or_else(|| Duration::minutes(1));
+        let rows: Vec<serde_json::Value> = match self.screen {
+            Screen::Functions => self
+                .rows
+                .iter()
+                .flat_map(|r| r.series.iter())
+                .map(|s| crate::script::records::metric_series(s, period))
+                .collect(),
+            Screen::Alarms | Screen::Chart => self
+                .alarms
+                .iter()
+                .map(crate::script::records::alarm)
+                .collect(),
+        };
+        if rows.is_empty() {
+            return Err("nothing loaded to export yet".into());
+        }
+        Ok(super::export::ExportSource::Rows {
+            name: if self.screen == Screen::Functions {
+                "metrics"
+            } else {
+                "alarms"
+            },
+            rows,
+        })
+    }
+
     fn selected_id(&self) -> Option<(&'static str, String)> {
         match self.screen {
             Screen::Functions => self

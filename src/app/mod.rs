@@ -10,6 +10,7 @@ pub mod audit;
 mod command;
 pub mod copy;
 pub mod dialog;
+pub mod export;
 pub mod insights;
 pub mod list;
 pub mod logs;
@@ -65,8 +66,12 @@ pub struct App {
     pub alarm_badge: Option<String>,
     /// The badge's refresh in flight.
     badge_request: Option<RequestId>,
+    /// The export in flight (`ctrl-e`), for the status bar.
+    pub exporting: Option<export::Exporting>,
     /// The environment's Cognito pool, for `Y`'s links to its users.
     pub user_pool: Option<String>,
+    /// What the open export prompt will write.
+    export_source: Option<export::ExportSource>,
     /// The `:` commands entered in this environment (↑ / ↓ in the prompt).
     pub command_history: crate::history::History,
     /// Each pane's `/` filters.
@@ -116,6 +121,8 @@ impl App {
             badge_request: None,
             command_history: crate::history::History::default(),
             user_pool: None,
+            exporting: None,
+            export_source: None,
             filter_history: std::collections::HashMap::new(),
             prompt: None,
             overlay: None,
@@ -185,6 +192,7 @@ impl App {
             + self.writes.len()
             + usize::from(self.ban_request.is_some())
             + usize::from(self.badge_request.is_some())
+            + usize::from(self.exporting.is_some())
     }
 
     pub fn is_busy(&self) -> bool {
@@ -365,6 +373,7 @@ impl App {
                     Vec::new()
                 }
             },
+            Action::Export => self.export(),
             Action::ConsoleLink => {
                 let message = self.copy_console_link();
                 self.toast(message);
@@ -387,6 +396,55 @@ impl App {
                 self.apply(outcome)
             }
         }
+    }
+
+    /// `ctrl-e`: asks where to export the view to; with an export running, cancels it.
+    fn export(&mut self) -> Vec<Command> {
+        if let Some(running) = self.exporting.take() {
+            // Dropping the handle stops the task, which removes the part written.
+            drop(running.handle);
+            self.toast("cancelling the export…");
+            return Vec::new();
+        }
+        match self.focused().export_source() {
+            Ok(source) => {
+                let path = export::default_path(&source, chrono::Utc::now());
+                self.export_source = Some(source);
+                self.prompt = Some(LinePrompt::new(LineKind::Export, &path));
+            }
+            Err(why) => self.toast(why),
+        }
+        Vec::new()
+    }
+
+    /// Starts writing the view to `path`.
+    pub(crate) fn start_export(&mut self, path: &str) -> Vec<Command> {
+        let Some(source) = self.export_source.take() else {
+            return Vec::new();
+        };
+        let path = path.trim();
+        let format = match export::ExportFormat::of(path) {
+            Ok(f) => f,
+            Err(why) => {
+                self.fail("export", Failure::new(why));
+                return Vec::new();
+            }
+        };
+        let request = self.next_id();
+        let (handle, stop) = logs::feed_channel();
+        self.exporting = Some(export::Exporting {
+            request,
+            path: path.into(),
+            rows: 0,
+            handle,
+        });
+        vec![Command::Export(export::ExportJob {
+            request,
+            source,
+            path: path.into(),
+            format,
+            stop,
+        })]
     }
 
     /// `Y`: the selected thing's AWS console page onto the clipboard; what the toast says.
@@ -578,6 +636,37 @@ impl App {
                     Err(f) => {
                         tracing::info!(error = %f.chain, "alarms could not be read for the badge")
                     }
+                }
+                Vec::new()
+            }
+            AppEvent::Export(export::ExportEvent::Progress { request, rows }) => {
+                if let Some(e) = self.exporting.as_mut().filter(|e| e.request == request) {
+                    e.rows = rows;
+                }
+                Vec::new()
+            }
+            AppEvent::Export(export::ExportEvent::Done { request, result }) => {
+                let path = match &self.exporting {
+                    Some(e) if e.request == request => Some(e.path.display().to_string()),
+                    _ => None,
+                };
+                match (result, path) {
+                    (Ok(rows), Some(path)) => self.toast(format!(
+                        "exported {} to {}",
+                        crate::text::plural(rows as usize, "row"),
+                        crate::text::one_line(&path)
+                    )),
+                    (Err(f), Some(_)) => self.fail("export", f),
+                    // Cancelled here (`ctrl-e` again): its end says what was removed.
+                    (Err(f), None) => self.toast(f.message),
+                    (Ok(_), None) => {}
+                }
+                if self
+                    .exporting
+                    .as_ref()
+                    .is_some_and(|e| e.request == request)
+                {
+                    self.exporting = None;
                 }
                 Vec::new()
             }

@@ -205,6 +205,10 @@ pub trait Pane {
     fn selected_id(&self) -> Option<(&'static str, String)> {
         None
     }
+    /// What `ctrl-e` writes: the view's source, or why this view has none.
+    fn export_source(&self) -> Result<super::export::ExportSource, String> {
+        Err("this view has nothing to export".into())
+    }
     /// What `Y` links to in the AWS console.
     fn console_target(&self) -> Option<super::copy::ConsoleTarget> {
         None

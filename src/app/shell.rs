@@ -24,6 +24,8 @@ pub enum LineKind {
     Command,
     /// `/` typed: the focused pane's filter.
     Filter,
+    /// `ctrl-e`: the file to export the view to.
+    Export,
 }
 
 /// The bottom line's prompt.
@@ -59,8 +61,11 @@ impl App {
             Edit::Cancel => Vec::new(),
             Edit::Submit => {
                 let text = prompt.text();
-                self.history_of(prompt.kind).remember(text.trim());
+                if prompt.kind != LineKind::Export {
+                    self.history_of(prompt.kind).remember(text.trim());
+                }
                 match prompt.kind {
+                    LineKind::Export => self.start_export(&text),
                     LineKind::Command => self.run_command(text.trim()),
                     LineKind::Filter => {
                         let (pane, ids) = self.pane_mut(self.pane);
@@ -97,7 +102,7 @@ impl App {
     /// The history a prompt of `kind` recalls: the commands, or the focused pane's filters.
     fn history_of(&mut self, kind: LineKind) -> &mut History {
         match kind {
-            LineKind::Command => &mut self.command_history,
+            LineKind::Command | LineKind::Export => &mut self.command_history,
             LineKind::Filter => self.filter_history.entry(self.pane).or_default(),
         }
     }

@@ -1127,3 +1127,59 @@ fn y_copies_the_selected_id_and_shift_y_its_console_link() {
             .contains("sandbox has no AWS console")
     );
 }
+
+/// `ctrl-e` offers a file named after the view and the time, starts the export, shows its
+/// rows on the status bar, and a second `ctrl-e` cancels it.
+#[test]
+fn ctrl_e_asks_for_a_file_then_exports_and_a_second_ctrl_e_cancels() {
+    let (mut app, _) = app_on(PaneId::Audit, test_context());
+    let ctrl_e = KeyEvent::new(KeyCode::Char('e'), KeyModifiers::CONTROL);
+    app.on_key(ctrl_e);
+    let offered = app.prompt.as_ref().unwrap().text();
+    assert!(
+        offered.starts_with("backoffice-audit-") && offered.ends_with(".csv"),
+        "{offered}"
+    );
+    // A name without a known extension is refused; nothing starts.
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "audit.xlsx");
+    assert!(app.on_key(code(KeyCode::Enter)).is_empty());
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap()
+            .contains(".csv or .jsonl")
+    );
+    app.on_key(ctrl_e);
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "audit.jsonl");
+    let c = app.on_key(code(KeyCode::Enter));
+    let Some(Command::Export(job)) = c.first() else {
+        panic!("{c:?}");
+    };
+    assert_eq!(job.format, crate::app::export::ExportFormat::JsonLines);
+    assert_eq!(
+        job.source,
+        crate::app::export::ExportSource::Audit(Default::default())
+    );
+    let request = job.request;
+    let stop = job.stop.clone();
+    app.on_event(AppEvent::Export(
+        crate::app::export::ExportEvent::Progress {
+            request,
+            rows: 2000,
+        },
+    ));
+    assert_eq!(app.exporting.as_ref().unwrap().rows, 2000);
+    assert!(app.pending() > 0);
+    app.on_key(ctrl_e);
+    assert!(app.exporting.is_none());
+    assert!(stop.is_stopped(), "the task is told to stop");
+    app.on_event(AppEvent::Export(crate::app::export::ExportEvent::Done {
+        request,
+        result: Err(Failure::new(
+            "export cancelled after 2000 rows; audit.jsonl was removed",
+        )),
+    }));
+    assert!(app.toasts.back().unwrap().text.contains("was removed"));
+}

@@ -500,6 +500,10 @@ impl Pane for UsersPane {
         self.subject().map(|u| Who::Username(u.username.clone()))
     }
 
+    fn export_source(&self) -> Result<super::export::ExportSource, String> {
+        Ok(super::export::ExportSource::Users(self.query.clone()))
+    }
+
     fn selected_id(&self) -> Option<(&'static str, String)> {
         let u = self.subject()?;
         Some(match &u.sub {

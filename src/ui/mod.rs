@@ -146,6 +146,17 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, tick
     if c.read_only {
         signals.push(Span::styled(" READ-ONLY ", theme.warning()));
     }
+    if let Some(e) = &app.exporting {
+        signals.push(Span::styled(
+            format!(
+                " ⇩ {} · {} rows ({} cancels) ",
+                crate::text::one_line(&e.path.display().to_string()),
+                e.rows,
+                app.keymap.hint(Action::Export)
+            ),
+            theme.ok(),
+        ));
+    }
     let pending = app.pending();
     if pending > 0 {
         signals.push(Span::styled(
@@ -196,6 +207,10 @@ fn draw_bottom(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                     (":", hint)
                 }
                 LineKind::Filter => ("/", format!("   {}", app.focused().filter_hint())),
+                LineKind::Export => (
+                    "export to ",
+                    "   .csv or .jsonl · never overwrites · enter starts, esc cancels".to_string(),
+                ),
             };
             // The text takes what it needs, up to most of the line; the hint what is left.
             let room = width.saturating_sub(1).max(8).min(width.saturating_sub(1));

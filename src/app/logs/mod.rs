@@ -411,6 +411,10 @@ impl Pane for LogsPane {
             .map(Who::Sub)
     }
 
+    fn export_source(&self) -> Result<crate::app::export::ExportSource, String> {
+        Err("the Logs pane saves its lines with ctrl-s (the buffer or the selection)".into())
+    }
+
     fn selected_id(&self) -> Option<(&'static str, String)> {
         let line = self.selected_line()?;
         backoffice_domain::services::log_analysis::classify(line.text)

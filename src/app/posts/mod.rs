@@ -385,6 +385,17 @@ impl Pane for PostsPane {
         self.selected_author().map(Who::Sub)
     }
 
+    fn export_source(&self) -> Result<crate::app::export::ExportSource, String> {
+        use crate::app::export::ExportSource;
+        match (&self.thread, self.view) {
+            (Some(_), _) => {
+                Err("a thread is not exported; esc back to the list, then ctrl-e".into())
+            }
+            (None, Some(View::Posts)) => Ok(ExportSource::Posts(self.filter.clone())),
+            _ => Ok(ExportSource::Queue),
+        }
+    }
+
     /// The selected post's or comment's id (a reported user's sub in the queue); database rows
     /// have no page in the AWS console.
     fn selected_id(&self) -> Option<(&'static str, String)> {

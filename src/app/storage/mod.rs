@@ -480,6 +480,18 @@ impl Pane for StoragePane {
         self.owner().map(Who::Sub)
     }
 
+    fn export_source(&self) -> Result<crate::app::export::ExportSource, String> {
+        match &self.location {
+            Some(Location::Folder { bucket, prefix }) => {
+                Ok(crate::app::export::ExportSource::Objects {
+                    bucket: bucket.clone(),
+                    prefix: format!("{prefix}{}", self.filter_text),
+                })
+            }
+            _ => Err("open a bucket to export its listing".into()),
+        }
+    }
+
     fn selected_id(&self) -> Option<(&'static str, String)> {
         if let Some(key) = self.selected_key() {
             return Some(("object key", key.to_string()));

@@ -1,0 +1,206 @@
+//! `ctrl-e`: the current view, every page of it, written to a file as CSV or JSON lines. The
+//! shell asks for the file (a name that says what and when), the runtime pages through the
+//! view's source writing as it goes (progress on the status bar; `ctrl-e` again cancels and
+//! removes the part written), and a file that exists is never overwritten.
+
+use super::{RequestId, UserSearch};
+use crate::app::logs::{FeedHandle, FeedStop};
+use backoffice_domain::model::{AuditFilter, BucketName, PostFilter};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// What a view exports: a listing the runtime pages through, or rows the pane already holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportSource {
+    Users(UserSearch),
+    Posts(PostFilter),
+    Queue,
+    Audit(AuditFilter),
+    Objects {
+        bucket: BucketName,
+        prefix: String,
+    },
+    /// Rows the pane holds whole (an Insights result, the Metrics table).
+    Rows {
+        name: &'static str,
+        rows: Vec<Value>,
+    },
+}
+
+impl ExportSource {
+    /// What the file is named after.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ExportSource::Users(_) => "users",
+            ExportSource::Posts(_) => "posts",
+            ExportSource::Queue => "reports",
+            ExportSource::Audit(_) => "audit",
+            ExportSource::Objects { .. } => "objects",
+            ExportSource::Rows { name, .. } => name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    JsonLines,
+}
+
+impl ExportFormat {
+    /// The format a file name asks for: `.csv`, or `.jsonl` / `.ndjson` / `.json`.
+    pub fn of(path: &str) -> Result<Self, String> {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".csv") {
+            Ok(ExportFormat::Csv)
+        } else if [".jsonl", ".ndjson", ".json"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        {
+            Ok(ExportFormat::JsonLines)
+        } else {
+            Err(format!(
+                "'{path}': name the file .csv or .jsonl (JSON lines)"
+            ))
+        }
+    }
+}
+
+/// The runtime's work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportJob {
+    pub request: RequestId,
+    pub source: ExportSource,
+    pub path: PathBuf,
+    pub format: ExportFormat,
+    pub stop: FeedStop,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExportEvent {
+    /// Rows written so far.
+    Progress { request: RequestId, rows: u64 },
+    /// The end: the rows written, or why it stopped (the partial file removed).
+    Done {
+        request: RequestId,
+        result: Result<u64, super::Failure>,
+    },
+}
+
+/// An export in flight, as the status bar shows it.
+#[derive(Debug)]
+pub struct Exporting {
+    pub request: RequestId,
+    pub path: PathBuf,
+    pub rows: u64,
+    /// Dropping it stops the export.
+    pub handle: FeedHandle,
+}
+
+/// The file name offered for `source` at `now`, in the current folder.
+pub fn default_path(source: &ExportSource, now: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "backoffice-{}-{}.csv",
+        source.name(),
+        now.format("%Y%m%d-%H%M%S")
+    )
+}
+
+/// One CSV cell: quoted when it holds a comma, a quote or a line break; a leading `=`, `+`, `-`,
+/// `@`, tab or carriage return is prefixed with `'` so a spreadsheet shows the text instead of
+/// running it as a formula.
+pub fn csv_cell(value: &Value) -> String {
+    let text = match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let text = match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_number(&text) => format!("'{text}"),
+        _ => text,
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+fn is_number(text: &str) -> bool {
+    text.parse::<f64>().is_ok()
+}
+
+/// The columns of `rows`: every key, in first-seen order.
+pub fn columns(rows: &[Value]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in rows {
+        if let Value::Object(map) = r {
+            for k in map.keys() {
+                if !out.contains(k) {
+                    out.push(k.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One CSV line of `row` under `columns`.
+pub fn csv_line(row: &Value, columns: &[String]) -> String {
+    columns
+        .iter()
+        .map(|c| csv_cell(row.get(c).unwrap_or(&Value::Null)))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cells_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_cell(&json!("plain")), "plain");
+        assert_eq!(csv_cell(&json!("a,b")), "\"a,b\"");
+        assert_eq!(
+            csv_cell(&json!("say \"hi\"\nthen")),
+            "\"say \"\"hi\"\"\nthen\""
+        );
+        assert_eq!(
+            csv_cell(&json!("=HYPERLINK(\"x\")")),
+            "\"'=HYPERLINK(\"\"x\"\")\""
+        );
+        assert_eq!(csv_cell(&json!("@sum")), "'@sum");
+        assert_eq!(
+            csv_cell(&json!("-12.5")),
+            "-12.5",
+            "a number stays a number"
+        );
+        assert_eq!(csv_cell(&json!(-3)), "-3");
+        assert_eq!(csv_cell(&json!(null)), "");
+        assert_eq!(csv_cell(&json!(true)), "true");
+        assert_eq!(csv_cell(&json!(["a", 1])), "\"[\"\"a\"\",1]\"");
+    }
+
+    #[test]
+    fn the_format_follows_the_file_name() {
+        assert_eq!(ExportFormat::of("x.CSV").unwrap(), ExportFormat::Csv);
+        assert_eq!(
+            ExportFormat::of("x.jsonl").unwrap(),
+            ExportFormat::JsonLines
+        );
+        assert!(
+            ExportFormat::of("x.xlsx")
+                .unwrap_err()
+                .contains(".csv or .jsonl")
+        );
+    }
+
+    #[test]
+    fn columns_keep_first_seen_order() {
+        let rows = vec![json!({"a": 1, "b": 2}), json!({"b": 3, "c": 4})];
+        assert_eq!(columns(&rows), ["a", "b", "c"]);
+        assert_eq!(csv_line(&rows[1], &columns(&rows)), ",3,4");
+    }
+}
