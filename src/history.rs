@@ -88,13 +88,19 @@ pub fn load(file: &Path) -> Result<Vec<String>, String> {
     }
 }
 
-/// Writes `entries` to `file` (through a temporary file, so a crash never leaves half a file).
+/// Writes `entries` to `file`.
 pub fn save(file: &Path, entries: &[String]) -> Result<(), String> {
+    let body = serde_json::to_vec_pretty(entries).map_err(|e| e.to_string())?;
+    write_whole(file, &body)
+}
+
+/// Writes `body` to `file` through a temporary file beside it, so a crash never leaves half a
+/// file; the folder is made when missing.
+pub fn write_whole(file: &Path, body: &[u8]) -> Result<(), String> {
     let fail = |e: std::io::Error| format!("cannot write {}: {e}", file.display());
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
-    let body = serde_json::to_vec_pretty(entries).map_err(|e| e.to_string())?;
     let tmp = file.with_extension("json.tmp");
     std::fs::write(&tmp, body).map_err(fail)?;
     std::fs::rename(&tmp, file).map_err(fail)

@@ -423,6 +423,13 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
                 Err(e) => problems.push(e),
             }
         }
+        let views_file = paths.views_file(&environment);
+        let mut commands = commands;
+        match app::views::load(&views_file) {
+            // The pane on screen opens on its last view.
+            Ok(book) => commands.extend(app.restore_views(book)),
+            Err(e) => problems.push(e),
+        }
         if let Some(lines) = config.log_buffer_lines {
             app.logs.set_capacity(lines);
         }
@@ -443,7 +450,10 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
             backends,
             theme,
             &themes_dir,
-            &|kind: &str| paths.history_file(&environment, kind),
+            &StateFiles {
+                history: &|kind: &str| paths.history_file(&environment, kind),
+                views: &views_file,
+            },
         )
         .await;
         drop(guard);
@@ -481,16 +491,10 @@ async fn event_loop(
     backends: exec::Backends,
     mut theme: theme::Theme,
     themes_dir: &std::path::Path,
-    history_file: &dyn Fn(&str) -> std::path::PathBuf,
+    state: &StateFiles<'_>,
 ) -> Result<Exit> {
     let exit = run_loop(
-        tui,
-        &mut app,
-        commands,
-        &backends,
-        &mut theme,
-        themes_dir,
-        history_file,
+        tui, &mut app, commands, &backends, &mut theme, themes_dir, state,
     )
     .await;
     // A running Insights query is stopped rather than left scanning (and billing) on its own.
@@ -501,6 +505,12 @@ async fn event_loop(
         }
     }
     exit
+}
+
+/// Where the session keeps what outlives it: histories (by kind) and saved views.
+struct StateFiles<'a> {
+    history: &'a dyn Fn(&str) -> std::path::PathBuf,
+    views: &'a std::path::Path,
 }
 
 /// How long quitting waits for a running query's StopQuery.
@@ -515,7 +525,7 @@ async fn run_loop(
     backends: &exec::Backends,
     theme: &mut theme::Theme,
     themes_dir: &std::path::Path,
-    history_file: &dyn Fn(&str) -> std::path::PathBuf,
+    state: &StateFiles<'_>,
 ) -> Result<Exit> {
     let (tx, mut rx) = mpsc::channel::<AppEvent>(EVENT_QUEUE);
     for c in commands {
@@ -558,13 +568,18 @@ async fn run_loop(
         let mut failed = Vec::new();
         for (kind, h) in app.histories_mut() {
             if std::mem::take(&mut h.changed)
-                && let Err(e) = history::save(&history_file(&kind), &h.entries)
+                && let Err(e) = history::save(&(state.history)(&kind), &h.entries)
             {
                 failed.push(e);
             }
         }
+        if std::mem::take(&mut app.views.changed)
+            && let Err(e) = app::views::save(state.views, &app.views)
+        {
+            failed.push(e);
+        }
         for e in failed {
-            app.fail("history", app::Failure::new(e));
+            app.fail("state folder", app::Failure::new(e));
         }
         for request in std::mem::take(&mut app.requests) {
             match request {

@@ -54,23 +54,18 @@ impl Paths {
         self.data_dir.join("sandbox")
     }
 
+    /// Where an environment's saved views are kept.
+    pub fn views_file(&self, environment: &str) -> PathBuf {
+        self.state_dir
+            .join("views")
+            .join(format!("{}.json", safe_name(environment)))
+    }
+
     /// Where an environment's history of `kind` (e.g. `insights`) is kept.
     pub fn history_file(&self, environment: &str, kind: &str) -> PathBuf {
-        // Environment names are config keys; anything outside a file name's safe set is
-        // replaced so a name can never reach outside the folder.
-        let safe: String = environment
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
         self.state_dir
             .join("history")
-            .join(format!("{safe}.{kind}.json"))
+            .join(format!("{}.{kind}.json", safe_name(environment)))
     }
 
     pub fn log_file(&self) -> PathBuf {
@@ -84,4 +79,19 @@ pub fn expand_home(path: &str) -> PathBuf {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => PathBuf::from(path),
     }
+}
+
+/// An environment's name as a file name: environment names are config keys, and anything
+/// outside a file name's safe set is replaced so a name can never reach outside its folder.
+fn safe_name(environment: &str) -> String {
+    environment
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }

@@ -22,6 +22,7 @@ pub mod posts;
 pub(crate) mod shell;
 pub mod storage;
 pub mod users;
+pub mod views;
 pub mod who;
 
 pub use command::{
@@ -66,6 +67,10 @@ pub struct App {
     pub alarm_badge: Option<String>,
     /// The badge's refresh in flight.
     badge_request: Option<RequestId>,
+    /// Saved views and each pane's last filter (`:save`, `:view`).
+    pub views: views::ViewBook,
+    /// Panes not opened yet whose last filter is still to apply.
+    opened: std::collections::HashSet<PaneId>,
     /// The export in flight (`ctrl-e`), for the status bar.
     pub exporting: Option<export::Exporting>,
     /// The environment's Cognito pool, for `Y`'s links to its users.
@@ -123,6 +128,8 @@ impl App {
             user_pool: None,
             exporting: None,
             export_source: None,
+            views: views::ViewBook::default(),
+            opened: std::collections::HashSet::new(),
             filter_history: std::collections::HashMap::new(),
             prompt: None,
             overlay: None,
@@ -199,11 +206,32 @@ impl App {
         self.pending() > 0 || !self.toasts.is_empty()
     }
 
-    /// Shows `pane`, loading it the first time.
+    /// Shows `pane`, loading it the first time (on its last view, when it has one).
     pub fn open_pane(&mut self, pane: PaneId) -> Vec<Command> {
         self.pane = pane;
-        let (pane, ids) = self.pane_mut(pane);
-        pane.open(ids)
+        let first = self.opened.insert(pane);
+        let last = first
+            .then(|| self.views.of(pane).and_then(|v| v.last.clone()))
+            .flatten();
+        let (p, ids) = self.pane_mut(pane);
+        let mut commands = p.open(ids);
+        if let Some(filter) = last {
+            match p.set_filter(&filter, ids) {
+                // The filtered load replaces the first one (whose answer is dropped).
+                Ok(c) => commands.extend(c),
+                Err(problem) => self.toast(format!(
+                    "the last view ({filter}) no longer applies: {problem}"
+                )),
+            }
+        }
+        commands
+    }
+
+    /// Applies the saved views read at start: the pane on screen opens on its last view now.
+    pub fn restore_views(&mut self, book: views::ViewBook) -> Vec<Command> {
+        self.views = book;
+        self.opened.clear();
+        self.open_pane(self.pane)
     }
 
     pub fn toast(&mut self, text: impl Into<String>) {

@@ -14,7 +14,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 /// The commands `:` knows, for completion.
 pub const COMMANDS: &[&str] = &[
     "users", "posts", "reports", "audit", "storage", "logs", "insights", "metrics", "alarms",
-    "who", "ban", "unban", "env", "theme", "help", "q", "quit",
+    "who", "ban", "unban", "save", "view", "forget", "env", "theme", "help", "q", "quit",
 ];
 
 /// What the bottom line is taking.
@@ -70,7 +70,10 @@ impl App {
                     LineKind::Filter => {
                         let (pane, ids) = self.pane_mut(self.pane);
                         match pane.set_filter(&text, ids) {
-                            Ok(c) => c,
+                            Ok(c) => {
+                                self.views.applied(self.pane, &text);
+                                c
+                            }
                             Err(problem) => {
                                 self.fail("filter", Failure::new(problem.0));
                                 Vec::new()
@@ -134,6 +137,14 @@ impl App {
             None => (COMMANDS.to_vec(), head),
             Some(a) if head == "env" => (self.environments.iter().map(String::as_str).collect(), a),
             Some(a) if head == "theme" => (self.themes.iter().map(String::as_str).collect(), a),
+            Some(a) if head == "view" || head == "forget" => {
+                let names = self.views.names(self.pane);
+                let matches: Vec<&String> = names.iter().filter(|n| n.starts_with(a)).collect();
+                return match matches.as_slice() {
+                    [one] => format!("{head} {one}"),
+                    _ => text.to_string(),
+                };
+            }
             Some(_) => return text.to_string(),
         };
         let matches: Vec<&str> = pool.into_iter().filter(|c| c.starts_with(prefix)).collect();
@@ -182,6 +193,12 @@ impl App {
                 .filter(|t| t.starts_with(a))
                 .cloned()
                 .collect(),
+            Some(("view" | "forget", a)) => self
+                .views
+                .names(self.pane)
+                .into_iter()
+                .filter(|n| n.starts_with(a))
+                .collect(),
             Some(_) => Vec::new(),
         }
     }
@@ -212,6 +229,92 @@ impl App {
             username,
             unban,
         }]
+    }
+
+    /// `:save NAME` (the pane's filter), `:view NAME` (applies it), `:forget NAME`; `:view`
+    /// alone says which views the pane has.
+    fn view_command(&mut self, word: &str, name: &str) -> Vec<Command> {
+        let pane = self.pane;
+        match (word, name) {
+            ("view", "") => {
+                let names = self.views.names(pane);
+                let text = if names.is_empty() {
+                    format!(
+                        "no saved views in {}: /filter, then :save NAME",
+                        pane.title()
+                    )
+                } else {
+                    format!("views of {}: {}", pane.title(), names.join(", "))
+                };
+                self.toast(text);
+                Vec::new()
+            }
+            (_, "") => {
+                self.fail(
+                    &format!(":{word}"),
+                    Failure::new(format!("write :{word} NAME")),
+                );
+                Vec::new()
+            }
+            ("save", name) => {
+                let filter = self.focused().filter_text().to_string();
+                match self.views.save(pane, name, &filter) {
+                    Ok(()) => self.toast(format!(
+                        "saved the view {name}: {}",
+                        if filter.is_empty() {
+                            "(no filter)"
+                        } else {
+                            &filter
+                        }
+                    )),
+                    Err(why) => self.fail(":save", Failure::new(why)),
+                }
+                Vec::new()
+            }
+            ("forget", name) => {
+                if self.views.forget(pane, name) {
+                    self.toast(format!("forgot the view {name}"));
+                } else {
+                    self.fail(
+                        ":forget",
+                        Failure::new(format!("{} has no view {name}", pane.title())),
+                    );
+                }
+                Vec::new()
+            }
+            (_, name) => match self.views.get(pane, name).map(str::to_string) {
+                Some(filter) => {
+                    let (p, ids) = self.pane_mut(pane);
+                    match p.set_filter(&filter, ids) {
+                        Ok(c) => {
+                            self.views.applied(pane, &filter);
+                            self.toast(format!("view {name}"));
+                            c
+                        }
+                        Err(problem) => {
+                            self.fail(":view", Failure::new(problem.0));
+                            Vec::new()
+                        }
+                    }
+                }
+                None => {
+                    let names = self.views.names(pane);
+                    self.fail(
+                        ":view",
+                        Failure::new(format!(
+                            "{} has no view {name}; it has: {}",
+                            pane.title(),
+                            if names.is_empty() {
+                                "none".to_string()
+                            } else {
+                                names.join(", ")
+                            }
+                        )),
+                    );
+                    Vec::new()
+                }
+            },
+        }
     }
 
     /// `:who` on what was typed, or on the selected row's user when nothing was.
@@ -282,6 +385,7 @@ impl App {
                 c
             }
             "who" => self.who_command(arg),
+            "save" | "view" | "forget" => self.view_command(word, arg),
             "ban" | "unban" => self.plan_ban(word == "unban"),
             "help" => {
                 self.overlay = Some(Overlay::Help { scroll: 0 });

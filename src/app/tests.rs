@@ -1183,3 +1183,55 @@ fn ctrl_e_asks_for_a_file_then_exports_and_a_second_ctrl_e_cancels() {
     }));
     assert!(app.toasts.back().unwrap().text.contains("was removed"));
 }
+
+/// `:save NAME` keeps the pane's filter, `:view NAME` (completed with tab) applies it, `:forget`
+/// drops it; the last filter a pane showed is what it opens on in the next session.
+#[test]
+fn saved_views_apply_a_named_filter_and_panes_open_on_their_last_view() {
+    let (mut app, _) = app_on(PaneId::Audit, test_context());
+    app.on_key(key('/'));
+    typed(&mut app, "kind:user");
+    app.on_key(code(KeyCode::Enter));
+    app.on_key(key(':'));
+    typed(&mut app, "save account actions");
+    app.on_key(code(KeyCode::Enter));
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .contains("saved the view account actions")
+    );
+    app.on_key(key('/'));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    app.on_key(code(KeyCode::Enter));
+    assert_eq!(app.audit.filter_text, "");
+    assert_eq!(app.complete("view acc"), "view account actions");
+    let c = app.run_command("view account actions");
+    assert_eq!(app.audit.filter_text, "kind:user");
+    assert!(
+        c.iter().any(|c| matches!(c, Command::LoadAudit { filter, .. } if filter.target_kind == Some(backoffice_domain::model::AuditKind::User))),
+        "{c:?}"
+    );
+    app.run_command("view nothing");
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap()
+            .contains("has no view nothing; it has: account actions")
+    );
+    assert!(app.views.changed);
+
+    // The next session: the Audit pane opens filtered as it was left.
+    let book = app.views.clone();
+    let (mut next, _) = app_on(PaneId::Posts, test_context());
+    next.restore_views(book);
+    let c = next.open_pane(PaneId::Audit);
+    assert_eq!(next.audit.filter_text, "kind:user");
+    assert!(
+        c.iter().any(|c| matches!(c, Command::LoadAudit { filter, .. } if filter.target_kind == Some(backoffice_domain::model::AuditKind::User))),
+        "{c:?}"
+    );
+    next.run_command("forget account actions");
+    assert!(next.views.names(PaneId::Audit).is_empty());
+}
