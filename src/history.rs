@@ -97,13 +97,31 @@ pub fn save(file: &Path, entries: &[String]) -> Result<(), String> {
 /// Writes `body` to `file` through a temporary file beside it, so a crash never leaves half a
 /// file; the folder is made when missing.
 pub fn write_whole(file: &Path, body: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let fail = |e: std::io::Error| format!("cannot write {}: {e}", file.display());
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
-    let tmp = file.with_extension("json.tmp");
-    std::fs::write(&tmp, body).map_err(fail)?;
-    std::fs::rename(&tmp, file).map_err(fail)
+    // A name of its own per write (two consoles on one environment never share one), readable
+    // by the operator alone: histories hold e-mails and subs.
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = file.with_extension(format!("json.{}.{n}.tmp", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)
+        .and_then(|mut f| {
+            f.write_all(body)?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, file));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map_err(fail)
 }
 
 #[cfg(test)]
@@ -158,6 +176,11 @@ mod tests {
         ];
         save(&file, &entries).unwrap();
         assert_eq!(load(&file).unwrap(), entries);
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the operator's alone: {mode:o}");
+        let left: Vec<_> = std::fs::read_dir(file.parent().unwrap()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file left");
     }
 
     #[test]

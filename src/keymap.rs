@@ -44,6 +44,7 @@ pub enum Action {
     SetPassword,
     SignOut,
     ConfirmSignUp,
+    ResendInvitation,
     VerifyEmail,
     EditAttribute,
     AddGroup,
@@ -124,6 +125,7 @@ impl Action {
         Action::SetPassword,
         Action::SignOut,
         Action::ConfirmSignUp,
+        Action::ResendInvitation,
         Action::VerifyEmail,
         Action::EditAttribute,
         Action::AddGroup,
@@ -191,6 +193,7 @@ impl Action {
             Action::SetPassword => "set-password",
             Action::SignOut => "sign-out",
             Action::ConfirmSignUp => "confirm-sign-up",
+            Action::ResendInvitation => "resend-invitation",
             Action::VerifyEmail => "verify-email",
             Action::EditAttribute => "edit-attribute",
             Action::AddGroup => "add-group",
@@ -258,6 +261,7 @@ impl Action {
             Action::SetPassword => "set a password",
             Action::SignOut => "sign out everywhere",
             Action::ConfirmSignUp => "confirm the sign-up",
+            Action::ResendInvitation => "send the invitation again",
             Action::VerifyEmail => "mark the e-mail verified",
             Action::EditAttribute => "edit an attribute",
             Action::AddGroup => "add to a group",
@@ -298,7 +302,8 @@ impl Action {
             Hide | Restore | Remove | ResolveReport | DismissReport | GoToAuthor | OpenImage
             | DetailDown | DetailUp => Scope::Posts,
             Disable | Enable | ResetPassword | SetPassword | SignOut | ConfirmSignUp
-            | VerifyEmail | EditAttribute | AddGroup | RemoveGroup | DeleteUser => Scope::Users,
+            | ResendInvitation | VerifyEmail | EditAttribute | AddGroup | RemoveGroup
+            | DeleteUser => Scope::Users,
             SortObjects | DownloadObject | UploadObject | DeleteObject | CopyLink | OpenOwner => {
                 Scope::Storage
             }
@@ -489,6 +494,7 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("P", Action::SetPassword),
     ("o", Action::SignOut),
     ("c", Action::ConfirmSignUp),
+    ("M", Action::ResendInvitation),
     ("V", Action::VerifyEmail),
     ("E", Action::EditAttribute),
     ("+", Action::AddGroup),

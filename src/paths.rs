@@ -84,14 +84,50 @@ pub fn expand_home(path: &str) -> PathBuf {
 /// An environment's name as a file name: environment names are config keys, and anything
 /// outside a file name's safe set is replaced so a name can never reach outside its folder.
 fn safe_name(environment: &str) -> String {
-    environment
+    let safe: String = environment
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' {
                 c
             } else {
                 '_'
             }
         })
-        .collect()
+        .collect();
+    if safe == environment {
+        return safe;
+    }
+    // Names that differ only where characters were replaced (`prod.eu`, `prod_eu`, `Prod`)
+    // keep files of their own: a hash of the name as written tells them apart.
+    let hash = environment.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{safe}-{:08x}", hash as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environments_never_share_a_state_file() {
+        let names = [
+            "prod_eu",
+            "prod.eu",
+            "prod/eu",
+            "Prod_eu",
+            "../prod_eu",
+            "prod_eu ",
+        ];
+        let files: Vec<String> = names.iter().map(|n| safe_name(n)).collect();
+        let mut distinct = files.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), names.len(), "{files:?}");
+        assert_eq!(safe_name("sandbox"), "sandbox");
+        assert!(
+            files.iter().all(|f| !f.contains('/') && !f.contains("..")),
+            "{files:?}"
+        );
+    }
 }

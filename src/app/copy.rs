@@ -60,12 +60,12 @@ pub fn console_url(
             enc(bucket),
             enc(key)
         ),
+        // The query inside the fragment has its `?` and `=` written `$3F` and `$3D`.
         ConsoleTarget::LogStream { group, stream, at } => format!(
-            "{base}/cloudwatch/home?region={r}#logsV2:log-groups/log-group/{}/log-events/{}{}",
+            "{base}/cloudwatch/home?region={r}#logsV2:log-groups/log-group/{}/log-events/{}$3Fstart$3D{}",
             cloudwatch_fragment(group),
             cloudwatch_fragment(stream),
-            // `?start=…` inside the fragment, encoded the same way.
-            cloudwatch_fragment(&format!("?start={}", at.timestamp_millis()))
+            at.timestamp_millis()
         ),
         ConsoleTarget::Function { name } => format!(
             "{base}/lambda/home?region={r}#/functions/{}?tab=monitoring",
@@ -96,7 +96,7 @@ mod tests {
                 None
             )
             .unwrap(),
-            "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Flambda$252Fapi/log-events/2026$252F12$252F03$252F$255B$2524LATEST$255Dabc$253Fstart$253D1764756000123"
+            "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Flambda$252Fapi/log-events/2026$252F12$252F03$252F$255B$2524LATEST$255Dabc$3Fstart$3D1764756000123"
         );
         assert_eq!(
             console_url(

@@ -111,8 +111,10 @@ pub struct Run {
     pub groups: Vec<String>,
     pub columns: Vec<String>,
     pub rows: Vec<ResultRow>,
-    /// Sorted by this column, descending when true.
+    /// Sorted by this column (its index in `columns`), descending when true.
     pub sort: Option<(usize, bool)>,
+    /// The sorted column's name: polls may bring new columns, which move the index.
+    pub sort_name: Option<String>,
     pub selected: usize,
     pub offset: usize,
     pub viewport: usize,
@@ -133,12 +135,21 @@ impl Run {
     }
 
     fn apply_sort(&mut self) {
-        let Some((col, desc)) = self.sort else {
+        let Some((_, desc)) = self.sort else {
             return;
         };
-        let Some(name) = self.columns.get(col).cloned() else {
+        let Some(name) = self.sort_name.clone() else {
             return;
         };
+        // The column keeps its name across polls; its index follows it.
+        match self.columns.iter().position(|c| *c == name) {
+            Some(col) => self.sort = Some((col, desc)),
+            None => {
+                self.sort = None;
+                self.sort_name = None;
+                return;
+            }
+        }
         self.rows.sort_by(|a, b| {
             let o = compare_cells(field_of(a, &name), field_of(b, &name));
             if desc { o.reverse() } else { o }
@@ -146,15 +157,22 @@ impl Run {
     }
 }
 
-/// Cells compare as numbers when both are, as text otherwise; an empty cell sorts last.
+/// A cell as sorting ranks it: a finite number, else text.
+fn as_number(cell: &str) -> Option<f64> {
+    cell.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// A total order on cells: numbers (as numbers) before text (as text), an empty cell last.
 pub fn compare_cells(a: Option<&str>, b: Option<&str>) -> Ordering {
     match (a, b) {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Greater,
         (Some(_), None) => Ordering::Less,
-        (Some(a), Some(b)) => match (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
-            (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
-            _ => a.cmp(b),
+        (Some(a), Some(b)) => match (as_number(a), as_number(b)) {
+            (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => a.cmp(b),
         },
     }
 }
@@ -221,9 +239,13 @@ pub fn parse_groups(text: &str) -> Result<Vec<String>, Problem> {
     let mut out: Vec<String> = Vec::new();
     for word in text.split([' ', ',', '\n', '\t']).filter(|w| !w.is_empty()) {
         let name = word.strip_suffix('*').unwrap_or(word);
-        if !name.is_empty() {
-            LogGroupName::parse(name).map_err(|e| Problem(format!("'{word}': {}", e.message)))?;
+        if name.is_empty() {
+            return Err(Problem(
+                "'*' alone names every group of the account: write a prefix before it (/aws/lambda/*)"
+                    .into(),
+            ));
         }
+        LogGroupName::parse(name).map_err(|e| Problem(format!("'{word}': {}", e.message)))?;
         if !out.iter().any(|w| w == word) {
             out.push(word.to_string());
         }
@@ -339,6 +361,7 @@ impl InsightsPane {
             columns: Vec::new(),
             rows: Vec::new(),
             sort: None,
+            sort_name: None,
             selected: 0,
             offset: 0,
             viewport: 10,
@@ -515,6 +538,7 @@ impl InsightsPane {
                     Some((c, true)) if c + 1 < n => Some((c + 1, false)),
                     Some(_) => None,
                 };
+                run.sort_name = run.sort.and_then(|(c, _)| run.columns.get(c).cloned());
                 run.apply_sort();
                 return match run.sort {
                     Some((c, desc)) => Outcome::Message(format!(
@@ -1069,6 +1093,14 @@ impl Pane for InsightsPane {
 
     fn export_source(&self) -> Result<super::export::ExportSource, String> {
         match &self.run {
+            Some(run) if run.state != RunState::Done(QueryStatus::Complete) => Err(format!(
+                "the query is not complete ({}); export its result once it is",
+                match &run.state {
+                    RunState::Done(s) => s.as_str(),
+                    RunState::Failed(_) => "failed",
+                    _ => "still running",
+                }
+            )),
             Some(run) if !run.rows.is_empty() => Ok(super::export::ExportSource::Rows {
                 name: "insights",
                 rows: run

@@ -494,6 +494,8 @@ impl App {
 
     /// Switches pane for a jump, remembering where it came from for `-`.
     fn hop_to(&mut self, pane: PaneId) {
+        // A jump shows what it jumped to: the pane's last view is not applied over it later.
+        self.opened.insert(pane);
         if self.pane != pane {
             self.hops.push(self.pane);
             if self.hops.len() > MAX_HOPS {
@@ -630,6 +632,13 @@ impl App {
     }
 
     fn on_event_inner(&mut self, event: AppEvent) -> Vec<Command> {
+        // The Metrics pane's alarms are news for the badge too (fresher than its minute).
+        if let AppEvent::Metrics(metrics::MetricsEvent::Alarms {
+            result: Ok(alarms), ..
+        }) = &event
+        {
+            self.alarm_badge = metrics::badge(alarms);
+        }
         if let Some(id) = event.pane() {
             let (pane, ids) = self.pane_mut(id);
             let (outcome, failed) = pane.on_event(event, ids);

@@ -88,7 +88,10 @@ impl App {
                 self.prompt = Some(prompt);
                 Vec::new()
             }
-            Edit::Ignored if matches!(key.code, KeyCode::Up | KeyCode::Down) => {
+            Edit::Ignored
+                if matches!(key.code, KeyCode::Up | KeyCode::Down)
+                    && prompt.kind != LineKind::Export =>
+            {
                 let back = key.code == KeyCode::Up;
                 let history = self.history_of(prompt.kind).clone();
                 prompt.recall.step(&history, &mut prompt.input, back);

@@ -418,7 +418,9 @@ fn read_only_refuses_every_write_action_of_every_pane() {
         .push(("email_verified".into(), "true".into()));
     let mut pending = user(2, false);
     pending.status = UserStatus::Unconfirmed;
-    answer_users(&mut app, &first, vec![active, pending]);
+    let mut invited = user(3, true);
+    invited.status = UserStatus::ForceChangePassword;
+    answer_users(&mut app, &first, vec![active, pending, invited]);
     for action in [
         Action::Disable,
         Action::ResetPassword,
@@ -442,6 +444,14 @@ fn read_only_refuses_every_write_action_of_every_pane() {
         assert!(no_write(&sent) && refused(&app), "{action:?} on user2");
         tried += 1;
     }
+    app.on_action(Action::Down);
+    app.toasts.clear();
+    let sent = app.on_action(Action::ResendInvitation);
+    assert!(
+        no_write(&sent) && refused(&app),
+        "ResendInvitation on user3"
+    );
+    tried += 1;
     // The commands that write: a ban and an unban of the selected user.
     for command in [":ban", ":unban"] {
         let errors = app.errors.len();

@@ -195,6 +195,12 @@ impl UsersPane {
                     user.status.as_str()
                 ));
             }
+            Action::ResendInvitation if user.status != UserStatus::ForceChangePassword => {
+                return Outcome::Message(format!(
+                    "{name} is {}: an invitation is for a user who has not signed in yet (FORCE_CHANGE_PASSWORD); p sends a reset code",
+                    user.status.as_str()
+                ));
+            }
             Action::Disable => simple(
                 ready,
                 AccountAction::Disable,
@@ -224,6 +230,15 @@ impl UsersPane {
                 AccountAction::ConfirmSignUp,
                 &label,
                 "status: UNCONFIRMED → CONFIRMED",
+            ),
+            Action::ResendInvitation => simple(
+                ready,
+                AccountAction::ResendInvitation,
+                &label,
+                &format!(
+                    "a new temporary password to {} (status stays FORCE_CHANGE_PASSWORD)",
+                    user.email.as_deref().unwrap_or("the user's e-mail")
+                ),
             ),
             Action::VerifyEmail => simple(
                 ready,
@@ -333,6 +348,7 @@ impl UsersPane {
             | Action::SetPassword
             | Action::SignOut
             | Action::ConfirmSignUp
+            | Action::ResendInvitation
             | Action::VerifyEmail
             | Action::EditAttribute
             | Action::AddGroup
@@ -429,13 +445,14 @@ impl UsersPane {
 }
 
 /// The account actions, for help and the detail's hints.
-pub const ACCOUNT_ACTIONS: [Action; 11] = [
+pub const ACCOUNT_ACTIONS: [Action; 12] = [
     Action::Disable,
     Action::Enable,
     Action::ResetPassword,
     Action::SetPassword,
     Action::SignOut,
     Action::ConfirmSignUp,
+    Action::ResendInvitation,
     Action::VerifyEmail,
     Action::EditAttribute,
     Action::AddGroup,

@@ -3,7 +3,9 @@
 //! export removes what it wrote, so a file that is there is whole.
 
 use super::{Backends, find_users};
-use crate::app::export::{ExportEvent, ExportFormat, ExportJob, ExportSource, columns, csv_line};
+use crate::app::export::{
+    ExportEvent, ExportFormat, ExportJob, ExportSource, columns, csv_cell, csv_line,
+};
 use crate::app::{AppEvent, Failure};
 use crate::script::records;
 use backoffice_domain::DomainError;
@@ -22,15 +24,17 @@ pub(super) async fn run(
     events: &mpsc::Sender<AppEvent>,
 ) -> ExportEvent {
     let request = job.request;
-    let path = job.path.clone();
-    let mut created = false;
-    let result = write(job, b, events, &mut created).await;
-    if result.is_err() && created {
-        // What was written is not the view: gone, so no partial file passes for a whole one.
-        // (A file that was there before is never touched.)
-        let _ = std::fs::remove_file(&path);
+    ExportEvent::Done {
+        request,
+        result: write(job, b, events).await,
     }
-    ExportEvent::Done { request, result }
+}
+
+/// The file an export writes before it is whole: `NAME.part` beside it.
+fn part_of(path: &std::path::Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".part");
+    name.into()
 }
 
 struct Sink {
@@ -50,7 +54,13 @@ impl Sink {
                         .columns
                         .get_or_insert_with(|| columns(std::slice::from_ref(r)));
                     if self.rows == 0 {
-                        writeln!(self.out, "{}", columns.join(","))?;
+                        // Column names are cells too: an Insights alias may hold a comma or
+                        // start like a formula.
+                        let header: Vec<String> = columns
+                            .iter()
+                            .map(|c| csv_cell(&Value::String(c.clone())))
+                            .collect();
+                        writeln!(self.out, "{}", header.join(","))?;
                     }
                     writeln!(self.out, "{}", csv_line(r, columns))?;
                 }
@@ -61,11 +71,33 @@ impl Sink {
     }
 }
 
+/// The columns every row of `source` has, where its rows differ in shape (a folder lists
+/// prefixes and objects); `None` where the first row says it.
+fn fixed_columns(source: &ExportSource) -> Option<Vec<String>> {
+    match source {
+        ExportSource::Objects { .. } => Some(
+            [
+                "type",
+                "prefix",
+                "key",
+                "size",
+                "last_modified",
+                "etag",
+                "storage_class",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
+        _ => None,
+    }
+}
+
+/// Writes the view into `PATH.part`, then gives it its name (never over a file that appeared
+/// meanwhile). Anything that stops it removes the part.
 async fn write(
     job: ExportJob,
     b: &Backends,
     events: &mpsc::Sender<AppEvent>,
-    created: &mut bool,
 ) -> Result<u64, Failure> {
     let ExportJob {
         request,
@@ -75,30 +107,67 @@ async fn write(
         stop,
     } = job;
     let shown = path.display().to_string();
+    if path.exists() {
+        return Err(Failure::new(format!(
+            "{shown} exists; an export never overwrites: give another name"
+        )));
+    }
+    let part = part_of(&path);
     let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(&path)
+        .open(&part)
         .map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 Failure::new(format!(
-                    "{shown} exists; an export never overwrites: give another name"
+                    "{} exists (an export to {shown} is running or was interrupted): remove it or give another name",
+                    part.display()
                 ))
             } else {
-                Failure::new(format!("cannot create {shown}: {e}"))
+                Failure::new(format!("cannot create {}: {e}", part.display()))
             }
         })?;
-    *created = true;
     let mut sink = Sink {
         out: std::io::BufWriter::new(file),
         format,
-        columns: None,
+        columns: fixed_columns(&source),
         rows: 0,
     };
+    let written = fill(&mut sink, request, &source, b, events, &stop, &shown).await;
+    let finished = written.and_then(|rows| {
+        sink.out
+            .get_ref()
+            .sync_all()
+            .and_then(|()| std::fs::hard_link(&part, &path))
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    Failure::new(format!(
+                        "{shown} appeared while the export ran; it was left alone and the export removed"
+                    ))
+                } else {
+                    Failure::new(format!("writing {shown}: {e}"))
+                }
+            })
+            .map(|()| rows)
+    });
+    // The part goes either way: renamed (linked) into place, or not the view.
+    let _ = std::fs::remove_file(&part);
+    finished
+}
+
+async fn fill(
+    sink: &mut Sink,
+    request: crate::app::RequestId,
+    source: &ExportSource,
+    b: &Backends,
+    events: &mpsc::Sender<AppEvent>,
+    stop: &crate::app::logs::FeedStop,
+    shown: &str,
+) -> Result<u64, Failure> {
     let io = |e: std::io::Error| Failure::new(format!("writing {shown}: {e}"));
-    if let ExportSource::Rows { rows, .. } = &source {
+    if let ExportSource::Rows { rows, .. } = source {
         // The columns of every row (an Insights result's rows differ).
-        if format == ExportFormat::Csv {
+        if sink.format == ExportFormat::Csv {
             sink.columns = Some(columns(rows));
         }
         sink.write(rows).map_err(io)?;
@@ -108,7 +177,7 @@ async fn write(
     loop {
         if stop.is_stopped() {
             return Err(Failure::new(format!(
-                "export cancelled after {} rows; {shown} was removed",
+                "export cancelled after {} rows; nothing was written to {shown}",
                 sink.rows
             )));
         }
@@ -116,9 +185,9 @@ async fn write(
             cursor: cursor.take(),
             limit: Some(EXPORT_PAGE),
         };
-        let (rows, next) = fetch(b, &source, page).await.map_err(|e| Failure {
+        let (rows, next) = fetch(b, source, page).await.map_err(|e| Failure {
             message: format!(
-                "export stopped after {} rows: {e}; {shown} was removed",
+                "export stopped after {} rows: {e}; nothing was written to {shown}",
                 sink.rows
             ),
             chain: e.chain(),
@@ -325,5 +394,39 @@ mod tests {
         };
         assert!(result.unwrap_err().message.contains("cancelled"));
         assert!(!path.exists());
+        assert!(!part_of(&path).exists(), "no part left either");
+    }
+
+    /// A folder lists prefixes and objects: in CSV every row has the same columns, whichever
+    /// came first.
+    #[tokio::test]
+    async fn a_folder_exports_prefixes_and_objects_under_one_header() {
+        let (dir, _sandbox, b) = seeded().await;
+        let (tx, _rx) = mpsc::channel(64);
+        let path = dir.path().join("root.csv");
+        let (j, _handle) = job(
+            ExportSource::Objects {
+                bucket: Sandbox::bucket(),
+                prefix: String::new(),
+            },
+            &path,
+            ExportFormat::Csv,
+        );
+        let ExportEvent::Done { result, .. } = run(j, &b, &tx).await else {
+            panic!("a done event");
+        };
+        assert!(result.unwrap() > 0);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "type,prefix,key,size,last_modified,etag,storage_class"
+        );
+        let rows: Vec<&str> = lines.collect();
+        assert!(
+            rows.iter().any(|l| l.starts_with("prefix,posts/,")),
+            "{text}"
+        );
+        assert!(rows.iter().all(|l| l.matches(',').count() == 6), "{text}");
     }
 }

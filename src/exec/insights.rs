@@ -164,7 +164,14 @@ where
 {
     tokio::time::sleep(FIRST_POLL).await;
     loop {
-        let results = insights.query_results(id).await?;
+        let results = match insights.query_results(id).await {
+            Ok(r) => r,
+            Err(e) => {
+                // Nobody will read its answer now: it must not scan (and bill) on its own.
+                stop_quietly(insights, id).await;
+                return Err(e);
+            }
+        };
         if results.status.is_final() {
             return Ok(Some(results));
         }

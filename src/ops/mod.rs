@@ -279,6 +279,15 @@ pub fn admit_operation(context: &Context, operation: &Operation) -> Result<(), F
     if operation.deletes_objects() && !context.audited {
         return Err(Failure::new(UNAUDITED_DELETE));
     }
+    if matches!(
+        operation,
+        Operation::SaveQuery(_) | Operation::DeleteQuery { .. }
+    ) && !context.audited
+    {
+        return Err(Failure::new(
+            "this environment names no database, so saving or deleting a saved query could not be audited; nothing was changed",
+        ));
+    }
     Ok(())
 }
 

@@ -52,6 +52,12 @@ pub enum UsersCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Send the invitation again (a new temporary password), to a user who never signed in.
+    ResendInvitation {
+        username: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Hide all of a user's visible content, disable and sign out; `--dry-run` lists the calls.
     Ban {
         username: String,

@@ -82,7 +82,13 @@ pub(super) async fn insights(cmd: InsightsCommand, s: &Session<'_>) -> Result<()
     };
     let columns = results.columns();
     if !s.out.json && !results.rows.is_empty() {
-        s.print(&serde_json::Value::Null, || columns.join("\t"))?;
+        s.print(&serde_json::Value::Null, || {
+            columns
+                .iter()
+                .map(|c| one_line(c))
+                .collect::<Vec<_>>()
+                .join("\t")
+        })?;
     }
     for row in &results.rows {
         s.print(&records::result_row(row), || {

@@ -200,7 +200,13 @@ pub fn result_row(row: &[backoffice_domain::model::ResultField]) -> Value {
     let mut fields = Map::new();
     fields.insert("type".into(), Value::String("result".into()));
     for f in row.iter().filter(|f| f.field != "@ptr") {
-        fields.insert(f.field.clone(), Value::String(f.value.clone()));
+        // A field of the logs named `type` would hide the record's own: it is `field.type`.
+        let name = if f.field == "type" {
+            "field.type".to_string()
+        } else {
+            f.field.clone()
+        };
+        fields.insert(name, Value::String(f.value.clone()));
     }
     Value::Object(fields)
 }

@@ -98,6 +98,9 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
         UsersCommand::SignOut { username, reason } => {
             account(username, AccountAction::GlobalSignOut, reason).await
         }
+        UsersCommand::ResendInvitation { username, reason } => {
+            account(username, AccountAction::ResendInvitation, reason).await
+        }
         UsersCommand::Ban {
             username,
             reason: why,

@@ -166,8 +166,10 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
         .iter()
         .enumerate()
         .map(|(i, c)| match run.sort {
-            Some((s, desc)) if s == i => format!("{c} {}", if desc { "▼" } else { "▲" }),
-            _ => c.clone(),
+            Some((s, desc)) if s == i => {
+                format!("{} {}", one_line(c), if desc { "▼" } else { "▲" })
+            }
+            _ => one_line(c),
         })
         .collect();
     let cells: Vec<Vec<String>> = run.rows[run.offset..end]

@@ -412,6 +412,12 @@ fn groups_are_names_or_prefixes_at_most_fifty() {
         ["/aws/lambda/a", "/aws/lambda/b*"]
     );
     assert!(parse_groups("  ").is_err());
+    assert!(
+        parse_groups("*")
+            .unwrap_err()
+            .0
+            .contains("prefix before it")
+    );
     let many: Vec<String> = (0..51).map(|i| format!("/g{i}")).collect();
     assert!(
         parse_groups(&many.join(" "))
@@ -511,4 +517,42 @@ fn closing_the_console_stops_a_running_query_and_leaves_a_finished_one() {
         },
     );
     assert!(app.insights.on_close().is_empty());
+    // A query that finished needs no stop either.
+    loaded(&mut app, vec![vec![f("@message", "done")]]);
+    assert_eq!(
+        app.insights.run.as_ref().unwrap().state,
+        RunState::Done(QueryStatus::Complete)
+    );
+    assert!(app.insights.on_close().is_empty());
+}
+
+#[test]
+fn sorting_is_a_total_order_on_mixed_cells() {
+    let cells = ["9", "10", "1a", "NaN", "inf", "", "-2", "b", "1e3"];
+    let mut rows: Vec<ResultRow> = cells.iter().map(|c| vec![f("x", c)]).collect();
+    rows.push(vec![f("y", "no x")]);
+    rows.sort_by(|a, b| compare_cells(field_of(a, "x"), field_of(b, "x")));
+    let order: Vec<&str> = rows
+        .iter()
+        .map(|r| field_of(r, "x").unwrap_or("-"))
+        .collect();
+    assert_eq!(
+        order,
+        ["-2", "9", "10", "1e3", "", "1a", "NaN", "b", "inf", "-"]
+    );
+}
+
+#[test]
+fn an_unfinished_result_is_not_exported() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    let (request, _, _) = started(&mut app);
+    answer(
+        &mut app,
+        InsightsEvent::Progress {
+            request,
+            results: results(QueryStatus::Running, vec![vec![f("@message", "partial")]]),
+        },
+    );
+    let e = app.insights.export_source().unwrap_err();
+    assert!(e.contains("still running"), "{e}");
 }

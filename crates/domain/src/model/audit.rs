@@ -108,6 +108,7 @@ vocabulary!(
         UserSetTemporaryPassword => "user.set_temporary_password",
         UserGlobalSignOut => "user.global_sign_out",
         UserConfirmSignUp => "user.confirm_sign_up",
+        UserResendInvitation => "user.resend_invitation",
         UserVerifyEmail => "user.verify_email",
         UserUpdateAttribute => "user.update_attribute",
         UserAddToGroup => "user.add_to_group",

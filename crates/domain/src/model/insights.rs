@@ -43,8 +43,13 @@ pub fn parse_span(text: &str) -> Option<Duration> {
         'd' => 86_400,
         _ => return None,
     };
-    let n: i64 = text[..text.len() - 1].parse().ok()?;
-    (n > 0).then(|| Duration::seconds(n.saturating_mul(seconds)))
+    let n: i64 = text[..text.len() - unit.len_utf8()].parse().ok()?;
+    // Spans past the longest range are refused by the caller; here they only must not
+    // overflow.
+    (n > 0)
+        .then(|| n.checked_mul(seconds))
+        .flatten()
+        .and_then(Duration::try_seconds)
 }
 
 /// A time range as typed: a span back from `now` (`15m`, `24h`, `7d`) or an absolute UTC range
@@ -73,6 +78,9 @@ pub fn parse_range(text: &str, now: DateTime<Utc>) -> Result<TimeWindow, Invalid
                 format!("'{text}': write 15m, 24h, 7d or FROM..TO (UTC)"),
             )
         })?;
+        if span > MAX_RANGE {
+            return Err(Invalid::new("range", "may span at most 366 days"));
+        }
         TimeWindow {
             start: now - span,
             end: now,
@@ -114,10 +122,11 @@ impl InsightsQuery {
         if text.trim().is_empty() {
             return Err(Invalid::new("query", "is empty"));
         }
-        if text.len() > MAX_QUERY_LEN {
+        let chars = text.chars().count();
+        if chars > MAX_QUERY_LEN {
             return Err(Invalid::new(
                 "query",
-                format!("is {} bytes; at most {MAX_QUERY_LEN}", text.len()),
+                format!("is {chars} characters; at most {MAX_QUERY_LEN}"),
             ));
         }
         Ok(Self {
@@ -300,20 +309,26 @@ impl FunctionMetric {
 /// those, the period that gives about 60 points, rounded up to a step CloudWatch keeps.
 pub fn metric_period(window: &TimeWindow, now: DateTime<Utc>) -> Duration {
     let span = (window.end - window.start).num_seconds().max(60);
-    let age = (now - window.start).num_days();
-    let floor = if age > 63 {
-        3_600
-    } else if age > 15 {
-        300
-    } else {
-        60
-    };
+    let floor = period_floor(window, now).num_seconds();
     let wanted = (span / 60).max(floor);
     let step = [60, 300, 900, 3_600, 10_800, 21_600, 43_200, 86_400, 604_800]
         .into_iter()
         .find(|s| *s >= wanted)
         .unwrap_or(604_800);
     Duration::seconds(step)
+}
+
+/// The shortest period CloudWatch keeps for data as old as the window's start: a minute up to 15
+/// days, five minutes up to 63, an hour beyond.
+pub fn period_floor(window: &TimeWindow, now: DateTime<Utc>) -> Duration {
+    let age = now - window.start;
+    if age > Duration::days(63) {
+        Duration::hours(1)
+    } else if age > Duration::days(15) {
+        Duration::minutes(5)
+    } else {
+        Duration::minutes(1)
+    }
 }
 
 /// One metric of one function: points oldest first (empty periods are absent, as CloudWatch
@@ -452,6 +467,10 @@ mod tests {
             "3w",
             "2026-12-01..x",
             "2026-12-02..2026-12-01",
+            "99999999999999h",
+            "1000000000000000s",
+            "9223372036854775807d",
+            "1é",
         ] {
             let e = parse_range(bad, now).unwrap_err();
             assert_eq!(e.field, "range", "{bad}");
@@ -510,6 +529,9 @@ mod tests {
         assert_eq!(metric_period(&old, now).num_seconds(), 300);
         let older = TimeWindow::new(at("2026-09-01T12:00"), at("2026-09-01T13:00")).unwrap();
         assert_eq!(metric_period(&older, now).num_seconds(), 3_600);
+        // 15 days and a few hours back is older than 15 days.
+        let edge = TimeWindow::new(at("2026-11-18T06:00"), at("2026-11-18T07:00")).unwrap();
+        assert_eq!(metric_period(&edge, now).num_seconds(), 300);
     }
 
     #[test]

@@ -39,6 +39,10 @@ pub trait UserDirectory: Send + Sync {
     /// Signs the user out of every device (revokes refresh tokens).
     async fn global_sign_out(&self, username: &Username) -> DomainResult<()>;
     async fn confirm_sign_up(&self, username: &Username) -> DomainResult<()>;
+    /// Sends the invitation again (a new temporary password): only to a user created by an
+    /// administrator who has not signed in yet (FORCE_CHANGE_PASSWORD); anyone else is a
+    /// `Conflict`.
+    async fn resend_invitation(&self, username: &Username) -> DomainResult<()>;
     /// Writes attributes; `email_verified = true` marks the e-mail verified.
     async fn update_attributes(
         &self,

@@ -37,11 +37,19 @@ pub enum AccountAction {
     Disable,
     Enable,
     ResetPassword,
-    SetPassword { password: Secret, permanent: bool },
+    SetPassword {
+        password: Secret,
+        permanent: bool,
+    },
     GlobalSignOut,
     ConfirmSignUp,
+    /// The invitation again, to a user who never signed in.
+    ResendInvitation,
     VerifyEmail,
-    SetAttribute { name: AttributeName, value: String },
+    SetAttribute {
+        name: AttributeName,
+        value: String,
+    },
     AddToGroup(GroupName),
     RemoveFromGroup(GroupName),
     Delete,
@@ -62,6 +70,7 @@ impl AccountAction {
             } => AuditAction::UserSetTemporaryPassword,
             Self::GlobalSignOut => AuditAction::UserGlobalSignOut,
             Self::ConfirmSignUp => AuditAction::UserConfirmSignUp,
+            Self::ResendInvitation => AuditAction::UserResendInvitation,
             Self::VerifyEmail => AuditAction::UserVerifyEmail,
             Self::SetAttribute { .. } => AuditAction::UserUpdateAttribute,
             Self::AddToGroup(_) => AuditAction::UserAddToGroup,
@@ -90,6 +99,9 @@ impl AccountAction {
             ),
             Self::GlobalSignOut => format!("Sign {user} out of every device"),
             Self::ConfirmSignUp => format!("Confirm {user}'s sign-up"),
+            Self::ResendInvitation => format!(
+                "Send {user}'s invitation again: a new temporary password by e-mail (the old one stops working)"
+            ),
             Self::VerifyEmail => format!("Mark {user}'s e-mail verified"),
             Self::SetAttribute { name, value } => {
                 format!("Set {} of {user} to \"{value}\"", name.as_str())
@@ -224,6 +236,7 @@ pub async fn change(
         }
         AccountAction::GlobalSignOut => directory.global_sign_out(username).await?,
         AccountAction::ConfirmSignUp => directory.confirm_sign_up(username).await?,
+        AccountAction::ResendInvitation => directory.resend_invitation(username).await?,
         AccountAction::VerifyEmail => {
             let name = AttributeName::parse("email_verified")?;
             directory

@@ -89,6 +89,7 @@ contract!(
         password_actions_move_the_status,
         reset_password_needs_a_confirmed_enabled_user_with_a_verified_contact,
         confirm_sign_up_confirms_an_unconfirmed_user,
+        an_invitation_is_sent_again_only_before_the_first_sign_in,
         groups_add_list_remove,
         group_listing_pages_through_every_group_once,
         groups_of_a_member_of_many_groups_follows_every_page,
@@ -585,6 +586,30 @@ async fn confirm_sign_up_confirms_an_unconfirmed_user(dir: Target) {
     assert_eq!(status_of(&dir, "uma").await, UserStatus::Confirmed);
 }
 
+/// An invited user (FORCE_CHANGE_PASSWORD) can be invited again and stays invited; one who has
+/// set a password cannot (the adapter reads the status first on both backends, so moto's
+/// RESEND, which checks nothing, is never asked for such a user).
+async fn an_invitation_is_sent_again_only_before_the_first_sign_in(dir: Target) {
+    create(&dir, "ivy", "ivy@example.com").await;
+    assert_eq!(
+        status_of(&dir, "ivy").await,
+        UserStatus::ForceChangePassword
+    );
+    dir.resend_invitation(&name("ivy")).await.unwrap();
+    assert_eq!(
+        status_of(&dir, "ivy").await,
+        UserStatus::ForceChangePassword
+    );
+    dir.set_password(&name("ivy"), "Str0ng-Password!", true)
+        .await
+        .unwrap();
+    let err = dir.resend_invitation(&name("ivy")).await.unwrap_err();
+    assert!(
+        matches!(&err, DomainError::Conflict(m) if m.contains("CONFIRMED") && m.contains("reset-password")),
+        "{err}"
+    );
+}
+
 async fn confirm_sign_up_only_from_unconfirmed(dir: Target) {
     create(&dir, "hank", "hank@example.com").await;
     let err = dir.confirm_sign_up(&name("hank")).await.unwrap_err();
@@ -782,6 +807,7 @@ async fn unknown_user_is_not_found_for_every_action(dir: Target) {
         dir.set_password(&ghost, "Str0ng-Password!", true).await,
         dir.global_sign_out(&ghost).await,
         dir.confirm_sign_up(&ghost).await,
+        dir.resend_invitation(&ghost).await,
         dir.update_attributes(&ghost, &[(attr("name"), "Ghost".into())])
             .await,
         dir.groups_of(&ghost).await.map(|_| ()),

@@ -490,6 +490,35 @@ impl UserDirectory for CognitoUserDirectory {
         Ok(())
     }
 
+    async fn resend_invitation(&self, username: &Username) -> DomainResult<()> {
+        // Cognito answers UnsupportedUserStateException for a user who has signed in; the
+        // status is checked first so the refusal says why in the console's words.
+        let user = self.get_user(username).await?;
+        if user.status != crate::model::UserStatus::ForceChangePassword {
+            return Err(DomainError::Conflict(format!(
+                "user {username} cannot be invited again: the status is {} (an invitation is for a user who has not signed in yet; reset-password sends a code instead)",
+                user.status
+            )));
+        }
+        self.client
+            .admin_create_user()
+            .user_pool_id(&self.user_pool_id)
+            .username(username.as_str())
+            .message_action(MessageActionType::Resend)
+            .desired_delivery_mediums(DeliveryMediumType::Email)
+            .send()
+            .await
+            .map_err(|e| {
+                self.fail(
+                    e,
+                    "cognito-idp:AdminCreateUser",
+                    Subject::User(username),
+                    "username",
+                )
+            })?;
+        Ok(())
+    }
+
     async fn confirm_sign_up(&self, username: &Username) -> DomainResult<()> {
         self.client
             .admin_confirm_sign_up()

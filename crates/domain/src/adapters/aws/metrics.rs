@@ -63,6 +63,7 @@ impl CloudWatchMetrics {
         let mut points: HashMap<String, Vec<(DateTime<Utc>, f64)>> = HashMap::new();
         for chunk in queries.chunks(MAX_QUERIES_PER_CALL) {
             let mut token: Option<String> = None;
+            let mut pages = Pages::default();
             loop {
                 let out = self
                     .client
@@ -82,9 +83,9 @@ impl CloudWatchMetrics {
                         )
                     })?;
                 collect(out.metric_data_results(), &mut points);
-                match out.next_token() {
-                    Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                    _ => break,
+                match next_page(out.next_token(), &mut pages, subject)? {
+                    Some(t) => token = Some(t),
+                    None => break,
                 }
             }
         }
@@ -249,6 +250,7 @@ impl Metrics for CloudWatchMetrics {
     async fn alarms(&self) -> DomainResult<Vec<Alarm>> {
         let mut alarms = Vec::new();
         let mut token: Option<String> = None;
+        let mut pages = Pages::default();
         loop {
             let out = self
                 .client
@@ -264,9 +266,9 @@ impl Metrics for CloudWatchMetrics {
                 })?;
             alarms.extend(out.metric_alarms().iter().filter_map(metric_alarm));
             alarms.extend(out.composite_alarms().iter().filter_map(composite_alarm));
-            match out.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => return Ok(alarms),
+            match next_page(out.next_token(), &mut pages, "alarms")? {
+                Some(t) => token = Some(t),
+                None => return Ok(alarms),
             }
         }
     }
@@ -282,7 +284,12 @@ impl Metrics for CloudWatchMetrics {
                 alarm.name
             ))
         })?;
-        let period = metric.period_seconds.max(1);
+        // The alarm's period, unless the window's data is too old to be kept at it.
+        let floor = crate::model::period_floor(&window, Utc::now()).num_seconds();
+        let period = metric
+            .period_seconds
+            .max(i32::try_from(floor).unwrap_or(i32::MAX))
+            .max(1);
         let mut watched = Metric::builder()
             .namespace(&metric.namespace)
             .metric_name(&metric.name);
@@ -468,6 +475,37 @@ fn composite_alarm(a: &CompositeAlarm) -> Option<Alarm> {
         threshold: None,
         comparison: None,
     })
+}
+
+/// Most pages one listing follows before it stops: a service that keeps answering with more
+/// would otherwise hold the console for ever.
+const MAX_PAGES: usize = 1_000;
+
+/// The pages a listing has followed, and the tokens it was given.
+#[derive(Default)]
+struct Pages {
+    seen: std::collections::HashSet<String>,
+}
+
+/// The next page's token, `None` at the end; an error when the service repeats a token or a
+/// listing runs past [`MAX_PAGES`].
+fn next_page(
+    token: Option<&str>,
+    pages: &mut Pages,
+    subject: &str,
+) -> DomainResult<Option<String>> {
+    let Some(t) = token.filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if !pages.seen.insert(t.to_string()) || pages.seen.len() > MAX_PAGES {
+        return Err(DomainError::unexpected(
+            format!(
+                "CloudWatch kept paging {subject} (a token came back, or more than {MAX_PAGES} pages)"
+            ),
+            std::io::Error::other("paging did not end"),
+        ));
+    }
+    Ok(Some(t.to_string()))
 }
 
 #[cfg(test)]

@@ -410,6 +410,24 @@ impl UserDirectory for SandboxUserDirectory {
         .await
     }
 
+    /// The sandbox sends no e-mail: the invitation is recorded as sent (the user's
+    /// modification time), under Cognito's rule of who may be re-invited.
+    async fn resend_invitation(&self, username: &Username) -> DomainResult<()> {
+        let user = self.require_user(username).await?;
+        if UserStatus::parse(&user.status) != UserStatus::ForceChangePassword {
+            return Err(DomainError::Conflict(format!(
+                "user {username} cannot be invited again: the status is {} (an invitation is for a user who has not signed in yet; reset-password sends a code instead)",
+                user.status
+            )));
+        }
+        self.touch(
+            username,
+            "UPDATE directory_users SET modified_at = ? WHERE username = ?",
+            &[],
+        )
+        .await
+    }
+
     async fn update_attributes(
         &self,
         username: &Username,

@@ -174,10 +174,10 @@ fn check_definition(d: &QueryDefinition) -> DomainResult<()> {
             format!("must be 1 to {MAX_NAME} characters without control characters"),
         ));
     }
-    if d.text.trim().is_empty() || d.text.len() > MAX_QUERY_LEN {
+    if d.text.trim().is_empty() || d.text.chars().count() > MAX_QUERY_LEN {
         return Err(DomainError::invalid(
             "query",
-            format!("must be 1 to {MAX_QUERY_LEN} bytes"),
+            format!("must be 1 to {MAX_QUERY_LEN} characters"),
         ));
     }
     if d.groups.len() > MAX_QUERY_GROUPS {

@@ -700,9 +700,11 @@ impl<'a> Parser<'a> {
             }
             "coalesce" => {
                 self.expect('(')?;
-                let mut args = vec![self.expr()?];
+                // Each argument counts as a level: `coalesce(coalesce(…` must meet the
+                // depth limit like parentheses do.
+                let mut args = vec![self.nested(Self::expr)?];
                 while self.eat(',') {
-                    args.push(self.expr()?);
+                    args.push(self.nested(Self::expr)?);
                 }
                 self.expect(')')?;
                 Ok(Expr::Coalesce(args))
