@@ -130,7 +130,8 @@ fn is_number(text: &str) -> bool {
     text.parse::<f64>().is_ok()
 }
 
-/// The columns of `rows`: every key, in first-seen order.
+/// The columns of `rows`: `type` first, then every other key in first-seen order (a record's
+/// keys come sorted by name).
 pub fn columns(rows: &[Value]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for r in rows {
@@ -141,6 +142,10 @@ pub fn columns(rows: &[Value]) -> Vec<String> {
                 }
             }
         }
+    }
+    if let Some(i) = out.iter().position(|c| c == "type") {
+        let t = out.remove(i);
+        out.insert(0, t);
     }
     out
 }
@@ -199,8 +204,11 @@ mod tests {
 
     #[test]
     fn columns_keep_first_seen_order() {
-        let rows = vec![json!({"a": 1, "b": 2}), json!({"b": 3, "c": 4})];
-        assert_eq!(columns(&rows), ["a", "b", "c"]);
-        assert_eq!(csv_line(&rows[1], &columns(&rows)), ",3,4");
+        let rows = vec![
+            json!({"a": 1, "b": 2}),
+            json!({"b": 3, "c": 4, "type": "x"}),
+        ];
+        assert_eq!(columns(&rows), ["type", "a", "b", "c"]);
+        assert_eq!(csv_line(&rows[1], &columns(&rows)), "x,,3,4");
     }
 }

@@ -47,9 +47,14 @@ pub(super) async fn insights(cmd: InsightsCommand, s: &Session<'_>) -> Result<()
     } else {
         groups
     };
+    // `ctrl-c` is held from here: a query that starts is always stopped if it was pressed.
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
     let groups = resolve_groups(s.b, &wanted).await.map_err(domain)?;
     let query = InsightsQuery::new(groups, window, text).map_err(|e| eyre!("{e}"))?;
     let insights = s.b.insights().map_err(domain)?;
+    if futures::FutureExt::now_or_never(interrupt.recv()).is_some() {
+        bail!("interrupted; no query was started");
+    }
     let id = insights.start_query(&query).await.map_err(domain)?;
     eprintln!(
         "query {id} over {} group(s), {} .. {} UTC",
@@ -71,7 +76,7 @@ pub(super) async fn insights(cmd: InsightsCommand, s: &Session<'_>) -> Result<()
     };
     let last = tokio::select! {
         last = polled => last.map_err(domain)?,
-        _ = tokio::signal::ctrl_c() => {
+        _ = interrupt.recv() => {
             // Stopped rather than left scanning (and billing) after the command is gone.
             insights.stop_query(&id).await.map_err(domain)?;
             bail!("interrupted; query {id} was stopped");
