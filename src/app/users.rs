@@ -197,7 +197,7 @@ impl UsersPane {
             }
             Action::ResendInvitation if user.status != UserStatus::ForceChangePassword => {
                 return Outcome::Message(format!(
-                    "{name} is {}: an invitation is for a user who has not signed in yet (FORCE_CHANGE_PASSWORD); p sends a reset code",
+                    "{}: only a user who never signed in (FORCE_CHANGE_PASSWORD) is invited again",
                     user.status.as_str()
                 ));
             }
