@@ -1,7 +1,7 @@
 //! The audit view: every moderation and account action, newest first, filtered by actor,
 //! target kind or target id.
 
-use super::list::{List, Load};
+use super::list::{List, movement};
 use super::{AppEvent, Command, Failure, Handled, Ids, Outcome, Pane, Problem, RequestId};
 use crate::keymap::Action;
 use crate::ui::Look;
@@ -67,16 +67,7 @@ impl AuditPane {
     }
 
     fn act(&mut self, action: Action, ids: &mut Ids) -> Outcome {
-        let page = self.list.viewport.max(1) as isize;
         let delta = match action {
-            Action::Down => 1,
-            Action::Up => -1,
-            Action::HalfPageDown => (page / 2).max(1),
-            Action::HalfPageUp => -(page / 2).max(1),
-            Action::PageDown => page,
-            Action::PageUp => -page,
-            Action::Top => -(self.list.items.len() as isize),
-            Action::Bottom => self.list.items.len() as isize,
             Action::Reload => return self.refresh(ids).into(),
             Action::Enter => {
                 self.expanded = !self.expanded;
@@ -86,8 +77,11 @@ impl AuditPane {
                 self.expanded = false;
                 return Outcome::None;
             }
-            _ if self.list.load == Load::Loading => return Outcome::None,
-            _ => return Outcome::None,
+
+            other => match movement(other, self.list.viewport) {
+                Some(d) => d,
+                None => return Outcome::None,
+            },
         };
         self.list.move_by(delta);
         self.more(ids).into()

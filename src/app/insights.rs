@@ -5,6 +5,7 @@
 //! built-in on-call ones) and a per-environment history of what was run.
 
 use super::dialog::{self, Proposal};
+use super::list::{moved, movement};
 use super::{AppEvent, Command, Failure, FieldView, FormKey, FormView, Handled, Ids, Outcome};
 use super::{Pane, Problem, RequestId};
 use crate::history::{History, Recall};
@@ -515,16 +516,7 @@ impl InsightsPane {
                 _ => Outcome::None,
             };
         };
-        let page = run.viewport.max(1) as isize;
         let delta = match action {
-            Action::Down => 1,
-            Action::Up => -1,
-            Action::HalfPageDown => (page / 2).max(1),
-            Action::HalfPageUp => -(page / 2).max(1),
-            Action::PageDown => page,
-            Action::PageUp => -page,
-            Action::Top => isize::MIN / 2,
-            Action::Bottom => isize::MAX / 2,
             Action::Enter => return self.open_record(ids),
             Action::RequestLines => return self.request_of_row(),
             Action::SortObjects => {
@@ -551,29 +543,18 @@ impl InsightsPane {
                 };
             }
             Action::Back if run.is_running() => return self.stop_running().into(),
-            _ => return Outcome::None,
+            other => match movement(other, run.viewport) {
+                Some(d) => d,
+                None => return Outcome::None,
+            },
         };
-        if !run.rows.is_empty() {
-            run.selected = run
-                .selected
-                .saturating_add_signed(delta)
-                .min(run.rows.len() - 1);
-        }
+        run.selected = moved(run.selected, delta, run.rows.len());
         Outcome::None
     }
 
     fn on_saved_action(&mut self, action: Action, ids: &mut Ids) -> Outcome {
         let s = &mut self.saved;
-        let page = s.viewport.max(1) as isize;
         let delta = match action {
-            Action::Down => 1,
-            Action::Up => -1,
-            Action::HalfPageDown => (page / 2).max(1),
-            Action::HalfPageUp => -(page / 2).max(1),
-            Action::PageDown => page,
-            Action::PageUp => -page,
-            Action::Top => isize::MIN / 2,
-            Action::Bottom => isize::MAX / 2,
             Action::Enter => {
                 let Some(d) = s.items.get(s.selected).cloned() else {
                     return Outcome::None;
@@ -606,14 +587,12 @@ impl InsightsPane {
                 self.screen = Screen::Results;
                 return Outcome::None;
             }
-            _ => return Outcome::None,
+            other => match movement(other, s.viewport) {
+                Some(d) => d,
+                None => return Outcome::None,
+            },
         };
-        if !s.items.is_empty() {
-            s.selected = s
-                .selected
-                .saturating_add_signed(delta)
-                .min(s.items.len() - 1);
-        }
+        s.selected = moved(s.selected, delta, s.items.len());
         Outcome::None
     }
 

@@ -5,6 +5,44 @@ use crate::app::{Failure, RequestId};
 use backoffice_domain::model::{Cursor, Page};
 use std::collections::BTreeSet;
 
+/// How far a movement key moves the selection in a view of `viewport` rows (`Top` and
+/// `Bottom` as far as a saturating move goes); `None` for other actions.
+pub fn movement(action: crate::keymap::Action, viewport: usize) -> Option<isize> {
+    use crate::keymap::Action;
+    let page = viewport.max(1) as isize;
+    Some(match action {
+        Action::Down => 1,
+        Action::Up => -1,
+        Action::HalfPageDown => (page / 2).max(1),
+        Action::HalfPageUp => -(page / 2).max(1),
+        Action::PageDown => page,
+        Action::PageUp => -page,
+        Action::Top => isize::MIN / 2,
+        Action::Bottom => isize::MAX / 2,
+        _ => return None,
+    })
+}
+
+/// `selected` moved by `delta` within `len` rows.
+pub fn moved(selected: usize, delta: isize, len: usize) -> usize {
+    selected
+        .saturating_add_signed(delta)
+        .min(len.saturating_sub(1))
+}
+
+/// The first row to draw so that `selected` shows in `height` rows, moving `offset` no more
+/// than it must.
+pub fn keep_in_view(selected: usize, offset: usize, height: usize) -> usize {
+    let height = height.max(1);
+    if selected < offset {
+        selected
+    } else if selected >= offset + height {
+        selected + 1 - height
+    } else {
+        offset
+    }
+}
+
 /// Ask for the next page when the selection comes this close to the end of what is loaded.
 pub const PREFETCH_ROWS: usize = 20;
 
@@ -144,11 +182,7 @@ impl<T> List<T> {
     /// Keeps the selection inside `height` visible rows; returns the visible range.
     pub fn scroll_into_view(&mut self, height: usize) -> std::ops::Range<usize> {
         self.viewport = height.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + self.viewport {
-            self.offset = self.selected + 1 - self.viewport;
-        }
+        self.offset = keep_in_view(self.selected, self.offset, self.viewport);
         let end = (self.offset + self.viewport).min(self.items.len());
         self.offset.min(end)..end
     }

@@ -3,6 +3,7 @@
 //! account's alarms (firing first, with why and since when), an alarm's metric around its state
 //! change, and a key to the failed invocations of a function in Insights.
 
+use super::list::{moved, movement};
 use super::{AppEvent, Command, Failure, FieldView, FormKey, FormView, Handled, Ids, Outcome};
 use super::{Pane, Problem, RequestId};
 use crate::input::TextInput;
@@ -246,9 +247,7 @@ impl MetricsPane {
             Screen::Alarms => (&mut self.alarm_selected, self.alarms.len()),
             Screen::Chart => return,
         };
-        if len > 0 {
-            *selected = selected.saturating_add_signed(delta).min(len - 1);
-        }
+        *selected = moved(*selected, delta, len);
     }
 }
 
@@ -266,16 +265,7 @@ impl Pane for MetricsPane {
     }
 
     fn on_action(&mut self, action: Action, ids: &mut Ids) -> Outcome {
-        let page = self.viewport.max(1) as isize;
         let delta = match action {
-            Action::Down => 1,
-            Action::Up => -1,
-            Action::HalfPageDown => (page / 2).max(1),
-            Action::HalfPageUp => -(page / 2).max(1),
-            Action::PageDown => page,
-            Action::PageUp => -page,
-            Action::Top => isize::MIN / 2,
-            Action::Bottom => isize::MAX / 2,
             Action::Reload => return self.reload(ids),
             Action::LogQuery => {
                 self.prompt = Some((TextInput::new(self.range()), None));
@@ -298,7 +288,10 @@ impl Pane for MetricsPane {
                 return Outcome::None;
             }
             Action::FailedInvocations => return self.failed_invocations(),
-            _ => return Outcome::None,
+            other => match movement(other, self.viewport) {
+                Some(d) => d,
+                None => return Outcome::None,
+            },
         };
         self.move_selection(delta);
         Outcome::None

@@ -2,14 +2,14 @@
 //! result as a table whose columns come from the result's fields; the saved queries; a record.
 
 use super::Look;
-use super::table::{Column, fit, pane_block, widths};
+use super::table::{Column, fit, pane_block, text_table};
 use crate::app::insights::{InsightsPane, Run, RunState, Screen, compare_cells, parse_result_time};
 use crate::text::{human_size, one_line};
 use backoffice_domain::model::{QueryStatus, field_of};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Sparkline, Table};
+use ratatui::widgets::{Paragraph, Sparkline};
 use unicode_width::UnicodeWidthStr;
 
 /// Lines of the query shown above the result.
@@ -155,11 +155,7 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
     let theme = look.theme;
     let height = usize::from(area.height.saturating_sub(1)).max(1);
     run.viewport = height;
-    if run.selected < run.offset {
-        run.offset = run.selected;
-    } else if run.selected >= run.offset + height {
-        run.offset = run.selected + 1 - height;
-    }
+    run.offset = crate::app::list::keep_in_view(run.selected, run.offset, height);
     let end = (run.offset + height).min(run.rows.len());
     let headers: Vec<String> = run
         .columns
@@ -172,24 +168,17 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
             _ => one_line(c),
         })
         .collect();
-    let cells: Vec<Vec<String>> = run.rows[run.offset..end]
+    let cells: Vec<(Vec<String>, ratatui::style::Style)> = run.rows[run.offset..end]
         .iter()
         .map(|row| {
-            run.columns
+            let cells = run
+                .columns
                 .iter()
-                .map(|c| {
-                    let v = one_line(field_of(row, c).unwrap_or(""));
-                    fit(&v, MAX_CELL as u16)
-                })
-                .collect()
+                .map(|c| fit(&one_line(field_of(row, c).unwrap_or("")), MAX_CELL as u16))
+                .collect();
+            (cells, theme.text())
         })
         .collect();
-    let mut natural: Vec<u16> = headers.iter().map(|h| h.width() as u16).collect();
-    for row in &cells {
-        for (i, c) in row.iter().enumerate() {
-            natural[i] = natural[i].max(c.width().min(usize::from(u16::MAX)) as u16);
-        }
-    }
     // The message is free text and goes last; the other columns are whole unless too many.
     let columns: Vec<Column> = run
         .columns
@@ -205,38 +194,14 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
             }
         })
         .collect();
-    let widths = widths(&columns, &natural, area.width);
-    let keep = |row: &[String], style| -> Row<'static> {
-        Row::new(
-            row.iter()
-                .zip(&widths)
-                .filter_map(|(c, w)| w.map(|w| Span::styled(fit(c, w), style)))
-                .collect::<Vec<_>>(),
-        )
-    };
-    let header = keep(&headers, theme.title(false));
-    let rows: Vec<Row<'static>> = cells
-        .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let r = keep(row, theme.text());
-            if run.offset + i == run.selected {
-                r.style(theme.selection())
-            } else {
-                r
-            }
-        })
-        .collect();
-    let constraints: Vec<Constraint> = widths
-        .iter()
-        .flatten()
-        .map(|w| Constraint::Length(*w))
-        .collect();
-    frame.render_widget(
-        Table::new(rows, constraints)
-            .column_spacing(1)
-            .header(header),
+    text_table(
+        frame,
         area,
+        &headers,
+        &columns,
+        &cells,
+        run.selected.checked_sub(run.offset),
+        theme,
     );
 }
 
@@ -447,11 +412,7 @@ fn draw_saved(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: 
     );
     let height = usize::from(list.height).max(1);
     s.viewport = height;
-    if s.selected < s.offset {
-        s.offset = s.selected;
-    } else if s.selected >= s.offset + height {
-        s.offset = s.selected + 1 - height;
-    }
+    s.offset = crate::app::list::keep_in_view(s.selected, s.offset, height);
     let lines: Vec<Line<'_>> = s
         .items
         .iter()

@@ -2,15 +2,14 @@
 //! metric; the alarms, firing first; one alarm's metric around its state change.
 
 use super::Look;
-use super::table::{Column, fit, pane_block, widths};
+use super::table::{Column, pane_block, text_table};
 use crate::app::metrics::{Load, MetricsPane, Screen};
 use crate::text::one_line;
 use backoffice_domain::model::{AlarmState, FunctionMetric, MetricSeries};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Sparkline, Table, Wrap};
-use unicode_width::UnicodeWidthStr;
+use ratatui::widgets::{Paragraph, Sparkline, Wrap};
 
 /// Points a cell's sparkline shows (the newest).
 const CELL_POINTS: usize = 12;
@@ -139,11 +138,7 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
     }
     let height = usize::from(area.height.saturating_sub(1)).max(1);
     pane.viewport = height;
-    if pane.selected < pane.offset {
-        pane.offset = pane.selected;
-    } else if pane.selected >= pane.offset + height {
-        pane.offset = pane.selected + 1 - height;
-    }
+    pane.offset = crate::app::list::keep_in_view(pane.selected, pane.offset, height);
     let mut headers = vec!["function".to_string()];
     headers.extend(FunctionMetric::ALL.iter().map(|m| m.label().to_string()));
     let cells: Vec<Vec<String>> = pane
@@ -164,12 +159,6 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
             c
         })
         .collect();
-    let mut natural: Vec<u16> = headers.iter().map(|h| h.width() as u16).collect();
-    for row in &cells {
-        for (i, c) in row.iter().enumerate() {
-            natural[i] = natural[i].max(c.width() as u16);
-        }
-    }
     let columns: Vec<Column> = (0..headers.len())
         .map(|i| {
             if i == 0 {
@@ -180,18 +169,9 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
             }
         })
         .collect();
-    let widths = widths(&columns, &natural, area.width);
-    let row_of = |cells: &[String], style| -> Row<'static> {
-        Row::new(
-            cells
-                .iter()
-                .zip(&widths)
-                .filter_map(|(c, w)| w.map(|w| Span::styled(fit(c, w), style)))
-                .collect::<Vec<_>>(),
-        )
-    };
-    let rows: Vec<Row<'static>> = cells
-        .iter()
+    // A function with errors in the range is marked.
+    let cells: Vec<(Vec<String>, ratatui::style::Style)> = cells
+        .into_iter()
         .enumerate()
         .map(|(i, c)| {
             let errors = pane.rows[pane.offset + i]
@@ -203,24 +183,17 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
             } else {
                 theme.text()
             };
-            let r = row_of(c, style);
-            if pane.offset + i == pane.selected {
-                r.style(theme.selection())
-            } else {
-                r
-            }
+            (c, style)
         })
         .collect();
-    let constraints: Vec<Constraint> = widths
-        .iter()
-        .flatten()
-        .map(|w| Constraint::Length(*w))
-        .collect();
-    frame.render_widget(
-        Table::new(rows, constraints)
-            .column_spacing(1)
-            .header(row_of(&headers, theme.title(false))),
+    text_table(
+        frame,
         area,
+        &headers,
+        &columns,
+        &cells,
+        pane.selected.checked_sub(pane.offset),
+        theme,
     );
 }
 
@@ -238,11 +211,7 @@ fn alarms(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look
     }
     let height = usize::from(area.height.saturating_sub(1)).max(1);
     pane.viewport = height;
-    if pane.alarm_selected < pane.offset {
-        pane.offset = pane.alarm_selected;
-    } else if pane.alarm_selected >= pane.offset + height {
-        pane.offset = pane.alarm_selected + 1 - height;
-    }
+    pane.offset = crate::app::list::keep_in_view(pane.alarm_selected, pane.offset, height);
     let mut lines = vec![Line::styled(
         "state              since (UTC)       alarm · reason",
         theme.title(false),

@@ -237,6 +237,59 @@ pub(super) fn table<T>(
     );
 }
 
+/// Draws rows of text already on screen (`cells`, each with its style) under `headers`:
+/// columns sized by `columns` from what they hold, the `selected` row (an index into `cells`)
+/// highlighted. For tables whose columns are known only at run time (an Insights result,
+/// the Metrics table); lists of a `List` use [`table`].
+pub(super) fn text_table(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    headers: &[String],
+    columns: &[Column],
+    cells: &[(Vec<String>, ratatui::style::Style)],
+    selected: Option<usize>,
+    theme: &Theme,
+) {
+    let mut natural: Vec<u16> = headers.iter().map(|h| h.width() as u16).collect();
+    for (row, _) in cells {
+        for (i, c) in row.iter().enumerate().take(natural.len()) {
+            natural[i] = natural[i].max(c.width().min(usize::from(u16::MAX)) as u16);
+        }
+    }
+    let widths = widths(columns, &natural, area.width);
+    let row_of = |row: &[String], style| -> Row<'static> {
+        Row::new(
+            row.iter()
+                .zip(&widths)
+                .filter_map(|(c, w)| w.map(|w| Span::styled(fit(c, w), style)))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let rows: Vec<Row<'static>> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, (row, style))| {
+            let r = row_of(row, *style);
+            if Some(i) == selected {
+                r.style(theme.selection())
+            } else {
+                r
+            }
+        })
+        .collect();
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .flatten()
+        .map(|w| Constraint::Length(*w))
+        .collect();
+    frame.render_widget(
+        Table::new(rows, constraints)
+            .column_spacing(SPACING)
+            .header(row_of(headers, theme.title(false))),
+        area,
+    );
+}
+
 pub(super) fn message(
     frame: &mut Frame<'_>,
     area: Rect,

@@ -1,22 +1,14 @@
 //! The group picker: the environment's log groups, up to ten picked, and what starts a feed.
 
 use super::{FeedSpec, LogsPane, Prompt, Screen, Window};
+use crate::app::list::{moved, movement};
 use crate::app::{Ids, Outcome};
 use crate::keymap::Action;
 
 impl LogsPane {
     pub(super) fn on_picker_action(&mut self, action: Action, ids: &mut Ids) -> Outcome {
         let p = &mut self.picker;
-        let page = p.viewport.max(1) as isize;
         let delta = match action {
-            Action::Down => 1,
-            Action::Up => -1,
-            Action::HalfPageDown => (page / 2).max(1),
-            Action::HalfPageUp => -(page / 2).max(1),
-            Action::PageDown => page,
-            Action::PageUp => -page,
-            Action::Top => isize::MIN / 2,
-            Action::Bottom => isize::MAX / 2,
             Action::Mark => {
                 let Some(g) = p.groups.get(p.selected).cloned() else {
                     return Outcome::None;
@@ -50,12 +42,12 @@ impl LogsPane {
                 self.screen = Screen::Viewer;
                 return Outcome::None;
             }
-            _ => return Outcome::None,
+            other => match movement(other, p.viewport) {
+                Some(d) => d,
+                None => return Outcome::None,
+            },
         };
-        if !p.groups.is_empty() {
-            let last = p.groups.len() - 1;
-            p.selected = p.selected.saturating_add_signed(delta).min(last);
-        }
+        p.selected = moved(p.selected, delta, p.groups.len());
         Outcome::None
     }
 }

@@ -6,6 +6,7 @@ use super::{
     Feed, FeedSpec, FeedState, LogsCommand, LogsPane, Prompt, Scroll, Window, feed_channel,
     short_id,
 };
+use crate::app::list::{moved, movement};
 use crate::app::{Command, Ids, Outcome};
 use crate::keymap::Action;
 use backoffice_domain::model::{FilterPattern, LogEvent, LogGroupName, TailItem, TimeWindow};
@@ -74,16 +75,7 @@ impl LogsPane {
             return Outcome::None;
         };
         let len = r.buffer.len();
-        let page = r.scroll.viewport.max(1) as isize;
         let delta = match action {
-            Action::Down => 1,
-            Action::Up => -1,
-            Action::HalfPageDown => (page / 2).max(1),
-            Action::HalfPageUp => -(page / 2).max(1),
-            Action::PageDown => page,
-            Action::PageUp => -page,
-            Action::Top => isize::MIN / 2,
-            Action::Bottom => isize::MAX / 2,
             Action::Enter => {
                 self.detail = !self.detail;
                 return Outcome::None;
@@ -119,14 +111,16 @@ impl LogsPane {
                 self.prompt = Some(Prompt::save(&path));
                 return Outcome::None;
             }
-            _ => return Outcome::None,
+            other => match movement(other, r.scroll.viewport) {
+                Some(d) => d,
+                None => return Outcome::None,
+            },
         };
         r.scroll.follow = false;
         if len > 0 {
             let first = r.buffer.first_seq();
             let here = r.scroll.selected.saturating_sub(first) as usize;
-            let to = here.saturating_add_signed(delta).min(len - 1);
-            r.scroll.selected = first + to as u64;
+            r.scroll.selected = first + moved(here, delta, len) as u64;
         }
         Outcome::None
     }

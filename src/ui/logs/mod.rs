@@ -99,11 +99,7 @@ pub(super) fn picker(
     }
     let height = inner.height.saturating_sub(1).max(1) as usize;
     p.viewport = height;
-    if p.selected < p.offset {
-        p.offset = p.selected;
-    } else if p.selected >= p.offset + height {
-        p.offset = p.selected + 1 - height;
-    }
+    p.offset = crate::app::list::keep_in_view(p.selected, p.offset, height);
     let end = (p.offset + height).min(p.groups.len());
     let rows = p.groups[p.offset..end].iter().enumerate().map(|(i, g)| {
         let index = p.offset + i;
