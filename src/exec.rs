@@ -9,7 +9,9 @@ mod storage;
 
 use crate::app::posts::ThreadData;
 use crate::app::users::USERS_PAGE;
-use crate::app::{AppEvent, Command, Context, Failure, PAGE_SIZE, UserDetail, UserSearch};
+use crate::app::{
+    AppEvent, Command, Context, Failure, PAGE_SIZE, Planning, RequestId, UserDetail, UserSearch,
+};
 use backoffice_domain::DomainError;
 use backoffice_domain::model::{
     CommentFilter, ModerationTarget, Page, PageRequest, ReportFilter, Target, UserSub,
@@ -50,7 +52,7 @@ fn page(cursor: Option<backoffice_domain::model::Cursor>, limit: u32) -> PageReq
     }
 }
 
-async fn run(
+pub(crate) async fn run(
     command: Command,
     b: &Backends,
     context: &Context,
@@ -137,6 +139,7 @@ async fn run(
             .await
             .map_err(Failure::from),
         },
+        Command::Plan { request, planning } => plan(b, request, planning).await,
         Command::LoadWho { request, who } => AppEvent::WhoLoaded {
             request,
             result: who_view(b, who).await.map_err(Failure::from),
@@ -320,6 +323,30 @@ async fn who_view(b: &Backends, who: Who) -> Result<Vec<String>, DomainError> {
     };
     let view = user360::load(&sources, &who).await?;
     Ok(crate::app::who::render(&view))
+}
+
+/// Reads what a planned write needs and builds its dialog.
+async fn plan(b: &Backends, request: RequestId, planning: Planning) -> AppEvent {
+    use crate::app::shell;
+    match planning {
+        Planning::Deletion(username) => AppEvent::Planned {
+            request,
+            what: "delete",
+            result: crate::ops::people::plan_deletion(b, &username)
+                .await
+                .map(|plan| {
+                    let file = crate::ops::people::export_file_name(&username, chrono::Utc::now());
+                    shell::deletion_proposal(plan, file.into())
+                }),
+        },
+        Planning::Undo(row) => AppEvent::Planned {
+            request,
+            what: "undo",
+            result: crate::ops::people::plan_undo(b, &row)
+                .await
+                .map(|op| shell::undo_proposal(&row, op)),
+        },
+    }
 }
 
 #[cfg(test)]

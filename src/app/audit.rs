@@ -77,6 +77,13 @@ impl AuditPane {
                 self.expanded = false;
                 return Outcome::None;
             }
+            // `u`: the row's reverse, planned from its before and after.
+            Action::UploadObject => {
+                return match self.list.selected_item() {
+                    Some(row) => Outcome::Plan(super::Planning::Undo(Box::new(row.clone()))),
+                    None => Outcome::Message("no audit row selected".into()),
+                };
+            }
 
             other => match movement(other, self.list.viewport) {
                 Some(d) => d,
@@ -173,7 +180,7 @@ impl Pane for AuditPane {
     }
 
     fn offers(&self) -> Vec<Action> {
-        Vec::new()
+        vec![Action::UploadObject]
     }
 
     fn pending(&self) -> usize {

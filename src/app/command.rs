@@ -92,9 +92,23 @@ pub struct UserDetail {
     pub counts: Option<ActivityCounts>,
 }
 
+/// A write that must be read from the services before it can be proposed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Planning {
+    /// An account deleted whole, its data exported first.
+    Deletion(Username),
+    /// The reverse of an audit row.
+    Undo(Box<backoffice_domain::model::AuditEntry>),
+}
+
 /// Work for the runtime to start in the background.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
+    /// Reads what a planned write needs, for the dialog to list every call.
+    Plan {
+        request: RequestId,
+        planning: Planning,
+    },
     /// Plans a ban (or an unban) of a user, for the dialog to list every call.
     PlanBan {
         request: RequestId,
@@ -203,6 +217,12 @@ pub enum AppEvent {
         request: RequestId,
         result: Result<String, Failure>,
     },
+    /// A planned write, ready to confirm.
+    Planned {
+        request: RequestId,
+        what: &'static str,
+        result: Result<crate::app::dialog::Proposal, Failure>,
+    },
     /// A ban's or unban's plan.
     BanPlanned {
         request: RequestId,
@@ -241,6 +261,7 @@ impl AppEvent {
             AppEvent::Export(_) => None,
             AppEvent::WriteDone { .. }
             | AppEvent::BanPlanned { .. }
+            | AppEvent::Planned { .. }
             | AppEvent::WhoLoaded { .. }
             | AppEvent::NamesLoaded { .. } => None,
         }

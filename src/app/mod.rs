@@ -26,7 +26,8 @@ pub mod views;
 pub mod who;
 
 pub use command::{
-    AppEvent, Command, Context, Failure, Ids, Request, RequestId, Toast, UserDetail, UserSearch,
+    AppEvent, Command, Context, Failure, Ids, Planning, Request, RequestId, Toast, UserDetail,
+    UserSearch,
 };
 pub use overlay::Overlay;
 pub use pane::{FieldView, FormKey, FormView, Handled, Outcome, Pane, PaneId, Problem};
@@ -540,6 +541,7 @@ impl App {
                 self.overlay = Some(Overlay::Dialog(Box::new(Dialog::new(proposal, typed))));
                 Vec::new()
             }
+            Outcome::Plan(planning) => self.plan(planning),
             Outcome::GoToUser(sub) => {
                 self.hop_to(PaneId::Users);
                 self.users.find_by_sub(sub, &mut self.ids)
@@ -648,6 +650,23 @@ impl App {
             return self.apply(outcome);
         }
         match event {
+            AppEvent::Planned {
+                request,
+                what,
+                result,
+            } => {
+                if self.ban_request != Some(request) {
+                    return Vec::new();
+                }
+                self.ban_request = None;
+                match result {
+                    Ok(proposal) => self.apply(Outcome::Propose(proposal)),
+                    Err(f) => {
+                        self.fail(what, f);
+                        Vec::new()
+                    }
+                }
+            }
             AppEvent::BanPlanned { request, result } => {
                 if self.ban_request != Some(request) {
                     return Vec::new();

@@ -69,6 +69,8 @@ pub enum Outcome {
     Commands(Vec<Command>),
     /// A write to confirm (with a reason) before anything changes.
     Propose(Proposal),
+    /// A write to plan from the services first, then confirm.
+    Plan(super::Planning),
     Message(String),
     /// Open the Users pane on the user with this sub.
     GoToUser(UserSub),

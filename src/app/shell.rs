@@ -6,8 +6,9 @@ use super::{App, Command, Failure, Overlay, PaneId, posts};
 use crate::history::{History, Recall};
 use crate::input::{Edit, TextInput};
 use crate::ops::Operation;
-use backoffice_domain::model::Username;
+use backoffice_domain::model::{AuditEntry, AuditKind, Username};
 use backoffice_domain::services::ban::{self, Plan};
+use backoffice_domain::services::erase;
 use backoffice_domain::services::user360::Who;
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -232,6 +233,22 @@ impl App {
             username,
             unban,
         }]
+    }
+
+    /// Starts planning a write whose dialog needs the services read first.
+    pub(super) fn plan(&mut self, planning: super::Planning) -> Vec<Command> {
+        let what = match &planning {
+            super::Planning::Deletion(name) => format!("the deletion of {name}"),
+            super::Planning::Undo(row) => format!("an undo of audit row {}", row.id),
+        };
+        if let Err(refused) = crate::ops::admit(&self.context, &what) {
+            self.toast(refused.message);
+            return Vec::new();
+        }
+        let request = self.next_id();
+        self.ban_request = Some(request);
+        self.toast(format!("planning {what}…"));
+        vec![Command::Plan { request, planning }]
     }
 
     /// `:save NAME` (the pane's filter), `:view NAME` (applies it), `:forget NAME`; `:view`
@@ -464,6 +481,80 @@ pub(super) fn ban_proposal(plan: Plan) -> Proposal {
         form: dialog::Form::Ready(Operation::Ban(Box::new(plan))),
         type_to_confirm: None,
         reasons: dialog::ACCOUNT_REASONS,
+    }
+}
+
+/// The dialog of an account deletion: the export first, then every kind of call.
+pub fn deletion_proposal(plan: erase::Plan, export: std::path::PathBuf) -> Proposal {
+    let verb = format!("delete the account {}", plan.username);
+    let mut changes = vec![format!(
+        "first: export their data (profile, posts, comments, reports, object list) to {}",
+        export.display()
+    )];
+    changes.extend(erase::describe(&plan.steps));
+    changes.push(
+        "stops at the first failure; each step is audited, the closing row says what was done; cannot be undone"
+            .into(),
+    );
+    let name = plan.username.to_string();
+    Proposal {
+        title: capitalise(&verb),
+        verb,
+        changes,
+        form: dialog::Form::Ready(Operation::DeleteAccount {
+            plan: Box::new(plan),
+            export: Some(export),
+        }),
+        type_to_confirm: Some(name),
+        reasons: dialog::ACCOUNT_REASONS,
+    }
+}
+
+/// The dialog of an undo: what the row did, and the write that reverses it.
+pub fn undo_proposal(row: &AuditEntry, operation: Operation) -> Proposal {
+    let verb = operation.describe();
+    let mut changes = vec![format!(
+        "audit row {}: {} of {} {} by {}{}",
+        row.id,
+        row.action,
+        row.target_kind,
+        row.target_id,
+        row.actor,
+        row.reason
+            .as_deref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default()
+    )];
+    if let Operation::Undo {
+        operation: inner, ..
+    } = &operation
+    {
+        match inner.as_ref() {
+            Operation::Ban(plan) => changes.extend(ban::describe(&plan.steps, 8)),
+            Operation::SetProfile { set, .. } => changes.extend(set.iter().map(|(f, v)| {
+                format!(
+                    "{} back to {}",
+                    f.label(),
+                    v.as_deref()
+                        .map(|v| format!("\"{v}\""))
+                        .unwrap_or_else(|| "(empty)".into())
+                )
+            })),
+            _ => {}
+        }
+    }
+    changes.push("recorded as the undo of that row".into());
+    let reasons = match row.target_kind {
+        AuditKind::Post | AuditKind::Comment => dialog::MODERATION_REASONS,
+        _ => dialog::ACCOUNT_REASONS,
+    };
+    Proposal {
+        title: format!("Undo audit row {}", row.id),
+        verb,
+        changes,
+        form: dialog::Form::Ready(operation),
+        type_to_confirm: None,
+        reasons,
     }
 }
 

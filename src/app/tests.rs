@@ -531,14 +531,61 @@ fn esc_cancels_a_dialog_and_nothing_is_sent() {
 }
 
 #[test]
-fn delete_needs_the_username_typed() {
+fn delete_is_planned_then_needs_the_username_typed() {
+    use backoffice_domain::services::erase::{Plan, Step};
     let (mut app, first) = app_on(PaneId::Users, test_context());
     answer_users(&mut app, &first, vec![user(7, true)]);
-    app.on_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL));
+    let sent = app.on_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL));
+    let request = match sent.as_slice() {
+        [
+            Command::Plan {
+                request,
+                planning: crate::app::Planning::Deletion(name),
+            },
+        ] => {
+            assert_eq!(name.as_str(), "user7");
+            *request
+        }
+        other => panic!("the deletion is planned first: {other:?}"),
+    };
+    assert!(app.overlay.is_none(), "nothing to confirm before the plan");
+    let plan = Plan {
+        username: Username::parse("user7").unwrap(),
+        sub: user(7, true).sub.unwrap(),
+        steps: vec![
+            Step::Block,
+            Step::RemovePost {
+                id: PostId::new(3).unwrap(),
+            },
+            Step::DeleteProfile,
+            Step::DeleteUser,
+        ],
+        bucket: None,
+    };
+    app.on_event(AppEvent::Planned {
+        request,
+        what: "delete",
+        result: Ok(crate::app::shell::deletion_proposal(
+            plan,
+            "backoffice-user-user7.json".into(),
+        )),
+    });
     let Some(Overlay::Dialog(d)) = &app.overlay else {
         panic!("delete asks first");
     };
     assert_eq!(d.proposal.type_to_confirm.as_deref(), Some("user7"));
+    assert!(
+        d.proposal.changes[0].contains("export their data")
+            && d.proposal.changes[0].contains("backoffice-user-user7.json"),
+        "{:?}",
+        d.proposal.changes
+    );
+    assert!(
+        d.proposal
+            .changes
+            .iter()
+            .any(|c| c.starts_with("remove 1 post(s)"))
+    );
     assert!(app.on_key(code(KeyCode::Enter)).is_empty());
     app.on_key(code(KeyCode::Tab));
     app.on_key(code(KeyCode::Tab));
@@ -547,8 +594,8 @@ fn delete_needs_the_username_typed() {
     assert!(matches!(
         sent.as_slice(),
         [Command::Write {
-            operation: Operation::Account {
-                action: AccountAction::Delete,
+            operation: Operation::DeleteAccount {
+                export: Some(_),
                 ..
             },
             ..
@@ -1244,4 +1291,102 @@ fn saved_views_apply_a_named_filter_and_panes_open_on_their_last_view() {
     );
     next.run_command("forget account actions");
     assert!(next.views.names(PaneId::Audit).is_empty());
+}
+
+/// `u` on an audit row asks the runtime for the row's reverse, then shows it to confirm; what
+/// is sent is the undo of that row.
+#[test]
+fn u_on_an_audit_row_plans_its_undo_and_sends_it_once_confirmed() {
+    use backoffice_domain::model::{
+        AuditAction, AuditEntry, AuditId, AuditKind, ModerationAction, ModerationTarget, Page,
+    };
+    let (mut app, first) = app_on(PaneId::Audit, test_context());
+    let request = first
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadAudit { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("the audit log is loaded");
+    let row = AuditEntry {
+        id: AuditId::new(41).unwrap(),
+        actor: "mod:ann".into(),
+        action: AuditAction::PostHide,
+        target_kind: AuditKind::Post,
+        target_id: "9".into(),
+        reason: Some("spam".into()),
+        before: Some(r#"{"status":"visible"}"#.into()),
+        after: Some(r#"{"status":"hidden"}"#.into()),
+        created_at: chrono::Utc::now(),
+    };
+    app.on_event(AppEvent::AuditLoaded {
+        request,
+        result: Ok(Page {
+            items: vec![row.clone()],
+            next: None,
+        }),
+    });
+    let sent = app.on_key(key('u'));
+    let request = match sent.as_slice() {
+        [
+            Command::Plan {
+                request,
+                planning: crate::app::Planning::Undo(planned),
+            },
+        ] => {
+            assert_eq!(planned.id, row.id);
+            *request
+        }
+        other => panic!("the undo is planned first: {other:?}"),
+    };
+    let reverse = Operation::Undo {
+        of: 41,
+        operation: Box::new(Operation::Moderate {
+            targets: vec![ModerationTarget::Post(PostId::new(9).unwrap())],
+            action: ModerationAction::Restore,
+        }),
+    };
+    app.on_event(AppEvent::Planned {
+        request,
+        what: "undo",
+        result: Ok(crate::app::shell::undo_proposal(&row, reverse.clone())),
+    });
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("the undo is shown to confirm");
+    };
+    assert_eq!(d.proposal.title, "Undo audit row 41");
+    assert!(
+        d.proposal.changes[0].contains("post.hide of post 9 by mod:ann (spam)"),
+        "{:?}",
+        d.proposal.changes
+    );
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "reported in error");
+    let sent = app.on_key(code(KeyCode::Enter));
+    assert!(
+        matches!(sent.as_slice(), [Command::Write { operation, .. }] if *operation == reverse),
+        "{sent:?}"
+    );
+
+    // A row with no reverse says why on the status bar (the runtime's refusal).
+    let sent = app.on_key(key('u'));
+    let [Command::Plan { request, .. }] = sent.as_slice() else {
+        panic!("planned again");
+    };
+    app.on_event(AppEvent::Planned {
+        request: *request,
+        what: "undo",
+        result: Err(Failure::new(
+            "row 41 (user.delete): a deletion cannot be undone",
+        )),
+    });
+    assert!(app.overlay.is_none());
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("cannot be undone"),
+        "{:?}",
+        app.last_error
+    );
 }

@@ -249,10 +249,10 @@ impl UsersPane {
                     user.attribute("email_verified").unwrap_or("(unset)")
                 ),
             ),
+            // The whole account goes through a plan (its content, objects, reports and
+            // profile with it), its data exported first.
             Action::DeleteUser => {
-                let (form, verb, changes, _) =
-                    simple(ready, AccountAction::Delete, &label, "cannot be undone");
-                (form, verb, changes, Some(name.clone()))
+                return Outcome::Plan(super::Planning::Deletion(user.username.clone()));
             }
             Action::SetPassword => (
                 Form::Password {

@@ -5,6 +5,7 @@
 //! construction. Nothing here draws or prints.
 
 mod ban_run;
+pub mod people;
 
 use crate::app::{Context, Failure};
 use crate::text::{human_size, plural};
@@ -15,11 +16,12 @@ use backoffice_domain::model::{
     Actor, BucketName, LogGroupName, ModerationAction, ModerationTarget, ObjectKey,
     PresignedRequest, Reason, ReportId, ReportResolution, Target, Username,
 };
+use backoffice_domain::model::{AuditAction, ProfileField, UserSub};
 use backoffice_domain::ports::{
     ContentStore, LogInsights, LogSource, Metrics, ObjectStore, UserDirectory,
 };
 use backoffice_domain::services::accounts::{self, AccountAction};
-use backoffice_domain::services::{ban, moderation, reconcile, storage};
+use backoffice_domain::services::{ban, erase, moderation, reconcile, storage};
 use ban_run::run_ban;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -178,6 +180,25 @@ pub enum Operation {
     SaveQuery(Box<QueryDefinition>),
     /// Deletes a saved Logs Insights query definition.
     DeleteQuery { id: String, name: String },
+    /// A planned deletion of an account, its data exported to `export` first when given.
+    DeleteAccount {
+        plan: Box<erase::Plan>,
+        export: Option<PathBuf>,
+    },
+    /// Clears fields of someone's profile.
+    ClearProfile {
+        sub: UserSub,
+        fields: Vec<ProfileField>,
+    },
+    /// Sets profile fields back (an undo), over the values expected there now.
+    SetProfile {
+        sub: UserSub,
+        set: Vec<(ProfileField, Option<String>)>,
+        expected: Vec<(ProfileField, Option<String>)>,
+        action: AuditAction,
+    },
+    /// The reverse of audit row `of`, recorded as its undo.
+    Undo { of: i64, operation: Box<Operation> },
 }
 
 impl Operation {
@@ -219,16 +240,42 @@ impl Operation {
             }
             Operation::SaveQuery(d) => format!("save the query {}", d.name),
             Operation::DeleteQuery { name, .. } => format!("delete the saved query {name}"),
+            Operation::DeleteAccount { plan, .. } => format!(
+                "delete the account {} ({})",
+                plan.username,
+                plural(plan.steps.len(), "call")
+            ),
+            Operation::ClearProfile { sub, fields } => format!(
+                "clear the {} of {sub}",
+                fields
+                    .iter()
+                    .map(|f| f.label())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Operation::SetProfile { sub, set, .. } => format!(
+                "put back the {} of {sub}",
+                set.iter()
+                    .map(|(f, _)| f.label())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Operation::Undo { of, operation } => {
+                format!("undo audit row {of}: {}", operation.describe())
+            }
         }
     }
 
     /// Whether the operation deletes objects: in an environment without a database those
     /// could not be audited.
     pub fn deletes_objects(&self) -> bool {
-        matches!(
-            self,
-            Operation::DeleteObjects { .. } | Operation::CleanUp { .. }
-        )
+        match self {
+            Operation::DeleteObjects { .. }
+            | Operation::CleanUp { .. }
+            | Operation::DeleteAccount { .. } => true,
+            Operation::Undo { operation, .. } => operation.deletes_objects(),
+            _ => false,
+        }
     }
 }
 
@@ -493,6 +540,24 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
         }
         op @ (Operation::SaveQuery(_) | Operation::DeleteQuery { .. }) => {
             query_definition(b, op, reason).await
+        }
+        Operation::DeleteAccount { plan, export } => {
+            people::run_deletion(b, &plan, export.as_deref(), reason).await
+        }
+        Operation::ClearProfile { sub, fields } => {
+            people::clear_profile(b, &sub, &fields, reason).await
+        }
+        Operation::SetProfile {
+            sub,
+            set,
+            expected,
+            action,
+        } => people::set_profile(b, &sub, &set, &expected, &action, reason).await,
+        Operation::Undo { of, operation } => {
+            let reason = people::undo_reason(of, reason)?;
+            let mut done = Box::pin(perform(b, *operation, &reason)).await?;
+            done.summary = format!("undid audit row {of}: {}", done.summary);
+            Ok(done)
         }
         Operation::CleanUp { findings, min_age } => {
             let sources = reconcile::Sources {
@@ -816,3 +881,6 @@ mod tests {
         assert!(check_typed(&plain, None).is_ok());
     }
 }
+
+#[cfg(test)]
+mod people_tests;

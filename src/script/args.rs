@@ -74,6 +74,41 @@ pub enum UsersCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Delete the account whole: block, disable, remove their posts and comments (kept for
+    /// the audit), close the open reports on them, delete their objects, delete the profile
+    /// row, then the Cognito user. Their data is exported to a JSON file first (`--export`,
+    /// default `backoffice-user-NAME-WHEN.json`) unless `--no-export`; `--dry-run` lists the
+    /// calls.
+    Delete {
+        username: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        dry_run: bool,
+        /// Where the export is written (a new file; never overwritten).
+        #[arg(long, conflicts_with = "no_export")]
+        export: Option<std::path::PathBuf>,
+        /// Delete without exporting the user's data first.
+        #[arg(long)]
+        no_export: bool,
+    },
+    /// Write everything the service holds about a user (directory entry, groups, profile,
+    /// posts, comments, reports filed, object list) to a new JSON file.
+    Export {
+        username: String,
+        /// Default: `backoffice-user-NAME-WHEN.json` in the current folder.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Clear fields of a user's profile (`display_name`, `bio`, `avatar`, or `all`), audited
+    /// with the values before so `audit undo` can put them back. Takes the user's sub.
+    ClearProfile {
+        sub: String,
+        #[arg(long, default_value = "all")]
+        fields: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Everything about one user from every service (by e-mail, sub or username).
     Who { who: String },
 }
@@ -226,6 +261,16 @@ pub enum AuditCommand {
         /// At most this many (default: all).
         #[arg(long)]
         limit: Option<u32>,
+    },
+    /// Reverse the write an audit row records (a hide, a disable, a group change, an
+    /// attribute, a cleared profile field, a ban), recorded as its undo; rows that cannot be
+    /// reversed (a deletion) say why. `--dry-run` shows the reverse without making it.
+    Undo {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

@@ -3,7 +3,7 @@
 
 use super::{
     AuditCommand, PostsCommand, ReportFormat, ReportsCommand, ResolutionArg, Session, StatusArg,
-    domain, each_item, reason, records,
+    domain, each_item, failed, reason, records,
 };
 use crate::ops::Operation;
 use crate::text::one_line;
@@ -126,11 +126,18 @@ pub(super) async fn reports(cmd: ReportsCommand, s: &Session<'_>) -> Result<()> 
 }
 
 pub(super) async fn audit(cmd: AuditCommand, s: &Session<'_>) -> Result<()> {
-    let AuditCommand::List {
-        actor,
-        target,
-        limit,
-    } = cmd;
+    let (actor, target, limit) = match cmd {
+        AuditCommand::List {
+            actor,
+            target,
+            limit,
+        } => (actor, target, limit),
+        AuditCommand::Undo {
+            id,
+            reason: why,
+            dry_run,
+        } => return undo(s, id, &why, dry_run).await,
+    };
     let content = s.b.content().map_err(domain)?;
     let (target_kind, target_id) = match target.as_deref().map(|t| t.split_once(':')) {
         None => (None, None),
@@ -230,4 +237,30 @@ pub(super) async fn reconcile(
         eprintln!("{}", one_line(&done.summary));
     }
     Ok(())
+}
+
+/// `audit undo ID`: the row's reverse, shown, then made (recorded as the undo of the row).
+async fn undo(s: &Session<'_>, id: i64, why: &str, dry_run: bool) -> Result<()> {
+    let why = reason(why)?;
+    if !dry_run {
+        crate::ops::admit(s.context, &format!("an undo of audit row {id}")).map_err(failed)?;
+    }
+    let audit_id = backoffice_domain::model::AuditId::new(id)
+        .map_err(|e| eyre!("audit row id: {}", e.message))?;
+    let row =
+        s.b.content()
+            .map_err(domain)?
+            .get_audit(audit_id)
+            .await
+            .map_err(domain)?;
+    let operation = crate::ops::people::plan_undo(s.b, &row)
+        .await
+        .map_err(failed)?;
+    let record =
+        serde_json::json!({"type": "planned_undo", "audit_id": id, "undo": operation.describe()});
+    s.print(&record, || format!("would: {}", operation.describe()))?;
+    if dry_run {
+        return Ok(());
+    }
+    s.write(operation, &why).await
 }

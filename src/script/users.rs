@@ -132,6 +132,82 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                 .map_err(domain)?;
             run_plan(s, plan, &why, dry_run).await
         }
+        UsersCommand::Delete {
+            username,
+            reason: why,
+            dry_run,
+            export,
+            no_export,
+        } => {
+            let username = name(&username)?;
+            let why = reason(&why)?;
+            if !dry_run {
+                ops::admit(s.context, &format!("the deletion of {username}")).map_err(failed)?;
+            }
+            let plan = ops::people::plan_deletion(s.b, &username)
+                .await
+                .map_err(failed)?;
+            let export = (!no_export).then(|| {
+                export.unwrap_or_else(|| {
+                    ops::people::export_file_name(&username, chrono::Utc::now()).into()
+                })
+            });
+            if let Some(path) = &export {
+                let record = json!({"type": "planned_call", "plan": "delete", "call": "export", "path": path.display().to_string()});
+                s.print(&record, || {
+                    format!("would: export their data to {}", path.display())
+                })?;
+            }
+            for step in &plan.steps {
+                let mut record =
+                    json!({"type": "planned_call", "plan": "delete", "call": step.to_string()});
+                if let (Some(fields), Some(out)) = (
+                    serde_json::to_value(step)
+                        .ok()
+                        .and_then(|v| v.as_object().cloned()),
+                    record.as_object_mut(),
+                ) {
+                    out.extend(fields);
+                }
+                s.print(&record, || format!("would: {step}"))?;
+            }
+            if dry_run {
+                return Ok(());
+            }
+            s.write(
+                Operation::DeleteAccount {
+                    plan: Box::new(plan),
+                    export,
+                },
+                &why,
+            )
+            .await
+        }
+        UsersCommand::Export { username, out } => {
+            let username = name(&username)?;
+            let path = out.unwrap_or_else(|| {
+                ops::people::export_file_name(&username, chrono::Utc::now()).into()
+            });
+            let done = ops::people::export_user(s.b, &username, &path)
+                .await
+                .map_err(failed)?;
+            for r in &done.records {
+                s.print(r, || done.summary.clone())?;
+            }
+            Ok(())
+        }
+        UsersCommand::ClearProfile {
+            sub,
+            fields,
+            reason: why,
+        } => {
+            let sub = backoffice_domain::model::UserSub::parse(&sub)
+                .map_err(|e| eyre!("sub: {}", e.message))?;
+            let fields =
+                backoffice_domain::services::profiles::parse_fields(&fields).map_err(domain)?;
+            s.write(Operation::ClearProfile { sub, fields }, &reason(&why)?)
+                .await
+        }
         UsersCommand::Who { who } => self::who(s, &who).await,
     }
 }

@@ -7,8 +7,9 @@ use crate::model::{
     ActivityCounts, Actor, AuditEntry, AuditFilter, AuditId, Comment, CommentFilter, CommentId,
     ImageRef, ImageRefKind, MarkRead, Moderation, ModerationOutcome, NewAuditEntry, NewComment,
     NewPost, NewProfile, NewReport, Notification, Page, PageRequest, Post, PostEdit, PostFilter,
-    PostId, PostRevision, ProfileUpdate, Reason, ReasonCount, Report, ReportFilter, ReportGroup,
-    ReportId, ReportResolution, Target, TargetSummary, Thread, Thumbnail, UserProfile, UserSub,
+    PostId, PostRevision, ProfileModeration, ProfileModerationOutcome, ProfileUpdate, Reason,
+    ReasonCount, Report, ReportFilter, ReportGroup, ReportId, ReportResolution, Target,
+    TargetSummary, Thread, Thumbnail, UserProfile, UserSub,
 };
 use crate::ports::ContentStore;
 use async_trait::async_trait;
@@ -56,6 +57,23 @@ macro_rules! pass {
 impl ContentStore for FaultyContentStore {
     async fn get_profile(&self, sub: &UserSub) -> DomainResult<UserProfile> {
         pass!(self, get_profile(sub))
+    }
+    async fn get_audit(&self, id: AuditId) -> DomainResult<AuditEntry> {
+        pass!(self, get_audit(id))
+    }
+    async fn moderate_profile(
+        &self,
+        moderation: &ProfileModeration,
+    ) -> DomainResult<ProfileModerationOutcome> {
+        pass!(self, moderate_profile(moderation))
+    }
+    async fn delete_profile(
+        &self,
+        sub: &UserSub,
+        actor: &Actor,
+        reason: &Reason,
+    ) -> DomainResult<Option<AuditId>> {
+        pass!(self, delete_profile(sub, actor, reason))
     }
     async fn upsert_profile(&self, profile: &NewProfile) -> DomainResult<UserProfile> {
         pass!(self, upsert_profile(profile))

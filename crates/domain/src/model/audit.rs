@@ -122,6 +122,15 @@ vocabulary!(
         ObjectPresignGet => "object.presign_get",
         ObjectDeleteOrphans => "object.delete_orphans",
         ProfileCreateMissing => "profile.create_missing",
+        /// A moderator cleared fields of someone's profile (before and after kept).
+        ProfileClear => "profile.clear",
+        /// Fields of a profile put back as a cleared row had them (an undo).
+        ProfileRestore => "profile.restore",
+        /// A deleted account's profile row went with it (which fields it held, not their
+        /// values).
+        ProfileDelete => "profile.delete",
+        /// The closing row of an account deletion: what each step did.
+        UserDeleteAccount => "user.delete_account",
         QuerySave => "query.save",
         QueryDelete => "query.delete",
     }
@@ -158,7 +167,8 @@ impl AuditAction {
             Some("user") => AuditKind::User,
             Some("object") if *self == Self::ObjectDeleteOrphans => AuditKind::Reconcile,
             Some("object") => AuditKind::Object,
-            Some("profile") => AuditKind::Reconcile,
+            Some("profile") if *self == Self::ProfileCreateMissing => AuditKind::Reconcile,
+            Some("profile") => AuditKind::User,
             Some("query") => AuditKind::Query,
             _ => AuditKind::Other(String::new()),
         }

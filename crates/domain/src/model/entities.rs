@@ -405,6 +405,79 @@ pub struct ModerationOutcome {
     pub audit_id: AuditId,
 }
 
+/// A field of a profile that a moderator can clear (and an undo can put back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileField {
+    DisplayName,
+    Bio,
+    /// The avatar: the row's `profile_image_key` (clearing detaches the object, which
+    /// reconciliation later finds orphaned; an undo attaches it again).
+    ProfileImage,
+}
+
+impl ProfileField {
+    pub const ALL: [ProfileField; 3] = [Self::DisplayName, Self::Bio, Self::ProfileImage];
+
+    /// The name in audit rows and commands (`display_name`, `bio`, `profile_image`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DisplayName => "display_name",
+            Self::Bio => "bio",
+            Self::ProfileImage => "profile_image",
+        }
+    }
+
+    /// The words for a person.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::DisplayName => "display name",
+            Self::Bio => "bio",
+            Self::ProfileImage => "avatar",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+            "display_name" | "name" => Some(Self::DisplayName),
+            "bio" => Some(Self::Bio),
+            "profile_image" | "avatar" | "image" => Some(Self::ProfileImage),
+            _ => None,
+        }
+    }
+
+    /// The field's value in `profile`.
+    pub fn value(self, profile: &UserProfile) -> Option<&str> {
+        match self {
+            Self::DisplayName => profile.display_name.as_deref(),
+            Self::Bio => profile.bio.as_deref(),
+            Self::ProfileImage => profile.profile_image_key.as_deref(),
+        }
+    }
+}
+
+/// A moderator's change to someone else's profile: each field set to its value (`None`
+/// clears it), written with its audit row (`action`, the fields' values before and after) in
+/// one transaction. Each of `expected` must hold when the change is made, or nothing is
+/// written (an undo puts a value back only over the value it took away).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileModeration {
+    pub sub: UserSub,
+    pub set: Vec<(ProfileField, Option<String>)>,
+    pub expected: Vec<(ProfileField, Option<String>)>,
+    pub action: AuditAction,
+    pub actor: Actor,
+    pub reason: Reason,
+}
+
+/// The profile before and after a [`ProfileModeration`], and its audit row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileModerationOutcome {
+    pub before: UserProfile,
+    pub after: UserProfile,
+    pub audit_id: AuditId,
+}
+
 /// A row of the audit log. `before` and `after` are JSON snapshots of what changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

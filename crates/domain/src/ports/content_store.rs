@@ -3,8 +3,9 @@ use crate::model::{
     ActivityCounts, Actor, AuditEntry, AuditFilter, AuditId, Comment, CommentFilter, CommentId,
     ImageRef, ImageRefKind, MarkRead, Moderation, ModerationOutcome, NewAuditEntry, NewComment,
     NewPost, NewProfile, NewReport, Notification, Page, PageRequest, Post, PostEdit, PostFilter,
-    PostId, PostRevision, ProfileUpdate, Reason, ReasonCount, Report, ReportFilter, ReportGroup,
-    ReportId, ReportResolution, Target, TargetSummary, Thread, Thumbnail, UserProfile, UserSub,
+    PostId, PostRevision, ProfileModeration, ProfileModerationOutcome, ProfileUpdate, Reason,
+    ReasonCount, Report, ReportFilter, ReportGroup, ReportId, ReportResolution, Target,
+    TargetSummary, Thread, Thumbnail, UserProfile, UserSub,
 };
 use async_trait::async_trait;
 use std::collections::HashSet;
@@ -29,6 +30,23 @@ pub trait ContentStore: Send + Sync {
         sub: &UserSub,
         update: &ProfileUpdate,
     ) -> DomainResult<UserProfile>;
+
+    /// A moderator's change to someone's profile fields (a clear, or an undo putting values
+    /// back), written with its audit row in one transaction. Fails with Conflict when one of
+    /// `expected` no longer holds or the row changed meanwhile, NotFound without a row.
+    async fn moderate_profile(
+        &self,
+        moderation: &ProfileModeration,
+    ) -> DomainResult<ProfileModerationOutcome>;
+    /// Deletes a profile row (an account's deletion) with its `profile.delete` audit row,
+    /// which names the fields the row held but keeps none of their values. `None` when there
+    /// was no row.
+    async fn delete_profile(
+        &self,
+        sub: &UserSub,
+        actor: &Actor,
+        reason: &Reason,
+    ) -> DomainResult<Option<AuditId>>;
 
     async fn create_post(&self, post: &NewPost) -> DomainResult<Post>;
     async fn get_post(&self, id: PostId) -> DomainResult<Post>;
@@ -87,6 +105,7 @@ pub trait ContentStore: Send + Sync {
     ) -> Vec<DomainResult<ModerationOutcome>>;
 
     async fn record_audit(&self, entry: &NewAuditEntry) -> DomainResult<AuditId>;
+    async fn get_audit(&self, id: AuditId) -> DomainResult<AuditEntry>;
     async fn list_audit(
         &self,
         filter: &AuditFilter,

@@ -50,6 +50,8 @@ pub enum AccountAction {
         name: AttributeName,
         value: String,
     },
+    /// Several attributes in one call, as an audit row's before had them (an undo).
+    SetAttributes(Vec<(AttributeName, String)>),
     AddToGroup(GroupName),
     RemoveFromGroup(GroupName),
     Delete,
@@ -72,7 +74,7 @@ impl AccountAction {
             Self::ConfirmSignUp => AuditAction::UserConfirmSignUp,
             Self::ResendInvitation => AuditAction::UserResendInvitation,
             Self::VerifyEmail => AuditAction::UserVerifyEmail,
-            Self::SetAttribute { .. } => AuditAction::UserUpdateAttribute,
+            Self::SetAttribute { .. } | Self::SetAttributes(_) => AuditAction::UserUpdateAttribute,
             Self::AddToGroup(_) => AuditAction::UserAddToGroup,
             Self::RemoveFromGroup(_) => AuditAction::UserRemoveFromGroup,
             Self::Delete => AuditAction::UserDelete,
@@ -106,6 +108,14 @@ impl AccountAction {
             Self::SetAttribute { name, value } => {
                 format!("Set {} of {user} to \"{value}\"", name.as_str())
             }
+            Self::SetAttributes(pairs) => format!(
+                "Set {} of {user}",
+                pairs
+                    .iter()
+                    .map(|(n, v)| format!("{} to \"{v}\"", n.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             Self::AddToGroup(g) => format!("Add {user} to group {g}"),
             Self::RemoveFromGroup(g) => format!("Remove {user} from group {g}"),
             Self::Delete => format!(
@@ -138,6 +148,12 @@ impl AccountAction {
             Self::SetPassword { permanent, .. } => serde_json::json!({"permanent": permanent}),
             Self::VerifyEmail => serde_json::json!({"email_verified": "true"}),
             Self::SetAttribute { name, value } => serde_json::json!({ name.as_str(): value }),
+            Self::SetAttributes(pairs) => serde_json::Value::Object(
+                pairs
+                    .iter()
+                    .map(|(n, v)| (n.as_str().to_string(), serde_json::json!(v)))
+                    .collect(),
+            ),
             Self::AddToGroup(g) | Self::RemoveFromGroup(g) => {
                 serde_json::json!({"group": g.as_str()})
             }
@@ -152,9 +168,26 @@ fn before(user: &DirectoryUser, action: &AccountAction) -> Option<String> {
         AccountAction::Disable | AccountAction::Enable => {
             serde_json::json!({"enabled": user.enabled})
         }
+        // A new e-mail is unverified unless the same call verifies it: the row keeps whether
+        // the old one was, so an undo puts both back.
+        AccountAction::SetAttribute { name, .. } if name.as_str() == "email" => serde_json::json!({
+            "email": user.attribute("email"),
+            "email_verified": user.attribute("email_verified"),
+        }),
         AccountAction::SetAttribute { name, .. } => {
             serde_json::json!({ name.as_str(): user.attribute(name.as_str()) })
         }
+        AccountAction::SetAttributes(pairs) => serde_json::Value::Object(
+            pairs
+                .iter()
+                .map(|(n, _)| {
+                    (
+                        n.as_str().to_string(),
+                        serde_json::json!(user.attribute(n.as_str())),
+                    )
+                })
+                .collect(),
+        ),
         AccountAction::VerifyEmail => {
             serde_json::json!({"email_verified": user.attribute("email_verified")})
         }
@@ -248,6 +281,7 @@ pub async fn change(
                 .update_attributes(username, &[(name.clone(), value.clone())])
                 .await?
         }
+        AccountAction::SetAttributes(pairs) => directory.update_attributes(username, pairs).await?,
         AccountAction::AddToGroup(g) => directory.add_to_group(username, g).await?,
         AccountAction::RemoveFromGroup(g) => directory.remove_from_group(username, g).await?,
         AccountAction::Delete => directory.delete_user(username).await?,

@@ -3,10 +3,13 @@
 
 pub mod accounts;
 pub mod ban;
+pub mod erase;
 pub mod log_analysis;
 pub mod moderation;
 pub mod oncall;
 pub mod people;
+pub mod profiles;
 pub mod reconcile;
 pub mod storage;
+pub mod undo;
 pub mod user360;

@@ -68,6 +68,8 @@ contract!(
     an_edit_keeps_what_it_replaced_and_reported_or_hidden_posts_cannot_be_edited,
     a_restore_does_not_bring_back_what_its_author_deleted,
     an_account_block_is_set_lifted_and_kept_per_sub,
+    a_profile_moderation_clears_and_puts_back_fields_with_one_audit_row_each,
+    a_profile_deletion_keeps_none_of_its_values_in_the_audit_row,
 );
 
 async fn an_edit_keeps_what_it_replaced_and_reported_or_hidden_posts_cannot_be_edited(
@@ -1746,4 +1748,156 @@ mod sql_layer {
         }
         h.drop_database().await;
     }
+}
+
+async fn a_profile_moderation_clears_and_puts_back_fields_with_one_audit_row_each(store: Store) {
+    let a = profile(&store, 70).await;
+    let bio = "«bio» with \"quotes\", עברית and 🎉\nover two lines";
+    store
+        .update_profile(
+            &a,
+            &ProfileUpdate {
+                bio: Some(Bio::parse(bio).unwrap()),
+                profile_image_key: Some(ObjectKey::parse(format!("profiles/{a}/me.png")).unwrap()),
+                ..ProfileUpdate::default()
+            },
+        )
+        .await
+        .unwrap();
+    let clear = |set: Vec<(ProfileField, Option<String>)>, expected| ProfileModeration {
+        sub: a.clone(),
+        set,
+        expected,
+        action: AuditAction::ProfileClear,
+        actor: actor(),
+        reason: reason("impersonation"),
+    };
+    let o = store
+        .moderate_profile(&clear(
+            vec![(ProfileField::DisplayName, None), (ProfileField::Bio, None)],
+            vec![(ProfileField::DisplayName, Some("User 70".into()))],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(o.before.bio.as_deref(), Some(bio));
+    assert_eq!(
+        (o.after.display_name.as_deref(), o.after.bio.as_deref()),
+        (None, None)
+    );
+    let now = store.get_profile(&a).await.unwrap();
+    assert_eq!(now.display_name, None);
+    assert_eq!(now.bio, None);
+    assert_eq!(
+        now.profile_image_key,
+        Some(format!("profiles/{a}/me.png")),
+        "left alone"
+    );
+
+    let row = store.get_audit(o.audit_id).await.unwrap();
+    assert_eq!(row.action, AuditAction::ProfileClear);
+    assert_eq!(row.target_kind, AuditKind::User);
+    assert_eq!(row.target_id, a.to_string());
+    let before: serde_json::Value = serde_json::from_str(row.before.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        before,
+        serde_json::json!({"display_name": "User 70", "bio": bio})
+    );
+    let after: serde_json::Value = serde_json::from_str(row.after.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        after,
+        serde_json::json!({"display_name": null, "bio": null})
+    );
+
+    // An expectation that no longer holds writes nothing, not even an audit row.
+    let stale = store
+        .moderate_profile(&clear(
+            vec![(ProfileField::ProfileImage, None)],
+            vec![(ProfileField::Bio, Some(bio.into()))],
+        ))
+        .await;
+    assert!(matches!(stale, Err(DomainError::Conflict(_))), "{stale:?}");
+    assert!(
+        store
+            .get_profile(&a)
+            .await
+            .unwrap()
+            .profile_image_key
+            .is_some()
+    );
+    let rows = store
+        .list_audit(
+            &AuditFilter {
+                target_id: Some(a.to_string()),
+                ..AuditFilter::default()
+            },
+            PageRequest::first(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.items.len(), 1);
+
+    // Putting the values back over the cleared ones.
+    store
+        .moderate_profile(&ProfileModeration {
+            action: AuditAction::ProfileRestore,
+            ..clear(
+                vec![
+                    (ProfileField::DisplayName, Some("User 70".into())),
+                    (ProfileField::Bio, Some(bio.into())),
+                ],
+                vec![(ProfileField::DisplayName, None), (ProfileField::Bio, None)],
+            )
+        })
+        .await
+        .unwrap();
+    let back = store.get_profile(&a).await.unwrap();
+    assert_eq!(back.display_name.as_deref(), Some("User 70"));
+    assert_eq!(back.bio.as_deref(), Some(bio));
+
+    let missing = store
+        .moderate_profile(&ProfileModeration {
+            sub: sub(71),
+            ..clear(vec![(ProfileField::Bio, None)], vec![])
+        })
+        .await;
+    assert!(
+        matches!(missing, Err(DomainError::NotFound(_))),
+        "{missing:?}"
+    );
+    assert!(matches!(
+        store.get_audit(AuditId::new(999_999).unwrap()).await,
+        Err(DomainError::NotFound(_))
+    ));
+}
+
+async fn a_profile_deletion_keeps_none_of_its_values_in_the_audit_row(store: Store) {
+    let a = profile(&store, 72).await;
+    let id = store
+        .delete_profile(&a, &actor(), &reason("user asked to be removed"))
+        .await
+        .unwrap()
+        .expect("a row was deleted");
+    assert!(matches!(
+        store.get_profile(&a).await,
+        Err(DomainError::NotFound(_))
+    ));
+    let row = store.get_audit(id).await.unwrap();
+    assert_eq!(row.action, AuditAction::ProfileDelete);
+    let before = row.before.unwrap_or_default();
+    assert!(
+        before.contains("display_name") && before.contains("email"),
+        "{before}"
+    );
+    assert!(
+        !before.contains("User 72") && !before.contains("user72@"),
+        "{before}"
+    );
+    // A second deletion finds nothing and writes nothing.
+    assert_eq!(
+        store
+            .delete_profile(&a, &actor(), &reason("user asked to be removed"))
+            .await
+            .unwrap(),
+        None
+    );
 }

@@ -18,7 +18,8 @@ use crate::model::{
     CommentFilter, CommentId, ContentStatus, Cursor, ImageOwner, ImageRef, ImageRefKind, MarkRead,
     Moderation, ModerationAction, ModerationOutcome, ModerationTarget, NewAuditEntry, NewComment,
     NewPost, NewProfile, NewReport, Notification, NotificationKind, Page, PageRequest, Post,
-    PostEdit, PostFilter, PostId, PostRevision, ProfileUpdate, Reason, ReasonCount, Report,
+    PostEdit, PostFilter, PostId, PostRevision, ProfileField, ProfileModeration,
+    ProfileModerationOutcome, ProfileUpdate, Reason, ReasonCount, Report,
     ReportFilter, ReportGroup, ReportId, ReportResolution, ReportStatus, Target, TargetKind,
     TargetSummary, Thread, Thumbnail, UserProfile, UserSub, now_millis, scope_of,
 };
@@ -391,6 +392,147 @@ impl SqlContentStore<Db> {
     }
 }
 
+impl SqlContentStore<Db> {
+    /// The profile row as the write transaction sees it.
+    async fn profile_in(tx: &mut Tx, sub: &UserSub) -> DomainResult<Option<UserProfile>> {
+        let row = sqlx::query_as::<Db, ProfileRow>(concat!(
+            "SELECT ",
+            profile_cols!(),
+            " FROM users WHERE sub = ?"
+        ))
+        .bind(sub.as_str())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(|e| map_sqlx("profile", e))?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn moderate_profile_once(
+        &self,
+        m: &ProfileModeration,
+    ) -> DomainResult<ProfileModerationOutcome> {
+        if m.set.is_empty() {
+            return Err(DomainError::invalid("fields", "name at least one field"));
+        }
+        let what = format!("profile {}", m.sub);
+        let mut tx = self.begin_write(&what).await?;
+        let before = Self::profile_in(&mut tx, &m.sub)
+            .await?
+            .ok_or_else(|| DomainError::not_found(what.clone()))?;
+        for (field, value) in &m.expected {
+            if field.value(&before) != value.as_deref() {
+                return Err(DomainError::Conflict(format!(
+                    "the {} of {what} changed since; nothing was written",
+                    field.label()
+                )));
+            }
+        }
+        let column = |f: ProfileField| match f {
+            ProfileField::DisplayName => "display_name",
+            ProfileField::Bio => "bio",
+            ProfileField::ProfileImage => "profile_image_key",
+        };
+        let mut sql = String::from("UPDATE users SET ");
+        for (field, _) in &m.set {
+            sql.push_str(column(*field));
+            sql.push_str(" = ?, ");
+        }
+        sql.push_str("updated_at = ? WHERE sub = ? AND updated_at = ?");
+        let now = now_millis();
+        let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
+        for (_, value) in &m.set {
+            q = q.bind(value.clone());
+        }
+        let changed = q
+            .bind(now)
+            .bind(m.sub.as_str())
+            .bind(before.updated_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| map_sqlx(&what, e))?;
+        if changed.rows_affected() != 1 {
+            return Err(DomainError::Conflict(format!(
+                "{what} was changed by someone else; reload it"
+            )));
+        }
+        let mut after = before.clone();
+        let snapshot = |p: &UserProfile| {
+            let fields: serde_json::Map<String, serde_json::Value> = m
+                .set
+                .iter()
+                .map(|(f, _)| (f.as_str().to_string(), serde_json::json!(f.value(p))))
+                .collect();
+            serde_json::Value::Object(fields).to_string()
+        };
+        for (field, value) in &m.set {
+            let slot = match field {
+                ProfileField::DisplayName => &mut after.display_name,
+                ProfileField::Bio => &mut after.bio,
+                ProfileField::ProfileImage => &mut after.profile_image_key,
+            };
+            slot.clone_from(value);
+        }
+        after.updated_at = now;
+        let entry = NewAuditEntry {
+            actor: m.actor.clone(),
+            action: m.action.clone(),
+            target_kind: AuditKind::User,
+            target_id: m.sub.to_string(),
+            reason: Some(m.reason.clone()),
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+        };
+        let audit_id = Self::insert_audit(&mut tx, &entry, now).await?;
+        tx.commit().await.map_err(|e| map_sqlx(&what, e))?;
+        Ok(ProfileModerationOutcome {
+            before,
+            after,
+            audit_id,
+        })
+    }
+
+    async fn delete_profile_once(
+        &self,
+        sub: &UserSub,
+        actor: &Actor,
+        reason: &Reason,
+    ) -> DomainResult<Option<AuditId>> {
+        let what = format!("profile {sub}");
+        let mut tx = self.begin_write(&what).await?;
+        let Some(before) = Self::profile_in(&mut tx, sub).await? else {
+            return Ok(None);
+        };
+        sqlx::query::<Db>("DELETE FROM users WHERE sub = ?")
+            .bind(sub.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| map_sqlx(&what, e))?;
+        // Which fields the row held, never their values: the deletion is of those values.
+        let held: Vec<&str> = [
+            ("email", before.email.is_some()),
+            ("display_name", before.display_name.is_some()),
+            ("bio", before.bio.is_some()),
+            ("profile_image", before.profile_image_key.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, held)| held.then_some(name))
+        .collect();
+        let entry = NewAuditEntry {
+            actor: actor.clone(),
+            action: AuditAction::ProfileDelete,
+            target_kind: AuditKind::User,
+            target_id: sub.to_string(),
+            reason: Some(reason.clone()),
+            before: Some(serde_json::json!({ "held": held }).to_string()),
+            after: None,
+        };
+        let now = now_millis();
+        let id = Self::insert_audit(&mut tx, &entry, now).await?;
+        tx.commit().await.map_err(|e| map_sqlx(&what, e))?;
+        Ok(Some(id))
+    }
+}
+
 /// The ids a multi-row INSERT generated, oldest first.
 fn inserted_range(result: &<Db as sqlx::Database>::QueryResult, rows: usize) -> Vec<i64> {
     let first = <Db as Dialect>::first_inserted_id(result, rows);
@@ -504,6 +646,22 @@ impl ContentStore for SqlContentStore<Db> {
         }
         tx.commit().await.map_err(|e| map_sqlx("profile", e))?;
         self.get_profile(sub).await
+    }
+
+    async fn moderate_profile(
+        &self,
+        moderation: &ProfileModeration,
+    ) -> DomainResult<ProfileModerationOutcome> {
+        self.moderate_profile_once(moderation).await
+    }
+
+    async fn delete_profile(
+        &self,
+        sub: &UserSub,
+        actor: &Actor,
+        reason: &Reason,
+    ) -> DomainResult<Option<AuditId>> {
+        self.delete_profile_once(sub, actor, reason).await
     }
 
     async fn create_post(&self, post: &NewPost) -> DomainResult<Post> {
@@ -1183,6 +1341,20 @@ impl ContentStore for SqlContentStore<Db> {
         let id = Self::insert_audit(&mut tx, entry, now_millis()).await?;
         tx.commit().await.map_err(|e| map_sqlx("audit log", e))?;
         Ok(id)
+    }
+
+    async fn get_audit(&self, id: AuditId) -> DomainResult<AuditEntry> {
+        let row = sqlx::query_as::<Db, AuditRow>(concat!(
+            "SELECT ",
+            audit_cols!(),
+            " FROM audit_log WHERE id = ?"
+        ))
+        .bind(id.get())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("audit log", e))?;
+        row.ok_or_else(|| DomainError::not_found(format!("audit row {id}")))?
+            .try_into()
     }
 
     async fn list_audit(

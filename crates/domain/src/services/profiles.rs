@@ -1,0 +1,74 @@
+//! Moderation of people: clearing what someone put on their profile (the display name, the
+//! bio, the avatar), with a reason, audited with the values before and after so an undo can put
+//! them back. The avatar is detached, not deleted: its object stays until reconciliation finds
+//! it orphaned, so an undo can attach it again.
+
+use crate::error::{DomainError, DomainResult};
+use crate::model::{
+    Actor, AuditAction, ProfileField, ProfileModeration, ProfileModerationOutcome, Reason, UserSub,
+};
+use crate::ports::ContentStore;
+
+/// Clears `fields` of the profile of `sub` (those that hold something); refuses when none do.
+pub async fn clear(
+    content: &dyn ContentStore,
+    sub: &UserSub,
+    fields: &[ProfileField],
+    actor: &Actor,
+    reason: &Reason,
+) -> DomainResult<ProfileModerationOutcome> {
+    let profile = content.get_profile(sub).await?;
+    let held: Vec<ProfileField> = fields
+        .iter()
+        .copied()
+        .filter(|f| f.value(&profile).is_some())
+        .collect();
+    if held.is_empty() {
+        let names: Vec<&str> = fields.iter().map(|f| f.label()).collect();
+        return Err(DomainError::Conflict(format!(
+            "the profile of {sub} has no {} to clear",
+            names.join(" or ")
+        )));
+    }
+    content
+        .moderate_profile(&ProfileModeration {
+            sub: sub.clone(),
+            // What the moderator is clearing is what is there now: a value written since the
+            // read is not cleared unseen.
+            expected: held
+                .iter()
+                .map(|f| (*f, f.value(&profile).map(str::to_string)))
+                .collect(),
+            set: held.iter().map(|f| (*f, None)).collect(),
+            action: AuditAction::ProfileClear,
+            actor: actor.clone(),
+            reason: reason.clone(),
+        })
+        .await
+}
+
+/// Parses `display_name,bio` (or `name`, `avatar`, `all`) into fields.
+pub fn parse_fields(text: &str) -> DomainResult<Vec<ProfileField>> {
+    let mut out = Vec::new();
+    for word in text.split([',', ' ']).filter(|w| !w.trim().is_empty()) {
+        if word.trim() == "all" {
+            return Ok(ProfileField::ALL.to_vec());
+        }
+        let field = ProfileField::parse(word).ok_or_else(|| {
+            DomainError::invalid(
+                "fields",
+                format!("{word} is not a profile field: display_name, bio, avatar or all"),
+            )
+        })?;
+        if !out.contains(&field) {
+            out.push(field);
+        }
+    }
+    if out.is_empty() {
+        return Err(DomainError::invalid(
+            "fields",
+            "name the fields to clear: display_name, bio, avatar or all",
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,290 @@
+//! Writes about people rather than content: an account deleted whole (its data exported
+//! first), profile fields cleared or put back, and the undo of an audited write.
+
+use super::{Backends, Done, Failure, Operation, Partial};
+use backoffice_domain::DomainError;
+use backoffice_domain::model::{
+    AuditAction, AuditEntry, ProfileField, ProfileModeration, ProfileModerationOutcome, Reason,
+    UserSub, Username,
+};
+use backoffice_domain::services::user360::{self, Who};
+use backoffice_domain::services::{ban, erase, profiles, undo};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+pub(super) fn sources(b: &Backends) -> Result<erase::Sources<'_>, DomainError> {
+    Ok(erase::Sources {
+        directory: b.directory()?,
+        content: b.content()?,
+        objects: match (b.objects.as_deref(), b.bucket.as_ref()) {
+            (Some(o), Some(bucket)) => Some((o, bucket)),
+            _ => None,
+        },
+    })
+}
+
+/// Plans the deletion of `username`.
+pub async fn plan_deletion(b: &Backends, username: &Username) -> Result<erase::Plan, Failure> {
+    Ok(erase::plan(&sources(b)?, username).await?)
+}
+
+/// A file name for a user's export: `backoffice-user-NAME-WHEN.json`, the name reduced to
+/// characters every file system takes.
+pub fn export_file_name(username: &Username, now: chrono::DateTime<chrono::Utc>) -> String {
+    let safe: String = username
+        .as_str()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "backoffice-user-{safe}-{}.json",
+        now.format("%Y%m%d-%H%M%S")
+    )
+}
+
+/// Writes `bytes` to a new file at `path`, readable by its owner only (it holds a person's
+/// data): through `PATH.part`, then linked into place, so a file that is there is whole and
+/// nothing is ever overwritten.
+pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let shown = path.display();
+    if path.exists() {
+        return Err(Failure::new(format!(
+            "{shown} exists; an export never overwrites: give another name"
+        )));
+    }
+    let mut part = path.as_os_str().to_owned();
+    part.push(".part");
+    let part = PathBuf::from(part);
+    let written = (|| {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        options.mode(0o600);
+        let mut file = options.open(&part)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::hard_link(&part, path)
+    })();
+    let _ = std::fs::remove_file(&part);
+    written.map_err(|e| Failure::new(format!("cannot write {shown}: {e}")))
+}
+
+/// Exports `username`'s data as JSON to `path` (a new file); returns what it holds, counted.
+pub async fn export_user(b: &Backends, username: &Username, path: &Path) -> Result<Done, Failure> {
+    let export = erase::export(&sources(b)?, username).await?;
+    let bytes = serde_json::to_vec_pretty(&export).map_err(|e| {
+        Failure::new(format!(
+            "the export of {username} could not be encoded: {e}"
+        ))
+    })?;
+    write_new_file(path, &bytes)?;
+    Ok(Done {
+        summary: format!(
+            "exported {username} to {}: profile, {} post(s), {} comment(s), {} report(s), {} object(s)",
+            path.display(),
+            export.posts.len(),
+            export.comments.len(),
+            export.reports.len(),
+            export.objects.len()
+        ),
+        records: vec![json!({
+            "type": "user_export",
+            "user": username.as_str(),
+            "path": path.display().to_string(),
+            "posts": export.posts.len(),
+            "comments": export.comments.len(),
+            "reports": export.reports.len(),
+            "objects": export.objects.len(),
+        })],
+    })
+}
+
+/// The deletion: the export first when asked (nothing is deleted if it fails), then the plan
+/// step by step.
+pub(super) async fn run_deletion(
+    b: &Backends,
+    plan: &erase::Plan,
+    export: Option<&Path>,
+    reason: &Reason,
+) -> Result<Done, Partial> {
+    let mut records = Vec::new();
+    let mut exported = String::new();
+    if let Some(path) = export {
+        let done = export_user(b, &plan.username, path)
+            .await
+            .map_err(|f| Failure {
+                message: format!(
+                    "the export of {} failed, so nothing was deleted: {}",
+                    plan.username, f.message
+                ),
+                chain: f.chain,
+            })?;
+        exported = format!(" (exported to {} first)", path.display());
+        records.extend(done.records);
+    }
+    let outcome = erase::run(&sources(b)?, plan, &b.actor, reason).await;
+    let calls = |steps: &[erase::Step]| steps.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    records.push(json!({
+        "type": "delete_account",
+        "user": plan.username.as_str(),
+        "sub": plan.sub.as_str(),
+        "done": calls(&outcome.done),
+        "skipped": calls(&outcome.skipped),
+        "not_done": calls(&outcome.not_done),
+        "failed_call": outcome.failed.as_ref().map(|(s, _)| s.to_string()),
+        "error": outcome.failed.as_ref().map(|(_, e)| e.chain()),
+        "audit_id": outcome.audit_id,
+    }));
+    match &outcome.failed {
+        None => Ok(Done {
+            summary: format!(
+                "deleted {}{exported}: {} calls done, {} already done, audited",
+                plan.username,
+                outcome.done.len(),
+                outcome.skipped.len()
+            ),
+            records,
+        }),
+        Some((step, e)) => {
+            let lines = std::iter::once(format!("failed: {step}: {}", e.chain()))
+                .chain(outcome.done.iter().map(|s| format!("done: {s}")))
+                .chain(outcome.not_done.iter().map(|s| format!("not done: {s}")));
+            Err(Partial {
+                failure: Failure {
+                    message: format!(
+                        "the deletion of {} stopped at {step}: {e}; {} calls were done (audited), {} were not: plan it again to finish",
+                        plan.username,
+                        outcome.done.len(),
+                        outcome.not_done.len()
+                    ),
+                    chain: lines.collect::<Vec<_>>().join("\n"),
+                },
+                records,
+            })
+        }
+    }
+}
+
+fn profile_record(sub: &UserSub, o: &ProfileModerationOutcome, action: &AuditAction) -> Done {
+    let changed: Vec<&str> = ProfileField::ALL
+        .iter()
+        .filter(|f| f.value(&o.before) != f.value(&o.after))
+        .map(|f| f.label())
+        .collect();
+    Done {
+        summary: format!(
+            "{action} {sub}: {} , audited",
+            if changed.is_empty() {
+                "nothing changed".to_string()
+            } else {
+                changed.join(", ")
+            }
+        )
+        .replace(" ,", ","),
+        records: vec![json!({
+            "type": "profile",
+            "action": action.as_str(),
+            "sub": sub.as_str(),
+            "fields": changed,
+            "audit_id": o.audit_id.get(),
+        })],
+    }
+}
+
+pub(super) async fn clear_profile(
+    b: &Backends,
+    sub: &UserSub,
+    fields: &[ProfileField],
+    reason: &Reason,
+) -> Result<Done, Partial> {
+    let o = profiles::clear(b.content()?, sub, fields, &b.actor, reason).await?;
+    Ok(profile_record(sub, &o, &AuditAction::ProfileClear))
+}
+
+pub(super) async fn set_profile(
+    b: &Backends,
+    sub: &UserSub,
+    set: &[(ProfileField, Option<String>)],
+    expected: &[(ProfileField, Option<String>)],
+    action: &AuditAction,
+    reason: &Reason,
+) -> Result<Done, Partial> {
+    let o = b
+        .content()?
+        .moderate_profile(&ProfileModeration {
+            sub: sub.clone(),
+            set: set.to_vec(),
+            expected: expected.to_vec(),
+            action: action.clone(),
+            actor: b.actor.clone(),
+            reason: reason.clone(),
+        })
+        .await?;
+    Ok(profile_record(sub, &o, action))
+}
+
+/// The reverse of an audit row as an operation to confirm, or why there is none.
+pub async fn plan_undo(b: &Backends, row: &AuditEntry) -> Result<Operation, Failure> {
+    let id = row.id.get();
+    let reversal = undo::reversal(row)
+        .map_err(|why| Failure::new(format!("row {id} ({}): {why}", row.action)))?;
+    let username = |sub: UserSub| async move {
+        user360::resolve(b.directory()?, &Who::Sub(sub.clone()))
+            .await
+            .map(|u| u.username)
+            .map_err(|e| Failure {
+                message: format!("the user of row {id} ({sub}): {e}"),
+                chain: e.chain(),
+            })
+    };
+    let operation = match reversal {
+        undo::Reversal::Moderate { target, action } => Operation::Moderate {
+            targets: vec![target],
+            action,
+        },
+        undo::Reversal::Account { sub, action } => Operation::Account {
+            username: username(sub).await?,
+            action,
+        },
+        undo::Reversal::Unban { sub } => {
+            let name = username(sub).await?;
+            let plan = ban::plan_unban(b.directory()?, b.content()?, &name).await?;
+            if plan.reverses != Some(id) {
+                return Err(Failure::new(format!(
+                    "row {id} is not {name}'s latest ban; an unban reverses only the latest"
+                )));
+            }
+            Operation::Ban(Box::new(plan))
+        }
+        undo::Reversal::Profile {
+            sub,
+            set,
+            expected,
+            action,
+        } => Operation::SetProfile {
+            sub,
+            set,
+            expected,
+            action,
+        },
+    };
+    Ok(Operation::Undo {
+        of: id,
+        operation: Box::new(operation),
+    })
+}
+
+/// The reason an undo is recorded under: the row it undoes, then why.
+pub fn undo_reason(of: i64, reason: &Reason) -> Result<Reason, Failure> {
+    Reason::parse(format!("undo of audit row {of}: {}", reason.as_str()))
+        .map_err(|e| Failure::new(format!("the reason is too long for an undo: {e}")))
+}

@@ -1,0 +1,764 @@
+//! Account deletion, profile clearing and undo through the operations layer (and the
+//! executor), on the embedded sandbox: what the result says, what the stores hold after, and
+//! what the audit log recorded agree.
+
+use super::{Backends, Operation, perform};
+use crate::app::{AppEvent, Command, Planning, RequestId};
+use backoffice_domain::DomainError;
+use backoffice_domain::adapters::faulty::{FaultyContentStore, database_unavailable};
+use backoffice_domain::model::*;
+use backoffice_domain::ports::{ContentStore, ObjectStore, UserDirectory};
+use backoffice_domain::sandbox::Sandbox;
+use backoffice_domain::services::accounts::AccountAction;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct World {
+    _dir: tempfile::TempDir,
+    sandbox: Sandbox,
+    backends: Backends,
+    name: Username,
+    sub: UserSub,
+    posts: Vec<PostId>,
+    comments: Vec<CommentId>,
+    /// Someone else, whose things must be left alone.
+    other: UserSub,
+}
+
+fn reason(text: &str) -> Reason {
+    Reason::parse(text).unwrap()
+}
+
+async fn user(sandbox: &Sandbox, name: &str) -> UserSub {
+    let sub = sandbox
+        .directory
+        .create_user(&NewDirectoryUser {
+            username: Username::parse(name).unwrap(),
+            email: Some(Email::parse(format!("{name}@example.com")).unwrap()),
+            attributes: vec![],
+            temporary_password: Some("Temp-Passw0rd!".into()),
+        })
+        .await
+        .unwrap()
+        .sub
+        .unwrap();
+    sandbox
+        .content
+        .upsert_profile(&NewProfile {
+            sub: sub.clone(),
+            email: Some(Email::parse(format!("{name}@example.com")).unwrap()),
+            display_name: Some(DisplayName::parse(format!("«{name}» שלום 🎉")).unwrap()),
+        })
+        .await
+        .unwrap();
+    sub
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::open(dir.path()).await.unwrap();
+    let name = Username::parse("leaving").unwrap();
+    let sub = user(&sandbox, "leaving").await;
+    let other = user(&sandbox, "staying").await;
+    let c = &sandbox.content;
+    let mut posts = Vec::new();
+    for n in 0..3 {
+        let p = c
+            .create_post(&NewPost {
+                author_sub: sub.clone(),
+                body: PostBody::parse(format!("post {n} with 'quotes' and \u{202e}RTL")).unwrap(),
+                image_key: None,
+            })
+            .await
+            .unwrap();
+        posts.push(p.id);
+    }
+    let theirs = c
+        .create_post(&NewPost {
+            author_sub: other.clone(),
+            body: PostBody::parse("someone else's").unwrap(),
+            image_key: None,
+        })
+        .await
+        .unwrap();
+    let mut comments = Vec::new();
+    for on in [posts[0], theirs.id] {
+        let k = c
+            .create_comment(&NewComment {
+                post_id: on,
+                author_sub: sub.clone(),
+                body: CommentBody::parse("a comment").unwrap(),
+            })
+            .await
+            .unwrap();
+        comments.push(k.id);
+    }
+    for target in [Target::User(sub.clone()), Target::Post(posts[1])] {
+        c.file_report(&NewReport {
+            target,
+            reporter_sub: other.clone(),
+            reason: reason("harassment"),
+            note: None,
+        })
+        .await
+        .unwrap();
+    }
+    let bucket = Sandbox::bucket();
+    for key in [
+        format!("profiles/{sub}/avatar.png"),
+        format!("posts/{sub}/one.png"),
+        format!("thumbs/160/posts/{sub}/one.png"),
+        format!("posts/{other}/theirs.png"),
+        format!("thumbs/160/posts/{other}/theirs.png"),
+    ] {
+        sandbox
+            .objects
+            .put(
+                &bucket,
+                &ObjectKey::parse(key).unwrap(),
+                b"\x89PNG".to_vec(),
+                "image/png",
+                &BTreeMap::new(),
+            )
+            .await
+            .unwrap();
+    }
+    let backends = Backends::sandbox(&sandbox, Actor::parse("sandbox:test").unwrap());
+    World {
+        _dir: dir,
+        sandbox,
+        backends,
+        name,
+        sub,
+        posts,
+        comments,
+        other,
+    }
+}
+
+async fn keys(w: &World) -> Vec<String> {
+    let bucket = Sandbox::bucket();
+    let listed = all_pages(1000, |page| w.sandbox.objects.list(&bucket, "", None, page))
+        .await
+        .unwrap();
+    listed.iter().map(|e| e.name().to_string()).collect()
+}
+
+async fn actions(content: &dyn ContentStore) -> Vec<String> {
+    let rows = content
+        .list_audit(&AuditFilter::default(), PageRequest::first(200))
+        .await
+        .unwrap();
+    rows.items
+        .iter()
+        .map(|r| r.action.as_str().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_deletion_exports_first_then_removes_every_trace_and_leaves_others_alone() {
+    let w = world().await;
+    let plan = super::people::plan_deletion(&w.backends, &w.name)
+        .await
+        .unwrap();
+    let lines = backoffice_domain::services::erase::describe(&plan.steps).join("\n");
+    for expected in [
+        "remove 3 post(s)",
+        "remove 2 comment(s)",
+        "close 2 open report(s)",
+        "delete 3 object(s)",
+        "AdminDeleteUser",
+    ] {
+        assert!(lines.contains(expected), "{expected} in:\n{lines}");
+    }
+    let export = w._dir.path().join("export.json");
+    let done = perform(
+        &w.backends,
+        Operation::DeleteAccount {
+            plan: Box::new(plan),
+            export: Some(export.clone()),
+        },
+        &reason("user asked to be removed"),
+    )
+    .await
+    .unwrap();
+    assert!(done.summary.contains("exported to"), "{}", done.summary);
+
+    // The export holds what was there before.
+    let exported: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&export).unwrap()).unwrap();
+    assert_eq!(exported["posts"].as_array().unwrap().len(), 3);
+    assert_eq!(exported["comments"].as_array().unwrap().len(), 2);
+    assert_eq!(exported["objects"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        exported["profile"]["displayName"].as_str(),
+        Some("«leaving» שלום 🎉")
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&export).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the export is its owner's alone: {mode:o}");
+    }
+
+    let c = &w.sandbox.content;
+    for id in &w.posts {
+        assert_eq!(
+            c.get_post(*id).await.unwrap().status,
+            ContentStatus::Removed
+        );
+    }
+    for id in &w.comments {
+        assert_eq!(
+            c.get_comment(*id).await.unwrap().status,
+            ContentStatus::Removed
+        );
+    }
+    let open = c
+        .list_reports(
+            &ReportFilter {
+                status: Some(ReportStatus::Open),
+                ..ReportFilter::default()
+            },
+            PageRequest::first(10),
+        )
+        .await
+        .unwrap();
+    assert!(open.items.is_empty(), "{:?}", open.items);
+    assert!(matches!(
+        c.get_profile(&w.sub).await,
+        Err(DomainError::NotFound(_))
+    ));
+    assert!(c.is_blocked(&w.sub).await.unwrap());
+    assert!(matches!(
+        w.sandbox.directory.get_user(&w.name).await,
+        Err(DomainError::NotFound(_))
+    ));
+    let left = keys(&w).await;
+    assert_eq!(
+        left,
+        [
+            format!("posts/{}/theirs.png", w.other),
+            format!("thumbs/160/posts/{}/theirs.png", w.other),
+        ],
+        "only the other user's objects stay"
+    );
+    assert!(c.get_profile(&w.other).await.is_ok());
+
+    // One closing row, which says what each kind of step did; the profile row keeps no values.
+    let rows = c
+        .list_audit(&AuditFilter::default(), PageRequest::first(100))
+        .await
+        .unwrap()
+        .items;
+    let closing = rows
+        .iter()
+        .find(|r| r.action == AuditAction::UserDeleteAccount)
+        .expect("the closing row");
+    let record: serde_json::Value =
+        serde_json::from_str(closing.after.as_deref().unwrap()).unwrap();
+    assert_eq!(record["complete"], true);
+    assert_eq!(record["objects_deleted"], 3);
+    assert_eq!(record["reports_closed"], 2);
+    assert_eq!(record["removed_posts"].as_array().unwrap().len(), 3);
+    let profile_row = rows
+        .iter()
+        .find(|r| r.action == AuditAction::ProfileDelete)
+        .unwrap();
+    assert!(!profile_row.before.as_deref().unwrap().contains("leaving"));
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.action == AuditAction::UserDeleteAccount)
+            .count(),
+        1
+    );
+}
+
+/// The deletion through the executor, losing the database at its second removal: the result
+/// says what was done and what was not, the stores agree, and the audit log holds exactly the
+/// done steps and a closing row marked incomplete. The account is still there to finish.
+#[tokio::test]
+async fn a_deletion_failing_in_the_middle_says_what_was_done_and_the_audit_log_agrees() {
+    let w = world().await;
+    let moderations = Arc::new(AtomicUsize::new(0));
+    let seen = moderations.clone();
+    let faulty = FaultyContentStore::new(
+        Arc::new(w.sandbox.content.clone()),
+        Arc::new(move |call| {
+            (call == "moderate" && seen.fetch_add(1, Ordering::SeqCst) >= 1)
+                .then(|| database_unavailable(call))
+        }),
+    );
+    let mut backends = w.backends.clone();
+    backends.content = Some(Arc::new(faulty));
+    let (tx, _rx) = tokio::sync::mpsc::channel(8);
+    let context = crate::app::test_context();
+    let planned = crate::exec::run(
+        Command::Plan {
+            request: RequestId(1),
+            planning: Planning::Deletion(w.name.clone()),
+        },
+        &backends,
+        &context,
+        &tx,
+    )
+    .await;
+    let AppEvent::Planned {
+        result: Ok(proposal),
+        ..
+    } = planned
+    else {
+        panic!("a deletion's dialog");
+    };
+    assert_eq!(proposal.type_to_confirm.as_deref(), Some("leaving"));
+    let crate::app::dialog::Form::Ready(Operation::DeleteAccount { plan, .. }) = proposal.form
+    else {
+        panic!("a ready deletion");
+    };
+    let steps = plan.steps.len();
+    let export = w._dir.path().join("before.json");
+    let done = crate::exec::run(
+        Command::Write {
+            request: RequestId(2),
+            operation: Operation::DeleteAccount {
+                plan,
+                export: Some(export.clone()),
+            },
+            reason: reason("user asked to be removed"),
+        },
+        &backends,
+        &context,
+        &tx,
+    )
+    .await;
+    let AppEvent::WriteDone {
+        result: Err(failure),
+        ..
+    } = done
+    else {
+        panic!("the deletion stops with a failure");
+    };
+    // Block, disable and the first removal were done; the rest was not.
+    assert!(
+        failure.message.contains("3 calls were done"),
+        "{}",
+        failure.message
+    );
+    assert!(
+        failure.message.contains(&format!("{} were not", steps - 4)),
+        "{}",
+        failure.message
+    );
+    assert!(
+        failure
+            .chain
+            .contains("not done: cognito-idp:AdminDeleteUser")
+    );
+    assert!(
+        export.exists(),
+        "the export was written before anything else"
+    );
+
+    let c = &w.sandbox.content;
+    let user = w.sandbox.directory.get_user(&w.name).await.unwrap();
+    assert!(!user.enabled, "disabled, not deleted");
+    assert!(c.get_profile(&w.sub).await.is_ok());
+    let removed: Vec<PostId> = {
+        let mut v = Vec::new();
+        for id in &w.posts {
+            if c.get_post(*id).await.unwrap().status == ContentStatus::Removed {
+                v.push(*id);
+            }
+        }
+        v
+    };
+    assert_eq!(removed.len(), 1);
+    let rows = c
+        .list_audit(&AuditFilter::default(), PageRequest::first(100))
+        .await
+        .unwrap()
+        .items;
+    let got: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(
+        got,
+        ["user.delete_account", "post.remove", "user.disable"],
+        "newest first"
+    );
+    let record: serde_json::Value =
+        serde_json::from_str(rows[0].after.as_deref().unwrap()).unwrap();
+    assert_eq!(record["complete"], false);
+    assert_eq!(record["removed_posts"], serde_json::json!([removed[0]]));
+    assert_eq!(record["user_deleted"], false);
+
+    // A second plan, without the fault, finishes it.
+    let plan = super::people::plan_deletion(&w.backends, &w.name)
+        .await
+        .unwrap();
+    assert!(
+        !plan
+            .steps
+            .contains(&backoffice_domain::services::erase::Step::Disable),
+        "already disabled"
+    );
+    perform(
+        &w.backends,
+        Operation::DeleteAccount {
+            plan: Box::new(plan),
+            export: None,
+        },
+        &reason("user asked to be removed"),
+    )
+    .await
+    .unwrap();
+    assert!(w.sandbox.directory.get_user(&w.name).await.is_err());
+}
+
+#[tokio::test]
+async fn an_export_never_overwrites_a_file() {
+    let w = world().await;
+    let path = w._dir.path().join("taken.json");
+    std::fs::write(&path, "keep me").unwrap();
+    let refused = super::people::export_user(&w.backends, &w.name, &path)
+        .await
+        .unwrap_err();
+    assert!(refused.message.contains("never overwrites"), "{refused}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep me");
+    // A deletion whose export fails deletes nothing.
+    let plan = super::people::plan_deletion(&w.backends, &w.name)
+        .await
+        .unwrap();
+    let failed = perform(
+        &w.backends,
+        Operation::DeleteAccount {
+            plan: Box::new(plan),
+            export: Some(path),
+        },
+        &reason("user asked to be removed"),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        failed.failure.message.contains("nothing was deleted"),
+        "{}",
+        failed.failure.message
+    );
+    assert!(w.sandbox.directory.get_user(&w.name).await.is_ok());
+    assert!(actions(&w.sandbox.content).await.is_empty());
+}
+
+/// What an undo must put back exactly: the user in the directory (status, enabled, attributes,
+/// groups), the profile's fields, and the statuses of their content.
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    enabled: bool,
+    attributes: Vec<(String, String)>,
+    groups: Vec<String>,
+    profile: (Option<String>, Option<String>, Option<String>),
+    posts: Vec<ContentStatus>,
+    comments: Vec<ContentStatus>,
+    blocked: bool,
+}
+
+async fn snapshot(w: &World) -> Snapshot {
+    let d = &w.sandbox.directory;
+    let c = &w.sandbox.content;
+    let user = d.get_user(&w.name).await.unwrap();
+    let mut attributes = user.attributes.clone();
+    attributes.sort();
+    let p = c.get_profile(&w.sub).await.unwrap();
+    let mut posts = Vec::new();
+    for id in &w.posts {
+        posts.push(c.get_post(*id).await.unwrap().status);
+    }
+    let mut comments = Vec::new();
+    for id in &w.comments {
+        comments.push(c.get_comment(*id).await.unwrap().status);
+    }
+    Snapshot {
+        enabled: user.enabled,
+        attributes,
+        groups: d
+            .groups_of(&w.name)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|g| g.name.to_string())
+            .collect(),
+        profile: (p.display_name, p.bio, p.profile_image_key),
+        posts,
+        comments,
+        blocked: c.is_blocked(&w.sub).await.unwrap(),
+    }
+}
+
+/// Makes `operation`, then undoes its newest audit row (the closing row where there are
+/// several) through the same planning the console's `u` uses; the world is as before.
+async fn round_trip(w: &World, operation: Operation, closing: AuditAction) {
+    let before = snapshot(w).await;
+    let what = operation.describe();
+    perform(&w.backends, operation, &reason("reported in error"))
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {}", e.failure));
+    assert_ne!(snapshot(w).await, before, "{what} changed something");
+    let c = &w.sandbox.content;
+    let row = c
+        .list_audit(&AuditFilter::default(), PageRequest::first(200))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|r| r.action == closing)
+        .unwrap_or_else(|| panic!("{what}: a {closing} row"));
+    let undo = super::people::plan_undo(&w.backends, &row)
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    perform(&w.backends, undo, &reason("reported in error"))
+        .await
+        .unwrap_or_else(|e| panic!("undo of {what}: {}", e.failure));
+    assert_eq!(snapshot(w).await, before, "{what} then its undo");
+    let newest = c
+        .list_audit(&AuditFilter::default(), PageRequest::first(1))
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    assert!(
+        newest
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with(&format!("undo of audit row {}", row.id)),
+        "{what}: {:?}",
+        newest.reason
+    );
+}
+
+#[tokio::test]
+async fn each_reversible_kind_round_trips_the_database_and_the_directory_exactly() {
+    let w = world().await;
+    let group = GroupName::parse("editors").unwrap();
+    w.sandbox
+        .directory
+        .create_group(&group, None)
+        .await
+        .unwrap();
+    // The profile has a bio and an avatar to clear as well as a name.
+    w.sandbox
+        .content
+        .update_profile(
+            &w.sub,
+            &ProfileUpdate {
+                bio: Some(Bio::parse("I write \"quoted\" things\nover lines").unwrap()),
+                profile_image_key: Some(
+                    ObjectKey::parse(format!("profiles/{}/avatar.png", w.sub)).unwrap(),
+                ),
+                ..ProfileUpdate::default()
+            },
+        )
+        .await
+        .unwrap();
+    perform(
+        &w.backends,
+        Operation::Account {
+            username: w.name.clone(),
+            action: AccountAction::VerifyEmail,
+        },
+        &reason("support request"),
+    )
+    .await
+    .unwrap();
+    let post = ModerationTarget::Post(w.posts[0]);
+    let comment = ModerationTarget::Comment(w.comments[0]);
+    let account = |action| Operation::Account {
+        username: w.name.clone(),
+        action,
+    };
+    let cases: Vec<(Operation, AuditAction)> = vec![
+        (
+            Operation::Moderate {
+                targets: vec![post],
+                action: ModerationAction::Hide,
+            },
+            AuditAction::PostHide,
+        ),
+        (
+            Operation::Moderate {
+                targets: vec![comment],
+                action: ModerationAction::Remove,
+            },
+            AuditAction::CommentRemove,
+        ),
+        (account(AccountAction::Disable), AuditAction::UserDisable),
+        (
+            account(AccountAction::AddToGroup(group.clone())),
+            AuditAction::UserAddToGroup,
+        ),
+        (
+            account(AccountAction::SetAttribute {
+                name: AttributeName::parse("email").unwrap(),
+                value: "moved@example.com".into(),
+            }),
+            AuditAction::UserUpdateAttribute,
+        ),
+        (
+            Operation::ClearProfile {
+                sub: w.sub.clone(),
+                fields: ProfileField::ALL.to_vec(),
+            },
+            AuditAction::ProfileClear,
+        ),
+    ];
+    for (operation, closing) in cases {
+        round_trip(&w, operation, closing).await;
+    }
+    // The reverses of reverses: a restore and an enable are undone too.
+    perform(
+        &w.backends,
+        Operation::Moderate {
+            targets: vec![post],
+            action: ModerationAction::Hide,
+        },
+        &reason("spam"),
+    )
+    .await
+    .unwrap();
+    round_trip(
+        &w,
+        Operation::Moderate {
+            targets: vec![post],
+            action: ModerationAction::Restore,
+        },
+        AuditAction::PostRestore,
+    )
+    .await;
+    perform(
+        &w.backends,
+        account(AccountAction::AddToGroup(group.clone())),
+        &reason("support request"),
+    )
+    .await
+    .unwrap();
+    round_trip(
+        &w,
+        account(AccountAction::RemoveFromGroup(group.clone())),
+        AuditAction::UserRemoveFromGroup,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_ban_is_undone_by_its_unban_and_irreversible_rows_say_why() {
+    let w = world().await;
+    let mut fast = backoffice_domain::services::ban::plan_ban(
+        &w.sandbox.directory,
+        &w.sandbox.content,
+        &w.name,
+    )
+    .await
+    .unwrap();
+    fast.settle = std::time::Duration::ZERO;
+    round_trip(&w, Operation::Ban(Box::new(fast)), AuditAction::UserBan).await;
+
+    // A deletion's row has no undo, and says so.
+    perform(
+        &w.backends,
+        Operation::Moderate {
+            targets: vec![ModerationTarget::Post(w.posts[2])],
+            action: ModerationAction::Hide,
+        },
+        &reason("spam"),
+    )
+    .await
+    .unwrap();
+    let plan = super::people::plan_deletion(&w.backends, &w.name)
+        .await
+        .unwrap();
+    perform(
+        &w.backends,
+        Operation::DeleteAccount {
+            plan: Box::new(plan),
+            export: None,
+        },
+        &reason("user asked to be removed"),
+    )
+    .await
+    .unwrap();
+    let rows = w
+        .sandbox
+        .content
+        .list_audit(&AuditFilter::default(), PageRequest::first(100))
+        .await
+        .unwrap()
+        .items;
+    for action in [
+        AuditAction::UserDeleteAccount,
+        AuditAction::UserDelete,
+        AuditAction::ProfileDelete,
+        AuditAction::ObjectDelete,
+        AuditAction::ReportActioned,
+    ] {
+        let row = rows
+            .iter()
+            .find(|r| r.action == action)
+            .unwrap_or_else(|| panic!("a {action} row"));
+        let refused = super::people::plan_undo(&w.backends, row)
+            .await
+            .unwrap_err();
+        assert!(
+            refused.message.contains("cannot"),
+            "{action}: {}",
+            refused.message
+        );
+    }
+    // A profile whose cleared field was written again since is not overwritten by an undo.
+    let other = w.other.clone();
+    perform(
+        &w.backends,
+        Operation::ClearProfile {
+            sub: other.clone(),
+            fields: vec![ProfileField::DisplayName],
+        },
+        &reason("impersonation"),
+    )
+    .await
+    .unwrap();
+    let row = w
+        .sandbox
+        .content
+        .list_audit(&AuditFilter::default(), PageRequest::first(1))
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    w.sandbox
+        .content
+        .update_profile(
+            &other,
+            &ProfileUpdate {
+                display_name: Some(DisplayName::parse("a new name").unwrap()),
+                ..ProfileUpdate::default()
+            },
+        )
+        .await
+        .unwrap();
+    let undo = super::people::plan_undo(&w.backends, &row).await.unwrap();
+    let refused = perform(&w.backends, undo, &reason("reported in error"))
+        .await
+        .unwrap_err();
+    assert!(
+        refused.failure.message.contains("changed since"),
+        "{}",
+        refused.failure.message
+    );
+    assert_eq!(
+        w.sandbox
+            .content
+            .get_profile(&other)
+            .await
+            .unwrap()
+            .display_name
+            .as_deref(),
+        Some("a new name")
+    );
+}
