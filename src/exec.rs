@@ -140,6 +140,10 @@ pub(crate) async fn run(
             .map_err(Failure::from),
         },
         Command::Plan { request, planning } => plan(b, request, planning).await,
+        Command::LoadProfile { request, sub } => AppEvent::ProfileLoaded {
+            request,
+            result: profile(b, &sub).await.map_err(Failure::from),
+        },
         Command::LoadWho { request, who } => AppEvent::WhoLoaded {
             request,
             result: who_view(b, who).await.map_err(Failure::from),
@@ -323,6 +327,28 @@ async fn who_view(b: &Backends, who: Who) -> Result<Vec<String>, DomainError> {
     };
     let view = user360::load(&sources, &who).await?;
     Ok(crate::app::who::render(&view))
+}
+
+/// A reported person's sheet and, where they have one, the avatar decoded for the screen (an
+/// avatar that cannot be shown says why in its place).
+async fn profile(
+    b: &Backends,
+    sub: &UserSub,
+) -> Result<crate::app::posts::ProfileData, DomainError> {
+    let sheet = backoffice_domain::services::profiles::sheet(b.content()?, sub).await?;
+    let key = sheet
+        .profile
+        .as_ref()
+        .and_then(|p| p.profile_image_key.clone());
+    let avatar = match (key, b.objects.as_ref(), b.bucket.as_ref()) {
+        (Some(key), Some(_), Some(bucket)) => Some(
+            storage::preview(b, bucket, &key)
+                .await
+                .unwrap_or_else(|e| crate::app::storage::Preview::Nothing(e.to_string())),
+        ),
+        _ => None,
+    };
+    Ok(crate::app::posts::ProfileData { sheet, avatar })
 }
 
 /// Reads what a planned write needs and builds its dialog.

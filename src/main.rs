@@ -443,6 +443,7 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
         let (mut tui, guard) = terminal::enter().wrap_err("cannot set up the terminal")?;
         app.storage.home = backends.bucket.clone();
         app.storage.picker = Some(picker.get_or_insert_with(terminal::detect_picker).clone());
+        app.posts.picker = app.storage.picker.clone();
         let exit = event_loop(
             &mut tui,
             app,

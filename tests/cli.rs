@@ -604,6 +604,9 @@ fn read_only_refuses_every_write_command() {
         vec!["objects", "rm", &object],
         vec!["objects", "rm", &object, "--unaudited"],
         vec!["reconcile", "--clean-up", "--min-age", "0m"],
+        vec!["users", "delete", &user, "--no-export"],
+        vec!["users", "clear-profile", &user, "--fields", "bio"],
+        vec!["audit", "undo", "1"],
     ];
     for write in &writes {
         let mut args = vec!["--read-only"];
@@ -635,6 +638,139 @@ fn read_only_refuses_every_write_command() {
         json_lines(&again)[0]["status"],
         json_lines(&posts)[0]["status"]
     );
+}
+
+/// Support's account commands on the sandbox: an export, a planned deletion (dry run, then
+/// run, its data exported first), a profile field cleared and put back by `audit undo`, and
+/// an undo refused for a deletion, each saying what it did as JSON.
+#[test]
+fn account_deletion_export_and_undo_on_the_sandbox() {
+    let dirs = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(&dirs, &["sandbox", "seed", "--yes"]);
+    assert!(ok, "{err}");
+    let (_, users, _) = run(&dirs, &["users", "list", "--limit", "2", "--json"]);
+    let users = json_lines(&users);
+    let name = |i: usize| users[i]["username"].as_str().unwrap().to_string();
+    let (leaving, staying) = (name(0), name(1));
+
+    let export = dirs.path().join("leaving.json");
+    let export_arg = export.to_str().unwrap();
+    let (ok, out, err) = run(
+        &dirs,
+        &["users", "export", &leaving, "--out", export_arg, "--json"],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(json_lines(&out)[0]["type"], "user_export");
+    let exported: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&export).unwrap()).unwrap();
+    assert_eq!(exported["user"]["username"], leaving.as_str());
+    // Never over a file that is there.
+    let (ok, _, err) = run(&dirs, &["users", "export", &leaving, "--out", export_arg]);
+    assert!(!ok && err.contains("never overwrites"), "{err}");
+
+    let (ok, planned, err) = run(
+        &dirs,
+        &[
+            "users",
+            "delete",
+            &leaving,
+            "--reason",
+            "user asked",
+            "--dry-run",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let planned = json_lines(&planned);
+    assert_eq!(planned[0]["call"], "export", "the export comes first");
+    assert_eq!(
+        planned.last().unwrap()["step"],
+        "delete_user",
+        "the pool last"
+    );
+    let (_, still, _) = run(&dirs, &["users", "get", &leaving, "--json"]);
+    assert_eq!(json_lines(&still).len(), 1, "a dry run deletes nothing");
+
+    let second = dirs.path().join("before-deletion.json");
+    let (ok, done, err) = run(
+        &dirs,
+        &[
+            "users",
+            "delete",
+            &leaving,
+            "--reason",
+            "user asked",
+            "--export",
+            second.to_str().unwrap(),
+            "--yes",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let done = json_lines(&done);
+    let closing = done
+        .iter()
+        .find(|r| r["type"] == "delete_account")
+        .expect("the deletion's record");
+    assert!(closing["not_done"].as_array().unwrap().is_empty());
+    assert!(second.exists());
+    let (ok, _, err) = run(&dirs, &["users", "get", &leaving]);
+    assert!(!ok && err.contains("not found"), "{err}");
+
+    // The deletion's closing row has no undo, and says why.
+    let (_, rows, _) = run(&dirs, &["audit", "list", "--limit", "1", "--json"]);
+    let row = json_lines(&rows)[0]["id"].as_i64().unwrap().to_string();
+    let (ok, _, err) = run(&dirs, &["audit", "undo", &row, "--reason", "oops", "--yes"]);
+    assert!(!ok && err.contains("deletion cannot be undone"), "{err}");
+
+    // A cleared bio comes back with audit undo, recorded as the undo of its row.
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "users",
+            "clear-profile",
+            &staying,
+            "--fields",
+            "bio,name",
+            "--reason",
+            "impersonation",
+            "--yes",
+        ],
+    );
+    assert!(ok, "{err}");
+    let (_, rows, _) = run(&dirs, &["audit", "list", "--limit", "1", "--json"]);
+    let cleared = json_lines(&rows)[0].clone();
+    assert_eq!(cleared["action"], "profile.clear");
+    let id = cleared["id"].as_i64().unwrap().to_string();
+    let (ok, out, err) = run(
+        &dirs,
+        &[
+            "audit",
+            "undo",
+            &id,
+            "--reason",
+            "reported in error",
+            "--yes",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let out = json_lines(&out);
+    assert_eq!(out[0]["type"], "planned_undo");
+    assert_eq!(out.last().unwrap()["action"], "profile.restore");
+    let (_, rows, _) = run(&dirs, &["audit", "list", "--limit", "1", "--json"]);
+    let undo = json_lines(&rows)[0].clone();
+    assert!(
+        undo["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("undo of audit row {id}")),
+        "{undo}"
+    );
+    let before: serde_json::Value =
+        serde_json::from_str(cleared["before"].as_str().unwrap()).unwrap();
+    let after: serde_json::Value = serde_json::from_str(undo["after"].as_str().unwrap()).unwrap();
+    assert_eq!(before, after, "the values are back as they were");
 }
 
 /// Text output of untrusted data (names, bodies, log messages) never hands the terminal a

@@ -134,6 +134,11 @@ pub enum Command {
         request: RequestId,
         target: ModerationTarget,
     },
+    /// A reported person's profile sheet, with the avatar decoded.
+    LoadProfile {
+        request: RequestId,
+        sub: UserSub,
+    },
     LoadUsers {
         request: RequestId,
         search: UserSearch,
@@ -223,6 +228,10 @@ pub enum AppEvent {
         what: &'static str,
         result: Result<crate::app::dialog::Proposal, Failure>,
     },
+    ProfileLoaded {
+        request: RequestId,
+        result: Result<crate::app::posts::ProfileData, Failure>,
+    },
     /// A ban's or unban's plan.
     BanPlanned {
         request: RequestId,
@@ -249,7 +258,8 @@ impl AppEvent {
             AppEvent::PostsLoaded { .. }
             | AppEvent::QueueLoaded { .. }
             | AppEvent::CommentsLoaded { .. }
-            | AppEvent::ThreadLoaded { .. } => Some(PaneId::Posts),
+            | AppEvent::ThreadLoaded { .. }
+            | AppEvent::ProfileLoaded { .. } => Some(PaneId::Posts),
             AppEvent::UsersLoaded { .. } | AppEvent::UserLoaded { .. } => Some(PaneId::Users),
             AppEvent::AuditLoaded { .. } => Some(PaneId::Audit),
             AppEvent::Storage(_) => Some(PaneId::Storage),

@@ -58,6 +58,11 @@ pub enum Form {
     AddGroup { username: Username },
     /// A group to remove, from those the user is in.
     RemoveGroup { username: Username },
+    /// Profile fields to clear, from those `offered` (the field starts with all of them).
+    ProfileFields {
+        sub: backoffice_domain::model::UserSub,
+        offered: String,
+    },
 }
 
 /// A write a pane proposes.
@@ -116,11 +121,19 @@ impl Dialog {
     pub fn new(proposal: Proposal, environment: Option<String>) -> Self {
         let field = || TextInput::new("").with_max_chars(FIELD_MAX_CHARS);
         let secret = matches!(proposal.form, Form::Password { .. });
+        let first = match &proposal.form {
+            Form::ProfileFields { offered, .. } => offered.clone(),
+            _ => String::new(),
+        };
         let mut d = Self {
             proposal,
             environment,
             focus: Field::ReasonPick,
-            input1: if secret { field().masked() } else { field() },
+            input1: if secret {
+                field().masked()
+            } else {
+                TextInput::new(&first).with_max_chars(FIELD_MAX_CHARS)
+            },
             input2: if secret { field().masked() } else { field() },
             permanent: false,
             reason_pick: 0,
@@ -139,7 +152,9 @@ impl Dialog {
             Form::Ready(_) => vec![],
             Form::Password { .. } => vec![Field::Input1, Field::Input2, Field::Permanent],
             Form::Attribute { .. } => vec![Field::Input1, Field::Input2],
-            Form::AddGroup { .. } | Form::RemoveGroup { .. } => vec![Field::Input1],
+            Form::AddGroup { .. } | Form::RemoveGroup { .. } | Form::ProfileFields { .. } => {
+                vec![Field::Input1]
+            }
         };
         f.extend([Field::ReasonPick, Field::ReasonText]);
         if self.proposal.type_to_confirm.is_some() {
@@ -157,6 +172,7 @@ impl Dialog {
             Form::Password { .. } => ("password", "again"),
             Form::Attribute { .. } => ("attribute", "value"),
             Form::AddGroup { .. } | Form::RemoveGroup { .. } => ("group", ""),
+            Form::ProfileFields { .. } => ("fields", ""),
             Form::Ready(_) => ("", ""),
         }
     }
@@ -252,6 +268,11 @@ impl Dialog {
                     action,
                 }
             }
+            Form::ProfileFields { sub, .. } => Operation::ClearProfile {
+                sub: sub.clone(),
+                fields: backoffice_domain::services::profiles::parse_fields(&first)
+                    .map_err(|e| e.to_string())?,
+            },
         };
         Ok((write, reason))
     }

@@ -544,9 +544,12 @@ pub fn undo_proposal(row: &AuditEntry, operation: Operation) -> Proposal {
         }
     }
     changes.push("recorded as the undo of that row".into());
-    let reasons = match row.target_kind {
-        AuditKind::Post | AuditKind::Comment => dialog::MODERATION_REASONS,
-        _ => dialog::ACCOUNT_REASONS,
+    let moderation = matches!(row.target_kind, AuditKind::Post | AuditKind::Comment)
+        || row.action.as_str().starts_with("profile.");
+    let reasons = if moderation {
+        dialog::MODERATION_REASONS
+    } else {
+        dialog::ACCOUNT_REASONS
     };
     Proposal {
         title: format!("Undo audit row {}", row.id),

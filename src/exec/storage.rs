@@ -123,7 +123,11 @@ async fn inspect(
     Ok(ObjectDetail { entry, versions })
 }
 
-async fn preview(b: &Backends, bucket: &BucketName, key: &str) -> Result<Preview, DomainError> {
+pub(super) async fn preview(
+    b: &Backends,
+    bucket: &BucketName,
+    key: &str,
+) -> Result<Preview, DomainError> {
     let store = b.objects()?;
     let head = store.head(bucket, key).await?;
     if head.size == 0 {

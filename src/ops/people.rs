@@ -128,7 +128,7 @@ pub(super) async fn run_deletion(
                 ),
                 chain: f.chain,
             })?;
-        exported = format!(" (exported to {} first)", path.display());
+        exported = format!("; their data is in {}", path.display());
         records.extend(done.records);
     }
     let outcome = erase::run(&sources(b)?, plan, &b.actor, reason).await;
@@ -147,10 +147,14 @@ pub(super) async fn run_deletion(
     match &outcome.failed {
         None => Ok(Done {
             summary: format!(
-                "deleted {}{exported}: {} calls done, {} already done, audited",
+                "deleted {}: {} calls done{}, audited{exported}",
                 plan.username,
                 outcome.done.len(),
-                outcome.skipped.len()
+                if outcome.skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} already done", outcome.skipped.len())
+                }
             ),
             records,
         }),

@@ -183,7 +183,11 @@ async fn a_deletion_exports_first_then_removes_every_trace_and_leaves_others_alo
     )
     .await
     .unwrap();
-    assert!(done.summary.contains("exported to"), "{}", done.summary);
+    assert!(
+        done.summary.contains("their data is in"),
+        "{}",
+        done.summary
+    );
 
     // The export holds what was there before.
     let exported: serde_json::Value =

@@ -10,6 +10,7 @@ pub mod logs;
 pub mod metrics;
 mod overlay;
 mod posts;
+mod profile;
 pub mod storage;
 mod table;
 mod users;

@@ -295,7 +295,7 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
                 theme.muted(),
             ));
         }
-        Form::AddGroup { .. } | Form::RemoveGroup { .. } => {
+        Form::AddGroup { .. } | Form::RemoveGroup { .. } | Form::ProfileFields { .. } => {
             lines.push(field(
                 format!("{l1:>10}: "),
                 Field::Input1,

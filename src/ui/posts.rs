@@ -72,6 +72,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
     let names = look.names;
     let retry = look.keys.hint(Action::Reload);
     let next_view = look.keys.hint(Action::NextView);
+    if let Some(profile) = &mut pane.profile {
+        super::profile::draw(frame, area, profile, pane.picker.as_ref(), look);
+        return;
+    }
     if let Some(thread) = &mut pane.thread {
         let [list_area, side] =
             Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])

@@ -10,7 +10,7 @@ use backoffice_domain::model::{
     PostId, PostRevision, Report, ReportId, ReportStatus, Target, UserProfile,
 };
 use chrono::{TimeZone, Utc};
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -520,4 +520,89 @@ fn reasons_read_with_their_counts_at_most_three_each_cut_to_its_room() {
         crate::ui::posts::reasons_label(&many),
         "spam ×4 · a very long reason a re… ×3 · nudity ×2 · +2 more"
     );
+}
+
+/// A report on a person opens their profile: the fields a moderator judges, the reports on
+/// them, their latest posts; `x` asks which fields to clear (those that hold something are
+/// offered) and sends the clear.
+#[test]
+fn a_user_report_opens_the_profile_and_x_clears_fields() {
+    use crate::app::posts::ProfileData;
+    use backoffice_domain::model::{
+        ProfileField, Report, ReportId, ReportStatus, Target, UserProfile, UserSub,
+    };
+    use backoffice_domain::services::profiles::ProfileSheet;
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    let sub = UserSub::parse("28670a44-8793-432a-b6b9-f3d2b30803c6").unwrap();
+    let mut reported = group(1, 2);
+    reported.target = Target::User(sub.clone());
+    answer_queue(&mut app, &first, vec![reported], false);
+    let sent = app.on_key(code(KeyCode::Enter));
+    let request = match sent.as_slice() {
+        [Command::LoadProfile { request, sub: s }] if *s == sub => *request,
+        other => panic!("the profile is loaded: {other:?}"),
+    };
+    let at = Utc.with_ymd_and_hms(2026, 11, 27, 6, 17, 0).unwrap();
+    let report = |id: i64, reason: &str, status| Report {
+        id: ReportId::new(id).unwrap(),
+        target: Target::User(sub.clone()),
+        reporter_sub: UserSub::parse("81cc9341-25b7-4b45-89a4-7f282952d430").unwrap(),
+        reason: reason.into(),
+        note: Some("copies a moderator's name".into()),
+        status,
+        created_at: at,
+        resolved_by: None,
+        resolved_at: None,
+    };
+    let sheet = ProfileSheet {
+        sub: sub.clone(),
+        profile: Some(UserProfile {
+            sub: sub.clone(),
+            email: Some("nora@example.com".into()),
+            display_name: Some("Admin \u{202e}Nora\u{202c} 🎉".into()),
+            bio: Some("line one\nline \u{1b}[31mtwo\u{1b}[0m with \"quotes\"".into()),
+            profile_image_key: None,
+            created_at: at,
+            updated_at: at,
+        }),
+        posts: vec![post(7)],
+        comments: vec![],
+        reports: vec![
+            report(2, "impersonation", ReportStatus::Open),
+            report(1, "spam", ReportStatus::Dismissed),
+        ],
+    };
+    app.on_event(AppEvent::ProfileLoaded {
+        request,
+        result: Ok(ProfileData {
+            sheet,
+            avatar: None,
+        }),
+    });
+    insta::assert_snapshot!(render(&mut app, 110, 22));
+
+    app.on_key(key('x'));
+    let Some(crate::app::Overlay::Dialog(d)) = &app.overlay else {
+        panic!("x asks which fields");
+    };
+    assert_eq!(
+        d.input1.text(),
+        "display_name, bio",
+        "the fields that hold something"
+    );
+    // Only the bio.
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "bio");
+    let sent = app.on_key(code(KeyCode::Enter));
+    assert!(
+        matches!(
+            sent.as_slice(),
+            [Command::Write { operation: crate::ops::Operation::ClearProfile { sub: s, fields }, .. }]
+                if *s == sub && fields == &[ProfileField::Bio]
+        ),
+        "{sent:?}"
+    );
+    // esc leaves the profile for the queue.
+    app.on_key(code(KeyCode::Esc));
+    assert!(app.posts.profile.is_none());
 }

@@ -3,9 +3,11 @@
 
 mod filter;
 mod moderation;
+mod profile;
 mod thread;
 
 pub use filter::parse_filter;
+pub use profile::{ProfileData, ProfileState};
 pub use thread::{ThreadData, ThreadRow, ThreadState};
 
 use super::list::{List, Load};
@@ -34,12 +36,17 @@ pub struct PostsPane {
     pub filter_text: String,
     pub thread: Option<ThreadState>,
     thread_request: Option<RequestId>,
+    /// A reported person's profile, over the queue.
+    pub profile: Option<ProfileState>,
+    /// How the avatar is drawn (the terminal's graphics protocol, else half-blocks).
+    pub picker: Option<ratatui_image::picker::Picker>,
 }
 
 impl PostsPane {
     pub fn show_view(&mut self, view: View, ids: &mut Ids) -> Vec<Command> {
         self.view = Some(view);
         self.thread = None;
+        self.profile = None;
         let list_idle = match view {
             View::Reports => self.queue.load == Load::Idle,
             View::Posts => self.posts.load == Load::Idle,
@@ -155,7 +162,53 @@ impl PostsPane {
         }
     }
 
+    /// Keys while a profile is open: it scrolls, clears, opens the avatar or the user, and
+    /// closes the reports on them as the queue does.
+    fn act_on_profile(&mut self, action: Action, ids: &mut Ids) -> Option<Outcome> {
+        let state = self.profile.as_mut()?;
+        Some(match action {
+            Action::Back => {
+                self.profile = None;
+                Outcome::None
+            }
+            Action::Down | Action::DetailDown | Action::HalfPageDown | Action::PageDown => {
+                let step = if action == Action::Down { 1 } else { 5 };
+                state.scroll = state.scroll.saturating_add(step);
+                Outcome::None
+            }
+            Action::Up | Action::DetailUp | Action::HalfPageUp | Action::PageUp => {
+                let step = if action == Action::Up { 1 } else { 5 };
+                state.scroll = state.scroll.saturating_sub(step);
+                Outcome::None
+            }
+            Action::Top => {
+                state.scroll = 0;
+                Outcome::None
+            }
+            Action::Reload => match state.sub.clone() {
+                Some(sub) => self.open_profile(sub, ids).into(),
+                None => Outcome::None,
+            },
+            Action::Remove => self.propose_profile_clear(),
+            Action::OpenImage => self.open_avatar(),
+            Action::ResolveReport => self.propose_resolution(ReportResolution::Actioned),
+            Action::DismissReport => self.propose_resolution(ReportResolution::Dismissed),
+            Action::GoToAuthor => match state.sub.clone() {
+                Some(sub) => Outcome::GoToUser(sub),
+                None => Outcome::None,
+            },
+            Action::NextView => return None,
+            _ => Outcome::Message(
+                "in a profile: x clears fields, i the avatar, a the user, s / D the reports, esc back"
+                    .into(),
+            ),
+        })
+    }
+
     fn act(&mut self, action: Action, ids: &mut Ids) -> Outcome {
+        if let Some(outcome) = self.act_on_profile(action, ids) {
+            return outcome;
+        }
         let page = self.viewport().max(1) as isize;
         match action {
             Action::Down => self.move_by(1, ids).into(),
@@ -202,6 +255,13 @@ impl PostsPane {
             Action::Enter => {
                 if self.thread.is_some() {
                     return Outcome::None;
+                }
+                // A report on a person opens their profile.
+                if self.view != Some(View::Posts)
+                    && let Some(Target::User(sub)) =
+                        self.queue.selected_item().map(|q| q.group.target.clone())
+                {
+                    return self.open_profile(sub, ids).into();
                 }
                 let target = match self.view {
                     Some(View::Posts) => self
@@ -341,9 +401,12 @@ impl Pane for PostsPane {
         }
     }
 
-    /// The thread (if open) and the list under it, again.
+    /// The thread or profile (if open) and the list under it, again.
     fn refresh(&mut self, ids: &mut Ids) -> Vec<Command> {
         let mut c = Vec::new();
+        if let Some(sub) = self.profile.as_ref().and_then(|p| p.sub.clone()) {
+            c.extend(self.open_profile(sub, ids));
+        }
         if let Some(target) = self.thread.as_ref().and_then(|t| t.target) {
             c.extend(self.open_thread(target, ids));
         }
@@ -361,6 +424,7 @@ impl Pane for PostsPane {
             AppEvent::QueueLoaded { request, result } => self.on_queue(request, result, ids),
             AppEvent::ThreadLoaded { request, result } => self.on_thread(request, result, ids),
             AppEvent::CommentsLoaded { request, result } => self.on_comments(request, result, ids),
+            AppEvent::ProfileLoaded { request, result } => self.on_profile(request, result),
             _ => (Outcome::None, None),
         }
     }
@@ -414,6 +478,10 @@ impl Pane for PostsPane {
 
     fn visible_subs(&self) -> Vec<UserSub> {
         let mut subs = Vec::new();
+        if let Some(sheet) = self.profile_sheet() {
+            subs.extend(sheet.reports.iter().map(|r| r.reporter_sub.clone()));
+            return subs;
+        }
         match (&self.thread, self.view) {
             (Some(t), _) => {
                 subs.extend(t.rows.near_view().map(|r| r.author().clone()));
@@ -439,10 +507,11 @@ impl Pane for PostsPane {
         usize::from(self.queue.is_busy())
             + usize::from(self.posts.is_busy())
             + usize::from(self.thread_request.is_some())
+            + usize::from(self.profile.as_ref().is_some_and(|p| p.request.is_some()))
     }
 
     fn at_top(&self) -> bool {
-        self.thread.is_none()
+        self.thread.is_none() && self.profile.is_none()
     }
 
     fn draw(

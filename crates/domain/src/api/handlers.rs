@@ -528,6 +528,26 @@ pub(super) async fn report_comment(
     file_report(&state, &caller, Target::Comment(id), body).await
 }
 
+/// A report on a person (their name, bio or avatar): the user must have a profile, and nobody
+/// reports themselves.
+pub(super) async fn report_user(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Path(sub): Path<String>,
+    JsonBody(body): JsonBody<ReportBody>,
+) -> Answer {
+    let sub = UserSub::parse(&sub).map_err(|_| ApiError::invalid("sub", "must be a user's sub"))?;
+    if caller.owns(&sub) {
+        return Err(ApiError::invalid("sub", "you cannot report yourself"));
+    }
+    match state.content.get_profile(&sub).await {
+        Ok(_) => {}
+        Err(DomainError::NotFound(_)) => return Err(ApiError::not_found(format!("user {sub}"))),
+        Err(e) => return Err(e.into()),
+    }
+    file_report(&state, &caller, Target::User(sub), body).await
+}
+
 // ---- uploads -------------------------------------------------------------------------------
 
 #[derive(Deserialize, Clone, Copy)]

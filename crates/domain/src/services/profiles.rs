@@ -72,3 +72,54 @@ pub fn parse_fields(text: &str) -> DomainResult<Vec<ProfileField>> {
     }
     Ok(out)
 }
+
+/// What a moderator reads about a reported person: the profile row (none when it is gone),
+/// their latest posts and comments, and the reports on them, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileSheet {
+    pub sub: UserSub,
+    pub profile: Option<crate::model::UserProfile>,
+    pub posts: Vec<crate::model::Post>,
+    pub comments: Vec<crate::model::Comment>,
+    pub reports: Vec<crate::model::Report>,
+}
+
+/// How many of their posts and comments the sheet shows.
+pub const SHEET_LATEST: u32 = 5;
+/// How many reports on them the sheet shows.
+pub const SHEET_REPORTS: u32 = 50;
+
+/// Reads the sheet, each part concurrently.
+pub async fn sheet(content: &dyn ContentStore, sub: &UserSub) -> DomainResult<ProfileSheet> {
+    use crate::model::{CommentFilter, PageRequest, PostFilter, ReportFilter, Target};
+    let posts = PostFilter {
+        author: Some(sub.clone()),
+        ..PostFilter::default()
+    };
+    let comments = CommentFilter {
+        author: Some(sub.clone()),
+        ..CommentFilter::default()
+    };
+    let reports = ReportFilter {
+        target: Some(Target::User(sub.clone())),
+        ..ReportFilter::default()
+    };
+    let (profile, posts, comments, reports) = futures::join!(
+        content.get_profile(sub),
+        content.list_posts(&posts, PageRequest::first(SHEET_LATEST)),
+        content.list_comments(&comments, PageRequest::first(SHEET_LATEST)),
+        content.list_reports(&reports, PageRequest::first(SHEET_REPORTS)),
+    );
+    let profile = match profile {
+        Ok(p) => Some(p),
+        Err(DomainError::NotFound(_)) => None,
+        Err(e) => return Err(e),
+    };
+    Ok(ProfileSheet {
+        sub: sub.clone(),
+        profile,
+        posts: posts?.items,
+        comments: comments?.items,
+        reports: reports?.items,
+    })
+}

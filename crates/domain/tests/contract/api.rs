@@ -51,6 +51,7 @@ scenarios!(
     a_comment_notifies_the_author_and_sync_returns_it,
     comments_are_deleted_by_their_author_or_an_admin_only,
     a_user_reports_a_target_once,
+    a_person_is_reported_by_their_sub_once_and_never_by_themselves,
     bad_input_is_refused_with_the_field_named,
     an_upload_is_signed_for_its_exact_type_and_length,
     a_blocked_account_is_refused_whatever_its_token_says,
@@ -750,6 +751,57 @@ async fn comments_are_deleted_by_their_author_or_an_admin_only(h: &Harness) {
     assert_eq!(listed["items"].as_array().unwrap().len(), 0, "{listed}");
 }
 
+async fn a_person_is_reported_by_their_sub_once_and_never_by_themselves(h: &Harness) {
+    let report = json!({"reason": "impersonation", "note": "name copies a moderator"}).to_string();
+    let path = format!("/users/{}/reports", alice().sub);
+    let (status, body) = h
+        .call(Gw::V2, "POST", &path, Some(&report), Some(&bob()))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["target"]["kind"], "user", "{body}");
+    let (status, body) = h
+        .call(Gw::V1, "POST", &path, Some(&report), Some(&bob()))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("conflict"))
+    );
+    let (status, body) = h
+        .call(Gw::V1, "POST", &path, Some(&report), Some(&alice()))
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (400, Some("sub")),
+        "{body}"
+    );
+    let nobody = format!("/users/{}/reports", sub(99));
+    let (status, body) = h
+        .call(Gw::V2, "POST", &nobody, Some(&report), Some(&bob()))
+        .await;
+    assert_eq!(status, 404, "{body}");
+    let (status, body) = h
+        .call(
+            Gw::V2,
+            "POST",
+            "/users/not-a-sub/reports",
+            Some(&report),
+            Some(&bob()),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (400, Some("sub")),
+        "{body}"
+    );
+    let queue = h
+        .content
+        .report_queue(PageRequest::first(10))
+        .await
+        .unwrap();
+    assert_eq!(queue.items.len(), 1);
+    assert_eq!(queue.items[0].target, Target::User(alice().sub));
+}
+
 async fn a_user_reports_a_target_once(h: &Harness) {
     let id = h.post(&alice(), "report me").await;
     let report = json!({"reason": "spam", "note": "link farm"}).to_string();
@@ -1370,6 +1422,7 @@ proptest::proptest! {
             proptest::sample::select(vec![
                 "/profile", "/user/sync", "/posts", "/posts/1", "/posts/1/comments",
                 "/comments/1", "/posts/1/reports", "/uploads", "/notifications",
+                "/users/00000000-0000-4000-8000-000000000002/reports",
                 "/notifications/read",
             ]).prop_map(str::to_string),
             "/[a-z0-9%/._-]{0,30}",

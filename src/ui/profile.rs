@@ -1,0 +1,217 @@
+//! Drawing a reported person's profile in the Posts pane: the fields a moderator judges (name,
+//! bio, avatar drawn inline), the reports on them and their latest posts and comments, with the
+//! keys that act on it in the title.
+
+use super::Look;
+use super::table::{message, pane_block, short_time};
+use crate::app::posts::ProfileState;
+use crate::app::storage::Preview;
+use crate::keymap::Action;
+use crate::text::{excerpt, one_line, printable};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui_image::picker::{Picker, ProtocolType};
+use ratatui_image::{Resize, StatefulImage};
+
+/// Columns the avatar takes beside the text, when the pane is wide enough for both.
+const AVATAR_COLUMNS: u16 = 30;
+
+pub fn draw(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    state: &mut ProfileState,
+    picker: Option<&Picker>,
+    look: &Look<'_>,
+) {
+    let theme = look.theme;
+    let keys = |a| look.keys.hint(a);
+    let title = format!(
+        " Profile · {} clear fields · {} avatar in Storage · {} the user · {}/{} reports · {} back ",
+        keys(Action::Remove),
+        keys(Action::OpenImage),
+        keys(Action::GoToAuthor),
+        keys(Action::ResolveReport),
+        keys(Action::DismissReport),
+        keys(Action::Back)
+    );
+    let block = pane_block(title, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let data = match &state.data {
+        None => {
+            message(frame, inner, "Loading the profile…".into(), false, theme);
+            return;
+        }
+        Some(Err(f)) => {
+            message(
+                frame,
+                inner,
+                format!(
+                    "Could not load the profile: {} ({} to retry)",
+                    f.message,
+                    keys(Action::Reload)
+                ),
+                true,
+                theme,
+            );
+            return;
+        }
+        Some(Ok(data)) => data,
+    };
+    let sheet = &data.sheet;
+    let names = look.names;
+    let mut lines = vec![Line::from(vec![
+        Span::styled("sub ", theme.muted()),
+        Span::styled(sheet.sub.to_string(), theme.text()),
+    ])];
+    match &sheet.profile {
+        None => lines.push(Line::styled(
+            "no profile row (never created, or deleted with the account)",
+            theme.warning(),
+        )),
+        Some(p) => {
+            let field = |label: &str, value: Option<&str>| {
+                Line::from(vec![
+                    Span::styled(format!("{label:<13}"), theme.muted()),
+                    match value {
+                        Some(v) => Span::styled(one_line(v), theme.text()),
+                        None => Span::styled("(empty)", theme.muted()),
+                    },
+                ])
+            };
+            lines.push(field("display name", p.display_name.as_deref()));
+            lines.push(field("avatar", p.profile_image_key.as_deref()));
+            lines.push(field("e-mail", p.email.as_deref()));
+            lines.push(field("updated", Some(&short_time(Some(p.updated_at)))));
+            match p.bio.as_deref() {
+                None => lines.push(field("bio", None)),
+                Some(bio) => {
+                    lines.push(Line::styled("bio", theme.muted()));
+                    lines.extend(
+                        printable(bio)
+                            .lines()
+                            .map(|l| Line::styled(format!("  {l}"), theme.text())),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(Preview::Nothing(why)) = &data.avatar {
+        lines.push(Line::styled(
+            format!("avatar not shown: {}", one_line(why)),
+            theme.muted(),
+        ));
+    }
+    lines.push(Line::raw(""));
+    let open = sheet
+        .reports
+        .iter()
+        .filter(|r| r.status == backoffice_domain::model::ReportStatus::Open)
+        .count();
+    lines.push(Line::styled(
+        format!(
+            "{} report(s) on them, {open} open, newest first",
+            sheet.reports.len()
+        ),
+        theme.title(false),
+    ));
+    for r in &sheet.reports {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", r.status.as_str()), theme.warning()),
+            Span::styled(
+                format!("{} ", short_time(Some(r.created_at))),
+                theme.muted(),
+            ),
+            Span::styled(one_line(&r.reason), theme.text()),
+            Span::styled(
+                format!(" by {}", one_line(&names.label(&r.reporter_sub))),
+                theme.muted(),
+            ),
+            Span::styled(
+                r.note
+                    .as_ref()
+                    .map(|n| format!(" — {}", one_line(n)))
+                    .unwrap_or_default(),
+                theme.muted(),
+            ),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Latest posts", theme.title(false)));
+    if sheet.posts.is_empty() {
+        lines.push(Line::styled("  (none)", theme.muted()));
+    }
+    for p in &sheet.posts {
+        lines.push(Line::styled(
+            format!(
+                "  #{} {} {} {}",
+                p.id,
+                p.status.as_str(),
+                short_time(Some(p.created_at)),
+                excerpt(&p.body, 60)
+            ),
+            theme.text(),
+        ));
+    }
+    lines.push(Line::styled("Latest comments", theme.title(false)));
+    if sheet.comments.is_empty() {
+        lines.push(Line::styled("  (none)", theme.muted()));
+    }
+    for c in &sheet.comments {
+        lines.push(Line::styled(
+            format!(
+                "  #{} on #{} {} {} {}",
+                c.id,
+                c.post_id,
+                c.status.as_str(),
+                short_time(Some(c.created_at)),
+                excerpt(&c.body, 60)
+            ),
+            theme.text(),
+        ));
+    }
+    let image = match &data.avatar {
+        Some(Preview::Image { image, .. }) if inner.width >= AVATAR_COLUMNS * 2 => Some(image),
+        _ => None,
+    };
+    let (text_area, image_area) = match image {
+        Some(_) => {
+            let [t, i] =
+                Layout::horizontal([Constraint::Min(10), Constraint::Length(AVATAR_COLUMNS)])
+                    .areas(inner);
+            (t, Some(i))
+        }
+        None => (inner, None),
+    };
+    let detail = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let total = detail.line_count(text_area.width);
+    let last_top =
+        u16::try_from(total.saturating_sub(usize::from(text_area.height))).unwrap_or(u16::MAX);
+    state.scroll = state.scroll.min(last_top);
+    frame.render_widget(detail.scroll((state.scroll, 0)), text_area);
+    if let (Some(image), Some(area)) = (image, image_area) {
+        let picker = picker.cloned().unwrap_or_else(Picker::halfblocks);
+        // Terminal graphics sit above the text layer: a dialog over them would be hidden.
+        if look.covered && picker.protocol_type() != ProtocolType::Halfblocks {
+            message(
+                frame,
+                area,
+                "(hidden while a dialog is open)".into(),
+                false,
+                theme,
+            );
+            return;
+        }
+        let cache = state
+            .image
+            .0
+            .get_or_insert_with(|| picker.new_resize_protocol((**image).clone()));
+        frame.render_stateful_widget(
+            StatefulImage::default().resize(Resize::Scale(None)),
+            area,
+            cache,
+        );
+    }
+}
