@@ -73,6 +73,7 @@ struct RawEnvironment {
     region: Option<Spanned<String>>,
     endpoint_url: Option<Spanned<String>>,
     user_pool_id: Option<Spanned<String>>,
+    app_client_id: Option<Spanned<String>>,
     bucket: Option<Spanned<String>>,
     database_url: Option<Spanned<String>>,
     database_password_env: Option<Spanned<String>>,
@@ -96,6 +97,8 @@ pub struct Environment {
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
     pub user_pool_id: Option<String>,
+    /// The apps' public app client, for ResendConfirmationCode.
+    pub app_client_id: Option<String>,
     pub bucket: Option<BucketName>,
     /// As written, `${VAR}` placeholders included.
     pub database_url: Option<String>,
@@ -230,6 +233,17 @@ fn check_endpoint(value: &str) -> Result<(), String> {
         _ => Err(format!(
             "'{value}' is not an http:// or https:// URL (e.g. http://127.0.0.1:4566)"
         )),
+    }
+}
+
+/// Cognito's rule for an app client id: 1 to 128 letters and digits.
+fn check_client(value: &str) -> Result<(), String> {
+    if !value.is_empty() && value.len() <= 128 && value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{value}' is not an app client id (letters and digits, such as 1example23456789)"
+        ))
     }
 }
 
@@ -437,6 +451,7 @@ impl Config {
                 region: c.string(e.region, &key("region"), check_region),
                 endpoint_url: c.string(e.endpoint_url, &key("endpoint_url"), check_endpoint),
                 user_pool_id: c.string(e.user_pool_id, &key("user_pool_id"), check_pool),
+                app_client_id: c.string(e.app_client_id, &key("app_client_id"), check_client),
                 bucket,
                 database_url: c.string(e.database_url, &key("database_url"), check_database_url),
                 database_password_env: c

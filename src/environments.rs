@@ -44,8 +44,10 @@ pub async fn open(env: &Environment, read_only: bool) -> Result<(Backends, Conte
         })?;
     let actor = Actor::parse(&arn).map_err(|e| eyre!("the caller ARN {arn}: {e}"))?;
     let directory = env.user_pool_id.as_ref().map(|pool| {
-        Arc::new(CognitoUserDirectory::new(&aws, pool.clone()))
-            as Arc<dyn backoffice_domain::ports::UserDirectory>
+        Arc::new(
+            CognitoUserDirectory::new(&aws, pool.clone())
+                .with_app_client(env.app_client_id.clone()),
+        ) as Arc<dyn backoffice_domain::ports::UserDirectory>
     });
     let objects = Some(Arc::new(S3ObjectStore::new(&aws)) as Arc<dyn ObjectStore>);
     let logs = Some(Arc::new(CloudWatchLogSource::new(&aws)) as Arc<dyn LogSource>);

@@ -275,13 +275,22 @@ async fn thread(b: &Backends, target: ModerationTarget) -> Result<ThreadData, Do
     })
 }
 
+/// Sign-in events a user's detail shows.
+pub const SIGN_INS_SHOWN: u32 = 10;
+
 async fn user_detail(
     b: &Backends,
     username: &backoffice_domain::model::Username,
 ) -> Result<UserDetail, DomainError> {
     let directory = b.directory()?;
     let user = directory.get_user(username).await?;
-    let groups = directory.groups_of(username).await?;
+    let (groups, sign_ins) = futures::join!(
+        directory.groups_of(username),
+        directory.sign_in_history(username, SIGN_INS_SHOWN)
+    );
+    let groups = groups?;
+    // A pool that records no sign-ins (or a failed read of them) leaves the rest shown.
+    let sign_ins = sign_ins.map_err(|e| e.to_string());
     let (profile, counts) = match &user.sub {
         Some(sub) => {
             // The directory alone still helps when the environment has no database.
@@ -304,6 +313,7 @@ async fn user_detail(
         groups,
         profile,
         counts,
+        sign_ins,
     })
 }
 
@@ -470,6 +480,7 @@ mod ban_tests {
                 email: Some(Email::parse("mallory@example.com").unwrap()),
                 attributes: vec![],
                 temporary_password: Some("Temp-Passw0rd!".into()),
+                send_invitation: false,
             })
             .await
             .unwrap()

@@ -771,6 +771,57 @@ fn account_deletion_export_and_undo_on_the_sandbox() {
         serde_json::from_str(cleared["before"].as_str().unwrap()).unwrap();
     let after: serde_json::Value = serde_json::from_str(undo["after"].as_str().unwrap()).unwrap();
     assert_eq!(before, after, "the values are back as they were");
+    // Support creates and invites a user; the row says so and keeps no password.
+    let (ok, out, err) = run(
+        &dirs,
+        &[
+            "users",
+            "create",
+            "new.person",
+            "--email",
+            "new.person@example.com",
+            "--reason",
+            "support request",
+            "--yes",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let created = json_lines(&out)[0].clone();
+    assert_eq!(created["status"], "FORCE_CHANGE_PASSWORD", "{created}");
+    assert_eq!(created["invited"], true);
+    let (_, rows, _) = run(&dirs, &["audit", "list", "--limit", "1", "--json"]);
+    let row = json_lines(&rows)[0].clone();
+    assert_eq!(row["action"], "user.create");
+    let after: serde_json::Value = serde_json::from_str(row["after"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        after.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["email", "invited", "status", "username"],
+        "no password among what the row keeps"
+    );
+    // The seeded sign-in history of someone who has signed in, newest first.
+    let (ok, events, err) = run(&dirs, &["users", "sign-ins", &staying, "--json"]);
+    assert!(ok, "{err}");
+    let events = json_lines(&events);
+    assert!(!events.is_empty(), "the seed signs its confirmed users in");
+    assert!(
+        events
+            .iter()
+            .all(|e| e["type"] == "sign_in" && e["ip"].is_string())
+    );
+    // A confirmation code goes only to an unconfirmed sign-up.
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "users",
+            "resend-confirmation-code",
+            &staying,
+            "--reason",
+            "support request",
+            "--yes",
+        ],
+    );
+    assert!(!ok && err.contains("no sign-up to confirm"), "{err}");
 }
 
 /// Text output of untrusted data (names, bodies, log messages) never hands the terminal a

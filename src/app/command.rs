@@ -90,6 +90,8 @@ pub struct UserDetail {
     pub groups: Vec<Group>,
     pub profile: Option<UserProfile>,
     pub counts: Option<ActivityCounts>,
+    /// The latest sign-in events, or why there are none to show.
+    pub sign_ins: Result<Vec<backoffice_domain::model::AuthEvent>, String>,
 }
 
 /// A write that must be read from the services before it can be proposed.

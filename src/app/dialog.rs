@@ -58,6 +58,8 @@ pub enum Form {
     AddGroup { username: Username },
     /// A group to remove, from those the user is in.
     RemoveGroup { username: Username },
+    /// A new user: a username, an e-mail, and whether to send the invitation (the toggle).
+    CreateUser,
     /// Profile fields to clear, from those `offered` (the field starts with all of them).
     ProfileFields {
         sub: backoffice_domain::model::UserSub,
@@ -121,6 +123,8 @@ impl Dialog {
     pub fn new(proposal: Proposal, environment: Option<String>) -> Self {
         let field = || TextInput::new("").with_max_chars(FIELD_MAX_CHARS);
         let secret = matches!(proposal.form, Form::Password { .. });
+        // A new user is invited unless the box is cleared.
+        let invite = matches!(proposal.form, Form::CreateUser);
         let first = match &proposal.form {
             Form::ProfileFields { offered, .. } => offered.clone(),
             _ => String::new(),
@@ -135,7 +139,7 @@ impl Dialog {
                 TextInput::new(&first).with_max_chars(FIELD_MAX_CHARS)
             },
             input2: if secret { field().masked() } else { field() },
-            permanent: false,
+            permanent: invite,
             reason_pick: 0,
             reason_text: field(),
             typed: field(),
@@ -150,7 +154,9 @@ impl Dialog {
     pub fn fields(&self) -> Vec<Field> {
         let mut f = match self.proposal.form {
             Form::Ready(_) => vec![],
-            Form::Password { .. } => vec![Field::Input1, Field::Input2, Field::Permanent],
+            Form::Password { .. } | Form::CreateUser => {
+                vec![Field::Input1, Field::Input2, Field::Permanent]
+            }
             Form::Attribute { .. } => vec![Field::Input1, Field::Input2],
             Form::AddGroup { .. } | Form::RemoveGroup { .. } | Form::ProfileFields { .. } => {
                 vec![Field::Input1]
@@ -173,6 +179,7 @@ impl Dialog {
             Form::Attribute { .. } => ("attribute", "value"),
             Form::AddGroup { .. } | Form::RemoveGroup { .. } => ("group", ""),
             Form::ProfileFields { .. } => ("fields", ""),
+            Form::CreateUser => ("username", "e-mail"),
             Form::Ready(_) => ("", ""),
         }
     }
@@ -267,6 +274,14 @@ impl Dialog {
                     username: username.clone(),
                     action,
                 }
+            }
+            Form::CreateUser => {
+                Operation::CreateUser(backoffice_domain::services::accounts::NewAccount {
+                    username: Username::parse(first.trim()).map_err(|e| e.message)?,
+                    email: backoffice_domain::model::Email::parse(second.trim())
+                        .map_err(|e| format!("e-mail: {}", e.message))?,
+                    send_invitation: self.permanent,
+                })
             }
             Form::ProfileFields { sub, .. } => Operation::ClearProfile {
                 sub: sub.clone(),

@@ -15,7 +15,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 /// The commands `:` knows, for completion.
 pub const COMMANDS: &[&str] = &[
     "users", "posts", "reports", "audit", "storage", "logs", "insights", "metrics", "alarms",
-    "who", "ban", "unban", "save", "view", "forget", "env", "theme", "help", "q", "quit",
+    "who", "ban", "unban", "create", "save", "view", "forget", "env", "theme", "help", "q", "quit",
 ];
 
 /// What the bottom line is taking.
@@ -407,6 +407,21 @@ impl App {
             "who" => self.who_command(arg),
             "save" | "view" | "forget" => self.view_command(word, arg),
             "ban" | "unban" => self.plan_ban(word == "unban"),
+            // `:create`: a new user, invited by e-mail unless the box is cleared.
+            "create" => {
+                let outcome = super::Outcome::Propose(dialog::Proposal {
+                    title: "Create a user".into(),
+                    verb: "create a user".into(),
+                    changes: vec![
+                        "a new user in the pool with this e-mail (marked verified)".into(),
+                        "invited: Cognito e-mails a temporary password; not invited: nothing is sent (then P sets a password to hand over)".into(),
+                    ],
+                    form: dialog::Form::CreateUser,
+                    type_to_confirm: None,
+                    reasons: dialog::ACCOUNT_REASONS,
+                });
+                self.apply(outcome)
+            }
             "help" => {
                 self.overlay = Some(Overlay::Help { scroll: 0 });
                 Vec::new()

@@ -186,6 +186,7 @@ fn detail(u: DirectoryUser) -> UserDetail {
         groups: vec![],
         profile: None,
         counts: None,
+        sign_ins: Err("the pool records no sign-ins".into()),
     }
 }
 
@@ -1388,5 +1389,77 @@ fn u_on_an_audit_row_plans_its_undo_and_sends_it_once_confirmed() {
             .contains("cannot be undone"),
         "{:?}",
         app.last_error
+    );
+}
+
+/// `:create` asks for a username and an e-mail, invites by default (space clears the box), and
+/// sends the creation; `M` on an unconfirmed sign-up sends its confirmation code instead of an
+/// invitation.
+#[test]
+fn create_invites_by_default_and_m_resends_the_code_of_an_unconfirmed_sign_up() {
+    use backoffice_domain::services::accounts::NewAccount;
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    let mut pending = user(5, true);
+    pending.status = UserStatus::Unconfirmed;
+    answer_users(&mut app, &first, vec![pending]);
+    let mut sent = typed(&mut app, ":create");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    assert!(sent.is_empty(), "{sent:?}");
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!(":create opens the dialog");
+    };
+    assert!(d.permanent, "the invitation is sent unless cleared");
+    typed(&mut app, "new.person");
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "not an address");
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "support ticket 12");
+    assert!(
+        app.on_key(code(KeyCode::Enter)).is_empty(),
+        "a bad e-mail is refused"
+    );
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("still open");
+    };
+    assert!(
+        d.problem.as_deref().unwrap_or_default().contains("e-mail"),
+        "{:?}",
+        d.problem
+    );
+    // Back to the e-mail, corrected; the invitation box cleared with space.
+    app.on_key(code(KeyCode::BackTab));
+    app.on_key(code(KeyCode::BackTab));
+    app.on_key(code(KeyCode::BackTab));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "new.person@example.com");
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(key(' '));
+    let sent = app.on_key(code(KeyCode::Enter));
+    let expected = NewAccount {
+        username: Username::parse("new.person").unwrap(),
+        email: backoffice_domain::model::Email::parse("new.person@example.com").unwrap(),
+        send_invitation: false,
+    };
+    assert!(
+        matches!(sent.as_slice(), [Command::Write { operation: Operation::CreateUser(a), .. }] if *a == expected),
+        "{sent:?}"
+    );
+
+    app.on_key(key('M'));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("M asks first");
+    };
+    assert!(
+        matches!(
+            &d.proposal.form,
+            crate::app::dialog::Form::Ready(Operation::Account {
+                action: AccountAction::ResendConfirmationCode,
+                ..
+            })
+        ),
+        "{:?}",
+        d.proposal.form
     );
 }

@@ -195,9 +195,19 @@ impl UsersPane {
                     user.status.as_str()
                 ));
             }
+            // An unconfirmed sign-up gets its confirmation code again instead.
+            Action::ResendInvitation if user.status == UserStatus::Unconfirmed => simple(
+                ready,
+                AccountAction::ResendConfirmationCode,
+                &label,
+                &format!(
+                    "a new sign-up confirmation code to {} (status stays UNCONFIRMED)",
+                    user.email.as_deref().unwrap_or("the user's e-mail")
+                ),
+            ),
             Action::ResendInvitation if user.status != UserStatus::ForceChangePassword => {
                 return Outcome::Message(format!(
-                    "{}: only a user who never signed in (FORCE_CHANGE_PASSWORD) is invited again",
+                    "{}: an invitation is for a user who never signed in (FORCE_CHANGE_PASSWORD), a code for an unconfirmed sign-up",
                     user.status.as_str()
                 ));
             }

@@ -158,6 +158,8 @@ pub enum Operation {
     },
     /// A planned ban or unban, run step by step.
     Ban(Box<ban::Plan>),
+    /// A user created by support, invited by e-mail or silently.
+    CreateUser(accounts::NewAccount),
     Upload {
         bucket: BucketName,
         key: ObjectKey,
@@ -229,6 +231,16 @@ impl Operation {
                 },
                 plan.username,
                 plural(plan.steps.len(), "call")
+            ),
+            Operation::CreateUser(a) => format!(
+                "create the user {} <{}>{}",
+                a.username,
+                a.email.as_str(),
+                if a.send_invitation {
+                    ", invited by e-mail"
+                } else {
+                    " without an invitation"
+                }
             ),
             Operation::Upload { key, .. } => format!("upload {key}"),
             Operation::DeleteObjects { keys, .. } => match keys.as_slice() {
@@ -485,6 +497,31 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             })
         }
         Operation::Ban(plan) => run_ban(b, &plan, reason).await,
+        Operation::CreateUser(account) => {
+            let (user, audit_id) =
+                accounts::create(b.directory()?, b.content()?, &account, &b.actor, reason).await?;
+            Ok(Done {
+                summary: format!(
+                    "created {} ({}){}, audited",
+                    user.username,
+                    user.status,
+                    if account.send_invitation {
+                        ": the invitation is on its way"
+                    } else {
+                        ": no invitation sent; set a password (P) to hand over"
+                    }
+                ),
+                records: vec![json!({
+                    "type": "account",
+                    "action": "user.create",
+                    "user": user.username.as_str(),
+                    "sub": user.sub.as_ref().map(|s| s.to_string()),
+                    "status": user.status.as_str(),
+                    "invited": account.send_invitation,
+                    "audit_id": audit_id.get(),
+                })],
+            })
+        }
         Operation::Upload {
             bucket,
             key,

@@ -38,6 +38,7 @@ async fn user(sandbox: &Sandbox, name: &str) -> UserSub {
             email: Some(Email::parse(format!("{name}@example.com")).unwrap()),
             attributes: vec![],
             temporary_password: Some("Temp-Passw0rd!".into()),
+            send_invitation: false,
         })
         .await
         .unwrap()

@@ -52,6 +52,32 @@ pub enum UsersCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Create a user with this e-mail (marked verified): Cognito e-mails the invitation with a
+    /// temporary password, or with `--no-invitation` nothing is sent (then `set-password`).
+    Create {
+        username: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        no_invitation: bool,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Send an unconfirmed user's sign-up confirmation code again (through the environment's
+    /// `app_client_id`).
+    ResendConfirmationCode {
+        username: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The user's latest sign-in events (result, risk, IP), newest first, where the pool
+    /// records them (Cognito's threat protection).
+    SignIns {
+        username: String,
+        /// At most this many (1 to 60).
+        #[arg(long, default_value = "20")]
+        limit: u32,
+    },
     /// Send the invitation again (a new temporary password), to a user who never signed in.
     ResendInvitation {
         username: String,

@@ -101,6 +101,65 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
         UsersCommand::ResendInvitation { username, reason } => {
             account(username, AccountAction::ResendInvitation, reason).await
         }
+        UsersCommand::ResendConfirmationCode { username, reason } => {
+            account(username, AccountAction::ResendConfirmationCode, reason).await
+        }
+        UsersCommand::Create {
+            username,
+            email,
+            no_invitation,
+            reason: why,
+        } => {
+            let account = backoffice_domain::services::accounts::NewAccount {
+                username: name(&username)?,
+                email: backoffice_domain::model::Email::parse(&email)
+                    .map_err(|e| eyre!("--email: {}", e.message))?,
+                send_invitation: !no_invitation,
+            };
+            s.write(Operation::CreateUser(account), &reason(&why)?)
+                .await
+        }
+        UsersCommand::SignIns { username, limit } => {
+            let username = name(&username)?;
+            let events = directory
+                .sign_in_history(&username, limit)
+                .await
+                .map_err(domain)?;
+            for e in &events {
+                let record = json!({
+                    "type": "sign_in",
+                    "id": e.id,
+                    "kind": e.kind,
+                    "at": e.at,
+                    "result": e.result,
+                    "risk_level": e.risk_level,
+                    "risk_decision": e.risk_decision,
+                    "ip": e.ip,
+                    "city": e.city,
+                    "country": e.country,
+                    "device": e.device,
+                });
+                s.print(&record, || {
+                    format!(
+                        "{} {} {} risk {} {} {}",
+                        e.at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        one_line(&e.kind),
+                        one_line(&e.result),
+                        one_line(e.risk_level.as_deref().unwrap_or("-")),
+                        one_line(e.ip.as_deref().unwrap_or("-")),
+                        one_line(
+                            &[e.city.as_deref(), e.country.as_deref()]
+                                .into_iter()
+                                .flatten()
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    )
+                })?;
+            }
+            Ok(())
+        }
         UsersCommand::Ban {
             username,
             reason: why,

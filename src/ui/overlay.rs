@@ -256,7 +256,8 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     };
     match p.form {
         Form::Ready(_) => {}
-        Form::Password { .. } => {
+        Form::Password { .. } | Form::CreateUser => {
+            let invite = matches!(p.form, Form::CreateUser);
             lines.push(field(
                 format!("{l1:>10}: "),
                 Field::Input1,
@@ -270,12 +271,16 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
                 theme.muted(),
             ));
             lines.push(Line::from(vec![
-                Span::styled(format!("{:>10}: ", "permanent"), theme.muted()),
                 Span::styled(
-                    if d.permanent {
-                        "[x] yes"
-                    } else {
-                        "[ ] no (temporary)"
+                    format!("{:>10}: ", if invite { "invite" } else { "permanent" }),
+                    theme.muted(),
+                ),
+                Span::styled(
+                    match (invite, d.permanent) {
+                        (false, true) => "[x] yes",
+                        (false, false) => "[ ] no (temporary)",
+                        (true, true) => "[x] e-mail the invitation (space toggles)",
+                        (true, false) => "[ ] send nothing (space toggles)",
                     },
                     field_style(d, Field::Permanent, theme),
                 ),

@@ -7,6 +7,7 @@ use super::table::{Column, count, message, pane_block, short_time, table};
 use crate::app::posts::excerpt;
 use crate::app::users::{DetailState, UsersPane};
 use crate::keymap::Action;
+use crate::text::one_line;
 use backoffice_domain::model::UserStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -124,6 +125,40 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                     db.push(kv("comments", c.comments.to_string()));
                     db.push(kv("reports filed", c.reports_filed.to_string()));
                     db.push(kv("reported", c.reports_against.to_string()));
+                }
+                db.push(Line::raw(""));
+                db.push(Line::styled("Sign-in history", theme.title(false)));
+                match &d.sign_ins {
+                    Ok(events) if events.is_empty() => {
+                        db.push(Line::styled("  none recorded", theme.muted()))
+                    }
+                    Ok(events) => {
+                        for e in events {
+                            let place = [e.city.as_deref(), e.country.as_deref()]
+                                .into_iter()
+                                .flatten()
+                                .collect::<Vec<_>>()
+                                .join(", ");
+                            let risky = e.result != "Pass"
+                                || matches!(e.risk_level.as_deref(), Some("Medium" | "High"));
+                            db.push(Line::styled(
+                                one_line(&format!(
+                                    "  {} {} {} risk {} {} {}",
+                                    short_time(e.at),
+                                    e.kind,
+                                    e.result,
+                                    e.risk_level.as_deref().unwrap_or("-"),
+                                    e.ip.as_deref().unwrap_or("-"),
+                                    place
+                                )),
+                                if risky { theme.warning() } else { theme.text() },
+                            ));
+                        }
+                    }
+                    Err(why) => db.push(Line::styled(
+                        format!("  unavailable: {}", one_line(why)),
+                        theme.muted(),
+                    )),
                 }
                 db.push(Line::raw(""));
                 let k = |a| look.keys.hint(a);

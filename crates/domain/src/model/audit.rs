@@ -109,6 +109,9 @@ vocabulary!(
         UserGlobalSignOut => "user.global_sign_out",
         UserConfirmSignUp => "user.confirm_sign_up",
         UserResendInvitation => "user.resend_invitation",
+        UserResendConfirmationCode => "user.resend_confirmation_code",
+        /// A user created (invited, or silently) by support.
+        UserCreate => "user.create",
         UserVerifyEmail => "user.verify_email",
         UserUpdateAttribute => "user.update_attribute",
         UserAddToGroup => "user.add_to_group",

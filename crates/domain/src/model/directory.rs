@@ -87,6 +87,29 @@ pub struct NewDirectoryUser {
     pub attributes: Vec<(AttributeName, String)>,
     /// A temporary password; the user starts in FORCE_CHANGE_PASSWORD.
     pub temporary_password: Option<String>,
+    /// Send the invitation message (the temporary password by e-mail); otherwise the user is
+    /// created silently and support hands the password over.
+    pub send_invitation: bool,
+}
+
+/// One entry of a user's sign-in history: Cognito's auth events, recorded where the pool's
+/// threat protection (advanced security) is on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthEvent {
+    pub id: String,
+    /// `SignIn`, `SignUp`, `ForgotPassword`, `PasswordChange`, `ResendCode`, …
+    pub kind: String,
+    pub at: Option<DateTime<Utc>>,
+    /// `Pass`, `Fail` or `InProgress`.
+    pub result: String,
+    /// `Low`, `Medium` or `High`, when assessed.
+    pub risk_level: Option<String>,
+    /// `NoRisk`, `AccountTakeover` or `Block`.
+    pub risk_decision: Option<String>,
+    pub ip: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub device: Option<String>,
 }
 
 /// A group in the pool.

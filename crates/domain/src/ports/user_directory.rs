@@ -1,6 +1,6 @@
 use crate::error::DomainResult;
 use crate::model::{
-    AttributeName, DirectoryUser, Group, GroupName, NewDirectoryUser, Page, PageRequest,
+    AttributeName, AuthEvent, DirectoryUser, Group, GroupName, NewDirectoryUser, Page, PageRequest,
     UserFilter, Username,
 };
 use async_trait::async_trait;
@@ -43,6 +43,16 @@ pub trait UserDirectory: Send + Sync {
     /// administrator who has not signed in yet (FORCE_CHANGE_PASSWORD); anyone else is a
     /// `Conflict`.
     async fn resend_invitation(&self, username: &Username) -> DomainResult<()>;
+    /// Sends an unconfirmed user's sign-up confirmation code again (ResendConfirmationCode,
+    /// through the environment's app client); anyone else is a `Conflict`.
+    async fn resend_confirmation_code(&self, username: &Username) -> DomainResult<()>;
+    /// The user's latest sign-in events, newest first (at most `limit`). `Unsupported` where
+    /// the pool does not record them (Cognito without threat protection).
+    async fn sign_in_history(
+        &self,
+        username: &Username,
+        limit: u32,
+    ) -> DomainResult<Vec<AuthEvent>>;
     /// Writes attributes; `email_verified = true` marks the e-mail verified.
     async fn update_attributes(
         &self,

@@ -7,8 +7,8 @@ use crate::adapters::sandbox::random_uuid;
 use crate::adapters::sql::{ImportComment, ImportPost, ImportProfile, ImportReport};
 use crate::error::DomainResult;
 use crate::model::{
-    CommentId, ContentStatus, GroupName, LogGroupName, ObjectKey, Target, UserStatus, UserSub,
-    Username, now_millis,
+    AuthEvent, CommentId, ContentStatus, GroupName, LogGroupName, ObjectKey, Target, UserStatus,
+    UserSub, Username, now_millis,
 };
 use crate::ports::{ObjectStore, UserDirectory};
 use chrono::{DateTime, Duration, Utc};
@@ -160,6 +160,51 @@ fn between(rng: &mut ChaCha8Rng, from: DateTime<Utc>, to: DateTime<Utc>) -> Date
     from + Duration::milliseconds(rng.random_range(0..span))
 }
 
+/// Where simulated sign-ins come from: documentation addresses (RFC 5737) with a place.
+const SIGN_IN_PLACES: &[(&str, &str, &str)] = &[
+    ("192.0.2.14", "Seoul", "South Korea"),
+    ("192.0.2.77", "Busan", "South Korea"),
+    ("198.51.100.23", "Lisbon", "Portugal"),
+    ("198.51.100.140", "Berlin", "Germany"),
+    ("203.0.113.9", "Toronto", "Canada"),
+    ("203.0.113.201", "Lagos", "Nigeria"),
+];
+
+const SIGN_IN_DEVICES: &[&str] = &[
+    "Chrome 131, macOS 15",
+    "Safari, iOS 18",
+    "Flutter app, Android 15",
+    "Firefox 133, Windows 11",
+];
+
+/// A sign-in event as Cognito's threat protection records one: mostly passed at low risk,
+/// now and then a failed password, rarely a high-risk attempt that was blocked.
+pub(crate) fn simulated_sign_in(rng: &mut ChaCha8Rng, at: DateTime<Utc>) -> AuthEvent {
+    let (ip, city, country) = *pick(rng, SIGN_IN_PLACES);
+    let roll: f64 = rng.random_range(0.0..1.0);
+    let (result, level, decision) = if roll < 0.03 {
+        ("Fail", "High", "Block")
+    } else if roll < 0.15 {
+        ("Fail", "Low", "NoRisk")
+    } else if roll < 0.2 {
+        ("Pass", "Medium", "NoRisk")
+    } else {
+        ("Pass", "Low", "NoRisk")
+    };
+    AuthEvent {
+        id: random_uuid(rng),
+        kind: "SignIn".into(),
+        at: Some(at),
+        result: result.into(),
+        risk_level: Some(level.into()),
+        risk_decision: Some(decision.into()),
+        ip: Some(ip.into()),
+        city: Some(city.into()),
+        country: Some(country.into()),
+        device: Some((*pick(rng, SIGN_IN_DEVICES)).into()),
+    }
+}
+
 impl Sandbox {
     /// Fills the sandbox with demo data. Meant for an empty sandbox (see `Sandbox::reset`).
     pub async fn seed(
@@ -245,6 +290,20 @@ impl Sandbox {
                     &attributes,
                 )
                 .await?;
+        }
+        // A sign-in history for those who have signed in, from a stream of its own (the rest
+        // of the seed stays as it was for a given seed number).
+        let mut history = ChaCha8Rng::seed_from_u64(options.seed ^ 0x5167_0e11);
+        for u in users.iter().filter(|u| {
+            u.status == UserStatus::Confirmed || u.status == UserStatus::ExternalProvider
+        }) {
+            for _ in 0..history.random_range(1..=4) {
+                let at = between(&mut history, u.created_at.max(month_ago), now);
+                let event = simulated_sign_in(&mut history, at);
+                self.directory
+                    .record_auth_event(&u.username, &event)
+                    .await?;
+            }
         }
         let active: Vec<&SeedUser> = users.iter().filter(|u| u.has_profile).collect();
         if active.is_empty() && (options.posts > 0 || options.comments > 0 || options.reports > 0) {

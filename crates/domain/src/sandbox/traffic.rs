@@ -73,6 +73,7 @@ struct Environment {
 pub struct Simulator {
     router: Router,
     logs: SandboxLogStore,
+    directory: crate::adapters::sandbox::SandboxUserDirectory,
     group: LogGroupName,
     users: Vec<(UserSub, Username)>,
     posts: Vec<i64>,
@@ -125,6 +126,7 @@ impl Simulator {
         Ok(Self {
             router,
             logs: sandbox.logs.clone(),
+            directory: sandbox.directory.clone(),
             group: LogGroupName::parse(API_LOG_GROUP)?,
             users,
             posts: Vec::new(),
@@ -158,6 +160,11 @@ impl Simulator {
             ));
         }
         let (sub, username) = self.users[self.rng.random_range(0..self.users.len())].clone();
+        // Now and then the user has just signed in: their history grows as the traffic runs.
+        if self.rng.random_range(0..20) == 0 {
+            let event = super::seed::simulated_sign_in(&mut self.rng, Utc::now());
+            self.directory.record_auth_event(&username, &event).await?;
+        }
         let (method, path, body) = self.pick_request();
         let request_id = random_uuid(&mut self.rng);
         let cold_start = self

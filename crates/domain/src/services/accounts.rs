@@ -45,6 +45,8 @@ pub enum AccountAction {
     ConfirmSignUp,
     /// The invitation again, to a user who never signed in.
     ResendInvitation,
+    /// The sign-up confirmation code again, to a user who signed up and has not confirmed.
+    ResendConfirmationCode,
     VerifyEmail,
     SetAttribute {
         name: AttributeName,
@@ -73,6 +75,7 @@ impl AccountAction {
             Self::GlobalSignOut => AuditAction::UserGlobalSignOut,
             Self::ConfirmSignUp => AuditAction::UserConfirmSignUp,
             Self::ResendInvitation => AuditAction::UserResendInvitation,
+            Self::ResendConfirmationCode => AuditAction::UserResendConfirmationCode,
             Self::VerifyEmail => AuditAction::UserVerifyEmail,
             Self::SetAttribute { .. } | Self::SetAttributes(_) => AuditAction::UserUpdateAttribute,
             Self::AddToGroup(_) => AuditAction::UserAddToGroup,
@@ -103,6 +106,9 @@ impl AccountAction {
             Self::ConfirmSignUp => format!("Confirm {user}'s sign-up"),
             Self::ResendInvitation => format!(
                 "Send {user}'s invitation again: a new temporary password by e-mail (the old one stops working)"
+            ),
+            Self::ResendConfirmationCode => format!(
+                "Send {user}'s sign-up confirmation code again (through the apps' app client)"
             ),
             Self::VerifyEmail => format!("Mark {user}'s e-mail verified"),
             Self::SetAttribute { name, value } => {
@@ -270,6 +276,9 @@ pub async fn change(
         AccountAction::GlobalSignOut => directory.global_sign_out(username).await?,
         AccountAction::ConfirmSignUp => directory.confirm_sign_up(username).await?,
         AccountAction::ResendInvitation => directory.resend_invitation(username).await?,
+        AccountAction::ResendConfirmationCode => {
+            directory.resend_confirmation_code(username).await?
+        }
         AccountAction::VerifyEmail => {
             let name = AttributeName::parse("email_verified")?;
             directory
@@ -302,6 +311,68 @@ pub async fn change(
     Ok(entry)
 }
 
+/// A user support creates: invited by e-mail (Cognito sends the temporary password), or
+/// created silently (a password is then set with `set-password` and handed over).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    pub username: Username,
+    pub email: crate::model::Email,
+    pub send_invitation: bool,
+}
+
+/// Creates the user and writes its `user.create` row (never a password); returns the user and
+/// the row's id. When the row cannot be written the error says the user *was* created.
+pub async fn create(
+    directory: &dyn UserDirectory,
+    content: &dyn ContentStore,
+    account: &NewAccount,
+    actor: &Actor,
+    reason: &Reason,
+) -> DomainResult<(DirectoryUser, AuditId)> {
+    let verified = AttributeName::parse("email_verified")?;
+    let user = directory
+        .create_user(&crate::model::NewDirectoryUser {
+            username: account.username.clone(),
+            email: Some(account.email.clone()),
+            // Support checked the address with the person: the code can go to it.
+            attributes: vec![(verified, "true".into())],
+            temporary_password: None,
+            send_invitation: account.send_invitation,
+        })
+        .await?;
+    let entry = NewAuditEntry {
+        actor: actor.clone(),
+        action: AuditAction::UserCreate,
+        target_kind: AuditKind::User,
+        target_id: user
+            .sub
+            .as_ref()
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| account.username.to_string()),
+        reason: Some(reason.clone()),
+        before: None,
+        after: Some(
+            serde_json::json!({
+                "username": account.username.as_str(),
+                "email": account.email.as_str(),
+                "invited": account.send_invitation,
+                "status": user.status.as_str(),
+            })
+            .to_string(),
+        ),
+    };
+    let id = content.record_audit(&entry).await.map_err(|e| {
+        DomainError::unexpected(
+            format!(
+                "{} was created, but its audit row could not be written; record it by hand",
+                account.username
+            ),
+            e,
+        )
+    })?;
+    Ok((user, id))
+}
+
 #[cfg(test)]
 #[cfg(feature = "sandbox")]
 mod tests {
@@ -330,6 +401,7 @@ mod tests {
                 email: Some(Email::parse("ann@example.com").unwrap()),
                 attributes: vec![],
                 temporary_password: Some("Temp-Passw0rd!".into()),
+                send_invitation: false,
             })
             .await
             .unwrap();

@@ -517,6 +517,7 @@ mod tests {
                 email: Some(Email::parse("troll@example.com").unwrap()),
                 attributes: vec![],
                 temporary_password: Some("Temp-Passw0rd!".into()),
+                send_invitation: false,
             })
             .await
             .unwrap();

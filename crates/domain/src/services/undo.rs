@@ -184,7 +184,12 @@ pub fn reversal(row: &AuditEntry) -> Result<Reversal, Irreversible> {
         )),
         A::UserGlobalSignOut => Err(no("a sign-out cannot be undone: the user signs in again")),
         A::UserConfirmSignUp => Err(no("a confirmed sign-up cannot be unconfirmed")),
-        A::UserResendInvitation => Err(no("an invitation sent cannot be unsent")),
+        A::UserResendInvitation | A::UserResendConfirmationCode => {
+            Err(no("a message sent cannot be unsent"))
+        }
+        A::UserCreate => Err(no(
+            "a creation is undone by deleting the account (ctrl-x in Users), planned with its data",
+        )),
         A::ReportActioned | A::ReportDismissed => Err(no(
             "a closed report cannot be reopened; the reporter can report again",
         )),

@@ -8,7 +8,9 @@ use backoffice_domain::model::{
     Actor, Moderation, ModerationAction, ModerationTarget, NewAuditEntry, NewPost, PostBody,
     PostEdit, Reason,
 };
-use backoffice_domain::model::{AuditAction, AuditKind, UserSub};
+use backoffice_domain::model::{
+    AuditAction, AuditKind, DisplayName, NewProfile, ProfileField, ProfileModeration, UserSub,
+};
 use backoffice_domain::ports::ContentStore;
 use sqlx::{Connection, MySqlConnection};
 
@@ -94,6 +96,14 @@ async fn the_documented_accounts_can_append_to_the_audit_log_but_never_rewrite_i
         .await
         .unwrap();
     let author = UserSub::parse("00000000-0000-4000-8000-0000000000a1").unwrap();
+    // The sign-up trigger writes the profile row.
+    api.upsert_profile(&NewProfile {
+        sub: author.clone(),
+        email: None,
+        display_name: Some(DisplayName::parse("Grants Author").unwrap()),
+    })
+    .await
+    .unwrap();
     let post = api
         .create_post(&NewPost {
             author_sub: author.clone(),
@@ -152,7 +162,25 @@ async fn the_documented_accounts_can_append_to_the_audit_log_but_never_rewrite_i
         refused_write.chain()
     );
 
-    // Neither can rewrite the record, nor delete from it; operators delete nothing.
+    // Operators clear someone's profile fields and delete a deleted account's profile row.
+    ops.moderate_profile(&ProfileModeration {
+        sub: author.clone(),
+        set: vec![(ProfileField::Bio, None)],
+        expected: vec![],
+        action: AuditAction::ProfileClear,
+        actor: actor.clone(),
+        reason: Reason::parse("grants test").unwrap(),
+    })
+    .await
+    .unwrap();
+    assert!(
+        ops.delete_profile(&author, &actor, &Reason::parse("grants test").unwrap())
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // Neither can rewrite the record, nor delete from it; operators delete no content.
     for i in [1, 2] {
         let mut conn = MySqlConnection::connect(&url(i)).await.unwrap();
         for statement in [
@@ -177,7 +205,7 @@ async fn the_documented_accounts_can_append_to_the_audit_log_but_never_rewrite_i
         .fetch_one(&mut root)
         .await
         .unwrap();
-    assert_eq!(rows, 2);
+    assert_eq!(rows, 4);
     api.pool().close().await;
     ops.pool().close().await;
     let mut drops = format!("DROP DATABASE `{database}`;");

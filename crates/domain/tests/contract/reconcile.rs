@@ -30,6 +30,7 @@ async fn user(sandbox: &Sandbox, name: &str, with_profile: bool) -> UserSub {
             email: Some(Email::parse(format!("{name}@example.com")).unwrap()),
             attributes: vec![],
             temporary_password: Some("Temp-Passw0rd!".into()),
+            send_invitation: false,
         })
         .await
         .unwrap();

@@ -5,7 +5,7 @@
 use super::{AwsContext, Call, sdk_error};
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
-    AttributeName, Cursor, DirectoryUser, FilterAttribute, FilterOp, Group, GroupName,
+    AttributeName, AuthEvent, Cursor, DirectoryUser, FilterAttribute, FilterOp, Group, GroupName,
     NewDirectoryUser, Page, PageRequest, UserFilter, UserStatus, UserSub, Username, scope_of,
 };
 use crate::ports::{DIRECTORY_MAX_PAGE, UserDirectory, UserQuery};
@@ -39,6 +39,8 @@ const STATE_CHECKED: &[&str] = &[
 pub struct CognitoUserDirectory {
     client: Client,
     user_pool_id: String,
+    /// The app client ResendConfirmationCode goes through (a public client, without a secret).
+    app_client_id: Option<String>,
 }
 
 /// What a failed call was about, for the NotFound a caller sees.
@@ -57,7 +59,23 @@ impl CognitoUserDirectory {
         Self {
             client: Client::new(ctx.sdk_config()),
             user_pool_id: user_pool_id.into(),
+            app_client_id: None,
         }
+    }
+
+    /// A directory on a client built elsewhere (tests give one their own endpoint and keys).
+    pub fn from_client(client: Client, user_pool_id: impl Into<String>) -> Self {
+        Self {
+            client,
+            user_pool_id: user_pool_id.into(),
+            app_client_id: None,
+        }
+    }
+
+    /// Names the app client for the calls that go through one (ResendConfirmationCode).
+    pub fn with_app_client(mut self, app_client_id: Option<String>) -> Self {
+        self.app_client_id = app_client_id;
+        self
     }
 
     /// The pool this directory works on.
@@ -251,6 +269,34 @@ fn directory_user(parts: UserParts<'_>) -> DomainResult<DirectoryUser> {
     })
 }
 
+/// One auth event as Cognito reports it; what it leaves out stays empty.
+fn auth_event(e: &aws_sdk_cognitoidentityprovider::types::AuthEventType) -> AuthEvent {
+    let risk = e.event_risk();
+    let context = e.event_context_data();
+    AuthEvent {
+        id: e.event_id().unwrap_or_default().to_string(),
+        kind: e
+            .event_type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        at: to_utc(e.creation_date()),
+        result: e
+            .event_response()
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
+        risk_level: risk
+            .and_then(|r| r.risk_level())
+            .map(|l| l.as_str().to_string()),
+        risk_decision: risk
+            .and_then(|r| r.risk_decision())
+            .map(|d| d.as_str().to_string()),
+        ip: context.and_then(|c| c.ip_address()).map(str::to_string),
+        city: context.and_then(|c| c.city()).map(str::to_string),
+        country: context.and_then(|c| c.country()).map(str::to_string),
+        device: context.and_then(|c| c.device_name()).map(str::to_string),
+    }
+}
+
 fn listed_user(u: &UserType) -> DomainResult<DirectoryUser> {
     directory_user(UserParts {
         username: u.username(),
@@ -374,7 +420,13 @@ impl UserDirectory for CognitoUserDirectory {
             .admin_create_user()
             .user_pool_id(&self.user_pool_id)
             .username(user.username.as_str())
-            .message_action(MessageActionType::Suppress)
+            // Without a message action Cognito sends the invitation; suppressed, support
+            // hands the temporary password over.
+            .set_message_action((!user.send_invitation).then_some(MessageActionType::Suppress))
+            .set_desired_delivery_mediums(
+                (user.send_invitation && user.email.is_some())
+                    .then(|| vec![DeliveryMediumType::Email]),
+            )
             .set_temporary_password(user.temporary_password.clone())
             .set_user_attributes(Some(attributes))
             .send()
@@ -517,6 +569,75 @@ impl UserDirectory for CognitoUserDirectory {
                 )
             })?;
         Ok(())
+    }
+
+    async fn resend_confirmation_code(&self, username: &Username) -> DomainResult<()> {
+        let Some(client_id) = &self.app_client_id else {
+            return Err(DomainError::Unsupported(
+                "sending a confirmation code goes through an app client: name it as app_client_id in config.toml".into(),
+            ));
+        };
+        let user = self.get_user(username).await?;
+        if user.status != crate::model::UserStatus::Unconfirmed {
+            return Err(DomainError::Conflict(format!(
+                "user {username} has no sign-up to confirm: the status is {} (a confirmation code is for a user who signed up and has not confirmed)",
+                user.status
+            )));
+        }
+        self.client
+            .resend_confirmation_code()
+            .client_id(client_id)
+            .username(username.as_str())
+            .send()
+            .await
+            .map_err(|e| {
+                let secret = e.code() == Some("NotAuthorizedException")
+                    && e.message().unwrap_or_default().contains("SECRET_HASH");
+                if secret {
+                    DomainError::Unsupported(format!(
+                        "app client {client_id} has a secret; name a public app client (the apps' own, without a secret) as app_client_id"
+                    ))
+                } else {
+                    self.fail(
+                        e,
+                        "cognito-idp:ResendConfirmationCode",
+                        Subject::User(username),
+                        "username",
+                    )
+                }
+            })?;
+        Ok(())
+    }
+
+    async fn sign_in_history(
+        &self,
+        username: &Username,
+        limit: u32,
+    ) -> DomainResult<Vec<AuthEvent>> {
+        let out = self
+            .client
+            .admin_list_user_auth_events()
+            .user_pool_id(&self.user_pool_id)
+            .username(username.as_str())
+            .max_results(limit.clamp(1, 60) as i32)
+            .send()
+            .await
+            .map_err(|e| {
+                if e.code() == Some("UserPoolAddOnNotEnabledException") {
+                    DomainError::Unsupported(format!(
+                        "user pool {} does not record sign-ins: its threat protection (advanced security) is off",
+                        self.user_pool_id
+                    ))
+                } else {
+                    self.fail(
+                        e,
+                        "cognito-idp:AdminListUserAuthEvents",
+                        Subject::User(username),
+                        "username",
+                    )
+                }
+            })?;
+        Ok(out.auth_events().iter().map(auth_event).collect())
     }
 
     async fn confirm_sign_up(&self, username: &Username) -> DomainResult<()> {

@@ -5,7 +5,7 @@ use super::random_uuid;
 use crate::adapters::sql::map_sqlx;
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
-    AttributeName, Cursor, DirectoryUser, FilterAttribute, FilterOp, Group, GroupName,
+    AttributeName, AuthEvent, Cursor, DirectoryUser, FilterAttribute, FilterOp, Group, GroupName,
     NewDirectoryUser, Page, PageRequest, UserStatus, UserSub, Username, now_millis,
 };
 use crate::ports::{DIRECTORY_MAX_PAGE, UserDirectory, UserQuery};
@@ -19,6 +19,21 @@ const MIN_PASSWORD_CHARS: usize = 8;
 #[derive(Debug, Clone)]
 pub struct SandboxUserDirectory {
     pool: SqlitePool,
+}
+
+crate::adapters::sql::from_row! {
+struct AuthEventRow {
+    id: String,
+    kind: String,
+    at: DateTime<Utc>,
+    result: String,
+    risk_level: Option<String>,
+    risk_decision: Option<String>,
+    ip: Option<String>,
+    city: Option<String>,
+    country: Option<String>,
+    device: Option<String>,
+}
 }
 
 crate::adapters::sql::from_row! {
@@ -131,6 +146,55 @@ impl SandboxUserDirectory {
             return Err(DomainError::not_found(format!("user {username}")));
         }
         Ok(())
+    }
+
+    /// Records an event in the user's sign-in history (the seed's and the simulator's
+    /// sign-ins, and the directory's own events).
+    pub async fn record_auth_event(
+        &self,
+        username: &Username,
+        event: &AuthEvent,
+    ) -> DomainResult<()> {
+        sqlx::query(
+            "INSERT INTO directory_auth_events (id, username, kind, at, result, risk_level, risk_decision, ip, city, country, device) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&event.id)
+        .bind(username.as_str())
+        .bind(&event.kind)
+        .bind(event.at.unwrap_or_else(now_millis))
+        .bind(&event.result)
+        .bind(&event.risk_level)
+        .bind(&event.risk_decision)
+        .bind(&event.ip)
+        .bind(&event.city)
+        .bind(&event.country)
+        .bind(&event.device)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("sign-in history", e))?;
+        Ok(())
+    }
+
+    /// An event the directory itself causes, passed and unassessed.
+    async fn own_event(&self, username: &Username, kind: &str) -> DomainResult<()> {
+        let id = random_uuid(&mut rand::rng());
+        self.record_auth_event(
+            username,
+            &AuthEvent {
+                id,
+                kind: kind.to_string(),
+                at: Some(now_millis()),
+                result: "Pass".into(),
+                risk_level: None,
+                risk_decision: Some("NoRisk".into()),
+                ip: None,
+                city: None,
+                country: None,
+                device: Some("backoffice sandbox".into()),
+            },
+        )
+        .await
     }
 
     async fn require_user(&self, username: &Username) -> DomainResult<UserRow> {
@@ -291,6 +355,7 @@ impl UserDirectory for SandboxUserDirectory {
             }
             other => other,
         })?;
+        self.own_event(&user.username, "SignUp").await?;
         self.get_user(&user.username).await
     }
 
@@ -408,6 +473,51 @@ impl UserDirectory for SandboxUserDirectory {
             &[],
         )
         .await
+    }
+
+    /// The sandbox sends no e-mail: the code is recorded as sent (an event in the history),
+    /// under Cognito's rule: only an unconfirmed user is sent one.
+    async fn resend_confirmation_code(&self, username: &Username) -> DomainResult<()> {
+        let user = self.require_user(username).await?;
+        if UserStatus::parse(&user.status) != UserStatus::Unconfirmed {
+            return Err(DomainError::Conflict(format!(
+                "user {username} has no sign-up to confirm: the status is {} (a confirmation code is for a user who signed up and has not confirmed)",
+                user.status
+            )));
+        }
+        self.own_event(username, "ResendCode").await
+    }
+
+    async fn sign_in_history(
+        &self,
+        username: &Username,
+        limit: u32,
+    ) -> DomainResult<Vec<AuthEvent>> {
+        self.require_user(username).await?;
+        let rows = sqlx::query_as::<_, AuthEventRow>(
+            "SELECT id, kind, at, result, risk_level, risk_decision, ip, city, country, device \
+             FROM directory_auth_events WHERE username = ? ORDER BY at DESC, id DESC LIMIT ?",
+        )
+        .bind(username.as_str())
+        .bind(i64::from(limit.clamp(1, 60)))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("sign-in history", e))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AuthEvent {
+                id: r.id,
+                kind: r.kind,
+                at: Some(r.at),
+                result: r.result,
+                risk_level: r.risk_level,
+                risk_decision: r.risk_decision,
+                ip: r.ip,
+                city: r.city,
+                country: r.country,
+                device: r.device,
+            })
+            .collect())
     }
 
     /// The sandbox sends no e-mail: the invitation is recorded as sent (the user's

@@ -54,12 +54,14 @@ pub(crate) fn sqlite() -> Migrator {
     )
 }
 
-/// The sandbox's own tables (directory, objects, logs, saved Insights queries).
+/// The sandbox's own tables (directory and its sign-in history, objects, logs, saved Insights
+/// queries).
 #[cfg(feature = "sandbox")]
 pub(crate) fn sandbox() -> Migrator {
     embed!("sandbox":
         20261125000001 "sandbox" "sandbox",
         20261203000001 "query_definitions" "query definitions",
+        20261203000002 "auth_events" "auth events",
     )
 }
 
