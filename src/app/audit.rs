@@ -141,7 +141,7 @@ impl Pane for AuditPane {
         }
     }
 
-    fn click(&mut self, row: usize, ids: &mut Ids) -> Outcome {
+    fn click(&mut self, row: usize, _column: u16, ids: &mut Ids) -> Outcome {
         if let Some(i) = row.checked_sub(1) {
             self.list.select(self.list.offset + i);
         }

@@ -953,7 +953,7 @@ impl Pane for InsightsPane {
         }
     }
 
-    fn click(&mut self, row: usize, _ids: &mut Ids) -> Outcome {
+    fn click(&mut self, row: usize, _column: u16, _ids: &mut Ids) -> Outcome {
         match self.screen {
             Screen::Results => {
                 let Some(run) = &mut self.run else {

@@ -66,6 +66,9 @@ pub struct List<T> {
     /// Rows visible in the last frame.
     pub viewport: usize,
     pub marked: BTreeSet<usize>,
+    /// Where each drawn column's header sits on screen (its index among the pane's columns,
+    /// first and last screen column), kept by the renderer for header clicks.
+    pub header: Vec<(usize, u16, u16)>,
     pending: Option<RequestId>,
 }
 
@@ -79,12 +82,35 @@ impl<T> Default for List<T> {
             offset: 0,
             viewport: 10,
             marked: BTreeSet::new(),
+            header: Vec::new(),
             pending: None,
         }
     }
 }
 
 impl<T> List<T> {
+    /// The pane's column drawn at screen column `x` of the header, if any.
+    pub fn column_at(&self, x: u16) -> Option<usize> {
+        self.header
+            .iter()
+            .find(|(_, from, to)| (*from..=*to).contains(&x))
+            .map(|(i, _, _)| *i)
+    }
+
+    /// Puts the loaded rows in `order` (a stable sort): the selected row stays selected;
+    /// marks, which are positions, are cleared.
+    pub fn sort_loaded_by(&mut self, order: impl FnMut(&T, &T) -> std::cmp::Ordering)
+    where
+        T: Clone + PartialEq,
+    {
+        let selected = self.items.get(self.selected).cloned();
+        self.items.sort_by(order);
+        if let Some(s) = selected {
+            self.selected = self.items.iter().position(|i| *i == s).unwrap_or(0);
+        }
+        self.marked.clear();
+    }
+
     /// The rows on screen and a screen either side: what a pane asks names for.
     pub fn near_view(&self) -> impl Iterator<Item = &T> {
         let from = self.offset.saturating_sub(self.viewport);

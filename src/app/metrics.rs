@@ -369,7 +369,7 @@ impl Pane for MetricsPane {
         }
     }
 
-    fn click(&mut self, row: usize, _ids: &mut Ids) -> Outcome {
+    fn click(&mut self, row: usize, _column: u16, _ids: &mut Ids) -> Outcome {
         if let Some(i) = row.checked_sub(1) {
             let at = self.offset + i;
             match self.screen {

@@ -620,7 +620,7 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) if mouse.row >= list_top => {
                 let row = (mouse.row - list_top) as usize;
                 let (pane, ids) = self.pane_mut(self.pane);
-                let outcome = pane.click(row, ids);
+                let outcome = pane.click(row, mouse.column, ids);
                 self.apply(outcome)
             }
             _ => Vec::new(),

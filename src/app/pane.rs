@@ -177,8 +177,9 @@ pub trait Pane {
     fn on_action(&mut self, action: Action, ids: &mut Ids) -> Outcome;
     /// A finished request of this pane's.
     fn on_event(&mut self, event: AppEvent, ids: &mut Ids) -> Handled;
-    /// A click on the `row`th line of the pane's list (0 is its header).
-    fn click(&mut self, row: usize, ids: &mut Ids) -> Outcome;
+    /// A click on the `row`th line of the pane's list (0 is its header), at the screen's
+    /// `column` (a header click sorts by the column under it, where the pane sorts).
+    fn click(&mut self, row: usize, column: u16, ids: &mut Ids) -> Outcome;
 
     /// The `/` text as applied.
     fn filter_text(&self) -> &str;

@@ -32,7 +32,13 @@ pub struct UsersPane {
     detail_request: Option<RequestId>,
     /// A list request whose single result should open the detail (a jump from content).
     open_when_found: Option<RequestId>,
+    /// The loaded rows' order, when one was asked for: a column (of [`USER_SORTS`]) and
+    /// whether it runs downwards. Cognito lists in its own order and sorts nothing.
+    pub sort: Option<(usize, bool)>,
 }
+
+/// The Users table's columns by which loaded rows sort, in the table's order.
+pub const USER_SORTS: [&str; 6] = ["username", "name", "email", "status", "enabled", "created"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DetailState {
@@ -340,6 +346,15 @@ impl UsersPane {
                 self.more(ids).into()
             }
             Action::Reload => Pane::refresh(self, ids).into(),
+            // `S`: the next column, as a click on its header would.
+            Action::SortObjects if !in_detail => {
+                let next = match self.sort {
+                    None => 0,
+                    Some((c, _)) => (c + 1) % USER_SORTS.len(),
+                };
+                self.sort = None;
+                self.sort_by_column(next)
+            }
             Action::Enter if !in_detail => match self.list.selected_item() {
                 Some(u) => {
                     let name = u.username.to_string();
@@ -414,6 +429,7 @@ impl UsersPane {
         if !self.list.receive(request, result) {
             return (Outcome::None, None);
         }
+        self.resort();
         if self.open_when_found.take() == Some(request) {
             return match self.list.items.as_slice() {
                 [one] => {
@@ -431,6 +447,48 @@ impl UsersPane {
             self.more(ids).into(),
             failure.map(|f| ("loading users".to_string(), f)),
         )
+    }
+
+    /// Sorts the loaded rows by the `column`th of [`USER_SORTS`] (the same column again turns
+    /// the order round), and says that only loaded rows are sorted.
+    pub fn sort_by_column(&mut self, column: usize) -> Outcome {
+        let Some(name) = USER_SORTS.get(column) else {
+            return Outcome::Message("that column does not sort".into());
+        };
+        let down = matches!(self.sort, Some((c, false)) if c == column);
+        self.sort = Some((column, down));
+        self.resort();
+        Outcome::Message(format!(
+            "sorted by {name} {} · the rows loaded so far (Cognito lists users in its own order){}",
+            if down { "↓" } else { "↑" },
+            if self.list.next.is_some() {
+                "; more pages remain"
+            } else {
+                ""
+            }
+        ))
+    }
+
+    fn resort(&mut self) {
+        let Some((column, down)) = self.sort else {
+            return;
+        };
+        let key = |u: &DirectoryUser| -> String {
+            match column {
+                0 => u.username.as_str().to_lowercase(),
+                1 => u.attribute("name").unwrap_or_default().to_lowercase(),
+                2 => u.email.as_deref().unwrap_or_default().to_lowercase(),
+                3 => u.status.as_str().to_string(),
+                4 => u.enabled.to_string(),
+                _ => u.created_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            }
+        };
+        self.list.sort_loaded_by(|a, b| {
+            let order = key(a)
+                .cmp(&key(b))
+                .then_with(|| a.username.as_str().cmp(b.username.as_str()));
+            if down { order.reverse() } else { order }
+        });
     }
 
     fn on_user(&mut self, request: RequestId, result: Result<UserDetail, Failure>) -> Handled {
@@ -501,12 +559,18 @@ impl Pane for UsersPane {
         }
     }
 
-    fn click(&mut self, row: usize, ids: &mut Ids) -> Outcome {
+    fn click(&mut self, row: usize, column: u16, ids: &mut Ids) -> Outcome {
         if self.detail.is_some() {
             return Outcome::None;
         }
-        if let Some(i) = row.checked_sub(1) {
-            self.list.select(self.list.offset + i);
+        match row.checked_sub(1) {
+            Some(i) => self.list.select(self.list.offset + i),
+            None => {
+                return match self.list.column_at(column) {
+                    Some(c) => self.sort_by_column(c),
+                    None => Outcome::None,
+                };
+            }
         }
         self.more(ids).into()
     }

@@ -270,10 +270,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
             });
         }
         View::Posts => {
+            let order = match pane.loaded_sort {
+                Some((c, down)) => format!(
+                    "sorted by {} {} (loaded rows)",
+                    crate::app::posts::POST_SORTS.get(c).copied().unwrap_or("?"),
+                    if down { "↓" } else { "↑" }
+                ),
+                None if pane.filter.oldest_first => "oldest first".to_string(),
+                None => "newest first".to_string(),
+            };
             let block = pane_block(
                 format!(
-                    " Posts · newest first · {} · {next_view} reports queue ",
-                    count(&pane.posts)
+                    " Posts · {order} · {} · {} order · {next_view} reports queue ",
+                    count(&pane.posts),
+                    look.keys.hint(Action::SortObjects)
                 ),
                 theme,
             );

@@ -219,6 +219,16 @@ pub(super) fn table<T>(
             row
         }
     });
+    // Where each shown column's header lands, for a click on it.
+    list.header.clear();
+    let mut x = area.x.saturating_add(1 + SPACING);
+    for (i, w) in widths.iter().enumerate() {
+        if let Some(w) = *w {
+            list.header
+                .push((i, x, x.saturating_add(w.saturating_sub(1))));
+            x = x.saturating_add(w + SPACING);
+        }
+    }
     let mut constraints = vec![Constraint::Length(1)];
     constraints.extend(widths.iter().flatten().map(|w| Constraint::Length(*w)));
     let mut header = vec![Span::raw("")];

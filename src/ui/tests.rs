@@ -632,3 +632,115 @@ fn a_user_report_opens_the_profile_and_x_clears_fields() {
     app.on_key(code(KeyCode::Esc));
     assert!(app.posts.profile.is_none());
 }
+
+/// The screen column where `text` starts on `row` of what was drawn.
+fn column_of(backend: &TestBackend, row: u16, text: &str) -> u16 {
+    let buffer = backend.buffer();
+    let line: String = (0..buffer.area.width)
+        .map(|x| buffer[(x, row)].symbol().to_string())
+        .collect();
+    let at = line
+        .find(text)
+        .unwrap_or_else(|| panic!("{text} on row {row}: {line}"));
+    line[..at].chars().count() as u16
+}
+
+fn click(app: &mut App, column: u16, row: u16) -> Vec<Command> {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    app.on_mouse(
+        MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        },
+        super::LIST_TOP,
+    )
+}
+
+/// A click on a header sorts by its column: Users' loaded rows (Cognito sorts nothing),
+/// the posts list by the store's order for its creation column and by the loaded rows for the
+/// others, saying which; a click on a tab opens that pane.
+#[test]
+fn header_clicks_sort_by_the_column_and_say_how() {
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    let mut users: Vec<_> = (1..=3).map(|i| user(i, true)).collect();
+    users[0].email = Some("zed@example.com".into());
+    users[2].email = Some("amy@example.com".into());
+    answer_users(&mut app, &first, users);
+    let drawn = render(&mut app, 110, 12);
+    let header = super::LIST_TOP;
+    let email = column_of(&drawn, header, "email");
+    click(&mut app, email + 1, header);
+    let emails: Vec<_> = app
+        .users
+        .list
+        .items
+        .iter()
+        .map(|u| u.email.clone().unwrap())
+        .collect();
+    assert_eq!(
+        emails,
+        ["amy@example.com", "user2@example.com", "zed@example.com"]
+    );
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .contains("the rows loaded so far"),
+        "{:?}",
+        app.toasts.back()
+    );
+    click(&mut app, email, header);
+    assert_eq!(
+        app.users.list.items[0].email.as_deref(),
+        Some("zed@example.com"),
+        "the same header again turns the order round"
+    );
+
+    // The posts list: the creation header asks the store for the other order.
+    let posts_tab = column_of(&drawn, 0, "Posts");
+    let opened = click(&mut app, posts_tab + 1, 0);
+    assert_eq!(app.pane, PaneId::Posts);
+    let queue = opened;
+    answer_queue(&mut app, &queue, vec![group(1, 1)], false);
+    let to_posts = app.on_key(key('v'));
+    answer_posts(&mut app, &to_posts, (1..=3).map(post).collect(), false);
+    let drawn = render(&mut app, 110, 12);
+    let created = column_of(&drawn, header, "created");
+    let sent = click(&mut app, created, header);
+    assert!(
+        matches!(sent.as_slice(), [Command::LoadPosts { filter, cursor: None, .. }] if filter.oldest_first),
+        "{sent:?}"
+    );
+    assert_eq!(
+        app.posts.filter_text, "order:oldest",
+        "saved views keep the order"
+    );
+    answer_posts(&mut app, &sent, (1..=3).rev().map(post).collect(), false);
+    app.toasts.clear();
+    let drawn = render(&mut app, 110, 12);
+    assert!(
+        (0..3).any(|row| {
+            let b = drawn.buffer();
+            (0..b.area.width)
+                .map(|x| b[(x, row)].symbol().to_string())
+                .collect::<String>()
+                .contains("oldest first")
+        }),
+        "the title says the order"
+    );
+    let text = column_of(&drawn, header, "text");
+    assert!(
+        click(&mut app, text, header).is_empty(),
+        "loaded rows only: nothing asked"
+    );
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .contains("store orders posts by creation only")
+    );
+}

@@ -190,7 +190,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
         }
         return;
     }
-    let block = pane_block(format!(" Users · {} ", count(&pane.list)), theme);
+    let order = match pane.sort {
+        Some((c, down)) => format!(
+            " · sorted by {} {} (loaded rows)",
+            crate::app::users::USER_SORTS.get(c).copied().unwrap_or("?"),
+            if down { "↓" } else { "↑" }
+        ),
+        None => String::new(),
+    };
+    let block = pane_block(format!(" Users · {}{order} ", count(&pane.list)), theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if let Some((text, failed)) = empty_message(&pane.list, "users", &retry) {

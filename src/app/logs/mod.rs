@@ -352,7 +352,7 @@ impl Pane for LogsPane {
         }
     }
 
-    fn click(&mut self, row: usize, _ids: &mut Ids) -> Outcome {
+    fn click(&mut self, row: usize, _column: u16, _ids: &mut Ids) -> Outcome {
         match self.screen {
             Screen::Picker => {
                 if let Some(i) = row.checked_sub(1) {

@@ -29,6 +29,13 @@ pub fn parse_filter(text: &str) -> Result<PostFilter, Problem> {
                     Some(UserSub::parse(v).map_err(|e| Problem(format!("author: {}", e.message)))?)
             }
             Some(("since", v)) => f.since = Some(day(v, "since")?),
+            Some(("order", "oldest")) => f.oldest_first = true,
+            Some(("order", "newest")) => f.oldest_first = false,
+            Some(("order", v)) => {
+                return Err(Problem(format!(
+                    "order: oldest or newest (the store's order by creation); not '{v}'"
+                )));
+            }
             Some(("until", v)) => {
                 f.until = Some(day(v, "until")? + chrono::Duration::days(1));
             }

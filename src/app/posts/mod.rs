@@ -21,6 +21,9 @@ use backoffice_domain::model::{
 use backoffice_domain::services::moderation::QueueItem;
 use backoffice_domain::services::user360::Who;
 
+/// The posts table's columns, for what a sort by one of them says.
+pub const POST_SORTS: [&str; 6] = ["id", "created", "status", "author", "image", "text"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Reports,
@@ -38,6 +41,8 @@ pub struct PostsPane {
     thread_request: Option<RequestId>,
     /// A reported person's profile, over the queue.
     pub profile: Option<ProfileState>,
+    /// The loaded posts' order by a column the store has no index for (column, downwards).
+    pub loaded_sort: Option<(usize, bool)>,
     /// How the avatar is drawn (the terminal's graphics protocol, else half-blocks).
     pub picker: Option<ratatui_image::picker::Picker>,
 }
@@ -82,6 +87,7 @@ impl PostsPane {
     fn search(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
         let filter = parse_filter(text)?;
         self.filter = filter;
+        self.loaded_sort = None;
         self.filter_text = text.trim().to_string();
         self.view = Some(View::Posts);
         self.thread = None;
@@ -233,6 +239,7 @@ impl PostsPane {
                 }
                 Outcome::None
             }
+            Action::SortObjects => self.flip_order(ids),
             Action::NextView => {
                 let next = match self.view {
                     Some(View::Reports) | None => View::Posts,
@@ -320,15 +327,15 @@ impl PostsPane {
         }
     }
 
-    fn click_row(&mut self, row: usize, ids: &mut Ids) -> Outcome {
+    fn click_row(&mut self, row: usize, column: u16, ids: &mut Ids) -> Outcome {
         let (offset, len) = match (&self.thread, self.view) {
             (Some(t), _) => (t.rows.offset, t.rows.items.len()),
             (None, Some(View::Posts)) => (self.posts.offset, self.posts.items.len()),
             _ => (self.queue.offset, self.queue.items.len()),
         };
-        // Row 0 is the table header.
+        // Row 0 is the table header: a click there sorts.
         let Some(index) = row.checked_sub(1).map(|r| r + offset) else {
-            return Outcome::None;
+            return self.click_header(column, ids);
         };
         if index >= len {
             return Outcome::None;
@@ -346,6 +353,87 @@ impl PostsPane {
         self.more(ids).into()
     }
 
+    /// A click on a header: in the posts list, the id and creation columns turn the store's
+    /// order round (its index walks either way); any other column sorts the loaded rows and
+    /// says so. The queue and a thread keep the store's order.
+    fn click_header(&mut self, column: u16, ids: &mut Ids) -> Outcome {
+        if self.thread.is_some() {
+            return Outcome::None;
+        }
+        if self.view != Some(View::Posts) {
+            return Outcome::Message(
+                "the queue keeps the store's order: most reported first, then the longest waiting"
+                    .into(),
+            );
+        }
+        match self.posts.column_at(column) {
+            Some(0 | 1) => self.flip_order(ids),
+            Some(c) => self.sort_loaded(c),
+            None => Outcome::None,
+        }
+    }
+
+    /// `S`, or a click on the id or creation header: newest first ↔ oldest first, asked of the
+    /// store (the same index, walked the other way), so every page follows the order.
+    pub fn flip_order(&mut self, ids: &mut Ids) -> Outcome {
+        if self.view != Some(View::Posts) || self.thread.is_some() {
+            return Outcome::Message(
+                "the store's order applies to the posts list (v): the queue is most reported first"
+                    .into(),
+            );
+        }
+        self.filter.oldest_first = !self.filter.oldest_first;
+        self.loaded_sort = None;
+        let words: Vec<&str> = self
+            .filter_text
+            .split_whitespace()
+            .filter(|w| !w.starts_with("order:"))
+            .collect();
+        let mut text = words.join(" ");
+        if self.filter.oldest_first {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str("order:oldest");
+        }
+        self.filter_text = text;
+        // The title says the order; every page comes in it.
+        self.reload(ids).into()
+    }
+
+    /// Sorts the loaded posts by a column the store has no index for, saying so.
+    fn sort_loaded(&mut self, column: usize) -> Outcome {
+        let down = matches!(self.loaded_sort, Some((c, false)) if c == column);
+        self.loaded_sort = Some((column, down));
+        self.resort_loaded();
+        Outcome::Message(format!(
+            "sorted by {} {} · the rows loaded so far (the store orders posts by creation only){}",
+            POST_SORTS.get(column).copied().unwrap_or("?"),
+            if down { "↓" } else { "↑" },
+            if self.posts.next.is_some() {
+                "; more pages remain"
+            } else {
+                ""
+            }
+        ))
+    }
+
+    fn resort_loaded(&mut self) {
+        let Some((column, down)) = self.loaded_sort else {
+            return;
+        };
+        self.posts.sort_loaded_by(|a, b| {
+            let order = match column {
+                2 => a.status.as_str().cmp(b.status.as_str()),
+                3 => a.author_sub.as_str().cmp(b.author_sub.as_str()),
+                4 => a.image_key.is_some().cmp(&b.image_key.is_some()),
+                _ => a.body.to_lowercase().cmp(&b.body.to_lowercase()),
+            }
+            .then(b.id.cmp(&a.id));
+            if down { order.reverse() } else { order }
+        });
+    }
+
     fn on_posts(
         &mut self,
         request: RequestId,
@@ -356,6 +444,7 @@ impl PostsPane {
         if !self.posts.receive(request, result) {
             return (Outcome::None, None);
         }
+        self.resort_loaded();
         (
             self.more(ids).into(),
             failure.map(|f| ("loading posts".to_string(), f)),
@@ -429,8 +518,8 @@ impl Pane for PostsPane {
         }
     }
 
-    fn click(&mut self, row: usize, ids: &mut Ids) -> Outcome {
-        self.click_row(row, ids)
+    fn click(&mut self, row: usize, column: u16, ids: &mut Ids) -> Outcome {
+        self.click_row(row, column, ids)
     }
 
     fn filter_text(&self) -> &str {

@@ -394,12 +394,29 @@ impl Pane for StoragePane {
         }
     }
 
-    fn click(&mut self, row: usize, ids: &mut Ids) -> Outcome {
+    fn click(&mut self, row: usize, column: u16, ids: &mut Ids) -> Outcome {
         if self.detail.is_some() || self.popup.is_some() {
             return Outcome::None;
         }
         let Some(i) = row.checked_sub(1) else {
-            return Outcome::None;
+            // A folder's name, size and modified headers sort its loaded rows.
+            let key = match (&self.location, self.entries.column_at(column)) {
+                (Some(Location::Folder { .. }), Some(0)) => SortKey::Name,
+                (Some(Location::Folder { .. }), Some(2)) => SortKey::Size,
+                (Some(Location::Folder { .. }), Some(3)) => SortKey::Date,
+                (Some(Location::Folder { .. }), Some(_)) => {
+                    return Outcome::Message("sort by name, size or modified".into());
+                }
+                _ => return Outcome::None,
+            };
+            self.sort = key;
+            self.resort();
+            let scope = if self.entries.next.is_some() {
+                " (the rows loaded so far; more pages remain)"
+            } else {
+                ""
+            };
+            return Outcome::Message(format!("sorted by {}{scope}", key.label()));
         };
         match &self.location {
             Some(Location::Buckets) => {

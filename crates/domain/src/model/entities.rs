@@ -207,6 +207,9 @@ pub struct PostFilter {
     pub since: Option<DateTime<Utc>>,
     /// Created strictly before this instant.
     pub until: Option<DateTime<Utc>>,
+    /// Oldest first instead of newest first: the same indexes, walked the other way.
+    #[serde(default)]
+    pub oldest_first: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -704,6 +704,40 @@ async fn posts_page_newest_first_without_gaps_or_repeats(store: Store) {
     for i in 0..23 {
         created.push(post(&store, &a, &format!("post number {i}")).await.id);
     }
+    // Oldest first walks the same keyset the other way, filters and all.
+    let oldest = PostFilter {
+        oldest_first: true,
+        ..PostFilter::default()
+    };
+    let ascending: Vec<PostId> = all_posts(&store, &oldest, 4)
+        .await
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(ascending, created);
+    let narrowed = PostFilter {
+        text: Some("number 1".into()),
+        ..oldest.clone()
+    };
+    let some: Vec<PostId> = all_posts(&store, &narrowed, 2)
+        .await
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(some.len(), 11, "number 1 and 10 to 19");
+    assert!(some.windows(2).all(|w| w[0] < w[1]), "{some:?}");
+    // A cursor of one order is refused by the other.
+    let first = store
+        .list_posts(&PostFilter::default(), PageRequest::first(3))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .list_posts(&oldest, PageRequest::after(first.next.unwrap(), 3))
+            .await
+            .is_err()
+    );
+
     let listed = all_posts(&store, &PostFilter::default(), 5).await;
     let ids: Vec<PostId> = listed.iter().map(|p| p.id).collect();
     created.reverse();

@@ -810,14 +810,24 @@ impl ContentStore for SqlContentStore<Db> {
         if filter.until.is_some() {
             sql.push_str(" AND created_at < ?");
         }
-        if after.is_some() {
-            sql.push_str(
+        // Newest first by default; oldest first walks the same indexes the other way.
+        let (keyset, order) = if filter.oldest_first {
+            (
+                " AND created_at >= ? AND (created_at > ? OR (created_at = ? AND id > ?))",
+                " ORDER BY created_at ASC, id ASC LIMIT ?) k ON k.id = p.id",
+            )
+        } else {
+            (
                 " AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?))",
-            );
+                " ORDER BY created_at DESC, id DESC LIMIT ?) k ON k.id = p.id",
+            )
+        };
+        if after.is_some() {
+            sql.push_str(keyset);
         }
         // The page's few rows are put in order here: an outer ORDER BY makes MariaDB copy the
         // derived table to a temporary table and filesort it, which tripled a page's cost.
-        sql.push_str(" ORDER BY created_at DESC, id DESC LIMIT ?) k ON k.id = p.id");
+        sql.push_str(order);
         // Only the fixed fragments above are ever concatenated; every value is bound.
         let mut q = sqlx::query_as::<Db, PostRow>(AssertSqlSafe(sql));
         if let Some(status) = filter.status {
@@ -845,6 +855,9 @@ impl ContentStore for SqlContentStore<Db> {
             .await
             .map_err(|e| map_sqlx("posts", e))?;
         rows.sort_unstable_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+        if filter.oldest_first {
+            rows.reverse();
+        }
         into_page(rows, limit, |r: &PostRow| {
             Cursor::encode(&scope, &(to_millis(r.created_at), r.id))
         })
