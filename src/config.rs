@@ -800,6 +800,7 @@ color = \"mauve-ish\"
                     "region" => "\"eu-west-1\"".into(),
                     "endpoint_url" => "\"http://127.0.0.1:4566\"".into(),
                     "user_pool_id" => "\"eu-west-1_Abc123\"".into(),
+                    "app_client_id" => "\"1example23456789\"".into(),
                     "bucket" => "\"media-bucket\"".into(),
                     "database_url" => "\"mysql://admin@db/app\"".into(),
                     "database_password_env" => "\"PW\"".into(),
@@ -816,7 +817,7 @@ color = \"mauve-ish\"
         }
         assert_eq!(
             env_keys.len(),
-            13,
+            14,
             "a key was added to the loader or the schema only: {env_keys:?}"
         );
         assert!(parse("[environments.e]\nnot_a_key = 1\n").is_err());
