@@ -140,6 +140,16 @@ pub(crate) async fn run(
             .map_err(Failure::from),
         },
         Command::Plan { request, planning } => plan(b, request, planning).await,
+        Command::LoadSignIns { request, username } => AppEvent::SignInsLoaded {
+            request,
+            result: async {
+                b.directory()?
+                    .sign_in_history(&username, SIGN_INS_SHOWN)
+                    .await
+            }
+            .await
+            .map_err(Failure::from),
+        },
         Command::LoadProfile { request, sub } => AppEvent::ProfileLoaded {
             request,
             result: profile(b, &sub).await.map_err(Failure::from),
@@ -284,13 +294,7 @@ async fn user_detail(
 ) -> Result<UserDetail, DomainError> {
     let directory = b.directory()?;
     let user = directory.get_user(username).await?;
-    let (groups, sign_ins) = futures::join!(
-        directory.groups_of(username),
-        directory.sign_in_history(username, SIGN_INS_SHOWN)
-    );
-    let groups = groups?;
-    // A pool that records no sign-ins (or a failed read of them) leaves the rest shown.
-    let sign_ins = sign_ins.map_err(|e| e.to_string());
+    let groups = directory.groups_of(username).await?;
     let (profile, counts) = match &user.sub {
         Some(sub) => {
             // The directory alone still helps when the environment has no database.
@@ -313,7 +317,6 @@ async fn user_detail(
         groups,
         profile,
         counts,
-        sign_ins,
     })
 }
 

@@ -90,8 +90,6 @@ pub struct UserDetail {
     pub groups: Vec<Group>,
     pub profile: Option<UserProfile>,
     pub counts: Option<ActivityCounts>,
-    /// The latest sign-in events, or why there are none to show.
-    pub sign_ins: Result<Vec<backoffice_domain::model::AuthEvent>, String>,
 }
 
 /// A write that must be read from the services before it can be proposed.
@@ -135,6 +133,12 @@ pub enum Command {
     LoadThread {
         request: RequestId,
         target: ModerationTarget,
+    },
+    /// A user's latest sign-in events, loaded beside the detail (the directory may be slow to
+    /// answer, or not record them).
+    LoadSignIns {
+        request: RequestId,
+        username: Username,
     },
     /// A reported person's profile sheet, with the avatar decoded.
     LoadProfile {
@@ -230,6 +234,10 @@ pub enum AppEvent {
         what: &'static str,
         result: Result<crate::app::dialog::Proposal, Failure>,
     },
+    SignInsLoaded {
+        request: RequestId,
+        result: Result<Vec<backoffice_domain::model::AuthEvent>, Failure>,
+    },
     ProfileLoaded {
         request: RequestId,
         result: Result<crate::app::posts::ProfileData, Failure>,
@@ -262,7 +270,9 @@ impl AppEvent {
             | AppEvent::CommentsLoaded { .. }
             | AppEvent::ThreadLoaded { .. }
             | AppEvent::ProfileLoaded { .. } => Some(PaneId::Posts),
-            AppEvent::UsersLoaded { .. } | AppEvent::UserLoaded { .. } => Some(PaneId::Users),
+            AppEvent::UsersLoaded { .. }
+            | AppEvent::UserLoaded { .. }
+            | AppEvent::SignInsLoaded { .. } => Some(PaneId::Users),
             AppEvent::AuditLoaded { .. } => Some(PaneId::Audit),
             AppEvent::Storage(_) => Some(PaneId::Storage),
             AppEvent::Logs(_) => Some(PaneId::Logs),

@@ -32,6 +32,13 @@ pub struct UsersPane {
     detail_request: Option<RequestId>,
     /// A list request whose single result should open the detail (a jump from content).
     open_when_found: Option<RequestId>,
+    /// The open user's sign-in history (whose, and the events or why none), loaded beside
+    /// the detail: `None` while it loads.
+    pub sign_ins: Option<(
+        String,
+        Result<Vec<backoffice_domain::model::AuthEvent>, String>,
+    )>,
+    sign_ins_request: Option<RequestId>,
     /// The loaded rows' order, when one was asked for: a column (of [`USER_SORTS`]) and
     /// whether it runs downwards. Cognito lists in its own order and sorts nothing.
     pub sort: Option<(usize, bool)>,
@@ -113,14 +120,42 @@ impl UsersPane {
             return Vec::new();
         };
         let id = ids.issue();
+        if self.sign_ins.as_ref().map(|(u, _)| u) != Some(&username) {
+            self.sign_ins = None;
+        }
         if !matches!(self.detail, Some(DetailState::Loaded(_))) {
             self.detail = Some(DetailState::Loading(username));
         }
         self.detail_request = Some(id);
-        vec![Command::LoadUser {
-            request: id,
-            username: parsed,
-        }]
+        let history = ids.issue();
+        self.sign_ins_request = Some(history);
+        vec![
+            Command::LoadUser {
+                request: id,
+                username: parsed.clone(),
+            },
+            Command::LoadSignIns {
+                request: history,
+                username: parsed,
+            },
+        ]
+    }
+
+    fn on_sign_ins(
+        &mut self,
+        request: RequestId,
+        result: Result<Vec<backoffice_domain::model::AuthEvent>, Failure>,
+    ) -> Handled {
+        if self.sign_ins_request != Some(request) {
+            return (Outcome::None, None);
+        }
+        self.sign_ins_request = None;
+        let Some(username) = self.detail_username() else {
+            return (Outcome::None, None);
+        };
+        // A pool that records no sign-ins is said in the detail, not an error to log.
+        self.sign_ins = Some((username, result.map_err(|f| f.message)));
+        (Outcome::None, None)
     }
 
     fn more(&mut self, ids: &mut Ids) -> Vec<Command> {
@@ -555,6 +590,7 @@ impl Pane for UsersPane {
         match event {
             AppEvent::UsersLoaded { request, result } => self.on_users(request, result, ids),
             AppEvent::UserLoaded { request, result } => self.on_user(request, result),
+            AppEvent::SignInsLoaded { request, result } => self.on_sign_ins(request, result),
             _ => (Outcome::None, None),
         }
     }

@@ -102,33 +102,44 @@ fn user_detail_with_database_rows() {
                 precedence: None,
             }],
             user: u,
-            sign_ins: Ok(vec![
-                backoffice_domain::model::AuthEvent {
-                    id: "e2".into(),
-                    kind: "SignIn".into(),
-                    at: Some(at + chrono::Duration::days(40)),
-                    result: "Fail".into(),
-                    risk_level: Some("High".into()),
-                    risk_decision: Some("Block".into()),
-                    ip: Some("203.0.113.201".into()),
-                    city: Some("Lagos".into()),
-                    country: Some("Nigeria".into()),
-                    device: None,
-                },
-                backoffice_domain::model::AuthEvent {
-                    id: "e1".into(),
-                    kind: "SignIn".into(),
-                    at: Some(at + chrono::Duration::days(39)),
-                    result: "Pass".into(),
-                    risk_level: Some("Low".into()),
-                    risk_decision: Some("NoRisk".into()),
-                    ip: Some("192.0.2.14".into()),
-                    city: Some("Seoul".into()),
-                    country: Some("South Korea".into()),
-                    device: Some("Safari, iOS 18".into()),
-                },
-            ]),
         }),
+    });
+    let events = vec![
+        backoffice_domain::model::AuthEvent {
+            id: "e2".into(),
+            kind: "SignIn".into(),
+            at: Some(at + chrono::Duration::days(40)),
+            result: "Fail".into(),
+            risk_level: Some("High".into()),
+            risk_decision: Some("Block".into()),
+            ip: Some("203.0.113.201".into()),
+            city: Some("Lagos".into()),
+            country: Some("Nigeria".into()),
+            device: None,
+        },
+        backoffice_domain::model::AuthEvent {
+            id: "e1".into(),
+            kind: "SignIn".into(),
+            at: Some(at + chrono::Duration::days(39)),
+            result: "Pass".into(),
+            risk_level: Some("Low".into()),
+            risk_decision: Some("NoRisk".into()),
+            ip: Some("192.0.2.14".into()),
+            city: Some("Seoul".into()),
+            country: Some("South Korea".into()),
+            device: Some("Safari, iOS 18".into()),
+        },
+    ];
+    let history = open
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadSignIns { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("the sign-in history is loaded beside the detail");
+    app.on_event(AppEvent::SignInsLoaded {
+        request: history,
+        result: Ok(events),
     });
     insta::assert_snapshot!(render(&mut app, 120, 30));
 }

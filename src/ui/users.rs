@@ -128,11 +128,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                 }
                 db.push(Line::raw(""));
                 db.push(Line::styled("Sign-in history", theme.title(false)));
-                match &d.sign_ins {
-                    Ok(events) if events.is_empty() => {
+                match pane.sign_ins.as_ref().map(|(_, r)| r) {
+                    None => db.push(Line::styled("  loading…", theme.muted())),
+                    Some(Ok(events)) if events.is_empty() => {
                         db.push(Line::styled("  none recorded", theme.muted()))
                     }
-                    Ok(events) => {
+                    Some(Ok(events)) => {
                         for e in events {
                             let place = [e.city.as_deref(), e.country.as_deref()]
                                 .into_iter()
@@ -155,7 +156,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                             ));
                         }
                     }
-                    Err(why) => db.push(Line::styled(
+                    Some(Err(why)) => db.push(Line::styled(
                         format!("  unavailable: {}", one_line(why)),
                         theme.muted(),
                     )),
