@@ -101,7 +101,9 @@ pub struct App {
     /// Name lookups in flight, with the subs each asked for.
     names_requests: Vec<(RequestId, Vec<backoffice_domain::model::UserSub>)>,
     /// Writes in flight, by request, with the pane to refresh when each is done.
-    writes: Vec<(RequestId, PaneId)>,
+    /// Writes in flight: the pane to refresh when each is done, and whether it deleted the
+    /// account the Users pane has open (its detail closes instead of failing to reload).
+    writes: Vec<(RequestId, PaneId, bool)>,
     /// The ban or unban being planned.
     ban_request: Option<RequestId>,
     /// Panes jumps came from, most recent last, for `-`.
@@ -579,7 +581,8 @@ impl App {
         reason: backoffice_domain::model::Reason,
     ) -> Vec<Command> {
         let request = self.next_id();
-        self.writes.push((request, self.pane));
+        let deletes_account = matches!(operation, Operation::DeleteAccount { .. });
+        self.writes.push((request, self.pane, deletes_account));
         vec![Command::Write {
             request,
             operation,
@@ -754,13 +757,16 @@ impl App {
                 Vec::new()
             }
             AppEvent::WriteDone { request, result } => {
-                let Some(i) = self.writes.iter().position(|(r, _)| *r == request) else {
+                let Some(i) = self.writes.iter().position(|(r, _, _)| *r == request) else {
                     return Vec::new();
                 };
-                let (_, pane) = self.writes.remove(i);
+                let (_, pane, deleted_account) = self.writes.remove(i);
                 match result {
                     Ok(summary) => {
                         self.toast(summary);
+                        if deleted_account {
+                            self.users.close_detail();
+                        }
                         let (pane, ids) = self.pane_mut(pane);
                         pane.refresh(ids)
                     }

@@ -535,6 +535,15 @@ fn delete_is_planned_then_needs_the_username_typed() {
     use backoffice_domain::services::erase::{Plan, Step};
     let (mut app, first) = app_on(PaneId::Users, test_context());
     answer_users(&mut app, &first, vec![user(7, true)]);
+    // From the user's detail.
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
+        panic!("{open:?}");
+    };
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(detail(user(7, true))),
+    });
     let sent = app.on_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL));
     let request = match sent.as_slice() {
         [
@@ -591,6 +600,10 @@ fn delete_is_planned_then_needs_the_username_typed() {
     app.on_key(code(KeyCode::Tab));
     typed(&mut app, "user7");
     let sent = app.on_key(code(KeyCode::Enter));
+    let write = match sent.as_slice() {
+        [Command::Write { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    };
     assert!(matches!(
         sent.as_slice(),
         [Command::Write {
@@ -600,7 +613,13 @@ fn delete_is_planned_then_needs_the_username_typed() {
             },
             ..
         }]
-    ));
+    )); // Done: the detail of the account that is gone closes, back to the list.
+    assert!(app.users.detail.is_some());
+    app.on_event(AppEvent::WriteDone {
+        request: write,
+        result: Ok("deleted user7: 5 calls done, audited".into()),
+    });
+    assert!(app.users.detail.is_none());
 }
 
 #[test]

@@ -141,6 +141,14 @@ impl UsersPane {
         ]
     }
 
+    /// Back to the list (the account shown is gone).
+    pub fn close_detail(&mut self) {
+        self.detail = None;
+        self.detail_request = None;
+        self.sign_ins = None;
+        self.sign_ins_request = None;
+    }
+
     fn on_sign_ins(
         &mut self,
         request: RequestId,
@@ -398,8 +406,7 @@ impl UsersPane {
                 None => Outcome::None,
             },
             Action::Back if in_detail => {
-                self.detail = None;
-                self.detail_request = None;
+                self.close_detail();
                 Outcome::None
             }
             Action::Disable
