@@ -207,8 +207,9 @@ pub struct PostFilter {
     pub since: Option<DateTime<Utc>>,
     /// Created strictly before this instant.
     pub until: Option<DateTime<Utc>>,
-    /// Oldest first instead of newest first: the same indexes, walked the other way.
-    #[serde(default)]
+    /// Oldest first instead of newest first: the same indexes, walked the other way. Left
+    /// out when false, so a newest-first cursor reads as it did before the field existed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub oldest_first: bool,
 }
 
@@ -599,5 +600,23 @@ mod tests {
             let status = ContentStatus::ALL[i];
             prop_assert_eq!(status.as_str().parse::<ContentStatus>().unwrap(), status);
         }
+    }
+
+    /// A newest-first filter reads as it did before the order could be chosen, so cursors
+    /// handed out before (the apps', mid-scroll during a deployment) stay valid.
+    #[test]
+    fn the_default_order_leaves_the_filter_as_it_was() {
+        let newest = serde_json::to_string(&PostFilter::default()).unwrap();
+        assert!(!newest.contains("oldest_first"), "{newest}");
+        let oldest = PostFilter {
+            oldest_first: true,
+            ..PostFilter::default()
+        };
+        let text = serde_json::to_string(&oldest).unwrap();
+        assert_eq!(serde_json::from_str::<PostFilter>(&text).unwrap(), oldest);
+        assert_eq!(
+            serde_json::from_str::<PostFilter>(&newest).unwrap(),
+            PostFilter::default()
+        );
     }
 }
