@@ -250,6 +250,7 @@ pub async fn plan_undo(b: &Backends, row: &AuditEntry) -> Result<Operation, Fail
                 chain: e.chain(),
             })
     };
+    still_as_left(b, row, &reversal).await?;
     let operation = match reversal {
         undo::Reversal::Moderate { target, action } => Operation::Moderate {
             targets: vec![target],
@@ -285,6 +286,104 @@ pub async fn plan_undo(b: &Backends, row: &AuditEntry) -> Result<Operation, Fail
         of: id,
         operation: Box::new(operation),
     })
+}
+
+/// A field of a row's `after` JSON, as text.
+fn after_field(row: &AuditEntry, field: &str) -> Option<String> {
+    let after: serde_json::Value = serde_json::from_str(row.after.as_deref()?).ok()?;
+    match &after[field] {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// An undo reverses exactly what its row did: the thing must still be as the row left it, and
+/// a step of a ban or of an account's deletion is not taken apart on its own (the ban has its
+/// unban; a deletion none).
+async fn still_as_left(
+    b: &Backends,
+    row: &AuditEntry,
+    reversal: &undo::Reversal,
+) -> Result<(), Failure> {
+    use backoffice_domain::model::{AuditFilter, AuditKind, ModerationTarget, PageRequest};
+    let id = row.id.get();
+    let content = b.content()?;
+    let whole = |sub: UserSub| async move {
+        let rows = content
+            .list_audit(
+                &AuditFilter {
+                    target_kind: Some(AuditKind::User),
+                    target_id: Some(sub.to_string()),
+                    ..AuditFilter::default()
+                },
+                PageRequest::first(100),
+            )
+            .await?;
+        if let Some(gone) = rows
+            .items
+            .iter()
+            .find(|r| r.action == AuditAction::UserDeleteAccount)
+        {
+            return Err(Failure::new(format!(
+                "the account of {sub} was deleted (row {}): its steps are not undone one by one",
+                gone.id
+            )));
+        }
+        let latest = rows
+            .items
+            .iter()
+            .find(|r| r.action == AuditAction::UserBan || r.action == AuditAction::UserUnban);
+        if let Some(ban) = latest.filter(|r| r.action == AuditAction::UserBan) {
+            return Err(Failure::new(format!(
+                "{sub} is banned (row {}): :unban reverses the ban whole, not one of its steps",
+                ban.id
+            )));
+        }
+        Ok::<(), Failure>(())
+    };
+    match reversal {
+        undo::Reversal::Moderate { target, .. } => {
+            let (now, author, what) = match target {
+                ModerationTarget::Post(p) => {
+                    let post = content.get_post(*p).await?;
+                    (post.status, post.author_sub, format!("post {p}"))
+                }
+                ModerationTarget::Comment(c) => {
+                    let comment = content.get_comment(*c).await?;
+                    (comment.status, comment.author_sub, format!("comment {c}"))
+                }
+            };
+            let left = after_field(row, "status");
+            if left.as_deref() != Some(now.as_str()) {
+                return Err(Failure::new(format!(
+                    "{what} is {} now, not {} as row {id} left it: it changed since, so undoing the row would undo more",
+                    now.as_str(),
+                    left.as_deref().unwrap_or("what the row says")
+                )));
+            }
+            whole(author).await
+        }
+        undo::Reversal::Account { sub, action } => {
+            use backoffice_domain::services::accounts::AccountAction;
+            if matches!(action, AccountAction::Enable | AccountAction::Disable) {
+                let user = user360::resolve(b.directory()?, &Who::Sub(sub.clone())).await?;
+                let left = after_field(row, "enabled");
+                if left.as_deref() != Some(if user.enabled { "true" } else { "false" }) {
+                    return Err(Failure::new(format!(
+                        "{} is {} now, not as row {id} left it: it changed since",
+                        user.username,
+                        if user.enabled { "enabled" } else { "disabled" }
+                    )));
+                }
+            }
+            if matches!(action, AccountAction::Enable) {
+                whole(sub.clone()).await?;
+            }
+            Ok(())
+        }
+        undo::Reversal::Unban { .. } | undo::Reversal::Profile { .. } => Ok(()),
+    }
 }
 
 /// The reason an undo is recorded under: the row it undoes, then why.

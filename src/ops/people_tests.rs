@@ -767,3 +767,121 @@ async fn a_ban_is_undone_by_its_unban_and_irreversible_rows_say_why() {
         Some("a new name")
     );
 }
+
+/// An undo reverses exactly its row: not a row something later changed again, and not one step
+/// of a ban or of an account's deletion on its own.
+#[tokio::test]
+async fn an_undo_refuses_rows_changed_since_and_steps_of_a_ban_or_a_deletion() {
+    let w = world().await;
+    let post = ModerationTarget::Post(w.posts[0]);
+    let moderate = |action| Operation::Moderate {
+        targets: vec![post],
+        action,
+    };
+    perform(
+        &w.backends,
+        moderate(ModerationAction::Hide),
+        &reason("spam"),
+    )
+    .await
+    .unwrap();
+    perform(
+        &w.backends,
+        moderate(ModerationAction::Remove),
+        &reason("spam"),
+    )
+    .await
+    .unwrap();
+    let rows = w
+        .sandbox
+        .content
+        .list_audit(&AuditFilter::default(), PageRequest::first(10))
+        .await
+        .unwrap()
+        .items;
+    let hide = rows
+        .iter()
+        .find(|r| r.action == AuditAction::PostHide)
+        .unwrap();
+    let refused = super::people::plan_undo(&w.backends, hide)
+        .await
+        .unwrap_err();
+    assert!(refused.message.contains("changed since"), "{refused}");
+
+    // A ban's own disable is not undone on its own: its unban is.
+    let mut ban = backoffice_domain::services::ban::plan_ban(
+        &w.sandbox.directory,
+        &w.sandbox.content,
+        &w.name,
+    )
+    .await
+    .unwrap();
+    ban.settle = std::time::Duration::ZERO;
+    perform(
+        &w.backends,
+        Operation::Ban(Box::new(ban)),
+        &reason("spam wave"),
+    )
+    .await
+    .unwrap();
+    let rows = w
+        .sandbox
+        .content
+        .list_audit(&AuditFilter::default(), PageRequest::first(50))
+        .await
+        .unwrap()
+        .items;
+    for action in [AuditAction::UserDisable, AuditAction::PostHide] {
+        let step = rows.iter().find(|r| r.action == action).unwrap();
+        let refused = super::people::plan_undo(&w.backends, step)
+            .await
+            .unwrap_err();
+        assert!(refused.message.contains("banned"), "{action}: {refused}");
+    }
+    let whole = rows
+        .iter()
+        .find(|r| r.action == AuditAction::UserBan)
+        .unwrap();
+    assert!(super::people::plan_undo(&w.backends, whole).await.is_ok());
+
+    // A deleted account's removals stay removed.
+    let plan = super::people::plan_deletion(&w.backends, &Username::parse("staying").unwrap())
+        .await
+        .unwrap();
+    perform(
+        &w.backends,
+        Operation::DeleteAccount {
+            plan: Box::new(plan),
+            export: None,
+        },
+        &reason("user asked to be removed"),
+    )
+    .await
+    .unwrap();
+    let rows = w
+        .sandbox
+        .content
+        .list_audit(&AuditFilter::default(), PageRequest::first(1))
+        .await
+        .unwrap();
+    assert_eq!(rows.items[0].action, AuditAction::UserDeleteAccount);
+    let removal = w
+        .sandbox
+        .content
+        .list_audit(
+            &AuditFilter {
+                target_kind: Some(AuditKind::Post),
+                ..AuditFilter::default()
+            },
+            PageRequest::first(1),
+        )
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    assert_eq!(removal.action, AuditAction::PostRemove);
+    let refused = super::people::plan_undo(&w.backends, &removal)
+        .await
+        .unwrap_err();
+    assert!(refused.message.contains("was deleted"), "{refused}");
+}

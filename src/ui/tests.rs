@@ -573,7 +573,11 @@ fn a_user_report_opens_the_profile_and_x_clears_fields() {
     let sub = UserSub::parse("28670a44-8793-432a-b6b9-f3d2b30803c6").unwrap();
     let mut reported = group(1, 2);
     reported.target = Target::User(sub.clone());
-    answer_queue(&mut app, &first, vec![reported], false);
+    // Another row of the queue is marked: the profile's keys must not act on it.
+    answer_queue(&mut app, &first, vec![reported, group(2, 1)], false);
+    app.on_key(key('j'));
+    app.on_key(key(' '));
+    app.on_key(key('k'));
     let sent = app.on_key(code(KeyCode::Enter));
     let request = match sent.as_slice() {
         [Command::LoadProfile { request, sub: s }] if *s == sub => *request,
@@ -639,6 +643,21 @@ fn a_user_report_opens_the_profile_and_x_clears_fields() {
         ),
         "{sent:?}"
     );
+    // `s` closes the reports on the person shown, not on the marked row beneath.
+    app.on_key(key('s'));
+    let Some(crate::app::Overlay::Dialog(d)) = &app.overlay else {
+        panic!("s asks first");
+    };
+    assert!(
+        matches!(
+            &d.proposal.form,
+            crate::app::dialog::Form::Ready(crate::ops::Operation::ResolveReports { targets, .. })
+                if targets == &[Target::User(sub.clone())]
+        ),
+        "{:?}",
+        d.proposal.form
+    );
+    app.on_key(code(KeyCode::Esc));
     // esc leaves the profile for the queue.
     app.on_key(code(KeyCode::Esc));
     assert!(app.posts.profile.is_none());

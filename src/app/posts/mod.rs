@@ -328,6 +328,10 @@ impl PostsPane {
     }
 
     fn click_row(&mut self, row: usize, column: u16, ids: &mut Ids) -> Outcome {
+        // A profile covers the lists: a click there must not move the queue beneath it.
+        if self.profile.is_some() {
+            return Outcome::None;
+        }
         let (offset, len) = match (&self.thread, self.view) {
             (Some(t), _) => (t.rows.offset, t.rows.items.len()),
             (None, Some(View::Posts)) => (self.posts.offset, self.posts.items.len()),

@@ -69,6 +69,10 @@ impl PostsPane {
     }
 
     pub(super) fn report_targets(&self) -> Vec<Target> {
+        // In a profile: the person shown, whatever is marked or selected in the queue beneath.
+        if let Some(sub) = self.profile.as_ref().and_then(|p| p.sub.clone()) {
+            return vec![Target::User(sub)];
+        }
         match (&self.thread, self.view) {
             (Some(t), _) => t
                 .rows
