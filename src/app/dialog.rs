@@ -64,6 +64,8 @@ pub enum Form {
     ProfileFields {
         sub: backoffice_domain::model::UserSub,
         offered: String,
+        /// The values shown, cleared only if they still hold.
+        seen: Vec<(backoffice_domain::model::ProfileField, Option<String>)>,
     },
 }
 
@@ -283,8 +285,9 @@ impl Dialog {
                     send_invitation: self.permanent,
                 })
             }
-            Form::ProfileFields { sub, .. } => Operation::ClearProfile {
+            Form::ProfileFields { sub, seen, .. } => Operation::ClearProfile {
                 sub: sub.clone(),
+                seen: seen.clone(),
                 fields: backoffice_domain::services::profiles::parse_fields(&first)
                     .map_err(|e| e.to_string())?,
             },

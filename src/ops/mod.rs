@@ -191,6 +191,9 @@ pub enum Operation {
     ClearProfile {
         sub: UserSub,
         fields: Vec<ProfileField>,
+        /// The values the moderator saw, cleared only if they still hold (empty: what is
+        /// there when the write runs, as the command line asks).
+        seen: Vec<(ProfileField, Option<String>)>,
     },
     /// Sets profile fields back (an undo), over the values expected there now.
     SetProfile {
@@ -257,7 +260,7 @@ impl Operation {
                 plan.username,
                 plural(plan.steps.len(), "call")
             ),
-            Operation::ClearProfile { sub, fields } => format!(
+            Operation::ClearProfile { sub, fields, .. } => format!(
                 "clear the {} of {sub}",
                 fields
                     .iter()
@@ -581,8 +584,8 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
         Operation::DeleteAccount { plan, export } => {
             people::run_deletion(b, &plan, export.as_deref(), reason).await
         }
-        Operation::ClearProfile { sub, fields } => {
-            people::clear_profile(b, &sub, &fields, reason).await
+        Operation::ClearProfile { sub, fields, seen } => {
+            people::clear_profile(b, &sub, &fields, &seen, reason).await
         }
         Operation::SetProfile {
             sub,

@@ -64,16 +64,22 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let mut part = path.as_os_str().to_owned();
     part.push(".part");
     let part = PathBuf::from(part);
-    let written = (|| {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        options.mode(0o600);
-        let mut file = options.open(&part)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::hard_link(&part, path)
-    })();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    // A part that is there already belongs to another export (running, or interrupted): it is
+    // left alone.
+    let mut file = options.open(&part).map_err(|e| {
+        Failure::new(format!(
+            "cannot create {}: {e} (another export to {shown} may be running: remove it or give another name)",
+            part.display()
+        ))
+    })?;
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::hard_link(&part, path));
     let _ = std::fs::remove_file(&part);
     written.map_err(|e| Failure::new(format!("cannot write {shown}: {e}")))
 }
@@ -147,13 +153,18 @@ pub(super) async fn run_deletion(
     match &outcome.failed {
         None => Ok(Done {
             summary: format!(
-                "deleted {}: {} calls done{}, audited{exported}",
+                "deleted {}: {} calls done{}, {}{exported}",
                 plan.username,
                 outcome.done.len(),
                 if outcome.skipped.is_empty() {
                     String::new()
                 } else {
                     format!(", {} already done", outcome.skipped.len())
+                },
+                if outcome.audit_id.is_some() {
+                    "audited"
+                } else {
+                    "each step audited but the closing row could not be written: record it by hand"
                 }
             ),
             records,
@@ -208,9 +219,10 @@ pub(super) async fn clear_profile(
     b: &Backends,
     sub: &UserSub,
     fields: &[ProfileField],
+    seen: &[(ProfileField, Option<String>)],
     reason: &Reason,
 ) -> Result<Done, Partial> {
-    let o = profiles::clear(b.content()?, sub, fields, &b.actor, reason).await?;
+    let o = profiles::clear(b.content()?, sub, fields, seen, &b.actor, reason).await?;
     Ok(profile_record(sub, &o, &AuditAction::ProfileClear))
 }
 

@@ -610,6 +610,7 @@ async fn each_reversible_kind_round_trips_the_database_and_the_directory_exactly
             Operation::ClearProfile {
                 sub: w.sub.clone(),
                 fields: ProfileField::ALL.to_vec(),
+                seen: Vec::new(),
             },
             AuditAction::ProfileClear,
         ),
@@ -723,6 +724,7 @@ async fn a_ban_is_undone_by_its_unban_and_irreversible_rows_say_why() {
         Operation::ClearProfile {
             sub: other.clone(),
             fields: vec![ProfileField::DisplayName],
+            seen: Vec::new(),
         },
         &reason("impersonation"),
     )
@@ -884,4 +886,48 @@ async fn an_undo_refuses_rows_changed_since_and_steps_of_a_ban_or_a_deletion() {
         .await
         .unwrap_err();
     assert!(refused.message.contains("was deleted"), "{refused}");
+}
+
+/// A clear is of what the moderator was shown: a name the user changed after the profile was
+/// read is not cleared unseen.
+#[tokio::test]
+async fn a_clear_refuses_values_changed_since_they_were_shown() {
+    let w = world().await;
+    let shown = w
+        .sandbox
+        .content
+        .get_profile(&w.sub)
+        .await
+        .unwrap()
+        .display_name;
+    w.sandbox
+        .content
+        .update_profile(
+            &w.sub,
+            &ProfileUpdate {
+                display_name: Some(DisplayName::parse("a fresh name").unwrap()),
+                ..ProfileUpdate::default()
+            },
+        )
+        .await
+        .unwrap();
+    let refused = perform(
+        &w.backends,
+        Operation::ClearProfile {
+            sub: w.sub.clone(),
+            fields: vec![ProfileField::DisplayName],
+            seen: vec![(ProfileField::DisplayName, shown)],
+        },
+        &reason("impersonation"),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        refused.failure.message.contains("changed since"),
+        "{}",
+        refused.failure.message
+    );
+    let now = w.sandbox.content.get_profile(&w.sub).await.unwrap();
+    assert_eq!(now.display_name.as_deref(), Some("a fresh name"));
+    assert!(actions(&w.sandbox.content).await.is_empty(), "nothing audited");
 }

@@ -264,8 +264,15 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                 .map_err(|e| eyre!("sub: {}", e.message))?;
             let fields =
                 backoffice_domain::services::profiles::parse_fields(&fields).map_err(domain)?;
-            s.write(Operation::ClearProfile { sub, fields }, &reason(&why)?)
-                .await
+            s.write(
+                Operation::ClearProfile {
+                    sub,
+                    fields,
+                    seen: Vec::new(),
+                },
+                &reason(&why)?,
+            )
+            .await
         }
         UsersCommand::Who { who } => self::who(s, &who).await,
     }

@@ -638,8 +638,9 @@ fn a_user_report_opens_the_profile_and_x_clears_fields() {
     assert!(
         matches!(
             sent.as_slice(),
-            [Command::Write { operation: crate::ops::Operation::ClearProfile { sub: s, fields }, .. }]
+            [Command::Write { operation: crate::ops::Operation::ClearProfile { sub: s, fields, seen }, .. }]
                 if *s == sub && fields == &[ProfileField::Bio]
+                    && seen.iter().any(|(f, v)| *f == ProfileField::Bio && v.as_deref().is_some_and(|b| b.starts_with("line one")))
         ),
         "{sent:?}"
     );

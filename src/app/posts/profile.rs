@@ -138,6 +138,10 @@ impl PostsPane {
             changes,
             form: Form::ProfileFields {
                 sub: sheet.sub.clone(),
+                seen: held
+                    .iter()
+                    .map(|f| (*f, f.value(profile).map(str::to_string)))
+                    .collect(),
                 offered: held
                     .iter()
                     .map(|f| f.as_str())

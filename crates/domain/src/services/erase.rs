@@ -338,12 +338,13 @@ pub async fn run(sources: &Sources<'_>, plan: &Plan, actor: &Actor, reason: &Rea
     let audit_id = if done.is_empty() {
         None
     } else {
-        sources
-            .content
-            .record_audit(&entry)
-            .await
-            .ok()
-            .map(|id| id.get())
+        match sources.content.record_audit(&entry).await {
+            Ok(id) => Some(id.get()),
+            Err(e) => {
+                tracing::warn!(error = %e.chain(), "the deletion's closing audit row could not be written");
+                None
+            }
+        }
     };
     Outcome {
         done,

@@ -10,10 +10,13 @@ use crate::model::{
 use crate::ports::ContentStore;
 
 /// Clears `fields` of the profile of `sub` (those that hold something); refuses when none do.
+/// `seen` are the values the moderator was shown: each must still hold, or nothing is written
+/// (empty: the values there now).
 pub async fn clear(
     content: &dyn ContentStore,
     sub: &UserSub,
     fields: &[ProfileField],
+    seen: &[(ProfileField, Option<String>)],
     actor: &Actor,
     reason: &Reason,
 ) -> DomainResult<ProfileModerationOutcome> {
@@ -37,7 +40,10 @@ pub async fn clear(
             // read is not cleared unseen.
             expected: held
                 .iter()
-                .map(|f| (*f, f.value(&profile).map(str::to_string)))
+                .map(|f| match seen.iter().find(|(s, _)| s == f) {
+                    Some(shown) => shown.clone(),
+                    None => (*f, f.value(&profile).map(str::to_string)),
+                })
                 .collect(),
             set: held.iter().map(|f| (*f, None)).collect(),
             action: AuditAction::ProfileClear,
