@@ -570,6 +570,7 @@ fn delete_is_planned_then_needs_the_username_typed() {
             Step::DeleteUser,
         ],
         bucket: None,
+        settle: std::time::Duration::ZERO,
     };
     app.on_event(AppEvent::Planned {
         request,

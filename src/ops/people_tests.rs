@@ -26,6 +26,14 @@ struct World {
     other: UserSub,
 }
 
+/// A plan whose sweep does not wait out the API's block cache (nothing caches here).
+fn quick(
+    mut plan: backoffice_domain::services::erase::Plan,
+) -> backoffice_domain::services::erase::Plan {
+    plan.settle = std::time::Duration::ZERO;
+    plan
+}
+
 fn reason(text: &str) -> Reason {
     Reason::parse(text).unwrap()
 }
@@ -160,9 +168,11 @@ async fn actions(content: &dyn ContentStore) -> Vec<String> {
 #[tokio::test]
 async fn a_deletion_exports_first_then_removes_every_trace_and_leaves_others_alone() {
     let w = world().await;
-    let plan = super::people::plan_deletion(&w.backends, &w.name)
-        .await
-        .unwrap();
+    let plan = quick(
+        super::people::plan_deletion(&w.backends, &w.name)
+            .await
+            .unwrap(),
+    );
     let lines = backoffice_domain::services::erase::describe(&plan.steps).join("\n");
     for expected in [
         "remove 3 post(s)",
@@ -317,10 +327,11 @@ async fn a_deletion_failing_in_the_middle_says_what_was_done_and_the_audit_log_a
         panic!("a deletion's dialog");
     };
     assert_eq!(proposal.type_to_confirm.as_deref(), Some("leaving"));
-    let crate::app::dialog::Form::Ready(Operation::DeleteAccount { plan, .. }) = proposal.form
+    let crate::app::dialog::Form::Ready(Operation::DeleteAccount { mut plan, .. }) = proposal.form
     else {
         panic!("a ready deletion");
     };
+    plan.settle = std::time::Duration::ZERO;
     let steps = plan.steps.len();
     let export = w._dir.path().join("before.json");
     let done = crate::exec::run(
@@ -397,9 +408,11 @@ async fn a_deletion_failing_in_the_middle_says_what_was_done_and_the_audit_log_a
     assert_eq!(record["user_deleted"], false);
 
     // A second plan, without the fault, finishes it.
-    let plan = super::people::plan_deletion(&w.backends, &w.name)
-        .await
-        .unwrap();
+    let plan = quick(
+        super::people::plan_deletion(&w.backends, &w.name)
+            .await
+            .unwrap(),
+    );
     assert!(
         !plan
             .steps
@@ -430,9 +443,11 @@ async fn an_export_never_overwrites_a_file() {
     assert!(refused.message.contains("never overwrites"), "{refused}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep me");
     // A deletion whose export fails deletes nothing.
-    let plan = super::people::plan_deletion(&w.backends, &w.name)
-        .await
-        .unwrap();
+    let plan = quick(
+        super::people::plan_deletion(&w.backends, &w.name)
+            .await
+            .unwrap(),
+    );
     let failed = perform(
         &w.backends,
         Operation::DeleteAccount {
@@ -677,9 +692,11 @@ async fn a_ban_is_undone_by_its_unban_and_irreversible_rows_say_why() {
     )
     .await
     .unwrap();
-    let plan = super::people::plan_deletion(&w.backends, &w.name)
-        .await
-        .unwrap();
+    let plan = quick(
+        super::people::plan_deletion(&w.backends, &w.name)
+            .await
+            .unwrap(),
+    );
     perform(
         &w.backends,
         Operation::DeleteAccount {
@@ -847,9 +864,11 @@ async fn an_undo_refuses_rows_changed_since_and_steps_of_a_ban_or_a_deletion() {
     assert!(super::people::plan_undo(&w.backends, whole).await.is_ok());
 
     // A deleted account's removals stay removed.
-    let plan = super::people::plan_deletion(&w.backends, &Username::parse("staying").unwrap())
-        .await
-        .unwrap();
+    let plan = quick(
+        super::people::plan_deletion(&w.backends, &Username::parse("staying").unwrap())
+            .await
+            .unwrap(),
+    );
     perform(
         &w.backends,
         Operation::DeleteAccount {
@@ -929,5 +948,60 @@ async fn a_clear_refuses_values_changed_since_they_were_shown() {
     );
     let now = w.sandbox.content.get_profile(&w.sub).await.unwrap();
     assert_eq!(now.display_name.as_deref(), Some("a fresh name"));
-    assert!(actions(&w.sandbox.content).await.is_empty(), "nothing audited");
+    assert!(
+        actions(&w.sandbox.content).await.is_empty(),
+        "nothing audited"
+    );
+}
+
+/// What the user posts or uploads between the plan and the block is taken away by the sweep.
+#[tokio::test]
+async fn a_deletion_sweeps_up_what_was_posted_after_the_plan() {
+    let w = world().await;
+    let plan = quick(
+        super::people::plan_deletion(&w.backends, &w.name)
+            .await
+            .unwrap(),
+    );
+    assert!(
+        plan.steps
+            .contains(&backoffice_domain::services::erase::Step::Sweep)
+    );
+    let late = w
+        .sandbox
+        .content
+        .create_post(&NewPost {
+            author_sub: w.sub.clone(),
+            body: PostBody::parse("posted while support read the plan").unwrap(),
+            image_key: None,
+        })
+        .await
+        .unwrap();
+    let key = format!("posts/{}/late.png", w.sub);
+    w.sandbox
+        .objects
+        .put(
+            &Sandbox::bucket(),
+            &ObjectKey::parse(key.clone()).unwrap(),
+            b"\x89PNG".to_vec(),
+            "image/png",
+            &BTreeMap::new(),
+        )
+        .await
+        .unwrap();
+    perform(
+        &w.backends,
+        Operation::DeleteAccount {
+            plan: Box::new(plan),
+            export: None,
+        },
+        &reason("user asked to be removed"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        w.sandbox.content.get_post(late.id).await.unwrap().status,
+        ContentStatus::Removed
+    );
+    assert!(!keys(&w).await.contains(&key), "the late upload is deleted");
 }

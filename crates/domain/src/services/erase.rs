@@ -13,6 +13,7 @@
 use super::accounts::{self, AccountAction};
 use super::moderation;
 use super::storage;
+use crate::auth::MAX_BLOCK_STALENESS;
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
     Actor, AuditAction, AuditKind, BucketName, Comment, CommentFilter, CommentId, ContentStatus,
@@ -23,6 +24,7 @@ use crate::model::{
 use crate::ports::{ContentStore, ObjectStore, UserDirectory};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::time::{Duration, Instant};
 
 /// Objects deleted per step (S3's DeleteObjects limit).
 const OBJECT_BATCH: usize = 1_000;
@@ -51,6 +53,10 @@ pub enum Step {
     DeleteObjects {
         keys: Vec<String>,
     },
+    /// Waits until the block has reached every API instance, then takes away whatever the
+    /// user posted, uploaded or was reported for since the plan was read (each as its own done
+    /// step).
+    Sweep,
     DeleteProfile,
     DeleteUser,
 }
@@ -84,6 +90,9 @@ impl fmt::Display for Step {
                 f.write_str("delete the profile row (database; the audit row keeps no values)")
             }
             Step::DeleteUser => f.write_str("cognito-idp:AdminDeleteUser"),
+            Step::Sweep => f.write_str(
+                "once the block has taken effect, take away what was posted or uploaded since the plan",
+            ),
         }
     }
 }
@@ -154,6 +163,8 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// The bucket the objects are deleted from.
     pub bucket: Option<BucketName>,
+    /// How long after the block the sweep waits: the API's longest cached answer.
+    pub settle: Duration,
 }
 
 /// What a run did. `failed` is set when a step failed; the steps after it were not tried.
@@ -251,7 +262,6 @@ pub struct Sources<'a> {
 
 /// Lists what deleting `username` would do.
 pub async fn plan(sources: &Sources<'_>, username: &Username) -> DomainResult<Plan> {
-    let content = sources.content;
     let user = sources.directory.get_user(username).await?;
     let sub = user.sub.clone().ok_or_else(|| {
         DomainError::invalid("username", format!("{username} has no sub attribute"))
@@ -260,8 +270,26 @@ pub async fn plan(sources: &Sources<'_>, username: &Username) -> DomainResult<Pl
     if user.enabled {
         steps.push(Step::Disable);
     }
-    let posts = posts_of(content, &sub).await?;
-    let comments = comments_of(content, &sub).await?;
+    steps.extend(what_remains(sources, &sub).await?);
+    steps.push(Step::Sweep);
+    steps.push(Step::DeleteProfile);
+    steps.push(Step::DeleteUser);
+    Ok(Plan {
+        username: username.clone(),
+        sub,
+        steps,
+        bucket: sources.objects.map(|(_, b)| b.clone()),
+        settle: MAX_BLOCK_STALENESS,
+    })
+}
+
+/// The steps that take away what the account still has: its posts and comments not removed,
+/// the open reports on it and on them, and its objects.
+async fn what_remains(sources: &Sources<'_>, sub: &UserSub) -> DomainResult<Vec<Step>> {
+    let content = sources.content;
+    let mut steps = Vec::new();
+    let posts = posts_of(content, sub).await?;
+    let comments = comments_of(content, sub).await?;
     steps.extend(
         posts
             .iter()
@@ -291,20 +319,13 @@ pub async fn plan(sources: &Sources<'_>, username: &Username) -> DomainResult<Pl
         }
     }
     if let Some((objects, bucket)) = sources.objects {
-        let keys = object_keys(objects, bucket, &sub).await?;
+        let keys = object_keys(objects, bucket, sub).await?;
         steps.extend(
             keys.chunks(OBJECT_BATCH)
                 .map(|c| Step::DeleteObjects { keys: c.to_vec() }),
         );
     }
-    steps.push(Step::DeleteProfile);
-    steps.push(Step::DeleteUser);
-    Ok(Plan {
-        username: username.clone(),
-        sub,
-        steps,
-        bucket: sources.objects.map(|(_, b)| b.clone()),
-    })
+    Ok(steps)
 }
 
 /// Runs a plan in order, stopping at the first failure, then writes the closing row.
@@ -313,8 +334,39 @@ pub async fn run(sources: &Sources<'_>, plan: &Plan, actor: &Actor, reason: &Rea
     let mut skipped = Vec::new();
     let mut failed = None;
     let mut record = Record::default();
+    let mut blocked_at: Option<Instant> = None;
     let mut steps = plan.steps.iter();
     for step in steps.by_ref() {
+        if *step == Step::Sweep {
+            if let Some(at) = blocked_at {
+                tokio::time::sleep(plan.settle.saturating_sub(at.elapsed())).await;
+            }
+            let found = match what_remains(sources, &plan.sub).await {
+                Ok(found) => found,
+                Err(e) => {
+                    failed = Some((step.clone(), e));
+                    break;
+                }
+            };
+            for late in found {
+                match run_step(sources, plan, &late, actor, reason, &mut record).await {
+                    Ok(true) => done.push(late),
+                    Ok(false) => skipped.push(late),
+                    Err(e) => {
+                        failed = Some((late, e));
+                        break;
+                    }
+                }
+            }
+            if failed.is_some() {
+                break;
+            }
+            done.push(Step::Sweep);
+            continue;
+        }
+        if *step == Step::Block {
+            blocked_at = Some(Instant::now());
+        }
         match run_step(sources, plan, step, actor, reason, &mut record).await {
             Ok(true) => done.push(step.clone()),
             Ok(false) => skipped.push(step.clone()),
@@ -455,6 +507,8 @@ async fn run_step(
             record.profile_deleted = deleted.is_some();
             Ok(deleted.is_some())
         }
+        // Run by `run` itself, which expands it into the steps it finds.
+        Step::Sweep => Ok(true),
         Step::DeleteUser => {
             account(&AccountAction::Delete).await?;
             record.user_deleted = true;
