@@ -22,7 +22,7 @@ use backoffice_domain::services::moderation::QueueItem;
 use backoffice_domain::services::user360::Who;
 
 /// The posts table's columns, for what a sort by one of them says.
-pub const POST_SORTS: [&str; 6] = ["id", "created", "status", "author", "image", "text"];
+pub const POST_SORTS: [&str; 6] = ["id", "created", "status", "author's sub", "image", "text"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
