@@ -507,6 +507,12 @@ pub fn deletion_proposal(plan: erase::Plan, export: std::path::PathBuf) -> Propo
         export.display()
     )];
     changes.extend(erase::describe(&plan.steps));
+    if plan.bucket.is_none() {
+        changes.push(
+            "this environment names no bucket: objects under their prefixes are not deleted here"
+                .into(),
+        );
+    }
     changes.push(
         "stops at the first failure; each step is audited, the closing row says what was done; cannot be undone"
             .into(),
