@@ -394,7 +394,24 @@ async fn still_as_left(
             }
             Ok(())
         }
-        undo::Reversal::Unban { .. } | undo::Reversal::Profile { .. } => Ok(()),
+        // An avatar put back must still be there: reconciliation deletes detached objects.
+        undo::Reversal::Profile { set, .. } => {
+            let avatar = set.iter().find_map(|(f, v)| match (f, v) {
+                (ProfileField::ProfileImage, Some(key)) => Some(key),
+                _ => None,
+            });
+            match (avatar, b.objects.as_deref(), b.bucket.as_ref()) {
+                (Some(key), Some(objects), Some(bucket)) => match objects.head(bucket, key).await {
+                    Ok(_) => Ok(()),
+                    Err(DomainError::NotFound(_)) => Err(Failure::new(format!(
+                        "the avatar {key} was deleted since (reconciliation removes detached objects), so the row cannot be put back whole"
+                    ))),
+                    Err(e) => Err(e.into()),
+                },
+                _ => Ok(()),
+            }
+        }
+        undo::Reversal::Unban { .. } => Ok(()),
     }
 }
 

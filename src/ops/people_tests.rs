@@ -1005,3 +1005,52 @@ async fn a_deletion_sweeps_up_what_was_posted_after_the_plan() {
     );
     assert!(!keys(&w).await.contains(&key), "the late upload is deleted");
 }
+
+/// A cleared avatar whose object reconciliation deleted since is not put back pointing at
+/// nothing: the undo says so.
+#[tokio::test]
+async fn an_undo_does_not_put_back_an_avatar_whose_object_is_gone() {
+    let w = world().await;
+    let key = format!("profiles/{}/avatar.png", w.sub);
+    w.sandbox
+        .content
+        .update_profile(
+            &w.sub,
+            &ProfileUpdate {
+                profile_image_key: Some(ObjectKey::parse(key.clone()).unwrap()),
+                ..ProfileUpdate::default()
+            },
+        )
+        .await
+        .unwrap();
+    perform(
+        &w.backends,
+        Operation::ClearProfile {
+            sub: w.sub.clone(),
+            fields: vec![ProfileField::ProfileImage],
+            seen: Vec::new(),
+        },
+        &reason("nudity or sexual content"),
+    )
+    .await
+    .unwrap();
+    let row = w
+        .sandbox
+        .content
+        .list_audit(&AuditFilter::default(), PageRequest::first(1))
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    // While the object is there, the undo is offered.
+    assert!(super::people::plan_undo(&w.backends, &row).await.is_ok());
+    w.sandbox
+        .objects
+        .delete(&Sandbox::bucket(), &key)
+        .await
+        .unwrap();
+    let refused = super::people::plan_undo(&w.backends, &row)
+        .await
+        .unwrap_err();
+    assert!(refused.message.contains("was deleted since"), "{refused}");
+}
