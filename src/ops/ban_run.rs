@@ -1,10 +1,52 @@
-//! A ban or unban run as one write: the plan's calls in order, what was done, skipped and not
+//! A planned run as one write (a ban, an unban; an account's deletion uses the same record and
+//! stop message): the plan's calls in order, what was done, skipped and not
 //! done, in one sentence and one record.
 
 use super::{Backends, Done, Failure, Partial};
 use backoffice_domain::model::Reason;
 use backoffice_domain::services::ban;
-use serde_json::json;
+use backoffice_domain::services::planned::Outcome;
+use serde_json::{Value, json};
+use std::fmt::Display;
+
+/// A planned run's record: `type` and the identity fields given, then the calls done, left
+/// alone, not done, the one that failed and why, and the closing row.
+pub(super) fn run_record<S: Display>(outcome: &Outcome<S>, head: Value) -> Value {
+    let calls = |steps: &[S]| steps.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut record = head;
+    if let Some(fields) = record.as_object_mut() {
+        fields.insert("done".into(), json!(calls(&outcome.done)));
+        fields.insert("skipped".into(), json!(calls(&outcome.skipped)));
+        fields.insert("not_done".into(), json!(calls(&outcome.not_done)));
+        fields.insert(
+            "failed_call".into(),
+            json!(outcome.failed.as_ref().map(|(s, _)| s.to_string())),
+        );
+        fields.insert(
+            "error".into(),
+            json!(outcome.failed.as_ref().map(|(_, e)| e.chain())),
+        );
+        fields.insert("audit_id".into(), json!(outcome.audit_id));
+    }
+    record
+}
+
+/// A run that stopped at a failed step: "`what` stopped at STEP: WHY; N calls were done
+/// (audited), M were not`then`", and every call done and not done in the chain.
+pub(super) fn stopped<S: Display>(outcome: &Outcome<S>, what: &str, then: &str) -> Option<Failure> {
+    let (step, e) = outcome.failed.as_ref()?;
+    let lines = std::iter::once(format!("failed: {step}: {}", e.chain()))
+        .chain(outcome.done.iter().map(|s| format!("done: {s}")))
+        .chain(outcome.not_done.iter().map(|s| format!("not done: {s}")));
+    Some(Failure {
+        message: format!(
+            "{what} stopped at {step}: {e}; {} calls were done (audited), {} were not{then}",
+            outcome.done.len(),
+            outcome.not_done.len()
+        ),
+        chain: lines.collect::<Vec<_>>().join("\n"),
+    })
+}
 
 pub(super) async fn run_ban(
     b: &Backends,
@@ -17,18 +59,11 @@ pub(super) async fn run_ban(
         "ban"
     };
     let outcome = ban::run(b.directory()?, b.content()?, plan, &b.actor, reason).await;
-    let calls = |steps: &[ban::Step]| steps.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let record = json!({
-        "type": verb,
-        "user": plan.username.as_str(),
-        "done": calls(&outcome.done),
-        "skipped": calls(&outcome.skipped),
-        "not_done": calls(&outcome.not_done),
-        "failed_call": outcome.failed.as_ref().map(|(s, _)| s.to_string()),
-        "error": outcome.failed.as_ref().map(|(_, e)| e.chain()),
-        "audit_id": outcome.audit_id,
-    });
-    match &outcome.failed {
+    let record = run_record(
+        &outcome,
+        json!({"type": verb, "user": plan.username.as_str()}),
+    );
+    match stopped(&outcome, &format!("{verb} {}", plan.username), "") {
         None => Ok(Done {
             summary: format!(
                 "{verb} {}: {} calls done{}, audited",
@@ -42,22 +77,9 @@ pub(super) async fn run_ban(
             ),
             records: vec![record],
         }),
-        Some((step, e)) => {
-            let lines = std::iter::once(format!("failed: {step}: {}", e.chain()))
-                .chain(outcome.done.iter().map(|s| format!("done: {s}")))
-                .chain(outcome.not_done.iter().map(|s| format!("not done: {s}")));
-            Err(Partial {
-                failure: Failure {
-                    message: format!(
-                        "{verb} {} stopped at {step}: {e}; {} calls were done (audited), {} were not",
-                        plan.username,
-                        outcome.done.len(),
-                        outcome.not_done.len()
-                    ),
-                    chain: lines.collect::<Vec<_>>().join("\n"),
-                },
-                records: vec![record],
-            })
-        }
+        Some(failure) => Err(Partial {
+            failure,
+            records: vec![record],
+        }),
     }
 }

@@ -138,19 +138,16 @@ pub(super) async fn run_deletion(
         records.extend(done.records);
     }
     let outcome = erase::run(&sources(b)?, plan, &b.actor, reason).await;
-    let calls = |steps: &[erase::Step]| steps.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    records.push(json!({
-        "type": "delete_account",
-        "user": plan.username.as_str(),
-        "sub": plan.sub.as_str(),
-        "done": calls(&outcome.done),
-        "skipped": calls(&outcome.skipped),
-        "not_done": calls(&outcome.not_done),
-        "failed_call": outcome.failed.as_ref().map(|(s, _)| s.to_string()),
-        "error": outcome.failed.as_ref().map(|(_, e)| e.chain()),
-        "audit_id": outcome.audit_id,
-    }));
-    match &outcome.failed {
+    records.push(super::ban_run::run_record(
+        &outcome,
+        json!({
+            "type": "delete_account",
+            "user": plan.username.as_str(),
+            "sub": plan.sub.as_str(),
+        }),
+    ));
+    let what = format!("the deletion of {}", plan.username);
+    match super::ban_run::stopped(&outcome, &what, ": plan it again to finish") {
         None => Ok(Done {
             summary: format!(
                 "deleted {}: {} calls done{}, {}{exported}",
@@ -169,23 +166,7 @@ pub(super) async fn run_deletion(
             ),
             records,
         }),
-        Some((step, e)) => {
-            let lines = std::iter::once(format!("failed: {step}: {}", e.chain()))
-                .chain(outcome.done.iter().map(|s| format!("done: {s}")))
-                .chain(outcome.not_done.iter().map(|s| format!("not done: {s}")));
-            Err(Partial {
-                failure: Failure {
-                    message: format!(
-                        "the deletion of {} stopped at {step}: {e}; {} calls were done (audited), {} were not: plan it again to finish",
-                        plan.username,
-                        outcome.done.len(),
-                        outcome.not_done.len()
-                    ),
-                    chain: lines.collect::<Vec<_>>().join("\n"),
-                },
-                records,
-            })
-        }
+        Some(failure) => Err(Partial { failure, records }),
     }
 }
 

@@ -137,23 +137,8 @@ pub struct Plan {
     pub settle: Duration,
 }
 
-/// What a run did. `failed` is set when a step failed; the steps after it were not tried.
-#[derive(Debug)]
-pub struct Outcome {
-    pub done: Vec<Step>,
-    /// Restores left alone because the content changed since the ban (e.g. removed since).
-    pub skipped: Vec<Step>,
-    pub failed: Option<(Step, DomainError)>,
-    pub not_done: Vec<Step>,
-    /// The closing audit row (`user.ban` / `user.unban`), when it could be written.
-    pub audit_id: Option<i64>,
-}
-
-impl Outcome {
-    pub fn is_complete(&self) -> bool {
-        self.failed.is_none() && self.not_done.is_empty()
-    }
-}
+/// What a run did.
+pub type Outcome = super::planned::Outcome<Step>;
 
 /// What the closing row of a ban records, as JSON in its `after`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -167,23 +167,8 @@ pub struct Plan {
     pub settle: Duration,
 }
 
-/// What a run did. `failed` is set when a step failed; the steps after it were not tried.
-#[derive(Debug)]
-pub struct Outcome {
-    pub done: Vec<Step>,
-    /// Content already removed or deleted when its step ran.
-    pub skipped: Vec<Step>,
-    pub failed: Option<(Step, DomainError)>,
-    pub not_done: Vec<Step>,
-    /// The closing `user.delete_account` row, when it could be written.
-    pub audit_id: Option<i64>,
-}
-
-impl Outcome {
-    pub fn is_complete(&self) -> bool {
-        self.failed.is_none() && self.not_done.is_empty()
-    }
-}
+/// What a run did.
+pub type Outcome = super::planned::Outcome<Step>;
 
 /// What the closing row records, as JSON in its `after`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

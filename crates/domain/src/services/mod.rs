@@ -8,6 +8,7 @@ pub mod log_analysis;
 pub mod moderation;
 pub mod oncall;
 pub mod people;
+pub mod planned;
 pub mod profiles;
 pub mod reconcile;
 pub mod storage;

@@ -903,84 +903,32 @@ async fn a_confirmation_code_goes_only_to_an_unconfirmed_sign_up_and_the_history
 /// ResendConfirmationCode.
 mod recorded {
     use super::*;
+    use crate::support::RecordedAws;
     use aws_sdk_cognitoidentityprovider::config::Credentials;
-    use axum::body::{Body, to_bytes};
-    use axum::extract::State;
-    use axum::http::{Request, Response, StatusCode};
-    use backoffice_domain::adapters::aws::{AwsContext, AwsSettings};
-    use serde_json::{Value, json};
-    use std::collections::{HashMap, VecDeque};
-    use std::sync::Mutex;
-
-    #[derive(Default)]
-    struct Script {
-        answers: HashMap<String, VecDeque<(u16, Value)>>,
-        seen: Vec<(String, Value)>,
-    }
+    use serde_json::json;
 
     struct Recorded {
-        ctx: AwsContext,
-        script: Arc<Mutex<Script>>,
-        task: tokio::task::JoinHandle<()>,
+        ctx: backoffice_domain::adapters::aws::AwsContext,
+        server: RecordedAws,
     }
 
-    impl Drop for Recorded {
-        fn drop(&mut self) {
-            self.task.abort();
+    impl std::ops::Deref for Recorded {
+        type Target = RecordedAws;
+        fn deref(&self) -> &RecordedAws {
+            &self.server
         }
-    }
-
-    async fn answer(
-        State(script): State<Arc<Mutex<Script>>>,
-        request: Request<Body>,
-    ) -> Response<Body> {
-        let action = request
-            .headers()
-            .get("x-amz-target")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|t| t.strip_prefix("AWSCognitoIdentityProviderService."))
-            .unwrap_or("")
-            .to_string();
-        let body = to_bytes(request.into_body(), 1 << 20).await.unwrap();
-        let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        let (status, reply) = {
-            let mut s = script.lock().unwrap();
-            s.seen.push((action.clone(), body));
-            s.answers
-                .get_mut(&action)
-                .and_then(VecDeque::pop_front)
-                .unwrap_or((500, json!({"__type": "InternalErrorException", "message": format!("no answer for {action}")})))
-        };
-        Response::builder()
-            .status(StatusCode::from_u16(status).unwrap())
-            .header("content-type", "application/x-amz-json-1.1")
-            .header("x-amzn-requestid", "6f1f5c2e-0000-4000-8000-000000000002")
-            .body(Body::from(reply.to_string()))
-            .unwrap()
     }
 
     impl Recorded {
         async fn start() -> Self {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let endpoint = format!("http://{}", listener.local_addr().unwrap());
-            let script = Arc::new(Mutex::new(Script::default()));
-            let app = axum::Router::new()
-                .fallback(answer)
-                .with_state(script.clone());
-            let task = tokio::spawn(async move {
-                axum::serve(listener, app).await.unwrap();
-            });
-            let ctx = AwsContext::load(&AwsSettings {
-                region: Some("us-east-1".into()),
-                endpoint_url: Some(endpoint),
-                max_attempts: 1,
-                ..AwsSettings::default()
-            })
-            .await
-            .unwrap();
-            Self { ctx, script, task }
+            let server = RecordedAws::start("AWSCognitoIdentityProviderService.").await;
+            Self {
+                ctx: server.context().await,
+                server,
+            }
         }
 
+        /// The adapter on a client of its own (test keys), naming `client` as the app client.
         fn directory(&self, client: Option<&str>) -> CognitoUserDirectory {
             let config =
                 aws_sdk_cognitoidentityprovider::config::Builder::from(self.ctx.sdk_config())
@@ -990,27 +938,6 @@ mod recorded {
                     .build();
             CognitoUserDirectory::from_client(Client::from_conf(config), "us-east-1_Recorded1")
                 .with_app_client(client.map(str::to_string))
-        }
-
-        fn answer(&self, action: &str, status: u16, body: Value) {
-            self.script
-                .lock()
-                .unwrap()
-                .answers
-                .entry(action.to_string())
-                .or_default()
-                .push_back((status, body));
-        }
-
-        fn seen(&self, action: &str) -> Vec<Value> {
-            self.script
-                .lock()
-                .unwrap()
-                .seen
-                .iter()
-                .filter(|(a, _)| a == action)
-                .map(|(_, b)| b.clone())
-                .collect()
         }
 
         fn user_in(&self, status: &str) {

@@ -697,113 +697,35 @@ async fn an_unknown_query_moto_fails_with_a_server_error(fx: &dyn InsightsFixtur
 /// The CloudWatch adapter against recorded CloudWatch Logs answers on a loopback server.
 mod recorded {
     use super::*;
+    use crate::support::RecordedAws;
     use aws_sdk_cloudwatchlogs::Client;
     use aws_sdk_cloudwatchlogs::config::Credentials;
-    use axum::body::{Body, to_bytes};
-    use axum::extract::State;
-    use axum::http::{Request, Response, StatusCode};
-    use backoffice_domain::adapters::aws::{AwsContext, AwsSettings};
     use serde_json::{Value, json};
-    use std::collections::{HashMap, VecDeque};
-    use std::sync::Mutex;
 
-    #[derive(Default)]
-    struct Script {
-        /// Answers still to give, per action: status and JSON body.
-        answers: HashMap<String, VecDeque<(u16, Value)>>,
-        /// Every request: its action and JSON body.
-        seen: Vec<(String, Value)>,
-    }
-
+    /// The adapter on a client of its own (test keys) pointed at the recorded server.
     struct Recorded {
         insights: CloudWatchInsights,
-        script: Arc<Mutex<Script>>,
-        task: tokio::task::JoinHandle<()>,
+        server: RecordedAws,
     }
 
-    impl Drop for Recorded {
-        fn drop(&mut self) {
-            self.task.abort();
+    impl std::ops::Deref for Recorded {
+        type Target = RecordedAws;
+        fn deref(&self) -> &RecordedAws {
+            &self.server
         }
-    }
-
-    async fn answer(
-        State(script): State<Arc<Mutex<Script>>>,
-        request: Request<Body>,
-    ) -> Response<Body> {
-        let action = request
-            .headers()
-            .get("x-amz-target")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|t| t.strip_prefix("Logs_20140328."))
-            .unwrap_or("")
-            .to_string();
-        let body = to_bytes(request.into_body(), 1 << 20).await.unwrap();
-        let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        let (status, reply) = {
-            let mut s = script.lock().unwrap();
-            s.seen.push((action.clone(), body));
-            s.answers
-                .get_mut(&action)
-                .and_then(VecDeque::pop_front)
-                .unwrap_or((500, json!({"__type": "InternalFailure", "message": format!("no answer for {action}")})))
-        };
-        Response::builder()
-            .status(StatusCode::from_u16(status).unwrap())
-            .header("content-type", "application/x-amz-json-1.1")
-            .header("x-amzn-requestid", "6f1f5c2e-0000-4000-8000-000000000001")
-            .body(Body::from(reply.to_string()))
-            .unwrap()
     }
 
     impl Recorded {
         async fn start() -> Self {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let endpoint = format!("http://{}", listener.local_addr().unwrap());
-            let script = Arc::new(Mutex::new(Script::default()));
-            let app = axum::Router::new()
-                .fallback(answer)
-                .with_state(script.clone());
-            let task = tokio::spawn(async move {
-                axum::serve(listener, app).await.unwrap();
-            });
-            let ctx = AwsContext::load(&AwsSettings {
-                region: Some("us-east-1".into()),
-                endpoint_url: Some(endpoint),
-                max_attempts: 1,
-                ..AwsSettings::default()
-            })
-            .await
-            .unwrap();
+            let server = RecordedAws::start("Logs_20140328.").await;
+            let ctx = server.context().await;
             let config = aws_sdk_cloudwatchlogs::config::Builder::from(ctx.sdk_config())
                 .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
                 .build();
             Self {
                 insights: CloudWatchInsights::from_client(Client::from_conf(config)),
-                script,
-                task,
+                server,
             }
-        }
-
-        fn answer(&self, action: &str, status: u16, body: Value) {
-            self.script
-                .lock()
-                .unwrap()
-                .answers
-                .entry(action.to_string())
-                .or_default()
-                .push_back((status, body));
-        }
-
-        fn seen(&self, action: &str) -> Vec<Value> {
-            self.script
-                .lock()
-                .unwrap()
-                .seen
-                .iter()
-                .filter(|(a, _)| a == action)
-                .map(|(_, b)| b.clone())
-                .collect()
         }
     }
 

@@ -309,3 +309,123 @@ pub async fn moto_user() -> MotoUser {
         access_token: result.access_token().unwrap().to_string(),
     }
 }
+
+/// A loopback server answering an AWS JSON-protocol service with recorded answers: each
+/// request is matched by its `X-Amz-Target` action (after `target_prefix`), answered with the
+/// next answer queued for that action (a 500 when none is), and kept for the test to read.
+/// For the calls moto does not implement, with the response shapes AWS documents.
+pub struct RecordedAws {
+    pub endpoint: String,
+    script: std::sync::Arc<std::sync::Mutex<Script>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+#[derive(Default)]
+struct Script {
+    prefix: &'static str,
+    /// Answers still to give, per action: status and JSON body.
+    answers:
+        std::collections::HashMap<String, std::collections::VecDeque<(u16, serde_json::Value)>>,
+    /// Every request: its action and JSON body.
+    seen: Vec<(String, serde_json::Value)>,
+}
+
+impl Drop for RecordedAws {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn recorded_answer(
+    axum::extract::State(script): axum::extract::State<std::sync::Arc<std::sync::Mutex<Script>>>,
+    request: axum::http::Request<axum::body::Body>,
+) -> axum::http::Response<axum::body::Body> {
+    let prefix = script.lock().unwrap().prefix;
+    let action = request
+        .headers()
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.strip_prefix(prefix))
+        .unwrap_or("")
+        .to_string();
+    let body = axum::body::to_bytes(request.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+    let (status, reply) = {
+        let mut s = script.lock().unwrap();
+        s.seen.push((action.clone(), body));
+        s.answers
+            .get_mut(&action)
+            .and_then(std::collections::VecDeque::pop_front)
+            .unwrap_or((
+                500,
+                serde_json::json!({"__type": "InternalFailure", "message": format!("no answer for {action}")}),
+            ))
+    };
+    axum::http::Response::builder()
+        .status(axum::http::StatusCode::from_u16(status).unwrap())
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amzn-requestid", "6f1f5c2e-0000-4000-8000-000000000001")
+        .body(axum::body::Body::from(reply.to_string()))
+        .unwrap()
+}
+
+impl RecordedAws {
+    /// Starts the server for the service whose targets start with `target_prefix`
+    /// (`Logs_20140328.`, `AWSCognitoIdentityProviderService.`).
+    pub async fn start(target_prefix: &'static str) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let script = std::sync::Arc::new(std::sync::Mutex::new(Script {
+            prefix: target_prefix,
+            ..Script::default()
+        }));
+        let app = axum::Router::new()
+            .fallback(recorded_answer)
+            .with_state(script.clone());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        Self {
+            endpoint,
+            script,
+            task,
+        }
+    }
+
+    /// The SDK settings that reach this server, one attempt a call.
+    pub async fn context(&self) -> AwsContext {
+        AwsContext::load(&AwsSettings {
+            region: Some("us-east-1".into()),
+            endpoint_url: Some(self.endpoint.clone()),
+            max_attempts: 1,
+            ..AwsSettings::default()
+        })
+        .await
+        .unwrap()
+    }
+
+    /// Queues `body` with `status` as the next answer to `action`.
+    pub fn answer(&self, action: &str, status: u16, body: serde_json::Value) {
+        self.script
+            .lock()
+            .unwrap()
+            .answers
+            .entry(action.to_string())
+            .or_default()
+            .push_back((status, body));
+    }
+
+    /// The bodies of every `action` request received, in order.
+    pub fn seen(&self, action: &str) -> Vec<serde_json::Value> {
+        self.script
+            .lock()
+            .unwrap()
+            .seen
+            .iter()
+            .filter(|(a, _)| a == action)
+            .map(|(_, b)| b.clone())
+            .collect()
+    }
+}
