@@ -408,7 +408,8 @@ async fn run(server: &str, databases: &[(usize, String)], rounds: usize) {
             insights: None,
             metrics: None,
             functions: Vec::new(),
-            actor: Actor::parse("bench:export").unwrap(),
+            identity: Actor::parse("bench:export").unwrap().into(),
+            database: None,
             environment: "bench".into(),
             throttles: None,
         };

@@ -524,7 +524,8 @@ async fn main() {
         insights: Some(Arc::new(CloudWatchInsights::new(&ctx)) as Arc<dyn LogInsights>),
         metrics: None,
         functions: Vec::new(),
-        actor: Actor::parse("bench").unwrap(),
+        identity: Actor::parse("bench").unwrap().into(),
+        database: None,
         environment: "bench".into(),
         throttles: Some(ctx.throttles().clone()),
     };

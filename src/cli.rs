@@ -36,8 +36,24 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_traffic: bool,
 
+    /// The pane the console opens on: users, posts, audit, storage, logs, insights or
+    /// metrics (default: posts).
+    #[arg(long, value_name = "PANE", value_parser = pane_name)]
+    pub pane: Option<crate::app::PaneId>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+fn pane_name(raw: &str) -> Result<crate::app::PaneId, String> {
+    use crate::app::PaneId;
+    PaneId::ALL
+        .into_iter()
+        .find(|p| p.key() == raw.trim().to_lowercase())
+        .ok_or_else(|| {
+            let names: Vec<&str> = PaneId::ALL.iter().map(|p| p.key()).collect();
+            format!("one of {}", names.join(", "))
+        })
 }
 
 impl Cli {
@@ -188,6 +204,23 @@ fn parse_age(text: &str) -> Result<chrono::Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::parse_age;
+
+    #[test]
+    fn the_starting_pane_is_named_and_a_wrong_name_lists_the_right_ones() {
+        use super::Cli;
+        use crate::app::PaneId;
+        use clap::Parser;
+        let cli = Cli::try_parse_from(["backoffice", "--pane", "Logs"]).unwrap();
+        assert_eq!(cli.pane, Some(PaneId::Logs));
+        assert_eq!(Cli::try_parse_from(["backoffice"]).unwrap().pane, None);
+        let wrong = Cli::try_parse_from(["backoffice", "--pane", "reports"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            wrong.contains("one of users, posts, audit, storage, logs, insights, metrics"),
+            "{wrong}"
+        );
+    }
 
     #[test]
     fn ages_read_in_minutes_hours_and_days_and_nonsense_is_refused() {

@@ -519,7 +519,8 @@ mod ban_tests {
             insights: None,
             metrics: None,
             functions: Vec::new(),
-            actor: Actor::parse("sandbox:test").unwrap(),
+            identity: Actor::parse("sandbox:test").unwrap().into(),
+            database: None,
             environment: "sandbox".into(),
             throttles: None,
         };

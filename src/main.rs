@@ -127,7 +127,10 @@ async fn scripted(paths: &Paths, cli: &Cli, command: cli::Command) -> Result<()>
     let selected = config
         .select(cli.sandbox, cli.env.as_deref())
         .map_err(|e| color_eyre::eyre::eyre!(e))?;
-    let (backends, context) = open_environment(paths, selected, cli.read_only, 0.0).await?;
+    let (backends, context, pending) =
+        open_environment(paths, selected, cli.read_only, 0.0).await?;
+    // A command waits for both answers (STS's and the database's), asked at the same time.
+    pending.settle().await?;
     backoffice::script::run(job, &backends, &context, &output).await
 }
 
@@ -337,7 +340,7 @@ async fn open_environment(
     env: Option<&config::Environment>,
     read_only: bool,
     traffic: f64,
-) -> Result<(exec::Backends, Context)> {
+) -> Result<(exec::Backends, Context, environments::Pending)> {
     match env {
         None => {
             let sandbox = open_sandbox(paths).await?;
@@ -368,6 +371,7 @@ async fn open_environment(
                     read_only,
                     audited: true,
                 },
+                environments::Pending::none(),
             ))
         }
         Some(e) => environments::open(e, read_only).await,
@@ -387,7 +391,7 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
     // Asked of the terminal once, before anything reads keys.
     let mut picker = None;
     loop {
-        let (backends, context) =
+        let (backends, context, pending) =
             open_environment(paths, selected.as_ref(), cli.read_only, cli.traffic_rate()).await?;
         let theme_name = selected
             .as_ref()
@@ -414,40 +418,44 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
             context.production,
         );
         let environment = context.environment.clone();
-        let (mut app, commands) = App::new(context, keymap.clone(), PaneId::Posts);
+        let pane = cli.pane.unwrap_or(PaneId::Posts);
+        let mut app = App::unopened(context, keymap.clone(), pane);
         app.insights.set_default_groups(&backends.log_groups);
         app.user_pool = selected.as_ref().and_then(|e| e.user_pool_id.clone());
+        app.storage.home = backends.bucket.clone();
+        if let Some(lines) = config.log_buffer_lines {
+            app.logs.set_capacity(lines);
+        }
         for (kind, h) in app.histories_mut() {
             match history::load(&paths.history_file(&environment, &kind)) {
                 Ok(entries) => *h = history::History::new(entries),
                 Err(e) => problems.push(e),
             }
         }
-        let views_file = paths.views_file(&environment);
-        let mut commands = commands;
-        match app::views::load(&views_file) {
-            // The pane on screen opens on its last view.
-            Ok(book) => commands.extend(app.restore_views(book)),
-            Err(e) => problems.push(e),
-        }
-        if let Some(lines) = config.log_buffer_lines {
-            app.logs.set_capacity(lines);
-        }
         app.environments = std::iter::once(config::SANDBOX.to_string())
             .chain(config.environments.keys().cloned())
             .collect();
         app.themes = theme::Theme::names(&themes_dir);
+        // Set up first, then the pane on screen asks for its first page, once (on its last
+        // view where it has one).
+        let views_file = paths.views_file(&environment);
+        let commands = match app::views::load(&views_file) {
+            Ok(book) => app.restore_views(book),
+            Err(e) => {
+                problems.push(e);
+                app.open_pane(pane)
+            }
+        };
         for p in problems {
             app.fail("config", app::Failure::new(p));
         }
         let (mut tui, guard) = terminal::enter().wrap_err("cannot set up the terminal")?;
-        app.storage.home = backends.bucket.clone();
         app.storage.picker = Some(picker.get_or_insert_with(terminal::detect_picker).clone());
         app.posts.picker = app.storage.picker.clone();
         let exit = event_loop(
             &mut tui,
             app,
-            commands,
+            First { commands, pending },
             backends,
             theme,
             &themes_dir,
@@ -488,14 +496,14 @@ fn throttle_note(meter: &backoffice_domain::adapters::aws::ThrottleMeter) -> Opt
 async fn event_loop(
     tui: &mut terminal::Tui,
     mut app: App,
-    commands: Vec<app::Command>,
+    first: First,
     backends: exec::Backends,
     mut theme: theme::Theme,
     themes_dir: &std::path::Path,
     state: &StateFiles<'_>,
 ) -> Result<Exit> {
     let exit = run_loop(
-        tui, &mut app, commands, &backends, &mut theme, themes_dir, state,
+        tui, &mut app, first, &backends, &mut theme, themes_dir, state,
     )
     .await;
     // A running Insights query is stopped rather than left scanning (and billing) on its own.
@@ -506,6 +514,12 @@ async fn event_loop(
         }
     }
     exit
+}
+
+/// What the loop starts with: the first pane's requests and what opening still learns.
+struct First {
+    commands: Vec<app::Command>,
+    pending: environments::Pending,
 }
 
 /// Where the session keeps what outlives it: histories (by kind) and saved views.
@@ -522,15 +536,23 @@ const ALARM_REFRESH: Duration = Duration::from_secs(60);
 async fn run_loop(
     tui: &mut terminal::Tui,
     app: &mut App,
-    commands: Vec<app::Command>,
+    first: First,
     backends: &exec::Backends,
     theme: &mut theme::Theme,
     themes_dir: &std::path::Path,
     state: &StateFiles<'_>,
 ) -> Result<Exit> {
+    let First { commands, pending } = first;
     let (tx, mut rx) = mpsc::channel::<AppEvent>(EVENT_QUEUE);
     for c in commands {
         exec::execute(c, backends.clone(), app.context.clone(), tx.clone());
+    }
+    // STS's and the database's answers arrive while the first pages load.
+    for check in pending.into_checks() {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let _ = tx.send(AppEvent::Opened(check.await)).await;
+        });
     }
     let mut input = EventStream::new();
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())

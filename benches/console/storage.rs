@@ -87,7 +87,8 @@ pub fn run(context: backoffice::app::Context, median: fn(Vec<Duration>) -> Durat
         insights: None,
         metrics: None,
         functions: Vec::new(),
-        actor: Actor::parse("sandbox:bench").unwrap(),
+        identity: Actor::parse("sandbox:bench").unwrap().into(),
+        database: None,
         environment: "sandbox".into(),
         throttles: None,
     };

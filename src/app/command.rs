@@ -258,6 +258,17 @@ pub enum AppEvent {
     Insights(insights::InsightsEvent),
     Metrics(metrics::MetricsEvent),
     Export(export::ExportEvent),
+    /// What opening the environment learned after the screen opened.
+    Opened(Opened),
+}
+
+/// An answer opening an environment waited for in the background.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// Who the operator is (the caller's ARN), or why that is not known.
+    Identity(Result<String, String>),
+    /// Whether the database answers with this build's schema.
+    Database(Result<(), String>),
 }
 
 impl AppEvent {
@@ -280,7 +291,7 @@ impl AppEvent {
             // The alarm badge's refresh is the shell's; the rest is the Metrics pane's.
             AppEvent::Metrics(metrics::MetricsEvent::Badge { .. }) => None,
             AppEvent::Metrics(_) => Some(PaneId::Metrics),
-            AppEvent::Export(_) => None,
+            AppEvent::Export(_) | AppEvent::Opened(_) => None,
             AppEvent::WriteDone { .. }
             | AppEvent::BanPlanned { .. }
             | AppEvent::Planned { .. }

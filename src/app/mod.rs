@@ -26,8 +26,8 @@ pub mod views;
 pub mod who;
 
 pub use command::{
-    AppEvent, Command, Context, Failure, Ids, Planning, Request, RequestId, Toast, UserDetail,
-    UserSearch,
+    AppEvent, Command, Context, Failure, Ids, Opened, Planning, Request, RequestId, Toast,
+    UserDetail, UserSearch,
 };
 pub use overlay::Overlay;
 pub use pane::{FieldView, FormKey, FormView, Handled, Outcome, Pane, PaneId, Problem};
@@ -114,6 +114,14 @@ pub struct App {
 impl App {
     /// A console on `pane`, asking at once for what it shows.
     pub fn new(context: Context, keymap: Keymap, pane: PaneId) -> (Self, Vec<Command>) {
+        let mut app = Self::unopened(context, keymap, pane);
+        let commands = app.open_pane(pane);
+        (app, commands)
+    }
+
+    /// A console on `pane` that has asked for nothing yet: the caller sets it up (the home
+    /// bucket, the log buffer's size, saved views) and then opens the pane.
+    pub fn unopened(context: Context, keymap: Keymap, pane: PaneId) -> Self {
         let mut app = Self {
             context,
             keymap,
@@ -154,8 +162,7 @@ impl App {
         app.storage.read_only = app.context.read_only;
         app.storage.unaudited = !app.context.audited;
         app.insights.read_only = app.context.read_only;
-        let commands = app.open_pane(pane);
-        (app, commands)
+        app
     }
 
     pub fn next_id(&mut self) -> RequestId {
@@ -653,6 +660,18 @@ impl App {
             return self.apply(outcome);
         }
         match event {
+            AppEvent::Opened(opened) => {
+                match opened {
+                    Opened::Identity(Ok(arn)) => self.context.operator = arn,
+                    Opened::Identity(Err(e)) => {
+                        self.context.operator = "(identity unknown)".to_string();
+                        self.fail("AWS identity", Failure::new(e));
+                    }
+                    Opened::Database(Ok(())) => {}
+                    Opened::Database(Err(e)) => self.fail("database", Failure::new(e)),
+                }
+                Vec::new()
+            }
             AppEvent::Planned {
                 request,
                 what,

@@ -1482,3 +1482,40 @@ fn create_invites_by_default_and_m_resends_the_code_of_an_unconfirmed_sign_up() 
         d.proposal.form
     );
 }
+
+/// What opening learns after the screen is up: STS's answer becomes the status bar's operator;
+/// a failure of either check is an error the operator reads, and nothing is reloaded for it.
+#[test]
+fn opening_answers_arrive_after_the_screen() {
+    let mut context = test_context();
+    context.operator = crate::environments::IDENTITY_PENDING.to_string();
+    let (mut app, _) = app_on(PaneId::Users, context);
+    let c = app.on_event(AppEvent::Opened(Opened::Identity(Ok(
+        "arn:aws:sts::123456789012:assumed-role/ops/ann".into(),
+    ))));
+    assert!(c.is_empty());
+    assert_eq!(
+        app.context.operator,
+        "arn:aws:sts::123456789012:assumed-role/ops/ann"
+    );
+    assert!(app.last_error.is_none());
+    app.on_event(AppEvent::Opened(Opened::Database(Err(
+        "environment prod: database: refused (check database_url and its password variable)".into(),
+    ))));
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap()
+            .starts_with("database: environment prod: database: refused")
+    );
+    app.on_event(AppEvent::Opened(Opened::Identity(Err(
+        "environment prod: cannot learn who you are: expired".into(),
+    ))));
+    assert_eq!(app.context.operator, "(identity unknown)");
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap()
+            .contains("cannot learn who you are")
+    );
+}

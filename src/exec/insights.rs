@@ -17,8 +17,14 @@ use backoffice_domain::ports::LogInsights;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// The first poll comes soon (small queries finish at once), the rest a second apart.
-const FIRST_POLL: Duration = Duration::from_millis(300);
+/// The waits before the first polls: the first right after StartQuery's answer (a small query
+/// may be done, and a running one already has rows to show), then sooner than the steady pace,
+/// which is one a second (GetQueryResults allows 5 a second for the whole account).
+const FIRST_POLLS: [Duration; 3] = [
+    Duration::ZERO,
+    Duration::from_millis(250),
+    Duration::from_millis(500),
+];
 const POLL: Duration = Duration::from_secs(1);
 /// Group pages a prefix reads at most (50 a page: enough to know it matches too many).
 const PREFIX_PAGES: usize = 2;
@@ -162,8 +168,12 @@ where
     F: FnMut(QueryResults) -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    tokio::time::sleep(FIRST_POLL).await;
+    let mut waits = FIRST_POLLS.into_iter().chain(std::iter::repeat(POLL));
     loop {
+        let wait = waits.next().unwrap_or(POLL);
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
         let results = match insights.query_results(id).await {
             Ok(r) => r,
             Err(e) => {
@@ -179,7 +189,6 @@ where
             stop_quietly(insights, id).await;
             return Ok(None);
         }
-        tokio::time::sleep(POLL).await;
     }
 }
 

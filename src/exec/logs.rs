@@ -92,9 +92,9 @@ pub(super) async fn run(
 /// The environment's groups first (as configured), then Lambda groups, then the others.
 async fn groups(b: &Backends) -> Result<Vec<LogGroupName>, DomainError> {
     let source = source(b)?;
-    let mut out = b.log_groups.clone();
-    let configured = out.len();
-    for (prefix, pages) in [("/aws/lambda/", LAMBDA_GROUP_PAGES), ("", 1)] {
+    // The Lambda groups' pages and the first page of all groups are asked for side by side.
+    let walks = [("/aws/lambda/", LAMBDA_GROUP_PAGES), ("", 1)].map(|(prefix, pages)| async move {
+        let mut names = Vec::new();
         let mut cursor = None;
         for _ in 0..pages {
             let page = source
@@ -106,16 +106,22 @@ async fn groups(b: &Backends) -> Result<Vec<LogGroupName>, DomainError> {
                     },
                 )
                 .await?;
-            for g in page.items {
-                if let Ok(name) = LogGroupName::parse(&g.name)
-                    && !out.contains(&name)
-                {
-                    out.push(name);
-                }
-            }
+            names.extend(page.items.into_iter().map(|g| g.name));
             cursor = page.next;
             if cursor.is_none() {
                 break;
+            }
+        }
+        Ok::<_, DomainError>(names)
+    });
+    let mut out = b.log_groups.clone();
+    let configured = out.len();
+    for names in futures::future::try_join_all(walks).await? {
+        for name in names {
+            if let Ok(name) = LogGroupName::parse(&name)
+                && !out.contains(&name)
+            {
+                out.push(name);
             }
         }
     }

@@ -58,7 +58,14 @@ pub(super) async fn run_ban(
     } else {
         "ban"
     };
-    let outcome = ban::run(b.directory()?, b.content()?, plan, &b.actor, reason).await;
+    let outcome = ban::run(
+        b.directory()?,
+        b.content()?,
+        plan,
+        &b.actor().await?,
+        reason,
+    )
+    .await;
     let record = run_record(
         &outcome,
         json!({"type": verb, "user": plan.username.as_str()}),

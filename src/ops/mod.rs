@@ -23,10 +23,84 @@ use backoffice_domain::ports::{
 use backoffice_domain::services::accounts::{self, AccountAction};
 use backoffice_domain::services::{ban, erase, moderation, reconcile, storage};
 use ban_run::run_ban;
+use futures::FutureExt;
+use futures::future::{BoxFuture, Shared};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// An answer one call gives (who the operator is, whether the database answers), asked when
+/// first wanted and shared by every clone. A failure is not kept: the next ask calls again, so
+/// a network blip or an expired login does not last the session.
+pub struct Learned<T>(Arc<LearnedInner<T>>);
+
+type Answer<T> = Shared<BoxFuture<'static, Result<T, String>>>;
+
+struct LearnedInner<T> {
+    ask: Box<dyn Fn() -> BoxFuture<'static, Result<T, String>> + Send + Sync>,
+    /// The call under way or answered; `None` until first asked.
+    current: std::sync::Mutex<Option<Answer<T>>>,
+}
+
+impl<T> Clone for Learned<T> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Learned<T> {
+    /// The answer `ask` gives; `ask` runs when the answer is first awaited, and again after
+    /// a failure.
+    pub fn new<F>(ask: impl Fn() -> F + Send + Sync + 'static) -> Self
+    where
+        F: Future<Output = Result<T, String>> + Send + 'static,
+    {
+        let ask: Box<dyn Fn() -> BoxFuture<'static, Result<T, String>> + Send + Sync> =
+            Box::new(move || ask().boxed());
+        Self(Arc::new(LearnedInner {
+            ask,
+            current: std::sync::Mutex::new(None),
+        }))
+    }
+
+    /// An answer known from the start.
+    pub fn known(value: T) -> Self {
+        Self::new(move || std::future::ready(Ok(value.clone())))
+    }
+
+    /// The answer, waiting for the call (a new one when the last failed).
+    pub async fn get(&self) -> Result<T, String> {
+        let answer = {
+            let mut current = self.0.current.lock().unwrap_or_else(|e| e.into_inner());
+            match current.as_ref() {
+                Some(answer) if !matches!(answer.peek(), Some(Err(_))) => answer.clone(),
+                _ => current.insert((self.0.ask)().shared()).clone(),
+            }
+        };
+        answer.await
+    }
+
+    /// The answer, when the last call has given one.
+    pub fn now(&self) -> Option<Result<T, String>> {
+        self.0
+            .current
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .and_then(|answer| answer.peek().cloned())
+    }
+}
+
+/// Who the operator is: an [`Actor`] known from the start (the sandbox), or STS's answer to
+/// GetCallerIdentity, asked while everything that does not need it goes ahead.
+pub type Identity = Learned<Actor>;
+
+impl From<Actor> for Identity {
+    fn from(actor: Actor) -> Self {
+        Self::known(actor)
+    }
+}
 
 /// What the console and the commands talk to in the open environment.
 #[derive(Clone)]
@@ -50,8 +124,12 @@ pub struct Backends {
     /// The Lambda functions the Metrics pane shows: those of the `/aws/lambda/` groups, then
     /// the environment's `functions`.
     pub functions: Vec<String>,
-    /// Written to every audit row.
-    pub actor: Actor,
+    /// Who the operator is, written to every audit row: known at once on the sandbox, learned
+    /// from STS while an AWS environment's panes already load. Only writes wait for it.
+    pub identity: Identity,
+    /// Whether the database answers with this build's schema, learned in the background like
+    /// the identity; `None` where there is nothing to check (the sandbox, no database).
+    pub database: Option<Learned<()>>,
     pub environment: String,
     /// Throttling the AWS clients met (and retried); `None` off AWS.
     pub throttles: Option<ThrottleMeter>,
@@ -71,10 +149,30 @@ impl Backends {
             metrics: Some(Arc::new(sandbox.metrics.clone())),
             functions: functions_of(&Sandbox::log_groups(), &[]),
             log_groups: Sandbox::log_groups(),
-            actor,
+            identity: actor.into(),
+            database: None,
             environment: "sandbox".to_string(),
             throttles: None,
         }
+    }
+
+    /// The operator, once STS has said who it is and the database has answered with this
+    /// build's schema (at once where both are known). Every write asks for it before it
+    /// changes anything, so nothing is written unsigned, or unaudited for want of a database
+    /// that was never checked.
+    pub async fn actor(&self) -> Result<Actor, DomainError> {
+        if let Some(database) = &self.database {
+            database.get().await.map_err(|e| {
+                DomainError::Forbidden(format!(
+                    "nothing is written while the database check fails; {e}"
+                ))
+            })?;
+        }
+        self.identity.get().await.map_err(|e| {
+            DomainError::Forbidden(format!(
+                "nothing is written without knowing who writes it; {e}"
+            ))
+        })
     }
 
     pub fn content(&self) -> Result<&dyn ContentStore, DomainError> {
@@ -404,12 +502,13 @@ impl From<DomainError> for Partial {
     }
 }
 
-/// Performs `operation` under `reason`, as `b.actor`.
+/// Performs `operation` under `reason`, as the operator (`b.actor()`).
 pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Result<Done, Partial> {
     match operation {
         Operation::Moderate { targets, action } => {
             let results =
-                moderation::moderate(b.content()?, &targets, action, &b.actor, reason).await;
+                moderation::moderate(b.content()?, &targets, action, &b.actor().await?, reason)
+                    .await;
             let mut done = Done::new(String::new());
             let mut failed = Vec::new();
             for (target, result) in targets.iter().zip(&results) {
@@ -453,13 +552,18 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
         } => {
             let mut done = Done::new(String::new());
             for t in &targets {
-                let closed =
-                    moderation::resolve_all_open(b.content()?, t, resolution, &b.actor, reason)
-                        .await
-                        .map_err(|e| Failure {
-                            message: format!("{} report(s) closed, then: {e}", done.records.len()),
-                            chain: e.chain(),
-                        })?;
+                let closed = moderation::resolve_all_open(
+                    b.content()?,
+                    t,
+                    resolution,
+                    &b.actor().await?,
+                    reason,
+                )
+                .await
+                .map_err(|e| Failure {
+                    message: format!("{} report(s) closed, then: {e}", done.records.len()),
+                    chain: e.chain(),
+                })?;
                 done.records.extend(closed.iter().map(report_record));
             }
             done.summary = format!(
@@ -472,7 +576,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
         Operation::ResolveReport { id, resolution } => {
             let report = b
                 .content()?
-                .resolve_report(id, resolution, &b.actor, reason)
+                .resolve_report(id, resolution, &b.actor().await?, reason)
                 .await?;
             Ok(Done {
                 summary: format!("report {}: {}, audited", report.id, report.status.as_str()),
@@ -485,7 +589,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 b.content()?,
                 &username,
                 &action,
-                &b.actor,
+                &b.actor().await?,
                 reason,
             )
             .await?;
@@ -501,8 +605,14 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
         }
         Operation::Ban(plan) => run_ban(b, &plan, reason).await,
         Operation::CreateUser(account) => {
-            let (user, audit_id) =
-                accounts::create(b.directory()?, b.content()?, &account, &b.actor, reason).await?;
+            let (user, audit_id) = accounts::create(
+                b.directory()?,
+                b.content()?,
+                &account,
+                &b.actor().await?,
+                reason,
+            )
+            .await?;
             Ok(Done {
                 summary: format!(
                     "created {} ({}){}, audited",
@@ -543,7 +653,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 b.content.as_deref(),
                 &bucket,
                 &keys,
-                &b.actor,
+                &b.actor().await?,
                 reason,
             )
             .await?;
@@ -607,7 +717,8 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 directory: b.directory()?,
             };
             let cleaned =
-                reconcile::clean_up(&sources, &findings, min_age, &b.actor, reason).await?;
+                reconcile::clean_up(&sources, &findings, min_age, &b.actor().await?, reason)
+                    .await?;
             Ok(Done {
                 summary: format!(
                     "{} orphan object(s) deleted, {} profile row(s) created, {} left, audited",
@@ -680,7 +791,7 @@ async fn query_definition(
         _ => return Err(Failure::new("not a query definition write").into()),
     };
     let entry = NewAuditEntry {
-        actor: b.actor.clone(),
+        actor: b.actor().await?,
         action: action.clone(),
         target_kind: AuditKind::Query,
         target_id: id.clone(),
@@ -719,7 +830,7 @@ pub async fn share(
         bucket,
         key,
         expires_in,
-        &b.actor,
+        &b.actor().await?,
     )
     .await?)
 }
@@ -763,7 +874,7 @@ async fn upload(
         &key,
         body,
         &content_type,
-        &b.actor,
+        &b.actor().await?,
         reason,
     )
     .await?;
@@ -835,6 +946,51 @@ pub fn content_type_of(key: &str, stored: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The call runs only when first asked, once however many clones ask; a failure is asked
+    /// again next time, a success is kept.
+    #[tokio::test]
+    async fn an_answer_is_learned_once_shared_and_a_failure_is_asked_again() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = calls.clone();
+        let identity = Identity::new(move || {
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            async move {
+                // Still under way when the second caller comes.
+                tokio::task::yield_now().await;
+                if n == 0 {
+                    Err("STS did not answer within 20 s".to_string())
+                } else {
+                    Actor::parse("arn:aws:sts::123456789012:assumed-role/ops/ann")
+                        .map_err(|e| e.to_string())
+                }
+            }
+        });
+        let other = identity.clone();
+        assert!(identity.now().is_none());
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            0,
+            "asked before anyone needed it"
+        );
+        let (a, b) = tokio::join!(identity.get(), other.get());
+        assert_eq!(a.unwrap_err(), "STS did not answer within 20 s");
+        assert_eq!(b.unwrap_err(), "STS did not answer within 20 s");
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "both waited for one call");
+        let (a, b) = tokio::join!(identity.get(), other.get());
+        assert_eq!(a.unwrap(), b.unwrap());
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            2,
+            "the failure was asked again, once"
+        );
+        identity.get().await.unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "the answer is kept");
+        assert!(matches!(identity.now(), Some(Ok(a)) if a.as_str().ends_with("/ann")));
+        let known = Identity::from(Actor::parse("sandbox:ann").unwrap());
+        assert_eq!(known.get().await.unwrap().as_str(), "sandbox:ann");
+    }
 
     fn context(production: bool, read_only: bool) -> Context {
         Context {

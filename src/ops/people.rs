@@ -122,6 +122,8 @@ pub(super) async fn run_deletion(
     export: Option<&Path>,
     reason: &Reason,
 ) -> Result<Done, Partial> {
+    // Who deletes, before anything is written (the export file included).
+    let actor = b.actor().await?;
     let mut records = Vec::new();
     let mut exported = String::new();
     if let Some(path) = export {
@@ -137,7 +139,7 @@ pub(super) async fn run_deletion(
         exported = format!("; their data is in {}", path.display());
         records.extend(done.records);
     }
-    let outcome = erase::run(&sources(b)?, plan, &b.actor, reason).await;
+    let outcome = erase::run(&sources(b)?, plan, &actor, reason).await;
     records.push(super::ban_run::run_record(
         &outcome,
         json!({
@@ -203,7 +205,7 @@ pub(super) async fn clear_profile(
     seen: &[(ProfileField, Option<String>)],
     reason: &Reason,
 ) -> Result<Done, Partial> {
-    let o = profiles::clear(b.content()?, sub, fields, seen, &b.actor, reason).await?;
+    let o = profiles::clear(b.content()?, sub, fields, seen, &b.actor().await?, reason).await?;
     Ok(profile_record(sub, &o, &AuditAction::ProfileClear))
 }
 
@@ -222,7 +224,7 @@ pub(super) async fn set_profile(
             set: set.to_vec(),
             expected: expected.to_vec(),
             action: action.clone(),
-            actor: b.actor.clone(),
+            actor: b.actor().await?,
             reason: reason.clone(),
         })
         .await?;

@@ -161,7 +161,8 @@ async fn harness(seeded: bool) -> Harness {
         insights: None,
         metrics: None,
         functions: Vec::new(),
-        actor: Actor::parse("sandbox:tester").unwrap(),
+        identity: Actor::parse("sandbox:tester").unwrap().into(),
+        database: None,
         environment: "sandbox".into(),
         throttles: None,
     };

@@ -368,13 +368,16 @@ async fn visible_content_hides(
         status: Some(ContentStatus::Visible),
         ..PostFilter::default()
     };
-    let posts = all_pages(PAGE, |page| content.list_posts(&posts, page)).await?;
     let comments = CommentFilter {
         author: Some(sub.clone()),
         status: Some(ContentStatus::Visible),
         ..CommentFilter::default()
     };
-    let comments = all_pages(PAGE, |page| content.list_comments(&comments, page)).await?;
+    // Two independent walks, side by side.
+    let (posts, comments) = futures::try_join!(
+        all_pages(PAGE, |page| content.list_posts(&posts, page)),
+        all_pages(PAGE, |page| content.list_comments(&comments, page)),
+    )?;
     Ok(posts
         .iter()
         .map(|p| Step::HidePost { id: p.id })

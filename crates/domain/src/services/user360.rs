@@ -121,11 +121,12 @@ fn part<T>(r: DomainResult<T>) -> Part<T> {
 pub async fn load(sources: &Sources<'_>, who: &Who) -> DomainResult<User360> {
     let user = resolve(sources.directory, who).await?;
     let sub = user.sub.clone();
-    let groups = part(sources.directory.groups_of(&user.username).await);
+    let groups = async { part(sources.directory.groups_of(&user.username).await) };
     let Some(sub_value) = sub.clone() else {
         fn none<T>() -> Part<T> {
             Err("the user has no sub attribute".to_string())
         }
+        let groups = groups.await;
         return Ok(User360 {
             user,
             sub,
@@ -139,52 +140,78 @@ pub async fn load(sources: &Sources<'_>, who: &Who) -> DomainResult<User360> {
             log_lines: none(),
         });
     };
+    // Every part needs only the user found above, so they are asked for together: the view
+    // costs its slowest part, not their sum.
     let content = sources.content;
-    let profile = part(match content.get_profile(&sub_value).await {
-        Ok(p) => Ok(Some(p)),
-        Err(DomainError::NotFound(_)) => Ok(None),
-        Err(e) => Err(e),
-    });
-    let counts = part(content.activity_counts(&sub_value).await);
-    let posts = part(
-        content
-            .list_posts(
-                &PostFilter {
-                    author: Some(sub_value.clone()),
-                    ..PostFilter::default()
-                },
-                PageRequest::first(LATEST),
-            )
-            .await
-            .map(|p| p.items),
-    );
-    let comments = part(
-        content
-            .list_comments(
-                &CommentFilter {
-                    author: Some(sub_value.clone()),
-                    ..CommentFilter::default()
-                },
-                PageRequest::first(LATEST),
-            )
-            .await
-            .map(|p| p.items),
-    );
-    let reports = part(reports_of(content, &sub_value).await);
-    let mut objects = Vec::new();
-    if let Some((store, bucket)) = sources.objects {
-        for prefix in [
-            format!("profiles/{sub_value}/"),
-            format!("posts/{sub_value}/"),
-        ] {
-            let summary = part(objects_under(store, bucket, &prefix).await);
-            objects.push((prefix, summary));
-        }
-    }
-    let log_lines = match sources.logs {
-        Some((logs, groups)) => part(log_lines(logs, groups, &sub_value, sources.log_window).await),
-        None => Err("no log source in this environment".to_string()),
+    let profile = async {
+        part(match content.get_profile(&sub_value).await {
+            Ok(p) => Ok(Some(p)),
+            Err(DomainError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        })
     };
+    let counts = async { part(content.activity_counts(&sub_value).await) };
+    let posts = async {
+        part(
+            content
+                .list_posts(
+                    &PostFilter {
+                        author: Some(sub_value.clone()),
+                        ..PostFilter::default()
+                    },
+                    PageRequest::first(LATEST),
+                )
+                .await
+                .map(|p| p.items),
+        )
+    };
+    let comments = async {
+        part(
+            content
+                .list_comments(
+                    &CommentFilter {
+                        author: Some(sub_value.clone()),
+                        ..CommentFilter::default()
+                    },
+                    PageRequest::first(LATEST),
+                )
+                .await
+                .map(|p| p.items),
+        )
+    };
+    let reports = async { part(reports_of(content, &sub_value).await) };
+    let objects = async {
+        match sources.objects {
+            Some((store, bucket)) => {
+                let prefixes = [
+                    format!("profiles/{sub_value}/"),
+                    format!("posts/{sub_value}/"),
+                ];
+                let summaries = futures::future::join_all(
+                    prefixes
+                        .iter()
+                        .map(|prefix| objects_under(store, bucket, prefix)),
+                )
+                .await;
+                prefixes
+                    .into_iter()
+                    .zip(summaries.into_iter().map(part))
+                    .collect()
+            }
+            None => Vec::new(),
+        }
+    };
+    let log_lines = async {
+        match sources.logs {
+            Some((logs, groups)) => {
+                part(log_lines(logs, groups, &sub_value, sources.log_window).await)
+            }
+            None => Err("no log source in this environment".to_string()),
+        }
+    };
+    let (groups, profile, counts, posts, comments, reports, objects, log_lines) = futures::join!(
+        groups, profile, counts, posts, comments, reports, objects, log_lines
+    );
     Ok(User360 {
         user,
         sub,
@@ -200,24 +227,18 @@ pub async fn load(sources: &Sources<'_>, who: &Who) -> DomainResult<User360> {
 }
 
 async fn reports_of(content: &dyn ContentStore, sub: &UserSub) -> DomainResult<Vec<Report>> {
-    let filed = content
-        .list_reports(
-            &ReportFilter {
-                reporter: Some(sub.clone()),
-                ..ReportFilter::default()
-            },
-            PageRequest::first(LATEST),
-        )
-        .await?;
-    let against = content
-        .list_reports(
-            &ReportFilter {
-                target: Some(Target::User(sub.clone())),
-                ..ReportFilter::default()
-            },
-            PageRequest::first(LATEST),
-        )
-        .await?;
+    let filed = ReportFilter {
+        reporter: Some(sub.clone()),
+        ..ReportFilter::default()
+    };
+    let against = ReportFilter {
+        target: Some(Target::User(sub.clone())),
+        ..ReportFilter::default()
+    };
+    let (filed, against) = futures::try_join!(
+        content.list_reports(&filed, PageRequest::first(LATEST)),
+        content.list_reports(&against, PageRequest::first(LATEST)),
+    )?;
     Ok(filed.items.into_iter().chain(against.items).collect())
 }
 
@@ -260,13 +281,13 @@ async fn log_lines(
 ) -> DomainResult<Vec<LogEvent>> {
     let pattern = FilterPattern::parse(format!("\"{sub}\""))?;
     let window = TimeWindow::last(window);
-    let mut lines = Vec::new();
-    for group in groups {
-        let page = logs
-            .filter_events(group, window, Some(&pattern), PageRequest::first(50))
-            .await?;
-        lines.extend(page.items);
-    }
+    // One call per group, all at once (the source's own limiter keeps them within quota).
+    let pages =
+        futures::future::try_join_all(groups.iter().map(|group| {
+            logs.filter_events(group, window, Some(&pattern), PageRequest::first(50))
+        }))
+        .await?;
+    let mut lines: Vec<LogEvent> = pages.into_iter().flat_map(|p| p.items).collect();
     lines.sort_by_key(|l| std::cmp::Reverse(l.timestamp));
     lines.truncate(50);
     Ok(lines)

@@ -85,6 +85,10 @@ pub trait Dialect: sqlx::Database {
     /// The id the last INSERT generated.
     fn inserted_id(result: &Self::QueryResult) -> i64;
 
+    /// After a table's name: the index a listing reads (MySQL's `FORCE INDEX`); nothing where
+    /// the planner needs no telling (SQLite picks the keyset index on its own).
+    fn use_index(index: &'static str) -> String;
+
     /// The first id a multi-row INSERT of `rows` rows generated.
     fn first_inserted_id(result: &Self::QueryResult, rows: usize) -> i64;
 }
@@ -115,6 +119,10 @@ impl Dialect for MySql {
          VALUES (?, ?, ?, ?, ?) \
          ON DUPLICATE KEY UPDATE email = COALESCE(VALUES(email), email), \
          display_name = COALESCE(display_name, VALUES(display_name)), updated_at = VALUES(updated_at)";
+
+    fn use_index(index: &'static str) -> String {
+        format!(" FORCE INDEX ({index})")
+    }
 
     fn inserted_id(result: &Self::QueryResult) -> i64 {
         // AUTO_INCREMENT BIGINT ids stay far below i64::MAX.
@@ -152,6 +160,10 @@ impl Dialect for Sqlite {
          VALUES (?, ?, ?, ?, ?) \
          ON CONFLICT(sub) DO UPDATE SET email = COALESCE(excluded.email, email), \
          display_name = COALESCE(display_name, excluded.display_name), updated_at = excluded.updated_at";
+
+    fn use_index(_index: &'static str) -> String {
+        String::new()
+    }
 
     fn inserted_id(result: &Self::QueryResult) -> i64 {
         result.last_insert_rowid()
@@ -205,6 +217,22 @@ pub fn mysql_options(url: &str) -> DomainResult<MySqlConnectOptions> {
     })
 }
 
+/// A failed connection in words; a failed TLS upgrade says what the URL can do about it.
+fn connect_error(e: sqlx::Error) -> DomainError {
+    match e {
+        e if is_tls_failure(&e) => DomainError::unavailable(
+            "the database",
+            format!(
+                "MySQL: TLS failed: {e}. Connections require TLS and a verified server \
+                 unless the URL says otherwise: give the server's CA bundle with \
+                 ssl-ca=PATH (RDS: its global bundle), or ssl-mode=disabled for a local \
+                 database without TLS"
+            ),
+        ),
+        e => map_sqlx("MySQL", e),
+    }
+}
+
 /// A failed TLS upgrade: the server offers none, or its certificate does not verify (rustls
 /// reports that as an I/O error of the handshake).
 fn is_tls_failure(e: &sqlx::Error) -> bool {
@@ -230,6 +258,8 @@ fn names_ssl_mode(url: &str) -> bool {
 
 /// How long a caller waits for a pooled connection before the database counts as unavailable.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a pooled connection may sit idle before it is pinged on its way out.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 impl SqlContentStore<MySql> {
     /// Connects to MySQL or MariaDB (`mysql://user:pass@host:port/db`) and applies migrations.
@@ -243,9 +273,26 @@ impl SqlContentStore<MySql> {
     /// owns migrations), and refuses a schema older than this build knows.
     pub async fn connect_mysql_existing(url: &str) -> DomainResult<Self> {
         let store = Self::open_mysql_pool(url).await?;
+        store.check_schema().await?;
+        Ok(store)
+    }
+
+    /// A pool over an existing, migrated database that connects on its first query: nothing
+    /// here touches the network, so whatever else is opening does not wait for the database.
+    /// [`Self::check_schema`] says, when asked, whether it answers with this build's schema.
+    pub fn connect_mysql_lazy(url: &str) -> DomainResult<Self> {
+        Ok(Self::from_pool(
+            Self::pool_options().connect_lazy_with(mysql_options(url)?),
+        ))
+    }
+
+    /// Whether the database answers, and with every migration of this build applied.
+    pub async fn check_schema(&self) -> DomainResult<()> {
+        // A connection first, so a refused login or a failed TLS upgrade is named as such.
+        let mut conn = self.pool.acquire().await.map_err(connect_error)?;
         let applied: Vec<i64> =
             sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
-                .fetch_all(&store.pool)
+                .fetch_all(&mut *conn)
                 .await
                 .map_err(|e| {
                     DomainError::unexpected(
@@ -264,28 +311,34 @@ impl SqlContentStore<MySql> {
                 missing.join(", ")
             )));
         }
-        Ok(store)
+        Ok(())
+    }
+
+    fn pool_options() -> MySqlPoolOptions {
+        MySqlPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            // sqlx pings every connection it hands out, a round trip before every query
+            // (as long as the query itself on loopback, more on a network). A connection in
+            // use within the last second is alive; one idle for longer (a Lambda thawed, a
+            // console left alone) is pinged, and replaced when the ping fails.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_AFTER_IDLE {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
     }
 
     async fn open_mysql_pool(url: &str) -> DomainResult<Self> {
         let options = mysql_options(url)?;
-        let pool = MySqlPoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
+        let pool = Self::pool_options()
             .connect_with(options)
             .await
-            .map_err(|e| match e {
-                e if is_tls_failure(&e) => DomainError::unavailable(
-                    "the database",
-                    format!(
-                        "MySQL: TLS failed: {e}. Connections require TLS and a verified server \
-                         unless the URL says otherwise: give the server's CA bundle with \
-                         ssl-ca=PATH (RDS: its global bundle), or ssl-mode=disabled for a local \
-                         database without TLS"
-                    ),
-                ),
-                e => map_sqlx("MySQL", e),
-            })?;
+            .map_err(connect_error)?;
         Ok(Self::from_pool(pool))
     }
 
