@@ -168,7 +168,9 @@ pub struct Post {
     pub body: String,
     pub image_key: Option<String>,
     pub status: ContentStatus,
+    #[serde(serialize_with = "super::time::serialize_utc")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "super::time::serialize_utc")]
     pub updated_at: DateTime<Utc>,
 }
 

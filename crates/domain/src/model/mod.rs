@@ -11,6 +11,7 @@ mod object_key;
 mod objects;
 mod page;
 mod text;
+pub mod time;
 
 pub use audit::*;
 pub use directory::*;
