@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export BACKOFFICE_BENCH_MYSQL_URL="${BACKOFFICE_BENCH_MYSQL_URL:-mysql://root@127.0.0.1:3306}"
-cargo bench -p backoffice-domain --bench keyset
+cargo bench --workspace --all-features --locked --bench keyset

@@ -24,8 +24,11 @@ mariadb -h127.0.0.1 -uroot -e 'SELECT 1' >/dev/null || { echo "MariaDB does not 
 if [[ ! -x $VENV/bin/python ]]; then python3 -m venv "$VENV"; fi
 "$VENV/bin/pip" install --quiet --disable-pip-version-check boto3 pymysql
 
-echo "== building api-bench (release)"
-cargo build --release --locked -p backoffice-domain --features lambda --bin api-bench
+# The benches' build (the bench profile: optimised), which also makes the domain crate's
+# binaries; asking for it the way every other bench does keeps to one build of the
+# dependencies.
+echo "== building api-bench (bench profile)"
+cargo bench --workspace --all-features --locked --no-run
 BIN="$ROOT/target/release/api-bench"
 
 mariadb -h127.0.0.1 -uroot -e "CREATE DATABASE \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
@@ -81,7 +84,7 @@ r = warm["rust"]
 print(json.dumps({
     "cold_ratio_python_over_rust": round(cold["python"] / cold["rust"], 2),
     "warm_ratio_rust_over_python": round(r["invocations_per_s"] / warm["python"]["invocations_per_s"], 1),
-    "handler_over_raw_query": round(r["handler_us"] / r["raw_query_us"], 2),
+    "handler_over_raw_query": r["handler_over_raw"],
     "store_call_over_raw_query": round(r["store_call_us"] / r["raw_query_us"], 2),
     "goals": {"cold": ">= 5", "warm": ">= 30", "handler_over_raw_query": "<= 1.2"},
 }))

@@ -27,6 +27,10 @@ use std::sync::Arc;
 use std::time::Instant;
 use tower::ServiceExt;
 
+/// Rounds of the side-by-side comparison.
+const ROUNDS: usize = 10;
+/// Invocations from which a run also compares the handler with the store and the raw query.
+const MIN_COMPARED: usize = 1000;
 const USAGE: &str = "usage: api-bench EVENT.json N | api-bench prepare POSTS";
 /// The query `GET /posts` runs, for the raw round-trip figure.
 const RAW_QUERY: &str = "SELECT p.id, p.author_sub, p.body, p.image_key, p.status, p.created_at, \
@@ -175,29 +179,15 @@ async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), Stri
     }
     let elapsed = t0.elapsed().as_secs_f64();
 
-    // The query alone on the same pool, for the handler-over-query ratio.
-    let rounds = n.clamp(1, 2000);
-    let t1 = Instant::now();
-    for _ in 0..rounds {
-        sqlx::query(RAW_QUERY)
-            .fetch_all(&pool)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    let raw_us = t1.elapsed().as_secs_f64() / rounds as f64 * 1e6;
-    // The store's call alone (the query, row decoding, the cursor), to split handler overhead.
-    let visible = PostFilter {
-        status: Some(ContentStatus::Visible),
-        ..PostFilter::default()
+    // The handler, the store's call and the query alone on the same pool, side by side: rounds
+    // of `per_round` each, the order turned every round, so that whatever else the machine
+    // does weighs on the three alike. Each figure is the median of the rounds' means. A short
+    // run (a cold start's single invocation) skips it.
+    let compared = if n >= MIN_COMPARED {
+        Some(compare(&router, &content, &pool, &event, event_path, n).await?)
+    } else {
+        None
     };
-    let t2 = Instant::now();
-    for _ in 0..rounds {
-        content
-            .list_posts(&visible, PageRequest::first(20))
-            .await
-            .map_err(|e| e.chain())?;
-    }
-    let store_us = t2.elapsed().as_secs_f64() / rounds as f64 * 1e6;
     let statuses: serde_json::Map<String, serde_json::Value> = statuses
         .into_iter()
         .map(|(k, v)| (k.to_string(), json!(v)))
@@ -211,13 +201,98 @@ async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), Stri
             "invocations": n,
             "invocations_per_s": (n as f64 / elapsed * 10.0).round() / 10.0,
             "mean_us": (elapsed / n as f64 * 1e7).round() / 10.0,
-            "handler_us": (in_handler.as_secs_f64() / n as f64 * 1e7).round() / 10.0,
-            "raw_query_us": (raw_us * 10.0).round() / 10.0,
-            "store_call_us": (store_us * 10.0).round() / 10.0,
+            "handler_us_all": (in_handler.as_secs_f64() / n as f64 * 1e7).round() / 10.0,
+            "handler_us": compared.map(|c| (c.handler_us * 10.0).round() / 10.0),
+            "raw_query_us": compared.map(|c| (c.raw_us * 10.0).round() / 10.0),
+            "store_call_us": compared.map(|c| (c.store_us * 10.0).round() / 10.0),
+            "handler_over_raw": compared.map(|c| (c.ratio * 1000.0).round() / 1000.0),
+            "rounds": ROUNDS,
             "statuses": statuses,
         })
     );
     Ok(())
+}
+
+/// Per-request medians of the side-by-side rounds, and of the handler-over-query ratios.
+#[derive(Clone, Copy)]
+struct Compared {
+    handler_us: f64,
+    store_us: f64,
+    raw_us: f64,
+    ratio: f64,
+}
+
+async fn compare(
+    router: &axum::Router,
+    content: &MySqlContentStore,
+    pool: &sqlx::MySqlPool,
+    event: &str,
+    event_path: &str,
+    n: usize,
+) -> Result<Compared, String> {
+    let visible = PostFilter {
+        status: Some(ContentStatus::Visible),
+        ..PostFilter::default()
+    };
+    let per_round = (n / ROUNDS).clamp(100, 2000);
+    let (mut handler_us, mut store_us, mut raw_us) = (Vec::new(), Vec::new(), Vec::new());
+    let mut ratios = Vec::new();
+    for round in 0..ROUNDS {
+        let mut means = [0.0f64; 3];
+        for k in 0..3 {
+            let which = (k + round) % 3;
+            let t = Instant::now();
+            for _ in 0..per_round {
+                match which {
+                    0 => {
+                        let request = lambda_http::request::from_str(event)
+                            .map_err(|e| format!("{event_path}: {e}"))?;
+                        let handler = Instant::now();
+                        let response = router
+                            .clone()
+                            .oneshot(lambda::adapt(request))
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        axum::body::to_bytes(response.into_body(), usize::MAX)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        means[0] += handler.elapsed().as_secs_f64();
+                    }
+                    1 => {
+                        content
+                            .list_posts(&visible, PageRequest::first(20))
+                            .await
+                            .map_err(|e| e.chain())?;
+                    }
+                    _ => {
+                        sqlx::query(RAW_QUERY)
+                            .fetch_all(pool)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
+            }
+            if which != 0 {
+                means[which] = t.elapsed().as_secs_f64();
+            }
+        }
+        let [h, st, r] = means.map(|total| total / per_round as f64 * 1e6);
+        handler_us.push(h);
+        store_us.push(st);
+        raw_us.push(r);
+        ratios.push(h / r);
+    }
+    Ok(Compared {
+        handler_us: median(handler_us),
+        store_us: median(store_us),
+        raw_us: median(raw_us),
+        ratio: median(ratios),
+    })
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
 fn round2(v: f64) -> f64 {
