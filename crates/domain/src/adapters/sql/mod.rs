@@ -217,6 +217,32 @@ pub fn mysql_options(url: &str) -> DomainResult<MySqlConnectOptions> {
     })
 }
 
+/// Whether every migration of this build is applied on the database `conn` is connected to.
+async fn schema_is_current(conn: &mut sqlx::MySqlConnection) -> DomainResult<()> {
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| {
+                DomainError::unexpected(
+                    "the database has no migration history (_sqlx_migrations); is it the service's database?",
+                    e,
+                )
+            })?;
+    let missing: Vec<String> = migrations::mysql()
+        .iter()
+        .filter(|m| !applied.contains(&m.version))
+        .map(|m| format!("{} {}", m.version, m.description))
+        .collect();
+    if !missing.is_empty() {
+        return Err(DomainError::Conflict(format!(
+            "the database schema is behind this build; migrations not applied: {}",
+            missing.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 /// A failed connection in words; a failed TLS upgrade says what the URL can do about it.
 fn connect_error(e: sqlx::Error) -> DomainError {
     match e {
@@ -258,8 +284,6 @@ fn names_ssl_mode(url: &str) -> bool {
 
 /// How long a caller waits for a pooled connection before the database counts as unavailable.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long a pooled connection may sit idle before it is pinged on its way out.
-const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 impl SqlContentStore<MySql> {
     /// Connects to MySQL or MariaDB (`mysql://user:pass@host:port/db`) and applies migrations.
@@ -273,7 +297,10 @@ impl SqlContentStore<MySql> {
     /// owns migrations), and refuses a schema older than this build knows.
     pub async fn connect_mysql_existing(url: &str) -> DomainResult<Self> {
         let store = Self::open_mysql_pool(url).await?;
-        store.check_schema().await?;
+        // The pool's live connection (opened above), which stays warm for the first request.
+        let mut conn = store.pool.acquire().await.map_err(connect_error)?;
+        schema_is_current(&mut conn).await?;
+        drop(conn);
         Ok(store)
     }
 
@@ -288,49 +315,27 @@ impl SqlContentStore<MySql> {
 
     /// Whether the database answers, and with every migration of this build applied.
     pub async fn check_schema(&self) -> DomainResult<()> {
-        // A connection first, so a refused login or a failed TLS upgrade is named as such.
-        let mut conn = self.pool.acquire().await.map_err(connect_error)?;
-        let applied: Vec<i64> =
-            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(|e| {
-                    DomainError::unexpected(
-                        "the database has no migration history (_sqlx_migrations); is it the service's database?",
-                        e,
-                    )
-                })?;
-        let missing: Vec<String> = migrations::mysql()
-            .iter()
-            .filter(|m| !applied.contains(&m.version))
-            .map(|m| format!("{} {}", m.version, m.description))
-            .collect();
-        if !missing.is_empty() {
-            return Err(DomainError::Conflict(format!(
-                "the database schema is behind this build; migrations not applied: {}",
-                missing.join(", ")
-            )));
-        }
-        Ok(())
+        // A connection of its own, not the pool's: the pool retries a failed connection until
+        // its acquire timeout and then says only that it timed out, where this names the cause
+        // (a refused connection, a refused login, a failed TLS upgrade).
+        let options = self.pool.connect_options();
+        let mut conn = <sqlx::MySqlConnection as sqlx::Connection>::connect_with(&*options)
+            .await
+            .map_err(connect_error)?;
+        let checked = schema_is_current(&mut conn).await;
+        let _ = sqlx::Connection::close(conn).await;
+        checked
     }
 
     fn pool_options() -> MySqlPoolOptions {
         MySqlPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(ACQUIRE_TIMEOUT)
-            // sqlx pings every connection it hands out, a round trip before every query
-            // (as long as the query itself on loopback, more on a network). A connection in
-            // use within the last second is alive; one idle for longer (a Lambda thawed, a
-            // console left alone) is pinged, and replaced when the ping fails.
-            .test_before_acquire(false)
-            .before_acquire(|conn, meta| {
-                Box::pin(async move {
-                    if meta.idle_for >= PING_AFTER_IDLE {
-                        sqlx::Connection::ping(conn).await?;
-                    }
-                    Ok(true)
-                })
-            })
+        // sqlx pings every connection it hands out (a round trip per query, a third of
+        // the API's page on loopback). Pinging only connections idle for a second or more
+        // handed out a dead connection after a database restart, and the first reload
+        // failed (`a_database_crash_mid_session_fails_cleanly_and_the_session_recovers`),
+        // so every connection is checked.
     }
 
     async fn open_mysql_pool(url: &str) -> DomainResult<Self> {
