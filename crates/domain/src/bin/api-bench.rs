@@ -156,22 +156,8 @@ async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), Stri
     let mut in_handler = std::time::Duration::ZERO;
     let t0 = Instant::now();
     for i in 0..n {
-        // The runtime's part: the event JSON into a request.
-        let request =
-            lambda_http::request::from_str(&event).map_err(|e| format!("{event_path}: {e}"))?;
-        // The handler's part: from the request to the whole answer body.
-        let handler = Instant::now();
-        let response = router
-            .clone()
-            .oneshot(lambda::adapt(request))
-            .await
-            .map_err(|e| e.to_string())?;
-        let status = response.status().as_u16();
-        // The body is produced in full, as the runtime serializes it for API Gateway.
-        axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .map_err(|e| e.to_string())?;
-        in_handler += handler.elapsed();
+        let (status, took) = invoke_once(&router, &event, event_path).await?;
+        in_handler += took;
         *statuses.entry(status).or_default() += 1;
         if i == 0 {
             first_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -213,6 +199,29 @@ async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), Stri
     Ok(())
 }
 
+/// One invocation: the event JSON into a request (the runtime's part, not timed), then the
+/// handler's part, from the request to the whole answer body (produced in full, as the runtime
+/// serializes it for API Gateway). The status and the handler's time.
+async fn invoke_once(
+    router: &axum::Router,
+    event: &str,
+    event_path: &str,
+) -> Result<(u16, std::time::Duration), String> {
+    let request =
+        lambda_http::request::from_str(event).map_err(|e| format!("{event_path}: {e}"))?;
+    let handler = Instant::now();
+    let response = router
+        .clone()
+        .oneshot(lambda::adapt(request))
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((status, handler.elapsed()))
+}
+
 /// Per-request medians of the side-by-side rounds, and of the handler-over-query ratios.
 #[derive(Clone, Copy)]
 struct Compared {
@@ -245,18 +254,8 @@ async fn compare(
             for _ in 0..per_round {
                 match which {
                     0 => {
-                        let request = lambda_http::request::from_str(event)
-                            .map_err(|e| format!("{event_path}: {e}"))?;
-                        let handler = Instant::now();
-                        let response = router
-                            .clone()
-                            .oneshot(lambda::adapt(request))
-                            .await
-                            .map_err(|e| e.to_string())?;
-                        axum::body::to_bytes(response.into_body(), usize::MAX)
-                            .await
-                            .map_err(|e| e.to_string())?;
-                        means[0] += handler.elapsed().as_secs_f64();
+                        let (_, took) = invoke_once(router, event, event_path).await?;
+                        means[0] += took.as_secs_f64();
                     }
                     1 => {
                         content

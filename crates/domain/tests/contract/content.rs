@@ -1730,46 +1730,6 @@ mod sql_layer {
             .unwrap();
     }
 
-    /// MariaDB must serve every keyset listing from an index, not a filesort of the table.
-    #[tokio::test]
-    #[ignore = "needs services: tests/run.sh"]
-    async fn mariadb_uses_an_index_for_each_keyset_order() {
-        let h = mysql_store().await;
-        h.store.import_posts(&imports(2000)).await.unwrap();
-        sqlx::raw_sql("ANALYZE TABLE posts")
-            .execute(h.store.pool())
-            .await
-            .unwrap();
-        let cases = [
-            (
-                "SELECT id FROM posts WHERE 1 = 1 AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT 51",
-                "posts_newest",
-            ),
-            (
-                "SELECT id FROM posts WHERE 1 = 1 AND status = 'visible' AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT 51",
-                "posts_status_newest",
-            ),
-            (
-                "SELECT id FROM posts WHERE 1 = 1 AND author_sub = 'x' AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT 51",
-                "posts_author_newest",
-            ),
-        ];
-        let at = Utc::now();
-        for (sql, index) in cases {
-            let explain = format!("EXPLAIN {sql}");
-            let rows = sqlx::query(sqlx::AssertSqlSafe(explain))
-                .bind(at)
-                .bind(at)
-                .bind(at)
-                .bind(1_000_000i64)
-                .fetch_all(h.store.pool())
-                .await
-                .unwrap();
-            assert_seeks(&rows, sql, index);
-        }
-        h.drop_database().await;
-    }
-
     /// What one EXPLAIN row must say of a keyset page: a `range` on `index` (a seek to the
     /// cursor, not a read from the newest row), and no filesort.
     fn assert_seeks(rows: &[sqlx::mysql::MySqlRow], sql: &str, index: &str) {
