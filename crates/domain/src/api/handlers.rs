@@ -4,6 +4,7 @@
 use super::ApiState;
 use super::error::ApiError;
 use super::extract::{Caller, JsonBody, Paging, query_param};
+use super::post_json;
 use crate::DomainError;
 use crate::model::{
     Bio, Comment, CommentBody, CommentFilter, CommentId, ContentStatus, DisplayName, MarkRead,
@@ -35,10 +36,10 @@ fn created<T: Serialize>(value: T) -> Answer {
 }
 
 /// A page as clients see it: `{"items": [...], "cursor": "..." | null}`.
-#[derive(Serialize)]
-struct PageView<T> {
-    items: Vec<T>,
-    cursor: Option<String>,
+#[derive(Debug, Serialize)]
+pub(super) struct PageView<T> {
+    pub(super) items: Vec<T>,
+    pub(super) cursor: Option<String>,
 }
 
 impl<T> From<Page<T>> for PageView<T> {
@@ -51,12 +52,14 @@ impl<T> From<Page<T>> for PageView<T> {
 }
 
 /// A post with a short-lived URL to its image (the bucket is private).
-#[derive(Serialize)]
+/// `super::post_json` writes it by hand for the answers that are one post or a page of them;
+/// this derive is the shape it is held to.
+#[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PostView {
+pub(super) struct PostView {
     #[serde(flatten)]
-    post: Post,
-    image_url: Option<String>,
+    pub(super) post: Post,
+    pub(super) image_url: Option<String>,
 }
 
 async fn post_view(state: &ApiState, post: Post) -> PostView {
@@ -71,6 +74,14 @@ async fn post_view(state: &ApiState, post: Post) -> PostView {
         None => None,
     };
     PostView { post, image_url }
+}
+
+/// One post as the answer, written by `post_json`.
+async fn post_answer(state: &ApiState, status: StatusCode, post: Post) -> Answer {
+    Ok(post_json::answer(
+        status,
+        post_view(state, post).await.to_json(),
+    ))
 }
 
 async fn post_views(state: &ApiState, page: Page<Post>) -> PageView<PostView> {
@@ -282,7 +293,10 @@ pub(super) async fn list_posts(
         ..PostFilter::default()
     };
     let posts = state.content.list_posts(&filter, page).await?;
-    ok(post_views(&state, posts).await)
+    Ok(post_json::answer(
+        StatusCode::OK,
+        post_views(&state, posts).await.to_json(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -306,7 +320,7 @@ pub(super) async fn create_post(
         },
     };
     let post = state.content.create_post(&post).await?;
-    created(post_view(&state, post).await)
+    post_answer(&state, StatusCode::CREATED, post).await
 }
 
 pub(super) async fn get_post(
@@ -316,7 +330,7 @@ pub(super) async fn get_post(
 ) -> Answer {
     let id = path_id(&id, |s| PostId::parse(s))?;
     let post = visible_post(&state, &caller, id).await?;
-    ok(post_view(&state, post).await)
+    post_answer(&state, StatusCode::OK, post).await
 }
 
 /// Tells "field absent" (leave alone) from `null` (clear it).
@@ -358,7 +372,7 @@ pub(super) async fn edit_post(
         image_key,
     };
     let post = state.content.edit_post(id, &edit).await?;
-    ok(post_view(&state, post).await)
+    post_answer(&state, StatusCode::OK, post).await
 }
 
 pub(super) async fn delete_post(

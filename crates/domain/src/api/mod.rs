@@ -7,6 +7,7 @@ mod error;
 mod extract;
 mod handlers;
 mod observe;
+mod post_json;
 
 pub use error::ApiError;
 pub use extract::{AuthorizerClaims, Caller, InvocationId, RequestId, parse_json};

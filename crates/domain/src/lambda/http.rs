@@ -9,7 +9,11 @@ use lambda_http::{Request, RequestExt};
 /// Prepares a request `lambda_http` built from an event: the authorizer's claims and the
 /// invocation id go into extensions the Router reads, and the path loses the stage prefix.
 pub fn adapt(mut req: Request) -> Request {
-    if let Some(claims) = req.request_context_ref().and_then(authorizer_claims) {
+    let claims = req
+        .extensions_mut()
+        .get_mut::<RequestContext>()
+        .and_then(take_authorizer_claims);
+    if let Some(claims) = claims {
         req.extensions_mut().insert(AuthorizerClaims(claims));
     }
     if let Some(id) = req.lambda_context_ref().map(|c| c.request_id.clone()) {
@@ -29,22 +33,21 @@ pub fn adapt(mut req: Request) -> Request {
 }
 
 /// The claims object of the authorizer: REST v1 `authorizer.claims`, HTTP API v2
-/// `authorizer.jwt.claims` (all values strings), read from the typed context without a detour
-/// through JSON.
-fn authorizer_claims(context: &RequestContext) -> Option<serde_json::Value> {
+/// `authorizer.jwt.claims` (all values strings), moved out of the typed context (nothing else
+/// reads them there) without a detour through JSON or a copy.
+fn take_authorizer_claims(context: &mut RequestContext) -> Option<serde_json::Value> {
     match context {
         RequestContext::ApiGatewayV1(ctx) => ctx
             .authorizer
             .fields
-            .get("claims")
-            .filter(|claims| claims.is_object())
-            .cloned(),
+            .remove("claims")
+            .filter(|claims| claims.is_object()),
         RequestContext::ApiGatewayV2(ctx) => {
-            let jwt = ctx.authorizer.as_ref()?.jwt.as_ref()?;
+            let jwt = ctx.authorizer.as_mut()?.jwt.as_mut()?;
             Some(serde_json::Value::Object(
-                jwt.claims
-                    .iter()
-                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                std::mem::take(&mut jwt.claims)
+                    .into_iter()
+                    .map(|(k, v)| (k, serde_json::Value::String(v)))
                     .collect(),
             ))
         }

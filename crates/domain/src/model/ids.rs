@@ -34,8 +34,19 @@ impl UserSub {
 
 impl TryFrom<String> for UserSub {
     type Error = Invalid;
+    /// Keeps the string itself when it is already a lowercase UUID (every row the database
+    /// gives back), so a page of posts copies no sub.
     fn try_from(value: String) -> Result<Self, Invalid> {
-        Self::parse(value)
+        let canonical = value.len() == 36
+            && value.bytes().enumerate().all(|(i, b)| match i {
+                8 | 13 | 18 | 23 => b == b'-',
+                _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
+            });
+        if canonical {
+            Ok(Self(value))
+        } else {
+            Self::parse(value)
+        }
     }
 }
 
@@ -228,6 +239,23 @@ mod tests {
     fn sub_in_uppercase_is_kept_in_lowercase() {
         let sub = UserSub::parse("0F8FAD5B-D9CB-469F-A165-70867728950E").unwrap();
         assert_eq!(sub.as_str(), "0f8fad5b-d9cb-469f-a165-70867728950e");
+    }
+
+    proptest! {
+        /// Taking a `String` (rows) and parsing text (requests) agree on every input: the same
+        /// answer, the same lowercase value.
+        #[test]
+        fn a_sub_from_a_string_is_what_parsing_gives(
+            raw in prop_oneof![
+                "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+                " ?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-g]{12} ?",
+                any::<String>(),
+            ]
+        ) {
+            let parsed = UserSub::parse(&raw).map_err(|e| e.message);
+            let taken = UserSub::try_from(raw).map_err(|e| e.message);
+            prop_assert_eq!(taken, parsed);
+        }
     }
 
     #[test]

@@ -59,7 +59,7 @@ impl TryFrom<PostRow> for Post {
         let bad = |e| bad_row("posts", r.id, e);
         Ok(Post {
             id: PostId::new(r.id).map_err(bad)?,
-            author_sub: UserSub::parse(&r.author_sub).map_err(bad)?,
+            author_sub: UserSub::try_from(r.author_sub).map_err(bad)?,
             status: r.status.parse().map_err(bad)?,
             body: r.body,
             image_key: r.image_key,
@@ -87,7 +87,7 @@ impl TryFrom<CommentRow> for Comment {
         Ok(Comment {
             id: CommentId::new(r.id).map_err(bad)?,
             post_id: PostId::new(r.post_id).map_err(bad)?,
-            author_sub: UserSub::parse(&r.author_sub).map_err(bad)?,
+            author_sub: UserSub::try_from(r.author_sub).map_err(bad)?,
             status: r.status.parse().map_err(bad)?,
             body: r.body,
             created_at: r.created_at,
