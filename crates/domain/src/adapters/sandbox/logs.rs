@@ -136,7 +136,9 @@ impl SandboxLogStore {
                 "INSERT INTO log_events (group_name, stream_name, ts, ingested_at, message) VALUES ",
             );
             sql.push_str(&vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", "));
-            let mut q = sqlx::query(AssertSqlSafe(sql));
+            // Not kept prepared: each batch length is a text of its own, and the seed's
+            // 500-row statements held megabytes per connection for the connection's life.
+            let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(false);
             for (ts, message) in chunk {
                 q = q
                     .bind(group.as_str())

@@ -35,7 +35,9 @@ const MAX_PAGE: u32 = 500;
 const MAX_MARK_IDS: usize = 500;
 /// Most keys or subs one lookup takes.
 const MAX_LOOKUP: usize = 1_000;
-/// Rows per multi-row INSERT when importing (well under both dialects' bind limits).
+/// Rows per multi-row INSERT when importing (well under both dialects' bind limits). Each
+/// batch length is a statement text of its own, so these are not kept prepared: a pooled
+/// connection would hold every size it ran, megabytes after a seed, for its whole life.
 const IMPORT_CHUNK: usize = 500;
 
 // Listings select ids through the keyset index first and join the rows after ("deferred
@@ -185,7 +187,8 @@ impl SqlContentStore<Db> {
                 "INSERT INTO posts (author_sub, body, image_key, status, created_at, updated_at) VALUES ",
             );
             sql.push_str(&vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", "));
-            let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
+            // A text of its own length per batch: not kept prepared (see `IMPORT_CHUNK`).
+            let mut q = sqlx::query::<Db>(AssertSqlSafe(sql)).persistent(false);
             for p in chunk {
                 q = q
                     .bind(p.author_sub.as_str().to_string())
@@ -218,7 +221,8 @@ impl SqlContentStore<Db> {
                 "INSERT INTO comments (post_id, author_sub, body, status, created_at) VALUES ",
             );
             sql.push_str(&vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", "));
-            let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
+            // A text of its own length per batch: not kept prepared (see `IMPORT_CHUNK`).
+            let mut q = sqlx::query::<Db>(AssertSqlSafe(sql)).persistent(false);
             for c in chunk {
                 q = q
                     .bind(c.post_id.get())
@@ -242,7 +246,8 @@ impl SqlContentStore<Db> {
                 "INSERT INTO reports (target_kind, target_id, reporter_sub, reason, status, created_at) VALUES ",
             );
             sql.push_str(&vec!["(?, ?, ?, ?, 'open', ?)"; chunk.len()].join(", "));
-            let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
+            // A text of its own length per batch: not kept prepared (see `IMPORT_CHUNK`).
+            let mut q = sqlx::query::<Db>(AssertSqlSafe(sql)).persistent(false);
             for r in chunk {
                 q = q
                     .bind(r.target.kind().as_str())
@@ -265,7 +270,8 @@ impl SqlContentStore<Db> {
             let mut sql =
                 String::from(concat!("INSERT INTO users (", profile_cols!(), ") VALUES "));
             sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", "));
-            let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
+            // A text of its own length per batch: not kept prepared (see `IMPORT_CHUNK`).
+            let mut q = sqlx::query::<Db>(AssertSqlSafe(sql)).persistent(false);
             for p in chunk {
                 q = q
                     .bind(p.sub.as_str().to_string())
