@@ -55,6 +55,7 @@ scenarios!(
     bad_input_is_refused_with_the_field_named,
     an_upload_is_signed_for_its_exact_type_and_length,
     a_blocked_account_is_refused_whatever_its_token_says,
+    an_awkward_body_comes_back_exactly_in_a_page_and_alone,
 );
 
 // ---- harness -------------------------------------------------------------------------------
@@ -459,6 +460,44 @@ async fn posts_page_newest_first_with_a_cursor_on_both_gateways(h: &Harness) {
         h.call(Gw::V1, "GET", &hidden, None, Some(&admin())).await.0,
         200
     );
+}
+
+/// The hand-written answers: quotes, backslashes, line breaks, RTL text with a direction
+/// override, an emoji joined by ZWJ and a long line come back as they were sent, from a page
+/// and from the post alone, as JSON.
+async fn an_awkward_body_comes_back_exactly_in_a_page_and_alone(h: &Harness) {
+    let text = format!(
+        "say \"hi\" to C:\\temp\\new\n\tindented\r\nשלום עולם \u{202e}reversed\u{202c} \
+         👩‍💻 </script> {}",
+        "x".repeat(4_000)
+    );
+    let id = h.post(&alice(), &text).await;
+    for gw in [Gw::V1, Gw::V2] {
+        let (status, page) = h
+            .call(gw, "GET", "/posts?limit=1", None, Some(&bob()))
+            .await;
+        assert_eq!(status, 200, "{gw:?} {page}");
+        assert_eq!(page["items"][0]["id"].as_i64(), Some(id), "{gw:?}");
+        assert_eq!(
+            page["items"][0]["body"].as_str(),
+            Some(text.as_str()),
+            "{gw:?}"
+        );
+        assert!(page["items"][0]["imageUrl"].is_null(), "{gw:?} {page}");
+        let ((status, alone), headers) = send(
+            &h.router,
+            gw.event("GET", &format!("/posts/{id}"), None, Some(&bob())),
+        )
+        .await;
+        assert_eq!(status, 200, "{gw:?} {alone}");
+        assert_eq!(alone["body"].as_str(), Some(text.as_str()), "{gw:?}");
+        assert_eq!(alone["authorSub"], page["items"][0]["authorSub"], "{gw:?}");
+        assert_eq!(
+            headers.get("content-type").and_then(|v| v.to_str().ok()),
+            Some("application/json"),
+            "{gw:?}"
+        );
+    }
 }
 
 async fn a_blocked_account_is_refused_whatever_its_token_says(h: &Harness) {
