@@ -554,4 +554,58 @@ mod tests {
             .await;
         assert!(missing.is_err());
     }
+
+    /// A listing decodes only the rows of its page, and a row that breaks an invariant (here
+    /// an unknown status, read without a copy when known) fails the listing with a clear error
+    /// naming the table and the row, whether it is the page's last row or not.
+    #[cfg(feature = "sqlite")]
+    #[tokio::test]
+    async fn a_listing_names_the_row_whose_status_is_unknown() {
+        use crate::model::{NewPost, PageRequest, PostFilter};
+        use crate::ports::ContentStore;
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlContentStore::<Sqlite>::open_sqlite(&dir.path().join("bad.db"))
+            .await
+            .unwrap();
+        let author = crate::model::UserSub::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap();
+        let mut ids = Vec::new();
+        for body in ["one", "two", "three"] {
+            let post = store
+                .create_post(&NewPost {
+                    author_sub: author.clone(),
+                    body: crate::model::PostBody::parse(body).unwrap(),
+                    image_key: None,
+                })
+                .await
+                .unwrap();
+            ids.push(post.id.get());
+        }
+        let all = PostFilter {
+            oldest_first: true,
+            ..PostFilter::default()
+        };
+        let page = store.list_posts(&all, PageRequest::first(2)).await.unwrap();
+        assert_eq!(page.items.len(), 2);
+        assert!(page.next.is_some(), "a third row says there is a next page");
+        // The third post gets a status no release writes: only the page that shows it fails.
+        sqlx::query("UPDATE posts SET status = 'quarantined' WHERE id = ?")
+            .bind(ids[2])
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let first = store.list_posts(&all, PageRequest::first(2)).await.unwrap();
+        assert_eq!(
+            first.items.iter().map(|p| p.id.get()).collect::<Vec<_>>(),
+            ids[..2]
+        );
+        let e = store
+            .list_posts(&all, PageRequest::first(3))
+            .await
+            .unwrap_err();
+        let text = e.chain();
+        assert!(
+            text.contains(&format!("posts row {} holds an invalid value", ids[2])),
+            "{text}"
+        );
+    }
 }

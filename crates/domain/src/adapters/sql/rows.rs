@@ -10,6 +10,48 @@ use crate::model::{
 };
 use chrono::{DateTime, Utc};
 
+/// A text column parsed as it is decoded, without a copy of its text unless the text does not
+/// parse: then the conversion into the entity reports it as before, naming the row. Statuses
+/// are read this way (one allocation less for every post or comment listed).
+#[derive(Debug)]
+pub(crate) enum Parsed<T> {
+    Known(T),
+    Unparsed(String),
+}
+
+impl<T: std::str::FromStr<Err = Invalid>> Parsed<T> {
+    pub(crate) fn get(self) -> Result<T, Invalid> {
+        match self {
+            Parsed::Known(value) => Ok(value),
+            Parsed::Unparsed(text) => text.parse(),
+        }
+    }
+}
+
+impl<DB: sqlx::Database, T> sqlx::Type<DB> for Parsed<T>
+where
+    str: sqlx::Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <str as sqlx::Type<DB>>::type_info()
+    }
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <str as sqlx::Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'r, DB: sqlx::Database, T: std::str::FromStr> sqlx::Decode<'r, DB> for Parsed<T>
+where
+    &'r str: sqlx::Decode<'r, DB>,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let text = <&'r str as sqlx::Decode<'r, DB>>::decode(value)?;
+        Ok(text
+            .parse()
+            .map_or_else(|_| Parsed::Unparsed(text.to_owned()), Parsed::Known))
+    }
+}
+
 fn bad_row(table: &str, id: impl std::fmt::Display, err: Invalid) -> DomainError {
     DomainError::unexpected(format!("{table} row {id} holds an invalid value"), err)
 }
@@ -47,7 +89,7 @@ pub(crate) struct PostRow {
     pub author_sub: String,
     pub body: String,
     pub image_key: Option<String>,
-    pub status: String,
+    pub status: Parsed<ContentStatus>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -60,7 +102,7 @@ impl TryFrom<PostRow> for Post {
         Ok(Post {
             id: PostId::new(r.id).map_err(bad)?,
             author_sub: UserSub::try_from(r.author_sub).map_err(bad)?,
-            status: r.status.parse().map_err(bad)?,
+            status: r.status.get().map_err(bad)?,
             body: r.body,
             image_key: r.image_key,
             created_at: r.created_at,
@@ -75,7 +117,7 @@ pub(crate) struct CommentRow {
     pub post_id: i64,
     pub author_sub: String,
     pub body: String,
-    pub status: String,
+    pub status: Parsed<ContentStatus>,
     pub created_at: DateTime<Utc>,
 }
 }
@@ -88,7 +130,7 @@ impl TryFrom<CommentRow> for Comment {
             id: CommentId::new(r.id).map_err(bad)?,
             post_id: PostId::new(r.post_id).map_err(bad)?,
             author_sub: UserSub::try_from(r.author_sub).map_err(bad)?,
-            status: r.status.parse().map_err(bad)?,
+            status: r.status.get().map_err(bad)?,
             body: r.body,
             created_at: r.created_at,
         })

@@ -88,26 +88,32 @@ macro_rules! notification_cols {
 
 type Tx = sqlx::Transaction<'static, Db>;
 
-/// Keeps at most `limit` rows and, when more came back, a cursor made from the last kept row.
-fn into_page<R, T>(
-    mut rows: Vec<R>,
+/// Decodes at most `limit` rows and, when more came back, makes a cursor from the last one
+/// kept. Rows are taken as the database sent them: the one past the page only says that there
+/// is a next page, so it is never decoded. Decoding errors name `what`.
+fn page_from_rows<R, T>(
+    rows: Vec<<Db as sqlx::Database>::Row>,
     limit: u32,
+    what: &str,
     cursor_of: impl Fn(&R) -> Cursor,
 ) -> DomainResult<Page<T>>
 where
+    R: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row>,
     T: TryFrom<R, Error = DomainError>,
 {
     let limit = limit as usize;
-    let next = if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last().map(cursor_of)
-    } else {
-        None
-    };
-    Ok(Page {
-        items: convert_all(rows)?,
-        next,
-    })
+    let more = rows.len() > limit;
+    let shown = &rows[..rows.len().min(limit)];
+    let mut items = Vec::with_capacity(shown.len());
+    let mut next = None;
+    for (at, row) in shown.iter().enumerate() {
+        let row = R::from_row(row).map_err(|e| map_sqlx(what, e))?;
+        if more && at + 1 == shown.len() {
+            next = Some(cursor_of(&row));
+        }
+        items.push(T::try_from(row)?);
+    }
+    Ok(Page { items, next })
 }
 
 impl SqlContentStore<Db> {
@@ -655,7 +661,7 @@ impl ContentStore for SqlContentStore<Db> {
             .map(|c| c.decode(&scope))
             .transpose()?
             .unwrap_or_default();
-        let rows = sqlx::query_as::<Db, ProfileRow>(concat!(
+        let rows = sqlx::query::<Db>(concat!(
             "SELECT ",
             profile_cols!(),
             " FROM users WHERE LOWER(display_name) LIKE ? ESCAPE '!' AND sub > ? ORDER BY sub LIMIT ?"
@@ -666,7 +672,9 @@ impl ContentStore for SqlContentStore<Db> {
         .fetch_all(&self.pool)
         .await
         .map_err(|e| map_sqlx("profiles", e))?;
-        into_page(rows, limit, |r: &ProfileRow| Cursor::encode(&scope, &r.sub))
+        page_from_rows(rows, limit, "profiles", |r: &ProfileRow| {
+            Cursor::encode(&scope, &r.sub)
+        })
     }
 
     async fn upsert_profile(&self, profile: &NewProfile) -> DomainResult<UserProfile> {
@@ -853,7 +861,7 @@ impl ContentStore for SqlContentStore<Db> {
             page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
         let sql = Self::posts_listing_sql(filter, after.is_some());
         // Only the fixed fragments above are ever concatenated; every value is bound.
-        let mut q = sqlx::query_as::<Db, PostRow>(AssertSqlSafe(sql));
+        let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
         if let Some(status) = filter.status {
             q = q.bind(status.as_str());
         }
@@ -878,7 +886,7 @@ impl ContentStore for SqlContentStore<Db> {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| map_sqlx("posts", e))?;
-        into_page(rows, limit, |r: &PostRow| {
+        page_from_rows(rows, limit, "posts", |r: &PostRow| {
             Cursor::encode(&scope, &(to_millis(r.created_at), r.id))
         })
     }
@@ -978,7 +986,7 @@ impl ContentStore for SqlContentStore<Db> {
         } else {
             " ORDER BY created_at DESC, id DESC LIMIT ?) k ON k.id = c.id ORDER BY c.created_at DESC, c.id DESC"
         });
-        let mut q = sqlx::query_as::<Db, CommentRow>(AssertSqlSafe(sql));
+        let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
         if let Some(post) = filter.post {
             q = q.bind(post.get());
         }
@@ -997,7 +1005,7 @@ impl ContentStore for SqlContentStore<Db> {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| map_sqlx("comments", e))?;
-        into_page(rows, limit, |r: &CommentRow| {
+        page_from_rows(rows, limit, "comments", |r: &CommentRow| {
             Cursor::encode(&scope, &(to_millis(r.created_at), r.id))
         })
     }
@@ -1119,7 +1127,7 @@ impl ContentStore for SqlContentStore<Db> {
         sql.push_str(
             " ORDER BY created_at DESC, id DESC LIMIT ?) k ON k.id = r.id ORDER BY r.created_at DESC, r.id DESC",
         );
-        let mut q = sqlx::query_as::<Db, ReportRow>(AssertSqlSafe(sql));
+        let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
         if let Some(status) = filter.status {
             q = q.bind(status.as_str());
         }
@@ -1138,7 +1146,7 @@ impl ContentStore for SqlContentStore<Db> {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| map_sqlx("reports", e))?;
-        into_page(rows, limit, |r: &ReportRow| {
+        page_from_rows(rows, limit, "reports", |r: &ReportRow| {
             Cursor::encode(&scope, &(to_millis(r.created_at), r.id))
         })
     }
@@ -1159,7 +1167,7 @@ impl ContentStore for SqlContentStore<Db> {
             );
         }
         sql.push_str(" ORDER BY open_reports DESC, oldest_open_at ASC, target_kind ASC, target_id ASC LIMIT ?");
-        let mut q = sqlx::query_as::<Db, ReportGroupRow>(AssertSqlSafe(sql));
+        let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
         if let Some((count, oldest, kind, id)) = after {
             let oldest = from_millis(oldest)?;
             q = q
@@ -1176,7 +1184,7 @@ impl ContentStore for SqlContentStore<Db> {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| map_sqlx("report queue", e))?;
-        into_page(rows, limit, |r: &ReportGroupRow| {
+        page_from_rows(rows, limit, "report queue", |r: &ReportGroupRow| {
             Cursor::encode(
                 scope,
                 &(
@@ -1416,7 +1424,7 @@ impl ContentStore for SqlContentStore<Db> {
             sql.push_str(" AND id < ?");
         }
         sql.push_str(" ORDER BY id DESC LIMIT ?");
-        let mut q = sqlx::query_as::<Db, AuditRow>(AssertSqlSafe(sql));
+        let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
         if let Some(actor) = &filter.actor {
             q = q.bind(actor.clone());
         }
@@ -1434,7 +1442,9 @@ impl ContentStore for SqlContentStore<Db> {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| map_sqlx("audit log", e))?;
-        into_page(rows, limit, |r: &AuditRow| Cursor::encode(&scope, &r.id))
+        page_from_rows(rows, limit, "audit log", |r: &AuditRow| {
+            Cursor::encode(&scope, &r.id)
+        })
     }
 
     async fn list_notifications(
@@ -1458,8 +1468,7 @@ impl ContentStore for SqlContentStore<Db> {
             sql.push_str(" AND id < ?");
         }
         sql.push_str(" ORDER BY id DESC LIMIT ?");
-        let mut q = sqlx::query_as::<Db, NotificationRow>(AssertSqlSafe(sql))
-            .bind(recipient.as_str().to_string());
+        let mut q = sqlx::query::<Db>(AssertSqlSafe(sql)).bind(recipient.as_str().to_string());
         if let Some(id) = after {
             q = q.bind(id);
         }
@@ -1468,7 +1477,7 @@ impl ContentStore for SqlContentStore<Db> {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| map_sqlx("notifications", e))?;
-        into_page(rows, limit, |r: &NotificationRow| {
+        page_from_rows(rows, limit, "notifications", |r: &NotificationRow| {
             Cursor::encode(&scope, &r.id)
         })
     }
