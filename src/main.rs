@@ -21,6 +21,9 @@ use tokio::sync::mpsc;
 const SPINNER_FRAME: Duration = Duration::from_millis(120);
 /// Finished requests waiting for the loop; senders wait when it is full.
 const EVENT_QUEUE: usize = 64;
+/// Log lines waiting for the file writer's thread; beyond it a burst's lines are dropped
+/// rather than the console waiting for the disk.
+const LOG_QUEUE_LINES: usize = 4096;
 
 fn main() -> ExitCode {
     keep_large_blocks_out_of_the_heap();
@@ -45,12 +48,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// Fixes glibc's thresholds for mapping and trimming at 128 KiB. By default glibc raises its
-/// mmap threshold to the size of each large block freed, so later large blocks that live briefly
-/// (a scan's buffers, a batch of log lines) come from the heap and its freed space stays
-/// resident: a console left running with the sandbox's traffic grew 4.4 MiB in eight minutes
-/// with a flat heap, and 3.0 MiB with the thresholds fixed (docs/benchmarks.md, "The console
-/// left running"). Called first, before any thread starts.
+/// Fixes glibc's thresholds for mapping and trimming at 128 KiB, and keeps one heap for every
+/// thread. By default glibc raises its mmap threshold to the size of each large block freed, so
+/// later large blocks that live briefly (a scan's buffers, a batch of log lines) come from the
+/// heap and its freed space stays resident; and each of the console's threads (the runtime's,
+/// one per SQLite connection) got a heap of its own, each keeping its own peak. The console's
+/// live heap is about 5 MiB and its allocations are few, so one heap costs no waiting worth
+/// measuring (docs/benchmarks.md, "The console left running"). Called first, before any
+/// thread starts.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[allow(unsafe_code)]
 fn keep_large_blocks_out_of_the_heap() {
@@ -60,6 +65,7 @@ fn keep_large_blocks_out_of_the_heap() {
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, THRESHOLD);
         libc::mallopt(libc::M_TRIM_THRESHOLD, THRESHOLD);
+        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 
@@ -318,7 +324,11 @@ fn init_tracing(paths: &Paths) -> Result<tracing_appender::non_blocking::WorkerG
         )
     })?;
     let appender = tracing_appender::rolling::never(&paths.state_dir, "backoffice.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // The writer's queue is allocated and touched whole at start: tracing-appender's default
+    // of 128,000 lines held 4 MiB resident for a console that writes a few lines a minute.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .finish(appender);
     let filter = tracing_subscriber::EnvFilter::try_from_env("BACKOFFICE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
