@@ -26,7 +26,7 @@ const EVENT_QUEUE: usize = 64;
 const LOG_QUEUE_LINES: usize = 4096;
 
 fn main() -> ExitCode {
-    keep_large_blocks_out_of_the_heap();
+    keep_one_small_heap();
     let _ = color_eyre::install();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -58,7 +58,7 @@ fn main() -> ExitCode {
 /// thread starts.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[allow(unsafe_code)]
-fn keep_large_blocks_out_of_the_heap() {
+fn keep_one_small_heap() {
     const THRESHOLD: libc::c_int = 128 * 1024;
     // SAFETY: mallopt only sets the allocator's tunables; it is called before any other thread
     // exists, and a refused value (it returns 0) leaves glibc's defaults in place.
@@ -70,7 +70,7 @@ fn keep_large_blocks_out_of_the_heap() {
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn keep_large_blocks_out_of_the_heap() {}
+fn keep_one_small_heap() {}
 
 /// Reads config.toml, turning its mistakes into one error that lists each with file, line and key.
 fn load_config(paths: &Paths) -> Result<config::Config> {

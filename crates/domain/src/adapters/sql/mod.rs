@@ -570,9 +570,10 @@ mod tests {
         assert!(missing.is_err());
     }
 
-    /// A listing decodes only the rows of its page, and a row that breaks an invariant (here
-    /// an unknown status, read without a copy when known) fails the listing with a clear error
-    /// naming the table and the row, whether it is the page's last row or not.
+    /// A listing decodes only the rows of its page: a row that breaks an invariant (here an
+    /// unknown status, read without a copy when known) does not fail the page before it, where
+    /// it is only the row that says a next page exists, and fails the page that shows it with a
+    /// clear error naming the table and the row.
     #[cfg(feature = "sqlite")]
     #[tokio::test]
     async fn a_listing_names_the_row_whose_status_is_unknown() {
