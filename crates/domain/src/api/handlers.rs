@@ -63,17 +63,20 @@ pub(super) struct PostView {
 }
 
 async fn post_view(state: &ApiState, post: Post) -> PostView {
-    let image_url = match &post.image_key {
-        Some(key) => state
-            .objects
-            .presign_get(&state.bucket, key, state.limits.image_url_ttl)
-            .await
-            .map_err(|e| tracing::warn!(post = post.id.get(), error = %e.chain(), "no image URL"))
-            .ok()
-            .map(|p| p.url),
-        None => None,
-    };
+    let image_url = image_url(state, &post).await;
     PostView { post, image_url }
+}
+
+/// A short-lived URL to the post's image, if it has one (and it can be signed).
+async fn image_url(state: &ApiState, post: &Post) -> Option<String> {
+    let key = post.image_key.as_ref()?;
+    state
+        .objects
+        .presign_get(&state.bucket, key, state.limits.image_url_ttl)
+        .await
+        .map_err(|e| tracing::warn!(post = post.id.get(), error = %e.chain(), "no image URL"))
+        .ok()
+        .map(|p| p.url)
 }
 
 /// One post as the answer, written by `post_json`.
@@ -87,7 +90,12 @@ async fn post_answer(state: &ApiState, status: StatusCode, post: Post) -> Answer
 async fn post_views(state: &ApiState, page: Page<Post>) -> PageView<PostView> {
     let mut items = Vec::with_capacity(page.items.len());
     for post in page.items {
-        items.push(post_view(state, post).await);
+        // Only a post with an image waits for anything; the rest move once.
+        let image_url = match post.image_key {
+            Some(_) => image_url(state, &post).await,
+            None => None,
+        };
+        items.push(PostView { post, image_url });
     }
     PageView {
         items,

@@ -32,7 +32,8 @@ const ROUNDS: usize = 10;
 /// Invocations from which a run also compares the handler with the store and the raw query.
 const MIN_COMPARED: usize = 1000;
 const USAGE: &str = "usage: api-bench EVENT.json N | api-bench prepare POSTS";
-/// The query `GET /posts` runs, for the raw round-trip figure.
+/// A plain query for the posts `GET /posts` lists, as the first figures of the comparison
+/// took it: its values written into the text (MySQL's text protocol), 20 rows.
 const RAW_QUERY: &str = "SELECT p.id, p.author_sub, p.body, p.image_key, p.status, p.created_at, \
     p.updated_at FROM posts p WHERE p.status = 'visible' ORDER BY p.created_at DESC, p.id DESC LIMIT 20";
 
@@ -192,6 +193,8 @@ async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), Stri
             "raw_query_us": compared.map(|c| (c.raw_us * 10.0).round() / 10.0),
             "store_call_us": compared.map(|c| (c.store_us * 10.0).round() / 10.0),
             "handler_over_raw": compared.map(|c| (c.ratio * 1000.0).round() / 1000.0),
+            "statement_us": compared.map(|c| (c.statement_us * 10.0).round() / 10.0),
+            "handler_over_statement": compared.map(|c| (c.statement_ratio * 1000.0).round() / 1000.0),
             "rounds": ROUNDS,
             "statuses": statuses,
         })
@@ -229,6 +232,8 @@ struct Compared {
     store_us: f64,
     raw_us: f64,
     ratio: f64,
+    statement_us: f64,
+    statement_ratio: f64,
 }
 
 async fn compare(
@@ -243,13 +248,16 @@ async fn compare(
         status: Some(ContentStatus::Visible),
         ..PostFilter::default()
     };
+    // The statement the store runs for this page, with its binds (status, then the limit:
+    // one row past the page), fetched on the same pool and not decoded.
+    let statement = MySqlContentStore::posts_listing_sql(&visible, false);
     let per_round = (n / ROUNDS).clamp(100, 2000);
     let (mut handler_us, mut store_us, mut raw_us) = (Vec::new(), Vec::new(), Vec::new());
-    let mut ratios = Vec::new();
+    let (mut statement_us, mut ratios, mut statement_ratios) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..ROUNDS {
-        let mut means = [0.0f64; 3];
-        for k in 0..3 {
-            let which = (k + round) % 3;
+        let mut means = [0.0f64; 4];
+        for k in 0..4 {
+            let which = (k + round) % 4;
             let t = Instant::now();
             for _ in 0..per_round {
                 match which {
@@ -263,8 +271,16 @@ async fn compare(
                             .await
                             .map_err(|e| e.chain())?;
                     }
-                    _ => {
+                    2 => {
                         sqlx::query(RAW_QUERY)
+                            .fetch_all(pool)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                    }
+                    _ => {
+                        sqlx::query(sqlx::AssertSqlSafe(statement.as_str()))
+                            .bind(ContentStatus::Visible.as_str())
+                            .bind(21i64)
                             .fetch_all(pool)
                             .await
                             .map_err(|e| e.to_string())?;
@@ -275,17 +291,21 @@ async fn compare(
                 means[which] = t.elapsed().as_secs_f64();
             }
         }
-        let [h, st, r] = means.map(|total| total / per_round as f64 * 1e6);
+        let [h, st, r, sm] = means.map(|total| total / per_round as f64 * 1e6);
         handler_us.push(h);
         store_us.push(st);
         raw_us.push(r);
+        statement_us.push(sm);
         ratios.push(h / r);
+        statement_ratios.push(h / sm);
     }
     Ok(Compared {
         handler_us: median(handler_us),
         store_us: median(store_us),
         raw_us: median(raw_us),
         ratio: median(ratios),
+        statement_us: median(statement_us),
+        statement_ratio: median(statement_ratios),
     })
 }
 

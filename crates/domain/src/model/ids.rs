@@ -37,17 +37,35 @@ impl TryFrom<String> for UserSub {
     /// Keeps the string itself when it is already a lowercase UUID (every row the database
     /// gives back), so a page of posts copies no sub.
     fn try_from(value: String) -> Result<Self, Invalid> {
-        let canonical = value.len() == 36
-            && value.bytes().enumerate().all(|(i, b)| match i {
-                8 | 13 | 18 | 23 => b == b'-',
-                _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
-            });
-        if canonical {
+        if is_lowercase_uuid(value.as_bytes()) {
             Ok(Self(value))
         } else {
             Self::parse(value)
         }
     }
+}
+
+/// Whether `bytes` is a UUID in lowercase (`8-4-4-4-12` hex digits). Each group is checked
+/// whole, with no exit inside it, so the compiler checks a group's bytes side by side: a page of
+/// posts runs this for every row.
+fn is_lowercase_uuid(bytes: &[u8]) -> bool {
+    fn hex(group: &[u8]) -> bool {
+        group.iter().fold(true, |ok, &b| {
+            ok & ((b.wrapping_sub(b'0') < 10) | (b.wrapping_sub(b'a') < 6))
+        })
+    }
+    let Ok(b) = <&[u8; 36]>::try_from(bytes) else {
+        return false;
+    };
+    (b[8] == b'-')
+        & (b[13] == b'-')
+        & (b[18] == b'-')
+        & (b[23] == b'-')
+        & hex(&b[..8])
+        & hex(&b[9..13])
+        & hex(&b[14..18])
+        & hex(&b[19..23])
+        & hex(&b[24..])
 }
 
 impl From<UserSub> for String {
@@ -256,6 +274,28 @@ mod tests {
             let taken = UserSub::try_from(raw).map_err(|e| e.message);
             prop_assert_eq!(taken, parsed);
         }
+    }
+
+    #[test]
+    fn only_a_lowercase_uuid_is_kept_as_it_is() {
+        let good = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        assert!(is_lowercase_uuid(good.as_bytes()));
+        // Each byte just outside the ranges (`/` `:` before and after the digits, `` ` `` `g`
+        // around a-f), an uppercase digit, a dash out of place, one byte short or over.
+        for at in [0, 7, 9, 12, 14, 19, 24, 35] {
+            for wrong in [b'/', b':', b'`', b'g', b'F', b'-', 0xff] {
+                let mut bytes = good.as_bytes().to_vec();
+                bytes[at] = wrong;
+                assert!(!is_lowercase_uuid(&bytes), "{at}: {wrong}");
+            }
+        }
+        for at in [8, 13, 18, 23] {
+            let mut bytes = good.as_bytes().to_vec();
+            bytes[at] = b'0';
+            assert!(!is_lowercase_uuid(&bytes), "no dash at {at}");
+        }
+        assert!(!is_lowercase_uuid(&good.as_bytes()[..35]));
+        assert!(!is_lowercase_uuid(format!("{good}0").as_bytes()));
     }
 
     #[test]

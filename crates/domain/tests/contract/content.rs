@@ -1695,6 +1695,37 @@ mod sql_layer {
         h.drop_database().await;
     }
 
+    /// A listing checks its result's column types once for all its rows and then reads them
+    /// without checking each value: a column whose type no longer fits its field (here a time
+    /// turned into text by a hand-made schema change) fails the page with the mismatch named,
+    /// and is never read as if it were the type it was.
+    #[tokio::test]
+    #[ignore = "needs services: tests/run.sh"]
+    async fn mariadb_a_column_of_another_type_fails_the_listing_by_its_types() {
+        let h = mysql_store().await;
+        h.store.import_posts(&imports(3)).await.unwrap();
+        let page = h
+            .store
+            .list_posts(&PostFilter::default(), PageRequest::first(2))
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), 2);
+        sqlx::raw_sql("ALTER TABLE posts MODIFY created_at VARCHAR(32) NOT NULL")
+            .execute(h.store.pool())
+            .await
+            .unwrap();
+        let text = h
+            .store
+            .list_posts(&PostFilter::default(), PageRequest::first(2))
+            .await
+            .unwrap_err()
+            .chain();
+        assert!(text.contains("posts"), "{text}");
+        assert!(text.contains("not compatible"), "{text}");
+        assert!(text.contains("VARCHAR"), "{text}");
+        h.drop_database().await;
+    }
+
     /// The console opens a live database without migrating it, and refuses one whose schema is
     /// behind or that is not the service's at all.
     #[tokio::test]

@@ -98,16 +98,26 @@ fn page_from_rows<R, T>(
     cursor_of: impl Fn(&R) -> Cursor,
 ) -> DomainResult<Page<T>>
 where
-    R: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row>,
+    R: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row>
+        + super::InOrder<<Db as sqlx::Database>::Row>,
     T: TryFrom<R, Error = DomainError>,
 {
+    use sqlx::Row as _;
     let limit = limit as usize;
     let more = rows.len() > limit;
     let shown = &rows[..rows.len().min(limit)];
     let mut items = Vec::with_capacity(shown.len());
     let mut next = None;
+    // The rows of one result share their columns: checked once, then read by position.
+    let in_order = <Db as Dialect>::VALUES_TAKE_COLUMN_TYPES
+        && shown.first().is_some_and(|row| R::in_order(row.columns()));
     for (at, row) in shown.iter().enumerate() {
-        let row = R::from_row(row).map_err(|e| map_sqlx(what, e))?;
+        let row = if in_order {
+            R::from_row_in_order(row)
+        } else {
+            R::from_row(row)
+        }
+        .map_err(|e| map_sqlx(what, e))?;
         if more && at + 1 == shown.len() {
             next = Some(cursor_of(&row));
         }
