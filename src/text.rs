@@ -65,7 +65,8 @@ fn is_pictograph(c: char) -> bool {
 /// joiner, laptop) as one glyph two columns wide while terminals advance four, and the two
 /// columns of difference push the rest of the line out of place (the cells past the text keep
 /// whatever was drawn there before). Variation selectors and skin tones go for the same reason.
-/// A joiner between letters (Arabic, Indic scripts) stays.
+/// A joiner before an emoji goes as well: terminals draw that emoji inside the column of whatever
+/// precedes it (a space, a letter). A joiner between letters (Arabic, Indic scripts) stays.
 pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -77,6 +78,13 @@ pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
             '\r' => out.push_str(cr),
             c if is_hostile(c) => out.push(picture(c)),
             c if is_emoji_modifier(c) => continue,
+            // A joiner before an emoji joins it to whatever precedes (a space, a letter) in
+            // terminals, which then draw the emoji in no columns of its own: it goes.
+            '\u{200D}'
+                if chars.peek().is_some_and(|n| is_pictograph(*n)) && !last_was_pictograph =>
+            {
+                continue;
+            }
             '\u{200D}' if last_was_pictograph => {
                 // The joined emoji (and its own modifiers) goes with the joiner.
                 if chars.peek().is_some_and(|n| is_pictograph(*n)) {
@@ -109,6 +117,18 @@ pub fn one_line(text: &str) -> String {
 /// [`one_line`].
 pub fn printable(text: &str) -> String {
     clean(text, "\n", "    ", "")
+}
+
+/// The first line of a text, with ` …` after it when more lines follow: a table cell shows one
+/// line, and a body whose first line fits would otherwise look whole.
+pub fn first_line(text: &str) -> String {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default();
+    if lines.next().is_some() {
+        format!("{first} …")
+    } else {
+        first.to_string()
+    }
 }
 
 /// The first `max` columns of one line of text, with `…` when it was cut.
@@ -156,6 +176,16 @@ mod tests {
     }
 
     #[test]
+    fn a_first_line_says_when_more_lines_follow() {
+        assert_eq!(first_line("one line"), "one line");
+        assert_eq!(first_line("ends with a break\n"), "ends with a break");
+        assert_eq!(first_line("multi\nline"), "multi …");
+        assert_eq!(first_line("crlf\r\nsecond"), "crlf …");
+        assert_eq!(first_line("\nafter an empty line"), " …");
+        assert_eq!(first_line(""), "");
+    }
+
+    #[test]
     fn excerpts_cut_on_columns_and_say_so() {
         assert_eq!(excerpt("short", 10), "short");
         assert_eq!(excerpt("first line\nsecond", 40), "first line…");
@@ -174,6 +204,10 @@ mod tests {
         // A joiner between letters shapes them; it stays.
         assert_eq!(one_line("क्\u{200d}ष"), "क्\u{200d}ष");
         assert_eq!(printable("a\u{200d}\n👩\u{200d}💻"), "a\u{200d}\n👩");
+        // A joiner before an emoji, after a space or a letter: tmux draws the emoji inside the
+        // space's column, two columns short of ratatui's count, so the joiner goes.
+        assert_eq!(one_line("Party \u{200d}👩\u{200d}💻"), "Party 👩");
+        assert_eq!(one_line("a\u{200d}👩"), "a👩");
     }
 
     proptest! {

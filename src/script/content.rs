@@ -63,7 +63,7 @@ pub(super) async fn posts(cmd: PostsCommand, s: &Session<'_>) -> Result<()> {
                             p.id,
                             p.status.as_str(),
                             p.author_sub,
-                            p.body.lines().next().unwrap_or_default()
+                            crate::text::first_line(&p.body)
                         ))
                     })
                 },

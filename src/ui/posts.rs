@@ -7,7 +7,7 @@ use super::empty_message;
 use super::table::{Column, count, message, pane_block, short_time, table};
 use crate::app::posts::{PostsPane, ThreadRow, View, target_label};
 use crate::keymap::Action;
-use crate::text::{one_line, printable};
+use crate::text::{first_line, one_line, printable};
 use backoffice_domain::model::ReasonCount;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -116,10 +116,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                         Span::styled(label, theme.muted()),
                         Span::styled(r.status().as_str(), theme.status(r.status())),
                         Span::styled(names.label(r.author()), theme.muted()),
-                        Span::styled(
-                            body.lines().next().unwrap_or_default().to_string(),
-                            theme.text(),
-                        ),
+                        Span::styled(first_line(body), theme.text()),
                         Span::styled(short_time(Some(at)), theme.muted()),
                     ]
                 },
@@ -253,7 +250,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                             .as_ref()
                             .map(|a| names.label(a))
                             .unwrap_or_default(),
-                        s.excerpt.lines().next().unwrap_or_default().to_string(),
+                        first_line(&s.excerpt),
                     ),
                     None => ("gone", theme.muted(), String::new(), String::new()),
                 };
@@ -299,10 +296,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                     Span::styled(p.status.as_str(), theme.status(p.status)),
                     Span::styled(names.label(&p.author_sub), theme.muted()),
                     Span::styled(if p.image_key.is_some() { "▣" } else { " " }, theme.muted()),
-                    Span::styled(
-                        p.body.lines().next().unwrap_or_default().to_string(),
-                        theme.text(),
-                    ),
+                    Span::styled(first_line(&p.body), theme.text()),
                 ]
             });
         }
