@@ -78,20 +78,19 @@ pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
             '\r' => out.push_str(cr),
             c if is_hostile(c) => out.push(picture(c)),
             c if is_emoji_modifier(c) => continue,
-            // A joiner before an emoji joins it to whatever precedes (a space, a letter) in
-            // terminals, which then draw the emoji in no columns of its own: it goes.
+            // A joiner inside an emoji sequence goes with the emoji it joins (and that emoji's
+            // modifiers). A joiner before an emoji that follows a space or a letter goes alone:
+            // terminals draw that emoji inside the column of what precedes it.
             '\u{200D}'
-                if chars.peek().is_some_and(|n| is_pictograph(*n)) && !last_was_pictograph =>
+                if last_was_pictograph || chars.peek().is_some_and(|n| is_pictograph(*n)) =>
             {
-                continue;
-            }
-            '\u{200D}' if last_was_pictograph => {
-                // The joined emoji (and its own modifiers) goes with the joiner.
-                if chars.peek().is_some_and(|n| is_pictograph(*n)) {
-                    chars.next();
-                }
-                while chars.peek().is_some_and(|n| is_emoji_modifier(*n)) {
-                    chars.next();
+                if last_was_pictograph {
+                    if chars.peek().is_some_and(|n| is_pictograph(*n)) {
+                        chars.next();
+                    }
+                    while chars.peek().is_some_and(|n| is_emoji_modifier(*n)) {
+                        chars.next();
+                    }
                 }
                 continue;
             }

@@ -588,39 +588,13 @@ mod tests {
     }
 
     /// A row struct reads the same values whether its columns come in its order (by position)
-    /// or in another (by name), and a missing column is an error, not a panic.
-    #[cfg(feature = "sqlite")]
-    #[tokio::test]
-    async fn rows_are_read_by_position_or_by_name_alike() {
-        from_row! {
-            struct Pair {
-                id: i64,
-                name: String,
-            }
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let pool = sqlite_pool(&dir.path().join("rows.db")).await.unwrap();
-        for sql in [
-            "SELECT 7 AS id, 'seven' AS name",
-            "SELECT 'seven' AS name, 7 AS id",
-            "SELECT 7 AS id, 'seven' AS name, 1 AS extra",
-        ] {
-            let pair: Pair = sqlx::query_as(sql).fetch_one(&pool).await.unwrap();
-            assert_eq!((pair.id, pair.name.as_str()), (7, "seven"), "{sql}");
-        }
-        let missing = sqlx::query_as::<_, Pair>("SELECT 7 AS id")
-            .fetch_one(&pool)
-            .await;
-        assert!(missing.is_err());
-    }
-
-    /// A result whose columns are the fields in order is read by position once its columns
-    /// are accepted; columns in another order, or too few, are not accepted (those rows are
-    /// read by name, or fail). Types are checked on MariaDB in the contract suite
+    /// or in another (by name), and a missing column is an error, not a panic. A result read
+    /// as a whole (`InOrder`) is read by position only when its columns are the fields in
+    /// order; types are checked on MariaDB in the contract suite
     /// (`mariadb_a_column_of_another_type_fails_the_listing_by_its_types`).
     #[cfg(feature = "sqlite")]
     #[tokio::test]
-    async fn a_result_is_read_by_position_only_when_its_columns_are_the_fields() {
+    async fn rows_are_read_by_position_or_by_name_alike() {
         use sqlx::Row as _;
         from_row! {
             struct Pair {
@@ -628,35 +602,33 @@ mod tests {
                 name: String,
             }
         }
-        let dir = tempfile::tempdir().unwrap();
-        let pool = sqlite_pool(&dir.path().join("order.db")).await.unwrap();
-        let row = |sql: &'static str| {
-            let pool = pool.clone();
-            async move { sqlx::query(sql).fetch_one(&pool).await.unwrap() }
+        let in_order = |row: &sqlx::sqlite::SqliteRow| {
+            <Pair as InOrder<sqlx::sqlite::SqliteRow>>::in_order(row.columns())
         };
-        for sql in [
-            "SELECT 7 AS id, 'seven' AS name",
-            "SELECT 7 AS id, 'seven' AS name, 1 AS extra",
+        let dir = tempfile::tempdir().unwrap();
+        let pool = sqlite_pool(&dir.path().join("rows.db")).await.unwrap();
+        for (sql, by_position) in [
+            ("SELECT 7 AS id, 'seven' AS name", true),
+            ("SELECT 'seven' AS name, 7 AS id", false),
+            ("SELECT 7 AS id, 'seven' AS name, 1 AS extra", true),
         ] {
-            let r = row(sql).await;
-            assert!(
-                <Pair as InOrder<sqlx::sqlite::SqliteRow>>::in_order(r.columns()),
-                "{sql}"
-            );
-            let pair = Pair::from_row_in_order(&r).unwrap();
+            let pair: Pair = sqlx::query_as(sql).fetch_one(&pool).await.unwrap();
             assert_eq!((pair.id, pair.name.as_str()), (7, "seven"), "{sql}");
+            let row = sqlx::query(sql).fetch_one(&pool).await.unwrap();
+            assert_eq!(in_order(&row), by_position, "{sql}");
+            if by_position {
+                let pair = Pair::from_row_in_order(&row).unwrap();
+                assert_eq!((pair.id, pair.name.as_str()), (7, "seven"), "{sql}");
+            }
         }
-        for sql in [
-            "SELECT 'seven' AS name, 7 AS id",
-            "SELECT 7 AS id",
-            "SELECT 7 AS key, 'seven' AS name",
-        ] {
-            let r = row(sql).await;
-            assert!(
-                !<Pair as InOrder<sqlx::sqlite::SqliteRow>>::in_order(r.columns()),
-                "{sql}"
-            );
+        for sql in ["SELECT 7 AS id", "SELECT 7 AS key, 'seven' AS name"] {
+            let row = sqlx::query(sql).fetch_one(&pool).await.unwrap();
+            assert!(!in_order(&row), "{sql}");
         }
+        let missing = sqlx::query_as::<_, Pair>("SELECT 7 AS id")
+            .fetch_one(&pool)
+            .await;
+        assert!(missing.is_err());
     }
 
     /// A listing decodes only the rows of its page: a row that breaks an invariant (here an
