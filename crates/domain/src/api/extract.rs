@@ -10,6 +10,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, Uri, header};
 use serde::de::DeserializeOwned;
+use std::borrow::Cow;
 
 /// Claims that API Gateway's authorizer verified, put on the request by the Lambda adapter
 /// (never read from a header, so a client cannot forge it).
@@ -26,7 +27,7 @@ pub struct RequestId(pub String);
 
 /// Where the caller's sub is left for the request's log line once it is verified.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct CallerSlot(pub std::sync::Arc<std::sync::OnceLock<String>>);
+pub(crate) struct CallerSlot(pub std::sync::Arc<std::sync::OnceLock<UserSub>>);
 
 /// Who is calling, verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +83,7 @@ impl FromRequestParts<ApiState> for Caller {
         };
         let caller = Caller::from(claims?);
         if let Some(slot) = parts.extensions.get::<CallerSlot>() {
-            let _ = slot.0.set(caller.sub.to_string());
+            let _ = slot.0.set(caller.sub.clone());
         }
         // A valid token is not enough: a banned or disabled account keeps its tokens for up to
         // an hour, so its mark is asked on every request.
@@ -194,7 +195,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
         let mut request = PageRequest::first(DEFAULT_LIMIT);
         for (name, value) in query_pairs(&parts.uri) {
-            match name.as_str() {
+            match &*name {
                 "limit" => {
                     let limit: u32 = value
                         .parse()
@@ -219,33 +220,35 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
 }
 
 /// The query string's pairs, percent-decoded.
-pub(crate) fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
-    let Some(query) = uri.query() else {
-        return Vec::new();
-    };
-    query
+pub(crate) fn query_pairs(uri: &Uri) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+    uri.query()
+        .unwrap_or_default()
         .split('&')
         .filter(|p| !p.is_empty())
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             (decode(name), decode(value))
         })
-        .collect()
 }
 
-fn decode(raw: &str) -> String {
+/// A name or value of the query string, decoded; borrowed when there is nothing to decode.
+fn decode(raw: &str) -> Cow<'_, str> {
+    if !raw.contains(['+', '%']) {
+        return Cow::Borrowed(raw);
+    }
     let spaced = raw.replace('+', " ");
-    percent_encoding::percent_decode_str(&spaced)
-        .decode_utf8_lossy()
-        .into_owned()
+    Cow::Owned(
+        percent_encoding::percent_decode_str(&spaced)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
 /// One query parameter, when present.
 pub(crate) fn query_param(uri: &Uri, name: &str) -> Option<String> {
     query_pairs(uri)
-        .into_iter()
         .find(|(n, _)| n == name)
-        .map(|(_, v)| v)
+        .map(|(_, v)| v.into_owned())
 }
 
 #[cfg(test)]

@@ -1,19 +1,19 @@
 //! The routes. Each one: who is calling, what they may do, one call to a store, the answer.
 //! Content a caller may not see answers 404, never 403, so ids cannot be probed.
 
-use super::ApiState;
 use super::error::ApiError;
 use super::extract::{Caller, JsonBody, Paging, query_param};
 use super::post_json;
+use super::{ApiState, while_waiting};
 use crate::DomainError;
 use crate::model::{
-    Bio, Comment, CommentBody, CommentFilter, CommentId, ContentStatus, DisplayName, MarkRead,
-    Moderation, ModerationAction, ModerationTarget, NewComment, NewPost, NewReport, NotificationId,
-    ObjectKey, Page, PageRequest, Post, PostBody, PostEdit, PostFilter, PostId, ProfileUpdate,
-    Reason, ReportNote, Target, UserProfile, UserSub,
+    Bio, Comment, CommentBody, CommentFilter, CommentId, ContentStatus, Cursor, DisplayName,
+    MarkRead, Moderation, ModerationAction, ModerationTarget, NewComment, NewPost, NewReport,
+    NotificationId, ObjectKey, Page, PageRequest, Post, PostBody, PostEdit, PostFilter, PostId,
+    ProfileUpdate, Reason, ReportNote, Target, UserProfile, UserSub,
 };
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
@@ -85,6 +85,19 @@ async fn post_answer(state: &ApiState, status: StatusCode, post: Post) -> Answer
         status,
         post_view(state, post).await.to_json(),
     ))
+}
+
+/// Each post's image URL, in order; none at all when no post has an image (then nothing is
+/// awaited or allocated).
+async fn image_urls(state: &ApiState, posts: &[Post]) -> Vec<Option<String>> {
+    if posts.iter().all(|post| post.image_key.is_none()) {
+        return Vec::new();
+    }
+    let mut urls = Vec::with_capacity(posts.len());
+    for post in posts {
+        urls.push(image_url(state, post).await);
+    }
+    urls
 }
 
 async fn post_views(state: &ApiState, page: Page<Post>) -> PageView<PostView> {
@@ -290,9 +303,9 @@ pub(super) async fn list_posts(
     State(state): State<ApiState>,
     _caller: Caller,
     Paging(page): Paging,
-    uri: Uri,
+    request: Request,
 ) -> Answer {
-    let author = query_param(&uri, "author")
+    let author = query_param(request.uri(), "author")
         .map(|a| UserSub::parse(a).map_err(|e| ApiError::invalid("author", e.message)))
         .transpose()?;
     let filter = PostFilter {
@@ -300,10 +313,16 @@ pub(super) async fn list_posts(
         author,
         ..PostFilter::default()
     };
-    let posts = state.content.list_posts(&filter, page).await?;
+    // The rest of the request (its headers, API Gateway's context, the claims) is freed while
+    // the database answers instead of before the query is sent.
+    let posts = while_waiting(state.content.list_posts(&filter, page), move || {
+        drop(request)
+    })
+    .await?;
+    let urls = image_urls(&state, &posts.items).await;
     Ok(post_json::answer(
         StatusCode::OK,
-        post_views(&state, posts).await.to_json(),
+        post_json::posts_page(&posts.items, &urls, posts.next.as_ref().map(Cursor::as_str)),
     ))
 }
 
@@ -421,9 +440,11 @@ pub(super) async fn list_comments(
     caller: Caller,
     Path(id): Path<String>,
     Paging(page): Paging,
+    request: Request,
 ) -> Answer {
     let id = path_id(&id, |s| PostId::parse(s))?;
-    visible_post(&state, &caller, id).await?;
+    // As for the posts: the rest of the request is freed while the database answers.
+    while_waiting(visible_post(&state, &caller, id), move || drop(request)).await?;
     let filter = CommentFilter {
         post: Some(id),
         status: (!caller.is_admin).then_some(ContentStatus::Visible),

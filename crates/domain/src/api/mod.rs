@@ -120,6 +120,28 @@ pub fn router(api: Api) -> Router {
         .with_state(state)
 }
 
+/// Awaits `main`, running `meanwhile` the first time `main` waits (on the database, say), or
+/// after it when it never does: work that needs nothing from `main`, such as freeing what a
+/// request no longer needs, then costs nothing on the request's path.
+pub(crate) async fn while_waiting<T>(main: impl Future<Output = T>, meanwhile: impl FnOnce()) -> T {
+    let mut main = std::pin::pin!(main);
+    let mut meanwhile = Some(meanwhile);
+    let out = std::future::poll_fn(|cx| {
+        let polled = main.as_mut().poll(cx);
+        if polled.is_pending()
+            && let Some(work) = meanwhile.take()
+        {
+            work();
+        }
+        polled
+    })
+    .await;
+    if let Some(work) = meanwhile {
+        work();
+    }
+    out
+}
+
 /// 16 random bytes from the operating system, in hex: upload names and request ids.
 pub(crate) fn random_hex() -> Result<String, getrandom::Error> {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -131,4 +153,41 @@ pub(crate) fn random_hex() -> Result<String, getrandom::Error> {
         out.push(char::from(HEX[usize::from(b & 0xf)]));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::while_waiting;
+    use std::cell::RefCell;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn the_work_runs_while_the_main_future_waits() {
+        // The main future can only finish once the work has run: it waits for what the work
+        // sends.
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let answer = tokio::time::timeout(
+            Duration::from_secs(5),
+            while_waiting(async { rx.await.is_ok() }, move || {
+                let _ = tx.send(());
+            }),
+        )
+        .await;
+        assert_eq!(answer, Ok(true));
+    }
+
+    #[tokio::test]
+    async fn the_work_runs_after_a_main_future_that_never_waits() {
+        let order = RefCell::new(Vec::new());
+        let out = while_waiting(
+            async {
+                order.borrow_mut().push("main");
+                7
+            },
+            || order.borrow_mut().push("work"),
+        )
+        .await;
+        assert_eq!(out, 7);
+        assert_eq!(*order.borrow(), ["main", "work"]);
+    }
 }

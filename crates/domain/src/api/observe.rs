@@ -4,6 +4,7 @@
 
 use super::error::ApiError;
 use super::extract::{BodyLimit, CallerSlot, InvocationId, RequestId};
+use crate::model::UserSub;
 use axum::Json;
 use axum::extract::{MatchedPath, Request};
 use axum::http::HeaderValue;
@@ -23,20 +24,18 @@ pub(super) async fn observe(mut req: Request, next: Next, body_limit: usize) -> 
     let caller = CallerSlot::default();
     req.extensions_mut().insert(caller.clone());
     let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let matched = req.extensions().get::<MatchedPath>().cloned();
+    let route = matched.as_ref().map_or("unmatched", MatchedPath::as_str);
 
     let response = next.run(req).await;
-    let mut response = error_body(response, &request_id, &method, &route);
+    let mut response = error_body(response, &request_id, &method, route);
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
     let status = response.status().as_u16();
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     // The verified caller's sub (not a secret), so support can find a user's requests.
-    let sub = caller.0.get().map_or("-", String::as_str);
+    let sub = caller.0.get().map_or("-", UserSub::as_str);
     if status >= 500 {
         tracing::error!(requestId = %request_id, method = %method, route = %route, status, latencyMs = latency_ms, sub, "request failed");
     } else if status >= 400 {

@@ -202,16 +202,23 @@ async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), Stri
     Ok(())
 }
 
-/// One invocation: the event JSON into a request (the runtime's part, not timed), then the
-/// handler's part, from the request to the whole answer body (produced in full, as the runtime
-/// serializes it for API Gateway). The status and the handler's time.
+/// One invocation: the event JSON into a request with the invocation's context, as the runtime
+/// hands it over (the runtime's part, not timed), then the handler's part, from the request to
+/// the whole answer body (produced in full, as the runtime serializes it for API Gateway). The
+/// status and the handler's time.
 async fn invoke_once(
     router: &axum::Router,
     event: &str,
     event_path: &str,
 ) -> Result<(u16, std::time::Duration), String> {
-    let request =
-        lambda_http::request::from_str(event).map_err(|e| format!("{event_path}: {e}"))?;
+    use lambda_http::RequestExt as _;
+    let mut context = lambda_http::Context::default();
+    context.request_id = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef".to_string();
+    context.invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:api".to_string();
+    context.deadline = 3_000;
+    let request = lambda_http::request::from_str(event)
+        .map_err(|e| format!("{event_path}: {e}"))?
+        .with_lambda_context(context);
     let handler = Instant::now();
     let response = router
         .clone()
@@ -278,7 +285,7 @@ async fn compare(
                             .map_err(|e| e.to_string())?;
                     }
                     _ => {
-                        sqlx::query(sqlx::AssertSqlSafe(statement.as_str()))
+                        sqlx::query(statement)
                             .bind(ContentStatus::Visible.as_str())
                             .bind(21i64)
                             .fetch_all(pool)

@@ -1,30 +1,41 @@
 //! Identifiers: Cognito subs and usernames, group names, and the numeric row ids of the database.
 
 use crate::error::Invalid;
+use arrayvec::ArrayString;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A Cognito user's `sub`: a UUID, kept in lowercase.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct UserSub(String);
+/// A Cognito user's `sub`: a UUID, kept in lowercase, inline (a page of posts or a caller
+/// allocates nothing for it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "String")]
+pub struct UserSub(ArrayString<36>);
 
 impl UserSub {
     pub fn parse(raw: impl AsRef<str>) -> Result<Self, Invalid> {
-        let value = raw.as_ref().trim().to_ascii_lowercase();
-        let bytes = value.as_bytes();
-        let shape_ok = bytes.len() == 36
-            && bytes.iter().enumerate().all(|(i, b)| match i {
-                8 | 13 | 18 | 23 => *b == b'-',
-                _ => b.is_ascii_hexdigit(),
-            });
-        if !shape_ok {
-            return Err(Invalid::new(
-                "sub",
-                "must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e",
-            ));
+        let raw = raw.as_ref();
+        // Every sub the database holds and every token carries is already a lowercase UUID.
+        if is_lowercase_uuid(raw.as_bytes())
+            && let Ok(text) = ArrayString::from(raw)
+        {
+            return Ok(Self(text));
         }
-        Ok(Self(value))
+        let raw = raw.trim().as_bytes();
+        let mut bytes = [0u8; 36];
+        if raw.len() == bytes.len() {
+            bytes.copy_from_slice(raw);
+            bytes.make_ascii_lowercase();
+            // A lowercase UUID is ASCII, so it is always text.
+            if is_lowercase_uuid(&bytes)
+                && let Ok(text) = ArrayString::from_byte_string(&bytes)
+            {
+                return Ok(Self(text));
+            }
+        }
+        Err(Invalid::new(
+            "sub",
+            "must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e",
+        ))
     }
 
     pub fn as_str(&self) -> &str {
@@ -34,14 +45,21 @@ impl UserSub {
 
 impl TryFrom<String> for UserSub {
     type Error = Invalid;
-    /// Keeps the string itself when it is already a lowercase UUID (every row the database
-    /// gives back), so a page of posts copies no sub.
     fn try_from(value: String) -> Result<Self, Invalid> {
-        if is_lowercase_uuid(value.as_bytes()) {
-            Ok(Self(value))
-        } else {
-            Self::parse(value)
-        }
+        Self::parse(value)
+    }
+}
+
+impl std::str::FromStr for UserSub {
+    type Err = Invalid;
+    fn from_str(value: &str) -> Result<Self, Invalid> {
+        Self::parse(value)
+    }
+}
+
+impl Serialize for UserSub {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -70,7 +88,7 @@ fn is_lowercase_uuid(bytes: &[u8]) -> bool {
 
 impl From<UserSub> for String {
     fn from(value: UserSub) -> String {
-        value.0
+        value.as_str().to_string()
     }
 }
 

@@ -1826,7 +1826,7 @@ mod sql_layer {
                     .fetch_all(h.store.pool())
                     .await
                     .unwrap();
-                assert_seeks(&rows, &sql, index);
+                assert_seeks(&rows, sql, index);
             }
         }
         h.drop_database().await;

@@ -132,7 +132,25 @@ impl SqlContentStore<Db> {
     /// order: status, author, text, since, until (those the filter sets), then the cursor's
     /// time three times and its id, then the limit.
     #[doc(hidden)]
-    pub fn posts_listing_sql(filter: &PostFilter, cursor: bool) -> String {
+    pub fn posts_listing_sql(filter: &PostFilter, cursor: bool) -> &'static str {
+        // Seven choices make 128 statements, each written the first time it is asked for.
+        static WRITTEN: [std::sync::OnceLock<String>; 128] =
+            [const { std::sync::OnceLock::new() }; 128];
+        let key = [
+            filter.status.is_some(),
+            filter.author.is_some(),
+            filter.text.is_some(),
+            filter.since.is_some(),
+            filter.until.is_some(),
+            filter.oldest_first,
+            cursor,
+        ]
+        .into_iter()
+        .fold(0usize, |key, set| key << 1 | usize::from(set));
+        WRITTEN[key].get_or_init(|| Self::write_posts_listing_sql(filter, cursor))
+    }
+
+    fn write_posts_listing_sql(filter: &PostFilter, cursor: bool) -> String {
         // Whole rows straight from the keyset index the filter names. MariaDB left to choose
         // reads a status or author listing through a `ref` on that column from its newest
         // end, making page N cost N pages; told which index, it seeks the cursor's position
@@ -869,9 +887,8 @@ impl ContentStore for SqlContentStore<Db> {
         let scope = scope_of("posts", filter);
         let after: Option<(i64, i64)> =
             page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
-        let sql = Self::posts_listing_sql(filter, after.is_some());
-        // Only the fixed fragments above are ever concatenated; every value is bound.
-        let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
+        // Only fixed fragments are ever concatenated into it; every value is bound.
+        let mut q = sqlx::query::<Db>(Self::posts_listing_sql(filter, after.is_some()));
         if let Some(status) = filter.status {
             q = q.bind(status.as_str());
         }
@@ -897,7 +914,7 @@ impl ContentStore for SqlContentStore<Db> {
             .await
             .map_err(|e| map_sqlx("posts", e))?;
         page_from_rows(rows, limit, "posts", |r: &PostRow| {
-            Cursor::encode(&scope, &(to_millis(r.created_at), r.id))
+            Cursor::encode(&scope, &(to_millis(r.created_at.0), r.id))
         })
     }
 
@@ -1016,7 +1033,7 @@ impl ContentStore for SqlContentStore<Db> {
             .await
             .map_err(|e| map_sqlx("comments", e))?;
         page_from_rows(rows, limit, "comments", |r: &CommentRow| {
-            Cursor::encode(&scope, &(to_millis(r.created_at), r.id))
+            Cursor::encode(&scope, &(to_millis(r.created_at.0), r.id))
         })
     }
 
