@@ -2,7 +2,8 @@
 // `include!` in `mod.rs`, with `Db` naming the backend (`sqlx::MySql` or `sqlx::Sqlite`).
 // Every statement here is plain SQL that both dialects accept: `?` placeholders, backticked
 // `before`/`after`, `LIKE ... ESCAPE '!'`, and keyset conditions written as
-// `a <= ? AND (a < ? OR (a = ? AND id < ?))`: MariaDB does not use an index for the row form
+// `a <= ? AND (a < ? OR (a = ? AND id < ?))` (the posts listing drops the `a = ?`, which the
+// first bound makes redundant): MariaDB does not use an index for the row form
 // `(a, id) < (?, ?)`, and without the plain `a <= ?` bound it may read a filtered index from
 // its newest end and filter, which makes page N cost N pages.
 
@@ -130,7 +131,7 @@ impl SqlContentStore<Db> {
     /// The statement `list_posts` runs for `filter`, with the keyset condition when `cursor`
     /// (public for the contract test that asks MariaDB how it runs each one). Binds, in
     /// order: status, author, text, since, until (those the filter sets), then the cursor's
-    /// time three times and its id, then the limit.
+    /// time twice and its id, then the limit.
     #[doc(hidden)]
     pub fn posts_listing_sql(filter: &PostFilter, cursor: bool) -> &'static str {
         // Seven choices make 128 statements, each written the first time it is asked for.
@@ -183,15 +184,18 @@ impl SqlContentStore<Db> {
         if filter.until.is_some() {
             sql.push_str(" AND created_at < ?");
         }
-        // Newest first by default; oldest first walks the same indexes the other way.
+        // Newest first by default; oldest first walks the same indexes the other way. Within
+        // `created_at <= t`, "before (t, id)" is `created_at < t OR id < id'` (the equal-time
+        // branch needs no `created_at = t` of its own): one range for MariaDB to estimate
+        // instead of two, which made every page behind a cursor cost 10% more than page 1.
         let (keyset, order) = if filter.oldest_first {
             (
-                " AND created_at >= ? AND (created_at > ? OR (created_at = ? AND id > ?))",
+                " AND created_at >= ? AND (created_at > ? OR id > ?)",
                 " ORDER BY created_at ASC, id ASC LIMIT ?",
             )
         } else {
             (
-                " AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?))",
+                " AND created_at <= ? AND (created_at < ? OR id < ?)",
                 " ORDER BY created_at DESC, id DESC LIMIT ?",
             )
         };
@@ -906,7 +910,7 @@ impl ContentStore for SqlContentStore<Db> {
         }
         if let Some((at, id)) = after {
             let at = from_millis(at)?;
-            q = q.bind(at).bind(at).bind(at).bind(id);
+            q = q.bind(at).bind(at).bind(id);
         }
         let rows = q
             .bind(i64::from(limit) + 1)
