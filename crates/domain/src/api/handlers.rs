@@ -101,17 +101,16 @@ async fn image_urls(state: &ApiState, posts: &[Post]) -> Vec<Option<String>> {
 }
 
 async fn post_views(state: &ApiState, page: Page<Post>) -> PageView<PostView> {
-    let mut items = Vec::with_capacity(page.items.len());
-    for post in page.items {
-        // Only a post with an image waits for anything; the rest move once.
-        let image_url = match post.image_key {
-            Some(_) => image_url(state, &post).await,
-            None => None,
-        };
-        items.push(PostView { post, image_url });
-    }
+    let mut urls = image_urls(state, &page.items).await.into_iter();
     PageView {
-        items,
+        items: page
+            .items
+            .into_iter()
+            .map(|post| PostView {
+                post,
+                image_url: urls.next().flatten(),
+            })
+            .collect(),
         cursor: page.next.map(|c| c.as_str().to_string()),
     }
 }
