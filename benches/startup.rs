@@ -1,6 +1,8 @@
 //! The console on AWS-shaped latency: how long from the process's start to the first rows on
-//! screen of each pane, and from a key to its answer for `:who`, a ban's plan, a 100,000-object
-//! folder and the first Insights result, against the longest chain of calls each one depends on.
+//! screen of each pane (Users, Posts, Audit, Storage, Logs, Metrics), and from a key to its
+//! answer for `:who`, a ban's plan, a 100,000-object folder and the first Insights result,
+//! against the longest chain of calls each one depends on. The Metrics pane's function has
+//! figures put into moto's CloudWatch (`put_metric_data`) before the rounds.
 //!
 //! Every AWS call goes through a latency proxy that adds 80 ms a request (40 ms each way, as a
 //! call to a region costs) and every MySQL round trip through one that adds 2 ms (1 ms each way,
@@ -35,18 +37,18 @@ mod latency;
 mod term;
 
 use backoffice_domain::adapters::aws::{
-    AwsContext, AwsSettings, CloudWatchInsights, CloudWatchLogSource, CognitoUserDirectory,
-    S3ObjectStore,
+    AwsContext, AwsSettings, CloudWatchInsights, CloudWatchLogSource, CloudWatchMetrics,
+    CognitoUserDirectory, S3ObjectStore,
 };
 use backoffice_domain::adapters::sql::MySqlContentStore;
 use backoffice_domain::model::{
     Actor, AuditAction, AuditFilter, AuditKind, BucketName, CommentFilter, ContentStatus,
     DisplayName, FilterPattern, InsightsQuery, LogGroupName, NewAuditEntry, NewPost, NewProfile,
-    NewReport, PageRequest, PostBody, PostFilter, Reason, ReportFilter, Target, TimeWindow,
-    UserSub, Username,
+    MetricsRequest, NewReport, PageRequest, PostBody, PostFilter, Reason, ReportFilter, Target,
+    TimeWindow, UserSub, Username, function_of_group, metric_period, parse_range,
 };
 use backoffice_domain::ports::{
-    ContentStore, LogInsights, LogSource, ObjectStore, UserDirectory, UserQuery,
+    ContentStore, LogInsights, LogSource, Metrics, ObjectStore, UserDirectory, UserQuery,
 };
 use backoffice_domain::services::moderation;
 use latency::LatencyProxy;
@@ -156,6 +158,8 @@ struct World {
     database_url: String,
     /// The reported post the Posts pane's queue shows first, as the queue names it.
     reported: String,
+    /// The Lambda function of `group`, with figures in moto's CloudWatch for the Metrics pane.
+    function: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -169,10 +173,11 @@ enum Case {
     Ban,
     Folder,
     Insights,
+    Metrics,
 }
 
 impl Case {
-    const ALL: [Case; 9] = [
+    const ALL: [Case; 10] = [
         Case::Users,
         Case::Posts,
         Case::Audit,
@@ -182,6 +187,7 @@ impl Case {
         Case::Ban,
         Case::Folder,
         Case::Insights,
+        Case::Metrics,
     ];
 
     fn name(self) -> &'static str {
@@ -195,6 +201,7 @@ impl Case {
             Case::Ban => "`:ban`, key to its plan",
             Case::Folder => "open a 100,000-object folder, key to first rows",
             Case::Insights => "Insights run (`ctrl-r`), key to first result",
+            Case::Metrics => "Metrics pane, first rows",
         }
     }
 
@@ -202,7 +209,12 @@ impl Case {
     fn timed_from_start(self) -> bool {
         matches!(
             self,
-            Case::Users | Case::Posts | Case::Audit | Case::Storage | Case::Logs
+            Case::Users
+                | Case::Posts
+                | Case::Audit
+                | Case::Storage
+                | Case::Logs
+                | Case::Metrics
         )
     }
 }
@@ -235,12 +247,19 @@ impl Console<'_> {
     fn run(&self, case: Case) -> (Duration, Duration) {
         let w = self.world;
         match case {
-            Case::Users | Case::Posts | Case::Audit | Case::Storage | Case::Logs => {
+            Case::Users
+            | Case::Posts
+            | Case::Audit
+            | Case::Storage
+            | Case::Logs
+            | Case::Metrics => {
                 let (pane, marker) = match case {
                     Case::Users => ("users", w.username.as_str()),
                     Case::Posts => ("posts", w.reported.as_str()),
                     Case::Audit => ("audit", "startup marker audit"),
                     Case::Storage => ("storage", "posts/"),
+                    // The function's row: the pane draws its rows when its figures arrive.
+                    Case::Metrics => ("metrics", w.function.as_str()),
                     _ => ("logs", w.group.as_str()),
                 };
                 let mut args = vec!["--env".to_string(), "bench".to_string()];
@@ -566,6 +585,29 @@ impl Chains<'_> {
                 .await;
                 user + posts.max(comments)
             }
+            Case::Metrics => {
+                // Cold, as the pane's first call: one GetMetricData for every metric of the
+                // environment's functions (the group's), over the pane's default range.
+                let start = Instant::now();
+                let ctx = self.context().await;
+                let metrics = CloudWatchMetrics::new(&ctx);
+                let now = chrono::Utc::now();
+                let window = parse_range("1h", now).expect("range");
+                let request = MetricsRequest {
+                    functions: vec![w.function.clone()],
+                    window,
+                    period: metric_period(&window, now),
+                };
+                let series = metrics
+                    .function_metrics(&request)
+                    .await
+                    .expect("GetMetricData");
+                assert!(
+                    series.iter().any(|s| !s.points.is_empty()),
+                    "the function has figures"
+                );
+                start.elapsed()
+            }
             Case::Insights => {
                 // The pane's groups are the environment's, by name: no DescribeLogGroups
                 // before StartQuery, then one GetQueryResults once it has answered.
@@ -660,6 +702,22 @@ fn main() {
         })
         .await
         .expect("AWS");
+        // A minute's figures a point over the last half hour, for the Metrics pane (no
+        // Duration: moto fails a GetMetricData whose percentiles have data to compute).
+        let function = function_of_group(&env.log_group).expect("a Lambda group");
+        let metrics = CloudWatchMetrics::new(&ctx);
+        let now = chrono::Utc::now();
+        let minutes = |value: f64| -> Vec<_> {
+            (1..=30)
+                .map(|m| (now - chrono::Duration::minutes(m), value + m as f64))
+                .collect()
+        };
+        for (name, value) in [("Invocations", 100.0), ("Errors", 0.0)] {
+            metrics
+                .put_metric_data(function, name, &minutes(value))
+                .await
+                .expect("PutMetricData");
+        }
         let dir = CognitoUserDirectory::new(&ctx, env.pool_id.clone());
         let user = dir
             .get_user(&Username::parse(&username).expect("username"))
@@ -726,6 +784,9 @@ fn main() {
         sub,
         database_url: database_url.clone(),
         reported,
+        function: function_of_group(&env.log_group)
+            .expect("a Lambda group")
+            .to_string(),
     };
     let dirs = tempfile::tempdir().expect("a folder");
     std::fs::create_dir_all(dirs.path().join("config")).expect("config folder");
