@@ -43,9 +43,9 @@ use backoffice_domain::adapters::aws::{
 use backoffice_domain::adapters::sql::MySqlContentStore;
 use backoffice_domain::model::{
     Actor, AuditAction, AuditFilter, AuditKind, BucketName, CommentFilter, ContentStatus,
-    DisplayName, FilterPattern, InsightsQuery, LogGroupName, NewAuditEntry, NewPost, NewProfile,
-    MetricsRequest, NewReport, PageRequest, PostBody, PostFilter, Reason, ReportFilter, Target,
-    TimeWindow, UserSub, Username, function_of_group, metric_period, parse_range,
+    DisplayName, FilterPattern, InsightsQuery, LogGroupName, MetricsRequest, NewAuditEntry,
+    NewPost, NewProfile, NewReport, PageRequest, PostBody, PostFilter, Reason, ReportFilter,
+    Target, TimeWindow, UserSub, Username, function_of_group, metric_period, parse_range,
 };
 use backoffice_domain::ports::{
     ContentStore, LogInsights, LogSource, Metrics, ObjectStore, UserDirectory, UserQuery,
@@ -209,12 +209,7 @@ impl Case {
     fn timed_from_start(self) -> bool {
         matches!(
             self,
-            Case::Users
-                | Case::Posts
-                | Case::Audit
-                | Case::Storage
-                | Case::Logs
-                | Case::Metrics
+            Case::Users | Case::Posts | Case::Audit | Case::Storage | Case::Logs | Case::Metrics
         )
     }
 }
