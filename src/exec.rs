@@ -238,7 +238,7 @@ async fn names_of(b: &Backends, subs: &[UserSub]) -> Result<Vec<(UserSub, String
                 .attribute("name")
                 .map(str::to_string)
                 .or(user.email.clone())
-                .unwrap_or_else(|| user.username.to_string());
+                .unwrap_or_else(|| crate::text::identifier(user.username.as_str()));
             if let Some(sub) = user.sub {
                 named.push((sub, name));
             }

@@ -111,6 +111,68 @@ pub fn one_line(text: &str) -> String {
     clean(text, " ", " ", " ")
 }
 
+/// A name shown so it cannot pass for another: one line as [`one_line`] makes it, with every
+/// character a typed username may not hold (a space, a control character, an invisible or
+/// direction-changing one: U+3164 HANGUL FILLER, U+2800 BRAILLE PATTERN BLANK, U+200F …) named
+/// as `<U+3164>`. Cognito takes some of those, and `admin` followed by a Hangul filler would
+/// otherwise look like `admin`. A name without them reads as [`one_line`] shows it.
+pub fn identifier(text: &str) -> String {
+    use std::fmt::Write as _;
+    let hidden = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || is_hostile(c)
+            || backoffice_domain::model::is_invisible_format(c)
+            || matches!(c, '\u{200C}' | '\u{200D}')
+    };
+    if !text.chars().any(hidden) {
+        return one_line(text);
+    }
+    let mut named = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            let _ = write!(named, "<U+{:04X}>", u32::from(c));
+        } else {
+            named.push(c);
+        }
+    }
+    one_line(&named)
+}
+
+/// The name [`identifier`] showed as `admin<U+3164>`, with each `<U+XXXX>` turned back into
+/// its character; `None` when the text names no character that way (it is then taken as
+/// typed). The way back for a name copied from a listing into a command.
+pub fn from_identifier(shown: &str) -> Option<String> {
+    let mut out = String::with_capacity(shown.len());
+    let mut rest = shown;
+    let mut named = false;
+    while let Some(at) = rest.find("<U+") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        let decoded = after.find('>').and_then(|end| {
+            let hex = &after[..end];
+            let valid = (4..=6).contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit());
+            valid
+                .then(|| u32::from_str_radix(hex, 16).ok().and_then(char::from_u32))
+                .flatten()
+                .map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                named = true;
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str("<U+");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    named.then_some(out)
+}
+
 /// Untrusted text of several lines, safe to print: lines kept, tabs as four spaces, `\r`
 /// dropped, other control characters as their pictures, bidi overrides as `�`, emoji as in
 /// [`one_line`].
@@ -155,6 +217,38 @@ pub fn excerpt(text: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_name_with_characters_that_draw_as_nothing_shows_them_named() {
+        assert_eq!(identifier("admin\u{3164}"), "admin<U+3164>");
+        assert_eq!(identifier("\u{2800}"), "<U+2800>");
+        assert_eq!(identifier("a\u{200F}b\u{202E}c"), "a<U+200F>b<U+202E>c");
+        assert_eq!(identifier("ann\u{1b}[31m"), "ann<U+001B>[31m");
+        // A name a keyboard could type reads as it is.
+        assert_eq!(
+            identifier("김민지+test@example.com"),
+            "김민지+test@example.com"
+        );
+        assert_eq!(identifier("google_1234"), "google_1234");
+        assert_eq!(identifier("مريم"), "مريم");
+    }
+
+    #[test]
+    fn a_shown_name_turns_back_into_the_name() {
+        assert_eq!(
+            from_identifier("admin<U+3164>").as_deref(),
+            Some("admin\u{3164}")
+        );
+        assert_eq!(from_identifier("<U+2800>").as_deref(), Some("\u{2800}"));
+        assert_eq!(
+            from_identifier("a<U+200F>b<U+1F600>").as_deref(),
+            Some("a\u{200F}b😀")
+        );
+        // Nothing named: taken as typed.
+        assert_eq!(from_identifier("admin"), None);
+        assert_eq!(from_identifier("a<U+zz>b<U+12"), None);
+        assert_eq!(from_identifier("<U+D800>"), None, "no surrogate");
+    }
 
     #[test]
     fn sizes_read_as_people_read_them() {
@@ -210,6 +304,26 @@ mod tests {
     }
 
     proptest! {
+        /// Whatever a directory holds, its name as shown carries nothing a typed username may
+        /// not: every hidden character is named.
+        /// What a listing shows, a command takes back as the same name.
+        #[test]
+        fn a_shown_name_round_trips(name in "[a-z<>+U0-9]{0,6}(\u{3164}|\u{2800}|\u{200F}|\u{34F}| |\t)[a-z0-9]{0,6}") {
+            let back = from_identifier(&identifier(&name));
+            prop_assert_eq!(back.as_deref(), Some(name.as_str()));
+        }
+
+        #[test]
+        fn a_shown_name_hides_nothing(name in "\\PC{0,8}(\u{3164}|\u{2800}|\u{200F}|\u{34F}| |\t)?\\PC{0,8}") {
+            let shown = identifier(&name);
+            prop_assert!(
+                !shown.chars().any(|c| c.is_whitespace()
+                    || c.is_control()
+                    || backoffice_domain::model::is_invisible_format(c)),
+                "{shown:?}"
+            );
+        }
+
         /// What is printed takes the same columns whether counted as ratatui counts (by
         /// grapheme) or as a terminal does (character by character), for text made of the
         /// characters that make them disagree.

@@ -221,13 +221,18 @@ impl App {
                 return Vec::new();
             }
         };
-        let Ok(username) = Username::parse(&name) else {
+        // The name is the directory's (the Users pane's subject), not typed.
+        let Ok(username) = Username::from_directory(name.as_str()) else {
             self.fail(verb, Failure::new(format!("{name} is not a username")));
             return Vec::new();
         };
         let request = self.next_id();
         self.ban_request = Some(request);
-        self.toast(format!("planning the {} of {name}…", &verb[1..]));
+        self.toast(format!(
+            "planning the {} of {}…",
+            &verb[1..],
+            crate::text::identifier(&name)
+        ));
         vec![Command::PlanBan {
             request,
             username,
@@ -238,7 +243,9 @@ impl App {
     /// Starts planning a write whose dialog needs the services read first.
     pub(super) fn plan(&mut self, planning: super::Planning) -> Vec<Command> {
         let what = match &planning {
-            super::Planning::Deletion(name) => format!("the deletion of {name}"),
+            super::Planning::Deletion(name) => {
+                format!("the deletion of {}", crate::text::identifier(name.as_str()))
+            }
             super::Planning::Undo(row) => format!("an undo of audit row {}", row.id),
         };
         if let Err(refused) = crate::ops::admit(&self.context, &what) {
@@ -477,7 +484,11 @@ impl App {
 /// The dialog of a planned ban or unban: every call it will make, in order.
 pub(super) fn ban_proposal(plan: Plan) -> Proposal {
     let unban = plan.reverses.is_some();
-    let verb = format!("{} {}", if unban { "unban" } else { "ban" }, plan.username);
+    let verb = format!(
+        "{} {}",
+        if unban { "unban" } else { "ban" },
+        crate::text::identifier(plan.username.as_str())
+    );
     // Content steps grouped: every kind of call stays on screen, the sweep included.
     let mut changes = ban::describe(&plan.steps, 8);
     if changes.is_empty() {
@@ -501,7 +512,10 @@ pub(super) fn ban_proposal(plan: Plan) -> Proposal {
 
 /// The dialog of an account deletion: the export first, then every kind of call.
 pub fn deletion_proposal(plan: erase::Plan, export: std::path::PathBuf) -> Proposal {
-    let verb = format!("delete the account {}", plan.username);
+    let verb = format!(
+        "delete the account {}",
+        crate::text::identifier(plan.username.as_str())
+    );
     let mut changes = vec![format!(
         "first: export their data (profile, posts, comments, reports, object list) to {}",
         export.display()
@@ -517,7 +531,9 @@ pub fn deletion_proposal(plan: erase::Plan, export: std::path::PathBuf) -> Propo
         "stops at the first failure; each step is audited, the closing row says what was done; cannot be undone"
             .into(),
     );
-    let name = plan.username.to_string();
+    // What the dialog shows is what is typed: a name with characters that draw as nothing is
+    // confirmed by typing it with them named (`admin<U+3164>`).
+    let name = crate::text::identifier(plan.username.as_str());
     Proposal {
         title: capitalise(&verb),
         verb,

@@ -1004,6 +1004,110 @@ fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
 }
 
 #[test]
+fn a_user_whose_name_hides_a_character_opens_bans_and_deletes_by_its_shown_name() {
+    use backoffice_domain::services::{ban, erase};
+    // Cognito takes U+3164 HANGUL FILLER in a username (it is a letter); it draws as nothing.
+    let hidden = Username::from_directory("admin\u{3164}").unwrap();
+    let mut u = user(9, true);
+    u.username = hidden.clone();
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![u.clone()]);
+    let open = app.on_key(code(KeyCode::Enter));
+    let request = match open.first() {
+        Some(Command::LoadUser { request, username }) => {
+            assert_eq!(username, &hidden, "the directory's name, as it is");
+            *request
+        }
+        other => panic!("the detail opens: {other:?}"),
+    };
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(detail(u.clone())),
+    });
+    let mut sent = typed(&mut app, ":ban");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    let request = match sent.as_slice() {
+        [
+            Command::PlanBan {
+                request, username, ..
+            },
+        ] => {
+            assert_eq!(username, &hidden);
+            *request
+        }
+        other => panic!("the ban is planned: {other:?}"),
+    };
+    app.on_event(AppEvent::BanPlanned {
+        request,
+        result: Ok(ban::Plan {
+            username: hidden.clone(),
+            sub: u.sub.clone().unwrap(),
+            steps: vec![ban::Step::Disable],
+            reverses: None,
+            settle: std::time::Duration::ZERO,
+        }),
+    });
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("the plan is shown to confirm");
+    };
+    assert_eq!(d.proposal.title, "Ban admin<U+3164>");
+    app.on_key(code(KeyCode::Esc));
+    let sent = app.on_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL));
+    let request = match sent.as_slice() {
+        [
+            Command::Plan {
+                request,
+                planning: crate::app::Planning::Deletion(name),
+            },
+        ] => {
+            assert_eq!(name, &hidden);
+            *request
+        }
+        other => panic!("the deletion is planned: {other:?}"),
+    };
+    let plan = erase::Plan {
+        username: hidden.clone(),
+        sub: u.sub.clone().unwrap(),
+        steps: vec![erase::Step::DeleteUser],
+        bucket: None,
+        settle: std::time::Duration::ZERO,
+    };
+    app.on_event(AppEvent::Planned {
+        request,
+        what: "delete",
+        result: Ok(crate::app::shell::deletion_proposal(
+            plan,
+            "export.json".into(),
+        )),
+    });
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("delete asks first");
+    };
+    // Typed as it is shown; the bare look-alike does not confirm it.
+    assert_eq!(d.proposal.type_to_confirm.as_deref(), Some("admin<U+3164>"));
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "admin");
+    assert!(
+        app.on_key(code(KeyCode::Enter)).is_empty(),
+        "admin is not the name"
+    );
+    typed(&mut app, "<U+3164>");
+    let sent = app.on_key(code(KeyCode::Enter));
+    match sent.as_slice() {
+        [
+            Command::Write {
+                operation: Operation::DeleteAccount { plan, .. },
+                ..
+            },
+        ] => {
+            assert_eq!(plan.username, hidden);
+        }
+        other => panic!("one write, to the directory's name: {other:?}"),
+    }
+}
+
+#[test]
 fn ban_is_refused_read_only_and_without_a_user() {
     let ro = Context {
         read_only: true,

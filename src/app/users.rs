@@ -115,8 +115,11 @@ impl UsersPane {
         }
     }
 
+    /// Opens the detail of a user the directory listed (by the name it answered with, which
+    /// may hold characters a keyboard's name may not: `Username::from_directory`).
     fn load_detail(&mut self, username: String, ids: &mut Ids) -> Vec<Command> {
-        let Ok(parsed) = backoffice_domain::model::Username::parse(&username) else {
+        let Ok(parsed) = backoffice_domain::model::Username::from_directory(username.as_str())
+        else {
             return Vec::new();
         };
         let id = ids.issue();
@@ -199,7 +202,7 @@ impl UsersPane {
         let Some(user) = self.subject() else {
             return Outcome::Message("no user selected".into());
         };
-        let name = user.username.to_string();
+        let name = crate::text::identifier(user.username.as_str());
         let label = match &user.email {
             Some(e) => format!("{name} <{e}>"),
             None => name.clone(),

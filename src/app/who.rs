@@ -55,7 +55,7 @@ pub fn render(view: &User360) -> Vec<String> {
     let mut lines = vec![
         format!(
             "{}  {}  {}  {}",
-            u.username,
+            crate::text::identifier(u.username.as_str()),
             u.email.as_deref().unwrap_or("(no e-mail)"),
             u.status,
             if u.enabled { "enabled" } else { "DISABLED" }

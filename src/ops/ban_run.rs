@@ -70,11 +70,15 @@ pub(super) async fn run_ban(
         &outcome,
         json!({"type": verb, "user": plan.username.as_str()}),
     );
-    match stopped(&outcome, &format!("{verb} {}", plan.username), "") {
+    match stopped(
+        &outcome,
+        &format!("{verb} {}", crate::text::identifier(plan.username.as_str())),
+        "",
+    ) {
         None => Ok(Done {
             summary: format!(
                 "{verb} {}: {} calls done{}, audited",
-                plan.username,
+                crate::text::identifier(plan.username.as_str()),
                 outcome.done.len(),
                 if outcome.skipped.is_empty() {
                     String::new()

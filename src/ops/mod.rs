@@ -322,7 +322,9 @@ impl Operation {
             Operation::ResolveReport { id, resolution } => {
                 format!("{} report {id}", resolution_verb(*resolution))
             }
-            Operation::Account { username, action } => action.describe(username.as_str()),
+            Operation::Account { username, action } => {
+                action.describe(&crate::text::identifier(username.as_str()))
+            }
             Operation::Ban(plan) => format!(
                 "{} {} ({})",
                 if plan.reverses.is_some() {
@@ -330,7 +332,7 @@ impl Operation {
                 } else {
                     "ban"
                 },
-                plan.username,
+                crate::text::identifier(plan.username.as_str()),
                 plural(plan.steps.len(), "call")
             ),
             Operation::CreateUser(a) => format!(
@@ -355,7 +357,7 @@ impl Operation {
             Operation::DeleteQuery { name, .. } => format!("delete the saved query {name}"),
             Operation::DeleteAccount { plan, .. } => format!(
                 "delete the account {} ({})",
-                plan.username,
+                crate::text::identifier(plan.username.as_str()),
                 plural(plan.steps.len(), "call")
             ),
             Operation::ClearProfile { sub, fields, .. } => format!(
@@ -594,7 +596,11 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             )
             .await?;
             Ok(Done {
-                summary: format!("{} {username}: done, audited", action.audit_action()),
+                summary: format!(
+                    "{} {}: done, audited",
+                    action.audit_action(),
+                    crate::text::identifier(username.as_str())
+                ),
                 records: vec![json!({
                     "type": "account",
                     "action": action.audit_action().as_str(),
@@ -616,7 +622,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             Ok(Done {
                 summary: format!(
                     "created {} ({}){}, audited",
-                    user.username,
+                    crate::text::identifier(user.username.as_str()),
                     user.status,
                     if account.send_invitation {
                         ": the invitation is on its way"

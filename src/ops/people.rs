@@ -132,7 +132,8 @@ pub(super) async fn run_deletion(
             .map_err(|f| Failure {
                 message: format!(
                     "the export of {} failed, so nothing was deleted: {}",
-                    plan.username, f.message
+                    crate::text::identifier(plan.username.as_str()),
+                    f.message
                 ),
                 chain: f.chain,
             })?;
@@ -148,12 +149,15 @@ pub(super) async fn run_deletion(
             "sub": plan.sub.as_str(),
         }),
     ));
-    let what = format!("the deletion of {}", plan.username);
+    let what = format!(
+        "the deletion of {}",
+        crate::text::identifier(plan.username.as_str())
+    );
     match super::ban_run::stopped(&outcome, &what, ": plan it again to finish") {
         None => Ok(Done {
             summary: format!(
                 "deleted {}: {} calls done{}, {}{exported}",
-                plan.username,
+                crate::text::identifier(plan.username.as_str()),
                 outcome.done.len(),
                 if outcome.skipped.is_empty() {
                     String::new()
@@ -367,7 +371,7 @@ async fn still_as_left(
                 if left.as_deref() != Some(if user.enabled { "true" } else { "false" }) {
                     return Err(Failure::new(format!(
                         "{} is {} now, not as row {id} left it: it changed since",
-                        user.username,
+                        crate::text::identifier(user.username.as_str()),
                         if user.enabled { "enabled" } else { "disabled" }
                     )));
                 }

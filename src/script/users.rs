@@ -11,8 +11,19 @@ use serde_json::json;
 
 use super::UsersCommand;
 
+/// A username as typed, or as `users list` shows one holding characters that draw as nothing
+/// (`admin<U+3164>`): each named character is put back, and the name is taken as the
+/// directory holds it.
 fn name(raw: &str) -> Result<Username> {
-    Username::parse(raw).map_err(|e| eyre!("username: {}", e.message))
+    if let Some(named) = crate::text::from_identifier(raw) {
+        return Username::from_directory(named).map_err(|e| eyre!("username: {}", e.message));
+    }
+    Username::parse(raw).map_err(|e| {
+        eyre!(
+            "username: {}; name such a character as <U+XXXX>, as `users list` shows it",
+            e.message
+        )
+    })
 }
 
 pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
@@ -45,7 +56,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                     s.print(&record, || {
                         one_line(&format!(
                             "{}\t{}\t{}\t{}\t{}\t{}",
-                            u.username,
+                            crate::text::identifier(u.username.as_str()),
                             u.email.clone().unwrap_or_default(),
                             u.attribute("name").unwrap_or_default(),
                             u.status,
@@ -64,7 +75,10 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             let groups = directory.groups_of(&username).await.map_err(domain)?;
             s.print(&records::user(&user), || {
                 let mut lines = vec![
-                    format!("username  {}", user.username),
+                    format!(
+                        "username  {}",
+                        crate::text::identifier(user.username.as_str())
+                    ),
                     format!(
                         "sub       {}",
                         user.sub.as_ref().map(|s| s.to_string()).unwrap_or_default()
@@ -393,4 +407,21 @@ async fn who(s: &Session<'_>, raw: &str) -> Result<()> {
         s.print(r, String::new)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name;
+    use backoffice_domain::model::Username;
+
+    #[test]
+    fn a_name_is_taken_as_typed_or_as_a_listing_shows_it() {
+        assert_eq!(name("ann").unwrap(), Username::parse("ann").unwrap());
+        assert_eq!(
+            name("admin<U+3164>").unwrap(),
+            Username::from_directory("admin\u{3164}").unwrap()
+        );
+        let typed = name("admin\u{3164}").unwrap_err().to_string();
+        assert!(typed.contains("<U+XXXX>"), "{typed}");
+    }
 }

@@ -64,7 +64,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                     ])
                 };
                 let mut lines = vec![
-                    kv("username", u.username.to_string()),
+                    kv("username", crate::text::identifier(u.username.as_str())),
                     kv(
                         "sub",
                         u.sub.as_ref().map(|s| s.to_string()).unwrap_or("-".into()),
@@ -218,7 +218,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
             _ => theme.warning(),
         };
         let mut cells = vec![
-            Span::styled(u.username.to_string(), theme.text()),
+            // A name holding characters that draw as nothing shows them named, in the
+            // warning colour: it could pass for another user's.
+            Span::styled(
+                crate::text::identifier(u.username.as_str()),
+                if u.username.is_plain() {
+                    theme.text()
+                } else {
+                    theme.warning()
+                },
+            ),
             Span::styled(
                 u.attribute("name").unwrap_or_default().to_string(),
                 theme.text(),

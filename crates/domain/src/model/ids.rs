@@ -190,6 +190,26 @@ impl Username {
         Ok(Self(value.to_string()))
     }
 
+    /// A username as the directory answered it. Cognito's pattern (`[\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
+    /// lets in letters and marks that draw as nothing (U+3164 HANGUL FILLER, U+2800 BRAILLE
+    /// PATTERN BLANK, U+034F COMBINING GRAPHEME JOINER …), which [`Username::parse`] refuses from
+    /// a keyboard; a user who signed up with one must still be listed, opened and acted on, so
+    /// only an empty name is refused here. [`Username::is_plain`] says whether it is one `parse`
+    /// would take, and the console shows any other with its hidden characters named.
+    pub fn from_directory(raw: impl Into<String>) -> Result<Self, Invalid> {
+        let value = raw.into();
+        if value.is_empty() {
+            return Err(Invalid::new("username", "is empty"));
+        }
+        Ok(Self(value))
+    }
+
+    /// Whether [`Username::parse`] takes this name: no space, control, invisible or
+    /// direction-changing character, at most 128 characters.
+    pub fn is_plain(&self) -> bool {
+        Self::parse(&self.0).is_ok()
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -345,6 +365,24 @@ mod tests {
             assert!(e.message.contains("invisible"), "{hostile:?}");
         }
         assert!(Username::parse("김민지+test@example.com").is_ok());
+    }
+
+    #[test]
+    fn the_directory_s_names_are_taken_as_they_are_and_told_apart() {
+        // Cognito's pattern takes these (a letter, a symbol, a mark); a keyboard's parse does not.
+        for hidden in ["admin\u{3164}", "\u{2800}", "ann\u{034F}", "x\u{115F}y"] {
+            assert!(Username::parse(hidden).is_err(), "{hidden:?}");
+            let name = Username::from_directory(hidden).unwrap();
+            assert_eq!(name.as_str(), hidden);
+            assert!(!name.is_plain(), "{hidden:?}");
+        }
+        let plain = Username::from_directory("김민지").unwrap();
+        assert!(plain.is_plain());
+        assert_eq!(plain, Username::parse("김민지").unwrap());
+        assert_eq!(
+            Username::from_directory("").unwrap_err().message,
+            "is empty"
+        );
     }
 
     proptest! {

@@ -86,6 +86,7 @@ contract!(
         quote_in_search_text_matches_literally_and_never_widens,
         cursor_from_another_listing_is_refused,
         disable_and_enable_flip_the_flag,
+        a_name_with_a_letter_that_draws_as_nothing_is_listed_found_and_disabled,
         password_actions_move_the_status,
         reset_password_needs_a_confirmed_enabled_user_with_a_verified_contact,
         confirm_sign_up_confirms_an_unconfirmed_user,
@@ -512,6 +513,39 @@ async fn disable_and_enable_flip_the_flag(dir: Target) {
     assert!(!dir.get_user(&name("frank")).await.unwrap().enabled);
     dir.enable_user(&name("frank")).await.unwrap();
     assert!(dir.get_user(&name("frank")).await.unwrap().enabled);
+}
+
+/// Cognito's username pattern takes letters that draw as nothing (U+3164 HANGUL FILLER is a
+/// letter); such a user is listed, found and acted on like any other, not a failed page.
+async fn a_name_with_a_letter_that_draws_as_nothing_is_listed_found_and_disabled(dir: Target) {
+    let hidden = Username::from_directory("admin\u{3164}").unwrap();
+    assert!(!hidden.is_plain());
+    dir.create_user(&NewDirectoryUser {
+        username: hidden.clone(),
+        email: Some(Email::parse("filler@example.com").unwrap()),
+        attributes: vec![],
+        temporary_password: Some("Temp-Passw0rd!".into()),
+        send_invitation: false,
+    })
+    .await
+    .unwrap();
+    create(&dir, "admin", "admin@example.com").await;
+    let page = dir
+        .list_users(&UserQuery::default(), PageRequest::first(60))
+        .await
+        .unwrap();
+    let mut names: Vec<&str> = page.items.iter().map(|u| u.username.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["admin", "admin\u{3164}"]);
+    let found = dir.get_user(&hidden).await.unwrap();
+    assert_eq!(found.username, hidden);
+    assert_eq!(found.email.as_deref(), Some("filler@example.com"));
+    dir.disable_user(&hidden).await.unwrap();
+    assert!(!dir.get_user(&hidden).await.unwrap().enabled);
+    assert!(
+        dir.get_user(&name("admin")).await.unwrap().enabled,
+        "the look-alike is untouched"
+    );
 }
 
 async fn password_actions_move_the_status(dir: Target) {

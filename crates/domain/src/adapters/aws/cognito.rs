@@ -232,9 +232,8 @@ fn directory_user(parts: UserParts<'_>) -> DomainResult<DirectoryUser> {
     let raw = parts
         .username
         .ok_or_else(|| DomainError::bug("Cognito answered with a user without a username"))?;
-    let username = Username::parse(raw).map_err(|e| {
-        DomainError::unexpected(format!("Cognito answered with username '{raw}'"), e)
-    })?;
+    let username = Username::from_directory(raw)
+        .map_err(|e| DomainError::unexpected("Cognito answered with an empty username", e))?;
     let attributes: Vec<(String, String)> = parts
         .attributes
         .iter()

@@ -105,7 +105,7 @@ impl SandboxUserDirectory {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| map_sqlx("attributes", e))?;
-            let username = Username::parse(&row.username)
+            let username = Username::from_directory(row.username.as_str())
                 .map_err(|e| DomainError::unexpected("directory row holds a bad username", e))?;
             let email = attributes
                 .iter()
