@@ -224,15 +224,21 @@ impl App {
             .then(|| self.views.of(pane).and_then(|v| v.last.clone()))
             .flatten();
         let (p, ids) = self.pane_mut(pane);
-        let mut commands = p.open(ids);
-        if let Some(filter) = last {
-            match p.set_filter(&filter, ids) {
-                // The filtered load replaces the first one (whose answer is dropped).
-                Ok(c) => commands.extend(c),
-                Err(problem) => self.toast(format!(
-                    "the last view ({filter}) no longer applies: {problem}"
-                )),
-            }
+        // The view first, so the pane's first load is the filtered one: a pane opening while
+        // its view's load is in flight asks for nothing more (no unfiltered page asked for and
+        // thrown away).
+        let (mut commands, stale) = match last {
+            Some(filter) => match p.set_filter(&filter, ids) {
+                Ok(c) => (c, None),
+                Err(problem) => (Vec::new(), Some((filter, problem))),
+            },
+            None => (Vec::new(), None),
+        };
+        commands.extend(p.open(ids));
+        if let Some((filter, problem)) = stale {
+            self.toast(format!(
+                "the last view ({filter}) no longer applies: {problem}"
+            ));
         }
         commands
     }

@@ -1409,12 +1409,33 @@ fn saved_views_apply_a_named_filter_and_panes_open_on_their_last_view() {
     next.restore_views(book);
     let c = next.open_pane(PaneId::Audit);
     assert_eq!(next.audit.filter_text, "kind:user");
+    // One page asked for, the filtered one: nothing unfiltered first.
     assert!(
-        c.iter().any(|c| matches!(c, Command::LoadAudit { filter, .. } if filter.target_kind == Some(backoffice_domain::model::AuditKind::User))),
+        matches!(c.as_slice(), [Command::LoadAudit { filter, .. }] if filter.target_kind == Some(backoffice_domain::model::AuditKind::User)),
         "{c:?}"
     );
     next.run_command("forget account actions");
     assert!(next.views.names(PaneId::Audit).is_empty());
+}
+
+/// A pane whose last view is a filter asks for that view's first page only: the Users pane
+/// its search, the Posts pane its filtered listing (not the reports queue first).
+#[test]
+fn a_pane_opening_on_its_last_view_asks_for_one_page() {
+    let mut book = views::ViewBook::default();
+    book.applied(PaneId::Users, "ann");
+    book.applied(PaneId::Posts, "status:hidden");
+    let (mut next, _) = app_on(PaneId::Audit, test_context());
+    next.restore_views(book);
+    let c = next.open_pane(PaneId::Users);
+    assert_eq!(next.users.filter_text, "ann");
+    assert!(matches!(c.as_slice(), [Command::LoadUsers { .. }]), "{c:?}");
+    let c = next.open_pane(PaneId::Posts);
+    assert_eq!(next.posts.filter_text, "status:hidden");
+    assert!(
+        matches!(c.as_slice(), [Command::LoadPosts { filter, .. }] if filter.status == Some(ContentStatus::Hidden)),
+        "{c:?}"
+    );
 }
 
 /// `u` on an audit row asks the runtime for the row's reverse, then shows it to confirm; what
