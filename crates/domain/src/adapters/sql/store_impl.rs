@@ -184,18 +184,22 @@ impl SqlContentStore<Db> {
         if filter.until.is_some() {
             sql.push_str(" AND created_at < ?");
         }
-        // Newest first by default; oldest first walks the same indexes the other way. Within
-        // `created_at <= t`, "before (t, id)" is `created_at < t OR id < id'` (the equal-time
-        // branch needs no `created_at = t` of its own): one range for MariaDB to estimate
-        // instead of two, which made every page behind a cursor cost 10% more than page 1.
+        // Newest first by default; oldest first walks the same indexes the other way. "Before
+        // (t, id)" is the range `created_at <= t` and, among the rows at `t` itself, `id < id'`.
+        // That second part is a CASE, which the range optimizer leaves alone: written as
+        // `created_at < t OR id < id'` (or with `created_at = t AND …`), MariaDB split the
+        // range into two intervals and estimated each (two index dives, about 50 µs of
+        // "Statistics" a page on the benchmark's machine), so every page behind a cursor cost
+        // 10 to 14% more than page 1; with the CASE it plans the one interval, and checks the
+        // CASE on the page's rows only.
         let (keyset, order) = if filter.oldest_first {
             (
-                " AND created_at >= ? AND (created_at > ? OR id > ?)",
+                " AND created_at >= ? AND CASE WHEN created_at = ? THEN id > ? ELSE 1 END",
                 " ORDER BY created_at ASC, id ASC LIMIT ?",
             )
         } else {
             (
-                " AND created_at <= ? AND (created_at < ? OR id < ?)",
+                " AND created_at <= ? AND CASE WHEN created_at = ? THEN id < ? ELSE 1 END",
                 " ORDER BY created_at DESC, id DESC LIMIT ?",
             )
         };
