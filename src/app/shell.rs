@@ -9,7 +9,6 @@ use crate::ops::Operation;
 use backoffice_domain::model::{AuditEntry, AuditKind, Username};
 use backoffice_domain::services::ban::{self, Plan};
 use backoffice_domain::services::erase;
-use backoffice_domain::services::user360::Who;
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// The commands `:` knows, for completion.
@@ -358,7 +357,7 @@ impl App {
                 }
             }
         } else {
-            match Who::parse(arg) {
+            match crate::ops::who_of(arg) {
                 Ok(who) => who,
                 Err(e) => {
                     self.fail(":who", Failure::from(e));

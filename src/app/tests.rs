@@ -939,6 +939,34 @@ fn who_without_a_name_outside_users_says_what_to_type() {
     );
 }
 
+/// `:who` takes a name as the listings show it, hidden characters named; typed with the
+/// character itself it is refused.
+#[test]
+fn who_takes_a_name_with_its_hidden_characters_named() {
+    use backoffice_domain::services::user360::Who;
+    let (mut app, _) = app_on(PaneId::Posts, test_context());
+    let mut sent = typed(&mut app, ":who admin<U+3164>");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    let who = sent.iter().find_map(|c| match c {
+        Command::LoadWho { who, .. } => Some(who.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        who,
+        Some(Who::Username(
+            Username::from_directory("admin\u{3164}").unwrap()
+        ))
+    );
+    app.on_key(code(KeyCode::Esc));
+    let mut sent = typed(&mut app, ":who admin\u{3164}");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    assert!(
+        sent.iter().all(|c| !matches!(c, Command::LoadWho { .. })),
+        "{sent:?}"
+    );
+    assert!(app.last_error.as_deref().unwrap().contains("invisible"));
+}
+
 #[test]
 fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
     use backoffice_domain::services::ban::{Plan, Step};

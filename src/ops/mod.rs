@@ -396,6 +396,18 @@ impl Operation {
 
 /// The Lambda functions of an environment: those whose `/aws/lambda/NAME` group it names, then
 /// the ones it lists, each once.
+/// Whom `:who` and `backoffice users who` mean by what was typed: an e-mail, a sub or a
+/// username, where a username may name its hidden characters as the listings show them
+/// (`admin<U+3164>`).
+pub fn who_of(raw: &str) -> Result<backoffice_domain::services::user360::Who, DomainError> {
+    use backoffice_domain::model::Username;
+    use backoffice_domain::services::user360::Who;
+    if let Some(named) = crate::text::from_identifier(raw.trim()) {
+        return Ok(Who::Username(Username::from_directory(named)?));
+    }
+    Who::parse(raw)
+}
+
 pub fn functions_of(groups: &[LogGroupName], listed: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let named = groups

@@ -319,7 +319,7 @@ async fn run_plan(s: &Session<'_>, plan: ban::Plan, why: &str, dry_run: bool) ->
 }
 
 async fn who(s: &Session<'_>, raw: &str) -> Result<()> {
-    let who = user360::Who::parse(raw).map_err(domain)?;
+    let who = crate::ops::who_of(raw).map_err(domain)?;
     let objects = match (&s.b.objects, &s.b.bucket) {
         (Some(o), Some(bucket)) => Some((
             o.as_ref() as &dyn backoffice_domain::ports::ObjectStore,

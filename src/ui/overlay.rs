@@ -160,7 +160,8 @@ pub(super) fn draw_who(
         .collect();
     let title = format!(
         "{} · {}/{} scroll · {} back",
-        crate::text::one_line(&view.who),
+        // Who was asked for, hidden characters named (`ann<U+034F>`).
+        crate::text::identifier(&view.who),
         keys.hint(Action::Down),
         keys.hint(Action::Up),
         keys.hint(Action::Back)
