@@ -115,13 +115,16 @@ pub fn one_line(text: &str) -> String {
 /// character a typed username may not hold (a space, a control character, an invisible or
 /// direction-changing one: U+3164 HANGUL FILLER, U+2800 BRAILLE PATTERN BLANK, U+200F …) named
 /// as `<U+3164>`. Cognito takes some of those, and `admin` followed by a Hangul filler would
-/// otherwise look like `admin`. A name without them reads as [`one_line`] shows it.
+/// otherwise look like `admin`. Emoji variation selectors and skin tones are named too: the
+/// console draws an emoji without them, and `ann❤` and `ann❤<U+FE0F>` are two users. A name
+/// without any of these reads as [`one_line`] shows it.
 pub fn identifier(text: &str) -> String {
     use std::fmt::Write as _;
     let hidden = |c: char| {
         c.is_whitespace()
             || c.is_control()
             || is_hostile(c)
+            || is_emoji_modifier(c)
             || backoffice_domain::model::is_invisible_format(c)
             || matches!(c, '\u{200C}' | '\u{200D}')
     };
@@ -231,6 +234,10 @@ mod tests {
         );
         assert_eq!(identifier("google_1234"), "google_1234");
         assert_eq!(identifier("مريم"), "مريم");
+        // Two users the console would otherwise draw alike.
+        assert_eq!(identifier("ann❤"), "ann❤");
+        assert_eq!(identifier("ann❤\u{FE0F}"), "ann❤<U+FE0F>");
+        assert_eq!(identifier("👍🏽"), "👍<U+1F3FD>");
     }
 
     #[test]
@@ -308,7 +315,7 @@ mod tests {
         /// not: every hidden character is named.
         /// What a listing shows, a command takes back as the same name.
         #[test]
-        fn a_shown_name_round_trips(name in "[a-z<>+U0-9]{0,6}(\u{3164}|\u{2800}|\u{200F}|\u{34F}| |\t)[a-z0-9]{0,6}") {
+        fn a_shown_name_round_trips(name in "[a-z<>+U0-9]{0,6}(\u{3164}|\u{2800}|\u{200F}|\u{34F}| |\t|❤\u{FE0F})[a-z0-9]{0,6}") {
             let back = from_identifier(&identifier(&name));
             prop_assert_eq!(back.as_deref(), Some(name.as_str()));
         }
