@@ -6,7 +6,7 @@ use super::{App, Command, Failure, Overlay, PaneId, posts};
 use crate::history::{History, Recall};
 use crate::input::{Edit, TextInput};
 use crate::ops::Operation;
-use backoffice_domain::model::{AuditEntry, AuditKind, Username};
+use backoffice_domain::model::{AuditEntry, AuditKind};
 use backoffice_domain::services::ban::{self, Plan};
 use backoffice_domain::services::erase;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -213,24 +213,20 @@ impl App {
             self.fail(verb, refused);
             return Vec::new();
         }
-        let name = match (self.pane, self.users.subject_name()) {
-            (PaneId::Users, Some(name)) => name,
+        // The name is the directory's (the Users pane's subject), not typed.
+        let username = match (self.pane, self.users.subject_username()) {
+            (PaneId::Users, Some(name)) => name.clone(),
             _ => {
                 self.fail(verb, Failure::new("select a user in the Users pane first"));
                 return Vec::new();
             }
-        };
-        // The name is the directory's (the Users pane's subject), not typed.
-        let Ok(username) = Username::from_directory(name.as_str()) else {
-            self.fail(verb, Failure::new(format!("{name} is not a username")));
-            return Vec::new();
         };
         let request = self.next_id();
         self.ban_request = Some(request);
         self.toast(format!(
             "planning the {} of {}…",
             &verb[1..],
-            crate::text::identifier(&name)
+            crate::text::identifier(username.as_str())
         ));
         vec![Command::PlanBan {
             request,

@@ -12,7 +12,7 @@ use crate::keymap::Action;
 use crate::ops::Operation;
 use crate::ui::Look;
 use backoffice_domain::model::{
-    DirectoryUser, FilterAttribute, FilterOp, Page, UserFilter, UserStatus, UserSub,
+    DirectoryUser, FilterAttribute, FilterOp, Page, UserFilter, UserStatus, UserSub, Username,
 };
 use backoffice_domain::ports::{DIRECTORY_MAX_PAGE, UserQuery};
 use backoffice_domain::services::accounts::AccountAction;
@@ -184,9 +184,9 @@ impl UsersPane {
         }
     }
 
-    /// The username of the user actions apply to, for `:who`.
-    pub fn subject_name(&self) -> Option<String> {
-        self.subject().map(|u| u.username.to_string())
+    /// The username of the user actions apply to, as the directory holds it, for `:ban`.
+    pub fn subject_username(&self) -> Option<&Username> {
+        self.subject().map(|u| &u.username)
     }
 
     /// The user actions apply to: the open detail's, else the selected row's.

@@ -168,6 +168,12 @@ pub struct Username(String);
 impl Username {
     pub fn parse(raw: impl AsRef<str>) -> Result<Self, Invalid> {
         let value = raw.as_ref();
+        Self::check(value)?;
+        Ok(Self(value.to_string()))
+    }
+
+    /// What [`Username::parse`] asks of a typed name.
+    fn check(value: &str) -> Result<(), Invalid> {
         let n = value.chars().count();
         if n == 0 || n > 128 {
             return Err(Invalid::new("username", "must be 1 to 128 characters"));
@@ -187,7 +193,7 @@ impl Username {
                 "must not contain invisible or direction-changing characters",
             ));
         }
-        Ok(Self(value.to_string()))
+        Ok(())
     }
 
     /// A username as the directory answered it. Cognito's pattern (`[\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
@@ -207,7 +213,7 @@ impl Username {
     /// Whether [`Username::parse`] takes this name: no space, control, invisible or
     /// direction-changing character, at most 128 characters.
     pub fn is_plain(&self) -> bool {
-        Self::parse(&self.0).is_ok()
+        Self::check(&self.0).is_ok()
     }
 
     pub fn as_str(&self) -> &str {
