@@ -128,18 +128,34 @@ pub fn identifier(text: &str) -> String {
             || backoffice_domain::model::is_invisible_format(c)
             || matches!(c, '\u{200C}' | '\u{200D}')
     };
-    if !text.chars().any(hidden) {
+    // A name that itself holds text such as `<U+3164>` has that `<` named too, so the way
+    // back reads it as typed and not as the hidden letter.
+    let named_here = |at: usize| named_char(&text[at..]).is_some();
+    if !text.chars().any(hidden) && !text.match_indices("<U+").any(|(at, _)| named_here(at)) {
         return one_line(text);
     }
     let mut named = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if hidden(c) {
+    for (at, c) in text.char_indices() {
+        if hidden(c) || (c == '<' && named_here(at)) {
             let _ = write!(named, "<U+{:04X}>", u32::from(c));
         } else {
             named.push(c);
         }
     }
     one_line(&named)
+}
+
+/// The character `text` starts by naming as `<U+XXXX>` (four to six hex digits), with the
+/// length of that name.
+fn named_char(text: &str) -> Option<(char, usize)> {
+    let after = text.strip_prefix("<U+")?;
+    let end = after.find('>')?;
+    let hex = &after[..end];
+    if !(4..=6).contains(&hex.len()) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+    Some((c, 3 + end + 1))
 }
 
 /// The name [`identifier`] showed as `admin<U+3164>`, with each `<U+XXXX>` turned back into
@@ -151,24 +167,15 @@ pub fn from_identifier(shown: &str) -> Option<String> {
     let mut named = false;
     while let Some(at) = rest.find("<U+") {
         out.push_str(&rest[..at]);
-        let after = &rest[at + 3..];
-        let decoded = after.find('>').and_then(|end| {
-            let hex = &after[..end];
-            let valid = (4..=6).contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit());
-            valid
-                .then(|| u32::from_str_radix(hex, 16).ok().and_then(char::from_u32))
-                .flatten()
-                .map(|c| (c, end))
-        });
-        match decoded {
-            Some((c, end)) => {
+        match named_char(&rest[at..]) {
+            Some((c, len)) => {
                 out.push(c);
                 named = true;
-                rest = &after[end + 1..];
+                rest = &rest[at + len..];
             }
             None => {
                 out.push_str("<U+");
-                rest = after;
+                rest = &rest[at + 3..];
             }
         }
     }
@@ -227,6 +234,13 @@ mod tests {
         assert_eq!(identifier("\u{2800}"), "<U+2800>");
         assert_eq!(identifier("a\u{200F}b\u{202E}c"), "a<U+200F>b<U+202E>c");
         assert_eq!(identifier("ann\u{1b}[31m"), "ann<U+001B>[31m");
+        // A name holding such a name as text has its `<` named, so it reads back as itself.
+        assert_eq!(identifier("admin<U+3164>"), "admin<U+003C>U+3164>");
+        assert_eq!(
+            from_identifier("admin<U+003C>U+3164>").as_deref(),
+            Some("admin<U+3164>")
+        );
+        assert_eq!(identifier("a<U+zz>"), "a<U+zz>");
         // A name a keyboard could type reads as it is.
         assert_eq!(
             identifier("김민지+test@example.com"),
@@ -315,9 +329,10 @@ mod tests {
         /// not: every hidden character is named.
         /// What a listing shows, a command takes back as the same name.
         #[test]
-        fn a_shown_name_round_trips(name in "[a-z<>+U0-9]{0,6}(\u{3164}|\u{2800}|\u{200F}|\u{34F}| |\t|❤\u{FE0F})[a-z0-9]{0,6}") {
-            let back = from_identifier(&identifier(&name));
-            prop_assert_eq!(back.as_deref(), Some(name.as_str()));
+        fn a_shown_name_round_trips(name in "[a-z<>+U0-9]{0,6}(\u{3164}|\u{2800}|\u{200F}|\u{34F}| |\t|❤\u{FE0F}|<U\\+[0-9A-Fa-f]{4,6}>)[a-z0-9]{0,6}") {
+            let shown = identifier(&name);
+            let back = from_identifier(&shown).unwrap_or(shown);
+            prop_assert_eq!(back, name);
         }
 
         #[test]

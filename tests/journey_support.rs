@@ -131,7 +131,7 @@ fn support_finds_a_person_by_name_and_resets_their_password() {
     // The audit row: the action on the user's sub, under the caller's whole ARN; its detail
     // has the reason as typed.
     c.keys(b":audit\r");
-    // (Waits for the toasts over it to fade.)
+    // (Waits for the toast to fade.)
     let audit = c.wait_until("the audit rows", |t| {
         t.contains("2 loaded")
             && t.lines()

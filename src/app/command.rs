@@ -325,9 +325,10 @@ pub enum Request {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// A passing message: a write done, a copy made. Failures are not toasts: the status bar keeps
+/// the last one until `esc`, and the error log keeps them all.
 pub struct Toast {
     pub text: String,
-    pub error: bool,
     /// Ticks (frames of the spinner clock) left before it fades.
     pub ttl: u16,
 }

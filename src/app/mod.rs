@@ -86,6 +86,9 @@ pub struct App {
     pub prompt: Option<LinePrompt>,
     pub overlay: Option<Overlay>,
     pub toasts: VecDeque<Toast>,
+    /// The screen row just below the pane's last row as last drawn (its bottom border): a
+    /// click from there down is on the toasts, the status bar or the bottom line, not a row.
+    pub pane_end: u16,
     pub errors: VecDeque<(String, Failure)>,
     pub last_error: Option<String>,
     /// AWS throttling the clients met recently and retried, for the status bar.
@@ -145,6 +148,7 @@ impl App {
             prompt: None,
             overlay: None,
             toasts: VecDeque::new(),
+            pane_end: u16::MAX,
             errors: VecDeque::new(),
             last_error: None,
             throttled: None,
@@ -251,13 +255,8 @@ impl App {
     }
 
     pub fn toast(&mut self, text: impl Into<String>) {
-        self.push_toast(text.into(), false);
-    }
-
-    fn push_toast(&mut self, text: String, error: bool) {
         self.toasts.push_back(Toast {
-            text,
-            error,
+            text: text.into(),
             ttl: 40,
         });
         while self.toasts.len() > MAX_TOASTS {
@@ -265,11 +264,10 @@ impl App {
         }
     }
 
-    /// Records a failure: status bar, toast, and the error log.
+    /// Records a failure: the status bar (until `esc`) and the error log.
     pub fn fail(&mut self, what: &str, failure: Failure) {
         tracing::warn!(what, error = %failure.chain, "request failed");
         self.last_error = Some(format!("{what}: {}", failure.message));
-        self.push_toast(format!("{what}: {}", failure.message), true);
         self.errors
             .push_front((chrono::Utc::now().format("%H:%M:%S").to_string(), failure));
         while self.errors.len() > MAX_ERRORS {
@@ -633,7 +631,9 @@ impl App {
                     _ => Vec::new(),
                 }
             }
-            MouseEventKind::Down(MouseButton::Left) if mouse.row >= list_top => {
+            MouseEventKind::Down(MouseButton::Left)
+                if mouse.row >= list_top && mouse.row < self.pane_end =>
+            {
                 let row = (mouse.row - list_top) as usize;
                 let (pane, ids) = self.pane_mut(self.pane);
                 let outcome = pane.click(row, mouse.column, ids);

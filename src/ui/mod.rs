@@ -1,7 +1,7 @@
 //! Drawing. Each pane draws itself through the `Pane` interface and hands its tables only the
 //! rows in view, so a frame costs the same with twenty rows loaded or a million. The shell's
-//! parts (tabs, status bar, the bottom line, a pane's open form, overlays, toasts) are drawn
-//! here, over whatever screen the pane is on.
+//! parts (tabs, status bar, the bottom line, a pane's open form, overlays) are drawn here,
+//! over whatever screen the pane is on; toasts get rows of their own below the pane.
 
 mod audit;
 pub mod input;
@@ -49,13 +49,19 @@ pub struct Look<'a> {
 }
 
 pub fn draw(frame: &mut Frame<'_>, app: &mut App, theme: &Theme, tick: usize) {
-    let [tabs, main, status, bottom] = Layout::vertical([
+    // Toasts take rows of their own above the status bar, one each, while they show: the
+    // pane gives them up rather than being drawn under them (its header and first rows stay
+    // in view). The pane keeps at least five rows.
+    let toast_rows = (app.toasts.len() as u16).min(frame.area().height.saturating_sub(3 + 5));
+    let [tabs, main, toasts, status, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(5),
+        Constraint::Length(toast_rows),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(frame.area());
+    app.pane_end = main.bottom().saturating_sub(1);
     draw_tabs(frame, tabs, app, theme);
     app.draw_pane(frame, main, theme);
     if let Some(form) = app.focused().form() {
@@ -81,7 +87,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App, theme: &Theme, tick: usize) {
         (Some(Overlay::Who(view)), Some(at)) => view.scroll = at,
         _ => {}
     }
-    draw_toasts(frame, main, app, theme);
+    draw_toasts(frame, toasts, app, theme);
 }
 
 /// The tab labels as drawn, each with the column it starts at.

@@ -10,7 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// A pane's open form, over the lower part of the pane whatever screen it is on.
@@ -361,26 +361,17 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     frame.render_widget(paragraph.block(popup_block(&p.title, theme)), area);
 }
 
+/// The newest toasts, one row each (newest last, nearest the status bar), in `area`: `✓` and
+/// the message on one line, cut with `…` to the width.
 pub(super) fn draw_toasts(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
-    let mut y = area.y + 1;
-    for toast in &app.toasts {
-        let text = format!(" {} ", crate::text::one_line(&toast.text));
-        let width = (text.width() as u16 + 2).min(area.width.saturating_sub(2));
-        if y + 3 > area.y + area.height || width < 4 {
-            break;
-        }
-        let rect = Rect::new(area.x + area.width - width - 1, y, width, 3);
-        let style = if toast.error {
-            theme.error()
-        } else {
-            theme.ok()
-        };
-        frame.render_widget(Clear, rect);
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, style))
-                .block(Block::default().borders(Borders::ALL).border_style(style)),
-            rect,
-        );
-        y += 3;
+    let shown = app.toasts.len().min(usize::from(area.height));
+    let room = usize::from(area.width).saturating_sub(4);
+    for (row, toast) in app.toasts.iter().skip(app.toasts.len() - shown).enumerate() {
+        let line = Line::from(vec![
+            Span::styled(" ✓ ", theme.ok()),
+            Span::styled(crate::text::excerpt(&toast.text, room), theme.ok()),
+        ]);
+        let rect = Rect::new(area.x, area.y + row as u16, area.width, 1);
+        frame.render_widget(Paragraph::new(line), rect);
     }
 }

@@ -68,6 +68,46 @@ fn users_failed() {
     insta::assert_snapshot!(render(&mut app, 100, 10));
 }
 
+/// A toast takes a row of its own above the status bar: the pane's title, header and rows
+/// stay where they were and in view, and a click on the toast selects no row.
+#[test]
+fn a_toast_takes_its_own_row_and_covers_none_of_the_pane() {
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    answer_users(&mut app, &first, (1..=5).map(|i| user(i, true)).collect());
+    app.toasts.clear();
+    let row = |b: &TestBackend, y: u16| -> String {
+        (0..b.buffer().area.width)
+            .map(|x| b.buffer()[(x, y)].symbol().to_string())
+            .collect()
+    };
+    let before = render(&mut app, 100, 14);
+    app.toast("user3 enabled: a message long enough to have covered the header and first rows");
+    let drawn = render(&mut app, 100, 14);
+    for y in 0..=LIST_TOP + 5 {
+        assert_eq!(row(&drawn, y), row(&before, y), "row {y}");
+    }
+    assert!(row(&drawn, LIST_TOP + 5).contains("user5"));
+    let toast_row = 14 - 3;
+    assert!(
+        row(&drawn, toast_row).starts_with(" ✓ user3 enabled: a message long enough"),
+        "{:?}",
+        row(&drawn, toast_row)
+    );
+    assert_eq!(row(&drawn, 12), row(&before, 12), "the status bar stays");
+    assert!(
+        row(&drawn, toast_row - 1).starts_with('└'),
+        "the pane ends above the toast"
+    );
+    app.on_key(key('j'));
+    let selected = app.users.list.selected;
+    assert!(click(&mut app, 10, toast_row).is_empty());
+    assert!(click(&mut app, 10, toast_row - 1).is_empty(), "the border");
+    assert!(click(&mut app, 10, 12).is_empty(), "the status bar");
+    assert_eq!(app.users.list.selected, selected, "no row was selected");
+    click(&mut app, 10, LIST_TOP + 4);
+    assert_eq!(app.users.list.selected, 3, "a row's click still selects it");
+}
+
 #[test]
 fn user_detail_with_database_rows() {
     let (mut app, first) = app_on(PaneId::Users, ctx());

@@ -217,17 +217,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
             UserStatus::Confirmed | UserStatus::ExternalProvider => theme.ok(),
             _ => theme.warning(),
         };
+        // A name holding characters that draw as nothing (or text that names one) shows them
+        // named, in the warning colour: it could pass for another user's.
+        let shown = crate::text::identifier(u.username.as_str());
+        let name_style = if shown == u.username.as_str() {
+            theme.text()
+        } else {
+            theme.warning()
+        };
         let mut cells = vec![
-            // A name holding characters that draw as nothing shows them named, in the
-            // warning colour: it could pass for another user's.
-            Span::styled(
-                crate::text::identifier(u.username.as_str()),
-                if u.username.is_plain() {
-                    theme.text()
-                } else {
-                    theme.warning()
-                },
-            ),
+            Span::styled(shown, name_style),
             Span::styled(
                 u.attribute("name").unwrap_or_default().to_string(),
                 theme.text(),
