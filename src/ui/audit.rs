@@ -29,6 +29,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
     };
     let block = pane_block(
         format!(" Audit log · newest first · {} ", count(&pane.list)),
+        list_area.width,
         theme,
     );
     let inner = block.inner(list_area);
@@ -75,7 +76,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
         frame.render_widget(
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
-                .block(pane_block(" Row ".into(), theme)),
+                .block(pane_block(" Row ".into(), area.width, theme)),
             area,
         );
     }

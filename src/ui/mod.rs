@@ -265,11 +265,17 @@ fn centred(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-fn popup_block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+/// A popup's frame, its title fitted to the popup's `width` (cut in its middle, so a long
+/// name in it keeps both ends and shows that it was cut).
+fn popup_block(title: &str, width: u16, theme: &Theme) -> Block<'static> {
+    let title = table::fit_title(
+        &format!(" {} ", crate::text::one_line(title)),
+        width.saturating_sub(2),
+    );
     Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(true))
-        .title(Span::styled(format!(" {title} "), theme.title(true)))
+        .title(Span::styled(title, theme.title(true)))
 }
 
 /// The message a list shows instead of rows.

@@ -84,7 +84,10 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &FormView<'_>, 
         height,
     );
     frame.render_widget(Clear, rect);
-    frame.render_widget(paragraph.block(popup_block(&form.title, theme)), rect);
+    frame.render_widget(
+        paragraph.block(popup_block(&form.title, rect.width, theme)),
+        rect,
+    );
 }
 
 /// `scroll` kept within the rows `lines` wrap to in `area` (inside its border): the last row
@@ -132,7 +135,7 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &T
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll, 0))
-            .block(popup_block(&title, theme)),
+            .block(popup_block(&title, area.width, theme)),
         area,
     );
     scroll
@@ -171,7 +174,7 @@ pub(super) fn draw_who(
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll, 0))
-            .block(popup_block(&title, theme)),
+            .block(popup_block(&title, area.width, theme)),
         area,
     );
     scroll
@@ -207,6 +210,7 @@ pub(super) fn draw_errors(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: 
             .scroll((scroll, 0))
             .block(popup_block(
                 "Errors, newest first (any key but scrolling closes)",
+                area.width,
                 theme,
             )),
         area,
@@ -358,18 +362,25 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
         u16::try_from(rows + 2).unwrap_or(u16::MAX),
     );
     frame.render_widget(Clear, area);
-    frame.render_widget(paragraph.block(popup_block(&p.title, theme)), area);
+    frame.render_widget(
+        paragraph.block(popup_block(&p.title, area.width, theme)),
+        area,
+    );
 }
 
 /// The newest toasts, one row each (newest last, nearest the status bar), in `area`: `✓` and
-/// the message on one line, cut with `…` to the width.
+/// the message on one line, cut in its middle to the width (its start says what was done, its
+/// end how it went: `…: done, audited`).
 pub(super) fn draw_toasts(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let shown = app.toasts.len().min(usize::from(area.height));
     let room = usize::from(area.width).saturating_sub(4);
     for (row, toast) in app.toasts.iter().skip(app.toasts.len() - shown).enumerate() {
         let line = Line::from(vec![
             Span::styled(" ✓ ", theme.ok()),
-            Span::styled(crate::text::excerpt(&toast.text, room), theme.ok()),
+            Span::styled(
+                super::table::fit_middle(&crate::text::one_line(&toast.text), room as u16),
+                theme.ok(),
+            ),
         ]);
         let rect = Rect::new(area.x, area.y + row as u16, area.width, 1);
         frame.render_widget(Paragraph::new(line), rect);

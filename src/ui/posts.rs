@@ -93,7 +93,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
             ),
             _ => " Thread · esc back ".to_string(),
         };
-        let block = pane_block(title, theme);
+        let block = pane_block(title, list_area.width, theme);
         let inner = block.inner(list_area);
         frame.render_widget(block, list_area);
         if let Some((text, failed)) = empty_message(&thread.rows, "the thread", &retry) {
@@ -206,7 +206,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
         // A long detail (many reports, earlier versions) scrolls with J/K; the title says
         // which lines show.
         let detail = Paragraph::new(lines).wrap(Wrap { trim: false });
-        let inner = pane_block(String::new(), theme).inner(side);
+        let inner = pane_block(String::new(), side.width, theme).inner(side);
         let total = detail.line_count(inner.width);
         let height = usize::from(inner.height);
         let last_top = u16::try_from(total.saturating_sub(height)).unwrap_or(u16::MAX);
@@ -223,7 +223,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
         } else {
             " Detail ".to_string()
         };
-        frame.render_widget(pane_block(title, theme), side);
+        frame.render_widget(pane_block(title, side.width, theme), side);
         frame.render_widget(detail.scroll((thread.detail_scroll, 0)), inner);
         return;
     }
@@ -234,6 +234,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                     " Reports queue · most reported first · {} · {next_view} all posts ",
                     count(&pane.queue)
                 ),
+                area.width,
                 theme,
             );
             let inner = block.inner(area);
@@ -282,6 +283,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                     count(&pane.posts),
                     look.keys.hint(Action::SortObjects)
                 ),
+                area.width,
                 theme,
             );
             let inner = block.inner(area);

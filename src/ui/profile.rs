@@ -36,7 +36,7 @@ pub fn draw(
         keys(Action::DismissReport),
         keys(Action::Back)
     );
-    let block = pane_block(title, theme);
+    let block = pane_block(title, area.width, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let data = match &state.data {

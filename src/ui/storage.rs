@@ -56,6 +56,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
         None | Some(Location::Buckets) => {
             let block = pane_block(
                 format!(" Buckets · {} · enter open ", count(&pane.buckets)),
+                main.width,
                 theme,
             );
             let inner = block.inner(main);
@@ -114,6 +115,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                         one_line(&prefix),
                         count(&pane.entries)
                     ),
+                    main.width,
                     theme,
                 );
                 let inner = block.inner(main);
@@ -232,15 +234,21 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
     let Some(d) = pane.detail.as_mut() else {
         return;
     };
-    let block = pane_block(format!(" s3://{}/{} · esc back ", d.bucket, d.key), theme);
+    let block = pane_block(
+        format!(" s3://{}/{} · esc back ", d.bucket, d.key),
+        area.width,
+        theme,
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)]).areas(inner);
+    // Keys and metadata are anyone's text: shown as the listing shows them (`␛` for an
+    // escape, `�` for a direction override), never passed to the terminal as they are.
     let kv = |k: &str, v: String| {
         Line::from(vec![
-            Span::styled(format!("{k:>13}  "), theme.muted()),
-            Span::styled(v, theme.text()),
+            Span::styled(format!("{:>13}  ", one_line(k)), theme.muted()),
+            Span::styled(one_line(&v), theme.text()),
         ])
     };
     let mut lines = Vec::new();

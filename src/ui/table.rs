@@ -2,7 +2,8 @@
 //! message a list shows instead of rows, and small formats.
 //!
 //! Column widths come from what is on screen: a column that holds ids, subs, keys, statuses or
-//! times (`Fit::Whole`) is exactly as wide as its widest visible cell and is never cut; free
+//! times (`Fit::Whole`) is exactly as wide as its widest visible cell and is not cut (unless it
+//! would take over half the row: then it is cut in its middle); free
 //! text (`Fit::Free`) takes what is left and ends with `…` when it does not fit. When the
 //! terminal is too narrow, columns are dropped in the order each says, never an id's digits.
 
@@ -68,7 +69,24 @@ const SPACING: u16 = 1;
 
 /// The width of each column for `available` columns of screen, `None` for a dropped column.
 /// `natural[i]` is the widest cell (header included) of column `i` among the rows on screen.
+///
+/// A whole column takes at most half the screen (and at least [`WHOLE_CAP_MIN`]): one
+/// 128-character username must not push every other column off the row. Such a cell is cut
+/// in its middle ([`fit_middle`]), so both its ends show; ids of usual lengths never are.
 pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option<u16>> {
+    let cap = (available / 2).max(WHOLE_CAP_MIN);
+    let natural: Vec<u16> = columns
+        .iter()
+        .zip(natural)
+        .map(|(c, n)| {
+            if c.fit == Fit::Whole {
+                (*n).min(cap)
+            } else {
+                *n
+            }
+        })
+        .collect();
+    let natural = natural.as_slice();
     let mut shown: Vec<bool> = vec![true; columns.len()];
     let need = |shown: &[bool]| -> u32 {
         let mut total = 0u32;
@@ -137,6 +155,60 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
     out
 }
 
+/// A frame's title in `room` columns: whole if it fits, else without its padding spaces (the
+/// leading one kept if it fits), else cut in its middle.
+pub(super) fn fit_title(title: &str, room: u16) -> String {
+    if title.width() <= usize::from(room) {
+        return title.to_string();
+    }
+    let bare = title.trim();
+    if bare.width() < usize::from(room) {
+        format!(" {bare}")
+    } else {
+        fit_middle(bare, room)
+    }
+}
+
+/// The least a whole column may be held to, however narrow the screen: a sub (36) is never cut.
+const WHOLE_CAP_MIN: u16 = 40;
+
+/// `text` in at most `width` columns; when cut, its start and its end with `…` between, for
+/// an id too long for its column: long names and keys often differ only at their end.
+pub fn fit_middle(text: &str, width: u16) -> String {
+    let width = usize::from(width);
+    if text.width() <= width {
+        return text.to_string();
+    }
+    if width < 3 {
+        return fit(text, width as u16);
+    }
+    let tail_room = (width - 1) / 2;
+    let head_room = width - 1 - tail_room;
+    let mut head = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > head_room {
+            break;
+        }
+        used += w;
+        head.push(c);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > tail_room {
+            break;
+        }
+        used += w;
+        tail.push(c);
+    }
+    head.push('…');
+    head.extend(tail.into_iter().rev());
+    head
+}
+
 /// `text` in at most `width` columns, ending with `…` when cut.
 pub fn fit(text: &str, width: u16) -> String {
     let width = usize::from(width);
@@ -159,11 +231,14 @@ pub fn fit(text: &str, width: u16) -> String {
     out
 }
 
-pub(super) fn pane_block<'a>(title: String, theme: &Theme) -> Block<'a> {
+/// A pane's frame for an area `width` wide, its title fitted to it: a long bucket path or
+/// name is cut in its middle, so the title's end (what is loaded, the keys) still shows.
+pub(super) fn pane_block<'a>(title: String, width: u16, theme: &Theme) -> Block<'a> {
+    let title = fit_title(&one_line(&title), width.saturating_sub(2));
     Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(true))
-        .title(Span::styled(one_line(&title), theme.title(true)))
+        .title(Span::styled(title, theme.title(true)))
 }
 
 /// Draws `list` as a table of the visible rows only, columns sized by what is on screen.
@@ -201,7 +276,16 @@ pub(super) fn table<T>(
         cells
             .into_iter()
             .zip(&widths)
-            .filter_map(|(s, w)| w.map(|w| Span::styled(fit(&s.content, w), s.style)))
+            .zip(columns)
+            .filter_map(|((s, w), c)| {
+                w.map(|w| {
+                    let text = match c.fit {
+                        Fit::Whole => fit_middle(&s.content, w),
+                        Fit::Free { .. } => fit(&s.content, w),
+                    };
+                    Span::styled(text, s.style)
+                })
+            })
             .collect()
     };
     let table_rows = rows.into_iter().map(|(index, cells)| {
@@ -361,6 +445,34 @@ mod tests {
         assert_eq!((tight[0], tight[2]), (Some(36), Some(21)));
     }
 
+    /// A username of 120 characters takes half the row, not all of it: the e-mail and the
+    /// name still show, and the name shows both its ends.
+    #[test]
+    fn a_very_long_id_takes_half_the_row_and_shows_both_ends() {
+        let cols = [
+            Column::id("username"),
+            Column::free("name", 8, 2),
+            Column::free("email", 10, 3),
+            Column::id("status"),
+            Column::whole("enabled", 4),
+            Column::whole("created (UTC)", 5),
+        ];
+        let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 114);
+        assert_eq!(w[0], Some(57), "{w:?}");
+        assert!(
+            w[1].is_some() && w[2].is_some(),
+            "name and email stay: {w:?}"
+        );
+        assert_eq!(w[3], Some(21));
+        assert!(sum(&w) <= 114, "{w:?}");
+        let long = format!("{}-end", "x".repeat(116));
+        let cut = fit_middle(&long, 57);
+        assert_eq!(cut.width(), 57, "{cut}");
+        assert!(cut.starts_with("xxxx") && cut.ends_with("x-end") && cut.contains('…'));
+        assert_eq!(fit_middle("admin<U+3164>", 57), "admin<U+3164>");
+        assert_eq!(fit_middle("사진잘찍으셨네요", 9), "사진…네요");
+    }
+
     #[test]
     fn cut_text_says_so() {
         assert_eq!(fit("comment #10380", 20), "comment #10380");
@@ -398,7 +510,7 @@ mod tests {
                     prop_assert_eq!(out[i], Some(natural[i]));
                 }
                 if c.fit == Fit::Whole && let Some(w) = out[i] {
-                    prop_assert_eq!(w, natural[i], "a whole column is never cut");
+                    prop_assert_eq!(w, natural[i], "a whole column of an id's usual length is never cut");
                 }
             }
             prop_assert!(sum(&out) <= u32::from(available), "{:?} over {}", out, available);

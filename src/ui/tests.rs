@@ -106,6 +106,87 @@ fn a_toast_takes_its_own_row_and_covers_none_of_the_pane() {
     assert_eq!(app.users.list.selected, selected, "no row was selected");
     click(&mut app, 10, LIST_TOP + 4);
     assert_eq!(app.users.list.selected, 3, "a row's click still selects it");
+
+    // A toast too long for the row keeps its start and its end (how it went).
+    app.toasts.clear();
+    app.toast(format!("user.disable {}: done, audited", "x".repeat(300)));
+    let drawn = render(&mut app, 100, 14);
+    let line = row(&drawn, toast_row);
+    assert!(
+        line.starts_with(" ✓ user.disable xxx") && line.trim_end().ends_with("x: done, audited"),
+        "{line:?}"
+    );
+    assert!(line.contains('…'), "{line:?}");
+}
+
+/// A 120-character username: the list keeps its other columns and shows the name's two ends;
+/// the disable dialog's title is cut in its middle too (keeping what it does), where it ran
+/// into the border before.
+#[test]
+fn a_very_long_username_leaves_room_and_shows_both_ends() {
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    let mut users: Vec<_> = (1..=3).map(|i| user(i, true)).collect();
+    let long = format!("{}-end", "x".repeat(116));
+    users[1].username = backoffice_domain::model::Username::parse(&long).unwrap();
+    answer_users(&mut app, &first, users);
+    let drawn = render(&mut app, 120, 24);
+    let text = format!("{:?}", drawn.buffer());
+    let row = text
+        .lines()
+        .find(|l| l.contains("-end"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        row.contains("xxx…xxx") && row.contains("user2@example.com"),
+        "{row}"
+    );
+    app.on_key(key('j'));
+    app.on_key(key('d'));
+    let drawn = render(&mut app, 120, 30);
+    let text = format!("{:?}", drawn.buffer());
+    let title = text
+        .lines()
+        .find(|l| l.contains("Disable"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        title.contains("Disable xxx") && title.contains('…') && title.contains("no longer sign in"),
+        "{title}"
+    );
+}
+
+/// A user's attributes and profile fields are shown as lists show them: an escape sequence
+/// in a name reads as `␛[31m`, never as a name that lost characters to the terminal.
+#[test]
+fn user_detail_shows_escape_sequences_as_text() {
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    let mut u = user(4, true);
+    u.attributes
+        .push(("name".into(), "Spam \u{1b}[31mBot\u{1b}[0m".into()));
+    answer_users(&mut app, &first, vec![u.clone()]);
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
+        panic!()
+    };
+    let at = Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap();
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(UserDetail {
+            profile: Some(UserProfile {
+                sub: u.sub.clone().unwrap(),
+                email: u.email.clone(),
+                display_name: Some("Deals \u{1b}]0;pwned\u{7}".into()),
+                bio: None,
+                profile_image_key: None,
+                created_at: at,
+                updated_at: at,
+            }),
+            counts: None,
+            groups: vec![],
+            user: u,
+        }),
+    });
+    let drawn = format!("{:?}", render(&mut app, 120, 30).buffer());
+    assert!(drawn.contains("Spam ␛[31mBot␛[0m"), "{drawn}");
+    assert!(drawn.contains("Deals ␛]0;pwned␇"), "{drawn}");
 }
 
 #[test]

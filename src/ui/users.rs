@@ -38,7 +38,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
     let theme = look.theme;
     let retry = look.keys.hint(Action::Reload);
     if let Some(detail) = &pane.detail {
-        let block = pane_block(" User · esc back ".into(), theme);
+        let block = pane_block(" User · esc back ".into(), area.width, theme);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         match detail {
@@ -57,10 +57,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                 let [left, right] =
                     Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
                         .areas(inner);
+                // Attributes and profile fields are the user's own text: shown as lists show
+                // them (`␛` for an escape), never passed to the terminal as they are.
                 let kv = |k: &str, v: String| {
                     Line::from(vec![
-                        Span::styled(format!("{k:>14}  "), theme.muted()),
-                        Span::styled(v, theme.text()),
+                        Span::styled(format!("{:>14}  ", one_line(k)), theme.muted()),
+                        Span::styled(one_line(&v), theme.text()),
                     ])
                 };
                 let mut lines = vec![
@@ -199,7 +201,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
         ),
         None => String::new(),
     };
-    let block = pane_block(format!(" Users · {}{order} ", count(&pane.list)), theme);
+    let block = pane_block(
+        format!(" Users · {}{order} ", count(&pane.list)),
+        area.width,
+        theme,
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if let Some((text, failed)) = empty_message(&pane.list, "users", &retry) {

@@ -199,6 +199,29 @@ fn object_detail_with_metadata_versions_and_a_half_block_image() {
     insta::assert_snapshot!(backend);
 }
 
+/// An object's key and metadata are anyone's text: the detail shows an escape as `␛` and a
+/// direction override as `�`, as the listing does, never hands them to the terminal.
+#[test]
+fn object_detail_shows_hostile_keys_and_metadata_as_text() {
+    let (mut app, into) = in_posts(test_context());
+    let open = open_first_object(&mut app, &into);
+    let mut detail = detail_with_metadata("posts/1764072000000.jpg");
+    detail.entry.key = "posts/esc\u{1b}[31mred \u{202e}gnp.exe".into();
+    detail
+        .entry
+        .metadata
+        .insert("note\u{1b}[2J".into(), "hi \u{1b}]0;pwned\u{7}".into());
+    answer_object(
+        &mut app,
+        &open,
+        detail,
+        Preview::Nothing("binary data".into()),
+    );
+    let drawn = format!("{:?}", render(&mut app, 120, 24).buffer());
+    assert!(drawn.contains("posts/esc␛[31mred �gnp.exe"), "{drawn}");
+    assert!(drawn.contains("note␛[2J  hi ␛]0;pwned␇"), "{drawn}");
+}
+
 #[test]
 fn object_detail_with_a_json_preview() {
     let (mut app, into) = in_posts(test_context());
