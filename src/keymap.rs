@@ -290,8 +290,8 @@ impl Action {
             Action::ConsoleLink => "copy the selected thing's AWS console link",
             Action::Export => "export the view to a file (again: cancel)",
             Action::HopBack => "back from the last jump (a, i, U)",
-            Action::DetailDown => "scroll the thread's detail down",
-            Action::DetailUp => "scroll the thread's detail up",
+            Action::DetailDown => "scroll the open detail down (a thread's, a log line's)",
+            Action::DetailUp => "scroll the open detail up (a thread's, a log line's)",
             Action::FailedInvocations => "the function's failed invocations in Insights",
         }
     }

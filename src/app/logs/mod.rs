@@ -42,6 +42,8 @@ use buffer::{LineRef, LogBuffer, Strip};
 
 /// Lines kept when config.toml does not say (`[logs] buffer_lines`).
 pub const DEFAULT_BUFFER_LINES: usize = 200_000;
+/// Rows a line detail scrolls by on `J`/`K`.
+const DETAIL_STEP: u16 = 5;
 
 #[derive(Debug)]
 pub struct Picker {
@@ -175,6 +177,9 @@ pub struct LogsPane {
     pub anchor: Option<u64>,
     /// The selected line's JSON (or text) in full.
     pub detail: bool,
+    /// The first row of the open detail shown (a 12 KB line wraps to a hundred rows), and the
+    /// line it belongs to: another line's detail starts at its top.
+    pub detail_scroll: (u64, u16),
     pub request: Option<RequestView>,
     /// Invocation view: the selected REPORT (index into the buffer's reports) and scroll.
     pub invocation: usize,
@@ -200,6 +205,19 @@ impl Default for LogsPane {
 }
 
 impl LogsPane {
+    /// `J`/`K` on an open line detail: its scroll for `line`, moved by a few rows (the drawing
+    /// holds it within the detail's rows).
+    pub(super) fn scroll_detail(&mut self, line: u64, action: Action) {
+        let (at, rows) = self.detail_scroll;
+        let rows = if at == line { rows } else { 0 };
+        let rows = if action == Action::DetailDown {
+            rows.saturating_add(DETAIL_STEP)
+        } else {
+            rows.saturating_sub(DETAIL_STEP)
+        };
+        self.detail_scroll = (line, rows);
+    }
+
     pub fn new(buffer_lines: usize) -> Self {
         Self {
             screen: Screen::Picker,
@@ -217,6 +235,7 @@ impl LogsPane {
             context: 0,
             anchor: None,
             detail: false,
+            detail_scroll: (0, 0),
             request: None,
             invocation: 0,
             invocation_offset: 0,
@@ -308,7 +327,7 @@ impl LogsPane {
 
 /// The Logs pane's own actions, for help: the picker's and the viewer's.
 const PICKER_ACTIONS: [Action; 2] = [Action::Mark, Action::LogQuery];
-const VIEWER_ACTIONS: [Action; 11] = [
+const VIEWER_ACTIONS: [Action; 13] = [
     Action::LogQuery,
     Action::RequestLines,
     Action::NextMatch,
@@ -320,6 +339,8 @@ const VIEWER_ACTIONS: [Action; 11] = [
     Action::SelectRange,
     Action::SaveLogs,
     Action::NextView,
+    Action::DetailDown,
+    Action::DetailUp,
 ];
 
 impl Pane for LogsPane {

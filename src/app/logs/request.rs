@@ -80,6 +80,11 @@ impl LogsPane {
                 self.detail = !self.detail;
                 return Outcome::None;
             }
+            Action::DetailDown | Action::DetailUp if self.detail => {
+                let line = r.scroll.selected;
+                self.scroll_detail(line, action);
+                return Outcome::None;
+            }
             Action::Back => {
                 if self.detail {
                     self.detail = false;

@@ -213,6 +213,9 @@ impl LogsPane {
                 }
             }
             Action::Enter => self.detail = !self.detail,
+            Action::DetailDown | Action::DetailUp if self.detail => {
+                self.scroll_detail(self.scroll.selected, action)
+            }
             Action::NextMatch | Action::PrevMatch => {
                 if self.search.is_none() {
                     return Outcome::Message("search first with /".into());

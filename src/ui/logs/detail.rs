@@ -5,17 +5,22 @@ use super::*;
 
 /// One line in full: where it came from, its JSON pretty-printed (or its text), and a REPORT's
 /// figures.
+///
+/// A detail longer than its rows (a 12 KB line) scrolls with `J`/`K`: `scroll` is the line it
+/// was scrolled for and its first row shown, held here within the rows there are; the title
+/// says which rows show.
 pub(super) fn detail(
     frame: &mut Frame<'_>,
     area: Rect,
     line: Option<LineRef<'_>>,
+    scroll: &mut (u64, u16),
     keys: &Keymap,
     theme: &Theme,
 ) {
-    let b = block(format!(" Line · {} close ", keys.hint(Action::Back)), theme);
-    let inner = b.inner(area);
-    frame.render_widget(b, area);
+    let close = format!(" Line · {} close ", keys.hint(Action::Back));
+    let inner = block(String::new(), theme).inner(area);
     let Some(l) = line else {
+        frame.render_widget(block(close, theme), area);
         message(frame, inner, "No line selected.".into(), false, theme);
         return;
     };
@@ -75,7 +80,31 @@ pub(super) fn detail(
             }
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let total = paragraph.line_count(inner.width);
+    let height = usize::from(inner.height);
+    let last_top = u16::try_from(total.saturating_sub(height)).unwrap_or(u16::MAX);
+    let top = if scroll.0 == l.seq {
+        scroll.1.min(last_top)
+    } else {
+        0
+    };
+    *scroll = (l.seq, top);
+    let title = if total > height {
+        let top = usize::from(top);
+        format!(
+            " Line · rows {}–{} of {total} · {}/{} scroll · {} close ",
+            top + 1,
+            (top + height).min(total),
+            keys.hint(Action::DetailDown),
+            keys.hint(Action::DetailUp),
+            keys.hint(Action::Back)
+        )
+    } else {
+        close
+    };
+    frame.render_widget(block(title, theme), area);
+    frame.render_widget(paragraph.scroll((top, 0)), inner);
 }
 
 /// The JSON object or array a line is, or ends with after a runtime's prefix (Node writes
@@ -159,7 +188,14 @@ pub(super) fn request_view(
             let [top, bottom] =
                 Layout::vertical([Constraint::Percentage(35), Constraint::Percentage(65)])
                     .areas(body);
-            detail(frame, bottom, r.buffer.get(r.scroll.selected), keys, theme);
+            detail(
+                frame,
+                bottom,
+                r.buffer.get(r.scroll.selected),
+                &mut pane.detail_scroll,
+                keys,
+                theme,
+            );
             top
         } else {
             body

@@ -37,8 +37,8 @@ pub fn match_style(theme: &Theme) -> Style {
 const LABEL_MAX: usize = 24;
 
 /// How lines name their group: by the part that tells the groups in view apart (what they
-/// share at the start and at the end removed, at a `/`, `-`, `_` or `.`), whole when it fits,
-/// each in its own colour.
+/// share at the start and at the end removed, at a `/`, `-`, `_` or `.`), whole when it fits
+/// (else cut in its middle), each in its own colour.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GroupLabels {
     names: Vec<String>,
@@ -91,7 +91,9 @@ impl GroupLabels {
         };
         let labels: Vec<String> = labels
             .iter()
-            .map(|l| super::super::table::fit(&clean(l), LABEL_MAX as u16))
+            // Cut in the middle: names that differ only at their end (`…-eu`, `…-us`) stay
+            // apart.
+            .map(|l| super::super::table::fit_middle(&clean(l), LABEL_MAX as u16))
             .collect();
         let width = labels
             .iter()
@@ -364,9 +366,19 @@ mod label_tests {
         assert_eq!(labels(&["/aws/lambda/shop-prod-api"]), ["shop-prod-api"]);
         let long = labels(&["/x/a-very-long-function-name-that-goes-on", "/x/b"]);
         assert!(
-            long[0].ends_with('…') && long[0].chars().count() <= 24,
+            long[0].contains('…') && long[0].chars().count() <= 24,
             "{long:?}"
         );
+        let regions = labels(&[
+            "/aws/lambda/shop-api",
+            "/aws/lambda/shop-api-thumbnails-post-confirmation-eu",
+            "/aws/lambda/shop-api-thumbnails-post-confirmation-us",
+        ]);
+        assert!(
+            regions[1].ends_with("-eu") && regions[2].ends_with("-us"),
+            "long names that differ at their end keep it: {regions:?}"
+        );
+        assert!(regions[1].contains('…') && regions[1].chars().count() <= 24);
     }
 
     #[test]

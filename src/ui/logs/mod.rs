@@ -215,7 +215,7 @@ pub(super) fn viewer(
             Layout::vertical([Constraint::Percentage(35), Constraint::Percentage(65)]).areas(body);
         main_lines(frame, top, pane, theme);
         let line = pane.buffer.get(pane.scroll.selected);
-        detail(frame, bottom, line, keys, theme);
+        detail(frame, bottom, line, &mut pane.detail_scroll, keys, theme);
     } else {
         main_lines(frame, body, pane, theme);
     }

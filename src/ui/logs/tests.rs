@@ -172,6 +172,55 @@ fn logs_json_pretty_view() {
     insta::assert_snapshot!(shown);
 }
 
+/// A 12 KB line's detail is longer than its rows: `J`/`K` scroll it, the title says which rows
+/// show, and it stops at the last row; another line's detail starts at its top.
+#[test]
+fn a_long_line_detail_scrolls_with_j_and_k() {
+    let (mut app, request) = tail_with_traffic();
+    let long: String = (0..1_200).map(|i| format!("{:09} ", i)).collect();
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(
+            API,
+            90_000,
+            &format!("ERROR {long}end-of-the-line"),
+        )])],
+    );
+    app.on_key(key('G'));
+    app.on_key(code(KeyCode::Enter));
+    let first = text_of(&render(&mut app, 110, 30));
+    assert!(first.contains("Line · rows 1–"), "{first}");
+    assert!(first.contains("000000020"), "{first}");
+    app.on_key(key('J'));
+    app.on_key(key('J'));
+    let down = text_of(&render(&mut app, 110, 30));
+    assert!(down.contains("Line · rows 11–"), "{down}");
+    assert!(!down.contains("000000020"), "scrolled past the top: {down}");
+    for _ in 0..100 {
+        app.on_key(key('J'));
+    }
+    let end = text_of(&render(&mut app, 110, 30));
+    assert!(end.contains("end-of-the-line"), "{end}");
+    let (_, top) = app.logs.detail_scroll;
+    app.on_key(key('J'));
+    render(&mut app, 110, 30);
+    assert_eq!(app.logs.detail_scroll.1, top, "held at the last rows");
+    app.on_key(key('K'));
+    render(&mut app, 110, 30);
+    assert_eq!(app.logs.detail_scroll.1, top - 5);
+    // The line before: its detail from the top.
+    app.on_key(key('k'));
+    let other = text_of(&render(&mut app, 110, 30));
+    assert!(
+        !other.contains("Line · rows"),
+        "a short line needs no scroll: {other}"
+    );
+    app.on_key(key('j'));
+    let again = text_of(&render(&mut app, 110, 30));
+    assert!(again.contains("Line · rows 1–"), "{again}");
+}
+
 #[test]
 fn logs_report_line_in_full() {
     let (mut app, _) = tail_with_traffic();
