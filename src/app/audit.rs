@@ -112,6 +112,11 @@ impl AuditPane {
 }
 
 impl Pane for AuditPane {
+    /// The users the rows around the view act on, so their targets read by name.
+    fn visible_subs(&self) -> Vec<backoffice_domain::model::UserSub> {
+        self.list.near_view().filter_map(user_target).collect()
+    }
+
     fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
         // The log grows with every write: reload each time it is shown.
         if self.list.is_busy() {
@@ -198,5 +203,13 @@ impl Pane for AuditPane {
         look: &Look<'_>,
     ) {
         crate::ui::draw_audit(frame, area, self, look);
+    }
+}
+
+/// The user a row acts on, when its target is a user.
+pub fn user_target(e: &AuditEntry) -> Option<backoffice_domain::model::UserSub> {
+    match e.target_kind {
+        AuditKind::User => backoffice_domain::model::UserSub::parse(e.target_id.clone()).ok(),
+        _ => None,
     }
 }

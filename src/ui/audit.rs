@@ -3,23 +3,26 @@
 use super::Look;
 use super::empty_message;
 use super::table::{Column, count, message, pane_block, table};
-use crate::app::audit::AuditPane;
+use crate::app::audit::{AuditPane, user_target};
 use crate::keymap::Action;
+use crate::text::one_line;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-const AUDIT_COLUMNS: [Column; 5] = [
+const AUDIT_COLUMNS: [Column; 6] = [
     Column::whole("when (UTC)", 2),
     Column::id("actor"),
     Column::id("action"),
     Column::id("target"),
+    Column::free("who", 8, 4),
     Column::free("reason", 10, 3),
 ];
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look<'_>) {
     let theme = look.theme;
+    let names = look.names;
     let retry = look.keys.hint(Action::Reload);
     let (list_area, detail_area) = if pane.expanded {
         let [a, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(8)]).areas(area);
@@ -46,30 +49,40 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
                 Span::styled(e.actor.clone(), theme.text()),
                 Span::styled(e.action.to_string(), theme.title(false)),
                 Span::styled(format!("{} {}", e.target_kind, e.target_id), theme.text()),
+                // A user target's name, once looked up (the sub is beside it).
+                Span::styled(
+                    user_target(e)
+                        .and_then(|sub| names.get(&sub).map(str::to_string))
+                        .unwrap_or_default(),
+                    theme.muted(),
+                ),
                 Span::styled(e.reason.clone().unwrap_or_default(), theme.muted()),
             ]
         });
     }
     if let (Some(area), Some(e)) = (detail_area, pane.list.selected_item()) {
+        // Targets (an S3 key), reasons and values are anyone's text: shown as the table shows
+        // them (`␛` for an escape), never handed to the terminal as they are.
+        let target = match user_target(e) {
+            Some(sub) => format!("{} {}", e.target_kind, names.full(&sub)),
+            None => format!("{} {}", e.target_kind, e.target_id),
+        };
         let lines = vec![
             Line::styled(
-                format!("#{} {} by {}", e.id, e.action, e.actor),
+                one_line(&format!("#{} {} by {}", e.id, e.action, e.actor)),
                 theme.title(false),
             ),
+            Line::styled(one_line(&format!("target: {target}")), theme.text()),
             Line::styled(
-                format!("target: {} {}", e.target_kind, e.target_id),
+                one_line(&format!("reason: {}", e.reason.as_deref().unwrap_or("-"))),
                 theme.text(),
             ),
             Line::styled(
-                format!("reason: {}", e.reason.as_deref().unwrap_or("-")),
-                theme.text(),
-            ),
-            Line::styled(
-                format!("before: {}", e.before.as_deref().unwrap_or("-")),
+                one_line(&format!("before: {}", e.before.as_deref().unwrap_or("-"))),
                 theme.muted(),
             ),
             Line::styled(
-                format!(" after: {}", e.after.as_deref().unwrap_or("-")),
+                one_line(&format!(" after: {}", e.after.as_deref().unwrap_or("-"))),
                 theme.muted(),
             ),
         ];

@@ -457,7 +457,7 @@ fn audit_loaded_and_expanded() {
         panic!()
     };
     let at = Utc.with_ymd_and_hms(2026, 11, 25, 9, 30, 0).unwrap();
-    app.on_event(AppEvent::AuditLoaded {
+    let asked = app.on_event(AppEvent::AuditLoaded {
         request,
         result: Ok(Page {
             items: vec![
@@ -487,8 +487,24 @@ fn audit_loaded_and_expanded() {
             next: None,
         }),
     });
+    // The user a row acts on is looked up once, and read by name in the row and its detail
+    // (an escape in the name shown as text).
+    let Some(Command::LoadNames { request, subs }) = asked.first().cloned() else {
+        panic!("{asked:?}")
+    };
+    assert_eq!(subs.len(), 1, "only the user target: {subs:?}");
+    app.on_event(AppEvent::NamesLoaded {
+        request,
+        result: Ok(vec![(subs[0].clone(), "Kim \u{1b}[31mMinji".into())]),
+    });
     app.on_key(code(KeyCode::Enter));
-    insta::assert_snapshot!(render(&mut app, 110, 18));
+    let drawn = render(&mut app, 110, 18);
+    let text = format!("{:?}", drawn.buffer());
+    assert!(
+        text.contains("target: user Kim ␛[31mMinji (00000000-0000-4000-8000-000000000003)"),
+        "{text}"
+    );
+    insta::assert_snapshot!(drawn);
 }
 
 #[test]
