@@ -279,7 +279,8 @@ impl Dialog {
             }
             Form::CreateUser => {
                 Operation::CreateUser(backoffice_domain::services::accounts::NewAccount {
-                    username: Username::parse(first.trim()).map_err(|e| e.message)?,
+                    username: Username::parse(first.trim())
+                        .map_err(|e| format!("username: {}", e.message))?,
                     email: backoffice_domain::model::Email::parse(second.trim())
                         .map_err(|e| format!("e-mail: {}", e.message))?,
                     send_invitation: self.permanent,

@@ -1564,6 +1564,31 @@ fn u_on_an_audit_row_plans_its_undo_and_sends_it_once_confirmed() {
     );
 }
 
+/// A refused field in `:create` is named: a username with a space says `username:`, so it is
+/// not taken for the e-mail's problem.
+#[test]
+fn create_names_the_field_it_refuses() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    typed(&mut app, ":create");
+    app.on_key(code(KeyCode::Enter));
+    typed(&mut app, "new person");
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "new.person@example.com");
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "ticket 12");
+    assert!(app.on_key(code(KeyCode::Enter)).is_empty(), "refused");
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("still open");
+    };
+    assert_eq!(
+        d.problem.as_deref(),
+        Some("username: must not contain spaces or control characters")
+    );
+}
+
 /// `:create` asks for a username and an e-mail, invites by default (space clears the box), and
 /// sends the creation; `M` on an unconfirmed sign-up sends its confirmation code instead of an
 /// invitation.
