@@ -35,7 +35,7 @@ pub struct UsersPane {
     /// The open user's sign-in history (whose, and the events or why none), loaded beside
     /// the detail: `None` while it loads.
     pub sign_ins: Option<(
-        String,
+        Username,
         Result<Vec<backoffice_domain::model::AuthEvent>, String>,
     )>,
     sign_ins_request: Option<RequestId>,
@@ -49,9 +49,11 @@ pub const USER_SORTS: [&str; 6] = ["username", "name", "email", "status", "enabl
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DetailState {
-    Loading(String),
+    /// Whose detail is on its way.
+    Loading(Username),
     Loaded(Box<UserDetail>),
-    Failed(String, String),
+    /// Whose detail failed, and why.
+    Failed(Username, String),
 }
 
 /// Reads the search box: Cognito's filter (`attribute = value`, `attribute ^= value`), a sub,
@@ -107,27 +109,23 @@ impl UsersPane {
         }
     }
 
-    fn detail_username(&self) -> Option<String> {
+    fn detail_username(&self) -> Option<Username> {
         match &self.detail {
-            Some(DetailState::Loaded(d)) => Some(d.user.username.to_string()),
+            Some(DetailState::Loaded(d)) => Some(d.user.username.clone()),
             Some(DetailState::Loading(u)) | Some(DetailState::Failed(u, _)) => Some(u.clone()),
             None => None,
         }
     }
 
-    /// Opens the detail of a user the directory listed (by the name it answered with, which
-    /// may hold characters a keyboard's name may not: `Username::from_directory`).
-    fn load_detail(&mut self, username: String, ids: &mut Ids) -> Vec<Command> {
-        let Ok(parsed) = backoffice_domain::model::Username::from_directory(username.as_str())
-        else {
-            return Vec::new();
-        };
+    /// Opens the detail of a user the directory listed, by the name it answered with (which
+    /// may hold characters a typed name may not).
+    fn load_detail(&mut self, username: Username, ids: &mut Ids) -> Vec<Command> {
         let id = ids.issue();
         if self.sign_ins.as_ref().map(|(u, _)| u) != Some(&username) {
             self.sign_ins = None;
         }
         if !matches!(self.detail, Some(DetailState::Loaded(_))) {
-            self.detail = Some(DetailState::Loading(username));
+            self.detail = Some(DetailState::Loading(username.clone()));
         }
         self.detail_request = Some(id);
         let history = ids.issue();
@@ -135,11 +133,11 @@ impl UsersPane {
         vec![
             Command::LoadUser {
                 request: id,
-                username: parsed.clone(),
+                username: username.clone(),
             },
             Command::LoadSignIns {
                 request: history,
-                username: parsed,
+                username,
             },
         ]
     }
@@ -403,7 +401,7 @@ impl UsersPane {
             }
             Action::Enter if !in_detail => match self.list.selected_item() {
                 Some(u) => {
-                    let name = u.username.to_string();
+                    let name = u.username.clone();
                     self.load_detail(name, ids).into()
                 }
                 None => Outcome::None,
@@ -478,7 +476,7 @@ impl UsersPane {
         if self.open_when_found.take() == Some(request) {
             return match self.list.items.as_slice() {
                 [one] => {
-                    let name = one.username.to_string();
+                    let name = one.username.clone();
                     (self.load_detail(name, ids).into(), None)
                 }
                 [] => (

@@ -156,17 +156,39 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
 }
 
 /// A frame's title in `room` columns: whole if it fits, else without its padding spaces (the
-/// leading one kept if it fits), else cut in its middle.
+/// leading one kept if it fits), else with whole ` · `-separated parts left out from its middle
+/// (`Insights · complete · … · /aws/lambda/api · 12-04 10:00..12-04 11:00 UTC`: what it is and
+/// what it covers stay), else cut in its middle.
 pub(super) fn fit_title(title: &str, room: u16) -> String {
-    if title.width() <= usize::from(room) {
+    let room = usize::from(room);
+    if title.width() <= room {
         return title.to_string();
     }
     let bare = title.trim();
-    if bare.width() < usize::from(room) {
-        format!(" {bare}")
-    } else {
-        fit_middle(bare, room)
+    let padded = |text: String| {
+        if text.width() < room {
+            format!(" {text}")
+        } else {
+            text
+        }
+    };
+    if bare.width() <= room {
+        return padded(bare.to_string());
     }
+    let parts: Vec<&str> = bare.split(" · ").collect();
+    for left_out in 1..parts.len().saturating_sub(1) {
+        let kept = parts.len() - left_out;
+        let head = kept.div_ceil(2);
+        let text = format!(
+            "{} · … · {}",
+            parts[..head].join(" · "),
+            parts[parts.len() - (kept - head)..].join(" · ")
+        );
+        if text.width() <= room {
+            return padded(text);
+        }
+    }
+    fit_middle(bare, room as u16)
 }
 
 /// The least a whole column may be held to, however narrow the screen: a sub (36) is never cut.
@@ -471,6 +493,24 @@ mod tests {
         assert!(cut.starts_with("xxxx") && cut.ends_with("x-end") && cut.contains('…'));
         assert_eq!(fit_middle("admin<U+3164>", 57), "admin<U+3164>");
         assert_eq!(fit_middle("사진잘찍으셨네요", 9), "사진…네요");
+    }
+
+    #[test]
+    fn a_title_too_long_leaves_out_whole_parts_from_its_middle() {
+        let title = "Insights · complete · 15 rows · 0 matched of 12345 scanned (2.4 MiB) · /aws/lambda/shop-api · 12-04 12:44..12-04 13:49 UTC";
+        let fitted = fit_title(title, 100);
+        assert_eq!(
+            fitted,
+            " Insights · complete · 15 rows · … · /aws/lambda/shop-api · 12-04 12:44..12-04 13:49 UTC"
+        );
+        assert_eq!(fit_title(" Users · 3 loaded ", 40), " Users · 3 loaded ");
+        assert_eq!(
+            fit_title(" Detail · lines 22–32 of 32 · J/K scroll ", 40),
+            " Detail · lines 22–32 of 32 · J/K scroll"
+        );
+        let path = format!(" s3://media/{}/ · 1 loaded ", "d".repeat(200));
+        let cut = fit_title(&path, 60);
+        assert!(cut.width() <= 60 && cut.ends_with("/ · 1 loaded"), "{cut}");
     }
 
     #[test]

@@ -42,13 +42,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
         let inner = block.inner(area);
         frame.render_widget(block, area);
         match detail {
-            DetailState::Loading(name) => {
-                message(frame, inner, format!("Loading {name}…"), false, theme)
-            }
+            DetailState::Loading(name) => message(
+                frame,
+                inner,
+                format!("Loading {}…", crate::text::identifier(name.as_str())),
+                false,
+                theme,
+            ),
             DetailState::Failed(name, e) => message(
                 frame,
                 inner,
-                format!("Could not load {name}: {e}\nPress {retry} to try again."),
+                format!(
+                    "Could not load {}: {e}\nPress {retry} to try again.",
+                    crate::text::identifier(name.as_str())
+                ),
                 true,
                 theme,
             ),
