@@ -503,6 +503,40 @@ fn read_only_refuses_delete_upload_and_links_but_not_downloads() {
     assert!(matches!(app.storage.popup, Some(Popup::Prompt(_))));
 }
 
+/// A key with an escape or a direction override is offered for download under a name with
+/// `_` in their place: the file a later `ls` prints must not drive the terminal.
+#[test]
+fn a_hostile_key_downloads_under_a_safe_name() {
+    assert_eq!(
+        super::transfer::local_name("esc\u{1b}[31mred \u{202e}gnp.exe"),
+        "esc_[31mred _gnp.exe"
+    );
+    assert_eq!(super::transfer::local_name("名前 🎉.txt"), "名前 🎉.txt");
+    assert_eq!(super::transfer::local_name(".."), "download");
+    assert_eq!(super::transfer::local_name(""), "download");
+}
+
+/// `enter` straight from the local path goes on with the folder and the file's name as the
+/// key (the key field is only for another name).
+#[test]
+fn upload_from_the_path_takes_the_files_name_as_the_key() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(&mut app, &first, vec![folder("docs/")], false);
+    let into = app.on_key(code(KeyCode::Enter));
+    answer_list(&mut app, &into, vec![file("docs/old.txt", 3, 1)], false);
+    app.on_key(key('u'));
+    typed(&mut app, "/tmp/we ird'\"名前 🎉.txt");
+    assert!(app.on_key(code(KeyCode::Enter)).is_empty());
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("on to the confirmation: {:?}", app.storage.popup);
+    };
+    assert!(
+        d.proposal.changes[0].contains("docs/we ird'\"名前 🎉.txt: new object"),
+        "{:?}",
+        d.proposal.changes
+    );
+}
+
 #[test]
 fn upload_checks_the_key_before_it_asks_for_a_reason() {
     let (mut app, first) = storage_app(test_context());

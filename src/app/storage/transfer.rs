@@ -58,7 +58,8 @@ pub struct Prompt {
 impl Prompt {
     pub(super) fn download(bucket: BucketName, key: String) -> Self {
         Self {
-            path: TextInput::new(&format!("./{}", base_name(&key))).with_max_chars(MAX_PATH_CHARS),
+            path: TextInput::new(&format!("./{}", local_name(base_name(&key))))
+                .with_max_chars(MAX_PATH_CHARS),
             kind: PromptKind::Download { bucket, key },
             key: TextInput::default(),
             on_key: false,
@@ -204,10 +205,19 @@ impl StoragePane {
         Outcome::None
     }
 
-    fn submit(&mut self, p: Prompt, ids: &mut Ids) -> Outcome {
+    fn submit(&mut self, mut p: Prompt, ids: &mut Ids) -> Outcome {
         let path = p.path.text().trim().to_string();
         if path.is_empty() {
             return self.refuse(p, "type a local path".into());
+        }
+        // `enter` straight from the path: a key still naming the folder takes the file's name,
+        // as `tab` to the key would have made it.
+        if matches!(p.kind, PromptKind::Upload { .. }) {
+            let key_text = p.key.text();
+            let name = base_name(&path);
+            if (key_text.is_empty() || key_text.ends_with('/')) && !name.is_empty() {
+                p.key.set_text(&format!("{key_text}{name}"));
+            }
         }
         match p.kind.clone() {
             PromptKind::Download { bucket, key } => {
@@ -262,5 +272,26 @@ impl StoragePane {
                 })
             }
         }
+    }
+}
+
+/// The file name a download is offered under: the key's last part with every character that
+/// would change how a terminal prints it (an escape, a direction override, an invisible
+/// letter) as `_`, so a later `ls` shows what it is; `download` when nothing is left.
+pub(super) fn local_name(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if crate::text::is_hostile(c) || backoffice_domain::model::is_invisible_format(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    if safe.is_empty() || safe == "." || safe == ".." {
+        "download".into()
+    } else {
+        safe
     }
 }
