@@ -863,9 +863,8 @@ async fn upload(
     source: PathBuf,
     reason: &Reason,
 ) -> Result<Done, Partial> {
-    let local = |e: std::io::Error| {
-        Failure::from(DomainError::unavailable(source.display().to_string(), e))
-    };
+    let local =
+        |e: std::io::Error| Failure::new(format!("could not read {}: {e}", source.display()));
     let meta = tokio::fs::metadata(&source).await.map_err(local)?;
     if meta.is_dir() {
         return Err(Failure::new(format!(

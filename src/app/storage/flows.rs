@@ -524,8 +524,25 @@ fn upload_from_the_path_takes_the_files_name_as_the_key() {
     answer_list(&mut app, &first, vec![folder("docs/")], false);
     let into = app.on_key(code(KeyCode::Enter));
     answer_list(&mut app, &into, vec![file("docs/old.txt", 3, 1)], false);
+    let dir = tempfile::tempdir().unwrap();
     app.on_key(key('u'));
-    typed(&mut app, "/tmp/we ird'\"名前 🎉.txt");
+    // A missing file is said in the prompt, which keeps what was typed.
+    let missing = dir.path().join("we ird'\"名前 🎉.txt");
+    typed(&mut app, missing.to_str().unwrap());
+    assert!(app.on_key(code(KeyCode::Enter)).is_empty());
+    let Some(Popup::Prompt(p)) = &app.storage.popup else {
+        panic!("still the prompt");
+    };
+    assert!(
+        p.problem
+            .as_deref()
+            .unwrap_or_default()
+            .ends_with(": no such file"),
+        "{:?}",
+        p.problem
+    );
+    assert_eq!(p.path.text(), missing.to_str().unwrap());
+    std::fs::write(&missing, b"hello").unwrap();
     assert!(app.on_key(code(KeyCode::Enter)).is_empty());
     let Some(Overlay::Dialog(d)) = &app.overlay else {
         panic!("on to the confirmation: {:?}", app.storage.popup);
@@ -534,6 +551,27 @@ fn upload_from_the_path_takes_the_files_name_as_the_key() {
         d.proposal.changes[0].contains("docs/we ird'\"名前 🎉.txt: new object"),
         "{:?}",
         d.proposal.changes
+    );
+}
+
+/// A folder as the local file is refused in the prompt.
+#[test]
+fn upload_refuses_a_folder_in_the_prompt() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(&mut app, &first, vec![file("a.txt", 1, 1)], false);
+    let dir = tempfile::tempdir().unwrap();
+    app.on_key(key('u'));
+    typed(&mut app, dir.path().to_str().unwrap());
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "x.txt");
+    assert!(app.on_key(code(KeyCode::Enter)).is_empty());
+    let Some(Popup::Prompt(p)) = &app.storage.popup else {
+        panic!("still the prompt");
+    };
+    assert_eq!(
+        p.problem.as_deref(),
+        Some("local file: a folder; upload one file at a time")
     );
 }
 
@@ -546,7 +584,10 @@ fn upload_checks_the_key_before_it_asks_for_a_reason() {
     answer_list(&mut app, &into, vec![file("docs/old.txt", 3, 1)], false);
     app.on_key(key('u'));
     assert!(app.storage.popup.is_some());
-    typed(&mut app, "/tmp/new.txt");
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.txt");
+    std::fs::write(&new, b"new").unwrap();
+    typed(&mut app, new.to_str().unwrap());
     app.on_key(code(KeyCode::Tab));
     let Some(Popup::Prompt(p)) = &app.storage.popup else {
         panic!("the upload prompt");
@@ -591,7 +632,7 @@ fn upload_checks_the_key_before_it_asks_for_a_reason() {
             },
         ] => {
             assert_eq!(key.as_str(), "docs/old.txt");
-            assert_eq!(source, &PathBuf::from("/tmp/new.txt"));
+            assert_eq!(source, &new);
         }
         other => panic!("{other:?}"),
     }

@@ -249,7 +249,24 @@ impl StoragePane {
                     ListingEntry::Object(o) if o.key == key.as_str() => Some(o.size),
                     _ => None,
                 });
+                // The file is looked at here, where a wrong path is fixed in place: a missing
+                // file or a folder never reaches the reason and the confirmation. The dialog
+                // names it absolute, so a relative path says where it was read from.
                 let source = expand_home(&path);
+                let source = std::path::absolute(&source).unwrap_or(source);
+                match std::fs::metadata(&source) {
+                    Ok(m) if m.is_dir() => {
+                        return self
+                            .refuse(p, "local file: a folder; upload one file at a time".into());
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        return self.refuse(
+                            p,
+                            format!("local file: {}: {}", source.display(), io_reason(&e)),
+                        );
+                    }
+                }
                 let change = match existing {
                     Some(size) => format!(
                         "s3://{bucket}/{key}: replaced ({} now) by {}",
@@ -293,5 +310,14 @@ pub(super) fn local_name(name: &str) -> String {
         "download".into()
     } else {
         safe
+    }
+}
+
+/// What went wrong with a local file, in words (`no such file`), without the OS's error number.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "not readable (permission denied)".into(),
+        _ => e.to_string(),
     }
 }
