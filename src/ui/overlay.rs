@@ -368,7 +368,7 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     );
 }
 
-/// The newest toasts, one row each (newest last, nearest the status bar), in `area`: `✓` and
+/// The newest toasts, one row each (newest last, nearest the status bar), in `area`: `›` and
 /// the message on one line, cut in its middle to the width (its start says what was done, its
 /// end how it went: `…: done, audited`).
 pub(super) fn draw_toasts(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
@@ -376,7 +376,7 @@ pub(super) fn draw_toasts(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &
     let room = usize::from(area.width).saturating_sub(4);
     for (row, toast) in app.toasts.iter().skip(app.toasts.len() - shown).enumerate() {
         let line = Line::from(vec![
-            Span::styled(" ✓ ", theme.ok()),
+            Span::styled(" › ", theme.ok()),
             Span::styled(
                 super::table::fit_middle(&crate::text::one_line(&toast.text), room as u16),
                 theme.ok(),

@@ -89,7 +89,7 @@ fn a_toast_takes_its_own_row_and_covers_none_of_the_pane() {
     assert!(row(&drawn, LIST_TOP + 5).contains("user5"));
     let toast_row = 14 - 3;
     assert!(
-        row(&drawn, toast_row).starts_with(" ✓ user3 enabled: a message long enough"),
+        row(&drawn, toast_row).starts_with(" › user3 enabled: a message long enough"),
         "{:?}",
         row(&drawn, toast_row)
     );
@@ -113,7 +113,7 @@ fn a_toast_takes_its_own_row_and_covers_none_of_the_pane() {
     let drawn = render(&mut app, 100, 14);
     let line = row(&drawn, toast_row);
     assert!(
-        line.starts_with(" ✓ user.disable xxx") && line.trim_end().ends_with("x: done, audited"),
+        line.starts_with(" › user.disable xxx") && line.trim_end().ends_with("x: done, audited"),
         "{line:?}"
     );
     assert!(line.contains('…'), "{line:?}");
