@@ -231,6 +231,15 @@ pub fn fit_middle(text: &str, width: u16) -> String {
     head
 }
 
+/// A cell of `column` in `width` columns: an id cut in its middle (both ends show), free text
+/// at its end.
+fn fit_cell(column: &Column, text: &str, width: u16) -> String {
+    match column.fit {
+        Fit::Whole => fit_middle(text, width),
+        Fit::Free { .. } => fit(text, width),
+    }
+}
+
 /// `text` in at most `width` columns, ending with `…` when cut.
 pub fn fit(text: &str, width: u16) -> String {
     let width = usize::from(width);
@@ -299,15 +308,7 @@ pub(super) fn table<T>(
             .into_iter()
             .zip(&widths)
             .zip(columns)
-            .filter_map(|((s, w), c)| {
-                w.map(|w| {
-                    let text = match c.fit {
-                        Fit::Whole => fit_middle(&s.content, w),
-                        Fit::Free { .. } => fit(&s.content, w),
-                    };
-                    Span::styled(text, s.style)
-                })
-            })
+            .filter_map(|((s, w), c)| w.map(|w| Span::styled(fit_cell(c, &s.content, w), s.style)))
             .collect()
     };
     let table_rows = rows.into_iter().map(|(index, cells)| {
@@ -377,7 +378,8 @@ pub(super) fn text_table(
         Row::new(
             row.iter()
                 .zip(&widths)
-                .filter_map(|(c, w)| w.map(|w| Span::styled(fit(c, w), style)))
+                .zip(columns)
+                .filter_map(|((c, w), col)| w.map(|w| Span::styled(fit_cell(col, c, w), style)))
                 .collect::<Vec<_>>(),
         )
     };
