@@ -291,6 +291,17 @@ impl App {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        // Keys typed while the terminal was not yet raw (during the sandbox's first seed, a
+        // slow start) reach the console as the terminal line discipline left them: `enter` as
+        // `\n`, which raw mode reads as ctrl-j. It is the enter it was, unless ctrl-j is bound.
+        let key = if key.code == KeyCode::Char('j')
+            && key.modifiers == KeyModifiers::CONTROL
+            && self.keymap.action(&key).is_none()
+        {
+            KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)
+        } else {
+            key
+        };
         let mut c = self.on_key_inner(key);
         c.extend(self.ask_names());
         c

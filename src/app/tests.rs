@@ -1564,6 +1564,21 @@ fn u_on_an_audit_row_plans_its_undo_and_sends_it_once_confirmed() {
     );
 }
 
+/// A command typed ahead of the terminal going raw ends in `\n`, read as ctrl-j: it runs as if
+/// `enter` had been read.
+#[test]
+fn a_line_typed_ahead_ends_with_ctrl_j_and_still_runs() {
+    let (mut app, _) = app_on(PaneId::Posts, test_context());
+    typed(&mut app, ":users");
+    let sent = app.on_key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL));
+    assert!(app.prompt.is_none(), "the command ran");
+    assert_eq!(app.pane, PaneId::Users);
+    assert!(
+        sent.iter().any(|c| matches!(c, Command::LoadUsers { .. })),
+        "{sent:?}"
+    );
+}
+
 /// A refused field in `:create` is named: a username with a space says `username:`, so it is
 /// not taken for the e-mail's problem.
 #[test]
