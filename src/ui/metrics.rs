@@ -197,6 +197,9 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
     );
 }
 
+/// The columns an alarm's state and time take, before its name.
+const STATE_AND_SINCE: usize = 19 + 18;
+
 fn alarms(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<'_>) {
     let theme = look.theme;
     if pane.alarms.is_empty() {
@@ -231,11 +234,26 @@ fn alarms(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look
         let since = a
             .since
             .map_or("-".to_string(), |t| t.format("%m-%d %H:%M:%S").to_string());
+        // The name takes what it needs, up to half the row left (never under 40 columns),
+        // cut in its middle so names that differ at their end (`…-eu`, `…-us`) stay apart;
+        // the reason takes the rest.
+        let rest = usize::from(area.width).saturating_sub(STATE_AND_SINCE);
+        let name = super::table::fit_middle(
+            &one_line(&a.name),
+            u16::try_from((rest / 2).max(40).min(rest)).unwrap_or(u16::MAX),
+        );
+        let reason = super::table::fit(
+            &format!(" · {}", one_line(&a.reason)),
+            u16::try_from(
+                rest.saturating_sub(unicode_width::UnicodeWidthStr::width(name.as_str())),
+            )
+            .unwrap_or(u16::MAX),
+        );
         let line = Line::from(vec![
             Span::styled(format!("{:<18} ", a.state.as_str()), style),
             Span::styled(format!("{since:<17} "), theme.text()),
-            Span::styled(one_line(&a.name), theme.title(false)),
-            Span::styled(format!(" · {}", one_line(&a.reason)), theme.muted()),
+            Span::styled(name, theme.title(false)),
+            Span::styled(reason, theme.muted()),
         ]);
         lines.push(if i == pane.alarm_selected {
             line.style(theme.selection())

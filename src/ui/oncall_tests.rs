@@ -204,6 +204,36 @@ fn metrics_functions_with_the_alarm_badge() {
     insta::assert_snapshot!(render(&mut app, 110, 8));
 }
 
+/// Two alarms whose long names differ only at their end read apart: the name is cut in its
+/// middle, and the reason still shows beside it.
+#[test]
+fn long_alarm_names_keep_their_ends() {
+    let mut app = metrics_app();
+    keys(&mut app, &["v"]);
+    let long = "backoffice-api-errors-".to_string() + &"long".repeat(30);
+    let alarm = |end: &str| Alarm {
+        name: format!("{long}-{end}"),
+        state: AlarmState::Ok,
+        reason: "Threshold Crossed: no datapoints were received".into(),
+        since: Some(at(9, 0)),
+        metric: None,
+        threshold: None,
+        comparison: None,
+    };
+    app.metrics.alarms = vec![alarm("eu"), alarm("us")];
+    let text = render(&mut app, 110, 8).to_string();
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("backoffice-api-error"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(
+        rows[0].contains("long-eu · Threshold") && rows[1].contains("long-us · Threshold"),
+        "{text}"
+    );
+    assert!(rows[0].contains('…'), "{text}");
+}
+
 #[test]
 fn metrics_alarms_firing_first() {
     let mut app = metrics_app();
