@@ -270,7 +270,15 @@ fn chart(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<
     let Some(alarm) = &c.alarm else {
         return;
     };
-    let mut head = vec![Line::from(vec![
+    let mut head = Vec::new();
+    // A name too long for the title (cut there in its middle) is written out here, whole.
+    let name = one_line(&alarm.name);
+    if unicode_width::UnicodeWidthStr::width(format!("Alarm · {name}").as_str())
+        > usize::from(area.width)
+    {
+        head.push(Line::styled(name, theme.title(false)));
+    }
+    head.push(Line::from(vec![
         Span::styled(format!("{} ", alarm.state.as_str()), theme.error()),
         Span::styled(
             alarm.since.map_or(String::new(), |t| {
@@ -278,7 +286,7 @@ fn chart(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<
             }),
             theme.text(),
         ),
-    ])];
+    ]));
     head.push(Line::styled(
         crate::text::printable(&alarm.reason),
         theme.muted(),
@@ -319,9 +327,10 @@ fn chart(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<
             theme.muted(),
         ));
     }
-    let [h, body] =
-        Layout::vertical([Constraint::Length(head.len() as u16), Constraint::Min(1)]).areas(area);
-    frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), h);
+    let head = Paragraph::new(head).wrap(Wrap { trim: true });
+    let rows = u16::try_from(head.line_count(area.width)).unwrap_or(u16::MAX);
+    let [h, body] = Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
+    frame.render_widget(head, h);
     match &c.load {
         Load::Loaded if c.points.is_empty() => {
             frame.render_widget(

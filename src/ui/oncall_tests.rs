@@ -216,9 +216,15 @@ fn long_alarm_names_keep_their_ends() {
         state: AlarmState::Ok,
         reason: "Threshold Crossed: no datapoints were received".into(),
         since: Some(at(9, 0)),
-        metric: None,
-        threshold: None,
-        comparison: None,
+        metric: Some(AlarmMetric {
+            namespace: "AWS/Lambda".into(),
+            name: "Errors".into(),
+            dimensions: vec![("FunctionName".into(), "backoffice-api".into())],
+            stat: "Sum".into(),
+            period_seconds: 300,
+        }),
+        threshold: Some(1.0),
+        comparison: Some("GreaterThanOrEqualToThreshold".into()),
     };
     app.metrics.alarms = vec![alarm("eu"), alarm("us")];
     let text = render(&mut app, 110, 8).to_string();
@@ -232,6 +238,14 @@ fn long_alarm_names_keep_their_ends() {
         "{text}"
     );
     assert!(rows[0].contains('…'), "{text}");
+    // Its chart writes the name out whole under the cut title.
+    keys(&mut app, &["enter"]);
+    let text = render(&mut app, 110, 12).to_string();
+    let flat: String = text
+        .lines()
+        .map(|l| l.trim_matches('"').trim_matches('│'))
+        .collect();
+    assert!(flat.contains(&format!("{long}-eu")), "{text}");
 }
 
 #[test]
