@@ -333,7 +333,7 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
     lines.push(Line::raw(""));
     lines.push(Line::styled(hints, theme.muted()));
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(super::table::hang(lines, left.width))
             .wrap(Wrap { trim: false })
             .scroll((d.scroll, 0)),
         left,

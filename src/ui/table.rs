@@ -12,7 +12,7 @@ use crate::text::one_line;
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -189,6 +189,49 @@ pub(super) fn fit_title(title: &str, room: u16) -> String {
         }
     }
     fit_middle(bare, room as u16)
+}
+
+/// Detail rows of `label  value` (two spans) whose value is too long for `width` columns,
+/// wrapped with a hanging indent: the value's later rows start under its first character, not
+/// under the label (a 128-character username reads as one block beside its label). Other lines
+/// pass as they are, for the paragraph to wrap.
+pub(super) fn hang(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width);
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let [label, value] = line.spans.as_slice() else {
+            out.push(line);
+            continue;
+        };
+        let indent = label.width();
+        let room = width.saturating_sub(indent);
+        if room < 8 || value.width() <= room {
+            out.push(line);
+            continue;
+        }
+        let mut rows: Vec<String> = vec![String::new()];
+        let mut used = 0;
+        for c in value.content.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > room {
+                rows.push(String::new());
+                used = 0;
+            }
+            used += w;
+            if let Some(row) = rows.last_mut() {
+                row.push(c);
+            }
+        }
+        for (i, row) in rows.into_iter().enumerate() {
+            let lead = if i == 0 {
+                label.clone()
+            } else {
+                Span::styled(" ".repeat(indent), label.style)
+            };
+            out.push(Line::from(vec![lead, Span::styled(row, value.style)]).style(line.style));
+        }
+    }
+    out
 }
 
 /// The least a whole column may be held to, however narrow the screen: a sub (36) is never cut.
@@ -513,6 +556,27 @@ mod tests {
         let path = format!(" s3://media/{}/ · 1 loaded ", "d".repeat(200));
         let cut = fit_title(&path, 60);
         assert!(cut.width() <= 60 && cut.ends_with("/ · 1 loaded"), "{cut}");
+    }
+
+    #[test]
+    fn a_long_detail_value_hangs_under_itself() {
+        let label = Span::raw("      username  ");
+        let value = Span::raw(format!("{}-end", "x".repeat(60)));
+        let lines = hang(
+            vec![
+                Line::from(vec![label.clone(), value]),
+                Line::raw("Attributes"),
+                Line::from(vec![label, Span::raw("short")]),
+            ],
+            40,
+        );
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        assert_eq!(text.len(), 5, "{text:?}");
+        assert_eq!(text[0], format!("      username  {}", "x".repeat(24)));
+        assert_eq!(text[1], format!("                {}", "x".repeat(24)));
+        assert_eq!(text[2], format!("                {}-end", "x".repeat(12)));
+        assert_eq!(text[3], "Attributes");
+        assert_eq!(text[4], "      username  short");
     }
 
     #[test]

@@ -109,7 +109,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                 for (k, v) in &u.attributes {
                     lines.push(kv(k, v.clone()));
                 }
-                frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), left);
+                // One column kept clear before the database's side.
+                frame.render_widget(
+                    Paragraph::new(super::table::hang(lines, left.width.saturating_sub(1)))
+                        .wrap(Wrap { trim: false }),
+                    left,
+                );
                 let mut db = vec![Line::styled("In the database", theme.title(false))];
                 match &d.profile {
                     Some(p) => {
@@ -195,7 +200,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                     ),
                     theme.muted(),
                 ));
-                frame.render_widget(Paragraph::new(db).wrap(Wrap { trim: false }), right);
+                frame.render_widget(
+                    Paragraph::new(super::table::hang(db, right.width)).wrap(Wrap { trim: false }),
+                    right,
+                );
             }
         }
         return;
