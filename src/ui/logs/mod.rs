@@ -232,7 +232,11 @@ pub(super) fn empty_text(pane: &LogsPane, keys: &Keymap) -> Option<String> {
     Some(match (&feed.state, &feed.spec.window) {
         (FeedState::Starting, Window::Live) => format!("Starting the live tail of {groups}…"),
         (FeedState::Running, Window::Live) => {
-            format!("Following {groups}: lines written from now on appear here.")
+            format!(
+                "Following {groups}: lines written from now on appear here ({} with a window \
+                 such as 15m reads what came before).",
+                keys.hint(Action::LogQuery)
+            )
         }
         (FeedState::Starting | FeedState::Running, w) => {
             format!("Querying {groups} ({})…", w.label())

@@ -53,6 +53,20 @@ fn logs_loading_groups_and_starting_a_tail() {
     insta::assert_snapshot!("logs_starting_the_tail", render(&mut app, 100, 8));
 }
 
+/// A tail that has started but holds no line yet says what it shows, and how to read what
+/// came before it.
+#[test]
+fn an_empty_live_tail_says_how_to_read_what_came_before() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    app.on_event(AppEvent::Logs(LogsEvent::Started { request }));
+    let shown = text_of(&render(&mut app, 140, 12));
+    assert!(
+        shown.contains("lines written from now on appear here (f with a window such as 15m"),
+        "{shown}"
+    );
+}
+
 #[test]
 fn logs_tailing() {
     let (mut app, _) = tail_with_traffic();
