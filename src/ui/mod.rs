@@ -265,8 +265,8 @@ fn centred(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-/// A popup's frame, its title fitted to the popup's `width` (cut in its middle, so a long
-/// name in it keeps both ends and shows that it was cut).
+/// A popup's frame, its title fitted to the popup's `width` by [`table::fit_title`] (whole
+/// parts left out from the middle, then a cut in the middle that shows it was cut).
 fn popup_block(title: &str, width: u16, theme: &Theme) -> Block<'static> {
     let title = table::fit_title(
         &format!(" {} ", crate::text::one_line(title)),
