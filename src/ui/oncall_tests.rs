@@ -182,13 +182,7 @@ fn metrics_app() -> App {
                 state: AlarmState::Alarm,
                 reason: "Threshold Crossed: 1 datapoint [3.0 (03/12/26 10:02:00)] was greater than or equal to the threshold (1.0).".into(),
                 since: Some(at(10, 2)),
-                metric: Some(AlarmMetric {
-                    namespace: "AWS/Lambda".into(),
-                    name: "Errors".into(),
-                    dimensions: vec![("FunctionName".into(), "backoffice-api".into())],
-                    stat: "Sum".into(),
-                    period_seconds: 300,
-                }),
+                metric: Some(api_errors()),
                 threshold: Some(1.0),
                 comparison: Some("GreaterThanOrEqualToThreshold".into()),
             },
@@ -196,6 +190,17 @@ fn metrics_app() -> App {
     }));
     app.alarm_badge = Some("⚠ 1 alarm".into());
     app
+}
+
+/// The API's errors, summed every five minutes: the metric the test alarms watch.
+fn api_errors() -> AlarmMetric {
+    AlarmMetric {
+        namespace: "AWS/Lambda".into(),
+        name: "Errors".into(),
+        dimensions: vec![("FunctionName".into(), "backoffice-api".into())],
+        stat: "Sum".into(),
+        period_seconds: 300,
+    }
 }
 
 #[test]
@@ -216,13 +221,7 @@ fn long_alarm_names_keep_their_ends() {
         state: AlarmState::Ok,
         reason: "Threshold Crossed: no datapoints were received".into(),
         since: Some(at(9, 0)),
-        metric: Some(AlarmMetric {
-            namespace: "AWS/Lambda".into(),
-            name: "Errors".into(),
-            dimensions: vec![("FunctionName".into(), "backoffice-api".into())],
-            stat: "Sum".into(),
-            period_seconds: 300,
-        }),
+        metric: Some(api_errors()),
         threshold: Some(1.0),
         comparison: Some("GreaterThanOrEqualToThreshold".into()),
     };

@@ -516,14 +516,7 @@ mod tests {
     /// name still show, and the name shows both its ends.
     #[test]
     fn a_very_long_id_takes_half_the_row_and_shows_both_ends() {
-        let cols = [
-            Column::id("username"),
-            Column::free("name", 8, 2),
-            Column::free("email", 10, 3),
-            Column::id("status"),
-            Column::whole("enabled", 4),
-            Column::whole("created (UTC)", 5),
-        ];
+        let cols = super::super::users::USER_COLUMNS;
         let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 114);
         assert_eq!(w[0], Some(57), "{w:?}");
         assert!(

@@ -153,36 +153,50 @@ fn a_very_long_username_leaves_room_and_shows_both_ends() {
     );
 }
 
+/// The Users pane with `u` listed and its detail open and loaded: a profile row (no fields set,
+/// created 2026-10-01 09:00) as `shape` leaves it. Returns the commands the opening sent.
+fn user_detail_open(
+    u: backoffice_domain::model::DirectoryUser,
+    shape: impl FnOnce(&mut UserDetail),
+) -> (App, Vec<Command>) {
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    answer_users(&mut app, &first, vec![u.clone()]);
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
+        panic!("{open:?}")
+    };
+    let at = Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap();
+    let mut detail = UserDetail {
+        profile: Some(UserProfile {
+            sub: u.sub.clone().unwrap(),
+            email: u.email.clone(),
+            display_name: None,
+            bio: None,
+            profile_image_key: None,
+            created_at: at,
+            updated_at: at,
+        }),
+        counts: None,
+        groups: vec![],
+        user: u,
+    };
+    shape(&mut detail);
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(detail),
+    });
+    (app, open)
+}
+
 /// A user's attributes and profile fields are shown as lists show them: an escape sequence
 /// in a name reads as `␛[31m`, never as a name that lost characters to the terminal.
 #[test]
 fn user_detail_shows_escape_sequences_as_text() {
-    let (mut app, first) = app_on(PaneId::Users, ctx());
     let mut u = user(4, true);
     u.attributes
         .push(("name".into(), "Spam \u{1b}[31mBot\u{1b}[0m".into()));
-    answer_users(&mut app, &first, vec![u.clone()]);
-    let open = app.on_key(code(KeyCode::Enter));
-    let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
-        panic!()
-    };
-    let at = Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap();
-    app.on_event(AppEvent::UserLoaded {
-        request,
-        result: Ok(UserDetail {
-            profile: Some(UserProfile {
-                sub: u.sub.clone().unwrap(),
-                email: u.email.clone(),
-                display_name: Some("Deals \u{1b}]0;pwned\u{7}".into()),
-                bio: None,
-                profile_image_key: None,
-                created_at: at,
-                updated_at: at,
-            }),
-            counts: None,
-            groups: vec![],
-            user: u,
-        }),
+    let (mut app, _) = user_detail_open(u, |d| {
+        d.profile.as_mut().unwrap().display_name = Some("Deals \u{1b}]0;pwned\u{7}".into());
     });
     let drawn = format!("{:?}", render(&mut app, 120, 30).buffer());
     assert!(drawn.contains("Spam ␛[31mBot␛[0m"), "{drawn}");
@@ -191,40 +205,24 @@ fn user_detail_shows_escape_sequences_as_text() {
 
 #[test]
 fn user_detail_with_database_rows() {
-    let (mut app, first) = app_on(PaneId::Users, ctx());
-    answer_users(&mut app, &first, vec![user(4, true)]);
-    let open = app.on_key(code(KeyCode::Enter));
-    let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
-        panic!()
-    };
-    let u = user(4, true);
-    let at = Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap();
-    app.on_event(AppEvent::UserLoaded {
-        request,
-        result: Ok(UserDetail {
-            profile: Some(UserProfile {
-                sub: u.sub.clone().unwrap(),
-                email: u.email.clone(),
-                display_name: Some("Kim Minji".into()),
-                bio: Some("서울 사는 개발자".into()),
-                profile_image_key: Some(format!("profiles/{}/avatar.png", u.sub.clone().unwrap())),
-                created_at: at,
-                updated_at: at,
-            }),
-            counts: Some(ActivityCounts {
-                posts: 12,
-                comments: 40,
-                reports_filed: 1,
-                reports_against: 3,
-            }),
-            groups: vec![Group {
-                name: GroupName::parse("admins").unwrap(),
-                description: None,
-                precedence: None,
-            }],
-            user: u,
-        }),
+    let (mut app, open) = user_detail_open(user(4, true), |d| {
+        let p = d.profile.as_mut().unwrap();
+        p.display_name = Some("Kim Minji".into());
+        p.bio = Some("서울 사는 개발자".into());
+        p.profile_image_key = Some(format!("profiles/{}/avatar.png", p.sub));
+        d.counts = Some(ActivityCounts {
+            posts: 12,
+            comments: 40,
+            reports_filed: 1,
+            reports_against: 3,
+        });
+        d.groups = vec![Group {
+            name: GroupName::parse("admins").unwrap(),
+            description: None,
+            precedence: None,
+        }];
     });
+    let at = Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap();
     let events = vec![
         backoffice_domain::model::AuthEvent {
             id: "e2".into(),

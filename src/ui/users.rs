@@ -14,7 +14,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-const USER_COLUMNS: [Column; 6] = [
+pub(super) const USER_COLUMNS: [Column; 6] = [
     Column::id("username"),
     Column::free("name", 8, 2),
     Column::free("email", 10, 3),
