@@ -138,10 +138,10 @@ fn query_the_lambda_logs_and_open_one_request() {
     c.wait_for("Reports queue", LONG);
     c.keys(b":logs\r");
     c.wait_for("backoffice-post-confirmation", LONG);
-    // Pick the API group; a live tail starts and waits for new lines.
+    // Pick the API group; a live tail starts (after the lines of the minutes before, if any).
     c.keys(b" ");
     c.keys(b"\r");
-    c.wait_for("Following /aws/lambda/backoffice-api", LONG);
+    c.wait_for("● live", LONG);
     // The last four days with ERROR: the seeded failures, then the request of the last one.
     c.keys(b"f");
     c.keys(b"\x15");

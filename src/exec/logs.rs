@@ -5,15 +5,19 @@
 //! source ends, when it fails, or when the pane drops the feed's handle.
 
 use super::Backends;
-use crate::app::logs::{FeedEnd, FeedSpec, FeedStop, LogsCommand, LogsEvent, Window};
+use crate::app::logs::{
+    BACKLOG_LINES, BACKLOG_MINUTES, Earlier, FeedEnd, FeedSpec, FeedStop, LogsCommand, LogsEvent,
+    Window,
+};
 use crate::app::{AppEvent, Failure, RequestId};
 use backoffice_domain::DomainError;
 use backoffice_domain::model::{
-    Cursor, LogEvent, LogGroupName, PageRequest, TailItem, TailRequest, TimeWindow,
+    Cursor, FilterPattern, LogEvent, LogGroupName, PageRequest, TailItem, TailRequest, TimeWindow,
 };
 use backoffice_domain::ports::LogSource;
+use chrono::{DateTime, Utc};
 use futures::StreamExt;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -28,6 +32,12 @@ const QUERY_PAGE: u32 = 1_000;
 const LAMBDA_GROUP_PAGES: usize = 10;
 /// A tail that fails this many times in a row, with nothing in between, gives up.
 const TAIL_FAILURES: usize = 5;
+/// How far back, in seconds, each step of a live tail's backlog reaches, newest step first:
+/// a busy group fills the backlog from its last seconds, a quiet one is read back to
+/// [`BACKLOG_MINUTES`].
+const BACKLOG_STEPS: [i64; 3] = [10, 60, BACKLOG_MINUTES * 60];
+/// Most events the backlog reads in all (a step is read whole to find its newest lines).
+const BACKLOG_READ: usize = 10_000;
 
 fn source(b: &Backends) -> Result<&dyn LogSource, DomainError> {
     b.logs.as_deref().ok_or_else(|| {
@@ -181,20 +191,49 @@ fn event_count(items: &[TailItem]) -> usize {
         .sum()
 }
 
-/// Follows the groups from now until stopped.
+/// Follows the groups from now until stopped, after the newest lines written just before.
 async fn tail(
     source: &dyn LogSource,
     spec: FeedSpec,
     out: &mut Out<'_>,
 ) -> Result<FeedEnd, DomainError> {
-    let request = TailRequest::new(spec.groups, chrono::Utc::now(), spec.pattern)?;
+    let since = Utc::now();
+    let request = TailRequest::new(spec.groups.clone(), since, spec.pattern.clone())?;
     let mut stream = tokio::select! {
         biased;
         _ = out.stop.stopped() => return Ok(FeedEnd::Stopped),
         s = source.tail(request) => s?,
     };
+    // The tail is open and keeps what arrives meanwhile; the backlog reads up to this moment,
+    // so a line stamped while the tail was opening is in one or the other, and when in both
+    // (stored before the backlog read it, sent by the tail too) it is shown once.
+    let opened = Utc::now();
+    let mut overlap = Overlap::default();
+    let earlier = match backlog(source, &spec, opened, &mut out.stop).await {
+        Ok(None) => return Ok(FeedEnd::Stopped),
+        Ok(Some((events, earlier))) => {
+            overlap = Overlap::new(since, opened, &events);
+            if !out.send(vec![TailItem::Events(events)]).await {
+                return Ok(FeedEnd::Stopped);
+            }
+            earlier
+        }
+        Err(e) => {
+            let mut failure = Failure::from(e);
+            failure.message = format!(
+                "could not read the {BACKLOG_MINUTES} minutes before the tail: {}",
+                failure.message
+            );
+            if !out.problem(failure).await {
+                return Ok(FeedEnd::Stopped);
+            }
+            Earlier::Unread
+        }
+    };
     let started = LogsEvent::Started {
         request: out.request,
+        since,
+        earlier,
     };
     if !out.tell(started).await {
         return Ok(FeedEnd::Stopped);
@@ -218,8 +257,11 @@ async fn tail(
                     out.send(std::mem::take(&mut batch)).await;
                     return Ok(FeedEnd::Finished);
                 }
-                Some(Ok(item)) => {
+                Some(Ok(mut item)) => {
                     failures = 0;
+                    if let TailItem::Events(events) = &mut item {
+                        overlap.drop_repeats(events);
+                    }
                     batch.push(item);
                     deadline.get_or_insert_with(|| Instant::now() + BATCH_WINDOW);
                     if event_count(&batch) >= BATCH_EVENTS {
@@ -246,12 +288,182 @@ async fn tail(
     }
 }
 
-/// One group's side of a query: events read but not yet sent, and where to read on.
-struct GroupQuery {
+/// The backlog's lines that a live tail may send again: those stamped from the tail's `since`
+/// to the moment the backlog began reading, counted by group, stream, time and text.
+#[derive(Debug, Default)]
+struct Overlap {
+    since_ms: i64,
+    until_ms: i64,
+    seen: HashMap<(String, String, i64, String), usize>,
+}
+
+impl Overlap {
+    fn new(since: DateTime<Utc>, until: DateTime<Utc>, backlog: &[LogEvent]) -> Self {
+        let (since_ms, until_ms) = (since.timestamp_millis(), until.timestamp_millis());
+        let mut seen = HashMap::new();
+        for e in backlog {
+            let ts = e.timestamp.timestamp_millis();
+            if (since_ms..until_ms).contains(&ts) {
+                *seen
+                    .entry((e.group.clone(), e.stream.clone(), ts, e.message.clone()))
+                    .or_insert(0) += 1;
+            }
+        }
+        Self {
+            since_ms,
+            until_ms,
+            seen,
+        }
+    }
+
+    /// Removes from `events` the ones the backlog already showed, each once.
+    fn drop_repeats(&mut self, events: &mut Vec<LogEvent>) {
+        if self.seen.is_empty() {
+            return;
+        }
+        events.retain(|e| {
+            let ts = e.timestamp.timestamp_millis();
+            if !(self.since_ms..self.until_ms).contains(&ts) {
+                return true;
+            }
+            let key = (e.group.clone(), e.stream.clone(), ts, e.message.clone());
+            match self.seen.get_mut(&key) {
+                Some(n) => {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.seen.remove(&key);
+                    }
+                    false
+                }
+                None => true,
+            }
+        });
+    }
+}
+
+/// The newest lines of the feed's groups (and pattern) written before `since`, at most
+/// [`BACKLOG_LINES`] from at most [`BACKLOG_MINUTES`] before, oldest first; `None` once the
+/// pane lets go. Steps reach further back only while the backlog has room; a step that would
+/// take the reading past [`BACKLOG_READ`] events is left out (its newest lines cannot be
+/// known without reading it whole).
+async fn backlog(
+    source: &dyn LogSource,
+    spec: &FeedSpec,
+    since: DateTime<Utc>,
+    stop: &mut FeedStop,
+) -> Result<Option<(Vec<LogEvent>, Earlier)>, DomainError> {
+    let mut kept: VecDeque<LogEvent> = VecDeque::with_capacity(BACKLOG_LINES);
+    let mut read = 0usize;
+    let mut end = since;
+    for back in BACKLOG_STEPS {
+        let start = since - chrono::Duration::seconds(back);
+        let Ok(window) = TimeWindow::new(start, end) else {
+            continue;
+        };
+        let mut merged = Merged::new(source, &spec.groups, window, spec.pattern.as_ref());
+        // This step's newest lines, as many as the backlog still has room for.
+        let room = BACKLOG_LINES - kept.len();
+        let mut step: VecDeque<LogEvent> = VecDeque::with_capacity(room);
+        loop {
+            let next = tokio::select! {
+                biased;
+                _ = stop.stopped() => return Ok(None),
+                next = merged.next() => next?,
+            };
+            let Some(event) = next else {
+                break;
+            };
+            read += 1;
+            if read > BACKLOG_READ {
+                let earlier = if kept.is_empty() {
+                    Earlier::TooMany
+                } else {
+                    Earlier::Read(kept.len())
+                };
+                return Ok(Some((kept.into(), earlier)));
+            }
+            if step.len() == room {
+                step.pop_front();
+            }
+            step.push_back(event);
+        }
+        for event in step.into_iter().rev() {
+            kept.push_front(event);
+        }
+        if kept.len() >= BACKLOG_LINES {
+            break;
+        }
+        end = start;
+    }
+    let n = kept.len();
+    Ok(Some((kept.into(), Earlier::Read(n))))
+}
+
+/// One group's side of a merged read: events read but not yet taken, and where to read on.
+struct GroupRead {
     name: LogGroupName,
     queue: VecDeque<LogEvent>,
     next: Option<Cursor>,
     done: bool,
+}
+
+/// A window read from every group at once, handed out in time order (each group is read
+/// oldest first a page at a time; the oldest event at hand across the groups goes next).
+struct Merged<'a> {
+    source: &'a dyn LogSource,
+    window: TimeWindow,
+    pattern: Option<&'a FilterPattern>,
+    groups: Vec<GroupRead>,
+}
+
+impl<'a> Merged<'a> {
+    fn new(
+        source: &'a dyn LogSource,
+        groups: &[LogGroupName],
+        window: TimeWindow,
+        pattern: Option<&'a FilterPattern>,
+    ) -> Self {
+        Self {
+            source,
+            window,
+            pattern,
+            groups: groups
+                .iter()
+                .map(|name| GroupRead {
+                    name: name.clone(),
+                    queue: VecDeque::new(),
+                    next: None,
+                    done: false,
+                })
+                .collect(),
+        }
+    }
+
+    /// The next event in time order, or `None` once every group is read to the window's end.
+    async fn next(&mut self) -> Result<Option<LogEvent>, DomainError> {
+        // Every group still reading needs an event at hand before the oldest can be chosen.
+        for g in self.groups.iter_mut() {
+            while g.queue.is_empty() && !g.done {
+                let page = PageRequest {
+                    cursor: g.next.take(),
+                    limit: Some(QUERY_PAGE),
+                };
+                let page = self
+                    .source
+                    .filter_events(&g.name, self.window, self.pattern, page)
+                    .await?;
+                g.queue.extend(page.items);
+                g.done = page.next.is_none();
+                g.next = page.next;
+            }
+        }
+        Ok(self
+            .groups
+            .iter_mut()
+            .filter(|g| !g.queue.is_empty())
+            .min_by_key(|g| g.queue.front().map(|e| e.timestamp))
+            .and_then(|g| g.queue.pop_front()))
+    }
 }
 
 /// Reads a window from every group, merged in time order, until `limit` events.
@@ -266,65 +478,31 @@ async fn query(
         Window::Range(w) => w,
         Window::Live => TimeWindow::last(chrono::Duration::minutes(5)),
     };
-    let pattern = spec.pattern.as_ref();
-    let mut groups: Vec<GroupQuery> = spec
-        .groups
-        .into_iter()
-        .map(|name| GroupQuery {
-            name,
-            queue: VecDeque::new(),
-            next: None,
-            done: false,
-        })
-        .collect();
+    let mut merged = Merged::new(source, &spec.groups, window, spec.pattern.as_ref());
     let mut sent = 0usize;
     let mut batch: Vec<LogEvent> = Vec::new();
     loop {
-        // Every group still reading needs an event at hand before the oldest can be chosen.
-        for g in groups.iter_mut() {
-            while g.queue.is_empty() && !g.done {
-                let page = PageRequest {
-                    cursor: g.next.take(),
-                    limit: Some(QUERY_PAGE),
-                };
-                let page = tokio::select! {
-                    biased;
-                    _ = out.stop.stopped() => return Ok(FeedEnd::Stopped),
-                    p = source.filter_events(&g.name, window, pattern, page) => p?,
-                };
-                g.queue.extend(page.items);
-                g.done = page.next.is_none();
-                g.next = page.next;
-            }
-        }
-        if groups.iter().all(|g| g.queue.is_empty()) {
+        let next = tokio::select! {
+            biased;
+            _ = out.stop.stopped() => return Ok(FeedEnd::Stopped),
+            next = merged.next() => next?,
+        };
+        let Some(event) = next else {
             out.send(vec![TailItem::Events(batch)]).await;
             return Ok(FeedEnd::Finished);
+        };
+        batch.push(event);
+        sent += 1;
+        if sent >= limit {
+            out.send(vec![TailItem::Events(batch)]).await;
+            return Ok(FeedEnd::Truncated);
         }
-        while groups.iter().all(|g| g.done || !g.queue.is_empty()) {
-            let Some(oldest) = groups
-                .iter_mut()
-                .filter(|g| !g.queue.is_empty())
-                .min_by_key(|g| g.queue.front().map(|e| e.timestamp))
-            else {
-                break;
-            };
-            let Some(event) = oldest.queue.pop_front() else {
-                break;
-            };
-            batch.push(event);
-            sent += 1;
-            if sent >= limit {
-                out.send(vec![TailItem::Events(batch)]).await;
-                return Ok(FeedEnd::Truncated);
-            }
-            if batch.len() >= BATCH_EVENTS
-                && !out
-                    .send(vec![TailItem::Events(std::mem::take(&mut batch))])
-                    .await
-            {
-                return Ok(FeedEnd::Stopped);
-            }
+        if batch.len() >= BATCH_EVENTS
+            && !out
+                .send(vec![TailItem::Events(std::mem::take(&mut batch))])
+                .await
+        {
+            return Ok(FeedEnd::Stopped);
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::buffer::LineKind;
 use super::feed::{ingest_into, items_have_events};
-use super::{Feed, FeedEnd, FeedState, LogsEvent, LogsPane, Window};
+use super::{BACKLOG_MINUTES, Earlier, Feed, FeedEnd, FeedState, LogsEvent, LogsPane, Window};
 use crate::app::list::Load;
 use crate::app::{Handled, Outcome};
 
@@ -32,11 +32,37 @@ impl LogsPane {
                     }
                 }
             }
-            LogsEvent::Started { request } => {
-                if let Some(f) = self.feed.as_mut().filter(|f| f.request == request)
-                    && f.state == FeedState::Starting
-                {
+            LogsEvent::Started {
+                request,
+                since,
+                earlier,
+            } => {
+                let Some(f) = self.feed.as_mut().filter(|f| f.request == request) else {
+                    return (Outcome::None, None);
+                };
+                if f.state == FeedState::Starting {
                     f.state = FeedState::Running;
+                }
+                f.earlier = Some(earlier);
+                let note = match earlier {
+                    Earlier::Read(0) => None,
+                    Earlier::Read(n) => Some(format!(
+                        "live from here; the {n} line{} above came in the {BACKLOG_MINUTES} minutes before",
+                        if n == 1 { "" } else { "s" }
+                    )),
+                    Earlier::TooMany => Some(
+                        "live from here; the seconds before held too many lines to read back (a window query reads them)"
+                            .to_string(),
+                    ),
+                    Earlier::Unread => Some(
+                        "live from here; the lines before could not be read (see the error log)"
+                            .to_string(),
+                    ),
+                };
+                if let Some(note) = note {
+                    self.buffer
+                        .push_marker(LineKind::Note, since.timestamp_millis(), &note);
+                    self.after_ingest();
                 }
                 (Outcome::None, None)
             }

@@ -5,6 +5,7 @@
 use super::buffer::{LineKind, LogBuffer};
 use crate::app::{Failure, RequestId};
 use backoffice_domain::model::{FilterPattern, LogGroupName, TailItem, TimeWindow};
+use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
 /// Held by the pane while a feed runs; dropping it stops the feed's task.
@@ -121,6 +122,22 @@ pub enum LogsCommand {
     },
 }
 
+/// A live tail first shows the newest lines written before it started, at most this many...
+pub const BACKLOG_LINES: usize = 100;
+/// ...from at most this many minutes before.
+pub const BACKLOG_MINUTES: i64 = 10;
+
+/// What a live tail found written before it started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Earlier {
+    /// The newest lines before the tail, this many of them, came first.
+    Read(usize),
+    /// The seconds just before the tail held more lines than it reads back.
+    TooMany,
+    /// They could not be read (the feed said why as a problem); the tail runs without them.
+    Unread,
+}
+
 /// How a feed ended without failing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeedEnd {
@@ -139,8 +156,13 @@ pub enum LogsEvent {
         request: RequestId,
         result: Result<Vec<LogGroupName>, Failure>,
     },
-    /// A live tail is connected (its first lines may be a while coming).
-    Started { request: RequestId },
+    /// A live tail is connected (its first lines may be a while coming). The lines written
+    /// before `since` that it shows first came just before this, as a batch.
+    Started {
+        request: RequestId,
+        since: DateTime<Utc>,
+        earlier: Earlier,
+    },
     /// Items from a running feed, oldest first.
     Batch {
         request: RequestId,
@@ -179,6 +201,8 @@ pub struct Feed {
     /// The service is sending a sample of the events.
     pub sampled: bool,
     pub received: u64,
+    /// What a live tail found before it started, once it has.
+    pub earlier: Option<Earlier>,
     pub(super) handle: Option<FeedHandle>,
 }
 

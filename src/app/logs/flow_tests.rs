@@ -461,6 +461,75 @@ fn a_new_feed_stops_the_old_one_and_its_late_batches_are_dropped() {
     assert_eq!(app.logs.buffer.len(), 1);
 }
 
+fn started(app: &mut App, request: RequestId, since_ms: i64, earlier: Earlier) {
+    app.on_event(AppEvent::Logs(LogsEvent::Started {
+        request,
+        since: at(since_ms),
+        earlier,
+    }));
+}
+
+/// What a tail found before it started is marked where the live lines begin, whatever it was.
+#[test]
+fn the_lines_before_a_tail_are_marked_off_from_the_live_ones() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![
+            ev(API, 0, "INFO before one"),
+            ev(THUMBS, 5, "INFO before two"),
+        ])],
+    );
+    started(&mut app, request, 10, Earlier::Read(2));
+    assert_eq!(app.logs.feed.as_ref().unwrap().state, FeedState::Running);
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(API, 20, "INFO live")])],
+    );
+    let lines: Vec<(LineKind, i64, String)> = app
+        .logs
+        .buffer
+        .iter_from(0)
+        .map(|l| (l.kind, l.ts_ms, l.text.to_string()))
+        .collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert_eq!(lines[1].2, "INFO before two");
+    assert_eq!(
+        (lines[2].0, lines[2].1),
+        (LineKind::Note, at(10).timestamp_millis())
+    );
+    assert_eq!(
+        lines[2].2,
+        "live from here; the 2 lines above came in the 10 minutes before"
+    );
+    assert_eq!(lines[3].2, "INFO live");
+    // Nothing before: no note, and the pane knows it found nothing.
+    for (earlier, note) in [
+        (Earlier::Read(0), None),
+        (Earlier::Read(1), Some("the 1 line above came in")),
+        (Earlier::TooMany, Some("too many lines to read back")),
+        (Earlier::Unread, Some("could not be read")),
+    ] {
+        let mut app = logs_app();
+        let request = tailing(&mut app);
+        started(&mut app, request, 10, earlier);
+        assert_eq!(app.logs.feed.as_ref().unwrap().earlier, Some(earlier));
+        let texts: Vec<String> = app
+            .logs
+            .buffer
+            .iter_from(0)
+            .map(|l| l.text.to_string())
+            .collect();
+        match note {
+            None => assert!(texts.is_empty(), "{texts:?}"),
+            Some(n) => assert!(texts.len() == 1 && texts[0].contains(n), "{texts:?}"),
+        }
+    }
+}
+
 #[test]
 fn markers_show_sampling_once_and_every_gap() {
     let mut app = logs_app();

@@ -21,8 +21,8 @@ pub mod timeline;
 mod viewer;
 
 pub use feed::{
-    Feed, FeedEnd, FeedHandle, FeedSpec, FeedState, FeedStop, LogsCommand, LogsEvent, Window,
-    feed_channel,
+    BACKLOG_LINES, BACKLOG_MINUTES, Earlier, Feed, FeedEnd, FeedHandle, FeedSpec, FeedState,
+    FeedStop, LogsCommand, LogsEvent, Window, feed_channel,
 };
 pub use prompt::{Prompt, PromptKind, short_id};
 pub use query::parse_query;
@@ -306,6 +306,7 @@ impl LogsPane {
             state: FeedState::Starting,
             sampled: false,
             received: 0,
+            earlier: None,
             handle: Some(handle),
         });
         Outcome::Commands(vec![Command::Logs(LogsCommand::Feed {

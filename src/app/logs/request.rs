@@ -211,6 +211,7 @@ impl LogsPane {
                 state: FeedState::Starting,
                 sampled: false,
                 received: 0,
+                earlier: None,
                 handle: Some(handle),
             },
             scroll: Scroll {

@@ -182,11 +182,27 @@ async fn a_live_tail_shows_lines_as_they_are_written_and_stops_when_the_groups_c
     for g in Sandbox::log_groups() {
         sandbox.logs.create_group(&g).await.unwrap();
     }
-    // Written before the tail: never shown by a live tail.
+    // Written before the tail: shown first when it is recent, from the picked groups only.
     let before = Utc::now() - Duration::minutes(5);
     sandbox
         .logs
-        .append(&group(API), "s0", &[(before, "INFO old news".to_string())])
+        .append(
+            &group(API),
+            "s0",
+            &[
+                (before - Duration::minutes(10), "INFO ancient".to_string()),
+                (before, "INFO old news".to_string()),
+            ],
+        )
+        .await
+        .unwrap();
+    sandbox
+        .logs
+        .append(
+            &group(SIGNUP),
+            "s0",
+            &[(before, "INFO old elsewhere".to_string())],
+        )
         .await
         .unwrap();
     let (mut h, first) = Harness::new(&sandbox);
@@ -198,10 +214,24 @@ async fn a_live_tail_shows_lines_as_they_are_written_and_stops_when_the_groups_c
     let tail = h.feed_request();
     assert_eq!(h.app.logs.feed.as_ref().unwrap().state, FeedState::Starting);
     h.until("the tail to connect", |app, _| {
-        app.logs.feed.as_ref().unwrap().state == FeedState::Running
+        app.logs.feed.as_ref().unwrap().earlier.is_some()
     })
     .await;
-    assert!(h.app.logs.buffer.is_empty());
+    assert_eq!(h.app.logs.feed.as_ref().unwrap().state, FeedState::Running);
+    let shown: Vec<String> = h
+        .app
+        .logs
+        .buffer
+        .iter_from(0)
+        .map(|l| l.text.to_string())
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "INFO old news",
+            "live from here; the 1 line above came in the 10 minutes before"
+        ],
+    );
     let at = Utc::now() + Duration::seconds(1);
     let id = rid(7);
     let lines = |g: &str| -> Vec<(DateTime<Utc>, String)> {
@@ -235,16 +265,12 @@ async fn a_live_tail_shows_lines_as_they_are_written_and_stops_when_the_groups_c
         .append(&group(SIGNUP), "s3", &[(at, "INFO elsewhere".to_string())])
         .await
         .unwrap();
-    h.until("six tailed lines", |app, _| app.logs.buffer.len() >= 6)
+    h.until("six tailed lines", |app, _| app.logs.buffer.len() >= 8)
         .await;
     let b = &h.app.logs.buffer;
-    let texts: Vec<&str> = b.iter_from(0).map(|l| l.text).collect();
+    let texts: Vec<&str> = b.iter_from(2).map(|l| l.text).collect();
     assert_eq!(texts.len(), 6, "{texts:?}");
-    assert!(
-        !texts
-            .iter()
-            .any(|t| t.contains("old news") || t.contains("elsewhere"))
-    );
+    assert!(!texts.iter().any(|t| t.contains("elsewhere")));
     assert_eq!(b.reports().len(), 2);
     assert!(b.reports().iter().all(|r| r.init_ms == Some(180.0)));
     assert_eq!(b.errors().len(), 2);
@@ -424,4 +450,154 @@ async fn an_environment_without_logs_says_so() {
             .unwrap()
             .contains("no log source")
     );
+}
+
+/// `(time, text)` lines `step_ms` apart from `from`, labelled `label 0`, `label 1`, ...
+fn spaced(
+    from: DateTime<Utc>,
+    n: usize,
+    step_ms: i64,
+    label: &str,
+) -> Vec<(DateTime<Utc>, String)> {
+    (0..n)
+        .map(|i| {
+            (
+                from + Duration::milliseconds(step_ms * i as i64),
+                format!("INFO {label} {i}"),
+            )
+        })
+        .collect()
+}
+
+async fn backlog_of(
+    sandbox: &Sandbox,
+    groups: &[&str],
+    since: DateTime<Utc>,
+) -> (Vec<String>, crate::app::logs::Earlier) {
+    let spec = crate::app::logs::FeedSpec {
+        groups: groups.iter().map(|g| group(g)).collect(),
+        window: crate::app::logs::Window::Live,
+        pattern: None,
+    };
+    let (_handle, mut stop) = crate::app::logs::feed_channel();
+    let (events, earlier) = super::backlog(&sandbox.logs, &spec, since, &mut stop)
+        .await
+        .unwrap()
+        .expect("not stopped");
+    (events.into_iter().map(|e| e.message).collect(), earlier)
+}
+
+/// A live tail's backlog is the newest lines of the picked groups before it, oldest first: the
+/// last seconds first, reaching further back only for what they lack, nothing twice, nothing
+/// from the tail's own instant on.
+#[tokio::test]
+async fn a_tail_s_backlog_is_the_newest_lines_before_it_from_the_steps_it_needs() {
+    use crate::app::logs::{BACKLOG_LINES, Earlier};
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::open(dir.path()).await.unwrap();
+    let since = Utc::now() - Duration::seconds(30);
+    let logs = &sandbox.logs;
+    // 60 lines in the last 9 seconds, 90 a minute and a half back (before the second step's
+    // 60 seconds), one at the tail's own instant, and some in a group not picked.
+    let recent = spaced(since - Duration::seconds(9), 60, 100, "recent");
+    let older = spaced(since - Duration::seconds(90), 90, 100, "older");
+    logs.append(&group(API), "a", &recent).await.unwrap();
+    logs.append(&group(THUMBS), "t", &older).await.unwrap();
+    logs.append(&group(API), "a", &[(since, "INFO live".to_string())])
+        .await
+        .unwrap();
+    logs.append(
+        &group(SIGNUP),
+        "s",
+        &spaced(since - Duration::seconds(5), 5, 10, "other"),
+    )
+    .await
+    .unwrap();
+    let (shown, earlier) = backlog_of(&sandbox, &[API, THUMBS], since).await;
+    assert_eq!(earlier, Earlier::Read(BACKLOG_LINES));
+    let mut expected: Vec<String> = (50..90).map(|i| format!("INFO older {i}")).collect();
+    expected.extend((0..60).map(|i| format!("INFO recent {i}")));
+    assert_eq!(shown, expected);
+    // A quiet group: what there is of the ten minutes, and nothing older.
+    logs.append(
+        &group(SIGNUP),
+        "s",
+        &[
+            (since - Duration::minutes(11), "INFO too old".to_string()),
+            (since - Duration::minutes(9), "INFO quiet".to_string()),
+        ],
+    )
+    .await
+    .unwrap();
+    let (shown, earlier) = backlog_of(&sandbox, &[SIGNUP], since).await;
+    assert_eq!(earlier, Earlier::Read(6));
+    assert_eq!(shown[0], "INFO quiet");
+    assert_eq!(shown[5], "INFO other 4");
+    // Nothing at all.
+    let (shown, earlier) = backlog_of(&sandbox, &[API], since - Duration::hours(1)).await;
+    assert_eq!((shown.len(), earlier), (0, Earlier::Read(0)));
+}
+
+/// Too many lines in a step to find its newest: the step is left out, and the pane is told
+/// when that leaves nothing.
+#[tokio::test]
+async fn a_backlog_step_with_too_many_lines_is_left_out() {
+    use crate::app::logs::Earlier;
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::open(dir.path()).await.unwrap();
+    let since = Utc::now() - Duration::seconds(30);
+    let logs = &sandbox.logs;
+    // Thumbnails: more than the backlog reads in its last ten seconds.
+    let flood = spaced(since - Duration::seconds(8), 10_001, 0, "flood");
+    logs.append(&group(THUMBS), "t", &flood).await.unwrap();
+    let (shown, earlier) = backlog_of(&sandbox, &[THUMBS], since).await;
+    assert_eq!((shown.len(), earlier), (0, Earlier::TooMany));
+    // The API: three calm lines in its last seconds, a flood half a minute back.
+    let flood = spaced(since - Duration::seconds(30), 10_001, 0, "flood");
+    logs.append(&group(API), "a", &flood).await.unwrap();
+    let calm = spaced(since - Duration::seconds(2), 3, 10, "calm");
+    logs.append(&group(API), "a", &calm).await.unwrap();
+    let (shown, earlier) = backlog_of(&sandbox, &[API], since).await;
+    assert_eq!(earlier, Earlier::Read(3));
+    assert_eq!(shown, ["INFO calm 0", "INFO calm 1", "INFO calm 2"]);
+}
+
+/// A line stamped while the tail was opening can come both in the backlog and from the tail:
+/// it is shown once, and a line repeated more often than the backlog held it still shows.
+#[test]
+fn the_tail_drops_what_the_backlog_already_showed_each_once() {
+    use backoffice_domain::model::LogEvent;
+    let since = Utc::now();
+    let opened = since + Duration::milliseconds(300);
+    let ev = |ms: i64, stream: &str, text: &str| LogEvent {
+        group: API.into(),
+        stream: stream.into(),
+        timestamp: since + Duration::milliseconds(ms),
+        ingested_at: None,
+        message: text.into(),
+        event_id: format!("{stream}-{ms}-{text}"),
+    };
+    let backlog = [
+        ev(-5_000, "s", "before"),
+        ev(10, "s", "a"),
+        ev(20, "s", "b"),
+        ev(20, "s", "b"),
+    ];
+    let mut overlap = super::Overlap::new(since, opened, &backlog);
+    let mut from_tail = vec![
+        ev(-5_000, "s", "before"),
+        ev(10, "s", "a"),
+        ev(10, "other", "a"),
+        ev(20, "s", "b"),
+        ev(20, "s", "b"),
+        ev(20, "s", "b"),
+        ev(400, "s", "a"),
+    ];
+    overlap.drop_repeats(&mut from_tail);
+    let left: Vec<&str> = from_tail.iter().map(|e| e.event_id.as_str()).collect();
+    assert_eq!(left, ["s--5000-before", "other-10-a", "s-20-b", "s-400-a"]);
+    // Seen once, dropped once: the same line again is new.
+    let mut again = vec![ev(10, "s", "a")];
+    overlap.drop_repeats(&mut again);
+    assert_eq!(again.len(), 1);
 }

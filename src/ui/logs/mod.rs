@@ -5,7 +5,8 @@
 use crate::app::list::Load;
 use crate::app::logs::buffer::{LineKind, LineRef, LogBuffer, Report};
 use crate::app::logs::{
-    Feed, FeedEnd, FeedState, LogsPane, Rows, Screen, Scroll, Search, View, Window, short_id,
+    BACKLOG_LINES, BACKLOG_MINUTES, Earlier, Feed, FeedEnd, FeedState, LogsPane, Rows, Screen,
+    Scroll, Search, View, Window, short_id,
 };
 use crate::keymap::{Action, Keymap};
 use crate::theme::Theme;
@@ -230,7 +231,18 @@ pub(super) fn empty_text(pane: &LogsPane, keys: &Keymap) -> Option<String> {
     let feed = pane.feed.as_ref()?;
     let groups = groups_label(feed);
     Some(match (&feed.state, &feed.spec.window) {
-        (FeedState::Starting, Window::Live) => format!("Starting the live tail of {groups}…"),
+        (FeedState::Starting, Window::Live) => format!(
+            "Starting the live tail of {groups} (with the last {BACKLOG_LINES} lines of the \
+             {BACKLOG_MINUTES} minutes before)…"
+        ),
+        (FeedState::Running, Window::Live) if feed.earlier == Some(Earlier::Read(0)) => {
+            format!(
+                "Following {groups}: nothing was written in the {BACKLOG_MINUTES} minutes \
+                 before; lines appear here as they are written ({} with a window such as 1h \
+                 reads further back).",
+                keys.hint(Action::LogQuery)
+            )
+        }
         (FeedState::Running, Window::Live) => {
             format!(
                 "Following {groups}: lines written from now on appear here ({} with a window \

@@ -3,7 +3,7 @@
 use crate::app::logs::flow_tests::{
     API, THUMBS, batch, ev, feed_request, invocation, logs_app, rid, tailing, traffic,
 };
-use crate::app::logs::{FeedEnd, LogsCommand, LogsEvent};
+use crate::app::logs::{Earlier, FeedEnd, LogsCommand, LogsEvent};
 use crate::app::tests::{app_on, code, key, typed};
 use crate::app::{App, AppEvent, Command, Failure, PaneId, test_context};
 use crate::theme::Theme;
@@ -53,16 +53,20 @@ fn logs_loading_groups_and_starting_a_tail() {
     insta::assert_snapshot!("logs_starting_the_tail", render(&mut app, 100, 8));
 }
 
-/// A tail that has started but holds no line yet says what it shows, and how to read what
-/// came before it.
+/// A tail that has started but found nothing in the minutes before it says so, and how to
+/// read further back.
 #[test]
 fn an_empty_live_tail_says_how_to_read_what_came_before() {
     let mut app = logs_app();
     let request = tailing(&mut app);
-    app.on_event(AppEvent::Logs(LogsEvent::Started { request }));
+    app.on_event(AppEvent::Logs(LogsEvent::Started {
+        request,
+        since: chrono::Utc::now(),
+        earlier: Earlier::Read(0),
+    }));
     let shown = text_of(&render(&mut app, 140, 12));
     assert!(
-        shown.contains("lines written from now on appear here (f with a window such as 15m"),
+        shown.contains("nothing was written in the 10 minutes before; lines appear here as they are written (f with a window such as 1h"),
         "{shown}"
     );
 }
