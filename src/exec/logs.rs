@@ -441,21 +441,31 @@ impl<'a> Merged<'a> {
 
     /// The next event in time order, or `None` once every group is read to the window's end.
     async fn next(&mut self) -> Result<Option<LogEvent>, DomainError> {
-        // Every group still reading needs an event at hand before the oldest can be chosen.
-        for g in self.groups.iter_mut() {
-            while g.queue.is_empty() && !g.done {
+        // Every group still reading needs an event at hand before the oldest can be chosen;
+        // the groups that need a page ask for it side by side (a page may come back empty
+        // with a cursor, and then the group asks again).
+        let (source, window, pattern) = (self.source, self.window, self.pattern);
+        loop {
+            let wanting: Vec<&mut GroupRead> = self
+                .groups
+                .iter_mut()
+                .filter(|g| g.queue.is_empty() && !g.done)
+                .collect();
+            if wanting.is_empty() {
+                break;
+            }
+            futures::future::try_join_all(wanting.into_iter().map(|g| async move {
                 let page = PageRequest {
                     cursor: g.next.take(),
                     limit: Some(QUERY_PAGE),
                 };
-                let page = self
-                    .source
-                    .filter_events(&g.name, self.window, self.pattern, page)
-                    .await?;
+                let page = source.filter_events(&g.name, window, pattern, page).await?;
                 g.queue.extend(page.items);
                 g.done = page.next.is_none();
                 g.next = page.next;
-            }
+                Ok::<_, DomainError>(())
+            }))
+            .await?;
         }
         Ok(self
             .groups

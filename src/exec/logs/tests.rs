@@ -6,7 +6,11 @@ use crate::app::logs::{FeedEnd, FeedState, LogsEvent, Screen};
 use crate::app::tests::{app_on, code, key, typed};
 use crate::app::{App, AppEvent, Command, PaneId, RequestId, test_context};
 use crate::exec::{Backends, execute};
-use backoffice_domain::model::{Actor, LogGroupName, PageRequest, TimeWindow};
+use backoffice_domain::DomainResult;
+use backoffice_domain::model::{
+    Actor, FilterPattern, LogEvent, LogGroup, LogGroupName, LogStream, Page, PageRequest,
+    TailRequest, TailStream, TimeWindow,
+};
 use backoffice_domain::ports::LogSource;
 use backoffice_domain::sandbox::{Sandbox, SeedOptions};
 use chrono::{DateTime, Duration, Utc};
@@ -566,7 +570,6 @@ async fn a_backlog_step_with_too_many_lines_is_left_out() {
 /// it is shown once, and a line repeated more often than the backlog held it still shows.
 #[test]
 fn the_tail_drops_what_the_backlog_already_showed_each_once() {
-    use backoffice_domain::model::LogEvent;
     let since = Utc::now();
     let opened = since + Duration::milliseconds(300);
     let ev = |ms: i64, stream: &str, text: &str| LogEvent {
@@ -600,4 +603,81 @@ fn the_tail_drops_what_the_backlog_already_showed_each_once() {
     let mut again = vec![ev(10, "s", "a")];
     overlap.drop_repeats(&mut again);
     assert_eq!(again.len(), 1);
+}
+
+/// The sandbox's log store, counting the reads that are under way at once.
+struct Counting<'a> {
+    inner: &'a dyn LogSource,
+    now: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl LogSource for Counting<'_> {
+    async fn list_groups(&self, prefix: &str, page: PageRequest) -> DomainResult<Page<LogGroup>> {
+        self.inner.list_groups(prefix, page).await
+    }
+
+    async fn list_streams(
+        &self,
+        group: &LogGroupName,
+        page: PageRequest,
+    ) -> DomainResult<Page<LogStream>> {
+        self.inner.list_streams(group, page).await
+    }
+
+    async fn filter_events(
+        &self,
+        group: &LogGroupName,
+        window: TimeWindow,
+        pattern: Option<&FilterPattern>,
+        page: PageRequest,
+    ) -> DomainResult<Page<LogEvent>> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = self.now.fetch_add(1, SeqCst) + 1;
+        self.most.fetch_max(now, SeqCst);
+        // Long enough for the other groups' reads to begin if they are going to.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let page = self.inner.filter_events(group, window, pattern, page).await;
+        self.now.fetch_sub(1, SeqCst);
+        page
+    }
+
+    async fn tail(&self, request: TailRequest) -> DomainResult<TailStream> {
+        self.inner.tail(request).await
+    }
+}
+
+/// A read across groups asks every group for its page side by side (on AWS each is a round
+/// trip), and still hands the events out in time order.
+#[tokio::test]
+async fn a_merged_read_asks_the_groups_side_by_side_and_keeps_time_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::open(dir.path()).await.unwrap();
+    let from = Utc::now() - Duration::minutes(3);
+    for (i, g) in [API, THUMBS, SIGNUP].into_iter().enumerate() {
+        // Interleaved: group i writes at i, i + 3, i + 6, ... milliseconds.
+        let lines: Vec<(DateTime<Utc>, String)> = (0..5)
+            .map(|n| {
+                let ms = (n * 3 + i) as i64;
+                (from + Duration::milliseconds(ms), format!("INFO {ms}"))
+            })
+            .collect();
+        sandbox.logs.append(&group(g), "s", &lines).await.unwrap();
+    }
+    let counting = Counting {
+        inner: &sandbox.logs,
+        now: Default::default(),
+        most: Default::default(),
+    };
+    let groups = [group(API), group(THUMBS), group(SIGNUP)];
+    let window = TimeWindow::new(from - Duration::seconds(1), Utc::now()).unwrap();
+    let mut merged = super::Merged::new(&counting, &groups, window, None);
+    let mut shown = Vec::new();
+    while let Some(event) = merged.next().await.unwrap() {
+        shown.push(event.message);
+    }
+    let expected: Vec<String> = (0..15).map(|ms| format!("INFO {ms}")).collect();
+    assert_eq!(shown, expected);
+    assert_eq!(counting.most.load(std::sync::atomic::Ordering::SeqCst), 3);
 }
