@@ -14,7 +14,7 @@ use crate::app::{
 };
 use backoffice_domain::DomainError;
 use backoffice_domain::model::{
-    CommentFilter, ModerationTarget, Page, PageRequest, ReportFilter, Target, UserSub,
+    CommentFilter, ModerationTarget, Page, PageRequest, Target, UserSub,
 };
 use backoffice_domain::ports::{LogSource, ObjectStore};
 use backoffice_domain::services::people::{self, Found};
@@ -96,9 +96,14 @@ pub(crate) async fn run(
                     post: Some(post),
                     ..CommentFilter::default()
                 };
-                b.content()?
+                let content = b.content()?;
+                let page = content
                     .list_comments(&filter, PageRequest::after(cursor, THREAD_PAGE))
-                    .await
+                    .await?;
+                let targets: Vec<Target> =
+                    page.items.iter().map(|c| Target::Comment(c.id)).collect();
+                let reports = content.reports_on(&targets).await?;
+                Ok::<_, DomainError>((page, reports))
             }
             .await
             .map_err(Failure::from),
@@ -259,23 +264,16 @@ async fn thread(b: &Backends, target: ModerationTarget) -> Result<ThreadData, Do
     let thread = content
         .thread(post_id, PageRequest::first(THREAD_PAGE))
         .await?;
-    let mut reports = Vec::new();
+    // The reports on the post and on every comment of the page, so that each row's detail
+    // says what was reported about it (the comment asked for, too, if further on).
     let mut wanted = vec![Target::Post(post_id)];
-    if let ModerationTarget::Comment(id) = target {
+    wanted.extend(thread.comments.items.iter().map(|c| Target::Comment(c.id)));
+    if let ModerationTarget::Comment(id) = target
+        && !wanted.contains(&Target::Comment(id))
+    {
         wanted.push(Target::Comment(id));
     }
-    for t in wanted {
-        let filter = ReportFilter {
-            target: Some(t),
-            ..ReportFilter::default()
-        };
-        reports.extend(
-            content
-                .list_reports(&filter, PageRequest::first(100))
-                .await?
-                .items,
-        );
-    }
+    let reports = content.reports_on(&wanted).await?;
     let history = content.post_history(post_id).await?;
     Ok(ThreadData {
         post: thread.post,
@@ -452,6 +450,106 @@ mod who_tests {
             );
         }
         assert!(!text.contains("unavailable"), "{text}");
+    }
+}
+
+#[cfg(test)]
+mod thread_tests {
+    use super::*;
+    use crate::app::RequestId;
+    use backoffice_domain::model::{
+        Actor, CommentBody, NewComment, NewPost, NewReport, PostBody, Reason, Report,
+    };
+    use backoffice_domain::ports::ContentStore;
+    use backoffice_domain::sandbox::Sandbox;
+
+    fn on(reports: &[Report], target: Target) -> usize {
+        reports.iter().filter(|r| r.target == target).count()
+    }
+
+    /// A thread brings the reports on its post and on every comment it shows, whichever row
+    /// it was opened from; the next page of comments brings theirs.
+    #[tokio::test]
+    async fn a_thread_brings_the_reports_on_every_comment_it_shows() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let content = &sandbox.content;
+        let author = UserSub::parse("00000000-0000-4000-8000-000000000001").unwrap();
+        let reporter = UserSub::parse("00000000-0000-4000-8000-000000000002").unwrap();
+        let post = content
+            .create_post(&NewPost {
+                author_sub: author.clone(),
+                body: PostBody::parse("a post").unwrap(),
+                image_key: None,
+            })
+            .await
+            .unwrap();
+        let mut comments = Vec::new();
+        for i in 0..(THREAD_PAGE + 2) {
+            let c = content
+                .create_comment(&NewComment {
+                    post_id: post.id,
+                    author_sub: author.clone(),
+                    body: CommentBody::parse(format!("comment {i}")).unwrap(),
+                })
+                .await
+                .unwrap();
+            comments.push(c.id);
+        }
+        // The second comment (first page) and the last (second page) are reported.
+        for target in [
+            Target::Comment(comments[1]),
+            Target::Comment(comments[THREAD_PAGE as usize + 1]),
+        ] {
+            content
+                .file_report(&NewReport {
+                    target,
+                    reporter_sub: reporter.clone(),
+                    reason: Reason::parse("spam").unwrap(),
+                    note: None,
+                })
+                .await
+                .unwrap();
+        }
+        let backends = Backends::sandbox(&sandbox, Actor::parse("sandbox:test").unwrap());
+        let (tx, _rx) = mpsc::channel(8);
+        let context = crate::app::test_context();
+        // Opened from the post, not from the reported comment.
+        let event = run(
+            Command::LoadThread {
+                request: RequestId(1),
+                target: ModerationTarget::Post(post.id),
+            },
+            &backends,
+            &context,
+            &tx,
+        )
+        .await;
+        let AppEvent::ThreadLoaded { result, .. } = event else {
+            panic!("a thread");
+        };
+        let data = result.unwrap();
+        assert_eq!(on(&data.reports, Target::Comment(comments[1])), 1);
+        assert_eq!(data.reports.len(), 1, "{:?}", data.reports);
+        let cursor = data.comments.next.expect("a second page");
+        let event = run(
+            Command::LoadComments {
+                request: RequestId(2),
+                post: post.id,
+                cursor,
+            },
+            &backends,
+            &context,
+            &tx,
+        )
+        .await;
+        let AppEvent::CommentsLoaded { result, .. } = event else {
+            panic!("comments");
+        };
+        let (page, reports) = result.unwrap();
+        assert_eq!(page.items.len(), 2);
+        let last = Target::Comment(comments[THREAD_PAGE as usize + 1]);
+        assert_eq!((on(&reports, last), reports.len()), (1, 1));
     }
 }
 

@@ -7,7 +7,7 @@ use crate::ops::Operation;
 use backoffice_domain::model::UserSub;
 use backoffice_domain::model::{
     ActivityCounts, AuditEntry, AuditFilter, Comment, Cursor, DirectoryUser, Group,
-    ModerationTarget, Page, Post, PostFilter, PostId, Reason, UserProfile, Username,
+    ModerationTarget, Page, Post, PostFilter, PostId, Reason, Report, UserProfile, Username,
 };
 use backoffice_domain::ports::UserQuery;
 use backoffice_domain::services::ban::Plan;
@@ -198,9 +198,10 @@ pub enum AppEvent {
         request: RequestId,
         result: Result<Page<QueueItem>, Failure>,
     },
+    /// A page of a thread's comments, and the reports on them.
     CommentsLoaded {
         request: RequestId,
-        result: Result<Page<Comment>, Failure>,
+        result: Result<(Page<Comment>, Vec<Report>), Failure>,
     },
     ThreadLoaded {
         request: RequestId,

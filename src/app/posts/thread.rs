@@ -131,18 +131,28 @@ impl PostsPane {
     pub(super) fn on_comments(
         &mut self,
         request: RequestId,
-        result: Result<Page<Comment>, Failure>,
+        result: Result<(Page<Comment>, Vec<Report>), Failure>,
         ids: &mut Ids,
     ) -> Handled {
         let Some(thread) = &mut self.thread else {
             return (Outcome::None, None);
         };
         let failure = result.as_ref().err().cloned();
+        let (page, reports) = match result {
+            Ok((page, reports)) => (Ok(page), reports),
+            Err(f) => (Err(f), Vec::new()),
+        };
         if !thread
             .rows
-            .receive(request, result.map(|p| p.map(ThreadRow::Comment)))
+            .receive(request, page.map(|p| p.map(ThreadRow::Comment)))
         {
             return (Outcome::None, None);
+        }
+        // A comment asked for by name may have brought its reports with the thread already.
+        for r in reports {
+            if !thread.reports.iter().any(|have| have.id == r.id) {
+                thread.reports.push(r);
+            }
         }
         (
             self.more(ids).into(),

@@ -126,6 +126,9 @@ impl ContentStore for FaultyContentStore {
     ) -> DomainResult<Page<Report>> {
         pass!(self, list_reports(filter, page))
     }
+    async fn reports_on(&self, targets: &[Target]) -> DomainResult<Vec<Report>> {
+        pass!(self, reports_on(targets))
+    }
     async fn report_queue(&self, page: PageRequest) -> DomainResult<Page<ReportGroup>> {
         pass!(self, report_queue(page))
     }

@@ -345,6 +345,10 @@ pub struct ReasonCount {
 }
 
 /// Which reports to list.
+/// Most reports one [`ContentStore::reports_on`](crate::ports::ContentStore::reports_on) call
+/// returns (the newest).
+pub const REPORTS_ON_MAX: u32 = 1_000;
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ReportFilter {
     pub status: Option<ReportStatus>,

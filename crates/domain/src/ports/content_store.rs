@@ -76,6 +76,10 @@ pub trait ContentStore: Send + Sync {
         filter: &ReportFilter,
         page: PageRequest,
     ) -> DomainResult<Page<Report>>;
+    /// Every report (any status) on any of `targets` (at most 1,000 targets), newest first,
+    /// at most [`REPORTS_ON_MAX`](crate::model::REPORTS_ON_MAX) of them: what a thread shows
+    /// beside its post and comments.
+    async fn reports_on(&self, targets: &[Target]) -> DomainResult<Vec<Report>>;
     /// Targets with open reports, most-reported first, then the longest waiting.
     async fn report_queue(&self, page: PageRequest) -> DomainResult<Page<ReportGroup>>;
     /// What each of `targets` is (author, text, status), for those that exist (at most 1,000).

@@ -70,6 +70,7 @@ contract!(
     an_account_block_is_set_lifted_and_kept_per_sub,
     a_profile_moderation_clears_and_puts_back_fields_with_one_audit_row_each,
     a_profile_deletion_keeps_none_of_its_values_in_the_audit_row,
+    a_thread_s_reports_are_read_for_its_post_and_every_comment_at_once,
 );
 
 async fn an_edit_keeps_what_it_replaced_and_reported_or_hidden_posts_cannot_be_edited(
@@ -1087,6 +1088,78 @@ async fn comment_on_removed_post_is_not_found(store: Store) {
         .await
         .unwrap_err();
     assert!(matches!(err, DomainError::NotFound(_)), "{err}");
+}
+
+async fn a_thread_s_reports_are_read_for_its_post_and_every_comment_at_once(store: Store) {
+    let a = profile(&store, 17).await;
+    let p = post(&store, &a, "a thread with reported comments").await;
+    let other = post(&store, &a, "reported elsewhere").await;
+    let mut comments = Vec::new();
+    for i in 0..3 {
+        let c = store
+            .create_comment(&NewComment {
+                post_id: p.id,
+                author_sub: sub(70 + i),
+                body: CommentBody::parse(format!("comment {i}")).unwrap(),
+            })
+            .await
+            .unwrap();
+        comments.push(c.id);
+    }
+    let file = |target: Target, reporter: u64| {
+        let store = store.clone();
+        async move {
+            store
+                .file_report(&NewReport {
+                    target,
+                    reporter_sub: sub(reporter),
+                    reason: reason("spam"),
+                    note: None,
+                })
+                .await
+                .unwrap()
+        }
+    };
+    let on_post = file(Target::Post(p.id), 600).await;
+    let on_first = file(Target::Comment(comments[0]), 601).await;
+    let on_last = file(Target::Comment(comments[2]), 602).await;
+    // Resolved reports are shown too, with their status.
+    store
+        .resolve_report(
+            on_first.id,
+            ReportResolution::Dismissed,
+            &actor(),
+            &reason("fine"),
+        )
+        .await
+        .unwrap();
+    file(Target::Post(other.id), 603).await;
+    file(Target::User(a.clone()), 604).await;
+    let mut wanted = vec![Target::Post(p.id)];
+    wanted.extend(comments.iter().map(|c| Target::Comment(*c)));
+    let got = store.reports_on(&wanted).await.unwrap();
+    let ids: Vec<ReportId> = got.iter().map(|r| r.id).collect();
+    assert_eq!(
+        ids,
+        vec![on_last.id, on_first.id, on_post.id],
+        "newest first"
+    );
+    assert_eq!(got[1].status, ReportStatus::Dismissed);
+    // A comment's number asked for as a post is another target.
+    let same_number = Target::Post(PostId::new(comments[2].get()).unwrap());
+    let got = store.reports_on(&[same_number]).await.unwrap();
+    assert!(
+        got.iter().all(|r| matches!(r.target, Target::Post(_))),
+        "{got:?}"
+    );
+    assert!(store.reports_on(&[]).await.unwrap().is_empty());
+    let too_many: Vec<Target> = (1..=1_001)
+        .map(|n| Target::Comment(CommentId::new(n).unwrap()))
+        .collect();
+    assert!(matches!(
+        store.reports_on(&too_many).await,
+        Err(DomainError::Invalid(_))
+    ));
 }
 
 async fn thread_pages_comments_oldest_first(store: Store) {

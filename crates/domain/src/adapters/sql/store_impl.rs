@@ -21,7 +21,7 @@ use crate::model::{
     NewPost, NewProfile, NewReport, Notification, NotificationKind, Page, PageRequest, Post,
     PostEdit, PostFilter, PostId, PostRevision, ProfileField, ProfileModeration,
     ProfileModerationOutcome, ProfileUpdate, Reason, ReasonCount, Report, ReportFilter,
-    ReportGroup, ReportId, ReportResolution, ReportStatus, Target, TargetKind, TargetSummary,
+    REPORTS_ON_MAX, ReportGroup, ReportId, ReportResolution, ReportStatus, Target, TargetKind, TargetSummary,
     Thread, Thumbnail, UserProfile, UserSub, now_millis, scope_of,
 };
 use crate::ports::ContentStore;
@@ -1184,6 +1184,59 @@ impl ContentStore for SqlContentStore<Db> {
         page_from_rows(rows, limit, "reports", |r: &ReportRow| {
             Cursor::encode(&scope, &(to_millis(r.created_at), r.id))
         })
+    }
+
+    async fn reports_on(&self, targets: &[Target]) -> DomainResult<Vec<Report>> {
+        if targets.len() > MAX_LOOKUP {
+            return Err(DomainError::invalid(
+                "targets",
+                format!("at most {MAX_LOOKUP} a call"),
+            ));
+        }
+        // One `IN` list per kind, each a range on `reports_target`; only placeholders and the
+        // kinds' fixed names are put into the text.
+        let mut kinds: Vec<(TargetKind, Vec<String>)> = Vec::new();
+        for kind in [TargetKind::Post, TargetKind::Comment, TargetKind::User] {
+            let ids: Vec<String> = targets
+                .iter()
+                .filter(|t| t.kind() == kind)
+                .map(Target::id_text)
+                .collect();
+            if !ids.is_empty() {
+                kinds.push((kind, ids));
+            }
+        }
+        if kinds.is_empty() {
+            return Ok(Vec::new());
+        }
+        let wanted: Vec<String> = kinds
+            .iter()
+            .map(|(_, ids)| {
+                format!(
+                    "(target_kind = ? AND target_id IN ({}))",
+                    vec!["?"; ids.len()].join(", ")
+                )
+            })
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM reports WHERE {} ORDER BY created_at DESC, id DESC LIMIT ?",
+            report_cols!(),
+            wanted.join(" OR ")
+        );
+        let mut q = sqlx::query_as::<Db, ReportRow>(AssertSqlSafe(sql));
+        for (kind, ids) in &kinds {
+            q = q.bind(kind.as_str());
+            for id in ids {
+                q = q.bind(id.clone());
+            }
+        }
+        q.bind(i64::from(REPORTS_ON_MAX))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("reports", e))?
+            .into_iter()
+            .map(Report::try_from)
+            .collect()
     }
 
     async fn report_queue(&self, page: PageRequest) -> DomainResult<Page<ReportGroup>> {
