@@ -185,13 +185,20 @@ pub(crate) async fn run(
             request,
             operation,
             reason,
-        } => AppEvent::WriteDone {
-            request,
-            result: crate::ops::perform(b, operation, &reason)
-                .await
-                .map(|done| done.summary)
-                .map_err(|partial| partial.failure),
-        },
+        } => {
+            let (result, changed) = match crate::ops::perform(b, operation, &reason).await {
+                Ok(done) => (Ok(done.summary), true),
+                Err(partial) => {
+                    let changed = partial.changed_anything();
+                    (Err(partial.failure), changed)
+                }
+            };
+            AppEvent::WriteDone {
+                request,
+                result,
+                changed,
+            }
+        }
         Command::Storage(c) => storage::run(c, b, context, events).await,
         Command::Logs(command) => AppEvent::Logs(logs::run(command, b, events).await),
         Command::Insights(command) => AppEvent::Insights(insights::run(command, b, events).await),

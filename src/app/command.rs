@@ -228,6 +228,9 @@ pub enum AppEvent {
     WriteDone {
         request: RequestId,
         result: Result<String, Failure>,
+        /// Whether anything changed, or was found changed, so the pane should read it again
+        /// (a failed bulk write may have done part of its work).
+        changed: bool,
     },
     /// A planned write, ready to confirm.
     Planned {

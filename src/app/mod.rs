@@ -103,15 +103,34 @@ pub struct App {
     pub names: names::Names,
     /// Name lookups in flight, with the subs each asked for.
     names_requests: Vec<(RequestId, Vec<backoffice_domain::model::UserSub>)>,
-    /// Writes in flight, by request, with the pane to refresh when each is done.
-    /// Writes in flight: the pane to refresh when each is done, and whether it deleted the
-    /// account the Users pane has open (its detail closes instead of failing to reload).
-    writes: Vec<(RequestId, PaneId, bool)>,
+    /// Writes in flight, with the pane to refresh when each is done and what else follows.
+    writes: Vec<Write>,
     /// The ban or unban being planned.
     ban_request: Option<RequestId>,
     /// Panes jumps came from, most recent last, for `-`.
     hops: Vec<PaneId>,
     ids: Ids,
+}
+
+/// A write in flight.
+#[derive(Debug)]
+struct Write {
+    request: RequestId,
+    /// The pane it was asked from, read again when it is done.
+    pane: PaneId,
+    then: Then,
+}
+
+/// What follows a write that succeeded, besides reading its pane again.
+#[derive(Debug)]
+enum Then {
+    Refresh,
+    /// It deleted the account the Users pane has open: the detail closes instead of failing
+    /// to reload.
+    CloseUser,
+    /// It created this account: the Users pane opens it, so the next key (`P` to set its
+    /// password) acts on it.
+    OpenUser(backoffice_domain::model::Username),
 }
 
 impl App {
@@ -603,8 +622,16 @@ impl App {
         reason: backoffice_domain::model::Reason,
     ) -> Vec<Command> {
         let request = self.next_id();
-        let deletes_account = matches!(operation, Operation::DeleteAccount { .. });
-        self.writes.push((request, self.pane, deletes_account));
+        let then = match &operation {
+            Operation::DeleteAccount { .. } => Then::CloseUser,
+            Operation::CreateUser(account) => Then::OpenUser(account.username.clone()),
+            _ => Then::Refresh,
+        };
+        self.writes.push(Write {
+            request,
+            pane: self.pane,
+            then,
+        });
         vec![Command::Write {
             request,
             operation,
@@ -792,25 +819,36 @@ impl App {
                 }
                 Vec::new()
             }
-            AppEvent::WriteDone { request, result } => {
-                let Some(i) = self.writes.iter().position(|(r, _, _)| *r == request) else {
+            AppEvent::WriteDone {
+                request,
+                result,
+                changed,
+            } => {
+                let Some(i) = self.writes.iter().position(|w| w.request == request) else {
                     return Vec::new();
                 };
-                let (_, pane, deleted_account) = self.writes.remove(i);
+                let write = self.writes.remove(i);
+                let done = result.is_ok();
                 match result {
-                    Ok(summary) => {
-                        self.toast(summary);
-                        if deleted_account {
-                            self.users.close_detail();
+                    Ok(summary) => self.toast(summary),
+                    // What did change (a bulk write's first rows) is read again below.
+                    Err(f) => self.fail("write failed", f),
+                }
+                if !changed {
+                    return Vec::new();
+                }
+                if done {
+                    match write.then {
+                        Then::Refresh => {}
+                        Then::CloseUser => self.users.close_detail(),
+                        Then::OpenUser(username) => {
+                            self.hop_to(PaneId::Users);
+                            return self.users.open_created(username, &mut self.ids);
                         }
-                        let (pane, ids) = self.pane_mut(pane);
-                        pane.refresh(ids)
-                    }
-                    Err(f) => {
-                        self.fail("write failed", f);
-                        Vec::new()
                     }
                 }
+                let (pane, ids) = self.pane_mut(write.pane);
+                pane.refresh(ids)
             }
             // Pane events were handed on above.
             _ => Vec::new(),

@@ -266,11 +266,89 @@ fn a_done_write_toasts_and_reloads_what_it_changed() {
     let after = app.on_event(AppEvent::WriteDone {
         request,
         result: Ok("user.disable user1: done, audited".into()),
+        changed: true,
     });
     assert!(after.iter().any(|c| matches!(c, Command::LoadUsers { .. })));
     assert_eq!(
         app.toasts.back().unwrap().text,
         "user.disable user1: done, audited"
+    );
+}
+
+/// A bulk write that failed part way (or found its rows changed by someone else) is read
+/// again, so the list shows what it did; one that changed nothing is not.
+#[test]
+fn a_failed_write_that_changed_something_reloads_its_pane() {
+    for (changed, reloads) in [(true, true), (false, false)] {
+        let (mut app, first) = app_on(PaneId::Users, test_context());
+        answer_users(&mut app, &first, vec![user(1, true)]);
+        app.on_key(key('d'));
+        let sent = app.on_key(code(KeyCode::Enter));
+        let Command::Write { request, .. } = sent[0] else {
+            panic!("{sent:?}");
+        };
+        let after = app.on_event(AppEvent::WriteDone {
+            request,
+            result: Err(Failure::new("disable: 1 done, 1 failed: conflict")),
+            changed,
+        });
+        assert_eq!(
+            after.iter().any(|c| matches!(c, Command::LoadUsers { .. })),
+            reloads,
+            "{after:?}"
+        );
+        assert!(app.last_error.as_deref().unwrap().contains("1 failed"));
+    }
+}
+
+/// After `:create`, the new account is opened: the `P` its message suggests sets that
+/// account's password, not the one selected before.
+#[test]
+fn a_created_account_is_opened_so_the_next_key_acts_on_it() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    typed(&mut app, ":create");
+    app.on_key(code(KeyCode::Enter));
+    typed(&mut app, "new.person");
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "new.person@example.com");
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(key(' '));
+    let sent = app.on_key(code(KeyCode::Enter));
+    let [Command::Write { request, .. }] = sent.as_slice() else {
+        panic!("{sent:?}");
+    };
+    let after = app.on_event(AppEvent::WriteDone {
+        request: *request,
+        result: Ok("created new.person (FORCE_CHANGE_PASSWORD): no invitation sent".into()),
+        changed: true,
+    });
+    let Some(Command::LoadUser { request, username }) = after
+        .iter()
+        .find(|c| matches!(c, Command::LoadUser { .. }))
+        .cloned()
+    else {
+        panic!("the new account is opened: {after:?}");
+    };
+    assert_eq!(username.as_str(), "new.person");
+    assert!(after.iter().any(|c| matches!(c, Command::LoadUsers { .. })));
+    // Until it is in, no account is acted on (not the row selected before).
+    app.on_key(key('P'));
+    assert!(app.overlay.is_none());
+    let mut created = user(9, true);
+    created.username = username;
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(detail(created)),
+    });
+    app.on_key(key('P'));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("P asks for the password");
+    };
+    assert!(
+        matches!(&d.proposal.form, crate::app::dialog::Form::Password { username } if username.as_str() == "new.person"),
+        "{:?}",
+        d.proposal.form
     );
 }
 
@@ -289,6 +367,7 @@ fn a_failed_write_reaches_the_status_bar_and_the_error_log_with_its_chain() {
             message: "forbidden: cognito-idp:AdminUserGlobalSignOut".into(),
             chain: "forbidden: cognito-idp:AdminUserGlobalSignOut: User is not authorized".into(),
         }),
+        changed: false,
     });
     assert!(
         app.last_error
@@ -619,6 +698,7 @@ fn delete_is_planned_then_needs_the_username_typed() {
     app.on_event(AppEvent::WriteDone {
         request: write,
         result: Ok("deleted user7: 5 calls done, audited".into()),
+        changed: true,
     });
     assert!(app.users.detail.is_none());
 }

@@ -142,6 +142,15 @@ impl UsersPane {
         ]
     }
 
+    /// Opens an account just created (the list is read again behind it), so that what the
+    /// operator does next, such as setting its password, is done to it.
+    pub fn open_created(&mut self, username: Username, ids: &mut Ids) -> Vec<Command> {
+        self.close_detail();
+        let mut c = self.load_detail(username, ids);
+        c.extend(self.reload(ids));
+        c
+    }
+
     /// Back to the list (the account shown is gone).
     pub fn close_detail(&mut self) {
         self.detail = None;

@@ -91,6 +91,7 @@ pub(super) async fn run_ban(
         Some(failure) => Err(Partial {
             failure,
             records: vec![record],
+            stale: false,
         }),
     }
 }

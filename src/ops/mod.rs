@@ -499,6 +499,17 @@ impl Done {
 pub struct Partial {
     pub failure: Failure,
     pub records: Vec<Value>,
+    /// The write found what it was to change already changed (a conflict): whatever showed it
+    /// is out of date.
+    pub stale: bool,
+}
+
+impl Partial {
+    /// Whether what the write was asked from should be read again: something was written,
+    /// or it was out of date.
+    pub fn changed_anything(&self) -> bool {
+        self.stale || !self.records.is_empty()
+    }
 }
 
 impl From<Failure> for Partial {
@@ -506,6 +517,7 @@ impl From<Failure> for Partial {
         Self {
             failure,
             records: Vec::new(),
+            stale: false,
         }
     }
 }
@@ -553,6 +565,9 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                         chain: failed.join("; "),
                     },
                     records: done.records,
+                    stale: results
+                        .iter()
+                        .any(|r| matches!(r, Err(DomainError::Conflict(_)))),
                 }),
                 None => {
                     done.summary = format!("{}: {ok} done, audited", action.as_str());
@@ -703,6 +718,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                             .join("; "),
                     },
                     records: done.records,
+                    stale: false,
                 })
             }
         }

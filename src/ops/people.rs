@@ -172,7 +172,11 @@ pub(super) async fn run_deletion(
             ),
             records,
         }),
-        Some(failure) => Err(Partial { failure, records }),
+        Some(failure) => Err(Partial {
+            failure,
+            records,
+            stale: false,
+        }),
     }
 }
 
