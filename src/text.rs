@@ -36,6 +36,18 @@ pub fn is_hostile(c: char) -> bool {
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
+/// Why `text`, typed for a value others will read, is refused: it holds a character that
+/// drives a terminal or reorders what follows it (named, as `U+202E`); `None` when it holds
+/// none. Names in other scripts, emoji and their joiners pass.
+pub fn hostile_in(text: &str) -> Option<String> {
+    text.chars().find(|c| is_hostile(*c)).map(|c| {
+        format!(
+            "holds U+{:04X}, which would change how it reads on screen; leave it out",
+            c as u32
+        )
+    })
+}
+
 /// What a hostile character shows as: a C0 control as its control picture (`␛` for the escape
 /// that starts a colour sequence, so `␛[31m` reads as what it is), anything else as `�`.
 fn picture(c: char) -> char {

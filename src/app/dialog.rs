@@ -257,6 +257,9 @@ impl Dialog {
                 if name.as_str() == "sub" {
                     return Err("sub cannot be changed".into());
                 }
+                if let Some(why) = crate::text::hostile_in(&second) {
+                    return Err(format!("value: {why}"));
+                }
                 Operation::Account {
                     username: username.clone(),
                     action: AccountAction::SetAttribute {
@@ -286,12 +289,30 @@ impl Dialog {
                     send_invitation: self.permanent,
                 })
             }
-            Form::ProfileFields { sub, seen, .. } => Operation::ClearProfile {
-                sub: sub.clone(),
-                seen: seen.clone(),
-                fields: backoffice_domain::services::profiles::parse_fields(&first)
-                    .map_err(|e| e.to_string())?,
-            },
+            Form::ProfileFields { sub, seen, .. } => {
+                let named = backoffice_domain::services::profiles::parse_fields(&first)
+                    .map_err(|e| e.to_string())?;
+                let holds = |f: &backoffice_domain::model::ProfileField| {
+                    seen.iter().any(|(s, v)| s == f && v.is_some())
+                };
+                // `all` means every field that holds something; a field named outright must.
+                let fields: Vec<_> = if first.split([',', ' ']).any(|w| w.trim() == "all") {
+                    named.into_iter().filter(holds).collect()
+                } else {
+                    if let Some(empty) = named.iter().find(|f| !holds(f)) {
+                        return Err(format!("the {} is already empty", empty.label()));
+                    }
+                    named
+                };
+                if fields.is_empty() {
+                    return Err("every field is already empty".into());
+                }
+                Operation::ClearProfile {
+                    sub: sub.clone(),
+                    seen: seen.clone(),
+                    fields,
+                }
+            }
         };
         Ok((write, reason))
     }
@@ -355,5 +376,49 @@ impl Dialog {
                 DialogResult::Open
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attribute_dialog() -> Dialog {
+        Dialog::new(
+            Proposal {
+                verb: "set an attribute of user1".into(),
+                title: "Set an attribute".into(),
+                changes: vec![],
+                form: Form::Attribute {
+                    username: Username::parse("user1").unwrap(),
+                },
+                type_to_confirm: None,
+                reasons: ACCOUNT_REASONS,
+            },
+            None,
+        )
+    }
+
+    /// A value others will read is refused when it holds what would drive a terminal or read
+    /// backwards; a name in another script with emoji is kept as typed.
+    #[test]
+    fn an_attribute_value_with_a_direction_override_is_refused() {
+        let mut d = attribute_dialog();
+        d.input1.set_text("name");
+        d.input2.set_text("Evil \u{202e}emaN");
+        assert_eq!(
+            d.build().unwrap_err(),
+            "value: holds U+202E, which would change how it reads on screen; leave it out"
+        );
+        d.input2.set_text("مرحبا 🎉 👩‍👩‍👧");
+        let (operation, _) = d.build().unwrap();
+        assert!(
+            matches!(
+                &operation,
+                Operation::Account { action: AccountAction::SetAttribute { value, .. }, .. }
+                    if value == "مرحبا 🎉 👩‍👩‍👧"
+            ),
+            "{operation:?}"
+        );
     }
 }

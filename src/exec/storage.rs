@@ -5,7 +5,7 @@
 use super::Backends;
 use crate::app::storage::{
     LIST_PAGE, ObjectDetail, Preview, StorageCommand, StorageEvent, TEXT_PREVIEW_BYTES, Versions,
-    base_name,
+    base_name, local_name,
 };
 use crate::app::{AppEvent, Context, Failure, RequestId};
 use crate::ops::content_type_of;
@@ -245,10 +245,11 @@ pub fn text_preview(bytes: &[u8], total: u64, key: &str, content_type: &str) -> 
 
 use crate::text::printable;
 
-/// `path`, or the object's name inside it when `path` is a folder.
+/// `path`, or the object's name inside it when `path` is a folder (with `_` for what would
+/// drive a terminal, as the prompt offers it).
 async fn target_path(path: &Path, key: &str) -> PathBuf {
     match tokio::fs::metadata(path).await {
-        Ok(m) if m.is_dir() => path.join(base_name(key)),
+        Ok(m) if m.is_dir() => path.join(local_name(base_name(key))),
         _ => path.to_path_buf(),
     }
 }
@@ -324,6 +325,20 @@ async fn download(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Saved into a folder, an object is named as the prompt offers it: an escape or a
+    /// direction override in its key becomes `_`, so the name on disk cannot drive a terminal
+    /// or read backwards.
+    #[tokio::test]
+    async fn a_download_into_a_folder_names_the_file_safely() {
+        let dir = tempfile::tempdir().unwrap();
+        let named = target_path(dir.path(), "avatars/\u{202e}gpj.exe").await;
+        assert_eq!(named, dir.path().join("_gpj.exe"));
+        let named = target_path(dir.path(), "a/\u{1b}[31mred.txt").await;
+        assert_eq!(named, dir.path().join("_[31mred.txt"));
+        let file = dir.path().join("chosen.bin");
+        assert_eq!(target_path(&file, "a/\u{1b}x").await, file);
+    }
 
     #[test]
     fn whole_json_is_pretty_printed_and_a_cut_one_is_shown_as_text() {

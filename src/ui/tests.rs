@@ -766,6 +766,14 @@ fn a_user_report_opens_the_profile_and_x_clears_fields() {
         "display_name, bio",
         "the fields that hold something"
     );
+    // A field that holds nothing is refused in the dialog, not by the store.
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "avatar");
+    assert!(app.on_key(code(KeyCode::Enter)).is_empty());
+    let Some(crate::app::Overlay::Dialog(d)) = &app.overlay else {
+        panic!("still open");
+    };
+    assert_eq!(d.problem.as_deref(), Some("the avatar is already empty"));
     // Only the bio.
     app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     typed(&mut app, "bio");

@@ -610,7 +610,21 @@ fn upload_checks_the_key_before_it_asks_for_a_reason() {
         p.problem.as_deref(),
         Some("key must not contain a .. segment")
     );
+    // So is one holding a direction override (it would read `docs/txt.exe`), while other
+    // scripts and emoji pass.
     for _ in 0.."docs/../etc/passwd".len() {
+        app.on_key(code(KeyCode::Backspace));
+    }
+    typed(&mut app, "docs/\u{202e}exe.txt");
+    assert!(app.on_key(code(KeyCode::Enter)).is_empty());
+    let Some(Popup::Prompt(p)) = &app.storage.popup else {
+        panic!("still open");
+    };
+    assert_eq!(
+        p.problem.as_deref(),
+        Some("key: holds U+202E, which would change how it reads on screen; leave it out")
+    );
+    for _ in 0.."docs/\u{202e}exe.txt".chars().count() {
         app.on_key(code(KeyCode::Backspace));
     }
     typed(&mut app, "docs/old.txt");

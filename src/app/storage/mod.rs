@@ -11,7 +11,7 @@ mod transfer;
 mod types;
 
 pub use detail::{ImageCache, ObjectView};
-pub use transfer::{Popup, Prompt, PromptKind, Transfer, TransferState};
+pub use transfer::{Popup, Prompt, PromptKind, Transfer, TransferState, local_name};
 pub use types::*;
 
 use super::list::{List, Load};

@@ -245,6 +245,10 @@ impl StoragePane {
                     Ok(_) => return self.refuse(p, "key: name the object, not a folder".into()),
                     Err(e) => return self.refuse(p, format!("key {}", e.message)),
                 };
+                // A new key is not given what the console shows as `�` everywhere after.
+                if let Some(why) = crate::text::hostile_in(key.as_str()) {
+                    return self.refuse(p, format!("key: {why}"));
+                }
                 let existing = self.entries.items.iter().find_map(|e| match e {
                     ListingEntry::Object(o) if o.key == key.as_str() => Some(o.size),
                     _ => None,
@@ -295,7 +299,7 @@ impl StoragePane {
 /// The file name a download is offered under: the key's last part with every character that
 /// would change how a terminal prints it (an escape, a direction override, an invisible
 /// letter) as `_`, so a later `ls` shows what it is; `download` when nothing is left.
-pub(super) fn local_name(name: &str) -> String {
+pub fn local_name(name: &str) -> String {
     let safe: String = name
         .chars()
         .map(|c| {
