@@ -230,9 +230,10 @@ async fn tail(
             Earlier::Unread
         }
     };
+    // The lines before end, and the live ones begin, where the backlog's reading began.
     let started = LogsEvent::Started {
         request: out.request,
-        since,
+        since: opened,
         earlier,
     };
     if !out.tell(started).await {

@@ -284,8 +284,16 @@ impl LogBuffer {
             _ => {}
         }
         let ts_ms = event.timestamp.timestamp_millis();
+        // The line break that ends nearly every Lambda line ends the record, not its text:
+        // kept, it would show as `⏎` on every line and save as a blank line after each.
+        let text = event
+            .message
+            .strip_suffix('\n')
+            .map_or(event.message.as_str(), |t| {
+                t.strip_suffix('\r').unwrap_or(t)
+            });
         let seq = self.append(
-            &event.message,
+            text,
             Meta {
                 ts_ms,
                 start: 0,
@@ -681,6 +689,36 @@ mod tests {
         assert_eq!(b.reports()[0].init_ms, Some(200.0));
         assert_eq!(b.errors().len(), 1);
         assert_eq!(b.lines_of(RequestKey::of(ID)), vec![0, 1, 2]);
+    }
+
+    /// The line break that ends a Lambda line is not part of its text (one, with its `\r`);
+    /// breaks inside a line, and a second one at its end, are.
+    #[test]
+    fn the_line_break_ending_a_line_is_not_kept() {
+        let mut b = LogBuffer::new(10);
+        for (i, m) in [
+            "START RequestId: x\n",
+            "crlf\r\n",
+            "two\nlines\n",
+            "blank after\n\n",
+            "none",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            b.push_event(&event(i as i64, m));
+        }
+        let texts: Vec<&str> = b.iter_from(0).map(|l| l.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "START RequestId: x",
+                "crlf",
+                "two\nlines",
+                "blank after\n",
+                "none"
+            ]
+        );
     }
 
     #[test]

@@ -156,8 +156,9 @@ pub enum LogsEvent {
         request: RequestId,
         result: Result<Vec<LogGroupName>, Failure>,
     },
-    /// A live tail is connected (its first lines may be a while coming). The lines written
-    /// before `since` that it shows first came just before this, as a batch.
+    /// A live tail is connected (its first lines may be a while coming). The lines stamped
+    /// before `since` that it shows first came just before this, as a batch; the pane's
+    /// `live from here` note is stamped `since`.
     Started {
         request: RequestId,
         since: DateTime<Utc>,

@@ -162,7 +162,7 @@ pub(super) fn feed_title(feed: &Feed, lines: usize) -> String {
         .spec
         .pattern
         .as_ref()
-        .map(|p| format!("filter {} · ", p.as_str()))
+        .map(|p| format!("filter {} · ", crate::text::one_line(p.as_str())))
         .unwrap_or_default();
     let sampled = if feed.sampled { " · SAMPLED" } else { "" };
     let window = match feed.spec.window {
@@ -236,10 +236,14 @@ pub(super) fn empty_text(pane: &LogsPane, keys: &Keymap) -> Option<String> {
              {BACKLOG_MINUTES} minutes before)…"
         ),
         (FeedState::Running, Window::Live) if feed.earlier == Some(Earlier::Read(0)) => {
+            let nothing = match &feed.spec.pattern {
+                Some(p) => format!("nothing matched {}", crate::text::one_line(p.as_str())),
+                None => "nothing was written".to_string(),
+            };
             format!(
-                "Following {groups}: nothing was written in the {BACKLOG_MINUTES} minutes \
-                 before; lines appear here as they are written ({} with a window such as 1h \
-                 reads further back).",
+                "Following {groups}: {nothing} in the {BACKLOG_MINUTES} minutes before; lines \
+                 appear here as they are written ({} with a window such as 1h reads further \
+                 back).",
                 keys.hint(Action::LogQuery)
             )
         }

@@ -71,6 +71,32 @@ fn an_empty_live_tail_says_how_to_read_what_came_before() {
     );
 }
 
+/// A tail with a pattern that matched nothing before it says so (lines were written, none
+/// matched), and the pattern is shown as every typed value is: a direction override as `�`.
+#[test]
+fn an_empty_tail_with_a_pattern_says_nothing_matched() {
+    let mut app = logs_app();
+    app.on_key(key(' '));
+    app.on_key(key('f'));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "live zz\u{202e}z");
+    let sent = app.on_key(code(KeyCode::Enter));
+    let (request, spec) = crate::app::logs::flow_tests::feed_request(&sent);
+    assert_eq!(spec.window, crate::app::logs::Window::Live);
+    app.on_event(AppEvent::Logs(LogsEvent::Started {
+        request,
+        since: chrono::Utc::now(),
+        earlier: Earlier::Read(0),
+    }));
+    let shown = text_of(&render(&mut app, 160, 12));
+    assert!(
+        shown.contains("nothing matched zz\u{fffd}z in the 10 minutes before"),
+        "{shown}"
+    );
+    assert!(shown.contains("filter zz\u{fffd}z ·"), "{shown}");
+    assert!(!shown.contains('\u{202e}'), "{shown}");
+}
+
 #[test]
 fn logs_tailing() {
     let (mut app, _) = tail_with_traffic();

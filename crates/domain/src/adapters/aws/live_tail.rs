@@ -149,16 +149,19 @@ struct Session {
 
 impl Session {
     async fn resolve(client: Client, request: &TailRequest) -> DomainResult<Self> {
-        let mut arns = Vec::with_capacity(request.groups.len());
-        let mut names = HashMap::new();
+        let mut unique: Vec<&str> = Vec::with_capacity(request.groups.len());
         for group in &request.groups {
-            if names.contains_key(group.as_str()) {
-                continue;
+            if !unique.contains(&group.as_str()) {
+                unique.push(group.as_str());
             }
-            let arn = group_arn(&client, group.as_str()).await?;
-            names.insert(group.as_str().to_string(), group.as_str().to_string());
-            names.insert(arn.clone(), group.as_str().to_string());
-            arns.push(arn);
+        }
+        // One DescribeLogGroups per group, asked side by side (each a round trip).
+        let arns: Vec<String> =
+            futures::future::try_join_all(unique.iter().map(|g| group_arn(&client, g))).await?;
+        let mut names = HashMap::new();
+        for (group, arn) in unique.iter().zip(&arns) {
+            names.insert(group.to_string(), group.to_string());
+            names.insert(arn.clone(), group.to_string());
         }
         let groups: Vec<&str> = request.groups.iter().map(|g| g.as_str()).collect();
         let subject = match groups.as_slice() {
