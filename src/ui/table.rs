@@ -152,6 +152,22 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
         waiting -= 1;
         out[i] = out[i].map(|w| w + extra as u16);
     }
+    // What cannot be dropped may still not fit (a terminal a few dozen columns wide): the
+    // widest whole columns give up columns, down to three each, so that their cells are cut
+    // in the middle with `…` instead of clipped at the frame (`post #1` for post #196 reads
+    // as another post).
+    let total = |out: &[Option<u16>]| -> u32 {
+        out.iter().flatten().map(|w| u32::from(*w)).sum::<u32>() + spacing
+    };
+    while total(&out) > u32::from(available) {
+        let widest = (0..columns.len())
+            .filter(|i| columns[*i].fit == Fit::Whole && out[*i].is_some_and(|w| w > 3))
+            .max_by_key(|i| (out[*i], std::cmp::Reverse(*i)));
+        match widest {
+            Some(i) => out[i] = out[i].map(|w| w - 1),
+            None => break,
+        }
+    }
     out
 }
 
@@ -570,6 +586,23 @@ mod tests {
         assert_eq!(text[2], format!("                {}-end", "x".repeat(12)));
         assert_eq!(text[3], "Attributes");
         assert_eq!(text[4], "      username  short");
+    }
+
+    /// On a terminal too narrow for the ids themselves, they are cut in their middle, never
+    /// clipped to something that reads as another id.
+    #[test]
+    fn ids_too_wide_for_a_tiny_terminal_are_cut_in_the_middle() {
+        let cols = [
+            Column::id("item"),
+            Column::id("status"),
+            Column::free("text", 8, 2),
+        ];
+        let out = widths(&cols, &[9, 7, 30], 12);
+        assert_eq!(out[2], None, "the free text goes first");
+        let (item, status) = (out[0].unwrap(), out[1].unwrap());
+        assert!(item + status + SPACING <= 12, "{out:?}");
+        let shown = fit_cell(&cols[0], "post #196", item);
+        assert!(shown.contains('…') && shown.ends_with('6'), "{shown}");
     }
 
     #[test]
