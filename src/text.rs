@@ -202,22 +202,27 @@ pub fn printable(text: &str) -> String {
     clean(text, "\n", "    ", "")
 }
 
-/// The first line of a text, with ` …` after it when more lines follow: a table cell shows one
-/// line, and a body whose first line fits would otherwise look whole.
-pub fn first_line(text: &str) -> String {
-    let mut lines = text.lines();
+/// The first line of a text that holds something (blank lines before it skipped: a post that
+/// starts with a line break would otherwise show nothing), and whether a later line does.
+pub fn lead_line(text: &str) -> (&str, bool) {
+    let mut lines = text.lines().skip_while(|l| l.trim().is_empty());
     let first = lines.next().unwrap_or_default();
-    if lines.next().is_some() {
-        format!("{first} …")
-    } else {
-        first.to_string()
+    (first, lines.any(|l| !l.trim().is_empty()))
+}
+
+/// The first line of a text (see [`lead_line`]), with ` …` after it when more lines follow: a
+/// table cell shows one line, and a body whose first line fits would otherwise look whole.
+pub fn first_line(text: &str) -> String {
+    match lead_line(text) {
+        (first, true) => format!("{first} …"),
+        (first, false) => first.to_string(),
     }
 }
 
 /// The first `max` columns of one line of text, with `…` when it was cut.
 pub fn excerpt(text: &str, max: usize) -> String {
-    let line = one_line(text.lines().next().unwrap_or_default());
-    let more = text.lines().nth(1).is_some();
+    let (line, more) = lead_line(text);
+    let line = one_line(line);
     if line.width() <= max && !more {
         return line;
     }
@@ -307,8 +312,11 @@ mod tests {
         assert_eq!(first_line("ends with a break\n"), "ends with a break");
         assert_eq!(first_line("multi\nline"), "multi …");
         assert_eq!(first_line("crlf\r\nsecond"), "crlf …");
-        assert_eq!(first_line("\nafter an empty line"), " …");
+        assert_eq!(first_line("\nafter an empty line"), "after an empty line");
+        assert_eq!(first_line("\n  \r\nlead\n\n"), "lead");
+        assert_eq!(first_line("lead\n\nlater"), "lead …");
         assert_eq!(first_line(""), "");
+        assert_eq!(excerpt("\n\nSpam Bot", 40), "Spam Bot");
     }
 
     #[test]

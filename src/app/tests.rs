@@ -1792,3 +1792,32 @@ fn opening_answers_arrive_after_the_screen() {
             .contains("cannot learn who you are")
     );
 }
+
+/// A name searched for as the list shows it (`admin<U+3164>`) is looked for as itself, in plain
+/// text and in a filter; the filter line names the letter again.
+#[test]
+fn a_search_typed_as_the_list_shows_a_name_finds_that_name() {
+    use crate::app::users::parse_search;
+    assert_eq!(
+        parse_search("admin<U+3164>").unwrap(),
+        UserSearch::Text("admin\u{3164}".into())
+    );
+    let filter = parse_search("username = \"admin<U+3164>\"").unwrap();
+    assert_eq!(filter_of(&filter), "username = \"admin\u{3164}\"");
+    assert_eq!(
+        parse_search("plain admin").unwrap(),
+        UserSearch::Text("plain admin".into())
+    );
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    app.on_key(key('/'));
+    typed(&mut app, "admin\u{3164}");
+    app.on_key(code(KeyCode::Enter));
+    let theme = crate::theme::Theme::default_dark();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 12)).unwrap();
+    terminal
+        .draw(|f| crate::ui::draw(f, &mut app, &theme, 0))
+        .unwrap();
+    let shown = terminal.backend().to_string();
+    assert!(shown.contains("filter: admin<U+3164>"), "{shown}");
+}

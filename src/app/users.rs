@@ -60,7 +60,9 @@ pub enum DetailState {
 /// or plain text, which is looked for in e-mails, names, usernames, phone numbers, preferred
 /// usernames and profile names.
 pub fn parse_search(text: &str) -> Result<UserSearch, Problem> {
-    let text = text.trim();
+    // A name copied from the list as shown (`admin<U+3164>`) is looked for as itself.
+    let named = crate::text::from_identifier(text.trim());
+    let text = named.as_deref().unwrap_or(text).trim();
     if text.is_empty() {
         return Ok(UserSearch::default());
     }

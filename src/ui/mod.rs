@@ -245,12 +245,29 @@ fn draw_bottom(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             } else {
                 Line::from(vec![
                     Span::styled("filter: ", theme.muted()),
-                    Span::styled(crate::text::one_line(filter), theme.text()),
+                    // A typed invisible letter is named, as the lists name it.
+                    Span::styled(
+                        crate::text::one_line(&named_invisibles(filter)),
+                        theme.text(),
+                    ),
                 ])
             }
         }
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// `text` with each letter that draws as nothing named (`<U+3164>`), spaces left as they are.
+fn named_invisibles(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if backoffice_domain::model::is_invisible_format(c) {
+                format!("<U+{:04X}>", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A centred rectangle of at most `width` × `height`.

@@ -637,9 +637,9 @@ impl PostsPane {
 }
 
 pub fn excerpt(body: &str) -> String {
-    let line = body.lines().next().unwrap_or_default();
+    let (line, more) = crate::text::lead_line(body);
     let mut out: String = line.chars().take(40).collect();
-    if line.chars().count() > 40 || body.lines().nth(1).is_some() {
+    if line.chars().count() > 40 || more {
         out.push('…');
     }
     out
