@@ -431,12 +431,20 @@ impl UserDirectory for CognitoUserDirectory {
             .send()
             .await
             .map_err(|e| {
-                self.fail(
+                let exists = e.code() == Some("UsernameExistsException");
+                match self.fail(
                     e,
                     "cognito-idp:AdminCreateUser",
                     Subject::User(&user.username),
                     "attributes",
-                )
+                ) {
+                    // Cognito's own words differ (moto's repeat the name); say it plainly.
+                    DomainError::Conflict(_) if exists => DomainError::Conflict(format!(
+                        "a user named {} already exists; choose another username",
+                        user.username.as_str()
+                    )),
+                    other => other,
+                }
             })?;
         match out.user() {
             Some(created) => listed_user(created),

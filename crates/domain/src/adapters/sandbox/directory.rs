@@ -350,9 +350,10 @@ impl UserDirectory for SandboxUserDirectory {
         )
         .await
         .map_err(|e| match e {
-            DomainError::Conflict(_) => {
-                DomainError::Conflict(format!("user {} already exists", user.username))
-            }
+            DomainError::Conflict(_) => DomainError::Conflict(format!(
+                "a user named {} already exists; choose another username",
+                user.username
+            )),
             other => other,
         })?;
         self.own_event(&user.username, "SignUp").await?;
