@@ -25,6 +25,15 @@ pub const MODERATION_REASONS: &[&str] = &[
     "other",
 ];
 
+/// Reasons offered for putting content back.
+pub const RESTORE_REASONS: &[&str] = &[
+    "hidden by mistake",
+    "appeal upheld",
+    "reported in error",
+    "edited to follow the rules",
+    "other",
+];
+
 /// Reasons offered for account actions.
 pub const ACCOUNT_REASONS: &[&str] = &[
     "support request",

@@ -773,6 +773,59 @@ fn bulk_hide_applies_to_the_marked_rows() {
     }
 }
 
+/// A moderation key leaves out what it does not apply to (hiding a removed post would fail
+/// in the store after the confirmation), says so in the dialog, and refuses outright when
+/// nothing is left; putting back offers reasons for putting back.
+#[test]
+fn moderation_leaves_out_what_it_does_not_apply_to() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(&mut app, &first, vec![], false);
+    let c = app.on_key(key('v'));
+    let mut removed = post(1);
+    removed.status = ContentStatus::Removed;
+    answer_posts(&mut app, &c, vec![post(0), removed.clone(), post(2)], false);
+    app.on_key(key(' '));
+    app.on_key(key(' '));
+    app.on_key(key('h'));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("h asks first");
+    };
+    assert_eq!(
+        d.proposal.changes,
+        [
+            "post #1000 (post body 0): visible → hidden",
+            "left alone: post #999 (post body 1) is removed: hide applies to visible items",
+        ]
+    );
+    assert!(matches!(
+        &d.proposal.form,
+        crate::app::dialog::Form::Ready(Operation::Moderate { targets, .. }) if targets.len() == 1
+    ));
+    // Only the removed one selected: nothing to hide, no dialog.
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(&mut app, &first, vec![], false);
+    let c = app.on_key(key('v'));
+    answer_posts(&mut app, &c, vec![post(0), removed, post(2)], false);
+    app.on_key(key('j'));
+    app.on_key(key('h'));
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .contains("is removed: hide applies to visible items"),
+        "{:?}",
+        app.toasts.back()
+    );
+    // Restoring it offers reasons for putting back.
+    app.on_key(key('R'));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("R asks first");
+    };
+    assert_eq!(d.proposal.reasons, crate::app::dialog::RESTORE_REASONS);
+}
+
 #[test]
 fn the_queue_pages_as_the_selection_nears_its_end_once() {
     let (mut app, first) = app_on(PaneId::Posts, test_context());

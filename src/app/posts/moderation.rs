@@ -99,15 +99,42 @@ impl PostsPane {
         if targets.is_empty() {
             return Outcome::Message("nothing selected".into());
         }
-        let after = match action {
-            ModerationAction::Hide => ContentStatus::Hidden,
-            ModerationAction::Restore => ContentStatus::Visible,
-            ModerationAction::Remove => ContentStatus::Removed,
+        let after = action.target_status();
+        // What the action does not apply to (hiding a removed comment, restoring a visible
+        // post) is left out here, not refused by the store after the confirmation.
+        let (targets, left): (Vec<_>, Vec<_>) = targets
+            .into_iter()
+            .partition(|(_, before, _)| action.applies_to(*before));
+        let applies = match action {
+            ModerationAction::Hide => "applies to visible items",
+            ModerationAction::Restore => "applies to hidden or removed items",
+            ModerationAction::Remove => "applies to items not yet removed",
         };
-        let changes: Vec<String> = targets
+        let why = |label: &str, before: ContentStatus| {
+            format!(
+                "{label} is {}: {} {applies}",
+                before.as_str(),
+                action.as_str()
+            )
+        };
+        if targets.is_empty() {
+            return Outcome::Message(match left.as_slice() {
+                [(_, before, label)] => why(label, *before),
+                _ => format!(
+                    "nothing to {0}: {0} {applies}, and none of the {1} is one",
+                    action.as_str(),
+                    left.len()
+                ),
+            });
+        }
+        let mut changes: Vec<String> = targets
             .iter()
             .map(|(_, before, label)| format!("{label}: {} → {}", before.as_str(), after.as_str()))
             .collect();
+        changes.extend(
+            left.iter()
+                .map(|(_, before, label)| format!("left alone: {}", why(label, *before))),
+        );
         let n = targets.len();
         let verb = format!(
             "{} {n} item{}",
@@ -127,7 +154,10 @@ impl PostsPane {
                 action,
             }),
             type_to_confirm: None,
-            reasons: dialog::MODERATION_REASONS,
+            reasons: match action {
+                ModerationAction::Restore => dialog::RESTORE_REASONS,
+                _ => dialog::MODERATION_REASONS,
+            },
         })
     }
 
