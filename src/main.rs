@@ -651,14 +651,31 @@ async fn run_loop(
             }
         }
         let commands = tokio::select! {
-            event = input.next() => match event {
-                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => { dirty = true; app.on_key(key) }
-                Some(Ok(Event::Mouse(mouse))) => { dirty = true; app.on_mouse(mouse, ui::LIST_TOP) }
-                Some(Ok(Event::Paste(text))) => { dirty = true; app.on_paste(&text) }
-                Some(Ok(Event::Resize(..))) => { dirty = true; repaint = true; Vec::new() }
-                Some(Ok(_)) => Vec::new(),
-                Some(Err(e)) => return Err(e).wrap_err("reading the terminal failed"),
-                None => return Ok(Exit::Quit),
+            event = input.next() => {
+                let Some(event) = event else { return Ok(Exit::Quit) };
+                let mut commands = on_terminal_event(app, event, &mut dirty, &mut repaint)?;
+                // What the terminal has already sent is taken before the next frame: text
+                // typed or pasted key by key (a terminal without bracketed paste) would
+                // otherwise draw a frame per character and fall seconds behind.
+                for _ in 0..INPUT_BURST {
+                    if app.quit {
+                        break;
+                    }
+                    // Polled with this task's own waker (a zero timeout, not `now_or_never`,
+                    // whose dummy waker would take the stream's next wake-up and leave the
+                    // loop asleep with keys waiting).
+                    match tokio::time::timeout(Duration::ZERO, input.next()).await {
+                        Ok(Some(event)) => commands.extend(on_terminal_event(
+                            app,
+                            event,
+                            &mut dirty,
+                            &mut repaint,
+                        )?),
+                        Ok(None) => return Ok(Exit::Quit),
+                        Err(_) => break,
+                    }
+                }
+                commands
             },
             Some(event) = rx.recv() => { dirty = true; app.on_event(event) }
             _ = spinner.tick(), if app.is_busy() => { tick += 1; app.tick(); dirty = true; Vec::new() }
@@ -675,4 +692,36 @@ async fn run_loop(
             exec::execute(c, backends.clone(), app.context.clone(), tx.clone());
         }
     }
+}
+
+/// Most terminal events taken one after the other before a frame is drawn.
+const INPUT_BURST: usize = 512;
+
+/// One event from the terminal, handed to the app; what it asks to run.
+fn on_terminal_event(
+    app: &mut App,
+    event: std::io::Result<Event>,
+    dirty: &mut bool,
+    repaint: &mut bool,
+) -> Result<Vec<app::Command>> {
+    Ok(match event.wrap_err("reading the terminal failed")? {
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            *dirty = true;
+            app.on_key(key)
+        }
+        Event::Mouse(mouse) => {
+            *dirty = true;
+            app.on_mouse(mouse, ui::LIST_TOP)
+        }
+        Event::Paste(text) => {
+            *dirty = true;
+            app.on_paste(&text)
+        }
+        Event::Resize(..) => {
+            *dirty = true;
+            *repaint = true;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    })
 }
