@@ -232,20 +232,22 @@ const DIALOG_WIDTH: u16 = 84;
 pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     let p = &d.proposal;
     let inner = usize::from(DIALOG_WIDTH.min(frame.area().width).saturating_sub(2));
-    let mut lines = vec![Line::styled("This will change:", theme.muted())];
+    let mut changes = vec![Line::styled("This will change:", theme.muted())];
     for c in p.changes.iter().take(12) {
-        lines.push(Line::styled(
+        changes.push(Line::styled(
             format!("  • {}", crate::text::one_line(c)),
             theme.warning(),
         ));
     }
     if p.changes.len() > 12 {
-        lines.push(Line::styled(
+        changes.push(Line::styled(
             format!("  … and {} more", p.changes.len() - 12),
             theme.warning(),
         ));
     }
-    lines.push(Line::raw(""));
+    changes.push(Line::raw(""));
+    // The fields, the problem and the way out, drawn whole below the changes.
+    let mut lines: Vec<Line<'static>> = Vec::new();
     let (l1, l2) = d.input_labels();
     let field = |label: String, f: Field, input: &crate::input::TextInput, label_style: Style| {
         let room = inner.saturating_sub(label.width()).max(4);
@@ -329,12 +331,24 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
         theme.muted(),
     ));
     if let Some(name) = &p.type_to_confirm {
-        lines.push(field(
-            format!("type {} to confirm: ", crate::text::one_line(name)),
-            Field::TypedName,
-            &d.typed_name,
-            theme.error(),
-        ));
+        let name = crate::text::one_line(name);
+        let label = format!("type {name} to confirm: ");
+        if label.width() + 12 <= inner {
+            lines.push(field(label, Field::TypedName, &d.typed_name, theme.error()));
+        } else {
+            // A long name gets a line of its own (wrapped), and the field a whole row, so
+            // what is typed is always in view.
+            lines.push(Line::styled(
+                format!("type this name to confirm: {name}"),
+                theme.error(),
+            ));
+            lines.push(field(
+                format!("{:>10}: ", "name"),
+                Field::TypedName,
+                &d.typed_name,
+                theme.error(),
+            ));
+        }
     }
     if let Some(env) = &d.environment {
         lines.push(field(
@@ -353,9 +367,37 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
         theme.muted(),
     ));
     // As tall as the text once wrapped at word boundaries (a long key takes a line of its
-    // own), so the way out at the bottom is always drawn.
-    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let rows = paragraph.line_count(u16::try_from(inner).unwrap_or(u16::MAX));
+    // own). On a short terminal the fields and the way out stay whole and the list of changes
+    // gives up its last rows, saying how many, so nothing is typed or confirmed blind.
+    let width = u16::try_from(inner).unwrap_or(u16::MAX);
+    let rows_of = |l: &[Line<'static>]| {
+        Paragraph::new(l.to_vec())
+            .wrap(Wrap { trim: false })
+            .line_count(width)
+    };
+    let room = usize::from(frame.area().height.saturating_sub(2));
+    let controls = rows_of(&lines);
+    let mut shown = changes;
+    if rows_of(&shown) + controls > room {
+        let budget = room.saturating_sub(controls + 1);
+        let total = rows_of(&shown);
+        let mut kept: Vec<Line<'static>> = Vec::new();
+        for line in shown {
+            if rows_of(&[kept.clone(), vec![line.clone()]].concat()) > budget {
+                break;
+            }
+            kept.push(line);
+        }
+        let hidden = total.saturating_sub(rows_of(&kept));
+        kept.push(Line::styled(
+            format!("  … {hidden} more row(s) of changes: a taller terminal shows them"),
+            theme.warning(),
+        ));
+        shown = kept;
+    }
+    shown.extend(lines);
+    let paragraph = Paragraph::new(shown).wrap(Wrap { trim: false });
+    let rows = paragraph.line_count(width);
     let area = centred(
         frame.area(),
         DIALOG_WIDTH,

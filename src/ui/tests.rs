@@ -918,3 +918,43 @@ fn header_clicks_sort_by_the_column_and_say_how() {
             .contains("store orders posts by creation only")
     );
 }
+
+/// A deletion of a user with a 120-character name on an 80×24 terminal: the name to type has
+/// a line of its own, the field a whole row, and what is typed, the reason and the way out are
+/// on screen; the list of changes gives way and says how much it left out.
+#[test]
+fn a_deletion_dialog_on_a_short_terminal_keeps_its_fields_in_view() {
+    use backoffice_domain::model::{CommentId, UserSub, Username};
+    use backoffice_domain::services::erase::{Plan, Step};
+    let (mut app, _) = app_on(PaneId::Users, ctx());
+    let long = format!("{}-long-{}", "u".repeat(60), "v".repeat(54));
+    let mut steps = vec![Step::Block];
+    steps.extend((1..=40).map(|i| Step::RemoveComment {
+        id: CommentId::new(i).unwrap(),
+    }));
+    steps.extend([Step::DeleteProfile, Step::DeleteUser]);
+    let plan = Plan {
+        username: Username::parse(&long).unwrap(),
+        sub: UserSub::parse("00000000-0000-4000-8000-000000000007").unwrap(),
+        steps,
+        bucket: None,
+        settle: std::time::Duration::ZERO,
+    };
+    let proposal =
+        crate::app::shell::deletion_proposal(plan, format!("backoffice-user-{long}.json").into());
+    let mut d = crate::app::dialog::Dialog::new(proposal, None);
+    d.focus = crate::app::dialog::Field::TypedName;
+    d.typed_name.set_text("uuuTYPED");
+    app.overlay = Some(crate::app::Overlay::Dialog(Box::new(d)));
+    let shown = render(&mut app, 80, 24).to_string();
+    for wanted in [
+        "type this name to confirm:",
+        "-long-vvvv",
+        "name: uuuTYPED",
+        "more row(s) of changes: a taller terminal shows them",
+        "reason: ‹",
+        "enter confirm",
+    ] {
+        assert!(shown.contains(wanted), "{wanted} missing:\n{shown}");
+    }
+}
