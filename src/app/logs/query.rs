@@ -24,6 +24,25 @@ fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| Utc.from_utc_datetime(&t))
 }
 
+/// Whether `word` was meant as a window (`0m`, `-5m`, `1h30m`): an optional minus, then
+/// numbers each followed by a unit letter, and nothing else.
+fn looks_like_window(word: &str) -> bool {
+    let body = word.strip_prefix('-').unwrap_or(word);
+    let mut digits = 0;
+    let mut units = 0;
+    for c in body.chars() {
+        match c {
+            '0'..='9' => digits += 1,
+            's' | 'm' | 'h' | 'd' if digits > 0 => {
+                units += 1;
+                digits = 0;
+            }
+            _ => return false,
+        }
+    }
+    units > 0 && digits == 0
+}
+
 /// Reads the query prompt: an optional window (`live`, `15m`, `1h`, `2d`, `FROM..TO`), then a
 /// CloudWatch filter pattern.
 pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String> {
@@ -65,6 +84,12 @@ pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String
                 }
                 Some(Window::Last { seconds })
             }
+            // What was meant as a window is not searched for as text.
+            _ if looks_like_window(first) => {
+                return Err(format!(
+                    "'{first}': a window is one positive number and a unit (s, m, h or d): 15m, 90m, 2d"
+                ));
+            }
             _ => None,
         }
     };
@@ -83,6 +108,20 @@ pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A window written wrong is refused, not searched for as text; numbers alone (a status
+    /// code) and words that only end in a unit letter are patterns.
+    #[test]
+    fn a_mistyped_window_is_refused_and_a_number_is_a_pattern() {
+        for typo in ["0m", "-5m", "1h30m", "00s"] {
+            let err = parse_query(&format!("{typo} ERROR")).unwrap_err();
+            assert!(err.starts_with(&format!("'{typo}': a window is")), "{err}");
+        }
+        for pattern in ["500", "5xx", "timeout", "ms", "m5"] {
+            let (w, p) = parse_query(pattern).unwrap();
+            assert_eq!((w, p.unwrap().as_str()), (Window::Live, pattern));
+        }
+    }
 
     #[test]
     fn a_query_reads_a_window_then_a_pattern() {

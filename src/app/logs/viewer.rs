@@ -26,10 +26,9 @@ impl LogsPane {
         let found = search.matches.len();
         self.search = Some(search);
         if found == 0 {
-            return Err(Problem(format!(
-                "'{}' is not in the buffer",
-                self.filter_text
-            )));
+            // Not a failure: the pane's row says `0 matches`, and a tail's later lines may
+            // match (the search goes on with them).
+            return Ok(Vec::new());
         }
         // Following the live end, the newest match; scrolled back, the next one from here.
         let following = self.scroll.follow;

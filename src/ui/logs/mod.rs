@@ -307,10 +307,20 @@ pub(super) fn status_row(
         } else {
             String::new()
         };
+        let at = if s.matches.is_empty() {
+            let live = pane.feed.as_ref().is_some_and(|f| f.is_running());
+            if live {
+                "no match yet (new lines are searched too) ·".to_string()
+            } else {
+                "not in the buffer ·".to_string()
+            }
+        } else {
+            format!("{at} matches ·")
+        };
         spans.push(Span::styled(
             format!(
-                "/{}: {at} matches · {}/{} next/previous · {} context{context}  ",
-                s.text,
+                "/{}: {at} {}/{} next/previous · {} context{context}  ",
+                crate::text::one_line(&s.text),
                 keys.hint(Action::NextMatch),
                 keys.hint(Action::PrevMatch),
                 keys.hint(Action::ContextLines)

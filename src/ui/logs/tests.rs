@@ -438,3 +438,18 @@ fn a_runtime_line_with_a_json_payload_is_pretty_printed_after_its_prefix() {
     assert!(shown.contains("level  error"), "{shown}");
     assert!(shown.contains(&format!("request  {}", rid(9))), "{shown}");
 }
+
+/// A search that finds nothing in a running tail says so on the pane's row, not as an error.
+#[test]
+fn a_search_with_no_match_yet_says_so_on_the_pane_s_row() {
+    let (mut app, _) = tail_with_traffic();
+    app.on_key(key('/'));
+    typed(&mut app, "zzz");
+    app.on_key(code(KeyCode::Enter));
+    let shown = text_of(&render(&mut app, 140, 20));
+    assert!(
+        shown.contains("/zzz: no match yet (new lines are searched too)"),
+        "{shown}"
+    );
+    assert!(!shown.contains('✗'), "{shown}");
+}
