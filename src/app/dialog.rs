@@ -339,7 +339,11 @@ impl Dialog {
     pub fn on_key(&mut self, key: KeyEvent) -> DialogResult {
         if let Some(field) = self.text_mut() {
             match field.handle(key) {
-                Edit::Edited => return DialogResult::Open,
+                Edit::Edited => {
+                    // What was refused is being mended: the old complaint no longer holds.
+                    self.problem = None;
+                    return DialogResult::Open;
+                }
                 Edit::Cancel => return DialogResult::Cancelled,
                 Edit::Submit => return self.submit(),
                 Edit::Ignored => {}
@@ -352,12 +356,15 @@ impl Dialog {
             KeyCode::BackTab => self.move_focus(false),
             KeyCode::Up if self.focus == Field::ReasonPick => {
                 self.reason_pick = self.reason_pick.saturating_sub(1);
+                self.problem = None;
             }
             KeyCode::Down if self.focus == Field::ReasonPick => {
                 self.reason_pick = (self.reason_pick + 1).min(self.proposal.reasons.len() - 1);
+                self.problem = None;
             }
             KeyCode::Char(' ') if self.focus == Field::Permanent => {
-                self.permanent = !self.permanent
+                self.permanent = !self.permanent;
+                self.problem = None;
             }
             KeyCode::Up => self.move_focus(false),
             KeyCode::Down => self.move_focus(true),
@@ -371,6 +378,7 @@ impl Dialog {
                 // Typing on the pick list starts the free text.
                 self.focus = Field::ReasonText;
                 self.reason_text.handle(key);
+                self.problem = None;
             }
             _ => {}
         }
@@ -406,6 +414,20 @@ mod tests {
             },
             None,
         )
+    }
+
+    /// A complaint goes once its field is edited (it stayed after the text was mended).
+    #[test]
+    fn a_refusal_is_cleared_by_the_next_edit() {
+        let mut d = attribute_dialog();
+        d.focus = Field::Input1;
+        assert!(matches!(
+            d.on_key(KeyEvent::from(KeyCode::Enter)),
+            DialogResult::Open
+        ));
+        assert!(d.problem.is_some());
+        d.on_key(KeyEvent::from(KeyCode::Char('n')));
+        assert_eq!(d.problem, None);
     }
 
     /// A value others will read is refused when it holds what would drive a terminal or read
