@@ -150,13 +150,24 @@ impl LogsPane {
                 }
             }
             LogsEvent::Saved { request, result } => {
-                if self.saving != Some(request) {
+                let Some((_, path, anchor)) =
+                    self.saving.take_if(|(asked, _, _)| *asked == request)
+                else {
                     return (Outcome::None, None);
-                }
-                self.saving = None;
+                };
                 match result {
                     Ok(summary) => (Outcome::Message(summary), None),
-                    Err(f) => (Outcome::None, Some(("saving log lines".into(), f))),
+                    Err(f) => {
+                        // The prompt comes back with the path as typed, and the selection, to
+                        // mend the path rather than start over.
+                        let mut prompt = super::Prompt::save(&path);
+                        prompt.problem = Some(f.message.clone());
+                        self.prompt = Some(prompt);
+                        if anchor.is_some_and(|a| a >= self.buffer.first_seq()) {
+                            self.anchor = anchor;
+                        }
+                        (Outcome::None, Some(("saving log lines".into(), f)))
+                    }
                 }
             }
         }

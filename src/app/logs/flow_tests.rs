@@ -642,11 +642,35 @@ fn save_writes_the_selected_range_or_else_the_whole_view() {
     app.on_key(key('k'));
     app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     let c = app.on_key(code(KeyCode::Enter));
-    let Some(Command::Logs(LogsCommand::Save { text, lines, .. })) = c.first() else {
+    let Some(Command::Logs(LogsCommand::Save {
+        text,
+        lines,
+        request: save,
+        ..
+    })) = c.first().cloned()
+    else {
         panic!("{c:?}")
     };
-    assert_eq!(*lines, 4);
+    assert_eq!(lines, 4);
     assert!(text.lines().last().unwrap().contains("REPORT RequestId"));
+    // The write fails: the prompt is back with the path and the problem, and the range too.
+    assert!(app.logs.prompt.is_none() && app.logs.anchor.is_none());
+    app.on_event(AppEvent::Logs(LogsEvent::Saved {
+        request: save,
+        result: Err(Failure::new(
+            "could not write nope/all.log: No such file or directory",
+        )),
+    }));
+    let prompt = app.logs.prompt.as_ref().expect("the prompt is back");
+    assert_eq!(prompt.input.text(), "backoffice-logs-20261125-100000.log");
+    assert!(
+        prompt
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("could not write")
+    );
+    assert!(app.logs.anchor.is_some(), "the range is kept");
 }
 
 #[test]

@@ -191,7 +191,9 @@ pub struct LogsPane {
     /// Lines shown when searching with context, and the buffer generation they were built for.
     pub(super) context_rows: Vec<u64>,
     pub(super) context_built: Option<(u64, usize, usize)>,
-    pub(super) saving: Option<RequestId>,
+    /// A save under way: its request, the path as typed and the selection it saved, put back
+    /// if the write fails.
+    pub(super) saving: Option<(RequestId, String, Option<u64>)>,
     pub(super) strip_cache: Option<((u64, usize), Strip)>,
     pub(super) summary_cache: Option<(u64, Summary)>,
     /// Line numbers drawn on each screen row in the last frame (for clicks).

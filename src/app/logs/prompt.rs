@@ -148,7 +148,7 @@ impl LogsPane {
             return Ok(Outcome::Message("nothing to save".into()));
         }
         let request = ids.issue();
-        self.saving = Some(request);
+        self.saving = Some((request, path.to_string(), self.anchor));
         self.anchor = None;
         Ok(Outcome::Commands(vec![Command::Logs(LogsCommand::Save {
             request,

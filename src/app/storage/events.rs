@@ -2,7 +2,7 @@
 //! preview, a link, a download's progress and end.
 
 use super::detail::delete_one;
-use super::{Part, Popup, SortKey, StorageEvent, StoragePane, TransferState, base_name};
+use super::{Part, Popup, Prompt, SortKey, StorageEvent, StoragePane, TransferState, base_name};
 use crate::app::{Handled, Ids, Outcome};
 use backoffice_domain::model::Page;
 
@@ -125,6 +125,14 @@ impl StoragePane {
                     }
                     Err(f) => {
                         t.state = TransferState::Failed(f.message.clone());
+                        // The prompt comes back with the path as typed, to mend it (a file
+                        // that exists, a folder that does not) rather than start over.
+                        if self.popup.is_none() {
+                            let mut prompt = Prompt::download(t.bucket.clone(), t.key.clone());
+                            prompt.path.set_text(&t.path.display().to_string());
+                            prompt.problem = Some(f.message.clone());
+                            self.popup = Some(Popup::Prompt(prompt));
+                        }
                         (Outcome::None, Some(("downloading".to_string(), f)))
                     }
                 }

@@ -552,6 +552,27 @@ fn upload_from_the_path_takes_the_files_name_as_the_key() {
         "{:?}",
         d.proposal.changes
     );
+    // The path corrected after the key was filled in: the key follows it; a key typed by
+    // hand is kept.
+    app.on_key(code(KeyCode::Esc));
+    let right = dir.path().join("right.txt");
+    std::fs::write(&right, b"right").unwrap();
+    app.on_key(key('u'));
+    typed(&mut app, dir.path().join("wrong.txt").to_str().unwrap());
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(code(KeyCode::BackTab));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, right.to_str().unwrap());
+    app.on_key(code(KeyCode::Enter));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("on to the confirmation: {:?}", app.storage.popup);
+    };
+    assert!(
+        d.proposal.changes[0].starts_with("s3://")
+            && d.proposal.changes[0].contains("/docs/right.txt: new object"),
+        "{:?}",
+        d.proposal.changes
+    );
 }
 
 /// A folder as the local file is refused in the prompt.
@@ -725,6 +746,28 @@ fn a_download_asks_where_then_shows_its_progress() {
         TransferState::Finished
     );
     assert_eq!(app.storage.pending(), 0);
+    // A download that fails (the file is there) brings the prompt back with the path typed.
+    app.on_key(key('w'));
+    for _ in 0.."./big.bin".len() {
+        app.on_key(code(KeyCode::Backspace));
+    }
+    typed(&mut app, "/tmp/out.bin");
+    let c = app.on_key(code(KeyCode::Enter));
+    let Some(StorageCommand::Download { request, .. }) = storage(&c).first().cloned().cloned()
+    else {
+        panic!("{c:?}");
+    };
+    app.on_event(AppEvent::Storage(StorageEvent::Downloaded {
+        request,
+        result: Err(crate::app::Failure::new(
+            "conflict: /tmp/out.bin exists; choose another path",
+        )),
+    }));
+    let Some(Popup::Prompt(p)) = &app.storage.popup else {
+        panic!("the prompt is back");
+    };
+    assert_eq!(p.path.text(), "/tmp/out.bin");
+    assert!(p.problem.as_deref().unwrap().contains("exists"));
 }
 
 #[test]

@@ -20,6 +20,7 @@ const MAX_PATH_CHARS: usize = 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transfer {
     pub request: RequestId,
+    pub bucket: BucketName,
     pub key: String,
     pub path: PathBuf,
     pub done: u64,
@@ -53,6 +54,35 @@ pub struct Prompt {
     /// Whether the key field has focus (uploads only).
     pub on_key: bool,
     pub problem: Option<String>,
+    /// The key as the prompt filled it in from the file's name, while it is left so: a
+    /// corrected path renames it (a key typed by hand is kept).
+    pub filled: Option<String>,
+}
+
+impl Prompt {
+    /// Names the object after the file typed: a key naming a folder gets the file's name, and
+    /// a key the prompt filled in before follows a corrected path.
+    fn fill_key(&mut self) {
+        let path = self.path.text();
+        let name = base_name(path.trim());
+        if name.is_empty() {
+            return;
+        }
+        let key_text = self.key.text();
+        let folder = if key_text.is_empty() || key_text.ends_with('/') {
+            key_text
+        } else if self.filled.as_deref() == Some(key_text.as_str()) {
+            match key_text.rsplit_once('/') {
+                Some((folder, _)) => format!("{folder}/"),
+                None => String::new(),
+            }
+        } else {
+            return;
+        };
+        let key = format!("{folder}{name}");
+        self.key.set_text(&key);
+        self.filled = Some(key);
+    }
 }
 
 impl Prompt {
@@ -64,6 +94,7 @@ impl Prompt {
             key: TextInput::default(),
             on_key: false,
             problem: None,
+            filled: None,
         }
     }
 
@@ -74,6 +105,7 @@ impl Prompt {
             key: TextInput::new(folder).with_max_chars(MAX_PATH_CHARS),
             on_key: false,
             problem: None,
+            filled: None,
         }
     }
 }
@@ -186,11 +218,8 @@ impl StoragePane {
                     ) =>
             {
                 p.on_key = !p.on_key;
-                let key_text = p.key.text();
-                if p.on_key && (key_text.is_empty() || key_text.ends_with('/')) {
-                    let path = p.path.text();
-                    p.key
-                        .set_text(&format!("{key_text}{}", base_name(path.trim())));
+                if p.on_key {
+                    p.fill_key();
                 }
             }
             FormKey::Other(_) => {}
@@ -213,11 +242,7 @@ impl StoragePane {
         // `enter` straight from the path: a key still naming the folder takes the file's name,
         // as `tab` to the key would have made it.
         if matches!(p.kind, PromptKind::Upload { .. }) {
-            let key_text = p.key.text();
-            let name = base_name(&path);
-            if (key_text.is_empty() || key_text.ends_with('/')) && !name.is_empty() {
-                p.key.set_text(&format!("{key_text}{name}"));
-            }
+            p.fill_key();
         }
         match p.kind.clone() {
             PromptKind::Download { bucket, key } => {
@@ -225,6 +250,7 @@ impl StoragePane {
                 let path = expand_home(&path);
                 self.transfer = Some(Transfer {
                     request,
+                    bucket: bucket.clone(),
                     key: key.clone(),
                     path: path.clone(),
                     done: 0,
