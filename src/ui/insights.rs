@@ -22,7 +22,8 @@ const MAX_CELL: usize = 120;
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: &Look<'_>) {
     let theme = look.theme;
     let title = title(pane);
-    let block = pane_block(title, area.width, theme);
+    // Padded as every pane's title is (`┌ Logs · …`).
+    let block = pane_block(format!(" {title} "), area.width, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     match pane.screen {

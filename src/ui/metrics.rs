@@ -45,7 +45,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Lo
             pane.chart.alarm.as_ref().map_or("", |a| a.name.as_str())
         ),
     };
-    let block = pane_block(title, area.width, theme);
+    // Padded as every pane's title is (`┌ Logs · …`).
+    let block = pane_block(format!(" {title} "), area.width, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     match pane.screen {

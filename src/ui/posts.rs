@@ -211,7 +211,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
         let height = usize::from(inner.height);
         let last_top = u16::try_from(total.saturating_sub(height)).unwrap_or(u16::MAX);
         thread.detail_scroll = thread.detail_scroll.min(last_top);
-        let title = if total > height {
+        let title = if total > height && height > 0 {
             let top = usize::from(thread.detail_scroll);
             format!(
                 " Detail · lines {}–{} of {total} · {}/{} scroll ",

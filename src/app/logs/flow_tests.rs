@@ -608,6 +608,8 @@ fn v_shows_invocations_and_enter_opens_one_request() {
     app.on_key(key('v'));
     assert_eq!(app.logs.view, View::Invocations);
     assert_eq!(app.logs.invocation, 39, "the newest invocation is selected");
+    // The slowest is the slowest row's own figure (10 ms + 6 × 9.5 ms), not a bin's edge.
+    assert_eq!(app.logs.summary().max_ms, Some(67.0));
     app.on_key(key('g'));
     let c = app.on_key(code(KeyCode::Enter));
     let (_, spec) = feed_request(&c);

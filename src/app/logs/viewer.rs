@@ -85,8 +85,8 @@ impl LogsPane {
             .1
     }
 
-    /// Figures over every invocation in the buffer (percentiles within 2.5%), rebuilt only when
-    /// the buffer changed.
+    /// Figures over every invocation in the buffer (percentiles within 2.5%, the slowest
+    /// exact), rebuilt only when the buffer changed.
     pub fn summary(&mut self) -> &Summary {
         let key = self.buffer.generation();
         if self.summary_cache.as_ref().map(|(k, _)| *k) != Some(key) {
@@ -99,7 +99,13 @@ impl LogsPane {
                 error_lines: b.errors().len(),
                 p50_ms: d.percentile(50.0),
                 p95_ms: d.percentile(95.0),
-                max_ms: d.percentile(100.0),
+                // The slowest exactly (the histogram's bins would round it, and the
+                // invocations view shows each duration as reported).
+                max_ms: b
+                    .reports()
+                    .iter()
+                    .map(|r| r.duration_ms)
+                    .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.max(d)))),
             };
             self.summary_cache = Some((key, summary));
         }

@@ -90,7 +90,7 @@ pub(super) fn detail(
         0
     };
     *scroll = (l.seq, top);
-    let title = if total > height {
+    let title = if total > height && height > 0 {
         let top = usize::from(top);
         format!(
             " Line · rows {}–{} of {total} · {}/{} scroll · {} close ",
