@@ -227,6 +227,9 @@ pub struct InsightsPane {
     pub editor: Option<Editor>,
     pub naming: Option<NameForm>,
     pub run: Option<Run>,
+    /// The run shown before the one starting, put back if the new one is refused before it
+    /// starts (a group prefix that matches nothing).
+    previous: Option<Run>,
     pub saved: Saved,
     pub record: RecordView,
     /// Queries run in this environment, newest last (the loop writes it when it changed).
@@ -351,6 +354,7 @@ impl InsightsPane {
         let mut commands = self.stop_running();
         let request = ids.issue();
         self.history.remember(&self.query_text);
+        self.previous = self.run.take();
         self.run = Some(Run {
             request,
             query: None,
@@ -766,6 +770,7 @@ impl InsightsPane {
                     );
                 };
                 run.groups = groups.iter().map(|g| g.as_str().to_string()).collect();
+                self.previous = None;
                 let stopping = run.state == RunState::Stopping
                     || run.state == RunState::Done(QueryStatus::Cancelled);
                 run.query = Some(query.clone());
@@ -801,6 +806,19 @@ impl InsightsPane {
                 let Some(run) = self.run.as_mut().filter(|r| r.request == request) else {
                     return (Outcome::None, None);
                 };
+                // Groups the runtime could not resolve (a prefix that matches nothing, one
+                // that brings too many) are a mistake in the editor, like a bad range: it
+                // opens again with the problem under its fields, over the results shown
+                // before.
+                if run.query.is_none() && failure.message.starts_with("invalid groups:") {
+                    self.run = self.previous.take();
+                    self.edit();
+                    if let Some(e) = &mut self.editor {
+                        e.focus = 1;
+                        e.problem = Some(failure.message);
+                    }
+                    return (Outcome::None, None);
+                }
                 run.state = RunState::Failed(failure.message.clone());
                 (Outcome::None, Some(("Insights query".into(), failure)))
             }

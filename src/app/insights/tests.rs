@@ -209,6 +209,39 @@ fn a_failed_query_says_why_in_the_pane_and_the_error_log() {
     );
 }
 
+/// Groups the runtime could not resolve send the operator back to the editor, problem under
+/// the groups, with the results shown before still there: a typo in a prefix loses nothing.
+#[test]
+fn groups_that_match_nothing_reopen_the_editor_over_the_results_before() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    loaded(&mut app, vec![vec![f("@message", "kept")]]);
+    let (request, _, _) = started(&mut app);
+    assert!(app.insights.editor.is_none());
+    answer(
+        &mut app,
+        InsightsEvent::Failed {
+            request,
+            failure: Failure::new("invalid groups: no log group starts with /aws/lambda/nope"),
+        },
+    );
+    let editor = app
+        .insights
+        .editor
+        .as_ref()
+        .expect("the editor is open again");
+    assert_eq!(editor.focus, 1, "on the groups");
+    assert!(
+        editor
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("no log group starts with")
+    );
+    let run = app.insights.run.as_ref().unwrap();
+    assert_eq!(run.rows, vec![vec![f("@message", "kept")]]);
+    assert_eq!(app.last_error, None);
+}
+
 fn loaded(app: &mut App, rows: Vec<ResultRow>) {
     let (request, _, _) = started(app);
     answer(
