@@ -361,13 +361,28 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
                     human_size(*total)
                 ),
             };
+            let preview = Paragraph::new(text.as_str())
+                .style(theme.text())
+                .wrap(Wrap { trim: false });
+            // A text longer than its column scrolls with J / K, and says which rows show.
+            let rows = preview.line_count(body.width);
+            let height = usize::from(body.height);
+            let last_top = u16::try_from(rows.saturating_sub(height)).unwrap_or(u16::MAX);
+            d.preview_scroll = d.preview_scroll.min(last_top);
+            let what = if rows > height && height > 0 {
+                let top = usize::from(d.preview_scroll);
+                format!(
+                    "{what} · rows {}–{} of {rows} · {}/{} scroll",
+                    top + 1,
+                    (top + height).min(rows),
+                    k(Action::DetailDown),
+                    k(Action::DetailUp)
+                )
+            } else {
+                what
+            };
             frame.render_widget(Paragraph::new(Span::styled(what, theme.muted())), caption);
-            frame.render_widget(
-                Paragraph::new(text.as_str())
-                    .style(theme.text())
-                    .wrap(Wrap { trim: false }),
-                body,
-            );
+            frame.render_widget(preview.scroll((d.preview_scroll, 0)), body);
         }
         Part::Ready(Preview::Image {
             image,

@@ -13,6 +13,9 @@ use crate::ops::Operation;
 use crate::text::human_size;
 use backoffice_domain::model::{BucketName, ListingEntry, ObjectEntry};
 
+/// Rows a text preview moves per `J` / `K`.
+const PREVIEW_STEP: u16 = 5;
+
 impl StoragePane {
     /// The objects a delete applies to: the marked rows (else the selected one). Folders are
     /// never deleted from here.
@@ -101,6 +104,14 @@ impl StoragePane {
                 }
                 Action::Top => {
                     d.scroll = 0;
+                    return Outcome::None;
+                }
+                Action::DetailDown => {
+                    d.preview_scroll = d.preview_scroll.saturating_add(PREVIEW_STEP);
+                    return Outcome::None;
+                }
+                Action::DetailUp => {
+                    d.preview_scroll = d.preview_scroll.saturating_sub(PREVIEW_STEP);
                     return Outcome::None;
                 }
                 _ => {}

@@ -33,6 +33,8 @@ pub struct ObjectView {
     pub preview: Part<Preview>,
     /// Scroll offset of the detail's text column.
     pub scroll: u16,
+    /// First row of a text preview shown (`J` / `K`); the drawing holds it to the text.
+    pub preview_scroll: u16,
     pub image: ImageCache,
     pub(super) info_request: Option<RequestId>,
     pub(super) preview_request: Option<RequestId>,
@@ -53,6 +55,7 @@ impl ObjectView {
             info: Part::Loading,
             preview: Part::Loading,
             scroll: 0,
+            preview_scroll: 0,
             image: ImageCache::default(),
             info_request: Some(info),
             preview_request: Some(preview),

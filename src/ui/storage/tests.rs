@@ -272,6 +272,53 @@ fn object_detail_with_the_first_bytes_of_a_long_text() {
     insta::assert_snapshot!(render(&mut app, 110, 14));
 }
 
+/// A text longer than its column scrolls with J / K, and its caption says which rows show.
+#[test]
+fn a_long_text_preview_scrolls_and_says_which_rows_show() {
+    let (mut app, into) = in_posts(test_context());
+    seeded_folder(&mut app, &into, false);
+    app.on_key(key('G'));
+    let open = app.on_key(code(KeyCode::Enter));
+    let mut entry = object("posts/readme.txt", 2_600, 1);
+    entry.content_type = Some("text/plain".into());
+    let text: String = (1..=60).map(|i| format!("line {i}\n")).collect();
+    answer_object(
+        &mut app,
+        &open,
+        ObjectDetail {
+            entry,
+            versions: Versions::Listed(vec![]),
+        },
+        Preview::Text {
+            text,
+            json: false,
+            shown: 2_600,
+            total: 2_600,
+        },
+    );
+    let shown = render(&mut app, 110, 20).to_string();
+    assert!(shown.contains("text, whole object · rows 1–"), "{shown}");
+    assert!(shown.contains("line 1 "), "{shown}");
+    for _ in 0..3 {
+        app.on_key(key('J'));
+    }
+    let shown = render(&mut app, 110, 20).to_string();
+    assert!(shown.contains("rows 16–"), "{shown}");
+    assert!(
+        shown.contains("line 16") && !shown.contains("line 15 "),
+        "{shown}"
+    );
+    // Held to the text: far down stops at its end.
+    for _ in 0..40 {
+        app.on_key(key('J'));
+    }
+    let shown = render(&mut app, 110, 20).to_string();
+    assert!(
+        shown.contains("of 60 ·") && shown.contains("line 60"),
+        "{shown}"
+    );
+}
+
 #[test]
 fn delete_confirmation_lists_the_versions() {
     let (mut app, into) = in_posts(test_context());
