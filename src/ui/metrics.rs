@@ -8,8 +8,9 @@ use crate::text::one_line;
 use backoffice_domain::model::{AlarmState, FunctionMetric, MetricSeries};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Sparkline, Wrap};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Wrap};
 
 /// Points a cell's sparkline shows (the newest).
 const CELL_POINTS: usize = 12;
@@ -317,7 +318,7 @@ fn chart(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<
     if let Some(w) = c.window {
         head.push(Line::styled(
             format!(
-                "{} .. {} UTC · {} points · max {}",
+                "{} .. {} UTC · {} points · max {} · the threshold is the line across, the state change the upright one",
                 w.start.format("%m-%d %H:%M"),
                 w.end.format("%m-%d %H:%M"),
                 c.points.len(),
@@ -340,25 +341,99 @@ fn chart(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<
             );
         }
         Load::Loaded => {
-            let max = c.points.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max);
-            let data: Vec<u64> = c
-                .points
-                .iter()
-                .map(|(_, v)| {
-                    if max > 0.0 {
-                        (v / max * 1000.0).round() as u64
-                    } else {
-                        0
-                    }
-                })
-                .collect();
-            frame.render_widget(
-                Sparkline::default().data(&data).style(theme.warning()),
-                body,
-            );
+            let Some(w) = c.window else {
+                return;
+            };
+            let series = AlarmSeries::new(w, &c.points, alarm.threshold, alarm.since);
+            frame.render_widget(series.chart(w, theme), body);
         }
         other => {
             message(frame, body, other, "", look);
         }
+    }
+}
+
+/// What an alarm's chart draws, in seconds from the window's start: the metric's points, the
+/// threshold as a line across, and the moment the state changed as a vertical mark.
+struct AlarmSeries {
+    span: f64,
+    top: f64,
+    value: Vec<(f64, f64)>,
+    threshold: Vec<(f64, f64)>,
+    changed: Vec<(f64, f64)>,
+}
+
+impl AlarmSeries {
+    fn new(
+        window: backoffice_domain::model::TimeWindow,
+        points: &[(chrono::DateTime<chrono::Utc>, f64)],
+        threshold: Option<f64>,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        let start = window.start.timestamp() as f64;
+        let span = (window.end.timestamp() as f64 - start).max(1.0);
+        let x = |t: &chrono::DateTime<chrono::Utc>| t.timestamp() as f64 - start;
+        let value: Vec<(f64, f64)> = points.iter().map(|(t, v)| (x(t), *v)).collect();
+        let top = value
+            .iter()
+            .map(|(_, v)| *v)
+            .chain(threshold)
+            .fold(0.0_f64, f64::max)
+            .max(1.0)
+            * 1.1;
+        Self {
+            span,
+            top,
+            value,
+            threshold: threshold.map_or(Vec::new(), |t| vec![(0.0, t), (span, t)]),
+            changed: since
+                .filter(|s| *s >= window.start && *s <= window.end)
+                .map_or(Vec::new(), |s| vec![(x(&s), 0.0), (x(&s), top)]),
+        }
+    }
+
+    /// The chart over these series (it borrows them), time along the bottom.
+    fn chart<'a>(
+        &'a self,
+        window: backoffice_domain::model::TimeWindow,
+        theme: &crate::theme::Theme,
+    ) -> Chart<'a> {
+        let line = |name: &'static str, data: &'a [(f64, f64)], style| {
+            Dataset::default()
+                .name(name)
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(style)
+                .data(data)
+        };
+        let mut sets = vec![line("value", &self.value, theme.warning())];
+        if !self.threshold.is_empty() {
+            sets.push(line("threshold", &self.threshold, theme.error()));
+        }
+        if !self.changed.is_empty() {
+            sets.push(line("state changed", &self.changed, theme.text()));
+        }
+        let at = |t: chrono::DateTime<chrono::Utc>| {
+            Span::styled(t.format("%H:%M").to_string(), theme.muted())
+        };
+        Chart::new(sets)
+            .x_axis(
+                Axis::default()
+                    .bounds([0.0, self.span])
+                    .labels([at(window.start), at(window.end)])
+                    .style(theme.muted()),
+            )
+            .y_axis(
+                Axis::default()
+                    .bounds([0.0, self.top])
+                    .labels([
+                        Span::styled("0", theme.muted()),
+                        Span::styled(
+                            crate::ui::insights::short_number(self.top / 1.1),
+                            theme.muted(),
+                        ),
+                    ])
+                    .style(theme.muted()),
+            )
     }
 }

@@ -253,3 +253,40 @@ fn metrics_alarms_firing_first() {
     keys(&mut app, &["v"]);
     insta::assert_snapshot!(render(&mut app, 110, 8));
 }
+
+/// An alarm's chart draws its points where their times fall in the window: points only in the
+/// window's last ten minutes are drawn at the right, not packed from the left edge.
+#[test]
+fn an_alarm_chart_is_drawn_against_time() {
+    use crate::app::metrics::{AlarmChart, Load, Screen};
+    let mut app = metrics_app();
+    app.metrics.screen = Screen::Chart;
+    app.metrics.chart = AlarmChart {
+        alarm: Some(Alarm {
+            name: "api-errors".into(),
+            state: AlarmState::Alarm,
+            reason: "Threshold Crossed".into(),
+            since: None,
+            metric: Some(api_errors()),
+            threshold: None,
+            comparison: Some("GreaterThanOrEqualToThreshold".into()),
+        }),
+        window: Some(backoffice_domain::model::TimeWindow::new(at(10, 0), at(11, 0)).unwrap()),
+        points: (50..60).map(|m| (at(10, m), f64::from(m % 3))).collect(),
+        load: Load::Loaded,
+    };
+    let text = render(&mut app, 100, 16).to_string();
+    assert!(text.contains("10:00") && text.contains("11:00"), "{text}");
+    let drawn: Vec<usize> = text
+        .lines()
+        .flat_map(|l| {
+            l.chars()
+                .enumerate()
+                .filter(|(_, c)| ('\u{2801}'..='\u{28ff}').contains(c))
+                .map(|(i, _)| i)
+        })
+        .collect();
+    assert!(!drawn.is_empty(), "{text}");
+    let leftmost = drawn.iter().min().unwrap();
+    assert!(*leftmost > 70, "the points sit at the right:\n{text}");
+}
