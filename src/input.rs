@@ -121,6 +121,22 @@ impl TextInput {
         self.set_text("");
     }
 
+    /// Puts the cursor at the start of the first `needle` in the text; `false` when there is
+    /// none (the cursor stays).
+    pub fn jump_to(&mut self, needle: &str) -> bool {
+        for (row, line) in self.area.lines().iter().enumerate() {
+            if let Some(at) = line.find(needle) {
+                let col = line[..at].chars().count();
+                let (Ok(row), Ok(col)) = (u16::try_from(row), u16::try_from(col)) else {
+                    return false;
+                };
+                self.area.move_cursor(CursorMove::Jump(row, col));
+                return true;
+            }
+        }
+        false
+    }
+
     /// The cursor as (line, character) from the start.
     pub fn cursor(&self) -> (usize, usize) {
         let c = self.area.cursor();

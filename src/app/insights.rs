@@ -343,6 +343,12 @@ impl InsightsPane {
 
     /// Starts the current query; the running one, if any, is cancelled first.
     fn start(&mut self, ids: &mut Ids) -> Result<Outcome, Problem> {
+        if self.query_text.contains(oncall::REQUEST_ID_PLACEHOLDER) {
+            return Err(Problem(format!(
+                "replace {} with the request id first",
+                oncall::REQUEST_ID_PLACEHOLDER
+            )));
+        }
         let window = parse_range(&self.range_text, chrono::Utc::now()).map_err(Problem::from)?;
         let groups = parse_groups(&self.groups_text)?;
         // The groups are resolved by the runtime; a name stands for itself here.
@@ -578,6 +584,9 @@ impl InsightsPane {
                     }
                     self.screen = Screen::Results;
                     self.edit();
+                    if let Some(e) = &mut self.editor {
+                        e.query.jump_to(oncall::REQUEST_ID_PLACEHOLDER);
+                    }
                     return Outcome::Message(format!(
                         "replace {} with the request id, then alt-enter runs it",
                         oncall::REQUEST_ID_PLACEHOLDER

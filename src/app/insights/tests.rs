@@ -407,6 +407,47 @@ fn saved_queries_list_the_builtins_then_the_accounts_and_run_on_enter() {
     assert_eq!(groups, &["/aws/lambda/api"]);
 }
 
+/// The one-request query opens the editor with the cursor on its placeholder, and runs only
+/// once the placeholder is replaced.
+#[test]
+fn the_one_request_query_waits_for_its_id() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    let at = oncall::builtin_queries()
+        .iter()
+        .position(|q| q.text.contains(oncall::REQUEST_ID_PLACEHOLDER))
+        .expect("a built-in with the placeholder");
+    keys(&mut app, &["esc", "v", "g"]);
+    for _ in 0..at {
+        keys(&mut app, &["j"]);
+    }
+    assert!(keys(&mut app, &["enter"]).is_empty());
+    let editor = app.insights.editor.as_ref().expect("the editor opens");
+    let (row, col) = editor.query.cursor();
+    let line = editor.query.text().lines().nth(row).unwrap().to_string();
+    assert!(
+        line.chars()
+            .skip(col)
+            .collect::<String>()
+            .starts_with(oncall::REQUEST_ID_PLACEHOLDER),
+        "{line} at {col}"
+    );
+    let c = keys(&mut app, &["alt-enter"]);
+    assert!(
+        !c.iter()
+            .any(|c| matches!(c, Command::Insights(InsightsCommand::Run { .. }))),
+        "{c:?}"
+    );
+    let problem = app
+        .insights
+        .editor
+        .as_ref()
+        .unwrap()
+        .problem
+        .clone()
+        .unwrap();
+    assert!(problem.contains("replace REQUEST_ID"), "{problem}");
+}
+
 #[test]
 fn saving_asks_a_name_then_confirms_with_a_reason_and_deleting_a_builtin_is_refused() {
     let (mut app, _) = app_on(PaneId::Insights, test_context());
