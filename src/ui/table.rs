@@ -3,7 +3,7 @@
 //!
 //! Column widths come from what is on screen: a column that holds ids, subs, keys, statuses or
 //! times (`Fit::Whole`) is exactly as wide as its widest visible cell and is not cut (unless it
-//! would take over half the row: then it is cut in its middle); free
+//! would take over a third of the row: then it is cut in its middle); free
 //! text (`Fit::Free`) takes what is left and ends with `…` when it does not fit. When the
 //! terminal is too narrow, columns are dropped in the order each says, never an id's digits.
 
@@ -70,11 +70,12 @@ const SPACING: u16 = 1;
 /// The width of each column for `available` columns of screen, `None` for a dropped column.
 /// `natural[i]` is the widest cell (header included) of column `i` among the rows on screen.
 ///
-/// A whole column takes at most half the screen (and at least [`WHOLE_CAP_MIN`]): one
-/// 128-character username must not push every other column off the row. Such a cell is cut
+/// A whole column takes at most a third of the screen (and at least [`WHOLE_CAP_MIN`]): one
+/// 128-character username must not push every other column off the row (at half, a 120-column
+/// Users list kept 14 characters of each e-mail). Such a cell is cut
 /// in its middle ([`fit_middle`]), so both its ends show; ids of usual lengths never are.
 pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option<u16>> {
-    let cap = (available / 2).max(WHOLE_CAP_MIN);
+    let cap = (available / 3).max(WHOLE_CAP_MIN);
     let natural: Vec<u16> = columns
         .iter()
         .zip(natural)
@@ -250,8 +251,9 @@ pub(super) fn hang(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> 
     out
 }
 
-/// The least a whole column may be held to, however narrow the screen: a sub (36) is never cut.
-const WHOLE_CAP_MIN: u16 = 40;
+/// The least a whole column may be held to, however narrow the screen: a sub with its kind
+/// (`user ` and 36 characters, as audit targets show it) is never cut.
+const WHOLE_CAP_MIN: u16 = 41;
 
 /// `text` in at most `width` columns; when cut, its start and its end with `…` between, for
 /// an id too long for its column: long names and keys often differ only at their end.
@@ -528,13 +530,13 @@ mod tests {
         assert_eq!((tight[0], tight[2]), (Some(36), Some(21)));
     }
 
-    /// A username of 120 characters takes half the row, not all of it: the e-mail and the
-    /// name still show, and the name shows both its ends.
+    /// A username of 120 characters takes a third of the row (or 40 columns), not all of it:
+    /// the e-mail and the name still show, and the name shows both its ends.
     #[test]
-    fn a_very_long_id_takes_half_the_row_and_shows_both_ends() {
+    fn a_very_long_id_takes_a_third_of_the_row_and_shows_both_ends() {
         let cols = super::super::users::USER_COLUMNS;
         let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 114);
-        assert_eq!(w[0], Some(57), "{w:?}");
+        assert_eq!(w[0], Some(41), "{w:?}");
         assert!(
             w[1].is_some() && w[2].is_some(),
             "name and email stay: {w:?}"
@@ -542,8 +544,8 @@ mod tests {
         assert_eq!(w[3], Some(21));
         assert!(sum(&w) <= 114, "{w:?}");
         let long = format!("{}-end", "x".repeat(116));
-        let cut = fit_middle(&long, 57);
-        assert_eq!(cut.width(), 57, "{cut}");
+        let cut = fit_middle(&long, 40);
+        assert_eq!(cut.width(), 40, "{cut}");
         assert!(cut.starts_with("xxxx") && cut.ends_with("x-end") && cut.contains('…'));
         assert_eq!(fit_middle("admin<U+3164>", 57), "admin<U+3164>");
         assert_eq!(fit_middle("사진잘찍으셨네요", 9), "사진…네요");
