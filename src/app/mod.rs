@@ -294,6 +294,18 @@ impl App {
         }
     }
 
+    /// A later success of the same kind: the status bar's failure of that kind (`filter`,
+    /// `write failed`) no longer says how things stand, and goes (the error log keeps it).
+    pub fn settled(&mut self, what: &str) {
+        if self
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.strip_prefix(what).is_some_and(|r| r.starts_with(": ")))
+        {
+            self.last_error = None;
+        }
+    }
+
     /// Advances toasts' timers; called on the spinner clock.
     pub fn tick(&mut self) {
         for t in &mut self.toasts {
@@ -830,7 +842,10 @@ impl App {
                 let write = self.writes.remove(i);
                 let done = result.is_ok();
                 match result {
-                    Ok(summary) => self.toast(summary),
+                    Ok(summary) => {
+                        self.settled("write failed");
+                        self.toast(summary)
+                    }
                     // What did change (a bulk write's first rows) is read again below.
                     Err(f) => self.fail("write failed", f),
                 }

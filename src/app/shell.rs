@@ -72,6 +72,7 @@ impl App {
                         match pane.set_filter(&text, ids) {
                             Ok(c) => {
                                 self.views.applied(self.pane, &text);
+                                self.settled("filter");
                                 c
                             }
                             Err(problem) => {

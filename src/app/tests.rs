@@ -301,6 +301,42 @@ fn a_failed_write_that_changed_something_reloads_its_pane() {
     }
 }
 
+/// A write that succeeds after one that failed takes the failure off the status bar (the
+/// error log keeps it); a failure of another kind stays.
+#[test]
+fn a_later_success_clears_the_failure_of_its_kind() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    let write = |app: &mut App, result: Result<String, Failure>| {
+        app.on_key(key('d'));
+        let sent = app.on_key(code(KeyCode::Enter));
+        let Command::Write { request, .. } = sent[0] else {
+            panic!("{sent:?}");
+        };
+        app.on_event(AppEvent::WriteDone {
+            request,
+            result,
+            changed: false,
+        });
+    };
+    write(&mut app, Err(Failure::new("disable: conflict")));
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap()
+            .starts_with("write failed:")
+    );
+    write(&mut app, Ok("user.disable user1: done, audited".into()));
+    assert_eq!(app.last_error, None);
+    assert_eq!(app.errors.len(), 1, "the error log keeps it");
+    app.fail("loading users", Failure::new("unavailable"));
+    write(&mut app, Ok("user.disable user1: done, audited".into()));
+    assert_eq!(
+        app.last_error.as_deref(),
+        Some("loading users: unavailable")
+    );
+}
+
 /// After `:create`, the new account is opened: the `P` its message suggests sets that
 /// account's password, not the one selected before.
 #[test]
