@@ -1084,7 +1084,9 @@ fn who_opens_one_user_from_every_service_over_the_pane_and_esc_goes_back() {
         .unwrap();
     app.on_event(AppEvent::WhoLoaded {
         request,
-        result: Err(Failure::new("a user with nobody@example.com not found")),
+        result: Err(Failure::new(
+            "a user whose e-mail is nobody@example.com not found",
+        )),
     });
     match &app.overlay {
         Some(Overlay::Who(v)) => assert!(v.lines()[0].contains("not found")),

@@ -109,7 +109,15 @@ pub async fn resolve(directory: &dyn UserDirectory, who: &Who) -> DomainResult<D
         (Some(_), Some(_)) => Err(DomainError::Conflict(format!(
             "more than one user has {value}; open them by username"
         ))),
-        (None, _) => Err(DomainError::not_found(format!("a user with {value}"))),
+        // "{what} not found": "a user whose e-mail is nobody@nowhere not found".
+        (None, _) => Err(DomainError::not_found(format!(
+            "a user whose {} is {value}",
+            match attribute {
+                FilterAttribute::Sub => "sub",
+                FilterAttribute::Email => "e-mail",
+                _ => "attribute",
+            }
+        ))),
     }
 }
 
