@@ -87,7 +87,7 @@ impl fmt::Display for Step {
                 ),
             },
             Step::DeleteProfile => {
-                f.write_str("delete the profile row (database; the audit row keeps no values)")
+                f.write_str("delete the profile row, if there is one (database; the audit row keeps no values)")
             }
             Step::DeleteUser => f.write_str("cognito-idp:AdminDeleteUser"),
             Step::Sweep => f.write_str(
