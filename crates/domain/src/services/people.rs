@@ -186,12 +186,21 @@ pub async fn search(
     match profile_page? {
         Some(profiles) => {
             sources[last] = Source::after(profiles.next);
-            let subs: Vec<UserSub> = profiles
-                .items
-                .iter()
-                .map(|p| p.sub.clone())
-                .filter(|sub| !found.iter().any(|f| f.user.sub.as_ref() == Some(sub)))
-                .collect();
+            // A user the directory already found says the profile name matched too; only
+            // the others are looked up.
+            let mut subs: Vec<UserSub> = Vec::new();
+            for p in &profiles.items {
+                match found
+                    .iter_mut()
+                    .find(|f| f.user.sub.as_ref() == Some(&p.sub))
+                {
+                    Some(f) if !f.matched.contains(&Matched::ProfileName) => {
+                        f.matched.push(Matched::ProfileName)
+                    }
+                    Some(_) => {}
+                    None => subs.push(p.sub.clone()),
+                }
+            }
             for user in users_by_sub(directory, &subs).await? {
                 add(&mut found, user, Matched::ProfileName);
             }
@@ -231,6 +240,50 @@ pub async fn users_by_sub(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{AttributeName, DisplayName, NewDirectoryUser, NewProfile, Username};
+    use crate::sandbox::Sandbox;
+
+    /// A user whose Cognito name and profile name both hold the text says both matched (the
+    /// profile's match was dropped for users the directory had already found).
+    #[tokio::test]
+    async fn a_user_found_by_name_and_profile_name_says_both() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let user = sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: Username::parse("admin").unwrap(),
+                email: None,
+                attributes: vec![(AttributeName::parse("name").unwrap(), "Real Admin".into())],
+                temporary_password: None,
+                send_invitation: false,
+            })
+            .await
+            .unwrap();
+        sandbox
+            .content
+            .upsert_profile(&NewProfile {
+                sub: user.sub.clone().unwrap(),
+                email: None,
+                display_name: Some(DisplayName::parse("Real Admin").unwrap()),
+            })
+            .await
+            .unwrap();
+        let page = search(
+            &sandbox.directory,
+            Some(&sandbox.content),
+            "Real",
+            PageRequest::first(10),
+        )
+        .await
+        .unwrap();
+        assert_eq!(page.items.len(), 1, "{:?}", page.items);
+        let matched = &page.items[0].matched;
+        assert!(
+            matched.contains(&Matched::Name) && matched.contains(&Matched::ProfileName),
+            "{matched:?}"
+        );
+    }
 
     #[test]
     fn phone_numbers_are_searched_only_for_phone_like_text() {
