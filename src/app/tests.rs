@@ -1911,4 +1911,8 @@ fn a_search_typed_as_the_list_shows_a_name_finds_that_name() {
         .unwrap();
     let shown = terminal.backend().to_string();
     assert!(shown.contains("filter: admin<U+3164>"), "{shown}");
+    assert!(
+        shown.contains("Users · matching admin<U+3164> ·"),
+        "{shown}"
+    );
 }

@@ -258,7 +258,7 @@ fn draw_bottom(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 }
 
 /// `text` with each letter that draws as nothing named (`<U+3164>`), spaces left as they are.
-fn named_invisibles(text: &str) -> String {
+pub(super) fn named_invisibles(text: &str) -> String {
     text.chars()
         .map(|c| {
             if backoffice_domain::model::is_invisible_format(c) {

@@ -216,8 +216,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
         ),
         None => String::new(),
     };
+    // A search kept from the last session shows in the title too, not only on the filter line.
+    let filtered = if pane.filter_text.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "matching {} · ",
+            crate::text::one_line(&super::named_invisibles(&pane.filter_text))
+        )
+    };
     let block = pane_block(
-        format!(" Users · {}{order} ", count(&pane.list)),
+        format!(" Users · {filtered}{}{order} ", count(&pane.list)),
         area.width,
         theme,
     );
