@@ -241,8 +241,11 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    // A column of space between them, so a wrapped key never runs into the preview.
     let [left, right] =
-        Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)]).areas(inner);
+        Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)])
+            .spacing(1)
+            .areas(inner);
     // Keys and metadata are anyone's text: shown as the listing shows them (`␛` for an
     // escape, `�` for a direction override), never passed to the terminal as they are.
     let kv = |k: &str, v: String| {
