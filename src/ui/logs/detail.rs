@@ -18,9 +18,9 @@ pub(super) fn detail(
     theme: &Theme,
 ) {
     let close = format!(" Line · {} close ", keys.hint(Action::Back));
-    let inner = block(String::new(), theme).inner(area);
+    let inner = block(String::new(), area, theme).inner(area);
     let Some(l) = line else {
-        frame.render_widget(block(close, theme), area);
+        frame.render_widget(block(close, area, theme), area);
         message(frame, inner, "No line selected.".into(), false, theme);
         return;
     };
@@ -103,7 +103,7 @@ pub(super) fn detail(
     } else {
         close
     };
-    frame.render_widget(block(title, theme), area);
+    frame.render_widget(block(title, area, theme), area);
     frame.render_widget(paragraph.scroll((top, 0)), inner);
 }
 
@@ -145,7 +145,7 @@ pub(super) fn request_view(
         if groups.len() == 1 { "" } else { "s" },
         keys.hint(Action::Back)
     );
-    let b = block(title, theme);
+    let b = block(title, area, theme);
     let inner = b.inner(area);
     frame.render_widget(b, area);
     let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);

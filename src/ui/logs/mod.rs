@@ -16,7 +16,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Sparkline, Table, Wrap};
+use ratatui::widgets::{Block, Paragraph, Row, Sparkline, Table, Wrap};
 use unicode_width::UnicodeWidthChar;
 
 mod charts;
@@ -34,11 +34,10 @@ const STRIP_ROWS: u16 = 5;
 const STRIP_MIN_HEIGHT: u16 = 14;
 const LABEL_WIDTH: usize = 13;
 
-pub(super) fn block<'a>(title: String, theme: &Theme) -> Block<'a> {
-    Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(true))
-        .title(Span::styled(title, theme.title(true)))
+/// The pane's frame over `area`, its title fitted to the frame like every pane's
+/// ([`super::table::pane_block`]): a long query's title keeps its state and count.
+pub(super) fn block<'a>(title: String, area: Rect, theme: &Theme) -> Block<'a> {
+    super::table::pane_block(title, area.width, theme)
 }
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane, look: &super::Look<'_>) {
@@ -77,7 +76,7 @@ pub(super) fn picker(
         keys.hint(Action::LogQuery),
         p.picked.len()
     );
-    let b = block(title, theme);
+    let b = block(title, area, theme);
     let inner = b.inner(area);
     frame.render_widget(b, area);
     if p.groups.is_empty() {
@@ -190,7 +189,7 @@ pub(super) fn viewer(
         Some(f) => feed_title(f, pane.buffer.len()),
         None => " Logs ".into(),
     };
-    let b = block(title, theme);
+    let b = block(title, area, theme);
     let inner = b.inner(area);
     frame.render_widget(b, area);
     let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);

@@ -453,3 +453,30 @@ fn a_search_with_no_match_yet_says_so_on_the_pane_s_row() {
     );
     assert!(!shown.contains('✗'), "{shown}");
 }
+
+/// A range query's title at 80 columns leaves out parts from its middle and keeps how the
+/// query stands and how many lines it holds.
+#[test]
+fn a_long_query_title_keeps_its_state_and_count() {
+    let mut app = logs_app();
+    app.on_key(key(' '));
+    app.on_key(key(' '));
+    app.on_key(key('f'));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(
+        &mut app,
+        "2026-12-04T15:40..2026-12-04T15:50 \"db timeout\" connection pool exhausted",
+    );
+    let sent = app.on_key(code(KeyCode::Enter));
+    let (request, _) = crate::app::logs::flow_tests::feed_request(&sent);
+    app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request,
+        result: Ok(FeedEnd::Finished),
+    }));
+    let shown = text_of(&render(&mut app, 80, 24));
+    let title = shown.lines().nth(1).unwrap_or_default();
+    assert!(
+        title.contains("· done · 0 lines") && title.contains("…"),
+        "{title}"
+    );
+}
