@@ -308,6 +308,18 @@ pub(super) fn draw_rows(
 
 pub(super) fn main_lines(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane, theme: &Theme) {
     pane.refresh_rows();
+    // Only matches with their context, and no match: say so rather than draw nothing.
+    if pane.context > 0
+        && !pane.buffer.is_empty()
+        && let Some(s) = pane.search.as_ref().filter(|s| s.matches.is_empty())
+    {
+        let text = format!(
+            "No line matches /{} (only matches and the lines around them are shown).",
+            crate::text::one_line(&s.text)
+        );
+        frame.render_widget(Paragraph::new(text).style(theme.muted()), area);
+        return;
+    }
     let mut scroll = pane.scroll;
     let labels = GroupLabels::new(pane.buffer.groups());
     let opts = LineStyle {

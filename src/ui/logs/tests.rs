@@ -480,3 +480,18 @@ fn a_long_query_title_keeps_its_state_and_count() {
         "{title}"
     );
 }
+
+/// Matches with context and no match: the view says so instead of drawing nothing.
+#[test]
+fn context_with_no_match_says_so() {
+    let (mut app, _) = tail_with_traffic();
+    app.on_key(key('/'));
+    typed(&mut app, "zzz");
+    app.on_key(code(KeyCode::Enter));
+    app.on_key(key('C'));
+    let shown = text_of(&render(&mut app, 140, 20));
+    assert!(
+        shown.contains("No line matches /zzz (only matches and the lines around them are shown)."),
+        "{shown}"
+    );
+}
