@@ -88,15 +88,32 @@ pub(super) async fn run(
             lines,
         } => LogsEvent::Saved {
             request,
-            result: tokio::fs::write(&path, text)
+            result: save_new(&path, text.as_bytes())
                 .await
                 .map(|()| format!("saved {lines} lines to {}", path.display()))
                 .map_err(|e| Failure {
-                    message: format!("could not write {}: {e}", path.display()),
+                    message: if e.kind() == std::io::ErrorKind::AlreadyExists {
+                        format!("{} exists; choose another path", path.display())
+                    } else {
+                        format!("could not write {}: {e}", path.display())
+                    },
                     chain: format!("{e:?}"),
                 }),
         },
     }
+}
+
+/// Writes `bytes` to a new file at `path`: a file already there is never replaced (as
+/// downloads and exports refuse one).
+async fn save_new(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .await?;
+    file.write_all(bytes).await?;
+    file.flush().await
 }
 
 /// The environment's groups first (as configured), then Lambda groups, then the others.

@@ -377,7 +377,10 @@ async fn saving_writes_the_lines_to_the_file() {
             "s1",
             &[
                 (at, "INFO one".to_string()),
-                (at + Duration::seconds(1), "ERROR two".to_string()),
+                (
+                    at + Duration::seconds(1),
+                    "ERROR two\n  at line 2\n".to_string(),
+                ),
             ],
         )
         .await
@@ -407,7 +410,22 @@ async fn saving_writes_the_lines_to_the_file() {
         rows[0].ends_with("\t/aws/lambda/backoffice-api\ts1\tINFO one"),
         "{text}"
     );
-    assert!(rows[1].ends_with("ERROR two"));
+    // One record a line: a break inside a message is written as `\n`, the ending one not.
+    assert!(rows[1].ends_with("ERROR two\\n  at line 2"), "{text}");
+    // Saving again to the same path is refused, and the file is left as it was.
+    h.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    h.keys(&path.display().to_string());
+    h.key(code(KeyCode::Enter));
+    h.until("the refusal", |app, _| {
+        app.logs
+            .prompt
+            .as_ref()
+            .and_then(|p| p.problem.as_deref())
+            .is_some_and(|p| p.ends_with("exists; choose another path"))
+    })
+    .await;
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
 
 #[tokio::test]
