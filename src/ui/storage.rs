@@ -188,7 +188,7 @@ fn draw_transfer(frame: &mut Frame<'_>, area: Rect, pane: &StoragePane, theme: &
             },
             format!(
                 "↓ {} → {}  {} of {}",
-                base_name(&t.key),
+                one_line(base_name(&t.key)),
                 t.path.display(),
                 human_size(t.done),
                 human_size(t.total)
@@ -199,13 +199,17 @@ fn draw_transfer(frame: &mut Frame<'_>, area: Rect, pane: &StoragePane, theme: &
             1.0,
             format!(
                 "✓ {} → {}  {}",
-                base_name(&t.key),
+                one_line(base_name(&t.key)),
                 t.path.display(),
                 human_size(t.total)
             ),
             theme.ok(),
         ),
-        TransferState::Failed(e) => (0.0, format!("✗ {}: {e}", base_name(&t.key)), theme.error()),
+        TransferState::Failed(e) => (
+            0.0,
+            format!("✗ {}: {e}", one_line(base_name(&t.key))),
+            theme.error(),
+        ),
     };
     frame.render_widget(
         LineGauge::default()

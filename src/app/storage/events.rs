@@ -117,7 +117,7 @@ impl StoragePane {
                         (
                             Outcome::Message(format!(
                                 "downloaded {} to {}",
-                                base_name(&t.key),
+                                crate::text::one_line(base_name(&t.key)),
                                 path.display()
                             )),
                             None,
