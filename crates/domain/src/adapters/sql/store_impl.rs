@@ -20,9 +20,9 @@ use crate::model::{
     Moderation, ModerationAction, ModerationOutcome, ModerationTarget, NewAuditEntry, NewComment,
     NewPost, NewProfile, NewReport, Notification, NotificationKind, Page, PageRequest, Post,
     PostEdit, PostFilter, PostId, PostRevision, ProfileField, ProfileModeration,
-    ProfileModerationOutcome, ProfileUpdate, Reason, ReasonCount, Report, ReportFilter,
-    REPORTS_ON_MAX, ReportGroup, ReportId, ReportResolution, ReportStatus, Target, TargetKind, TargetSummary,
-    Thread, Thumbnail, UserProfile, UserSub, now_millis, scope_of,
+    ProfileModerationOutcome, ProfileUpdate, REPORTS_ON_MAX, Reason, ReasonCount, Report,
+    ReportFilter, ReportGroup, ReportId, ReportResolution, ReportStatus, Target, TargetKind,
+    TargetSummary, Thread, Thumbnail, UserProfile, UserSub, now_millis, scope_of,
 };
 use crate::ports::ContentStore;
 use async_trait::async_trait;
