@@ -187,6 +187,12 @@ impl TextInput {
         self.max_chars.saturating_sub(self.chars())
     }
 
+    /// The most characters the field takes, when it holds that many (what is typed or pasted
+    /// beyond is dropped, and the prompt says so).
+    pub fn full_at(&self) -> Option<usize> {
+        (self.room() == 0).then_some(self.max_chars)
+    }
+
     /// Inserts pasted text at the cursor (bracketed paste), cleaned and cut to the room left.
     pub fn paste(&mut self, text: &str) {
         let clean = self.clean(text);
@@ -457,6 +463,9 @@ mod tests {
         input.paste("abcdef");
         input.handle(key(KeyCode::Char('z')));
         assert_eq!(input.text(), "abc");
+        assert_eq!(input.full_at(), Some(3), "it says it is full");
+        input.handle(key(KeyCode::Backspace));
+        assert_eq!(input.full_at(), None);
     }
 
     #[test]

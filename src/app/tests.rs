@@ -1916,3 +1916,18 @@ fn a_search_typed_as_the_list_shows_a_name_finds_that_name() {
         "{shown}"
     );
 }
+
+/// A command line pasted past its room says it is full (what went beyond was dropped).
+#[test]
+fn a_full_command_line_says_so() {
+    let (mut app, _) = app_on(PaneId::Users, test_context());
+    app.on_key(key(':'));
+    app.on_paste(&"a".repeat(5_000));
+    let theme = crate::theme::Theme::default_dark();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 12)).unwrap();
+    terminal
+        .draw(|f| crate::ui::draw(f, &mut app, &theme, 0))
+        .unwrap();
+    let shown = terminal.backend().to_string();
+    assert!(shown.contains("full: at most "), "{shown}");
+}

@@ -219,6 +219,11 @@ fn draw_bottom(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                     "   .csv or .jsonl · never overwrites · enter starts, esc cancels".to_string(),
                 ),
             };
+            // A full line says so: what was typed or pasted beyond it was dropped.
+            let hint = match prompt.input.full_at() {
+                Some(max) => format!("   full: at most {max} characters{hint}"),
+                None => hint,
+            };
             // The text takes what it needs, up to most of the line; the hint what is left.
             let room = width.saturating_sub(1).max(8).min(width.saturating_sub(1));
             let text_room = room
