@@ -143,7 +143,9 @@ impl TextInput {
         (c.0, c.1)
     }
 
-    /// The lines as they are drawn (masked where the field is).
+    /// The lines as they are drawn (masked where the field is): a direction override or
+    /// isolate typed or pasted shows as `�`, one for one, so it can be seen and deleted and
+    /// never reorders the field on screen (the text keeps it, for the check that refuses it).
     pub fn display_lines(&self) -> Vec<String> {
         self.area
             .lines()
@@ -152,7 +154,15 @@ impl TextInput {
                 if self.masked {
                     "•".repeat(l.chars().count())
                 } else {
-                    l.clone()
+                    l.chars()
+                        .map(|c| {
+                            if crate::text::is_hostile(c) {
+                                '\u{fffd}'
+                            } else {
+                                c
+                            }
+                        })
+                        .collect()
                 }
             })
             .collect()
@@ -455,6 +465,14 @@ mod tests {
         let mut many = TextInput::multiline("");
         many.paste("fields @message\r\n| limit 5");
         assert_eq!(many.text(), "fields @message\n| limit 5");
+    }
+
+    #[test]
+    fn a_direction_override_is_drawn_as_a_replacement_character() {
+        let mut input = typed("ab");
+        input.paste("\u{202e}cd");
+        assert_eq!(input.text(), "ab\u{202e}cd");
+        assert_eq!(input.display_lines(), ["ab\u{fffd}cd"]);
     }
 
     #[test]
