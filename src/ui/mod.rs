@@ -69,6 +69,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App, theme: &Theme, tick: usize) {
     }
     draw_status(frame, status, app, theme, tick);
     draw_bottom(frame, bottom, app, theme);
+    // Under the overlays: a dialog is read whole, never with a toast across one of its rows.
+    draw_toasts(frame, toasts, app, theme);
     // Scrolled overlays keep the scroll they could be drawn at, so `G` then `k` moves at once.
     let drawn_at = match &app.overlay {
         Some(Overlay::Help { scroll }) => Some(draw_help(frame, app, *scroll, theme)),
@@ -87,7 +89,6 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App, theme: &Theme, tick: usize) {
         (Some(Overlay::Who(view)), Some(at)) => view.scroll = at,
         _ => {}
     }
-    draw_toasts(frame, toasts, app, theme);
 }
 
 /// The tab labels as drawn, each with the column it starts at.

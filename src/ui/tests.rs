@@ -946,7 +946,10 @@ fn a_deletion_dialog_on_a_short_terminal_keeps_its_fields_in_view() {
     d.focus = crate::app::dialog::Field::TypedName;
     d.typed_name.set_text("uuuTYPED");
     app.overlay = Some(crate::app::Overlay::Dialog(Box::new(d)));
+    // A toast showing meanwhile stays under the dialog, not across one of its rows.
+    app.toast("planning the deletion of a user with a very long name");
     let shown = render(&mut app, 80, 24).to_string();
+    assert!(!shown.contains("planning the deletion"), "{shown}");
     for wanted in [
         "type this name to confirm:",
         "-long-vvvv",
