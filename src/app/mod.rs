@@ -570,6 +570,11 @@ impl App {
                 self.toast(m);
                 Vec::new()
             }
+            Outcome::Settled { message, what } => {
+                self.settled(what);
+                self.toast(message);
+                Vec::new()
+            }
             Outcome::Clipboard(text) => {
                 self.requests.push(Request::Clipboard(text));
                 Vec::new()

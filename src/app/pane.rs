@@ -72,6 +72,12 @@ pub enum Outcome {
     /// A write to plan from the services first, then confirm.
     Plan(super::Planning),
     Message(String),
+    /// A success to say, after which the status bar's failure of the same kind (`what`, as
+    /// the pane named it when it failed) no longer holds.
+    Settled {
+        message: String,
+        what: &'static str,
+    },
     /// Open the Users pane on the user with this sub.
     GoToUser(UserSub),
     /// Open the Storage pane on this key of the media bucket.

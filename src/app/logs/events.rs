@@ -7,6 +7,9 @@ use super::{BACKLOG_MINUTES, Earlier, Feed, FeedEnd, FeedState, LogsEvent, LogsP
 use crate::app::list::Load;
 use crate::app::{Handled, Outcome};
 
+/// What a failed save is called on the status bar.
+const SAVING: &str = "saving log lines";
+
 impl LogsPane {
     pub(super) fn on_logs_event(&mut self, event: LogsEvent) -> Handled {
         match event {
@@ -156,7 +159,13 @@ impl LogsPane {
                     return (Outcome::None, None);
                 };
                 match result {
-                    Ok(summary) => (Outcome::Message(summary), None),
+                    Ok(summary) => (
+                        Outcome::Settled {
+                            message: summary,
+                            what: SAVING,
+                        },
+                        None,
+                    ),
                     Err(f) => {
                         // The prompt comes back with the path as typed, and the selection, to
                         // mend the path rather than start over.
@@ -166,7 +175,7 @@ impl LogsPane {
                         if anchor.is_some_and(|a| a >= self.buffer.first_seq()) {
                             self.anchor = anchor;
                         }
-                        (Outcome::None, Some(("saving log lines".into(), f)))
+                        (Outcome::None, Some((SAVING.into(), f)))
                     }
                 }
             }

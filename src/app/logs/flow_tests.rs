@@ -673,6 +673,22 @@ fn save_writes_the_selected_range_or_else_the_whole_view() {
             .contains("could not write")
     );
     assert!(app.logs.anchor.is_some(), "the range is kept");
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap()
+            .starts_with("saving log lines:")
+    );
+    // Saved at the second try: the failure leaves the status bar.
+    let c = app.on_key(code(KeyCode::Enter));
+    let Some(Command::Logs(LogsCommand::Save { request, .. })) = c.first().cloned() else {
+        panic!("{c:?}")
+    };
+    app.on_event(AppEvent::Logs(LogsEvent::Saved {
+        request,
+        result: Ok("saved 4 lines to backoffice-logs-20261125-100000.log".into()),
+    }));
+    assert_eq!(app.last_error, None);
 }
 
 #[test]
