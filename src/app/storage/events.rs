@@ -115,11 +115,14 @@ impl StoragePane {
                         // Where it was saved: a folder typed gets the object's name.
                         t.path = path.clone();
                         (
-                            Outcome::Message(format!(
-                                "downloaded {} to {}",
-                                crate::text::one_line(base_name(&t.key)),
-                                path.display()
-                            )),
+                            Outcome::Settled {
+                                message: format!(
+                                    "downloaded {} to {}",
+                                    crate::text::one_line(base_name(&t.key)),
+                                    path.display()
+                                ),
+                                what: "downloading",
+                            },
                             None,
                         )
                     }
