@@ -130,7 +130,8 @@ enum Then {
     CloseUser,
     /// It created this account: the Users pane opens it, so the next key (`P` to set its
     /// password) acts on it.
-    OpenUser(backoffice_domain::model::Username),
+    /// If it fails (a name taken), the `:create` dialog opens again with what was typed.
+    OpenUser(backoffice_domain::services::accounts::NewAccount),
 }
 
 impl App {
@@ -641,7 +642,7 @@ impl App {
         let request = self.next_id();
         let then = match &operation {
             Operation::DeleteAccount { .. } => Then::CloseUser,
-            Operation::CreateUser(account) => Then::OpenUser(account.username.clone()),
+            Operation::CreateUser(account) => Then::OpenUser(account.clone()),
             _ => Then::Refresh,
         };
         self.writes.push(Write {
@@ -851,8 +852,24 @@ impl App {
                         self.settled("write failed");
                         self.toast(summary)
                     }
-                    // What did change (a bulk write's first rows) is read again below.
-                    Err(f) => self.fail("write failed", f),
+                    Err(f) => {
+                        // A creation refused (a name taken) is typed again, not from scratch.
+                        if let Then::OpenUser(account) = &write.then
+                            && !changed
+                            && self.overlay.is_none()
+                        {
+                            // Through `apply`, so the environment's gate is asked again.
+                            self.apply(Outcome::Propose(shell::create_user_proposal()));
+                            if let Some(Overlay::Dialog(d)) = &mut self.overlay {
+                                d.input1.set_text(account.username.as_str());
+                                d.input2.set_text(account.email.as_str());
+                                d.permanent = account.send_invitation;
+                                d.problem = Some(f.message.clone());
+                            }
+                        }
+                        // What did change (a bulk write's first rows) is read again below.
+                        self.fail("write failed", f)
+                    }
                 }
                 if !changed {
                     return Vec::new();
@@ -861,9 +878,9 @@ impl App {
                     match write.then {
                         Then::Refresh => {}
                         Then::CloseUser => self.users.close_detail(),
-                        Then::OpenUser(username) => {
+                        Then::OpenUser(account) => {
                             self.hop_to(PaneId::Users);
-                            return self.users.open_created(username, &mut self.ids);
+                            return self.users.open_created(account.username, &mut self.ids);
                         }
                     }
                 }

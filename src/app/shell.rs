@@ -412,17 +412,7 @@ impl App {
             "ban" | "unban" => self.plan_ban(word == "unban"),
             // `:create`: a new user, invited by e-mail unless the box is cleared.
             "create" => {
-                let outcome = super::Outcome::Propose(dialog::Proposal {
-                    title: "Create a user".into(),
-                    verb: "create a user".into(),
-                    changes: vec![
-                        "a new user in the pool with this e-mail (marked verified)".into(),
-                        "invited: Cognito e-mails a temporary password; not invited: nothing is sent (then P sets a password to hand over)".into(),
-                    ],
-                    form: dialog::Form::CreateUser,
-                    type_to_confirm: None,
-                    reasons: dialog::ACCOUNT_REASONS,
-                });
+                let outcome = super::Outcome::Propose(create_user_proposal());
                 self.apply(outcome)
             }
             "help" => {
@@ -501,6 +491,21 @@ pub(super) fn ban_proposal(plan: Plan) -> Proposal {
         verb,
         changes,
         form: dialog::Form::Ready(Operation::Ban(Box::new(plan))),
+        type_to_confirm: None,
+        reasons: dialog::ACCOUNT_REASONS,
+    }
+}
+
+/// The `:create` dialog: a username, an e-mail, and whether to invite.
+pub fn create_user_proposal() -> Proposal {
+    Proposal {
+        title: "Create a user".into(),
+        verb: "create a user".into(),
+        changes: vec![
+            "a new user in the pool with this e-mail (marked verified)".into(),
+            "invited: Cognito e-mails a temporary password; not invited: nothing is sent (then P sets a password to hand over)".into(),
+        ],
+        form: dialog::Form::CreateUser,
         type_to_confirm: None,
         reasons: dialog::ACCOUNT_REASONS,
     }

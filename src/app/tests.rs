@@ -337,6 +337,38 @@ fn a_later_success_clears_the_failure_of_its_kind() {
     );
 }
 
+/// A creation refused (the name is taken) opens the `:create` dialog again with what was
+/// typed and why, to change the name rather than type it all again.
+#[test]
+fn a_refused_creation_opens_its_dialog_again_with_what_was_typed() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    typed(&mut app, ":create");
+    app.on_key(code(KeyCode::Enter));
+    typed(&mut app, "admin");
+    app.on_key(code(KeyCode::Tab));
+    typed(&mut app, "dup@example.com");
+    let sent = app.on_key(code(KeyCode::Enter));
+    let [Command::Write { request, .. }] = sent.as_slice() else {
+        panic!("{sent:?}");
+    };
+    assert!(app.overlay.is_none());
+    app.on_event(AppEvent::WriteDone {
+        request: *request,
+        result: Err(Failure::new(
+            "conflict: a user named admin already exists; choose another username",
+        )),
+        changed: false,
+    });
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("the dialog is back");
+    };
+    assert_eq!(d.input1.text(), "admin");
+    assert_eq!(d.input2.text(), "dup@example.com");
+    assert!(d.permanent, "the invitation box as it was");
+    assert!(d.problem.as_deref().unwrap().contains("already exists"));
+}
+
 /// After `:create`, the new account is opened: the `P` its message suggests sets that
 /// account's password, not the one selected before.
 #[test]
