@@ -189,7 +189,7 @@ fn draw_transfer(frame: &mut Frame<'_>, area: Rect, pane: &StoragePane, theme: &
             format!(
                 "↓ {} → {}  {} of {}",
                 one_line(base_name(&t.key)),
-                t.path.display(),
+                one_line(&t.path.display().to_string()),
                 human_size(t.done),
                 human_size(t.total)
             ),
@@ -200,7 +200,7 @@ fn draw_transfer(frame: &mut Frame<'_>, area: Rect, pane: &StoragePane, theme: &
             format!(
                 "✓ {} → {}  {}",
                 one_line(base_name(&t.key)),
-                t.path.display(),
+                one_line(&t.path.display().to_string()),
                 human_size(t.total)
             ),
             theme.ok(),

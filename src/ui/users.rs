@@ -17,7 +17,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 pub(super) const USER_COLUMNS: [Column; 6] = [
     Column::id("username"),
     Column::free("name", 8, 2),
-    Column::free("email", 18, 3),
+    Column::free("email", 22, 3),
     Column::id("status"),
     Column::whole("enabled", 4),
     Column::whole("created (UTC)", 5),
@@ -27,7 +27,7 @@ pub(super) const USER_COLUMNS: [Column; 6] = [
 const SEARCH_COLUMNS: [Column; 7] = [
     Column::id("username"),
     Column::free("name", 8, 2),
-    Column::free("email", 18, 3),
+    Column::free("email", 22, 3),
     Column::id("status"),
     Column::whole("enabled", 4),
     Column::whole("created (UTC)", 6),

@@ -137,8 +137,13 @@ impl LogsPane {
         for l in seqs.iter().filter_map(|s| buffer.get(*s)) {
             let at = DateTime::from_timestamp_millis(l.ts_ms).unwrap_or_default();
             let at = at.format("%Y-%m-%dT%H:%M:%S%.3fZ");
-            // One record a line: a break inside a message is written as `\n` (`\r` as `\r`).
-            let message = l.text.replace('\r', "\\r").replace('\n', "\\n");
+            // One record a line of four fields: a break inside a message is written as `\n`
+            // (`\r` as `\r`), a tab as `\t`.
+            let message = l
+                .text
+                .replace('\r', "\\r")
+                .replace('\n', "\\n")
+                .replace('\t', "\\t");
             if l.kind.is_marker() {
                 text.push_str(&format!("{at}\t-\t-\t# {message}\n"));
             } else {

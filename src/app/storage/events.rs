@@ -119,7 +119,7 @@ impl StoragePane {
                                 message: format!(
                                     "downloaded {} to {}",
                                     crate::text::one_line(base_name(&t.key)),
-                                    path.display()
+                                    crate::text::one_line(&path.display().to_string())
                                 ),
                                 what: "downloading",
                             },

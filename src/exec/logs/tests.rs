@@ -379,7 +379,7 @@ async fn saving_writes_the_lines_to_the_file() {
                 (at, "INFO one".to_string()),
                 (
                     at + Duration::seconds(1),
-                    "ERROR two\n  at line 2\n".to_string(),
+                    "ERROR two\n  at\tline 2\n".to_string(),
                 ),
             ],
         )
@@ -411,7 +411,8 @@ async fn saving_writes_the_lines_to_the_file() {
         "{text}"
     );
     // One record a line: a break inside a message is written as `\n`, the ending one not.
-    assert!(rows[1].ends_with("ERROR two\\n  at line 2"), "{text}");
+    assert!(rows[1].ends_with("ERROR two\\n  at\\tline 2"), "{text}");
+    assert_eq!(rows[1].split('\t').count(), 4, "four fields: {text}");
     // Saving again to the same path is refused, and the file is left as it was.
     h.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
