@@ -295,6 +295,11 @@ impl App {
         }
     }
 
+    /// A plan is in (or failed): its `planning …` toast has said all it had to.
+    fn planned(&mut self) {
+        self.toasts.retain(|t| !t.text.starts_with(shell::PLANNING));
+    }
+
     /// A later success of the same kind: the status bar's failure of that kind (`filter`,
     /// `write failed`) no longer says how things stand, and goes (the error log keeps it).
     pub fn settled(&mut self, what: &str) {
@@ -743,6 +748,7 @@ impl App {
                     return Vec::new();
                 }
                 self.ban_request = None;
+                self.planned();
                 match result {
                     Ok(proposal) => self.apply(Outcome::Propose(proposal)),
                     Err(f) => {
@@ -756,6 +762,7 @@ impl App {
                     return Vec::new();
                 }
                 self.ban_request = None;
+                self.planned();
                 match result {
                     Ok(plan) => self.apply(Outcome::Propose(shell::ban_proposal(plan))),
                     Err(f) => {

@@ -225,7 +225,7 @@ impl App {
         let request = self.next_id();
         self.ban_request = Some(request);
         self.toast(format!(
-            "planning the {} of {}…",
+            "{PLANNING}the {} of {}…",
             &verb[1..],
             crate::text::identifier(username.as_str())
         ));
@@ -236,7 +236,8 @@ impl App {
         }]
     }
 
-    /// Starts planning a write whose dialog needs the services read first.
+    /// Starts planning a write whose dialog needs the services read first (the toast, which
+    /// goes when the plan is in, starts with [`PLANNING`]).
     pub(super) fn plan(&mut self, planning: super::Planning) -> Vec<Command> {
         let what = match &planning {
             super::Planning::Deletion(name) => {
@@ -250,7 +251,7 @@ impl App {
         }
         let request = self.next_id();
         self.ban_request = Some(request);
-        self.toast(format!("planning {what}…"));
+        self.toast(format!("{PLANNING}{what}…"));
         vec![Command::Plan { request, planning }]
     }
 
@@ -495,6 +496,9 @@ pub(super) fn ban_proposal(plan: Plan) -> Proposal {
         reasons: dialog::ACCOUNT_REASONS,
     }
 }
+
+/// How the toast of a plan under way starts.
+pub(super) const PLANNING: &str = "planning ";
 
 /// The `:create` dialog: a username, an e-mail, and whether to invite.
 pub fn create_user_proposal() -> Proposal {

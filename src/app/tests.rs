@@ -705,6 +705,11 @@ fn delete_is_planned_then_needs_the_username_typed() {
         other => panic!("the deletion is planned first: {other:?}"),
     };
     assert!(app.overlay.is_none(), "nothing to confirm before the plan");
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text.starts_with("planning the deletion"))
+    );
     let plan = Plan {
         username: Username::parse("user7").unwrap(),
         sub: user(7, true).sub.unwrap(),
@@ -731,6 +736,10 @@ fn delete_is_planned_then_needs_the_username_typed() {
         panic!("delete asks first");
     };
     assert_eq!(d.proposal.type_to_confirm.as_deref(), Some("user7"));
+    assert!(
+        !app.toasts.iter().any(|t| t.text.starts_with("planning")),
+        "the plan is in: its toast goes"
+    );
     assert!(
         d.proposal.changes[0].contains("export their data")
             && d.proposal.changes[0].contains("backoffice-user-user7.json"),

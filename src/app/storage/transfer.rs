@@ -167,7 +167,9 @@ impl Popup {
                 },
                 PromptKind::Upload { bucket } => FormView {
                     title: "Upload".into(),
-                    body: vec![format!("A local file into s3://{bucket}/:")],
+                    body: vec![format!(
+                        "A local file into bucket {bucket}, under the key below:"
+                    )],
                     fields: vec![
                         FieldView {
                             label: "local file",
