@@ -275,6 +275,34 @@ fn a_done_write_toasts_and_reloads_what_it_changed() {
     );
 }
 
+/// `d` on the selected user, confirmed, and the write's answer: what the app asks next.
+fn disable_then(app: &mut App, result: Result<String, Failure>, changed: bool) -> Vec<Command> {
+    app.on_key(key('d'));
+    let sent = app.on_key(code(KeyCode::Enter));
+    let Command::Write { request, .. } = sent[0] else {
+        panic!("{sent:?}");
+    };
+    app.on_event(AppEvent::WriteDone {
+        request,
+        result,
+        changed,
+    })
+}
+
+/// `:create` typed through: username, e-mail, the invitation box left or cleared, enter.
+fn create_typed(app: &mut App, username: &str, email: &str, invite: bool) -> Vec<Command> {
+    typed(app, ":create");
+    app.on_key(code(KeyCode::Enter));
+    typed(app, username);
+    app.on_key(code(KeyCode::Tab));
+    typed(app, email);
+    if !invite {
+        app.on_key(code(KeyCode::Tab));
+        app.on_key(key(' '));
+    }
+    app.on_key(code(KeyCode::Enter))
+}
+
 /// A bulk write that failed part way (or found its rows changed by someone else) is read
 /// again, so the list shows what it did; one that changed nothing is not.
 #[test]
@@ -282,16 +310,11 @@ fn a_failed_write_that_changed_something_reloads_its_pane() {
     for (changed, reloads) in [(true, true), (false, false)] {
         let (mut app, first) = app_on(PaneId::Users, test_context());
         answer_users(&mut app, &first, vec![user(1, true)]);
-        app.on_key(key('d'));
-        let sent = app.on_key(code(KeyCode::Enter));
-        let Command::Write { request, .. } = sent[0] else {
-            panic!("{sent:?}");
-        };
-        let after = app.on_event(AppEvent::WriteDone {
-            request,
-            result: Err(Failure::new("disable: 1 done, 1 failed: conflict")),
+        let after = disable_then(
+            &mut app,
+            Err(Failure::new("disable: 1 done, 1 failed: conflict")),
             changed,
-        });
+        );
         assert_eq!(
             after.iter().any(|c| matches!(c, Command::LoadUsers { .. })),
             reloads,
@@ -308,16 +331,7 @@ fn a_later_success_clears_the_failure_of_its_kind() {
     let (mut app, first) = app_on(PaneId::Users, test_context());
     answer_users(&mut app, &first, vec![user(1, true)]);
     let write = |app: &mut App, result: Result<String, Failure>| {
-        app.on_key(key('d'));
-        let sent = app.on_key(code(KeyCode::Enter));
-        let Command::Write { request, .. } = sent[0] else {
-            panic!("{sent:?}");
-        };
-        app.on_event(AppEvent::WriteDone {
-            request,
-            result,
-            changed: false,
-        });
+        disable_then(app, result, false);
     };
     write(&mut app, Err(Failure::new("disable: conflict")));
     assert!(
@@ -343,12 +357,7 @@ fn a_later_success_clears_the_failure_of_its_kind() {
 fn a_refused_creation_opens_its_dialog_again_with_what_was_typed() {
     let (mut app, first) = app_on(PaneId::Users, test_context());
     answer_users(&mut app, &first, vec![user(1, true)]);
-    typed(&mut app, ":create");
-    app.on_key(code(KeyCode::Enter));
-    typed(&mut app, "admin");
-    app.on_key(code(KeyCode::Tab));
-    typed(&mut app, "dup@example.com");
-    let sent = app.on_key(code(KeyCode::Enter));
+    let sent = create_typed(&mut app, "admin", "dup@example.com", true);
     let [Command::Write { request, .. }] = sent.as_slice() else {
         panic!("{sent:?}");
     };
@@ -375,14 +384,7 @@ fn a_refused_creation_opens_its_dialog_again_with_what_was_typed() {
 fn a_created_account_is_opened_so_the_next_key_acts_on_it() {
     let (mut app, first) = app_on(PaneId::Users, test_context());
     answer_users(&mut app, &first, vec![user(1, true)]);
-    typed(&mut app, ":create");
-    app.on_key(code(KeyCode::Enter));
-    typed(&mut app, "new.person");
-    app.on_key(code(KeyCode::Tab));
-    typed(&mut app, "new.person@example.com");
-    app.on_key(code(KeyCode::Tab));
-    app.on_key(key(' '));
-    let sent = app.on_key(code(KeyCode::Enter));
+    let sent = create_typed(&mut app, "new.person", "new.person@example.com", false);
     let [Command::Write { request, .. }] = sent.as_slice() else {
         panic!("{sent:?}");
     };

@@ -247,41 +247,15 @@ fn object_detail_with_a_json_preview() {
     insta::assert_snapshot!(render(&mut app, 110, 16));
 }
 
-#[test]
-fn object_detail_with_the_first_bytes_of_a_long_text() {
+/// The last object of the posts folder opened as a plain-text object of `size` bytes, with
+/// no versions, and `text` (the first `shown` bytes) as its preview.
+fn open_text_object(name: &str, size: u64, text: String, shown: u64) -> App {
     let (mut app, into) = in_posts(test_context());
     seeded_folder(&mut app, &into, false);
     app.on_key(key('G'));
     let open = app.on_key(code(KeyCode::Enter));
-    let mut entry = object("posts/index.json", 2_400_000, 1);
+    let mut entry = object(name, size, 1);
     entry.content_type = Some("text/plain".into());
-    answer_object(
-        &mut app,
-        &open,
-        ObjectDetail {
-            entry,
-            versions: Versions::Listed(vec![]),
-        },
-        Preview::Text {
-            text: "2026-11-25T09:00:01Z GET /posts 200 12ms\n2026-11-25T09:00:02Z GET /profile 200 8ms\n2026-11-25T09:00:02Z POST /posts/41/comments 201 31ms".into(),
-            json: false,
-            shown: 16_384,
-            total: 2_400_000,
-        },
-    );
-    insta::assert_snapshot!(render(&mut app, 110, 14));
-}
-
-/// A text longer than its column scrolls with J / K, and its caption says which rows show.
-#[test]
-fn a_long_text_preview_scrolls_and_says_which_rows_show() {
-    let (mut app, into) = in_posts(test_context());
-    seeded_folder(&mut app, &into, false);
-    app.on_key(key('G'));
-    let open = app.on_key(code(KeyCode::Enter));
-    let mut entry = object("posts/readme.txt", 2_600, 1);
-    entry.content_type = Some("text/plain".into());
-    let text: String = (1..=60).map(|i| format!("line {i}\n")).collect();
     answer_object(
         &mut app,
         &open,
@@ -292,10 +266,29 @@ fn a_long_text_preview_scrolls_and_says_which_rows_show() {
         Preview::Text {
             text,
             json: false,
-            shown: 2_600,
-            total: 2_600,
+            shown,
+            total: size,
         },
     );
+    app
+}
+
+#[test]
+fn object_detail_with_the_first_bytes_of_a_long_text() {
+    let mut app = open_text_object(
+        "posts/index.json",
+        2_400_000,
+        "2026-11-25T09:00:01Z GET /posts 200 12ms\n2026-11-25T09:00:02Z GET /profile 200 8ms\n2026-11-25T09:00:02Z POST /posts/41/comments 201 31ms".into(),
+        16_384,
+    );
+    insta::assert_snapshot!(render(&mut app, 110, 14));
+}
+
+/// A text longer than its column scrolls with J / K, and its caption says which rows show.
+#[test]
+fn a_long_text_preview_scrolls_and_says_which_rows_show() {
+    let text: String = (1..=60).map(|i| format!("line {i}\n")).collect();
+    let mut app = open_text_object("posts/readme.txt", 2_600, text, 2_600);
     let shown = render(&mut app, 110, 20).to_string();
     assert!(shown.contains("text, whole object · rows 1–"), "{shown}");
     assert!(shown.contains("line 1 "), "{shown}");

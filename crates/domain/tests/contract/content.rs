@@ -337,20 +337,8 @@ async fn the_queue_describes_each_target_with_its_author_text_status_and_reasons
         })
         .await
         .unwrap();
-    let file = |target: Target, reporter: u64, why: &str| {
-        let store = store.clone();
-        let why = why.to_string();
-        async move {
-            store
-                .file_report(&NewReport {
-                    target,
-                    reporter_sub: sub(reporter),
-                    reason: reason(&why),
-                    note: None,
-                })
-                .await
-                .unwrap()
-        }
+    let file = |target: Target, reporter: u64, why: &'static str| {
+        file_report(&store, target, reporter, why)
     };
     for r in 0..3 {
         file(Target::Post(spam.id), 500 + r, "spam").await;
@@ -585,6 +573,19 @@ async fn thumbnails_are_recorded_once_per_width_and_keys_are_case_sensitive(stor
 
 fn body(s: &str) -> PostBody {
     PostBody::parse(s).unwrap()
+}
+
+/// A report on `target` by user `reporter`, for `why`, without a note.
+async fn file_report(store: &Store, target: Target, reporter: u64, why: &str) -> Report {
+    store
+        .file_report(&NewReport {
+            target,
+            reporter_sub: sub(reporter),
+            reason: reason(why),
+            note: None,
+        })
+        .await
+        .unwrap()
 }
 
 fn reason(s: &str) -> Reason {
@@ -1106,20 +1107,7 @@ async fn a_thread_s_reports_are_read_for_its_post_and_every_comment_at_once(stor
             .unwrap();
         comments.push(c.id);
     }
-    let file = |target: Target, reporter: u64| {
-        let store = store.clone();
-        async move {
-            store
-                .file_report(&NewReport {
-                    target,
-                    reporter_sub: sub(reporter),
-                    reason: reason("spam"),
-                    note: None,
-                })
-                .await
-                .unwrap()
-        }
-    };
+    let file = |target: Target, reporter: u64| file_report(&store, target, reporter, "spam");
     let on_post = file(Target::Post(p.id), 600).await;
     let on_first = file(Target::Comment(comments[0]), 601).await;
     let on_last = file(Target::Comment(comments[2]), 602).await;

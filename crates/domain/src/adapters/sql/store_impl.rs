@@ -642,6 +642,29 @@ fn inserted_range(result: &<Db as sqlx::Database>::QueryResult, rows: usize) -> 
     (first..first + rows as i64).collect()
 }
 
+/// `targets`' ids grouped by kind (posts, comments, users; kinds with none left out), for one
+/// `IN` list each; more than [`MAX_LOOKUP`] targets is refused.
+fn ids_by_kind(targets: &[Target]) -> DomainResult<Vec<(TargetKind, Vec<String>)>> {
+    if targets.len() > MAX_LOOKUP {
+        return Err(DomainError::invalid(
+            "targets",
+            format!("at most {MAX_LOOKUP} a call"),
+        ));
+    }
+    Ok([TargetKind::Post, TargetKind::Comment, TargetKind::User]
+        .into_iter()
+        .map(|kind| {
+            let ids: Vec<String> = targets
+                .iter()
+                .filter(|t| t.kind() == kind)
+                .map(Target::id_text)
+                .collect();
+            (kind, ids)
+        })
+        .filter(|(_, ids)| !ids.is_empty())
+        .collect())
+}
+
 #[async_trait]
 impl ContentStore for SqlContentStore<Db> {
     async fn get_profile(&self, sub: &UserSub) -> DomainResult<UserProfile> {
@@ -1187,25 +1210,9 @@ impl ContentStore for SqlContentStore<Db> {
     }
 
     async fn reports_on(&self, targets: &[Target]) -> DomainResult<Vec<Report>> {
-        if targets.len() > MAX_LOOKUP {
-            return Err(DomainError::invalid(
-                "targets",
-                format!("at most {MAX_LOOKUP} a call"),
-            ));
-        }
         // One `IN` list per kind, each a range on `reports_target`; only placeholders and the
         // kinds' fixed names are put into the text.
-        let mut kinds: Vec<(TargetKind, Vec<String>)> = Vec::new();
-        for kind in [TargetKind::Post, TargetKind::Comment, TargetKind::User] {
-            let ids: Vec<String> = targets
-                .iter()
-                .filter(|t| t.kind() == kind)
-                .map(Target::id_text)
-                .collect();
-            if !ids.is_empty() {
-                kinds.push((kind, ids));
-            }
-        }
+        let kinds = ids_by_kind(targets)?;
         if kinds.is_empty() {
             return Ok(Vec::new());
         }
@@ -1353,22 +1360,8 @@ impl ContentStore for SqlContentStore<Db> {
         &self,
         targets: &[Target],
     ) -> DomainResult<Vec<(Target, Vec<ReasonCount>)>> {
-        if targets.len() > MAX_LOOKUP {
-            return Err(DomainError::invalid(
-                "targets",
-                format!("at most {MAX_LOOKUP} a call"),
-            ));
-        }
         let mut out: Vec<(Target, Vec<ReasonCount>)> = Vec::new();
-        for kind in [TargetKind::Post, TargetKind::Comment, TargetKind::User] {
-            let ids: Vec<String> = targets
-                .iter()
-                .filter(|t| t.kind() == kind)
-                .map(Target::id_text)
-                .collect();
-            if ids.is_empty() {
-                continue;
-            }
+        for (kind, ids) in ids_by_kind(targets)? {
             let marks = vec!["?"; ids.len()].join(", ");
             let sql = format!(
                 "SELECT target_id, reason, COUNT(*) FROM reports WHERE status = 'open' AND target_kind = ? \
