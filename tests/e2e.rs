@@ -11,7 +11,7 @@ mod private;
 #[path = "../crates/domain/tests/contract/throttle_proxy.rs"]
 mod throttle_proxy;
 
-use common::console::{Console, LONG};
+use common::console::{Console, DOWN, LONG};
 use std::time::Duration;
 
 fn seeded() -> tempfile::TempDir {
@@ -85,6 +85,7 @@ fn search_a_user_and_disable_them() {
     };
     c.keys(key);
     c.wait_for(change, LONG);
+    c.keys(DOWN);
     c.keys(b"\r");
     let done = c.wait_for(action, LONG);
     c.wait_for(after, LONG);
@@ -203,6 +204,7 @@ fn on_moto_and_mariadb_support_disables_a_user_storage_and_logs_read_the_environ
     c.wait_for("no profile row", LONG);
     c.keys(b"d");
     c.wait_for("true → false", LONG);
+    c.keys(DOWN);
     c.keys(b"\r");
     c.wait_for("enabled  false", LONG);
     c.keys(b":audit\r");

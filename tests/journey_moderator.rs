@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::console::{Console, LONG};
+use common::console::{Console, DOWN, LONG};
 use common::world::World;
 
 #[test]
@@ -87,6 +87,8 @@ fn the_moderator_clears_the_top_of_the_queue() {
     c.keys(b" ");
     c.keys(b"s");
     c.wait_for("This will change", LONG);
+    // No reason is picked for the operator: the first on the list.
+    c.keys(DOWN);
     c.keys(b"\r");
     let left = c.wait_until("the queue without the two", |t| {
         !t.contains(&spam) && !t.contains(&long) && t.contains(&thread)

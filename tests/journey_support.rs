@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::console::{Console, LONG};
+use common::console::{Console, DOWN, LONG};
 use common::world::{DEV, OBRIEN, World};
 
 #[test]
@@ -125,6 +125,9 @@ fn support_finds_a_person_by_name_and_resets_their_password() {
         !typed.contains(password),
         "a password is never drawn:\n{typed}"
     );
+    // On to the reason (past the permanent box): the first on the list.
+    c.keys(b"\t\t");
+    c.keys(DOWN);
     c.keys(b"\r");
     c.wait_for("done, audited", LONG);
 

@@ -113,7 +113,9 @@ pub struct Dialog {
     pub input1: TextInput,
     pub input2: TextInput,
     pub permanent: bool,
-    pub reason_pick: usize,
+    /// The reason picked from the list; none until the operator picks one (a write is never
+    /// audited with a reason nobody chose).
+    pub reason_pick: Option<usize>,
     pub reason_text: TextInput,
     pub typed: TextInput,
     pub typed_name: TextInput,
@@ -151,7 +153,7 @@ impl Dialog {
             },
             input2: if secret { field().masked() } else { field() },
             permanent: invite,
-            reason_pick: 0,
+            reason_pick: None,
             reason_text: field(),
             typed: field(),
             typed_name: field(),
@@ -217,22 +219,58 @@ impl Dialog {
         }];
     }
 
-    pub fn reason(&self) -> Result<Reason, String> {
+    /// The picked reason's text, if one is picked.
+    pub fn picked(&self) -> Option<&'static str> {
         let reasons = self.proposal.reasons;
-        let pick = reasons[self.reason_pick.min(reasons.len() - 1)];
+        self.reason_pick
+            .map(|i| reasons[i.min(reasons.len().saturating_sub(1))])
+    }
+
+    pub fn reason(&self) -> Result<Reason, String> {
         let text = self.reason_text.text();
         let text = text.trim();
-        let full = match (pick, text.is_empty()) {
-            ("other", true) => return Err("write the reason (\"other\" was picked)".into()),
-            ("other", false) => text.to_string(),
-            (p, true) => p.to_string(),
-            (p, false) => format!("{p}: {text}"),
+        let full = match (self.picked(), text.is_empty()) {
+            (None, true) => {
+                return Err("pick a reason (↑↓ on the reason) or write one in details".into());
+            }
+            (Some("other"), true) => return Err("write the reason (\"other\" was picked)".into()),
+            (None | Some("other"), false) => text.to_string(),
+            (Some(p), true) => p.to_string(),
+            (Some(p), false) => format!("{p}: {text}"),
         };
         Reason::parse(&full).map_err(|e| e.message)
     }
 
-    /// The write, when every field is valid.
+    /// Fills the reason fields back from a reason this dialog gave before (a write refused and
+    /// asked again keeps what was chosen and written).
+    pub fn restore_reason(&mut self, reason: &str) {
+        let reasons = self.proposal.reasons;
+        let at = |name: &str| reasons.iter().position(|r| *r == name);
+        if let Some(i) = at(reason).filter(|_| reason != "other") {
+            self.reason_pick = Some(i);
+            self.reason_text.set_text("");
+            return;
+        }
+        if let Some((i, details)) = reasons.iter().enumerate().find_map(|(i, r)| {
+            reason
+                .strip_prefix(r)
+                .and_then(|rest| rest.strip_prefix(": "))
+                .filter(|_| *r != "other")
+                .map(|d| (i, d))
+        }) {
+            self.reason_pick = Some(i);
+            self.reason_text.set_text(details);
+            return;
+        }
+        self.reason_pick = at("other");
+        self.reason_text.set_text(reason);
+    }
+
+    /// The write, when every field is valid; else what the first field not valid lacks, in
+    /// the order the fields are drawn.
     pub fn build(&self) -> Result<(Operation, Reason), String> {
+        let write = self.write()?;
+        let reason = self.reason()?;
         if let Some(name) = &self.proposal.type_to_confirm
             && self.typed_name.text().trim() != name
         {
@@ -242,7 +280,11 @@ impl Dialog {
             let gate = crate::ops::Gate::TypeName(env.clone());
             crate::ops::check_typed(&gate, Some(&self.typed.text())).map_err(|f| f.message)?;
         }
-        let reason = self.reason()?;
+        Ok((write, reason))
+    }
+
+    /// The write the form's own fields make.
+    fn write(&self) -> Result<Operation, String> {
         let (first, second) = (self.input1.text(), self.input2.text());
         let write = match &self.proposal.form {
             Form::Ready(w) => w.clone(),
@@ -323,7 +365,7 @@ impl Dialog {
                 }
             }
         };
-        Ok((write, reason))
+        Ok(write)
     }
 
     /// Pasted text goes to the focused field (a paste on the pick list starts the free text).
@@ -355,11 +397,13 @@ impl Dialog {
             KeyCode::Tab => self.move_focus(true),
             KeyCode::BackTab => self.move_focus(false),
             KeyCode::Up if self.focus == Field::ReasonPick => {
-                self.reason_pick = self.reason_pick.saturating_sub(1);
+                let last = self.proposal.reasons.len().saturating_sub(1);
+                self.reason_pick = Some(self.reason_pick.map_or(last, |i| i.saturating_sub(1)));
                 self.problem = None;
             }
             KeyCode::Down if self.focus == Field::ReasonPick => {
-                self.reason_pick = (self.reason_pick + 1).min(self.proposal.reasons.len() - 1);
+                let last = self.proposal.reasons.len().saturating_sub(1);
+                self.reason_pick = Some(self.reason_pick.map_or(0, |i| (i + 1).min(last)));
                 self.problem = None;
             }
             KeyCode::Char(' ') if self.focus == Field::Permanent => {
@@ -416,6 +460,95 @@ mod tests {
         )
     }
 
+    fn sign_out_dialog() -> Dialog {
+        Dialog::new(
+            Proposal {
+                verb: "sign out user1".into(),
+                title: "Sign out".into(),
+                changes: vec![],
+                form: Form::Ready(Operation::Account {
+                    username: Username::parse("user1").unwrap(),
+                    action: AccountAction::GlobalSignOut,
+                }),
+                type_to_confirm: None,
+                reasons: ACCOUNT_REASONS,
+            },
+            None,
+        )
+    }
+
+    fn confirmed_reason(result: DialogResult) -> String {
+        match result {
+            DialogResult::Confirmed { reason, .. } => reason.as_str().to_string(),
+            DialogResult::Open => panic!("still open"),
+            DialogResult::Cancelled => panic!("cancelled"),
+        }
+    }
+
+    /// Enter on a dialog nobody has touched sends nothing: no reason is recorded by default
+    /// (one stray enter signed a user out as a "support request").
+    #[test]
+    fn no_reason_is_picked_until_the_operator_picks_one() {
+        let mut d = sign_out_dialog();
+        assert_eq!(d.focus, Field::ReasonPick);
+        assert_eq!(d.picked(), None);
+        assert!(matches!(
+            d.on_key(KeyEvent::from(KeyCode::Enter)),
+            DialogResult::Open
+        ));
+        assert!(d.problem.as_deref().unwrap().starts_with("pick a reason"));
+        // Down picks the first, up from nothing the last ("other").
+        d.on_key(KeyEvent::from(KeyCode::Down));
+        assert_eq!(d.picked(), Some("support request"));
+        assert_eq!(d.problem, None);
+        assert_eq!(
+            confirmed_reason(d.on_key(KeyEvent::from(KeyCode::Enter))),
+            "support request"
+        );
+        let mut d = sign_out_dialog();
+        d.on_key(KeyEvent::from(KeyCode::Up));
+        assert_eq!(d.picked(), Some("other"));
+    }
+
+    /// A reason typed without a pick is the reason as typed.
+    #[test]
+    fn a_typed_reason_needs_no_pick() {
+        let mut d = sign_out_dialog();
+        for c in "lost phone, ticket 7".chars() {
+            d.on_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+        assert_eq!(d.focus, Field::ReasonText);
+        assert_eq!(
+            confirmed_reason(d.on_key(KeyEvent::from(KeyCode::Enter))),
+            "lost phone, ticket 7"
+        );
+    }
+
+    /// A reason given before comes back as it was picked and written.
+    #[test]
+    fn a_reason_is_restored_as_picked_and_written() {
+        for (given, picked, details) in [
+            ("security concern", Some("security concern"), ""),
+            (
+                "security concern: ticket 42",
+                Some("security concern"),
+                "ticket 42",
+            ),
+            (
+                "a long story: see the ticket",
+                Some("other"),
+                "a long story: see the ticket",
+            ),
+            ("other: literally", Some("other"), "other: literally"),
+        ] {
+            let mut d = sign_out_dialog();
+            d.restore_reason(given);
+            assert_eq!(d.picked(), picked, "{given}");
+            assert_eq!(d.reason_text.text(), details, "{given}");
+            assert_eq!(d.reason().unwrap().as_str(), given, "{given}");
+        }
+    }
+
     /// A complaint goes once its field is edited (it stayed after the text was mended).
     #[test]
     fn a_refusal_is_cleared_by_the_next_edit() {
@@ -435,6 +568,7 @@ mod tests {
     #[test]
     fn an_attribute_value_with_a_direction_override_is_refused() {
         let mut d = attribute_dialog();
+        d.reason_pick = Some(0);
         d.input1.set_text("name");
         d.input2.set_text("Evil \u{202e}emaN");
         assert_eq!(

@@ -1034,6 +1034,7 @@ impl Pane for InsightsPane {
                 }],
                 problem: n.problem.as_deref(),
                 hint: "enter saves (after a confirmation) · esc cancels".into(),
+                edge_to_edge: false,
             });
         }
         let e = self.editor.as_ref()?;
@@ -1063,6 +1064,7 @@ impl Pane for InsightsPane {
             problem: e.problem.as_deref(),
             hint: "alt-enter or ctrl-r runs · enter new line · tab next field · ↑/↓ on the first/last line: history · esc closes"
                 .into(),
+            edge_to_edge: false,
         })
     }
 

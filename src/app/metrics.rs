@@ -407,6 +407,7 @@ impl Pane for MetricsPane {
             }],
             problem: problem.as_deref(),
             hint: "enter shows · esc cancels".into(),
+            edge_to_edge: false,
         })
     }
 

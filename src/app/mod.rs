@@ -130,8 +130,12 @@ enum Then {
     CloseUser,
     /// It created this account: the Users pane opens it, so the next key (`P` to set its
     /// password) acts on it.
-    /// If it fails (a name taken), the `:create` dialog opens again with what was typed.
-    OpenUser(backoffice_domain::services::accounts::NewAccount),
+    /// If it fails (a name taken), the `:create` dialog opens again with what was typed,
+    /// the reason too.
+    OpenUser(
+        backoffice_domain::services::accounts::NewAccount,
+        backoffice_domain::model::Reason,
+    ),
 }
 
 impl App {
@@ -647,7 +651,7 @@ impl App {
         let request = self.next_id();
         let then = match &operation {
             Operation::DeleteAccount { .. } => Then::CloseUser,
-            Operation::CreateUser(account) => Then::OpenUser(account.clone()),
+            Operation::CreateUser(account) => Then::OpenUser(account.clone(), reason.clone()),
             _ => Then::Refresh,
         };
         self.writes.push(Write {
@@ -861,7 +865,7 @@ impl App {
                     }
                     Err(f) => {
                         // A creation refused (a name taken) is typed again, not from scratch.
-                        if let Then::OpenUser(account) = &write.then
+                        if let Then::OpenUser(account, reason) = &write.then
                             && !changed
                             && self.overlay.is_none()
                         {
@@ -871,6 +875,7 @@ impl App {
                                 d.input1.set_text(account.username.as_str());
                                 d.input2.set_text(account.email.as_str());
                                 d.permanent = account.send_invitation;
+                                d.restore_reason(reason.as_str());
                                 d.problem = Some(f.message.clone());
                             }
                         }
@@ -885,7 +890,7 @@ impl App {
                     match write.then {
                         Then::Refresh => {}
                         Then::CloseUser => self.users.close_detail(),
-                        Then::OpenUser(account) => {
+                        Then::OpenUser(account, _) => {
                             self.hop_to(PaneId::Users);
                             return self.users.open_created(account.username, &mut self.ids);
                         }

@@ -153,6 +153,9 @@ pub struct FormView<'a> {
     pub problem: Option<&'a str>,
     /// The keys the form takes, in words.
     pub hint: String,
+    /// Drawn across the whole width without side borders, so a mouse selection of a long
+    /// line (a presigned link) takes its characters and nothing of a frame.
+    pub edge_to_edge: bool,
 }
 
 #[derive(Debug)]

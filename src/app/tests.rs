@@ -61,6 +61,12 @@ pub(crate) fn code(c: KeyCode) -> KeyEvent {
     KeyEvent::new(c, KeyModifiers::NONE)
 }
 
+/// Picks the first reason of the open dialog (its focus on the reason) and confirms.
+pub(crate) fn confirm_with_first_reason(app: &mut App) -> Vec<Command> {
+    app.on_key(code(KeyCode::Down));
+    app.on_key(code(KeyCode::Enter))
+}
+
 pub(crate) fn typed(app: &mut App, text: &str) -> Vec<Command> {
     text.chars().flat_map(|c| app.on_key(key(c))).collect()
 }
@@ -233,6 +239,7 @@ fn search_a_user_disable_with_a_reason_and_the_write_carries_it() {
     );
     // Pick the second reason and add details.
     app.on_key(code(KeyCode::Down));
+    app.on_key(code(KeyCode::Down));
     app.on_key(code(KeyCode::Tab));
     typed(&mut app, "ticket 4411");
     let sent = app.on_key(code(KeyCode::Enter));
@@ -259,7 +266,7 @@ fn a_done_write_toasts_and_reloads_what_it_changed() {
     let (mut app, first) = app_on(PaneId::Users, test_context());
     answer_users(&mut app, &first, vec![user(1, true)]);
     app.on_key(key('d'));
-    let sent = app.on_key(code(KeyCode::Enter));
+    let sent = confirm_with_first_reason(&mut app);
     let Command::Write { request, .. } = sent[0] else {
         panic!("{sent:?}");
     };
@@ -278,7 +285,7 @@ fn a_done_write_toasts_and_reloads_what_it_changed() {
 /// `d` on the selected user, confirmed, and the write's answer: what the app asks next.
 fn disable_then(app: &mut App, result: Result<String, Failure>, changed: bool) -> Vec<Command> {
     app.on_key(key('d'));
-    let sent = app.on_key(code(KeyCode::Enter));
+    let sent = confirm_with_first_reason(app);
     let Command::Write { request, .. } = sent[0] else {
         panic!("{sent:?}");
     };
@@ -296,10 +303,16 @@ fn create_typed(app: &mut App, username: &str, email: &str, invite: bool) -> Vec
     typed(app, username);
     app.on_key(code(KeyCode::Tab));
     typed(app, email);
+    app.on_key(code(KeyCode::Tab));
     if !invite {
-        app.on_key(code(KeyCode::Tab));
         app.on_key(key(' '));
     }
+    // The reason: the second on the list, with details.
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(code(KeyCode::Down));
+    app.on_key(code(KeyCode::Down));
+    app.on_key(code(KeyCode::Tab));
+    typed(app, "ticket 42");
     app.on_key(code(KeyCode::Enter))
 }
 
@@ -375,6 +388,8 @@ fn a_refused_creation_opens_its_dialog_again_with_what_was_typed() {
     assert_eq!(d.input1.text(), "admin");
     assert_eq!(d.input2.text(), "dup@example.com");
     assert!(d.permanent, "the invitation box as it was");
+    assert_eq!(d.picked(), Some("security concern"), "the reason as it was");
+    assert_eq!(d.reason_text.text(), "ticket 42");
     assert!(d.problem.as_deref().unwrap().contains("already exists"));
 }
 
@@ -427,7 +442,7 @@ fn a_failed_write_reaches_the_status_bar_and_the_error_log_with_its_chain() {
     let (mut app, first) = app_on(PaneId::Users, test_context());
     answer_users(&mut app, &first, vec![user(1, true)]);
     app.on_key(key('o'));
-    let sent = app.on_key(code(KeyCode::Enter));
+    let sent = confirm_with_first_reason(&mut app);
     let Command::Write { request, .. } = sent[0] else {
         panic!("{sent:?}");
     };
@@ -643,6 +658,7 @@ fn production_asks_for_the_environment_name_before_any_write() {
     let (mut app, first) = app_on(PaneId::Posts, ctx);
     answer_queue(&mut app, &first, vec![group(1, 3)], false);
     app.on_key(key('h'));
+    app.on_key(code(KeyCode::Down));
     assert!(
         app.on_key(code(KeyCode::Enter)).is_empty(),
         "no name typed: nothing sent"
@@ -755,6 +771,7 @@ fn delete_is_planned_then_needs_the_username_typed() {
             .any(|c| c.starts_with("remove 1 post(s)"))
     );
     assert!(app.on_key(code(KeyCode::Enter)).is_empty());
+    app.on_key(code(KeyCode::Down));
     app.on_key(code(KeyCode::Tab));
     app.on_key(code(KeyCode::Tab));
     typed(&mut app, "user7");
@@ -803,7 +820,8 @@ fn set_password_is_typed_twice_and_must_match() {
     typed(&mut app, "1");
     app.on_key(code(KeyCode::Tab));
     app.on_key(key(' '));
-    let sent = app.on_key(code(KeyCode::Enter));
+    app.on_key(code(KeyCode::Tab));
+    let sent = confirm_with_first_reason(&mut app);
     match sent.as_slice() {
         [
             Command::Write {
@@ -836,7 +854,7 @@ fn bulk_hide_applies_to_the_marked_rows() {
     app.on_key(key('j'));
     app.on_key(key(' '));
     app.on_key(key('h'));
-    let sent = app.on_key(code(KeyCode::Enter));
+    let sent = confirm_with_first_reason(&mut app);
     match sent.as_slice() {
         [
             Command::Write {
@@ -1327,6 +1345,7 @@ fn a_user_whose_name_hides_a_character_opens_bans_and_deletes_by_its_shown_name(
     };
     // Typed as it is shown; the bare look-alike does not confirm it.
     assert_eq!(d.proposal.type_to_confirm.as_deref(), Some("admin<U+3164>"));
+    app.on_key(code(KeyCode::Down));
     app.on_key(code(KeyCode::Tab));
     app.on_key(code(KeyCode::Tab));
     typed(&mut app, "admin");

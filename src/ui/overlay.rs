@@ -10,20 +10,32 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Borders, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// A pane's open form, over the lower part of the pane whatever screen it is on.
 pub(super) fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &FormView<'_>, theme: &Theme) {
-    // Inside the pane's border, so the pane still reads as the pane underneath.
-    let area = Rect::new(
-        area.x + 2.min(area.width / 4),
-        area.y,
-        area.width.saturating_sub(4).max(area.width.min(8)),
-        area.height.saturating_sub(1).max(area.height.min(3)),
-    );
-    let width = area.width.min(100);
-    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let (area, width, sides) = if form.edge_to_edge {
+        // From the first column to the last, ruled above and below only: a mouse selection
+        // of a wrapped link takes the link and nothing of a frame or of the pane beside it.
+        let area = Rect::new(
+            frame.area().x,
+            area.y,
+            frame.area().width,
+            area.height.saturating_sub(1).max(area.height.min(3)),
+        );
+        (area, area.width, 0)
+    } else {
+        // Inside the pane's border, so the pane still reads as the pane underneath.
+        let area = Rect::new(
+            area.x + 2.min(area.width / 4),
+            area.y,
+            area.width.saturating_sub(4).max(area.width.min(8)),
+            area.height.saturating_sub(1).max(area.height.min(3)),
+        );
+        (area, area.width.min(100), 2)
+    };
+    let inner = usize::from(width.saturating_sub(sides)).max(1);
     let label_width = form
         .fields
         .iter()
@@ -84,10 +96,11 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &FormView<'_>, 
         height,
     );
     frame.render_widget(Clear, rect);
-    frame.render_widget(
-        paragraph.block(popup_block(&form.title, rect.width, theme)),
-        rect,
-    );
+    let mut block = popup_block(&form.title, rect.width, theme);
+    if form.edge_to_edge {
+        block = block.borders(Borders::TOP | Borders::BOTTOM);
+    }
+    frame.render_widget(paragraph.block(block), rect);
 }
 
 /// `scroll` kept within the rows `lines` wrap to in `area` (inside its border): the last row
@@ -316,13 +329,20 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
             ));
         }
     }
+    // Nothing is picked until the operator picks: a reason is never recorded by default.
     lines.push(Line::from(vec![
         Span::styled(format!("{:>10}: ", "reason"), theme.muted()),
-        Span::styled(
-            format!("‹ {} ›", p.reasons[d.reason_pick.min(p.reasons.len() - 1)]),
-            field_style(d, Field::ReasonPick, theme),
-        ),
-        Span::styled("  ↑↓ pick", theme.muted()),
+        match d.picked() {
+            Some(picked) => Span::styled(
+                format!("‹ {picked} ›"),
+                field_style(d, Field::ReasonPick, theme),
+            ),
+            None if d.focus == Field::ReasonPick => {
+                Span::styled("‹ none picked ›", theme.selection())
+            }
+            None => Span::styled("‹ none picked ›", theme.warning()),
+        },
+        Span::styled("  ↑↓ pick, or type it", theme.muted()),
     ]));
     lines.push(field(
         format!("{:>10}: ", "details"),

@@ -425,6 +425,7 @@ fn hide_dialog_with_reason() {
     app.on_key(key(' '));
     app.on_key(key('h'));
     app.on_key(code(KeyCode::Down));
+    app.on_key(code(KeyCode::Down));
     typed(&mut app, "repeat offender");
     insta::assert_snapshot!(render(&mut app, 100, 20));
 }
@@ -777,6 +778,8 @@ fn a_user_report_opens_the_profile_and_x_clears_fields() {
     // Only the bio.
     app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     typed(&mut app, "bio");
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(code(KeyCode::Down));
     let sent = app.on_key(code(KeyCode::Enter));
     assert!(
         matches!(

@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 /// Longest a test waits for one thing to appear.
 pub const LONG: Duration = Duration::from_secs(20);
 
+/// The down-arrow key as a terminal sends it (on a dialog's reason list: the next reason).
+pub const DOWN: &[u8] = b"\x1b[B";
+
 pub struct Console {
     screen: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
@@ -132,10 +135,12 @@ impl Console {
             .unwrap();
     }
 
-    /// Hides the selected post with `reason` through the confirmation dialog.
+    /// Hides the selected post through the confirmation dialog: the first reason on the list
+    /// (spam), with `reason` as its details.
     pub fn hide(&mut self, reason: &[u8]) {
         self.keys(b"h");
         self.wait_for("This will change", LONG);
+        self.keys(DOWN);
         self.keys(b"\t");
         self.keys(reason);
         self.keys(b"\r");

@@ -153,15 +153,17 @@ impl LogsPane {
                 }
             }
             LogsEvent::Saved { request, result } => {
-                let Some((_, path, anchor)) =
-                    self.saving.take_if(|(asked, _, _)| *asked == request)
-                else {
+                let Some((_, path)) = self.saving.take_if(|(asked, _)| *asked == request) else {
                     return (Outcome::None, None);
                 };
                 match result {
                     Ok(summary) => (
                         Outcome::Settled {
-                            message: summary,
+                            message: if self.anchor.is_some() {
+                                format!("{summary} · the selection stays (esc clears it)")
+                            } else {
+                                summary
+                            },
                             what: SAVING,
                         },
                         None,
@@ -172,9 +174,6 @@ impl LogsPane {
                         let mut prompt = super::Prompt::save(&path);
                         prompt.problem = Some(f.message.clone());
                         self.prompt = Some(prompt);
-                        if anchor.is_some_and(|a| a >= self.buffer.first_seq()) {
-                            self.anchor = anchor;
-                        }
                         (Outcome::None, Some((SAVING.into(), f)))
                     }
                 }

@@ -656,7 +656,7 @@ fn save_writes_the_selected_range_or_else_the_whole_view() {
     assert_eq!(lines, 4);
     assert!(text.lines().last().unwrap().contains("REPORT RequestId"));
     // The write fails: the prompt is back with the path and the problem, and the range too.
-    assert!(app.logs.prompt.is_none() && app.logs.anchor.is_none());
+    assert!(app.logs.prompt.is_none() && app.logs.anchor.is_some());
     app.on_event(AppEvent::Logs(LogsEvent::Saved {
         request: save,
         result: Err(Failure::new(
@@ -689,6 +689,23 @@ fn save_writes_the_selected_range_or_else_the_whole_view() {
         result: Ok("saved 4 lines to backoffice-logs-20261125-100000.log".into()),
     }));
     assert_eq!(app.last_error, None);
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .ends_with("the selection stays (esc clears it)"),
+        "{:?}",
+        app.toasts
+    );
+    // The esc that follows clears the selection; the live tail goes on.
+    app.on_key(code(KeyCode::Esc));
+    assert!(app.logs.anchor.is_none());
+    assert_eq!(app.logs.screen, super::Screen::Viewer);
+    assert!(
+        app.logs.feed.as_ref().unwrap().handle.is_some(),
+        "still tailing"
+    );
 }
 
 #[test]

@@ -193,7 +193,7 @@ pub struct LogsPane {
     pub(super) context_built: Option<(u64, usize, usize)>,
     /// A save under way: its request, the path as typed and the selection it saved, put back
     /// if the write fails.
-    pub(super) saving: Option<(RequestId, String, Option<u64>)>,
+    pub(super) saving: Option<(RequestId, String)>,
     pub(super) strip_cache: Option<((u64, usize), Strip)>,
     pub(super) summary_cache: Option<(u64, Summary)>,
     /// Line numbers drawn on each screen row in the last frame (for clicks).

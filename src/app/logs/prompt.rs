@@ -62,6 +62,7 @@ impl Prompt {
             }],
             problem: self.problem.as_deref(),
             hint: hint.into(),
+            edge_to_edge: false,
         }
     }
 }
@@ -155,8 +156,9 @@ impl LogsPane {
             return Ok(Outcome::Message("nothing to save".into()));
         }
         let request = ids.issue();
-        self.saving = Some((request, path.to_string(), self.anchor));
-        self.anchor = None;
+        // The selection stays until the operator clears it (esc): an esc meant for the
+        // selection must not leave the viewer and stop a live tail.
+        self.saving = Some((request, path.to_string()));
         Ok(Outcome::Commands(vec![Command::Logs(LogsCommand::Save {
             request,
             path: crate::paths::expand_home(path),

@@ -1,7 +1,10 @@
 //! Flow tests of the Storage pane: the app driven with keys and canned storage events.
 
 use super::*;
-use crate::app::tests::{answer_posts, answer_queue, answer_users, app_on, code, key, post, typed};
+use crate::app::tests::{
+    answer_posts, answer_queue, answer_users, app_on, code, confirm_with_first_reason, key, post,
+    typed,
+};
 use crate::app::{App, AppEvent, Context, Overlay, PaneId, Request, test_context};
 use crate::ops::Operation;
 use backoffice_domain::model::{Cursor, ObjectEntry, ObjectVersion, Page, PresignedRequest};
@@ -397,6 +400,7 @@ fn delete_reads_the_versions_then_asks_and_production_wants_the_name_typed() {
         "{changes}"
     );
     assert!(app.on_key(code(KeyCode::Enter)).is_empty(), "no name typed");
+    app.on_key(code(KeyCode::Down));
     app.on_key(code(KeyCode::Tab));
     app.on_key(code(KeyCode::Tab));
     typed(&mut app, "prod");
@@ -434,7 +438,7 @@ fn marked_objects_are_deleted_together_and_folders_are_left_out() {
         panic!("a bulk delete asks at once");
     };
     assert_eq!(d.proposal.title, "Delete 2 objects");
-    let sent = app.on_key(code(KeyCode::Enter));
+    let sent = confirm_with_first_reason(&mut app);
     assert!(matches!(
         sent.as_slice(),
         [Command::Write { operation: Operation::DeleteObjects { keys, .. }, .. }]
@@ -575,6 +579,44 @@ fn upload_from_the_path_takes_the_files_name_as_the_key() {
     );
 }
 
+/// A key emptied by hand is not filled in at the bucket's root (the object would land
+/// outside the folder the prompt opened in): the prompt asks for a key.
+#[test]
+fn an_emptied_upload_key_is_asked_for_not_filled_at_the_root() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(&mut app, &first, vec![folder("docs/")], false);
+    let into = app.on_key(code(KeyCode::Enter));
+    answer_list(&mut app, &into, vec![file("docs/old.txt", 3, 1)], false);
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("notes.txt");
+    std::fs::write(&source, b"notes").unwrap();
+    app.on_key(key('u'));
+    typed(&mut app, source.to_str().unwrap());
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    app.on_key(code(KeyCode::BackTab));
+    app.on_key(code(KeyCode::Tab));
+    assert!(app.on_key(code(KeyCode::Enter)).is_empty());
+    let Some(Popup::Prompt(p)) = &app.storage.popup else {
+        panic!("still the prompt: {:?}", app.overlay);
+    };
+    assert_eq!(p.key.text(), "");
+    assert_eq!(
+        p.problem.as_deref(),
+        Some("key: empty; type where the object goes (the prompt opened in docs/)")
+    );
+    typed(&mut app, "docs/renamed.txt");
+    app.on_key(code(KeyCode::Enter));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("on to the confirmation: {:?}", app.storage.popup);
+    };
+    assert!(
+        d.proposal.changes[0].contains("/docs/renamed.txt: new object"),
+        "{:?}",
+        d.proposal.changes
+    );
+}
+
 /// A folder as the local file is refused in the prompt.
 #[test]
 fn upload_refuses_a_folder_in_the_prompt() {
@@ -658,7 +700,7 @@ fn upload_checks_the_key_before_it_asks_for_a_reason() {
         "{:?}",
         d.proposal.changes
     );
-    let sent = app.on_key(code(KeyCode::Enter));
+    let sent = confirm_with_first_reason(&mut app);
     match sent.as_slice() {
         [
             Command::Write {

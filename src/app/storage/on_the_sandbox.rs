@@ -412,6 +412,7 @@ async fn upload_share_and_delete_write_the_bucket_and_the_audit_log() {
     h.app.on_key(code(KeyCode::Tab));
     h.app.on_key(code(KeyCode::Enter));
     assert!(matches!(h.app.overlay, Some(Overlay::Dialog(_))));
+    h.app.on_key(code(KeyCode::Down));
     h.press(code(KeyCode::Enter)).await;
     assert_eq!(
         h.app.toasts.back().unwrap().text,
@@ -440,6 +441,7 @@ async fn upload_share_and_delete_write_the_bucket_and_the_audit_log() {
         "{:?}",
         d.proposal.changes
     );
+    h.app.on_key(code(KeyCode::Down));
     h.press(code(KeyCode::Enter)).await;
     assert_eq!(
         h.app.toasts.back().unwrap().text,

@@ -57,6 +57,8 @@ pub struct Prompt {
     /// The key as the prompt filled it in from the file's name, while it is left so: a
     /// corrected path renames it (a key typed by hand is kept).
     pub filled: Option<String>,
+    /// The folder the upload prompt opened in (its key's first text).
+    pub folder: String,
 }
 
 impl Prompt {
@@ -69,6 +71,10 @@ impl Prompt {
             return;
         }
         let key_text = self.key.text();
+        // A key emptied by hand is not filled at the bucket's root: the submit asks for one.
+        if key_text.is_empty() && !self.folder.is_empty() {
+            return;
+        }
         let folder = if key_text.is_empty() || key_text.ends_with('/') {
             key_text
         } else if self.filled.as_deref() == Some(key_text.as_str()) {
@@ -95,6 +101,7 @@ impl Prompt {
             on_key: false,
             problem: None,
             filled: None,
+            folder: String::new(),
         }
     }
 
@@ -106,6 +113,7 @@ impl Prompt {
             on_key: false,
             problem: None,
             filled: None,
+            folder: folder.to_string(),
         }
     }
 }
@@ -132,6 +140,7 @@ impl Popup {
                 fields: Vec::new(),
                 problem: None,
                 hint: "any key closes (the link is dropped)".into(),
+                edge_to_edge: false,
             },
             Popup::Link { key, request } => FormView {
                 title: "Presigned link".into(),
@@ -150,6 +159,7 @@ impl Popup {
                 fields: Vec::new(),
                 problem: None,
                 hint: "any key closes".into(),
+                edge_to_edge: true,
             },
             Popup::Prompt(p) => match &p.kind {
                 PromptKind::Download { bucket, key } => FormView {
@@ -164,6 +174,7 @@ impl Popup {
                     }],
                     problem: p.problem.as_deref(),
                     hint: "enter download · esc cancel · ctrl-u clear".into(),
+                    edge_to_edge: false,
                 },
                 PromptKind::Upload { bucket } => FormView {
                     title: "Upload".into(),
@@ -185,6 +196,7 @@ impl Popup {
                     problem: p.problem.as_deref(),
                     hint: "tab path ↔ key · enter next (a reason, then confirm) · esc cancel"
                         .into(),
+                    edge_to_edge: false,
                 },
             },
         }
@@ -268,6 +280,16 @@ impl StoragePane {
                 .into()
             }
             PromptKind::Upload { bucket } => {
+                if p.key.text().trim().is_empty() {
+                    let problem = match p.folder.as_str() {
+                        "" => "key: empty; type where the object goes".to_string(),
+                        folder => format!(
+                            "key: empty; type where the object goes (the prompt opened in {})",
+                            crate::text::one_line(folder)
+                        ),
+                    };
+                    return self.refuse(p, problem);
+                }
                 let key = match ObjectKey::parse(p.key.text().trim()) {
                     Ok(k) if !k.as_str().ends_with('/') => k,
                     Ok(_) => return self.refuse(p, "key: name the object, not a folder".into()),

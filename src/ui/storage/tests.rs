@@ -339,6 +339,7 @@ fn delete_confirmation_in_production_asks_for_the_name() {
     app.on_key(key(' '));
     app.on_key(key(' '));
     app.on_key(key('X'));
+    app.on_key(code(KeyCode::Down));
     app.on_key(code(KeyCode::Tab));
     app.on_key(code(KeyCode::Tab));
     typed(&mut app, "pro");
