@@ -648,6 +648,10 @@ async fn run_loop(
                     Err(e) => app.fail(":theme", app::Failure::new(e)),
                 },
                 Request::Clipboard(text) => terminal::copy_to_clipboard(&text),
+                Request::Redraw => {
+                    repaint = true;
+                    dirty = true;
+                }
             }
         }
         let commands = tokio::select! {

@@ -71,7 +71,8 @@ fn is_pictograph(c: char) -> bool {
 
 /// Untrusted text made safe to print: a line break becomes `break_line`, a tab `tab`, a
 /// carriage return `cr`, other control characters their control pictures (`␛`), bidi
-/// overrides `�`.
+/// overrides `�`, the Hangul fillers (blank, and of another width on the terminal than in
+/// ratatui) named as `<U+3164>`.
 ///
 /// Emoji sequences are shown by their first emoji: ratatui counts `👩‍💻` (woman, zero-width
 /// joiner, laptop) as one glyph two columns wide while terminals advance four, and the two
@@ -90,6 +91,11 @@ pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
             '\r' => out.push_str(cr),
             c if is_hostile(c) => out.push(picture(c)),
             c if is_emoji_modifier(c) => continue,
+            // Blanks that terminals draw one or two columns wide and ratatui counts as none: the
+            // rest of the row (its border too) would land out of place. Named, as in ids.
+            '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' => {
+                out.push_str(&format!("<U+{:04X}>", c as u32));
+            }
             // A joiner inside an emoji sequence goes with the emoji it joins (and that emoji's
             // modifiers). A joiner before an emoji that follows a space or a letter goes alone:
             // terminals draw that emoji inside the column of what precedes it.
@@ -295,6 +301,22 @@ mod tests {
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(3 * 1024 * 1024), "3.0 MiB");
         assert_eq!(human_size(u64::MAX), "16384.0 PiB");
+    }
+
+    #[test]
+    fn a_hangul_filler_in_free_text_is_named() {
+        // `adminㅤ` as a display name: tmux drew the filler two columns wide where ratatui
+        // counted none, and the row's right border moved out of its column.
+        assert_eq!(one_line("admin\u{3164}"), "admin<U+3164>");
+        assert_eq!(
+            one_line("\u{115F}\u{1160}x\u{FFA0}"),
+            "<U+115F><U+1160>x<U+FFA0>"
+        );
+        for c in ['\u{115F}', '\u{1160}', '\u{3164}', '\u{FFA0}'] {
+            assert!(!one_line(&format!("a{c}b")).contains(c), "{c:?}");
+        }
+        // Joiners and marks of right-to-left text take no column anywhere: they stay.
+        assert_eq!(one_line("מ\u{200F}ש"), "מ\u{200F}ש");
     }
 
     #[test]

@@ -326,6 +326,8 @@ pub enum Request {
     SwitchTheme(String),
     /// Put this text on the terminal's clipboard (OSC 52).
     Clipboard(String),
+    /// Draw every cell again, not only what changed.
+    Redraw,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -423,6 +423,10 @@ impl App {
                 self.overlay = Some(Overlay::Help { scroll: 0 });
                 Vec::new()
             }
+            Action::Redraw => {
+                self.requests.push(Request::Redraw);
+                Vec::new()
+            }
             Action::ErrorLog => {
                 self.overlay = Some(Overlay::ErrorLog { scroll: 0 });
                 Vec::new()
