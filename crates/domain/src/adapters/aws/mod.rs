@@ -287,8 +287,18 @@ where
         _ => {}
     }
     let Some(code) = code else {
+        // An answer the SDK could not read (an HTML page from a proxy, or a call the endpoint
+        // does not implement): its HTTP status says which.
+        let status = err
+            .raw_response()
+            .and_then(|r| {
+                (r as &dyn std::any::Any)
+                    .downcast_ref::<aws_smithy_runtime_api::client::orchestrator::HttpResponse>()
+            })
+            .map(|r| format!(" (HTTP {})", r.status().as_u16()))
+            .unwrap_or_default();
         return DomainError::unexpected(
-            format!("{} failed without an error code", call.action),
+            format!("{} failed without an error code{status}", call.action),
             describe(err),
         );
     };
@@ -394,6 +404,23 @@ mod tests {
         let other = sdk_error(failure("SomethingNew", 400), call());
         assert!(
             matches!(other, DomainError::Unexpected { ref message, .. } if message.contains("SomethingNew"))
+        );
+    }
+
+    /// An answer without an error code (a proxy's HTML page, a call the endpoint does not
+    /// implement) says its HTTP status, which is what tells those apart.
+    #[test]
+    fn an_answer_without_a_code_names_its_http_status() {
+        let err = SdkError::service_error(
+            HeadObjectError::generic(ErrorMetadata::builder().build()),
+            Response::new(StatusCode::try_from(501).unwrap(), SdkBody::empty()),
+        );
+        let DomainError::Unexpected { message, .. } = sdk_error(err, call()) else {
+            panic!("unexpected");
+        };
+        assert_eq!(
+            message,
+            "s3:GetObject failed without an error code (HTTP 501)"
         );
     }
 
