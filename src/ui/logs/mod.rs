@@ -101,6 +101,9 @@ pub(super) fn picker(
     p.viewport = height;
     p.offset = crate::app::list::keep_in_view(p.selected, p.offset, height);
     let end = (p.offset + height).min(p.groups.len());
+    // A name longer than its column is cut in its middle: groups that share a long prefix
+    // differ at their end.
+    let group_width = inner.width.saturating_sub(4 + 7 + 2).max(20);
     let rows = p.groups[p.offset..end].iter().enumerate().map(|(i, g)| {
         let index = p.offset + i;
         let order = p.picked.iter().position(|x| x == g);
@@ -111,7 +114,10 @@ pub(super) fn picker(
         let kind = if g.is_lambda() { "lambda" } else { "" };
         let row = Row::new(vec![
             Span::styled(check, theme.warning()),
-            Span::styled(g.to_string(), theme.text()),
+            Span::styled(
+                crate::ui::table::fit_middle(&g.to_string(), group_width),
+                theme.text(),
+            ),
             Span::styled(kind, theme.muted()),
         ]);
         if index == p.selected {

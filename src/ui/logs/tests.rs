@@ -43,6 +43,29 @@ fn logs_group_picker() {
     insta::assert_snapshot!(render(&mut app, 100, 10));
 }
 
+/// Group names longer than the row, sharing a long prefix, show their ends: they differ there.
+#[test]
+fn long_group_names_are_cut_in_their_middle() {
+    let (mut app, first) = app_on(PaneId::Logs, test_context());
+    let Some(Command::Logs(LogsCommand::LoadGroups { request })) = first.first().cloned() else {
+        panic!("{first:?}")
+    };
+    let long = "/aws/lambda/backoffice-api-v2-very-long-name-very-long-name-very-long-name";
+    let names = [format!("{long}-eu-west-1"), format!("{long}-us-east-1")];
+    app.on_event(AppEvent::Logs(LogsEvent::GroupsLoaded {
+        request,
+        result: Ok(names
+            .iter()
+            .map(|n| backoffice_domain::model::LogGroupName::parse(n).unwrap())
+            .collect()),
+    }));
+    let shown = text_of(&render(&mut app, 70, 8));
+    for end in ["name-eu-west-1 ", "name-us-east-1 "] {
+        assert!(shown.contains(end), "{end:?} shown:\n{shown}");
+    }
+    assert!(shown.contains("/aws/lambda/backoffice-api-…"), "{shown}");
+}
+
 #[test]
 fn logs_loading_groups_and_starting_a_tail() {
     let (mut app, _) = app_on(PaneId::Logs, test_context());
