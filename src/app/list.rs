@@ -30,10 +30,12 @@ pub fn moved(selected: usize, delta: isize, len: usize) -> usize {
         .min(len.saturating_sub(1))
 }
 
-/// The first row to draw so that `selected` shows in `height` rows, moving `offset` no more
-/// than it must.
-pub fn keep_in_view(selected: usize, offset: usize, height: usize) -> usize {
+/// The first row to draw so that `selected` shows in `height` rows of a list of `len`, moving
+/// `offset` no more than it must, and never leaving rows empty at the bottom while rows above
+/// are out of view (a terminal grown taller shows more of the list, not blank rows).
+pub fn keep_in_view(selected: usize, offset: usize, height: usize, len: usize) -> usize {
     let height = height.max(1);
+    let offset = offset.min(len.saturating_sub(height));
     if selected < offset {
         selected
     } else if selected >= offset + height {
@@ -208,8 +210,31 @@ impl<T> List<T> {
     /// Keeps the selection inside `height` visible rows; returns the visible range.
     pub fn scroll_into_view(&mut self, height: usize) -> std::ops::Range<usize> {
         self.viewport = height.max(1);
-        self.offset = keep_in_view(self.selected, self.offset, self.viewport);
+        self.offset = keep_in_view(self.selected, self.offset, self.viewport, self.items.len());
         let end = (self.offset + self.viewport).min(self.items.len());
         self.offset.min(end)..end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keep_in_view;
+
+    /// The selection stays in view, the offset moves only as far as it must, and a taller
+    /// view of the same list shows rows above rather than blank rows below.
+    #[test]
+    fn the_view_follows_the_selection_and_fills_when_it_grows() {
+        // Down past the bottom of 5 rows: one row of scroll.
+        assert_eq!(keep_in_view(5, 0, 5, 50), 1);
+        // Up past the top.
+        assert_eq!(keep_in_view(2, 4, 5, 50), 2);
+        // Within view: no move.
+        assert_eq!(keep_in_view(6, 4, 5, 50), 4);
+        // At the end of 50 rows seen in 5 (offset 45), then the terminal grows to 30 rows:
+        // rows 20..50 show, the selection still among them.
+        assert_eq!(keep_in_view(49, 45, 30, 50), 20);
+        // Fewer rows than the view: from the top.
+        assert_eq!(keep_in_view(3, 2, 30, 4), 0);
+        assert_eq!(keep_in_view(0, 0, 5, 0), 0);
     }
 }

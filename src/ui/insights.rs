@@ -156,7 +156,7 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
     let theme = look.theme;
     let height = usize::from(area.height.saturating_sub(1)).max(1);
     run.viewport = height;
-    run.offset = crate::app::list::keep_in_view(run.selected, run.offset, height);
+    run.offset = crate::app::list::keep_in_view(run.selected, run.offset, height, run.rows.len());
     let end = (run.offset + height).min(run.rows.len());
     let headers: Vec<String> = run
         .columns
@@ -413,7 +413,7 @@ fn draw_saved(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: 
     );
     let height = usize::from(list.height).max(1);
     s.viewport = height;
-    s.offset = crate::app::list::keep_in_view(s.selected, s.offset, height);
+    s.offset = crate::app::list::keep_in_view(s.selected, s.offset, height, s.items.len());
     let lines: Vec<Line<'_>> = s
         .items
         .iter()

@@ -140,7 +140,8 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
     }
     let height = usize::from(area.height.saturating_sub(1)).max(1);
     pane.viewport = height;
-    pane.offset = crate::app::list::keep_in_view(pane.selected, pane.offset, height);
+    pane.offset =
+        crate::app::list::keep_in_view(pane.selected, pane.offset, height, pane.rows.len());
     let mut headers = vec!["function".to_string()];
     headers.extend(FunctionMetric::ALL.iter().map(|m| m.label().to_string()));
     let cells: Vec<Vec<String>> = pane
@@ -216,7 +217,8 @@ fn alarms(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look
     }
     let height = usize::from(area.height.saturating_sub(1)).max(1);
     pane.viewport = height;
-    pane.offset = crate::app::list::keep_in_view(pane.alarm_selected, pane.offset, height);
+    pane.offset =
+        crate::app::list::keep_in_view(pane.alarm_selected, pane.offset, height, pane.alarms.len());
     let mut lines = vec![Line::styled(
         "state              since (UTC)       alarm · reason",
         theme.title(false),

@@ -99,7 +99,7 @@ pub(super) fn picker(
     }
     let height = inner.height.saturating_sub(1).max(1) as usize;
     p.viewport = height;
-    p.offset = crate::app::list::keep_in_view(p.selected, p.offset, height);
+    p.offset = crate::app::list::keep_in_view(p.selected, p.offset, height, p.groups.len());
     let end = (p.offset + height).min(p.groups.len());
     // A name longer than its column is cut in its middle: groups that share a long prefix
     // differ at their end.
