@@ -33,6 +33,9 @@ pub struct Column {
     /// When the terminal is too narrow, the column with the highest `drop` goes first; `0`
     /// never goes.
     pub drop: u8,
+    /// The least a whole column's cap (a third of the row) may be: an over-long cell is cut in
+    /// its middle to the larger of the two.
+    pub cap_min: u16,
 }
 
 impl Column {
@@ -42,6 +45,17 @@ impl Column {
             header,
             fit: Fit::Whole,
             drop: 0,
+            cap_min: WHOLE_CAP_MIN,
+        }
+    }
+
+    /// An id cut in its middle beyond a third of the row or `cap_min` columns, whichever is
+    /// more: names people choose (a username), where [`WHOLE_CAP_MIN`] would leave a narrow
+    /// terminal no room for what sits beside them.
+    pub const fn id_capped(header: &'static str, cap_min: u16) -> Self {
+        Self {
+            cap_min,
+            ..Self::id(header)
         }
     }
 
@@ -51,6 +65,7 @@ impl Column {
             header,
             fit: Fit::Whole,
             drop,
+            cap_min: WHOLE_CAP_MIN,
         }
     }
 
@@ -60,6 +75,7 @@ impl Column {
             header,
             fit: Fit::Free { min },
             drop,
+            cap_min: WHOLE_CAP_MIN,
         }
     }
 }
@@ -75,13 +91,12 @@ const SPACING: u16 = 1;
 /// Users list kept 14 characters of each e-mail). Such a cell is cut
 /// in its middle ([`fit_middle`]), so both its ends show; ids of usual lengths never are.
 pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option<u16>> {
-    let cap = (available / 3).max(WHOLE_CAP_MIN);
     let natural: Vec<u16> = columns
         .iter()
         .zip(natural)
         .map(|(c, n)| {
             if c.fit == Fit::Whole {
-                (*n).min(cap)
+                (*n).min((available / 3).max(c.cap_min))
             } else {
                 *n
             }
@@ -530,19 +545,26 @@ mod tests {
         assert_eq!((tight[0], tight[2]), (Some(36), Some(21)));
     }
 
-    /// A username of 120 characters takes a third of the row (or 40 columns), not all of it:
-    /// the e-mail and the name still show, and the name shows both its ends.
+    /// A username of 120 characters takes a third of the row, not all of it: the e-mail and
+    /// the name still show, and the name shows both its ends. An id column keeps 41 columns at
+    /// least (a `user <sub>`); the username may go down to 24, so that at 80 columns the
+    /// e-mail still shows beside it and the longest status.
     #[test]
     fn a_very_long_id_takes_a_third_of_the_row_and_shows_both_ends() {
         let cols = super::super::users::USER_COLUMNS;
         let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 114);
-        assert_eq!(w[0], Some(41), "{w:?}");
+        assert_eq!(w[0], Some(38), "{w:?}");
         assert!(
             w[1].is_some() && w[2].is_some(),
             "name and email stay: {w:?}"
         );
         assert_eq!(w[3], Some(21));
         assert!(sum(&w) <= 114, "{w:?}");
+        let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 76);
+        assert_eq!((w[0], w[2], w[3]), (Some(25), Some(24), Some(21)), "{w:?}");
+        assert!(sum(&w) <= 76, "{w:?}");
+        let ids = [Column::id("target"), Column::free("text", 10, 1)];
+        assert_eq!(widths(&ids, &[120, 30], 76)[0], Some(41));
         let long = format!("{}-end", "x".repeat(116));
         let cut = fit_middle(&long, 40);
         assert_eq!(cut.width(), 40, "{cut}");

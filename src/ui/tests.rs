@@ -128,6 +128,7 @@ fn a_very_long_username_leaves_room_and_shows_both_ends() {
     let mut users: Vec<_> = (1..=3).map(|i| user(i, true)).collect();
     let long = format!("{}-end", "x".repeat(116));
     users[1].username = backoffice_domain::model::Username::parse(&long).unwrap();
+    users[2].status = backoffice_domain::model::UserStatus::ForceChangePassword;
     answer_users(&mut app, &first, users);
     let drawn = render(&mut app, 120, 24);
     let text = format!("{:?}", drawn.buffer());
@@ -139,6 +140,14 @@ fn a_very_long_username_leaves_room_and_shows_both_ends() {
         row.contains("xxx…xxx") && row.contains("user2@example.com"),
         "{row}"
     );
+    // At 80 columns, with the longest status beside it, the e-mail (what callers give
+    // support) keeps its place: the name is cut to a third, the display name gives way.
+    let text = format!("{:?}", render(&mut app, 80, 24).buffer());
+    let row = text
+        .lines()
+        .find(|l| l.contains("-end"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(row.contains("user2@example.com"), "{text}");
     app.on_key(key('j'));
     app.on_key(key('d'));
     let drawn = render(&mut app, 120, 30);

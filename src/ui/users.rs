@@ -14,10 +14,18 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+/// A username over a third of the row is cut in its middle to that third, or to this many
+/// columns on a narrow terminal (both ends show; the detail shows it whole), so that an
+/// 80-column list keeps the e-mail beside a 120-character name. From 84 columns a federated
+/// user's 28-character `google_…` name is whole.
+const USERNAME_CAP_MIN: u16 = 24;
+
+/// When the row is short of room the display name goes before the e-mail: the e-mail is what a
+/// caller gives support, and it is one per account.
 pub(super) const USER_COLUMNS: [Column; 6] = [
-    Column::id("username"),
-    Column::free("name", 8, 2),
-    Column::free("email", 22, 3),
+    Column::id_capped("username", USERNAME_CAP_MIN),
+    Column::free("name", 8, 3),
+    Column::free("email", 22, 2),
     Column::id("status"),
     Column::whole("enabled", 4),
     Column::whole("created (UTC)", 5),
@@ -25,9 +33,9 @@ pub(super) const USER_COLUMNS: [Column; 6] = [
 
 /// The same, and where a plain-text search matched.
 const SEARCH_COLUMNS: [Column; 7] = [
-    Column::id("username"),
-    Column::free("name", 8, 2),
-    Column::free("email", 22, 3),
+    Column::id_capped("username", USERNAME_CAP_MIN),
+    Column::free("name", 8, 3),
+    Column::free("email", 22, 2),
     Column::id("status"),
     Column::whole("enabled", 4),
     Column::whole("created (UTC)", 6),
