@@ -11,14 +11,35 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+/// A caller's ARN over a fifth of the row is cut in its middle to that or to this many columns
+/// (its account and its session name show; the row's detail has it whole), so that at 120
+/// columns the time, the target and the reason keep their places beside it.
+const ACTOR_CAP_MIN: u16 = 24;
+
 const AUDIT_COLUMNS: [Column; 6] = [
     Column::whole("when (UTC)", 2),
-    Column::id("actor"),
+    Column::id_capped("actor", ACTOR_CAP_MIN),
     Column::id("action"),
     Column::id("target"),
     Column::free("who", 8, 4),
     Column::free("reason", 10, 3),
 ];
+
+/// How the list names a caller: an IAM ARN by what follows its account, as CloudTrail's user
+/// name does (`Operator/alice@example.com` for an assumed role and its session, `user/bob`),
+/// since every row's `arn:aws:sts::123456789012:assumed-role/` is the same; anything else as
+/// it is. The row's detail names the caller whole.
+fn actor_label(actor: &str) -> &str {
+    let mut parts = actor.splitn(6, ':');
+    match (parts.next(), parts.nth(1), parts.nth(1), parts.next()) {
+        (Some("arn"), Some("sts" | "iam"), Some(account), Some(resource))
+            if !account.is_empty() && !resource.is_empty() =>
+        {
+            resource.strip_prefix("assumed-role/").unwrap_or(resource)
+        }
+        _ => actor,
+    }
+}
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look<'_>) {
     let theme = look.theme;
@@ -46,7 +67,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
                     e.created_at.format("%Y-%m-%d %H:%M").to_string(),
                     theme.muted(),
                 ),
-                Span::styled(e.actor.clone(), theme.text()),
+                Span::styled(actor_label(&e.actor).to_string(), theme.text()),
                 Span::styled(e.action.to_string(), theme.title(false)),
                 Span::styled(format!("{} {}", e.target_kind, e.target_id), theme.text()),
                 // A user target's name, once looked up (the sub is beside it).
@@ -92,5 +113,35 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
                 .block(pane_block(" Row ".into(), area.width, theme)),
             area,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::actor_label;
+
+    #[test]
+    fn a_caller_is_named_by_what_follows_its_account() {
+        for (actor, shown) in [
+            (
+                "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0a1b/alice@example.com",
+                "AWSReservedSSO_Admin_0a1b/alice@example.com",
+            ),
+            ("arn:aws:iam::123456789012:user/bob", "user/bob"),
+            ("arn:aws:iam::123456789012:root", "root"),
+            (
+                "arn:aws-cn:sts::123456789012:federated-user/x",
+                "federated-user/x",
+            ),
+            ("sandbox:ops", "sandbox:ops"),
+            (
+                "738fa76f-69b3-4f7e-b9d5-d5ddc2f7364f",
+                "738fa76f-69b3-4f7e-b9d5-d5ddc2f7364f",
+            ),
+            ("arn:aws:sts::", "arn:aws:sts::"),
+            ("arn:aws:s3:::bucket", "arn:aws:s3:::bucket"),
+        ] {
+            assert_eq!(actor_label(actor), shown, "{actor}");
+        }
     }
 }

@@ -33,9 +33,12 @@ pub struct Column {
     /// When the terminal is too narrow, the column with the highest `drop` goes first; `0`
     /// never goes.
     pub drop: u8,
-    /// The least a whole column's cap (a third of the row) may be: an over-long cell is cut in
-    /// its middle to the larger of the two.
+    /// The least a whole column's cap may be: an over-long cell is cut in its middle to the
+    /// larger of the two, and gets back what the row has to spare.
     pub cap_min: u16,
+    /// The cap is this share of the row: a third for ids; a fifth for names people choose,
+    /// so that two long ones side by side still leave room.
+    pub cap_div: u16,
 }
 
 impl Column {
@@ -46,15 +49,18 @@ impl Column {
             fit: Fit::Whole,
             drop: 0,
             cap_min: WHOLE_CAP_MIN,
+            cap_div: 3,
         }
     }
 
-    /// An id cut in its middle beyond a third of the row or `cap_min` columns, whichever is
-    /// more: names people choose (a username), where [`WHOLE_CAP_MIN`] would leave a narrow
-    /// terminal no room for what sits beside them.
+    /// An id cut in its middle beyond a fifth of the row or `cap_min` columns, whichever is
+    /// more (and given back what the row has to spare): names people choose (a username, a
+    /// caller's ARN), where a third or [`WHOLE_CAP_MIN`] would leave no room for what sits
+    /// beside them.
     pub const fn id_capped(header: &'static str, cap_min: u16) -> Self {
         Self {
             cap_min,
+            cap_div: 5,
             ..Self::id(header)
         }
     }
@@ -66,6 +72,7 @@ impl Column {
             fit: Fit::Whole,
             drop,
             cap_min: WHOLE_CAP_MIN,
+            cap_div: 3,
         }
     }
 
@@ -76,6 +83,7 @@ impl Column {
             fit: Fit::Free { min },
             drop,
             cap_min: WHOLE_CAP_MIN,
+            cap_div: 3,
         }
     }
 }
@@ -91,12 +99,13 @@ const SPACING: u16 = 1;
 /// Users list kept 14 characters of each e-mail). Such a cell is cut
 /// in its middle ([`fit_middle`]), so both its ends show; ids of usual lengths never are.
 pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option<u16>> {
+    let uncapped = natural;
     let natural: Vec<u16> = columns
         .iter()
         .zip(natural)
         .map(|(c, n)| {
             if c.fit == Fit::Whole {
-                (*n).min((available / 3).max(c.cap_min))
+                (*n).min((available / c.cap_div.max(1)).max(c.cap_min))
             } else {
                 *n
             }
@@ -167,6 +176,20 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
         left -= extra;
         waiting -= 1;
         out[i] = out[i].map(|w| w + extra as u16);
+    }
+    // What the row still has to spare goes back to the whole columns that were capped, in
+    // their order: a long name shows more of itself when nothing else wants the room.
+    for i in 0..columns.len() {
+        if left == 0 {
+            break;
+        }
+        if let Some(w) = out[i]
+            && columns[i].fit == Fit::Whole
+        {
+            let extra = u32::from(uncapped[i].saturating_sub(w)).min(left);
+            left -= extra;
+            out[i] = Some(w + extra as u16);
+        }
     }
     // What cannot be dropped may still not fit (a terminal a few dozen columns wide): the
     // widest whole columns give up columns, down to three each, so that their cells are cut
@@ -545,26 +568,34 @@ mod tests {
         assert_eq!((tight[0], tight[2]), (Some(36), Some(21)));
     }
 
-    /// A username of 120 characters takes a third of the row, not all of it: the e-mail and
-    /// the name still show, and the name shows both its ends. An id column keeps 41 columns at
-    /// least (a `user <sub>`); the username may go down to 24, so that at 80 columns the
-    /// e-mail still shows beside it and the longest status.
+    /// A username of 120 characters takes a fifth of the row (24 columns at least) and what
+    /// the row has to spare, not all of it: the e-mail and the name still show, and the name
+    /// shows both its ends. An id column keeps a third of the row and 41 columns at least (a
+    /// `user <sub>`).
     #[test]
-    fn a_very_long_id_takes_a_third_of_the_row_and_shows_both_ends() {
+    fn a_very_long_id_takes_a_share_of_the_row_and_shows_both_ends() {
         let cols = super::super::users::USER_COLUMNS;
         let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 114);
-        assert_eq!(w[0], Some(38), "{w:?}");
-        assert!(
-            w[1].is_some() && w[2].is_some(),
-            "name and email stay: {w:?}"
+        assert_eq!(
+            w,
+            [24, 17, 24, 21, 7, 16].map(Some),
+            "every column, the name cut"
         );
-        assert_eq!(w[3], Some(21));
-        assert!(sum(&w) <= 114, "{w:?}");
+        assert_eq!(sum(&w), 114, "{w:?}");
+        // Room to spare goes back to the name.
+        let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 160);
+        assert_eq!(w, [67, 20, 24, 21, 7, 16].map(Some));
+        // At 80 columns the e-mail stays beside it and the longest status.
         let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 76);
-        assert_eq!((w[0], w[2], w[3]), (Some(25), Some(24), Some(21)), "{w:?}");
+        assert_eq!((w[0], w[2], w[3]), (Some(29), Some(24), Some(21)), "{w:?}");
         assert!(sum(&w) <= 76, "{w:?}");
         let ids = [Column::id("target"), Column::free("text", 10, 1)];
-        assert_eq!(widths(&ids, &[120, 30], 76)[0], Some(41));
+        assert_eq!(
+            widths(&ids, &[120, 30], 76)[0],
+            Some(45),
+            "41, and the 4 the text leaves"
+        );
+        assert_eq!(widths(&ids, &[120, 30], 180)[0], Some(120), "it fits whole");
         let long = format!("{}-end", "x".repeat(116));
         let cut = fit_middle(&long, 40);
         assert_eq!(cut.width(), 40, "{cut}");
