@@ -138,17 +138,15 @@ impl LogsPane {
         for l in seqs.iter().filter_map(|s| buffer.get(*s)) {
             let at = DateTime::from_timestamp_millis(l.ts_ms).unwrap_or_default();
             let at = at.format("%Y-%m-%dT%H:%M:%S%.3fZ");
-            // One record a line of four fields: a break inside a message is written as `\n`
-            // (`\r` as `\r`), a tab as `\t`.
-            let message = l
-                .text
-                .replace('\r', "\\r")
-                .replace('\n', "\\n")
-                .replace('\t', "\\t");
+            let message = escape_for_file(&l.text);
             if l.kind.is_marker() {
                 text.push_str(&format!("{at}\t-\t-\t# {message}\n"));
             } else {
-                text.push_str(&format!("{at}\t{}\t{}\t{message}\n", l.group, l.stream));
+                text.push_str(&format!(
+                    "{at}\t{}\t{}\t{message}\n",
+                    escape_for_file(l.group),
+                    escape_for_file(&l.stream)
+                ));
             }
             lines += 1;
         }
@@ -168,6 +166,27 @@ impl LogsPane {
     }
 }
 
+/// A message as a saved file holds it: one record a line of four tab-separated fields, and
+/// nothing a later `cat` would hand to the terminal as a command. A backslash is written `\\`,
+/// a line break `\n`, a carriage return `\r`, a tab `\t`, another control character `\xNN`
+/// (`\x1b` for the escape that starts a colour sequence), a direction override or isolate
+/// `\u{202E}`; everything else as it came.
+pub(super) fn escape_for_file(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_ascii_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if crate::text::is_hostile(c) => out.push_str(&format!("\\u{{{:04X}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The lines between `anchor` and `selected` (inclusive) when an anchor is set, else `all`.
 fn select(all: Vec<u64>, anchor: Option<u64>, selected: u64) -> Vec<u64> {
     match anchor {
@@ -184,5 +203,21 @@ pub fn short_id(id: &str) -> &str {
     match id.char_indices().nth(8) {
         Some((i, _)) => &id[..i],
         None => id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_for_file;
+
+    /// A saved line keeps its four fields on one line and can be printed with `cat`: nothing
+    /// in it drives the terminal, and a backslash in the message stays told apart from `\n`.
+    #[test]
+    fn a_saved_message_is_one_line_and_drives_no_terminal() {
+        assert_eq!(
+            escape_for_file("a\tb\nc\rd \u{1b}[31mred\u{7} \u{202e}gnp.exe C:\\new"),
+            "a\\tb\\nc\\rd \\x1b[31mred\\x07 \\u{202E}gnp.exe C:\\\\new"
+        );
+        assert_eq!(escape_for_file("مرحبا 🎉 plain"), "مرحبا 🎉 plain");
     }
 }
