@@ -46,11 +46,23 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
         k(Action::CopyLink),
         k(Action::OpenOwner)
     );
-    let (main, bar) = if pane.transfer.is_some() {
-        let [a, b] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
-        (a, Some(b))
-    } else {
-        (area, None)
+    // The transfer's bar takes a row of its own under the pane; on a terminal a few rows tall
+    // it takes the pane's hint row instead, so the folder keeps its rows.
+    let (main, bar) = match &pane.transfer {
+        Some(_) if area.height >= SHORT_PANE => {
+            let [a, b] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+            (a, Some(b))
+        }
+        Some(_) => (
+            area,
+            Some(Rect::new(
+                area.x + 1,
+                area.bottom().saturating_sub(2).max(area.y),
+                area.width.saturating_sub(2),
+                1,
+            )),
+        ),
+        None => (area, None),
     };
     match pane.location.clone() {
         None | Some(Location::Buckets) => {
@@ -174,6 +186,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
         draw_transfer(frame, bar, pane, theme);
     }
 }
+
+/// Below this many rows the pane has no row to spare for the transfer's bar.
+const SHORT_PANE: u16 = 8;
 
 fn draw_transfer(frame: &mut Frame<'_>, area: Rect, pane: &StoragePane, theme: &Theme) {
     let Some(t) = &pane.transfer else {

@@ -388,6 +388,34 @@ fn download_prompt_and_progress() {
     insta::assert_snapshot!("download_progress", render(&mut app, 100, 12));
 }
 
+/// On a terminal 8 rows tall the transfer's bar takes the hint row, not the folder's only row.
+#[test]
+fn on_a_short_terminal_the_download_bar_leaves_the_folder_its_row() {
+    let (mut app, into) = in_posts(test_context());
+    seeded_folder(&mut app, &into, false);
+    app.on_key(key('j'));
+    app.on_key(key('w'));
+    let c = app.on_key(code(KeyCode::Enter));
+    let Some(StorageCommand::Download { request, .. }) = storage(&c).first().cloned().cloned()
+    else {
+        panic!("{c:?}")
+    };
+    app.on_event(AppEvent::Storage(StorageEvent::Progress {
+        request,
+        done: 20_000,
+        total: 48_213,
+    }));
+    let shown = render(&mut app, 40, 8).to_string();
+    assert!(
+        shown.contains("47.1 KiB"),
+        "the selected row shows:\n{shown}"
+    );
+    assert!(
+        shown.contains("↓ 1764072000000.jpg"),
+        "and the bar:\n{shown}"
+    );
+}
+
 #[test]
 fn upload_prompt_with_a_bad_key() {
     let (mut app, into) = in_posts(test_context());
