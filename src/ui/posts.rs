@@ -47,13 +47,18 @@ const THREAD_COLUMNS: [Column; 5] = [
     Column::whole("created (UTC)", 3),
 ];
 
+/// The reasons are free text beside the reported text: most given first, so a cut keeps what
+/// matters, and the text a moderator judges gets its share of the row (a whole column took a
+/// third of it and left the text a dozen columns). The reasons and the text want 24 columns
+/// each and the author 14 before the dates are shown (the oldest report's time goes first): at
+/// 120 columns a row reads `spam ×3 · harassment ×2`, a name and the start of the text.
 const QUEUE_COLUMNS: [Column; 8] = [
     Column::id("target"),
     Column::id("status"),
     Column::id("open"),
-    Column::whole("reasons", 2),
-    Column::free("author", 8, 3),
-    Column::free("text", 10, 1),
+    Column::free("reasons", 24, 2),
+    Column::free("author", 14, 3),
+    Column::free("text", 24, 1),
     Column::whole("oldest (UTC)", 5),
     Column::whole("latest (UTC)", 4),
 ];

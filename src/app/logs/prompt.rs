@@ -138,14 +138,14 @@ impl LogsPane {
         for l in seqs.iter().filter_map(|s| buffer.get(*s)) {
             let at = DateTime::from_timestamp_millis(l.ts_ms).unwrap_or_default();
             let at = at.format("%Y-%m-%dT%H:%M:%S%.3fZ");
-            let message = escape_for_file(&l.text);
+            let message = escape_for_file(l.text);
             if l.kind.is_marker() {
                 text.push_str(&format!("{at}\t-\t-\t# {message}\n"));
             } else {
                 text.push_str(&format!(
                     "{at}\t{}\t{}\t{message}\n",
                     escape_for_file(l.group),
-                    escape_for_file(&l.stream)
+                    escape_for_file(l.stream)
                 ));
             }
             lines += 1;
