@@ -241,31 +241,6 @@ impl Dialog {
         Reason::parse(&full).map_err(|e| e.message)
     }
 
-    /// Fills the reason fields back from a reason this dialog gave before (a write refused and
-    /// asked again keeps what was chosen and written).
-    pub fn restore_reason(&mut self, reason: &str) {
-        let reasons = self.proposal.reasons;
-        let at = |name: &str| reasons.iter().position(|r| *r == name);
-        if let Some(i) = at(reason).filter(|_| reason != "other") {
-            self.reason_pick = Some(i);
-            self.reason_text.set_text("");
-            return;
-        }
-        if let Some((i, details)) = reasons.iter().enumerate().find_map(|(i, r)| {
-            reason
-                .strip_prefix(r)
-                .and_then(|rest| rest.strip_prefix(": "))
-                .filter(|_| *r != "other")
-                .map(|d| (i, d))
-        }) {
-            self.reason_pick = Some(i);
-            self.reason_text.set_text(details);
-            return;
-        }
-        self.reason_pick = at("other");
-        self.reason_text.set_text(reason);
-    }
-
     /// The write, when every field is valid; else what the first field not valid lacks, in
     /// the order the fields are drawn.
     pub fn build(&self) -> Result<(Operation, Reason), String> {
@@ -522,31 +497,6 @@ mod tests {
             confirmed_reason(d.on_key(KeyEvent::from(KeyCode::Enter))),
             "lost phone, ticket 7"
         );
-    }
-
-    /// A reason given before comes back as it was picked and written.
-    #[test]
-    fn a_reason_is_restored_as_picked_and_written() {
-        for (given, picked, details) in [
-            ("security concern", Some("security concern"), ""),
-            (
-                "security concern: ticket 42",
-                Some("security concern"),
-                "ticket 42",
-            ),
-            (
-                "a long story: see the ticket",
-                Some("other"),
-                "a long story: see the ticket",
-            ),
-            ("other: literally", Some("other"), "other: literally"),
-        ] {
-            let mut d = sign_out_dialog();
-            d.restore_reason(given);
-            assert_eq!(d.picked(), picked, "{given}");
-            assert_eq!(d.reason_text.text(), details, "{given}");
-            assert_eq!(d.reason().unwrap().as_str(), given, "{given}");
-        }
     }
 
     /// A complaint goes once its field is edited (it stayed after the text was mended).

@@ -119,6 +119,10 @@ struct Write {
     /// The pane it was asked from, read again when it is done.
     pane: PaneId,
     then: Then,
+    /// The dialog that confirmed it, as it was filled: a write refused before anything
+    /// changed (a password the pool's policy refuses, a group that does not exist, a name
+    /// taken) opens it again with what was typed and why, to mend rather than start over.
+    asked: Box<dialog::Dialog>,
 }
 
 /// What follows a write that succeeded, besides reading its pane again.
@@ -130,12 +134,7 @@ enum Then {
     CloseUser,
     /// It created this account: the Users pane opens it, so the next key (`P` to set its
     /// password) acts on it.
-    /// If it fails (a name taken), the `:create` dialog opens again with what was typed,
-    /// the reason too.
-    OpenUser(
-        backoffice_domain::services::accounts::NewAccount,
-        backoffice_domain::model::Reason,
-    ),
+    OpenUser(backoffice_domain::services::accounts::NewAccount),
 }
 
 impl App {
@@ -651,17 +650,20 @@ impl App {
         &mut self,
         operation: Operation,
         reason: backoffice_domain::model::Reason,
+        mut asked: Box<dialog::Dialog>,
     ) -> Vec<Command> {
         let request = self.next_id();
         let then = match &operation {
             Operation::DeleteAccount { .. } => Then::CloseUser,
-            Operation::CreateUser(account) => Then::OpenUser(account.clone(), reason.clone()),
+            Operation::CreateUser(account) => Then::OpenUser(account.clone()),
             _ => Then::Refresh,
         };
+        asked.problem = None;
         self.writes.push(Write {
             request,
             pane: self.pane,
             then,
+            asked,
         });
         vec![Command::Write {
             request,
@@ -868,20 +870,12 @@ impl App {
                         self.toast(summary)
                     }
                     Err(f) => {
-                        // A creation refused (a name taken) is typed again, not from scratch.
-                        if let Then::OpenUser(account, reason) = &write.then
-                            && !changed
-                            && self.overlay.is_none()
-                        {
-                            // Through `apply`, so the environment's gate is asked again.
-                            self.apply(Outcome::Propose(shell::create_user_proposal()));
-                            if let Some(Overlay::Dialog(d)) = &mut self.overlay {
-                                d.input1.set_text(account.username.as_str());
-                                d.input2.set_text(account.email.as_str());
-                                d.permanent = account.send_invitation;
-                                d.restore_reason(reason.as_str());
-                                d.problem = Some(f.message.clone());
-                            }
+                        // Refused before anything changed: its dialog again, as it was filled,
+                        // with why (unless another dialog or view has been opened since).
+                        if !changed && self.overlay.is_none() && self.prompt.is_none() {
+                            let mut asked = write.asked;
+                            asked.problem = Some(f.message.clone());
+                            self.overlay = Some(Overlay::Dialog(asked));
                         }
                         // What did change (a bulk write's first rows) is read again below.
                         self.fail("write failed", f)
@@ -894,7 +888,7 @@ impl App {
                     match write.then {
                         Then::Refresh => {}
                         Then::CloseUser => self.users.close_detail(),
-                        Then::OpenUser(account, _) => {
+                        Then::OpenUser(account) => {
                             self.hop_to(PaneId::Users);
                             return self.users.open_created(account.username, &mut self.ids);
                         }

@@ -78,7 +78,9 @@ impl App {
                     self.toast("cancelled; nothing was changed");
                     Vec::new()
                 }
-                DialogResult::Confirmed { operation, reason } => self.send_write(operation, reason),
+                DialogResult::Confirmed { operation, reason } => {
+                    self.send_write(operation, reason, dialog)
+                }
             },
         }
     }

@@ -460,6 +460,18 @@ fn a_failed_write_reaches_the_status_bar_and_the_error_log_with_its_chain() {
             .unwrap()
             .contains("AdminUserGlobalSignOut")
     );
+    // The dialog is back as it was filled, saying why; esc closes it.
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("the refused write's dialog is back: {:?}", app.overlay);
+    };
+    assert_eq!(d.picked(), Some("support request"));
+    assert!(
+        d.problem
+            .as_deref()
+            .unwrap()
+            .contains("AdminUserGlobalSignOut")
+    );
+    app.on_key(code(KeyCode::Esc));
     app.on_key(key('!'));
     assert_eq!(app.overlay, Some(Overlay::ErrorLog { scroll: 0 }));
     assert!(app.errors[0].1.chain.contains("User is not authorized"));
