@@ -379,8 +379,14 @@ async fn plan(b: &Backends, request: RequestId, planning: Planning) -> AppEvent 
             result: crate::ops::people::plan_deletion(b, &username)
                 .await
                 .map(|plan| {
-                    let file = crate::ops::people::export_file_name(&username, chrono::Utc::now());
-                    shell::deletion_proposal(plan, file.into())
+                    let file = std::path::PathBuf::from(crate::ops::people::export_file_name(
+                        &username,
+                        chrono::Utc::now(),
+                    ));
+                    // Named whole in the dialog and the message after: the export holds
+                    // personal data, and the folder the console runs in is easy to forget.
+                    let file = std::path::absolute(&file).unwrap_or(file);
+                    shell::deletion_proposal(plan, file)
                 }),
         },
         Planning::Undo(row) => AppEvent::Planned {

@@ -34,6 +34,10 @@ pub struct TextInput {
     multiline: bool,
     max_chars: usize,
     masked: bool,
+    /// The text is offered, as a browser's address bar offers the address: the first
+    /// character typed or pasted (or a backspace) replaces it whole; a cursor key keeps it to
+    /// edit.
+    offered: bool,
 }
 
 impl Default for TextInput {
@@ -62,9 +66,21 @@ impl TextInput {
             multiline: false,
             max_chars: DEFAULT_MAX_CHARS,
             masked: false,
+            offered: false,
         };
         input.set_text(text);
         input
+    }
+
+    /// The same, its text offered: what is typed first replaces it (see the field `offered`).
+    pub fn offered(mut self) -> Self {
+        self.offered = !self.is_empty();
+        self
+    }
+
+    /// Whether the text is still offered, to be replaced by what is typed.
+    pub fn is_offered(&self) -> bool {
+        self.offered
     }
 
     /// A field of several lines: `enter` starts a new line, `↑`/`↓` move between lines.
@@ -106,6 +122,7 @@ impl TextInput {
 
     /// Replaces the text; the cursor goes to its end.
     pub fn set_text(&mut self, text: &str) {
+        self.offered = false;
         let text = self.clean(text);
         let lines: Vec<String> = if self.multiline {
             text.split('\n').map(str::to_string).collect()
@@ -205,6 +222,9 @@ impl TextInput {
 
     /// Inserts pasted text at the cursor (bracketed paste), cleaned and cut to the room left.
     pub fn paste(&mut self, text: &str) {
+        if std::mem::take(&mut self.offered) {
+            self.clear();
+        }
         let clean = self.clean(text);
         let fitting: String = clean.chars().take(self.room()).collect();
         if !fitting.is_empty() {
@@ -216,6 +236,17 @@ impl TextInput {
     pub fn handle(&mut self, key: KeyEvent) -> Edit {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
+        if self.offered && !matches!(key.code, KeyCode::Esc | KeyCode::Enter) {
+            self.offered = false;
+            match key.code {
+                KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => self.clear(),
+                KeyCode::Backspace | KeyCode::Delete => {
+                    self.clear();
+                    return Edit::Edited;
+                }
+                _ => {}
+            }
+        }
         let (row, _) = self.cursor();
         let last_row = self.area.lines().len().saturating_sub(1);
         match key.code {
@@ -364,6 +395,37 @@ mod tests {
 
     fn alt(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::ALT)
+    }
+
+    /// Offered text is replaced by what is typed or pasted first, emptied by a backspace, and
+    /// kept to edit after a cursor key (a second search no longer runs on from the first).
+    #[test]
+    fn offered_text_is_replaced_by_typing_and_kept_by_a_cursor_key() {
+        let mut t = TextInput::new("alice").offered();
+        assert!(t.is_offered());
+        assert_eq!(t.handle(key(KeyCode::Char('b'))), Edit::Edited);
+        assert_eq!(t.text(), "b");
+        assert!(!t.is_offered());
+        t.handle(key(KeyCode::Char('o')));
+        assert_eq!(t.text(), "bo", "only the first key replaces");
+
+        let mut t = TextInput::new("alice").offered();
+        t.paste("bob");
+        assert_eq!(t.text(), "bob");
+
+        let mut t = TextInput::new("alice").offered();
+        assert_eq!(t.handle(key(KeyCode::Backspace)), Edit::Edited);
+        assert_eq!(t.text(), "");
+
+        let mut t = TextInput::new("alice").offered();
+        t.handle(key(KeyCode::Left));
+        t.handle(key(KeyCode::Char('x')));
+        assert_eq!(t.text(), "alicxe", "a cursor key keeps the text to edit");
+
+        let mut t = TextInput::new("alice").offered();
+        assert_eq!(t.handle(key(KeyCode::Enter)), Edit::Submit);
+        assert_eq!(t.text(), "alice", "enter runs it again as it is");
+        assert!(!TextInput::new("").offered().is_offered());
     }
 
     fn typed(text: &str) -> TextInput {

@@ -105,9 +105,54 @@ fn safe_name(environment: &str) -> String {
     format!("{safe}-{:08x}", hash as u32)
 }
 
+/// Why writing a new file at `path` failed, in words an operator acts on: the folder that
+/// does not exist (not "no such file or directory" about a file about to be made), a file
+/// already there, a permission refused.
+pub fn write_problem(e: &std::io::Error, path: &std::path::Path) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::AlreadyExists => format!("{} exists; choose another path", path.display()),
+        ErrorKind::NotFound => match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            Some(dir) => format!(
+                "could not write {}: the folder {} does not exist",
+                path.display(),
+                dir.display()
+            ),
+            None => format!("could not write {}: no such folder", path.display()),
+        },
+        ErrorKind::PermissionDenied => {
+            format!("could not write {}: permission denied", path.display())
+        }
+        _ => format!("could not write {}: {e}", path.display()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A write into a folder that does not exist names the folder; one over a file names it.
+    #[test]
+    fn a_failed_write_says_what_to_mend() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope").join("x.log");
+        let e = std::fs::File::create_new(&missing).unwrap_err();
+        assert_eq!(
+            write_problem(&e, &missing),
+            format!(
+                "could not write {}: the folder {} does not exist",
+                missing.display(),
+                dir.path().join("nope").display()
+            )
+        );
+        let there = dir.path().join("there.log");
+        std::fs::write(&there, b"x").unwrap();
+        let e = std::fs::File::create_new(&there).unwrap_err();
+        assert_eq!(
+            write_problem(&e, &there),
+            format!("{} exists; choose another path", there.display())
+        );
+    }
 
     #[test]
     fn environments_never_share_a_state_file() {

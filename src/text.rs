@@ -48,8 +48,8 @@ pub fn hostile_in(text: &str) -> Option<String> {
     })
 }
 
-/// What a hostile character shows as: a C0 control as its control picture (`␛` for the escape
-/// that starts a colour sequence, so `␛[31m` reads as what it is), anything else as `�`.
+/// What a C0 control shows as: its control picture (`␛` for the escape that starts a colour
+/// sequence, so `␛[31m` reads as what it is).
 fn picture(c: char) -> char {
     match c {
         '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
@@ -71,7 +71,7 @@ fn is_pictograph(c: char) -> bool {
 
 /// Untrusted text made safe to print: a line break becomes `break_line`, a tab `tab`, a
 /// carriage return `cr`, other control characters their control pictures (`␛`), bidi
-/// overrides `�`, the Hangul fillers (blank, and of another width on the terminal than in
+/// overrides named (`<U+202E>`), the Hangul fillers (blank, and of another width on the terminal than in
 /// ratatui) named as `<U+3164>`.
 ///
 /// Emoji sequences are shown by their first emoji: ratatui counts `👩‍💻` (woman, zero-width
@@ -89,7 +89,11 @@ pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
             '\n' => out.push_str(break_line),
             '\t' => out.push_str(tab),
             '\r' => out.push_str(cr),
-            c if is_hostile(c) => out.push(picture(c)),
+            // A control character as its picture (`␛`); a direction override, an isolate, a
+            // separator or a C1 control named (`<U+202E>`), so `invoice<U+202E>gnp.exe` reads as
+            // the trick it is, not as a garbled name.
+            c if is_hostile(c) && (c < ' ' || c == '\u{7f}') => out.push(picture(c)),
+            c if is_hostile(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
             c if is_emoji_modifier(c) => continue,
             // Blanks that terminals draw one or two columns wide and ratatui counts as none: the
             // rest of the row (its border too) would land out of place. Named, as in ids.
@@ -120,8 +124,8 @@ pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
 }
 
 /// One line of untrusted text, safe to print: line breaks and tabs become spaces, other
-/// control characters their control pictures (`␛`), bidi overrides `�`, emoji sequences their
-/// first emoji.
+/// control characters their control pictures (`␛`), bidi overrides named (`<U+202E>`), emoji
+/// sequences their first emoji.
 pub fn one_line(text: &str) -> String {
     if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return text.to_string();
@@ -202,7 +206,7 @@ pub fn from_identifier(shown: &str) -> Option<String> {
 }
 
 /// Untrusted text of several lines, safe to print: lines kept, tabs as four spaces, `\r`
-/// dropped, other control characters as their pictures, bidi overrides as `�`, emoji as in
+/// dropped, other control characters as their pictures, bidi overrides named, emoji as in
 /// [`one_line`].
 pub fn printable(text: &str) -> String {
     clean(text, "\n", "    ", "")
@@ -325,6 +329,7 @@ mod tests {
         let safe = one_line(hostile);
         assert!(!safe.chars().any(is_hostile), "{safe:?}");
         assert!(safe.starts_with("ok\u{241b}[2J"), "{safe:?}");
+        assert!(safe.ends_with(" <U+202E>gnp.exe<U+2066>x"), "{safe:?}");
         assert_eq!(printable("a\tb\r\nc"), "a    b\nc");
     }
 

@@ -238,7 +238,7 @@ impl Dialog {
             (Some(p), true) => p.to_string(),
             (Some(p), false) => format!("{p}: {text}"),
         };
-        Reason::parse(&full).map_err(|e| e.message)
+        Reason::parse(&full).map_err(|e| format!("reason: {}", e.message))
     }
 
     /// The write, when every field is valid; else what the first field not valid lacks, in

@@ -435,8 +435,12 @@ impl App {
                 Vec::new()
             }
             Action::Filter => {
+                // The filter in force is offered: typing replaces it (a new search), a cursor
+                // key edits it.
                 let current = self.focused().filter_text().to_string();
-                self.prompt = Some(LinePrompt::new(LineKind::Filter, &current));
+                let mut prompt = LinePrompt::new(LineKind::Filter, &current);
+                prompt.input = prompt.input.offered();
+                self.prompt = Some(prompt);
                 Vec::new()
             }
             Action::NextPane | Action::PrevPane => {

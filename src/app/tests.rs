@@ -486,7 +486,11 @@ fn a_reset_is_refused_with_what_to_do_when_cognito_could_not_send_the_code() {
         .attributes
         .push(("email_verified".into(), "true".into()));
     let unverified = user(2, true);
-    answer_users(&mut app, &first, vec![invited, unverified]);
+    let mut disabled = user(3, false);
+    disabled
+        .attributes
+        .push(("email_verified".into(), "true".into()));
+    answer_users(&mut app, &first, vec![invited, unverified, disabled]);
     assert!(app.on_key(key('p')).is_empty());
     assert!(app.overlay.is_none());
     assert!(
@@ -505,6 +509,17 @@ fn a_reset_is_refused_with_what_to_do_when_cognito_could_not_send_the_code() {
             .unwrap()
             .text
             .contains("no verified e-mail or phone")
+    );
+    // Cognito refuses a disabled user's reset: said before the dialog, with the way out.
+    app.on_key(key('j'));
+    assert!(app.on_key(key('p')).is_empty());
+    assert!(app.overlay.is_none());
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .contains("is disabled: Cognito resets no password of a disabled user")
     );
 }
 

@@ -229,6 +229,12 @@ impl UsersPane {
             Action::Enable if user.enabled => {
                 return Outcome::Message(format!("{name} is already enabled"));
             }
+            // Cognito refuses to reset a disabled user's password.
+            Action::ResetPassword if !user.enabled => {
+                return Outcome::Message(format!(
+                    "{name} is disabled: Cognito resets no password of a disabled user; enable them first (e)"
+                ));
+            }
             // Cognito resets only a password the user once chose: an invited user who never
             // signed in gets a new temporary password instead.
             Action::ResetPassword if user.status == UserStatus::ForceChangePassword => {

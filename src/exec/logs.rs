@@ -92,12 +92,8 @@ pub(super) async fn run(
                 .await
                 .map(|()| format!("saved {lines} lines to {}", path.display()))
                 .map_err(|e| Failure {
-                    message: if e.kind() == std::io::ErrorKind::AlreadyExists {
-                        format!("{} exists; choose another path", path.display())
-                    } else {
-                        format!("could not write {}: {e}", path.display())
-                    },
-                    chain: format!("{e:?}"),
+                    message: crate::paths::write_problem(&e, &path),
+                    chain: format!("could not write {}: {e}", path.display()),
                 }),
         },
     }

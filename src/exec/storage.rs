@@ -265,8 +265,14 @@ async fn download(
     let store = b.objects()?;
     let total = store.head(bucket, key).await?.size;
     let path = target_path(path, key).await;
-    let local =
-        |e: std::io::Error, p: &Path| DomainError::unavailable(format!("{}", p.display()), e);
+    // What the operator can mend (a folder that does not exist, a permission) is said so;
+    // anything else names the file and keeps the error.
+    let local = |e: std::io::Error, p: &Path| match e.kind() {
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
+            DomainError::invalid("path", crate::paths::write_problem(&e, p))
+        }
+        _ => DomainError::unavailable(format!("{}", p.display()), e),
+    };
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Err(DomainError::Conflict(format!(
             "{} exists; choose another path",

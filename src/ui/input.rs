@@ -18,6 +18,12 @@ pub fn spans(
     focused: bool,
 ) -> Vec<Span<'static>> {
     let (row, _) = input.cursor();
+    // Offered text (what typing replaces) is drawn as a selection.
+    let text = if input.is_offered() {
+        text.add_modifier(ratatui::style::Modifier::REVERSED)
+    } else {
+        text
+    };
     if !focused {
         // A field not being edited shows its start (a long value's first words say what it
         // is), not wherever its cursor last scrolled to.

@@ -172,14 +172,19 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, tick
             theme.ok(),
         ));
     }
+    let width = |spans: &[Span<'_>]| spans.iter().map(Span::width).sum::<usize>();
     if let Some(e) = &app.last_error {
+        // Cut with `…` where the row ends, and the way to the whole of it kept.
+        let details = format!("  ({} details) ", app.keymap.hint(Action::ErrorLog));
+        let room = usize::from(area.width)
+            .saturating_sub(width(&head) + width(&signals) + details.width() + 3);
+        let message = table::fit(e, u16::try_from(room).unwrap_or(u16::MAX).max(1));
         signals.push(Span::styled(
-            format!(" ✗ {e}  ({} details) ", app.keymap.hint(Action::ErrorLog)),
+            format!(" ✗ {}{details}", message.trim_end()),
             theme.error(),
         ));
     }
     // Who and where give way when the signals would not fit: an error must be readable.
-    let width = |spans: &[Span<'_>]| spans.iter().map(Span::width).sum::<usize>();
     let fits = width(&head) + width(&identity) + width(&signals) <= usize::from(area.width);
     let mut spans = head;
     if fits {

@@ -266,7 +266,7 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
             .spacing(1)
             .areas(inner);
     // Keys and metadata are anyone's text: shown as the listing shows them (`␛` for an
-    // escape, `�` for a direction override), never passed to the terminal as they are.
+    // escape, `<U+202E>` for a direction override), never passed to the terminal as they are.
     let kv = |k: &str, v: String| {
         Line::from(vec![
             Span::styled(format!("{:>13}  ", one_line(k)), theme.muted()),

@@ -32,6 +32,8 @@ pub(super) const USER_COLUMNS: [Column; 6] = [
 ];
 
 /// The same, and where a plain-text search matched.
+/// What matched gives way before the name and the e-mail do (at 80 columns it kept its place
+/// and the e-mail went).
 const SEARCH_COLUMNS: [Column; 7] = [
     Column::id_capped("username", USERNAME_CAP_MIN),
     Column::free("name", 8, 3),
@@ -39,7 +41,7 @@ const SEARCH_COLUMNS: [Column; 7] = [
     Column::id("status"),
     Column::whole("enabled", 4),
     Column::whole("created (UTC)", 6),
-    Column::whole("matched", 1),
+    Column::whole("matched", 5),
 ];
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look<'_>) {

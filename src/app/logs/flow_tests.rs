@@ -664,7 +664,8 @@ fn save_writes_the_selected_range_or_else_the_whole_view() {
         )),
     }));
     let prompt = app.logs.prompt.as_ref().expect("the prompt is back");
-    assert_eq!(prompt.input.text(), "backoffice-logs-20261125-100000.log");
+    // Named after the range's first line (10:00:58), not the buffer's (10:00:00).
+    assert_eq!(prompt.input.text(), "backoffice-logs-20261125-100058.log");
     assert!(
         prompt
             .problem

@@ -68,11 +68,15 @@ impl Prompt {
 }
 
 impl LogsPane {
+    /// `backoffice-logs-<time>.log`, after the first line saved: the selection's first when
+    /// one is made, else the view's.
     pub(super) fn default_save_path(&self) -> String {
-        let first = self
-            .buffer
-            .get(self.buffer.first_seq())
-            .map_or(0, |l| l.ts_ms);
+        let (buffer, selected) = match &self.request {
+            Some(r) => (&r.buffer, r.scroll.selected),
+            None => (&self.buffer, self.scroll.selected),
+        };
+        let seq = self.anchor.map_or(buffer.first_seq(), |a| a.min(selected));
+        let first = buffer.get(seq).map_or(0, |l| l.ts_ms);
         let at = DateTime::from_timestamp_millis(first).unwrap_or_default();
         format!("backoffice-logs-{}.log", at.format("%Y%m%d-%H%M%S"))
     }

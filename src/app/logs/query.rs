@@ -24,23 +24,15 @@ fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| Utc.from_utc_datetime(&t))
 }
 
-/// Whether `word` was meant as a window (`0m`, `-5m`, `1h30m`): an optional minus, then
-/// numbers each followed by a unit letter, and nothing else.
+/// Whether `word` was meant as a window (`0m`, `-5m`, `1h30m`, `1hr`, `5mins`, `2days`): an
+/// optional minus, a number, a unit letter (s, m, h or d), then only letters and digits. `5xx`
+/// and `500` are patterns.
 fn looks_like_window(word: &str) -> bool {
     let body = word.strip_prefix('-').unwrap_or(word);
-    let mut digits = 0;
-    let mut units = 0;
-    for c in body.chars() {
-        match c {
-            '0'..='9' => digits += 1,
-            's' | 'm' | 'h' | 'd' if digits > 0 => {
-                units += 1;
-                digits = 0;
-            }
-            _ => return false,
-        }
-    }
-    units > 0 && digits == 0
+    let rest = body.trim_start_matches(|c: char| c.is_ascii_digit());
+    rest.len() < body.len()
+        && rest.starts_with(['s', 'm', 'h', 'd'])
+        && rest.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// Reads the query prompt: an optional window (`live`, `15m`, `1h`, `2d`, `FROM..TO`), then a
@@ -87,7 +79,7 @@ pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String
             // What was meant as a window is not searched for as text.
             _ if looks_like_window(first) => {
                 return Err(format!(
-                    "'{first}': a window is one positive number and a unit (s, m, h or d): 15m, 90m, 2d"
+                    "'{first}': a window is one positive number and a unit (s, m, h or d): 15m, 90m, 2d (to search for it, quote it: \"{first}\")"
                 ));
             }
             _ => None,
@@ -113,11 +105,13 @@ mod tests {
     /// code) and words that only end in a unit letter are patterns.
     #[test]
     fn a_mistyped_window_is_refused_and_a_number_is_a_pattern() {
-        for typo in ["0m", "-5m", "1h30m", "00s"] {
+        for typo in [
+            "0m", "-5m", "1h30m", "00s", "1hr", "5mins", "2days", "10sec",
+        ] {
             let err = parse_query(&format!("{typo} ERROR")).unwrap_err();
             assert!(err.starts_with(&format!("'{typo}': a window is")), "{err}");
         }
-        for pattern in ["500", "5xx", "timeout", "ms", "m5"] {
+        for pattern in ["500", "5xx", "timeout", "ms", "m5", "\"1hr\"", "2fa"] {
             let (w, p) = parse_query(pattern).unwrap();
             assert_eq!((w, p.unwrap().as_str()), (Window::Live, pattern));
         }

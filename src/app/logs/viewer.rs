@@ -217,7 +217,14 @@ impl LogsPane {
                     self.follow();
                 }
             }
-            Action::Enter => self.detail = !self.detail,
+            Action::Enter => {
+                self.detail = !self.detail;
+                // The line opened stays the line shown: following the tail would swap it for
+                // each new line within seconds.
+                if self.detail {
+                    self.stop_following();
+                }
+            }
             Action::DetailDown | Action::DetailUp if self.detail => {
                 self.scroll_detail(self.scroll.selected, action)
             }

@@ -295,7 +295,7 @@ impl StoragePane {
                     Ok(_) => return self.refuse(p, "key: name the object, not a folder".into()),
                     Err(e) => return self.refuse(p, format!("key {}", e.message)),
                 };
-                // A new key is not given what the console shows as `�` everywhere after.
+                // A new key is not given what the console shows named (`<U+202E>`) everywhere after.
                 if let Some(why) = crate::text::hostile_in(key.as_str()) {
                     return self.refuse(p, format!("key: {why}"));
                 }

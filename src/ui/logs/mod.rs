@@ -285,7 +285,12 @@ pub(super) fn status_row(
     {
         spans.push(Span::styled(format!("✗ {e}  "), theme.error()));
     }
-    if pane.view == View::Lines && !pane.scroll.follow {
+    // Only a live tail has a "live" to go back to; a query's lines end where it ended.
+    let live = pane
+        .feed
+        .as_ref()
+        .is_some_and(|f| f.spec.window == Window::Live);
+    if pane.view == View::Lines && !pane.scroll.follow && live {
         let what = if pane.paused {
             "PAUSED"
         } else {
@@ -337,7 +342,8 @@ pub(super) fn status_row(
         let n = a.abs_diff(pane.scroll.selected) + 1;
         spans.push(Span::styled(
             format!(
-                "{n} lines selected · {} save  ",
+                "{} selected · {} save  ",
+                crate::text::plural(n as usize, "line"),
                 keys.hint(Action::SaveLogs)
             ),
             theme.warning(),

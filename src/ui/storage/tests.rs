@@ -200,7 +200,7 @@ fn object_detail_with_metadata_versions_and_a_half_block_image() {
 }
 
 /// An object's key and metadata are anyone's text: the detail shows an escape as `␛` and a
-/// direction override as `�`, as the listing does, never hands them to the terminal.
+/// direction override named (`<U+202E>`), as the listing does, never hands them to the terminal.
 #[test]
 fn object_detail_shows_hostile_keys_and_metadata_as_text() {
     let (mut app, into) = in_posts(test_context());
@@ -218,7 +218,10 @@ fn object_detail_shows_hostile_keys_and_metadata_as_text() {
         Preview::Nothing("binary data".into()),
     );
     let drawn = format!("{:?}", render(&mut app, 120, 24).buffer());
-    assert!(drawn.contains("posts/esc␛[31mred �gnp.exe"), "{drawn}");
+    assert!(
+        drawn.contains("posts/esc␛[31mred <U+202E>gnp.exe"),
+        "{drawn}"
+    );
     assert!(drawn.contains("note␛[2J  hi ␛]0;pwned␇"), "{drawn}");
 }
 
