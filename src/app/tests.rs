@@ -417,16 +417,25 @@ fn a_created_account_is_opened_so_the_next_key_acts_on_it() {
     };
     assert_eq!(username.as_str(), "new.person");
     assert!(after.iter().any(|c| matches!(c, Command::LoadUsers { .. })));
-    // Until it is in, no account is acted on (not the row selected before).
+    // Until it is in, no account is acted on (not the row selected before): the key waits
+    // for it, and acts on it once it is in.
     app.on_key(key('P'));
     assert!(app.overlay.is_none());
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .ends_with("is loading; the key acts once they are in"),
+        "{:?}",
+        app.toasts
+    );
     let mut created = user(9, true);
     created.username = username;
     app.on_event(AppEvent::UserLoaded {
         request,
         result: Ok(detail(created)),
     });
-    app.on_key(key('P'));
     let Some(Overlay::Dialog(d)) = &app.overlay else {
         panic!("P asks for the password");
     };

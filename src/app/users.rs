@@ -42,6 +42,9 @@ pub struct UsersPane {
     /// The loaded rows' order, when one was asked for: a column (of [`USER_SORTS`]) and
     /// whether it runs downwards. Cognito lists in its own order and sorts nothing.
     pub sort: Option<(usize, bool)>,
+    /// An account key pressed while the detail was on its way (`enter`, then `p` at once):
+    /// acted on when the user is in, never on the row behind it.
+    waiting: Option<Action>,
 }
 
 /// The Users table's columns by which loaded rows sort, in the table's order.
@@ -94,6 +97,7 @@ impl UsersPane {
         self.query = parse_search(text)?;
         self.filter_text = text.trim().to_string();
         self.detail = None;
+        self.waiting = None;
         Ok(self.reload(ids))
     }
 
@@ -123,6 +127,7 @@ impl UsersPane {
     /// may hold characters a typed name may not).
     fn load_detail(&mut self, username: Username, ids: &mut Ids) -> Vec<Command> {
         let id = ids.issue();
+        self.waiting = None;
         if self.sign_ins.as_ref().map(|(u, _)| u) != Some(&username) {
             self.sign_ins = None;
         }
@@ -157,6 +162,7 @@ impl UsersPane {
     pub fn close_detail(&mut self) {
         self.detail = None;
         self.detail_request = None;
+        self.waiting = None;
         self.sign_ins = None;
         self.sign_ins_request = None;
     }
@@ -207,7 +213,12 @@ impl UsersPane {
         }
     }
 
-    fn propose(&self, action: Action) -> Outcome {
+    fn propose(&mut self, action: Action) -> Outcome {
+        if let Some(DetailState::Loading(name)) = &self.detail {
+            let name = crate::text::identifier(name.as_str());
+            self.waiting = Some(action);
+            return Outcome::Message(format!("{name} is loading; the key acts once they are in"));
+        }
         let Some(user) = self.subject() else {
             return Outcome::Message("no user selected".into());
         };
@@ -562,9 +573,13 @@ impl UsersPane {
         match result {
             Ok(d) => {
                 self.detail = Some(DetailState::Loaded(Box::new(d)));
-                (Outcome::None, None)
+                match self.waiting.take() {
+                    Some(action) => (self.propose(action), None),
+                    None => (Outcome::None, None),
+                }
             }
             Err(f) => {
+                self.waiting = None;
                 self.detail = Some(DetailState::Failed(username, f.message.clone()));
                 (Outcome::None, Some(("loading the user".to_string(), f)))
             }
