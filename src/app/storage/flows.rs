@@ -810,6 +810,11 @@ fn a_download_asks_where_then_shows_its_progress() {
     };
     assert_eq!(p.path.text(), "/tmp/out.bin");
     assert!(p.problem.as_deref().unwrap().contains("exists"));
+    // The ended transfer's bar goes when the folder is listed again; a running one stays.
+    app.on_key(code(KeyCode::Esc));
+    assert!(app.storage.transfer.is_some());
+    app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    assert!(app.storage.transfer.is_none(), "{:?}", app.storage.transfer);
 }
 
 #[test]

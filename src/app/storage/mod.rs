@@ -156,6 +156,15 @@ impl StoragePane {
             return Vec::new();
         };
         self.detail = None;
+        // A transfer that has ended is not carried from folder to folder (a failed one stayed
+        // on every pane, taking a row): its outcome is in the error log or was toasted.
+        if self
+            .transfer
+            .as_ref()
+            .is_some_and(|t| t.state != TransferState::Running)
+        {
+            self.transfer = None;
+        }
         let request = ids.issue();
         self.entries.restart(request);
         vec![Command::Storage(StorageCommand::List {
