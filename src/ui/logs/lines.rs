@@ -52,6 +52,12 @@ fn is_separator(c: char) -> bool {
 
 impl GroupLabels {
     pub fn new(names: &[String]) -> Self {
+        Self::within(names, LABEL_MAX)
+    }
+
+    /// The same, each label at most `max` columns: a row of 40 columns keeps room for the
+    /// message beside the time and the label.
+    pub fn within(names: &[String], max: usize) -> Self {
         let last = |n: &str| n.rsplit('/').next().unwrap_or(n).to_string();
         let labels: Vec<String> = if names.len() <= 1 {
             names.iter().map(|n| last(n)).collect()
@@ -93,7 +99,7 @@ impl GroupLabels {
             .iter()
             // Cut in the middle: names that differ only at their end (`…-eu`, `…-us`) stay
             // apart.
-            .map(|l| super::super::table::fit_middle(&clean(l), LABEL_MAX as u16))
+            .map(|l| super::super::table::fit_middle(&clean(l), max.clamp(3, LABEL_MAX) as u16))
             .collect();
         let width = labels
             .iter()
@@ -321,7 +327,8 @@ pub(super) fn main_lines(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane,
         return;
     }
     let mut scroll = pane.scroll;
-    let labels = GroupLabels::new(pane.buffer.groups());
+    // A label takes at most a fifth of the row, so the message keeps most of it.
+    let labels = GroupLabels::within(pane.buffer.groups(), usize::from(area.width / 5));
     let opts = LineStyle {
         timestamps: pane.timestamps,
         groups: (pane.buffer.groups().len() > 1).then_some(&labels),
@@ -404,5 +411,25 @@ mod label_tests {
         let (b, cb) = l.of("/g/thumbnails");
         assert_ne!(ca, cb);
         assert_eq!(a.chars().count(), b.chars().count());
+    }
+
+    /// On a narrow row a label takes what it is given (a fifth of 40 columns), cut in its
+    /// middle, so the message keeps the rest of the row.
+    #[test]
+    fn a_narrow_row_gets_a_narrow_label() {
+        let names: Vec<String> = [
+            "/aws/lambda/backoffice-api-v2-very-long-name-end",
+            "/aws/lambda/backoffice-thumbnails",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let l = GroupLabels::within(&names, 8);
+        assert_eq!(l.width(), 8);
+        let (a, _) = l.of("/aws/lambda/backoffice-api-v2-very-long-name-end");
+        assert!(
+            a.starts_with("api") && a.ends_with("end") && a.contains('…'),
+            "{a}"
+        );
     }
 }
