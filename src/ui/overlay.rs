@@ -242,9 +242,22 @@ pub(super) fn field_style(d: &Dialog, f: Field, theme: &Theme) -> Style {
 /// Width of a dialog.
 const DIALOG_WIDTH: u16 = 84;
 
+/// The widest a dialog grows on a wide terminal (its title names the account and what the
+/// write does, and was cut in its middle at 84 columns even on a 200-column screen).
+const DIALOG_WIDTH_MAX: u16 = 120;
+
+/// A dialog's width on a screen `width` columns wide: 84, or more up to 120 leaving 8 columns
+/// of the pane on each side; never wider than the screen.
+fn dialog_width(width: u16) -> u16 {
+    width
+        .saturating_sub(16)
+        .clamp(DIALOG_WIDTH, DIALOG_WIDTH_MAX)
+        .min(width)
+}
+
 pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     let p = &d.proposal;
-    let inner = usize::from(DIALOG_WIDTH.min(frame.area().width).saturating_sub(2));
+    let inner = usize::from(dialog_width(frame.area().width).saturating_sub(2));
     let mut changes = vec![Line::styled("This will change:", theme.muted())];
     for c in p.changes.iter().take(12) {
         changes.push(Line::styled(
@@ -420,7 +433,7 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     let rows = paragraph.line_count(width);
     let area = centred(
         frame.area(),
-        DIALOG_WIDTH,
+        dialog_width(frame.area().width),
         u16::try_from(rows + 2).unwrap_or(u16::MAX),
     );
     frame.render_widget(Clear, area);
