@@ -295,6 +295,24 @@ fn centred(area: Rect, width: u16, height: u16) -> Rect {
 
 /// A popup's frame, its title fitted to the popup's `width` by [`table::fit_title`] (whole
 /// parts left out from the middle, then a cut in the middle that shows it was cut).
+/// Clears `area` for a popup, and the cell left of it when that holds the first half of a
+/// wide character (an emoji, a CJK letter): the terminal would draw its second half over the
+/// popup's left border.
+fn clear(frame: &mut Frame<'_>, area: Rect) {
+    frame.render_widget(ratatui::widgets::Clear, area);
+    if area.x == 0 {
+        return;
+    }
+    let buffer = frame.buffer_mut();
+    for y in area.top()..area.bottom() {
+        if let Some(cell) = buffer.cell_mut((area.x - 1, y))
+            && cell.symbol().width() > 1
+        {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
 fn popup_block(title: &str, width: u16, theme: &Theme) -> Block<'static> {
     let title = table::fit_title(
         &format!(" {} ", crate::text::one_line(title)),

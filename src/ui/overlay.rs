@@ -10,7 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Borders, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// A pane's open form, over the lower part of the pane whatever screen it is on.
@@ -95,7 +95,7 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &FormView<'_>, 
         width,
         height,
     );
-    frame.render_widget(Clear, rect);
+    super::clear(frame, rect);
     let mut block = popup_block(&form.title, rect.width, theme);
     if form.edge_to_edge {
         block = block.borders(Borders::TOP | Borders::BOTTOM);
@@ -137,7 +137,7 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &T
         ]));
     }
     let area = centred(frame.area(), 66, lines.len() as u16 + 2);
-    frame.render_widget(Clear, area);
+    super::clear(frame, area);
     let keys = &app.keymap;
     let title = format!(
         "Keys · {}/{} scroll · any other key closes",
@@ -183,7 +183,7 @@ pub(super) fn draw_who(
         keys.hint(Action::Back)
     );
     let scroll = clamp_scroll(&lines, area, view.scroll);
-    frame.render_widget(Clear, area);
+    super::clear(frame, area);
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll, 0))
@@ -216,7 +216,7 @@ pub(super) fn draw_errors(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: 
             .collect()
     };
     let scroll = clamp_scroll(&lines, area, scroll);
-    frame.render_widget(Clear, area);
+    super::clear(frame, area);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
@@ -436,7 +436,7 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
         dialog_width(frame.area().width),
         u16::try_from(rows + 2).unwrap_or(u16::MAX),
     );
-    frame.render_widget(Clear, area);
+    super::clear(frame, area);
     frame.render_widget(
         paragraph.block(popup_block(&p.title, area.width, theme)),
         area,

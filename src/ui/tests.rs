@@ -973,3 +973,20 @@ fn a_deletion_dialog_on_a_short_terminal_keeps_its_fields_in_view() {
         assert!(shown.contains(wanted), "{wanted} missing:\n{shown}");
     }
 }
+
+/// A wide character left of a popup loses its second half under the popup's border; the
+/// terminal would otherwise draw it over the border. Its first half is blanked.
+#[test]
+fn a_popup_blanks_a_wide_character_hanging_over_its_edge() {
+    let mut terminal = Terminal::new(TestBackend::new(10, 2)).unwrap();
+    terminal
+        .draw(|f| {
+            f.render_widget(ratatui::widgets::Paragraph::new("ab🦀cdefgh"), f.area());
+            super::clear(f, ratatui::layout::Rect::new(3, 0, 5, 2));
+        })
+        .unwrap();
+    let row: String = (0..10)
+        .map(|x| terminal.backend().buffer()[(x, 0)].symbol().to_string())
+        .collect();
+    assert_eq!(row, "ab      gh");
+}
