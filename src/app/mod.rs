@@ -72,6 +72,9 @@ pub struct App {
     pub views: views::ViewBook,
     /// Panes not opened yet whose last filter is still to apply.
     opened: std::collections::HashSet<PaneId>,
+    /// Panes a write from another pane may have changed (a status, a new audit row): read
+    /// again when next shown, not left showing what was true before.
+    stale: std::collections::HashSet<PaneId>,
     /// The export in flight (`ctrl-e`), for the status bar.
     pub exporting: Option<export::Exporting>,
     /// The environment's Cognito pool, for `Y`'s links to its users.
@@ -167,6 +170,7 @@ impl App {
             export_source: None,
             views: views::ViewBook::default(),
             opened: std::collections::HashSet::new(),
+            stale: std::collections::HashSet::new(),
             filter_history: std::collections::HashMap::new(),
             prompt: None,
             overlay: None,
@@ -262,6 +266,10 @@ impl App {
             None => (Vec::new(), None),
         };
         commands.extend(p.open(ids));
+        if self.stale.remove(&pane) && !first {
+            let (p, ids) = self.pane_mut(pane);
+            commands.extend(p.refresh(ids));
+        }
         if let Some((filter, problem)) = stale {
             self.toast(format!(
                 "the last view ({filter}) no longer applies: {problem}"
@@ -888,6 +896,13 @@ impl App {
                 if !changed {
                     return Vec::new();
                 }
+                // What the write may have changed elsewhere is read again when shown (the
+                // audit log is read each time it is shown anyway).
+                self.stale.extend(
+                    [PaneId::Users, PaneId::Posts, PaneId::Storage]
+                        .into_iter()
+                        .filter(|p| *p != write.pane),
+                );
                 if done {
                     match write.then {
                         Then::Refresh => {}

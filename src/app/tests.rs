@@ -261,6 +261,39 @@ fn search_a_user_disable_with_a_reason_and_the_write_carries_it() {
     assert_eq!(app.pending(), 1, "the write is in flight");
 }
 
+/// A write from one pane marks the others it may have changed: the Posts pane, opened before,
+/// is read again when it is shown next (an undo from the Audit pane left the queue showing
+/// the comment removed); a pane shown for the first time loads once.
+#[test]
+fn a_write_reads_other_panes_again_when_they_are_shown() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(&mut app, &first, vec![group(1, 3)], false);
+    let c = app.open_pane(PaneId::Users);
+    answer_users(&mut app, &c, vec![user(1, true)]);
+    app.on_key(key('d'));
+    let sent = confirm_with_first_reason(&mut app);
+    let Command::Write { request, .. } = sent[0] else {
+        panic!("{sent:?}");
+    };
+    app.on_event(AppEvent::WriteDone {
+        request,
+        result: Ok("user.disable user1: done, audited".into()),
+        changed: true,
+    });
+    let shown = app.open_pane(PaneId::Posts);
+    assert!(
+        shown.iter().any(|c| matches!(c, Command::LoadQueue { .. })),
+        "the queue is read again: {shown:?}"
+    );
+    // Once: shown again without another write, it is not.
+    app.open_pane(PaneId::Users);
+    let again = app.open_pane(PaneId::Posts);
+    assert!(
+        !again.iter().any(|c| matches!(c, Command::LoadQueue { .. })),
+        "{again:?}"
+    );
+}
+
 #[test]
 fn a_done_write_toasts_and_reloads_what_it_changed() {
     let (mut app, first) = app_on(PaneId::Users, test_context());
