@@ -270,16 +270,11 @@ fn a_write_reads_other_panes_again_when_they_are_shown() {
     answer_queue(&mut app, &first, vec![group(1, 3)], false);
     let c = app.open_pane(PaneId::Users);
     answer_users(&mut app, &c, vec![user(1, true)]);
-    app.on_key(key('d'));
-    let sent = confirm_with_first_reason(&mut app);
-    let Command::Write { request, .. } = sent[0] else {
-        panic!("{sent:?}");
-    };
-    app.on_event(AppEvent::WriteDone {
-        request,
-        result: Ok("user.disable user1: done, audited".into()),
-        changed: true,
-    });
+    disable_then(
+        &mut app,
+        Ok("user.disable user1: done, audited".into()),
+        true,
+    );
     let shown = app.open_pane(PaneId::Posts);
     assert!(
         shown.iter().any(|c| matches!(c, Command::LoadQueue { .. })),
@@ -519,6 +514,14 @@ fn a_failed_write_reaches_the_status_bar_and_the_error_log_with_its_chain() {
     assert!(app.errors[0].1.chain.contains("User is not authorized"));
 }
 
+/// `k` is refused on the spot: nothing sent, no dialog, and a message holding `why`.
+fn refused_before_asking(app: &mut App, k: char, why: &str) {
+    assert!(app.on_key(key(k)).is_empty());
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    let said = &app.toasts.back().expect("a message").text;
+    assert!(said.contains(why), "{said:?} says {why:?}");
+}
+
 #[test]
 fn a_reset_is_refused_with_what_to_do_when_cognito_could_not_send_the_code() {
     let (mut app, first) = app_on(PaneId::Users, test_context());
@@ -533,35 +536,15 @@ fn a_reset_is_refused_with_what_to_do_when_cognito_could_not_send_the_code() {
         .attributes
         .push(("email_verified".into(), "true".into()));
     answer_users(&mut app, &first, vec![invited, unverified, disabled]);
-    assert!(app.on_key(key('p')).is_empty());
-    assert!(app.overlay.is_none());
-    assert!(
-        app.toasts
-            .back()
-            .unwrap()
-            .text
-            .contains("has not chosen a password yet")
-    );
+    refused_before_asking(&mut app, 'p', "has not chosen a password yet");
     app.on_key(key('j'));
-    assert!(app.on_key(key('p')).is_empty());
-    assert!(app.overlay.is_none());
-    assert!(
-        app.toasts
-            .back()
-            .unwrap()
-            .text
-            .contains("no verified e-mail or phone")
-    );
+    refused_before_asking(&mut app, 'p', "no verified e-mail or phone");
     // Cognito refuses a disabled user's reset: said before the dialog, with the way out.
     app.on_key(key('j'));
-    assert!(app.on_key(key('p')).is_empty());
-    assert!(app.overlay.is_none());
-    assert!(
-        app.toasts
-            .back()
-            .unwrap()
-            .text
-            .contains("is disabled: Cognito resets no password of a disabled user")
+    refused_before_asking(
+        &mut app,
+        'p',
+        "is disabled: Cognito resets no password of a disabled user",
     );
 }
 

@@ -45,6 +45,9 @@ pub struct UsersPane {
     /// An account key pressed while the detail was on its way (`enter`, then `p` at once):
     /// acted on when the user is in, never on the row behind it.
     waiting: Option<Action>,
+    /// The open detail's first row shown (`j`/`k` scroll it on a short terminal), kept within
+    /// its rows when drawn.
+    pub detail_scroll: u16,
 }
 
 /// The Users table's columns by which loaded rows sort, in the table's order.
@@ -128,6 +131,9 @@ impl UsersPane {
     fn load_detail(&mut self, username: Username, ids: &mut Ids) -> Vec<Command> {
         let id = ids.issue();
         self.waiting = None;
+        if self.detail_username().as_ref() != Some(&username) {
+            self.detail_scroll = 0;
+        }
         if self.sign_ins.as_ref().map(|(u, _)| u) != Some(&username) {
             self.sign_ins = None;
         }
@@ -163,6 +169,7 @@ impl UsersPane {
         self.detail = None;
         self.detail_request = None;
         self.waiting = None;
+        self.detail_scroll = 0;
         self.sign_ins = None;
         self.sign_ins_request = None;
     }
@@ -404,7 +411,21 @@ impl UsersPane {
     fn act(&mut self, action: Action, ids: &mut Ids) -> Outcome {
         let page = self.list.viewport.max(1) as isize;
         let in_detail = self.detail.is_some();
+        let half = u16::try_from((page / 2).max(1)).unwrap_or(1);
         match action {
+            // The open detail scrolls (on a short terminal its lower rows are below the pane).
+            Action::Down | Action::Up | Action::HalfPageDown | Action::HalfPageUp | Action::Top
+                if in_detail =>
+            {
+                self.detail_scroll = match action {
+                    Action::Down => self.detail_scroll.saturating_add(1),
+                    Action::Up => self.detail_scroll.saturating_sub(1),
+                    Action::HalfPageDown => self.detail_scroll.saturating_add(half),
+                    Action::HalfPageUp => self.detail_scroll.saturating_sub(half),
+                    _ => 0,
+                };
+                Outcome::None
+            }
             Action::Down if !in_detail => self.move_by(1, ids),
             Action::Up if !in_detail => self.move_by(-1, ids),
             Action::HalfPageDown if !in_detail => self.move_by((page / 2).max(1), ids),

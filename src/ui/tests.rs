@@ -212,6 +212,35 @@ fn user_detail_shows_escape_sequences_as_text() {
     assert!(drawn.contains("Deals ␛]0;pwned␇"), "{drawn}");
 }
 
+/// On a short terminal the user's detail scrolls with `j`/`k`, its keys stay on the last rows,
+/// and it says which rows show (at 80×24 the attributes and half the keys were out of reach).
+#[test]
+fn a_user_detail_taller_than_the_pane_scrolls_with_its_keys_in_view() {
+    let (mut app, _) = user_detail_open(user(4, true), |_| {});
+    let top = render(&mut app, 80, 14).to_string();
+    assert!(top.contains("username"), "{top}");
+    assert!(top.contains("j/k scroll (rows 1–"), "{top}");
+    assert!(
+        top.contains("ctrl-x") && top.contains("│delete "),
+        "every key in view:\n{top}"
+    );
+    for _ in 0..40 {
+        app.on_key(key('j'));
+    }
+    let end = render(&mut app, 80, 14).to_string();
+    assert!(
+        !end.contains("  username  "),
+        "scrolled past the top:\n{end}"
+    );
+    assert!(
+        end.contains("sub"),
+        "the attributes' end is reached:\n{end}"
+    );
+    assert!(end.contains("│delete "), "{end}");
+    app.on_key(key('g'));
+    assert_eq!(app.users.detail_scroll, 0);
+}
+
 #[test]
 fn user_detail_with_database_rows() {
     let (mut app, open) = user_detail_open(user(4, true), |d| {

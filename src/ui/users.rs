@@ -71,9 +71,40 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
             ),
             DetailState::Loaded(d) => {
                 let u = &d.user;
+                // The keys on the pane's last rows, always in view; the rest scrolls.
+                let k = |a| look.keys.hint(a);
+                let key_text = format!(
+                    "{} disable · {} enable · {} reset pw · {} set pw · {} sign out · {} confirm · {} verify email · {} edit attr · {}/{} group · {} delete",
+                    k(Action::Disable),
+                    k(Action::Enable),
+                    k(Action::ResetPassword),
+                    k(Action::SetPassword),
+                    k(Action::SignOut),
+                    k(Action::ConfirmSignUp),
+                    k(Action::VerifyEmail),
+                    k(Action::EditAttribute),
+                    k(Action::AddGroup),
+                    k(Action::RemoveGroup),
+                    k(Action::DeleteUser)
+                );
+                // Room for the scroll note too, which comes first when the detail is taller.
+                let scroll_note = format!(
+                    "{}/{} scroll (rows 100–100 of 100) · ",
+                    k(Action::Down),
+                    k(Action::Up)
+                );
+                let key_rows = Paragraph::new(format!("{scroll_note}{key_text}"))
+                    .wrap(Wrap { trim: true })
+                    .line_count(inner.width)
+                    .min(usize::from(inner.height / 2));
+                let [body, keys] = Layout::vertical([
+                    Constraint::Min(1),
+                    Constraint::Length(u16::try_from(key_rows).unwrap_or(2)),
+                ])
+                .areas(inner);
                 let [left, right] =
                     Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-                        .areas(inner);
+                        .areas(body);
                 // Attributes and profile fields are the user's own text: shown as lists show
                 // them (`␛` for an escape), never passed to the terminal as they are.
                 let kv = |k: &str, v: String| {
@@ -120,11 +151,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                     lines.push(kv(k, v.clone()));
                 }
                 // One column kept clear before the database's side.
-                frame.render_widget(
+                let left_text =
                     Paragraph::new(super::table::hang(lines, left.width.saturating_sub(1)))
-                        .wrap(Wrap { trim: false }),
-                    left,
-                );
+                        .wrap(Wrap { trim: false });
                 let mut db = vec![Line::styled("In the database", theme.title(false))];
                 match &d.profile {
                     Some(p) => {
@@ -185,34 +214,35 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                         theme.muted(),
                     )),
                 }
-                db.push(Line::raw(""));
-                let k = |a| look.keys.hint(a);
-                db.push(Line::styled(
+                let right_text =
+                    Paragraph::new(super::table::hang(db, right.width)).wrap(Wrap { trim: false });
+                // Both sides scroll together, no further than the longer one's end.
+                let rows = left_text
+                    .line_count(left.width)
+                    .max(right_text.line_count(right.width));
+                let most = rows.saturating_sub(usize::from(body.height));
+                pane.detail_scroll = pane
+                    .detail_scroll
+                    .min(u16::try_from(most).unwrap_or(u16::MAX));
+                let at = (pane.detail_scroll, 0);
+                frame.render_widget(left_text.scroll(at), left);
+                frame.render_widget(right_text.scroll(at), right);
+                let more = if most > 0 {
                     format!(
-                        "{} disable · {} enable · {} reset pw · {} set pw · {} sign out",
-                        k(Action::Disable),
-                        k(Action::Enable),
-                        k(Action::ResetPassword),
-                        k(Action::SetPassword),
-                        k(Action::SignOut)
-                    ),
-                    theme.muted(),
-                ));
-                db.push(Line::styled(
-                    format!(
-                        "{} confirm · {} verify email · {} edit attr · {}/{} group · {} delete",
-                        k(Action::ConfirmSignUp),
-                        k(Action::VerifyEmail),
-                        k(Action::EditAttribute),
-                        k(Action::AddGroup),
-                        k(Action::RemoveGroup),
-                        k(Action::DeleteUser)
-                    ),
-                    theme.muted(),
-                ));
+                        "{}/{} scroll (rows {}–{} of {rows}) · ",
+                        k(Action::Down),
+                        k(Action::Up),
+                        usize::from(pane.detail_scroll) + 1,
+                        usize::from(pane.detail_scroll) + usize::from(body.height).min(rows),
+                    )
+                } else {
+                    String::new()
+                };
                 frame.render_widget(
-                    Paragraph::new(super::table::hang(db, right.width)).wrap(Wrap { trim: false }),
-                    right,
+                    Paragraph::new(format!("{more}{key_text}"))
+                        .style(theme.muted())
+                        .wrap(Wrap { trim: true }),
+                    keys,
                 );
             }
         }

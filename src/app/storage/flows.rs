@@ -617,6 +617,27 @@ fn an_emptied_upload_key_is_asked_for_not_filled_at_the_root() {
     );
 }
 
+/// `:storage docs/inv` opens `docs/` narrowed by `inv`: the names under it show whole.
+#[test]
+fn a_prefix_that_is_not_a_folder_opens_its_folder_narrowed() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(&mut app, &first, vec![folder("docs/")], false);
+    let c = typed(&mut app, ":storage docs/inv");
+    assert!(c.is_empty());
+    let c = app.on_key(code(KeyCode::Enter));
+    assert_eq!(listed_prefix(&c), Some(("docs/inv".into(), false)));
+    assert_eq!(app.storage.filter_text, "inv");
+    assert!(matches!(
+        &app.storage.location,
+        Some(Location::Folder { prefix, .. }) if prefix == "docs/"
+    ));
+    // A folder is opened as it is.
+    typed(&mut app, ":storage docs/");
+    let c = app.on_key(code(KeyCode::Enter));
+    assert_eq!(listed_prefix(&c), Some(("docs/".into(), false)));
+    assert_eq!(app.storage.filter_text, "");
+}
+
 /// A folder as the local file is refused in the prompt.
 #[test]
 fn upload_refuses_a_folder_in_the_prompt() {

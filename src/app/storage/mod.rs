@@ -232,7 +232,19 @@ impl StoragePane {
             }
         };
         self.trail.clear();
-        Ok(self.open_folder(bucket, prefix, ids))
+        // A prefix that does not end a folder (`weird/inv`) opens its folder narrowed by the
+        // rest, so names show whole (listed under `weird/inv` they lost their first letters).
+        let (folder, narrowed) = match prefix.rfind('/') {
+            _ if prefix.is_empty() || prefix.ends_with('/') => (prefix, String::new()),
+            Some(at) => (prefix[..=at].to_string(), prefix[at + 1..].to_string()),
+            None => (String::new(), prefix),
+        };
+        self.location = Some(Location::Folder {
+            bucket,
+            prefix: folder,
+        });
+        self.filter_text = narrowed;
+        Ok(self.list_folder(ids))
     }
 
     fn more(&mut self, ids: &mut Ids) -> Vec<Command> {

@@ -378,6 +378,12 @@ fn download_prompt_and_progress() {
     app.on_key(key('j'));
     app.on_key(key('w'));
     insta::assert_snapshot!("download_prompt", render(&mut app, 100, 12));
+    download_under_way(&mut app);
+    insta::assert_snapshot!("download_progress", render(&mut app, 100, 12));
+}
+
+/// `enter` on the open download prompt, and the first 20,000 of 48,213 bytes in.
+fn download_under_way(app: &mut App) {
     let c = app.on_key(code(KeyCode::Enter));
     let Some(StorageCommand::Download { request, .. }) = storage(&c).first().cloned().cloned()
     else {
@@ -388,7 +394,6 @@ fn download_prompt_and_progress() {
         done: 20_000,
         total: 48_213,
     }));
-    insta::assert_snapshot!("download_progress", render(&mut app, 100, 12));
 }
 
 /// On a terminal 8 rows tall the transfer's bar takes the hint row, not the folder's only row.
@@ -398,16 +403,7 @@ fn on_a_short_terminal_the_download_bar_leaves_the_folder_its_row() {
     seeded_folder(&mut app, &into, false);
     app.on_key(key('j'));
     app.on_key(key('w'));
-    let c = app.on_key(code(KeyCode::Enter));
-    let Some(StorageCommand::Download { request, .. }) = storage(&c).first().cloned().cloned()
-    else {
-        panic!("{c:?}")
-    };
-    app.on_event(AppEvent::Storage(StorageEvent::Progress {
-        request,
-        done: 20_000,
-        total: 48_213,
-    }));
+    download_under_way(&mut app);
     let shown = render(&mut app, 40, 8).to_string();
     assert!(
         shown.contains("47.1 KiB"),
