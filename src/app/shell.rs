@@ -573,6 +573,21 @@ pub fn undo_proposal(row: &AuditEntry, operation: Operation) -> Proposal {
     {
         match inner.as_ref() {
             Operation::Ban(plan) => changes.extend(ban::describe(&plan.steps, 8)),
+            // What the undo itself does, as the write's own dialog would say it.
+            Operation::Moderate { targets, action } => {
+                changes.extend(
+                    targets
+                        .iter()
+                        .take(8)
+                        .map(|t| format!("{t}: {action} → {}", action.target_status().as_str())),
+                );
+                if targets.len() > 8 {
+                    changes.push(format!("… and {} more", targets.len() - 8));
+                }
+            }
+            Operation::Account { username, action } => {
+                changes.push(action.describe(&crate::text::identifier(username.as_str())));
+            }
             Operation::SetProfile { set, .. } => changes.extend(set.iter().map(|(f, v)| {
                 format!(
                     "{} back to {}",

@@ -1818,6 +1818,12 @@ fn u_on_an_audit_row_plans_its_undo_and_sends_it_once_confirmed() {
         "{:?}",
         d.proposal.changes
     );
+    // And what the undo itself changes.
+    assert!(
+        d.proposal.changes[1].contains("9: restore → visible"),
+        "{:?}",
+        d.proposal.changes
+    );
     app.on_key(code(KeyCode::Tab));
     typed(&mut app, "reported in error");
     let sent = app.on_key(code(KeyCode::Enter));
