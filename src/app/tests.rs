@@ -736,6 +736,27 @@ fn production_asks_for_the_environment_name_before_any_write() {
     ));
 }
 
+/// The reports queue is not filtered: `/` there offers no posts' filter, and says that it
+/// searches all posts.
+#[test]
+fn the_queue_offers_no_filter_of_its_own() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(&mut app, &first, vec![group(1, 3)], false);
+    let mut c = typed(&mut app, "/needle");
+    c.extend(app.on_key(code(KeyCode::Enter)));
+    answer_posts(&mut app, &c, vec![post(1)], false);
+    assert_eq!(app.focused().filter_text(), "needle");
+    app.on_key(key('v'));
+    assert_eq!(app.focused().filter_text(), "");
+    assert!(
+        app.focused()
+            .filter_hint()
+            .starts_with("searches all posts")
+    );
+    app.on_key(key('/'));
+    assert_eq!(app.prompt.as_ref().unwrap().text(), "");
+}
+
 #[test]
 fn esc_cancels_a_dialog_and_nothing_is_sent() {
     let (mut app, first) = app_on(PaneId::Posts, test_context());

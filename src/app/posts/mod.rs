@@ -526,12 +526,22 @@ impl Pane for PostsPane {
         self.click_row(row, column, ids)
     }
 
+    /// The posts' filter; on the reports queue, which is not filtered, none (the posts'
+    /// filter is not offered or shown as if it narrowed the queue).
     fn filter_text(&self) -> &str {
-        &self.filter_text
+        match self.view {
+            Some(View::Reports) => "",
+            _ => &self.filter_text,
+        }
     }
 
     fn filter_hint(&self) -> &'static str {
-        "text · status:hidden · author:SUB · since:YYYY-MM-DD · until:…"
+        match self.view {
+            Some(View::Reports) => {
+                "searches all posts (the queue is not filtered): text · status:hidden · author:SUB · since:YYYY-MM-DD"
+            }
+            _ => "text · status:hidden · author:SUB · since:YYYY-MM-DD · until:…",
+        }
     }
 
     fn set_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
