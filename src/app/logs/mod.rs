@@ -210,12 +210,22 @@ impl LogsPane {
     /// `J`/`K` on an open line detail: its scroll for `line`, moved by a few rows (the drawing
     /// holds it within the detail's rows).
     pub(super) fn scroll_detail(&mut self, line: u64, action: Action) {
+        let page = u16::try_from(self.scroll.viewport.max(2)).unwrap_or(u16::MAX);
+        let (down, step) = match action {
+            Action::DetailDown => (true, DETAIL_STEP),
+            Action::DetailUp => (false, DETAIL_STEP),
+            Action::HalfPageDown => (true, page / 2),
+            Action::HalfPageUp => (false, page / 2),
+            Action::PageDown => (true, page),
+            _ => (false, page),
+        };
         let (at, rows) = self.detail_scroll;
         let rows = if at == line { rows } else { 0 };
-        let rows = if action == Action::DetailDown {
-            rows.saturating_add(DETAIL_STEP)
+        // Past the end is drawn at the end.
+        let rows = if down {
+            rows.saturating_add(step)
         } else {
-            rows.saturating_sub(DETAIL_STEP)
+            rows.saturating_sub(step)
         };
         self.detail_scroll = (line, rows);
     }

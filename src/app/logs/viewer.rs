@@ -201,6 +201,13 @@ impl LogsPane {
         }
         let page = self.scroll.viewport.max(1) as isize;
         match action {
+            // An open line's detail (a 12 KB line runs to hundreds of rows) pages like a pager;
+            // `j`/`k` still move to the next line.
+            Action::HalfPageDown | Action::HalfPageUp | Action::PageDown | Action::PageUp
+                if self.detail =>
+            {
+                self.scroll_detail(self.scroll.selected, action)
+            }
             Action::Down => self.move_by(1),
             Action::Up => self.move_by(-1),
             Action::HalfPageDown => self.move_by((page / 2).max(1)),

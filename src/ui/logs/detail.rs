@@ -93,11 +93,13 @@ pub(super) fn detail(
     let title = if total > height && height > 0 {
         let top = usize::from(top);
         format!(
-            " Line · rows {}–{} of {total} · {}/{} scroll · {} close ",
+            " Line · rows {}–{} of {total} · {}/{} scroll · {}/{} half a page · {} close ",
             top + 1,
             (top + height).min(total),
             keys.hint(Action::DetailDown),
             keys.hint(Action::DetailUp),
+            keys.hint(Action::HalfPageDown),
+            keys.hint(Action::HalfPageUp),
             keys.hint(Action::Back)
         )
     } else {

@@ -264,6 +264,12 @@ fn a_long_line_detail_scrolls_with_j_and_k() {
     let down = text_of(&render(&mut app, 110, 30));
     assert!(down.contains("Line · rows 11–"), "{down}");
     assert!(!down.contains("000000020"), "scrolled past the top: {down}");
+    // ctrl-d pages the detail (not the list behind it), ctrl-u back.
+    let page = u16::try_from(app.logs.scroll.viewport / 2).unwrap();
+    app.on_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
+    assert_eq!(app.logs.detail_scroll.1, 10 + page);
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    assert_eq!(app.logs.detail_scroll.1, 10);
     for _ in 0..100 {
         app.on_key(key('J'));
     }
