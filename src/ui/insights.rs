@@ -144,6 +144,20 @@ fn draw_results(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look
         frame.render_widget(Paragraph::new(text).style(theme.muted()), table);
         return;
     }
+    if run.columns.is_empty() {
+        // Rows with nothing to show (only `@ptr`, which is not a column): say so, rather than
+        // an empty table under a title that counts thousands of rows.
+        frame.render_widget(
+            Paragraph::new(format!(
+                "{} rows, none with a field to show (only @ptr): name fields in the query (fields @timestamp, @message …)",
+                run.rows.len()
+            ))
+            .style(theme.muted())
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+            table,
+        );
+        return;
+    }
     draw_table(frame, table, run, look);
 }
 

@@ -102,6 +102,18 @@ fn insights_result_keeps_hostile_text_in_its_cell() {
     insta::assert_snapshot!(shown);
 }
 
+/// A result whose rows hold only `@ptr` says so, instead of an empty table under a title that
+/// counts its rows.
+#[test]
+fn insights_rows_with_nothing_to_show_say_so() {
+    let mut app = insights_with(vec![vec![f("@ptr", "p1")], vec![f("@ptr", "p2")]]);
+    let text = format!("{}", render(&mut app, 100, 12));
+    assert!(
+        text.contains("2 rows, none with a field to show (only @ptr)"),
+        "{text}"
+    );
+}
+
 fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 3, h, m, 0).unwrap()
 }
