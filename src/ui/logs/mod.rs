@@ -199,7 +199,10 @@ pub(super) fn viewer(
     let inner = b.inner(area);
     frame.render_widget(b, area);
     let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-    let body = if pane.strip && inner.height >= STRIP_MIN_HEIGHT {
+    // An open line's detail takes the strip's rows on a short screen (at 80×24 the detail of a
+    // 12 KB line had six rows under the strip).
+    let room_for_strip = !pane.detail || inner.height >= 2 * STRIP_MIN_HEIGHT;
+    let body = if pane.strip && inner.height >= STRIP_MIN_HEIGHT && room_for_strip {
         let [strip_area, rest] =
             Layout::vertical([Constraint::Length(STRIP_ROWS), Constraint::Min(1)]).areas(body);
         strip(frame, strip_area, pane, theme);

@@ -239,6 +239,22 @@ fn logs_json_pretty_view() {
     insta::assert_snapshot!(shown);
 }
 
+/// On a short screen an open line's detail takes the sparkline strip's rows; closed, the strip
+/// is back.
+#[test]
+fn an_open_line_takes_the_strips_rows_on_a_short_screen() {
+    let (mut app, _) = tail_with_traffic();
+    app.logs.strip = true;
+    let closed = text_of(&render(&mut app, 100, 24));
+    assert!(closed.contains("invocations"), "{closed}");
+    app.on_key(code(KeyCode::Enter));
+    let open = text_of(&render(&mut app, 100, 24));
+    assert!(!open.contains("p95 duration"), "{open}");
+    assert!(open.contains("┌ Line"), "{open}");
+    let tall = text_of(&render(&mut app, 100, 40));
+    assert!(tall.contains("p95 duration"), "room for both: {tall}");
+}
+
 /// A 12 KB line's detail is longer than its rows: `J`/`K` scroll it, the title says which rows
 /// show, and it stops at the last row; another line's detail starts at its top.
 #[test]
