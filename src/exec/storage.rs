@@ -268,8 +268,9 @@ async fn download(
     // What the operator can mend (a folder that does not exist, a permission) is said so;
     // anything else names the file and keeps the error.
     let local = |e: std::io::Error, p: &Path| match e.kind() {
+        // Named by the file asked for, not its `.part` (the same folder).
         std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
-            DomainError::invalid("path", crate::paths::write_problem(&e, p))
+            DomainError::invalid("path", crate::paths::write_problem(&e, &path))
         }
         _ => DomainError::unavailable(format!("{}", p.display()), e),
     };

@@ -180,6 +180,8 @@ pub struct LogsPane {
     /// The first row of the open detail shown (a 12 KB line wraps to a hundred rows), and the
     /// line it belongs to: another line's detail starts at its top.
     pub detail_scroll: (u64, u16),
+    /// The rows the open line's detail was last drawn in: its page for `ctrl-d` / `pagedown`.
+    pub detail_rows: u16,
     pub request: Option<RequestView>,
     /// Invocation view: the selected REPORT (index into the buffer's reports) and scroll.
     pub invocation: usize,
@@ -210,7 +212,7 @@ impl LogsPane {
     /// `J`/`K` on an open line detail: its scroll for `line`, moved by a few rows (the drawing
     /// holds it within the detail's rows).
     pub(super) fn scroll_detail(&mut self, line: u64, action: Action) {
-        let page = u16::try_from(self.scroll.viewport.max(2)).unwrap_or(u16::MAX);
+        let page = self.detail_rows.max(2);
         let (down, step) = match action {
             Action::DetailDown => (true, DETAIL_STEP),
             Action::DetailUp => (false, DETAIL_STEP),
@@ -248,6 +250,7 @@ impl LogsPane {
             anchor: None,
             detail: false,
             detail_scroll: (0, 0),
+            detail_rows: 0,
             request: None,
             invocation: 0,
             invocation_offset: 0,

@@ -514,6 +514,25 @@ async fn a_download_arrives_whole_in_chunks_with_progress() {
         TransferState::Failed(e) if e.contains("exists")
     ));
     assert_eq!(std::fs::read(&saved).unwrap(), body, "left as it was");
+    // Into a folder that does not exist: the folder is named, and the file asked for.
+    h.app.storage.popup = None;
+    h.app.on_key(key('w'));
+    for _ in 0.."./dump.bin".len() {
+        h.app.on_key(code(KeyCode::Backspace));
+    }
+    let missing = local.path().join("nope").join("x.bin");
+    typed(&mut h.app, missing.to_str().unwrap());
+    h.press(code(KeyCode::Enter)).await;
+    let state = &h.app.storage.transfer.as_ref().unwrap().state;
+    let want = format!(
+        "could not write {}: the folder {} does not exist",
+        missing.display(),
+        local.path().join("nope").display()
+    );
+    assert!(
+        matches!(state, TransferState::Failed(e) if e.ends_with(&want)),
+        "{state:?}"
+    );
 }
 
 #[tokio::test]

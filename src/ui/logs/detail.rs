@@ -198,6 +198,7 @@ pub(super) fn request_view(
                 keys,
                 theme,
             );
+            pane.detail_rows = bottom.height.saturating_sub(2);
             top
         } else {
             body

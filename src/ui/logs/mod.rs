@@ -225,6 +225,7 @@ pub(super) fn viewer(
         main_lines(frame, top, pane, theme);
         let line = pane.buffer.get(pane.scroll.selected);
         detail(frame, bottom, line, &mut pane.detail_scroll, keys, theme);
+        pane.detail_rows = bottom.height.saturating_sub(2);
     } else {
         main_lines(frame, body, pane, theme);
     }

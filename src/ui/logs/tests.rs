@@ -281,7 +281,9 @@ fn a_long_line_detail_scrolls_with_j_and_k() {
     assert!(down.contains("Line · rows 11–"), "{down}");
     assert!(!down.contains("000000020"), "scrolled past the top: {down}");
     // ctrl-d pages the detail (not the list behind it), ctrl-u back.
-    let page = u16::try_from(app.logs.scroll.viewport / 2).unwrap();
+    // Half of the rows the detail was drawn in.
+    let page = app.logs.detail_rows / 2;
+    assert!(page >= 5, "{page}");
     app.on_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
     assert_eq!(app.logs.detail_scroll.1, 10 + page);
     app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
