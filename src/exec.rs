@@ -10,7 +10,8 @@ mod storage;
 use crate::app::posts::ThreadData;
 use crate::app::users::USERS_PAGE;
 use crate::app::{
-    AppEvent, Command, Context, Failure, PAGE_SIZE, Planning, RequestId, UserDetail, UserSearch,
+    AppEvent, BanSubject, Command, Context, Failure, PAGE_SIZE, Planning, RequestId, UserDetail,
+    UserSearch,
 };
 use backoffice_domain::DomainError;
 use backoffice_domain::model::{
@@ -128,12 +129,25 @@ pub(crate) async fn run(
         },
         Command::PlanBan {
             request,
-            username,
+            subject,
             unban,
         } => AppEvent::BanPlanned {
             request,
             result: async {
                 let (directory, content) = (b.directory()?, b.content()?);
+                let username = match subject {
+                    BanSubject::Username(name) => name,
+                    BanSubject::Sub(sub) => {
+                        people::users_by_sub(directory, std::slice::from_ref(&sub))
+                            .await?
+                            .into_iter()
+                            .next()
+                            .map(|user| user.username)
+                            .ok_or_else(|| {
+                                DomainError::NotFound(format!("a user with sub {sub} in the pool"))
+                            })?
+                    }
+                };
                 if unban {
                     backoffice_domain::services::ban::plan_unban(directory, content, &username)
                         .await
@@ -636,10 +650,36 @@ mod ban_tests {
             throttles: None,
         };
         let (tx, _rx) = mpsc::channel(8);
+        // Planned by sub, as from the Posts pane: the directory's name is found for it.
+        let nobody = UserSub::parse("00000000-0000-4000-8000-00000000dead").unwrap();
+        let unknown = run(
+            Command::PlanBan {
+                request: RequestId(1),
+                subject: BanSubject::Sub(nobody),
+                unban: false,
+            },
+            &backends,
+            &crate::app::test_context(),
+            &tx,
+        )
+        .await;
+        let AppEvent::BanPlanned {
+            result: Err(failure),
+            ..
+        } = unknown
+        else {
+            panic!("no plan for a sub the pool does not know: {unknown:?}");
+        };
+        assert!(
+            failure
+                .message
+                .contains("00000000dead in the pool not found"),
+            "{failure:?}"
+        );
         let planned = run(
             Command::PlanBan {
                 request: RequestId(1),
-                username: name.clone(),
+                subject: BanSubject::Sub(sub.clone()),
                 unban: false,
             },
             &backends,
@@ -653,6 +693,7 @@ mod ban_tests {
         else {
             panic!("a plan");
         };
+        assert_eq!(plan.username, name, "found by sub");
         assert_eq!(
             plan.steps.len(),
             3 + 3 + 1,

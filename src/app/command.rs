@@ -101,6 +101,14 @@ pub enum Planning {
     Undo(Box<backoffice_domain::model::AuditEntry>),
 }
 
+/// Whom a ban (or unban) is planned for: the Users pane's user by the name the directory
+/// holds, or a post's or a profile's author by sub (the Posts pane knows no usernames).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BanSubject {
+    Username(Username),
+    Sub(UserSub),
+}
+
 /// Work for the runtime to start in the background.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -112,7 +120,7 @@ pub enum Command {
     /// Plans a ban (or an unban) of a user, for the dialog to list every call.
     PlanBan {
         request: RequestId,
-        username: Username,
+        subject: BanSubject,
         unban: bool,
     },
     /// Everything about one user, from every service (`:who`).

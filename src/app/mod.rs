@@ -26,8 +26,8 @@ pub mod views;
 pub mod who;
 
 pub use command::{
-    AppEvent, Command, Context, Failure, Ids, Opened, Planning, Request, RequestId, Toast,
-    UserDetail, UserSearch,
+    AppEvent, BanSubject, Command, Context, Failure, Ids, Opened, Planning, Request, RequestId,
+    Toast, UserDetail, UserSearch,
 };
 pub use overlay::Overlay;
 pub use pane::{FieldView, FormKey, FormView, Handled, Outcome, Pane, PaneId, Problem};

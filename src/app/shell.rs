@@ -2,7 +2,7 @@
 //! input; and what the commands do (open a pane, `:who`, `:ban`, `:env`, `:theme`).
 
 use super::dialog::{self, Proposal};
-use super::{App, Command, Failure, Overlay, PaneId, posts};
+use super::{App, BanSubject, Command, Failure, Overlay, PaneId, posts};
 use crate::history::{History, Recall};
 use crate::input::{Edit, TextInput};
 use crate::ops::Operation;
@@ -214,24 +214,46 @@ impl App {
             self.fail(verb, refused);
             return Vec::new();
         }
-        // The name is the directory's (the Users pane's subject), not typed.
-        let username = match (self.pane, self.users.subject_username()) {
-            (PaneId::Users, Some(name)) => name.clone(),
+        // The name is the directory's (the Users pane's subject), not typed; in Posts, the
+        // open profile's or the selected row's author, by sub (the plan finds their name).
+        let (subject, whom) = match self.pane {
+            PaneId::Users => match self.users.subject_username() {
+                Some(name) => (
+                    BanSubject::Username(name.clone()),
+                    crate::text::identifier(name.as_str()),
+                ),
+                None => {
+                    self.fail(verb, Failure::new("select a user first"));
+                    return Vec::new();
+                }
+            },
+            PaneId::Posts => match self.posts.ban_subject() {
+                Some(sub) => {
+                    let whom = crate::text::one_line(&self.names.full(&sub));
+                    (BanSubject::Sub(sub), whom)
+                }
+                None => {
+                    self.fail(
+                        verb,
+                        Failure::new("select a post, a comment or a reported person first"),
+                    );
+                    return Vec::new();
+                }
+            },
             _ => {
-                self.fail(verb, Failure::new("select a user in the Users pane first"));
+                self.fail(
+                    verb,
+                    Failure::new("select a user in Users, or an author in Posts, first"),
+                );
                 return Vec::new();
             }
         };
         let request = self.next_id();
         self.ban_request = Some(request);
-        self.toast(format!(
-            "{PLANNING}the {} of {}…",
-            &verb[1..],
-            crate::text::identifier(username.as_str())
-        ));
+        self.toast(format!("{PLANNING}the {} of {whom}…", &verb[1..]));
         vec![Command::PlanBan {
             request,
-            username,
+            subject,
             unban,
         }]
     }

@@ -1272,6 +1272,48 @@ fn who_takes_a_name_with_its_hidden_characters_named() {
     assert!(app.last_error.as_deref().unwrap().contains("invisible"));
 }
 
+/// `:ban` in Posts plans the ban of the selected post's author, found by sub (it said "select
+/// a user in the Users pane", from a reported person's profile too).
+#[test]
+fn ban_from_posts_names_the_selected_author() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(&mut app, &first, vec![group(1, 3)], false);
+    let c = app.on_key(key('v'));
+    answer_posts(&mut app, &c, vec![post(2), post(3)], false);
+    app.on_key(key('j'));
+    let mut sent = typed(&mut app, ":ban");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    match sent.as_slice() {
+        [
+            Command::PlanBan {
+                subject: BanSubject::Sub(sub),
+                unban: false,
+                ..
+            },
+        ] => assert_eq!(sub, &post(3).author_sub),
+        other => panic!("the author's ban is planned: {other:?}"),
+    }
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text.contains(post(3).author_sub.as_str())),
+        "the toast names whom: {:?}",
+        app.toasts
+    );
+    // Elsewhere it says where a ban can start.
+    app.open_pane(PaneId::Storage);
+    let mut sent = typed(&mut app, ":unban");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    assert!(sent.is_empty(), "{sent:?}");
+    assert!(
+        app.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("an author in Posts")),
+        "{:?}",
+        app.last_error
+    );
+}
+
 #[test]
 fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
     use backoffice_domain::services::ban::{Plan, Step};
@@ -1283,7 +1325,7 @@ fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
         [
             Command::PlanBan {
                 request,
-                username,
+                subject: BanSubject::Username(username),
                 unban: false,
             },
         ] => {
@@ -1362,7 +1404,9 @@ fn a_user_whose_name_hides_a_character_opens_bans_and_deletes_by_its_shown_name(
     let request = match sent.as_slice() {
         [
             Command::PlanBan {
-                request, username, ..
+                request,
+                subject: BanSubject::Username(username),
+                ..
             },
         ] => {
             assert_eq!(username, &hidden);
@@ -1457,11 +1501,10 @@ fn ban_is_refused_read_only_and_without_a_user() {
     let mut sent = typed(&mut app, ":unban");
     sent.extend(app.on_key(code(KeyCode::Enter)));
     assert!(sent.is_empty());
-    assert!(
-        app.errors
-            .iter()
-            .any(|e| e.1.message.contains("select a user"))
-    );
+    assert!(app.errors.iter().any(|e| {
+        e.1.message
+            .contains("select a post, a comment or a reported person")
+    }));
 }
 
 #[test]

@@ -627,8 +627,15 @@ impl Pane for PostsPane {
     }
 }
 
-/// The rows of `list` on screen and a screen's worth either side (what names are looked up for).
 impl PostsPane {
+    /// Whom `:ban` names here: the open profile's person, else the selected row's author.
+    pub fn ban_subject(&self) -> Option<UserSub> {
+        match &self.profile {
+            Some(profile) => profile.sub.clone(),
+            None => self.selected_author(),
+        }
+    }
+
     /// The author of the selected row: a thread's row, a post, or a queue line's target (a
     /// reported user is their own "author").
     pub fn selected_author(&self) -> Option<UserSub> {
