@@ -383,6 +383,27 @@ async fn profile(
     Ok(crate::app::posts::ProfileData { sheet, avatar })
 }
 
+/// Pages of the pool's groups the group dialog reads (Cognito lists 60 a page).
+const GROUP_PAGES: usize = 20;
+
+/// The pool's group names, or `None` when it has more than [`GROUP_PAGES`] pages of them (the
+/// dialog then takes any name, and Cognito refuses one it does not know).
+async fn pool_groups(
+    directory: &dyn backoffice_domain::ports::UserDirectory,
+) -> Result<Option<Vec<backoffice_domain::model::GroupName>>, DomainError> {
+    let mut names = Vec::new();
+    let mut cursor = None;
+    for _ in 0..GROUP_PAGES {
+        let listed = directory.list_groups(page(cursor, 60)).await?;
+        names.extend(listed.items.into_iter().map(|g| g.name));
+        match listed.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(Some(names)),
+        }
+    }
+    Ok(None)
+}
+
 /// Reads what a planned write needs and builds its dialog.
 async fn plan(b: &Backends, request: RequestId, planning: Planning) -> AppEvent {
     use crate::app::shell;
@@ -403,6 +424,35 @@ async fn plan(b: &Backends, request: RequestId, planning: Planning) -> AppEvent 
                     shell::deletion_proposal(plan, file)
                 }),
         },
+        Planning::Groups {
+            username,
+            label,
+            add,
+        } => AppEvent::Planned {
+            request,
+            what: if add {
+                "add to a group"
+            } else {
+                "remove from a group"
+            },
+            result: async {
+                let directory = b.directory()?;
+                let (member_of, pool) = tokio::try_join!(directory.groups_of(&username), async {
+                    if add {
+                        pool_groups(directory).await
+                    } else {
+                        Ok(None)
+                    }
+                })?;
+                let member_of = member_of.into_iter().map(|g| g.name).collect();
+                Ok::<_, DomainError>(shell::group_proposal(
+                    username, &label, add, member_of, pool,
+                ))
+            }
+            .await
+            .map_err(Failure::from)
+            .and_then(|proposal| proposal),
+        },
         Planning::Undo(row) => AppEvent::Planned {
             request,
             what: "undo",
@@ -410,6 +460,99 @@ async fn plan(b: &Backends, request: RequestId, planning: Planning) -> AppEvent 
                 .await
                 .map(|op| shell::undo_proposal(&row, op)),
         },
+    }
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+    use crate::app::dialog::Form;
+    use backoffice_domain::model::{Actor, Email, GroupName, NewDirectoryUser, Username};
+    use backoffice_domain::ports::UserDirectory;
+    use backoffice_domain::sandbox::Sandbox;
+    use std::sync::Arc;
+
+    /// The group dialog's plan on the sandbox: the user's groups and the pool's, read from
+    /// the directory; a user in no group has nothing to leave.
+    #[tokio::test]
+    async fn a_group_plan_reads_the_users_and_the_pools_groups() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let name = Username::parse("grace").unwrap();
+        sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: name.clone(),
+                email: Some(Email::parse("grace@example.com").unwrap()),
+                attributes: vec![],
+                temporary_password: Some("Temp-Passw0rd!".into()),
+                send_invitation: false,
+            })
+            .await
+            .unwrap();
+        let existing: Vec<GroupName> = sandbox
+            .directory
+            .list_groups(PageRequest::first(60))
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|g| g.name)
+            .collect();
+        let ops = GroupName::parse("ops-team").unwrap();
+        let readers = GroupName::parse("readers").unwrap();
+        for group in [&ops, &readers] {
+            sandbox.directory.create_group(group, None).await.unwrap();
+        }
+        let backends = Backends {
+            content: None,
+            directory: Some(Arc::new(sandbox.directory.clone())),
+            objects: None,
+            bucket: None,
+            logs: None,
+            log_groups: Vec::new(),
+            insights: None,
+            metrics: None,
+            functions: Vec::new(),
+            identity: Actor::parse("sandbox:test").unwrap().into(),
+            database: None,
+            environment: "sandbox".into(),
+            throttles: None,
+        };
+        let planning = |add| Planning::Groups {
+            username: name.clone(),
+            label: "grace".into(),
+            add,
+        };
+        let AppEvent::Planned {
+            result: Err(none), ..
+        } = plan(&backends, RequestId(1), planning(false)).await
+        else {
+            panic!("nothing to leave");
+        };
+        assert_eq!(none.message, "grace is in no group");
+        sandbox.directory.add_to_group(&name, &ops).await.unwrap();
+        let planned = plan(&backends, RequestId(2), planning(true)).await;
+        let AppEvent::Planned {
+            result: Ok(proposal),
+            ..
+        } = planned
+        else {
+            panic!("a proposal: {planned:?}");
+        };
+        let Form::AddGroup {
+            member_of, pool, ..
+        } = proposal.form
+        else {
+            panic!("{:?}", proposal.form);
+        };
+        assert_eq!(member_of, vec![ops.clone()]);
+        let mut expected = existing;
+        expected.extend([ops.clone(), readers.clone()]);
+        let mut pool = pool.expect("every group listed");
+        pool.sort();
+        expected.sort();
+        assert_eq!(pool, expected);
     }
 }
 

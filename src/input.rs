@@ -236,7 +236,12 @@ impl TextInput {
     pub fn handle(&mut self, key: KeyEvent) -> Edit {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
-        if self.offered && !matches!(key.code, KeyCode::Esc | KeyCode::Enter) {
+        // Keys the field passes on (to leave it, or to move between fields) keep the offer.
+        let passed_on = matches!(
+            key.code,
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Tab | KeyCode::BackTab
+        ) || (!self.multiline && matches!(key.code, KeyCode::Up | KeyCode::Down));
+        if self.offered && !passed_on {
             self.offered = false;
             match key.code {
                 KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => self.clear(),

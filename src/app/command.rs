@@ -99,6 +99,13 @@ pub enum Planning {
     Deletion(Username),
     /// The reverse of an audit row.
     Undo(Box<backoffice_domain::model::AuditEntry>),
+    /// A group to add the user to (or remove them from): their groups and the pool's read
+    /// first. `label` names the user as the dialog does.
+    Groups {
+        username: Username,
+        label: String,
+        add: bool,
+    },
 }
 
 /// Whom a ban (or unban) is planned for: the Users pane's user by the name the directory

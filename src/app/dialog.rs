@@ -61,12 +61,24 @@ pub enum Form {
     Ready(Operation),
     /// A password typed twice, temporary unless marked permanent.
     Password { username: Username },
-    /// An attribute name and value.
-    Attribute { username: Username },
-    /// A group to add the user to.
-    AddGroup { username: Username },
+    /// An attribute name and value; `current` is what the user holds (shown as the name is
+    /// typed, and offered as the value to edit).
+    Attribute {
+        username: Username,
+        current: Vec<(String, String)>,
+    },
+    /// A group to add the user to: one of the pool's (`None` when the pool has more groups
+    /// than were listed, and any name is sent) that they are not in.
+    AddGroup {
+        username: Username,
+        member_of: Vec<GroupName>,
+        pool: Option<Vec<GroupName>>,
+    },
     /// A group to remove, from those the user is in.
-    RemoveGroup { username: Username },
+    RemoveGroup {
+        username: Username,
+        member_of: Vec<GroupName>,
+    },
     /// A new user: a username, an e-mail, and whether to send the invitation (the toggle).
     CreateUser,
     /// Profile fields to clear, from those `offered` (the field starts with all of them).
@@ -217,6 +229,7 @@ impl Dialog {
         } else {
             (i + n - 1) % n
         }];
+        self.offer_current_value();
     }
 
     /// The picked reason's text, if one is picked.
@@ -278,13 +291,16 @@ impl Dialog {
                     },
                 }
             }
-            Form::Attribute { username } => {
+            Form::Attribute { username, .. } => {
                 let name = AttributeName::parse(first.trim()).map_err(|e| e.message)?;
                 if name.as_str() == "sub" {
                     return Err("sub cannot be changed".into());
                 }
                 if let Some(why) = crate::text::hostile_in(&second) {
                     return Err(format!("value: {why}"));
+                }
+                if self.attribute_now() == Some(Some(second.as_str())) {
+                    return Err(format!("value: {} already holds it", name.as_str()));
                 }
                 Operation::Account {
                     username: username.clone(),
@@ -294,16 +310,44 @@ impl Dialog {
                     },
                 }
             }
-            Form::AddGroup { username } | Form::RemoveGroup { username } => {
-                let group = GroupName::parse(first.trim()).map_err(|e| e.message)?;
-                let action = if matches!(self.proposal.form, Form::AddGroup { .. }) {
-                    AccountAction::AddToGroup(group)
-                } else {
-                    AccountAction::RemoveFromGroup(group)
-                };
+            Form::AddGroup {
+                username,
+                member_of,
+                pool,
+            } => {
+                let group =
+                    GroupName::parse(first.trim()).map_err(|e| format!("group: {}", e.message))?;
+                if member_of.contains(&group) {
+                    return Err(format!("group: already in {group}"));
+                }
+                if let Some(pool) = pool
+                    && !pool.contains(&group)
+                {
+                    return Err(format!(
+                        "group: the pool has no group {group}{}",
+                        did_you_mean(group.as_str(), &self.group_choices())
+                    ));
+                }
                 Operation::Account {
                     username: username.clone(),
-                    action,
+                    action: AccountAction::AddToGroup(group),
+                }
+            }
+            Form::RemoveGroup {
+                username,
+                member_of,
+            } => {
+                let group =
+                    GroupName::parse(first.trim()).map_err(|e| format!("group: {}", e.message))?;
+                if !member_of.contains(&group) {
+                    return Err(format!(
+                        "group: not in {group}{}",
+                        did_you_mean(group.as_str(), &self.group_choices())
+                    ));
+                }
+                Operation::Account {
+                    username: username.clone(),
+                    action: AccountAction::RemoveFromGroup(group),
                 }
             }
             Form::CreateUser => {
@@ -343,6 +387,101 @@ impl Dialog {
         Ok(write)
     }
 
+    /// What the attribute typed holds now: `None` while none is typed, `Some(None)` when the
+    /// user has no such attribute.
+    pub fn attribute_now(&self) -> Option<Option<&str>> {
+        let Form::Attribute { current, .. } = &self.proposal.form else {
+            return None;
+        };
+        let typed = self.input1.text();
+        let typed = typed.trim();
+        if typed.is_empty() {
+            return None;
+        }
+        Some(
+            current
+                .iter()
+                .find(|(name, _)| name == typed)
+                .map(|(_, value)| value.as_str()),
+        )
+    }
+
+    /// The groups the group field can take (those the user is not in, to add; those they
+    /// are in, to remove), narrowed by what is typed; empty for other forms.
+    pub fn group_choices(&self) -> Vec<&str> {
+        let typed = self.input1.text();
+        let typed = typed.trim();
+        let all: Vec<&str> = match &self.proposal.form {
+            Form::AddGroup {
+                member_of,
+                pool: Some(pool),
+                ..
+            } => pool
+                .iter()
+                .filter(|g| !member_of.contains(g))
+                .map(GroupName::as_str)
+                .collect(),
+            Form::RemoveGroup { member_of, .. } => {
+                member_of.iter().map(GroupName::as_str).collect()
+            }
+            _ => Vec::new(),
+        };
+        let narrowed: Vec<&str> = all
+            .iter()
+            .copied()
+            .filter(|g| g.starts_with(typed))
+            .collect();
+        if narrowed.is_empty() { all } else { narrowed }
+    }
+
+    /// `tab` in a group field: completes what is typed as far as the choices agree; `false`
+    /// when there is nothing to complete (the focus moves on).
+    fn complete_group(&mut self) -> bool {
+        if self.focus != Field::Input1
+            || !matches!(
+                self.proposal.form,
+                Form::AddGroup { .. } | Form::RemoveGroup { .. }
+            )
+        {
+            return false;
+        }
+        let typed = self.input1.text();
+        let choices: Vec<String> = self
+            .group_choices()
+            .into_iter()
+            .filter(|g| g.starts_with(typed.trim()))
+            .map(str::to_string)
+            .collect();
+        let Some(first) = choices.first() else {
+            return false;
+        };
+        let mut common = first.clone();
+        for c in &choices[1..] {
+            while !c.starts_with(&common) {
+                common.pop();
+            }
+        }
+        if common.chars().count() <= typed.trim().chars().count() {
+            return false;
+        }
+        self.input1 = TextInput::new(&common).with_max_chars(FIELD_MAX_CHARS);
+        self.problem = None;
+        true
+    }
+
+    /// Moving into the value field of an attribute form offers the attribute's value, to
+    /// edit with the cursor keys or replace by typing.
+    fn offer_current_value(&mut self) {
+        if self.focus != Field::Input2 || !self.input2.is_empty() {
+            return;
+        }
+        if let Some(Some(value)) = self.attribute_now() {
+            self.input2 = TextInput::new(value)
+                .with_max_chars(FIELD_MAX_CHARS)
+                .offered();
+        }
+    }
+
     /// Pasted text goes to the focused field (a paste on the pick list starts the free text).
     pub fn paste(&mut self, text: &str) {
         if self.focus == Field::ReasonPick {
@@ -359,6 +498,10 @@ impl Dialog {
                 Edit::Edited => {
                     // What was refused is being mended: the old complaint no longer holds.
                     self.problem = None;
+                    // A value offered for another attribute is not this one's.
+                    if self.focus == Field::Input1 && self.input2.is_offered() {
+                        self.input2 = TextInput::new("").with_max_chars(FIELD_MAX_CHARS);
+                    }
                     return DialogResult::Open;
                 }
                 Edit::Cancel => return DialogResult::Cancelled,
@@ -369,6 +512,7 @@ impl Dialog {
         match key.code {
             KeyCode::Esc => return DialogResult::Cancelled,
             KeyCode::Enter => return self.submit(),
+            KeyCode::Tab if self.complete_group() => {}
             KeyCode::Tab => self.move_focus(true),
             KeyCode::BackTab => self.move_focus(false),
             KeyCode::Up if self.focus == Field::ReasonPick => {
@@ -415,6 +559,26 @@ impl Dialog {
     }
 }
 
+/// `; did you mean admins?` for a name that differs from one choice only in case or by a
+/// missing ending (`admin`, `Admins`), else nothing.
+fn did_you_mean(typed: &str, choices: &[&str]) -> String {
+    let typed = typed.to_lowercase();
+    let near: Vec<&str> = choices
+        .iter()
+        .copied()
+        .filter(|c| {
+            let c = c.to_lowercase();
+            c == typed || c.starts_with(&typed) || typed.starts_with(&c)
+        })
+        .take(3)
+        .collect();
+    if near.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", near.join(" or "))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,6 +591,7 @@ mod tests {
                 changes: vec![],
                 form: Form::Attribute {
                     username: Username::parse("user1").unwrap(),
+                    current: vec![("name".into(), "Ada".into())],
                 },
                 type_to_confirm: None,
                 reasons: ACCOUNT_REASONS,
@@ -535,5 +700,120 @@ mod tests {
             ),
             "{operation:?}"
         );
+    }
+
+    fn type_in(d: &mut Dialog, text: &str) {
+        for c in text.chars() {
+            d.on_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+    }
+
+    /// The attribute typed shows its value, which the value field then offers to edit; the
+    /// same value again is refused (`E` showed neither, and wrote what was already there).
+    #[test]
+    fn an_attribute_shows_and_offers_its_value() {
+        let mut d = attribute_dialog();
+        d.reason_pick = Some(0);
+        d.focus = Field::Input1;
+        assert_eq!(d.attribute_now(), None);
+        type_in(&mut d, "nam");
+        assert_eq!(d.attribute_now(), Some(None), "no attribute nam");
+        type_in(&mut d, "e");
+        assert_eq!(d.attribute_now(), Some(Some("Ada")));
+        d.on_key(KeyEvent::from(KeyCode::Tab));
+        assert_eq!(d.focus, Field::Input2);
+        assert_eq!(d.input2.text(), "Ada");
+        assert!(d.input2.is_offered());
+        assert_eq!(d.build().unwrap_err(), "value: name already holds it");
+        // A cursor key edits the offer; typing then appends.
+        d.on_key(KeyEvent::from(KeyCode::End));
+        type_in(&mut d, " L.");
+        let (op, _) = d.build().unwrap();
+        assert!(
+            matches!(&op, Operation::Account { action: AccountAction::SetAttribute { value, .. }, .. } if value == "Ada L."),
+            "{op:?}"
+        );
+        // Another attribute typed drops a value still only offered.
+        let mut d = attribute_dialog();
+        d.focus = Field::Input1;
+        type_in(&mut d, "name");
+        d.on_key(KeyEvent::from(KeyCode::Tab));
+        d.on_key(KeyEvent::from(KeyCode::BackTab));
+        type_in(&mut d, "x");
+        assert_eq!(d.input2.text(), "", "the offer was name's");
+    }
+
+    fn group_dialog(add: bool) -> Dialog {
+        let g = |n: &str| GroupName::parse(n).unwrap();
+        let username = Username::parse("user1").unwrap();
+        let member_of = vec![g("staff")];
+        Dialog::new(
+            Proposal {
+                verb: "group".into(),
+                title: "Group".into(),
+                changes: vec![],
+                form: if add {
+                    Form::AddGroup {
+                        username,
+                        member_of,
+                        pool: Some(vec![g("admins"), g("editors"), g("staff")]),
+                    }
+                } else {
+                    Form::RemoveGroup {
+                        username,
+                        member_of,
+                    }
+                },
+                type_to_confirm: None,
+                reasons: ACCOUNT_REASONS,
+            },
+            None,
+        )
+    }
+
+    /// The group field offers the pool's groups the user is not in (or theirs, to remove),
+    /// `tab` completes, and a name that is not one is refused before anything is sent
+    /// (`admin` for `admins` failed at Cognito, after confirming).
+    #[test]
+    fn a_group_is_one_of_those_offered() {
+        let mut d = group_dialog(true);
+        d.reason_pick = Some(0);
+        assert_eq!(d.focus, Field::Input1);
+        assert_eq!(d.group_choices(), ["admins", "editors"]);
+        type_in(&mut d, "ad");
+        assert_eq!(d.group_choices(), ["admins"]);
+        d.on_key(KeyEvent::from(KeyCode::Tab));
+        assert_eq!(d.input1.text(), "admins");
+        assert_eq!(d.focus, Field::Input1, "completing keeps the field");
+        d.on_key(KeyEvent::from(KeyCode::Tab));
+        assert_eq!(d.focus, Field::ReasonPick, "nothing left to complete");
+        d.input1.set_text("admin");
+        assert_eq!(
+            d.build().unwrap_err(),
+            "group: the pool has no group admin; did you mean admins?"
+        );
+        d.input1.set_text("staff");
+        assert_eq!(d.build().unwrap_err(), "group: already in staff");
+        d.input1.set_text("Editors");
+        assert_eq!(
+            d.build().unwrap_err(),
+            "group: the pool has no group Editors; did you mean editors?"
+        );
+        d.input1.set_text("editors");
+        let (op, _) = d.build().unwrap();
+        assert!(
+            matches!(&op, Operation::Account { action: AccountAction::AddToGroup(g), .. } if g.as_str() == "editors"),
+            "{op:?}"
+        );
+
+        let mut d = group_dialog(false);
+        d.reason_pick = Some(0);
+        assert_eq!(d.group_choices(), ["staff"]);
+        d.input1.set_text("admins");
+        assert_eq!(d.build().unwrap_err(), "group: not in admins");
+        d.input1.set_text("st");
+        d.on_key(KeyEvent::from(KeyCode::Tab));
+        assert_eq!(d.input1.text(), "staff");
+        assert!(d.build().is_ok());
     }
 }

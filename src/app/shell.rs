@@ -266,6 +266,14 @@ impl App {
                 format!("the deletion of {}", crate::text::identifier(name.as_str()))
             }
             super::Planning::Undo(row) => format!("an undo of audit row {}", row.id),
+            super::Planning::Groups { username, add, .. } => {
+                let name = crate::text::identifier(username.as_str());
+                if *add {
+                    format!("an addition of {name} to a group")
+                } else {
+                    format!("a removal of {name} from a group")
+                }
+            }
         };
         if let Err(refused) = crate::ops::admit(&self.context, &what) {
             self.toast(refused.message);
@@ -575,6 +583,71 @@ pub fn deletion_proposal(plan: erase::Plan, export: std::path::PathBuf) -> Propo
 }
 
 /// The dialog of an undo: what the row did, and the write that reverses it.
+/// The dialog adding `username` to a group (or removing them from one), with the groups
+/// they are in and, to add, the pool's (`None`: more than were listed). Refused when there is
+/// nothing to choose: no group to leave, or none to join.
+pub fn group_proposal(
+    username: backoffice_domain::model::Username,
+    label: &str,
+    add: bool,
+    member_of: Vec<backoffice_domain::model::GroupName>,
+    pool: Option<Vec<backoffice_domain::model::GroupName>>,
+) -> Result<Proposal, Failure> {
+    let name = crate::text::identifier(username.as_str());
+    let now = if member_of.is_empty() {
+        "in no group now".to_string()
+    } else {
+        format!(
+            "in {} now",
+            member_of
+                .iter()
+                .map(|g| crate::text::identifier(g.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let (verb, change, form) = if add {
+        if let Some(pool) = &pool
+            && pool.iter().all(|g| member_of.contains(g))
+        {
+            return Err(Failure::new(if pool.is_empty() {
+                "the pool has no groups".to_string()
+            } else {
+                format!("{name} is already in every group of the pool")
+            }));
+        }
+        (
+            "add to a group",
+            format!("{label}: added to the group typed ({now})"),
+            dialog::Form::AddGroup {
+                username,
+                member_of,
+                pool,
+            },
+        )
+    } else {
+        if member_of.is_empty() {
+            return Err(Failure::new(format!("{name} is in no group")));
+        }
+        (
+            "remove from a group",
+            format!("{label}: removed from the group typed ({now})"),
+            dialog::Form::RemoveGroup {
+                username,
+                member_of,
+            },
+        )
+    };
+    Ok(Proposal {
+        title: capitalise(verb),
+        verb: verb.to_string(),
+        changes: vec![change],
+        form,
+        type_to_confirm: None,
+        reasons: dialog::ACCOUNT_REASONS,
+    })
+}
+
 pub fn undo_proposal(row: &AuditEntry, operation: Operation) -> Proposal {
     let verb = operation.describe();
     let mut changes = vec![format!(

@@ -1314,6 +1314,81 @@ fn ban_from_posts_names_the_selected_author() {
     );
 }
 
+/// `+` reads the user's groups and the pool's before its dialog, which offers them and sends
+/// the group chosen.
+#[test]
+fn adding_to_a_group_offers_the_pools_groups() {
+    use backoffice_domain::model::GroupName;
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(4, true)]);
+    let sent = app.on_key(key('+'));
+    let request = match sent.as_slice() {
+        [
+            Command::Plan {
+                request,
+                planning:
+                    crate::app::Planning::Groups {
+                        username,
+                        add: true,
+                        ..
+                    },
+            },
+        ] => {
+            assert_eq!(username.as_str(), "user4");
+            *request
+        }
+        other => panic!("the groups are read first: {other:?}"),
+    };
+    assert!(app.overlay.is_none());
+    let g = |n: &str| GroupName::parse(n).unwrap();
+    app.on_event(AppEvent::Planned {
+        request,
+        what: "add to a group",
+        result: crate::app::shell::group_proposal(
+            Username::parse("user4").unwrap(),
+            "user4",
+            true,
+            vec![g("staff")],
+            Some(vec![g("admins"), g("staff")]),
+        ),
+    });
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("the dialog opens once the groups are in");
+    };
+    assert_eq!(d.group_choices(), ["admins"]);
+    assert!(
+        d.proposal.changes[0].contains("(in staff now)"),
+        "{:?}",
+        d.proposal.changes
+    );
+    typed(&mut app, "a");
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(code(KeyCode::Tab));
+    app.on_key(code(KeyCode::Down));
+    let sent = app.on_key(code(KeyCode::Enter));
+    assert!(
+        matches!(
+            sent.as_slice(),
+            [Command::Write { operation: Operation::Account { action: AccountAction::AddToGroup(group), .. }, .. }]
+                if group.as_str() == "admins"
+        ),
+        "{sent:?}"
+    );
+    // Nothing to leave: said before any dialog.
+    assert_eq!(
+        crate::app::shell::group_proposal(
+            Username::parse("user4").unwrap(),
+            "user4",
+            false,
+            Vec::new(),
+            None
+        )
+        .unwrap_err()
+        .message,
+        "user4 is in no group"
+    );
+}
+
 #[test]
 fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
     use backoffice_domain::services::ban::{Plan, Step};

@@ -362,39 +362,20 @@ impl UsersPane {
             Action::EditAttribute => (
                 Form::Attribute {
                     username: user.username.clone(),
+                    current: user.attributes.clone(),
                 },
                 "edit an attribute".to_string(),
                 vec![format!("{label}: one attribute set to the value typed")],
                 None,
             ),
-            Action::AddGroup => (
-                Form::AddGroup {
+            // The user's groups (and the pool's, to add) are read first, for the dialog to
+            // offer them and refuse a name that is not one.
+            Action::AddGroup | Action::RemoveGroup => {
+                return Outcome::Plan(super::Planning::Groups {
                     username: user.username.clone(),
-                },
-                "add to a group".to_string(),
-                vec![format!("{label}: added to the group typed")],
-                None,
-            ),
-            Action::RemoveGroup => {
-                let groups = match &self.detail {
-                    Some(DetailState::Loaded(d)) => d
-                        .groups
-                        .iter()
-                        .map(|g| g.name.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    _ => "(open the user to see them)".into(),
-                };
-                (
-                    Form::RemoveGroup {
-                        username: user.username.clone(),
-                    },
-                    "remove from a group".to_string(),
-                    vec![format!(
-                        "{label}: removed from the group typed (in: {groups})"
-                    )],
-                    None,
-                )
+                    label,
+                    add: action == Action::AddGroup,
+                });
             }
             _ => return Outcome::None,
         };

@@ -255,6 +255,9 @@ fn dialog_width(width: u16) -> u16 {
         .min(width)
 }
 
+/// Group names a group dialog lists under its field, at most.
+const GROUPS_SHOWN: usize = 12;
+
 pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     let p = &d.proposal;
     let inner = usize::from(dialog_width(frame.area().width).saturating_sub(2));
@@ -319,13 +322,31 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
                 ),
             ]));
         }
-        Form::Attribute { .. } => {
+        Form::Attribute { ref current, .. } => {
             lines.push(field(
                 format!("{l1:>10}: "),
                 Field::Input1,
                 &d.input1,
                 theme.muted(),
             ));
+            // What the attribute holds now, as its name is typed; before, the names it has.
+            let (label, now) = match d.attribute_now() {
+                None => (
+                    "has",
+                    current
+                        .iter()
+                        .map(|(name, _)| crate::text::one_line(name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                Some(None) => ("now", "(not set)".to_string()),
+                Some(Some("")) => ("now", "(empty)".to_string()),
+                Some(Some(value)) => ("now", crate::text::one_line(value)),
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{label:>10}: "), theme.muted()),
+                Span::styled(now, theme.muted()),
+            ]));
             lines.push(field(
                 format!("{l2:>10}: "),
                 Field::Input2,
@@ -333,7 +354,38 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
                 theme.muted(),
             ));
         }
-        Form::AddGroup { .. } | Form::RemoveGroup { .. } | Form::ProfileFields { .. } => {
+        Form::AddGroup { .. } | Form::RemoveGroup { .. } => {
+            lines.push(field(
+                format!("{l1:>10}: "),
+                Field::Input1,
+                &d.input1,
+                theme.muted(),
+            ));
+            let choices = d.group_choices();
+            let label = if matches!(p.form, Form::AddGroup { .. }) {
+                "can join"
+            } else {
+                "is in"
+            };
+            let shown = if choices.is_empty() {
+                "(any group of the pool: it has more than were listed)".to_string()
+            } else {
+                let mut names: Vec<String> = choices
+                    .iter()
+                    .take(GROUPS_SHOWN)
+                    .map(|g| crate::text::one_line(g))
+                    .collect();
+                if choices.len() > GROUPS_SHOWN {
+                    names.push(format!("… {} more", choices.len() - GROUPS_SHOWN));
+                }
+                format!("{}  (tab completes)", names.join(" · "))
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{label:>10}: "), theme.muted()),
+                Span::styled(shown, theme.muted()),
+            ]));
+        }
+        Form::ProfileFields { .. } => {
             lines.push(field(
                 format!("{l1:>10}: "),
                 Field::Input1,
