@@ -323,9 +323,10 @@ impl Dialog {
                 if let Some(pool) = pool
                     && !pool.contains(&group)
                 {
+                    let names: Vec<&str> = pool.iter().map(GroupName::as_str).collect();
                     return Err(format!(
                         "group: the pool has no group {group}{}",
-                        did_you_mean(group.as_str(), &self.group_choices())
+                        did_you_mean(group.as_str(), &names)
                     ));
                 }
                 Operation::Account {
@@ -434,37 +435,44 @@ impl Dialog {
         if narrowed.is_empty() { all } else { narrowed }
     }
 
-    /// `tab` in a group field: completes what is typed as far as the choices agree; `false`
-    /// when there is nothing to complete (the focus moves on).
-    fn complete_group(&mut self) -> bool {
-        if self.focus != Field::Input1
-            || !matches!(
-                self.proposal.form,
-                Form::AddGroup { .. } | Form::RemoveGroup { .. }
-            )
-        {
+    /// `tab` in a group or attribute field: completes what is typed as far as the choices
+    /// agree; `false` when there is nothing to complete (the focus moves on).
+    fn complete_name(&mut self) -> bool {
+        if self.focus != Field::Input1 {
             return false;
         }
         let typed = self.input1.text();
-        let choices: Vec<String> = self
-            .group_choices()
-            .into_iter()
-            .filter(|g| g.starts_with(typed.trim()))
-            .map(str::to_string)
-            .collect();
+        let typed = typed.trim();
+        let choices: Vec<String> = match &self.proposal.form {
+            Form::AddGroup { .. } | Form::RemoveGroup { .. } => self
+                .group_choices()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            Form::Attribute { current, .. } => current
+                .iter()
+                .map(|(name, _)| name.clone())
+                .filter(|name| name != "sub")
+                .collect(),
+            _ => return false,
+        };
+        let choices: Vec<&String> = choices.iter().filter(|c| c.starts_with(typed)).collect();
         let Some(first) = choices.first() else {
             return false;
         };
-        let mut common = first.clone();
+        let mut common = first.to_string();
         for c in &choices[1..] {
             while !c.starts_with(&common) {
                 common.pop();
             }
         }
-        if common.chars().count() <= typed.trim().chars().count() {
+        if common.chars().count() <= typed.chars().count() {
             return false;
         }
         self.input1 = TextInput::new(&common).with_max_chars(FIELD_MAX_CHARS);
+        if self.input2.is_offered() {
+            self.input2 = TextInput::new("").with_max_chars(FIELD_MAX_CHARS);
+        }
         self.problem = None;
         true
     }
@@ -512,7 +520,7 @@ impl Dialog {
         match key.code {
             KeyCode::Esc => return DialogResult::Cancelled,
             KeyCode::Enter => return self.submit(),
-            KeyCode::Tab if self.complete_group() => {}
+            KeyCode::Tab if self.complete_name() => {}
             KeyCode::Tab => self.move_focus(true),
             KeyCode::BackTab => self.move_focus(false),
             KeyCode::Up if self.focus == Field::ReasonPick => {
@@ -716,9 +724,10 @@ mod tests {
         d.reason_pick = Some(0);
         d.focus = Field::Input1;
         assert_eq!(d.attribute_now(), None);
-        type_in(&mut d, "nam");
-        assert_eq!(d.attribute_now(), Some(None), "no attribute nam");
-        type_in(&mut d, "e");
+        type_in(&mut d, "na");
+        assert_eq!(d.attribute_now(), Some(None), "no attribute na");
+        d.on_key(KeyEvent::from(KeyCode::Tab));
+        assert_eq!(d.input1.text(), "name", "tab completes the name");
         assert_eq!(d.attribute_now(), Some(Some("Ada")));
         d.on_key(KeyEvent::from(KeyCode::Tab));
         assert_eq!(d.focus, Field::Input2);
@@ -794,6 +803,11 @@ mod tests {
         );
         d.input1.set_text("staff");
         assert_eq!(d.build().unwrap_err(), "group: already in staff");
+        d.input1.set_text("Staff");
+        assert_eq!(
+            d.build().unwrap_err(),
+            "group: the pool has no group Staff; did you mean staff?"
+        );
         d.input1.set_text("Editors");
         assert_eq!(
             d.build().unwrap_err(),

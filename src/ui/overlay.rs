@@ -333,11 +333,14 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
             let (label, now) = match d.attribute_now() {
                 None => (
                     "has",
-                    current
-                        .iter()
-                        .map(|(name, _)| crate::text::one_line(name))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    format!(
+                        "{}  (tab completes)",
+                        current
+                            .iter()
+                            .map(|(name, _)| crate::text::one_line(name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 ),
                 Some(None) => ("now", "(not set)".to_string()),
                 Some(Some("")) => ("now", "(empty)".to_string()),
