@@ -746,6 +746,17 @@ impl App {
             if let Some((what, failure)) = failed {
                 self.fail(&what, failure);
             }
+            // A write asked for by a key that waited for its answer (a user still loading)
+            // opens only where it was asked: not over help, another pane or another dialog.
+            if matches!(outcome, Outcome::Propose(_) | Outcome::Plan(_))
+                && (self.pane != id || self.overlay.is_some())
+            {
+                self.toast(format!(
+                    "the key pressed in {} while it loaded was dropped: you had moved on",
+                    id.title()
+                ));
+                return Vec::new();
+            }
             return self.apply(outcome);
         }
         match event {

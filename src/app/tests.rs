@@ -474,6 +474,35 @@ fn a_created_account_is_opened_so_the_next_key_acts_on_it() {
     );
 }
 
+/// A key that waited for its user acts only where it was pressed: help opened meanwhile
+/// stays, and the key is said to be dropped (a dialog opened over help).
+#[test]
+fn a_waiting_key_is_dropped_once_the_operator_has_moved_on() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
+        panic!("{open:?}");
+    };
+    app.on_key(key('P'));
+    app.on_key(key('?'));
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(detail(user(1, true))),
+    });
+    assert!(
+        matches!(app.overlay, Some(Overlay::Help { .. })),
+        "{:?}",
+        app.overlay
+    );
+    assert!(
+        app.toasts.back().unwrap().text.contains("was dropped"),
+        "{:?}",
+        app.toasts
+    );
+}
+
 #[test]
 fn a_failed_write_reaches_the_status_bar_and_the_error_log_with_its_chain() {
     let (mut app, first) = app_on(PaneId::Users, test_context());
