@@ -20,10 +20,12 @@ pub enum ExportSource {
         bucket: BucketName,
         prefix: String,
     },
-    /// Rows the pane holds whole (an Insights result, the Metrics table).
+    /// Rows the pane holds whole (an Insights result, the Metrics table); a CSV has
+    /// `columns` in that order when given (the pane's), else every key of the rows.
     Rows {
         name: &'static str,
         rows: Vec<Value>,
+        columns: Option<Vec<String>>,
     },
 }
 

@@ -1116,6 +1116,13 @@ impl Pane for InsightsPane {
                     .iter()
                     .map(|r| crate::script::records::result_row(r))
                     .collect(),
+                // The table's columns, in its order (the query's), as the records name them.
+                columns: Some(
+                    run.columns
+                        .iter()
+                        .map(|c| crate::script::records::result_field_name(c))
+                        .collect(),
+                ),
             }),
             _ => Err("no result to export yet".into()),
         }

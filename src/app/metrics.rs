@@ -478,6 +478,7 @@ impl Pane for MetricsPane {
                 "alarms"
             },
             rows,
+            columns: None,
         })
     }
 

@@ -165,10 +165,16 @@ async fn fill(
     shown: &str,
 ) -> Result<u64, Failure> {
     let io = |e: std::io::Error| Failure::new(format!("writing {shown}: {e}"));
-    if let ExportSource::Rows { rows, .. } = source {
-        // The columns of every row (an Insights result's rows differ).
+    if let ExportSource::Rows {
+        rows,
+        columns: shown,
+        ..
+    } = source
+    {
+        // The pane's columns, in its order; else those of every row (an Insights result's
+        // rows differ).
         if sink.format == ExportFormat::Csv {
-            sink.columns = Some(columns(rows));
+            sink.columns = Some(shown.clone().unwrap_or_else(|| columns(rows)));
         }
         sink.write(rows).map_err(io)?;
         return Ok(sink.rows);
@@ -428,5 +434,36 @@ mod tests {
             "{text}"
         );
         assert!(rows.iter().all(|l| l.matches(',').count() == 6), "{text}");
+    }
+
+    /// An Insights result exports in the table's column order (the query's), not the
+    /// records' sorted keys, and without the records' `type` column.
+    #[tokio::test]
+    async fn held_rows_export_in_the_columns_given() {
+        let (dir, _sandbox, b) = seeded().await;
+        let (tx, _rx) = mpsc::channel(64);
+        let path = dir.path().join("insights.csv");
+        let rows = vec![
+            serde_json::json!({"type": "result", "@timestamp": "t1", "level": "ERROR", "@message": "a,b"}),
+            serde_json::json!({"type": "result", "@timestamp": "t2", "field.type": "x"}),
+        ];
+        let columns = ["@timestamp", "@message", "level", "field.type"].map(String::from);
+        let (j, _handle) = job(
+            ExportSource::Rows {
+                name: "insights",
+                rows,
+                columns: Some(columns.to_vec()),
+            },
+            &path,
+            ExportFormat::Csv,
+        );
+        let ExportEvent::Done { result, .. } = run(j, &b, &tx).await else {
+            panic!("a done event");
+        };
+        assert_eq!(result.unwrap(), 2);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "'@timestamp,'@message,level,field.type\nt1,\"a,b\",ERROR,\nt2,,,x\n"
+        );
     }
 }

@@ -200,15 +200,19 @@ pub fn result_row(row: &[backoffice_domain::model::ResultField]) -> Value {
     let mut fields = Map::new();
     fields.insert("type".into(), Value::String("result".into()));
     for f in row.iter().filter(|f| f.field != "@ptr") {
-        // A field of the logs named `type` would hide the record's own: it is `field.type`.
-        let name = if f.field == "type" {
-            "field.type".to_string()
-        } else {
-            f.field.clone()
-        };
-        fields.insert(name, Value::String(f.value.clone()));
+        fields.insert(result_field_name(&f.field), Value::String(f.value.clone()));
     }
     Value::Object(fields)
+}
+
+/// A result field's name in its record: a field of the logs named `type` would hide the
+/// record's own, so it is `field.type`.
+pub fn result_field_name(field: &str) -> String {
+    if field == "type" {
+        "field.type".to_string()
+    } else {
+        field.to_string()
+    }
 }
 
 /// One metric of one function over the window.

@@ -205,14 +205,28 @@ pub struct QueryResults {
 }
 
 impl QueryResults {
-    /// The result's columns: every field of every row, in first-seen order, `@ptr` left out.
+    /// The result's columns: every field of every row, `@ptr` left out, in the order the
+    /// query names them. A row leaves out the fields it lacks but keeps the others in that
+    /// order, so a field first met in a later row goes just before the next field of that row
+    /// already placed (`@message` missing from the first row is not put behind `level`), or
+    /// last when none follows it.
     pub fn columns(&self) -> Vec<String> {
         let mut columns: Vec<String> = Vec::new();
         for row in &self.rows {
-            for f in row {
-                if f.field != "@ptr" && !columns.contains(&f.field) {
-                    columns.push(f.field.clone());
+            let fields: Vec<&str> = row
+                .iter()
+                .map(|f| f.field.as_str())
+                .filter(|f| *f != "@ptr")
+                .collect();
+            for (i, field) in fields.iter().enumerate() {
+                if columns.iter().any(|c| c == field) {
+                    continue;
                 }
+                let at = fields[i + 1..]
+                    .iter()
+                    .find_map(|next| columns.iter().position(|c| c == next))
+                    .unwrap_or(columns.len());
+                columns.insert(at, (*field).to_string());
             }
         }
         columns
@@ -501,7 +515,7 @@ mod tests {
     }
 
     #[test]
-    fn columns_keep_first_seen_order_and_hide_the_pointer() {
+    fn columns_keep_the_querys_order_and_hide_the_pointer() {
         let f = |k: &str, v: &str| ResultField {
             field: k.into(),
             value: v.into(),
@@ -515,6 +529,26 @@ mod tests {
             ],
         };
         assert_eq!(r.columns(), ["@timestamp", "@message", "level"]);
+        // `fields @timestamp, @message, level, @requestId`: the first row lacks @message.
+        let r = QueryResults {
+            rows: vec![
+                vec![f("@timestamp", "t"), f("level", "INFO"), f("@ptr", "p")],
+                vec![
+                    f("@timestamp", "t"),
+                    f("@message", "m"),
+                    f("level", "ERROR"),
+                ],
+                vec![f("@requestId", "r")],
+                vec![f("level", "WARN"), f("@requestId", "r")],
+                vec![f("host", "h"), f("@timestamp", "t")],
+            ],
+            ..r
+        };
+        assert_eq!(
+            r.columns(),
+            ["host", "@timestamp", "@message", "level", "@requestId"],
+            "each field where its rows put it"
+        );
     }
 
     #[test]
