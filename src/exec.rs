@@ -188,6 +188,7 @@ pub(crate) async fn run(
         } => AppEvent::AuditLoaded {
             request,
             result: async {
+                let filter = b.audit_filter(&filter).await;
                 b.content()?
                     .list_audit(&filter, page(cursor, PAGE_SIZE))
                     .await

@@ -229,7 +229,11 @@ async fn fetch(
         }
         ExportSource::Queue => rows_of(moderation::queue(b.content()?, page).await?, queue_item),
         ExportSource::Audit(filter) => {
-            rows_of(b.content()?.list_audit(filter, page).await?, records::audit)
+            let filter = b.audit_filter(filter).await;
+            rows_of(
+                b.content()?.list_audit(&filter, page).await?,
+                records::audit,
+            )
         }
         ExportSource::Objects { bucket, prefix } => rows_of(
             b.objects()?.list(bucket, prefix, Some('/'), page).await?,

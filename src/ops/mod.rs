@@ -92,6 +92,51 @@ impl<T: Clone + Send + Sync + 'static> Learned<T> {
     }
 }
 
+/// How the list names a caller: an IAM ARN by what follows its account, as CloudTrail's user
+/// name does (`Operator/alice@example.com` for an assumed role and its session, `user/bob`),
+/// since every row's `arn:aws:sts::123456789012:assumed-role/` is the same; anything else as
+/// it is. The row's detail names the caller whole.
+pub fn actor_label(actor: &str) -> &str {
+    let mut parts = actor.splitn(6, ':');
+    match (parts.next(), parts.nth(1), parts.nth(1), parts.next()) {
+        (Some("arn"), Some("sts" | "iam"), Some(account), Some(resource))
+            if !account.is_empty() && !resource.is_empty() =>
+        {
+            resource.strip_prefix("assumed-role/").unwrap_or(resource)
+        }
+        _ => actor,
+    }
+}
+
+/// The caller ARN a short name stands for, in `operator`'s partition and account:
+/// `user/bob` is `arn:aws:iam::ACCOUNT:user/bob`, `root` the account's root, any other
+/// `ROLE/SESSION` `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`. `None` for a whole ARN,
+/// for a name without `/` (an actor such as `sandbox:root` is matched as typed) and when the
+/// operator is not an ARN (the sandbox).
+pub fn actor_arn(label: &str, operator: &str) -> Option<String> {
+    if label.contains(':') || (!label.contains('/') && label != "root") {
+        return None;
+    }
+    let mut parts = operator.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some(_service), Some(_region), Some(account)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    if partition.is_empty() || account.is_empty() {
+        return None;
+    }
+    Some(if label == "root" || label.starts_with("user/") {
+        format!("arn:{partition}:iam::{account}:{label}")
+    } else {
+        format!("arn:{partition}:sts::{account}:assumed-role/{label}")
+    })
+}
+
 /// Who the operator is: an [`Actor`] known from the start (the sandbox), or STS's answer to
 /// GetCallerIdentity, asked while everything that does not need it goes ahead.
 pub type Identity = Learned<Actor>;
@@ -136,6 +181,28 @@ pub struct Backends {
 }
 
 impl Backends {
+    /// `filter` with a short caller name in `actor:` (as the audit list shows callers:
+    /// `user/bob`, `Operator/alice@example.com`) made the whole ARN, in the operator's own
+    /// account, that the log holds. A whole ARN, or a name of another shape, stays as typed.
+    pub async fn audit_filter(
+        &self,
+        filter: &backoffice_domain::model::AuditFilter,
+    ) -> backoffice_domain::model::AuditFilter {
+        let mut filter = filter.clone();
+        if let Some(label) = &filter.actor
+            && let Ok(operator) = self.identity.get().await
+        {
+            // The operator's own name is their ARN, whatever its shape (moto answers an
+            // IAM user as `arn:aws:sts::…:user/…`).
+            if actor_label(operator.as_str()) == label.as_str() {
+                filter.actor = Some(operator.as_str().to_string());
+            } else if let Some(arn) = actor_arn(label, operator.as_str()) {
+                filter.actor = Some(arn);
+            }
+        }
+        filter
+    }
+
     /// The embedded sandbox's stores, written to the audit log as `actor`.
     pub fn sandbox(sandbox: &backoffice_domain::sandbox::Sandbox, actor: Actor) -> Self {
         use backoffice_domain::sandbox::Sandbox;
@@ -979,6 +1046,86 @@ pub fn content_type_of(key: &str, stored: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The audit list's short caller names stand for whole ARNs in the operator's account.
+    #[test]
+    fn a_short_caller_name_is_the_arn_in_the_operators_account() {
+        let operator = "arn:aws-cn:sts::111122223333:assumed-role/Operator/alice@example.com";
+        assert_eq!(
+            actor_arn("user/bob", operator).as_deref(),
+            Some("arn:aws-cn:iam::111122223333:user/bob")
+        );
+        assert_eq!(
+            actor_arn("Deploy/ci-42", operator).as_deref(),
+            Some("arn:aws-cn:sts::111122223333:assumed-role/Deploy/ci-42")
+        );
+        assert_eq!(
+            actor_arn("root", operator).as_deref(),
+            Some("arn:aws-cn:iam::111122223333:root")
+        );
+        for as_typed in ["sandbox:root", "arn:aws:iam::1:user/bob", "bob"] {
+            assert_eq!(actor_arn(as_typed, operator), None, "{as_typed}");
+        }
+        assert_eq!(actor_arn("user/bob", "sandbox:root"), None);
+        assert_eq!(actor_label(operator), "Operator/alice@example.com");
+    }
+
+    /// On the sandbox's store: `actor:user/bob` lists bob's rows (the log holds his ARN), and
+    /// the operator's own short name finds their rows whatever shape their ARN has.
+    #[tokio::test]
+    async fn an_audit_filter_by_short_name_finds_the_callers_rows() {
+        use backoffice_domain::model::{
+            AuditAction, AuditFilter, AuditKind, NewAuditEntry, PageRequest,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = backoffice_domain::sandbox::Sandbox::open(dir.path())
+            .await
+            .unwrap();
+        let me = Actor::parse("arn:aws:sts::123456789012:user/moto").unwrap();
+        let b = Backends::sandbox(&sandbox, me.clone());
+        let bob = Actor::parse("arn:aws:iam::123456789012:user/bob").unwrap();
+        for (actor, id) in [(&bob, "1"), (&me, "2"), (&bob, "3")] {
+            sandbox
+                .content
+                .record_audit(&NewAuditEntry {
+                    actor: actor.clone(),
+                    action: AuditAction::PostHide,
+                    target_kind: AuditKind::Post,
+                    target_id: id.into(),
+                    reason: None,
+                    before: None,
+                    after: None,
+                })
+                .await
+                .unwrap();
+        }
+        let listed = |label: &str| {
+            let filter = AuditFilter {
+                actor: Some(label.into()),
+                ..AuditFilter::default()
+            };
+            let b = b.clone();
+            async move {
+                let filter = b.audit_filter(&filter).await;
+                b.content()
+                    .unwrap()
+                    .list_audit(&filter, PageRequest::first(10))
+                    .await
+                    .unwrap()
+                    .items
+                    .into_iter()
+                    .map(|e| e.target_id)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(listed("user/bob").await, ["3", "1"]);
+        assert_eq!(listed("user/moto").await, ["2"]);
+        assert_eq!(
+            listed(bob.as_str()).await,
+            ["3", "1"],
+            "the whole ARN as typed"
+        );
+    }
 
     /// The call runs only when first asked, once however many clones ask; a failure is asked
     /// again next time, a success is kept.

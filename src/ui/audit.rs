@@ -25,22 +25,6 @@ const AUDIT_COLUMNS: [Column; 6] = [
     Column::free("reason", 10, 3),
 ];
 
-/// How the list names a caller: an IAM ARN by what follows its account, as CloudTrail's user
-/// name does (`Operator/alice@example.com` for an assumed role and its session, `user/bob`),
-/// since every row's `arn:aws:sts::123456789012:assumed-role/` is the same; anything else as
-/// it is. The row's detail names the caller whole.
-fn actor_label(actor: &str) -> &str {
-    let mut parts = actor.splitn(6, ':');
-    match (parts.next(), parts.nth(1), parts.nth(1), parts.next()) {
-        (Some("arn"), Some("sts" | "iam"), Some(account), Some(resource))
-            if !account.is_empty() && !resource.is_empty() =>
-        {
-            resource.strip_prefix("assumed-role/").unwrap_or(resource)
-        }
-        _ => actor,
-    }
-}
-
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look<'_>) {
     let theme = look.theme;
     let names = look.names;
@@ -67,7 +51,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
                     e.created_at.format("%Y-%m-%d %H:%M").to_string(),
                     theme.muted(),
                 ),
-                Span::styled(actor_label(&e.actor).to_string(), theme.text()),
+                Span::styled(crate::ops::actor_label(&e.actor).to_string(), theme.text()),
                 Span::styled(e.action.to_string(), theme.title(false)),
                 Span::styled(format!("{} {}", e.target_kind, e.target_id), theme.text()),
                 // A user target's name, once looked up (the sub is beside it).
@@ -118,7 +102,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
 
 #[cfg(test)]
 mod tests {
-    use super::actor_label;
+    use crate::ops::actor_label;
 
     #[test]
     fn a_caller_is_named_by_what_follows_its_account() {
