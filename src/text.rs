@@ -100,6 +100,13 @@ pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
             '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' => {
                 out.push_str(&format!("<U+{:04X}>", c as u32));
             }
+            // Characters that draw nothing and join nothing (a zero-width space, a word joiner,
+            // a byte-order mark): `admin\u{200B}` and a post split by them to slip past a word
+            // filter would look like the plain text. Named. The joiners that shape scripts
+            // (U+200C, U+200D) and the direction marks of right-to-left text stay.
+            '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{180E}' => {
+                out.push_str(&format!("<U+{:04X}>", c as u32));
+            }
             // A joiner inside an emoji sequence goes with the emoji it joins (and that emoji's
             // modifiers). A joiner before an emoji that follows a space or a letter goes alone:
             // terminals draw that emoji inside the column of what precedes it.
@@ -141,9 +148,20 @@ pub fn one_line(text: &str) -> String {
 /// console draws an emoji without them, and `ann❤` and `ann❤<U+FE0F>` are two users. A name
 /// without any of these reads as [`one_line`] shows it.
 pub fn identifier(text: &str) -> String {
+    named(text, false)
+}
+
+/// An object key or path shown so that what it holds can be told apart: as [`identifier`]
+/// shows a name, but a plain space stays a space (`My photo.jpg`); a tab, a line break or an
+/// invisible character is named (`a<U+0009>b`, which `one_line` drew as `a b`).
+pub fn key(text: &str) -> String {
+    named(text, true)
+}
+
+fn named(text: &str, space_is_plain: bool) -> String {
     use std::fmt::Write as _;
     let hidden = |c: char| {
-        c.is_whitespace()
+        (c.is_whitespace() && !(space_is_plain && c == ' '))
             || c.is_control()
             || is_hostile(c)
             || is_emoji_modifier(c)
@@ -321,6 +339,26 @@ mod tests {
         }
         // Joiners and marks of right-to-left text take no column anywhere: they stay.
         assert_eq!(one_line("מ\u{200F}ש"), "מ\u{200F}ש");
+        assert_eq!(one_line("ک\u{200C}ه"), "ک\u{200C}ه");
+    }
+
+    /// A key keeps its spaces and names what one_line would blur (a tab read as a space).
+    #[test]
+    fn a_key_names_tabs_and_keeps_spaces() {
+        assert_eq!(key("My photo.jpg"), "My photo.jpg");
+        assert_eq!(key("a\tb\u{200B}.txt"), "a<U+0009>b<U+200B>.txt");
+        assert_eq!(from_identifier(&key("a\tb")).as_deref(), Some("a\tb"));
+    }
+
+    /// A zero-width space or word joiner in a display name or a post is named: `admin` and
+    /// `admin` + U+200B read alike, and `f\u{200B}ree money` slips past a word filter.
+    #[test]
+    fn characters_that_draw_nothing_are_named() {
+        assert_eq!(one_line("admin\u{200B}"), "admin<U+200B>");
+        assert_eq!(
+            printable("f\u{2060}ree\u{FEFF} money"),
+            "f<U+2060>ree<U+FEFF> money"
+        );
     }
 
     #[test]

@@ -124,7 +124,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                 let block = pane_block(
                     format!(
                         " s3://{bucket}/{}{narrowed} · {}{sorted} ",
-                        one_line(&prefix),
+                        crate::text::key(&prefix),
                         count(&pane.entries)
                     ),
                     main.width,
@@ -154,7 +154,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                         |e| match e {
                             ListingEntry::Prefix(p) => vec![
                                 Span::styled(
-                                    p.get(strip..).unwrap_or(p).to_string(),
+                                    crate::text::key(p.get(strip..).unwrap_or(p)),
                                     theme.title(false),
                                 ),
                                 Span::styled(owner(p), theme.muted()),
@@ -164,7 +164,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                             ],
                             ListingEntry::Object(o) => vec![
                                 Span::styled(
-                                    o.key.get(strip..).unwrap_or(&o.key).to_string(),
+                                    crate::text::key(o.key.get(strip..).unwrap_or(&o.key)),
                                     theme.text(),
                                 ),
                                 Span::styled(owner(&o.key), theme.muted()),
@@ -254,7 +254,11 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
         return;
     };
     let block = pane_block(
-        format!(" s3://{}/{} · esc back ", d.bucket, d.key),
+        format!(
+            " s3://{}/{} · esc back ",
+            d.bucket,
+            crate::text::key(&d.key)
+        ),
         area.width,
         theme,
     );
@@ -288,7 +292,7 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
         }
         Part::Ready(info) => {
             let e = &info.entry;
-            lines.push(kv("key", e.key.clone()));
+            lines.push(kv("key", crate::text::key(&e.key)));
             lines.push(kv(
                 "size",
                 format!("{} ({} bytes)", human_size(e.size), e.size),

@@ -199,8 +199,9 @@ fn object_detail_with_metadata_versions_and_a_half_block_image() {
     insta::assert_snapshot!(backend);
 }
 
-/// An object's key and metadata are anyone's text: the detail shows an escape as `␛` and a
-/// direction override named (`<U+202E>`), as the listing does, never hands them to the terminal.
+/// An object's key and metadata are anyone's text: the detail names an escape in a key
+/// (`<U+001B>`) and a direction override (`<U+202E>`), as the listing does, shows an escape in
+/// metadata as `␛`, and never hands them to the terminal.
 #[test]
 fn object_detail_shows_hostile_keys_and_metadata_as_text() {
     let (mut app, into) = in_posts(test_context());
@@ -219,7 +220,7 @@ fn object_detail_shows_hostile_keys_and_metadata_as_text() {
     );
     let drawn = format!("{:?}", render(&mut app, 120, 24).buffer());
     assert!(
-        drawn.contains("posts/esc␛[31mred <U+202E>gnp.exe"),
+        drawn.contains("posts/esc<U+001B>[31mred <U+202E>gnp.exe"),
         "{drawn}"
     );
     assert!(drawn.contains("note␛[2J  hi ␛]0;pwned␇"), "{drawn}");
