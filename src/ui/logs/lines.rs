@@ -292,6 +292,23 @@ pub(super) fn draw_rows(
             top -= 1;
         }
     }
+    // No blank rows under the last line while lines above the top are out of view: a search
+    // with context (`C`) kept the old top, and showed the last match's few rows at the top of
+    // an empty pane with the other matches above it, unseen.
+    let mut below: usize = 0;
+    let mut pos = top;
+    while pos < rows.len() && below < height {
+        below += height_of(pos);
+        pos += 1;
+    }
+    while top > 0 && below < height {
+        let h = height_of(top - 1);
+        if below + h > height {
+            break;
+        }
+        below += h;
+        top -= 1;
+    }
     scroll.offset = rows.at(top).unwrap_or(scroll.offset);
     let mut lines = Vec::new();
     let mut screen = vec![None; area.y.saturating_sub(crate::ui::LIST_TOP) as usize];

@@ -542,3 +542,33 @@ fn context_with_no_match_says_so() {
         "{shown}"
     );
 }
+
+/// Matches with context, scrolled back to the last match: the matches before it fill the pane
+/// above it (the view kept its old top and drew the last match's five rows over an empty pane).
+#[test]
+fn context_fills_the_pane_up_to_the_last_match() {
+    let (mut app, _) = tail_with_traffic();
+    app.on_key(key('k'));
+    render(&mut app, 120, 24);
+    assert!(!app.logs.scroll.follow);
+    app.on_key(key('/'));
+    typed(&mut app, "timeout");
+    app.on_key(code(KeyCode::Enter));
+    let last = *app.logs.search.as_ref().unwrap().matches.last().unwrap();
+    while app.logs.scroll.selected != last {
+        app.on_key(key('n'));
+    }
+    app.on_key(key('C'));
+    let shown = text_of(&render(&mut app, 120, 24));
+    let rows: Vec<&str> = shown.lines().collect();
+    let drawn = rows.iter().filter(|r| r.contains("timeout")).count();
+    assert!(drawn >= 3, "the matches before the last are drawn: {shown}");
+    // No blank row between the last line drawn and the pane's search row.
+    let search_row = rows.iter().position(|r| r.contains("/timeout:")).unwrap();
+    assert!(
+        !rows[search_row - 1]
+            .trim_matches(|c| c == '│' || c == ' ' || c == '"')
+            .is_empty(),
+        "{shown}"
+    );
+}
