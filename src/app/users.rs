@@ -48,6 +48,8 @@ pub struct UsersPane {
     /// The open detail's first row shown (`j`/`k` scroll it on a short terminal), kept within
     /// its rows when drawn.
     pub detail_scroll: u16,
+    /// The open detail's rows on screen in the last frame (half of them is a half page).
+    pub detail_rows: u16,
 }
 
 /// The Users table's columns by which loaded rows sort, in the table's order.
@@ -392,7 +394,7 @@ impl UsersPane {
     fn act(&mut self, action: Action, ids: &mut Ids) -> Outcome {
         let page = self.list.viewport.max(1) as isize;
         let in_detail = self.detail.is_some();
-        let half = u16::try_from((page / 2).max(1)).unwrap_or(1);
+        let detail_half = (self.detail_rows / 2).max(1);
         match action {
             // The open detail scrolls (on a short terminal its lower rows are below the pane).
             Action::Down | Action::Up | Action::HalfPageDown | Action::HalfPageUp | Action::Top
@@ -401,8 +403,8 @@ impl UsersPane {
                 self.detail_scroll = match action {
                     Action::Down => self.detail_scroll.saturating_add(1),
                     Action::Up => self.detail_scroll.saturating_sub(1),
-                    Action::HalfPageDown => self.detail_scroll.saturating_add(half),
-                    Action::HalfPageUp => self.detail_scroll.saturating_sub(half),
+                    Action::HalfPageDown => self.detail_scroll.saturating_add(detail_half),
+                    Action::HalfPageUp => self.detail_scroll.saturating_sub(detail_half),
                     _ => 0,
                 };
                 Outcome::None

@@ -239,6 +239,11 @@ fn a_user_detail_taller_than_the_pane_scrolls_with_its_keys_in_view() {
     assert!(end.contains("│delete "), "{end}");
     app.on_key(key('g'));
     assert_eq!(app.users.detail_scroll, 0);
+    // Half a page is half the detail's own rows (it was half the list's, behind it).
+    let rows = app.users.detail_rows;
+    assert!(rows > 1 && rows < 14, "{rows}");
+    app.on_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
+    assert_eq!(app.users.detail_scroll, rows / 2);
 }
 
 #[test]

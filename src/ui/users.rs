@@ -221,6 +221,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                     .line_count(left.width)
                     .max(right_text.line_count(right.width));
                 let most = rows.saturating_sub(usize::from(body.height));
+                pane.detail_rows = body.height;
                 pane.detail_scroll = pane
                     .detail_scroll
                     .min(u16::try_from(most).unwrap_or(u16::MAX));
