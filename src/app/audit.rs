@@ -192,10 +192,6 @@ impl Pane for AuditPane {
         usize::from(self.list.is_busy())
     }
 
-    fn at_top(&self) -> bool {
-        !self.expanded
-    }
-
     fn draw(
         &mut self,
         frame: &mut ratatui::Frame<'_>,

@@ -1173,10 +1173,6 @@ impl Pane for InsightsPane {
             + usize::from(self.record.request.is_some())
     }
 
-    fn at_top(&self) -> bool {
-        self.screen == Screen::Results && !self.run.as_ref().is_some_and(Run::is_running)
-    }
-
     fn draw(
         &mut self,
         frame: &mut ratatui::Frame<'_>,

@@ -521,10 +521,6 @@ impl Pane for MetricsPane {
             .count()
     }
 
-    fn at_top(&self) -> bool {
-        self.screen != Screen::Chart
-    }
-
     fn draw(
         &mut self,
         frame: &mut ratatui::Frame<'_>,

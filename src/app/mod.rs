@@ -495,7 +495,9 @@ impl App {
                     Vec::new()
                 }
             },
-            Action::Back if self.last_error.is_some() && self.focused().at_top() => {
+            // `esc` clears a shown error first, wherever the pane is: pressed to dismiss it,
+            // it must not also close the thread, the tail or the folder being looked at.
+            Action::Back if self.last_error.is_some() => {
                 self.last_error = None;
                 Vec::new()
             }

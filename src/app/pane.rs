@@ -234,8 +234,6 @@ pub trait Pane {
     fn offers(&self) -> Vec<Action>;
     /// Requests in flight, for the spinner.
     fn pending(&self) -> usize;
-    /// Whether the pane is at its outermost screen (`esc` has nothing of its own to close).
-    fn at_top(&self) -> bool;
     /// Draws the pane into `area`.
     fn draw(&mut self, frame: &mut Frame<'_>, area: Rect, look: &Look<'_>);
 }

@@ -543,6 +543,29 @@ fn a_failed_write_reaches_the_status_bar_and_the_error_log_with_its_chain() {
     assert!(app.errors[0].1.chain.contains("User is not authorized"));
 }
 
+/// `esc` with an error on the status bar clears it and nothing else: the open user stays
+/// (it closed the detail, and only a second `esc` cleared the error); the next `esc` goes back.
+#[test]
+fn esc_clears_an_error_before_it_goes_back() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
+        panic!("{open:?}");
+    };
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(detail(user(1, true))),
+    });
+    app.fail("sign-ins", Failure::new("AdminListUserAuthEvents failed"));
+    assert!(app.last_error.is_some());
+    app.on_key(code(KeyCode::Esc));
+    assert_eq!(app.last_error, None);
+    assert!(app.users.detail.is_some(), "the user stays open");
+    app.on_key(code(KeyCode::Esc));
+    assert!(app.users.detail.is_none(), "then esc goes back");
+}
+
 /// `k` is refused on the spot: nothing sent, no dialog, and a message holding `why`.
 fn refused_before_asking(app: &mut App, k: char, why: &str) {
     assert!(app.on_key(key(k)).is_empty());

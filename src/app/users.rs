@@ -699,10 +699,6 @@ impl Pane for UsersPane {
         usize::from(self.list.is_busy()) + usize::from(self.detail_request.is_some())
     }
 
-    fn at_top(&self) -> bool {
-        self.detail.is_none()
-    }
-
     fn draw(
         &mut self,
         frame: &mut ratatui::Frame<'_>,

@@ -483,11 +483,6 @@ impl Pane for LogsPane {
             + usize::from(self.saving.is_some())
     }
 
-    /// At the picker, `esc` has nothing of the pane's own to close.
-    fn at_top(&self) -> bool {
-        self.screen == Screen::Picker
-    }
-
     fn draw(
         &mut self,
         frame: &mut ratatui::Frame<'_>,

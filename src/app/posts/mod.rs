@@ -613,10 +613,6 @@ impl Pane for PostsPane {
             + usize::from(self.profile.as_ref().is_some_and(|p| p.request.is_some()))
     }
 
-    fn at_top(&self) -> bool {
-        self.thread.is_none() && self.profile.is_none()
-    }
-
     fn draw(
         &mut self,
         frame: &mut ratatui::Frame<'_>,

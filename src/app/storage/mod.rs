@@ -588,12 +588,6 @@ impl Pane for StoragePane {
             ))
     }
 
-    fn at_top(&self) -> bool {
-        self.detail.is_none()
-            && self.filter_text.is_empty()
-            && matches!(self.location, None | Some(Location::Buckets))
-    }
-
     fn draw(
         &mut self,
         frame: &mut ratatui::Frame<'_>,
