@@ -471,7 +471,6 @@ mod group_tests {
     use backoffice_domain::model::{Actor, Email, GroupName, NewDirectoryUser, Username};
     use backoffice_domain::ports::UserDirectory;
     use backoffice_domain::sandbox::Sandbox;
-    use std::sync::Arc;
 
     /// The group dialog's plan on the sandbox: the user's groups and the pool's, read from
     /// the directory; a user in no group has nothing to leave.
@@ -505,21 +504,7 @@ mod group_tests {
         for group in [&ops, &readers] {
             sandbox.directory.create_group(group, None).await.unwrap();
         }
-        let backends = Backends {
-            content: None,
-            directory: Some(Arc::new(sandbox.directory.clone())),
-            objects: None,
-            bucket: None,
-            logs: None,
-            log_groups: Vec::new(),
-            insights: None,
-            metrics: None,
-            functions: Vec::new(),
-            identity: Actor::parse("sandbox:test").unwrap().into(),
-            database: None,
-            environment: "sandbox".into(),
-            throttles: None,
-        };
+        let backends = Backends::sandbox(&sandbox, Actor::parse("sandbox:test").unwrap());
         let planning = |add| Planning::Groups {
             username: name.clone(),
             label: "grace".into(),
