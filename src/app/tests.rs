@@ -1426,7 +1426,19 @@ fn adding_to_a_group_offers_the_pools_groups() {
         ),
         "{sent:?}"
     );
-    // Nothing to leave: said before any dialog.
+    // Nothing to leave: said before any call when the open user's groups are known.
+    app.overlay = None;
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
+        panic!("{open:?}");
+    };
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(detail(user(4, true))),
+    });
+    assert!(app.on_key(key('_')).is_empty());
+    assert_eq!(app.toasts.back().unwrap().text, "user4 is in no group");
+    // And by the plan otherwise.
     assert_eq!(
         crate::app::shell::group_proposal(
             Username::parse("user4").unwrap(),

@@ -370,6 +370,10 @@ impl UsersPane {
                 vec![format!("{label}: one attribute set to the value typed")],
                 None,
             ),
+            Action::RemoveGroup if matches!(&self.detail, Some(DetailState::Loaded(d)) if d.groups.is_empty()) =>
+            {
+                return Outcome::Message(format!("{name} is in no group"));
+            }
             // The user's groups (and the pool's, to add) are read first, for the dialog to
             // offer them and refuse a name that is not one.
             Action::AddGroup | Action::RemoveGroup => {
