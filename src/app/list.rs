@@ -72,6 +72,10 @@ pub struct List<T> {
     /// first and last screen column), kept by the renderer for header clicks.
     pub header: Vec<(usize, u16, u16)>,
     pending: Option<RequestId>,
+    /// The next `restart` keeps the place (see [`List::hold_place`]).
+    hold: bool,
+    /// The row and first visible row to select again as pages arrive, after a refresh.
+    keep: Option<(usize, usize)>,
 }
 
 impl<T> Default for List<T> {
@@ -86,6 +90,8 @@ impl<T> Default for List<T> {
             marked: BTreeSet::new(),
             header: Vec::new(),
             pending: None,
+            hold: false,
+            keep: None,
         }
     }
 }
@@ -127,8 +133,16 @@ impl<T> List<T> {
         self.pending.is_some()
     }
 
+    /// The next [`List::restart`] reads the same rows again (a refresh, after a write):
+    /// the selection comes back to the same row number once the pages reach it, so a row
+    /// that left the list is followed by the next one, never by the first row.
+    pub fn hold_place(&mut self) {
+        self.hold = true;
+    }
+
     /// Starts over: clears rows and marks and records `request` as the one to wait for.
     pub fn restart(&mut self, request: RequestId) {
+        self.keep = std::mem::take(&mut self.hold).then_some((self.selected, self.offset));
         self.items.clear();
         self.next = None;
         self.selected = 0;
@@ -162,6 +176,16 @@ impl<T> List<T> {
                 self.items.extend(page.items);
                 self.next = page.next;
                 self.load = Load::Loaded;
+                if let Some((selected, offset)) = self.keep {
+                    if selected < self.items.len() || self.next.is_none() {
+                        self.selected = selected;
+                        self.offset = offset;
+                        self.keep = None;
+                    } else {
+                        // Not there yet: the last row asks for the next page.
+                        self.selected = self.items.len().saturating_sub(1);
+                    }
+                }
                 if self.selected >= self.items.len() {
                     self.selected = self.items.len().saturating_sub(1);
                 }
@@ -172,6 +196,8 @@ impl<T> List<T> {
     }
 
     pub fn move_by(&mut self, delta: isize) {
+        // Moved by hand: the place a refresh was bringing back is no longer wanted.
+        self.keep = None;
         if self.items.is_empty() {
             return;
         }
@@ -180,6 +206,7 @@ impl<T> List<T> {
     }
 
     pub fn select(&mut self, row: usize) {
+        self.keep = None;
         if row < self.items.len() {
             self.selected = row;
         }

@@ -566,6 +566,53 @@ fn esc_clears_an_error_before_it_goes_back() {
     assert!(app.users.detail.is_none(), "then esc goes back");
 }
 
+/// After a write the queue is read again and the selection stays on its row number: on the
+/// row after the one acted on when that one left the queue, never back on the first row (a
+/// moderator's next key hit row 1; a `:ban` banned the first row's author).
+#[test]
+fn a_refresh_after_a_write_keeps_the_place_in_the_queue() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(
+        &mut app,
+        &first,
+        vec![group(1, 3), group(2, 3), group(3, 3), group(4, 3)],
+        false,
+    );
+    app.on_key(key('j'));
+    app.on_key(key('j'));
+    app.on_key(key('x'));
+    let sent = confirm_with_first_reason(&mut app);
+    let [Command::Write { request, .. }] = sent.as_slice() else {
+        panic!("{sent:?}");
+    };
+    let after = app.on_event(AppEvent::WriteDone {
+        request: *request,
+        result: Ok("removed".into()),
+        changed: true,
+    });
+    // Row 3 (post 3) left the queue; the next one takes its place.
+    answer_queue(
+        &mut app,
+        &after,
+        vec![group(1, 3), group(2, 3), group(4, 3)],
+        false,
+    );
+    assert_eq!(app.posts.queue.selected, 2);
+    assert_eq!(
+        app.posts.queue.selected_item().unwrap().group.target,
+        group(4, 3).target
+    );
+    // `ctrl-r` reads the same rows: the place stays too.
+    let again = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    answer_queue(
+        &mut app,
+        &again,
+        vec![group(1, 3), group(2, 3), group(4, 3)],
+        false,
+    );
+    assert_eq!(app.posts.queue.selected, 2, "ctrl-r is a refresh too");
+}
+
 /// `k` is refused on the spot: nothing sent, no dialog, and a message holding `why`.
 fn refused_before_asking(app: &mut App, k: char, why: &str) {
     assert!(app.on_key(key(k)).is_empty());

@@ -626,6 +626,8 @@ impl Pane for UsersPane {
         if let Some(username) = self.detail_username() {
             c.extend(self.load_detail(username, ids));
         }
+        // The same rows again: the selection stays on the user acted on.
+        self.list.hold_place();
         c.extend(self.reload(ids));
         c
     }

@@ -503,6 +503,12 @@ impl Pane for PostsPane {
         if let Some(target) = self.thread.as_ref().and_then(|t| t.target) {
             c.extend(self.open_thread(target, ids));
         }
+        // The same rows again: the selection stays on its row number (the row acted on, or
+        // the one after it when it left the queue), not on the first row.
+        match self.view.unwrap_or(View::Reports) {
+            View::Reports => self.queue.hold_place(),
+            View::Posts => self.posts.hold_place(),
+        }
         c.extend(self.reload(ids));
         c
     }

@@ -392,10 +392,9 @@ impl Pane for StoragePane {
                     .detail
                     .take()
                     .filter(|d| Some(&d.key) != deleting.as_ref());
-                let selected = self.entries.selected;
+                // Back where it was once the rows are in.
+                self.entries.hold_place();
                 let mut c = self.list_folder(ids);
-                // Back where it was once the rows are in (clamped to what arrives).
-                self.entries.selected = selected;
                 if let Some(d) = detail {
                     c.extend(self.open_object(d.bucket, d.key, ids));
                 }
