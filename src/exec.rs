@@ -133,6 +133,7 @@ pub(crate) async fn run(
             unban,
         } => AppEvent::BanPlanned {
             request,
+            unban,
             result: async {
                 let (directory, content) = (b.directory()?, b.content()?);
                 let username = match subject {

@@ -264,6 +264,7 @@ pub enum AppEvent {
     /// A ban's or unban's plan.
     BanPlanned {
         request: RequestId,
+        unban: bool,
         result: Result<Plan, Failure>,
     },
     /// `:who`'s view, as lines.

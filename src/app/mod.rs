@@ -110,6 +110,8 @@ pub struct App {
     writes: Vec<Write>,
     /// The ban or unban being planned.
     ban_request: Option<RequestId>,
+    /// The pane the plan was asked from: its dialog opens only there, with nothing over it.
+    plan_pane: PaneId,
     /// Panes jumps came from, most recent last, for `-`.
     hops: Vec<PaneId>,
     ids: Ids,
@@ -187,6 +189,7 @@ impl App {
             names_requests: Vec::new(),
             writes: Vec::new(),
             ban_request: None,
+            plan_pane: pane,
             hops: Vec::new(),
             ids: Ids::default(),
         };
@@ -307,6 +310,17 @@ impl App {
     }
 
     /// A plan is in (or failed): its `planning …` toast has said all it had to.
+    /// Why a plan that just came in opens no dialog: the operator has moved to another pane
+    /// or opened something over it meanwhile (keys typed while it was read went there).
+    fn moved_on(&self) -> Option<String> {
+        (self.pane != self.plan_pane || self.overlay.is_some()).then(|| {
+            format!(
+                "the plan came after you had moved on, so no dialog opened; ask again in {}",
+                self.plan_pane.title()
+            )
+        })
+    }
+
     fn planned(&mut self) {
         self.toasts.retain(|t| !t.text.starts_with(shell::PLANNING));
     }
@@ -784,6 +798,10 @@ impl App {
                 }
                 self.ban_request = None;
                 self.planned();
+                if let Some(dropped) = self.moved_on() {
+                    self.toast(format!("{what}: {dropped}"));
+                    return Vec::new();
+                }
                 match result {
                     Ok(proposal) => self.apply(Outcome::Propose(proposal)),
                     Err(f) => {
@@ -792,16 +810,25 @@ impl App {
                     }
                 }
             }
-            AppEvent::BanPlanned { request, result } => {
+            AppEvent::BanPlanned {
+                request,
+                unban,
+                result,
+            } => {
                 if self.ban_request != Some(request) {
                     return Vec::new();
                 }
                 self.ban_request = None;
                 self.planned();
+                let what = if unban { "unban" } else { "ban" };
+                if let Some(dropped) = self.moved_on() {
+                    self.toast(format!("{what}: {dropped}"));
+                    return Vec::new();
+                }
                 match result {
                     Ok(plan) => self.apply(Outcome::Propose(shell::ban_proposal(plan))),
                     Err(f) => {
-                        self.fail("ban", f);
+                        self.fail(what, f);
                         Vec::new()
                     }
                 }

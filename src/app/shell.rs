@@ -250,6 +250,7 @@ impl App {
         };
         let request = self.next_id();
         self.ban_request = Some(request);
+        self.plan_pane = self.pane;
         self.toast(format!("{PLANNING}the {} of {whom}…", &verb[1..]));
         vec![Command::PlanBan {
             request,
@@ -281,6 +282,7 @@ impl App {
         }
         let request = self.next_id();
         self.ban_request = Some(request);
+        self.plan_pane = self.pane;
         self.toast(format!("{PLANNING}{what}…"));
         vec![Command::Plan { request, planning }]
     }

@@ -1473,6 +1473,31 @@ fn adding_to_a_group_offers_the_pools_groups() {
         ),
         "{sent:?}"
     );
+    // A plan that comes after the operator moved to another pane opens nothing there.
+    app.overlay = None;
+    let sent = app.on_key(key('+'));
+    let [Command::Plan { request, .. }] = sent.as_slice() else {
+        panic!("{sent:?}");
+    };
+    app.on_key(code(KeyCode::Tab));
+    app.on_event(AppEvent::Planned {
+        request: *request,
+        what: "add to a group",
+        result: crate::app::shell::group_proposal(
+            Username::parse("user4").unwrap(),
+            "user4",
+            true,
+            Vec::new(),
+            Some(vec![g("admins")]),
+        ),
+    });
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    assert!(
+        app.toasts.back().unwrap().text.contains("moved on"),
+        "{:?}",
+        app.toasts
+    );
+    app.open_pane(PaneId::Users);
     // Nothing to leave: said before any call when the open user's groups are known.
     app.overlay = None;
     let open = app.on_key(code(KeyCode::Enter));
@@ -1536,6 +1561,7 @@ fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
     };
     app.on_event(AppEvent::BanPlanned {
         request,
+        unban: false,
         result: Ok(plan.clone()),
     });
     let Some(Overlay::Dialog(d)) = &app.overlay else {
@@ -1602,6 +1628,7 @@ fn a_user_whose_name_hides_a_character_opens_bans_and_deletes_by_its_shown_name(
     };
     app.on_event(AppEvent::BanPlanned {
         request,
+        unban: false,
         result: Ok(ban::Plan {
             username: hidden.clone(),
             sub: u.sub.clone().unwrap(),
