@@ -160,6 +160,8 @@ pub fn key(text: &str) -> String {
 
 fn named(text: &str, space_is_plain: bool) -> String {
     use std::fmt::Write as _;
+    // A space at either end of a key cannot be seen: `end ` beside `end`.
+    let edge_space = space_is_plain && (text.starts_with(' ') || text.ends_with(' '));
     let hidden = |c: char| {
         (c.is_whitespace() && !(space_is_plain && c == ' '))
             || c.is_control()
@@ -171,12 +173,20 @@ fn named(text: &str, space_is_plain: bool) -> String {
     // A name that itself holds text such as `<U+3164>` has that `<` named too, so the way
     // back reads it as typed and not as the hidden letter.
     let named_here = |at: usize| named_char(&text[at..]).is_some();
-    if !text.chars().any(hidden) && !text.match_indices("<U+").any(|(at, _)| named_here(at)) {
+    if !edge_space
+        && !text.chars().any(hidden)
+        && !text.match_indices("<U+").any(|(at, _)| named_here(at))
+    {
         return one_line(text);
     }
+    let (lead, trail) = (
+        text.len() - text.trim_start_matches(' ').len(),
+        text.len() - text.trim_end_matches(' ').len(),
+    );
+    let at_edge = |at: usize| space_is_plain && (at < lead || at >= text.len() - trail);
     let mut named = String::with_capacity(text.len() + 16);
     for (at, c) in text.char_indices() {
-        if hidden(c) || (c == '<' && named_here(at)) {
+        if hidden(c) || (c == ' ' && at_edge(at)) || (c == '<' && named_here(at)) {
             let _ = write!(named, "<U+{:04X}>", u32::from(c));
         } else {
             named.push(c);
@@ -348,6 +358,10 @@ mod tests {
         assert_eq!(key("My photo.jpg"), "My photo.jpg");
         assert_eq!(key("a\tb\u{200B}.txt"), "a<U+0009>b<U+200B>.txt");
         assert_eq!(from_identifier(&key("a\tb")).as_deref(), Some("a\tb"));
+        // A space at either end is named; one inside stays.
+        assert_eq!(key("end "), "end<U+0020>");
+        assert_eq!(key(" a b"), "<U+0020>a b");
+        assert_eq!(key("   "), "<U+0020><U+0020><U+0020>");
     }
 
     /// A zero-width space or word joiner in a display name or a post is named: `admin` and

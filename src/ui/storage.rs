@@ -203,7 +203,7 @@ fn draw_transfer(frame: &mut Frame<'_>, area: Rect, pane: &StoragePane, theme: &
             },
             format!(
                 "↓ {} → {}  {} of {}",
-                one_line(base_name(&t.key)),
+                crate::text::key(base_name(&t.key)),
                 one_line(&t.path.display().to_string()),
                 human_size(t.done),
                 human_size(t.total)
@@ -214,7 +214,7 @@ fn draw_transfer(frame: &mut Frame<'_>, area: Rect, pane: &StoragePane, theme: &
             1.0,
             format!(
                 "✓ {} → {}  {}",
-                one_line(base_name(&t.key)),
+                crate::text::key(base_name(&t.key)),
                 one_line(&t.path.display().to_string()),
                 human_size(t.total)
             ),
@@ -222,7 +222,7 @@ fn draw_transfer(frame: &mut Frame<'_>, area: Rect, pane: &StoragePane, theme: &
         ),
         TransferState::Failed(e) => (
             0.0,
-            format!("✗ {}: {e}", one_line(base_name(&t.key))),
+            format!("✗ {}: {e}", crate::text::key(base_name(&t.key))),
             theme.error(),
         ),
     };

@@ -70,7 +70,13 @@ impl StoragePane {
             many => {
                 let mut changes: Vec<String> = many
                     .iter()
-                    .map(|(k, size)| format!("s3://{bucket}/{k} ({}): deleted", human_size(*size)))
+                    .map(|(k, size)| {
+                        format!(
+                            "s3://{bucket}/{} ({}): deleted",
+                            crate::text::key(k),
+                            human_size(*size)
+                        )
+                    })
                     .collect();
                 changes.push(
                     "in a versioned bucket each gets a delete marker; older versions stay".into(),

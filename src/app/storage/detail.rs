@@ -73,7 +73,7 @@ pub(super) fn delete_one(bucket: &BucketName, detail: &ObjectDetail) -> Outcome 
     let e = &detail.entry;
     let mut changes = vec![format!(
         "s3://{bucket}/{} ({}, {}): deleted",
-        e.key,
+        crate::text::key(&e.key),
         human_size(e.size),
         e.etag.as_deref().unwrap_or("no ETag")
     )];

@@ -118,7 +118,7 @@ impl StoragePane {
                             Outcome::Settled {
                                 message: format!(
                                     "downloaded {} to {}",
-                                    crate::text::one_line(base_name(&t.key)),
+                                    crate::text::key(base_name(&t.key)),
                                     crate::text::one_line(&path.display().to_string())
                                 ),
                                 what: "downloading",

@@ -165,7 +165,8 @@ impl Popup {
                 PromptKind::Download { bucket, key } => FormView {
                     title: "Download".into(),
                     body: vec![format!(
-                        "s3://{bucket}/{key} to a local file (a folder keeps its name):"
+                        "s3://{bucket}/{} to a local file (a folder keeps its name):",
+                        crate::text::key(key.as_str())
                     )],
                     fields: vec![FieldView {
                         label: "save as",
