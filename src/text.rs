@@ -84,11 +84,30 @@ pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     let mut last_was_pictograph = false;
+    let mut last: Option<char> = None;
     while let Some(c) = chars.next() {
         match c {
             '\n' => out.push_str(break_line),
             '\t' => out.push_str(tab),
-            '\r' => out.push_str(cr),
+            // The carriage return of a line break (`\r\n`) goes as `cr`; one alone, which a
+            // terminal would use to write over the start of the line, shows as `␍`.
+            '\r' if chars.peek() == Some(&'\n') => out.push_str(cr),
+            '\r' => out.push('\u{240D}'),
+            // A flag (two regional indicators) as its letters: terminals draw the pair one or
+            // two glyphs wide, and a wrong guess left a stray `🇷` on the screen.
+            '\u{1F1E6}'..='\u{1F1FF}' => {
+                let letter = |c: char| char::from(b'A' + (c as u32 - 0x1F1E6) as u8);
+                match chars.peek().copied() {
+                    Some(n @ '\u{1F1E6}'..='\u{1F1FF}') => {
+                        chars.next();
+                        out.push('[');
+                        out.push(letter(c));
+                        out.push(letter(n));
+                        out.push(']');
+                    }
+                    _ => out.push(letter(c)),
+                }
+            }
             // A control character as its picture (`␛`); a direction override, an isolate, a
             // separator or a C1 control named (`<U+202E>`), so `invoice<U+202E>gnp.exe` reads as
             // the trick it is, not as a garbled name.
@@ -110,6 +129,16 @@ pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
             // A joiner inside an emoji sequence goes with the emoji it joins (and that emoji's
             // modifiers). A joiner before an emoji that follows a space or a letter goes alone:
             // terminals draw that emoji inside the column of what precedes it.
+            // A joiner keeps its place only between two letters of a script that joins
+            // (Arabic, Persian, the Indic scripts); anywhere else (after the last letter of a
+            // name, beside a space) a terminal may draw the next cell into it: named.
+            '\u{200C}' | '\u{200D}'
+                if !(last_was_pictograph
+                    || chars.peek().is_some_and(|n| is_pictograph(*n))
+                    || (last.is_some_and(joins) && chars.peek().is_some_and(|n| joins(*n)))) =>
+            {
+                out.push_str(&format!("<U+{:04X}>", c as u32));
+            }
             '\u{200D}'
                 if last_was_pictograph || chars.peek().is_some_and(|n| is_pictograph(*n)) =>
             {
@@ -126,8 +155,21 @@ pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
             c => out.push(c),
         }
         last_was_pictograph = is_pictograph(c);
+        last = Some(c);
     }
     out
+}
+
+/// Whether `c` is a letter or mark of a script a zero-width joiner or non-joiner shapes: any
+/// alphabetic character or combining mark outside ASCII.
+fn joins(c: char) -> bool {
+    !c.is_ascii() && (c.is_alphabetic() || is_mark(c))
+}
+
+/// The combining marks of the scripts that join (Arabic harakat, Indic vowel signs and
+/// viramas), which `char::is_alphabetic` does not count.
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0900}'..='\u{0DFF}')
 }
 
 /// One line of untrusted text, safe to print: line breaks and tabs become spaces, other
@@ -350,6 +392,20 @@ mod tests {
         // Joiners and marks of right-to-left text take no column anywhere: they stay.
         assert_eq!(one_line("מ\u{200F}ש"), "מ\u{200F}ש");
         assert_eq!(one_line("ک\u{200C}ه"), "ک\u{200C}ه");
+        assert_eq!(one_line("क्\u{200D}ष"), "क्\u{200D}ष");
+        // A joiner with no letter to join on one side is named (at a name's end it drew the
+        // next cell into it).
+        assert_eq!(one_line("admin\u{200D}"), "admin<U+200D>");
+        assert_eq!(one_line("ad\u{200C}min"), "ad<U+200C>min");
+    }
+
+    /// A flag shows as its letters; a lone carriage return as `␍`, one before a line break
+    /// as the break's.
+    #[test]
+    fn flags_and_carriage_returns_are_shown_so_terminals_agree() {
+        assert_eq!(one_line("🇰🇷 Seoul 🇫"), "[KR] Seoul F");
+        assert_eq!(printable("cr\rreturn\r\nnext"), "cr␍return\nnext");
+        assert_eq!(one_line("a\r\nb"), "a  b");
     }
 
     /// A key keeps its spaces and names what one_line would blur (a tab read as a space).
@@ -416,7 +472,8 @@ mod tests {
         assert_eq!(one_line("❤\u{fe0f} 👍🏽"), "❤ 👍");
         // A joiner between letters shapes them; it stays.
         assert_eq!(one_line("क्\u{200d}ष"), "क्\u{200d}ष");
-        assert_eq!(printable("a\u{200d}\n👩\u{200d}💻"), "a\u{200d}\n👩");
+        // One at a line's end joins nothing: named.
+        assert_eq!(printable("a\u{200d}\n👩\u{200d}💻"), "a<U+200D>\n👩");
         // A joiner before an emoji, after a space or a letter: tmux draws the emoji inside the
         // space's column, two columns short of ratatui's count, so the joiner goes.
         assert_eq!(one_line("Party \u{200d}👩\u{200d}💻"), "Party 👩");
