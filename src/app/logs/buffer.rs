@@ -136,9 +136,11 @@ pub struct LogBuffer {
     /// The invocations an error line, a panic, a timeout or a failed report marks as failed,
     /// each once, with how many of the kept lines mark it.
     failed: HashMap<RequestKey, u32>,
-    /// The request each stream is running (from its START to its REPORT): Lambda runs one
-    /// request at a time per stream, so a line without an id (a panic, a print) is that one's.
-    running: HashMap<u32, RequestKey>,
+    /// The request each stream of each group is running (from its START to its REPORT):
+    /// Lambda runs one request at a time per stream, so a line without an id (a panic, a
+    /// print) is that one's. Keyed by group too: two functions' streams share names
+    /// (`2026/11/25/[$LATEST]abc`), and a line of one is never the other's.
+    running: HashMap<(u16, u32), RequestKey>,
     /// Changes whenever lines are added or dropped, for caches.
     generation: u64,
 }
@@ -270,16 +272,16 @@ impl LogBuffer {
             Some(id) => RequestKey::of(id),
             None => self
                 .running
-                .get(&stream)
+                .get(&(group, stream))
                 .copied()
                 .unwrap_or(RequestKey::NONE),
         };
         match kind {
             LineKind::Start if req.is_some() => {
-                self.running.insert(stream, req);
+                self.running.insert((group, stream), req);
             }
             LineKind::Report => {
-                self.running.remove(&stream);
+                self.running.remove(&(group, stream));
             }
             _ => {}
         }
@@ -654,6 +656,17 @@ mod tests {
             5,
             "every error line, failed reports included"
         );
+
+        // Another function's stream of the same name is not running that request: its line
+        // without an id belongs to no request and fails none.
+        b.push_event(&event(
+            13,
+            &format!("START RequestId: {} Version: $LATEST", ids[2]),
+        ));
+        let mut other = event(14, "thumbnail done");
+        other.group = "/aws/lambda/thumbnails".into();
+        let seq = b.push_event(&other);
+        assert_eq!(b.get(seq).unwrap().req, RequestKey::NONE);
     }
 
     fn event(i: i64, message: &str) -> LogEvent {
