@@ -407,6 +407,21 @@ impl Dialog {
         )
     }
 
+    /// The attributes an attribute form can set that start with what is typed (`sub` is
+    /// never one).
+    pub fn attribute_choices(&self) -> Vec<&str> {
+        let Form::Attribute { current, .. } = &self.proposal.form else {
+            return Vec::new();
+        };
+        let typed = self.input1.text();
+        let typed = typed.trim();
+        current
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .filter(|name| *name != "sub" && name.starts_with(typed))
+            .collect()
+    }
+
     /// The groups the group field can take (those the user is not in, to add; those they
     /// are in, to remove), narrowed by what is typed; empty for other forms.
     pub fn group_choices(&self) -> Vec<&str> {
@@ -449,10 +464,10 @@ impl Dialog {
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
-            Form::Attribute { current, .. } => current
-                .iter()
-                .map(|(name, _)| name.clone())
-                .filter(|name| name != "sub")
+            Form::Attribute { .. } => self
+                .attribute_choices()
+                .into_iter()
+                .map(str::to_string)
                 .collect(),
             _ => return false,
         };
@@ -483,7 +498,11 @@ impl Dialog {
         if self.focus != Field::Input2 || !self.input2.is_empty() {
             return;
         }
-        if let Some(Some(value)) = self.attribute_now() {
+        // A value holding a direction override or a control character is not offered: the
+        // field would draw it raw, and the write would refuse it anyway.
+        if let Some(Some(value)) = self.attribute_now()
+            && crate::text::hostile_in(value).is_none()
+        {
             self.input2 = TextInput::new(value)
                 .with_max_chars(FIELD_MAX_CHARS)
                 .offered();
@@ -750,6 +769,26 @@ mod tests {
         d.on_key(KeyEvent::from(KeyCode::BackTab));
         type_in(&mut d, "x");
         assert_eq!(d.input2.text(), "", "the offer was name's");
+    }
+
+    /// The names offered narrow as one is typed and never include `sub`; a value holding a
+    /// direction override is shown on the `now` line but not offered raw in the field.
+    #[test]
+    fn attribute_choices_narrow_and_hostile_values_are_not_offered() {
+        let mut d = attribute_dialog();
+        if let Form::Attribute { current, .. } = &mut d.proposal.form {
+            current.push(("sub".into(), "x".into()));
+            current.push(("nickname".into(), "evil\u{202e}txt".into()));
+        }
+        assert_eq!(d.attribute_choices(), ["name", "nickname"]);
+        d.focus = Field::Input1;
+        type_in(&mut d, "ni");
+        assert_eq!(d.attribute_choices(), ["nickname"]);
+        d.on_key(KeyEvent::from(KeyCode::Tab));
+        assert_eq!(d.input1.text(), "nickname");
+        d.on_key(KeyEvent::from(KeyCode::Tab));
+        assert_eq!(d.focus, Field::Input2);
+        assert_eq!(d.input2.text(), "", "not offered");
     }
 
     fn group_dialog(add: bool) -> Dialog {

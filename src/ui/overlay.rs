@@ -322,26 +322,29 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
                 ),
             ]));
         }
-        Form::Attribute { ref current, .. } => {
+        Form::Attribute { .. } => {
             lines.push(field(
                 format!("{l1:>10}: "),
                 Field::Input1,
                 &d.input1,
                 theme.muted(),
             ));
-            // What the attribute holds now, as its name is typed; before, the names it has.
+            // What the attribute holds now, as its name is typed; before, and while what is
+            // typed starts some names, those it has.
+            let choices = d.attribute_choices();
             let (label, now) = match d.attribute_now() {
-                None => (
+                None | Some(None) if !choices.is_empty() => (
                     "has",
                     format!(
                         "{}  (tab completes)",
-                        current
+                        choices
                             .iter()
-                            .map(|(name, _)| crate::text::one_line(name))
+                            .map(|name| crate::text::one_line(name))
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
                 ),
+                None => ("has", "(no attribute to set)".to_string()),
                 Some(None) => ("now", "(not set)".to_string()),
                 Some(Some("")) => ("now", "(empty)".to_string()),
                 Some(Some(value)) => ("now", crate::text::one_line(value)),
