@@ -25,6 +25,27 @@ pub const MODERATION_REASONS: &[&str] = &[
     "other",
 ];
 
+/// Reasons offered for a ban: a moderator's, and a compromised account's.
+pub const BAN_REASONS: &[&str] = &[
+    "spam",
+    "harassment",
+    "hate speech",
+    "nudity or sexual content",
+    "violence or threats",
+    "illegal content",
+    "impersonation",
+    "account compromised",
+    "other",
+];
+
+/// Reasons offered for lifting a ban.
+pub const UNBAN_REASONS: &[&str] = &[
+    "banned by mistake",
+    "appeal accepted",
+    "account recovered",
+    "other",
+];
+
 /// Reasons offered for putting content back.
 pub const RESTORE_REASONS: &[&str] = &[
     "hidden by mistake",

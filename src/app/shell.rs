@@ -525,7 +525,11 @@ pub(super) fn ban_proposal(plan: Plan) -> Proposal {
         changes,
         form: dialog::Form::Ready(Operation::Ban(Box::new(plan))),
         type_to_confirm: None,
-        reasons: dialog::ACCOUNT_REASONS,
+        reasons: if unban {
+            dialog::UNBAN_REASONS
+        } else {
+            dialog::BAN_REASONS
+        },
     }
 }
 
