@@ -88,9 +88,13 @@ pub fn render(view: &User360) -> Vec<String> {
         )],
     }));
     lines.extend(part("Activity", &view.counts, |c| {
+        let n = |v: i64| usize::try_from(v).unwrap_or(0);
         vec![format!(
-            "{} posts · {} comments · {} reports filed · {} reports against",
-            c.posts, c.comments, c.reports_filed, c.reports_against
+            "{} · {} · {} filed · {} against",
+            crate::text::plural(n(c.posts), "post"),
+            crate::text::plural(n(c.comments), "comment"),
+            crate::text::plural(n(c.reports_filed), "report"),
+            crate::text::plural(n(c.reports_against), "report"),
         )]
     }));
     lines.extend(part("Latest posts", &view.posts, |posts| {

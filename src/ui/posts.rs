@@ -92,9 +92,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
         };
         let title = match thread.rows.items.first() {
             Some(ThreadRow::Post(p)) => format!(
-                " Thread of post #{} · {} comments{more} · esc back ",
+                " Thread of post #{} · {}{more} · esc back ",
                 p.id,
-                thread.rows.items.len() - 1
+                crate::text::plural(thread.rows.items.len() - 1, "comment")
             ),
             _ => " Thread · esc back ".to_string(),
         };

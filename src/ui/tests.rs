@@ -677,7 +677,7 @@ fn who_view_over_the_users_pane() {
             "sub 00000000-0000-4000-8000-000000000001".into(),
             String::new(),
             "Activity".into(),
-            "  3 posts · 1 comments · 0 reports filed · 2 reports against".into(),
+            "  3 posts · 1 comment · 0 reports filed · 2 reports against".into(),
             String::new(),
             "Objects under profiles/00000000-0000-4000-8000-000000000001/".into(),
             "  1 objects, 2048 bytes".into(),

@@ -600,6 +600,29 @@ fn a_failed_tail_is_shown_and_ctrl_r_starts_it_again() {
     assert_eq!(spec.groups.len(), 2);
 }
 
+/// One invocation of 123.45 ms: the percentiles, read from the histogram's bins, never
+/// exceed the slowest exact duration (they read 124 ms over a max of 123 ms).
+#[test]
+fn percentiles_never_exceed_the_slowest_invocation() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(
+            API,
+            1_000,
+            "REPORT RequestId: 0f0e0d0c-0000-4000-8000-000000000001\tDuration: 123.45 ms\tBilled Duration: 124 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB",
+        )])],
+    );
+    let s = app.logs.summary();
+    assert_eq!(s.max_ms, Some(123.45));
+    assert!(
+        s.p50_ms.unwrap() <= 123.45 && s.p95_ms.unwrap() <= 123.45,
+        "{s:?}"
+    );
+}
+
 #[test]
 fn v_shows_invocations_and_enter_opens_one_request() {
     let mut app = logs_app();

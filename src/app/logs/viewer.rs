@@ -92,7 +92,7 @@ impl LogsPane {
         if self.summary_cache.as_ref().map(|(k, _)| *k) != Some(key) {
             let b = &self.buffer;
             let d = b.durations();
-            let summary = Summary {
+            let mut summary = Summary {
                 invocations: b.reports().len(),
                 cold_starts: b.cold_starts(),
                 failed: b.failed(),
@@ -107,6 +107,12 @@ impl LogsPane {
                     .map(|r| r.duration_ms)
                     .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.max(d)))),
             };
+            // A percentile read from the histogram's bins can land above the slowest exact
+            // duration (p95 124 ms over a max of 123.45 ms): never more than the max.
+            if let Some(max) = summary.max_ms {
+                summary.p50_ms = summary.p50_ms.map(|p| p.min(max));
+                summary.p95_ms = summary.p95_ms.map(|p| p.min(max));
+            }
             self.summary_cache = Some((key, summary));
         }
         &self
