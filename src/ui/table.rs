@@ -91,6 +91,9 @@ impl Column {
 /// Space between columns (ratatui's default).
 const SPACING: u16 = 1;
 
+/// The fewest columns a free column that did not fit at its `min` comes back with.
+const SQUEEZED_MIN: u16 = 8;
+
 /// The width of each column for `available` columns of screen, `None` for a dropped column.
 /// `natural[i]` is the widest cell (header included) of column `i` among the rows on screen.
 ///
@@ -113,7 +116,16 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
         .collect();
     let natural = natural.as_slice();
     let mut shown: Vec<bool> = vec![true; columns.len()];
-    let need = |shown: &[bool]| -> u32 {
+    // Each free column's least width: its `min`, or less when it came back into a row that
+    // had dropped it (below).
+    let mut mins: Vec<u16> = columns
+        .iter()
+        .map(|c| match c.fit {
+            Fit::Free { min } => min,
+            Fit::Whole => 0,
+        })
+        .collect();
+    let need = |shown: &[bool], mins: &[u16]| -> u32 {
         let mut total = 0u32;
         let mut count = 0u32;
         for (i, c) in columns.iter().enumerate() {
@@ -123,12 +135,12 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
             count += 1;
             total += u32::from(match c.fit {
                 Fit::Whole => natural[i],
-                Fit::Free { min } => min.min(natural[i].max(1)),
+                Fit::Free { .. } => mins[i].min(natural[i].max(1)),
             });
         }
         total + u32::from(SPACING) * count.saturating_sub(1)
     };
-    while need(&shown) > u32::from(available) {
+    while need(&shown, &mins) > u32::from(available) {
         let candidate = columns
             .iter()
             .enumerate()
@@ -137,6 +149,20 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
         match candidate {
             Some((i, _)) => shown[i] = false,
             None => break,
+        }
+    }
+    // A free column dropped for want of its `min` comes back narrower when the row has
+    // [`SQUEEZED_MIN`] columns or more to spare (at 80 columns the reports queue dropped its
+    // reasons and its text and left 25 columns empty); the last dropped first.
+    let mut dropped: Vec<usize> = (0..columns.len())
+        .filter(|i| !shown[*i] && matches!(columns[*i].fit, Fit::Free { .. }))
+        .collect();
+    dropped.sort_by_key(|i| (columns[*i].drop, *i));
+    for i in dropped {
+        let spare = u32::from(available).saturating_sub(need(&shown, &mins) + u32::from(SPACING));
+        if spare >= u32::from(SQUEEZED_MIN) {
+            shown[i] = true;
+            mins[i] = mins[i].min(u16::try_from(spare).unwrap_or(u16::MAX));
         }
     }
     let fixed: u32 = columns
@@ -155,8 +181,8 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
         .map(|i| match (shown[i], columns[i].fit) {
             (false, _) => None,
             (true, Fit::Whole) => Some(natural[i]),
-            (true, Fit::Free { min }) => {
-                let w = u32::from(min.min(natural[i].max(1))).min(left);
+            (true, Fit::Free { .. }) => {
+                let w = u32::from(mins[i].min(natural[i].max(1))).min(left);
                 left -= w;
                 Some(w as u16)
             }
@@ -566,6 +592,35 @@ mod tests {
         let tight = widths(&cols, &[36, 40, 21, 16], 60);
         assert_eq!(tight[3], None, "created goes first: {tight:?}");
         assert_eq!((tight[0], tight[2]), (Some(36), Some(21)));
+    }
+
+    /// A free column that does not fit at its `min` comes back narrower when the row has room
+    /// to spare: at 80 columns the reports queue kept a `user <sub>` target and dropped its
+    /// reasons and text, leaving 25 columns empty.
+    #[test]
+    fn a_dropped_free_column_comes_back_narrower_into_the_room_left() {
+        let cols = [
+            Column::id("target"),
+            Column::id("status"),
+            Column::id("open"),
+            Column::free("reasons", 24, 2),
+            Column::free("author", 14, 3),
+            Column::free("text", 24, 1),
+            Column::whole("oldest", 5),
+            Column::whole("latest", 4),
+        ];
+        let w = widths(&cols, &[41, 7, 4, 30, 12, 60, 16, 16], 78);
+        assert_eq!((w[0], w[1], w[2]), (Some(41), Some(7), Some(4)));
+        assert!(
+            w[5].is_some_and(|t| t >= SQUEEZED_MIN),
+            "the text is back: {w:?}"
+        );
+        assert!(sum(&w) <= 78, "{w:?}");
+        assert!(
+            78 - sum(&w) < u32::from(SQUEEZED_MIN) + 1,
+            "no room left unused: {w:?}"
+        );
+        assert_eq!((w[6], w[7]), (None, None));
     }
 
     /// A username of 120 characters takes a fifth of the row (24 columns at least) and what
