@@ -613,6 +613,53 @@ fn a_refresh_after_a_write_keeps_the_place_in_the_queue() {
     assert_eq!(app.posts.queue.selected, 2, "ctrl-r is a refresh too");
 }
 
+/// `enter` then `h` at once on the queue: the hide waits for the thread and proposes the
+/// post it opened on (it said "nothing selected" and was lost).
+#[test]
+fn a_moderation_key_waits_for_the_thread() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(&mut app, &first, vec![group(1, 2)], false);
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadThread { request, .. }) = open.first().cloned() else {
+        panic!("{open:?}")
+    };
+    assert!(app.on_key(key('h')).is_empty());
+    assert!(app.overlay.is_none());
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .contains("acts once it is in"),
+        "{:?}",
+        app.toasts
+    );
+    let p = post(1);
+    app.on_event(AppEvent::ThreadLoaded {
+        request,
+        result: Ok(crate::app::posts::ThreadData {
+            post: p.clone(),
+            comments: Page {
+                items: Vec::new(),
+                next: None,
+            },
+            reports: Vec::new(),
+            history: Vec::new(),
+        }),
+    });
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!(
+            "the hide is proposed once the thread is in: {:?}",
+            app.overlay
+        );
+    };
+    assert!(
+        matches!(&d.proposal.form, crate::app::dialog::Form::Ready(Operation::Moderate { targets, .. }) if targets == &[backoffice_domain::model::ModerationTarget::Post(p.id)]),
+        "{:?}",
+        d.proposal.form
+    );
+}
+
 /// `k` is refused on the spot: nothing sent, no dialog, and a message holding `why`.
 fn refused_before_asking(app: &mut App, k: char, why: &str) {
     assert!(app.on_key(key(k)).is_empty());

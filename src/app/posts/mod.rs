@@ -41,6 +41,8 @@ pub struct PostsPane {
     thread_request: Option<RequestId>,
     /// A reported person's profile, over the queue.
     pub profile: Option<ProfileState>,
+    /// A moderation key pressed while the thread was loading, acted on once it is in.
+    waiting: Option<Action>,
     /// The loaded posts' order by a column the store has no index for (column, downwards).
     pub loaded_sort: Option<(usize, bool)>,
     /// How the avatar is drawn (the terminal's graphics protocol, else half-blocks).
@@ -214,6 +216,25 @@ impl PostsPane {
     fn act(&mut self, action: Action, ids: &mut Ids) -> Outcome {
         if let Some(outcome) = self.act_on_profile(action, ids) {
             return outcome;
+        }
+        // `enter` then `h` at once: the key waits for the thread and acts on the row it opens
+        // on (it said "nothing selected" and was lost).
+        if self.thread_request.is_some()
+            && self
+                .thread
+                .as_ref()
+                .is_some_and(|t| t.rows.items.is_empty())
+            && matches!(
+                action,
+                Action::Hide
+                    | Action::Restore
+                    | Action::Remove
+                    | Action::ResolveReport
+                    | Action::DismissReport
+            )
+        {
+            self.waiting = Some(action);
+            return Outcome::Message("the thread is loading; the key acts once it is in".into());
         }
         let page = self.viewport().max(1) as isize;
         match action {

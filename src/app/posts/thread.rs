@@ -62,6 +62,7 @@ pub struct ThreadData {
 impl PostsPane {
     pub(super) fn open_thread(&mut self, target: ModerationTarget, ids: &mut Ids) -> Vec<Command> {
         let id = ids.issue();
+        self.waiting = None;
         let keep = self.thread.take();
         self.thread = Some(ThreadState {
             target: Some(target),
@@ -116,9 +117,13 @@ impl PostsPane {
                 thread.rows.next = data.comments.next;
                 thread.reports = data.reports;
                 thread.history = data.history;
+                if let Some(action) = self.waiting.take() {
+                    return (self.act(action, ids), None);
+                }
                 (self.more(ids).into(), None)
             }
             Err(f) => {
+                self.waiting = None;
                 thread.rows.load = Load::Failed(f.message.clone());
                 (Outcome::None, Some(("loading the thread".to_string(), f)))
             }
