@@ -600,10 +600,38 @@ impl Dialog {
         match self.build() {
             Ok((operation, reason)) => DialogResult::Confirmed { operation, reason },
             Err(problem) => {
+                // The cursor goes to the field the refusal is about, to mend it there.
+                let field = self.refused_field(&problem);
+                if self.fields().contains(&field) {
+                    self.focus = field;
+                }
                 self.problem = Some(problem);
                 DialogResult::Open
             }
         }
+    }
+
+    /// The field a refusal of [`Dialog::build`] is about, checked in the same order.
+    fn refused_field(&self, problem: &str) -> Field {
+        if self.write().is_err() {
+            let second = ["value:", "e-mail:", "the two passwords differ"];
+            return if second.iter().any(|p| problem.starts_with(p)) {
+                Field::Input2
+            } else {
+                Field::Input1
+            };
+        }
+        if self.reason().is_err() {
+            return if self.picked() == Some("other") {
+                Field::ReasonText
+            } else {
+                Field::ReasonPick
+            };
+        }
+        if self.proposal.type_to_confirm.is_some() && problem.starts_with("type ") {
+            return Field::TypedName;
+        }
+        Field::Typed
     }
 }
 
@@ -774,6 +802,9 @@ mod tests {
         assert_eq!(d.input2.text(), "Ada");
         assert!(d.input2.is_offered());
         assert_eq!(d.build().unwrap_err(), "value: name already holds it");
+        d.focus = Field::ReasonPick;
+        d.on_key(KeyEvent::from(KeyCode::Enter));
+        assert_eq!(d.focus, Field::Input2, "the value is what to mend");
         // A cursor key edits the offer; typing then appends.
         d.on_key(KeyEvent::from(KeyCode::End));
         type_in(&mut d, " L.");
@@ -863,6 +894,10 @@ mod tests {
         );
         d.input1.set_text("staff");
         assert_eq!(d.build().unwrap_err(), "group: already in staff");
+        // Refused on enter, the cursor goes back to the group field.
+        d.focus = Field::ReasonPick;
+        d.on_key(KeyEvent::from(KeyCode::Enter));
+        assert_eq!(d.focus, Field::Input1);
         d.input1.set_text("Staff");
         assert_eq!(
             d.build().unwrap_err(),

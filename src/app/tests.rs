@@ -865,9 +865,8 @@ fn production_asks_for_the_environment_name_before_any_write() {
         panic!("still open");
     };
     assert!(d.problem.as_deref().unwrap().contains("type its name"));
-    // Reason pick → details → typed name.
-    app.on_key(code(KeyCode::Tab));
-    app.on_key(code(KeyCode::Tab));
+    // The refusal put the cursor on the name to type.
+    assert_eq!(d.focus, crate::app::dialog::Field::Typed);
     typed(&mut app, "prod");
     let sent = app.on_key(code(KeyCode::Enter));
     assert!(matches!(
@@ -2255,10 +2254,9 @@ fn create_invites_by_default_and_m_resends_the_code_of_an_unconfirmed_sign_up() 
         "{:?}",
         d.problem
     );
-    // Back to the e-mail, corrected; the invitation box cleared with space.
-    app.on_key(code(KeyCode::BackTab));
-    app.on_key(code(KeyCode::BackTab));
-    app.on_key(code(KeyCode::BackTab));
+    // The refusal put the cursor on the e-mail: corrected; the invitation box cleared with
+    // space.
+    assert_eq!(d.focus, crate::app::dialog::Field::Input2);
     app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     typed(&mut app, "new.person@example.com");
     app.on_key(code(KeyCode::Tab));
