@@ -18,6 +18,7 @@ use backoffice_domain::model::{
     CommentFilter, ModerationTarget, Page, PageRequest, Target, UserSub,
 };
 use backoffice_domain::ports::{LogSource, ObjectStore};
+use backoffice_domain::services::ban;
 use backoffice_domain::services::people::{self, Found};
 use backoffice_domain::services::user360::Who;
 use tokio::sync::mpsc;
@@ -134,30 +135,7 @@ pub(crate) async fn run(
         } => AppEvent::BanPlanned {
             request,
             unban,
-            result: async {
-                let (directory, content) = (b.directory()?, b.content()?);
-                let username = match subject {
-                    BanSubject::Username(name) => name,
-                    BanSubject::Sub(sub) => {
-                        people::users_by_sub(directory, std::slice::from_ref(&sub))
-                            .await?
-                            .into_iter()
-                            .next()
-                            .map(|user| user.username)
-                            .ok_or_else(|| {
-                                DomainError::NotFound(format!("a user with sub {sub} in the pool"))
-                            })?
-                    }
-                };
-                if unban {
-                    backoffice_domain::services::ban::plan_unban(directory, content, &username)
-                        .await
-                } else {
-                    backoffice_domain::services::ban::plan_ban(directory, content, &username).await
-                }
-            }
-            .await
-            .map_err(Failure::from),
+            result: plan_ban(b, subject, unban).await,
         },
         Command::Plan { request, planning } => plan(b, request, planning).await,
         Command::LoadSignIns { request, username } => AppEvent::SignInsLoaded {
@@ -383,6 +361,31 @@ async fn profile(
         _ => None,
     };
     Ok(crate::app::posts::ProfileData { sheet, avatar })
+}
+
+/// A ban's (or unban's) plan, for a user named in the directory or found by sub.
+async fn plan_ban(b: &Backends, subject: BanSubject, unban: bool) -> Result<ban::Plan, Failure> {
+    let (directory, content) = (b.directory()?, b.content()?);
+    let username = match subject {
+        BanSubject::Username(name) => name,
+        BanSubject::Sub(sub) => {
+            let found = people::users_by_sub(directory, std::slice::from_ref(&sub)).await?;
+            match found.into_iter().next() {
+                Some(user) => user.username,
+                None => {
+                    return Err(Failure::new(format!(
+                        "no account in the user pool has the sub {sub} (deleted?): a ban acts on an account; hide or remove the content instead"
+                    )));
+                }
+            }
+        }
+    };
+    let plan = if unban {
+        ban::plan_unban(directory, content, &username).await
+    } else {
+        ban::plan_ban(directory, content, &username).await
+    };
+    plan.map_err(Failure::from)
 }
 
 /// Pages of the pool's groups the group dialog reads (Cognito lists 60 a page).
@@ -801,9 +804,9 @@ mod ban_tests {
             panic!("no plan for a sub the pool does not know: {unknown:?}");
         };
         assert!(
-            failure
-                .message
-                .contains("00000000dead in the pool not found"),
+            failure.message.starts_with(
+                "no account in the user pool has the sub 00000000-0000-4000-8000-00000000dead"
+            ),
             "{failure:?}"
         );
         let planned = run(
