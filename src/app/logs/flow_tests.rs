@@ -809,3 +809,33 @@ proptest::proptest! {
         }
     }
 }
+
+/// `/` in the group picker goes to a group whose name holds the text, and the tail started
+/// next does not search for it (it stayed as the tail's search: `/wb-shop: 2 matches`).
+#[test]
+fn slash_in_the_picker_finds_a_group_and_is_not_the_tails_search() {
+    let mut app = logs_app();
+    app.on_key(key('/'));
+    typed(&mut app, "THUMB");
+    app.on_key(code(KeyCode::Enter));
+    assert_eq!(
+        app.logs.picker.groups[app.logs.picker.selected].as_str(),
+        THUMBS
+    );
+    assert!(app.logs.search.is_none());
+    app.on_key(key('/'));
+    typed(&mut app, "nothing-like-it");
+    app.on_key(code(KeyCode::Enter));
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("no group name holds"),
+        "{:?}",
+        app.last_error
+    );
+    app.on_key(code(KeyCode::Esc));
+    let c = app.on_key(code(KeyCode::Enter));
+    assert!(!c.is_empty(), "a tail starts");
+    assert!(app.logs.search.is_none(), "with no search");
+}

@@ -419,14 +419,42 @@ impl Pane for LogsPane {
     }
 
     fn filter_text(&self) -> &str {
+        if self.screen == Screen::Picker {
+            return "";
+        }
         &self.filter_text
     }
 
     fn filter_hint(&self) -> &'static str {
+        if self.screen == Screen::Picker {
+            return "go to the next group whose name holds this (any case)";
+        }
         "search the buffer (lower case: any case) · empty: stop searching"
     }
 
     fn set_filter(&mut self, text: &str, _ids: &mut Ids) -> Result<Vec<Command>, Problem> {
+        // In the picker `/` finds a group; it is not the search of the tail started next.
+        if self.screen == Screen::Picker {
+            let wanted = text.trim().to_lowercase();
+            if wanted.is_empty() {
+                return Ok(Vec::new());
+            }
+            let p = &mut self.picker;
+            let n = p.groups.len();
+            let found = (0..n)
+                .map(|i| (p.selected + i) % n)
+                .find(|&i| p.groups[i].as_str().to_lowercase().contains(&wanted));
+            return match found {
+                Some(i) => {
+                    p.selected = i;
+                    Ok(Vec::new())
+                }
+                None => Err(Problem(format!(
+                    "no group name holds '{}'",
+                    crate::text::one_line(text.trim())
+                ))),
+            };
+        }
         self.search_for(text)
     }
 
