@@ -121,6 +121,14 @@ pub async fn resolve_groups(
     Ok(out)
 }
 
+/// The groups of a query written out whole (not `prefix*`).
+fn written_out(wanted: &[String]) -> impl Iterator<Item = &str> {
+    wanted
+        .iter()
+        .map(|w| w.trim())
+        .filter(|w| !w.ends_with('*'))
+}
+
 async fn run_query(
     b: &Backends,
     request: RequestId,
@@ -130,9 +138,29 @@ async fn run_query(
     events: &mpsc::Sender<AppEvent>,
 ) -> Result<InsightsEvent, DomainError> {
     let insights = b.insights()?;
+    let wanted = groups;
     let groups = resolve_groups(b, groups).await?;
     let query = InsightsQuery::new(groups.clone(), window, text)?;
-    let id = insights.start_query(&query).await?;
+    let id = match insights.start_query(&query).await {
+        Ok(id) => id,
+        // CloudWatch does not say which group it lacks (the error named all 38 sent): the
+        // names written out whole are looked up, and the missing ones named.
+        Err(DomainError::NotFound(all)) => {
+            let mut missing = Vec::new();
+            for name in written_out(wanted) {
+                let listed = b.logs()?.list_groups(name, PageRequest::first(50)).await?;
+                if !listed.items.iter().any(|g| g.name == name) {
+                    missing.push(name);
+                }
+            }
+            return Err(DomainError::NotFound(if missing.is_empty() {
+                all
+            } else {
+                format!("log group {}", missing.join(", "))
+            }));
+        }
+        Err(e) => return Err(e),
+    };
     let started = AppEvent::Insights(InsightsEvent::Started {
         request,
         query: id.clone(),
@@ -329,6 +357,71 @@ mod tests {
             field_of(&results.rows[0], "@requestId")
         );
         assert!(field_of(&fields, "@message").unwrap().starts_with("REPORT"));
+    }
+
+    /// Insights as CloudWatch answers a query over a group that does not exist: not found,
+    /// naming every group sent (as the adapter words it); the rest as the sandbox does.
+    struct NamesEveryGroup(std::sync::Arc<dyn LogInsights>);
+
+    #[async_trait::async_trait]
+    impl LogInsights for NamesEveryGroup {
+        async fn start_query(&self, query: &InsightsQuery) -> Result<QueryId, DomainError> {
+            let all: Vec<&str> = query.groups.iter().map(LogGroupName::as_str).collect();
+            match self.0.start_query(query).await {
+                Err(DomainError::NotFound(_)) => Err(DomainError::NotFound(format!(
+                    "log group {}",
+                    all.join(", ")
+                ))),
+                other => other,
+            }
+        }
+        async fn query_results(&self, id: &QueryId) -> Result<QueryResults, DomainError> {
+            self.0.query_results(id).await
+        }
+        async fn stop_query(&self, id: &QueryId) -> Result<(), DomainError> {
+            self.0.stop_query(id).await
+        }
+        async fn log_record(
+            &self,
+            pointer: &str,
+        ) -> Result<Vec<backoffice_domain::model::ResultField>, DomainError> {
+            self.0.log_record(pointer).await
+        }
+        async fn list_definitions(&self) -> Result<Vec<QueryDefinition>, DomainError> {
+            self.0.list_definitions().await
+        }
+        async fn put_definition(&self, d: &QueryDefinition) -> Result<String, DomainError> {
+            self.0.put_definition(d).await
+        }
+        async fn delete_definition(&self, id: &str) -> Result<(), DomainError> {
+            self.0.delete_definition(id).await
+        }
+    }
+
+    /// A group named whole that does not exist is the one the failure names, not every group
+    /// the query was sent with (CloudWatch's error named all 38, the prefix's too).
+    #[tokio::test]
+    async fn a_missing_group_is_named_alone() {
+        let (_dir, _sandbox, mut b) = seeded().await;
+        b.insights = Some(std::sync::Arc::new(NamesEveryGroup(
+            b.insights.take().unwrap(),
+        )));
+        let (tx, _rx) = mpsc::channel(64);
+        let last = run(
+            InsightsCommand::Run {
+                request: RequestId(1),
+                groups: vec!["/aws/lambda/nope".into(), "/aws/lambda/*".into()],
+                window: TimeWindow::last(chrono::Duration::days(1)),
+                text: "fields @message | limit 5".into(),
+            },
+            &b,
+            &tx,
+        )
+        .await;
+        let InsightsEvent::Failed { failure, .. } = last else {
+            panic!("{last:?}");
+        };
+        assert_eq!(failure.message, "log group /aws/lambda/nope not found");
     }
 
     #[tokio::test]
