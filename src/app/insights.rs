@@ -624,10 +624,8 @@ impl InsightsPane {
             }
             _ => return Outcome::None,
         };
-        r.scroll = r
-            .scroll
-            .saturating_add_signed(delta)
-            .min(r.lines.len().saturating_sub(1));
+        // Kept within the rows by the drawing (it knows how the lines wrap).
+        r.scroll = r.scroll.saturating_add_signed(delta);
         Outcome::None
     }
 

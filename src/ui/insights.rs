@@ -468,17 +468,37 @@ fn draw_record(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look:
             theme.error(),
         ));
     }
-    let height = usize::from(area.height).saturating_sub(lines.len());
-    r.scroll = r.scroll.min(r.lines.len().saturating_sub(height.max(1)));
     lines.extend(
         r.lines
             .iter()
-            .skip(r.scroll)
-            .take(height)
             .map(|l| Line::styled(crate::text::printable(l), theme.text())),
     );
+    // Scrolled by the rows drawn, not by fields: a 12 KB @message is one field of hundreds
+    // of rows, and the fields after it were out of reach.
+    let text = Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false });
+    let rows = text.line_count(area.width);
+    let height = usize::from(area.height);
+    let (body, caption) = if rows > height && height > 1 {
+        let [b, c] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        (b, Some(c))
+    } else {
+        (area, None)
+    };
+    let shown = usize::from(body.height);
+    r.scroll = r.scroll.min(rows.saturating_sub(shown));
     frame.render_widget(
-        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
-        area,
+        text.scroll((u16::try_from(r.scroll).unwrap_or(u16::MAX), 0)),
+        body,
     );
+    if let Some(c) = caption {
+        frame.render_widget(
+            Paragraph::new(format!(
+                "rows {}–{} of {rows} · j/k scroll, ctrl-d/ctrl-u half a page, esc back",
+                r.scroll + 1,
+                (r.scroll + shown).min(rows)
+            ))
+            .style(theme.muted()),
+            c,
+        );
+    }
 }

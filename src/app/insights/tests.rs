@@ -326,6 +326,49 @@ fn enter_opens_the_whole_record_pretty_printing_json_and_stats_rows_have_none() 
     assert!(app.toasts.back().unwrap().text.contains("aggregate"));
 }
 
+/// A record whose @message is 12 KB scrolls by the rows it wraps into and says which show:
+/// the fields after it were out of reach (it scrolled by fields, and there were two).
+#[test]
+fn a_long_record_scrolls_by_its_rows() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    loaded(&mut app, vec![vec![f("@message", "x"), f("@ptr", "ptr-1")]]);
+    let c = keys(&mut app, &["enter"]);
+    let Some(Command::Insights(InsightsCommand::Record { request, .. })) = c.first() else {
+        panic!("{c:?}");
+    };
+    answer(
+        &mut app,
+        InsightsEvent::Record {
+            request: *request,
+            result: Ok(vec![
+                f("@message", &"y".repeat(12_000)),
+                f("@log", "123456789012:/aws/lambda/api"),
+            ]),
+        },
+    );
+    let draw = |app: &mut App| {
+        let theme = crate::theme::Theme::default_dark();
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 20)).unwrap();
+        terminal
+            .draw(|frame| crate::ui::draw(frame, app, &theme, 0))
+            .unwrap();
+        terminal.backend().to_string()
+    };
+    let first = draw(&mut app);
+    assert!(first.contains("rows 1–"), "{first}");
+    assert!(!first.contains("@log"), "{first}");
+    keys(&mut app, &["G"]);
+    let last = draw(&mut app);
+    assert!(
+        last.contains("@log: 123456789012:/aws/lambda/api"),
+        "{last}"
+    );
+    keys(&mut app, &["k"]);
+    let back = draw(&mut app);
+    assert!(!back.contains("@log"), "one row up from the end: {back}");
+}
+
 #[test]
 fn r_on_a_row_with_a_request_id_opens_the_logs_request_view() {
     let (mut app, _) = app_on(PaneId::Insights, test_context());
