@@ -67,6 +67,19 @@ impl Prompt {
     }
 }
 
+/// `STEM.EXT`, or `STEM-2.EXT`, `STEM-3.EXT` … when that `exists` (a save is never written
+/// over a file, so offering a name taken made `enter` fail at once).
+fn unused_name(stem: &str, ext: &str, exists: impl Fn(&str) -> bool) -> String {
+    let first = format!("{stem}.{ext}");
+    if !exists(&first) {
+        return first;
+    }
+    (2..100)
+        .map(|n| format!("{stem}-{n}.{ext}"))
+        .find(|name| !exists(name))
+        .unwrap_or(first)
+}
+
 impl LogsPane {
     /// `backoffice-logs-<time>.log`, after the first line saved: the selection's first when
     /// one is made, else the view's.
@@ -78,7 +91,8 @@ impl LogsPane {
         let seq = self.anchor.map_or(buffer.first_seq(), |a| a.min(selected));
         let first = buffer.get(seq).map_or(0, |l| l.ts_ms);
         let at = DateTime::from_timestamp_millis(first).unwrap_or_default();
-        format!("backoffice-logs-{}.log", at.format("%Y%m%d-%H%M%S"))
+        let stem = format!("backoffice-logs-{}", at.format("%Y%m%d-%H%M%S"));
+        unused_name(&stem, "log", |name| std::path::Path::new(name).exists())
     }
 
     /// `enter` or `esc` on the open prompt.
@@ -212,7 +226,15 @@ pub fn short_id(id: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::escape_for_file;
+    use super::{escape_for_file, unused_name};
+
+    /// A name taken in the folder is offered with a number (enter failed on it at once).
+    #[test]
+    fn a_taken_save_name_is_offered_with_a_number() {
+        let taken = ["a.log", "a-2.log"];
+        assert_eq!(unused_name("a", "log", |n| taken.contains(&n)), "a-3.log");
+        assert_eq!(unused_name("b", "log", |n| taken.contains(&n)), "b.log");
+    }
 
     /// A saved line keeps its four fields on one line and can be printed with `cat`: nothing
     /// in it drives the terminal, and a backslash in the message stays told apart from `\n`.
