@@ -24,6 +24,13 @@ fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| Utc.from_utc_datetime(&t))
 }
 
+/// Units a window written with a space may name (`15 m`, `2 days`); `ms` is not one, so
+/// `200 ms` is searched for.
+const SPELLED_UNITS: [&str; 18] = [
+    "s", "sec", "secs", "second", "seconds", "m", "min", "mins", "minute", "minutes", "h", "hr",
+    "hrs", "hour", "hours", "d", "day", "days",
+];
+
 /// Whether `word` was meant as a window (`0m`, `-5m`, `1h30m`, `1hr`, `5mins`, `2days`): an
 /// optional minus, a number, a unit letter (s, m, h or d), then only letters and digits. `5xx`
 /// and `500` are patterns.
@@ -76,6 +83,18 @@ pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String
                 }
                 Some(Window::Last { seconds })
             }
+            // A number, a space, then a unit (`15 m ERROR`): a window with a space in it.
+            _ if !first.is_empty()
+                && first.bytes().all(|b| b.is_ascii_digit())
+                && rest.split_whitespace().next().is_some_and(|unit| {
+                    SPELLED_UNITS.contains(&unit.to_ascii_lowercase().as_str())
+                }) =>
+            {
+                let unit = rest.split_whitespace().next().unwrap_or_default();
+                return Err(format!(
+                    "'{first} {unit}': write a window without a space: {first}{unit} (to search for it, quote it: \"{first} {unit}\")"
+                ));
+            }
             // What was meant as a window is not searched for as text.
             _ if looks_like_window(first) => {
                 return Err(format!(
@@ -111,7 +130,22 @@ mod tests {
             let err = parse_query(&format!("{typo} ERROR")).unwrap_err();
             assert!(err.starts_with(&format!("'{typo}': a window is")), "{err}");
         }
-        for pattern in ["500", "5xx", "timeout", "ms", "m5", "\"1hr\"", "2fa"] {
+        for spaced in ["15 m ERROR", "2 days", "90 min"] {
+            let err = parse_query(spaced).unwrap_err();
+            assert!(err.contains("without a space"), "{spaced}: {err}");
+        }
+        for pattern in [
+            "500",
+            "5xx",
+            "timeout",
+            "ms",
+            "m5",
+            "\"1hr\"",
+            "2fa",
+            "404 errors",
+            "500 Internal",
+            "200 ms",
+        ] {
             let (w, p) = parse_query(pattern).unwrap();
             assert_eq!((w, p.unwrap().as_str()), (Window::Live, pattern));
         }
