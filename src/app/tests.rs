@@ -186,6 +186,18 @@ pub(crate) fn answer_posts(
     })
 }
 
+/// `enter` on the selected user, answered with `u`'s detail.
+fn open_selected_user(app: &mut App, u: DirectoryUser) {
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
+        panic!("enter opens the user: {open:?}");
+    };
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(detail(u)),
+    });
+}
+
 fn detail(u: DirectoryUser) -> UserDetail {
     UserDetail {
         user: u,
@@ -549,14 +561,7 @@ fn a_failed_write_reaches_the_status_bar_and_the_error_log_with_its_chain() {
 fn esc_clears_an_error_before_it_goes_back() {
     let (mut app, first) = app_on(PaneId::Users, test_context());
     answer_users(&mut app, &first, vec![user(1, true)]);
-    let open = app.on_key(code(KeyCode::Enter));
-    let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
-        panic!("{open:?}");
-    };
-    app.on_event(AppEvent::UserLoaded {
-        request,
-        result: Ok(detail(user(1, true))),
-    });
+    open_selected_user(&mut app, user(1, true));
     app.fail("sign-ins", Failure::new("AdminListUserAuthEvents failed"));
     assert!(app.last_error.is_some());
     app.on_key(code(KeyCode::Esc));
@@ -919,14 +924,7 @@ fn delete_is_planned_then_needs_the_username_typed() {
     let (mut app, first) = app_on(PaneId::Users, test_context());
     answer_users(&mut app, &first, vec![user(7, true)]);
     // From the user's detail.
-    let open = app.on_key(code(KeyCode::Enter));
-    let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
-        panic!("{open:?}");
-    };
-    app.on_event(AppEvent::UserLoaded {
-        request,
-        result: Ok(detail(user(7, true))),
-    });
+    open_selected_user(&mut app, user(7, true));
     let sent = app.on_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL));
     let request = match sent.as_slice() {
         [
@@ -1546,14 +1544,7 @@ fn adding_to_a_group_offers_the_pools_groups() {
     app.open_pane(PaneId::Users);
     // Nothing to leave: said before any call when the open user's groups are known.
     app.overlay = None;
-    let open = app.on_key(code(KeyCode::Enter));
-    let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
-        panic!("{open:?}");
-    };
-    app.on_event(AppEvent::UserLoaded {
-        request,
-        result: Ok(detail(user(4, true))),
-    });
+    open_selected_user(&mut app, user(4, true));
     assert!(app.on_key(key('_')).is_empty());
     assert_eq!(app.toasts.back().unwrap().text, "user4 is in no group");
     // And by the plan otherwise.
