@@ -839,3 +839,24 @@ fn slash_in_the_picker_finds_a_group_and_is_not_the_tails_search() {
     assert!(!c.is_empty(), "a tail starts");
     assert!(app.logs.search.is_none(), "with no search");
 }
+
+/// `r` from a line's detail opens the request; `esc` there comes back to that detail, not to
+/// the list under it.
+#[test]
+fn esc_from_a_request_opened_in_a_detail_returns_to_the_detail() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    app.on_key(key('g'));
+    app.on_key(key('/'));
+    typed(&mut app, "database timeout");
+    app.on_key(code(KeyCode::Enter));
+    app.on_key(code(KeyCode::Enter));
+    assert!(app.logs.detail);
+    app.on_key(key('r'));
+    assert!(app.logs.request.is_some());
+    assert!(!app.logs.detail, "the request view opens on its list");
+    app.on_key(code(KeyCode::Esc));
+    assert!(app.logs.request.is_none());
+    assert!(app.logs.detail, "back to the line's detail");
+}

@@ -29,6 +29,8 @@ pub struct RequestView {
     pub scroll: Scroll,
     /// The lines are still the ones copied from the main buffer.
     pub from_buffer: bool,
+    /// The view was opened from a line's detail: `esc` goes back to that detail.
+    pub from_detail: bool,
 }
 
 /// The first answer of the query by id, with the copied lines that carry no id of their own
@@ -91,8 +93,9 @@ impl LogsPane {
                 } else if self.anchor.is_some() {
                     self.anchor = None;
                 } else {
-                    // Dropping the view drops its query's handle, which stops the query.
-                    self.request = None;
+                    // Dropping the view drops its query's handle, which stops the query; the
+                    // line's detail it was opened from comes back.
+                    self.detail = self.request.take().is_some_and(|r| r.from_detail);
                 }
                 return Outcome::None;
             }
@@ -199,7 +202,7 @@ impl LogsPane {
             pattern,
         };
         let selected = buffer.first_seq();
-        self.detail = false;
+        let from_detail = std::mem::take(&mut self.detail);
         self.anchor = None;
         self.request = Some(RequestView {
             id,
@@ -221,6 +224,7 @@ impl LogsPane {
                 follow: false,
             },
             from_buffer: true,
+            from_detail,
         });
         Outcome::Commands(vec![Command::Logs(LogsCommand::Feed {
             request,
