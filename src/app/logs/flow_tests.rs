@@ -860,3 +860,32 @@ fn esc_from_a_request_opened_in_a_detail_returns_to_the_detail() {
     assert!(app.logs.request.is_none());
     assert!(app.logs.detail, "back to the line's detail");
 }
+
+/// A note (`live from here`) is saved where it stands but not counted as a line: `saved 38
+/// lines` counted it.
+#[test]
+fn a_saved_note_is_not_counted_as_a_line() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(API, 0, "before")])],
+    );
+    started(&mut app, request, 1_000, Earlier::Read(1));
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(API, 2_000, "after")])],
+    );
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "with-note.log");
+    let c = app.on_key(code(KeyCode::Enter));
+    let Some(Command::Logs(LogsCommand::Save { text, lines, .. })) = c.first() else {
+        panic!("{c:?}")
+    };
+    assert!(text.contains("\t-\t-\t# live from here"), "{text}");
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert_eq!(*lines, 2, "the note is no line");
+}

@@ -158,6 +158,7 @@ impl LogsPane {
             let at = at.format("%Y-%m-%dT%H:%M:%S%.3fZ");
             let message = escape_for_file(l.text);
             if l.kind.is_marker() {
+                // Kept for where it stands (a gap, `live from here`), not counted as a line.
                 text.push_str(&format!("{at}\t-\t-\t# {message}\n"));
             } else {
                 text.push_str(&format!(
@@ -165,8 +166,8 @@ impl LogsPane {
                     escape_for_file(l.group),
                     escape_for_file(l.stream)
                 ));
+                lines += 1;
             }
-            lines += 1;
         }
         if lines == 0 {
             return Ok(Outcome::Message("nothing to save".into()));
