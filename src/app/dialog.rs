@@ -278,16 +278,37 @@ impl Dialog {
     /// The write, when every field is valid; else what the first field not valid lacks, in
     /// the order the fields are drawn.
     pub fn build(&self) -> Result<(Operation, Reason), String> {
-        let write = self.write()?;
-        let reason = self.reason()?;
+        self.build_at().map_err(|(_, problem)| problem)
+    }
+
+    /// [`Dialog::build`], a refusal naming the field it is about (where the cursor goes).
+    fn build_at(&self) -> Result<(Operation, Reason), (Field, String)> {
+        let write = self.write().map_err(|problem| {
+            let second = ["value:", "e-mail:", "the two passwords differ"];
+            let field = if second.iter().any(|p| problem.starts_with(p)) {
+                Field::Input2
+            } else {
+                Field::Input1
+            };
+            (field, problem)
+        })?;
+        let reason = self.reason().map_err(|problem| {
+            let field = if self.picked() == Some("other") {
+                Field::ReasonText
+            } else {
+                Field::ReasonPick
+            };
+            (field, problem)
+        })?;
         if let Some(name) = &self.proposal.type_to_confirm
             && self.typed_name.text().trim() != name
         {
-            return Err(format!("type {name} to confirm"));
+            return Err((Field::TypedName, format!("type {name} to confirm")));
         }
         if let Some(env) = &self.environment {
             let gate = crate::ops::Gate::TypeName(env.clone());
-            crate::ops::check_typed(&gate, Some(&self.typed.text())).map_err(|f| f.message)?;
+            crate::ops::check_typed(&gate, Some(&self.typed.text()))
+                .map_err(|f| (Field::Typed, f.message))?;
         }
         Ok((write, reason))
     }
@@ -597,11 +618,10 @@ impl Dialog {
     }
 
     fn submit(&mut self) -> DialogResult {
-        match self.build() {
+        match self.build_at() {
             Ok((operation, reason)) => DialogResult::Confirmed { operation, reason },
-            Err(problem) => {
+            Err((field, problem)) => {
                 // The cursor goes to the field the refusal is about, to mend it there.
-                let field = self.refused_field(&problem);
                 if self.fields().contains(&field) {
                     self.focus = field;
                 }
@@ -609,29 +629,6 @@ impl Dialog {
                 DialogResult::Open
             }
         }
-    }
-
-    /// The field a refusal of [`Dialog::build`] is about, checked in the same order.
-    fn refused_field(&self, problem: &str) -> Field {
-        if self.write().is_err() {
-            let second = ["value:", "e-mail:", "the two passwords differ"];
-            return if second.iter().any(|p| problem.starts_with(p)) {
-                Field::Input2
-            } else {
-                Field::Input1
-            };
-        }
-        if self.reason().is_err() {
-            return if self.picked() == Some("other") {
-                Field::ReasonText
-            } else {
-                Field::ReasonPick
-            };
-        }
-        if self.proposal.type_to_confirm.is_some() && problem.starts_with("type ") {
-            return Field::TypedName;
-        }
-        Field::Typed
     }
 }
 

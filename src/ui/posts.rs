@@ -52,7 +52,7 @@ const THREAD_COLUMNS: [Column; 5] = [
 /// third of it and left the text a dozen columns). The reasons and the text want 24 columns
 /// each and the author 14 before the dates are shown (the oldest report's time goes first): at
 /// 120 columns a row reads `spam ×3 · harassment ×2`, a name and the start of the text.
-const QUEUE_COLUMNS: [Column; 8] = [
+pub(super) const QUEUE_COLUMNS: [Column; 8] = [
     Column::id("target"),
     Column::id("status"),
     Column::id("open"),

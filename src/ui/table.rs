@@ -599,16 +599,7 @@ mod tests {
     /// reasons and text, leaving 25 columns empty.
     #[test]
     fn a_dropped_free_column_comes_back_narrower_into_the_room_left() {
-        let cols = [
-            Column::id("target"),
-            Column::id("status"),
-            Column::id("open"),
-            Column::free("reasons", 24, 2),
-            Column::free("author", 14, 3),
-            Column::free("text", 24, 1),
-            Column::whole("oldest", 5),
-            Column::whole("latest", 4),
-        ];
+        let cols = crate::ui::posts::QUEUE_COLUMNS;
         let w = widths(&cols, &[41, 7, 4, 30, 12, 60, 16, 16], 78);
         assert_eq!((w[0], w[1], w[2]), (Some(41), Some(7), Some(4)));
         assert!(
