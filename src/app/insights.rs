@@ -196,6 +196,8 @@ pub struct RecordView {
     pub lines: Vec<String>,
     pub failed: Option<String>,
     pub scroll: usize,
+    /// The rows the record was drawn in last (half of them is a half page).
+    pub shown: usize,
 }
 
 /// The editor: range, groups and the query text.
@@ -434,6 +436,7 @@ impl InsightsPane {
             lines: row_lines(row),
             failed: None,
             scroll: 0,
+            shown: 0,
         };
         self.screen = Screen::Record;
         Outcome::Commands(vec![Command::Insights(InsightsCommand::Record {
@@ -611,11 +614,14 @@ impl InsightsPane {
 
     fn on_record_action(&mut self, action: Action) -> Outcome {
         let r = &mut self.record;
+        let page = isize::try_from(r.shown.max(2)).unwrap_or(10);
         let delta: isize = match action {
             Action::Down => 1,
             Action::Up => -1,
-            Action::HalfPageDown | Action::PageDown => 10,
-            Action::HalfPageUp | Action::PageUp => -10,
+            Action::HalfPageDown => page / 2,
+            Action::HalfPageUp => -page / 2,
+            Action::PageDown => page,
+            Action::PageUp => -page,
             Action::Top => isize::MIN / 2,
             Action::Bottom => isize::MAX / 2,
             Action::Back | Action::Enter => {

@@ -485,6 +485,7 @@ fn draw_record(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look:
         (area, None)
     };
     let shown = usize::from(body.height);
+    r.shown = shown;
     r.scroll = r.scroll.min(rows.saturating_sub(shown));
     frame.render_widget(
         text.scroll((u16::try_from(r.scroll).unwrap_or(u16::MAX), 0)),
@@ -493,7 +494,7 @@ fn draw_record(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look:
     if let Some(c) = caption {
         frame.render_widget(
             Paragraph::new(format!(
-                "rows {}–{} of {rows} · j/k scroll, ctrl-d/ctrl-u half a page, esc back",
+                "rows {}–{} of {rows} · j/k · ctrl-d/ctrl-u · esc back",
                 r.scroll + 1,
                 (r.scroll + shown).min(rows)
             ))

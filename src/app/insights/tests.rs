@@ -367,6 +367,13 @@ fn a_long_record_scrolls_by_its_rows() {
     keys(&mut app, &["k"]);
     let back = draw(&mut app);
     assert!(!back.contains("@log"), "one row up from the end: {back}");
+    // A half page is half the rows the record is drawn in.
+    keys(&mut app, &["g"]);
+    draw(&mut app);
+    let shown = app.insights.record.shown;
+    assert!(shown > 2, "{shown}");
+    keys(&mut app, &["ctrl-d"]);
+    assert_eq!(app.insights.record.scroll, shown / 2);
 }
 
 #[test]
