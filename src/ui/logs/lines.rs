@@ -192,23 +192,43 @@ pub(super) fn line_spans(
     spans
 }
 
-/// Cuts spans into rows of at most `width` columns.
-pub(super) fn wrap_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
+/// Cuts spans into rows of at most `width` columns. The first `prefix` spans (the gutter,
+/// the time, the group) start the first row only: the rows after it start under the message,
+/// behind the gutter, so the times and labels read down a column as when not wrapped.
+pub(super) fn wrap_spans(
+    spans: Vec<Span<'static>>,
+    prefix: usize,
+    width: usize,
+) -> Vec<Line<'static>> {
     let width = width.max(1);
+    let gutter = spans.first().cloned();
+    let indent: usize = spans.iter().take(prefix).map(Span::width).sum();
+    // A continuation keeps at least half the row for the message.
+    let indent = if indent <= width / 2 { indent } else { 0 };
+    let continuation = || -> Vec<Span<'static>> {
+        match (&gutter, indent) {
+            (_, 0) => Vec::new(),
+            (Some(g), n) => vec![
+                g.clone(),
+                Span::raw(" ".repeat(n.saturating_sub(g.width()))),
+            ],
+            (None, n) => vec![Span::raw(" ".repeat(n))],
+        }
+    };
     let mut lines = vec![Vec::new()];
     let mut used = 0;
     for span in spans {
         let mut piece = String::new();
         for c in span.content.chars() {
             let w = c.width().unwrap_or(0);
-            if used + w > width && used > 0 {
+            if used + w > width && used > indent {
                 if !piece.is_empty()
                     && let Some(l) = lines.last_mut()
                 {
                     l.push(Span::styled(std::mem::take(&mut piece), span.style));
                 }
-                lines.push(Vec::new());
-                used = 0;
+                lines.push(continuation());
+                used = indent;
             }
             piece.push(c);
             used += w;
@@ -230,8 +250,11 @@ pub(super) fn rendered(
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     let spans = line_spans(l, opts, selected, theme);
+    let prefix = 1
+        + usize::from(opts.timestamps)
+        + usize::from(opts.groups.is_some() && !l.kind.is_marker());
     let mut lines = if opts.wrap {
-        wrap_spans(spans, width)
+        wrap_spans(spans, prefix, width)
     } else {
         vec![Line::from(spans)]
     };
@@ -244,6 +267,21 @@ pub(super) fn rendered(
         }
     }
     lines
+}
+
+/// The first row of `l`, wrapped to `width`, that holds a search match.
+fn first_match_row(
+    l: &LineRef<'_>,
+    opts: &LineStyle<'_>,
+    width: usize,
+    theme: &Theme,
+) -> Option<usize> {
+    opts.search?;
+    let hit = match_style(theme);
+    // Drawn as not selected, so the match keeps its own style.
+    rendered(l, opts, l.seq.wrapping_add(1), width, theme)
+        .iter()
+        .position(|row| row.spans.iter().any(|s| s.style == hit))
 }
 
 /// Draws the rows of `rows` around the selection, reading only the lines that fit; returns the
@@ -317,7 +355,17 @@ pub(super) fn draw_rows(
         let Some(line) = rows.at(pos).and_then(|s| buffer.get(s)) else {
             break;
         };
-        for row in rendered(&line, opts, scroll.selected, width, theme) {
+        let rows_of_line = rendered(&line, opts, scroll.selected, width, theme);
+        // A selected line taller than the pane (a 12 KB line, wrapped) starts a little above
+        // its first match, so the hit a search went to is on screen.
+        let skip = if line.seq == scroll.selected && rows_of_line.len() > height {
+            first_match_row(&line, opts, width, theme).map_or(0, |row| {
+                row.saturating_sub(2).min(rows_of_line.len() - height)
+            })
+        } else {
+            0
+        };
+        for row in rows_of_line.into_iter().skip(skip) {
             if lines.len() < height {
                 screen.push(Some(line.seq));
                 lines.push(row);

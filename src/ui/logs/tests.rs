@@ -466,7 +466,7 @@ fn help_in_the_logs_pane_lists_its_keys_from_the_live_keymap() {
 }
 
 #[test]
-fn a_runtime_line_with_a_json_payload_is_pretty_printed_after_its_prefix() {
+fn a_runtime_line_with_a_json_payload_is_pretty_printed_after_its_prefix_keys_in_order() {
     let mut app = logs_app();
     let request = tailing(&mut app);
     app.logs.strip = false;
@@ -482,6 +482,9 @@ fn a_runtime_line_with_a_json_payload_is_pretty_printed_after_its_prefix() {
     app.on_key(code(KeyCode::Enter));
     let shown = text_of(&render(&mut app, 100, 24));
     assert!(shown.contains("\"errorMessage\": \"boom\""), "{shown}");
+    // Keys in the order logged (sorted, errorMessage would come first).
+    let at = |k: &str| shown.find(k).unwrap();
+    assert!(at("errorType") < at("errorMessage"), "{shown}");
     assert!(shown.contains("level  error"), "{shown}");
     assert!(shown.contains(&format!("request  {}", rid(9))), "{shown}");
 }
@@ -571,4 +574,45 @@ fn context_fills_the_pane_up_to_the_last_match() {
             .is_empty(),
         "{shown}"
     );
+}
+
+/// Wrapped, a 12 KB line is taller than the pane: the search's hit near its end is on screen,
+/// and the line's rows after the first start under its message, not at column 0.
+#[test]
+fn a_hit_deep_in_a_wrapped_long_line_is_in_view() {
+    let (mut app, request) = tail_with_traffic();
+    let long: String = (0..1_200).map(|i| format!("{:09} ", i)).collect();
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(
+            API,
+            90_000,
+            &format!("ERROR {long}the-needle-here {long}"),
+        )])],
+    );
+    app.on_key(key('W'));
+    app.on_key(key('/'));
+    typed(&mut app, "the-needle");
+    app.on_key(code(KeyCode::Enter));
+    let shown = text_of(&render(&mut app, 110, 30));
+    assert!(shown.contains("the-needle-here"), "{shown}");
+    assert!(
+        shown.contains("000001199"),
+        "the rows before the hit: {shown}"
+    );
+    // A continuation row is indented as far as the message starts on the first row.
+    // (Wrapped at 108 columns: one gutter column, the time's 13 and the label's 11.)
+    let indent = |row: &str| {
+        row.trim_start_matches(['"', '│'])
+            .chars()
+            .take_while(|c| *c == ' ')
+            .count()
+    };
+    let continued: Vec<&str> = shown
+        .lines()
+        .filter(|r| r.contains("the-needle-here"))
+        .collect();
+    assert_eq!(continued.len(), 1, "{shown}");
+    assert_eq!(indent(continued[0]), 25, "{shown}");
 }

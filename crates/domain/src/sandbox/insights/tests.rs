@@ -594,14 +594,15 @@ fn every_field_of_a_record() {
             ("@ingestionTime", "2026-12-03 10:00:00.050"),
             ("@log", "sandbox:/aws/lambda/api"),
             ("@logStream", "s1"),
-            ("latencyMs", "12.5"),
+            // The message's fields in the order they were logged.
             ("level", "INFO"),
             ("message", "request"),
-            ("record.widths.0", "128"),
-            ("record.widths.1", "512"),
             ("requestId", R1),
             ("route", "/posts"),
             ("status", "200"),
+            ("latencyMs", "12.5"),
+            ("record.widths.0", "128"),
+            ("record.widths.1", "512"),
         ])
     );
 }
