@@ -154,6 +154,10 @@ pub struct Dialog {
     pub typed_name: TextInput,
     /// Why Enter did not confirm, shown under the fields.
     pub problem: Option<String>,
+    /// The first change listed (`pgdn` / `pgup` move it when not all fit).
+    changes_scroll: usize,
+    /// The first change the last drawing listed and how many, for `pgdn` / `pgup` to move by.
+    pub changes_drawn: std::cell::Cell<(usize, usize)>,
 }
 
 pub enum DialogResult {
@@ -191,9 +195,17 @@ impl Dialog {
             typed: field(),
             typed_name: field(),
             problem: None,
+            changes_scroll: 0,
+            changes_drawn: std::cell::Cell::new((0, 0)),
         };
         d.focus = d.fields()[0];
         d
+    }
+
+    /// The first change to list.
+    pub fn changes_from(&self) -> usize {
+        self.changes_scroll
+            .min(self.proposal.changes.len().saturating_sub(1))
     }
 
     /// The fields in focus order.
@@ -581,6 +593,19 @@ impl Dialog {
         match key.code {
             KeyCode::Esc => return DialogResult::Cancelled,
             KeyCode::Enter => return self.submit(),
+            // The list of changes, when it does not all fit.
+            KeyCode::PageDown | KeyCode::PageUp => {
+                let (first, count) = self.changes_drawn.get();
+                let count = count.max(1);
+                let last = self.proposal.changes.len().saturating_sub(1);
+                let to = if key.code == KeyCode::PageDown {
+                    (first + count).min(last)
+                } else {
+                    first.saturating_sub(count)
+                };
+                self.changes_scroll = to;
+                self.changes_drawn.set((to, count));
+            }
             KeyCode::Tab if self.complete_name() => {}
             KeyCode::Tab => self.move_focus(true),
             KeyCode::BackTab => self.move_focus(false),

@@ -75,6 +75,7 @@ impl App {
                     Vec::new()
                 }
                 DialogResult::Cancelled => {
+                    self.pane_mut(self.pane).0.dialog_cancelled();
                     self.toast("cancelled; nothing was changed");
                     Vec::new()
                 }

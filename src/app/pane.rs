@@ -210,6 +210,9 @@ pub trait Pane {
         Outcome::None
     }
 
+    /// The dialog this pane proposed was cancelled: what was opened only to ask it closes.
+    fn dialog_cancelled(&mut self) {}
+
     /// The user the selected row names (a user, an author, an owner, a log line's `sub`), for
     /// `O`. A question: it changes nothing.
     fn selected_user(&self) -> Option<Who>;

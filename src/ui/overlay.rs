@@ -115,27 +115,22 @@ fn clamp_scroll(lines: &[Line<'_>], area: Rect, scroll: u16) -> u16 {
 /// Draws help; returns the scroll it was drawn at.
 pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &Theme) -> u16 {
     let offered = app.focused().offers();
-    let mut lines = Vec::new();
-    let mut scope = None;
+    // The pane's own keys first (what the reader opened help for), then those of every pane.
+    let mut own = vec![Line::styled(app.pane.title(), theme.title(true))];
+    let mut everywhere = vec![Line::styled("Everywhere", theme.title(true))];
     for (s, action, keys, what) in app.keymap.help() {
-        let wanted = s == Scope::Everywhere || offered.contains(&action);
-        if !wanted {
-            continue;
-        }
-        let heading = if s == Scope::Everywhere {
-            "Everywhere"
-        } else {
-            app.pane.title()
-        };
-        if scope != Some(heading) {
-            scope = Some(heading);
-            lines.push(Line::styled(heading, theme.title(true)));
-        }
-        lines.push(Line::from(vec![
+        let line = Line::from(vec![
             Span::styled(format!("{keys:>18}  "), theme.title(false)),
             Span::styled(what, theme.text()),
-        ]));
+        ]);
+        if s == Scope::Everywhere {
+            everywhere.push(line);
+        } else if offered.contains(&action) {
+            own.push(line);
+        }
     }
+    let mut lines = if own.len() > 1 { own } else { Vec::new() };
+    lines.extend(everywhere);
     let area = centred(frame.area(), 66, lines.len() as u16 + 2);
     super::clear(frame, area);
     let keys = &app.keymap;
@@ -255,26 +250,19 @@ fn dialog_width(width: u16) -> u16 {
         .min(width)
 }
 
+/// Changes a dialog lists at once, at most; `pgdn` shows the next.
+const CHANGES_SHOWN: usize = 12;
+
 /// Group names a group dialog lists under its field, at most.
 const GROUPS_SHOWN: usize = 12;
 
 pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     let p = &d.proposal;
     let inner = usize::from(dialog_width(frame.area().width).saturating_sub(2));
-    let mut changes = vec![Line::styled("This will change:", theme.muted())];
-    for c in p.changes.iter().take(12) {
-        changes.push(Line::styled(
-            format!("  • {}", crate::text::one_line(c)),
-            theme.warning(),
-        ));
-    }
-    if p.changes.len() > 12 {
-        changes.push(Line::styled(
-            format!("  … and {} more", p.changes.len() - 12),
-            theme.warning(),
-        ));
-    }
-    changes.push(Line::raw(""));
+    let first = d.changes_from();
+    let change = |c: &String| -> Line<'static> {
+        Line::styled(format!("  • {}", crate::text::one_line(c)), theme.warning())
+    };
     // The fields, the problem and the way out, drawn whole below the changes.
     let mut lines: Vec<Line<'static>> = Vec::new();
     let (l1, l2) = d.input_labels();
@@ -459,7 +447,7 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     ));
     // As tall as the text once wrapped at word boundaries (a long key takes a line of its
     // own). On a short terminal the fields and the way out stay whole and the list of changes
-    // gives up its last rows, saying how many, so nothing is typed or confirmed blind.
+    // gives up rows, saying how many and how to reach them, so nothing is confirmed blind.
     let width = u16::try_from(inner).unwrap_or(u16::MAX);
     let rows_of = |l: &[Line<'static>]| {
         Paragraph::new(l.to_vec())
@@ -468,24 +456,50 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     };
     let room = usize::from(frame.area().height.saturating_sub(2));
     let controls = rows_of(&lines);
-    let mut shown = changes;
-    if rows_of(&shown) + controls > room {
-        let budget = room.saturating_sub(controls + 1);
-        let total = rows_of(&shown);
-        let mut kept: Vec<Line<'static>> = Vec::new();
-        for line in shown {
-            if rows_of(&[kept.clone(), vec![line.clone()]].concat()) > budget {
-                break;
-            }
-            kept.push(line);
-        }
-        let hidden = total.saturating_sub(rows_of(&kept));
-        kept.push(Line::styled(
-            format!("  … {hidden} more row(s) of changes: a taller terminal shows them"),
+    // The changes from the first scrolled to, as many as fit (at most `CHANGES_SHOWN`); what
+    // is above or below is counted, and `pgup` / `pgdn` reach it.
+    let budget = room.saturating_sub(controls);
+    let total = p.changes.len();
+    let head = |first: usize| {
+        Line::styled(
+            if first > 0 {
+                format!("This will change ({} above: pgup):", first)
+            } else {
+                "This will change:".to_string()
+            },
+            theme.muted(),
+        )
+    };
+    let tail = |hidden: usize| {
+        Line::styled(
+            format!("  … {hidden} more: pgdn shows them"),
             theme.warning(),
-        ));
-        shown = kept;
+        )
+    };
+    let listed = |from: usize, n: usize| -> Vec<Line<'static>> {
+        let mut out = vec![head(from)];
+        out.extend(p.changes[from..from + n].iter().map(change));
+        if from + n < total {
+            out.push(tail(total - from - n));
+        }
+        out.push(Line::raw(""));
+        out
+    };
+    let fits = |from: usize, n: usize| n <= CHANGES_SHOWN && rows_of(&listed(from, n)) <= budget;
+    let mut first = first;
+    // The first change is shown even when it alone is too tall, so the dialog is never
+    // without one.
+    let mut count = usize::from(total > 0);
+    while first + count < total && fits(first, count + 1) {
+        count += 1;
     }
+    // The last page is as full as the first: it ends on the last change.
+    while first > 0 && first + count == total && fits(first - 1, count + 1) {
+        first -= 1;
+        count += 1;
+    }
+    d.changes_drawn.set((first, count));
+    let mut shown = listed(first, count);
     shown.extend(lines);
     let paragraph = Paragraph::new(shown).wrap(Wrap { trim: false });
     let rows = paragraph.line_count(width);

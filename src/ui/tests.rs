@@ -1000,12 +1000,69 @@ fn a_deletion_dialog_on_a_short_terminal_keeps_its_fields_in_view() {
         "type this name to confirm:",
         "-long-vvvv",
         "name: uuuTYPED",
-        "more row(s) of changes: a taller terminal shows them",
+        "more: pgdn shows them",
         "reason: ‹",
         "enter confirm",
     ] {
         assert!(shown.contains(wanted), "{wanted} missing:\n{shown}");
     }
+}
+
+/// A dialog listing more changes than fit says how many are left and `pgdn` / `pgup` page
+/// through them; the fields stay where they are.
+#[test]
+fn a_dialog_pages_through_changes_that_do_not_fit() {
+    use crate::app::dialog::{Dialog, Form, Proposal};
+    let (mut app, _) = app_on(PaneId::Users, ctx());
+    let proposal = Proposal {
+        verb: "delete 30 objects".into(),
+        title: "Delete 30 objects".into(),
+        changes: (1..=30)
+            .map(|i| format!("object-{i:02}: deleted"))
+            .collect(),
+        form: Form::Ready(crate::ops::Operation::DeleteObjects {
+            bucket: backoffice_domain::model::BucketName::parse("media").unwrap(),
+            keys: vec!["a".into()],
+            unaudited: false,
+        }),
+        type_to_confirm: None,
+        reasons: &["cleanup"],
+    };
+    app.overlay = Some(crate::app::Overlay::Dialog(Box::new(Dialog::new(
+        proposal, None,
+    ))));
+    let shown = render(&mut app, 100, 40).to_string();
+    assert!(shown.contains("object-12: deleted"), "{shown}");
+    assert!(!shown.contains("object-13"), "{shown}");
+    assert!(shown.contains("… 18 more: pgdn shows them"), "{shown}");
+    app.on_key(KeyEvent::from(KeyCode::PageDown));
+    let shown = render(&mut app, 100, 40).to_string();
+    assert!(shown.contains("(12 above: pgup)"), "{shown}");
+    assert!(shown.contains("object-13: deleted"), "{shown}");
+    assert!(shown.contains("object-24: deleted"), "{shown}");
+    assert!(shown.contains("… 6 more"), "{shown}");
+    // The last page ends on the last change, as full as the others.
+    app.on_key(KeyEvent::from(KeyCode::PageDown));
+    let shown = render(&mut app, 100, 40).to_string();
+    assert!(shown.contains("(18 above: pgup)"), "{shown}");
+    assert!(shown.contains("object-19: deleted"), "{shown}");
+    assert!(shown.contains("object-30: deleted"), "{shown}");
+    assert!(!shown.contains("more: pgdn"), "{shown}");
+    assert!(shown.contains("reason:"), "{shown}");
+    app.on_key(KeyEvent::from(KeyCode::PageDown));
+    let again = render(&mut app, 100, 40).to_string();
+    assert_eq!(again, shown, "the end stays the end");
+    // On a short terminal fewer fit, and the pages are as long as what fits.
+    app.on_key(KeyEvent::from(KeyCode::PageUp));
+    app.on_key(KeyEvent::from(KeyCode::PageUp));
+    let shown = render(&mut app, 60, 14).to_string();
+    assert!(shown.contains("object-01"), "{shown}");
+    assert!(shown.contains("more: pgdn shows them"), "{shown}");
+    assert!(shown.contains("enter confirm"), "{shown}");
+    app.on_key(KeyEvent::from(KeyCode::PageDown));
+    let shown = render(&mut app, 60, 14).to_string();
+    assert!(!shown.contains("object-01"), "{shown}");
+    assert!(shown.contains("above: pgup"), "{shown}");
 }
 
 /// A wide character left of a popup loses its second half under the popup's border; the

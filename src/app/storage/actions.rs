@@ -64,6 +64,7 @@ impl StoragePane {
                 let c = self.open_object(bucket, key, ids);
                 if let Some(d) = &mut self.detail {
                     d.delete_when_inspected = true;
+                    d.only_for_delete = true;
                 }
                 c.into()
             }

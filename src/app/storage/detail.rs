@@ -40,6 +40,9 @@ pub struct ObjectView {
     pub(super) preview_request: Option<RequestId>,
     /// Delete was asked for before the versions had arrived; propose it when they do.
     pub(super) delete_when_inspected: bool,
+    /// Opened by a delete from the list, to show the versions beside its dialog: it closes
+    /// with the dialog, back to the list.
+    pub(super) only_for_delete: bool,
 }
 
 impl ObjectView {
@@ -60,6 +63,7 @@ impl ObjectView {
             info_request: Some(info),
             preview_request: Some(preview),
             delete_when_inspected: false,
+            only_for_delete: false,
         }
     }
 

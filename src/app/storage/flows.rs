@@ -421,6 +421,35 @@ fn delete_reads_the_versions_then_asks_and_production_wants_the_name_typed() {
     }
 }
 
+/// `X` on the list opens the object only to show its versions beside the dialog: cancelling
+/// goes back to the list. A delete asked from an open object leaves it open.
+#[test]
+fn cancelling_a_delete_asked_from_the_list_goes_back_to_the_list() {
+    let detail = || ObjectDetail {
+        entry: object("report.pdf", 1000, 1),
+        versions: Versions::Listed(versions("report.pdf")),
+    };
+    let (mut app, first) = storage_app(test_context());
+    answer_list(&mut app, &first, vec![file("report.pdf", 1000, 1)], false);
+    let read = app.on_key(key('X'));
+    answer_object(&mut app, &read, detail(), Preview::Nothing("binary".into()));
+    assert!(matches!(app.overlay, Some(Overlay::Dialog(_))));
+    assert!(app.storage.detail.is_some(), "the versions show beside it");
+    app.on_key(code(KeyCode::Esc));
+    assert!(app.overlay.is_none());
+    assert!(app.storage.detail.is_none(), "back on the list");
+
+    let read = app.on_key(code(KeyCode::Enter));
+    answer_object(&mut app, &read, detail(), Preview::Nothing("binary".into()));
+    app.on_key(key('X'));
+    assert!(matches!(app.overlay, Some(Overlay::Dialog(_))));
+    app.on_key(code(KeyCode::Esc));
+    assert!(
+        app.storage.detail.is_some(),
+        "opened by the user, it stays open"
+    );
+}
+
 #[test]
 fn marked_objects_are_deleted_together_and_folders_are_left_out() {
     let (mut app, first) = storage_app(test_context());

@@ -407,6 +407,13 @@ impl Pane for StoragePane {
         self.act(action, ids)
     }
 
+    fn dialog_cancelled(&mut self) {
+        self.deleting = None;
+        if self.detail.as_ref().is_some_and(|d| d.only_for_delete) {
+            self.detail = None;
+        }
+    }
+
     fn on_event(&mut self, event: AppEvent, ids: &mut Ids) -> Handled {
         match event {
             AppEvent::Storage(e) => self.on_storage_event(e, ids),
