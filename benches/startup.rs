@@ -371,7 +371,11 @@ impl Chains<'_> {
                 // summaries beside their reasons (`moderation::queue` asks no more than that).
                 let start = Instant::now();
                 let store = self.store();
-                timed("queue", moderation::queue(&store, PageRequest::first(PAGE))).await;
+                timed(
+                    "queue",
+                    moderation::queue(&store, &Default::default(), PageRequest::first(PAGE)),
+                )
+                .await;
                 start.elapsed()
             }
             Case::Audit => {

@@ -75,11 +75,16 @@ pub(crate) async fn run(
             .await
             .map_err(Failure::from),
         },
-        Command::LoadQueue { request, cursor } => AppEvent::QueueLoaded {
+        Command::LoadQueue {
+            request,
+            filter,
+            cursor,
+        } => AppEvent::QueueLoaded {
             request,
             result: async {
                 backoffice_domain::services::moderation::queue(
                     b.content()?,
+                    &filter,
                     page(cursor, PAGE_SIZE),
                 )
                 .await

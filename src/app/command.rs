@@ -7,7 +7,8 @@ use crate::ops::Operation;
 use backoffice_domain::model::UserSub;
 use backoffice_domain::model::{
     ActivityCounts, AuditEntry, AuditFilter, Comment, Cursor, DirectoryUser, Group,
-    ModerationTarget, Page, Post, PostFilter, PostId, Reason, Report, UserProfile, Username,
+    ModerationTarget, Page, Post, PostFilter, PostId, QueueFilter, Reason, Report, UserProfile,
+    Username,
 };
 use backoffice_domain::ports::UserQuery;
 use backoffice_domain::services::ban::Plan;
@@ -142,6 +143,7 @@ pub enum Command {
     },
     LoadQueue {
         request: RequestId,
+        filter: QueueFilter,
         cursor: Option<Cursor>,
     },
     /// A post's thread; for a comment, the thread of its post with the comment selected.

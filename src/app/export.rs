@@ -5,7 +5,7 @@
 
 use super::{RequestId, UserSearch};
 use crate::app::logs::{FeedHandle, FeedStop};
-use backoffice_domain::model::{AuditFilter, BucketName, PostFilter};
+use backoffice_domain::model::{AuditFilter, BucketName, PostFilter, QueueFilter};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -14,7 +14,7 @@ use std::path::PathBuf;
 pub enum ExportSource {
     Users(UserSearch),
     Posts(PostFilter),
-    Queue,
+    Queue(QueueFilter),
     Audit(AuditFilter),
     Objects {
         bucket: BucketName,
@@ -35,7 +35,7 @@ impl ExportSource {
         match self {
             ExportSource::Users(_) => "users",
             ExportSource::Posts(_) => "posts",
-            ExportSource::Queue => "reports",
+            ExportSource::Queue(_) => "reports",
             ExportSource::Audit(_) => "audit",
             ExportSource::Objects { .. } => "objects",
             ExportSource::Rows { name, .. } => name,

@@ -262,7 +262,7 @@ impl App {
         // its view's load is in flight asks for nothing more (no unfiltered page asked for and
         // thrown away).
         let (mut commands, stale) = match last {
-            Some(filter) => match p.set_filter(&filter, ids) {
+            Some(filter) => match p.restore_filter(&filter, ids) {
                 Ok(c) => (c, None),
                 Err(problem) => (Vec::new(), Some((filter, problem))),
             },

@@ -196,6 +196,15 @@ pub trait Pane {
     fn filter_hint(&self) -> &'static str;
     /// Applies `/` text.
     fn set_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem>;
+    /// The filter as a saved view keeps it (`:save`, the last view of a session): the
+    /// filter's text, and for a pane with more than one list, which list.
+    fn saved_filter(&self) -> String {
+        self.filter_text().to_string()
+    }
+    /// Applies a saved view ([`Pane::saved_filter`]'s text).
+    fn restore_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
+        self.set_filter(text, ids)
+    }
 
     /// The form the pane has open, if any.
     fn form(&self) -> Option<FormView<'_>> {

@@ -71,7 +71,8 @@ impl App {
                         let (pane, ids) = self.pane_mut(self.pane);
                         match pane.set_filter(&text, ids) {
                             Ok(c) => {
-                                self.views.applied(self.pane, &text);
+                                let saved = pane.saved_filter();
+                                self.views.applied(self.pane, &saved);
                                 self.settled("filter");
                                 c
                             }
@@ -313,7 +314,7 @@ impl App {
                 Vec::new()
             }
             ("save", name) => {
-                let filter = self.focused().filter_text().to_string();
+                let filter = self.focused().saved_filter();
                 match self.views.save(pane, name, &filter) {
                     Ok(()) => self.toast(format!(
                         "saved the view {name}: {}",
@@ -341,7 +342,7 @@ impl App {
             (_, name) => match self.views.get(pane, name).map(str::to_string) {
                 Some(filter) => {
                     let (p, ids) = self.pane_mut(pane);
-                    match p.set_filter(&filter, ids) {
+                    match p.restore_filter(&filter, ids) {
                         Ok(c) => {
                             self.views.applied(pane, &filter);
                             self.toast(format!("view {name}"));

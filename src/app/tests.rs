@@ -886,25 +886,89 @@ fn production_asks_for_the_environment_name_before_any_write() {
     ));
 }
 
-/// The reports queue is not filtered: `/` there offers no posts' filter, and says that it
-/// searches all posts.
+/// `/` on the reports queue narrows the queue (kind, reason) and stays on it; the posts list
+/// keeps its own filter, and each view offers its own text again.
 #[test]
-fn the_queue_offers_no_filter_of_its_own() {
+fn the_queue_and_the_posts_list_each_have_their_filter() {
+    use backoffice_domain::model::{QueueFilter, TargetKind};
     let (mut app, first) = app_on(PaneId::Posts, test_context());
     answer_queue(&mut app, &first, vec![group(1, 3)], false);
+    let mut c = typed(&mut app, "/kind:comments  spam link");
+    c.extend(app.on_key(code(KeyCode::Enter)));
+    let filter = c.iter().find_map(|c| match c {
+        Command::LoadQueue { filter, cursor, .. } => Some((filter.clone(), cursor.clone())),
+        _ => None,
+    });
+    assert_eq!(
+        filter,
+        Some((
+            QueueFilter {
+                kind: Some(TargetKind::Comment),
+                reason: Some("spam link".into()),
+            },
+            None
+        )),
+        "{c:?}"
+    );
+    let mut more = answer_queue(&mut app, &c, vec![group(2, 1)], true);
+    assert_eq!(app.posts.view, Some(crate::app::posts::View::Reports));
+    assert_eq!(app.focused().filter_text(), "kind:comments  spam link");
+    // The next page is read with the same filter.
+    more.extend(app.on_key(key('G')));
+    assert!(
+        more.iter().any(
+            |c| matches!(c, Command::LoadQueue { filter, cursor: Some(_), .. }
+            if filter.reason.as_deref() == Some("spam link"))
+        ),
+        "{more:?}"
+    );
+    // A posts-list key is refused with where it applies; the queue's filter stays.
+    let mut c = typed(&mut app, "/status:hidden");
+    c.extend(app.on_key(code(KeyCode::Enter)));
+    assert!(
+        !c.iter().any(|c| matches!(c, Command::LoadQueue { .. })),
+        "{c:?}"
+    );
+    assert!(
+        app.last_error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("filter: status: filters the posts list")),
+        "{:?}",
+        app.last_error
+    );
+    assert_eq!(app.posts.queue_filter.kind, Some(TargetKind::Comment));
+    // The posts list has its own.
+    let c = app.on_key(key('v'));
+    answer_posts(&mut app, &c, vec![post(1)], false);
+    assert_eq!(app.focused().filter_text(), "");
     let mut c = typed(&mut app, "/needle");
     c.extend(app.on_key(code(KeyCode::Enter)));
     answer_posts(&mut app, &c, vec![post(1)], false);
     assert_eq!(app.focused().filter_text(), "needle");
     app.on_key(key('v'));
-    assert_eq!(app.focused().filter_text(), "");
-    assert!(
-        app.focused()
-            .filter_hint()
-            .starts_with("searches all posts")
-    );
+    assert_eq!(app.focused().filter_text(), "kind:comments  spam link");
     app.on_key(key('/'));
-    assert_eq!(app.prompt.as_ref().unwrap().text(), "");
+    assert_eq!(
+        app.prompt.as_ref().unwrap().text(),
+        "kind:comments  spam link"
+    );
+}
+
+/// `kind:` takes a post, a comment or a user (plurals too) and names the choices otherwise.
+#[test]
+fn the_queue_filter_reads_kinds_and_reasons() {
+    use crate::app::posts::parse_queue_filter;
+    use backoffice_domain::model::TargetKind;
+    let f = parse_queue_filter("kind:USERS reason:abuse  harassment").unwrap();
+    assert_eq!(f.kind, Some(TargetKind::User));
+    assert_eq!(f.reason.as_deref(), Some("abuse harassment"));
+    assert!(parse_queue_filter("").unwrap().is_empty());
+    let e = parse_queue_filter("kind:photo").unwrap_err();
+    assert_eq!(e.0, "kind: one of post, comment, user; not 'photo'");
+    let e = parse_queue_filter("author:abc").unwrap_err();
+    assert!(e.0.starts_with("author: filters the posts list"), "{}", e.0);
+    let f = parse_queue_filter("see https://x.example/a").unwrap();
+    assert_eq!(f.reason.as_deref(), Some("see https://x.example/a"));
 }
 
 #[test]
@@ -1240,6 +1304,8 @@ fn command_mode_completes_and_switches_panes() {
 #[test]
 fn a_bad_filter_is_reported_and_nothing_is_asked() {
     let (mut app, _) = app_on(PaneId::Posts, test_context());
+    // The posts list's filter (the queue has its own).
+    app.on_key(key('v'));
     app.on_key(key('/'));
     typed(&mut app, "status:deleted");
     let c = app.on_key(code(KeyCode::Enter));
@@ -1255,6 +1321,8 @@ fn a_bad_filter_is_reported_and_nothing_is_asked() {
 #[test]
 fn posts_filter_goes_to_the_server() {
     let (mut app, _) = app_on(PaneId::Posts, test_context());
+    // The posts list's filter (the queue has its own).
+    app.on_key(key('v'));
     app.on_key(key('/'));
     typed(&mut app, "status:hidden since:2026-11-01 spam link");
     let c = app.on_key(code(KeyCode::Enter));
@@ -2061,6 +2129,60 @@ fn a_pane_opening_on_its_last_view_asks_for_one_page() {
     assert_eq!(next.posts.filter_text, "status:hidden");
     assert!(
         matches!(c.as_slice(), [Command::LoadPosts { filter, .. }] if filter.status == Some(ContentStatus::Hidden)),
+        "{c:?}"
+    );
+}
+
+/// In Posts a view remembers which list it is of: a queue's filter is kept as `view:queue …`,
+/// and each view applies to its own list whichever list shows when it is applied; the last
+/// one opens the next session on that list.
+#[test]
+fn a_posts_view_keeps_which_list_it_filters() {
+    use crate::app::posts::View;
+    use backoffice_domain::model::TargetKind;
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(&mut app, &first, vec![group(1, 3)], false);
+    let mut c = typed(&mut app, "/kind:user");
+    c.extend(app.on_key(code(KeyCode::Enter)));
+    answer_queue(&mut app, &c, vec![], false);
+    app.run_command("save people");
+    assert_eq!(
+        app.views.get(PaneId::Posts, "people"),
+        Some("view:queue kind:user")
+    );
+    let c = app.on_key(key('v'));
+    answer_posts(&mut app, &c, vec![post(1)], false);
+    typed(&mut app, "/status:hidden");
+    app.on_key(code(KeyCode::Enter));
+    app.run_command("save hidden");
+    assert_eq!(
+        app.views.get(PaneId::Posts, "hidden"),
+        Some("status:hidden")
+    );
+    // From the posts list, the queue's view goes to the queue.
+    let c = app.run_command("view people");
+    assert_eq!(app.posts.view, Some(View::Reports));
+    assert!(
+        c.iter().any(|c| matches!(c, Command::LoadQueue { filter, .. } if filter.kind == Some(TargetKind::User))),
+        "{c:?}"
+    );
+    assert_eq!(app.focused().filter_text(), "kind:user");
+    // From the queue, the posts list's view goes to the posts list.
+    let c = app.run_command("view hidden");
+    assert_eq!(app.posts.view, Some(View::Posts));
+    assert!(
+        c.iter().any(|c| matches!(c, Command::LoadPosts { filter, .. } if filter.status == Some(ContentStatus::Hidden))),
+        "{c:?}"
+    );
+    // The last one shown is the next session's.
+    app.run_command("view people");
+    let book = app.views.clone();
+    let (mut next, _) = app_on(PaneId::Audit, test_context());
+    next.restore_views(book);
+    let c = next.open_pane(PaneId::Posts);
+    assert_eq!(next.posts.view, Some(View::Reports));
+    assert!(
+        matches!(c.as_slice(), [Command::LoadQueue { filter, .. }] if filter.kind == Some(TargetKind::User)),
         "{c:?}"
     );
 }

@@ -227,7 +227,10 @@ async fn fetch(
         ExportSource::Posts(filter) => {
             rows_of(b.content()?.list_posts(filter, page).await?, records::post)
         }
-        ExportSource::Queue => rows_of(moderation::queue(b.content()?, page).await?, queue_item),
+        ExportSource::Queue(filter) => rows_of(
+            moderation::queue(b.content()?, filter, page).await?,
+            queue_item,
+        ),
         ExportSource::Audit(filter) => {
             let filter = b.audit_filter(filter).await;
             rows_of(
@@ -375,7 +378,11 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), total, "each post once");
 
-        let (j, _handle) = job(ExportSource::Queue, &csv, ExportFormat::Csv);
+        let (j, _handle) = job(
+            ExportSource::Queue(Default::default()),
+            &csv,
+            ExportFormat::Csv,
+        );
         let ExportEvent::Done { result, .. } = run(j, &b, &tx).await else {
             panic!("a done event");
         };

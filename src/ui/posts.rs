@@ -244,7 +244,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
             );
             let inner = block.inner(area);
             frame.render_widget(block, area);
-            if let Some((text, failed)) = empty_message(&pane.queue, "open reports", &retry) {
+            let what = if pane.queue_filter.is_empty() {
+                "open reports".to_string()
+            } else {
+                format!(
+                    "open reports for /{}",
+                    crate::text::one_line(&pane.queue_filter_text)
+                )
+            };
+            if let Some((text, failed)) = empty_message(&pane.queue, &what, &retry) {
                 return message(frame, inner, text, failed, theme);
             }
             table(frame, inner, &mut pane.queue, theme, &QUEUE_COLUMNS, |q| {

@@ -318,6 +318,22 @@ fn reports_queue_loaded() {
     insta::assert_snapshot!(render(&mut app, 100, 12));
 }
 
+/// A filtered queue with nothing in it names the filter, and the bottom line shows it.
+#[test]
+fn an_empty_filtered_queue_names_its_filter() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    answer_queue(&mut app, &first, vec![group(1, 2)], false);
+    let mut c = typed(&mut app, "/kind:user spam");
+    c.extend(app.on_key(code(KeyCode::Enter)));
+    answer_queue(&mut app, &c, vec![], false);
+    let shown = render(&mut app, 100, 12).to_string();
+    assert!(
+        shown.contains("No open reports for /kind:user spam."),
+        "{shown}"
+    );
+    assert!(shown.contains("filter: kind:user spam"), "{shown}");
+}
+
 #[test]
 fn posts_loaded_with_marks() {
     let (mut app, first) = app_on(PaneId::Posts, ctx());

@@ -1,8 +1,9 @@
-//! The posts list's `/` filter: `status:hidden author:<sub> since:2026-11-01 until:2026-11-20`
-//! and free text.
+//! The `/` filters of the Posts pane: the posts list's `status:hidden author:<sub>
+//! since:2026-11-01 until:2026-11-20` and free text; the reports queue's `kind:comment` and a
+//! reason.
 
 use crate::app::Problem;
-use backoffice_domain::model::{ContentStatus, PostFilter, UserSub};
+use backoffice_domain::model::{ContentStatus, PostFilter, QueueFilter, TargetKind, UserSub};
 use chrono::{NaiveDate, TimeZone, Utc};
 
 /// Parses the posts filter: `status:hidden author:<sub> since:2026-11-01 until:2026-11-20`,
@@ -49,6 +50,36 @@ pub fn parse_filter(text: &str) -> Result<PostFilter, Problem> {
     }
     if !words.is_empty() {
         f.text = Some(words.join(" "));
+    }
+    Ok(f)
+}
+
+/// Parses the reports queue's filter: `kind:post|comment|user` (plurals too), the rest is text
+/// a report's reason holds. A posts-list key is refused with where it applies.
+pub fn parse_queue_filter(text: &str) -> Result<QueueFilter, Problem> {
+    let mut f = QueueFilter::default();
+    let mut words = Vec::new();
+    for word in text.split_whitespace() {
+        match word.split_once(':') {
+            Some(("kind", v)) => {
+                let v = v.to_lowercase();
+                let kind = v.strip_suffix('s').unwrap_or(&v);
+                f.kind = Some(kind.parse::<TargetKind>().map_err(|_| {
+                    Problem(format!("kind: one of post, comment, user; not '{v}'"))
+                })?);
+            }
+            Some(("reason", v)) if !v.is_empty() => words.push(v),
+            Some((key @ ("status" | "author" | "since" | "until" | "order"), _)) => {
+                return Err(Problem(format!(
+                    "{key}: filters the posts list, not the reports queue (kind: and a reason \
+                     do); switch views first"
+                )));
+            }
+            _ => words.push(word),
+        }
+    }
+    if !words.is_empty() {
+        f.reason = Some(words.join(" "));
     }
     Ok(f)
 }

@@ -6,7 +6,7 @@ mod moderation;
 mod profile;
 mod thread;
 
-pub use filter::parse_filter;
+pub use filter::{parse_filter, parse_queue_filter};
 pub use profile::{ProfileData, ProfileState};
 pub use thread::{ThreadData, ThreadRow, ThreadState};
 
@@ -16,13 +16,17 @@ use crate::keymap::Action;
 use crate::ui::Look;
 use backoffice_domain::model::UserSub;
 use backoffice_domain::model::{
-    ModerationAction, ModerationTarget, Page, Post, PostFilter, ReportResolution, Target,
+    ModerationAction, ModerationTarget, Page, Post, PostFilter, QueueFilter, ReportResolution,
+    Target,
 };
 use backoffice_domain::services::moderation::QueueItem;
 use backoffice_domain::services::user360::Who;
 
 /// The posts table's columns, for what a sort by one of them says.
 pub const POST_SORTS: [&str; 6] = ["id", "created", "status", "author's sub", "image", "text"];
+
+/// How a saved view of this pane names the reports queue.
+const QUEUE_VIEW: &str = "view:queue";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -37,6 +41,9 @@ pub struct PostsPane {
     pub posts: List<Post>,
     pub filter: PostFilter,
     pub filter_text: String,
+    /// What the reports queue is narrowed to, and the `/` text it came from.
+    pub queue_filter: QueueFilter,
+    pub queue_filter_text: String,
     pub thread: Option<ThreadState>,
     thread_request: Option<RequestId>,
     /// A reported person's profile, over the queue.
@@ -72,6 +79,7 @@ impl PostsPane {
                 self.queue.restart(id);
                 vec![Command::LoadQueue {
                     request: id,
+                    filter: self.queue_filter.clone(),
                     cursor: None,
                 }]
             }
@@ -86,13 +94,22 @@ impl PostsPane {
         }
     }
 
+    /// `/` narrows the list on screen: the reports queue by kind and reason, the posts list
+    /// by status, author, dates and text.
     fn search(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
-        let filter = parse_filter(text)?;
-        self.filter = filter;
-        self.loaded_sort = None;
-        self.filter_text = text.trim().to_string();
-        self.view = Some(View::Posts);
+        match self.view.unwrap_or(View::Reports) {
+            View::Reports => {
+                self.queue_filter = parse_queue_filter(text)?;
+                self.queue_filter_text = text.trim().to_string();
+            }
+            View::Posts => {
+                self.filter = parse_filter(text)?;
+                self.loaded_sort = None;
+                self.filter_text = text.trim().to_string();
+            }
+        }
         self.thread = None;
+        self.profile = None;
         Ok(self.reload(ids))
     }
 
@@ -142,6 +159,7 @@ impl PostsPane {
                     self.queue.expect(id);
                     vec![Command::LoadQueue {
                         request: id,
+                        filter: self.queue_filter.clone(),
                         cursor: Some(cursor),
                     }]
                 }
@@ -556,16 +574,16 @@ impl Pane for PostsPane {
     /// The posts' filter; on the reports queue, which is not filtered, none (the posts'
     /// filter is not offered or shown as if it narrowed the queue).
     fn filter_text(&self) -> &str {
-        match self.view {
-            Some(View::Reports) => "",
-            _ => &self.filter_text,
+        match self.view.unwrap_or(View::Reports) {
+            View::Reports => &self.queue_filter_text,
+            View::Posts => &self.filter_text,
         }
     }
 
     fn filter_hint(&self) -> &'static str {
         match self.view {
-            Some(View::Reports) => {
-                "searches all posts (the queue is not filtered): text · status:hidden · author:SUB · since:YYYY-MM-DD"
+            Some(View::Reports) | None => {
+                "reason text · kind:post|comment|user (the posts list filters by status, author, dates)"
             }
             _ => "text · status:hidden · author:SUB · since:YYYY-MM-DD · until:…",
         }
@@ -573,6 +591,29 @@ impl Pane for PostsPane {
 
     fn set_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
         self.search(text, ids)
+    }
+
+    /// A view of the queue is kept as `view:queue` and its filter; any other text is the
+    /// posts list's (as every view of this pane was before the queue had a filter).
+    fn saved_filter(&self) -> String {
+        match self.view.unwrap_or(View::Reports) {
+            View::Reports => format!("{QUEUE_VIEW} {}", self.queue_filter_text)
+                .trim_end()
+                .to_string(),
+            View::Posts => self.filter_text.clone(),
+        }
+    }
+
+    fn restore_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
+        let text = text.trim();
+        let (view, rest) = match text.strip_prefix(QUEUE_VIEW) {
+            Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => {
+                (View::Reports, rest)
+            }
+            _ => (View::Posts, text),
+        };
+        self.view = Some(view);
+        self.search(rest, ids)
     }
 
     fn selected_user(&self) -> Option<Who> {
@@ -586,7 +627,7 @@ impl Pane for PostsPane {
                 Err("a thread is not exported; esc back to the list, then ctrl-e".into())
             }
             (None, Some(View::Posts)) => Ok(ExportSource::Posts(self.filter.clone())),
-            _ => Ok(ExportSource::Queue),
+            _ => Ok(ExportSource::Queue(self.queue_filter.clone())),
         }
     }
 

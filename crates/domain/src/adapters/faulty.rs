@@ -7,8 +7,8 @@ use crate::model::{
     ActivityCounts, Actor, AuditEntry, AuditFilter, AuditId, Comment, CommentFilter, CommentId,
     ImageRef, ImageRefKind, MarkRead, Moderation, ModerationOutcome, NewAuditEntry, NewComment,
     NewPost, NewProfile, NewReport, Notification, Page, PageRequest, Post, PostEdit, PostFilter,
-    PostId, PostRevision, ProfileModeration, ProfileModerationOutcome, ProfileUpdate, Reason,
-    ReasonCount, Report, ReportFilter, ReportGroup, ReportId, ReportResolution, Target,
+    PostId, PostRevision, ProfileModeration, ProfileModerationOutcome, ProfileUpdate, QueueFilter,
+    Reason, ReasonCount, Report, ReportFilter, ReportGroup, ReportId, ReportResolution, Target,
     TargetSummary, Thread, Thumbnail, UserProfile, UserSub,
 };
 use crate::ports::ContentStore;
@@ -129,8 +129,12 @@ impl ContentStore for FaultyContentStore {
     async fn reports_on(&self, targets: &[Target]) -> DomainResult<Vec<Report>> {
         pass!(self, reports_on(targets))
     }
-    async fn report_queue(&self, page: PageRequest) -> DomainResult<Page<ReportGroup>> {
-        pass!(self, report_queue(page))
+    async fn report_queue(
+        &self,
+        filter: &QueueFilter,
+        page: PageRequest,
+    ) -> DomainResult<Page<ReportGroup>> {
+        pass!(self, report_queue(filter, page))
     }
     async fn resolve_report(
         &self,

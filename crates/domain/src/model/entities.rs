@@ -313,6 +313,22 @@ pub struct NewReport {
     pub note: Option<ReportNote>,
 }
 
+/// Which lines of the moderation queue to list; none set means every target with an open
+/// report. The counts stay those of all the target's open reports.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct QueueFilter {
+    /// Only posts, comments or users.
+    pub kind: Option<TargetKind>,
+    /// Only targets with an open report whose reason holds this text (case-insensitive).
+    pub reason: Option<String>,
+}
+
+impl QueueFilter {
+    pub fn is_empty(&self) -> bool {
+        self.kind.is_none() && self.reason.is_none()
+    }
+}
+
 /// One line of the moderation queue: a target with its open reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -3,8 +3,8 @@ use crate::model::{
     ActivityCounts, Actor, AuditEntry, AuditFilter, AuditId, Comment, CommentFilter, CommentId,
     ImageRef, ImageRefKind, MarkRead, Moderation, ModerationOutcome, NewAuditEntry, NewComment,
     NewPost, NewProfile, NewReport, Notification, Page, PageRequest, Post, PostEdit, PostFilter,
-    PostId, PostRevision, ProfileModeration, ProfileModerationOutcome, ProfileUpdate, Reason,
-    ReasonCount, Report, ReportFilter, ReportGroup, ReportId, ReportResolution, Target,
+    PostId, PostRevision, ProfileModeration, ProfileModerationOutcome, ProfileUpdate, QueueFilter,
+    Reason, ReasonCount, Report, ReportFilter, ReportGroup, ReportId, ReportResolution, Target,
     TargetSummary, Thread, Thumbnail, UserProfile, UserSub,
 };
 use async_trait::async_trait;
@@ -80,8 +80,13 @@ pub trait ContentStore: Send + Sync {
     /// at most [`REPORTS_ON_MAX`](crate::model::REPORTS_ON_MAX) of them: what a thread shows
     /// beside its post and comments.
     async fn reports_on(&self, targets: &[Target]) -> DomainResult<Vec<Report>>;
-    /// Targets with open reports, most-reported first, then the longest waiting.
-    async fn report_queue(&self, page: PageRequest) -> DomainResult<Page<ReportGroup>>;
+    /// Targets with open reports that `filter` keeps, most-reported first, then the longest
+    /// waiting.
+    async fn report_queue(
+        &self,
+        filter: &QueueFilter,
+        page: PageRequest,
+    ) -> DomainResult<Page<ReportGroup>>;
     /// What each of `targets` is (author, text, status), for those that exist (at most 1,000).
     async fn summarize_targets(&self, targets: &[Target]) -> DomainResult<Vec<TargetSummary>>;
     /// The open reports on each of `targets` counted by reason, most given first (at most

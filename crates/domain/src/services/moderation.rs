@@ -3,8 +3,8 @@
 use crate::error::DomainResult;
 use crate::model::{
     Actor, Moderation, ModerationAction, ModerationOutcome, ModerationTarget, Page, PageRequest,
-    Reason, ReasonCount, Report, ReportFilter, ReportGroup, ReportResolution, ReportStatus, Target,
-    TargetSummary,
+    QueueFilter, Reason, ReasonCount, Report, ReportFilter, ReportGroup, ReportResolution,
+    ReportStatus, Target, TargetSummary,
 };
 use crate::ports::ContentStore;
 
@@ -77,10 +77,14 @@ pub struct QueueItem {
     pub reasons: Vec<ReasonCount>,
 }
 
-/// A page of the reports queue (most reported first), each line described: two more queries a
-/// page, whatever its size.
-pub async fn queue(content: &dyn ContentStore, page: PageRequest) -> DomainResult<Page<QueueItem>> {
-    let groups = content.report_queue(page).await?;
+/// A page of the reports queue (most reported first) as `filter` narrows it, each line
+/// described: two more queries a page, whatever its size.
+pub async fn queue(
+    content: &dyn ContentStore,
+    filter: &QueueFilter,
+    page: PageRequest,
+) -> DomainResult<Page<QueueItem>> {
+    let groups = content.report_queue(filter, page).await?;
     let targets: Vec<Target> = groups.items.iter().map(|g| g.target.clone()).collect();
     let (summaries, reasons) = futures::try_join!(
         content.summarize_targets(&targets),

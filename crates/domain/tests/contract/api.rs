@@ -834,7 +834,7 @@ async fn a_person_is_reported_by_their_sub_once_and_never_by_themselves(h: &Harn
     );
     let queue = h
         .content
-        .report_queue(PageRequest::first(10))
+        .report_queue(&Default::default(), PageRequest::first(10))
         .await
         .unwrap();
     assert_eq!(queue.items.len(), 1);
@@ -888,7 +888,7 @@ async fn a_user_reports_a_target_once(h: &Harness) {
     assert_eq!(status, 404, "{body}");
     let queue = h
         .content
-        .report_queue(PageRequest::first(10))
+        .report_queue(&Default::default(), PageRequest::first(10))
         .await
         .unwrap();
     assert_eq!(queue.items.len(), 2);

@@ -50,6 +50,7 @@ contract!(
     comment_on_removed_post_is_not_found,
     thread_pages_comments_oldest_first,
     report_queue_puts_most_reported_first_then_oldest,
+    report_queue_narrows_by_kind_and_reason_and_counts_whole_targets,
     duplicate_open_report_by_same_user_conflicts,
     racing_reports_by_one_user_leave_one_open_report,
     resolving_a_report_writes_its_audit_row_once,
@@ -353,10 +354,13 @@ async fn the_queue_describes_each_target_with_its_author_text_status_and_reasons
         ))
         .await
         .unwrap();
-    let page =
-        backoffice_domain::services::moderation::queue(store.as_ref(), PageRequest::first(10))
-            .await
-            .unwrap();
+    let page = backoffice_domain::services::moderation::queue(
+        store.as_ref(),
+        &Default::default(),
+        PageRequest::first(10),
+    )
+    .await
+    .unwrap();
     let item = |t: &Target| page.items.iter().find(|i| i.group.target == *t).unwrap();
     let on_post = item(&Target::Post(spam.id));
     let summary = on_post.summary.as_ref().unwrap();
@@ -929,7 +933,7 @@ async fn empty_listing_has_no_cursor(store: Store) {
     assert!(page.next.is_none());
     assert!(
         store
-            .report_queue(PageRequest::first(10))
+            .report_queue(&Default::default(), PageRequest::first(10))
             .await
             .unwrap()
             .items
@@ -1186,6 +1190,93 @@ async fn thread_pages_comments_oldest_first(store: Store) {
     assert_eq!(seen, ids);
 }
 
+/// The queue filtered by kind and by a reason's text (any case, `%` and `_` literal): a target
+/// is listed when one of its open reports gives the reason, and counted with all of them; a
+/// filtered queue pages, and its cursor is refused by another filter.
+async fn report_queue_narrows_by_kind_and_reason_and_counts_whole_targets(store: Store) {
+    let a = profile(&store, 15).await;
+    let mixed = post(&store, &a, "spam and abuse").await;
+    let plain = post(&store, &a, "only abuse").await;
+    let percent = post(&store, &a, "100% literal").await;
+    file_report(&store, Target::Post(mixed.id), 400, "Spam link").await;
+    file_report(&store, Target::Post(mixed.id), 401, "abuse").await;
+    file_report(&store, Target::Post(plain.id), 402, "abuse").await;
+    file_report(&store, Target::Post(percent.id), 403, "100% spam").await;
+    let on_user = file_report(&store, Target::User(sub(78)), 404, "spam profile").await;
+    // A resolved report's reason does not list its target.
+    let closed = post(&store, &a, "was spam").await;
+    let r = file_report(&store, Target::Post(closed.id), 405, "spam").await;
+    store
+        .resolve_report(
+            r.id,
+            ReportResolution::Dismissed,
+            &actor(),
+            &reason("not spam"),
+        )
+        .await
+        .unwrap();
+    let all = |filter: QueueFilter| {
+        let store = store.clone();
+        async move {
+            let mut out = Vec::new();
+            let mut page = PageRequest::first(1);
+            loop {
+                let got = store.report_queue(&filter, page).await.unwrap();
+                out.extend(got.items.into_iter().map(|g| (g.target, g.open_reports)));
+                match got.next {
+                    Some(c) => page = PageRequest::after(c, 1),
+                    None => break,
+                }
+            }
+            out
+        }
+    };
+    let spam = QueueFilter {
+        reason: Some("SPAM".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        all(spam.clone()).await,
+        vec![
+            (Target::Post(mixed.id), 2),
+            (Target::Post(percent.id), 1),
+            (on_user.target.clone(), 1),
+        ]
+    );
+    let spam_posts = QueueFilter {
+        kind: Some(TargetKind::Post),
+        ..spam.clone()
+    };
+    assert_eq!(
+        all(spam_posts.clone()).await,
+        vec![(Target::Post(mixed.id), 2), (Target::Post(percent.id), 1)]
+    );
+    let users = QueueFilter {
+        kind: Some(TargetKind::User),
+        ..Default::default()
+    };
+    assert_eq!(all(users).await, vec![(on_user.target.clone(), 1)]);
+    let literal = QueueFilter {
+        reason: Some("0%".into()),
+        ..Default::default()
+    };
+    assert_eq!(all(literal).await, vec![(Target::Post(percent.id), 1)]);
+    let underscore = QueueFilter {
+        reason: Some("s_am".into()),
+        ..Default::default()
+    };
+    assert_eq!(all(underscore).await, vec![]);
+    let first = store
+        .report_queue(&spam, PageRequest::first(1))
+        .await
+        .unwrap();
+    let err = store
+        .report_queue(&spam_posts, PageRequest::after(first.next.unwrap(), 1))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DomainError::Invalid(_)), "{err}");
+}
+
 async fn report_queue_puts_most_reported_first_then_oldest(store: Store) {
     let a = profile(&store, 14).await;
     let quiet = post(&store, &a, "one report").await;
@@ -1216,7 +1307,7 @@ async fn report_queue_puts_most_reported_first_then_oldest(store: Store) {
     let mut groups = Vec::new();
     let mut page = PageRequest::first(2);
     loop {
-        let got = store.report_queue(page).await.unwrap();
+        let got = store.report_queue(&Default::default(), page).await.unwrap();
         groups.extend(got.items);
         match got.next {
             Some(c) => page = PageRequest::after(c, 2),
@@ -1371,7 +1462,7 @@ async fn resolving_a_report_writes_its_audit_row_once(store: Store) {
     assert_eq!(audit.items[0].reason.as_deref(), Some("not a violation"));
     assert!(
         store
-            .report_queue(PageRequest::first(10))
+            .report_queue(&Default::default(), PageRequest::first(10))
             .await
             .unwrap()
             .items

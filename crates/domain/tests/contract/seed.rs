@@ -74,7 +74,7 @@ async fn seed_fills_every_store() {
 
     let queue = s
         .content
-        .report_queue(PageRequest::first(500))
+        .report_queue(&Default::default(), PageRequest::first(500))
         .await
         .unwrap();
     assert!(!queue.items.is_empty());

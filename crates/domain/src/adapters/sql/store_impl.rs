@@ -19,7 +19,7 @@ use crate::model::{
     CommentFilter, CommentId, ContentStatus, Cursor, ImageOwner, ImageRef, ImageRefKind, MarkRead,
     Moderation, ModerationAction, ModerationOutcome, ModerationTarget, NewAuditEntry, NewComment,
     NewPost, NewProfile, NewReport, Notification, NotificationKind, Page, PageRequest, Post,
-    PostEdit, PostFilter, PostId, PostRevision, ProfileField, ProfileModeration,
+    PostEdit, PostFilter, PostId, PostRevision, ProfileField, ProfileModeration, QueueFilter,
     ProfileModerationOutcome, ProfileUpdate, REPORTS_ON_MAX, Reason, ReasonCount, Report,
     ReportFilter, ReportGroup, ReportId, ReportResolution, ReportStatus, Target, TargetKind,
     TargetSummary, Thread, Thumbnail, UserProfile, UserSub, now_millis, scope_of,
@@ -1246,23 +1246,47 @@ impl ContentStore for SqlContentStore<Db> {
             .collect()
     }
 
-    async fn report_queue(&self, page: PageRequest) -> DomainResult<Page<ReportGroup>> {
+    async fn report_queue(
+        &self,
+        filter: &QueueFilter,
+        page: PageRequest,
+    ) -> DomainResult<Page<ReportGroup>> {
         let limit = page.limit_or(DEFAULT_PAGE, MAX_PAGE);
-        let scope = "report-queue";
+        // The unfiltered queue keeps its scope, so its cursors read as before filters existed.
+        let scope = if filter.is_empty() {
+            "report-queue".to_string()
+        } else {
+            scope_of("report-queue", filter)
+        };
         let after: Option<(i64, i64, String, String)> =
-            page.cursor.as_ref().map(|c| c.decode(scope)).transpose()?;
+            page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
         let mut sql = String::from(
             "SELECT target_kind, target_id, COUNT(*) AS open_reports, MIN(created_at) AS oldest_open_at, \
-             MAX(created_at) AS latest_open_at FROM reports WHERE status = 'open' GROUP BY target_kind, target_id",
+             MAX(created_at) AS latest_open_at FROM reports WHERE status = 'open'",
         );
+        if filter.kind.is_some() {
+            sql.push_str(" AND target_kind = ?");
+        }
+        sql.push_str(" GROUP BY target_kind, target_id HAVING 1 = 1");
+        // A target is listed when one of its open reports gives the reason; it is counted
+        // whole, as the moderator will judge it.
+        if filter.reason.is_some() {
+            sql.push_str(" AND SUM(CASE WHEN reason LIKE ? ESCAPE '!' THEN 1 ELSE 0 END) > 0");
+        }
         if after.is_some() {
             sql.push_str(
-                " HAVING COUNT(*) < ? OR (COUNT(*) = ? AND (MIN(created_at) > ? OR (MIN(created_at) = ? AND \
-                 (target_kind > ? OR (target_kind = ? AND target_id > ?)))))",
+                " AND (COUNT(*) < ? OR (COUNT(*) = ? AND (MIN(created_at) > ? OR (MIN(created_at) = ? AND \
+                 (target_kind > ? OR (target_kind = ? AND target_id > ?))))))",
             );
         }
         sql.push_str(" ORDER BY open_reports DESC, oldest_open_at ASC, target_kind ASC, target_id ASC LIMIT ?");
         let mut q = sqlx::query::<Db>(AssertSqlSafe(sql));
+        if let Some(kind) = filter.kind {
+            q = q.bind(kind.as_str());
+        }
+        if let Some(reason) = &filter.reason {
+            q = q.bind(like_contains(reason));
+        }
         if let Some((count, oldest, kind, id)) = after {
             let oldest = from_millis(oldest)?;
             q = q
@@ -1281,7 +1305,7 @@ impl ContentStore for SqlContentStore<Db> {
             .map_err(|e| map_sqlx("report queue", e))?;
         page_from_rows(rows, limit, "report queue", |r: &ReportGroupRow| {
             Cursor::encode(
-                scope,
+                &scope,
                 &(
                     r.open_reports,
                     to_millis(r.oldest_open_at),
