@@ -302,11 +302,16 @@ pub(super) fn draw_rows(
         return Vec::new();
     }
     let selected_pos = rows.position(scroll.selected).min(rows.len() - 1);
+    // Matches with context: a `--` row between lines that are not neighbours, as grep draws.
+    let gap_before = |pos: usize| -> bool {
+        matches!(rows, Rows::Only(_)) && pos > 0 && rows.at(pos) != rows.at(pos - 1).map(|s| s + 1)
+    };
     let height_of = |pos: usize| -> usize {
+        let gap = usize::from(gap_before(pos));
         if !opts.wrap {
-            return 1;
+            return 1 + gap;
         }
-        rows.at(pos).and_then(|s| buffer.get(s)).map_or(1, |l| {
+        gap + rows.at(pos).and_then(|s| buffer.get(s)).map_or(1, |l| {
             rendered(&l, opts, scroll.selected, width, theme).len()
         })
     };
@@ -355,6 +360,10 @@ pub(super) fn draw_rows(
         let Some(line) = rows.at(pos).and_then(|s| buffer.get(s)) else {
             break;
         };
+        if gap_before(pos) && lines.len() < height {
+            screen.push(Some(line.seq));
+            lines.push(Line::styled("--", theme.muted()));
+        }
         let rows_of_line = rendered(&line, opts, scroll.selected, width, theme);
         // A selected line taller than the pane (a 12 KB line, wrapped) starts a little above
         // its first match, so the hit a search went to is on screen.

@@ -616,3 +616,29 @@ fn a_hit_deep_in_a_wrapped_long_line_is_in_view() {
     assert_eq!(continued.len(), 1, "{shown}");
     assert_eq!(indent(continued[0]), 25, "{shown}");
 }
+
+/// Matches with context (`C`): lines that are not neighbours are parted by a `--` row, as grep
+/// parts them.
+#[test]
+fn context_groups_are_parted_by_a_separator_row() {
+    let (mut app, _) = tail_with_traffic();
+    app.on_key(key('/'));
+    typed(&mut app, "timeout");
+    app.on_key(code(KeyCode::Enter));
+    app.on_key(key('C'));
+    let matches = app.logs.search.as_ref().unwrap().matches.clone();
+    assert!(matches.len() >= 2, "{matches:?}");
+    // Tall enough for every match with its context.
+    let shown = text_of(&render(&mut app, 140, 200));
+    let separators = shown
+        .lines()
+        .filter(|r| r.trim_matches(['"', '│', ' ']) == "--")
+        .count();
+    let c = app.logs.context as u64;
+    let apart = matches
+        .windows(2)
+        .filter(|w| w[1] - w[0] > 2 * c + 1)
+        .count();
+    assert!(apart >= 1, "{matches:?}");
+    assert_eq!(separators, apart, "{shown}");
+}
