@@ -92,8 +92,22 @@ pub struct Sources<'a> {
     pub log_window: chrono::Duration,
 }
 
-/// Finds the user in the directory.
+/// Finds the user in the directory. An e-mail that matches no one as typed is tried again in
+/// lower case: Cognito compares attribute values exactly, and sign-up forms mostly keep
+/// addresses in lower case, while support is told `Ann@Example.com`.
 pub async fn resolve(directory: &dyn UserDirectory, who: &Who) -> DomainResult<DirectoryUser> {
+    match (resolve_exactly(directory, who).await, who) {
+        (Err(DomainError::NotFound(what)), Who::Email(email)) if email.to_lowercase() != *email => {
+            match resolve_exactly(directory, &Who::Email(email.to_lowercase())).await {
+                Err(DomainError::NotFound(_)) => Err(DomainError::NotFound(what)),
+                other => other,
+            }
+        }
+        (other, _) => other,
+    }
+}
+
+async fn resolve_exactly(directory: &dyn UserDirectory, who: &Who) -> DomainResult<DirectoryUser> {
     let (attribute, value) = match who {
         Who::Username(name) => return directory.get_user(name).await,
         Who::Sub(sub) => (FilterAttribute::Sub, sub.as_str().to_string()),

@@ -492,6 +492,12 @@ async fn user_360_gathers_one_user_from_every_service() {
         .await
         .unwrap();
     assert_eq!(by_email.user.username, view.user.username);
+    // As support is often told it: in another case.
+    assert_ne!(email, email.to_uppercase());
+    let shouted = user360::load(&sources, &Who::parse(&email.to_uppercase()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(shouted.user.username, view.user.username);
     let nobody = Who::parse("nobody@example.com").unwrap();
     assert!(matches!(
         user360::load(&sources, &nobody).await,
