@@ -99,9 +99,12 @@ fn phone_digits(text: &str) -> Option<String> {
     (digits.len() >= 3 && digits.chars().all(|c| c.is_ascii_digit())).then_some(kept)
 }
 
-/// The directory searches plain `text` calls for.
+/// The directory searches plain `text` calls for. Text with capitals is looked for in
+/// e-mails in lower case too: Cognito compares exactly, and addresses are mostly kept in lower
+/// case while support is told `Ann@Example.com`.
 fn searches(text: &str) -> Vec<(Matched, UserFilter)> {
-    DIRECTORY_SEARCHES
+    let lower = text.to_lowercase();
+    let mut out: Vec<(Matched, UserFilter)> = DIRECTORY_SEARCHES
         .iter()
         .filter_map(|(m, attribute)| {
             let value = match m {
@@ -112,7 +115,13 @@ fn searches(text: &str) -> Vec<(Matched, UserFilter)> {
                 .ok()
                 .map(|f| (*m, f))
         })
-        .collect()
+        .collect();
+    if lower != text
+        && let Ok(f) = UserFilter::new(FilterAttribute::Email, FilterOp::StartsWith, &lower)
+    {
+        out.push((Matched::Email, f));
+    }
+    out
 }
 
 /// One page of a plain-text search: the next page of every source that has one, merged.
@@ -283,6 +292,32 @@ mod tests {
             matched.contains(&Matched::Name) && matched.contains(&Matched::ProfileName),
             "{matched:?}"
         );
+    }
+
+    /// An e-mail typed with capitals finds the address kept in lower case, once.
+    #[tokio::test]
+    async fn an_e_mail_typed_with_capitals_finds_it_in_lower_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: Username::parse("ann").unwrap(),
+                email: Some(crate::model::Email::parse("ann.lee@example.com").unwrap()),
+                attributes: vec![],
+                temporary_password: None,
+                send_invitation: false,
+            })
+            .await
+            .unwrap();
+        for typed in ["Ann.Lee@Example.com", "ANN.LEE", "ann.lee@"] {
+            let page = search(&sandbox.directory, None, typed, PageRequest::first(10))
+                .await
+                .unwrap();
+            assert_eq!(page.items.len(), 1, "{typed}: {:?}", page.items);
+            assert_eq!(page.items[0].user.username.as_str(), "ann");
+            assert_eq!(page.items[0].matched, vec![Matched::Email], "{typed}");
+        }
     }
 
     #[test]
