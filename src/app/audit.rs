@@ -5,7 +5,7 @@ use super::list::{List, movement};
 use super::{AppEvent, Command, Failure, Handled, Ids, Outcome, Pane, Problem, RequestId};
 use crate::keymap::Action;
 use crate::ui::Look;
-use backoffice_domain::model::{AuditEntry, AuditFilter, AuditKind, Page};
+use backoffice_domain::model::{AuditEntry, AuditFilter, AuditId, AuditKind, Page};
 use backoffice_domain::services::user360::Who;
 
 #[derive(Debug, Default)]
@@ -15,7 +15,23 @@ pub struct AuditPane {
     pub filter_text: String,
     /// Whether the selected row's before/after is expanded.
     pub expanded: bool,
+    /// The row to select again once a reload reaches it: new rows come in at the top, so the
+    /// row is found by its id, not its number.
+    pub(super) finding: Option<Finding>,
 }
+
+/// A row a reload looks for: its id, the screen row it was on, and its old row number (it can
+/// only have moved down, by the rows written since).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Finding {
+    id: AuditId,
+    screen_row: usize,
+    was_at: usize,
+}
+
+/// How far past its old row number a reload reads for the row before giving up (new rows
+/// since, at the top): a few pages.
+const FIND_WITHIN: usize = 200;
 
 /// The kinds `kind:` takes, as typed.
 fn kinds() -> String {
@@ -90,6 +106,8 @@ impl AuditPane {
                 None => return Outcome::None,
             },
         };
+        // Moved by hand: the row a reload was looking for is no longer wanted.
+        self.finding = None;
         self.list.move_by(delta);
         self.more(ids).into()
     }
@@ -103,6 +121,23 @@ impl AuditPane {
         let failure = result.as_ref().err().cloned();
         if !self.list.receive(request, result) {
             return (Outcome::None, None);
+        }
+        if let Some(f) = self.finding {
+            let limit = f.was_at + FIND_WITHIN;
+            if let Some(at) = self.list.items.iter().position(|e| e.id == f.id) {
+                self.finding = None;
+                self.list.select(at);
+                self.list.offset = at.saturating_sub(f.screen_row);
+            } else if self.list.next.is_some() && self.list.items.len() < limit && failure.is_none()
+            {
+                // Not in yet: the last row asks for the next page.
+                self.list.select(self.list.items.len().saturating_sub(1));
+            } else {
+                // Gone (or too far down): the top, where the newest rows are.
+                self.finding = None;
+                self.list.select(0);
+                self.list.offset = 0;
+            }
         }
         (
             self.more(ids).into(),
@@ -125,8 +160,16 @@ impl Pane for AuditPane {
         self.refresh(ids)
     }
 
+    /// Reads the log again, keeping the selected row (found by its id as the pages arrive).
     fn refresh(&mut self, ids: &mut Ids) -> Vec<Command> {
         let id = ids.issue();
+        if self.finding.is_none() {
+            self.finding = self.list.selected_item().map(|e| Finding {
+                id: e.id,
+                screen_row: self.list.selected.saturating_sub(self.list.offset),
+                was_at: self.list.selected,
+            });
+        }
         self.list.restart(id);
         vec![Command::LoadAudit {
             request: id,
@@ -148,6 +191,7 @@ impl Pane for AuditPane {
 
     fn click(&mut self, row: usize, _column: u16, ids: &mut Ids) -> Outcome {
         if let Some(i) = row.checked_sub(1) {
+            self.finding = None;
             self.list.select(self.list.offset + i);
         }
         self.more(ids).into()
@@ -164,7 +208,10 @@ impl Pane for AuditPane {
     fn set_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
         self.filter = parse_filter(text)?;
         self.filter_text = text.trim().to_string();
-        Ok(self.refresh(ids))
+        let c = self.refresh(ids);
+        // Another filter starts at its newest row.
+        self.finding = None;
+        Ok(c)
     }
 
     fn selected_user(&self) -> Option<Who> {

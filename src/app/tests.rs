@@ -2189,6 +2189,86 @@ fn a_posts_view_keeps_which_list_it_filters() {
 
 /// `u` on an audit row asks the runtime for the row's reverse, then shows it to confirm; what
 /// is sent is the undo of that row.
+/// The audit log read again (coming back to the pane, `ctrl-r`, after a write) keeps the row
+/// that was selected, found by its id though new rows pushed it down, reading pages until it
+/// is in; a new filter starts at the top.
+#[test]
+fn the_audit_log_keeps_the_selected_row_when_it_is_read_again() {
+    use backoffice_domain::model::{AuditAction, AuditEntry, AuditId, AuditKind, Cursor, Page};
+    let entry = |id: i64| AuditEntry {
+        id: AuditId::new(id).unwrap(),
+        actor: "mod:ann".into(),
+        action: AuditAction::PostHide,
+        target_kind: AuditKind::Post,
+        target_id: id.to_string(),
+        reason: Some("spam".into()),
+        before: None,
+        after: None,
+        created_at: chrono::Utc::now(),
+    };
+    // Newest first, `n` rows from `top` down, 40 a page.
+    let page = |top: i64, from: usize, more: bool| Page {
+        items: (0..40).map(|i| entry(top - from as i64 - i)).collect(),
+        next: more.then(|| Cursor::encode("audit", &from)),
+    };
+    let answer = |app: &mut App, c: &[Command], page: Page<AuditEntry>| -> Vec<Command> {
+        let request = c
+            .iter()
+            .find_map(|c| match c {
+                Command::LoadAudit { request, .. } => Some(*request),
+                _ => None,
+            })
+            .expect("an audit page is asked for");
+        app.on_event(AppEvent::AuditLoaded {
+            request,
+            result: Ok(page),
+        })
+    };
+    let (mut app, first) = app_on(PaneId::Audit, test_context());
+    answer(&mut app, &first, page(1000, 0, false));
+    for _ in 0..30 {
+        app.on_key(key('j'));
+    }
+    assert_eq!(app.audit.list.selected_item().unwrap().id.get(), 970);
+    // Away and back: 25 rows were written meanwhile, so row 970 is now the 56th.
+    app.open_pane(PaneId::Users);
+    let c = app.open_pane(PaneId::Audit);
+    let more = answer(&mut app, &c, page(1025, 0, true));
+    assert!(
+        app.audit.finding.is_some(),
+        "not on the first page: the next is read"
+    );
+    answer(&mut app, &more, page(1025, 40, true));
+    let selected = app.audit.list.selected_item().unwrap();
+    assert_eq!(selected.id.get(), 970, "the same row, not row 31");
+    assert!(app.audit.finding.is_none());
+    // ctrl-r on the same row: it stays.
+    let c = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    let more = answer(&mut app, &c, page(1025, 0, true));
+    answer(&mut app, &more, page(1025, 40, true));
+    assert_eq!(app.audit.list.selected_item().unwrap().id.get(), 970);
+    // A row that is gone (the log read under another filter meanwhile, say): the top.
+    let c = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    answer(
+        &mut app,
+        &c,
+        Page {
+            items: (0..3).map(|i| entry(5000 - i)).collect(),
+            next: None,
+        },
+    );
+    assert_eq!(app.audit.list.selected, 0);
+    assert!(app.audit.finding.is_none());
+    for _ in 0..2 {
+        app.on_key(key('j'));
+    }
+    // A new filter starts at its newest row.
+    let mut c = typed(&mut app, "/kind:post");
+    c.extend(app.on_key(code(KeyCode::Enter)));
+    answer(&mut app, &c, page(1025, 0, true));
+    assert_eq!(app.audit.list.selected, 0);
+}
+
 #[test]
 fn u_on_an_audit_row_plans_its_undo_and_sends_it_once_confirmed() {
     use backoffice_domain::model::{
