@@ -553,6 +553,53 @@ fn scriptable_commands_on_moto_and_mariadb_audit_under_the_caller_arn() {
     env.drop_database();
 }
 
+/// `reports queue` prints the queue grouped by target, most reported first, and narrows it by
+/// kind and by a reason's text; every line it prints keeps to the filter.
+#[test]
+fn the_reports_queue_is_listed_and_narrowed_by_kind_and_reason() {
+    let dirs = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(&dirs, &["sandbox", "seed", "--yes"]);
+    assert!(ok, "{err}");
+    let (ok, all, err) = run(&dirs, &["reports", "queue", "--json"]);
+    assert!(ok, "{err}");
+    let all = json_lines(&all);
+    assert!(all.len() > 3, "{all:?}");
+    assert!(all.iter().all(|q| q["type"] == "queue_item"));
+    let counts: Vec<i64> = all
+        .iter()
+        .map(|q| q["open_reports"].as_i64().unwrap())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    // Comments only, reported for spam (any case).
+    let (ok, some, err) = run(
+        &dirs,
+        &[
+            "reports", "queue", "--kind", "comment", "--reason", "SPAM", "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let some = json_lines(&some);
+    assert!(!some.is_empty() && some.len() < all.len(), "{some:?}");
+    for q in &some {
+        assert_eq!(q["target_kind"], "comment", "{q}");
+        assert!(
+            q["reasons"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("spam"),
+            "{q}"
+        );
+    }
+    // Text: one line a target; `--limit` stops early and says so.
+    let (ok, text, err) = run(&dirs, &["reports", "queue", "--limit", "2"]);
+    assert!(ok, "{err}");
+    assert_eq!(text.len(), 2, "{text:?}");
+    assert!(err.contains("stopped at --limit 2"), "{err}");
+    let (ok, _, err) = run(&dirs, &["reports", "queue", "--kind", "photo"]);
+    assert!(!ok && err.contains("photo"), "{err}");
+}
+
 /// `--read-only` refuses every write command before it asks or does anything: each exits
 /// non-zero saying so, even with `--yes`, and the audit log and the data are as they were.
 #[test]

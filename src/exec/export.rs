@@ -10,8 +10,8 @@ use crate::app::{AppEvent, Failure};
 use crate::script::records;
 use backoffice_domain::DomainError;
 use backoffice_domain::model::{Cursor, Page, PageRequest};
-use backoffice_domain::services::moderation::{self, QueueItem};
-use serde_json::{Value, json};
+use backoffice_domain::services::moderation;
+use serde_json::Value;
 use std::io::Write;
 use tokio::sync::mpsc;
 
@@ -229,7 +229,7 @@ async fn fetch(
         }
         ExportSource::Queue(filter) => rows_of(
             moderation::queue(b.content()?, filter, page).await?,
-            queue_item,
+            records::queue_item,
         ),
         ExportSource::Audit(filter) => {
             let filter = b.audit_filter(filter).await;
@@ -247,22 +247,6 @@ async fn fetch(
 }
 
 /// A line of the reports queue.
-fn queue_item(q: &QueueItem) -> Value {
-    let s = q.summary.as_ref();
-    json!({
-        "type": "queue_item",
-        "target_kind": q.group.target.kind().as_str(),
-        "target_id": q.group.target.id_text(),
-        "open_reports": q.group.open_reports,
-        "reasons": q.reasons.iter().map(|r| format!("{} ×{}", r.reason, r.count)).collect::<Vec<_>>().join(" · "),
-        "author_sub": s.and_then(|s| s.author_sub.as_ref()).map(|a| a.to_string()),
-        "status": s.and_then(|s| s.status).map(|st| st.as_str()),
-        "excerpt": s.map(|s| s.excerpt.clone()),
-        "oldest_open_at": records::time(&q.group.oldest_open_at),
-        "latest_open_at": records::time(&q.group.latest_open_at),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

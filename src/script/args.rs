@@ -24,6 +24,7 @@ pub enum UsersCommand {
     /// phone and preferred username (prefixes) and profile names; `email ^= ann` is Cognito's
     /// own filter.
     List {
+        /// What to look for (plain text, or Cognito's `attribute = "value"` / `^=`).
         #[arg(long)]
         filter: Option<String>,
         /// At most this many (default: all).
@@ -31,48 +32,71 @@ pub enum UsersCommand {
         limit: Option<u32>,
     },
     /// One user, with groups.
-    Get { username: String },
+    Get {
+        /// The user's username in the pool.
+        username: String,
+    },
+    /// Disable the account: its sign-in is refused (tokens already given out last until they
+    /// expire; `sign-out` ends them).
     Disable {
+        /// The user's username in the pool.
         username: String,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
     },
+    /// Enable a disabled account.
     Enable {
+        /// The user's username in the pool.
         username: String,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
     },
+    /// Reset the password: Cognito sends the user a code to choose a new one.
     ResetPassword {
+        /// The user's username in the pool.
         username: String,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
     },
+    /// Sign the user out everywhere: every refresh token given out is revoked.
     SignOut {
+        /// The user's username in the pool.
         username: String,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
     },
     /// Create a user with this e-mail (marked verified): Cognito e-mails the invitation with a
     /// temporary password, or with `--no-invitation` nothing is sent (then `set-password`).
     Create {
+        /// The new user's username.
         username: String,
+        /// The e-mail address (marked verified).
         #[arg(long)]
         email: String,
+        /// Send no invitation (set a password next).
         #[arg(long)]
         no_invitation: bool,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
     },
     /// Send an unconfirmed user's sign-up confirmation code again (through the environment's
     /// `app_client_id`).
     ResendConfirmationCode {
+        /// The user's username in the pool.
         username: String,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
     },
     /// The user's latest sign-in events (result, risk, IP), newest first, where the pool
     /// records them (Cognito's threat protection).
     SignIns {
+        /// The user's username in the pool.
         username: String,
         /// At most this many (1 to 60).
         #[arg(long, default_value = "20")]
@@ -80,23 +104,31 @@ pub enum UsersCommand {
     },
     /// Send the invitation again (a new temporary password), to a user who never signed in.
     ResendInvitation {
+        /// The user's username in the pool.
         username: String,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
     },
     /// Hide all of a user's visible content, disable and sign out; `--dry-run` lists the calls.
     Ban {
+        /// The user's username in the pool.
         username: String,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
+        /// List the calls it would make, and make none.
         #[arg(long)]
         dry_run: bool,
     },
     /// Reverse exactly what the user's last ban did.
     Unban {
+        /// The user's username in the pool.
         username: String,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
+        /// List the calls it would make, and make none.
         #[arg(long)]
         dry_run: bool,
     },
@@ -106,9 +138,12 @@ pub enum UsersCommand {
     /// default `backoffice-user-NAME-WHEN.json`) unless `--no-export`; `--dry-run` lists the
     /// calls.
     Delete {
+        /// The user's username in the pool.
         username: String,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
+        /// List the calls it would make, and make none.
         #[arg(long)]
         dry_run: bool,
         /// Where the export is written (a new file; never overwritten).
@@ -121,6 +156,7 @@ pub enum UsersCommand {
     /// Write everything the service holds about a user (directory entry, groups, profile,
     /// posts, comments, reports filed, object list) to a new JSON file.
     Export {
+        /// The user's username in the pool.
         username: String,
         /// Default: `backoffice-user-NAME-WHEN.json` in the current folder.
         #[arg(long)]
@@ -129,14 +165,20 @@ pub enum UsersCommand {
     /// Clear fields of a user's profile (`display_name`, `bio`, `avatar`, or `all`), audited
     /// with the values before so `audit undo` can put them back. Takes the user's sub.
     ClearProfile {
+        /// The user's sub.
         sub: String,
+        /// `display_name`, `bio`, `avatar` (comma-separated) or `all`.
         #[arg(long, default_value = "all")]
         fields: String,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
     },
     /// Everything about one user from every service (by e-mail, sub or username).
-    Who { who: String },
+    Who {
+        /// An e-mail, a sub or a username.
+        who: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -150,26 +192,37 @@ pub enum StatusArg {
 pub enum PostsCommand {
     /// Posts, newest first, page after page.
     List {
+        /// Only posts in this status.
         #[arg(long)]
         status: Option<StatusArg>,
+        /// Only this author's posts (their sub).
         #[arg(long)]
         author: Option<String>,
         /// At most this many (default: all).
         #[arg(long)]
         limit: Option<u32>,
     },
+    /// Hide posts (their author still sees them; restore shows them again).
     Hide {
+        /// Post ids.
         ids: Vec<i64>,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
     },
+    /// Show hidden or removed posts again.
     Restore {
+        /// Post ids.
         ids: Vec<i64>,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
     },
+    /// Remove posts (kept for the audit; restore brings them back).
     Remove {
+        /// Post ids.
         ids: Vec<i64>,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
     },
@@ -183,28 +236,53 @@ pub enum ResolutionArg {
 
 #[derive(Debug, Subcommand)]
 pub enum ReportsCommand {
-    /// Reports, newest first, page after page.
+    /// Reports one by one, newest first, page after page (`queue` groups them by target).
     List {
-        /// Open reports only (the default), or all.
+        /// Every report, not only the open ones.
         #[arg(long)]
         all: bool,
         /// At most this many (default: all).
         #[arg(long)]
         limit: Option<u32>,
     },
+    /// The reports queue: targets with open reports, most reported first, then the longest
+    /// waiting, each with its reasons counted and what it is; page after page.
+    Queue {
+        /// Only posts, comments or users.
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        /// Only targets with an open report whose reason holds this text (any case).
+        #[arg(long)]
+        reason: Option<String>,
+        /// At most this many (default: all).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Close one report, as actioned or dismissed.
     Resolve {
+        /// The report's id.
         id: i64,
+        /// How it was settled.
         #[arg(long, value_enum)]
         resolution: ResolutionArg,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Post,
+    Comment,
+    User,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ObjectsCommand {
     /// Keys under a prefix (folders folded), page after page.
     Ls {
+        /// The folder to list (a key prefix; default: the bucket's top).
         #[arg(default_value = "")]
         prefix: String,
         /// At most this many (default: all).
@@ -213,12 +291,17 @@ pub enum ObjectsCommand {
     },
     /// Write an object to a file (never overwriting one).
     Get {
+        /// The object's key.
         key: String,
+        /// The file to write (a new one).
         #[arg(short, long)]
         output: std::path::PathBuf,
     },
+    /// Delete an object (in a versioned bucket, a delete marker; older versions stay).
     Rm {
+        /// The object's key.
         key: String,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
         /// Delete even where no audit row can be written (an environment without a database).
@@ -227,7 +310,9 @@ pub enum ObjectsCommand {
     },
     /// A presigned GET URL (recorded in the audit log).
     Presign {
+        /// The object's key.
         key: String,
+        /// Seconds the link works for.
         #[arg(long, default_value_t = 3600)]
         expires: u64,
     },
@@ -237,9 +322,12 @@ pub enum ObjectsCommand {
 pub enum LogsCommand {
     /// Events of a group in the last window, optionally filtered, page after page.
     Query {
+        /// The log group's name.
         group: String,
+        /// How far back the window reaches.
         #[arg(long, default_value_t = 60)]
         minutes: i64,
+        /// A CloudWatch filter pattern (`ERROR`, `"timed out"`, `{ $.level = "ERROR" }`).
         #[arg(long)]
         pattern: Option<String>,
         /// At most this many (default: all in the window).
@@ -248,7 +336,9 @@ pub enum LogsCommand {
     },
     /// Follow groups for a while (`--seconds`), printing events as they arrive.
     Tail {
+        /// Log group names (one or more).
         groups: Vec<String>,
+        /// How long to follow.
         #[arg(long, default_value_t = 30)]
         seconds: u64,
     },
@@ -292,9 +382,12 @@ pub enum AuditCommand {
     /// attribute, a cleared profile field, a ban), recorded as its undo; rows that cannot be
     /// reversed (a deletion) say why. `--dry-run` shows the reverse without making it.
     Undo {
+        /// The audit row's id.
         id: i64,
+        /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
+        /// Show the reverse, and make none.
         #[arg(long)]
         dry_run: bool,
     },

@@ -2,16 +2,16 @@
 //! audit log, and the cross-service reconciliation.
 
 use super::{
-    AuditCommand, PostsCommand, ReportFormat, ReportsCommand, ResolutionArg, Session, StatusArg,
-    domain, each_item, failed, reason, records,
+    AuditCommand, KindArg, PostsCommand, ReportFormat, ReportsCommand, ResolutionArg, Session,
+    StatusArg, domain, each_item, failed, reason, records,
 };
 use crate::ops::Operation;
 use crate::text::one_line;
 use backoffice_domain::model::{
     AuditFilter, AuditKind, ContentStatus, ModerationAction, ModerationTarget, PostFilter, PostId,
-    ReportFilter, ReportId, ReportResolution, ReportStatus, UserSub,
+    QueueFilter, ReportFilter, ReportId, ReportResolution, ReportStatus, TargetKind, UserSub,
 };
-use backoffice_domain::services::reconcile;
+use backoffice_domain::services::{moderation, reconcile};
 use color_eyre::eyre::{Result, bail, eyre};
 use std::io::{IsTerminal, Write};
 
@@ -102,6 +102,45 @@ pub(super) async fn reports(cmd: ReportsCommand, s: &Session<'_>) -> Result<()> 
                             r.target.kind().as_str(),
                             r.target.id_text(),
                             r.reason
+                        ))
+                    })
+                },
+            )
+            .await
+            .map(drop)
+        }
+        ReportsCommand::Queue {
+            kind,
+            reason,
+            limit,
+        } => {
+            let content = s.b.content().map_err(domain)?;
+            let filter = QueueFilter {
+                kind: kind.map(|k| match k {
+                    KindArg::Post => TargetKind::Post,
+                    KindArg::Comment => TargetKind::Comment,
+                    KindArg::User => TargetKind::User,
+                }),
+                reason: reason.filter(|r| !r.trim().is_empty()),
+            };
+            each_item(
+                limit,
+                PAGE,
+                |page| moderation::queue(content, &filter, page),
+                |q| {
+                    s.print(&records::queue_item(&q), || {
+                        let reasons: Vec<String> = q
+                            .reasons
+                            .iter()
+                            .map(|r| format!("{} ×{}", r.reason, r.count))
+                            .collect();
+                        one_line(&format!(
+                            "{}:{}\t{}\t{}\t{}",
+                            q.group.target.kind().as_str(),
+                            q.group.target.id_text(),
+                            q.group.open_reports,
+                            reasons.join(" · "),
+                            q.summary.as_ref().map_or("(gone)", |s| s.excerpt.as_str())
                         ))
                     })
                 },

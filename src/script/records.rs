@@ -8,6 +8,7 @@ use backoffice_domain::model::{
     ActivityCounts, AuditEntry, Comment, DirectoryUser, ImageOwner, ListingEntry, LogEvent, Post,
     Report, TailItem, UserProfile,
 };
+use backoffice_domain::services::moderation::QueueItem;
 use backoffice_domain::services::reconcile::Finding;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
@@ -241,6 +242,24 @@ pub fn alarm(a: &backoffice_domain::model::Alarm) -> Value {
         "metric": a.metric.as_ref().map(|m| format!("{}/{}", m.namespace, m.name)),
         "threshold": a.threshold,
         "comparison": a.comparison,
+    })
+}
+
+/// A line of the reports queue: a target with its open reports counted, their reasons, and
+/// what the target is.
+pub fn queue_item(q: &QueueItem) -> Value {
+    let s = q.summary.as_ref();
+    json!({
+        "type": "queue_item",
+        "target_kind": q.group.target.kind().as_str(),
+        "target_id": q.group.target.id_text(),
+        "open_reports": q.group.open_reports,
+        "reasons": q.reasons.iter().map(|r| format!("{} ×{}", r.reason, r.count)).collect::<Vec<_>>().join(" · "),
+        "author_sub": s.and_then(|s| s.author_sub.as_ref()).map(|a| a.to_string()),
+        "status": s.and_then(|s| s.status).map(|st| st.as_str()),
+        "excerpt": s.map(|s| s.excerpt.clone()),
+        "oldest_open_at": time(&q.group.oldest_open_at),
+        "latest_open_at": time(&q.group.latest_open_at),
     })
 }
 
