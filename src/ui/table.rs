@@ -290,17 +290,30 @@ pub(super) fn hang(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> 
             out.push(line);
             continue;
         }
+        // At spaces where there are any (`215.1 KiB (220274 bytes)` breaks before `(`, not
+        // inside the number); a word longer than the room (a key, an id) by character.
         let mut rows: Vec<String> = vec![String::new()];
         let mut used = 0;
-        for c in value.content.chars() {
-            let w = c.width().unwrap_or(0);
-            if used + w > room {
+        for word in value.content.split_inclusive(' ') {
+            let body = word.trim_end_matches(' ').width();
+            if used > 0 && used + body > room {
                 rows.push(String::new());
                 used = 0;
             }
-            used += w;
-            if let Some(row) = rows.last_mut() {
-                row.push(c);
+            for c in word.chars() {
+                let w = c.width().unwrap_or(0);
+                if used + w > room {
+                    // A space that would start a row ends the one before, unseen.
+                    if c == ' ' {
+                        continue;
+                    }
+                    rows.push(String::new());
+                    used = 0;
+                }
+                used += w;
+                if let Some(row) = rows.last_mut() {
+                    row.push(c);
+                }
             }
         }
         for (i, row) in rows.into_iter().enumerate() {
@@ -687,6 +700,22 @@ mod tests {
         assert_eq!(text[2], format!("                {}-end", "x".repeat(12)));
         assert_eq!(text[3], "Attributes");
         assert_eq!(text[4], "      username  short");
+        // Words stay whole where the value has spaces; a word too long for a row is cut.
+        let size = Span::raw("215.1 KiB (220274 bytes)");
+        let lines = hang(vec![Line::from(vec![Span::raw("  size  "), size])], 28);
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        assert_eq!(text, ["  size  215.1 KiB (220274 ", "        bytes)"]);
+        let mixed = Span::raw(format!("a {} b", "k".repeat(30)));
+        let lines = hang(vec![Line::from(vec![Span::raw("  key  "), mixed])], 27);
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        assert_eq!(
+            text,
+            [
+                "  key  a ".to_string(),
+                format!("       {}", "k".repeat(20)),
+                format!("       {} b", "k".repeat(10)),
+            ]
+        );
     }
 
     /// On a terminal too narrow for the ids themselves, they are cut in their middle, never
