@@ -19,10 +19,10 @@ use crate::model::{
     CommentFilter, CommentId, ContentStatus, Cursor, ImageOwner, ImageRef, ImageRefKind, MarkRead,
     Moderation, ModerationAction, ModerationOutcome, ModerationTarget, NewAuditEntry, NewComment,
     NewPost, NewProfile, NewReport, Notification, NotificationKind, Page, PageRequest, Post,
-    PostEdit, PostFilter, PostId, PostRevision, ProfileField, ProfileModeration, QueueFilter,
-    ProfileModerationOutcome, ProfileUpdate, REPORTS_ON_MAX, Reason, ReasonCount, Report,
-    ReportFilter, ReportGroup, ReportId, ReportResolution, ReportStatus, Target, TargetKind,
-    TargetSummary, Thread, Thumbnail, UserProfile, UserSub, now_millis, scope_of,
+    PostEdit, PostFilter, PostId, PostRevision, ProfileField, ProfileModeration,
+    ProfileModerationOutcome, ProfileUpdate, QueueFilter, REPORTS_ON_MAX, Reason, ReasonCount,
+    Report, ReportFilter, ReportGroup, ReportId, ReportResolution, ReportStatus, Target,
+    TargetKind, TargetSummary, Thread, Thumbnail, UserProfile, UserSub, now_millis, scope_of,
 };
 use crate::ports::ContentStore;
 use async_trait::async_trait;
