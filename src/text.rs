@@ -58,6 +58,30 @@ fn picture(c: char) -> char {
     }
 }
 
+/// Text for a file a terminal may show (`cat` of an export): what would drive the terminal is
+/// made inert and everything else kept as it is. Control characters other than tab, line
+/// break and carriage return become their pictures (`␛[31m`), C1 controls and direction
+/// overrides, isolates and line separators are named (`<U+202E>`). Emoji, joiners and
+/// letters of every script stay untouched: the file is data.
+pub fn inert(text: &str) -> String {
+    if !text
+        .chars()
+        .any(|c| is_hostile(c) && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' | '\n' | '\r' => out.push(c),
+            '\u{0}'..='\u{1f}' | '\u{7f}' => out.push(picture(c)),
+            c if is_hostile(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Whether `c` only modifies how the emoji before it looks: variation selectors and skin
 /// tones. Terminals and ratatui disagree on the width such a pair takes.
 fn is_emoji_modifier(c: char) -> bool {

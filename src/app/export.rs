@@ -110,12 +110,13 @@ pub fn default_path(source: &ExportSource, now: chrono::DateTime<chrono::Utc>) -
 
 /// One CSV cell: quoted when it holds a comma, a quote or a line break; a leading `=`, `+`, `-`,
 /// `@`, tab or carriage return is prefixed with `'` so a spreadsheet shows the text instead of
-/// running it as a formula.
+/// running it as a formula; an escape or a direction override is made inert
+/// ([`crate::text::inert`]: `␛[31m`), so `cat` of the file shows it rather than obeys it.
 pub fn csv_cell(value: &Value) -> String {
     let text = match value {
         Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => crate::text::inert(s),
+        other => crate::text::inert(&other.to_string()),
     };
     let text = match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_number(&text) => format!("'{text}"),
@@ -133,7 +134,7 @@ fn is_number(text: &str) -> bool {
 }
 
 /// The columns of `rows`: `type` first, then every other key in first-seen order (a record's
-/// keys come sorted by name).
+/// keys in the order it writes them).
 pub fn columns(rows: &[Value]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for r in rows {
@@ -165,6 +166,23 @@ pub fn csv_line(row: &Value, columns: &[String]) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// What a terminal would act on is made inert; the rest, emoji and every script
+    /// included, is kept as it is.
+    #[test]
+    fn cells_hold_nothing_a_terminal_obeys() {
+        assert_eq!(
+            csv_cell(&json!("comment 17 \u{1b}[31mred\u{7}")),
+            "comment 17 ␛[31mred␇"
+        );
+        assert_eq!(
+            csv_cell(&json!("gnp\u{202E}.exe \u{85}x")),
+            "gnp<U+202E>.exe <U+0085>x"
+        );
+        assert_eq!(csv_cell(&json!("a\tb")), "a\tb");
+        assert_eq!(csv_cell(&json!("안녕 👩‍💻 مرحبا")), "안녕 👩‍💻 مرحبا");
+        assert_eq!(csv_cell(&json!("two\nlines")), "\"two\nlines\"");
+    }
 
     #[test]
     fn cells_are_quoted_and_formulas_defused() {

@@ -969,6 +969,13 @@ fn the_queue_filter_reads_kinds_and_reasons() {
     assert!(e.0.starts_with("author: filters the posts list"), "{}", e.0);
     let f = parse_queue_filter("see https://x.example/a").unwrap();
     assert_eq!(f.reason.as_deref(), Some("see https://x.example/a"));
+    // Quotes around a phrase are not part of it; one kind at a time.
+    let f = parse_queue_filter("kind:post \"spam link\"").unwrap();
+    assert_eq!(f.reason.as_deref(), Some("spam link"));
+    assert_eq!(parse_queue_filter("\"\"").unwrap().reason, None);
+    let e = parse_queue_filter("kind:post kind:comment").unwrap_err();
+    assert!(e.0.starts_with("kind: give one"), "{}", e.0);
+    assert!(parse_queue_filter("kind:post kind:posts").is_ok());
 }
 
 #[test]

@@ -131,7 +131,19 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &T
     }
     let mut lines = if own.len() > 1 { own } else { Vec::new() };
     lines.extend(everywhere);
-    let area = centred(frame.area(), 66, lines.len() as u16 + 2);
+    // As wide as the longest description wants, within the screen; what is still too long
+    // wraps under its description, never cut.
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0);
+    let width = u16::try_from(widest + 2)
+        .unwrap_or(u16::MAX)
+        .min(frame.area().width.saturating_sub(4))
+        .max(66);
+    let lines = super::table::hang(lines, width.saturating_sub(2));
+    let area = centred(
+        frame.area(),
+        width,
+        u16::try_from(lines.len() + 2).unwrap_or(u16::MAX),
+    );
     super::clear(frame, area);
     let keys = &app.keymap;
     let title = format!(
@@ -142,6 +154,7 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &T
     let scroll = clamp_scroll(&lines, area, scroll);
     frame.render_widget(
         Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
             .scroll((scroll, 0))
             .block(popup_block(&title, area.width, theme)),
         area,
@@ -260,8 +273,12 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     let p = &d.proposal;
     let inner = usize::from(dialog_width(frame.area().width).saturating_sub(2));
     let first = d.changes_from();
+    // A change's later rows start under its text, not under the bullet.
     let change = |c: &String| -> Line<'static> {
-        Line::styled(format!("  • {}", crate::text::one_line(c)), theme.warning())
+        Line::from(vec![
+            Span::styled("  • ", theme.warning()),
+            Span::styled(crate::text::one_line(c), theme.warning()),
+        ])
     };
     // The fields, the problem and the way out, drawn whole below the changes.
     let mut lines: Vec<Line<'static>> = Vec::new();
@@ -441,10 +458,17 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     if let Some(problem) = &d.problem {
         lines.push(Line::styled(format!("✗ {problem}"), theme.error()));
     }
-    lines.push(Line::styled(
+    // Whole on one row: a narrow dialog says it shorter rather than lose its end.
+    let way_out = [
         "enter confirm · tab next field · esc cancel (nothing changes)",
-        theme.muted(),
-    ));
+        "enter confirm · tab next field · esc cancel",
+        "enter confirm · tab field · esc cancel",
+        "enter ok · tab field · esc cancel",
+    ]
+    .into_iter()
+    .find(|w| w.width() <= inner)
+    .unwrap_or("enter ok · esc cancel");
+    lines.push(Line::styled(way_out, theme.muted()));
     // As tall as the text once wrapped at word boundaries (a long key takes a line of its
     // own). On a short terminal the fields and the way out stay whole and the list of changes
     // gives up rows, saying how many and how to reach them, so nothing is confirmed blind.
@@ -483,7 +507,7 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
             out.push(tail(total - from - n));
         }
         out.push(Line::raw(""));
-        out
+        super::table::hang(out, u16::try_from(inner).unwrap_or(u16::MAX))
     };
     let fits = |from: usize, n: usize| n <= CHANGES_SHOWN && rows_of(&listed(from, n)) <= budget;
     let mut first = first;

@@ -56,9 +56,11 @@ pub(super) const QUEUE_COLUMNS: [Column; 8] = [
     Column::id("target"),
     Column::id("status"),
     Column::id("open"),
-    Column::free("reasons", 24, 2),
+    // The reasons go last: a moderator judges a row by them (at 80 columns a `user <sub>` row
+    // leaves room for one free column).
+    Column::free("reasons", 24, 1),
     Column::free("author", 14, 3),
-    Column::free("text", 24, 1),
+    Column::free("text", 24, 2),
     Column::whole("oldest (UTC)", 5),
     Column::whole("latest (UTC)", 4),
 ];

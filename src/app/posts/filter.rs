@@ -64,22 +64,36 @@ pub fn parse_queue_filter(text: &str) -> Result<QueueFilter, Problem> {
             Some(("kind", v)) => {
                 let v = v.to_lowercase();
                 let kind = v.strip_suffix('s').unwrap_or(&v);
-                f.kind = Some(kind.parse::<TargetKind>().map_err(|_| {
-                    Problem(format!("kind: one of post, comment, user; not '{v}'"))
-                })?);
+                let kind = kind
+                    .parse::<TargetKind>()
+                    .map_err(|_| Problem(format!("kind: one of post, comment, user; not '{v}'")))?;
+                if f.kind.is_some_and(|k| k != kind) {
+                    return Err(Problem(
+                        "kind: give one (post, comment or user); the queue shows one kind or all"
+                            .into(),
+                    ));
+                }
+                f.kind = Some(kind);
             }
             Some(("reason", v)) if !v.is_empty() => words.push(v),
             Some((key @ ("status" | "author" | "since" | "until" | "order"), _)) => {
                 return Err(Problem(format!(
                     "{key}: filters the posts list, not the reports queue (kind: and a reason \
-                     do); switch views first"
+                     do); switch to the posts list first"
                 )));
             }
             _ => words.push(word),
         }
     }
-    if !words.is_empty() {
-        f.reason = Some(words.join(" "));
+    // A phrase in quotes is the phrase (the words are one text either way).
+    let reason = words.join(" ");
+    let reason = reason
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(&reason)
+        .trim();
+    if !reason.is_empty() {
+        f.reason = Some(reason.to_string());
     }
     Ok(f)
 }

@@ -583,7 +583,7 @@ impl Pane for PostsPane {
     fn filter_hint(&self) -> &'static str {
         match self.view {
             Some(View::Reports) | None => {
-                "reason text · kind:post|comment|user (the posts list filters by status, author, dates)"
+                "reason text (one phrase) · kind:post|comment|user · the posts list filters by status, author, dates"
             }
             _ => "text · status:hidden · author:SUB · since:YYYY-MM-DD · until:…",
         }
@@ -670,8 +670,16 @@ impl Pane for PostsPane {
         subs
     }
 
+    /// The moderation keys everywhere in the pane; `J`/`K` where a detail scrolls (a thread,
+    /// a profile); `S` on the posts list (newest or oldest first).
     fn offers(&self) -> Vec<Action> {
-        MODERATION_ACTIONS.to_vec()
+        let mut a = MODERATION_ACTIONS.to_vec();
+        if self.thread.is_some() || self.profile.is_some() {
+            a.extend([Action::DetailDown, Action::DetailUp]);
+        } else if self.view == Some(View::Posts) {
+            a.push(Action::SortObjects);
+        }
+        a
     }
 
     fn pending(&self) -> usize {

@@ -235,8 +235,7 @@ impl StoragePane {
             Some(Location::Folder { bucket, prefix }) => match self.entries.selected_item() {
                 Some(ListingEntry::Prefix(p)) => {
                     let p = p.clone();
-                    self.trail
-                        .push((prefix, self.filter_text.clone(), self.entries.selected));
+                    self.trail.push((prefix, self.filter_text.clone()));
                     self.open_folder(bucket, p, ids).into()
                 }
                 Some(ListingEntry::Object(o)) => {

@@ -4,9 +4,43 @@
 use super::detail::delete_one;
 use super::{Part, Popup, Prompt, SortKey, StorageEvent, StoragePane, TransferState, base_name};
 use crate::app::{Handled, Ids, Outcome};
-use backoffice_domain::model::Page;
+use backoffice_domain::model::{ListingEntry, Page};
+
+/// How many rows of a parent folder are read looking for the folder just left before it is
+/// given up (the top row is selected then).
+const RESELECT_WITHIN: usize = 10_000;
 
 impl StoragePane {
+    /// Selects the folder just left once its row is in; reads on while it is not.
+    fn find_reselected(&mut self, failed: bool) {
+        let Some(wanted) = self.reselect.clone() else {
+            return;
+        };
+        let at = self
+            .entries
+            .items
+            .iter()
+            .position(|e| matches!(e, ListingEntry::Prefix(p) if *p == wanted));
+        match at {
+            Some(i) => {
+                self.reselect = None;
+                self.entries.select(i);
+            }
+            None if !failed
+                && self.entries.next.is_some()
+                && self.entries.items.len() < RESELECT_WITHIN =>
+            {
+                // Not in yet: the last row asks for the next page.
+                let last = self.entries.items.len().saturating_sub(1);
+                self.entries.select(last);
+            }
+            None => {
+                self.reselect = None;
+                self.entries.select(0);
+            }
+        }
+    }
+
     pub(super) fn on_storage_event(&mut self, event: StorageEvent, ids: &mut Ids) -> Handled {
         match event {
             StorageEvent::BucketsListed { request, result } => {
@@ -28,6 +62,7 @@ impl StoragePane {
                 if self.sort != SortKey::Name {
                     self.resort();
                 }
+                self.find_reselected(failure.is_some());
                 (
                     self.more(ids).into(),
                     failure.map(|f| ("listing objects".to_string(), f)),

@@ -997,3 +997,57 @@ fn the_people_a_folder_lists_are_named() {
         .collect();
     assert_eq!(asked, vec![sub.to_string()]);
 }
+
+/// Going up selects the folder just left in its parent, found by name as the pages arrive:
+/// after opening it from the list, and after a jump (`:storage a/b/`) that left no trail.
+#[test]
+fn going_up_selects_the_folder_just_left() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(
+        &mut app,
+        &first,
+        vec![folder("a/"), folder("b/"), folder("c/"), file("z", 1, 1)],
+        false,
+    );
+    app.on_key(key('j'));
+    app.on_key(key('j'));
+    let into = app.on_key(code(KeyCode::Enter));
+    answer_list(&mut app, &into, vec![file("c/1", 1, 1)], false);
+    let up = app.on_key(code(KeyCode::Esc));
+    answer_list(
+        &mut app,
+        &up,
+        vec![folder("a/"), folder("b/"), folder("c/"), file("z", 1, 1)],
+        false,
+    );
+    assert_eq!(app.storage.entries.selected, 2, "c/ again");
+
+    // A jump deep down, then up: the parent is read page by page until `deep/a/b/` is in.
+    let c = app.storage.jump_to("deep/a/b/", &mut app.ids).unwrap();
+    answer_list(&mut app, &c, vec![file("deep/a/b/x", 1, 1)], false);
+    let up = app.on_key(code(KeyCode::Esc));
+    let more = answer_list(
+        &mut app,
+        &up,
+        (0..30)
+            .map(|i| folder(&format!("deep/a/a{i:02}/")))
+            .collect(),
+        true,
+    );
+    assert!(!storage(&more).is_empty(), "the next page is asked for");
+    answer_list(
+        &mut app,
+        &more,
+        vec![
+            folder("deep/a/a99/"),
+            folder("deep/a/b/"),
+            folder("deep/a/c/"),
+        ],
+        false,
+    );
+    let selected = app.storage.entries.selected_item();
+    assert!(
+        matches!(selected, Some(ListingEntry::Prefix(p)) if p == "deep/a/b/"),
+        "{selected:?}"
+    );
+}

@@ -39,11 +39,13 @@ pub struct StoragePane {
     pub transfer: Option<Transfer>,
     /// The `/` text: narrows the open folder (or, on the bucket list, the buckets' names).
     pub filter_text: String,
-    /// Where opening a folder left from (folder, its narrowing, the selected row), restored on
-    /// the way back.
-    trail: Vec<(String, String, usize)>,
+    /// Where opening a folder left from (folder, its narrowing), restored on the way back.
+    trail: Vec<(String, String)>,
     /// The object a delete dialog was opened for: not reopened when the folder is refreshed.
     deleting: Option<String>,
+    /// The folder just left upwards, to select in its parent as the pages arrive (also when
+    /// it was opened by a jump, `:storage a/b/c/`, with no trail to follow).
+    reselect: Option<String>,
     /// How images reach the terminal; `None` draws half-blocks. Set once at start-up from the
     /// terminal's answer.
     pub picker: Option<ratatui_image::picker::Picker>,
@@ -167,6 +169,7 @@ impl StoragePane {
         }
         let request = ids.issue();
         self.entries.restart(request);
+        self.reselect = None;
         vec![Command::Storage(StorageCommand::List {
             request,
             bucket,
@@ -306,7 +309,7 @@ impl StoragePane {
             Some(Location::Folder { bucket, prefix }) if !prefix.is_empty() => {
                 let parent = parent_of(&prefix);
                 let restore = match self.trail.last() {
-                    Some((p, _, _)) if *p == parent => self.trail.pop(),
+                    Some((p, _)) if *p == parent => self.trail.pop(),
                     _ => None,
                 };
                 self.filter_text.clear();
@@ -314,14 +317,13 @@ impl StoragePane {
                     bucket,
                     prefix: parent,
                 });
-                // The parent as it was left: narrowed the same way, the same row selected.
-                if let Some((_, narrowed, _)) = &restore {
+                // The parent as it was left: narrowed the same way, the folder just left
+                // selected (found by name as the pages arrive).
+                if let Some((_, narrowed)) = &restore {
                     self.filter_text = narrowed.clone();
                 }
                 let c = self.list_folder(ids);
-                if let Some((_, _, selected)) = restore {
-                    self.entries.selected = selected;
-                }
+                self.reselect = Some(prefix);
                 c.into()
             }
             Some(Location::Folder { .. }) => {
@@ -343,6 +345,7 @@ impl StoragePane {
                 Outcome::None
             }
             _ => {
+                self.reselect = None;
                 self.entries.move_by(delta);
                 self.more(ids).into()
             }
@@ -576,8 +579,13 @@ impl Pane for StoragePane {
             .collect()
     }
 
+    /// The object keys; `J`/`K` where an object's text preview scrolls.
     fn offers(&self) -> Vec<Action> {
-        STORAGE_ACTIONS.to_vec()
+        let mut a = STORAGE_ACTIONS.to_vec();
+        if self.detail.is_some() {
+            a.extend([Action::DetailDown, Action::DetailUp]);
+        }
+        a
     }
 
     fn pending(&self) -> usize {
