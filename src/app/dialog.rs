@@ -66,6 +66,9 @@ pub const ACCOUNT_REASONS: &[&str] = &[
     "other",
 ];
 
+/// Where a group dialog's change names the group: drawn as the name typed so far.
+pub const GROUP_TYPED: &str = "the group typed";
+
 /// Reasons offered for saving or deleting a saved Insights query.
 pub const QUERY_REASONS: &[&str] = &[
     "on-call runbook",

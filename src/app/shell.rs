@@ -625,7 +625,7 @@ pub fn group_proposal(
         }
         (
             "add to a group",
-            format!("{label}: added to the group typed ({now})"),
+            format!("{label}: added to {} ({now})", dialog::GROUP_TYPED),
             dialog::Form::AddGroup {
                 username,
                 member_of,
@@ -638,7 +638,7 @@ pub fn group_proposal(
         }
         (
             "remove from a group",
-            format!("{label}: removed from the group typed ({now})"),
+            format!("{label}: removed from {} ({now})", dialog::GROUP_TYPED),
             dialog::Form::RemoveGroup {
                 username,
                 member_of,
@@ -677,12 +677,17 @@ pub fn undo_proposal(row: &AuditEntry, operation: Operation) -> Proposal {
             Operation::Ban(plan) => changes.extend(ban::describe(&plan.steps, 8)),
             // What the undo itself does, as the write's own dialog would say it.
             Operation::Moderate { targets, action } => {
-                changes.extend(
-                    targets
-                        .iter()
-                        .take(8)
-                        .map(|t| format!("{t}: {action} → {}", action.target_status().as_str())),
-                );
+                // As the write's own dialog says it: the status the row left, then the new one.
+                let left = row
+                    .after
+                    .as_deref()
+                    .and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok())
+                    .and_then(|a| a.get("status")?.as_str().map(str::to_string));
+                let to = action.target_status().as_str();
+                changes.extend(targets.iter().take(8).map(|t| match &left {
+                    Some(from) => format!("{t}: {from} → {to} ({action})"),
+                    None => format!("{t}: {action} → {to}"),
+                }));
                 if targets.len() > 8 {
                     changes.push(format!("… and {} more", targets.len() - 8));
                 }

@@ -2341,9 +2341,9 @@ fn u_on_an_audit_row_plans_its_undo_and_sends_it_once_confirmed() {
         "{:?}",
         d.proposal.changes
     );
-    // And what the undo itself changes.
+    // And what the undo itself changes, as the write's own dialog says it.
     assert!(
-        d.proposal.changes[1].contains("9: restore → visible"),
+        d.proposal.changes[1].contains("9: hidden → visible (restore)"),
         "{:?}",
         d.proposal.changes
     );

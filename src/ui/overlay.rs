@@ -210,16 +210,18 @@ pub(super) fn draw_errors(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: 
         app.errors
             .iter()
             .flat_map(|(at, f)| {
-                [
-                    Line::from(vec![
-                        Span::styled(format!("{at} "), theme.muted()),
-                        Span::styled(crate::text::one_line(&f.message), theme.error()),
-                    ]),
-                    Line::styled(
+                let mut lines = vec![Line::from(vec![
+                    Span::styled(format!("{at} "), theme.muted()),
+                    Span::styled(crate::text::one_line(&f.message), theme.error()),
+                ])];
+                // The causes under it, when they say more than the message itself.
+                if f.chain.trim() != f.message.trim() {
+                    lines.push(Line::styled(
                         format!("         {}", crate::text::printable(&f.chain)),
                         theme.text(),
-                    ),
-                ]
+                    ));
+                }
+                lines
             })
             .collect()
     };
@@ -273,11 +275,25 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     let p = &d.proposal;
     let inner = usize::from(dialog_width(frame.area().width).saturating_sub(2));
     let first = d.changes_from();
+    // A group dialog's change names the group as it is typed.
+    let typed_group = match p.form {
+        Form::AddGroup { .. } | Form::RemoveGroup { .. } if !d.input1.text().trim().is_empty() => {
+            Some(format!(
+                "group {}",
+                crate::text::identifier(d.input1.text().trim())
+            ))
+        }
+        _ => None,
+    };
     // A change's later rows start under its text, not under the bullet.
     let change = |c: &String| -> Line<'static> {
+        let c = match &typed_group {
+            Some(g) => c.replace(crate::app::dialog::GROUP_TYPED, g),
+            None => c.clone(),
+        };
         Line::from(vec![
             Span::styled("  • ", theme.warning()),
-            Span::styled(crate::text::one_line(c), theme.warning()),
+            Span::styled(crate::text::one_line(&c), theme.warning()),
         ])
     };
     // The fields, the problem and the way out, drawn whole below the changes.

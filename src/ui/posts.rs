@@ -8,7 +8,7 @@ use super::table::{Column, count, message, pane_block, short_time, table};
 use crate::app::posts::{PostsPane, ThreadRow, View, target_label};
 use crate::keymap::Action;
 use crate::text::{first_line, one_line, printable};
-use backoffice_domain::model::ReasonCount;
+use backoffice_domain::model::{ReasonCount, Target};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -269,6 +269,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                         first_line(&s.excerpt),
                     ),
                     None => ("gone", theme.muted(), String::new(), String::new()),
+                };
+                // A person whose profile has no name says so rather than show an empty cell.
+                let text = if text.trim().is_empty() && matches!(q.group.target, Target::User(_)) {
+                    "(no display name)".to_string()
+                } else {
+                    text
                 };
                 vec![
                     Span::styled(target_label(&q.group.target), theme.text()),

@@ -590,6 +590,20 @@ fn error_log_shows_the_chain() {
     app.toasts.clear();
     app.on_key(key('!'));
     insta::assert_snapshot!(render(&mut app, 100, 12));
+    // A failure whose causes are its message says it once.
+    app.on_key(key('!'));
+    app.fail("filter", Failure::new("kind: one of post, comment, user"));
+    app.on_key(key('!'));
+    let shown = render(&mut app, 100, 12).to_string();
+    let logged = shown
+        .lines()
+        .filter(|l| l.starts_with("\"│") && l.contains("kind: one of post"))
+        .count();
+    assert_eq!(logged, 1, "{shown}");
+    assert!(
+        !shown.contains("│         kind: one of post"),
+        "no second copy under it: {shown}"
+    );
 }
 
 #[test]
@@ -1079,6 +1093,34 @@ fn a_dialog_pages_through_changes_that_do_not_fit() {
     let shown = render(&mut app, 60, 14).to_string();
     assert!(!shown.contains("object-01"), "{shown}");
     assert!(shown.contains("above: pgup"), "{shown}");
+}
+
+/// A group dialog's change names the group as it is typed ("the group typed" until then).
+#[test]
+fn a_group_dialog_names_the_group_as_it_is_typed() {
+    use backoffice_domain::model::{GroupName, Username};
+    let (mut app, _) = app_on(PaneId::Users, ctx());
+    let g = |n: &str| GroupName::parse(n).unwrap();
+    let proposal = crate::app::shell::group_proposal(
+        Username::parse("user4").unwrap(),
+        "user4",
+        true,
+        vec![g("staff")],
+        Some(vec![g("admins"), g("staff")]),
+    )
+    .unwrap();
+    app.overlay = Some(crate::app::Overlay::Dialog(Box::new(
+        crate::app::dialog::Dialog::new(proposal, None),
+    )));
+    let shown = render(&mut app, 100, 30).to_string();
+    assert!(shown.contains("added to the group typed"), "{shown}");
+    typed(&mut app, "adm");
+    app.on_key(KeyEvent::from(KeyCode::Tab));
+    let shown = render(&mut app, 100, 30).to_string();
+    assert!(
+        shown.contains("user4: added to group admins (in staff now)"),
+        "{shown}"
+    );
 }
 
 /// A wide character left of a popup loses its second half under the popup's border; the
