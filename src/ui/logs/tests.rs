@@ -255,21 +255,31 @@ fn an_open_line_takes_the_strips_rows_on_a_short_screen() {
     assert!(tall.contains("p95 duration"), "room for both: {tall}");
 }
 
-/// A 12 KB line's detail is longer than its rows: `J`/`K` scroll it, the title says which rows
-/// show, and it stops at the last row; another line's detail starts at its top.
-#[test]
-fn a_long_line_detail_scrolls_with_j_and_k() {
+/// 12 KB of numbered words: `000000000 000000001 …`.
+fn twelve_kb() -> String {
+    (0..1_200).map(|i| format!("{:09} ", i)).collect()
+}
+
+/// The tail with traffic, and a last line of `ERROR`, 12 KB and `end`.
+fn tail_with_a_long_line(end: &str) -> App {
     let (mut app, request) = tail_with_traffic();
-    let long: String = (0..1_200).map(|i| format!("{:09} ", i)).collect();
     batch(
         &mut app,
         request,
         vec![TailItem::Events(vec![ev(
             API,
             90_000,
-            &format!("ERROR {long}end-of-the-line"),
+            &format!("ERROR {}{end}", twelve_kb()),
         )])],
     );
+    app
+}
+
+/// A 12 KB line's detail is longer than its rows: `J`/`K` scroll it, the title says which rows
+/// show, and it stops at the last row; another line's detail starts at its top.
+#[test]
+fn a_long_line_detail_scrolls_with_j_and_k() {
+    let mut app = tail_with_a_long_line("end-of-the-line");
     app.on_key(key('G'));
     app.on_key(code(KeyCode::Enter));
     let first = text_of(&render(&mut app, 110, 30));
@@ -580,17 +590,7 @@ fn context_fills_the_pane_up_to_the_last_match() {
 /// and the line's rows after the first start under its message, not at column 0.
 #[test]
 fn a_hit_deep_in_a_wrapped_long_line_is_in_view() {
-    let (mut app, request) = tail_with_traffic();
-    let long: String = (0..1_200).map(|i| format!("{:09} ", i)).collect();
-    batch(
-        &mut app,
-        request,
-        vec![TailItem::Events(vec![ev(
-            API,
-            90_000,
-            &format!("ERROR {long}the-needle-here {long}"),
-        )])],
-    );
+    let mut app = tail_with_a_long_line(&format!("the-needle-here {}", twelve_kb()));
     app.on_key(key('W'));
     app.on_key(key('/'));
     typed(&mut app, "the-needle");
