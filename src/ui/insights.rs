@@ -9,7 +9,7 @@ use backoffice_domain::model::{QueryStatus, field_of};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Sparkline};
+use ratatui::widgets::{Paragraph, Sparkline, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// Lines of the query shown above the result.
@@ -102,7 +102,8 @@ fn draw_results(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look
                 look.keys.hint(crate::keymap::Action::LogQuery),
                 look.keys.hint(crate::keymap::Action::NextView)
             ))
-            .style(theme.muted()),
+            .style(theme.muted())
+            .wrap(Wrap { trim: false }),
             rest,
         );
         return;
@@ -166,9 +167,14 @@ fn pane_header_row(run: &mut Run, line: usize) {
     run.header_line = line;
 }
 
-fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>) {
-    let theme = look.theme;
-    let height = usize::from(area.height.saturating_sub(1)).max(1);
+/// The headers and the cells of the rows that fit in a table `height` rows tall (the header
+/// included), keeping the selection in view.
+fn table_text(
+    run: &mut Run,
+    height: u16,
+    style: ratatui::style::Style,
+) -> (Vec<String>, Vec<(Vec<String>, ratatui::style::Style)>) {
+    let height = usize::from(height.saturating_sub(1)).max(1);
     run.viewport = height;
     run.offset = crate::app::list::keep_in_view(run.selected, run.offset, height, run.rows.len());
     let end = (run.offset + height).min(run.rows.len());
@@ -183,7 +189,7 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
             _ => one_line(c),
         })
         .collect();
-    let cells: Vec<(Vec<String>, ratatui::style::Style)> = run.rows[run.offset..end]
+    let cells = run.rows[run.offset..end]
         .iter()
         .map(|row| {
             let cells = run
@@ -191,10 +197,16 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
                 .iter()
                 .map(|c| fit(&one_line(field_of(row, c).unwrap_or("")), MAX_CELL as u16))
                 .collect();
-            (cells, theme.text())
+            (cells, style)
         })
         .collect();
-    // The message is free text and goes last; the other columns are whole unless too many.
+    (headers, cells)
+}
+
+fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>) {
+    let theme = look.theme;
+    // The message is free text and goes last; the other columns are whole, and when they do
+    // not all fit the last named go first (a query names what matters most first).
     let columns: Vec<Column> = run
         .columns
         .iter()
@@ -205,10 +217,29 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
             } else if i == 0 {
                 Column::id("")
             } else {
-                Column::whole("", (run.columns.len() - i) as u8 + 1)
+                Column::whole("", u8::try_from(i + 1).unwrap_or(u8::MAX))
             }
         })
         .collect();
+    // Columns left out are named under the table, with where to read them.
+    let left_out = |run: &mut Run, area: Rect| -> Vec<String> {
+        let (headers, cells) = table_text(run, area.height, theme.text());
+        let natural = super::table::natural_widths(&headers, &cells);
+        super::table::widths(&columns, &natural, area.width)
+            .iter()
+            .zip(&run.columns)
+            .filter(|(w, _)| w.is_none())
+            .map(|(_, c)| one_line(c))
+            .collect()
+    };
+    let hidden = left_out(run, area);
+    let (area, note) = if hidden.is_empty() || area.height < 3 {
+        (area, None)
+    } else {
+        let [t, n] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        (t, Some(n))
+    };
+    let (headers, cells) = table_text(run, area.height, theme.text());
     text_table(
         frame,
         area,
@@ -218,6 +249,17 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
         run.selected.checked_sub(run.offset),
         theme,
     );
+    if let Some(note) = note {
+        frame.render_widget(
+            Paragraph::new(format!(
+                "not shown for want of room: {} ({} shows a row whole)",
+                hidden.join(", "),
+                look.keys.hint(crate::keymap::Action::Enter)
+            ))
+            .style(theme.muted()),
+            note,
+        );
+    }
 }
 
 /// One line of the chart: a label and its values over the bins, oldest first.

@@ -302,3 +302,35 @@ fn an_alarm_chart_is_drawn_against_time() {
     let leftmost = drawn.iter().min().unwrap();
     assert!(*leftmost > 70, "the points sit at the right:\n{text}");
 }
+
+/// Too many columns for the row: the last named go first (a query names what matters first),
+/// and a line under the table names those left out and how to read them.
+#[test]
+fn insights_columns_left_out_are_the_last_named_and_are_said() {
+    let row = |i: u32| {
+        vec![
+            f("@timestamp", "2026-12-03 10:00:00.000"),
+            f("@log", "123456789012:/aws/lambda/backoffice-api"),
+            f("@requestId", &format!("{i:08}-aaaa-4bbb-8ccc-000000000001")),
+            f("@duration", "182.29"),
+            f("@billedDuration", "183"),
+            f("@maxMemoryUsed", "130000000"),
+            f("@initDuration", "150.25"),
+        ]
+    };
+    let mut app = insights_with((0..5).map(row).collect());
+    let text = format!("{}", render(&mut app, 100, 16));
+    // The request id does not fit beside the group; the next ones that do are shown.
+    assert!(text.contains("backoffice-api"), "{text}");
+    assert!(text.contains("@duration @billedDuration"), "{text}");
+    assert!(
+        text.contains(
+            "not shown for want of room: @requestId, @maxMemoryUsed, @initDuration (enter shows a row whole)"
+        ),
+        "{text}"
+    );
+    // Wide enough: every column, no line.
+    let text = format!("{}", render(&mut app, 180, 16));
+    assert!(text.contains("@initDuration"), "{text}");
+    assert!(!text.contains("not shown for want of room"), "{text}");
+}

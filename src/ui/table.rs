@@ -165,6 +165,22 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
             mins[i] = mins[i].min(u16::try_from(spare).unwrap_or(u16::MAX));
         }
     }
+    // A whole column dropped for want of room comes back when it fits in what the shown
+    // columns leave unused, free ones at their full width (an Insights result of seven fields
+    // showed two and left a third of the row empty); the first to keep first.
+    let mut dropped: Vec<usize> = (0..columns.len())
+        .filter(|i| !shown[*i] && columns[*i].fit == Fit::Whole)
+        .collect();
+    dropped.sort_by_key(|i| (columns[*i].drop, *i));
+    for i in dropped {
+        let wanted: u32 = (0..columns.len())
+            .filter(|j| shown[*j])
+            .map(|j| u32::from(natural[j]) + u32::from(SPACING))
+            .sum();
+        if wanted + u32::from(natural[i]) <= u32::from(available) {
+            shown[i] = true;
+        }
+    }
     let fixed: u32 = columns
         .iter()
         .enumerate()
@@ -496,6 +512,20 @@ pub(super) fn table<T>(
 /// columns sized by `columns` from what they hold, the `selected` row (an index into `cells`)
 /// highlighted. For tables whose columns are known only at run time (an Insights result,
 /// the Metrics table); lists of a `List` use [`table`].
+/// Each column's widest cell, its header included.
+pub(super) fn natural_widths(
+    headers: &[String],
+    cells: &[(Vec<String>, ratatui::style::Style)],
+) -> Vec<u16> {
+    let mut natural: Vec<u16> = headers.iter().map(|h| h.width() as u16).collect();
+    for (row, _) in cells {
+        for (i, c) in row.iter().enumerate().take(natural.len()) {
+            natural[i] = natural[i].max(c.width().min(usize::from(u16::MAX)) as u16);
+        }
+    }
+    natural
+}
+
 pub(super) fn text_table(
     frame: &mut Frame<'_>,
     area: Rect,
@@ -505,13 +535,7 @@ pub(super) fn text_table(
     selected: Option<usize>,
     theme: &Theme,
 ) {
-    let mut natural: Vec<u16> = headers.iter().map(|h| h.width() as u16).collect();
-    for (row, _) in cells {
-        for (i, c) in row.iter().enumerate().take(natural.len()) {
-            natural[i] = natural[i].max(c.width().min(usize::from(u16::MAX)) as u16);
-        }
-    }
-    let widths = widths(columns, &natural, area.width);
+    let widths = widths(columns, &natural_widths(headers, cells), area.width);
     let row_of = |row: &[String], style| -> Row<'static> {
         Row::new(
             row.iter()
