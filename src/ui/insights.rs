@@ -222,17 +222,10 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
         })
         .collect();
     // Columns left out are named under the table, with where to read them.
-    let left_out = |run: &mut Run, area: Rect| -> Vec<String> {
+    let hidden = {
         let (headers, cells) = table_text(run, area.height, theme.text());
-        let natural = super::table::natural_widths(&headers, &cells);
-        super::table::widths(&columns, &natural, area.width)
-            .iter()
-            .zip(&run.columns)
-            .filter(|(w, _)| w.is_none())
-            .map(|(_, c)| one_line(c))
-            .collect()
+        super::table::columns_left_out(&headers, &columns, &cells, area.width)
     };
-    let hidden = left_out(run, area);
     let (area, note) = if hidden.is_empty() || area.height < 3 {
         (area, None)
     } else {
@@ -250,13 +243,12 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
         theme,
     );
     if let Some(note) = note {
+        let how = format!(
+            "{} shows a row whole",
+            look.keys.hint(crate::keymap::Action::Enter)
+        );
         frame.render_widget(
-            Paragraph::new(format!(
-                "not shown for want of room: {} ({} shows a row whole)",
-                hidden.join(", "),
-                look.keys.hint(crate::keymap::Action::Enter)
-            ))
-            .style(theme.muted()),
+            super::table::left_out_line(&hidden, &how, note.width, theme),
             note,
         );
     }

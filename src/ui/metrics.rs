@@ -138,14 +138,59 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
         );
         return;
     }
-    let height = usize::from(area.height.saturating_sub(1)).max(1);
+    let mut headers = vec!["function".to_string()];
+    headers.extend(FunctionMetric::ALL.iter().map(|m| m.label().to_string()));
+    let columns: Vec<Column> = (0..headers.len())
+        .map(|i| {
+            if i == 0 {
+                Column::id("")
+            } else {
+                // The last columns go first when the terminal is narrow.
+                Column::whole("", i as u8)
+            }
+        })
+        .collect();
+    // Columns left out are named under the table.
+    let hidden = {
+        let cells = function_cells(pane, area.height, theme);
+        super::table::columns_left_out(&headers, &columns, &cells, area.width)
+    };
+    let (area, note) = if hidden.is_empty() || area.height < 3 {
+        (area, None)
+    } else {
+        let [t, n] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        (t, Some(n))
+    };
+    let cells = function_cells(pane, area.height, theme);
+    text_table(
+        frame,
+        area,
+        &headers,
+        &columns,
+        &cells,
+        pane.selected.checked_sub(pane.offset),
+        theme,
+    );
+    if let Some(note) = note {
+        frame.render_widget(
+            super::table::left_out_line(&hidden, "a wider terminal shows them", note.width, theme),
+            note,
+        );
+    }
+}
+
+/// The cells of the functions that fit in a table `height` rows tall (its header included),
+/// keeping the selection in view; a function with errors in the range is marked.
+fn function_cells(
+    pane: &mut MetricsPane,
+    height: u16,
+    theme: &crate::theme::Theme,
+) -> Vec<(Vec<String>, ratatui::style::Style)> {
+    let height = usize::from(height.saturating_sub(1)).max(1);
     pane.viewport = height;
     pane.offset =
         crate::app::list::keep_in_view(pane.selected, pane.offset, height, pane.rows.len());
-    let mut headers = vec!["function".to_string()];
-    headers.extend(FunctionMetric::ALL.iter().map(|m| m.label().to_string()));
-    let cells: Vec<Vec<String>> = pane
-        .rows
+    pane.rows
         .iter()
         .skip(pane.offset)
         .take(height)
@@ -159,25 +204,7 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
                         .to_string(),
                 );
             }
-            c
-        })
-        .collect();
-    let columns: Vec<Column> = (0..headers.len())
-        .map(|i| {
-            if i == 0 {
-                Column::id("")
-            } else {
-                // The last columns go first when the terminal is narrow.
-                Column::whole("", i as u8)
-            }
-        })
-        .collect();
-    // A function with errors in the range is marked.
-    let cells: Vec<(Vec<String>, ratatui::style::Style)> = cells
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let errors = pane.rows[pane.offset + i]
+            let errors = r
                 .series(FunctionMetric::Errors)
                 .and_then(MetricSeries::total)
                 .unwrap_or(0.0);
@@ -188,16 +215,7 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
             };
             (c, style)
         })
-        .collect();
-    text_table(
-        frame,
-        area,
-        &headers,
-        &columns,
-        &cells,
-        pane.selected.checked_sub(pane.offset),
-        theme,
-    );
+        .collect()
 }
 
 /// The columns an alarm's state and time take, before its name.

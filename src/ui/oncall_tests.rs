@@ -221,6 +221,24 @@ fn metrics_functions_with_the_alarm_badge() {
     insta::assert_snapshot!(render(&mut app, 110, 8));
 }
 
+/// On a narrow terminal the last metrics give way, and a line under the table names them.
+#[test]
+fn metrics_left_out_on_a_narrow_terminal_are_named() {
+    let mut app = metrics_app();
+    let wide = render(&mut app, 200, 10).to_string();
+    assert!(!wide.contains("not shown for want of room"), "{wide}");
+    let narrow = render(&mut app, 70, 10).to_string();
+    assert!(
+        narrow.contains("not shown for want of room: concurrency"),
+        "{narrow}"
+    );
+    // With room for every column, no line: the table keeps its rows.
+    let wider = render(&mut app, 100, 10).to_string();
+    assert!(!wider.contains("not shown"), "{wider}");
+    assert!(wider.contains("concurrency"), "{wider}");
+    assert!(narrow.contains("invocations"), "{narrow}");
+}
+
 /// Two alarms whose long names differ only at their end read apart: the name is cut in its
 /// middle, and the reason still shows beside it.
 #[test]

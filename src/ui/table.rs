@@ -512,6 +512,41 @@ pub(super) fn table<T>(
 /// columns sized by `columns` from what they hold, the `selected` row (an index into `cells`)
 /// highlighted. For tables whose columns are known only at run time (an Insights result,
 /// the Metrics table); lists of a `List` use [`table`].
+/// The headers of the columns a table `width` wide leaves out.
+pub(super) fn columns_left_out(
+    headers: &[String],
+    columns: &[Column],
+    cells: &[(Vec<String>, ratatui::style::Style)],
+    width: u16,
+) -> Vec<String> {
+    widths(columns, &natural_widths(headers, cells), width)
+        .iter()
+        .zip(headers)
+        .filter(|(w, _)| w.is_none())
+        .map(|(_, h)| h.clone())
+        .collect()
+}
+
+/// The line under a table naming the columns it left out, and where to read them; shorter
+/// when the row is narrow, the names kept first.
+pub(super) fn left_out_line(
+    hidden: &[String],
+    how: &str,
+    width: u16,
+    theme: &Theme,
+) -> Paragraph<'static> {
+    let names = hidden.join(", ");
+    let text = [
+        format!("not shown for want of room: {names} ({how})"),
+        format!("not shown for want of room: {names}"),
+        format!("not shown: {names}"),
+    ]
+    .into_iter()
+    .find(|t| t.width() <= usize::from(width))
+    .unwrap_or_else(|| fit(&format!("not shown: {names}"), width));
+    Paragraph::new(text).style(theme.muted())
+}
+
 /// Each column's widest cell, its header included.
 pub(super) fn natural_widths(
     headers: &[String],
