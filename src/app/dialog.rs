@@ -69,6 +69,9 @@ pub const ACCOUNT_REASONS: &[&str] = &[
 /// Where a group dialog's change names the group: drawn as the name typed so far.
 pub const GROUP_TYPED: &str = "the group typed";
 
+/// Where an attribute dialog's change names the attribute and its values: drawn as typed.
+pub const ATTRIBUTE_TYPED: &str = "one attribute set to the value typed";
+
 /// Reasons offered for saving or deleting a saved Insights query.
 pub const QUERY_REASONS: &[&str] = &[
     "on-call runbook",

@@ -1342,6 +1342,10 @@ fn posts_filter_goes_to_the_server() {
         filter.since,
         Some(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap())
     );
+    // A phrase in quotes is searched without them.
+    let f = crate::app::posts::parse_filter("status:hidden \"free followers\"").unwrap();
+    assert_eq!(f.text.as_deref(), Some("free followers"));
+    assert_eq!(f.status, Some(ContentStatus::Hidden));
 }
 
 #[test]

@@ -367,7 +367,7 @@ impl UsersPane {
                     current: user.attributes.clone(),
                 },
                 "edit an attribute".to_string(),
-                vec![format!("{label}: one attribute set to the value typed")],
+                vec![format!("{label}: {}", crate::app::dialog::ATTRIBUTE_TYPED)],
                 None,
             ),
             Action::RemoveGroup if matches!(&self.detail, Some(DetailState::Loaded(d)) if d.groups.is_empty()) =>

@@ -134,12 +134,18 @@ pub fn render(view: &User360) -> Vec<String> {
             })
             .collect()
     }));
+    // Reports they filed and reports against them (the person, as a target), each said.
     lines.extend(part("Reports", &view.reports, |reports| {
         reports
             .iter()
             .map(|r| {
                 format!(
-                    "#{} {}:{} {} {}",
+                    "{} #{} {}:{} {} {}",
+                    if view.sub.as_ref() == Some(&r.reporter_sub) {
+                        "filed  "
+                    } else {
+                        "against"
+                    },
                     r.id,
                     r.target.kind().as_str(),
                     r.target.id_text(),
@@ -152,9 +158,9 @@ pub fn render(view: &User360) -> Vec<String> {
     for (prefix, objects) in &view.objects {
         lines.extend(part(&format!("Objects under {prefix}"), objects, |o| {
             let mut l = vec![format!(
-                "{}{} objects, {} bytes",
+                "{}{}, {} bytes",
                 if o.truncated { "at least " } else { "" },
-                o.count,
+                crate::text::plural(usize::try_from(o.count).unwrap_or(usize::MAX), "object"),
                 o.bytes
             )];
             l.extend(o.first.iter().cloned());
@@ -180,4 +186,68 @@ pub fn render(view: &User360) -> Vec<String> {
         },
     ));
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use backoffice_domain::model::{
+        DirectoryUser, Report, ReportId, ReportStatus, Target, UserStatus, UserSub, Username,
+    };
+    use backoffice_domain::services::user360::Objects;
+
+    /// Reports the person filed and reports against them read apart; counts read as words.
+    #[test]
+    fn reports_say_whether_they_were_filed_or_against_and_counts_read_as_words() {
+        let me = UserSub::parse("00000000-0000-4000-8000-000000000001").unwrap();
+        let other = UserSub::parse("00000000-0000-4000-8000-000000000002").unwrap();
+        let report = |id: i64, target: Target, by: &UserSub| Report {
+            id: ReportId::new(id).unwrap(),
+            target,
+            reporter_sub: by.clone(),
+            reason: "spam".into(),
+            note: None,
+            status: ReportStatus::Open,
+            created_at: chrono::Utc::now(),
+            resolved_by: None,
+            resolved_at: None,
+        };
+        let view = User360 {
+            user: DirectoryUser {
+                username: Username::parse("ann").unwrap(),
+                sub: Some(me.clone()),
+                email: Some("ann@example.com".into()),
+                status: UserStatus::Confirmed,
+                enabled: true,
+                attributes: vec![],
+                created_at: None,
+                modified_at: None,
+                mfa: vec![],
+            },
+            sub: Some(me.clone()),
+            groups: Ok(vec![]),
+            profile: Ok(None),
+            counts: Err("not asked".into()),
+            posts: Err("not asked".into()),
+            comments: Err("not asked".into()),
+            reports: Ok(vec![
+                report(125, Target::User(other.clone()), &me),
+                report(126, Target::User(me.clone()), &other),
+            ]),
+            objects: vec![(
+                "profiles/x/".into(),
+                Ok(Objects {
+                    count: 1,
+                    bytes: 2048,
+                    truncated: false,
+                    first: vec![],
+                }),
+            )],
+            log_lines: Err("not asked".into()),
+        };
+        let text = render(&view).join("\n");
+        assert!(text.contains("  filed   #125 user:"), "{text}");
+        assert!(text.contains("  against #126 user:"), "{text}");
+        assert!(text.contains("  1 object, 2048 bytes"), "{text}");
+    }
 }

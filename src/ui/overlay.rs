@@ -192,8 +192,10 @@ pub(super) fn draw_who(
     );
     let scroll = clamp_scroll(&lines, area, view.scroll);
     super::clear(frame, area);
+    // Wrapped, never cut: a 120-character username's line goes on to its status.
     frame.render_widget(
         Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
             .scroll((scroll, 0))
             .block(popup_block(&title, area.width, theme)),
         area,
@@ -275,20 +277,36 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     let p = &d.proposal;
     let inner = usize::from(dialog_width(frame.area().width).saturating_sub(2));
     let first = d.changes_from();
-    // A group dialog's change names the group as it is typed.
-    let typed_group = match p.form {
-        Form::AddGroup { .. } | Form::RemoveGroup { .. } if !d.input1.text().trim().is_empty() => {
-            Some(format!(
-                "group {}",
-                crate::text::identifier(d.input1.text().trim())
+    // A group or an attribute dialog's change says what is typed, as it is typed.
+    let typed = d.input1.text();
+    let typed = typed.trim();
+    let live: Option<(&str, String)> = match p.form {
+        Form::AddGroup { .. } | Form::RemoveGroup { .. } if !typed.is_empty() => Some((
+            crate::app::dialog::GROUP_TYPED,
+            format!("group {}", crate::text::identifier(typed)),
+        )),
+        Form::Attribute { .. } if !typed.is_empty() => {
+            let now = match d.attribute_now() {
+                Some(Some(v)) => format!("\"{}\"", crate::text::one_line(v)),
+                _ => "(none)".to_string(),
+            };
+            let value = d.input2.text();
+            let to = if value.is_empty() {
+                "the value typed".to_string()
+            } else {
+                format!("\"{}\"", crate::text::one_line(&value))
+            };
+            Some((
+                crate::app::dialog::ATTRIBUTE_TYPED,
+                format!("{} {now} → {to}", crate::text::identifier(typed)),
             ))
         }
         _ => None,
     };
     // A change's later rows start under its text, not under the bullet.
     let change = |c: &String| -> Line<'static> {
-        let c = match &typed_group {
-            Some(g) => c.replace(crate::app::dialog::GROUP_TYPED, g),
+        let c = match &live {
+            Some((placeholder, now)) => c.replace(placeholder, now),
             None => c.clone(),
         };
         Line::from(vec![

@@ -704,6 +704,9 @@ mod tests {
         // Room to spare goes back to the name.
         let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 160);
         assert_eq!(w, [67, 20, 24, 21, 7, 16].map(Some));
+        // At 80 columns (78 inside) a disabled account still says so: the name gives way.
+        let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 78);
+        assert_eq!((w[1], w[4]), (None, Some(7)), "{w:?}");
         // At 80 columns the e-mail stays beside it and the longest status.
         let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 76);
         assert_eq!((w[0], w[2], w[3]), (Some(29), Some(24), Some(21)), "{w:?}");

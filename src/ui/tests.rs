@@ -710,7 +710,7 @@ fn who_view_over_the_users_pane() {
             "  3 posts · 1 comment · 0 reports filed · 2 reports against".into(),
             String::new(),
             "Objects under profiles/00000000-0000-4000-8000-000000000001/".into(),
-            "  1 objects, 2048 bytes".into(),
+            "  1 object, 2048 bytes".into(),
         ]),
     });
     insta::assert_snapshot!(render(&mut app, 100, 16));
@@ -1119,6 +1119,47 @@ fn a_group_dialog_names_the_group_as_it_is_typed() {
     let shown = render(&mut app, 100, 30).to_string();
     assert!(
         shown.contains("user4: added to group admins (in staff now)"),
+        "{shown}"
+    );
+}
+
+/// An attribute dialog's change names the attribute, what it holds and what is typed.
+#[test]
+fn an_attribute_dialog_says_the_change_as_it_is_typed() {
+    use crate::app::dialog::{ATTRIBUTE_TYPED, Dialog, Form, Proposal};
+    use backoffice_domain::model::Username;
+    let (mut app, _) = app_on(PaneId::Users, ctx());
+    let proposal = Proposal {
+        verb: "edit an attribute".into(),
+        title: "Edit an attribute".into(),
+        changes: vec![format!("ann.lee: {ATTRIBUTE_TYPED}")],
+        form: Form::Attribute {
+            username: Username::parse("ann.lee").unwrap(),
+            current: vec![
+                ("name".into(), "Ann Lee".into()),
+                ("email".into(), "ann.lee@example.com".into()),
+            ],
+        },
+        type_to_confirm: None,
+        reasons: &["support request"],
+    };
+    let mut d = Dialog::new(proposal, None);
+    d.input1.set_text("name");
+    d.input2.set_text("Ann Lee-Smith");
+    app.overlay = Some(crate::app::Overlay::Dialog(Box::new(d)));
+    let shown = render(&mut app, 100, 30).to_string();
+    assert!(
+        shown.contains("ann.lee: name \"Ann Lee\" → \"Ann Lee-Smith\""),
+        "{shown}"
+    );
+    // An attribute the user does not have yet.
+    if let Some(crate::app::Overlay::Dialog(d)) = &mut app.overlay {
+        d.input1.set_text("phone_number");
+        d.input2.set_text("");
+    }
+    let shown = render(&mut app, 100, 30).to_string();
+    assert!(
+        shown.contains("ann.lee: phone_number (none) → the value typed"),
         "{shown}"
     );
 }

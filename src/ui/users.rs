@@ -22,12 +22,14 @@ const USERNAME_CAP_MIN: u16 = 24;
 
 /// When the row is short of room the display name goes before the e-mail: the e-mail is what a
 /// caller gives support, and it is one per account.
+/// Whether an account is enabled outlasts its name column: at 80 columns a disabled account
+/// was told from an enabled one by nothing on its row.
 pub(super) const USER_COLUMNS: [Column; 6] = [
     Column::id_capped("username", USERNAME_CAP_MIN),
-    Column::free("name", 8, 3),
+    Column::free("name", 8, 4),
     Column::free("email", 22, 2),
     Column::id("status"),
-    Column::whole("enabled", 4),
+    Column::whole("enabled", 3),
     Column::whole("created (UTC)", 5),
 ];
 
@@ -36,10 +38,10 @@ pub(super) const USER_COLUMNS: [Column; 6] = [
 /// and the e-mail went).
 const SEARCH_COLUMNS: [Column; 7] = [
     Column::id_capped("username", USERNAME_CAP_MIN),
-    Column::free("name", 8, 3),
+    Column::free("name", 8, 4),
     Column::free("email", 22, 2),
     Column::id("status"),
-    Column::whole("enabled", 4),
+    Column::whole("enabled", 3),
     Column::whole("created (UTC)", 6),
     Column::whole("matched", 5),
 ];

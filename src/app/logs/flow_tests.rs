@@ -251,10 +251,11 @@ fn search_jumps_between_matches_and_context_shows_only_matches_and_their_neighbo
         )])],
     );
     assert_eq!(app.logs.search.as_ref().unwrap().matches.len(), 7);
-    // Esc ends the search.
+    // Esc ends the search, and its context: the next search shows every line again.
     app.on_key(code(KeyCode::Esc));
     assert!(app.logs.search.is_none());
     assert_eq!(app.logs.filter_text, "");
+    assert_eq!(app.logs.context, 0);
 }
 
 #[test]

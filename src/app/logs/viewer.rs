@@ -19,6 +19,8 @@ impl LogsPane {
         self.context_built = None;
         if text.is_empty() {
             self.search = None;
+            // Context belongs to a search: the next one starts showing every line.
+            self.context = 0;
             return Ok(Vec::new());
         }
         let mut search = Search::new(text);
@@ -276,6 +278,8 @@ impl LogsPane {
                 } else if self.search.is_some() {
                     self.search = None;
                     self.filter_text.clear();
+                    // Context belongs to a search: the next one starts showing every line.
+                    self.context = 0;
                 } else {
                     self.leave_viewer();
                 }

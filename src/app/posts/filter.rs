@@ -48,10 +48,20 @@ pub fn parse_filter(text: &str) -> Result<PostFilter, Problem> {
     {
         return Err(Problem::from("until is before since"));
     }
-    if !words.is_empty() {
-        f.text = Some(words.join(" "));
-    }
+    f.text = phrase(&words);
     Ok(f)
+}
+
+/// The words left of a filter as one phrase, quotes around it dropped (`"spam link"` is the
+/// phrase `spam link`); none when nothing is left.
+fn phrase(words: &[&str]) -> Option<String> {
+    let joined = words.join(" ");
+    let text = joined
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(&joined)
+        .trim();
+    (!text.is_empty()).then(|| text.to_string())
 }
 
 /// Parses the reports queue's filter: `kind:post|comment|user` (plurals too), the rest is text
@@ -85,15 +95,6 @@ pub fn parse_queue_filter(text: &str) -> Result<QueueFilter, Problem> {
             _ => words.push(word),
         }
     }
-    // A phrase in quotes is the phrase (the words are one text either way).
-    let reason = words.join(" ");
-    let reason = reason
-        .strip_prefix('"')
-        .and_then(|r| r.strip_suffix('"'))
-        .unwrap_or(&reason)
-        .trim();
-    if !reason.is_empty() {
-        f.reason = Some(reason.to_string());
-    }
+    f.reason = phrase(&words);
     Ok(f)
 }

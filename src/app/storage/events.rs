@@ -56,11 +56,19 @@ impl StoragePane {
             }
             StorageEvent::Listed { request, result } => {
                 let failure = result.as_ref().err().cloned();
+                let fresh = self.entries.items.is_empty();
                 if !self.entries.receive(request, result) {
                     return (Outcome::None, None);
                 }
                 if self.sort != SortKey::Name {
+                    // A folder's first page opens on the top of its order (the first row in
+                    // key order had kept the selection, at the bottom of a largest-first list);
+                    // a place a refresh holds is a row number and stays.
+                    let at_top = fresh && self.entries.selected == 0;
                     self.resort();
+                    if at_top {
+                        self.entries.select(0);
+                    }
                 }
                 self.find_reselected(failure.is_some());
                 (

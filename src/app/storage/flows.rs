@@ -313,6 +313,36 @@ fn a_page_arriving_under_a_sort_is_sorted_in_and_the_selection_follows_its_row()
     assert_eq!(app.storage.entries.selected_item().unwrap().name(), "small");
 }
 
+/// A folder opened while the list is sorted starts at the top of that order, not on the row
+/// that was first in key order (the smallest object, at the bottom of a largest-first list).
+#[test]
+fn a_folder_opened_under_a_sort_starts_at_the_top_of_its_order() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(
+        &mut app,
+        &first,
+        vec![folder("many/"), file("z", 1, 1)],
+        false,
+    );
+    app.on_key(key('S'));
+    assert_eq!(app.storage.sort, SortKey::Size);
+    assert_eq!(app.storage.entries.selected_item().unwrap().name(), "many/");
+    let into = app.on_key(code(KeyCode::Enter));
+    let sort = app.storage.sort;
+    answer_list(
+        &mut app,
+        &into,
+        (0..30)
+            .map(|i| file(&format!("many/obj-{i:02}"), i, 1))
+            .collect(),
+        false,
+    );
+    assert_eq!(app.storage.sort, sort);
+    assert_eq!(app.storage.entries.selected, 0, "the top of the order");
+    let top = app.storage.entries.items[0].name().to_string();
+    assert_eq!(top, "many/obj-29", "the largest first: {top}");
+}
+
 #[test]
 fn opening_an_object_shows_its_detail_and_preview() {
     let (mut app, first) = storage_app(test_context());

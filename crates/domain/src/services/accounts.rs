@@ -260,7 +260,19 @@ pub async fn change(
     reason: &Reason,
 ) -> DomainResult<NewAuditEntry> {
     let current = directory.get_user(username).await?;
-    let before = before(&current, action);
+    // A group change keeps the groups the user was in (their status says nothing of it).
+    let before = match action {
+        AccountAction::AddToGroup(_) | AccountAction::RemoveFromGroup(_) => {
+            let groups: Vec<String> = directory
+                .groups_of(username)
+                .await?
+                .into_iter()
+                .map(|g| g.name.as_str().to_string())
+                .collect();
+            Some(serde_json::json!({ "groups": groups }).to_string())
+        }
+        _ => before(&current, action),
+    };
     match action {
         AccountAction::Disable => directory.disable_user(username).await?,
         AccountAction::Enable => directory.enable_user(username).await?,
@@ -455,6 +467,55 @@ mod tests {
             !sandbox.content.is_blocked(&sub).await.unwrap(),
             "an enable lifts it"
         );
+    }
+
+    /// A group change records the groups the user was in before it, and the group after.
+    #[tokio::test]
+    async fn a_group_change_keeps_the_groups_before_it() {
+        use crate::model::GroupName;
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let user = sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: Username::parse("ben").unwrap(),
+                email: Some(Email::parse("ben@example.com").unwrap()),
+                attributes: vec![],
+                temporary_password: None,
+                send_invitation: false,
+            })
+            .await
+            .unwrap();
+        let (staff, leads) = (
+            GroupName::parse("staff").unwrap(),
+            GroupName::parse("support-leads").unwrap(),
+        );
+        for g in [&staff, &leads] {
+            sandbox.directory.create_group(g, None).await.unwrap();
+        }
+        sandbox
+            .directory
+            .add_to_group(&user.username, &staff)
+            .await
+            .unwrap();
+        let id = perform(
+            &sandbox.directory,
+            &sandbox.content,
+            &user.username,
+            &AccountAction::AddToGroup(leads.clone()),
+            &Actor::parse("sandbox:ops").unwrap(),
+            &Reason::parse("support request").unwrap(),
+        )
+        .await
+        .unwrap();
+        let rows = sandbox
+            .content
+            .list_audit(&AuditFilter::default(), PageRequest::first(10))
+            .await
+            .unwrap();
+        let row = rows.items.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(row.before.as_deref(), Some(r#"{"groups":["staff"]}"#));
+        assert_eq!(row.after.as_deref(), Some(r#"{"group":"support-leads"}"#));
     }
 
     #[tokio::test]
