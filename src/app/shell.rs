@@ -692,8 +692,14 @@ pub fn undo_proposal(row: &AuditEntry, operation: Operation) -> Proposal {
                     changes.push(format!("… and {} more", targets.len() - 8));
                 }
             }
+            // In lower case, as the other change lines read.
             Operation::Account { username, action } => {
-                changes.push(action.describe(&crate::text::identifier(username.as_str())));
+                let line = action.describe(&crate::text::identifier(username.as_str()));
+                let mut c = line.chars();
+                changes.push(match c.next() {
+                    Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+                    None => line,
+                });
             }
             Operation::SetProfile { set, .. } => changes.extend(set.iter().map(|(f, v)| {
                 format!(

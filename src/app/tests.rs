@@ -978,6 +978,56 @@ fn the_queue_filter_reads_kinds_and_reasons() {
     assert!(parse_queue_filter("kind:post kind:posts").is_ok());
 }
 
+/// A hide over marked queue rows that include reported people says it leaves them out (and
+/// what acts on a person); resolving says how many open reports each target has.
+#[test]
+fn moderation_over_marked_rows_says_what_it_leaves_out_and_counts_reports() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    let person = ReportGroup {
+        target: Target::User(UserSub::parse("00000000-0000-4000-8000-000000000009").unwrap()),
+        ..group(2, 1)
+    };
+    answer_queue(&mut app, &first, vec![group(1, 3), person], false);
+    app.on_key(key(' '));
+    app.on_key(key(' '));
+    app.on_key(key('h'));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("a dialog for the post");
+    };
+    assert_eq!(d.proposal.title, "Hide 1 item");
+    assert!(
+        d.proposal.changes.iter().any(|c| c
+            == "left alone: 1 reported person (hide applies to posts and comments; :ban acts on a person)"),
+        "{:?}",
+        d.proposal.changes
+    );
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(key('s'));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("a dialog for the reports");
+    };
+    assert!(
+        d.proposal.changes[0].starts_with("every open report (3) on post #501: open → actioned"),
+        "{:?}",
+        d.proposal.changes
+    );
+    app.on_key(code(KeyCode::Esc));
+    // Only the person marked: said at once, no dialog.
+    app.on_key(key('g'));
+    app.on_key(key(' '));
+    app.on_key(key('h'));
+    assert!(app.overlay.is_none());
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .starts_with("left alone: 1 reported person"),
+        "{:?}",
+        app.toasts
+    );
+}
+
 #[test]
 fn esc_cancels_a_dialog_and_nothing_is_sent() {
     let (mut app, first) = app_on(PaneId::Posts, test_context());

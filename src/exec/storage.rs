@@ -168,6 +168,9 @@ async fn decode_in_background(bytes: Vec<u8>, source: String) -> Result<Preview,
 }
 
 /// Decodes an image under explicit limits and fits it for the screen.
+/// What a preview says of an image whose data does not decode.
+const DAMAGED: &str = "the image is damaged or cut short: it could not be decoded";
+
 pub fn decode_image(bytes: &[u8], source: String) -> Preview {
     let reader = match image::ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format() {
         Ok(r) => r,
@@ -203,6 +206,15 @@ pub fn decode_image(bytes: &[u8], source: String) -> Preview {
         )),
         Err(image::ImageError::Unsupported(e)) => {
             Preview::Nothing(format!("not decoded here: {e} (PNG and JPEG are)"))
+        }
+        // The decoder's own words name its internals (`ChunkType { type: 0000 … }`): the
+        // screen says what it means, the log keeps them.
+        Err(e @ image::ImageError::Decoding(_)) => {
+            tracing::debug!(error = %e, "image preview not decoded");
+            Preview::Nothing(DAMAGED.into())
+        }
+        Err(image::ImageError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Preview::Nothing(DAMAGED.into())
         }
         Err(e) => Preview::Nothing(format!("the image could not be decoded: {e}")),
     }
@@ -422,6 +434,30 @@ mod tests {
         match decode_image(&png, "original".into()) {
             Preview::Nothing(why) => assert!(why.contains("too large"), "{why}"),
             other => panic!("{other:?}"),
+        }
+    }
+
+    /// A PNG cut short says so in words, not in the decoder's internals.
+    #[test]
+    fn a_damaged_image_says_so_plainly() {
+        let mut png = Vec::new();
+        image::DynamicImage::new_rgb8(64, 64)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let mut damaged = png.clone();
+        // Past the signature and the header: the chunks after it read as garbage.
+        for b in &mut damaged[33..60] {
+            *b = 0;
+        }
+        let mut short = png.clone();
+        short.truncate(png.len() / 2);
+        for bytes in [damaged, short] {
+            match decode_image(&bytes, "original".into()) {
+                Preview::Nothing(why) => {
+                    assert_eq!(why, DAMAGED)
+                }
+                other => panic!("{other:?}"),
+            }
         }
     }
 

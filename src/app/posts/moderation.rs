@@ -94,10 +94,34 @@ impl PostsPane {
         }
     }
 
+    /// Reported people among the queue's marked (else selected) rows: a hide, a restore or a
+    /// removal leaves them out, and the dialog says so.
+    fn people_left_out(&self) -> usize {
+        match (&self.thread, self.view) {
+            (None, Some(View::Reports) | None) => self
+                .queue
+                .targets()
+                .iter()
+                .filter(|q| matches!(q.group.target, Target::User(_)))
+                .count(),
+            _ => 0,
+        }
+    }
+
     pub(super) fn propose_moderation(&self, action: ModerationAction) -> Outcome {
         let targets = self.moderation_targets();
+        let people = self.people_left_out();
+        let people_note = format!(
+            "left alone: {} ({} applies to posts and comments; :ban acts on a person)",
+            plural(people, "reported person"),
+            action.as_str()
+        );
         if targets.is_empty() {
-            return Outcome::Message("nothing selected".into());
+            return Outcome::Message(if people > 0 {
+                people_note
+            } else {
+                "nothing selected".into()
+            });
         }
         let after = action.target_status();
         // What the action does not apply to (hiding a removed comment, restoring a visible
@@ -135,6 +159,9 @@ impl PostsPane {
             left.iter()
                 .map(|(_, before, label)| format!("left alone: {}", why(label, *before))),
         );
+        if people > 0 {
+            changes.push(people_note);
+        }
         let n = targets.len();
         let verb = format!(
             "{} {n} item{}",
@@ -170,11 +197,23 @@ impl PostsPane {
             ReportResolution::Actioned => "resolve",
             ReportResolution::Dismissed => "dismiss",
         };
+        // How many each closes, where the queue has counted them.
+        let open = |t: &Target| {
+            self.queue
+                .items
+                .iter()
+                .find(|q| q.group.target == *t)
+                .map(|q| usize::try_from(q.group.open_reports).unwrap_or(0))
+        };
         let changes = targets
             .iter()
             .map(|t| {
                 format!(
-                    "every open report on {}: open → {}",
+                    "{} on {}: open → {}",
+                    match open(t) {
+                        Some(n) => format!("every open report ({n})"),
+                        None => "every open report".to_string(),
+                    },
                     target_label(t),
                     resolution.status().as_str()
                 )
