@@ -272,7 +272,9 @@ impl Action {
             Action::AddGroup => "add to a group",
             Action::RemoveGroup => "remove from a group",
             Action::DeleteUser => "delete the account whole (planned; data exported first)",
-            Action::SortObjects => "sort the loaded rows (by name, size, date; by column)",
+            Action::SortObjects => {
+                "sort: the posts list newest ↔ oldest; a folder by name, size, date; a result by column"
+            }
             Action::DownloadObject => "download to a local path",
             Action::UploadObject => "upload a file here (Storage); undo the row (Audit)",
             Action::DeleteObject => "delete (marked objects, the selection, a saved query)",
@@ -295,8 +297,12 @@ impl Action {
             Action::ConsoleLink => "copy the selected thing's AWS console link",
             Action::Export => "export the view to a file (again: cancel)",
             Action::HopBack => "back from the last jump (a, i, U)",
-            Action::DetailDown => "scroll the open detail down (a thread's, a log line's)",
-            Action::DetailUp => "scroll the open detail up (a thread's, a log line's)",
+            Action::DetailDown => {
+                "scroll the open detail down (a thread's, a log line's, a text preview)"
+            }
+            Action::DetailUp => {
+                "scroll the open detail up (a thread's, a log line's, a text preview)"
+            }
             Action::FailedInvocations => "the function's failed invocations in Insights",
         }
     }

@@ -134,10 +134,14 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &T
     // As wide as the longest description wants, within the screen; what is still too long
     // wraps under its description, never cut.
     let widest = lines.iter().map(Line::width).max().unwrap_or(0);
+    let screen = frame.area().width;
+    // Never wider than the screen, so the wrap below is the only one (a 60-column screen
+    // wrapped each description twice).
     let width = u16::try_from(widest + 2)
         .unwrap_or(u16::MAX)
-        .min(frame.area().width.saturating_sub(4))
-        .max(66);
+        .min(screen.saturating_sub(4))
+        .max(66)
+        .min(screen);
     let lines = super::table::hang(lines, width.saturating_sub(2));
     let area = centred(
         frame.area(),
@@ -440,7 +444,7 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
         }
     }
     // Nothing is picked until the operator picks: a reason is never recorded by default.
-    lines.push(Line::from(vec![
+    let mut reason = vec![
         Span::styled(format!("{:>10}: ", "reason"), theme.muted()),
         match d.picked() {
             Some(picked) => Span::styled(
@@ -452,8 +456,13 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
             }
             None => Span::styled("‹ none picked ›", theme.warning()),
         },
-        Span::styled("  ↑↓ pick, or type it", theme.muted()),
-    ]));
+    ];
+    // The hint only where it fits on the row: wrapped, it took a row of a short dialog.
+    let hint = "  ↑↓ pick, or type it";
+    if reason.iter().map(Span::width).sum::<usize>() + hint.width() <= inner {
+        reason.push(Span::styled(hint, theme.muted()));
+    }
+    lines.push(Line::from(reason));
     lines.push(field(
         format!("{:>10}: ", "details"),
         Field::ReasonText,

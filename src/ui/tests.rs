@@ -574,6 +574,20 @@ fn command_line_with_completions_and_help() {
     app.on_key(code(KeyCode::Esc));
     app.on_key(key('?'));
     insta::assert_snapshot!("help", render(&mut app, 100, 40));
+    // On a narrow screen a long description wraps once, under itself: no row of the popup
+    // goes on at its left edge.
+    let narrow = render(&mut app, 60, 40).to_string();
+    assert!(narrow.contains("delete the account whole"), "{narrow}");
+    let at_edge = narrow
+        .lines()
+        .filter(|l| {
+            l.split('│')
+                .nth(1)
+                .and_then(|inside| inside.chars().next())
+                .is_some_and(|c| c.is_lowercase() || c == '(')
+        })
+        .count();
+    assert_eq!(at_edge, 0, "{narrow}");
 }
 
 #[test]
@@ -1121,6 +1135,28 @@ fn a_group_dialog_names_the_group_as_it_is_typed() {
         shown.contains("user4: added to group admins (in staff now)"),
         "{shown}"
     );
+}
+
+/// At 40×12 a dialog over many marked rows keeps its fields and its keys whole: the reason's
+/// hint gives way, the changes page.
+#[test]
+fn a_dialog_on_a_40_by_12_terminal_keeps_its_keys() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    answer_queue(
+        &mut app,
+        &first,
+        (1..=20).map(|i| group(i, 2)).collect(),
+        false,
+    );
+    for _ in 0..20 {
+        app.on_key(key(' '));
+    }
+    app.on_key(key('x'));
+    let shown = render(&mut app, 40, 12).to_string();
+    assert!(shown.contains("esc cancel"), "{shown}");
+    assert!(shown.contains("reason: ‹ none picked ›"), "{shown}");
+    assert!(shown.contains("pgdn"), "{shown}");
+    assert!(!shown.contains("or type it"), "the hint gave way: {shown}");
 }
 
 /// An attribute dialog's change names the attribute, what it holds and what is typed.

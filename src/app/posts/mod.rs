@@ -571,8 +571,7 @@ impl Pane for PostsPane {
         self.click_row(row, column, ids)
     }
 
-    /// The posts' filter; on the reports queue, which is not filtered, none (the posts'
-    /// filter is not offered or shown as if it narrowed the queue).
+    /// The filter of the list on screen: the reports queue's, or the posts list's.
     fn filter_text(&self) -> &str {
         match self.view.unwrap_or(View::Reports) {
             View::Reports => &self.queue_filter_text,

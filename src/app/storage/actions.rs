@@ -142,6 +142,10 @@ impl StoragePane {
                 self.more(ids).into()
             }
             Action::Enter => self.enter(ids),
+            // The folder behind an open object is not on screen: sorting it would show nothing.
+            Action::SortObjects if self.detail.is_some() => {
+                Outcome::Message("esc back to the folder to sort it".into())
+            }
             Action::SortObjects => {
                 if self.bucket().is_none() {
                     return Outcome::Message("sorting applies to a folder's objects".into());

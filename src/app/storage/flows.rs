@@ -1081,3 +1081,32 @@ fn going_up_selects_the_folder_just_left() {
         "{selected:?}"
     );
 }
+
+/// On an open object, `S` does not sort the folder hidden behind it, and help lists the keys
+/// that act on the object (`J`/`K` for its preview), not the folder's sort and marks.
+#[test]
+fn an_open_object_offers_its_own_keys_and_does_not_sort_the_folder_behind() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(
+        &mut app,
+        &first,
+        vec![file("a", 1, 1), file("b", 900, 1)],
+        false,
+    );
+    assert!(app.storage.offers().contains(&Action::SortObjects));
+    app.on_key(code(KeyCode::Enter));
+    assert!(app.storage.detail.is_some());
+    let offers = app.storage.offers();
+    assert!(!offers.contains(&Action::SortObjects) && !offers.contains(&Action::Mark));
+    assert!(offers.contains(&Action::DetailDown) && offers.contains(&Action::DeleteObject));
+    app.on_key(key('S'));
+    assert_eq!(
+        app.storage.sort,
+        SortKey::Name,
+        "the folder keeps its order"
+    );
+    assert_eq!(
+        app.toasts.back().unwrap().text,
+        "esc back to the folder to sort it"
+    );
+}

@@ -579,10 +579,12 @@ impl Pane for StoragePane {
             .collect()
     }
 
-    /// The object keys; `J`/`K` where an object's text preview scrolls.
+    /// The folder's keys; on an open object those that act on it, and `J`/`K` for its text
+    /// preview.
     fn offers(&self) -> Vec<Action> {
         let mut a = STORAGE_ACTIONS.to_vec();
         if self.detail.is_some() {
+            a.retain(|a| !matches!(a, Action::SortObjects | Action::Mark));
             a.extend([Action::DetailDown, Action::DetailUp]);
         }
         a
