@@ -234,11 +234,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
         frame.render_widget(detail.scroll((thread.detail_scroll, 0)), inner);
         return;
     }
+    // A filter kept from the last session shows in the title too, as the Users pane's does.
+    let matching = |text: &str| {
+        if text.is_empty() {
+            String::new()
+        } else {
+            format!("matching {} · ", one_line(&super::named_invisibles(text)))
+        }
+    };
     match pane.view.unwrap_or(View::Reports) {
         View::Reports => {
             let block = pane_block(
                 format!(
-                    " Reports queue · most reported first · {} · {next_view} all posts ",
+                    " Reports queue · {}most reported first · {} · {next_view} all posts ",
+                    matching(&pane.queue_filter_text),
                     count(&pane.queue)
                 ),
                 area.width,
@@ -300,7 +309,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
             };
             let block = pane_block(
                 format!(
-                    " Posts · {order} · {} · {} order · {next_view} reports queue ",
+                    " Posts · {}{order} · {} · {} order · {next_view} reports queue ",
+                    matching(&pane.filter_text),
                     count(&pane.posts),
                     look.keys.hint(Action::SortObjects)
                 ),

@@ -332,6 +332,10 @@ fn an_empty_filtered_queue_names_its_filter() {
         "{shown}"
     );
     assert!(shown.contains("filter: kind:user spam"), "{shown}");
+    assert!(
+        shown.contains("Reports queue · matching kind:user spam · most reported first"),
+        "{shown}"
+    );
 }
 
 #[test]
