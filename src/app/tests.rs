@@ -1028,6 +1028,36 @@ fn moderation_over_marked_rows_says_what_it_leaves_out_and_counts_reports() {
     );
 }
 
+/// `enter` on a queue row whose post or comment is gone opens no thread (which could only
+/// fail, offering a retry that could not help): it says what can be done there.
+#[test]
+fn enter_on_a_gone_target_says_what_can_be_done() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    let request = first
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadQueue { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    let mut gone = queued(group(1, 2));
+    gone.summary = None;
+    app.on_event(AppEvent::QueueLoaded {
+        request,
+        result: Ok(Page {
+            items: vec![gone],
+            next: None,
+        }),
+    });
+    let sent = app.on_key(code(KeyCode::Enter));
+    assert!(sent.is_empty(), "{sent:?}");
+    assert!(app.posts.thread.is_none());
+    assert_eq!(
+        app.toasts.back().unwrap().text,
+        "post #501 no longer exists (deleted): its 2 open reports can be resolved (s) or dismissed (D) from here"
+    );
+}
+
 #[test]
 fn esc_cancels_a_dialog_and_nothing_is_sent() {
     let (mut app, first) = app_on(PaneId::Posts, test_context());

@@ -309,6 +309,22 @@ impl PostsPane {
                 {
                     return self.open_profile(sub, ids).into();
                 }
+                // A post or comment that no longer exists has no thread to open (its load
+                // failed and offered a retry that could not help): say what can be done.
+                if self.view != Some(View::Posts)
+                    && let Some(q) = self.queue.selected_item()
+                    && q.summary.is_none()
+                    && !matches!(q.group.target, Target::User(_))
+                {
+                    return Outcome::Message(format!(
+                        "{} no longer exists (deleted): its {} can be resolved (s) or dismissed (D) from here",
+                        target_label(&q.group.target),
+                        crate::text::plural(
+                            usize::try_from(q.group.open_reports).unwrap_or(0),
+                            "open report"
+                        )
+                    ));
+                }
                 let target = match self.view {
                     Some(View::Posts) => self
                         .posts
