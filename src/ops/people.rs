@@ -380,6 +380,20 @@ async fn still_as_left(
                     )));
                 }
             }
+            // An attribute is taken off only while it holds what the row set.
+            if let AccountAction::DeleteAttribute(name) = action {
+                let user = user360::resolve(b.directory()?, &Who::Sub(sub.clone())).await?;
+                let now = user.attribute(name.as_str()).map(str::to_string);
+                let left = after_field(row, name.as_str());
+                if now != left {
+                    return Err(Failure::new(format!(
+                        "{} of {} is {} now, not as row {id} left it: it changed since",
+                        name.as_str(),
+                        crate::text::identifier(user.username.as_str()),
+                        now.map_or("empty".to_string(), |v| format!("\"{v}\""))
+                    )));
+                }
+            }
             if matches!(action, AccountAction::Enable) {
                 whole(sub.clone()).await?;
             }

@@ -621,6 +621,14 @@ async fn each_reversible_kind_round_trips_the_database_and_the_directory_exactly
             }),
             AuditAction::UserUpdateAttribute,
         ),
+        // One the user did not have: its undo takes it off again.
+        (
+            account(AccountAction::SetAttribute {
+                name: AttributeName::parse("phone_number").unwrap(),
+                value: "+821012345678".into(),
+            }),
+            AuditAction::UserUpdateAttribute,
+        ),
         (
             Operation::ClearProfile {
                 sub: w.sub.clone(),
@@ -826,6 +834,38 @@ async fn an_undo_refuses_rows_changed_since_and_steps_of_a_ban_or_a_deletion() {
         .await
         .unwrap_err();
     assert!(refused.message.contains("changed since"), "{refused}");
+
+    // An attribute set where there was none is not taken off once it holds something else.
+    let phone = |value: &str| Operation::Account {
+        username: w.name.clone(),
+        action: AccountAction::SetAttribute {
+            name: AttributeName::parse("phone_number").unwrap(),
+            value: value.into(),
+        },
+    };
+    perform(&w.backends, phone("+821012345678"), &reason("support"))
+        .await
+        .unwrap();
+    let first = w
+        .sandbox
+        .content
+        .list_audit(&AuditFilter::default(), PageRequest::first(1))
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    perform(&w.backends, phone("+821099999999"), &reason("support"))
+        .await
+        .unwrap();
+    let refused = super::people::plan_undo(&w.backends, &first)
+        .await
+        .unwrap_err();
+    assert!(
+        refused.message.starts_with("phone_number of ")
+            && refused.message.contains("is \"+821099999999\" now")
+            && refused.message.ends_with("changed since"),
+        "{refused}"
+    );
 
     // A ban's own disable is not undone on its own: its unban is.
     let mut ban = backoffice_domain::services::ban::plan_ban(

@@ -59,6 +59,12 @@ pub trait UserDirectory: Send + Sync {
         username: &Username,
         attributes: &[(AttributeName, String)],
     ) -> DomainResult<()>;
+    /// Removes attributes from the user (one set by mistake, an undo of its setting).
+    async fn delete_attributes(
+        &self,
+        username: &Username,
+        names: &[AttributeName],
+    ) -> DomainResult<()>;
     async fn list_groups(&self, page: PageRequest) -> DomainResult<Page<Group>>;
     async fn create_group(
         &self,

@@ -54,6 +54,8 @@ pub enum AccountAction {
     },
     /// Several attributes in one call, as an audit row's before had them (an undo).
     SetAttributes(Vec<(AttributeName, String)>),
+    /// An attribute taken off the user, as an undo of its setting where it had none before.
+    DeleteAttribute(AttributeName),
     AddToGroup(GroupName),
     RemoveFromGroup(GroupName),
     Delete,
@@ -77,7 +79,9 @@ impl AccountAction {
             Self::ResendInvitation => AuditAction::UserResendInvitation,
             Self::ResendConfirmationCode => AuditAction::UserResendConfirmationCode,
             Self::VerifyEmail => AuditAction::UserVerifyEmail,
-            Self::SetAttribute { .. } | Self::SetAttributes(_) => AuditAction::UserUpdateAttribute,
+            Self::SetAttribute { .. } | Self::SetAttributes(_) | Self::DeleteAttribute(_) => {
+                AuditAction::UserUpdateAttribute
+            }
             Self::AddToGroup(_) => AuditAction::UserAddToGroup,
             Self::RemoveFromGroup(_) => AuditAction::UserRemoveFromGroup,
             Self::Delete => AuditAction::UserDelete,
@@ -122,6 +126,12 @@ impl AccountAction {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+            Self::DeleteAttribute(name) => {
+                format!(
+                    "Remove {} from {user} (it had no value before)",
+                    name.as_str()
+                )
+            }
             Self::AddToGroup(g) => format!("Add {user} to group {g}"),
             Self::RemoveFromGroup(g) => format!("Remove {user} from group {g}"),
             Self::Delete => format!(
@@ -163,6 +173,7 @@ impl AccountAction {
             Self::AddToGroup(g) | Self::RemoveFromGroup(g) => {
                 serde_json::json!({"group": g.as_str()})
             }
+            Self::DeleteAttribute(name) => serde_json::json!({ name.as_str(): null }),
             _ => return None,
         };
         Some(v.to_string())
@@ -180,7 +191,7 @@ fn before(user: &DirectoryUser, action: &AccountAction) -> Option<String> {
             "email": user.attribute("email"),
             "email_verified": user.attribute("email_verified"),
         }),
-        AccountAction::SetAttribute { name, .. } => {
+        AccountAction::SetAttribute { name, .. } | AccountAction::DeleteAttribute(name) => {
             serde_json::json!({ name.as_str(): user.attribute(name.as_str()) })
         }
         AccountAction::SetAttributes(pairs) => serde_json::Value::Object(
@@ -303,6 +314,11 @@ pub async fn change(
                 .await?
         }
         AccountAction::SetAttributes(pairs) => directory.update_attributes(username, pairs).await?,
+        AccountAction::DeleteAttribute(name) => {
+            directory
+                .delete_attributes(username, std::slice::from_ref(name))
+                .await?
+        }
         AccountAction::AddToGroup(g) => directory.add_to_group(username, g).await?,
         AccountAction::RemoveFromGroup(g) => directory.remove_from_group(username, g).await?,
         AccountAction::Delete => directory.delete_user(username).await?,

@@ -122,6 +122,17 @@ pub fn reversal(row: &AuditEntry) -> Result<Reversal, Irreversible> {
             let before = json(row.before.as_deref())
                 .filter(|b| !b.is_empty())
                 .ok_or_else(|| no(format!("row {id} does not say what the attribute was")))?;
+            // One attribute that had no value before: taken off again.
+            if let [(name, Value::Null)] = before.iter().collect::<Vec<_>>().as_slice()
+                && name.as_str() != "email_verified"
+            {
+                let name = AttributeName::parse(name.as_str()).map_err(|e| {
+                    no(format!(
+                        "row {id} names an attribute this console cannot set: {e}"
+                    ))
+                })?;
+                return account(AccountAction::DeleteAttribute(name));
+            }
             let mut pairs = Vec::new();
             for (name, value) in &before {
                 // An absent `email_verified` reads as unverified, as Cognito reads it.
@@ -131,7 +142,7 @@ pub fn reversal(row: &AuditEntry) -> Result<Reversal, Irreversible> {
                 };
                 let Some(value) = value else {
                     return Err(no(format!(
-                        "{name} had no value before row {id}, and an attribute cannot be emptied here"
+                        "{name} had no value before row {id}: undo it alone (set with other attributes, it cannot be taken off here)"
                     )));
                 };
                 let name = AttributeName::parse(name).map_err(|e| {
@@ -338,15 +349,34 @@ mod tests {
             };
             assert!(why.0.contains(words), "{action}: {why}");
         }
-        // An attribute that had no value cannot be emptied again here.
+        // An attribute set with another, where it had no value, is not taken off here.
         let Err(why) = reversal(&row(
             AuditAction::UserUpdateAttribute,
             SUB,
-            r#"{"nickname":null}"#,
-            r#"{"nickname":"x"}"#,
+            r#"{"nickname":null,"name":"Ann"}"#,
+            r#"{"nickname":"x","name":"Ann B."}"#,
         )) else {
-            panic!("no undo for an attribute that was unset");
+            panic!("no undo for two attributes, one unset before");
         };
         assert!(why.0.contains("no value"), "{why}");
+    }
+
+    /// An attribute set where it had no value is undone by taking it off again.
+    #[test]
+    fn an_attribute_that_had_no_value_is_taken_off() {
+        let undo = reversal(&row(
+            AuditAction::UserUpdateAttribute,
+            SUB,
+            r#"{"phone_number":null}"#,
+            r#"{"phone_number":"+821012345678"}"#,
+        ))
+        .unwrap();
+        match undo {
+            Reversal::Account {
+                action: AccountAction::DeleteAttribute(name),
+                ..
+            } => assert_eq!(name.as_str(), "phone_number"),
+            other => panic!("{other:?}"),
+        }
     }
 }

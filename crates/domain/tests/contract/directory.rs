@@ -95,6 +95,7 @@ contract!(
         group_listing_pages_through_every_group_once,
         groups_of_a_member_of_many_groups_follows_every_page,
         delete_removes_the_user,
+        an_attribute_is_taken_off_and_the_others_stay,
         unknown_user_is_not_found_for_every_action,
         an_invited_user_waits_for_the_first_sign_in,
     ],
@@ -833,6 +834,31 @@ async fn delete_removes_the_user(dir: Target) {
             .is_empty()
     );
     assert_eq!(search(&dir, r#"email ^= "k""#).await, vec!["kim"]);
+}
+
+async fn an_attribute_is_taken_off_and_the_others_stay(dir: Target) {
+    create(&dir, "pia", "pia@example.com").await;
+    dir.update_attributes(
+        &name("pia"),
+        &[(attr("phone_number"), "+821012345678".into())],
+    )
+    .await
+    .unwrap();
+    let user = dir.get_user(&name("pia")).await.unwrap();
+    assert_eq!(user.attribute("phone_number"), Some("+821012345678"));
+    dir.delete_attributes(&name("pia"), &[attr("phone_number")])
+        .await
+        .unwrap();
+    let user = dir.get_user(&name("pia")).await.unwrap();
+    assert_eq!(user.attribute("phone_number"), None);
+    assert_eq!(user.attribute("name"), Some("Name of pia"));
+    assert_eq!(user.email.as_deref(), Some("pia@example.com"));
+    assert!(matches!(
+        dir.delete_attributes(&name("nobody-here"), &[attr("name")])
+            .await
+            .unwrap_err(),
+        DomainError::NotFound(_)
+    ));
 }
 
 async fn unknown_user_is_not_found_for_every_action(dir: Target) {

@@ -692,6 +692,29 @@ impl UserDirectory for CognitoUserDirectory {
         Ok(())
     }
 
+    async fn delete_attributes(
+        &self,
+        username: &Username,
+        names: &[AttributeName],
+    ) -> DomainResult<()> {
+        self.client
+            .admin_delete_user_attributes()
+            .user_pool_id(&self.user_pool_id)
+            .username(username.as_str())
+            .set_user_attribute_names(Some(names.iter().map(|n| n.as_str().to_string()).collect()))
+            .send()
+            .await
+            .map_err(|e| {
+                self.fail(
+                    e,
+                    "cognito-idp:AdminDeleteUserAttributes",
+                    Subject::User(username),
+                    "attributes",
+                )
+            })?;
+        Ok(())
+    }
+
     async fn list_groups(&self, page: PageRequest) -> DomainResult<Page<Group>> {
         let scope = scope_of("cognito-groups", &self.user_pool_id);
         let token: Option<String> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;

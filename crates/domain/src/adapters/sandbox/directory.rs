@@ -591,6 +591,34 @@ impl UserDirectory for SandboxUserDirectory {
         tx.commit().await.map_err(|e| map_sqlx("directory", e))
     }
 
+    async fn delete_attributes(
+        &self,
+        username: &Username,
+        names: &[AttributeName],
+    ) -> DomainResult<()> {
+        self.require_user(username).await?;
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| map_sqlx("directory", e))?;
+        for name in names {
+            sqlx::query("DELETE FROM directory_attributes WHERE username = ? AND name = ?")
+                .bind(username.as_str())
+                .bind(name.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| map_sqlx("attributes", e))?;
+        }
+        sqlx::query("UPDATE directory_users SET modified_at = ? WHERE username = ?")
+            .bind(now_millis())
+            .bind(username.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| map_sqlx("directory", e))?;
+        tx.commit().await.map_err(|e| map_sqlx("directory", e))
+    }
+
     async fn list_groups(&self, page: PageRequest) -> DomainResult<Page<Group>> {
         let limit = page.limit_or(DIRECTORY_MAX_PAGE, DIRECTORY_MAX_PAGE);
         let after: String = page
