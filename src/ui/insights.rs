@@ -226,12 +226,7 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
         let (headers, cells) = table_text(run, area.height, theme.text());
         super::table::columns_left_out(&headers, &columns, &cells, area.width)
     };
-    let (area, note) = if hidden.is_empty() || area.height < 3 {
-        (area, None)
-    } else {
-        let [t, n] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-        (t, Some(n))
-    };
+    let (area, note) = super::table::note_row(area, &hidden);
     let (headers, cells) = table_text(run, area.height, theme.text());
     text_table(
         frame,

@@ -155,12 +155,7 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
         let cells = function_cells(pane, area.height, theme);
         super::table::columns_left_out(&headers, &columns, &cells, area.width)
     };
-    let (area, note) = if hidden.is_empty() || area.height < 3 {
-        (area, None)
-    } else {
-        let [t, n] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-        (t, Some(n))
-    };
+    let (area, note) = super::table::note_row(area, &hidden);
     let cells = function_cells(pane, area.height, theme);
     text_table(
         frame,

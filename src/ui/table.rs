@@ -11,7 +11,7 @@ use crate::app::list::List;
 use crate::text::one_line;
 use crate::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -508,10 +508,6 @@ pub(super) fn table<T>(
     );
 }
 
-/// Draws rows of text already on screen (`cells`, each with its style) under `headers`:
-/// columns sized by `columns` from what they hold, the `selected` row (an index into `cells`)
-/// highlighted. For tables whose columns are known only at run time (an Insights result,
-/// the Metrics table); lists of a `List` use [`table`].
 /// The headers of the columns a table `width` wide leaves out.
 pub(super) fn columns_left_out(
     headers: &[String],
@@ -525,6 +521,16 @@ pub(super) fn columns_left_out(
         .filter(|(w, _)| w.is_none())
         .map(|(_, h)| h.clone())
         .collect()
+}
+
+/// The table's rows and, when columns are left out and there is room, a row under them for
+/// [`left_out_line`].
+pub(super) fn note_row(area: Rect, hidden: &[String]) -> (Rect, Option<Rect>) {
+    if hidden.is_empty() || area.height < 3 {
+        return (area, None);
+    }
+    let [rows, note] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    (rows, Some(note))
 }
 
 /// The line under a table naming the columns it left out, and where to read them; shorter
@@ -561,6 +567,10 @@ pub(super) fn natural_widths(
     natural
 }
 
+/// Draws rows of text already on screen (`cells`, each with its style) under `headers`:
+/// columns sized by `columns` from what they hold, the `selected` row (an index into `cells`)
+/// highlighted. For tables whose columns are known only at run time (an Insights result,
+/// the Metrics table); lists of a `List` use [`table`].
 pub(super) fn text_table(
     frame: &mut Frame<'_>,
     area: Rect,

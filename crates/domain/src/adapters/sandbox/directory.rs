@@ -210,6 +210,20 @@ impl SandboxUserDirectory {
 }
 
 /// The SQL expression whose value a filter on `attribute` compares.
+/// Marks the user modified now and commits the transaction that changed them.
+async fn touched(
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    username: &Username,
+) -> DomainResult<()> {
+    sqlx::query("UPDATE directory_users SET modified_at = ? WHERE username = ?")
+        .bind(now_millis())
+        .bind(username.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| map_sqlx("directory", e))?;
+    tx.commit().await.map_err(|e| map_sqlx("directory", e))
+}
+
 fn filter_expression(attribute: FilterAttribute) -> &'static str {
     match attribute {
         FilterAttribute::Username => "u.username",
@@ -582,13 +596,7 @@ impl UserDirectory for SandboxUserDirectory {
             .await
             .map_err(|e| map_sqlx("attributes", e))?;
         }
-        sqlx::query("UPDATE directory_users SET modified_at = ? WHERE username = ?")
-            .bind(now_millis())
-            .bind(username.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| map_sqlx("directory", e))?;
-        tx.commit().await.map_err(|e| map_sqlx("directory", e))
+        touched(tx, username).await
     }
 
     async fn delete_attributes(
@@ -610,13 +618,7 @@ impl UserDirectory for SandboxUserDirectory {
                 .await
                 .map_err(|e| map_sqlx("attributes", e))?;
         }
-        sqlx::query("UPDATE directory_users SET modified_at = ? WHERE username = ?")
-            .bind(now_millis())
-            .bind(username.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| map_sqlx("directory", e))?;
-        tx.commit().await.map_err(|e| map_sqlx("directory", e))
+        touched(tx, username).await
     }
 
     async fn list_groups(&self, page: PageRequest) -> DomainResult<Page<Group>> {
