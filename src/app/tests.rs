@@ -1422,6 +1422,13 @@ fn posts_filter_goes_to_the_server() {
         filter.since,
         Some(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap())
     );
+    // The queue's keys are refused here with where they apply.
+    let e = crate::app::posts::parse_filter("kind:comment spam").unwrap_err();
+    assert!(
+        e.0.starts_with("kind: filters the reports queue"),
+        "{}",
+        e.0
+    );
     // A phrase in quotes is searched without them.
     let f = crate::app::posts::parse_filter("status:hidden \"free followers\"").unwrap();
     assert_eq!(f.text.as_deref(), Some("free followers"));

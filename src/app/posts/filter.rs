@@ -40,6 +40,11 @@ pub fn parse_filter(text: &str) -> Result<PostFilter, Problem> {
             Some(("until", v)) => {
                 f.until = Some(day(v, "until")? + chrono::Duration::days(1));
             }
+            Some((key @ ("kind" | "reason"), _)) => {
+                return Err(Problem(format!(
+                    "{key}: filters the reports queue, not the posts list; switch to the queue first"
+                )));
+            }
             _ => words.push(word),
         }
     }
