@@ -17,7 +17,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Sparkline, Table, Wrap};
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 mod charts;
 mod detail;
@@ -354,21 +354,32 @@ pub(super) fn status_row(
         ));
     }
     if spans.is_empty() {
-        spans.push(Span::styled(
-            format!(
-                "{} pause · {} search · {} request · {} invocations · {} line · {} query · {} save · {} wrap · {} time",
-                keys.hint(Action::Mark),
-                keys.hint(Action::Filter),
-                keys.hint(Action::RequestLines),
-                keys.hint(Action::NextView),
-                keys.hint(Action::Enter),
-                keys.hint(Action::LogQuery),
-                keys.hint(Action::SaveLogs),
-                keys.hint(Action::Wrap),
-                keys.hint(Action::Timestamps),
-            ),
-            theme.muted(),
-        ));
+        // Whole hints, as many as the row holds (it was cut mid-word at 80 columns), then
+        // where the rest are.
+        let all = [
+            (Action::Mark, "pause"),
+            (Action::Filter, "search"),
+            (Action::RequestLines, "request"),
+            (Action::NextView, "invocations"),
+            (Action::Enter, "line"),
+            (Action::LogQuery, "query"),
+            (Action::SaveLogs, "save"),
+            (Action::Wrap, "wrap"),
+            (Action::Timestamps, "time"),
+        ]
+        .map(|(a, what)| format!("{} {what}", keys.hint(a)));
+        let room = usize::from(area.width);
+        let mut shown = all.join(" · ");
+        let mut n = all.len();
+        while shown.width() > room && n > 1 {
+            n -= 1;
+            shown = format!(
+                "{} · {} more",
+                all[..n].join(" · "),
+                keys.hint(Action::Help)
+            );
+        }
+        spans.push(Span::styled(shown, theme.muted()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
