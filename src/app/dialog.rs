@@ -208,6 +208,39 @@ impl Dialog {
         d
     }
 
+    /// A change line as the fields now read: a group or an attribute dialog's change names
+    /// what is typed ([`GROUP_TYPED`], [`ATTRIBUTE_TYPED`] stand for it until then).
+    pub fn as_typed(&self, change: &str) -> String {
+        let typed = self.input1.text();
+        let typed = typed.trim();
+        if typed.is_empty() {
+            return change.to_string();
+        }
+        match self.proposal.form {
+            Form::AddGroup { .. } | Form::RemoveGroup { .. } => change.replace(
+                GROUP_TYPED,
+                &format!("group {}", crate::text::identifier(typed)),
+            ),
+            Form::Attribute { .. } => {
+                let now = match self.attribute_now() {
+                    Some(Some(v)) => format!("\"{}\"", crate::text::one_line(v)),
+                    _ => "(none)".to_string(),
+                };
+                let value = self.input2.text();
+                let to = if value.is_empty() {
+                    "the value typed".to_string()
+                } else {
+                    format!("\"{}\"", crate::text::one_line(&value))
+                };
+                change.replace(
+                    ATTRIBUTE_TYPED,
+                    &format!("{} {now} → {to}", crate::text::identifier(typed)),
+                )
+            }
+            _ => change.to_string(),
+        }
+    }
+
     /// The first change to list.
     pub fn changes_from(&self) -> usize {
         self.changes_scroll

@@ -222,12 +222,14 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
         })
         .collect();
     // Columns left out are named under the table, with where to read them.
-    let hidden = {
-        let (headers, cells) = table_text(run, area.height, theme.text());
-        super::table::columns_left_out(&headers, &columns, &cells, area.width)
-    };
-    let (area, note) = super::table::note_row(area, &hidden);
     let (headers, cells) = table_text(run, area.height, theme.text());
+    let hidden = super::table::columns_left_out(&headers, &columns, &cells, area.width);
+    let (area, note) = super::table::note_row(area, &hidden);
+    // Read again only when the note took a row.
+    let (headers, cells) = match note {
+        Some(_) => table_text(run, area.height, theme.text()),
+        None => (headers, cells),
+    };
     text_table(
         frame,
         area,

@@ -151,12 +151,14 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
         })
         .collect();
     // Columns left out are named under the table.
-    let hidden = {
-        let cells = function_cells(pane, area.height, theme);
-        super::table::columns_left_out(&headers, &columns, &cells, area.width)
-    };
-    let (area, note) = super::table::note_row(area, &hidden);
     let cells = function_cells(pane, area.height, theme);
+    let hidden = super::table::columns_left_out(&headers, &columns, &cells, area.width);
+    let (area, note) = super::table::note_row(area, &hidden);
+    // Read again only when the note took a row.
+    let cells = match note {
+        Some(_) => function_cells(pane, area.height, theme),
+        None => cells,
+    };
     text_table(
         frame,
         area,

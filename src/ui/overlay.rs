@@ -281,41 +281,11 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     let p = &d.proposal;
     let inner = usize::from(dialog_width(frame.area().width).saturating_sub(2));
     let first = d.changes_from();
-    // A group or an attribute dialog's change says what is typed, as it is typed.
-    let typed = d.input1.text();
-    let typed = typed.trim();
-    let live: Option<(&str, String)> = match p.form {
-        Form::AddGroup { .. } | Form::RemoveGroup { .. } if !typed.is_empty() => Some((
-            crate::app::dialog::GROUP_TYPED,
-            format!("group {}", crate::text::identifier(typed)),
-        )),
-        Form::Attribute { .. } if !typed.is_empty() => {
-            let now = match d.attribute_now() {
-                Some(Some(v)) => format!("\"{}\"", crate::text::one_line(v)),
-                _ => "(none)".to_string(),
-            };
-            let value = d.input2.text();
-            let to = if value.is_empty() {
-                "the value typed".to_string()
-            } else {
-                format!("\"{}\"", crate::text::one_line(&value))
-            };
-            Some((
-                crate::app::dialog::ATTRIBUTE_TYPED,
-                format!("{} {now} → {to}", crate::text::identifier(typed)),
-            ))
-        }
-        _ => None,
-    };
     // A change's later rows start under its text, not under the bullet.
     let change = |c: &String| -> Line<'static> {
-        let c = match &live {
-            Some((placeholder, now)) => c.replace(placeholder, now),
-            None => c.clone(),
-        };
         Line::from(vec![
             Span::styled("  • ", theme.warning()),
-            Span::styled(crate::text::one_line(&c), theme.warning()),
+            Span::styled(crate::text::one_line(&d.as_typed(c)), theme.warning()),
         ])
     };
     // The fields, the problem and the way out, drawn whole below the changes.
