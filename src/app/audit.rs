@@ -27,6 +27,8 @@ pub(super) struct Finding {
     id: AuditId,
     screen_row: usize,
     was_at: usize,
+    /// Whether the view was at the top of the log, where new rows come in.
+    at_top: bool,
 }
 
 /// How far past its old row number a reload reads for the row before giving up (new rows
@@ -127,7 +129,14 @@ impl AuditPane {
             if let Some(at) = self.list.items.iter().position(|e| e.id == f.id) {
                 self.finding = None;
                 self.list.select(at);
-                self.list.offset = at.saturating_sub(f.screen_row);
+                // A view at the top stays there when the row still shows from it, so the rows
+                // written since (an undo's own row, say) are seen; else the row keeps its place
+                // on screen.
+                self.list.offset = if f.at_top && at < self.list.viewport {
+                    0
+                } else {
+                    at.saturating_sub(f.screen_row)
+                };
             } else if self.list.next.is_some() && self.list.items.len() < limit && failure.is_none()
             {
                 // Not in yet: the last row asks for the next page.
@@ -168,6 +177,7 @@ impl Pane for AuditPane {
                 id: e.id,
                 screen_row: self.list.selected.saturating_sub(self.list.offset),
                 was_at: self.list.selected,
+                at_top: self.list.offset == 0,
             });
         }
         self.list.restart(id);

@@ -2285,15 +2285,10 @@ fn a_posts_view_keeps_which_list_it_filters() {
     );
 }
 
-/// `u` on an audit row asks the runtime for the row's reverse, then shows it to confirm; what
-/// is sent is the undo of that row.
-/// The audit log read again (coming back to the pane, `ctrl-r`, after a write) keeps the row
-/// that was selected, found by its id though new rows pushed it down, reading pages until it
-/// is in; a new filter starts at the top.
-#[test]
-fn the_audit_log_keeps_the_selected_row_when_it_is_read_again() {
-    use backoffice_domain::model::{AuditAction, AuditEntry, AuditId, AuditKind, Cursor, Page};
-    let entry = |id: i64| AuditEntry {
+/// A post-hide audit row numbered `id` (its target the same number).
+fn audit_row(id: i64) -> backoffice_domain::model::AuditEntry {
+    use backoffice_domain::model::{AuditAction, AuditEntry, AuditId, AuditKind};
+    AuditEntry {
         id: AuditId::new(id).unwrap(),
         actor: "mod:ann".into(),
         action: AuditAction::PostHide,
@@ -2303,27 +2298,50 @@ fn the_audit_log_keeps_the_selected_row_when_it_is_read_again() {
         before: None,
         after: None,
         created_at: chrono::Utc::now(),
-    };
-    // Newest first, `n` rows from `top` down, 40 a page.
-    let page = |top: i64, from: usize, more: bool| Page {
-        items: (0..40).map(|i| entry(top - from as i64 - i)).collect(),
+    }
+}
+
+/// A page of 40 audit rows, newest first: the log's newest row is `top`, the page starts
+/// `from` rows below it.
+fn audit_page(
+    top: i64,
+    from: usize,
+    more: bool,
+) -> backoffice_domain::model::Page<backoffice_domain::model::AuditEntry> {
+    use backoffice_domain::model::{Cursor, Page};
+    Page {
+        items: (0..40).map(|i| audit_row(top - from as i64 - i)).collect(),
         next: more.then(|| Cursor::encode("audit", &from)),
-    };
-    let answer = |app: &mut App, c: &[Command], page: Page<AuditEntry>| -> Vec<Command> {
-        let request = c
-            .iter()
-            .find_map(|c| match c {
-                Command::LoadAudit { request, .. } => Some(*request),
-                _ => None,
-            })
-            .expect("an audit page is asked for");
-        app.on_event(AppEvent::AuditLoaded {
-            request,
-            result: Ok(page),
+    }
+}
+
+/// Answers the audit page asked for among `c` with `page`.
+fn answer_audit(
+    app: &mut App,
+    c: &[Command],
+    page: backoffice_domain::model::Page<backoffice_domain::model::AuditEntry>,
+) -> Vec<Command> {
+    let request = c
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadAudit { request, .. } => Some(*request),
+            _ => None,
         })
-    };
+        .expect("an audit page is asked for");
+    app.on_event(AppEvent::AuditLoaded {
+        request,
+        result: Ok(page),
+    })
+}
+
+/// The audit log read again (coming back to the pane, `ctrl-r`, after a write) keeps the row
+/// that was selected, found by its id though new rows pushed it down, reading pages until it
+/// is in; a new filter starts at the top.
+#[test]
+fn the_audit_log_keeps_the_selected_row_when_it_is_read_again() {
+    use backoffice_domain::model::Page;
     let (mut app, first) = app_on(PaneId::Audit, test_context());
-    answer(&mut app, &first, page(1000, 0, false));
+    answer_audit(&mut app, &first, audit_page(1000, 0, false));
     for _ in 0..30 {
         app.on_key(key('j'));
     }
@@ -2331,27 +2349,27 @@ fn the_audit_log_keeps_the_selected_row_when_it_is_read_again() {
     // Away and back: 25 rows were written meanwhile, so row 970 is now the 56th.
     app.open_pane(PaneId::Users);
     let c = app.open_pane(PaneId::Audit);
-    let more = answer(&mut app, &c, page(1025, 0, true));
+    let more = answer_audit(&mut app, &c, audit_page(1025, 0, true));
     assert!(
         app.audit.finding.is_some(),
         "not on the first page: the next is read"
     );
-    answer(&mut app, &more, page(1025, 40, true));
+    answer_audit(&mut app, &more, audit_page(1025, 40, true));
     let selected = app.audit.list.selected_item().unwrap();
     assert_eq!(selected.id.get(), 970, "the same row, not row 31");
     assert!(app.audit.finding.is_none());
     // ctrl-r on the same row: it stays.
     let c = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
-    let more = answer(&mut app, &c, page(1025, 0, true));
-    answer(&mut app, &more, page(1025, 40, true));
+    let more = answer_audit(&mut app, &c, audit_page(1025, 0, true));
+    answer_audit(&mut app, &more, audit_page(1025, 40, true));
     assert_eq!(app.audit.list.selected_item().unwrap().id.get(), 970);
     // A row that is gone (the log read under another filter meanwhile, say): the top.
     let c = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
-    answer(
+    answer_audit(
         &mut app,
         &c,
         Page {
-            items: (0..3).map(|i| entry(5000 - i)).collect(),
+            items: (0..3).map(|i| audit_row(5000 - i)).collect(),
             next: None,
         },
     );
@@ -2363,10 +2381,39 @@ fn the_audit_log_keeps_the_selected_row_when_it_is_read_again() {
     // A new filter starts at its newest row.
     let mut c = typed(&mut app, "/kind:post");
     c.extend(app.on_key(code(KeyCode::Enter)));
-    answer(&mut app, &c, page(1025, 0, true));
+    answer_audit(&mut app, &c, audit_page(1025, 0, true));
     assert_eq!(app.audit.list.selected, 0);
 }
 
+/// An undo (any write) read back into the log with the view at its top: the selected row is
+/// kept and the view stays at the top, so the row just written shows above it (it was pushed
+/// above the screen until `g`).
+#[test]
+fn the_audit_log_read_again_at_its_top_shows_the_rows_written_since() {
+    let (mut app, first) = app_on(PaneId::Audit, test_context());
+    answer_audit(&mut app, &first, audit_page(1000, 0, false));
+    app.audit.list.viewport = 10;
+    app.on_key(key('j'));
+    app.on_key(key('j'));
+    let c = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    answer_audit(&mut app, &c, audit_page(1001, 0, false));
+    assert_eq!(app.audit.list.selected_item().unwrap().id.get(), 998);
+    assert_eq!(app.audit.list.selected, 3);
+    assert_eq!(app.audit.list.offset, 0, "the new row 1001 shows above it");
+    // Scrolled down the log: the row keeps its place on screen instead.
+    for _ in 0..15 {
+        app.on_key(key('j'));
+    }
+    app.audit.list.offset = 10;
+    let c = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    answer_audit(&mut app, &c, audit_page(1002, 0, false));
+    assert_eq!(app.audit.list.selected_item().unwrap().id.get(), 983);
+    assert_eq!(app.audit.list.selected, 19);
+    assert_eq!(app.audit.list.offset, 11);
+}
+
+/// `u` on an audit row asks the runtime for the row's reverse, then shows it to confirm; what
+/// is sent is the undo of that row.
 #[test]
 fn u_on_an_audit_row_plans_its_undo_and_sends_it_once_confirmed() {
     use backoffice_domain::model::{

@@ -360,7 +360,13 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
                 None => ("has", "(no attribute to set)".to_string()),
                 Some(None) => ("now", "(not set)".to_string()),
                 Some(Some("")) => ("now", "(empty)".to_string()),
-                Some(Some(value)) => ("now", crate::text::one_line(value)),
+                Some(Some(value)) => (
+                    "now",
+                    format!(
+                        "{}  (an empty value takes it off)",
+                        crate::text::one_line(value)
+                    ),
+                ),
             };
             lines.push(Line::from(vec![
                 Span::styled(format!("{label:>10}: "), theme.muted()),

@@ -170,6 +170,49 @@ impl AttributeName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Cognito's most for an attribute's value, in characters.
+    pub const MAX_VALUE_CHARS: usize = 2048;
+
+    /// Checks a value for this attribute as Cognito will: a phone number in E.164 (`+`, then
+    /// up to 15 digits), an e-mail address, `true` or `false` for the verified flags, a
+    /// `YYYY-MM-DD` birth date, seconds since 1970 for `updated_at`; any value at most
+    /// [`Self::MAX_VALUE_CHARS`] long. (moto takes any of them; a real pool refuses the call.)
+    pub fn check_value(&self, value: &str) -> Result<(), Invalid> {
+        let invalid = |m: String| Err(Invalid::new("value", m));
+        let name = self.as_str();
+        if value.chars().count() > Self::MAX_VALUE_CHARS {
+            return invalid(format!(
+                "{name} holds at most {} characters",
+                Self::MAX_VALUE_CHARS
+            ));
+        }
+        let digits_only = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+        let problem = match name {
+            "phone_number" => {
+                let digits = value.strip_prefix('+').unwrap_or("");
+                let ok = (2..=15).contains(&digits.len())
+                    && digits_only(digits)
+                    && !digits.starts_with('0');
+                (!ok).then(|| format!(
+                    "a phone number is + and its country code, then the number, digits only (+821012345678); not '{value}'"
+                ))
+            }
+            "email" => Email::parse(value).err().map(|e| e.message),
+            "email_verified" | "phone_number_verified" => (value != "true" && value != "false")
+                .then(|| format!("{name} is true or false; not '{value}'")),
+            "birthdate" => (value.len() != 10
+                || chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_err())
+            .then(|| format!("a birth date is YYYY-MM-DD (1990-04-01); not '{value}'")),
+            "updated_at" => (!digits_only(value))
+                .then(|| format!("updated_at is seconds since 1970 (1733356800); not '{value}'")),
+            _ => None,
+        };
+        match problem {
+            Some(m) => invalid(m),
+            None => Ok(()),
+        }
+    }
 }
 
 impl TryFrom<String> for AttributeName {
@@ -430,6 +473,42 @@ mod tests {
         assert!(AttributeName::parse("email_verified").is_ok());
         assert!(AttributeName::parse("custom:team").is_ok());
         assert!(AttributeName::parse("sub").is_err());
+    }
+
+    /// Values are checked as Cognito checks them, so a bad one is refused with its shape
+    /// before the call (moto would take it).
+    #[test]
+    fn attribute_values_are_checked_for_their_shape() {
+        let check =
+            |name: &str, value: &str| AttributeName::parse(name).unwrap().check_value(value);
+        for good in ["+821012345678", "+15555550100", "+12"] {
+            assert!(check("phone_number", good).is_ok(), "{good}");
+        }
+        for bad in [
+            "821012345678",
+            "+82 10 1234 5678",
+            "+082101234",
+            "+",
+            "+1234567890123456",
+            "010-1234-5678",
+            "",
+        ] {
+            let e = check("phone_number", bad).unwrap_err();
+            assert!(e.message.contains("+821012345678"), "{bad}: {}", e.message);
+        }
+        assert!(check("email", "ann@example.com").is_ok());
+        assert!(check("email", "ann at example").is_err());
+        assert!(check("email_verified", "true").is_ok());
+        assert!(check("phone_number_verified", "yes").is_err());
+        assert!(check("birthdate", "1990-04-01").is_ok());
+        assert!(check("birthdate", "1990-4-1").is_err());
+        assert!(check("birthdate", "1990-02-30").is_err());
+        assert!(check("updated_at", "1733356800").is_ok());
+        assert!(check("updated_at", "yesterday").is_err());
+        // Free text: any value, up to Cognito's most.
+        assert!(check("name", "Ann \"the mod\" Lee 🎉").is_ok());
+        assert!(check("custom:team", &"x".repeat(2048)).is_ok());
+        assert!(check("custom:team", &"x".repeat(2049)).is_err());
     }
 
     proptest! {

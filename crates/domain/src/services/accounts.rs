@@ -126,12 +126,7 @@ impl AccountAction {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Self::DeleteAttribute(name) => {
-                format!(
-                    "Remove {} from {user} (it had no value before)",
-                    name.as_str()
-                )
-            }
+            Self::DeleteAttribute(name) => format!("Take {} off {user}", name.as_str()),
             Self::AddToGroup(g) => format!("Add {user} to group {g}"),
             Self::RemoveFromGroup(g) => format!("Remove {user} from group {g}"),
             Self::Delete => format!(
@@ -270,6 +265,16 @@ pub async fn change(
     actor: &Actor,
     reason: &Reason,
 ) -> DomainResult<NewAuditEntry> {
+    // A value of the wrong shape is refused before any call (moto would store it).
+    match action {
+        AccountAction::SetAttribute { name, value } => name.check_value(value)?,
+        AccountAction::SetAttributes(pairs) => {
+            for (name, value) in pairs {
+                name.check_value(value)?;
+            }
+        }
+        _ => {}
+    }
     let current = directory.get_user(username).await?;
     // A group change keeps the groups the user was in (their status says nothing of it).
     let before = match action {
@@ -532,6 +537,48 @@ mod tests {
         let row = rows.items.iter().find(|r| r.id == id).unwrap();
         assert_eq!(row.before.as_deref(), Some(r#"{"groups":["staff"]}"#));
         assert_eq!(row.after.as_deref(), Some(r#"{"group":"support-leads"}"#));
+    }
+
+    /// A phone number of the wrong shape is refused before the directory is called: the
+    /// user keeps their number and no row is written (the sandbox, like moto, would store it).
+    #[tokio::test]
+    async fn an_attribute_value_of_the_wrong_shape_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let phone = AttributeName::parse("phone_number").unwrap();
+        let user = sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: Username::parse("pia").unwrap(),
+                email: None,
+                attributes: vec![(phone.clone(), "+821012345678".into())],
+                temporary_password: None,
+                send_invitation: false,
+            })
+            .await
+            .unwrap();
+        let err = perform(
+            &sandbox.directory,
+            &sandbox.content,
+            &user.username,
+            &AccountAction::SetAttributes(vec![(phone.clone(), "010-1234-5678".into())]),
+            &Actor::parse("sandbox:ops").unwrap(),
+            &Reason::parse("user asked").unwrap(),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&err, DomainError::Invalid(i) if i.field == "value"),
+            "{err}"
+        );
+        let now = sandbox.directory.get_user(&user.username).await.unwrap();
+        assert_eq!(now.attribute("phone_number"), Some("+821012345678"));
+        let rows = sandbox
+            .content
+            .list_audit(&AuditFilter::default(), PageRequest::first(10))
+            .await
+            .unwrap();
+        assert!(rows.items.is_empty());
     }
 
     #[tokio::test]
