@@ -92,6 +92,8 @@ pub struct App {
     /// The screen row just below the pane's last row as last drawn (its bottom border): a
     /// click from there down is on the toasts, the status bar or the bottom line, not a row.
     pub pane_end: u16,
+    /// The screen's width as last drawn: the tab bar's labels depend on it.
+    pub screen_width: u16,
     pub errors: VecDeque<(String, Failure)>,
     pub last_error: Option<String>,
     /// AWS throttling the clients met recently and retried, for the status bar.
@@ -178,6 +180,7 @@ impl App {
             overlay: None,
             toasts: VecDeque::new(),
             pane_end: u16::MAX,
+            screen_width: u16::MAX,
             errors: VecDeque::new(),
             last_error: None,
             throttled: None,
@@ -725,7 +728,7 @@ impl App {
             MouseEventKind::ScrollDown => repeat(self, Action::Down),
             MouseEventKind::ScrollUp => repeat(self, Action::Up),
             MouseEventKind::Down(MouseButton::Left) if mouse.row == 0 => {
-                match crate::ui::tab_at(mouse.column) {
+                match crate::ui::tab_at(mouse.column, self.screen_width, self.pane) {
                     Some(pane) if pane != self.pane => self.open_pane(pane),
                     _ => Vec::new(),
                 }

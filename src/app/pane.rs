@@ -60,6 +60,14 @@ impl PaneId {
             PaneId::Metrics => "Metrics",
         }
     }
+
+    /// The title where the tab bar is short of room.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            PaneId::Posts => "Posts",
+            other => other.title(),
+        }
+    }
 }
 
 /// What a pane's update asks of the shell.

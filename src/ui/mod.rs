@@ -62,6 +62,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App, theme: &Theme, tick: usize) {
     ])
     .areas(frame.area());
     app.pane_end = main.bottom().saturating_sub(1);
+    app.screen_width = frame.area().width;
     draw_tabs(frame, tabs, app, theme);
     app.draw_pane(frame, main, theme);
     if let Some(form) = app.focused().form() {
@@ -91,39 +92,79 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App, theme: &Theme, tick: usize) {
     }
 }
 
-/// The tab labels as drawn, each with the column it starts at.
-fn tab_labels() -> impl Iterator<Item = (u16, PaneId, String)> {
-    let mut x = 0u16;
-    PaneId::ALL.into_iter().map(move |pane| {
-        let label = format!(" {} ", pane.title());
-        let at = x;
-        x = x.saturating_add(label.width() as u16 + 1);
-        (at, pane, label)
+/// The tab labels as drawn on a screen `width` wide, each with the column it starts at: the
+/// panes' titles where they fit, else short ones, else the current pane's and the others'
+/// initials (the current tab always shows whole).
+fn tab_labels(width: u16, current: PaneId) -> Vec<(u16, PaneId, String)> {
+    let lay_out = |label: &dyn Fn(PaneId) -> String| {
+        let mut x = 0u16;
+        PaneId::ALL
+            .into_iter()
+            .map(|pane| {
+                let label = label(pane);
+                let at = x;
+                x = x.saturating_add(label.width() as u16 + 1);
+                (at, pane, label)
+            })
+            .collect::<Vec<_>>()
+    };
+    let fits = |tabs: &[(u16, PaneId, String)]| {
+        tabs.last()
+            .is_none_or(|(at, _, label)| usize::from(*at) + label.width() <= usize::from(width))
+    };
+    let full = lay_out(&|pane| format!(" {} ", pane.title()));
+    if fits(&full) {
+        return full;
+    }
+    let short = lay_out(&|pane| format!(" {} ", pane.short_title()));
+    if fits(&short) {
+        return short;
+    }
+    lay_out(&|pane| {
+        if pane == current {
+            format!(" {} ", pane.short_title())
+        } else {
+            format!(" {} ", pane.short_title().chars().next().unwrap_or(' '))
+        }
     })
 }
 
-/// The pane whose tab is drawn at column `x` of the tab bar.
-pub fn tab_at(x: u16) -> Option<PaneId> {
-    tab_labels()
+/// The pane whose tab is drawn at column `x` of the tab bar on a screen `width` wide.
+pub fn tab_at(x: u16, width: u16, current: PaneId) -> Option<PaneId> {
+    tab_labels(width, current)
+        .into_iter()
         .find(|(at, _, label)| (*at..at.saturating_add(label.width() as u16)).contains(&x))
         .map(|(_, pane, _)| pane)
 }
 
 fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let mut spans = Vec::new();
-    for (_, pane, label) in tab_labels() {
+    let mut used = 0usize;
+    for (at, pane, label) in tab_labels(area.width, app.pane) {
         let style = if pane == app.pane {
             theme.selection()
         } else {
             theme.muted()
         };
+        if used > 0 {
+            spans.push(Span::raw(" "));
+        }
+        used = usize::from(at) + label.width();
         spans.push(Span::styled(label, style));
-        spans.push(Span::raw(" "));
     }
-    spans.push(Span::styled(
-        format!("{} next pane  : command", app.keymap.hint(Action::NextPane)),
-        theme.muted(),
-    ));
+    // The keys' hint, only whole, after the last tab's padding.
+    let next = app.keymap.hint(Action::NextPane);
+    let room = usize::from(area.width).saturating_sub(used);
+    let hint = [
+        format!(" {next} next pane  : command"),
+        format!(" {next} next"),
+        format!("{next} next"),
+    ]
+    .into_iter()
+    .find(|h| h.width() <= room);
+    if let Some(hint) = hint {
+        spans.push(Span::styled(hint, theme.muted()));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

@@ -220,12 +220,19 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
         thread.detail_scroll = thread.detail_scroll.min(last_top);
         let title = if total > height && height > 0 {
             let top = usize::from(thread.detail_scroll);
-            format!(
-                " Detail · lines {}–{} of {total} · {}/{} scroll ",
-                top + 1,
-                (top + height).min(total),
+            let (from, to) = (top + 1, (top + height).min(total));
+            let keys = format!(
+                "{}/{}",
                 look.keys.hint(Action::DetailDown),
                 look.keys.hint(Action::DetailUp)
+            );
+            super::table::fit_title_forms(
+                &[
+                    format!(" Detail · lines {from}–{to} of {total} · {keys} scroll "),
+                    format!(" Detail {from}–{to}/{total} · {keys} "),
+                    format!(" {from}–{to}/{total} {keys} "),
+                ],
+                side.width.saturating_sub(2),
             )
         } else {
             " Detail ".to_string()

@@ -241,13 +241,13 @@ fn draw_transfer(frame: &mut Frame<'_>, area: Rect, pane: &StoragePane, theme: &
 fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Look<'_>) {
     let theme = look.theme;
     let k = |a| look.keys.hint(a);
-    let hints = format!(
-        "{} download · {} link · {} delete · {} user · esc back",
-        k(Action::DownloadObject),
-        k(Action::CopyLink),
-        k(Action::DeleteObject),
-        k(Action::OpenOwner)
-    );
+    let hints = [
+        format!("{} download", k(Action::DownloadObject)),
+        format!("{} link", k(Action::CopyLink)),
+        format!("{} delete", k(Action::DeleteObject)),
+        format!("{} user", k(Action::OpenOwner)),
+        "esc back".to_string(),
+    ];
     let retry = k(Action::Reload);
     let covered = look.covered || pane.popup.is_some();
     let Some(d) = pane.detail.as_mut() else {
@@ -357,7 +357,9 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(hints, theme.muted()));
+    for hint in super::table::wrap_parts(&hints, left.width) {
+        lines.push(Line::styled(hint, theme.muted()));
+    }
     frame.render_widget(
         Paragraph::new(super::table::hang(lines, left.width))
             .wrap(Wrap { trim: false })

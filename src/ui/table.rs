@@ -288,6 +288,36 @@ pub(super) fn fit_title(title: &str, room: u16) -> String {
     fit_middle(bare, room as u16)
 }
 
+/// `parts` laid out as ` · `-separated lines of at most `width` columns, each part kept
+/// whole on one line (a key hint is never parted from its key); a part wider than the line
+/// has one to itself, for the paragraph to wrap.
+pub(crate) fn wrap_parts(parts: &[String], width: u16) -> Vec<String> {
+    let width = usize::from(width);
+    let mut lines: Vec<String> = Vec::new();
+    for part in parts {
+        match lines.last_mut() {
+            Some(line) if line.width() + 3 + part.width() <= width => {
+                line.push_str(" · ");
+                line.push_str(part);
+            }
+            _ => lines.push(part.clone()),
+        }
+    }
+    lines
+}
+
+/// The first of a title's forms, longest first, that fits `room` columns whole; else the
+/// last, fitted by [`fit_title`]. A title whose parts all matter (where the view is, the keys
+/// that move it) gives a shorter form instead of losing a part.
+pub(crate) fn fit_title_forms(forms: &[String], room: u16) -> String {
+    forms
+        .iter()
+        .find(|f| f.width() <= usize::from(room) || f.trim().width() <= usize::from(room))
+        .map(|f| fit_title(f, room))
+        .or_else(|| forms.last().map(|f| fit_title(f, room)))
+        .unwrap_or_default()
+}
+
 /// Detail rows of `label  value` (two spans) whose value is too long for `width` columns,
 /// wrapped with a hanging indent: the value's later rows start under its first character, not
 /// under the label (a 128-character username reads as one block beside its label). Other lines
@@ -737,6 +767,23 @@ mod tests {
     }
 
     #[test]
+    fn key_hints_wrap_whole() {
+        let parts: Vec<String> = ["w download", "L link", "X delete", "U user", "esc back"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            wrap_parts(&parts, 37),
+            ["w download · L link · X delete", "U user · esc back"]
+        );
+        assert_eq!(wrap_parts(&parts, 80).len(), 1);
+        assert_eq!(
+            wrap_parts(&parts, 4),
+            parts,
+            "one a line, the long ones to wrap"
+        );
+    }
+
+    #[test]
     fn a_title_too_long_leaves_out_whole_parts_from_its_middle() {
         let title = "Insights · complete · 15 rows · 0 matched of 12345 scanned (2.4 MiB) · /aws/lambda/shop-api · 12-04 12:44..12-04 13:49 UTC";
         let fitted = fit_title(title, 100);
@@ -749,6 +796,18 @@ mod tests {
             fit_title(" Detail · lines 22–32 of 32 · J/K scroll ", 40),
             " Detail · lines 22–32 of 32 · J/K scroll"
         );
+        let forms = [
+            " Detail · lines 22–32 of 32 · J/K scroll ".to_string(),
+            " Detail 22–32/32 · J/K ".to_string(),
+            " 22–32/32 J/K ".to_string(),
+        ];
+        assert_eq!(
+            fit_title_forms(&forms, 40),
+            " Detail · lines 22–32 of 32 · J/K scroll"
+        );
+        assert_eq!(fit_title_forms(&forms, 26), " Detail 22–32/32 · J/K ");
+        assert_eq!(fit_title_forms(&forms, 12), "22–32/32 J/K");
+        assert_eq!(fit_title_forms(&forms, 9), "22–3… J/K");
         let path = format!(" s3://media/{}/ · 1 loaded ", "d".repeat(200));
         let cut = fit_title(&path, 60);
         assert!(cut.width() <= 60 && cut.ends_with("/ · 1 loaded"), "{cut}");

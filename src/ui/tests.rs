@@ -38,6 +38,38 @@ fn users_loading() {
     insta::assert_snapshot!(render(&mut app, 100, 14));
 }
 
+/// The tab bar on a narrow screen: every tab whole with its title where it fits (at 80
+/// columns the keys' hint was cut to "tab nex"), short titles below that, and at 40 columns
+/// the current tab whole beside the others' initials; a click lands on the tab drawn there.
+#[test]
+fn the_tab_bar_fits_its_labels_to_the_screen() {
+    let (mut app, _) = app_on(PaneId::Storage, ctx());
+    let top = |app: &mut App, width: u16| {
+        let backend = render(app, width, 10);
+        let row: String = (0..width)
+            .map(|x| backend.buffer()[(x, 0)].symbol().to_string())
+            .collect();
+        row.trim_end().to_string()
+    };
+    assert_eq!(
+        top(&mut app, 80),
+        " Users   Posts & comments   Audit   Storage   Logs   Insights   Metrics tab next"
+    );
+    assert_eq!(
+        top(&mut app, 100),
+        " Users   Posts & comments   Audit   Storage   Logs   Insights   Metrics  tab next pane  : command"
+    );
+    assert_eq!(
+        top(&mut app, 64),
+        " Users   Posts   Audit   Storage   Logs   Insights   Metrics"
+    );
+    assert_eq!(top(&mut app, 40), " U   P   A   Storage   L   I   M");
+    assert_eq!(tab_at(5, 40, app.pane), Some(PaneId::Posts));
+    assert_eq!(tab_at(31, 40, app.pane), Some(PaneId::Metrics));
+    assert_eq!(tab_at(13, 64, app.pane), Some(PaneId::Posts));
+    assert_eq!(tab_at(13, 100, app.pane), Some(PaneId::Posts));
+}
+
 #[test]
 fn users_loaded_read_only() {
     let (mut app, first) = app_on(PaneId::Users, read_only());

@@ -92,15 +92,28 @@ pub(super) fn detail(
     *scroll = (l.seq, top);
     let title = if total > height && height > 0 {
         let top = usize::from(top);
-        format!(
-            " Line · rows {}–{} of {total} · {}/{} scroll · {}/{} half a page · {} close ",
-            top + 1,
-            (top + height).min(total),
+        let (from, to) = (top + 1, (top + height).min(total));
+        let scroll = format!(
+            "{}/{}",
             keys.hint(Action::DetailDown),
-            keys.hint(Action::DetailUp),
+            keys.hint(Action::DetailUp)
+        );
+        let half = format!(
+            "{}/{}",
             keys.hint(Action::HalfPageDown),
-            keys.hint(Action::HalfPageUp),
-            keys.hint(Action::Back)
+            keys.hint(Action::HalfPageUp)
+        );
+        let back = keys.hint(Action::Back);
+        super::super::table::fit_title_forms(
+            &[
+                format!(
+                    " Line · rows {from}–{to} of {total} · {scroll} scroll · {half} half a page · {back} close "
+                ),
+                format!(" Line · rows {from}–{to} of {total} · {scroll} · {half} · {back} close "),
+                format!(" Line {from}–{to}/{total} · {scroll} · {back} "),
+                format!(" {from}–{to}/{total} {scroll} "),
+            ],
+            area.width.saturating_sub(2),
         )
     } else {
         close
