@@ -386,7 +386,8 @@ impl UsersPane {
             _ => return Outcome::None,
         };
         Outcome::Propose(Proposal {
-            title: super::shell::capitalise(&verb),
+            // The title names the user; the change line gives the e-mail too.
+            title: super::shell::capitalise(&verb.replacen(&label, &name, 1)),
             verb,
             changes,
             form,

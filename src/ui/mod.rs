@@ -354,11 +354,19 @@ fn clear(frame: &mut Frame<'_>, area: Rect) {
     }
 }
 
+/// A popup's frame, its title fitted to it: where the whole title does not fit, its head
+/// (before the first `: ` or ` (`, where a dialog's title explains itself) is tried before
+/// anything is cut (at 80 columns the resend-invitation dialog lost its middle, the user).
 fn popup_block(title: &str, width: u16, theme: &Theme) -> Block<'static> {
-    let title = table::fit_title(
-        &format!(" {} ", crate::text::one_line(title)),
-        width.saturating_sub(2),
-    );
+    let title = crate::text::one_line(title);
+    let head = [": ", " ("]
+        .iter()
+        .filter_map(|sep| title.find(sep))
+        .min()
+        .map(|at| &title[..at]);
+    let mut forms = vec![format!(" {title} ")];
+    forms.extend(head.map(|h| format!(" {h} ")));
+    let title = table::fit_title_forms(&forms, width.saturating_sub(2));
     Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(true))

@@ -747,9 +747,15 @@ mod tests {
         // At 80 columns (78 inside) a disabled account still says so: the name gives way.
         let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 78);
         assert_eq!((w[1], w[4]), (None, Some(7)), "{w:?}");
-        // At 80 columns the e-mail stays beside it and the longest status.
+        // At 80 columns (76 beside the selection mark) the e-mail stays beside it, the
+        // longest status and whether the account is enabled (the mark took the 2 columns
+        // that `enabled` was counted on).
         let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 76);
-        assert_eq!((w[0], w[2], w[3]), (Some(29), Some(24), Some(21)), "{w:?}");
+        assert_eq!(
+            (w[0], w[2], w[3], w[4]),
+            (Some(24), Some(21), Some(21), Some(7)),
+            "{w:?}"
+        );
         assert!(sum(&w) <= 76, "{w:?}");
         let ids = [Column::id("target"), Column::free("text", 10, 1)];
         assert_eq!(

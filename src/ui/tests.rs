@@ -152,8 +152,8 @@ fn a_toast_takes_its_own_row_and_covers_none_of_the_pane() {
 }
 
 /// A 120-character username: the list keeps its other columns and shows the name's two ends;
-/// the disable dialog's title is cut in its middle too (keeping what it does), where it ran
-/// into the border before.
+/// the disable dialog's title is its head (what it does, to whom), cut in its middle too,
+/// where it ran into the border before.
 #[test]
 fn a_very_long_username_leaves_room_and_shows_both_ends() {
     let (mut app, first) = app_on(PaneId::Users, ctx());
@@ -189,7 +189,7 @@ fn a_very_long_username_leaves_room_and_shows_both_ends() {
         .find(|l| l.contains("Disable"))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(
-        title.contains("Disable xxx") && title.contains('…') && title.contains("no longer sign in"),
+        title.contains("Disable xxx") && title.contains('…') && title.contains("x-end┐"),
         "{title}"
     );
 }
@@ -523,6 +523,45 @@ fn hide_dialog_with_reason() {
     app.on_key(code(KeyCode::Down));
     typed(&mut app, "repeat offender");
     insta::assert_snapshot!(render(&mut app, 100, 20));
+}
+
+/// A dialog whose whole title does not fit shows its head, the user whole, rather than
+/// losing its middle: at 80 columns "Send <sub>'s invitation again: a new temporary password
+/// by e-mail (the old one stops working)" read "Send 1777e99b-…5… by e-mail (the old …)".
+#[test]
+fn a_long_dialog_title_keeps_its_head_whole() {
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    let mut u = user(2, true);
+    u.username =
+        backoffice_domain::model::Username::parse("1777e99b-43e9-47bc-8cf1-1da4d514c593").unwrap();
+    u.status = backoffice_domain::model::UserStatus::ForceChangePassword;
+    answer_users(&mut app, &first, vec![u]);
+    app.on_key(key('M'));
+    let title = |app: &mut App, width: u16| {
+        let text = format!("{}", render(app, width, 24));
+        text.lines()
+            .find(|l| l.contains("┌") && l.contains("Send"))
+            .map(|l| l.trim_matches('"').to_string())
+            .unwrap_or_else(|| panic!("no dialog title in\n{text}"))
+    };
+    let narrow = title(&mut app, 80);
+    assert!(
+        narrow.contains(" Send 1777e99b-43e9-47bc-8cf1-1da4d514c593's invitation again ─"),
+        "{narrow}"
+    );
+    // Where it fits, the whole title.
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    let mut u = user(2, true);
+    u.status = backoffice_domain::model::UserStatus::ForceChangePassword;
+    answer_users(&mut app, &first, vec![u]);
+    app.on_key(key('M'));
+    let wide = title(&mut app, 140);
+    assert!(
+        wide.contains(
+            " Send user2's invitation again: a new temporary password by e-mail (the old one stops working) "
+        ),
+        "{wide}"
+    );
 }
 
 #[test]

@@ -27,7 +27,7 @@ const USERNAME_CAP_MIN: u16 = 24;
 pub(super) const USER_COLUMNS: [Column; 6] = [
     Column::id_capped("username", USERNAME_CAP_MIN),
     Column::free("name", 8, 4),
-    Column::free("email", 22, 2),
+    Column::free("email", 20, 2),
     Column::id("status"),
     Column::whole("enabled", 3),
     Column::whole("created (UTC)", 5),
@@ -39,7 +39,7 @@ pub(super) const USER_COLUMNS: [Column; 6] = [
 const SEARCH_COLUMNS: [Column; 7] = [
     Column::id_capped("username", USERNAME_CAP_MIN),
     Column::free("name", 8, 4),
-    Column::free("email", 22, 2),
+    Column::free("email", 20, 2),
     Column::id("status"),
     Column::whole("enabled", 3),
     Column::whole("created (UTC)", 6),
