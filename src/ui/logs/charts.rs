@@ -63,23 +63,32 @@ pub(super) fn request_id_of(buffer: &LogBuffer, r: &Report) -> String {
 
 pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane, theme: &Theme) {
     let summary = pane.summary().clone();
-    let [head, table_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let ms = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.0} ms"));
+    let plural = |n: usize, word: &str| crate::text::plural(n, word);
+    // The totals in whole parts, on a second row where one is short of room (at 80 columns
+    // the maximum was cut off).
+    let totals = super::super::table::wrap_parts(
+        &[
+            plural(summary.invocations, "invocation"),
+            plural(summary.cold_starts, "cold start"),
+            format!("{} failed", summary.failed),
+            plural(summary.error_lines, "error line"),
+            format!("p50 {}", ms(summary.p50_ms)),
+            format!("p95 {}", ms(summary.p95_ms)),
+            format!("max {}", ms(summary.max_ms)),
+        ],
+        area.width,
+    );
+    let rows = u16::try_from(totals.len().clamp(1, 2)).unwrap_or(1);
+    let [head, table_area] =
+        Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
     frame.render_widget(
-        Paragraph::new(Line::from(vec![Span::styled(
-            format!(
-                "{} invocations · {} cold starts · {} failed · {} error lines · p50 {} · p95 {} · max {}",
-                summary.invocations,
-                summary.cold_starts,
-                summary.failed,
-                summary.error_lines,
-                ms(summary.p50_ms),
-                ms(summary.p95_ms),
-                ms(summary.max_ms)
-            ),
-            theme.title(false),
-        )])),
+        Paragraph::new(
+            totals
+                .into_iter()
+                .map(|t| Line::styled(t, theme.title(false)))
+                .collect::<Vec<_>>(),
+        ),
         head,
     );
     let reports = pane.buffer.reports();

@@ -339,6 +339,22 @@ fn logs_invocation_view() {
     insta::assert_snapshot!(render(&mut app, 110, 18));
 }
 
+/// At 80 columns the invocation totals take a second row rather than lose the maximum; each
+/// total stays whole.
+#[test]
+fn the_invocation_totals_wrap_whole_on_a_narrow_screen() {
+    let (mut app, _) = tail_with_traffic();
+    app.on_key(key('v'));
+    let text = text_of(&render(&mut app, 80, 18));
+    let rows: Vec<&str> = text.lines().collect();
+    assert!(rows[2].contains("invocations ·"), "{text}");
+    assert!(
+        rows[3].contains("max ") && rows[3].contains(" ms"),
+        "{text}"
+    );
+    assert!(!text.contains("1 cold starts"), "{text}");
+}
+
 #[test]
 fn logs_sparkline_strip() {
     let mut app = logs_app();
