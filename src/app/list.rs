@@ -71,6 +71,10 @@ pub struct List<T> {
     /// Where each drawn column's header sits on screen (its index among the pane's columns,
     /// first and last screen column), kept by the renderer for header clicks.
     pub header: Vec<(usize, u16, u16)>,
+    /// Each column's widest cell (header included) among the rows drawn since the list was
+    /// last read afresh, kept by the renderer: columns are sized by it, so they do not shift
+    /// as rows scroll in and out of view.
+    pub widest: Vec<u16>,
     pending: Option<RequestId>,
     /// The next `restart` keeps the place (see [`List::hold_place`]).
     hold: bool,
@@ -89,6 +93,7 @@ impl<T> Default for List<T> {
             viewport: 10,
             marked: BTreeSet::new(),
             header: Vec::new(),
+            widest: Vec::new(),
             pending: None,
             hold: false,
             keep: None,
@@ -148,6 +153,7 @@ impl<T> List<T> {
         self.selected = 0;
         self.offset = 0;
         self.marked.clear();
+        self.widest.clear();
         self.load = Load::Loading;
         self.pending = Some(request);
     }

@@ -20,7 +20,8 @@ const AUDIT_COLUMNS: [Column; 6] = [
     Column::whole("when (UTC)", 2),
     Column::id_capped("actor", ACTOR_CAP_MIN),
     Column::id("action"),
-    Column::id("target"),
+    // As the reports queue's: a `user <sub>` cut in its middle, so the time keeps its place.
+    Column::id_capped("target", super::posts::TARGET_CAP_MIN),
     Column::free("who", 8, 4),
     Column::free("reason", 10, 3),
 ];

@@ -39,6 +39,9 @@ pub fn reasons_label(reasons: &[ReasonCount]) -> String {
     parts.join(" · ")
 }
 
+/// The fewest columns a capped target keeps: `user ` and a sub's two ends.
+pub(super) const TARGET_CAP_MIN: u16 = 20;
+
 const THREAD_COLUMNS: [Column; 5] = [
     Column::id("item"),
     Column::id("status"),
@@ -53,7 +56,10 @@ const THREAD_COLUMNS: [Column; 5] = [
 /// each and the author 14 before the dates are shown (the oldest report's time goes first): at
 /// 120 columns a row reads `spam ×3 · harassment ×2`, a name and the start of the text.
 pub(super) const QUEUE_COLUMNS: [Column; 8] = [
-    Column::id("target"),
+    // A `user <sub>` target is cut in its middle past a fifth of the row (both ends show, the
+    // author column names the person): sized whole, it took 43 of 80 columns and left no
+    // room for the author or the text.
+    Column::id_capped("target", TARGET_CAP_MIN),
     Column::id("status"),
     Column::id("open"),
     // The reasons go last: a moderator judges a row by them (at 80 columns a `user <sub>` row

@@ -485,6 +485,16 @@ pub(super) fn table<T>(
             natural[i] = natural[i].max(cell.content.width().min(usize::from(u16::MAX)) as u16);
         }
     }
+    // Sized by the widest cells drawn since the list was read, not only those on screen: the
+    // layout holds still as `user <sub>` rows scroll in and out of the reports queue.
+    if list.widest.len() == natural.len() {
+        for (seen, now) in list.widest.iter_mut().zip(natural.iter_mut()) {
+            *seen = (*seen).max(*now);
+            *now = *seen;
+        }
+    } else {
+        list.widest.clone_from(&natural);
+    }
     // One column for the mark, and its spacing.
     let widths = widths(columns, &natural, area.width.saturating_sub(1 + SPACING));
     let keep = |cells: Vec<Span<'static>>| -> Vec<Span<'static>> {
@@ -503,11 +513,17 @@ pub(super) fn table<T>(
         };
         let mut c = vec![Span::styled(mark, theme.warning())];
         c.extend(keep(cells));
-        let row = Row::new(c);
         if index == list.selected {
-            row.style(theme.selection())
+            // The selection's colours over every cell's own: a cell drawn in the selection's
+            // background colour (an audit action, a `visible` status) vanished on it.
+            let selection = theme.selection();
+            Row::new(c.into_iter().map(|s| {
+                let style = s.style.patch(selection);
+                s.style(style)
+            }))
+            .style(selection)
         } else {
-            row
+            Row::new(c)
         }
     });
     // Where each shown column's header lands, for a click on it.
@@ -713,7 +729,10 @@ mod tests {
     #[test]
     fn a_dropped_free_column_comes_back_narrower_into_the_room_left() {
         let cols = crate::ui::posts::QUEUE_COLUMNS;
-        let w = widths(&cols, &[41, 7, 4, 30, 12, 60, 16, 16], 78);
+        // A `user <sub>` target sized whole (41 columns, as before it was capped at a fifth).
+        let mut whole_target = cols;
+        whole_target[0] = Column::id("target");
+        let w = widths(&whole_target, &[41, 7, 4, 30, 12, 60, 16, 16], 78);
         assert_eq!((w[0], w[1], w[2]), (Some(41), Some(7), Some(4)));
         assert!(
             w[3].is_some_and(|t| t >= SQUEEZED_MIN),
@@ -725,6 +744,12 @@ mod tests {
             "no room left unused: {w:?}"
         );
         assert_eq!((w[6], w[7]), (None, None));
+        // Capped, the target keeps 20 columns (both ends of the sub) and the reasons and the
+        // text show beside it.
+        let w = widths(&cols, &[41, 7, 4, 30, 12, 60, 16, 16], 76);
+        assert_eq!(w[0], Some(20), "{w:?}");
+        assert!(w[3] >= Some(20) && w[5] >= Some(12), "{w:?}");
+        assert!(sum(&w) <= 76, "{w:?}");
     }
 
     /// A username of 120 characters takes a fifth of the row (24 columns at least) and what

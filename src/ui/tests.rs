@@ -350,6 +350,40 @@ fn reports_queue_loaded() {
     insta::assert_snapshot!(render(&mut app, 100, 12));
 }
 
+/// The queue's columns hold still as a `user <sub>` row scrolls out of view (they were sized
+/// by the rows on screen, so the layout jumped), and the sub is cut in its middle so the
+/// reasons and the text keep their room at 80 columns.
+#[test]
+fn the_queue_layout_holds_still_as_rows_scroll() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    let mut groups: Vec<_> = (0..30).map(|i| group(i, 2)).collect();
+    groups[0].target = Target::User(
+        backoffice_domain::model::UserSub::parse("004fe1c4-b6a0-4f3e-9d1c-83e45117ab30").unwrap(),
+    );
+    answer_queue(&mut app, &first, groups, false);
+    let header = |app: &mut App| {
+        let text = format!("{}", render(app, 80, 12));
+        text.lines()
+            .find(|l| l.contains("target"))
+            .unwrap_or_else(|| panic!("{text}"))
+            .to_string()
+    };
+    let at_top = header(&mut app);
+    assert!(
+        at_top.contains("reasons") && at_top.contains("text"),
+        "{at_top}"
+    );
+    for _ in 0..20 {
+        app.on_key(key('j'));
+    }
+    let scrolled = header(&mut app);
+    assert!(
+        !format!("{}", render(&mut app, 80, 12)).contains("user 004"),
+        "the user row is out of view"
+    );
+    assert_eq!(at_top, scrolled);
+}
+
 /// A filtered queue with nothing in it names the filter, and the bottom line shows it.
 #[test]
 fn an_empty_filtered_queue_names_its_filter() {
