@@ -18,6 +18,8 @@ pub struct AuditPane {
     /// The row to select again once a reload reaches it: new rows come in at the top, so the
     /// row is found by its id, not its number.
     pub(super) finding: Option<Finding>,
+    /// Set by [`AuditPane::show_newest`] until the next read.
+    newest: bool,
 }
 
 /// A row a reload looks for: its id, the screen row it was on, and its old row number (it can
@@ -69,6 +71,13 @@ pub fn parse_filter(text: &str) -> Result<AuditFilter, Problem> {
 }
 
 impl AuditPane {
+    /// The next read of the log selects its newest row (the one a write from here just
+    /// added) instead of the row that was selected.
+    pub fn show_newest(&mut self) {
+        self.finding = None;
+        self.newest = true;
+    }
+
     fn more(&mut self, ids: &mut Ids) -> Vec<Command> {
         match self.list.wants_more() {
             Some(cursor) => {
@@ -172,7 +181,9 @@ impl Pane for AuditPane {
     /// Reads the log again, keeping the selected row (found by its id as the pages arrive).
     fn refresh(&mut self, ids: &mut Ids) -> Vec<Command> {
         let id = ids.issue();
-        if self.finding.is_none() {
+        if std::mem::take(&mut self.newest) {
+            self.finding = None;
+        } else if self.finding.is_none() {
             self.finding = self.list.selected_item().map(|e| Finding {
                 id: e.id,
                 screen_row: self.list.selected.saturating_sub(self.list.offset),

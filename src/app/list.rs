@@ -138,6 +138,15 @@ impl<T> List<T> {
         self.pending.is_some()
     }
 
+    /// Rows read before a change elsewhere: the list counts as never read, so it is read
+    /// again (keeping its place) when next shown; a list being read is left to its answer.
+    pub fn read_again_when_shown(&mut self) {
+        if self.load != Load::Idle && !self.is_busy() {
+            self.load = Load::Idle;
+            self.hold_place();
+        }
+    }
+
     /// The next [`List::restart`] reads the same rows again (a refresh, after a write):
     /// the selection comes back to the same row number once the pages reach it, so a row
     /// that left the list is followed by the next one, never by the first row.

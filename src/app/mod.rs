@@ -956,6 +956,11 @@ impl App {
                         }
                     }
                 }
+                // An undo made in the audit log shows its own row, the newest, at the top
+                // (the view was left where it was, scrolled down, and the row above it).
+                if done && write.pane == PaneId::Audit {
+                    self.audit.show_newest();
+                }
                 let (pane, ids) = self.pane_mut(write.pane);
                 pane.refresh(ids)
             }

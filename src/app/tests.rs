@@ -954,6 +954,54 @@ fn the_queue_and_the_posts_list_each_have_their_filter() {
     );
 }
 
+/// A write made from one view of the Posts pane reads the other view again when it is
+/// shown: a comment hidden from a thread opened from the posts list read `visible` in the
+/// queue until `ctrl-r`. The queue's place is kept.
+#[test]
+fn a_write_reads_the_other_posts_view_again_when_shown() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(
+        &mut app,
+        &first,
+        (0..5).map(|i| group(i, 5 - i)).collect(),
+        false,
+    );
+    app.on_key(key('j'));
+    app.on_key(key('j'));
+    let c = app.on_key(key('v'));
+    answer_posts(&mut app, &c, vec![post(1)], false);
+    // The write's refresh, as after any write made from this pane.
+    let c = app.posts.refresh(&mut app.ids);
+    assert!(
+        c.iter().any(|c| matches!(c, Command::LoadPosts { .. })),
+        "{c:?}"
+    );
+    assert!(
+        !c.iter().any(|c| matches!(c, Command::LoadQueue { .. })),
+        "not yet: {c:?}"
+    );
+    answer_posts(&mut app, &c, vec![post(1)], false);
+    let c = app.on_key(key('v'));
+    assert!(
+        c.iter().any(|c| matches!(c, Command::LoadQueue { .. })),
+        "the queue is read again: {c:?}"
+    );
+    answer_queue(
+        &mut app,
+        &c,
+        (0..5).map(|i| group(i, 5 - i)).collect(),
+        false,
+    );
+    assert_eq!(app.posts.queue.selected, 2, "its place kept");
+    // Shown again with no write since: not read again.
+    app.on_key(key('v'));
+    let c = app.on_key(key('v'));
+    assert!(
+        !c.iter().any(|c| matches!(c, Command::LoadQueue { .. })),
+        "{c:?}"
+    );
+}
+
 /// `kind:` takes a post, a comment or a user (plurals too) and names the choices otherwise.
 #[test]
 fn the_queue_filter_reads_kinds_and_reasons() {
@@ -2492,6 +2540,21 @@ fn u_on_an_audit_row_plans_its_undo_and_sends_it_once_confirmed() {
         matches!(sent.as_slice(), [Command::Write { operation, .. }] if *operation == reverse),
         "{sent:?}"
     );
+    // Done: the log is read again and its newest row (the undo's own) selected, though the
+    // row undone was selected and the view scrolled (it was left above the screen).
+    let [Command::Write { request, .. }] = sent.as_slice() else {
+        unreachable!()
+    };
+    app.audit.list.offset = 5;
+    let again = app.on_event(AppEvent::WriteDone {
+        request: *request,
+        result: Ok("undid audit row 41".into()),
+        changed: true,
+    });
+    // Row 41 is still in the log, 19 rows down: the newest is selected all the same.
+    answer_audit(&mut app, &again, audit_page(60, 0, false));
+    assert_eq!((app.audit.list.selected, app.audit.list.offset), (0, 0));
+    assert_eq!(app.audit.list.selected_item().unwrap().id.get(), 60);
 
     // A row with no reverse says why on the status bar (the runtime's refusal).
     let sent = app.on_key(key('u'));
@@ -2624,6 +2687,33 @@ fn create_invites_by_default_and_m_resends_the_code_of_an_unconfirmed_sign_up() 
         ),
         "{:?}",
         d.proposal.form
+    );
+}
+
+/// `V` on a user whose e-mail is verified already (or who has none) says so instead of
+/// offering a change from `true` to `true`.
+#[test]
+fn verifying_an_e_mail_already_verified_is_refused_at_once() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(3, true)]);
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
+        panic!("{open:?}");
+    };
+    let mut u = user(3, true);
+    u.attributes.push(("email_verified".into(), "true".into()));
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(detail(u)),
+    });
+    assert!(app.on_key(key('V')).is_empty());
+    assert!(app.overlay.is_none(), "no dialog");
+    assert!(
+        app.toasts
+            .back()
+            .is_some_and(|t| t.text.contains("user3's e-mail is already verified")),
+        "{:?}",
+        app.toasts
     );
 }
 

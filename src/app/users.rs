@@ -249,6 +249,12 @@ impl UsersPane {
             Action::Enable if user.enabled => {
                 return Outcome::Message(format!("{name} is already enabled"));
             }
+            Action::VerifyEmail if user.attribute("email_verified") == Some("true") => {
+                return Outcome::Message(format!("{name}'s e-mail is already verified"));
+            }
+            Action::VerifyEmail if user.email.is_none() => {
+                return Outcome::Message(format!("{name} has no e-mail to verify"));
+            }
             // Cognito refuses to reset a disabled user's password.
             Action::ResetPassword if !user.enabled => {
                 return Outcome::Message(format!(

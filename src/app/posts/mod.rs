@@ -564,6 +564,12 @@ impl Pane for PostsPane {
             View::Reports => self.queue.hold_place(),
             View::Posts => self.posts.hold_place(),
         }
+        // The other view was read before the change: it is read again when shown (a comment
+        // hidden from a thread opened from the posts list still read `visible` in the queue).
+        match self.view.unwrap_or(View::Reports) {
+            View::Reports => self.posts.read_again_when_shown(),
+            View::Posts => self.queue.read_again_when_shown(),
+        }
         c.extend(self.reload(ids));
         c
     }
