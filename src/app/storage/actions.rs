@@ -152,6 +152,10 @@ impl StoragePane {
                 }
                 self.sort = self.sort.next();
                 self.resort();
+                // The top of the new order, where what was sorted for is (the selection kept
+                // its row halfway down, and the list looked unsorted).
+                self.entries.select(0);
+                self.entries.offset = 0;
                 let scope = if self.entries.next.is_some() {
                     " (the rows loaded so far; more pages remain)"
                 } else {

@@ -306,6 +306,12 @@ fn a_page_arriving_under_a_sort_is_sorted_in_and_the_selection_follows_its_row()
     );
     assert_eq!(listed_prefix(&next), Some((String::new(), true)));
     app.on_key(key('S'));
+    assert_eq!(
+        app.storage.entries.selected_item().unwrap().name(),
+        "mid",
+        "a sort starts at the top of its order"
+    );
+    app.on_key(key('j'));
     assert_eq!(app.storage.entries.selected_item().unwrap().name(), "small");
     answer_list(&mut app, &next, vec![file("huge", 9999, 1)], false);
     let names: Vec<&str> = app.storage.entries.items.iter().map(|e| e.name()).collect();
@@ -326,6 +332,9 @@ fn a_folder_opened_under_a_sort_starts_at_the_top_of_its_order() {
     );
     app.on_key(key('S'));
     assert_eq!(app.storage.sort, SortKey::Size);
+    // Sorted, the largest first: the file, then the folder.
+    assert_eq!(app.storage.entries.selected_item().unwrap().name(), "z");
+    app.on_key(key('j'));
     assert_eq!(app.storage.entries.selected_item().unwrap().name(), "many/");
     let into = app.on_key(code(KeyCode::Enter));
     let sort = app.storage.sort;
