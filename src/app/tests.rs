@@ -710,7 +710,9 @@ fn read_only_refuses_every_write_key_and_says_so() {
     let mut u = user(1, true);
     u.attributes.push(("email_verified".into(), "true".into()));
     answer_users(&mut app, &first, vec![u]);
-    for k in ['d', 'p', 'o', 'V'] {
+    // (`V` on this verified e-mail says it is verified already; the next test tries it on an
+    // unverified one.)
+    for k in ['d', 'p', 'o'] {
         assert!(app.on_key(key(k)).is_empty());
         assert!(
             app.overlay.is_none(),
@@ -793,7 +795,6 @@ fn read_only_refuses_every_write_action_of_every_pane() {
         Action::ResetPassword,
         Action::SetPassword,
         Action::SignOut,
-        Action::VerifyEmail,
         Action::EditAttribute,
         Action::AddGroup,
         Action::RemoveGroup,
@@ -805,7 +806,7 @@ fn read_only_refuses_every_write_action_of_every_pane() {
         tried += 1;
     }
     app.on_action(Action::Down);
-    for action in [Action::Enable, Action::ConfirmSignUp] {
+    for action in [Action::Enable, Action::ConfirmSignUp, Action::VerifyEmail] {
         app.toasts.clear();
         let sent = app.on_action(action);
         assert!(no_write(&sent) && refused(&app), "{action:?} on user2");

@@ -4,7 +4,7 @@
 
 use super::Look;
 use super::empty_message;
-use super::table::{Column, count, message, pane_block, short_time, table};
+use super::table::{Column, count, message, pane_block, pane_block_hinted, short_time, table};
 use crate::app::posts::{PostsPane, ThreadRow, View, target_label};
 use crate::keymap::Action;
 use crate::text::{first_line, one_line, printable};
@@ -257,12 +257,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
     };
     match pane.view.unwrap_or(View::Reports) {
         View::Reports => {
-            let block = pane_block(
-                format!(
-                    " Reports queue · {}most reported first · {} · {next_view} all posts ",
+            let block = pane_block_hinted(
+                &format!(
+                    "Reports queue · {}most reported first · {}",
                     matching(&pane.queue_filter_text),
                     count(&pane.queue)
                 ),
+                &[format!("{next_view} all posts")],
                 area.width,
                 theme,
             );
@@ -320,13 +321,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                 None if pane.filter.oldest_first => "oldest first".to_string(),
                 None => "newest first".to_string(),
             };
-            let block = pane_block(
-                format!(
-                    " Posts · {}{order} · {} · {} order · {next_view} reports queue ",
+            let block = pane_block_hinted(
+                &format!(
+                    "Posts · {}{order} · {}",
                     matching(&pane.filter_text),
                     count(&pane.posts),
-                    look.keys.hint(Action::SortObjects)
                 ),
+                &[
+                    format!("{} order", look.keys.hint(Action::SortObjects)),
+                    format!("{next_view} reports queue"),
+                ],
                 area.width,
                 theme,
             );

@@ -3,7 +3,7 @@
 //! keys that act on it in the title.
 
 use super::Look;
-use super::table::{message, pane_block, short_time};
+use super::table::{message, short_time};
 use crate::app::posts::ProfileState;
 use crate::app::storage::Preview;
 use crate::keymap::Action;
@@ -27,16 +27,22 @@ pub fn draw(
 ) {
     let theme = look.theme;
     let keys = |a| look.keys.hint(a);
-    let title = format!(
-        " Profile · {} clear fields · {} avatar in Storage · {} the user · {}/{} reports · {} back ",
-        keys(Action::Remove),
-        keys(Action::OpenImage),
-        keys(Action::GoToAuthor),
-        keys(Action::ResolveReport),
-        keys(Action::DismissReport),
-        keys(Action::Back)
+    let block = super::table::pane_block_hinted(
+        "Profile",
+        &[
+            format!("{} clear fields", keys(Action::Remove)),
+            format!("{} avatar in Storage", keys(Action::OpenImage)),
+            format!("{} the user", keys(Action::GoToAuthor)),
+            format!(
+                "{}/{} reports",
+                keys(Action::ResolveReport),
+                keys(Action::DismissReport)
+            ),
+            format!("{} back", keys(Action::Back)),
+        ],
+        area.width,
+        theme,
     );
-    let block = pane_block(title, area.width, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let data = match &state.data {

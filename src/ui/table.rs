@@ -449,7 +449,30 @@ pub fn fit(text: &str, width: u16) -> String {
 /// A pane's frame for an area `width` wide, its title fitted to it: a long bucket path or
 /// name is cut in its middle, so the title's end (what is loaded, the keys) still shows.
 pub(super) fn pane_block<'a>(title: String, width: u16, theme: &Theme) -> Block<'a> {
-    let title = fit_title(&one_line(&title), width.saturating_sub(2));
+    framed(fit_title(&one_line(&title), width.saturating_sub(2)), theme)
+}
+
+/// A pane's frame whose title is what the pane shows (`info`, ` · `-separated) and then key
+/// hints: where the whole does not fit, hints are left out from the first, so what is shown
+/// and how much of it is loaded stay (the posts list at 80 columns lost its count and kept
+/// `S order · v reports queue`); the keys are all in help (`?`).
+pub(crate) fn pane_block_hinted<'a>(
+    info: &str,
+    hints: &[String],
+    width: u16,
+    theme: &Theme,
+) -> Block<'a> {
+    let info = one_line(info);
+    let forms: Vec<String> = (0..=hints.len())
+        .map(|left_out| match &hints[left_out..] {
+            [] => format!(" {info} "),
+            kept => format!(" {info} · {} ", one_line(&kept.join(" · "))),
+        })
+        .collect();
+    framed(fit_title_forms(&forms, width.saturating_sub(2)), theme)
+}
+
+fn framed<'a>(title: String, theme: &Theme) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(true))

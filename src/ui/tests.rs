@@ -415,6 +415,39 @@ fn posts_loaded_with_marks() {
     insta::assert_snapshot!(render(&mut app, 100, 14));
 }
 
+/// A list's title short of room leaves out its key hints before what it shows: at 80
+/// columns a filtered posts list lost its count and kept `S order · v reports queue`.
+#[test]
+fn a_list_title_keeps_its_count_before_its_keys() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    answer_queue(&mut app, &first, vec![], false);
+    let c = app.on_key(key('v'));
+    answer_posts(&mut app, &c, (0..8).map(post).collect(), true);
+    let mut c = typed(&mut app, "/status:hidden");
+    c.extend(app.on_key(code(KeyCode::Enter)));
+    answer_posts(&mut app, &c, (0..3).map(post).collect(), false);
+    let title = |app: &mut App, width: u16| {
+        let text = format!("{}", render(app, width, 10));
+        text.lines().nth(1).unwrap().to_string()
+    };
+    let narrow = title(&mut app, 80);
+    assert!(
+        narrow
+            .contains("Posts · matching status:hidden · newest first · 3 loaded · v reports queue"),
+        "{narrow}"
+    );
+    let tight = title(&mut app, 60);
+    assert!(
+        tight.contains("matching status:hidden · newest first · 3 loaded "),
+        "{tight}"
+    );
+    let wide = title(&mut app, 120);
+    assert!(
+        wide.contains("3 loaded · S order · v reports queue"),
+        "{wide}"
+    );
+}
+
 #[test]
 fn thread_with_reports() {
     let (mut app, first) = app_on(PaneId::Posts, ctx());

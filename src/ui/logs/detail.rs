@@ -152,15 +152,18 @@ pub(super) fn request_view(
     };
     let groups: std::collections::BTreeSet<&str> =
         r.buffer.groups().iter().map(|g| g.as_str()).collect();
-    let title = format!(
-        " Request {} · {} lines in {} group{} · {badge} · {} back ",
-        r.id,
-        r.buffer.len(),
-        groups.len(),
-        if groups.len() == 1 { "" } else { "s" },
-        keys.hint(Action::Back)
+    let b = super::super::table::pane_block_hinted(
+        &format!(
+            "Request {} · {} lines in {} group{} · {badge}",
+            r.id,
+            r.buffer.len(),
+            groups.len(),
+            if groups.len() == 1 { "" } else { "s" },
+        ),
+        &[format!("{} back", keys.hint(Action::Back))],
+        area.width,
+        theme,
     );
-    let b = block(title, area, theme);
     let inner = b.inner(area);
     frame.render_widget(b, area);
     let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
