@@ -397,17 +397,22 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
             let height = usize::from(body.height);
             let last_top = u16::try_from(rows.saturating_sub(height)).unwrap_or(u16::MAX);
             d.preview_scroll = d.preview_scroll.min(last_top);
+            // Short of room, the caption gives a shorter form (it ended `rows 16–33 of 180 ·`
+            // at 80 columns).
             let what = if rows > height && height > 0 {
                 let top = usize::from(d.preview_scroll);
-                format!(
-                    "{what} · rows {}–{} of {rows} · {}/{} scroll",
-                    top + 1,
-                    (top + height).min(rows),
-                    k(Action::DetailDown),
-                    k(Action::DetailUp)
+                let (from, to) = (top + 1, (top + height).min(rows));
+                let keys = format!("{}/{}", k(Action::DetailDown), k(Action::DetailUp));
+                super::table::fit_title_forms(
+                    &[
+                        format!("{what} · rows {from}–{to} of {rows} · {keys} scroll"),
+                        format!("{what} · {from}–{to}/{rows} · {keys}"),
+                        format!("{from}–{to}/{rows} · {keys}"),
+                    ],
+                    caption.width,
                 )
             } else {
-                what
+                super::table::fit_title(&what, caption.width)
             };
             frame.render_widget(Paragraph::new(Span::styled(what, theme.muted())), caption);
             frame.render_widget(preview.scroll((d.preview_scroll, 0)), body);

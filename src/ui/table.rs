@@ -417,7 +417,7 @@ pub fn fit_middle(text: &str, width: u16) -> String {
 
 /// A cell of `column` in `width` columns: an id cut in its middle (both ends show), free text
 /// at its end.
-fn fit_cell(column: &Column, text: &str, width: u16) -> String {
+pub(super) fn fit_cell(column: &Column, text: &str, width: u16) -> String {
     match column.fit {
         Fit::Whole => fit_middle(text, width),
         Fit::Free { .. } => fit(text, width),

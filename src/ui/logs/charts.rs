@@ -2,6 +2,7 @@
 //! table.
 
 use super::*;
+use crate::ui::table::{Column, fit_cell, widths};
 
 /// Columns the strip's figures take at least (`1234 ms`, `12 · 3 failed`).
 const VALUE_WIDTH: usize = 14;
@@ -115,61 +116,94 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
     let end = (offset + height).min(reports.len());
     let groups = pane.buffer.groups().len() > 1;
     let labels = super::lines::GroupLabels::new(pane.buffer.groups());
-    let rows = reports.range(offset..end).enumerate().map(|(i, r)| {
-        let at = DateTime::from_timestamp_millis(r.ts_ms).unwrap_or_default();
-        let id = request_id_of(&pane.buffer, r);
-        let init = r
-            .init_ms
-            .map_or(String::new(), |v| format!("{v:.1} ms cold"));
-        let failed = r.failed || pane.buffer.is_failed(r.req);
-        let status = if failed { "failed" } else { "ok" };
-        let style = if failed { theme.error() } else { theme.text() };
-        let mut cells = vec![Span::styled(
-            at.format("%H:%M:%S%.3f").to_string(),
-            theme.muted(),
-        )];
-        if groups {
-            let (label, colour) = labels.of(pane.buffer.group_name(r.group));
-            cells.push(Span::styled(label, theme.group(colour)));
+    let rows: Vec<Vec<Span<'static>>> = reports
+        .range(offset..end)
+        .map(|r| {
+            let at = DateTime::from_timestamp_millis(r.ts_ms).unwrap_or_default();
+            let init = r
+                .init_ms
+                .map_or(String::new(), |v| format!("{v:.1} ms cold"));
+            let failed = r.failed || pane.buffer.is_failed(r.req);
+            let status = if failed { "failed" } else { "ok" };
+            let style = if failed { theme.error() } else { theme.text() };
+            let mut cells = vec![Span::styled(
+                at.format("%H:%M:%S%.3f").to_string(),
+                theme.muted(),
+            )];
+            if groups {
+                let (label, colour) = labels.of(pane.buffer.group_name(r.group));
+                cells.push(Span::styled(label, theme.group(colour)));
+            }
+            cells.extend([
+                Span::styled(request_id_of(&pane.buffer, r), theme.text()),
+                Span::styled(format!("{:.2} ms", r.duration_ms), style),
+                Span::styled(format!("{} ms", r.billed_ms), theme.text()),
+                Span::styled(
+                    format!("{}/{} MB", r.max_memory_used_mb, r.memory_mb),
+                    theme.text(),
+                ),
+                Span::styled(init, theme.warning()),
+                Span::styled(status, style),
+            ]);
+            cells
+        })
+        .collect();
+    // Columns sized by what they hold, as every list's: a narrow screen drops the billed
+    // time, the memory and the cold start in turn and cuts the request id in its middle,
+    // where fixed widths cut the time, the function and `MB` short without a mark.
+    let mut columns = vec![Column::id("time")];
+    if groups {
+        columns.push(Column::id("function"));
+    }
+    columns.extend([
+        Column::id_capped("request", REQUEST_CAP_MIN),
+        Column::id("duration"),
+        Column::whole("billed", 4),
+        Column::whole("memory", 3),
+        Column::whole("init", 2),
+        Column::id("status"),
+    ]);
+    let mut natural: Vec<u16> = columns.iter().map(|c| c.header.width() as u16).collect();
+    for row in &rows {
+        for (n, cell) in natural.iter_mut().zip(row) {
+            *n = (*n).max(u16::try_from(cell.content.width()).unwrap_or(u16::MAX));
         }
-        cells.extend([
-            Span::styled(short_id(&id).to_string(), theme.text()),
-            Span::styled(format!("{:.2} ms", r.duration_ms), style),
-            Span::styled(format!("{} ms", r.billed_ms), theme.text()),
-            Span::styled(
-                format!("{}/{} MB", r.max_memory_used_mb, r.memory_mb),
-                theme.text(),
-            ),
-            Span::styled(init, theme.warning()),
-            Span::styled(status, style),
-        ]);
-        let row = Row::new(cells);
+    }
+    let widths = widths(&columns, &natural, table_area.width);
+    let fitted = |cells: Vec<Span<'static>>| -> Vec<Span<'static>> {
+        cells
+            .into_iter()
+            .zip(&widths)
+            .zip(&columns)
+            .filter_map(|((s, w), c)| w.map(|w| Span::styled(fit_cell(c, &s.content, w), s.style)))
+            .collect()
+    };
+    let table_rows = rows.into_iter().enumerate().map(|(i, cells)| {
         if offset + i == selected {
-            row.style(theme.selection())
+            let selection = theme.selection();
+            Row::new(fitted(cells).into_iter().map(|s| {
+                let style = s.style.patch(selection);
+                s.style(style)
+            }))
+            .style(selection)
         } else {
-            row
+            Row::new(fitted(cells))
         }
     });
-    let mut widths = vec![Constraint::Length(12)];
-    let mut header = vec!["time"];
-    if groups {
-        // As wide as the widest label: function names are never cut here.
-        widths.push(Constraint::Length(
-            u16::try_from(labels.width().max("function".len())).unwrap_or(u16::MAX),
-        ));
-        header.push("function");
-    }
-    widths.extend([
-        Constraint::Length(9),
-        Constraint::Length(11),
-        Constraint::Length(8),
-        Constraint::Length(11),
-        Constraint::Length(14),
-        Constraint::Length(7),
-    ]);
-    header.extend(["request", "duration", "billed", "memory", "init", "status"]);
+    let header: Vec<Span<'static>> = fitted(columns.iter().map(|c| Span::raw(c.header)).collect());
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .flatten()
+        .map(|w| Constraint::Length(*w))
+        .collect();
     frame.render_widget(
-        Table::new(rows, widths).header(Row::new(header).style(theme.title(false))),
+        Table::new(table_rows, constraints)
+            .column_spacing(1)
+            .header(Row::new(header).style(theme.title(false))),
         table_area,
     );
 }
+
+/// The fewest columns a request id keeps, cut in its middle: both its ends (AWS's ids are
+/// random, so two requests never read alike; the first 8 characters alone did, in a test feed).
+const REQUEST_CAP_MIN: u16 = 17;

@@ -113,11 +113,6 @@ impl GroupLabels {
         }
     }
 
-    /// The columns the widest label takes.
-    pub fn width(&self) -> usize {
-        self.width
-    }
-
     /// The label of `group` padded to the widest, and its colour's index.
     pub fn of(&self, group: &str) -> (String, usize) {
         let i = self.names.iter().position(|n| n == group);
@@ -499,7 +494,7 @@ mod label_tests {
         .map(|s| s.to_string())
         .collect();
         let l = GroupLabels::within(&names, 8);
-        assert_eq!(l.width(), 8);
+        assert_eq!(l.width, 8);
         let (a, _) = l.of("/aws/lambda/backoffice-api-v2-very-long-name-end");
         assert!(
             a.starts_with("api") && a.ends_with("end") && a.contains('…'),

@@ -6,7 +6,7 @@ use crate::app::list::Load;
 use crate::app::logs::buffer::{LineKind, LineRef, LogBuffer, Report};
 use crate::app::logs::{
     BACKLOG_LINES, BACKLOG_MINUTES, Earlier, Feed, FeedEnd, FeedState, LogsPane, Rows, Screen,
-    Scroll, Search, View, Window, short_id,
+    Scroll, Search, View, Window,
 };
 use crate::keymap::{Action, Keymap};
 use crate::theme::Theme;
@@ -360,7 +360,14 @@ pub(super) fn status_row(
             (Action::Mark, "pause"),
             (Action::Filter, "search"),
             (Action::RequestLines, "request"),
-            (Action::NextView, "invocations"),
+            (
+                Action::NextView,
+                if pane.view == View::Invocations {
+                    "lines"
+                } else {
+                    "invocations"
+                },
+            ),
             (Action::Enter, "line"),
             (Action::LogQuery, "query"),
             (Action::SaveLogs, "save"),

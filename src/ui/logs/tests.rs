@@ -353,6 +353,19 @@ fn the_invocation_totals_wrap_whole_on_a_narrow_screen() {
         "{text}"
     );
     assert!(!text.contains("1 cold starts"), "{text}");
+    // The rows: the time whole, the request id cut in its middle with a mark, no column
+    // clipped short (fixed widths left `api-thumbna` and `M` for MB).
+    let row = rows
+        .iter()
+        .find(|r| r.contains("10:00:49.509"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        row.contains("thumbnails 00000021-") && row.contains("…"),
+        "{row}"
+    );
+    assert!(row.contains(" ok") || row.contains("failed"), "{row}");
+    let memory_or_none = row.contains("MB ") || !rows[4].contains("memory");
+    assert!(memory_or_none, "memory whole or left out: {text}");
 }
 
 #[test]
