@@ -188,6 +188,12 @@ fn space_pauses_new_lines_are_counted_and_g_goes_back_to_live() {
     app.on_key(key(' '));
     app.on_key(key(' '));
     assert!(app.logs.scroll.follow);
+    // A line open, then `G`: the line closes rather than be swapped for each new one.
+    app.on_key(key('k'));
+    app.on_key(code(KeyCode::Enter));
+    assert!(app.logs.detail && !app.logs.scroll.follow);
+    app.on_key(key('G'));
+    assert!(!app.logs.detail && app.logs.scroll.follow);
 }
 
 #[test]
@@ -371,6 +377,16 @@ fn a_request_s_lines_without_its_id_stay_in_its_view_after_the_query() {
         .collect();
     let expected: Vec<String> = lines.iter().map(|e| e.message.clone()).collect();
     assert_eq!(shown, expected);
+    // `r` on the panic itself opens the request its stream was running (it said the line
+    // carries no request id).
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(key('g'));
+    app.on_key(key('j'));
+    assert!(app.logs.selected_line().unwrap().text.contains("panicked"));
+    let c = app.on_key(key('r'));
+    let (_, spec) = feed_request(&c);
+    assert_eq!(spec.pattern.unwrap().as_str(), format!("\"{id}\""));
+    assert_eq!(app.logs.request.as_ref().unwrap().id, id);
 }
 
 fn view_first(app: &App) -> u64 {

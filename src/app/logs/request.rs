@@ -139,8 +139,19 @@ impl LogsPane {
         let Some(l) = self.buffer.get(seq) else {
             return Outcome::Message("no line selected".into());
         };
-        let Some(id) = log_analysis::classify(l.text).request_id else {
-            return Outcome::Message("this line carries no request id".into());
+        // A line without an id (a panic, a print) belongs to the request its stream was
+        // running: that request's id, from another of its lines.
+        let id = log_analysis::classify(l.text).request_id.or_else(|| {
+            l.req.is_some().then_some(())?;
+            self.buffer
+                .lines_of(l.req)
+                .into_iter()
+                .find_map(|s| log_analysis::classify(self.buffer.get(s)?.text).request_id)
+        });
+        let Some(id) = id else {
+            return Outcome::Message(
+                "this line carries no request id, and its stream was running no request".into(),
+            );
         };
         let at = DateTime::from_timestamp_millis(l.ts_ms).unwrap_or_default();
         let key = RequestKey::of(&id);

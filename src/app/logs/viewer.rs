@@ -139,7 +139,10 @@ impl LogsPane {
         }
     }
 
+    /// Back to the live end. An open line closes: followed, it would be swapped for each new
+    /// line as it came in (`G` with a line open changed the line under the reader).
     pub(super) fn follow(&mut self) {
+        self.detail = false;
         self.scroll.follow = true;
         self.paused = false;
         self.snap_to_end();
