@@ -34,12 +34,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Lo
         .count();
     let title = match pane.screen {
         Screen::Functions => format!(
-            "Metrics · {} functions · last {range}{period} · v alarms ({firing} firing)",
-            pane.rows.len()
+            "Metrics · {} · last {range}{period} · v alarms ({firing} firing)",
+            crate::text::plural(pane.rows.len(), "function")
         ),
         Screen::Alarms => format!(
             "Alarms · {} · {firing} firing · v functions",
-            pane.alarms.len()
+            crate::text::plural(pane.alarms.len(), "alarm")
         ),
         Screen::Chart => format!(
             "Alarm · {}",

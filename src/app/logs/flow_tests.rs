@@ -393,6 +393,20 @@ fn view_first(app: &App) -> u64 {
     app.logs.request.as_ref().unwrap().buffer.first_seq()
 }
 
+/// `v` in the group picker, before any tail, says what it needs rather than nothing.
+#[test]
+fn v_in_the_picker_says_what_it_needs() {
+    let mut app = logs_app();
+    assert!(app.on_key(key('v')).is_empty());
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text.contains("pick groups (space), then enter")),
+        "{:?}",
+        app.toasts
+    );
+}
+
 #[test]
 fn a_line_without_a_request_id_says_so() {
     let mut app = logs_app();

@@ -38,6 +38,17 @@ impl LogsPane {
                 return Outcome::None;
             }
             Action::Reload => return self.load_groups(ids).into(),
+            // Said, not silently nothing: the views are a tail's.
+            Action::NextView if self.feed.is_none() => {
+                return Outcome::Message(
+                    "lines and invocations are a tail's views: pick groups (space), then enter"
+                        .into(),
+                );
+            }
+            Action::NextView => {
+                self.screen = Screen::Viewer;
+                return Outcome::None;
+            }
             Action::Back if self.feed.is_some() => {
                 self.screen = Screen::Viewer;
                 return Outcome::None;

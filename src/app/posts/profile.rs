@@ -133,7 +133,7 @@ impl PostsPane {
             .map(crate::text::one_line)
             .unwrap_or_else(|| sheet.sub.to_string());
         Outcome::Propose(Proposal {
-            title: "Clear profile fields".into(),
+            title: format!("Clear profile fields of {who}"),
             verb: format!("clear profile fields of {who}"),
             changes,
             form: Form::ProfileFields {

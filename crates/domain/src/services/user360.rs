@@ -98,8 +98,12 @@ pub struct Sources<'a> {
 pub async fn resolve(directory: &dyn UserDirectory, who: &Who) -> DomainResult<DirectoryUser> {
     match (resolve_exactly(directory, who).await, who) {
         (Err(DomainError::NotFound(what)), Who::Email(email)) if email.to_lowercase() != *email => {
-            match resolve_exactly(directory, &Who::Email(email.to_lowercase())).await {
-                Err(DomainError::NotFound(_)) => Err(DomainError::NotFound(what)),
+            let lower = email.to_lowercase();
+            match resolve_exactly(directory, &Who::Email(lower.clone())).await {
+                // Both forms named: the e-mail is compared exactly, in the case it was stored.
+                Err(DomainError::NotFound(_)) => {
+                    Err(DomainError::NotFound(format!("{what}, or {lower},")))
+                }
                 other => other,
             }
         }

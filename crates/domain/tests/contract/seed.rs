@@ -503,4 +503,13 @@ async fn user_360_gathers_one_user_from_every_service() {
         user360::load(&sources, &nobody).await,
         Err(backoffice_domain::DomainError::NotFound(_))
     ));
+    // Found in neither case: both forms are named, so support knows the lower case was tried.
+    let shouting_nobody = Who::parse("NoBody@Example.com").unwrap();
+    match user360::load(&sources, &shouting_nobody).await {
+        Err(backoffice_domain::DomainError::NotFound(what)) => assert_eq!(
+            what,
+            "a user whose e-mail is NoBody@Example.com, or nobody@example.com,"
+        ),
+        other => panic!("{:?}", other.map(|v| v.user.username)),
+    }
 }
