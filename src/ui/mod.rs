@@ -52,7 +52,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App, theme: &Theme, tick: usize) {
     // Toasts take rows of their own above the status bar, one each, while they show: the
     // pane gives them up rather than being drawn under them (its header and first rows stay
     // in view). The pane keeps at least five rows.
-    let toast_rows = (app.toasts.len() as u16).min(frame.area().height.saturating_sub(3 + 5));
+    let toast_rows =
+        overlay::toast_rows(app, frame.area().width).min(frame.area().height.saturating_sub(3 + 5));
     let [tabs, main, toasts, status, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(5),

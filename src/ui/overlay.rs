@@ -561,18 +561,70 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
 /// The newest toasts, one row each (newest last, nearest the status bar), in `area`: `›` and
 /// the message on one line, cut in its middle to the width (its start says what was done, its
 /// end how it went: `…: done, audited`).
-pub(super) fn draw_toasts(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
-    let shown = app.toasts.len().min(usize::from(area.height));
-    let room = usize::from(area.width).saturating_sub(4);
-    for (row, toast) in app.toasts.iter().skip(app.toasts.len() - shown).enumerate() {
-        let line = Line::from(vec![
-            Span::styled(" › ", theme.ok()),
-            Span::styled(
-                super::table::fit_middle(&crate::text::one_line(&toast.text), room as u16),
-                theme.ok(),
-            ),
-        ]);
-        let rect = Rect::new(area.x, area.y + row as u16, area.width, 1);
-        frame.render_widget(Paragraph::new(line), rect);
+/// A toast's text in at most two rows of `room` columns: whole where it fits, else parted at
+/// the last space that fits and the rest cut in its middle (a refusal's reason, at its end,
+/// was cut out of one row).
+fn toast_lines(text: &str, room: usize) -> Vec<String> {
+    let text = crate::text::one_line(text);
+    if text.width() <= room {
+        return vec![text];
     }
+    let mut used = 0;
+    let mut cut = 0;
+    let mut space = None;
+    for (i, c) in text.char_indices() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        cut = i + c.len_utf8();
+        if c == ' ' {
+            space = Some(i);
+        }
+    }
+    let (first, rest) = match space {
+        Some(i) if i > room / 2 => (&text[..i], &text[i + 1..]),
+        _ => (&text[..cut], &text[cut..]),
+    };
+    vec![
+        first.to_string(),
+        super::table::fit_middle(rest, u16::try_from(room).unwrap_or(u16::MAX)),
+    ]
+}
+
+/// The rows the toasts take on a screen `width` wide.
+pub(super) fn toast_rows(app: &App, width: u16) -> u16 {
+    let room = usize::from(width).saturating_sub(4);
+    let rows: usize = app
+        .toasts
+        .iter()
+        .map(|t| toast_lines(&t.text, room).len())
+        .sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
+pub(super) fn draw_toasts(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let room = usize::from(area.width).saturating_sub(4);
+    // The newest toasts, as many rows of them as there is room for, from the bottom up.
+    let mut rows: Vec<Line<'static>> = Vec::new();
+    for toast in app.toasts.iter().rev() {
+        let lines = toast_lines(&toast.text, room);
+        if rows.len() + lines.len() > usize::from(area.height) {
+            break;
+        }
+        let mut toast_rows: Vec<Line<'static>> = lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                Line::from(vec![
+                    Span::styled(if i == 0 { " › " } else { "   " }, theme.ok()),
+                    Span::styled(l, theme.ok()),
+                ])
+            })
+            .collect();
+        toast_rows.extend(rows);
+        rows = toast_rows;
+    }
+    frame.render_widget(Paragraph::new(rows), area);
 }

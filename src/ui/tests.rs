@@ -139,15 +139,29 @@ fn a_toast_takes_its_own_row_and_covers_none_of_the_pane() {
     click(&mut app, 10, LIST_TOP + 4);
     assert_eq!(app.users.list.selected, 3, "a row's click still selects it");
 
-    // A toast too long for the row keeps its start and its end (how it went).
+    // A toast too long for the row takes a second one; too long for both, it keeps its
+    // start and its end (how it went).
     app.toasts.clear();
     app.toast(format!("user.disable {}: done, audited", "x".repeat(300)));
     let drawn = render(&mut app, 100, 14);
+    let first = row(&drawn, toast_row - 1);
     let line = row(&drawn, toast_row);
+    assert!(first.starts_with(" › user.disable xxx"), "{first:?}");
     assert!(
-        line.starts_with(" › user.disable xxx") && line.trim_end().ends_with("x: done, audited"),
+        line.starts_with("   xxx") && line.trim_end().ends_with("x: done, audited"),
         "{line:?}"
     );
+    // A refusal whose reason is at its end reads whole on two rows, parted at a space.
+    app.toasts.clear();
+    let refusal = "CONFIRMED: an invitation is for a user who never signed in (FORCE_CHANGE_PASSWORD), a code for an unconfirmed sign-up";
+    app.toast(refusal);
+    let drawn = render(&mut app, 80, 14);
+    let both = format!(
+        "{} {}",
+        row(&drawn, toast_row - 1)[" › ".len()..].trim_end(),
+        row(&drawn, toast_row).trim()
+    );
+    assert_eq!(both, refusal);
     assert!(line.contains('…'), "{line:?}");
 }
 
