@@ -45,7 +45,7 @@ pub(super) const TARGET_CAP_MIN: u16 = 20;
 const THREAD_COLUMNS: [Column; 5] = [
     Column::id("item"),
     Column::id("status"),
-    Column::free("author", 8, 2),
+    Column::name("author", 8, 2),
     Column::free("text", 10, 1),
     Column::whole("created (UTC)", 3),
 ];
@@ -65,7 +65,7 @@ pub(super) const QUEUE_COLUMNS: [Column; 8] = [
     // The reasons go last: a moderator judges a row by them (at 80 columns a `user <sub>` row
     // leaves room for one free column).
     Column::free("reasons", 24, 1),
-    Column::free("author", 14, 3),
+    Column::name("author", 14, 3),
     Column::free("text", 24, 2),
     Column::whole("oldest (UTC)", 5),
     Column::whole("latest (UTC)", 4),
@@ -75,7 +75,7 @@ const POSTS_COLUMNS: [Column; 6] = [
     Column::id("id"),
     Column::whole("created (UTC)", 3),
     Column::id("status"),
-    Column::free("author", 8, 2),
+    Column::name("author", 8, 2),
     Column::whole("img", 4),
     Column::free("text", 10, 1),
 ];

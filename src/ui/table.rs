@@ -37,7 +37,7 @@ pub struct Column {
     /// larger of the two, and gets back what the row has to spare.
     pub cap_min: u16,
     /// The cap is this share of the row: a third for ids; a fifth for names people choose,
-    /// so that two long ones side by side still leave room.
+    /// so that two long ones side by side still leave room. `0` for free text: uncapped.
     pub cap_div: u16,
 }
 
@@ -83,7 +83,17 @@ impl Column {
             fit: Fit::Free { min },
             drop,
             cap_min: WHOLE_CAP_MIN,
-            cap_div: 3,
+            cap_div: 0,
+        }
+    }
+
+    /// A name people choose, as free text that wants at most a fifth of the row (and
+    /// `min`): a 120-character author took 41 of 120 columns and cut the post's text.
+    pub const fn name(header: &'static str, min: u16, drop: u8) -> Self {
+        Self {
+            cap_min: min,
+            cap_div: 5,
+            ..Self::free(header, min, drop)
         }
     }
 }
@@ -107,7 +117,7 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
         .iter()
         .zip(natural)
         .map(|(c, n)| {
-            if c.fit == Fit::Whole {
+            if c.fit == Fit::Whole || c.cap_div > 0 {
                 (*n).min((available / c.cap_div.max(1)).max(c.cap_min))
             } else {
                 *n
@@ -226,7 +236,7 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
             break;
         }
         if let Some(w) = out[i]
-            && columns[i].fit == Fit::Whole
+            && (columns[i].fit == Fit::Whole || columns[i].cap_div > 0)
         {
             let extra = u32::from(uncapped[i].saturating_sub(w)).min(left);
             left -= extra;
@@ -724,6 +734,30 @@ mod tests {
         let shown: Vec<u16> = w.iter().flatten().copied().collect();
         shown.iter().map(|w| u32::from(*w)).sum::<u32>()
             + u32::from(SPACING) * (shown.len() as u32).saturating_sub(1)
+    }
+
+    /// A 120-character author takes a fifth of a 120-column posts list and the text the
+    /// rest (it took 41 columns and cut the text); a short text leaves the author its room.
+    #[test]
+    fn a_long_name_takes_a_fifth_of_the_row() {
+        let cols = [
+            Column::id("id"),
+            Column::whole("created (UTC)", 3),
+            Column::id("status"),
+            Column::name("author", 8, 2),
+            Column::whole("img", 4),
+            Column::free("text", 10, 1),
+        ];
+        let w = widths(&cols, &[4, 16, 7, 120, 3, 200], 118);
+        assert_eq!(w[3], Some(23), "{w:?}");
+        assert_eq!(sum(&w), 118, "{w:?}");
+        let w = widths(&cols, &[4, 16, 7, 120, 3, 20], 118);
+        assert_eq!(w[5], Some(20), "{w:?}");
+        assert_eq!(
+            w[3],
+            Some(118 - 4 - 16 - 7 - 3 - 20 - 5),
+            "the rest to the name: {w:?}"
+        );
     }
 
     #[test]
