@@ -900,15 +900,21 @@ mod tests {
         assert_eq!(d.input2.text(), "", "the offer was name's");
     }
 
+    /// An attribute dialog with a reason picked and `name` typed as the attribute.
+    fn attribute_typed(name: &str) -> Dialog {
+        let mut d = attribute_dialog();
+        d.reason_pick = Some(0);
+        d.focus = Field::Input1;
+        type_in(&mut d, name);
+        d
+    }
+
     /// An empty value takes a set attribute off (and says so in the change line); an unset
     /// one needs a value; a phone number of the wrong shape is refused before anything is
     /// sent (moto stores it; Cognito refuses the call after the confirmation).
     #[test]
     fn an_empty_value_takes_the_attribute_off_and_values_are_checked() {
-        let mut d = attribute_dialog();
-        d.reason_pick = Some(0);
-        d.focus = Field::Input1;
-        type_in(&mut d, "name");
+        let d = attribute_typed("name");
         assert_eq!(
             d.as_typed(ATTRIBUTE_TYPED),
             "name \"Ada\" → (taken off: the value is empty)"
@@ -918,10 +924,7 @@ mod tests {
             matches!(&op, Operation::Account { action: AccountAction::DeleteAttribute(n), .. } if n.as_str() == "name"),
             "{op:?}"
         );
-        let mut d = attribute_dialog();
-        d.reason_pick = Some(0);
-        d.focus = Field::Input1;
-        type_in(&mut d, "nickname");
+        let d = attribute_typed("nickname");
         assert_eq!(
             d.as_typed(ATTRIBUTE_TYPED),
             "nickname (none) → the value typed"
@@ -930,10 +933,7 @@ mod tests {
             d.build().unwrap_err(),
             "value: type one (nickname is not set, so there is nothing to take off)"
         );
-        let mut d = attribute_dialog();
-        d.reason_pick = Some(0);
-        d.focus = Field::Input1;
-        type_in(&mut d, "phone_number");
+        let mut d = attribute_typed("phone_number");
         d.focus = Field::Input2;
         type_in(&mut d, "010-1234-5678");
         let e = d.build().unwrap_err();

@@ -71,7 +71,7 @@ pub(super) const QUEUE_COLUMNS: [Column; 8] = [
     Column::whole("latest (UTC)", 4),
 ];
 
-const POSTS_COLUMNS: [Column; 6] = [
+pub(super) const POSTS_COLUMNS: [Column; 6] = [
     Column::id("id"),
     Column::whole("created (UTC)", 3),
     Column::id("status"),

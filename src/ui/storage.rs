@@ -168,7 +168,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                                     theme.text(),
                                 ),
                                 Span::styled(owner(&o.key), theme.muted()),
-                                Span::styled(human_size(o.size), theme.text()),
+                                // Right-aligned, so sizes compare at a glance.
+                                Span::styled(format!("{:>10}", human_size(o.size)), theme.text()),
                                 Span::styled(short_time(o.last_modified), theme.muted()),
                                 Span::styled(
                                     o.storage_class.clone().unwrap_or_default(),

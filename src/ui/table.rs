@@ -740,14 +740,7 @@ mod tests {
     /// rest (it took 41 columns and cut the text); a short text leaves the author its room.
     #[test]
     fn a_long_name_takes_a_fifth_of_the_row() {
-        let cols = [
-            Column::id("id"),
-            Column::whole("created (UTC)", 3),
-            Column::id("status"),
-            Column::name("author", 8, 2),
-            Column::whole("img", 4),
-            Column::free("text", 10, 1),
-        ];
+        let cols = crate::ui::posts::POSTS_COLUMNS;
         let w = widths(&cols, &[4, 16, 7, 120, 3, 200], 118);
         assert_eq!(w[3], Some(23), "{w:?}");
         assert_eq!(sum(&w), 118, "{w:?}");
