@@ -888,7 +888,7 @@ impl App {
                 };
                 let (_, asked) = self.names_requests.remove(i);
                 match result {
-                    Ok(names) => self.names.learn(names),
+                    Ok(names) => self.names.learn(&asked, names),
                     // Names only decorate: the subs stay on screen, and are asked for again
                     // when next shown.
                     Err(f) => {
@@ -939,6 +939,8 @@ impl App {
                 if !changed {
                     return Vec::new();
                 }
+                // A name may be among what changed (a display name cleared, an attribute set).
+                self.names.read_again();
                 // What the write may have changed elsewhere is read again when shown (the
                 // audit log is read each time it is shown anyway).
                 self.stale.extend(

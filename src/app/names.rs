@@ -3,7 +3,7 @@
 //! draws the name in place of the sub, and the sub itself in its detail.
 
 use backoffice_domain::model::UserSub;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Subs asked for in one request, at most.
 pub const NAMES_BATCH: usize = 200;
@@ -12,6 +12,9 @@ pub const NAMES_BATCH: usize = 200;
 pub struct Names {
     /// `Some(name)` once known; `None` while asked for, or when nobody names the sub.
     known: HashMap<UserSub, Option<String>>,
+    /// Subs whose name may have changed since it was read (a write was made): shown as they
+    /// were, and asked for again when next shown.
+    stale: HashSet<UserSub>,
 }
 
 impl Names {
@@ -44,16 +47,28 @@ impl Names {
             if !self.known.contains_key(&sub) {
                 self.known.insert(sub.clone(), None);
                 ask.push(sub);
+            } else if self.stale.remove(&sub) {
+                ask.push(sub);
             }
         }
         ask
     }
 
-    /// Names that arrived.
-    pub fn learn(&mut self, names: Vec<(UserSub, String)>) {
+    /// The answer to asking for `asked`: the names found; a sub asked for and not named
+    /// (a display name cleared) has none now.
+    pub fn learn(&mut self, asked: &[UserSub], names: Vec<(UserSub, String)>) {
+        for sub in asked {
+            self.known.insert(sub.clone(), None);
+        }
         for (sub, name) in names {
             self.known.insert(sub, Some(name));
         }
+    }
+
+    /// Every name may have changed (a write was made): each is asked for again when next
+    /// shown, and shown as it was until then.
+    pub fn read_again(&mut self) {
+        self.stale.extend(self.known.keys().cloned());
     }
 
     /// Forgets what was asked for but never answered, so it is asked again (after a failure).
@@ -61,6 +76,8 @@ impl Names {
         for sub in subs {
             if self.known.get(sub) == Some(&None) {
                 self.known.remove(sub);
+            } else {
+                self.stale.insert(sub.clone());
             }
         }
     }
@@ -79,15 +96,41 @@ mod tests {
         let mut names = Names::default();
         assert_eq!(names.to_ask([sub(1), sub(2), sub(1)]), vec![sub(1), sub(2)]);
         assert!(names.to_ask([sub(1)]).is_empty(), "asked already");
-        names.learn(vec![(sub(1), "Ann \u{202e}Lee".into())]);
+        names.learn(&[sub(1), sub(2)], vec![(sub(1), "Ann \u{202e}Lee".into())]);
         assert_eq!(names.label(&sub(1)), "Ann \u{202e}Lee");
         assert_eq!(names.label(&sub(2)), sub(2).to_string());
         assert_eq!(names.full(&sub(1)), format!("Ann \u{202e}Lee ({})", sub(1)));
-        names.forget(&[sub(1), sub(2)]);
-        assert_eq!(
-            names.to_ask([sub(1), sub(2)]),
-            vec![sub(2)],
-            "a known name stays"
+        assert!(names.to_ask([sub(1), sub(2)]).is_empty(), "both answered");
+    }
+
+    /// A failed lookup asks again for what it did not learn, and keeps the names it had.
+    #[test]
+    fn a_failed_lookup_is_asked_again() {
+        let mut names = Names::default();
+        names.to_ask([sub(1)]);
+        names.learn(&[sub(1)], vec![(sub(1), "Ann".into())]);
+        assert_eq!(names.to_ask([sub(1), sub(2)]), vec![sub(2)]);
+        names.forget(&[sub(2)]);
+        assert_eq!(names.to_ask([sub(1), sub(2)]), vec![sub(2)], "a known name stays");
+    }
+
+    /// After a write every name is read again, shown as it was until the answer: a display
+    /// name cleared by a moderator stopped showing only in a new session.
+    #[test]
+    fn after_a_write_names_are_read_again() {
+        let mut names = Names::default();
+        names.to_ask([sub(1), sub(2)]);
+        names.learn(
+            &[sub(1), sub(2)],
+            vec![(sub(1), "Offensive".into()), (sub(2), "Bo".into())],
         );
+        names.read_again();
+        assert_eq!(names.label(&sub(1)), "Offensive", "until the answer");
+        let asked = names.to_ask([sub(1), sub(2)]);
+        assert_eq!(asked, vec![sub(1), sub(2)]);
+        assert!(names.to_ask([sub(1)]).is_empty(), "once");
+        names.learn(&asked, vec![(sub(2), "Bo".into())]);
+        assert_eq!(names.label(&sub(1)), sub(1).to_string(), "cleared: the sub");
+        assert_eq!(names.label(&sub(2)), "Bo");
     }
 }

@@ -322,6 +322,44 @@ fn a_done_write_toasts_and_reloads_what_it_changed() {
     );
 }
 
+/// A write done reads the names on screen again (a display name cleared kept showing in
+/// every list for the rest of the session).
+#[test]
+fn a_done_write_reads_the_names_on_screen_again() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(&mut app, &first, vec![], false);
+    let c = app.on_key(key('v'));
+    let c = answer_posts(&mut app, &c, vec![post(1)], false);
+    let asked = |c: &[Command]| {
+        c.iter()
+            .find_map(|c| match c {
+                Command::LoadNames { request, subs } => Some((*request, subs.clone())),
+                _ => None,
+            })
+    };
+    let (request, subs) = asked(&c).expect("the author's name is asked for");
+    app.on_event(AppEvent::NamesLoaded {
+        request,
+        result: Ok(vec![(subs[0].clone(), "Offensive".into())]),
+    });
+    assert_eq!(app.names.label(&subs[0]), "Offensive");
+    app.on_key(key('h'));
+    let sent = confirm_with_first_reason(&mut app);
+    let Some(Command::Write { request, .. }) = sent.first() else {
+        panic!("{sent:?}");
+    };
+    let after = app.on_event(AppEvent::WriteDone {
+        request: *request,
+        result: Ok("post.hide 1: done, audited".into()),
+        changed: true,
+    });
+    // The list is read again, and its names with it.
+    let c = answer_posts(&mut app, &after, vec![post(1)], false);
+    let (_, again) = asked(&c).expect("asked again after the write");
+    assert_eq!(again, subs);
+    assert_eq!(app.names.label(&subs[0]), "Offensive", "shown until the answer");
+}
+
 /// `d` on the selected user, confirmed, and the write's answer: what the app asks next.
 fn disable_then(app: &mut App, result: Result<String, Failure>, changed: bool) -> Vec<Command> {
     app.on_key(key('d'));
