@@ -111,7 +111,11 @@ mod tests {
         names.learn(&[sub(1)], vec![(sub(1), "Ann".into())]);
         assert_eq!(names.to_ask([sub(1), sub(2)]), vec![sub(2)]);
         names.forget(&[sub(2)]);
-        assert_eq!(names.to_ask([sub(1), sub(2)]), vec![sub(2)], "a known name stays");
+        assert_eq!(
+            names.to_ask([sub(1), sub(2)]),
+            vec![sub(2)],
+            "a known name stays"
+        );
     }
 
     /// After a write every name is read again, shown as it was until the answer: a display

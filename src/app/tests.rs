@@ -331,11 +331,10 @@ fn a_done_write_reads_the_names_on_screen_again() {
     let c = app.on_key(key('v'));
     let c = answer_posts(&mut app, &c, vec![post(1)], false);
     let asked = |c: &[Command]| {
-        c.iter()
-            .find_map(|c| match c {
-                Command::LoadNames { request, subs } => Some((*request, subs.clone())),
-                _ => None,
-            })
+        c.iter().find_map(|c| match c {
+            Command::LoadNames { request, subs } => Some((*request, subs.clone())),
+            _ => None,
+        })
     };
     let (request, subs) = asked(&c).expect("the author's name is asked for");
     app.on_event(AppEvent::NamesLoaded {
@@ -357,7 +356,11 @@ fn a_done_write_reads_the_names_on_screen_again() {
     let c = answer_posts(&mut app, &after, vec![post(1)], false);
     let (_, again) = asked(&c).expect("asked again after the write");
     assert_eq!(again, subs);
-    assert_eq!(app.names.label(&subs[0]), "Offensive", "shown until the answer");
+    assert_eq!(
+        app.names.label(&subs[0]),
+        "Offensive",
+        "shown until the answer"
+    );
 }
 
 /// `d` on the selected user, confirmed, and the write's answer: what the app asks next.

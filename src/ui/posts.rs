@@ -100,13 +100,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
         };
         let title = match thread.rows.items.first() {
             Some(ThreadRow::Post(p)) => format!(
-                " Thread of post #{} · {}{more} · esc back ",
+                "Thread of post #{} · {}{more}",
                 p.id,
                 crate::text::plural(thread.rows.items.len() - 1, "comment")
             ),
-            _ => " Thread · esc back ".to_string(),
+            _ => "Thread".to_string(),
         };
-        let block = pane_block(title, list_area.width, theme);
+        let block = pane_block_hinted(&title, &["esc back".to_string()], list_area.width, theme);
         let inner = block.inner(list_area);
         frame.render_widget(block, list_area);
         if let Some((text, failed)) = empty_message(&thread.rows, "the thread", &retry) {

@@ -272,8 +272,12 @@ pub(super) fn fit_title(title: &str, room: u16) -> String {
         return title.to_string();
     }
     let bare = title.trim();
+    // A space either side where there is room, so the title does not run into the corners.
     let padded = |text: String| {
-        if text.width() < room {
+        let w = text.width();
+        if w + 2 <= room {
+            format!(" {text} ")
+        } else if w < room {
             format!(" {text}")
         } else {
             text
@@ -283,6 +287,27 @@ pub(super) fn fit_title(title: &str, room: u16) -> String {
         return padded(bare.to_string());
     }
     let parts: Vec<&str> = bare.split(" · ").collect();
+    // The longest part (a filter, a path) cut in its middle, when it keeps half of itself
+    // and 12 columns: a posts title lost its whole filter where a cut one fitted.
+    if parts.len() > 1 {
+        let over = bare.width().saturating_sub(room.saturating_sub(2));
+        if let Some((i, longest)) = parts
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, p)| (p.width(), std::cmp::Reverse(*i)))
+        {
+            let keep = longest.width().saturating_sub(over);
+            if keep >= 12 && keep * 2 >= longest.width() {
+                let mut cut = parts.clone();
+                let shortened = fit_middle(longest, keep as u16);
+                cut[i] = &shortened;
+                let text = cut.join(" · ");
+                if text.width() <= room {
+                    return padded(text);
+                }
+            }
+        }
+    }
     for left_out in 1..parts.len().saturating_sub(1) {
         let kept = parts.len() - left_out;
         let head = kept.div_ceil(2);
@@ -295,7 +320,11 @@ pub(super) fn fit_title(title: &str, room: u16) -> String {
             return padded(text);
         }
     }
-    fit_middle(bare, room as u16)
+    if room >= 16 {
+        format!(" {} ", fit_middle(bare, (room - 2) as u16))
+    } else {
+        fit_middle(bare, room as u16)
+    }
 }
 
 /// `parts` laid out as ` · `-separated lines of at most `width` columns, each part kept
@@ -870,12 +899,22 @@ mod tests {
         let fitted = fit_title(title, 100);
         assert_eq!(
             fitted,
-            " Insights · complete · 15 rows · … · /aws/lambda/shop-api · 12-04 12:44..12-04 13:49 UTC"
+            " Insights · complete · 15 rows · … · /aws/lambda/shop-api · 12-04 12:44..12-04 13:49 UTC "
         );
         assert_eq!(fit_title(" Users · 3 loaded ", 40), " Users · 3 loaded ");
         assert_eq!(
             fit_title(" Detail · lines 22–32 of 32 · J/K scroll ", 40),
             " Detail · lines 22–32 of 32 · J/K scroll"
+        );
+        // A long part (a filter) is cut in its middle before whole parts are left out.
+        let posts = " Posts · matching status:visible since:2026-11-20 free followers · newest first · 11 loaded ";
+        let fitted = fit_title(posts, 76);
+        assert!(
+            fitted.width() <= 76
+                && fitted.starts_with(" Posts · matching status:vis")
+                && fitted.contains('…')
+                && fitted.ends_with(" followers · newest first · 11 loaded "),
+            "{fitted:?}"
         );
         let forms = [
             " Detail · lines 22–32 of 32 · J/K scroll ".to_string(),
@@ -891,7 +930,10 @@ mod tests {
         assert_eq!(fit_title_forms(&forms, 9), "22–3… J/K");
         let path = format!(" s3://media/{}/ · 1 loaded ", "d".repeat(200));
         let cut = fit_title(&path, 60);
-        assert!(cut.width() <= 60 && cut.ends_with("/ · 1 loaded"), "{cut}");
+        assert!(
+            cut.width() <= 60 && cut.trim_end().ends_with("/ · 1 loaded"),
+            "{cut}"
+        );
     }
 
     #[test]

@@ -203,7 +203,7 @@ fn a_very_long_username_leaves_room_and_shows_both_ends() {
         .find(|l| l.contains("Disable"))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(
-        title.contains("Disable xxx") && title.contains('…') && title.contains("x-end┐"),
+        title.contains("Disable xxx") && title.contains('…') && title.contains("x-end ┐"),
         "{title}"
     );
 }

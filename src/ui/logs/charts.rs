@@ -131,8 +131,13 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
                 theme.muted(),
             )];
             if groups {
+                // Unpadded: the column is sized to the widest, and a padded name cut in its
+                // middle read `api    …`.
                 let (label, colour) = labels.of(pane.buffer.group_name(r.group));
-                cells.push(Span::styled(label, theme.group(colour)));
+                cells.push(Span::styled(
+                    label.trim_end().to_string(),
+                    theme.group(colour),
+                ));
             }
             cells.extend([
                 Span::styled(request_id_of(&pane.buffer, r), theme.text()),

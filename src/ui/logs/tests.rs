@@ -366,6 +366,16 @@ fn the_invocation_totals_wrap_whole_on_a_narrow_screen() {
     assert!(row.contains(" ok") || row.contains("failed"), "{row}");
     let memory_or_none = row.contains("MB ") || !rows[4].contains("memory");
     assert!(memory_or_none, "memory whole or left out: {text}");
+    // On a screen so narrow that the function column is cut, a short name is not cut as if
+    // it were padded to the longest (`api    …`).
+    let narrow = text_of(&render(&mut app, 46, 18));
+    let padded_and_cut = narrow.lines().any(|l| {
+        l.split("api")
+            .skip(1)
+            .any(|after| after.trim_start().starts_with('…') && after.starts_with(' '))
+    });
+    assert!(!padded_and_cut, "{narrow}");
+    assert!(narrow.lines().any(|l| l.contains(" api ")), "{narrow}");
 }
 
 #[test]
