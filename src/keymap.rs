@@ -273,7 +273,7 @@ impl Action {
             Action::RemoveGroup => "remove from a group",
             Action::DeleteUser => "delete the account whole (planned; data exported first)",
             Action::SortObjects => {
-                "sort: the posts list newest ↔ oldest; a folder by name, size, date; a result by column"
+                "sort: the posts list newest ↔ oldest; a folder by name, size, date; a result or the users list by column"
             }
             Action::DownloadObject => "download to a local path",
             Action::UploadObject => "upload a file here (Storage); undo the row (Audit)",

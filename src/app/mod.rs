@@ -521,6 +521,20 @@ impl App {
             _ => {
                 let (pane, ids) = self.pane_mut(self.pane);
                 let outcome = pane.on_action(action, ids);
+                // Another pane's key that this screen ignores says so, rather than nothing
+                // (`S` in Audit, `v` in Users read as a key that failed).
+                if outcome == Outcome::None
+                    && (action.scope() != crate::keymap::Scope::Everywhere
+                        || action == Action::NextView)
+                    && !self.focused().offers().contains(&action)
+                {
+                    let key = self.keymap.hint(action);
+                    self.toast(format!(
+                        "{key} ({}) does nothing here: ? lists this screen's keys",
+                        action.name()
+                    ));
+                    return Vec::new();
+                }
                 self.apply(outcome)
             }
         }

@@ -363,6 +363,36 @@ fn a_done_write_reads_the_names_on_screen_again() {
     );
 }
 
+/// Another pane's key that a screen ignores says so (`S` in Audit, `v` in Users, `h` in
+/// Storage were silent); the screen's own keys do not.
+#[test]
+fn a_key_this_screen_ignores_says_so() {
+    let (mut app, first) = app_on(PaneId::Audit, test_context());
+    answer_audit(&mut app, &first, audit_page(100, 0, false));
+    for k in ['S', 'v', 'h'] {
+        app.toasts.clear();
+        assert!(app.on_key(key(k)).is_empty());
+        assert!(
+            app.toasts
+                .back()
+                .is_some_and(|t| t.text.contains("does nothing here: ? lists")),
+            "{k}: {:?}",
+            app.toasts
+        );
+    }
+    // Users sorts with `S`, and says how.
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true), user(2, true)]);
+    app.toasts.clear();
+    app.on_key(key('S'));
+    assert!(
+        !app.toasts.iter().any(|t| t.text.contains("does nothing")),
+        "{:?}",
+        app.toasts
+    );
+    assert!(app.users.sort.is_some());
+}
+
 /// `d` on the selected user, confirmed, and the write's answer: what the app asks next.
 fn disable_then(app: &mut App, result: Result<String, Failure>, changed: bool) -> Vec<Command> {
     app.on_key(key('d'));

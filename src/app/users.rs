@@ -705,6 +705,10 @@ impl Pane for UsersPane {
     fn offers(&self) -> Vec<Action> {
         let mut a = ACCOUNT_ACTIONS.to_vec();
         a.push(Action::Who);
+        // `S` sorts the list (not a user's detail).
+        if self.detail.is_none() {
+            a.push(Action::SortObjects);
+        }
         a
     }
 

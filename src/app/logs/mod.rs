@@ -498,6 +498,12 @@ impl Pane for LogsPane {
 
     fn offers(&self) -> Vec<Action> {
         match self.screen {
+            // `v` goes back to the tail there is.
+            Screen::Picker if self.feed.is_some() => {
+                let mut a = PICKER_ACTIONS.to_vec();
+                a.push(Action::NextView);
+                a
+            }
             Screen::Picker => PICKER_ACTIONS.to_vec(),
             Screen::Viewer => VIEWER_ACTIONS.to_vec(),
         }
