@@ -2789,6 +2789,26 @@ fn verifying_an_e_mail_already_verified_is_refused_at_once() {
     );
 }
 
+/// `M` on a user with no e-mail says so before any dialog (the dialog offered to send a
+/// password "to the user's e-mail").
+#[test]
+fn an_invitation_needs_an_e_mail() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    let mut u = user(5, true);
+    u.status = UserStatus::ForceChangePassword;
+    u.email = None;
+    answer_users(&mut app, &first, vec![u]);
+    assert!(app.on_key(key('M')).is_empty());
+    assert!(app.overlay.is_none());
+    assert!(
+        app.toasts
+            .back()
+            .is_some_and(|t| t.text.contains("user5 has no e-mail to send it to")),
+        "{:?}",
+        app.toasts
+    );
+}
+
 /// What opening learns after the screen is up: STS's answer becomes the status bar's operator;
 /// a failure of either check is an error the operator reads, and nothing is reloaded for it.
 #[test]

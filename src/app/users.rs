@@ -288,6 +288,13 @@ impl UsersPane {
                     user.status.as_str()
                 ));
             }
+            // Both go by e-mail (an invitation could also go by SMS, which this console
+            // does not send).
+            Action::ResendInvitation if user.email.is_none() => {
+                return Outcome::Message(format!(
+                    "{name} has no e-mail to send it to: set one with E first"
+                ));
+            }
             // An unconfirmed sign-up gets its confirmation code again instead.
             Action::ResendInvitation if user.status == UserStatus::Unconfirmed => simple(
                 ready,

@@ -186,16 +186,17 @@ fn profile_record(sub: &UserSub, o: &ProfileModerationOutcome, action: &AuditAct
         .filter(|f| f.value(&o.before) != f.value(&o.after))
         .map(|f| f.label())
         .collect();
+    // What was done to the fields, in words: `display name, bio cleared`.
+    let done = match action {
+        AuditAction::ProfileClear => "cleared",
+        _ => "put back",
+    };
     Done {
-        summary: format!(
-            "{action} {sub}: {} , audited",
-            if changed.is_empty() {
-                "nothing changed".to_string()
-            } else {
-                changed.join(", ")
-            }
-        )
-        .replace(" ,", ","),
+        summary: if changed.is_empty() {
+            format!("{action} {sub}: nothing changed, audited")
+        } else {
+            format!("{action} {sub}: {} {done}, audited", changed.join(", "))
+        },
         records: vec![json!({
             "type": "profile",
             "action": action.as_str(),

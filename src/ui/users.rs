@@ -75,29 +75,38 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                 let u = &d.user;
                 // The keys on the pane's last rows, always in view; the rest scrolls.
                 let k = |a| look.keys.hint(a);
-                let key_text = format!(
-                    "{} disable · {} enable · {} reset pw · {} set pw · {} sign out · {} confirm · {} verify email · {} edit attr · {}/{} group · {} delete",
-                    k(Action::Disable),
-                    k(Action::Enable),
-                    k(Action::ResetPassword),
-                    k(Action::SetPassword),
-                    k(Action::SignOut),
-                    k(Action::ConfirmSignUp),
-                    k(Action::VerifyEmail),
-                    k(Action::EditAttribute),
-                    k(Action::AddGroup),
-                    k(Action::RemoveGroup),
-                    k(Action::DeleteUser)
-                );
+                let key_parts: Vec<String> = [
+                    (Action::Disable, "disable"),
+                    (Action::Enable, "enable"),
+                    (Action::ResetPassword, "reset pw"),
+                    (Action::SetPassword, "set pw"),
+                    (Action::SignOut, "sign out"),
+                    (Action::ConfirmSignUp, "confirm"),
+                    (Action::ResendInvitation, "invite again"),
+                    (Action::VerifyEmail, "verify email"),
+                    (Action::EditAttribute, "edit attr"),
+                ]
+                .iter()
+                .map(|(a, what)| format!("{} {what}", k(*a)))
+                .chain([
+                    format!("{}/{} group", k(Action::AddGroup), k(Action::RemoveGroup)),
+                    format!("{} delete", k(Action::DeleteUser)),
+                ])
+                .collect();
+                // The keys in whole hints (a hint was parted from its key at the row's end),
+                // after the scroll note when the detail is taller than its rows.
+                let key_lines = |note: Option<String>, width: u16| {
+                    let parts: Vec<String> = note.into_iter().chain(key_parts.clone()).collect();
+                    super::table::wrap_parts(&parts, width)
+                };
                 // Room for the scroll note too, which comes first when the detail is taller.
                 let scroll_note = format!(
-                    "{}/{} scroll (rows 100–100 of 100) · ",
+                    "{}/{} scroll (rows 100–100 of 100)",
                     k(Action::Down),
                     k(Action::Up)
                 );
-                let key_rows = Paragraph::new(format!("{scroll_note}{key_text}"))
-                    .wrap(Wrap { trim: true })
-                    .line_count(inner.width)
+                let key_rows = key_lines(Some(scroll_note), inner.width)
+                    .len()
                     .min(usize::from(inner.height / 2));
                 let [body, keys] = Layout::vertical([
                     Constraint::Min(1),
@@ -230,21 +239,24 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                 let at = (pane.detail_scroll, 0);
                 frame.render_widget(left_text.scroll(at), left);
                 frame.render_widget(right_text.scroll(at), right);
-                let more = if most > 0 {
+                let more = (most > 0).then(|| {
                     format!(
-                        "{}/{} scroll (rows {}–{} of {rows}) · ",
+                        "{}/{} scroll (rows {}–{} of {rows})",
                         k(Action::Down),
                         k(Action::Up),
                         usize::from(pane.detail_scroll) + 1,
                         usize::from(pane.detail_scroll) + usize::from(body.height).min(rows),
                     )
-                } else {
-                    String::new()
-                };
+                });
                 frame.render_widget(
-                    Paragraph::new(format!("{more}{key_text}"))
-                        .style(theme.muted())
-                        .wrap(Wrap { trim: true }),
+                    Paragraph::new(
+                        key_lines(more, keys.width)
+                            .into_iter()
+                            .map(Line::from)
+                            .collect::<Vec<_>>(),
+                    )
+                    .style(theme.muted())
+                    .wrap(Wrap { trim: true }),
                     keys,
                 );
             }
