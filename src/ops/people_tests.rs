@@ -744,7 +744,7 @@ async fn a_ban_is_undone_by_its_unban_and_irreversible_rows_say_why() {
     }
     // A profile whose cleared field was written again since is not overwritten by an undo.
     let other = w.other.clone();
-    perform(
+    let cleared = perform(
         &w.backends,
         Operation::ClearProfile {
             sub: other.clone(),
@@ -755,6 +755,12 @@ async fn a_ban_is_undone_by_its_unban_and_irreversible_rows_say_why() {
     )
     .await
     .unwrap();
+    // The message says what was done to the field.
+    assert!(
+        cleared.summary.ends_with(": display name cleared, audited"),
+        "{}",
+        cleared.summary
+    );
     let row = w
         .sandbox
         .content
