@@ -390,7 +390,21 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
                     human_size(*total)
                 ),
             };
-            let preview = Paragraph::new(text.as_str())
+            // A preview of the object's first bytes says where it stops (its last line was
+            // cut mid-line, and read as the object's end).
+            let mut shown_text = ratatui::text::Text::from(text.as_str());
+            if shown < total {
+                shown_text.push_line(Line::styled(
+                    format!(
+                        "… the preview stops here, at {} of {}; {} downloads the whole object",
+                        human_size(*shown),
+                        human_size(*total),
+                        k(Action::DownloadObject)
+                    ),
+                    theme.muted(),
+                ));
+            }
+            let preview = Paragraph::new(shown_text)
                 .style(theme.text())
                 .wrap(Wrap { trim: false });
             // A text longer than its column scrolls with J / K, and says which rows show.
