@@ -287,7 +287,25 @@ pub(super) fn fit_title(title: &str, room: u16) -> String {
         return padded(bare.to_string());
     }
     let parts: Vec<&str> = bare.split(" · ").collect();
-    // The longest part (a filter, a path) cut in its middle, when it keeps half of itself
+    // Whole parts left out from the middle, `left_out` of them.
+    let without = |left_out: usize| {
+        let kept = parts.len() - left_out;
+        let head = kept.div_ceil(2);
+        format!(
+            "{} · … · {}",
+            parts[..head].join(" · "),
+            parts[parts.len() - (kept - head)..].join(" · ")
+        )
+    };
+    // One part left out, where that is enough (an Insights title's scan figures go before
+    // its log group is cut).
+    if parts.len() > 2 {
+        let text = without(1);
+        if text.width() <= room {
+            return padded(text);
+        }
+    }
+    // Else the longest part (a filter, a path) cut in its middle, when it keeps half of itself
     // and 12 columns: a posts title lost its whole filter where a cut one fitted.
     if parts.len() > 1 {
         let over = bare.width().saturating_sub(room.saturating_sub(2));
@@ -308,14 +326,8 @@ pub(super) fn fit_title(title: &str, room: u16) -> String {
             }
         }
     }
-    for left_out in 1..parts.len().saturating_sub(1) {
-        let kept = parts.len() - left_out;
-        let head = kept.div_ceil(2);
-        let text = format!(
-            "{} · … · {}",
-            parts[..head].join(" · "),
-            parts[parts.len() - (kept - head)..].join(" · ")
-        );
+    for left_out in 2..parts.len().saturating_sub(1) {
+        let text = without(left_out);
         if text.width() <= room {
             return padded(text);
         }
