@@ -1151,6 +1151,16 @@ impl Pane for InsightsPane {
         })
     }
 
+    fn describes(&self, action: Action) -> Option<&'static str> {
+        match (self.screen, action) {
+            (Screen::Saved, Action::NextView) => Some("back to the results"),
+            (_, Action::NextView) => Some("the saved queries"),
+            (Screen::Results, Action::Enter) => Some("open the row's whole log record"),
+            (Screen::Saved, Action::Enter) => Some("run the saved query"),
+            _ => None,
+        }
+    }
+
     fn offers(&self) -> Vec<Action> {
         let mut a = vec![Action::LogQuery, Action::NextView, Action::SaveLogs];
         match self.screen {

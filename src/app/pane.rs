@@ -252,6 +252,11 @@ pub trait Pane {
     }
     /// The pane's own actions that apply on the screen it is on, for help and hints.
     fn offers(&self) -> Vec<Action>;
+    /// What a key common to every pane does on this screen, where it does something of its
+    /// own (space pauses a tail, `/` searches its lines), for help.
+    fn describes(&self, _action: Action) -> Option<&'static str> {
+        None
+    }
     /// Requests in flight, for the spinner.
     fn pending(&self) -> usize;
     /// Draws the pane into `area`.

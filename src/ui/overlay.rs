@@ -119,6 +119,8 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &T
     let mut own = vec![Line::styled(app.pane.title(), theme.title(true))];
     let mut everywhere = vec![Line::styled("Everywhere", theme.title(true))];
     for (s, action, keys, what) in app.keymap.help() {
+        // A common key's meaning on this screen, where it has one of its own.
+        let what = app.focused().describes(action).unwrap_or(what);
         let line = Line::from(vec![
             Span::styled(format!("{keys:>18}  "), theme.title(false)),
             Span::styled(what, theme.text()),

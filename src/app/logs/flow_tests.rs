@@ -194,6 +194,13 @@ fn space_pauses_new_lines_are_counted_and_g_goes_back_to_live() {
     assert!(app.logs.detail && !app.logs.scroll.follow);
     app.on_key(key('G'));
     assert!(!app.logs.detail && app.logs.scroll.follow);
+    // A range selected while paused ends when the tail resumes (it grew with each line).
+    app.on_key(key(' '));
+    app.on_key(key('b'));
+    app.on_key(key('k'));
+    assert!(app.logs.anchor.is_some());
+    app.on_key(key(' '));
+    assert!(app.logs.scroll.follow && app.logs.anchor.is_none());
 }
 
 #[test]

@@ -496,6 +496,21 @@ impl Pane for LogsPane {
         })
     }
 
+    fn describes(&self, action: Action) -> Option<&'static str> {
+        match (self.screen, action) {
+            (Screen::Picker, Action::Mark) => Some("pick the group, or drop it (up to 10)"),
+            (Screen::Picker, Action::Enter) => Some("start a live tail of the picked groups"),
+            (Screen::Picker, Action::Filter) => Some("find a group"),
+            (Screen::Picker, Action::NextView) => Some("back to the tail"),
+            (Screen::Viewer, Action::Mark) => Some("pause the tail, or resume it"),
+            (Screen::Viewer, Action::Bottom) => Some("back to the live end (resumes)"),
+            (Screen::Viewer, Action::Filter) => Some("search the lines"),
+            (Screen::Viewer, Action::NextView) => Some("lines ↔ invocations"),
+            (Screen::Viewer, Action::Enter) => Some("open the line (or the invocation) in full"),
+            _ => None,
+        }
+    }
+
     fn offers(&self) -> Vec<Action> {
         match self.screen {
             // `v` goes back to the tail there is.

@@ -150,7 +150,7 @@ impl LogsPane {
         });
         let Some(id) = id else {
             return Outcome::Message(
-                "this line carries no request id, and its stream was running no request".into(),
+                "this line carries no request id, and the tail holds no START of a request in its stream (a filtered tail leaves them out)".into(),
             );
         };
         let at = DateTime::from_timestamp_millis(l.ts_ms).unwrap_or_default();

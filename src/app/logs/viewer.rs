@@ -143,6 +143,8 @@ impl LogsPane {
     /// line as it came in (`G` with a line open changed the line under the reader).
     pub(super) fn follow(&mut self) {
         self.detail = false;
+        // A range selected while paused ends there: followed, it grew with each new line.
+        self.anchor = None;
         self.scroll.follow = true;
         self.paused = false;
         self.snap_to_end();

@@ -161,8 +161,14 @@ pub(super) fn groups_label(feed: &Feed) -> String {
     }
 }
 
-pub(super) fn feed_title(feed: &Feed, lines: usize) -> String {
+pub(super) fn feed_title(feed: &Feed, lines: usize, paused: bool) -> String {
     let (badge, _) = state_badge(feed);
+    // A paused tail says so where it says it is live.
+    let badge = if paused && matches!(feed.state, FeedState::Running) {
+        "⏸ paused".to_string()
+    } else {
+        badge
+    };
     let pattern = feed
         .spec
         .pattern
@@ -175,8 +181,9 @@ pub(super) fn feed_title(feed: &Feed, lines: usize) -> String {
         ref w => format!("{} · ", w.label()),
     };
     format!(
-        " Logs · {} · {window}{pattern}{badge}{sampled} · {lines} lines ",
+        " Logs · {} · {window}{pattern}{badge}{sampled} · {} ",
         groups_label(feed),
+        crate::text::plural(lines, "line"),
     )
 }
 
@@ -192,7 +199,7 @@ pub(super) fn viewer(
         return;
     }
     let title = match &pane.feed {
-        Some(f) => feed_title(f, pane.buffer.len()),
+        Some(f) => feed_title(f, pane.buffer.len(), pane.paused),
         None => " Logs ".into(),
     };
     let b = block(title, area, theme);

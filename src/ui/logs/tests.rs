@@ -34,6 +34,26 @@ fn tail_with_traffic() -> (App, crate::app::RequestId) {
     (app, request)
 }
 
+/// Help on the Logs pane says what the common keys do there (space pauses, `/` searches,
+/// `v` switches to invocations), not their meaning elsewhere; a paused tail's title says so.
+#[test]
+fn logs_help_and_title_say_what_the_keys_do_here() {
+    let (mut app, _) = tail_with_traffic();
+    app.on_key(key(' '));
+    let title = text_of(&render(&mut app, 110, 20));
+    assert!(title.contains("⏸ paused"), "{title}");
+    app.on_key(key('?'));
+    let help = text_of(&render(&mut app, 110, 60));
+    for said in [
+        "pause the tail, or resume it",
+        "search the lines",
+        "lines ↔ invocations",
+    ] {
+        assert!(help.contains(said), "{said}:\n{help}");
+    }
+    assert!(!help.contains("mark the row for a bulk action"), "{help}");
+}
+
 #[test]
 fn logs_group_picker() {
     let mut app = logs_app();
