@@ -120,12 +120,15 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &T
     let mut everywhere = vec![Line::styled("Everywhere", theme.title(true))];
     for (s, action, keys, what) in app.keymap.help() {
         // A common key's meaning on this screen, where it has one of its own.
-        let what = app.focused().describes(action).unwrap_or(what);
+        let own_meaning = app.focused().describes(action);
         let line = Line::from(vec![
             Span::styled(format!("{keys:>18}  "), theme.title(false)),
-            Span::styled(what, theme.text()),
+            Span::styled(own_meaning.unwrap_or(what), theme.text()),
         ]);
-        if s == Scope::Everywhere {
+        // Listed with the pane's own keys, where it means something of the pane's own.
+        if own_meaning.is_some() {
+            own.push(line);
+        } else if s == Scope::Everywhere {
             everywhere.push(line);
         } else if offered.contains(&action) {
             own.push(line);

@@ -52,6 +52,11 @@ fn logs_help_and_title_say_what_the_keys_do_here() {
         assert!(help.contains(said), "{said}:\n{help}");
     }
     assert!(!help.contains("mark the row for a bulk action"), "{help}");
+    // Among the pane's own keys, above those of every pane.
+    assert!(
+        help.find("pause the tail") < help.find("Everywhere"),
+        "{help}"
+    );
 }
 
 #[test]
