@@ -613,6 +613,10 @@ impl InsightsPane {
     }
 
     fn on_record_action(&mut self, action: Action) -> Outcome {
+        // The record is the selected row's: `r` opens its request as on the table.
+        if action == Action::RequestLines {
+            return self.request_of_row();
+        }
         let r = &mut self.record;
         let page = isize::try_from(r.shown.max(2)).unwrap_or(10);
         let delta: isize = match action {
@@ -1176,7 +1180,7 @@ impl Pane for InsightsPane {
                 }
             }
             Screen::Saved => a.extend([Action::Enter, Action::DeleteObject, Action::Reload]),
-            Screen::Record => a.push(Action::Back),
+            Screen::Record => a.extend([Action::Back, Action::RequestLines]),
         }
         a
     }

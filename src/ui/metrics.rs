@@ -2,7 +2,7 @@
 //! metric; the alarms, firing first; one alarm's metric around its state change.
 
 use super::Look;
-use super::table::{Column, pane_block, text_table};
+use super::table::{Column, text_table};
 use crate::app::metrics::{Load, MetricsPane, Screen};
 use crate::text::one_line;
 use backoffice_domain::model::{AlarmState, FunctionMetric, MetricSeries};
@@ -32,22 +32,31 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Lo
         .iter()
         .filter(|a| a.state == AlarmState::Alarm)
         .count();
-    let title = match pane.screen {
-        Screen::Functions => format!(
-            "Metrics · {} · last {range}{period} · v alarms ({firing} firing)",
-            crate::text::plural(pane.rows.len(), "function")
+    // The key hint goes first where the row is short (the range was left out at 60 columns).
+    let (title, hints) = match pane.screen {
+        Screen::Functions => (
+            format!(
+                "Metrics · {} · last {range}{period}",
+                crate::text::plural(pane.rows.len(), "function")
+            ),
+            vec![format!("v alarms ({firing} firing)")],
         ),
-        Screen::Alarms => format!(
-            "Alarms · {} · {firing} firing · v functions",
-            crate::text::plural(pane.alarms.len(), "alarm")
+        Screen::Alarms => (
+            format!(
+                "Alarms · {} · {firing} firing",
+                crate::text::plural(pane.alarms.len(), "alarm")
+            ),
+            vec!["v functions".to_string()],
         ),
-        Screen::Chart => format!(
-            "Alarm · {}",
-            pane.chart.alarm.as_ref().map_or("", |a| a.name.as_str())
+        Screen::Chart => (
+            format!(
+                "Alarm · {}",
+                pane.chart.alarm.as_ref().map_or("", |a| a.name.as_str())
+            ),
+            Vec::new(),
         ),
     };
-    // Padded as every pane's title is (`┌ Logs · …`).
-    let block = pane_block(format!(" {title} "), area.width, theme);
+    let block = super::table::pane_block_hinted(&title, &hints, area.width, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     match pane.screen {

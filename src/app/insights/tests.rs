@@ -401,6 +401,11 @@ fn r_on_a_row_with_a_request_id_opens_the_logs_request_view() {
     // And back.
     keys(&mut app, &["-"]);
     assert_eq!(app.pane, PaneId::Insights);
+    // From the row's open record too (`r` there did nothing).
+    app.insights.screen = Screen::Record;
+    let c = keys(&mut app, &["r"]);
+    assert_eq!(app.pane, PaneId::Logs, "{c:?}");
+    assert_eq!(app.logs.request.as_ref().unwrap().id, "req-7");
 }
 
 #[test]
