@@ -573,11 +573,21 @@ impl Dialog {
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
-            Form::Attribute { .. } => self
-                .attribute_choices()
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
+            // The user's attributes, and the standard ones they have not set
+            // (`phone` + tab on a user without a phone number completed nothing).
+            Form::Attribute { .. } => {
+                let mut names: Vec<String> = self
+                    .attribute_choices()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                for standard in AttributeName::STANDARD {
+                    if standard.starts_with(typed) && !names.iter().any(|n| n == standard) {
+                        names.push((*standard).to_string());
+                    }
+                }
+                names
+            }
             _ => return false,
         };
         let choices: Vec<&String> = choices.iter().filter(|c| c.starts_with(typed)).collect();
@@ -873,6 +883,12 @@ mod tests {
         assert_eq!(d.attribute_now(), Some(None), "no attribute na");
         d.on_key(KeyEvent::from(KeyCode::Tab));
         assert_eq!(d.input1.text(), "name", "tab completes the name");
+        // A standard attribute the user has not set completes too.
+        let mut other = attribute_dialog();
+        other.focus = Field::Input1;
+        type_in(&mut other, "phone");
+        other.on_key(KeyEvent::from(KeyCode::Tab));
+        assert_eq!(other.input1.text(), "phone_number");
         assert_eq!(d.attribute_now(), Some(Some("Ada")));
         d.on_key(KeyEvent::from(KeyCode::Tab));
         assert_eq!(d.focus, Field::Input2);

@@ -126,7 +126,8 @@ pub struct Group {
 pub struct AttributeName(String);
 
 impl AttributeName {
-    const STANDARD: &'static [&'static str] = &[
+    /// The standard attributes (OpenID Connect's, as Cognito has them).
+    pub const STANDARD: &'static [&'static str] = &[
         "address",
         "birthdate",
         "email",
