@@ -154,6 +154,17 @@ async fn keys(w: &World) -> Vec<String> {
     listed.iter().map(|e| e.name().to_string()).collect()
 }
 
+/// The audit log's newest row.
+async fn newest_row(w: &World) -> AuditEntry {
+    w.sandbox
+        .content
+        .list_audit(&AuditFilter::default(), PageRequest::first(1))
+        .await
+        .unwrap()
+        .items
+        .remove(0)
+}
+
 async fn actions(content: &dyn ContentStore) -> Vec<String> {
     let rows = content
         .list_audit(&AuditFilter::default(), PageRequest::first(200))
@@ -537,12 +548,7 @@ async fn round_trip(w: &World, operation: Operation, closing: AuditAction) {
         .await
         .unwrap_or_else(|e| panic!("undo of {what}: {}", e.failure));
     assert_eq!(snapshot(w).await, before, "{what} then its undo");
-    let newest = c
-        .list_audit(&AuditFilter::default(), PageRequest::first(1))
-        .await
-        .unwrap()
-        .items
-        .remove(0);
+    let newest = newest_row(w).await;
     assert!(
         newest
             .reason
@@ -761,14 +767,7 @@ async fn a_ban_is_undone_by_its_unban_and_irreversible_rows_say_why() {
         "{}",
         cleared.summary
     );
-    let row = w
-        .sandbox
-        .content
-        .list_audit(&AuditFilter::default(), PageRequest::first(1))
-        .await
-        .unwrap()
-        .items
-        .remove(0);
+    let row = newest_row(&w).await;
     w.sandbox
         .content
         .update_profile(
@@ -852,14 +851,7 @@ async fn an_undo_refuses_rows_changed_since_and_steps_of_a_ban_or_a_deletion() {
     perform(&w.backends, phone("+821012345678"), &reason("support"))
         .await
         .unwrap();
-    let first = w
-        .sandbox
-        .content
-        .list_audit(&AuditFilter::default(), PageRequest::first(1))
-        .await
-        .unwrap()
-        .items
-        .remove(0);
+    let first = newest_row(&w).await;
     perform(&w.backends, phone("+821099999999"), &reason("support"))
         .await
         .unwrap();
@@ -1080,14 +1072,7 @@ async fn an_undo_does_not_put_back_an_avatar_whose_object_is_gone() {
     )
     .await
     .unwrap();
-    let row = w
-        .sandbox
-        .content
-        .list_audit(&AuditFilter::default(), PageRequest::first(1))
-        .await
-        .unwrap()
-        .items
-        .remove(0);
+    let row = newest_row(&w).await;
     // While the object is there, the undo is offered.
     assert!(super::people::plan_undo(&w.backends, &row).await.is_ok());
     w.sandbox
