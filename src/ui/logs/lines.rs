@@ -237,6 +237,75 @@ pub(super) fn wrap_spans(
     lines.into_iter().map(Line::from).collect()
 }
 
+/// One row of at most `width` columns, for lines not wrapped: a message longer than its room
+/// ends with `…`, and one whose first search match lies past the right edge is shown from a
+/// little before that match, behind a `…` (a match in a 12 KB line was drawn past the edge, with
+/// nothing on the row to say it was there).
+pub(super) fn clip_spans(
+    spans: Vec<Span<'static>>,
+    prefix: usize,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    let total: usize = spans.iter().map(Span::width).sum();
+    if total <= width {
+        return spans;
+    }
+    let mut spans = spans.into_iter();
+    let mut out: Vec<Span<'static>> = spans.by_ref().take(prefix).collect();
+    let room = width.saturating_sub(out.iter().map(Span::width).sum());
+    if room < 2 {
+        return out;
+    }
+    let message: Vec<Span<'static>> = spans.collect();
+    let hit = match_style(theme);
+    // Where the first match starts and ends, in columns of the message.
+    let mut column = 0;
+    let mut first_match = None;
+    for span in &message {
+        if span.style == hit && first_match.is_none() {
+            first_match = Some((column, column + span.width()));
+        }
+        column += span.width();
+    }
+    // The columns of the message shown: from `start`, with a `…` before and after where cut.
+    let start = match first_match {
+        Some((from, to)) if to > room - 1 => {
+            // The match a third of the way in (all of it where it fits), after a `…`.
+            let context = (room / 3).min(room.saturating_sub(2 + (to - from)));
+            from.saturating_sub(context).max(1)
+        }
+        _ => 0,
+    };
+    let lead = usize::from(start > 0);
+    let end_room = room - lead;
+    let cut_end = column - start > end_room;
+    let keep = if cut_end { end_room - 1 } else { end_room };
+    if lead == 1 {
+        out.push(Span::styled("…", theme.muted()));
+    }
+    let mut at = 0;
+    let mut used = 0;
+    for span in message {
+        let mut piece = String::new();
+        for c in span.content.chars() {
+            let w = c.width().unwrap_or(0);
+            if at >= start && used + w <= keep {
+                piece.push(c);
+                used += w;
+            }
+            at += w;
+        }
+        if !piece.is_empty() {
+            out.push(Span::styled(piece, span.style));
+        }
+    }
+    if cut_end {
+        out.push(Span::styled("…", theme.muted()));
+    }
+    out
+}
+
 pub(super) fn rendered(
     l: &LineRef<'_>,
     opts: &LineStyle<'_>,
@@ -251,7 +320,7 @@ pub(super) fn rendered(
     let mut lines = if opts.wrap {
         wrap_spans(spans, prefix, width)
     } else {
-        vec![Line::from(spans)]
+        vec![Line::from(clip_spans(spans, prefix, width, theme))]
     };
     if l.seq == selected {
         for line in &mut lines {

@@ -290,11 +290,15 @@ pub(super) fn status_row(
     keys: &Keymap,
     theme: &Theme,
 ) {
-    let mut spans = Vec::new();
+    // Each part in a long form and a short one: the short ones where the long do not fit
+    // (a failure, the scroll state, a search and a selection together ran past the edge, cut
+    // with nothing to say so), then the row cut with `…`.
+    let mut parts: Vec<(String, String, Style)> = Vec::new();
     if let Some(FeedState::Failed(e)) = pane.feed.as_ref().map(|f| &f.state)
         && !pane.buffer.is_empty()
     {
-        spans.push(Span::styled(format!("✗ {e}  "), theme.error()));
+        let e = crate::text::one_line(e);
+        parts.push((format!("✗ {e}  "), format!("✗ {e}  "), theme.error()));
     }
     // Only a live tail has a "live" to go back to; a query's lines end where it ended.
     let live = pane
@@ -312,11 +316,13 @@ pub(super) fn status_row(
             1 => " · 1 new line".into(),
             n => format!(" · {n} new lines"),
         };
-        spans.push(Span::styled(
+        let style = theme.warning().add_modifier(Modifier::REVERSED);
+        parts.push((
             format!(" {what}{new} · {} back to live ", keys.hint(Action::Bottom)),
-            theme.warning().add_modifier(Modifier::REVERSED),
+            format!(" {what}{new} "),
+            style,
         ));
-        spans.push(Span::raw(" "));
+        parts.push((" ".into(), " ".into(), Style::default()));
     }
     if let Some(s) = &pane.search {
         let at = pane
@@ -338,27 +344,48 @@ pub(super) fn status_row(
         } else {
             format!("{at} matches ·")
         };
-        spans.push(Span::styled(
+        let text = crate::text::one_line(&s.text);
+        parts.push((
             format!(
-                "/{}: {at} {}/{} next/previous · {} context{context}  ",
-                crate::text::one_line(&s.text),
+                "/{text}: {at} {}/{} next/previous · {} context{context}  ",
                 keys.hint(Action::NextMatch),
                 keys.hint(Action::PrevMatch),
                 keys.hint(Action::ContextLines)
             ),
+            format!("/{text}: {}{context}  ", at.trim_end_matches(" ·")),
             theme.text(),
         ));
     }
     if let Some(a) = pane.anchor {
         let n = a.abs_diff(pane.scroll.selected) + 1;
-        spans.push(Span::styled(
+        let selected = crate::text::plural(n as usize, "line");
+        parts.push((
             format!(
-                "{} selected · {} save  ",
-                crate::text::plural(n as usize, "line"),
+                "{selected} selected · {} save  ",
                 keys.hint(Action::SaveLogs)
             ),
+            format!("{selected} selected  "),
             theme.warning(),
         ));
+    }
+    let room = usize::from(area.width);
+    let long: usize = parts.iter().map(|(l, _, _)| l.width()).sum();
+    let short = long > room;
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (long, brief, style) in parts {
+        let text = if short { brief } else { long };
+        let left = room.saturating_sub(used);
+        if left == 0 {
+            break;
+        }
+        let text = if text.width() > left {
+            super::table::fit(&text, u16::try_from(left).unwrap_or(u16::MAX))
+        } else {
+            text
+        };
+        used += text.width();
+        spans.push(Span::styled(text, style));
     }
     if spans.is_empty() {
         // Whole hints, as many as the row holds (it was cut mid-word at 80 columns), then

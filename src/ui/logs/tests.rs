@@ -681,6 +681,74 @@ fn a_hit_deep_in_a_wrapped_long_line_is_in_view() {
     assert_eq!(indent(continued[0]), 25, "{shown}");
 }
 
+/// The foot row with a search, a selection and a scrolled-back tail gives their short forms
+/// where the long ones do not fit, and ends with `…` rather than past the edge.
+#[test]
+fn the_foot_row_shortens_its_parts_to_fit() {
+    let (mut app, _) = tail_with_traffic();
+    app.on_key(key('/'));
+    typed(&mut app, "timeout");
+    app.on_key(code(KeyCode::Enter));
+    app.on_key(key('k'));
+    app.on_key(key('b'));
+    app.on_key(key('k'));
+    let foot = |app: &mut App, width: u16| {
+        let shown = text_of(&render(app, width, 24));
+        shown
+            .lines()
+            .find(|l| l.contains("/timeout"))
+            .unwrap_or_else(|| panic!("{shown}"))
+            .to_string()
+    };
+    let wide = foot(&mut app, 200);
+    assert!(
+        wide.contains("back to live") && wide.contains("next/previous"),
+        "{wide}"
+    );
+    assert!(wide.contains("2 lines selected · ctrl-s save"), "{wide}");
+    let narrow = foot(&mut app, 80);
+    assert!(!narrow.contains("next/previous"), "{narrow}");
+    assert!(narrow.contains("scrolled back"), "{narrow}");
+    assert!(narrow.contains("matches"), "{narrow}");
+    assert!(narrow.contains("2 lines selected"), "{narrow}");
+    let tiny = foot(&mut app, 40);
+    assert!(
+        tiny.trim_end_matches(['"', ' ', '│']).ends_with('…'),
+        "{tiny}"
+    );
+}
+
+/// Not wrapped, a line longer than its row ends with `…`, and a line whose match lies past the
+/// right edge shows the match, behind a `…`, instead of its start.
+#[test]
+fn an_unwrapped_line_shows_its_match_past_the_edge_and_marks_its_cuts() {
+    let mut app = tail_with_a_long_line(&format!("the-needle-here {}", twelve_kb()));
+    let shown = text_of(&render(&mut app, 110, 30));
+    let long = shown
+        .lines()
+        .find(|r| r.contains("ERROR 000000000"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(long.trim_end_matches(['"', '│']).ends_with('…'), "{long}");
+    assert!(!shown.contains("the-needle"), "{shown}");
+    app.on_key(key('/'));
+    typed(&mut app, "the-needle");
+    app.on_key(code(KeyCode::Enter));
+    let shown = text_of(&render(&mut app, 110, 30));
+    let hit = shown
+        .lines()
+        .find(|r| r.contains("the-needle-here"))
+        .unwrap_or_else(|| panic!("the match is on screen: {shown}"));
+    assert!(
+        hit.contains("…001197 000001198 000001199 the-needle-here"),
+        "cut before the match: {hit}"
+    );
+    assert!(!hit.contains("ERROR 000000000"), "{hit}");
+    // The match sits a third of the way into the message, so what comes before it shows too.
+    let at = hit.find("the-needle").unwrap_or(0);
+    let cut = hit.find('…').unwrap_or(0);
+    assert!(at > cut + 20, "{hit}");
+}
+
 /// Matches with context (`C`): lines that are not neighbours are parted by a `--` row, as grep
 /// parts them.
 #[test]
