@@ -233,15 +233,20 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, tick
         spans.extend(identity);
     }
     spans.extend(signals);
+    // The keys' hint only whole, the quit key first to go (while a request was pending, a
+    // narrow bar showed `? help q` cut after the `q`).
     if app.last_error.is_none() {
-        spans.push(Span::styled(
-            format!(
-                " {} help  {} quit",
-                app.keymap.hint(Action::Help),
-                app.keymap.hint(Action::Quit)
-            ),
-            theme.muted(),
-        ));
+        let room = usize::from(area.width).saturating_sub(width(&spans));
+        let help = app.keymap.hint(Action::Help);
+        let hint = [
+            format!(" {help} help  {} quit", app.keymap.hint(Action::Quit)),
+            format!(" {help} help"),
+        ]
+        .into_iter()
+        .find(|h| h.width() <= room);
+        if let Some(hint) = hint {
+            spans.push(Span::styled(hint, theme.muted()));
+        }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -893,6 +893,35 @@ fn status_bar_shows_throttling_while_the_list_loads() {
     insta::assert_snapshot!(render(&mut app, 100, 8));
 }
 
+/// The status bar's key hint shows whole or shorter, never cut inside a word.
+#[test]
+fn the_status_bar_hint_is_whole_or_shorter_while_requests_are_pending() {
+    let (mut app, _) = app_on(PaneId::Users, ctx());
+    app.throttled = Some("AWS throttled ×3 (Cognito ListUsers)".into());
+    // The status bar: the row above the bottom line.
+    let bar = |app: &mut App, width: u16| {
+        let backend = render(app, width, 8);
+        let buffer = backend.buffer();
+        (0..width)
+            .map(|x| buffer[(x, 6)].symbol().to_string())
+            .collect::<String>()
+    };
+    let wide = bar(&mut app, 140);
+    assert!(wide.contains("? help  q quit"), "{wide}");
+    let mut seen_short = false;
+    for width in 60..140 {
+        let row = bar(&mut app, width);
+        let bare = row.trim_end();
+        assert!(
+            bare.ends_with("q quit") || bare.ends_with("? help") || !bare.contains("? h"),
+            "cut at {width}: {row}"
+        );
+        assert!(!bare.ends_with(" q"), "cut at {width}: {row}");
+        seen_short |= bare.ends_with("? help");
+    }
+    assert!(seen_short, "some width shows the short form");
+}
+
 #[test]
 fn a_long_error_on_a_narrow_status_bar_pushes_out_who_and_where() {
     let (mut app, _) = app_on(PaneId::Users, ctx());
