@@ -101,14 +101,7 @@ pub fn render(view: &User360) -> Vec<String> {
         posts
             .iter()
             .map(|p| {
-                let text: String = p
-                    .body
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .chars()
-                    .take(60)
-                    .collect();
+                let text = crate::app::posts::excerpt_of(&p.body, 60);
                 format!(
                     "#{} {} {} {}",
                     p.id,
@@ -123,7 +116,7 @@ pub fn render(view: &User360) -> Vec<String> {
         comments
             .iter()
             .map(|c| {
-                let text: String = c.body.chars().take(60).collect();
+                let text = crate::app::posts::excerpt_of(&c.body, 60);
                 format!(
                     "#{} on post #{} {} {}",
                     c.id,
@@ -174,7 +167,7 @@ pub fn render(view: &User360) -> Vec<String> {
             events
                 .iter()
                 .map(|e| {
-                    let text: String = e.message.chars().take(100).collect();
+                    let text = crate::app::posts::excerpt_of(&e.message, 100);
                     format!(
                         "{} {} {}",
                         e.timestamp.format("%m-%d %H:%M:%S"),
@@ -228,7 +221,15 @@ mod tests {
             groups: Ok(vec![]),
             profile: Ok(None),
             counts: Err("not asked".into()),
-            posts: Err("not asked".into()),
+            posts: Ok(vec![backoffice_domain::model::Post {
+                id: backoffice_domain::model::PostId::new(7).unwrap(),
+                author_sub: me.clone(),
+                body: format!("{} tail-of-the-post", "word ".repeat(20)),
+                image_key: None,
+                status: backoffice_domain::model::ContentStatus::Visible,
+                created_at: chrono::Utc::now(),
+                updated_at: chrono::Utc::now(),
+            }]),
             comments: Err("not asked".into()),
             reports: Ok(vec![
                 report(125, Target::User(other.clone()), &me),
@@ -243,11 +244,27 @@ mod tests {
                     first: vec![],
                 }),
             )],
-            log_lines: Err("not asked".into()),
+            log_lines: Ok(vec![backoffice_domain::model::LogEvent {
+                group: "/aws/lambda/api".into(),
+                stream: "s".into(),
+                timestamp: chrono::Utc::now(),
+                ingested_at: None,
+                message: format!("{} tail-of-the-line", "x".repeat(120)),
+                event_id: "1".into(),
+            }]),
         };
         let text = render(&view).join("\n");
         assert!(text.contains("  filed   #125 user:"), "{text}");
         assert!(text.contains("  against #126 user:"), "{text}");
         assert!(text.contains("  1 object, 2048 bytes"), "{text}");
+        // A post's text and a log line cut to their room say so.
+        let post = text.lines().find(|l| l.contains("#7 ")).unwrap_or_default();
+        assert!(post.ends_with('…'), "{post}");
+        assert!(!text.contains("tail-of-the-"), "{text}");
+        let line = text
+            .lines()
+            .find(|l| l.contains("/aws/lambda/api"))
+            .unwrap_or_default();
+        assert!(line.ends_with("xxx…"), "{line}");
     }
 }

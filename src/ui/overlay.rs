@@ -178,7 +178,7 @@ pub(super) fn draw_who(
     keys: &Keymap,
     theme: &Theme,
 ) -> u16 {
-    let area = centred(frame.area(), 110, frame.area().height.saturating_sub(2));
+    let area = centred(frame.area(), 110, frame.area().height.saturating_sub(4));
     let lines: Vec<Line<'_>> = view
         .lines()
         .into_iter()
@@ -563,13 +563,10 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     );
 }
 
-/// The newest toasts, one row each (newest last, nearest the status bar), in `area`: `›` and
-/// the message on one line, cut in its middle to the width (its start says what was done, its
-/// end how it went: `…: done, audited`).
-/// A toast's text in at most two rows of `room` columns: whole where it fits, else parted at
+/// A message's text in at most two rows of `room` columns: whole where it fits, else parted at
 /// the last space that fits and the rest cut in its middle (a refusal's reason, at its end,
 /// was cut out of one row).
-fn toast_lines(text: &str, room: usize) -> Vec<String> {
+pub(super) fn toast_lines(text: &str, room: usize) -> Vec<String> {
     let text = crate::text::one_line(text);
     if text.width() <= room {
         return vec![text];
@@ -609,6 +606,8 @@ pub(super) fn toast_rows(app: &App, width: u16) -> u16 {
     u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
+/// The newest toasts (newest last, nearest the status bar), in `area`: `›` and the message in
+/// one row or two (its start says what was done, its end how it went: `…: done, audited`).
 pub(super) fn draw_toasts(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let room = usize::from(area.width).saturating_sub(4);
     // The newest toasts, as many rows of them as there is room for, from the bottom up.

@@ -747,9 +747,15 @@ impl PostsPane {
 }
 
 pub fn excerpt(body: &str) -> String {
+    excerpt_of(body, 40)
+}
+
+/// The first line of `body` in at most `chars` characters, with `…` where anything was left
+/// out.
+pub fn excerpt_of(body: &str, chars: usize) -> String {
     let (line, more) = crate::text::lead_line(body);
-    let mut out: String = line.chars().take(40).collect();
-    if line.chars().count() > 40 || more {
+    let mut out: String = line.chars().take(chars).collect();
+    if line.chars().count() > chars || more {
         out.push('…');
     }
     out
