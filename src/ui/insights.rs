@@ -81,16 +81,43 @@ fn window_text(run: &Run) -> String {
     )
 }
 
+/// The query over the results in at most [`QUERY_LINES`] rows of `width` columns: a line too
+/// long ends with `…`, and a query of more lines says how many more there are (a fourth line
+/// and the end of a long `filter` were left out with nothing to say so).
+fn query_header(text: &str, width: u16) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let shown = if lines.len() > QUERY_LINES {
+        QUERY_LINES - 1
+    } else {
+        lines.len()
+    };
+    let mut out: Vec<String> = lines[..shown]
+        .iter()
+        .map(|l| super::table::fit(&one_line(l), width))
+        .collect();
+    if lines.len() > shown {
+        out.push(super::table::fit(
+            &format!(
+                "… {}",
+                crate::text::plural(lines.len() - shown, "more line")
+            ),
+            width,
+        ));
+    }
+    out
+}
+
 fn draw_results(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: &Look<'_>) {
     let theme = look.theme;
-    let query_lines: Vec<Line<'_>> = pane
-        .run
-        .as_ref()
-        .map_or(pane.query_text.as_str(), |r| r.text.as_str())
-        .lines()
-        .take(QUERY_LINES)
-        .map(|l| Line::styled(one_line(l), theme.muted()))
-        .collect();
+    let query_lines = query_header(
+        pane.run
+            .as_ref()
+            .map_or(pane.query_text.as_str(), |r| r.text.as_str()),
+        area.width,
+    )
+    .into_iter()
+    .map(|l| Line::styled(l, theme.muted()))
+    .collect::<Vec<_>>();
     let query_height = query_lines.len().max(1) as u16;
     let Some(run) = &mut pane.run else {
         let [q, rest] =
@@ -437,7 +464,6 @@ pub fn short_number(v: f64) -> String {
 fn draw_saved(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: &Look<'_>) {
     let theme = look.theme;
     let s = &mut pane.saved;
-    let [head, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let note = match (&s.failed, s.request) {
         (Some(why), _) => format!("the account's saved queries could not be listed: {why}"),
         (None, Some(_)) => "loading the account's saved queries…".to_string(),
@@ -452,8 +478,12 @@ fn draw_saved(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: 
     } else {
         theme.muted()
     };
+    // Two rows where it needs them: an error's reason is at its end.
+    let note = super::overlay::toast_lines(&note, usize::from(area.width));
+    let [head, list] =
+        Layout::vertical([Constraint::Length(note.len() as u16), Constraint::Min(0)]).areas(area);
     frame.render_widget(
-        Paragraph::new(crate::text::printable(&note)).style(style),
+        Paragraph::new(note.into_iter().map(Line::from).collect::<Vec<_>>()).style(style),
         head,
     );
     let height = usize::from(list.height).max(1);
@@ -532,5 +562,28 @@ fn draw_record(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look:
             .style(theme.muted()),
             c,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A query's header is at most three rows of its width, and says what it leaves out.
+    #[test]
+    fn the_query_header_marks_what_it_leaves_out() {
+        let short = "fields @message\n| limit 20";
+        assert_eq!(
+            query_header(short, 80),
+            vec!["fields @message", "| limit 20"]
+        );
+        let long = format!(
+            "fields @timestamp, @message\n| filter {}\n| sort @timestamp desc\n| limit 20",
+            "@message like /x/ and ".repeat(10)
+        );
+        let rows = query_header(&long, 60);
+        assert_eq!(rows.len(), QUERY_LINES, "{rows:?}");
+        assert!(rows[1].ends_with('…') && rows[1].width() <= 60, "{rows:?}");
+        assert_eq!(rows[2], "… 2 more lines", "{rows:?}");
     }
 }
