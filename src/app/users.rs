@@ -414,15 +414,27 @@ impl UsersPane {
         let in_detail = self.detail.is_some();
         let detail_half = (self.detail_rows / 2).max(1);
         match action {
-            // The open detail scrolls (on a short terminal its lower rows are below the pane).
-            Action::Down | Action::Up | Action::HalfPageDown | Action::HalfPageUp | Action::Top
+            // The open detail scrolls (on a short terminal its lower rows are below the pane);
+            // the drawing keeps it within the detail's end, so `G` asks for the most.
+            Action::Down
+            | Action::Up
+            | Action::HalfPageDown
+            | Action::HalfPageUp
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom
                 if in_detail =>
             {
+                let detail_page = self.detail_rows.max(1);
                 self.detail_scroll = match action {
                     Action::Down => self.detail_scroll.saturating_add(1),
                     Action::Up => self.detail_scroll.saturating_sub(1),
                     Action::HalfPageDown => self.detail_scroll.saturating_add(detail_half),
                     Action::HalfPageUp => self.detail_scroll.saturating_sub(detail_half),
+                    Action::PageDown => self.detail_scroll.saturating_add(detail_page),
+                    Action::PageUp => self.detail_scroll.saturating_sub(detail_page),
+                    Action::Bottom => u16::MAX,
                     _ => 0,
                 };
                 Outcome::None

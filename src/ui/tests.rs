@@ -285,6 +285,11 @@ fn a_user_detail_taller_than_the_pane_scrolls_with_its_keys_in_view() {
     assert!(end.contains("ctrl-x delete"), "{end}");
     app.on_key(key('g'));
     assert_eq!(app.users.detail_scroll, 0);
+    // `G` goes to the detail's end (it did nothing here), as forty `j`s did.
+    app.on_key(key('G'));
+    let bottom = render(&mut app, 80, 14).to_string();
+    assert_eq!(bottom, end, "G reaches the end");
+    app.on_key(key('g'));
     // Half a page is half the detail's own rows (it was half the list's, behind it).
     let rows = app.users.detail_rows;
     assert!(rows > 1 && rows < 14, "{rows}");
