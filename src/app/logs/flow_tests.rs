@@ -414,6 +414,25 @@ fn v_in_the_picker_says_what_it_needs() {
     );
 }
 
+/// `y` in the group picker copies the selected group's name.
+#[test]
+fn y_in_the_picker_copies_the_group() {
+    let mut app = logs_app();
+    app.on_key(key('j'));
+    app.on_key(key('y'));
+    assert_eq!(
+        app.requests.last(),
+        Some(&crate::app::Request::Clipboard(THUMBS.to_string()))
+    );
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text == format!("copied the log group {THUMBS}")),
+        "{:?}",
+        app.toasts
+    );
+}
+
 #[test]
 fn a_line_without_a_request_id_says_so() {
     let mut app = logs_app();

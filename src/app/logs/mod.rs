@@ -481,6 +481,14 @@ impl Pane for LogsPane {
     }
 
     fn selected_id(&self) -> Option<(&'static str, String)> {
+        // In the picker, the selected group's name (`y` said "nothing selected" there).
+        if self.screen == Screen::Picker {
+            return self
+                .picker
+                .groups
+                .get(self.picker.selected)
+                .map(|g| ("log group", g.to_string()));
+        }
         let line = self.selected_line()?;
         backoffice_domain::services::log_analysis::classify(line.text)
             .request_id
