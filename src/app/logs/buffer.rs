@@ -11,6 +11,9 @@ use backoffice_domain::model::LogEvent;
 use backoffice_domain::services::log_analysis::{self, Kind, Level};
 use std::collections::{HashMap, VecDeque};
 
+/// How far back a line without a request id looks for its request's id.
+pub const REQUEST_LOOKBACK: usize = 100_000;
+
 pub use super::request_key::RequestKey;
 
 /// Most lines one segment holds; small buffers use smaller segments so eviction stays close to
@@ -537,6 +540,25 @@ impl LogBuffer {
             }
         }
         out
+    }
+
+    /// The request id of `l`: its own (`true`), else, for a line that carries none (a panic,
+    /// a print), that of the request its stream was running (`false`), read from the nearest
+    /// line before it of the same request, at most [`REQUEST_LOOKBACK`] lines back.
+    pub fn request_id_of(&self, l: &LineRef<'_>) -> Option<(String, bool)> {
+        if let Some(id) = log_analysis::classify(l.text).request_id {
+            return Some((id, true));
+        }
+        if !l.req.is_some() {
+            return None;
+        }
+        (self.first_seq..l.seq)
+            .rev()
+            .take(REQUEST_LOOKBACK)
+            .filter_map(|s| self.get(s))
+            .filter(|o| o.req == l.req)
+            .find_map(|o| log_analysis::classify(o.text).request_id)
+            .map(|id| (id, false))
     }
 
     /// The numbers of the lines of one request.

@@ -141,14 +141,7 @@ impl LogsPane {
         };
         // A line without an id (a panic, a print) belongs to the request its stream was
         // running: that request's id, from another of its lines.
-        let id = log_analysis::classify(l.text).request_id.or_else(|| {
-            l.req.is_some().then_some(())?;
-            self.buffer
-                .lines_of(l.req)
-                .into_iter()
-                .find_map(|s| log_analysis::classify(self.buffer.get(s)?.text).request_id)
-        });
-        let Some(id) = id else {
+        let Some((id, _)) = self.buffer.request_id_of(&l) else {
             return Outcome::Message(
                 "this line carries no request id, and the tail holds no START of a request in its stream (a filtered tail leaves them out)".into(),
             );

@@ -13,6 +13,7 @@ pub(super) fn detail(
     frame: &mut Frame<'_>,
     area: Rect,
     line: Option<LineRef<'_>>,
+    request: Option<&(String, bool)>,
     scroll: &mut (u64, u16),
     keys: &Keymap,
     theme: &Theme,
@@ -38,8 +39,14 @@ pub(super) fn detail(
         kv("stream", clean(l.stream)),
         kv("level", format!("{:?}", l.level).to_lowercase()),
     ];
-    if let Some(id) = &info.request_id {
-        lines.push(kv("request", clean(id)));
+    match request {
+        Some((id, true)) => lines.push(kv("request", clean(id))),
+        // A panic or a print: the request its stream was running, said as such.
+        Some((id, false)) => lines.push(kv(
+            "request",
+            format!("{} (the stream's running request)", clean(id)),
+        )),
+        None => {}
     }
     if let Some(r) = &info.report {
         let init = r.init_ms.map_or("none (warm)".to_string(), |v| {
@@ -206,10 +213,13 @@ pub(super) fn request_view(
             let [top, bottom] =
                 Layout::vertical([Constraint::Percentage(35), Constraint::Percentage(65)])
                     .areas(body);
+            let line = r.buffer.get(r.scroll.selected);
+            let request = line.as_ref().and_then(|l| r.buffer.request_id_of(l));
             detail(
                 frame,
                 bottom,
-                r.buffer.get(r.scroll.selected),
+                line,
+                request.as_ref(),
                 &mut pane.detail_scroll,
                 keys,
                 theme,

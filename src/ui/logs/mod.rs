@@ -231,7 +231,16 @@ pub(super) fn viewer(
             Layout::vertical([Constraint::Percentage(35), Constraint::Percentage(65)]).areas(body);
         main_lines(frame, top, pane, theme);
         let line = pane.buffer.get(pane.scroll.selected);
-        detail(frame, bottom, line, &mut pane.detail_scroll, keys, theme);
+        let request = line.as_ref().and_then(|l| pane.buffer.request_id_of(l));
+        detail(
+            frame,
+            bottom,
+            line,
+            request.as_ref(),
+            &mut pane.detail_scroll,
+            keys,
+            theme,
+        );
         pane.detail_rows = bottom.height.saturating_sub(2);
     } else {
         main_lines(frame, body, pane, theme);

@@ -681,6 +681,39 @@ fn a_hit_deep_in_a_wrapped_long_line_is_in_view() {
     assert_eq!(indent(continued[0]), 25, "{shown}");
 }
 
+/// A panic's detail names the request its stream was running, said as such; a line with its
+/// own id names it plainly.
+#[test]
+fn a_panic_s_detail_names_the_stream_s_running_request() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    app.logs.strip = false;
+    let id = rid(7);
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![
+            ev(
+                API,
+                1_000,
+                &format!("START RequestId: {id} Version: $LATEST"),
+            ),
+            ev(API, 1_001, "thread 'main' panicked at src/bin/api.rs:42:9:"),
+        ])],
+    );
+    assert!(app.logs.selected_line().unwrap().text.contains("panicked"));
+    app.on_key(code(KeyCode::Enter));
+    let shown = text_of(&render(&mut app, 120, 30));
+    assert!(
+        shown.contains(&format!("request  {id} (the stream's running request)")),
+        "{shown}"
+    );
+    app.on_key(key('k'));
+    let shown = text_of(&render(&mut app, 120, 30));
+    assert!(shown.contains(&format!("request  {id} ")), "{shown}");
+    assert!(!shown.contains("running request"), "{shown}");
+}
+
 /// The foot row with a search, a selection and a scrolled-back tail gives their short forms
 /// where the long ones do not fit, and ends with `…` rather than past the edge.
 #[test]
