@@ -197,7 +197,7 @@ pub(super) fn request_view(
                 names.push(g.clone());
             }
         }
-        let labels = super::lines::GroupLabels::new(&names);
+        let labels = super::lines::GroupLabels::new(&names).padded_for(r.buffer.groups());
         let opts = LineStyle {
             timestamps: pane.timestamps,
             groups: Some(&labels),

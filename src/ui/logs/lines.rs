@@ -113,6 +113,17 @@ impl GroupLabels {
         }
     }
 
+    /// The same labels, padded only as wide as the widest of `shown` (a request's lines in one
+    /// group kept the padding of the tail's widest label).
+    pub fn padded_for(mut self, shown: &[String]) -> Self {
+        self.width = shown
+            .iter()
+            .map(|g| unicode_width::UnicodeWidthStr::width(self.of(g).0.trim_end()))
+            .max()
+            .unwrap_or(self.width);
+        self
+    }
+
     /// The label of `group` padded to the widest, and its colour's index.
     pub fn of(&self, group: &str) -> (String, usize) {
         let i = self.names.iter().position(|n| n == group);
@@ -569,5 +580,22 @@ mod label_tests {
             a.starts_with("api") && a.ends_with("end") && a.contains('…'),
             "{a}"
         );
+    }
+
+    /// A request's lines in one group are labelled as in the tail, padded only to that group's
+    /// label.
+    #[test]
+    fn labels_padded_for_the_groups_shown() {
+        let names: Vec<String> = ["/aws/lambda/api", "/aws/lambda/api-admin-reports"]
+            .map(String::from)
+            .to_vec();
+        let all = GroupLabels::new(&names);
+        assert_eq!(
+            all.of("/aws/lambda/api").0,
+            format!("api{}", " ".repeat(14))
+        );
+        let one = all.clone().padded_for(&names[..1]);
+        assert_eq!(one.of("/aws/lambda/api"), ("api".to_string(), 0));
+        assert_eq!(one.of(&names[1]).1, all.of(&names[1]).1, "same colour");
     }
 }
