@@ -242,7 +242,15 @@ impl UsersPane {
                 action: a,
             })
         };
-        let (form, verb, changes, type_to_confirm) = match action {
+        // An action confirmed as it stands: the verb names the user with their e-mail, the
+        // dialog's title by name alone (the change line gives the e-mail).
+        let simple = |action: AccountAction, change: &str| -> Simple {
+            let verb = action.describe(&label);
+            let title = action.describe(&name);
+            let change = format!("{label}: {change}");
+            (ready(action), verb, title, vec![change], None)
+        };
+        let (form, verb, title, changes, type_to_confirm) = match action {
             Action::Disable if !user.enabled => {
                 return Outcome::Message(format!("{name} is already disabled"));
             }
@@ -297,9 +305,7 @@ impl UsersPane {
             }
             // An unconfirmed sign-up gets its confirmation code again instead.
             Action::ResendInvitation if user.status == UserStatus::Unconfirmed => simple(
-                ready,
                 AccountAction::ResendConfirmationCode,
-                &label,
                 &format!(
                     "a new sign-up confirmation code to {} (status stays UNCONFIRMED)",
                     user.email.as_deref().unwrap_or("the user's e-mail")
@@ -312,48 +318,34 @@ impl UsersPane {
                 ));
             }
             Action::Disable => simple(
-                ready,
                 AccountAction::Disable,
-                &label,
                 "enabled: true → false; blocked in the API (tokens already issued are refused within 5 s)",
             ),
             Action::Enable => simple(
-                ready,
                 AccountAction::Enable,
-                &label,
                 "enabled: false → true; the API's block lifted",
             ),
             Action::ResetPassword => simple(
-                ready,
                 AccountAction::ResetPassword,
-                &label,
                 &format!("status: {} → RESET_REQUIRED", user.status.as_str()),
             ),
             Action::SignOut => simple(
-                ready,
                 AccountAction::GlobalSignOut,
-                &label,
                 "every refresh token revoked (issued access tokens work until they expire: disable to stop them)",
             ),
             Action::ConfirmSignUp => simple(
-                ready,
                 AccountAction::ConfirmSignUp,
-                &label,
                 "status: UNCONFIRMED → CONFIRMED",
             ),
             Action::ResendInvitation => simple(
-                ready,
                 AccountAction::ResendInvitation,
-                &label,
                 &format!(
                     "a new temporary password to {} (status stays FORCE_CHANGE_PASSWORD)",
                     user.email.as_deref().unwrap_or("the user's e-mail")
                 ),
             ),
             Action::VerifyEmail => simple(
-                ready,
                 AccountAction::VerifyEmail,
-                &label,
                 &format!(
                     "email_verified: {} → true",
                     user.attribute("email_verified").unwrap_or("(unset)")
@@ -369,6 +361,7 @@ impl UsersPane {
                     username: user.username.clone(),
                 },
                 "set a password".to_string(),
+                format!("set a password for {name}"),
                 vec![format!(
                     "{label}: new password (temporary unless marked permanent)"
                 )],
@@ -380,6 +373,7 @@ impl UsersPane {
                     current: user.attributes.clone(),
                 },
                 "edit an attribute".to_string(),
+                format!("edit an attribute of {name}"),
                 vec![format!("{label}: {}", crate::app::dialog::ATTRIBUTE_TYPED)],
                 None,
             ),
@@ -399,8 +393,7 @@ impl UsersPane {
             _ => return Outcome::None,
         };
         Outcome::Propose(Proposal {
-            // The title names the user; the change line gives the e-mail too.
-            title: super::shell::capitalise(&verb.replacen(&label, &name, 1)),
+            title: super::shell::capitalise(&title),
             verb,
             changes,
             form,
@@ -748,15 +741,6 @@ impl Pane for UsersPane {
 /// Page size for the pool (Cognito serves at most 60).
 pub const USERS_PAGE: u32 = DIRECTORY_MAX_PAGE;
 
-type Simple = (Form, String, Vec<String>, Option<String>);
-
-fn simple(
-    ready: impl Fn(AccountAction) -> Form,
-    action: AccountAction,
-    label: &str,
-    change: &str,
-) -> Simple {
-    let verb = action.describe(label);
-    let change = format!("{label}: {change}");
-    (ready(action), verb, vec![change], None)
-}
+/// An account action's form, its verb, the dialog's title, its change lines and the text to
+/// type to confirm it.
+type Simple = (Form, String, String, Vec<String>, Option<String>);
