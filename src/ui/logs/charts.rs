@@ -103,56 +103,42 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
         );
         return;
     }
-    let height = table_area.height.saturating_sub(1).max(1) as usize;
-    pane.scroll.viewport = height;
-    let selected = pane.invocation.min(reports.len() - 1);
-    if pane.invocation_follow || selected >= pane.invocation_offset + height {
-        pane.invocation_offset = (selected + 1).saturating_sub(height);
-    }
-    if selected < pane.invocation_offset {
-        pane.invocation_offset = selected;
-    }
-    let offset = pane.invocation_offset;
-    let end = (offset + height).min(reports.len());
     let groups = pane.buffer.groups().len() > 1;
     let labels = super::lines::GroupLabels::new(pane.buffer.groups());
-    let rows: Vec<Vec<Span<'static>>> = reports
-        .range(offset..end)
-        .map(|r| {
-            let at = DateTime::from_timestamp_millis(r.ts_ms).unwrap_or_default();
-            let init = r
-                .init_ms
-                .map_or(String::new(), |v| format!("{v:.1} ms cold"));
-            let failed = r.failed || pane.buffer.is_failed(r.req);
-            let status = if failed { "failed" } else { "ok" };
-            let style = if failed { theme.error() } else { theme.text() };
-            let mut cells = vec![Span::styled(
-                at.format("%H:%M:%S%.3f").to_string(),
-                theme.muted(),
-            )];
-            if groups {
-                // Unpadded: the column is sized to the widest, and a padded name cut in its
-                // middle read `api    …`.
-                let (label, colour) = labels.of(pane.buffer.group_name(r.group));
-                cells.push(Span::styled(
-                    label.trim_end().to_string(),
-                    theme.group(colour),
-                ));
-            }
-            cells.extend([
-                Span::styled(request_id_of(&pane.buffer, r), theme.text()),
-                Span::styled(format!("{:.2} ms", r.duration_ms), style),
-                Span::styled(format!("{} ms", r.billed_ms), theme.text()),
-                Span::styled(
-                    format!("{}/{} MB", r.max_memory_used_mb, r.memory_mb),
-                    theme.text(),
-                ),
-                Span::styled(init, theme.warning()),
-                Span::styled(status, style),
-            ]);
-            cells
-        })
-        .collect();
+    let row_of = |r: &Report| -> Vec<Span<'static>> {
+        let at = DateTime::from_timestamp_millis(r.ts_ms).unwrap_or_default();
+        let init = r
+            .init_ms
+            .map_or(String::new(), |v| format!("{v:.1} ms cold"));
+        let failed = r.failed || pane.buffer.is_failed(r.req);
+        let status = if failed { "failed" } else { "ok" };
+        let style = if failed { theme.error() } else { theme.text() };
+        let mut cells = vec![Span::styled(
+            at.format("%H:%M:%S%.3f").to_string(),
+            theme.muted(),
+        )];
+        if groups {
+            // Unpadded: the column is sized to the widest, and a padded name cut in its
+            // middle read `api    …`.
+            let (label, colour) = labels.of(pane.buffer.group_name(r.group));
+            cells.push(Span::styled(
+                label.trim_end().to_string(),
+                theme.group(colour),
+            ));
+        }
+        cells.extend([
+            Span::styled(request_id_of(&pane.buffer, r), theme.text()),
+            Span::styled(format!("{:.2} ms", r.duration_ms), style),
+            Span::styled(format!("{} ms", r.billed_ms), theme.text()),
+            Span::styled(
+                format!("{}/{} MB", r.max_memory_used_mb, r.memory_mb),
+                theme.text(),
+            ),
+            Span::styled(init, theme.warning()),
+            Span::styled(status, style),
+        ]);
+        cells
+    };
     // Columns sized by what they hold, as every list's: a narrow screen drops the billed
     // time, the memory and the cold start in turn and cuts the request id in its middle,
     // where fixed widths cut the time, the function and `MB` short without a mark.
@@ -168,13 +154,51 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
         Column::whole("init", 2),
         Column::id("status"),
     ]);
-    let mut natural: Vec<u16> = columns.iter().map(|c| c.header.width() as u16).collect();
-    for row in &rows {
-        for (n, cell) in natural.iter_mut().zip(row) {
-            *n = (*n).max(u16::try_from(cell.content.width()).unwrap_or(u16::MAX));
+    // The rows that fit `height` rows of table, kept around the selection, and the columns'
+    // widths for them.
+    let selected = pane.invocation.min(reports.len() - 1);
+    let lay_out = |height: usize| {
+        let mut offset = pane.invocation_offset;
+        if pane.invocation_follow || selected >= offset + height {
+            offset = (selected + 1).saturating_sub(height);
         }
+        offset = offset.min(selected);
+        let end = (offset + height).min(reports.len());
+        let rows: Vec<Vec<Span<'static>>> = reports.range(offset..end).map(row_of).collect();
+        let mut natural: Vec<u16> = columns.iter().map(|c| c.header.width() as u16).collect();
+        for row in &rows {
+            for (n, cell) in natural.iter_mut().zip(row) {
+                *n = (*n).max(u16::try_from(cell.content.width()).unwrap_or(u16::MAX));
+            }
+        }
+        let widths = widths(&columns, &natural, table_area.width);
+        (offset, rows, widths)
+    };
+    let (mut offset, mut rows, mut widths) =
+        lay_out(table_area.height.saturating_sub(1).max(1) as usize);
+    // Columns left out are named on a row under the table, as Insights and Metrics name
+    // theirs (the memory went with nothing to say so).
+    let hidden: Vec<String> = widths
+        .iter()
+        .zip(&columns)
+        .filter(|(w, _)| w.is_none())
+        .map(|(_, c)| c.header.to_string())
+        .collect();
+    let (table_area, note) = super::super::table::note_row(table_area, &hidden);
+    if let Some(note) = note {
+        (offset, rows, widths) = lay_out(table_area.height.saturating_sub(1).max(1) as usize);
+        frame.render_widget(
+            super::super::table::left_out_line(
+                &hidden,
+                "enter opens the request",
+                note.width,
+                theme,
+            ),
+            note,
+        );
     }
-    let widths = widths(&columns, &natural, table_area.width);
+    pane.scroll.viewport = table_area.height.saturating_sub(1).max(1) as usize;
+    pane.invocation_offset = offset;
     let fitted = |cells: Vec<Span<'static>>| -> Vec<Span<'static>> {
         cells
             .into_iter()

@@ -391,6 +391,21 @@ fn the_invocation_totals_wrap_whole_on_a_narrow_screen() {
     assert!(row.contains(" ok") || row.contains("failed"), "{row}");
     let memory_or_none = row.contains("MB ") || !rows[4].contains("memory");
     assert!(memory_or_none, "memory whole or left out: {text}");
+    // What is left out is named under the table (the memory went with nothing to say so).
+    if !rows[4].contains("memory") {
+        assert!(
+            text.contains("not shown for want of room: ") && text.contains("memory"),
+            "{text}"
+        );
+    }
+    let narrowish = text_of(&render(&mut app, 60, 18));
+    assert!(narrowish.contains("not shown"), "{narrowish}");
+    assert!(narrowish.contains("billed"), "named: {narrowish}");
+    // The newest invocation (followed) stays in view, above the note.
+    let lines: Vec<&str> = narrowish.lines().collect();
+    let note = lines.iter().position(|l| l.contains("not shown"));
+    let newest = lines.iter().position(|l| l.contains("10:00:58.509"));
+    assert_eq!(newest.map(|n| n + 1), note, "{narrowish}");
     // On a screen so narrow that the function column is cut, a short name is not cut as if
     // it were padded to the longest (`api    …`).
     let narrow = text_of(&render(&mut app, 46, 18));
