@@ -224,8 +224,8 @@ fn function_cells(
         .collect()
 }
 
-/// The columns an alarm's state and time take, before its name.
-const STATE_AND_SINCE: usize = 19 + 18;
+/// The columns an alarm's time takes (`12-05 04:36:00`), and the space after it.
+const SINCE: usize = 14 + 1;
 
 fn alarms(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<'_>) {
     let theme = look.theme;
@@ -243,8 +243,21 @@ fn alarms(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look
     pane.viewport = height;
     pane.offset =
         crate::app::list::keep_in_view(pane.alarm_selected, pane.offset, height, pane.alarms.len());
+    // The state column as wide as the widest state listed (it kept 18 columns for
+    // `INSUFFICIENT_DATA` on a list of `ALARM`s and `OK`s, and the reason went at 80).
+    let state_width = pane
+        .alarms
+        .iter()
+        .map(|a| a.state.as_str().len())
+        .chain([5])
+        .max()
+        .unwrap_or(5);
+    let state_and_since = state_width + 1 + SINCE;
     let mut lines = vec![Line::styled(
-        "state              since (UTC)       alarm · reason",
+        format!(
+            "{:<state_width$} {:<14} alarm · reason",
+            "state", "since (UTC)"
+        ),
         theme.title(false),
     )];
     for (i, a) in pane
@@ -265,7 +278,7 @@ fn alarms(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look
         // The name takes what it needs, up to half the row left (never under 40 columns),
         // cut in its middle so names that differ at their end (`…-eu`, `…-us`) stay apart;
         // the reason takes the rest.
-        let rest = usize::from(area.width).saturating_sub(STATE_AND_SINCE);
+        let rest = usize::from(area.width).saturating_sub(state_and_since);
         let name = super::table::fit_middle(
             &one_line(&a.name),
             u16::try_from((rest / 2).max(40).min(rest)).unwrap_or(u16::MAX),
@@ -278,8 +291,8 @@ fn alarms(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look
             .unwrap_or(u16::MAX),
         );
         let line = Line::from(vec![
-            Span::styled(format!("{:<18} ", a.state.as_str()), style),
-            Span::styled(format!("{since:<17} "), theme.text()),
+            Span::styled(format!("{:<state_width$} ", a.state.as_str()), style),
+            Span::styled(format!("{since:<14} "), theme.text()),
             Span::styled(name, theme.title(false)),
             Span::styled(reason, theme.muted()),
         ]);
@@ -315,6 +328,7 @@ fn chart(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<
             theme.text(),
         ),
     ]));
+    let reason_at = head.len();
     head.push(Line::styled(
         crate::text::printable(&alarm.reason),
         theme.muted(),
@@ -341,22 +355,41 @@ fn chart(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<
             theme.text(),
         ));
     }
-    if let Some(w) = c.window {
-        head.push(Line::styled(
-            format!(
-                "{} .. {} UTC · {} points · max {} · the threshold is the line across, the state change the upright one",
-                w.start.format("%m-%d %H:%M"),
-                w.end.format("%m-%d %H:%M"),
-                c.points.len(),
-                crate::ui::insights::short_number(
-                    c.points.iter().map(|(_, v)| *v).fold(0.0, f64::max)
-                )
-            ),
+    let window = c.window.map(|w| {
+        format!(
+            "{} .. {} UTC · {} points · max {}",
+            w.start.format("%m-%d %H:%M"),
+            w.end.format("%m-%d %H:%M"),
+            c.points.len(),
+            crate::ui::insights::short_number(c.points.iter().map(|(_, v)| *v).fold(0.0, f64::max))
+        )
+    });
+    let mut full = head.clone();
+    if let Some(w) = &window {
+        full.push(Line::styled(
+            format!("{w} · the threshold is the line across, the state change the upright one"),
             theme.muted(),
         ));
     }
-    let head = Paragraph::new(head).wrap(Wrap { trim: true });
-    let rows = u16::try_from(head.line_count(area.width)).unwrap_or(u16::MAX);
+    let mut head_text = Paragraph::new(full).wrap(Wrap { trim: true });
+    let mut rows = u16::try_from(head_text.line_count(area.width)).unwrap_or(u16::MAX);
+    // On a short screen the head gives way to the chart: the reason on one row and the
+    // window without the key to the lines (at 60×20 the chart kept three rows and drew the
+    // threshold on the row labelled 0).
+    if area.height.saturating_sub(rows) < CHART_ROWS_MIN {
+        if let Some(reason) = head.get_mut(reason_at) {
+            *reason = Line::styled(
+                super::table::fit(&one_line(&alarm.reason), area.width),
+                theme.muted(),
+            );
+        }
+        if let Some(w) = window {
+            head.push(Line::styled(w, theme.muted()));
+        }
+        head_text = Paragraph::new(head).wrap(Wrap { trim: true });
+        rows = u16::try_from(head_text.line_count(area.width)).unwrap_or(u16::MAX);
+    }
+    let head = head_text;
     let [h, body] = Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
     frame.render_widget(head, h);
     match &c.load {
@@ -378,6 +411,9 @@ fn chart(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<
         }
     }
 }
+
+/// The fewest rows an alarm's chart wants before its head gives up words for it.
+const CHART_ROWS_MIN: u16 = 8;
 
 /// What an alarm's chart draws, in seconds from the window's start: the metric's points, the
 /// threshold as a line across, and the moment the state changed as a vertical mark.
@@ -442,7 +478,10 @@ impl AlarmSeries {
         let at = |t: chrono::DateTime<chrono::Utc>| {
             Span::styled(t.format("%H:%M").to_string(), theme.muted())
         };
+        // No legend: the head says which line is which (the legend covered the lines, and
+        // was dropped on a small chart).
         Chart::new(sets)
+            .legend_position(None)
             .x_axis(
                 Axis::default()
                     .bounds([0.0, self.span])

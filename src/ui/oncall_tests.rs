@@ -321,6 +321,46 @@ fn an_alarm_chart_is_drawn_against_time() {
     assert!(*leftmost > 70, "the points sit at the right:\n{text}");
 }
 
+/// On a short screen an alarm's head gives up words so that its chart keeps its rows: the
+/// reason on one row, the window without the key to its lines; no legend over the lines.
+#[test]
+fn a_short_screen_keeps_rows_for_the_alarm_chart() {
+    use crate::app::metrics::{AlarmChart, Load, Screen};
+    let mut app = metrics_app();
+    app.metrics.screen = Screen::Chart;
+    app.metrics.chart = AlarmChart {
+        alarm: Some(Alarm {
+            name: "api-errors".into(),
+            state: AlarmState::Alarm,
+            reason: "Threshold Crossed: 1 datapoint [3.0 (03/12/26 10:02:00)] was greater than or equal to the threshold (1.0).".into(),
+            since: Some(at(10, 30)),
+            metric: Some(api_errors()),
+            threshold: Some(1.0),
+            comparison: Some("GreaterThanOrEqualToThreshold".into()),
+        }),
+        window: Some(backoffice_domain::model::TimeWindow::new(at(10, 0), at(11, 0)).unwrap()),
+        points: (0..60).map(|m| (at(10, m), f64::from(m % 4))).collect(),
+        load: Load::Loaded,
+    };
+    let text = render(&mut app, 60, 20).to_string();
+    assert!(!text.contains("the line across"), "{text}");
+    assert!(text.contains("60 points"), "{text}");
+    assert!(
+        !text.contains("threshold") || !text.contains("state changed"),
+        "{text}"
+    );
+    // The chart's rows: those with its y axis, from the top label to the 0.
+    let rows: Vec<&str> = text.lines().collect();
+    let axis = rows
+        .iter()
+        .filter(|l| l.contains('│') && l.matches('│').count() > 2)
+        .count();
+    assert!(axis >= 6, "{axis} chart rows:\n{text}");
+    let tall = render(&mut app, 120, 40).to_string();
+    assert!(tall.contains("the line across"), "{tall}");
+    assert!(!tall.contains("state changed"), "no legend: {tall}");
+}
+
 /// Too many columns for the row: the last named go first (a query names what matters first),
 /// and a line under the table names those left out and how to read them.
 #[test]
