@@ -543,7 +543,7 @@ pub fn create_user_proposal() -> Proposal {
         title: "Create a user".into(),
         verb: "create a user".into(),
         changes: vec![
-            "a new user in the pool with this e-mail (marked verified)".into(),
+            "a new user in the pool with this e-mail (marked verified; refused when another account has it)".into(),
             "invited: Cognito e-mails a temporary password; not invited: nothing is sent (then P sets a password to hand over)".into(),
         ],
         form: dialog::Form::CreateUser,

@@ -362,6 +362,16 @@ pub async fn create(
     actor: &Actor,
     reason: &Reason,
 ) -> DomainResult<(DirectoryUser, AuditId)> {
+    // One e-mail, one account: a second account with an address another has (in any case a
+    // sign-up form keeps) splits a person's sign-ins and password resets between two.
+    if let Some(holder) = email_holder(directory, account.email.as_str()).await? {
+        return Err(DomainError::Conflict(format!(
+            "{} already has the e-mail {}: open them with :who {} instead",
+            holder.username,
+            holder.email.as_deref().unwrap_or(account.email.as_str()),
+            holder.email.as_deref().unwrap_or(account.email.as_str()),
+        )));
+    }
     let verified = AttributeName::parse("email_verified")?;
     let user = directory
         .create_user(&crate::model::NewDirectoryUser {
@@ -404,6 +414,33 @@ pub async fn create(
         )
     })?;
     Ok((user, id))
+}
+
+/// The account that has `email`, as typed or in lower case (the directory compares exactly).
+async fn email_holder(
+    directory: &dyn UserDirectory,
+    email: &str,
+) -> DomainResult<Option<DirectoryUser>> {
+    let mut forms = vec![email.to_string()];
+    if email.to_lowercase() != email {
+        forms.push(email.to_lowercase());
+    }
+    for form in forms {
+        let query = crate::ports::UserQuery {
+            filter: Some(crate::model::UserFilter::new(
+                crate::model::FilterAttribute::Email,
+                crate::model::FilterOp::Equals,
+                form,
+            )?),
+        };
+        let found = directory
+            .list_users(&query, crate::model::PageRequest::first(1))
+            .await?;
+        if let Some(user) = found.items.into_iter().next() {
+            return Ok(Some(user));
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -579,6 +616,83 @@ mod tests {
             .await
             .unwrap();
         assert!(rows.items.is_empty());
+    }
+
+    /// A new account with an e-mail another account has (in either case) is refused before
+    /// anything is created or audited, naming who has it.
+    #[tokio::test]
+    async fn creating_a_user_with_an_e_mail_another_has_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: Username::parse("ann-original").unwrap(),
+                email: Some(Email::parse("ann.lee@example.com").unwrap()),
+                attributes: vec![],
+                temporary_password: Some("Temp-Passw0rd!".into()),
+                send_invitation: false,
+            })
+            .await
+            .unwrap();
+        let actor = Actor::parse("sandbox:ops").unwrap();
+        let reason = Reason::parse("asked by phone").unwrap();
+        let audited = || async {
+            sandbox
+                .content
+                .list_audit(&AuditFilter::default(), PageRequest::first(100))
+                .await
+                .unwrap()
+                .items
+                .len()
+        };
+        let before = audited().await;
+        for typed in ["ann.lee@example.com", "Ann.Lee@Example.com"] {
+            let account = NewAccount {
+                username: Username::parse("ann-second").unwrap(),
+                email: Email::parse(typed).unwrap(),
+                send_invitation: false,
+            };
+            let refused = create(
+                &sandbox.directory,
+                &sandbox.content,
+                &account,
+                &actor,
+                &reason,
+            )
+            .await
+            .unwrap_err();
+            assert!(matches!(refused, DomainError::Conflict(_)), "{refused:?}");
+            let said = refused.to_string();
+            assert!(
+                said.contains("ann-original already has the e-mail ann.lee@example.com"),
+                "{said}"
+            );
+        }
+        assert!(
+            sandbox
+                .directory
+                .get_user(&Username::parse("ann-second").unwrap())
+                .await
+                .is_err(),
+            "nothing created"
+        );
+        assert_eq!(audited().await, before, "nothing audited");
+        // Another e-mail goes through.
+        let account = NewAccount {
+            username: Username::parse("ann-second").unwrap(),
+            email: Email::parse("ann.second@example.com").unwrap(),
+            send_invitation: false,
+        };
+        create(
+            &sandbox.directory,
+            &sandbox.content,
+            &account,
+            &actor,
+            &reason,
+        )
+        .await
+        .unwrap();
     }
 
     #[tokio::test]
