@@ -1178,6 +1178,63 @@ fn enter_on_a_gone_target_says_what_can_be_done() {
     );
 }
 
+/// A bulk hide over queue rows, one of them gone, hides the others and lists the gone one
+/// under `left alone` (it was counted as visible, promised, and failed after the confirmation).
+#[test]
+fn a_bulk_hide_leaves_a_gone_target_alone_and_says_why() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    let request = first
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadQueue { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    let mut gone = queued(group(1, 2));
+    gone.summary = None;
+    app.on_event(AppEvent::QueueLoaded {
+        request,
+        result: Ok(Page {
+            items: vec![queued(group(2, 1)), gone],
+            next: None,
+        }),
+    });
+    app.on_key(key(' '));
+    app.on_key(key(' '));
+    app.on_key(key('h'));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("a dialog: {:?}", app.toasts)
+    };
+    assert_eq!(d.proposal.title, "Hide 1 item");
+    assert!(
+        d.proposal
+            .changes
+            .iter()
+            .any(|c| c.starts_with("left alone: post #501 no longer exists (deleted)")),
+        "{:?}",
+        d.proposal.changes
+    );
+    let Form::Ready(Operation::Moderate { targets, .. }) = &d.proposal.form else {
+        panic!("{:?}", d.proposal.form)
+    };
+    assert_eq!(targets.len(), 1, "{targets:?}");
+    // The gone one alone: nothing to hide, said at once.
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(key('j'));
+    app.on_key(key('h'));
+    assert!(app.overlay.is_none());
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .starts_with("post #501 no longer exists (deleted)"),
+        "{:?}",
+        app.toasts
+    );
+}
+
 #[test]
 fn esc_cancels_a_dialog_and_nothing_is_sent() {
     let (mut app, first) = app_on(PaneId::Posts, test_context());

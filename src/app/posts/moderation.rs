@@ -12,8 +12,11 @@ use backoffice_domain::model::{
 
 impl PostsPane {
     /// What a moderation key acts on: the thread's selected row, or the marked (else the
-    /// selected) rows of the list.
-    pub(super) fn moderation_targets(&self) -> Vec<(ModerationTarget, ContentStatus, String)> {
+    /// selected) rows of the list, each with its status (`None`: a queue row whose post or
+    /// comment no longer exists).
+    pub(super) fn moderation_targets(
+        &self,
+    ) -> Vec<(ModerationTarget, Option<ContentStatus>, String)> {
         match (&self.thread, self.view) {
             (Some(t), _) => t
                 .rows
@@ -25,7 +28,7 @@ impl PostsPane {
                             format!("comment #{} ({})", c.id, excerpt(&c.body))
                         }
                     };
-                    vec![(r.target(), r.status(), label)]
+                    vec![(r.target(), Some(r.status()), label)]
                 })
                 .unwrap_or_default(),
             (None, Some(View::Posts)) => self
@@ -35,7 +38,7 @@ impl PostsPane {
                 .map(|p| {
                     (
                         ModerationTarget::Post(p.id),
-                        p.status,
+                        Some(p.status),
                         format!("post #{} ({})", p.id, excerpt(&p.body)),
                     )
                 })
@@ -50,10 +53,10 @@ impl PostsPane {
                         Target::Comment(id) => ModerationTarget::Comment(id),
                         Target::User(_) => return None,
                     };
+                    // No summary: the post or comment is gone (its row reads `gone`); one
+                    // with no status read is taken as visible, as the store created it.
                     let summary = q.summary.as_ref();
-                    let status = summary
-                        .and_then(|s| s.status)
-                        .unwrap_or(ContentStatus::Visible);
+                    let status = summary.map(|s| s.status.unwrap_or(ContentStatus::Visible));
                     let label = match summary {
                         Some(s) => format!(
                             "{} ({})",
@@ -128,18 +131,22 @@ impl PostsPane {
         // post) is left out here, not refused by the store after the confirmation.
         let (targets, left): (Vec<_>, Vec<_>) = targets
             .into_iter()
-            .partition(|(_, before, _)| action.applies_to(*before));
+            .partition(|(_, before, _)| before.is_some_and(|b| action.applies_to(b)));
         let applies = match action {
             ModerationAction::Hide => "applies to visible items",
             ModerationAction::Restore => "applies to hidden or removed items",
             ModerationAction::Remove => "applies to items not yet removed",
         };
-        let why = |label: &str, before: ContentStatus| {
-            format!(
+        // A gone item was counted as visible: the dialog promised a hide that then failed.
+        let why = |label: &str, before: Option<ContentStatus>| match before {
+            Some(before) => format!(
                 "{label} is {}: {} {applies}",
                 before.as_str(),
                 action.as_str()
-            )
+            ),
+            None => format!(
+                "{label} no longer exists (deleted): its reports can be resolved (s) or dismissed (D)"
+            ),
         };
         if targets.is_empty() {
             return Outcome::Message(match left.as_slice() {
@@ -153,7 +160,13 @@ impl PostsPane {
         }
         let mut changes: Vec<String> = targets
             .iter()
-            .map(|(_, before, label)| format!("{label}: {} → {}", before.as_str(), after.as_str()))
+            .map(|(_, before, label)| {
+                format!(
+                    "{label}: {} → {}",
+                    before.map_or("gone", ContentStatus::as_str),
+                    after.as_str()
+                )
+            })
             .collect();
         changes.extend(
             left.iter()
