@@ -19,14 +19,7 @@ pub fn human_size(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
-/// `1 item`, `3 items`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
+pub use backoffice_domain::model::plural;
 
 /// Whether `c` changes how text is laid out or read rather than showing a glyph: control
 /// characters (escape sequences start with one), bidirectional overrides and isolates, which

@@ -1312,7 +1312,7 @@ fn delete_is_planned_then_needs_the_username_typed() {
         d.proposal
             .changes
             .iter()
-            .any(|c| c.starts_with("remove 1 post(s)"))
+            .any(|c| c.starts_with("remove 1 post "))
     );
     assert!(app.on_key(code(KeyCode::Enter)).is_empty());
     app.on_key(code(KeyCode::Down));

@@ -657,14 +657,17 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 )
                 .await
                 .map_err(|e| Failure {
-                    message: format!("{} report(s) closed, then: {e}", done.records.len()),
+                    message: format!(
+                        "{} closed, then: {e}",
+                        crate::text::plural(done.records.len(), "report")
+                    ),
                     chain: e.chain(),
                 })?;
                 done.records.extend(closed.iter().map(report_record));
             }
             done.summary = format!(
-                "{} report(s) {}, audited",
-                done.records.len(),
+                "{} {}, audited",
+                crate::text::plural(done.records.len(), "report"),
                 resolution.status().as_str()
             );
             Ok(done)
@@ -758,8 +761,8 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             )
             .await?;
             let mut done = Done::new(format!(
-                "deleted {} object(s){}",
-                gone.deleted.len(),
+                "deleted {}{}",
+                crate::text::plural(gone.deleted.len(), "object"),
                 audit_note(gone.audited)
             ));
             done.records = gone
@@ -822,9 +825,15 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                     .await?;
             Ok(Done {
                 summary: format!(
-                    "{} orphan object(s) deleted, {} profile row(s) created, {} left, audited",
-                    cleaned.objects_deleted,
-                    cleaned.profiles_created,
+                    "{} deleted, {} created, {} left, audited",
+                    crate::text::plural(
+                        usize::try_from(cleaned.objects_deleted).unwrap_or(usize::MAX),
+                        "orphan object"
+                    ),
+                    crate::text::plural(
+                        usize::try_from(cleaned.profiles_created).unwrap_or(usize::MAX),
+                        "profile row"
+                    ),
                     cleaned.left.len()
                 ),
                 records: vec![json!({
@@ -1223,7 +1232,7 @@ mod tests {
                 .is_ok()
         );
         let done = perform(&b, delete(true), &reason).await.unwrap();
-        assert!(done.summary.starts_with("deleted 1 object(s)"), "{done:?}");
+        assert!(done.summary.starts_with("deleted 1 object (not audited"), "{done:?}");
         assert!(
             b.objects()
                 .unwrap()

@@ -95,12 +95,12 @@ pub async fn export_user(b: &Backends, username: &Username, path: &Path) -> Resu
     write_new_file(path, &bytes)?;
     Ok(Done {
         summary: format!(
-            "exported {username} to {}: profile, {} post(s), {} comment(s), {} report(s), {} object(s)",
+            "exported {username} to {}: profile, {}, {}, {}, {}",
             path.display(),
-            export.posts.len(),
-            export.comments.len(),
-            export.reports.len(),
-            export.objects.len()
+            crate::text::plural(export.posts.len(), "post"),
+            crate::text::plural(export.comments.len(), "comment"),
+            crate::text::plural(export.reports.len(), "report"),
+            crate::text::plural(export.objects.len(), "object")
         ),
         records: vec![json!({
             "type": "user_export",

@@ -186,10 +186,10 @@ async fn a_deletion_exports_first_then_removes_every_trace_and_leaves_others_alo
     );
     let lines = backoffice_domain::services::erase::describe(&plan.steps).join("\n");
     for expected in [
-        "remove 3 post(s)",
-        "remove 2 comment(s)",
-        "close 2 open report(s)",
-        "delete 3 object(s)",
+        "remove 3 posts",
+        "remove 2 comments",
+        "close 2 open reports",
+        "delete 3 objects",
         "AdminDeleteUser",
     ] {
         assert!(lines.contains(expected), "{expected} in:\n{lines}");

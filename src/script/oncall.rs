@@ -57,8 +57,8 @@ pub(super) async fn insights(cmd: InsightsCommand, s: &Session<'_>) -> Result<()
     }
     let id = insights.start_query(&query).await.map_err(domain)?;
     eprintln!(
-        "query {id} over {} group(s), {} .. {} UTC",
-        query.groups.len(),
+        "query {id} over {}, {} .. {} UTC",
+        crate::text::plural(query.groups.len(), "group"),
         window.start.format("%Y-%m-%d %H:%M:%S"),
         window.end.format("%Y-%m-%d %H:%M:%S")
     );
@@ -105,9 +105,9 @@ pub(super) async fn insights(cmd: InsightsCommand, s: &Session<'_>) -> Result<()
         })?;
     }
     eprintln!(
-        "{}: {} row(s); {:.0} matched of {:.0} scanned ({:.0} bytes)",
+        "{}: {}; {:.0} matched of {:.0} scanned ({:.0} bytes)",
         results.status.as_str(),
-        results.rows.len(),
+        crate::text::plural(results.rows.len(), "row"),
         results.stats.records_matched,
         results.stats.records_scanned,
         results.stats.bytes_scanned
@@ -194,7 +194,7 @@ pub(super) async fn alarms(s: &Session<'_>) -> Result<()> {
         .filter(|a| a.state == backoffice_domain::model::AlarmState::Alarm)
         .count();
     if firing > 0 {
-        bail!("{firing} alarm(s) in ALARM");
+        bail!("{} in ALARM", crate::text::plural(firing, "alarm"));
     }
     Ok(())
 }

@@ -165,7 +165,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
             if matches!(row, ThreadRow::Post(_)) && !thread.history.is_empty() {
                 lines.push(Line::raw(""));
                 lines.push(Line::styled(
-                    format!("{} earlier version(s), newest first", thread.history.len()),
+                    format!(
+                        "{}, newest first",
+                        crate::text::plural(thread.history.len(), "earlier version")
+                    ),
                     theme.title(false),
                 ));
                 for old in &thread.history {
@@ -195,7 +198,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                 .collect();
             lines.push(Line::raw(""));
             lines.push(Line::styled(
-                format!("{} report(s)", reports.len()),
+                crate::text::plural(reports.len(), "report"),
                 theme.title(false),
             ));
             for r in reports {

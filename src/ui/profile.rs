@@ -118,8 +118,8 @@ pub fn draw(
         .count();
     lines.push(Line::styled(
         format!(
-            "{} report(s) on them, {open} open, newest first",
-            sheet.reports.len()
+            "{} on them, {open} open, newest first",
+            crate::text::plural(sheet.reports.len(), "report")
         ),
         theme.title(false),
     ));

@@ -84,8 +84,11 @@ pub(super) fn delete_one(bucket: &BucketName, detail: &ObjectDetail) -> Outcome 
     match &detail.versions {
         Versions::Listed(v) if detail.versions.versioned() => {
             changes.push(format!(
-                "versioned bucket: a delete marker is added; these {} version(s) stay:",
-                v.len()
+                "versioned bucket: a delete marker is added; {} stay:",
+                match v.len() {
+                    1 => "this 1 version".to_string(),
+                    n => format!("these {n} versions"),
+                }
             ));
             for v in v.iter().take(8) {
                 changes.push(format!(

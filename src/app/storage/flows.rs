@@ -431,7 +431,7 @@ fn delete_reads_the_versions_then_asks_and_production_wants_the_name_typed() {
         "{changes}"
     );
     assert!(
-        changes.contains("delete marker is added; these 3 version(s) stay"),
+        changes.contains("delete marker is added; these 3 versions stay"),
         "{changes}"
     );
     assert!(

@@ -445,7 +445,7 @@ async fn upload_share_and_delete_write_the_bucket_and_the_audit_log() {
     h.press(code(KeyCode::Enter)).await;
     assert_eq!(
         h.app.toasts.back().unwrap().text,
-        "deleted 1 object(s), audited"
+        "deleted 1 object, audited"
     );
     assert!(h.names().is_empty());
     let rows = h

@@ -334,10 +334,16 @@ pub(super) fn status_row(
         parts.push((" ".into(), " ".into(), Style::default()));
     }
     if let Some(s) = &pane.search {
+        // `1/1 match`, `2/8 matches`, `8 matches` (away from any match).
         let at = pane
             .match_position()
             .map(|(i, n)| format!("{i}/{n}"))
             .unwrap_or_else(|| format!("{}", s.matches.len()));
+        let word = if s.matches.len() == 1 {
+            "match"
+        } else {
+            "matches"
+        };
         let context = if pane.context > 0 {
             format!(" ({} lines)", pane.context)
         } else {
@@ -351,7 +357,7 @@ pub(super) fn status_row(
                 "not in the buffer ·".to_string()
             }
         } else {
-            format!("{at} matches ·")
+            format!("{at} {word} ·")
         };
         let text = crate::text::one_line(&s.text);
         parts.push((

@@ -4,6 +4,15 @@ use super::{has_forbidden_control, has_invisible_format, without_invisible_forma
 use crate::error::Invalid;
 use serde::{Deserialize, Serialize};
 
+/// A count with its word: `1 item`, `3 items`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// Declares a trimmed, length-limited text newtype with `parse`, `as_str` and serde support.
 macro_rules! bounded_text {
     ($(#[$doc:meta])* $name:ident, field = $field:literal, min = $min:expr, max = $max:expr, newlines = $nl:expr, name = $is_name:expr) => {

@@ -74,7 +74,8 @@ impl fmt::Display for Step {
             }
             Step::CloseReports { target, kind, open } => write!(
                 f,
-                "close the {open} open report(s) on {kind} {target} (database, each audited)"
+                "close the {} on {kind} {target} (database, each audited)",
+                crate::model::plural(usize::try_from(*open).unwrap_or(usize::MAX), "open report")
             ),
             Step::DeleteObjects { keys } => match keys.as_slice() {
                 [one] => write!(f, "s3:DeleteObject {one}"),
@@ -124,25 +125,32 @@ pub fn describe(steps: &[Step]) -> Vec<String> {
             Step::RemovePost { .. } if !said.0 => {
                 said.0 = true;
                 lines.push(format!(
-                    "remove {posts} post(s) (soft: kept for the audit, each with its audit row)"
+                    "remove {} (soft: kept for the audit, each with its audit row)",
+                    crate::model::plural(posts, "post")
                 ));
             }
             Step::RemoveComment { .. } if !said.1 => {
                 said.1 = true;
                 lines.push(format!(
-                    "remove {comments} comment(s) (soft: kept for the audit, each with its audit row)"
+                    "remove {} (soft: kept for the audit, each with its audit row)",
+                    crate::model::plural(comments, "comment")
                 ));
             }
             Step::CloseReports { .. } if !said.2 => {
                 said.2 = true;
                 lines.push(format!(
-                    "close {reports} open report(s) on the user and their content, as actioned"
+                    "close {} on the user and their content, as actioned",
+                    crate::model::plural(
+                        usize::try_from(reports).unwrap_or(usize::MAX),
+                        "open report"
+                    )
                 ));
             }
             Step::DeleteObjects { .. } if !said.3 => {
                 said.3 = true;
                 lines.push(format!(
-                    "delete {objects} object(s) under their prefixes and thumbnails (s3, each audited)"
+                    "delete {} under their prefixes and thumbnails (s3, each audited)",
+                    crate::model::plural(objects, "object")
                 ));
             }
             Step::RemovePost { .. }
