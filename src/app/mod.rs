@@ -902,7 +902,11 @@ impl App {
                 };
                 let (_, asked) = self.names_requests.remove(i);
                 match result {
-                    Ok(names) => self.names.learn(&asked, names),
+                    Ok(names) => {
+                        self.names.learn(&asked, names);
+                        self.posts.names_arrived();
+                        self.audit.list.widest.clear();
+                    }
                     // Names only decorate: the subs stay on screen, and are asked for again
                     // when next shown.
                     Err(f) => {

@@ -1406,3 +1406,41 @@ fn a_popup_blanks_a_wide_character_hanging_over_its_edge() {
         .collect();
     assert_eq!(row, "ab      gh");
 }
+
+/// When the names of the authors arrive, the author column is sized by the names (it kept a
+/// sub's width, then jumped narrower when scrolled).
+#[test]
+fn the_author_column_narrows_to_the_names_when_they_arrive() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    answer_queue(&mut app, &first, vec![], false);
+    let c = app.on_key(key('v'));
+    let c = answer_posts(&mut app, &c, vec![post(1), post(2)], false);
+    let header_gap = |app: &mut App| {
+        let text = render(app, 140, 12).to_string();
+        let header = text
+            .lines()
+            .find(|l| l.contains("author"))
+            .unwrap_or_else(|| panic!("{text}"))
+            .to_string();
+        let after = header.split("author").nth(1).unwrap_or_default();
+        after.len() - after.trim_start().len()
+    };
+    let with_subs = header_gap(&mut app);
+    assert!(with_subs >= 30, "a sub is 36 wide: {with_subs}");
+    let Some(Command::LoadNames { request, subs }) = c
+        .iter()
+        .find(|c| matches!(c, Command::LoadNames { .. }))
+        .cloned()
+    else {
+        panic!("{c:?}")
+    };
+    app.on_event(AppEvent::NamesLoaded {
+        request,
+        result: Ok(subs
+            .iter()
+            .map(|s| (s.clone(), "Ann".to_string()))
+            .collect()),
+    });
+    let with_names = header_gap(&mut app);
+    assert!(with_names < 10, "sized by the names: {with_names}");
+}

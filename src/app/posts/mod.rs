@@ -57,6 +57,17 @@ pub struct PostsPane {
 }
 
 impl PostsPane {
+    /// Names arrived for subs on screen: the lists' columns are sized again from what they
+    /// draw now (an author column kept a sub's width after the names came, then narrowed
+    /// when scrolled).
+    pub fn names_arrived(&mut self) {
+        self.queue.widest.clear();
+        self.posts.widest.clear();
+        if let Some(t) = &mut self.thread {
+            t.rows.widest.clear();
+        }
+    }
+
     pub fn show_view(&mut self, view: View, ids: &mut Ids) -> Vec<Command> {
         self.view = Some(view);
         self.thread = None;
