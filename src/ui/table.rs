@@ -471,6 +471,9 @@ pub fn fit_middle(text: &str, width: u16) -> String {
 pub(super) fn fit_cell(column: &Column, text: &str, width: u16) -> String {
     match column.fit {
         Fit::Whole => fit_middle(text, width),
+        // A name people choose is cut in its middle, as ids are: `Regular User 10` and
+        // `Regular User 11` cut at their end both read `Regular …`.
+        Fit::Free { .. } if column.cap_div > 0 => fit_middle(text, width),
         Fit::Free { .. } => fit(text, width),
     }
 }
@@ -792,6 +795,17 @@ mod tests {
             Some(118 - 4 - 16 - 7 - 3 - 20 - 5),
             "the rest to the name: {w:?}"
         );
+    }
+
+    /// Names cut to the same room keep their ends apart; free text is cut at its end.
+    #[test]
+    fn names_are_cut_in_their_middle_and_text_at_its_end() {
+        let cols = crate::ui::posts::POSTS_COLUMNS;
+        let ten = fit_cell(&cols[3], "Regular User 10", 12);
+        let eleven = fit_cell(&cols[3], "Regular User 11", 12);
+        assert_ne!(ten, eleven);
+        assert!(ten.ends_with("10") && ten.contains('…'), "{ten}");
+        assert_eq!(fit_cell(&cols[5], "Regular User 10", 12), "Regular Use…");
     }
 
     #[test]
