@@ -1232,7 +1232,10 @@ mod tests {
                 .is_ok()
         );
         let done = perform(&b, delete(true), &reason).await.unwrap();
-        assert!(done.summary.starts_with("deleted 1 object (not audited"), "{done:?}");
+        assert!(
+            done.summary.starts_with("deleted 1 object (not audited"),
+            "{done:?}"
+        );
         assert!(
             b.objects()
                 .unwrap()
