@@ -14,6 +14,7 @@ pub(super) fn detail(
     area: Rect,
     line: Option<LineRef<'_>>,
     request: Option<&(String, bool)>,
+    search: Option<&crate::app::logs::Search>,
     scroll: &mut (u64, u16),
     keys: &Keymap,
     theme: &Theme,
@@ -62,39 +63,79 @@ pub(super) fn detail(
     }
     lines.push(Line::raw(""));
     let style = level_style(l.level, l.kind, theme);
+    // Each body row with the search's matches marked, and where the first match is: the
+    // row's index and the text before it (a hit deep in a 12 KB line opened at its top, drawn
+    // plain, thirteen pages down).
+    let mut first_hit: Option<(usize, String)> = None;
+    let mut marked = |lead: Vec<Span<'static>>, row: &str, lines: &mut Vec<Line<'static>>| {
+        let ranges = search.map(|s| s.ranges(row)).unwrap_or_default();
+        if let (None, Some((from, _))) = (&first_hit, ranges.first()) {
+            let before: String = lead.iter().map(|s| s.content.as_ref()).collect();
+            first_hit = Some((lines.len(), format!("{before}{}", clean(&row[..*from]))));
+        }
+        let mut spans = lead;
+        let mut at = 0;
+        for (from, to) in ranges {
+            if from > at {
+                spans.push(Span::styled(clean(&row[at..from]), style));
+            }
+            spans.push(Span::styled(clean(&row[from..to]), match_style(theme)));
+            at = to;
+        }
+        if at < row.len() || row.is_empty() {
+            spans.push(Span::styled(clean(&row[at..]), style));
+        }
+        lines.push(Line::from(spans));
+    };
     match embedded_json(l.text) {
         Some((prefix, v)) => {
             if !prefix.trim().is_empty() {
-                lines.push(Line::styled(clean(prefix.trim_end()), style));
+                marked(Vec::new(), prefix.trim_end(), &mut lines);
             }
             let pretty = serde_json::to_string_pretty(&v).unwrap_or_default();
             for row in pretty.lines() {
                 let indent = row.len() - row.trim_start().len();
                 let body = row.trim_start();
                 match body.split_once("\": ") {
-                    Some((k, rest)) if body.starts_with('"') => lines.push(Line::from(vec![
-                        Span::raw(" ".repeat(indent)),
-                        Span::styled(format!("{}\":", clean(k)), theme.title(false)),
-                        Span::styled(format!(" {}", clean(rest)), style),
-                    ])),
-                    _ => lines.push(Line::styled(clean(row), style)),
+                    Some((k, rest)) if body.starts_with('"') => marked(
+                        vec![
+                            Span::raw(" ".repeat(indent)),
+                            Span::styled(format!("{}\": ", clean(k)), theme.title(false)),
+                        ],
+                        rest,
+                        &mut lines,
+                    ),
+                    _ => marked(Vec::new(), row, &mut lines),
                 }
             }
         }
         None => {
             for row in l.text.split('\n') {
-                lines.push(Line::styled(clean(row), style));
+                marked(Vec::new(), row, &mut lines);
             }
         }
     }
+    let wrapped = |lines: Vec<Line<'static>>| {
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .line_count(inner.width)
+    };
+    let height = usize::from(inner.height);
+    // Opened with a search on: from a little above the first match.
+    let hit_row = first_hit.map(|(i, before)| {
+        let above = wrapped(lines[..i].to_vec());
+        let within = wrapped(vec![Line::raw(before)]).saturating_sub(1);
+        (above + within).saturating_sub(2)
+    });
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
     let total = paragraph.line_count(inner.width);
-    let height = usize::from(inner.height);
     let last_top = u16::try_from(total.saturating_sub(height)).unwrap_or(u16::MAX);
     let top = if scroll.0 == l.seq {
         scroll.1.min(last_top)
     } else {
-        0
+        hit_row
+            .map_or(0, |r| u16::try_from(r).unwrap_or(u16::MAX))
+            .min(last_top)
     };
     *scroll = (l.seq, top);
     let title = if total > height && height > 0 {
@@ -220,6 +261,7 @@ pub(super) fn request_view(
                 bottom,
                 line,
                 request.as_ref(),
+                None,
                 &mut pane.detail_scroll,
                 keys,
                 theme,

@@ -237,6 +237,7 @@ pub(super) fn viewer(
             bottom,
             line,
             request.as_ref(),
+            pane.search.as_ref(),
             &mut pane.detail_scroll,
             keys,
             theme,

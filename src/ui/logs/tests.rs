@@ -696,6 +696,38 @@ fn a_hit_deep_in_a_wrapped_long_line_is_in_view() {
     assert_eq!(indent(continued[0]), 25, "{shown}");
 }
 
+/// A line opened while a search is on starts a little above its first match, drawn marked
+/// (a hit deep in a 12 KB line opened at the line's top, drawn plain, pages down).
+#[test]
+fn an_opened_line_starts_at_the_search_s_first_match() {
+    let mut app = tail_with_a_long_line(&format!("the-needle-here {}", twelve_kb()));
+    app.on_key(key('/'));
+    typed(&mut app, "the-needle");
+    app.on_key(code(KeyCode::Enter));
+    app.on_key(code(KeyCode::Enter));
+    let shown = render(&mut app, 110, 40);
+    let text = text_of(&shown);
+    assert!(text.contains("the-needle-here"), "{text}");
+    assert!(!text.contains("rows 1–"), "scrolled to the hit: {text}");
+    // Drawn in the match style.
+    let buffer = shown.buffer();
+    let marked = (0..buffer.area.height).any(|y| {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        row.find("the-needle-here").is_some_and(|i| {
+            let x = row[..i].chars().count() as u16;
+            buffer[(x, y)].modifier.contains(Modifier::REVERSED)
+        }) && y > 15
+    });
+    assert!(marked, "{text}");
+    // Scrolled by hand, it stays where it was put.
+    app.on_key(key('K'));
+    app.on_key(key('K'));
+    let again = text_of(&render(&mut app, 110, 40));
+    assert_ne!(again, text);
+}
+
 /// A panic's detail names the request its stream was running, said as such; a line with its
 /// own id names it plainly.
 #[test]
