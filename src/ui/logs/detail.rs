@@ -3,6 +3,15 @@
 
 use super::*;
 
+/// The line a detail shows, with what is known about it beside its text.
+pub(super) struct Opened<'a> {
+    pub line: Option<LineRef<'a>>,
+    /// Its request id, and whether it is the line's own (else its stream's running request).
+    pub request: Option<&'a (String, bool)>,
+    /// The search whose matches are marked, and whose first match it opens at.
+    pub search: Option<&'a crate::app::logs::Search>,
+}
+
 /// One line in full: where it came from, its JSON pretty-printed (or its text), and a REPORT's
 /// figures.
 ///
@@ -12,13 +21,16 @@ use super::*;
 pub(super) fn detail(
     frame: &mut Frame<'_>,
     area: Rect,
-    line: Option<LineRef<'_>>,
-    request: Option<&(String, bool)>,
-    search: Option<&crate::app::logs::Search>,
+    opened: Opened<'_>,
     scroll: &mut (u64, u16),
     keys: &Keymap,
     theme: &Theme,
 ) {
+    let Opened {
+        line,
+        request,
+        search,
+    } = opened;
     let close = format!(" Line · {} close ", keys.hint(Action::Back));
     let inner = block(String::new(), area, theme).inner(area);
     let Some(l) = line else {
@@ -259,9 +271,11 @@ pub(super) fn request_view(
             detail(
                 frame,
                 bottom,
-                line,
-                request.as_ref(),
-                None,
+                Opened {
+                    line,
+                    request: request.as_ref(),
+                    search: None,
+                },
                 &mut pane.detail_scroll,
                 keys,
                 theme,

@@ -235,9 +235,11 @@ pub(super) fn viewer(
         detail(
             frame,
             bottom,
-            line,
-            request.as_ref(),
-            pane.search.as_ref(),
+            detail::Opened {
+                line,
+                request: request.as_ref(),
+                search: pane.search.as_ref(),
+            },
             &mut pane.detail_scroll,
             keys,
             theme,
