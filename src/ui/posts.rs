@@ -156,6 +156,37 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                     theme.muted(),
                 ));
             }
+            // The reports before the text: a moderator judges by them, and under a 12 KB
+            // post they were hundreds of rows down.
+            let target: backoffice_domain::model::Target = row.target().into();
+            let reports: Vec<_> = thread
+                .reports
+                .iter()
+                .filter(|r| r.target == target)
+                .collect();
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                crate::text::plural(reports.len(), "report"),
+                theme.title(false),
+            ));
+            for r in reports {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{} ", r.status.as_str()), theme.warning()),
+                    Span::styled(one_line(&r.reason), theme.text()),
+                    Span::styled(
+                        format!(" by {}", one_line(&names.label(&r.reporter_sub))),
+                        theme.muted(),
+                    ),
+                    Span::styled(
+                        r.note
+                            .as_ref()
+                            .map(|n| format!(" — {}", one_line(n)))
+                            .unwrap_or_default(),
+                        theme.muted(),
+                    ),
+                ]));
+            }
+            lines.push(Line::raw(""));
             lines.extend(
                 printable(body)
                     .lines()
@@ -189,34 +220,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                             .map(|l| Line::styled(format!("  {l}"), theme.text())),
                     );
                 }
-            }
-            let target: backoffice_domain::model::Target = row.target().into();
-            let reports: Vec<_> = thread
-                .reports
-                .iter()
-                .filter(|r| r.target == target)
-                .collect();
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                crate::text::plural(reports.len(), "report"),
-                theme.title(false),
-            ));
-            for r in reports {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{} ", r.status.as_str()), theme.warning()),
-                    Span::styled(one_line(&r.reason), theme.text()),
-                    Span::styled(
-                        format!(" by {}", one_line(&names.label(&r.reporter_sub))),
-                        theme.muted(),
-                    ),
-                    Span::styled(
-                        r.note
-                            .as_ref()
-                            .map(|n| format!(" — {}", one_line(n)))
-                            .unwrap_or_default(),
-                        theme.muted(),
-                    ),
-                ]));
             }
         }
         // A long detail (many reports, earlier versions) scrolls with J/K; the title says

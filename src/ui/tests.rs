@@ -574,13 +574,15 @@ fn a_long_thread_detail_scrolls_and_says_which_lines_show() {
     let top = render(&mut app, 110, 16).to_string();
     assert!(top.contains("Detail · lines 1–11 of "), "{top}");
     assert!(top.contains("J/K scroll"), "{top}");
-    assert!(!top.contains("reason number 8"), "{top}");
+    // The reports come first, before the text and its earlier versions.
+    assert!(top.contains("reports"), "{top}");
+    assert!(!top.contains("version 4 of the words"), "{top}");
     for _ in 0..10 {
         app.on_key(key('J'));
     }
     let bottom = render(&mut app, 110, 16).to_string();
     assert!(
-        bottom.contains("reason number 8"),
+        bottom.contains("version 4 of the words"),
         "the end is reached:\n{bottom}"
     );
     assert!(!bottom.contains("Detail · lines 1–"), "{bottom}");
