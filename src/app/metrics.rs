@@ -123,6 +123,22 @@ pub struct MetricsPane {
 }
 
 impl MetricsPane {
+    /// The badge's minutely read of the alarms, taken into a list already shown (it said `OK ·
+    /// 0 firing` while the status bar counted the alarm firing, until `ctrl-r`); the selection
+    /// stays on its alarm.
+    pub fn alarms_polled(&mut self, mut alarms: Vec<Alarm>) {
+        if self.alarms_load != Load::Loaded {
+            return;
+        }
+        let selected = self.alarms.get(self.alarm_selected).map(|a| a.name.clone());
+        sort_alarms(&mut alarms);
+        self.alarm_selected = selected
+            .and_then(|name| alarms.iter().position(|a| a.name == name))
+            .unwrap_or(0)
+            .min(alarms.len().saturating_sub(1));
+        self.alarms = alarms;
+    }
+
     fn range(&self) -> &str {
         if self.range_text.is_empty() {
             DEFAULT_RANGE

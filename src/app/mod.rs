@@ -856,7 +856,10 @@ impl App {
                 }
                 self.badge_request = None;
                 match result {
-                    Ok(alarms) => self.alarm_badge = metrics::badge(&alarms),
+                    Ok(alarms) => {
+                        self.alarm_badge = metrics::badge(&alarms);
+                        self.metrics.alarms_polled(alarms);
+                    }
                     // The badge is a hint: a failed refresh is logged and tried again next
                     // minute; the last answer stays.
                     Err(f) => {

@@ -178,6 +178,49 @@ fn the_badge_counts_firing_alarms_on_every_pane() {
     );
 }
 
+/// The badge's read of the alarms reaches an alarms list already shown (it kept `OK` while the
+/// status bar counted the alarm firing); the selection stays on its alarm.
+#[test]
+fn the_badge_s_read_freshens_the_alarms_list() {
+    let (mut app, first) = app_on(PaneId::Metrics, test_context());
+    let (_, alarms) = opened(&mut app, &first);
+    app.on_event(AppEvent::Metrics(MetricsEvent::Alarms {
+        request: alarms,
+        result: Ok(vec![
+            alarm("api-errors", AlarmState::Ok, None),
+            alarm("thumbs-duration", AlarmState::Ok, None),
+        ]),
+    }));
+    app.metrics.alarm_selected = 1;
+    let c = app.refresh_alarm_badge();
+    let Some(Command::Metrics(MetricsCommand::Badge { request })) = c.first() else {
+        panic!("{c:?}");
+    };
+    app.on_event(AppEvent::Metrics(MetricsEvent::Badge {
+        request: *request,
+        result: Ok(vec![
+            alarm("api-errors", AlarmState::Ok, None),
+            alarm("thumbs-duration", AlarmState::Alarm, None),
+        ]),
+    }));
+    assert_eq!(app.alarm_badge.as_deref(), Some("⚠ 1 alarm"));
+    let shown: Vec<(&str, AlarmState)> = app
+        .metrics
+        .alarms
+        .iter()
+        .map(|a| (a.name.as_str(), a.state))
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            ("thumbs-duration", AlarmState::Alarm),
+            ("api-errors", AlarmState::Ok)
+        ],
+        "firing first"
+    );
+    assert_eq!(app.metrics.alarm_selected, 0, "still on thumbs-duration");
+}
+
 #[test]
 fn a_bad_range_is_refused_in_the_prompt() {
     let (mut app, _) = app_on(PaneId::Metrics, test_context());
