@@ -433,6 +433,23 @@ fn y_in_the_picker_copies_the_group() {
     );
 }
 
+/// `ctrl-s` on a tail with no lines yet says so at once, with no prompt to fill first.
+#[test]
+fn saving_an_empty_buffer_is_refused_at_once() {
+    let mut app = logs_app();
+    tailing(&mut app);
+    let c = app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert!(c.is_empty(), "{c:?}");
+    assert!(app.logs.prompt.is_none());
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text == "nothing to save: the buffer holds no lines"),
+        "{:?}",
+        app.toasts
+    );
+}
+
 #[test]
 fn a_line_without_a_request_id_says_so() {
     let mut app = logs_app();
@@ -464,6 +481,32 @@ fn the_query_prompt_starts_a_window_query_with_a_pattern() {
     assert_eq!(spec.pattern.unwrap().as_str(), "ERROR -retry");
     assert_eq!(app.pending(), 1, "a query is pending until it ends");
     assert!(app.logs.prompt.is_none());
+}
+
+/// `space` on a query's lines says only a live tail pauses (it did nothing).
+#[test]
+fn space_on_a_query_says_only_a_tail_pauses() {
+    let mut app = logs_app();
+    app.on_key(key(' '));
+    app.on_key(key('f'));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "1h ERROR");
+    let c = app.on_key(code(KeyCode::Enter));
+    let (request, _) = feed_request(&c);
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(API, 0, "ERROR one")])],
+    );
+    app.on_key(key(' '));
+    assert!(!app.logs.paused);
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text.starts_with("a query's lines do not move")),
+        "{:?}",
+        app.toasts
+    );
 }
 
 #[test]

@@ -229,6 +229,18 @@ impl LogsPane {
             Action::PageUp => self.move_by(-page),
             Action::Top => self.move_by(isize::MIN / 2),
             Action::Bottom => self.follow(),
+            // Only a live tail pauses: a query's lines end where it ended (space did nothing
+            // on one, while the hint row offered it).
+            Action::Mark
+                if !self
+                    .feed
+                    .as_ref()
+                    .is_some_and(|f| f.spec.window == Window::Live) =>
+            {
+                return Outcome::Message(
+                    "a query's lines do not move: only a live tail pauses (space)".into(),
+                );
+            }
             Action::Mark => {
                 if self.scroll.follow {
                     self.stop_following();
@@ -329,6 +341,16 @@ impl LogsPane {
                 if self.anchor.is_some() {
                     self.stop_following();
                 }
+            }
+            // Refused at once on a buffer of no lines (it offered a file named for 1970 and
+            // refused only after enter).
+            Action::SaveLogs
+                if !self
+                    .buffer
+                    .iter_from(self.buffer.first_seq())
+                    .any(|l| !l.kind.is_marker()) =>
+            {
+                return Outcome::Message("nothing to save: the buffer holds no lines".into());
             }
             Action::SaveLogs => {
                 let path = self.default_save_path();

@@ -409,7 +409,7 @@ pub(super) fn status_row(
         // Whole hints, as many as the row holds (it was cut mid-word at 80 columns), then
         // where the rest are.
         let all = [
-            (Action::Mark, "pause"),
+            (Action::Mark, if live { "pause" } else { "" }),
             (Action::Filter, "search"),
             (Action::RequestLines, "request"),
             (
@@ -426,7 +426,10 @@ pub(super) fn status_row(
             (Action::Wrap, "wrap"),
             (Action::Timestamps, "time"),
         ]
-        .map(|(a, what)| format!("{} {what}", keys.hint(a)));
+        .into_iter()
+        .filter(|(_, what)| !what.is_empty())
+        .map(|(a, what)| format!("{} {what}", keys.hint(a)))
+        .collect::<Vec<_>>();
         let room = usize::from(area.width);
         let mut shown = all.join(" · ");
         let mut n = all.len();
