@@ -682,6 +682,10 @@ impl App {
                 c.extend(self.apply(outcome));
                 c
             }
+            Outcome::HopBack => match self.hops.pop() {
+                Some(pane) => self.open_pane(pane),
+                None => Vec::new(),
+            },
             Outcome::GoToObject(key) => {
                 self.hop_to(PaneId::Storage);
                 let outcome = self.storage.show_object(key, &mut self.ids);

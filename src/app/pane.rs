@@ -98,6 +98,9 @@ pub enum Outcome {
         groups: Vec<backoffice_domain::model::LogGroupName>,
         at: chrono::DateTime<chrono::Utc>,
     },
+    /// Go back to the pane the operator jumped here from (`esc` out of a view another pane
+    /// opened).
+    HopBack,
     /// Run this query in the Insights pane over these groups and this range.
     GoToInsights {
         text: String,

@@ -406,6 +406,11 @@ fn r_on_a_row_with_a_request_id_opens_the_logs_request_view() {
     let c = keys(&mut app, &["r"]);
     assert_eq!(app.pane, PaneId::Logs, "{c:?}");
     assert_eq!(app.logs.request.as_ref().unwrap().id, "req-7");
+    // `esc`, as the request view's title offers, goes back to Insights too (it left the
+    // operator in the Logs pane's old tail).
+    keys(&mut app, &["esc"]);
+    assert_eq!(app.pane, PaneId::Insights);
+    assert!(app.logs.request.is_none());
 }
 
 #[test]

@@ -31,6 +31,9 @@ pub struct RequestView {
     pub from_buffer: bool,
     /// The view was opened from a line's detail: `esc` goes back to that detail.
     pub from_detail: bool,
+    /// The view was opened from another pane (an Insights row, a Metrics chart): `esc` goes
+    /// back there (it left the operator in this pane's old tail).
+    pub from_pane: bool,
 }
 
 /// The first answer of the query by id, with the copied lines that carry no id of their own
@@ -95,7 +98,11 @@ impl LogsPane {
                 } else {
                     // Dropping the view drops its query's handle, which stops the query; the
                     // line's detail it was opened from comes back.
-                    self.detail = self.request.take().is_some_and(|r| r.from_detail);
+                    let closed = self.request.take();
+                    self.detail = closed.as_ref().is_some_and(|r| r.from_detail);
+                    if closed.is_some_and(|r| r.from_pane) {
+                        return Outcome::HopBack;
+                    }
                 }
                 return Outcome::None;
             }
@@ -181,7 +188,11 @@ impl LogsPane {
     ) -> Outcome {
         let key = RequestKey::of(&id);
         self.screen = super::Screen::Viewer;
-        self.view_request(id, key, LogBuffer::new(REQUEST_LINES), groups, at, ids)
+        let outcome = self.view_request(id, key, LogBuffer::new(REQUEST_LINES), groups, at, ids);
+        if let Some(r) = &mut self.request {
+            r.from_pane = true;
+        }
+        outcome
     }
 
     /// Opens the request view on `buffer` (what is already known) and queries the rest.
@@ -229,6 +240,7 @@ impl LogsPane {
             },
             from_buffer: true,
             from_detail,
+            from_pane: false,
         });
         Outcome::Commands(vec![Command::Logs(LogsCommand::Feed {
             request,
