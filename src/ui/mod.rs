@@ -156,10 +156,11 @@ fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     // The keys' hint, only whole, after the last tab's padding.
     let next = app.keymap.hint(Action::NextPane);
     let room = usize::from(area.width).saturating_sub(used);
+    // Whole phrases only (`tab next` read as cut).
     let hint = [
         format!(" {next} next pane  : command"),
-        format!(" {next} next"),
-        format!("{next} next"),
+        format!(" {next} next pane"),
+        format!("{next} next pane"),
     ]
     .into_iter()
     .find(|h| h.width() <= room);

@@ -39,7 +39,7 @@ fn users_loading() {
 }
 
 /// The tab bar on a narrow screen: every tab whole with its title where it fits (at 80
-/// columns the keys' hint was cut to "tab nex"), short titles below that, and at 40 columns
+/// columns the keys' hint was cut to "tab nex"; it shows in whole phrases or not), short titles below that, and at 40 columns
 /// the current tab whole beside the others' initials; a click lands on the tab drawn there.
 #[test]
 fn the_tab_bar_fits_its_labels_to_the_screen() {
@@ -53,7 +53,8 @@ fn the_tab_bar_fits_its_labels_to_the_screen() {
     };
     assert_eq!(
         top(&mut app, 80),
-        " Users   Posts & comments   Audit   Storage   Logs   Insights   Metrics tab next"
+        " Users   Posts & comments   Audit   Storage   Logs   Insights   Metrics",
+        "a hint only in whole phrases (`tab next` read as cut)"
     );
     assert_eq!(
         top(&mut app, 100),
