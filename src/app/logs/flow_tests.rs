@@ -483,6 +483,31 @@ fn the_query_prompt_starts_a_window_query_with_a_pattern() {
     assert!(app.logs.prompt.is_none());
 }
 
+/// In the invocations view the lines' keys say where they work (`n` did nothing under a foot
+/// row that offered it; `W` changed the hidden lines).
+#[test]
+fn the_lines_keys_in_the_invocations_view_say_where_they_work() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    app.on_key(key('/'));
+    typed(&mut app, "timeout");
+    app.on_key(code(KeyCode::Enter));
+    app.on_key(key('v'));
+    let wrap = app.logs.wrap;
+    for k in ['n', 'W', 'C'] {
+        app.on_key(key(k));
+        assert!(
+            app.toasts
+                .back()
+                .is_some_and(|t| t.text == "that key works on the lines: v goes back to them"),
+            "{k}: {:?}",
+            app.toasts
+        );
+    }
+    assert_eq!(app.logs.wrap, wrap, "the lines unchanged");
+}
+
 /// `space` on a query's lines says only a live tail pauses (it did nothing).
 #[test]
 fn space_on_a_query_says_only_a_tail_pauses() {

@@ -393,6 +393,16 @@ impl LogsPane {
                 self.invocation = count.saturating_sub(1);
                 return Outcome::None;
             }
+            // Keys of the lines, said as such (`n` did nothing here under a foot row that
+            // offered it, and `W` changed the lines unseen).
+            Action::NextMatch
+            | Action::PrevMatch
+            | Action::ContextLines
+            | Action::Wrap
+            | Action::SelectRange
+            | Action::Timestamps => {
+                return Outcome::Message("that key works on the lines: v goes back to them".into());
+            }
             Action::Enter | Action::RequestLines => {
                 let seq = self.buffer.reports().get(self.invocation).map(|r| r.seq);
                 return match seq {

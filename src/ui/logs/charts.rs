@@ -94,13 +94,19 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
     );
     let reports = pane.buffer.reports();
     if reports.is_empty() {
-        message(
-            frame,
-            table_area,
-            "No REPORT lines in the buffer yet.".into(),
-            false,
-            theme,
-        );
+        // A query that is done will bring none; a pattern can leave them out.
+        let running = pane.feed.as_ref().is_some_and(|f| f.is_running());
+        let patterned = pane.feed.as_ref().is_some_and(|f| f.spec.pattern.is_some());
+        let text = match (running, patterned) {
+            (true, _) => {
+                "No REPORT lines in the buffer yet: each invocation's REPORT line comes as it ends."
+            }
+            (false, true) => {
+                "No REPORT lines among these lines: the query's pattern left them out (a query without one reads them)."
+            }
+            (false, false) => "No REPORT lines among these lines.",
+        };
+        message(frame, table_area, text.into(), false, theme);
         return;
     }
     let groups = pane.buffer.groups().len() > 1;

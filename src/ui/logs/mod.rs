@@ -336,7 +336,7 @@ pub(super) fn status_row(
         ));
         parts.push((" ".into(), " ".into(), Style::default()));
     }
-    if let Some(s) = &pane.search {
+    if let Some(s) = pane.search.as_ref().filter(|_| pane.view == View::Lines) {
         // `1/1 match`, `2/8 matches`, `8 matches` (away from any match).
         let at = pane
             .match_position()
@@ -374,7 +374,7 @@ pub(super) fn status_row(
             theme.text(),
         ));
     }
-    if let Some(a) = pane.anchor {
+    if let Some(a) = pane.anchor.filter(|_| pane.view == View::Lines) {
         let n = a.abs_diff(pane.scroll.selected) + 1;
         let selected = crate::text::plural(n as usize, "line");
         parts.push((
