@@ -254,6 +254,11 @@ pub async fn plan_undo(b: &Backends, row: &AuditEntry) -> Result<Operation, Fail
                 chain: e.chain(),
             })
     };
+    if let Some(by) = undone_by(b, row).await? {
+        return Err(Failure::new(format!(
+            "row {id} was undone already, by row {by}: undoing it again would undo more"
+        )));
+    }
     still_as_left(b, row, &reversal).await?;
     let operation = match reversal {
         undo::Reversal::Moderate { target, action } => Operation::Moderate {
@@ -305,6 +310,35 @@ fn after_field(row: &AuditEntry, field: &str) -> Option<String> {
 /// An undo reverses exactly what its row did: the thing must still be as the row left it, and
 /// a step of a ban or of an account's deletion is not taken apart on its own (the ban has its
 /// unban; a deletion none).
+/// The undo that reversed `row` already, if any: a later row on the same target whose reason
+/// says it is that undo (an undone row offered its undo again, which failed as a conflict and
+/// reopened its dialog, again and again).
+async fn undone_by(b: &Backends, row: &AuditEntry) -> Result<Option<i64>, Failure> {
+    use backoffice_domain::model::{AuditFilter, PageRequest};
+    let prefix = format!("undo of audit row {}:", row.id.get());
+    let later = b
+        .content()?
+        .list_audit(
+            &AuditFilter {
+                target_kind: Some(row.target_kind.clone()),
+                target_id: Some(row.target_id.clone()),
+                ..AuditFilter::default()
+            },
+            PageRequest::first(100),
+        )
+        .await?;
+    Ok(later
+        .items
+        .iter()
+        .filter(|r| r.id.get() > row.id.get())
+        .find(|r| {
+            r.reason
+                .as_deref()
+                .is_some_and(|why| why.starts_with(&prefix))
+        })
+        .map(|r| r.id.get()))
+}
+
 async fn still_as_left(
     b: &Backends,
     row: &AuditEntry,

@@ -558,6 +558,17 @@ async fn round_trip(w: &World, operation: Operation, closing: AuditAction) {
         "{what}: {:?}",
         newest.reason
     );
+    // An undone row is not offered its undo again.
+    let again = super::people::plan_undo(&w.backends, &row)
+        .await
+        .expect_err("undone already");
+    assert!(
+        again
+            .message
+            .contains(&format!("undone already, by row {}", newest.id)),
+        "{what}: {}",
+        again.message
+    );
 }
 
 #[tokio::test]
