@@ -6,7 +6,7 @@ use super::{App, BanSubject, Command, Failure, Overlay, PaneId, posts};
 use crate::history::{History, Recall};
 use crate::input::{Edit, TextInput};
 use crate::ops::Operation;
-use backoffice_domain::model::{AuditEntry, AuditKind};
+use backoffice_domain::model::{AuditEntry, AuditKind, ModerationAction};
 use backoffice_domain::services::ban::{self, Plan};
 use backoffice_domain::services::erase;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -714,12 +714,24 @@ pub fn undo_proposal(row: &AuditEntry, operation: Operation) -> Proposal {
         }
     }
     changes.push("recorded as the undo of that row".into());
-    let moderation = matches!(row.target_kind, AuditKind::Post | AuditKind::Comment)
-        || row.action.as_str().starts_with("profile.");
-    let reasons = if moderation {
-        dialog::MODERATION_REASONS
-    } else {
-        dialog::ACCOUNT_REASONS
+    // The reasons of what the undo does: putting content or a profile back offers the
+    // restore's reasons (an undone removal offered `spam`, `harassment`, …).
+    let inner = match &operation {
+        Operation::Undo { operation, .. } => Some(operation.as_ref()),
+        _ => None,
+    };
+    let reasons = match inner {
+        Some(Operation::Moderate {
+            action: ModerationAction::Restore,
+            ..
+        })
+        | Some(Operation::SetProfile { .. }) => dialog::RESTORE_REASONS,
+        _ if matches!(row.target_kind, AuditKind::Post | AuditKind::Comment)
+            || row.action.as_str().starts_with("profile.") =>
+        {
+            dialog::MODERATION_REASONS
+        }
+        _ => dialog::ACCOUNT_REASONS,
     };
     Proposal {
         title: format!("Undo audit row {}", row.id),

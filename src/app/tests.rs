@@ -2662,6 +2662,8 @@ fn u_on_an_audit_row_plans_its_undo_and_sends_it_once_confirmed() {
         "{:?}",
         d.proposal.changes
     );
+    // Putting content back offers the restore's reasons, not the moderation's.
+    assert_eq!(d.proposal.reasons, dialog::RESTORE_REASONS);
     app.on_key(code(KeyCode::Tab));
     typed(&mut app, "reported in error");
     let sent = app.on_key(code(KeyCode::Enter));
