@@ -239,6 +239,21 @@ impl Dialog {
                     &format!("{} {now} → {to}", crate::text::identifier(typed)),
                 )
             }
+            // A field the typed list leaves out is said to stay (the dialog listed the bio as
+            // cleared after the field was narrowed to the display name).
+            Form::ProfileFields { ref seen, .. } => {
+                let Ok(typed) = backoffice_domain::services::profiles::parse_fields(typed) else {
+                    return change.to_string();
+                };
+                match seen.iter().find(|(f, _)| {
+                    change.starts_with(&format!("{}: ", f.label())) && !typed.contains(f)
+                }) {
+                    Some((f, _)) => {
+                        format!("left alone: the {} (not among the fields typed)", f.label())
+                    }
+                    None => change.to_string(),
+                }
+            }
             _ => change.to_string(),
         }
     }

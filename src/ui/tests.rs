@@ -1058,6 +1058,13 @@ fn a_user_report_opens_the_profile_and_x_clears_fields() {
     // Only the bio.
     app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     typed(&mut app, "bio");
+    // The dialog says the display name stays (it listed it as cleared).
+    let shown = render(&mut app, 110, 30).to_string();
+    assert!(
+        shown.contains("left alone: the display name (not among the fields typed)"),
+        "{shown}"
+    );
+    assert!(shown.contains("bio: \"line one"), "{shown}");
     app.on_key(code(KeyCode::Tab));
     app.on_key(code(KeyCode::Down));
     let sent = app.on_key(code(KeyCode::Enter));
