@@ -1454,3 +1454,45 @@ fn the_author_column_narrows_to_the_names_when_they_arrive() {
     let with_names = header_gap(&mut app);
     assert!(with_names < 10, "sized by the names: {with_names}");
 }
+
+/// At 60 columns a disabled account reads `DISABLED` in its status and e-mails keep room (the
+/// `enabled` column went and e-mails kept 8 characters); a header click sorts by the column
+/// drawn there.
+#[test]
+fn a_narrow_users_list_says_disabled_in_the_status() {
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    let mut forced = user(3, true);
+    forced.status = backoffice_domain::model::UserStatus::ForceChangePassword;
+    answer_users(
+        &mut app,
+        &first,
+        vec![user(1, true), user(2, false), forced],
+    );
+    let text = render(&mut app, 60, 12).to_string();
+    let row = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name}: {text}"))
+            .to_string()
+    };
+    assert!(row("user2").contains("DISABLED"), "{text}");
+    assert!(!row("user1").contains("DISABLED"), "{text}");
+    assert!(row("user3").contains("FORCE_CHANGE_PASSWORD"), "{text}");
+    assert!(row("user1").contains("user1@example.com"), "{text}");
+    // The e-mail's header sorts by e-mail.
+    let header = text
+        .lines()
+        .find(|l| l.contains("email"))
+        .unwrap_or_default();
+    let x = header.find("email").unwrap_or(0) as u16;
+    app.on_mouse(
+        crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+            column: x,
+            row: crate::ui::LIST_TOP,
+            modifiers: KeyModifiers::NONE,
+        },
+        crate::ui::LIST_TOP,
+    );
+    assert_eq!(app.users.sort.map(|(c, _)| c), Some(2), "{text}");
+}

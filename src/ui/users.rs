@@ -33,6 +33,18 @@ pub(super) const USER_COLUMNS: [Column; 6] = [
     Column::whole("created (UTC)", 5),
 ];
 
+/// Below this many columns the list takes [`NARROW_COLUMNS`].
+const NARROW: u16 = 72;
+
+/// A narrow screen's columns: the username cut sooner, the e-mail, and the status, which
+/// reads `DISABLED` for a disabled account.
+const NARROW_COLUMNS: [Column; 4] = [
+    Column::id_capped("username", 14),
+    Column::free("email", 12, 2),
+    Column::id("status"),
+    Column::whole("created (UTC)", 5),
+];
+
 /// The same, and where a plain-text search matched.
 /// What matched gives way before the name and the e-mail do (at 80 columns it kept its place
 /// and the e-mail went).
@@ -292,7 +304,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
     }
     let matched = &pane.matched;
     let searching = !matched.is_empty();
-    let columns: &[Column] = if searching {
+    // On a narrow screen whether an account is enabled is said in its status (`DISABLED`), and
+    // the username gives up columns to the e-mail: at 60 columns the `enabled` column went and
+    // e-mails kept 8 characters.
+    let narrow = inner.width < NARROW;
+    let columns: &[Column] = if narrow {
+        &NARROW_COLUMNS
+    } else if searching {
         &SEARCH_COLUMNS
     } else {
         &USER_COLUMNS
@@ -310,6 +328,19 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
         } else {
             theme.warning()
         };
+        if narrow {
+            let status = if u.enabled {
+                Span::styled(u.status.as_str().to_string(), status_style)
+            } else {
+                Span::styled("DISABLED", theme.error())
+            };
+            return vec![
+                Span::styled(shown, name_style),
+                Span::styled(u.email.clone().unwrap_or_default(), theme.text()),
+                status,
+                Span::styled(short_time(u.created_at), theme.muted()),
+            ];
+        }
         let mut cells = vec![
             Span::styled(shown, name_style),
             Span::styled(
@@ -337,4 +368,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
         }
         cells
     });
+    // A click on a narrow list's header sorts by the column drawn there.
+    if narrow {
+        for (i, _, _) in &mut pane.list.header {
+            *i = NARROW_SORTS.get(*i).copied().unwrap_or(*i);
+        }
+    }
 }
+
+/// Each of [`NARROW_COLUMNS`] as a column of [`crate::app::users::USER_SORTS`].
+const NARROW_SORTS: [usize; 4] = [0, 2, 3, 5];
