@@ -228,10 +228,10 @@ pub fn text_preview(bytes: &[u8], total: u64, key: &str, content_type: &str) -> 
         Err(e) if e.error_len().is_none() => {
             std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default()
         }
-        Err(_) => return Preview::Nothing(format!("{content_type}: binary data, no preview")),
+        Err(_) => return Preview::Nothing(format!("binary data ({content_type})")),
     };
     if text.contains('\0') {
-        return Preview::Nothing(format!("{content_type}: binary data, no preview"));
+        return Preview::Nothing(format!("binary data ({content_type})"));
     }
     let shown = bytes.len() as u64;
     let looks_json = content_type.contains("json") || key.to_ascii_lowercase().ends_with(".json");

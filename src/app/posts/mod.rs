@@ -432,8 +432,7 @@ impl PostsPane {
         }
         if self.view != Some(View::Posts) {
             return Outcome::Message(
-                "the queue keeps the store's order: most reported first, then the longest waiting"
-                    .into(),
+                "the queue is always most reported first, then the longest waiting".into(),
             );
         }
         match self.posts.column_at(column) {
@@ -448,7 +447,7 @@ impl PostsPane {
     pub fn flip_order(&mut self, ids: &mut Ids) -> Outcome {
         if self.view != Some(View::Posts) || self.thread.is_some() {
             return Outcome::Message(
-                "the store's order applies to the posts list (v): the queue is most reported first"
+                "S turns the posts list's order round (v shows it): the queue is always most reported first"
                     .into(),
             );
         }

@@ -419,7 +419,7 @@ fn delete_reads_the_versions_then_asks_and_production_wants_the_name_typed() {
             entry: object("report.pdf", 1000, 1),
             versions: Versions::Listed(versions("report.pdf")),
         },
-        Preview::Nothing("application/pdf: binary data, no preview".into()),
+        Preview::Nothing("binary data (application/pdf)".into()),
     );
     assert!(follow.is_empty());
     let Some(Overlay::Dialog(d)) = &app.overlay else {

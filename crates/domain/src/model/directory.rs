@@ -162,6 +162,12 @@ impl AttributeName {
         {
             return Ok(Self(name.to_string()));
         }
+        if name.is_empty() {
+            return Err(Invalid::new(
+                "attribute",
+                "name the attribute: a standard one (tab completes it) or custom:name",
+            ));
+        }
         Err(Invalid::new(
             "attribute",
             format!("'{name}' is not a writable attribute (a standard one or custom:name)"),
