@@ -128,6 +128,11 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &T
         // Listed with the pane's own keys, where it means something of the pane's own.
         if own_meaning.is_some() {
             own.push(line);
+        } else if action == Action::NextView {
+            // Only where there is another view (Users listed `v` and it did nothing).
+            if offered.contains(&action) {
+                own.push(line);
+            }
         } else if s == Scope::Everywhere {
             everywhere.push(line);
         } else if offered.contains(&action) {
