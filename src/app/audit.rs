@@ -15,6 +15,9 @@ pub struct AuditPane {
     pub filter_text: String,
     /// Whether the selected row's before/after is expanded.
     pub expanded: bool,
+    /// The open row's first line shown (`J`/`K`), for the row it was scrolled on; the
+    /// drawing keeps it within the detail.
+    pub detail_scroll: (Option<AuditId>, u16),
     /// The row to select again once a reload reaches it: new rows come in at the top, so the
     /// row is found by its id, not its number.
     pub(super) finding: Option<Finding>,
@@ -102,6 +105,22 @@ impl AuditPane {
             }
             Action::Back => {
                 self.expanded = false;
+                return Outcome::None;
+            }
+            // The open row's detail scrolls (at 60×20 its `after` was below its last row).
+            Action::DetailDown | Action::DetailUp if self.expanded => {
+                let id = self.list.selected_item().map(|e| e.id);
+                let at = if self.detail_scroll.0 == id {
+                    self.detail_scroll.1
+                } else {
+                    0
+                };
+                let at = if action == Action::DetailDown {
+                    at.saturating_add(3)
+                } else {
+                    at.saturating_sub(3)
+                };
+                self.detail_scroll = (id, at);
                 return Outcome::None;
             }
             // `u`: the row's reverse, planned from its before and after.
@@ -253,7 +272,11 @@ impl Pane for AuditPane {
     }
 
     fn offers(&self) -> Vec<Action> {
-        vec![Action::UploadObject]
+        let mut keys = vec![Action::UploadObject];
+        if self.expanded {
+            keys.extend([Action::DetailDown, Action::DetailUp]);
+        }
+        keys
     }
 
     fn pending(&self) -> usize {

@@ -2463,7 +2463,7 @@ fn a_posts_view_keeps_which_list_it_filters() {
 }
 
 /// A post-hide audit row numbered `id` (its target the same number).
-fn audit_row(id: i64) -> backoffice_domain::model::AuditEntry {
+pub(crate) fn audit_row(id: i64) -> backoffice_domain::model::AuditEntry {
     use backoffice_domain::model::{AuditAction, AuditEntry, AuditId, AuditKind};
     AuditEntry {
         id: AuditId::new(id).unwrap(),
@@ -2493,7 +2493,7 @@ fn audit_page(
 }
 
 /// Answers the audit page asked for among `c` with `page`.
-fn answer_audit(
+pub(crate) fn answer_audit(
     app: &mut App,
     c: &[Command],
     page: backoffice_domain::model::Page<backoffice_domain::model::AuditEntry>,

@@ -30,11 +30,27 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
     let theme = look.theme;
     let names = look.names;
     let retry = look.keys.hint(Action::Reload);
-    let (list_area, detail_area) = if pane.expanded {
-        let [a, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(8)]).areas(area);
-        (a, Some(b))
-    } else {
-        (area, None)
+    // The open row takes the rows its text wraps to (at least 8, leaving the list 5): at
+    // 60 columns its `after` line was below the last of a fixed 8.
+    let detail = pane
+        .list
+        .selected_item()
+        .filter(|_| pane.expanded)
+        .map(|e| row_lines(e, names, theme));
+    let (list_area, detail_area) = match &detail {
+        Some(lines) => {
+            let wants = Paragraph::new(lines.clone())
+                .wrap(Wrap { trim: false })
+                .line_count(area.width.saturating_sub(2));
+            let height = u16::try_from(wants + 2)
+                .unwrap_or(u16::MAX)
+                .max(8)
+                .min(area.height.saturating_sub(5).max(3));
+            let [a, b] =
+                Layout::vertical([Constraint::Min(5), Constraint::Length(height)]).areas(area);
+            (a, Some(b))
+        }
+        None => (area, None),
     };
     let block = pane_block(
         format!(" Audit log · newest first · {} ", count(&pane.list)),
@@ -66,39 +82,66 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
             ]
         });
     }
-    if let (Some(area), Some(e)) = (detail_area, pane.list.selected_item()) {
-        // Targets (an S3 key), reasons and values are anyone's text: shown as the table shows
-        // them (`␛` for an escape), never handed to the terminal as they are.
-        let target = match user_target(e) {
-            Some(sub) => format!("{} {}", e.target_kind, names.full(&sub)),
-            None => format!("{} {}", e.target_kind, e.target_id),
+    if let (Some(area), Some(lines), Some(e)) = (detail_area, detail, pane.list.selected_item()) {
+        let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+        let total = text.line_count(area.width.saturating_sub(2));
+        let height = usize::from(area.height.saturating_sub(2));
+        let most = u16::try_from(total.saturating_sub(height)).unwrap_or(u16::MAX);
+        let top = if pane.detail_scroll.0 == Some(e.id) {
+            pane.detail_scroll.1.min(most)
+        } else {
+            0
         };
-        let lines = vec![
-            Line::styled(
-                one_line(&format!("#{} {} by {}", e.id, e.action, e.actor)),
-                theme.title(false),
-            ),
-            Line::styled(one_line(&format!("target: {target}")), theme.text()),
-            Line::styled(
-                one_line(&format!("reason: {}", e.reason.as_deref().unwrap_or("-"))),
-                theme.text(),
-            ),
-            Line::styled(
-                one_line(&format!("before: {}", e.before.as_deref().unwrap_or("-"))),
-                theme.muted(),
-            ),
-            Line::styled(
-                one_line(&format!(" after: {}", e.after.as_deref().unwrap_or("-"))),
-                theme.muted(),
-            ),
-        ];
+        pane.detail_scroll = (Some(e.id), top);
+        let title = if most > 0 {
+            format!(
+                " Row · rows {}–{} of {total} · {}/{} scroll ",
+                usize::from(top) + 1,
+                usize::from(top) + height,
+                look.keys.hint(Action::DetailDown),
+                look.keys.hint(Action::DetailUp)
+            )
+        } else {
+            " Row ".to_string()
+        };
         frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .block(pane_block(" Row ".into(), area.width, theme)),
+            text.scroll((top, 0))
+                .block(pane_block(title, area.width, theme)),
             area,
         );
     }
+}
+
+/// The open row's lines. Targets (an S3 key), reasons and values are anyone's text: shown as
+/// the table shows them (`␛` for an escape), never handed to the terminal as they are.
+fn row_lines(
+    e: &backoffice_domain::model::AuditEntry,
+    names: &crate::app::names::Names,
+    theme: &crate::theme::Theme,
+) -> Vec<Line<'static>> {
+    let target = match user_target(e) {
+        Some(sub) => format!("{} {}", e.target_kind, names.full(&sub)),
+        None => format!("{} {}", e.target_kind, e.target_id),
+    };
+    vec![
+        Line::styled(
+            one_line(&format!("#{} {} by {}", e.id, e.action, e.actor)),
+            theme.title(false),
+        ),
+        Line::styled(one_line(&format!("target: {target}")), theme.text()),
+        Line::styled(
+            one_line(&format!("reason: {}", e.reason.as_deref().unwrap_or("-"))),
+            theme.text(),
+        ),
+        Line::styled(
+            one_line(&format!("before: {}", e.before.as_deref().unwrap_or("-"))),
+            theme.muted(),
+        ),
+        Line::styled(
+            one_line(&format!(" after: {}", e.after.as_deref().unwrap_or("-"))),
+            theme.muted(),
+        ),
+    ]
 }
 
 #[cfg(test)]

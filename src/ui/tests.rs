@@ -1496,3 +1496,40 @@ fn a_narrow_users_list_says_disabled_in_the_status() {
     );
     assert_eq!(app.users.sort.map(|(c, _)| c), Some(2), "{text}");
 }
+
+/// An open audit row whose before and after wrap past its rows takes more rows, and scrolls
+/// with `J`/`K` where it still does not fit (at 60×20 its `after` line was out of reach).
+#[test]
+fn an_open_audit_row_scrolls_to_its_after_line() {
+    use crate::app::tests::{answer_audit, audit_row};
+    let (mut app, first) = app_on(PaneId::Audit, ctx());
+    let mut row = audit_row(9);
+    row.before = Some(format!("{{\"bio\":\"{}\"}}", "before words ".repeat(40)));
+    row.after = Some("{\"bio\":\"the-after-value\"}".into());
+    answer_audit(
+        &mut app,
+        &first,
+        Page {
+            items: vec![row],
+            next: None,
+        },
+    );
+    app.on_key(code(KeyCode::Enter));
+    let text = render(&mut app, 60, 20).to_string();
+    assert!(text.contains("before:"), "{text}");
+    let rows_shown = text.contains("J/K scroll");
+    if rows_shown {
+        for _ in 0..20 {
+            app.on_key(key('J'));
+        }
+    }
+    let text = render(&mut app, 60, 20).to_string();
+    assert!(
+        text.contains("after: {\"bio\":\"the-after-value\"}"),
+        "{text}"
+    );
+    assert!(
+        rows_shown,
+        "the before alone wraps past the rows at 60×20: {text}"
+    );
+}
