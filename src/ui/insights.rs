@@ -232,15 +232,16 @@ fn table_text(
 
 fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>) {
     let theme = look.theme;
-    // The message is free text and goes last; the other columns are whole, and when they do
-    // not all fit the last named go first (a query names what matters most first).
+    // The message is free text (it takes what is left); the other columns are whole. When
+    // they do not all fit the last named go first, the message too (a query names what
+    // matters most first: `@requestId`, named before it, went while it stayed).
     let columns: Vec<Column> = run
         .columns
         .iter()
         .enumerate()
         .map(|(i, c)| {
             if c == "@message" {
-                Column::free("", 20, 1)
+                Column::free("", 20, u8::try_from(i + 1).unwrap_or(u8::MAX))
             } else if i == 0 {
                 Column::id("")
             } else {
@@ -489,6 +490,17 @@ fn draw_saved(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: 
     let height = usize::from(list.height).max(1);
     s.viewport = height;
     s.offset = crate::app::list::keep_in_view(s.selected, s.offset, height, s.items.len());
+    // The names in a column as wide as the widest (at most a third of the row, cut in
+    // their middle past it), the query's first line after them cut with `…`: the queries
+    // started at a different column on each row and ran past the edge unmarked.
+    let room = usize::from(list.width);
+    let name_width = s
+        .items
+        .iter()
+        .map(|d| one_line(&d.name).width())
+        .max()
+        .unwrap_or(0)
+        .min(room / 3);
     let lines: Vec<Line<'_>> = s
         .items
         .iter()
@@ -498,10 +510,16 @@ fn draw_saved(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: 
         .map(|(i, d)| {
             let kind = if d.builtin { "built-in" } else { "saved   " };
             let first = d.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            let name = super::table::fit_middle(&one_line(&d.name), name_width as u16);
+            let pad = name_width.saturating_sub(name.width());
+            let query_room = room.saturating_sub(9 + name_width + 2);
             let line = Line::from(vec![
                 Span::styled(format!("{kind} "), theme.muted()),
-                Span::styled(one_line(&d.name), theme.title(false)),
-                Span::styled(format!("  {}", one_line(first)), theme.muted()),
+                Span::styled(format!("{name}{}", " ".repeat(pad)), theme.title(false)),
+                Span::styled(
+                    format!("  {}", fit(&one_line(first.trim()), query_room as u16)),
+                    theme.muted(),
+                ),
             ]);
             if i == s.selected {
                 line.style(theme.selection())

@@ -392,3 +392,59 @@ fn insights_columns_left_out_are_the_last_named_and_are_said() {
     assert!(text.contains("@initDuration"), "{text}");
     assert!(!text.contains("not shown for want of room"), "{text}");
 }
+
+/// The message goes in its turn too: a request id named before it stays where the message
+/// would leave it no room (it was hidden while the message, named later, stayed).
+#[test]
+fn the_message_gives_way_in_its_turn() {
+    let row = |i: u32| {
+        vec![
+            f("@timestamp", "2026-12-03 10:00:00.000"),
+            f("@requestId", &format!("{i:08}-aaaa-4bbb-8ccc-000000000001")),
+            f(
+                "@logStream",
+                "2026/12/03/[$LATEST]0123456789abcdef0123456789abcdef",
+            ),
+            f("@message", "ERROR something failed badly in the handler"),
+            f("@duration", "182.29"),
+        ]
+    };
+    let mut app = insights_with((0..5).map(row).collect());
+    let text = format!("{}", render(&mut app, 80, 16));
+    assert!(text.contains("-000000000001"), "{text}");
+    assert!(text.contains("not shown"), "{text}");
+    assert!(text.contains("@duration"), "named as not shown: {text}");
+}
+
+/// The saved queries line up: names in one column, each query's first line after them, cut
+/// with `…` where the row ends (they started at different columns and ran past the edge).
+#[test]
+fn saved_queries_line_up_and_mark_their_cuts() {
+    use crate::app::insights::Screen;
+    use backoffice_domain::model::QueryDefinition;
+    let mut app = insights_with(Vec::new());
+    let def = |name: &str, text: &str| QueryDefinition {
+        id: None,
+        name: name.into(),
+        text: text.into(),
+        groups: Vec::new(),
+        builtin: true,
+    };
+    app.insights.saved.items = vec![
+        def(
+            "errors",
+            "filter level = \"ERROR\" or level = \"FATAL\" or @message like /^\\[ERROR\\]/ or @message like /Task timed out/",
+        ),
+        def(
+            "the most frequent error messages",
+            "stats count(*) by @message",
+        ),
+    ];
+    app.insights.screen = Screen::Saved;
+    let text = format!("{}", render(&mut app, 80, 12));
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("built-in")).collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    let at = |row: &str, what: &str| row[..row.find(what).unwrap_or(0)].chars().count();
+    assert_eq!(at(rows[0], "filter"), at(rows[1], "stats"), "{text}");
+    assert!(rows[0].contains('…'), "{text}");
+}
