@@ -62,7 +62,7 @@ impl Window {
             Window::Live => "live".into(),
             Window::Last { seconds } => format!("last {}", duration_label(*seconds)),
             Window::Range(w) => format!(
-                "{} .. {}",
+                "{} .. {} UTC",
                 w.start.format("%Y-%m-%d %H:%M:%S"),
                 w.end.format("%Y-%m-%d %H:%M:%S")
             ),

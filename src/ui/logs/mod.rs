@@ -285,7 +285,20 @@ pub(super) fn empty_text(pane: &LogsPane, keys: &Keymap) -> Option<String> {
         (FeedState::Starting | FeedState::Running, w) => {
             format!("Querying {groups} ({})…", w.label())
         }
-        (FeedState::Done(_), _) => "No lines.".into(),
+        // Named, with what was asked: a narrow title leaves the window out.
+        (FeedState::Done(_), w) => {
+            let pattern = feed
+                .spec
+                .pattern
+                .as_ref()
+                .map(|p| format!(" matching {}", crate::text::one_line(p.as_str())))
+                .unwrap_or_default();
+            format!(
+                "No lines in {groups}{pattern} over {}. {} asks for another window or pattern.",
+                w.label(),
+                keys.hint(Action::LogQuery)
+            )
+        }
         (FeedState::Failed(e), w) => format!(
             "Could not {} {groups}: {e}\nPress {} to try again, {} for the groups.",
             if *w == Window::Live { "tail" } else { "query" },

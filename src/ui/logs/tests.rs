@@ -145,6 +145,34 @@ fn an_empty_tail_with_a_pattern_says_nothing_matched() {
     assert!(!shown.contains('\u{202e}'), "{shown}");
 }
 
+/// A query that found nothing names what it asked (a narrow title leaves the window out),
+/// and a range is said in UTC.
+#[test]
+fn an_empty_query_names_its_window_and_pattern() {
+    let mut app = logs_app();
+    app.on_key(key(' '));
+    app.on_key(key('f'));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "2020-01-01T00:00..2020-01-01T01:00 ERROR");
+    let sent = app.on_key(code(KeyCode::Enter));
+    let (request, _) = crate::app::logs::flow_tests::feed_request(&sent);
+    app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request,
+        result: Ok(FeedEnd::Finished),
+    }));
+    let shown = text_of(&render(&mut app, 60, 20));
+    let flat: String = shown
+        .lines()
+        .map(|l| l.trim_matches(['"', '│']).trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("No lines in")
+            && flat.contains("matching ERROR over 2020-01-01 00:00:00 .. 2020-01-01 01:00:00 UTC"),
+        "{shown}"
+    );
+}
+
 #[test]
 fn logs_tailing() {
     let (mut app, _) = tail_with_traffic();
