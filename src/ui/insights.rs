@@ -408,7 +408,28 @@ fn draw_chart(frame: &mut Frame<'_>, area: Rect, series: &[Series], look: &Look<
         .unwrap_or(0)
         .min(usize::from(area.width / 3)) as u16;
     let rows = Layout::vertical(vec![Constraint::Length(1); series.len().min(shown)]).split(area);
-    for (s, row) in series.iter().zip(rows.iter()) {
+    // More series than rows: the last row says how many are not drawn (three went unsaid).
+    let drawn = if series.len() > shown {
+        shown.saturating_sub(1)
+    } else {
+        series.len()
+    };
+    if let Some(row) = rows.get(drawn).filter(|_| drawn < series.len()) {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                fit(
+                    &format!(
+                        "… {} more series not drawn: the table below has them",
+                        series.len() - drawn
+                    ),
+                    row.width,
+                ),
+                theme.muted(),
+            )),
+            *row,
+        );
+    }
+    for (s, row) in series.iter().take(drawn).zip(rows.iter()) {
         let max = s.values.iter().copied().fold(0.0_f64, f64::max);
         let [l, chart, v] = Layout::horizontal([
             Constraint::Length(label_width + 1),

@@ -83,6 +83,28 @@ fn insights_result_with_a_chart_over_its_bins() {
     insta::assert_snapshot!(render(&mut app, 100, 20));
 }
 
+/// More series than the chart has rows: the last row says how many are not drawn.
+#[test]
+fn a_chart_with_more_series_than_rows_says_how_many_are_left_out() {
+    let bin = |m: u32| format!("2026-12-03 10:{m:02}:00.000");
+    let mut rows = Vec::new();
+    for m in [0, 5] {
+        for g in 0..8 {
+            rows.push(vec![
+                f("@log", &format!("123456789012:/aws/lambda/fn-{g}")),
+                f("bin(5m)", &bin(m)),
+                f("p99", &format!("{}", 10 + g)),
+            ]);
+        }
+    }
+    let mut app = insights_with(rows);
+    let text = format!("{}", render(&mut app, 100, 20));
+    assert!(
+        text.contains("… 3 more series not drawn: the table below has them"),
+        "{text}"
+    );
+}
+
 #[test]
 fn insights_result_keeps_hostile_text_in_its_cell() {
     let mut app = insights_with(vec![vec![
