@@ -12,8 +12,8 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Wrap};
 
-/// Points a cell's sparkline shows (the newest).
-const CELL_POINTS: usize = 12;
+/// The cells of a function's sparkline: each an eighth of the window.
+const CELL_POINTS: usize = 8;
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<'_>) {
@@ -86,6 +86,46 @@ pub fn span_text(seconds: i64) -> String {
         s if s % 60 == 0 => format!("{}m", s / 60),
         s => format!("{s}s"),
     }
+}
+
+/// A series over `window` in `cells` block characters, each a share of the window (the sum of
+/// a count's points in it, the largest of the rest; a space where it has none), scaled to the
+/// series' own largest: every row's cells cover the same times (rows of few points were
+/// shorter, and two invocations half an hour apart drew side by side).
+pub fn window_sparkline(
+    series: Option<&MetricSeries>,
+    window: &backoffice_domain::model::TimeWindow,
+    cells: usize,
+) -> String {
+    let Some(s) = series else {
+        return String::new();
+    };
+    let start = window.start.timestamp_millis();
+    let span = (window.end.timestamp_millis() - start).max(1);
+    let mut buckets: Vec<Option<f64>> = vec![None; cells.max(1)];
+    for (t, v) in &s.points {
+        let at = t.timestamp_millis() - start;
+        if at < 0 || at > span {
+            continue;
+        }
+        let i = usize::try_from(at.saturating_mul(cells as i64) / span)
+            .unwrap_or(0)
+            .min(cells.max(1) - 1);
+        buckets[i] = Some(match buckets[i] {
+            None => *v,
+            Some(b) if s.metric.is_count() => b + v,
+            Some(b) => b.max(*v),
+        });
+    }
+    let max = buckets.iter().flatten().copied().fold(0.0_f64, f64::max);
+    buckets
+        .iter()
+        .map(|b| match b {
+            None => ' ',
+            Some(_) if max <= 0.0 => BARS[0],
+            Some(v) => BARS[((v / max) * 7.0).round().clamp(0.0, 7.0) as usize],
+        })
+        .collect()
 }
 
 /// A series' newest points as block characters, scaled to its own largest.
@@ -179,7 +219,16 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
     );
     if let Some(note) = note {
         frame.render_widget(
-            super::table::left_out_line(&hidden, "a wider terminal shows them", note.width, theme),
+            super::table::left_out_line(
+                &hidden,
+                if hidden.len() == 1 {
+                    "a wider terminal shows it"
+                } else {
+                    "a wider terminal shows them"
+                },
+                note.width,
+                theme,
+            ),
             note,
         );
     }
@@ -193,6 +242,7 @@ fn function_cells(
     theme: &crate::theme::Theme,
 ) -> Vec<(Vec<String>, ratatui::style::Style)> {
     let height = usize::from(height.saturating_sub(1)).max(1);
+    let window = pane.window;
     pane.viewport = height;
     pane.offset =
         crate::app::list::keep_in_view(pane.selected, pane.offset, height, pane.rows.len());
@@ -204,11 +254,15 @@ fn function_cells(
             let mut c = vec![one_line(&r.function)];
             for m in FunctionMetric::ALL {
                 let s = r.series(m);
-                c.push(
-                    format!("{} {}", text_sparkline(s, CELL_POINTS), figure(s))
-                        .trim()
-                        .to_string(),
-                );
+                let line = match &window {
+                    Some(w) => window_sparkline(s, w, CELL_POINTS),
+                    None => text_sparkline(s, CELL_POINTS),
+                };
+                c.push(if s.is_some() {
+                    format!("{line} {}", figure(s))
+                } else {
+                    figure(s)
+                });
             }
             let errors = r
                 .series(FunctionMetric::Errors)
@@ -500,5 +554,43 @@ impl AlarmSeries {
                     ])
                     .style(theme.muted()),
             )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use backoffice_domain::model::TimeWindow;
+    use chrono::{TimeZone, Utc};
+
+    /// Two functions' sparklines over one window are as long as each other, and a point
+    /// falls in the cell of its time: two invocations half an hour apart are not side by side.
+    #[test]
+    fn sparklines_share_the_window_s_time_axis() {
+        let at = |m: u32| Utc.with_ymd_and_hms(2026, 12, 3, 10, m, 0).unwrap();
+        let window = TimeWindow::new(at(0), at(59) + chrono::Duration::minutes(1)).unwrap();
+        let series = |points: Vec<(u32, f64)>| MetricSeries {
+            function: "f".into(),
+            metric: FunctionMetric::Invocations,
+            points: points.into_iter().map(|(m, v)| (at(m), v)).collect(),
+        };
+        let busy = series((0..60).map(|m| (m, 1.0 + f64::from(m % 5))).collect());
+        let sparse = series(vec![(5, 1.0), (35, 1.0)]);
+        let a = window_sparkline(Some(&busy), &window, 8);
+        let b = window_sparkline(Some(&sparse), &window, 8);
+        assert_eq!(a.chars().count(), 8);
+        assert_eq!(b.chars().count(), 8);
+        let cells: Vec<char> = b.chars().collect();
+        assert_ne!(cells[0], ' ', "{b:?}");
+        assert_ne!(cells[4], ' ', "{b:?}");
+        assert_eq!(cells[1], ' ', "nothing between them: {b:?}");
+        // A count sums its points in a cell.
+        let summed = series(vec![(0, 2.0), (1, 2.0), (59, 4.0)]);
+        let s = window_sparkline(Some(&summed), &window, 8);
+        let c: Vec<char> = s.chars().collect();
+        assert_eq!(
+            c[0], c[7],
+            "2 + 2 in the first cell as high as 4 in the last: {s:?}"
+        );
     }
 }

@@ -199,6 +199,9 @@ fn metrics_app() -> App {
             ],
         )),
     }));
+    // The window the points were read over: eight minutes from 10:00, a minute a cell.
+    app.metrics.window =
+        Some(backoffice_domain::model::TimeWindow::new(at(10, 0), at(10, 8)).unwrap());
     app.on_event(AppEvent::Metrics(MetricsEvent::Alarms {
         request: alarms.unwrap(),
         result: Ok(vec![
@@ -251,11 +254,11 @@ fn metrics_left_out_on_a_narrow_terminal_are_named() {
     assert!(!wide.contains("not shown for want of room"), "{wide}");
     let narrow = render(&mut app, 70, 10).to_string();
     assert!(
-        narrow.contains("not shown for want of room: concurrency"),
+        narrow.contains("not shown for want of room: p99 ms, concurrency"),
         "{narrow}"
     );
     // With room for every column, no line: the table keeps its rows.
-    let wider = render(&mut app, 100, 10).to_string();
+    let wider = render(&mut app, 120, 10).to_string();
     assert!(!wider.contains("not shown"), "{wider}");
     assert!(wider.contains("concurrency"), "{wider}");
     assert!(narrow.contains("invocations"), "{narrow}");
