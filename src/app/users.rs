@@ -576,7 +576,8 @@ impl UsersPane {
                 0 => u.username.as_str().to_lowercase(),
                 1 => u.attribute("name").unwrap_or_default().to_lowercase(),
                 2 => u.email.as_deref().unwrap_or_default().to_lowercase(),
-                3 => u.status.as_str().to_string(),
+                // Disabled accounts together, as a narrow list reads them (`DISABLED`).
+                3 => format!("{}{}", u8::from(u.enabled), u.status.as_str()),
                 4 => u.enabled.to_string(),
                 _ => u.created_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
             }

@@ -665,11 +665,23 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 })?;
                 done.records.extend(closed.iter().map(report_record));
             }
-            done.summary = format!(
-                "{} {}, audited",
-                crate::text::plural(done.records.len(), "report"),
-                resolution.status().as_str()
-            );
+            // None open: nothing changed and nothing was audited (it said `0 reports
+            // actioned, audited`).
+            done.summary = if done.records.is_empty() {
+                format!(
+                    "no open reports on {}: nothing changed",
+                    match targets.as_slice() {
+                        [one] => one.to_string(),
+                        many => crate::text::plural(many.len(), "target"),
+                    }
+                )
+            } else {
+                format!(
+                    "{} {}, audited",
+                    crate::text::plural(done.records.len(), "report"),
+                    resolution.status().as_str()
+                )
+            };
             Ok(done)
         }
         Operation::ResolveReport { id, resolution } => {
@@ -1246,6 +1258,45 @@ mod tests {
         let mut ctx = context(false, false);
         ctx.audited = false;
         assert!(admit_operation(&ctx, &delete(false)).is_err());
+    }
+
+    /// Resolving targets with no open reports says nothing changed (it said `0 reports
+    /// actioned, audited`) and writes no audit row.
+    #[tokio::test]
+    async fn resolving_targets_without_open_reports_says_nothing_changed() {
+        use backoffice_domain::model::{
+            AuditFilter, PageRequest, PostId, ReportResolution, Target,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = backoffice_domain::sandbox::Sandbox::open(dir.path())
+            .await
+            .unwrap();
+        let b = Backends::sandbox(&sandbox, Actor::parse("sandbox:ops").unwrap());
+        let rows = || async {
+            b.content()
+                .unwrap()
+                .list_audit(&AuditFilter::default(), PageRequest::first(100))
+                .await
+                .unwrap()
+                .items
+                .len()
+        };
+        let before = rows().await;
+        let done = perform(
+            &b,
+            Operation::ResolveReports {
+                targets: vec![Target::Post(PostId::new(987_654).unwrap())],
+                resolution: ReportResolution::Actioned,
+            },
+            &Reason::parse("test").unwrap(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            done.summary,
+            "no open reports on post 987654: nothing changed"
+        );
+        assert_eq!(rows().await, before);
     }
 
     #[test]
