@@ -405,6 +405,10 @@ impl Pane for MetricsPane {
         "f sets the range; / is not used here"
     }
 
+    fn filters(&self) -> bool {
+        false
+    }
+
     fn set_filter(&mut self, _text: &str, _ids: &mut Ids) -> Result<Vec<Command>, Problem> {
         Err(Problem(
             "the Metrics pane shows every function of the environment; f sets its range".into(),

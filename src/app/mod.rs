@@ -292,10 +292,11 @@ impl App {
     }
 
     pub fn toast(&mut self, text: impl Into<String>) {
-        self.toasts.push_back(Toast {
-            text: text.into(),
-            ttl: 40,
-        });
+        let text = text.into();
+        // The same message again shows once, as the newest (three presses of a key stacked
+        // three copies and pushed the pane up a row each).
+        self.toasts.retain(|t| t.text != text);
+        self.toasts.push_back(Toast { text, ttl: 40 });
         while self.toasts.len() > MAX_TOASTS {
             self.toasts.pop_front();
         }
@@ -457,6 +458,11 @@ impl App {
             }
             Action::CommandMode => {
                 self.prompt = Some(LinePrompt::new(LineKind::Command, ""));
+                Vec::new()
+            }
+            Action::Filter if !self.focused().filters() => {
+                let hint = self.focused().filter_hint();
+                self.toast(hint);
                 Vec::new()
             }
             Action::Filter => {

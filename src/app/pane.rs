@@ -207,6 +207,11 @@ pub trait Pane {
     fn filter_hint(&self) -> &'static str;
     /// Applies `/` text.
     fn set_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem>;
+    /// Whether `/` filters anything here: where it does not, it says so at once (its
+    /// [`Pane::filter_hint`]) rather than opening a prompt whose answer is an error.
+    fn filters(&self) -> bool {
+        true
+    }
     /// The filter as a saved view keeps it (`:save`, the last view of a session): the
     /// filter's text, and for a pane with more than one list, which list.
     fn saved_filter(&self) -> String {

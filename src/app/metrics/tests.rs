@@ -237,3 +237,16 @@ fn a_bad_range_is_refused_in_the_prompt() {
     };
     assert_eq!(period.num_seconds(), 10_800);
 }
+
+/// `/` in Metrics says at once that it filters nothing here (it opened a prompt, took typing,
+/// then left an error on the status bar); the same message twice shows once.
+#[test]
+fn slash_in_metrics_says_at_once_that_it_is_not_used() {
+    let (mut app, _) = app_on(PaneId::Metrics, test_context());
+    keys(&mut app, &["/"]);
+    assert!(app.prompt.is_none());
+    assert!(app.last_error.is_none());
+    keys(&mut app, &["/"]);
+    let said: Vec<&str> = app.toasts.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(said, vec!["f sets the range; / is not used here"]);
+}
