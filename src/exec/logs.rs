@@ -90,7 +90,15 @@ pub(super) async fn run(
             request,
             result: save_new(&path, text.as_bytes())
                 .await
-                .map(|()| format!("saved {lines} lines to {}", path.display()))
+                // Where it went, whole: a relative name was written in the working folder.
+                .map(|()| {
+                    let whole = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+                    format!(
+                        "saved {} to {}",
+                        crate::text::plural(lines, "line"),
+                        crate::text::one_line(&whole.display().to_string())
+                    )
+                })
                 .map_err(|e| Failure {
                     message: crate::paths::write_problem(&e, &path),
                     chain: format!("could not write {}: {e}", path.display()),

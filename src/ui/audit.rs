@@ -124,8 +124,15 @@ fn row_lines(
         None => format!("{} {}", e.target_kind, e.target_id),
     };
     vec![
+        // With its time: a narrow list leaves out its `when` column.
         Line::styled(
-            one_line(&format!("#{} {} by {}", e.id, e.action, e.actor)),
+            one_line(&format!(
+                "#{} {} by {} at {} UTC",
+                e.id,
+                e.action,
+                e.actor,
+                e.created_at.format("%Y-%m-%d %H:%M:%S")
+            )),
             theme.title(false),
         ),
         Line::styled(one_line(&format!("target: {target}")), theme.text()),

@@ -421,9 +421,10 @@ pub(super) fn status_row(
     if spans.is_empty() {
         // Whole hints, as many as the row holds (it was cut mid-word at 80 columns), then
         // where the rest are.
+        let lines_view = pane.view == View::Lines;
         let all = [
             (Action::Mark, if live { "pause" } else { "" }),
-            (Action::Filter, "search"),
+            (Action::Filter, if lines_view { "search" } else { "" }),
             (Action::RequestLines, "request"),
             (
                 Action::NextView,
@@ -433,11 +434,13 @@ pub(super) fn status_row(
                     "invocations"
                 },
             ),
-            (Action::Enter, "line"),
+            // Keys of the lines are not offered over the invocations (enter there opens the
+            // request, as r does: it read `enter line`).
+            (Action::Enter, if lines_view { "line" } else { "" }),
             (Action::LogQuery, "query"),
             (Action::SaveLogs, "save"),
-            (Action::Wrap, "wrap"),
-            (Action::Timestamps, "time"),
+            (Action::Wrap, if lines_view { "wrap" } else { "" }),
+            (Action::Timestamps, if lines_view { "time" } else { "" }),
         ]
         .into_iter()
         .filter(|(_, what)| !what.is_empty())
