@@ -11,7 +11,7 @@ use crate::app::{Handled, Outcome};
 const SAVING: &str = "saving log lines";
 
 impl LogsPane {
-    pub(super) fn on_logs_event(&mut self, event: LogsEvent) -> Handled {
+    pub(super) fn on_logs_event(&mut self, event: LogsEvent, ids: &mut crate::app::Ids) -> Handled {
         match event {
             LogsEvent::GroupsLoaded { request, result } => {
                 if self.picker.pending != Some(request) {
@@ -75,6 +75,13 @@ impl LogsPane {
                 } else if let Some(r) = &mut self.request
                     && r.feed.request == request
                 {
+                    // The request's stream read over its span: its lines that carry no id (a
+                    // panic) go in among those found by id.
+                    if let Some((group, stream)) = &r.stream_pass {
+                        let unnamed = super::request::unnamed_of(items, group, stream);
+                        super::request::merge_into(r, unnamed);
+                        return (Outcome::None, None);
+                    }
                     let items = if r.from_buffer && items_have_events(&items) {
                         super::request::with_unnamed_lines(&r.buffer, items)
                     } else {
@@ -141,7 +148,14 @@ impl LogsPane {
                     match result {
                         Ok(end) => {
                             r.feed.state = FeedState::Done(end);
-                            (Outcome::None, None)
+                            // Opened from another pane, with no tail's lines to keep: its
+                            // stream is read over its span for the lines without its id.
+                            let outcome = if r.from_pane && r.stream_pass.is_none() {
+                                super::request::read_stream(r, ids)
+                            } else {
+                                Outcome::None
+                            };
+                            (outcome, None)
                         }
                         Err(failure) => {
                             r.feed.state = FeedState::Failed(failure.message.clone());

@@ -400,6 +400,78 @@ fn view_first(app: &App) -> u64 {
     app.logs.request.as_ref().unwrap().buffer.first_seq()
 }
 
+/// A request opened from another pane (an Insights row) reads its stream over its span once
+/// the query by id ends, and puts the lines without its id (a panic) among its own: only the
+/// query by id, it left the panic out.
+#[test]
+fn a_request_opened_from_another_pane_keeps_its_panic() {
+    let mut app = logs_app();
+    let id = rid(9);
+    let outcome = app
+        .logs
+        .show_request(id.clone(), vec![group(API)], at(1_000), &mut app.ids);
+    let Outcome::Commands(c) = outcome else {
+        panic!("{outcome:?}")
+    };
+    let (by_id, spec) = feed_request(&c);
+    assert!(spec.pattern.is_some());
+    let mut other = ev(API, 1_001, "thread 'main' panicked in another stream");
+    other.stream = "2026/11/25/[$LATEST]ffffff".into();
+    batch(
+        &mut app,
+        by_id,
+        vec![TailItem::Events(vec![
+            ev(
+                API,
+                1_000,
+                &format!("START RequestId: {id} Version: $LATEST"),
+            ),
+            ev(API, 1_003, &format!("END RequestId: {id}")),
+        ])],
+    );
+    let c = app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request: by_id,
+        result: Ok(FeedEnd::Finished),
+    }));
+    let (pass, spec) = feed_request(&c);
+    assert!(spec.pattern.is_none(), "the stream, unfiltered");
+    assert_eq!(spec.groups, vec![group(API)]);
+    batch(
+        &mut app,
+        pass,
+        vec![TailItem::Events(vec![
+            ev(
+                API,
+                1_000,
+                &format!("START RequestId: {id} Version: $LATEST"),
+            ),
+            ev(API, 1_002, "thread 'main' panicked at src/bin/api.rs:42:9:"),
+            other,
+            ev(API, 1_003, &format!("END RequestId: {id}")),
+        ])],
+    );
+    let view = app.logs.request.as_ref().unwrap();
+    let shown: Vec<String> = view
+        .buffer
+        .iter_from(view.buffer.first_seq())
+        .map(|l| l.text.to_string())
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            format!("START RequestId: {id} Version: $LATEST"),
+            "thread 'main' panicked at src/bin/api.rs:42:9:".to_string(),
+            format!("END RequestId: {id}"),
+        ]
+    );
+    // The pass ends; nothing more is read.
+    let c = app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request: pass,
+        result: Ok(FeedEnd::Finished),
+    }));
+    assert!(c.is_empty(), "{c:?}");
+}
+
 /// `v` in the group picker, before any tail, says what it needs rather than nothing.
 #[test]
 fn v_in_the_picker_says_what_it_needs() {

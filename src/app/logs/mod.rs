@@ -382,9 +382,9 @@ impl Pane for LogsPane {
         }
     }
 
-    fn on_event(&mut self, event: AppEvent, _ids: &mut Ids) -> Handled {
+    fn on_event(&mut self, event: AppEvent, ids: &mut Ids) -> Handled {
         match event {
-            AppEvent::Logs(e) => self.on_logs_event(e),
+            AppEvent::Logs(e) => self.on_logs_event(e, ids),
             _ => (Outcome::None, None),
         }
     }

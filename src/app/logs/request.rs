@@ -34,6 +34,100 @@ pub struct RequestView {
     /// The view was opened from another pane (an Insights row, a Metrics chart): `esc` goes
     /// back there (it left the operator in this pane's old tail).
     pub from_pane: bool,
+    /// The group and stream read over the request's span, once the query by id has ended:
+    /// its lines without the id (a panic) are not found by id.
+    pub stream_pass: Option<(String, String)>,
+}
+
+/// The most lines the read of a request's stream takes.
+const STREAM_PASS_LINES: usize = 5_000;
+
+/// After the query by id: reads the request's stream from its first line to its last, for the
+/// lines that carry no id (a request opened from Insights left out its panic).
+pub(super) fn read_stream(r: &mut RequestView, ids: &mut Ids) -> Outcome {
+    let mut lines = r.buffer.iter_from(r.buffer.first_seq());
+    let Some(first) = lines.find(|l| !l.kind.is_marker()) else {
+        return Outcome::None;
+    };
+    let (group, stream) = (first.group.to_string(), first.stream.to_string());
+    let start = first.ts_ms;
+    let end = r
+        .buffer
+        .iter_from(r.buffer.first_seq())
+        .filter(|l| l.group == group && l.stream == stream)
+        .map(|l| l.ts_ms)
+        .max()
+        .unwrap_or(start);
+    let (Some(from), Some(to)) = (
+        DateTime::from_timestamp_millis(start),
+        DateTime::from_timestamp_millis(end + 1),
+    ) else {
+        return Outcome::None;
+    };
+    let (Ok(group_name), Ok(window)) = (LogGroupName::parse(&group), TimeWindow::new(from, to))
+    else {
+        return Outcome::None;
+    };
+    let request = ids.issue();
+    let (handle, stop) = feed_channel();
+    let spec = FeedSpec {
+        groups: vec![group_name],
+        window: Window::Range(window),
+        pattern: None,
+    };
+    r.feed = Feed {
+        request,
+        spec: spec.clone(),
+        state: FeedState::Starting,
+        sampled: false,
+        received: 0,
+        earlier: None,
+        handle: Some(handle),
+    };
+    r.stream_pass = Some((group, stream));
+    Outcome::Commands(vec![Command::Logs(LogsCommand::Feed {
+        request,
+        spec,
+        limit: STREAM_PASS_LINES,
+        stop,
+    })])
+}
+
+/// The events of `items` from `stream` of `group` that carry no request id.
+pub(super) fn unnamed_of(items: Vec<TailItem>, group: &str, stream: &str) -> Vec<LogEvent> {
+    items
+        .into_iter()
+        .flat_map(|item| match item {
+            TailItem::Events(events) => events,
+            _ => Vec::new(),
+        })
+        .filter(|e| {
+            e.group == group
+                && e.stream == stream
+                && log_analysis::classify(&e.message).request_id.is_none()
+        })
+        .collect()
+}
+
+/// `unnamed` put among the view's lines in time order.
+pub(super) fn merge_into(r: &mut RequestView, unnamed: Vec<LogEvent>) {
+    if unnamed.is_empty() {
+        return;
+    }
+    let mut events: Vec<LogEvent> = r
+        .buffer
+        .iter_from(r.buffer.first_seq())
+        .filter(|l| !l.kind.is_marker())
+        .map(|l| to_event(&l))
+        .collect();
+    events.extend(unnamed);
+    // Stable: at the same millisecond a line found by id stays first.
+    events.sort_by_key(|e| e.timestamp);
+    r.buffer.clear();
+    for e in &events {
+        r.buffer.push_event(e);
+    }
+    r.scroll.selected = r.buffer.first_seq();
 }
 
 /// The first answer of the query by id, with the copied lines that carry no id of their own
@@ -241,6 +335,7 @@ impl LogsPane {
             from_buffer: true,
             from_detail,
             from_pane: false,
+            stream_pass: None,
         });
         Outcome::Commands(vec![Command::Logs(LogsCommand::Feed {
             request,
