@@ -542,38 +542,75 @@ pub(super) fn table<T>(
     columns: &[Column],
     cells: impl Fn(&T) -> Vec<Span<'static>>,
 ) {
-    let height = area.height.saturating_sub(1) as usize;
-    let range = list.scroll_into_view(height);
-    let offset = range.start;
-    let rows: Vec<(usize, Vec<Span<'static>>)> = list.items[range]
+    // Laid out for the rows that fit; again a row shorter when columns are left out, for the
+    // line under the table that names them (a list dropped its times with nothing to say so).
+    let mut note_rows = 0u16;
+    let (rows, widths) = loop {
+        let height = area.height.saturating_sub(1 + note_rows) as usize;
+        let range = list.scroll_into_view(height);
+        let offset = range.start;
+        let rows: Vec<(usize, Vec<Span<'static>>)> = list.items[range]
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let cells = cells(item)
+                    .into_iter()
+                    .map(|s| Span::styled(one_line(&s.content), s.style))
+                    .collect();
+                (offset + i, cells)
+            })
+            .collect();
+        let mut natural: Vec<u16> = columns.iter().map(|c| c.header.width() as u16).collect();
+        for (_, cells) in &rows {
+            for (i, cell) in cells.iter().enumerate().take(columns.len()) {
+                natural[i] = natural[i].max(cell.content.width().min(usize::from(u16::MAX)) as u16);
+            }
+        }
+        // Sized by the widest cells drawn since the list was read, not only those on screen:
+        // the layout holds still as `user <sub>` rows scroll in and out of the reports queue.
+        if list.widest.len() == natural.len() {
+            for (seen, now) in list.widest.iter_mut().zip(natural.iter_mut()) {
+                *seen = (*seen).max(*now);
+                *now = *seen;
+            }
+        } else {
+            list.widest.clone_from(&natural);
+        }
+        // One column for the mark, and its spacing.
+        let widths = widths(columns, &natural, area.width.saturating_sub(1 + SPACING));
+        let hidden = widths.iter().any(Option::is_none);
+        if hidden && note_rows == 0 && area.height >= 5 {
+            note_rows = 1;
+            continue;
+        }
+        break (rows, widths);
+    };
+    let hidden: Vec<String> = columns
         .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let cells = cells(item)
-                .into_iter()
-                .map(|s| Span::styled(one_line(&s.content), s.style))
-                .collect();
-            (offset + i, cells)
-        })
+        .zip(&widths)
+        .filter(|(_, w)| w.is_none())
+        .map(|(c, _)| c.header.to_string())
         .collect();
-    let mut natural: Vec<u16> = columns.iter().map(|c| c.header.width() as u16).collect();
-    for (_, cells) in &rows {
-        for (i, cell) in cells.iter().enumerate().take(columns.len()) {
-            natural[i] = natural[i].max(cell.content.width().min(usize::from(u16::MAX)) as u16);
-        }
-    }
-    // Sized by the widest cells drawn since the list was read, not only those on screen: the
-    // layout holds still as `user <sub>` rows scroll in and out of the reports queue.
-    if list.widest.len() == natural.len() {
-        for (seen, now) in list.widest.iter_mut().zip(natural.iter_mut()) {
-            *seen = (*seen).max(*now);
-            *now = *seen;
-        }
+    let area = if note_rows > 0 && !hidden.is_empty() {
+        let [table, note] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        frame.render_widget(
+            left_out_line(
+                &hidden,
+                if hidden.len() == 1 {
+                    "a wider terminal shows it"
+                } else {
+                    "a wider terminal shows them"
+                },
+                note.width,
+                theme,
+            ),
+            note,
+        );
+        table
     } else {
-        list.widest.clone_from(&natural);
-    }
-    // One column for the mark, and its spacing.
-    let widths = widths(columns, &natural, area.width.saturating_sub(1 + SPACING));
+        area
+    };
     let keep = |cells: Vec<Span<'static>>| -> Vec<Span<'static>> {
         cells
             .into_iter()

@@ -1533,3 +1533,38 @@ fn an_open_audit_row_scrolls_to_its_after_line() {
         "the before alone wraps past the rows at 60×20: {text}"
     );
 }
+
+/// A list that leaves columns out for want of room names them under its rows (Users at 80
+/// columns lost `created` and the audit log at 60 its `when`, with nothing to say so).
+#[test]
+fn a_list_names_the_columns_it_leaves_out() {
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    let mut long = user(1, true);
+    long.email = Some(format!("{}@example.com", "a-long-address-".repeat(4)));
+    long.username =
+        backoffice_domain::model::Username::parse("google_118234567890123456789").unwrap();
+    long.status = backoffice_domain::model::UserStatus::ForceChangePassword;
+    answer_users(&mut app, &first, vec![long, user(2, false)]);
+    let wide = render(&mut app, 200, 12).to_string();
+    assert!(!wide.contains("not shown"), "{wide}");
+    let mut noted = 0;
+    for width in 74..120 {
+        let text = render(&mut app, width, 12).to_string();
+        let header = text.lines().nth(2).unwrap_or_default().to_string();
+        for column in ["created (UTC)", "enabled", "name"] {
+            let shown =
+                header.contains(&format!(" {column} ")) || header.contains(&format!(" {column}│"));
+            if !shown {
+                let note = text
+                    .lines()
+                    .find(|l| l.contains("not shown for want of room"))
+                    .unwrap_or_else(|| panic!("{column} at {width}: {text}"));
+                assert!(note.contains(column), "{column} at {width}: {text}");
+                noted += 1;
+            }
+        }
+        // The rows stay above it.
+        assert!(text.contains("google_") && text.contains("user2"), "{text}");
+    }
+    assert!(noted > 0, "some width leaves a column out");
+}
