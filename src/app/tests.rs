@@ -734,6 +734,16 @@ fn a_moderation_key_waits_for_the_thread() {
         "{:?}",
         d.proposal.form
     );
+    // `enter` in the thread says where the row is shown (it was silent).
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(code(KeyCode::Enter));
+    assert!(
+        app.toasts
+            .back()
+            .is_some_and(|t| t.text.starts_with("the selected row is shown in full")),
+        "{:?}",
+        app.toasts
+    );
 }
 
 /// `k` is refused on the spot: nothing sent, no dialog, and a message holding `why`.

@@ -81,16 +81,19 @@ pub fn render(view: &User360) -> Vec<String> {
     lines.extend(part("Profile row", &view.profile, |p| match p {
         None => vec!["no profile row".into()],
         Some(p) => vec![format!(
-            "{} · bio {} · image {}",
+            "{} · bio of {} · image {}",
             p.display_name.as_deref().unwrap_or("(no name)"),
-            p.bio.as_deref().map_or(0, |b| b.chars().count()),
+            crate::text::plural(
+                p.bio.as_deref().map_or(0, |b| b.chars().count()),
+                "character"
+            ),
             p.profile_image_key.as_deref().unwrap_or("none")
         )],
     }));
     lines.extend(part("Activity", &view.counts, |c| {
         let n = |v: i64| usize::try_from(v).unwrap_or(0);
         vec![format!(
-            "{} · {} · {} filed · {} against",
+            "{} · {} · {} filed · {} against them or their content",
             crate::text::plural(n(c.posts), "post"),
             crate::text::plural(n(c.comments), "comment"),
             crate::text::plural(n(c.reports_filed), "report"),

@@ -310,8 +310,12 @@ impl PostsPane {
                 }
             }
             Action::Enter => {
+                // In a thread the selected row is already shown whole, beside the rows.
                 if self.thread.is_some() {
-                    return Outcome::None;
+                    return Outcome::Message(
+                        "the selected row is shown in full beside the thread (J/K scroll it; esc goes back)"
+                            .into(),
+                    );
                 }
                 // A report on a person opens their profile.
                 if self.view != Some(View::Posts)
