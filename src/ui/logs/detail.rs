@@ -73,6 +73,8 @@ pub(super) fn detail(
             ),
         ));
     }
+    // A long value (a request with its note) wraps under itself, not under its label.
+    let mut lines = super::super::table::hang(lines, inner.width);
     lines.push(Line::raw(""));
     let style = level_style(l.level, l.kind, theme);
     // Each body row with the search's matches marked, and where the first match is: the

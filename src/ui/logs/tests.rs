@@ -783,6 +783,17 @@ fn a_panic_s_detail_names_the_stream_s_running_request() {
         shown.contains(&format!("request  {id} (the stream's running request)")),
         "{shown}"
     );
+    // On a narrow screen the value wraps under itself, not under its label.
+    let narrow = text_of(&render(&mut app, 70, 30));
+    let after = narrow
+        .lines()
+        .skip_while(|l| !l.contains("request  "))
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    let indent = after.trim_start_matches(['"', '│']).len()
+        - after.trim_start_matches(['"', '│']).trim_start().len();
+    assert!(indent >= 10, "hanging under the value: {narrow}");
     app.on_key(key('k'));
     let shown = text_of(&render(&mut app, 120, 30));
     assert!(shown.contains(&format!("request  {id} ")), "{shown}");
