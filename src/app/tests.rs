@@ -148,6 +148,17 @@ pub(crate) fn answer_queue(
     items: Vec<ReportGroup>,
     more: bool,
 ) -> Vec<Command> {
+    let next = more.then(|| Cursor::encode("queue", &1));
+    answer_queue_items(app, commands, items.into_iter().map(queued).collect(), next)
+}
+
+/// Answers the queue load among `commands` with these rows as they are.
+pub(crate) fn answer_queue_items(
+    app: &mut App,
+    commands: &[Command],
+    items: Vec<QueueItem>,
+    next: Option<Cursor>,
+) -> Vec<Command> {
     let request = commands
         .iter()
         .find_map(|c| match c {
@@ -157,11 +168,15 @@ pub(crate) fn answer_queue(
         .expect("a queue load");
     app.on_event(AppEvent::QueueLoaded {
         request,
-        result: Ok(Page {
-            items: items.into_iter().map(queued).collect(),
-            next: more.then(|| Cursor::encode("queue", &1)),
-        }),
+        result: Ok(Page { items, next }),
     })
+}
+
+/// A queue row whose post or comment no longer exists (no summary).
+fn gone(g: ReportGroup) -> QueueItem {
+    let mut item = queued(g);
+    item.summary = None;
+    item
 }
 
 pub(crate) fn answer_posts(
@@ -1163,22 +1178,7 @@ fn moderation_over_marked_rows_says_what_it_leaves_out_and_counts_reports() {
 #[test]
 fn enter_on_a_gone_target_says_what_can_be_done() {
     let (mut app, first) = app_on(PaneId::Posts, test_context());
-    let request = first
-        .iter()
-        .find_map(|c| match c {
-            Command::LoadQueue { request, .. } => Some(*request),
-            _ => None,
-        })
-        .unwrap();
-    let mut gone = queued(group(1, 2));
-    gone.summary = None;
-    app.on_event(AppEvent::QueueLoaded {
-        request,
-        result: Ok(Page {
-            items: vec![gone],
-            next: None,
-        }),
-    });
+    answer_queue_items(&mut app, &first, vec![gone(group(1, 2))], None);
     let sent = app.on_key(code(KeyCode::Enter));
     assert!(sent.is_empty(), "{sent:?}");
     assert!(app.posts.thread.is_none());
@@ -1193,22 +1193,12 @@ fn enter_on_a_gone_target_says_what_can_be_done() {
 #[test]
 fn a_bulk_hide_leaves_a_gone_target_alone_and_says_why() {
     let (mut app, first) = app_on(PaneId::Posts, test_context());
-    let request = first
-        .iter()
-        .find_map(|c| match c {
-            Command::LoadQueue { request, .. } => Some(*request),
-            _ => None,
-        })
-        .unwrap();
-    let mut gone = queued(group(1, 2));
-    gone.summary = None;
-    app.on_event(AppEvent::QueueLoaded {
-        request,
-        result: Ok(Page {
-            items: vec![queued(group(2, 1)), gone],
-            next: None,
-        }),
-    });
+    answer_queue_items(
+        &mut app,
+        &first,
+        vec![queued(group(2, 1)), gone(group(1, 2))],
+        None,
+    );
     app.on_key(key(' '));
     app.on_key(key(' '));
     app.on_key(key('h'));

@@ -169,23 +169,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                 crate::text::plural(reports.len(), "report"),
                 theme.title(false),
             ));
-            for r in reports {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{} ", r.status.as_str()), theme.warning()),
-                    Span::styled(one_line(&r.reason), theme.text()),
-                    Span::styled(
-                        format!(" by {}", one_line(&names.label(&r.reporter_sub))),
-                        theme.muted(),
-                    ),
-                    Span::styled(
-                        r.note
-                            .as_ref()
-                            .map(|n| format!(" — {}", one_line(n)))
-                            .unwrap_or_default(),
-                        theme.muted(),
-                    ),
-                ]));
-            }
+            lines.extend(reports.into_iter().map(|r| report_line(r, names, theme)));
             lines.push(Line::raw(""));
             lines.extend(
                 printable(body)
@@ -357,4 +341,32 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
             });
         }
     }
+}
+
+/// A report as the thread's detail and a profile list it: its status, when, the reason, who
+/// filed it and their note.
+pub(super) fn report_line(
+    r: &backoffice_domain::model::Report,
+    names: &crate::app::names::Names,
+    theme: &crate::theme::Theme,
+) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{} ", r.status.as_str()), theme.warning()),
+        Span::styled(
+            format!("{} ", short_time(Some(r.created_at))),
+            theme.muted(),
+        ),
+        Span::styled(one_line(&r.reason), theme.text()),
+        Span::styled(
+            format!(" by {}", one_line(&names.label(&r.reporter_sub))),
+            theme.muted(),
+        ),
+        Span::styled(
+            r.note
+                .as_ref()
+                .map(|n| format!(" — {}", one_line(n)))
+                .unwrap_or_default(),
+            theme.muted(),
+        ),
+    ])
 }

@@ -123,27 +123,12 @@ pub fn draw(
         ),
         theme.title(false),
     ));
-    for r in &sheet.reports {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{} ", r.status.as_str()), theme.warning()),
-            Span::styled(
-                format!("{} ", short_time(Some(r.created_at))),
-                theme.muted(),
-            ),
-            Span::styled(one_line(&r.reason), theme.text()),
-            Span::styled(
-                format!(" by {}", one_line(&names.label(&r.reporter_sub))),
-                theme.muted(),
-            ),
-            Span::styled(
-                r.note
-                    .as_ref()
-                    .map(|n| format!(" — {}", one_line(n)))
-                    .unwrap_or_default(),
-                theme.muted(),
-            ),
-        ]));
-    }
+    lines.extend(
+        sheet
+            .reports
+            .iter()
+            .map(|r| super::posts::report_line(r, names, theme)),
+    );
     lines.push(Line::raw(""));
     lines.push(Line::styled("Latest posts", theme.title(false)));
     if sheet.posts.is_empty() {

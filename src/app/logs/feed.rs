@@ -208,6 +208,32 @@ pub struct Feed {
 }
 
 impl Feed {
+    /// A feed of `spec` asked for now, and the command that runs it (at most `limit` events).
+    pub(super) fn start(
+        spec: FeedSpec,
+        limit: usize,
+        ids: &mut crate::app::Ids,
+    ) -> (Self, crate::app::Command) {
+        let request = ids.issue();
+        let (handle, stop) = feed_channel();
+        let command = crate::app::Command::Logs(LogsCommand::Feed {
+            request,
+            spec: spec.clone(),
+            limit,
+            stop,
+        });
+        let feed = Self {
+            request,
+            spec,
+            state: FeedState::Starting,
+            sampled: false,
+            received: 0,
+            earlier: None,
+            handle: Some(handle),
+        };
+        (feed, command)
+    }
+
     pub fn is_running(&self) -> bool {
         matches!(self.state, FeedState::Starting | FeedState::Running)
     }

@@ -300,8 +300,6 @@ impl LogsPane {
         if spec.groups.is_empty() {
             return Outcome::Message("pick a log group first (space picks, enter tails)".into());
         }
-        let (handle, stop) = feed_channel();
-        let request = ids.issue();
         self.buffer.clear();
         if let Some(s) = &mut self.search {
             s.restart();
@@ -315,21 +313,9 @@ impl LogsPane {
         self.invocation = 0;
         self.invocation_follow = true;
         self.screen = Screen::Viewer;
-        self.feed = Some(Feed {
-            request,
-            spec: spec.clone(),
-            state: FeedState::Starting,
-            sampled: false,
-            received: 0,
-            earlier: None,
-            handle: Some(handle),
-        });
-        Outcome::Commands(vec![Command::Logs(LogsCommand::Feed {
-            request,
-            spec,
-            limit: self.buffer.cap(),
-            stop,
-        })])
+        let (feed, command) = Feed::start(spec, self.buffer.cap(), ids);
+        self.feed = Some(feed);
+        Outcome::Commands(vec![command])
     }
 
     /// The selected line of the view in front (request view or main).

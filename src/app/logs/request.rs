@@ -2,12 +2,9 @@
 //! from the groups around the line's time.
 
 use super::buffer::{LineRef, LogBuffer, RequestKey};
-use super::{
-    Feed, FeedSpec, FeedState, LogsCommand, LogsPane, Prompt, Scroll, Window, feed_channel,
-    short_id,
-};
+use super::{Feed, FeedSpec, LogsPane, Prompt, Scroll, Window, short_id};
 use crate::app::list::{moved, movement};
-use crate::app::{Command, Ids, Outcome};
+use crate::app::{Ids, Outcome};
 use crate::keymap::Action;
 use backoffice_domain::model::{FilterPattern, LogEvent, LogGroupName, TailItem, TimeWindow};
 use backoffice_domain::services::log_analysis;
@@ -68,29 +65,15 @@ pub(super) fn read_stream(r: &mut RequestView, ids: &mut Ids) -> Outcome {
     else {
         return Outcome::None;
     };
-    let request = ids.issue();
-    let (handle, stop) = feed_channel();
     let spec = FeedSpec {
         groups: vec![group_name],
         window: Window::Range(window),
         pattern: None,
     };
-    r.feed = Feed {
-        request,
-        spec: spec.clone(),
-        state: FeedState::Starting,
-        sampled: false,
-        received: 0,
-        earlier: None,
-        handle: Some(handle),
-    };
+    let (feed, command) = Feed::start(spec, STREAM_PASS_LINES, ids);
+    r.feed = feed;
     r.stream_pass = Some((group, stream));
-    Outcome::Commands(vec![Command::Logs(LogsCommand::Feed {
-        request,
-        spec,
-        limit: STREAM_PASS_LINES,
-        stop,
-    })])
+    Outcome::Commands(vec![command])
 }
 
 /// The events of `items` from `stream` of `group` that carry no request id.
@@ -299,8 +282,6 @@ impl LogsPane {
         at: chrono::DateTime<chrono::Utc>,
         ids: &mut Ids,
     ) -> Outcome {
-        let request = ids.issue();
-        let (handle, stop) = feed_channel();
         let pattern = FilterPattern::parse(format!("\"{id}\"")).ok();
         let spec = FeedSpec {
             groups,
@@ -313,19 +294,12 @@ impl LogsPane {
         let selected = buffer.first_seq();
         let from_detail = std::mem::take(&mut self.detail);
         self.anchor = None;
+        let (feed, command) = Feed::start(spec, REQUEST_LINES, ids);
         self.request = Some(RequestView {
             id,
             key,
             buffer,
-            feed: Feed {
-                request,
-                spec: spec.clone(),
-                state: FeedState::Starting,
-                sampled: false,
-                received: 0,
-                earlier: None,
-                handle: Some(handle),
-            },
+            feed,
             scroll: Scroll {
                 selected,
                 offset: selected,
@@ -337,11 +311,6 @@ impl LogsPane {
             from_pane: false,
             stream_pass: None,
         });
-        Outcome::Commands(vec![Command::Logs(LogsCommand::Feed {
-            request,
-            spec,
-            limit: REQUEST_LINES,
-            stop,
-        })])
+        Outcome::Commands(vec![command])
     }
 }
