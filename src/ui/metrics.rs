@@ -219,16 +219,7 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
     );
     if let Some(note) = note {
         frame.render_widget(
-            super::table::left_out_line(
-                &hidden,
-                if hidden.len() == 1 {
-                    "a wider terminal shows it"
-                } else {
-                    "a wider terminal shows them"
-                },
-                note.width,
-                theme,
-            ),
+            super::table::left_out_for_room(&hidden, note.width, theme),
             note,
         );
     }

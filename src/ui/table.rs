@@ -594,19 +594,7 @@ pub(super) fn table<T>(
     let area = if note_rows > 0 && !hidden.is_empty() {
         let [table, note] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-        frame.render_widget(
-            left_out_line(
-                &hidden,
-                if hidden.len() == 1 {
-                    "a wider terminal shows it"
-                } else {
-                    "a wider terminal shows them"
-                },
-                note.width,
-                theme,
-            ),
-            note,
-        );
+        frame.render_widget(left_out_for_room(&hidden, note.width, theme), note);
         table
     } else {
         area
@@ -711,6 +699,20 @@ pub(super) fn left_out_line(
     .find(|t| t.width() <= usize::from(width))
     .unwrap_or_else(|| fit(&format!("not shown: {names}"), width));
     Paragraph::new(text).style(theme.muted())
+}
+
+/// [`left_out_line`] for columns a wider terminal would show.
+pub(super) fn left_out_for_room(
+    hidden: &[String],
+    width: u16,
+    theme: &Theme,
+) -> Paragraph<'static> {
+    let how = if hidden.len() == 1 {
+        "a wider terminal shows it"
+    } else {
+        "a wider terminal shows them"
+    };
+    left_out_line(hidden, how, width, theme)
 }
 
 /// Each column's widest cell, its header included.
