@@ -35,9 +35,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Lo
     // The key hint goes first where the row is short (the range was left out at 60 columns).
     let (title, hints) = match pane.screen {
         Screen::Functions => (
+            // Until when: the table is read on opening and on `ctrl-r` (the badge each
+            // minute), so its age shows.
             format!(
-                "Metrics · {} · last {range}{period}",
-                crate::text::plural(pane.rows.len(), "function")
+                "Metrics · {} · last {range}{}{period}",
+                crate::text::plural(pane.rows.len(), "function"),
+                pane.window
+                    .map(|w| format!(" to {} UTC", w.end.format("%H:%M")))
+                    .unwrap_or_default()
             ),
             vec![format!("v alarms ({firing} firing)")],
         ),
