@@ -704,9 +704,24 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 reason,
             )
             .await?;
+            // An attribute change names the attributes (it said only `user.update_attribute`).
+            let attributes = match &action {
+                AccountAction::SetAttribute { name, .. } | AccountAction::DeleteAttribute(name) => {
+                    format!(" ({})", name.as_str())
+                }
+                AccountAction::SetAttributes(pairs) => format!(
+                    " ({})",
+                    pairs
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                _ => String::new(),
+            };
             Ok(Done {
                 summary: format!(
-                    "{} {}: done, audited",
+                    "{} {}{attributes}: done, audited",
                     action.audit_action(),
                     crate::text::identifier(username.as_str())
                 ),

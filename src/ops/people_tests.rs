@@ -859,9 +859,16 @@ async fn an_undo_refuses_rows_changed_since_and_steps_of_a_ban_or_a_deletion() {
             value: value.into(),
         },
     };
-    perform(&w.backends, phone("+821012345678"), &reason("support"))
+    let done = perform(&w.backends, phone("+821012345678"), &reason("support"))
         .await
         .unwrap();
+    // The message names the attribute changed.
+    assert!(
+        done.summary.starts_with("user.update_attribute ")
+            && done.summary.ends_with(" (phone_number): done, audited"),
+        "{}",
+        done.summary
+    );
     let first = newest_row(&w).await;
     perform(&w.backends, phone("+821099999999"), &reason("support"))
         .await
