@@ -160,7 +160,9 @@ fn on_call_finds_the_failing_requests_of_the_last_hour_and_reads_one() {
         "listed first:\n{alarms}"
     );
     c.keys(b"I");
-    let result = c.wait_until("the failing lines", |t| t.contains("Insights · complete"));
+    let result = c.wait_until("the failing lines", |t| {
+        t.contains("Insights · ") && t.contains(" · complete, ")
+    });
     assert!(result.contains(&world.groups[0]), "{result}");
     c.keys(b"r");
     let request = c.wait_until("the request's lines", |t| {

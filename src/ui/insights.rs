@@ -49,16 +49,18 @@ fn title(pane: &InsightsPane) -> String {
                     RunState::Failed(_) => "failed".to_string(),
                 };
                 let s = run.stats;
-                // What changes comes first: a narrow terminal cuts the groups and the window.
+                // The state and the count as one part, last: a narrow title leaves out its
+                // middle parts first (the scan, then the window), and it gave up the count
+                // before the groups and the window.
                 format!(
-                    "Insights · {} · {} · {:.0} matched of {:.0} scanned ({}) · {} · {}",
-                    state,
-                    crate::text::plural(run.rows.len(), "row"),
+                    "Insights · {} · {:.0} matched of {:.0} scanned ({}) · {} · {}, {}",
+                    groups_summary(&run.groups),
                     s.records_matched,
                     s.records_scanned,
                     human_size(s.bytes_scanned.max(0.0) as u64),
-                    groups_summary(&run.groups),
                     window_text(run),
+                    state,
+                    crate::text::plural(run.rows.len(), "row"),
                 )
             }
         },

@@ -81,6 +81,9 @@ fn insights_result_with_a_chart_over_its_bins() {
     }
     let mut app = insights_with(rows);
     insta::assert_snapshot!(render(&mut app, 100, 20));
+    // A narrow title keeps its count with its state (it gave the count up first).
+    let narrow = render(&mut app, 60, 20).to_string();
+    assert!(narrow.contains("complete, 6 rows"), "{narrow}");
 }
 
 /// More series than the chart has rows: the last row says how many are not drawn.
