@@ -11,8 +11,10 @@ use backoffice_domain::model::LogEvent;
 use backoffice_domain::services::log_analysis::{self, Kind, Level};
 use std::collections::{HashMap, VecDeque};
 
-/// How far back a line without a request id looks for its request's id.
-pub const REQUEST_LOOKBACK: usize = 100_000;
+/// How far back a line without a request id looks for its request's id: an open line's
+/// detail asks on every frame, so the walk stays short (a request's START is seldom more than
+/// a few thousand lines above its panic).
+pub const REQUEST_LOOKBACK: usize = 20_000;
 
 pub use super::request_key::RequestKey;
 

@@ -450,6 +450,21 @@ mod tests {
     use crate::model::{AuditFilter, Email, NewDirectoryUser, PageRequest};
     use crate::sandbox::Sandbox;
 
+    /// A user in the sandbox's directory, with a temporary password and no invitation.
+    async fn add_user(sandbox: &Sandbox, name: &str, email: &str) -> DirectoryUser {
+        sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: Username::parse(name).unwrap(),
+                email: Some(Email::parse(email).unwrap()),
+                attributes: vec![],
+                temporary_password: Some("Temp-Passw0rd!".into()),
+                send_invitation: false,
+            })
+            .await
+            .unwrap()
+    }
+
     #[test]
     fn a_password_never_shows_in_debug_output() {
         let action = AccountAction::SetPassword {
@@ -464,17 +479,7 @@ mod tests {
     async fn disabling_acts_and_writes_the_audit_row_with_before_and_after() {
         let dir = tempfile::tempdir().unwrap();
         let sandbox = Sandbox::open(dir.path()).await.unwrap();
-        let user = sandbox
-            .directory
-            .create_user(&NewDirectoryUser {
-                username: Username::parse("ann").unwrap(),
-                email: Some(Email::parse("ann@example.com").unwrap()),
-                attributes: vec![],
-                temporary_password: Some("Temp-Passw0rd!".into()),
-                send_invitation: false,
-            })
-            .await
-            .unwrap();
+        let user = add_user(&sandbox, "ann", "ann@example.com").await;
         let actor = Actor::parse("sandbox:ops").unwrap();
         let reason = Reason::parse("spam: bulk messages").unwrap();
         let id = perform(
@@ -533,17 +538,7 @@ mod tests {
         use crate::model::GroupName;
         let dir = tempfile::tempdir().unwrap();
         let sandbox = Sandbox::open(dir.path()).await.unwrap();
-        let user = sandbox
-            .directory
-            .create_user(&NewDirectoryUser {
-                username: Username::parse("ben").unwrap(),
-                email: Some(Email::parse("ben@example.com").unwrap()),
-                attributes: vec![],
-                temporary_password: None,
-                send_invitation: false,
-            })
-            .await
-            .unwrap();
+        let user = add_user(&sandbox, "ben", "ben@example.com").await;
         let (staff, leads) = (
             GroupName::parse("staff").unwrap(),
             GroupName::parse("support-leads").unwrap(),
@@ -624,17 +619,7 @@ mod tests {
     async fn creating_a_user_with_an_e_mail_another_has_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let sandbox = Sandbox::open(dir.path()).await.unwrap();
-        sandbox
-            .directory
-            .create_user(&NewDirectoryUser {
-                username: Username::parse("ann-original").unwrap(),
-                email: Some(Email::parse("ann.lee@example.com").unwrap()),
-                attributes: vec![],
-                temporary_password: Some("Temp-Passw0rd!".into()),
-                send_invitation: false,
-            })
-            .await
-            .unwrap();
+        add_user(&sandbox, "ann-original", "ann.lee@example.com").await;
         let actor = Actor::parse("sandbox:ops").unwrap();
         let reason = Reason::parse("asked by phone").unwrap();
         let audited = || async {
