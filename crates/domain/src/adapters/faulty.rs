@@ -213,6 +213,9 @@ impl ContentStore for FaultyContentStore {
     async fn list_author_subs(&self, page: PageRequest) -> DomainResult<Page<UserSub>> {
         pass!(self, list_author_subs(page))
     }
+    async fn subs_with_email(&self, email: &str, limit: u32) -> DomainResult<Vec<UserSub>> {
+        pass!(self, subs_with_email(email, limit))
+    }
     async fn existing_profiles(&self, subs: &[UserSub]) -> DomainResult<HashSet<UserSub>> {
         pass!(self, existing_profiles(subs))
     }

@@ -152,6 +152,9 @@ pub trait ContentStore: Send + Sync {
     async fn referenced_keys(&self, keys: &[String]) -> DomainResult<HashSet<String>>;
     /// Everyone who wrote a post or a comment, once each, in sub order.
     async fn list_author_subs(&self, page: PageRequest) -> DomainResult<Page<UserSub>>;
+    /// The subs of the profiles whose e-mail is `email` in any case (at most `limit`): the
+    /// directory compares e-mails exactly, the profile rows back a lookup it misses.
+    async fn subs_with_email(&self, email: &str, limit: u32) -> DomainResult<Vec<UserSub>>;
     /// Which of `subs` have a profile row (at most 1,000 a call).
     async fn existing_profiles(&self, subs: &[UserSub]) -> DomainResult<HashSet<UserSub>>;
     /// Marks an account blocked, or clears the mark: the API refuses a blocked caller's

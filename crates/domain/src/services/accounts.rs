@@ -364,7 +364,8 @@ pub async fn create(
 ) -> DomainResult<(DirectoryUser, AuditId)> {
     // One e-mail, one account: a second account with an address another has (in any case a
     // sign-up form keeps) splits a person's sign-ins and password resets between two.
-    if let Some(holder) = email_holder(directory, account.email.as_str()).await? {
+    let holders = super::user360::email_holders(directory, content, account.email.as_str(), 1);
+    if let Some(holder) = holders.await?.into_iter().next() {
         return Err(DomainError::Conflict(format!(
             "{} already has the e-mail {}: open them with :who {} instead",
             holder.username,
@@ -414,33 +415,6 @@ pub async fn create(
         )
     })?;
     Ok((user, id))
-}
-
-/// The account that has `email`, as typed or in lower case (the directory compares exactly).
-async fn email_holder(
-    directory: &dyn UserDirectory,
-    email: &str,
-) -> DomainResult<Option<DirectoryUser>> {
-    let mut forms = vec![email.to_string()];
-    if email.to_lowercase() != email {
-        forms.push(email.to_lowercase());
-    }
-    for form in forms {
-        let query = crate::ports::UserQuery {
-            filter: Some(crate::model::UserFilter::new(
-                crate::model::FilterAttribute::Email,
-                crate::model::FilterOp::Equals,
-                form,
-            )?),
-        };
-        let found = directory
-            .list_users(&query, crate::model::PageRequest::first(1))
-            .await?;
-        if let Some(user) = found.items.into_iter().next() {
-            return Ok(Some(user));
-        }
-    }
-    Ok(None)
 }
 
 #[cfg(test)]
@@ -673,6 +647,74 @@ mod tests {
             &sandbox.directory,
             &sandbox.content,
             &account,
+            &actor,
+            &reason,
+        )
+        .await
+        .unwrap();
+    }
+
+    /// The directory compares e-mails exactly; the profile row written at sign-up names the
+    /// holder of an address stored in a case neither typed form has.
+    #[tokio::test]
+    async fn an_e_mail_stored_in_mixed_case_is_found_through_its_profile_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let stored = "Bo.Chen@Example.COM";
+        let bo = add_user(&sandbox, "bo-original", stored).await;
+        let account = NewAccount {
+            username: Username::parse("bo-second").unwrap(),
+            email: Email::parse("bo.chen@example.com").unwrap(),
+            send_invitation: false,
+        };
+        let actor = Actor::parse("sandbox:ops").unwrap();
+        let reason = Reason::parse("asked by phone").unwrap();
+        let attempt = || {
+            create(
+                &sandbox.directory,
+                &sandbox.content,
+                &account,
+                &actor,
+                &reason,
+            )
+        };
+        let other = NewAccount {
+            username: Username::parse("bo-third").unwrap(),
+            ..account.clone()
+        };
+        sandbox
+            .content
+            .upsert_profile(&crate::model::NewProfile {
+                sub: bo.sub.clone().unwrap(),
+                email: Some(Email::parse(stored).unwrap()),
+                display_name: None,
+            })
+            .await
+            .unwrap();
+        let refused = attempt().await.unwrap_err();
+        assert!(matches!(refused, DomainError::Conflict(_)), "{refused:?}");
+        assert!(
+            refused
+                .to_string()
+                .contains("bo-original already has the e-mail Bo.Chen@Example.COM"),
+            "{refused}"
+        );
+        // A profile whose account has another e-mail now names no one.
+        sandbox
+            .directory
+            .update_attributes(
+                &Username::parse("bo-original").unwrap(),
+                &[(
+                    AttributeName::parse("email").unwrap(),
+                    "bo@elsewhere.example".into(),
+                )],
+            )
+            .await
+            .unwrap();
+        create(
+            &sandbox.directory,
+            &sandbox.content,
+            &other,
             &actor,
             &reason,
         )

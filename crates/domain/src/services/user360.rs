@@ -111,6 +111,87 @@ pub async fn resolve(directory: &dyn UserDirectory, who: &Who) -> DomainResult<D
     }
 }
 
+/// As [`resolve`], and an e-mail the directory holds in neither form is looked for in the
+/// profile rows, which compare without case (`MiXeD.CaSe@Example.COM` kept as signed up with,
+/// `mixed.case@example.com` typed): each profile found is read back from the directory by its
+/// sub and kept when its e-mail there is the one typed, in any case.
+pub async fn find(
+    directory: &dyn UserDirectory,
+    content: &dyn ContentStore,
+    who: &Who,
+) -> DomainResult<DirectoryUser> {
+    let found = resolve(directory, who).await;
+    let (Err(DomainError::NotFound(what)), Who::Email(email)) = (&found, who) else {
+        return found;
+    };
+    let mut holders = holders_by_profile(directory, content, email, 2)
+        .await?
+        .into_iter();
+    match (holders.next(), holders.next()) {
+        (Some(user), None) => Ok(user),
+        (Some(_), Some(_)) => Err(DomainError::Conflict(format!(
+            "more than one user has {email} in some case; open them by username"
+        ))),
+        (None, _) => Err(DomainError::NotFound(what.clone())),
+    }
+}
+
+/// The accounts whose e-mail is `email` in any case (at most `limit`): the directory asked for
+/// it as typed, then in lower case, then the profile rows for the other cases.
+pub async fn email_holders(
+    directory: &dyn UserDirectory,
+    content: &dyn ContentStore,
+    email: &str,
+    limit: u32,
+) -> DomainResult<Vec<DirectoryUser>> {
+    let mut forms = vec![email.to_string()];
+    if email.to_lowercase() != email {
+        forms.push(email.to_lowercase());
+    }
+    for form in forms {
+        let query = UserQuery {
+            filter: Some(UserFilter::new(
+                FilterAttribute::Email,
+                FilterOp::Equals,
+                form,
+            )?),
+        };
+        let found = directory
+            .list_users(&query, PageRequest::first(limit))
+            .await?;
+        if !found.items.is_empty() {
+            return Ok(found.items);
+        }
+    }
+    holders_by_profile(directory, content, email, limit).await
+}
+
+/// The accounts of the profiles whose e-mail is `email` in any case, read from the directory
+/// by sub; a profile whose account has another e-mail now (changed since the row was written,
+/// or equal only under the database's collation, `é` as `e`) is left out.
+async fn holders_by_profile(
+    directory: &dyn UserDirectory,
+    content: &dyn ContentStore,
+    email: &str,
+    limit: u32,
+) -> DomainResult<Vec<DirectoryUser>> {
+    let subs = content.subs_with_email(email, limit).await?;
+    let typed = email.to_lowercase();
+    let mut holders = Vec::new();
+    for sub in subs {
+        let user = match resolve_exactly(directory, &Who::Sub(sub)).await {
+            Ok(user) => user,
+            // A profile left behind by a deleted account.
+            Err(DomainError::NotFound(_)) => continue,
+            Err(e) => return Err(e),
+        };
+        if user.email.as_deref().map(str::to_lowercase).as_deref() == Some(typed.as_str()) {
+            holders.push(user);
+        }
+    }
+    Ok(holders)
+}
+
 async fn resolve_exactly(directory: &dyn UserDirectory, who: &Who) -> DomainResult<DirectoryUser> {
     let (attribute, value) = match who {
         Who::Username(name) => return directory.get_user(name).await,
@@ -145,7 +226,7 @@ fn part<T>(r: DomainResult<T>) -> Part<T> {
 
 /// Loads every part of the view for one user.
 pub async fn load(sources: &Sources<'_>, who: &Who) -> DomainResult<User360> {
-    let user = resolve(sources.directory, who).await?;
+    let user = find(sources.directory, sources.content, who).await?;
     let sub = user.sub.clone();
     let groups = async { part(sources.directory.groups_of(&user.username).await) };
     let Some(sub_value) = sub.clone() else {
@@ -334,5 +415,52 @@ mod tests {
         );
         assert!(matches!(Who::parse("ann"), Ok(Who::Username(_))));
         assert!(Who::parse("  ").is_err());
+    }
+
+    #[cfg(feature = "sandbox")]
+    #[tokio::test]
+    async fn an_e_mail_in_another_case_than_stored_finds_its_user_through_the_profile() {
+        use crate::model::{Email, NewDirectoryUser, NewProfile};
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = crate::sandbox::Sandbox::open(dir.path()).await.unwrap();
+        let stored = "MiXeD.CaSe@Example.COM";
+        let user = sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: Username::parse("mixed-case").unwrap(),
+                email: Some(Email::parse(stored).unwrap()),
+                attributes: vec![],
+                temporary_password: Some("Temp-Passw0rd!".into()),
+                send_invitation: false,
+            })
+            .await
+            .unwrap();
+        let typed = Who::parse("mixed.case@example.com").unwrap();
+        let missed = find(&sandbox.directory, &sandbox.content, &typed)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&missed, DomainError::NotFound(m) if m.contains("mixed.case@example.com")),
+            "without a profile row only the directory is asked: {missed}"
+        );
+        sandbox
+            .content
+            .upsert_profile(&NewProfile {
+                sub: user.sub.clone().unwrap(),
+                email: Some(Email::parse(stored).unwrap()),
+                display_name: None,
+            })
+            .await
+            .unwrap();
+        for typed in ["mixed.case@example.com", "MIXED.CASE@EXAMPLE.COM"] {
+            let found = find(
+                &sandbox.directory,
+                &sandbox.content,
+                &Who::parse(typed).unwrap(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(found.username.as_str(), "mixed-case", "{typed}");
+        }
     }
 }

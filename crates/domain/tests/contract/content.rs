@@ -64,6 +64,7 @@ contract!(
     thumbnails_are_recorded_once_per_width_and_keys_are_case_sensitive,
     the_queue_describes_each_target_with_its_author_text_status_and_reasons,
     profiles_are_read_in_bulk_and_found_by_any_part_of_their_name,
+    profiles_are_found_by_their_e_mail_in_any_case,
     a_thread_of_two_thousand_comments_pages_to_the_last_one,
     rows_written_with_the_old_audit_strings_read_as_the_typed_vocabulary,
     an_edit_keeps_what_it_replaced_and_reported_or_hidden_posts_cannot_be_edited,
@@ -395,6 +396,74 @@ async fn the_queue_describes_each_target_with_its_author_text_status_and_reasons
         .await
         .unwrap();
     assert_eq!(s[0].excerpt.chars().count(), 200);
+}
+
+async fn profiles_are_found_by_their_e_mail_in_any_case(store: Store) {
+    let stored = [
+        (70, "MiXeD.CaSe@Example.COM"),
+        (71, "mixed.case@example.com.au"),
+        (72, "other@example.com"),
+    ];
+    for (n, email) in stored {
+        store
+            .upsert_profile(&NewProfile {
+                sub: sub(n),
+                email: Some(Email::parse(email).unwrap()),
+                display_name: None,
+            })
+            .await
+            .unwrap();
+    }
+    for typed in [
+        "mixed.case@example.com",
+        "MIXED.CASE@EXAMPLE.COM",
+        "MiXeD.CaSe@Example.COM",
+    ] {
+        assert_eq!(
+            store.subs_with_email(typed, 5).await.unwrap(),
+            vec![sub(70)],
+            "{typed}: the whole address, in any case"
+        );
+    }
+    assert!(
+        store
+            .subs_with_email("nobody@example.com", 5)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .subs_with_email("%@example.com", 5)
+            .await
+            .unwrap()
+            .is_empty(),
+        "no pattern"
+    );
+    store
+        .upsert_profile(&NewProfile {
+            sub: sub(73),
+            email: Some(Email::parse("Mixed.Case@example.com").unwrap()),
+            display_name: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .subs_with_email("mixed.case@example.com", 5)
+            .await
+            .unwrap(),
+        vec![sub(70), sub(73)],
+        "every holder, in sub order"
+    );
+    assert_eq!(
+        store
+            .subs_with_email("mixed.case@example.com", 1)
+            .await
+            .unwrap(),
+        vec![sub(70)],
+        "no more than asked for"
+    );
 }
 
 async fn profiles_are_read_in_bulk_and_found_by_any_part_of_their_name(store: Store) {

@@ -144,6 +144,9 @@ pub trait Dialect: sqlx::Database {
     const UPSERT_ACCOUNT_BLOCK: &'static str;
     /// A source's thumbnails, narrowest first, keys read back as text. Binds: source key.
     const SELECT_THUMBNAILS: &'static str;
+    /// The subs of the profiles whose e-mail is the bound one in any case, in sub order.
+    /// Binds: e-mail, limit.
+    const SUBS_WITH_EMAIL: &'static str;
 
     /// The id the last INSERT generated.
     fn inserted_id(result: &Self::QueryResult) -> i64;
@@ -179,6 +182,9 @@ impl Dialect for MySql {
     const SELECT_THUMBNAILS: &'static str = "SELECT CAST(source_key AS CHAR CHARACTER SET utf8mb4), \
          width, height, CAST(thumb_key AS CHAR CHARACTER SET utf8mb4), bytes, created_at \
          FROM thumbnails WHERE source_key = ? ORDER BY width";
+    // The column's collation (utf8mb4_unicode_ci) compares without case, on the e-mail index.
+    const SUBS_WITH_EMAIL: &'static str =
+        "SELECT sub FROM users WHERE email = ? ORDER BY sub LIMIT ?";
     const UPSERT_PROFILE: &'static str = "INSERT INTO users (sub, email, display_name, created_at, updated_at) \
          VALUES (?, ?, ?, ?, ?) \
          ON DUPLICATE KEY UPDATE email = COALESCE(VALUES(email), email), \
@@ -221,6 +227,8 @@ impl Dialect for Sqlite {
          changed_at = excluded.changed_at, changed_by = excluded.changed_by";
     const SELECT_THUMBNAILS: &'static str = "SELECT source_key, width, height, thumb_key, bytes, created_at \
          FROM thumbnails WHERE source_key = ? ORDER BY width";
+    const SUBS_WITH_EMAIL: &'static str =
+        "SELECT sub FROM users WHERE email = ? COLLATE NOCASE ORDER BY sub LIMIT ?";
     const UPSERT_PROFILE: &'static str = "INSERT INTO users (sub, email, display_name, created_at, updated_at) \
          VALUES (?, ?, ?, ?, ?) \
          ON CONFLICT(sub) DO UPDATE SET email = COALESCE(excluded.email, email), \

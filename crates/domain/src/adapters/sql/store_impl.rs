@@ -1876,6 +1876,19 @@ impl ContentStore for SqlContentStore<Db> {
             .collect())
     }
 
+    async fn subs_with_email(&self, email: &str, limit: u32) -> DomainResult<Vec<UserSub>> {
+        let found = sqlx::query_scalar::<Db, String>(<Db as Dialect>::SUBS_WITH_EMAIL)
+            .bind(email)
+            .bind(i64::from(limit.clamp(1, MAX_PAGE)))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("profiles", e))?;
+        Ok(found
+            .iter()
+            .filter_map(|s| UserSub::parse(s).ok())
+            .collect())
+    }
+
     async fn set_blocked(&self, sub: &UserSub, blocked: bool, actor: &Actor) -> DomainResult<()> {
         sqlx::query::<Db>(<Db as Dialect>::UPSERT_ACCOUNT_BLOCK)
             .bind(sub.as_str())
