@@ -198,9 +198,11 @@ pub(super) fn line_spans(
     spans
 }
 
-/// Cuts spans into rows of at most `width` columns. The first `prefix` spans (the gutter,
-/// the time, the group) start the first row only: the rows after it start under the message,
-/// behind the gutter, so the times and labels read down a column as when not wrapped.
+/// Cuts spans into rows of at most `width` columns, at a space where one lies in the back half
+/// of the row (words stay whole; a long token, a URL or a JSON blob, is cut where the row ends
+/// rather than leave half a row empty). The first `prefix` spans (the gutter, the time, the
+/// group) start the first row only: the rows after it start under the message, behind the
+/// gutter, so the times and labels read down a column as when not wrapped.
 pub(super) fn wrap_spans(
     spans: Vec<Span<'static>>,
     prefix: usize,
@@ -221,31 +223,79 @@ pub(super) fn wrap_spans(
             (None, n) => vec![Span::raw(" ".repeat(n))],
         }
     };
-    let mut lines = vec![Vec::new()];
-    let mut used = 0;
-    for span in spans {
-        let mut piece = String::new();
-        for c in span.content.chars() {
-            let w = c.width().unwrap_or(0);
-            if used + w > width && used > indent {
-                if !piece.is_empty()
-                    && let Some(l) = lines.last_mut()
-                {
-                    l.push(Span::styled(std::mem::take(&mut piece), span.style));
-                }
-                lines.push(continuation());
-                used = indent;
-            }
-            piece.push(c);
-            used += w;
+    // Every character with its style and width; the message starts at `message`.
+    let mut cells: Vec<(char, Style, usize)> = Vec::new();
+    let mut message = 0;
+    for (i, span) in spans.iter().enumerate() {
+        if i == prefix {
+            message = cells.len();
         }
-        if !piece.is_empty()
-            && let Some(l) = lines.last_mut()
-        {
-            l.push(Span::styled(piece, span.style));
-        }
+        cells.extend(
+            span.content
+                .chars()
+                .map(|c| (c, span.style, c.width().unwrap_or(0))),
+        );
     }
-    lines.into_iter().map(Line::from).collect()
+    if prefix >= spans.len() {
+        message = cells.len();
+    }
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut row = Vec::new();
+    let mut used = 0;
+    while start < cells.len() {
+        // The cells that fit from `start` (always one, so a wide character cannot stall).
+        let mut end = start;
+        let mut taken = used;
+        while end < cells.len() && (end == start || taken + cells[end].2 <= width) {
+            taken += cells[end].2;
+            end += 1;
+        }
+        if end < cells.len() {
+            let half = used + (width - used.min(width)) / 2;
+            let mut at = used;
+            let mut space = None;
+            for (i, cell) in cells.iter().enumerate().take(end).skip(start) {
+                at += cell.2;
+                if i >= message && cell.0 == ' ' && at > half {
+                    space = Some(i + 1);
+                }
+            }
+            if let Some(after) = space {
+                end = after;
+            }
+        }
+        push_cells(&mut row, &cells[start..end]);
+        lines.push(Line::from(std::mem::take(&mut row)));
+        start = end;
+        row = continuation();
+        used = indent;
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(Vec::new()));
+    }
+    lines
+}
+
+/// Appends cells to a row as spans, one per run of a style.
+fn push_cells(row: &mut Vec<Span<'static>>, cells: &[(char, Style, usize)]) {
+    let mut piece = String::new();
+    let mut style = None;
+    for &(c, s, _) in cells {
+        if style.is_some_and(|st| st != s) {
+            row.push(Span::styled(
+                std::mem::take(&mut piece),
+                style.unwrap_or_default(),
+            ));
+        }
+        style = Some(s);
+        piece.push(c);
+    }
+    if let Some(s) = style
+        && !piece.is_empty()
+    {
+        row.push(Span::styled(piece, s));
+    }
 }
 
 /// One row of at most `width` columns, for lines not wrapped: a message longer than its room
@@ -449,7 +499,16 @@ pub(super) fn draw_rows(
         } else {
             0
         };
-        for row in rows_of_line.into_iter().skip(skip) {
+        // Its first row (the time and the group) stays on top, then the rows from near the
+        // match, the gap marked with `…` under the time.
+        let shown = rows_of_line
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| skip == 0 || *i == 0 || *i > skip);
+        for (i, mut row) in shown {
+            if skip > 0 && i == skip + 1 {
+                mark_gap(&mut row, theme);
+            }
             if lines.len() < height {
                 screen.push(Some(line.seq));
                 lines.push(row);
@@ -459,6 +518,18 @@ pub(super) fn draw_rows(
     }
     frame.render_widget(Paragraph::new(lines), area);
     screen
+}
+
+/// Puts `…` at the end of a continuation row's indent, where rows of its line are left out
+/// above it.
+fn mark_gap(row: &mut Line<'static>, theme: &Theme) {
+    if let Some(indent) = row.spans.get_mut(1)
+        && indent.content.len() >= 2
+        && indent.content.chars().all(|c| c == ' ')
+    {
+        let n = indent.content.len();
+        *indent = Span::styled(format!("{}… ", " ".repeat(n - 2)), theme.muted());
+    }
 }
 
 pub(super) fn main_lines(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane, theme: &Theme) {

@@ -722,6 +722,23 @@ fn a_hit_deep_in_a_wrapped_long_line_is_in_view() {
         .collect();
     assert_eq!(continued.len(), 1, "{shown}");
     assert_eq!(indent(continued[0]), 25, "{shown}");
+    // The line's first row, with its time, stays on top, and `…` under the time marks the
+    // rows left out between it and the rows near the hit.
+    assert!(shown.contains("ERROR 000000000"), "{shown}");
+    let marked: Vec<&str> = shown
+        .lines()
+        .filter(|r| r.trim_start_matches(['"', '│', ' ']).starts_with("… "))
+        .collect();
+    assert_eq!(marked.len(), 1, "{shown}");
+    // Rows break between words: every number a continuation row holds has its nine digits.
+    for row in shown.lines().filter(|r| indent(r) == 25) {
+        for number in row
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|w| !w.is_empty())
+        {
+            assert_eq!(number.len(), 9, "{row}");
+        }
+    }
 }
 
 /// A line opened while a search is on starts a little above its first match, drawn marked
