@@ -239,6 +239,9 @@ fn draw_transfer(frame: &mut Frame<'_>, area: Rect, pane: &StoragePane, theme: &
     );
 }
 
+/// The columns a detail label takes beside its value: thirteen, right-aligned, and two spaces.
+const LABEL_WIDTH: u16 = 15;
+
 fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Look<'_>) {
     let theme = look.theme;
     let k = |a| look.keys.hint(a);
@@ -266,17 +269,32 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // A column of space between them, so a wrapped key never runs into the preview.
-    let [left, right] =
+    let columns = |area: Rect| -> [Rect; 2] {
         Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)])
             .spacing(1)
-            .areas(inner);
+            .areas(area)
+    };
+    let [left, _] = columns(inner);
     // Keys and metadata are anyone's text: shown as the listing shows them (`␛` for an
     // escape, `<U+202E>` for a direction override), never passed to the terminal as they are.
-    let kv = |k: &str, v: String| {
-        Line::from(vec![
-            Span::styled(format!("{:>13}  ", one_line(k)), theme.muted()),
-            Span::styled(one_line(&v), theme.text()),
-        ])
+    // A column too narrow for a value beside its label (60 columns: twelve left, a key broken
+    // every twelve characters) puts each value under its label.
+    let stacked = left.width < LABEL_WIDTH + 20;
+    let kv = |k: &str, v: String| -> Vec<Line<'static>> {
+        if stacked {
+            vec![
+                Line::styled(one_line(k), theme.muted()),
+                Line::from(vec![
+                    Span::styled("  ", theme.muted()),
+                    Span::styled(one_line(&v), theme.text()),
+                ]),
+            ]
+        } else {
+            vec![Line::from(vec![
+                Span::styled(format!("{:>13}  ", one_line(k)), theme.muted()),
+                Span::styled(one_line(&v), theme.text()),
+            ])]
+        }
     };
     let mut lines = Vec::new();
     match &d.info {
@@ -293,30 +311,30 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
         }
         Part::Ready(info) => {
             let e = &info.entry;
-            lines.push(kv("key", crate::text::key(&e.key)));
-            lines.push(kv(
+            lines.extend(kv("key", crate::text::key(&e.key)));
+            lines.extend(kv(
                 "size",
                 format!("{} ({} bytes)", human_size(e.size), e.size),
             ));
-            lines.push(kv(
+            lines.extend(kv(
                 "content type",
                 e.content_type.clone().unwrap_or_else(|| "-".into()),
             ));
-            lines.push(kv("modified", short_time(e.last_modified)));
-            lines.push(kv(
+            lines.extend(kv("modified", short_time(e.last_modified)));
+            lines.extend(kv(
                 "storage class",
                 e.storage_class.clone().unwrap_or_else(|| "STANDARD".into()),
             ));
-            lines.push(kv("ETag", e.etag.clone().unwrap_or_else(|| "-".into())));
+            lines.extend(kv("ETag", e.etag.clone().unwrap_or_else(|| "-".into())));
             if let Some(v) = &e.version_id {
-                lines.push(kv("version", v.clone()));
+                lines.extend(kv("version", v.clone()));
             }
             lines.push(Line::styled("Metadata", theme.title(false)));
             if e.metadata.is_empty() {
                 lines.push(Line::styled("  none", theme.muted()));
             }
             for (k, v) in &e.metadata {
-                lines.push(kv(k, v.clone()));
+                lines.extend(kv(k, v.clone()));
             }
             lines.push(Line::styled("Versions", theme.title(false)));
             match &info.versions {
@@ -357,16 +375,37 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
             }
         }
     }
-    lines.push(Line::raw(""));
-    for hint in super::table::wrap_parts(&hints, left.width) {
-        lines.push(Line::styled(hint, theme.muted()));
+    let info = Paragraph::new(super::table::hang(lines, left.width)).wrap(Wrap { trim: false });
+    let rows = info.line_count(left.width);
+    // The keys on the block's last rows, where they are seen whatever the detail's length
+    // (under the details they were below the fold at 60×20, and floated mid-pane at 120);
+    // `j`/`k` named where the details are longer than their column.
+    let mut hints = hints.to_vec();
+    let foot_of = |hints: &[String]| super::table::wrap_parts(hints, inner.width);
+    let room = |foot: &[String]| usize::from(inner.height).saturating_sub(foot.len());
+    if rows > room(&foot_of(&hints)) {
+        hints.insert(0, format!("{}/{} details", k(Action::Down), k(Action::Up)));
     }
+    let foot = foot_of(&hints);
+    let foot_rows = u16::try_from(foot.len())
+        .unwrap_or(u16::MAX)
+        .min(inner.height.saturating_sub(2));
+    let [inner, foot_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(foot_rows)]).areas(inner);
     frame.render_widget(
-        Paragraph::new(super::table::hang(lines, left.width))
-            .wrap(Wrap { trim: false })
-            .scroll((d.scroll, 0)),
-        left,
+        Paragraph::new(
+            foot.into_iter()
+                .map(|h| Line::styled(h, theme.muted()))
+                .collect::<Vec<_>>(),
+        ),
+        foot_area,
     );
+    let [left, right] = columns(inner);
+    // Scrolled no further than its last row (`j` held ran the column empty).
+    d.scroll = d
+        .scroll
+        .min(u16::try_from(rows.saturating_sub(usize::from(left.height))).unwrap_or(u16::MAX));
+    frame.render_widget(info.scroll((d.scroll, 0)), left);
     let [caption, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(right);
     match &d.preview {

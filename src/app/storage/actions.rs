@@ -79,8 +79,12 @@ impl StoragePane {
                         )
                     })
                     .collect();
+                // Whether the bucket keeps versions is not read for a bulk delete: both
+                // outcomes said, the lasting one last.
                 changes.push(
-                    "in a versioned bucket each gets a delete marker; older versions stay".into(),
+                    "where the bucket keeps versions, each gets a delete marker and older \
+                     versions stay; where it keeps none, this cannot be undone"
+                        .into(),
                 );
                 Outcome::Propose(Proposal {
                     verb: format!("delete {} objects", many.len()),

@@ -172,12 +172,17 @@ impl StoragePane {
                     Err(f) => {
                         t.state = TransferState::Failed(f.message.clone());
                         // The prompt comes back with the path as typed, to mend it (a file
-                        // that exists, a folder that does not) rather than start over.
+                        // that exists, a folder that does not) rather than start over. It says
+                        // what went wrong, alone: the transfer's bar and the status bar said it
+                        // as well, three times in one screen.
                         if self.popup.is_none() {
                             let mut prompt = Prompt::download(t.bucket.clone(), t.key.clone());
                             prompt.path.set_text(&t.path.display().to_string());
                             prompt.problem = Some(f.message.clone());
                             self.popup = Some(Popup::Prompt(prompt));
+                            tracing::warn!(error = %f.chain, "download failed");
+                            self.transfer = None;
+                            return (Outcome::None, None);
                         }
                         (Outcome::None, Some(("downloading".to_string(), f)))
                     }

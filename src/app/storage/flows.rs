@@ -899,8 +899,23 @@ fn a_download_asks_where_then_shows_its_progress() {
     };
     assert_eq!(p.path.text(), "/tmp/out.bin");
     assert!(p.problem.as_deref().unwrap().contains("exists"));
-    // The ended transfer's bar goes when the folder is listed again; a running one stays.
-    app.on_key(code(KeyCode::Esc));
+    // Said there alone: no failed bar under the list, nothing in the status bar.
+    assert!(app.storage.transfer.is_none(), "{:?}", app.storage.transfer);
+    assert_eq!(app.last_error, None);
+    // Mended, it goes through; the ended transfer's bar goes when the folder is listed again.
+    for _ in 0.."/tmp/out.bin".len() {
+        app.on_key(code(KeyCode::Backspace));
+    }
+    typed(&mut app, "/tmp/out-2.bin");
+    let c = app.on_key(code(KeyCode::Enter));
+    let Some(StorageCommand::Download { request, .. }) = storage(&c).first().cloned().cloned()
+    else {
+        panic!("{c:?}");
+    };
+    app.on_event(AppEvent::Storage(StorageEvent::Downloaded {
+        request,
+        result: Ok("/tmp/out-2.bin".into()),
+    }));
     assert!(app.storage.transfer.is_some());
     app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
     assert!(app.storage.transfer.is_none(), "{:?}", app.storage.transfer);

@@ -509,10 +509,11 @@ async fn a_download_arrives_whole_in_chunks_with_progress() {
     }
     typed(&mut h.app, saved.to_str().unwrap());
     h.press(code(KeyCode::Enter)).await;
-    assert!(matches!(
-        &h.app.storage.transfer.as_ref().unwrap().state,
-        TransferState::Failed(e) if e.contains("exists")
-    ));
+    let problem = |h: &Harness| match &h.app.storage.popup {
+        Some(Popup::Prompt(p)) => p.problem.clone().unwrap_or_default(),
+        other => panic!("the prompt is back: {other:?}"),
+    };
+    assert!(problem(&h).contains("exists"), "{}", problem(&h));
     assert_eq!(std::fs::read(&saved).unwrap(), body, "left as it was");
     // Into a folder that does not exist: the folder is named, and the file asked for.
     h.app.storage.popup = None;
@@ -523,16 +524,13 @@ async fn a_download_arrives_whole_in_chunks_with_progress() {
     let missing = local.path().join("nope").join("x.bin");
     typed(&mut h.app, missing.to_str().unwrap());
     h.press(code(KeyCode::Enter)).await;
-    let state = &h.app.storage.transfer.as_ref().unwrap().state;
     let want = format!(
         "could not write {}: the folder {} does not exist",
         missing.display(),
         local.path().join("nope").display()
     );
-    assert!(
-        matches!(state, TransferState::Failed(e) if e.ends_with(&want)),
-        "{state:?}"
-    );
+    assert!(problem(&h).ends_with(&want), "{}", problem(&h));
+    assert!(h.app.storage.transfer.is_none(), "said in the prompt alone");
 }
 
 #[tokio::test]

@@ -251,6 +251,47 @@ fn object_detail_with_a_json_preview() {
     insta::assert_snapshot!(render(&mut app, 110, 16));
 }
 
+/// At 60×20 each value is under its label, whole words to a row (a key was broken every twelve
+/// characters beside its label), and the keys are on the last row, with `j`/`k` named while
+/// the details run past it (they were below the fold); `j` stops at the details' end.
+#[test]
+fn a_narrow_object_detail_puts_values_under_labels_and_keeps_its_keys_in_view() {
+    let mut app = open_text_object(
+        "posts/holiday-photo-of-the-whole-family.txt",
+        2_400,
+        "hello".into(),
+        2_400,
+    );
+    let narrow = render(&mut app, 60, 20).to_string();
+    let rows: Vec<&str> = narrow.lines().collect();
+    assert!(
+        rows.iter().any(|r| r.contains("│key ")),
+        "the label on its own row:\n{narrow}"
+    );
+    assert!(
+        rows.iter().any(|r| r.contains("  2.3 KiB (2400 bytes)")),
+        "the value under it, whole:\n{narrow}"
+    );
+    let foot = rows.iter().position(|r| r.contains('└')).unwrap();
+    assert!(rows[foot - 1].contains("esc back"), "{narrow}");
+    assert!(
+        rows[foot - 2].contains("j/k details") && rows[foot - 2].contains("download"),
+        "{narrow}"
+    );
+    for _ in 0..60 {
+        app.on_key(key('j'));
+    }
+    let end = render(&mut app, 60, 20).to_string();
+    assert!(end.contains("Versions"), "the details' end in view:\n{end}");
+    // Wide, labels and values share rows and the keys sit on the pane's last row.
+    let wide = render(&mut app, 120, 30).to_string();
+    let rows: Vec<&str> = wide.lines().collect();
+    assert!(wide.contains("size  2.3 KiB (2400 bytes)"), "{wide}");
+    let foot = rows.iter().position(|r| r.contains('└')).unwrap();
+    assert!(rows[foot - 1].contains("esc back"), "{wide}");
+    assert!(!wide.contains("j/k details"), "{wide}");
+}
+
 /// The last object of the posts folder opened as a plain-text object of `size` bytes, with
 /// no versions, and `text` (the first `shown` bytes) as its preview.
 fn open_text_object(name: &str, size: u64, text: String, shown: u64) -> App {
