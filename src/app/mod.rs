@@ -295,7 +295,11 @@ impl App {
         let text = text.into();
         // The same message again shows once, as the newest (three presses of a key stacked
         // three copies and pushed the pane up a row each).
-        self.toasts.retain(|t| t.text != text);
+        // A new order says how the rows stand now: the order before goes (two sort messages
+        // stacked four rows at 60 columns).
+        let order = |t: &str| t.starts_with("sorted by ");
+        self.toasts
+            .retain(|t| t.text != text && !(order(&t.text) && order(&text)));
         self.toasts.push_back(Toast { text, ttl: 40 });
         while self.toasts.len() > MAX_TOASTS {
             self.toasts.pop_front();

@@ -1654,6 +1654,21 @@ fn toasts_fade_on_the_clock() {
     assert!(app.toasts.is_empty());
 }
 
+/// The same message shows once; a new order replaces the order said before.
+#[test]
+fn a_toast_said_again_or_a_new_order_replaces_the_one_before() {
+    let (mut app, start) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &start, vec![user(1, true), user(2, true)]);
+    app.toast("hello");
+    app.on_key(key('S'));
+    app.on_key(key('S'));
+    app.toast("hello");
+    let texts: Vec<&str> = app.toasts.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(texts[0].starts_with("sorted by name "), "{texts:?}");
+    assert_eq!(texts[1], "hello");
+}
+
 #[test]
 fn who_opens_one_user_from_every_service_over_the_pane_and_esc_goes_back() {
     let (mut app, start) = app_on(PaneId::Users, test_context());

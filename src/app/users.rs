@@ -444,6 +444,10 @@ impl UsersPane {
                 self.list.toggle_mark();
                 self.more(ids).into()
             }
+            // Marks are rows of the list, which the detail covers.
+            Action::Mark => {
+                Outcome::Message("marks are set in the list: esc goes back to it".into())
+            }
             Action::Reload => Pane::refresh(self, ids).into(),
             // `S`: the next column, as a click on its header would.
             Action::SortObjects if !in_detail => {

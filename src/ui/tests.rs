@@ -296,6 +296,11 @@ fn a_user_detail_taller_than_the_pane_scrolls_with_its_keys_in_view() {
     assert!(rows > 1 && rows < 14, "{rows}");
     app.on_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
     assert_eq!(app.users.detail_scroll, rows / 2);
+    // `space` marks rows of the list, which the detail covers: it says so (it did nothing).
+    app.on_key(key(' '));
+    let said = render(&mut app, 80, 14).to_string();
+    assert!(said.contains("marks are set in the list"), "{said}");
+    assert!(app.users.list.marked.is_empty(), "nothing marked");
 }
 
 #[test]
