@@ -121,6 +121,10 @@ pub struct Run {
     pub viewport: usize,
     /// The pane's inner line the table's header was drawn on (for clicks).
     pub header_line: usize,
+    /// Each column's widest cell among all the rows, header and sort mark included, measured
+    /// once per result by the renderer (empty until then): the columns hold still as rows
+    /// scroll and as `S` sorts (sized by the rows on screen, they shifted with both).
+    pub widest: Vec<u16>,
 }
 
 impl Run {
@@ -379,6 +383,7 @@ impl InsightsPane {
             offset: 0,
             viewport: 10,
             header_line: 0,
+            widest: Vec::new(),
         });
         self.screen = Screen::Results;
         commands.push(Command::Insights(InsightsCommand::Run {
@@ -808,6 +813,7 @@ impl InsightsPane {
                 run.stats = results.stats;
                 run.columns = results.columns();
                 run.rows = results.rows;
+                run.widest.clear();
                 run.selected = run.selected.min(run.rows.len().saturating_sub(1));
                 run.apply_sort();
                 run.state = if results.status.is_final() {

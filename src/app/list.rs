@@ -4,6 +4,7 @@
 use crate::app::{Failure, RequestId};
 use backoffice_domain::model::{Cursor, Page};
 use std::collections::BTreeSet;
+use unicode_width::UnicodeWidthStr;
 
 /// How far a movement key moves the selection in a view of `viewport` rows (`Top` and
 /// `Bottom` as far as a saturating move goes); `None` for other actions.
@@ -71,10 +72,15 @@ pub struct List<T> {
     /// Where each drawn column's header sits on screen (its index among the pane's columns,
     /// first and last screen column), kept by the renderer for header clicks.
     pub header: Vec<(usize, u16, u16)>,
-    /// Each column's widest cell (header included) among the rows drawn since the list was
+    /// Each column's widest cell (header included) among every row loaded since the list was
     /// last read afresh, kept by the renderer: columns are sized by it, so they do not shift
-    /// as rows scroll in and out of view.
-    pub widest: Vec<u16>,
+    /// as rows scroll in and out of view (sized by the rows on screen, an author column took a
+    /// row's spare room at the top and gave it up further down).
+    widest: Vec<u16>,
+    /// How many of `items` `widest` has measured (each row once, as pages arrive), and the
+    /// columns it measured, by header.
+    measured: usize,
+    measured_for: Vec<&'static str>,
     pending: Option<RequestId>,
     /// The next `restart` keeps the place (see [`List::hold_place`]).
     hold: bool,
@@ -94,6 +100,8 @@ impl<T> Default for List<T> {
             marked: BTreeSet::new(),
             header: Vec::new(),
             widest: Vec::new(),
+            measured: 0,
+            measured_for: Vec::new(),
             pending: None,
             hold: false,
             keep: None,
@@ -130,6 +138,40 @@ impl<T> List<T> {
         self.items.iter().skip(from).take(self.viewport * 3)
     }
 
+    /// The rows' cells changed as a whole (names arrived for the subs they showed, the rows
+    /// were replaced): the columns are measured again from every row.
+    pub fn forget_widths(&mut self) {
+        self.widest.clear();
+        self.measured = 0;
+    }
+
+    /// Each column's widest cell among every loaded row and the header, measuring only the
+    /// rows loaded since the last call (`width_of` gives a row's cell widths).
+    pub fn widest_cells(
+        &mut self,
+        headers: &[&'static str],
+        width_of: impl Fn(&T) -> Vec<u16>,
+    ) -> &mut Vec<u16> {
+        if self.measured_for.as_slice() != headers
+            || self.measured > self.items.len()
+            || self.widest.len() != headers.len()
+        {
+            self.measured_for = headers.to_vec();
+            self.widest = headers
+                .iter()
+                .map(|h| u16::try_from(h.width()).unwrap_or(u16::MAX))
+                .collect();
+            self.measured = 0;
+        }
+        for item in &self.items[self.measured..] {
+            for (seen, now) in self.widest.iter_mut().zip(width_of(item)) {
+                *seen = (*seen).max(now);
+            }
+        }
+        self.measured = self.items.len();
+        &mut self.widest
+    }
+
     pub fn selected_item(&self) -> Option<&T> {
         self.items.get(self.selected)
     }
@@ -162,7 +204,7 @@ impl<T> List<T> {
         self.selected = 0;
         self.offset = 0;
         self.marked.clear();
-        self.widest.clear();
+        self.forget_widths();
         self.load = Load::Loading;
         self.pending = Some(request);
     }

@@ -922,7 +922,7 @@ impl App {
                     Ok(names) => {
                         self.names.learn(&asked, names);
                         self.posts.names_arrived();
-                        self.audit.list.widest.clear();
+                        self.audit.list.forget_widths();
                     }
                     // Names only decorate: the subs stay on screen, and are asked for again
                     // when next shown.

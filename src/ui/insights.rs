@@ -2,10 +2,10 @@
 //! result as a table whose columns come from the result's fields; the saved queries; a record.
 
 use super::Look;
-use super::table::{Column, fit, pane_block, text_table};
+use super::table::{Column, TextRows, fit, pane_block, text_table};
 use crate::app::insights::{InsightsPane, Run, RunState, Screen, compare_cells, parse_result_time};
 use crate::text::{human_size, one_line};
-use backoffice_domain::model::{QueryStatus, field_of};
+use backoffice_domain::model::{QueryStatus, ResultRow, field_of};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -198,11 +198,7 @@ fn pane_header_row(run: &mut Run, line: usize) {
 
 /// The headers and the cells of the rows that fit in a table `height` rows tall (the header
 /// included), keeping the selection in view.
-fn table_text(
-    run: &mut Run,
-    height: u16,
-    style: ratatui::style::Style,
-) -> (Vec<String>, Vec<(Vec<String>, ratatui::style::Style)>) {
+fn table_text(run: &mut Run, height: u16, style: ratatui::style::Style) -> TextRows {
     let height = usize::from(height.saturating_sub(1)).max(1);
     run.viewport = height;
     run.offset = crate::app::list::keep_in_view(run.selected, run.offset, height, run.rows.len());
@@ -218,18 +214,36 @@ fn table_text(
             _ => one_line(c),
         })
         .collect();
+    let cell =
+        |row: &ResultRow, c: &str| fit(&one_line(field_of(row, c).unwrap_or("")), MAX_CELL as u16);
+    if run.widest.len() != run.columns.len() {
+        // Once per result: every row's cells.
+        let mut widest = vec![0u16; run.columns.len()];
+        for row in &run.rows {
+            for (w, c) in widest.iter_mut().zip(&run.columns) {
+                *w = (*w).max(u16::try_from(cell(row, c).width()).unwrap_or(u16::MAX));
+            }
+        }
+        run.widest = widest;
+    }
+    // Sorted, each header keeps room for the mark: `S` moving it to another column moves
+    // nothing else (the first sort takes the room, where it is wanted).
+    let mark = if run.sort.is_some() { 2 } else { 0 };
+    let floor: Vec<u16> = run
+        .widest
+        .iter()
+        .zip(&run.columns)
+        .map(|(w, c)| (*w).max(u16::try_from(one_line(c).width() + mark).unwrap_or(u16::MAX)))
+        .collect();
     let cells = run.rows[run.offset..end]
         .iter()
-        .map(|row| {
-            let cells = run
-                .columns
-                .iter()
-                .map(|c| fit(&one_line(field_of(row, c).unwrap_or("")), MAX_CELL as u16))
-                .collect();
-            (cells, style)
-        })
+        .map(|row| (run.columns.iter().map(|c| cell(row, c)).collect(), style))
         .collect();
-    (headers, cells)
+    TextRows {
+        headers,
+        cells,
+        floor,
+    }
 }
 
 fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>) {
@@ -252,20 +266,19 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
         })
         .collect();
     // Columns left out are named under the table, with where to read them.
-    let (headers, cells) = table_text(run, area.height, theme.text());
-    let hidden = super::table::columns_left_out(&headers, &columns, &cells, area.width);
+    let rows = table_text(run, area.height, theme.text());
+    let hidden = super::table::columns_left_out(&rows, &columns, area.width);
     let (area, note) = super::table::note_row(area, &hidden);
     // Read again only when the note took a row.
-    let (headers, cells) = match note {
+    let rows = match note {
         Some(_) => table_text(run, area.height, theme.text()),
-        None => (headers, cells),
+        None => rows,
     };
     text_table(
         frame,
         area,
-        &headers,
+        &rows,
         &columns,
-        &cells,
         run.selected.checked_sub(run.offset),
         theme,
     );

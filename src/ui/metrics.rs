@@ -205,20 +205,22 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
         })
         .collect();
     // Columns left out are named under the table.
-    let cells = function_cells(pane, area.height, theme);
-    let hidden = super::table::columns_left_out(&headers, &columns, &cells, area.width);
+    let mut rows = super::table::TextRows {
+        headers,
+        cells: function_cells(pane, area.height, theme),
+        floor: Vec::new(),
+    };
+    let hidden = super::table::columns_left_out(&rows, &columns, area.width);
     let (area, note) = super::table::note_row(area, &hidden);
     // Read again only when the note took a row.
-    let cells = match note {
-        Some(_) => function_cells(pane, area.height, theme),
-        None => cells,
-    };
+    if note.is_some() {
+        rows.cells = function_cells(pane, area.height, theme);
+    }
     text_table(
         frame,
         area,
-        &headers,
+        &rows,
         &columns,
-        &cells,
         pane.selected.checked_sub(pane.offset),
         theme,
     );

@@ -421,6 +421,45 @@ fn insights_columns_left_out_are_the_last_named_and_are_said() {
     assert!(!text.contains("not shown for want of room"), "{text}");
 }
 
+/// A result's columns are sized by all its rows and, once sorted, leave each header room for
+/// the sort mark: the header stays put as the rows scroll and as `S` moves the sort (sized by
+/// the rows on screen, the columns moved with a wide value far down and with the mark).
+#[test]
+fn insights_columns_hold_still_as_rows_scroll_and_sort() {
+    let row = |i: u32| {
+        vec![
+            f("@timestamp", "2026-12-03 10:00:00.000"),
+            f(
+                "@requestId",
+                &if i == 40 {
+                    format!("{i:08}-aaaa-4bbb-8ccc-000000000001-with-a-long-tail")
+                } else {
+                    format!("{i:03}")
+                },
+            ),
+            f("@duration", &format!("{}", 1 + i)),
+        ]
+    };
+    let mut app = insights_with((0..41).map(row).collect());
+    // The first sort takes room for the mark; after it nothing moves.
+    keys(&mut app, &["S"]);
+    let header = |app: &mut App| {
+        let text = format!("{}", render(app, 120, 16));
+        text.lines()
+            .find(|l| l.contains("@duration"))
+            .unwrap_or_else(|| panic!("{text}"))
+            .replace(['▲', '▼'], " ")
+    };
+    let top = header(&mut app);
+    keys(&mut app, &["G"]);
+    let shown = format!("{}", render(&mut app, 120, 16));
+    assert!(shown.contains("with-a-long-tail"), "{shown}");
+    assert_eq!(header(&mut app), top);
+    keys(&mut app, &["S"]);
+    assert!(app.insights.run.as_ref().unwrap().sort.is_some());
+    assert_eq!(header(&mut app), top);
+}
+
 /// The message goes in its turn too: a request id named before it stays where the message
 /// would leave it no room (it was hidden while the message, named later, stayed).
 #[test]

@@ -1,8 +1,8 @@
 //! What every list pane draws with: the pane's frame, a table of only the rows in view, the
 //! message a list shows instead of rows, and small formats.
 //!
-//! Column widths come from what is on screen: a column that holds ids, subs, keys, statuses or
-//! times (`Fit::Whole`) is exactly as wide as its widest visible cell and is not cut (unless it
+//! Column widths come from the rows loaded: a column that holds ids, subs, keys, statuses or
+//! times (`Fit::Whole`) is exactly as wide as its widest cell and is not cut (unless it
 //! would take over a third of the row: then it is cut in its middle); free
 //! text (`Fit::Free`) takes what is left and ends with `…` when it does not fit. When the
 //! terminal is too narrow, columns are dropped in the order each says, never an id's digits.
@@ -19,7 +19,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// How a column takes its width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fit {
-    /// Never cut: as wide as its widest cell on screen.
+    /// Never cut: as wide as its widest cell.
     Whole,
     /// Free text: what is left, at least `min` columns (or the column is dropped).
     Free { min: u16 },
@@ -105,7 +105,7 @@ const SPACING: u16 = 1;
 const SQUEEZED_MIN: u16 = 8;
 
 /// The width of each column for `available` columns of screen, `None` for a dropped column.
-/// `natural[i]` is the widest cell (header included) of column `i` among the rows on screen.
+/// `natural[i]` is the widest cell (header included) of column `i` among the rows it is sized by.
 ///
 /// A whole column takes at most a third of the screen (and at least [`WHOLE_CAP_MIN`]): one
 /// 128-character username must not push every other column off the row (at half, a 120-column
@@ -533,7 +533,7 @@ fn framed<'a>(title: String, theme: &Theme) -> Block<'a> {
         .title(Span::styled(title, theme.title(true)))
 }
 
-/// Draws `list` as a table of the visible rows only, columns sized by what is on screen.
+/// Draws `list` as a table of the visible rows only, columns sized by every loaded row.
 pub(super) fn table<T>(
     frame: &mut Frame<'_>,
     area: Rect,
@@ -560,22 +560,20 @@ pub(super) fn table<T>(
                 (offset + i, cells)
             })
             .collect();
-        let mut natural: Vec<u16> = columns.iter().map(|c| c.header.width() as u16).collect();
+        // Sized by the widest cells of every row loaded, not only those on screen: the layout
+        // holds still as rows scroll in and out of view (each row measured once, as it comes;
+        // the rows on screen again, for a row changed since).
+        let headers: Vec<&'static str> = columns.iter().map(|c| c.header).collect();
+        let cell_width = |s: &str| u16::try_from(one_line(s).width()).unwrap_or(u16::MAX);
+        let widest = list.widest_cells(&headers, |item| {
+            cells(item).iter().map(|s| cell_width(&s.content)).collect()
+        });
         for (_, cells) in &rows {
-            for (i, cell) in cells.iter().enumerate().take(columns.len()) {
-                natural[i] = natural[i].max(cell.content.width().min(usize::from(u16::MAX)) as u16);
+            for (seen, cell) in widest.iter_mut().zip(cells) {
+                *seen = (*seen).max(u16::try_from(cell.content.width()).unwrap_or(u16::MAX));
             }
         }
-        // Sized by the widest cells drawn since the list was read, not only those on screen:
-        // the layout holds still as `user <sub>` rows scroll in and out of the reports queue.
-        if list.widest.len() == natural.len() {
-            for (seen, now) in list.widest.iter_mut().zip(natural.iter_mut()) {
-                *seen = (*seen).max(*now);
-                *now = *seen;
-            }
-        } else {
-            list.widest.clone_from(&natural);
-        }
+        let natural = widest.clone();
         // One column for the mark, and its spacing.
         let widths = widths(columns, &natural, area.width.saturating_sub(1 + SPACING));
         let hidden = widths.iter().any(Option::is_none);
@@ -657,15 +655,10 @@ pub(super) fn table<T>(
 }
 
 /// The headers of the columns a table `width` wide leaves out.
-pub(super) fn columns_left_out(
-    headers: &[String],
-    columns: &[Column],
-    cells: &[(Vec<String>, ratatui::style::Style)],
-    width: u16,
-) -> Vec<String> {
-    widths(columns, &natural_widths(headers, cells), width)
+pub(super) fn columns_left_out(rows: &TextRows, columns: &[Column], width: u16) -> Vec<String> {
+    widths(columns, &rows.natural(), width)
         .iter()
-        .zip(headers)
+        .zip(&rows.headers)
         .filter(|(w, _)| w.is_none())
         .map(|(_, h)| h.clone())
         .collect()
@@ -716,17 +709,31 @@ pub(super) fn left_out_for_room(
 }
 
 /// Each column's widest cell, its header included.
-pub(super) fn natural_widths(
-    headers: &[String],
-    cells: &[(Vec<String>, ratatui::style::Style)],
-) -> Vec<u16> {
-    let mut natural: Vec<u16> = headers.iter().map(|h| h.width() as u16).collect();
-    for (row, _) in cells {
-        for (i, c) in row.iter().enumerate().take(natural.len()) {
-            natural[i] = natural[i].max(c.width().min(usize::from(u16::MAX)) as u16);
+/// Rows of text for [`text_table`]: the headers, the rows on screen (each with its style), and
+/// each column's least width, `floor` (the widest cell among rows not on screen, where the
+/// caller measured them; empty for none).
+pub(super) struct TextRows {
+    pub headers: Vec<String>,
+    pub cells: Vec<(Vec<String>, ratatui::style::Style)>,
+    pub floor: Vec<u16>,
+}
+
+impl TextRows {
+    /// Each column's widest cell among the headers and the rows, and at least its floor.
+    fn natural(&self) -> Vec<u16> {
+        let mut natural: Vec<u16> = self
+            .headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.width() as u16).max(self.floor.get(i).copied().unwrap_or(0)))
+            .collect();
+        for (row, _) in &self.cells {
+            for (i, c) in row.iter().enumerate().take(natural.len()) {
+                natural[i] = natural[i].max(c.width().min(usize::from(u16::MAX)) as u16);
+            }
         }
+        natural
     }
-    natural
 }
 
 /// Draws rows of text already on screen (`cells`, each with its style) under `headers`:
@@ -736,13 +743,13 @@ pub(super) fn natural_widths(
 pub(super) fn text_table(
     frame: &mut Frame<'_>,
     area: Rect,
-    headers: &[String],
+    rows: &TextRows,
     columns: &[Column],
-    cells: &[(Vec<String>, ratatui::style::Style)],
     selected: Option<usize>,
     theme: &Theme,
 ) {
-    let widths = widths(columns, &natural_widths(headers, cells), area.width);
+    let TextRows { headers, cells, .. } = rows;
+    let widths = widths(columns, &rows.natural(), area.width);
     let row_of = |row: &[String], style| -> Row<'static> {
         Row::new(
             row.iter()

@@ -209,6 +209,33 @@ fn a_very_long_username_leaves_room_and_shows_both_ends() {
     );
 }
 
+/// The columns are sized by every loaded row: a 120-character username far below the first
+/// screen has its room from the start, and the header stays put as the list scrolls to it and
+/// back (sized by the rows on screen, every column moved when the name came into view).
+#[test]
+fn columns_hold_still_as_a_long_name_scrolls_into_view() {
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    let mut users: Vec<_> = (1..=40).map(|i| user(i, true)).collect();
+    let long = format!("{}-end", "x".repeat(116));
+    users[38].username = backoffice_domain::model::Username::parse(&long).unwrap();
+    answer_users(&mut app, &first, users);
+    let header = |app: &mut App| {
+        let text = format!("{:?}", render(app, 120, 16).buffer());
+        text.lines()
+            .find(|l| l.contains("username"))
+            .unwrap_or_else(|| panic!("{text}"))
+            .to_string()
+    };
+    let top = header(&mut app);
+    app.on_key(key('G'));
+    let bottom = header(&mut app);
+    let shown = format!("{:?}", render(&mut app, 120, 16).buffer());
+    assert!(shown.contains("-end"), "the long name in view: {shown}");
+    assert_eq!(top, bottom);
+    app.on_key(key('g'));
+    assert_eq!(header(&mut app), top);
+}
+
 /// The Users pane with `u` listed and its detail open and loaded: a profile row (no fields set,
 /// created 2026-10-01 09:00) as `shape` leaves it. Returns the commands the opening sent.
 fn user_detail_open(

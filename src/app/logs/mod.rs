@@ -185,6 +185,10 @@ pub struct LogsPane {
     pub request: Option<RequestView>,
     /// Invocation view: the selected REPORT (index into the buffer's reports) and scroll.
     pub invocation: usize,
+    /// The invocations table's widest cell of each column among the rows drawn so far, kept
+    /// by the renderer: its columns hold still as rows scroll (a cold start or a `failed`
+    /// coming into view widened its column, and the others moved).
+    pub invocation_widest: Vec<u16>,
     pub invocation_offset: usize,
     pub invocation_follow: bool,
     pub prompt: Option<Prompt>,
@@ -254,6 +258,7 @@ impl LogsPane {
             request: None,
             invocation: 0,
             invocation_offset: 0,
+            invocation_widest: Vec::new(),
             invocation_follow: true,
             prompt: None,
             filter_text: String::new(),
@@ -311,6 +316,7 @@ impl LogsPane {
         self.detail = false;
         self.request = None;
         self.invocation = 0;
+        self.invocation_widest.clear();
         self.invocation_follow = true;
         self.screen = Screen::Viewer;
         let (feed, command) = Feed::start(spec, self.buffer.cap(), ids);

@@ -61,10 +61,10 @@ impl PostsPane {
     /// draw now (an author column kept a sub's width after the names came, then narrowed
     /// when scrolled).
     pub fn names_arrived(&mut self) {
-        self.queue.widest.clear();
-        self.posts.widest.clear();
+        self.queue.forget_widths();
+        self.posts.forget_widths();
         if let Some(t) = &mut self.thread {
-            t.rows.widest.clear();
+            t.rows.forget_widths();
         }
     }
 

@@ -108,6 +108,7 @@ impl PostsPane {
                     _ => thread.rows.selected.min(rows.len() - 1),
                 };
                 thread.rows.items = rows;
+                thread.rows.forget_widths();
                 thread.rows.load = Load::Loaded;
                 if thread.rows.selected != focus {
                     thread.detail_scroll = 0;

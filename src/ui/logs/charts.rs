@@ -163,7 +163,11 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
     // The rows that fit `height` rows of table, kept around the selection, and the columns'
     // widths for them.
     let selected = pane.invocation.min(reports.len() - 1);
-    let lay_out = |height: usize| {
+    let mut widest = std::mem::take(&mut pane.invocation_widest);
+    if widest.len() != columns.len() {
+        widest = columns.iter().map(|c| c.header.width() as u16).collect();
+    }
+    let lay_out = |height: usize, widest: &mut Vec<u16>| {
         let mut offset = pane.invocation_offset;
         if pane.invocation_follow || selected >= offset + height {
             offset = (selected + 1).saturating_sub(height);
@@ -171,17 +175,18 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
         offset = offset.min(selected);
         let end = (offset + height).min(reports.len());
         let rows: Vec<Vec<Span<'static>>> = reports.range(offset..end).map(row_of).collect();
-        let mut natural: Vec<u16> = columns.iter().map(|c| c.header.width() as u16).collect();
         for row in &rows {
-            for (n, cell) in natural.iter_mut().zip(row) {
+            for (n, cell) in widest.iter_mut().zip(row) {
                 *n = (*n).max(u16::try_from(cell.content.width()).unwrap_or(u16::MAX));
             }
         }
-        let widths = widths(&columns, &natural, table_area.width);
+        let widths = widths(&columns, widest, table_area.width);
         (offset, rows, widths)
     };
-    let (mut offset, mut rows, mut widths) =
-        lay_out(table_area.height.saturating_sub(1).max(1) as usize);
+    let (mut offset, mut rows, mut widths) = lay_out(
+        table_area.height.saturating_sub(1).max(1) as usize,
+        &mut widest,
+    );
     // Columns left out are named on a row under the table, as Insights and Metrics name
     // theirs (the memory went with nothing to say so).
     let hidden: Vec<String> = widths
@@ -192,7 +197,10 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
         .collect();
     let (table_area, note) = super::super::table::note_row(table_area, &hidden);
     if let Some(note) = note {
-        (offset, rows, widths) = lay_out(table_area.height.saturating_sub(1).max(1) as usize);
+        (offset, rows, widths) = lay_out(
+            table_area.height.saturating_sub(1).max(1) as usize,
+            &mut widest,
+        );
         frame.render_widget(
             super::super::table::left_out_line(
                 &hidden,
@@ -203,6 +211,7 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
             note,
         );
     }
+    pane.invocation_widest = widest;
     pane.scroll.viewport = table_area.height.saturating_sub(1).max(1) as usize;
     pane.invocation_offset = offset;
     let fitted = |cells: Vec<Span<'static>>| -> Vec<Span<'static>> {

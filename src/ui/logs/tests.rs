@@ -392,6 +392,42 @@ fn logs_invocation_view() {
     insta::assert_snapshot!(render(&mut app, 110, 18));
 }
 
+/// The invocations' columns keep the widest cell seen: back at the top after the rows below
+/// (a cold start, a failure), the header is where it was down there, not where the top's own
+/// rows would put it.
+#[test]
+fn the_invocation_columns_hold_still_once_rows_are_seen() {
+    let (mut app, request) = tail_with_traffic();
+    // The last invocation ran long: its duration and billed time are wider than the others'.
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(
+            API,
+            90_000,
+            &format!(
+                "REPORT RequestId: {}\tDuration: 123456.78 ms\tBilled Duration: 123457 ms\tMemory Size: 10240 MB\tMax Memory Used: 10000 MB",
+                rid(90)
+            ),
+        )])],
+    );
+    app.on_key(key('v'));
+    let header = |app: &mut App| {
+        let text = text_of(&render(app, 110, 12));
+        text.lines()
+            .find(|l| l.contains("duration"))
+            .unwrap_or_else(|| panic!("{text}"))
+            .to_string()
+    };
+    app.on_key(key('g'));
+    let first_top = header(&mut app);
+    app.on_key(key('G'));
+    let bottom = header(&mut app);
+    assert_ne!(first_top, bottom, "the fixture's rows differ in width");
+    app.on_key(key('g'));
+    assert_eq!(header(&mut app), bottom);
+}
+
 /// At 80 columns the invocation totals take a second row rather than lose the maximum; each
 /// total stays whole.
 #[test]
