@@ -58,6 +58,9 @@ pub enum Load {
     Failed(String),
 }
 
+/// The most rows [`List::widest_cells`] measures in one frame.
+const MEASURED_PER_FRAME: usize = 20_000;
+
 #[derive(Debug, Clone)]
 pub struct List<T> {
     pub items: Vec<T>,
@@ -163,12 +166,15 @@ impl<T> List<T> {
                 .collect();
             self.measured = 0;
         }
-        for item in &self.items[self.measured..] {
+        // A bounded number a frame: a list of a hundred thousand rows measured again when
+        // names arrive takes a few frames to settle rather than one long one.
+        let end = self.items.len().min(self.measured + MEASURED_PER_FRAME);
+        for item in &self.items[self.measured..end] {
             for (seen, now) in self.widest.iter_mut().zip(width_of(item)) {
                 *seen = (*seen).max(now);
             }
         }
-        self.measured = self.items.len();
+        self.measured = end;
         &mut self.widest
     }
 
@@ -302,7 +308,43 @@ impl<T> List<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::keep_in_view;
+    use super::{List, MEASURED_PER_FRAME, keep_in_view};
+
+    /// Each row is measured once, as it comes; the header counts; a list too long for one
+    /// frame is measured over several; forgetting measures every row again.
+    #[test]
+    fn rows_are_measured_once_each_and_a_long_list_over_frames() {
+        let measured = std::cell::Cell::new(0usize);
+        let width_of = |s: &String| {
+            measured.set(measured.get() + 1);
+            vec![u16::try_from(s.len()).unwrap()]
+        };
+        let mut list: List<String> = List {
+            items: vec!["ab".into(), "abcdef".into()],
+            ..List::default()
+        };
+        assert_eq!(*list.widest_cells(&["name"], width_of), [6]);
+        assert_eq!(*list.widest_cells(&["name"], width_of), [6]);
+        assert_eq!(measured.get(), 2, "measured once");
+        list.items.push("a".repeat(9));
+        assert_eq!(*list.widest_cells(&["name"], width_of), [9]);
+        assert_eq!(measured.get(), 3, "only the new row");
+        assert_eq!(
+            *list.widest_cells(&["a much longer header"], width_of),
+            [20]
+        );
+        list.forget_widths();
+        list.items = (0..MEASURED_PER_FRAME + 5).map(|_| "x".into()).collect();
+        list.items.push("the widest row, last".into());
+        measured.set(0);
+        assert_eq!(*list.widest_cells(&["n"], width_of), [1]);
+        assert_eq!(measured.get(), MEASURED_PER_FRAME);
+        assert_eq!(
+            *list.widest_cells(&["n"], width_of),
+            [20],
+            "the rest next frame"
+        );
+    }
 
     /// The selection stays in view, the offset moves only as far as it must, and a taller
     /// view of the same list shows rows above rather than blank rows below.
