@@ -192,6 +192,12 @@ fn is_mark(c: char) -> bool {
 /// One line of untrusted text, safe to print: line breaks and tabs become spaces, other
 /// control characters their control pictures (`␛`), bidi overrides named (`<U+202E>`), emoji
 /// sequences their first emoji.
+/// A log line's text on one row: tabs as two spaces, line breaks as `⏎` (the Logs pane and an
+/// Insights cell show a multi-line message alike), the rest as [`clean`] makes it.
+pub fn log_text(text: &str) -> String {
+    clean(text, "⏎", "  ", "")
+}
+
 pub fn one_line(text: &str) -> String {
     if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return text.to_string();

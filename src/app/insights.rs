@@ -125,6 +125,8 @@ pub struct Run {
     /// once per result by the renderer (empty until then): the columns hold still as rows
     /// scroll and as `S` sorts (sized by the rows on screen, they shifted with both).
     pub widest: Vec<u16>,
+    /// Whether each column holds only numbers (or nothing), measured with `widest`.
+    pub numbers: Vec<bool>,
 }
 
 impl Run {
@@ -384,6 +386,7 @@ impl InsightsPane {
             viewport: 10,
             header_line: 0,
             widest: Vec::new(),
+            numbers: Vec::new(),
         });
         self.screen = Screen::Results;
         commands.push(Command::Insights(InsightsCommand::Run {

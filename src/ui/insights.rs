@@ -4,7 +4,7 @@
 use super::Look;
 use super::table::{Column, TextRows, fit, pane_block, text_table};
 use crate::app::insights::{InsightsPane, Run, RunState, Screen, compare_cells, parse_result_time};
-use crate::text::{human_size, one_line};
+use crate::text::{human_size, log_text, one_line};
 use backoffice_domain::model::{QueryStatus, ResultRow, field_of};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -214,18 +214,8 @@ fn table_text(run: &mut Run, height: u16, style: ratatui::style::Style) -> TextR
             _ => one_line(c),
         })
         .collect();
-    let cell =
-        |row: &ResultRow, c: &str| fit(&one_line(field_of(row, c).unwrap_or("")), MAX_CELL as u16);
-    if run.widest.len() != run.columns.len() {
-        // Once per result: every row's cells.
-        let mut widest = vec![0u16; run.columns.len()];
-        for row in &run.rows {
-            for (w, c) in widest.iter_mut().zip(&run.columns) {
-                *w = (*w).max(u16::try_from(cell(row, c).width()).unwrap_or(u16::MAX));
-            }
-        }
-        run.widest = widest;
-    }
+    let cell = result_cell;
+    measure(run);
     // Sorted, each header keeps room for the mark: `S` moving it to another column moves
     // nothing else (the first sort takes the room, where it is wanted).
     let mark = if run.sort.is_some() { 2 } else { 0 };
@@ -246,8 +236,45 @@ fn table_text(run: &mut Run, height: u16, style: ratatui::style::Style) -> TextR
     }
 }
 
+/// A result cell as the table shows it: on one row, line breaks as `⏎` as in Logs.
+fn result_cell(row: &ResultRow, column: &str) -> String {
+    fit(
+        &log_text(field_of(row, column).unwrap_or("")),
+        MAX_CELL as u16,
+    )
+}
+
+/// Once per result: each column's widest cell and whether it holds only numbers.
+fn measure(run: &mut Run) {
+    if run.widest.len() == run.columns.len() {
+        return;
+    }
+    let mut widest = vec![0u16; run.columns.len()];
+    let mut numbers = vec![true; run.columns.len()];
+    for row in &run.rows {
+        for ((w, n), c) in widest.iter_mut().zip(&mut numbers).zip(&run.columns) {
+            let cell = result_cell(row, c);
+            *w = (*w).max(u16::try_from(cell.width()).unwrap_or(u16::MAX));
+            *n &= cell.is_empty() || cell.trim().parse::<f64>().is_ok();
+        }
+    }
+    run.widest = widest;
+    run.numbers = numbers;
+}
+
 fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>) {
     let theme = look.theme;
+    measure(run);
+    // A figure is what `stats` computed (a number in a column the query named, `p99`,
+    // `count(*)`); with figures, the columns it groups by are cut in their middle rather than
+    // leave the figures out (at 60 columns `@log` and `bin(5m)` stayed whole and the figures
+    // went), and go before them; a bin is a time, kept whole.
+    let figure = |i: usize, c: &str| {
+        !c.starts_with('@') && !c.starts_with("bin(") && run.numbers.get(i) == Some(&true)
+    };
+    let stats = run.columns.iter().enumerate().any(|(i, c)| figure(i, c));
+    let count = run.columns.len();
+    let drop = |i: usize| u8::try_from(i + 1).unwrap_or(u8::MAX);
     // The message is free text (it takes what is left); the other columns are whole. When
     // they do not all fit the last named go first, the message too (a query names what
     // matters most first: `@requestId`, named before it, went while it stayed).
@@ -257,11 +284,23 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
         .enumerate()
         .map(|(i, c)| {
             if c == "@message" {
-                Column::free("", 20, u8::try_from(i + 1).unwrap_or(u8::MAX))
+                Column::free("", 20, drop(i))
+            } else if i == 0 && stats && !figure(i, c) && !c.starts_with("bin(") {
+                Column {
+                    cap_min: 16,
+                    cap_div: 4,
+                    ..Column::id("")
+                }
             } else if i == 0 {
                 Column::id("")
+            } else if stats && !figure(i, c) && !c.starts_with("bin(") {
+                Column {
+                    cap_min: 16,
+                    cap_div: 4,
+                    ..Column::whole("", drop(i + count))
+                }
             } else {
-                Column::whole("", u8::try_from(i + 1).unwrap_or(u8::MAX))
+                Column::whole("", drop(i))
             }
         })
         .collect();
@@ -454,7 +493,9 @@ fn draw_chart(frame: &mut Frame<'_>, area: Rect, series: &[Series], look: &Look<
         .areas(*row);
         frame.render_widget(
             Paragraph::new(Span::styled(
-                fit(&one_line(&s.label), label_width),
+                // Cut in the middle: series often differ only at their end (`p99 · api`,
+                // `p99 · api-thumbnails` both read `p99 · api…` cut at the end).
+                super::table::fit_middle(&one_line(&s.label), label_width),
                 theme.muted(),
             )),
             l,

@@ -84,6 +84,48 @@ fn insights_result_with_a_chart_over_its_bins() {
     // A narrow title keeps its count with its state (it gave the count up first).
     let narrow = render(&mut app, 60, 20).to_string();
     assert!(narrow.contains("complete, 6 rows"), "{narrow}");
+    // At 60 columns the figures stay, the group and the bin cut in their middle (the figures
+    // were left out while `@log` and `bin(5m)` stayed whole).
+    let row = narrow
+        .lines()
+        .find(|l| l.contains("api-admin") && l.contains(" 40") && !l.contains("max"))
+        .unwrap_or_else(|| panic!("a row with its figure: {narrow}"));
+    assert!(row.contains('…'), "{row}");
+    assert!(!narrow.contains("not shown"), "{narrow}");
+}
+
+/// Chart labels are cut in their middle: series that differ only at their end stay told
+/// apart on a narrow screen (both read `p99 · backoffice-ap…`).
+#[test]
+fn chart_labels_keep_their_ends_when_cut() {
+    let bin = |m: u32| format!("2026-12-03 10:{m:02}:00.000");
+    let mut rows = Vec::new();
+    for m in [0, 5, 10] {
+        for g in ["backoffice-api", "backoffice-api-thumbnails"] {
+            rows.push(vec![
+                f("@log", &format!("123456789012:/aws/lambda/{g}")),
+                f("bin(5m)", &bin(m)),
+                f("p99", "12"),
+            ]);
+        }
+    }
+    let mut app = insights_with(rows);
+    let narrow = render(&mut app, 60, 20).to_string();
+    assert!(narrow.contains("humbnails"), "{narrow}");
+}
+
+/// A message of several lines reads as in Logs: its breaks as `⏎`.
+#[test]
+fn a_message_s_line_breaks_read_as_in_logs() {
+    let mut app = insights_with(vec![vec![
+        f("@timestamp", "2026-12-03 10:00:00.000"),
+        f(
+            "@message",
+            "Traceback (most recent call last):\n  File \"app.py\"",
+        ),
+    ]]);
+    let shown = render(&mut app, 100, 16).to_string();
+    assert!(shown.contains("last):⏎  File"), "{shown}");
 }
 
 /// More series than the chart has rows: the last row says how many are not drawn.

@@ -3,10 +3,10 @@
 
 use super::*;
 
-/// Display text for a stored line: tabs as two spaces, line breaks as ⏎, the rest as
-/// [`crate::text::clean`] makes it, so a log line can never move the terminal's cursor.
+/// Display text for a stored line ([`crate::text::log_text`]), so a log line can never move
+/// the terminal's cursor.
 pub(super) fn clean(text: &str) -> String {
-    crate::text::clean(text, "⏎", "  ", "")
+    crate::text::log_text(text)
 }
 
 pub fn level_style(level: Level, kind: LineKind, theme: &Theme) -> Style {
