@@ -68,8 +68,9 @@ pub fn draw(
     };
     let sheet = &data.sheet;
     let names = look.names;
+    // Labels in one column, the sub's too (it sat one column from the rest).
     let mut lines = vec![Line::from(vec![
-        Span::styled("sub ", theme.muted()),
+        Span::styled(format!("{:<13}", "sub"), theme.muted()),
         Span::styled(sheet.sub.to_string(), theme.text()),
     ])];
     match &sheet.profile {

@@ -198,9 +198,8 @@ pub(super) fn line_spans(
     spans
 }
 
-/// Cuts spans into rows of at most `width` columns, at a space where one lies in the back half
-/// of the row (words stay whole; a long token, a URL or a JSON blob, is cut where the row ends
-/// rather than leave half a row empty). The first `prefix` spans (the gutter, the time, the
+/// Cuts spans into rows of at most `width` columns, between words (a word longer than a row, a
+/// token, a URL or a JSON blob, is cut where the row ends rather than leave a row half empty). The first `prefix` spans (the gutter, the time, the
 /// group) start the first row only: the rows after it start under the message, behind the
 /// gutter, so the times and labels read down a column as when not wrapped.
 pub(super) fn wrap_spans(
@@ -251,23 +250,33 @@ pub(super) fn wrap_spans(
             taken += cells[end].2;
             end += 1;
         }
-        if end < cells.len() {
-            let half = used + (width - used.min(width)) / 2;
-            let mut at = used;
-            let mut space = None;
-            for (i, cell) in cells.iter().enumerate().take(end).skip(start) {
-                at += cell.2;
-                if i >= message && cell.0 == ' ' && at > half {
-                    space = Some(i + 1);
+        // The row ends where a space does: the words on it are whole, and the space goes
+        // (it would start the next row).
+        let mut next = end;
+        if end < cells.len() && end >= message && end > start && cells[end].0 == ' ' {
+            next = end + 1;
+        } else if end < cells.len() {
+            // After the row's last space in the message, where the word cut there fits whole
+            // on the next row; a word longer than a row (a token, a URL, a JSON blob) is cut
+            // where the row ends instead, so no row is left half empty for it.
+            let room = width.saturating_sub(indent).max(1);
+            let space = (start.max(message)..end).rev().find(|i| cells[*i].0 == ' ');
+            if let Some(k) = space {
+                let mut word = 0;
+                let mut i = k + 1;
+                while i < cells.len() && cells[i].0 != ' ' && word <= room {
+                    word += cells[i].2;
+                    i += 1;
                 }
-            }
-            if let Some(after) = space {
-                end = after;
+                if word <= room && k + 1 > start {
+                    end = k + 1;
+                    next = end;
+                }
             }
         }
         push_cells(&mut row, &cells[start..end]);
         lines.push(Line::from(std::mem::take(&mut row)));
-        start = end;
+        start = next;
         row = continuation();
         used = indent;
     }
@@ -441,9 +450,18 @@ pub(super) fn draw_rows(
         })
     };
     // The first row drawn: the selection stays in view, as near the old top as it can.
-    let mut top = rows.position(scroll.offset).min(selected_pos);
+    let old_top = rows.position(scroll.offset);
+    let mut top = old_top.min(selected_pos);
     if scroll.follow {
         top = selected_pos;
+    }
+    // Matches with context, the selection moved above the view (`n` wrapping round to the
+    // first match): its block is shown from its start, the lines before the match with it
+    // (the match came at the top with its context out of view above it).
+    if matches!(rows, Rows::Only(_)) && !scroll.follow && old_top > selected_pos {
+        while top > 0 && !gap_before(top) && selected_pos - top < height / 2 {
+            top -= 1;
+        }
     }
     let mut used: usize = (top..=selected_pos).map(&height_of).sum();
     while used > height && top < selected_pos {
@@ -500,7 +518,7 @@ pub(super) fn draw_rows(
             0
         };
         // Its first row (the time and the group) stays on top, then the rows from near the
-        // match, the gap marked with `…` under the time.
+        // match, the gap marked with `…` where their message starts.
         let shown = rows_of_line
             .into_iter()
             .enumerate()

@@ -777,6 +777,38 @@ fn a_hit_deep_in_a_wrapped_long_line_is_in_view() {
     }
 }
 
+/// With context on, `n` wrapping round to the first match shows the lines before it too (the
+/// match came at the pane's top, its context above it out of view).
+#[test]
+fn n_wrapping_round_with_context_shows_the_first_match_s_block() {
+    let (mut app, _) = tail_with_traffic();
+    app.on_key(key('/'));
+    typed(&mut app, "database timeout");
+    app.on_key(code(KeyCode::Enter));
+    app.on_key(key('C'));
+    let matches = app.logs.search.as_ref().unwrap().matches.clone();
+    render(&mut app, 110, 14);
+    app.on_key(key('n'));
+    assert_eq!(app.logs.scroll.selected, matches[0]);
+    let shown = text_of(&render(&mut app, 110, 14));
+    let before = app
+        .logs
+        .buffer
+        .get(matches[0] - 1)
+        .unwrap()
+        .text
+        .to_string();
+    let rows: Vec<&str> = shown.lines().collect();
+    let at = |needle: &str| rows.iter().position(|r| r.contains(needle));
+    let matched = at("database timeout").unwrap_or_else(|| panic!("{shown}"));
+    let context =
+        at(&before[..before.len().min(40)]).unwrap_or_else(|| panic!("{before}: {shown}"));
+    assert!(
+        context < matched,
+        "the line before the match, above it: {shown}"
+    );
+}
+
 /// A line opened while a search is on starts a little above its first match, drawn marked
 /// (a hit deep in a 12 KB line opened at the line's top, drawn plain, pages down).
 #[test]
@@ -945,4 +977,44 @@ fn context_groups_are_parted_by_a_separator_row() {
         .count();
     assert!(apart >= 1, "{matches:?}");
     assert_eq!(separators, apart, "{shown}");
+}
+
+/// Rows break between words where the word fits whole on the next row, and a word longer than a
+/// row is cut where the row ends (`TOK` stood alone on a row, the rest of it empty, before a
+/// 120-character token).
+#[test]
+fn rows_break_between_words_and_a_word_longer_than_a_row_fills_it() {
+    use ratatui::text::Span;
+    let spans = |message: &str| {
+        vec![
+            Span::raw(" "),
+            Span::raw("06:39:32.481 "),
+            Span::raw("socialapp-api   "),
+            Span::raw(message.to_string()),
+        ]
+    };
+    let text = |rows: Vec<ratatui::text::Line<'static>>| -> Vec<String> {
+        rows.iter().map(|r| r.to_string()).collect()
+    };
+    let rows = text(super::lines::wrap_spans(
+        spans("END RequestId: 00000000-0000-0000-0000-000000000002 and more words here"),
+        3,
+        80,
+    ));
+    // Its id does not fit beside it at 80 columns: it goes whole to the next row.
+    assert!(rows[0].ends_with("END RequestId: "), "{rows:?}");
+    assert!(
+        rows[1]
+            .trim_start()
+            .starts_with("00000000-0000-0000-0000-000000000002 and"),
+        "{rows:?}"
+    );
+    // A word longer than a row: cut where the row ends, after what precedes it.
+    let rows = text(super::lines::wrap_spans(
+        spans(&format!("TOK {}", "X".repeat(120))),
+        3,
+        80,
+    ));
+    assert!(rows[0].contains("TOK XXXX"), "{rows:?}");
+    assert!(rows.iter().all(|r| r.chars().count() <= 80), "{rows:?}");
 }
