@@ -4,8 +4,8 @@ use super::*;
 use crate::app::dialog::Form;
 use crate::app::logs::sub_in_line;
 use backoffice_domain::model::{
-    ContentStatus, Cursor, DirectoryUser, ModerationAction, Page, Post, PostId, ReasonCount,
-    ReportGroup, Target, TargetSummary, UserStatus, UserSub, Username,
+    CommentId, ContentStatus, Cursor, DirectoryUser, ModerationAction, ModerationTarget, Page,
+    Post, PostId, ReasonCount, ReportGroup, Target, TargetSummary, UserStatus, UserSub, Username,
 };
 use backoffice_domain::services::accounts::AccountAction;
 use backoffice_domain::services::moderation::QueueItem;
@@ -759,6 +759,88 @@ fn a_moderation_key_waits_for_the_thread() {
         "{:?}",
         app.toasts
     );
+}
+
+/// A thread read again after a write keeps the row acted on selected, reading pages until it
+/// is in (a hide of the last of 5 comments read 3 at a time left comment 3 selected).
+#[test]
+fn a_thread_read_again_reads_on_to_the_row_it_had_selected() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(&mut app, &first, vec![group(1, 2)], false);
+    let p = post(1);
+    let comment = |id: i64| backoffice_domain::model::Comment {
+        id: CommentId::new(id).unwrap(),
+        post_id: p.id,
+        author_sub: p.author_sub.clone(),
+        body: format!("comment {id}"),
+        status: ContentStatus::Visible,
+        created_at: p.created_at,
+    };
+    let cursor = || Some(Cursor::encode("test", &3));
+    let answer_thread = |app: &mut App, sent: &[Command]| {
+        let request = sent
+            .iter()
+            .find_map(|c| match c {
+                Command::LoadThread { request, .. } => Some(*request),
+                _ => None,
+            })
+            .expect("a thread load");
+        app.on_event(AppEvent::ThreadLoaded {
+            request,
+            result: Ok(crate::app::posts::ThreadData {
+                post: p.clone(),
+                comments: Page {
+                    items: (1..=3).map(comment).collect(),
+                    next: cursor(),
+                },
+                reports: Vec::new(),
+                history: Vec::new(),
+            }),
+        })
+    };
+    let answer_comments = |app: &mut App, sent: &[Command]| {
+        let request = sent
+            .iter()
+            .find_map(|c| match c {
+                Command::LoadComments { request, .. } => Some(*request),
+                _ => None,
+            })
+            .expect("the next page asked for");
+        app.on_event(AppEvent::CommentsLoaded {
+            request,
+            result: Ok((
+                Page {
+                    items: (4..=5).map(comment).collect(),
+                    next: None,
+                },
+                Vec::new(),
+            )),
+        })
+    };
+    let open = app.on_key(code(KeyCode::Enter));
+    let more = answer_thread(&mut app, &open);
+    let mut more = more;
+    for _ in 0..5 {
+        more.extend(app.on_key(key('j')));
+    }
+    answer_comments(&mut app, &more);
+    app.on_key(key('G'));
+    let selected = |app: &App| {
+        app.posts
+            .thread
+            .as_ref()
+            .and_then(|t| t.rows.selected_item())
+            .map(|r| r.target())
+    };
+    let last = selected(&app);
+    assert_eq!(
+        last,
+        Some(ModerationTarget::Comment(CommentId::new(5).unwrap()))
+    );
+    let again = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    let more = answer_thread(&mut app, &again);
+    answer_comments(&mut app, &more);
+    assert_eq!(selected(&app), last);
 }
 
 /// `k` is refused on the spot: nothing sent, no dialog, and a message holding `why`.
@@ -1652,6 +1734,26 @@ fn toasts_fade_on_the_clock() {
         app.tick();
     }
     assert!(app.toasts.is_empty());
+}
+
+/// A sorted Users list read again (after a write, `ctrl-r`) keeps the same user selected: the
+/// row number came back in Cognito's order and the sort then put another user under it.
+#[test]
+fn a_sorted_users_list_read_again_keeps_the_same_user_selected() {
+    let (mut app, start) = app_on(PaneId::Users, test_context());
+    let cognito_order = || [3, 1, 5, 2, 4].map(|i| user(i, true)).to_vec();
+    answer_users(&mut app, &start, cognito_order());
+    app.on_key(key('S'));
+    assert_eq!(app.users.sort, Some((0, false)));
+    app.on_key(key('g'));
+    for _ in 0..3 {
+        app.on_key(key('j'));
+    }
+    let chosen = app.users.list.selected_item().unwrap().username.clone();
+    assert_eq!(chosen.as_str(), "user4");
+    let again = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    answer_users(&mut app, &again, cognito_order());
+    assert_eq!(app.users.list.selected_item().unwrap().username, chosen);
 }
 
 /// The same message shows once; a new order replaces the order said before.

@@ -50,6 +50,10 @@ pub struct UsersPane {
     pub detail_scroll: u16,
     /// The open detail's rows on screen in the last frame (half of them is a half page).
     pub detail_rows: u16,
+    /// The user selected when the list was read again (after a write): selected again as
+    /// the pages come, wherever the sort puts them (the row number came back in Cognito's
+    /// order, and the sort then moved another user under the cursor).
+    reselect: Option<Username>,
 }
 
 /// The Users table's columns by which loaded rows sort, in the table's order.
@@ -440,14 +444,9 @@ impl UsersPane {
             Action::PageUp if !in_detail => self.move_by(-page, ids),
             Action::Top if !in_detail => self.move_by(-(self.list.items.len() as isize), ids),
             Action::Bottom if !in_detail => self.move_by(self.list.items.len() as isize, ids),
-            Action::Mark if !in_detail => {
-                self.list.toggle_mark();
-                self.more(ids).into()
-            }
-            // Marks are rows of the list, which the detail covers.
-            Action::Mark => {
-                Outcome::Message("marks are set in the list: esc goes back to it".into())
-            }
+            // No marks: an account action acts on one user, and rows marked here were shown
+            // as marked while a disable went to the row under the cursor.
+            Action::Mark => Outcome::Message(MARKS_REFUSED.into()),
             Action::Reload => Pane::refresh(self, ids).into(),
             // `S`: the next column, as a click on its header would.
             Action::SortObjects if !in_detail => {
@@ -486,6 +485,8 @@ impl UsersPane {
     }
 
     fn move_by(&mut self, delta: isize, ids: &mut Ids) -> Outcome {
+        // Moved by hand: the selection is where it was put, not where a read puts it.
+        self.reselect = None;
         self.list.move_by(delta);
         self.more(ids).into()
     }
@@ -532,6 +533,15 @@ impl UsersPane {
             return (Outcome::None, None);
         }
         self.resort();
+        if let Some(name) = &self.reselect {
+            if let Some(i) = self.list.items.iter().position(|u| u.username == *name) {
+                self.list.select(i);
+                self.reselect = None;
+            } else if self.list.next.is_none() {
+                // Gone from the list: the row number's place, as held.
+                self.reselect = None;
+            }
+        }
         if self.open_when_found.take() == Some(request) {
             return match self.list.items.as_slice() {
                 [one] => {
@@ -652,6 +662,7 @@ impl Pane for UsersPane {
         }
         // The same rows again: the selection stays on the user acted on.
         self.list.hold_place();
+        self.reselect = self.list.selected_item().map(|u| u.username.clone());
         c.extend(self.reload(ids));
         c
     }
@@ -719,6 +730,10 @@ impl Pane for UsersPane {
         })
     }
 
+    fn describes(&self, action: Action) -> Option<&'static str> {
+        (action == Action::Mark).then_some("nothing: account actions act on one user")
+    }
+
     fn offers(&self) -> Vec<Action> {
         let mut a = ACCOUNT_ACTIONS.to_vec();
         a.push(Action::Who);
@@ -742,6 +757,10 @@ impl Pane for UsersPane {
         crate::ui::draw_users(frame, area, self, look);
     }
 }
+
+/// What `space` says in the Users pane.
+pub(crate) const MARKS_REFUSED: &str =
+    "account actions act on one user, the selected one: rows are not marked here";
 
 /// Page size for the pool (Cognito serves at most 60).
 pub const USERS_PAGE: u32 = DIRECTORY_MAX_PAGE;

@@ -323,11 +323,18 @@ fn a_user_detail_taller_than_the_pane_scrolls_with_its_keys_in_view() {
     assert!(rows > 1 && rows < 14, "{rows}");
     app.on_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
     assert_eq!(app.users.detail_scroll, rows / 2);
-    // `space` marks rows of the list, which the detail covers: it says so (it did nothing).
+    // `space` says account actions act on one user (it did nothing in the detail, and in the
+    // list marked rows that a disable then ignored).
     app.on_key(key(' '));
     let said = render(&mut app, 80, 14).to_string();
-    assert!(said.contains("marks are set in the list"), "{said}");
+    assert!(said.contains("rows are not marked here"), "{said}");
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(key(' '));
     assert!(app.users.list.marked.is_empty(), "nothing marked");
+    assert_eq!(
+        app.toasts.back().unwrap().text,
+        crate::app::users::MARKS_REFUSED
+    );
 }
 
 #[test]

@@ -184,6 +184,8 @@ impl PostsPane {
             (Some(t), _) => {
                 t.rows.move_by(delta);
                 t.detail_scroll = 0;
+                // Moved by hand: no page arriving takes the selection elsewhere.
+                t.reselect = None;
             }
             (None, Some(View::Posts)) => self.posts.move_by(delta),
             _ => self.queue.move_by(delta),

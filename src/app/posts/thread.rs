@@ -48,6 +48,10 @@ pub struct ThreadState {
     pub history: Vec<PostRevision>,
     /// The detail's first line shown (`J`/`K`); back to the top when the selection moves.
     pub detail_scroll: u16,
+    /// The row selected when the thread was read again (after a write): selected again once
+    /// its page is in, the pages read on until it is (a hide of comment 260 of a thread read
+    /// 200 at a time left comment 200 selected).
+    pub reselect: Option<ModerationTarget>,
 }
 
 /// What a thread request brings back.
@@ -64,6 +68,10 @@ impl PostsPane {
         let id = ids.issue();
         self.waiting = None;
         let keep = self.thread.take();
+        let reselect = keep
+            .as_ref()
+            .and_then(|t| t.rows.selected_item())
+            .map(ThreadRow::target);
         self.thread = Some(ThreadState {
             target: Some(target),
             rows: {
@@ -75,6 +83,7 @@ impl PostsPane {
             reports: Vec::new(),
             history: Vec::new(),
             detail_scroll: 0,
+            reselect,
         });
         self.thread_request = Some(id);
         vec![Command::LoadThread {
@@ -116,6 +125,7 @@ impl PostsPane {
                 thread.rows.selected = focus;
                 // The rest of the comments page in as the selection nears the end.
                 thread.rows.next = data.comments.next;
+                thread.find_reselected();
                 thread.reports = data.reports;
                 thread.history = data.history;
                 if let Some(action) = self.waiting.take() {
@@ -128,6 +138,26 @@ impl PostsPane {
                 thread.rows.load = Load::Failed(f.message.clone());
                 (Outcome::None, Some(("loading the thread".to_string(), f)))
             }
+        }
+    }
+}
+
+impl ThreadState {
+    /// Selects the row to select again once it is in; while it is not and pages remain, the
+    /// last row is selected so that the next page is asked for.
+    fn find_reselected(&mut self) {
+        let Some(wanted) = self.reselect else {
+            return;
+        };
+        match self.rows.items.iter().position(|r| r.target() == wanted) {
+            Some(i) => {
+                self.rows.select(i);
+                self.reselect = None;
+            }
+            None if self.rows.next.is_some() => {
+                self.rows.select(self.rows.items.len().saturating_sub(1));
+            }
+            None => self.reselect = None,
         }
     }
 }
@@ -154,6 +184,7 @@ impl PostsPane {
         {
             return (Outcome::None, None);
         }
+        thread.find_reselected();
         // A comment asked for by name may have brought its reports with the thread already.
         for r in reports {
             if !thread.reports.iter().any(|have| have.id == r.id) {
