@@ -308,8 +308,14 @@ impl App {
 
     /// Records a failure: the status bar (until `esc`) and the error log.
     pub fn fail(&mut self, what: &str, failure: Failure) {
-        tracing::warn!(what, error = %failure.chain, "request failed");
         self.last_error = Some(format!("{what}: {}", failure.message));
+        self.log_failure(what, failure);
+    }
+
+    /// Records a failure in the error log only: where it is said on screen already (in the
+    /// dialog it reopened).
+    fn log_failure(&mut self, what: &str, failure: Failure) {
+        tracing::warn!(what, error = %failure.chain, "request failed");
         self.errors
             .push_front((chrono::Utc::now().format("%H:%M:%S").to_string(), failure));
         while self.errors.len() > MAX_ERRORS {
@@ -962,13 +968,16 @@ impl App {
                     Err(f) => {
                         // Refused before anything changed: its dialog again, as it was filled,
                         // with why (unless another dialog or view has been opened since).
+                        // It says why there, once (the status bar said it again beneath).
                         if !changed && self.overlay.is_none() && self.prompt.is_none() {
                             let mut asked = write.asked;
                             asked.problem = Some(f.message.clone());
                             self.overlay = Some(Overlay::Dialog(asked));
+                            self.log_failure("write failed", f)
+                        } else {
+                            // What did change (a bulk write's first rows) is read again below.
+                            self.fail("write failed", f)
                         }
-                        // What did change (a bulk write's first rows) is read again below.
-                        self.fail("write failed", f)
                     }
                 }
                 if !changed {

@@ -365,13 +365,16 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
                         ]));
                     }
                 }
-                Versions::Listed(_) => lines.push(Line::styled(
-                    "  the bucket keeps no versions",
-                    theme.muted(),
-                )),
-                Versions::Unavailable(why) => {
-                    lines.push(Line::styled(format!("  {why}"), theme.muted()))
-                }
+                // Indented as two spans, so a wrapped row stays under the text (it fell back
+                // to the column's edge).
+                Versions::Listed(_) => lines.push(Line::from(vec![
+                    Span::styled("  ", theme.muted()),
+                    Span::styled("the bucket keeps no versions", theme.muted()),
+                ])),
+                Versions::Unavailable(why) => lines.push(Line::from(vec![
+                    Span::styled("  ", theme.muted()),
+                    Span::styled(one_line(why), theme.muted()),
+                ])),
             }
         }
     }

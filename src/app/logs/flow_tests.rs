@@ -505,6 +505,76 @@ fn y_in_the_picker_copies_the_group() {
     );
 }
 
+/// `y` on a panic copies the id of the request its stream was running; in the invocations
+/// view `y` and `Y` take the selected invocation (they took the line selected in the lines
+/// view, out of sight, or said nothing was selected).
+#[test]
+fn y_copies_the_running_request_and_the_selected_invocation() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    let id = rid(7);
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![
+            ev(
+                API,
+                1_000,
+                &format!("START RequestId: {id} Version: $LATEST"),
+            ),
+            ev(API, 1_001, "thread 'main' panicked at src/bin/api.rs:42:9:"),
+            ev(API, 1_002, &format!("END RequestId: {id}")),
+        ])],
+    );
+    batch(&mut app, request, traffic());
+    app.on_key(key('g'));
+    app.on_key(key('j'));
+    app.on_key(key('y'));
+    assert_eq!(
+        app.requests.last(),
+        Some(&crate::app::Request::Clipboard(id.clone()))
+    );
+    app.on_key(key('v'));
+    app.on_key(key('g'));
+    app.on_key(key('y'));
+    let (text, at) = {
+        let first = app.logs.buffer.reports().front().unwrap();
+        let line = app.logs.buffer.get(first.seq).unwrap();
+        (line.text.to_string(), line.ts_ms)
+    };
+    let Some(crate::app::Request::Clipboard(copied)) = app.requests.last().cloned() else {
+        panic!("{:?}", app.requests)
+    };
+    assert!(
+        text.contains(copied.as_str()) && copied != id,
+        "{copied} of {text}"
+    );
+    let target = crate::app::pane::Pane::console_target(&app.logs);
+    assert!(
+        matches!(&target, Some(crate::app::copy::ConsoleTarget::LogStream { at: t, .. }) if t.timestamp_millis() == at),
+        "{target:?}"
+    );
+}
+
+/// A search of the lines is not kept as the pane's last view: the next session applied it to
+/// the group picker ("no group name holds 'token-1117'").
+#[test]
+fn a_search_of_the_lines_is_not_the_next_session_s_view() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    app.on_key(key('/'));
+    typed(&mut app, "database timeout");
+    app.on_key(code(KeyCode::Enter));
+    assert!(app.logs.search.is_some());
+    assert_eq!(
+        app.views
+            .of(crate::app::PaneId::Logs)
+            .and_then(|v| v.last.clone()),
+        None
+    );
+}
+
 /// `ctrl-s` on a tail with no lines yet says so at once, with no prompt to fill first.
 #[test]
 fn saving_an_empty_buffer_is_refused_at_once() {

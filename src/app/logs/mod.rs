@@ -331,6 +331,17 @@ impl LogsPane {
             None => self.buffer.get(self.scroll.selected),
         }
     }
+
+    /// The line `y`, `Y` and `O` act on: the selected line, or in the invocations view the
+    /// selected invocation's REPORT line (they acted on the line selected in the lines view,
+    /// out of sight).
+    pub fn subject_line(&self) -> Option<LineRef<'_>> {
+        if self.request.is_none() && self.view == View::Invocations {
+            let report = self.buffer.reports().get(self.invocation)?;
+            return self.buffer.get(report.seq);
+        }
+        self.selected_line()
+    }
 }
 
 /// The Logs pane's own actions, for help: the picker's and the viewer's.
@@ -417,6 +428,13 @@ impl Pane for LogsPane {
         &self.filter_text
     }
 
+    /// Nothing: the viewer's `/` searches the lines in the buffer, which the next session
+    /// does not have (kept as the pane's last view, it was applied to the group picker at
+    /// the next start: "no group name holds 'token-1117'").
+    fn saved_filter(&self) -> String {
+        String::new()
+    }
+
     fn filter_hint(&self) -> &'static str {
         if self.screen == Screen::Picker {
             return "go to the next group whose name holds this (any case)";
@@ -463,7 +481,7 @@ impl Pane for LogsPane {
     }
 
     fn selected_user(&self) -> Option<Who> {
-        self.selected_line()
+        self.subject_line()
             .and_then(|l| sub_in_line(l.text))
             .map(Who::Sub)
     }
@@ -481,14 +499,19 @@ impl Pane for LogsPane {
                 .get(self.picker.selected)
                 .map(|g| ("log group", g.to_string()));
         }
-        let line = self.selected_line()?;
-        backoffice_domain::services::log_analysis::classify(line.text)
-            .request_id
-            .map(|id| ("request id", id))
+        let line = self.subject_line()?;
+        // A line without an id of its own (a panic, a print): the request its stream was
+        // running, as its detail names it; in a request's view, that request.
+        let buffer = self.request.as_ref().map_or(&self.buffer, |r| &r.buffer);
+        match buffer.request_id_of(&line) {
+            Some((id, true)) => Some(("request id", id)),
+            Some((id, false)) => Some(("id of the request its stream was running", id)),
+            None => self.request.as_ref().map(|r| ("request id", r.id.clone())),
+        }
     }
 
     fn console_target(&self) -> Option<crate::app::copy::ConsoleTarget> {
-        let line = self.selected_line()?;
+        let line = self.subject_line()?;
         Some(crate::app::copy::ConsoleTarget::LogStream {
             group: line.group.to_string(),
             stream: line.stream.to_string(),

@@ -283,6 +283,8 @@ fn a_narrow_object_detail_puts_values_under_labels_and_keeps_its_keys_in_view() 
     }
     let end = render(&mut app, 60, 20).to_string();
     assert!(end.contains("Versions"), "the details' end in view:\n{end}");
+    // A wrapped value stays under its first row (it fell back to the column's edge).
+    assert!(end.contains("│  versions"), "{end}");
     // Wide, labels and values share rows and the keys sit on the pane's last row.
     let wide = render(&mut app, 120, 30).to_string();
     let rows: Vec<&str> = wide.lines().collect();
