@@ -102,7 +102,21 @@ pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
     let mut chars = text.chars().peekable();
     let mut last_was_pictograph = false;
     let mut last: Option<char> = None;
+    // Whether a Lam was the last letter (marks between it and an Alef do not count).
+    let mut after_lam = false;
     while let Some(c) = chars.next() {
+        // Lam then Alef (`لا`, `لأ`): `unicode-width` counts the pair one column, as a
+        // ligature, while terminals and ratatui's buffer draw two, so a row measured short
+        // lost its last letter at the edge (`مريم الأحم`). A zero-width non-joiner between
+        // them makes the two counts agree.
+        if after_lam && is_alef(c) {
+            out.push('\u{200C}');
+        }
+        if is_lam(c) {
+            after_lam = true;
+        } else if !is_mark(c) {
+            after_lam = false;
+        }
         match c {
             '\n' => out.push_str(break_line),
             '\t' => out.push_str(tab),
@@ -179,6 +193,19 @@ pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
 
 /// Whether `c` is a letter or mark of a script a zero-width joiner or non-joiner shapes: any
 /// alphabetic character or combining mark outside ASCII.
+/// The letters of the Lam joining group.
+fn is_lam(c: char) -> bool {
+    matches!(c, '\u{0644}' | '\u{06B5}'..='\u{06B8}' | '\u{08A6}')
+}
+
+/// The letters of the Alef joining group.
+fn is_alef(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0627}' | '\u{0671}'..='\u{0673}' | '\u{0675}'
+    )
+}
+
 fn joins(c: char) -> bool {
     !c.is_ascii() && (c.is_alphabetic() || is_mark(c))
 }
@@ -345,6 +372,38 @@ pub fn excerpt(text: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// Lam then Alef is measured as terminals and ratatui's buffer draw it, two columns: a
+    /// name fitted to its measured width keeps its last letter.
+    #[test]
+    fn lam_alef_is_measured_as_it_is_drawn() {
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        for name in ["مريم الأحمد", "لا", "لَا بأس"] {
+            let shown = one_line(name);
+            let width = u16::try_from(shown.width()).unwrap();
+            assert_eq!(
+                usize::from(width),
+                name.chars().filter(|c| !is_mark(*c)).count(),
+                "{name}"
+            );
+            let mut buffer = Buffer::empty(Rect::new(0, 0, width, 1));
+            buffer.set_stringn(
+                0,
+                0,
+                &shown,
+                usize::from(width),
+                ratatui::style::Style::default(),
+            );
+            let last = name.chars().last().unwrap().to_string();
+            assert!(
+                buffer[(width - 1, 0)].symbol().starts_with(&last),
+                "{name}: {:?}",
+                buffer
+            );
+        }
+        assert_eq!(one_line("مريم"), "مريم", "no Lam-Alef: as it was");
+    }
     use super::*;
     use proptest::prelude::*;
 
