@@ -1,8 +1,8 @@
 //! Finding a person the way support staff ask for one: by whatever they were told (a name, a
 //! phone number, part of an e-mail). Plain text runs Cognito's prefix search on e-mail, name,
 //! username, phone number and preferred username together, and looks for the text inside the
-//! profile rows' display names; the answers are merged, each user once, saying where they
-//! matched. A page holds one page of every search that still has more, so paging stays a
+//! profile rows' display names (and a whole e-mail in their e-mails, in any case); the answers
+//! are merged, each user once, saying where they matched. A page holds one page of every search that still has more, so paging stays a
 //! request per source, never a scan.
 
 use crate::error::{DomainError, DomainResult};
@@ -216,6 +216,23 @@ pub async fn search(
         }
         None => sources[last] = Source::Done,
     }
+    // A whole e-mail, on the first page: the profile rows (which compare without case) name
+    // an account whose address Cognito keeps in another case than typed or lower case
+    // (`MiXeD.CaSe@Example.COM` from `mixed.case@example.com`), as `:who` finds it.
+    if let (Some(content), None, true) = (content, &page.cursor, text.contains('@')) {
+        let lower = text.to_lowercase();
+        let subs: Vec<UserSub> = content
+            .subs_with_email(text, 5)
+            .await?
+            .into_iter()
+            .filter(|s| !found.iter().any(|f| f.user.sub.as_ref() == Some(s)))
+            .collect();
+        for user in users_by_sub(directory, &subs).await? {
+            if user.email.as_deref().map(str::to_lowercase).as_deref() == Some(lower.as_str()) {
+                add(&mut found, user, Matched::Email);
+            }
+        }
+    }
     let next = sources
         .iter()
         .any(|s| *s != Source::Done)
@@ -318,6 +335,57 @@ mod tests {
             assert_eq!(page.items[0].user.username.as_str(), "ann");
             assert_eq!(page.items[0].matched, vec![Matched::Email], "{typed}");
         }
+    }
+
+    /// A whole e-mail in a case neither typed form has is found through the profile rows, as
+    /// `:who` finds it.
+    #[tokio::test]
+    async fn a_whole_e_mail_stored_in_mixed_case_is_found_through_the_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let stored = "MiXeD.CaSe@Example.COM";
+        let user = sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: Username::parse("mixed").unwrap(),
+                email: Some(crate::model::Email::parse(stored).unwrap()),
+                attributes: vec![],
+                temporary_password: None,
+                send_invitation: false,
+            })
+            .await
+            .unwrap();
+        let find = |typed: &'static str| {
+            let sandbox = &sandbox;
+            async move {
+                search(
+                    &sandbox.directory,
+                    Some(&sandbox.content),
+                    typed,
+                    PageRequest::first(10),
+                )
+                .await
+                .unwrap()
+                .items
+            }
+        };
+        assert!(
+            find("mixed.case@example.com").await.is_empty(),
+            "no profile row yet"
+        );
+        sandbox
+            .content
+            .upsert_profile(&NewProfile {
+                sub: user.sub.clone().unwrap(),
+                email: Some(crate::model::Email::parse(stored).unwrap()),
+                display_name: None,
+            })
+            .await
+            .unwrap();
+        let found = find("mixed.case@example.com").await;
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].user.username.as_str(), "mixed");
+        assert_eq!(found[0].matched, vec![Matched::Email]);
     }
 
     #[test]
