@@ -449,10 +449,22 @@ impl UsersPane {
             Action::Mark => Outcome::Message(MARKS_REFUSED.into()),
             Action::Reload => Pane::refresh(self, ids).into(),
             // `S`: the next column, as a click on its header would.
+            // Among the columns drawn: a narrow list sorted by columns it does not show
+            // (`sorted by created` with no created column).
             Action::SortObjects if !in_detail => {
+                let mut drawn: Vec<usize> = self
+                    .list
+                    .header
+                    .iter()
+                    .map(|(i, _, _)| *i)
+                    .filter(|i| *i < USER_SORTS.len())
+                    .collect();
+                if drawn.is_empty() {
+                    drawn = (0..USER_SORTS.len()).collect();
+                }
                 let next = match self.sort {
-                    None => 0,
-                    Some((c, _)) => (c + 1) % USER_SORTS.len(),
+                    None => drawn[0],
+                    Some((c, _)) => drawn.iter().copied().find(|i| *i > c).unwrap_or(drawn[0]),
                 };
                 self.sort = None;
                 self.sort_by_column(next)

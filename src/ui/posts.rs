@@ -13,6 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 /// Reasons the queue shows whole on a row; more are counted.
 const REASONS_SHOWN: usize = 3;
@@ -98,12 +99,26 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
         } else {
             ""
         };
+        // Shorter forms where the long one does not fit, the post's id kept in each (at 60
+        // columns the id was cut out of the middle: `Thread of post #…ts as you scroll`).
         let title = match thread.rows.items.first() {
-            Some(ThreadRow::Post(p)) => format!(
-                "Thread of post #{} · {}{more}",
-                p.id,
-                crate::text::plural(thread.rows.items.len() - 1, "comment")
-            ),
+            Some(ThreadRow::Post(p)) => {
+                let count = crate::text::plural(thread.rows.items.len() - 1, "comment");
+                let plus = if more.is_empty() { "" } else { "+" };
+                let n = thread.rows.items.len() - 1;
+                let forms = [
+                    format!("Thread of post #{} · {count}{more}", p.id),
+                    format!("Thread of post #{} · {n}{plus} comments", p.id),
+                    format!("Post #{} · {n}{plus} comments", p.id),
+                    format!("Post #{}", p.id),
+                ];
+                let room = usize::from(list_area.width.saturating_sub(4));
+                forms
+                    .iter()
+                    .find(|f| f.width() <= room)
+                    .unwrap_or(&forms[3])
+                    .clone()
+            }
             _ => "Thread".to_string(),
         };
         let block = pane_block_hinted(&title, &["esc back".to_string()], list_area.width, theme);

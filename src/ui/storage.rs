@@ -37,15 +37,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
     let theme = look.theme;
     let k = |a| look.keys.hint(a);
     let retry = k(Action::Reload);
-    let hints = format!(
-        "{} sort · {} download · {} upload · {} delete · {} link · {} user",
-        k(Action::SortObjects),
-        k(Action::DownloadObject),
-        k(Action::UploadObject),
-        k(Action::DeleteObject),
-        k(Action::CopyLink),
-        k(Action::OpenOwner)
-    );
+    let hints = [
+        format!("{} sort", k(Action::SortObjects)),
+        format!("{} download", k(Action::DownloadObject)),
+        format!("{} upload", k(Action::UploadObject)),
+        format!("{} delete", k(Action::DeleteObject)),
+        format!("{} link", k(Action::CopyLink)),
+        format!("{} user", k(Action::OpenOwner)),
+    ];
     // The transfer's bar takes a row of its own under the pane; on a terminal a few rows tall
     // it takes the pane's hint row instead, so the folder keeps its rows.
     let (main, bar) = match &pane.transfer {
@@ -132,8 +131,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                 );
                 let inner = block.inner(main);
                 frame.render_widget(block, main);
+                // The keys in whole hints, on two rows where one is too narrow (at 60 columns
+                // the row ended `U use`).
+                let hints = super::table::wrap_parts(&hints, inner.width);
+                let hint_rows = u16::try_from(hints.len().min(2))
+                    .unwrap_or(1)
+                    .min(inner.height.saturating_sub(3).max(1));
                 let [list, hint] =
-                    Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+                    Layout::vertical([Constraint::Min(1), Constraint::Length(hint_rows)])
+                        .areas(inner);
                 if let Some((text, failed)) = empty_message(&pane.entries, "objects here", &retry) {
                     message(frame, list, text, failed, theme);
                 } else {
@@ -179,7 +185,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                         },
                     );
                 }
-                frame.render_widget(Paragraph::new(Span::styled(hints, theme.muted())), hint);
+                frame.render_widget(
+                    Paragraph::new(
+                        hints
+                            .into_iter()
+                            .map(|h| Line::styled(h, theme.muted()))
+                            .collect::<Vec<_>>(),
+                    ),
+                    hint,
+                );
             }
         }
     }

@@ -559,6 +559,53 @@ fn thread_with_reports() {
     insta::assert_snapshot!(render(&mut app, 110, 22));
 }
 
+/// A thread's title keeps the post's id on a narrow screen, in a shorter form.
+#[test]
+fn a_narrow_thread_title_keeps_the_post_s_id() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    answer_queue(&mut app, &first, vec![group(1, 2)], false);
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadThread { request, .. }) = open.first().cloned() else {
+        panic!("{open:?}")
+    };
+    let p = post(1);
+    app.on_event(AppEvent::ThreadLoaded {
+        request,
+        result: Ok(crate::app::posts::ThreadData {
+            post: p.clone(),
+            comments: Page {
+                items: (11..=13)
+                    .map(|i| Comment {
+                        id: CommentId::new(i).unwrap(),
+                        post_id: p.id,
+                        author_sub: post(2).author_sub,
+                        body: "a comment".into(),
+                        status: ContentStatus::Visible,
+                        created_at: p.created_at,
+                    })
+                    .collect(),
+                next: Some(backoffice_domain::model::Cursor::encode("test", &13)),
+            },
+            reports: Vec::new(),
+            history: Vec::new(),
+        }),
+    });
+    let wide = render(&mut app, 160, 20).to_string();
+    assert!(
+        wide.contains(&format!(
+            "Thread of post #{} · 3 comments · more comments as you scroll",
+            p.id
+        )),
+        "{wide}"
+    );
+    // At 60 columns the id stays, in a shorter form (it was cut out of the title's middle).
+    let narrow = render(&mut app, 60, 20).to_string();
+    assert!(
+        narrow.contains(&format!("#{} · 3+ comments", p.id)),
+        "{narrow}"
+    );
+}
+
 /// A detail longer than its pane (many earlier versions and reports) says which lines show,
 /// and `J` / `K` scroll it; moving the selection starts it at the top again.
 #[test]
@@ -1534,6 +1581,20 @@ fn a_narrow_users_list_says_disabled_in_the_status() {
         crate::ui::LIST_TOP,
     );
     assert_eq!(app.users.sort.map(|(c, _)| c), Some(2), "{text}");
+    // `S` goes on to the next column drawn, round to the first, never to one not shown (it
+    // sorted by `enabled` and `created` where neither showed).
+    let drawn: Vec<usize> = app.users.list.header.iter().map(|(i, _, _)| *i).collect();
+    let mut seen = Vec::new();
+    for _ in 0..drawn.len() {
+        app.on_key(key('S'));
+        render(&mut app, 60, 12);
+        seen.push(app.users.sort.map(|(c, _)| c).unwrap());
+    }
+    assert!(
+        seen.iter().all(|c| drawn.contains(c)),
+        "{seen:?} of {drawn:?}"
+    );
+    assert!(!seen.contains(&4), "{seen:?}");
 }
 
 /// An open audit row whose before and after wrap past its rows takes more rows, and scrolls

@@ -251,6 +251,17 @@ fn object_detail_with_a_json_preview() {
     insta::assert_snapshot!(render(&mut app, 110, 16));
 }
 
+/// A folder's keys wrap whole onto a second row on a narrow screen (at 60 columns the row
+/// ended `U use`).
+#[test]
+fn a_narrow_folder_keeps_every_key_hint_whole() {
+    let (mut app, into) = in_posts(test_context());
+    seeded_folder(&mut app, &into, false);
+    let shown = render(&mut app, 60, 20).to_string();
+    assert!(shown.contains("U user"), "{shown}");
+    assert!(shown.contains("S sort"), "{shown}");
+}
+
 /// At 60×20 each value is under its label, whole words to a row (a key was broken every twelve
 /// characters beside its label), and the keys are on the last row, with `j`/`k` named while
 /// the details run past it (they were below the fold); `j` stops at the details' end.
