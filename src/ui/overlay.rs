@@ -184,18 +184,28 @@ pub(super) fn draw_who(
     theme: &Theme,
 ) -> u16 {
     let area = centred(frame.area(), 110, frame.area().height.saturating_sub(4));
-    let lines: Vec<Line<'_>> = view
+    // An indented line wraps under its own start (its rows after the first began at the
+    // popup's edge, under the headings).
+    let lines: Vec<Line<'static>> = view
         .lines()
         .into_iter()
         .map(|l| {
             let l = crate::text::one_line(&l);
-            if !l.is_empty() && !l.starts_with(' ') {
+            let body = l.trim_start_matches(' ');
+            let indent = l.len() - body.len();
+            if !l.is_empty() && indent == 0 {
                 Line::styled(l, theme.title(true))
+            } else if indent > 0 && !body.is_empty() {
+                Line::from(vec![
+                    Span::styled(" ".repeat(indent), theme.text()),
+                    Span::styled(body.to_string(), theme.text()),
+                ])
             } else {
                 Line::styled(l, theme.text())
             }
         })
         .collect();
+    let lines = super::table::hang(lines, area.width.saturating_sub(2));
     let title = format!(
         "{} · {}/{} scroll · {} back",
         // Who was asked for, hidden characters named (`ann<U+034F>`).

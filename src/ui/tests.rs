@@ -978,6 +978,19 @@ fn who_view_over_the_users_pane() {
         ]),
     });
     insta::assert_snapshot!(render(&mut app, 100, 16));
+    // Narrow, an indented line wraps under its own start, not at the popup's edge.
+    let narrow = render(&mut app, 60, 20).to_string();
+    let rows: Vec<&str> = narrow.lines().collect();
+    let first = rows
+        .iter()
+        .position(|r| r.contains("3 posts"))
+        .unwrap_or_else(|| panic!("{narrow}"));
+    let inside = |row: &str| row.split_once('│').map_or("", |(_, r)| r).to_string();
+    assert!(inside(rows[first]).starts_with("  3 posts"), "{narrow}");
+    assert!(
+        inside(rows[first + 1]).starts_with("  ") && !inside(rows[first + 1]).starts_with("   "),
+        "the row after it starts under it:\n{narrow}"
+    );
 }
 
 #[test]

@@ -133,6 +133,8 @@ pub struct LogBuffer {
     streams: Vec<Box<str>>,
     stream_index: HashMap<Box<str>, u32>,
     reports: VecDeque<Report>,
+    /// The marker lines held (the console's notes, gaps), by number: counts leave them out.
+    markers: VecDeque<u64>,
     errors: VecDeque<ErrorLine>,
     /// The reports' and errors' running figures, kept as lines come and go.
     timeline: Timeline,
@@ -165,6 +167,7 @@ impl LogBuffer {
             streams: Vec::new(),
             stream_index: HashMap::new(),
             reports: VecDeque::new(),
+            markers: VecDeque::new(),
             errors: VecDeque::new(),
             timeline: Timeline::default(),
             durations: Histogram::default(),
@@ -357,8 +360,15 @@ impl LogBuffer {
                 kind,
             },
         );
+        self.markers.push_back(seq);
         self.evict();
         seq
+    }
+
+    /// The log lines held, the console's marker lines left out (a live tail's title counted
+    /// its `live from here` note, and a save of the same lines said one fewer).
+    pub fn log_lines(&self) -> usize {
+        self.len - self.markers.len()
     }
 
     /// Stores `text` with `meta` (whose `start` and `len` are filled in here).
@@ -408,6 +418,9 @@ impl LogBuffer {
                 self.segments.pop_front();
                 self.head_skip = 0;
             }
+        }
+        while self.markers.front().is_some_and(|m| *m < self.first_seq) {
+            self.markers.pop_front();
         }
         while let Some(r) = self.reports.front().filter(|r| r.seq < self.first_seq) {
             let cold = r.init_ms.is_some();
@@ -618,6 +631,18 @@ mod tests {
     use proptest::prelude::*;
 
     const ID: &str = "8f5b3c1e-6a2d-4a8e-9c3b-1d2e3f4a5b6c";
+
+    /// Counts leave the console's marker lines out, also once they are pushed out.
+    #[test]
+    fn marker_lines_are_not_counted_as_log_lines() {
+        let mut b = LogBuffer::new(3);
+        b.push_marker(LineKind::Note, 0, "live from here");
+        b.push_event(&event(1, "INFO one"));
+        b.push_event(&event(2, "INFO two"));
+        assert_eq!((b.len(), b.log_lines()), (3, 2));
+        b.push_event(&event(3, "INFO three"));
+        assert_eq!((b.len(), b.log_lines()), (3, 3), "the note pushed out");
+    }
 
     #[test]
     fn failed_invocations_are_counted_once_by_request_whatever_says_so() {

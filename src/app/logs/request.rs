@@ -223,12 +223,31 @@ impl LogsPane {
         let Some(l) = self.buffer.get(seq) else {
             return Outcome::Message("no line selected".into());
         };
+        if l.kind.is_marker() {
+            return Outcome::Message(
+                "this is the console's note, not a log line: it belongs to no request".into(),
+            );
+        }
         // A line without an id (a panic, a print) belongs to the request its stream was
         // running: that request's id, from another of its lines.
         let Some((id, _)) = self.buffer.request_id_of(&l) else {
-            return Outcome::Message(
-                "this line carries no request id, and the tail holds no START of a request in its stream (a filtered tail leaves them out)".into(),
-            );
+            let spec = self.feed.as_ref().map(|f| &f.spec);
+            let live = spec.is_some_and(|s| s.window == Window::Live);
+            let why = match (spec.is_some_and(|s| s.pattern.is_some()), live) {
+                (true, true) => {
+                    "the tail's pattern leaves out the lines of its stream that name one"
+                }
+                (true, false) => {
+                    "the query's pattern leaves out the lines of its stream that name one"
+                }
+                (false, true) => "the tail holds no earlier line of its stream that names one",
+                (false, false) => {
+                    "the lines read hold no earlier line of its stream that names one"
+                }
+            };
+            return Outcome::Message(format!(
+                "this line carries no request id, and {why} (a query over its time without a pattern reads them)"
+            ));
         };
         let at = DateTime::from_timestamp_millis(l.ts_ms).unwrap_or_default();
         let key = RequestKey::of(&id);

@@ -547,6 +547,10 @@ fn mark_gap(row: &mut Line<'static>, theme: &Theme) {
     {
         let n = indent.content.len();
         *indent = Span::styled(format!("{}… ", " ".repeat(n - 2)), theme.muted());
+    } else {
+        // No indent (a pane too narrow for one): the mark goes first, the row's last column
+        // giving way to it, rather than the gap go unmarked.
+        row.spans.insert(0, Span::styled("…", theme.muted()));
     }
 }
 

@@ -199,7 +199,7 @@ pub(super) fn viewer(
         return;
     }
     let title = match &pane.feed {
-        Some(f) => feed_title(f, pane.buffer.len(), pane.paused),
+        Some(f) => feed_title(f, pane.buffer.log_lines(), pane.paused),
         None => " Logs ".into(),
     };
     let b = block(title, area, theme);

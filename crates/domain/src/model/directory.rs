@@ -373,6 +373,17 @@ impl UserFilter {
         };
         let attribute = FilterAttribute::parse(attr)?;
         let rest = rest.trim();
+        // Nothing after the operator: a filter half typed, which Cognito reads as matching
+        // everyone (`email ^= ` listed the whole pool as if it were a search).
+        if rest.is_empty() {
+            return Err(Invalid::new(
+                "filter",
+                format!(
+                    "write the value after {} (\"\" for an empty one)",
+                    op.symbol()
+                ),
+            ));
+        }
         let value = match rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
             Some(inner) if rest.len() >= 2 => inner.replace("\\\"", "\"").replace("\\\\", "\\"),
             _ => rest.to_string(),
@@ -458,6 +469,17 @@ mod tests {
     fn operator_characters_inside_the_value_are_kept() {
         let f = UserFilter::parse(r#"name = "a^=b""#).unwrap();
         assert_eq!((f.op, f.value.as_str()), (FilterOp::Equals, "a^=b"));
+    }
+
+    /// A filter with nothing after its operator (it listed everyone) is refused, saying so.
+    #[test]
+    fn a_filter_without_a_value_is_refused() {
+        let err = UserFilter::parse("email ^= ").unwrap_err();
+        assert!(err.to_string().contains("value after ^="), "{err}");
+        assert!(
+            UserFilter::parse(r#"email = """#).is_ok(),
+            "an empty value, quoted"
+        );
     }
 
     #[test]
