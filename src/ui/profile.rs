@@ -14,6 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::{Resize, StatefulImage};
+use unicode_width::UnicodeWidthStr;
 
 /// Columns the avatar takes beside the text, when the pane is wide enough for both.
 const AVATAR_COLUMNS: u16 = 30;
@@ -27,24 +28,47 @@ pub fn draw(
 ) {
     let theme = look.theme;
     let keys = |a| look.keys.hint(a);
-    let block = super::table::pane_block_hinted(
-        "Profile",
-        &[
-            format!("{} clear fields", keys(Action::Remove)),
-            format!("{} avatar in Storage", keys(Action::OpenImage)),
-            format!("{} the user", keys(Action::GoToAuthor)),
-            format!(
-                "{}/{} reports",
-                keys(Action::ResolveReport),
-                keys(Action::DismissReport)
-            ),
-            format!("{} back", keys(Action::Back)),
-        ],
-        area.width,
-        theme,
-    );
+    let hints = [
+        format!("{} clear fields", keys(Action::Remove)),
+        format!("{} avatar in Storage", keys(Action::OpenImage)),
+        format!("{} the user", keys(Action::GoToAuthor)),
+        format!(
+            "{}/{} reports",
+            keys(Action::ResolveReport),
+            keys(Action::DismissReport)
+        ),
+        format!("{} back", keys(Action::Back)),
+    ];
+    // The keys in the title where all of them fit, else on the pane's last rows, whole (at 60
+    // columns the title kept the last three and the pane's main keys, `x` and `i`, went).
+    let all = format!(" Profile · {} ", hints.join(" · "));
+    let in_title = all.width() + 2 <= usize::from(area.width);
+    let block = if in_title {
+        super::table::pane_block_hinted("Profile", &hints, area.width, theme)
+    } else {
+        super::table::pane_block(" Profile ".to_string(), area.width, theme)
+    };
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let inner = if in_title {
+        inner
+    } else {
+        let foot = super::table::wrap_parts(&hints, inner.width);
+        let rows = u16::try_from(foot.len())
+            .unwrap_or(u16::MAX)
+            .min(inner.height.saturating_sub(3));
+        let [body, keys_area] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(rows)]).areas(inner);
+        frame.render_widget(
+            Paragraph::new(
+                foot.into_iter()
+                    .map(|h| Line::styled(h, theme.muted()))
+                    .collect::<Vec<_>>(),
+            ),
+            keys_area,
+        );
+        body
+    };
     let data = match &state.data {
         None => {
             message(frame, inner, "Loading the profile…".into(), false, theme);

@@ -87,6 +87,7 @@ pub(super) fn detail(
             let before: String = lead.iter().map(|s| s.content.as_ref()).collect();
             first_hit = Some((lines.len(), format!("{before}{}", clean(&row[..*from]))));
         }
+        let prefix = lead.len();
         let mut spans = lead;
         let mut at = 0;
         for (from, to) in ranges {
@@ -99,7 +100,14 @@ pub(super) fn detail(
         if at < row.len() || row.is_empty() {
             spans.push(Span::styled(clean(&row[at..]), style));
         }
-        lines.push(Line::from(spans));
+        // Wrapped as the lines are (between words, a word longer than a row cut where the row
+        // ends; a JSON value under its start): `TOK` stood alone on its row here while the
+        // lines kept it with what followed.
+        lines.extend(super::lines::wrap_spans(
+            spans,
+            prefix,
+            usize::from(inner.width),
+        ));
     };
     match embedded_json(l.text) {
         Some((prefix, v)) => {

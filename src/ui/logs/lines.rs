@@ -498,6 +498,23 @@ pub(super) fn draw_rows(
     scroll.offset = rows.at(top).unwrap_or(scroll.offset);
     let mut lines = Vec::new();
     let mut screen = vec![None; area.y.saturating_sub(crate::ui::LIST_TOP) as usize];
+    // Rows still to spare above the first whole line, the line before it taller than they
+    // are (a wrapped REPORT line): its last rows fill them (at the end of the lines, `G` left
+    // the rows above the last lines empty).
+    let spare = height.saturating_sub(below);
+    if spare > 0
+        && top > 0
+        && opts.wrap
+        && !gap_before(top)
+        && let Some(line) = rows.at(top - 1).and_then(|s| buffer.get(s))
+    {
+        let rows_of_line = rendered(&line, opts, scroll.selected, width, theme);
+        let skip = rows_of_line.len().saturating_sub(spare);
+        for row in rows_of_line.into_iter().skip(skip) {
+            screen.push(Some(line.seq));
+            lines.push(row);
+        }
+    }
     let mut pos = top;
     while lines.len() < height {
         let Some(line) = rows.at(pos).and_then(|s| buffer.get(s)) else {

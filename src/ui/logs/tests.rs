@@ -1018,3 +1018,41 @@ fn rows_break_between_words_and_a_word_longer_than_a_row_fills_it() {
     assert!(rows[0].contains("TOK XXXX"), "{rows:?}");
     assert!(rows.iter().all(|r| r.chars().count() <= 80), "{rows:?}");
 }
+
+/// Wrapped, at the end of the lines: a line taller than the rows left above the last lines
+/// shows its last rows there (`G` left those rows empty).
+#[test]
+fn the_rows_above_the_last_lines_hold_the_end_of_a_tall_line() {
+    let (mut app, request) = tail_with_traffic();
+    let tall = (0..60)
+        .map(|i| format!("word{i:02}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![
+            ev(API, 90_000, &format!("INFO tall {tall} tall-end")),
+            ev(API, 90_001, "INFO short one"),
+            ev(API, 90_002, "INFO short two"),
+        ])],
+    );
+    app.on_key(key('W'));
+    app.on_key(key('G'));
+    let shown = text_of(&render(&mut app, 60, 12));
+    let rows: Vec<&str> = shown.lines().collect();
+    let last = rows
+        .iter()
+        .position(|r| r.contains("short two"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(shown.contains("tall-end"), "{shown}");
+    // Every row from the pane's first to the last line holds something.
+    let first = rows.iter().position(|r| r.contains('┌')).unwrap() + 1;
+    for row in &rows[first..=last] {
+        assert!(
+            !row.trim_matches(|c| c == '"' || c == '│' || c == ' ')
+                .is_empty(),
+            "an empty row:\n{shown}"
+        );
+    }
+}
