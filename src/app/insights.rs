@@ -127,6 +127,10 @@ pub struct Run {
     pub widest: Vec<u16>,
     /// Whether each column holds only numbers (or nothing), measured with `widest`.
     pub numbers: Vec<bool>,
+    /// The rows as the query ordered them: `S` round to no sort puts them back (they stayed
+    /// in the last sort's order), and the chart draws its series from them (they moved with
+    /// each sort).
+    pub query_order: Vec<ResultRow>,
 }
 
 impl Run {
@@ -387,6 +391,7 @@ impl InsightsPane {
             header_line: 0,
             widest: Vec::new(),
             numbers: Vec::new(),
+            query_order: Vec::new(),
         });
         self.screen = Screen::Results;
         commands.push(Command::Insights(InsightsCommand::Run {
@@ -560,7 +565,10 @@ impl InsightsPane {
                         run.columns[c],
                         if desc { "descending" } else { "ascending" }
                     )),
-                    None => Outcome::Message("as the query sorted them (rerun to restore)".into()),
+                    None => {
+                        run.rows.clone_from(&run.query_order);
+                        Outcome::Message("in the query's order again".into())
+                    }
                 };
             }
             Action::Back if run.is_running() => return self.stop_running().into(),
@@ -815,6 +823,7 @@ impl InsightsPane {
                 };
                 run.stats = results.stats;
                 run.columns = results.columns();
+                run.query_order.clone_from(&results.rows);
                 run.rows = results.rows;
                 run.widest.clear();
                 run.selected = run.selected.min(run.rows.len().saturating_sub(1));
@@ -1030,6 +1039,11 @@ impl Pane for InsightsPane {
 
     fn filter_hint(&self) -> &'static str {
         "f writes the query; / is not used here"
+    }
+
+    /// `/` is refused at once (it opened a prompt that took text, then refused it).
+    fn filters(&self) -> bool {
+        false
     }
 
     fn set_filter(&mut self, _text: &str, _ids: &mut Ids) -> Result<Vec<Command>, Problem> {

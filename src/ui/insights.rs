@@ -238,8 +238,11 @@ fn table_text(run: &mut Run, height: u16, style: ratatui::style::Style) -> TextR
 
 /// A result cell as the table shows it: on one row, line breaks as `⏎` as in Logs.
 fn result_cell(row: &ResultRow, column: &str) -> String {
+    // The line break that ends every Lambda line is not shown (`END RequestId: …⏎` on each
+    // row), as Logs does not show it.
+    let value = field_of(row, column).unwrap_or("");
     fit(
-        &log_text(field_of(row, column).unwrap_or("")),
+        &log_text(value.trim_end_matches(['\n', '\r'])),
         MAX_CELL as u16,
     )
 }
@@ -299,6 +302,10 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
                     cap_div: 4,
                     ..Column::whole("", drop(i + count))
                 }
+            } else if stats && !figure(i, c) {
+                // A bin is a time, whole, and gives way before the figures too (with three
+                // figures at 60 columns it stayed and two figures went).
+                Column::whole("", drop(i + count))
             } else {
                 Column::whole("", drop(i))
             }
@@ -343,6 +350,12 @@ pub struct Series {
 /// The series a result with a `bin(…)` column draws: one per numeric column and per value of
 /// the other (grouping) columns, over the bins in time order.
 pub fn chart_series(run: &Run) -> Vec<Series> {
+    // In the query's order, whatever the table's sort (the series moved with each sort).
+    let rows = if run.query_order.len() == run.rows.len() {
+        &run.query_order
+    } else {
+        &run.rows
+    };
     let Some(bin) = run.columns.iter().find(|c| c.starts_with("bin(")) else {
         return Vec::new();
     };
@@ -351,11 +364,10 @@ pub fn chart_series(run: &Run) -> Vec<Series> {
         .iter()
         .filter(|c| *c != bin)
         .filter(|c| {
-            run.rows
-                .iter()
+            rows.iter()
                 .filter_map(|r| field_of(r, c))
                 .all(|v| v.trim().parse::<f64>().is_ok())
-                && run.rows.iter().any(|r| field_of(r, c).is_some())
+                && rows.iter().any(|r| field_of(r, c).is_some())
         })
         .collect();
     let keys: Vec<&String> = run
@@ -363,7 +375,7 @@ pub fn chart_series(run: &Run) -> Vec<Series> {
         .iter()
         .filter(|c| *c != bin && !numeric.contains(c))
         .collect();
-    let mut bins: Vec<&str> = run.rows.iter().filter_map(|r| field_of(r, bin)).collect();
+    let mut bins: Vec<&str> = rows.iter().filter_map(|r| field_of(r, bin)).collect();
     bins.sort_by(|a, b| match (parse_result_time(a), parse_result_time(b)) {
         (Some(x), Some(y)) => x.cmp(&y),
         _ => compare_cells(Some(a), Some(b)),
@@ -385,7 +397,7 @@ pub fn chart_series(run: &Run) -> Vec<Series> {
     let mut out: Vec<Series> = Vec::new();
     for n in &numeric {
         let mut groups: Vec<String> = Vec::new();
-        for r in &run.rows {
+        for r in rows {
             let key = keys
                 .iter()
                 .map(|k| field_of(r, k).unwrap_or(""))
@@ -397,7 +409,7 @@ pub fn chart_series(run: &Run) -> Vec<Series> {
         }
         for g in groups {
             let mut values = vec![0.0; bins.len()];
-            for r in &run.rows {
+            for r in rows {
                 let key = keys
                     .iter()
                     .map(|k| field_of(r, k).unwrap_or(""))

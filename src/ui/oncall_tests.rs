@@ -117,15 +117,56 @@ fn chart_labels_keep_their_ends_when_cut() {
 /// A message of several lines reads as in Logs: its breaks as `⏎`.
 #[test]
 fn a_message_s_line_breaks_read_as_in_logs() {
-    let mut app = insights_with(vec![vec![
-        f("@timestamp", "2026-12-03 10:00:00.000"),
-        f(
-            "@message",
-            "Traceback (most recent call last):\n  File \"app.py\"",
-        ),
-    ]]);
+    let mut app = insights_with(vec![
+        vec![
+            f("@timestamp", "2026-12-03 10:00:00.000"),
+            f(
+                "@message",
+                "Traceback (most recent call last):\n  File \"app.py\"",
+            ),
+        ],
+        // The break that ends every Lambda line is not shown.
+        vec![
+            f("@timestamp", "2026-12-03 10:00:01.000"),
+            f("@message", "END RequestId: 8f5b3c1e\n"),
+        ],
+    ]);
     let shown = render(&mut app, 100, 16).to_string();
     assert!(shown.contains("last):⏎  File"), "{shown}");
+    assert!(
+        shown.contains("END RequestId: 8f5b3c1e ") && !shown.contains("8f5b3c1e⏎"),
+        "{shown}"
+    );
+}
+
+/// A `stats` result with three figures keeps them at 60 columns: the group is cut in its
+/// middle and the bin gives way (two figures went while the bin stayed).
+#[test]
+fn three_figures_stay_at_sixty_columns() {
+    let bin = |m: u32| format!("2026-12-03 10:{m:02}:00.000");
+    let mut rows = Vec::new();
+    for m in [0, 5] {
+        for g in ["backoffice-api", "backoffice-thumbnails"] {
+            rows.push(vec![
+                f("@log", &format!("123456789012:/aws/lambda/{g}")),
+                f("bin(5m)", &bin(m)),
+                f("invocations", "120"),
+                f("p50", "12.5"),
+                f("p99", "180.25"),
+            ]);
+        }
+    }
+    let mut app = insights_with(rows);
+    let narrow = render(&mut app, 60, 24).to_string();
+    let header = narrow
+        .lines()
+        .find(|l| l.contains("invocations"))
+        .unwrap_or_else(|| panic!("{narrow}"));
+    assert!(header.contains("p50") && header.contains("p99"), "{narrow}");
+    assert!(
+        narrow.contains("not shown for want of room: bin(5m)"),
+        "{narrow}"
+    );
 }
 
 /// More series than the chart has rows: the last row says how many are not drawn.

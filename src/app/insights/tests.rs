@@ -280,6 +280,10 @@ fn sort_cycles_through_the_columns_comparing_numbers_as_numbers() {
     assert_eq!(col(&app, "p99"), ["9", "10", "100"], "numbers, not text");
     keys(&mut app, &["S"]);
     assert_eq!(col(&app, "p99"), ["100", "10", "9"]);
+    // Round to no sort: the query's order again (they stayed as the last sort left them).
+    keys(&mut app, &["S"]);
+    assert_eq!(app.insights.run.as_ref().unwrap().sort, None);
+    assert_eq!(col(&app, "@log"), ["b", "a", "c"]);
 }
 
 #[test]

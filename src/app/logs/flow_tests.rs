@@ -537,10 +537,16 @@ fn y_copies_the_running_request_and_the_selected_invocation() {
     app.on_key(key('v'));
     app.on_key(key('g'));
     app.on_key(key('y'));
+    // The link starts where the invocation did, a second before: its REPORT time less its
+    // duration and cold start.
     let (text, at) = {
         let first = app.logs.buffer.reports().front().unwrap();
         let line = app.logs.buffer.get(first.seq).unwrap();
-        (line.text.to_string(), line.ts_ms)
+        let ran = first.duration_ms + first.init_ms.unwrap_or(0.0);
+        (
+            line.text.to_string(),
+            line.ts_ms - ran.ceil() as i64 - 1_000,
+        )
     };
     let Some(crate::app::Request::Clipboard(copied)) = app.requests.last().cloned() else {
         panic!("{:?}", app.requests)

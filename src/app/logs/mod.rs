@@ -512,10 +512,19 @@ impl Pane for LogsPane {
 
     fn console_target(&self) -> Option<crate::app::copy::ConsoleTarget> {
         let line = self.subject_line()?;
+        // An invocation's link starts where it started, a second before (its REPORT line
+        // comes at its end: a 3 s timeout's link opened after everything it logged).
+        let at = match self.buffer.reports().get(self.invocation) {
+            Some(r) if self.request.is_none() && self.view == View::Invocations => {
+                let ran = r.duration_ms + r.init_ms.unwrap_or(0.0);
+                r.ts_ms - ran.ceil() as i64 - 1_000
+            }
+            _ => line.ts_ms,
+        };
         Some(crate::app::copy::ConsoleTarget::LogStream {
             group: line.group.to_string(),
             stream: line.stream.to_string(),
-            at: chrono::DateTime::from_timestamp_millis(line.ts_ms)?,
+            at: chrono::DateTime::from_timestamp_millis(at)?,
         })
     }
 

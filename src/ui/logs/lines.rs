@@ -455,12 +455,30 @@ pub(super) fn draw_rows(
     if scroll.follow {
         top = selected_pos;
     }
-    // Matches with context, the selection moved above the view (`n` wrapping round to the
-    // first match): its block is shown from its start, the lines before the match with it
-    // (the match came at the top with its context out of view above it).
-    if matches!(rows, Rows::Only(_)) && !scroll.follow && old_top > selected_pos {
-        while top > 0 && !gap_before(top) && selected_pos - top < height / 2 {
-            top -= 1;
+    // Matches with context: the selection's block (the match and the lines around it) is
+    // kept whole in view where it fits, from its start when it is above the view and moved
+    // down just enough for its end when that is below (`n` and `N` put the match on the top
+    // or bottom row with its context out of view).
+    if matches!(rows, Rows::Only(_)) && !scroll.follow {
+        let (mut start, mut end) = (selected_pos, selected_pos);
+        while start > 0 && !gap_before(start) {
+            start -= 1;
+        }
+        while end + 1 < rows.len() && !gap_before(end + 1) {
+            end += 1;
+        }
+        let block: usize = (start..=end).map(&height_of).sum();
+        if block <= height {
+            top = top.min(start);
+            let mut to_end: usize = (top..=end).map(&height_of).sum();
+            while to_end > height && top < start {
+                to_end -= height_of(top);
+                top += 1;
+            }
+        } else if old_top > selected_pos {
+            while top > 0 && !gap_before(top) && selected_pos - top < height / 2 {
+                top -= 1;
+            }
         }
     }
     let mut used: usize = (top..=selected_pos).map(&height_of).sum();

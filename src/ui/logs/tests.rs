@@ -807,6 +807,20 @@ fn n_wrapping_round_with_context_shows_the_first_match_s_block() {
         context < matched,
         "the line before the match, above it: {shown}"
     );
+    // Forward, the next match's lines after it are in view too (it came on the bottom row).
+    app.on_key(key('n'));
+    let shown = text_of(&render(&mut app, 110, 14));
+    let after = app
+        .logs
+        .buffer
+        .get(matches[1] + 1)
+        .unwrap()
+        .text
+        .to_string();
+    assert!(
+        shown.contains(&after[..after.len().min(40)]),
+        "{after}: {shown}"
+    );
 }
 
 /// A line opened while a search is on starts a little above its first match, drawn marked
