@@ -199,9 +199,10 @@ pub(super) fn line_spans(
 }
 
 /// Cuts spans into rows of at most `width` columns, between words (a word longer than a row, a
-/// token, a URL or a JSON blob, is cut where the row ends rather than leave a row half empty). The first `prefix` spans (the gutter, the time, the
-/// group) start the first row only: the rows after it start under the message, behind the
-/// gutter, so the times and labels read down a column as when not wrapped.
+/// token, a URL or a JSON blob, is cut where the row ends rather than leave a row half
+/// empty). The first `prefix` spans (the gutter, the time, the group) start the first row
+/// only: the rows after it start under the message, behind the gutter, so the times and
+/// labels read down a column as when not wrapped.
 pub(super) fn wrap_spans(
     spans: Vec<Span<'static>>,
     prefix: usize,
@@ -212,6 +213,13 @@ pub(super) fn wrap_spans(
     let indent: usize = spans.iter().take(prefix).map(Span::width).sum();
     // A continuation keeps at least half the row for the message.
     let indent = if indent <= width / 2 { indent } else { 0 };
+    // Only the gutter before the message (no time, one group): continuations are indented
+    // two more, so they do not read as lines of their own.
+    let indent = if prefix == 1 && indent == 1 && width > 16 {
+        3
+    } else {
+        indent
+    };
     let continuation = || -> Vec<Span<'static>> {
         match (&gutter, indent) {
             (_, 0) => Vec::new(),

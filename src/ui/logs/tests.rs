@@ -1070,3 +1070,24 @@ fn the_rows_above_the_last_lines_hold_the_end_of_a_tall_line() {
         );
     }
 }
+
+/// With neither time nor group before the message, a wrapped line's later rows are indented
+/// two columns, so they do not read as lines of their own.
+#[test]
+fn continuations_without_a_time_are_indented() {
+    use ratatui::text::Span;
+    let rows = super::lines::wrap_spans(
+        vec![
+            Span::raw(" "),
+            Span::raw("Billed Duration: 15 ms Memory Size: 128 MB Max Memory Used: 40 MB"),
+        ],
+        1,
+        40,
+    );
+    let text: Vec<String> = rows.iter().map(|r| r.to_string()).collect();
+    assert!(text[0].starts_with(" Billed"), "{text:?}");
+    assert!(
+        text[1].starts_with("   ") && !text[1].starts_with("    "),
+        "{text:?}"
+    );
+}
