@@ -89,6 +89,10 @@ pub struct List<T> {
     hold: bool,
     /// The row and first visible row to select again as pages arrive, after a refresh.
     keep: Option<(usize, usize)>,
+    /// The item selected when the list was read again, by a key the pane gives
+    /// ([`List::hold_item`]): selected again once its page is in ([`List::reselect_by`]),
+    /// wherever the rows now put it; the row number (`keep`) stands where it is gone.
+    keep_key: Option<String>,
 }
 
 impl<T> Default for List<T> {
@@ -108,6 +112,7 @@ impl<T> Default for List<T> {
             pending: None,
             hold: false,
             keep: None,
+            keep_key: None,
         }
     }
 }
@@ -202,6 +207,30 @@ impl<T> List<T> {
         self.hold = true;
     }
 
+    /// As [`List::hold_place`], and the selected item, by `key`, is selected again where the
+    /// new rows put it (after a bulk action the row number landed on another item, and the
+    /// next key went to a row no one chose).
+    pub fn hold_item(&mut self, key: impl Fn(&T) -> String) {
+        self.hold = true;
+        self.keep_key = self.selected_item().map(key);
+    }
+
+    /// After a page arrives: selects the held item if it is in ([`List::hold_item`]); gives
+    /// it up once the last page is in without it.
+    pub fn reselect_by(&mut self, key: impl Fn(&T) -> String) {
+        let Some(wanted) = &self.keep_key else {
+            return;
+        };
+        match self.items.iter().position(|t| key(t) == *wanted) {
+            Some(i) => {
+                self.select(i);
+                self.keep_key = None;
+            }
+            None if self.next.is_none() && !self.is_busy() => self.keep_key = None,
+            None => {}
+        }
+    }
+
     /// Starts over: clears rows and marks and records `request` as the one to wait for.
     pub fn restart(&mut self, request: RequestId) {
         self.keep = std::mem::take(&mut self.hold).then_some((self.selected, self.offset));
@@ -253,7 +282,10 @@ impl<T> List<T> {
                     self.selected = self.items.len().saturating_sub(1);
                 }
             }
-            Err(failure) => self.load = Load::Failed(failure.message),
+            Err(failure) => {
+                self.load = Load::Failed(failure.message);
+                self.keep_key = None;
+            }
         }
         true
     }
@@ -261,6 +293,7 @@ impl<T> List<T> {
     pub fn move_by(&mut self, delta: isize) {
         // Moved by hand: the place a refresh was bringing back is no longer wanted.
         self.keep = None;
+        self.keep_key = None;
         if self.items.is_empty() {
             return;
         }

@@ -710,6 +710,19 @@ fn a_refresh_after_a_write_keeps_the_place_in_the_queue() {
         false,
     );
     assert_eq!(app.posts.queue.selected, 2, "ctrl-r is a refresh too");
+    // A row before the cursor leaves the queue (a bulk action over marked rows): the row the
+    // cursor was on stays selected, a row number up (the row number put the cursor on post 4).
+    app.on_key(key('k'));
+    assert_eq!(
+        app.posts.queue.selected_item().unwrap().group.target,
+        group(2, 3).target
+    );
+    let again = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    answer_queue(&mut app, &again, vec![group(2, 3), group(4, 3)], false);
+    assert_eq!(
+        app.posts.queue.selected_item().unwrap().group.target,
+        group(2, 3).target
+    );
 }
 
 /// `enter` then `h` at once on the queue: the hide waits for the thread and proposes the
@@ -849,6 +862,34 @@ fn a_thread_read_again_reads_on_to_the_row_it_had_selected() {
     let more = answer_thread(&mut app, &again);
     answer_comments(&mut app, &more);
     assert_eq!(selected(&app), last);
+
+    // A reported comment past the first page, `h` pressed at once: the pages are read on to
+    // it and the hide is proposed for it (the thread opened on the post, and `h` hid the
+    // whole post).
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    let mut reported = group(1, 2);
+    reported.target = Target::Comment(CommentId::new(5).unwrap());
+    answer_queue(&mut app, &first, vec![reported], false);
+    let open = app.on_key(code(KeyCode::Enter));
+    assert!(app.on_key(key('h')).is_empty());
+    let more = answer_thread(&mut app, &open);
+    assert!(app.overlay.is_none(), "not on the post: {:?}", app.overlay);
+    answer_comments(&mut app, &more);
+    assert_eq!(
+        selected(&app),
+        Some(ModerationTarget::Comment(CommentId::new(5).unwrap()))
+    );
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!(
+            "the hide is proposed once the comment is in: {:?}",
+            app.overlay
+        );
+    };
+    assert!(
+        matches!(&d.proposal.form, crate::app::dialog::Form::Ready(Operation::Moderate { targets, .. }) if targets == &[ModerationTarget::Comment(CommentId::new(5).unwrap())]),
+        "{:?}",
+        d.proposal.form
+    );
 }
 
 /// `k` is refused on the spot: nothing sent, no dialog, and a message holding `why`.

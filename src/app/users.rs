@@ -50,10 +50,6 @@ pub struct UsersPane {
     pub detail_scroll: u16,
     /// The open detail's rows on screen in the last frame (half of them is a half page).
     pub detail_rows: u16,
-    /// The user selected when the list was read again (after a write): selected again as
-    /// the pages come, wherever the sort puts them (the row number came back in Cognito's
-    /// order, and the sort then moved another user under the cursor).
-    reselect: Option<Username>,
 }
 
 /// The Users table's columns by which loaded rows sort, in the table's order.
@@ -497,8 +493,6 @@ impl UsersPane {
     }
 
     fn move_by(&mut self, delta: isize, ids: &mut Ids) -> Outcome {
-        // Moved by hand: the selection is where it was put, not where a read puts it.
-        self.reselect = None;
         self.list.move_by(delta);
         self.more(ids).into()
     }
@@ -545,15 +539,9 @@ impl UsersPane {
             return (Outcome::None, None);
         }
         self.resort();
-        if let Some(name) = &self.reselect {
-            if let Some(i) = self.list.items.iter().position(|u| u.username == *name) {
-                self.list.select(i);
-                self.reselect = None;
-            } else if self.list.next.is_none() {
-                // Gone from the list: the row number's place, as held.
-                self.reselect = None;
-            }
-        }
+        // The user acted on, wherever the sort puts them (the row number came back in
+        // Cognito's order, and the sort then moved another user under the cursor).
+        self.list.reselect_by(|u| u.username.to_string());
         if self.open_when_found.take() == Some(request) {
             return match self.list.items.as_slice() {
                 [one] => {
@@ -673,8 +661,7 @@ impl Pane for UsersPane {
             c.extend(self.load_detail(username, ids));
         }
         // The same rows again: the selection stays on the user acted on.
-        self.list.hold_place();
-        self.reselect = self.list.selected_item().map(|u| u.username.clone());
+        self.list.hold_item(|u| u.username.to_string());
         c.extend(self.reload(ids));
         c
     }

@@ -130,13 +130,14 @@ pub fn render(view: &User360) -> Vec<String> {
             })
             .collect()
     }));
-    // Reports they filed and reports against them (the person, as a target), each said.
+    // Reports they filed and reports against them (the person, and their latest posts and
+    // comments), each said.
     lines.extend(part("Reports", &view.reports, |reports| {
         reports
             .iter()
             .map(|r| {
                 format!(
-                    "{} #{} {}:{} {} {}",
+                    "{} #{} {}:{} {} {}{}",
                     if view.sub.as_ref() == Some(&r.reporter_sub) {
                         "filed  "
                     } else {
@@ -146,7 +147,12 @@ pub fn render(view: &User360) -> Vec<String> {
                     r.target.kind().as_str(),
                     r.target.id_text(),
                     r.status.as_str(),
-                    r.reason
+                    r.reason,
+                    // The reporter's note, where there is one (it was left out).
+                    r.note
+                        .as_deref()
+                        .map(|n| format!(" — \"{}\"", crate::app::posts::excerpt_of(n, 60)))
+                        .unwrap_or_default()
                 )
             })
             .collect()

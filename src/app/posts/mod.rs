@@ -250,11 +250,15 @@ impl PostsPane {
         }
         // `enter` then `h` at once: the key waits for the thread and acts on the row it opens
         // on (it said "nothing selected" and was lost).
-        if self.thread_request.is_some()
+        let thread_coming = self.thread_request.is_some()
             && self
                 .thread
                 .as_ref()
-                .is_some_and(|t| t.rows.items.is_empty())
+                .is_some_and(|t| t.rows.items.is_empty());
+        // Or the row it opens on still being looked for, page by page (the key acted on the
+        // last row read meanwhile).
+        let row_coming = self.thread.as_ref().is_some_and(|t| t.reselect.is_some());
+        if (thread_coming || row_coming)
             && matches!(
                 action,
                 Action::Hide
@@ -520,6 +524,7 @@ impl PostsPane {
             return (Outcome::None, None);
         }
         self.resort_loaded();
+        self.posts.reselect_by(post_key);
         (
             self.more(ids).into(),
             failure.map(|f| ("loading posts".to_string(), f)),
@@ -536,11 +541,22 @@ impl PostsPane {
         if !self.queue.receive(request, result) {
             return (Outcome::None, None);
         }
+        self.queue.reselect_by(queue_key);
         (
             self.more(ids).into(),
             failure.map(|f| ("loading the reports queue".to_string(), f)),
         )
     }
+}
+
+/// A queue row's identity, to select it again after a read.
+fn queue_key(q: &QueueItem) -> String {
+    format!("{:?}", q.group.target)
+}
+
+/// A post's identity, to select it again after a read.
+fn post_key(p: &Post) -> String {
+    p.id.to_string()
 }
 
 /// The moderator's actions, for help.
@@ -574,11 +590,11 @@ impl Pane for PostsPane {
         if let Some(target) = self.thread.as_ref().and_then(|t| t.target) {
             c.extend(self.open_thread(target, ids));
         }
-        // The same rows again: the selection stays on its row number (the row acted on, or
-        // the one after it when it left the queue), not on the first row.
+        // The same rows again: the selection stays on the row it was on where that row is
+        // still listed, else on its row number (the one after it, when it left the queue).
         match self.view.unwrap_or(View::Reports) {
-            View::Reports => self.queue.hold_place(),
-            View::Posts => self.posts.hold_place(),
+            View::Reports => self.queue.hold_item(queue_key),
+            View::Posts => self.posts.hold_item(post_key),
         }
         // The other view was read before the change: it is read again when shown (a comment
         // hidden from a thread opened from the posts list still read `visible` in the queue).

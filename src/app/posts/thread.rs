@@ -110,10 +110,18 @@ impl PostsPane {
                 let mut rows = vec![ThreadRow::Post(data.post)];
                 rows.extend(data.comments.items.into_iter().map(ThreadRow::Comment));
                 let focus = match thread.target {
-                    Some(ModerationTarget::Comment(cid)) if thread.rows.selected == 0 => rows
-                        .iter()
-                        .position(|r| matches!(r, ThreadRow::Comment(c) if c.id == cid))
-                        .unwrap_or(0),
+                    Some(ModerationTarget::Comment(cid)) if thread.rows.selected == 0 => {
+                        let at = rows
+                            .iter()
+                            .position(|r| matches!(r, ThreadRow::Comment(c) if c.id == cid));
+                        // Not on the first page (comment 260 of a thread read 200 at a time):
+                        // the pages are read on until it is in, and it is selected then; the
+                        // post was selected, and a waiting `h` hid the whole post.
+                        if at.is_none() && thread.reselect.is_none() {
+                            thread.reselect = Some(ModerationTarget::Comment(cid));
+                        }
+                        at.unwrap_or(0)
+                    }
                     _ => thread.rows.selected.min(rows.len() - 1),
                 };
                 thread.rows.items = rows;
@@ -128,7 +136,10 @@ impl PostsPane {
                 thread.find_reselected();
                 thread.reports = data.reports;
                 thread.history = data.history;
-                if let Some(action) = self.waiting.take() {
+                // A key pressed while the thread came waits for the row it was meant for.
+                if thread.reselect.is_none()
+                    && let Some(action) = self.waiting.take()
+                {
                     return (self.act(action, ids), None);
                 }
                 (self.more(ids).into(), None)
@@ -185,11 +196,18 @@ impl PostsPane {
             return (Outcome::None, None);
         }
         thread.find_reselected();
+        let found = thread.reselect.is_none();
         // A comment asked for by name may have brought its reports with the thread already.
         for r in reports {
             if !thread.reports.iter().any(|have| have.id == r.id) {
                 thread.reports.push(r);
             }
+        }
+        if found && let Some(action) = self.waiting.take() {
+            return (
+                self.act(action, ids),
+                failure.map(|f| ("loading comments".to_string(), f)),
+            );
         }
         (
             self.more(ids).into(),

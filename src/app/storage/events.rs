@@ -71,6 +71,7 @@ impl StoragePane {
                     }
                 }
                 self.find_reselected(failure.is_some());
+                self.entries.reselect_by(super::entry_key);
                 (
                     self.more(ids).into(),
                     failure.map(|f| ("listing objects".to_string(), f)),

@@ -79,6 +79,14 @@ pub fn base_name(key: &str) -> &str {
     trimmed.rsplit('/').next().unwrap_or(trimmed)
 }
 
+/// An entry's identity (its key, a folder's prefix), to select it again after a read.
+fn entry_key(e: &ListingEntry) -> String {
+    match e {
+        ListingEntry::Prefix(p) => format!("prefix:{p}"),
+        ListingEntry::Object(o) => format!("object:{}", o.key),
+    }
+}
+
 fn sort_entries(items: &mut [ListingEntry], key: SortKey) {
     use std::cmp::Reverse;
     match key {
@@ -395,8 +403,9 @@ impl Pane for StoragePane {
                     .detail
                     .take()
                     .filter(|d| Some(&d.key) != deleting.as_ref());
-                // Back where it was once the rows are in.
-                self.entries.hold_place();
+                // Back where it was once the rows are in: on the same entry where it is still
+                // listed (a bulk delete left another object under the cursor).
+                self.entries.hold_item(entry_key);
                 let mut c = self.list_folder(ids);
                 if let Some(d) = detail {
                     c.extend(self.open_object(d.bucket, d.key, ids));

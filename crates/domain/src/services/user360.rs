@@ -76,7 +76,8 @@ pub struct User360 {
     pub counts: Part<ActivityCounts>,
     pub posts: Part<Vec<Post>>,
     pub comments: Part<Vec<Comment>>,
-    /// Reports filed by them, then reports against their profile.
+    /// Reports filed by them, then reports against their profile, then against their latest
+    /// posts and comments.
     pub reports: Part<Vec<Report>>,
     pub objects: Vec<(String, Part<Objects>)>,
     pub log_lines: Part<Vec<LogEvent>>,
@@ -319,6 +320,48 @@ pub async fn load(sources: &Sources<'_>, who: &Who) -> DomainResult<User360> {
     let (groups, profile, counts, posts, comments, reports, objects, log_lines) = futures::join!(
         groups, profile, counts, posts, comments, reports, objects, log_lines
     );
+    // Reports against their latest posts and comments too (the counts took them in, the list
+    // named only those against the person: "2 reports against them", one listed).
+    let reports = match reports {
+        Ok(mut reports) => {
+            let targets: Vec<Target> = posts
+                .iter()
+                .flatten()
+                .map(|p| Target::Post(p.id))
+                .chain(comments.iter().flatten().map(|c| Target::Comment(c.id)))
+                .collect();
+            let pages = futures::future::join_all(targets.into_iter().map(|target| {
+                let filter = ReportFilter {
+                    target: Some(target),
+                    ..ReportFilter::default()
+                };
+                async move {
+                    content
+                        .list_reports(&filter, PageRequest::first(LATEST))
+                        .await
+                }
+            }))
+            .await;
+            let mut failed = None;
+            for page in pages {
+                match page {
+                    Ok(page) => {
+                        for r in page.items {
+                            if !reports_contains(&reports, r.id) {
+                                reports.push(r);
+                            }
+                        }
+                    }
+                    Err(e) => failed = Some(e.to_string()),
+                }
+            }
+            match failed {
+                Some(why) => Err(why),
+                None => Ok(reports),
+            }
+        }
+        Err(why) => Err(why),
+    };
     Ok(User360 {
         user,
         sub,
@@ -331,6 +374,10 @@ pub async fn load(sources: &Sources<'_>, who: &Who) -> DomainResult<User360> {
         objects,
         log_lines,
     })
+}
+
+fn reports_contains(reports: &[Report], id: crate::model::ReportId) -> bool {
+    reports.iter().any(|r| r.id == id)
 }
 
 async fn reports_of(content: &dyn ContentStore, sub: &UserSub) -> DomainResult<Vec<Report>> {
@@ -462,5 +509,59 @@ mod tests {
             .unwrap();
             assert_eq!(found.username.as_str(), "mixed-case", "{typed}");
         }
+    }
+
+    /// The reports listed are those the counts take in: against their content too (a report
+    /// on their post was counted and not listed).
+    #[cfg(feature = "sandbox")]
+    #[tokio::test]
+    async fn reports_against_their_latest_posts_are_listed() {
+        use crate::model::{Email, NewDirectoryUser, NewPost, NewReport, PostBody, Reason};
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = crate::sandbox::Sandbox::open(dir.path()).await.unwrap();
+        let user = sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: Username::parse("maryam").unwrap(),
+                email: Some(Email::parse("maryam@example.com").unwrap()),
+                attributes: vec![],
+                temporary_password: Some("Temp-Passw0rd!".into()),
+                send_invitation: false,
+            })
+            .await
+            .unwrap();
+        let sub = user.sub.clone().unwrap();
+        let post = sandbox
+            .content
+            .create_post(&NewPost {
+                author_sub: sub.clone(),
+                body: PostBody::parse("hello").unwrap(),
+                image_key: None,
+            })
+            .await
+            .unwrap();
+        let report = sandbox
+            .content
+            .file_report(&NewReport {
+                target: Target::Post(post.id),
+                reporter_sub: UserSub::parse("00000000-0000-4000-8000-000000000099").unwrap(),
+                reason: Reason::parse("spam").unwrap(),
+                note: None,
+            })
+            .await
+            .unwrap();
+        let sources = Sources {
+            directory: &sandbox.directory,
+            content: &sandbox.content,
+            objects: None,
+            logs: None,
+            log_window: chrono::Duration::hours(1),
+        };
+        let view = load(&sources, &Who::Username(Username::parse("maryam").unwrap()))
+            .await
+            .unwrap();
+        let listed = view.reports.unwrap();
+        assert!(listed.iter().any(|r| r.id == report.id), "{listed:?}");
+        assert_eq!(view.counts.unwrap().reports_against, 1);
     }
 }
