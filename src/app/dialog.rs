@@ -222,8 +222,18 @@ impl Dialog {
                 &format!("group {}", crate::text::identifier(typed)),
             ),
             Form::Attribute { .. } => {
+                // Quoted with the quotes inside escaped: `"O'Brien \"Bob\""` (read as
+                // `"O'Brien "Bob""`, where the value ended was anyone's guess).
+                let quoted = |v: &str| {
+                    format!(
+                        "\"{}\"",
+                        crate::text::one_line(v)
+                            .replace('\\', "\\\\")
+                            .replace('"', "\\\"")
+                    )
+                };
                 let now = match self.attribute_now() {
-                    Some(Some(v)) => format!("\"{}\"", crate::text::one_line(v)),
+                    Some(Some(v)) => quoted(v),
                     _ => "(none)".to_string(),
                 };
                 let value = self.input2.text();
@@ -232,7 +242,7 @@ impl Dialog {
                 } else if value.is_empty() {
                     "the value typed".to_string()
                 } else {
-                    format!("\"{}\"", crate::text::one_line(&value))
+                    quoted(&value)
                 };
                 change.replace(
                     ATTRIBUTE_TYPED,
@@ -938,6 +948,34 @@ mod tests {
         d.focus = Field::Input1;
         type_in(&mut d, name);
         d
+    }
+
+    /// Quotes inside a value are escaped in the change line, so where it ends is plain.
+    #[test]
+    fn quotes_in_an_attribute_value_are_escaped() {
+        let mut d = Dialog::new(
+            Proposal {
+                verb: "set an attribute of user1".into(),
+                title: "Set an attribute".into(),
+                changes: vec![],
+                form: Form::Attribute {
+                    username: Username::parse("user1").unwrap(),
+                    current: vec![("name".into(), "O'Brien \"Bob\"".into())],
+                },
+                type_to_confirm: None,
+                reasons: ACCOUNT_REASONS,
+            },
+            None,
+        );
+        d.reason_pick = Some(0);
+        d.focus = Field::Input1;
+        type_in(&mut d, "name");
+        d.focus = Field::Input2;
+        d.input2.set_text("O'Brien \"Robert\"");
+        assert_eq!(
+            d.as_typed(ATTRIBUTE_TYPED),
+            r#"name "O'Brien \"Bob\"" → "O'Brien \"Robert\"""#
+        );
     }
 
     /// An empty value takes a set attribute off (and says so in the change line); an unset

@@ -78,6 +78,9 @@ impl App {
                             }
                             Err(problem) => {
                                 self.fail("filter", Failure::new(problem.0));
+                                // Open again with what was typed, to mend it (it was gone, and
+                                // `/` offered the filter before it).
+                                self.prompt = Some(LinePrompt::new(LineKind::Filter, &text));
                                 Vec::new()
                             }
                         }

@@ -1165,6 +1165,12 @@ fn the_queue_and_the_posts_list_each_have_their_filter() {
         app.last_error
     );
     assert_eq!(app.posts.queue_filter.kind, Some(TargetKind::Comment));
+    // The refused text stays in the prompt, to mend; esc leaves it.
+    assert_eq!(
+        app.prompt.as_ref().map(|p| p.text()).as_deref(),
+        Some("status:hidden")
+    );
+    app.on_key(code(KeyCode::Esc));
     // The posts list has its own.
     let c = app.on_key(key('v'));
     answer_posts(&mut app, &c, vec![post(1)], false);
@@ -1710,6 +1716,11 @@ fn a_bad_filter_is_reported_and_nothing_is_asked() {
             .as_deref()
             .unwrap()
             .contains("visible, hidden, removed")
+    );
+    // The prompt stays open with what was typed, to mend.
+    assert_eq!(
+        app.prompt.as_ref().map(|p| p.text()).as_deref(),
+        Some("status:deleted")
     );
 }
 
