@@ -224,14 +224,7 @@ impl Dialog {
             Form::Attribute { .. } => {
                 // Quoted with the quotes inside escaped: `"O'Brien \"Bob\""` (read as
                 // `"O'Brien "Bob""`, where the value ended was anyone's guess).
-                let quoted = |v: &str| {
-                    format!(
-                        "\"{}\"",
-                        crate::text::one_line(v)
-                            .replace('\\', "\\\\")
-                            .replace('"', "\\\"")
-                    )
-                };
+                let quoted = |v: &str| backoffice_domain::model::quoted(&crate::text::one_line(v));
                 let now = match self.attribute_now() {
                     Some(Some(v)) => quoted(v),
                     _ => "(none)".to_string(),
@@ -772,6 +765,11 @@ mod tests {
     use super::*;
 
     fn attribute_dialog() -> Dialog {
+        attribute_dialog_of("Ada")
+    }
+
+    /// The attribute dialog of a user whose `name` is `name`.
+    fn attribute_dialog_of(name: &str) -> Dialog {
         Dialog::new(
             Proposal {
                 verb: "set an attribute of user1".into(),
@@ -779,7 +777,7 @@ mod tests {
                 changes: vec![],
                 form: Form::Attribute {
                     username: Username::parse("user1").unwrap(),
-                    current: vec![("name".into(), "Ada".into())],
+                    current: vec![("name".into(), name.into())],
                 },
                 type_to_confirm: None,
                 reasons: ACCOUNT_REASONS,
@@ -953,20 +951,7 @@ mod tests {
     /// Quotes inside a value are escaped in the change line, so where it ends is plain.
     #[test]
     fn quotes_in_an_attribute_value_are_escaped() {
-        let mut d = Dialog::new(
-            Proposal {
-                verb: "set an attribute of user1".into(),
-                title: "Set an attribute".into(),
-                changes: vec![],
-                form: Form::Attribute {
-                    username: Username::parse("user1").unwrap(),
-                    current: vec![("name".into(), "O'Brien \"Bob\"".into())],
-                },
-                type_to_confirm: None,
-                reasons: ACCOUNT_REASONS,
-            },
-            None,
-        );
+        let mut d = attribute_dialog_of("O'Brien \"Bob\"");
         d.reason_pick = Some(0);
         d.focus = Field::Input1;
         type_in(&mut d, "name");

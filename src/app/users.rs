@@ -730,7 +730,12 @@ impl Pane for UsersPane {
     }
 
     fn describes(&self, action: Action) -> Option<&'static str> {
-        (action == Action::Mark).then_some("nothing: account actions act on one user")
+        match action {
+            Action::Mark => Some("nothing: account actions act on one user"),
+            // Help showed every pane's meaning of `S` (posts newest ↔ oldest, a folder …).
+            Action::SortObjects => Some("sort the loaded users by the next column shown"),
+            _ => None,
+        }
     }
 
     fn offers(&self) -> Vec<Action> {

@@ -136,14 +136,15 @@ pub fn render(view: &User360) -> Vec<String> {
         reports
             .iter()
             .map(|r| {
+                // The target first, the report's own number last (`against #11 post:5` read
+                // as post 11).
                 format!(
-                    "{} #{} {}:{} {} {}{}",
+                    "{} {} {} · {} · {}{} (report #{})",
                     if view.sub.as_ref() == Some(&r.reporter_sub) {
                         "filed  "
                     } else {
                         "against"
                     },
-                    r.id,
                     r.target.kind().as_str(),
                     r.target.id_text(),
                     r.status.as_str(),
@@ -152,7 +153,8 @@ pub fn render(view: &User360) -> Vec<String> {
                     r.note
                         .as_deref()
                         .map(|n| format!(" — \"{}\"", crate::app::posts::excerpt_of(n, 60)))
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    r.id
                 )
             })
             .collect()
@@ -263,8 +265,10 @@ mod tests {
             }]),
         };
         let text = render(&view).join("\n");
-        assert!(text.contains("  filed   #125 user:"), "{text}");
-        assert!(text.contains("  against #126 user:"), "{text}");
+        assert!(text.contains("  filed   user "), "{text}");
+        assert!(text.contains("(report #125)"), "{text}");
+        assert!(text.contains("  against user "), "{text}");
+        assert!(text.contains("(report #126)"), "{text}");
         assert!(text.contains("  1 object, 2048 bytes"), "{text}");
         // A post's text and a log line cut to their room say so.
         let post = text.lines().find(|l| l.contains("#7 ")).unwrap_or_default();

@@ -241,10 +241,27 @@ fn result_cell(row: &ResultRow, column: &str) -> String {
     // The line break that ends every Lambda line is not shown (`END RequestId: …⏎` on each
     // row), as Logs does not show it.
     let value = field_of(row, column).unwrap_or("");
+    // A bin of whole minutes reads `12-05 07:15`: the year and the zero seconds took 12 of
+    // its 23 columns, and at 60 columns the bin or a figure went for want of them.
+    if column.starts_with("bin(")
+        && let Some(short) = short_bin(value)
+    {
+        return short;
+    }
     fit(
         &log_text(value.trim_end_matches(['\n', '\r'])),
         MAX_CELL as u16,
     )
+}
+
+/// `2026-12-05 07:15:00.000` as `12-05 07:15`; `None` for any other shape (seconds in it).
+fn short_bin(value: &str) -> Option<String> {
+    let (date, time) = value.trim().split_once(' ')?;
+    let (_, month_day) = date.split_once('-')?;
+    let minute = time
+        .strip_suffix(":00.000")
+        .or_else(|| time.strip_suffix(":00"))?;
+    (month_day.len() == 5 && minute.len() == 5).then(|| format!("{month_day} {minute}"))
 }
 
 /// Once per result: each column's widest cell and whether it holds only numbers.
@@ -271,7 +288,8 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
     // A figure is what `stats` computed (a number in a column the query named, `p99`,
     // `count(*)`); with figures, the columns it groups by are cut in their middle rather than
     // leave the figures out (at 60 columns `@log` and `bin(5m)` stayed whole and the figures
-    // went), and go before them; a bin is a time, kept whole.
+    // went), and go before them; a bin is a time, kept whole, in its order (without it the
+    // rows of one group read alike).
     let figure = |i: usize, c: &str| {
         !c.starts_with('@') && !c.starts_with("bin(") && run.numbers.get(i) == Some(&true)
     };
@@ -302,10 +320,6 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
                     cap_div: 4,
                     ..Column::whole("", drop(i + count))
                 }
-            } else if stats && !figure(i, c) {
-                // A bin is a time, whole, and gives way before the figures too (with three
-                // figures at 60 columns it stayed and two figures went).
-                Column::whole("", drop(i + count))
             } else {
                 Column::whole("", drop(i))
             }

@@ -53,21 +53,7 @@ pub fn draw(
     let inner = if in_title {
         inner
     } else {
-        let foot = super::table::wrap_parts(&hints, inner.width);
-        let rows = u16::try_from(foot.len())
-            .unwrap_or(u16::MAX)
-            .min(inner.height.saturating_sub(3));
-        let [body, keys_area] =
-            Layout::vertical([Constraint::Min(1), Constraint::Length(rows)]).areas(inner);
-        frame.render_widget(
-            Paragraph::new(
-                foot.into_iter()
-                    .map(|h| Line::styled(h, theme.muted()))
-                    .collect::<Vec<_>>(),
-            ),
-            keys_area,
-        );
-        body
+        super::table::foot_hints(frame, inner, &hints, usize::MAX, 3, theme)
     };
     let data = match &state.data {
         None => {

@@ -133,13 +133,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                 frame.render_widget(block, main);
                 // The keys in whole hints, on two rows where one is too narrow (at 60 columns
                 // the row ended `U use`).
-                let hints = super::table::wrap_parts(&hints, inner.width);
-                let hint_rows = u16::try_from(hints.len().min(2))
-                    .unwrap_or(1)
-                    .min(inner.height.saturating_sub(3).max(1));
-                let [list, hint] =
-                    Layout::vertical([Constraint::Min(1), Constraint::Length(hint_rows)])
-                        .areas(inner);
+                let list = super::table::foot_hints(frame, inner, &hints, 2, 3, theme);
                 if let Some((text, failed)) = empty_message(&pane.entries, "objects here", &retry) {
                     message(frame, list, text, failed, theme);
                 } else {
@@ -185,15 +179,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                         },
                     );
                 }
-                frame.render_widget(
-                    Paragraph::new(
-                        hints
-                            .into_iter()
-                            .map(|h| Line::styled(h, theme.muted()))
-                            .collect::<Vec<_>>(),
-                    ),
-                    hint,
-                );
             }
         }
     }
@@ -403,20 +388,7 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
     if rows > room(&foot_of(&hints)) {
         hints.insert(0, format!("{}/{} details", k(Action::Down), k(Action::Up)));
     }
-    let foot = foot_of(&hints);
-    let foot_rows = u16::try_from(foot.len())
-        .unwrap_or(u16::MAX)
-        .min(inner.height.saturating_sub(2));
-    let [inner, foot_area] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(foot_rows)]).areas(inner);
-    frame.render_widget(
-        Paragraph::new(
-            foot.into_iter()
-                .map(|h| Line::styled(h, theme.muted()))
-                .collect::<Vec<_>>(),
-        ),
-        foot_area,
-    );
+    let inner = super::table::foot_hints(frame, inner, &hints, usize::MAX, 2, theme);
     let [left, right] = columns(inner);
     // Scrolled no further than its last row (`j` held ran the column empty).
     d.scroll = d

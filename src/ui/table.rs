@@ -357,6 +357,40 @@ pub(crate) fn wrap_parts(parts: &[String], width: u16) -> Vec<String> {
     lines
 }
 
+/// Draws `hints` whole (joined by ` · `, a row each as [`wrap_parts`] lays them out) on the
+/// last rows of `area`: at most `most` rows, leaving at least `keep` above them (one row of
+/// keys all the same, where the body keeps a row). Returns the
+/// rows above, for the pane's body: keys seen whatever the body's length.
+pub(super) fn foot_hints(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    hints: &[String],
+    most: usize,
+    keep: u16,
+    theme: &Theme,
+) -> Rect {
+    let foot = wrap_parts(hints, area.width);
+    // One row of keys however short the pane, where it has a row for its body beside it.
+    let room = area
+        .height
+        .saturating_sub(keep)
+        .max(1)
+        .min(area.height.saturating_sub(1));
+    let rows = u16::try_from(foot.len().min(most))
+        .unwrap_or(u16::MAX)
+        .min(room);
+    let [body, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(rows)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(
+            foot.into_iter()
+                .map(|h| Line::styled(h, theme.muted()))
+                .collect::<Vec<_>>(),
+        ),
+        keys,
+    );
+    body
+}
+
 /// The first of a title's forms, longest first, that fits `room` columns whole; else the
 /// last, fitted by [`fit_title`]. A title whose parts all matter (where the view is, the keys
 /// that move it) gives a shorter form instead of losing a part.

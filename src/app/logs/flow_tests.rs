@@ -120,6 +120,13 @@ pub(crate) fn tailing(app: &mut App) -> RequestId {
 }
 
 /// Forty invocations over the two groups, every seventh failing and every tenth cold.
+/// `/`, `text`, `enter`: a search of the lines (a filter of the picker's groups there).
+pub(crate) fn search_for(app: &mut App, text: &str) {
+    app.on_key(key('/'));
+    typed(app, text);
+    app.on_key(code(KeyCode::Enter));
+}
+
 pub(crate) fn traffic() -> Vec<TailItem> {
     let mut events = Vec::new();
     for n in 0..40u32 {
@@ -225,9 +232,7 @@ fn search_jumps_between_matches_and_context_shows_only_matches_and_their_neighbo
     let mut app = logs_app();
     let request = tailing(&mut app);
     batch(&mut app, request, traffic());
-    app.on_key(key('/'));
-    typed(&mut app, "database timeout");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "database timeout");
     let matches = app.logs.search.as_ref().unwrap().matches.clone();
     // Invocations 3, 10, 17, 24, 31, 38 failed.
     assert_eq!(matches.len(), 6);
@@ -276,9 +281,7 @@ fn a_search_that_finds_nothing_says_so() {
     let mut app = logs_app();
     let request = tailing(&mut app);
     batch(&mut app, request, traffic());
-    app.on_key(key('/'));
-    typed(&mut app, "no such text");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "no such text");
     // Not an error: the search stays, and the pane's row says there is no match yet.
     assert_eq!(app.last_error, None);
     assert_eq!(app.logs.search.as_ref().map(|s| s.matches.len()), Some(0));
@@ -301,9 +304,7 @@ fn r_opens_the_request_from_the_buffer_then_from_its_groups() {
     batch(&mut app, request, traffic());
     // Select invocation 3's error line: the first match from the top.
     app.on_key(key('g'));
-    app.on_key(key('/'));
-    typed(&mut app, "database timeout");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "database timeout");
     let line = app.logs.selected_line().unwrap();
     assert_eq!(line.req, RequestKey::of(&rid(3)));
     let c = app.on_key(key('r'));
@@ -569,9 +570,7 @@ fn a_search_of_the_lines_is_not_the_next_session_s_view() {
     let mut app = logs_app();
     let request = tailing(&mut app);
     batch(&mut app, request, traffic());
-    app.on_key(key('/'));
-    typed(&mut app, "database timeout");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "database timeout");
     assert!(app.logs.search.is_some());
     assert_eq!(
         app.views
@@ -638,9 +637,7 @@ fn the_lines_keys_in_the_invocations_view_say_where_they_work() {
     let mut app = logs_app();
     let request = tailing(&mut app);
     batch(&mut app, request, traffic());
-    app.on_key(key('/'));
-    typed(&mut app, "timeout");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "timeout");
     app.on_key(key('v'));
     let wrap = app.logs.wrap;
     for k in ['n', 'W', 'C'] {
@@ -1088,17 +1085,13 @@ proptest::proptest! {
 #[test]
 fn slash_in_the_picker_finds_a_group_and_is_not_the_tails_search() {
     let mut app = logs_app();
-    app.on_key(key('/'));
-    typed(&mut app, "THUMB");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "THUMB");
     assert_eq!(
         app.logs.picker.groups[app.logs.picker.selected].as_str(),
         THUMBS
     );
     assert!(app.logs.search.is_none());
-    app.on_key(key('/'));
-    typed(&mut app, "nothing-like-it");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "nothing-like-it");
     assert!(
         app.last_error
             .as_deref()
@@ -1121,9 +1114,7 @@ fn esc_from_a_request_opened_in_a_detail_returns_to_the_detail() {
     let request = tailing(&mut app);
     batch(&mut app, request, traffic());
     app.on_key(key('g'));
-    app.on_key(key('/'));
-    typed(&mut app, "database timeout");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "database timeout");
     app.on_key(code(KeyCode::Enter));
     assert!(app.logs.detail);
     app.on_key(key('r'));

@@ -844,17 +844,22 @@ fn a_download_asks_where_then_shows_its_progress() {
         vec![file("big.bin", 12_000_000, 1)],
         false,
     );
-    app.on_key(key('w'));
-    for _ in 0.."./big.bin".len() {
-        app.on_key(code(KeyCode::Backspace));
-    }
-    typed(&mut app, "/tmp/out.bin");
-    let c = app.on_key(code(KeyCode::Enter));
-    let Some(StorageCommand::Download { request, path, .. }) =
-        storage(&c).first().cloned().cloned()
-    else {
-        panic!("{c:?}");
+    // The path in the prompt (as offered, or as typed before) replaced by `to`, and sent.
+    let download_to = |app: &mut App, had: &str, to: &str| {
+        for _ in 0..had.len() {
+            app.on_key(code(KeyCode::Backspace));
+        }
+        typed(app, to);
+        let c = app.on_key(code(KeyCode::Enter));
+        let Some(StorageCommand::Download { request, path, .. }) =
+            storage(&c).first().cloned().cloned()
+        else {
+            panic!("{c:?}");
+        };
+        (request, path)
     };
+    app.on_key(key('w'));
+    let (request, path) = download_to(&mut app, "./big.bin", "/tmp/out.bin");
     assert_eq!(path, PathBuf::from("/tmp/out.bin"));
     app.on_event(AppEvent::Storage(StorageEvent::Progress {
         request,
@@ -879,15 +884,7 @@ fn a_download_asks_where_then_shows_its_progress() {
     assert_eq!(app.storage.pending(), 0);
     // A download that fails (the file is there) brings the prompt back with the path typed.
     app.on_key(key('w'));
-    for _ in 0.."./big.bin".len() {
-        app.on_key(code(KeyCode::Backspace));
-    }
-    typed(&mut app, "/tmp/out.bin");
-    let c = app.on_key(code(KeyCode::Enter));
-    let Some(StorageCommand::Download { request, .. }) = storage(&c).first().cloned().cloned()
-    else {
-        panic!("{c:?}");
-    };
+    let (request, _) = download_to(&mut app, "./big.bin", "/tmp/out.bin");
     app.on_event(AppEvent::Storage(StorageEvent::Downloaded {
         request,
         result: Err(crate::app::Failure::new(
@@ -903,18 +900,10 @@ fn a_download_asks_where_then_shows_its_progress() {
     assert!(app.storage.transfer.is_none(), "{:?}", app.storage.transfer);
     assert_eq!(app.last_error, None);
     // Mended, it goes through; the ended transfer's bar goes when the folder is listed again.
-    for _ in 0.."/tmp/out.bin".len() {
-        app.on_key(code(KeyCode::Backspace));
-    }
-    typed(&mut app, "/tmp/out-2.bin");
-    let c = app.on_key(code(KeyCode::Enter));
-    let Some(StorageCommand::Download { request, .. }) = storage(&c).first().cloned().cloned()
-    else {
-        panic!("{c:?}");
-    };
+    let (request, path) = download_to(&mut app, "/tmp/out.bin", "/tmp/out-2.bin");
     app.on_event(AppEvent::Storage(StorageEvent::Downloaded {
         request,
-        result: Ok("/tmp/out-2.bin".into()),
+        result: Ok(path),
     }));
     assert!(app.storage.transfer.is_some());
     app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));

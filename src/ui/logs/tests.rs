@@ -1,7 +1,7 @@
 //! Snapshots of the Logs pane in each of its states, on a fixed-size test terminal.
 
 use crate::app::logs::flow_tests::{
-    API, THUMBS, batch, ev, feed_request, invocation, logs_app, rid, tailing, traffic,
+    API, THUMBS, batch, ev, feed_request, invocation, logs_app, rid, search_for, tailing, traffic,
 };
 use crate::app::logs::{Earlier, FeedEnd, LogsCommand, LogsEvent};
 use crate::app::tests::{app_on, code, key, typed};
@@ -253,9 +253,7 @@ fn logs_paused_with_new_lines() {
 #[test]
 fn logs_search_with_highlights() {
     let (mut app, _) = tail_with_traffic();
-    app.on_key(key('/'));
-    typed(&mut app, "timeout");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "timeout");
     app.on_key(key('C'));
     let shown = render(&mut app, 120, 24);
     // Every match is drawn reversed; the text around it is not.
@@ -281,9 +279,7 @@ fn logs_search_with_highlights() {
 #[test]
 fn logs_json_pretty_view() {
     let (mut app, _) = tail_with_traffic();
-    app.on_key(key('/'));
-    typed(&mut app, "database timeout");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "database timeout");
     app.on_key(code(KeyCode::Esc));
     app.on_key(code(KeyCode::Enter));
     assert!(app.logs.detail);
@@ -505,9 +501,7 @@ fn logs_sparkline_strip() {
 fn logs_request_view() {
     let (mut app, _) = tail_with_traffic();
     app.on_key(key('g'));
-    app.on_key(key('/'));
-    typed(&mut app, "database timeout");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "database timeout");
     let c = app.on_key(key('r'));
     insta::assert_snapshot!("logs_request_view_searching", render(&mut app, 120, 12));
     let (query, _) = feed_request(&c);
@@ -646,9 +640,7 @@ fn a_runtime_line_with_a_json_payload_is_pretty_printed_after_its_prefix_keys_in
 #[test]
 fn a_search_with_no_match_yet_says_so_on_the_pane_s_row() {
     let (mut app, _) = tail_with_traffic();
-    app.on_key(key('/'));
-    typed(&mut app, "zzz");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "zzz");
     let shown = text_of(&render(&mut app, 140, 20));
     assert!(
         shown.contains("/zzz: no match yet (new lines are searched too)"),
@@ -688,9 +680,7 @@ fn a_long_query_title_keeps_its_state_and_count() {
 #[test]
 fn context_with_no_match_says_so() {
     let (mut app, _) = tail_with_traffic();
-    app.on_key(key('/'));
-    typed(&mut app, "zzz");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "zzz");
     app.on_key(key('C'));
     let shown = text_of(&render(&mut app, 140, 20));
     assert!(
@@ -707,9 +697,7 @@ fn context_fills_the_pane_up_to_the_last_match() {
     app.on_key(key('k'));
     render(&mut app, 120, 24);
     assert!(!app.logs.scroll.follow);
-    app.on_key(key('/'));
-    typed(&mut app, "timeout");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "timeout");
     let last = *app.logs.search.as_ref().unwrap().matches.last().unwrap();
     while app.logs.scroll.selected != last {
         app.on_key(key('n'));
@@ -735,9 +723,7 @@ fn context_fills_the_pane_up_to_the_last_match() {
 fn a_hit_deep_in_a_wrapped_long_line_is_in_view() {
     let mut app = tail_with_a_long_line(&format!("the-needle-here {}", twelve_kb()));
     app.on_key(key('W'));
-    app.on_key(key('/'));
-    typed(&mut app, "the-needle");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "the-needle");
     let shown = text_of(&render(&mut app, 110, 30));
     assert!(shown.contains("the-needle-here"), "{shown}");
     assert!(
@@ -782,9 +768,7 @@ fn a_hit_deep_in_a_wrapped_long_line_is_in_view() {
 #[test]
 fn n_wrapping_round_with_context_shows_the_first_match_s_block() {
     let (mut app, _) = tail_with_traffic();
-    app.on_key(key('/'));
-    typed(&mut app, "database timeout");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "database timeout");
     app.on_key(key('C'));
     let matches = app.logs.search.as_ref().unwrap().matches.clone();
     render(&mut app, 110, 14);
@@ -828,9 +812,7 @@ fn n_wrapping_round_with_context_shows_the_first_match_s_block() {
 #[test]
 fn an_opened_line_starts_at_the_search_s_first_match() {
     let mut app = tail_with_a_long_line(&format!("the-needle-here {}", twelve_kb()));
-    app.on_key(key('/'));
-    typed(&mut app, "the-needle");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "the-needle");
     app.on_key(code(KeyCode::Enter));
     let shown = render(&mut app, 110, 40);
     let text = text_of(&shown);
@@ -904,9 +886,7 @@ fn a_panic_s_detail_names_the_stream_s_running_request() {
 #[test]
 fn the_foot_row_shortens_its_parts_to_fit() {
     let (mut app, _) = tail_with_traffic();
-    app.on_key(key('/'));
-    typed(&mut app, "timeout");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "timeout");
     app.on_key(key('k'));
     app.on_key(key('b'));
     app.on_key(key('k'));
@@ -948,9 +928,7 @@ fn an_unwrapped_line_shows_its_match_past_the_edge_and_marks_its_cuts() {
         .unwrap_or_else(|| panic!("{shown}"));
     assert!(long.trim_end_matches(['"', '│']).ends_with('…'), "{long}");
     assert!(!shown.contains("the-needle"), "{shown}");
-    app.on_key(key('/'));
-    typed(&mut app, "the-needle");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "the-needle");
     let shown = text_of(&render(&mut app, 110, 30));
     let hit = shown
         .lines()
@@ -972,9 +950,7 @@ fn an_unwrapped_line_shows_its_match_past_the_edge_and_marks_its_cuts() {
 #[test]
 fn context_groups_are_parted_by_a_separator_row() {
     let (mut app, _) = tail_with_traffic();
-    app.on_key(key('/'));
-    typed(&mut app, "timeout");
-    app.on_key(code(KeyCode::Enter));
+    search_for(&mut app, "timeout");
     app.on_key(key('C'));
     let matches = app.logs.search.as_ref().unwrap().matches.clone();
     assert!(matches.len() >= 2, "{matches:?}");

@@ -13,6 +13,12 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// `text` in double quotes, the quotes and backslashes inside escaped, so that where it ends
+/// is plain: `"O'Brien \"Bob\""` (read as `"O'Brien "Bob""`, two strings or one).
+pub fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
 /// Declares a trimmed, length-limited text newtype with `parse`, `as_str` and serde support.
 macro_rules! bounded_text {
     ($(#[$doc:meta])* $name:ident, field = $field:literal, min = $min:expr, max = $max:expr, newlines = $nl:expr, name = $is_name:expr) => {

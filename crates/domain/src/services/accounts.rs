@@ -116,13 +116,17 @@ impl AccountAction {
             ),
             Self::VerifyEmail => format!("Mark {user}'s e-mail verified"),
             Self::SetAttribute { name, value } => {
-                format!("Set {} of {user} to \"{value}\"", name.as_str())
+                format!(
+                    "Set {} of {user} to {}",
+                    name.as_str(),
+                    crate::model::quoted(value)
+                )
             }
             Self::SetAttributes(pairs) => format!(
                 "Set {} of {user}",
                 pairs
                     .iter()
-                    .map(|(n, v)| format!("{} to \"{v}\"", n.as_str()))
+                    .map(|(n, v)| format!("{} to {}", n.as_str(), crate::model::quoted(v)))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -437,6 +441,18 @@ mod tests {
             })
             .await
             .unwrap()
+    }
+
+    /// A value with quotes in it is quoted with them escaped (an undo dialog read
+    /// `set name of obrien to "O'Brien "Bob""`).
+    #[test]
+    fn an_attribute_value_is_quoted_with_its_quotes_escaped() {
+        let action = AccountAction::SetAttribute {
+            name: AttributeName::parse("name").unwrap(),
+            value: "O'Brien \"Bob\"".into(),
+        };
+        let said = action.describe("obrien");
+        assert_eq!(said, r#"Set name of obrien to "O'Brien \"Bob\"""#);
     }
 
     #[test]
