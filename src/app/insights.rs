@@ -131,6 +131,9 @@ pub struct Run {
     /// in the last sort's order), and the chart draws its series from them (they moved with
     /// each sort).
     pub query_order: Vec<ResultRow>,
+    /// The columns the last frame drew, by index, kept by the renderer: `S` sorts by those
+    /// (it sorted by a bin left out for want of room).
+    pub drawn: Vec<usize>,
 }
 
 impl Run {
@@ -392,6 +395,7 @@ impl InsightsPane {
             widest: Vec::new(),
             numbers: Vec::new(),
             query_order: Vec::new(),
+            drawn: Vec::new(),
         });
         self.screen = Screen::Results;
         commands.push(Command::Insights(InsightsCommand::Run {
@@ -550,11 +554,14 @@ impl InsightsPane {
                 if n == 0 {
                     return Outcome::None;
                 }
+                let mut drawn: Vec<usize> = run.drawn.iter().copied().filter(|c| *c < n).collect();
+                if drawn.is_empty() {
+                    drawn = (0..n).collect();
+                }
                 run.sort = match run.sort {
-                    None => Some((0, false)),
+                    None => Some((drawn[0], false)),
                     Some((c, false)) => Some((c, true)),
-                    Some((c, true)) if c + 1 < n => Some((c + 1, false)),
-                    Some(_) => None,
+                    Some((c, true)) => drawn.iter().find(|d| **d > c).map(|d| (*d, false)),
                 };
                 run.sort_name = run.sort.and_then(|(c, _)| run.columns.get(c).cloned());
                 run.apply_sort();

@@ -334,6 +334,11 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
         Some(_) => table_text(run, area.height, theme.text()),
         None => rows,
     };
+    run.drawn = super::table::widths(&columns, &rows.natural(), area.width)
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| w.map(|_| i))
+        .collect();
     text_table(
         frame,
         area,

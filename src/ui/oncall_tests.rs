@@ -498,6 +498,24 @@ fn insights_columns_left_out_are_the_last_named_and_are_said() {
         ),
         "{text}"
     );
+    // `S` sorts by the columns drawn only, in turn, then none.
+    let hidden = ["@requestId", "@maxMemoryUsed", "@initDuration"];
+    let mut sorted = Vec::new();
+    for _ in 0..16 {
+        keys(&mut app, &["S"]);
+        render(&mut app, 100, 16);
+        let run = app.insights.run.as_ref().unwrap();
+        match run.sort {
+            Some((c, _)) => sorted.push(run.columns[c].clone()),
+            None => break,
+        }
+    }
+    assert!(!sorted.is_empty(), "{sorted:?}");
+    assert!(
+        sorted.iter().all(|c| !hidden.contains(&c.as_str())),
+        "{sorted:?}"
+    );
+    assert_eq!(app.insights.run.as_ref().unwrap().sort, None, "{sorted:?}");
     // Wide enough: every column, no line.
     let text = format!("{}", render(&mut app, 180, 16));
     assert!(text.contains("@initDuration"), "{text}");

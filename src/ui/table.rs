@@ -754,7 +754,7 @@ pub(super) struct TextRows {
 
 impl TextRows {
     /// Each column's widest cell among the headers and the rows, and at least its floor.
-    fn natural(&self) -> Vec<u16> {
+    pub(super) fn natural(&self) -> Vec<u16> {
         let mut natural: Vec<u16> = self
             .headers
             .iter()
