@@ -574,7 +574,7 @@ impl InsightsPane {
                     )),
                     None => {
                         run.rows.clone_from(&run.query_order);
-                        Outcome::Message("in the query's order again".into())
+                        Outcome::Message(super::INSIGHTS_UNSORTED.into())
                     }
                 };
             }

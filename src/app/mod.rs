@@ -45,6 +45,8 @@ use std::collections::VecDeque;
 pub const PAGE_SIZE: u32 = 100;
 /// Toasts shown at once; older ones drop off.
 const MAX_TOASTS: usize = 3;
+/// What Insights says when `S` comes round to no sort: an order message, as `sorted …` are.
+pub(crate) const INSIGHTS_UNSORTED: &str = "in the query's order again";
 /// Jumps remembered for `-`.
 const MAX_HOPS: usize = 20;
 /// Failures kept for the error log popup.
@@ -297,7 +299,7 @@ impl App {
         // three copies and pushed the pane up a row each).
         // A new order says how the rows stand now: the order before goes (two sort messages
         // stacked four rows at 60 columns).
-        let order = |t: &str| t.starts_with("sorted by ");
+        let order = |t: &str| t.starts_with("sorted ") || t == INSIGHTS_UNSORTED;
         self.toasts
             .retain(|t| t.text != text && !(order(&t.text) && order(&text)));
         self.toasts.push_back(Toast { text, ttl: 40 });

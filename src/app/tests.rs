@@ -890,6 +890,22 @@ fn a_thread_read_again_reads_on_to_the_row_it_had_selected() {
         "{:?}",
         d.proposal.form
     );
+
+    // A reported comment no longer in the thread (deleted since): the waiting key does
+    // nothing and says so, rather than act on the row selected while looking.
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    let mut reported = group(1, 2);
+    reported.target = Target::Comment(CommentId::new(9).unwrap());
+    answer_queue(&mut app, &first, vec![reported], false);
+    let open = app.on_key(code(KeyCode::Enter));
+    assert!(app.on_key(key('h')).is_empty());
+    let more = answer_thread(&mut app, &open);
+    answer_comments(&mut app, &more);
+    assert!(app.overlay.is_none(), "nothing proposed: {:?}", app.overlay);
+    assert_eq!(
+        app.toasts.back().map(|t| t.text.as_str()),
+        Some("comment #9 is not in the thread any more: the key did nothing")
+    );
 }
 
 /// `k` is refused on the spot: nothing sent, no dialog, and a message holding `why`.
@@ -1829,6 +1845,13 @@ fn a_toast_said_again_or_a_new_order_replaces_the_one_before() {
     assert_eq!(texts.len(), 2, "{texts:?}");
     assert!(texts[0].starts_with("sorted by name "), "{texts:?}");
     assert_eq!(texts[1], "hello");
+    // Insights' order messages replace each other too (they stacked under one another).
+    app.toasts.clear();
+    app.toast("sorted the 16 loaded rows by @log ascending");
+    app.toast("sorted the 16 loaded rows by @log descending");
+    app.toast(INSIGHTS_UNSORTED);
+    let texts: Vec<&str> = app.toasts.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(texts, [INSIGHTS_UNSORTED]);
 }
 
 #[test]

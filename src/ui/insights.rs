@@ -334,12 +334,7 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
         Some(_) => table_text(run, area.height, theme.text()),
         None => rows,
     };
-    run.drawn = super::table::widths(&columns, &rows.natural(), area.width)
-        .iter()
-        .enumerate()
-        .filter_map(|(i, w)| w.map(|_| i))
-        .collect();
-    text_table(
+    let widths = text_table(
         frame,
         area,
         &rows,
@@ -347,6 +342,11 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
         run.selected.checked_sub(run.offset),
         theme,
     );
+    run.drawn = widths
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| w.map(|_| i))
+        .collect();
     if let Some(note) = note {
         let how = format!(
             "{} shows a row whole",

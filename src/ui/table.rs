@@ -754,7 +754,7 @@ pub(super) struct TextRows {
 
 impl TextRows {
     /// Each column's widest cell among the headers and the rows, and at least its floor.
-    pub(super) fn natural(&self) -> Vec<u16> {
+    fn natural(&self) -> Vec<u16> {
         let mut natural: Vec<u16> = self
             .headers
             .iter()
@@ -772,8 +772,9 @@ impl TextRows {
 
 /// Draws rows of text already on screen (`cells`, each with its style) under `headers`:
 /// columns sized by `columns` from what they hold, the `selected` row (an index into `cells`)
-/// highlighted. For tables whose columns are known only at run time (an Insights result,
-/// the Metrics table); lists of a `List` use [`table`].
+/// highlighted; returns each column's width, `None` for one left out. For tables whose
+/// columns are known only at run time (an Insights result, the Metrics table); lists of a
+/// `List` use [`table`].
 pub(super) fn text_table(
     frame: &mut Frame<'_>,
     area: Rect,
@@ -781,7 +782,7 @@ pub(super) fn text_table(
     columns: &[Column],
     selected: Option<usize>,
     theme: &Theme,
-) {
+) -> Vec<Option<u16>> {
     let TextRows { headers, cells, .. } = rows;
     let widths = widths(columns, &rows.natural(), area.width);
     let row_of = |row: &[String], style| -> Row<'static> {
@@ -816,6 +817,7 @@ pub(super) fn text_table(
             .header(row_of(headers, theme.title(false))),
         area,
     );
+    widths
 }
 
 pub(super) fn message(

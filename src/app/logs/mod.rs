@@ -516,8 +516,9 @@ impl Pane for LogsPane {
         // comes at its end: a 3 s timeout's link opened after everything it logged).
         let at = match self.buffer.reports().get(self.invocation) {
             Some(r) if self.request.is_none() && self.view == View::Invocations => {
-                let ran = r.duration_ms + r.init_ms.unwrap_or(0.0);
-                r.ts_ms - ran.ceil() as i64 - 1_000
+                // Saturating: a duration read from a line may be any figure.
+                let ran = (r.duration_ms + r.init_ms.unwrap_or(0.0)).ceil() as i64;
+                r.ts_ms.saturating_sub(ran).saturating_sub(1_000)
             }
             _ => line.ts_ms,
         };

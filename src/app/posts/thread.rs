@@ -133,14 +133,12 @@ impl PostsPane {
                 thread.rows.selected = focus;
                 // The rest of the comments page in as the selection nears the end.
                 thread.rows.next = data.comments.next;
-                thread.find_reselected();
+                let found = thread.find_reselected();
                 thread.reports = data.reports;
                 thread.history = data.history;
                 // A key pressed while the thread came waits for the row it was meant for.
-                if thread.reselect.is_none()
-                    && let Some(action) = self.waiting.take()
-                {
-                    return (self.act(action, ids), None);
+                if let Some(outcome) = self.after_reselect(found, ids) {
+                    return (outcome, None);
                 }
                 (self.more(ids).into(), None)
             }
@@ -156,19 +154,52 @@ impl PostsPane {
 impl ThreadState {
     /// Selects the row to select again once it is in; while it is not and pages remain, the
     /// last row is selected so that the next page is asked for.
-    fn find_reselected(&mut self) {
+    fn find_reselected(&mut self) -> Reselected {
         let Some(wanted) = self.reselect else {
-            return;
+            return Reselected::Found;
         };
         match self.rows.items.iter().position(|r| r.target() == wanted) {
             Some(i) => {
                 self.rows.select(i);
                 self.reselect = None;
+                Reselected::Found
             }
-            None if self.rows.next.is_some() => {
+            // A page failed: nothing more comes to look in.
+            None if self.rows.next.is_some() && !matches!(self.rows.load, Load::Failed(_)) => {
                 self.rows.select(self.rows.items.len().saturating_sub(1));
+                Reselected::Looking
             }
-            None => self.reselect = None,
+            None => {
+                self.reselect = None;
+                Reselected::Gone(wanted)
+            }
+        }
+    }
+}
+
+/// Where a thread's search for the row to select again stands.
+enum Reselected {
+    /// Selected (or nothing was looked for).
+    Found,
+    /// Not in the pages read so far; the next is asked for.
+    Looking,
+    /// Not in the thread: a key waiting for it must not act on whatever row is selected.
+    Gone(ModerationTarget),
+}
+
+impl PostsPane {
+    /// A key pressed while the thread or its row was on its way acts once the row is in; if
+    /// the row is not in the thread (deleted since, say) it is dropped and said so, never
+    /// sent to the row selected meanwhile (the post, or the last comment read).
+    fn after_reselect(&mut self, found: Reselected, ids: &mut Ids) -> Option<Outcome> {
+        match found {
+            Reselected::Found => self.waiting.take().map(|action| self.act(action, ids)),
+            Reselected::Looking => None,
+            Reselected::Gone(target) => self.waiting.take().map(|_| {
+                Outcome::Message(format!(
+                    "{target} is not in the thread any more: the key did nothing"
+                ))
+            }),
         }
     }
 }
@@ -195,17 +226,16 @@ impl PostsPane {
         {
             return (Outcome::None, None);
         }
-        thread.find_reselected();
-        let found = thread.reselect.is_none();
+        let found = thread.find_reselected();
         // A comment asked for by name may have brought its reports with the thread already.
         for r in reports {
             if !thread.reports.iter().any(|have| have.id == r.id) {
                 thread.reports.push(r);
             }
         }
-        if found && let Some(action) = self.waiting.take() {
+        if let Some(outcome) = self.after_reselect(found, ids) {
             return (
-                self.act(action, ids),
+                outcome,
                 failure.map(|f| ("loading comments".to_string(), f)),
             );
         }
