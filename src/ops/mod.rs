@@ -802,11 +802,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             } else {
                 Err(Partial {
                     failure: Failure {
-                        message: format!(
-                            "deleted {}, {} failed",
-                            gone.deleted.len(),
-                            gone.failed.len()
-                        ),
+                        message: bulk_delete_failure(gone.deleted.len(), &gone.failed),
                         chain: gone
                             .failed
                             .iter()
@@ -1034,6 +1030,24 @@ async fn upload(
 
 fn report_record(r: &backoffice_domain::model::Report) -> Value {
     crate::script::records::report(r)
+}
+
+/// A bulk delete that left objects behind: how many went, and the first key kept with S3's
+/// reason (the error log lists every key).
+fn bulk_delete_failure(deleted: usize, failed: &[(String, String)]) -> String {
+    let Some((key, why)) = failed.first() else {
+        return format!("deleted {}", crate::text::plural(deleted, "object"));
+    };
+    let more = match failed.len() - 1 {
+        0 => String::new(),
+        n => format!(", and {n} more; ! lists each"),
+    };
+    format!(
+        "deleted {}, {} failed: {} was kept ({why}){more}",
+        crate::text::plural(deleted, "object"),
+        failed.len(),
+        crate::text::key(key),
+    )
 }
 
 fn audit_note(audited: bool) -> &'static str {

@@ -27,6 +27,8 @@ pub(crate) struct Counting {
     pub inner: SandboxObjectStore,
     pub lists: AtomicUsize,
     pub gets: Mutex<Vec<(String, Option<ByteRange>)>>,
+    /// Keys a bulk delete leaves, each named with an error as S3's quiet mode names them.
+    pub refused: Mutex<Vec<String>>,
 }
 
 impl Counting {
@@ -35,6 +37,7 @@ impl Counting {
             inner,
             lists: AtomicUsize::new(0),
             gets: Mutex::new(Vec::new()),
+            refused: Mutex::new(Vec::new()),
         }
     }
 }
@@ -86,7 +89,15 @@ impl ObjectStore for Counting {
         bucket: &BucketName,
         keys: &[String],
     ) -> DomainResult<Vec<DeleteOutcome>> {
-        self.inner.delete_many(bucket, keys).await
+        let refused = self.refused.lock().unwrap().clone();
+        let (kept, gone): (Vec<String>, Vec<String>) =
+            keys.iter().cloned().partition(|k| refused.contains(k));
+        let mut outcomes = self.inner.delete_many(bucket, &gone).await?;
+        outcomes.extend(kept.into_iter().map(|key| DeleteOutcome {
+            key,
+            error: Some("AccessDenied: Access Denied".into()),
+        }));
+        Ok(outcomes)
     }
     async fn copy(
         &self,
@@ -562,4 +573,41 @@ async fn the_first_screen_of_a_large_folder_costs_one_listing_and_scrolling_page
     assert_eq!(h.store.lists.load(Ordering::SeqCst), 2);
     assert_eq!(h.app.storage.entries.items.len(), 1500);
     assert!(h.app.storage.entries.next.is_none());
+}
+
+#[tokio::test]
+async fn a_bulk_delete_that_leaves_objects_names_the_first_kept_and_why() {
+    let mut h = harness(false).await;
+    for name in ["a.txt", "b.txt", "c.txt", "d.txt"] {
+        h.put(name, b"x".to_vec(), "text/plain").await;
+    }
+    h.store
+        .refused
+        .lock()
+        .unwrap()
+        .extend(["b.txt".to_string(), "d.txt".to_string()]);
+    let c = h.app.open_pane(PaneId::Storage);
+    h.settle(c).await;
+    for _ in 0..4 {
+        h.app.on_key(key(' '));
+    }
+    h.press(key('X')).await;
+    assert!(matches!(h.app.overlay, Some(Overlay::Dialog(_))), "it asks");
+    h.app.on_key(code(KeyCode::Down));
+    h.press(code(KeyCode::Enter)).await;
+    let said = h.app.last_error.clone().unwrap_or_default();
+    assert!(
+        said.contains(
+            "deleted 2 objects, 2 failed: b.txt was kept (AccessDenied: Access Denied), \
+             and 1 more; ! lists each"
+        ),
+        "{said}"
+    );
+    let (_, logged) = h.app.errors.front().expect("in the error log");
+    assert!(
+        logged.chain.contains("d.txt: AccessDenied"),
+        "{}",
+        logged.chain
+    );
+    assert_eq!(h.names(), ["b.txt", "d.txt"], "the folder was listed again");
 }
