@@ -342,8 +342,8 @@ fn init_tracing(paths: &Paths) -> Result<tracing_appender::non_blocking::WorkerG
 /// How an event loop ended.
 enum Exit {
     Quit,
-    /// `:env NAME`: reopen on another environment.
-    Switch(String),
+    /// `:env NAME`: reopen on another environment, on the pane that was open.
+    Switch(String, PaneId),
 }
 
 async fn open_sandbox(paths: &Paths) -> Result<Sandbox> {
@@ -422,6 +422,8 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
     terminal::install_panic_hook();
     // Asked of the terminal once, before anything reads keys.
     let mut picker = None;
+    // The pane to open on: the command line's, then (after `:env`) the one that was open.
+    let mut pane = cli.pane.unwrap_or(PaneId::Posts);
     loop {
         let (backends, context, pending) =
             open_environment(paths, selected.as_ref(), cli.read_only, cli.traffic_rate()).await?;
@@ -450,7 +452,6 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
             context.production,
         );
         let environment = context.environment.clone();
-        let pane = cli.pane.unwrap_or(PaneId::Posts);
         let mut app = App::unopened(context, keymap.clone(), pane);
         app.insights.set_default_groups(&backends.log_groups);
         app.user_pool = selected.as_ref().and_then(|e| e.user_pool_id.clone());
@@ -500,7 +501,8 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
         drop(guard);
         match exit? {
             Exit::Quit => return Ok(()),
-            Exit::Switch(name) => {
+            Exit::Switch(name, open) => {
+                pane = open;
                 selected = config
                     .select(name == config::SANDBOX, Some(&name))
                     .map_err(|e| color_eyre::eyre::eyre!(e))?
@@ -638,7 +640,9 @@ async fn run_loop(
         }
         for request in std::mem::take(&mut app.requests) {
             match request {
-                Request::SwitchEnvironment(name) => return Ok(Exit::Switch(name)),
+                Request::SwitchEnvironment(name) => {
+                    return Ok(Exit::Switch(name, app.pane));
+                }
                 Request::SwitchTheme(name) => match theme::Theme::load(&name, themes_dir) {
                     Ok(t) => {
                         *theme = t;

@@ -18,6 +18,8 @@ pub struct AuditPane {
     /// The open row's first line shown (`J`/`K`), for the row it was scrolled on; the
     /// drawing keeps it within the detail.
     pub detail_scroll: (Option<AuditId>, u16),
+    /// The rows the open row's detail showed in the last frame (for `J` / `K`'s step).
+    pub detail_rows: u16,
     /// The row to select again once a reload reaches it: new rows come in at the top, so the
     /// row is found by its id, not its number.
     pub(super) finding: Option<Finding>,
@@ -115,10 +117,11 @@ impl AuditPane {
                 } else {
                     0
                 };
+                let step = crate::app::detail_step(self.detail_rows);
                 let at = if action == Action::DetailDown {
-                    at.saturating_add(3)
+                    at.saturating_add(step)
                 } else {
-                    at.saturating_sub(3)
+                    at.saturating_sub(step)
                 };
                 self.detail_scroll = (id, at);
                 return Outcome::None;

@@ -54,6 +54,13 @@ const MAX_ERRORS: usize = 200;
 /// Rows the mouse wheel moves.
 const WHEEL_ROWS: usize = 3;
 
+/// Rows `J` / `K` move an open detail (a thread's, an audit row's, a text preview, a log
+/// line's): half the rows it shows, so a long one is read in a few presses with the rows
+/// before still in sight; at least 3 (its height is 0 until it is drawn).
+pub(crate) fn detail_step(rows: u16) -> u16 {
+    (rows / 2).max(3)
+}
+
 #[derive(Debug)]
 pub struct App {
     pub context: Context,

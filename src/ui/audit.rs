@@ -93,6 +93,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
             0
         };
         pane.detail_scroll = (Some(e.id), top);
+        pane.detail_rows = u16::try_from(height).unwrap_or(u16::MAX);
         let title = if most > 0 {
             format!(
                 " Row · rows {}–{} of {total} · {}/{} scroll ",

@@ -14,6 +14,7 @@ mod profile;
 pub mod storage;
 mod table;
 mod users;
+mod wrap;
 
 pub use audit::draw as draw_audit;
 pub use posts::draw as draw_posts;

@@ -184,7 +184,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                 crate::text::plural(reports.len(), "report"),
                 theme.title(false),
             ));
-            lines.extend(reports.into_iter().map(|r| report_line(r, names, theme)));
+            let width = pane_block(String::new(), side.width, theme)
+                .inner(side)
+                .width;
+            lines.extend(
+                reports
+                    .into_iter()
+                    .flat_map(|r| report_line(r, names, theme, width)),
+            );
             lines.push(Line::raw(""));
             lines.extend(
                 printable(body)
@@ -229,6 +236,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
         let height = usize::from(inner.height);
         let last_top = u16::try_from(total.saturating_sub(height)).unwrap_or(u16::MAX);
         thread.detail_scroll = thread.detail_scroll.min(last_top);
+        thread.detail_rows = inner.height;
         let title = if total > height && height > 0 {
             let top = usize::from(thread.detail_scroll);
             let (from, to) = (top + 1, (top + height).min(total));
@@ -360,12 +368,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
 
 /// A report as the thread's detail and a profile list it: its status, when, the reason, who
 /// filed it and their note.
+/// A report as rows of `width` columns: its status and time, then the reason, reporter and note,
+/// whose later rows start under the reason.
 pub(super) fn report_line(
     r: &backoffice_domain::model::Report,
     names: &crate::app::names::Names,
     theme: &crate::theme::Theme,
-) -> Line<'static> {
-    Line::from(vec![
+    width: u16,
+) -> Vec<Line<'static>> {
+    let spans = vec![
+        Span::raw(""),
         Span::styled(format!("{} ", r.status.as_str()), theme.warning()),
         Span::styled(
             format!("{} ", short_time(Some(r.created_at))),
@@ -383,5 +395,6 @@ pub(super) fn report_line(
                 .unwrap_or_default(),
             theme.muted(),
         ),
-    ])
+    ];
+    super::wrap::wrap_spans(spans, 3, usize::from(width))
 }

@@ -79,6 +79,15 @@ pub fn draw(
     let sheet = &data.sheet;
     let names = look.names;
     // Labels in one column, the sub's too (it sat one column from the rest).
+    let image = match &data.avatar {
+        Some(Preview::Image { image, .. }) if inner.width >= AVATAR_COLUMNS * 2 => Some(image),
+        _ => None,
+    };
+    // The text's columns, for the rows that wrap under their start (the reports).
+    let text_width = match image {
+        Some(_) => inner.width.saturating_sub(AVATAR_COLUMNS),
+        None => inner.width,
+    };
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{:<13}", "sub"), theme.muted()),
         Span::styled(sheet.sub.to_string(), theme.text()),
@@ -138,7 +147,7 @@ pub fn draw(
         sheet
             .reports
             .iter()
-            .map(|r| super::posts::report_line(r, names, theme)),
+            .flat_map(|r| super::posts::report_line(r, names, theme, text_width)),
     );
     lines.push(Line::raw(""));
     lines.push(Line::styled("Latest posts", theme.title(false)));
@@ -174,10 +183,6 @@ pub fn draw(
             theme.text(),
         ));
     }
-    let image = match &data.avatar {
-        Some(Preview::Image { image, .. }) if inner.width >= AVATAR_COLUMNS * 2 => Some(image),
-        _ => None,
-    };
     let (text_area, image_area) = match image {
         Some(_) => {
             let [t, i] =

@@ -440,6 +440,7 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
             let height = usize::from(body.height);
             let last_top = u16::try_from(rows.saturating_sub(height)).unwrap_or(u16::MAX);
             d.preview_scroll = d.preview_scroll.min(last_top);
+            d.preview_rows = body.height;
             // Short of room, the caption gives a shorter form (it ended `rows 16–33 of 180 ·`
             // at 80 columns).
             let what = if rows > height && height > 0 {

@@ -395,6 +395,24 @@ fn user_detail_with_database_rows() {
         result: Ok(events),
     });
     insta::assert_snapshot!(render(&mut app, 120, 30));
+    // Narrower, an event goes on under its kind, not under its time or the column's edge.
+    let text = render(&mut app, 100, 30).to_string();
+    let rows: Vec<&str> = text.lines().collect();
+    let at = rows
+        .iter()
+        .position(|r| r.contains("SignIn Fail"))
+        .unwrap_or_else(|| panic!("{text}"));
+    // By columns (the borders are several bytes each).
+    let row: Vec<char> = rows[at].chars().collect();
+    let next: Vec<char> = rows[at + 1].chars().collect();
+    let kind = (0..row.len())
+        .find(|&i| row[i..].starts_with(&['S', 'i', 'g', 'n', 'I', 'n']))
+        .unwrap();
+    assert!(
+        next[kind] != ' ' && next[kind - 14..kind].iter().all(|c| *c == ' '),
+        "hung under the kind:\n{text}"
+    );
+    assert!(text.contains("Nigeria"), "{text}");
 }
 
 #[test]
@@ -664,6 +682,15 @@ fn a_long_thread_detail_scrolls_and_says_which_lines_show() {
     // The reports come first, before the text and its earlier versions.
     assert!(top.contains("reports"), "{top}");
     assert!(!top.contains("version 4 of the words"), "{top}");
+    // Half the detail's rows a press (a 12 KB post took 95 presses three rows at a time).
+    let half = app.posts.thread.as_ref().unwrap().detail_rows / 2;
+    assert!(half >= 5, "{half}");
+    app.on_key(key('J'));
+    let one = render(&mut app, 110, 16).to_string();
+    assert!(
+        one.contains(&format!("Detail · lines {}–", half + 1)),
+        "{one}"
+    );
     for _ in 0..10 {
         app.on_key(key('J'));
     }
@@ -685,6 +712,66 @@ fn a_long_thread_detail_scrolls_and_says_which_lines_show() {
     app.on_key(code(KeyCode::Up));
     let again = render(&mut app, 110, 16).to_string();
     assert!(again.contains("Detail · lines 1–11 of "), "{again}");
+}
+
+/// A report longer than the detail's width goes on under its reason (it wrapped to the
+/// detail's edge, under its status).
+#[test]
+fn a_long_report_in_a_thread_hangs_under_its_reason() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    answer_queue(&mut app, &first, vec![group(1, 2)], false);
+    let open = app.on_key(code(KeyCode::Enter));
+    let Some(Command::LoadThread { request, .. }) = open.first().cloned() else {
+        panic!("{open:?}")
+    };
+    let p = post(1);
+    let at = Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 0).unwrap();
+    let reason = format!("Firstword {}", "harassing the other members ".repeat(6));
+    app.on_event(AppEvent::ThreadLoaded {
+        request,
+        result: Ok(crate::app::posts::ThreadData {
+            post: p.clone(),
+            comments: Page {
+                items: Vec::new(),
+                next: None,
+            },
+            reports: vec![Report {
+                id: ReportId::new(1).unwrap(),
+                target: Target::Post(p.id),
+                reporter_sub: post(2).author_sub,
+                reason,
+                note: None,
+                status: ReportStatus::Open,
+                created_at: at,
+                resolved_by: None,
+                resolved_at: None,
+            }],
+            history: Vec::new(),
+        }),
+    });
+    // Wide enough that the status and time take less than half the detail's row (a
+    // narrower one gives the reason the whole row).
+    let text = render(&mut app, 160, 30).to_string();
+    let rows: Vec<Vec<char>> = text.lines().map(|r| r.chars().collect()).collect();
+    let word: Vec<char> = "Firstword".chars().collect();
+    let (at, column) = rows
+        .iter()
+        .enumerate()
+        .find_map(|(i, r)| {
+            (0..r.len())
+                .find(|&c| r[c..].starts_with(&word))
+                .map(|c| (i, c))
+        })
+        .unwrap_or_else(|| panic!("{text}"));
+    let next = &rows[at + 1];
+    let status = (0..column)
+        .rev()
+        .find(|&c| rows[at][c..].starts_with(&['o', 'p', 'e', 'n']))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        next[column] != ' ' && next[status..column].iter().all(|c| *c == ' '),
+        "the reason's second row starts under its first word:\n{text}"
+    );
 }
 
 #[test]

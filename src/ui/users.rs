@@ -218,17 +218,27 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                                 .join(", ");
                             let risky = e.result != "Pass"
                                 || matches!(e.risk_level.as_deref(), Some("Medium" | "High"));
-                            db.push(Line::styled(
-                                one_line(&format!(
-                                    "  {} {} {} risk {} {} {}",
-                                    short_time(e.at),
-                                    e.kind,
-                                    e.result,
-                                    e.risk_level.as_deref().unwrap_or("-"),
-                                    e.ip.as_deref().unwrap_or("-"),
-                                    place
-                                )),
-                                if risky { theme.warning() } else { theme.text() },
+                            let style = if risky { theme.warning() } else { theme.text() };
+                            // A row too long for the column goes on under the event, not
+                            // under the time.
+                            db.extend(super::wrap::wrap_spans(
+                                vec![
+                                    Span::raw(""),
+                                    Span::styled(format!("  {} ", short_time(e.at)), style),
+                                    Span::styled(
+                                        one_line(&format!(
+                                            "{} {} risk {} {} {}",
+                                            e.kind,
+                                            e.result,
+                                            e.risk_level.as_deref().unwrap_or("-"),
+                                            e.ip.as_deref().unwrap_or("-"),
+                                            place
+                                        )),
+                                        style,
+                                    ),
+                                ],
+                                2,
+                                usize::from(right.width),
                             ));
                         }
                     }

@@ -42,8 +42,6 @@ use buffer::{LineRef, LogBuffer, Strip};
 
 /// Lines kept when config.toml does not say (`[logs] buffer_lines`).
 pub const DEFAULT_BUFFER_LINES: usize = 200_000;
-/// Rows a line detail scrolls by on `J`/`K`.
-const DETAIL_STEP: u16 = 5;
 
 #[derive(Debug)]
 pub struct Picker {
@@ -218,8 +216,8 @@ impl LogsPane {
     pub(super) fn scroll_detail(&mut self, line: u64, action: Action) {
         let page = self.detail_rows.max(2);
         let (down, step) = match action {
-            Action::DetailDown => (true, DETAIL_STEP),
-            Action::DetailUp => (false, DETAIL_STEP),
+            Action::DetailDown => (true, crate::app::detail_step(self.detail_rows)),
+            Action::DetailUp => (false, crate::app::detail_step(self.detail_rows)),
             Action::HalfPageDown => (true, page / 2),
             Action::HalfPageUp => (false, page / 2),
             Action::PageDown => (true, page),

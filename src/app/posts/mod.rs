@@ -287,10 +287,11 @@ impl PostsPane {
             // The drawing keeps it within the detail's length.
             Action::DetailDown | Action::DetailUp => {
                 if let Some(t) = &mut self.thread {
+                    let step = crate::app::detail_step(t.detail_rows);
                     t.detail_scroll = if action == Action::DetailDown {
-                        t.detail_scroll.saturating_add(3)
+                        t.detail_scroll.saturating_add(step)
                     } else {
-                        t.detail_scroll.saturating_sub(3)
+                        t.detail_scroll.saturating_sub(step)
                     };
                 }
                 Outcome::None

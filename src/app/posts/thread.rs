@@ -48,6 +48,8 @@ pub struct ThreadState {
     pub history: Vec<PostRevision>,
     /// The detail's first line shown (`J`/`K`); back to the top when the selection moves.
     pub detail_scroll: u16,
+    /// The rows the detail showed in the last frame (for `J` / `K`'s step).
+    pub detail_rows: u16,
     /// The row selected when the thread was read again (after a write): selected again once
     /// its page is in, the pages read on until it is (a hide of comment 260 of a thread read
     /// 200 at a time left comment 200 selected).
@@ -83,6 +85,7 @@ impl PostsPane {
             reports: Vec::new(),
             history: Vec::new(),
             detail_scroll: 0,
+            detail_rows: 0,
             reselect,
         });
         self.thread_request = Some(id);

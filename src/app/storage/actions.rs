@@ -13,9 +13,6 @@ use crate::ops::Operation;
 use crate::text::human_size;
 use backoffice_domain::model::{BucketName, ListingEntry, ObjectEntry};
 
-/// Rows a text preview moves per `J` / `K`.
-const PREVIEW_STEP: u16 = 5;
-
 impl StoragePane {
     /// The objects a delete applies to: the marked rows (else the selected one). Folders are
     /// never deleted from here.
@@ -118,11 +115,15 @@ impl StoragePane {
                     return Outcome::None;
                 }
                 Action::DetailDown => {
-                    d.preview_scroll = d.preview_scroll.saturating_add(PREVIEW_STEP);
+                    d.preview_scroll = d
+                        .preview_scroll
+                        .saturating_add(crate::app::detail_step(d.preview_rows));
                     return Outcome::None;
                 }
                 Action::DetailUp => {
-                    d.preview_scroll = d.preview_scroll.saturating_sub(PREVIEW_STEP);
+                    d.preview_scroll = d
+                        .preview_scroll
+                        .saturating_sub(crate::app::detail_step(d.preview_rows));
                     return Outcome::None;
                 }
                 _ => {}

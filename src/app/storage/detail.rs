@@ -35,6 +35,8 @@ pub struct ObjectView {
     pub scroll: u16,
     /// First row of a text preview shown (`J` / `K`); the drawing holds it to the text.
     pub preview_scroll: u16,
+    /// The rows the text preview showed in the last frame (for `J` / `K`'s step).
+    pub preview_rows: u16,
     pub image: ImageCache,
     pub(super) info_request: Option<RequestId>,
     pub(super) preview_request: Option<RequestId>,
@@ -59,6 +61,7 @@ impl ObjectView {
             preview: Part::Loading,
             scroll: 0,
             preview_scroll: 0,
+            preview_rows: 0,
             image: ImageCache::default(),
             info_request: Some(info),
             preview_request: Some(preview),

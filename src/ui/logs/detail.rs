@@ -103,7 +103,7 @@ pub(super) fn detail(
         // Wrapped as the lines are (between words, a word longer than a row cut where the row
         // ends; a JSON value under its start): `TOK` stood alone on its row here while the
         // lines kept it with what followed.
-        lines.extend(super::lines::wrap_spans(
+        lines.extend(crate::ui::wrap::wrap_spans(
             spans,
             prefix,
             usize::from(inner.width),

@@ -334,19 +334,22 @@ fn a_long_line_detail_scrolls_with_j_and_k() {
     let first = text_of(&render(&mut app, 110, 30));
     assert!(first.contains("Line · rows 1–"), "{first}");
     assert!(first.contains("000000020"), "{first}");
+    // `J` moves half of the rows the detail was drawn in, as `ctrl-d` does.
+    let half = app.logs.detail_rows / 2;
+    assert!(half >= 5, "{half}");
     app.on_key(key('J'));
     app.on_key(key('J'));
     let down = text_of(&render(&mut app, 110, 30));
-    assert!(down.contains("Line · rows 11–"), "{down}");
+    assert!(
+        down.contains(&format!("Line · rows {}–", 2 * half + 1)),
+        "{down}"
+    );
     assert!(!down.contains("000000020"), "scrolled past the top: {down}");
     // ctrl-d pages the detail (not the list behind it), ctrl-u back.
-    // Half of the rows the detail was drawn in.
-    let page = app.logs.detail_rows / 2;
-    assert!(page >= 5, "{page}");
     app.on_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
-    assert_eq!(app.logs.detail_scroll.1, 10 + page);
+    assert_eq!(app.logs.detail_scroll.1, 3 * half);
     app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
-    assert_eq!(app.logs.detail_scroll.1, 10);
+    assert_eq!(app.logs.detail_scroll.1, 2 * half);
     for _ in 0..100 {
         app.on_key(key('J'));
     }
@@ -358,7 +361,7 @@ fn a_long_line_detail_scrolls_with_j_and_k() {
     assert_eq!(app.logs.detail_scroll.1, top, "held at the last rows");
     app.on_key(key('K'));
     render(&mut app, 110, 30);
-    assert_eq!(app.logs.detail_scroll.1, top - 5);
+    assert_eq!(app.logs.detail_scroll.1, top - half);
     // The line before: its detail from the top.
     app.on_key(key('k'));
     let other = text_of(&render(&mut app, 110, 30));
@@ -986,7 +989,7 @@ fn rows_break_between_words_and_a_word_longer_than_a_row_fills_it() {
     let text = |rows: Vec<ratatui::text::Line<'static>>| -> Vec<String> {
         rows.iter().map(|r| r.to_string()).collect()
     };
-    let rows = text(super::lines::wrap_spans(
+    let rows = text(crate::ui::wrap::wrap_spans(
         spans("END RequestId: 00000000-0000-0000-0000-000000000002 and more words here"),
         3,
         80,
@@ -1000,7 +1003,7 @@ fn rows_break_between_words_and_a_word_longer_than_a_row_fills_it() {
         "{rows:?}"
     );
     // A word longer than a row: cut where the row ends, after what precedes it.
-    let rows = text(super::lines::wrap_spans(
+    let rows = text(crate::ui::wrap::wrap_spans(
         spans(&format!("TOK {}", "X".repeat(120))),
         3,
         80,
@@ -1052,7 +1055,7 @@ fn the_rows_above_the_last_lines_hold_the_end_of_a_tall_line() {
 #[test]
 fn continuations_without_a_time_are_indented() {
     use ratatui::text::Span;
-    let rows = super::lines::wrap_spans(
+    let rows = crate::ui::wrap::wrap_spans(
         vec![
             Span::raw(" "),
             Span::raw("Billed Duration: 15 ms Memory Size: 128 MB Max Memory Used: 40 MB"),

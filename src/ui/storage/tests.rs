@@ -350,13 +350,18 @@ fn a_long_text_preview_scrolls_and_says_which_rows_show() {
     let shown = render(&mut app, 110, 20).to_string();
     assert!(shown.contains("text, whole object · rows 1–"), "{shown}");
     assert!(shown.contains("line 1 "), "{shown}");
-    for _ in 0..3 {
+    // Half the rows shown per press.
+    let rows = app.storage.detail.as_ref().unwrap().preview_rows;
+    assert!(rows >= 10, "{rows}");
+    let step = usize::from(rows / 2);
+    for _ in 0..2 {
         app.on_key(key('J'));
     }
     let shown = render(&mut app, 110, 20).to_string();
-    assert!(shown.contains("rows 16–"), "{shown}");
+    let top = 2 * step + 1;
+    assert!(shown.contains(&format!("rows {top}–")), "{shown}");
     assert!(
-        shown.contains("line 16") && !shown.contains("line 15 "),
+        shown.contains(&format!("line {top}")) && !shown.contains(&format!("line {} ", top - 1)),
         "{shown}"
     );
     // Held to the text: far down stops at its end.
