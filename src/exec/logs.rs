@@ -81,6 +81,22 @@ pub(super) async fn run(
                 result: result.map_err(Failure::from),
             }
         }
+        LogsCommand::FindRunning {
+            request,
+            group,
+            stream,
+            at,
+        } => LogsEvent::RunningFound {
+            request,
+            result: match source(b) {
+                Err(e) => Err(e),
+                Ok(source) => {
+                    backoffice_domain::services::running::running_at(source, &group, &stream, at)
+                        .await
+                }
+            }
+            .map_err(Failure::from),
+        },
         LogsCommand::Save {
             request,
             path,

@@ -166,6 +166,9 @@ impl LogsPane {
                     (Outcome::None, None)
                 }
             }
+            LogsEvent::RunningFound { request, result } => {
+                self.on_running_found(request, result, ids)
+            }
             LogsEvent::Saved { request, result } => {
                 let Some((_, path)) = self.saving.take_if(|(asked, _)| *asked == request) else {
                     return (Outcome::None, None);

@@ -113,6 +113,14 @@ pub enum LogsCommand {
         limit: usize,
         stop: FeedStop,
     },
+    /// Reads `stream` back from `at` for the request it was running (`r` on a line without
+    /// a request id).
+    FindRunning {
+        request: RequestId,
+        group: LogGroupName,
+        stream: String,
+        at: DateTime<Utc>,
+    },
     /// Writes `text` (the saved lines) to `path`.
     Save {
         request: RequestId,
@@ -181,6 +189,11 @@ pub enum LogsEvent {
     Saved {
         request: RequestId,
         result: Result<String, Failure>,
+    },
+    /// What a line's stream says about the request it was running.
+    RunningFound {
+        request: RequestId,
+        result: Result<backoffice_domain::services::running::Running, Failure>,
     },
 }
 

@@ -597,19 +597,116 @@ fn saving_an_empty_buffer_is_refused_at_once() {
     );
 }
 
+/// `r` on a line without a request id that the lines read cannot place (a search's pattern
+/// left its stream's other lines out): the stream is read back from the line, and the view
+/// opens on the request it was running, with the line among its lines.
 #[test]
-fn a_line_without_a_request_id_says_so() {
+fn a_line_without_a_request_id_is_placed_by_its_stream() {
+    use backoffice_domain::services::running::Running;
     let mut app = logs_app();
     let request = tailing(&mut app);
+    let panic = ev(API, 40, "thread 'main' panicked at src/handler.rs:42:5");
     batch(
         &mut app,
         request,
-        vec![TailItem::Events(vec![ev(API, 0, "plain words")])],
+        vec![TailItem::Events(vec![panic.clone()])],
     );
-    let c = app.on_key(key('r'));
-    assert!(c.is_empty());
+    let find = |app: &mut App| {
+        let c = app.on_key(key('r'));
+        match c.as_slice() {
+            [
+                Command::Logs(LogsCommand::FindRunning {
+                    request,
+                    group,
+                    stream,
+                    at: when,
+                }),
+            ] => {
+                assert_eq!(
+                    (group.as_str(), stream.as_str(), *when),
+                    (API, panic.stream.as_str(), at(40))
+                );
+                *request
+            }
+            other => panic!("the stream is read: {other:?}"),
+        }
+    };
+    let asked = find(&mut app);
+    assert!(app.pending() > 0, "the spinner turns while it is read");
+    // An answer to an earlier `r` is not this one.
+    app.on_event(AppEvent::Logs(LogsEvent::RunningFound {
+        request: RequestId(asked.0 + 1000),
+        result: Ok(Running::Nothing),
+    }));
+    assert!(app.logs.request.is_none() && app.logs.finding.is_some());
+    let c = app.on_event(AppEvent::Logs(LogsEvent::RunningFound {
+        request: asked,
+        result: Ok(Running::Request {
+            id: rid(7),
+            started: at(10),
+        }),
+    }));
+    let view = app.logs.request.as_ref().expect("the request's view");
+    assert_eq!(view.id, rid(7));
+    let lines: Vec<String> = view
+        .buffer
+        .iter_from(view.buffer.first_seq())
+        .map(|l| l.text.to_string())
+        .collect();
+    assert_eq!(lines, [panic.message.as_str()], "the line is in the view");
+    let (_, spec) = feed_request(&c);
+    assert_eq!(
+        spec.pattern.as_ref().map(|p| p.as_str().to_string()),
+        Some(format!("\"{}\"", rid(7)))
+    );
+    // Looked for in the tail's groups, as for a line with an id.
+    assert!(spec.groups.contains(&LogGroupName::parse(API).unwrap()));
+    assert!(
+        matches!(spec.window, Window::Range(w) if w.start <= at(10) && w.end > at(40)),
+        "{:?}",
+        spec.window
+    );
+
+    // Where the stream ran no request, it says why and opens nothing.
+    app.on_key(code(KeyCode::Esc));
     assert!(app.logs.request.is_none());
-    assert!(app.toasts.iter().any(|t| t.text.contains("no request id")));
+    for (answer, said) in [
+        (
+            Running::Between { last: rid(6) },
+            "came after its stream's last request (00000006) had ended",
+        ),
+        (
+            Running::Nothing,
+            "started no request in the 15 minutes before it",
+        ),
+        (
+            Running::TooBusy,
+            "wrote too many lines before it to read back",
+        ),
+    ] {
+        let asked = find(&mut app);
+        app.on_event(AppEvent::Logs(LogsEvent::RunningFound {
+            request: asked,
+            result: Ok(answer),
+        }));
+        assert!(app.logs.request.is_none());
+        assert!(
+            app.toasts.iter().any(|t| t.text.contains(said)),
+            "{said}: {:?}",
+            app.toasts
+        );
+        assert_eq!(app.pending(), 0);
+    }
+    // A failed read is a failure, said on the status bar.
+    let asked = find(&mut app);
+    app.on_event(AppEvent::Logs(LogsEvent::RunningFound {
+        request: asked,
+        result: Err(Failure::new("AccessDeniedException: logs:FilterLogEvents")),
+    }));
+    assert_eq!(
+        app.last_error.as_deref(),
+        Some("finding the line's request: AccessDeniedException: logs:FilterLogEvents")
+    );
 }
 
 #[test]

@@ -198,6 +198,9 @@ pub struct LogsPane {
     /// A save under way: its request, the path as typed and the selection it saved, put back
     /// if the write fails.
     pub(super) saving: Option<(RequestId, String)>,
+    /// `r` on a line without a request id, while its stream is read back for the request it
+    /// was running.
+    pub(super) finding: Option<request::Finding>,
     pub(super) strip_cache: Option<((u64, usize), Strip)>,
     pub(super) summary_cache: Option<(u64, Summary)>,
     /// Line numbers drawn on each screen row in the last frame (for clicks).
@@ -263,6 +266,7 @@ impl LogsPane {
             context_rows: Vec::new(),
             context_built: None,
             saving: None,
+            finding: None,
             strip_cache: None,
             summary_cache: None,
             screen_rows: Vec::new(),
@@ -561,6 +565,7 @@ impl Pane for LogsPane {
             + usize::from(self.feed.as_ref().is_some_and(query))
             + usize::from(self.request.as_ref().is_some_and(|r| query(&r.feed)))
             + usize::from(self.saving.is_some())
+            + usize::from(self.finding.is_some())
     }
 
     fn draw(

@@ -4,10 +4,11 @@
 use super::buffer::{LineRef, LogBuffer, RequestKey};
 use super::{Feed, FeedSpec, LogsPane, Prompt, Scroll, Window, short_id};
 use crate::app::list::{moved, movement};
-use crate::app::{Ids, Outcome};
+use crate::app::{Command, Failure, Handled, Ids, Outcome, RequestId};
 use crate::keymap::Action;
 use backoffice_domain::model::{FilterPattern, LogEvent, LogGroupName, TailItem, TimeWindow};
 use backoffice_domain::services::log_analysis;
+use backoffice_domain::services::running::Running;
 use chrono::DateTime;
 
 /// Lines a request view keeps.
@@ -35,6 +36,19 @@ pub struct RequestView {
     /// its lines without the id (a panic) are not found by id.
     pub stream_pass: Option<(String, String)>,
 }
+
+/// `r` on a line without a request id: its stream is being read back for the request it was
+/// running.
+#[derive(Debug)]
+pub(crate) struct Finding {
+    pub request: RequestId,
+    /// The line, copied: it opens the request's view, which a query by id would not find.
+    pub line: LogEvent,
+    pub groups: Vec<LogGroupName>,
+}
+
+/// What a failed read of a line's stream is called on the status bar.
+const FINDING: &str = "finding the line's request";
 
 /// The most lines the read of a request's stream takes.
 const STREAM_PASS_LINES: usize = 5_000;
@@ -230,24 +244,28 @@ impl LogsPane {
         }
         // A line without an id (a panic, a print) belongs to the request its stream was
         // running: that request's id, from another of its lines.
+        // Not among the lines read (a search's pattern left them out, or they came before
+        // the tail): the stream is read back from the line for the request it started last.
         let Some((id, _)) = self.buffer.request_id_of(&l) else {
-            let spec = self.feed.as_ref().map(|f| &f.spec);
-            let live = spec.is_some_and(|s| s.window == Window::Live);
-            let why = match (spec.is_some_and(|s| s.pattern.is_some()), live) {
-                (true, true) => {
-                    "the tail's pattern leaves out the lines of its stream that name one"
-                }
-                (true, false) => {
-                    "the query's pattern leaves out the lines of its stream that name one"
-                }
-                (false, true) => "the tail holds no earlier line of its stream that names one",
-                (false, false) => {
-                    "the lines read hold no earlier line of its stream that names one"
-                }
+            let Ok(group) = LogGroupName::parse(l.group) else {
+                return Outcome::Message(
+                    "this line carries no request id, and names no log group to read its stream from"
+                        .into(),
+                );
             };
-            return Outcome::Message(format!(
-                "this line carries no request id, and {why} (a query over its time without a pattern reads them)"
-            ));
+            let request = ids.issue();
+            let line = to_event(&l);
+            self.finding = Some(Finding {
+                request,
+                line: line.clone(),
+                groups: self.request_groups(),
+            });
+            return Outcome::Commands(vec![Command::Logs(super::LogsCommand::FindRunning {
+                request,
+                group,
+                stream: line.stream,
+                at: line.timestamp,
+            })]);
         };
         let at = DateTime::from_timestamp_millis(l.ts_ms).unwrap_or_default();
         let key = RequestKey::of(&id);
@@ -257,20 +275,71 @@ impl LogsPane {
                 buffer.push_event(&to_event(&l));
             }
         }
-        let mut groups: Vec<LogGroupName> = self
+        let groups = self.request_groups();
+        self.view_request(id, key, buffer, groups, at, ids)
+    }
+
+    /// The groups a request's lines are looked for in: the feed's, else the buffer's.
+    fn request_groups(&self) -> Vec<LogGroupName> {
+        let groups: Vec<LogGroupName> = self
             .feed
             .as_ref()
             .map(|f| f.spec.groups.clone())
             .unwrap_or_default();
-        if groups.is_empty() {
-            groups = self
-                .buffer
-                .groups()
-                .iter()
-                .filter_map(|g| LogGroupName::parse(g).ok())
-                .collect();
+        if !groups.is_empty() {
+            return groups;
         }
-        self.view_request(id, key, buffer, groups, at, ids)
+        self.buffer
+            .groups()
+            .iter()
+            .filter_map(|g| LogGroupName::parse(g).ok())
+            .collect()
+    }
+
+    /// The stream's answer for a line without a request id: the request's view opens on the
+    /// request it was running, with the line among its lines; else why it belongs to none.
+    pub(super) fn on_running_found(
+        &mut self,
+        request: RequestId,
+        result: Result<Running, Failure>,
+        ids: &mut Ids,
+    ) -> Handled {
+        let Some(finding) = self.finding.take_if(|f| f.request == request) else {
+            return (Outcome::None, None);
+        };
+        let line = &finding.line;
+        let running = match result {
+            Ok(r) => r,
+            Err(f) => return (Outcome::None, Some((FINDING.into(), f))),
+        };
+        let message = match running {
+            Running::Request { id, started } => {
+                let key = RequestKey::of(&id);
+                let mut buffer = LogBuffer::new(REQUEST_LINES);
+                buffer.push_event(line);
+                let outcome = self.view_request(id, key, buffer, finding.groups, started, ids);
+                return (outcome, None);
+            }
+            Running::Between { last } => format!(
+                "this line carries no request id, and came after its stream's last request ({}) had ended: the runtime's start or its own work, not a request's",
+                short_id(&last)
+            ),
+            Running::Nothing => format!(
+                "this line carries no request id, and its stream {} started no request in the 15 minutes before it",
+                crate::text::one_line(&line.stream)
+            ),
+            Running::TooBusy => format!(
+                "this line carries no request id, and its stream {} wrote too many lines before it to read back (an Insights query by its time finds them)",
+                crate::text::one_line(&line.stream)
+            ),
+        };
+        (
+            Outcome::Settled {
+                message,
+                what: FINDING,
+            },
+            None,
+        )
     }
 
     /// Shows every line of request `id` of `groups` around `at` (an Insights row's request):

@@ -662,6 +662,19 @@ impl LogSource for Counting<'_> {
         page
     }
 
+    async fn stream_events(
+        &self,
+        group: &LogGroupName,
+        stream: &str,
+        window: TimeWindow,
+        pattern: Option<&FilterPattern>,
+        page: PageRequest,
+    ) -> DomainResult<Page<LogEvent>> {
+        self.inner
+            .stream_events(group, stream, window, pattern, page)
+            .await
+    }
+
     async fn tail(&self, request: TailRequest) -> DomainResult<TailStream> {
         self.inner.tail(request).await
     }

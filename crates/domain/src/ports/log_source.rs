@@ -24,6 +24,17 @@ pub trait LogSource: Send + Sync {
         pattern: Option<&FilterPattern>,
         page: PageRequest,
     ) -> DomainResult<Page<LogEvent>>;
+    /// Events of one stream of a group in a window, oldest first, optionally filtered, paged
+    /// as [`LogSource::filter_events`]: what one execution environment wrote (the request
+    /// running when a line without an id, a panic, was written).
+    async fn stream_events(
+        &self,
+        group: &LogGroupName,
+        stream: &str,
+        window: TimeWindow,
+        pattern: Option<&FilterPattern>,
+        page: PageRequest,
+    ) -> DomainResult<Page<LogEvent>>;
     /// Follows new events across several groups, merged in time order, until dropped.
     async fn tail(&self, request: TailRequest) -> DomainResult<TailStream>;
 }

@@ -11,6 +11,7 @@ pub mod people;
 pub mod planned;
 pub mod profiles;
 pub mod reconcile;
+pub mod running;
 pub mod storage;
 pub mod undo;
 pub mod user360;

@@ -161,6 +161,8 @@ contract!(
         tail_interleaves_the_streams_of_a_group_by_time,
         tail_applies_the_pattern,
         unknown_group_is_not_found,
+        stream_events_read_one_stream_of_the_group,
+        a_line_without_an_id_belongs_to_the_request_its_stream_was_running,
     ],
     sandbox_only: [
         filter_pattern_uses_cloudwatch_plain_term_semantics,
@@ -676,4 +678,93 @@ async fn unknown_group_is_not_found(fx: &dyn LogFixture) {
     );
     let request = TailRequest::new(vec![g.clone()], Utc::now(), None).unwrap();
     is_not_found(logs.tail(request).await.err().unwrap());
+}
+
+/// One stream's events, across pages, and none of the other stream's.
+async fn stream_events_read_one_stream_of_the_group(fx: &dyn LogFixture) {
+    let (g, base) = alternating_streams(fx, "/aws/lambda/one-stream").await;
+    let window = TimeWindow::new(base, at(base, 10)).unwrap();
+    let logs = fx.source();
+    let mut seen = Vec::new();
+    let mut page = PageRequest::first(1);
+    loop {
+        let got = logs
+            .stream_events(&g, "s2", window, None, page)
+            .await
+            .unwrap();
+        seen.extend(got.items);
+        match got.next {
+            Some(c) => page = PageRequest::after(c, 1),
+            None => break,
+        }
+    }
+    let got: Vec<(&str, &str)> = seen
+        .iter()
+        .map(|e| (e.stream.as_str(), e.message.as_str()))
+        .collect();
+    assert_eq!(got, [("s2", "t1"), ("s2", "t3")]);
+}
+
+/// A panic carries no request id: its stream says which request it interrupted, even when
+/// another stream of the group started one in between, and that a line after a request's end
+/// belongs to none.
+async fn a_line_without_an_id_belongs_to_the_request_its_stream_was_running(fx: &dyn LogFixture) {
+    use backoffice_domain::services::running::{Running, running_at};
+    let g = fx.group("/aws/lambda/panics");
+    let base = now_ms() - Duration::minutes(3);
+    let (a, b, c) = (
+        "0f5e2a1c-0d7b-4c1e-9a3f-00000000000a",
+        "0f5e2a1c-0d7b-4c1e-9a3f-00000000000b",
+        "0f5e2a1c-0d7b-4c1e-9a3f-00000000000c",
+    );
+    fx.append(
+        &g,
+        "env-1",
+        &[
+            (
+                at(base, 0),
+                format!("START RequestId: {a} Version: $LATEST"),
+            ),
+            (at(base, 5), format!("END RequestId: {a}")),
+            (
+                at(base, 10),
+                format!("START RequestId: {b} Version: $LATEST"),
+            ),
+            (
+                at(base, 30),
+                "thread 'main' panicked at src/main.rs:4:5".into(),
+            ),
+        ],
+    )
+    .await;
+    fx.append(
+        &g,
+        "env-2",
+        &[(
+            at(base, 20),
+            format!("START RequestId: {c} Version: $LATEST"),
+        )],
+    )
+    .await;
+    let logs = fx.source();
+    let running = running_at(logs.as_ref(), &g, "env-1", at(base, 30))
+        .await
+        .unwrap();
+    assert_eq!(
+        running,
+        Running::Request {
+            id: b.into(),
+            started: at(base, 10),
+        }
+    );
+    // Between a's end and b's start: no request was running.
+    let between = running_at(logs.as_ref(), &g, "env-1", at(base, 7))
+        .await
+        .unwrap();
+    assert_eq!(between, Running::Between { last: a.into() });
+    // Before anything: nothing started.
+    let before = running_at(logs.as_ref(), &g, "env-2", at(base, 19))
+        .await
+        .unwrap();
+    assert_eq!(before, Running::Nothing);
 }

@@ -296,9 +296,11 @@ where
 }
 
 /// One FilterLogEvents call: events of `group` from `start_ms` to `end_ms`, both inclusive.
+#[allow(clippy::too_many_arguments)]
 async fn filter_page(
     client: &Client,
     group: &LogGroupName,
+    stream: Option<&str>,
     start_ms: i64,
     end_ms: i64,
     pattern: Option<&str>,
@@ -308,6 +310,7 @@ async fn filter_page(
     let out = client
         .filter_log_events()
         .log_group_name(group.as_str())
+        .set_log_stream_names(stream.map(|s| vec![s.to_string()]))
         .start_time(start_ms)
         .end_time(end_ms)
         .set_filter_pattern(pattern.filter(|p| !p.is_empty()).map(str::to_string))
@@ -371,6 +374,7 @@ impl PageFetcher for SdkPages {
         filter_page(
             &self.client,
             &query.group,
+            None,
             query.start_ms,
             query.end_ms,
             query.pattern.as_deref(),
@@ -474,31 +478,19 @@ impl LogSource for CloudWatchLogSource {
         pattern: Option<&FilterPattern>,
         page: PageRequest,
     ) -> DomainResult<Page<LogEvent>> {
-        let limit = page.limit_or(DEFAULT_EVENTS, MAX_EVENTS);
-        let scope = scope_of(
-            "log-events",
-            &(group, window, pattern.map(FilterPattern::as_str)),
-        );
-        let token: Option<String> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
-        let start_ms = window.start.timestamp_millis();
-        // The window's end is exclusive; FilterLogEvents' endTime is inclusive.
-        let end_ms = (window.end.timestamp_millis() - 1).max(start_ms);
-        self.limiter.acquire().await;
-        let got = filter_page(
-            &self.client,
-            group,
-            start_ms,
-            end_ms,
-            pattern.map(FilterPattern::as_str),
-            token,
-            limit as i32,
-        )
-        .await?;
-        // A page may be empty with a token: CloudWatch stopped scanning before it found one.
-        Ok(Page {
-            items: got.events,
-            next: got.next_token.map(|t| Cursor::encode(&scope, &t)),
-        })
+        self.filter(group, None, window, pattern, page).await
+    }
+
+    async fn stream_events(
+        &self,
+        group: &LogGroupName,
+        stream: &str,
+        window: TimeWindow,
+        pattern: Option<&FilterPattern>,
+        page: PageRequest,
+    ) -> DomainResult<Page<LogEvent>> {
+        self.filter(group, Some(stream), window, pattern, page)
+            .await
     }
 
     async fn tail(&self, request: TailRequest) -> DomainResult<TailStream> {
@@ -517,6 +509,45 @@ impl LogSource for CloudWatchLogSource {
             }
             TailMode::Live | TailMode::Auto => live_tail::start(self.client.clone(), request).await,
         }
+    }
+}
+
+impl CloudWatchLogSource {
+    /// `FilterLogEvents` over the group, or one stream of it.
+    async fn filter(
+        &self,
+        group: &LogGroupName,
+        stream: Option<&str>,
+        window: TimeWindow,
+        pattern: Option<&FilterPattern>,
+        page: PageRequest,
+    ) -> DomainResult<Page<LogEvent>> {
+        let limit = page.limit_or(DEFAULT_EVENTS, MAX_EVENTS);
+        let scope = scope_of(
+            "log-events",
+            &(group, stream, window, pattern.map(FilterPattern::as_str)),
+        );
+        let token: Option<String> = page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
+        let start_ms = window.start.timestamp_millis();
+        // The window's end is exclusive; FilterLogEvents' endTime is inclusive.
+        let end_ms = (window.end.timestamp_millis() - 1).max(start_ms);
+        self.limiter.acquire().await;
+        let got = filter_page(
+            &self.client,
+            group,
+            stream,
+            start_ms,
+            end_ms,
+            pattern.map(FilterPattern::as_str),
+            token,
+            limit as i32,
+        )
+        .await?;
+        // A page may be empty with a token: CloudWatch stopped scanning before it found one.
+        Ok(Page {
+            items: got.events,
+            next: got.next_token.map(|t| Cursor::encode(&scope, &t)),
+        })
     }
 }
 

@@ -369,61 +369,19 @@ impl LogSource for SandboxLogStore {
         pattern: Option<&FilterPattern>,
         page: PageRequest,
     ) -> DomainResult<Page<LogEvent>> {
-        plain_only(pattern)?;
-        self.require_group(group).await?;
-        let limit = page.limit_or(DEFAULT_EVENTS, MAX_EVENTS) as usize;
-        let scope = scope_of(
-            "log-events",
-            &(group, window, pattern.map(FilterPattern::as_str)),
-        );
-        let (mut after_ts, mut after_id): (i64, i64) = page
-            .cursor
-            .as_ref()
-            .map(|c| c.decode(&scope))
-            .transpose()?
-            .unwrap_or((window.start.timestamp_millis(), 0));
-        let end = window.end.timestamp_millis();
-        let mut items = Vec::new();
-        let mut scanned = 0usize;
-        loop {
-            let rows = sqlx::query_as::<_, EventRow>(
-                "SELECT id, group_name, stream_name, ts, ingested_at, message FROM log_events \
-                 WHERE group_name = ? AND (ts > ? OR (ts = ? AND id > ?)) AND ts < ? ORDER BY ts, id LIMIT ?",
-            )
-            .bind(group.as_str())
-            .bind(after_ts)
-            .bind(after_ts)
-            .bind(after_id)
-            .bind(end)
-            .bind(SCAN_BATCH)
-            .fetch_all(&self.pool)
+        self.filter(group, None, window, pattern, page).await
+    }
+
+    async fn stream_events(
+        &self,
+        group: &LogGroupName,
+        stream: &str,
+        window: TimeWindow,
+        pattern: Option<&FilterPattern>,
+        page: PageRequest,
+    ) -> DomainResult<Page<LogEvent>> {
+        self.filter(group, Some(stream), window, pattern, page)
             .await
-            .map_err(|e| map_sqlx("log events", e))?;
-            let exhausted = (rows.len() as i64) < SCAN_BATCH;
-            for row in rows {
-                scanned += 1;
-                after_ts = row.ts;
-                after_id = row.id;
-                if pattern.is_none_or(|p| p.matches(&row.message) == Some(true)) {
-                    items.push(row.into_event());
-                    if items.len() == limit {
-                        return Ok(Page {
-                            items,
-                            next: Some(Cursor::encode(&scope, &(after_ts, after_id))),
-                        });
-                    }
-                }
-            }
-            if exhausted {
-                return Ok(Page { items, next: None });
-            }
-            if scanned >= SCAN_BUDGET {
-                return Ok(Page {
-                    items,
-                    next: Some(Cursor::encode(&scope, &(after_ts, after_id))),
-                });
-            }
-        }
     }
 
     async fn tail(&self, request: TailRequest) -> DomainResult<TailStream> {
@@ -469,5 +427,77 @@ impl LogSource for SandboxLogStore {
             }
         });
         Ok(Box::pin(stream))
+    }
+}
+
+impl SandboxLogStore {
+    /// Events of the group (or of one stream of it) in a window, as `FilterLogEvents` pages
+    /// them.
+    async fn filter(
+        &self,
+        group: &LogGroupName,
+        stream: Option<&str>,
+        window: TimeWindow,
+        pattern: Option<&FilterPattern>,
+        page: PageRequest,
+    ) -> DomainResult<Page<LogEvent>> {
+        plain_only(pattern)?;
+        self.require_group(group).await?;
+        let limit = page.limit_or(DEFAULT_EVENTS, MAX_EVENTS) as usize;
+        let scope = scope_of(
+            "log-events",
+            &(group, stream, window, pattern.map(FilterPattern::as_str)),
+        );
+        let (mut after_ts, mut after_id): (i64, i64) = page
+            .cursor
+            .as_ref()
+            .map(|c| c.decode(&scope))
+            .transpose()?
+            .unwrap_or((window.start.timestamp_millis(), 0));
+        let end = window.end.timestamp_millis();
+        let mut items = Vec::new();
+        let mut scanned = 0usize;
+        loop {
+            let rows = sqlx::query_as::<_, EventRow>(
+                "SELECT id, group_name, stream_name, ts, ingested_at, message FROM log_events \
+                 WHERE group_name = ? AND (? IS NULL OR stream_name = ?) \
+                 AND (ts > ? OR (ts = ? AND id > ?)) AND ts < ? ORDER BY ts, id LIMIT ?",
+            )
+            .bind(group.as_str())
+            .bind(stream)
+            .bind(stream)
+            .bind(after_ts)
+            .bind(after_ts)
+            .bind(after_id)
+            .bind(end)
+            .bind(SCAN_BATCH)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map_sqlx("log events", e))?;
+            let exhausted = (rows.len() as i64) < SCAN_BATCH;
+            for row in rows {
+                scanned += 1;
+                after_ts = row.ts;
+                after_id = row.id;
+                if pattern.is_none_or(|p| p.matches(&row.message) == Some(true)) {
+                    items.push(row.into_event());
+                    if items.len() == limit {
+                        return Ok(Page {
+                            items,
+                            next: Some(Cursor::encode(&scope, &(after_ts, after_id))),
+                        });
+                    }
+                }
+            }
+            if exhausted {
+                return Ok(Page { items, next: None });
+            }
+            if scanned >= SCAN_BUDGET {
+                return Ok(Page {
+                    items,
+                    next: Some(Cursor::encode(&scope, &(after_ts, after_id))),
+                });
+            }
+        }
     }
 }
