@@ -97,6 +97,7 @@ impl LogsPane {
                     if r.scroll.selected < r.buffer.first_seq() {
                         r.scroll.selected = r.buffer.first_seq();
                     }
+                    super::request::refocus(r);
                 }
                 (Outcome::None, None)
             }

@@ -338,12 +338,19 @@ fn r_opens_the_request_from_the_buffer_then_from_its_groups() {
     assert_eq!(view.buffer.len(), 6);
     assert_eq!(view.buffer.groups().len(), 2);
     assert_eq!(app.pending(), 0);
+    // The line `r` was pressed on is the selected one, among the lines found since.
+    let on = view.scroll.selected;
+    let text = view.buffer.get(on).map(|l| l.text.to_string());
+    assert!(
+        on > view_first(&app)
+            && text
+                .as_deref()
+                .is_some_and(|t| t.contains("database timeout")),
+        "{text:?}"
+    );
     // Keys move in the request view; esc goes back to the lines.
     app.on_key(key('j'));
-    assert_eq!(
-        app.logs.request.as_ref().unwrap().scroll.selected,
-        view_first(&app) + 1
-    );
+    assert_eq!(app.logs.request.as_ref().unwrap().scroll.selected, on + 1);
     app.on_key(code(KeyCode::Esc));
     assert!(app.logs.request.is_none());
 }
@@ -667,13 +674,33 @@ fn a_line_without_a_request_id_is_placed_by_its_stream() {
         spec.window
     );
 
+    // The query by id brings the request's other lines; the panic stays the selected line.
+    let (feed, _) = feed_request(&c);
+    let start = ev(
+        API,
+        10,
+        &format!("START RequestId: {} Version: $LATEST", rid(7)),
+    );
+    batch(&mut app, feed, vec![TailItem::Events(vec![start])]);
+    let view = app.logs.request.as_ref().unwrap();
+    let shown: Vec<(u64, String)> = view
+        .buffer
+        .iter_from(view.buffer.first_seq())
+        .map(|l| (l.seq, l.text.to_string()))
+        .collect();
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    assert_eq!(
+        view.scroll.selected, shown[1].0,
+        "the line r was pressed on: {shown:?}"
+    );
+
     // Where the stream ran no request, it says why and opens nothing.
     app.on_key(code(KeyCode::Esc));
     assert!(app.logs.request.is_none());
     for (answer, said) in [
         (
             Running::Between { last: rid(6) },
-            "came after its stream's last request (00000006) had ended",
+            "its stream's last request (00000006) had ended before it",
         ),
         (
             Running::Nothing,

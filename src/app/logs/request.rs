@@ -35,6 +35,23 @@ pub struct RequestView {
     /// The group and stream read over the request's span, once the query by id has ended:
     /// its lines without the id (a panic) are not found by id.
     pub stream_pass: Option<(String, String)>,
+    /// The line `r` was pressed on (its time and text): selected again as the view's lines
+    /// come in, until the selection moves.
+    pub(super) focus: Option<(i64, String)>,
+}
+
+/// Selects the line the view was opened on, where its lines hold it.
+pub(super) fn refocus(r: &mut RequestView) {
+    let Some((ts, text)) = &r.focus else {
+        return;
+    };
+    if let Some(l) = r
+        .buffer
+        .iter_from(r.buffer.first_seq())
+        .find(|l| l.ts_ms == *ts && l.text == text.as_str())
+    {
+        r.scroll.selected = l.seq;
+    }
 }
 
 /// `r` on a line without a request id: its stream is being read back for the request it was
@@ -125,6 +142,7 @@ pub(super) fn merge_into(r: &mut RequestView, unnamed: Vec<LogEvent>) {
         r.buffer.push_event(e);
     }
     r.scroll.selected = r.buffer.first_seq();
+    refocus(r);
 }
 
 /// The first answer of the query by id, with the copied lines that carry no id of their own
@@ -223,6 +241,7 @@ impl LogsPane {
             },
         };
         r.scroll.follow = false;
+        r.focus = None;
         if len > 0 {
             let first = r.buffer.first_seq();
             let here = r.scroll.selected.saturating_sub(first) as usize;
@@ -276,7 +295,8 @@ impl LogsPane {
             }
         }
         let groups = self.request_groups();
-        self.view_request(id, key, buffer, groups, at, ids)
+        let focus = Some((l.ts_ms, l.text.to_string()));
+        self.view_request(id, buffer, groups, at, focus, ids)
     }
 
     /// The groups a request's lines are looked for in: the feed's, else the buffer's.
@@ -314,14 +334,14 @@ impl LogsPane {
         };
         let message = match running {
             Running::Request { id, started } => {
-                let key = RequestKey::of(&id);
                 let mut buffer = LogBuffer::new(REQUEST_LINES);
                 buffer.push_event(line);
-                let outcome = self.view_request(id, key, buffer, finding.groups, started, ids);
+                let focus = Some((line.timestamp.timestamp_millis(), line.message.clone()));
+                let outcome = self.view_request(id, buffer, finding.groups, started, focus, ids);
                 return (outcome, None);
             }
             Running::Between { last } => format!(
-                "this line carries no request id, and came after its stream's last request ({}) had ended: the runtime's start or its own work, not a request's",
+                "this line carries no request id, and its stream's last request ({}) had ended before it: the line is not a request's",
                 short_id(&last)
             ),
             Running::Nothing => format!(
@@ -351,9 +371,8 @@ impl LogsPane {
         at: chrono::DateTime<chrono::Utc>,
         ids: &mut Ids,
     ) -> Outcome {
-        let key = RequestKey::of(&id);
         self.screen = super::Screen::Viewer;
-        let outcome = self.view_request(id, key, LogBuffer::new(REQUEST_LINES), groups, at, ids);
+        let outcome = self.view_request(id, LogBuffer::new(REQUEST_LINES), groups, at, None, ids);
         if let Some(r) = &mut self.request {
             r.from_pane = true;
         }
@@ -364,12 +383,13 @@ impl LogsPane {
     fn view_request(
         &mut self,
         id: String,
-        key: RequestKey,
         buffer: LogBuffer,
         groups: Vec<LogGroupName>,
         at: chrono::DateTime<chrono::Utc>,
+        focus: Option<(i64, String)>,
         ids: &mut Ids,
     ) -> Outcome {
+        let key = RequestKey::of(&id);
         let pattern = FilterPattern::parse(format!("\"{id}\"")).ok();
         let spec = FeedSpec {
             groups,
@@ -398,7 +418,11 @@ impl LogsPane {
             from_detail,
             from_pane: false,
             stream_pass: None,
+            focus,
         });
+        if let Some(r) = &mut self.request {
+            refocus(r);
+        }
         Outcome::Commands(vec![command])
     }
 }
