@@ -12,6 +12,8 @@ pub enum ConsoleTarget {
     User { username: String },
     /// An object of a bucket.
     Object { bucket: String, key: String },
+    /// A log group (its streams).
+    LogGroup { group: String },
     /// A log stream, opened at an event's time.
     LogStream {
         group: String,
@@ -61,6 +63,10 @@ pub fn console_url(
             enc(key)
         ),
         // The query inside the fragment has its `?` and `=` written `$3F` and `$3D`.
+        ConsoleTarget::LogGroup { group } => format!(
+            "{base}/cloudwatch/home?region={r}#logsV2:log-groups/log-group/{}",
+            cloudwatch_fragment(group)
+        ),
         ConsoleTarget::LogStream { group, stream, at } => format!(
             "{base}/cloudwatch/home?region={r}#logsV2:log-groups/log-group/{}/log-events/{}$3Fstart$3D{}",
             cloudwatch_fragment(group),
@@ -97,6 +103,17 @@ mod tests {
             )
             .unwrap(),
             "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Flambda$252Fapi/log-events/2026$252F12$252F03$252F$255B$2524LATEST$255Dabc$3Fstart$3D1764756000123"
+        );
+        assert_eq!(
+            console_url(
+                &ConsoleTarget::LogGroup {
+                    group: "/aws/lambda/api-staging".into(),
+                },
+                "eu-west-1",
+                None
+            )
+            .unwrap(),
+            "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Flambda$252Fapi-staging"
         );
         assert_eq!(
             console_url(

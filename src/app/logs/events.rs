@@ -47,6 +47,8 @@ impl LogsPane {
                     f.state = FeedState::Running;
                 }
                 f.earlier = Some(earlier);
+                // A tail read again is connected: its lines replace the ones before.
+                self.replace_lines();
                 let note = match earlier {
                     Earlier::Read(0) => None,
                     Earlier::Read(n) => Some(format!(
@@ -124,6 +126,8 @@ impl LogsPane {
                     match result {
                         Ok(end) => {
                             f.state = FeedState::Done(end);
+                            // A read again that found nothing: nothing is what there is.
+                            self.replace_lines();
                             if end == FeedEnd::Truncated {
                                 let ts = self.last_ts();
                                 self.buffer.push_marker(
@@ -140,6 +144,18 @@ impl LogsPane {
                         }
                         Err(failure) => {
                             f.state = FeedState::Failed(failure.message.clone());
+                            if std::mem::take(&mut self.replacing) {
+                                let ts = self.last_ts();
+                                self.buffer.push_marker(
+                                    LineKind::Note,
+                                    ts,
+                                    &format!(
+                                        "reading again failed ({}): the lines above are the read before's",
+                                        failure.message
+                                    ),
+                                );
+                                self.after_ingest();
+                            }
                             (Outcome::None, Some((what, failure)))
                         }
                     }

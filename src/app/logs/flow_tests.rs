@@ -513,6 +513,102 @@ fn y_in_the_picker_copies_the_group() {
     );
 }
 
+/// Back in the group picker over a tail, `Y` links the selected group and `O` opens no one
+/// (they took the tail's selected line, out of sight: another group's stream, its user).
+#[test]
+fn the_picker_s_keys_act_on_its_group_not_the_hidden_line() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    app.on_key(code(KeyCode::Esc));
+    assert_eq!(app.logs.screen, Screen::Picker);
+    app.on_key(key('g'));
+    app.on_key(key('j'));
+    let target = crate::app::pane::Pane::console_target(&app.logs);
+    assert_eq!(
+        target,
+        Some(crate::app::copy::ConsoleTarget::LogGroup {
+            group: THUMBS.into()
+        })
+    );
+    let before = app.requests.len();
+    let c = app.on_key(key('O'));
+    assert!(c.is_empty(), "{c:?}");
+    assert_eq!(app.requests.len(), before);
+    assert_eq!(app.pane, crate::app::PaneId::Logs, "stayed");
+}
+
+/// `ctrl-r` keeps the lines on screen while the feed is read again: a read that fails (an
+/// outage) leaves them, noted; one that brings lines replaces them; one that finds none
+/// empties the pane.
+#[test]
+fn reading_again_keeps_the_lines_until_the_new_read_answers() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    let before = app.logs.buffer.len();
+    assert!(before > 5);
+    let reload = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    let again = |app: &mut App| {
+        let c = app.on_key(reload);
+        let (asked, _) = feed_request(&c);
+        asked
+    };
+    let asked = again(&mut app);
+    assert_eq!(app.logs.buffer.len(), before, "kept while it is read");
+    app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request: asked,
+        result: Err(Failure::new("CloudWatch Logs is unavailable")),
+    }));
+    assert_eq!(app.logs.buffer.len(), before + 1, "kept, and a note");
+    let last = app.logs.buffer.get(app.logs.buffer.end_seq() - 1).unwrap();
+    assert_eq!(last.kind, LineKind::Note);
+    assert!(
+        last.text
+            .contains("reading again failed (CloudWatch Logs is unavailable)"),
+        "{}",
+        last.text
+    );
+    // A tail read again: connected, its lines replace the ones before.
+    let asked = again(&mut app);
+    app.on_event(AppEvent::Logs(LogsEvent::Started {
+        request: asked,
+        since: at(100_000),
+        earlier: Earlier::Read(0),
+    }));
+    batch(
+        &mut app,
+        asked,
+        vec![TailItem::Events(vec![ev(API, 100_001, "fresh line")])],
+    );
+    let texts: Vec<String> = app
+        .logs
+        .buffer
+        .iter_from(app.logs.buffer.first_seq())
+        .map(|l| l.text.to_string())
+        .collect();
+    assert_eq!(texts, ["fresh line"]);
+    // A query read again that finds nothing leaves nothing.
+    let c = app.on_key(key('f'));
+    assert!(c.is_empty());
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "1h");
+    let c = app.on_key(code(KeyCode::Enter));
+    let (query, _) = feed_request(&c);
+    batch(
+        &mut app,
+        query,
+        vec![TailItem::Events(vec![ev(API, 100_002, "queried line")])],
+    );
+    let asked = again(&mut app);
+    assert_eq!(app.logs.buffer.len(), 1);
+    app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request: asked,
+        result: Ok(FeedEnd::Finished),
+    }));
+    assert!(app.logs.buffer.is_empty());
+}
+
 /// `y` on a panic copies the id of the request its stream was running; in the invocations
 /// view `y` and `Y` take the selected invocation (they took the line selected in the lines
 /// view, out of sight, or said nothing was selected).

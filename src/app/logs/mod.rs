@@ -201,6 +201,9 @@ pub struct LogsPane {
     /// `r` on a line without a request id, while its stream is read back for the request it
     /// was running.
     pub(super) finding: Option<request::Finding>,
+    /// `ctrl-r` is reading the feed again: the lines shown are the read before's until it
+    /// brings lines or ends.
+    pub(super) replacing: bool,
     pub(super) strip_cache: Option<((u64, usize), Strip)>,
     pub(super) summary_cache: Option<(u64, Summary)>,
     /// Line numbers drawn on each screen row in the last frame (for clicks).
@@ -267,6 +270,7 @@ impl LogsPane {
             context_built: None,
             saving: None,
             finding: None,
+            replacing: false,
             strip_cache: None,
             summary_cache: None,
             screen_rows: Vec::new(),
@@ -307,6 +311,36 @@ impl LogsPane {
         if spec.groups.is_empty() {
             return Outcome::Message("pick a log group first (space picks, enter tails)".into());
         }
+        self.clear_lines();
+        self.screen = Screen::Viewer;
+        let (feed, command) = Feed::start(spec, self.buffer.cap(), ids);
+        self.feed = Some(feed);
+        Outcome::Commands(vec![command])
+    }
+
+    /// `ctrl-r`: the same feed again, its lines kept on screen until the new read brings
+    /// lines (or ends without any); a read that fails leaves them, with a note saying so (a
+    /// failed read during an outage emptied the pane of what there was to read).
+    pub(super) fn reload(&mut self, spec: FeedSpec, ids: &mut Ids) -> Outcome {
+        if self.buffer.is_empty() {
+            return self.start(spec, ids);
+        }
+        self.replacing = true;
+        let (feed, command) = Feed::start(spec, self.buffer.cap(), ids);
+        self.feed = Some(feed);
+        Outcome::Commands(vec![command])
+    }
+
+    /// The new read has something to show (or has ended): the lines of the read before go.
+    pub(super) fn replace_lines(&mut self) {
+        if std::mem::take(&mut self.replacing) {
+            self.clear_lines();
+        }
+    }
+
+    /// Empties the lines and everything placed on them.
+    fn clear_lines(&mut self) {
+        self.replacing = false;
         self.buffer.clear();
         if let Some(s) = &mut self.search {
             s.restart();
@@ -320,10 +354,6 @@ impl LogsPane {
         self.invocation = 0;
         self.invocation_widest.clear();
         self.invocation_follow = true;
-        self.screen = Screen::Viewer;
-        let (feed, command) = Feed::start(spec, self.buffer.cap(), ids);
-        self.feed = Some(feed);
-        Outcome::Commands(vec![command])
     }
 
     /// The selected line of the view in front (request view or main).
@@ -338,6 +368,11 @@ impl LogsPane {
     /// selected invocation's REPORT line (they acted on the line selected in the lines view,
     /// out of sight).
     pub fn subject_line(&self) -> Option<LineRef<'_>> {
+        // The picker shows groups: no line is selected there (`Y` linked, and `O` opened, the
+        // hidden viewer's line).
+        if self.screen == Screen::Picker {
+            return None;
+        }
         if self.request.is_none() && self.view == View::Invocations {
             let report = self.buffer.reports().get(self.invocation)?;
             return self.buffer.get(report.seq);
@@ -513,6 +548,14 @@ impl Pane for LogsPane {
     }
 
     fn console_target(&self) -> Option<crate::app::copy::ConsoleTarget> {
+        // In the picker, the selected group (it linked the hidden viewer's line).
+        if self.screen == Screen::Picker {
+            return self.picker.groups.get(self.picker.selected).map(|g| {
+                crate::app::copy::ConsoleTarget::LogGroup {
+                    group: g.to_string(),
+                }
+            });
+        }
         let line = self.subject_line()?;
         // An invocation's link starts where it started, a second before (its REPORT line
         // comes at its end: a 3 s timeout's link opened after everything it logged).

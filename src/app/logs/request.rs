@@ -194,7 +194,15 @@ impl LogsPane {
                 self.detail = !self.detail;
                 return Outcome::None;
             }
-            Action::DetailDown | Action::DetailUp if self.detail => {
+            // An open line's detail pages as in the viewer (these keys moved to another line).
+            Action::DetailDown
+            | Action::DetailUp
+            | Action::HalfPageDown
+            | Action::HalfPageUp
+            | Action::PageDown
+            | Action::PageUp
+                if self.detail =>
+            {
                 let line = r.scroll.selected;
                 self.scroll_detail(line, action);
                 return Outcome::None;

@@ -369,7 +369,7 @@ impl LogsPane {
             }
             Action::Reload => {
                 if let Some(spec) = self.feed.as_ref().map(|f| f.spec.clone()) {
-                    return self.start(spec, ids);
+                    return self.reload(spec, ids);
                 }
             }
             _ => {}
@@ -432,6 +432,9 @@ impl LogsPane {
     }
 
     pub(super) fn ingest(&mut self, items: Vec<TailItem>) {
+        if self.replacing && super::feed::items_have_events(&items) {
+            self.replace_lines();
+        }
         let Some(feed) = &mut self.feed else {
             return;
         };

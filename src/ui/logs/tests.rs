@@ -374,6 +374,54 @@ fn a_long_line_detail_scrolls_with_j_and_k() {
     assert!(again.contains("Line · rows 1–"), "{again}");
 }
 
+/// In a request's view, an open 12 KB line pages with `ctrl-d` / `ctrl-u` and `pagedown` /
+/// `pageup` as in the lines' view (they moved the selection to another line and its detail).
+#[test]
+fn a_long_line_detail_in_a_request_view_pages_with_ctrl_d() {
+    let (mut app, request) = tail_with_traffic();
+    let long = ev(
+        API,
+        90_000,
+        &format!(
+            r#"{{"level":"ERROR","requestId":"{}","message":"{}"}}"#,
+            rid(40),
+            twelve_kb()
+        ),
+    );
+    let after = ev(API, 90_010, &format!("END RequestId: {}", rid(40)));
+    batch(&mut app, request, vec![TailItem::Events(vec![long, after])]);
+    app.on_key(key('G'));
+    app.on_key(key('k'));
+    let c = app.on_key(key('r'));
+    feed_request(&c);
+    let view = app.logs.request.as_ref().expect("the request's view");
+    let line = view.scroll.selected;
+    assert!(
+        view.buffer
+            .get(line)
+            .is_some_and(|l| l.text.contains("ERROR")),
+        "on the long line"
+    );
+    app.on_key(code(KeyCode::Enter));
+    render(&mut app, 110, 30);
+    let half = app.logs.detail_rows / 2;
+    assert!(half >= 5, "{half}");
+    app.on_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
+    app.on_key(code(KeyCode::PageDown));
+    let shown = text_of(&render(&mut app, 110, 30));
+    let view = app.logs.request.as_ref().unwrap();
+    assert_eq!(view.scroll.selected, line, "the same line: {shown}");
+    assert_eq!(app.logs.detail_scroll, (line, half + 2 * half));
+    assert!(
+        shown.contains(&format!("Line · rows {}–", 3 * half + 1)),
+        "{shown}"
+    );
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    app.on_key(code(KeyCode::PageUp));
+    assert_eq!(app.logs.detail_scroll, (line, 0));
+    assert_eq!(app.logs.request.as_ref().unwrap().scroll.selected, line);
+}
+
 #[test]
 fn logs_report_line_in_full() {
     let (mut app, _) = tail_with_traffic();
