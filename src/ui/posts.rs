@@ -376,13 +376,14 @@ pub(super) fn report_line(
     theme: &crate::theme::Theme,
     width: u16,
 ) -> Vec<Line<'static>> {
-    let spans = vec![
-        Span::raw(""),
+    let head = vec![
         Span::styled(format!("{} ", r.status.as_str()), theme.warning()),
         Span::styled(
             format!("{} ", short_time(Some(r.created_at))),
             theme.muted(),
         ),
+    ];
+    let body = vec![
         Span::styled(one_line(&r.reason), theme.text()),
         Span::styled(
             format!(" by {}", one_line(&names.label(&r.reporter_sub))),
@@ -396,5 +397,5 @@ pub(super) fn report_line(
             theme.muted(),
         ),
     ];
-    super::wrap::wrap_spans(spans, 3, usize::from(width))
+    super::wrap::hanging(head, body, usize::from(width))
 }

@@ -772,6 +772,29 @@ fn a_long_report_in_a_thread_hangs_under_its_reason() {
         next[column] != ' ' && next[status..column].iter().all(|c| *c == ' '),
         "the reason's second row starts under its first word:\n{text}"
     );
+    // Narrower, the status and time have a row of their own and the report goes under them,
+    // indented (it ran on under the status, flush with the detail's edge).
+    let text = render(&mut app, 100, 30).to_string();
+    let rows: Vec<Vec<char>> = text.lines().map(|r| r.chars().collect()).collect();
+    let (at, status) = rows
+        .iter()
+        .enumerate()
+        .find_map(|(i, r)| {
+            (0..r.len())
+                .find(|&c| r[c..].starts_with(&['o', 'p', 'e', 'n', ' ', '2']))
+                .map(|c| (i, c))
+        })
+        .unwrap_or_else(|| panic!("{text}"));
+    let head: String = rows[at][status..].iter().collect();
+    assert!(head.starts_with("open 2026-11-24 08:00 "), "{text}");
+    assert!(!head.contains("Firstword"), "a row of its own:\n{text}");
+    for row in &rows[at + 1..at + 4] {
+        assert!(
+            row[status..status + 2].iter().all(|c| *c == ' ') && row[status + 2] != ' ',
+            "under it, indented two:\n{text}"
+        );
+    }
+    assert!(rows[at + 1][status + 2..].starts_with(&word), "{text}");
 }
 
 #[test]

@@ -221,30 +221,27 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                             let style = if risky { theme.warning() } else { theme.text() };
                             // A row too long for the column goes on under the event, not
                             // under the time.
-                            db.extend(super::wrap::wrap_spans(
-                                vec![
-                                    Span::raw(""),
-                                    Span::styled(format!("  {} ", short_time(e.at)), style),
-                                    Span::styled(
-                                        one_line(&format!(
-                                            "{} {} risk {} {} {}",
-                                            e.kind,
-                                            e.result,
-                                            e.risk_level.as_deref().unwrap_or("-"),
-                                            e.ip.as_deref().unwrap_or("-"),
-                                            place
-                                        )),
-                                        style,
-                                    ),
-                                ],
-                                2,
+                            db.extend(super::wrap::hanging(
+                                vec![Span::styled(format!("  {} ", short_time(e.at)), style)],
+                                vec![Span::styled(
+                                    one_line(&format!(
+                                        "{} {} risk {} {} {}",
+                                        e.kind,
+                                        e.result,
+                                        e.risk_level.as_deref().unwrap_or("-"),
+                                        e.ip.as_deref().unwrap_or("-"),
+                                        place
+                                    )),
+                                    style,
+                                )],
                                 usize::from(right.width),
                             ));
                         }
                     }
-                    Some(Err(why)) => db.push(Line::styled(
-                        format!("  unavailable: {}", one_line(why)),
-                        theme.muted(),
+                    Some(Err(why)) => db.extend(super::wrap::hanging(
+                        vec![Span::styled("  unavailable: ", theme.muted())],
+                        vec![Span::styled(one_line(why), theme.muted())],
+                        usize::from(right.width),
                     )),
                 }
                 let right_text =

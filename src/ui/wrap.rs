@@ -16,11 +16,69 @@ pub(super) fn wrap_spans(
     prefix: usize,
     width: usize,
 ) -> Vec<Line<'static>> {
+    // A continuation keeps at least half the row for the message.
+    wrap_keeping(spans, prefix, width, width.max(1).div_ceil(2))
+}
+
+/// The fewest columns [`hanging`] leaves its body beside its head.
+const LEAST_BODY: usize = 16;
+
+/// `head` (a status, a time) then `body` (what was said), cut into rows of `width` columns
+/// between words, the body's later rows starting under its start (a report's reason, a
+/// sign-in's event); where the head would leave the body fewer than [`LEAST_BODY`] columns,
+/// or too few for its longest word, the head has a row of its own and the body goes under it, indented two (at 60 columns a
+/// report ran on under its status, flush with the column's edge).
+pub(super) fn hanging(
+    head: Vec<Span<'static>>,
+    body: Vec<Span<'static>>,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let width = width.max(1);
+    let head_width: usize = head.iter().map(Span::width).sum();
+    // The body's longest word (a sub, an IPv6 address) whole beside the head, or the head
+    // goes on a row of its own.
+    let longest = body
+        .iter()
+        .flat_map(|s| s.content.split(' '))
+        .map(unicode_width::UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0);
+    if head_width + LEAST_BODY.max(longest) <= width {
+        let prefix = head.len() + 1;
+        let spans = std::iter::once(Span::raw(""))
+            .chain(head)
+            .chain(body)
+            .collect();
+        return wrap_keeping(spans, prefix, width, LEAST_BODY);
+    }
+    let mut head = head;
+    if let Some(last) = head.last_mut() {
+        last.content = last.content.trim_end().to_string().into();
+    }
+    let mut lines = wrap_spans(
+        std::iter::once(Span::raw("")).chain(head).collect(),
+        1,
+        width,
+    );
+    lines.extend(wrap_spans(
+        std::iter::once(Span::raw("  ")).chain(body).collect(),
+        1,
+        width,
+    ));
+    lines
+}
+
+/// [`wrap_spans`], the prefix's indent kept while it leaves the message `least` columns.
+fn wrap_keeping(
+    spans: Vec<Span<'static>>,
+    prefix: usize,
+    width: usize,
+    least: usize,
+) -> Vec<Line<'static>> {
     let width = width.max(1);
     let gutter = spans.first().cloned();
     let indent: usize = spans.iter().take(prefix).map(Span::width).sum();
-    // A continuation keeps at least half the row for the message.
-    let indent = if indent <= width / 2 { indent } else { 0 };
+    let indent = if indent + least <= width { indent } else { 0 };
     // Only the gutter before the message (no time, one group): continuations are indented
     // two more, so they do not read as lines of their own.
     let indent = if prefix == 1 && indent == 1 && width > 16 {
@@ -72,22 +130,45 @@ pub(super) fn wrap_spans(
         if end < cells.len() && end >= message && end > start && cells[end].0 == ' ' {
             next = end + 1;
         } else if end < cells.len() {
-            // After the row's last space in the message, where the word cut there fits whole
-            // on the next row; a word longer than a row (a token, a URL, a JSON blob) is cut
-            // where the row ends instead, so no row is left half empty for it.
+            // After the row's last space in the message, where the word cut there fits on the
+            // next row, whole or up to its first break (`2001:` of an IPv6 address); else,
+            // within the word, after its last break (`,` `:` `/` …: compact JSON, a URL, an
+            // address) where that leaves the row at least half full; else the row is filled
+            // (a token of one piece), so no row is left half empty for it.
             let room = width.saturating_sub(indent).max(1);
-            let space = (start.max(message)..end).rev().find(|i| cells[*i].0 == ' ');
-            if let Some(k) = space {
+            let from = start.max(message);
+            let mut cut = None;
+            if let Some(k) = (from..end).rev().find(|i| cells[*i].0 == ' ') {
                 let mut word = 0;
                 let mut i = k + 1;
                 while i < cells.len() && cells[i].0 != ' ' && word <= room {
                     word += cells[i].2;
+                    if is_break(cells[i].0) {
+                        break;
+                    }
                     i += 1;
                 }
                 if word <= room && k + 1 > start {
-                    end = k + 1;
-                    next = end;
+                    cut = Some(k + 1);
                 }
+            }
+            // A separator first (`,` between JSON fields), then any break (`/` in a path).
+            let half_full = |k: usize| used + cells[start..=k].iter().map(|c| c.2).sum::<usize>();
+            for strong in [true, false] {
+                if cut.is_some() {
+                    break;
+                }
+                if let Some(k) = (from..end)
+                    .rev()
+                    .find(|i| is_break(cells[*i].0) && (!strong || separates(cells[*i].0)))
+                    && half_full(k) * 2 >= width
+                {
+                    cut = Some(k + 1);
+                }
+            }
+            if let Some(k) = cut {
+                end = k;
+                next = end;
             }
         }
         push_cells(&mut row, &cells[start..end]);
@@ -100,6 +181,17 @@ pub(super) fn wrap_spans(
         lines.push(Line::from(Vec::new()));
     }
     lines
+}
+
+/// Where a word without spaces may be cut: after these, which end a part of compact JSON
+/// (`"a":1,`), a path or URL (`/`, `&`, `=`) or an address (`:`).
+fn is_break(c: char) -> bool {
+    separates(c) || matches!(c, ':' | '/' | '&' | '=' | '|')
+}
+
+/// The breaks between whole parts (JSON fields, list items), taken before the others.
+fn separates(c: char) -> bool {
+    matches!(c, ',' | ';')
 }
 
 /// Appends cells to a row as spans, one per run of a style.
@@ -120,5 +212,87 @@ fn push_cells(row: &mut Vec<Span<'static>>, cells: &[(char, Style, usize)]) {
         && !piece.is_empty()
     {
         row.push(Span::styled(piece, s));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_width::UnicodeWidthStr;
+
+    fn rows(spans: Vec<Span<'static>>, prefix: usize, width: usize) -> Vec<String> {
+        wrap_spans(spans, prefix, width)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    /// Compact JSON has no spaces: it breaks after a field's comma, so a sub or an id is
+    /// whole on its row (it was cut where the row ended, `…5ecae76` / `966f5"}`).
+    #[test]
+    fn compact_json_breaks_between_its_fields() {
+        let sub = "b211d3eb-fe3e-4589-97bb-5ecae76966f5";
+        let line = format!(r#"{{"level":"INFO","method":"GET","route":"/posts","sub":"{sub}"}}"#);
+        let got = rows(vec![Span::raw(""), Span::raw(line.clone())], 1, 50);
+        assert!(got.iter().any(|r| r.contains(sub)), "{got:?}");
+        assert!(got.iter().all(|r| r.width() <= 50), "{got:?}");
+        assert_eq!(got.concat().replace(' ', ""), line.replace(' ', ""));
+        // Between fields first: no row ends inside `"/posts"`.
+        assert!(got.iter().all(|r| !r.ends_with("\"/")), "{got:?}");
+    }
+
+    /// A word longer than the row that has breaks (an IPv6 address) starts on a row of its
+    /// own and is cut after one of them; a token of one piece fills its rows.
+    #[test]
+    fn a_long_word_is_cut_at_its_breaks_or_fills_the_rows() {
+        let got = rows(
+            vec![
+                Span::raw(""),
+                Span::raw("Fail risk High 2001:0db8:85a3:0000:0000:8a2e:0370:7334 Lagos"),
+            ],
+            1,
+            30,
+        );
+        assert_eq!(got[0].trim_end(), "Fail risk High");
+        assert!(got[1].trim().starts_with("2001:") && got[1].trim_end().ends_with(':'));
+        let token = "x".repeat(70);
+        let got = rows(vec![Span::raw(""), Span::raw(token.clone())], 1, 30);
+        assert_eq!(got[0], "x".repeat(30), "{got:?}");
+        assert_eq!(got.concat().replace(' ', ""), token);
+    }
+
+    /// The head on a row of its own where it leaves the body too little room, or too little
+    /// for the body's longest word; beside it, the body's rows hang under its start.
+    #[test]
+    fn hanging_puts_the_head_on_its_own_row_when_the_body_needs_the_room() {
+        let texts = |lines: Vec<Line<'static>>| -> Vec<String> {
+            lines
+                .iter()
+                .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+                .collect()
+        };
+        let head = || vec![Span::raw("open "), Span::raw("2026-11-24 08:00 ")];
+        let body = || vec![Span::raw("spam and more spam and yet more spam")];
+        let beside = texts(hanging(head(), body(), 50));
+        assert_eq!(
+            beside[0].trim_end(),
+            "open 2026-11-24 08:00 spam and more spam and yet"
+        );
+        assert_eq!(beside[1], format!("{}more spam", " ".repeat(22)));
+        let narrow = texts(hanging(head(), body(), 30));
+        assert_eq!(narrow[0], "open 2026-11-24 08:00");
+        assert!(
+            narrow[1..].iter().all(|r| r.starts_with("  ")),
+            "{narrow:?}"
+        );
+        let sub = vec![Span::raw(
+            "by 00000000-0000-4000-8000-000000000002".to_string(),
+        )];
+        let own = texts(hanging(head(), sub, 50));
+        assert_eq!(own[0], "open 2026-11-24 08:00", "{own:?}");
+        assert!(
+            own.iter()
+                .any(|r| r.contains("00000000-0000-4000-8000-000000000002"))
+        );
     }
 }
