@@ -16,12 +16,18 @@ use ratatui::widgets::{Paragraph, Wrap};
 /// columns the time, the target and the reason keep their places beside it.
 const ACTOR_CAP_MIN: u16 = 24;
 
+/// The columns a user target's sub keeps in the list, both its ends showing (the row's detail
+/// has it whole, the `who` column the person's name).
+const USER_SUB_SHOWN: u16 = 19;
+
 const AUDIT_COLUMNS: [Column; 6] = [
     Column::whole("when (UTC)", 2),
     Column::id_capped("actor", ACTOR_CAP_MIN),
     Column::id("action"),
-    // As the reports queue's: a `user <sub>` cut in its middle, so the time keeps its place.
-    Column::id_capped("target", super::posts::TARGET_CAP_MIN),
+    // Whole (an object's key, a post's id); a `user <sub>` comes cut in its middle
+    // ([`USER_SUB_SHOWN`]), the `who` column naming the person (capped as a column, a user row
+    // in the list cut every object key beside it).
+    Column::id("target"),
     Column::free("who", 8, 4),
     Column::free("reason", 10, 3),
 ];
@@ -70,7 +76,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
                 ),
                 Span::styled(crate::ops::actor_label(&e.actor).to_string(), theme.text()),
                 Span::styled(e.action.to_string(), theme.title(false)),
-                Span::styled(format!("{} {}", e.target_kind, e.target_id), theme.text()),
+                Span::styled(
+                    match user_target(e) {
+                        Some(_) => format!(
+                            "{} {}",
+                            e.target_kind,
+                            super::table::fit_middle(&e.target_id, USER_SUB_SHOWN)
+                        ),
+                        None => format!("{} {}", e.target_kind, e.target_id),
+                    },
+                    theme.text(),
+                ),
                 // A user target's name, once looked up (the sub is beside it).
                 Span::styled(
                     user_target(e)

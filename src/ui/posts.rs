@@ -17,22 +17,24 @@ use unicode_width::UnicodeWidthStr;
 
 /// Reasons the queue shows whole on a row; more are counted.
 const REASONS_SHOWN: usize = 3;
-/// Columns one reason may take (reporters' reasons are free text).
+/// Columns one reason may take (reporters' reasons are free text)...
 const REASON_WIDTH: usize = 24;
+/// ...and each of several: a long first reason took the column and left out its count and
+/// the others.
+const REASONS_WIDTH: usize = 12;
 
 /// `spam ×12 · harassment ×3`: the most given first, at most [`REASONS_SHOWN`] of them,
 /// then `+N more`.
 pub fn reasons_label(reasons: &[ReasonCount]) -> String {
+    let width = if reasons.len() > 1 {
+        REASONS_WIDTH
+    } else {
+        REASON_WIDTH
+    };
     let mut parts: Vec<String> = reasons
         .iter()
         .take(REASONS_SHOWN)
-        .map(|r| {
-            format!(
-                "{} ×{}",
-                crate::text::excerpt(&r.reason, REASON_WIDTH),
-                r.count
-            )
-        })
+        .map(|r| format!("{} ×{}", crate::text::excerpt(&r.reason, width), r.count))
         .collect();
     if reasons.len() > REASONS_SHOWN {
         parts.push(format!("+{} more", reasons.len() - REASONS_SHOWN));

@@ -197,7 +197,33 @@ pub fn draw(
     let last_top =
         u16::try_from(total.saturating_sub(usize::from(text_area.height))).unwrap_or(u16::MAX);
     state.scroll = state.scroll.min(last_top);
+    state.rows = text_area.height;
     frame.render_widget(detail.scroll((state.scroll, 0)), text_area);
+    // Which rows show, on the top border's right, where the title leaves room (a profile
+    // 14 rows longer than the pane said nothing of them).
+    let height = usize::from(text_area.height);
+    if total > height && height > 0 {
+        let top = usize::from(state.scroll) + 1;
+        let position = format!(" lines {top}–{} of {total} ", (top + height - 1).min(total));
+        let title = if in_title {
+            all.width()
+        } else {
+            " Profile ".width()
+        };
+        if title + position.width() + 4 <= usize::from(area.width) {
+            let row = Rect {
+                height: 1,
+                width: area.width.saturating_sub(1),
+                ..area
+            };
+            frame.render_widget(
+                Paragraph::new(position)
+                    .style(theme.title(false))
+                    .alignment(ratatui::layout::Alignment::Right),
+                row,
+            );
+        }
+    }
     if let (Some(image), Some(area)) = (image, image_area) {
         let picker = picker.cloned().unwrap_or_else(Picker::halfblocks);
         // Terminal graphics sit above the text layer: a dialog over them would be hidden.

@@ -925,6 +925,55 @@ fn audit_loaded_and_expanded() {
     insta::assert_snapshot!(drawn);
 }
 
+/// An object's key in the target column stays whole beside a user row (sized as one column
+/// with the user's sub, every key was cut to a fifth of the row); the user's sub is cut in
+/// its middle, its person named beside it.
+#[test]
+fn audit_object_keys_stay_whole_beside_a_user_row() {
+    let (mut app, first) = app_on(PaneId::Audit, ctx());
+    let Some(Command::LoadAudit { request, .. }) = first.first().cloned() else {
+        panic!()
+    };
+    let at = Utc.with_ymd_and_hms(2026, 12, 5, 10, 1, 0).unwrap();
+    let entry = |id: i64, action: &str, kind: &str, target: &str| AuditEntry {
+        id: AuditId::new(id).unwrap(),
+        actor: "user/moto".into(),
+        action: action.into(),
+        target_kind: kind.into(),
+        target_id: target.into(),
+        reason: Some("support request".into()),
+        before: None,
+        after: None,
+        created_at: at,
+    };
+    app.on_event(AppEvent::AuditLoaded {
+        request,
+        result: Ok(Page {
+            items: vec![
+                entry(2, "object.delete", "object", "wa-media/bulk/item-0008.txt"),
+                entry(
+                    1,
+                    "profile.clear",
+                    "user",
+                    "6211785f-530e-4e3a-81d8-9915b3482468",
+                ),
+            ],
+            next: None,
+        }),
+    });
+    for width in [120, 80] {
+        let text = render(&mut app, width, 14).to_string();
+        assert!(
+            text.contains("object wa-media/bulk/item-0008.txt"),
+            "{width}:\n{text}"
+        );
+        assert!(
+            text.contains("user 6211785f-…5b3482468"),
+            "{width}:\n{text}"
+        );
+    }
+}
+
 #[test]
 fn command_line_with_completions_and_help() {
     let (mut app, _) = app_on(PaneId::Users, ctx());
@@ -1180,7 +1229,12 @@ fn reasons_read_with_their_counts_at_most_three_each_cut_to_its_room() {
     ];
     assert_eq!(
         crate::ui::posts::reasons_label(&many),
-        "spam ×4 · a very long reason a re… ×3 · nudity ×2 · +2 more"
+        "spam ×4 · a very long… ×3 · nudity ×2 · +2 more"
+    );
+    // One reason alone keeps more of its words.
+    assert_eq!(
+        crate::ui::posts::reasons_label(&many[1..2]),
+        "a very long reason a re… ×3"
     );
 }
 
@@ -1246,6 +1300,18 @@ fn a_user_report_opens_the_profile_and_x_clears_fields() {
         }),
     });
     insta::assert_snapshot!(render(&mut app, 110, 22));
+    // Longer than the pane at 16 rows: it says which lines show, and `J` moves half of them.
+    let short = render(&mut app, 110, 16).to_string();
+    assert!(short.contains(" lines 1–"), "{short}");
+    let rows = app.posts.profile.as_ref().unwrap().rows;
+    app.on_key(key('J'));
+    assert_eq!(app.posts.profile.as_ref().unwrap().scroll, rows / 2);
+    let moved = render(&mut app, 110, 16).to_string();
+    assert!(
+        moved.contains(&format!(" lines {}–", rows / 2 + 1)),
+        "{moved}"
+    );
+    app.on_key(key('g'));
 
     app.on_key(key('x'));
     let Some(crate::app::Overlay::Dialog(d)) = &app.overlay else {

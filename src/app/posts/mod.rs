@@ -210,14 +210,13 @@ impl PostsPane {
                 self.profile = None;
                 Outcome::None
             }
+            // A row, half the rows shown (as every detail's `J` / `K`), or a page of them.
             Action::Down | Action::DetailDown | Action::HalfPageDown | Action::PageDown => {
-                let step = if action == Action::Down { 1 } else { 5 };
-                state.scroll = state.scroll.saturating_add(step);
+                state.scroll = state.scroll.saturating_add(profile_step(action, state.rows));
                 Outcome::None
             }
             Action::Up | Action::DetailUp | Action::HalfPageUp | Action::PageUp => {
-                let step = if action == Action::Up { 1 } else { 5 };
-                state.scroll = state.scroll.saturating_sub(step);
+                state.scroll = state.scroll.saturating_sub(profile_step(action, state.rows));
                 Outcome::None
             }
             Action::Top => {
@@ -799,5 +798,14 @@ pub fn target_label(t: &Target) -> String {
         Target::Post(id) => format!("post #{id}"),
         Target::Comment(id) => format!("comment #{id}"),
         Target::User(sub) => format!("user {sub}"),
+    }
+}
+
+/// How far a scroll key moves an open profile that shows `rows` rows.
+fn profile_step(action: Action, rows: u16) -> u16 {
+    match action {
+        Action::Down | Action::Up => 1,
+        Action::PageDown | Action::PageUp => rows.max(1),
+        _ => crate::app::detail_step(rows),
     }
 }

@@ -33,6 +33,8 @@ pub struct ProfileState {
     pub data: Option<Result<ProfileData, Failure>>,
     pub image: ImageCache,
     pub scroll: u16,
+    /// The rows the profile showed in the last frame (for the scroll keys' steps).
+    pub rows: u16,
 }
 
 impl std::fmt::Debug for ProfileState {
