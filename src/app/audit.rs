@@ -129,7 +129,14 @@ impl AuditPane {
             // `u`: the row's reverse, planned from its before and after.
             Action::UploadObject => {
                 return match self.list.selected_item() {
-                    Some(row) => Outcome::Plan(super::Planning::Undo(Box::new(row.clone()))),
+                    // What no row of its kind can undo is said at once, as a message, not
+                    // planned and reported as a failure.
+                    Some(row) => match backoffice_domain::services::undo::reversal(row) {
+                        Err(why) => {
+                            Outcome::Message(format!("row {} ({}): {why}", row.id, row.action))
+                        }
+                        Ok(_) => Outcome::Plan(super::Planning::Undo(Box::new(row.clone()))),
+                    },
                     None => Outcome::Message("no audit row selected".into()),
                 };
             }

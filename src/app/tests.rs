@@ -2887,7 +2887,7 @@ fn u_on_an_audit_row_plans_its_undo_and_sends_it_once_confirmed() {
     assert_eq!((app.audit.list.selected, app.audit.list.offset), (0, 0));
     assert_eq!(app.audit.list.selected_item().unwrap().id.get(), 60);
 
-    // A row with no reverse says why on the status bar (the runtime's refusal).
+    // A row the runtime finds it cannot undo says why on the status bar.
     let sent = app.on_key(key('u'));
     let [Command::Plan { request, .. }] = sent.as_slice() else {
         panic!("planned again");
@@ -2896,7 +2896,7 @@ fn u_on_an_audit_row_plans_its_undo_and_sends_it_once_confirmed() {
         request: *request,
         what: "undo",
         result: Err(Failure::new(
-            "row 41 (user.delete): a deletion cannot be undone",
+            "row 60 was undone already, by row 61: undoing it again would undo more",
         )),
     });
     assert!(app.overlay.is_none());
@@ -2904,9 +2904,23 @@ fn u_on_an_audit_row_plans_its_undo_and_sends_it_once_confirmed() {
         app.last_error
             .as_deref()
             .unwrap_or_default()
-            .contains("cannot be undone"),
+            .contains("undone already"),
         "{:?}",
         app.last_error
+    );
+    // A row of a kind nothing undoes is said at once, as a message: nothing is planned, and
+    // the status bar is not a failure's (a deletion showed `✗ undo: …`).
+    app.last_error = None;
+    app.audit.list.items[0].action = "user.delete".into();
+    let sent = app.on_key(key('u'));
+    assert!(sent.is_empty(), "{sent:?}");
+    assert_eq!(app.last_error, None);
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text == "row 60 (user.delete): a deletion cannot be undone"),
+        "{:?}",
+        app.toasts
     );
 }
 
