@@ -204,6 +204,38 @@ fn browse_into_a_folder_and_back_keeps_the_place() {
     assert_eq!(app.storage.location, Some(Location::Buckets));
 }
 
+/// `:storage NAME/` with Storage left on its bucket list opens a bucket the list holds, else
+/// a folder of the environment's bucket (typed in another pane, `:storage docs/` read `docs`
+/// as a bucket: "bucket docs not found").
+#[test]
+fn a_jump_from_the_bucket_list_names_a_listed_bucket_or_a_folder_of_the_home_one() {
+    let (mut app, _) = storage_app(test_context());
+    app.storage.location = Some(Location::Buckets);
+    app.storage.buckets.items = ["media", "exports"]
+        .map(|name| BucketInfo {
+            name: name.into(),
+            created_at: None,
+        })
+        .into();
+    app.storage.jump_to("docs/", &mut app.ids).unwrap();
+    assert_eq!(
+        app.storage.location,
+        Some(Location::Folder {
+            bucket: media(),
+            prefix: "docs/".into()
+        })
+    );
+    app.storage.location = Some(Location::Buckets);
+    app.storage.jump_to("exports/2026/", &mut app.ids).unwrap();
+    assert_eq!(
+        app.storage.location,
+        Some(Location::Folder {
+            bucket: BucketName::parse("exports").unwrap(),
+            prefix: "2026/".into()
+        })
+    );
+}
+
 #[test]
 fn scrolling_asks_for_the_next_page_once_and_only_near_the_end() {
     let (mut app, first) = storage_app(test_context());

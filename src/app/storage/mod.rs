@@ -228,10 +228,15 @@ impl StoragePane {
             let (b, p) = rest.split_once('/').unwrap_or((rest, ""));
             (BucketName::parse(b)?, p.to_string())
         } else {
-            // From the bucket list a bucket is named (`bucket` or `bucket/prefix`); elsewhere
-            // a folder of the open bucket, else of the environment's.
+            // From the bucket list a bucket is named (`bucket` or `bucket/prefix`) where the
+            // list holds it; elsewhere (or where it holds no such bucket: `:storage docs/`
+            // typed in another pane after Storage was left on its bucket list) a folder of the
+            // open bucket, else of the environment's.
+            let first = target.split('/').next().unwrap_or_default();
+            let listed = self.buckets.items.iter().any(|b| b.name.as_str() == first);
             let open = match self.location {
-                Some(Location::Buckets) => None,
+                Some(Location::Buckets) if listed || self.home.is_none() => None,
+                Some(Location::Buckets) => self.home.clone(),
                 _ => self.bucket().cloned().or_else(|| self.home.clone()),
             };
             match open {
