@@ -536,13 +536,14 @@ fn draw_chart(frame: &mut Frame<'_>, area: Rect, series: &[Series], look: &Look<
             .values
             .iter()
             .map(|v| {
-                if max > 0.0 {
-                    (v / max * 1000.0).round() as u64
+                if max > 0.0 && *v > 0.0 {
+                    ((v / max * 1000.0).round() as u64).max(1)
                 } else {
                     0
                 }
             })
             .collect();
+        let data = super::table::visible_bars(&data, chart.height);
         frame.render_widget(Sparkline::default().data(&data).style(theme.ok()), chart);
         frame.render_widget(
             Paragraph::new(Span::styled(

@@ -851,9 +851,36 @@ pub(super) fn short_time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
+/// Sparkline data in which every value above zero draws at least the lowest bar over `rows`
+/// rows: the sparkline draws a value under an eighth of a row of the largest as nothing, so
+/// beside one busy bin every quiet one read as empty (as a bin with no data does).
+pub(super) fn visible_bars(data: &[u64], rows: u16) -> Vec<u64> {
+    let max = data.iter().copied().max().unwrap_or(0);
+    let least = max.div_ceil(8 * u64::from(rows.max(1)));
+    data.iter()
+        .map(|&v| if v > 0 { v.max(least) } else { 0 })
+        .collect()
+}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A quiet bin beside a busy one draws the lowest bar, an empty one nothing.
+    #[test]
+    fn every_value_above_zero_draws_a_bar() {
+        let data = visible_bars(&[1000, 3, 0, 120], 1);
+        assert_eq!(data, [1000, 125, 0, 125]);
+        let mut buffer = ratatui::buffer::Buffer::empty(Rect::new(0, 0, 4, 1));
+        ratatui::widgets::Widget::render(
+            ratatui::widgets::Sparkline::default().data(&data),
+            buffer.area,
+            &mut buffer,
+        );
+        let drawn: String = (0..4)
+            .map(|x| buffer[(x, 0)].symbol().to_string())
+            .collect();
+        assert_eq!(drawn, "█▁ ▁");
+    }
     use proptest::prelude::*;
 
     fn sum(w: &[Option<u16>]) -> u32 {

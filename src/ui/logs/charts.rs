@@ -47,7 +47,8 @@ pub(super) fn strip(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane, them
             Paragraph::new(Span::styled(label.to_string(), theme.muted())),
             l,
         );
-        frame.render_widget(Sparkline::default().data(data).style(style), chart);
+        let data = crate::ui::table::visible_bars(data, chart.height);
+        frame.render_widget(Sparkline::default().data(&data).style(style), chart);
         frame.render_widget(
             Paragraph::new(Span::styled(format!(" {value}"), theme.text())),
             v,
