@@ -28,6 +28,8 @@ pub const DEFAULT_QUERY: &str =
     "fields @timestamp, @log, @message\n| sort @timestamp desc\n| limit 200";
 /// The range a fresh pane offers.
 pub const DEFAULT_RANGE: &str = "1h";
+/// What a failed query is called on the status bar.
+const INSIGHTS_QUERY: &str = "Insights query";
 
 /// What the pane asks of the runtime.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -842,6 +844,17 @@ impl InsightsPane {
                 } else {
                     RunState::Polling(results.status)
                 };
+                // A query that ran: an earlier one's failure on the status bar no longer
+                // says how things stand.
+                if run.state == RunState::Done(QueryStatus::Complete) {
+                    return (
+                        Outcome::Settled {
+                            message: String::new(),
+                            what: INSIGHTS_QUERY,
+                        },
+                        None,
+                    );
+                }
                 (Outcome::None, None)
             }
             InsightsEvent::Failed { request, failure } => {
@@ -862,7 +875,7 @@ impl InsightsPane {
                     return (Outcome::None, None);
                 }
                 run.state = RunState::Failed(failure.message.clone());
-                (Outcome::None, Some(("Insights query".into(), failure)))
+                (Outcome::None, Some((INSIGHTS_QUERY.into(), failure)))
             }
             InsightsEvent::Stopped { failure } => (
                 Outcome::None,

@@ -655,7 +655,9 @@ impl App {
             }
             Outcome::Settled { message, what } => {
                 self.settled(what);
-                self.toast(message);
+                if !message.is_empty() {
+                    self.toast(message);
+                }
                 Vec::new()
             }
             Outcome::Clipboard(text) => {

@@ -80,8 +80,8 @@ pub enum Outcome {
     /// A write to plan from the services first, then confirm.
     Plan(super::Planning),
     Message(String),
-    /// A success to say, after which the status bar's failure of the same kind (`what`, as
-    /// the pane named it when it failed) no longer holds.
+    /// A success to say (nothing when empty), after which the status bar's failure of the
+    /// same kind (`what`, as the pane named it when it failed) no longer holds.
     Settled {
         message: String,
         what: &'static str,

@@ -207,6 +207,11 @@ fn a_failed_query_says_why_in_the_pane_and_the_error_log() {
             .unwrap()
             .contains("line 2, column 3")
     );
+    // The query mended and run whole: the failure on the status bar goes (it stayed there,
+    // in every pane, until esc); the error log keeps it.
+    loaded(&mut app, vec![vec![f("@message", "fine")]]);
+    assert_eq!(app.last_error, None);
+    assert!(!app.errors.is_empty());
 }
 
 /// Groups the runtime could not resolve send the operator back to the editor, problem under
