@@ -222,14 +222,26 @@ pub(super) fn request_view(
     };
     let groups: std::collections::BTreeSet<&str> =
         r.buffer.groups().iter().map(|g| g.as_str()).collect();
-    let b = super::super::table::pane_block_hinted(
-        &format!(
+    // Shorter forms before the id is cut (at 44 columns it read `Request 0017d46c-4d1…s in`).
+    let forms = [
+        format!(
             "Request {} · {} lines in {} group{} · {badge}",
             r.id,
             r.buffer.len(),
             groups.len(),
             if groups.len() == 1 { "" } else { "s" },
         ),
+        format!("Request {} · {} lines · {badge}", r.id, r.buffer.len()),
+        format!("Request {}", r.id),
+        r.id.clone(),
+    ];
+    let room = usize::from(area.width).saturating_sub(4);
+    let info = forms
+        .iter()
+        .find(|f| f.width() <= room)
+        .unwrap_or(&forms[3]);
+    let b = super::super::table::pane_block_hinted(
+        info,
         &[format!("{} back", keys.hint(Action::Back))],
         area.width,
         theme,
@@ -260,7 +272,9 @@ pub(super) fn request_view(
                 names.push(g.clone());
             }
         }
-        let labels = super::lines::GroupLabels::new(&names).padded_for(r.buffer.groups());
+        // At most a fifth of the row, as in the lines' view (24 columns took half of 44).
+        let labels = super::lines::GroupLabels::within(&names, usize::from(inner.width / 5))
+            .padded_for(r.buffer.groups());
         let opts = LineStyle {
             timestamps: pane.timestamps,
             groups: Some(&labels),

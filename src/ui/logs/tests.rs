@@ -422,6 +422,31 @@ fn a_long_line_detail_in_a_request_view_pages_with_ctrl_d() {
     assert_eq!(app.logs.request.as_ref().unwrap().scroll.selected, line);
 }
 
+/// A request's view at 44 columns labels its groups within a fifth of the row, as the lines'
+/// view does, and its title keeps the request id whole (a 24-column label left `ST…` of each
+/// line; the title cut the id).
+#[test]
+fn a_narrow_request_view_keeps_its_labels_short_and_its_id_whole() {
+    let (mut app, request) = tail_with_traffic();
+    let long = "/aws/lambda/very-long-function-name-xxxxxxxxxxxxxxxxxxxx-api-staging";
+    let id = rid(41);
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(
+            long,
+            95_000,
+            &format!("START RequestId: {id} Version: $LATEST"),
+        )])],
+    );
+    app.on_key(key('G'));
+    let c = app.on_key(key('r'));
+    feed_request(&c);
+    let text = text_of(&render(&mut app, 44, 20));
+    assert!(text.contains(&id), "{text}");
+    assert!(text.contains("START Req"), "{text}");
+}
+
 #[test]
 fn logs_report_line_in_full() {
     let (mut app, _) = tail_with_traffic();
