@@ -538,6 +538,20 @@ fn the_picker_s_keys_act_on_its_group_not_the_hidden_line() {
     assert_eq!(app.pane, crate::app::PaneId::Logs, "stayed");
 }
 
+/// `J` / `K` with no line open say what they are for (they did nothing, silently).
+#[test]
+fn j_and_k_with_no_line_open_say_so() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    app.on_key(key('J'));
+    assert_eq!(app.toasts.back().map(|t| t.text.as_str()), Some(NO_DETAIL));
+    app.toasts.clear();
+    app.on_key(code(KeyCode::Enter));
+    app.on_key(key('J'));
+    assert!(app.toasts.is_empty(), "{:?}", app.toasts);
+}
+
 /// `ctrl-r` keeps the lines on screen while the feed is read again: a read that fails (an
 /// outage) leaves them, noted; one that brings lines replaces them; one that finds none
 /// empties the pane.

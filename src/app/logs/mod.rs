@@ -40,6 +40,9 @@ use backoffice_domain::model::{LogGroupName, UserSub};
 use backoffice_domain::services::user360::Who;
 use buffer::{LineRef, LogBuffer, Strip};
 
+/// What `J` / `K` say with no line open.
+pub(super) const NO_DETAIL: &str = "J / K scroll an open line: enter opens the selected one";
+
 /// Lines kept when config.toml does not say (`[logs] buffer_lines`).
 pub const DEFAULT_BUFFER_LINES: usize = 200_000;
 

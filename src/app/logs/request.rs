@@ -207,6 +207,9 @@ impl LogsPane {
                 self.scroll_detail(line, action);
                 return Outcome::None;
             }
+            Action::DetailDown | Action::DetailUp => {
+                return Outcome::Message(super::NO_DETAIL.into());
+            }
             Action::Back => {
                 if self.detail {
                     self.detail = false;

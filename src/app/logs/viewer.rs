@@ -3,7 +3,7 @@
 
 use super::buffer::Strip;
 use super::feed::ingest_into;
-use super::{FeedState, LogsPane, Prompt, Rows, Screen, Search, Summary, View, Window};
+use super::{FeedState, LogsPane, NO_DETAIL, Prompt, Rows, Screen, Search, Summary, View, Window};
 use crate::app::{Command, Ids, Outcome, Problem};
 use crate::keymap::Action;
 use backoffice_domain::model::TailItem;
@@ -260,6 +260,8 @@ impl LogsPane {
             Action::DetailDown | Action::DetailUp if self.detail => {
                 self.scroll_detail(self.scroll.selected, action)
             }
+            // Said, not silent (other keys of no use here say so).
+            Action::DetailDown | Action::DetailUp => return Outcome::Message(NO_DETAIL.into()),
             Action::NextMatch | Action::PrevMatch => {
                 if self.search.is_none() {
                     return Outcome::Message("search first with /".into());

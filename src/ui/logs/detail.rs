@@ -143,11 +143,17 @@ pub(super) fn detail(
             .line_count(inner.width)
     };
     let height = usize::from(inner.height);
-    // Opened with a search on: from a little above the first match.
+    // Opened with a search on: from a little above the first match, where the match is not
+    // on the first rows already (a match on row 7 of 16 hid the line's time and group).
     let hit_row = first_hit.map(|(i, before)| {
         let above = wrapped(lines[..i].to_vec());
         let within = wrapped(vec![Line::raw(before)]).saturating_sub(1);
-        (above + within).saturating_sub(2)
+        let row = above + within;
+        if row < height {
+            0
+        } else {
+            row.saturating_sub(2)
+        }
     });
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
     let total = paragraph.line_count(inner.width);
@@ -168,18 +174,18 @@ pub(super) fn detail(
             keys.hint(Action::DetailDown),
             keys.hint(Action::DetailUp)
         );
-        let half = format!(
+        let pages = format!(
             "{}/{}",
-            keys.hint(Action::HalfPageDown),
-            keys.hint(Action::HalfPageUp)
+            keys.hint(Action::PageDown),
+            keys.hint(Action::PageUp)
         );
         let back = keys.hint(Action::Back);
         super::super::table::fit_title_forms(
             &[
                 format!(
-                    " Line · rows {from}–{to} of {total} · {scroll} scroll · {half} half a page · {back} close "
+                    " Line · rows {from}–{to} of {total} · {scroll} half a page · {pages} a page · {back} close "
                 ),
-                format!(" Line · rows {from}–{to} of {total} · {scroll} · {half} · {back} close "),
+                format!(" Line · rows {from}–{to} of {total} · {scroll} · {pages} · {back} close "),
                 format!(" Line {from}–{to}/{total} · {scroll} · {back} "),
                 format!(" {from}–{to}/{total} {scroll} "),
             ],

@@ -883,6 +883,30 @@ fn n_wrapping_round_with_context_shows_the_first_match_s_block() {
     );
 }
 
+/// A line whose match shows on its detail's first rows opens at its top, time and group in
+/// view (a match on row 7 of 16 opened at row 2).
+#[test]
+fn an_opened_line_whose_match_is_in_view_starts_at_its_top() {
+    let mut app = tail_with_a_long_line("x");
+    let spread: String = (0..12).map(|i| format!("word{i} ")).collect::<String>()
+        + "the-needle "
+        + &(0..400).map(|i| format!("after{i} ")).collect::<String>();
+    let feed = app.logs.feed.as_ref().unwrap().request;
+    batch(
+        &mut app,
+        feed,
+        vec![TailItem::Events(vec![ev(API, 99_000, &spread)])],
+    );
+    search_for(&mut app, "the-needle");
+    app.on_key(key('G'));
+    app.on_key(code(KeyCode::Enter));
+    let text = text_of(&render(&mut app, 60, 30));
+    assert!(text.contains("the-needle"), "{text}");
+    // Longer than its rows, so it could have opened further down.
+    assert!(text.contains("Line 1–"), "{text}");
+    assert_eq!(app.logs.detail_scroll.1, 0, "{text}");
+}
+
 /// A line opened while a search is on starts a little above its first match, drawn marked
 /// (a hit deep in a 12 KB line opened at the line's top, drawn plain, pages down).
 #[test]
