@@ -160,6 +160,23 @@ pub fn text_sparkline(series: Option<&MetricSeries>, points: usize) -> String {
         .collect()
 }
 
+/// The fewest columns a function's name keeps.
+const FUNCTION_CAP_MIN: u16 = 16;
+
+/// When the row is short of room, which figure goes first (the highest): concurrency, then
+/// throttles, then the durations; invocations and errors stay longest (latency went before
+/// throttles, which are mostly zero).
+fn drop_order(metric: FunctionMetric) -> u8 {
+    match metric {
+        FunctionMetric::Invocations => 1,
+        FunctionMetric::Errors => 2,
+        FunctionMetric::DurationP99 => 3,
+        FunctionMetric::DurationP50 => 4,
+        FunctionMetric::Throttles => 5,
+        FunctionMetric::ConcurrentExecutions => 6,
+    }
+}
+
 fn figure(series: Option<&MetricSeries>) -> String {
     match series.and_then(MetricSeries::total) {
         None => "-".to_string(),
@@ -194,15 +211,15 @@ fn functions(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &L
     }
     let mut headers = vec!["function".to_string()];
     headers.extend(FunctionMetric::ALL.iter().map(|m| m.label().to_string()));
-    let columns: Vec<Column> = (0..headers.len())
-        .map(|i| {
-            if i == 0 {
-                Column::id("")
-            } else {
-                // The last columns go first when the terminal is narrow.
-                Column::whole("", i as u8)
-            }
-        })
+    // A long function name is cut in its middle past a fifth of the row (both ends show:
+    // names sharing a prefix differ at their end); at 44 columns a 200-character name took
+    // the whole row and left no figure.
+    let columns: Vec<Column> = std::iter::once(Column::id_capped("", FUNCTION_CAP_MIN))
+        .chain(
+            FunctionMetric::ALL
+                .iter()
+                .map(|m| Column::whole("", drop_order(*m))),
+        )
         .collect();
     // Columns left out are named under the table.
     let mut rows = super::table::TextRows {

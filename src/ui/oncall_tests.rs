@@ -338,11 +338,20 @@ fn metrics_left_out_on_a_narrow_terminal_are_named() {
     let mut app = metrics_app();
     let wide = render(&mut app, 200, 10).to_string();
     assert!(!wide.contains("not shown for want of room"), "{wide}");
+    // Concurrency and throttles give way first: the durations stay beside the counts.
     let narrow = render(&mut app, 70, 10).to_string();
     assert!(
-        narrow.contains("not shown for want of room: p99 ms, concurrency"),
+        narrow.contains("not shown for want of room: throttles, concurrency"),
         "{narrow}"
     );
+    assert!(narrow.contains("p99 ms"), "{narrow}");
+    // A function name of 200 characters is cut in its middle and leaves room for figures.
+    app.metrics.rows[0].function =
+        format!("very-long-function-name-{}-api-staging", "x".repeat(170));
+    let tight = render(&mut app, 44, 10).to_string();
+    assert!(tight.contains("…"), "{tight}");
+    assert!(tight.contains("-staging"), "{tight}");
+    assert!(tight.contains("invocations errors"), "{tight}");
     // With room for every column, no line: the table keeps its rows.
     let wider = render(&mut app, 120, 10).to_string();
     assert!(!wider.contains("not shown"), "{wider}");
