@@ -384,6 +384,23 @@ impl UserFilter {
                 ),
             ));
         }
+        // A value that opens a quote closes it (`name ^= "O'Br` searched for names starting
+        // with the quote itself, and found none).
+        let closed = rest.len() >= 2
+            && rest.ends_with('"')
+            && rest[..rest.len() - 1]
+                .chars()
+                .rev()
+                .take_while(|c| *c == '\\')
+                .count()
+                % 2
+                == 0;
+        if rest.starts_with('"') && !closed {
+            return Err(Invalid::new(
+                "filter",
+                "the value's quote is not closed: end it with \" (\\\" for a quote inside)",
+            ));
+        }
         let value = match rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
             Some(inner) if rest.len() >= 2 => inner.replace("\\\"", "\"").replace("\\\\", "\\"),
             _ => rest.to_string(),
@@ -480,6 +497,22 @@ mod tests {
             UserFilter::parse(r#"email = """#).is_ok(),
             "an empty value, quoted"
         );
+    }
+
+    /// A quote opened and not closed is refused, saying so (the quote was searched for).
+    #[test]
+    fn an_unclosed_quote_is_refused() {
+        for typed in [r#"name ^= "O'Br"#, r#"name = ""#, r#"name = "a\""#] {
+            let err = UserFilter::parse(typed).unwrap_err();
+            assert!(
+                err.to_string().contains("quote is not closed"),
+                "{typed}: {err}"
+            );
+        }
+        let f = UserFilter::parse(r#"name = "say \"hi\"""#).unwrap();
+        assert_eq!(f.value, r#"say "hi""#);
+        let f = UserFilter::parse(r#"name ^= "back\\""#).unwrap();
+        assert_eq!(f.value, r"back\");
     }
 
     #[test]
