@@ -421,6 +421,20 @@ pub(super) fn hang(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> 
             out.push(line);
             continue;
         }
+        // One word (a sub, a status) that fits whole under the label, not beside it: it goes
+        // on the next row, indented two, rather than cut (`6211785f-530e-4e3a-81d8-99` /
+        // `15b3482468` at 80 columns, `FORCE_CHANGE_PA` / `SSWORD` at 60).
+        if !value.content.contains(' ') && value.width() + 2 <= width {
+            out.push(Line::from(vec![label.clone()]).style(line.style));
+            out.push(
+                Line::from(vec![
+                    Span::styled("  ", label.style),
+                    Span::styled(value.content.clone(), value.style),
+                ])
+                .style(line.style),
+            );
+            continue;
+        }
         // At spaces where there are any (`215.1 KiB (220274 bytes)` breaks before `(`, not
         // inside the number); a word longer than the room (a key, an id) by character.
         let mut rows: Vec<String> = vec![String::new()];

@@ -413,6 +413,13 @@ fn user_detail_with_database_rows() {
         "hung under the kind:\n{text}"
     );
     assert!(text.contains("Nigeria"), "{text}");
+    // At 80, the sub, too long to sit beside its label, goes whole under it (it was cut in
+    // two).
+    let text = render(&mut app, 80, 30).to_string();
+    assert!(
+        text.contains("│  00000000-0000-4000-8000-000000000004"),
+        "{text}"
+    );
 }
 
 #[test]
