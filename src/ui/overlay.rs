@@ -105,6 +105,12 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &FormView<'_>, 
 
 /// `scroll` kept within the rows `lines` wrap to in `area` (inside its border): the last row
 /// of text is the lowest that goes to the top.
+/// The most rows a scrolling popup (help, the error log, `:who`) takes: clear of the pane's
+/// borders above and below (its own bottom edge was drawn on the pane's), at least 3.
+fn tallest_popup(screen: Rect) -> u16 {
+    screen.height.saturating_sub(6).max(3)
+}
+
 fn clamp_scroll(lines: &[Line<'_>], area: Rect, scroll: u16) -> u16 {
     let inner = usize::from(area.width.saturating_sub(2)).max(1);
     let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
@@ -156,7 +162,9 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &T
     let area = centred(
         frame.area(),
         width,
-        u16::try_from(lines.len() + 2).unwrap_or(u16::MAX),
+        u16::try_from(lines.len() + 2)
+            .unwrap_or(u16::MAX)
+            .min(tallest_popup(frame.area())),
     );
     super::clear(frame, area);
     let keys = &app.keymap;
@@ -183,7 +191,7 @@ pub(super) fn draw_who(
     keys: &Keymap,
     theme: &Theme,
 ) -> u16 {
-    let area = centred(frame.area(), 110, frame.area().height.saturating_sub(4));
+    let area = centred(frame.area(), 110, tallest_popup(frame.area()));
     // An indented line wraps under its own start (its rows after the first began at the
     // popup's edge, under the headings).
     let lines: Vec<Line<'static>> = view
@@ -229,7 +237,7 @@ pub(super) fn draw_who(
 
 /// Draws the error log; returns the scroll it was drawn at.
 pub(super) fn draw_errors(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &Theme) -> u16 {
-    let area = centred(frame.area(), 100, frame.area().height.saturating_sub(4));
+    let area = centred(frame.area(), 100, tallest_popup(frame.area()));
     let lines: Vec<Line<'_>> = if app.errors.is_empty() {
         vec![Line::styled("No errors this session.", theme.muted())]
     } else {
