@@ -472,12 +472,7 @@ impl InsightsPane {
         let Some(row) = run.selected_row() else {
             return Outcome::None;
         };
-        let Some(id) = request_id_of(row) else {
-            return Outcome::Message("this row names no request id".into());
-        };
-        let at = field_of(row, "@timestamp")
-            .and_then(parse_result_time)
-            .unwrap_or(run.window.end);
+        let at = field_of(row, "@timestamp").and_then(parse_result_time);
         let groups: Vec<LogGroupName> = match field_of(row, "@log") {
             Some(log) => LogGroupName::parse(log.split_once(':').map_or(log, |(_, g)| g))
                 .ok()
@@ -497,7 +492,33 @@ impl InsightsPane {
         if groups.is_empty() {
             return Outcome::Message("the row's log group is not known: add @log to fields".into());
         }
-        Outcome::GoToRequest { id, groups, at }
+        let Some(id) = request_id_of(row) else {
+            // A line without an id (a panic): its stream says which request it was in, read
+            // back from its time, where the row names its stream, time and one group.
+            return match (field_of(row, "@logStream"), at, groups.as_slice()) {
+                (Some(stream), Some(at), [group]) => Outcome::FindRequest {
+                    line: backoffice_domain::model::LogEvent {
+                        group: group.to_string(),
+                        stream: stream.to_string(),
+                        timestamp: at,
+                        ingested_at: None,
+                        message: field_of(row, "@message").unwrap_or_default().to_string(),
+                        event_id: String::new(),
+                    },
+                    groups,
+                },
+                _ => Outcome::Message(
+                    "this row names no request id (with @timestamp, @logStream and @log in its fields, r finds the request its stream was running)"
+                        .into(),
+                ),
+            };
+        };
+        Outcome::GoToRequest {
+            id,
+            groups,
+            at: at.unwrap_or(run.window.end),
+            line: None,
+        }
     }
 
     fn propose_save(&mut self) -> Outcome {

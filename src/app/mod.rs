@@ -691,9 +691,19 @@ impl App {
                 self.hop_to(PaneId::Users);
                 self.users.find_by_sub(sub, &mut self.ids)
             }
-            Outcome::GoToRequest { id, groups, at } => {
+            Outcome::GoToRequest {
+                id,
+                groups,
+                at,
+                line,
+            } => {
                 self.hop_to(PaneId::Logs);
-                let outcome = self.logs.show_request(id, groups, at, &mut self.ids);
+                let outcome = self.logs.show_request(id, groups, at, line, &mut self.ids);
+                self.apply(outcome)
+            }
+            // Read from here; the view opens (and the pane changes) once the stream answers.
+            Outcome::FindRequest { line, groups } => {
+                let outcome = self.logs.find_running(line, groups, true, &mut self.ids);
                 self.apply(outcome)
             }
             Outcome::GoToInsights {

@@ -97,6 +97,15 @@ pub enum Outcome {
         id: String,
         groups: Vec<backoffice_domain::model::LogGroupName>,
         at: chrono::DateTime<chrono::Utc>,
+        /// A line without the id that belongs to it (found by its stream): shown and
+        /// selected among its lines.
+        line: Option<backoffice_domain::model::LogEvent>,
+    },
+    /// Find the request `line` (which names none) belongs to by reading its stream back; the
+    /// Logs pane's request view opens on it when found (`r` on an Insights row without an id).
+    FindRequest {
+        line: backoffice_domain::model::LogEvent,
+        groups: Vec<backoffice_domain::model::LogGroupName>,
     },
     /// Go back to the pane the operator jumped here from (`esc` out of a view another pane
     /// opened).

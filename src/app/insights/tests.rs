@@ -4,7 +4,7 @@
 use super::*;
 use crate::app::tests::{app_on, typed};
 use crate::app::{App, PaneId, test_context};
-use backoffice_domain::model::{QueryResults, QueryStats};
+use backoffice_domain::model::{QueryResults, QueryStats, TailItem};
 use crossterm::event::KeyEvent;
 
 /// A key by its name in `[keys]` terms: `enter`, `alt-enter`, `ctrl-u`, `shift-tab`, `up`, `S`.
@@ -420,6 +420,135 @@ fn r_on_a_row_with_a_request_id_opens_the_logs_request_view() {
     keys(&mut app, &["esc"]);
     assert_eq!(app.pane, PaneId::Insights);
     assert!(app.logs.request.is_none());
+}
+
+/// `r` on a row without a request id (a panic found by its words) reads the row's stream back
+/// from its time: once found, the Logs pane's request view opens on that request with the row's
+/// line in it, selected, and `esc` goes back to Insights; where the stream ran no request, it
+/// says so and stays.
+#[test]
+fn r_on_a_row_without_a_request_id_finds_it_by_the_row_s_stream() {
+    use crate::app::logs::{LogsCommand, LogsEvent};
+    use backoffice_domain::services::running::Running;
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    let panic = "thread 'main' panicked at src/handler.rs:42:5";
+    loaded(
+        &mut app,
+        vec![vec![
+            f("@timestamp", "2026-12-03 10:00:00.250"),
+            f("@log", "123456789012:/aws/lambda/api"),
+            f("@logStream", "2026/12/03/[$LATEST]abc"),
+            f("@message", panic),
+        ]],
+    );
+    let find = |app: &mut App| {
+        let c = keys(app, &["r"]);
+        match c.as_slice() {
+            [
+                Command::Logs(LogsCommand::FindRunning {
+                    request,
+                    group,
+                    stream,
+                    at,
+                }),
+            ] => {
+                assert_eq!(group.as_str(), "/aws/lambda/api");
+                assert_eq!(stream, "2026/12/03/[$LATEST]abc");
+                assert_eq!(at.timestamp_millis() % 1000, 250);
+                *request
+            }
+            other => panic!("the stream is read: {other:?}"),
+        }
+    };
+    let asked = find(&mut app);
+    assert_eq!(app.pane, PaneId::Insights, "stays until it is found");
+    app.on_event(AppEvent::Logs(LogsEvent::RunningFound {
+        request: asked,
+        result: Ok(Running::Nothing),
+    }));
+    assert_eq!(app.pane, PaneId::Insights);
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text.contains("started no request")),
+        "{:?}",
+        app.toasts
+    );
+    let asked = find(&mut app);
+    let started = chrono::DateTime::parse_from_rfc3339("2026-12-03T10:00:00.100Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let c = app.on_event(AppEvent::Logs(LogsEvent::RunningFound {
+        request: asked,
+        result: Ok(Running::Request {
+            id: "req-9".into(),
+            started,
+        }),
+    }));
+    assert_eq!(app.pane, PaneId::Logs);
+    assert!(
+        c.iter()
+            .any(|c| matches!(c, Command::Logs(LogsCommand::Feed { .. }))),
+        "{c:?}"
+    );
+    let view = app.logs.request.as_ref().expect("the request's view");
+    assert_eq!(view.id, "req-9");
+    let selected = view
+        .buffer
+        .get(view.scroll.selected)
+        .map(|l| l.text.to_string());
+    assert_eq!(selected.as_deref(), Some(panic));
+    // The query by id, then the read of the stream over the request's span, which finds the
+    // panic again: it is in the view once, still selected.
+    let (query, _) = crate::app::logs::flow_tests::feed_request(&c);
+    let event = |ms: i64, message: &str| backoffice_domain::model::LogEvent {
+        group: "/aws/lambda/api".into(),
+        stream: "2026/12/03/[$LATEST]abc".into(),
+        timestamp: started + chrono::Duration::milliseconds(ms),
+        ingested_at: None,
+        message: message.into(),
+        event_id: format!("e{ms}"),
+    };
+    crate::app::logs::flow_tests::batch(
+        &mut app,
+        query,
+        vec![TailItem::Events(vec![
+            event(0, "START RequestId: req-9 Version: $LATEST"),
+            event(200, "END RequestId: req-9"),
+        ])],
+    );
+    let pass = app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request: query,
+        result: Ok(crate::app::logs::FeedEnd::Finished),
+    }));
+    let (pass, _) = crate::app::logs::flow_tests::feed_request(&pass);
+    crate::app::logs::flow_tests::batch(
+        &mut app,
+        pass,
+        vec![TailItem::Events(vec![
+            event(150, panic),
+            event(160, "note: run with `RUST_BACKTRACE=1`"),
+        ])],
+    );
+    let view = app.logs.request.as_ref().unwrap();
+    let texts: Vec<String> = view
+        .buffer
+        .iter_from(view.buffer.first_seq())
+        .map(|l| l.text.to_string())
+        .collect();
+    assert_eq!(
+        texts.iter().filter(|t| t.as_str() == panic).count(),
+        1,
+        "{texts:?}"
+    );
+    assert_eq!(texts.len(), 4, "{texts:?}");
+    let selected = view
+        .buffer
+        .get(view.scroll.selected)
+        .map(|l| l.text.to_string());
+    assert_eq!(selected.as_deref(), Some(panic));
+    keys(&mut app, &["esc"]);
+    assert_eq!(app.pane, PaneId::Insights);
 }
 
 #[test]

@@ -62,6 +62,8 @@ pub(crate) struct Finding {
     /// The line, copied: it opens the request's view, which a query by id would not find.
     pub line: LogEvent,
     pub groups: Vec<LogGroupName>,
+    /// Asked from another pane: the view opens over it, and `esc` goes back there.
+    pub from_pane: bool,
 }
 
 /// What a failed read of a line's stream is called on the status bar.
@@ -134,7 +136,16 @@ pub(super) fn merge_into(r: &mut RequestView, unnamed: Vec<LogEvent>) {
         .filter(|l| !l.kind.is_marker())
         .map(|l| to_event(&l))
         .collect();
-    events.extend(unnamed);
+    // A line the view holds already (the one it was opened on) is not put in twice.
+    let held: std::collections::HashSet<(DateTime<chrono::Utc>, String)> = events
+        .iter()
+        .map(|e| (e.timestamp, e.message.clone()))
+        .collect();
+    events.extend(
+        unnamed
+            .into_iter()
+            .filter(|e| !held.contains(&(e.timestamp, e.message.clone()))),
+    );
     // Stable: at the same millisecond a line found by id stays first.
     events.sort_by_key(|e| e.timestamp);
     r.buffer.clear();
@@ -277,25 +288,9 @@ impl LogsPane {
         // Not among the lines read (a search's pattern left them out, or they came before
         // the tail): the stream is read back from the line for the request it started last.
         let Some((id, _)) = self.buffer.request_id_of(&l) else {
-            let Ok(group) = LogGroupName::parse(l.group) else {
-                return Outcome::Message(
-                    "this line carries no request id, and names no log group to read its stream from"
-                        .into(),
-                );
-            };
-            let request = ids.issue();
             let line = to_event(&l);
-            self.finding = Some(Finding {
-                request,
-                line: line.clone(),
-                groups: self.request_groups(),
-            });
-            return Outcome::Commands(vec![Command::Logs(super::LogsCommand::FindRunning {
-                request,
-                group,
-                stream: line.stream,
-                at: line.timestamp,
-            })]);
+            let groups = self.request_groups();
+            return self.find_running(line, groups, false, ids);
         };
         let at = DateTime::from_timestamp_millis(l.ts_ms).unwrap_or_default();
         let key = RequestKey::of(&id);
@@ -308,6 +303,37 @@ impl LogsPane {
         let groups = self.request_groups();
         let focus = Some((l.ts_ms, l.text.to_string()));
         self.view_request(id, buffer, groups, at, focus, ids)
+    }
+
+    /// Reads `line`'s stream back for the request it was running (the line carries no id);
+    /// `from_pane`: asked from another pane (an Insights row), which the view then opens over.
+    pub fn find_running(
+        &mut self,
+        line: LogEvent,
+        groups: Vec<LogGroupName>,
+        from_pane: bool,
+        ids: &mut Ids,
+    ) -> Outcome {
+        let Ok(group) = LogGroupName::parse(&line.group) else {
+            return Outcome::Message(
+                "this line carries no request id, and names no log group to read its stream from"
+                    .into(),
+            );
+        };
+        let request = ids.issue();
+        let command = Command::Logs(super::LogsCommand::FindRunning {
+            request,
+            group,
+            stream: line.stream.clone(),
+            at: line.timestamp,
+        });
+        self.finding = Some(Finding {
+            request,
+            line,
+            groups,
+            from_pane,
+        });
+        Outcome::Commands(vec![command])
     }
 
     /// The groups a request's lines are looked for in: the feed's, else the buffer's.
@@ -344,6 +370,17 @@ impl LogsPane {
             Err(f) => return (Outcome::None, Some((FINDING.into(), f))),
         };
         let message = match running {
+            Running::Request { id, started } if finding.from_pane => {
+                return (
+                    Outcome::GoToRequest {
+                        id,
+                        groups: finding.groups,
+                        at: started,
+                        line: Some(finding.line),
+                    },
+                    None,
+                );
+            }
             Running::Request { id, started } => {
                 let mut buffer = LogBuffer::new(REQUEST_LINES);
                 buffer.push_event(line);
@@ -374,16 +411,23 @@ impl LogsPane {
     }
 
     /// Shows every line of request `id` of `groups` around `at` (an Insights row's request):
-    /// what the query by id finds.
+    /// what the query by id finds, with `line` (one without the id, whose stream named the
+    /// request) among them and selected.
     pub fn show_request(
         &mut self,
         id: String,
         groups: Vec<LogGroupName>,
         at: chrono::DateTime<chrono::Utc>,
+        line: Option<LogEvent>,
         ids: &mut Ids,
     ) -> Outcome {
         self.screen = super::Screen::Viewer;
-        let outcome = self.view_request(id, LogBuffer::new(REQUEST_LINES), groups, at, None, ids);
+        let mut buffer = LogBuffer::new(REQUEST_LINES);
+        let focus = line.map(|l| {
+            buffer.push_event(&l);
+            (l.timestamp.timestamp_millis(), l.message)
+        });
+        let outcome = self.view_request(id, buffer, groups, at, focus, ids);
         if let Some(r) = &mut self.request {
             r.from_pane = true;
         }
