@@ -599,9 +599,10 @@ fn draw_saved(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: 
     let height = usize::from(list.height).max(1);
     s.viewport = height;
     s.offset = crate::app::list::keep_in_view(s.selected, s.offset, height, s.items.len());
-    // The names in a column as wide as the widest (at most a third of the row, cut in
-    // their middle past it), the query's first line after them cut with `…`: the queries
-    // started at a different column on each row and ran past the edge unmarked.
+    // The names in a column as wide as the widest (as much of the row as leaves the query
+    // 30 columns, a third at least; cut in their middle past it), the query's first line
+    // after them cut with `…`: the queries started at a different column on each row and ran
+    // past the edge unmarked; at 120 columns a third cut a built-in's name with room to spare.
     let room = usize::from(list.width);
     let name_width = s
         .items
@@ -609,7 +610,7 @@ fn draw_saved(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: 
         .map(|d| one_line(&d.name).width())
         .max()
         .unwrap_or(0)
-        .min(room / 3);
+        .min((room / 3).max(room.saturating_sub(9 + 2 + 30)));
     let lines: Vec<Line<'_>> = s
         .items
         .iter()

@@ -624,4 +624,11 @@ fn saved_queries_line_up_and_mark_their_cuts() {
     let at = |row: &str, what: &str| row[..row.find(what).unwrap_or(0)].chars().count();
     assert_eq!(at(rows[0], "filter"), at(rows[1], "stats"), "{text}");
     assert!(rows[0].contains('…'), "{text}");
+    // A name longer than a third of the row is whole where the query keeps 30 columns.
+    app.insights.saved.items[1].name = "duration p50/p95/p99 by function, 5 minutes".into();
+    let text = format!("{}", render(&mut app, 120, 12));
+    assert!(
+        text.contains("duration p50/p95/p99 by function, 5 minutes  stats"),
+        "{text}"
+    );
 }
