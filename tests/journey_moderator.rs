@@ -39,7 +39,7 @@ fn the_moderator_clears_the_top_of_the_queue() {
     for want in [
         "visible",
         " 5 ",
-        "spam ×3 · harassment ×2",
+        "3× spam · 2× harassment",
         // The author's name cut in its middle: both its ends show.
         "Spam ␛[31",
         "Deals",
@@ -50,7 +50,7 @@ fn the_moderator_clears_the_top_of_the_queue() {
     let second = row(&queue, &long);
     for want in [
         " 2 ",
-        "misinformation ×2",
+        "2× misinformation",
         "Siobhán O",
         "\\ Jr.",
         "A long one, abou",

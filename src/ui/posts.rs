@@ -23,8 +23,9 @@ const REASON_WIDTH: usize = 24;
 /// the others.
 const REASONS_WIDTH: usize = 12;
 
-/// `spam ×12 · harassment ×3`: the most given first, at most [`REASONS_SHOWN`] of them,
-/// then `+N more`.
+/// `12× spam · 3× harassment`: the most given first, at most [`REASONS_SHOWN`] of them,
+/// then `+N more`; each count before its reason, so that a reason the column cuts keeps it
+/// (written after, `harassment:… ×2 · hate speec…` lost every count but the first).
 pub fn reasons_label(reasons: &[ReasonCount]) -> String {
     let width = if reasons.len() > 1 {
         REASONS_WIDTH
@@ -34,7 +35,7 @@ pub fn reasons_label(reasons: &[ReasonCount]) -> String {
     let mut parts: Vec<String> = reasons
         .iter()
         .take(REASONS_SHOWN)
-        .map(|r| format!("{} ×{}", crate::text::excerpt(&r.reason, width), r.count))
+        .map(|r| format!("{}× {}", r.count, crate::text::excerpt(&r.reason, width)))
         .collect();
     if reasons.len() > REASONS_SHOWN {
         parts.push(format!("+{} more", reasons.len() - REASONS_SHOWN));
@@ -57,7 +58,7 @@ const THREAD_COLUMNS: [Column; 5] = [
 /// matters, and the text a moderator judges gets its share of the row (a whole column took a
 /// third of it and left the text a dozen columns). The reasons and the text want 24 columns
 /// each and the author 14 before the dates are shown (the oldest report's time goes first): at
-/// 120 columns a row reads `spam ×3 · harassment ×2`, a name and the start of the text.
+/// 120 columns a row reads `3× spam · 2× harassment`, a name and the start of the text.
 pub(super) const QUEUE_COLUMNS: [Column; 8] = [
     // A `user <sub>` target is cut in its middle past a fifth of the row (both ends show, the
     // author column names the person): sized whole, it took 43 of 80 columns and left no

@@ -1225,7 +1225,7 @@ fn reasons_read_with_their_counts_at_most_three_each_cut_to_its_room() {
     };
     assert_eq!(
         crate::ui::posts::reasons_label(&[r("spam", 12), r("harassment", 3)]),
-        "spam ×12 · harassment ×3"
+        "12× spam · 3× harassment"
     );
     let many = [
         r("spam", 4),
@@ -1236,12 +1236,12 @@ fn reasons_read_with_their_counts_at_most_three_each_cut_to_its_room() {
     ];
     assert_eq!(
         crate::ui::posts::reasons_label(&many),
-        "spam ×4 · a very long… ×3 · nudity ×2 · +2 more"
+        "4× spam · 3× a very long… · 2× nudity · +2 more"
     );
     // One reason alone keeps more of its words.
     assert_eq!(
         crate::ui::posts::reasons_label(&many[1..2]),
-        "a very long reason a re… ×3"
+        "3× a very long reason a re…"
     );
 }
 

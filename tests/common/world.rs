@@ -249,8 +249,8 @@ impl World {
                 }
                 q.execute(&mut db).await.unwrap();
             }
-            // Open reports: the spam post spam ×3 · harassment ×2, the long post
-            // misinformation ×2, the thread other ×1.
+            // Open reports: the spam post 3× spam · 2× harassment, the long post
+            // 2× misinformation, the thread 1× other.
             let reports: [(i64, &str, usize); 8] = [
                 (spam, "spam", OBRIEN),
                 (spam, "spam", MARYAM),
