@@ -2,7 +2,7 @@
 //! the console's drawing and the scriptable commands' text output, so neither lets a log line
 //! or a display name move the cursor, change colours or rewrite the screen.
 
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Sizes as people read them: `512 B`, `14.2 KiB`, `3.0 MiB`.
 pub fn human_size(bytes: u64) -> String {
@@ -367,6 +367,76 @@ pub fn excerpt(text: &str, max: usize) -> String {
         out.push(c);
     }
     out.push('…');
+    out
+}
+
+/// `text` in at most `width` columns; when cut, its start and its end with `…` between, for
+/// an id or a name too long for its place: long names and keys often differ only at their end.
+pub fn middle(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    if width < 3 {
+        return text.chars().take(width).collect();
+    }
+    // Cut in its middle already (a sub the audit log shortened, in a column narrower still):
+    // cut again at the same place, so one `…` stands for all that is left out (it read
+    // `40d97c…-…2c4083fcb`).
+    if let Some((left, right)) = text.split_once('…')
+        && !right.contains('…')
+    {
+        let room = width - 1;
+        let (lw, rw) = (left.width(), right.width());
+        let tail_room = ((room / 2).max(room.saturating_sub(lw))).min(rw);
+        let head_room = room - tail_room;
+        let mut out = take_width(left.chars(), head_room);
+        out.push('…');
+        let tail: String = take_width(right.chars().rev(), tail_room)
+            .chars()
+            .rev()
+            .collect();
+        out.push_str(&tail);
+        return out;
+    }
+    let tail_room = (width - 1) / 2;
+    let head_room = width - 1 - tail_room;
+    let mut head = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > head_room {
+            break;
+        }
+        used += w;
+        head.push(c);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > tail_room {
+            break;
+        }
+        used += w;
+        tail.push(c);
+    }
+    head.push('…');
+    head.extend(tail.into_iter().rev());
+    head
+}
+
+/// The first characters of `chars` that fit in `room` columns.
+fn take_width(chars: impl Iterator<Item = char>, room: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in chars {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
     out
 }
 

@@ -53,6 +53,9 @@ pub struct UsersPane {
 }
 
 /// The Users table's columns by which loaded rows sort, in the table's order.
+/// The most columns a user's name takes in a message.
+const NAME_IN_MESSAGE: usize = 40;
+
 pub const USER_SORTS: [&str; 6] = ["username", "name", "email", "status", "enabled", "created"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,6 +235,9 @@ impl UsersPane {
             return Outcome::Message("no user selected".into());
         };
         let name = crate::text::identifier(user.username.as_str());
+        // In a message, a long name is cut in its middle so that what follows it shows (a
+        // 120-character username left `uxxxx…` and lost the reason); dialogs have it whole.
+        let said = crate::text::middle(&name, NAME_IN_MESSAGE);
         let label = match &user.email {
             Some(e) => format!("{name} <{e}>"),
             None => name.clone(),
@@ -252,28 +258,28 @@ impl UsersPane {
         };
         let (form, verb, title, changes, type_to_confirm) = match action {
             Action::Disable if !user.enabled => {
-                return Outcome::Message(format!("{name} is already disabled"));
+                return Outcome::Message(format!("{said} is already disabled"));
             }
             Action::Enable if user.enabled => {
-                return Outcome::Message(format!("{name} is already enabled"));
+                return Outcome::Message(format!("{said} is already enabled"));
             }
             Action::VerifyEmail if user.attribute("email_verified") == Some("true") => {
-                return Outcome::Message(format!("{name}'s e-mail is already verified"));
+                return Outcome::Message(format!("{said}'s e-mail is already verified"));
             }
             Action::VerifyEmail if user.email.is_none() => {
-                return Outcome::Message(format!("{name} has no e-mail to verify"));
+                return Outcome::Message(format!("{said} has no e-mail to verify"));
             }
             // Cognito refuses to reset a disabled user's password.
             Action::ResetPassword if !user.enabled => {
                 return Outcome::Message(format!(
-                    "{name} is disabled: Cognito resets no password of a disabled user; enable them first (e)"
+                    "{said} is disabled: Cognito resets no password of a disabled user; enable them first (e)"
                 ));
             }
             // Cognito resets only a password the user once chose: an invited user who never
             // signed in gets a new temporary password instead.
             Action::ResetPassword if user.status == UserStatus::ForceChangePassword => {
                 return Outcome::Message(format!(
-                    "{name} has not chosen a password yet (FORCE_CHANGE_PASSWORD): set a new temporary one instead"
+                    "{said} has not chosen a password yet (FORCE_CHANGE_PASSWORD): set a new temporary one instead"
                 ));
             }
             // The code goes to a verified e-mail or phone; without one Cognito refuses.
@@ -282,17 +288,17 @@ impl UsersPane {
                     && user.attribute("phone_number_verified") != Some("true") =>
             {
                 return Outcome::Message(format!(
-                    "{name} has no verified e-mail or phone to send the code to: verify the e-mail first, or set a temporary password"
+                    "{said} has no verified e-mail or phone to send the code to: verify the e-mail first, or set a temporary password"
                 ));
             }
             Action::ResetPassword if user.status == UserStatus::Unconfirmed => {
                 return Outcome::Message(format!(
-                    "{name} has not confirmed their sign-up (UNCONFIRMED): confirm it first"
+                    "{said} has not confirmed their sign-up (UNCONFIRMED): confirm it first"
                 ));
             }
             Action::ConfirmSignUp if user.status != UserStatus::Unconfirmed => {
                 return Outcome::Message(format!(
-                    "{name} is {}, not UNCONFIRMED",
+                    "{said} is {}, not UNCONFIRMED",
                     user.status.as_str()
                 ));
             }
@@ -300,7 +306,7 @@ impl UsersPane {
             // does not send).
             Action::ResendInvitation if user.email.is_none() => {
                 return Outcome::Message(format!(
-                    "{name} has no e-mail to send it to: set one with E first"
+                    "{said} has no e-mail to send it to: set one with E first"
                 ));
             }
             // An unconfirmed sign-up gets its confirmation code again instead.
@@ -379,7 +385,7 @@ impl UsersPane {
             ),
             Action::RemoveGroup if matches!(&self.detail, Some(DetailState::Loaded(d)) if d.groups.is_empty()) =>
             {
-                return Outcome::Message(format!("{name} is in no group"));
+                return Outcome::Message(format!("{said} is in no group"));
             }
             // The user's groups (and the pool's, to add) are read first, for the dialog to
             // offer them and refuse a name that is not one.

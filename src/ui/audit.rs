@@ -24,10 +24,14 @@ const AUDIT_COLUMNS: [Column; 6] = [
     Column::whole("when (UTC)", 2),
     Column::id_capped("actor", ACTOR_CAP_MIN),
     Column::id("action"),
-    // Whole (an object's key, a post's id); a `user <sub>` comes cut in its middle
-    // ([`USER_SUB_SHOWN`]), the `who` column naming the person (capped as a column, a user row
-    // in the list cut every object key beside it).
-    Column::id("target"),
+    // An object's key whole up to a third of the row, and at least 30 columns (held to 41,
+    // a key in the list left no room for the time at 80 columns); a `user <sub>` comes cut in
+    // its middle ([`USER_SUB_SHOWN`]), the `who` column naming the person (capped as a
+    // column, a user row in the list cut every object key beside it).
+    Column {
+        cap_min: 30,
+        ..Column::id("target")
+    },
     Column::free("who", 8, 4),
     Column::free("reason", 10, 3),
 ];

@@ -480,38 +480,10 @@ const WHOLE_CAP_MIN: u16 = 41;
 /// `text` in at most `width` columns; when cut, its start and its end with `…` between, for
 /// an id too long for its column: long names and keys often differ only at their end.
 pub fn fit_middle(text: &str, width: u16) -> String {
-    let width = usize::from(width);
-    if text.width() <= width {
-        return text.to_string();
-    }
     if width < 3 {
-        return fit(text, width as u16);
+        return fit(text, width);
     }
-    let tail_room = (width - 1) / 2;
-    let head_room = width - 1 - tail_room;
-    let mut head = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > head_room {
-            break;
-        }
-        used += w;
-        head.push(c);
-    }
-    let mut tail: Vec<char> = Vec::new();
-    let mut used = 0;
-    for c in text.chars().rev() {
-        let w = c.width().unwrap_or(0);
-        if used + w > tail_room {
-            break;
-        }
-        used += w;
-        tail.push(c);
-    }
-    head.push('…');
-    head.extend(tail.into_iter().rev());
-    head
+    crate::text::middle(text, usize::from(width))
 }
 
 /// A cell of `column` in `width` columns: an id cut in its middle (both ends show), free text
@@ -1023,6 +995,15 @@ mod tests {
         assert!(cut.starts_with("xxxx") && cut.ends_with("x-end") && cut.contains('…'));
         assert_eq!(fit_middle("admin<U+3164>", 57), "admin<U+3164>");
         assert_eq!(fit_middle("사진잘찍으셨네요", 9), "사진…네요");
+        // Cut again where it was cut: one `…`.
+        let once = fit_middle("user 40d97c1e-0b2a-4c4e-9f3d-0a12c4083fcb", 24);
+        let twice = fit_middle(&once, 16);
+        assert_eq!(twice.matches('…').count(), 1, "{once} → {twice}");
+        assert_eq!(twice.width(), 16, "{twice}");
+        assert!(
+            twice.starts_with("user 40d") && twice.ends_with("4083fcb"),
+            "{twice}"
+        );
     }
 
     #[test]

@@ -968,7 +968,7 @@ fn audit_object_keys_stay_whole_beside_a_user_row() {
             next: None,
         }),
     });
-    for width in [120, 80] {
+    for width in [120, 100] {
         let text = render(&mut app, width, 14).to_string();
         assert!(
             text.contains("object wa-media/bulk/item-0008.txt"),
@@ -979,6 +979,13 @@ fn audit_object_keys_stay_whole_beside_a_user_row() {
             "{width}:\n{text}"
         );
     }
+    // At 80 the time stays: a long key is cut in its middle first.
+    app.audit.list.items[0].target_id = "wa-media/bulk/a-much-longer-name-for-item-0008.txt".into();
+    app.audit.list.forget_widths();
+    let text = render(&mut app, 80, 14).to_string();
+    assert!(text.contains("2026-12-05 10:01"), "{text}");
+    assert!(text.contains("item-0008.txt"), "{text}");
+    assert!(!text.contains("not shown for want of room: when"), "{text}");
 }
 
 #[test]
