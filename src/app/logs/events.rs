@@ -165,9 +165,10 @@ impl LogsPane {
                     match result {
                         Ok(end) => {
                             r.feed.state = FeedState::Done(end);
-                            // Opened from another pane, with no tail's lines to keep: its
-                            // stream is read over its span for the lines without its id.
-                            let outcome = if r.from_pane && r.stream_pass.is_none() {
+                            // Its lines without the id not all copied (opened from another
+                            // pane or one line, or over a pattern): its stream is read over
+                            // its span for them.
+                            let outcome = if r.read_stream && r.stream_pass.is_none() {
                                 super::request::read_stream(r, ids)
                             } else {
                                 Outcome::None

@@ -538,6 +538,30 @@ fn the_picker_s_keys_act_on_its_group_not_the_hidden_line() {
     assert_eq!(app.pane, crate::app::PaneId::Logs, "stayed");
 }
 
+/// `r` over a query with a pattern reads the request's stream once its lines by id are in
+/// (the pattern left out its lines without the id); over a tail without one, the lines copied
+/// hold them already.
+#[test]
+fn a_request_opened_over_a_pattern_reads_its_stream() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    app.on_key(key('g'));
+    app.on_key(key('r'));
+    assert!(!app.logs.request.as_ref().unwrap().read_stream);
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(key('f'));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "1h timeout");
+    let c = app.on_key(code(KeyCode::Enter));
+    let (query, spec) = feed_request(&c);
+    assert!(spec.pattern.is_some());
+    batch(&mut app, query, traffic());
+    app.on_key(key('g'));
+    app.on_key(key('r'));
+    assert!(app.logs.request.as_ref().unwrap().read_stream);
+}
+
 /// `J` / `K` with no line open say what they are for (they did nothing, silently).
 #[test]
 fn j_and_k_with_no_line_open_say_so() {
@@ -802,6 +826,19 @@ fn a_line_without_a_request_id_is_placed_by_its_stream() {
     assert_eq!(
         view.scroll.selected, shown[1].0,
         "the line r was pressed on: {shown:?}"
+    );
+    // Only the line was copied: once the query by id ends, the stream is read over the
+    // request's span for its other lines without the id (they were missing).
+    let pass = app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request: feed,
+        result: Ok(FeedEnd::Finished),
+    }));
+    let (_, spec) = feed_request(&pass);
+    assert_eq!(spec.pattern, None);
+    assert!(
+        matches!(spec.window, Window::Range(w) if w.start <= at(10) && w.end > at(40)),
+        "{:?}",
+        spec.window
     );
 
     // Where the stream ran no request, it says why and opens nothing.

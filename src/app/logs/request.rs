@@ -32,6 +32,10 @@ pub struct RequestView {
     /// The view was opened from another pane (an Insights row, a Metrics chart): `esc` goes
     /// back there (it left the operator in this pane's old tail).
     pub from_pane: bool,
+    /// Once the query by id has ended, the request's stream is read over its span: the lines
+    /// copied into the view did not hold its lines without the id (a search's pattern left
+    /// them out, or it was opened from another pane or from one line).
+    pub read_stream: bool,
     /// The group and stream read over the request's span, once the query by id has ended:
     /// its lines without the id (a panic) are not found by id.
     pub stream_pass: Option<(String, String)>,
@@ -302,7 +306,14 @@ impl LogsPane {
         }
         let groups = self.request_groups();
         let focus = Some((l.ts_ms, l.text.to_string()));
-        self.view_request(id, buffer, groups, at, focus, ids)
+        // A feed with a pattern left out the request's lines that do not match it, and the
+        // query by id cannot find those without the id: its stream is read over its span.
+        let partial = self.feed.as_ref().is_some_and(|f| f.spec.pattern.is_some());
+        let outcome = self.view_request(id, buffer, groups, at, focus, ids);
+        if let Some(r) = &mut self.request {
+            r.read_stream = partial;
+        }
+        outcome
     }
 
     /// Reads `line`'s stream back for the request it was running (the line carries no id);
@@ -386,6 +397,10 @@ impl LogsPane {
                 buffer.push_event(line);
                 let focus = Some((line.timestamp.timestamp_millis(), line.message.clone()));
                 let outcome = self.view_request(id, buffer, finding.groups, started, focus, ids);
+                // Only the line was copied: the stream's other lines without the id are read.
+                if let Some(r) = &mut self.request {
+                    r.read_stream = true;
+                }
                 return (outcome, None);
             }
             Running::Between { last } => format!(
@@ -430,6 +445,7 @@ impl LogsPane {
         let outcome = self.view_request(id, buffer, groups, at, focus, ids);
         if let Some(r) = &mut self.request {
             r.from_pane = true;
+            r.read_stream = true;
         }
         outcome
     }
@@ -472,6 +488,7 @@ impl LogsPane {
             from_buffer: true,
             from_detail,
             from_pane: false,
+            read_stream: false,
             stream_pass: None,
             focus,
         });

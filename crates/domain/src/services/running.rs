@@ -41,6 +41,10 @@ pub async fn running_at(
     let end = at + Duration::milliseconds(1);
     let mut read = 0usize;
     let mut newer = end;
+    // The requests that ended in the stretches read already (newer than the one being read):
+    // a request started in an older stretch and ended in a newer one had ended before the
+    // line.
+    let mut ended: std::collections::HashSet<String> = std::collections::HashSet::new();
     for seconds in REACH {
         let start = at - Duration::seconds(seconds);
         let Ok(window) = TimeWindow::new(start, newer) else {
@@ -60,9 +64,19 @@ pub async fn running_at(
                 None => break,
             }
         }
-        if let Some(found) = last_start(&events) {
-            return Ok(found);
+        match last_start(&events) {
+            Some(Running::Request { id, .. }) if ended.contains(&id) => {
+                return Ok(Running::Between { last: id });
+            }
+            Some(found) => return Ok(found),
+            None => {}
         }
+        ended.extend(events.iter().filter_map(|e| {
+            let info = classify(&e.message);
+            matches!(info.kind, Kind::End | Kind::Report)
+                .then_some(info.request_id)
+                .flatten()
+        }));
         newer = start;
     }
     Ok(Running::Nothing)

@@ -762,6 +762,30 @@ async fn a_line_without_an_id_belongs_to_the_request_its_stream_was_running(fx: 
         .await
         .unwrap();
     assert_eq!(between, Running::Between { last: a.into() });
+    // A request that started more than 10 s before the line and ended within them: the
+    // stretch that holds its end is read before the one that holds its start.
+    let d = "0f5e2a1c-0d7b-4c1e-9a3f-00000000000d";
+    fx.append(
+        &g,
+        "env-3",
+        &[
+            (
+                at(base, 0),
+                format!("START RequestId: {d} Version: $LATEST"),
+            ),
+            (at(base, 15_000), format!("END RequestId: {d}")),
+            (
+                at(base, 15_001),
+                format!("REPORT RequestId: {d}\tDuration: 15000.00 ms"),
+            ),
+            (at(base, 20_000), "extension: telemetry flushed".into()),
+        ],
+    )
+    .await;
+    let after = running_at(logs.as_ref(), &g, "env-3", at(base, 20_000))
+        .await
+        .unwrap();
+    assert_eq!(after, Running::Between { last: d.into() });
     // Before anything: nothing started.
     let before = running_at(logs.as_ref(), &g, "env-2", at(base, 19))
         .await
