@@ -131,45 +131,52 @@ fn wrap_keeping(
             next = end + 1;
         } else if end < cells.len() {
             // After the row's last space in the message, where the word cut there fits on the
-            // next row, whole or up to its first break (`2001:` of an IPv6 address); else,
-            // within the word, after its last break (`,` `:` `/` …: compact JSON, a URL, an
-            // address) where that leaves the row at least half full; else the row is filled
-            // (a token of one piece), so no row is left half empty for it.
+            // next row, whole or up to its first break (`2001:` of an IPv6 address), or after
+            // its last separator (`,` between compact JSON's fields), whichever leaves the row
+            // fuller (a space inside a JSON value left a row half empty before fields that
+            // fitted); else, within a word, after its last break (`:` `/` `&` …: a JSON key,
+            // a URL, an address); the row at least a quarter full for either; else the row is
+            // filled (a token of one piece), so no row is left half empty for it.
             let room = width.saturating_sub(indent).max(1);
             let from = start.max(message);
-            let mut cut = None;
-            if let Some(k) = (from..end).rev().find(|i| cells[*i].0 == ' ') {
-                let mut word = 0;
-                let mut i = k + 1;
-                while i < cells.len() && cells[i].0 != ' ' && word <= room {
-                    word += cells[i].2;
-                    if is_break(cells[i].0) {
-                        break;
+            let filled = |k: usize| used + cells[start..=k].iter().map(|c| c.2).sum::<usize>();
+            let space = (from..end)
+                .rev()
+                .find(|i| cells[*i].0 == ' ')
+                .filter(|&k| {
+                    let mut word = 0;
+                    let mut i = k + 1;
+                    while i < cells.len() && cells[i].0 != ' ' && word <= room {
+                        word += cells[i].2;
+                        if is_break(cells[i].0) {
+                            break;
+                        }
+                        i += 1;
                     }
-                    i += 1;
-                }
-                if word <= room && k + 1 > start {
-                    cut = Some(k + 1);
-                }
-            }
-            // A separator first (`,` between JSON fields), then any break (`/` in a path).
-            let half_full = |k: usize| used + cells[start..=k].iter().map(|c| c.2).sum::<usize>();
-            for strong in [true, false] {
-                if cut.is_some() {
-                    break;
-                }
-                if let Some(k) = (from..end)
+                    word <= room && k + 1 > start
+                })
+                .map(|k| k + 1);
+            let last_break = |strong: bool| {
+                (from..end)
                     .rev()
                     .find(|i| is_break(cells[*i].0) && (!strong || separates(cells[*i].0)))
-                    && half_full(k) * 2 >= width
-                {
-                    cut = Some(k + 1);
-                }
+                    .filter(|&k| filled(k) * 4 >= width)
+                    .map(|k| k + 1)
+            };
+            let cut = match (space, last_break(true)) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
             }
+            .or_else(|| last_break(false));
             if let Some(k) = cut {
                 end = k;
                 next = end;
             }
+        }
+        // A row after a break starts at its next word, not with the spaces before it (` Billed
+        // Duration` began a row with a space).
+        while next < cells.len() && next >= message && next > start && cells[next].0 == ' ' {
+            next += 1;
         }
         push_cells(&mut row, &cells[start..end]);
         lines.push(Line::from(std::mem::take(&mut row)));
@@ -239,6 +246,34 @@ mod tests {
         assert_eq!(got.concat().replace(' ', ""), line.replace(' ', ""));
         // Between fields first: no row ends inside `"/posts"`.
         assert!(got.iter().all(|r| !r.ends_with("\"/")), "{got:?}");
+    }
+
+    /// A space inside a JSON value does not end a row a field's comma further on fills
+    /// better (`"message":"request` / `served",…` left the first row half empty); a key's
+    /// colon ends a row where the value after it then fits whole; no row after a break starts
+    /// with a space.
+    #[test]
+    fn json_rows_end_after_their_fields_and_start_at_a_word() {
+        let id = "5a368f58-5d19-4579-9ec0-7c84dda5a40b";
+        let line = format!(
+            r#"{{"level":"INFO","message":"request served","requestId":"{id}","method":"GET","route":"/posts"}}"#
+        );
+        let got = rows(vec![Span::raw(""), Span::raw(line.clone())], 1, 80);
+        assert!(got[0].trim_end().ends_with(','), "{got:?}");
+        assert!(got[0].contains("request served"), "{got:?}");
+        let got = rows(vec![Span::raw(""), Span::raw(line)], 1, 44);
+        assert!(got.iter().any(|r| r.contains(id)), "{got:?}");
+        let got = rows(
+            vec![
+                Span::raw(""),
+                Span::raw(
+                    "END RequestId: 3ca4da6c-f75c-4dbe-8c35-95fc2926c42b  Billed Duration: 4 ms",
+                ),
+            ],
+            1,
+            30,
+        );
+        assert!(got[1..].iter().all(|r| !r.starts_with(' ')), "{got:?}");
     }
 
     /// A word longer than the row that has breaks (an IPv6 address) starts on a row of its
