@@ -231,13 +231,16 @@ pub(super) fn request_view(
     // Shorter forms before the id is cut (at 44 columns it read `Request 0017d46c-4d1…s in`).
     let forms = [
         format!(
-            "Request {} · {} lines in {} group{} · {badge}",
+            "Request {} · {} in {} · {badge}",
             r.id,
-            r.buffer.len(),
-            groups.len(),
-            if groups.len() == 1 { "" } else { "s" },
+            crate::text::plural(r.buffer.len(), "line"),
+            crate::text::plural(groups.len(), "group"),
         ),
-        format!("Request {} · {} lines · {badge}", r.id, r.buffer.len()),
+        format!(
+            "Request {} · {} · {badge}",
+            r.id,
+            crate::text::plural(r.buffer.len(), "line")
+        ),
         format!("Request {}", r.id),
         r.id.clone(),
     ];

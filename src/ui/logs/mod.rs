@@ -161,7 +161,10 @@ pub(super) fn groups_label(feed: &Feed) -> String {
     }
 }
 
-pub(super) fn feed_title(feed: &Feed, lines: usize, paused: bool) -> String {
+/// The viewer's title for a frame `width` columns wide: the group cut in its middle to a third
+/// of it, so the window, the state and the count stay (a 200-character group's title read
+/// `Logs · … · 284 lines`).
+pub(super) fn feed_title(feed: &Feed, lines: usize, paused: bool, width: u16) -> String {
     let (badge, _) = state_badge(feed);
     // A paused tail says so where it says it is live.
     let badge = if paused && matches!(feed.state, FeedState::Running) {
@@ -182,7 +185,7 @@ pub(super) fn feed_title(feed: &Feed, lines: usize, paused: bool) -> String {
     };
     format!(
         " Logs · {} · {window}{pattern}{badge}{sampled} · {} ",
-        groups_label(feed),
+        crate::text::middle(&groups_label(feed), usize::from(width / 3).max(16)),
         crate::text::plural(lines, "line"),
     )
 }
@@ -199,7 +202,7 @@ pub(super) fn viewer(
         return;
     }
     let title = match &pane.feed {
-        Some(f) => feed_title(f, pane.buffer.log_lines(), pane.paused),
+        Some(f) => feed_title(f, pane.buffer.log_lines(), pane.paused, area.width),
         None => " Logs ".into(),
     };
     let b = block(title, area, theme);

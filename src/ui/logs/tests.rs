@@ -447,6 +447,43 @@ fn a_narrow_request_view_keeps_its_labels_short_and_its_id_whole() {
     assert!(text.contains("START Req"), "{text}");
 }
 
+/// A query on a 200-character group keeps its window, its state and its count in the title,
+/// the group cut in its middle (the title left out all but the count).
+#[test]
+fn a_long_group_s_title_keeps_the_window_and_the_state() {
+    use crate::app::logs::{FeedSpec, Window};
+    let mut app = logs_app();
+    let long = format!("/aws/lambda/team-platform-{}-eu-west-1-co", "x".repeat(170));
+    let spec = FeedSpec {
+        groups: vec![backoffice_domain::model::LogGroupName::parse(&long).unwrap()],
+        window: Window::Last { seconds: 7200 },
+        pattern: None,
+    };
+    let mut ids = crate::app::Ids::default();
+    let c = app.logs.start(spec, &mut ids);
+    let crate::app::Outcome::Commands(c) = c else {
+        panic!("{c:?}")
+    };
+    let (query, _) = feed_request(&c);
+    batch(
+        &mut app,
+        query,
+        vec![TailItem::Events(vec![ev(&long, 1_000, "a line")])],
+    );
+    app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request: query,
+        result: Ok(FeedEnd::Finished),
+    }));
+    for width in [120, 60] {
+        let text = text_of(&render(&mut app, width, 20));
+        let title = text.lines().nth(1).unwrap_or_default().to_string();
+        assert!(title.contains("last 2h"), "{width}: {title}");
+        assert!(title.contains("done"), "{width}: {title}");
+        assert!(title.contains("1 line"), "{width}: {title}");
+        assert!(title.contains("west-1-co"), "{width}: {title}");
+    }
+}
+
 #[test]
 fn logs_report_line_in_full() {
     let (mut app, _) = tail_with_traffic();
