@@ -513,11 +513,23 @@ impl InsightsPane {
                 ),
             };
         };
+        // The row's own line is the one selected among the request's (it was the first).
+        let line = match (at, field_of(row, "@message"), groups.first()) {
+            (Some(at), Some(message), Some(group)) => Some(backoffice_domain::model::LogEvent {
+                group: group.to_string(),
+                stream: field_of(row, "@logStream").unwrap_or_default().to_string(),
+                timestamp: at,
+                ingested_at: None,
+                message: message.to_string(),
+                event_id: String::new(),
+            }),
+            _ => None,
+        };
         Outcome::GoToRequest {
             id,
             groups,
             at: at.unwrap_or(run.window.end),
-            line: None,
+            line,
         }
     }
 

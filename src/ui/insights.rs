@@ -248,10 +248,15 @@ fn result_cell(row: &ResultRow, column: &str) -> String {
     {
         return short;
     }
-    fit(
-        &log_text(value.trim_end_matches(['\n', '\r'])),
-        MAX_CELL as u16,
-    )
+    let text = log_text(value.trim_end_matches(['\n', '\r']));
+    // One word (a group, a stream, an id) is cut in its middle: names differ at their end
+    // (`/aws/lambda/team-pla…team-platform-obser…` lost a group's distinguishing end, cut at
+    // its end here and then in its middle by its column); text is cut at its end.
+    if text.contains(char::is_whitespace) {
+        fit(&text, MAX_CELL as u16)
+    } else {
+        crate::text::middle(&text, MAX_CELL)
+    }
 }
 
 /// `2026-12-05 07:15:00.000` as `12-05 07:15`; `None` for any other shape (seconds in it).
@@ -713,5 +718,28 @@ mod tests {
         assert_eq!(rows.len(), QUERY_LINES, "{rows:?}");
         assert!(rows[1].ends_with('…') && rows[1].width() <= 60, "{rows:?}");
         assert_eq!(rows[2], "… 2 more lines", "{rows:?}");
+    }
+
+    /// A cell of one long word (a group) keeps its end; a cell of text is cut at its end.
+    #[test]
+    fn a_long_group_cell_keeps_its_end() {
+        let field = |k: &str, v: &str| backoffice_domain::model::ResultField {
+            field: k.into(),
+            value: v.into(),
+        };
+        let group = format!(
+            "123456789012:/aws/lambda/team-platform-{}-eu-west-1-co",
+            "o".repeat(200)
+        );
+        let text = format!("a panic {}", "x ".repeat(100));
+        let row = vec![field("@log", &group), field("@message", &text)];
+        let cell = result_cell(&row, "@log");
+        assert!(
+            cell.ends_with("eu-west-1-co") && cell.contains('…'),
+            "{cell}"
+        );
+        assert!(cell.width() <= MAX_CELL);
+        let cell = result_cell(&row, "@message");
+        assert!(cell.starts_with("a panic") && cell.ends_with('…'), "{cell}");
     }
 }

@@ -394,10 +394,20 @@ fn r_on_a_row_with_a_request_id_opens_the_logs_request_view() {
             f("@timestamp", "2026-12-03 10:00:00.000"),
             f("@log", "123456789012:/aws/lambda/api"),
             f("@requestId", "req-7"),
+            f("@message", "req-7 ERROR db timeout"),
         ]],
     );
     let c = keys(&mut app, &["r"]);
     assert_eq!(app.pane, PaneId::Logs);
+    // The row's own line is in the view at once, selected (the view started at its first).
+    let view = app.logs.request.as_ref().unwrap();
+    assert_eq!(
+        view.buffer
+            .get(view.scroll.selected)
+            .map(|l| l.text.to_string())
+            .as_deref(),
+        Some("req-7 ERROR db timeout")
+    );
     let Some(Command::Logs(crate::app::logs::LogsCommand::Feed { spec, .. })) = c.first() else {
         panic!("{c:?}");
     };
