@@ -562,6 +562,36 @@ fn a_request_opened_over_a_pattern_reads_its_stream() {
     assert!(app.logs.request.as_ref().unwrap().read_stream);
 }
 
+/// A search that matches nothing in a new query's lines, ended with `esc`, leaves a line
+/// selected (`r` and `enter` said "no line selected" with every line in view).
+#[test]
+fn ending_a_search_leaves_a_line_selected() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    search_for(&mut app, "colour");
+    app.on_key(key('C'));
+    app.on_key(key('f'));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "1h");
+    let c = app.on_key(code(KeyCode::Enter));
+    let (query, _) = feed_request(&c);
+    batch(
+        &mut app,
+        query,
+        vec![TailItem::Events(vec![ev(API, 5, "only line")])],
+    );
+    app.on_key(code(KeyCode::Esc));
+    assert!(app.logs.search.is_none());
+    assert_eq!(
+        app.logs
+            .selected_line()
+            .map(|l| l.text.to_string())
+            .as_deref(),
+        Some("only line")
+    );
+}
+
 /// `J` / `K` with no line open say what they are for (they did nothing, silently).
 #[test]
 fn j_and_k_with_no_line_open_say_so() {

@@ -21,6 +21,7 @@ impl LogsPane {
             self.search = None;
             // Context belongs to a search: the next one starts showing every line.
             self.context = 0;
+            self.select_a_line();
             return Ok(Vec::new());
         }
         let mut search = Search::new(text);
@@ -299,6 +300,7 @@ impl LogsPane {
                     self.filter_text.clear();
                     // Context belongs to a search: the next one starts showing every line.
                     self.context = 0;
+                    self.select_a_line();
                 } else {
                     self.leave_viewer();
                 }
@@ -443,6 +445,15 @@ impl LogsPane {
         feed.state = FeedState::Running;
         ingest_into(&mut self.buffer, feed, items);
         self.after_ingest();
+    }
+
+    /// With a search ended, a line of the buffer is selected: the one that was, else the last
+    /// (a search that matched nothing in a new query's lines left none, and `r` and `enter`
+    /// said "no line selected" with every line in view).
+    fn select_a_line(&mut self) {
+        if self.buffer.get(self.scroll.selected).is_none() && !self.buffer.is_empty() {
+            self.scroll.selected = self.buffer.end_seq() - 1;
+        }
     }
 
     pub(super) fn after_ingest(&mut self) {
