@@ -54,6 +54,13 @@ const MAX_ERRORS: usize = 200;
 /// Rows the mouse wheel moves.
 const WHEEL_ROWS: usize = 3;
 
+/// How long a toast shows, in spinner ticks: about five seconds, and longer for a longer
+/// message (a ban's 65-call summary faded before it was read), at most twelve.
+fn toast_ticks(text: &str) -> u16 {
+    let columns = unicode_width::UnicodeWidthStr::width(text);
+    u16::try_from(40 + columns / 2).unwrap_or(u16::MAX).min(100)
+}
+
 /// Rows `J` / `K` move an open detail (a thread's, an audit row's, a text preview, a log
 /// line's): half the rows it shows, so a long one is read in a few presses with the rows
 /// before still in sight; at least 3 (its height is 0 until it is drawn).
@@ -309,7 +316,8 @@ impl App {
         let order = |t: &str| t.starts_with("sorted ") || t == INSIGHTS_UNSORTED;
         self.toasts
             .retain(|t| t.text != text && !(order(&t.text) && order(&text)));
-        self.toasts.push_back(Toast { text, ttl: 40 });
+        let ttl = toast_ticks(&text);
+        self.toasts.push_back(Toast { text, ttl });
         while self.toasts.len() > MAX_TOASTS {
             self.toasts.pop_front();
         }

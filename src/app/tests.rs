@@ -1806,7 +1806,19 @@ fn toasts_fade_on_the_clock() {
     let (mut app, _) = app_on(PaneId::Users, test_context());
     app.toast("hello");
     assert!(app.is_busy(), "a toast keeps the clock running");
-    for _ in 0..40 {
+    for _ in 0..42 {
+        app.tick();
+    }
+    assert!(app.toasts.is_empty());
+    // A long message stays longer, to be read (a ban's summary faded first).
+    let long =
+        "ban someone: 65 calls done, audited; disabled, signed out, 8 posts and 53 comments hidden";
+    app.toast(long);
+    for _ in 0..42 {
+        app.tick();
+    }
+    assert_eq!(app.toasts.len(), 1);
+    for _ in 0..60 {
         app.tick();
     }
     assert!(app.toasts.is_empty());

@@ -204,13 +204,20 @@ pub fn draw(
     let height = usize::from(text_area.height);
     if total > height && height > 0 {
         let top = usize::from(state.scroll) + 1;
-        let position = format!(" lines {top}–{} of {total} ", (top + height - 1).min(total));
+        let to = (top + height - 1).min(total);
         let title = if in_title {
             all.width()
         } else {
             " Profile ".width()
         };
-        if title + position.width() + 4 <= usize::from(area.width) {
+        // A shorter form where the keys leave less room (at 100 columns neither showed).
+        let position = [
+            format!(" lines {top}–{to} of {total} "),
+            format!(" {top}–{to}/{total} "),
+        ]
+        .into_iter()
+        .find(|p| title + p.width() + 4 <= usize::from(area.width));
+        if let Some(position) = position {
             let row = Rect {
                 height: 1,
                 width: area.width.saturating_sub(1),

@@ -114,6 +114,24 @@ impl StoragePane {
                     d.scroll = 0;
                     return Outcome::None;
                 }
+                // The details' end (the drawing holds it there); it moved the folder's
+                // selection behind the detail, and `esc` came back to another row.
+                Action::Bottom => {
+                    d.scroll = u16::MAX;
+                    return Outcome::None;
+                }
+                Action::HalfPageDown | Action::PageDown => {
+                    d.scroll = d
+                        .scroll
+                        .saturating_add(crate::app::detail_step(d.preview_rows));
+                    return Outcome::None;
+                }
+                Action::HalfPageUp | Action::PageUp => {
+                    d.scroll = d
+                        .scroll
+                        .saturating_sub(crate::app::detail_step(d.preview_rows));
+                    return Outcome::None;
+                }
                 Action::DetailDown => {
                     d.preview_scroll = d
                         .preview_scroll

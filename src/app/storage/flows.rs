@@ -236,6 +236,39 @@ fn a_jump_from_the_bucket_list_names_a_listed_bucket_or_a_folder_of_the_home_one
     );
 }
 
+/// In an object's detail `G` goes to the details' end and the page keys scroll them; the
+/// folder behind keeps its selection (`G` moved it, and `esc` came back to another row).
+#[test]
+fn an_object_detail_s_keys_leave_the_folder_where_it_was() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(
+        &mut app,
+        &first,
+        vec![
+            file("a.txt", 1, 1),
+            file("big.txt", 1, 1),
+            file("z.txt", 1, 1),
+        ],
+        false,
+    );
+    app.on_key(key('j'));
+    app.on_key(code(KeyCode::Enter));
+    assert!(app.storage.detail.is_some());
+    for k in [
+        key('G'),
+        code(KeyCode::PageDown),
+        key('g'),
+        code(KeyCode::PageUp),
+    ] {
+        app.on_key(k);
+        assert_eq!(app.storage.entries.selected, 1, "{k:?}");
+    }
+    app.on_key(key('G'));
+    assert_eq!(app.storage.detail.as_ref().unwrap().scroll, u16::MAX);
+    app.on_key(code(KeyCode::Esc));
+    assert_eq!(app.storage.entries.selected, 1);
+}
+
 #[test]
 fn scrolling_asks_for_the_next_page_once_and_only_near_the_end() {
     let (mut app, first) = storage_app(test_context());

@@ -398,7 +398,7 @@ impl UserFilter {
         if rest.starts_with('"') && !closed {
             return Err(Invalid::new(
                 "filter",
-                "the value's quote is not closed: end it with \" (\\\" for a quote inside)",
+                "unclosed quote: end the value with \"",
             ));
         }
         let value = match rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
@@ -504,10 +504,7 @@ mod tests {
     fn an_unclosed_quote_is_refused() {
         for typed in [r#"name ^= "O'Br"#, r#"name = ""#, r#"name = "a\""#] {
             let err = UserFilter::parse(typed).unwrap_err();
-            assert!(
-                err.to_string().contains("quote is not closed"),
-                "{typed}: {err}"
-            );
+            assert!(err.to_string().contains("unclosed quote"), "{typed}: {err}");
         }
         let f = UserFilter::parse(r#"name = "say \"hi\"""#).unwrap();
         assert_eq!(f.value, r#"say "hi""#);
