@@ -190,6 +190,8 @@ pub struct LogsPane {
     /// by the renderer: its columns hold still as rows scroll (a cold start or a `failed`
     /// coming into view widened its column, and the others moved).
     pub invocation_widest: Vec<u16>,
+    /// Whether `invocation_widest` was measured in the narrow forms (times to the second).
+    pub invocation_narrow: bool,
     pub invocation_offset: usize,
     pub invocation_follow: bool,
     pub prompt: Option<Prompt>,
@@ -266,6 +268,7 @@ impl LogsPane {
             invocation: 0,
             invocation_offset: 0,
             invocation_widest: Vec::new(),
+            invocation_narrow: false,
             invocation_follow: true,
             prompt: None,
             filter_text: String::new(),

@@ -112,6 +112,9 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
     }
     let groups = pane.buffer.groups().len() > 1;
     let labels = super::lines::GroupLabels::new(pane.buffer.groups());
+    // Narrow, the time to the second and the duration to the millisecond: at 44 columns the
+    // table cut them in their middle (`10:1…321`, `133.… ms`).
+    let narrow = table_area.width < NARROW_INVOCATIONS;
     let row_of = |r: &Report| -> Vec<Span<'static>> {
         let at = DateTime::from_timestamp_millis(r.ts_ms).unwrap_or_default();
         let init = r
@@ -120,10 +123,8 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
         let failed = r.failed || pane.buffer.is_failed(r.req);
         let status = if failed { "failed" } else { "ok" };
         let style = if failed { theme.error() } else { theme.text() };
-        let mut cells = vec![Span::styled(
-            at.format("%H:%M:%S%.3f").to_string(),
-            theme.muted(),
-        )];
+        let time = if narrow { "%H:%M:%S" } else { "%H:%M:%S%.3f" };
+        let mut cells = vec![Span::styled(at.format(time).to_string(), theme.muted())];
         if groups {
             // Unpadded: the column is sized to the widest, and a padded name cut in its
             // middle read `api    …`.
@@ -135,7 +136,14 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
         }
         cells.extend([
             Span::styled(request_id_of(&pane.buffer, r), theme.text()),
-            Span::styled(format!("{:.2} ms", r.duration_ms), style),
+            Span::styled(
+                if narrow {
+                    format!("{:.0} ms", r.duration_ms)
+                } else {
+                    format!("{:.2} ms", r.duration_ms)
+                },
+                style,
+            ),
             Span::styled(format!("{} ms", r.billed_ms), theme.text()),
             Span::styled(
                 format!("{}/{} MB", r.max_memory_used_mb, r.memory_mb),
@@ -151,7 +159,9 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
     // where fixed widths cut the time, the function and `MB` short without a mark.
     let mut columns = vec![Column::id("time")];
     if groups {
-        columns.push(Column::id("function"));
+        // Gives way last of the optional columns, before the time, the id, the duration
+        // and the status are cut.
+        columns.push(Column::whole("function", 1));
     }
     columns.extend([
         Column::id_capped("request", REQUEST_CAP_MIN),
@@ -165,7 +175,10 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
     // widths for them.
     let selected = pane.invocation.min(reports.len() - 1);
     let mut widest = std::mem::take(&mut pane.invocation_widest);
-    if widest.len() != columns.len() {
+    // Measured in the other forms: measured again (the time kept the width of its
+    // milliseconds).
+    if widest.len() != columns.len() || pane.invocation_narrow != narrow {
+        pane.invocation_narrow = narrow;
         widest = columns.iter().map(|c| c.header.width() as u16).collect();
     }
     let lay_out = |height: usize, widest: &mut Vec<u16>| {
@@ -252,3 +265,6 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
 /// The fewest columns a request id keeps, cut in its middle: both its ends (AWS's ids are
 /// random, so two requests never read alike; the first 8 characters alone did, in a test feed).
 const REQUEST_CAP_MIN: u16 = 17;
+
+/// Below this many columns the invocations table gives its times and durations shorter.
+const NARROW_INVOCATIONS: u16 = 60;
