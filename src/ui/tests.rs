@@ -532,14 +532,21 @@ fn a_list_title_keeps_its_count_before_its_keys() {
     );
 }
 
-#[test]
-fn thread_with_reports() {
+/// The Posts pane with the queue's one row (post 1, two reports) opened: the thread's read,
+/// to answer with a `ThreadLoaded`.
+fn opening_a_thread() -> (App, crate::app::RequestId) {
     let (mut app, first) = app_on(PaneId::Posts, ctx());
     answer_queue(&mut app, &first, vec![group(1, 2)], false);
     let open = app.on_key(code(KeyCode::Enter));
     let Some(Command::LoadThread { request, .. }) = open.first().cloned() else {
         panic!("{open:?}")
     };
+    (app, request)
+}
+
+#[test]
+fn thread_with_reports() {
+    let (mut app, request) = opening_a_thread();
     let p = post(1);
     let at = Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 0).unwrap();
     let comment = |i: i64, body: &str, status| Comment {
@@ -587,12 +594,7 @@ fn thread_with_reports() {
 /// A thread's title keeps the post's id on a narrow screen, in a shorter form.
 #[test]
 fn a_narrow_thread_title_keeps_the_post_s_id() {
-    let (mut app, first) = app_on(PaneId::Posts, ctx());
-    answer_queue(&mut app, &first, vec![group(1, 2)], false);
-    let open = app.on_key(code(KeyCode::Enter));
-    let Some(Command::LoadThread { request, .. }) = open.first().cloned() else {
-        panic!("{open:?}")
-    };
+    let (mut app, request) = opening_a_thread();
     let p = post(1);
     app.on_event(AppEvent::ThreadLoaded {
         request,
@@ -635,12 +637,7 @@ fn a_narrow_thread_title_keeps_the_post_s_id() {
 /// and `J` / `K` scroll it; moving the selection starts it at the top again.
 #[test]
 fn a_long_thread_detail_scrolls_and_says_which_lines_show() {
-    let (mut app, first) = app_on(PaneId::Posts, ctx());
-    answer_queue(&mut app, &first, vec![group(1, 2)], false);
-    let open = app.on_key(code(KeyCode::Enter));
-    let Some(Command::LoadThread { request, .. }) = open.first().cloned() else {
-        panic!("{open:?}")
-    };
+    let (mut app, request) = opening_a_thread();
     let p = post(1);
     let at = Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 0).unwrap();
     let reports = (1..=8)
@@ -725,12 +722,7 @@ fn a_long_thread_detail_scrolls_and_says_which_lines_show() {
 /// detail's edge, under its status).
 #[test]
 fn a_long_report_in_a_thread_hangs_under_its_reason() {
-    let (mut app, first) = app_on(PaneId::Posts, ctx());
-    answer_queue(&mut app, &first, vec![group(1, 2)], false);
-    let open = app.on_key(code(KeyCode::Enter));
-    let Some(Command::LoadThread { request, .. }) = open.first().cloned() else {
-        panic!("{open:?}")
-    };
+    let (mut app, request) = opening_a_thread();
     let p = post(1);
     let at = Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 0).unwrap();
     let reason = format!("Firstword {}", "harassing the other members ".repeat(6));

@@ -91,6 +91,16 @@ pub(crate) fn feed_request(commands: &[Command]) -> (RequestId, FeedSpec) {
         .unwrap_or_else(|| panic!("a feed command in {commands:?}"))
 }
 
+/// Runs a window query typed at the `f` prompt (its window first); the feed's request and
+/// spec.
+pub(crate) fn query_for(app: &mut App, text: &str) -> (RequestId, FeedSpec) {
+    app.on_key(key('f'));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(app, text);
+    let c = app.on_key(code(KeyCode::Enter));
+    feed_request(&c)
+}
+
 pub(crate) fn batch(app: &mut App, request: RequestId, items: Vec<TailItem>) -> Vec<Command> {
     app.on_event(AppEvent::Logs(LogsEvent::Batch { request, items }))
 }
@@ -550,11 +560,7 @@ fn a_request_opened_over_a_pattern_reads_its_stream() {
     app.on_key(key('r'));
     assert!(!app.logs.request.as_ref().unwrap().read_stream);
     app.on_key(code(KeyCode::Esc));
-    app.on_key(key('f'));
-    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
-    typed(&mut app, "1h timeout");
-    let c = app.on_key(code(KeyCode::Enter));
-    let (query, spec) = feed_request(&c);
+    let (query, spec) = query_for(&mut app, "1h timeout");
     assert!(spec.pattern.is_some());
     batch(&mut app, query, traffic());
     app.on_key(key('g'));
@@ -571,11 +577,7 @@ fn ending_a_search_leaves_a_line_selected() {
     batch(&mut app, request, traffic());
     search_for(&mut app, "colour");
     app.on_key(key('C'));
-    app.on_key(key('f'));
-    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
-    typed(&mut app, "1h");
-    let c = app.on_key(code(KeyCode::Enter));
-    let (query, _) = feed_request(&c);
+    let (query, _) = query_for(&mut app, "1h");
     batch(
         &mut app,
         query,
@@ -959,11 +961,7 @@ fn the_lines_keys_in_the_invocations_view_say_where_they_work() {
 fn space_on_a_query_says_only_a_tail_pauses() {
     let mut app = logs_app();
     app.on_key(key(' '));
-    app.on_key(key('f'));
-    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
-    typed(&mut app, "1h ERROR");
-    let c = app.on_key(code(KeyCode::Enter));
-    let (request, _) = feed_request(&c);
+    let (request, _) = query_for(&mut app, "1h ERROR");
     batch(
         &mut app,
         request,

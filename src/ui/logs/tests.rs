@@ -125,11 +125,7 @@ fn an_empty_live_tail_says_how_to_read_what_came_before() {
 fn an_empty_tail_with_a_pattern_says_nothing_matched() {
     let mut app = logs_app();
     app.on_key(key(' '));
-    app.on_key(key('f'));
-    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
-    typed(&mut app, "live zz\u{202e}z");
-    let sent = app.on_key(code(KeyCode::Enter));
-    let (request, spec) = crate::app::logs::flow_tests::feed_request(&sent);
+    let (request, spec) = crate::app::logs::flow_tests::query_for(&mut app, "live zz\u{202e}z");
     assert_eq!(spec.window, crate::app::logs::Window::Live);
     app.on_event(AppEvent::Logs(LogsEvent::Started {
         request,
@@ -151,11 +147,10 @@ fn an_empty_tail_with_a_pattern_says_nothing_matched() {
 fn an_empty_query_names_its_window_and_pattern() {
     let mut app = logs_app();
     app.on_key(key(' '));
-    app.on_key(key('f'));
-    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
-    typed(&mut app, "2020-01-01T00:00..2020-01-01T01:00 ERROR");
-    let sent = app.on_key(code(KeyCode::Enter));
-    let (request, _) = crate::app::logs::flow_tests::feed_request(&sent);
+    let (request, _) = crate::app::logs::flow_tests::query_for(
+        &mut app,
+        "2020-01-01T00:00..2020-01-01T01:00 ERROR",
+    );
     app.on_event(AppEvent::Logs(LogsEvent::Ended {
         request,
         result: Ok(FeedEnd::Finished),
