@@ -221,6 +221,10 @@ pub trait Pane {
     fn filters(&self) -> bool {
         true
     }
+    /// What the bottom line calls `/` here: `filter`, or the Logs viewer's `search`.
+    fn filter_word(&self) -> &'static str {
+        "filter"
+    }
     /// The filter as a saved view keeps it (`:save`, the last view of a session): the
     /// filter's text, and for a pane with more than one list, which list.
     fn saved_filter(&self) -> String {

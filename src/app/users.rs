@@ -54,7 +54,7 @@ pub struct UsersPane {
 
 /// The Users table's columns by which loaded rows sort, in the table's order.
 /// The most columns a user's name takes in a message.
-const NAME_IN_MESSAGE: usize = 40;
+const NAME_IN_MESSAGE: usize = 24;
 
 pub const USER_SORTS: [&str; 6] = ["username", "name", "email", "status", "enabled", "created"];
 

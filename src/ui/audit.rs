@@ -24,12 +24,13 @@ const AUDIT_COLUMNS: [Column; 6] = [
     Column::whole("when (UTC)", 2),
     Column::id_capped("actor", ACTOR_CAP_MIN),
     Column::id("action"),
-    // An object's key whole up to a third of the row, and at least 30 columns (held to 41,
-    // a key in the list left no room for the time at 80 columns); a `user <sub>` comes cut in
+    // An object's key whole up to a third of the row, and at least 24 columns (held to 41,
+    // a key in the list left no room for the time at 80 columns, nor at 30 beside a
+    // `user.global_sign_out` action); a `user <sub>` comes cut in
     // its middle ([`USER_SUB_SHOWN`]), the `who` column naming the person (capped as a
     // column, a user row in the list cut every object key beside it).
     Column {
-        cap_min: 30,
+        cap_min: 24,
         ..Column::id("target")
     },
     Column::free("who", 8, 4),

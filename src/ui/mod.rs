@@ -297,9 +297,16 @@ fn draw_bottom(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         }
         None => {
             let filter = app.focused().filter_text();
-            if filter.is_empty() {
+            if !app.focused().filters() {
+                // `/` does nothing here (Insights, Metrics): not offered.
+                Line::default()
+            } else if filter.is_empty() {
                 Line::from(Span::styled(
-                    format!("{} filter", app.keymap.hint(Action::Filter)),
+                    format!(
+                        "{} {}",
+                        app.keymap.hint(Action::Filter),
+                        app.focused().filter_word()
+                    ),
                     theme.muted(),
                 ))
             } else {

@@ -111,6 +111,12 @@ fn tallest_popup(screen: Rect) -> u16 {
     screen.height.saturating_sub(6).max(3)
 }
 
+/// `want` columns, within the pane's borders at the sides too (at 60 columns the popups took
+/// the pane's side columns), at least 20.
+fn widest_popup(screen: Rect, want: u16) -> u16 {
+    want.min(screen.width.saturating_sub(4).max(20))
+}
+
 fn clamp_scroll(lines: &[Line<'_>], area: Rect, scroll: u16) -> u16 {
     let inner = usize::from(area.width.saturating_sub(2)).max(1);
     let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
@@ -155,9 +161,8 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &T
     // wrapped each description twice).
     let width = u16::try_from(widest + 2)
         .unwrap_or(u16::MAX)
-        .min(screen.saturating_sub(4))
         .max(66)
-        .min(screen);
+        .min(screen.saturating_sub(4).max(20));
     let lines = super::table::hang(lines, width.saturating_sub(2));
     let area = centred(
         frame.area(),
@@ -191,7 +196,11 @@ pub(super) fn draw_who(
     keys: &Keymap,
     theme: &Theme,
 ) -> u16 {
-    let area = centred(frame.area(), 110, tallest_popup(frame.area()));
+    let area = centred(
+        frame.area(),
+        widest_popup(frame.area(), 110),
+        tallest_popup(frame.area()),
+    );
     // An indented line wraps under its own start (its rows after the first began at the
     // popup's edge, under the headings).
     let lines: Vec<Line<'static>> = view
@@ -237,7 +246,11 @@ pub(super) fn draw_who(
 
 /// Draws the error log; returns the scroll it was drawn at.
 pub(super) fn draw_errors(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &Theme) -> u16 {
-    let area = centred(frame.area(), 100, tallest_popup(frame.area()));
+    let area = centred(
+        frame.area(),
+        widest_popup(frame.area(), 100),
+        tallest_popup(frame.area()),
+    );
     let lines: Vec<Line<'_>> = if app.errors.is_empty() {
         vec![Line::styled("No errors this session.", theme.muted())]
     } else {

@@ -478,6 +478,13 @@ impl Pane for LogsPane {
         String::new()
     }
 
+    fn filter_word(&self) -> &'static str {
+        match self.screen {
+            Screen::Picker => "find a group",
+            Screen::Viewer => "search",
+        }
+    }
+
     fn filter_hint(&self) -> &'static str {
         if self.screen == Screen::Picker {
             return "go to the next group whose name holds this (any case)";
