@@ -270,7 +270,20 @@ impl MetricsPane {
 impl Pane for MetricsPane {
     fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
         if self.opened {
-            return Vec::new();
+            // A range up to now read more than a minute ago is read again when the pane is
+            // shown (it said `to 10:59` at 11:07, passed through at start): "is anything
+            // firing now" wants now. A fixed range reads the same and is not.
+            let now = Utc::now();
+            let stale = matches!(self.load, Load::Loaded | Load::Failed(_))
+                && self.window.is_some_and(|w| {
+                    parse_range(self.range(), now)
+                        .is_ok_and(|fresh| fresh.end - w.end > chrono::Duration::seconds(60))
+                });
+            return if stale {
+                self.load(ids).unwrap_or_default()
+            } else {
+                Vec::new()
+            };
         }
         self.opened = true;
         self.load(ids).unwrap_or_default()

@@ -333,6 +333,37 @@ fn metrics_functions_with_the_alarm_badge() {
 }
 
 /// On a narrow terminal the last metrics give way, and a line under the table names them.
+/// Shown again more than a minute after its read, the Metrics pane reads its range up to now
+/// again (it kept the window of its first read, passed through at start); within the minute,
+/// or on a fixed range, it does not.
+#[test]
+fn metrics_shown_again_later_read_again() {
+    let mut app = metrics_app();
+    // Read just now (the fixture's window is a fixed morning's).
+    app.metrics.window = Some(backoffice_domain::model::TimeWindow::last(
+        chrono::Duration::hours(1),
+    ));
+    app.open_pane(PaneId::Users);
+    let again = app.open_pane(PaneId::Metrics);
+    assert!(again.is_empty(), "read just now: {again:?}");
+    let old = app.metrics.window.unwrap();
+    app.metrics.window = Some(
+        backoffice_domain::model::TimeWindow::new(
+            old.start - chrono::Duration::minutes(10),
+            old.end - chrono::Duration::minutes(10),
+        )
+        .unwrap(),
+    );
+    app.open_pane(PaneId::Users);
+    let again = app.open_pane(PaneId::Metrics);
+    assert!(
+        again
+            .iter()
+            .any(|c| matches!(c, Command::Metrics(MetricsCommand::Load { .. }))),
+        "{again:?}"
+    );
+}
+
 #[test]
 fn metrics_left_out_on_a_narrow_terminal_are_named() {
     let mut app = metrics_app();
