@@ -161,9 +161,9 @@ pub(super) fn groups_label(feed: &Feed) -> String {
     }
 }
 
-/// The viewer's title for a frame `width` columns wide: the group cut in its middle to a third
-/// of it, so the window, the state and the count stay (a 200-character group's title read
-/// `Logs · … · 284 lines`).
+/// The viewer's title for a frame `width` columns wide: the group cut in its middle to what the
+/// rest leaves, so the window, the state and the count stay (a 200-character group's title
+/// read `Logs · … · 284 lines`).
 pub(super) fn feed_title(feed: &Feed, lines: usize, paused: bool, width: u16) -> String {
     let (badge, _) = state_badge(feed);
     // A paused tail says so where it says it is live.
@@ -183,10 +183,17 @@ pub(super) fn feed_title(feed: &Feed, lines: usize, paused: bool, width: u16) ->
         Window::Live => String::new(),
         ref w => format!("{} · ", w.label()),
     };
-    format!(
-        " Logs · {} · {window}{pattern}{badge}{sampled} · {} ",
-        crate::text::middle(&groups_label(feed), usize::from(width / 3).max(16)),
+    let rest = format!(
+        " · {window}{pattern}{badge}{sampled} · {} ",
         crate::text::plural(lines, "line"),
+    );
+    // The group takes what the rest leaves of the frame's top border, and at least 12.
+    let room = usize::from(width)
+        .saturating_sub(2 + " Logs · ".len() + rest.width())
+        .max(12);
+    format!(
+        " Logs · {}{rest}",
+        crate::text::middle(&groups_label(feed), room)
     )
 }
 

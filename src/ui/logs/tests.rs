@@ -477,6 +477,10 @@ fn a_long_group_s_title_keeps_the_window_and_the_state() {
         assert!(title.contains("1 line"), "{width}: {title}");
         assert!(title.contains("west-1-co"), "{width}: {title}");
     }
+    // At 120 the group takes the room the rest leaves (it was held to a third).
+    let text = text_of(&render(&mut app, 120, 20));
+    let title = text.lines().nth(1).unwrap_or_default().to_string();
+    assert!(title.matches('x').count() > 40, "{title}");
 }
 
 #[test]
