@@ -25,6 +25,9 @@ const BUCKET_COLUMNS: [Column; 3] = [
     Column::whole("created (UTC)", 1),
 ];
 
+/// Where the user column is among [`ENTRY_COLUMNS`].
+const USER_COLUMN: usize = 1;
+
 const ENTRY_COLUMNS: [Column; 5] = [
     Column::id("name"),
     Column::free("user", 8, 1),
@@ -145,13 +148,23 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                             .and_then(|sub| names.get(&sub).map(str::to_string))
                             .unwrap_or_default()
                     };
-                    table(
-                        frame,
-                        list,
-                        &mut pane.entries,
-                        theme,
-                        &ENTRY_COLUMNS,
-                        |e| match e {
+                    // A folder whose entries belong to no user has no user column (empty,
+                    // it stayed while the size and the date gave way at 60 columns).
+                    let with_users = pane.entries.items.iter().any(|e| {
+                        let key = match e {
+                            ListingEntry::Prefix(p) => p.as_str(),
+                            ListingEntry::Object(o) => o.key.as_str(),
+                        };
+                        crate::app::storage::owner_of(key).is_some()
+                    });
+                    let columns: Vec<Column> = ENTRY_COLUMNS
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| with_users || *i != USER_COLUMN)
+                        .map(|(_, c)| *c)
+                        .collect();
+                    let cells = |e: &ListingEntry| -> Vec<Span<'static>> {
+                        let mut cells = match e {
                             ListingEntry::Prefix(p) => vec![
                                 Span::styled(
                                     crate::text::key(p.get(strip..).unwrap_or(p)),
@@ -176,8 +189,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                                     theme.muted(),
                                 ),
                             ],
-                        },
-                    );
+                        };
+                        if !with_users {
+                            cells.remove(USER_COLUMN);
+                        }
+                        cells
+                    };
+                    table(frame, list, &mut pane.entries, theme, &columns, cells);
                 }
             }
         }

@@ -491,3 +491,34 @@ fn upload_prompt_with_a_bad_key() {
 fn the_link_is_put_on_the_clipboard_as_osc_52() {
     assert_eq!(crate::terminal::osc52("hi"), "\u{1b}]52;c;aGk=\u{7}");
 }
+
+/// A folder whose entries belong to no user has no user column: at 60 columns the size shows
+/// (the empty column stayed while it gave way).
+#[test]
+fn a_folder_of_no_one_s_objects_has_no_user_column() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(
+        &mut app,
+        &first,
+        vec![
+            file(
+                "odd/a name with spaces and a long tail of words.txt",
+                48_213,
+                5,
+            ),
+            file("odd/quote's.txt", 812, 1),
+        ],
+        false,
+    );
+    let text = render(&mut app, 60, 14).to_string();
+    let header = text.lines().nth(2).unwrap_or_default();
+    assert!(
+        header.contains("name") && !header.contains("user"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("room: user"),
+        "not a column left out: {text}"
+    );
+    assert!(text.contains("47.1 KiB"), "{text}");
+}
