@@ -254,19 +254,29 @@ pub(super) fn draw_errors(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: 
     let lines: Vec<Line<'_>> = if app.errors.is_empty() {
         vec![Line::styled("No errors this session.", theme.muted())]
     } else {
+        // Each entry's rows after its first start under its message, so one entry does not
+        // run into the next.
+        let width = usize::from(area.width.saturating_sub(2));
         app.errors
             .iter()
             .flat_map(|(at, f)| {
-                let mut lines = vec![Line::from(vec![
-                    Span::styled(format!("{at} "), theme.muted()),
-                    Span::styled(crate::text::one_line(&f.message), theme.error()),
-                ])];
+                let mut lines = super::wrap::hanging(
+                    vec![Span::styled(format!("{at} "), theme.muted())],
+                    vec![Span::styled(
+                        crate::text::one_line(&f.message),
+                        theme.error(),
+                    )],
+                    width,
+                );
                 // The causes under it, when they say more than the message itself.
                 if f.chain.trim() != f.message.trim() {
-                    lines.push(Line::styled(
-                        format!("         {}", crate::text::printable(&f.chain)),
-                        theme.text(),
-                    ));
+                    for cause in crate::text::printable(&f.chain).lines() {
+                        lines.extend(super::wrap::hanging(
+                            vec![Span::raw("         ")],
+                            vec![Span::styled(cause.to_string(), theme.text())],
+                            width,
+                        ));
+                    }
                 }
                 lines
             })

@@ -1038,6 +1038,27 @@ fn error_log_shows_the_chain() {
         !shown.contains("│         kind: one of post"),
         "no second copy under it: {shown}"
     );
+    // A long entry's later rows start under its message, not at the popup's edge.
+    app.on_key(key('!'));
+    app.fail(
+        "write failed",
+        Failure::new(
+            "deleted 2 objects, 2 failed: b.txt was kept (AccessDenied: Access Denied), and 1 more",
+        ),
+    );
+    app.errors[0].0 = "12:01:00".into();
+    app.on_key(key('!'));
+    let shown = render(&mut app, 60, 16).to_string();
+    let rows: Vec<&str> = shown.lines().collect();
+    let at = rows
+        .iter()
+        .position(|r| r.contains("12:01:00 "))
+        .unwrap_or_else(|| panic!("{shown}"));
+    let inside = rows[at + 1].split('│').nth(2).unwrap_or_default();
+    assert!(
+        inside.starts_with("         ") && !inside.trim().is_empty(),
+        "{shown}"
+    );
 }
 
 #[test]
