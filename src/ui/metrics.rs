@@ -273,7 +273,10 @@ fn function_cells(
                     Some(w) => window_sparkline(s, w, CELL_POINTS),
                     None => text_sparkline(s, CELL_POINTS),
                 };
-                c.push(if s.is_some() {
+                // No points (a function that did not run): the `-` alone, at the cell's start
+                // as every figure's sparkline is (after eight blank cells it sat between the
+                // headers).
+                c.push(if s.and_then(MetricSeries::total).is_some() {
                     format!("{line} {}", figure(s))
                 } else {
                     figure(s)

@@ -333,6 +333,32 @@ fn metrics_functions_with_the_alarm_badge() {
 }
 
 /// On a narrow terminal the last metrics give way, and a line under the table names them.
+/// A function whose series came back without points shows `-` at the start of each cell,
+/// under its header, as a figure's sparkline starts there (it sat after eight blank cells).
+#[test]
+fn metrics_without_points_show_a_dash_under_the_header() {
+    let mut app = metrics_app();
+    for s in &mut app.metrics.rows[1].series {
+        s.points.clear();
+    }
+    let text = render(&mut app, 120, 10).to_string();
+    let rows: Vec<&str> = text.lines().collect();
+    let header = rows
+        .iter()
+        .find(|r| r.contains("invocations"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let row = rows
+        .iter()
+        .find(|r| r.contains("backoffice-thumbnails"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let column = |r: &str, what: &str| r[..r.find(what).unwrap()].chars().count();
+    assert_eq!(
+        column(header, "invocations"),
+        column(row, "thumbnails -") + "thumbnails ".len(),
+        "{text}"
+    );
+}
+
 /// Shown again more than a minute after its read, the Metrics pane reads its range up to now
 /// again (it kept the window of its first read, passed through at start); within the minute,
 /// or on a fixed range, it does not.
