@@ -161,9 +161,18 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                 ThreadRow::Comment(c) => (format!("comment #{}", c.id), &c.body),
             };
             lines.push(Line::styled(head, theme.title(false)));
-            lines.push(Line::styled(
-                format!("by {}", one_line(&names.full(row.author()))),
-                theme.muted(),
+            // The author's sub kept whole on a row where the name leaves it too little (at 80
+            // columns it broke across two).
+            let width = pane_block(String::new(), side.width, theme)
+                .inner(side)
+                .width;
+            lines.extend(super::wrap::hanging(
+                vec![Span::styled("by ", theme.muted())],
+                vec![Span::styled(
+                    one_line(&names.full(row.author())),
+                    theme.muted(),
+                )],
+                usize::from(width),
             ));
             if let ThreadRow::Post(p) = row {
                 lines.push(Line::styled(
@@ -187,9 +196,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                 crate::text::plural(reports.len(), "report"),
                 theme.title(false),
             ));
-            let width = pane_block(String::new(), side.width, theme)
-                .inner(side)
-                .width;
             lines.extend(
                 reports
                     .into_iter()

@@ -60,8 +60,16 @@ pub(super) fn hanging(
         1,
         width,
     );
+    // Indented under the head, unless the body is one word the indent would cut (an author's
+    // sub in a 36-column detail).
+    let one_word = body.iter().all(|s| !s.content.contains(' '));
+    let indent = if one_word && longest + 2 > width {
+        ""
+    } else {
+        "  "
+    };
     lines.extend(wrap_spans(
-        std::iter::once(Span::raw("  ")).chain(body).collect(),
+        std::iter::once(Span::raw(indent)).chain(body).collect(),
         1,
         width,
     ));
