@@ -438,14 +438,13 @@ async fn plan(b: &Backends, request: RequestId, planning: Planning) -> AppEvent 
             username,
             label,
             add,
-        } => AppEvent::Planned {
-            request,
-            what: if add {
+        } => {
+            let what = if add {
                 "add to a group"
             } else {
                 "remove from a group"
-            },
-            result: async {
+            };
+            let read = async {
                 let directory = b.directory()?;
                 let (member_of, pool) = tokio::try_join!(directory.groups_of(&username), async {
                     if add {
@@ -459,10 +458,26 @@ async fn plan(b: &Backends, request: RequestId, planning: Planning) -> AppEvent 
                     username, &label, add, member_of, pool,
                 ))
             }
-            .await
-            .map_err(Failure::from)
-            .and_then(|proposal| proposal),
-        },
+            .await;
+            match read {
+                Ok(Ok(proposal)) => AppEvent::Planned {
+                    request,
+                    what,
+                    result: Ok(proposal),
+                },
+                // Nothing to leave, or to join: a refusal, said as a message.
+                Ok(Err(refused)) => AppEvent::PlanRefused {
+                    request,
+                    what,
+                    message: refused.message,
+                },
+                Err(e) => AppEvent::Planned {
+                    request,
+                    what,
+                    result: Err(Failure::from(e)),
+                },
+            }
+        }
         Planning::Undo(row) => AppEvent::Planned {
             request,
             what: "undo",
@@ -519,13 +534,12 @@ mod group_tests {
             label: "grace".into(),
             add,
         };
-        let AppEvent::Planned {
-            result: Err(none), ..
-        } = plan(&backends, RequestId(1), planning(false)).await
+        let AppEvent::PlanRefused { message, .. } =
+            plan(&backends, RequestId(1), planning(false)).await
         else {
             panic!("nothing to leave");
         };
-        assert_eq!(none.message, "grace is in no group");
+        assert_eq!(message, "grace is in no group");
         sandbox.directory.add_to_group(&name, &ops).await.unwrap();
         let planned = plan(&backends, RequestId(2), planning(true)).await;
         let AppEvent::Planned {

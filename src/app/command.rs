@@ -255,6 +255,13 @@ pub enum AppEvent {
         what: &'static str,
         result: Result<crate::app::dialog::Proposal, Failure>,
     },
+    /// A plan that found nothing to do (a user in no group to leave): said as a message, not
+    /// a failure.
+    PlanRefused {
+        request: RequestId,
+        what: &'static str,
+        message: String,
+    },
     SignInsLoaded {
         request: RequestId,
         result: Result<Vec<backoffice_domain::model::AuthEvent>, Failure>,
@@ -317,6 +324,7 @@ impl AppEvent {
             AppEvent::WriteDone { .. }
             | AppEvent::BanPlanned { .. }
             | AppEvent::Planned { .. }
+            | AppEvent::PlanRefused { .. }
             | AppEvent::WhoLoaded { .. }
             | AppEvent::NamesLoaded { .. } => None,
         }

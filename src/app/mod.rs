@@ -876,6 +876,19 @@ impl App {
                     }
                 }
             }
+            AppEvent::PlanRefused {
+                request,
+                what,
+                message,
+            } => {
+                if self.ban_request != Some(request) {
+                    return Vec::new();
+                }
+                self.ban_request = None;
+                self.planned();
+                self.toast(format!("{what}: {message}"));
+                Vec::new()
+            }
             AppEvent::BanPlanned {
                 request,
                 unban,

@@ -2012,6 +2012,33 @@ fn ban_from_posts_names_the_selected_author() {
     );
 }
 
+/// `_` on a user in no group, from the list (their groups not read yet): the plan finds
+/// nothing to leave and says so as a message, not a failure (it was `✗ remove from a group`).
+#[test]
+fn removing_a_user_in_no_group_is_a_message() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(4, true)]);
+    let sent = app.on_key(key('_'));
+    let [Command::Plan { request, .. }] = sent.as_slice() else {
+        panic!("the groups are read first: {sent:?}");
+    };
+    app.on_event(AppEvent::PlanRefused {
+        request: *request,
+        what: "remove from a group",
+        message: "user4 is in no group".into(),
+    });
+    assert_eq!(app.last_error, None);
+    assert!(app.overlay.is_none());
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text == "remove from a group: user4 is in no group"),
+        "{:?}",
+        app.toasts
+    );
+    assert_eq!(app.pending(), 0);
+}
+
 /// `+` reads the user's groups and the pool's before its dialog, which offers them and sends
 /// the group chosen.
 #[test]
