@@ -25,6 +25,9 @@ const BUCKET_COLUMNS: [Column; 3] = [
     Column::whole("created (UTC)", 1),
 ];
 
+/// How many of a folder's rows are looked at for a user they belong to.
+const USERS_SAMPLE: usize = 200;
+
 /// Where the user column is among [`ENTRY_COLUMNS`].
 const USER_COLUMN: usize = 1;
 
@@ -149,8 +152,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                             .unwrap_or_default()
                     };
                     // A folder whose entries belong to no user has no user column (empty,
-                    // it stayed while the size and the date gave way at 60 columns).
-                    let with_users = pane.entries.items.iter().any(|e| {
+                    // it stayed while the size and the date gave way at 60 columns). Its
+                    // first rows tell (a folder's keys share their place under `posts/` or
+                    // `profiles/`): a 100,000-object folder is not read through each frame.
+                    let with_users = pane.entries.items.iter().take(USERS_SAMPLE).any(|e| {
                         let key = match e {
                             ListingEntry::Prefix(p) => p.as_str(),
                             ListingEntry::Object(o) => o.key.as_str(),

@@ -91,6 +91,20 @@ pub(crate) fn feed_request(commands: &[Command]) -> (RequestId, FeedSpec) {
         .unwrap_or_else(|| panic!("a feed command in {commands:?}"))
 }
 
+/// Request `id` of the API group that panics: its START, the panic (no id), its END, at
+/// 1,000 to 1,002 ms.
+pub(crate) fn panicking_request(id: &str) -> Vec<LogEvent> {
+    vec![
+        ev(
+            API,
+            1_000,
+            &format!("START RequestId: {id} Version: $LATEST"),
+        ),
+        ev(API, 1_001, "thread 'main' panicked at src/bin/api.rs:42:9:"),
+        ev(API, 1_002, &format!("END RequestId: {id}")),
+    ]
+}
+
 /// Runs a window query typed at the `f` prompt (its window first); the feed's request and
 /// spec.
 pub(crate) fn query_for(app: &mut App, text: &str) -> (RequestId, FeedSpec) {
@@ -372,22 +386,14 @@ fn a_request_s_lines_without_its_id_stay_in_its_view_after_the_query() {
     let mut app = logs_app();
     let request = tailing(&mut app);
     let id = rid(7);
-    let lines = vec![
-        ev(
-            API,
-            1_000,
-            &format!("START RequestId: {id} Version: $LATEST"),
+    let mut lines = panicking_request(&id);
+    lines.push(ev(
+        API,
+        1_003,
+        &format!(
+            "REPORT RequestId: {id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tStatus: error"
         ),
-        ev(API, 1_001, "thread 'main' panicked at src/bin/api.rs:42:9:"),
-        ev(API, 1_002, &format!("END RequestId: {id}")),
-        ev(
-            API,
-            1_003,
-            &format!(
-                "REPORT RequestId: {id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tStatus: error"
-            ),
-        ),
-    ];
+    ));
     batch(&mut app, request, vec![TailItem::Events(lines.clone())]);
     app.on_key(key('g'));
     let c = app.on_key(key('r'));
@@ -690,15 +696,7 @@ fn y_copies_the_running_request_and_the_selected_invocation() {
     batch(
         &mut app,
         request,
-        vec![TailItem::Events(vec![
-            ev(
-                API,
-                1_000,
-                &format!("START RequestId: {id} Version: $LATEST"),
-            ),
-            ev(API, 1_001, "thread 'main' panicked at src/bin/api.rs:42:9:"),
-            ev(API, 1_002, &format!("END RequestId: {id}")),
-        ])],
+        vec![TailItem::Events(panicking_request(&id))],
     );
     batch(&mut app, request, traffic());
     app.on_key(key('g'));

@@ -981,14 +981,10 @@ fn a_panic_s_detail_names_the_stream_s_running_request() {
     batch(
         &mut app,
         request,
-        vec![TailItem::Events(vec![
-            ev(
-                API,
-                1_000,
-                &format!("START RequestId: {id} Version: $LATEST"),
-            ),
-            ev(API, 1_001, "thread 'main' panicked at src/bin/api.rs:42:9:"),
-        ])],
+        // START and the panic: the request still running.
+        vec![TailItem::Events(
+            crate::app::logs::flow_tests::panicking_request(&id)[..2].to_vec(),
+        )],
     );
     assert!(app.logs.selected_line().unwrap().text.contains("panicked"));
     app.on_key(code(KeyCode::Enter));
