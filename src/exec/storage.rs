@@ -79,6 +79,12 @@ pub(super) async fn run(
             request,
             result: preview(b, &bucket, &key).await.map_err(Failure::from),
         },
+        StorageCommand::Versioning { request, bucket } => StorageEvent::VersioningRead {
+            request,
+            result: async { b.objects()?.versioning(&bucket).await }
+                .await
+                .map_err(Failure::from),
+        },
         StorageCommand::Share {
             request,
             bucket,

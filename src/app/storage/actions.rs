@@ -3,15 +3,15 @@
 
 use super::detail::delete_one;
 use super::{
-    LINK_LIFETIME, Location, Part, Popup, Prompt, STORAGE_REASONS, StorageCommand, StoragePane,
-    Transfer, TransferState,
+    BulkDelete, LINK_LIFETIME, Location, Part, Popup, Prompt, STORAGE_REASONS, StorageCommand,
+    StoragePane, Transfer, TransferState,
 };
 use crate::app::dialog::{Form, Proposal};
 use crate::app::{Command, Ids, Outcome, Pane};
 use crate::keymap::Action;
 use crate::ops::Operation;
 use crate::text::human_size;
-use backoffice_domain::model::{BucketName, ListingEntry, ObjectEntry};
+use backoffice_domain::model::{BucketName, BucketVersioning, ListingEntry, ObjectEntry};
 
 impl StoragePane {
     /// The objects a delete applies to: the marked rows (else the selected one). Folders are
@@ -65,40 +65,74 @@ impl StoragePane {
                 }
                 c.into()
             }
+            many if self.read_only => {
+                // Refused at the proposal with the sentence every write gets; nothing is read.
+                delete_many(bucket, many, Err("not read".into()))
+            }
             many => {
-                let mut changes: Vec<String> = many
-                    .iter()
-                    .map(|(k, size)| {
-                        format!(
-                            "s3://{bucket}/{} ({}): deleted",
-                            crate::text::key(k),
-                            human_size(*size)
-                        )
-                    })
-                    .collect();
-                // Whether the bucket keeps versions is not read for a bulk delete: both
-                // outcomes said, the lasting one last.
-                changes.push(
-                    "where the bucket keeps versions, each gets a delete marker and older \
-                     versions stay; where it keeps none, this cannot be undone"
-                        .into(),
-                );
-                Outcome::Propose(Proposal {
-                    verb: format!("delete {} objects", many.len()),
-                    title: format!("Delete {} objects", many.len()),
-                    changes,
-                    form: Form::Ready(Operation::DeleteObjects {
-                        bucket,
-                        keys: many.iter().map(|(k, _)| k.clone()).collect(),
-                        unaudited: false,
-                    }),
-                    type_to_confirm: None,
-                    reasons: STORAGE_REASONS,
-                })
+                // The dialog says what stays once the bucket's versioning is read.
+                let request = ids.issue();
+                self.bulk_delete = Some(BulkDelete {
+                    request,
+                    bucket: bucket.clone(),
+                    targets: many.to_vec(),
+                });
+                vec![Command::Storage(StorageCommand::Versioning {
+                    request,
+                    bucket,
+                })]
+                .into()
             }
         }
     }
+}
 
+/// The dialog of a delete of several objects, saying what the bucket's versioning leaves (both
+/// outcomes, the lasting one last, where it could not be read).
+pub(super) fn delete_many(
+    bucket: BucketName,
+    targets: &[(String, u64)],
+    versioning: Result<BucketVersioning, String>,
+) -> Outcome {
+    let mut changes: Vec<String> = targets
+        .iter()
+        .map(|(k, size)| {
+            format!(
+                "s3://{bucket}/{} ({}): deleted",
+                crate::text::key(k),
+                human_size(*size)
+            )
+        })
+        .collect();
+    changes.push(match versioning {
+        Ok(BucketVersioning::Enabled) => {
+            "versioned bucket: each gets a delete marker; its versions stay".into()
+        }
+        Ok(BucketVersioning::Suspended) => "versioning suspended: each gets a delete marker \
+             and its unversioned copy is gone for good; versions kept before stay"
+            .into(),
+        Ok(BucketVersioning::Off) => "the bucket keeps no versions: this cannot be undone".into(),
+        Err(why) => format!(
+            "whether the bucket keeps versions could not be read ({why}): where it does, \
+             each gets a delete marker and older versions stay; where it does not, this \
+             cannot be undone"
+        ),
+    });
+    Outcome::Propose(Proposal {
+        verb: format!("delete {} objects", targets.len()),
+        title: format!("Delete {} objects", targets.len()),
+        changes,
+        form: Form::Ready(Operation::DeleteObjects {
+            bucket,
+            keys: targets.iter().map(|(k, _)| k.clone()).collect(),
+            unaudited: false,
+        }),
+        type_to_confirm: None,
+        reasons: STORAGE_REASONS,
+    })
+}
+
+impl StoragePane {
     pub(super) fn act(&mut self, action: Action, ids: &mut Ids) -> Outcome {
         if let Some(d) = &mut self.detail {
             match action {

@@ -1,6 +1,7 @@
 //! What comes back to the Storage pane: buckets and folder pages, an object's HEAD and
 //! preview, a link, a download's progress and end.
 
+use super::actions::delete_many;
 use super::detail::delete_one;
 use super::{Part, Popup, Prompt, SortKey, StorageEvent, StoragePane, TransferState, base_name};
 use crate::app::{Handled, Ids, Outcome};
@@ -103,6 +104,14 @@ impl StoragePane {
                         (Outcome::None, Some(("reading the object".to_string(), f)))
                     }
                 }
+            }
+            StorageEvent::VersioningRead { request, result } => {
+                let Some(bulk) = self.bulk_delete.take_if(|b| b.request == request) else {
+                    return (Outcome::None, None);
+                };
+                // A role that may not read it still gets the dialog, hedged.
+                let versioning = result.map_err(|f| f.message);
+                (delete_many(bulk.bucket, &bulk.targets, versioning), None)
             }
             StorageEvent::Previewed { request, result } => {
                 let Some(d) = self

@@ -5,9 +5,13 @@ use crate::app::tests::{
     answer_posts, answer_queue, answer_users, app_on, code, confirm_with_first_reason, key, post,
     typed,
 };
-use crate::app::{App, AppEvent, Context, Overlay, PaneId, Request, test_context};
+use crate::app::{
+    App, AppEvent, Command, Context, Failure, Overlay, PaneId, Request, test_context,
+};
 use crate::ops::Operation;
-use backoffice_domain::model::{Cursor, ObjectEntry, ObjectVersion, Page, PresignedRequest};
+use backoffice_domain::model::{
+    BucketVersioning, Cursor, ObjectEntry, ObjectVersion, Page, PresignedRequest,
+};
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
@@ -566,17 +570,86 @@ fn marked_objects_are_deleted_together_and_folders_are_left_out() {
     for _ in 0..3 {
         app.on_key(key(' '));
     }
-    app.on_key(key('X'));
+    let c = app.on_key(key('X'));
+    assert!(app.overlay.is_none(), "not before the versioning is read");
+    answer_versioning(&mut app, &c, Ok(BucketVersioning::Enabled));
     let Some(Overlay::Dialog(d)) = &app.overlay else {
-        panic!("a bulk delete asks at once");
+        panic!("a bulk delete asks once its bucket's versioning is read");
     };
     assert_eq!(d.proposal.title, "Delete 2 objects");
+    assert_eq!(
+        d.proposal.changes.last().map(String::as_str),
+        Some("versioned bucket: each gets a delete marker; its versions stay")
+    );
     let sent = confirm_with_first_reason(&mut app);
     assert!(matches!(
         sent.as_slice(),
         [Command::Write { operation: Operation::DeleteObjects { keys, .. }, .. }]
             if keys == &["b".to_string(), "c".to_string()]
     ));
+}
+
+/// Answers the bulk delete's read of the bucket's versioning that `sent` holds.
+fn answer_versioning(app: &mut App, sent: &[Command], result: Result<BucketVersioning, Failure>) {
+    let Some(Command::Storage(StorageCommand::Versioning { request, .. })) = sent.first() else {
+        panic!("the bucket's versioning is read first: {sent:?}");
+    };
+    app.on_event(AppEvent::Storage(StorageEvent::VersioningRead {
+        request: *request,
+        result,
+    }));
+}
+
+/// The dialog says what a bulk delete leaves in each kind of bucket, and hedges (naming why)
+/// where the role may not read the bucket's versioning.
+#[test]
+fn a_bulk_delete_says_what_the_buckets_versioning_leaves() {
+    let said = |result: Result<BucketVersioning, Failure>| {
+        let (mut app, first) = storage_app(test_context());
+        answer_list(
+            &mut app,
+            &first,
+            vec![file("b", 1, 1), file("c", 2, 1)],
+            false,
+        );
+        app.on_key(key(' '));
+        app.on_key(key(' '));
+        let c = app.on_key(key('X'));
+        answer_versioning(&mut app, &c, result);
+        let Some(Overlay::Dialog(d)) = &app.overlay else {
+            panic!("no dialog");
+        };
+        d.proposal.changes.last().cloned().unwrap()
+    };
+    assert_eq!(
+        said(Ok(BucketVersioning::Off)),
+        "the bucket keeps no versions: this cannot be undone"
+    );
+    assert!(said(Ok(BucketVersioning::Suspended)).contains("unversioned copy is gone for good"),);
+    let hedged = said(Err(Failure::new("AccessDenied: not allowed")));
+    assert!(
+        hedged.contains("could not be read (AccessDenied: not allowed)")
+            && hedged.ends_with("this cannot be undone"),
+        "{hedged}"
+    );
+}
+
+/// An answer that comes after the folder was left opens no dialog about rows gone from view.
+#[test]
+fn a_versioning_answer_after_leaving_the_folder_asks_nothing() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(
+        &mut app,
+        &first,
+        vec![file("b", 1, 1), file("c", 2, 1)],
+        false,
+    );
+    app.on_key(key(' '));
+    app.on_key(key(' '));
+    let c = app.on_key(key('X'));
+    app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    answer_versioning(&mut app, &c, Ok(BucketVersioning::Off));
+    assert!(app.overlay.is_none(), "{:?}", app.overlay.is_some());
 }
 
 /// Without a database no audit row could be written: the delete is refused before the dialog.

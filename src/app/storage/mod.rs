@@ -15,7 +15,9 @@ pub use transfer::{Popup, Prompt, PromptKind, Transfer, TransferState, local_nam
 pub use types::*;
 
 use super::list::{List, Load};
-use super::{AppEvent, Command, FormKey, FormView, Handled, Ids, Outcome, Pane, Problem};
+use super::{
+    AppEvent, Command, FormKey, FormView, Handled, Ids, Outcome, Pane, Problem, RequestId,
+};
 use crate::input::TextInput;
 use crate::keymap::Action;
 use crate::ui::Look;
@@ -43,12 +45,24 @@ pub struct StoragePane {
     trail: Vec<(String, String)>,
     /// The object a delete dialog was opened for: not reopened when the folder is refreshed.
     deleting: Option<String>,
+    /// A delete of several objects waiting for the bucket's versioning, to say in its dialog
+    /// what stays.
+    bulk_delete: Option<BulkDelete>,
     /// The folder just left upwards, to select in its parent as the pages arrive (also when
     /// it was opened by a jump, `:storage a/b/c/`, with no trail to follow).
     reselect: Option<String>,
     /// How images reach the terminal; `None` draws half-blocks. Set once at start-up from the
     /// terminal's answer.
     pub picker: Option<ratatui_image::picker::Picker>,
+}
+
+/// The marked objects of a bulk delete, asked once the bucket's versioning is read.
+#[derive(Debug, Clone)]
+struct BulkDelete {
+    request: RequestId,
+    bucket: BucketName,
+    /// Each object's key and size.
+    targets: Vec<(String, u64)>,
 }
 
 /// `sub` when `key` sits under `profiles/{sub}/` or `posts/{sub}/` (or a thumbnail of one).
@@ -178,6 +192,8 @@ impl StoragePane {
         let request = ids.issue();
         self.entries.restart(request);
         self.reselect = None;
+        // Its dialog would be about rows no longer on screen.
+        self.bulk_delete = None;
         vec![Command::Storage(StorageCommand::List {
             request,
             bucket,
@@ -609,6 +625,7 @@ impl Pane for StoragePane {
             + usize::from(self.entries.is_busy())
             + self.detail.as_ref().map_or(0, ObjectView::pending)
             + usize::from(matches!(self.popup, Some(Popup::LinkLoading(_))))
+            + usize::from(self.bulk_delete.is_some())
             + usize::from(matches!(
                 self.transfer,
                 Some(Transfer {

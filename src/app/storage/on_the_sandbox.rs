@@ -9,8 +9,8 @@ use crate::exec::{Backends, execute};
 use backoffice_domain::DomainResult;
 use backoffice_domain::adapters::sandbox::SandboxObjectStore;
 use backoffice_domain::model::{
-    Actor, AuditFilter, ByteRange, DeleteOutcome, ObjectBytes, ObjectEntry, ObjectKey,
-    ObjectVersion, Page, PageRequest, PresignedRequest,
+    Actor, AuditFilter, BucketVersioning, ByteRange, DeleteOutcome, ObjectBytes, ObjectEntry,
+    ObjectKey, ObjectVersion, Page, PageRequest, PresignedRequest,
 };
 use backoffice_domain::ports::{ContentStore, ObjectStore};
 use backoffice_domain::sandbox::{Sandbox, SeedOptions};
@@ -134,6 +134,9 @@ impl ObjectStore for Counting {
         page: PageRequest,
     ) -> DomainResult<Page<ObjectVersion>> {
         self.inner.list_versions(bucket, prefix, page).await
+    }
+    async fn versioning(&self, bucket: &BucketName) -> DomainResult<BucketVersioning> {
+        self.inner.versioning(bucket).await
     }
 }
 
@@ -592,7 +595,14 @@ async fn a_bulk_delete_that_leaves_objects_names_the_first_kept_and_why() {
         h.app.on_key(key(' '));
     }
     h.press(key('X')).await;
-    assert!(matches!(h.app.overlay, Some(Overlay::Dialog(_))), "it asks");
+    let Some(Overlay::Dialog(d)) = &h.app.overlay else {
+        panic!("it asks");
+    };
+    assert_eq!(
+        d.proposal.changes.last().map(String::as_str),
+        Some("the bucket keeps no versions: this cannot be undone"),
+        "the sandbox's folder keeps none"
+    );
     h.app.on_key(code(KeyCode::Down));
     h.press(code(KeyCode::Enter)).await;
     let said = h.app.last_error.clone().unwrap_or_default();

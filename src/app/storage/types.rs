@@ -3,7 +3,8 @@
 use crate::app::{Failure, RequestId};
 use backoffice_domain::model::ObjectEntry;
 use backoffice_domain::model::{
-    BucketInfo, BucketName, Cursor, ListingEntry, ObjectVersion, Page, PresignedRequest,
+    BucketInfo, BucketName, BucketVersioning, Cursor, ListingEntry, ObjectVersion, Page,
+    PresignedRequest,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -50,6 +51,11 @@ pub enum StorageCommand {
         bucket: BucketName,
         key: String,
     },
+    /// Whether the bucket keeps versions (a bulk delete's dialog says what stays).
+    Versioning {
+        request: RequestId,
+        bucket: BucketName,
+    },
     Share {
         request: RequestId,
         bucket: BucketName,
@@ -82,6 +88,10 @@ pub enum StorageEvent {
     Previewed {
         request: RequestId,
         result: Result<Preview, Failure>,
+    },
+    VersioningRead {
+        request: RequestId,
+        result: Result<BucketVersioning, Failure>,
     },
     Shared {
         request: RequestId,

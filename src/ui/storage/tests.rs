@@ -7,7 +7,7 @@ use crate::app::storage::{ObjectDetail, Preview, StorageCommand, StorageEvent, V
 use crate::app::tests::{code, key, typed};
 use crate::app::{App, AppEvent, Command, Context, Failure, test_context};
 use crate::theme::Theme;
-use backoffice_domain::model::{BucketInfo, PresignedRequest};
+use backoffice_domain::model::{BucketInfo, BucketVersioning, PresignedRequest};
 use chrono::{TimeZone, Utc};
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
@@ -401,7 +401,15 @@ fn delete_confirmation_in_production_asks_for_the_name() {
     app.on_key(key('j'));
     app.on_key(key(' '));
     app.on_key(key(' '));
-    app.on_key(key('X'));
+    let c = app.on_key(key('X'));
+    let Some(StorageCommand::Versioning { request, .. }) = storage(&c).first().cloned().cloned()
+    else {
+        panic!("{c:?}")
+    };
+    app.on_event(AppEvent::Storage(StorageEvent::VersioningRead {
+        request,
+        result: Ok(BucketVersioning::Enabled),
+    }));
     app.on_key(code(KeyCode::Down));
     app.on_key(code(KeyCode::Tab));
     app.on_key(code(KeyCode::Tab));

@@ -75,6 +75,19 @@ pub struct ObjectVersion {
     pub last_modified: Option<DateTime<Utc>>,
 }
 
+/// Whether a bucket keeps the versions of its objects (S3's `GetBucketVersioning`): what a
+/// delete leaves behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BucketVersioning {
+    /// A delete adds a delete marker; every version stays.
+    Enabled,
+    /// Versioning was on and is paused: a delete adds a delete marker in place of the
+    /// unversioned copy (which is gone), and the versions kept before stay.
+    Suspended,
+    /// Never enabled: a delete is for good.
+    Off,
+}
+
 /// The outcome of deleting one key in a batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeleteOutcome {

@@ -1,7 +1,7 @@
 use crate::error::DomainResult;
 use crate::model::{
-    BucketInfo, BucketName, ByteRange, DeleteOutcome, ListingEntry, ObjectBytes, ObjectEntry,
-    ObjectKey, ObjectVersion, Page, PageRequest, PresignedRequest,
+    BucketInfo, BucketName, BucketVersioning, ByteRange, DeleteOutcome, ListingEntry, ObjectBytes,
+    ObjectEntry, ObjectKey, ObjectVersion, Page, PageRequest, PresignedRequest,
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -71,4 +71,6 @@ pub trait ObjectStore: Send + Sync {
         prefix: &str,
         page: PageRequest,
     ) -> DomainResult<Page<ObjectVersion>>;
+    /// Whether the bucket keeps versions, so a delete can say what it leaves.
+    async fn versioning(&self, bucket: &BucketName) -> DomainResult<BucketVersioning>;
 }

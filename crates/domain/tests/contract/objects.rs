@@ -421,6 +421,10 @@ async fn unknown_bucket_and_key_are_not_found(store: Store, bucket: BucketName) 
         DomainError::NotFound(_)
     ));
     assert!(matches!(
+        store.versioning(&other).await.unwrap_err(),
+        DomainError::NotFound(_)
+    ));
+    assert!(matches!(
         store.delete(&other, "x").await.unwrap_err(),
         DomainError::NotFound(_)
     ));
@@ -581,6 +585,72 @@ async fn sandbox_refuses_presigned_uploads_and_versions() {
         .await
         .unwrap_err();
     assert!(matches!(err, DomainError::Unsupported(_)), "{err}");
+    // It keeps none, and says so plainly: a bulk delete there is for good.
+    assert_eq!(
+        store.versioning(&bucket).await.unwrap(),
+        BucketVersioning::Off
+    );
+}
+
+/// S3's three answers to `GetBucketVersioning` (as the S3 API reference shows them: an empty
+/// `VersioningConfiguration` for a bucket never versioned, `Enabled`, `Suspended`), from a
+/// loopback server, read as `Off`, `Enabled` and `Suspended`. moto cannot answer this: it
+/// names its root `GetBucketVersioningResponse`, which the SDK refuses to parse.
+#[tokio::test]
+async fn versioning_reads_s3s_three_answers() {
+    const OPEN: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+        <VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"";
+    let answers = [
+        (format!("{OPEN}/>"), BucketVersioning::Off),
+        (
+            format!("{OPEN}><Status>Enabled</Status></VersioningConfiguration>"),
+            BucketVersioning::Enabled,
+        ),
+        (
+            format!("{OPEN}><Status>Suspended</Status></VersioningConfiguration>"),
+            BucketVersioning::Suspended,
+        ),
+    ];
+    for (body, expected) in answers {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let asked = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let seen = asked.clone();
+        let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+            let (seen, body) = (seen.clone(), body.clone());
+            async move {
+                seen.lock().unwrap().push(uri.to_string());
+                ([("content-type", "application/xml")], body)
+            }
+        });
+        let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let context = backoffice_domain::adapters::aws::AwsContext::load(
+            &backoffice_domain::adapters::aws::AwsSettings {
+                region: Some("us-east-1".into()),
+                endpoint_url: Some(endpoint),
+                max_attempts: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        // Test keys of its own, path-style addressing as for any endpoint of ours.
+        let config = aws_sdk_s3::config::Builder::from(context.sdk_config())
+            .credentials_provider(aws_sdk_s3::config::Credentials::new(
+                "testing", "testing", None, None, "test",
+            ))
+            .force_path_style(true)
+            .build();
+        let store = S3ObjectStore::from_client(aws_sdk_s3::Client::from_conf(config));
+        let bucket = BucketName::parse("media-bucket").unwrap();
+        assert_eq!(store.versioning(&bucket).await.unwrap(), expected);
+        assert_eq!(
+            asked.lock().unwrap().as_slice(),
+            ["/media-bucket/?versioning"],
+            "one GetBucketVersioning of the bucket"
+        );
+        server.abort();
+    }
 }
 
 // moto-only behaviour: what needs S3 itself (versions, presigned uploads, keys XML cannot carry).

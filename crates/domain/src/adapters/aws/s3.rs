@@ -7,8 +7,9 @@
 use super::{AwsContext, Call, sdk_error};
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
-    BucketInfo, BucketName, ByteRange, Cursor, DeleteOutcome, ListingEntry, ObjectBytes,
-    ObjectEntry, ObjectKey, ObjectVersion, Page, PageRequest, PresignedRequest, scope_of,
+    BucketInfo, BucketName, BucketVersioning, ByteRange, Cursor, DeleteOutcome, ListingEntry,
+    ObjectBytes, ObjectEntry, ObjectKey, ObjectVersion, Page, PageRequest, PresignedRequest,
+    scope_of,
 };
 use crate::ports::ObjectStore;
 use async_trait::async_trait;
@@ -17,7 +18,7 @@ use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::operation::head_object::HeadObjectError;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{Delete, EncodingType, ObjectIdentifier};
+use aws_sdk_s3::types::{BucketVersioningStatus, Delete, EncodingType, ObjectIdentifier};
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
@@ -701,6 +702,23 @@ impl ObjectStore for S3ObjectStore {
             SystemTime::now(),
         )
         .await
+    }
+
+    /// `GetBucketVersioning` (`s3:GetBucketVersioning`): no status means versioning was
+    /// never turned on.
+    async fn versioning(&self, bucket: &BucketName) -> DomainResult<BucketVersioning> {
+        let out = self
+            .client
+            .get_bucket_versioning()
+            .bucket(bucket.as_str())
+            .send()
+            .await
+            .map_err(|e| sdk_error(e, bucket_call("s3:GetBucketVersioning", bucket)))?;
+        Ok(match out.status() {
+            Some(BucketVersioningStatus::Enabled) => BucketVersioning::Enabled,
+            Some(BucketVersioningStatus::Suspended) => BucketVersioning::Suspended,
+            _ => BucketVersioning::Off,
+        })
     }
 
     /// One `ListObjectVersions` call (`s3:ListBucketVersions`) per page: versions and delete

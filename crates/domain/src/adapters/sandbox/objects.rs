@@ -5,8 +5,9 @@
 use crate::adapters::sql::map_sqlx;
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
-    BucketInfo, BucketName, ByteRange, Cursor, DeleteOutcome, ListingEntry, ObjectBytes,
-    ObjectEntry, ObjectKey, ObjectVersion, Page, PageRequest, PresignedRequest, now_millis,
+    BucketInfo, BucketName, BucketVersioning, ByteRange, Cursor, DeleteOutcome, ListingEntry,
+    ObjectBytes, ObjectEntry, ObjectKey, ObjectVersion, Page, PageRequest, PresignedRequest,
+    now_millis,
 };
 use crate::ports::ObjectStore;
 use async_trait::async_trait;
@@ -447,5 +448,11 @@ impl ObjectStore for SandboxObjectStore {
         Err(DomainError::Unsupported(
             "the sandbox keeps no object versions".to_string(),
         ))
+    }
+
+    /// A sandbox folder keeps no versions: its deletes remove the file.
+    async fn versioning(&self, bucket: &BucketName) -> DomainResult<BucketVersioning> {
+        self.require_bucket(bucket).await?;
+        Ok(BucketVersioning::Off)
     }
 }
