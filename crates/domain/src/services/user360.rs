@@ -103,7 +103,7 @@ pub async fn resolve(directory: &dyn UserDirectory, who: &Who) -> DomainResult<D
             match resolve_exactly(directory, &Who::Email(lower.clone())).await {
                 // Both forms named: the e-mail is compared exactly, in the case it was stored.
                 Err(DomainError::NotFound(_)) => {
-                    Err(DomainError::NotFound(format!("{what}, or {lower},")))
+                    Err(DomainError::NotFound(format!("{what} or {lower}")))
                 }
                 other => other,
             }
@@ -209,9 +209,9 @@ async fn resolve_exactly(directory: &dyn UserDirectory, who: &Who) -> DomainResu
         (Some(_), Some(_)) => Err(DomainError::Conflict(format!(
             "more than one user has {value}; open them by username"
         ))),
-        // "{what} not found": "a user whose e-mail is nobody@nowhere not found".
+        // "{what} not found": "user with e-mail nobody@nowhere not found".
         (None, _) => Err(DomainError::not_found(format!(
-            "a user whose {} is {value}",
+            "user with {} {value}",
             match attribute {
                 FilterAttribute::Sub => "sub",
                 FilterAttribute::Email => "e-mail",

@@ -508,7 +508,7 @@ async fn user_360_gathers_one_user_from_every_service() {
     match user360::load(&sources, &shouting_nobody).await {
         Err(backoffice_domain::DomainError::NotFound(what)) => assert_eq!(
             what,
-            "a user whose e-mail is NoBody@Example.com, or nobody@example.com,"
+            "user with e-mail NoBody@Example.com or nobody@example.com"
         ),
         other => panic!("{:?}", other.map(|v| v.user.username)),
     }
