@@ -134,27 +134,34 @@ impl App {
         out
     }
 
-    /// Completes the command word, or the argument of `env` and `theme`, to the longest
-    /// common prefix of what matches.
+    /// Completes the command word, or the argument of `env`, `theme`, `view` and `forget`, to
+    /// the longest common prefix of what matches; where that adds nothing, an argument takes
+    /// the first match, and an argument that is already a whole name the next one (`tab`
+    /// again goes round them all).
     pub fn complete(&self, text: &str) -> String {
         let (head, arg) = match text.split_once(' ') {
             Some((h, a)) => (h, Some(a)),
             None => (text, None),
         };
+        let names: Vec<String>;
         let (pool, prefix): (Vec<&str>, &str) = match arg {
             None => (COMMANDS.to_vec(), head),
-            Some(a) if head == "env" => (self.environments.iter().map(String::as_str).collect(), a),
-            Some(a) if head == "theme" => (self.themes.iter().map(String::as_str).collect(), a),
-            Some(a) if head == "view" || head == "forget" => {
-                let names = self.views.names(self.pane);
-                let matches: Vec<&String> = names.iter().filter(|n| n.starts_with(a)).collect();
-                return match matches.as_slice() {
-                    [one] => format!("{head} {one}"),
-                    _ => text.to_string(),
+            Some(a) => {
+                names = match head {
+                    "env" => self.environments.clone(),
+                    "theme" => self.themes.clone(),
+                    "view" | "forget" => self.views.names(self.pane),
+                    _ => return text.to_string(),
                 };
+                (names.iter().map(String::as_str).collect(), a)
             }
-            Some(_) => return text.to_string(),
         };
+        if arg.is_some()
+            && pool.len() > 1
+            && let Some(at) = pool.iter().position(|name| *name == prefix)
+        {
+            return format!("{head} {}", pool[(at + 1) % pool.len()]);
+        }
         let matches: Vec<&str> = pool.into_iter().filter(|c| c.starts_with(prefix)).collect();
         let Some(first) = matches.first() else {
             return text.to_string();
@@ -172,6 +179,8 @@ impl App {
             } else {
                 common
             }
+        } else if arg.is_some() && common == prefix {
+            first.to_string()
         } else {
             common
         };

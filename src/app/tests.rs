@@ -1703,6 +1703,33 @@ fn command_mode_completes_and_switches_panes() {
         app.requests,
         vec![Request::SwitchEnvironment("staging".into())]
     );
+    // Where the prefix adds nothing, tab takes the first name, then goes round them.
+    app.on_key(key(':'));
+    typed(&mut app, "env ");
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        app.on_key(code(KeyCode::Tab));
+        seen.push(
+            app.prompt
+                .as_ref()
+                .map(LinePrompt::text)
+                .unwrap_or_default(),
+        );
+    }
+    assert_eq!(
+        seen,
+        ["env sandbox", "env staging", "env prod", "env sandbox"]
+    );
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(key(':'));
+    typed(&mut app, "env s");
+    app.on_key(code(KeyCode::Tab));
+    assert_eq!(
+        app.prompt.as_ref().map(LinePrompt::text).as_deref(),
+        Some("env sandbox"),
+        "two names share `s` and nothing more: the first"
+    );
+    app.on_key(code(KeyCode::Esc));
     app.on_key(key(':'));
     typed(&mut app, "env nowhere");
     app.on_key(code(KeyCode::Enter));
@@ -1917,7 +1944,7 @@ fn who_opens_one_user_from_every_service_over_the_pane_and_esc_goes_back() {
     app.on_event(AppEvent::WhoLoaded {
         request,
         result: Err(Failure::new(
-            "a user whose e-mail is nobody@example.com not found",
+            "user with e-mail nobody@example.com not found",
         )),
     });
     match &app.overlay {
