@@ -342,8 +342,9 @@ fn init_tracing(paths: &Paths) -> Result<tracing_appender::non_blocking::WorkerG
 /// How an event loop ended.
 enum Exit {
     Quit,
-    /// `:env NAME`: reopen on another environment, on the pane that was open.
-    Switch(String, PaneId),
+    /// `:env NAME`: reopen on another environment, where the console stood (the pane, the
+    /// Posts pane's view, the home bucket's folder).
+    Switch(String, app::Place),
 }
 
 async fn open_sandbox(paths: &Paths) -> Result<Sandbox> {
@@ -422,8 +423,8 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
     terminal::install_panic_hook();
     // Asked of the terminal once, before anything reads keys.
     let mut picker = None;
-    // The pane to open on: the command line's, then (after `:env`) the one that was open.
-    let mut pane = cli.pane.unwrap_or(PaneId::Posts);
+    // Where to open: the command line's pane, then (after `:env`) where the console stood.
+    let mut place = app::Place::pane(cli.pane.unwrap_or(PaneId::Posts));
     loop {
         let (backends, context, pending) =
             open_environment(paths, selected.as_ref(), cli.read_only, cli.traffic_rate()).await?;
@@ -452,7 +453,8 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
             context.production,
         );
         let environment = context.environment.clone();
-        let mut app = App::unopened(context, keymap.clone(), pane);
+        let mut app = App::unopened(context, keymap.clone(), place.pane);
+        app.open_on(&place);
         app.insights.set_default_groups(&backends.log_groups);
         app.user_pool = selected.as_ref().and_then(|e| e.user_pool_id.clone());
         app.storage.home = backends.bucket.clone();
@@ -476,7 +478,7 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
             Ok(book) => app.restore_views(book),
             Err(e) => {
                 problems.push(e);
-                app.open_pane(pane)
+                app.open_pane(place.pane)
             }
         };
         for p in problems {
@@ -502,7 +504,7 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
         match exit? {
             Exit::Quit => return Ok(()),
             Exit::Switch(name, open) => {
-                pane = open;
+                place = open;
                 selected = config
                     .select(name == config::SANDBOX, Some(&name))
                     .map_err(|e| color_eyre::eyre::eyre!(e))?
@@ -641,7 +643,7 @@ async fn run_loop(
         for request in std::mem::take(&mut app.requests) {
             match request {
                 Request::SwitchEnvironment(name) => {
-                    return Ok(Exit::Switch(name, app.pane));
+                    return Ok(Exit::Switch(name, app.place()));
                 }
                 Request::SwitchTheme(name) => match theme::Theme::load(&name, themes_dir) {
                     Ok(t) => {

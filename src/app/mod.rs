@@ -148,6 +148,26 @@ struct Write {
     asked: Box<dialog::Dialog>,
 }
 
+/// Where the console stands, for `:env` to reopen there on another environment: the pane,
+/// the Posts pane's view and the home bucket's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub pane: PaneId,
+    pub posts: Option<posts::View>,
+    pub folder: Option<String>,
+}
+
+impl Place {
+    /// A pane, on what it opens on by itself.
+    pub fn pane(pane: PaneId) -> Self {
+        Self {
+            pane,
+            posts: None,
+            folder: None,
+        }
+    }
+}
+
 /// What follows a write that succeeded, besides reading its pane again.
 #[derive(Debug)]
 enum Then {
@@ -166,6 +186,22 @@ impl App {
         let mut app = Self::unopened(context, keymap, pane);
         let commands = app.open_pane(pane);
         (app, commands)
+    }
+
+    /// Where the console stands (see [`Place`]).
+    pub fn place(&self) -> Place {
+        Place {
+            pane: self.pane,
+            posts: self.posts.view,
+            folder: self.storage.home_folder().map(str::to_string),
+        }
+    }
+
+    /// Opens the Posts pane's view and Storage's folder of `place` when they are first shown
+    /// (a pane's last view, where it has one, still comes first).
+    pub fn open_on(&mut self, place: &Place) {
+        self.posts.opening = place.posts;
+        self.storage.opening = place.folder.clone();
     }
 
     /// A console on `pane` that has asked for nothing yet: the caller sets it up (the home

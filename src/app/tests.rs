@@ -1745,6 +1745,63 @@ fn command_mode_completes_and_switches_panes() {
     assert!(app.quit);
 }
 
+/// `:env` reopens where the console stood: on the posts list rather than the queue, and on the
+/// same folder of the other environment's bucket; a pane's own last view still comes first.
+#[test]
+fn another_environment_opens_where_the_console_stood() {
+    use crate::app::storage::StorageCommand;
+    let bucket = |name: &str| backoffice_domain::model::BucketName::parse(name).unwrap();
+    let (mut app, _) = app_on(PaneId::Posts, test_context());
+    app.storage.home = Some(bucket("staging-media"));
+    app.open_pane(PaneId::Storage);
+    app.on_key(key(':'));
+    typed(&mut app, "storage posts/");
+    app.on_key(code(KeyCode::Enter));
+    app.open_pane(PaneId::Posts);
+    app.on_key(key('v'));
+    let place = app.place();
+    assert_eq!(
+        place,
+        crate::app::Place {
+            pane: PaneId::Posts,
+            posts: Some(crate::app::posts::View::Posts),
+            folder: Some("posts/".into()),
+        }
+    );
+
+    let mut next = App::unopened(test_context(), Keymap::default(), place.pane);
+    next.storage.home = Some(bucket("prod-media"));
+    next.open_on(&place);
+    let c = next.open_pane(place.pane);
+    assert!(
+        matches!(c.as_slice(), [Command::LoadPosts { .. }]),
+        "the posts list, not the queue: {c:?}"
+    );
+    let c = next.open_pane(PaneId::Storage);
+    assert!(
+        matches!(
+            c.as_slice(),
+            [Command::Storage(StorageCommand::List { bucket, prefix, .. })]
+                if bucket.as_str() == "prod-media" && prefix == "posts/"
+        ),
+        "{c:?}"
+    );
+
+    // The environment's own last view of the pane wins.
+    let mut book = crate::app::views::ViewBook::default();
+    book.panes.insert(
+        "posts".into(),
+        crate::app::views::PaneViews {
+            last: Some("view:queue".into()),
+            ..Default::default()
+        },
+    );
+    let mut next = App::unopened(test_context(), Keymap::default(), place.pane);
+    next.open_on(&place);
+    let c = next.restore_views(book);
+    assert!(matches!(c.as_slice(), [Command::LoadQueue { .. }]), "{c:?}");
+}
+
 #[test]
 fn a_bad_filter_is_reported_and_nothing_is_asked() {
     let (mut app, _) = app_on(PaneId::Posts, test_context());

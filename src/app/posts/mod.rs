@@ -54,6 +54,9 @@ pub struct PostsPane {
     pub loaded_sort: Option<(usize, bool)>,
     /// How the avatar is drawn (the terminal's graphics protocol, else half-blocks).
     pub picker: Option<ratatui_image::picker::Picker>,
+    /// The view the pane opens on the first time where it has no last view (after `:env`,
+    /// the one that was open); the reports queue otherwise.
+    pub opening: Option<View>,
 }
 
 impl PostsPane {
@@ -576,7 +579,10 @@ impl Pane for PostsPane {
     /// Shows the pane: the reports queue first, loaded once.
     fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
         match self.view {
-            None => self.show_view(View::Reports, ids),
+            None => {
+                let view = self.opening.take().unwrap_or(View::Reports);
+                self.show_view(view, ids)
+            }
             Some(_) => Vec::new(),
         }
     }

@@ -51,6 +51,9 @@ pub struct StoragePane {
     /// The folder just left upwards, to select in its parent as the pages arrive (also when
     /// it was opened by a jump, `:storage a/b/c/`, with no trail to follow).
     reselect: Option<String>,
+    /// The folder of the home bucket the pane opens on the first time (after `:env`, the one
+    /// that was open); its top otherwise.
+    pub opening: Option<String>,
     /// How images reach the terminal; `None` draws half-blocks. Set once at start-up from the
     /// terminal's answer.
     pub picker: Option<ratatui_image::picker::Picker>,
@@ -132,6 +135,19 @@ impl StoragePane {
     pub fn bucket(&self) -> Option<&BucketName> {
         match &self.location {
             Some(Location::Folder { bucket, .. }) => Some(bucket),
+            _ => None,
+        }
+    }
+
+    /// The folder of the home bucket open, where one below its top is (an environment
+    /// switched to opens the same folder of its own bucket).
+    pub fn home_folder(&self) -> Option<&str> {
+        match &self.location {
+            Some(Location::Folder { bucket, prefix })
+                if Some(bucket) == self.home.as_ref() && !prefix.is_empty() =>
+            {
+                Some(prefix)
+            }
             _ => None,
         }
     }
@@ -408,7 +424,10 @@ impl Pane for StoragePane {
             return Vec::new();
         }
         match self.home.clone() {
-            Some(bucket) => self.open_folder(bucket, String::new(), ids),
+            Some(bucket) => {
+                let prefix = self.opening.take().unwrap_or_default();
+                self.open_folder(bucket, prefix, ids)
+            }
             None => self.show_buckets(ids),
         }
     }
