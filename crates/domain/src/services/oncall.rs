@@ -10,9 +10,12 @@ use crate::model::QueryDefinition;
 /// [`errors_of_request`]).
 pub const REQUEST_ID_PLACEHOLDER: &str = "REQUEST_ID";
 
-/// The lines that say an invocation failed: the API's JSON lines at ERROR or FATAL, Python's
-/// `[ERROR]` lines, Node's `\tERROR\t` lines, Lambda's timeout and runtime-exit lines.
-const FAILED: &str = r#"level = "ERROR" or level = "FATAL" or @message like /^\[ERROR\]/ or @message like /\tERROR\t/ or @message like /Task timed out/ or @message like /Runtime\.ExitError/"#;
+/// The lines that say an invocation failed, as the Logs pane reads them
+/// (`log_analysis::classify`): the API's JSON lines at ERROR or FATAL, Python's `[ERROR]` lines
+/// and tracebacks, Node's `\tERROR\t` lines and uncaught exceptions and rejections, a Rust
+/// panic, Lambda's timeout, the runtime's exit and error lines (`RequestId: … Error: …`,
+/// `Runtime.ExitError`, `Runtime.Unknown`).
+const FAILED: &str = r#"level = "ERROR" or level = "FATAL" or @message like /^\[(ERROR|FATAL)\]/ or @message like /\t(ERROR|FATAL)\t/ or @message like /^thread '.*' panicked at / or @message like /^Traceback \(most recent call last\)/ or @message like /Uncaught Exception|Unhandled Promise Rejection/ or @message like /Task timed out after/ or @message like /^Runtime\.(ExitError|Unknown)/ or @message like /^RequestId: \S+ Error/"#;
 
 /// Failed invocations counted per function and 5-minute bin, the worst first.
 pub fn failed_invocations() -> String {
@@ -150,6 +153,7 @@ mod tests {
         }
 
         const TIMED_OUT_ID: &str = "5f0c7e2a-1b3d-4c5e-8f9a-0b1c2d3e4f5a";
+        const CRASHED_ID: &str = "6a1d8f3b-2c4e-4d6f-9a0b-1c2d3e4f5a6b";
 
         async fn seeded() -> Seeded {
             let dir = tempfile::tempdir().unwrap();
@@ -182,6 +186,43 @@ mod tests {
                         (
                             now - Duration::minutes(20),
                             format!("2026-12-03T11:40:00.000Z\t{TIMED_OUT_ID}\tERROR\tInvoke Error \t{{}}"),
+                        ),
+                        // How the other runtimes fail in plain text, each a failure to
+                        // the Logs pane: the built-ins must count every one.
+                        (
+                            now - Duration::minutes(19),
+                            "thread 'tokio-runtime-worker' panicked at crates/domain/src/api/handlers.rs:88:9:".to_string(),
+                        ),
+                        (
+                            now - Duration::minutes(18),
+                            "Traceback (most recent call last):".to_string(),
+                        ),
+                        (
+                            now - Duration::minutes(17),
+                            format!("2026-12-03T11:43:00.000Z\t{CRASHED_ID}\tERROR\tUncaught Exception \t{{\"errorType\":\"TypeError\"}}"),
+                        ),
+                        (
+                            now - Duration::minutes(16),
+                            "Unhandled Promise Rejection: ReferenceError: x is not defined".to_string(),
+                        ),
+                        (
+                            now - Duration::minutes(15),
+                            format!("RequestId: {CRASHED_ID} Error: Runtime exited with error: exit status 101"),
+                        ),
+                        (now - Duration::minutes(14), "Runtime.ExitError".to_string()),
+                        (now - Duration::minutes(13), "Runtime.Unknown".to_string()),
+                        (
+                            now - Duration::minutes(12),
+                            format!("[FATAL]\t2026-12-03T11:48:00.000Z\t{CRASHED_ID}\tout of memory"),
+                        ),
+                        // Not failures: a word in a message, a panic quoted in the middle.
+                        (
+                            now - Duration::minutes(11),
+                            r#"{"level":"INFO","message":"retrying after ERROR budget check"}"#.to_string(),
+                        ),
+                        (
+                            now - Duration::minutes(10),
+                            "note: run with `RUST_BACKTRACE=1` to display a backtrace".to_string(),
                         ),
                     ],
                 )
