@@ -152,6 +152,15 @@ pub struct LogBuffer {
     generation: u64,
 }
 
+/// The text a buffer keeps of an event's message: the line break that ends nearly every Lambda
+/// line ends the record, not its text (kept, it would show as `⏎` on every line and save as a
+/// blank line after each). Lines from elsewhere are compared with a buffer's in this form.
+pub fn stored_text(message: &str) -> &str {
+    message
+        .strip_suffix('\n')
+        .map_or(message, |t| t.strip_suffix('\r').unwrap_or(t))
+}
+
 impl LogBuffer {
     pub fn new(cap: usize) -> Self {
         let cap = cap.max(1);
@@ -294,14 +303,7 @@ impl LogBuffer {
             _ => {}
         }
         let ts_ms = event.timestamp.timestamp_millis();
-        // The line break that ends nearly every Lambda line ends the record, not its text:
-        // kept, it would show as `⏎` on every line and save as a blank line after each.
-        let text = event
-            .message
-            .strip_suffix('\n')
-            .map_or(event.message.as_str(), |t| {
-                t.strip_suffix('\r').unwrap_or(t)
-            });
+        let text = stored_text(&event.message);
         let seq = self.append(
             text,
             Meta {

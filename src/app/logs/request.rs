@@ -58,6 +58,15 @@ pub(super) fn refocus(r: &mut RequestView) {
     }
 }
 
+/// How a view finds `line` among its lines again: its time and the text a buffer keeps of it
+/// (without its final line break: a focus with it selected no line).
+fn focus_of(line: &LogEvent) -> (i64, String) {
+    (
+        line.timestamp.timestamp_millis(),
+        super::buffer::stored_text(&line.message).to_string(),
+    )
+}
+
 /// `r` on a line without a request id: its stream is being read back for the request it was
 /// running.
 #[derive(Debug)]
@@ -140,16 +149,18 @@ pub(super) fn merge_into(r: &mut RequestView, unnamed: Vec<LogEvent>) {
         .filter(|l| !l.kind.is_marker())
         .map(|l| to_event(&l))
         .collect();
-    // A line the view holds already (the one it was opened on) is not put in twice.
+    // A line the view holds already (the one it was opened on) is not put in twice; the
+    // buffer keeps a message without its final line break, and so is it compared.
     let held: std::collections::HashSet<(DateTime<chrono::Utc>, String)> = events
         .iter()
         .map(|e| (e.timestamp, e.message.clone()))
         .collect();
-    events.extend(
-        unnamed
-            .into_iter()
-            .filter(|e| !held.contains(&(e.timestamp, e.message.clone()))),
-    );
+    events.extend(unnamed.into_iter().filter(|e| {
+        !held.contains(&(
+            e.timestamp,
+            super::buffer::stored_text(&e.message).to_string(),
+        ))
+    }));
     // Stable: at the same millisecond a line found by id stays first.
     events.sort_by_key(|e| e.timestamp);
     r.buffer.clear();
@@ -395,7 +406,7 @@ impl LogsPane {
             Running::Request { id, started } => {
                 let mut buffer = LogBuffer::new(REQUEST_LINES);
                 buffer.push_event(line);
-                let focus = Some((line.timestamp.timestamp_millis(), line.message.clone()));
+                let focus = Some(focus_of(line));
                 let outcome = self.view_request(id, buffer, finding.groups, started, focus, ids);
                 // Only the line was copied: the stream's other lines without the id are read.
                 if let Some(r) = &mut self.request {
@@ -440,7 +451,7 @@ impl LogsPane {
         let mut buffer = LogBuffer::new(REQUEST_LINES);
         let focus = line.map(|l| {
             buffer.push_event(&l);
-            (l.timestamp.timestamp_millis(), l.message)
+            focus_of(&l)
         });
         let outcome = self.view_request(id, buffer, groups, at, focus, ids);
         if let Some(r) = &mut self.request {
