@@ -1403,6 +1403,62 @@ fn slash_in_the_picker_finds_a_group_and_is_not_the_tails_search() {
     assert!(app.logs.search.is_none(), "with no search");
 }
 
+/// `/` in the picker goes on from the selected group (the one it is on is found last), and
+/// `n` / `N` find the next and previous group holding the same text: of `api` and `api-v2`
+/// both are reached.
+#[test]
+fn the_pickers_find_goes_on_with_slash_n_and_shift_n() {
+    let mut app = logs_app();
+    let name = |app: &App| app.logs.picker.groups[app.logs.picker.selected].to_string();
+    let all: Vec<String> = app
+        .logs
+        .picker
+        .groups
+        .iter()
+        .map(|g| g.to_string())
+        .collect();
+    let holding: Vec<&String> = all.iter().filter(|g| g.contains("backoffice-")).collect();
+    assert!(holding.len() >= 3, "{all:?}");
+    search_for(&mut app, "backoffice-");
+    let first = name(&app);
+    search_for(&mut app, "backoffice-");
+    let second = name(&app);
+    assert_ne!(first, second, "/ again goes on");
+    app.on_key(key('n'));
+    let third = name(&app);
+    assert!(
+        third != second && third != first,
+        "{first} {second} {third}"
+    );
+    app.on_key(key('N'));
+    assert_eq!(name(&app), second);
+    app.on_key(key('N'));
+    assert_eq!(name(&app), first);
+    search_for(&mut app, "post-confirmation");
+    assert!(name(&app).ends_with("post-confirmation"));
+    app.on_key(key('n'));
+    assert!(
+        name(&app).ends_with("post-confirmation"),
+        "the only one: round to itself"
+    );
+}
+
+/// `esc` in the picker stays there (it went on to the lines left, and `esc` there came back:
+/// never settling); `v` goes back to them.
+#[test]
+fn esc_in_the_picker_stays_and_v_goes_back_to_the_lines() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    app.on_key(code(KeyCode::Esc));
+    assert_eq!(app.logs.screen, super::Screen::Picker);
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(code(KeyCode::Esc));
+    assert_eq!(app.logs.screen, super::Screen::Picker);
+    app.on_key(key('v'));
+    assert_eq!(app.logs.screen, super::Screen::Viewer);
+}
+
 /// `r` from a line's detail opens the request; `esc` there comes back to that detail, not to
 /// the list under it.
 #[test]

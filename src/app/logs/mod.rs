@@ -56,6 +56,38 @@ pub struct Picker {
     /// Picked groups, in the order picked.
     pub picked: Vec<LogGroupName>,
     pub(super) pending: Option<RequestId>,
+    /// The last `/` text, lower-cased, for `n` / `N` to find the next and previous group
+    /// holding it.
+    pub(super) find: Option<String>,
+}
+
+impl Picker {
+    /// Selects the next group after the selected one (the previous one, `back`) whose name
+    /// holds the last `/` text, round the list (the selected group last); whether one does.
+    pub(super) fn find_next(&mut self, back: bool) -> bool {
+        let Some(wanted) = &self.find else {
+            return false;
+        };
+        let n = self.groups.len();
+        let found = (1..=n)
+            .map(|i| {
+                if back {
+                    (self.selected + n - i % n) % n
+                } else {
+                    (self.selected + i) % n
+                }
+            })
+            .find(|&i| {
+                self.groups[i]
+                    .as_str()
+                    .to_lowercase()
+                    .contains(wanted.as_str())
+            });
+        if let Some(i) = found {
+            self.selected = i;
+        }
+        found.is_some()
+    }
 }
 
 impl Default for Picker {
@@ -68,6 +100,7 @@ impl Default for Picker {
             viewport: 10,
             picked: Vec::new(),
             pending: None,
+            find: None,
         }
     }
 }
@@ -388,7 +421,12 @@ impl LogsPane {
 }
 
 /// The Logs pane's own actions, for help: the picker's and the viewer's.
-const PICKER_ACTIONS: [Action; 2] = [Action::Mark, Action::LogQuery];
+const PICKER_ACTIONS: [Action; 4] = [
+    Action::Mark,
+    Action::LogQuery,
+    Action::NextMatch,
+    Action::PrevMatch,
+];
 const VIEWER_ACTIONS: [Action; 13] = [
     Action::LogQuery,
     Action::RequestLines,
@@ -499,17 +537,10 @@ impl Pane for LogsPane {
             if wanted.is_empty() {
                 return Ok(Vec::new());
             }
-            let p = &mut self.picker;
-            let n = p.groups.len();
-            let found = (0..n)
-                .map(|i| (p.selected + i) % n)
-                .find(|&i| p.groups[i].as_str().to_lowercase().contains(&wanted));
-            return match found {
-                Some(i) => {
-                    p.selected = i;
-                    Ok(Vec::new())
-                }
-                None => Err(Problem(format!(
+            self.picker.find = Some(wanted);
+            return match self.picker.find_next(false) {
+                true => Ok(Vec::new()),
+                false => Err(Problem(format!(
                     "no group name holds '{}'",
                     crate::text::one_line(text.trim())
                 ))),
@@ -593,6 +624,8 @@ impl Pane for LogsPane {
             (Screen::Picker, Action::Enter) => Some("start a live tail of the picked groups"),
             (Screen::Picker, Action::Filter) => Some("find a group"),
             (Screen::Picker, Action::NextView) => Some("back to the tail"),
+            (Screen::Picker, Action::NextMatch) => Some("the next group holding the / text"),
+            (Screen::Picker, Action::PrevMatch) => Some("the previous group holding the / text"),
             (Screen::Viewer, Action::Mark) => Some("pause the tail, or resume it"),
             (Screen::Viewer, Action::Bottom) => Some("back to the live end (resumes)"),
             (Screen::Viewer, Action::Filter) => Some("search the lines"),

@@ -49,8 +49,19 @@ impl LogsPane {
                 self.screen = Screen::Viewer;
                 return Outcome::None;
             }
-            Action::Back if self.feed.is_some() => {
-                self.screen = Screen::Viewer;
+            // `esc` stops here, the pane's top (it went on to the lines left, and back again,
+            // never settling); `v` shows them.
+            Action::Back => return Outcome::None,
+            Action::NextMatch | Action::PrevMatch => {
+                let Some(wanted) = p.find.clone() else {
+                    return Outcome::Message("/ finds a group first; n and N then go on".into());
+                };
+                if !p.find_next(action == Action::PrevMatch) {
+                    return Outcome::Message(format!(
+                        "no group name holds '{}'",
+                        crate::text::one_line(&wanted)
+                    ));
+                }
                 return Outcome::None;
             }
             other => match movement(other, p.viewport) {
