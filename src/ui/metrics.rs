@@ -32,6 +32,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Lo
         .iter()
         .filter(|a| a.state == AlarmState::Alarm)
         .count();
+    // A count only of alarms that were read: "0 firing" after a failed read read as all clear.
+    let alarms_said = match &pane.alarms_load {
+        Load::Failed(_) => "not read".to_string(),
+        Load::Loading(_) | Load::Idle if pane.alarms.is_empty() => "being read".to_string(),
+        _ => format!(
+            "{} · {firing} firing",
+            crate::text::plural(pane.alarms.len(), "alarm")
+        ),
+    };
     // The key hint goes first where the row is short (the range was left out at 60 columns).
     let (title, hints) = match pane.screen {
         Screen::Functions => (
@@ -44,13 +53,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Lo
                     .map(|w| format!(" to {} UTC", w.end.format("%H:%M")))
                     .unwrap_or_default()
             ),
-            vec![format!("v alarms ({firing} firing)")],
+            vec![match &pane.alarms_load {
+                Load::Failed(_) => "v alarms (not read)".to_string(),
+                Load::Loading(_) | Load::Idle if pane.alarms.is_empty() => "v alarms".to_string(),
+                _ => format!("v alarms ({firing} firing)"),
+            }],
         ),
         Screen::Alarms => (
-            format!(
-                "Alarms · {} · {firing} firing",
-                crate::text::plural(pane.alarms.len(), "alarm")
-            ),
+            format!("Alarms · {alarms_said}"),
             vec!["v functions".to_string()],
         ),
         Screen::Chart => (

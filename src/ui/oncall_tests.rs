@@ -461,6 +461,25 @@ fn metrics_alarms_firing_first() {
     insta::assert_snapshot!(render(&mut app, 110, 8));
 }
 
+/// Alarms that could not be read are not counted as none firing: the title and the hint say
+/// they were not read.
+#[test]
+fn alarms_not_read_are_not_said_to_be_clear() {
+    use crate::app::metrics::Load;
+    let mut app = metrics_app();
+    app.metrics.alarms.clear();
+    app.metrics.alarms_load = Load::Failed("cloudwatch:DescribeAlarms: AccessDenied".into());
+    let functions = render(&mut app, 110, 8).to_string();
+    assert!(functions.contains("v alarms (not read)"), "{functions}");
+    keys(&mut app, &["v"]);
+    let alarms = render(&mut app, 110, 8).to_string();
+    assert!(
+        alarms.contains("Alarms · not read"),
+        "{alarms}"
+    );
+    assert!(!alarms.contains("firing"), "{alarms}");
+}
+
 /// An alarm's chart draws its points where their times fall in the window: points only in the
 /// window's last ten minutes are drawn at the right, not packed from the left edge.
 #[test]
