@@ -65,10 +65,16 @@ pub(super) fn detail(
         let init = r.init_ms.map_or("none (warm)".to_string(), |v| {
             format!("{v:.2} ms (cold start)")
         });
+        // A failed invocation's status first (`timeout`, `error`): the figures of a timeout
+        // read as a slow success without it.
+        let status = match r.status.as_deref() {
+            Some(s) if s != "success" => format!("status {} · ", clean(s)),
+            _ => String::new(),
+        };
         lines.push(kv(
             "report",
             format!(
-                "duration {:.2} ms · billed {} ms · memory {}/{} MB · init {init}",
+                "{status}duration {:.2} ms · billed {} ms · memory {}/{} MB · init {init}",
                 r.duration_ms, r.billed_ms, r.max_memory_used_mb, r.memory_mb
             ),
         ));

@@ -492,6 +492,32 @@ fn logs_report_line_in_full() {
     insta::assert_snapshot!(shown);
 }
 
+/// A timed-out invocation's REPORT says so first in its summary (its figures alone read as a
+/// slow success).
+#[test]
+fn a_timed_out_report_says_its_status() {
+    let (mut app, request) = tail_with_traffic();
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(
+            API,
+            90_000,
+            &format!(
+                "REPORT RequestId: {}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tStatus: timeout",
+                rid(77)
+            ),
+        )])],
+    );
+    app.on_key(key('G'));
+    app.on_key(code(KeyCode::Enter));
+    let text = text_of(&render(&mut app, 110, 22));
+    assert!(
+        text.contains("report  status timeout · duration 3000.00 ms"),
+        "{text}"
+    );
+}
+
 #[test]
 fn logs_invocation_view() {
     let (mut app, _) = tail_with_traffic();
