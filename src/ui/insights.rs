@@ -304,6 +304,10 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
     // The message is free text (it takes what is left); the other columns are whole. When
     // they do not all fit the last named go first, the message too (a query names what
     // matters most first: `@requestId`, named before it, went while it stayed).
+    // Beside a message, a group's or a stream's name takes at most a fifth of the row, cut in
+    // its middle (a 200-character group held 41 columns of every row while the messages were
+    // cut), and gets back what the message leaves.
+    let message = run.columns.iter().any(|c| c == "@message");
     let columns: Vec<Column> = run
         .columns
         .iter()
@@ -311,6 +315,12 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
         .map(|(i, c)| {
             if c == "@message" {
                 Column::free("", 20, drop(i))
+            } else if message && (c == "@log" || c == "@logStream") {
+                Column {
+                    cap_min: 20,
+                    cap_div: 5,
+                    ..Column::whole("", drop(i))
+                }
             } else if i == 0 && stats && !figure(i, c) && !c.starts_with("bin(") {
                 Column {
                     cap_min: 16,

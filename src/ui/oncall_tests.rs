@@ -473,10 +473,7 @@ fn alarms_not_read_are_not_said_to_be_clear() {
     assert!(functions.contains("v alarms (not read)"), "{functions}");
     keys(&mut app, &["v"]);
     let alarms = render(&mut app, 110, 8).to_string();
-    assert!(
-        alarms.contains("Alarms · not read"),
-        "{alarms}"
-    );
+    assert!(alarms.contains("Alarms · not read"), "{alarms}");
     assert!(!alarms.contains("firing"), "{alarms}");
 }
 
@@ -667,6 +664,35 @@ fn the_message_gives_way_in_its_turn() {
     assert!(text.contains("-000000000001"), "{text}");
     assert!(text.contains("not shown"), "{text}");
     assert!(text.contains("@duration"), "named as not shown: {text}");
+}
+
+/// Beside messages a long group's name takes at most a fifth of the row, cut in its middle
+/// (both ends show), and the messages get the room: a 200-character group held 41 columns of
+/// every row while each message was cut.
+#[test]
+fn a_long_group_beside_messages_gives_them_the_room() {
+    let long = format!("/aws/lambda/{}-end", "x".repeat(190));
+    let row = |i: u32, group: &str| {
+        vec![
+            f("@timestamp", &format!("2026-12-03 10:00:0{i}.000")),
+            f(
+                "@message",
+                "START RequestId: 66629af6-0dd6-43f9-a275-b11bb7de98d8 Version: $LATEST",
+            ),
+            f("@log", &format!("123456789012:{group}")),
+        ]
+    };
+    let mut app = insights_with(vec![row(1, "/aws/lambda/shop-api"), row(2, &long)]);
+    let text = format!("{}", render(&mut app, 120, 10));
+    assert!(
+        text.contains("Version: $LATEST"),
+        "the message whole:\n{text}"
+    );
+    let cut = text
+        .lines()
+        .find(|l| l.contains("-end"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(cut.contains('…'), "cut in its middle: {cut}");
 }
 
 /// The saved queries line up: names in one column, each query's first line after them, cut
