@@ -52,12 +52,21 @@ fn title(pane: &InsightsPane) -> String {
                 // The state and the count as one part, last: a narrow title leaves out its
                 // middle parts first (the scan, then the window), and it gave up the count
                 // before the groups and the window.
+                // Nothing scanned yet (or a query refused before it ran): no figures, which
+                // took the window's place.
+                let scan = if s.records_scanned > 0.0 || s.bytes_scanned > 0.0 {
+                    format!(
+                        " · {:.0} matched of {:.0} scanned ({})",
+                        s.records_matched,
+                        s.records_scanned,
+                        human_size(s.bytes_scanned.max(0.0) as u64),
+                    )
+                } else {
+                    String::new()
+                };
                 format!(
-                    "Insights · {} · {:.0} matched of {:.0} scanned ({}) · {} · {}, {}",
+                    "Insights · {}{scan} · {} · {}, {}",
                     groups_summary(&run.groups),
-                    s.records_matched,
-                    s.records_scanned,
-                    human_size(s.bytes_scanned.max(0.0) as u64),
                     window_text(run),
                     state,
                     crate::text::plural(run.rows.len(), "row"),

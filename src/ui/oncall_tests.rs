@@ -59,6 +59,35 @@ fn insights_with(rows: Vec<Vec<ResultField>>) -> App {
     app
 }
 
+/// A query refused before it scanned anything has no scan figures in its title, which kept
+/// `0 matched of 0 scanned (0 B)` and left out its window at 80 columns.
+#[test]
+fn a_query_that_scanned_nothing_keeps_its_window_in_the_title() {
+    let (mut app, _) = app_on(PaneId::Insights, crate::app::test_context());
+    app.insights.query_text = "fields @message".into();
+    app.insights.range_text = "2026-12-03T10:00..2026-12-03T10:15".into();
+    keys(&mut app, &["esc", "f"]);
+    let c = keys(&mut app, &["alt-enter"]);
+    let request = c
+        .iter()
+        .find_map(|c| match c {
+            Command::Insights(InsightsCommand::Run { request, .. }) => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    app.on_event(AppEvent::Insights(InsightsEvent::Failed {
+        request,
+        failure: crate::app::Failure::new("ResourceNotFoundException: no such group"),
+    }));
+    let text = format!("{}", render(&mut app, 80, 12));
+    let title = text.lines().nth(1).unwrap_or_default();
+    assert!(!title.contains("scanned"), "{title}");
+    assert!(
+        title.contains("10:15") && title.contains("failed"),
+        "{title}"
+    );
+}
+
 #[test]
 fn insights_editor() {
     let (mut app, _) = app_on(PaneId::Insights, crate::app::test_context());

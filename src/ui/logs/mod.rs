@@ -176,24 +176,54 @@ pub(super) fn feed_title(feed: &Feed, lines: usize, paused: bool, width: u16) ->
         .spec
         .pattern
         .as_ref()
-        .map(|p| format!("filter {} · ", crate::text::one_line(p.as_str())))
-        .unwrap_or_default();
+        .map(|p| crate::text::one_line(p.as_str()));
     let sampled = if feed.sampled { " · SAMPLED" } else { "" };
     let window = match feed.spec.window {
         Window::Live => String::new(),
         ref w => format!("{} · ", w.label()),
     };
-    let rest = format!(
-        " · {window}{pattern}{badge}{sampled} · {} ",
-        crate::text::plural(lines, "line"),
-    );
-    // The group takes what the rest leaves of the frame's top border, and at least 12.
-    let room = usize::from(width)
-        .saturating_sub(2 + " Logs · ".len() + rest.width())
-        .max(12);
+    let groups = groups_label(feed);
+    // The window, the state and the count stay whole; the group and the filter share what
+    // they leave of the frame's top border, each cut in its middle, the group to no less
+    // than half of it (at 80 columns the group was cut to 13 and the filter left out, with
+    // 24 columns to spare).
+    let fixed = " Logs ".width()
+        + format!(
+            " · {window}{badge}{sampled} · {} ",
+            crate::text::plural(lines, "line")
+        )
+        .width();
+    let room = usize::from(width).saturating_sub(2 + fixed);
+    let (group_room, filter) = match &pattern {
+        None => (room.saturating_sub(" · ".len()), String::new()),
+        Some(p) => {
+            // " · " before the group, " · filter " and " " around the pattern's text.
+            let around = " · ".len() + " · filter ".len();
+            let wanted = groups.width() + p.width() + around;
+            let share = room.saturating_sub(around);
+            let group_room = if wanted <= room {
+                groups.width()
+            } else {
+                groups
+                    .width()
+                    .min((share / 2).max(share.saturating_sub(p.width())))
+            };
+            let filter_room = share.saturating_sub(group_room.max(12));
+            if filter_room >= 12 {
+                (
+                    group_room,
+                    format!("filter {} · ", crate::text::middle(p, filter_room)),
+                )
+            } else {
+                // No room for it cut: whole, for the border's fitting to leave out.
+                (group_room, format!("filter {p} · "))
+            }
+        }
+    };
     format!(
-        " Logs · {}{rest}",
-        crate::text::middle(&groups_label(feed), room)
+        " Logs · {} · {window}{filter}{badge}{sampled} · {} ",
+        crate::text::middle(&groups, group_room.max(12)),
+        crate::text::plural(lines, "line"),
     )
 }
 

@@ -483,6 +483,53 @@ fn a_long_group_s_title_keeps_the_window_and_the_state() {
     assert!(title.matches('x').count() > 40, "{title}");
 }
 
+/// A query with a long filter at 80 columns shares the title's room between the group and the
+/// filter, each cut in its middle (the group was cut to 13 and the filter left out, with room
+/// to spare); where both fit, both are whole.
+#[test]
+fn a_long_filter_s_title_shares_the_room_with_the_group() {
+    use crate::app::logs::{FeedSpec, Window};
+    let mut app = logs_app();
+    let spec = FeedSpec {
+        groups: vec![backoffice_domain::model::LogGroupName::parse(API).unwrap()],
+        window: Window::Last { seconds: 3600 },
+        pattern: Some(
+            backoffice_domain::model::FilterPattern::parse(
+                r#"{ $.level = "ERROR" && $.route = "/posts/{id}/comments" }"#,
+            )
+            .unwrap(),
+        ),
+    };
+    let mut ids = crate::app::Ids::default();
+    let c = app.logs.start(spec, &mut ids);
+    let crate::app::Outcome::Commands(c) = c else {
+        panic!("{c:?}")
+    };
+    let (query, _) = feed_request(&c);
+    app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request: query,
+        result: Ok(FeedEnd::Finished),
+    }));
+    let text = text_of(&render(&mut app, 80, 20));
+    let title = text.lines().nth(1).unwrap_or_default().to_string();
+    assert!(
+        title.contains("/aws/la") && title.contains("-api"),
+        "{title}"
+    );
+    assert!(title.contains("filter { $.lev"), "{title}");
+    assert!(
+        title.contains("last 1h") && title.contains("0 lines"),
+        "{title}"
+    );
+    assert!(title.contains("ents\" }"), "the filter's end: {title}");
+    assert!(!title.contains("─────"), "no room left unused: {title}");
+    // Where both fit, both are whole.
+    let text = text_of(&render(&mut app, 140, 20));
+    let title = text.lines().nth(1).unwrap_or_default().to_string();
+    assert!(title.contains(API), "{title}");
+    assert!(title.contains("/posts/{id}/comments"), "{title}");
+}
+
 #[test]
 fn logs_report_line_in_full() {
     let (mut app, _) = tail_with_traffic();
