@@ -35,6 +35,19 @@ pub struct LinePrompt {
     pub input: TextInput,
     /// Where ↑ / ↓ stand in the prompt's history.
     pub recall: Recall,
+    /// The names `tab` goes round, where what was typed fitted several and nothing more could
+    /// be added: the line's text with each, and the one shown.
+    pub cycle: Option<Cycle>,
+}
+
+/// `tab` going round the names that fit what was typed (only those: a whole name typed stays).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cycle {
+    /// The line with each name in turn (`env sandbox`, `env staging`).
+    pub lines: Vec<String>,
+    /// The names, for the hint.
+    pub names: Vec<String>,
+    pub at: usize,
 }
 
 impl LinePrompt {
@@ -43,6 +56,7 @@ impl LinePrompt {
             kind,
             input: TextInput::new(text),
             recall: Recall::default(),
+            cycle: None,
         }
     }
 
@@ -88,8 +102,21 @@ impl App {
                 }
             }
             Edit::Ignored if key.code == KeyCode::Tab && prompt.kind == LineKind::Command => {
-                let done = self.complete(&prompt.text());
-                prompt.input.set_text(&done);
+                let text = prompt.text();
+                // Going round: only while the line still shows the name `tab` put there.
+                let going_round = prompt
+                    .cycle
+                    .as_mut()
+                    .filter(|c| c.lines.get(c.at) == Some(&text));
+                if let Some(c) = going_round {
+                    c.at = (c.at + 1) % c.lines.len();
+                    let next = c.lines[c.at].clone();
+                    prompt.input.set_text(&next);
+                } else {
+                    let (done, cycle) = self.complete(&text);
+                    prompt.input.set_text(&done);
+                    prompt.cycle = cycle;
+                }
                 self.prompt = Some(prompt);
                 Vec::new()
             }
@@ -103,7 +130,13 @@ impl App {
                 self.prompt = Some(prompt);
                 Vec::new()
             }
-            Edit::Edited | Edit::Ignored => {
+            Edit::Edited => {
+                // Typing ends a round of `tab`.
+                prompt.cycle = None;
+                self.prompt = Some(prompt);
+                Vec::new()
+            }
+            Edit::Ignored => {
                 self.prompt = Some(prompt);
                 Vec::new()
             }
@@ -135,10 +168,10 @@ impl App {
     }
 
     /// Completes the command word, or the argument of `env`, `theme`, `view` and `forget`, to
-    /// the longest common prefix of what matches; where that adds nothing, an argument takes
-    /// the first match, and an argument that is already a whole name the next one (`tab`
-    /// again goes round them all).
-    pub fn complete(&self, text: &str) -> String {
+    /// the longest common prefix of what fits it. Where several fit and nothing more can be
+    /// added, the first is taken and the rest are the round `tab` goes next; a whole name
+    /// that is the only one to fit stays (`:env staging` never becomes another environment).
+    pub fn complete(&self, text: &str) -> (String, Option<Cycle>) {
         let (head, arg) = match text.split_once(' ') {
             Some((h, a)) => (h, Some(a)),
             None => (text, None),
@@ -151,20 +184,18 @@ impl App {
                     "env" => self.environments.clone(),
                     "theme" => self.themes.clone(),
                     "view" | "forget" => self.views.names(self.pane),
-                    _ => return text.to_string(),
+                    _ => return (text.to_string(), None),
                 };
                 (names.iter().map(String::as_str).collect(), a)
             }
         };
-        if arg.is_some()
-            && pool.len() > 1
-            && let Some(at) = pool.iter().position(|name| *name == prefix)
-        {
-            return format!("{head} {}", pool[(at + 1) % pool.len()]);
-        }
+        let line = |name: &str| match arg {
+            None => name.to_string(),
+            Some(_) => format!("{head} {name}"),
+        };
         let matches: Vec<&str> = pool.into_iter().filter(|c| c.starts_with(prefix)).collect();
         let Some(first) = matches.first() else {
-            return text.to_string();
+            return (text.to_string(), None);
         };
         let mut common = first.to_string();
         for m in &matches[1..] {
@@ -172,22 +203,24 @@ impl App {
                 common.pop();
             }
         }
-        let done = if matches.len() == 1 {
+        if matches.len() == 1 {
             let needs_arg = arg.is_none() && matches!(common.as_str(), "env" | "theme");
-            if needs_arg {
+            let done = if needs_arg {
                 format!("{common} ")
             } else {
                 common
-            }
-        } else if arg.is_some() && common == prefix {
-            first.to_string()
-        } else {
-            common
-        };
-        match arg {
-            None => done,
-            Some(_) => format!("{head} {done}"),
+            };
+            return (line(&done), None);
         }
+        if common != prefix {
+            return (line(&common), None);
+        }
+        let cycle = Cycle {
+            lines: matches.iter().map(|m| line(m)).collect(),
+            names: matches.iter().map(|m| m.to_string()).collect(),
+            at: 0,
+        };
+        (cycle.lines[0].clone(), Some(cycle))
     }
 
     /// The completions for what is typed, for the command line's hint.

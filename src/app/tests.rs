@@ -1721,13 +1721,51 @@ fn command_mode_completes_and_switches_panes() {
         ["env sandbox", "env staging", "env prod", "env sandbox"]
     );
     app.on_key(code(KeyCode::Esc));
+    // Only the names that fit what was typed go round.
     app.on_key(key(':'));
     typed(&mut app, "env s");
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        app.on_key(code(KeyCode::Tab));
+        seen.push(
+            app.prompt
+                .as_ref()
+                .map(LinePrompt::text)
+                .unwrap_or_default(),
+        );
+    }
+    assert_eq!(seen, ["env sandbox", "env staging", "env sandbox"]);
+    app.on_key(code(KeyCode::Esc));
+    // A whole name that is the only one to fit stays: a habit of `tab` never turns it into
+    // another environment.
+    app.on_key(key(':'));
+    typed(&mut app, "env staging");
+    app.on_key(code(KeyCode::Tab));
     app.on_key(code(KeyCode::Tab));
     assert_eq!(
         app.prompt.as_ref().map(LinePrompt::text).as_deref(),
-        Some("env sandbox"),
-        "two names share `s` and nothing more: the first"
+        Some("env staging")
+    );
+    app.on_key(code(KeyCode::Esc));
+    // Command words go round the same way; typing ends the round.
+    app.on_key(key(':'));
+    typed(&mut app, "s");
+    app.on_key(code(KeyCode::Tab));
+    assert_eq!(
+        app.prompt.as_ref().map(LinePrompt::text).as_deref(),
+        Some("storage")
+    );
+    app.on_key(code(KeyCode::Tab));
+    assert_eq!(
+        app.prompt.as_ref().map(LinePrompt::text).as_deref(),
+        Some("save")
+    );
+    app.on_key(code(KeyCode::Backspace));
+    app.on_key(code(KeyCode::Tab));
+    assert_eq!(
+        app.prompt.as_ref().map(LinePrompt::text).as_deref(),
+        Some("save"),
+        "typing ended the round: `sav` completes to the one name that fits it"
     );
     app.on_key(code(KeyCode::Esc));
     app.on_key(key(':'));
@@ -2680,7 +2718,7 @@ fn saved_views_apply_a_named_filter_and_panes_open_on_their_last_view() {
     app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     app.on_key(code(KeyCode::Enter));
     assert_eq!(app.audit.filter_text, "");
-    assert_eq!(app.complete("view acc"), "view account actions");
+    assert_eq!(app.complete("view acc").0, "view account actions");
     let c = app.run_command("view account actions");
     assert_eq!(app.audit.filter_text, "kind:user");
     assert!(

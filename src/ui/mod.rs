@@ -260,7 +260,11 @@ fn draw_bottom(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             let (lead, hint) = match prompt.kind {
                 LineKind::Command => {
                     let text = prompt.text();
-                    let options = app.completions(&text);
+                    // Going round with `tab`: every name of the round, not only the one shown.
+                    let options = match &prompt.cycle {
+                        Some(c) if c.lines.get(c.at) == Some(&text) => c.names.clone(),
+                        _ => app.completions(&text),
+                    };
                     let hint = if options.is_empty() || text.is_empty() {
                         String::new()
                     } else {
