@@ -126,6 +126,9 @@ pub struct Proposal {
     /// Exactly what will change, one line each.
     pub changes: Vec<String>,
     pub form: Form,
+    /// What follows whatever the changes are (whether they can be undone): drawn under them
+    /// always, never among the changes a short dialog pages through.
+    pub after: Vec<String>,
     /// A name the operator must type because the action cannot be undone.
     pub type_to_confirm: Option<String>,
     /// The pick list of reasons, "other" last.
@@ -780,6 +783,7 @@ mod tests {
                     current: vec![("name".into(), name.into())],
                 },
                 type_to_confirm: None,
+                after: Vec::new(),
                 reasons: ACCOUNT_REASONS,
             },
             None,
@@ -797,6 +801,7 @@ mod tests {
                     action: AccountAction::GlobalSignOut,
                 }),
                 type_to_confirm: None,
+                after: Vec::new(),
                 reasons: ACCOUNT_REASONS,
             },
             None,
@@ -1036,6 +1041,7 @@ mod tests {
                     }
                 },
                 type_to_confirm: None,
+                after: Vec::new(),
                 reasons: ACCOUNT_REASONS,
             },
             None,

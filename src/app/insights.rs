@@ -567,6 +567,7 @@ impl InsightsPane {
                 name: d.name.clone(),
             }),
             type_to_confirm: None,
+            after: Vec::new(),
             reasons: dialog::QUERY_REASONS,
         })
     }
@@ -823,6 +824,7 @@ impl InsightsPane {
                     changes,
                     form: dialog::Form::Ready(Operation::SaveQuery(Box::new(definition))),
                     type_to_confirm: None,
+                    after: Vec::new(),
                     reasons: dialog::QUERY_REASONS,
                 })
             }

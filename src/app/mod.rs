@@ -105,6 +105,9 @@ pub struct App {
     pub prompt: Option<LinePrompt>,
     pub overlay: Option<Overlay>,
     pub toasts: VecDeque<Toast>,
+    /// The message of the last `Outcome::Reading`, taken off the toasts when the dialog it
+    /// waited for opens.
+    reading: Option<String>,
     /// The screen row just below the pane's last row as last drawn (its bottom border): a
     /// click from there down is on the toasts, the status bar or the bottom line, not a row.
     pub pane_end: u16,
@@ -231,6 +234,7 @@ impl App {
             prompt: None,
             overlay: None,
             toasts: VecDeque::new(),
+            reading: None,
             pane_end: u16::MAX,
             screen_width: u16::MAX,
             errors: VecDeque::new(),
@@ -693,6 +697,11 @@ impl App {
         match outcome {
             Outcome::None => Vec::new(),
             Outcome::Commands(c) => c,
+            Outcome::Reading { commands, message } => {
+                self.toast(message.clone());
+                self.reading = Some(message);
+                commands
+            }
             Outcome::Message(m) => {
                 self.toast(m);
                 Vec::new()
@@ -709,6 +718,10 @@ impl App {
                 Vec::new()
             }
             Outcome::Propose(proposal) => {
+                // What the dialog waited for is read: its "reading …" message goes.
+                if let Some(said) = self.reading.take() {
+                    self.toasts.retain(|t| t.text != said);
+                }
                 // A write that could not be audited here is refused before anything is asked.
                 if let crate::app::dialog::Form::Ready(op) = &proposal.form
                     && let Err(refused) = crate::ops::admit_operation(&self.context, op)

@@ -75,6 +75,12 @@ impl PaneId {
 pub enum Outcome {
     None,
     Commands(Vec<Command>),
+    /// Commands, and a message saying what they are read for (a dialog that opens once they
+    /// answer: a slow answer left only `1 pending` to say a key was taken).
+    Reading {
+        commands: Vec<Command>,
+        message: String,
+    },
     /// A write to confirm (with a reason) before anything changes.
     Propose(Proposal),
     /// A write to plan from the services first, then confirm.

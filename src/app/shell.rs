@@ -571,6 +571,7 @@ pub(super) fn ban_proposal(plan: Plan) -> Proposal {
         changes,
         form: dialog::Form::Ready(Operation::Ban(Box::new(plan))),
         type_to_confirm: None,
+        after: Vec::new(),
         reasons: if unban {
             dialog::UNBAN_REASONS
         } else {
@@ -593,6 +594,7 @@ pub fn create_user_proposal() -> Proposal {
         ],
         form: dialog::Form::CreateUser,
         type_to_confirm: None,
+        after: Vec::new(),
         reasons: dialog::ACCOUNT_REASONS,
     }
 }
@@ -630,6 +632,7 @@ pub fn deletion_proposal(plan: erase::Plan, export: std::path::PathBuf) -> Propo
             export: Some(export),
         }),
         type_to_confirm: Some(name),
+        after: Vec::new(),
         reasons: dialog::ACCOUNT_REASONS,
     }
 }
@@ -696,6 +699,7 @@ pub fn group_proposal(
         changes: vec![change],
         form,
         type_to_confirm: None,
+        after: Vec::new(),
         reasons: dialog::ACCOUNT_REASONS,
     })
 }
@@ -784,6 +788,7 @@ pub fn undo_proposal(row: &AuditEntry, operation: Operation) -> Proposal {
         changes,
         form: dialog::Form::Ready(operation),
         type_to_confirm: None,
+        after: Vec::new(),
         reasons,
     }
 }

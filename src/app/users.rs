@@ -404,6 +404,7 @@ impl UsersPane {
             changes,
             form,
             type_to_confirm,
+            after: Vec::new(),
             reasons: dialog::ACCOUNT_REASONS,
         })
     }

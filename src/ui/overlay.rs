@@ -339,8 +339,16 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
             Span::styled(crate::text::one_line(&d.as_typed(c)), theme.warning()),
         ])
     };
-    // The fields, the problem and the way out, drawn whole below the changes.
-    let mut lines: Vec<Line<'static>> = Vec::new();
+    // What follows the changes, the fields, the problem and the way out, drawn whole below
+    // the changes (what follows was the last change, paged away behind `… 14 more`).
+    let mut lines: Vec<Line<'static>> = p
+        .after
+        .iter()
+        .map(|a| Line::styled(crate::text::one_line(a), theme.warning()))
+        .collect();
+    if !lines.is_empty() {
+        lines.push(Line::raw(""));
+    }
     let (l1, l2) = d.input_labels();
     let field = |label: String, f: Field, input: &crate::input::TextInput, label_style: Style| {
         let room = inner.saturating_sub(label.width()).max(4);

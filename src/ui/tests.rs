@@ -1578,6 +1578,7 @@ fn a_dialog_pages_through_changes_that_do_not_fit() {
             unaudited: false,
         }),
         type_to_confirm: None,
+        after: Vec::new(),
         reasons: &["cleanup"],
     };
     app.overlay = Some(crate::app::Overlay::Dialog(Box::new(Dialog::new(
@@ -1615,6 +1616,51 @@ fn a_dialog_pages_through_changes_that_do_not_fit() {
     let shown = render(&mut app, 60, 14).to_string();
     assert!(!shown.contains("object-01"), "{shown}");
     assert!(shown.contains("above: pgup"), "{shown}");
+}
+
+/// What follows the changes (whether they can be undone) is drawn under them on every page of
+/// a dialog too long for the screen, and is not counted among them (it was the last change,
+/// behind `… 14 more`).
+#[test]
+fn what_follows_the_changes_stays_in_view_on_every_page() {
+    use crate::app::dialog::{Dialog, Form, Proposal};
+    let (mut app, _) = app_on(PaneId::Users, ctx());
+    let proposal = Proposal {
+        verb: "delete 20 objects".into(),
+        title: "Delete 20 objects".into(),
+        changes: (1..=20)
+            .map(|i| format!("object-{i:02}: deleted"))
+            .collect(),
+        form: Form::Ready(crate::ops::Operation::DeleteObjects {
+            bucket: backoffice_domain::model::BucketName::parse("media").unwrap(),
+            keys: vec!["a".into()],
+            unaudited: false,
+        }),
+        type_to_confirm: None,
+        after: vec!["the bucket keeps no versions: this cannot be undone".into()],
+        reasons: &["cleanup"],
+    };
+    app.overlay = Some(crate::app::Overlay::Dialog(Box::new(Dialog::new(
+        proposal, None,
+    ))));
+    for _ in 0..3 {
+        let shown = render(&mut app, 80, 24).to_string();
+        assert!(shown.contains("this cannot be undone"), "{shown}");
+        assert!(shown.contains("enter confirm"), "{shown}");
+        app.on_key(KeyEvent::from(KeyCode::PageDown));
+    }
+    app.on_key(KeyEvent::from(KeyCode::PageUp));
+    app.on_key(KeyEvent::from(KeyCode::PageUp));
+    app.on_key(KeyEvent::from(KeyCode::PageUp));
+    let shown = render(&mut app, 80, 24).to_string();
+    let more: usize = shown
+        .split("… ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{shown}"));
+    let listed = shown.matches(": deleted").count();
+    assert_eq!(listed + more, 20, "{shown}");
 }
 
 /// A group dialog's change names the group as it is typed ("the group typed" until then).
@@ -1685,6 +1731,7 @@ fn an_attribute_dialog_says_the_change_as_it_is_typed() {
             ],
         },
         type_to_confirm: None,
+        after: Vec::new(),
         reasons: &["support request"],
     };
     let mut d = Dialog::new(proposal, None);

@@ -194,6 +194,7 @@ impl PostsPane {
                 action,
             }),
             type_to_confirm: None,
+            after: Vec::new(),
             reasons: match action {
                 ModerationAction::Restore => dialog::RESTORE_REASONS,
                 _ => dialog::MODERATION_REASONS,
@@ -241,6 +242,7 @@ impl PostsPane {
                 resolution,
             }),
             type_to_confirm: None,
+            after: Vec::new(),
             reasons: dialog::MODERATION_REASONS,
         })
     }

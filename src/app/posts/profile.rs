@@ -151,6 +151,7 @@ impl PostsPane {
                     .join(", "),
             },
             type_to_confirm: None,
+            after: Vec::new(),
             reasons: dialog::MODERATION_REASONS,
         })
     }

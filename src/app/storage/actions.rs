@@ -77,11 +77,13 @@ impl StoragePane {
                     bucket: bucket.clone(),
                     targets: many.to_vec(),
                 });
-                vec![Command::Storage(StorageCommand::Versioning {
-                    request,
-                    bucket,
-                })]
-                .into()
+                Outcome::Reading {
+                    commands: vec![Command::Storage(StorageCommand::Versioning {
+                        request,
+                        bucket,
+                    })],
+                    message: "reading whether the bucket keeps versions…".into(),
+                }
             }
         }
     }
@@ -94,7 +96,7 @@ pub(super) fn delete_many(
     targets: &[(String, u64)],
     versioning: Result<BucketVersioning, String>,
 ) -> Outcome {
-    let mut changes: Vec<String> = targets
+    let changes: Vec<String> = targets
         .iter()
         .map(|(k, size)| {
             format!(
@@ -104,7 +106,7 @@ pub(super) fn delete_many(
             )
         })
         .collect();
-    changes.push(match versioning {
+    let after = vec![match versioning {
         Ok(BucketVersioning::Enabled) => {
             "versioned bucket: each gets a delete marker; its versions stay".into()
         }
@@ -113,11 +115,10 @@ pub(super) fn delete_many(
             .into(),
         Ok(BucketVersioning::Off) => "the bucket keeps no versions: this cannot be undone".into(),
         Err(why) => format!(
-            "whether the bucket keeps versions could not be read ({why}): where it does, \
-             each gets a delete marker and older versions stay; where it does not, this \
-             cannot be undone"
+            "whether the bucket keeps versions could not be read ({why}): if it does, each \
+             gets a delete marker and its versions stay; if not, this cannot be undone"
         ),
-    });
+    }];
     Outcome::Propose(Proposal {
         verb: format!("delete {} objects", targets.len()),
         title: format!("Delete {} objects", targets.len()),
@@ -128,6 +129,7 @@ pub(super) fn delete_many(
             unaudited: false,
         }),
         type_to_confirm: None,
+        after,
         reasons: STORAGE_REASONS,
     })
 }

@@ -78,6 +78,8 @@ impl ObjectView {
 /// The delete dialog for one object, with its versions.
 pub(super) fn delete_one(bucket: &BucketName, detail: &ObjectDetail) -> Outcome {
     let e = &detail.entry;
+    // What the bucket leaves goes under the changes, always in view.
+    let mut after = Vec::new();
     let mut changes = vec![format!(
         "s3://{bucket}/{} ({}, {}): deleted",
         crate::text::key(&e.key),
@@ -110,9 +112,9 @@ pub(super) fn delete_one(bucket: &BucketName, detail: &ObjectDetail) -> Outcome 
             }
         }
         Versions::Listed(_) => {
-            changes.push("the bucket keeps no versions: this cannot be undone".into())
+            after.push("the bucket keeps no versions: this cannot be undone".into())
         }
-        Versions::Unavailable(why) => changes.push(format!("versions: {why}")),
+        Versions::Unavailable(why) => after.push(format!("versions: {why}")),
     }
     Outcome::Propose(Proposal {
         verb: format!("delete {}", base_name(&e.key)),
@@ -124,6 +126,7 @@ pub(super) fn delete_one(bucket: &BucketName, detail: &ObjectDetail) -> Outcome 
             unaudited: false,
         }),
         type_to_confirm: None,
+        after,
         reasons: STORAGE_REASONS,
     })
 }

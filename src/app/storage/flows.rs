@@ -572,13 +572,20 @@ fn marked_objects_are_deleted_together_and_folders_are_left_out() {
     }
     let c = app.on_key(key('X'));
     assert!(app.overlay.is_none(), "not before the versioning is read");
+    let reading = |app: &App| {
+        app.toasts
+            .iter()
+            .any(|t| t.text == "reading whether the bucket keeps versions…")
+    };
+    assert!(reading(&app), "the key is seen to be taken");
     answer_versioning(&mut app, &c, Ok(BucketVersioning::Enabled));
+    assert!(!reading(&app), "read: the message goes as the dialog opens");
     let Some(Overlay::Dialog(d)) = &app.overlay else {
         panic!("a bulk delete asks once its bucket's versioning is read");
     };
     assert_eq!(d.proposal.title, "Delete 2 objects");
     assert_eq!(
-        d.proposal.changes.last().map(String::as_str),
+        d.proposal.after.last().map(String::as_str),
         Some("versioned bucket: each gets a delete marker; its versions stay")
     );
     let sent = confirm_with_first_reason(&mut app);
@@ -619,7 +626,7 @@ fn a_bulk_delete_says_what_the_buckets_versioning_leaves() {
         let Some(Overlay::Dialog(d)) = &app.overlay else {
             panic!("no dialog");
         };
-        d.proposal.changes.last().cloned().unwrap()
+        d.proposal.after.last().cloned().unwrap()
     };
     assert_eq!(
         said(Ok(BucketVersioning::Off)),
@@ -629,7 +636,7 @@ fn a_bulk_delete_says_what_the_buckets_versioning_leaves() {
     let hedged = said(Err(Failure::new("AccessDenied: not allowed")));
     assert!(
         hedged.contains("could not be read (AccessDenied: not allowed)")
-            && hedged.ends_with("this cannot be undone"),
+            && hedged.ends_with("if not, this cannot be undone"),
         "{hedged}"
     );
 }

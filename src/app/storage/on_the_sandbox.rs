@@ -449,7 +449,7 @@ async fn upload_share_and_delete_write_the_bucket_and_the_audit_log() {
     };
     assert!(
         d.proposal
-            .changes
+            .after
             .iter()
             .any(|c| c.contains("the sandbox keeps no object versions")),
         "{:?}",
@@ -599,7 +599,7 @@ async fn a_bulk_delete_that_leaves_objects_names_the_first_kept_and_why() {
         panic!("it asks");
     };
     assert_eq!(
-        d.proposal.changes.last().map(String::as_str),
+        d.proposal.after.last().map(String::as_str),
         Some("the bucket keeps no versions: this cannot be undone"),
         "the sandbox's folder keeps none"
     );

@@ -340,6 +340,7 @@ impl StoragePane {
                         source,
                     }),
                     type_to_confirm: None,
+                    after: Vec::new(),
                     reasons: STORAGE_REASONS,
                 })
             }
