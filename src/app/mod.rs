@@ -437,7 +437,18 @@ impl App {
         };
         let mut c = self.on_key_inner(key);
         c.extend(self.ask_names());
+        self.keep_last_view();
         c
+    }
+
+    /// The focused pane's last view follows what it shows (a narrowing dropped with `esc`, a
+    /// Storage folder), not only what was typed at `/`: a filter dropped with `esc` was still
+    /// applied the next session.
+    fn keep_last_view(&mut self) {
+        if self.opened.contains(&self.pane) {
+            let shown = self.focused().saved_filter();
+            self.views.applied(self.pane, &shown);
+        }
     }
 
     /// A name lookup for the subs on screen that have never been asked for.

@@ -596,6 +596,50 @@ fn marked_objects_are_deleted_together_and_folders_are_left_out() {
     ));
 }
 
+/// The view Storage keeps for the next session is the home bucket's folder with its narrowing,
+/// as a narrowing of the top where the pane opens (the narrowing alone, `6148`, was applied to
+/// the top and showed nothing); dropping the narrowing with `esc` keeps the folder.
+#[test]
+fn the_view_kept_is_the_folder_and_its_narrowing_from_the_top() {
+    let last = |app: &App| {
+        app.views
+            .of(PaneId::Storage)
+            .and_then(|v| v.last.clone())
+            .unwrap_or_default()
+    };
+    let (mut app, first) = storage_app(test_context());
+    answer_list(
+        &mut app,
+        &first,
+        vec![folder("posts/"), file("b", 1, 1)],
+        false,
+    );
+    let opened = app.on_key(code(KeyCode::Enter));
+    answer_list(&mut app, &opened, vec![folder("posts/61480000/")], false);
+    assert_eq!(last(&app), "posts/");
+    app.on_key(key('/'));
+    typed(&mut app, "6148");
+    app.on_key(code(KeyCode::Enter));
+    assert_eq!(last(&app), "posts/6148");
+    app.on_key(code(KeyCode::Esc));
+    assert_eq!(last(&app), "posts/", "the narrowing dropped");
+
+    let mut next = App::unopened(
+        test_context(),
+        crate::keymap::Keymap::default(),
+        PaneId::Storage,
+    );
+    next.storage.home = Some(media());
+    let c = next.restore_views(app.views.clone());
+    assert!(
+        matches!(
+            c.as_slice(),
+            [Command::Storage(StorageCommand::List { prefix, .. })] if prefix == "posts/"
+        ),
+        "{c:?}"
+    );
+}
+
 /// Answers the bulk delete's read of the bucket's versioning that `sent` holds.
 fn answer_versioning(app: &mut App, sent: &[Command], result: Result<BucketVersioning, Failure>) {
     let Some(Command::Storage(StorageCommand::Versioning { request, .. })) = sent.first() else {

@@ -522,6 +522,31 @@ impl Pane for StoragePane {
         }
     }
 
+    /// The folder of the home bucket and its narrowing, as one narrowing of the bucket's top
+    /// (where the pane opens): the narrowing alone was applied to the top the next session,
+    /// and a bucket of thousands of objects showed none. Another bucket's folder is not kept.
+    fn saved_filter(&self) -> String {
+        match &self.location {
+            Some(Location::Folder { bucket, prefix }) if Some(bucket) == self.home.as_ref() => {
+                format!("{prefix}{}", self.filter_text)
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// A saved view ([`Pane::saved_filter`]'s text) narrows the home bucket's top, wherever the
+    /// pane stands.
+    fn restore_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
+        if let Some(bucket) = self.home.clone() {
+            self.trail.clear();
+            self.location = Some(Location::Folder {
+                bucket,
+                prefix: String::new(),
+            });
+        }
+        self.set_filter(text, ids)
+    }
+
     fn set_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
         if text.chars().any(char::is_control) {
             return Err(Problem::from("a prefix has no control characters"));
