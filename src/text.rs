@@ -91,10 +91,11 @@ fn is_pictograph(c: char) -> bool {
 /// overrides named (`<U+202E>`), the Hangul fillers (blank, and of another width on the terminal than in
 /// ratatui) named as `<U+3164>`.
 ///
-/// Emoji sequences are shown by their first emoji: ratatui counts `👩‍💻` (woman, zero-width
-/// joiner, laptop) as one glyph two columns wide while terminals advance four, and the two
-/// columns of difference push the rest of the line out of place (the cells past the text keep
-/// whatever was drawn there before). Variation selectors and skin tones go for the same reason.
+/// Emoji sequences are shown as their emoji side by side, without the joiner: ratatui counts
+/// `👩‍💻` (woman, zero-width joiner, laptop) as one glyph two columns wide while terminals
+/// advance two or four, and the columns of difference push the rest of the line out of place
+/// (the cells past the text keep whatever was drawn there before); `👩💻` is four columns
+/// everywhere. Variation selectors and skin tones go for the same reason.
 /// A joiner before an emoji goes as well: terminals draw that emoji inside the column of whatever
 /// precedes it (a space, a letter). A joiner between letters (Arabic, Indic scripts) stays.
 pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
@@ -157,9 +158,10 @@ pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
             '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{180E}' => {
                 out.push_str(&format!("<U+{:04X}>", c as u32));
             }
-            // A joiner inside an emoji sequence goes with the emoji it joins (and that emoji's
-            // modifiers). A joiner before an emoji that follows a space or a letter goes alone:
-            // terminals draw that emoji inside the column of what precedes it.
+            // A joiner inside an emoji sequence goes, and the emoji it joined are drawn apart:
+            // terminals disagree on a sequence's width (one emoji, or each of them), and
+            // ratatui counts neither. A joiner before an emoji that follows a space or a
+            // letter goes too: terminals draw that emoji inside the column of what precedes it.
             // A joiner keeps its place only between two letters of a script that joins
             // (Arabic, Persian, the Indic scripts); anywhere else (after the last letter of a
             // name, beside a space) a terminal may draw the next cell into it: named.
@@ -170,17 +172,12 @@ pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
             {
                 out.push_str(&format!("<U+{:04X}>", c as u32));
             }
+            // The joiner goes and the emoji it joined stay, each drawn on its own: a family
+            // reads as its people, a rainbow flag as a flag and a rainbow (the first emoji
+            // alone read as a man, a white flag).
             '\u{200D}'
                 if last_was_pictograph || chars.peek().is_some_and(|n| is_pictograph(*n)) =>
             {
-                if last_was_pictograph {
-                    if chars.peek().is_some_and(|n| is_pictograph(*n)) {
-                        chars.next();
-                    }
-                    while chars.peek().is_some_and(|n| is_emoji_modifier(*n)) {
-                        chars.next();
-                    }
-                }
                 continue;
             }
             c => out.push(c),
@@ -218,7 +215,7 @@ fn is_mark(c: char) -> bool {
 
 /// One line of untrusted text, safe to print: line breaks and tabs become spaces, other
 /// control characters their control pictures (`␛`), bidi overrides named (`<U+202E>`), emoji
-/// sequences their first emoji.
+/// sequences their emoji side by side.
 /// A log line's text on one row: tabs as two spaces, line breaks as `⏎` (the Logs pane and an
 /// Insights cell show a multi-line message alike), the rest as [`clean`] makes it.
 pub fn log_text(text: &str) -> String {
@@ -616,19 +613,22 @@ mod tests {
     }
 
     #[test]
-    fn emoji_sequences_print_as_their_first_emoji_and_letters_keep_their_joiners() {
+    fn emoji_sequences_print_as_their_emoji_apart_and_letters_keep_their_joiners() {
         // The disagreement is real: ratatui's count is not the terminal's four columns.
         assert_ne!("👩\u{200d}💻".width(), 4);
-        assert_eq!(one_line("👩\u{200d}💻 Dana"), "👩 Dana");
-        assert_eq!(one_line("👨\u{200d}👩\u{200d}👧 family"), "👨 family");
+        assert_eq!(one_line("👩\u{200d}💻 Dana"), "👩💻 Dana");
+        assert_eq!(one_line("👨\u{200d}👩\u{200d}👧 family"), "👨👩👧 family");
+        // Each is counted as the terminal draws it alone: two columns.
+        assert_eq!(one_line("👨\u{200d}👩\u{200d}👧").width(), 6);
+        assert_eq!(one_line("🏳\u{fe0f}\u{200d}🌈"), "🏳🌈");
         assert_eq!(one_line("❤\u{fe0f} 👍🏽"), "❤ 👍");
         // A joiner between letters shapes them; it stays.
         assert_eq!(one_line("क्\u{200d}ष"), "क्\u{200d}ष");
         // One at a line's end joins nothing: named.
-        assert_eq!(printable("a\u{200d}\n👩\u{200d}💻"), "a<U+200D>\n👩");
+        assert_eq!(printable("a\u{200d}\n👩\u{200d}💻"), "a<U+200D>\n👩💻");
         // A joiner before an emoji, after a space or a letter: tmux draws the emoji inside the
         // space's column, two columns short of ratatui's count, so the joiner goes.
-        assert_eq!(one_line("Party \u{200d}👩\u{200d}💻"), "Party 👩");
+        assert_eq!(one_line("Party \u{200d}👩\u{200d}💻"), "Party 👩💻");
         assert_eq!(one_line("a\u{200d}👩"), "a👩");
     }
 
