@@ -162,12 +162,20 @@ pub fn render(view: &User360) -> Vec<String> {
     for (prefix, objects) in &view.objects {
         lines.extend(part(&format!("Objects under {prefix}"), objects, |o| {
             let mut l = vec![format!(
-                "{}{}, {} bytes",
+                "{}{}, {}",
                 if o.truncated { "at least " } else { "" },
                 crate::text::plural(usize::try_from(o.count).unwrap_or(usize::MAX), "object"),
-                o.bytes
+                crate::text::human_size(o.bytes)
             )];
-            l.extend(o.first.iter().cloned());
+            l.extend(o.first.iter().map(|k| crate::text::key(k)));
+            // The keys listed are the first few: the rest said, not left to be guessed.
+            let more = o.count.saturating_sub(o.first.len() as u64);
+            if more > 0 {
+                l.push(format!(
+                    "… {}{more} more (:storage {prefix} lists them)",
+                    if o.truncated { "at least " } else { "" }
+                ));
+            }
             l
         }));
     }
@@ -249,10 +257,10 @@ mod tests {
             objects: vec![(
                 "profiles/x/".into(),
                 Ok(Objects {
-                    count: 1,
-                    bytes: 2048,
+                    count: 2301,
+                    bytes: 62_643,
                     truncated: false,
-                    first: vec![],
+                    first: (0..5).map(|i| format!("profiles/x/{i}.png")).collect(),
                 }),
             )],
             log_lines: Ok(vec![backoffice_domain::model::LogEvent {
@@ -269,7 +277,12 @@ mod tests {
         assert!(text.contains("(report #125)"), "{text}");
         assert!(text.contains("  against user "), "{text}");
         assert!(text.contains("(report #126)"), "{text}");
-        assert!(text.contains("  1 object, 2048 bytes"), "{text}");
+        assert!(text.contains("  2301 objects, 61.2 KiB"), "{text}");
+        assert!(text.contains("profiles/x/4.png"), "{text}");
+        assert!(
+            text.contains("… 2296 more (:storage profiles/x/ lists them)"),
+            "the keys listed are not all: {text}"
+        );
         // A post's text and a log line cut to their room say so.
         let post = text.lines().find(|l| l.contains("#7 ")).unwrap_or_default();
         assert!(post.ends_with('…'), "{post}");
