@@ -751,6 +751,12 @@ impl App {
                     crate::ops::Gate::TypeName(name) => Some(name),
                     crate::ops::Gate::Confirm => None,
                 };
+                let mut proposal = proposal;
+                proposal.changes = proposal
+                    .changes
+                    .iter()
+                    .map(|c| self.names.named_users(c))
+                    .collect();
                 self.overlay = Some(Overlay::Dialog(Box::new(Dialog::new(proposal, typed))));
                 Vec::new()
             }

@@ -37,6 +37,32 @@ impl Names {
         }
     }
 
+    /// `text` with each `user <sub>` whose name is known as `user <name> (<sub>)`: a dialog
+    /// said "every open report on user f720eb58-…" with no name to tell who that was.
+    pub fn named_users(&self, text: &str) -> String {
+        const MARK: &str = "user ";
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(MARK) {
+            let (before, after) = rest.split_at(at + MARK.len());
+            out.push_str(before);
+            let candidate = after.get(..36).unwrap_or("");
+            let known = UserSub::parse(candidate)
+                .ok()
+                .and_then(|sub| self.get(&sub).map(|name| (sub, name)));
+            match known {
+                // Already named (`user Ann (sub)` or a sub inside parentheses): as it is.
+                Some((sub, name)) if !after[36..].starts_with(')') => {
+                    out.push_str(&format!("{} ({sub})", crate::text::one_line(name)));
+                    rest = &after[36..];
+                }
+                _ => rest = after,
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// The subs of `wanted` never asked for (each once), now marked as asked.
     pub fn to_ask(&mut self, wanted: impl IntoIterator<Item = UserSub>) -> Vec<UserSub> {
         let mut ask = Vec::new();
@@ -101,6 +127,33 @@ mod tests {
         assert_eq!(names.label(&sub(2)), sub(2).to_string());
         assert_eq!(names.full(&sub(1)), format!("Ann \u{202e}Lee ({})", sub(1)));
         assert!(names.to_ask([sub(1), sub(2)]).is_empty(), "both answered");
+    }
+
+    /// A dialog's `user <sub>` gains the name where it is known; an unknown sub, one already
+    /// named and other text stay as they are.
+    #[test]
+    fn users_in_a_dialog_are_named_where_known() {
+        let mut names = Names::default();
+        names.to_ask([sub(1), sub(2)]);
+        names.learn(&[sub(1), sub(2)], vec![(sub(1), "Ann\nLee".into())]);
+        assert_eq!(
+            names.named_users(&format!(
+                "every open report (3) on user {}: open → actioned",
+                sub(1)
+            )),
+            format!(
+                "every open report (3) on user Ann Lee ({}): open → actioned",
+                sub(1)
+            )
+        );
+        let unknown = format!("user.ban of user {} by ops", sub(2));
+        assert_eq!(names.named_users(&unknown), unknown);
+        let named = format!("user Ann Lee ({})", sub(1));
+        assert_eq!(names.named_users(&named), named);
+        assert_eq!(
+            names.named_users("a user 0000 and a user"),
+            "a user 0000 and a user"
+        );
     }
 
     /// A failed lookup asks again for what it did not learn, and keeps the names it had.
