@@ -727,7 +727,9 @@ fn on_terminal_event(
             *dirty = true;
             app.on_paste(&text)
         }
-        Event::Resize(..) => {
+        Event::Resize(width, height) => {
+            // Keys that follow before the next frame act (or wait) by the new size.
+            app.too_small = width < ui::MIN_WIDTH || height < ui::MIN_HEIGHT;
             *dirty = true;
             *repaint = true;
             Vec::new()

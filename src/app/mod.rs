@@ -113,6 +113,9 @@ pub struct App {
     pub pane_end: u16,
     /// The screen's width as last drawn: the tab bar's labels depend on it.
     pub screen_width: u16,
+    /// The screen as last drawn was smaller than the console can be used on: it said so, and
+    /// keys other than `q` and `ctrl-c` wait (they acted on fields that were not drawn).
+    pub too_small: bool,
     pub errors: VecDeque<(String, Failure)>,
     pub last_error: Option<String>,
     /// AWS throttling the clients met recently and retried, for the status bar.
@@ -237,6 +240,7 @@ impl App {
             reading: None,
             pane_end: u16::MAX,
             screen_width: u16::MAX,
+            too_small: false,
             errors: VecDeque::new(),
             last_error: None,
             throttled: None,
@@ -435,6 +439,12 @@ impl App {
         } else {
             key
         };
+        if self.too_small {
+            let quit = key.code == KeyCode::Char('q') && key.modifiers.is_empty()
+                || key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL;
+            self.quit |= quit;
+            return Vec::new();
+        }
         let mut c = self.on_key_inner(key);
         c.extend(self.ask_names());
         self.keep_last_view();
@@ -845,7 +855,7 @@ impl App {
     }
 
     pub fn on_mouse(&mut self, mouse: MouseEvent, list_top: u16) -> Vec<Command> {
-        if self.overlay.is_some() || self.prompt.is_some() {
+        if self.overlay.is_some() || self.prompt.is_some() || self.too_small {
             return Vec::new();
         }
         let repeat = |app: &mut App, action| -> Vec<Command> {

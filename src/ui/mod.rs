@@ -29,7 +29,7 @@ use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
@@ -49,7 +49,28 @@ pub struct Look<'a> {
     pub names: &'a crate::app::names::Names,
 }
 
+/// The smallest screen the console is drawn on; below it, it says so and keys wait.
+pub const MIN_WIDTH: u16 = 36;
+pub const MIN_HEIGHT: u16 = 8;
+
 pub fn draw(frame: &mut Frame<'_>, app: &mut App, theme: &Theme, tick: usize) {
+    let size = frame.area();
+    app.too_small = size.width < MIN_WIDTH || size.height < MIN_HEIGHT;
+    if app.too_small {
+        // A dialog at 30×10 drew none of its fields while keys still went into them.
+        let text = format!(
+            "The terminal is {}×{}; backoffice needs {MIN_WIDTH}×{MIN_HEIGHT}. Make it larger: \
+             keys wait until then (q quits).",
+            size.width, size.height
+        );
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(theme.warning())
+                .wrap(Wrap { trim: true }),
+            size,
+        );
+        return;
+    }
     // Toasts take rows of their own above the status bar, one each, while they show: the
     // pane gives them up rather than being drawn under them (its header and first rows stay
     // in view). The pane keeps at least five rows.

@@ -1755,6 +1755,26 @@ fn an_attribute_dialog_says_the_change_as_it_is_typed() {
     );
 }
 
+/// Below the smallest size the console says so, and keys wait (a dialog at 30×10 drew none
+/// of its fields while keys went into them); `q` still quits, and at a usable size the keys
+/// act again.
+#[test]
+fn a_terminal_too_small_says_so_and_keys_wait() {
+    let (mut app, _) = app_on(PaneId::Users, ctx());
+    let text = render(&mut app, 30, 10).to_string();
+    assert!(text.contains("The terminal is 30×10"), "{text}");
+    assert!(app.too_small);
+    assert!(app.on_key(key(':')).is_empty());
+    assert!(app.prompt.is_none(), "the key waited");
+    render(&mut app, 80, 24);
+    app.on_key(key(':'));
+    assert!(app.prompt.is_some());
+    app.on_key(code(KeyCode::Esc));
+    render(&mut app, 30, 10);
+    app.on_key(key('q'));
+    assert!(app.quit);
+}
+
 /// A wide character left of a popup loses its second half under the popup's border; the
 /// terminal would otherwise draw it over the border. Its first half is blanked.
 #[test]
