@@ -579,6 +579,35 @@ impl Keymap {
             map.bindings.retain(|_, a| *a != action);
             map.bindings.insert(key, action);
         }
+        // A key given to one action is taken from the action that had it: one left with no key
+        // at all (and not named, so not meant) is said, with the way to give it one
+        // (`filter = "f"` took the log query's, the Insights editor's and the range's `f`).
+        let named: Vec<Action> = overrides
+            .keys()
+            .filter_map(|n| Action::from_name(n))
+            .collect();
+        let defaults = Self::default();
+        for action in Action::ALL {
+            if named.contains(action) || !map.keys_for(*action).is_empty() {
+                continue;
+            }
+            let lost: Vec<String> = defaults
+                .keys_for(*action)
+                .iter()
+                .map(|k| {
+                    let to = map.bindings.get(k).map_or("nothing", |a| a.name());
+                    format!("{k} went to {to}")
+                })
+                .collect();
+            if !lost.is_empty() {
+                problems.push(format!(
+                    "keys: {} has no key left ({}): name one, {} = \"…\"",
+                    action.name(),
+                    lost.join(", "),
+                    action.name()
+                ));
+            }
+        }
         (map, problems)
     }
 
@@ -600,14 +629,15 @@ impl Keymap {
             .collect()
     }
 
-    /// A short hint: the first key of `action`, or `-` when it has none.
+    /// A short hint: the first key of `action`, or `(no key)` when it has none (it said `-`,
+    /// which is `hop-back`'s key).
     pub fn hint(&self, action: Action) -> String {
         let keys = self.keys_for(action);
         keys.iter()
             .find(|k| !k.ctrl && !k.alt)
             .or(keys.first())
             .map(|k| k.to_string())
-            .unwrap_or_else(|| "-".into())
+            .unwrap_or_else(|| "(no key)".into())
     }
 
     /// Help lines: (scope, action, keys, description), grouped by scope in a stable order.
@@ -705,9 +735,34 @@ mod tests {
             Some(Action::Hide),
             "a bad override leaves the default"
         );
-        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems.iter().any(|p| p.starts_with("keys.nonsense")));
         assert!(problems.iter().any(|p| p.starts_with("keys.hide")));
+        assert!(problems.iter().any(|p| p.starts_with("keys: log-query")));
+    }
+
+    /// An override that takes another action's only key says that action has none left, and
+    /// the hint for it says so rather than show another action's key; a swap says nothing.
+    #[test]
+    fn a_key_taken_from_another_action_is_said() {
+        let mut o = BTreeMap::new();
+        o.insert("filter".to_string(), "f".to_string());
+        let (map, problems) = Keymap::with_overrides(&o);
+        assert_eq!(
+            map.action(&ev(KeyCode::Char('f'), KeyModifiers::NONE)),
+            Some(Action::Filter)
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p == "keys: log-query has no key left (f went to filter): name one, log-query = \"…\""),
+            "{problems:?}"
+        );
+        assert_eq!(map.hint(Action::LogQuery), "(no key)");
+        o.insert("log-query".to_string(), "/".to_string());
+        let (map, problems) = Keymap::with_overrides(&o);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(map.hint(Action::LogQuery), "/");
     }
 
     #[test]
