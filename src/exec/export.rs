@@ -221,9 +221,9 @@ async fn fetch(
     page: PageRequest,
 ) -> Result<(Vec<Value>, Option<Cursor>), DomainError> {
     Ok(match source {
-        ExportSource::Users(search) => rows_of(find_users(b, search, page).await?, |f| {
-            records::user(&f.user)
-        }),
+        ExportSource::Users(search) => {
+            rows_of(find_users(b, search, page).await?, records::found_user)
+        }
         ExportSource::Posts(filter) => {
             rows_of(b.content()?.list_posts(filter, page).await?, records::post)
         }
@@ -396,6 +396,40 @@ mod tests {
         assert!(result.unwrap_err().message.contains("cancelled"));
         assert!(!path.exists());
         assert!(!part_of(&path).exists(), "no part left either");
+    }
+
+    /// A text search's export says where each user matched, as `users list` prints it (the
+    /// CSV had no `matched` column).
+    #[tokio::test]
+    async fn a_searched_users_export_says_where_each_matched() {
+        use backoffice_domain::ports::UserDirectory;
+        let (dir, sandbox, b) = seeded().await;
+        let first = sandbox
+            .directory
+            .list_users(&Default::default(), PageRequest::first(1))
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        let text: String = first.email.unwrap().chars().take(4).collect();
+        let (tx, _rx) = mpsc::channel(64);
+        let path = dir.path().join("users.csv");
+        let (j, _handle) = job(
+            ExportSource::Users(crate::app::UserSearch::Text(text)),
+            &path,
+            ExportFormat::Csv,
+        );
+        let ExportEvent::Done { result, .. } = run(j, &b, &tx).await else {
+            panic!("a done event");
+        };
+        result.unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines = text.lines();
+        let header = lines.next().unwrap();
+        assert!(header.split(',').any(|c| c == "matched"), "{header}");
+        let rows: Vec<&str> = lines.collect();
+        assert!(!rows.is_empty());
+        assert!(rows.iter().all(|r| r.contains("e-mail")), "{rows:?}");
     }
 
     /// A folder lists prefixes and objects: in CSV every row has the same columns, whichever

@@ -21,6 +21,17 @@ fn opt_time(t: &Option<DateTime<Utc>>) -> Value {
     t.as_ref().map_or(Value::Null, |t| Value::String(time(t)))
 }
 
+/// A user a search found: [`user`], and where the text matched (`matched`, absent for a
+/// Cognito filter, a sub or no filter), as `users list` prints it and `ctrl-e` exports it.
+pub fn found_user(found: &backoffice_domain::services::people::Found) -> Value {
+    let mut record = user(&found.user);
+    let matched: Vec<&str> = found.matched.iter().map(|m| m.label()).collect();
+    if !matched.is_empty() {
+        record["matched"] = serde_json::json!(matched);
+    }
+    record
+}
+
 pub fn user(u: &DirectoryUser) -> Value {
     let attributes: Map<String, Value> = u
         .attributes

@@ -48,11 +48,8 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                     if !seen.insert(u.username.to_string()) {
                         return Ok(());
                     }
+                    let record = records::found_user(&found);
                     let matched: Vec<&str> = found.matched.iter().map(|m| m.label()).collect();
-                    let mut record = records::user(u);
-                    if !matched.is_empty() {
-                        record["matched"] = serde_json::json!(matched);
-                    }
                     s.print(&record, || {
                         one_line(&format!(
                             "{}\t{}\t{}\t{}\t{}\t{}",
