@@ -292,6 +292,7 @@ pub(super) fn request_view(
             .padded_for(r.buffer.groups());
         let opts = LineStyle {
             timestamps: pane.timestamps,
+            dates: super::lines::spans_days(&r.buffer),
             groups: Some(&labels),
             wrap: pane.wrap,
             search: None,

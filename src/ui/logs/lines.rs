@@ -139,11 +139,22 @@ impl GroupLabels {
 /// How a list of lines is drawn.
 pub(super) struct LineStyle<'a> {
     pub timestamps: bool,
+    /// The lines span more than one day (UTC): each time has its date (a 30-day query's lines
+    /// read alike from one day to the next).
+    pub dates: bool,
     /// The groups' labels, when lines of more than one group are shown.
     pub groups: Option<&'a GroupLabels>,
     pub wrap: bool,
     pub search: Option<&'a Search>,
     pub anchor: Option<u64>,
+}
+
+/// Whether the buffer's first and last lines fall on different days (UTC).
+pub(super) fn spans_days(buffer: &crate::app::logs::buffer::LogBuffer) -> bool {
+    let day = |seq: u64| buffer.get(seq).map(|l| l.ts_ms.div_euclid(86_400_000));
+    let first = day(buffer.first_seq());
+    let last = buffer.end_seq().checked_sub(1).and_then(day);
+    matches!((first, last), (Some(a), Some(b)) if a != b)
 }
 
 /// The spans of one line.
@@ -161,10 +172,12 @@ pub(super) fn line_spans(
     spans.push(Span::styled(gutter, theme.warning()));
     if opts.timestamps {
         let at = DateTime::from_timestamp_millis(l.ts_ms).unwrap_or_default();
-        spans.push(Span::styled(
-            at.format("%H:%M:%S%.3f ").to_string(),
-            theme.muted(),
-        ));
+        let format = if opts.dates {
+            "%m-%d %H:%M:%S%.3f "
+        } else {
+            "%H:%M:%S%.3f "
+        };
+        spans.push(Span::styled(at.format(format).to_string(), theme.muted()));
     }
     if let Some(labels) = opts.groups.filter(|_| !l.kind.is_marker()) {
         let (label, colour) = labels.of(l.group);
@@ -500,6 +513,7 @@ pub(super) fn main_lines(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane,
     let labels = GroupLabels::within(pane.buffer.groups(), usize::from(area.width / 5));
     let opts = LineStyle {
         timestamps: pane.timestamps,
+        dates: spans_days(&pane.buffer),
         groups: (pane.buffer.groups().len() > 1).then_some(&labels),
         wrap: pane.wrap,
         search: pane.search.as_ref(),

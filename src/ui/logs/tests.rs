@@ -565,6 +565,29 @@ fn a_timed_out_report_says_its_status() {
     );
 }
 
+/// Lines that span days carry their date (a 30-day query's lines read alike from one day to
+/// the next); within one day, the time alone.
+#[test]
+fn lines_over_several_days_carry_their_date() {
+    let (mut app, request) = tail_with_traffic();
+    let text = text_of(&render(&mut app, 110, 22));
+    assert!(!text.contains("11-25 "), "{text}");
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(
+            API,
+            2 * 86_400_000,
+            "two days on",
+        )])],
+    );
+    let text = text_of(&render(&mut app, 110, 22));
+    assert!(
+        text.contains("11-27 ") && text.contains("two days on"),
+        "{text}"
+    );
+}
+
 #[test]
 fn logs_invocation_view() {
     let (mut app, _) = tail_with_traffic();
