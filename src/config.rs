@@ -120,6 +120,9 @@ pub struct Config {
     pub theme: Option<String>,
     /// Action name → key, as written; the keymap checks them.
     pub keys: BTreeMap<String, String>,
+    /// Action name → the line of `file` it is written on, so the keymap's complaints say
+    /// where.
+    pub key_lines: BTreeMap<String, usize>,
     pub log_buffer_lines: Option<usize>,
     pub environments: BTreeMap<String, Environment>,
 }
@@ -340,6 +343,18 @@ fn check_environment_name(name: &str) -> Result<(), String> {
 }
 
 impl Config {
+    /// A keymap complaint about `keys.NAME` located in the file (`…/config.toml:12: keys.reload:
+    /// 'ctrl-zz' is not a key`); others as they are.
+    pub fn locate_key_problem(&self, problem: String) -> String {
+        let name = problem
+            .strip_prefix("keys.")
+            .and_then(|rest| rest.split(':').next());
+        match (&self.file, name.and_then(|n| self.key_lines.get(n))) {
+            (Some(file), Some(line)) => format!("{}:{line}: {problem}", file.display()),
+            _ => problem,
+        }
+    }
+
     /// Reads the file at `path`. A missing file is an empty config (the sandbox only).
     pub fn load(path: &Path) -> Result<Self, Vec<ConfigError>> {
         match std::fs::read_to_string(path) {
@@ -376,8 +391,10 @@ impl Config {
         };
         let theme = c.string(raw.theme, "theme", not_blank);
         let mut keys = BTreeMap::new();
+        let mut key_lines = BTreeMap::new();
         for (action, key) in raw.keys {
             let span = key.span();
+            key_lines.insert(action.clone(), locate(text, span.start).0);
             let key = key.into_inner();
             if key.trim().is_empty() {
                 c.at(span, &format!("keys.{action}"), "must name a key");
@@ -491,6 +508,7 @@ impl Config {
                 default_environment,
                 theme,
                 keys,
+                key_lines,
                 log_buffer_lines,
                 environments,
             })
@@ -759,6 +777,24 @@ color = \"mauve-ish\"
             "mysql://admin:****@db:3306/app?ssl-mode=required"
         );
         assert_eq!(mask_url("mysql://admin@db/app"), "mysql://admin@db/app");
+    }
+
+    /// A keymap complaint names the file and the line of the override it is about.
+    #[test]
+    fn a_key_problem_is_located_in_the_file() {
+        let config = Config::parse(
+            Path::new("/etc/bo/config.toml"),
+            "theme = \"default-dark\"\n\n[keys]\nhide = \"H\"\nreload = \"ctrl-zz\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.locate_key_problem("keys.reload: 'ctrl-zz' is not a key".into()),
+            "/etc/bo/config.toml:5: keys.reload: 'ctrl-zz' is not a key"
+        );
+        assert_eq!(
+            config.locate_key_problem("keys: log-query has no key left".into()),
+            "keys: log-query has no key left"
+        );
     }
 
     /// The JSON schema in docs names exactly the keys the loader accepts.

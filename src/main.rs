@@ -415,6 +415,10 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
     let _log = init_tracing(paths)?;
     let config = load_config(paths)?;
     let (keymap, key_problems) = keymap::Keymap::with_overrides(&config.keys);
+    let key_problems: Vec<String> = key_problems
+        .into_iter()
+        .map(|p| config.locate_key_problem(p))
+        .collect();
     let themes_dir = paths.config_dir.join("themes");
     let mut selected = config
         .select(cli.sandbox, cli.env.as_deref())
