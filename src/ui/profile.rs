@@ -84,9 +84,18 @@ pub fn draw(
         _ => None,
     };
     // The text's columns, for the rows that wrap under their start (the reports).
+    // A column of space between the text and the avatar (the text ran into the image).
     let text_width = match image {
-        Some(_) => inner.width.saturating_sub(AVATAR_COLUMNS),
+        Some(_) => inner.width.saturating_sub(AVATAR_COLUMNS + 1),
         None => inner.width,
+    };
+    // A post's or a comment's text takes what its row leaves, on one row (60 columns each
+    // wrapped beside the avatar).
+    let excerpt_in = |lead: &str, body: &str| {
+        let room = usize::from(text_width)
+            .saturating_sub(lead.width())
+            .clamp(8, 200);
+        format!("{lead}{}", excerpt(body, room))
     };
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{:<13}", "sub"), theme.muted()),
@@ -155,38 +164,33 @@ pub fn draw(
         lines.push(Line::styled("  (none)", theme.muted()));
     }
     for p in &sheet.posts {
-        lines.push(Line::styled(
-            format!(
-                "  #{} {} {} {}",
-                p.id,
-                p.status.as_str(),
-                short_time(Some(p.created_at)),
-                excerpt(&p.body, 60)
-            ),
-            theme.text(),
-        ));
+        let lead = format!(
+            "  #{} {} {} ",
+            p.id,
+            p.status.as_str(),
+            short_time(Some(p.created_at)),
+        );
+        lines.push(Line::styled(excerpt_in(&lead, &p.body), theme.text()));
     }
     lines.push(Line::styled("Latest comments", theme.title(false)));
     if sheet.comments.is_empty() {
         lines.push(Line::styled("  (none)", theme.muted()));
     }
     for c in &sheet.comments {
-        lines.push(Line::styled(
-            format!(
-                "  #{} on #{} {} {} {}",
-                c.id,
-                c.post_id,
-                c.status.as_str(),
-                short_time(Some(c.created_at)),
-                excerpt(&c.body, 60)
-            ),
-            theme.text(),
-        ));
+        let lead = format!(
+            "  #{} on #{} {} {} ",
+            c.id,
+            c.post_id,
+            c.status.as_str(),
+            short_time(Some(c.created_at)),
+        );
+        lines.push(Line::styled(excerpt_in(&lead, &c.body), theme.text()));
     }
     let (text_area, image_area) = match image {
         Some(_) => {
             let [t, i] =
                 Layout::horizontal([Constraint::Min(10), Constraint::Length(AVATAR_COLUMNS)])
+                    .spacing(1)
                     .areas(inner);
             (t, Some(i))
         }

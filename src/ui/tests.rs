@@ -1274,6 +1274,66 @@ fn reasons_read_with_their_counts_at_most_three_each_cut_to_its_room() {
 /// A report on a person opens their profile: the fields a moderator judges, the reports on
 /// them, their latest posts; `x` asks which fields to clear (those that hold something are
 /// offered) and sends the clear.
+/// Beside the avatar a post's text ends where its row does, a column short of the image (it
+/// ran into the image and wrapped under it).
+#[test]
+fn a_profile_s_posts_keep_to_their_rows_beside_the_avatar() {
+    use crate::app::posts::ProfileData;
+    use crate::app::storage::Preview;
+    use backoffice_domain::model::{Target, UserProfile, UserSub};
+    use backoffice_domain::services::profiles::ProfileSheet;
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    let sub = UserSub::parse("28670a44-8793-432a-b6b9-f3d2b30803c6").unwrap();
+    let mut reported = group(1, 2);
+    reported.target = Target::User(sub.clone());
+    answer_queue(&mut app, &first, vec![reported], false);
+    let sent = app.on_key(code(KeyCode::Enter));
+    let [Command::LoadProfile { request, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    let at = Utc.with_ymd_and_hms(2026, 11, 27, 6, 17, 0).unwrap();
+    let mut long = post(7);
+    long.body = "Anyone else watching the meteor shower tonight? What do you all think of it, \
+                 and where is the best place to see it from in the city centre?"
+        .into();
+    let image = image::DynamicImage::new_rgb8(32, 32);
+    app.on_event(AppEvent::ProfileLoaded {
+        request: *request,
+        result: Ok(ProfileData {
+            sheet: ProfileSheet {
+                sub: sub.clone(),
+                profile: Some(UserProfile {
+                    sub: sub.clone(),
+                    email: Some("nora@example.com".into()),
+                    display_name: Some("Nora".into()),
+                    bio: None,
+                    profile_image_key: Some("profiles/x/a.png".into()),
+                    created_at: at,
+                    updated_at: at,
+                }),
+                posts: vec![long],
+                comments: vec![],
+                reports: vec![],
+            },
+            avatar: Some(Preview::Image {
+                image: std::sync::Arc::new(image),
+                source: "original".into(),
+                width: 32,
+                height: 32,
+            }),
+        }),
+    });
+    let text = render(&mut app, 120, 32).to_string();
+    let rows: Vec<&str> = text.lines().collect();
+    let at = rows
+        .iter()
+        .position(|r| r.contains("Latest posts"))
+        .unwrap_or_else(|| panic!("{text}"))
+        + 1;
+    assert!(rows[at].contains('…'), "cut to its row: {}", rows[at]);
+    assert!(rows[at + 1].contains("Latest comments"), "{text}");
+}
+
 #[test]
 fn a_user_report_opens_the_profile_and_x_clears_fields() {
     use crate::app::posts::ProfileData;
