@@ -929,7 +929,13 @@ fn a_reset_is_refused_with_what_to_do_when_cognito_could_not_send_the_code() {
     disabled
         .attributes
         .push(("email_verified".into(), "true".into()));
-    answer_users(&mut app, &first, vec![invited, unverified, disabled]);
+    let mut unconfirmed = user(4, true);
+    unconfirmed.status = UserStatus::Unconfirmed;
+    answer_users(
+        &mut app,
+        &first,
+        vec![invited, unverified, disabled, unconfirmed],
+    );
     refused_before_asking(&mut app, 'p', "has not chosen a password yet");
     app.on_key(key('j'));
     refused_before_asking(&mut app, 'p', "no verified e-mail or phone");
@@ -939,6 +945,13 @@ fn a_reset_is_refused_with_what_to_do_when_cognito_could_not_send_the_code() {
         &mut app,
         'p',
         "is disabled: Cognito resets no password of a disabled user",
+    );
+    // An unconfirmed sign-up is said as such (it was told to verify the e-mail).
+    app.on_key(key('j'));
+    refused_before_asking(
+        &mut app,
+        'p',
+        "has not confirmed their sign-up (UNCONFIRMED): confirm it (c), or send their code again (M)",
     );
 }
 

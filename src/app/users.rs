@@ -282,6 +282,13 @@ impl UsersPane {
                     "{said} has not chosen a password yet (FORCE_CHANGE_PASSWORD): set a new temporary one instead"
                 ));
             }
+            // An unconfirmed sign-up has nothing verified yet: said as what it is (it was told
+            // to verify the e-mail).
+            Action::ResetPassword if user.status == UserStatus::Unconfirmed => {
+                return Outcome::Message(format!(
+                    "{said} has not confirmed their sign-up (UNCONFIRMED): confirm it (c), or send their code again (M)"
+                ));
+            }
             // The code goes to a verified e-mail or phone; without one Cognito refuses.
             Action::ResetPassword
                 if user.attribute("email_verified") != Some("true")
@@ -289,11 +296,6 @@ impl UsersPane {
             {
                 return Outcome::Message(format!(
                     "{said} has no verified e-mail or phone to send the code to: verify the e-mail first, or set a temporary password"
-                ));
-            }
-            Action::ResetPassword if user.status == UserStatus::Unconfirmed => {
-                return Outcome::Message(format!(
-                    "{said} has not confirmed their sign-up (UNCONFIRMED): confirm it first"
                 ));
             }
             Action::ConfirmSignUp if user.status != UserStatus::Unconfirmed => {
