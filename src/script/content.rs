@@ -129,17 +129,13 @@ pub(super) async fn reports(cmd: ReportsCommand, s: &Session<'_>) -> Result<()> 
                 |page| moderation::queue(content, &filter, page),
                 |q| {
                     s.print(&records::queue_item(&q), || {
-                        let reasons: Vec<String> = q
-                            .reasons
-                            .iter()
-                            .map(|r| format!("{} ×{}", r.reason, r.count))
-                            .collect();
+                        let reasons = records::reasons_text(&q.reasons);
                         one_line(&format!(
                             "{}:{}\t{}\t{}\t{}",
                             q.group.target.kind().as_str(),
                             q.group.target.id_text(),
                             q.group.open_reports,
-                            reasons.join(" · "),
+                            reasons,
                             q.summary.as_ref().map_or("(gone)", |s| s.excerpt.as_str())
                         ))
                     })

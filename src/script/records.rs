@@ -21,6 +21,16 @@ fn opt_time(t: &Option<DateTime<Utc>>) -> Value {
     t.as_ref().map_or(Value::Null, |t| Value::String(time(t)))
 }
 
+/// A queue item's open reasons with their counts, count first as the console shows them
+/// (`12× spam · 3× harassment`), most given first.
+pub fn reasons_text(reasons: &[backoffice_domain::model::ReasonCount]) -> String {
+    reasons
+        .iter()
+        .map(|r| format!("{}× {}", r.count, r.reason))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// A user a search found: [`user`], and where the text matched (`matched`, absent for a
 /// Cognito filter, a sub or no filter), as `users list` prints it and `ctrl-e` exports it.
 pub fn found_user(found: &backoffice_domain::services::people::Found) -> Value {
@@ -265,7 +275,7 @@ pub fn queue_item(q: &QueueItem) -> Value {
         "target_kind": q.group.target.kind().as_str(),
         "target_id": q.group.target.id_text(),
         "open_reports": q.group.open_reports,
-        "reasons": q.reasons.iter().map(|r| format!("{} ×{}", r.reason, r.count)).collect::<Vec<_>>().join(" · "),
+        "reasons": reasons_text(&q.reasons),
         "author_sub": s.and_then(|s| s.author_sub.as_ref()).map(|a| a.to_string()),
         "status": s.and_then(|s| s.status).map(|st| st.as_str()),
         "excerpt": s.map(|s| s.excerpt.clone()),
