@@ -28,12 +28,13 @@ pub struct Cli {
 
     /// Sandbox only: simulated API requests per second from sandbox users, through the real
     /// API, logged as Lambda logs them (0 turns it off).
-    #[arg(long, global = true, env = "BACKOFFICE_TRAFFIC", value_name = "PER_SECOND",
+    // The console's alone (the commands run without it), so not in their help.
+    #[arg(long, env = "BACKOFFICE_TRAFFIC", value_name = "PER_SECOND",
           default_value_t = 2.0, value_parser = traffic_rate)]
     pub traffic: f64,
 
     /// Sandbox only: no simulated traffic (the same as --traffic 0).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_traffic: bool,
 
     /// The pane the console opens on: users, posts, audit, storage, logs, insights or
