@@ -44,11 +44,45 @@ pub(super) fn format_time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A number as a result shows it: whole numbers without a fraction, others to fifteen
+/// significant digits with trailing zeros dropped, so the noise of binary fractions goes
+/// (`avg` gave `104.35799999999999` for 104.358).
 fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
+        return format!("{}", n as i64);
+    }
+    if !n.is_finite() || n.abs() >= 1e15 {
+        return format!("{n}");
+    }
+    let digits = if n.abs() >= 1.0 {
+        n.abs().log10().floor() as i32 + 1
     } else {
-        format!("{n}")
+        0
+    };
+    let decimals = usize::try_from((15 - digits).clamp(0, 15)).unwrap_or(0);
+    let text = format!("{n:.decimals$}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::format_number;
+
+    #[test]
+    fn numbers_show_without_binary_noise() {
+        assert_eq!(format_number(104.35799999999999), "104.358");
+        assert_eq!(format_number(97.76749999999998), "97.7675");
+        assert_eq!(format_number(92.20333333333333), "92.2033333333333");
+        assert_eq!(format_number(12.5), "12.5");
+        assert_eq!(format_number(3.0), "3");
+        assert_eq!(format_number(-0.25), "-0.25");
+        assert_eq!(format_number(0.000_123_456), "0.000123456");
+        assert_eq!(format_number(1e20), "100000000000000000000");
     }
 }
 
