@@ -383,6 +383,9 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
     }
 }
 
+/// The most bins a chart spreads over time; more are drawn as they come, side by side.
+const MAX_BINS: usize = 2_000;
+
 /// One line of the chart: a label and its values over the bins, oldest first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
@@ -424,6 +427,38 @@ pub fn chart_series(run: &Run) -> Vec<Series> {
         _ => compare_cells(Some(a), Some(b)),
     });
     bins.dedup();
+    // Every bin from the first to the last, those no row holds too (as zero): a quiet stretch
+    // drawn as nothing, not squeezed out (failures at 12:05 and 12:20 were drawn side by
+    // side). Only where the bins are times a whole step apart, and at most `MAX_BINS`.
+    let step = bin
+        .strip_prefix("bin(")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .and_then(backoffice_domain::model::parse_span)
+        .map(|d| d.num_milliseconds())
+        .filter(|ms| *ms > 0);
+    let times: Option<Vec<i64>> = bins
+        .iter()
+        .map(|b| parse_result_time(b).map(|t| t.timestamp_millis()))
+        .collect();
+    let slot: Box<dyn Fn(&str) -> Option<usize>> = match (step, times) {
+        (Some(step), Some(times))
+            if !times.is_empty()
+                && times.iter().all(|t| (t - times[0]) % step == 0)
+                && (times[times.len() - 1] - times[0]) / step < MAX_BINS as i64 =>
+        {
+            let first = times[0];
+            let count = usize::try_from((times[times.len() - 1] - first) / step + 1).unwrap_or(0);
+            bins = vec![""; count];
+            Box::new(move |b: &str| {
+                let t = parse_result_time(b)?.timestamp_millis();
+                usize::try_from((t - first) / step).ok()
+            })
+        }
+        _ => {
+            let listed: Vec<String> = bins.iter().map(|b| b.to_string()).collect();
+            Box::new(move |b: &str| listed.iter().position(|x| x == b))
+        }
+    };
     // The grouping values told apart by what differs: `123:/aws/lambda/api` and
     // `123:/aws/lambda/api-admin` become `api` and `api-admin`.
     let all_keys: Vec<String> = run
@@ -464,8 +499,8 @@ pub fn chart_series(run: &Run) -> Vec<Series> {
                 let (Some(b), Some(v)) = (field_of(r, bin), field_of(r, n)) else {
                     continue;
                 };
-                if let (Some(i), Ok(v)) =
-                    (bins.iter().position(|x| *x == b), v.trim().parse::<f64>())
+                if let (Some(i), Ok(v)) = (slot(b), v.trim().parse::<f64>())
+                    && i < values.len()
                 {
                     values[i] += v;
                 }

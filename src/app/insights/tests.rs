@@ -751,6 +751,31 @@ fn a_time_bin_result_draws_one_series_per_group_and_number() {
     );
 }
 
+/// Bins no row holds are drawn as nothing in their place in time: failures at 10:05 and 10:20
+/// are three bins apart, not side by side.
+#[test]
+fn a_chart_keeps_the_quiet_bins_between() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    loaded(
+        &mut app,
+        vec![
+            vec![
+                f("@log", "a"),
+                f("bin(5m)", "2026-12-03 10:20:00.000"),
+                f("failures", "1"),
+            ],
+            vec![
+                f("@log", "a"),
+                f("bin(5m)", "2026-12-03 10:05:00.000"),
+                f("failures", "3"),
+            ],
+        ],
+    );
+    let series = crate::ui::insights::chart_series(app.insights.run.as_ref().unwrap());
+    assert_eq!(series.len(), 1);
+    assert_eq!(series[0].values, vec![3.0, 0.0, 0.0, 1.0]);
+}
+
 #[test]
 fn chart_labels_drop_what_every_group_shares() {
     let (mut app, _) = app_on(PaneId::Insights, test_context());
