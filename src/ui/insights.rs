@@ -386,6 +386,26 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
 /// The most bins a chart spreads over time; more are drawn as they come, side by side.
 const MAX_BINS: usize = 2_000;
 
+/// Where a row's bin goes among a chart's values.
+enum Slots {
+    /// Bins a whole `step` (ms) apart from `first`: its step's number.
+    Time { first: i64, step: i64 },
+    /// Bins as listed (not times, or too many steps): its place in the list.
+    Listed(Vec<String>),
+}
+
+impl Slots {
+    fn of(&self, bin: &str) -> Option<usize> {
+        match self {
+            Slots::Time { first, step } => {
+                let t = parse_result_time(bin)?.timestamp_millis();
+                usize::try_from((t - first) / step).ok()
+            }
+            Slots::Listed(bins) => bins.iter().position(|b| b == bin),
+        }
+    }
+}
+
 /// One line of the chart: a label and its values over the bins, oldest first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
@@ -440,7 +460,7 @@ pub fn chart_series(run: &Run) -> Vec<Series> {
         .iter()
         .map(|b| parse_result_time(b).map(|t| t.timestamp_millis()))
         .collect();
-    let slot: Box<dyn Fn(&str) -> Option<usize>> = match (step, times) {
+    let slots = match (step, times) {
         (Some(step), Some(times))
             if !times.is_empty()
                 && times.iter().all(|t| (t - times[0]) % step == 0)
@@ -449,15 +469,9 @@ pub fn chart_series(run: &Run) -> Vec<Series> {
             let first = times[0];
             let count = usize::try_from((times[times.len() - 1] - first) / step + 1).unwrap_or(0);
             bins = vec![""; count];
-            Box::new(move |b: &str| {
-                let t = parse_result_time(b)?.timestamp_millis();
-                usize::try_from((t - first) / step).ok()
-            })
+            Slots::Time { first, step }
         }
-        _ => {
-            let listed: Vec<String> = bins.iter().map(|b| b.to_string()).collect();
-            Box::new(move |b: &str| listed.iter().position(|x| x == b))
-        }
+        _ => Slots::Listed(bins.iter().map(|b| b.to_string()).collect()),
     };
     // The grouping values told apart by what differs: `123:/aws/lambda/api` and
     // `123:/aws/lambda/api-admin` become `api` and `api-admin`.
@@ -499,7 +513,7 @@ pub fn chart_series(run: &Run) -> Vec<Series> {
                 let (Some(b), Some(v)) = (field_of(r, bin), field_of(r, n)) else {
                     continue;
                 };
-                if let (Some(i), Ok(v)) = (slot(b), v.trim().parse::<f64>())
+                if let (Some(i), Ok(v)) = (slots.of(b), v.trim().parse::<f64>())
                     && i < values.len()
                 {
                     values[i] += v;
