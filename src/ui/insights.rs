@@ -705,7 +705,7 @@ fn draw_saved(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: 
                 ),
             ]);
             if i == s.selected {
-                line.style(theme.selection())
+                super::table::selected_line(line, theme)
             } else {
                 line
             }

@@ -379,7 +379,7 @@ fn alarms(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look
             Span::styled(reason, theme.muted()),
         ]);
         lines.push(if i == pane.alarm_selected {
-            line.style(theme.selection())
+            super::table::selected_line(line, theme)
         } else {
             line
         });

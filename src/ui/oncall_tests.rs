@@ -59,6 +59,39 @@ fn insights_with(rows: Vec<Vec<ResultField>>) -> App {
     app
 }
 
+/// The selected row of a result is drawn in the selection's colours in every cell (cells
+/// kept their own grey on the selection's cyan).
+#[test]
+fn the_selected_result_row_takes_the_selection_s_colours() {
+    let mut app = insights_with(vec![vec![
+        f("@timestamp", "2026-12-03 10:00:00.000"),
+        f("@message", "a selected line"),
+        f("@log", "123456789012:/aws/lambda/api"),
+    ]]);
+    let theme = crate::theme::Theme::default_dark();
+    let shown = render(&mut app, 100, 12);
+    let buffer = shown.buffer();
+    let y = (0..buffer.area.height)
+        .find(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, *y)].symbol().to_string())
+                .collect::<String>()
+                .contains("a selected line")
+        })
+        .expect("the row");
+    let selection = theme.selection();
+    for x in 2..40 {
+        let cell = &buffer[(x, y)];
+        assert_eq!(
+            Some(cell.fg),
+            selection.fg,
+            "column {x}: {:?}",
+            cell.symbol()
+        );
+        assert_eq!(Some(cell.bg), selection.bg, "column {x}");
+    }
+}
+
 /// A query refused before it scanned anything has no scan figures in its title, which kept
 /// `0 matched of 0 scanned (0 B)` and left out its window at 80 columns.
 #[test]

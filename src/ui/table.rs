@@ -498,6 +498,34 @@ pub(super) fn fit_cell(column: &Column, text: &str, width: u16) -> String {
     }
 }
 
+/// `cells` as the selected row of a table: the selection's colours over every cell's own (a
+/// cell drawn in the selection's background colour, an audit action or a `visible` status,
+/// vanished on it; grey text read faintly on it).
+pub(crate) fn selected_row(cells: Vec<Span<'static>>, theme: &Theme) -> Row<'static> {
+    let selection = theme.selection();
+    Row::new(cells.into_iter().map(|s| {
+        let style = s.style.patch(selection);
+        s.style(style)
+    }))
+    .style(selection)
+}
+
+/// `line` as the selected row draws it: the selection's colours over each span's own (a span
+/// drawn in its own colour kept it on the selection's background, grey or yellow on cyan).
+pub(crate) fn selected_line(line: Line<'static>, theme: &Theme) -> Line<'static> {
+    let selection = theme.selection();
+    Line::from(
+        line.spans
+            .into_iter()
+            .map(|s| {
+                let style = s.style.patch(selection);
+                s.style(style)
+            })
+            .collect::<Vec<_>>(),
+    )
+    .style(selection)
+}
+
 /// `text` in at most `width` columns, ending with `…` when cut.
 pub fn fit(text: &str, width: u16) -> String {
     let width = usize::from(width);
@@ -634,14 +662,7 @@ pub(super) fn table<T>(
         let mut c = vec![Span::styled(mark, theme.warning())];
         c.extend(keep(cells));
         if index == list.selected {
-            // The selection's colours over every cell's own: a cell drawn in the selection's
-            // background colour (an audit action, a `visible` status) vanished on it.
-            let selection = theme.selection();
-            Row::new(c.into_iter().map(|s| {
-                let style = s.style.patch(selection);
-                s.style(style)
-            }))
-            .style(selection)
+            selected_row(c, theme)
         } else {
             Row::new(c)
         }
@@ -784,11 +805,12 @@ pub(super) fn text_table(
         .iter()
         .enumerate()
         .map(|(i, (row, style))| {
-            let r = row_of(row, *style);
+            // The selection's colours over the cells' own (grey and yellow text were drawn on
+            // the selection's cyan).
             if Some(i) == selected {
-                r.style(theme.selection())
+                row_of(row, style.patch(theme.selection())).style(theme.selection())
             } else {
-                r
+                row_of(row, *style)
             }
         })
         .collect();

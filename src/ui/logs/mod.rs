@@ -112,18 +112,18 @@ pub(super) fn picker(
             None => "[ ]".into(),
         };
         let kind = if g.is_lambda() { "lambda" } else { "" };
-        let row = Row::new(vec![
+        let spans = vec![
             Span::styled(check, theme.warning()),
             Span::styled(
                 crate::ui::table::fit_middle(&g.to_string(), group_width),
                 theme.text(),
             ),
             Span::styled(kind, theme.muted()),
-        ]);
+        ];
         if index == p.selected {
-            row.style(theme.selection())
+            crate::ui::table::selected_row(spans, theme)
         } else {
-            row
+            Row::new(spans)
         }
     });
     frame.render_widget(
