@@ -164,7 +164,10 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
         columns.push(Column::whole("function", 1));
     }
     columns.extend([
-        Column::id_capped("request", REQUEST_CAP_MIN),
+        // Whole while the memory and the cold start can give way (at 80 columns it was cut to
+        // 17 beside a memory column and an empty init one); cut in its middle only when
+        // nothing else is left to go.
+        Column::id("request"),
         Column::id("duration"),
         Column::whole("billed", 4),
         Column::whole("memory", 3),
@@ -261,10 +264,6 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
         table_area,
     );
 }
-
-/// The fewest columns a request id keeps, cut in its middle: both its ends (AWS's ids are
-/// random, so two requests never read alike; the first 8 characters alone did, in a test feed).
-const REQUEST_CAP_MIN: u16 = 17;
 
 /// Below this many columns the invocations table gives its times and durations shorter.
 const NARROW_INVOCATIONS: u16 = 60;
