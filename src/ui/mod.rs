@@ -413,6 +413,16 @@ fn popup_block(title: &str, width: u16, theme: &Theme) -> Block<'static> {
         .title(Span::styled(title, theme.title(true)))
 }
 
+/// What to do after a failed read: try again, but not as if it could help where the thing
+/// is gone (a 404 said `Press ctrl-r to try again`).
+pub(crate) fn try_again(error: &str, retry: &str) -> String {
+    if error.ends_with("not found") {
+        format!("It is not there (deleted, or never was); {retry} reads again.")
+    } else {
+        format!("Press {retry} to try again.")
+    }
+}
+
 /// The message a list shows instead of rows.
 fn empty_message<T>(list: &List<T>, what: &str, retry: &str) -> Option<(String, bool)> {
     if !list.items.is_empty() {
@@ -421,7 +431,7 @@ fn empty_message<T>(list: &List<T>, what: &str, retry: &str) -> Option<(String, 
     Some(match &list.load {
         Load::Idle | Load::Loading => (format!("Loading {what}…"), false),
         Load::Failed(e) => (
-            format!("Could not load {what}: {e}\nPress {retry} to try again."),
+            format!("Could not load {what}: {e}\n{}", try_again(e, retry)),
             true,
         ),
         Load::Loaded => (format!("No {what}."), false),

@@ -326,10 +326,7 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
                 format!("Could not read it: {e}"),
                 theme.error(),
             ));
-            lines.push(Line::styled(
-                format!("Press {retry} to try again."),
-                theme.muted(),
-            ));
+            lines.push(Line::styled(super::try_again(e, &retry), theme.muted()));
         }
         Part::Ready(info) => {
             let e = &info.entry;

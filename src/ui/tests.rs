@@ -1815,6 +1815,20 @@ fn an_attribute_dialog_says_the_change_as_it_is_typed() {
     );
 }
 
+/// A read that failed because the thing is gone does not say to try again as if it could
+/// help; any other failure does.
+#[test]
+fn a_failed_read_says_what_to_do() {
+    assert_eq!(
+        super::try_again("post 12 not found", "ctrl-r"),
+        "It is not there (deleted, or never was); ctrl-r reads again."
+    );
+    assert_eq!(
+        super::try_again("the database is unavailable", "ctrl-r"),
+        "Press ctrl-r to try again."
+    );
+}
+
 /// Below the smallest size the console says so, and keys wait (a dialog at 30×10 drew none
 /// of its fields while keys went into them); `q` still quits, and at a usable size the keys
 /// act again.

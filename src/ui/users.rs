@@ -77,8 +77,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                 frame,
                 inner,
                 format!(
-                    "Could not load {}: {e}\nPress {retry} to try again.",
-                    crate::text::identifier(name.as_str())
+                    "Could not load {}: {e}\n{}",
+                    crate::text::identifier(name.as_str()),
+                    super::try_again(e, &retry)
                 ),
                 true,
                 theme,
