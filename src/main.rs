@@ -339,12 +339,16 @@ fn init_tracing(paths: &Paths) -> Result<tracing_appender::non_blocking::WorkerG
     Ok(guard)
 }
 
+/// The error log of the environment left, kept into the next (each entry named with the
+/// environment it happened in): it was empty after `:env`.
+type Carried = std::collections::VecDeque<(String, app::Failure)>;
+
 /// How an event loop ended.
 enum Exit {
     Quit,
     /// `:env NAME`: reopen on another environment, where the console stood (the pane, the
     /// Posts pane's view, the home bucket's folder).
-    Switch(String, app::Place),
+    Switch(String, app::Place, Carried),
 }
 
 async fn open_sandbox(paths: &Paths) -> Result<Sandbox> {
@@ -429,6 +433,7 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
     let mut picker = None;
     // Where to open: the command line's pane, then (after `:env`) where the console stood.
     let mut place = app::Place::pane(cli.pane.unwrap_or(PaneId::Posts));
+    let mut carried = Carried::new();
     loop {
         let (backends, context, pending) =
             open_environment(paths, selected.as_ref(), cli.read_only, cli.traffic_rate()).await?;
@@ -485,6 +490,7 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
                 app.open_pane(place.pane)
             }
         };
+        app.errors = std::mem::take(&mut carried);
         for p in problems {
             app.fail("config", app::Failure::new(p));
         }
@@ -507,8 +513,9 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
         drop(guard);
         match exit? {
             Exit::Quit => return Ok(()),
-            Exit::Switch(name, open) => {
+            Exit::Switch(name, open, errors) => {
                 place = open;
+                carried = errors;
                 selected = config
                     .select(name == config::SANDBOX, Some(&name))
                     .map_err(|e| color_eyre::eyre::eyre!(e))?
@@ -647,7 +654,12 @@ async fn run_loop(
         for request in std::mem::take(&mut app.requests) {
             match request {
                 Request::SwitchEnvironment(name) => {
-                    return Ok(Exit::Switch(name, app.place()));
+                    let left = app.context.environment.clone();
+                    let errors = std::mem::take(&mut app.errors)
+                        .into_iter()
+                        .map(|(what, f)| (format!("{left} · {what}"), f))
+                        .collect();
+                    return Ok(Exit::Switch(name, app.place(), errors));
                 }
                 Request::SwitchTheme(name) => match theme::Theme::load(&name, themes_dir) {
                     Ok(t) => {
