@@ -339,6 +339,18 @@ pub(super) fn empty_text(pane: &LogsPane, keys: &Keymap) -> Option<String> {
                 keys.hint(Action::LogQuery)
             )
         }
+        // Refused as asked (a pattern the store does not take): asking again is refused
+        // again, so the way out is another query.
+        (FeedState::Failed(e), w)
+            if e.starts_with("invalid ") || e.starts_with("not supported: ") =>
+        {
+            format!(
+                "Could not {} {groups}: {e}\n{} writes another query, {} goes to the groups.",
+                if *w == Window::Live { "tail" } else { "query" },
+                keys.hint(Action::LogQuery),
+                keys.hint(Action::Back)
+            )
+        }
         (FeedState::Failed(e), w) => format!(
             "Could not {} {groups}: {e}\nPress {} to try again, {} for the groups.",
             if *w == Window::Live { "tail" } else { "query" },

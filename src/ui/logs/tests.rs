@@ -743,6 +743,23 @@ fn logs_failed() {
     insta::assert_snapshot!(render(&mut app, 110, 10));
 }
 
+/// A pattern the store refuses says to write another query, not to try the same again.
+#[test]
+fn a_refused_pattern_says_to_write_another_query() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    app.logs.strip = false;
+    app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request,
+        result: Err(Failure::new(
+            "not supported: the sandbox understands plain filter patterns only: terms, \"phrases\", -term and ?term",
+        )),
+    }));
+    let text = text_of(&render(&mut app, 110, 12));
+    assert!(text.contains("f writes another query"), "{text}");
+    assert!(!text.contains("to try again"), "{text}");
+}
+
 #[test]
 fn logs_groups_failed() {
     let (mut app, first) = app_on(PaneId::Logs, test_context());
