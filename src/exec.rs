@@ -478,12 +478,19 @@ async fn plan(b: &Backends, request: RequestId, planning: Planning) -> AppEvent 
                 },
             }
         }
-        Planning::Undo(row) => AppEvent::Planned {
-            request,
-            what: "undo",
-            result: crate::ops::people::plan_undo(b, &row)
-                .await
-                .map(|op| shell::undo_proposal(&row, op)),
+        Planning::Undo(row) => match crate::ops::people::plan_undo(b, &row).await {
+            // Undone already, or changed since: a refusal, said as a message (it was a
+            // failure on the status bar, where a sign-out's was a message).
+            Err(refused) if refused.refused => AppEvent::PlanRefused {
+                request,
+                what: "undo",
+                message: refused.message,
+            },
+            result => AppEvent::Planned {
+                request,
+                what: "undo",
+                result: result.map(|op| shell::undo_proposal(&row, op)),
+            },
         },
     }
 }

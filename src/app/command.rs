@@ -36,6 +36,9 @@ impl Ids {
 pub struct Failure {
     pub message: String,
     pub chain: String,
+    /// Refused as asked (a row undone already, a plan with nothing to do): said as a message,
+    /// not a failure on the status bar, since asking again is refused again.
+    pub refused: bool,
 }
 
 impl Failure {
@@ -44,6 +47,15 @@ impl Failure {
         Self {
             chain: message.clone(),
             message,
+            refused: false,
+        }
+    }
+
+    /// A refusal: what was asked cannot be done as it stands.
+    pub fn refusal(message: impl Into<String>) -> Self {
+        Self {
+            refused: true,
+            ..Self::new(message)
         }
     }
 }
@@ -61,6 +73,7 @@ impl From<backoffice_domain::DomainError> for Failure {
         Self {
             message: e.to_string(),
             chain: e.chain(),
+            refused: false,
         }
     }
 }

@@ -197,6 +197,7 @@ async fn fill(
                 sink.rows
             ),
             chain: e.chain(),
+            refused: false,
         })?;
         sink.write(&rows).map_err(io)?;
         // Progress is news, not work: a full queue skips it rather than slow the export.

@@ -118,6 +118,7 @@ pub(super) async fn run(
                 .map_err(|e| Failure {
                     message: crate::paths::write_problem(&e, &path),
                     chain: format!("could not write {}: {e}", path.display()),
+                    refused: false,
                 }),
         },
     }

@@ -45,6 +45,7 @@ pub(super) fn stopped<S: Display>(outcome: &Outcome<S>, what: &str, then: &str) 
             outcome.not_done.len()
         ),
         chain: lines.collect::<Vec<_>>().join("\n"),
+        refused: false,
     })
 }
 

@@ -630,6 +630,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                             failed.len()
                         ),
                         chain: failed.join("; "),
+                        refused: false,
                     },
                     records: done.records,
                     stale: results
@@ -662,6 +663,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                         crate::text::plural(done.records.len(), "report")
                     ),
                     chain: e.chain(),
+                    refused: false,
                 })?;
                 done.records.extend(closed.iter().map(report_record));
             }
@@ -809,6 +811,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                             .map(|(k, e)| format!("{k}: {e}"))
                             .collect::<Vec<_>>()
                             .join("; "),
+                        refused: false,
                     },
                     records: done.records,
                     stale: false,
@@ -935,6 +938,7 @@ async fn query_definition(
     let audit_id = content.record_audit(&entry).await.map_err(|e| Failure {
         message: format!("{summary}, but its audit row could not be written; record it by hand"),
         chain: e.chain(),
+        refused: false,
     })?;
     Ok(Done {
         summary: format!("{summary}, audited"),

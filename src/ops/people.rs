@@ -136,6 +136,7 @@ pub(super) async fn run_deletion(
                     f.message
                 ),
                 chain: f.chain,
+                refused: false,
             })?;
         exported = format!("; their data is in {}", path.display());
         records.extend(done.records);
@@ -244,7 +245,7 @@ pub(super) async fn set_profile(
 pub async fn plan_undo(b: &Backends, row: &AuditEntry) -> Result<Operation, Failure> {
     let id = row.id.get();
     let reversal = undo::reversal(row)
-        .map_err(|why| Failure::new(format!("row {id} ({}): {why}", row.action)))?;
+        .map_err(|why| Failure::refusal(format!("row {id} ({}): {why}", row.action)))?;
     let username = |sub: UserSub| async move {
         user360::resolve(b.directory()?, &Who::Sub(sub.clone()))
             .await
@@ -252,10 +253,11 @@ pub async fn plan_undo(b: &Backends, row: &AuditEntry) -> Result<Operation, Fail
             .map_err(|e| Failure {
                 message: format!("the user of row {id} ({sub}): {e}"),
                 chain: e.chain(),
+                refused: false,
             })
     };
     if let Some(by) = undone_by(b, row).await? {
-        return Err(Failure::new(format!(
+        return Err(Failure::refusal(format!(
             "row {id} was undone already, by row {by}: undoing it again would undo more"
         )));
     }
@@ -363,7 +365,7 @@ async fn still_as_left(
             .iter()
             .find(|r| r.action == AuditAction::UserDeleteAccount)
         {
-            return Err(Failure::new(format!(
+            return Err(Failure::refusal(format!(
                 "the account of {sub} was deleted (row {}): its steps are not undone one by one",
                 gone.id
             )));
@@ -373,7 +375,7 @@ async fn still_as_left(
             .iter()
             .find(|r| r.action == AuditAction::UserBan || r.action == AuditAction::UserUnban);
         if let Some(ban) = latest.filter(|r| r.action == AuditAction::UserBan) {
-            return Err(Failure::new(format!(
+            return Err(Failure::refusal(format!(
                 "{sub} is banned (row {}): :unban reverses the ban whole, not one of its steps",
                 ban.id
             )));
@@ -394,7 +396,7 @@ async fn still_as_left(
             };
             let left = after_field(row, "status");
             if left.as_deref() != Some(now.as_str()) {
-                return Err(Failure::new(format!(
+                return Err(Failure::refusal(format!(
                     "{what} is {} now, not {} as row {id} left it: it changed since, so undoing the row would undo more",
                     now.as_str(),
                     left.as_deref().unwrap_or("what the row says")
@@ -408,7 +410,7 @@ async fn still_as_left(
                 let user = user360::resolve(b.directory()?, &Who::Sub(sub.clone())).await?;
                 let left = after_field(row, "enabled");
                 if left.as_deref() != Some(if user.enabled { "true" } else { "false" }) {
-                    return Err(Failure::new(format!(
+                    return Err(Failure::refusal(format!(
                         "{} is {} now, not as row {id} left it: it changed since",
                         crate::text::identifier(user.username.as_str()),
                         if user.enabled { "enabled" } else { "disabled" }
@@ -421,7 +423,7 @@ async fn still_as_left(
                 let now = user.attribute(name.as_str()).map(str::to_string);
                 let left = after_field(row, name.as_str());
                 if now != left {
-                    return Err(Failure::new(format!(
+                    return Err(Failure::refusal(format!(
                         "{} of {} is {} now, not as row {id} left it: it changed since",
                         name.as_str(),
                         crate::text::identifier(user.username.as_str()),

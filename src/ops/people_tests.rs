@@ -562,6 +562,7 @@ async fn round_trip(w: &World, operation: Operation, closing: AuditAction) {
     let again = super::people::plan_undo(&w.backends, &row)
         .await
         .expect_err("undone already");
+    assert!(again.refused, "a refusal (a message), not a failure");
     assert!(
         again
             .message
@@ -850,6 +851,7 @@ async fn an_undo_refuses_rows_changed_since_and_steps_of_a_ban_or_a_deletion() {
         .await
         .unwrap_err();
     assert!(refused.message.contains("changed since"), "{refused}");
+    assert!(refused.refused);
 
     // An attribute set where there was none is not taken off once it holds something else.
     let phone = |value: &str| Operation::Account {

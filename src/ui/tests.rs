@@ -1018,6 +1018,7 @@ fn error_log_shows_the_chain() {
         Failure {
             message: "Cognito is unavailable".into(),
             chain: "Cognito is unavailable: dispatch failure: connection refused".into(),
+            refused: false,
         },
     );
     app.errors[0].0 = "12:00:00".into();
