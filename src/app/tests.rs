@@ -1717,58 +1717,43 @@ fn command_mode_completes_and_switches_panes() {
         app.requests,
         vec![Request::SwitchEnvironment("staging".into())]
     );
+    // What the line shows after each `tab`, typed at `:` with `text`, then left.
+    let tabs = |app: &mut App, text: &str, presses: usize| -> Vec<String> {
+        app.on_key(key(':'));
+        typed(app, text);
+        let mut seen = Vec::new();
+        for _ in 0..presses {
+            app.on_key(code(KeyCode::Tab));
+            seen.push(
+                app.prompt
+                    .as_ref()
+                    .map(LinePrompt::text)
+                    .unwrap_or_default(),
+            );
+        }
+        app.on_key(code(KeyCode::Esc));
+        seen
+    };
     // Where the prefix adds nothing, tab takes the first name, then goes round them.
-    app.on_key(key(':'));
-    typed(&mut app, "env ");
-    let mut seen = Vec::new();
-    for _ in 0..4 {
-        app.on_key(code(KeyCode::Tab));
-        seen.push(
-            app.prompt
-                .as_ref()
-                .map(LinePrompt::text)
-                .unwrap_or_default(),
-        );
-    }
     assert_eq!(
-        seen,
+        tabs(&mut app, "env ", 4),
         ["env sandbox", "env staging", "env prod", "env sandbox"]
     );
-    app.on_key(code(KeyCode::Esc));
     // Only the names that fit what was typed go round.
-    app.on_key(key(':'));
-    typed(&mut app, "env s");
-    let mut seen = Vec::new();
-    for _ in 0..3 {
-        app.on_key(code(KeyCode::Tab));
-        seen.push(
-            app.prompt
-                .as_ref()
-                .map(LinePrompt::text)
-                .unwrap_or_default(),
-        );
-    }
-    assert_eq!(seen, ["env sandbox", "env staging", "env sandbox"]);
-    app.on_key(code(KeyCode::Esc));
+    assert_eq!(
+        tabs(&mut app, "env s", 3),
+        ["env sandbox", "env staging", "env sandbox"]
+    );
     // A whole name that is the only one to fit stays: a habit of `tab` never turns it into
     // another environment.
-    app.on_key(key(':'));
-    typed(&mut app, "env staging");
-    app.on_key(code(KeyCode::Tab));
-    app.on_key(code(KeyCode::Tab));
     assert_eq!(
-        app.prompt.as_ref().map(LinePrompt::text).as_deref(),
-        Some("env staging")
+        tabs(&mut app, "env staging", 2),
+        ["env staging", "env staging"]
     );
-    app.on_key(code(KeyCode::Esc));
     // Command words go round the same way; typing ends the round.
     app.on_key(key(':'));
     typed(&mut app, "s");
     app.on_key(code(KeyCode::Tab));
-    assert_eq!(
-        app.prompt.as_ref().map(LinePrompt::text).as_deref(),
-        Some("storage")
-    );
     app.on_key(code(KeyCode::Tab));
     assert_eq!(
         app.prompt.as_ref().map(LinePrompt::text).as_deref(),
@@ -1782,6 +1767,7 @@ fn command_mode_completes_and_switches_panes() {
         "typing ended the round: `sav` completes to the one name that fits it"
     );
     app.on_key(code(KeyCode::Esc));
+    assert_eq!(tabs(&mut app, "s", 2), ["storage", "save"]);
     app.on_key(key(':'));
     typed(&mut app, "env nowhere");
     app.on_key(code(KeyCode::Enter));

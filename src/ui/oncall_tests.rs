@@ -30,10 +30,10 @@ fn f(k: &str, v: &str) -> ResultField {
 }
 
 /// The Insights pane with a fixed window, run, and answered with `rows`.
-fn insights_with(rows: Vec<Vec<ResultField>>) -> App {
+/// The console on Insights having run `query` over 10:00 to 10:15: its request.
+fn running(query: &str) -> (App, crate::app::RequestId) {
     let (mut app, _) = app_on(PaneId::Insights, crate::app::test_context());
-    app.insights.query_text =
-        "filter @type = \"REPORT\"\n| stats pct(@duration, 99) as p99 by @log, bin(5m)".into();
+    app.insights.query_text = query.into();
     app.insights.range_text = "2026-12-03T10:00..2026-12-03T10:15".into();
     keys(&mut app, &["esc", "f"]);
     let c = keys(&mut app, &["alt-enter"]);
@@ -44,6 +44,12 @@ fn insights_with(rows: Vec<Vec<ResultField>>) -> App {
             _ => None,
         })
         .unwrap();
+    (app, request)
+}
+
+fn insights_with(rows: Vec<Vec<ResultField>>) -> App {
+    let (mut app, request) =
+        running("filter @type = \"REPORT\"\n| stats pct(@duration, 99) as p99 by @log, bin(5m)");
     app.on_event(AppEvent::Insights(InsightsEvent::Progress {
         request,
         results: QueryResults {
@@ -96,18 +102,7 @@ fn the_selected_result_row_takes_the_selection_s_colours() {
 /// `0 matched of 0 scanned (0 B)` and left out its window at 80 columns.
 #[test]
 fn a_query_that_scanned_nothing_keeps_its_window_in_the_title() {
-    let (mut app, _) = app_on(PaneId::Insights, crate::app::test_context());
-    app.insights.query_text = "fields @message".into();
-    app.insights.range_text = "2026-12-03T10:00..2026-12-03T10:15".into();
-    keys(&mut app, &["esc", "f"]);
-    let c = keys(&mut app, &["alt-enter"]);
-    let request = c
-        .iter()
-        .find_map(|c| match c {
-            Command::Insights(InsightsCommand::Run { request, .. }) => Some(*request),
-            _ => None,
-        })
-        .unwrap();
+    let (mut app, request) = running("fields @message");
     app.on_event(AppEvent::Insights(InsightsEvent::Failed {
         request,
         failure: crate::app::Failure::new("ResourceNotFoundException: no such group"),

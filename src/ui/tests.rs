@@ -1621,16 +1621,15 @@ fn a_deletion_dialog_on_a_short_terminal_keeps_its_fields_in_view() {
     }
 }
 
-/// A dialog listing more changes than fit says how many are left and `pgdn` / `pgup` page
-/// through them; the fields stay where they are.
-#[test]
-fn a_dialog_pages_through_changes_that_do_not_fit() {
+/// The console with a dialog deleting `count` objects (`object-01: deleted` …) open, `after`
+/// under its changes.
+fn deleting_objects(count: usize, after: Vec<String>) -> App {
     use crate::app::dialog::{Dialog, Form, Proposal};
     let (mut app, _) = app_on(PaneId::Users, ctx());
     let proposal = Proposal {
-        verb: "delete 30 objects".into(),
-        title: "Delete 30 objects".into(),
-        changes: (1..=30)
+        verb: format!("delete {count} objects"),
+        title: format!("Delete {count} objects"),
+        changes: (1..=count)
             .map(|i| format!("object-{i:02}: deleted"))
             .collect(),
         form: Form::Ready(crate::ops::Operation::DeleteObjects {
@@ -1639,12 +1638,20 @@ fn a_dialog_pages_through_changes_that_do_not_fit() {
             unaudited: false,
         }),
         type_to_confirm: None,
-        after: Vec::new(),
+        after,
         reasons: &["cleanup"],
     };
     app.overlay = Some(crate::app::Overlay::Dialog(Box::new(Dialog::new(
         proposal, None,
     ))));
+    app
+}
+
+/// A dialog listing more changes than fit says how many are left and `pgdn` / `pgup` page
+/// through them; the fields stay where they are.
+#[test]
+fn a_dialog_pages_through_changes_that_do_not_fit() {
+    let mut app = deleting_objects(30, Vec::new());
     let shown = render(&mut app, 100, 40).to_string();
     assert!(shown.contains("object-12: deleted"), "{shown}");
     assert!(!shown.contains("object-13"), "{shown}");
@@ -1684,26 +1691,10 @@ fn a_dialog_pages_through_changes_that_do_not_fit() {
 /// behind `… 14 more`).
 #[test]
 fn what_follows_the_changes_stays_in_view_on_every_page() {
-    use crate::app::dialog::{Dialog, Form, Proposal};
-    let (mut app, _) = app_on(PaneId::Users, ctx());
-    let proposal = Proposal {
-        verb: "delete 20 objects".into(),
-        title: "Delete 20 objects".into(),
-        changes: (1..=20)
-            .map(|i| format!("object-{i:02}: deleted"))
-            .collect(),
-        form: Form::Ready(crate::ops::Operation::DeleteObjects {
-            bucket: backoffice_domain::model::BucketName::parse("media").unwrap(),
-            keys: vec!["a".into()],
-            unaudited: false,
-        }),
-        type_to_confirm: None,
-        after: vec!["the bucket keeps no versions: this cannot be undone".into()],
-        reasons: &["cleanup"],
-    };
-    app.overlay = Some(crate::app::Overlay::Dialog(Box::new(Dialog::new(
-        proposal, None,
-    ))));
+    let mut app = deleting_objects(
+        20,
+        vec!["the bucket keeps no versions: this cannot be undone".into()],
+    );
     for _ in 0..3 {
         let shown = render(&mut app, 80, 24).to_string();
         assert!(shown.contains("this cannot be undone"), "{shown}");

@@ -712,27 +712,20 @@ fn groups_are_names_or_prefixes_at_most_fifty() {
     );
 }
 
+/// A result row of a `stats … by @log, bin(5m)` query.
+fn binned(log: &str, bin: &str, column: &str, value: &str) -> Vec<ResultField> {
+    vec![f("@log", log), f("bin(5m)", bin), f(column, value)]
+}
+
 #[test]
 fn a_time_bin_result_draws_one_series_per_group_and_number() {
     let (mut app, _) = app_on(PaneId::Insights, test_context());
     loaded(
         &mut app,
         vec![
-            vec![
-                f("@log", "a"),
-                f("bin(5m)", "2026-12-03 10:05:00.000"),
-                f("p99", "2"),
-            ],
-            vec![
-                f("@log", "a"),
-                f("bin(5m)", "2026-12-03 10:00:00.000"),
-                f("p99", "1"),
-            ],
-            vec![
-                f("@log", "b"),
-                f("bin(5m)", "2026-12-03 10:00:00.000"),
-                f("p99", "7"),
-            ],
+            binned("a", "2026-12-03 10:05:00.000", "p99", "2"),
+            binned("a", "2026-12-03 10:00:00.000", "p99", "1"),
+            binned("b", "2026-12-03 10:00:00.000", "p99", "7"),
         ],
     );
     let series = crate::ui::insights::chart_series(app.insights.run.as_ref().unwrap());
@@ -759,16 +752,8 @@ fn a_chart_keeps_the_quiet_bins_between() {
     loaded(
         &mut app,
         vec![
-            vec![
-                f("@log", "a"),
-                f("bin(5m)", "2026-12-03 10:20:00.000"),
-                f("failures", "1"),
-            ],
-            vec![
-                f("@log", "a"),
-                f("bin(5m)", "2026-12-03 10:05:00.000"),
-                f("failures", "3"),
-            ],
+            binned("a", "2026-12-03 10:20:00.000", "failures", "1"),
+            binned("a", "2026-12-03 10:05:00.000", "failures", "3"),
         ],
     );
     let series = crate::ui::insights::chart_series(app.insights.run.as_ref().unwrap());

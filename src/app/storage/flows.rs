@@ -651,21 +651,27 @@ fn answer_versioning(app: &mut App, sent: &[Command], result: Result<BucketVersi
     }));
 }
 
+/// A folder of two objects, both marked, and `X` pressed: the app and what it sent.
+fn deleting_two() -> (App, Vec<Command>) {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(
+        &mut app,
+        &first,
+        vec![file("b", 1, 1), file("c", 2, 1)],
+        false,
+    );
+    app.on_key(key(' '));
+    app.on_key(key(' '));
+    let c = app.on_key(key('X'));
+    (app, c)
+}
+
 /// The dialog says what a bulk delete leaves in each kind of bucket, and hedges (naming why)
 /// where the role may not read the bucket's versioning.
 #[test]
 fn a_bulk_delete_says_what_the_buckets_versioning_leaves() {
     let said = |result: Result<BucketVersioning, Failure>| {
-        let (mut app, first) = storage_app(test_context());
-        answer_list(
-            &mut app,
-            &first,
-            vec![file("b", 1, 1), file("c", 2, 1)],
-            false,
-        );
-        app.on_key(key(' '));
-        app.on_key(key(' '));
-        let c = app.on_key(key('X'));
+        let (mut app, c) = deleting_two();
         answer_versioning(&mut app, &c, result);
         let Some(Overlay::Dialog(d)) = &app.overlay else {
             panic!("no dialog");
@@ -688,16 +694,7 @@ fn a_bulk_delete_says_what_the_buckets_versioning_leaves() {
 /// An answer that comes after the folder was left opens no dialog about rows gone from view.
 #[test]
 fn a_versioning_answer_after_leaving_the_folder_asks_nothing() {
-    let (mut app, first) = storage_app(test_context());
-    answer_list(
-        &mut app,
-        &first,
-        vec![file("b", 1, 1), file("c", 2, 1)],
-        false,
-    );
-    app.on_key(key(' '));
-    app.on_key(key(' '));
-    let c = app.on_key(key('X'));
+    let (mut app, c) = deleting_two();
     app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
     answer_versioning(&mut app, &c, Ok(BucketVersioning::Off));
     assert!(app.overlay.is_none(), "{:?}", app.overlay.is_some());

@@ -728,17 +728,22 @@ fn logs_request_view() {
     insta::assert_snapshot!("logs_request_view", render(&mut app, 120, 12));
 }
 
-#[test]
-fn logs_failed() {
+/// A tail that ended failing with `message`, the strip off.
+fn tail_failed_with(message: &str) -> App {
     let mut app = logs_app();
     let request = tailing(&mut app);
     app.logs.strip = false;
     app.on_event(AppEvent::Logs(LogsEvent::Ended {
         request,
-        result: Err(Failure::new(
-            "forbidden: logs:StartLiveTail: not authorized to perform StartLiveTail",
-        )),
+        result: Err(Failure::new(message)),
     }));
+    app
+}
+
+#[test]
+fn logs_failed() {
+    let mut app =
+        tail_failed_with("forbidden: logs:StartLiveTail: not authorized to perform StartLiveTail");
     app.toasts.clear();
     insta::assert_snapshot!(render(&mut app, 110, 10));
 }
@@ -746,15 +751,9 @@ fn logs_failed() {
 /// A pattern the store refuses says to write another query, not to try the same again.
 #[test]
 fn a_refused_pattern_says_to_write_another_query() {
-    let mut app = logs_app();
-    let request = tailing(&mut app);
-    app.logs.strip = false;
-    app.on_event(AppEvent::Logs(LogsEvent::Ended {
-        request,
-        result: Err(Failure::new(
-            "not supported: the sandbox understands plain filter patterns only: terms, \"phrases\", -term and ?term",
-        )),
-    }));
+    let mut app = tail_failed_with(
+        "not supported: the sandbox understands plain filter patterns only: terms, \"phrases\", -term and ?term",
+    );
     let text = text_of(&render(&mut app, 110, 12));
     assert!(text.contains("f writes another query"), "{text}");
     assert!(!text.contains("to try again"), "{text}");
