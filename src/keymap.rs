@@ -303,7 +303,7 @@ impl Action {
             Action::DetailUp => {
                 "scroll the open detail up (a thread's, a log line's, a text preview)"
             }
-            Action::FailedInvocations => "the function's failed invocations in Insights",
+            Action::FailedInvocations => "the function's failing lines in Insights",
         }
     }
 

@@ -115,6 +115,7 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
     // Narrow, the time to the second and the duration to the millisecond: at 44 columns the
     // table cut them in their middle (`10:1…321`, `133.… ms`).
     let narrow = table_area.width < NARROW_INVOCATIONS;
+    let dated = super::lines::spans_days(&pane.buffer);
     let row_of = |r: &Report| -> Vec<Span<'static>> {
         let at = DateTime::from_timestamp_millis(r.ts_ms).unwrap_or_default();
         let init = r
@@ -123,7 +124,13 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
         let failed = r.failed || pane.buffer.is_failed(r.req);
         let status = if failed { "failed" } else { "ok" };
         let style = if failed { theme.error() } else { theme.text() };
-        let time = if narrow { "%H:%M:%S" } else { "%H:%M:%S%.3f" };
+        // With the date where the buffer spans days (a 3-day query's rows read alike).
+        let time = match (dated, narrow) {
+            (true, true) => "%m-%d %H:%M",
+            (true, false) => "%m-%d %H:%M:%S%.3f",
+            (false, true) => "%H:%M:%S",
+            (false, false) => "%H:%M:%S%.3f",
+        };
         let mut cells = vec![Span::styled(at.format(time).to_string(), theme.muted())];
         if groups {
             // Unpadded: the column is sized to the widest, and a padded name cut in its
@@ -159,9 +166,10 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
     // where fixed widths cut the time, the function and `MB` short without a mark.
     let mut columns = vec![Column::id("time")];
     if groups {
-        // Gives way last of the optional columns, before the time, the id, the duration
-        // and the status are cut.
-        columns.push(Column::whole("function", 1));
+        // Gives way last of the optional columns, and is cut in its middle before it goes (at
+        // 80 columns with four groups it went and the memory stayed: which function failed
+        // was not said).
+        columns.push(Column::name("function", 6, 1));
     }
     columns.extend([
         // Whole while the memory and the cold start can give way (at 80 columns it was cut to

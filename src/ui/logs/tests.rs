@@ -588,6 +588,38 @@ fn lines_over_several_days_carry_their_date() {
     );
 }
 
+/// The invocations of a buffer that spans days carry their date; with several groups at 80
+/// columns the function stays (cut in its middle if it must) while the memory gives way.
+#[test]
+fn invocations_over_days_carry_their_date_and_their_function() {
+    let (mut app, request) = tail_with_traffic();
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(
+            THUMBS,
+            2 * 86_400_000,
+            &format!(
+                "REPORT RequestId: {}\tDuration: 30.00 ms\tBilled Duration: 30 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB",
+                rid(88)
+            ),
+        )])],
+    );
+    app.on_key(key('v'));
+    app.on_key(key('G'));
+    let text = text_of(&render(&mut app, 80, 20));
+    let row = text
+        .lines()
+        .find(|l| l.contains(&rid(88)[..8]))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(row.contains("11-27 "), "{row}");
+    assert!(!text.contains("want of room: function"), "{text}");
+    assert!(
+        row.contains("thu"),
+        "the function, cut in its middle: {row}"
+    );
+}
+
 #[test]
 fn logs_invocation_view() {
     let (mut app, _) = tail_with_traffic();
@@ -654,7 +686,7 @@ fn the_invocation_totals_wrap_whole_on_a_narrow_screen() {
         .find(|r| r.contains("10:00:49.509"))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(
-        row.contains("thumbnails 00000021-6a2d-4a8e-9c3b-1d2e3f4a5b6c"),
+        row.contains("thu") && row.contains(" 00000021-6a2d-4a8e-9c3b-1d2e3f4a5b6c"),
         "{row}"
     );
     assert!(row.contains(" ok") || row.contains("failed"), "{row}");

@@ -17,14 +17,19 @@ pub const REQUEST_ID_PLACEHOLDER: &str = "REQUEST_ID";
 /// `Runtime.ExitError`, `Runtime.Unknown`).
 const FAILED: &str = r#"level = "ERROR" or level = "FATAL" or @message like /^\[(ERROR|FATAL)\]/ or @message like /\t(ERROR|FATAL)\t/ or @message like /^thread '.*' panicked at / or @message like /^Traceback \(most recent call last\)/ or @message like /Uncaught Exception|Unhandled Promise Rejection/ or @message like /Task timed out after/ or @message like /^Runtime\.(ExitError|Unknown)/ or @message like /^RequestId: \S+ Error/"#;
 
-/// Failed invocations counted per function and 5-minute bin, the worst first.
-pub fn failed_invocations() -> String {
-    format!("filter {FAILED}\n| stats count(*) as failures by @log, bin(5m)\n| sort failures desc")
+/// Error lines counted per function and 5-minute bin, the worst first. Lines, not
+/// invocations: one failing request often logs two (a panic and the runtime's exit), and a
+/// line without an id (a panic) names no request to count it by; the Logs pane's invocations
+/// view and the Metrics pane's `Errors` count invocations.
+pub fn error_lines() -> String {
+    format!(
+        "filter {FAILED}\n| stats count(*) as errorLines by @log, bin(5m)\n| sort errorLines desc"
+    )
 }
 
-/// [`failed_invocations`] narrowed to one function's log group (`/aws/lambda/<function>`), for
+/// [`error_lines`] narrowed to one function's log group (`/aws/lambda/<function>`), for
 /// the Metrics pane's jump: `@log` is `account:group`, so the group's name ends it.
-pub fn failed_invocations_of(function: &str) -> String {
+pub fn error_lines_of(function: &str) -> String {
     let mut escaped = String::new();
     for c in format!("/aws/lambda/{function}").chars() {
         if "\\/.^$|?*+()[]{}".contains(c) {
@@ -32,7 +37,7 @@ pub fn failed_invocations_of(function: &str) -> String {
         }
         escaped.push(c);
     }
-    format!("filter @log like /:{escaped}$/\n| {}", failed_invocations())
+    format!("filter @log like /:{escaped}$/\n| {}", error_lines())
 }
 
 /// The failing lines themselves, newest first, each with its request: what the Metrics pane's
@@ -63,7 +68,7 @@ pub fn builtin_queries() -> Vec<QueryDefinition> {
         builtin: true,
     };
     vec![
-        q("failed invocations by function", failed_invocations()),
+        q("error lines by function, 5 minutes", error_lines()),
         q(
             "duration p50/p95/p99 by function, 5 minutes",
             "filter @type = \"REPORT\"\n| stats pct(@duration, 50) as p50, pct(@duration, 95) as p95, pct(@duration, 99) as p99, count(*) as invocations by @log, bin(5m)\n| sort p99 desc".to_string(),
@@ -128,10 +133,10 @@ mod tests {
     #[test]
     fn the_narrowed_query_escapes_the_group_for_its_regex() {
         assert_eq!(
-            failed_invocations_of("backoffice-api").lines().next(),
+            error_lines_of("backoffice-api").lines().next(),
             Some(r"filter @log like /:\/aws\/lambda\/backoffice-api$/")
         );
-        assert!(failed_invocations_of("a.b").contains(r"a\.b$/"));
+        assert!(error_lines_of("a.b").contains(r"a\.b$/"));
     }
 
     #[cfg(feature = "sandbox")]
@@ -301,7 +306,10 @@ mod tests {
             assert!(!json.is_empty());
             for r in json {
                 let id = get(r, "requestId");
-                assert_eq!(Some(id.to_string()), classify(get(r, "@message")).request_id);
+                assert_eq!(
+                    Some(id.to_string()),
+                    classify(get(r, "@message")).request_id
+                );
             }
         }
 
@@ -311,7 +319,7 @@ mod tests {
             let log = |g: &str| format!("sandbox:{g}");
 
             // Failed invocations: every failure line counted once, per function and bin.
-            let rows = run(&s, &failed_invocations()).await;
+            let rows = run(&s, &error_lines()).await;
             let failures: Vec<&(String, String)> =
                 s.events.iter().filter(|(_, m)| failed(m)).collect();
             assert!(
@@ -319,12 +327,12 @@ mod tests {
                 "the seed fails about 3 % of invocations"
             );
             assert_eq!(
-                rows.iter().map(|r| num(r, "failures")).sum::<f64>(),
+                rows.iter().map(|r| num(r, "errorLines")).sum::<f64>(),
                 failures.len() as f64
             );
             assert!(
                 rows.windows(2)
-                    .all(|w| num(&w[0], "failures") >= num(&w[1], "failures"))
+                    .all(|w| num(&w[0], "errorLines") >= num(&w[1], "errorLines"))
             );
             for r in &rows {
                 assert!(get(r, "bin(5m)").ends_with(":00.000"), "{r:?}");
@@ -336,10 +344,10 @@ mod tests {
             assert!(logs.contains(log(THUMBNAILS_LOG_GROUP).as_str()));
 
             // The same narrowed to the API's group.
-            let rows = run(&s, &failed_invocations_of("backoffice-api")).await;
+            let rows = run(&s, &error_lines_of("backoffice-api")).await;
             let api_failures = failures.iter().filter(|(g, _)| g == API_LOG_GROUP).count();
             assert_eq!(
-                rows.iter().map(|r| num(r, "failures")).sum::<f64>(),
+                rows.iter().map(|r| num(r, "errorLines")).sum::<f64>(),
                 api_failures as f64
             );
             assert!(rows.iter().all(|r| get(r, "@log") == log(API_LOG_GROUP)));
