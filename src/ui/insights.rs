@@ -326,7 +326,7 @@ fn draw_table(frame: &mut Frame<'_>, area: Rect, run: &mut Run, look: &Look<'_>)
                 Column::free("", 20, drop(i))
             } else if message && (c == "@log" || c == "@logStream") {
                 Column {
-                    cap_min: 20,
+                    cap_min: 12,
                     cap_div: 5,
                     ..Column::whole("", drop(i))
                 }
