@@ -655,9 +655,22 @@ async fn run_loop(
             match request {
                 Request::SwitchEnvironment(name) => {
                     let left = app.context.environment.clone();
+                    // Named once, by the environment they happened in (an entry carried on
+                    // from an earlier one keeps its name).
+                    let named = |what: &str| {
+                        app.environments
+                            .iter()
+                            .any(|e| what.starts_with(&format!("{e} · ")))
+                    };
                     let errors = std::mem::take(&mut app.errors)
                         .into_iter()
-                        .map(|(what, f)| (format!("{left} · {what}"), f))
+                        .map(|(what, f)| {
+                            if named(&what) {
+                                (what, f)
+                            } else {
+                                (format!("{left} · {what}"), f)
+                            }
+                        })
                         .collect();
                     return Ok(Exit::Switch(name, app.place(), errors));
                 }

@@ -724,6 +724,10 @@ impl App {
                 commands
             }
             Outcome::Message(m) => {
+                // What a "reading …" message waited for has its answer.
+                if let Some(said) = self.reading.take() {
+                    self.toasts.retain(|t| t.text != said);
+                }
                 self.toast(m);
                 Vec::new()
             }

@@ -215,12 +215,18 @@ impl App {
         if common != prefix {
             return (line(&common), None);
         }
+        // A line that shows one of the names already (`:env moto` of moto and moto2) goes on to
+        // the next: the first `tab` changed nothing.
+        let at = matches
+            .iter()
+            .position(|m| *m == prefix)
+            .map_or(0, |i| (i + 1) % matches.len());
         let cycle = Cycle {
             lines: matches.iter().map(|m| line(m)).collect(),
             names: matches.iter().map(|m| m.to_string()).collect(),
-            at: 0,
+            at,
         };
-        (cycle.lines[0].clone(), Some(cycle))
+        (cycle.lines[at].clone(), Some(cycle))
     }
 
     /// The completions for what is typed, for the command line's hint.

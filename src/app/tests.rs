@@ -1744,6 +1744,13 @@ fn command_mode_completes_and_switches_panes() {
         tabs(&mut app, "env s", 3),
         ["env sandbox", "env staging", "env sandbox"]
     );
+    // A name that another extends: the first `tab` completes it, the next goes on.
+    app.environments = vec!["moto".into(), "moto2".into(), "staging".into()];
+    assert_eq!(
+        tabs(&mut app, "env mo", 3),
+        ["env moto", "env moto2", "env moto"]
+    );
+    app.environments = vec!["sandbox".into(), "staging".into(), "prod".into()];
     // A whole name that is the only one to fit stays: a habit of `tab` never turns it into
     // another environment.
     assert_eq!(
@@ -1781,6 +1788,25 @@ fn command_mode_completes_and_switches_panes() {
     typed(&mut app, "q");
     app.on_key(code(KeyCode::Enter));
     assert!(app.quit);
+}
+
+/// The posts list left unfiltered is the view the next session opens on (it kept no view, and
+/// the queue opened).
+#[test]
+fn the_posts_list_unfiltered_is_remembered() {
+    let (mut app, _) = app_on(PaneId::Posts, test_context());
+    app.on_key(key('v'));
+    assert_eq!(
+        app.views
+            .of(PaneId::Posts)
+            .and_then(|v| v.last.clone())
+            .as_deref(),
+        Some("view:posts")
+    );
+    let mut next = App::unopened(test_context(), Keymap::default(), PaneId::Posts);
+    let c = next.restore_views(app.views.clone());
+    assert!(matches!(c.as_slice(), [Command::LoadPosts { .. }]), "{c:?}");
+    assert_eq!(next.posts.filter_text, "");
 }
 
 /// `:env` reopens where the console stood: on the posts list rather than the queue, and on the

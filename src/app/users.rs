@@ -279,7 +279,7 @@ impl UsersPane {
             // signed in gets a new temporary password instead.
             Action::ResetPassword if user.status == UserStatus::ForceChangePassword => {
                 return Outcome::Message(format!(
-                    "{said} has not chosen a password yet (FORCE_CHANGE_PASSWORD): set a new temporary one instead"
+                    "{said} has not chosen a password yet (FORCE_CHANGE_PASSWORD): set a new temporary one instead (P)"
                 ));
             }
             // An unconfirmed sign-up has nothing verified yet: said as what it is (it was told

@@ -24,6 +24,8 @@ impl WhoView {
         match &self.state {
             WhoState::Loading => vec![format!("Looking up {} in every service…", self.who)],
             WhoState::Loaded(lines) => lines.clone(),
+            // The failure names whom it looked for (`user ghost not found`): said once.
+            WhoState::Failed(why) if why.ends_with("not found") => vec![format!("{why}.")],
             WhoState::Failed(why) => vec![format!("Could not open {}: {why}", self.who)],
         }
     }

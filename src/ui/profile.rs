@@ -16,6 +16,10 @@ use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::{Resize, StatefulImage};
 use unicode_width::UnicodeWidthStr;
 
+/// The least the text keeps beside the avatar; narrower, the avatar is left out (its key is
+/// listed, and `i` opens it).
+const TEXT_BESIDE: u16 = 64;
+
 /// Columns the avatar takes beside the text, when the pane is wide enough for both.
 const AVATAR_COLUMNS: u16 = 30;
 
@@ -80,7 +84,11 @@ pub fn draw(
     let names = look.names;
     // Labels in one column, the sub's too (it sat one column from the rest).
     let image = match &data.avatar {
-        Some(Preview::Image { image, .. }) if inner.width >= AVATAR_COLUMNS * 2 => Some(image),
+        // Beside text that keeps room for a post's row (at 80 columns a comment's id, post,
+        // status and time took the text's 47 columns and its words went under the image).
+        Some(Preview::Image { image, .. }) if inner.width >= AVATAR_COLUMNS + TEXT_BESIDE => {
+            Some(image)
+        }
         _ => None,
     };
     // The text's columns, for the rows that wrap under their start (the reports).
@@ -165,7 +173,7 @@ pub fn draw(
     }
     for p in &sheet.posts {
         let lead = format!(
-            "  #{} {} {} ",
+            "  #{} {:<7} {} ",
             p.id,
             p.status.as_str(),
             short_time(Some(p.created_at)),
@@ -178,7 +186,7 @@ pub fn draw(
     }
     for c in &sheet.comments {
         let lead = format!(
-            "  #{} on #{} {} {} ",
+            "  #{} on #{} {:<7} {} ",
             c.id,
             c.post_id,
             c.status.as_str(),

@@ -27,6 +27,9 @@ pub const POST_SORTS: [&str; 6] = ["id", "created", "status", "author's sub", "i
 
 /// How a saved view of this pane names the reports queue.
 const QUEUE_VIEW: &str = "view:queue";
+/// The posts list with no filter, as a saved view: it was kept as no view at all, and the
+/// next session opened on the queue.
+const POSTS_VIEW: &str = "view:posts";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -659,6 +662,7 @@ impl Pane for PostsPane {
             View::Reports => format!("{QUEUE_VIEW} {}", self.queue_filter_text)
                 .trim_end()
                 .to_string(),
+            View::Posts if self.filter_text.trim().is_empty() => POSTS_VIEW.to_string(),
             View::Posts => self.filter_text.clone(),
         }
     }
@@ -669,6 +673,7 @@ impl Pane for PostsPane {
             Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => {
                 (View::Reports, rest)
             }
+            _ if text == POSTS_VIEW => (View::Posts, ""),
             _ => (View::Posts, text),
         };
         self.view = Some(view);

@@ -76,6 +76,7 @@ impl StoragePane {
                     request,
                     bucket: bucket.clone(),
                     targets: many.to_vec(),
+                    abandoned: false,
                 });
                 Outcome::Reading {
                     commands: vec![Command::Storage(StorageCommand::Versioning {

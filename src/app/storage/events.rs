@@ -109,6 +109,15 @@ impl StoragePane {
                 let Some(bulk) = self.bulk_delete.take_if(|b| b.request == request) else {
                     return (Outcome::None, None);
                 };
+                if bulk.abandoned {
+                    return (
+                        Outcome::Message(format!(
+                            "the delete of {} objects was dropped: the folder was left before the bucket's versioning was read",
+                            bulk.targets.len()
+                        )),
+                        None,
+                    );
+                }
                 // A role that may not read it still gets the dialog, hedged.
                 let versioning = result.map_err(|f| f.message);
                 (delete_many(bulk.bucket, &bulk.targets, versioning), None)

@@ -638,6 +638,23 @@ fn the_view_kept_is_the_folder_and_its_narrowing_from_the_top() {
         ),
         "{c:?}"
     );
+    // The folder itself is open, narrowed by the rest: its rows read as the folder's, and `esc`
+    // goes to its parent.
+    let mut views = app.views.clone();
+    views.applied(PaneId::Storage, "posts/6148");
+    let mut next = App::unopened(
+        test_context(),
+        crate::keymap::Keymap::default(),
+        PaneId::Storage,
+    );
+    next.storage.home = Some(media());
+    next.restore_views(views);
+    assert_eq!(next.storage.listed_prefix().as_deref(), Some("posts/6148"));
+    assert_eq!(next.storage.filter_text, "6148");
+    assert!(matches!(
+        &next.storage.location,
+        Some(Location::Folder { prefix, .. }) if prefix == "posts/"
+    ));
 }
 
 /// Answers the bulk delete's read of the bucket's versioning that `sent` holds.
@@ -691,13 +708,24 @@ fn a_bulk_delete_says_what_the_buckets_versioning_leaves() {
     );
 }
 
-/// An answer that comes after the folder was left opens no dialog about rows gone from view.
+/// An answer that comes after the folder was left opens no dialog about rows gone from view,
+/// and says the delete was dropped.
 #[test]
 fn a_versioning_answer_after_leaving_the_folder_asks_nothing() {
     let (mut app, c) = deleting_two();
     app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
     answer_versioning(&mut app, &c, Ok(BucketVersioning::Off));
     assert!(app.overlay.is_none(), "{:?}", app.overlay.is_some());
+    let said: Vec<&str> = app.toasts.iter().map(|t| t.text.as_str()).collect();
+    assert!(
+        said.iter()
+            .any(|t| t.starts_with("the delete of 2 objects was dropped")),
+        "{said:?}"
+    );
+    assert!(
+        !said.iter().any(|t| t.starts_with("reading whether")),
+        "{said:?}"
+    );
 }
 
 /// Without a database no audit row could be written: the delete is refused before the dialog.

@@ -66,6 +66,8 @@ struct BulkDelete {
     bucket: BucketName,
     /// Each object's key and size.
     targets: Vec<(String, u64)>,
+    /// The folder was left before the answer: the delete is dropped, and the answer says so.
+    abandoned: bool,
 }
 
 /// `sub` when `key` sits under `profiles/{sub}/` or `posts/{sub}/` (or a thumbnail of one).
@@ -208,8 +210,11 @@ impl StoragePane {
         let request = ids.issue();
         self.entries.restart(request);
         self.reselect = None;
-        // Its dialog would be about rows no longer on screen.
-        self.bulk_delete = None;
+        // Its dialog would be about rows no longer on screen: dropped, said when the answer
+        // comes (the "reading…" message stayed with nothing after it).
+        if let Some(b) = &mut self.bulk_delete {
+            b.abandoned = true;
+        }
         vec![Command::Storage(StorageCommand::List {
             request,
             bucket,
@@ -534,17 +539,23 @@ impl Pane for StoragePane {
         }
     }
 
-    /// A saved view ([`Pane::saved_filter`]'s text) narrows the home bucket's top, wherever the
-    /// pane stands.
+    /// A saved view ([`Pane::saved_filter`]'s text) opens its folder of the home bucket (up to
+    /// its last `/`) narrowed by the rest, wherever the pane stands (as a narrowing of the top,
+    /// its rows read `bulk/item…` and `esc` went to the top).
     fn restore_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
+        let text = text.trim();
+        let (folder, narrowing) = match text.rfind('/') {
+            Some(i) => text.split_at(i + 1),
+            None => ("", text),
+        };
         if let Some(bucket) = self.home.clone() {
             self.trail.clear();
             self.location = Some(Location::Folder {
                 bucket,
-                prefix: String::new(),
+                prefix: folder.to_string(),
             });
         }
-        self.set_filter(text, ids)
+        self.set_filter(narrowing, ids)
     }
 
     fn set_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
