@@ -233,7 +233,12 @@ impl Dialog {
                     _ => "(none)".to_string(),
                 };
                 let value = self.input2.text();
-                let to = if value.is_empty() && matches!(self.attribute_now(), Some(Some(_))) {
+                let hidden = matches!(self.attribute_now(), Some(Some(v)) if crate::text::hostile_in(v).is_some());
+                let to = if value.is_empty() && hidden {
+                    // Not offered to edit (it holds a control character or an override): an
+                    // empty field is not "taken off" by oversight without a word.
+                    "(taken off: the value is empty; its value was not offered, it holds a control character: type the new one to replace it)".to_string()
+                } else if value.is_empty() && matches!(self.attribute_now(), Some(Some(_))) {
                     "(taken off: the value is empty)".to_string()
                 } else if value.is_empty() {
                     "the value typed".to_string()
@@ -942,6 +947,20 @@ mod tests {
         d.on_key(KeyEvent::from(KeyCode::BackTab));
         type_in(&mut d, "x");
         assert_eq!(d.input2.text(), "", "the offer was name's");
+    }
+
+    /// A value holding a control character is not offered, and the change line says why an
+    /// empty field would take it off (it said "taken off" with no word of the value withheld).
+    #[test]
+    fn a_value_not_offered_says_why() {
+        let mut d = attribute_dialog_of("Evil \u{1b}[31mRED");
+        d.focus = Field::Input1;
+        type_in(&mut d, "name");
+        d.on_key(KeyEvent::from(KeyCode::Tab));
+        assert_eq!(d.focus, Field::Input2);
+        assert_eq!(d.input2.text(), "", "not offered");
+        let line = d.as_typed(ATTRIBUTE_TYPED);
+        assert!(line.contains("its value was not offered"), "{line}");
     }
 
     /// An attribute dialog with a reason picked and `name` typed as the attribute.
