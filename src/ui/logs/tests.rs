@@ -539,22 +539,33 @@ fn logs_report_line_in_full() {
     insta::assert_snapshot!(shown);
 }
 
-/// A timed-out invocation's REPORT says so first in its summary (its figures alone read as a
-/// slow success).
-#[test]
-fn a_timed_out_report_says_its_status() {
+/// The tail with traffic and one more line, `text` of `group` at `ms`.
+fn tail_and_one_more(group: &str, ms: i64, text: &str) -> App {
     let (mut app, request) = tail_with_traffic();
     batch(
         &mut app,
         request,
-        vec![TailItem::Events(vec![ev(
-            API,
-            90_000,
-            &format!(
-                "REPORT RequestId: {}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tStatus: timeout",
-                rid(77)
-            ),
-        )])],
+        vec![TailItem::Events(vec![ev(group, ms, text)])],
+    );
+    app
+}
+
+/// A REPORT line of request `id`, `tail` after its memory (`\tStatus: timeout`).
+fn report_of(id: &str, duration_ms: f64, tail: &str) -> String {
+    format!(
+        "REPORT RequestId: {id}\tDuration: {duration_ms:.2} ms\tBilled Duration: {} ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB{tail}",
+        duration_ms.ceil()
+    )
+}
+
+/// A timed-out invocation's REPORT says so first in its summary (its figures alone read as a
+/// slow success).
+#[test]
+fn a_timed_out_report_says_its_status() {
+    let mut app = tail_and_one_more(
+        API,
+        90_000,
+        &report_of(&rid(77), 3000.0, "\tStatus: timeout"),
     );
     app.on_key(key('G'));
     app.on_key(code(KeyCode::Enter));
@@ -569,18 +580,10 @@ fn a_timed_out_report_says_its_status() {
 /// the next); within one day, the time alone.
 #[test]
 fn lines_over_several_days_carry_their_date() {
-    let (mut app, request) = tail_with_traffic();
+    let (mut app, _) = tail_with_traffic();
     let text = text_of(&render(&mut app, 110, 22));
     assert!(!text.contains("11-25 "), "{text}");
-    batch(
-        &mut app,
-        request,
-        vec![TailItem::Events(vec![ev(
-            API,
-            2 * 86_400_000,
-            "two days on",
-        )])],
-    );
+    let mut app = tail_and_one_more(API, 2 * 86_400_000, "two days on");
     let text = text_of(&render(&mut app, 110, 22));
     assert!(
         text.contains("11-27 ") && text.contains("two days on"),
@@ -592,19 +595,7 @@ fn lines_over_several_days_carry_their_date() {
 /// columns the function stays (cut in its middle if it must) while the memory gives way.
 #[test]
 fn invocations_over_days_carry_their_date_and_their_function() {
-    let (mut app, request) = tail_with_traffic();
-    batch(
-        &mut app,
-        request,
-        vec![TailItem::Events(vec![ev(
-            THUMBS,
-            2 * 86_400_000,
-            &format!(
-                "REPORT RequestId: {}\tDuration: 30.00 ms\tBilled Duration: 30 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB",
-                rid(88)
-            ),
-        )])],
-    );
+    let mut app = tail_and_one_more(THUMBS, 2 * 86_400_000, &report_of(&rid(88), 30.0, ""));
     app.on_key(key('v'));
     app.on_key(key('G'));
     let text = text_of(&render(&mut app, 80, 20));
