@@ -67,10 +67,9 @@ impl LinePrompt {
 
 impl App {
     pub(super) fn on_line_key(&mut self, mut prompt: LinePrompt, key: KeyEvent) -> Vec<Command> {
-        // Backspace on an empty line closes it, as in vim and k9s.
-        if key.code == KeyCode::Backspace && prompt.input.is_empty() {
-            return Vec::new();
-        }
+        // Backspace on an empty line leaves it open (only `esc` closes it): closed, the letters
+        // typed next acted as the pane's keys, and `d` then `enter` disabled a user with the
+        // typed text as its reason.
         match prompt.input.handle(key) {
             Edit::Cancel => Vec::new(),
             Edit::Submit => {

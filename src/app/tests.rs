@@ -1866,6 +1866,23 @@ fn another_environment_opens_where_the_console_stood() {
     assert!(matches!(c.as_slice(), [Command::LoadQueue { .. }]), "{c:?}");
 }
 
+/// Backspace on an empty prompt leaves it open: closed, the letters typed next acted as the
+/// pane's keys (`d` opened a disable dialog, and the typed text became its reason).
+#[test]
+fn backspace_on_an_empty_prompt_keeps_it_open() {
+    let (mut app, users) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &users, vec![user(1, true)]);
+    app.on_key(key('/'));
+    app.on_key(code(KeyCode::Backspace));
+    app.on_key(code(KeyCode::Backspace));
+    typed(&mut app, "d");
+    assert!(app.overlay.is_none(), "no dialog");
+    assert_eq!(
+        app.prompt.as_ref().map(LinePrompt::text).as_deref(),
+        Some("d")
+    );
+}
+
 #[test]
 fn a_bad_filter_is_reported_and_nothing_is_asked() {
     let (mut app, _) = app_on(PaneId::Posts, test_context());
