@@ -1046,11 +1046,16 @@ fn bulk_delete_failure(deleted: usize, failed: &[(String, String)]) -> String {
         0 => String::new(),
         n => format!(", and {n} more; ! lists each"),
     };
+    // A key that was not there was not kept: it is said as missing.
+    let first = if why == "not found" {
+        format!("{} is not there", crate::text::key(key))
+    } else {
+        format!("{} was kept ({why})", crate::text::key(key))
+    };
     format!(
-        "deleted {}, {} failed: {} was kept ({why}){more}",
+        "deleted {}, {} failed: {first}{more}",
         crate::text::plural(deleted, "object"),
         failed.len(),
-        crate::text::key(key),
     )
 }
 
@@ -1291,6 +1296,42 @@ mod tests {
         let mut ctx = context(false, false);
         ctx.audited = false;
         assert!(admit_operation(&ctx, &delete(false)).is_err());
+    }
+
+    /// A key that is not there is not deleted and not audited: S3 answers its delete as done,
+    /// and it was said "deleted 1 object, audited" (a mistyped key, an escape written as `␛`).
+    #[tokio::test]
+    async fn deleting_a_key_that_is_not_there_says_so_and_audits_nothing() {
+        use backoffice_domain::model::{AuditFilter, PageRequest};
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = backoffice_domain::sandbox::Sandbox::open(dir.path())
+            .await
+            .unwrap();
+        let b = Backends::sandbox(&sandbox, Actor::parse("sandbox:ops").unwrap());
+        let bucket = b.bucket().unwrap().clone();
+        let rows = || async {
+            b.content()
+                .unwrap()
+                .list_audit(&AuditFilter::default(), PageRequest::first(100))
+                .await
+                .unwrap()
+                .items
+                .len()
+        };
+        let before = rows().await;
+        let missing = Operation::DeleteObjects {
+            bucket: bucket.clone(),
+            keys: vec!["posts/nope.txt".into()],
+            unaudited: false,
+        };
+        let failed = perform(&b, missing, &Reason::parse("cleanup").unwrap())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            failed.failure.message,
+            "deleted 0 objects, 1 failed: posts/nope.txt is not there"
+        );
+        assert_eq!(rows().await, before, "no audit row");
     }
 
     /// Resolving targets with no open reports says nothing changed (it said `0 reports

@@ -117,19 +117,29 @@ pub async fn delete(
     actor: &Actor,
     reason: &Reason,
 ) -> DomainResult<Deleted> {
-    // What each object was, for the audit row; a key that is already gone has no before.
+    // What each object was, for the audit row. A key that is not there is not deleted: S3
+    // answers a delete of a missing key as done, and it was said "deleted" and audited (a key
+    // mistyped, or one already gone).
     let mut before = BTreeMap::new();
+    let mut result = Deleted::default();
+    let mut present = Vec::new();
     for key in keys {
         match objects.head(bucket, key).await {
             Ok(e) => {
                 before.insert(key.clone(), snapshot(&e));
+                present.push(key.clone());
             }
-            Err(DomainError::NotFound(_)) => {}
+            Err(DomainError::NotFound(_)) => {
+                result.failed.push((key.clone(), "not found".to_string()));
+            }
             Err(e) => return Err(e),
         }
     }
-    let outcomes = objects.delete_many(bucket, keys).await?;
-    let mut result = Deleted::default();
+    let outcomes = if present.is_empty() {
+        Vec::new()
+    } else {
+        objects.delete_many(bucket, &present).await?
+    };
     for o in outcomes {
         match o.error {
             None => result.deleted.push(o.key),
