@@ -1105,3 +1105,28 @@ async fn an_undo_does_not_put_back_an_avatar_whose_object_is_gone() {
         .unwrap_err();
     assert!(refused.message.contains("was deleted since"), "{refused}");
 }
+
+/// Disabling a disabled user (enabling an enabled one) is refused and writes no audit row: it
+/// was audited as a change, and that row's undo would have enabled an account someone had
+/// disabled on purpose.
+#[tokio::test]
+async fn a_change_to_what_already_holds_is_refused_and_not_audited() {
+    let w = world().await;
+    let disable = || Operation::Account {
+        username: w.name.clone(),
+        action: AccountAction::Disable,
+    };
+    perform(&w.backends, disable(), &reason("first"))
+        .await
+        .unwrap_or_else(|e| panic!("{}", e.failure));
+    let row = newest_row(&w).await;
+    let refused = perform(&w.backends, disable(), &reason("again"))
+        .await
+        .expect_err("already disabled");
+    assert!(
+        refused.failure.message.contains("is already disabled"),
+        "{}",
+        refused.failure.message
+    );
+    assert_eq!(newest_row(&w).await.id, row.id, "no audit row");
+}

@@ -222,6 +222,28 @@ pub async fn perform(
     actor: &Actor,
     reason: &Reason,
 ) -> DomainResult<AuditId> {
+    // A change to what already holds is refused: it was done and audited as a change (the
+    // command line disabled a disabled user), and that row's undo would have enabled an
+    // account someone had disabled on purpose.
+    if matches!(
+        action,
+        AccountAction::Disable | AccountAction::Enable | AccountAction::VerifyEmail
+    ) {
+        let current = directory.get_user(username).await?;
+        let already = match action {
+            AccountAction::Disable if !current.enabled => Some("disabled"),
+            AccountAction::Enable if current.enabled => Some("enabled"),
+            AccountAction::VerifyEmail if current.attribute("email_verified") == Some("true") => {
+                Some("verified (e-mail)")
+            }
+            _ => None,
+        };
+        if let Some(state) = already {
+            return Err(DomainError::Conflict(format!(
+                "{username} is already {state}: nothing was changed"
+            )));
+        }
+    }
     let entry = change(directory, username, action, actor, reason).await?;
     // A disable also blocks the account in the API (its tokens outlive the disable); an enable
     // lifts the block. The audit row is written whether or not the mark could be.
