@@ -1091,7 +1091,13 @@ impl App {
                         // Refused before anything changed: its dialog again, as it was filled,
                         // with why (unless another dialog or view has been opened since).
                         // It says why there, once (the status bar said it again beneath).
-                        if !changed && self.overlay.is_none() && self.prompt.is_none() {
+                        // Only on the pane it was asked from: over another, it took the keys
+                        // meant for that pane, and `enter` would have sent the write again.
+                        if !changed
+                            && self.overlay.is_none()
+                            && self.prompt.is_none()
+                            && self.pane == write.pane
+                        {
                             let mut asked = write.asked;
                             asked.problem = Some(f.message.clone());
                             self.overlay = Some(Overlay::Dialog(asked));

@@ -532,6 +532,32 @@ fn a_refused_creation_opens_its_dialog_again_with_what_was_typed() {
     assert_eq!(app.errors.len(), 1);
 }
 
+/// A write refused after the operator moved to another pane does not reopen its dialog there
+/// (it took that pane's keys, and `enter` would have sent the write again): the status bar
+/// says why.
+#[test]
+fn a_refused_write_does_not_reopen_its_dialog_over_another_pane() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    let sent = create_typed(&mut app, "admin", "dup@example.com", true);
+    let [Command::Write { request, .. }] = sent.as_slice() else {
+        panic!("{sent:?}");
+    };
+    app.open_pane(PaneId::Audit);
+    app.on_event(AppEvent::WriteDone {
+        request: *request,
+        result: Err(Failure::new("conflict: a user named admin already exists")),
+        changed: false,
+    });
+    assert!(app.overlay.is_none(), "no dialog over the audit log");
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("already exists")
+    );
+}
+
 /// After `:create`, the new account is opened: the `P` its message suggests sets that
 /// account's password, not the one selected before.
 #[test]
