@@ -456,6 +456,45 @@ fn scriptable_commands_on_moto_and_mariadb_audit_under_the_caller_arn() {
         audit[0]
     );
 
+    // Nothing is done or audited for what changes nothing or names nothing: the user disabled
+    // already, a key that is not in the bucket (S3 answers its delete as done, and signs a
+    // link to anything).
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "--env", "moto", "users", "disable", "zed-cli", "--reason", "again", "--yes",
+        ],
+    );
+    assert!(!ok && err.contains("is already disabled"), "{err}");
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "--env",
+            "moto",
+            "objects",
+            "rm",
+            "posts/nope.txt",
+            "--reason",
+            "cleanup",
+            "--yes",
+        ],
+    );
+    assert!(!ok && err.contains("posts/nope.txt is not there"), "{err}");
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "--env",
+            "moto",
+            "objects",
+            "presign",
+            "posts/nope.txt",
+            "--yes",
+        ],
+    );
+    assert!(!ok && err.contains("not found"), "{err}");
+    let (_, audit, _) = run(&dirs, &["--env", "moto", "audit", "list", "--json"]);
+    assert_eq!(json_lines(&audit).len(), 1, "no audit row for any of them");
+
     let (ok, posts, err) = run(&dirs, &["--env", "moto", "posts", "list", "--json"]);
     assert!(ok && posts.is_empty(), "{err}");
 

@@ -1334,6 +1334,32 @@ mod tests {
         assert_eq!(rows().await, before, "no audit row");
     }
 
+    /// A link to a key that is not there is refused, not handed out and audited (S3 signs a
+    /// link to anything).
+    #[tokio::test]
+    async fn a_link_to_a_key_that_is_not_there_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = backoffice_domain::sandbox::Sandbox::open(dir.path())
+            .await
+            .unwrap();
+        let b = Backends::sandbox(&sandbox, Actor::parse("sandbox:ops").unwrap());
+        let bucket = b.bucket().unwrap().clone();
+        let refused = share(
+            &b,
+            &context(false, false),
+            &bucket,
+            "posts/nope.txt",
+            Duration::from_secs(60),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            refused.message.ends_with("not found"),
+            "{}",
+            refused.message
+        );
+    }
+
     /// Resolving targets with no open reports says nothing changed (it said `0 reports
     /// actioned, audited`) and writes no audit row.
     #[tokio::test]

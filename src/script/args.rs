@@ -28,7 +28,7 @@ pub enum UsersCommand {
         #[arg(long)]
         filter: Option<String>,
         /// At most this many (default: all).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         limit: Option<u32>,
     },
     /// One user, with groups.
@@ -199,7 +199,7 @@ pub enum PostsCommand {
         #[arg(long)]
         author: Option<String>,
         /// At most this many (default: all).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         limit: Option<u32>,
     },
     /// Hide posts (their author still sees them; restore shows them again).
@@ -242,7 +242,7 @@ pub enum ReportsCommand {
         #[arg(long)]
         all: bool,
         /// At most this many (default: all).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         limit: Option<u32>,
     },
     /// The reports queue: targets with open reports, most reported first, then the longest
@@ -255,7 +255,7 @@ pub enum ReportsCommand {
         #[arg(long)]
         reason: Option<String>,
         /// At most this many (default: all).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         limit: Option<u32>,
     },
     /// Close one report, as actioned or dismissed.
@@ -286,7 +286,7 @@ pub enum ObjectsCommand {
         #[arg(default_value = "")]
         prefix: String,
         /// At most this many (default: all).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         limit: Option<u32>,
     },
     /// Write an object to a file (never overwriting one).
@@ -312,8 +312,8 @@ pub enum ObjectsCommand {
     Presign {
         /// The object's key.
         key: String,
-        /// Seconds the link works for.
-        #[arg(long, default_value_t = 3600)]
+        /// Seconds the link works for (1 to 604800, a week: S3's longest).
+        #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=604_800))]
         expires: u64,
     },
 }
@@ -331,7 +331,7 @@ pub enum LogsCommand {
         #[arg(long)]
         pattern: Option<String>,
         /// At most this many (default: all in the window).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         limit: Option<u32>,
     },
     /// Follow groups for a while (`--seconds`), printing events as they arrive.
@@ -375,7 +375,7 @@ pub enum AuditCommand {
         #[arg(long)]
         target: Option<String>,
         /// At most this many (default: all).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         limit: Option<u32>,
     },
     /// Reverse the write an audit row records (a hide, a disable, a group change, an
