@@ -56,6 +56,16 @@ pub fn parse_filter(text: &str) -> Result<AuditFilter, Problem> {
     let mut f = AuditFilter::default();
     for word in text.split_whitespace() {
         match word.split_once(':') {
+            // Each once: a second kept the last silently (`id:1 id:2` read id 2).
+            Some((key @ ("actor" | "kind" | "id"), _))
+                if match key {
+                    "actor" => f.actor.is_some(),
+                    "kind" => f.target_kind.is_some(),
+                    _ => f.target_id.is_some(),
+                } =>
+            {
+                return Err(Problem(format!("{key}: given twice; a row has one")));
+            }
             Some(("actor", v)) if !v.is_empty() => f.actor = Some(v.to_string()),
             Some(("kind", v)) => match AuditKind::parse_known(v) {
                 Some(kind) => f.target_kind = Some(kind),
@@ -252,7 +262,7 @@ impl Pane for AuditPane {
     }
 
     fn filter_hint(&self) -> &'static str {
-        "actor:NAME · kind:post|comment|user|report|object · id:ID"
+        "actor:NAME · kind:post|comment|user|report|object|query|reconcile · id:ID"
     }
 
     fn set_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
@@ -279,6 +289,17 @@ impl Pane for AuditPane {
     fn selected_id(&self) -> Option<(&'static str, String)> {
         let e = self.list.selected_item()?;
         Some(("audit row id", e.id.get().to_string()))
+    }
+
+    /// `u` undoes the row here (its name is Storage's upload); nothing is marked.
+    fn describes(&self, action: Action) -> Option<&'static str> {
+        match action {
+            Action::UploadObject => Some("undo the selected row (its dialog says what it does)"),
+            Action::Mark => Some("nothing: an undo acts on one row"),
+            Action::Enter => Some("open the row: its before and after"),
+            Action::Filter => Some("filter: actor:NAME kind:KIND id:ID"),
+            _ => None,
+        }
     }
 
     fn offers(&self) -> Vec<Action> {
@@ -308,5 +329,20 @@ pub fn user_target(e: &AuditEntry) -> Option<backoffice_domain::model::UserSub> 
     match e.target_kind {
         AuditKind::User => backoffice_domain::model::UserSub::parse(e.target_id.clone()).ok(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::parse_filter;
+
+    /// A key given twice is refused (the last one was kept without a word).
+    #[test]
+    fn a_key_given_twice_is_refused() {
+        let f = parse_filter("actor:ops kind:post id:12").unwrap();
+        assert_eq!(f.target_id.as_deref(), Some("12"));
+        let err = parse_filter("id:1000023 id:1000022").unwrap_err();
+        assert_eq!(err.0, "id: given twice; a row has one");
+        assert!(parse_filter("kind:post kind:user").is_err());
     }
 }

@@ -1807,6 +1807,18 @@ fn an_attribute_dialog_says_the_change_as_it_is_typed() {
     );
 }
 
+/// Help in the audit log says what its keys do there: `u` undoes the row (not Storage's
+/// upload), `space` marks nothing.
+#[test]
+fn audit_help_says_what_its_keys_do_there() {
+    let (mut app, _) = app_on(PaneId::Audit, ctx());
+    app.on_key(key('?'));
+    let text = render(&mut app, 100, 40).to_string();
+    assert!(text.contains("undo the selected row"), "{text}");
+    assert!(text.contains("nothing: an undo acts on one row"), "{text}");
+    assert!(!text.contains("upload a file here"), "{text}");
+}
+
 /// A read that failed because the thing is gone does not say to try again as if it could
 /// help; any other failure does.
 #[test]
