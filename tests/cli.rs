@@ -249,11 +249,13 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
         ],
     );
     assert!(!ok && err.contains("read-only"), "{err}");
+    // The id given twice is the one post, hidden once (the second failed as already hidden).
     let (ok, done, err) = run(
         &dirs,
         &[
             "posts",
             "hide",
+            &id,
             &id,
             "--reason",
             "spam links",
@@ -263,6 +265,7 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
     );
     assert!(ok, "{err}");
     let done = json_lines(&done);
+    assert_eq!(done.len(), 1, "{done:?}");
     assert_eq!(
         (done[0]["before"].as_str(), done[0]["after"].as_str()),
         (Some("visible"), Some("hidden"))

@@ -23,8 +23,11 @@ pub(super) async fn posts(cmd: PostsCommand, s: &Session<'_>) -> Result<()> {
         if ids.is_empty() {
             bail!("give at least one post id");
         }
+        // An id given twice is one post (the second failed as already hidden).
+        let mut seen = std::collections::HashSet::new();
         let targets = ids
             .into_iter()
+            .filter(|id| seen.insert(*id))
             .map(|id| {
                 PostId::new(id)
                     .map(ModerationTarget::Post)
