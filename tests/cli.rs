@@ -236,6 +236,23 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
     // A write without a terminal needs --yes; read-only refuses it; neither changes anything.
     let (ok, _, err) = run(&dirs, &["posts", "hide", &id, "--reason", "spam links"]);
     assert!(!ok && err.contains("--yes"), "{err}");
+    // Another environment's name is said to be the mistake it is.
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "posts",
+            "hide",
+            &id,
+            "--reason",
+            "spam links",
+            "--confirm-env",
+            "prod",
+        ],
+    );
+    assert!(
+        !ok && err.contains("--confirm-env prod does not name this environment (sandbox)"),
+        "{err}"
+    );
     let (ok, _, err) = run(
         &dirs,
         &[

@@ -142,6 +142,14 @@ impl Session<'_> {
                 if self.out.yes || self.out.confirm_env.as_deref() == Some(&self.b.environment) {
                     return Ok(());
                 }
+                // A name that is not this environment's is a mistake worth naming (it said only
+                // to pass --yes).
+                if let Some(typed) = &self.out.confirm_env {
+                    bail!(
+                        "{what}: --confirm-env {typed} does not name this environment ({}); nothing was done",
+                        self.b.environment
+                    );
+                }
                 if !terminal {
                     bail!("{what}: pass --yes to confirm a write when there is no terminal");
                 }
