@@ -1298,27 +1298,39 @@ mod tests {
         assert!(admit_operation(&ctx, &delete(false)).is_err());
     }
 
-    /// A key that is not there is not deleted and not audited: S3 answers its delete as done,
-    /// and it was said "deleted 1 object, audited" (a mistyped key, an escape written as `␛`).
-    #[tokio::test]
-    async fn deleting_a_key_that_is_not_there_says_so_and_audits_nothing() {
-        use backoffice_domain::model::{AuditFilter, PageRequest};
+    /// An unseeded sandbox's backends, as `sandbox:ops` (its folder and store kept alive).
+    async fn bare_sandbox() -> (
+        tempfile::TempDir,
+        backoffice_domain::sandbox::Sandbox,
+        Backends,
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let sandbox = backoffice_domain::sandbox::Sandbox::open(dir.path())
             .await
             .unwrap();
         let b = Backends::sandbox(&sandbox, Actor::parse("sandbox:ops").unwrap());
+        (dir, sandbox, b)
+    }
+
+    /// How many audit rows there are (up to 100).
+    async fn audit_rows(b: &Backends) -> usize {
+        use backoffice_domain::model::{AuditFilter, PageRequest};
+        b.content()
+            .unwrap()
+            .list_audit(&AuditFilter::default(), PageRequest::first(100))
+            .await
+            .unwrap()
+            .items
+            .len()
+    }
+
+    /// A key that is not there is not deleted and not audited: S3 answers its delete as done,
+    /// and it was said "deleted 1 object, audited" (a mistyped key, an escape written as `␛`).
+    #[tokio::test]
+    async fn deleting_a_key_that_is_not_there_says_so_and_audits_nothing() {
+        let (_dir, _sandbox, b) = bare_sandbox().await;
         let bucket = b.bucket().unwrap().clone();
-        let rows = || async {
-            b.content()
-                .unwrap()
-                .list_audit(&AuditFilter::default(), PageRequest::first(100))
-                .await
-                .unwrap()
-                .items
-                .len()
-        };
-        let before = rows().await;
+        let before = audit_rows(&b).await;
         let missing = Operation::DeleteObjects {
             bucket: bucket.clone(),
             keys: vec!["posts/nope.txt".into()],
@@ -1331,18 +1343,14 @@ mod tests {
             failed.failure.message,
             "deleted 0 objects, 1 failed: posts/nope.txt is not there"
         );
-        assert_eq!(rows().await, before, "no audit row");
+        assert_eq!(audit_rows(&b).await, before, "no audit row");
     }
 
     /// A link to a key that is not there is refused, not handed out and audited (S3 signs a
     /// link to anything).
     #[tokio::test]
     async fn a_link_to_a_key_that_is_not_there_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let sandbox = backoffice_domain::sandbox::Sandbox::open(dir.path())
-            .await
-            .unwrap();
-        let b = Backends::sandbox(&sandbox, Actor::parse("sandbox:ops").unwrap());
+        let (_dir, _sandbox, b) = bare_sandbox().await;
         let bucket = b.bucket().unwrap().clone();
         let refused = share(
             &b,
@@ -1364,24 +1372,9 @@ mod tests {
     /// actioned, audited`) and writes no audit row.
     #[tokio::test]
     async fn resolving_targets_without_open_reports_says_nothing_changed() {
-        use backoffice_domain::model::{
-            AuditFilter, PageRequest, PostId, ReportResolution, Target,
-        };
-        let dir = tempfile::tempdir().unwrap();
-        let sandbox = backoffice_domain::sandbox::Sandbox::open(dir.path())
-            .await
-            .unwrap();
-        let b = Backends::sandbox(&sandbox, Actor::parse("sandbox:ops").unwrap());
-        let rows = || async {
-            b.content()
-                .unwrap()
-                .list_audit(&AuditFilter::default(), PageRequest::first(100))
-                .await
-                .unwrap()
-                .items
-                .len()
-        };
-        let before = rows().await;
+        use backoffice_domain::model::{PostId, ReportResolution, Target};
+        let (_dir, _sandbox, b) = bare_sandbox().await;
+        let before = audit_rows(&b).await;
         let done = perform(
             &b,
             Operation::ResolveReports {
@@ -1396,7 +1389,7 @@ mod tests {
             done.summary,
             "no open reports on post 987654: nothing changed"
         );
-        assert_eq!(rows().await, before);
+        assert_eq!(audit_rows(&b).await, before);
     }
 
     #[test]
