@@ -194,6 +194,14 @@ impl App {
         (app, commands)
     }
 
+    /// What a `Outcome::Reading` message waited for has its answer (a dialog, or why there is
+    /// none): the message goes.
+    fn reading_answered(&mut self) {
+        if let Some(said) = self.reading.take() {
+            self.toasts.retain(|t| t.text != said);
+        }
+    }
+
     /// Where the console stands (see [`Place`]).
     pub fn place(&self) -> Place {
         Place {
@@ -724,10 +732,7 @@ impl App {
                 commands
             }
             Outcome::Message(m) => {
-                // What a "reading …" message waited for has its answer.
-                if let Some(said) = self.reading.take() {
-                    self.toasts.retain(|t| t.text != said);
-                }
+                self.reading_answered();
                 self.toast(m);
                 Vec::new()
             }
@@ -743,10 +748,7 @@ impl App {
                 Vec::new()
             }
             Outcome::Propose(proposal) => {
-                // What the dialog waited for is read: its "reading …" message goes.
-                if let Some(said) = self.reading.take() {
-                    self.toasts.retain(|t| t.text != said);
-                }
+                self.reading_answered();
                 // A write that could not be audited here is refused before anything is asked.
                 if let crate::app::dialog::Form::Ready(op) = &proposal.form
                     && let Err(refused) = crate::ops::admit_operation(&self.context, op)

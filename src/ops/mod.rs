@@ -1346,8 +1346,9 @@ mod tests {
         assert_eq!(audit_rows(&b).await, before, "no audit row");
     }
 
-    /// A link to a key that is not there is refused, not handed out and audited (S3 signs a
-    /// link to anything).
+    /// A link to a key that is not there is refused, not handed out and audited. The sandbox
+    /// refused it already; S3, which signs a link to anything, is held to it by the moto test
+    /// `scriptable_commands_on_moto_and_mariadb_audit_under_the_caller_arn` in tests/cli.rs.
     #[tokio::test]
     async fn a_link_to_a_key_that_is_not_there_is_refused() {
         let (_dir, _sandbox, b) = bare_sandbox().await;
