@@ -58,6 +58,38 @@ fn pane_name(raw: &str) -> Result<crate::app::PaneId, String> {
 }
 
 impl Cli {
+    /// Parses the process's arguments as [`Cli::try_parse_checked_from`] does, printing clap's
+    /// message and exiting on a mistake.
+    pub fn parse_checked() -> Self {
+        Self::try_parse_checked_from(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    /// Parses `args`, refusing `--sandbox` beside an `--env` typed on the same line: the two
+    /// name different places, and taking one quietly opened what the operator did not mean.
+    /// An environment named by `BACKOFFICE_ENV` gives way to `--sandbox`, which is the way to
+    /// open the sandbox from a shell that has one set.
+    pub fn try_parse_checked_from<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::{CommandFactory, FromArgMatches};
+        let mut command = Self::command();
+        let matches = command.try_get_matches_from_mut(args)?;
+        let cli = Self::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+        let typed_env = matches.value_source("env") == Some(clap::parser::ValueSource::CommandLine);
+        if cli.sandbox && typed_env {
+            let name = cli.env.as_deref().unwrap_or_default();
+            return Err(command.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "--sandbox and --env {name} name two places: give one (--env sandbox opens the sandbox too)"
+                ),
+            ));
+        }
+        Ok(cli)
+    }
+
     /// The simulated traffic rate, zero when it is off.
     pub fn traffic_rate(&self) -> f64 {
         if self.no_traffic { 0.0 } else { self.traffic }
@@ -221,6 +253,35 @@ mod tests {
             wrong.contains("one of users, posts, audit, storage, logs, insights, metrics"),
             "{wrong}"
         );
+    }
+
+    #[test]
+    fn sandbox_beside_a_typed_environment_is_refused_and_beside_the_variable_wins() {
+        use super::Cli;
+        let wrong =
+            Cli::try_parse_checked_from(["backoffice", "--sandbox", "--env", "prod"]).unwrap_err();
+        assert_eq!(wrong.kind(), clap::error::ErrorKind::ArgumentConflict);
+        let text = wrong.to_string();
+        assert!(
+            text.contains("--sandbox and --env prod name two places"),
+            "{text}"
+        );
+        // Global flags after a subcommand are the same mistake.
+        assert!(
+            Cli::try_parse_checked_from([
+                "backoffice",
+                "users",
+                "list",
+                "--env",
+                "prod",
+                "--sandbox"
+            ])
+            .is_err()
+        );
+        let alone = Cli::try_parse_checked_from(["backoffice", "--sandbox"]).unwrap();
+        assert!(alone.sandbox);
+        let named = Cli::try_parse_checked_from(["backoffice", "--env", "prod"]).unwrap();
+        assert_eq!(named.env.as_deref(), Some("prod"));
     }
 
     #[test]

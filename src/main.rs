@@ -6,7 +6,6 @@ use backoffice::{cli, config, environments, exec, history, keymap, paths, termin
 use backoffice_domain::model::Actor;
 use backoffice_domain::sandbox::traffic::{Simulator, TrafficOptions};
 use backoffice_domain::sandbox::{MEDIA_BUCKET, Sandbox, SeedOptions};
-use clap::Parser;
 use cli::{Cli, SandboxCommand};
 use color_eyre::eyre::{Result, WrapErr, bail};
 use crossterm::event::{Event, EventStream, KeyEventKind};
@@ -28,7 +27,7 @@ const LOG_QUEUE_LINES: usize = 4096;
 fn main() -> ExitCode {
     keep_one_small_heap();
     let _ = color_eyre::install();
-    let cli = Cli::parse();
+    let cli = Cli::parse_checked();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
