@@ -348,11 +348,64 @@ impl UserFilter {
                 "search text must not contain control characters",
             ));
         }
+        let value = Self::known_value(attribute, op, value)?;
         Ok(Self {
             attribute,
             op,
             value,
         })
+    }
+
+    /// The two attributes whose values are a fixed set, compared exactly by Cognito, take
+    /// them in any case (`cognito:user_status = unconfirmed` found no one); and `status`,
+    /// which is only `Enabled` or `Disabled`, refuses a sign-up state with the attribute that
+    /// holds it (`status = UNCONFIRMED` found no one and said nothing).
+    fn known_value(
+        attribute: FilterAttribute,
+        op: FilterOp,
+        value: String,
+    ) -> Result<String, Invalid> {
+        const STATES: [&str; 7] = [
+            "UNCONFIRMED",
+            "CONFIRMED",
+            "FORCE_CHANGE_PASSWORD",
+            "RESET_REQUIRED",
+            "EXTERNAL_PROVIDER",
+            "ARCHIVED",
+            "COMPROMISED",
+        ];
+        let upper = value.trim().to_ascii_uppercase();
+        match attribute {
+            FilterAttribute::UserStatus
+                if op == FilterOp::Equals && STATES.contains(&upper.as_str()) =>
+            {
+                Ok(upper)
+            }
+            FilterAttribute::Enabled => {
+                if let Some(known) = ["Enabled", "Disabled"]
+                    .into_iter()
+                    .find(|k| k.eq_ignore_ascii_case(value.trim()))
+                {
+                    return Ok(known.to_string());
+                }
+                if STATES.contains(&upper.as_str()) {
+                    return Err(Invalid::new(
+                        "filter",
+                        format!(
+                            "status is Enabled or Disabled; a sign-up's state is searched as cognito:user_status = {upper}"
+                        ),
+                    ));
+                }
+                if op == FilterOp::Equals {
+                    return Err(Invalid::new(
+                        "filter",
+                        "status is Enabled or Disabled (cognito:user_status holds CONFIRMED, UNCONFIRMED …)",
+                    ));
+                }
+                Ok(value)
+            }
+            _ => Ok(value),
+        }
     }
 
     /// Reads `attribute = "value"` or `attribute ^= "value"` (quotes optional), as typed in a
@@ -514,6 +567,24 @@ mod tests {
 
     #[test]
     fn unknown_filter_attribute_lists_the_allowed_ones() {
+        // `status` holds Enabled or Disabled, in any case typed; a sign-up state there is
+        // refused with the attribute that holds it, which takes it in any case.
+        let f = UserFilter::parse("status = disabled").unwrap();
+        assert_eq!(
+            (f.attribute, f.value.as_str()),
+            (FilterAttribute::Enabled, "Disabled")
+        );
+        let err = UserFilter::parse("status = unconfirmed").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("cognito:user_status = UNCONFIRMED"),
+            "{err}"
+        );
+        assert!(UserFilter::parse("status = on").is_err());
+        let f = UserFilter::parse("cognito:user_status = force_change_password").unwrap();
+        assert_eq!(f.value, "FORCE_CHANGE_PASSWORD");
+        let f = UserFilter::parse("user_status ^= unc").unwrap();
+        assert_eq!(f.value, "unc");
         let err = UserFilter::parse("custom:team = x").unwrap_err();
         assert!(err.message.contains("email"), "{}", err.message);
     }
@@ -575,11 +646,25 @@ mod tests {
         fn search_text_never_breaks_or_widens_the_filter(value in "[\\PC\"\\\\]{0,40}", i in 0usize..10, starts in any::<bool>()) {
             let attribute = FilterAttribute::ALL[i];
             let op = if starts { FilterOp::StartsWith } else { FilterOp::Equals };
-            let f = UserFilter::new(attribute, op, value.clone()).unwrap();
+            let fixed = matches!(attribute, FilterAttribute::UserStatus | FilterAttribute::Enabled);
+            // Only `status`, whose values are Enabled and Disabled, refuses text.
+            let f = match UserFilter::new(attribute, op, value.clone()) {
+                Ok(f) => f,
+                Err(_) => {
+                    prop_assert_eq!(attribute, FilterAttribute::Enabled);
+                    return Ok(());
+                }
+            };
+            // Free text is kept as typed; the fixed values differ from it in case alone.
+            if fixed {
+                prop_assert!(f.value.eq_ignore_ascii_case(value.trim()) || f.value == value);
+            } else {
+                prop_assert_eq!(&f.value, &value);
+            }
             let (attr, sym, back) = read_back(&f.to_cognito()).expect("one quoted value, nothing after");
             prop_assert_eq!(attr, attribute.cognito_name());
             prop_assert_eq!(sym, op.symbol());
-            prop_assert_eq!(back, value);
+            prop_assert_eq!(back, f.value);
         }
 
         #[test]
