@@ -61,13 +61,12 @@ pub(super) async fn posts(cmd: PostsCommand, s: &Session<'_>) -> Result<()> {
                 |page| content.list_posts(&filter, page),
                 |p| {
                     s.print(&records::post(&p), || {
-                        one_line(&format!(
-                            "{}\t{}\t{}\t{}",
-                            p.id,
+                        super::fields(&[
+                            &p.id.to_string(),
                             p.status.as_str(),
-                            p.author_sub,
-                            crate::text::first_line(&p.body)
-                        ))
+                            p.author_sub.as_str(),
+                            &crate::text::first_line(&p.body),
+                        ])
                     })
                 },
             )
@@ -98,14 +97,12 @@ pub(super) async fn reports(cmd: ReportsCommand, s: &Session<'_>) -> Result<()> 
                 |page| content.list_reports(&filter, page),
                 |r| {
                     s.print(&records::report(&r), || {
-                        one_line(&format!(
-                            "{}\t{}\t{}:{}\t{}",
-                            r.id,
+                        super::fields(&[
+                            &r.id.to_string(),
                             r.status.as_str(),
-                            r.target.kind().as_str(),
-                            r.target.id_text(),
-                            r.reason
-                        ))
+                            &format!("{}:{}", r.target.kind().as_str(), r.target.id_text()),
+                            &r.reason,
+                        ])
                     })
                 },
             )
@@ -133,14 +130,16 @@ pub(super) async fn reports(cmd: ReportsCommand, s: &Session<'_>) -> Result<()> 
                 |q| {
                     s.print(&records::queue_item(&q), || {
                         let reasons = records::reasons_text(&q.reasons);
-                        one_line(&format!(
-                            "{}:{}\t{}\t{}\t{}",
-                            q.group.target.kind().as_str(),
-                            q.group.target.id_text(),
-                            q.group.open_reports,
-                            reasons,
-                            q.summary.as_ref().map_or("(gone)", |s| s.excerpt.as_str())
-                        ))
+                        super::fields(&[
+                            &format!(
+                                "{}:{}",
+                                q.group.target.kind().as_str(),
+                                q.group.target.id_text()
+                            ),
+                            &q.group.open_reports.to_string(),
+                            &reasons,
+                            q.summary.as_ref().map_or("(gone)", |s| s.excerpt.as_str()),
+                        ])
                     })
                 },
             )
@@ -205,15 +204,13 @@ pub(super) async fn audit(cmd: AuditCommand, s: &Session<'_>) -> Result<()> {
         |page| content.list_audit(&filter, page),
         |r| {
             s.print(&records::audit(&r), || {
-                one_line(&format!(
-                    "{}\t{}\t{}\t{}:{}\t{}",
-                    r.created_at.format("%Y-%m-%d %H:%M:%S"),
-                    r.actor,
-                    r.action,
-                    r.target_kind,
-                    r.target_id,
-                    r.reason.clone().unwrap_or_default()
-                ))
+                super::fields(&[
+                    &r.created_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    &r.actor,
+                    r.action.as_str(),
+                    &format!("{}:{}", r.target_kind, r.target_id),
+                    r.reason.as_deref().unwrap_or_default(),
+                ])
             })
         },
     )

@@ -182,6 +182,17 @@ fn failed(f: Failure) -> color_eyre::Report {
     }
 }
 
+/// A text line of tab-separated fields, each made one line on its own: made one line
+/// together, a tab between fields became a space as soon as one held a character outside
+/// ASCII, and names with spaces ran into the next column.
+fn fields(fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| crate::text::one_line(f))
+        .collect::<Vec<_>>()
+        .join("\t")
+}
+
 fn domain(e: DomainError) -> color_eyre::Report {
     eyre!(e.chain())
 }
@@ -237,5 +248,19 @@ where
             }
             None => return Ok(seen),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A field with a space, a character outside ASCII or a tab of its own keeps the line's
+    /// tabs for the columns alone.
+    #[test]
+    fn fields_keep_their_tabs_beside_names_with_spaces_and_any_script() {
+        let line = super::fields(&["ann", "Ann Lee 🎉", "a\tb", "שלום"]);
+        assert_eq!(
+            line.split('\t').collect::<Vec<_>>(),
+            ["ann", "Ann Lee 🎉", "a b", "שלום"]
+        );
     }
 }

@@ -19,10 +19,19 @@ fn name(raw: &str) -> Result<Username> {
         return Username::from_directory(named).map_err(|e| eyre!("username: {}", e.message));
     }
     Username::parse(raw).map_err(|e| {
-        eyre!(
-            "username: {}; name such a character as <U+XXXX>, as `users list` shows it",
-            e.message
-        )
+        let n = raw.chars().count();
+        if n == 0 {
+            eyre!("username: give one, as `users list` shows it")
+        } else if n > 128 {
+            eyre!("username: {}", e.message)
+        } else {
+            // The characters it holds are what was refused: one a listing shows as <U+XXXX>
+            // is typed so.
+            eyre!(
+                "username: {}; name such a character as <U+XXXX>, as `users list` shows it",
+                e.message
+            )
+        }
     })
 }
 
@@ -51,15 +60,14 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                     let record = records::found_user(&found);
                     let matched: Vec<&str> = found.matched.iter().map(|m| m.label()).collect();
                     s.print(&record, || {
-                        one_line(&format!(
-                            "{}\t{}\t{}\t{}\t{}\t{}",
-                            crate::text::identifier(u.username.as_str()),
-                            u.email.clone().unwrap_or_default(),
+                        super::fields(&[
+                            &crate::text::identifier(u.username.as_str()),
+                            u.email.as_deref().unwrap_or_default(),
                             u.attribute("name").unwrap_or_default(),
-                            u.status,
+                            u.status.as_str(),
                             if u.enabled { "enabled" } else { "disabled" },
-                            matched.join(",")
-                        ))
+                            &matched.join(","),
+                        ])
                     })
                 },
             )
@@ -410,6 +418,16 @@ async fn who(s: &Session<'_>, raw: &str) -> Result<()> {
 mod tests {
     use super::name;
     use backoffice_domain::model::Username;
+
+    #[test]
+    fn a_missing_or_long_name_is_not_told_to_name_its_characters() {
+        let empty = name("").unwrap_err().to_string();
+        assert_eq!(empty, "username: give one, as `users list` shows it");
+        let long = name(&"a".repeat(129)).unwrap_err().to_string();
+        assert!(!long.contains("<U+XXXX>"), "{long}");
+        let spaced = name("ann lee").unwrap_err().to_string();
+        assert!(spaced.contains("<U+XXXX>"), "{spaced}");
+    }
 
     #[test]
     fn a_name_is_taken_as_typed_or_as_a_listing_shows_it() {

@@ -30,7 +30,7 @@ impl Who {
         let raw = raw.trim();
         if raw.is_empty() {
             return Err(DomainError::invalid(
-                "who",
+                "user",
                 "give an e-mail, a sub or a username",
             ));
         }
