@@ -39,6 +39,21 @@ pub struct Failure {
     /// Refused as asked (a row undone already, a plan with nothing to do): said as a message,
     /// not a failure on the status bar, since asking again is refused again.
     pub refused: bool,
+    /// Why a read failed, where the advice beside it depends on it.
+    pub cause: Cause,
+}
+
+/// Why a read failed, as far as the console words its advice by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Cause {
+    #[default]
+    Other,
+    /// The thing read is not there (deleted, or never was): reading again finds it only if it
+    /// comes back.
+    Gone,
+    /// The service refused the request as written (a query it does not accept): the same
+    /// request is refused again, another must be written.
+    Unaccepted,
 }
 
 impl Failure {
@@ -48,6 +63,7 @@ impl Failure {
             chain: message.clone(),
             message,
             refused: false,
+            cause: Cause::Other,
         }
     }
 
@@ -70,10 +86,17 @@ impl std::error::Error for Failure {}
 
 impl From<backoffice_domain::DomainError> for Failure {
     fn from(e: backoffice_domain::DomainError) -> Self {
+        use backoffice_domain::DomainError;
+        let cause = match &e {
+            DomainError::NotFound(_) => Cause::Gone,
+            DomainError::Invalid(_) | DomainError::Unsupported(_) => Cause::Unaccepted,
+            _ => Cause::Other,
+        };
         Self {
             message: e.to_string(),
             chain: e.chain(),
             refused: false,
+            cause,
         }
     }
 }

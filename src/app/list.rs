@@ -55,7 +55,7 @@ pub enum Load {
     Idle,
     Loading,
     Loaded,
-    Failed(String),
+    Failed(crate::app::Failure),
 }
 
 /// The most rows [`List::widest_cells`] measures in one frame.
@@ -283,7 +283,7 @@ impl<T> List<T> {
                 }
             }
             Err(failure) => {
-                self.load = Load::Failed(failure.message);
+                self.load = Load::Failed(failure);
                 self.keep_key = None;
             }
         }

@@ -91,7 +91,7 @@ pub enum Load {
     Idle,
     Loading(RequestId),
     Loaded,
-    Failed(String),
+    Failed(crate::app::Failure),
 }
 
 /// The chart of one alarm's metric.
@@ -353,7 +353,7 @@ impl Pane for MetricsPane {
                         (Outcome::None, None)
                     }
                     Err(f) => {
-                        self.load = Load::Failed(f.message.clone());
+                        self.load = Load::Failed(f.clone());
                         (Outcome::None, Some(("metrics".into(), f)))
                     }
                 }
@@ -372,7 +372,7 @@ impl Pane for MetricsPane {
                         (Outcome::None, None)
                     }
                     Err(f) => {
-                        self.alarms_load = Load::Failed(f.message.clone());
+                        self.alarms_load = Load::Failed(f.clone());
                         (Outcome::None, Some(("alarms".into(), f)))
                     }
                 }
@@ -388,7 +388,7 @@ impl Pane for MetricsPane {
                         (Outcome::None, None)
                     }
                     Err(f) => {
-                        self.chart.load = Load::Failed(f.message.clone());
+                        self.chart.load = Load::Failed(f.clone());
                         (Outcome::None, Some(("alarm metric".into(), f)))
                     }
                 }

@@ -26,8 +26,8 @@ pub mod views;
 pub mod who;
 
 pub use command::{
-    AppEvent, BanSubject, Command, Context, Failure, Ids, Opened, Planning, Request, RequestId,
-    Toast, UserDetail, UserSearch,
+    AppEvent, BanSubject, Cause, Command, Context, Failure, Ids, Opened, Planning, Request,
+    RequestId, Toast, UserDetail, UserSearch,
 };
 pub use overlay::Overlay;
 pub use pane::{FieldView, FormKey, FormView, Handled, Outcome, Pane, PaneId, Problem};
@@ -1069,7 +1069,7 @@ impl App {
                 {
                     view.state = match result {
                         Ok(lines) => who::WhoState::Loaded(lines),
-                        Err(f) => who::WhoState::Failed(f.message),
+                        Err(f) => who::WhoState::Failed(f),
                     };
                 }
                 Vec::new()

@@ -64,7 +64,7 @@ pub enum DetailState {
     Loading(Username),
     Loaded(Box<UserDetail>),
     /// Whose detail failed, and why.
-    Failed(Username, String),
+    Failed(Username, crate::app::Failure),
 }
 
 /// Reads the search box: Cognito's filter (`attribute = value`, `attribute ^= value`), a sub,
@@ -631,7 +631,7 @@ impl UsersPane {
             }
             Err(f) => {
                 self.waiting = None;
-                self.detail = Some(DetailState::Failed(username, f.message.clone()));
+                self.detail = Some(DetailState::Failed(username, f.clone()));
                 (Outcome::None, Some(("loading the user".to_string(), f)))
             }
         }

@@ -8,7 +8,7 @@ use backoffice_domain::services::user360::User360;
 pub enum WhoState {
     Loading,
     Loaded(Vec<String>),
-    Failed(String),
+    Failed(crate::app::Failure),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,9 @@ impl WhoView {
             WhoState::Loading => vec![format!("Looking up {} in every service…", self.who)],
             WhoState::Loaded(lines) => lines.clone(),
             // The failure names whom it looked for (`user ghost not found`): said once.
-            WhoState::Failed(why) if why.ends_with("not found") => vec![format!("{why}.")],
+            WhoState::Failed(why) if why.cause == crate::app::Cause::Gone => {
+                vec![format!("{why}.")]
+            }
             WhoState::Failed(why) => vec![format!("Could not open {}: {why}", self.who)],
         }
     }

@@ -198,6 +198,7 @@ async fn fill(
             ),
             chain: e.chain(),
             refused: false,
+            cause: crate::app::Cause::Other,
         })?;
         sink.write(&rows).map_err(io)?;
         // Progress is news, not work: a full queue skips it rather than slow the export.

@@ -119,6 +119,7 @@ pub(super) async fn run(
                     message: crate::paths::write_problem(&e, &path),
                     chain: format!("could not write {}: {e}", path.display()),
                     refused: false,
+                    cause: crate::app::Cause::Other,
                 }),
         },
     }

@@ -631,6 +631,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                         ),
                         chain: failed.join("; "),
                         refused: false,
+                        cause: crate::app::Cause::Other,
                     },
                     records: done.records,
                     stale: results
@@ -664,6 +665,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                     ),
                     chain: e.chain(),
                     refused: false,
+                    cause: crate::app::Cause::Other,
                 })?;
                 done.records.extend(closed.iter().map(report_record));
             }
@@ -812,6 +814,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                             .collect::<Vec<_>>()
                             .join("; "),
                         refused: false,
+                        cause: crate::app::Cause::Other,
                     },
                     records: done.records,
                     stale: false,
@@ -939,6 +942,7 @@ async fn query_definition(
         message: format!("{summary}, but its audit row could not be written; record it by hand"),
         chain: e.chain(),
         refused: false,
+        cause: crate::app::Cause::Other,
     })?;
     Ok(Done {
         summary: format!("{summary}, audited"),

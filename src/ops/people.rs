@@ -137,6 +137,7 @@ pub(super) async fn run_deletion(
                 ),
                 chain: f.chain,
                 refused: false,
+                cause: crate::app::Cause::Other,
             })?;
         exported = format!("; their data is in {}", path.display());
         records.extend(done.records);
@@ -254,6 +255,7 @@ pub async fn plan_undo(b: &Backends, row: &AuditEntry) -> Result<Operation, Fail
                 message: format!("the user of row {id} ({sub}): {e}"),
                 chain: e.chain(),
                 refused: false,
+                cause: crate::app::Cause::Other,
             })
     };
     if let Some(by) = undone_by(b, row).await? {

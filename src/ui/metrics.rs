@@ -197,7 +197,7 @@ fn figure(series: Option<&MetricSeries>) -> String {
 fn message(frame: &mut Frame<'_>, area: Rect, load: &Load, empty: &str, look: &Look<'_>) -> bool {
     let (text, style) = match load {
         Load::Idle | Load::Loading(_) => ("loading…".to_string(), look.theme.muted()),
-        Load::Failed(why) => (crate::text::printable(why), look.theme.error()),
+        Load::Failed(why) => (crate::text::printable(&why.message), look.theme.error()),
         Load::Loaded => (empty.to_string(), look.theme.muted()),
     };
     frame.render_widget(

@@ -525,7 +525,9 @@ fn alarms_not_read_are_not_said_to_be_clear() {
     use crate::app::metrics::Load;
     let mut app = metrics_app();
     app.metrics.alarms.clear();
-    app.metrics.alarms_load = Load::Failed("cloudwatch:DescribeAlarms: AccessDenied".into());
+    app.metrics.alarms_load = Load::Failed(crate::app::Failure::new(
+        "cloudwatch:DescribeAlarms: AccessDenied",
+    ));
     let functions = render(&mut app, 110, 8).to_string();
     assert!(functions.contains("v alarms (not read)"), "{functions}");
     keys(&mut app, &["v"]);

@@ -1019,6 +1019,7 @@ fn error_log_shows_the_chain() {
             message: "Cognito is unavailable".into(),
             chain: "Cognito is unavailable: dispatch failure: connection refused".into(),
             refused: false,
+            cause: crate::app::Cause::Other,
         },
     );
     app.errors[0].0 = "12:00:00".into();
@@ -1823,12 +1824,21 @@ fn audit_help_says_what_its_keys_do_there() {
 /// help; any other failure does.
 #[test]
 fn a_failed_read_says_what_to_do() {
+    use backoffice_domain::DomainError;
+    let gone = crate::app::Failure::from(DomainError::NotFound("post 12".into()));
     assert_eq!(
-        super::try_again("post 12 not found", "ctrl-r"),
+        super::try_again(&gone, "ctrl-r"),
         "It is not there (deleted, or never was); ctrl-r reads again."
     );
+    let down = crate::app::Failure::from(DomainError::unavailable("the database", "refused"));
     assert_eq!(
-        super::try_again("the database is unavailable", "ctrl-r"),
+        super::try_again(&down, "ctrl-r"),
+        "Press ctrl-r to try again."
+    );
+    // Told by what failed, not by its words: a message that ends as a 404's does is not one.
+    let worded = crate::app::Failure::new("the key name was not found");
+    assert_eq!(
+        super::try_again(&worded, "ctrl-r"),
         "Press ctrl-r to try again."
     );
 }
@@ -2015,7 +2025,7 @@ fn a_list_names_the_columns_it_leaves_out() {
     let wide = render(&mut app, 200, 12).to_string();
     assert!(!wide.contains("not shown"), "{wide}");
     let mut noted = 0;
-    for width in 74..120 {
+    for width in 79..120 {
         let text = render(&mut app, width, 12).to_string();
         let header = text.lines().nth(2).unwrap_or_default().to_string();
         for column in ["created (UTC)", "enabled", "name"] {
@@ -2034,4 +2044,39 @@ fn a_list_names_the_columns_it_leaves_out() {
         assert!(text.contains("google_") && text.contains("user2"), "{text}");
     }
     assert!(noted > 0, "some width leaves a column out");
+}
+
+/// Between 70 and 80 columns a disabled account is told from an enabled one on its row (at
+/// 76 the wide list dropped `enabled` and the status read `CONFIRMED`), and the e-mail keeps
+/// its room before the date does (at 70 the date stayed and e-mails were cut to 12).
+#[test]
+fn narrow_users_lists_say_disabled_and_keep_the_email_before_the_date() {
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    let mut users: Vec<_> = (1..=3).map(|i| user(i, i != 3)).collect();
+    users[0].email = Some("margaret.hamilton-lovelace@example-university.edu".into());
+    users[1].status = backoffice_domain::model::UserStatus::ForceChangePassword;
+    users[2].username =
+        backoffice_domain::model::Username::parse("google_113456789012345678901").unwrap();
+    answer_users(&mut app, &first, users);
+    for width in [70, 74, 76, 78] {
+        let text = render(&mut app, width, 10).to_string();
+        let row = text
+            .lines()
+            .find(|l| l.contains("user3@example.com"))
+            .unwrap_or_default();
+        assert!(row.contains("DISABLED"), "{width}:\n{text}");
+        assert!(!text.contains("2026-10-01"), "{width}:\n{text}");
+        assert!(
+            text.contains("margaret.hamilton-lovelace@e"),
+            "{width}:\n{text}"
+        );
+    }
+    for width in [79, 80] {
+        let text = render(&mut app, width, 10).to_string();
+        let row = text
+            .lines()
+            .find(|l| l.contains("user3@example.com"))
+            .unwrap_or_default();
+        assert!(row.contains(" no "), "{width}:\n{text}");
+    }
 }

@@ -33,14 +33,18 @@ pub(super) const USER_COLUMNS: [Column; 6] = [
     Column::whole("created (UTC)", 5),
 ];
 
-/// Below this many columns the list takes [`NARROW_COLUMNS`].
-const NARROW: u16 = 72;
+/// Below this many columns inside the frame the list takes [`NARROW_COLUMNS`]: from here the
+/// wide columns keep `enabled` beside a capped username, a 20-column e-mail and the longest
+/// status (24 + 20 + 21 + 7, the gaps and the selection mark; at 76 columns of terminal they
+/// dropped it, and a disabled account read `CONFIRMED` with nothing else on its row).
+const NARROW: u16 = 77;
 
 /// A narrow screen's columns: the username cut sooner, the e-mail, and the status, which
-/// reads `DISABLED` for a disabled account.
+/// reads `DISABLED` for a disabled account. The e-mail wants 26 columns before the date is
+/// shown (at 70 columns the date stayed and e-mails were cut to 12).
 const NARROW_COLUMNS: [Column; 4] = [
     Column::id_capped("username", 14),
-    Column::free("email", 12, 2),
+    Column::free("email", 26, 2),
     Column::id("status"),
     Column::whole("created (UTC)", 5),
 ];

@@ -30,7 +30,7 @@ impl LogsPane {
                         (Outcome::None, None)
                     }
                     Err(f) => {
-                        self.picker.load = Load::Failed(f.message.clone());
+                        self.picker.load = Load::Failed(f.clone());
                         (Outcome::None, Some(("loading log groups".into(), f)))
                     }
                 }
@@ -143,7 +143,7 @@ impl LogsPane {
                             (Outcome::None, None)
                         }
                         Err(failure) => {
-                            f.state = FeedState::Failed(failure.message.clone());
+                            f.state = FeedState::Failed(failure.clone());
                             if std::mem::take(&mut self.replacing) {
                                 let ts = self.last_ts();
                                 self.buffer.push_marker(
@@ -176,7 +176,7 @@ impl LogsPane {
                             (outcome, None)
                         }
                         Err(failure) => {
-                            r.feed.state = FeedState::Failed(failure.message.clone());
+                            r.feed.state = FeedState::Failed(failure.clone());
                             (Outcome::None, Some(("request lines".into(), failure)))
                         }
                     }

@@ -204,7 +204,7 @@ pub enum FeedState {
     Starting,
     Running,
     Done(FeedEnd),
-    Failed(String),
+    Failed(crate::app::Failure),
 }
 
 #[derive(Debug)]

@@ -147,7 +147,7 @@ impl PostsPane {
             }
             Err(f) => {
                 self.waiting = None;
-                thread.rows.load = Load::Failed(f.message.clone());
+                thread.rows.load = Load::Failed(f.clone());
                 (Outcome::None, Some(("loading the thread".to_string(), f)))
             }
         }

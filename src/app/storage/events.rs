@@ -99,7 +99,7 @@ impl StoragePane {
                         (outcome, None)
                     }
                     Err(f) => {
-                        d.info = Part::Failed(f.message.clone());
+                        d.info = Part::Failed(f.clone());
                         d.delete_when_inspected = false;
                         (Outcome::None, Some(("reading the object".to_string(), f)))
                     }
@@ -134,7 +134,7 @@ impl StoragePane {
                 d.preview = match result {
                     Ok(p) => Part::Ready(p),
                     // A preview that cannot be made is shown in its place, not as an error.
-                    Err(f) => Part::Failed(f.message),
+                    Err(f) => Part::Failed(f),
                 };
                 (Outcome::None, None)
             }

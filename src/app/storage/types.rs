@@ -232,5 +232,5 @@ impl SortKey {
 pub enum Part<T> {
     Loading,
     Ready(T),
-    Failed(String),
+    Failed(crate::app::Failure),
 }

@@ -442,10 +442,15 @@ async fn a_pattern_the_sandbox_cannot_read_fails_with_a_clear_message() {
     h.keys("live { $.level = \"ERROR\" }");
     h.key(code(KeyCode::Enter));
     h.until("the tail to fail", |app, _| feed_done(app)).await;
-    let Some(FeedState::Failed(message)) = h.app.logs.feed.as_ref().map(|f| f.state.clone()) else {
+    let Some(FeedState::Failed(failure)) = h.app.logs.feed.as_ref().map(|f| f.state.clone()) else {
         panic!("{:?}", h.app.logs.feed)
     };
-    assert!(message.contains("plain filter patterns"), "{message}");
+    assert!(
+        failure.message.contains("plain filter patterns"),
+        "{failure}"
+    );
+    // Kept as what it is, a request refused as written, which the pane words as such.
+    assert_eq!(failure.cause, crate::app::Cause::Unaccepted);
     assert!(
         h.app
             .last_error

@@ -341,9 +341,7 @@ pub(super) fn empty_text(pane: &LogsPane, keys: &Keymap) -> Option<String> {
         }
         // Refused as asked (a pattern the store does not take): asking again is refused
         // again, so the way out is another query.
-        (FeedState::Failed(e), w)
-            if e.starts_with("invalid ") || e.starts_with("not supported: ") =>
-        {
+        (FeedState::Failed(e), w) if e.cause == crate::app::Cause::Unaccepted => {
             format!(
                 "Could not {} {groups}: {e}\n{} writes another query, {} goes to the groups.",
                 if *w == Window::Live { "tail" } else { "query" },
@@ -374,7 +372,7 @@ pub(super) fn status_row(
     if let Some(FeedState::Failed(e)) = pane.feed.as_ref().map(|f| &f.state)
         && !pane.buffer.is_empty()
     {
-        let e = crate::text::one_line(e);
+        let e = crate::text::one_line(&e.message);
         parts.push((format!("✗ {e}  "), format!("✗ {e}  "), theme.error()));
     }
     // Only a live tail has a "live" to go back to; a query's lines end where it ended.

@@ -751,22 +751,23 @@ fn logs_request_view() {
     insta::assert_snapshot!("logs_request_view", render(&mut app, 120, 12));
 }
 
-/// A tail that ended failing with `message`, the strip off.
-fn tail_failed_with(message: &str) -> App {
+/// A tail that ended failing with `failure`, the strip off.
+fn tail_failed_with(failure: Failure) -> App {
     let mut app = logs_app();
     let request = tailing(&mut app);
     app.logs.strip = false;
     app.on_event(AppEvent::Logs(LogsEvent::Ended {
         request,
-        result: Err(Failure::new(message)),
+        result: Err(failure),
     }));
     app
 }
 
 #[test]
 fn logs_failed() {
-    let mut app =
-        tail_failed_with("forbidden: logs:StartLiveTail: not authorized to perform StartLiveTail");
+    let mut app = tail_failed_with(Failure::new(
+        "forbidden: logs:StartLiveTail: not authorized to perform StartLiveTail",
+    ));
     app.toasts.clear();
     insta::assert_snapshot!(render(&mut app, 110, 10));
 }
@@ -774,12 +775,17 @@ fn logs_failed() {
 /// A pattern the store refuses says to write another query, not to try the same again.
 #[test]
 fn a_refused_pattern_says_to_write_another_query() {
-    let mut app = tail_failed_with(
-        "not supported: the sandbox understands plain filter patterns only: terms, \"phrases\", -term and ?term",
-    );
+    let mut app = tail_failed_with(Failure::from(backoffice_domain::DomainError::Unsupported(
+        "the sandbox understands plain filter patterns only: terms, \"phrases\", -term and ?term"
+            .into(),
+    )));
     let text = text_of(&render(&mut app, 110, 12));
     assert!(text.contains("f writes another query"), "{text}");
     assert!(!text.contains("to try again"), "{text}");
+    // Told by what failed, not by its words: a failure worded alike is tried again.
+    let mut app = tail_failed_with(Failure::new("invalid response from the proxy"));
+    let text = text_of(&render(&mut app, 110, 12));
+    assert!(text.contains("to try again"), "{text}");
 }
 
 #[test]
