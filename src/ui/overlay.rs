@@ -333,12 +333,13 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     let inner = usize::from(dialog_width(frame.area().width).saturating_sub(2));
     let first = d.changes_from();
     // A change's later rows start under its text, not under the bullet.
-    let change = |c: &String| -> Line<'static> {
+    let change = |text: String| -> Line<'static> {
         Line::from(vec![
             Span::styled("  • ", theme.warning()),
-            Span::styled(crate::text::one_line(&d.as_typed(c)), theme.warning()),
+            Span::styled(text, theme.warning()),
         ])
     };
+    let change_text = |c: &String| crate::text::one_line(&d.as_typed(c));
     // What follows the changes, the fields, the problem and the way out, drawn whole below
     // the changes (what follows was the last change, paged away behind `… 14 more`).
     let mut lines: Vec<Line<'static>> = p
@@ -578,15 +579,24 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
             theme.warning(),
         )
     };
-    let listed = |from: usize, n: usize| -> Vec<Line<'static>> {
+    // The changes `from..from + n`, the one at `from` as `only` says where it is given.
+    let listed_as = |from: usize, n: usize, only: Option<&str>| -> Vec<Line<'static>> {
         let mut out = vec![head(from)];
-        out.extend(p.changes[from..from + n].iter().map(change));
+        match only {
+            Some(text) => out.push(change(text.to_string())),
+            None => out.extend(
+                p.changes[from..from + n]
+                    .iter()
+                    .map(|c| change(change_text(c))),
+            ),
+        }
         if from + n < total {
             out.push(tail(total - from - n));
         }
         out.push(Line::raw(""));
         super::table::hang(out, u16::try_from(inner).unwrap_or(u16::MAX))
     };
+    let listed = |from: usize, n: usize| listed_as(from, n, None);
     let fits = |from: usize, n: usize| n <= CHANGES_SHOWN && rows_of(&listed(from, n)) <= budget;
     let mut first = first;
     // The first change is shown even when it alone is too tall, so the dialog is never
@@ -601,7 +611,26 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
         count += 1;
     }
     d.changes_drawn.set((first, count));
-    let mut shown = listed(first, count);
+    // One change too tall for the room (a 900-character key at 60×20) is cut in its middle
+    // until it fits: drawn whole, it pushed the reason field, the consequence and the way
+    // out below the screen while typing still went into the field, and `enter` confirmed a
+    // delete that could not be undone unseen.
+    let mut squeezed = None;
+    if count == 1 && !fits(first, 1) {
+        let whole = change_text(&p.changes[first]);
+        // The rows left for it once the rest of the list is drawn, full rows of text each;
+        // then a little less at a time where wrapping at spaces takes more.
+        let per_row = inner.saturating_sub(4).max(1);
+        let others = rows_of(&listed_as(first, 1, Some(""))).saturating_sub(1);
+        let mut wanted = budget.saturating_sub(others).max(1) * per_row;
+        let mut text = crate::text::middle(&whole, wanted);
+        while wanted > 3 && rows_of(&listed_as(first, 1, Some(&text))) > budget {
+            wanted = wanted.saturating_sub(8).max(3);
+            text = crate::text::middle(&whole, wanted);
+        }
+        squeezed = Some(text);
+    }
+    let mut shown = listed_as(first, count, squeezed.as_deref());
     shown.extend(lines);
     let paragraph = Paragraph::new(shown).wrap(Wrap { trim: false });
     let rows = paragraph.line_count(width);

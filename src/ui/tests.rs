@@ -1716,6 +1716,44 @@ fn what_follows_the_changes_stays_in_view_on_every_page() {
     assert_eq!(listed + more, 20, "{shown}");
 }
 
+/// One change taller than the screen (a 900-character key at 60×20) is cut in its middle, so
+/// the consequence, the reason field and the way out stay in view: drawn whole it pushed them
+/// below the screen while typing still went into the field.
+#[test]
+fn a_change_too_tall_for_the_screen_is_cut_and_the_fields_stay() {
+    let mut app = deleting_objects(
+        1,
+        vec!["the bucket keeps no versions: this cannot be undone".into()],
+    );
+    if let Some(crate::app::Overlay::Dialog(d)) = &mut app.overlay {
+        d.proposal.changes = vec![format!(
+            "s3://media/odd/long-key-{}-end.txt (869 B, etag 9a0364b9e99bb480dd25e1f0284c8555): deleted",
+            "segment-".repeat(110)
+        )];
+    }
+    for (width, height) in [(60, 20), (80, 24), (40, 12)] {
+        let shown = render(&mut app, width, height).to_string();
+        assert!(
+            shown.contains("s3://media/odd/lo"),
+            "{width}×{height}: {shown}"
+        );
+        assert!(shown.contains("deleted"), "{width}×{height}: {shown}");
+        if height < 24 {
+            assert!(shown.contains("…"), "{width}×{height}: {shown}");
+        }
+        assert!(
+            shown.contains("cannot be undone"),
+            "{width}×{height}: {shown}"
+        );
+        assert!(shown.contains("reason"), "{width}×{height}: {shown}");
+        assert!(shown.contains("esc cancel"), "{width}×{height}: {shown}");
+    }
+    // Where it fits, it is whole.
+    let shown = render(&mut app, 200, 60).to_string();
+    assert!(shown.matches("segment-").count() >= 90, "{shown}");
+    assert!(shown.contains("--end.txt"), "{shown}");
+}
+
 /// A group dialog's change names the group as it is typed ("the group typed" until then).
 #[test]
 fn a_group_dialog_names_the_group_as_it_is_typed() {
