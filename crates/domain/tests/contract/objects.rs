@@ -659,6 +659,54 @@ mod moto_only {
     use super::*;
     use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
 
+    /// Keys holding an escape or a bell (written by others: the console's own keys cannot
+    /// hold them) are deleted with the rest, and the outcomes come in the order asked: inside
+    /// `DeleteObjects`' XML body such a key made the request malformed, and the object could
+    /// not be deleted at all.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "needs services: tests/run.sh"]
+    async fn delete_many_takes_keys_holding_control_characters() {
+        let m = moto().await;
+        let keys: Vec<String> = vec![
+            "ctl/plain.txt".into(),
+            "ctl/esc\u{1b}[2Jclear.txt".into(),
+            "ctl/bell\u{7}.txt".into(),
+            "ctl/other.txt".into(),
+        ];
+        let put_raw = |key: String| {
+            let (raw, bucket) = (m.raw.clone(), m.bucket.clone());
+            async move {
+                raw.put_object()
+                    .bucket(bucket.as_str())
+                    .key(key)
+                    .body(aws_sdk_s3::primitives::ByteStream::from_static(b"x"))
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        };
+        for k in &keys {
+            put_raw(k.clone()).await;
+        }
+        let store: Store = Arc::new(m.store.clone());
+        let outcomes = store.delete_many(&m.bucket, &keys).await.unwrap();
+        assert_eq!(
+            outcomes.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(),
+            keys.iter().map(String::as_str).collect::<Vec<_>>()
+        );
+        assert!(outcomes.iter().all(|o| o.error.is_none()), "{outcomes:?}");
+        let left = store
+            .list(&m.bucket, "ctl/", None, PageRequest::first(10))
+            .await
+            .unwrap();
+        assert!(left.items.is_empty(), "{:?}", left.items);
+        // One such key alone, as the console's single delete sends it.
+        put_raw(keys[1].clone()).await;
+        let one = store.delete_many(&m.bucket, &keys[1..2]).await.unwrap();
+        assert!(one[0].error.is_none(), "{one:?}");
+        assert!(store.head(&m.bucket, &keys[1]).await.is_err());
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     #[ignore = "needs services: tests/run.sh"]
     async fn versions_list_newest_first_with_delete_markers_page_by_page() {

@@ -167,6 +167,14 @@ fn check_metadata(metadata: &BTreeMap<String, String>) -> DomainResult<()> {
     Ok(())
 }
 
+/// Whether `key` holds a character an XML 1.0 document cannot carry, even escaped (the C0
+/// controls but tab, line feed and carriage return, which S3 asks to be escaped and which
+/// parsers may still rewrite: all controls are kept out), or U+FFFE and U+FFFF.
+fn not_for_xml(key: &str) -> bool {
+    key.chars()
+        .any(|c| c.is_ascii_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
+}
+
 /// Percent-encodes a key for `x-amz-copy-source`: every byte but the unreserved characters and
 /// `/`, so spaces, `+`, `%`, `?` and non-ASCII keys reach S3 as they are.
 fn encode_copy_source(bucket: &BucketName, key: &str) -> String {
@@ -579,13 +587,31 @@ impl ObjectStore for S3ObjectStore {
     /// only the keys it could not delete). A failure of the first call is the caller's error;
     /// when a later call fails, the keys of earlier calls are already gone, so the failed
     /// batch's keys report the failure and the remaining batches still run.
+    ///
+    /// A key holding a character XML 1.0 cannot carry (a control character: an escape, a line
+    /// break) goes by `DeleteObject` on its own, its key in the URL: inside the batch's XML
+    /// body it made the whole request malformed, and the object could not be deleted at all.
     async fn delete_many(
         &self,
         bucket: &BucketName,
         keys: &[String],
     ) -> DomainResult<Vec<DeleteOutcome>> {
+        let (alone, batched): (Vec<String>, Vec<String>) =
+            keys.iter().cloned().partition(|k| not_for_xml(k));
         let mut outcomes = Vec::with_capacity(keys.len());
-        for (n, batch) in keys.chunks(DELETE_BATCH).enumerate() {
+        for key in alone {
+            match self.delete(bucket, &key).await {
+                Ok(()) => outcomes.push(DeleteOutcome { key, error: None }),
+                // The only key asked for: its failure is the call's.
+                Err(e) if keys.len() == 1 => return Err(e),
+                Err(e) => outcomes.push(DeleteOutcome {
+                    key,
+                    error: Some(e.to_string()),
+                }),
+            }
+        }
+        let alone_done = !outcomes.is_empty();
+        for (n, batch) in batched.chunks(DELETE_BATCH).enumerate() {
             let objects = batch
                 .iter()
                 .map(|k| ObjectIdentifier::builder().key(k).build())
@@ -624,7 +650,7 @@ impl ObjectStore for S3ObjectStore {
                         error: failed.get(key.as_str()).cloned(),
                     }));
                 }
-                Err(err) if n == 0 => return Err(err),
+                Err(err) if n == 0 && !alone_done => return Err(err),
                 Err(err) => {
                     let message = err.to_string();
                     outcomes.extend(batch.iter().map(|key| DeleteOutcome {
@@ -634,7 +660,19 @@ impl ObjectStore for S3ObjectStore {
                 }
             }
         }
-        Ok(outcomes)
+        if !alone_done {
+            return Ok(outcomes);
+        }
+        // In the order asked, as every store answers.
+        let by_key: HashMap<String, Option<String>> =
+            outcomes.into_iter().map(|o| (o.key, o.error)).collect();
+        Ok(keys
+            .iter()
+            .map(|key| DeleteOutcome {
+                key: key.clone(),
+                error: by_key.get(key).cloned().flatten(),
+            })
+            .collect())
     }
 
     /// `CopyObject` inside the bucket, keeping the content type and user metadata (S3's
