@@ -144,17 +144,19 @@ impl Popup {
             },
             Popup::Link { key, request } => FormView {
                 title: "Presigned link".into(),
+                // The key cut in its middle to a row and the link last: a 900-character key
+                // printed whole took the rows, and at 80×24 the link showed 4 of its 13 rows,
+                // at 60×20 none (the link holds the key whole anyway).
                 body: vec![
-                    format!("GET {key}"),
+                    format!("GET {}", crate::text::middle(&crate::text::key(key), 56)),
                     format!(
                         "works until {} UTC",
                         request.expires_at.format("%Y-%m-%d %H:%M:%S")
                     ),
+                    "Sent to the clipboard (OSC 52, where the terminal allows it); select it below otherwise.".into(),
+                    "Anyone holding it can read the object until then; the link is in the audit log.".into(),
                     String::new(),
                     request.url.clone(),
-                    String::new(),
-                    "Sent to the clipboard (OSC 52, where the terminal allows it); select it above otherwise.".into(),
-                    "Anyone holding it can read the object until then; the link is in the audit log.".into(),
                 ],
                 fields: Vec::new(),
                 problem: None,

@@ -439,6 +439,38 @@ fn presigned_link_dialog() {
     insta::assert_snapshot!(render(&mut app, 110, 20));
 }
 
+/// A link to an object whose key is hundreds of characters long shows the key cut to a row
+/// and the link whole at 80×24 (the key printed whole left 4 of the link's 13 rows).
+#[test]
+fn a_long_keys_link_shows_whole_at_80_columns() {
+    let (mut app, into) = in_posts(test_context());
+    seeded_folder(&mut app, &into, false);
+    let key = format!("odd/long-key-{}-end.txt", "segment-".repeat(80));
+    let signature = "X-Amz-Signature=5d1c0e9b0f7d";
+    app.storage.popup = Some(crate::app::storage::Popup::Link {
+        key: key.clone(),
+        request: PresignedRequest {
+            method: "GET".into(),
+            url: format!(
+                "https://media-bucket.s3.ap-northeast-2.amazonaws.com/{key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=3600&{signature}"
+            ),
+            headers: vec![],
+            expires_at: Utc.with_ymd_and_hms(2026, 11, 25, 13, 0, 0).unwrap(),
+        },
+    });
+    let text = render(&mut app, 80, 24).to_string();
+    let joined: String = text
+        .lines()
+        .map(|l| l.trim_matches('"').trim_end())
+        .collect();
+    assert!(joined.contains(signature), "{text}");
+    assert!(
+        text.contains("works until 2026-11-25 13:00:00 UTC"),
+        "{text}"
+    );
+    assert!(text.contains("GET odd/long-key-segment-"), "{text}");
+}
+
 #[test]
 fn download_prompt_and_progress() {
     let (mut app, into) = in_posts(test_context());
