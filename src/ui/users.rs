@@ -33,11 +33,12 @@ pub(super) const USER_COLUMNS: [Column; 6] = [
     Column::whole("created (UTC)", 5),
 ];
 
-/// Below this many columns inside the frame the list takes [`NARROW_COLUMNS`]: from here the
-/// wide columns keep `enabled` beside a capped username, a 20-column e-mail and the longest
-/// status (24 + 20 + 21 + 7, the gaps and the selection mark; at 76 columns of terminal they
-/// dropped it, and a disabled account read `CONFIRMED` with nothing else on its row).
-const NARROW: u16 = 77;
+/// Below this many columns inside the frame (a terminal under 100) the list takes
+/// [`NARROW_COLUMNS`]: the wide columns give a username 24 columns, and at 80 they cut
+/// 22-character e-mails to 21 (at 76 they dropped `enabled`, and a disabled account read
+/// `CONFIRMED` with nothing else on its row); the narrow ones keep the e-mail whole and say
+/// `DISABLED` in the status.
+const NARROW: u16 = 98;
 
 /// A narrow screen's columns: the username cut sooner, the e-mail, and the status, which
 /// reads `DISABLED` for a disabled account. The e-mail wants 26 columns before the date is
