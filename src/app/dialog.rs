@@ -72,6 +72,10 @@ pub const GROUP_TYPED: &str = "the group typed";
 /// Where an attribute dialog's change names the attribute and its values: drawn as typed.
 pub const ATTRIBUTE_TYPED: &str = "one attribute set to the value typed";
 
+/// Where a password dialog's change says which password is set: drawn as the `permanent`
+/// box stands (it said "temporary unless marked permanent" whichever way it was marked).
+pub const PASSWORD_KIND: &str = "a new password, temporary unless marked permanent";
+
 /// Reasons offered for saving or deleting a saved Insights query.
 pub const QUERY_REASONS: &[&str] = &[
     "on-call runbook",
@@ -214,6 +218,16 @@ impl Dialog {
     /// A change line as the fields now read: a group or an attribute dialog's change names
     /// what is typed ([`GROUP_TYPED`], [`ATTRIBUTE_TYPED`] stand for it until then).
     pub fn as_typed(&self, change: &str) -> String {
+        if let Form::Password { .. } = self.proposal.form {
+            return change.replace(
+                PASSWORD_KIND,
+                if self.permanent {
+                    "a new permanent password (status → CONFIRMED)"
+                } else {
+                    "a new temporary password (status → FORCE_CHANGE_PASSWORD: they choose their own at next sign-in)"
+                },
+            );
+        }
         let typed = self.input1.text();
         let typed = typed.trim();
         if typed.is_empty() {
@@ -793,6 +807,40 @@ mod tests {
             },
             None,
         )
+    }
+
+    /// The password dialog's change says which password it sets as the `permanent` box
+    /// stands, and the status that follows (it said "temporary unless marked permanent"
+    /// either way).
+    #[test]
+    fn the_password_change_follows_the_permanent_box() {
+        let change = format!("user1: {PASSWORD_KIND}");
+        let mut d = Dialog::new(
+            Proposal {
+                verb: "set a password for user1".into(),
+                title: "Set a password".into(),
+                changes: vec![change.clone()],
+                form: Form::Password {
+                    username: Username::parse("user1").unwrap(),
+                },
+                type_to_confirm: None,
+                after: Vec::new(),
+                reasons: ACCOUNT_REASONS,
+            },
+            None,
+        );
+        let temporary = d.as_typed(&change);
+        assert!(
+            temporary.contains("temporary password (status → FORCE_CHANGE_PASSWORD"),
+            "{temporary}"
+        );
+        d.focus = Field::Permanent;
+        d.on_key(KeyEvent::from(KeyCode::Char(' ')));
+        assert!(d.permanent);
+        assert_eq!(
+            d.as_typed(&change),
+            "user1: a new permanent password (status → CONFIRMED)"
+        );
     }
 
     fn sign_out_dialog() -> Dialog {

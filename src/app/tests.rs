@@ -222,6 +222,57 @@ fn detail(u: DirectoryUser) -> UserDetail {
     }
 }
 
+/// A reset asked again of a user waiting on a reset code says a new code goes out and the
+/// status stays (it said `RESET_REQUIRED → RESET_REQUIRED`).
+#[test]
+fn a_second_reset_says_a_new_code_goes_and_the_status_stays() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    let verified = |mut u: DirectoryUser| {
+        u.attributes.push(("email_verified".into(), "true".into()));
+        u
+    };
+    let mut waiting = verified(user(1, true));
+    waiting.status = UserStatus::ResetRequired;
+    answer_users(
+        &mut app,
+        &first,
+        vec![waiting.clone(), verified(user(2, true))],
+    );
+    let reset_of = |app: &mut App, u: DirectoryUser| {
+        let open = app.on_key(code(KeyCode::Enter));
+        let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
+            panic!("enter opens the user: {open:?}");
+        };
+        app.on_event(AppEvent::UserLoaded {
+            request,
+            result: Ok(detail(u)),
+        });
+        app.on_key(key('p'));
+    };
+    reset_of(&mut app, waiting);
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("reset asks first: {:?}", app.overlay);
+    };
+    assert!(
+        d.proposal.changes[0]
+            .ends_with("a new reset code to user1@example.com (status stays RESET_REQUIRED)"),
+        "{:?}",
+        d.proposal.changes
+    );
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(key('j'));
+    reset_of(&mut app, verified(user(2, true)));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("reset asks first: {:?}", app.overlay);
+    };
+    assert!(
+        d.proposal.changes[0].ends_with("status: CONFIRMED → RESET_REQUIRED"),
+        "{:?}",
+        d.proposal.changes
+    );
+}
+
 #[test]
 fn search_a_user_disable_with_a_reason_and_the_write_carries_it() {
     let (mut app, first) = app_on(PaneId::Users, test_context());

@@ -333,6 +333,15 @@ impl UsersPane {
                 AccountAction::Enable,
                 "enabled: false → true; the API's block lifted",
             ),
+            // Asked again, a new code goes out and the status is what it was (the dialog
+            // said `RESET_REQUIRED → RESET_REQUIRED`).
+            Action::ResetPassword if user.status == UserStatus::ResetRequired => simple(
+                AccountAction::ResetPassword,
+                &format!(
+                    "a new reset code to {} (status stays RESET_REQUIRED)",
+                    user.email.as_deref().unwrap_or("the user's e-mail")
+                ),
+            ),
             Action::ResetPassword => simple(
                 AccountAction::ResetPassword,
                 &format!("status: {} → RESET_REQUIRED", user.status.as_str()),
@@ -370,9 +379,7 @@ impl UsersPane {
                 },
                 "set a password".to_string(),
                 format!("set a password for {name}"),
-                vec![format!(
-                    "{label}: new password (temporary unless marked permanent)"
-                )],
+                vec![format!("{label}: {}", dialog::PASSWORD_KIND)],
                 None,
             ),
             Action::EditAttribute => (

@@ -85,12 +85,13 @@ pub fn render(view: &User360) -> Vec<String> {
     lines.extend(part("Profile row", &view.profile, |p| match p {
         None => vec!["no profile row".into()],
         Some(p) => vec![format!(
-            "{} · bio of {} · image {}",
+            "{} · {} · image {}",
             p.display_name.as_deref().unwrap_or("(no name)"),
-            crate::text::plural(
-                p.bio.as_deref().map_or(0, |b| b.chars().count()),
-                "character"
-            ),
+            // An empty bio is said so ("bio of 0 characters").
+            match p.bio.as_deref().map_or(0, |b| b.chars().count()) {
+                0 => "no bio".to_string(),
+                n => format!("bio of {}", crate::text::plural(n, "character")),
+            },
             p.profile_image_key.as_deref().unwrap_or("none")
         )],
     }));

@@ -22,7 +22,8 @@ pub(super) async fn run(cmd: LogsCommand, s: &Session<'_>) -> Result<()> {
                 "{}\t{}\t{}",
                 e.timestamp.format("%Y-%m-%d %H:%M:%S%.3f"),
                 one_line(&e.group),
-                one_line(&e.message)
+                // Lambda ends a line with its line break, which read as a trailing space.
+                one_line(e.message.trim_end_matches(['\n', '\r']))
             )
         })
     };

@@ -157,8 +157,9 @@ impl Session<'_> {
                     "{what} in {}. Type yes to go on: ",
                     self.context.environment
                 ))?;
-                if answer != "yes" {
-                    bail!("not confirmed; nothing was done");
+                // `YES` is as meant as `yes`; `y` is not taken for it, and says so.
+                if !answer.trim().eq_ignore_ascii_case("yes") {
+                    bail!("not confirmed (only yes, typed in full, goes on); nothing was done");
                 }
                 Ok(())
             }

@@ -108,6 +108,21 @@ pub async fn resolve(directory: &dyn UserDirectory, who: &Who) -> DomainResult<D
                 other => other,
             }
         }
+        // A pool created case-sensitive holds `layla` apart from `Layla`; names are mostly
+        // signed up in lower case, while support is told `Layla`.
+        (Err(DomainError::NotFound(what)), Who::Username(name))
+            if name.as_str().to_lowercase() != name.as_str() =>
+        {
+            let Ok(lower) = Username::parse(name.as_str().to_lowercase()) else {
+                return Err(DomainError::NotFound(what));
+            };
+            match resolve_exactly(directory, &Who::Username(lower.clone())).await {
+                Err(DomainError::NotFound(_)) => {
+                    Err(DomainError::NotFound(format!("{what} or {lower}")))
+                }
+                other => other,
+            }
+        }
         (other, _) => other,
     }
 }
@@ -509,6 +524,38 @@ mod tests {
             .unwrap();
             assert_eq!(found.username.as_str(), "mixed-case", "{typed}");
         }
+    }
+
+    /// A username typed with capitals finds the user signed up in lower case, and one found
+    /// in neither form names both.
+    #[cfg(feature = "sandbox")]
+    #[tokio::test]
+    async fn a_username_with_capitals_finds_its_lower_case_user() {
+        use crate::model::NewDirectoryUser;
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = crate::sandbox::Sandbox::open(dir.path()).await.unwrap();
+        sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: Username::parse("layla").unwrap(),
+                email: None,
+                attributes: vec![],
+                temporary_password: Some("Temp-Passw0rd!".into()),
+                send_invitation: false,
+            })
+            .await
+            .unwrap();
+        let found = resolve(&sandbox.directory, &Who::parse("Layla").unwrap())
+            .await
+            .unwrap();
+        assert_eq!(found.username.as_str(), "layla");
+        let missed = resolve(&sandbox.directory, &Who::parse("Nobody").unwrap())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&missed, DomainError::NotFound(m) if m.ends_with(" or nobody")),
+            "{missed}"
+        );
     }
 
     /// The reports listed are those the counts take in: against their content too (a report
