@@ -787,8 +787,11 @@ impl App {
                 at,
                 line,
             } => {
+                let from = (self.pane != PaneId::Logs).then_some(self.pane);
                 self.hop_to(PaneId::Logs);
-                let outcome = self.logs.show_request(id, groups, at, line, &mut self.ids);
+                let outcome = self
+                    .logs
+                    .show_request(id, groups, at, line, from, &mut self.ids);
                 self.apply(outcome)
             }
             // Read from here; the view opens (and the pane changes) once the stream answers.
@@ -809,10 +812,11 @@ impl App {
                 c.extend(self.apply(outcome));
                 c
             }
-            Outcome::HopBack => match self.hops.pop() {
-                Some(pane) => self.open_pane(pane),
-                None => Vec::new(),
-            },
+            Outcome::HopBack { to } if self.hops.last() == Some(&to) => {
+                self.hops.pop();
+                self.open_pane(to)
+            }
+            Outcome::HopBack { .. } => Vec::new(),
             Outcome::GoToObject(key) => {
                 self.hop_to(PaneId::Storage);
                 let outcome = self.storage.show_object(key, &mut self.ids);

@@ -114,8 +114,11 @@ pub enum Outcome {
         groups: Vec<backoffice_domain::model::LogGroupName>,
     },
     /// Go back to the pane the operator jumped here from (`esc` out of a view another pane
-    /// opened).
-    HopBack,
+    /// opened), if that jump is still the last: once `-` has gone back over it (and the pane
+    /// was reopened another way), `esc` leaves the view and stays.
+    HopBack {
+        to: PaneId,
+    },
     /// Run this query in the Insights pane over these groups and this range.
     GoToInsights {
         text: String,

@@ -430,6 +430,23 @@ fn r_on_a_row_with_a_request_id_opens_the_logs_request_view() {
     keys(&mut app, &["esc"]);
     assert_eq!(app.pane, PaneId::Insights);
     assert!(app.logs.request.is_none());
+    // Gone back from with `-`, then the Logs pane reopened by its tab: `esc` leaves the view
+    // and stays (it went back over an older jump, to a pane the operator had left long ago).
+    let c = keys(&mut app, &["r"]);
+    assert_eq!(app.pane, PaneId::Logs, "{c:?}");
+    keys(&mut app, &["-"]);
+    assert_eq!(app.pane, PaneId::Insights);
+    app.hops.insert(0, PaneId::Metrics);
+    app.open_pane(PaneId::Logs);
+    assert!(app.logs.request.is_some());
+    keys(&mut app, &["esc"]);
+    assert_eq!(app.pane, PaneId::Logs);
+    assert!(app.logs.request.is_none());
+    assert_eq!(
+        app.hops,
+        [PaneId::Metrics],
+        "the older jump is left as it was"
+    );
 }
 
 /// `r` on a row without a request id (a panic found by its words) reads the row's stream back

@@ -431,9 +431,14 @@ fn view_first(app: &App) -> u64 {
 fn a_request_opened_from_another_pane_keeps_its_panic() {
     let mut app = logs_app();
     let id = rid(9);
-    let outcome =
-        app.logs
-            .show_request(id.clone(), vec![group(API)], at(1_000), None, &mut app.ids);
+    let outcome = app.logs.show_request(
+        id.clone(),
+        vec![group(API)],
+        at(1_000),
+        None,
+        Some(PaneId::Insights),
+        &mut app.ids,
+    );
     let Outcome::Commands(c) = outcome else {
         panic!("{outcome:?}")
     };

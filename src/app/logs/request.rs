@@ -30,8 +30,9 @@ pub struct RequestView {
     /// The view was opened from a line's detail: `esc` goes back to that detail.
     pub from_detail: bool,
     /// The view was opened from another pane (an Insights row, a Metrics chart): `esc` goes
-    /// back there (it left the operator in this pane's old tail).
-    pub from_pane: bool,
+    /// back there (it left the operator in this pane's old tail), while that jump is still the
+    /// last one to go back from.
+    pub from_pane: Option<crate::app::PaneId>,
     /// Once the query by id has ended, the request's stream is read over its span: the lines
     /// copied into the view did not hold its lines without the id (a search's pattern left
     /// them out, or it was opened from another pane or from one line).
@@ -246,8 +247,8 @@ impl LogsPane {
                     // line's detail it was opened from comes back.
                     let closed = self.request.take();
                     self.detail = closed.as_ref().is_some_and(|r| r.from_detail);
-                    if closed.is_some_and(|r| r.from_pane) {
-                        return Outcome::HopBack;
+                    if let Some(to) = closed.and_then(|r| r.from_pane) {
+                        return Outcome::HopBack { to };
                     }
                 }
                 return Outcome::None;
@@ -445,6 +446,7 @@ impl LogsPane {
         groups: Vec<LogGroupName>,
         at: chrono::DateTime<chrono::Utc>,
         line: Option<LogEvent>,
+        from: Option<crate::app::PaneId>,
         ids: &mut Ids,
     ) -> Outcome {
         self.screen = super::Screen::Viewer;
@@ -455,7 +457,7 @@ impl LogsPane {
         });
         let outcome = self.view_request(id, buffer, groups, at, focus, ids);
         if let Some(r) = &mut self.request {
-            r.from_pane = true;
+            r.from_pane = from;
             r.read_stream = true;
         }
         outcome
@@ -498,7 +500,7 @@ impl LogsPane {
             },
             from_buffer: true,
             from_detail,
-            from_pane: false,
+            from_pane: None,
             read_stream: false,
             stream_pass: None,
             focus,
