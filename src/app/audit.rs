@@ -172,6 +172,14 @@ impl AuditPane {
         if !self.list.receive(request, result) {
             return (Outcome::None, None);
         }
+        // The newest row selected at the top of the log follows the top: the rows written
+        // since (elsewhere, the operator come to check them) are the ones shown and the
+        // newest is selected (it kept the old newest, with the new rows above the view).
+        if self.finding.is_some_and(|f| f.at_top && f.was_at == 0) {
+            self.finding = None;
+            self.list.select(0);
+            self.list.offset = 0;
+        }
         if let Some(f) = self.finding {
             let limit = f.was_at + FIND_WITHIN;
             if let Some(at) = self.list.items.iter().position(|e| e.id == f.id) {

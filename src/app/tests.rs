@@ -3044,6 +3044,23 @@ fn the_audit_log_keeps_the_selected_row_when_it_is_read_again() {
     assert_eq!(app.audit.list.selected, 0);
 }
 
+/// The newest row selected, and 25 rows written elsewhere meanwhile: back in the log, the
+/// newest is selected and the rows written since show (the old newest was kept selected, the
+/// new rows above the view with nothing to say so).
+#[test]
+fn the_audit_log_at_its_newest_row_follows_the_rows_written_since() {
+    let (mut app, first) = app_on(PaneId::Audit, test_context());
+    answer_audit(&mut app, &first, audit_page(1000, 0, false));
+    app.audit.list.viewport = 20;
+    assert_eq!(app.audit.list.selected, 0);
+    app.open_pane(PaneId::Posts);
+    let c = app.open_pane(PaneId::Audit);
+    answer_audit(&mut app, &c, audit_page(1025, 0, false));
+    assert_eq!(app.audit.list.selected_item().unwrap().id.get(), 1025);
+    assert_eq!(app.audit.list.offset, 0);
+    assert!(app.audit.finding.is_none());
+}
+
 /// An undo (any write) read back into the log with the view at its top: the selected row is
 /// kept and the view stays at the top, so the row just written shows above it (it was pushed
 /// above the screen until `g`).
