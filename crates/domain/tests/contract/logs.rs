@@ -4,7 +4,8 @@
 //!
 //! moto's FilterLogEvents understands single terms and quoted phrases only: it reads `-term`
 //! and `?term` as words and returns every event for JSON patterns, and it returns a group's
-//! events stream by stream instead of interleaved by time. Tests that meet those gaps exist
+//! events stream by stream instead of interleaved by time (the adapter puts each page in time
+//! order, so the filter's order is held on both). Tests that meet those gaps exist
 //! twice: the sandbox variant asserts CloudWatch's semantics (also unit-tested on the pattern
 //! model), and the moto variant, named after the gap, asserts what moto really does.
 
@@ -159,6 +160,7 @@ contract!(
         tail_follows_new_events_across_groups_without_old_ones,
         tail_merges_three_groups_in_time_order_once_each,
         tail_interleaves_the_streams_of_a_group_by_time,
+        filter_interleaves_streams_by_time,
         tail_applies_the_pattern,
         unknown_group_is_not_found,
         stream_events_read_one_stream_of_the_group,
@@ -166,13 +168,11 @@ contract!(
     ],
     sandbox_only: [
         filter_pattern_uses_cloudwatch_plain_term_semantics,
-        filter_interleaves_streams_by_time,
         json_pattern_is_refused_clearly_in_the_sandbox,
     ],
     moto_only: [
         filter_pattern_moto_ignores_minus_and_question_terms,
         filter_pattern_moto_ignores_json_patterns,
-        filter_moto_does_not_interleave_streams,
     ],
 );
 
@@ -459,6 +459,8 @@ async fn alternating_streams(fx: &dyn LogFixture, name: &str) -> (LogGroupName, 
     (g, base)
 }
 
+/// A group's streams come interleaved by time: CloudWatch does so, moto answers stream by
+/// stream, and the adapter puts each page in time order.
 async fn filter_interleaves_streams_by_time(fx: &dyn LogFixture) {
     let (g, base) = alternating_streams(fx, "/aws/lambda/il").await;
     let window = TimeWindow::new(base, at(base, 10)).unwrap();
@@ -468,19 +470,6 @@ async fn filter_interleaves_streams_by_time(fx: &dyn LogFixture) {
         .map(|e| e.message)
         .collect();
     assert_eq!(got, vec!["t0", "t1", "t2", "t3"]);
-}
-
-/// CloudWatch interleaves a group's streams by time; moto answers stream by stream. The polling
-/// tail sorts what it releases, so it interleaves on moto too (see the tail tests).
-async fn filter_moto_does_not_interleave_streams(fx: &dyn LogFixture) {
-    let (g, base) = alternating_streams(fx, "/aws/lambda/il").await;
-    let window = TimeWindow::new(base, at(base, 10)).unwrap();
-    let got: Vec<String> = all_events(fx.source().as_ref(), &g, window, None, 100)
-        .await
-        .into_iter()
-        .map(|e| e.message)
-        .collect();
-    assert_eq!(got, vec!["t0", "t2", "t1", "t3"]);
 }
 
 async fn next_item(tail: &mut TailStream) -> TailItem {

@@ -544,8 +544,14 @@ impl CloudWatchLogSource {
         )
         .await?;
         // A page may be empty with a token: CloudWatch stopped scanning before it found one.
+        // Its events in time order, as the port promises: CloudWatch interleaves a group's
+        // streams already (the sort finds nothing to move), an emulator may answer stream by
+        // stream, and the console's merge of groups, the command line's oldest-first lines
+        // and the tail's look-back all take a page's order as time's.
+        let mut events = got.events;
+        events.sort_by_key(|e| e.timestamp);
         Ok(Page {
-            items: got.events,
+            items: events,
             next: got.next_token.map(|t| Cursor::encode(&scope, &t)),
         })
     }
