@@ -643,6 +643,16 @@ mod tests {
             prop_assert_eq!(back, name);
         }
 
+        /// A key as `objects ls` prints it, escapes, tabs, line breaks, direction overrides
+        /// and edge spaces named, is taken back by `objects get` and `rm` as the same key.
+        #[test]
+        fn a_shown_key_round_trips(key in "( |[a-z/<>+U0-9 ]{0,8})(\u{1b}\\[2J|\t|\n|\u{202E}|\u{200B}|<U\\+[0-9A-Fa-f]{4,6}>)[a-z0-9/. ]{0,8}") {
+            let shown = super::key(&key);
+            prop_assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
+            let back = from_identifier(&shown).unwrap_or(shown);
+            prop_assert_eq!(back, key);
+        }
+
         #[test]
         fn a_shown_name_hides_nothing(name in "\\PC{0,8}(\u{3164}|\u{2800}|\u{200F}|\u{34F}| |\t)?\\PC{0,8}") {
             let shown = identifier(&name);

@@ -2,13 +2,18 @@
 
 use super::{ObjectsCommand, Session, domain, each_item, reason, records};
 use crate::ops::{self, Operation};
-use crate::text::one_line;
 use color_eyre::eyre::{Result, WrapErr, bail};
 use serde_json::json;
 use std::time::Duration;
 
 /// Keys per listing request: S3's own page.
 const PAGE: u32 = 1000;
+
+/// A key as typed, or as `objects ls` printed it (`odd/tab<U+0009>here.txt`): each named
+/// character turned back into itself.
+fn typed_key(raw: String) -> String {
+    crate::text::from_identifier(&raw).unwrap_or(raw)
+}
 
 pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
     let store = s.b.objects().map_err(domain)?;
@@ -19,10 +24,13 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
             PAGE,
             |page| store.list(bucket, &prefix, Some('/'), page),
             |e| {
+                // Keys as the console shows them, a hidden character (a tab, an escape, a
+                // direction override) named `<U+XXXX>`, which the other commands take back:
+                // printed as pictures (`␛`) or spaces they could not be named again.
                 s.print(&records::listing(&e), || match &e {
-                    backoffice_domain::model::ListingEntry::Prefix(p) => one_line(p),
+                    backoffice_domain::model::ListingEntry::Prefix(p) => crate::text::key(p),
                     backoffice_domain::model::ListingEntry::Object(o) => {
-                        format!("{}\t{}", one_line(&o.key), o.size)
+                        format!("{}\t{}", crate::text::key(&o.key), o.size)
                     }
                 })
             },
@@ -30,6 +38,7 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
         .await
         .map(drop),
         ObjectsCommand::Get { key, output } => {
+            let key = typed_key(key);
             if output.exists() {
                 bail!("{} exists; not overwriting it", output.display());
             }
@@ -41,7 +50,7 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
                 || {
                     format!(
                         "{}: {} bytes to {}",
-                        one_line(&key),
+                        crate::text::key(&key),
                         bytes.bytes.len(),
                         output.display()
                     )
@@ -55,7 +64,7 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
         } => {
             let operation = Operation::DeleteObjects {
                 bucket: bucket.clone(),
-                keys: vec![key],
+                keys: vec![typed_key(key)],
                 unaudited,
             };
             if !unaudited {
@@ -64,6 +73,7 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
             s.write(operation, &reason(&why)?).await
         }
         ObjectsCommand::Presign { key, expires } => {
+            let key = typed_key(key);
             let signed = ops::share(s.b, s.context, bucket, &key, Duration::from_secs(expires))
                 .await
                 .map_err(super::failed)?;
