@@ -150,6 +150,17 @@ async fn an_edit_keeps_what_it_replaced_and_reported_or_hidden_posts_cannot_be_e
         )
         .await
         .unwrap();
+    // Its audit row says what was reported, beside the status.
+    let row = store
+        .list_audit(&AuditFilter::default(), PageRequest::first(1))
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    assert_eq!(row.action.as_str(), "report.dismissed");
+    let after: serde_json::Value = serde_json::from_str(row.after.as_deref().unwrap()).unwrap();
+    assert_eq!(after["on"], format!("post {}", p.id));
+    assert_eq!(after["status"], "dismissed");
     store.edit_post(p.id, &edit("fourth")).await.unwrap();
 
     // Hidden: refused too, and nothing is added to the history.

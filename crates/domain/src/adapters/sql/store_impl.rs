@@ -1422,15 +1422,19 @@ impl ContentStore for SqlContentStore<Db> {
     ) -> DomainResult<Report> {
         let what = format!("report {id}");
         let mut tx = self.begin_write(&what).await?;
-        let current: Option<String> =
-            sqlx::query_scalar::<Db, String>("SELECT status FROM reports WHERE id = ?")
-                .bind(id.get())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(|e| map_sqlx(&what, e))?;
-        let Some(current) = current else {
+        let current: Option<(String, String, String)> = sqlx::query_as::<Db, (String, String, String)>(
+            "SELECT status, target_kind, target_id FROM reports WHERE id = ?",
+        )
+        .bind(id.get())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| map_sqlx(&what, e))?;
+        let Some((current, target_kind, target_id)) = current else {
             return Err(DomainError::not_found(what));
         };
+        // What was reported, beside the status: the row's target is the report, and
+        // `report.actioned report 1` said nothing of the post it was about.
+        let on = format!("{target_kind} {target_id}");
         if current != ReportStatus::Open.as_str() {
             return Err(DomainError::Conflict(format!(
                 "{what} is already {current}"
@@ -1459,8 +1463,8 @@ impl ContentStore for SqlContentStore<Db> {
             target_kind: AuditKind::Report,
             target_id: id.to_string(),
             reason: Some(reason.clone()),
-            before: Some(serde_json::json!({ "status": "open" }).to_string()),
-            after: Some(serde_json::json!({ "status": status }).to_string()),
+            before: Some(serde_json::json!({ "status": "open", "on": on }).to_string()),
+            after: Some(serde_json::json!({ "status": status, "on": on }).to_string()),
         };
         Self::insert_audit(&mut tx, &entry, now).await?;
         tx.commit().await.map_err(|e| map_sqlx(&what, e))?;
