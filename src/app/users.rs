@@ -331,7 +331,7 @@ impl UsersPane {
             ),
             Action::Enable => simple(
                 AccountAction::Enable,
-                "enabled: false → true; the API's block lifted",
+                "enabled: false → true; an API block on them, if any, lifted",
             ),
             // Asked again, a new code goes out and the status is what it was (the dialog
             // said `RESET_REQUIRED → RESET_REQUIRED`).

@@ -8,7 +8,7 @@ use super::table::{Column, count, message, pane_block, pane_block_hinted, short_
 use crate::app::posts::{PostsPane, ThreadRow, View, target_label};
 use crate::keymap::Action;
 use crate::text::{first_line, one_line, printable};
-use backoffice_domain::model::{ReasonCount, Target};
+use backoffice_domain::model::{ReasonCount, ReportStatus, Target};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -385,14 +385,18 @@ pub(super) fn report_line(
     theme: &crate::theme::Theme,
     width: u16,
 ) -> Vec<Line<'static>> {
+    // A resolved report's time is its resolution's, and when it was filed and by whom it
+    // was resolved follow (`actioned 2026-01-12 10:14` read as the resolution, which was the
+    // filing).
+    let resolved = r.resolved_at.filter(|_| r.status != ReportStatus::Open);
     let head = vec![
         Span::styled(format!("{} ", r.status.as_str()), theme.warning()),
         Span::styled(
-            format!("{} ", short_time(Some(r.created_at))),
+            format!("{} ", short_time(Some(resolved.unwrap_or(r.created_at)))),
             theme.muted(),
         ),
     ];
-    let body = vec![
+    let mut body = vec![
         Span::styled(one_line(&r.reason), theme.text()),
         Span::styled(
             format!(" by {}", one_line(&names.label(&r.reporter_sub))),
@@ -406,5 +410,18 @@ pub(super) fn report_line(
             theme.muted(),
         ),
     ];
+    if resolved.is_some() {
+        body.push(Span::styled(
+            format!(
+                " · filed {}{}",
+                short_time(Some(r.created_at)),
+                r.resolved_by
+                    .as_deref()
+                    .map(|who| format!(" · {} by {}", r.status.as_str(), one_line(who)))
+                    .unwrap_or_default()
+            ),
+            theme.muted(),
+        ));
+    }
     super::wrap::hanging(head, body, usize::from(width))
 }

@@ -1754,6 +1754,57 @@ fn a_change_too_tall_for_the_screen_is_cut_and_the_fields_stay() {
     assert!(shown.contains("--end.txt"), "{shown}");
 }
 
+/// A resolved report's line leads with when it was resolved, then says when it was filed and
+/// by whom it was resolved (`actioned 2026-01-12 10:14` read as the resolution, which was the
+/// filing); an open one reads as before.
+#[test]
+fn a_resolved_reports_line_says_when_it_was_resolved_and_filed() {
+    let filed = Utc.with_ymd_and_hms(2026, 1, 12, 10, 14, 0).unwrap();
+    let mut r = Report {
+        id: ReportId::new(7).unwrap(),
+        target: Target::Post(PostId::new(2).unwrap()),
+        reporter_sub: backoffice_domain::model::UserSub::parse(
+            "81cc9341-25b7-4b45-89a4-7f282952d430",
+        )
+        .unwrap(),
+        reason: "harassment".into(),
+        note: None,
+        status: ReportStatus::Actioned,
+        created_at: filed,
+        resolved_by: Some("user/moto".into()),
+        resolved_at: Some(Utc.with_ymd_and_hms(2026, 12, 5, 15, 25, 0).unwrap()),
+    };
+    let text = |r: &Report| -> String {
+        super::posts::report_line(
+            r,
+            &crate::app::names::Names::default(),
+            &Theme::default_dark(),
+            200,
+        )
+        .iter()
+        .map(|l| l.to_string())
+        .collect()
+    };
+    let resolved = text(&r);
+    assert!(
+        resolved.starts_with("actioned 2026-12-05 15:25 harassment"),
+        "{resolved}"
+    );
+    assert!(
+        resolved.ends_with(" · filed 2026-01-12 10:14 · actioned by user/moto"),
+        "{resolved}"
+    );
+    r.status = ReportStatus::Open;
+    r.resolved_by = None;
+    r.resolved_at = None;
+    let open = text(&r);
+    assert!(
+        open.starts_with("open 2026-01-12 10:14 harassment"),
+        "{open}"
+    );
+    assert!(!open.contains("filed"), "{open}");
+}
+
 /// A group dialog's change names the group as it is typed ("the group typed" until then).
 #[test]
 fn a_group_dialog_names_the_group_as_it_is_typed() {
