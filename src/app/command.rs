@@ -41,6 +41,9 @@ pub struct Failure {
     pub refused: bool,
     /// Why a read failed, where the advice beside it depends on it.
     pub cause: Cause,
+    /// Said where it happened already (a prompt that came back with it as its problem): the
+    /// error log keeps it, the status bar does not say it again until `esc`.
+    pub said: bool,
 }
 
 /// Why a read failed, as far as the console words its advice by it.
@@ -64,7 +67,13 @@ impl Failure {
             message,
             refused: false,
             cause: Cause::Other,
+            said: false,
         }
+    }
+
+    /// The same failure, said in place already (see [`Failure::said`]).
+    pub fn said_in_place(self) -> Self {
+        Self { said: true, ..self }
     }
 
     /// A refusal: what was asked cannot be done as it stands.
@@ -97,6 +106,7 @@ impl From<backoffice_domain::DomainError> for Failure {
             chain: e.chain(),
             refused: false,
             cause,
+            said: false,
         }
     }
 }

@@ -377,7 +377,9 @@ impl App {
 
     /// Records a failure: the status bar (until `esc`) and the error log.
     pub fn fail(&mut self, what: &str, failure: Failure) {
-        self.last_error = Some(format!("{what}: {}", failure.message));
+        if !failure.said {
+            self.last_error = Some(format!("{what}: {}", failure.message));
+        }
         self.log_failure(what, failure);
     }
 

@@ -707,6 +707,7 @@ fn a_refused_write_says_why_in_its_dialog_and_keeps_its_chain_in_the_error_log()
             chain: "forbidden: cognito-idp:AdminUserGlobalSignOut: User is not authorized".into(),
             refused: false,
             cause: crate::app::Cause::Other,
+            said: false,
         }),
         changed: false,
     });

@@ -199,6 +199,7 @@ async fn fill(
             chain: e.chain(),
             refused: false,
             cause: crate::app::Cause::Other,
+            said: false,
         })?;
         sink.write(&rows).map_err(io)?;
         // Progress is news, not work: a full queue skips it rather than slow the export.

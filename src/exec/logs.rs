@@ -120,6 +120,7 @@ pub(super) async fn run(
                     chain: format!("could not write {}: {e}", path.display()),
                     refused: false,
                     cause: crate::app::Cause::Other,
+                    said: false,
                 }),
         },
     }

@@ -47,6 +47,7 @@ pub(super) fn stopped<S: Display>(outcome: &Outcome<S>, what: &str, then: &str) 
         chain: lines.collect::<Vec<_>>().join("\n"),
         refused: false,
         cause: crate::app::Cause::Other,
+        said: false,
     })
 }
 

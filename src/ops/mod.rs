@@ -632,6 +632,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                         chain: failed.join("; "),
                         refused: false,
                         cause: crate::app::Cause::Other,
+                        said: false,
                     },
                     records: done.records,
                     stale: results
@@ -666,6 +667,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                     chain: e.chain(),
                     refused: false,
                     cause: crate::app::Cause::Other,
+                    said: false,
                 })?;
                 done.records.extend(closed.iter().map(report_record));
             }
@@ -815,6 +817,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                             .join("; "),
                         refused: false,
                         cause: crate::app::Cause::Other,
+                        said: false,
                     },
                     records: done.records,
                     stale: false,
@@ -943,6 +946,7 @@ async fn query_definition(
         chain: e.chain(),
         refused: false,
         cause: crate::app::Cause::Other,
+        said: false,
     })?;
     Ok(Done {
         summary: format!("{summary}, audited"),

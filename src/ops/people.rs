@@ -138,6 +138,7 @@ pub(super) async fn run_deletion(
                 chain: f.chain,
                 refused: false,
                 cause: crate::app::Cause::Other,
+                said: false,
             })?;
         exported = format!("; their data is in {}", path.display());
         records.extend(done.records);
@@ -256,6 +257,7 @@ pub async fn plan_undo(b: &Backends, row: &AuditEntry) -> Result<Operation, Fail
                 chain: e.chain(),
                 refused: false,
                 cause: crate::app::Cause::Other,
+                said: false,
             })
     };
     if let Some(by) = undone_by(b, row).await? {

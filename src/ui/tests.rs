@@ -1020,6 +1020,7 @@ fn error_log_shows_the_chain() {
             chain: "Cognito is unavailable: dispatch failure: connection refused".into(),
             refused: false,
             cause: crate::app::Cause::Other,
+            said: false,
         },
     );
     app.errors[0].0 = "12:00:00".into();

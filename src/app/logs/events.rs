@@ -209,7 +209,9 @@ impl LogsPane {
                         let mut prompt = super::Prompt::save(&path);
                         prompt.problem = Some(f.message.clone());
                         self.prompt = Some(prompt);
-                        (Outcome::None, Some((SAVING.into(), f)))
+                        // Said in the prompt: the status bar kept it until `esc`, after the
+                        // path was mended and saved.
+                        (Outcome::None, Some((SAVING.into(), f.said_in_place())))
                     }
                 }
             }

@@ -1269,13 +1269,14 @@ fn save_writes_the_selected_range_or_else_the_whole_view() {
             .contains("could not write")
     );
     assert!(app.logs.anchor.is_some(), "the range is kept");
+    // Said in the prompt, kept in the error log, not said again on the status bar.
+    assert_eq!(app.last_error, None);
     assert!(
-        app.last_error
-            .as_deref()
-            .unwrap()
-            .starts_with("saving log lines:")
+        app.errors
+            .front()
+            .is_some_and(|(_, f)| f.message.starts_with("could not write nope/all.log"))
     );
-    // Saved at the second try: the failure leaves the status bar.
+    // Saved at the second try.
     let c = app.on_key(code(KeyCode::Enter));
     let Some(Command::Logs(LogsCommand::Save { request, .. })) = c.first().cloned() else {
         panic!("{c:?}")
@@ -1510,4 +1511,17 @@ fn a_saved_note_is_not_counted_as_a_line() {
     assert!(text.contains("\t-\t-\t# live from here"), "{text}");
     assert_eq!(text.lines().count(), 3, "{text}");
     assert_eq!(*lines, 2, "the note is no line");
+}
+
+/// A new query's lines are searched anew: the last one's `/` went with its lines (it stayed,
+/// saying the text was not in the buffer under lines no one had searched).
+#[test]
+fn a_new_query_drops_the_last_ones_search() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    search_for(&mut app, "PWNED");
+    assert!(app.logs.search.is_some());
+    query_for(&mut app, "1h ERROR");
+    assert!(app.logs.search.is_none());
 }

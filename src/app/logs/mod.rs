@@ -351,6 +351,10 @@ impl LogsPane {
             return Outcome::Message("pick a log group first (space picks, enter tails)".into());
         }
         self.clear_lines();
+        // A new query's lines are searched anew: the last one's `/` stayed, saying
+        // "'PWNED' is not in the buffer" under lines no one had searched. `ctrl-r` (the same
+        // read again) keeps it.
+        self.search = None;
         self.screen = Screen::Viewer;
         let (feed, command) = Feed::start(spec, self.buffer.cap(), ids);
         self.feed = Some(feed);
