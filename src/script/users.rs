@@ -4,9 +4,9 @@ use super::{Session, domain, each_item, failed, reason, records};
 use crate::ops::{self, Operation};
 use crate::text::one_line;
 use backoffice_domain::model::Username;
-use backoffice_domain::services::accounts::AccountAction;
+use backoffice_domain::services::accounts::{self, AccountAction};
 use backoffice_domain::services::{ban, user360};
-use color_eyre::eyre::{Result, eyre};
+use color_eyre::eyre::{Result, bail, eyre};
 use serde_json::json;
 
 use super::UsersCommand;
@@ -40,6 +40,15 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
     let account = |username: String, action: AccountAction, why: String| async move {
         let username = name(&username)?;
         let why = reason(&why)?;
+        // What the user's state refuses is said before the confirmation, as the console
+        // says it before its dialog (a reset was asked for, then failed in Cognito's words).
+        // A read-only session is refused as such first, by the write.
+        if !s.context.read_only && accounts::reads_first(&action) {
+            let user = directory.get_user(&username).await.map_err(domain)?;
+            if let Some(why) = accounts::refusal(&action, &user) {
+                bail!("{why}");
+            }
+        }
         s.write(Operation::Account { username, action }, &why).await
     };
     match cmd {

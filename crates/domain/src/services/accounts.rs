@@ -7,7 +7,7 @@
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
     Actor, AttributeName, AuditAction, AuditId, AuditKind, DirectoryUser, GroupName, NewAuditEntry,
-    Reason, UserSub, Username,
+    Reason, UserStatus, UserSub, Username,
 };
 use crate::ports::{ContentStore, UserDirectory};
 use std::fmt;
@@ -212,6 +212,54 @@ fn before(user: &DirectoryUser, action: &AccountAction) -> Option<String> {
     Some(v.to_string())
 }
 
+/// Whether [`refusal`] has anything to say of `action`, so the user is read before it.
+pub fn reads_first(action: &AccountAction) -> bool {
+    matches!(
+        action,
+        AccountAction::Disable
+            | AccountAction::Enable
+            | AccountAction::VerifyEmail
+            | AccountAction::ResetPassword
+    )
+}
+
+/// Why `action` is refused for `user` as they stand, before anything is asked or changed:
+/// a change to what already holds (it was done and audited as a change: the command line
+/// disabled a disabled user, and that row's undo would have enabled an account someone had
+/// disabled on purpose), or a reset Cognito refuses, said with what to do instead (the
+/// command line asked, then failed with "User password cannot be reset in the current state").
+pub fn refusal(action: &AccountAction, user: &DirectoryUser) -> Option<String> {
+    let name = &user.username;
+    let already = |state: &str| Some(format!("{name} is already {state}: nothing was changed"));
+    match action {
+        AccountAction::Disable if !user.enabled => already("disabled"),
+        AccountAction::Enable if user.enabled => already("enabled"),
+        AccountAction::VerifyEmail if user.attribute("email_verified") == Some("true") => {
+            already("verified (e-mail)")
+        }
+        AccountAction::ResetPassword if !user.enabled => Some(format!(
+            "{name} is disabled: Cognito resets no password of a disabled user; enable them first"
+        )),
+        AccountAction::ResetPassword if user.status == UserStatus::ForceChangePassword => {
+            Some(format!(
+                "{name} has not chosen a password yet (FORCE_CHANGE_PASSWORD): send the invitation again, or set a new temporary password"
+            ))
+        }
+        AccountAction::ResetPassword if user.status == UserStatus::Unconfirmed => Some(format!(
+            "{name} has not confirmed their sign-up (UNCONFIRMED): confirm it, or send their code again"
+        )),
+        AccountAction::ResetPassword
+            if user.attribute("email_verified") != Some("true")
+                && user.attribute("phone_number_verified") != Some("true") =>
+        {
+            Some(format!(
+                "{name} has no verified e-mail or phone to send the code to: verify the e-mail first, or set a temporary password"
+            ))
+        }
+        _ => None,
+    }
+}
+
 /// Performs `action` on `username` and records it; returns the audit row's id. When the change
 /// was made but its row could not be written, the error says so.
 pub async fn perform(
@@ -222,26 +270,10 @@ pub async fn perform(
     actor: &Actor,
     reason: &Reason,
 ) -> DomainResult<AuditId> {
-    // A change to what already holds is refused: it was done and audited as a change (the
-    // command line disabled a disabled user), and that row's undo would have enabled an
-    // account someone had disabled on purpose.
-    if matches!(
-        action,
-        AccountAction::Disable | AccountAction::Enable | AccountAction::VerifyEmail
-    ) {
+    if reads_first(action) {
         let current = directory.get_user(username).await?;
-        let already = match action {
-            AccountAction::Disable if !current.enabled => Some("disabled"),
-            AccountAction::Enable if current.enabled => Some("enabled"),
-            AccountAction::VerifyEmail if current.attribute("email_verified") == Some("true") => {
-                Some("verified (e-mail)")
-            }
-            _ => None,
-        };
-        if let Some(state) = already {
-            return Err(DomainError::Conflict(format!(
-                "{username} is already {state}: nothing was changed"
-            )));
+        if let Some(why) = refusal(action, &current) {
+            return Err(DomainError::Conflict(why));
         }
     }
     let entry = change(directory, username, action, actor, reason).await?;
@@ -485,6 +517,44 @@ mod tests {
         };
         assert!(!format!("{action:?}").contains("Hunter2"));
         assert!(!action.describe("ann").contains("Hunter2"));
+    }
+
+    /// A reset Cognito would refuse is refused first, saying what to do, and nothing is
+    /// audited: an invited user who never chose a password gets a temporary one instead.
+    #[tokio::test]
+    async fn a_reset_the_users_state_refuses_says_what_to_do_and_audits_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let user = add_user(&sandbox, "invited", "invited@example.com").await;
+        assert_eq!(user.status, UserStatus::ForceChangePassword);
+        assert!(reads_first(&AccountAction::ResetPassword));
+        let said = refusal(&AccountAction::ResetPassword, &user).unwrap();
+        assert!(said.contains("has not chosen a password yet"), "{said}");
+        let err = perform(
+            &sandbox.directory,
+            &sandbox.content,
+            &user.username,
+            &AccountAction::ResetPassword,
+            &Actor::parse("sandbox:ops").unwrap(),
+            &Reason::parse("support request").unwrap(),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&err, DomainError::Conflict(m) if m.contains("FORCE_CHANGE_PASSWORD")),
+            "{err}"
+        );
+        let rows = sandbox
+            .content
+            .list_audit(&AuditFilter::default(), PageRequest::first(5))
+            .await
+            .unwrap();
+        assert!(rows.items.is_empty(), "{:?}", rows.items);
+        // Disabled, the enable is what to do first.
+        let mut off = user.clone();
+        off.enabled = false;
+        let said = refusal(&AccountAction::ResetPassword, &off).unwrap();
+        assert!(said.contains("enable them first"), "{said}");
     }
 
     #[tokio::test]
