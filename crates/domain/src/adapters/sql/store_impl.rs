@@ -1422,13 +1422,14 @@ impl ContentStore for SqlContentStore<Db> {
     ) -> DomainResult<Report> {
         let what = format!("report {id}");
         let mut tx = self.begin_write(&what).await?;
-        let current: Option<(String, String, String)> = sqlx::query_as::<Db, (String, String, String)>(
-            "SELECT status, target_kind, target_id FROM reports WHERE id = ?",
-        )
-        .bind(id.get())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(|e| map_sqlx(&what, e))?;
+        let current: Option<(String, String, String)> =
+            sqlx::query_as::<Db, (String, String, String)>(
+                "SELECT status, target_kind, target_id FROM reports WHERE id = ?",
+            )
+            .bind(id.get())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| map_sqlx(&what, e))?;
         let Some((current, target_kind, target_id)) = current else {
             return Err(DomainError::not_found(what));
         };
