@@ -18,6 +18,15 @@ pub(super) struct Opened<'a> {
 /// A detail longer than its rows (a 12 KB line) scrolls with `J`/`K`: `scroll` is the line it
 /// was scrolled for and its first row shown, held here within the rows there are; the title
 /// says which rows show.
+///
+/// The lines above it take a third of `body`, or the rows `lines` need when fewer (at least
+/// three): a request of five lines left empty rows above a detail cut one row short.
+pub(super) fn split_for_detail(body: Rect, lines: usize) -> [Rect; 2] {
+    let third = ((u32::from(body.height) * 35 + 50) / 100) as u16;
+    let needed = u16::try_from(lines).unwrap_or(u16::MAX).max(3);
+    Layout::vertical([Constraint::Length(third.min(needed)), Constraint::Min(0)]).areas(body)
+}
+
 pub(super) fn detail(
     frame: &mut Frame<'_>,
     area: Rect,
@@ -303,9 +312,7 @@ pub(super) fn request_view(
             end: r.buffer.end_seq(),
         };
         let body = if pane.detail {
-            let [top, bottom] =
-                Layout::vertical([Constraint::Percentage(35), Constraint::Percentage(65)])
-                    .areas(body);
+            let [top, bottom] = split_for_detail(body, r.buffer.len());
             let line = r.buffer.get(r.scroll.selected);
             let request = line.as_ref().and_then(|l| r.buffer.request_id_of(l));
             detail(

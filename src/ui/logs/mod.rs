@@ -267,8 +267,7 @@ pub(super) fn viewer(
     } else if pane.view == View::Invocations {
         invocations(frame, body, pane, theme);
     } else if pane.detail {
-        let [top, bottom] =
-            Layout::vertical([Constraint::Percentage(35), Constraint::Percentage(65)]).areas(body);
+        let [top, bottom] = detail::split_for_detail(body, pane.buffer.len());
         main_lines(frame, top, pane, theme);
         let line = pane.buffer.get(pane.scroll.selected);
         let request = line.as_ref().and_then(|l| pane.buffer.request_id_of(l));

@@ -406,9 +406,11 @@ fn a_long_line_detail_in_a_request_view_pages_with_ctrl_d() {
     let shown = text_of(&render(&mut app, 110, 30));
     let view = app.logs.request.as_ref().unwrap();
     assert_eq!(view.scroll.selected, line, "the same line: {shown}");
-    assert_eq!(app.logs.detail_scroll, (line, half + 2 * half));
+    // Half a page, then a page (the detail's rows).
+    let page = app.logs.detail_rows;
+    assert_eq!(app.logs.detail_scroll, (line, half + page));
     assert!(
-        shown.contains(&format!("Line · rows {}–", 3 * half + 1)),
+        shown.contains(&format!("Line · rows {}–", half + page + 1)),
         "{shown}"
     );
     app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
@@ -1337,4 +1339,17 @@ fn continuations_without_a_time_are_indented() {
         text[1].starts_with("   ") && !text[1].starts_with("    "),
         "{text:?}"
     );
+}
+
+/// The lines above a line's detail take a third of the body, or the rows a short request's
+/// lines need (at least three): five lines left empty rows above a detail cut a row short.
+#[test]
+fn a_short_requests_lines_give_their_rows_to_the_detail() {
+    let body = ratatui::layout::Rect::new(0, 0, 100, 30);
+    let [top, bottom] = super::detail::split_for_detail(body, 2);
+    assert_eq!((top.height, bottom.height), (3, 27));
+    let [top, bottom] = super::detail::split_for_detail(body, 5);
+    assert_eq!((top.height, bottom.height), (5, 25));
+    let [top, bottom] = super::detail::split_for_detail(body, 500);
+    assert_eq!((top.height, bottom.height), (11, 19));
 }
