@@ -239,14 +239,7 @@ fn a_second_reset_says_a_new_code_goes_and_the_status_stays() {
         vec![waiting.clone(), verified(user(2, true))],
     );
     let reset_of = |app: &mut App, u: DirectoryUser| {
-        let open = app.on_key(code(KeyCode::Enter));
-        let Some(Command::LoadUser { request, .. }) = open.first().cloned() else {
-            panic!("enter opens the user: {open:?}");
-        };
-        app.on_event(AppEvent::UserLoaded {
-            request,
-            result: Ok(detail(u)),
-        });
+        open_selected_user(app, u);
         app.on_key(key('p'));
     };
     reset_of(&mut app, waiting);

@@ -2149,12 +2149,18 @@ fn narrow_users_lists_say_disabled_and_keep_the_email_before_the_date() {
     users[2].username =
         backoffice_domain::model::Username::parse("google_113456789012345678901").unwrap();
     answer_users(&mut app, &first, users);
-    for width in [70, 76, 80, 90] {
-        let text = render(&mut app, width, 10).to_string();
+    // The screen at `width`, and the disabled user's row on it.
+    let drawn = |app: &mut App, width: u16| {
+        let text = render(app, width, 10).to_string();
         let row = text
             .lines()
             .find(|l| l.contains("user3@example.com"))
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .to_string();
+        (text, row)
+    };
+    for width in [70, 76, 80, 90] {
+        let (text, row) = drawn(&mut app, width);
         assert!(row.contains("DISABLED"), "{width}:\n{text}");
         // The date where the e-mail keeps 26 columns beside it.
         if width <= 80 {
@@ -2166,11 +2172,7 @@ fn narrow_users_lists_say_disabled_and_keep_the_email_before_the_date() {
         );
     }
     for width in [100, 110] {
-        let text = render(&mut app, width, 10).to_string();
-        let row = text
-            .lines()
-            .find(|l| l.contains("user3@example.com"))
-            .unwrap_or_default();
+        let (text, row) = drawn(&mut app, width);
         assert!(row.contains(" no "), "{width}:\n{text}");
     }
 }
