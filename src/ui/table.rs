@@ -991,19 +991,17 @@ mod tests {
         // Room to spare goes back to the name.
         let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 160);
         assert_eq!(w, [67, 20, 24, 21, 7, 16].map(Some));
-        // At 80 columns (78 inside) a disabled account still says so: the name gives way.
-        let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 78);
-        assert_eq!((w[1], w[4]), (None, Some(7)), "{w:?}");
-        // At 80 columns (76 beside the selection mark) the e-mail stays beside it, the
-        // longest status and whether the account is enabled (the mark took the 2 columns
-        // that `enabled` was counted on).
-        let w = widths(&cols, &[120, 20, 24, 21, 7, 16], 76);
+        // At 100 columns (96 beside the frame and the selection mark, the narrowest these
+        // columns are drawn at) a 30-character e-mail stays whole beside the name, the
+        // longest status and whether the account is enabled; the date gives way.
+        let w = widths(&cols, &[120, 20, 30, 21, 7, 16], 96);
         assert_eq!(
-            (w[0], w[2], w[3], w[4]),
-            (Some(24), Some(21), Some(21), Some(7)),
+            (w[0], w[2], w[3], w[4], w[5]),
+            (Some(24), Some(30), Some(21), Some(7), None),
             "{w:?}"
         );
-        assert!(sum(&w) <= 76, "{w:?}");
+        assert!(w[1].is_some_and(|n| n >= 8), "{w:?}");
+        assert!(sum(&w) <= 96, "{w:?}");
         let ids = [Column::id("target"), Column::free("text", 10, 1)];
         assert_eq!(
             widths(&ids, &[120, 30], 76)[0],

@@ -21,13 +21,14 @@ use ratatui::widgets::{Paragraph, Wrap};
 const USERNAME_CAP_MIN: u16 = 24;
 
 /// When the row is short of room the display name goes before the e-mail: the e-mail is what a
-/// caller gives support, and it is one per account.
+/// caller gives support, and it is one per account. The e-mail wants 28 columns before the
+/// name shares what is left (at 100 columns a 29-character e-mail was cut beside a whole name).
 /// Whether an account is enabled outlasts its name column: at 80 columns a disabled account
 /// was told from an enabled one by nothing on its row.
 pub(super) const USER_COLUMNS: [Column; 6] = [
     Column::id_capped("username", USERNAME_CAP_MIN),
     Column::free("name", 8, 4),
-    Column::free("email", 20, 2),
+    Column::free("email", 28, 2),
     Column::id("status"),
     Column::whole("enabled", 3),
     Column::whole("created (UTC)", 5),
@@ -56,7 +57,7 @@ const NARROW_COLUMNS: [Column; 4] = [
 const SEARCH_COLUMNS: [Column; 7] = [
     Column::id_capped("username", USERNAME_CAP_MIN),
     Column::free("name", 8, 4),
-    Column::free("email", 20, 2),
+    Column::free("email", 28, 2),
     Column::id("status"),
     Column::whole("enabled", 3),
     Column::whole("created (UTC)", 6),
