@@ -1524,4 +1524,8 @@ fn a_new_query_drops_the_last_ones_search() {
     assert!(app.logs.search.is_some());
     query_for(&mut app, "1h ERROR");
     assert!(app.logs.search.is_none());
+    assert_eq!(
+        app.logs.filter_text, "",
+        "the bottom row said `filter: PWNED`"
+    );
 }

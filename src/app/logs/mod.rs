@@ -355,6 +355,7 @@ impl LogsPane {
         // "'PWNED' is not in the buffer" under lines no one had searched. `ctrl-r` (the same
         // read again) keeps it.
         self.search = None;
+        self.filter_text.clear();
         self.screen = Screen::Viewer;
         let (feed, command) = Feed::start(spec, self.buffer.cap(), ids);
         self.feed = Some(feed);
