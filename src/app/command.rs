@@ -42,7 +42,7 @@ pub struct Failure {
     /// Why a read failed, where the advice beside it depends on it.
     pub cause: Cause,
     /// Said where it happened already (a prompt that came back with it as its problem): the
-    /// error log keeps it, the status bar does not say it again until `esc`.
+    /// error log keeps it, and the status bar does not repeat it.
     pub said: bool,
 }
 
