@@ -15,7 +15,7 @@ use backoffice_domain::model::{
     DirectoryUser, FilterAttribute, FilterOp, Page, UserFilter, UserStatus, UserSub, Username,
 };
 use backoffice_domain::ports::{DIRECTORY_MAX_PAGE, UserQuery};
-use backoffice_domain::services::accounts::AccountAction;
+use backoffice_domain::services::accounts::{self, AccountAction, Refusal};
 use backoffice_domain::services::people::{Found, Matched};
 use backoffice_domain::services::user360::Who;
 use std::collections::HashMap;
@@ -256,47 +256,40 @@ impl UsersPane {
             let change = format!("{label}: {change}");
             (ready(action), verb, title, vec![change], None)
         };
+        // What the user's state refuses, read as the command line and the write read it
+        // (`accounts::refusal`), said with the keys that do what can be done instead.
+        let account_action = match action {
+            Action::Disable => Some(AccountAction::Disable),
+            Action::Enable => Some(AccountAction::Enable),
+            Action::VerifyEmail => Some(AccountAction::VerifyEmail),
+            Action::ResetPassword => Some(AccountAction::ResetPassword),
+            _ => None,
+        };
+        if let Some(refused) = account_action.and_then(|a| accounts::refusal(&a, user)) {
+            return Outcome::Message(match refused {
+                Refusal::Already(_) if action == Action::VerifyEmail => {
+                    format!("{said}'s e-mail is already verified")
+                }
+                Refusal::Already(state) => format!("{said} is already {state}"),
+                Refusal::ResetDisabled => format!(
+                    "{said} is disabled: Cognito resets no password of a disabled user; enable them first (e)"
+                ),
+                // An invited user who never signed in gets a new temporary password instead.
+                Refusal::ResetNeverChose => format!(
+                    "{said} has not chosen a password yet (FORCE_CHANGE_PASSWORD): set a new temporary one instead (P)"
+                ),
+                // Said as what it is (it was told to verify the e-mail).
+                Refusal::ResetUnconfirmed => format!(
+                    "{said} has not confirmed their sign-up (UNCONFIRMED): confirm it (c), or send their code again (M)"
+                ),
+                Refusal::ResetNoContact => format!(
+                    "{said} has no verified e-mail or phone to send the code to: verify the e-mail first, or set a temporary password"
+                ),
+            });
+        }
         let (form, verb, title, changes, type_to_confirm) = match action {
-            Action::Disable if !user.enabled => {
-                return Outcome::Message(format!("{said} is already disabled"));
-            }
-            Action::Enable if user.enabled => {
-                return Outcome::Message(format!("{said} is already enabled"));
-            }
-            Action::VerifyEmail if user.attribute("email_verified") == Some("true") => {
-                return Outcome::Message(format!("{said}'s e-mail is already verified"));
-            }
             Action::VerifyEmail if user.email.is_none() => {
                 return Outcome::Message(format!("{said} has no e-mail to verify"));
-            }
-            // Cognito refuses to reset a disabled user's password.
-            Action::ResetPassword if !user.enabled => {
-                return Outcome::Message(format!(
-                    "{said} is disabled: Cognito resets no password of a disabled user; enable them first (e)"
-                ));
-            }
-            // Cognito resets only a password the user once chose: an invited user who never
-            // signed in gets a new temporary password instead.
-            Action::ResetPassword if user.status == UserStatus::ForceChangePassword => {
-                return Outcome::Message(format!(
-                    "{said} has not chosen a password yet (FORCE_CHANGE_PASSWORD): set a new temporary one instead (P)"
-                ));
-            }
-            // An unconfirmed sign-up has nothing verified yet: said as what it is (it was told
-            // to verify the e-mail).
-            Action::ResetPassword if user.status == UserStatus::Unconfirmed => {
-                return Outcome::Message(format!(
-                    "{said} has not confirmed their sign-up (UNCONFIRMED): confirm it (c), or send their code again (M)"
-                ));
-            }
-            // The code goes to a verified e-mail or phone; without one Cognito refuses.
-            Action::ResetPassword
-                if user.attribute("email_verified") != Some("true")
-                    && user.attribute("phone_number_verified") != Some("true") =>
-            {
-                return Outcome::Message(format!(
-                    "{said} has no verified e-mail or phone to send the code to: verify the e-mail first, or set a temporary password"
-                ));
             }
             Action::ConfirmSignUp if user.status != UserStatus::Unconfirmed => {
                 return Outcome::Message(format!(

@@ -46,7 +46,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
         if !s.context.read_only && accounts::reads_first(&action) {
             let user = directory.get_user(&username).await.map_err(domain)?;
             if let Some(why) = accounts::refusal(&action, &user) {
-                bail!("{why}");
+                bail!("{}", why.message(&user.username));
             }
         }
         s.write(Operation::Account { username, action }, &why).await

@@ -223,38 +223,67 @@ pub fn reads_first(action: &AccountAction) -> bool {
     )
 }
 
+/// Why an account action is refused for a user as they stand (see [`refusal`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A change to what already holds: `disabled`, `enabled`, `verified (e-mail)`.
+    Already(&'static str),
+    /// A reset of a disabled user, which Cognito refuses.
+    ResetDisabled,
+    /// A reset of a user who never chose a password (FORCE_CHANGE_PASSWORD).
+    ResetNeverChose,
+    /// A reset of an unconfirmed sign-up.
+    ResetUnconfirmed,
+    /// A reset with no verified e-mail or phone to send the code to.
+    ResetNoContact,
+}
+
+impl Refusal {
+    /// The refusal in words, with what to do instead; the console words it with its keys.
+    pub fn message(self, name: &Username) -> String {
+        match self {
+            Self::Already(state) => format!("{name} is already {state}: nothing was changed"),
+            Self::ResetDisabled => format!(
+                "{name} is disabled: Cognito resets no password of a disabled user; enable them first"
+            ),
+            Self::ResetNeverChose => format!(
+                "{name} has not chosen a password yet (FORCE_CHANGE_PASSWORD): send the invitation again, or set a new temporary password"
+            ),
+            Self::ResetUnconfirmed => format!(
+                "{name} has not confirmed their sign-up (UNCONFIRMED): confirm it, or send their code again"
+            ),
+            Self::ResetNoContact => format!(
+                "{name} has no verified e-mail or phone to send the code to: verify the e-mail first, or set a temporary password"
+            ),
+        }
+    }
+}
+
 /// Why `action` is refused for `user` as they stand, before anything is asked or changed:
 /// a change to what already holds (it was done and audited as a change: the command line
 /// disabled a disabled user, and that row's undo would have enabled an account someone had
-/// disabled on purpose), or a reset Cognito refuses, said with what to do instead (the
-/// command line asked, then failed with "User password cannot be reset in the current state").
-pub fn refusal(action: &AccountAction, user: &DirectoryUser) -> Option<String> {
-    let name = &user.username;
-    let already = |state: &str| Some(format!("{name} is already {state}: nothing was changed"));
+/// disabled on purpose), or a reset Cognito refuses (the command line asked, then failed with
+/// "User password cannot be reset in the current state"). One reading of the user's state for
+/// the console, the command line and [`perform`].
+pub fn refusal(action: &AccountAction, user: &DirectoryUser) -> Option<Refusal> {
     match action {
-        AccountAction::Disable if !user.enabled => already("disabled"),
-        AccountAction::Enable if user.enabled => already("enabled"),
+        AccountAction::Disable if !user.enabled => Some(Refusal::Already("disabled")),
+        AccountAction::Enable if user.enabled => Some(Refusal::Already("enabled")),
         AccountAction::VerifyEmail if user.attribute("email_verified") == Some("true") => {
-            already("verified (e-mail)")
+            Some(Refusal::Already("verified (e-mail)"))
         }
-        AccountAction::ResetPassword if !user.enabled => Some(format!(
-            "{name} is disabled: Cognito resets no password of a disabled user; enable them first"
-        )),
+        AccountAction::ResetPassword if !user.enabled => Some(Refusal::ResetDisabled),
         AccountAction::ResetPassword if user.status == UserStatus::ForceChangePassword => {
-            Some(format!(
-                "{name} has not chosen a password yet (FORCE_CHANGE_PASSWORD): send the invitation again, or set a new temporary password"
-            ))
+            Some(Refusal::ResetNeverChose)
         }
-        AccountAction::ResetPassword if user.status == UserStatus::Unconfirmed => Some(format!(
-            "{name} has not confirmed their sign-up (UNCONFIRMED): confirm it, or send their code again"
-        )),
+        AccountAction::ResetPassword if user.status == UserStatus::Unconfirmed => {
+            Some(Refusal::ResetUnconfirmed)
+        }
         AccountAction::ResetPassword
             if user.attribute("email_verified") != Some("true")
                 && user.attribute("phone_number_verified") != Some("true") =>
         {
-            Some(format!(
-                "{name} has no verified e-mail or phone to send the code to: verify the e-mail first, or set a temporary password"
-            ))
+            Some(Refusal::ResetNoContact)
         }
         _ => None,
     }
@@ -273,7 +302,7 @@ pub async fn perform(
     if reads_first(action) {
         let current = directory.get_user(username).await?;
         if let Some(why) = refusal(action, &current) {
-            return Err(DomainError::Conflict(why));
+            return Err(DomainError::Conflict(why.message(username)));
         }
     }
     let entry = change(directory, username, action, actor, reason).await?;
@@ -528,7 +557,9 @@ mod tests {
         let user = add_user(&sandbox, "invited", "invited@example.com").await;
         assert_eq!(user.status, UserStatus::ForceChangePassword);
         assert!(reads_first(&AccountAction::ResetPassword));
-        let said = refusal(&AccountAction::ResetPassword, &user).unwrap();
+        let said = refusal(&AccountAction::ResetPassword, &user)
+            .unwrap()
+            .message(&user.username);
         assert!(said.contains("has not chosen a password yet"), "{said}");
         let err = perform(
             &sandbox.directory,
@@ -553,7 +584,9 @@ mod tests {
         // Disabled, the enable is what to do first.
         let mut off = user.clone();
         off.enabled = false;
-        let said = refusal(&AccountAction::ResetPassword, &off).unwrap();
+        let said = refusal(&AccountAction::ResetPassword, &off)
+            .unwrap()
+            .message(&off.username);
         assert!(said.contains("enable them first"), "{said}");
     }
 
