@@ -83,7 +83,7 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &FormView<'_>, 
         lines.push(Line::from(spans));
     }
     if let Some(problem) = form.problem {
-        lines.push(Line::styled(format!("✗ {problem}"), theme.error()));
+        lines.push(problem_line(problem, inner, theme));
     }
     lines.push(Line::styled(form.hint.clone(), theme.muted()));
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
@@ -315,6 +315,19 @@ const DIALOG_WIDTH_MAX: u16 = 120;
 
 /// A dialog's width on a screen `width` columns wide: 84, or more up to 120 leaving 8 columns
 /// of the pane on each side; never wider than the screen.
+/// Rows a prompt's or a dialog's problem takes at most; the error log has it whole.
+const PROBLEM_ROWS: usize = 3;
+
+/// A problem under a form's fields, cut in its middle to [`PROBLEM_ROWS`] rows of `inner`
+/// columns: a sandbox file's 900-character path filled an upload dialog and pushed its way
+/// out below the screen.
+fn problem_line(problem: &str, inner: usize, theme: &Theme) -> Line<'static> {
+    let text = format!("✗ {}", crate::text::one_line(problem));
+    // Half a row spare for wrapping at spaces.
+    let most = (inner * PROBLEM_ROWS).saturating_sub(inner / 2).max(3);
+    Line::styled(crate::text::middle(&text, most), theme.error())
+}
+
 fn dialog_width(width: u16) -> u16 {
     width
         .saturating_sub(16)
@@ -535,7 +548,7 @@ pub(super) fn draw_dialog(frame: &mut Frame<'_>, d: &Dialog, theme: &Theme) {
     }
     lines.push(Line::raw(""));
     if let Some(problem) = &d.problem {
-        lines.push(Line::styled(format!("✗ {problem}"), theme.error()));
+        lines.push(problem_line(problem, inner, theme));
     }
     // Whole on one row: a narrow dialog says it shorter rather than lose its end.
     let way_out = [

@@ -1806,6 +1806,28 @@ fn a_resolved_reports_line_says_when_it_was_resolved_and_filed() {
     assert!(!open.contains("filed"), "{open}");
 }
 
+/// A dialog's problem holding a 900-character path is cut in its middle to a few rows, so
+/// the way out stays on the screen (the sandbox's refusal of a long key filled an upload
+/// dialog at 60×20 and pushed `enter confirm` below it).
+#[test]
+fn a_long_problem_is_cut_and_the_way_out_stays() {
+    let mut app = deleting_objects(1, Vec::new());
+    let path = format!(
+        "/tmp/sandbox/objects/media/odd/.~long-key-{}end.txt",
+        "segment-".repeat(110)
+    );
+    if let Some(crate::app::Overlay::Dialog(d)) = &mut app.overlay {
+        d.problem = Some(format!(
+            "sandbox file {path}: File name too long (os error 36)"
+        ));
+    }
+    let shown = render(&mut app, 60, 20).to_string();
+    assert!(shown.contains("✗ sandbox file"), "{shown}");
+    assert!(shown.contains("/tmp/sandbox/objects/"), "{shown}");
+    assert!(shown.contains("(os error 36)"), "{shown}");
+    assert!(shown.contains("esc cancel"), "{shown}");
+}
+
 /// A group dialog's change names the group as it is typed ("the group typed" until then).
 #[test]
 fn a_group_dialog_names_the_group_as_it_is_typed() {
