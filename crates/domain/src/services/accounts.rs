@@ -173,7 +173,20 @@ impl AccountAction {
                 serde_json::json!({"group": g.as_str()})
             }
             Self::DeleteAttribute(name) => serde_json::json!({ name.as_str(): null }),
-            _ => return None,
+            // What follows in the directory: the status a reader of the row would otherwise
+            // have to look up, and what was sent.
+            Self::ResetPassword => {
+                serde_json::json!({"status": "RESET_REQUIRED", "sent": "reset code"})
+            }
+            Self::ConfirmSignUp => serde_json::json!({"status": "CONFIRMED"}),
+            Self::ResendInvitation => {
+                serde_json::json!({"status": "FORCE_CHANGE_PASSWORD", "sent": "invitation"})
+            }
+            Self::ResendConfirmationCode => {
+                serde_json::json!({"status": "UNCONFIRMED", "sent": "confirmation code"})
+            }
+            Self::GlobalSignOut => serde_json::json!({"refresh_tokens": "revoked"}),
+            Self::Delete => return None,
         };
         Some(v.to_string())
     }
@@ -305,11 +318,18 @@ pub async fn perform(
             return Err(DomainError::Conflict(why.message(username)));
         }
     }
-    let entry = change(directory, username, action, actor, reason).await?;
+    let mut entry = change(directory, username, action, actor, reason).await?;
     // A disable also blocks the account in the API (its tokens outlive the disable); an enable
-    // lifts the block. The audit row is written whether or not the mark could be.
+    // lifts the block. The audit row is written whether or not the mark could be, and its
+    // `after` says the block changed only when it did.
     let marked = match (action.blocks(), UserSub::parse(&entry.target_id)) {
-        (Some(blocked), Ok(sub)) => content.set_blocked(&sub, blocked, actor).await,
+        (Some(blocked), Ok(sub)) => {
+            let marked = content.set_blocked(&sub, blocked, actor).await;
+            if marked.is_ok() {
+                entry.after = with_field(entry.after.take(), "api_blocked", blocked.into());
+            }
+            marked
+        }
         _ => Ok(()),
     };
     let audited = content.record_audit(&entry).await.map_err(|e| {
@@ -342,6 +362,15 @@ pub async fn perform(
             e,
         )),
     }
+}
+
+/// `snapshot` (an audit row's JSON object, or none) with `name` set to `value`.
+fn with_field(snapshot: Option<String>, name: &str, value: serde_json::Value) -> Option<String> {
+    let mut object = snapshot
+        .and_then(|s| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&s).ok())
+        .unwrap_or_default();
+    object.insert(name.to_string(), value);
+    Some(serde_json::Value::Object(object).to_string())
 }
 
 /// Makes the change in the directory; returns the audit row that records it, not yet written.
@@ -625,13 +654,16 @@ mod tests {
         assert_eq!(row.target_id, user.sub.clone().unwrap().to_string());
         assert_eq!(row.reason.as_deref(), Some("spam: bulk messages"));
         assert_eq!(row.before.as_deref(), Some(r#"{"enabled":true}"#));
-        assert_eq!(row.after.as_deref(), Some(r#"{"enabled":false}"#));
+        assert_eq!(
+            row.after.as_deref(),
+            Some(r#"{"enabled":false,"api_blocked":true}"#)
+        );
         let sub = user.sub.clone().unwrap();
         assert!(
             sandbox.content.is_blocked(&sub).await.unwrap(),
             "a disable blocks the API"
         );
-        perform(
+        let enabled = perform(
             &sandbox.directory,
             &sandbox.content,
             &user.username,
@@ -644,6 +676,102 @@ mod tests {
         assert!(
             !sandbox.content.is_blocked(&sub).await.unwrap(),
             "an enable lifts it"
+        );
+        let row = sandbox.content.get_audit(enabled).await.unwrap();
+        assert_eq!(
+            row.after.as_deref(),
+            Some(r#"{"enabled":true,"api_blocked":false}"#)
+        );
+    }
+
+    /// When the API's block cannot be set, the disable's row says the account was disabled and
+    /// nothing of the block: the row is what an operator reads to know what holds.
+    #[tokio::test]
+    async fn a_disable_whose_block_failed_records_no_block() {
+        use crate::adapters::faulty::{FaultyContentStore, database_unavailable};
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let user = add_user(&sandbox, "ben", "ben@example.com").await;
+        let content = FaultyContentStore::new(
+            std::sync::Arc::new(sandbox.content.clone()),
+            std::sync::Arc::new(|call| {
+                (call == "set_blocked").then(|| database_unavailable("set_blocked"))
+            }),
+        );
+        let err = perform(
+            &sandbox.directory,
+            &content,
+            &user.username,
+            &AccountAction::Disable,
+            &Actor::parse("sandbox:ops").unwrap(),
+            &Reason::parse("spam").unwrap(),
+        )
+        .await
+        .unwrap_err();
+        assert!(err.to_string().contains("block could not be set"), "{err}");
+        let rows = sandbox
+            .content
+            .list_audit(&AuditFilter::default(), PageRequest::first(5))
+            .await
+            .unwrap();
+        assert_eq!(rows.items.len(), 1, "{:?}", rows.items);
+        assert_eq!(rows.items[0].after.as_deref(), Some(r#"{"enabled":false}"#));
+    }
+
+    /// A reset's, a confirmation's and a sign-out's rows say what follows, not only what was
+    /// (a reset row read `before {"status":"CONFIRMED"}`, `after -`).
+    #[tokio::test]
+    async fn a_reset_and_a_confirmation_record_the_status_that_follows() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let user = add_user(&sandbox, "cat", "cat@example.com").await;
+        let actor = Actor::parse("sandbox:ops").unwrap();
+        let reason = Reason::parse("support request").unwrap();
+        let run = |action: AccountAction| {
+            let (sandbox, user, actor, reason) = (&sandbox, &user, &actor, &reason);
+            async move {
+                let id = perform(
+                    &sandbox.directory,
+                    &sandbox.content,
+                    &user.username,
+                    &action,
+                    actor,
+                    reason,
+                )
+                .await
+                .unwrap();
+                sandbox.content.get_audit(id).await.unwrap()
+            }
+        };
+        run(AccountAction::SetPassword {
+            password: Secret::new("Chosen-Passw0rd!"),
+            permanent: true,
+        })
+        .await;
+        run(AccountAction::VerifyEmail).await;
+        let reset = run(AccountAction::ResetPassword).await;
+        assert_eq!(
+            reset.before.as_deref(),
+            Some(r#"{"status":"CONFIRMED","enabled":true}"#)
+        );
+        assert_eq!(
+            reset.after.as_deref(),
+            Some(r#"{"status":"RESET_REQUIRED","sent":"reset code"}"#)
+        );
+        assert_eq!(
+            sandbox
+                .directory
+                .get_user(&user.username)
+                .await
+                .unwrap()
+                .status,
+            UserStatus::ResetRequired,
+            "the row says what the directory holds"
+        );
+        let out = run(AccountAction::GlobalSignOut).await;
+        assert_eq!(
+            out.after.as_deref(),
+            Some(r#"{"refresh_tokens":"revoked"}"#)
         );
     }
 
