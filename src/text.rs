@@ -422,6 +422,50 @@ pub fn middle(text: &str, width: usize) -> String {
     head
 }
 
+/// A sentence in at most `width` columns: its first words and its last, with ` … ` between,
+/// so what failed and what to do (said last) both show and no word is cut; a sentence whose
+/// words are too long for that is cut as [`middle`] cuts.
+pub fn middle_words(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let words: Vec<&str> = text.split(' ').collect();
+    // The head gets about three fifths: the subject of a message is at its start.
+    let room = width.saturating_sub(3);
+    let head_room = room * 3 / 5;
+    let (mut head, mut used) = (0, 0);
+    while head < words.len() {
+        let w = words[head].width() + usize::from(head > 0);
+        if used + w > head_room {
+            break;
+        }
+        used += w;
+        head += 1;
+    }
+    let (mut tail, mut tail_used) = (words.len(), 0);
+    while tail > head {
+        let w = words[tail - 1].width() + usize::from(tail < words.len());
+        if used + tail_used + w > room {
+            break;
+        }
+        tail_used += w;
+        tail -= 1;
+    }
+    // What the tail left over goes to the head.
+    while head < tail {
+        let w = words[head].width() + 1;
+        if used + tail_used + w > room {
+            break;
+        }
+        used += w;
+        head += 1;
+    }
+    if head == 0 || tail == words.len() {
+        return middle(text, width);
+    }
+    format!("{} … {}", words[..head].join(" "), words[tail..].join(" "))
+}
+
 /// The first characters of `chars` that fit in `room` columns.
 fn take_width(chars: impl Iterator<Item = char>, room: usize) -> String {
     let mut out = String::new();
@@ -439,6 +483,26 @@ fn take_width(chars: impl Iterator<Item = char>, room: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// A status-bar error keeps its first words and its last, each whole.
+    #[test]
+    fn middle_words_keeps_the_first_and_last_words_whole() {
+        let said = "listing objects: forbidden: s3:ListBucket on media-bucket: AccessDenied";
+        assert_eq!(middle_words(said, 200), said);
+        let cut = middle_words(said, 50);
+        assert_eq!(cut, "listing objects: forbidden: … AccessDenied");
+        let cut = middle_words(said, 60);
+        assert_eq!(
+            cut,
+            "listing objects: forbidden: … on media-bucket: AccessDenied"
+        );
+        // A word longer than the room: cut as `middle` cuts.
+        let id = "a".repeat(80);
+        assert_eq!(middle_words(&id, 20), middle(&id, 20));
+        for width in 0..said.len() {
+            assert!(middle_words(said, width).width() <= width.max(1), "{width}");
+        }
+    }
 
     /// Lam then Alef is measured as terminals and ratatui's buffer draw it, two columns: a
     /// name fitted to its measured width keeps its last letter.

@@ -239,11 +239,12 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, tick
     }
     let width = |spans: &[Span<'_>]| spans.iter().map(Span::width).sum::<usize>();
     if let Some(e) = &app.last_error {
-        // Cut with `…` where the row ends, and the way to the whole of it kept.
+        // Cut in its middle between words, so what failed and what to do (said last:
+        // `…; do it again`) both show, and the way to the whole of it kept.
         let details = format!("  ({} details) ", app.keymap.hint(Action::ErrorLog));
         let room = usize::from(area.width)
             .saturating_sub(width(&head) + width(&signals) + details.width() + 3);
-        let message = table::fit(e, u16::try_from(room).unwrap_or(u16::MAX).max(1));
+        let message = crate::text::middle_words(e, room.max(1));
         signals.push(Span::styled(
             format!(" ✗ {}{details}", message.trim_end()),
             theme.error(),
@@ -296,7 +297,7 @@ fn draw_bottom(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 LineKind::Filter => ("/", format!("   {}", app.focused().filter_hint())),
                 LineKind::Export => (
                     "export to ",
-                    "   .csv or .jsonl · never overwrites · enter starts, esc cancels".to_string(),
+                    "   .csv or .jsonl · enter starts · esc cancels · never overwrites".to_string(),
                 ),
             };
             // A full line says so: what was typed or pasted beyond it was dropped.
@@ -317,7 +318,11 @@ fn draw_bottom(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 theme.title(true),
                 true,
             ));
-            spans.push(Span::styled(hint, theme.muted()));
+            let used: usize = spans.iter().map(|s| s.content.width()).sum();
+            spans.push(Span::styled(
+                fit_hint(&hint, width.saturating_sub(used)),
+                theme.muted(),
+            ));
             Line::from(spans)
         }
         None => {
@@ -347,6 +352,49 @@ fn draw_bottom(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         }
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// A prompt's hint in `room` columns: whole ` · ` parts from its start while they fit, else its
+/// first words and `…` (the edge cut `enter starts, esc cancels` to `enter starts, esc ca`).
+fn fit_hint(hint: &str, room: usize) -> String {
+    if hint.width() <= room {
+        return hint.to_string();
+    }
+    let mut kept = String::new();
+    for (i, part) in hint.split(" · ").enumerate() {
+        let next = if i == 0 {
+            part.to_string()
+        } else {
+            format!("{kept} · {part}")
+        };
+        if next.width() > room {
+            break;
+        }
+        kept = next;
+    }
+    if !kept.trim().is_empty() {
+        return kept;
+    }
+    // Not even the first part: its words while they and `…` fit.
+    let body = hint.trim_start();
+    let lead = &hint[..hint.len() - body.len()];
+    let mut words = lead.to_string();
+    for word in body.split(' ') {
+        let next = if words.len() == lead.len() {
+            format!("{words}{word}")
+        } else {
+            format!("{words} {word}")
+        };
+        if next.width() + 1 > room {
+            break;
+        }
+        words = next;
+    }
+    if words.len() == lead.len() {
+        String::new()
+    } else {
+        format!("{}…", words.trim_end())
+    }
 }
 
 /// `text` with each letter that draws as nothing named (`<U+3164>`), spaces left as they are.

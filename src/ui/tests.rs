@@ -337,6 +337,39 @@ fn a_user_detail_taller_than_the_pane_scrolls_with_its_keys_in_view() {
     );
 }
 
+/// At 60 columns the user's detail is one column, the database's side under the directory's:
+/// side by side the sub broke over three rows.
+#[test]
+fn a_narrow_user_detail_keeps_the_sub_on_one_row() {
+    let u = user(4, true);
+    let sub = u.sub.clone().unwrap().to_string();
+    let (mut app, _) = user_detail_open(u, |d| {
+        d.profile.as_mut().unwrap().display_name = Some("Kim Minji".into());
+    });
+    let rows: Vec<String> = {
+        let backend = render(&mut app, 60, 40);
+        let buffer = backend.buffer();
+        (0..40)
+            .map(|y| {
+                (0..60)
+                    .map(|x| buffer[(x, y)].symbol().to_string())
+                    .collect()
+            })
+            .collect()
+    };
+    assert!(
+        rows.iter().any(|r| r.contains(&format!("sub  {sub}"))),
+        "{}",
+        rows.join("\n")
+    );
+    let at = |what: &str| rows.iter().position(|r| r.contains(what));
+    let (Some(directory), Some(database)) = (at("username"), at("In the database")) else {
+        panic!("{}", rows.join("\n"));
+    };
+    assert!(database > directory, "{}", rows.join("\n"));
+    assert!(at("Kim Minji").is_some(), "{}", rows.join("\n"));
+}
+
 #[test]
 fn user_detail_with_database_rows() {
     let (mut app, open) = user_detail_open(user(4, true), |d| {
@@ -2197,4 +2230,43 @@ fn narrow_users_lists_say_disabled_and_keep_the_email_before_the_date() {
         let (text, row) = drawn(&mut app, width);
         assert!(row.contains(" no "), "{width}:\n{text}");
     }
+}
+
+/// The export prompt at 80 columns: its hint keeps whole ` · ` parts, the keys before the
+/// rest (the edge cut it to `enter starts, esc ca`); at 120 it is whole.
+#[test]
+fn a_prompt_hint_is_cut_between_its_parts() {
+    let (mut app, _) = app_on(PaneId::Audit, ctx());
+    app.on_key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::CONTROL));
+    let bottom = |app: &mut App, width: u16| {
+        let backend = render(app, width, 10);
+        let row: String = (0..width)
+            .map(|x| backend.buffer()[(x, 9)].symbol().to_string())
+            .collect();
+        row.trim_end().to_string()
+    };
+    let wide = bottom(&mut app, 120);
+    assert!(
+        wide.ends_with(".csv or .jsonl · enter starts · esc cancels · never overwrites"),
+        "{wide}"
+    );
+    let narrow = bottom(&mut app, 80);
+    assert!(
+        narrow.starts_with("export to backoffice-audit-"),
+        "{narrow}"
+    );
+    assert!(
+        narrow.ends_with(".csv or .jsonl · enter starts"),
+        "whole parts only: {narrow}"
+    );
+}
+
+#[test]
+fn fit_hint_keeps_whole_parts_then_whole_words() {
+    let hint = "   .csv or .jsonl · enter starts · esc cancels · never overwrites";
+    assert_eq!(fit_hint(hint, 200), hint);
+    assert_eq!(fit_hint(hint, 40), "   .csv or .jsonl · enter starts");
+    assert_eq!(fit_hint(hint, 20), "   .csv or .jsonl");
+    assert_eq!(fit_hint(hint, 15), "   .csv or…");
+    assert_eq!(fit_hint(hint, 4), "");
 }

@@ -11,6 +11,11 @@ use crate::text::one_line;
 use backoffice_domain::model::UserStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+
+/// The least width a user's detail puts its directory and database sides side by side in: at
+/// 80 columns the sub takes two rows of its side, below 72 three or more, and the database's
+/// side goes under the directory's instead.
+const SIDE_BY_SIDE: u16 = 72;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -132,9 +137,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                     Constraint::Length(u16::try_from(key_rows).unwrap_or(2)),
                 ])
                 .areas(inner);
-                let [left, right] =
+                // Side by side where there is room; below that the database's side goes under
+                // the directory's, over the whole width (at 60 columns the sub broke over three
+                // rows).
+                let side_by_side = body.width >= SIDE_BY_SIDE;
+                let [left, right] = if side_by_side {
                     Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-                        .areas(body);
+                        .areas(body)
+                } else {
+                    [body, body]
+                };
                 // Attributes and profile fields are the user's own text: shown as lists show
                 // them (`␛` for an escape), never passed to the terminal as they are.
                 let kv = |k: &str, v: String| {
@@ -180,10 +192,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                 for (k, v) in &u.attributes {
                     lines.push(kv(k, v.clone()));
                 }
-                // One column kept clear before the database's side.
-                let left_text =
-                    Paragraph::new(super::table::hang(lines, left.width.saturating_sub(1)))
-                        .wrap(Wrap { trim: false });
                 let mut db = vec![Line::styled("In the database", theme.title(false))];
                 match &d.profile {
                     Some(p) => {
@@ -251,6 +259,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                         usize::from(right.width),
                     )),
                 }
+                if !side_by_side {
+                    lines.push(Line::raw(""));
+                    lines.append(&mut db);
+                }
+                // One column kept clear before the database's side.
+                let left_text = Paragraph::new(super::table::hang(
+                    lines,
+                    left.width.saturating_sub(u16::from(side_by_side)),
+                ))
+                .wrap(Wrap { trim: false });
                 let right_text =
                     Paragraph::new(super::table::hang(db, right.width)).wrap(Wrap { trim: false });
                 // Both sides scroll together, no further than the longer one's end.
@@ -264,7 +282,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                     .min(u16::try_from(most).unwrap_or(u16::MAX));
                 let at = (pane.detail_scroll, 0);
                 frame.render_widget(left_text.scroll(at), left);
-                frame.render_widget(right_text.scroll(at), right);
+                if side_by_side {
+                    frame.render_widget(right_text.scroll(at), right);
+                }
                 let more = (most > 0).then(|| {
                     format!(
                         "{}/{} scroll (rows {}–{} of {rows})",
