@@ -171,6 +171,57 @@ pub(crate) fn request_name(request: &HttpRequest) -> (&'static str, String) {
     }
 }
 
+/// The scheme, host and port of a request's URI: what a failure to connect names.
+fn endpoint_of(uri: &str) -> String {
+    let host_start = uri.find("://").map_or(0, |i| i + 3);
+    let end = uri[host_start..]
+        .find(['/', '?'])
+        .map_or(uri.len(), |i| host_start + i);
+    uri[..end].to_string()
+}
+
+/// A connection that could not be made or timed out, saying where it went: "STS is
+/// unavailable: … Connection refused" did not say which `endpoint_url` to check. Its kind stays
+/// what it was, so the retry policy treats it as before.
+#[derive(Debug)]
+struct CannotReach {
+    endpoint: String,
+    source: BoxError,
+}
+
+impl std::fmt::Display for CannotReach {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot reach {}", self.endpoint)
+    }
+}
+
+impl std::error::Error for CannotReach {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.source.as_ref())
+    }
+}
+
+fn naming(error: ConnectorError, endpoint: String) -> ConnectorError {
+    let (io, timeout) = (error.is_io(), error.is_timeout());
+    if !io && !timeout {
+        return error;
+    }
+    let connection = error.connection_metadata().cloned();
+    let reach = Box::new(CannotReach {
+        endpoint,
+        source: error.into_source(),
+    });
+    let named = if io {
+        ConnectorError::io(reach)
+    } else {
+        ConnectorError::timeout(reach)
+    };
+    match connection {
+        Some(c) => named.with_connection(c),
+        None => named,
+    }
+}
+
 /// An HTTP client whose connectors count throttling answers in a meter.
 #[derive(Debug)]
 pub(crate) struct MeteredClient {
@@ -229,10 +280,11 @@ struct MeteredConnector {
 impl HttpConnector for MeteredConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let (service, operation) = request_name(&request);
+        let endpoint = endpoint_of(request.uri());
         let answer = self.inner.call(request);
         let meter = self.meter.clone();
         HttpConnectorFuture::new(async move {
-            let mut response = answer.await?;
+            let mut response = answer.await.map_err(|e| naming(e, endpoint))?;
             let status = response.status().as_u16();
             let error_type = response
                 .headers()
@@ -266,6 +318,47 @@ impl HttpConnector for MeteredConnector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A failed connection names where it went, keeps its kind (the retry policy reads it)
+    /// and its cause.
+    #[test]
+    fn a_failed_connection_names_its_endpoint() {
+        assert_eq!(
+            endpoint_of("http://127.0.0.1:5999/?Action=GetCallerIdentity"),
+            "http://127.0.0.1:5999"
+        );
+        assert_eq!(
+            endpoint_of("https://cognito-idp.eu-west-1.amazonaws.com/"),
+            "https://cognito-idp.eu-west-1.amazonaws.com"
+        );
+        assert_eq!(
+            endpoint_of("https://s3.amazonaws.com"),
+            "https://s3.amazonaws.com"
+        );
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let named = naming(
+            ConnectorError::io(Box::new(refused)),
+            "http://127.0.0.1:5999".into(),
+        );
+        assert!(named.is_io());
+        let cause = std::error::Error::source(&named).unwrap();
+        assert_eq!(cause.to_string(), "cannot reach http://127.0.0.1:5999");
+        assert!(cause.source().unwrap().to_string().contains("refused"));
+        let slow = naming(
+            ConnectorError::timeout("took too long".into()),
+            "https://x".into(),
+        );
+        assert!(slow.is_timeout());
+        let user = naming(
+            ConnectorError::user("bad request".into()),
+            "https://x".into(),
+        );
+        assert!(user.is_user());
+        assert_eq!(
+            std::error::Error::source(&user).unwrap().to_string(),
+            "bad request"
+        );
+    }
 
     #[test]
     fn throttling_answers_are_recognised_by_header_or_body() {
