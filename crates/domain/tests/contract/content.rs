@@ -400,13 +400,23 @@ async fn the_queue_describes_each_target_with_its_author_text_status_and_reasons
     let on_user = item(&Target::User(author.clone()));
     assert_eq!(on_user.summary.as_ref().unwrap().excerpt, "User 40");
     assert_eq!(on_user.reasons[0].reason, "impersonation");
-    // A long body is cut to 200 characters, not to bytes.
+    // A long body is cut to 200 characters, not to bytes, and says it goes on; one of 200
+    // characters is whole.
     let long = post(&store, &author, &"é".repeat(400)).await;
+    let just = post(&store, &author, &"ü".repeat(200)).await;
     let s = store
-        .summarize_targets(&[Target::Post(long.id)])
+        .summarize_targets(&[Target::Post(long.id), Target::Post(just.id)])
         .await
         .unwrap();
-    assert_eq!(s[0].excerpt.chars().count(), 200);
+    let of = |id| {
+        s.iter()
+            .find(|s| s.target == Target::Post(id))
+            .unwrap()
+            .excerpt
+            .clone()
+    };
+    assert_eq!(of(long.id), format!("{}…", "é".repeat(200)));
+    assert_eq!(of(just.id), "ü".repeat(200));
 }
 
 async fn profiles_are_found_by_their_e_mail_in_any_case(store: Store) {

@@ -364,6 +364,18 @@ pub(crate) fn like_contains(text: &str) -> String {
     out
 }
 
+/// Characters of a reported post's or comment's text that the queue carries.
+pub(crate) const EXCERPT_CHARS: usize = 200;
+
+/// A text read one character past [`EXCERPT_CHARS`], as the queue carries it: cut to them with
+/// `…` where it goes on (a 200-character excerpt did not say whether the text ended there).
+pub(crate) fn excerpt_of(text: String) -> String {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
 /// A post to import with its original times (seeding and benchmarks, single writer).
 #[derive(Debug, Clone)]
 pub struct ImportPost {
@@ -406,7 +418,7 @@ pub struct ImportProfile {
 
 #[cfg(test)]
 mod tests {
-    use super::{binary_datetime, from_millis};
+    use super::{EXCERPT_CHARS, binary_datetime, excerpt_of, from_millis};
     use chrono::{DateTime, Datelike, TimeZone, Timelike, Utc};
     use proptest::prelude::*;
 
@@ -464,5 +476,14 @@ mod tests {
         for ms in [568_000_000_000_000, -62_200_000_000_000, i64::MAX, i64::MIN] {
             assert!(from_millis(ms).is_err(), "{ms}");
         }
+    }
+
+    #[test]
+    fn an_excerpt_says_whether_the_text_goes_on() {
+        let whole = "é".repeat(EXCERPT_CHARS);
+        assert_eq!(excerpt_of(whole.clone()), whole);
+        let longer = format!("{whole}x");
+        assert_eq!(excerpt_of(longer), format!("{whole}…"));
+        assert_eq!(excerpt_of(String::new()), "");
     }
 }

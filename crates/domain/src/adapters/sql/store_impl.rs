@@ -8,9 +8,9 @@
 // its newest end and filter, which makes page N cost N pages.
 
 use super::rows::{
-    AuditRow, CommentRow, ImportComment, ImportPost, ImportProfile, ImportReport, NotificationRow,
-    PostRow, ProfileRow, ReportGroupRow, ReportRow, convert_all, from_millis, like_contains,
-    to_millis,
+    AuditRow, CommentRow, EXCERPT_CHARS, ImportComment, ImportPost, ImportProfile, ImportReport,
+    NotificationRow, PostRow, ProfileRow, ReportGroupRow, ReportRow, convert_all, excerpt_of,
+    from_millis, like_contains, to_millis,
 };
 use super::{Dialect, SqlContentStore, map_sqlx};
 use crate::error::{DomainError, DomainResult};
@@ -1341,8 +1341,10 @@ impl ContentStore for SqlContentStore<Db> {
             }
             let marks = vec!["?"; ids.len()].join(", ");
             // Only placeholders and a fixed table name are put into the text; every id is bound.
+            // One character past the excerpt says whether the text goes on.
             let sql = format!(
-                "SELECT id, author_sub, SUBSTR(body, 1, 200), status FROM {table} WHERE id IN ({marks})"
+                "SELECT id, author_sub, SUBSTR(body, 1, {}), status FROM {table} WHERE id IN ({marks})",
+                EXCERPT_CHARS + 1
             );
             let mut q = sqlx::query_as::<Db, (i64, String, String, String)>(AssertSqlSafe(sql));
             for id in &ids {
@@ -1357,7 +1359,7 @@ impl ContentStore for SqlContentStore<Db> {
                 out.push(TargetSummary {
                     target,
                     author_sub: Some(UserSub::parse(&author)?),
-                    excerpt,
+                    excerpt: excerpt_of(excerpt),
                     status: Some(status.parse()?),
                 });
             }
