@@ -309,6 +309,33 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
     );
     assert!(!ok, "hiding a hidden post must fail");
     assert!(err.contains(&format!("post {id}")), "{err}");
+    // Several where one fails: the one done is named as the one failed is.
+    let other = posts[1]["id"].as_i64().unwrap().to_string();
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "posts", "hide", &other, "99999999", "--reason", "spam", "--yes",
+        ],
+    );
+    assert!(!ok, "a partial bulk write fails");
+    assert!(
+        err.contains(&format!("1 done (post #{other})")) && err.contains("post 99999999"),
+        "{err}"
+    );
+    // Its undo's dry run names the post it would restore.
+    let (_, rows, _) = run(&dirs, &["audit", "list", "--limit", "1", "--json"]);
+    let row = json_lines(&rows)[0]["id"].as_i64().unwrap().to_string();
+    let (ok, said, err) = run(
+        &dirs,
+        &["audit", "undo", &row, "--reason", "oops", "--dry-run"],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(
+        said,
+        [format!(
+            "would: undo audit row {row}: restore post #{other}"
+        )]
+    );
 
     // A ban's dry run lists its calls and changes nothing.
     let username = users[0]["username"].as_str().unwrap();
@@ -335,6 +362,22 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
     let again = json_lines(&again);
     assert_eq!(again[0]["type"], "user");
     assert_eq!(again[0]["enabled"], true);
+    // The text: every value starts in one column, past the longest attribute's name
+    // (`email_verified` pushed its value out of line).
+    let (ok, text, err) = run(&dirs, &["users", "get", username]);
+    assert!(ok, "{err}");
+    let starts: Vec<usize> = text
+        .iter()
+        .map(|l| {
+            let label = l.split_whitespace().next().unwrap_or_default();
+            label.len() + l[label.len()..].len() - l[label.len()..].trim_start().len()
+        })
+        .collect();
+    assert!(
+        text.iter().any(|l| l.starts_with("email_verified")),
+        "{text:?}"
+    );
+    assert!(starts.windows(2).all(|w| w[0] == w[1]), "{text:#?}");
 
     // Reconciliation on the seed: JSON findings on stdout, counts on stderr.
     let (ok, findings, err) = run(&dirs, &["reconcile", "--json"]);
@@ -421,6 +464,12 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
 
     let (ok, _, err) = run(&dirs, &["users", "get", "nobody-here"]);
     assert!(!ok && err.contains("not found"), "{err}");
+    // A name with capitals says its case can matter, and what finds it in any case.
+    let (ok, _, err) = run(&dirs, &["users", "get", "Nobody-Here"]);
+    assert!(
+        !ok && err.contains("not found") && err.contains("users who Nobody-Here"),
+        "{err}"
+    );
 }
 
 /// The same commands on AWS services through a `config.toml` environment: users from moto's
@@ -655,6 +704,15 @@ fn the_reports_queue_is_listed_and_narrowed_by_kind_and_reason() {
     assert!(ok, "{err}");
     assert_eq!(text.len(), 2, "{text:?}");
     assert!(err.contains("stopped at --limit 2"), "{err}");
+    // Each line: target, count, the target's status, reasons, excerpt.
+    for line in &text {
+        let fields: Vec<&str> = line.split('\t').collect();
+        assert_eq!(fields.len(), 5, "{line}");
+        assert!(
+            ["visible", "hidden", "removed", "-"].contains(&fields[2]),
+            "{line}"
+        );
+    }
     let (ok, _, err) = run(&dirs, &["reports", "queue", "--kind", "photo"]);
     assert!(!ok && err.contains("photo"), "{err}");
 }

@@ -510,8 +510,9 @@ impl App {
                 } else {
                     self.fail(
                         ":env",
+                        // One added to config.toml since is not known until a restart.
                         Failure::new(format!(
-                            "no environment '{arg}'; known: {}",
+                            "no environment '{arg}'; known: {} (config.toml is read at start: quit and start again for one added since)",
                             self.environments.join(", ")
                         )),
                     );

@@ -1856,6 +1856,13 @@ fn command_mode_completes_and_switches_panes() {
             .unwrap()
             .contains("no environment 'nowhere'")
     );
+    // An environment added to the file since the start needs a restart, and says so.
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap()
+            .contains("config.toml is read at start")
+    );
     app.on_key(key(':'));
     typed(&mut app, "q");
     app.on_key(code(KeyCode::Enter));

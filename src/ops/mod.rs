@@ -371,10 +371,23 @@ pub enum Operation {
     Undo { of: i64, operation: Box<Operation> },
 }
 
+/// How many moderation targets a phrase names before it counts them instead.
+const NAMED_TARGETS: usize = 3;
+
 impl Operation {
-    /// A short phrase for confirmations: "hide 3 items", "disable alice".
+    /// A short phrase for confirmations: "hide post #12", "hide 5 items", "disable alice".
     pub fn describe(&self) -> String {
         match self {
+            // A few are named (an undo's dry run read `restore 1 item`), many counted.
+            Operation::Moderate { targets, action } if targets.len() <= NAMED_TARGETS => format!(
+                "{} {}",
+                action.as_str(),
+                targets
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             Operation::Moderate { targets, action } => {
                 format!("{} {}", action.as_str(), plural(targets.len(), "item"))
             }
@@ -619,13 +632,25 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 }
             }
             let ok = results.len() - failed.len();
+            // A few done are named, as the failed are in the chain (`1 done` did not say which).
+            let done_names = if (1..=NAMED_TARGETS).contains(&ok) {
+                let names: Vec<String> = targets
+                    .iter()
+                    .zip(&results)
+                    .filter(|(_, r)| r.is_ok())
+                    .map(|(t, _)| t.to_string())
+                    .collect();
+                format!(" ({})", names.join(", "))
+            } else {
+                String::new()
+            };
             match results.iter().find_map(|r| r.as_ref().err()) {
                 // The first cause in the sentence: "the database is unavailable" says what to
                 // wait for.
                 Some(cause) => Err(Partial {
                     failure: Failure {
                         message: format!(
-                            "{}: {ok} done, {} failed: {cause}",
+                            "{}: {ok} done{done_names}, {} failed: {cause}",
                             action.as_str(),
                             failed.len()
                         ),

@@ -3,11 +3,13 @@
 use super::{Session, domain, each_item, failed, reason, records};
 use crate::ops::{self, Operation};
 use crate::text::one_line;
+use backoffice_domain::DomainError;
 use backoffice_domain::model::Username;
 use backoffice_domain::services::accounts::{self, AccountAction};
 use backoffice_domain::services::{ban, user360};
 use color_eyre::eyre::{Result, bail, eyre};
 use serde_json::json;
+use unicode_width::UnicodeWidthStr;
 
 use super::UsersCommand;
 
@@ -85,31 +87,56 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
         }
         UsersCommand::Get { username } => {
             let username = name(&username)?;
-            let user = directory.get_user(&username).await.map_err(domain)?;
+            let user = match directory.get_user(&username).await {
+                // A pool may tell `Layla` from `layla`; `who` finds a user in any case.
+                Err(e @ DomainError::NotFound(_))
+                    if username.as_str() != username.as_str().to_lowercase() =>
+                {
+                    bail!(
+                        "{}; a username's case can matter: `users who {}` finds it in any case",
+                        e.chain(),
+                        crate::text::identifier(username.as_str())
+                    )
+                }
+                other => other.map_err(domain)?,
+            };
             let groups = directory.groups_of(&username).await.map_err(domain)?;
+            // Every label as wide as the widest, an attribute's name included (a long one
+            // pushed its value out of line).
+            let labels = user
+                .attributes
+                .iter()
+                .map(|(k, _)| one_line(k).width())
+                .max()
+                .unwrap_or(0)
+                .max("username".len());
+            let line = |label: &str, value: &str| {
+                let label = one_line(label);
+                let pad = labels.saturating_sub(label.width());
+                format!("{label}{}  {value}", " ".repeat(pad))
+            };
             s.print(&records::user(&user), || {
                 let mut lines = vec![
-                    format!(
-                        "username  {}",
-                        crate::text::identifier(user.username.as_str())
+                    line("username", &crate::text::identifier(user.username.as_str())),
+                    line(
+                        "sub",
+                        &user.sub.as_ref().map(|s| s.to_string()).unwrap_or_default(),
                     ),
-                    format!(
-                        "sub       {}",
-                        user.sub.as_ref().map(|s| s.to_string()).unwrap_or_default()
-                    ),
-                    format!("status    {}", user.status),
-                    format!("enabled   {}", user.enabled),
+                    line("status", user.status.as_str()),
+                    line("enabled", &user.enabled.to_string()),
                 ];
+                // The sub is said above: not again among the attributes.
                 lines.extend(
                     user.attributes
                         .iter()
-                        .map(|(k, v)| format!("{k:<9} {}", one_line(v))),
+                        .filter(|(k, _)| k != "sub")
+                        .map(|(k, v)| line(k, &one_line(v))),
                 );
                 lines.join("\n")
             })?;
             for g in &groups {
                 s.print(&records::group(g.name.as_str()), || {
-                    format!("group     {}", g.name)
+                    line("group", g.name.as_str())
                 })?;
             }
             Ok(())
