@@ -328,8 +328,8 @@ fn init_tracing(paths: &Paths) -> Result<tracing_appender::non_blocking::WorkerG
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .buffered_lines_limit(LOG_QUEUE_LINES)
         .finish(appender);
-    let filter = tracing_subscriber::EnvFilter::try_from_env("BACKOFFICE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter =
+        backoffice_domain::logging::filter(std::env::var("BACKOFFICE_LOG").ok().as_deref());
     let _ = tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod error;
 #[cfg(feature = "lambda")]
 pub mod lambda;
+pub mod logging;
 pub mod model;
 pub mod ports;
 #[cfg(feature = "sandbox")]

@@ -21,8 +21,7 @@ use std::time::Duration;
 /// (`level`, `message`, `requestId`, …), which CloudWatch Logs and the console's Logs pane read.
 /// `RUST_LOG` narrows it; the default is `info`.
 pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter = crate::logging::filter(std::env::var("RUST_LOG").ok().as_deref());
     tracing_subscriber::fmt()
         .json()
         .flatten_event(true)
