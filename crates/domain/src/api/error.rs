@@ -109,7 +109,13 @@ impl From<DomainError> for ApiError {
             DomainError::Unsupported(_) => StatusCode::NOT_IMPLEMENTED,
             DomainError::Unexpected { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         };
-        let mut error = Self::new(status, e.code(), e.to_string());
+        // A conflict's own sentence, without the `conflict: ` its display leads with (the
+        // code says that).
+        let message = match &e {
+            DomainError::Conflict(why) => why.clone(),
+            _ => e.to_string(),
+        };
+        let mut error = Self::new(status, e.code(), message);
         if status.is_server_error() || status == StatusCode::FORBIDDEN {
             // A Forbidden from a backend names an IAM action: useful in the log, not to callers.
             error.message = if status == StatusCode::FORBIDDEN {
@@ -187,5 +193,16 @@ mod tests {
         // Other refusals keep their own code.
         let other = ApiError::from(DomainError::Forbidden("s3:PutObject".into()));
         assert_eq!(other.code, "forbidden");
+    }
+
+    /// A conflict's message is its sentence; the code says it is a conflict (it read
+    /// `conflict: post 1 has open reports …`).
+    #[test]
+    fn a_conflict_is_said_without_its_prefix() {
+        let e = ApiError::from(DomainError::Conflict("post 1 has open reports".into()));
+        assert_eq!(
+            (e.status, e.code, e.client_message()),
+            (StatusCode::CONFLICT, "conflict", "post 1 has open reports")
+        );
     }
 }

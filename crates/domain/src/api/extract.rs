@@ -133,13 +133,30 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// A path parameter as text. Axum refuses one whose percent-encoding is not UTF-8 with a bare
+/// `Bad Request`; this names the path, as every other refusal names its field.
+pub struct PathText(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathText {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(text)| PathText(text))
+            .map_err(|_| ApiError::invalid("path", "is not valid UTF-8 once percent-decoded"))
+    }
+}
+
 /// The body limit in force, for the 413 message.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct BodyLimit(pub usize);
 
 /// Parses a JSON body, naming the field that is wrong or missing.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    // Every body is an object: serde would also read an array as one, field by field in order
+    // (`["a", "b"]` made a post), and name the handler's type when refusing a number.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(ApiError::invalid("body", "a JSON object is required"));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -276,6 +293,29 @@ mod tests {
         let e = parse_json::<Body>(br#"{"displayName": 5}"#).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("displayName"));
         assert!(!e.message.contains("line"), "{}", e.message);
+    }
+
+    /// An array or a bare value is not taken for an object, and the refusal names no type of
+    /// ours (`["a", null]` made a post; `7` was refused as "expected struct NewPostBody").
+    #[test]
+    fn only_an_object_is_a_body() {
+        for body in [
+            &br#"["Kim", null]"#[..],
+            b"[]",
+            b"7",
+            b"\"text\"",
+            b"null",
+            b" [ {} ]",
+        ] {
+            let e = parse_json::<Body>(body).unwrap_err();
+            assert_eq!(
+                (e.field.as_deref(), e.message.as_str()),
+                (Some("body"), "a JSON object is required"),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        assert!(parse_json::<Body>(br#" {"displayName": "Kim"}"#).is_ok());
     }
 
     #[test]

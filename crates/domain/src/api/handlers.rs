@@ -2,7 +2,7 @@
 //! Content a caller may not see answers 404, never 403, so ids cannot be probed.
 
 use super::error::ApiError;
-use super::extract::{Caller, JsonBody, Paging, query_param};
+use super::extract::{Caller, JsonBody, Paging, PathText, query_param};
 use super::post_json;
 use super::{ApiState, while_waiting};
 use crate::DomainError;
@@ -13,7 +13,7 @@ use crate::model::{
     ProfileUpdate, Reason, ReportNote, Target, UserProfile, UserSub,
 };
 use axum::Json;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
@@ -352,7 +352,7 @@ pub(super) async fn create_post(
 pub(super) async fn get_post(
     State(state): State<ApiState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathText(id): PathText,
 ) -> Answer {
     let id = path_id(&id, |s| PostId::parse(s))?;
     let post = visible_post(&state, &caller, id).await?;
@@ -375,7 +375,7 @@ pub(super) struct EditPostBody {
 pub(super) async fn edit_post(
     State(state): State<ApiState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     JsonBody(body): JsonBody<EditPostBody>,
 ) -> Answer {
     let id = path_id(&id, |s| PostId::parse(s))?;
@@ -404,7 +404,7 @@ pub(super) async fn edit_post(
 pub(super) async fn delete_post(
     State(state): State<ApiState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     uri: Uri,
     body: axum::body::Bytes,
 ) -> Answer {
@@ -437,7 +437,7 @@ fn optional_json(body: &[u8]) -> Result<Option<ReasonBody>, ApiError> {
 pub(super) async fn list_comments(
     State(state): State<ApiState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     Paging(page): Paging,
     request: Request,
 ) -> Answer {
@@ -461,7 +461,7 @@ pub(super) struct NewCommentBody {
 pub(super) async fn create_comment(
     State(state): State<ApiState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     JsonBody(body): JsonBody<NewCommentBody>,
 ) -> Answer {
     let id = path_id(&id, |s| PostId::parse(s))?;
@@ -487,7 +487,7 @@ pub(super) async fn create_comment(
 pub(super) async fn delete_comment(
     State(state): State<ApiState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     uri: Uri,
     body: axum::body::Bytes,
 ) -> Answer {
@@ -542,7 +542,7 @@ async fn file_report(
 pub(super) async fn report_post(
     State(state): State<ApiState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     JsonBody(body): JsonBody<ReportBody>,
 ) -> Answer {
     let id = path_id(&id, |s| PostId::parse(s))?;
@@ -553,7 +553,7 @@ pub(super) async fn report_post(
 pub(super) async fn report_comment(
     State(state): State<ApiState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     JsonBody(body): JsonBody<ReportBody>,
 ) -> Answer {
     let id = path_id(&id, |s| CommentId::parse(s))?;
@@ -575,7 +575,7 @@ pub(super) async fn report_comment(
 pub(super) async fn report_user(
     State(state): State<ApiState>,
     caller: Caller,
-    Path(sub): Path<String>,
+    PathText(sub): PathText,
     JsonBody(body): JsonBody<ReportBody>,
 ) -> Answer {
     let sub = UserSub::parse(&sub).map_err(|_| ApiError::invalid("sub", "must be a user's sub"))?;

@@ -28,7 +28,7 @@ pub(super) async fn observe(mut req: Request, next: Next, body_limit: usize) -> 
     let route = matched.as_ref().map_or("unmatched", MatchedPath::as_str);
 
     let response = next.run(req).await;
-    let mut response = error_body(response, &request_id, &method, route);
+    let mut response = error_body(response, &request_id, &method, route, body_limit);
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
@@ -52,17 +52,13 @@ fn error_body(
     request_id: &str,
     method: &axum::http::Method,
     route: &str,
+    body_limit: usize,
 ) -> Response {
     let status = response.status();
     let error = match response.extensions().get::<ApiError>() {
         Some(error) => error.clone(),
         None if status.is_client_error() || status.is_server_error() => {
-            // An answer axum made itself (e.g. a body it could not buffer).
-            ApiError::new(
-                status,
-                "error",
-                status.canonical_reason().unwrap_or("error"),
-            )
+            made_by_axum(status, body_limit)
         }
         None => return response,
     };
@@ -89,6 +85,22 @@ fn error_body(
     }
     parts.status = status;
     Response::from_parts(parts, json_body)
+}
+
+/// An answer axum made itself (a body over the limit on a route that reads it as bytes, one it
+/// could not buffer), in the documented codes: a DELETE's body over the limit answered
+/// `{"code": "error", "message": "Payload Too Large"}` where a POST's said `too_large`.
+fn made_by_axum(status: axum::http::StatusCode, body_limit: usize) -> ApiError {
+    use axum::http::StatusCode;
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::too_large(body_limit),
+        StatusCode::BAD_REQUEST => ApiError::invalid("request", "could not be read"),
+        _ => ApiError::new(
+            status,
+            "error",
+            status.canonical_reason().unwrap_or("error"),
+        ),
+    }
 }
 
 /// A request id when Lambda gave none: 16 random bytes in hex (the time, should the system

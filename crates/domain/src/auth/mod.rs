@@ -30,6 +30,9 @@ pub enum AuthError {
     BadSignature,
     #[error("the token has expired")]
     Expired,
+    /// Its `nbf` is still ahead (past the leeway a clock skew needs).
+    #[error("the token is not valid yet")]
+    NotYetValid,
     #[error("the token was issued by another user pool")]
     WrongIssuer,
     #[error("the token was issued to another app client")]

@@ -94,6 +94,8 @@ impl JwtVerifier {
         let fetcher = JwksFetcher::new(&settings.jwks_url, settings.fetch_timeout)?;
         let mut validation = Validation::new(Algorithm::RS256);
         validation.leeway = settings.leeway.as_secs();
+        // Cognito sets no `nbf`; a token that does is held to it.
+        validation.validate_nbf = true;
         validation.set_issuer(&[&settings.issuer]);
         validation.set_required_spec_claims(&["exp", "iss"]);
         // Access tokens carry no `aud`; the app client is checked after decoding, per token use.
@@ -231,6 +233,7 @@ fn from_jwt_error(kind: &ErrorKind) -> AuthError {
         | ErrorKind::InvalidAlgorithmName
         | ErrorKind::UnsupportedAlgorithm => AuthError::BadSignature,
         ErrorKind::ExpiredSignature => AuthError::Expired,
+        ErrorKind::ImmatureSignature => AuthError::NotYetValid,
         ErrorKind::InvalidIssuer => AuthError::WrongIssuer,
         ErrorKind::MissingRequiredClaim(claim) if claim == "iss" => AuthError::WrongIssuer,
         ErrorKind::InvalidAudience => AuthError::WrongAudience,
@@ -441,6 +444,30 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, AuthError::Expired), "{err:?}");
+    }
+
+    /// A token whose `nbf` is ahead is refused until then, with the same leeway as `exp`.
+    #[tokio::test]
+    async fn a_token_not_valid_yet_is_refused() {
+        let (_server, verifier) = setup().await;
+        let starting = |ahead: i64| {
+            let mut claims = id_claims();
+            claims["nbf"] = json!(now() + ahead);
+            sign(&claims)
+        };
+        let err = verifier
+            .verify(&starting(3600), ExpectedUse::Id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AuthError::NotYetValid), "{err:?}");
+        verifier
+            .verify(&starting(2), ExpectedUse::Id)
+            .await
+            .unwrap();
+        verifier
+            .verify(&starting(-60), ExpectedUse::Id)
+            .await
+            .unwrap();
     }
 
     #[tokio::test]
