@@ -363,6 +363,7 @@ pub async fn clean_up(
             AuditAction::ObjectDeleteOrphans,
             sources.bucket.as_str(),
             &deleted,
+            &format!("{} orphaned objects were deleted", deleted.len()),
         )
         .await?;
     }
@@ -398,12 +399,39 @@ pub async fn clean_up(
             AuditAction::ProfileCreateMissing,
             "users",
             &created,
+            &format!("{} missing profile rows were created", created.len()),
         )
         .await?;
     }
     Ok(cleaned)
 }
 
+/// The most one row's `after` holds: MySQL's `TEXT` takes 65,535 bytes, and 1,800 subs (or a
+/// thousand long keys) in one row were refused after the change was made.
+const AUDIT_AFTER_BYTES: usize = 60_000;
+
+/// `what` in runs whose JSON fits one row's `after`, in order.
+fn audit_parts(what: &[String]) -> Vec<&[String]> {
+    // `{"count":N,"items":[…],"part":N,"parts":N}` besides the items.
+    const FRAME: usize = 64;
+    let mut parts = Vec::new();
+    let (mut start, mut size) = (0, FRAME);
+    for (i, item) in what.iter().enumerate() {
+        let len = serde_json::to_string(item).map_or(item.len() * 6 + 2, |j| j.len()) + 1;
+        if i > start && size + len > AUDIT_AFTER_BYTES {
+            parts.push(&what[start..i]);
+            (start, size) = (i, FRAME);
+        }
+        size += len;
+    }
+    if start < what.len() {
+        parts.push(&what[start..]);
+    }
+    parts
+}
+
+/// Records `done` (`what`, already changed) in as many rows as it takes; when a row cannot be
+/// written, the error says the change was made.
 async fn audit(
     s: &Sources<'_>,
     actor: &Actor,
@@ -411,24 +439,71 @@ async fn audit(
     action: AuditAction,
     target: &str,
     what: &[String],
+    done: &str,
 ) -> DomainResult<()> {
-    s.content
-        .record_audit(&NewAuditEntry {
-            actor: actor.clone(),
-            action,
-            target_kind: AuditKind::Reconcile,
-            target_id: target.to_string(),
-            reason: Some(reason.clone()),
-            before: None,
-            after: Some(serde_json::json!({ "count": what.len(), "items": what }).to_string()),
-        })
-        .await
-        .map(drop)
+    let parts = audit_parts(what);
+    let count = parts.len();
+    for (n, part) in parts.into_iter().enumerate() {
+        let mut after = serde_json::json!({ "count": part.len(), "items": part });
+        if count > 1 {
+            after["part"] = serde_json::json!(n + 1);
+            after["parts"] = serde_json::json!(count);
+        }
+        s.content
+            .record_audit(&NewAuditEntry {
+                actor: actor.clone(),
+                action: action.clone(),
+                target_kind: AuditKind::Reconcile,
+                target_id: target.to_string(),
+                reason: Some(reason.clone()),
+                before: None,
+                after: Some(after.to_string()),
+            })
+            .await
+            .map_err(|e| {
+                DomainError::unexpected(
+                    format!(
+                        "{done}, but {} could not be written; record {} by hand",
+                        if count > 1 {
+                            format!("audit row {} of {count}", n + 1)
+                        } else {
+                            "its audit row".to_string()
+                        },
+                        if count > 1 { "the rest" } else { "it" }
+                    ),
+                    e,
+                )
+            })?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long list is parted so each row's `after` fits MySQL's `TEXT`; each item is in one
+    /// part, in order.
+    #[test]
+    fn a_long_list_is_recorded_in_rows_that_fit() {
+        let subs: Vec<String> = (0..1800)
+            .map(|i| format!("00000000-0000-4000-8000-{i:012}"))
+            .collect();
+        let parts = audit_parts(&subs);
+        assert!(parts.len() > 1, "{}", parts.len());
+        assert_eq!(parts.concat(), subs);
+        for part in &parts {
+            let after =
+                serde_json::json!({"count": part.len(), "items": part, "part": 1, "parts": 2});
+            assert!(after.to_string().len() <= AUDIT_AFTER_BYTES);
+        }
+        // One key alone longer than a row still goes in one (the database says if it cannot).
+        let long = vec!["k".repeat(70_000)];
+        assert_eq!(audit_parts(&long), vec![&long[..]]);
+        assert!(audit_parts(&[]).is_empty());
+        let few = vec!["a".to_string(), "b".to_string()];
+        assert_eq!(audit_parts(&few), vec![&few[..]]);
+    }
 
     #[test]
     fn thumbnails_are_judged_by_their_source() {

@@ -218,3 +218,60 @@ async fn planted_orphans_are_counted_exactly_and_cleaned_up() {
     let actions: Vec<&str> = audit.items.iter().map(|a| a.action.as_str()).collect();
     assert_eq!(actions, ["profile.create_missing", "object.delete_orphans"]);
 }
+
+/// 1,800 missing profiles made at once are recorded on MariaDB, whose `TEXT` column held one row
+/// of 1,800 subs no more: the rows were made and the clean-up failed with "Data too long",
+/// unaudited. Each sub is in exactly one row, in order.
+#[tokio::test]
+#[ignore = "needs services: tests/run.sh"]
+async fn a_large_clean_up_is_audited_in_rows_that_fit_mysql() {
+    let h = empty_sandbox().await;
+    let db = crate::support::mysql_store().await;
+    let bucket = Sandbox::bucket();
+    let sources = Sources {
+        content: &db.store,
+        objects: &h.sandbox.objects,
+        bucket: &bucket,
+        directory: &h.sandbox.directory,
+    };
+    let subs: Vec<UserSub> = (0..1800).map(crate::support::sub).collect();
+    let findings: Vec<Finding> = subs
+        .iter()
+        .enumerate()
+        .map(|(i, sub)| Finding::UserWithoutProfile {
+            username: Username::parse(format!("bulk{i:04}")).unwrap(),
+            sub: sub.clone(),
+            email: None,
+        })
+        .collect();
+    let cleaned = reconcile::clean_up(
+        &sources,
+        &findings,
+        chrono::Duration::zero(),
+        &Actor::parse("ops@example.com").unwrap(),
+        &Reason::parse("missing profiles").unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(cleaned.profiles_created, 1800);
+    let rows = db
+        .store
+        .list_audit(&AuditFilter::default(), PageRequest::first(100))
+        .await
+        .unwrap()
+        .items;
+    assert!(rows.len() > 1, "{}", rows.len());
+    let mut recorded = Vec::new();
+    // Newest first: the parts in the order they were written.
+    for row in rows.iter().rev() {
+        assert_eq!(row.action, AuditAction::ProfileCreateMissing);
+        let after: serde_json::Value = serde_json::from_str(row.after.as_deref().unwrap()).unwrap();
+        assert_eq!(after["parts"], rows.len(), "{after}");
+        for item in after["items"].as_array().unwrap() {
+            recorded.push(item.as_str().unwrap().to_string());
+        }
+    }
+    let expected: Vec<String> = subs.iter().map(ToString::to_string).collect();
+    assert_eq!(recorded, expected);
+    db.drop_database().await;
+}
