@@ -448,8 +448,16 @@ impl Operation {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Operation::SetProfile { sub, set, .. } => format!(
-                "put back the {} of {sub}",
+            // The undo of a restore clears again (it read "put back the bio", then cleared it).
+            Operation::SetProfile {
+                sub, set, action, ..
+            } => format!(
+                "{} the {} of {sub}",
+                if *action == AuditAction::ProfileClear {
+                    "clear"
+                } else {
+                    "put back"
+                },
                 set.iter()
                     .map(|(f, _)| f.label())
                     .collect::<Vec<_>>()
