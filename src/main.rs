@@ -41,7 +41,8 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // A name from outside in the message (a key, a username) drives nothing.
+            eprintln!("error: {}", backoffice::text::plain(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -154,10 +155,19 @@ async fn scripted(paths: &Paths, cli: &Cli, command: cli::Command) -> Result<()>
     let selected = config
         .select(cli.sandbox, cli.env.as_deref())
         .map_err(|e| color_eyre::eyre::eyre!(e))?;
-    let (backends, context, pending) =
+    let (backends, context, _pending) =
         open_environment(paths, selected, cli.read_only, 0.0).await?;
-    // A command waits for both answers (STS's and the database's), asked at the same time.
-    pending.settle().await?;
+    // A command waits only for what it uses: one on the database for the database's check (a
+    // database behind this build is refused), a write for who writes it too (before it asks).
+    // Logs, metrics and objects are read while STS or the database is down.
+    if job.uses_database()
+        && let Some(database) = &backends.database
+    {
+        database
+            .get()
+            .await
+            .map_err(|e| color_eyre::eyre::eyre!(e))?;
+    }
     backoffice::script::run(job, &backends, &context, &output).await
 }
 
@@ -249,19 +259,22 @@ fn info(
             ]);
         }
     }
-    let mut out = std::io::stdout().lock();
-    if json {
+    let text = if json {
         let map: serde_json::Map<String, serde_json::Value> = rows
             .iter()
             .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
             .collect();
-        writeln!(out, "{}", serde_json::Value::Object(map))?;
+        format!("{}\n", serde_json::Value::Object(map))
     } else {
-        for (k, v) in rows {
-            writeln!(out, "{k:<20} {v}")?;
-        }
+        rows.iter()
+            .map(|(k, v)| format!("{k:<20} {}\n", backoffice::text::plain(v)))
+            .collect()
+    };
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        // A reader that stopped early (`| head -1`) is not a failure, as for every command.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 fn progress_printer() -> impl Fn(&str) + Sync {

@@ -75,6 +75,28 @@ pub fn inert(text: &str) -> String {
     out
 }
 
+/// Text for a terminal's standard output or error, as the command line prints it: lines and
+/// tabs kept, every other character that would drive the terminal or reorder what follows
+/// named as the listings name it (`<U+001B>[31m`), a form the commands take back. A name from
+/// outside in an error (`user ␛]0;pwned␇ not found`) set the terminal's title.
+pub fn plain(text: &str) -> String {
+    if !text
+        .chars()
+        .any(|c| is_hostile(c) && !matches!(c, '\t' | '\n'))
+    {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' | '\n' => out.push(c),
+            c if is_hostile(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Whether `c` only modifies how the emoji before it looks: variation selectors and skin
 /// tones. Terminals and ratatui disagree on the width such a pair takes.
 fn is_emoji_modifier(c: char) -> bool {
@@ -483,6 +505,17 @@ fn take_width(chars: impl Iterator<Item = char>, room: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn plain_names_what_would_drive_the_terminal_and_keeps_lines() {
+        assert_eq!(plain("ann\tok\nnext"), "ann\tok\nnext");
+        assert_eq!(
+            plain("user \u{1b}]0;pwned\u{7} not found"),
+            "user <U+001B>]0;pwned<U+0007> not found"
+        );
+        assert_eq!(plain("a\u{202e}b\rc"), "a<U+202E>b<U+000D>c");
+        assert_eq!(plain("서울 👍 مريم"), "서울 👍 مريم");
+    }
 
     /// A status-bar error keeps its first words and its last, each whole.
     #[test]

@@ -464,6 +464,14 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
 
     let (ok, _, err) = run(&dirs, &["users", "get", "nobody-here"]);
     assert!(!ok && err.contains("not found"), "{err}");
+    // A name given in its `<U+XXXX>` form is named so in the error, never sent to the
+    // terminal as the title sequence it decodes to.
+    let (ok, _, err) = run(&dirs, &["users", "get", "<U+001B>]0;pwned<U+0007>"]);
+    assert!(!ok, "{err}");
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{7}') && err.contains("<U+001B>]0;pwned"),
+        "{err:?}"
+    );
     // A name with capitals says its case can matter, and what finds it in any case.
     let (ok, _, err) = run(&dirs, &["users", "get", "Nobody-Here"]);
     assert!(
@@ -935,6 +943,22 @@ fn account_deletion_export_and_undo_on_the_sandbox() {
         serde_json::from_str(cleared["before"].as_str().unwrap()).unwrap();
     let after: serde_json::Value = serde_json::from_str(undo["after"].as_str().unwrap()).unwrap();
     assert_eq!(before, after, "the values are back as they were");
+    assert!(
+        out[0]["undo"].as_str().unwrap().contains(": put back the "),
+        "{}",
+        out[0]
+    );
+    // The undo of that restore clears again, and says so before it does.
+    let restored = undo["id"].as_i64().unwrap().to_string();
+    let (ok, said, err) = run(
+        &dirs,
+        &["audit", "undo", &restored, "--reason", "oops", "--dry-run"],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        said[0].starts_with(&format!("would: undo audit row {restored}: clear the ")),
+        "{said:?}"
+    );
     // Support creates and invites a user; the row says so and keeps no password.
     let (ok, out, err) = run(
         &dirs,

@@ -45,6 +45,23 @@ pub enum Job {
     },
 }
 
+impl Job {
+    /// Whether the job reads or writes the database (a write's audit row included). Only such
+    /// a job waits for the database's check: logs, metrics and objects are read while the
+    /// database (or STS) is down, as the console reads them.
+    pub fn uses_database(&self) -> bool {
+        !matches!(
+            self,
+            Job::Users(UsersCommand::Get { .. } | UsersCommand::SignIns { .. })
+                | Job::Objects(ObjectsCommand::Ls { .. } | ObjectsCommand::Get { .. })
+                | Job::Logs(_)
+                | Job::Insights(_)
+                | Job::Metrics { .. }
+                | Job::Alarms
+        )
+    }
+}
+
 /// Runs one job; `Ok` when everything it tried succeeded.
 pub async fn run(job: Job, b: &Backends, context: &Context, out: &Output) -> Result<()> {
     let session = Session { b, context, out };
@@ -82,7 +99,8 @@ impl Session<'_> {
         let written = if self.out.json {
             writeln!(stdout, "{record}")
         } else {
-            writeln!(stdout, "{}", text())
+            // Whatever a line holds, nothing in it drives the terminal.
+            writeln!(stdout, "{}", crate::text::plain(&text()))
         };
         match written {
             // A reader that stopped early (`| head`) is not a failure.
@@ -93,6 +111,11 @@ impl Session<'_> {
 
     /// Confirms `operation`, performs it through the operations layer and prints what it did.
     pub async fn write(&self, operation: Operation, reason: &Reason) -> Result<()> {
+        // Refused read-only before any call; then who writes (and the database's check) is
+        // learned before anything is asked, so a `yes` is never typed for a write that cannot
+        // be made.
+        ops::admit(self.context, &operation.describe()).map_err(failed)?;
+        self.b.actor().await.map_err(domain)?;
         self.confirm(&operation.describe())?;
         match ops::perform(self.b, operation, reason).await {
             Ok(done) => self.report(&done),
@@ -115,7 +138,14 @@ impl Session<'_> {
             }
             Ok(())
         } else {
-            self.print(&Value::Null, || crate::text::one_line(&done.summary))
+            // Which environment it was done in: with no `--env` the default one was meant.
+            self.print(&Value::Null, || {
+                format!(
+                    "{} · in {}",
+                    crate::text::one_line(&done.summary),
+                    self.b.environment
+                )
+            })
         }
     }
 
@@ -168,7 +198,7 @@ impl Session<'_> {
 }
 
 fn ask(prompt: &str) -> Result<String> {
-    eprint!("{prompt}");
+    eprint!("{}", crate::text::plain(prompt));
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
     Ok(answer.trim().to_string())
