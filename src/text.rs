@@ -97,6 +97,26 @@ pub fn plain(text: &str) -> String {
     out
 }
 
+/// `value` as one JSON line that drives no terminal: serde_json escapes C0 controls but writes
+/// C1 controls, direction overrides and isolates, and line separators as they are, so `cat`
+/// of an export or `--json` on a terminal obeyed them. They can only stand inside strings,
+/// where `\uXXXX` is the same text to any JSON reader.
+pub fn json_line(value: &serde_json::Value) -> String {
+    let text = value.to_string();
+    if !text.chars().any(is_hostile) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_hostile(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Whether `c` only modifies how the emoji before it looks: variation selectors and skin
 /// tones. Terminals and ratatui disagree on the width such a pair takes.
 fn is_emoji_modifier(c: char) -> bool {
@@ -505,6 +525,20 @@ fn take_width(chars: impl Iterator<Item = char>, room: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_json_line_escapes_what_would_reorder_or_drive_the_terminal() {
+        let value =
+            serde_json::json!({"reason": "عربي \u{202e} evil", "c1": "\u{85}", "ok": "안녕 👍"});
+        let line = json_line(&value);
+        assert!(!line.chars().any(is_hostile), "{line}");
+        assert!(
+            line.contains("\\u202e") && line.contains("\\u0085"),
+            "{line}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, value, "the same data to a JSON reader");
+    }
 
     #[test]
     fn plain_names_what_would_drive_the_terminal_and_keeps_lines() {

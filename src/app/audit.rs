@@ -25,6 +25,8 @@ pub struct AuditPane {
     pub(super) finding: Option<Finding>,
     /// Set by [`AuditPane::show_newest`] until the next read.
     newest: bool,
+    /// Whether the last frame wrote the times without their year (a narrow screen).
+    pub short_time: bool,
 }
 
 /// A row a reload looks for: its id, the screen row it was on, and its old row number (it can

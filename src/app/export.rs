@@ -100,6 +100,14 @@ pub struct Exporting {
 }
 
 /// The file name offered for `source` at `now`, in the current folder.
+/// Whether the folder `path` names its file in exists (the working folder for a bare name).
+pub fn folder_exists(path: &str) -> bool {
+    match std::path::Path::new(path).parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder.is_dir(),
+        _ => true,
+    }
+}
+
 pub fn default_path(source: &ExportSource, now: chrono::DateTime<chrono::Utc>) -> String {
     format!(
         "backoffice-{}-{}.csv",
@@ -115,7 +123,13 @@ pub fn default_path(source: &ExportSource, now: chrono::DateTime<chrono::Utc>) -
 pub fn csv_cell(value: &Value) -> String {
     let text = match value {
         Value::Null => String::new(),
-        Value::String(s) => crate::text::inert(s),
+        // A record's own line break at its end (a Lambda line's) is not part of the cell, and
+        // a carriage return is pictured like the other controls (`cat` overprinted the cell).
+        Value::String(s) => {
+            let s = s.strip_suffix('\n').unwrap_or(s);
+            let s = s.strip_suffix('\r').unwrap_or(s);
+            crate::text::inert(s).replace('\r', "␍")
+        }
         other => crate::text::inert(&other.to_string()),
     };
     let text = match text.chars().next() {
@@ -180,6 +194,8 @@ mod tests {
             "gnp<U+202E>.exe <U+0085>x"
         );
         assert_eq!(csv_cell(&json!("a\tb")), "a\tb");
+        assert_eq!(csv_cell(&json!("CR\rovertyped\n")), "CR␍overtyped");
+        assert_eq!(csv_cell(&json!("a line\r\n")), "a line");
         assert_eq!(csv_cell(&json!("안녕 👩‍💻 مرحبا")), "안녕 👩‍💻 مرحبا");
         assert_eq!(csv_cell(&json!("two\nlines")), "\"two\nlines\"");
     }

@@ -669,10 +669,27 @@ impl App {
             return Vec::new();
         };
         let path = path.trim();
-        let format = match export::ExportFormat::of(path) {
+        // What can be told now (a name of the wrong kind, a file that exists, a folder that
+        // does not) opens the prompt again with what was typed, to mend it: it closed, and the
+        // next keys went to the pane.
+        let refused = match export::ExportFormat::of(path) {
+            Err(why) => Err(why),
+            Ok(_) if std::path::Path::new(path).exists() => Err(format!(
+                "{} exists; an export never overwrites: give another name",
+                crate::text::one_line(path)
+            )),
+            Ok(_) if !export::folder_exists(path) => Err(format!(
+                "no folder to write {} in: give a folder that exists",
+                crate::text::one_line(path)
+            )),
+            Ok(f) => Ok(f),
+        };
+        let format = match refused {
             Ok(f) => f,
             Err(why) => {
                 self.fail("export", Failure::new(why));
+                self.export_source = Some(source);
+                self.prompt = Some(LinePrompt::new(LineKind::Export, path));
                 return Vec::new();
             }
         };

@@ -2774,7 +2774,8 @@ fn ctrl_e_asks_for_a_file_then_exports_and_a_second_ctrl_e_cancels() {
         offered.starts_with("backoffice-audit-") && offered.ends_with(".csv"),
         "{offered}"
     );
-    // A name without a known extension is refused; nothing starts.
+    // A name without a known extension is refused; nothing starts, and the prompt stays open
+    // with what was typed (it closed, and the next keys went to the pane).
     app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     typed(&mut app, "audit.xlsx");
     assert!(app.on_key(code(KeyCode::Enter)).is_empty());
@@ -2784,6 +2785,26 @@ fn ctrl_e_asks_for_a_file_then_exports_and_a_second_ctrl_e_cancels() {
             .unwrap()
             .contains(".csv or .jsonl")
     );
+    assert_eq!(app.prompt.as_ref().unwrap().text(), "audit.xlsx");
+    // A file that exists, or a folder that does not, is refused so too.
+    let dir = tempfile::tempdir().unwrap();
+    let taken = dir.path().join("taken.csv");
+    std::fs::write(&taken, "kept").unwrap();
+    for (path, said) in [
+        (taken.display().to_string(), "never overwrites"),
+        (
+            dir.path().join("nowhere/x.csv").display().to_string(),
+            "no folder",
+        ),
+    ] {
+        app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        typed(&mut app, &path);
+        assert!(app.on_key(code(KeyCode::Enter)).is_empty(), "{path}");
+        assert!(app.last_error.as_deref().unwrap().contains(said), "{path}");
+        assert_eq!(app.prompt.as_ref().unwrap().text(), path);
+    }
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "kept");
+    app.on_key(code(KeyCode::Esc));
     app.on_key(ctrl_e);
     app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     typed(&mut app, "audit.jsonl");

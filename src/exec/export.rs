@@ -48,7 +48,7 @@ impl Sink {
     fn write(&mut self, rows: &[Value]) -> std::io::Result<()> {
         for r in rows {
             match self.format {
-                ExportFormat::JsonLines => writeln!(self.out, "{r}")?,
+                ExportFormat::JsonLines => writeln!(self.out, "{}", crate::text::json_line(r))?,
                 ExportFormat::Csv => {
                     let columns = self
                         .columns

@@ -97,7 +97,7 @@ impl Session<'_> {
     pub fn print(&self, record: &Value, text: impl FnOnce() -> String) -> Result<()> {
         let mut stdout = std::io::stdout().lock();
         let written = if self.out.json {
-            writeln!(stdout, "{record}")
+            writeln!(stdout, "{}", crate::text::json_line(record))
         } else {
             // Whatever a line holds, nothing in it drives the terminal.
             writeln!(stdout, "{}", crate::text::plain(&text()))

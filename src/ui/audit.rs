@@ -20,9 +20,18 @@ const ACTOR_CAP_MIN: u16 = 24;
 /// has it whole, the `who` column the person's name).
 const USER_SUB_SHOWN: u16 = 19;
 
+/// Under this many columns the time is written without its year (`12-05 10:01`): at 80 the
+/// year's five columns left the reason out, a short target's column beside it half empty.
+const SHORT_TIME_BELOW: u16 = 100;
+
 const AUDIT_COLUMNS: [Column; 6] = [
-    Column::whole("when (UTC)", 2),
-    Column::id_capped("actor", ACTOR_CAP_MIN),
+    // The last to go: a row without its time says little (at 60 columns it went before the
+    // actor, whom the row's detail names).
+    Column::whole("when (UTC)", 1),
+    Column {
+        drop: 2,
+        ..Column::id_capped("actor", ACTOR_CAP_MIN)
+    },
     Column::id("action"),
     // An object's key whole up to a third of the row, and at least 24 columns (held to 41,
     // a key in the list left no room for the time at 80 columns, nor at 30 beside a
@@ -73,12 +82,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
     if let Some((text, failed)) = empty_message(&pane.list, "audit rows", &retry) {
         message(frame, inner, text, failed, theme);
     } else {
+        let short_time = inner.width < SHORT_TIME_BELOW;
+        // The cells change width with the form: measured again when it changes.
+        if pane.short_time != short_time {
+            pane.short_time = short_time;
+            pane.list.forget_widths();
+        }
+        let time_format = if short_time {
+            "%m-%d %H:%M"
+        } else {
+            "%Y-%m-%d %H:%M"
+        };
         table(frame, inner, &mut pane.list, theme, &AUDIT_COLUMNS, |e| {
             vec![
-                Span::styled(
-                    e.created_at.format("%Y-%m-%d %H:%M").to_string(),
-                    theme.muted(),
-                ),
+                Span::styled(e.created_at.format(time_format).to_string(), theme.muted()),
                 Span::styled(crate::ops::actor_label(&e.actor).to_string(), theme.text()),
                 Span::styled(e.action.to_string(), theme.title(false)),
                 Span::styled(

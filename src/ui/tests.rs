@@ -1008,14 +1008,80 @@ fn audit_object_keys_stay_whole_beside_a_user_row() {
     app.audit.list.items[0].target_id = "wa-media/bulk/a-much-longer-name-for-item-0008.txt".into();
     app.audit.list.forget_widths();
     let text = render(&mut app, 80, 14).to_string();
-    assert!(text.contains("2026-12-05 10:01"), "{text}");
+    assert!(
+        text.contains(" 12-05 10:01 "),
+        "without its year under 100: {text}"
+    );
     assert!(text.contains("0008.txt"), "{text}");
     assert!(!text.contains("not shown for want of room: when"), "{text}");
     // Beside the longest action a ban writes, too.
     app.audit.list.items[1].action = "user.global_sign_out".into();
     app.audit.list.forget_widths();
     let text = render(&mut app, 80, 14).to_string();
-    assert!(text.contains("2026-12-05 10:01"), "{text}");
+    assert!(text.contains(" 12-05 10:01 "), "{text}");
+    // Wide again, the year is back and the columns measured for it.
+    let text = render(&mut app, 120, 14).to_string();
+    assert!(text.contains("2026-12-05 10:01 "), "{text}");
+}
+
+/// At 80 columns short targets leave the reason room beside them; at 60 the time stays and the
+/// actor goes (the rows read `sandbox:root comment.restore comment 205`, no time at all).
+#[test]
+fn a_narrow_audit_keeps_the_time_and_then_the_reason() {
+    let (mut app, first) = app_on(PaneId::Audit, ctx());
+    let Some(Command::LoadAudit { request, .. }) = first.first().cloned() else {
+        panic!()
+    };
+    let at = Utc.with_ymd_and_hms(2026, 12, 5, 10, 1, 0).unwrap();
+    let entry = |id: i64, action: &str, kind: &str, target: &str| AuditEntry {
+        id: AuditId::new(id).unwrap(),
+        actor: "sandbox:root".into(),
+        action: action.into(),
+        target_kind: kind.into(),
+        target_id: target.into(),
+        reason: Some("undo of audit row 12: support request".into()),
+        before: None,
+        after: None,
+        created_at: at,
+    };
+    app.on_event(AppEvent::AuditLoaded {
+        request,
+        result: Ok(Page {
+            items: vec![
+                entry(3, "comment.restore", "comment", "205"),
+                entry(
+                    2,
+                    "user.ban",
+                    "user",
+                    "6211785f-530e-4e3a-81d8-9915b3482468",
+                ),
+                entry(1, "post.hide", "post", "1999"),
+            ],
+            next: None,
+        }),
+    });
+    let at_80 = render(&mut app, 80, 10).to_string();
+    let row = at_80
+        .lines()
+        .find(|l| l.contains("comment.restore"))
+        .unwrap();
+    assert!(
+        row.contains("12-05 10:01 sandbox:root") && row.contains("undo of"),
+        "{at_80}"
+    );
+    let at_60 = render(&mut app, 60, 10).to_string();
+    let row = at_60
+        .lines()
+        .find(|l| l.contains("comment.restore"))
+        .unwrap();
+    assert!(
+        row.contains("12-05 10:01 comment.restore comment 205"),
+        "{at_60}"
+    );
+    assert!(
+        at_60.contains("not shown for want of room: actor"),
+        "{at_60}"
+    );
 }
 
 #[test]

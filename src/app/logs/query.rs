@@ -104,6 +104,19 @@ pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String
             _ => None,
         }
     };
+    // A second window where the pattern starts: the prompt opens with `15m ` written, and `1h`
+    // typed after it searched the lines for "1h".
+    if window.is_some()
+        && let Some(second) = rest.split_whitespace().next()
+        && (second == "live"
+            || second.contains("..")
+            || looks_like_window(second)
+            || parse_query(second).is_ok_and(|(w, p)| p.is_none() && w != Window::Live))
+    {
+        return Err(format!(
+            "two windows, '{first}' and '{second}': keep one (to search for '{second}', quote it: \"{second}\")"
+        ));
+    }
     let (window, pattern_text) = match window {
         Some(w) => (w, rest),
         None => (Window::Live, text),
@@ -119,6 +132,24 @@ pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A window typed after the one the prompt opens with is refused, not searched for.
+    #[test]
+    fn a_second_window_is_refused() {
+        for text in [
+            "15m 1h",
+            "15m live",
+            "15m 2d ERROR",
+            "1h 2026-11-25T10:00..2026-11-25T11:00",
+        ] {
+            let err = parse_query(text).unwrap_err();
+            assert!(err.contains("two windows"), "{text}: {err}");
+        }
+        // Quoted, it is a pattern; a number alone is one too.
+        assert!(parse_query("15m \"1h\"").is_ok());
+        assert!(parse_query("15m 500").is_ok());
+        assert!(parse_query("15m ERROR").is_ok());
+    }
 
     /// A window written wrong is refused, not searched for as text; numbers alone (a status
     /// code) and words that only end in a unit letter are patterns.
