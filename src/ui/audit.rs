@@ -180,19 +180,79 @@ fn row_lines(
             theme.text(),
         ),
         Line::styled(
-            one_line(&format!("before: {}", e.before.as_deref().unwrap_or("-"))),
+            one_line(&format!("before: {}", spaced(e.before.as_deref()))),
             theme.muted(),
         ),
         Line::styled(
-            one_line(&format!(" after: {}", e.after.as_deref().unwrap_or("-"))),
+            one_line(&format!(" after: {}", spaced(e.after.as_deref()))),
             theme.muted(),
         ),
     ]
 }
 
+/// A row's before or after with a space after each `,` and `:` of its JSON, so a long one
+/// wraps between values (a ban's list of comment ids wrapped inside `5242`, reading `52` and
+/// `42`); text that is not JSON as it is.
+fn spaced(snapshot: Option<&str>) -> String {
+    fn write(v: &serde_json::Value, out: &mut String) {
+        match v {
+            serde_json::Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            serde_json::Value::Object(map) => {
+                out.push('{');
+                for (i, (k, item)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                    out.push_str(": ");
+                    write(item, out);
+                }
+                out.push('}');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let Some(text) = snapshot else {
+        return "-".into();
+    };
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(v) => {
+            let mut out = String::with_capacity(text.len() + text.len() / 4);
+            write(&v, &mut out);
+            out
+        }
+        Err(_) => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::ops::actor_label;
+
+    #[test]
+    fn a_snapshot_is_spaced_to_wrap_between_its_values() {
+        assert_eq!(
+            super::spaced(Some(
+                r#"{"hidden":[5860,5731,5242],"step":"restore_comment"}"#
+            )),
+            r#"{"hidden": [5860, 5731, 5242], "step": "restore_comment"}"#
+        );
+        assert_eq!(super::spaced(Some("not json, kept")), "not json, kept");
+        assert_eq!(super::spaced(None), "-");
+        assert_eq!(
+            super::spaced(Some(r#"{"a\"b":"x,y"}"#)),
+            r#"{"a\"b": "x,y"}"#
+        );
+    }
 
     #[test]
     fn a_caller_is_named_by_what_follows_its_account() {

@@ -2213,7 +2213,7 @@ fn an_open_audit_row_scrolls_to_its_after_line() {
     }
     let text = render(&mut app, 60, 20).to_string();
     assert!(
-        text.contains("after: {\"bio\":\"the-after-value\"}"),
+        text.contains("after: {\"bio\": \"the-after-value\"}"),
         "{text}"
     );
     assert!(
