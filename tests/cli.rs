@@ -989,6 +989,119 @@ fn account_deletion_export_and_undo_on_the_sandbox() {
         ["email", "invited", "status", "username"],
         "no password among what the row keeps"
     );
+    // A user made without an invitation is finished from the command line: a permanent
+    // password from standard input (never in an output or the audit row), then the e-mail
+    // verified and a group; a confirmation of a user with no sign-up waiting is refused.
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "users",
+            "create",
+            "quiet.person",
+            "--email",
+            "quiet.person@example.com",
+            "--no-invitation",
+            "--reason",
+            "support request",
+            "--yes",
+        ],
+    );
+    assert!(ok && err.is_empty(), "{err}");
+    let mut child = backoffice(&dirs)
+        .args([
+            "users",
+            "set-password",
+            "quiet.person",
+            "--password-stdin",
+            "--reason",
+            "support request",
+            "--yes",
+            "--json",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"Chosen-Passw0rd!\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let (said, err) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert!(out.status.success(), "{err}");
+    assert!(
+        !said.contains("Chosen") && !err.contains("Chosen"),
+        "{said}{err}"
+    );
+    let (_, got, _) = run(&dirs, &["users", "get", "quiet.person", "--json"]);
+    assert_eq!(json_lines(&got)[0]["status"], "CONFIRMED");
+    let (_, rows, _) = run(&dirs, &["audit", "list", "--limit", "1", "--json"]);
+    let row = &json_lines(&rows)[0];
+    assert_eq!(row["action"], "user.set_password");
+    assert!(!row.to_string().contains("Chosen"), "{row}");
+    // Without a terminal and without --password-stdin: refused, nothing asked.
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "users",
+            "set-password",
+            "quiet.person",
+            "--reason",
+            "support request",
+            "--yes",
+        ],
+    );
+    assert!(!ok && err.contains("--password-stdin"), "{err}");
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "users",
+            "confirm",
+            "quiet.person",
+            "--reason",
+            "support request",
+            "--yes",
+        ],
+    );
+    assert!(!ok && err.contains("no sign-up waiting"), "{err}");
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "users",
+            "add-group",
+            "quiet.person",
+            "admins",
+            "--reason",
+            "new moderator",
+            "--yes",
+        ],
+    );
+    assert!(ok, "{err}");
+    let (_, got, _) = run(&dirs, &["users", "get", "quiet.person", "--json"]);
+    assert!(
+        json_lines(&got)
+            .iter()
+            .any(|r| r["type"] == "group" && r["name"] == "admins"),
+        "{got:?}"
+    );
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "users",
+            "remove-group",
+            "quiet.person",
+            "admins",
+            "--reason",
+            "moved on",
+            "--yes",
+        ],
+    );
+    assert!(ok, "{err}");
     // The seeded sign-in history of someone who has signed in, newest first.
     let (ok, events, err) = run(&dirs, &["users", "sign-ins", &staying, "--json"]);
     assert!(ok, "{err}");

@@ -285,6 +285,9 @@ impl UsersPane {
                 Refusal::ResetNoContact => format!(
                     "{said} has no verified e-mail or phone to send the code to: verify the e-mail first, or set a temporary password"
                 ),
+                Refusal::NothingToConfirm => {
+                    format!("{said} is {}, not UNCONFIRMED", user.status.as_str())
+                }
             });
         }
         let (form, verb, title, changes, type_to_confirm) = match action {

@@ -790,7 +790,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                     if account.send_invitation {
                         ": the invitation is on its way"
                     } else {
-                        ": no invitation sent; set a password (P) to hand over"
+                        ": no invitation sent; set a password to hand over (P in Users, or users set-password)"
                     }
                 ),
                 records: vec![json!({

@@ -70,7 +70,8 @@ pub enum UsersCommand {
         reason: String,
     },
     /// Create a user with this e-mail (marked verified): Cognito e-mails the invitation with a
-    /// temporary password, or with `--no-invitation` nothing is sent (then `set-password`).
+    /// temporary password, or with `--no-invitation` nothing is sent (then `set-password`,
+    /// whose password you hand over).
     Create {
         /// The new user's username.
         username: String,
@@ -80,6 +81,59 @@ pub enum UsersCommand {
         /// Send no invitation (set a password next).
         #[arg(long)]
         no_invitation: bool,
+        /// Why, for the audit log (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Set the user's password, read from the terminal without echo (typed twice) or, with
+    /// `--password-stdin`, as the first line of standard input. Permanent unless `--temporary`
+    /// (the user must change it at the next sign-in).
+    SetPassword {
+        /// The user's username in the pool.
+        username: String,
+        /// The user must choose a new password at the next sign-in (FORCE_CHANGE_PASSWORD).
+        #[arg(long)]
+        temporary: bool,
+        /// Read the password from standard input's first line (for scripts; never an argument,
+        /// which the process list and the shell's history would keep).
+        #[arg(long)]
+        password_stdin: bool,
+        /// Why, for the audit log (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Confirm an unconfirmed sign-up, as if the user had entered their code.
+    Confirm {
+        /// The user's username in the pool.
+        username: String,
+        /// Why, for the audit log (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Mark the user's e-mail verified.
+    VerifyEmail {
+        /// The user's username in the pool.
+        username: String,
+        /// Why, for the audit log (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Add the user to a group of the pool.
+    AddGroup {
+        /// The user's username in the pool.
+        username: String,
+        /// The group's name.
+        group: String,
+        /// Why, for the audit log (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Take the user out of a group.
+    RemoveGroup {
+        /// The user's username in the pool.
+        username: String,
+        /// The group's name.
+        group: String,
         /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,

@@ -10,6 +10,7 @@ mod logs;
 mod objects;
 mod oncall;
 pub(crate) mod records;
+mod secret;
 mod users;
 
 pub use args::*;

@@ -37,6 +37,10 @@ fn name(raw: &str) -> Result<Username> {
     })
 }
 
+fn group_name(raw: &str) -> Result<backoffice_domain::model::GroupName> {
+    backoffice_domain::model::GroupName::parse(raw).map_err(|e| eyre!("group: {}", e.message))
+}
+
 pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
     let directory = s.b.directory().map_err(domain)?;
     let account = |username: String, action: AccountAction, why: String| async move {
@@ -158,6 +162,59 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
         }
         UsersCommand::ResendConfirmationCode { username, reason } => {
             account(username, AccountAction::ResendConfirmationCode, reason).await
+        }
+        UsersCommand::Confirm { username, reason } => {
+            account(username, AccountAction::ConfirmSignUp, reason).await
+        }
+        UsersCommand::VerifyEmail { username, reason } => {
+            account(username, AccountAction::VerifyEmail, reason).await
+        }
+        UsersCommand::AddGroup {
+            username,
+            group,
+            reason,
+        } => {
+            account(
+                username,
+                AccountAction::AddToGroup(group_name(&group)?),
+                reason,
+            )
+            .await
+        }
+        UsersCommand::RemoveGroup {
+            username,
+            group,
+            reason,
+        } => {
+            account(
+                username,
+                AccountAction::RemoveFromGroup(group_name(&group)?),
+                reason,
+            )
+            .await
+        }
+        UsersCommand::SetPassword {
+            username,
+            temporary,
+            password_stdin,
+            reason: why,
+        } => {
+            // Everything that can be refused is, before the password is asked for.
+            let username = name(&username)?;
+            let why = reason(&why)?;
+            ops::admit(s.context, &format!("a new password for {username}")).map_err(failed)?;
+            let password = super::secret::read_password(password_stdin)?;
+            s.write(
+                Operation::Account {
+                    username,
+                    action: AccountAction::SetPassword {
+                        password,
+                        permanent: !temporary,
+                    },
+                },
+                &why,
+            )
+            .await
         }
         UsersCommand::Create {
             username,

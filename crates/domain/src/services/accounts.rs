@@ -233,6 +233,7 @@ pub fn reads_first(action: &AccountAction) -> bool {
             | AccountAction::Enable
             | AccountAction::VerifyEmail
             | AccountAction::ResetPassword
+            | AccountAction::ConfirmSignUp
     )
 }
 
@@ -249,6 +250,8 @@ pub enum Refusal {
     ResetUnconfirmed,
     /// A reset with no verified e-mail or phone to send the code to.
     ResetNoContact,
+    /// A confirmation of a user with no sign-up waiting (not UNCONFIRMED).
+    NothingToConfirm,
 }
 
 impl Refusal {
@@ -268,6 +271,9 @@ impl Refusal {
             Self::ResetNoContact => format!(
                 "{name} has no verified e-mail or phone to send the code to: verify the e-mail first, or set a temporary password"
             ),
+            Self::NothingToConfirm => format!(
+                "{name} has no sign-up waiting to be confirmed (only an UNCONFIRMED user has): nothing was changed"
+            ),
         }
     }
 }
@@ -284,6 +290,9 @@ pub fn refusal(action: &AccountAction, user: &DirectoryUser) -> Option<Refusal> 
         AccountAction::Enable if user.enabled => Some(Refusal::Already("enabled")),
         AccountAction::VerifyEmail if user.attribute("email_verified") == Some("true") => {
             Some(Refusal::Already("verified (e-mail)"))
+        }
+        AccountAction::ConfirmSignUp if user.status != UserStatus::Unconfirmed => {
+            Some(Refusal::NothingToConfirm)
         }
         AccountAction::ResetPassword if !user.enabled => Some(Refusal::ResetDisabled),
         AccountAction::ResetPassword if user.status == UserStatus::ForceChangePassword => {
@@ -483,7 +492,7 @@ pub async fn create(
     let holders = super::user360::email_holders(directory, content, account.email.as_str(), 1);
     if let Some(holder) = holders.await?.into_iter().next() {
         return Err(DomainError::Conflict(format!(
-            "{} already has the e-mail {}: open them with :who {} instead",
+            "{} already has the e-mail {}: open them instead (:who {} in the console, users who on the command line)",
             holder.username,
             holder.email.as_deref().unwrap_or(account.email.as_str()),
             holder.email.as_deref().unwrap_or(account.email.as_str()),

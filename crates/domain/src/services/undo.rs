@@ -199,12 +199,14 @@ pub fn reversal(row: &AuditEntry) -> Result<Reversal, Irreversible> {
             Err(no("a message sent cannot be unsent"))
         }
         A::UserCreate => Err(no(
-            "a creation is undone by deleting the account (ctrl-x in Users), planned with its data",
+            "a creation is undone by deleting the account (ctrl-x in Users, or users delete), planned with its data",
         )),
         A::ReportActioned | A::ReportDismissed => Err(no(
             "a closed report cannot be reopened; the reporter can report again",
         )),
-        A::UserUnban => Err(no("an unban is undone by a new ban (:ban), planned afresh")),
+        A::UserUnban => Err(no(
+            "an unban is undone by a new ban (:ban, or users ban), planned afresh",
+        )),
         other => Err(no(format!("{other} has no undo"))),
     }
 }
