@@ -539,6 +539,26 @@ pub async fn create(
             e,
         )
     })?;
+    // Its profile row, as the sign-up trigger makes one for a user who signs up (a user
+    // created here confirms no sign-up, so none came): the row finds the account by its
+    // e-mail in any case (a second account with `long.name@…` beside `Long.Name@…` passed the
+    // directory's exact comparison), and the API serves the user's profile from it.
+    if let Some(sub) = &user.sub {
+        let profile = crate::model::NewProfile {
+            sub: sub.clone(),
+            email: Some(account.email.clone()),
+            display_name: None,
+        };
+        content.upsert_profile(&profile).await.map_err(|e| {
+            DomainError::unexpected(
+                format!(
+                    "{} was created and audited, but its profile row could not be made; `reconcile --clean-up` makes it",
+                    account.username
+                ),
+                e,
+            )
+        })?;
+    }
     Ok((user, id))
 }
 
@@ -930,6 +950,61 @@ mod tests {
         )
         .await
         .unwrap();
+    }
+
+    /// An account support creates gets its profile row, so a second one with the e-mail in
+    /// another case is refused (the directory compares exactly, and no row was there).
+    #[tokio::test]
+    async fn an_account_created_here_is_found_by_its_e_mail_in_any_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let actor = Actor::parse("sandbox:ops").unwrap();
+        let reason = Reason::parse("asked by phone").unwrap();
+        let make = |name: &str, email: &str| NewAccount {
+            username: Username::parse(name).unwrap(),
+            email: Email::parse(email).unwrap(),
+            send_invitation: false,
+        };
+        let (first, _) = create(
+            &sandbox.directory,
+            &sandbox.content,
+            &make("long-name", "Long.Name@Example.com"),
+            &actor,
+            &reason,
+        )
+        .await
+        .unwrap();
+        let profile = sandbox
+            .content
+            .get_profile(first.sub.as_ref().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(profile.email.as_deref(), Some("Long.Name@Example.com"));
+        let refused = create(
+            &sandbox.directory,
+            &sandbox.content,
+            &make("dupcase1", "long.name@example.com"),
+            &actor,
+            &reason,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("long-name already has the e-mail"),
+            "{refused}"
+        );
+        let found = crate::services::user360::email_holders(
+            &sandbox.directory,
+            &sandbox.content,
+            "long.name@example.com",
+            5,
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].username.as_str(), "long-name");
     }
 
     /// The directory compares e-mails exactly; the profile row written at sign-up names the
