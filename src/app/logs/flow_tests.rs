@@ -499,6 +499,23 @@ fn a_request_opened_from_another_pane_keeps_its_panic() {
         result: Ok(FeedEnd::Finished),
     }));
     assert!(c.is_empty(), "{c:?}");
+    // Closed with no tail behind it, the pane is its group picker again (`:logs` opened on
+    // an empty viewer, two `esc`s from the picker).
+    assert!(app.logs.feed.is_none());
+    let back = app
+        .logs
+        .on_action(crate::keymap::Action::Back, &mut app.ids);
+    assert!(
+        matches!(
+            back,
+            Outcome::HopBack {
+                to: PaneId::Insights
+            }
+        ),
+        "{back:?}"
+    );
+    assert!(app.logs.request.is_none());
+    assert_eq!(app.logs.screen, super::Screen::Picker);
 }
 
 /// `v` in the group picker, before any tail, says what it needs rather than nothing.

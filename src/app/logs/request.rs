@@ -247,6 +247,11 @@ impl LogsPane {
                     // line's detail it was opened from comes back.
                     let closed = self.request.take();
                     self.detail = closed.as_ref().is_some_and(|r| r.from_detail);
+                    // Opened from another pane with no tail behind it: the pane is its group
+                    // picker again (`:logs` then opened on an empty viewer, two `esc`s from it).
+                    if self.feed.is_none() {
+                        self.screen = super::Screen::Picker;
+                    }
                     if let Some(to) = closed.and_then(|r| r.from_pane) {
                         return Outcome::HopBack { to };
                     }
