@@ -138,6 +138,9 @@ impl AuditPane {
                 self.detail_scroll = (id, at);
                 return Outcome::None;
             }
+            Action::DetailDown | Action::DetailUp => {
+                return Outcome::Message("enter opens a row; J and K then scroll it".into());
+            }
             // `u`: the row's reverse, planned from its before and after.
             Action::UploadObject => {
                 return match self.list.selected_item() {
@@ -308,16 +311,16 @@ impl Pane for AuditPane {
             Action::Mark => Some("nothing: an undo acts on one row"),
             Action::Enter => Some("open the row: its before and after"),
             Action::Filter => Some("filter: actor:NAME kind:KIND id:ID"),
+            Action::DetailDown => Some("scroll the open row down (enter opens it)"),
+            Action::DetailUp => Some("scroll the open row up"),
             _ => None,
         }
     }
 
+    /// The open row's scroll keys are offered whether a row is open or not: its title names
+    /// them, and the help left them out.
     fn offers(&self) -> Vec<Action> {
-        let mut keys = vec![Action::UploadObject];
-        if self.expanded {
-            keys.extend([Action::DetailDown, Action::DetailUp]);
-        }
-        keys
+        vec![Action::UploadObject, Action::DetailDown, Action::DetailUp]
     }
 
     fn pending(&self) -> usize {

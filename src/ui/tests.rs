@@ -2029,6 +2029,8 @@ fn audit_help_says_what_its_keys_do_there() {
     assert!(text.contains("undo the selected row"), "{text}");
     assert!(text.contains("nothing: an undo acts on one row"), "{text}");
     assert!(!text.contains("upload a file here"), "{text}");
+    // The open row's scroll keys, which its title names.
+    assert!(text.contains("scroll the open row down"), "{text}");
 }
 
 /// A read that failed because the thing is gone does not say to try again as if it could

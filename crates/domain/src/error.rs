@@ -133,8 +133,13 @@ impl DomainError {
         let mut out = self.to_string();
         let mut source = std::error::Error::source(self);
         while let Some(err) = source {
-            out.push_str(": ");
-            out.push_str(&err.to_string());
+            // A source the text already ends with is said once (`invalid query: line 1 …`
+            // went on `: query: line 1 …`, the `Invalid` it wraps).
+            let said = err.to_string();
+            if !out.ends_with(&said) {
+                out.push_str(": ");
+                out.push_str(&said);
+            }
             source = err.source();
         }
         out
@@ -142,3 +147,18 @@ impl DomainError {
 }
 
 pub type DomainResult<T> = Result<T, DomainError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An invalid input is said once in the chain, not again as the `Invalid` it wraps; other
+    /// sources still follow.
+    #[test]
+    fn the_chain_says_each_part_once() {
+        let e = DomainError::invalid("query", "line 1, column 60: expected `)`");
+        assert_eq!(e.chain(), "invalid query: line 1, column 60: expected `)`");
+        let e = DomainError::unavailable("the database", "connection refused");
+        assert_eq!(e.chain(), "the database is unavailable: connection refused");
+    }
+}

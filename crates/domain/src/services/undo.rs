@@ -207,6 +207,9 @@ pub fn reversal(row: &AuditEntry) -> Result<Reversal, Irreversible> {
         A::UserUnban => Err(no(
             "an unban is undone by a new ban (:ban, or users ban), planned afresh",
         )),
+        A::QuerySave => Err(no(
+            "a saved query is undone by deleting it (on the Insights pane's saved queries) or saving it again as it was",
+        )),
         other => Err(no(format!("{other} has no undo"))),
     }
 }
