@@ -157,7 +157,7 @@ fn support_finds_a_person_by_name_and_resets_their_password() {
     // password); the reset is the one below it.
     assert!(audit.contains("user.set_temporary_password"), "{audit}");
     c.keys(b"\r");
-    let detail = c.wait_for("\"permanent\":false", LONG);
+    let detail = c.wait_for("\"permanent\": false", LONG);
     assert!(!detail.contains(password), "{detail}");
     assert!(
         detail.contains(&sub),
