@@ -17,6 +17,7 @@ use crate::model::BucketName;
 use crate::ports::{ContentStore, ObjectStore};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderValue;
 use axum::routing::{delete, get, post};
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,6 +47,9 @@ pub struct Limits {
     pub upload_url_ttl: Duration,
     /// How long image URLs in answers stay valid.
     pub image_url_ttl: Duration,
+    /// The web apps' origins (`ALLOWED_ORIGINS`), whose browsers may call the API from their
+    /// pages; none: no CORS headers, for apps that are not in a browser.
+    pub allowed_origins: Vec<HeaderValue>,
 }
 
 impl Default for Limits {
@@ -55,8 +59,25 @@ impl Default for Limits {
             max_upload_bytes: 10 * 1024 * 1024,
             upload_url_ttl: Duration::from_secs(15 * 60),
             image_url_ttl: Duration::from_secs(60 * 60),
+            allowed_origins: Vec::new(),
         }
     }
+}
+
+/// How long a browser keeps a preflight's answer.
+const PREFLIGHT_MAX_AGE: Duration = Duration::from_secs(600);
+
+/// What the browsers of `origins` may do: the routes' methods with a bearer token and a JSON
+/// body, and read the request id (to quote it). Answers the preflight `OPTIONS` itself (on a
+/// Function URL or the local server; behind API Gateway its own CORS answers it).
+fn cors(origins: Vec<HeaderValue>) -> tower_http::cors::CorsLayer {
+    use axum::http::{Method, header};
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .expose_headers([axum::http::HeaderName::from_static("x-request-id")])
+        .max_age(PREFLIGHT_MAX_AGE)
 }
 
 /// Everything a request may touch, built once per execution environment.
@@ -83,8 +104,9 @@ impl std::ops::Deref for ApiState {
 /// request.
 pub fn router(api: Api) -> Router {
     let limit = api.limits.max_body_bytes;
+    let origins = api.limits.allowed_origins.clone();
     let state = ApiState(Arc::new(api));
-    Router::new()
+    let router = Router::new()
         .route(
             "/profile",
             get(handlers::get_profile).put(handlers::put_profile),
@@ -117,7 +139,14 @@ pub fn router(api: Api) -> Router {
             observe::observe(req, next, limit)
         }))
         .layer(DefaultBodyLimit::max(limit))
-        .with_state(state)
+        .with_state(state);
+    if origins.is_empty() {
+        router
+    } else {
+        // Outermost, so every answer carries the headers, an error's too (a browser shows a
+        // page no refusal it cannot read).
+        router.layer(cors(origins))
+    }
 }
 
 /// Awaits `main`, running `meanwhile` the first time `main` waits (on the database, say), or

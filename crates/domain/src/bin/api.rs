@@ -25,6 +25,8 @@ Settings (environment):
   MAX_UPLOAD_BYTES   the largest upload (default 10 MiB)
   TOKEN_USE          access (default), id or either
   JWKS_URL           where the pool's keys are (default: Cognito's)
+  ALLOWED_ORIGINS    the web apps' origins, comma-separated (https://app.example.com), whose
+                     browsers may call the API (CORS); none: no CORS headers
   BIND_ADDR          outside Lambda, where to listen (default 127.0.0.1:8080)",
         lambda::COMMON_SETTINGS
     )

@@ -114,6 +114,11 @@ pub async fn build_api(settings: &LambdaSettings) -> DomainResult<Api> {
         },
         limits: Limits {
             max_upload_bytes: settings.max_upload_bytes,
+            allowed_origins: settings
+                .allowed_origins
+                .iter()
+                .filter_map(|o| axum::http::HeaderValue::from_str(o).ok())
+                .collect(),
             ..Limits::default()
         },
     })

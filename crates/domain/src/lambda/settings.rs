@@ -38,6 +38,8 @@ pub struct LambdaSettings {
     /// The Secrets Manager secret holding the database password (`DB_SECRET_ARN`), read at
     /// init; the URL then carries no password of its own.
     pub db_secret_arn: Option<String>,
+    /// The web apps' origins whose browsers may call the API (`ALLOWED_ORIGINS`).
+    pub allowed_origins: Vec<String>,
 }
 
 impl fmt::Debug for LambdaSettings {
@@ -53,6 +55,17 @@ impl fmt::Debug for LambdaSettings {
             .field("db_secret_arn", &self.db_secret_arn)
             .finish_non_exhaustive()
     }
+}
+
+/// `text` when it is an origin a browser sends: `http` or `https`, a host, perhaps a port, and
+/// nothing after (no path, no trailing `/`, no `*`).
+fn origin(text: &str) -> Option<&str> {
+    let (scheme, host) = text.split_once("://")?;
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    (matches!(scheme, "http" | "https") && host_ok).then_some(text)
 }
 
 /// A URL cut into `scheme://`, its user information (before the authority's last `@`), and
@@ -230,9 +243,26 @@ impl LambdaSettings {
                 ));
             }
         }
+        let allowed_origins = match var("ALLOWED_ORIGINS") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .map(|o| {
+                    origin(o).map(str::to_string).ok_or_else(|| {
+                        problem(
+                            "ALLOWED_ORIGINS",
+                            "must list origins as https://host or https://host:port, comma-separated (no path, no *)",
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
         Ok(Self {
             database_url,
             db_secret_arn,
+            allowed_origins,
             region,
             user_pool_id,
             app_client_ids,
@@ -306,6 +336,39 @@ mod tests {
         let debug = format!("{s:?}");
         assert!(!debug.contains("p%40ss"), "{debug}");
         assert!(debug.contains("app:***@db.internal"), "{debug}");
+    }
+
+    /// The web apps' origins are taken as browsers send them; anything else is named.
+    #[test]
+    fn allowed_origins_are_origins() {
+        let mut vars = API.to_vec();
+        vars.push((
+            "ALLOWED_ORIGINS",
+            "https://app.example.com, http://localhost:5173",
+        ));
+        let s = LambdaSettings::from_env(env(&vars), Needs::Api).unwrap();
+        assert_eq!(
+            s.allowed_origins,
+            ["https://app.example.com", "http://localhost:5173"]
+        );
+        assert!(
+            LambdaSettings::from_env(env(API), Needs::Api)
+                .unwrap()
+                .allowed_origins
+                .is_empty()
+        );
+        for bad in [
+            "*",
+            "app.example.com",
+            "https://app.example.com/",
+            "https://app.example.com/path",
+            "ftp://app.example.com",
+        ] {
+            let mut vars = API.to_vec();
+            vars.push(("ALLOWED_ORIGINS", bad));
+            let e = LambdaSettings::from_env(env(&vars), Needs::Api).unwrap_err();
+            assert_eq!(e.variable, "ALLOWED_ORIGINS", "{bad}");
+        }
     }
 
     #[test]

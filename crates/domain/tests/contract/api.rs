@@ -1583,3 +1583,98 @@ async fn the_deployed_body_limit_is_64_kib() {
         );
     }
 }
+
+/// A web app's browser may call the API from the origins it is given: the preflight is
+/// answered with the methods and headers the routes take, every answer (a refusal too) carries
+/// the origin and exposes the request id; another origin gets no CORS header, and without
+/// origins the API sends none (a browser page could not read a single answer).
+#[tokio::test]
+async fn the_web_apps_origin_may_call_the_api_from_a_browser() {
+    let h = Harness::sandbox().await;
+    let mut with_origin = api(h.content.clone(), h.objects.clone(), h.bucket.clone());
+    with_origin.limits.allowed_origins = vec![axum::http::HeaderValue::from_static(
+        "https://app.example.com",
+    )];
+    let router = api::router(with_origin);
+    let call = |method: &str, origin: &str, preflight: bool| {
+        let mut request = axum::http::Request::builder()
+            .method(method)
+            .uri("/posts")
+            .header("origin", origin);
+        if preflight {
+            request = request
+                .header("access-control-request-method", "POST")
+                .header(
+                    "access-control-request-headers",
+                    "authorization,content-type",
+                );
+        }
+        request.body(axum::body::Body::empty()).unwrap()
+    };
+    let answer = router
+        .clone()
+        .oneshot(call("OPTIONS", "https://app.example.com", true))
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{}", answer.status());
+    let headers = answer.headers();
+    assert_eq!(
+        headers["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+    let methods = headers["access-control-allow-methods"].to_str().unwrap();
+    assert!(
+        methods.contains("POST") && methods.contains("DELETE"),
+        "{methods}"
+    );
+    let allowed = headers["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        allowed.contains("authorization") && allowed.contains("content-type"),
+        "{allowed}"
+    );
+    // A refusal (no token) is readable by the page, with its request id.
+    let answer = router
+        .clone()
+        .oneshot(call("GET", "https://app.example.com", false))
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 401);
+    assert_eq!(
+        answer.headers()["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+    assert!(
+        answer.headers()["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .contains("x-request-id")
+    );
+    // Another origin: no CORS header, so its page cannot read the answer.
+    let answer = router
+        .clone()
+        .oneshot(call("GET", "https://evil.example.net", false))
+        .await
+        .unwrap();
+    assert!(
+        answer
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    // No origins given (the default): none at all.
+    let answer = h
+        .router
+        .clone()
+        .oneshot(call("GET", "https://app.example.com", false))
+        .await
+        .unwrap();
+    assert!(
+        answer
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+}
