@@ -102,7 +102,12 @@ impl From<DomainError> for ApiError {
             }
             DomainError::NotFound(_) => StatusCode::NOT_FOUND,
             DomainError::Conflict(_) => StatusCode::CONFLICT,
-            DomainError::Forbidden(_) => StatusCode::FORBIDDEN,
+            // Past the blocked account, a Forbidden is a backend refusing the function (an IAM
+            // action its role lacks): the deployment's fault, not the caller's, whose 403 says
+            // "a write you may not make" (docs/api.md).
+            DomainError::Forbidden(_) => {
+                return Self::internal(format!("the function was refused: {}", e.chain()));
+            }
             DomainError::Throttled(_) | DomainError::Unavailable { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -116,13 +121,8 @@ impl From<DomainError> for ApiError {
             _ => e.to_string(),
         };
         let mut error = Self::new(status, e.code(), message);
-        if status.is_server_error() || status == StatusCode::FORBIDDEN {
-            // A Forbidden from a backend names an IAM action: useful in the log, not to callers.
-            error.message = if status == StatusCode::FORBIDDEN {
-                "the service may not do this".to_string()
-            } else {
-                String::new()
-            };
+        if status.is_server_error() {
+            error.message = String::new();
             error.internal = Some(e.chain());
         }
         error
@@ -190,9 +190,14 @@ mod tests {
                 "this account is disabled"
             )
         );
-        // Other refusals keep their own code.
+        // A backend refusing the function (an IAM action its role lacks) is the deployment's
+        // fault: a 500 whose cause is logged, never the caller's 403.
         let other = ApiError::from(DomainError::Forbidden("s3:PutObject".into()));
-        assert_eq!(other.code, "forbidden");
+        assert_eq!(
+            (other.status, other.code),
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        );
+        assert!(other.internal.as_deref().unwrap().contains("s3:PutObject"));
     }
 
     /// A conflict's message is its sentence; the code says it is a conflict (it read
