@@ -425,6 +425,22 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
         .as_str()
         .unwrap()
         .to_string();
+    // `-o -` is standard output, the object's bytes and nothing else; no file named `-`.
+    let out = backoffice(&dirs)
+        .args(["objects", "get", &key, "-o", "-"])
+        .current_dir(dirs.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.stdout.is_empty());
+    assert!(!dirs.path().join("-").exists());
+    // An empty key is refused in words, before any call.
+    let (ok, _, err) = run(&dirs, &["objects", "get", "", "-o", "x.bin"]);
+    assert!(!ok && err.contains("key: give one"), "{err}");
     let (ok, link, err) = run(&dirs, &["objects", "presign", &key, "--json"]);
     assert!(ok, "{err}");
     let link = &json_lines(&link)[0];

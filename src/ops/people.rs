@@ -95,8 +95,14 @@ pub async fn export_user(b: &Backends, username: &Username, path: &Path) -> Resu
     write_new_file(path, &bytes)?;
     Ok(Done {
         summary: format!(
-            "exported {username} to {}: profile, {}, {}, {}, {}",
+            "exported {} to {}: {}, {}, {}, {}, {}",
+            crate::text::identifier(username.as_str()),
             path.display(),
+            if export.profile.is_some() {
+                "profile"
+            } else {
+                "no profile row"
+            },
             crate::text::plural(export.posts.len(), "post"),
             crate::text::plural(export.comments.len(), "comment"),
             crate::text::plural(export.reports.len(), "report"),

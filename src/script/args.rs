@@ -347,7 +347,7 @@ pub enum ObjectsCommand {
     Get {
         /// The object's key.
         key: String,
-        /// The file to write (a new one).
+        /// The file to write (a new one), or `-` for standard output.
         #[arg(short, long)]
         output: std::path::PathBuf,
     },

@@ -4,6 +4,7 @@ use super::{ObjectsCommand, Session, domain, each_item, reason, records};
 use crate::ops::{self, Operation};
 use color_eyre::eyre::{Result, WrapErr, bail};
 use serde_json::json;
+use std::io::Write;
 use std::time::Duration;
 
 /// Keys per listing request: S3's own page.
@@ -11,8 +12,13 @@ const PAGE: u32 = 1000;
 
 /// A key as typed, or as `objects ls` printed it (`odd/tab<U+0009>here.txt`): each named
 /// character turned back into itself.
-fn typed_key(raw: String) -> String {
-    crate::text::from_identifier(&raw).unwrap_or(raw)
+fn typed_key(raw: String) -> Result<String> {
+    // An empty key reached S3's client, which refused to build the request ("unexpected
+    // error: s3:GetObject request could not be built").
+    if raw.is_empty() {
+        bail!("key: give one, as `objects ls` shows it");
+    }
+    Ok(crate::text::from_identifier(&raw).unwrap_or(raw))
 }
 
 pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
@@ -38,7 +44,15 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
         .await
         .map(drop),
         ObjectsCommand::Get { key, output } => {
-            let key = typed_key(key);
+            let key = typed_key(key)?;
+            // `-` is standard output, as for other tools (it made a file named `-`).
+            if output.as_os_str() == "-" {
+                let bytes = store.get(bucket, &key, None).await.map_err(domain)?;
+                return match std::io::stdout().lock().write_all(&bytes.bytes) {
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                    _ => Ok(()),
+                };
+            }
             if output.exists() {
                 bail!("{} exists; not overwriting it", output.display());
             }
@@ -64,7 +78,7 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
         } => {
             let operation = Operation::DeleteObjects {
                 bucket: bucket.clone(),
-                keys: vec![typed_key(key)],
+                keys: vec![typed_key(key)?],
                 unaudited,
             };
             if !unaudited {
@@ -73,7 +87,7 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
             s.write(operation, &reason(&why)?).await
         }
         ObjectsCommand::Presign { key, expires } => {
-            let key = typed_key(key);
+            let key = typed_key(key)?;
             let signed = ops::share(s.b, s.context, bucket, &key, Duration::from_secs(expires))
                 .await
                 .map_err(super::failed)?;

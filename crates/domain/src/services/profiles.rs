@@ -63,7 +63,7 @@ pub fn parse_fields(text: &str) -> DomainResult<Vec<ProfileField>> {
         let field = ProfileField::parse(word).ok_or_else(|| {
             DomainError::invalid(
                 "fields",
-                format!("{word} is not a profile field: display_name, bio, profile_image or all"),
+                format!("{word} is not a profile field: display_name (name), bio, profile_image (avatar) or all"),
             )
         })?;
         if !out.contains(&field) {
@@ -73,7 +73,7 @@ pub fn parse_fields(text: &str) -> DomainResult<Vec<ProfileField>> {
     if out.is_empty() {
         return Err(DomainError::invalid(
             "fields",
-            "name the fields to clear: display_name, bio, profile_image or all",
+            "name the fields to clear: display_name (name), bio, profile_image (avatar) or all",
         ));
     }
     Ok(out)
