@@ -831,20 +831,47 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 crate::text::plural(gone.deleted.len(), "object"),
                 audit_note(gone.audited)
             ));
+            // Where some rows failed, every row was tried: the others were written.
+            let audited = |k: &String| {
+                if gone.unaudited.is_empty() {
+                    gone.audited
+                } else {
+                    !gone.unaudited.iter().any(|(u, _)| u == k)
+                }
+            };
             done.records = gone
                 .deleted
                 .iter()
-                .map(|k| json!({"type": "deleted", "bucket": bucket.as_str(), "key": k, "audited": gone.audited}))
+                .map(|k| json!({"type": "deleted", "bucket": bucket.as_str(), "key": k, "audited": audited(k)}))
                 .collect();
-            if gone.failed.is_empty() {
+            if gone.failed.is_empty() && gone.unaudited.is_empty() {
                 Ok(done)
             } else {
+                let message = if gone.failed.is_empty() {
+                    // Deleted, every one; some rows are missing.
+                    let (key, why) = &gone.unaudited[0];
+                    format!(
+                        "deleted {}, but {} audit row{} could not be written; record {} by hand ({}: {why})",
+                        crate::text::plural(gone.deleted.len(), "object"),
+                        gone.unaudited.len(),
+                        if gone.unaudited.len() == 1 { "" } else { "s" },
+                        if gone.unaudited.len() == 1 {
+                            "it"
+                        } else {
+                            "them"
+                        },
+                        crate::text::key(key)
+                    )
+                } else {
+                    bulk_delete_failure(gone.deleted.len(), &gone.failed)
+                };
                 Err(Partial {
                     failure: Failure {
-                        message: bulk_delete_failure(gone.deleted.len(), &gone.failed),
+                        message,
                         chain: gone
                             .failed
                             .iter()
+                            .chain(&gone.unaudited)
                             .map(|(k, e)| format!("{k}: {e}"))
                             .collect::<Vec<_>>()
                             .join("; "),

@@ -34,6 +34,9 @@ pub struct Deleted {
     /// Keys that were not deleted, with why.
     pub failed: Vec<(String, String)>,
     pub audited: bool,
+    /// Keys deleted whose audit row could not be written, with why: the delete stands, and
+    /// the rows are for someone to write by hand.
+    pub unaudited: Vec<(String, String)>,
 }
 
 fn target_id(bucket: &BucketName, key: &str) -> String {
@@ -146,22 +149,27 @@ pub async fn delete(
             Some(e) => result.failed.push((o.key, e)),
         }
     }
+    // Every deleted key is recorded, each on its own: a row that cannot be written is said
+    // with its key, and the rows after it are still tried (the first failure ended the
+    // command, the keys it had deleted said nowhere on standard output).
     let mut audited = content.is_some();
     for key in &result.deleted {
-        audited &= audit(
-            content,
-            NewAuditEntry {
-                actor: actor.clone(),
-                action: AuditAction::ObjectDelete,
-                target_kind: AUDIT_KIND,
-                target_id: target_id(bucket, key),
-                reason: Some(reason.clone()),
-                before: before.get(key).cloned(),
-                after: None,
-            },
-            &format!("{key} was deleted"),
-        )
-        .await?;
+        let row = NewAuditEntry {
+            actor: actor.clone(),
+            action: AuditAction::ObjectDelete,
+            target_kind: AUDIT_KIND,
+            target_id: target_id(bucket, key),
+            reason: Some(reason.clone()),
+            before: before.get(key).cloned(),
+            after: None,
+        };
+        match audit(content, row, &format!("{key} was deleted")).await {
+            Ok(written) => audited &= written,
+            Err(e) => {
+                audited = false;
+                result.unaudited.push((key.clone(), e.chain()));
+            }
+        }
     }
     result.audited = audited;
     Ok(result)
@@ -323,6 +331,65 @@ mod tests {
         assert_eq!(rows[0].target_id, "sandbox-media/docs/readme.txt");
         assert!(rows[0].before.as_deref().unwrap().contains("\"size\":5"));
         assert_eq!(rows[1].reason.as_deref(), Some("support request"));
+    }
+
+    /// A delete whose first audit row cannot be written still records the rest, and says
+    /// which key went unrecorded (the first failure ended it, the deleted keys said nowhere).
+    #[tokio::test]
+    async fn a_failed_audit_row_is_said_by_its_key_and_the_rest_are_written() {
+        use crate::adapters::faulty::{FaultyContentStore, database_unavailable};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let sb = Sandbox::open(dir.path()).await.unwrap();
+        let bucket = Sandbox::bucket();
+        for name in ["a.txt", "b.txt"] {
+            sb.objects
+                .put(
+                    &bucket,
+                    &ObjectKey::parse(name).unwrap(),
+                    b"x".to_vec(),
+                    "text/plain",
+                    &BTreeMap::new(),
+                )
+                .await
+                .unwrap();
+        }
+        let calls = std::sync::Arc::new(AtomicUsize::new(0));
+        let counted = calls.clone();
+        let content = FaultyContentStore::new(
+            std::sync::Arc::new(sb.content.clone()),
+            std::sync::Arc::new(move |call| {
+                (call == "record_audit" && counted.fetch_add(1, Ordering::SeqCst) == 0)
+                    .then(|| database_unavailable("record_audit"))
+            }),
+        );
+        let gone = delete(
+            &sb.objects,
+            Some(&content),
+            &bucket,
+            &["a.txt".to_string(), "b.txt".to_string()],
+            &actor(),
+            &reason(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(gone.deleted, ["a.txt", "b.txt"]);
+        assert!(!gone.audited);
+        assert_eq!(gone.unaudited.len(), 1);
+        assert_eq!(gone.unaudited[0].0, "a.txt");
+        assert!(
+            gone.unaudited[0].1.contains("a.txt was deleted"),
+            "{:?}",
+            gone.unaudited
+        );
+        let rows = sb
+            .content
+            .list_audit(&AuditFilter::default(), PageRequest::first(10))
+            .await
+            .unwrap()
+            .items;
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].target_id, "sandbox-media/b.txt");
     }
 
     #[tokio::test]
