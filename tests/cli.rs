@@ -1060,43 +1060,18 @@ fn account_deletion_export_and_undo_on_the_sandbox() {
     let row = &json_lines(&rows)[0];
     assert_eq!(row["action"], "user.set_password");
     assert!(!row.to_string().contains("Chosen"), "{row}");
+    // A write for support's reason, confirmed.
+    let support = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--reason", "support request", "--yes"]);
+        run(&dirs, &all)
+    };
     // Without a terminal and without --password-stdin: refused, nothing asked.
-    let (ok, _, err) = run(
-        &dirs,
-        &[
-            "users",
-            "set-password",
-            "quiet.person",
-            "--reason",
-            "support request",
-            "--yes",
-        ],
-    );
+    let (ok, _, err) = support(&["users", "set-password", "quiet.person"]);
     assert!(!ok && err.contains("--password-stdin"), "{err}");
-    let (ok, _, err) = run(
-        &dirs,
-        &[
-            "users",
-            "confirm",
-            "quiet.person",
-            "--reason",
-            "support request",
-            "--yes",
-        ],
-    );
+    let (ok, _, err) = support(&["users", "confirm", "quiet.person"]);
     assert!(!ok && err.contains("no sign-up waiting"), "{err}");
-    let (ok, _, err) = run(
-        &dirs,
-        &[
-            "users",
-            "add-group",
-            "quiet.person",
-            "admins",
-            "--reason",
-            "new moderator",
-            "--yes",
-        ],
-    );
+    let (ok, _, err) = support(&["users", "add-group", "quiet.person", "admins"]);
     assert!(ok, "{err}");
     let (_, got, _) = run(&dirs, &["users", "get", "quiet.person", "--json"]);
     assert!(
@@ -1105,18 +1080,7 @@ fn account_deletion_export_and_undo_on_the_sandbox() {
             .any(|r| r["type"] == "group" && r["name"] == "admins"),
         "{got:?}"
     );
-    let (ok, _, err) = run(
-        &dirs,
-        &[
-            "users",
-            "remove-group",
-            "quiet.person",
-            "admins",
-            "--reason",
-            "moved on",
-            "--yes",
-        ],
-    );
+    let (ok, _, err) = support(&["users", "remove-group", "quiet.person", "admins"]);
     assert!(ok, "{err}");
     // The seeded sign-in history of someone who has signed in, newest first.
     let (ok, events, err) = run(&dirs, &["users", "sign-ins", &staying, "--json"]);

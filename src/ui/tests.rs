@@ -960,39 +960,57 @@ fn audit_loaded_and_expanded() {
 /// An object's key in the target column stays whole beside a user row (sized as one column
 /// with the user's sub, every key was cut to a fifth of the row); the user's sub is cut in
 /// its middle, its person named beside it.
-#[test]
-fn audit_object_keys_stay_whole_beside_a_user_row() {
+/// A row of the audit log written at 2026-12-05 10:01 by `actor`, for `reason`.
+fn audit_entry(
+    id: i64,
+    action: &str,
+    target: (&str, &str),
+    actor: &str,
+    reason: &str,
+) -> AuditEntry {
+    AuditEntry {
+        id: AuditId::new(id).unwrap(),
+        actor: actor.into(),
+        action: action.into(),
+        target_kind: target.0.into(),
+        target_id: target.1.into(),
+        reason: Some(reason.into()),
+        before: None,
+        after: None,
+        created_at: Utc.with_ymd_and_hms(2026, 12, 5, 10, 1, 0).unwrap(),
+    }
+}
+
+/// The Audit pane with `rows` loaded.
+fn audit_showing(rows: Vec<AuditEntry>) -> App {
     let (mut app, first) = app_on(PaneId::Audit, ctx());
     let Some(Command::LoadAudit { request, .. }) = first.first().cloned() else {
         panic!()
     };
-    let at = Utc.with_ymd_and_hms(2026, 12, 5, 10, 1, 0).unwrap();
-    let entry = |id: i64, action: &str, kind: &str, target: &str| AuditEntry {
-        id: AuditId::new(id).unwrap(),
-        actor: "user/moto".into(),
-        action: action.into(),
-        target_kind: kind.into(),
-        target_id: target.into(),
-        reason: Some("support request".into()),
-        before: None,
-        after: None,
-        created_at: at,
-    };
     app.on_event(AppEvent::AuditLoaded {
         request,
         result: Ok(Page {
-            items: vec![
-                entry(2, "object.delete", "object", "wa-media/bulk/item-0008.txt"),
-                entry(
-                    1,
-                    "profile.clear",
-                    "user",
-                    "6211785f-530e-4e3a-81d8-9915b3482468",
-                ),
-            ],
+            items: rows,
             next: None,
         }),
     });
+    app
+}
+
+#[test]
+fn audit_object_keys_stay_whole_beside_a_user_row() {
+    let entry = |id: i64, action: &str, kind: &str, target: &str| {
+        audit_entry(id, action, (kind, target), "user/moto", "support request")
+    };
+    let mut app = audit_showing(vec![
+        entry(2, "object.delete", "object", "wa-media/bulk/item-0008.txt"),
+        entry(
+            1,
+            "profile.clear",
+            "user",
+            "6211785f-530e-4e3a-81d8-9915b3482468",
+        ),
+    ]);
     for width in [120, 100] {
         let text = render(&mut app, width, 14).to_string();
         assert!(
@@ -1028,38 +1046,20 @@ fn audit_object_keys_stay_whole_beside_a_user_row() {
 /// actor goes (the rows read `sandbox:root comment.restore comment 205`, no time at all).
 #[test]
 fn a_narrow_audit_keeps_the_time_and_then_the_reason() {
-    let (mut app, first) = app_on(PaneId::Audit, ctx());
-    let Some(Command::LoadAudit { request, .. }) = first.first().cloned() else {
-        panic!()
+    let entry = |id: i64, action: &str, kind: &str, target: &str| {
+        let why = "undo of audit row 12: support request";
+        audit_entry(id, action, (kind, target), "sandbox:root", why)
     };
-    let at = Utc.with_ymd_and_hms(2026, 12, 5, 10, 1, 0).unwrap();
-    let entry = |id: i64, action: &str, kind: &str, target: &str| AuditEntry {
-        id: AuditId::new(id).unwrap(),
-        actor: "sandbox:root".into(),
-        action: action.into(),
-        target_kind: kind.into(),
-        target_id: target.into(),
-        reason: Some("undo of audit row 12: support request".into()),
-        before: None,
-        after: None,
-        created_at: at,
-    };
-    app.on_event(AppEvent::AuditLoaded {
-        request,
-        result: Ok(Page {
-            items: vec![
-                entry(3, "comment.restore", "comment", "205"),
-                entry(
-                    2,
-                    "user.ban",
-                    "user",
-                    "6211785f-530e-4e3a-81d8-9915b3482468",
-                ),
-                entry(1, "post.hide", "post", "1999"),
-            ],
-            next: None,
-        }),
-    });
+    let mut app = audit_showing(vec![
+        entry(3, "comment.restore", "comment", "205"),
+        entry(
+            2,
+            "user.ban",
+            "user",
+            "6211785f-530e-4e3a-81d8-9915b3482468",
+        ),
+        entry(1, "post.hide", "post", "1999"),
+    ]);
     let at_80 = render(&mut app, 80, 10).to_string();
     let row = at_80
         .lines()

@@ -1611,9 +1611,8 @@ async fn the_web_apps_origin_may_call_the_api_from_a_browser() {
         }
         request.body(axum::body::Body::empty()).unwrap()
     };
-    let answer = router
-        .clone()
-        .oneshot(call("OPTIONS", "https://app.example.com", true))
+    let answer_to = |router: &Router, request| router.clone().oneshot(request);
+    let answer = answer_to(&router, call("OPTIONS", "https://app.example.com", true))
         .await
         .unwrap();
     assert!(answer.status().is_success(), "{}", answer.status());
@@ -1636,9 +1635,7 @@ async fn the_web_apps_origin_may_call_the_api_from_a_browser() {
         "{allowed}"
     );
     // A refusal (no token) is readable by the page, with its request id.
-    let answer = router
-        .clone()
-        .oneshot(call("GET", "https://app.example.com", false))
+    let answer = answer_to(&router, call("GET", "https://app.example.com", false))
         .await
         .unwrap();
     assert_eq!(answer.status(), 401);
@@ -1653,9 +1650,7 @@ async fn the_web_apps_origin_may_call_the_api_from_a_browser() {
             .contains("x-request-id")
     );
     // Another origin: no CORS header, so its page cannot read the answer.
-    let answer = router
-        .clone()
-        .oneshot(call("GET", "https://evil.example.net", false))
+    let answer = answer_to(&router, call("GET", "https://evil.example.net", false))
         .await
         .unwrap();
     assert!(
@@ -1665,10 +1660,7 @@ async fn the_web_apps_origin_may_call_the_api_from_a_browser() {
             .is_none()
     );
     // No origins given (the default): none at all.
-    let answer = h
-        .router
-        .clone()
-        .oneshot(call("GET", "https://app.example.com", false))
+    let answer = answer_to(&h.router, call("GET", "https://app.example.com", false))
         .await
         .unwrap();
     assert!(
