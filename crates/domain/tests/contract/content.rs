@@ -40,6 +40,7 @@ contract!(
     missing_profile_is_not_found,
     posts_page_newest_first_without_gaps_or_repeats,
     post_filters_narrow_by_status_author_text_and_date,
+    a_date_past_2038_is_a_date,
     text_filter_treats_like_wildcards_literally,
     cursor_from_another_query_is_refused,
     empty_listing_has_no_cursor,
@@ -843,6 +844,36 @@ async fn posts_page_newest_first_without_gaps_or_repeats(store: Store) {
             .windows(2)
             .all(|w| (w[0].created_at, w[0].id) > (w[1].created_at, w[1].id))
     );
+}
+
+/// A time past 2038 is bound as the `DATETIME` it is compared with: bound as a `TIMESTAMP`
+/// (1970 to 2038), MariaDB took it for NULL, and "until 2040" found no post at all.
+async fn a_date_past_2038_is_a_date(store: Store) {
+    let a = profile(&store, 4).await;
+    let p1 = post(&store, &a, "written now").await;
+    let far = chrono::DateTime::parse_from_rfc3339("2040-01-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    let until = all_posts(
+        &store,
+        &PostFilter {
+            until: Some(far),
+            ..Default::default()
+        },
+        10,
+    )
+    .await;
+    assert_eq!(until.iter().map(|p| p.id).collect::<Vec<_>>(), vec![p1.id]);
+    let since = all_posts(
+        &store,
+        &PostFilter {
+            since: Some(far),
+            ..Default::default()
+        },
+        10,
+    )
+    .await;
+    assert!(since.is_empty(), "{since:?}");
 }
 
 async fn post_filters_narrow_by_status_author_text_and_date(store: Store) {

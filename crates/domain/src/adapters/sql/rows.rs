@@ -89,6 +89,54 @@ impl<'r> sqlx::Decode<'r, sqlx::Sqlite> for RowTime {
     }
 }
 
+/// A time bound as the `DATETIME(3)` its column is. sqlx binds a `DateTime<Utc>` to MySQL as a
+/// `TIMESTAMP`, whose range ends on 2038-01-19: MariaDB took a later one for NULL, so "until
+/// 2040" found no post and a cursor's far time read an empty page (and a write in 2038 would
+/// have failed its `NOT NULL`). SQLite takes it as sqlx writes a `DateTime<Utc>`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SqlTime(pub DateTime<Utc>);
+
+impl sqlx::Type<sqlx::MySql> for SqlTime {
+    fn type_info() -> sqlx::mysql::MySqlTypeInfo {
+        <chrono::NaiveDateTime as sqlx::Type<sqlx::MySql>>::type_info()
+    }
+    fn compatible(ty: &sqlx::mysql::MySqlTypeInfo) -> bool {
+        <DateTime<Utc> as sqlx::Type<sqlx::MySql>>::compatible(ty)
+    }
+}
+
+impl sqlx::Encode<'_, sqlx::MySql> for SqlTime {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <sqlx::MySql as sqlx::Database>::ArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <chrono::NaiveDateTime as sqlx::Encode<sqlx::MySql>>::encode_by_ref(
+            &self.0.naive_utc(),
+            buf,
+        )
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl sqlx::Type<sqlx::Sqlite> for SqlTime {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <DateTime<Utc> as sqlx::Type<sqlx::Sqlite>>::type_info()
+    }
+    fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
+        <DateTime<Utc> as sqlx::Type<sqlx::Sqlite>>::compatible(ty)
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl sqlx::Encode<'_, sqlx::Sqlite> for SqlTime {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <sqlx::Sqlite as sqlx::Database>::ArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <DateTime<Utc> as sqlx::Encode<sqlx::Sqlite>>::encode_by_ref(&self.0, buf)
+    }
+}
+
 /// A `DATETIME` in MySQL's binary form, when `bytes` has that form and hold a valid time.
 fn binary_datetime(bytes: &[u8]) -> Option<DateTime<Utc>> {
     let (&len, b) = bytes.split_first()?;

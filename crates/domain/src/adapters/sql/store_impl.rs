@@ -9,8 +9,8 @@
 
 use super::rows::{
     AuditRow, CommentRow, EXCERPT_CHARS, ImportComment, ImportPost, ImportProfile, ImportReport,
-    NotificationRow, PostRow, ProfileRow, ReportGroupRow, ReportRow, convert_all, excerpt_of,
-    from_millis, like_contains, to_millis,
+    NotificationRow, PostRow, ProfileRow, ReportGroupRow, ReportRow, SqlTime, convert_all,
+    excerpt_of, from_millis, like_contains, to_millis,
 };
 use super::{Dialect, SqlContentStore, map_sqlx};
 use crate::error::{DomainError, DomainResult};
@@ -237,8 +237,8 @@ impl SqlContentStore<Db> {
                     .bind(p.body.clone())
                     .bind(p.image_key.clone())
                     .bind(p.status.as_str())
-                    .bind(p.created_at.trunc_subsecs(3))
-                    .bind(p.created_at.trunc_subsecs(3));
+                    .bind(SqlTime(p.created_at.trunc_subsecs(3)))
+                    .bind(SqlTime(p.created_at.trunc_subsecs(3)));
             }
             let result = q
                 .execute(&mut *tx)
@@ -271,7 +271,7 @@ impl SqlContentStore<Db> {
                     .bind(c.author_sub.as_str().to_string())
                     .bind(c.body.clone())
                     .bind(c.status.as_str())
-                    .bind(c.created_at.trunc_subsecs(3));
+                    .bind(SqlTime(c.created_at.trunc_subsecs(3)));
             }
             q.execute(&mut *tx)
                 .await
@@ -296,7 +296,7 @@ impl SqlContentStore<Db> {
                     .bind(r.target.id_text())
                     .bind(r.reporter_sub.as_str().to_string())
                     .bind(r.reason.clone())
-                    .bind(r.created_at.trunc_subsecs(3));
+                    .bind(SqlTime(r.created_at.trunc_subsecs(3)));
             }
             q.execute(&mut *tx)
                 .await
@@ -321,8 +321,8 @@ impl SqlContentStore<Db> {
                     .bind(p.display_name.clone())
                     .bind(p.bio.clone())
                     .bind(p.profile_image_key.clone())
-                    .bind(p.created_at.trunc_subsecs(3))
-                    .bind(p.created_at.trunc_subsecs(3));
+                    .bind(SqlTime(p.created_at.trunc_subsecs(3)))
+                    .bind(SqlTime(p.created_at.trunc_subsecs(3)));
             }
             q.execute(&mut *tx)
                 .await
@@ -355,7 +355,7 @@ impl SqlContentStore<Db> {
         .bind(entry.reason.as_ref().map(|r| r.as_str()))
         .bind(entry.before.as_deref())
         .bind(entry.after.as_deref())
-        .bind(at)
+        .bind(SqlTime(at))
         .execute(&mut **tx)
         .await
         .map_err(|e| map_sqlx("audit log", e))?;
@@ -403,7 +403,7 @@ impl SqlContentStore<Db> {
         let changed = match m.target {
             ModerationTarget::Post(_) => sqlx::query::<Db>(update)
                 .bind(after.as_str())
-                .bind(now)
+                .bind(SqlTime(now))
                 .bind(id)
                 .bind(before.as_str()),
             ModerationTarget::Comment(_) => sqlx::query::<Db>(update)
@@ -547,9 +547,9 @@ impl SqlContentStore<Db> {
             q = q.bind(value.clone());
         }
         let changed = q
-            .bind(now)
+            .bind(SqlTime(now))
             .bind(m.sub.as_str())
-            .bind(before.updated_at)
+            .bind(SqlTime(before.updated_at))
             .execute(&mut *tx)
             .await
             .map_err(|e| map_sqlx(&what, e))?;
@@ -742,8 +742,8 @@ impl ContentStore for SqlContentStore<Db> {
             .bind(profile.sub.as_str())
             .bind(profile.email.as_ref().map(|e| e.as_str()))
             .bind(profile.display_name.as_ref().map(|n| n.as_str()))
-            .bind(now)
-            .bind(now)
+            .bind(SqlTime(now))
+            .bind(SqlTime(now))
             .execute(&self.pool)
             .await
             .map_err(|e| map_sqlx("profile", e))?;
@@ -764,7 +764,7 @@ impl ContentStore for SqlContentStore<Db> {
         .bind(update.display_name.as_ref().map(|n| n.as_str()))
         .bind(update.bio.as_ref().map(|b| b.as_str()))
         .bind(update.profile_image_key.as_ref().map(|k| k.as_str()))
-        .bind(now_millis())
+        .bind(SqlTime(now_millis()))
         .bind(sub.as_str())
         .execute(&mut *tx)
         .await
@@ -802,8 +802,8 @@ impl ContentStore for SqlContentStore<Db> {
         .bind(post.author_sub.as_str())
         .bind(post.body.as_str())
         .bind(post.image_key.as_ref().map(|k| k.as_str()))
-        .bind(now)
-        .bind(now)
+        .bind(SqlTime(now))
+        .bind(SqlTime(now))
         .execute(&mut *tx)
         .await
         .map_err(|e| map_sqlx("post", e))?;
@@ -872,7 +872,7 @@ impl ContentStore for SqlContentStore<Db> {
         .bind(id.get())
         .bind(body)
         .bind(image_key)
-        .bind(now)
+        .bind(SqlTime(now))
         .execute(&mut *tx)
         .await
         .map_err(|e| map_sqlx(&what, e))?;
@@ -883,7 +883,7 @@ impl ContentStore for SqlContentStore<Db> {
         .bind(edit.body.as_ref().map(|b| b.as_str()))
         .bind(set_image)
         .bind(image)
-        .bind(now)
+        .bind(SqlTime(now))
         .bind(id.get())
         .execute(&mut *tx)
         .await
@@ -930,14 +930,14 @@ impl ContentStore for SqlContentStore<Db> {
             q = q.bind(like_contains(text));
         }
         if let Some(since) = filter.since {
-            q = q.bind(since);
+            q = q.bind(SqlTime(since));
         }
         if let Some(until) = filter.until {
-            q = q.bind(until);
+            q = q.bind(SqlTime(until));
         }
         if let Some((at, id)) = after {
             let at = from_millis(at)?;
-            q = q.bind(at).bind(at).bind(id);
+            q = q.bind(SqlTime(at)).bind(SqlTime(at)).bind(id);
         }
         let rows = q
             .bind(i64::from(limit) + 1)
@@ -969,7 +969,7 @@ impl ContentStore for SqlContentStore<Db> {
         .bind(comment.post_id.get())
         .bind(comment.author_sub.as_str())
         .bind(comment.body.as_str())
-        .bind(now)
+        .bind(SqlTime(now))
         .execute(&mut *tx)
         .await
         .map_err(|e| map_sqlx("comment", e))?;
@@ -984,7 +984,7 @@ impl ContentStore for SqlContentStore<Db> {
             .bind(comment.author_sub.as_str())
             .bind(comment.post_id.get())
             .bind(id.get())
-            .bind(now)
+            .bind(SqlTime(now))
             .execute(&mut *tx)
             .await
             .map_err(|e| map_sqlx("notification", e))?;
@@ -1056,7 +1056,11 @@ impl ContentStore for SqlContentStore<Db> {
         }
         if let Some((at, id)) = after {
             let at = from_millis(at)?;
-            q = q.bind(at).bind(at).bind(at).bind(id);
+            q = q
+                .bind(SqlTime(at))
+                .bind(SqlTime(at))
+                .bind(SqlTime(at))
+                .bind(id);
         }
         let rows = q
             .bind(i64::from(limit) + 1)
@@ -1125,7 +1129,7 @@ impl ContentStore for SqlContentStore<Db> {
         .bind(report.reporter_sub.as_str())
         .bind(report.reason.as_str())
         .bind(report.note.as_ref().map(|n| n.as_str()))
-        .bind(now_millis())
+        .bind(SqlTime(now_millis()))
         .execute(&mut *tx)
         .await
         .map_err(|e| match map_sqlx("report", e) {
@@ -1197,7 +1201,11 @@ impl ContentStore for SqlContentStore<Db> {
         }
         if let Some((at, id)) = after {
             let at = from_millis(at)?;
-            q = q.bind(at).bind(at).bind(at).bind(id);
+            q = q
+                .bind(SqlTime(at))
+                .bind(SqlTime(at))
+                .bind(SqlTime(at))
+                .bind(id);
         }
         let rows = q
             .bind(i64::from(limit) + 1)
@@ -1292,8 +1300,8 @@ impl ContentStore for SqlContentStore<Db> {
             q = q
                 .bind(count)
                 .bind(count)
-                .bind(oldest)
-                .bind(oldest)
+                .bind(SqlTime(oldest))
+                .bind(SqlTime(oldest))
                 .bind(kind.clone())
                 .bind(kind)
                 .bind(id);
@@ -1450,7 +1458,7 @@ impl ContentStore for SqlContentStore<Db> {
         )
         .bind(status.as_str())
         .bind(actor.as_str())
-        .bind(now)
+        .bind(SqlTime(now))
         .bind(id.get())
         .execute(&mut *tx)
         .await
@@ -1613,7 +1621,7 @@ impl ContentStore for SqlContentStore<Db> {
                 );
                 sql.push_str(&vec!["?"; ids.len()].join(", "));
                 sql.push(')');
-                let mut q = sqlx::query::<Db>(AssertSqlSafe(sql)).bind(now).bind(recipient.as_str().to_string());
+                let mut q = sqlx::query::<Db>(AssertSqlSafe(sql)).bind(SqlTime(now)).bind(recipient.as_str().to_string());
                 for id in ids {
                     q = q.bind(id.get());
                 }
@@ -1623,7 +1631,7 @@ impl ContentStore for SqlContentStore<Db> {
                 sqlx::query::<Db>(
                     "UPDATE notifications SET read_at = ? WHERE recipient_sub = ? AND read_at IS NULL AND id <= ?",
                 )
-                .bind(now)
+                .bind(SqlTime(now))
                 .bind(recipient.as_str())
                 .bind(id.get())
                 .execute(&self.pool)
@@ -1673,7 +1681,7 @@ impl ContentStore for SqlContentStore<Db> {
                 .bind(i64::from(t.height))
                 .bind(t.key.as_str())
                 .bind(i64::try_from(t.bytes).unwrap_or(i64::MAX))
-                .bind(t.created_at)
+                .bind(SqlTime(t.created_at))
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| map_sqlx("thumbnails", e))?;
@@ -1900,7 +1908,7 @@ impl ContentStore for SqlContentStore<Db> {
         sqlx::query::<Db>(<Db as Dialect>::UPSERT_ACCOUNT_BLOCK)
             .bind(sub.as_str())
             .bind(i64::from(blocked))
-            .bind(now_millis())
+            .bind(SqlTime(now_millis()))
             .bind(actor.as_str())
             .execute(&self.pool)
             .await
