@@ -102,22 +102,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        if let Some(content_type) = req.headers().get(header::CONTENT_TYPE) {
-            let is_json = content_type
-                .to_str()
-                .map(|v| {
-                    let essence = v.split(';').next().unwrap_or("").trim();
-                    essence.eq_ignore_ascii_case("application/json")
-                })
-                .unwrap_or(false);
-            if !is_json {
-                return Err(ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
-                    "send the body as application/json",
-                ));
-            }
-        }
+        sent_as_json(req.headers())?;
         let limit = req
             .extensions()
             .get::<BodyLimit>()
@@ -145,6 +130,30 @@ impl<S: Send + Sync> FromRequestParts<S> for PathText {
             .await
             .map(|axum::extract::Path(text)| PathText(text))
             .map_err(|_| ApiError::invalid("path", "is not valid UTF-8 once percent-decoded"))
+    }
+}
+
+/// Refuses a body whose `content-type` names anything but JSON (a body without one is read as
+/// JSON).
+pub(crate) fn sent_as_json(headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+    let Some(content_type) = headers.get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let is_json = content_type
+        .to_str()
+        .map(|v| {
+            let essence = v.split(';').next().unwrap_or("").trim();
+            essence.eq_ignore_ascii_case("application/json")
+        })
+        .unwrap_or(false);
+    if is_json {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as application/json",
+        ))
     }
 }
 
@@ -183,12 +192,35 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
-/// serde_json appends " at line L column C"; a client needs the field, not the column.
+/// serde_json appends " at line L column C"; a client needs the field, not the column. The
+/// Rust types serde names are said as JSON's (`expected u64` read as ours).
 fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    let mut out = message.to_string();
+    for (ours, json) in [
+        ("expected u64", "expected a whole number from 0"),
+        ("expected u32", "expected a whole number from 0"),
+        ("expected u16", "expected a whole number from 0"),
+        ("expected u8", "expected a whole number from 0"),
+        ("expected usize", "expected a whole number from 0"),
+        ("expected i64", "expected a whole number"),
+        ("expected i32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected unit", "expected null"),
+    ] {
+        if let Some(at) = out.find(ours)
+            && !out[at + ours.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+        {
+            out.replace_range(at..at + ours.len(), json);
+        }
     }
+    if let Some(at) = out.find("expected struct ") {
+        out.replace_range(at.., "expected a JSON object");
+    }
+    out
 }
 
 fn backticked(message: &str, after: &str) -> Option<String> {
@@ -316,6 +348,31 @@ mod tests {
             );
         }
         assert!(parse_json::<Body>(br#" {"displayName": "Kim"}"#).is_ok());
+    }
+
+    /// A wrong value is said in JSON's words, never a Rust type's.
+    #[test]
+    fn a_wrong_value_names_no_rust_type() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Counts {
+            n: u64,
+            ids: Vec<i64>,
+        }
+        let e = parse_json::<Counts>(br#"{"n": -1, "ids": []}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("n"));
+        assert!(
+            e.message.contains("expected a whole number from 0"),
+            "{}",
+            e.message
+        );
+        let e = parse_json::<Counts>(br#"{"n": 1, "ids": [1.5]}"#).unwrap_err();
+        assert!(
+            e.message.contains("expected a whole number"),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains("i64"), "{}", e.message);
     }
 
     #[test]

@@ -406,9 +406,11 @@ pub(super) async fn delete_post(
     caller: Caller,
     PathText(id): PathText,
     uri: Uri,
+    headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Answer {
     let id = path_id(&id, |s| PostId::parse(s))?;
+    let given = optional_json(&headers, &body)?;
     let post = visible_post(&state, &caller, id).await?;
     if post.status == ContentStatus::Removed {
         return Err(ApiError::not_found(format!("post {id}")));
@@ -418,18 +420,23 @@ pub(super) async fn delete_post(
         &caller,
         ModerationTarget::Post(id),
         &post.author_sub,
-        || admin_reason(&uri, optional_json(&body)?),
+        || admin_reason(&uri, given),
     )
     .await
 }
 
-/// A DELETE may carry `{"reason": …}`; an empty body is fine.
-fn optional_json(body: &[u8]) -> Result<Option<ReasonBody>, ApiError> {
+/// A DELETE may carry `{"reason": …}`; an empty body is fine. One that is there is held to a
+/// body's rules whoever sends it (an author's `[]` or text/plain body was ignored, an admin's
+/// text/plain one read).
+fn optional_json(
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Result<Option<ReasonBody>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        Ok(None)
-    } else {
-        super::parse_json(body).map(Some)
+        return Ok(None);
     }
+    super::extract::sent_as_json(headers)?;
+    super::parse_json(body).map(Some)
 }
 
 // ---- comments ------------------------------------------------------------------------------
@@ -489,9 +496,11 @@ pub(super) async fn delete_comment(
     caller: Caller,
     PathText(id): PathText,
     uri: Uri,
+    headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Answer {
     let id = path_id(&id, |s| CommentId::parse(s))?;
+    let given = optional_json(&headers, &body)?;
     let comment = state.content.get_comment(id).await?;
     if comment.status == ContentStatus::Removed
         || !may_see(&caller, &comment.author_sub, comment.status)
@@ -503,7 +512,7 @@ pub(super) async fn delete_comment(
         &caller,
         ModerationTarget::Comment(id),
         &comment.author_sub,
-        || admin_reason(&uri, optional_json(&body)?),
+        || admin_reason(&uri, given),
     )
     .await
 }
@@ -592,11 +601,22 @@ pub(super) async fn report_user(
 
 // ---- uploads -------------------------------------------------------------------------------
 
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy)]
 pub(super) enum Purpose {
     Profile,
     Post,
+}
+
+impl<'de> Deserialize<'de> for Purpose {
+    /// From `"post"` or `"profile"`: serde's enum took `{"post": null}` for `post` and refused
+    /// a `null` as a broken body ("expected value", field `body`).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match String::deserialize(d)?.as_str() {
+            "post" => Ok(Self::Post),
+            "profile" => Ok(Self::Profile),
+            _ => Err(serde::de::Error::custom("must be \"post\" or \"profile\"")),
+        }
+    }
 }
 
 #[derive(Deserialize)]

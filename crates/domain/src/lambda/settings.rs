@@ -57,15 +57,44 @@ impl fmt::Debug for LambdaSettings {
     }
 }
 
-/// `text` when it is an origin a browser sends: `http` or `https`, a host, perhaps a port, and
-/// nothing after (no path, no trailing `/`, no `*`).
-fn origin(text: &str) -> Option<&str> {
-    let (scheme, host) = text.split_once("://")?;
-    let host_ok = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    (matches!(scheme, "http" | "https") && host_ok).then_some(text)
+/// `text` as the origin a browser sends for it: `http` or `https`, a host of dot-separated
+/// labels, perhaps a port, nothing after (no path, no trailing `/`, no `*`); in lower case and
+/// without the scheme's own port, as browsers write it (`https://APP.example.com:443` would
+/// never have matched).
+fn origin(text: &str) -> Option<String> {
+    let (scheme, rest) = text.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => "80",
+        "https" => "443",
+        _ => return None,
+    };
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (rest, None),
+    };
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if host.is_empty() || !host.split('.').all(label_ok) {
+        return None;
+    }
+    let port = match port {
+        None => None,
+        Some(p) => match p.parse::<u16>() {
+            Ok(n) if n > 0 && !p.starts_with('0') => (p != default_port).then_some(p),
+            _ => return None,
+        },
+    };
+    let host = host.to_ascii_lowercase();
+    Some(match port {
+        Some(p) => format!("{scheme}://{host}:{p}"),
+        None => format!("{scheme}://{host}"),
+    })
 }
 
 /// A URL cut into `scheme://`, its user information (before the authority's last `@`), and
@@ -250,10 +279,12 @@ impl LambdaSettings {
                 .map(str::trim)
                 .filter(|o| !o.is_empty())
                 .map(|o| {
-                    origin(o).map(str::to_string).ok_or_else(|| {
+                    origin(o).ok_or_else(|| {
                         problem(
                             "ALLOWED_ORIGINS",
-                            "must list origins as https://host or https://host:port, comma-separated (no path, no *)",
+                            format!(
+                                "'{o}' is not an origin: list them as https://host or https://host:port, comma-separated (no path, no *)"
+                            ),
                         )
                     })
                 })
@@ -363,12 +394,33 @@ mod tests {
             "https://app.example.com/",
             "https://app.example.com/path",
             "ftp://app.example.com",
+            "https://:",
+            "https://...",
+            "https://[",
+            "https://app.example.com:0",
+            "https://app.example.com:99999",
         ] {
             let mut vars = API.to_vec();
             vars.push(("ALLOWED_ORIGINS", bad));
             let e = LambdaSettings::from_env(env(&vars), Needs::Api).unwrap_err();
             assert_eq!(e.variable, "ALLOWED_ORIGINS", "{bad}");
+            assert!(e.to_string().contains(bad), "the entry is named: {e}");
         }
+        // Written as a browser writes it: lower case, no default port.
+        let mut vars = API.to_vec();
+        vars.push((
+            "ALLOWED_ORIGINS",
+            "HTTPS://APP.Example.com:443,http://localhost:80,http://localhost:8080",
+        ));
+        let s = LambdaSettings::from_env(env(&vars), Needs::Api).unwrap();
+        assert_eq!(
+            s.allowed_origins,
+            [
+                "https://app.example.com",
+                "http://localhost",
+                "http://localhost:8080"
+            ]
+        );
     }
 
     #[test]

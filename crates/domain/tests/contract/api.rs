@@ -1113,6 +1113,38 @@ async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
             "{answer}"
         );
     }
+    // A DELETE's body is held to a body's rules whoever sends it: the author's `[]` was
+    // ignored, a text/plain one read; the post stays.
+    let own = h.post(&a, "mine, to keep").await;
+    let path = format!("/posts/{own}");
+    for (body, field) in [("[]", "body"), (r#"{"reason": 5}"#, "reason")] {
+        let (got, answer) = h.call(Gw::V2, "DELETE", &path, Some(body), Some(&a)).await;
+        assert_eq!((got, error_field(&answer)), (400, Some(field)), "{answer}");
+    }
+    let mut plain = Gw::V2.event(
+        "DELETE",
+        &path,
+        Some(r#"{"reason": "spam spam"}"#),
+        Some(&a),
+    );
+    plain["headers"]["content-type"] = json!("text/plain");
+    let (got, answer) = h.send(plain).await;
+    assert_eq!(got, 415, "{answer}");
+    assert_eq!(h.call(Gw::V2, "GET", &path, None, Some(&a)).await.0, 200);
+    // An upload's purpose of the wrong shape names `purpose` (a null read as a broken body, and
+    // `{"post": null}` was taken for `post`).
+    for purpose in ["null", "5", r#"{"post": null}"#, r#""avatar""#] {
+        let body =
+            format!(r#"{{"purpose": {purpose}, "contentType": "image/png", "contentLength": 5}}"#);
+        let (got, answer) = h
+            .call(Gw::V2, "POST", "/uploads", Some(&body), Some(&a))
+            .await;
+        assert_eq!(
+            (got, error_field(&answer)),
+            (400, Some("purpose")),
+            "{purpose}: {answer}"
+        );
+    }
     // No identity at all: 401 on every route, with the scheme to use.
     for (method, path) in [
         ("GET", "/profile"),
