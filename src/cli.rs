@@ -61,7 +61,7 @@ impl Cli {
     /// Parses the process's arguments as [`Cli::try_parse_checked_from`] does, printing clap's
     /// message and exiting on a mistake.
     pub fn parse_checked() -> Self {
-        Self::try_parse_checked_from(std::env::args_os()).unwrap_or_else(|e| e.exit())
+        Self::try_parse_checked_from(std::env::args_os()).unwrap_or_else(|e| exit_with(&e))
     }
 
     /// Parses `args`, refusing `--sandbox` beside an `--env` typed on the same line: the two
@@ -232,6 +232,21 @@ fn parse_age(text: &str) -> Result<chrono::Duration, String> {
         _ => None,
     }
     .ok_or_else(bad)
+}
+
+/// Prints clap's refusal or help and exits as clap would, with what was typed made inert: an
+/// unknown subcommand named `␛]2;…` set the terminal's title when clap echoed it (the help's
+/// colours go with it; the refusal's words stay).
+fn exit_with(e: &clap::Error) -> ! {
+    let text = crate::text::plain(&e.render().to_string());
+    use std::io::Write;
+    if e.use_stderr() {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+        let _ = std::io::stdout().flush();
+    }
+    std::process::exit(e.exit_code())
 }
 
 #[cfg(test)]

@@ -117,17 +117,20 @@ pub async fn open(env: &Environment, read_only: bool) -> Result<(Backends, Conte
             );
             let checked = store.clone();
             let name = name.clone();
+            // Where it went, password masked: a refused connection did not say which.
+            let shown = crate::config::mask_url(&url);
             let database = Learned::new(move || {
                 let store = checked.clone();
                 let name = name.clone();
+                let shown = shown.clone();
                 async move {
                     match tokio::time::timeout(OPEN_TIMEOUT, store.check_schema()).await {
                         Err(_) => Err(format!(
                             "environment {name}: the database did not answer within 20 s"
                         )),
                         Ok(Err(e)) => Err(format!(
-                            "environment {name}: database: {} (check database_url and its \
-                             password variable)",
+                            "environment {name}: database: {} (check database_url, {shown}, and \
+                             its password variable)",
                             e.chain()
                         )),
                         Ok(Ok(())) => Ok(()),

@@ -100,7 +100,25 @@ fn unknown_subcommand_fails_with_usage() {
     let dirs = tempfile::tempdir().unwrap();
     let out = backoffice(&dirs).arg("frobnicate").output().unwrap();
     assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(2), "a usage error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("Usage"));
+    // What was typed is echoed without driving the terminal (an OSC set its title).
+    let out = backoffice(&dirs)
+        .args(["users", "\u{1b}]2;PWNED\u{7}\u{1b}[41mBG"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        !err.contains('\u{1b}')
+            && !err.contains('\u{7}')
+            && err.contains("unrecognized subcommand"),
+        "{err:?}"
+    );
+    // Help still goes to standard output, whole.
+    let out = backoffice(&dirs).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"));
 }
 
 fn write_config(dirs: &tempfile::TempDir, text: &str) {
@@ -1073,6 +1091,20 @@ fn account_deletion_export_and_undo_on_the_sandbox() {
     assert!(!ok && err.contains("no sign-up waiting"), "{err}");
     let (ok, _, err) = support(&["users", "add-group", "quiet.person", "admins"]);
     assert!(ok, "{err}");
+    // What would change nothing, or names no group, is refused before anything is asked (it
+    // was done and audited, and its undo took the user out of a group they had been in).
+    let (ok, _, err) = support(&["users", "add-group", "quiet.person", "admins"]);
+    assert!(!ok && err.contains("already in admins"), "{err}");
+    let (ok, _, err) = support(&["users", "add-group", "quiet.person", "admin"]);
+    assert!(
+        !ok && err.contains("no group admin") && err.contains("admins"),
+        "{err}"
+    );
+    let (ok, _, err) = support(&["users", "set-password", "nobody-here", "--password-stdin"]);
+    assert!(
+        !ok && err.contains("not found"),
+        "asked nothing first: {err}"
+    );
     let (_, got, _) = run(&dirs, &["users", "get", "quiet.person", "--json"]);
     assert!(
         json_lines(&got)
@@ -1082,6 +1114,8 @@ fn account_deletion_export_and_undo_on_the_sandbox() {
     );
     let (ok, _, err) = support(&["users", "remove-group", "quiet.person", "admins"]);
     assert!(ok, "{err}");
+    let (ok, _, err) = support(&["users", "remove-group", "quiet.person", "admins"]);
+    assert!(!ok && err.contains("is not in admins"), "{err}");
     // The seeded sign-in history of someone who has signed in, newest first.
     let (ok, events, err) = run(&dirs, &["users", "sign-ins", &staying, "--json"]);
     assert!(ok, "{err}");

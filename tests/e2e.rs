@@ -378,3 +378,80 @@ fn throttling_shows_on_the_status_bar_and_the_users_pane_fills_after_retries() {
     drop(proxy);
     env.drop_database();
 }
+
+/// `users set-password` on a terminal: neither typing shows, `yes` confirms, and the row keeps
+/// no password; `--password-stdin` on a terminal is refused (it showed the password as it was
+/// typed), and so is `objects get -o -` onto the terminal (an object's escape set its title).
+#[test]
+fn a_password_typed_on_the_terminal_never_shows() {
+    let dirs = seeded();
+    let command = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
+            .args(args)
+            .env("BACKOFFICE_CONFIG_DIR", dirs.path().join("config"))
+            .env("BACKOFFICE_DATA_DIR", dirs.path().join("data"))
+            .env("BACKOFFICE_STATE_DIR", dirs.path().join("state"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let listed = command(&["users", "list", "--limit", "1", "--json"]);
+    let user: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
+    let user = user["username"].as_str().unwrap().to_string();
+    let folder = command(&["objects", "ls", "posts/", "--limit", "1", "--json"]);
+    let folder: serde_json::Value = serde_json::from_str(folder.lines().next().unwrap()).unwrap();
+    let listed = command(&[
+        "objects",
+        "ls",
+        folder["prefix"].as_str().unwrap(),
+        "--limit",
+        "1",
+        "--json",
+    ]);
+    let object: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
+    let key = object["key"].as_str().unwrap().to_string();
+    let mut c = Console::start(
+        dirs,
+        &[
+            "users",
+            "set-password",
+            &user,
+            "--reason",
+            "support request",
+        ],
+    );
+    c.wait_for("New password:", LONG);
+    c.keys(b"Typed-Passw0rd!\r");
+    c.wait_for("The same again:", LONG);
+    c.keys(b"Typed-Passw0rd!\r");
+    c.wait_for("Type yes to go on", LONG);
+    c.keys(b"yes\r");
+    let shown = c.wait_for("done, audited", LONG);
+    assert!(!shown.contains("Typed-Passw0rd"), "{shown}");
+    let (ok, dirs) = c.exited();
+    assert!(ok, "the command succeeds");
+    let c = Console::start(
+        dirs,
+        &[
+            "users",
+            "set-password",
+            &user,
+            "--password-stdin",
+            "--reason",
+            "support request",
+            "--yes",
+        ],
+    );
+    c.wait_for("standard input is a terminal here", LONG);
+    let (ok, dirs) = c.exited();
+    assert!(!ok, "refused");
+    let c = Console::start(dirs, &["objects", "get", &key, "-o", "-"]);
+    c.wait_for("standard output, which is a terminal here", LONG);
+    let (ok, _) = c.exited();
+    assert!(!ok, "refused");
+}

@@ -693,6 +693,15 @@ impl App {
                 return Vec::new();
             }
         };
+        // The refusal of the name typed before is behind us (it stayed on the bar beside
+        // the export it was mended into).
+        if self
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("export: "))
+        {
+            self.last_error = None;
+        }
         let request = self.next_id();
         let (handle, stop) = logs::feed_channel();
         self.exporting = Some(export::Exporting {

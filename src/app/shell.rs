@@ -511,8 +511,9 @@ impl App {
                     self.fail(
                         ":env",
                         // One added to config.toml since is not known until a restart.
+                        // The known ones last: a cut status bar keeps a message's two ends.
                         Failure::new(format!(
-                            "no environment '{arg}'; known: {} (config.toml is read at start: quit and start again for one added since)",
+                            "no environment '{arg}' (config.toml is read at start: quit and start again for one added since); known: {}",
                             self.environments.join(", ")
                         )),
                     );

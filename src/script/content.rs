@@ -242,6 +242,7 @@ pub(super) async fn reconcile(
     };
     let mut findings = Vec::new();
     let show_progress = std::io::stderr().is_terminal();
+    let mut progress_width = 0usize;
     let summary = reconcile::run(
         &sources,
         &mut |f| {
@@ -255,7 +256,11 @@ pub(super) async fn reconcile(
         },
         &mut |p| {
             if show_progress {
-                eprint!("\r{}: {} scanned, {} found   ", p.check, p.scanned, p.found);
+                // Padded to the longest line yet: a shorter one left the end of the last
+                // (`… 42 found   nd`).
+                let line = format!("{}: {} scanned, {} found", p.check, p.scanned, p.found);
+                progress_width = progress_width.max(line.chars().count());
+                eprint!("\r{line:<progress_width$}");
             }
         },
     )
@@ -273,7 +278,7 @@ pub(super) async fn reconcile(
         let done = crate::ops::perform(s.b, operation, &why)
             .await
             .map_err(|p| super::failed(p.failure))?;
-        eprintln!("{}", one_line(&done.summary));
+        eprintln!("{} · in {}", one_line(&done.summary), s.b.environment);
     }
     Ok(())
 }

@@ -53,8 +53,10 @@ impl Job {
     pub fn uses_database(&self) -> bool {
         !matches!(
             self,
-            Job::Users(UsersCommand::Get { .. } | UsersCommand::SignIns { .. })
-                | Job::Objects(ObjectsCommand::Ls { .. } | ObjectsCommand::Get { .. })
+            // `who` says which of its parts could not be read, the database's too.
+            Job::Users(
+                UsersCommand::Get { .. } | UsersCommand::SignIns { .. } | UsersCommand::Who { .. }
+            ) | Job::Objects(ObjectsCommand::Ls { .. } | ObjectsCommand::Get { .. })
                 | Job::Logs(_)
                 | Job::Insights(_)
                 | Job::Metrics { .. }
@@ -185,7 +187,7 @@ impl Session<'_> {
                     bail!("{what}: pass --yes to confirm a write when there is no terminal");
                 }
                 let answer = ask(&format!(
-                    "{what} in {}. Type yes to go on: ",
+                    "{what} (environment {}). Type yes to go on: ",
                     self.context.environment
                 ))?;
                 // `YES` is as meant as `yes`; `y` is not taken for it, and says so.

@@ -4,7 +4,7 @@ use super::{ObjectsCommand, Session, domain, each_item, reason, records};
 use crate::ops::{self, Operation};
 use color_eyre::eyre::{Result, WrapErr, bail};
 use serde_json::json;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 /// Keys per listing request: S3's own page.
@@ -45,8 +45,14 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
         .map(drop),
         ObjectsCommand::Get { key, output } => {
             let key = typed_key(key)?;
-            // `-` is standard output, as for other tools (it made a file named `-`).
+            // `-` is standard output, as for other tools (it made a file named `-`); never a
+            // terminal's, which would obey what the object holds (an escape set its title).
             if output.as_os_str() == "-" {
+                if std::io::stdout().is_terminal() {
+                    bail!(
+                        "-o - writes the object's bytes to standard output, which is a terminal here: pipe it (| less, > file) or give a file"
+                    );
+                }
                 let bytes = store.get(bucket, &key, None).await.map_err(domain)?;
                 return match std::io::stdout().lock().write_all(&bytes.bytes) {
                     Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),

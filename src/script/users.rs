@@ -41,6 +41,50 @@ fn group_name(raw: &str) -> Result<backoffice_domain::model::GroupName> {
     backoffice_domain::model::GroupName::parse(raw).map_err(|e| eyre!("group: {}", e.message))
 }
 
+/// Refuses, before anything is asked, a group change that would change nothing (it was done
+/// and audited, and its undo then took the user out of a group they had been in) or names a
+/// group the pool does not have (with those it has).
+async fn membership(
+    directory: &dyn backoffice_domain::ports::UserDirectory,
+    raw_user: &str,
+    group: &backoffice_domain::model::GroupName,
+    joining: bool,
+) -> Result<()> {
+    let username = name(raw_user)?;
+    let held = directory.groups_of(&username).await.map_err(domain)?;
+    let member = held.iter().any(|g| &g.name == group);
+    let shown = crate::text::identifier(username.as_str());
+    match (joining, member) {
+        (true, true) => bail!("{shown} is already in {group}: nothing was changed"),
+        (false, false) => bail!("{shown} is not in {group}: nothing was changed"),
+        (false, true) => Ok(()),
+        (true, false) => {
+            use backoffice_domain::model::PageRequest;
+            let mut names = Vec::new();
+            let mut page = PageRequest::first(60);
+            loop {
+                let groups = directory.list_groups(page).await.map_err(domain)?;
+                if groups.items.iter().any(|g| &g.name == group) {
+                    return Ok(());
+                }
+                names.extend(groups.items.iter().map(|g| g.name.to_string()));
+                match groups.next {
+                    Some(cursor) => page = PageRequest::after(cursor, 60),
+                    None => break,
+                }
+            }
+            bail!(
+                "the pool has no group {group}; it has: {}",
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            )
+        }
+    }
+}
+
 pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
     let directory = s.b.directory().map_err(domain)?;
     let account = |username: String, action: AccountAction, why: String| async move {
@@ -174,24 +218,18 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             group,
             reason,
         } => {
-            account(
-                username,
-                AccountAction::AddToGroup(group_name(&group)?),
-                reason,
-            )
-            .await
+            let group = group_name(&group)?;
+            membership(directory, &username, &group, true).await?;
+            account(username, AccountAction::AddToGroup(group), reason).await
         }
         UsersCommand::RemoveGroup {
             username,
             group,
             reason,
         } => {
-            account(
-                username,
-                AccountAction::RemoveFromGroup(group_name(&group)?),
-                reason,
-            )
-            .await
+            let group = group_name(&group)?;
+            membership(directory, &username, &group, false).await?;
+            account(username, AccountAction::RemoveFromGroup(group), reason).await
         }
         UsersCommand::SetPassword {
             username,
@@ -199,10 +237,12 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             password_stdin,
             reason: why,
         } => {
-            // Everything that can be refused is, before the password is asked for.
+            // Everything that can be refused is, before the password is asked for: the user
+            // must be there (it asked twice and for a `yes`, then failed).
             let username = name(&username)?;
             let why = reason(&why)?;
             ops::admit(s.context, &format!("a new password for {username}")).map_err(failed)?;
+            directory.get_user(&username).await.map_err(domain)?;
             let password = super::secret::read_password(password_stdin)?;
             s.write(
                 Operation::Account {

@@ -160,6 +160,13 @@ impl Console {
         self._dirs
     }
 
+    /// Waits for a command (not the console) to end by itself; whether it succeeded, and the
+    /// folders.
+    pub fn exited(mut self) -> (bool, tempfile::TempDir) {
+        let status = self.child.wait().unwrap();
+        (status.success(), self._dirs)
+    }
+
     pub fn keys(&mut self, bytes: &[u8]) {
         self.writer.write_all(bytes).unwrap();
         self.writer.flush().unwrap();
