@@ -244,7 +244,17 @@ async fn names_of(b: &Backends, subs: &[UserSub]) -> Result<Vec<(UserSub, String
         .cloned()
         .collect();
     if let (Some(directory), false) = (b.directory.as_deref(), missing.is_empty()) {
-        for user in people::users_by_sub(directory, &missing).await? {
+        // The directory down (AWS unreachable) leaves the names the database gave: they were
+        // all dropped with it, every author shown by sub.
+        let users = match people::users_by_sub(directory, &missing).await {
+            Ok(users) => users,
+            Err(e) if !named.is_empty() => {
+                tracing::warn!(error = %e.chain(), "names: the directory's part could not be read");
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        };
+        for user in users {
             let name = user
                 .attribute("name")
                 .map(str::to_string)
@@ -569,6 +579,57 @@ mod group_tests {
         pool.sort();
         expected.sort();
         assert_eq!(pool, expected);
+    }
+}
+
+#[cfg(test)]
+mod names_tests {
+    use super::*;
+    use backoffice_domain::adapters::aws::{AwsContext, AwsSettings, CognitoUserDirectory};
+    use backoffice_domain::model::{Actor, NewProfile};
+    use backoffice_domain::ports::ContentStore;
+    use backoffice_domain::sandbox::Sandbox;
+
+    /// With the directory unreachable (AWS down, the database up), the names the profile rows
+    /// give are kept: every author was shown by sub.
+    #[tokio::test]
+    async fn the_databases_names_stay_when_the_directory_is_down() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let named = UserSub::parse("11111111-1111-4111-8111-111111111111").unwrap();
+        let unnamed = UserSub::parse("22222222-2222-4222-8222-222222222222").unwrap();
+        sandbox
+            .content
+            .upsert_profile(&NewProfile {
+                sub: named.clone(),
+                email: None,
+                display_name: Some(
+                    backoffice_domain::model::DisplayName::parse("Ann Lee").unwrap(),
+                ),
+            })
+            .await
+            .unwrap();
+        // A closed port, tried once.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = closed.local_addr().unwrap().port();
+        drop(closed);
+        let aws = AwsContext::load(&AwsSettings {
+            region: Some("us-east-1".into()),
+            endpoint_url: Some(format!("http://127.0.0.1:{port}")),
+            max_attempts: 1,
+            ..AwsSettings::default()
+        })
+        .await
+        .unwrap();
+        let mut backends = Backends::sandbox(&sandbox, Actor::parse("sandbox:test").unwrap());
+        backends.directory = Some(std::sync::Arc::new(CognitoUserDirectory::new(
+            &aws,
+            "us-east-1_closed",
+        )));
+        let names = names_of(&backends, &[named.clone(), unnamed])
+            .await
+            .unwrap();
+        assert_eq!(names, vec![(named, "Ann Lee".to_string())]);
     }
 }
 
