@@ -82,7 +82,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
     if let Some((text, failed)) = empty_message(&pane.list, "audit rows", &retry) {
         message(frame, inner, text, failed, theme);
     } else {
-        let short_time = inner.width < SHORT_TIME_BELOW;
+        let short_time = list_area.width < SHORT_TIME_BELOW;
         // The cells change width with the form: measured again when it changes.
         if pane.short_time != short_time {
             pane.short_time = short_time;
