@@ -14,10 +14,11 @@ mod throttle_proxy;
 use common::console::{Console, DOWN, LONG};
 use std::time::Duration;
 
-fn seeded() -> tempfile::TempDir {
-    let dirs = tempfile::tempdir().unwrap();
+/// Runs a command of the binary on `dirs` outside a terminal; its standard output, once it
+/// has succeeded.
+fn command_on(dirs: &tempfile::TempDir, args: &[&str]) -> String {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
-        .args(["sandbox", "seed", "--yes"])
+        .args(args)
         .env("BACKOFFICE_CONFIG_DIR", dirs.path().join("config"))
         .env("BACKOFFICE_DATA_DIR", dirs.path().join("data"))
         .env("BACKOFFICE_STATE_DIR", dirs.path().join("state"))
@@ -28,6 +29,12 @@ fn seeded() -> tempfile::TempDir {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn seeded() -> tempfile::TempDir {
+    let dirs = tempfile::tempdir().unwrap();
+    command_on(&dirs, &["sandbox", "seed", "--yes"]);
     dirs
 }
 
@@ -385,21 +392,7 @@ fn throttling_shows_on_the_status_bar_and_the_users_pane_fills_after_retries() {
 #[test]
 fn a_password_typed_on_the_terminal_never_shows() {
     let dirs = seeded();
-    let command = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
-            .args(args)
-            .env("BACKOFFICE_CONFIG_DIR", dirs.path().join("config"))
-            .env("BACKOFFICE_DATA_DIR", dirs.path().join("data"))
-            .env("BACKOFFICE_STATE_DIR", dirs.path().join("state"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let command = |args: &[&str]| command_on(&dirs, args);
     let listed = command(&["users", "list", "--limit", "1", "--json"]);
     let user: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
     let user = user["username"].as_str().unwrap().to_string();
