@@ -512,6 +512,38 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
         !ok && err.contains("not found") && err.contains("users who Nobody-Here"),
         "{err}"
     );
+    // A ban's undo, dry, lists the unban's calls one by one (it said only `10 calls`).
+    let banned = users[1]["username"].as_str().unwrap();
+    let (ok, _, err) = run(
+        &dirs,
+        &["users", "ban", banned, "--reason", "testing bans", "--yes"],
+    );
+    assert!(ok, "{err}");
+    let (_, rows, _) = run(&dirs, &["audit", "list", "--limit", "1", "--json"]);
+    let row = json_lines(&rows)[0].clone();
+    assert_eq!(row["action"], "user.ban", "{row}");
+    let id = row["id"].as_i64().unwrap().to_string();
+    let (ok, planned, err) = run(
+        &dirs,
+        &[
+            "audit",
+            "undo",
+            &id,
+            "--reason",
+            "mistaken ban",
+            "--dry-run",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let planned = json_lines(&planned);
+    assert_eq!(planned[0]["type"], "planned_undo");
+    assert!(
+        planned[1..]
+            .iter()
+            .any(|r| r["type"] == "planned_call" && r["call"] == "cognito-idp:AdminEnableUser"),
+        "{planned:?}"
+    );
 }
 
 /// The same commands on AWS services through a `config.toml` environment: users from moto's

@@ -432,6 +432,15 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
 
 async fn run_plan(s: &Session<'_>, plan: ban::Plan, why: &str, dry_run: bool) -> Result<()> {
     let why = reason(why)?;
+    planned_calls(s, &plan)?;
+    if dry_run {
+        return Ok(());
+    }
+    s.write(Operation::Ban(Box::new(plan)), &why).await
+}
+
+/// A ban's or an unban's calls, each a `planned_call` record (`would: …` in text), in order.
+pub(super) fn planned_calls(s: &Session<'_>, plan: &ban::Plan) -> Result<()> {
     let verb = if plan.reverses.is_some() {
         "unban"
     } else {
@@ -450,10 +459,7 @@ async fn run_plan(s: &Session<'_>, plan: ban::Plan, why: &str, dry_run: bool) ->
         }
         s.print(&record, || format!("would: {step}"))?;
     }
-    if dry_run {
-        return Ok(());
-    }
-    s.write(Operation::Ban(Box::new(plan)), &why).await
+    Ok(())
 }
 
 async fn who(s: &Session<'_>, raw: &str) -> Result<()> {
