@@ -512,6 +512,21 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
         !ok && err.contains("not found") && err.contains("users who Nobody-Here"),
         "{err}"
     );
+    // So does an account action, before it asks anything.
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "users",
+            "disable",
+            "Nobody-Here",
+            "--reason",
+            "support request",
+        ],
+    );
+    assert!(
+        !ok && err.contains("not found") && err.contains("users who Nobody-Here"),
+        "{err}"
+    );
     // A ban's undo, dry, lists the unban's calls one by one (it said only `10 calls`).
     let banned = users[1]["username"].as_str().unwrap();
     let (ok, _, err) = run(

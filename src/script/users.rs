@@ -37,6 +37,26 @@ fn name(raw: &str) -> Result<Username> {
     })
 }
 
+/// The user `username` names, or why not: a pool may tell `Layla` from `layla`, and `who`
+/// finds a user in any case.
+async fn found(
+    directory: &dyn backoffice_domain::ports::UserDirectory,
+    username: &Username,
+) -> Result<backoffice_domain::model::DirectoryUser> {
+    match directory.get_user(username).await {
+        Err(e @ DomainError::NotFound(_))
+            if username.as_str() != username.as_str().to_lowercase() =>
+        {
+            bail!(
+                "{}; a username's case can matter: `users who {}` finds it in any case",
+                e.chain(),
+                crate::text::identifier(username.as_str())
+            )
+        }
+        other => other.map_err(domain),
+    }
+}
+
 fn group_name(raw: &str) -> Result<backoffice_domain::model::GroupName> {
     backoffice_domain::model::GroupName::parse(raw).map_err(|e| eyre!("group: {}", e.message))
 }
@@ -93,9 +113,13 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
         // What the user's state refuses is said before the confirmation, as the console
         // says it before its dialog (a reset was asked for, then failed in Cognito's words).
         // A read-only session is refused as such first, by the write.
-        if !s.context.read_only && accounts::reads_first(&action) {
-            let user = directory.get_user(&username).await.map_err(domain)?;
-            if let Some(why) = accounts::refusal(&action, &user) {
+        // A user who is not there is said before anything is asked (a `yes` was typed for
+        // one, then it failed), with the case hint `users get` gives.
+        if !s.context.read_only {
+            let user = found(directory, &username).await?;
+            if accounts::reads_first(&action)
+                && let Some(why) = accounts::refusal(&action, &user)
+            {
                 bail!("{}", why.message(&user.username));
             }
         }
@@ -135,19 +159,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
         }
         UsersCommand::Get { username } => {
             let username = name(&username)?;
-            let user = match directory.get_user(&username).await {
-                // A pool may tell `Layla` from `layla`; `who` finds a user in any case.
-                Err(e @ DomainError::NotFound(_))
-                    if username.as_str() != username.as_str().to_lowercase() =>
-                {
-                    bail!(
-                        "{}; a username's case can matter: `users who {}` finds it in any case",
-                        e.chain(),
-                        crate::text::identifier(username.as_str())
-                    )
-                }
-                other => other.map_err(domain)?,
-            };
+            let user = found(directory, &username).await?;
             let groups = directory.groups_of(&username).await.map_err(domain)?;
             // Every label as wide as the widest, an attribute's name included (a long one
             // pushed its value out of line).
@@ -242,7 +254,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             let username = name(&username)?;
             let why = reason(&why)?;
             ops::admit(s.context, &format!("a new password for {username}")).map_err(failed)?;
-            directory.get_user(&username).await.map_err(domain)?;
+            found(directory, &username).await?;
             let password = super::secret::read_password(password_stdin)?;
             s.write(
                 Operation::Account {
