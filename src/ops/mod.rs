@@ -371,6 +371,16 @@ pub enum Operation {
     Undo { of: i64, operation: Box<Operation> },
 }
 
+/// What a clean-up of `findings` may act on: orphaned objects, and users without a profile
+/// row; the rest are for people.
+pub fn clean_up_work(findings: &[reconcile::Finding]) -> (usize, usize) {
+    findings.iter().fold((0, 0), |(o, p), f| match f {
+        reconcile::Finding::OrphanObject { .. } => (o + 1, p),
+        reconcile::Finding::UserWithoutProfile { .. } => (o, p + 1),
+        _ => (o, p),
+    })
+}
+
 /// How many moderation targets a phrase names before it counts them instead.
 const NAMED_TARGETS: usize = 3;
 
@@ -430,8 +440,22 @@ impl Operation {
                 [one] => format!("delete {one}"),
                 many => format!("delete {} objects", many.len()),
             },
-            Operation::CleanUp { findings, .. } => {
-                format!("clean up {}", plural(findings.len(), "finding"))
+            // What it may do, not the findings it was given: some are for people, and an
+            // orphan younger than the grace period is kept.
+            Operation::CleanUp { findings, min_age } => {
+                let (orphans, profiles) = clean_up_work(findings);
+                let mut parts = Vec::new();
+                if orphans > 0 {
+                    parts.push(format!(
+                        "delete up to {} (those older than {} h)",
+                        plural(orphans, "orphaned object"),
+                        min_age.num_hours()
+                    ));
+                }
+                if profiles > 0 {
+                    parts.push(format!("make {}", plural(profiles, "missing profile row")));
+                }
+                format!("clean up: {}", parts.join(", "))
             }
             Operation::SaveQuery(d) => format!("save the query {}", d.name),
             Operation::DeleteQuery { name, .. } => format!("delete the saved query {name}"),
@@ -915,9 +939,15 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             let cleaned =
                 reconcile::clean_up(&sources, &findings, min_age, &b.actor().await?, reason)
                     .await?;
+            // Audited only where something was done (it said so of a clean-up that wrote no row).
+            let audited = if cleaned.objects_deleted + cleaned.profiles_created > 0 {
+                ", audited"
+            } else {
+                ""
+            };
             Ok(Done {
                 summary: format!(
-                    "{} deleted, {} created, {} left, audited",
+                    "{} deleted, {} created, {} left{audited}",
                     crate::text::plural(
                         usize::try_from(cleaned.objects_deleted).unwrap_or(usize::MAX),
                         "orphan object"
@@ -1173,6 +1203,36 @@ pub fn content_type_of(key: &str, stored: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A clean-up is asked for by what it may do, not by the findings it was given: those for
+    /// people are not counted (it asked to "clean up 5 findings" and could act on 2).
+    #[test]
+    fn a_clean_up_names_what_it_may_do() {
+        let sub = UserSub::parse("00000000-0000-4000-8000-000000000001").unwrap();
+        let findings = vec![
+            reconcile::Finding::OrphanObject {
+                key: "posts/x/a.png".into(),
+                size: 3,
+            },
+            reconcile::Finding::UserWithoutProfile {
+                username: backoffice_domain::model::Username::parse("ann").unwrap(),
+                sub: sub.clone(),
+                email: None,
+            },
+            reconcile::Finding::AuthorWithoutUser { sub },
+        ];
+        assert_eq!(clean_up_work(&findings), (1, 1));
+        let asked = Operation::CleanUp {
+            findings: findings.clone(),
+            min_age: chrono::Duration::hours(24),
+        }
+        .describe();
+        assert_eq!(
+            asked,
+            "clean up: delete up to 1 orphaned object (those older than 24 h), make 1 missing profile row"
+        );
+        assert_eq!(clean_up_work(&findings[2..]), (0, 0));
+    }
 
     /// The audit list's short caller names stand for whole ARNs in the operator's account.
     #[test]

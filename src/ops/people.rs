@@ -441,6 +441,26 @@ async fn still_as_left(
                     )));
                 }
             }
+            // A group change is undone only while the membership is as the row left it (the
+            // user put back in the group since: the undo "added" them again, audited).
+            if let AccountAction::AddToGroup(group) | AccountAction::RemoveFromGroup(group) = action
+            {
+                let user = user360::resolve(b.directory()?, &Who::Sub(sub.clone())).await?;
+                let member = b
+                    .directory()?
+                    .groups_of(&user.username)
+                    .await?
+                    .iter()
+                    .any(|g| &g.name == group);
+                let joining = matches!(action, AccountAction::AddToGroup(_));
+                if member == joining {
+                    return Err(Failure::refusal(format!(
+                        "{} is {} {group} now, not as row {id} left it: it changed since",
+                        crate::text::identifier(user.username.as_str()),
+                        if member { "in" } else { "not in" }
+                    )));
+                }
+            }
             if matches!(action, AccountAction::Enable) {
                 whole(sub.clone()).await?;
             }

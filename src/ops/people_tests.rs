@@ -1130,3 +1130,54 @@ async fn a_change_to_what_already_holds_is_refused_and_not_audited() {
     );
     assert_eq!(newest_row(&w).await.id, row.id, "no audit row");
 }
+
+/// A group change is undone only while the membership is as the row left it: the user put back
+/// in the group since, the undo "added" them again and audited it.
+#[tokio::test]
+async fn a_group_change_changed_since_is_not_undone() {
+    let w = world().await;
+    let group = GroupName::parse("beta").unwrap();
+    w.sandbox
+        .directory
+        .create_group(&group, None)
+        .await
+        .unwrap();
+    w.sandbox
+        .directory
+        .add_to_group(&w.name, &group)
+        .await
+        .unwrap();
+    perform(
+        &w.backends,
+        Operation::Account {
+            username: w.name.clone(),
+            action: AccountAction::RemoveFromGroup(group.clone()),
+        },
+        &reason("left the beta"),
+    )
+    .await
+    .unwrap();
+    let row = newest_row(&w).await;
+    assert_eq!(row.action, AuditAction::UserRemoveFromGroup);
+    // As left: the undo puts them back.
+    let undo = super::people::plan_undo(&w.backends, &row).await.unwrap();
+    assert!(
+        undo.describe().contains("Add leaving to group beta"),
+        "{}",
+        undo.describe()
+    );
+    // Put back by hand since: refused, saying why.
+    w.sandbox
+        .directory
+        .add_to_group(&w.name, &group)
+        .await
+        .unwrap();
+    let refused = super::people::plan_undo(&w.backends, &row)
+        .await
+        .unwrap_err();
+    assert!(refused.refused);
+    assert!(
+        refused.message.contains("is in beta now") && refused.message.contains("changed since"),
+        "{refused}"
+    );
+}

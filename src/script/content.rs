@@ -242,7 +242,10 @@ pub(super) async fn reconcile(
     };
     let mut findings = Vec::new();
     let show_progress = std::io::stderr().is_terminal();
-    let mut progress_width = 0usize;
+    // The width of the progress line on stderr, cleared before a finding goes to the same
+    // terminal on stdout (they ran into each other).
+    let progress_width = std::sync::atomic::AtomicUsize::new(0);
+    let clear_progress = std::io::stdout().is_terminal() && show_progress;
     let summary = reconcile::run(
         &sources,
         &mut |f| {
@@ -250,6 +253,10 @@ pub(super) async fn reconcile(
                 ReportFormat::Json => records::finding(&f).to_string(),
                 ReportFormat::Csv => one_line(&f.csv()),
             };
+            if clear_progress {
+                let width = progress_width.load(std::sync::atomic::Ordering::Relaxed);
+                eprint!("\r{:width$}\r", "");
+            }
             // A reader that stopped early (`| head`) is not a failure.
             let _ = writeln!(std::io::stdout().lock(), "{line}");
             findings.push(f);
@@ -259,8 +266,10 @@ pub(super) async fn reconcile(
                 // Padded to the longest line yet: a shorter one left the end of the last
                 // (`… 42 found   nd`).
                 let line = format!("{}: {} scanned, {} found", p.check, p.scanned, p.found);
-                progress_width = progress_width.max(line.chars().count());
-                eprint!("\r{line:<progress_width$}");
+                let width = progress_width
+                    .fetch_max(line.chars().count(), std::sync::atomic::Ordering::Relaxed)
+                    .max(line.chars().count());
+                eprint!("\r{line:<width$}");
             }
         },
     )
@@ -273,6 +282,15 @@ pub(super) async fn reconcile(
     if let Some(why) = why
         && !findings.is_empty()
     {
+        // Nothing it may act on: said, not asked (it asked, then "did" nothing, "audited").
+        if crate::ops::clean_up_work(&findings) == (0, 0) {
+            eprintln!(
+                "nothing for the clean-up to do: the {} left are for people · in {}",
+                crate::text::plural(findings.len(), "finding"),
+                s.b.environment
+            );
+            return Ok(());
+        }
         let operation = Operation::CleanUp { findings, min_age };
         s.confirm(&operation.describe())?;
         let done = crate::ops::perform(s.b, operation, &why)

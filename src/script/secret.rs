@@ -26,6 +26,7 @@ pub(super) fn read_password(from_stdin: bool) -> Result<Secret> {
         if password.is_empty() {
             bail!("--password-stdin: standard input's first line is empty; nothing was changed");
         }
+        typeable(password)?;
         return Ok(Secret::new(password));
     }
     if !std::io::stdin().is_terminal() {
@@ -37,6 +38,7 @@ pub(super) fn read_password(from_stdin: bool) -> Result<Secret> {
     if first.is_empty() {
         bail!("no password typed; nothing was changed");
     }
+    typeable(&first)?;
     let second = unseen("The same again: ")?;
     if first != second {
         bail!("the two passwords differ; nothing was changed");
@@ -44,33 +46,58 @@ pub(super) fn read_password(from_stdin: bool) -> Result<Secret> {
     Ok(Secret::new(first))
 }
 
+/// Refuses a password holding a control character: an arrow key or `esc` pressed at the
+/// unseen prompt went into it (`Abcdefg1!␛[D`), and the user could not sign in with what they
+/// thought they had typed.
+fn typeable(password: &str) -> Result<()> {
+    if password.chars().any(char::is_control) {
+        bail!(
+            "the password holds a control character (an arrow key or esc at the prompt?): type it again; nothing was changed"
+        );
+    }
+    Ok(())
+}
+
 /// One line typed on standard input's terminal without echo.
 fn unseen(prompt: &str) -> Result<String> {
     eprint!("{prompt}");
     std::io::stderr().flush()?;
     let line = {
-        let _quiet = echo::Off::new()?;
+        let _quiet = echo::Off::new(prompt)?;
         let mut line = String::new();
-        let read = std::io::stdin().lock().read_line(&mut line)?;
-        if read == 0 {
-            // The terminal went away, or `ctrl-d` on an empty line.
-            bail!("not typed; nothing was changed");
-        }
+        std::io::stdin().lock().read_line(&mut line)?;
         line
     };
-    let line = line.strip_suffix('\n').unwrap_or(&line);
+    // Ended without `enter`: the terminal went away, or `ctrl-d` (on an empty line, or twice
+    // after some text, which was taken as typed and the next prompt ran on).
+    let Some(line) = line.strip_suffix('\n') else {
+        eprintln!();
+        bail!("not typed (ended without enter); nothing was changed");
+    };
     Ok(line.strip_suffix('\r').unwrap_or(line).to_string())
 }
 
 #[cfg(unix)]
 #[allow(unsafe_code)]
 mod echo {
-    //! The terminal's echo, off for one line.
+    //! The terminal's echo, off for one line, whatever happens meanwhile: a signal that ends
+    //! the process gives it back (and drops the half-typed line, which the shell would read);
+    //! `ctrl-z` gives it back while stopped and takes it again, with the prompt, on `fg`.
     use std::os::fd::AsRawFd;
     use std::sync::Mutex;
 
-    /// The settings to give back, for a signal that ends the process meanwhile.
-    static SAVED: Mutex<Option<(libc::c_int, libc::termios)>> = Mutex::new(None);
+    /// What the handlers need: the fd, its settings before and while quiet, the prompt.
+    struct Saved {
+        fd: libc::c_int,
+        before: libc::termios,
+        quiet: libc::termios,
+        prompt: Vec<u8>,
+    }
+
+    static SAVED: Mutex<Option<Saved>> = Mutex::new(None);
+
+    /// The signals whose handlers give the echo back.
+    const ENDING: [libc::c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
 
     /// Echo off until dropped (the line break `enter` ends the line with still shows).
     pub(super) struct Off {
@@ -80,7 +107,7 @@ mod echo {
     }
 
     impl Off {
-        pub(super) fn new() -> std::io::Result<Self> {
+        pub(super) fn new(prompt: &str) -> std::io::Result<Self> {
             let fd = std::io::stdin().as_raw_fd();
             // SAFETY: a zeroed termios is a valid value for tcgetattr to fill; fd is stdin's.
             let mut before: libc::termios = unsafe { std::mem::zeroed() };
@@ -90,33 +117,37 @@ mod echo {
             let mut quiet = before;
             quiet.c_lflag &= !libc::ECHO;
             quiet.c_lflag |= libc::ECHONL;
-            *SAVED.lock().unwrap_or_else(|p| p.into_inner()) = Some((fd, before));
-            // SAFETY: `restore_and_die` only calls async-signal-safe functions (tcsetattr,
-            // signal, raise) on values written before the handler is installed.
-            let handlers = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT]
+            *SAVED.lock().unwrap_or_else(|p| p.into_inner()) = Some(Saved {
+                fd,
+                before,
+                quiet,
+                prompt: prompt.as_bytes().to_vec(),
+            });
+            // SAFETY: the handlers only call async-signal-safe functions (tcflush, tcsetattr,
+            // signal, raise, write) on values written above, before they are installed.
+            let handlers = ENDING
                 .into_iter()
-                .map(|sig| {
-                    let handler = restore_and_die as extern "C" fn(libc::c_int);
+                .map(|sig| (sig, restore_and_die as extern "C" fn(libc::c_int)))
+                .chain([(
+                    libc::SIGTSTP,
+                    stop_then_resume as extern "C" fn(libc::c_int),
+                )])
+                .map(|(sig, handler)| {
                     (sig, unsafe {
                         libc::signal(sig, handler as libc::sighandler_t)
                     })
                 })
                 .collect();
-            // SAFETY: fd is stdin's and `quiet` a termios read from it.
-            if unsafe { libc::tcsetattr(fd, libc::TCSAFLUSH, &quiet) } != 0 {
-                let e = std::io::Error::last_os_error();
-                drop(Self {
-                    fd,
-                    before,
-                    handlers,
-                });
-                return Err(e);
-            }
-            Ok(Self {
+            let off = Self {
                 fd,
                 before,
                 handlers,
-            })
+            };
+            // SAFETY: fd is stdin's and `quiet` a termios read from it.
+            if unsafe { libc::tcsetattr(fd, libc::TCSAFLUSH, &quiet) } != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(off)
         }
     }
 
@@ -134,22 +165,55 @@ mod echo {
         }
     }
 
-    /// Gives the terminal its echo back, then ends the process by the same signal (so the
-    /// shell sees what ended it).
+    /// Gives the terminal its echo back, drops what was typed (the shell would read it), then
+    /// ends the process by the same signal, so the shell sees what ended it.
     extern "C" fn restore_and_die(sig: libc::c_int) {
-        // `try_lock`: a handler must not wait; the value was written before any handler ran.
+        // `try_lock`: a handler must not wait; the value was written before it was installed.
         if let Ok(saved) = SAVED.try_lock()
-            && let Some((fd, before)) = *saved
+            && let Some(s) = saved.as_ref()
         {
             // SAFETY: async-signal-safe calls on a termios read from this fd.
             unsafe {
-                libc::tcsetattr(fd, libc::TCSANOW, &before);
+                libc::tcflush(s.fd, libc::TCIFLUSH);
+                libc::tcsetattr(s.fd, libc::TCSANOW, &s.before);
             }
         }
         // SAFETY: back to the default action, then the signal again: the process ends by it.
         unsafe {
             libc::signal(sig, libc::SIG_DFL);
             libc::raise(sig);
+        }
+    }
+
+    /// `ctrl-z`: the echo back while stopped; on `fg`, off again and the prompt once more (what
+    /// was typed before stays typed).
+    extern "C" fn stop_then_resume(_: libc::c_int) {
+        let Ok(saved) = SAVED.try_lock() else {
+            return;
+        };
+        let Some(s) = saved.as_ref() else {
+            return;
+        };
+        // SAFETY: async-signal-safe calls: the terminal's settings, the default action of
+        // SIGTSTP to stop by it, and on resuming this handler again and a write of the prompt.
+        unsafe {
+            libc::tcsetattr(s.fd, libc::TCSANOW, &s.before);
+            libc::signal(libc::SIGTSTP, libc::SIG_DFL);
+            // The signal is held while its handler runs: unheld, the raise stops the process
+            // now (held, it came back to this handler on return, and never stopped).
+            let mut held: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut held);
+            libc::sigaddset(&mut held, libc::SIGTSTP);
+            libc::pthread_sigmask(libc::SIG_UNBLOCK, &held, std::ptr::null_mut());
+            libc::raise(libc::SIGTSTP);
+            // Stopped here until `fg`.
+            libc::signal(
+                libc::SIGTSTP,
+                stop_then_resume as extern "C" fn(libc::c_int) as libc::sighandler_t,
+            );
+            libc::tcsetattr(s.fd, libc::TCSANOW, &s.quiet);
+            libc::write(2, b"\n".as_ptr().cast(), 1);
+            libc::write(2, s.prompt.as_ptr().cast(), s.prompt.len());
         }
     }
 }
@@ -160,7 +224,7 @@ mod echo {
     pub(super) struct Off;
 
     impl Off {
-        pub(super) fn new() -> std::io::Result<Self> {
+        pub(super) fn new(_prompt: &str) -> std::io::Result<Self> {
             Ok(Self)
         }
     }
