@@ -57,22 +57,7 @@ fn picture(c: char) -> char {
 /// overrides, isolates and line separators are named (`<U+202E>`). Emoji, joiners and
 /// letters of every script stay untouched: the file is data.
 pub fn inert(text: &str) -> String {
-    if !text
-        .chars()
-        .any(|c| is_hostile(c) && !matches!(c, '\t' | '\n' | '\r'))
-    {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\t' | '\n' | '\r' => out.push(c),
-            '\u{0}'..='\u{1f}' | '\u{7f}' => out.push(picture(c)),
-            c if is_hostile(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
+    neutralised(text, &['\t', '\n', '\r'], |c| picture(c).to_string())
 }
 
 /// Text for a terminal's standard output or error, as the command line prints it: lines and
@@ -80,16 +65,21 @@ pub fn inert(text: &str) -> String {
 /// named as the listings name it (`<U+001B>[31m`), a form the commands take back. A name from
 /// outside in an error (`user ␛]0;pwned␇ not found`) set the terminal's title.
 pub fn plain(text: &str) -> String {
-    if !text
-        .chars()
-        .any(|c| is_hostile(c) && !matches!(c, '\t' | '\n'))
-    {
+    neutralised(text, &['\t', '\n'], |c| format!("<U+{:04X}>", c as u32))
+}
+
+/// `text` with every character that would drive the terminal or reorder what follows made
+/// inert, but those `keep` names: a C0 control as `control` writes it, the others named
+/// (`<U+202E>`).
+fn neutralised(text: &str, keep: &[char], control: impl Fn(char) -> String) -> String {
+    if !text.chars().any(|c| is_hostile(c) && !keep.contains(&c)) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
-            '\t' | '\n' => out.push(c),
+            c if keep.contains(&c) => out.push(c),
+            '\u{0}'..='\u{1f}' | '\u{7f}' => out.push_str(&control(c)),
             c if is_hostile(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
             c => out.push(c),
         }

@@ -100,11 +100,21 @@ pub struct Exporting {
 }
 
 /// The file name offered for `source` at `now`, in the current folder.
-/// Whether the folder `path` names its file in exists (the working folder for a bare name).
-pub fn folder_exists(path: &str) -> bool {
-    match std::path::Path::new(path).parent() {
-        Some(folder) if !folder.as_os_str().is_empty() => folder.is_dir(),
-        _ => true,
+/// Why an export may not be written at `path` as things stand: a file is there (an export
+/// never overwrites one), or the folder it names is not. The console asks this when the name
+/// is typed; the writers again when they start.
+pub fn refused_path(path: &std::path::Path) -> Option<String> {
+    let shown = crate::text::one_line(&path.display().to_string());
+    if path.exists() {
+        return Some(format!(
+            "{shown} exists; an export never overwrites: give another name"
+        ));
+    }
+    match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() && !folder.is_dir() => Some(format!(
+            "no folder to write {shown} in: give a folder that exists"
+        )),
+        _ => None,
     }
 }
 

@@ -672,18 +672,12 @@ impl App {
         // What can be told now (a name of the wrong kind, a file that exists, a folder that
         // does not) opens the prompt again with what was typed, to mend it: it closed, and the
         // next keys went to the pane.
-        let refused = match export::ExportFormat::of(path) {
-            Err(why) => Err(why),
-            Ok(_) if std::path::Path::new(path).exists() => Err(format!(
-                "{} exists; an export never overwrites: give another name",
-                crate::text::one_line(path)
-            )),
-            Ok(_) if !export::folder_exists(path) => Err(format!(
-                "no folder to write {} in: give a folder that exists",
-                crate::text::one_line(path)
-            )),
-            Ok(f) => Ok(f),
-        };
+        let refused = export::ExportFormat::of(path).and_then(|f| {
+            match export::refused_path(std::path::Path::new(path)) {
+                Some(why) => Err(why),
+                None => Ok(f),
+            }
+        });
         let format = match refused {
             Ok(f) => f,
             Err(why) => {

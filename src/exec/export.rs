@@ -107,10 +107,9 @@ async fn write(
         stop,
     } = job;
     let shown = path.display().to_string();
-    if path.exists() {
-        return Err(Failure::new(format!(
-            "{shown} exists; an export never overwrites: give another name"
-        )));
+    // Asked again: a file may have appeared since the name was typed.
+    if let Some(why) = crate::app::export::refused_path(&path) {
+        return Err(Failure::new(why));
     }
     let part = part_of(&path);
     let file = std::fs::OpenOptions::new()

@@ -56,10 +56,8 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     #[cfg(unix)]
     use std::os::unix::fs::OpenOptionsExt;
     let shown = path.display();
-    if path.exists() {
-        return Err(Failure::new(format!(
-            "{shown} exists; an export never overwrites: give another name"
-        )));
+    if let Some(why) = crate::app::export::refused_path(path) {
+        return Err(Failure::new(why));
     }
     let mut part = path.as_os_str().to_owned();
     part.push(".part");
