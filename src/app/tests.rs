@@ -360,6 +360,21 @@ fn a_write_reads_other_panes_again_when_they_are_shown() {
     );
 }
 
+/// A confirmation of a user with no sign-up waiting is refused as the command line and the
+/// write refuse it (`accounts::refusal`), in the console's words, and nothing is asked.
+#[test]
+fn confirming_a_confirmed_user_is_refused_by_the_shared_refusal() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    let sent = app.on_action(Action::ConfirmSignUp);
+    assert!(sent.is_empty(), "{sent:?}");
+    assert!(app.overlay.is_none());
+    assert_eq!(
+        app.toasts.back().unwrap().text,
+        "user1 is CONFIRMED, not UNCONFIRMED"
+    );
+}
+
 #[test]
 fn a_done_write_toasts_and_reloads_what_it_changed() {
     let (mut app, first) = app_on(PaneId::Users, test_context());

@@ -263,6 +263,7 @@ impl UsersPane {
             Action::Enable => Some(AccountAction::Enable),
             Action::VerifyEmail => Some(AccountAction::VerifyEmail),
             Action::ResetPassword => Some(AccountAction::ResetPassword),
+            Action::ConfirmSignUp => Some(AccountAction::ConfirmSignUp),
             _ => None,
         };
         if let Some(refused) = account_action.and_then(|a| accounts::refusal(&a, user)) {
@@ -293,12 +294,6 @@ impl UsersPane {
         let (form, verb, title, changes, type_to_confirm) = match action {
             Action::VerifyEmail if user.email.is_none() => {
                 return Outcome::Message(format!("{said} has no e-mail to verify"));
-            }
-            Action::ConfirmSignUp if user.status != UserStatus::Unconfirmed => {
-                return Outcome::Message(format!(
-                    "{said} is {}, not UNCONFIRMED",
-                    user.status.as_str()
-                ));
             }
             // Both go by e-mail (an invitation could also go by SMS, which this console
             // does not send).
