@@ -588,9 +588,9 @@ async fn each_reversible_kind_round_trips_the_database_and_the_directory_exactly
             &w.sub,
             &ProfileUpdate {
                 bio: Some(Bio::parse("I write \"quoted\" things\nover lines").unwrap()),
-                profile_image_key: Some(
+                profile_image_key: Some(Some(
                     ObjectKey::parse(format!("profiles/{}/avatar.png", w.sub)).unwrap(),
-                ),
+                )),
                 ..ProfileUpdate::default()
             },
         )
@@ -1075,7 +1075,7 @@ async fn an_undo_does_not_put_back_an_avatar_whose_object_is_gone() {
         .update_profile(
             &w.sub,
             &ProfileUpdate {
-                profile_image_key: Some(ObjectKey::parse(key.clone()).unwrap()),
+                profile_image_key: Some(Some(ObjectKey::parse(key.clone()).unwrap())),
                 ..ProfileUpdate::default()
             },
         )

@@ -16,6 +16,9 @@ pub struct ApiError {
     pub field: Option<String>,
     /// For the log only (5xx causes, auth failures); never sent.
     pub internal: Option<String>,
+    /// A 401's `WWW-Authenticate` challenge (RFC 6750: names an error only when a token was
+    /// sent and refused).
+    pub challenge: Option<&'static str>,
 }
 
 impl ApiError {
@@ -26,6 +29,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             internal: None,
+            challenge: None,
         }
     }
 
@@ -142,7 +146,14 @@ impl From<AuthError> for ApiError {
             error.internal = Some(format!("{e}: {}", source_chain(&e)));
             return error;
         }
-        Self::new(StatusCode::UNAUTHORIZED, e.code(), e.to_string())
+        let challenge = match e {
+            AuthError::Missing => "Bearer",
+            _ => "Bearer error=\"invalid_token\"",
+        };
+        Self {
+            challenge: Some(challenge),
+            ..Self::new(StatusCode::UNAUTHORIZED, e.code(), e.to_string())
+        }
     }
 }
 
@@ -160,10 +171,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         // The body is written by the observing middleware, which knows the request id.
         let mut response = self.status.into_response();
-        if self.status == StatusCode::UNAUTHORIZED {
+        if let Some(challenge) = self.challenge {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                HeaderValue::from_static(challenge),
             );
         }
         response.extensions_mut().insert(self);

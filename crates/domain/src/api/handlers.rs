@@ -221,7 +221,9 @@ pub(super) async fn get_profile(State(state): State<ApiState>, caller: Caller) -
 pub(super) struct ProfileBody {
     display_name: Option<String>,
     bio: Option<String>,
-    profile_image: Option<String>,
+    /// `null` removes the picture.
+    #[serde(default, deserialize_with = "present")]
+    profile_image: Option<Option<String>>,
 }
 
 pub(super) async fn put_profile(
@@ -239,7 +241,10 @@ pub(super) async fn put_profile(
         display_name: body.display_name.map(DisplayName::parse).transpose()?,
         bio: body.bio.map(Bio::parse).transpose()?,
         profile_image_key: match body.profile_image {
-            Some(key) => Some(own_upload(&state, &caller, "profileImage", "profiles", &key).await?),
+            Some(Some(key)) => Some(Some(
+                own_upload(&state, &caller, "profileImage", "profiles", &key).await?,
+            )),
+            Some(None) => Some(None),
             None => None,
         },
     };

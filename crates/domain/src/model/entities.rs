@@ -152,12 +152,13 @@ pub struct NewProfile {
     pub display_name: Option<DisplayName>,
 }
 
-/// A partial profile edit: `None` leaves a field alone.
+/// A partial profile edit: `None` leaves a field alone; `profile_image_key: Some(None)` removes
+/// the picture.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ProfileUpdate {
     pub display_name: Option<DisplayName>,
     pub bio: Option<Bio>,
-    pub profile_image_key: Option<ObjectKey>,
+    pub profile_image_key: Option<Option<ObjectKey>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -397,6 +397,20 @@ async fn profile_is_read_and_updated_by_its_owner_only_with_own_images(h: &Harne
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["profileImageKey"], own);
 
+    // A name alone keeps the picture; `null` removes it and keeps the name.
+    let put = json!({"displayName": "Alice"}).to_string();
+    let (status, body) = h
+        .call(Gw::V1, "PUT", "/profile", Some(&put), Some(&a))
+        .await;
+    assert_eq!((status, &body["profileImageKey"]), (200, &json!(own)));
+    let put = json!({"profileImage": null}).to_string();
+    let (status, body) = h
+        .call(Gw::V2, "PUT", "/profile", Some(&put), Some(&a))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["profileImageKey"], Value::Null, "{body}");
+    assert_eq!(body["displayName"], "Alice");
+
     let (status, body) = h
         .call(Gw::V2, "PUT", "/profile", Some("{}"), Some(&a))
         .await;
@@ -1154,7 +1168,8 @@ async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
         let ((status, body), headers) =
             send(&h.router, Gw::V2.event(method, path, None, None)).await;
         assert_eq!(status, 401, "{method} {path}: {body}");
-        assert!(headers.get("www-authenticate").is_some());
+        // RFC 6750 §3.1: no error code when no token was sent.
+        assert_eq!(headers.get("www-authenticate").unwrap(), "Bearer");
     }
     // Claims from another app client are refused even though API Gateway passed them.
     let mut event = Gw::V2.event("GET", "/profile", None, Some(&a));
@@ -1375,11 +1390,15 @@ async fn tokens_moto_issues_are_verified_against_its_jwks_and_never_logged() {
     let mut parts: Vec<String> = user.id_token.split('.').map(str::to_string).collect();
     parts[1] = parts[1].chars().rev().collect();
     let forged = parts.join(".");
-    let ((status, body), _) = send(&router, bearer_event("GET", "/profile", &forged)).await;
+    let ((status, body), headers) = send(&router, bearer_event("GET", "/profile", &forged)).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (401, Some("unauthorized")),
         "{body}"
+    );
+    assert_eq!(
+        headers.get("www-authenticate").unwrap(),
+        "Bearer error=\"invalid_token\""
     );
     // An access token where only id tokens are accepted.
     let id_only = token_router(&h, &user, ExpectedUse::Id);

@@ -92,6 +92,18 @@ async fn an_edit_keeps_what_it_replaced_and_reported_or_hidden_posts_cannot_be_e
     assert_eq!(bodies, ["second", "the words that were first posted"]);
     assert!(history.iter().all(|r| r.post_id == p.id));
 
+    // The same words again, or the same absent image, are no edit: no revision, no new time.
+    let before = store.get_post(p.id).await.unwrap();
+    let again = store.edit_post(p.id, &edit("third")).await.unwrap();
+    let no_image = PostEdit {
+        body: None,
+        image_key: Some(None),
+    };
+    store.edit_post(p.id, &no_image).await.unwrap();
+    assert_eq!(again, before);
+    assert_eq!(store.get_post(p.id).await.unwrap(), before);
+    assert_eq!(store.post_history(p.id).await.unwrap().len(), 2);
+
     // An image an edit replaced is still referenced: reconciliation must keep it.
     let first = ObjectKey::parse(format!("posts/{a}/first.png")).unwrap();
     let second = ObjectKey::parse(format!("posts/{a}/second.png")).unwrap();
@@ -769,7 +781,9 @@ async fn profile_update_changes_only_given_fields(store: Store) {
             &s,
             &ProfileUpdate {
                 bio: Some(Bio::parse("산책과 커피 ☕").unwrap()),
-                profile_image_key: Some(ObjectKey::parse(format!("profiles/{s}/me.png")).unwrap()),
+                profile_image_key: Some(Some(
+                    ObjectKey::parse(format!("profiles/{s}/me.png")).unwrap(),
+                )),
                 ..Default::default()
             },
         )
@@ -782,6 +796,35 @@ async fn profile_update_changes_only_given_fields(store: Store) {
         Some(format!("profiles/{s}/me.png"))
     );
     assert!(updated.updated_at >= updated.created_at);
+
+    // A name alone keeps the picture; `Some(None)` removes it and keeps the rest.
+    let renamed = store
+        .update_profile(
+            &s,
+            &ProfileUpdate {
+                display_name: Some(DisplayName::parse("Renamed").unwrap()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        renamed.profile_image_key,
+        Some(format!("profiles/{s}/me.png"))
+    );
+    let cleared = store
+        .update_profile(
+            &s,
+            &ProfileUpdate {
+                profile_image_key: Some(None),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(cleared.profile_image_key, None);
+    assert_eq!(cleared.display_name.as_deref(), Some("Renamed"));
+    assert_eq!(cleared.bio.as_deref(), Some("산책과 커피 ☕"));
 }
 
 async fn missing_profile_is_not_found(store: Store) {
@@ -2159,7 +2202,9 @@ async fn a_profile_moderation_clears_and_puts_back_fields_with_one_audit_row_eac
             &a,
             &ProfileUpdate {
                 bio: Some(Bio::parse(bio).unwrap()),
-                profile_image_key: Some(ObjectKey::parse(format!("profiles/{a}/me.png")).unwrap()),
+                profile_image_key: Some(Some(
+                    ObjectKey::parse(format!("profiles/{a}/me.png")).unwrap(),
+                )),
                 ..ProfileUpdate::default()
             },
         )

@@ -97,7 +97,7 @@ async fn planted_orphans_are_counted_exactly_and_cleaned_up() {
         .update_profile(
             &ann,
             &ProfileUpdate {
-                profile_image_key: Some(ObjectKey::parse(&avatar).unwrap()),
+                profile_image_key: Some(Some(ObjectKey::parse(&avatar).unwrap())),
                 ..ProfileUpdate::default()
             },
         )

@@ -757,13 +757,19 @@ impl ContentStore for SqlContentStore<Db> {
     ) -> DomainResult<UserProfile> {
         let mut tx = self.begin_write("profile").await?;
         Self::refuse_if_blocked(&mut tx, sub.as_str()).await?;
+        let (set_image, image) = match &update.profile_image_key {
+            None => (false, None),
+            Some(key) => (true, key.as_ref().map(|k| k.as_str())),
+        };
         let result = sqlx::query::<Db>(
             "UPDATE users SET display_name = COALESCE(?, display_name), bio = COALESCE(?, bio), \
-             profile_image_key = COALESCE(?, profile_image_key), updated_at = ? WHERE sub = ?",
+             profile_image_key = CASE WHEN ? THEN ? ELSE profile_image_key END, updated_at = ? \
+             WHERE sub = ?",
         )
         .bind(update.display_name.as_ref().map(|n| n.as_str()))
         .bind(update.bio.as_ref().map(|b| b.as_str()))
-        .bind(update.profile_image_key.as_ref().map(|k| k.as_str()))
+        .bind(set_image)
+        .bind(image)
         .bind(SqlTime(now_millis()))
         .bind(sub.as_str())
         .execute(&mut *tx)
@@ -864,6 +870,13 @@ impl ContentStore for SqlContentStore<Db> {
             return Err(DomainError::Conflict(format!(
                 "{what} has open reports and cannot be edited until a moderator has reviewed them"
             )));
+        }
+        // An edit that changes nothing leaves no revision and no new edit time.
+        let same_body = edit.body.as_ref().is_none_or(|b| b.as_str() == body);
+        let same_image = !set_image || image == image_key.as_deref();
+        if same_body && same_image {
+            tx.rollback().await.map_err(|e| map_sqlx(&what, e))?;
+            return self.get_post(id).await;
         }
         let now = now_millis();
         sqlx::query::<Db>(
