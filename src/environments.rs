@@ -7,10 +7,12 @@ use crate::app::{Context, Opened};
 use crate::config::Environment;
 use crate::exec::Backends;
 use crate::ops::{Identity, Learned};
+use backoffice_domain::DomainError;
 use backoffice_domain::adapters::aws::{
     AwsContext, AwsSettings, CloudWatchInsights, CloudWatchLogSource, CloudWatchMetrics,
     CognitoUserDirectory, S3ObjectStore,
 };
+use backoffice_domain::adapters::faulty::{Faults, FaultyContentStore};
 use backoffice_domain::adapters::sql::MySqlContentStore;
 use backoffice_domain::model::Actor;
 use backoffice_domain::ports::{LogInsights, LogSource, Metrics, ObjectStore};
@@ -100,17 +102,25 @@ pub async fn open(env: &Environment, read_only: bool) -> Result<(Backends, Conte
     });
     let objects = Some(Arc::new(S3ObjectStore::new(&aws)) as Arc<dyn ObjectStore>);
     let logs = Some(Arc::new(CloudWatchLogSource::new(&aws)) as Arc<dyn LogSource>);
-    let url = env
-        .resolve_database_url(|v| std::env::var(v).ok())
-        .map_err(|e| eyre!(e))?;
     let mut checks: Vec<BoxFuture<'static, Opened>> = Vec::new();
     checks.push({
         let identity = identity.clone();
         async move { Opened::Identity(identity.get().await.map(|a| a.as_str().to_string())) }
             .boxed()
     });
-    let (content, database) = match url {
-        Some(url) => {
+    let (content, database) = match env.resolve_database_url(|v| std::env::var(v).ok()) {
+        // A placeholder whose variable is unset stops only what uses the database: its check
+        // and every store call answer the problem, while users, objects and logs open.
+        Err(problem) => {
+            let store = unresolved_store(&env.name, problem.clone())?;
+            let database = Learned::new(move || std::future::ready(Err(problem.clone())));
+            checks.push({
+                let database = database.clone();
+                async move { Opened::Database(database.get().await) }.boxed()
+            });
+            (Some(store), Some(database))
+        }
+        Ok(Some(url)) => {
             let store = Arc::new(
                 MySqlContentStore::connect_mysql_lazy(&url)
                     .map_err(|e| eyre!("environment {}: database: {}", env.name, e.chain()))?,
@@ -146,7 +156,7 @@ pub async fn open(env: &Environment, read_only: bool) -> Result<(Backends, Conte
                 Some(database),
             )
         }
-        None => (None, None),
+        Ok(None) => (None, None),
     };
     let audited = content.is_some();
     Ok((
@@ -176,6 +186,25 @@ pub async fn open(env: &Environment, read_only: bool) -> Result<(Backends, Conte
         },
         Pending(checks),
     ))
+}
+
+/// A content store whose every call fails with the database check's problem (a URL that
+/// could not be completed). It wraps a pool that never connects: no call reaches it.
+fn unresolved_store(
+    environment: &str,
+    problem: String,
+) -> Result<Arc<dyn backoffice_domain::ports::ContentStore>> {
+    let never = MySqlContentStore::connect_mysql_lazy("mysql://unresolved.invalid/db")
+        .map_err(|e| eyre!("environment {environment}: database: {}", e.chain()))?;
+    // Said where each pane says its failure: `the database (… needs ${VAR}, which is not
+    // set) is unavailable` (the chain alone named the variable, and panes show no chain).
+    let faults: Faults = Arc::new(move |_| {
+        Some(DomainError::Unavailable {
+            what: format!("the database ({problem})"),
+            source: None,
+        })
+    });
+    Ok(Arc::new(FaultyContentStore::new(Arc::new(never), faults)))
 }
 
 /// The status bar's operator until STS answers.
@@ -292,5 +321,49 @@ mod tests {
         let (_, _, pending) = open(&env, false).await.unwrap();
         let settled = pending.settle().await.unwrap_err().to_string();
         assert!(settled.contains("environment slow"), "{settled}");
+    }
+
+    /// A `${VAR}` whose variable is unset stops what uses the database, and only that: the
+    /// environment opens, and the check, a write and every store call name the variable.
+    #[tokio::test]
+    async fn an_unset_placeholder_fails_only_the_database() {
+        let (aws_port, _) = black_hole().await;
+        let mut env = environment(aws_port, 1);
+        env.database_url =
+            Some("mysql://app:${BACKOFFICE_TEST_NEVER_SET_7F3A}@127.0.0.1:1/service".into());
+        let (backends, context, pending) = open(&env, false).await.unwrap();
+        assert!(context.audited, "writes still need their audit row");
+        assert!(backends.objects.is_some() && backends.directory.is_some());
+        let checks = pending.into_checks();
+        let answers = futures::future::join_all(checks).await;
+        let problem = answers
+            .iter()
+            .find_map(|a| match a {
+                Opened::Database(Err(e)) => Some(e.clone()),
+                _ => None,
+            })
+            .expect("the database check fails");
+        assert!(
+            problem.contains("${BACKOFFICE_TEST_NEVER_SET_7F3A}, which is not set"),
+            "{problem}"
+        );
+        let store = backends.content.as_ref().unwrap();
+        let read = store
+            .get_profile(
+                &backoffice_domain::model::UserSub::parse("0f8fad5b-d9cb-469f-a165-70867728950e")
+                    .unwrap(),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            read.to_string()
+                .contains("${BACKOFFICE_TEST_NEVER_SET_7F3A}, which is not set"),
+            "{read}"
+        );
+        let refused = backends.actor().await.unwrap_err().to_string();
+        assert!(
+            refused.contains("BACKOFFICE_TEST_NEVER_SET_7F3A"),
+            "{refused}"
+        );
     }
 }

@@ -14,9 +14,7 @@ use crate::app::{
     UserSearch,
 };
 use backoffice_domain::DomainError;
-use backoffice_domain::model::{
-    CommentFilter, ModerationTarget, Page, PageRequest, Target, UserSub,
-};
+use backoffice_domain::model::{CommentFilter, ModerationTarget, PageRequest, Target, UserSub};
 use backoffice_domain::ports::{LogSource, ObjectStore};
 use backoffice_domain::services::ban;
 use backoffice_domain::services::people::{self, Found};
@@ -127,12 +125,18 @@ pub(crate) async fn run(
             request,
             search,
             cursor,
-        } => AppEvent::UsersLoaded {
-            request,
-            result: find_users(b, &search, page(cursor, USERS_PAGE))
-                .await
-                .map_err(Failure::from),
-        },
+        } => {
+            let (result, unsearched) = match find_users(b, &search, page(cursor, USERS_PAGE)).await
+            {
+                Ok(found) => (Ok(found.page), found.unsearched.map(Failure::from)),
+                Err(e) => (Err(Failure::from(e)), None),
+            };
+            AppEvent::UsersLoaded {
+                request,
+                result,
+                unsearched,
+            }
+        }
         Command::PlanBan {
             request,
             subject,
@@ -208,14 +212,19 @@ pub(crate) async fn run(
 
 /// One page of a Users search: Cognito's filter, or plain text across every field (and the
 /// profile rows' names, where the environment has a database).
+/// A page of users, and why the profile rows were not searched where they could not be (the
+/// directory's matches are still listed).
 pub async fn find_users(
     b: &Backends,
     search: &UserSearch,
     page: PageRequest,
-) -> Result<Page<Found>, DomainError> {
+) -> Result<people::Searched, DomainError> {
     let directory = b.directory()?;
     match search {
-        UserSearch::Query(query) => Ok(directory.list_users(query, page).await?.map(Found::plain)),
+        UserSearch::Query(query) => Ok(people::Searched {
+            page: directory.list_users(query, page).await?.map(Found::plain),
+            unsearched: None,
+        }),
         UserSearch::Text(text) => people::search(directory, b.content.as_deref(), text, page).await,
     }
 }
@@ -309,28 +318,35 @@ async fn user_detail(
     let directory = b.directory()?;
     let user = directory.get_user(username).await?;
     let groups = directory.groups_of(username).await?;
-    let (profile, counts) = match &user.sub {
-        Some(sub) => {
-            // The directory alone still helps when the environment has no database.
-            match b.content() {
-                Ok(content) => {
-                    let profile = match content.get_profile(sub).await {
-                        Ok(p) => Some(p),
-                        Err(DomainError::NotFound(_)) => None,
-                        Err(e) => return Err(e),
-                    };
-                    (profile, Some(content.activity_counts(sub).await?))
-                }
-                Err(_) => (None, None),
-            }
-        }
-        None => (None, None),
+    // The directory alone still helps when the environment has no database, or it is down:
+    // the account is shown, and what could not be read says why.
+    let database = async {
+        let Some(sub) = &user.sub else {
+            return Ok((None, None));
+        };
+        let content = b
+            .content
+            .as_deref()
+            .ok_or_else(|| "no database in this environment".to_string())?;
+        let (profile, counts) =
+            tokio::join!(content.get_profile(sub), content.activity_counts(sub));
+        let profile = match profile {
+            Ok(p) => Some(p),
+            Err(DomainError::NotFound(_)) => None,
+            Err(e) => return Err(e.to_string()),
+        };
+        Ok((profile, Some(counts.map_err(|e| e.to_string())?)))
+    };
+    let (profile, counts, unread) = match database.await {
+        Ok((profile, counts)) => (profile, counts, None),
+        Err(why) => (None, None, Some(why)),
     };
     Ok(UserDetail {
         user,
         groups,
         profile,
         counts,
+        unread,
     })
 }
 

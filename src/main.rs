@@ -42,7 +42,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // A name from outside in the message (a key, a username) drives nothing.
-            eprintln!("error: {}", backoffice::text::plain(&format!("{e:#}")));
+            eprintln!("error: {}", backoffice::text::error_text(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -643,6 +643,9 @@ async fn run_loop(
             }
             tui.draw(|frame| ui::draw(frame, app, theme, tick))?;
             dirty = false;
+            for c in app.after_draw() {
+                exec::execute(c, backends.clone(), app.context.clone(), tx.clone());
+            }
         }
         if app.quit {
             return Ok(Exit::Quit);

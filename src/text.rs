@@ -57,7 +57,12 @@ fn picture(c: char) -> char {
 /// overrides, isolates and line separators are named (`<U+202E>`). Emoji, joiners and
 /// letters of every script stay untouched: the file is data.
 pub fn inert(text: &str) -> String {
-    neutralised(text, &['\t', '\n', '\r'], |c| picture(c).to_string())
+    neutralised(
+        text,
+        &['\t', '\n', '\r'],
+        |c| picture(c).to_string(),
+        is_hostile,
+    )
 }
 
 /// Text for a terminal's standard output or error, as the command line prints it: lines and
@@ -65,14 +70,31 @@ pub fn inert(text: &str) -> String {
 /// named as the listings name it (`<U+001B>[31m`), a form the commands take back. A name from
 /// outside in an error (`user ␛]0;pwned␇ not found`) set the terminal's title.
 pub fn plain(text: &str) -> String {
-    neutralised(text, &['\t', '\n'], |c| format!("<U+{:04X}>", c as u32))
+    neutralised(text, &['\t', '\n'], named_control, is_hostile)
 }
 
-/// `text` with every character that would drive the terminal or reorder what follows made
-/// inert, but those `keep` names: a C0 control as `control` writes it, the others named
-/// (`<U+202E>`).
-fn neutralised(text: &str, keep: &[char], control: impl Fn(char) -> String) -> String {
-    if !text.chars().any(|c| is_hostile(c) && !keep.contains(&c)) {
+/// An error for standard error: as [`plain`], and every character that draws as nothing is
+/// named too. An error names what it refused or did not find, and `user ann<U+3164> not
+/// found` read as `user ann not found` while `ann` was there.
+pub fn error_text(text: &str) -> String {
+    neutralised(text, &['\t', '\n'], named_control, |c| {
+        is_hostile(c) || backoffice_domain::model::is_invisible_format(c)
+    })
+}
+
+fn named_control(c: char) -> String {
+    format!("<U+{:04X}>", c as u32)
+}
+
+/// `text` with every character `name` picks made inert, but those `keep` names: a C0 control
+/// as `control` writes it, the others named (`<U+202E>`).
+fn neutralised(
+    text: &str,
+    keep: &[char],
+    control: impl Fn(char) -> String,
+    name: impl Fn(char) -> bool,
+) -> String {
+    if !text.chars().any(|c| name(c) && !keep.contains(&c)) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -80,7 +102,7 @@ fn neutralised(text: &str, keep: &[char], control: impl Fn(char) -> String) -> S
         match c {
             c if keep.contains(&c) => out.push(c),
             '\u{0}'..='\u{1f}' | '\u{7f}' => out.push_str(&control(c)),
-            c if is_hostile(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c if name(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
             c => out.push(c),
         }
     }
@@ -645,6 +667,20 @@ mod tests {
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(3 * 1024 * 1024), "3.0 MiB");
         assert_eq!(human_size(u64::MAX), "16384.0 PiB");
+    }
+
+    #[test]
+    fn an_error_names_what_draws_as_nothing() {
+        assert_eq!(
+            error_text("user ann\u{3164} not found"),
+            "user ann<U+3164> not found"
+        );
+        assert_eq!(
+            error_text("user a\u{200B}b\u{FFA0} not found\nhint"),
+            "user a<U+200B>b<U+FFA0> not found\nhint"
+        );
+        assert_eq!(error_text("x\u{1b}[31m"), "x<U+001B>[31m");
+        assert_eq!(error_text("사용자 없음 ann"), "사용자 없음 ann");
     }
 
     #[test]

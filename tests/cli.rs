@@ -1147,6 +1147,22 @@ fn account_deletion_export_and_undo_on_the_sandbox() {
         !ok && err.contains("no group admin") && err.contains("admins"),
         "{err}"
     );
+    // A name not found is said with what draws as nothing named (`quiet.person` followed by a
+    // Hangul filler read as `quiet.person`, which is there).
+    let (ok, _, err) = run(&dirs, &["users", "get", "quiet.person<U+3164>"]);
+    assert!(
+        !ok && err.contains("quiet.person<U+3164>") && !err.contains('\u{3164}'),
+        "{err}"
+    );
+    // A new account's name is plain: the <U+XXXX> form names characters of existing names,
+    // and made a look-alike of `quiet.person` and a name with a space.
+    for named in ["quiet.person<U+3164>", "has<U+0020>space"] {
+        let (ok, _, err) = support(&["users", "create", named, "--email", "x@example.com"]);
+        assert!(
+            !ok && err.contains("a new account's name is plain"),
+            "{err}"
+        );
+    }
     let (ok, _, err) = support(&["users", "set-password", "nobody-here", "--password-stdin"]);
     assert!(
         !ok && err.contains("not found"),

@@ -418,6 +418,29 @@ fn a_password_typed_on_the_terminal_never_shows() {
             "support request",
         ],
     );
+    // A password the pool's policy refuses is refused once typed, before any `yes`.
+    c.wait_for("New password:", LONG);
+    c.keys(b"weakpass\r");
+    c.wait_for("The same again:", LONG);
+    c.keys(b"weakpass\r");
+    let refused = c.wait_for("nothing was changed", LONG);
+    assert!(
+        refused.contains("the pool's policy needs an upper-case letter, a digit and a symbol")
+            && !refused.contains("Type yes"),
+        "{refused}"
+    );
+    let (ok, dirs) = c.exited();
+    assert!(!ok, "refused");
+    let mut c = Console::start(
+        dirs,
+        &[
+            "users",
+            "set-password",
+            &user,
+            "--reason",
+            "support request",
+        ],
+    );
     c.wait_for("New password:", LONG);
     c.keys(b"Typed-Passw0rd!\r");
     c.wait_for("The same again:", LONG);
@@ -445,6 +468,30 @@ fn a_password_typed_on_the_terminal_never_shows() {
     assert!(!ok, "refused");
     let c = Console::start(dirs, &["objects", "get", &key, "-o", "-"]);
     c.wait_for("standard output, which is a terminal here", LONG);
-    let (ok, _) = c.exited();
+    let (ok, dirs) = c.exited();
     assert!(!ok, "refused");
+    // Standard error sent to a file: the questions still reach the terminal (they were
+    // written to the file, and the command seemed to hang), and the file keeps the rest.
+    let log = dirs.path().join("run.log");
+    let mut c = Console::start_in_shell(
+        dirs,
+        &format!(
+            "\"$BACKOFFICE\" users set-password '{user}' --reason 'support request' 2>'{}'",
+            log.display()
+        ),
+    );
+    c.wait_for("New password:", LONG);
+    c.keys(b"Other-Passw0rd!\r");
+    c.wait_for("The same again:", LONG);
+    c.keys(b"Other-Passw0rd!\r");
+    c.wait_for("Type yes to go on", LONG);
+    c.keys(b"yes\r");
+    c.wait_for("done, audited", LONG);
+    let (ok, _dirs) = c.exited();
+    assert!(ok, "the command succeeds");
+    let written = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        !written.contains("New password") && !written.contains("Type yes"),
+        "{written}"
+    );
 }

@@ -137,6 +137,9 @@ pub struct UserDetail {
     pub groups: Vec<Group>,
     pub profile: Option<UserProfile>,
     pub counts: Option<ActivityCounts>,
+    /// Why the database's part (profile, counts) could not be read: the directory's part is
+    /// shown without it (support reads an account while the database is down).
+    pub unread: Option<String>,
 }
 
 /// A write that must be read from the services before it can be proposed.
@@ -273,6 +276,8 @@ pub enum AppEvent {
     UsersLoaded {
         request: RequestId,
         result: Result<Page<Found>, Failure>,
+        /// Why the profile names were not searched (the directory's matches are listed).
+        unsearched: Option<Failure>,
     },
     /// Display names (or e-mails) of subs; subs with no name are left out.
     NamesLoaded {

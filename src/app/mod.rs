@@ -471,6 +471,13 @@ impl App {
         }
     }
 
+    /// What a frame just drawn calls for: names for the rows it scrolled into view. A jump
+    /// (`G`, a page down) moves the view while drawing, after the key's own ask had looked at
+    /// the rows shown before, and the new rows' subs stayed until the next key.
+    pub fn after_draw(&mut self) -> Vec<Command> {
+        self.ask_names()
+    }
+
     /// A name lookup for the subs on screen that have never been asked for.
     fn ask_names(&mut self) -> Vec<Command> {
         let wanted = self.focused().visible_subs();

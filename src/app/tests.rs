@@ -94,6 +94,7 @@ pub(crate) fn answer_users(
             items: items.into_iter().map(Found::plain).collect(),
             next: None,
         }),
+        unsearched: None,
     })
 }
 
@@ -219,6 +220,7 @@ fn detail(u: DirectoryUser) -> UserDetail {
         groups: vec![],
         profile: None,
         counts: None,
+        unread: None,
     }
 }
 
@@ -3501,4 +3503,70 @@ fn a_full_command_line_says_so() {
         .unwrap();
     let shown = terminal.backend().to_string();
     assert!(shown.contains("full: at most "), "{shown}");
+}
+
+/// A jump (`G`) shows rows whose authors were never asked for: their names are asked once the
+/// frame has scrolled to them (the key's own ask saw the rows shown before, and the subs stayed
+/// on screen until the next key).
+#[test]
+fn names_are_asked_for_the_rows_a_jump_shows() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(
+        &mut app,
+        &first,
+        (1..=99).map(|i| group(i, i)).collect(),
+        false,
+    );
+    let theme = crate::theme::Theme::default_dark();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
+    let mut frame = |app: &mut App| {
+        terminal
+            .draw(|f| crate::ui::draw(f, app, &theme, 0))
+            .unwrap();
+        app.after_draw()
+    };
+    frame(&mut app);
+    let last = UserSub::parse("00000000-0000-4000-8000-000000000063").unwrap();
+    let on_key = app.on_key(key('G'));
+    let asked = |c: &[Command]| {
+        c.iter()
+            .any(|c| matches!(c, Command::LoadNames { subs, .. } if subs.contains(&last)))
+    };
+    let drawn = frame(&mut app);
+    assert!(
+        asked(&on_key) || asked(&drawn),
+        "the bottom rows' names are asked for: {on_key:?} {drawn:?}"
+    );
+    assert!(frame(&mut app).is_empty(), "and only once");
+}
+
+/// A search whose profile names could not be searched (the database down) lists the
+/// directory's matches and says what was left out on the status bar.
+#[test]
+fn a_search_without_profile_names_lists_the_rest_and_says_so() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    app.on_key(key('/'));
+    typed(&mut app, "user");
+    let sent = app.on_key(code(KeyCode::Enter));
+    let request = sent
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadUsers { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("a users load");
+    app.on_event(AppEvent::UsersLoaded {
+        request,
+        result: Ok(Page {
+            items: vec![Found::plain(user(2, true))],
+            next: None,
+        }),
+        unsearched: Some(Failure::new("the database is unavailable")),
+    });
+    assert_eq!(app.users.list.items.len(), 1);
+    assert_eq!(
+        app.last_error.as_deref(),
+        Some("searching profile names: the database is unavailable")
+    );
 }

@@ -679,7 +679,15 @@ impl Pane for UsersPane {
 
     fn on_event(&mut self, event: AppEvent, ids: &mut Ids) -> Handled {
         match event {
-            AppEvent::UsersLoaded { request, result } => self.on_users(request, result, ids),
+            AppEvent::UsersLoaded {
+                request,
+                result,
+                unsearched,
+            } => {
+                let (outcome, failure) = self.on_users(request, result, ids);
+                let unsearched = unsearched.map(|f| ("searching profile names".to_string(), f));
+                (outcome, failure.or(unsearched))
+            }
             AppEvent::UserLoaded { request, result } => self.on_user(request, result),
             AppEvent::SignInsLoaded { request, result } => self.on_sign_ins(request, result),
             _ => (Outcome::None, None),

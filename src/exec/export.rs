@@ -223,8 +223,14 @@ async fn fetch(
     page: PageRequest,
 ) -> Result<(Vec<Value>, Option<Cursor>), DomainError> {
     Ok(match source {
+        // An export is whole or refused: without the profile rows it would leave out those
+        // found by their profile name.
         ExportSource::Users(search) => {
-            rows_of(find_users(b, search, page).await?, records::found_user)
+            let found = find_users(b, search, page).await?;
+            if let Some(e) = found.unsearched {
+                return Err(e);
+            }
+            rows_of(found.page, records::found_user)
         }
         ExportSource::Posts(filter) => {
             rows_of(b.content()?.list_posts(filter, page).await?, records::post)

@@ -16,7 +16,7 @@ use backoffice_domain::model::{
     Actor, BucketName, LogGroupName, ModerationAction, ModerationTarget, ObjectKey,
     PresignedRequest, Reason, ReportId, ReportResolution, Target, Username,
 };
-use backoffice_domain::model::{AuditAction, ProfileField, UserSub};
+use backoffice_domain::model::{AuditAction, AuditId, ProfileField, UserSub};
 use backoffice_domain::ports::{
     ContentStore, LogInsights, LogSource, Metrics, ObjectStore, UserDirectory,
 };
@@ -758,7 +758,15 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             })
         }
         Operation::Account { username, action } => {
-            let audit_id = accounts::perform(
+            let record = |audit_id: Option<AuditId>| {
+                json!({
+                    "type": "account",
+                    "action": action.audit_action().as_str(),
+                    "user": username.as_str(),
+                    "audit_id": audit_id.map(AuditId::get),
+                })
+            };
+            let audit_id = match accounts::perform(
                 b.directory()?,
                 b.content()?,
                 &username,
@@ -766,7 +774,19 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 &b.actor().await?,
                 reason,
             )
-            .await?;
+            .await
+            {
+                Ok(id) => id,
+                // Made, then its audit row or the API's block failed: a script must know it
+                // was made (and `audit_id` says whether it was recorded).
+                Err(unfinished) if unfinished.made => {
+                    return Err(Partial {
+                        records: vec![record(unfinished.audit_id)],
+                        ..Partial::from(unfinished.error)
+                    });
+                }
+                Err(unfinished) => return Err(unfinished.error.into()),
+            };
             // An attribute change names the attributes (it said only `user.update_attribute`).
             let attributes = match &action {
                 AccountAction::SetAttribute { name, .. } | AccountAction::DeleteAttribute(name) => {
@@ -788,12 +808,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                     action.audit_action(),
                     crate::text::identifier(username.as_str())
                 ),
-                records: vec![json!({
-                    "type": "account",
-                    "action": action.audit_action().as_str(),
-                    "user": username.as_str(),
-                    "audit_id": audit_id.get(),
-                })],
+                records: vec![record(Some(audit_id))],
             })
         }
         Operation::Ban(plan) => run_ban(b, &plan, reason).await,

@@ -1181,3 +1181,107 @@ async fn a_group_change_changed_since_is_not_undone() {
         "{refused}"
     );
 }
+
+/// An account change that was made but whose audit row, or the API's block, then failed is
+/// reported as made: its `--json` record goes out (a script saw nothing), with the audit row's
+/// id when that was written, and the directory holds the change.
+#[tokio::test]
+async fn an_account_change_made_before_its_audit_failed_is_reported_as_made() {
+    let w = world().await;
+    let failing = |which: &'static str| {
+        let mut backends = w.backends.clone();
+        backends.content = Some(Arc::new(FaultyContentStore::new(
+            Arc::new(w.sandbox.content.clone()),
+            Arc::new(move |call| (call == which).then(|| database_unavailable(call))),
+        )));
+        backends
+    };
+    let account = |action| Operation::Account {
+        username: w.name.clone(),
+        action,
+    };
+    let disable = AccountAction::Disable.audit_action();
+    let partial = perform(
+        &failing("record_audit"),
+        account(AccountAction::Disable),
+        &reason("abuse"),
+    )
+    .await
+    .expect_err("the audit row failed");
+    let said = format!("{} {}", partial.failure.message, partial.failure.chain);
+    assert!(said.contains("record it by hand"), "{said}");
+    assert_eq!(
+        partial.records,
+        [serde_json::json!({
+            "type": "account",
+            "action": disable.as_str(),
+            "user": w.name.as_str(),
+            "audit_id": null,
+        })]
+    );
+    assert!(!w.sandbox.directory.get_user(&w.name).await.unwrap().enabled);
+
+    // Enabled again with the block failing: made and audited, the row's id in the record.
+    let partial = perform(
+        &failing("set_blocked"),
+        account(AccountAction::Enable),
+        &reason("appeal granted"),
+    )
+    .await
+    .expect_err("the block could not be lifted");
+    let row = newest_row(&w).await;
+    assert_eq!(row.action, AccountAction::Enable.audit_action());
+    assert_eq!(partial.records.len(), 1);
+    assert_eq!(partial.records[0]["audit_id"], row.id.get());
+    assert!(w.sandbox.directory.get_user(&w.name).await.unwrap().enabled);
+
+    // Refused before any change: no record.
+    let refused = perform(
+        &w.backends,
+        account(AccountAction::Enable),
+        &reason("again"),
+    )
+    .await
+    .expect_err("already enabled");
+    assert!(refused.records.is_empty());
+}
+
+/// The database down, a user's detail still opens from the directory (it failed whole, and
+/// support could not read an account during a database outage), saying why its profile and
+/// counts are missing.
+#[tokio::test]
+async fn a_user_detail_opens_from_the_directory_while_the_database_is_down() {
+    let w = world().await;
+    let mut backends = w.backends.clone();
+    backends.content = Some(Arc::new(FaultyContentStore::new(
+        Arc::new(w.sandbox.content.clone()),
+        Arc::new(|call| Some(database_unavailable(call))),
+    )));
+    let (tx, _rx) = tokio::sync::mpsc::channel(8);
+    let event = crate::exec::run(
+        Command::LoadUser {
+            request: RequestId(1),
+            username: w.name.clone(),
+        },
+        &backends,
+        &crate::app::test_context(),
+        &tx,
+    )
+    .await;
+    let AppEvent::UserLoaded {
+        result: Ok(detail), ..
+    } = event
+    else {
+        panic!("the detail opens: {event:?}");
+    };
+    assert_eq!(detail.user.username, w.name);
+    assert_eq!((detail.profile, detail.counts), (None, None));
+    assert!(
+        detail
+            .unread
+            .as_deref()
+            .is_some_and(|why| why.contains("unavailable")),
+        "{:?}",
+        detail.unread
+    );
+}

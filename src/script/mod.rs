@@ -54,8 +54,13 @@ impl Job {
         !matches!(
             self,
             // `who` says which of its parts could not be read, the database's too.
+            // A listing's plain-text search reads the profile names too, and says when it
+            // could not.
             Job::Users(
-                UsersCommand::Get { .. } | UsersCommand::SignIns { .. } | UsersCommand::Who { .. }
+                UsersCommand::List { .. }
+                    | UsersCommand::Get { .. }
+                    | UsersCommand::SignIns { .. }
+                    | UsersCommand::Who { .. }
             ) | Job::Objects(ObjectsCommand::Ls { .. } | ObjectsCommand::Get { .. })
                 | Job::Logs(_)
                 | Job::Insights(_)
@@ -201,10 +206,51 @@ impl Session<'_> {
 }
 
 fn ask(prompt: &str) -> Result<String> {
-    eprint!("{}", crate::text::plain(prompt));
+    Asking::open().say(&crate::text::plain(prompt))?;
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
     Ok(answer.trim().to_string())
+}
+
+/// Where a question to the operator is written: standard error, or the terminal itself when
+/// standard error is redirected (`2>run.log`), where the question would be hidden and the
+/// command would seem to hang.
+pub(super) struct Asking(Option<std::fs::File>);
+
+impl Asking {
+    pub(super) fn open() -> Self {
+        if std::io::stderr().is_terminal() {
+            return Self(None);
+        }
+        Self(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/tty")
+                .ok(),
+        )
+    }
+
+    /// The descriptor written to, for a signal handler that writes the prompt again.
+    #[cfg(unix)]
+    pub(super) fn raw_fd(&self) -> i32 {
+        use std::os::fd::AsRawFd;
+        self.0.as_ref().map_or(2, |f| f.as_raw_fd())
+    }
+
+    pub(super) fn say(&self, text: &str) -> std::io::Result<()> {
+        match &self.0 {
+            Some(tty) => {
+                let mut tty = tty;
+                tty.write_all(text.as_bytes())?;
+                tty.flush()
+            }
+            None => {
+                let mut err = std::io::stderr().lock();
+                err.write_all(text.as_bytes())?;
+                err.flush()
+            }
+        }
+    }
 }
 
 /// A failure from the operations layer as the command's error: its sentence, then its chain.

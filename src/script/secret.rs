@@ -8,7 +8,7 @@
 
 use backoffice_domain::services::accounts::Secret;
 use color_eyre::eyre::{Result, bail};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 
 /// The password, from where `from_stdin` says.
 pub(super) fn read_password(from_stdin: bool) -> Result<Secret> {
@@ -60,10 +60,10 @@ fn typeable(password: &str) -> Result<()> {
 
 /// One line typed on standard input's terminal without echo.
 fn unseen(prompt: &str) -> Result<String> {
-    eprint!("{prompt}");
-    std::io::stderr().flush()?;
+    let to = super::Asking::open();
+    to.say(prompt)?;
     let line = {
-        let _quiet = echo::Off::new(prompt)?;
+        let _quiet = echo::Off::new(prompt, &to)?;
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line)?;
         line
@@ -71,7 +71,7 @@ fn unseen(prompt: &str) -> Result<String> {
     // Ended without `enter`: the terminal went away, or `ctrl-d` (on an empty line, or twice
     // after some text, which was taken as typed and the next prompt ran on).
     let Some(line) = line.strip_suffix('\n') else {
-        eprintln!();
+        to.say("\n")?;
         bail!("not typed (ended without enter); nothing was changed");
     };
     Ok(line.strip_suffix('\r').unwrap_or(line).to_string())
@@ -86,9 +86,11 @@ mod echo {
     use std::os::fd::AsRawFd;
     use std::sync::Mutex;
 
-    /// What the handlers need: the fd, its settings before and while quiet, the prompt.
+    /// What the handlers need: the fd, its settings before and while quiet, the prompt and
+    /// where it is written.
     struct Saved {
         fd: libc::c_int,
+        out: libc::c_int,
         before: libc::termios,
         quiet: libc::termios,
         prompt: Vec<u8>,
@@ -107,7 +109,7 @@ mod echo {
     }
 
     impl Off {
-        pub(super) fn new(prompt: &str) -> std::io::Result<Self> {
+        pub(super) fn new(prompt: &str, to: &super::super::Asking) -> std::io::Result<Self> {
             let fd = std::io::stdin().as_raw_fd();
             // SAFETY: a zeroed termios is a valid value for tcgetattr to fill; fd is stdin's.
             let mut before: libc::termios = unsafe { std::mem::zeroed() };
@@ -119,6 +121,7 @@ mod echo {
             quiet.c_lflag |= libc::ECHONL;
             *SAVED.lock().unwrap_or_else(|p| p.into_inner()) = Some(Saved {
                 fd,
+                out: to.raw_fd(),
                 before,
                 quiet,
                 prompt: prompt.as_bytes().to_vec(),
@@ -212,8 +215,8 @@ mod echo {
                 stop_then_resume as extern "C" fn(libc::c_int) as libc::sighandler_t,
             );
             libc::tcsetattr(s.fd, libc::TCSANOW, &s.quiet);
-            libc::write(2, b"\n".as_ptr().cast(), 1);
-            libc::write(2, s.prompt.as_ptr().cast(), s.prompt.len());
+            libc::write(s.out, b"\n".as_ptr().cast(), 1);
+            libc::write(s.out, s.prompt.as_ptr().cast(), s.prompt.len());
         }
     }
 }
@@ -224,7 +227,7 @@ mod echo {
     pub(super) struct Off;
 
     impl Off {
-        pub(super) fn new(_prompt: &str) -> std::io::Result<Self> {
+        pub(super) fn new(_prompt: &str, _to: &super::super::Asking) -> std::io::Result<Self> {
             Ok(Self)
         }
     }

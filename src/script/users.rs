@@ -57,6 +57,18 @@ async fn found(
     }
 }
 
+/// A name for a new account: plain, as the console's `:create` makes them. The `<U+XXXX>` form
+/// names a character of an existing name; here it made `bob<U+3164>`, a look-alike of `bob`,
+/// and names with spaces and escapes in them.
+fn new_name(raw: &str) -> Result<Username> {
+    if crate::text::from_identifier(raw).is_some() {
+        bail!(
+            "username: a new account's name is plain: letters, digits and symbols, with no <U+XXXX> (that form names a character of an existing name)"
+        );
+    }
+    name(raw)
+}
+
 fn group_name(raw: &str) -> Result<backoffice_domain::model::GroupName> {
     backoffice_domain::model::GroupName::parse(raw).map_err(|e| eyre!("group: {}", e.message))
 }
@@ -131,10 +143,30 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                 .map_err(|e| eyre!("--filter: {e}"))?;
             // A merged search can find a user again on a later page: each is printed once.
             let mut seen = std::collections::HashSet::new();
+            let warned = std::cell::Cell::new(false);
             each_item(
                 limit,
                 backoffice_domain::ports::DIRECTORY_MAX_PAGE,
-                |page| crate::exec::find_users(s.b, &query, page),
+                |page| {
+                    let (warned, query) = (&warned, &query);
+                    async move {
+                        let found = crate::exec::find_users(s.b, query, page).await?;
+                        // The directory's matches are listed; the profile names could not be
+                        // searched, and that is said once.
+                        if let Some(e) = found.unsearched
+                            && !warned.replace(true)
+                        {
+                            eprintln!(
+                                "{}",
+                                crate::text::error_text(&format!(
+                                    "warning: profile names were not searched: {}",
+                                    e.chain()
+                                ))
+                            );
+                        }
+                        Ok(found.page)
+                    }
+                },
                 |found| {
                     let u = &found.user;
                     if !seen.insert(u.username.to_string()) {
@@ -254,8 +286,18 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             let username = name(&username)?;
             let why = reason(&why)?;
             ops::admit(s.context, &format!("a new password for {username}")).map_err(failed)?;
-            found(directory, &username).await?;
+            let (user, policy) =
+                tokio::join!(found(directory, &username), directory.password_policy());
+            user?;
             let password = super::secret::read_password(password_stdin)?;
+            // A password the pool would refuse is refused before the `yes` (Cognito refused it
+            // after). Where the policy cannot be read, Cognito's answer is the check.
+            match policy {
+                Ok(policy) => policy
+                    .check(password.expose())
+                    .map_err(|e| eyre!("{}; nothing was changed", e.message))?,
+                Err(e) => tracing::debug!(error = %e.chain(), "the pool's password policy"),
+            }
             s.write(
                 Operation::Account {
                     username,
@@ -275,7 +317,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             reason: why,
         } => {
             let account = backoffice_domain::services::accounts::NewAccount {
-                username: name(&username)?,
+                username: new_name(&username)?,
                 email: backoffice_domain::model::Email::parse(&email)
                     .map_err(|e| eyre!("--email: {}", e.message))?,
                 send_invitation: !no_invitation,

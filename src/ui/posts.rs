@@ -68,7 +68,7 @@ pub(super) const QUEUE_COLUMNS: [Column; 8] = [
     Column::id("open"),
     // The reasons go last: a moderator judges a row by them (at 80 columns a `user <sub>` row
     // leaves room for one free column).
-    Column::free("reasons", 24, 1),
+    Column::free_counted("reasons", 24, 1),
     Column::name("author", 14, 3),
     Column::free("text", 24, 2),
     Column::whole("oldest (UTC)", 5),

@@ -39,6 +39,9 @@ pub struct Column {
     /// The cap is this share of the row: a third for ids; a fifth for names people choose,
     /// so that two long ones side by side still leave room. `0` for free text: uncapped.
     pub cap_div: u16,
+    /// A count of what the cell leaves out (`+2 more`, after its last ` · `) stays whole when
+    /// the cell is cut: cut at its end, the count was the first thing lost.
+    pub keeps_count: bool,
 }
 
 impl Column {
@@ -50,6 +53,7 @@ impl Column {
             drop: 0,
             cap_min: WHOLE_CAP_MIN,
             cap_div: 3,
+            keeps_count: false,
         }
     }
 
@@ -73,6 +77,7 @@ impl Column {
             drop,
             cap_min: WHOLE_CAP_MIN,
             cap_div: 3,
+            keeps_count: false,
         }
     }
 
@@ -84,6 +89,15 @@ impl Column {
             drop,
             cap_min: WHOLE_CAP_MIN,
             cap_div: 0,
+            keeps_count: false,
+        }
+    }
+
+    /// As [`Column::free`], keeping a closing `+N more` whole when the cell is cut.
+    pub const fn free_counted(header: &'static str, min: u16, drop: u8) -> Self {
+        Self {
+            keeps_count: true,
+            ..Self::free(header, min, drop)
         }
     }
 
@@ -494,6 +508,17 @@ pub(super) fn fit_cell(column: &Column, text: &str, width: u16) -> String {
         // A name people choose is cut in its middle, as ids are: `Regular User 10` and
         // `Regular User 11` cut at their end both read `Regular …`.
         Fit::Free { .. } if column.cap_div > 0 => fit_middle(text, width),
+        Fit::Free { .. } if column.keeps_count && text.width() > usize::from(width) => {
+            match text.rsplit_once(" · ") {
+                Some((head, count))
+                    if count.starts_with('+') && count.width() + 4 <= usize::from(width) =>
+                {
+                    let room = width - count.width() as u16 - 1;
+                    format!("{} {count}", fit(head, room))
+                }
+                _ => fit(text, width),
+            }
+        }
         Fit::Free { .. } => fit(text, width),
     }
 }
@@ -871,6 +896,24 @@ pub(super) fn visible_bars(data: &[u64], rows: u16) -> Vec<u64> {
 }
 #[cfg(test)]
 mod tests {
+
+    /// The queue's reasons cut at 30 columns keep their `+2 more`: cut at the end, a
+    /// moderator could not tell that more reasons were given.
+    #[test]
+    fn a_count_of_what_a_cut_cell_leaves_out_stays() {
+        let column = Column::free_counted("reasons", 24, 1);
+        let label = "1× harassment · 1× hate speech · 1× impersonati… · +2 more";
+        let cut = fit_cell(&column, label, 30);
+        assert_eq!(cut, "1× harassment · 1× ha… +2 more");
+        assert_eq!(cut.width(), 30);
+        assert_eq!(fit_cell(&column, label, 80), label);
+        // Without a count, or too narrow to keep one, it is cut at its end.
+        assert_eq!(
+            fit_cell(&column, "1× harassment · 2× spam", 12),
+            "1× harassme…"
+        );
+        assert_eq!(fit_cell(&column, label, 10), "1× harass…");
+    }
     use super::*;
 
     /// A quiet bin beside a busy one draws the lowest bar, an empty one nothing.

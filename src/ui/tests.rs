@@ -97,6 +97,7 @@ fn users_failed() {
         result: Err(Failure::new(
             "forbidden: cognito-idp:ListUsers: not authorized to perform ListUsers",
         )),
+        unsearched: None,
     });
     insta::assert_snapshot!(render(&mut app, 100, 10));
 }
@@ -260,6 +261,7 @@ fn user_detail_open(
             updated_at: at,
         }),
         counts: None,
+        unread: None,
         groups: vec![],
         user: u,
     };
@@ -2337,4 +2339,21 @@ fn fit_hint_keeps_whole_parts_then_whole_words() {
     assert_eq!(fit_hint(hint, 20), "   .csv or .jsonl");
     assert_eq!(fit_hint(hint, 15), "   .csv or…");
     assert_eq!(fit_hint(hint, 4), "");
+}
+
+/// The database down, the user detail still shows the account from the directory, and says
+/// why the profile is missing rather than "no profile row".
+#[test]
+fn a_user_detail_without_its_database_says_why() {
+    let (mut app, _) = user_detail_open(user(4, true), |d| {
+        d.profile = None;
+        d.unread = Some("the database is unavailable".into());
+    });
+    let shown = format!("{:?}", render(&mut app, 120, 30).buffer());
+    assert!(
+        shown.contains("not read: the database is unavailable"),
+        "{shown}"
+    );
+    assert!(!shown.contains("no profile row"), "{shown}");
+    assert!(shown.contains("user4"), "{shown}");
 }

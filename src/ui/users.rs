@@ -209,7 +209,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                         ));
                         db.push(kv("since", short_time(Some(p.created_at))));
                     }
-                    None => db.push(Line::styled("  no profile row", theme.warning())),
+                    None => db.push(Line::styled(
+                        match &d.unread {
+                            Some(why) => format!("  not read: {}", crate::text::one_line(why)),
+                            None => "  no profile row".to_string(),
+                        },
+                        theme.warning(),
+                    )),
                 }
                 if let Some(c) = &d.counts {
                     db.push(kv("posts", c.posts.to_string()));

@@ -29,6 +29,21 @@ impl Console {
     }
 
     pub fn start_with(dirs: tempfile::TempDir, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_backoffice"));
+        cmd.args(args);
+        Self::spawn(dirs, cmd, env)
+    }
+
+    /// `script` run by `sh -c` on the terminal, with the binary's path in `$BACKOFFICE`: for
+    /// what the shell arranges around it (a redirected standard error).
+    pub fn start_in_shell(dirs: tempfile::TempDir, script: &str) -> Self {
+        let mut cmd = CommandBuilder::new("/bin/sh");
+        cmd.args(["-c", script]);
+        cmd.env("BACKOFFICE", env!("CARGO_BIN_EXE_backoffice"));
+        Self::spawn(dirs, cmd, &[])
+    }
+
+    fn spawn(dirs: tempfile::TempDir, mut cmd: CommandBuilder, env: &[(&str, &str)]) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -37,8 +52,6 @@ impl Console {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_backoffice"));
-        cmd.args(args);
         cmd.env("BACKOFFICE_CONFIG_DIR", dirs.path().join("config"));
         cmd.env("BACKOFFICE_DATA_DIR", dirs.path().join("data"));
         cmd.env("BACKOFFICE_STATE_DIR", dirs.path().join("state"));

@@ -488,6 +488,73 @@ impl UserFilter {
     }
 }
 
+/// What the pool asks of a password (Cognito's `PasswordPolicy`), for refusing a weak one before
+/// anyone confirms a write that Cognito would refuse. Cognito keeps the last word: this only
+/// refuses what it surely would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    pub min_length: usize,
+    pub uppercase: bool,
+    pub lowercase: bool,
+    pub digit: bool,
+    pub symbol: bool,
+}
+
+impl Default for PasswordPolicy {
+    /// Cognito's default: 8 characters with an upper-case letter, a lower-case letter, a digit
+    /// and a symbol.
+    fn default() -> Self {
+        Self {
+            min_length: 8,
+            uppercase: true,
+            lowercase: true,
+            digit: true,
+            symbol: true,
+        }
+    }
+}
+
+impl PasswordPolicy {
+    /// `Err` naming everything `password` lacks.
+    pub fn check(&self, password: &str) -> Result<(), Invalid> {
+        let mut lacks = Vec::new();
+        let length = password.chars().count();
+        if length < self.min_length {
+            lacks.push(format!(
+                "at least {} characters ({length} typed)",
+                self.min_length
+            ));
+        }
+        let wanted = [
+            (
+                self.uppercase,
+                "an upper-case letter",
+                char::is_uppercase as fn(char) -> bool,
+            ),
+            (self.lowercase, "a lower-case letter", char::is_lowercase),
+            (self.digit, "a digit", |c: char| c.is_ascii_digit()),
+            (self.symbol, "a symbol", |c: char| !c.is_alphanumeric()),
+        ];
+        for (asked, what, test) in wanted {
+            if asked && !password.chars().any(test) {
+                lacks.push(what.to_string());
+            }
+        }
+        if lacks.is_empty() {
+            return Ok(());
+        }
+        let said = match lacks.as_slice() {
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+            [] => unreachable!(),
+        };
+        Err(Invalid::new(
+            "password",
+            format!("the pool's policy needs {said}"),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -639,6 +706,36 @@ mod tests {
         assert!(check("name", "Ann \"the mod\" Lee 🎉").is_ok());
         assert!(check("custom:team", &"x".repeat(2048)).is_ok());
         assert!(check("custom:team", &"x".repeat(2049)).is_err());
+    }
+
+    #[test]
+    fn a_password_is_refused_naming_all_it_lacks() {
+        let default = PasswordPolicy::default();
+        assert!(default.check("Abcdefg1!").is_ok());
+        // Any script's letters count, and any non-alphanumeric character is a symbol.
+        assert!(default.check("Ünïcödé9 ").is_ok());
+        let e = default.check("abc").unwrap_err();
+        assert_eq!(e.field, "password");
+        assert_eq!(
+            e.message,
+            "the pool's policy needs at least 8 characters (3 typed), an upper-case letter, a \
+             digit and a symbol"
+        );
+        assert_eq!(
+            default.check("abcdefgh1!").unwrap_err().message,
+            "the pool's policy needs an upper-case letter"
+        );
+        let lax = PasswordPolicy {
+            min_length: 6,
+            uppercase: false,
+            lowercase: false,
+            digit: false,
+            symbol: false,
+        };
+        assert!(lax.check("aaaaaa").is_ok());
+        assert!(lax.check("aaaaa").is_err());
+        // Counted in characters, not bytes.
+        assert!(lax.check("가나다라마바").is_ok());
     }
 
     proptest! {

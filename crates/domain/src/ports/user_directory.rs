@@ -1,7 +1,7 @@
 use crate::error::DomainResult;
 use crate::model::{
     AttributeName, AuthEvent, DirectoryUser, Group, GroupName, NewDirectoryUser, Page, PageRequest,
-    UserFilter, Username,
+    PasswordPolicy, UserFilter, Username,
 };
 use async_trait::async_trait;
 
@@ -36,6 +36,10 @@ pub trait UserDirectory: Send + Sync {
         password: &str,
         permanent: bool,
     ) -> DomainResult<()>;
+    /// What the pool asks of a password, to refuse a weak one before a write is confirmed.
+    async fn password_policy(&self) -> DomainResult<PasswordPolicy> {
+        Ok(PasswordPolicy::default())
+    }
     /// Signs the user out of every device (revokes refresh tokens).
     async fn global_sign_out(&self, username: &Username) -> DomainResult<()>;
     async fn confirm_sign_up(&self, username: &Username) -> DomainResult<()>;

@@ -311,6 +311,26 @@ pub fn refusal(action: &AccountAction, user: &DirectoryUser) -> Option<Refusal> 
     }
 }
 
+/// Why [`perform`] stopped: the error, and whether the change had been made by then (its audit
+/// row or the API's block failed after it), with the audit row's id when that was written.
+#[derive(Debug)]
+pub struct Unfinished {
+    pub error: DomainError,
+    pub made: bool,
+    pub audit_id: Option<AuditId>,
+}
+
+impl From<DomainError> for Unfinished {
+    /// Failed before the change.
+    fn from(error: DomainError) -> Self {
+        Self {
+            error,
+            made: false,
+            audit_id: None,
+        }
+    }
+}
+
 /// Performs `action` on `username` and records it; returns the audit row's id. When the change
 /// was made but its row could not be written, the error says so.
 pub async fn perform(
@@ -320,11 +340,19 @@ pub async fn perform(
     action: &AccountAction,
     actor: &Actor,
     reason: &Reason,
-) -> DomainResult<AuditId> {
+) -> Result<AuditId, Unfinished> {
     if reads_first(action) {
         let current = directory.get_user(username).await?;
         if let Some(why) = refusal(action, &current) {
-            return Err(DomainError::Conflict(why.message(username)));
+            return Err(DomainError::Conflict(why.message(username)).into());
+        }
+    }
+    // The pool's policy, said in full (Cognito's refusal says only that it was not met).
+    // Where the policy cannot be read, Cognito's own check decides.
+    if let AccountAction::SetPassword { password, .. } = action {
+        match directory.password_policy().await {
+            Ok(policy) => policy.check(password.expose()).map_err(DomainError::from)?,
+            Err(e) => tracing::debug!(error = %e.chain(), "the pool's password policy"),
         }
     }
     let mut entry = change(directory, username, action, actor, reason).await?;
@@ -350,25 +378,33 @@ pub async fn perform(
             e,
         )
     });
+    let made = |error: DomainError, audit_id: Option<AuditId>| Unfinished {
+        error,
+        made: true,
+        audit_id,
+    };
     match marked {
-        Ok(()) => audited,
-        Err(e) => Err(DomainError::unexpected(
-            format!(
-                "{} was done for {username}{}, but the API's block could not be {}: {}; do it again",
-                action.audit_action(),
-                if audited.is_ok() {
-                    " and audited"
-                } else {
-                    " (not audited)"
-                },
-                if action.blocks() == Some(true) {
-                    "set, so their tokens keep working until they expire"
-                } else {
-                    "lifted, so the API still refuses them"
-                },
-                e.chain()
+        Ok(()) => audited.map_err(|e| made(e, None)),
+        Err(e) => Err(made(
+            DomainError::unexpected(
+                format!(
+                    "{} was done for {username}{}, but the API's block could not be {}: {}; do it again",
+                    action.audit_action(),
+                    if audited.is_ok() {
+                        " and audited"
+                    } else {
+                        " (not audited)"
+                    },
+                    if action.blocks() == Some(true) {
+                        "set, so their tokens keep working until they expire"
+                    } else {
+                        "lifted, so the API still refuses them"
+                    },
+                    e.chain()
+                ),
+                e,
             ),
-            e,
+            audited.ok(),
         )),
     }
 }
@@ -628,7 +664,8 @@ mod tests {
             &Reason::parse("support request").unwrap(),
         )
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
         assert!(
             matches!(&err, DomainError::Conflict(m) if m.contains("FORCE_CHANGE_PASSWORD")),
             "{err}"
@@ -727,7 +764,7 @@ mod tests {
                 (call == "set_blocked").then(|| database_unavailable("set_blocked"))
             }),
         );
-        let err = perform(
+        let unfinished = perform(
             &sandbox.directory,
             &content,
             &user.username,
@@ -737,6 +774,9 @@ mod tests {
         )
         .await
         .unwrap_err();
+        // Made and audited: the caller reports it as made, with the row.
+        assert!(unfinished.made && unfinished.audit_id.is_some());
+        let err = unfinished.error;
         assert!(err.to_string().contains("block could not be set"), "{err}");
         let rows = sandbox
             .content
@@ -870,7 +910,8 @@ mod tests {
             &Reason::parse("user asked").unwrap(),
         )
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
         assert!(
             matches!(&err, DomainError::Invalid(i) if i.field == "value"),
             "{err}"
@@ -1088,7 +1129,8 @@ mod tests {
             &Reason::parse("security concern").unwrap(),
         )
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
         assert!(matches!(err, DomainError::NotFound(_)), "{err}");
         let rows = sandbox
             .content

@@ -124,13 +124,23 @@ fn searches(text: &str) -> Vec<(Matched, UserFilter)> {
     out
 }
 
-/// One page of a plain-text search: the next page of every source that has one, merged.
+/// A page of a search, and why the profile rows could not be searched (the database down): the
+/// directory's matches are still found.
+#[derive(Debug)]
+pub struct Searched {
+    pub page: Page<Found>,
+    pub unsearched: Option<DomainError>,
+}
+
+/// One page of a plain-text search: the next page of every source that has one, merged. The
+/// profile rows failing leaves their part out, said in [`Searched::unsearched`]; the
+/// directory failing fails the search.
 pub async fn search(
     directory: &dyn UserDirectory,
     content: Option<&dyn ContentStore>,
     text: &str,
     page: PageRequest,
-) -> DomainResult<Page<Found>> {
+) -> DomainResult<Searched> {
     let text = text.trim();
     if text.is_empty() {
         return Err(DomainError::invalid("search", "type something to look for"));
@@ -192,7 +202,12 @@ pub async fn search(
         }
     }
     let last = sources.len() - 1;
-    match profile_page? {
+    let mut unsearched = None;
+    let profile_page = profile_page.unwrap_or_else(|e| {
+        unsearched = Some(e);
+        None
+    });
+    match profile_page {
         Some(profiles) => {
             sources[last] = Source::after(profiles.next);
             // A user the directory already found says the profile name matched too; only
@@ -219,11 +234,18 @@ pub async fn search(
     // A whole e-mail, on the first page: the profile rows (which compare without case) name
     // an account whose address Cognito keeps in another case than typed or lower case
     // (`MiXeD.CaSe@Example.COM` from `mixed.case@example.com`), as `:who` finds it.
-    if let (Some(content), None, true) = (content, &page.cursor, text.contains('@')) {
+    if let (Some(content), None, true, None) =
+        (content, &page.cursor, text.contains('@'), &unsearched)
+    {
         let lower = text.to_lowercase();
-        let subs: Vec<UserSub> = content
-            .subs_with_email(text, 5)
-            .await?
+        let subs: Vec<UserSub> = match content.subs_with_email(text, 5).await {
+            Ok(subs) => subs,
+            Err(e) => {
+                unsearched = Some(e);
+                Vec::new()
+            }
+        };
+        let subs: Vec<UserSub> = subs
             .into_iter()
             .filter(|s| !found.iter().any(|f| f.user.sub.as_ref() == Some(s)))
             .collect();
@@ -237,7 +259,10 @@ pub async fn search(
         .iter()
         .any(|s| *s != Source::Done)
         .then(|| Cursor::encode(&scope, &sources));
-    Ok(Page { items: found, next })
+    Ok(Searched {
+        page: Page { items: found, next },
+        unsearched,
+    })
 }
 
 /// The directory's users with these subs (one exact search each, run together); subs the
@@ -302,7 +327,8 @@ mod tests {
             PageRequest::first(10),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .page;
         assert_eq!(page.items.len(), 1, "{:?}", page.items);
         let matched = &page.items[0].matched;
         assert!(
@@ -330,7 +356,8 @@ mod tests {
         for typed in ["Ann.Lee@Example.com", "ANN.LEE", "ann.lee@"] {
             let page = search(&sandbox.directory, None, typed, PageRequest::first(10))
                 .await
-                .unwrap();
+                .unwrap()
+                .page;
             assert_eq!(page.items.len(), 1, "{typed}: {:?}", page.items);
             assert_eq!(page.items[0].user.username.as_str(), "ann");
             assert_eq!(page.items[0].matched, vec![Matched::Email], "{typed}");
@@ -366,6 +393,7 @@ mod tests {
                 )
                 .await
                 .unwrap()
+                .page
                 .items
             }
         };
@@ -400,5 +428,62 @@ mod tests {
         let kinds: Vec<Matched> = searches("Ann Lee").iter().map(|(m, _)| *m).collect();
         assert!(!kinds.contains(&Matched::Phone));
         assert!(kinds.contains(&Matched::Name) && kinds.contains(&Matched::Email));
+    }
+
+    /// The database down, a plain-text search still finds what the directory holds, and says
+    /// the profile names were not searched (the whole search failed, and support found no one).
+    #[tokio::test]
+    async fn a_search_without_the_database_finds_the_directory_s_matches() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: Username::parse("annie").unwrap(),
+                email: Some(crate::model::Email::parse("annie@example.com").unwrap()),
+                attributes: vec![],
+                temporary_password: None,
+                send_invitation: false,
+            })
+            .await
+            .unwrap();
+        let down = crate::adapters::faulty::FaultyContentStore::new(
+            std::sync::Arc::new(sandbox.content.clone()),
+            std::sync::Arc::new(|call| Some(crate::adapters::faulty::database_unavailable(call))),
+        );
+        for typed in ["ann", "annie@example.com"] {
+            let searched = search(
+                &sandbox.directory,
+                Some(&down),
+                typed,
+                PageRequest::first(10),
+            )
+            .await
+            .unwrap();
+            let names: Vec<&str> = searched
+                .page
+                .items
+                .iter()
+                .map(|f| f.user.username.as_str())
+                .collect();
+            assert_eq!(names, ["annie"], "{typed}");
+            assert!(
+                searched
+                    .unsearched
+                    .as_ref()
+                    .is_some_and(|e| e.to_string().contains("unavailable")),
+                "{typed}: {:?}",
+                searched.unsearched
+            );
+        }
+        let all_up = search(
+            &sandbox.directory,
+            Some(&sandbox.content),
+            "ann",
+            PageRequest::first(10),
+        )
+        .await
+        .unwrap();
+        assert!(all_up.unsearched.is_none());
     }
 }

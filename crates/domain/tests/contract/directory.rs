@@ -88,6 +88,7 @@ contract!(
         disable_and_enable_flip_the_flag,
         a_name_with_a_letter_that_draws_as_nothing_is_listed_found_and_disabled,
         password_actions_move_the_status,
+        the_password_policy_refuses_what_setting_a_password_refuses,
         reset_password_needs_a_confirmed_enabled_user_with_a_verified_contact,
         confirm_sign_up_confirms_an_unconfirmed_user,
         an_invitation_is_sent_again_only_before_the_first_sign_in,
@@ -580,6 +581,109 @@ async fn password_actions_move_the_status(dir: Target) {
     dir.reset_password(&name("gina")).await.unwrap();
     assert_eq!(status_of(&dir, "gina").await, UserStatus::ResetRequired);
     dir.global_sign_out(&name("gina")).await.unwrap();
+}
+
+/// The policy the directory reports refuses exactly the passwords setting one refuses: a
+/// command that checks it first asks no `yes` for a password that would then fail.
+async fn the_password_policy_refuses_what_setting_a_password_refuses(dir: Target) {
+    create(&dir, "paula", "paula@example.com").await;
+    let policy = dir.password_policy().await.unwrap();
+    for password in [
+        "Sh0rt!",
+        "n0-upper-case!",
+        "N0-LOWER-CASE!",
+        "No-Digits-Here!",
+        "N0Symbols1nHere",
+        "Str0ng-Password!",
+        "Ünïcödé-Passw0rd",
+    ] {
+        let checked = policy.check(password);
+        let set = dir.set_password(&name("paula"), password, true).await;
+        assert_eq!(
+            checked.is_ok(),
+            set.is_ok(),
+            "{password}: the policy says {checked:?}, setting it {set:?}"
+        );
+    }
+}
+
+/// A pool's own policy is read as written (not Cognito's default).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs services: tests/run.sh"]
+async fn a_pools_own_password_policy_is_read_as_written() {
+    let ctx = moto_context().await;
+    let client = Client::new(ctx.sdk_config());
+    let created = client
+        .create_user_pool()
+        .pool_name(unique_name("policy"))
+        .policies(
+            UserPoolPolicyType::builder()
+                .password_policy(
+                    PasswordPolicyType::builder()
+                        .minimum_length(12)
+                        .require_uppercase(false)
+                        .require_lowercase(true)
+                        .require_numbers(true)
+                        .require_symbols(false)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let pool_id = created
+        .user_pool()
+        .and_then(|p| p.id())
+        .unwrap()
+        .to_string();
+    let policy = CognitoUserDirectory::new(&ctx, &pool_id)
+        .password_policy()
+        .await
+        .unwrap();
+    assert_eq!(
+        policy,
+        PasswordPolicy {
+            min_length: 12,
+            uppercase: false,
+            lowercase: true,
+            digit: true,
+            symbol: false,
+        }
+    );
+    // A password set through the account action is refused in the policy's words (Cognito's
+    // says only that the policy was not met), before any change or audit row.
+    let directory: Dir = Arc::new(CognitoUserDirectory::new(&ctx, &pool_id));
+    create(&directory, "pia", "pia@example.com").await;
+    let content = crate::support::sqlite_store().await;
+    let refused = backoffice_domain::services::accounts::perform(
+        directory.as_ref(),
+        &content.store,
+        &name("pia"),
+        &backoffice_domain::services::accounts::AccountAction::SetPassword {
+            password: backoffice_domain::services::accounts::Secret::new("short1pw"),
+            permanent: true,
+        },
+        &Actor::parse("sandbox:ops").unwrap(),
+        &Reason::parse("support request").unwrap(),
+    )
+    .await
+    .unwrap_err();
+    assert!(!refused.made);
+    assert!(
+        refused
+            .error
+            .to_string()
+            .contains("the pool's policy needs at least 12 characters (8 typed)"),
+        "{}",
+        refused.error
+    );
+    client
+        .delete_user_pool()
+        .user_pool_id(&pool_id)
+        .send()
+        .await
+        .unwrap();
 }
 
 async fn reset_password_needs_a_confirmed_enabled_user_with_a_verified_contact(dir: Target) {

@@ -6,7 +6,8 @@ use super::{AwsContext, Call, sdk_error};
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
     AttributeName, AuthEvent, Cursor, DirectoryUser, FilterAttribute, FilterOp, Group, GroupName,
-    NewDirectoryUser, Page, PageRequest, UserFilter, UserStatus, UserSub, Username, scope_of,
+    NewDirectoryUser, Page, PageRequest, PasswordPolicy, UserFilter, UserStatus, UserSub, Username,
+    scope_of,
 };
 use crate::ports::{DIRECTORY_MAX_PAGE, UserDirectory, UserQuery};
 use async_trait::async_trait;
@@ -529,6 +530,33 @@ impl UserDirectory for CognitoUserDirectory {
                 )
             })?;
         Ok(())
+    }
+
+    async fn password_policy(&self) -> DomainResult<PasswordPolicy> {
+        let out = self
+            .client
+            .describe_user_pool()
+            .user_pool_id(&self.user_pool_id)
+            .send()
+            .await
+            .map_err(|e| self.fail(e, "cognito-idp:DescribeUserPool", Subject::Pool, "password"))?;
+        let Some(policy) = out
+            .user_pool()
+            .and_then(|p| p.policies())
+            .and_then(|p| p.password_policy())
+        else {
+            return Ok(PasswordPolicy::default());
+        };
+        Ok(PasswordPolicy {
+            min_length: policy
+                .minimum_length()
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(PasswordPolicy::default().min_length),
+            uppercase: policy.require_uppercase(),
+            lowercase: policy.require_lowercase(),
+            digit: policy.require_numbers(),
+            symbol: policy.require_symbols(),
+        })
     }
 
     async fn global_sign_out(&self, username: &Username) -> DomainResult<()> {

@@ -6,15 +6,12 @@ use crate::adapters::sql::map_sqlx;
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
     AttributeName, AuthEvent, Cursor, DirectoryUser, FilterAttribute, FilterOp, Group, GroupName,
-    NewDirectoryUser, Page, PageRequest, UserStatus, UserSub, Username, now_millis,
+    NewDirectoryUser, Page, PageRequest, PasswordPolicy, UserStatus, UserSub, Username, now_millis,
 };
 use crate::ports::{DIRECTORY_MAX_PAGE, UserDirectory, UserQuery};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, SqlitePool};
-
-/// Cognito's default password policy: 8 characters with upper, lower, digit and symbol.
-const MIN_PASSWORD_CHARS: usize = 8;
 
 #[derive(Debug, Clone)]
 pub struct SandboxUserDirectory {
@@ -263,19 +260,7 @@ fn group_from_row(
 }
 
 fn check_password(password: &str) -> DomainResult<()> {
-    let ok = password.chars().count() >= MIN_PASSWORD_CHARS
-        && password.chars().any(|c| c.is_uppercase())
-        && password.chars().any(|c| c.is_lowercase())
-        && password.chars().any(|c| c.is_ascii_digit())
-        && password.chars().any(|c| !c.is_alphanumeric());
-    if ok {
-        Ok(())
-    } else {
-        Err(DomainError::invalid(
-            "password",
-            "needs at least 8 characters with an upper-case letter, a lower-case letter, a digit and a symbol",
-        ))
-    }
+    Ok(PasswordPolicy::default().check(password)?)
 }
 
 #[async_trait]
