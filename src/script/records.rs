@@ -165,7 +165,7 @@ pub fn marker(item: &TailItem) -> Option<Value> {
         TailItem::Gap { from, to, reason } => {
             json!({"type": "gap", "from": time(from), "to": time(to), "reason": reason})
         }
-        TailItem::Reconnected => json!({"type": "reconnected"}),
+        TailItem::Reconnected { at } => json!({"type": "reconnected", "at": at}),
     })
 }
 

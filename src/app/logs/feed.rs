@@ -217,6 +217,9 @@ pub struct Feed {
     pub received: u64,
     /// What a live tail found before it started, once it has.
     pub earlier: Option<Earlier>,
+    /// Groups whose reading failed and has not come back yet (each gap opens one, each
+    /// reconnection closes one): the badge says the tail is retrying rather than live.
+    pub unreachable: usize,
     pub(super) handle: Option<FeedHandle>,
 }
 
@@ -242,6 +245,7 @@ impl Feed {
             sampled: false,
             received: 0,
             earlier: None,
+            unreachable: 0,
             handle: Some(handle),
         };
         (feed, command)
@@ -310,9 +314,15 @@ pub(super) fn ingest_into(buffer: &mut LogBuffer, feed: &mut Feed, items: Vec<Ta
                     ),
                 );
                 last_ts = to.timestamp_millis();
+                feed.unreachable += 1;
             }
-            TailItem::Reconnected => {
-                buffer.push_marker(LineKind::Reconnected, last_ts, "reconnected");
+            // Stamped when it came (the last line's time made a reconnection minutes later read
+            // as one a second after the gap).
+            TailItem::Reconnected { at } => {
+                let at = at.timestamp_millis().max(last_ts);
+                buffer.push_marker(LineKind::Reconnected, at, "reconnected");
+                last_ts = at;
+                feed.unreachable = feed.unreachable.saturating_sub(1);
             }
         }
     }

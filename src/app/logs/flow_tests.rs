@@ -420,6 +420,38 @@ fn a_request_s_lines_without_its_id_stay_in_its_view_after_the_query() {
     assert_eq!(app.logs.request.as_ref().unwrap().id, id);
 }
 
+/// A plain line that mentions the id (no id field of its own) is kept from the buffer and
+/// found by the query's pattern as well: it is shown once (it showed twice).
+#[test]
+fn a_line_that_mentions_its_request_id_shows_once_in_the_request() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    let id = rid(8);
+    let lines = vec![
+        ev(
+            API,
+            1_000,
+            &format!("START RequestId: {id} Version: $LATEST"),
+        ),
+        ev(API, 1_001, &format!("plain line mentioning {id}")),
+        ev(API, 1_001, &format!("esc \u{1b}[31mRED {id}")),
+        ev(API, 1_002, &format!("END RequestId: {id}")),
+    ];
+    batch(&mut app, request, vec![TailItem::Events(lines.clone())]);
+    app.on_key(key('g'));
+    let c = app.on_key(key('r'));
+    let (query, _) = feed_request(&c);
+    batch(&mut app, query, vec![TailItem::Events(lines.clone())]);
+    let view = app.logs.request.as_ref().unwrap();
+    let shown: Vec<String> = view
+        .buffer
+        .iter_from(view.buffer.first_seq())
+        .map(|l| l.text.to_string())
+        .collect();
+    let expected: Vec<String> = lines.iter().map(|e| e.message.clone()).collect();
+    assert_eq!(shown, expected);
+}
+
 fn view_first(app: &App) -> u64 {
     app.logs.request.as_ref().unwrap().buffer.first_seq()
 }
@@ -1146,7 +1178,7 @@ fn markers_show_sampling_once_and_every_gap() {
                 to: at(9_000),
                 reason: "connection reset".into(),
             },
-            TailItem::Reconnected,
+            TailItem::Reconnected { at: at(9_000) },
         ],
     );
     let kinds: Vec<LineKind> = app.logs.buffer.iter_from(0).map(|l| l.kind).collect();
@@ -1166,6 +1198,52 @@ fn markers_show_sampling_once_and_every_gap() {
         vec![TailItem::Events(vec![ev(API, 10_000, "INFO whole")])],
     );
     assert!(!app.logs.feed.as_ref().unwrap().sampled, "unsampled again");
+}
+
+/// A group that cannot be read keeps the tail retrying, not live, until it is back; its
+/// reconnection is stamped when it came (the last line's time made one minutes later read as
+/// one a second after the gap).
+#[test]
+fn a_tail_retrying_a_group_says_so_until_it_is_back() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(API, 1_000, "INFO before")])],
+    );
+    let gap = |group: &str| TailItem::Gap {
+        from: at(1_000),
+        to: at(2_000),
+        reason: format!("{group}: CloudWatch Logs is unavailable"),
+    };
+    batch(&mut app, request, vec![gap(API), gap(THUMBS)]);
+    let feed = app.logs.feed.as_ref().unwrap();
+    assert_eq!(feed.unreachable, 2);
+    assert_eq!(
+        crate::ui::logs::state_badge(feed),
+        ("⚠ retrying 2 groups".to_string(), true)
+    );
+    let back = |ms| TailItem::Reconnected { at: at(ms) };
+    batch(&mut app, request, vec![back(130_000)]);
+    assert_eq!(app.logs.feed.as_ref().unwrap().unreachable, 1);
+    batch(&mut app, request, vec![back(131_000)]);
+    let feed = app.logs.feed.as_ref().unwrap();
+    assert_eq!(crate::ui::logs::state_badge(feed).0, "● live");
+    let marker = app
+        .logs
+        .buffer
+        .iter_from(0)
+        .filter(|l| l.kind == LineKind::Reconnected)
+        .map(|l| l.ts_ms)
+        .collect::<Vec<_>>();
+    assert_eq!(
+        marker,
+        [
+            at(130_000).timestamp_millis(),
+            at(131_000).timestamp_millis()
+        ]
+    );
 }
 
 #[test]

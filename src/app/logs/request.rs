@@ -185,12 +185,26 @@ pub(super) fn with_unnamed_lines(copied: &LogBuffer, items: Vec<TailItem>) -> Ve
         return items;
     }
     let mut others = Vec::new();
+    let mut found = Vec::new();
     for item in items {
         match item {
-            TailItem::Events(found) => events.extend(found),
+            TailItem::Events(events) => found.extend(events),
             other => others.push(other),
         }
     }
+    // A kept line the query found as well (a plain line that mentions the id: the query
+    // matches its text, `classify` finds no id field in it) is shown once.
+    let key = |e: &LogEvent| {
+        (
+            e.group.clone(),
+            e.stream.clone(),
+            e.timestamp,
+            super::buffer::stored_text(&e.message).to_string(),
+        )
+    };
+    let by_query: std::collections::HashSet<_> = found.iter().map(key).collect();
+    events.retain(|e| !by_query.contains(&key(e)));
+    events.extend(found);
     // Stable: at the same millisecond, a kept line stays before what the query found.
     events.sort_by_key(|e| e.timestamp);
     let mut out = vec![TailItem::Events(events)];

@@ -140,11 +140,19 @@ pub(super) fn picker(
     );
 }
 
-pub(super) fn state_badge(feed: &Feed) -> (String, bool) {
+pub(crate) fn state_badge(feed: &Feed) -> (String, bool) {
     let live = feed.spec.window == Window::Live;
     match &feed.state {
         FeedState::Starting if live => ("starting…".into(), false),
         FeedState::Starting | FeedState::Running if !live => ("querying…".into(), false),
+        // A group that cannot be read is retried from where it stopped: not live meanwhile.
+        FeedState::Starting | FeedState::Running if feed.unreachable > 0 => (
+            format!(
+                "⚠ retrying {}",
+                crate::text::plural(feed.unreachable, "group")
+            ),
+            true,
+        ),
         FeedState::Starting | FeedState::Running => ("● live".into(), false),
         FeedState::Done(FeedEnd::Stopped) => ("stopped".into(), false),
         FeedState::Done(FeedEnd::Truncated) => ("stopped at the cap".into(), false),

@@ -217,7 +217,9 @@ fn logs_gap_and_reconnected() {
                 to: crate::app::logs::flow_tests::at(61_000),
                 reason: "the Live Tail session dropped (connection reset)".into(),
             },
-            TailItem::Reconnected,
+            TailItem::Reconnected {
+                at: crate::app::logs::flow_tests::at(61_000),
+            },
             TailItem::Events(invocation(THUMBS, 2, 62_000, true, false)),
         ],
     );

@@ -291,8 +291,8 @@ pub enum TailItem {
         to: DateTime<Utc>,
         reason: String,
     },
-    /// The tail lost and regained its connection.
-    Reconnected,
+    /// The tail lost and regained its connection, at `at`.
+    Reconnected { at: DateTime<Utc> },
 }
 
 /// A running tail. Dropping it stops the tail.

@@ -98,7 +98,7 @@ async fn a_tail_reports_the_outage_as_a_gap_and_resumes_without_duplicates() {
     let mut after = Vec::new();
     while after.len() < 2 {
         match next_item(&mut tail, Duration::from_secs(30), "the events after").await {
-            TailItem::Reconnected => reconnected = true,
+            TailItem::Reconnected { .. } => reconnected = true,
             TailItem::Events(events) => after.extend(events.into_iter().map(|e| e.message)),
             // More failed calls before the first success are more of the same gap.
             TailItem::Gap { .. } if !reconnected => {}

@@ -416,7 +416,8 @@ impl<F: PageFetcher> Poller<F> {
             group.outage.take().is_some()
         };
         if recovered {
-            self.send(Ok(TailItem::Reconnected)).await?;
+            let at = (self.clock)();
+            self.send(Ok(TailItem::Reconnected { at })).await?;
         }
         self.release().await
     }
@@ -1006,7 +1007,10 @@ mod tests {
             "{:?}",
             items[0]
         );
-        assert_eq!(items[1], TailItem::Reconnected, "one gap for two failures");
+        assert!(
+            matches!(items[1], TailItem::Reconnected { .. }),
+            "one gap for two failures: {items:?}"
+        );
         assert!(matches!(&items[2], TailItem::Events(e) if ids(e) == vec!["during"]));
         // Backoff: the second failure waited longer than the first.
         let calls = fake.calls();
