@@ -107,8 +107,13 @@ pub struct AlarmChart {
 pub struct MetricsPane {
     pub screen: Screen,
     pub range_text: String,
+    /// The window, period and range of the rows shown: a read that failed leaves them (the
+    /// title said the new range's time over the old figures).
     pub window: Option<TimeWindow>,
     pub period: Option<Duration>,
+    pub shown_range: Option<String>,
+    /// The read under way: what becomes shown once it answers.
+    asked: Option<(TimeWindow, Duration, String)>,
     pub rows: Vec<FunctionRow>,
     pub load: Load,
     pub alarms: Vec<Alarm>,
@@ -152,8 +157,7 @@ impl MetricsPane {
         let window = parse_range(self.range(), now).map_err(Problem::from)?;
         let period = metric_period(&window, now);
         let request = ids.issue();
-        self.window = Some(window);
-        self.period = Some(period);
+        self.asked = Some((window, period, self.range().to_string()));
         self.load = Load::Loading(request);
         let alarms = ids.issue();
         self.alarms_load = Load::Loading(alarms);
@@ -274,8 +278,9 @@ impl Pane for MetricsPane {
             // shown (it said `to 10:59` at 11:07, passed through at start): "is anything
             // firing now" wants now. A fixed range reads the same and is not.
             let now = Utc::now();
+            let last = self.asked.as_ref().map(|(w, ..)| *w).or(self.window);
             let stale = matches!(self.load, Load::Loaded | Load::Failed(_))
-                && self.window.is_some_and(|w| {
+                && last.is_some_and(|w| {
                     parse_range(self.range(), now)
                         .is_ok_and(|fresh| fresh.end - w.end > chrono::Duration::seconds(60))
                 });
@@ -337,6 +342,11 @@ impl Pane for MetricsPane {
                 }
                 match result {
                     Ok((functions, series)) => {
+                        if let Some((window, period, range)) = self.asked.take() {
+                            self.window = Some(window);
+                            self.period = Some(period);
+                            self.shown_range = Some(range);
+                        }
                         self.rows = functions
                             .into_iter()
                             .map(|f| FunctionRow {

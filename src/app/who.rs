@@ -55,15 +55,17 @@ fn part<T>(
 
 /// The view as text lines, each part under its heading; a part that failed says why.
 pub fn render(view: &User360) -> Vec<String> {
-    let u = &view.user;
     let mut lines = vec![
-        format!(
-            "{}  {}  {}  {}",
-            crate::text::identifier(u.username.as_str()),
-            u.email.as_deref().unwrap_or("(no e-mail)"),
-            u.status,
-            if u.enabled { "enabled" } else { "DISABLED" }
-        ),
+        match &view.user {
+            Ok(u) => format!(
+                "{}  {}  {}  {}",
+                crate::text::identifier(u.username.as_str()),
+                u.email.as_deref().unwrap_or("(no e-mail)"),
+                u.status,
+                if u.enabled { "enabled" } else { "DISABLED" }
+            ),
+            Err(why) => format!("no account read from the directory: {why}"),
+        },
         format!(
             "sub {}",
             view.sub
@@ -191,9 +193,17 @@ pub fn render(view: &User360) -> Vec<String> {
             events
                 .iter()
                 .map(|e| {
-                    let text = crate::app::posts::excerpt_of(&e.message, 100);
+                    // The request id whole, before the line: cut with the line at 100
+                    // characters, a JSON line's id lost its end (it is what the operator
+                    // looks for next, with `logs request`).
+                    let info = backoffice_domain::services::log_analysis::classify(&e.message);
+                    let id = info
+                        .request_id
+                        .map(|id| format!(" request {}", crate::text::one_line(&id)))
+                        .unwrap_or_default();
+                    let text = crate::app::posts::excerpt_of(&said(&e.message), 100);
                     format!(
-                        "{} {} {}",
+                        "{} {}{id} {}",
                         e.timestamp.format("%m-%d %H:%M:%S"),
                         e.group,
                         text
@@ -203,6 +213,21 @@ pub fn render(view: &User360) -> Vec<String> {
         },
     ));
     lines
+}
+
+/// What a log line says: a JSON line's `message` (with its level), any other line as it is.
+fn said(line: &str) -> String {
+    let trimmed = line.trim();
+    if trimmed.starts_with('{')
+        && let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(trimmed)
+        && let Some(message) = fields.get("message").and_then(|m| m.as_str())
+    {
+        return match fields.get("level").and_then(|l| l.as_str()) {
+            Some(level) => format!("{level} {message}"),
+            None => message.to_string(),
+        };
+    }
+    line.to_string()
 }
 
 #[cfg(test)]
@@ -230,7 +255,7 @@ mod tests {
             resolved_at: None,
         };
         let view = User360 {
-            user: DirectoryUser {
+            user: Ok(DirectoryUser {
                 username: Username::parse("ann").unwrap(),
                 sub: Some(me.clone()),
                 email: Some("ann@example.com".into()),
@@ -240,7 +265,7 @@ mod tests {
                 created_at: None,
                 modified_at: None,
                 mfa: vec![],
-            },
+            }),
             sub: Some(me.clone()),
             groups: Ok(vec![]),
             profile: Ok(None),
@@ -268,14 +293,27 @@ mod tests {
                     first: (0..5).map(|i| format!("profiles/x/{i}.png")).collect(),
                 }),
             )],
-            log_lines: Ok(vec![backoffice_domain::model::LogEvent {
-                group: "/aws/lambda/api".into(),
-                stream: "s".into(),
-                timestamp: chrono::Utc::now(),
-                ingested_at: None,
-                message: format!("{} tail-of-the-line", "x".repeat(120)),
-                event_id: "1".into(),
-            }]),
+            log_lines: Ok(vec![
+                backoffice_domain::model::LogEvent {
+                    group: "/aws/lambda/api".into(),
+                    stream: "s".into(),
+                    timestamp: chrono::Utc::now(),
+                    ingested_at: None,
+                    message: format!("{} tail-of-the-line", "x".repeat(120)),
+                    event_id: "1".into(),
+                },
+                backoffice_domain::model::LogEvent {
+                    group: "/aws/lambda/api-v2".into(),
+                    stream: "s".into(),
+                    timestamp: chrono::Utc::now(),
+                    ingested_at: None,
+                    message: format!(
+                        r#"{{"level": "WARN", "message": "handled request 115 {}", "requestId": "54eab683-2a59-4720-89dc-9eaa358ace01"}}"#,
+                        "y".repeat(120)
+                    ),
+                    event_id: "2".into(),
+                },
+            ]),
         };
         let text = render(&view).join("\n");
         assert!(text.contains("  filed   user "), "{text}");
@@ -297,5 +335,14 @@ mod tests {
             .find(|l| l.contains("/aws/lambda/api"))
             .unwrap_or_default();
         assert!(line.ends_with("xxx…"), "{line}");
+        // A JSON line's request id is named whole before its message, whatever the cut.
+        let json = text
+            .lines()
+            .find(|l| l.contains("/aws/lambda/api-v2"))
+            .unwrap_or_default();
+        assert!(
+            json.contains("/aws/lambda/api-v2 request 54eab683-2a59-4720-89dc-9eaa358ace01 WARN handled request 115 yyy"),
+            "{json}"
+        );
     }
 }

@@ -541,7 +541,10 @@ async fn who(s: &Session<'_>, raw: &str) -> Result<()> {
             .collect();
         return s.print(&serde_json::Value::Null, || text.join("\n"));
     }
-    let mut records = vec![records::user(&view.user)];
+    let mut records = vec![match &view.user {
+        Ok(user) => records::user(user),
+        Err(why) => records::unavailable("user", why),
+    }];
     let mut part = |name: &str, r: Result<Vec<serde_json::Value>, &String>| match r {
         Ok(v) => records.extend(v),
         Err(why) => records.push(records::unavailable(name, why)),

@@ -18,10 +18,11 @@ const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Look<'_>) {
     let theme = look.theme;
-    let range = if pane.range_text.is_empty() {
-        crate::app::metrics::DEFAULT_RANGE.to_string()
-    } else {
-        pane.range_text.clone()
+    // The range of the figures shown (a read of another one that failed left them).
+    let range = match &pane.shown_range {
+        Some(range) => range.clone(),
+        None if pane.range_text.is_empty() => crate::app::metrics::DEFAULT_RANGE.to_string(),
+        None => pane.range_text.clone(),
     };
     let period = pane
         .period

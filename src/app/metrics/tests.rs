@@ -250,3 +250,25 @@ fn slash_in_metrics_says_at_once_that_it_is_not_used() {
     let said: Vec<&str> = app.toasts.iter().map(|t| t.text.as_str()).collect();
     assert_eq!(said, vec!["f sets the range; / is not used here"]);
 }
+
+/// A reload that fails leaves the figures with their own window: the title said the new
+/// read's time over the old figures.
+#[test]
+fn a_failed_reload_keeps_the_window_of_the_figures_shown() {
+    let (mut app, first) = app_on(PaneId::Metrics, test_context());
+    let (load, _) = opened(&mut app, &first);
+    app.on_event(AppEvent::Metrics(MetricsEvent::Loaded {
+        request: load,
+        result: Ok((vec!["api".into()], vec![])),
+    }));
+    let shown = app.metrics.window.expect("the figures' window");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let again = keys(&mut app, &["ctrl-r"]);
+    let (load, _) = opened(&mut app, &again);
+    app.on_event(AppEvent::Metrics(MetricsEvent::Loaded {
+        request: load,
+        result: Err(Failure::new("CloudWatch is unavailable")),
+    }));
+    assert_eq!(app.metrics.window, Some(shown));
+    assert_eq!(app.metrics.rows.len(), 1, "the figures stay");
+}

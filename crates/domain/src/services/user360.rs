@@ -69,7 +69,9 @@ pub struct Objects {
 
 #[derive(Debug, Clone)]
 pub struct User360 {
-    pub user: DirectoryUser,
+    /// The account; asked by sub, a sub the directory cannot answer for (no such account, or
+    /// the pool unreadable) still shows what the other services hold.
+    pub user: Part<DirectoryUser>,
     pub sub: Option<UserSub>,
     pub groups: Part<Vec<Group>>,
     pub profile: Part<Option<UserProfile>>,
@@ -242,9 +244,22 @@ fn part<T>(r: DomainResult<T>) -> Part<T> {
 
 /// Loads every part of the view for one user.
 pub async fn load(sources: &Sources<'_>, who: &Who) -> DomainResult<User360> {
-    let user = find(sources.directory, sources.content, who).await?;
-    let sub = user.sub.clone();
-    let groups = async { part(sources.directory.groups_of(&user.username).await) };
+    let (user, sub) = match (find(sources.directory, sources.content, who).await, who) {
+        (Ok(user), _) => {
+            let sub = user.sub.clone();
+            (Ok(user), sub)
+        }
+        // The sub is all the rest needs: a profile, posts and objects left by an account the
+        // pool no longer has, or read while Cognito fails, are shown with why it is missing.
+        (Err(e), Who::Sub(sub)) => (Err(e.to_string()), Some(sub.clone())),
+        (Err(e), _) => return Err(e),
+    };
+    let groups = async {
+        match &user {
+            Ok(user) => part(sources.directory.groups_of(&user.username).await),
+            Err(_) => Err("no account read from the directory".to_string()),
+        }
+    };
     let Some(sub_value) = sub.clone() else {
         fn none<T>() -> Part<T> {
             Err("the user has no sub attribute".to_string())

@@ -483,21 +483,18 @@ async fn user_360_gathers_one_user_from_every_service() {
     );
 
     // By e-mail, and a clear error for nobody.
-    let email = view
-        .user
-        .email
-        .clone()
-        .expect("seeded users have an e-mail");
+    let user = view.user.as_ref().unwrap();
+    let email = user.email.clone().expect("seeded users have an e-mail");
     let by_email = user360::load(&sources, &Who::parse(&email).unwrap())
         .await
         .unwrap();
-    assert_eq!(by_email.user.username, view.user.username);
+    assert_eq!(by_email.user.unwrap().username, user.username);
     // As support is often told it: in another case.
     assert_ne!(email, email.to_uppercase());
     let shouted = user360::load(&sources, &Who::parse(&email.to_uppercase()).unwrap())
         .await
         .unwrap();
-    assert_eq!(shouted.user.username, view.user.username);
+    assert_eq!(shouted.user.unwrap().username, user.username);
     let nobody = Who::parse("nobody@example.com").unwrap();
     assert!(matches!(
         user360::load(&sources, &nobody).await,
@@ -510,6 +507,33 @@ async fn user_360_gathers_one_user_from_every_service() {
             what,
             "user with e-mail NoBody@Example.com or nobody@example.com"
         ),
-        other => panic!("{:?}", other.map(|v| v.user.username)),
+        other => panic!("{:?}", other.map(|v| v.user.map(|u| u.username))),
     }
+    // A sub the pool has no account for (a profile and a post left behind): the other parts
+    // are still shown, and the account's part says why it is missing.
+    let orphan = UserSub::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap();
+    h.sandbox
+        .content
+        .upsert_profile(&NewProfile {
+            sub: orphan.clone(),
+            email: None,
+            display_name: Some(DisplayName::parse("Left behind").unwrap()),
+        })
+        .await
+        .unwrap();
+    let left = user360::load(&sources, &Who::Sub(orphan.clone()))
+        .await
+        .unwrap();
+    assert!(
+        left.user
+            .as_ref()
+            .is_err_and(|why| why.contains("not found")),
+        "{:?}",
+        left.user
+    );
+    assert_eq!(
+        left.profile.unwrap().unwrap().display_name.as_deref(),
+        Some("Left behind")
+    );
+    assert!(left.groups.is_err());
 }
