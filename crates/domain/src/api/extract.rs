@@ -180,6 +180,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         );
         let field = if malformed {
             "body".to_string()
+        } else if let Some(unknown) = backticked(&message, "unknown field ") {
+            // Named by itself: the path ends at the object that holds it.
+            unknown
         } else if path == "." || path.is_empty() {
             backticked(&message, "missing field ").unwrap_or_else(|| "body".to_string())
         } else {

@@ -79,6 +79,33 @@ async fn image_url(state: &ApiState, post: &Post) -> Option<String> {
         .map(|p| p.url)
 }
 
+/// A profile as the apps get it: with `profileImageUrl`, a presigned GET of the picture (the
+/// bucket is private, and no route turned the key into something an app could show).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProfileView {
+    #[serde(flatten)]
+    profile: UserProfile,
+    profile_image_url: Option<String>,
+}
+
+async fn profile_view(state: &ApiState, profile: UserProfile) -> ProfileView {
+    let profile_image_url = match &profile.profile_image_key {
+        Some(key) => state
+            .objects
+            .presign_get(&state.bucket, key, state.limits.image_url_ttl)
+            .await
+            .map_err(|e| tracing::warn!(error = %e.chain(), "no profile image URL"))
+            .ok()
+            .map(|p| p.url),
+        None => None,
+    };
+    ProfileView {
+        profile,
+        profile_image_url,
+    }
+}
+
 /// One post as the answer, written by `post_json`.
 async fn post_answer(state: &ApiState, status: StatusCode, post: Post) -> Answer {
     Ok(post_json::answer(
@@ -164,6 +191,7 @@ async fn own_upload(
 
 /// A moderation `reason` from a JSON body or `?reason=`; admins must give one.
 #[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 struct ReasonBody {
     reason: Option<String>,
 }
@@ -213,16 +241,34 @@ async fn remove(
 // ---- profile -------------------------------------------------------------------------------
 
 pub(super) async fn get_profile(State(state): State<ApiState>, caller: Caller) -> Answer {
-    ok(state.content.get_profile(&caller.sub).await?)
+    let profile = state.content.get_profile(&caller.sub).await?;
+    ok(profile_view(&state, profile).await)
 }
 
+/// A field an app may send or leave out, but not send as `null` (`"bio": null` said "give at
+/// least one of …", as if it had not been sent).
+fn not_null<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(serde::de::Error::custom(
+            "must be a string (leave the field out to keep it as it is)",
+        )),
+    }
+}
+
+/// Unknown fields are refused, naming the field: a misspelt one (`nickname`, or the answer's
+/// `profileImageKey`) was dropped without a word and the change silently not made.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct ProfileBody {
+    #[serde(default, deserialize_with = "not_null")]
     display_name: Option<String>,
+    /// `""` clears the bio.
+    #[serde(default, deserialize_with = "not_null")]
     bio: Option<String>,
-    /// `null` removes the picture.
-    #[serde(default, deserialize_with = "present")]
+    /// `null` removes the picture. `profileImageKey`, as the profile is answered, is the same
+    /// field.
+    #[serde(default, deserialize_with = "present", alias = "profileImageKey")]
     profile_image: Option<Option<String>>,
 }
 
@@ -248,14 +294,15 @@ pub(super) async fn put_profile(
             None => None,
         },
     };
-    ok(state.content.update_profile(&caller.sub, &update).await?)
+    let profile = state.content.update_profile(&caller.sub, &update).await?;
+    ok(profile_view(&state, profile).await)
 }
 
 /// What the mobile app fetches on start and resume.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Sync {
-    profile: Option<UserProfile>,
+    profile: Option<ProfileView>,
     posts: Vec<PostView>,
     notifications: PageView<crate::model::Notification>,
     server_time: chrono::DateTime<chrono::Utc>,
@@ -267,7 +314,7 @@ pub(super) async fn sync(
     Paging(page): Paging,
 ) -> Answer {
     let profile = match state.content.get_profile(&caller.sub).await {
-        Ok(p) => Some(p),
+        Ok(p) => Some(profile_view(&state, p).await),
         Err(DomainError::NotFound(_)) => None,
         Err(e) => return Err(e.into()),
     };
@@ -331,7 +378,7 @@ pub(super) async fn list_posts(
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct NewPostBody {
     body: String,
     image_key: Option<String>,
@@ -370,8 +417,9 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct EditPostBody {
+    #[serde(default, deserialize_with = "not_null")]
     body: Option<String>,
     #[serde(default, deserialize_with = "present")]
     image_key: Option<Option<String>>,
@@ -466,6 +514,7 @@ pub(super) async fn list_comments(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct NewCommentBody {
     body: String,
 }
@@ -525,6 +574,7 @@ pub(super) async fn delete_comment(
 // ---- reports -------------------------------------------------------------------------------
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct ReportBody {
     reason: String,
     note: Option<String>,
@@ -540,7 +590,12 @@ async fn file_report(
         target,
         reporter_sub: caller.sub.clone(),
         reason: Reason::parse(body.reason)?,
-        note: body.note.map(ReportNote::parse).transpose()?,
+        // An empty note is no note (it was kept as "" and shown as `spam by ann — `).
+        note: body
+            .note
+            .filter(|n| !n.trim().is_empty())
+            .map(ReportNote::parse)
+            .transpose()?,
     };
     match state.content.file_report(&report).await {
         Ok(report) => created(report),
@@ -560,7 +615,12 @@ pub(super) async fn report_post(
     JsonBody(body): JsonBody<ReportBody>,
 ) -> Answer {
     let id = path_id(&id, |s| PostId::parse(s))?;
-    visible_post(&state, &caller, id).await?;
+    let post = visible_post(&state, &caller, id).await?;
+    // As with a person: nobody reports their own words (the open report then locked the
+    // author out of editing the post until a moderator closed it).
+    if caller.owns(&post.author_sub) {
+        return Err(ApiError::invalid("id", "you cannot report your own post"));
+    }
     file_report(&state, &caller, Target::Post(id), body).await
 }
 
@@ -580,6 +640,12 @@ pub(super) async fn report_comment(
     let post = state.content.get_post(comment.post_id).await?;
     if !may_see(&caller, &post.author_sub, post.status) {
         return Err(ApiError::not_found(format!("comment {id}")));
+    }
+    if caller.owns(&comment.author_sub) {
+        return Err(ApiError::invalid(
+            "id",
+            "you cannot report your own comment",
+        ));
     }
     file_report(&state, &caller, Target::Comment(id), body).await
 }
@@ -625,7 +691,7 @@ impl<'de> Deserialize<'de> for Purpose {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct UploadBody {
     purpose: Purpose,
     content_type: String,
@@ -719,7 +785,7 @@ pub(super) async fn list_notifications(
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct MarkReadBody {
     ids: Option<Vec<i64>>,
     up_to: Option<i64>,

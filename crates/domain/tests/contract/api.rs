@@ -396,6 +396,19 @@ async fn profile_is_read_and_updated_by_its_owner_only_with_own_images(h: &Harne
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["profileImageKey"], own);
+    // The picture comes with a URL an app can show it by (the bucket is private).
+    let url = body["profileImageUrl"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no profileImageUrl: {body}"))
+        .to_string();
+    assert!(url.contains("me.png"), "{url}");
+    if h.on_moto {
+        let got = http("GET", &url, &[], &[]).await;
+        let png = backoffice_domain::sandbox::images::picture(1, 64, 48, image::ImageFormat::Png);
+        assert_eq!((got.status, got.body), (200, png));
+    }
+    let (_, synced) = h.call(Gw::V2, "GET", "/user/sync", None, Some(&a)).await;
+    assert!(synced["profile"]["profileImageUrl"].is_string(), "{synced}");
 
     // A name alone keeps the picture; `null` removes it and keeps the name.
     let put = json!({"displayName": "Alice"}).to_string();
@@ -409,7 +422,44 @@ async fn profile_is_read_and_updated_by_its_owner_only_with_own_images(h: &Harne
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["profileImageKey"], Value::Null, "{body}");
+    assert_eq!(body["profileImageUrl"], Value::Null, "{body}");
     assert_eq!(body["displayName"], "Alice");
+    // The answer's own name for the picture is taken too; a field the API does not know is
+    // refused by name (it was dropped and the change silently not made); `null` for a text
+    // field says it must be a string (it said "give at least one of …").
+    let put = json!({"profileImageKey": own}).to_string();
+    let (status, body) = h
+        .call(Gw::V1, "PUT", "/profile", Some(&put), Some(&a))
+        .await;
+    assert_eq!(
+        (status, &body["profileImageKey"]),
+        (200, &json!(own)),
+        "{body}"
+    );
+    for (sent, field) in [
+        (json!({"displayName": "ok", "nickname": "x"}), "nickname"),
+        (json!({"bio": null}), "bio"),
+        (json!({"displayName": null}), "displayName"),
+    ] {
+        let (status, body) = h
+            .call(Gw::V2, "PUT", "/profile", Some(&sent.to_string()), Some(&a))
+            .await;
+        assert_eq!(
+            (status, error_field(&body)),
+            (400, Some(field)),
+            "{sent}: {body}"
+        );
+    }
+    assert_eq!(
+        h.content
+            .get_profile(&a.sub)
+            .await
+            .unwrap()
+            .display_name
+            .as_deref(),
+        Some("Alice"),
+        "nothing of a refused body was written"
+    );
 
     let (status, body) = h
         .call(Gw::V2, "PUT", "/profile", Some("{}"), Some(&a))
@@ -957,6 +1007,44 @@ async fn a_user_reports_a_target_once(h: &Harness) {
         (404, Some("not_found")),
         "{body}"
     );
+
+    // Nobody reports their own post or comment (the open report then kept the author from
+    // editing it); an empty note is no note.
+    let own = h.post(&bob(), "bob's own words").await;
+    let (_, mine) = h
+        .call(
+            Gw::V2,
+            "POST",
+            &format!("/posts/{own}/comments"),
+            Some(r#"{"body":"bob's comment"}"#),
+            Some(&bob()),
+        )
+        .await;
+    for path in [
+        format!("/posts/{own}/reports"),
+        format!("/comments/{}/reports", mine["id"]),
+    ] {
+        let (status, body) = h
+            .call(Gw::V1, "POST", &path, Some(&report), Some(&bob()))
+            .await;
+        assert_eq!(
+            (status, error_field(&body)),
+            (400, Some("id")),
+            "{path}: {body}"
+        );
+    }
+    let blank = json!({"reason": "spam", "note": "  "}).to_string();
+    let (status, body) = h
+        .call(
+            Gw::V2,
+            "POST",
+            &format!("/posts/{own}/reports"),
+            Some(&blank),
+            Some(&alice()),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["note"], Value::Null, "{body}");
 }
 
 async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
