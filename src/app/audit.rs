@@ -219,7 +219,11 @@ impl AuditPane {
 impl Pane for AuditPane {
     /// The users the rows around the view act on, so their targets read by name.
     fn visible_subs(&self) -> Vec<backoffice_domain::model::UserSub> {
-        self.list.near_view().filter_map(user_target).collect()
+        self.list
+            .near_view()
+            .flat_map(|e| [user_target(e), actor_sub(&e.actor)])
+            .flatten()
+            .collect()
     }
 
     fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
@@ -338,6 +342,24 @@ impl Pane for AuditPane {
 }
 
 /// The user a row acts on, when its target is a user.
+/// The user an actor written by the API is (`<sub>` for an author, `admin:<sub>` for an
+/// admin), with whether it acted as an admin.
+pub fn actor_sub(actor: &str) -> Option<backoffice_domain::model::UserSub> {
+    backoffice_domain::model::UserSub::parse(actor.strip_prefix("admin:").unwrap_or(actor)).ok()
+}
+
+/// How the list shows an actor: an API caller by name once it is known (`admin: Ann`), a
+/// console operator by what follows its account.
+pub fn actor_shown(actor: &str, names: &crate::app::names::Names) -> String {
+    match actor_sub(actor).and_then(|sub| names.get(&sub).map(str::to_string)) {
+        Some(name) if actor.starts_with("admin:") => {
+            format!("admin: {}", crate::text::one_line(&name))
+        }
+        Some(name) => crate::text::one_line(&name),
+        None => crate::ops::actor_label(actor).to_string(),
+    }
+}
+
 pub fn user_target(e: &AuditEntry) -> Option<backoffice_domain::model::UserSub> {
     match e.target_kind {
         AuditKind::User => backoffice_domain::model::UserSub::parse(e.target_id.clone()).ok(),
@@ -357,5 +379,41 @@ mod filter_tests {
         let err = parse_filter("id:1000023 id:1000022").unwrap_err();
         assert_eq!(err.0, "id: given twice; a row has one");
         assert!(parse_filter("kind:post kind:user").is_err());
+    }
+}
+
+#[cfg(test)]
+mod actor_tests {
+    use super::{actor_shown, actor_sub};
+    use crate::app::names::Names;
+    use backoffice_domain::model::UserSub;
+
+    /// The API writes its callers as subs (`admin:` before an admin's): once the name is known
+    /// the list shows it, as it shows a user target's (the sub alone named nobody).
+    #[test]
+    fn an_api_caller_is_shown_by_name_once_known() {
+        let sub = "d3720913-81a4-4b2e-9f1e-465a52a2e201";
+        let mut names = Names::default();
+        assert_eq!(
+            actor_shown(&format!("admin:{sub}"), &names),
+            format!("admin:{sub}")
+        );
+        let parsed = UserSub::parse(sub).unwrap();
+        names.learn(
+            std::slice::from_ref(&parsed),
+            vec![(parsed.clone(), "Ann Lee".into())],
+        );
+        assert_eq!(actor_sub(&format!("admin:{sub}")), Some(parsed.clone()));
+        assert_eq!(
+            actor_shown(&format!("admin:{sub}"), &names),
+            "admin: Ann Lee"
+        );
+        assert_eq!(actor_shown(sub, &names), "Ann Lee");
+        // A console operator is named by what follows its account, as before.
+        assert_eq!(
+            actor_shown("arn:aws:iam::123456789012:user/bob", &names),
+            "user/bob"
+        );
+        assert_eq!(actor_sub("sandbox:ops"), None);
     }
 }

@@ -800,6 +800,13 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
+                // Which group (it said only `user.add_to_group ann: done`).
+                AccountAction::AddToGroup(group) => {
+                    format!(" to {}", crate::text::identifier(group.as_str()))
+                }
+                AccountAction::RemoveFromGroup(group) => {
+                    format!(" from {}", crate::text::identifier(group.as_str()))
+                }
                 _ => String::new(),
             };
             Ok(Done {

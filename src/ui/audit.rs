@@ -96,7 +96,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
         table(frame, inner, &mut pane.list, theme, &AUDIT_COLUMNS, |e| {
             vec![
                 Span::styled(e.created_at.format(time_format).to_string(), theme.muted()),
-                Span::styled(crate::ops::actor_label(&e.actor).to_string(), theme.text()),
+                Span::styled(
+                    crate::app::audit::actor_shown(&e.actor, names),
+                    theme.text(),
+                ),
                 Span::styled(e.action.to_string(), theme.title(false)),
                 Span::styled(
                     match user_target(e) {
@@ -169,7 +172,18 @@ fn row_lines(
                 "#{} {} by {} at {} UTC",
                 e.id,
                 e.action,
-                e.actor,
+                match crate::app::audit::actor_sub(&e.actor) {
+                    // The API's callers by name and sub (the sub alone named nobody).
+                    Some(sub) if names.get(&sub).is_some() => {
+                        let admin = if e.actor.starts_with("admin:") {
+                            "admin "
+                        } else {
+                            ""
+                        };
+                        format!("{admin}{}", names.full(&sub))
+                    }
+                    _ => e.actor.clone(),
+                },
                 e.created_at.format("%Y-%m-%d %H:%M:%S")
             )),
             theme.title(false),

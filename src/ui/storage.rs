@@ -33,7 +33,8 @@ const USER_COLUMN: usize = 1;
 
 const ENTRY_COLUMNS: [Column; 5] = [
     Column::id("name"),
-    Column::free("user", 8, 1),
+    // A name people choose, cut in its middle as the other panes cut names.
+    Column::name("user", 8, 1),
     Column::whole("size", 2),
     Column::whole("modified (UTC)", 3),
     Column::whole("class", 4),
