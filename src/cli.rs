@@ -125,7 +125,7 @@ pub enum Command {
         #[command(flatten)]
         output: script::Output,
     },
-    /// Reports: list the open ones, resolve one.
+    /// Reports: list the open ones, the queue of reported targets, resolve one.
     Reports {
         #[command(subcommand)]
         command: script::ReportsCommand,
@@ -186,6 +186,7 @@ pub enum Command {
         /// Why, for the audit rows of a clean-up.
         #[arg(long)]
         reason: Option<String>,
+        /// The findings as JSON lines, or as CSV (one row a finding).
         #[arg(long, value_enum, default_value = "json")]
         format: script::ReportFormat,
         #[command(flatten)]

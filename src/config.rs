@@ -314,6 +314,31 @@ fn check_database_url(value: &str) -> Result<(), String> {
             "holds a password in plain text: leave it out and set {DB_PASSWORD_VAR}, or write a ${{VAR}} placeholder"
         ));
     }
+    // The query's options, checked here with the file's line rather than when the database is
+    // first used (a bad `ssl-mode` passed the check and failed later without a line).
+    let query = value.split_once('?').map_or("", |(_, q)| q);
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, option) = pair.split_once('=').unwrap_or((pair, ""));
+        match name.to_ascii_lowercase().replace('_', "-").as_str() {
+            "password" => {
+                return Err(format!(
+                    "holds a password in plain text (?password=): leave it out and set {DB_PASSWORD_VAR}, or write a ${{VAR}} placeholder"
+                ));
+            }
+            "ssl-mode" | "sslmode" => {
+                let mode = option.to_ascii_lowercase().replace('-', "_");
+                if !matches!(
+                    mode.as_str(),
+                    "disabled" | "preferred" | "required" | "verify_ca" | "verify_identity"
+                ) {
+                    return Err(format!(
+                        "ssl-mode '{option}' is not one of disabled, preferred, required, verify_ca, verify_identity"
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
     Ok(())
 }
 
@@ -513,7 +538,10 @@ impl Config {
                 environments,
             })
         } else {
-            Err(c.errors)
+            // In the file's order, as an editor walks it (they came in the order of the checks).
+            let mut errors = c.errors;
+            errors.sort_by_key(|e| e.line);
+            Err(errors)
         }
     }
 
@@ -675,12 +703,12 @@ color = \"mauve-ish\"
         assert_eq!(
             keys,
             vec![
-                (5, "environments.dev.bucket"),
-                (7, "environments.dev.log_groups"),
                 (2, "environments.dev.region"),
                 (3, "environments.dev.endpoint_url"),
                 (4, "environments.dev.user_pool_id"),
+                (5, "environments.dev.bucket"),
                 (6, "environments.dev.database_url"),
+                (7, "environments.dev.log_groups"),
                 (8, "environments.dev.color"),
             ]
         );
@@ -692,6 +720,28 @@ color = \"mauve-ish\"
         assert!(
             !db.to_string().contains("hunter2"),
             "the password is not echoed"
+        );
+    }
+
+    /// A URL's options are checked with the file's line: a bad `ssl-mode` passed and failed
+    /// when first used, and `?password=` kept a password in the file.
+    #[test]
+    fn a_database_url_s_options_are_checked() {
+        let base = "[environments.d]\nregion = \"us-east-1\"\ndatabase_url = ";
+        for (url, said) in [
+            ("mysql://app@db/x?ssl-mode=bogus", "ssl-mode 'bogus'"),
+            ("mysql://app@db/x?password=hunter2", "plain text"),
+        ] {
+            let e = one_error(&format!("{base}\"{url}\"\n"));
+            assert_eq!((e.line, e.key.as_str()), (3, "environments.d.database_url"));
+            assert!(e.message.contains(said), "{}", e.message);
+            assert!(!e.to_string().contains("hunter2"), "{e}");
+        }
+        assert!(
+            parse(&format!(
+                "{base}\"mysql://app@db/x?ssl-mode=VERIFY_IDENTITY&ssl-ca=/etc/rds.pem\"\n"
+            ))
+            .is_ok()
         );
     }
 

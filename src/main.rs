@@ -101,6 +101,14 @@ async fn run(mut cli: Cli) -> Result<()> {
             println!("{}", paths.sandbox_dir().display());
             Ok(())
         }
+        // Replacing the sandbox's data is a write like any other.
+        Some(cli::Command::Sandbox {
+            command: SandboxCommand::Seed { .. },
+        }) if cli.read_only => {
+            bail!(
+                "read-only session: `sandbox seed` would replace the sandbox's data; nothing was done"
+            )
+        }
         Some(cli::Command::Sandbox {
             command: SandboxCommand::Seed { yes },
         }) => reseed(&paths, yes).await,
@@ -226,8 +234,14 @@ fn info(
                 None => "(no database)".to_string(),
                 Some(url) if url.contains("${") => "from ${…} placeholders".to_string(),
                 Some(_) => match std::env::var_os(&e.database_password_env) {
+                    Some(v) if v.is_empty() => {
+                        format!("empty ({} is set to nothing)", e.database_password_env)
+                    }
                     Some(_) => format!("set in {}", e.database_password_env),
-                    None => format!("not set ({} is empty)", e.database_password_env),
+                    None => format!(
+                        "not set ({} is not in the environment)",
+                        e.database_password_env
+                    ),
                 },
             };
             rows.extend([
@@ -236,7 +250,13 @@ fn info(
                 ("read_only", (read_only || e.read_only).to_string()),
                 ("aws_profile", or_default(&e.profile, "(default chain)")),
                 ("region", or_default(&e.region, "(from the chain)")),
-                ("endpoint_url", or_default(&e.endpoint_url, "(AWS)")),
+                // A user and password in it are masked as the database URL's are.
+                (
+                    "endpoint_url",
+                    e.endpoint_url
+                        .as_deref()
+                        .map_or_else(|| "(AWS)".to_string(), config::mask_url),
+                ),
                 ("user_pool_id", or_default(&e.user_pool_id, "(none)")),
                 (
                     "bucket",
@@ -365,9 +385,17 @@ enum Exit {
 
 async fn open_sandbox(paths: &Paths) -> Result<Sandbox> {
     let dir = paths.sandbox_dir();
-    let mut sandbox = Sandbox::open(&dir)
-        .await
-        .wrap_err_with(|| format!("could not open the sandbox at {}", dir.display()))?;
+    // Its cause once (eyre's chain said it twice) and what to do, as docs/configuration.md
+    // promises: the damaged files are never overwritten unasked.
+    let mut sandbox = match Sandbox::open(&dir).await {
+        Ok(sandbox) => sandbox,
+        Err(e) => bail!(
+            "could not open the sandbox at {}: {}
+move the folder away, or run `backoffice sandbox seed` to replace it with a fresh seed",
+            dir.display(),
+            e.chain()
+        ),
+    };
     if sandbox.seeded_at().await?.is_none() {
         // Whatever is there is an interrupted first seed: start it over.
         drop(sandbox);

@@ -77,7 +77,8 @@ pub fn plain(text: &str) -> String {
 /// named too. An error names what it refused or did not find, and `user ann<U+3164> not
 /// found` read as `user ann not found` while `ann` was there.
 pub fn error_text(text: &str) -> String {
-    neutralised(text, &['\t', '\n'], named_control, |c| {
+    // A tab in an error is in a name or a key it quotes (`delete flag/a<U+0009>b.txt`).
+    neutralised(text, &['\n'], named_control, |c| {
         is_hostile(c) || backoffice_domain::model::is_invisible_format(c)
     })
 }
@@ -312,6 +313,9 @@ fn named(text: &str, space_is_plain: bool) -> String {
             || is_emoji_modifier(c)
             || backoffice_domain::model::is_invisible_format(c)
             || matches!(c, '\u{200C}' | '\u{200D}')
+            // A flag's regional indicators: shown as letters elsewhere (`[KR]`), which a key or
+            // name could also hold literally, and the two listed alike.
+            || matches!(c, '\u{1F1E6}'..='\u{1F1FF}')
     };
     // A name that itself holds text such as `<U+3164>` has that `<` named too, so the way
     // back reads it as typed and not as the hidden letter.
@@ -667,6 +671,17 @@ mod tests {
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(3 * 1024 * 1024), "3.0 MiB");
         assert_eq!(human_size(u64::MAX), "16384.0 PiB");
+    }
+
+    /// A key holding a flag and one holding the letters `[KR]` are told apart, and the flag's
+    /// form is taken back (both listed as `flag/[KR].txt`, and the flag's could not be fetched).
+    #[test]
+    fn a_flag_in_a_key_is_named_and_taken_back() {
+        let flag = "flag/\u{1F1F0}\u{1F1F7}.txt";
+        let shown = key(flag);
+        assert_eq!(shown, "flag/<U+1F1F0><U+1F1F7>.txt");
+        assert_ne!(shown, key("flag/[KR].txt"));
+        assert_eq!(from_identifier(&shown).as_deref(), Some(flag));
     }
 
     #[test]

@@ -135,8 +135,18 @@ impl Theme {
             Some((n, text)) => Self::parse(n, text)?,
             None => {
                 let path = themes_dir.join(format!("{name}.toml"));
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("theme '{name}': cannot read {}: {e}", path.display()))?;
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    // No such theme: the names there are, as `:theme` says them.
+                    if e.kind() == std::io::ErrorKind::NotFound {
+                        format!(
+                            "no theme '{name}'; known: {} (a theme of your own is {})",
+                            Self::names(themes_dir).join(", "),
+                            path.display()
+                        )
+                    } else {
+                        format!("theme '{name}': cannot read {}: {e}", path.display())
+                    }
+                })?;
                 Self::parse(name, &text).map_err(|e| format!("{}: {e}", path.display()))?
             }
         };

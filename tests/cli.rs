@@ -869,6 +869,10 @@ fn read_only_refuses_every_write_command() {
         assert!(!ok, "{write:?} succeeded read-only: {out:?}");
         assert!(err.contains("read-only session"), "{write:?}: {err}");
     }
+    // So is replacing the sandbox's data with a fresh seed (it went ahead, and the audit
+    // log below would be empty).
+    let (ok, _, err) = run(&dirs, &["--read-only", "sandbox", "seed", "--yes"]);
+    assert!(!ok && err.contains("read-only session"), "{err}");
     // A presigned link is a write too (it is audited): refused, no link printed.
     let (ok, out, err) = run(
         &dirs,
@@ -891,6 +895,33 @@ fn read_only_refuses_every_write_command() {
         json_lines(&again)[0]["status"],
         json_lines(&posts)[0]["status"]
     );
+}
+
+/// A damaged sandbox file is named with what to do, and left as it is: the cause once, then
+/// "move it away, or run `backoffice sandbox seed`" (it said only "unexpected error", and the
+/// cause twice).
+#[test]
+fn a_damaged_sandbox_says_what_to_do_and_is_left_alone() {
+    let dirs = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(&dirs, &["sandbox", "seed", "--yes"]);
+    assert!(ok, "{err}");
+    let (_, path, _) = run(&dirs, &["sandbox", "path"]);
+    let folder = std::path::Path::new(path[0].trim());
+    let content = folder.join("content.db");
+    // The write-ahead log would mend the file on opening: it goes too.
+    for log in ["content.db-wal", "content.db-shm"] {
+        let _ = std::fs::remove_file(folder.join(log));
+    }
+    let garbage = vec![0x5a_u8; 8192];
+    std::fs::write(&content, &garbage).unwrap();
+    let (ok, _, err) = run(&dirs, &["posts", "list", "--limit", "1"]);
+    assert!(!ok);
+    assert!(
+        err.contains("run `backoffice sandbox seed`") && err.contains("move the folder away"),
+        "{err}"
+    );
+    assert_eq!(err.matches("file is not a database").count(), 1, "{err}");
+    assert_eq!(std::fs::read(&content).unwrap(), garbage, "left as it was");
 }
 
 /// Support's account commands on the sandbox: an export, a planned deletion (dry run, then
@@ -1152,6 +1183,12 @@ fn account_deletion_export_and_undo_on_the_sandbox() {
     let (ok, _, err) = run(&dirs, &["users", "get", "quiet.person<U+3164>"]);
     assert!(
         !ok && err.contains("quiet.person<U+3164>") && !err.contains('\u{3164}'),
+        "{err}"
+    );
+    // The literal text `<U+3164>` is named as listings name it, apart from the filler.
+    let (ok, _, err) = run(&dirs, &["users", "get", "zz<U+003C>U+3164>"]);
+    assert!(
+        !ok && err.contains("user zz<U+003C>U+3164> not found"),
         "{err}"
     );
     // A new account's name is plain: the <U+XXXX> form names characters of existing names,

@@ -75,7 +75,10 @@ pub fn parse_filter(text: &str) -> Result<AuditFilter, Problem> {
                     return Err(Problem(format!("kind: one of {}; not '{v}'", kinds())));
                 }
             },
-            Some(("id", v)) if !v.is_empty() => f.target_id = Some(v.to_string()),
+            // As the list shows a key (`<U+001B>` for an escape), taken back as the key.
+            Some(("id", v)) if !v.is_empty() => {
+                f.target_id = Some(crate::text::from_identifier(v).unwrap_or_else(|| v.to_string()))
+            }
             _ => {
                 return Err(Problem(format!(
                     "'{word}': filter with actor:NAME, kind:{}, id:ID",
@@ -342,6 +345,15 @@ impl Pane for AuditPane {
 }
 
 /// The user a row acts on, when its target is a user.
+/// An audit row's target id as the list shows it: an object's key named as Storage names it
+/// (`<U+001B>`, a tab as `<U+0009>`), a form `id:` takes back; others as they are.
+pub fn target_shown(e: &AuditEntry) -> String {
+    match e.target_kind {
+        AuditKind::Object => crate::text::key(&e.target_id),
+        _ => e.target_id.clone(),
+    }
+}
+
 /// The user an actor written by the API is (`<sub>` for an author, `admin:<sub>` for an
 /// admin), with whether it acted as an admin.
 pub fn actor_sub(actor: &str) -> Option<backoffice_domain::model::UserSub> {
@@ -370,6 +382,29 @@ pub fn user_target(e: &AuditEntry) -> Option<backoffice_domain::model::UserSub> 
 #[cfg(test)]
 mod filter_tests {
     use super::parse_filter;
+
+    /// An object's key is shown as Storage names it and `id:` takes that form back: a key
+    /// with an escape showed `␛` here, `<U+001B>` in Storage, and neither form found its rows.
+    #[test]
+    fn an_object_key_is_shown_and_found_in_one_form() {
+        let f = parse_filter("kind:object id:media/esc<U+001B>[31m<U+0009>x.txt").unwrap();
+        assert_eq!(f.target_id.as_deref(), Some("media/esc\u{1b}[31m\tx.txt"));
+        let row = backoffice_domain::model::AuditEntry {
+            id: backoffice_domain::model::AuditId::new(1).unwrap(),
+            actor: "sandbox:ops".into(),
+            action: backoffice_domain::model::AuditAction::ObjectDelete,
+            target_kind: backoffice_domain::model::AuditKind::Object,
+            target_id: "media/esc\u{1b}[31m\tx.txt".into(),
+            reason: None,
+            before: None,
+            after: None,
+            created_at: chrono::Utc::now(),
+        };
+        assert_eq!(
+            super::target_shown(&row),
+            "media/esc<U+001B>[31m<U+0009>x.txt"
+        );
+    }
 
     /// A key given twice is refused (the last one was kept without a word).
     #[test]

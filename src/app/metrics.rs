@@ -360,7 +360,14 @@ impl Pane for MetricsPane {
                             .collect();
                         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
                         self.load = Load::Loaded;
-                        (Outcome::None, None)
+                        // A failed read's error on the status bar no longer holds.
+                        (
+                            Outcome::Settled {
+                                message: String::new(),
+                                what: "metrics",
+                            },
+                            None,
+                        )
                     }
                     Err(f) => {
                         self.load = Load::Failed(f.clone());

@@ -138,6 +138,10 @@ pub struct App {
     plan_pane: PaneId,
     /// Panes jumps came from, most recent last, for `-`.
     hops: Vec<PaneId>,
+    /// The filter a jump put on a pane (set once the jump has landed): a session's last view
+    /// is what the operator chose, not where a jump took them (the next session opened the
+    /// Users pane on one author's sub).
+    jumped: std::collections::HashMap<PaneId, Option<String>>,
     ids: Ids,
 }
 
@@ -262,6 +266,7 @@ impl App {
             ban_request: None,
             plan_pane: pane,
             hops: Vec::new(),
+            jumped: std::collections::HashMap::new(),
             ids: Ids::default(),
         };
         app.storage.read_only = app.context.read_only;
@@ -467,7 +472,15 @@ impl App {
     fn keep_last_view(&mut self) {
         if self.opened.contains(&self.pane) {
             let shown = self.focused().saved_filter();
-            self.views.applied(self.pane, &shown);
+            match self.jumped.get_mut(&self.pane) {
+                // Landed: what the jump shows is remembered, and not kept as the last view.
+                Some(landed @ None) => *landed = Some(shown),
+                Some(Some(from_jump)) if *from_jump == shown => {}
+                _ => {
+                    self.jumped.remove(&self.pane);
+                    self.views.applied(self.pane, &shown);
+                }
+            }
         }
     }
 
@@ -739,8 +752,10 @@ impl App {
 
     /// Switches pane for a jump, remembering where it came from for `-`.
     fn hop_to(&mut self, pane: PaneId) {
-        // A jump shows what it jumped to: the pane's last view is not applied over it later.
+        // A jump shows what it jumped to: the pane's last view is not applied over it later,
+        // nor is what it shows kept as the last view.
         self.opened.insert(pane);
+        self.jumped.insert(pane, None);
         if self.pane != pane {
             self.hops.push(self.pane);
             if self.hops.len() > MAX_HOPS {

@@ -1778,6 +1778,17 @@ fn author_of_a_post_opens_in_users() {
         matches!(open.as_slice(), [Command::LoadUser { username, .. }, Command::LoadSignIns { .. }] if username.as_str() == "user4"),
         "the one match opens: {open:?}"
     );
+    // Where the jump took the operator is not the Users pane's last view (the next session
+    // opened on this author's sub); a filter typed after it is.
+    app.on_key(code(KeyCode::Esc));
+    app.on_key(key('j'));
+    let last = |app: &App| app.views.of(PaneId::Users).and_then(|v| v.last.clone());
+    assert_eq!(last(&app), None);
+    app.on_key(key('/'));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "kim");
+    app.on_key(code(KeyCode::Enter));
+    assert_eq!(last(&app).as_deref(), Some("kim"));
 }
 
 #[test]

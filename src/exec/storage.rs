@@ -183,7 +183,11 @@ pub fn decode_image(bytes: &[u8], source: String) -> Preview {
         Err(e) => return Preview::Nothing(format!("the image could not be read: {e}")),
     };
     if reader.format().is_none() {
-        return Preview::Nothing("not an image this console decodes (PNG, JPEG)".into());
+        // Said of the bytes: a `.jpg` labelled image/jpeg whose bytes were damaged read as
+        // a format this console does not decode.
+        return Preview::Nothing(
+            "the bytes are not a PNG or JPEG image (another format, or damaged)".into(),
+        );
     }
     let mut reader = reader;
     let mut limits = image::Limits::default();

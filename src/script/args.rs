@@ -153,7 +153,7 @@ pub enum UsersCommand {
         /// The user's username in the pool.
         username: String,
         /// At most this many (1 to 60).
-        #[arg(long, default_value = "20")]
+        #[arg(long, default_value = "20", value_parser = clap::value_parser!(u32).range(1..=60))]
         limit: u32,
     },
     /// Send the invitation again (a new temporary password), to a user who never signed in.

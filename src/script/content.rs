@@ -193,7 +193,9 @@ pub(super) async fn audit(cmd: AuditCommand, s: &Session<'_>) -> Result<()> {
                         .join(", ")
                 )
             })?;
-            (Some(kind), Some(i.to_string()))
+            // A key as `objects ls` and this listing show it (`<U+001B>`), taken back.
+            let id = crate::text::from_identifier(i).unwrap_or_else(|| i.to_string());
+            (Some(kind), Some(id))
         }
         Some(None) => bail!("--target: write KIND:ID, e.g. post:12 or user:<sub>"),
     };
@@ -212,7 +214,7 @@ pub(super) async fn audit(cmd: AuditCommand, s: &Session<'_>) -> Result<()> {
                     &r.created_at.format("%Y-%m-%d %H:%M:%S").to_string(),
                     &r.actor,
                     r.action.as_str(),
-                    &format!("{}:{}", r.target_kind, r.target_id),
+                    &format!("{}:{}", r.target_kind, crate::app::audit::target_shown(&r)),
                     r.reason.as_deref().unwrap_or_default(),
                 ])
             })

@@ -165,6 +165,15 @@ impl Session<'_> {
         let terminal = std::io::stdin().is_terminal();
         match &gate {
             Gate::TypeName(name) => {
+                // A name given that is not this environment's is said as such (it said "type
+                // its name", and a script has nothing to type).
+                if let Some(typed) = &self.out.confirm_env
+                    && typed != name
+                {
+                    bail!(
+                        "{what}: --confirm-env {typed} does not name this environment ({name}); nothing was done"
+                    );
+                }
                 let typed = match (&self.out.confirm_env, terminal) {
                     (Some(typed), _) => typed.clone(),
                     (None, true) => ask(&format!(

@@ -43,15 +43,21 @@ async fn found(
     directory: &dyn backoffice_domain::ports::UserDirectory,
     username: &Username,
 ) -> Result<backoffice_domain::model::DirectoryUser> {
+    // The name as listings show it (`zz<U+003C>U+3164>` for the literal text, which read
+    // `zz<U+3164>` like the name holding the Hangul filler).
+    let shown = crate::text::identifier(username.as_str());
+    // Only the user missing, not the pool (`user pool … not found`).
+    let user_missing = |what: &str| what.starts_with("user ") && !what.starts_with("user pool ");
     match directory.get_user(username).await {
-        Err(e @ DomainError::NotFound(_))
-            if username.as_str() != username.as_str().to_lowercase() =>
+        Err(DomainError::NotFound(what))
+            if user_missing(&what) && username.as_str() != username.as_str().to_lowercase() =>
         {
             bail!(
-                "{}; a username's case can matter: `users who {}` finds it in any case",
-                e.chain(),
-                crate::text::identifier(username.as_str())
+                "user {shown} not found; a username's case can matter: `users who {shown}` finds it in any case"
             )
+        }
+        Err(DomainError::NotFound(what)) if user_missing(&what) => {
+            bail!("user {shown} not found")
         }
         other => other.map_err(domain),
     }

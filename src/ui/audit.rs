@@ -40,9 +40,11 @@ const AUDIT_COLUMNS: [Column; 6] = [
     // column, a user row in the list cut every object key beside it).
     Column {
         cap_min: 24,
+        least: Some(24),
         ..Column::id("target")
     },
-    Column::free("who", 8, 4),
+    // A name, cut in its middle as names are elsewhere.
+    Column::name("who", 8, 4),
     Column::free("reason", 10, 3),
 ];
 
@@ -73,7 +75,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
         None => (area, None),
     };
     let block = pane_block(
-        format!(" Audit log · newest first · {} ", count(&pane.list)),
+        // Says it is narrowed, as the other panes' titles do (it read as the whole log).
+        format!(
+            " Audit log · {}newest first · {} ",
+            if pane.filter_text.is_empty() {
+                String::new()
+            } else {
+                format!("matching {} · ", one_line(&pane.filter_text))
+            },
+            count(&pane.list)
+        ),
         list_area.width,
         theme,
     );
@@ -108,7 +119,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
                             e.target_kind,
                             super::table::fit_middle(&e.target_id, USER_SUB_SHOWN)
                         ),
-                        None => format!("{} {}", e.target_kind, e.target_id),
+                        None => format!("{} {}", e.target_kind, crate::app::audit::target_shown(e)),
                     },
                     theme.text(),
                 ),
@@ -163,7 +174,7 @@ fn row_lines(
 ) -> Vec<Line<'static>> {
     let target = match user_target(e) {
         Some(sub) => format!("{} {}", e.target_kind, names.full(&sub)),
-        None => format!("{} {}", e.target_kind, e.target_id),
+        None => format!("{} {}", e.target_kind, crate::app::audit::target_shown(e)),
     };
     vec![
         // With its time: a narrow list leaves out its `when` column.

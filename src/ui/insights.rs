@@ -21,7 +21,7 @@ const MAX_CELL: usize = 120;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: &Look<'_>) {
     let theme = look.theme;
-    let title = title(pane);
+    let title = title(pane, look.keys);
     // Padded as every pane's title is (`┌ Logs · …`).
     let block = pane_block(format!(" {title} "), area.width, theme);
     let inner = block.inner(area);
@@ -33,12 +33,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: &L
     }
 }
 
-fn title(pane: &InsightsPane) -> String {
+fn title(pane: &InsightsPane, keys: &crate::keymap::Keymap) -> String {
     match pane.screen {
         Screen::Saved => format!("Insights · saved queries · {}", pane.saved.items.len()),
         Screen::Record => "Insights · log record".to_string(),
+        // The keys as the keymap has them (an override left the title naming the defaults).
         Screen::Results => match &pane.run {
-            None => "Insights · f writes a query · v saved queries".to_string(),
+            None => format!(
+                "Insights · {} writes a query · {} saved queries",
+                keys.hint(crate::keymap::Action::LogQuery),
+                keys.hint(crate::keymap::Action::NextView)
+            ),
             Some(run) => {
                 let state = match &run.state {
                     RunState::Starting => "starting…".to_string(),
@@ -253,7 +258,7 @@ fn result_cell(row: &ResultRow, column: &str) -> String {
     // A bin of whole minutes reads `12-05 07:15`: the year and the zero seconds took 12 of
     // its 23 columns, and at 60 columns the bin or a figure went for want of them.
     if column.starts_with("bin(")
-        && let Some(short) = short_bin(value)
+        && let Some(short) = short_bin(value, bins_of_seconds(column))
     {
         return short;
     }
@@ -268,14 +273,66 @@ fn result_cell(row: &ResultRow, column: &str) -> String {
     }
 }
 
-/// `2026-12-05 07:15:00.000` as `12-05 07:15`; `None` for any other shape (seconds in it).
-fn short_bin(value: &str) -> Option<String> {
+/// Whether a `bin(…)` column's bins are counted in seconds (`bin(30s)`): its cells then show
+/// their seconds, every one (`12-05 21:13:00` beside `12-05 21:13:30`; the whole minutes read
+/// `12-05 21:13` and the others `2026-12-05 21:13:30.000`, one column in two forms).
+fn bins_of_seconds(column: &str) -> bool {
+    // The letters after the number: `bin(30s)` → `s`.
+    let unit = column
+        .trim_end_matches(')')
+        .rsplit(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        unit.as_str(),
+        "ms" | "s" | "sec" | "secs" | "second" | "seconds"
+    )
+}
+
+#[cfg(test)]
+mod bin_tests {
+    /// One `bin()` column reads in one form: by the minute, or to the second where its bins
+    /// are seconds.
+    #[test]
+    fn a_bin_column_reads_in_one_form() {
+        assert!(super::bins_of_seconds("bin(30s)"));
+        assert!(super::bins_of_seconds("bin(500ms)"));
+        assert!(!super::bins_of_seconds("bin(5m)"));
+        assert!(!super::bins_of_seconds("bin(1h)"));
+        let cells: Vec<Option<String>> = ["2026-12-05 21:13:00.000", "2026-12-05 21:13:30.000"]
+            .into_iter()
+            .map(|v| super::short_bin(v, true))
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                Some("12-05 21:13:00".to_string()),
+                Some("12-05 21:13:30".to_string())
+            ]
+        );
+        assert_eq!(
+            super::short_bin("2026-12-05 21:15:00.000", false).as_deref(),
+            Some("12-05 21:15")
+        );
+        assert_eq!(super::short_bin("2026-12-05 21:15:30.000", false), None);
+    }
+}
+
+/// `2026-12-05 07:15:00.000` as `12-05 07:15`, or with `seconds` as `12-05 07:15:30`; `None`
+/// for any other shape (seconds in it where minutes were asked for, a fraction).
+fn short_bin(value: &str, seconds: bool) -> Option<String> {
     let (date, time) = value.trim().split_once(' ')?;
     let (_, month_day) = date.split_once('-')?;
-    let minute = time
-        .strip_suffix(":00.000")
-        .or_else(|| time.strip_suffix(":00"))?;
-    (month_day.len() == 5 && minute.len() == 5).then(|| format!("{month_day} {minute}"))
+    let whole = time.strip_suffix(".000").unwrap_or(time);
+    if month_day.len() != 5 || whole.len() != 8 {
+        return None;
+    }
+    if seconds {
+        return Some(format!("{month_day} {whole}"));
+    }
+    let minute = whole.strip_suffix(":00")?;
+    Some(format!("{month_day} {minute}"))
 }
 
 /// Once per result: each column's widest cell and whether it holds only numbers.

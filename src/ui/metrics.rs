@@ -43,6 +43,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Lo
         ),
     };
     // The key hint goes first where the row is short (the range was left out at 60 columns).
+    // The key as the keymap has it (an override left the title naming `v`).
+    let next = look.keys.hint(crate::keymap::Action::NextView);
     let (title, hints) = match pane.screen {
         Screen::Functions => (
             // Until when: the table is read on opening and on `ctrl-r` (the badge each
@@ -55,14 +57,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Lo
                     .unwrap_or_default()
             ),
             vec![match &pane.alarms_load {
-                Load::Failed(_) => "v alarms (not read)".to_string(),
-                Load::Loading(_) | Load::Idle if pane.alarms.is_empty() => "v alarms".to_string(),
-                _ => format!("v alarms ({firing} firing)"),
+                Load::Failed(_) => format!("{next} alarms (not read)"),
+                Load::Loading(_) | Load::Idle if pane.alarms.is_empty() => {
+                    format!("{next} alarms")
+                }
+                _ => format!("{next} alarms ({firing} firing)"),
             }],
         ),
         Screen::Alarms => (
             format!("Alarms · {alarms_said}"),
-            vec!["v functions".to_string()],
+            vec![format!("{next} functions")],
         ),
         Screen::Chart => (
             format!(

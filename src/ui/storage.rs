@@ -125,7 +125,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                 let narrowed = if pane.filter_text.is_empty() {
                     String::new()
                 } else {
-                    format!("{}… (/ narrows)", one_line(&pane.filter_text))
+                    format!(
+                        "{}… ({} narrows)",
+                        one_line(&pane.filter_text),
+                        look.keys.hint(crate::keymap::Action::Filter)
+                    )
                 };
                 let block = pane_block(
                     format!(

@@ -42,6 +42,9 @@ pub struct Column {
     /// A count of what the cell leaves out (`+2 more`, after its last ` · `) stays whole when
     /// the cell is cut: cut at its end, the count was the first thing lost.
     pub keeps_count: bool,
+    /// How far a capped column is cut, in its middle, before free text beside it is dropped
+    /// (none below its cap unless set).
+    pub least: Option<u16>,
 }
 
 impl Column {
@@ -54,6 +57,7 @@ impl Column {
             cap_min: WHOLE_CAP_MIN,
             cap_div: 3,
             keeps_count: false,
+            least: None,
         }
     }
 
@@ -78,6 +82,7 @@ impl Column {
             cap_min: WHOLE_CAP_MIN,
             cap_div: 3,
             keeps_count: false,
+            least: None,
         }
     }
 
@@ -90,6 +95,7 @@ impl Column {
             cap_min: WHOLE_CAP_MIN,
             cap_div: 0,
             keeps_count: false,
+            least: None,
         }
     }
 
@@ -118,6 +124,9 @@ const SPACING: u16 = 1;
 /// The fewest columns a free column that did not fit at its `min` comes back with.
 const SQUEEZED_MIN: u16 = 8;
 
+/// The fewest columns a capped id comes back with, cut in its middle (both ends of an ARN).
+const CAPPED_SQUEEZED_MIN: u16 = 16;
+
 /// The width of each column for `available` columns of screen, `None` for a dropped column.
 /// `natural[i]` is the widest cell (header included) of column `i` among the rows it is sized by.
 ///
@@ -138,7 +147,7 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
             }
         })
         .collect();
-    let natural = natural.as_slice();
+    let mut natural = natural;
     let mut shown: Vec<bool> = vec![true; columns.len()];
     // Each free column's least width: its `min`, or less when it came back into a row that
     // had dropped it (below).
@@ -149,7 +158,7 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
             Fit::Whole => 0,
         })
         .collect();
-    let need = |shown: &[bool], mins: &[u16]| -> u32 {
+    let need = |shown: &[bool], mins: &[u16], natural: &[u16]| -> u32 {
         let mut total = 0u32;
         let mut count = 0u32;
         for (i, c) in columns.iter().enumerate() {
@@ -164,15 +173,66 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
         }
         total + u32::from(SPACING) * count.saturating_sub(1)
     };
-    while need(&shown, &mins) > u32::from(available) {
+    // Whether a capped column was cut to keep free text: the row is full, and nothing that
+    // was dropped comes back into the room taken from it.
+    let mut shrunk = false;
+    while need(&shown, &mins, &natural) > u32::from(available) {
         let candidate = columns
             .iter()
             .enumerate()
             .filter(|(i, c)| shown[*i] && c.drop > 0)
             .max_by_key(|(i, c)| (c.drop, *i));
-        match candidate {
-            Some((i, _)) => shown[i] = false,
-            None => break,
+        let Some((i, column)) = candidate else {
+            break;
+        };
+        // Before free text goes, the capped columns give up what they hold beyond their
+        // least (a long key or ARN is cut in its middle, its detail has it whole): the Audit
+        // log at 120 columns dropped its reason while a target took a third of the row.
+        if matches!(column.fit, Fit::Free { .. }) {
+            let mut short = need(&shown, &mins, &natural) - u32::from(available);
+            for j in 0..columns.len() {
+                let c = &columns[j];
+                if short == 0 || !shown[j] || c.fit != Fit::Whole || c.cap_div == 0 {
+                    continue;
+                }
+                let Some(least) = c.least else {
+                    continue;
+                };
+                let spare = u32::from(natural[j].saturating_sub(least));
+                let give = spare.min(short);
+                natural[j] -= give as u16;
+                short -= give;
+                shrunk |= give > 0;
+            }
+            if short == 0 {
+                break;
+            }
+        }
+        shown[i] = false;
+    }
+    // A capped id (a caller's ARN) dropped after free text is wanted more than that text: it
+    // comes back first, cut in its middle to what the row spares (at 80 columns the Audit
+    // log showed `who` and a 9-column reason, and not who acted).
+    let first_free_dropped = (0..columns.len())
+        .filter(|i| !shown[*i] && matches!(columns[*i].fit, Fit::Free { .. }))
+        .map(|i| columns[i].drop)
+        .min();
+    let mut capped: Vec<usize> = (0..columns.len())
+        .filter(|i| {
+            let c = &columns[*i];
+            !shown[*i]
+                && c.fit == Fit::Whole
+                && c.cap_div > 3
+                && first_free_dropped.is_some_and(|free| c.drop < free)
+        })
+        .collect();
+    capped.sort_by_key(|i| (columns[*i].drop, *i));
+    for i in capped {
+        let spare =
+            u32::from(available).saturating_sub(need(&shown, &mins, &natural) + u32::from(SPACING));
+        if spare >= u32::from(CAPPED_SQUEEZED_MIN) {
+            shown[i] = true;
+            natural[i] = natural[i].min(u16::try_from(spare).unwrap_or(u16::MAX));
         }
     }
     // A free column dropped for want of its `min` comes back narrower when the row has
@@ -183,7 +243,8 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
         .collect();
     dropped.sort_by_key(|i| (columns[*i].drop, *i));
     for i in dropped {
-        let spare = u32::from(available).saturating_sub(need(&shown, &mins) + u32::from(SPACING));
+        let spare =
+            u32::from(available).saturating_sub(need(&shown, &mins, &natural) + u32::from(SPACING));
         if spare >= u32::from(SQUEEZED_MIN) {
             shown[i] = true;
             mins[i] = mins[i].min(u16::try_from(spare).unwrap_or(u16::MAX));
@@ -197,6 +258,17 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
         .collect();
     dropped.sort_by_key(|i| (columns[*i].drop, *i));
     for i in dropped {
+        // Not over free text wanted more that stays out (the cold start came back where the
+        // function it had been dropped before could not). A whole one wanted more that does
+        // not fit leaves room for the next that does (a query's later fields).
+        let wanted_more_out = (0..columns.len()).any(|j| {
+            !shown[j]
+                && matches!(columns[j].fit, Fit::Free { .. })
+                && columns[j].drop < columns[i].drop
+        });
+        if wanted_more_out || shrunk {
+            continue;
+        }
         let wanted: u32 = (0..columns.len())
             .filter(|j| shown[*j])
             .map(|j| u32::from(natural[j]) + u32::from(SPACING))
@@ -491,6 +563,42 @@ pub(super) fn hang(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> 
 /// (`user ` and 36 characters, as audit targets show it) is never cut.
 const WHOLE_CAP_MIN: u16 = 41;
 
+/// A ` · `-separated list cut to `width` columns by whole parts, the parts left out counted
+/// (`1× harassment +4 more`): cut by characters, a part lost its words (`2×…`) and a part
+/// already cut got a second `…`. `None` when not even one part and its count fit.
+fn fit_counted(text: &str, width: usize) -> Option<String> {
+    let mut parts: Vec<&str> = text.split(" · ").collect();
+    let counted = parts
+        .last()
+        .and_then(|p| p.strip_prefix('+'))
+        .and_then(|p| p.strip_suffix(" more"))
+        .and_then(|n| n.parse::<usize>().ok());
+    let mut more = 0;
+    if let Some(n) = counted {
+        parts.pop();
+        more = n;
+    }
+    for kept in (1..parts.len()).rev() {
+        let shown = format!(
+            "{} +{} more",
+            parts[..kept].join(" · "),
+            more + parts.len() - kept
+        );
+        if shown.width() <= width {
+            return Some(shown);
+        }
+    }
+    // One part, cut, and the count whole, where the part keeps a few columns.
+    let left_out = more + parts.len().saturating_sub(1);
+    let count = format!(" +{left_out} more");
+    (left_out > 0 && count.width() + 6 <= width).then(|| {
+        format!(
+            "{}{count}",
+            fit(parts[0], u16::try_from(width - count.width()).unwrap_or(0))
+        )
+    })
+}
+
 /// `text` in at most `width` columns; when cut, its start and its end with `…` between, for
 /// an id too long for its column: long names and keys often differ only at their end.
 pub fn fit_middle(text: &str, width: u16) -> String {
@@ -509,15 +617,7 @@ pub(super) fn fit_cell(column: &Column, text: &str, width: u16) -> String {
         // `Regular User 11` cut at their end both read `Regular …`.
         Fit::Free { .. } if column.cap_div > 0 => fit_middle(text, width),
         Fit::Free { .. } if column.keeps_count && text.width() > usize::from(width) => {
-            match text.rsplit_once(" · ") {
-                Some((head, count))
-                    if count.starts_with('+') && count.width() + 4 <= usize::from(width) =>
-                {
-                    let room = width - count.width() as u16 - 1;
-                    format!("{} {count}", fit(head, room))
-                }
-                _ => fit(text, width),
-            }
+            fit_counted(text, usize::from(width)).unwrap_or_else(|| fit(text, width))
         }
         Fit::Free { .. } => fit(text, width),
     }
@@ -897,22 +997,68 @@ pub(super) fn visible_bars(data: &[u64], rows: u16) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
 
+    /// Free text is dropped only once the capped columns are down to their least: the Audit
+    /// log at 120 columns lost its reason (and who) while a long target took a third of the
+    /// row and the spare went to the actor.
+    #[test]
+    fn capped_columns_give_way_before_free_text_is_dropped() {
+        let columns = [
+            Column::whole("when (UTC)", 1),
+            Column {
+                drop: 2,
+                ..Column::id_capped("actor", 24)
+            },
+            Column::id("action"),
+            Column {
+                cap_min: 24,
+                least: Some(24),
+                ..Column::id("target")
+            },
+            Column::free("who", 8, 4),
+            Column::free("reason", 10, 3),
+        ];
+        let out = widths(&columns, &[16, 60, 27, 60, 20, 40], 118);
+        assert!(out.iter().all(Option::is_some), "{out:?}");
+        assert!(out[3].unwrap() >= 24, "{out:?}");
+        let used: u16 = out.iter().flatten().sum::<u16>() + 5;
+        assert!(used <= 118, "{out:?}");
+        // At 80 the columns go in their order, `who`, then the reason, then the actor: the
+        // actor comes back cut in its middle before free text does (the row showed `who` and
+        // a 9-column reason, and not who acted).
+        let out = widths(&columns, &[11, 60, 17, 24, 20, 40], 78);
+        assert!(out[1].is_some_and(|w| w >= 16), "{out:?}");
+        assert_eq!((out[4], out[5]), (None, None), "{out:?}");
+    }
+
     /// The queue's reasons cut at 30 columns keep their `+2 more`: cut at the end, a
     /// moderator could not tell that more reasons were given.
     #[test]
     fn a_count_of_what_a_cut_cell_leaves_out_stays() {
         let column = Column::free_counted("reasons", 24, 1);
         let label = "1× harassment · 1× hate speech · 1× impersonati… · +2 more";
-        let cut = fit_cell(&column, label, 30);
-        assert_eq!(cut, "1× harassment · 1× ha… +2 more");
-        assert_eq!(cut.width(), 30);
         assert_eq!(fit_cell(&column, label, 80), label);
-        // Without a count, or too narrow to keep one, it is cut at its end.
+        // Whole reasons are left out and counted with the others (cut by characters, one read
+        // `2×…` and a cut one `impersonati……`).
+        assert_eq!(
+            fit_cell(&column, label, 40),
+            "1× harassment · 1× hate speech +3 more"
+        );
+        assert_eq!(fit_cell(&column, label, 30), "1× harassment +4 more");
+        // One reason cut, with its count whole.
+        assert_eq!(
+            fit_cell(&column, "3× impersonati… · 2× spam", 20),
+            "3× imperson… +1 more"
+        );
+        // Too narrow for one reason and its count: cut at its end.
+        assert_eq!(fit_cell(&column, label, 10), "1× harass…");
         assert_eq!(
             fit_cell(&column, "1× harassment · 2× spam", 12),
             "1× harassme…"
         );
-        assert_eq!(fit_cell(&column, label, 10), "1× harass…");
+        assert_eq!(
+            fit_cell(&column, "3× impersonati… · 2× spam", 17),
+            "3× imper… +1 more"
+        );
     }
     use super::*;
 

@@ -629,8 +629,10 @@ impl Pane for LogsPane {
             (Screen::Picker, Action::Enter) => Some("start a live tail of the picked groups"),
             (Screen::Picker, Action::Filter) => Some("find a group"),
             (Screen::Picker, Action::NextView) => Some("back to the tail"),
-            (Screen::Picker, Action::NextMatch) => Some("the next group holding the / text"),
-            (Screen::Picker, Action::PrevMatch) => Some("the previous group holding the / text"),
+            (Screen::Picker, Action::NextMatch) => Some("the next group holding the text found"),
+            (Screen::Picker, Action::PrevMatch) => {
+                Some("the previous group holding the text found")
+            }
             (Screen::Viewer, Action::Mark) => Some("pause the tail, or resume it"),
             (Screen::Viewer, Action::Bottom) => Some("back to the live end (resumes)"),
             (Screen::Viewer, Action::Filter) => Some("search the lines"),

@@ -271,4 +271,14 @@ fn a_failed_reload_keeps_the_window_of_the_figures_shown() {
     }));
     assert_eq!(app.metrics.window, Some(shown));
     assert_eq!(app.metrics.rows.len(), 1, "the figures stay");
+    assert!(app.last_error.as_deref().unwrap().starts_with("metrics: "));
+    // Read again: the status bar's failure goes with the new figures.
+    let again = keys(&mut app, &["ctrl-r"]);
+    let (load, _) = opened(&mut app, &again);
+    app.on_event(AppEvent::Metrics(MetricsEvent::Loaded {
+        request: load,
+        result: Ok((vec!["api".into()], vec![])),
+    }));
+    assert_eq!(app.last_error, None);
+    assert_ne!(app.metrics.window, Some(shown));
 }

@@ -175,7 +175,13 @@ pub(super) fn invocations(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane
         // Whole while the memory and the cold start can give way (at 80 columns it was cut to
         // 17 beside a memory column and an empty init one); cut in its middle only when
         // nothing else is left to go.
-        Column::id("request"),
+        // Beside several groups' functions it is cut in its middle (both ends show; `enter`
+        // opens it whole) before the function goes: which function failed is what the view is
+        // read for.
+        Column {
+            least: groups.then_some(16),
+            ..Column::id("request")
+        },
         Column::id("duration"),
         Column::whole("billed", 4),
         Column::whole("memory", 3),

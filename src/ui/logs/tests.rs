@@ -697,6 +697,14 @@ fn the_invocation_totals_wrap_whole_on_a_narrow_screen() {
     let narrowish = text_of(&render(&mut app, 60, 18));
     assert!(narrowish.contains("not shown"), "{narrowish}");
     assert!(narrowish.contains("billed"), "named: {narrowish}");
+    // At 60 the function stays, cut in its middle, and the request id is cut in its middle
+    // before it goes (which function failed was not said).
+    let row = narrowish
+        .lines()
+        .find(|r| r.contains("00000021-"))
+        .unwrap_or_else(|| panic!("{narrowish}"));
+    assert!(row.contains(" thu") && row.contains("5b6c"), "{row}");
+    assert!(!narrowish.contains("room: function"), "{narrowish}");
     // The newest invocation (followed) stays in view, above the note.
     let lines: Vec<&str> = narrowish.lines().collect();
     let note = lines.iter().position(|l| l.contains("not shown"));

@@ -43,10 +43,12 @@ pub fn error_lines_of(function: &str) -> String {
 /// The failing lines themselves, newest first, each with its request: what the Metrics pane's
 /// jump runs over one function's group, so that `r` on a row opens that request's lines. The
 /// request is Lambda's `@requestId` (its text lines) or the line's own `requestId` (JSON lines,
-/// where Insights discovers no `@requestId`: the column was empty and left out).
+/// where Insights discovers no `@requestId`: the column was empty and left out). `@log` and
+/// `@logStream` come too: a panic's line carries no id, and `r` finds its request by its
+/// stream.
 pub fn failed_requests() -> String {
     format!(
-        "fields @timestamp, coalesce(@requestId, requestId) as requestId, @message\n| filter {FAILED}\n| sort @timestamp desc\n| limit 200"
+        "fields @timestamp, coalesce(@requestId, requestId) as requestId, @message, @log, @logStream\n| filter {FAILED}\n| sort @timestamp desc\n| limit 200"
     )
 }
 
@@ -311,6 +313,12 @@ mod tests {
                     classify(get(r, "@message")).request_id
                 );
             }
+            // Every row names its group and stream, for `r` to find a panic's request.
+            assert!(
+                rows.iter()
+                    .all(|r| !get(r, "@log").is_empty() && !get(r, "@logStream").is_empty()),
+                "{rows:?}"
+            );
         }
 
         #[tokio::test]
