@@ -165,7 +165,9 @@ pub fn marker(item: &TailItem) -> Option<Value> {
         TailItem::Gap { from, to, reason } => {
             json!({"type": "gap", "from": time(from), "to": time(to), "reason": reason})
         }
-        TailItem::Reconnected { at } => json!({"type": "reconnected", "at": at}),
+        TailItem::Reconnected { at, group } => {
+            json!({"type": "reconnected", "at": at, "group": group})
+        }
     })
 }
 

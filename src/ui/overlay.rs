@@ -125,6 +125,32 @@ fn clamp_scroll(lines: &[Line<'_>], area: Rect, scroll: u16) -> u16 {
 }
 
 /// Draws help; returns the scroll it was drawn at.
+/// What help says of each `:` command (docs/keys.md has them in full).
+const COMMAND_HELP: &[(&str, &str)] = &[
+    (
+        "users, posts …",
+        "a pane: also reports, audit, storage, logs, insights,",
+    ),
+    ("", "metrics, alarms"),
+    (
+        "storage PREFIX",
+        "the Storage pane on a folder (or s3://BUCKET/…)",
+    ),
+    (
+        "who WHO",
+        "one person everywhere: an e-mail, a sub or a username",
+    ),
+    ("ban / unban", "plan a ban of the selected person"),
+    ("create", "a new account"),
+    (
+        "save NAME",
+        "the pane's filter as a view (view NAME, forget NAME)",
+    ),
+    ("env NAME", "another environment, where you stand"),
+    ("theme NAME", "another theme"),
+    ("help / q", "this list / quit"),
+];
+
 pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &Theme) -> u16 {
     let offered = app.focused().offers();
     // The pane's own keys first (what the reader opened help for), then those of every pane.
@@ -153,6 +179,14 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, scroll: u16, theme: &T
     }
     let mut lines = if own.len() > 1 { own } else { Vec::new() };
     lines.extend(everywhere);
+    // The `:` commands (`:foo` says "try :help", which listed only keys).
+    lines.push(Line::styled("Commands (after :)", theme.title(true)));
+    for (command, what) in COMMAND_HELP {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{command:>18}  "), theme.title(false)),
+            Span::styled(*what, theme.text()),
+        ]));
+    }
     // As wide as the longest description wants, within the screen; what is still too long
     // wraps under its description, never cut.
     let widest = lines.iter().map(Line::width).max().unwrap_or(0);

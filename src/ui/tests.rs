@@ -2357,3 +2357,18 @@ fn a_user_detail_without_its_database_says_why() {
     assert!(!shown.contains("no profile row"), "{shown}");
     assert!(shown.contains("user4"), "{shown}");
 }
+
+/// Help lists the `:` commands after the keys (`:foo` says "try :help", and help listed only
+/// keys).
+#[test]
+fn help_lists_the_commands() {
+    let (mut app, _) = app_on(PaneId::Users, ctx());
+    app.on_key(key('?'));
+    for _ in 0..80 {
+        app.on_key(key('j'));
+    }
+    let shown = format!("{:?}", render(&mut app, 100, 30).buffer());
+    assert!(shown.contains("Commands (after :)"), "{shown}");
+    assert!(shown.contains("who WHO"), "{shown}");
+    assert!(shown.contains("env NAME"), "{shown}");
+}

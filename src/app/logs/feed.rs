@@ -318,9 +318,14 @@ pub(super) fn ingest_into(buffer: &mut LogBuffer, feed: &mut Feed, items: Vec<Ta
             }
             // Stamped when it came (the last line's time made a reconnection minutes later read
             // as one a second after the gap).
-            TailItem::Reconnected { at } => {
+            TailItem::Reconnected { at, group } => {
                 let at = at.timestamp_millis().max(last_ts);
-                buffer.push_marker(LineKind::Reconnected, at, "reconnected");
+                // Which group came back, where one did (the gap lines named theirs).
+                let said = match group {
+                    Some(group) => format!("reconnected: {group}"),
+                    None => "reconnected".to_string(),
+                };
+                buffer.push_marker(LineKind::Reconnected, at, &said);
                 last_ts = at;
                 feed.unreachable = feed.unreachable.saturating_sub(1);
             }

@@ -1178,7 +1178,10 @@ fn markers_show_sampling_once_and_every_gap() {
                 to: at(9_000),
                 reason: "connection reset".into(),
             },
-            TailItem::Reconnected { at: at(9_000) },
+            TailItem::Reconnected {
+                at: at(9_000),
+                group: None,
+            },
         ],
     );
     let kinds: Vec<LineKind> = app.logs.buffer.iter_from(0).map(|l| l.kind).collect();
@@ -1224,7 +1227,10 @@ fn a_tail_retrying_a_group_says_so_until_it_is_back() {
         crate::ui::logs::state_badge(feed),
         ("⚠ retrying 2 groups".to_string(), true)
     );
-    let back = |ms| TailItem::Reconnected { at: at(ms) };
+    let back = |ms| TailItem::Reconnected {
+        at: at(ms),
+        group: Some(API.to_string()),
+    };
     batch(&mut app, request, vec![back(130_000)]);
     assert_eq!(app.logs.feed.as_ref().unwrap().unreachable, 1);
     batch(&mut app, request, vec![back(131_000)]);
@@ -1235,7 +1241,14 @@ fn a_tail_retrying_a_group_says_so_until_it_is_back() {
         .buffer
         .iter_from(0)
         .filter(|l| l.kind == LineKind::Reconnected)
-        .map(|l| l.ts_ms)
+        .map(|l| {
+            assert_eq!(
+                l.text,
+                format!("reconnected: {API}"),
+                "which group came back"
+            );
+            l.ts_ms
+        })
         .collect::<Vec<_>>();
     assert_eq!(
         marker,

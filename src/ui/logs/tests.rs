@@ -219,6 +219,7 @@ fn logs_gap_and_reconnected() {
             },
             TailItem::Reconnected {
                 at: crate::app::logs::flow_tests::at(61_000),
+                group: None,
             },
             TailItem::Events(invocation(THUMBS, 2, 62_000, true, false)),
         ],

@@ -291,8 +291,12 @@ pub enum TailItem {
         to: DateTime<Utc>,
         reason: String,
     },
-    /// The tail lost and regained its connection, at `at`.
-    Reconnected { at: DateTime<Utc> },
+    /// The tail lost and regained its connection, at `at`; `group` where one group's reading
+    /// came back (a poll per group), none where the whole session did.
+    Reconnected {
+        at: DateTime<Utc>,
+        group: Option<String>,
+    },
 }
 
 /// A running tail. Dropping it stops the tail.

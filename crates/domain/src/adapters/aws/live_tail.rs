@@ -415,7 +415,13 @@ async fn follow(session: Session, mut events: Events, tx: mpsc::Sender<Item>) {
             reason,
         };
         heard = now;
-        for item in [gap, TailItem::Reconnected { at: now }] {
+        for item in [
+            gap,
+            TailItem::Reconnected {
+                at: now,
+                group: None,
+            },
+        ] {
             if tx.send(Ok(item)).await.is_err() {
                 return;
             }

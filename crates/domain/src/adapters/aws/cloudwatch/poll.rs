@@ -379,7 +379,7 @@ impl<F: PageFetcher> Poller<F> {
     ) -> Result<(), Closed> {
         let lookback = millis(self.settings.lookback);
         let since_ms = self.since_ms;
-        let recovered = {
+        let (recovered, name) = {
             let group = &mut self.groups[index];
             group.answered = true;
             group.due = called_at + self.settings.group_interval;
@@ -413,11 +413,15 @@ impl<F: PageFetcher> Poller<F> {
                     group.watermark_ms = group.watermark_ms.max(query.end_ms);
                 }
             }
-            group.outage.take().is_some()
+            (group.outage.take().is_some(), group.name.to_string())
         };
         if recovered {
             let at = (self.clock)();
-            self.send(Ok(TailItem::Reconnected { at })).await?;
+            self.send(Ok(TailItem::Reconnected {
+                at,
+                group: Some(name),
+            }))
+            .await?;
         }
         self.release().await
     }
@@ -1008,8 +1012,8 @@ mod tests {
             items[0]
         );
         assert!(
-            matches!(items[1], TailItem::Reconnected { .. }),
-            "one gap for two failures: {items:?}"
+            matches!(&items[1], TailItem::Reconnected { group: Some(g), .. } if g == "/g/a"),
+            "one gap for two failures, and which group came back: {items:?}"
         );
         assert!(matches!(&items[2], TailItem::Events(e) if ids(e) == vec!["during"]));
         // Backoff: the second failure waited longer than the first.
