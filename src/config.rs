@@ -132,6 +132,125 @@ pub const MAX_LOG_BUFFER_LINES: usize = 5_000_000;
 
 /// Where a byte offset falls: its 1-based line, and the dotted key written on that line under
 /// the nearest table header above it.
+/// What a key of the file holds.
+#[derive(Clone, Copy)]
+enum Holds {
+    Text,
+    Flag,
+    Whole,
+    Texts,
+}
+
+impl Holds {
+    fn fits(self, value: &toml::de::DeValue<'_>) -> bool {
+        use toml::de::DeValue;
+        match (self, value) {
+            (Holds::Text, DeValue::String(_))
+            | (Holds::Flag, DeValue::Boolean(_))
+            | (Holds::Whole, DeValue::Integer(_)) => true,
+            (Holds::Texts, DeValue::Array(items)) => items
+                .iter()
+                .all(|i| matches!(i.get_ref(), DeValue::String(_))),
+            _ => false,
+        }
+    }
+
+    fn said(self) -> &'static str {
+        match self {
+            Holds::Text => "text in quotes",
+            Holds::Flag => "true or false",
+            Holds::Whole => "a whole number",
+            Holds::Texts => "a list of texts in quotes, [\"a\", \"b\"]",
+        }
+    }
+}
+
+/// What each environment key holds.
+fn environment_key(key: &str) -> Option<Holds> {
+    Some(match key {
+        "profile"
+        | "region"
+        | "endpoint_url"
+        | "user_pool_id"
+        | "app_client_id"
+        | "bucket"
+        | "database_url"
+        | "database_password_env"
+        | "theme"
+        | "color" => Holds::Text,
+        "log_groups" | "functions" => Holds::Texts,
+        "read_only" | "production" => Holds::Flag,
+        _ => return None,
+    })
+}
+
+/// Every value of the file whose type is not its key's, each with its line and key, in the
+/// file's order: the typed reading stopped at one of them (the last, as it happened), and the
+/// file was mended one line a run. Unknown keys and broken TOML are left to that reading.
+fn type_mistakes(path: &Path, text: &str) -> Vec<ConfigError> {
+    use toml::de::{DeTable, DeValue};
+    let Ok(doc) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut check = |key: String, value: &toml::Spanned<DeValue<'_>>, holds: Holds| {
+        if !holds.fits(value.get_ref()) {
+            out.push(ConfigError {
+                file: path.to_path_buf(),
+                line: locate(text, value.span().start).0,
+                key,
+                message: format!(
+                    "must be {}, not {}",
+                    holds.said(),
+                    match value.get_ref() {
+                        DeValue::Array(_) if matches!(holds, Holds::Texts) =>
+                            "a list holding other things",
+                        other => other.type_str(),
+                    }
+                ),
+            });
+        }
+    };
+    for (name, value) in doc.get_ref() {
+        match (name.get_ref().as_ref(), value.get_ref()) {
+            ("default_environment" | "theme", _) => {
+                check(name.get_ref().to_string(), value, Holds::Text)
+            }
+            ("keys", DeValue::Table(keys)) => {
+                for (action, key) in keys {
+                    check(format!("keys.{}", action.get_ref()), key, Holds::Text);
+                }
+            }
+            ("logs", DeValue::Table(logs)) => {
+                for (k, v) in logs {
+                    if k.get_ref().as_ref() == "buffer_lines" {
+                        check("logs.buffer_lines".into(), v, Holds::Whole);
+                    }
+                }
+            }
+            ("environments", DeValue::Table(envs)) => {
+                for (env, body) in envs {
+                    let DeValue::Table(body) = body.get_ref() else {
+                        continue;
+                    };
+                    for (k, v) in body {
+                        if let Some(holds) = environment_key(k.get_ref()) {
+                            check(
+                                format!("environments.{}.{}", env.get_ref(), k.get_ref()),
+                                v,
+                                holds,
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort_by_key(|e| e.line);
+    out
+}
+
 fn locate(text: &str, offset: usize) -> (usize, String) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
@@ -397,6 +516,11 @@ impl Config {
     /// Parses and checks a config file's text. Every mistake found is returned, not only the
     /// first; `themes` lists the theme names that exist.
     pub fn parse(path: &Path, text: &str) -> Result<Self, Vec<ConfigError>> {
+        // Values of the wrong type, every one (the reading below stops at one of them).
+        let mistakes = type_mistakes(path, text);
+        if !mistakes.is_empty() {
+            return Err(mistakes);
+        }
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let (line, key) = e
                 .span()
@@ -743,6 +867,29 @@ color = \"mauve-ish\"
             ))
             .is_ok()
         );
+    }
+
+    /// Every value of the wrong type is said at once, in the file's order (the reading
+    /// stopped at one, the last, and the file was mended a line a run).
+    #[test]
+    fn every_wrong_type_is_said_at_once_in_order() {
+        let errs = parse(
+            "[environments.s]\nregion = 5\nread_only = \"yes\"\nproduction = 1\nlog_groups = \"/aws/lambda/api\"\n[logs]\nbuffer_lines = \"many\"\n",
+        )
+        .unwrap_err();
+        let said: Vec<(usize, &str)> = errs.iter().map(|e| (e.line, e.key.as_str())).collect();
+        assert_eq!(
+            said,
+            [
+                (2, "environments.s.region"),
+                (3, "environments.s.read_only"),
+                (4, "environments.s.production"),
+                (5, "environments.s.log_groups"),
+                (7, "logs.buffer_lines"),
+            ]
+        );
+        assert_eq!(errs[0].message, "must be text in quotes, not integer");
+        assert_eq!(errs[1].message, "must be true or false, not string");
     }
 
     #[test]
