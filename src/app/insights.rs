@@ -1210,7 +1210,9 @@ impl Pane for InsightsPane {
                         .collect(),
                 ),
             }),
-            _ => Err("no result to export yet".into()),
+            // Complete and empty: there is nothing to write (it said "yet", as if running).
+            Some(_) => Err("the result has no rows to export".into()),
+            None => Err("no result to export yet".into()),
         }
     }
 

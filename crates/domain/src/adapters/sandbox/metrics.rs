@@ -178,27 +178,44 @@ impl SandboxMetrics {
             }
         })
         .await?;
-        let stamp = DateTime::from_timestamp_millis(window_start)
-            .map(|t| t.format("%d/%m/%y %H:%M:%S").to_string())
-            .unwrap_or_default();
+        // The reason names the datapoint the state changed on, as CloudWatch's does, and stays
+        // as it was while the state holds (it named each read's own window: a datapoint after
+        // the change, a count that kept growing).
+        let stamp = |ms: i64| {
+            DateTime::from_timestamp_millis(ms)
+                .map(|t| t.format("%d/%m/%y %H:%M:%S").to_string())
+                .unwrap_or_default()
+        };
         let (state, since, reason) = if let Some(&earliest) = recent.first() {
             let start = self.run_start(group, earliest).await?;
+            // The errors of the period that began with the run's first.
+            let mut count = 0u32;
+            self.scan(group, start, (start + period_ms).min(now_ms + 1), |r| {
+                if r.errored {
+                    count += 1;
+                }
+            })
+            .await?;
             (
                 AlarmState::Alarm,
                 Some(start),
                 format!(
-                    "Threshold Crossed: 1 datapoint [{:.1} ({stamp})] was greater than or equal to the threshold ({ALARM_THRESHOLD:.1}).",
-                    recent.len() as f64
+                    "Threshold Crossed: 1 datapoint [{:.1} ({})] was greater than or equal to the threshold ({ALARM_THRESHOLD:.1}).",
+                    f64::from(count.max(1)),
+                    stamp(start)
                 ),
             )
         } else {
-            let ok = format!(
-                "Threshold Crossed: 1 datapoint [0.0 ({stamp})] was not greater than or equal to the threshold ({ALARM_THRESHOLD:.1})."
-            );
+            let ok = |since: i64| {
+                format!(
+                    "Threshold Crossed: 1 datapoint [0.0 ({})] was not greater than or equal to the threshold ({ALARM_THRESHOLD:.1}).",
+                    stamp(since - period_ms)
+                )
+            };
             match self.last_error_before(group, window_start).await? {
-                Some(last) => (AlarmState::Ok, Some(last + period_ms), ok),
+                Some(last) => (AlarmState::Ok, Some(last + period_ms), ok(last + period_ms)),
                 None => match self.first_line(group, now_ms).await? {
-                    Some(first) => (AlarmState::Ok, Some(first), ok),
+                    Some(first) => (AlarmState::Ok, Some(first), ok(first + period_ms)),
                     None => (
                         AlarmState::InsufficientData,
                         None,
@@ -686,10 +703,18 @@ mod tests {
         let alarm = metrics.alarms_at(now).await.unwrap().remove(0);
         assert_eq!(alarm.state, AlarmState::Alarm);
         assert_eq!(alarm.since, Some(first));
+        // The datapoint the state changed on: the period from the run's first error, which
+        // held two errors (every 4 minutes); later reads say the same.
         assert_eq!(
             alarm.reason,
-            "Threshold Crossed: 1 datapoint [1.0 (03/12/26 09:57:00)] was greater than or equal to the threshold (1.0)."
+            "Threshold Crossed: 1 datapoint [2.0 (03/12/26 07:00:00)] was greater than or equal to the threshold (1.0)."
         );
+        let again = metrics
+            .alarms_at(now + Duration::minutes(1))
+            .await
+            .unwrap()
+            .remove(0);
+        assert_eq!(again.reason, alarm.reason);
         let later = metrics
             .alarms_at(now + Duration::minutes(30))
             .await
