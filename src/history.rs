@@ -56,6 +56,11 @@ impl Recall {
             return;
         }
         let next = match (self.at, back) {
+            // The newest entry is what is written already (the query just run, opened again):
+            // the first ↑ goes past it, not to the same text.
+            (None, true) if entries.len() > 1 && entries.last() == Some(&input.text()) => {
+                Some(entries.len() - 2)
+            }
             (None, true) => Some(entries.len() - 1),
             (None, false) => return,
             (Some(i), true) => Some(i.saturating_sub(1)),
@@ -163,6 +168,20 @@ mod tests {
         r.step(&h, &mut input, false);
         r.step(&h, &mut input, false);
         assert_eq!(input.text(), "draft");
+    }
+
+    /// The text written is the newest entry (the query just run, its editor opened again):
+    /// the first ↑ brings the one before it, not the same text again.
+    #[test]
+    fn the_first_up_skips_the_entry_already_written() {
+        let h = History::new(vec!["first".into(), "second".into()]);
+        let mut input = TextInput::new("second");
+        let mut r = Recall::default();
+        r.step(&h, &mut input, true);
+        assert_eq!(input.text(), "first");
+        r.step(&h, &mut input, false);
+        r.step(&h, &mut input, false);
+        assert_eq!(input.text(), "second", "↓ brings the written text back");
     }
 
     #[test]

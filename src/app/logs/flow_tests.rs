@@ -1637,3 +1637,28 @@ fn a_new_query_drops_the_last_ones_search() {
         "the bottom row said `filter: PWNED`"
     );
 }
+
+/// `/` in the invocations view says where searching is (it took a search that changed nothing
+/// the view showed, and said nothing).
+#[test]
+fn slash_in_the_invocations_view_says_where_searching_is() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(panicking_request(&rid(3)))],
+    );
+    app.on_key(key('v'));
+    app.on_key(key('/'));
+    assert!(app.prompt.is_none(), "no prompt opens");
+    let said = app
+        .toasts
+        .back()
+        .map(|t| t.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("not searched"), "{said}");
+    app.on_key(key('v'));
+    app.on_key(key('/'));
+    assert!(app.prompt.is_some(), "the lines view searches");
+}

@@ -408,6 +408,11 @@ impl LogsPane {
         }
     }
 
+    /// Whether the invocations view is what shows.
+    fn in_invocations(&self) -> bool {
+        self.screen == Screen::Viewer && self.request.is_none() && self.view == View::Invocations
+    }
+
     /// The line `y`, `Y` and `O` act on: the selected line, or in the invocations view the
     /// selected invocation's REPORT line (they acted on the line selected in the lines view,
     /// out of sight).
@@ -532,7 +537,16 @@ impl Pane for LogsPane {
         if self.screen == Screen::Picker {
             return "go to the next group whose name holds this (any case)";
         }
+        if self.in_invocations() {
+            return "the invocations are not searched: v goes back to the lines, where / searches";
+        }
         "search the buffer (lower case: any case) · empty: stop searching"
+    }
+
+    /// `/` is refused at once in the invocations view (a search was taken there and changed
+    /// nothing it showed).
+    fn filters(&self) -> bool {
+        !self.in_invocations()
     }
 
     fn set_filter(&mut self, text: &str, _ids: &mut Ids) -> Result<Vec<Command>, Problem> {
