@@ -81,7 +81,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
             if pane.filter_text.is_empty() {
                 String::new()
             } else {
-                format!("matching {} · ", one_line(&pane.filter_text))
+                // As the list names what it holds (a flag in a key is not `[KR]`).
+                format!("matching {} · ", crate::text::key(&pane.filter_text))
             },
             count(&pane.list)
         ),

@@ -127,7 +127,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                 } else {
                     format!(
                         "{}… ({} narrows)",
-                        one_line(&pane.filter_text),
+                        crate::text::key(&pane.filter_text),
                         look.keys.hint(crate::keymap::Action::Filter)
                     )
                 };

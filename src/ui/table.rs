@@ -277,6 +277,40 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
             shown[i] = true;
         }
     }
+    // A capped column that may be cut (its `least`) gives way to free text that wants more
+    // than its least: at 120 columns the Audit log's reason had 10 columns while the target
+    // kept 35 for two long keys, and the invocations' function 7 beside a whole request id.
+    let free: Vec<usize> = (0..columns.len())
+        .filter(|i| shown[*i] && matches!(columns[*i].fit, Fit::Free { .. }))
+        .collect();
+    let free_least: u32 = free
+        .iter()
+        .map(|&i| u32::from(mins[i].min(natural[i].max(1))))
+        .sum();
+    let free_want: u32 = free
+        .iter()
+        .map(|&i| u32::from(natural[i].saturating_sub(mins[i].min(natural[i].max(1)))))
+        .sum();
+    let whole_now: u32 = (0..columns.len())
+        .filter(|i| shown[*i] && columns[*i].fit == Fit::Whole)
+        .map(|i| u32::from(natural[i]))
+        .sum();
+    let shown_count = shown.iter().filter(|s| **s).count() as u32;
+    let room = u32::from(available).saturating_sub(
+        whole_now + free_least + u32::from(SPACING) * shown_count.saturating_sub(1),
+    );
+    let mut short = free_want.saturating_sub(room);
+    for j in 0..columns.len() {
+        if short == 0 {
+            break;
+        }
+        let c = &columns[j];
+        if let (true, Fit::Whole, Some(least)) = (shown[j], c.fit, c.least) {
+            let give = u32::from(natural[j].saturating_sub(least)).min(short);
+            natural[j] -= give as u16;
+            short -= give;
+        }
+    }
     let fixed: u32 = columns
         .iter()
         .enumerate()
@@ -1022,6 +1056,11 @@ mod tests {
         assert!(out[3].unwrap() >= 24, "{out:?}");
         let used: u16 = out.iter().flatten().sum::<u16>() + 5;
         assert!(used <= 118, "{out:?}");
+        // Long reasons take what the target holds beyond its least (it kept 35 columns for two
+        // long keys while the reason had 10).
+        let out = widths(&columns, &[16, 24, 18, 60, 12, 80], 118);
+        assert_eq!(out[3], Some(24), "{out:?}");
+        assert!(out[5].is_some_and(|w| w >= 15), "{out:?}");
         // At 80 the columns go in their order, `who`, then the reason, then the actor: the
         // actor comes back cut in its middle before free text does (the row showed `who` and
         // a 9-column reason, and not who acted).

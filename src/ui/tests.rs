@@ -2372,3 +2372,21 @@ fn help_lists_the_commands() {
     assert!(shown.contains("who WHO"), "{shown}");
     assert!(shown.contains("env NAME"), "{shown}");
 }
+
+/// Under 100 columns the Users list keeps the display name where the row has room (it was
+/// left out beside 19 empty columns), after the e-mail.
+#[test]
+fn a_narrow_users_list_shows_the_name_where_there_is_room() {
+    let mut u = user(1, true);
+    u.attributes.push(("name".into(), "Kim Minji".into()));
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    answer_users(&mut app, &first, vec![u, user(2, false)]);
+    let shown = render(&mut app, 80, 12).to_string();
+    assert!(shown.contains("Kim Minji"), "{shown}");
+    assert!(shown.contains("DISABLED"), "{shown}");
+    let row = shown.lines().find(|l| l.contains("user1@")).unwrap();
+    assert!(
+        row.find("user1@").unwrap() < row.find("Kim Minji").unwrap(),
+        "{row}"
+    );
+}

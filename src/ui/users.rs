@@ -49,9 +49,12 @@ const NARROW: u16 = 98;
 /// A narrow screen's columns: the username cut sooner, the e-mail, and the status, which
 /// reads `DISABLED` for a disabled account. The e-mail wants 26 columns before the date is
 /// shown (at 70 columns the date stayed and e-mails were cut to 12).
-const NARROW_COLUMNS: [Column; 4] = [
+/// The display name comes after the e-mail and goes first, where the row has room for it (at
+/// 80 columns it was left out beside 19 empty columns).
+const NARROW_COLUMNS: [Column; 5] = [
     Column::id_capped("username", 14),
     Column::free("email", 26, 2),
+    Column::free("name", 8, 6),
     Column::id("status"),
     Column::whole("created (UTC)", 5),
 ];
@@ -377,6 +380,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
             return vec![
                 Span::styled(shown, name_style),
                 Span::styled(u.email.clone().unwrap_or_default(), theme.text()),
+                Span::styled(
+                    u.attribute("name").unwrap_or_default().to_string(),
+                    theme.text(),
+                ),
                 status,
                 Span::styled(short_time(u.created_at), theme.muted()),
             ];
@@ -417,4 +424,4 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
 }
 
 /// Each of [`NARROW_COLUMNS`] as a column of [`crate::app::users::USER_SORTS`].
-const NARROW_SORTS: [usize; 4] = [0, 2, 3, 5];
+const NARROW_SORTS: [usize; 5] = [0, 2, 1, 3, 5];

@@ -24,6 +24,8 @@ pub struct Prompt {
     pub input: TextInput,
     /// Why the last enter was refused.
     pub problem: Option<String>,
+    /// The window the prompt opened with (`15m`), which a window typed after it replaces.
+    opened_with: Option<String>,
 }
 
 impl Prompt {
@@ -32,6 +34,7 @@ impl Prompt {
             kind: PromptKind::Query,
             input: TextInput::new(text).with_max_chars(FilterPattern::MAX_LEN + 64),
             problem: None,
+            opened_with: text.split_whitespace().next().map(str::to_string),
         }
     }
 
@@ -40,6 +43,25 @@ impl Prompt {
             kind: PromptKind::Save,
             input: TextInput::new(path),
             problem: None,
+            opened_with: None,
+        }
+    }
+
+    /// The query typed: where it holds two windows and the first is the one the prompt opened
+    /// with, the one typed (`1h` after the written `15m ` was refused as two windows).
+    fn query_text(&self) -> String {
+        let text = self.input.text();
+        let Some(first) = &self.opened_with else {
+            return text;
+        };
+        match (
+            parse_query(&text),
+            text.trim_start().strip_prefix(first.as_str()),
+        ) {
+            (Err(_), Some(rest)) if rest.starts_with(' ') && parse_query(rest.trim()).is_ok() => {
+                rest.trim().to_string()
+            }
+            _ => text,
         }
     }
 
@@ -100,7 +122,10 @@ impl LogsPane {
         let Some(mut prompt) = self.prompt.take() else {
             return Outcome::None;
         };
-        let text = prompt.input.text();
+        let text = match prompt.kind {
+            PromptKind::Query => prompt.query_text(),
+            PromptKind::Save => prompt.input.text(),
+        };
         match (key, prompt.kind) {
             (FormKey::Cancel, _) => Outcome::None,
             (FormKey::Submit, PromptKind::Query) => match parse_query(&text) {

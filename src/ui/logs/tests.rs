@@ -674,15 +674,18 @@ fn the_invocation_totals_wrap_whole_on_a_narrow_screen() {
         "{text}"
     );
     assert!(!text.contains("1 cold starts"), "{text}");
-    // The rows: the time and the request id whole (the memory and the cold start gave way
-    // first: the id was cut to 17 beside them), no column clipped short (fixed widths left
-    // `api-thumbna` and `M` for MB).
+    // The rows: the time whole, the function whole (cut to `api…ame` beside a whole id, two
+    // groups sharing a prefix were not told apart) and the request id with both its ends (the
+    // memory and the cold start gave way first: the id was cut to 17 beside them), no column
+    // clipped short (fixed widths left `api-thumbna` and `M` for MB).
     let row = rows
         .iter()
         .find(|r| r.contains("10:00:49.509"))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(
-        row.contains("thu") && row.contains(" 00000021-6a2d-4a8e-9c3b-1d2e3f4a5b6c"),
+        row.contains(" thumbnails ")
+            && row.contains(" 00000021-6a2d-4a")
+            && row.contains("1d2e3f4a5b6c"),
         "{row}"
     );
     assert!(row.contains(" ok") || row.contains("failed"), "{row}");
