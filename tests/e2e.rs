@@ -408,21 +408,26 @@ fn a_password_typed_on_the_terminal_never_shows() {
     ]);
     let object: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
     let key = object["key"].as_str().unwrap().to_string();
-    let mut c = Console::start(
-        dirs,
-        &[
-            "users",
-            "set-password",
-            &user,
-            "--reason",
-            "support request",
-        ],
-    );
+    // The command on a terminal, typing `password` at both prompts.
+    let typed_twice = |dirs, password: &[u8]| {
+        let mut c = Console::start(
+            dirs,
+            &[
+                "users",
+                "set-password",
+                &user,
+                "--reason",
+                "support request",
+            ],
+        );
+        c.wait_for("New password:", LONG);
+        c.keys(password);
+        c.wait_for("The same again:", LONG);
+        c.keys(password);
+        c
+    };
     // A password the pool's policy refuses is refused once typed, before any `yes`.
-    c.wait_for("New password:", LONG);
-    c.keys(b"weakpass\r");
-    c.wait_for("The same again:", LONG);
-    c.keys(b"weakpass\r");
+    let c = typed_twice(dirs, b"weakpass\r");
     let refused = c.wait_for("nothing was changed", LONG);
     assert!(
         refused.contains("the pool's policy needs an upper-case letter, a digit and a symbol")
@@ -431,20 +436,7 @@ fn a_password_typed_on_the_terminal_never_shows() {
     );
     let (ok, dirs) = c.exited();
     assert!(!ok, "refused");
-    let mut c = Console::start(
-        dirs,
-        &[
-            "users",
-            "set-password",
-            &user,
-            "--reason",
-            "support request",
-        ],
-    );
-    c.wait_for("New password:", LONG);
-    c.keys(b"Typed-Passw0rd!\r");
-    c.wait_for("The same again:", LONG);
-    c.keys(b"Typed-Passw0rd!\r");
+    let mut c = typed_twice(dirs, b"Typed-Passw0rd!\r");
     c.wait_for("Type yes to go on", LONG);
     c.keys(b"yes\r");
     let shown = c.wait_for("done, audited", LONG);

@@ -81,6 +81,16 @@ pub(crate) fn answer_users(
     commands: &[Command],
     items: Vec<DirectoryUser>,
 ) -> Vec<Command> {
+    answer_users_unsearched(app, commands, items, None)
+}
+
+/// As [`answer_users`], the profile names not searched for `unsearched`.
+pub(crate) fn answer_users_unsearched(
+    app: &mut App,
+    commands: &[Command],
+    items: Vec<DirectoryUser>,
+    unsearched: Option<Failure>,
+) -> Vec<Command> {
     let request = commands
         .iter()
         .find_map(|c| match c {
@@ -94,7 +104,7 @@ pub(crate) fn answer_users(
             items: items.into_iter().map(Found::plain).collect(),
             next: None,
         }),
-        unsearched: None,
+        unsearched,
     })
 }
 
@@ -3560,21 +3570,12 @@ fn a_search_without_profile_names_lists_the_rest_and_says_so() {
     app.on_key(key('/'));
     typed(&mut app, "user");
     let sent = app.on_key(code(KeyCode::Enter));
-    let request = sent
-        .iter()
-        .find_map(|c| match c {
-            Command::LoadUsers { request, .. } => Some(*request),
-            _ => None,
-        })
-        .expect("a users load");
-    app.on_event(AppEvent::UsersLoaded {
-        request,
-        result: Ok(Page {
-            items: vec![Found::plain(user(2, true))],
-            next: None,
-        }),
-        unsearched: Some(Failure::new("the database is unavailable")),
-    });
+    answer_users_unsearched(
+        &mut app,
+        &sent,
+        vec![user(2, true)],
+        Some(Failure::new("the database is unavailable")),
+    );
     assert_eq!(app.users.list.items.len(), 1);
     assert_eq!(
         app.last_error.as_deref(),

@@ -400,14 +400,7 @@ fn a_request_s_lines_without_its_id_stay_in_its_view_after_the_query() {
     let (query, _) = feed_request(&c);
     let named = vec![lines[0].clone(), lines[2].clone(), lines[3].clone()];
     batch(&mut app, query, vec![TailItem::Events(named)]);
-    let view = app.logs.request.as_ref().unwrap();
-    let shown: Vec<String> = view
-        .buffer
-        .iter_from(view.buffer.first_seq())
-        .map(|l| l.text.to_string())
-        .collect();
-    let expected: Vec<String> = lines.iter().map(|e| e.message.clone()).collect();
-    assert_eq!(shown, expected);
+    assert_eq!(request_lines(&app), messages(&lines));
     // `r` on the panic itself opens the request its stream was running (it said the line
     // carries no request id).
     app.on_key(code(KeyCode::Esc));
@@ -442,14 +435,20 @@ fn a_line_that_mentions_its_request_id_shows_once_in_the_request() {
     let c = app.on_key(key('r'));
     let (query, _) = feed_request(&c);
     batch(&mut app, query, vec![TailItem::Events(lines.clone())]);
+    assert_eq!(request_lines(&app), messages(&lines));
+}
+
+/// The request view's lines, as shown.
+fn request_lines(app: &App) -> Vec<String> {
     let view = app.logs.request.as_ref().unwrap();
-    let shown: Vec<String> = view
-        .buffer
+    view.buffer
         .iter_from(view.buffer.first_seq())
         .map(|l| l.text.to_string())
-        .collect();
-    let expected: Vec<String> = lines.iter().map(|e| e.message.clone()).collect();
-    assert_eq!(shown, expected);
+        .collect()
+}
+
+fn messages(events: &[LogEvent]) -> Vec<String> {
+    events.iter().map(|e| e.message.clone()).collect()
 }
 
 fn view_first(app: &App) -> u64 {
