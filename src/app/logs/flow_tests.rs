@@ -984,6 +984,34 @@ fn the_query_prompt_starts_a_window_query_with_a_pattern() {
     assert!(app.logs.prompt.is_none());
 }
 
+/// The prompt opens with `15m ` written: a window typed after it replaces it (it was refused
+/// as two windows, `15m 1h`), a pattern typed after it keeps it.
+#[test]
+fn a_window_typed_after_the_written_one_replaces_it() {
+    let mut app = logs_app();
+    app.on_key(key(' '));
+    app.on_key(key('f'));
+    typed(&mut app, "1h ERROR");
+    let c = app.on_key(code(KeyCode::Enter));
+    let (_, spec) = feed_request(&c);
+    assert_eq!(spec.window, Window::Last { seconds: 3_600 });
+    assert_eq!(spec.pattern.unwrap().as_str(), "ERROR");
+    app.on_key(key('f'));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "15m timeout");
+    let c = app.on_key(code(KeyCode::Enter));
+    let (_, spec) = feed_request(&c);
+    assert_eq!(spec.window, Window::Last { seconds: 900 });
+    assert_eq!(spec.pattern.unwrap().as_str(), "timeout");
+    // Typed in full by hand, two windows are still refused.
+    app.on_key(key('f'));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "2h 1h");
+    app.on_key(code(KeyCode::Enter));
+    let problem = app.logs.prompt.as_ref().and_then(|p| p.problem.clone());
+    assert!(problem.is_some_and(|p| p.contains("two windows")));
+}
+
 /// In the invocations view the lines' keys say where they work (`n` did nothing under a foot
 /// row that offered it; `W` changed the hidden lines).
 #[test]
