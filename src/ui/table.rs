@@ -127,6 +127,10 @@ const SQUEEZED_MIN: u16 = 8;
 /// The fewest columns a capped id comes back with, cut in its middle (both ends of an ARN).
 const CAPPED_SQUEEZED_MIN: u16 = 16;
 
+/// The width a free column is given from a column that may be cut, when it has less: enough to
+/// read a reason's first words or a function's name.
+const READABLE_FREE: u16 = 24;
+
 /// The width of each column for `available` columns of screen, `None` for a dropped column.
 /// `natural[i]` is the widest cell (header included) of column `i` among the rows it is sized by.
 ///
@@ -287,9 +291,18 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
         .iter()
         .map(|&i| u32::from(mins[i].min(natural[i].max(1))))
         .sum();
+    // What free text wants here is a readable share, not all it holds: a long reason would
+    // otherwise cut every key beside it to its least.
     let free_want: u32 = free
         .iter()
-        .map(|&i| u32::from(natural[i].saturating_sub(mins[i].min(natural[i].max(1)))))
+        .map(|&i| {
+            let least = mins[i].min(natural[i].max(1));
+            u32::from(
+                natural[i]
+                    .min(least.max(READABLE_FREE))
+                    .saturating_sub(least),
+            )
+        })
         .sum();
     let whole_now: u32 = (0..columns.len())
         .filter(|i| shown[*i] && columns[*i].fit == Fit::Whole)
@@ -612,6 +625,8 @@ fn fit_counted(text: &str, width: usize) -> Option<String> {
         parts.pop();
         more = n;
     }
+    // A count alone has nothing to keep beside it.
+    let first = *parts.first()?;
     for kept in (1..parts.len()).rev() {
         let shown = format!(
             "{} +{} more",
@@ -628,7 +643,7 @@ fn fit_counted(text: &str, width: usize) -> Option<String> {
     (left_out > 0 && count.width() + 6 <= width).then(|| {
         format!(
             "{}{count}",
-            fit(parts[0], u16::try_from(width - count.width()).unwrap_or(0))
+            fit(first, u16::try_from(width - count.width()).unwrap_or(0))
         )
     })
 }
@@ -1056,11 +1071,14 @@ mod tests {
         assert!(out[3].unwrap() >= 24, "{out:?}");
         let used: u16 = out.iter().flatten().sum::<u16>() + 5;
         assert!(used <= 118, "{out:?}");
-        // Long reasons take what the target holds beyond its least (it kept 35 columns for two
-        // long keys while the reason had 10).
+        // A long reason takes what the target holds beyond its least until it reads (it kept
+        // 35 columns for two long keys while the reason had 10), and no more: where the reason
+        // has its share already, the key keeps its room.
         let out = widths(&columns, &[16, 24, 18, 60, 12, 80], 118);
-        assert_eq!(out[3], Some(24), "{out:?}");
+        assert!(out[3].is_some_and(|w| w < 39), "{out:?}");
         assert!(out[5].is_some_and(|w| w >= 15), "{out:?}");
+        let out = widths(&columns, &[16, 12, 13, 60, 3, 80], 118);
+        assert_eq!(out[3], Some(39), "{out:?}");
         // At 80 the columns go in their order, `who`, then the reason, then the actor: the
         // actor comes back cut in its middle before free text does (the row showed `who` and
         // a 9-column reason, and not who acted).
@@ -1090,6 +1108,8 @@ mod tests {
         );
         // Too narrow for one reason and its count: cut at its end.
         assert_eq!(fit_cell(&column, label, 10), "1× harass…");
+        // A count alone is cut at its end.
+        assert_eq!(fit_cell(&column, "+12 more", 6), "+12 m…");
         assert_eq!(
             fit_cell(&column, "1× harassment · 2× spam", 12),
             "1× harassme…"
