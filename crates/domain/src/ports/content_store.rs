@@ -25,6 +25,9 @@ pub trait ContentStore: Send + Sync {
     ) -> DomainResult<Page<UserProfile>>;
     /// Creates the row, or refreshes e-mail and name when it exists (the trigger may run twice).
     async fn upsert_profile(&self, profile: &NewProfile) -> DomainResult<UserProfile>;
+    /// The owner's edit of their profile. A user without a row (signed up before the trigger
+    /// was deployed, or its run failed) gets one: the edit is how they make it. A blocked
+    /// account is refused either way.
     async fn update_profile(
         &self,
         sub: &UserSub,

@@ -37,7 +37,7 @@ macro_rules! contract {
 contract!(
     profile_upsert_creates_then_refreshes_email_but_keeps_a_chosen_name,
     profile_update_changes_only_given_fields,
-    missing_profile_is_not_found,
+    missing_profile_is_not_found_until_its_owner_edits_it,
     posts_page_newest_first_without_gaps_or_repeats,
     post_filters_narrow_by_status_author_text_and_date,
     a_date_past_2038_is_a_date,
@@ -827,13 +827,53 @@ async fn profile_update_changes_only_given_fields(store: Store) {
     assert_eq!(cleared.bio.as_deref(), Some("산책과 커피 ☕"));
 }
 
-async fn missing_profile_is_not_found(store: Store) {
+async fn missing_profile_is_not_found_until_its_owner_edits_it(store: Store) {
     let err = store.get_profile(&sub(999)).await.unwrap_err();
     assert!(matches!(err, DomainError::NotFound(_)), "{err}");
+    // A user whose sign-up trigger never ran makes the row with their first edit.
+    let made = store
+        .update_profile(
+            &sub(999),
+            &ProfileUpdate {
+                bio: Some(Bio::parse("first words").unwrap()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(made.bio.as_deref(), Some("first words"));
+    assert_eq!(made.display_name, None);
+    assert_eq!(made.email, None);
+    assert_eq!(
+        store.get_profile(&sub(999)).await.unwrap().bio.as_deref(),
+        Some("first words")
+    );
+    // The trigger running late still fills in the e-mail and keeps the edit.
+    let late = store
+        .upsert_profile(&NewProfile {
+            sub: sub(999),
+            email: Some(Email::parse("late@example.com").unwrap()),
+            display_name: Some(DisplayName::parse("From Cognito").unwrap()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(late.email.as_deref(), Some("late@example.com"));
+    assert_eq!(late.bio.as_deref(), Some("first words"));
+
+    // A blocked account (an erased one keeps its block) makes no row.
+    store.set_blocked(&sub(998), true, &actor()).await.unwrap();
     let err = store
-        .update_profile(&sub(999), &ProfileUpdate::default())
+        .update_profile(
+            &sub(998),
+            &ProfileUpdate {
+                bio: Some(Bio::parse("back again").unwrap()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
+    assert!(!matches!(err, DomainError::NotFound(_)), "{err}");
+    let err = store.get_profile(&sub(998)).await.unwrap_err();
     assert!(matches!(err, DomainError::NotFound(_)), "{err}");
 }
 

@@ -761,22 +761,42 @@ impl ContentStore for SqlContentStore<Db> {
             None => (false, None),
             Some(key) => (true, key.as_ref().map(|k| k.as_str())),
         };
-        let result = sqlx::query::<Db>(
-            "UPDATE users SET display_name = COALESCE(?, display_name), bio = COALESCE(?, bio), \
-             profile_image_key = CASE WHEN ? THEN ? ELSE profile_image_key END, updated_at = ? \
-             WHERE sub = ?",
-        )
-        .bind(update.display_name.as_ref().map(|n| n.as_str()))
-        .bind(update.bio.as_ref().map(|b| b.as_str()))
-        .bind(set_image)
-        .bind(image)
-        .bind(SqlTime(now_millis()))
-        .bind(sub.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| map_sqlx("profile", e))?;
-        if result.rows_affected() == 0 {
-            return Err(DomainError::not_found(format!("profile {sub}")));
+        let now = now_millis();
+        let mut created = false;
+        loop {
+            let result = sqlx::query::<Db>(
+                "UPDATE users SET display_name = COALESCE(?, display_name), \
+                 bio = COALESCE(?, bio), \
+                 profile_image_key = CASE WHEN ? THEN ? ELSE profile_image_key END, \
+                 updated_at = ? WHERE sub = ?",
+            )
+            .bind(update.display_name.as_ref().map(|n| n.as_str()))
+            .bind(update.bio.as_ref().map(|b| b.as_str()))
+            .bind(set_image)
+            .bind(image)
+            .bind(SqlTime(now))
+            .bind(sub.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| map_sqlx("profile", e))?;
+            if result.rows_affected() > 0 {
+                break;
+            }
+            if created {
+                return Err(DomainError::not_found(format!("profile {sub}")));
+            }
+            // No row yet: make an empty one (a concurrent sign-up trigger's row is kept, its
+            // e-mail and name included) and write the edit onto it.
+            sqlx::query::<Db>(<Db as Dialect>::UPSERT_PROFILE)
+                .bind(sub.as_str())
+                .bind(None::<&str>)
+                .bind(None::<&str>)
+                .bind(SqlTime(now))
+                .bind(SqlTime(now))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| map_sqlx("profile", e))?;
+            created = true;
         }
         tx.commit().await.map_err(|e| map_sqlx("profile", e))?;
         self.get_profile(sub).await
