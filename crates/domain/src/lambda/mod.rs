@@ -51,8 +51,10 @@ pub async fn database_url(settings: &LambdaSettings) -> DomainResult<String> {
 pub const SECRET_REFRESH: Duration = Duration::from_secs(300);
 
 /// The service's database, opened during init so the first request finds a live connection.
-/// The schema is the deployment's business: a database behind this build is refused. With
-/// `DB_SECRET_ARN` the secret is read again every [`SECRET_REFRESH`].
+/// The schema is the deployment's business: a database behind this build is refused. One
+/// that does not answer within the pool's acquire timeout is not fatal: the function starts
+/// and its pool connects when the database is back. With `DB_SECRET_ARN` the secret is read
+/// again every [`SECRET_REFRESH`].
 pub async fn open_database(settings: &LambdaSettings) -> DomainResult<MySqlContentStore> {
     open_database_refreshing(settings, SECRET_REFRESH).await
 }
@@ -63,12 +65,12 @@ pub async fn open_database_refreshing(
     every: Duration,
 ) -> DomainResult<MySqlContentStore> {
     let Some(arn) = &settings.db_secret_arn else {
-        return MySqlContentStore::connect_mysql_existing(settings.database_url()).await;
+        return connect(settings.database_url()).await;
     };
     let aws = open_aws(settings).await?;
     let read = secret::database_credentials(&aws, arn).await?;
     let url = settings.database_url_with(read.username.as_deref(), &read.password);
-    let store = MySqlContentStore::connect_mysql_existing(&url).await?;
+    let store = connect(&url).await?;
     secret::keep_fresh(
         aws,
         arn.clone(),
@@ -77,6 +79,19 @@ pub async fn open_database_refreshing(
         read,
         every,
     );
+    Ok(store)
+}
+
+/// Opens the pool; a database that does not answer yet is logged, and the function starts
+/// (its requests are answered `503` until the database is back).
+async fn connect(url: &str) -> DomainResult<MySqlContentStore> {
+    let (store, unanswered) = MySqlContentStore::connect_mysql_service(url).await?;
+    if let Some(error) = unanswered {
+        tracing::warn!(
+            error = %error.chain(),
+            "init: the database did not answer; starting anyway, requests wait for it"
+        );
+    }
     Ok(store)
 }
 

@@ -3,6 +3,7 @@
 //! scenario runs on the sandbox (SQLite + local objects) and, in the full run, on MariaDB + moto.
 
 use crate::objects::{http, moto};
+use crate::private::free_port;
 use crate::support::{MotoUser, moto_endpoint, moto_user, mysql_store, sub};
 use axum::Router;
 use backoffice_domain::api::{self, Api, Auth, Limits};
@@ -45,6 +46,7 @@ macro_rules! scenarios {
 
 scenarios!(
     profile_is_read_and_updated_by_its_owner_only_with_own_images,
+    a_caller_without_a_profile_row_makes_it_with_their_first_edit,
     posts_page_newest_first_with_a_cursor_on_both_gateways,
     only_the_author_edits_or_deletes_a_post,
     an_admin_removes_with_a_reason_and_the_audit_row_says_who,
@@ -465,6 +467,31 @@ async fn profile_is_read_and_updated_by_its_owner_only_with_own_images(h: &Harne
         .call(Gw::V2, "PUT", "/profile", Some("{}"), Some(&a))
         .await;
     assert_eq!((status, error_field(&body)), (400, Some("body")));
+}
+
+async fn a_caller_without_a_profile_row_makes_it_with_their_first_edit(h: &Harness) {
+    // Signed up before the trigger was deployed, or its run failed: Cognito has them, the
+    // database does not.
+    let late = Who {
+        sub: sub(40),
+        username: "late".into(),
+        groups: vec![],
+    };
+    let (status, body) = h.call(Gw::V1, "GET", "/profile", None, Some(&late)).await;
+    assert_eq!(status, 404, "{body}");
+    let (status, body) = h.call(Gw::V2, "GET", "/user/sync", None, Some(&late)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["profile"], Value::Null);
+
+    let put = json!({"displayName": "Late Comer"}).to_string();
+    let (status, body) = h
+        .call(Gw::V2, "PUT", "/profile", Some(&put), Some(&late))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["sub"], late.sub.as_str());
+    assert_eq!(body["displayName"], "Late Comer");
+    let (status, body) = h.call(Gw::V1, "GET", "/profile", None, Some(&late)).await;
+    assert_eq!((status, &body["displayName"]), (200, &json!("Late Comer")));
 }
 
 async fn posts_page_newest_first_with_a_cursor_on_both_gateways(h: &Harness) {
@@ -1551,48 +1578,14 @@ async fn the_api_binary_serves_the_router_on_loopback_outside_lambda() {
         })
         .await
         .unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let database_url =
         crate::support::database_url(&crate::support::mysql_server_url(), db.database_name());
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_api"))
-        .env_remove("AWS_LAMBDA_RUNTIME_API")
-        .env("DATABASE_URL", &database_url)
-        .env("USER_POOL_ID", &user.pool_id)
-        .env("APP_CLIENT_IDS", &user.client_id)
-        .env(
-            "JWKS_URL",
-            format!("{}/{}/.well-known/jwks.json", moto_endpoint(), user.pool_id),
-        )
-        .env("MEDIA_BUCKET", m.bucket.as_str())
-        .env("AWS_ENDPOINT_URL", moto_endpoint())
-        .env("AWS_REGION", "us-east-1")
-        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut child = api_binary(&database_url, &user, &m.bucket, port);
     let base = format!("http://127.0.0.1:{port}");
-    let mut answer = None;
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            // The binary takes access tokens by default (TOKEN_USE unset).
-            let auth = vec![(
-                "authorization".to_string(),
-                format!("Bearer {}", user.access_token),
-            )];
-            answer = Some(http("GET", &format!("{base}/profile"), &auth, b"").await);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let answer = answer.expect("the api binary listened within 10 s");
+    listening(port).await;
+    // The binary takes access tokens by default (TOKEN_USE unset).
+    let answer = http("GET", &format!("{base}/profile"), &bearer(&user), b"").await;
     assert_eq!(
         answer.status,
         200,
@@ -1624,6 +1617,128 @@ async fn the_api_binary_serves_the_router_on_loopback_outside_lambda() {
     assert!(!out.status.success());
     let log = String::from_utf8_lossy(&out.stdout);
     assert!(log.contains("USER_POOL_ID"), "{log}");
+}
+
+/// The `api` binary serving loopback `port`, on moto's pool and bucket.
+fn api_binary(
+    database_url: &str,
+    user: &MotoUser,
+    bucket: &BucketName,
+    port: u16,
+) -> tokio::process::Child {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_api"))
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .env("DATABASE_URL", database_url)
+        .env("USER_POOL_ID", &user.pool_id)
+        .env("APP_CLIENT_IDS", &user.client_id)
+        .env(
+            "JWKS_URL",
+            format!("{}/{}/.well-known/jwks.json", moto_endpoint(), user.pool_id),
+        )
+        .env("MEDIA_BUCKET", bucket.as_str())
+        .env("AWS_ENDPOINT_URL", moto_endpoint())
+        .env("AWS_REGION", "us-east-1")
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap()
+}
+
+/// Waits up to 20 s for something to listen on `port`.
+async fn listening(port: u16) {
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("nothing listened on {port} within 20 s");
+}
+
+fn bearer(user: &MotoUser) -> Vec<(String, String)> {
+    vec![(
+        "authorization".to_string(),
+        format!("Bearer {}", user.access_token),
+    )]
+}
+
+/// A database that does not answer when the function starts (an RDS failover, a restart) is
+/// no reason to fail init: API Gateway would answer every request with a bare 502 and Lambda
+/// start the function again for each. It starts, answers 503 in the service's shape, and
+/// serves once the database answers, without a new start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs services: tests/run.sh"]
+async fn the_api_starts_while_its_database_is_down_and_serves_when_it_is_back() {
+    let db = mysql_store().await;
+    let m = moto().await;
+    let user = moto_user().await;
+    db.store
+        .upsert_profile(&NewProfile {
+            sub: user.sub.clone(),
+            email: None,
+            display_name: None,
+        })
+        .await
+        .unwrap();
+    let server = crate::support::mysql_server_url();
+    let real = server
+        .rsplit('@')
+        .next()
+        .unwrap()
+        .trim_start_matches("mysql://")
+        .to_string();
+    // The function's database address, where nothing listens yet.
+    let gate = free_port();
+    let database_url = crate::support::database_url(
+        &server.replace(&real, &format!("127.0.0.1:{gate}")),
+        db.database_name(),
+    );
+    let port = free_port();
+    let mut child = api_binary(&database_url, &user, &m.bucket, port);
+    listening(port).await;
+    let base = format!("http://127.0.0.1:{port}");
+
+    let down = http("GET", &format!("{base}/profile"), &bearer(&user), b"").await;
+    let body: Value = serde_json::from_slice(&down.body)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&down.body)));
+    assert_eq!(down.status, 503, "{body}");
+    assert_eq!(body["error"]["code"], "unavailable", "{body}");
+    assert!(body["requestId"].is_string(), "{body}");
+
+    // The database answers at the address: a forwarder to the real server.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", gate))
+        .await
+        .unwrap();
+    let forward = tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            let real = real.clone();
+            tokio::spawn(async move {
+                if let Ok(mut outbound) = tokio::net::TcpStream::connect(&real).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                }
+            });
+        }
+    });
+    let up = http("GET", &format!("{base}/profile"), &bearer(&user), b"").await;
+    assert_eq!(up.status, 200, "{}", String::from_utf8_lossy(&up.body));
+
+    child.kill().await.unwrap();
+    let mut log = String::new();
+    use tokio::io::AsyncReadExt as _;
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .await
+        .unwrap();
+    assert!(log.contains("the database did not answer"), "{log}");
+    forward.abort();
+    db.drop_database().await;
 }
 
 use proptest::strategy::Strategy as _;

@@ -377,6 +377,36 @@ impl SqlContentStore<MySql> {
         Ok(store)
     }
 
+    /// [`Self::connect_mysql_existing`] for a function's init, which a database that does not
+    /// answer must not fail: a failed init is a bare 502 from API Gateway and a new cold start
+    /// per request, where a pool that connects later answers `503` with the service's error
+    /// body and serves again the moment the database does. When nothing answered within the
+    /// acquire timeout (refused or silent), the store comes back over a pool that connects on
+    /// its next query, with the error for the log; a refused login, a failed TLS upgrade or a
+    /// schema behind this build still fail.
+    pub async fn connect_mysql_service(url: &str) -> DomainResult<(Self, Option<DomainError>)> {
+        let store = Self::connect_mysql_lazy(url)?;
+        match store.pool.acquire().await {
+            Ok(mut conn) => {
+                // Kept in the pool, warm for the first request.
+                schema_is_current(&mut conn).await?;
+                Ok((store, None))
+            }
+            Err(e @ sqlx::Error::PoolTimedOut) => {
+                let error = DomainError::unavailable(
+                    "the database",
+                    format!(
+                        "MySQL did not answer within {} s ({e}); its schema is checked by the \
+                         next start",
+                        ACQUIRE_TIMEOUT.as_secs()
+                    ),
+                );
+                Ok((store, Some(error)))
+            }
+            Err(e) => Err(connect_error(e)),
+        }
+    }
+
     /// A pool over an existing, migrated database that connects on its first query: nothing
     /// here touches the network, so whatever else is opening does not wait for the database.
     /// [`Self::check_schema`] says, when asked, whether it answers with this build's schema.
