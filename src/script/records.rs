@@ -168,6 +168,9 @@ pub fn marker(item: &TailItem) -> Option<Value> {
         TailItem::Reconnected { at, group } => {
             json!({"type": "reconnected", "at": at, "group": group})
         }
+        TailItem::GroupGone { group, at, .. } => {
+            json!({"type": "group_gone", "at": at, "group": group})
+        }
     })
 }
 

@@ -329,6 +329,32 @@ pub(super) fn ingest_into(buffer: &mut LogBuffer, feed: &mut Feed, items: Vec<Ta
                 last_ts = at;
                 feed.unreachable = feed.unreachable.saturating_sub(1);
             }
+            // Deleted while tailed: the tail goes on with the others, and the title counts
+            // what it still reads.
+            TailItem::GroupGone {
+                group,
+                at,
+                retrying,
+            } => {
+                let at = at.timestamp_millis().max(last_ts);
+                feed.spec.groups.retain(|g| g.as_str() != group);
+                let left = match feed.spec.groups.as_slice() {
+                    [one] => one.to_string(),
+                    many => format!("the other {}", crate::text::plural(many.len(), "group")),
+                };
+                buffer.push_marker(
+                    LineKind::Gap,
+                    at,
+                    &format!(
+                        "log group {group} no longer exists: its lines end here; the tail goes \
+                         on with {left}"
+                    ),
+                );
+                last_ts = at;
+                if retrying {
+                    feed.unreachable = feed.unreachable.saturating_sub(1);
+                }
+            }
         }
     }
 }

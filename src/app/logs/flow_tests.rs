@@ -1286,6 +1286,61 @@ fn a_tail_retrying_a_group_says_so_until_it_is_back() {
     );
 }
 
+/// A group deleted while tailed: a line says its lines end there, the title counts the group
+/// left, and a retry counted for it is let go.
+#[test]
+fn a_group_gone_mid_tail_is_said_and_the_tail_goes_on() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(
+        &mut app,
+        request,
+        vec![
+            TailItem::Events(vec![ev(THUMBS, 1_000, "INFO resized")]),
+            TailItem::Gap {
+                from: at(1_000),
+                to: at(2_000),
+                reason: format!("{THUMBS}: CloudWatch Logs is unavailable"),
+            },
+        ],
+    );
+    assert_eq!(app.logs.feed.as_ref().unwrap().unreachable, 1);
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::GroupGone {
+            group: THUMBS.to_string(),
+            at: at(5_000),
+            retrying: true,
+        }],
+    );
+    let feed = app.logs.feed.as_ref().unwrap();
+    assert_eq!(feed.spec.groups, vec![group(API)]);
+    assert_eq!(crate::ui::logs::state_badge(feed).0, "● live");
+    assert_eq!(crate::ui::logs::groups_label(feed), API);
+    let said: Vec<String> = app
+        .logs
+        .buffer
+        .iter_from(0)
+        .filter(|l| l.kind == LineKind::Gap)
+        .map(|l| l.text.to_string())
+        .collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert_eq!(
+        said[1],
+        format!(
+            "log group {THUMBS} no longer exists: its lines end here; the tail goes on with \
+             {API}"
+        )
+    );
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::Events(vec![ev(API, 6_000, "INFO still here")])],
+    );
+    assert!(app.logs.feed.as_ref().unwrap().is_running());
+}
+
 #[test]
 fn a_failed_tail_is_shown_and_ctrl_r_starts_it_again() {
     let mut app = logs_app();

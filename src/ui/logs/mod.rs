@@ -162,7 +162,7 @@ pub(crate) fn state_badge(feed: &Feed) -> (String, bool) {
     }
 }
 
-pub(super) fn groups_label(feed: &Feed) -> String {
+pub(crate) fn groups_label(feed: &Feed) -> String {
     match feed.spec.groups.as_slice() {
         [one] => one.to_string(),
         many => format!("{} groups", many.len()),

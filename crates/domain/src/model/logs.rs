@@ -297,6 +297,14 @@ pub enum TailItem {
         at: DateTime<Utc>,
         group: Option<String>,
     },
+    /// One of the tail's groups no longer exists (deleted while it was tailed), noticed at
+    /// `at`: the tail goes on with the others. `retrying` when its reading had already failed
+    /// (a [`TailItem::Gap`] named it and no reconnection followed).
+    GroupGone {
+        group: String,
+        at: DateTime<Utc>,
+        retrying: bool,
+    },
 }
 
 /// A running tail. Dropping it stops the tail.

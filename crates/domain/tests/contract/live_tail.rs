@@ -709,6 +709,58 @@ async fn a_group_gone_at_reconnect_ends_the_tail_as_not_found() {
 }
 
 #[tokio::test]
+async fn a_group_deleted_mid_tail_is_dropped_and_the_session_reopened_on_the_rest() {
+    let (api, jobs) = ("/aws/lambda/api", "/aws/lambda/api-jobs");
+    let t = Utc::now();
+    let server = Server::start(
+        &[api, jobs],
+        vec![
+            stream(vec![session_start(&[api, jobs])], false),
+            Answer::Refuse {
+                status: 400,
+                kind: "ResourceNotFoundException",
+            },
+            stream(
+                vec![
+                    session_start(&[api]),
+                    session_update(false, vec![result(api, "s", t, "still here")]),
+                ],
+                true,
+            ),
+        ],
+    )
+    .await;
+    let mut tail = start_live_tail(
+        server.client().await,
+        request(&[api, jobs], t - Span::minutes(1), None),
+    )
+    .await
+    .unwrap();
+    // `api-jobs` is deleted while the first session runs.
+    server.state.lock().unwrap().groups.retain(|g| g != jobs);
+
+    match next_ok(&mut tail).await {
+        TailItem::GroupGone {
+            group, retrying, ..
+        } => assert_eq!((group.as_str(), retrying), (jobs, false)),
+        other => panic!("expected the deleted group, got {other:?}"),
+    }
+    assert!(matches!(next_ok(&mut tail).await, TailItem::Gap { .. }));
+    assert!(matches!(
+        next_ok(&mut tail).await,
+        TailItem::Reconnected { .. }
+    ));
+    assert_eq!(messages(&next_events(&mut tail).await), vec!["still here"]);
+    let sessions = server.requests("StartLiveTail");
+    assert_eq!(sessions.len(), 3);
+    assert_eq!(
+        sessions[2].body["logGroupIdentifiers"],
+        json!([arn(api)]),
+        "the new session asks for the groups that are left"
+    );
+}
+
+#[tokio::test]
 async fn an_access_denied_frame_ends_the_tail_as_forbidden() {
     let g = "/aws/lambda/api";
     let t = Utc::now();

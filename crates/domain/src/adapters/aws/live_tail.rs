@@ -17,8 +17,11 @@
 //!   new session started (Live Tail never replays), then [`TailItem::Reconnected`]. Quick
 //!   successive failures back off from one to thirty seconds; a transient failure to reconnect
 //!   (throttling, service unavailable) is yielded as an `Err` item and the tail keeps trying.
-//! - A fatal error (access denied, a group that no longer exists, an invalid pattern, or any
-//!   answer we cannot place) is yielded as the last item, mapped through [`sdk_error`].
+//! - A group deleted while it is tailed refuses the next session; the groups are looked up
+//!   again, the missing ones dropped with a [`TailItem::GroupGone`] each, and the session
+//!   opened on the rest.
+//! - A fatal error (access denied, the last group gone, an invalid pattern, or any answer we
+//!   cannot place) is yielded as the last item, mapped through [`sdk_error`].
 //! - Dropping the stream aborts the background task, which drops the HTTP response and so
 //!   closes the session's connection.
 //!
@@ -164,10 +167,7 @@ impl Session {
             names.insert(arn.clone(), group.to_string());
         }
         let groups: Vec<&str> = request.groups.iter().map(|g| g.as_str()).collect();
-        let subject = match groups.as_slice() {
-            [one] => format!("log group {one}"),
-            many => format!("log groups {}", many.join(", ")),
-        };
+        let subject = subject_of(&groups);
         Ok(Self {
             client,
             arns,
@@ -180,6 +180,42 @@ impl Session {
             since: request.since,
             subject,
         })
+    }
+
+    /// After a refusal naming a missing group: asks for each group again and drops the ones
+    /// that no longer exist, returning their names. Empty when none is gone or none would be
+    /// left (the refusal then ends the tail).
+    async fn forget_gone(&mut self) -> DomainResult<Vec<String>> {
+        let groups: Vec<String> = self
+            .arns
+            .iter()
+            .map(|arn| {
+                self.names
+                    .get(arn)
+                    .cloned()
+                    .unwrap_or_else(|| group_name_of(arn).to_string())
+            })
+            .collect();
+        let found =
+            futures::future::join_all(groups.iter().map(|g| group_arn(&self.client, g))).await;
+        let (mut arns, mut kept, mut gone) = (Vec::new(), Vec::new(), Vec::new());
+        for (group, found) in groups.into_iter().zip(found) {
+            match found {
+                Ok(arn) => {
+                    arns.push(arn);
+                    kept.push(group);
+                }
+                Err(DomainError::NotFound(_)) => gone.push(group),
+                Err(e) => return Err(e),
+            }
+        }
+        if arns.is_empty() {
+            return Ok(Vec::new());
+        }
+        let kept: Vec<&str> = kept.iter().map(String::as_str).collect();
+        self.subject = subject_of(&kept);
+        self.arns = arns;
+        Ok(gone)
     }
 
     fn call(&self) -> Call {
@@ -286,6 +322,13 @@ async fn group_arn(client: &Client, name: &str) -> DomainResult<String> {
         .ok_or_else(|| DomainError::bug(format!("DescribeLogGroups gave {subject} no ARN")))
 }
 
+fn subject_of(groups: &[&str]) -> String {
+    match groups {
+        [one] => format!("log group {one}"),
+        many => format!("log groups {}", many.join(", ")),
+    }
+}
+
 /// The group name in a log group ARN (`arn:aws:logs:region:account:log-group:NAME[:*]`); any
 /// other identifier is taken as a name.
 fn group_name_of(identifier: &str) -> &str {
@@ -336,7 +379,7 @@ enum End {
 }
 
 /// Reads sessions one after the other until the reader goes away or a fatal error.
-async fn follow(session: Session, mut events: Events, tx: mpsc::Sender<Item>) {
+async fn follow(mut session: Session, mut events: Events, tx: mpsc::Sender<Item>) {
     let mut opened = Instant::now();
     let mut heard = Utc::now();
     let mut quick_ends = 0u32;
@@ -399,6 +442,29 @@ async fn follow(session: Session, mut events: Events, tx: mpsc::Sender<Item>) {
                     if tx.send(Err(err)).await.is_err() {
                         return;
                     }
+                }
+                // A group deleted while it was tailed: the others go on.
+                Err(err @ DomainError::NotFound(_)) if session.arns.len() > 1 => {
+                    let gone = match session.forget_gone().await {
+                        Ok(gone) if !gone.is_empty() => gone,
+                        _ => {
+                            tracing::warn!(error = %err.chain(), "live tail could not reconnect");
+                            let _ = tx.send(Err(err)).await;
+                            return;
+                        }
+                    };
+                    for group in gone {
+                        tracing::warn!(%group, "log group gone; the tail goes on without it");
+                        let item = TailItem::GroupGone {
+                            group,
+                            at: Utc::now(),
+                            retrying: false,
+                        };
+                        if tx.send(Ok(item)).await.is_err() {
+                            return;
+                        }
+                    }
+                    quick_ends = 0;
                 }
                 Err(err) => {
                     tracing::warn!(error = %err.chain(), "live tail could not reconnect");

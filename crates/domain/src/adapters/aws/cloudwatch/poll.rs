@@ -21,7 +21,9 @@
 //!   [`PollSettings::group_interval`] apart, following `nextToken`s included.
 //! - A failure that may heal (throttling spent, network, 5xx) becomes a [`TailItem::Gap`]
 //!   marker; the group is retried with backoff from where it was, and [`TailItem::Reconnected`]
-//!   follows its first success. Any other failure ends the tail with that error.
+//!   follows its first success. A group that no longer exists (deleted while tailed) is
+//!   dropped with a [`TailItem::GroupGone`] while others remain. Any other failure ends the
+//!   tail with that error.
 
 use super::rate_limit::RateLimiter;
 use crate::error::{DomainError, DomainResult};
@@ -314,6 +316,9 @@ impl<F: PageFetcher> Poller<F> {
                     return;
                 }
                 Err(e) if e.is_transient() => self.fail(index, e, called_at).await,
+                Err(DomainError::NotFound(_)) if self.groups.len() > 1 => {
+                    self.drop_group(index).await
+                }
                 Err(e) => {
                     let _ = self.tx.send(Err(e)).await;
                     return;
@@ -465,6 +470,20 @@ impl<F: PageFetcher> Poller<F> {
             self.send(Ok(gap)).await?;
         }
         // The failing group no longer holds the others back.
+        self.release().await
+    }
+
+    /// Stops reading a group that is gone; what it sent before stays, and the others no
+    /// longer wait for it.
+    async fn drop_group(&mut self, index: usize) -> Result<(), Closed> {
+        let group = self.groups.remove(index);
+        tracing::warn!(group = %group.name, "log group gone; the tail goes on without it");
+        self.send(Ok(TailItem::GroupGone {
+            group: group.name.to_string(),
+            at: (self.clock)(),
+            retrying: group.outage.is_some(),
+        }))
+        .await?;
         self.release().await
     }
 
@@ -1048,6 +1067,52 @@ mod tests {
         }
         assert!(saw_gap);
         assert_eq!(ids(&got), vec!["b-1"]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_group_deleted_mid_tail_is_dropped_and_the_others_go_on() {
+        let fake = FakeLogs::new(100);
+        fake.create("a");
+        fake.create("b");
+        let mut tail = tail_of(&fake, &["a", "b"], 0, limiter(5)).await.unwrap();
+        fake.write("a", "a-1", abs(100));
+        fake.write("b", "b-1", abs(150));
+        let (events, _) = collect_events(&mut tail, 2, Duration::from_secs(5)).await;
+        assert_eq!(ids(&events), vec!["a-1", "b-1"]);
+        // `a` is deleted; `b` goes on being written.
+        fake.state.lock().unwrap().groups.remove("/g/a");
+        fake.write("b", "b-2", abs(3_000));
+        let mut items = Vec::new();
+        while !items.iter().any(|i| matches!(i, TailItem::Events(_))) {
+            let item = tokio::time::timeout(Duration::from_secs(10), tail.next())
+                .await
+                .expect("the tail goes on")
+                .expect("the tail is open")
+                .expect("no error ends it");
+            items.push(item);
+        }
+        assert!(
+            matches!(&items[0], TailItem::GroupGone { group, retrying: false, .. } if group == "/g/a"),
+            "{items:?}"
+        );
+        assert!(matches!(items.last(), Some(TailItem::Events(e)) if ids(e) == vec!["b-2"]));
+        let asked_after = fake.calls().len();
+        fake.write("b", "b-3", abs(6_000));
+        collect_events(&mut tail, 1, Duration::from_secs(10)).await;
+        assert!(
+            fake.calls()[asked_after..]
+                .iter()
+                .all(|c| c.query.group.as_str() == "/g/b"),
+            "the deleted group is not asked again"
+        );
+
+        // The last group gone ends the tail with its error.
+        fake.state.lock().unwrap().groups.remove("/g/b");
+        let item = tokio::time::timeout(Duration::from_secs(5), tail.next())
+            .await
+            .expect("the tail ends")
+            .expect("with an item");
+        assert!(matches!(item, Err(DomainError::NotFound(_))), "{item:?}");
     }
 
     #[tokio::test(start_paused = true)]
