@@ -159,12 +159,17 @@ pub fn arguments(usage: &str, commands: &[&str]) -> Result<Option<String>, std::
     match args.as_slice() {
         [] => Ok(None),
         [one] if one == "--help" || one == "-h" || one == "help" => {
-            println!("{usage}");
+            // Written, not printed: `api --help | head` closes the pipe early, and `println!`
+            // panics on the failed write.
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stdout(), "{usage}");
             Err(std::process::ExitCode::SUCCESS)
         }
         [one] if commands.contains(&one.as_str()) => Ok(Some(one.clone())),
         other => {
-            eprintln!(
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
                 "error: unexpected arguments: {}\n\n{usage}",
                 other.join(" ")
             );

@@ -12,6 +12,8 @@ mod content;
 mod directory;
 #[cfg(feature = "lambda")]
 mod faults;
+#[cfg(feature = "lambda")]
+mod function_args;
 mod grants;
 mod insights;
 mod live_tail;
