@@ -109,6 +109,18 @@ async fn run(mut cli: Cli) -> Result<()> {
                 "read-only session: `sandbox seed` would replace the sandbox's data; nothing was done"
             )
         }
+        // `--env staging sandbox seed` read as seeding staging; it would have replaced the
+        // sandbox's data without a word about it.
+        Some(cli::Command::Sandbox {
+            command: SandboxCommand::Seed { .. },
+        }) if !cli.sandbox && cli.env.as_deref().is_some_and(|e| e != "sandbox") => {
+            bail!(
+                "`sandbox seed` replaces the embedded sandbox's data and never touches \
+                 environment {} (named by --env or BACKOFFICE_ENV); nothing was done. Run it \
+                 with --sandbox",
+                cli.env.as_deref().unwrap_or_default()
+            )
+        }
         Some(cli::Command::Sandbox {
             command: SandboxCommand::Seed { yes },
         }) => reseed(&paths, yes).await,

@@ -93,6 +93,30 @@ fn sandbox_seed_fills_the_sandbox_and_refuses_to_replace_without_yes() {
         "replacing data needs --yes without a terminal"
     );
     assert!(String::from_utf8_lossy(&again.stderr).contains("--yes"));
+
+    // Another environment named: nothing is replaced, and it says which data `seed` is for.
+    let before = std::fs::metadata(dirs.path().join("data/sandbox/content.db"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let other = backoffice(&dirs)
+        .args(["--env", "staging", "sandbox", "seed", "--yes"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&other.stderr);
+    assert!(!other.status.success(), "{said}");
+    assert!(
+        said.contains("never touches environment staging") && said.contains("--sandbox"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::metadata(dirs.path().join("data/sandbox/content.db"))
+            .unwrap()
+            .modified()
+            .unwrap(),
+        before,
+        "the sandbox was left as it was"
+    );
 }
 
 #[test]
