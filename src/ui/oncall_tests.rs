@@ -518,6 +518,37 @@ fn metrics_alarms_firing_first() {
     insta::assert_snapshot!(render(&mut app, 110, 8));
 }
 
+/// Where the whole hint does not fit, its key and word stay without their count: the title at
+/// 80 columns dropped `v alarms (…)` whole for want of a few columns.
+#[test]
+fn the_metrics_title_keeps_its_alarms_key_where_the_count_does_not_fit() {
+    let mut app = metrics_app();
+    let wide = render(&mut app, 110, 8).to_string();
+    let top = wide
+        .lines()
+        .find(|l| l.contains("Metrics ·"))
+        .unwrap()
+        .to_string();
+    assert!(top.contains("v alarms ("), "{top}");
+    let hint = top.find(" · v alarms").unwrap();
+    use unicode_width::UnicodeWidthStr as _;
+    // Narrower than the whole title, wide enough for its info and the bare key.
+    let whole = top.trim_matches('"').trim_end_matches(['─', '┐']).width();
+    let width = u16::try_from(whole - " (0 firing)".len() + 4).unwrap();
+    assert!(usize::from(width) < whole, "{top}");
+    let narrow = render(&mut app, width, 8).to_string();
+    let top = narrow
+        .lines()
+        .find(|l| l.contains("Metrics ·"))
+        .unwrap()
+        .to_string();
+    assert!(top.contains(" · v alarms "), "{top}");
+    assert!(!top.contains("firing"), "{top}");
+    let wide_top = wide.lines().find(|l| l.contains("Metrics ·")).unwrap();
+    let info = &wide_top[wide_top.find("Metrics").unwrap()..hint];
+    assert!(top.contains(info), "the info stays whole: {top}");
+}
+
 /// Alarms that could not be read are not counted as none firing: the title and the hint say
 /// they were not read.
 #[test]

@@ -739,12 +739,25 @@ pub(crate) fn pane_block_hinted<'a>(
     theme: &Theme,
 ) -> Block<'a> {
     let info = one_line(info);
-    let forms: Vec<String> = (0..=hints.len())
-        .map(|left_out| match &hints[left_out..] {
-            [] => format!(" {info} "),
-            kept => format!(" {info} · {} ", one_line(&kept.join(" · "))),
-        })
-        .collect();
+    // A hint's parenthesis goes before the hint does (`v alarms (0 firing)` left the Metrics
+    // title at 80 columns for want of three, where `v alarms` fitted).
+    let bare = |hint: &String| {
+        hint.split_once(" (")
+            .map_or_else(|| hint.clone(), |(key, _)| key.to_string())
+    };
+    let mut forms = Vec::new();
+    for left_out in 0..=hints.len() {
+        let kept = &hints[left_out..];
+        if kept.is_empty() {
+            forms.push(format!(" {info} "));
+            continue;
+        }
+        forms.push(format!(" {info} · {} ", one_line(&kept.join(" · "))));
+        let short: Vec<String> = kept.iter().map(bare).collect();
+        if short != kept {
+            forms.push(format!(" {info} · {} ", one_line(&short.join(" · "))));
+        }
+    }
     framed(fit_title_forms(&forms, width.saturating_sub(2)), theme)
 }
 
