@@ -343,6 +343,27 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
     );
     assert_eq!(audit[0]["reason"], "spam links");
     assert_eq!(audit[0]["action"], "post.hide");
+    // Read by time: the hide is within the last 10 minutes, not before them.
+    let target = format!("post:{id}");
+    let (ok, recent, err) = run(
+        &dirs,
+        &[
+            "audit", "list", "--target", &target, "--since", "10m", "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(json_lines(&recent).len(), 1);
+    let (ok, older, err) = run(
+        &dirs,
+        &[
+            "audit", "list", "--target", &target, "--until", "10m", "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(json_lines(&older).is_empty());
+    let (ok, _, err) = run(&dirs, &["audit", "list", "--since", "yesterday"]);
+    assert!(!ok);
+    assert!(err.contains("--since: write 15m, 24h, 7d"), "{err}");
 
     // Hiding it again fails: a non-zero exit, and the reason on stderr.
     let (ok, _, err) = run(

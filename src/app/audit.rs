@@ -53,20 +53,42 @@ fn kinds() -> String {
         .join("|")
 }
 
-/// Reads `actor:NAME kind:post id:42` (each optional).
+/// How a filter's time is written, for its errors.
+const WHEN: &str = "15m, 24h, 7d or a time as 2026-12-01T10:00 (UTC)";
+
+/// Reads `actor:NAME kind:post id:42 since:24h until:2026-12-01` (each optional).
 pub fn parse_filter(text: &str) -> Result<AuditFilter, Problem> {
+    parse_filter_at(text, chrono::Utc::now())
+}
+
+/// [`parse_filter`] with `since:24h` counted back from `now`.
+pub fn parse_filter_at(
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<AuditFilter, Problem> {
     let mut f = AuditFilter::default();
     for word in text.split_whitespace() {
         match word.split_once(':') {
             // Each once: a second kept the last silently (`id:1 id:2` read id 2).
-            Some((key @ ("actor" | "kind" | "id"), _))
+            Some((key @ ("actor" | "kind" | "id" | "since" | "until"), _))
                 if match key {
                     "actor" => f.actor.is_some(),
                     "kind" => f.target_kind.is_some(),
+                    "since" => f.since.is_some(),
+                    "until" => f.until.is_some(),
                     _ => f.target_id.is_some(),
                 } =>
             {
-                return Err(Problem(format!("{key}: given twice; a row has one")));
+                return Err(Problem(format!("{key}: given twice")));
+            }
+            Some((key @ ("since" | "until"), v)) => {
+                let at = backoffice_domain::model::parse_moment(v, now)
+                    .ok_or_else(|| Problem(format!("{key}: write {WHEN}; not '{v}'")))?;
+                if key == "since" {
+                    f.since = Some(at);
+                } else {
+                    f.until = Some(at);
+                }
             }
             Some(("actor", v)) if !v.is_empty() => f.actor = Some(v.to_string()),
             Some(("kind", v)) => match AuditKind::parse_known(v) {
@@ -81,11 +103,20 @@ pub fn parse_filter(text: &str) -> Result<AuditFilter, Problem> {
             }
             _ => {
                 return Err(Problem(format!(
-                    "'{word}': filter with actor:NAME, kind:{}, id:ID",
+                    "'{word}': filter with actor:NAME, kind:{}, id:ID, since:WHEN, until:WHEN",
                     kinds()
                 )));
             }
         }
+    }
+    if let (Some(since), Some(until)) = (f.since, f.until)
+        && since >= until
+    {
+        return Err(Problem(format!(
+            "since: {} is not before until: {}",
+            since.format("%Y-%m-%d %H:%M"),
+            until.format("%Y-%m-%d %H:%M")
+        )));
     }
     Ok(f)
 }
@@ -282,7 +313,7 @@ impl Pane for AuditPane {
     }
 
     fn filter_hint(&self) -> &'static str {
-        "actor:NAME · kind:post|comment|user|report|object|query|reconcile · id:ID"
+        "actor:NAME · kind:post|comment|user|report|object|query|reconcile · id:ID · since:24h · until:2026-12-01"
     }
 
     fn set_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
@@ -412,8 +443,42 @@ mod filter_tests {
         let f = parse_filter("actor:ops kind:post id:12").unwrap();
         assert_eq!(f.target_id.as_deref(), Some("12"));
         let err = parse_filter("id:1000023 id:1000022").unwrap_err();
-        assert_eq!(err.0, "id: given twice; a row has one");
+        assert_eq!(err.0, "id: given twice");
         assert!(parse_filter("kind:post kind:user").is_err());
+        assert!(parse_filter("since:1h since:2h").is_err());
+    }
+
+    /// A window of the log: a span back from now or a time, each end optional.
+    #[test]
+    fn since_and_until_take_a_span_or_a_time() {
+        use chrono::TimeZone;
+        let now = chrono::Utc.with_ymd_and_hms(2026, 12, 5, 12, 0, 0).unwrap();
+        let f = super::parse_filter_at("kind:user since:24h until:2026-12-05T11:30", now).unwrap();
+        assert_eq!(
+            f.since,
+            Some(chrono::Utc.with_ymd_and_hms(2026, 12, 4, 12, 0, 0).unwrap())
+        );
+        assert_eq!(
+            f.until,
+            Some(
+                chrono::Utc
+                    .with_ymd_and_hms(2026, 12, 5, 11, 30, 0)
+                    .unwrap()
+            )
+        );
+        let f = super::parse_filter_at("until:2026-12-01", now).unwrap();
+        assert_eq!(
+            f.until,
+            Some(chrono::Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap())
+        );
+        assert_eq!(f.since, None);
+        let err = super::parse_filter_at("since:yesterday", now).unwrap_err();
+        assert!(err.0.starts_with("since: write 15m, 24h, 7d"), "{}", err.0);
+        let err = super::parse_filter_at("since:1h until:2h", now).unwrap_err();
+        assert_eq!(
+            err.0,
+            "since: 2026-12-05 11:00 is not before until: 2026-12-05 10:00"
+        );
     }
 }
 

@@ -428,6 +428,12 @@ pub enum AuditCommand {
         /// Only rows about `KIND:ID` (e.g. `post:12`, `user:<sub>`).
         #[arg(long)]
         target: Option<String>,
+        /// Only rows written since: `15m`, `24h`, `7d`, or a time `2026-12-01T10:00` (UTC).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only rows written before: a span back from now or a time, as `--since`.
+        #[arg(long)]
+        until: Option<String>,
         /// At most this many (default: all).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         limit: Option<u32>,

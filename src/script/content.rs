@@ -167,12 +167,14 @@ pub(super) async fn reports(cmd: ReportsCommand, s: &Session<'_>) -> Result<()> 
 }
 
 pub(super) async fn audit(cmd: AuditCommand, s: &Session<'_>) -> Result<()> {
-    let (actor, target, limit) = match cmd {
+    let (actor, target, since, until, limit) = match cmd {
         AuditCommand::List {
             actor,
             target,
+            since,
+            until,
             limit,
-        } => (actor, target, limit),
+        } => (actor, target, since, until, limit),
         AuditCommand::Undo {
             id,
             reason: why,
@@ -199,10 +201,27 @@ pub(super) async fn audit(cmd: AuditCommand, s: &Session<'_>) -> Result<()> {
         }
         Some(None) => bail!("--target: write KIND:ID, e.g. post:12 or user:<sub>"),
     };
+    let now = chrono::Utc::now();
+    let moment = |flag: &str, text: Option<String>| -> Result<_> {
+        text.map(|t| {
+            backoffice_domain::model::parse_moment(&t, now).ok_or_else(|| {
+                eyre!("{flag}: write 15m, 24h, 7d or a time as 2026-12-01T10:00 (UTC); not '{t}'")
+            })
+        })
+        .transpose()
+    };
+    let (since, until) = (moment("--since", since)?, moment("--until", until)?);
+    if let (Some(s), Some(u)) = (since, until)
+        && s >= u
+    {
+        bail!("--since must be before --until");
+    }
     let filter = AuditFilter {
         actor,
         target_kind,
         target_id,
+        since,
+        until,
     };
     each_item(
         limit,

@@ -539,6 +539,12 @@ pub struct AuditFilter {
     pub actor: Option<String>,
     pub target_kind: Option<AuditKind>,
     pub target_id: Option<String>,
+    /// Rows written at or after this instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<DateTime<Utc>>,
+    /// Rows written before this instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

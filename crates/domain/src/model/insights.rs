@@ -52,6 +52,16 @@ pub fn parse_span(text: &str) -> Option<Duration> {
         .and_then(Duration::try_seconds)
 }
 
+/// One end of a time filter as typed: a span back from `now` (`90s`, `15m`, `24h`, `7d`) or an
+/// instant as [`parse_instant`] reads it.
+pub fn parse_moment(text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    match parse_span(text) {
+        Some(span) => now.checked_sub_signed(span),
+        None => parse_instant(text),
+    }
+}
+
 /// A time range as typed: a span back from `now` (`15m`, `24h`, `7d`) or an absolute UTC range
 /// `FROM..TO` (`2026-12-01T10:00..2026-12-01T12:00`).
 pub fn parse_range(text: &str, now: DateTime<Utc>) -> Result<TimeWindow, Invalid> {

@@ -60,6 +60,7 @@ contract!(
     concurrent_moderation_of_one_post_has_one_winner_and_one_audit_row,
     bulk_moderation_reports_each_outcome_and_keeps_going,
     audit_log_filters_by_actor_and_target,
+    audit_log_filters_by_time_window,
     notifications_mark_read_touches_only_the_recipients_rows,
     activity_counts_cover_posts_comments_and_reports,
     thumbnails_are_recorded_once_per_width_and_keys_are_case_sensitive,
@@ -1899,6 +1900,70 @@ async fn audit_log_filters_by_actor_and_target(store: Store) {
         .unwrap();
     assert_eq!(one.items.len(), 1);
     assert_eq!(one.items[0].actor, actor().as_str());
+}
+
+async fn audit_log_filters_by_time_window(store: Store) {
+    for i in 0..4 {
+        store
+            .record_audit(&NewAuditEntry {
+                actor: actor(),
+                action: "user.disable".into(),
+                target_kind: "user".into(),
+                target_id: sub(40 + i).to_string(),
+                reason: Some(reason("abuse reports")),
+                before: None,
+                after: None,
+            })
+            .await
+            .unwrap();
+        // Each row its own millisecond.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let all = store
+        .list_audit(&AuditFilter::default(), PageRequest::first(10))
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(all.len(), 4);
+    let times: Vec<_> = all.iter().map(|e| e.created_at).collect();
+    assert!(times.windows(2).all(|w| w[0] > w[1]), "{times:?}");
+    let ids = |items: Vec<AuditEntry>| items.iter().map(|e| e.id).collect::<Vec<_>>();
+    // `since` takes its own instant, `until` does not.
+    let since = AuditFilter {
+        since: Some(times[2]),
+        ..Default::default()
+    };
+    let mut got = Vec::new();
+    let mut page = PageRequest::first(1);
+    loop {
+        let p = store.list_audit(&since, page).await.unwrap();
+        got.extend(p.items);
+        match p.next {
+            Some(c) => page = PageRequest::after(c, 1),
+            None => break,
+        }
+    }
+    assert_eq!(ids(got), ids(all[..3].to_vec()), "paged within the window");
+    let until = AuditFilter {
+        until: Some(times[2]),
+        ..Default::default()
+    };
+    let got = store
+        .list_audit(&until, PageRequest::first(10))
+        .await
+        .unwrap();
+    assert_eq!(ids(got.items), ids(all[3..].to_vec()));
+    let between = AuditFilter {
+        since: Some(times[2]),
+        until: Some(times[0]),
+        target_kind: Some("user".into()),
+        ..Default::default()
+    };
+    let got = store
+        .list_audit(&between, PageRequest::first(10))
+        .await
+        .unwrap();
+    assert_eq!(ids(got.items), ids(all[1..3].to_vec()));
 }
 
 async fn notifications_mark_read_touches_only_the_recipients_rows(store: Store) {

@@ -39,6 +39,7 @@ pub(crate) fn mysql() -> Migrator {
         20261126000002 "thumbnails" "thumbnails",
         20261203000001 "account_blocks" "account blocks",
         20261203000002 "post_edits" "post edits",
+        20261205000001 "audit_time" "audit time",
     )
 }
 
@@ -51,6 +52,7 @@ pub(crate) fn sqlite() -> Migrator {
         20261126000002 "thumbnails" "thumbnails",
         20261203000001 "account_blocks" "account blocks",
         20261203000002 "post_edits" "post edits",
+        20261205000001 "audit_time" "audit time",
     )
 }
 

@@ -1573,6 +1573,12 @@ impl ContentStore for SqlContentStore<Db> {
         if filter.target_id.is_some() {
             sql.push_str(" AND target_id = ?");
         }
+        if filter.since.is_some() {
+            sql.push_str(" AND created_at >= ?");
+        }
+        if filter.until.is_some() {
+            sql.push_str(" AND created_at < ?");
+        }
         if after.is_some() {
             sql.push_str(" AND id < ?");
         }
@@ -1586,6 +1592,12 @@ impl ContentStore for SqlContentStore<Db> {
         }
         if let Some(id) = &filter.target_id {
             q = q.bind(id.clone());
+        }
+        if let Some(since) = filter.since {
+            q = q.bind(SqlTime(since));
+        }
+        if let Some(until) = filter.until {
+            q = q.bind(SqlTime(until));
         }
         if let Some(id) = after {
             q = q.bind(id);
