@@ -2,27 +2,10 @@
 //! CloudWatch filter pattern.
 
 use super::feed::Window;
-use backoffice_domain::model::{FilterPattern, TimeWindow};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use backoffice_domain::model::{FilterPattern, TimeWindow, parse_instant};
 
 /// Longest window a query may name.
 const MAX_WINDOW: chrono::Duration = chrono::Duration::days(366);
-
-/// Reads a time as the query prompt takes it: RFC 3339, `YYYY-MM-DDTHH:MM[:SS]` (UTC) or a date.
-fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(t.with_timezone(&Utc));
-    }
-    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-            return Some(Utc.from_utc_datetime(&t));
-        }
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| Utc.from_utc_datetime(&t))
-}
 
 /// Units a window written with a space may name (`15 m`, `2 days`); `ms` is not one, so
 /// `200 ms` is searched for.
