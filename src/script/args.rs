@@ -388,7 +388,9 @@ pub enum LogsCommand {
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         limit: Option<u32>,
     },
-    /// Follow groups for a while (`--seconds`), printing events as they arrive.
+    /// Follow groups for a while (`--seconds`), printing events as they arrive; what the tail
+    /// says about them (a gap, a reconnection, a group deleted) comes as marker records, on
+    /// stderr as `-- {json}` without `--json`.
     Tail {
         /// Log group names (one or more).
         groups: Vec<String>,

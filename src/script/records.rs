@@ -166,10 +166,10 @@ pub fn marker(item: &TailItem) -> Option<Value> {
             json!({"type": "gap", "from": time(from), "to": time(to), "reason": reason})
         }
         TailItem::Reconnected { at, group } => {
-            json!({"type": "reconnected", "at": at, "group": group})
+            json!({"type": "reconnected", "at": time(at), "group": group})
         }
         TailItem::GroupGone { group, at, .. } => {
-            json!({"type": "group_gone", "at": at, "group": group})
+            json!({"type": "group_gone", "at": time(at), "group": group})
         }
     })
 }
@@ -437,6 +437,23 @@ mod tests {
         .unwrap();
         assert_eq!(keys(&gap), ["from", "reason", "to", "type"]);
         assert!(marker(&TailItem::Events(vec![])).is_none());
+        // Every marker's time is written as the events' are (milliseconds, `Z`).
+        let precise = at() + chrono::Duration::nanoseconds(662_006_189);
+        let gone = marker(&TailItem::GroupGone {
+            group: "/aws/lambda/api".into(),
+            at: precise,
+            retrying: false,
+        })
+        .unwrap();
+        assert_eq!(gone["type"], "group_gone");
+        assert_eq!(gone["at"], time(&precise));
+        let back = marker(&TailItem::Reconnected {
+            at: precise,
+            group: None,
+        })
+        .unwrap();
+        assert_eq!(back["at"], time(&precise));
+        assert!(time(&precise).ends_with(".662Z"), "{}", time(&precise));
         let f = finding(&Finding::AuthorWithoutUser {
             sub: UserSub::parse("00000000-0000-4000-8000-000000000002").unwrap(),
         });

@@ -37,6 +37,8 @@ pub enum LineKind {
     Gap,
     /// The tail regained its connection.
     Reconnected,
+    /// A group's lines end here: it was deleted while tailed.
+    Gone,
     /// A note from the console itself (a query stopped at the cap, and such).
     Note,
 }
@@ -45,7 +47,11 @@ impl LineKind {
     pub fn is_marker(self) -> bool {
         matches!(
             self,
-            LineKind::Sampled | LineKind::Gap | LineKind::Reconnected | LineKind::Note
+            LineKind::Sampled
+                | LineKind::Gap
+                | LineKind::Reconnected
+                | LineKind::Gone
+                | LineKind::Note
         )
     }
 }

@@ -95,7 +95,9 @@ impl LogsPane {
                         r.scroll.selected = r.buffer.first_seq();
                     }
                     r.feed.state = FeedState::Running;
-                    ingest_into(&mut r.buffer, &mut r.feed, items);
+                    // A request view's groups are the tail's; the picker hears of a deleted
+                    // one from the tail.
+                    let _ = ingest_into(&mut r.buffer, &mut r.feed, items);
                     if r.scroll.selected < r.buffer.first_seq() {
                         r.scroll.selected = r.buffer.first_seq();
                     }

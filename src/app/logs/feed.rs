@@ -269,8 +269,14 @@ pub(super) fn items_have_events(items: &[TailItem]) -> bool {
         .any(|i| matches!(i, TailItem::Events(e) if !e.is_empty()))
 }
 
-/// Appends a feed's items: events as lines, markers as marker lines.
-pub(super) fn ingest_into(buffer: &mut LogBuffer, feed: &mut Feed, items: Vec<TailItem>) {
+/// Appends a feed's items: events as lines, markers as marker lines. Returns the groups that
+/// were deleted while tailed.
+pub(super) fn ingest_into(
+    buffer: &mut LogBuffer,
+    feed: &mut Feed,
+    items: Vec<TailItem>,
+) -> Vec<String> {
+    let mut gone = Vec::new();
     let mut sampled_next = false;
     let mut last_ts = buffer
         .end_seq()
@@ -337,26 +343,32 @@ pub(super) fn ingest_into(buffer: &mut LogBuffer, feed: &mut Feed, items: Vec<Ta
                 retrying,
             } => {
                 let at = at.timestamp_millis().max(last_ts);
-                feed.spec.groups.retain(|g| g.as_str() != group);
+                // The last group's going ends the tail; its error follows.
+                if feed.spec.groups.len() > 1 {
+                    feed.spec.groups.retain(|g| g.as_str() != group);
+                }
                 let left = match feed.spec.groups.as_slice() {
-                    [one] => one.to_string(),
-                    many => format!("the other {}", crate::text::plural(many.len(), "group")),
+                    [last] if last.as_str() == group => "no group is left to tail".to_string(),
+                    [one] => format!("the tail goes on with {one}"),
+                    many => format!(
+                        "the tail goes on with the other {}",
+                        crate::text::plural(many.len(), "group")
+                    ),
                 };
                 buffer.push_marker(
-                    LineKind::Gap,
+                    LineKind::Gone,
                     at,
-                    &format!(
-                        "log group {group} no longer exists: its lines end here; the tail goes \
-                         on with {left}"
-                    ),
+                    &format!("log group {group} no longer exists: its lines end here; {left}"),
                 );
                 last_ts = at;
                 if retrying {
                     feed.unreachable = feed.unreachable.saturating_sub(1);
                 }
+                gone.push(group);
             }
         }
     }
+    gone
 }
 
 #[cfg(test)]

@@ -1322,23 +1322,48 @@ fn a_group_gone_mid_tail_is_said_and_the_tail_goes_on() {
         .logs
         .buffer
         .iter_from(0)
-        .filter(|l| l.kind == LineKind::Gap)
+        .filter(|l| l.kind == LineKind::Gone)
+        .map(|l| l.text.to_string())
+        .collect();
+    assert_eq!(
+        said,
+        [format!(
+            "log group {THUMBS} no longer exists: its lines end here; the tail goes on with \
+             {API}"
+        )]
+    );
+    // The picker no longer offers it: `f` and `enter` started on it again, and failed.
+    assert_eq!(app.logs.picker.picked, vec![group(API)]);
+    assert!(!app.logs.picker.groups.contains(&group(THUMBS)));
+    let (_, spec) = query_for(&mut app, "15m");
+    assert_eq!(spec.groups, vec![group(API)]);
+}
+
+/// The last group gone is said in the lines like the others before the tail's error ends it.
+#[test]
+fn the_last_group_gone_is_said_before_the_tail_ends() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    let gone = |g: &str| TailItem::GroupGone {
+        group: g.to_string(),
+        at: at(5_000),
+        retrying: false,
+    };
+    batch(&mut app, request, vec![gone(THUMBS), gone(API)]);
+    let said: Vec<String> = app
+        .logs
+        .buffer
+        .iter_from(0)
+        .filter(|l| l.kind == LineKind::Gone)
         .map(|l| l.text.to_string())
         .collect();
     assert_eq!(said.len(), 2, "{said:?}");
+    assert!(said[1].ends_with("no group is left to tail"), "{said:?}");
     assert_eq!(
-        said[1],
-        format!(
-            "log group {THUMBS} no longer exists: its lines end here; the tail goes on with \
-             {API}"
-        )
+        crate::ui::logs::groups_label(app.logs.feed.as_ref().unwrap()),
+        API,
+        "the title names the group that went last"
     );
-    batch(
-        &mut app,
-        request,
-        vec![TailItem::Events(vec![ev(API, 6_000, "INFO still here")])],
-    );
-    assert!(app.logs.feed.as_ref().unwrap().is_running());
 }
 
 #[test]

@@ -62,6 +62,14 @@ pub struct Picker {
 }
 
 impl Picker {
+    /// Drops groups that no longer exist from the list and the picks.
+    pub(super) fn forget(&mut self, gone: &[String]) {
+        let kept = |g: &LogGroupName| !gone.iter().any(|x| x == g.as_str());
+        self.picked.retain(kept);
+        self.groups.retain(kept);
+        self.selected = self.selected.min(self.groups.len().saturating_sub(1));
+    }
+
     /// Selects the next group after the selected one (the previous one, `back`) whose name
     /// holds the last `/` text, round the list (the selected group last); whether one does.
     pub(super) fn find_next(&mut self, back: bool) -> bool {

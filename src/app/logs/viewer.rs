@@ -443,7 +443,12 @@ impl LogsPane {
             return;
         };
         feed.state = FeedState::Running;
-        ingest_into(&mut self.buffer, feed, items);
+        let gone = ingest_into(&mut self.buffer, feed, items);
+        // A deleted group is no longer offered nor picked: the next `f` or `enter` started
+        // on it again, failed, and emptied the pane.
+        if !gone.is_empty() {
+            self.picker.forget(&gone);
+        }
         self.after_ingest();
     }
 

@@ -14,7 +14,11 @@ pub fn level_style(level: Level, kind: LineKind, theme: &Theme) -> Style {
     match kind {
         LineKind::Start | LineKind::End | LineKind::Platform => return theme.muted(),
         LineKind::Report if level < Level::Error => return theme.ok(),
-        LineKind::Sampled | LineKind::Gap | LineKind::Reconnected | LineKind::Note => {
+        LineKind::Sampled
+        | LineKind::Gap
+        | LineKind::Reconnected
+        | LineKind::Gone
+        | LineKind::Note => {
             return theme.warning().add_modifier(Modifier::BOLD);
         }
         _ => {}
@@ -189,6 +193,7 @@ pub(super) fn line_spans(
             LineKind::Sampled => "◇ sampled: ",
             LineKind::Gap => "⚠ gap: ",
             LineKind::Reconnected => "↻ ",
+            LineKind::Gone => "⚠ gone: ",
             _ => "ℹ ",
         };
         spans.push(Span::styled(

@@ -681,7 +681,7 @@ async fn a_failed_reconnect_is_reported_and_tried_again() {
 }
 
 #[tokio::test]
-async fn a_group_gone_at_reconnect_ends_the_tail_as_not_found() {
+async fn the_last_group_gone_at_reconnect_is_said_then_ends_the_tail_as_not_found() {
     let g = "/aws/lambda/api";
     let server = Server::start(
         &[g],
@@ -697,7 +697,12 @@ async fn a_group_gone_at_reconnect_ends_the_tail_as_not_found() {
     let mut tail = start_live_tail(server.client().await, request(&[g], Utc::now(), None))
         .await
         .unwrap();
+    server.state.lock().unwrap().groups.clear();
 
+    match next_ok(&mut tail).await {
+        TailItem::GroupGone { group, .. } => assert_eq!(group, g),
+        other => panic!("expected the group gone, got {other:?}"),
+    }
     match next(&mut tail).await {
         Some(Err(DomainError::NotFound(what))) => assert_eq!(what, format!("log group {g}")),
         other => panic!("expected NotFound, got {other:?}"),

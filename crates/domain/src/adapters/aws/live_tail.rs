@@ -19,7 +19,7 @@
 //!   (throttling, service unavailable) is yielded as an `Err` item and the tail keeps trying.
 //! - A group deleted while it is tailed refuses the next session; the groups are looked up
 //!   again, the missing ones dropped with a [`TailItem::GroupGone`] each, and the session
-//!   opened on the rest.
+//!   opened on the rest (the last one gone is said the same way, then ends the tail).
 //! - A fatal error (access denied, the last group gone, an invalid pattern, or any answer we
 //!   cannot place) is yielded as the last item, mapped through [`sdk_error`].
 //! - Dropping the stream aborts the background task, which drops the HTTP response and so
@@ -183,9 +183,9 @@ impl Session {
     }
 
     /// After a refusal naming a missing group: asks for each group again and drops the ones
-    /// that no longer exist, returning their names. Empty when none is gone or none would be
-    /// left (the refusal then ends the tail).
-    async fn forget_gone(&mut self) -> DomainResult<Vec<String>> {
+    /// that no longer exist, returning their names and whether any is left (when none is,
+    /// the groups are kept as they were: the tail ends).
+    async fn forget_gone(&mut self) -> DomainResult<(Vec<String>, bool)> {
         let groups: Vec<String> = self
             .arns
             .iter()
@@ -210,12 +210,12 @@ impl Session {
             }
         }
         if arns.is_empty() {
-            return Ok(Vec::new());
+            return Ok((gone, false));
         }
         let kept: Vec<&str> = kept.iter().map(String::as_str).collect();
         self.subject = subject_of(&kept);
         self.arns = arns;
-        Ok(gone)
+        Ok((gone, true))
     }
 
     fn call(&self) -> Call {
@@ -443,16 +443,28 @@ async fn follow(mut session: Session, mut events: Events, tx: mpsc::Sender<Item>
                         return;
                     }
                 }
-                // A group deleted while it was tailed: the others go on.
-                Err(err @ DomainError::NotFound(_)) if session.arns.len() > 1 => {
-                    let gone = match session.forget_gone().await {
-                        Ok(gone) if !gone.is_empty() => gone,
-                        _ => {
-                            tracing::warn!(error = %err.chain(), "live tail could not reconnect");
-                            let _ = tx.send(Err(err)).await;
-                            return;
-                        }
+                // A group deleted while it was tailed: the others go on; the last one's
+                // going is said, then ends the tail.
+                Err(err @ DomainError::NotFound(_)) => {
+                    let (gone, left) = match session.forget_gone().await {
+                        Ok(found) if !found.0.is_empty() => found,
+                        _ => (Vec::new(), false),
                     };
+                    if !left {
+                        for group in gone {
+                            let item = TailItem::GroupGone {
+                                group,
+                                at: Utc::now(),
+                                retrying: false,
+                            };
+                            if tx.send(Ok(item)).await.is_err() {
+                                return;
+                            }
+                        }
+                        tracing::warn!(error = %err.chain(), "live tail could not reconnect");
+                        let _ = tx.send(Err(err)).await;
+                        return;
+                    }
                     for group in gone {
                         tracing::warn!(%group, "log group gone; the tail goes on without it");
                         let item = TailItem::GroupGone {

@@ -22,8 +22,8 @@
 //! - A failure that may heal (throttling spent, network, 5xx) becomes a [`TailItem::Gap`]
 //!   marker; the group is retried with backoff from where it was, and [`TailItem::Reconnected`]
 //!   follows its first success. A group that no longer exists (deleted while tailed) is
-//!   dropped with a [`TailItem::GroupGone`] while others remain. Any other failure ends the
-//!   tail with that error.
+//!   dropped with a [`TailItem::GroupGone`]; the last one's ends the tail with its error. Any
+//!   other failure ends the tail with that error.
 
 use super::rate_limit::RateLimiter;
 use crate::error::{DomainError, DomainResult};
@@ -318,6 +318,19 @@ impl<F: PageFetcher> Poller<F> {
                 Err(e) if e.is_transient() => self.fail(index, e, called_at).await,
                 Err(DomainError::NotFound(_)) if self.groups.len() > 1 => {
                     self.drop_group(index).await
+                }
+                // The last group gone: said like the others, then the tail ends with why.
+                Err(e @ DomainError::NotFound(_)) => {
+                    let group = &self.groups[index];
+                    let gone = TailItem::GroupGone {
+                        group: group.name.to_string(),
+                        at: (self.clock)(),
+                        retrying: group.outage.is_some(),
+                    };
+                    if self.send(Ok(gone)).await.is_ok() {
+                        let _ = self.tx.send(Err(e)).await;
+                    }
+                    return;
                 }
                 Err(e) => {
                     let _ = self.tx.send(Err(e)).await;
@@ -1106,12 +1119,20 @@ mod tests {
             "the deleted group is not asked again"
         );
 
-        // The last group gone ends the tail with its error.
+        // The last group gone is said, then ends the tail with its error.
         fake.state.lock().unwrap().groups.remove("/g/b");
-        let item = tokio::time::timeout(Duration::from_secs(5), tail.next())
-            .await
-            .expect("the tail ends")
-            .expect("with an item");
+        let mut next = async || {
+            tokio::time::timeout(Duration::from_secs(5), tail.next())
+                .await
+                .expect("the tail ends")
+                .expect("with an item")
+        };
+        let item = next().await;
+        assert!(
+            matches!(&item, Ok(TailItem::GroupGone { group, .. }) if group == "/g/b"),
+            "{item:?}"
+        );
+        let item = next().await;
         assert!(matches!(item, Err(DomainError::NotFound(_))), "{item:?}");
     }
 
