@@ -118,6 +118,10 @@ pub struct App {
     pub too_small: bool,
     pub errors: VecDeque<(String, Failure)>,
     pub last_error: Option<String>,
+    /// Why the database check failed, until a write gets through: every write checks it
+    /// again first, so a dialog says so before the reason is typed (it was refused only on
+    /// `enter`).
+    pub database_failed: Option<String>,
     /// AWS throttling the clients met recently and retried, for the status bar.
     pub throttled: Option<String>,
     /// Environments and themes `:env` and `:theme` complete from.
@@ -255,6 +259,7 @@ impl App {
             too_small: false,
             errors: VecDeque::new(),
             last_error: None,
+            database_failed: None,
             throttled: None,
             environments: Vec::new(),
             themes: Vec::new(),
@@ -817,7 +822,14 @@ impl App {
                     .iter()
                     .map(|c| self.names.named_users(c))
                     .collect();
-                self.overlay = Some(Overlay::Dialog(Box::new(Dialog::new(proposal, typed))));
+                let mut dialog = Dialog::new(proposal, typed);
+                if let Some(why) = &self.database_failed {
+                    dialog.problem = Some(format!(
+                        "the database check failed ({why}); enter checks it again, and nothing \
+                         is written while it fails"
+                    ));
+                }
+                self.overlay = Some(Overlay::Dialog(Box::new(dialog)));
                 Vec::new()
             }
             Outcome::Plan(planning) => self.plan(planning),
@@ -979,8 +991,11 @@ impl App {
                         self.context.operator = "(identity unknown)".to_string();
                         self.fail("AWS identity", Failure::new(e));
                     }
-                    Opened::Database(Ok(())) => {}
-                    Opened::Database(Err(e)) => self.fail("database", Failure::new(e)),
+                    Opened::Database(Ok(())) => self.database_failed = None,
+                    Opened::Database(Err(e)) => {
+                        self.database_failed = Some(e.clone());
+                        self.fail("database", Failure::new(e));
+                    }
                 }
                 Vec::new()
             }
@@ -1134,6 +1149,8 @@ impl App {
                 let done = result.is_ok();
                 match result {
                     Ok(summary) => {
+                        // The write checked the database first: it answers now.
+                        self.database_failed = None;
                         self.settled("write failed");
                         self.toast(summary)
                     }

@@ -3478,6 +3478,30 @@ fn opening_answers_arrive_after_the_screen() {
     );
 }
 
+/// A write dialog opened while the database check has failed says so before the reason is
+/// typed (it was refused only on `enter`); a write that gets through clears it.
+#[test]
+fn a_write_dialog_says_the_database_check_failed_before_the_reason_is_typed() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    app.on_event(AppEvent::Opened(Opened::Database(Err(
+        "environment prod: database: refused (check database_url)".into(),
+    ))));
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    open_selected_user(&mut app, user(1, true));
+    app.on_key(key('d'));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("disable asks first: {:?}", app.overlay);
+    };
+    let said = d.problem.as_deref().unwrap_or_default();
+    assert!(
+        said.starts_with("the database check failed (environment prod: database: refused")
+            && said.ends_with("nothing is written while it fails"),
+        "{said}"
+    );
+    app.on_event(AppEvent::Opened(Opened::Database(Ok(()))));
+    assert_eq!(app.database_failed, None);
+}
+
 /// A name searched for as the list shows it (`admin<U+3164>`) is looked for as itself, in plain
 /// text and in a filter; the filter line names the letter again.
 #[test]

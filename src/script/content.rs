@@ -204,7 +204,12 @@ pub(super) async fn audit(cmd: AuditCommand, s: &Session<'_>) -> Result<()> {
     let now = chrono::Utc::now();
     let moment = |flag: &str, text: Option<String>| -> Result<_> {
         text.map(|t| {
-            backoffice_domain::model::parse_moment(&t, now).ok_or_else(|| {
+            let at = if flag == "--since" {
+                backoffice_domain::model::parse_moment(&t, now)
+            } else {
+                backoffice_domain::model::parse_until(&t, now)
+            };
+            at.ok_or_else(|| {
                 eyre!("{flag}: write 15m, 24h, 7d or a time as 2026-12-01T10:00 (UTC); not '{t}'")
             })
         })

@@ -62,6 +62,18 @@ pub fn parse_moment(text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     }
 }
 
+/// The end of a time filter: as [`parse_moment`], but a date alone takes in its whole day (the
+/// next midnight), as the posts filter's `until:` does.
+pub fn parse_until(text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        Ok(day) => day
+            .succ_opt()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| Utc.from_utc_datetime(&t)),
+        Err(_) => parse_moment(text, now),
+    }
+}
+
 /// A time range as typed: a span back from `now` (`15m`, `24h`, `7d`) or an absolute UTC range
 /// `FROM..TO` (`2026-12-01T10:00..2026-12-01T12:00`).
 pub fn parse_range(text: &str, now: DateTime<Utc>) -> Result<TimeWindow, Invalid> {

@@ -94,7 +94,7 @@ impl AccountAction {
             Self::Disable => format!("Disable {user}: they can no longer sign in"),
             Self::Enable => format!("Enable {user}: they can sign in again"),
             Self::ResetPassword => {
-                format!("Reset {user}'s password: a code is sent to choose a new one with")
+                format!("Reset {user}'s password: a code is sent for them to choose a new one")
             }
             Self::SetPassword {
                 permanent: true, ..
