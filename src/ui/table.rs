@@ -45,6 +45,9 @@ pub struct Column {
     /// How far a capped column is cut, in its middle, before free text beside it is dropped
     /// (none below its cap unless set).
     pub least: Option<u16>,
+    /// Free text that takes only what the other free text leaves when shown whole, and is left
+    /// out where it would cut it (a display name beside the e-mail support reads).
+    pub yields: bool,
 }
 
 impl Column {
@@ -58,6 +61,7 @@ impl Column {
             cap_div: 3,
             keeps_count: false,
             least: None,
+            yields: false,
         }
     }
 
@@ -83,6 +87,7 @@ impl Column {
             cap_div: 3,
             keeps_count: false,
             least: None,
+            yields: false,
         }
     }
 
@@ -96,6 +101,15 @@ impl Column {
             cap_div: 0,
             keeps_count: false,
             least: None,
+            yields: false,
+        }
+    }
+
+    /// This free column yields to the other free text (see [`Column::yields`]).
+    pub const fn yielding(self) -> Self {
+        Self {
+            yields: true,
+            ..self
         }
     }
 
@@ -330,6 +344,22 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
         .filter(|(i, c)| shown[*i] && c.fit == Fit::Whole)
         .map(|(i, _)| u32::from(natural[i]))
         .sum();
+    // Free text that yields is left out where the other free text, whole, leaves it less than
+    // its least: at 80 columns the Users list cut e-mails to show names beside them.
+    for i in 0..columns.len() {
+        if !(shown[i] && columns[i].yields) {
+            continue;
+        }
+        let others_whole: u32 = (0..columns.len())
+            .filter(|j| *j != i && shown[*j] && matches!(columns[*j].fit, Fit::Free { .. }))
+            .map(|j| u32::from(natural[j]))
+            .sum();
+        let count = shown.iter().filter(|s| **s).count() as u32;
+        let spacing = u32::from(SPACING) * count.saturating_sub(1);
+        if fixed + spacing + others_whole + u32::from(mins[i]) > u32::from(available) {
+            shown[i] = false;
+        }
+    }
     let count = shown.iter().filter(|s| **s).count() as u32;
     let spacing = u32::from(SPACING) * count.saturating_sub(1);
     let mut left = u32::from(available).saturating_sub(fixed + spacing);

@@ -2390,3 +2390,30 @@ fn a_narrow_users_list_shows_the_name_where_there_is_room() {
         "{row}"
     );
 }
+
+/// The name is shown only beside whole e-mails: at 80 columns it cut
+/// `seoyeon.mueller52@example.com` to `seoyeon.mueller52@example.…` to show `Seoyeon M…`.
+#[test]
+fn a_narrow_users_list_keeps_e_mails_whole_before_names() {
+    let mut long = user(1, true);
+    long.email = Some("seoyeon.mueller52.long@example-mail.com".into());
+    long.attributes.retain(|(k, _)| k != "email");
+    long.attributes.push((
+        "email".into(),
+        "seoyeon.mueller52.long@example-mail.com".into(),
+    ));
+    long.attributes
+        .push(("name".into(), "Seoyeon Mueller-Haddad".into()));
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    answer_users(&mut app, &first, vec![long]);
+    let shown = render(&mut app, 80, 12).to_string();
+    assert!(
+        shown.contains("seoyeon.mueller52.long@example-mail.com"),
+        "{shown}"
+    );
+    assert!(!shown.contains("Seoyeon"), "{shown}");
+    assert!(
+        shown.contains("not shown for want of room: name"),
+        "{shown}"
+    );
+}

@@ -50,11 +50,12 @@ const NARROW: u16 = 98;
 /// reads `DISABLED` for a disabled account. The e-mail wants 26 columns before the date is
 /// shown (at 70 columns the date stayed and e-mails were cut to 12).
 /// The display name comes after the e-mail and goes first, where the row has room for it (at
-/// 80 columns it was left out beside 19 empty columns).
+/// 80 columns it was left out beside 19 empty columns), and only beside whole e-mails (shown,
+/// it cut them).
 const NARROW_COLUMNS: [Column; 5] = [
     Column::id_capped("username", 14),
     Column::free("email", 26, 2),
-    Column::free("name", 8, 6),
+    Column::free("name", 8, 6).yielding(),
     Column::id("status"),
     Column::whole("created (UTC)", 5),
 ];
