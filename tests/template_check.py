@@ -7,7 +7,9 @@ CloudFormation does (cfn-lint's decoder, `!Sub` and `!GetAtt` included) and chec
 1. Each function's policy grants exactly the actions its code calls, derived from the code:
    the object-store methods the function's sources call (`objects.head(…)`, …), mapped to
    the IAM actions the S3 adapter names for each method; `secretsmanager:GetSecretValue`
-   when the Lambda settings read the database secret. Nothing more, nothing less.
+   when the Lambda settings read the database secret; the Cognito action of each user
+   directory method the sources call (`directory.get_user(…)`), on the pool alone. Nothing
+   more, nothing less.
 2. A function that HEADs objects also has `s3:ListBucket` on the bucket, limited to the
    upload prefixes: without it S3 answers a HEAD of a missing key with 403 instead of 404,
    and the API's "names no uploaded object" and the trigger's "deleted since" become
@@ -44,6 +46,9 @@ FUNCTIONS = {
         "lambda",
     ],
 }
+
+# The user directory methods a function may call, and the Cognito action each needs.
+DIRECTORY_ACTIONS = {"get_user": "cognito-idp:AdminGetUser"}
 
 # The prefixes clients upload under (api::handlers' `own_upload` and `POST /uploads`).
 UPLOAD_PREFIXES = ["posts/*", "profiles/*"]
@@ -138,6 +143,11 @@ def check_function(name, resource, by_method):
         needed.add("s3:ListBucket")
     if "secretsmanager:GetSecretValue" in code:
         needed.add("secretsmanager:GetSecretValue")
+    for method in sorted(set(re.findall(r"directory\s*\.\s*(\w+)\s*\(", code))):
+        if method in DIRECTORY_ACTIONS:
+            needed.add(DIRECTORY_ACTIONS[method])
+        elif method not in ("as_ref",):
+            problem(f"{name} calls directory.{method}, whose Cognito action is not mapped here")
     granted = {}
     for st in statements(resource):
         if st.get("Effect") != "Allow":
@@ -167,6 +177,9 @@ def check_function(name, resource, by_method):
                 for arn in arns:
                     if not re.fullmatch(r"\$\{MediaBucket\.Arn\}/[a-z0-9]+/\*", arn):
                         problem(f"{name}: {action} on {arn} is not limited to one prefix")
+            elif action.startswith("cognito-idp:"):
+                if arns != ["${UserPool.Arn}"]:
+                    problem(f"{name}: {action} must name the user pool only, not {arns}")
             elif action == "secretsmanager:GetSecretValue":
                 if [r for r in listify(st["Resource"])] != [{"Ref": "DatabaseSecretArn"}]:
                     problem(f"{name}: the secret grant must name the DatabaseSecretArn only")

@@ -7,10 +7,10 @@ use super::post_json;
 use super::{ApiState, while_waiting};
 use crate::DomainError;
 use crate::model::{
-    Bio, Comment, CommentBody, CommentFilter, CommentId, ContentStatus, Cursor, DisplayName,
-    MarkRead, Moderation, ModerationAction, ModerationTarget, NewComment, NewPost, NewReport,
-    NotificationId, ObjectKey, Page, PageRequest, Post, PostBody, PostEdit, PostFilter, PostId,
-    ProfileUpdate, Reason, ReportNote, Target, UserProfile, UserSub,
+    Bio, Comment, CommentBody, CommentFilter, CommentId, ContentStatus, Cursor, DisplayName, Email,
+    MarkRead, Moderation, ModerationAction, ModerationTarget, NewComment, NewPost, NewProfile,
+    NewReport, NotificationId, ObjectKey, Page, PageRequest, Post, PostBody, PostEdit, PostFilter,
+    PostId, ProfileUpdate, Reason, ReportNote, Target, UserProfile, UserSub, Username,
 };
 use axum::Json;
 use axum::extract::{Request, State};
@@ -295,7 +295,45 @@ pub(super) async fn put_profile(
         },
     };
     let profile = state.content.update_profile(&caller.sub, &update).await?;
+    let profile = with_email(&state, &caller, profile).await;
     ok(profile_view(&state, profile).await)
+}
+
+/// A profile without an e-mail (made just now by its owner's first edit, where the sign-up
+/// trigger's row was missing) takes the pool's, as the trigger's row would have: the console
+/// finds people by it. A pool that cannot be read leaves it without, and the edit stands.
+async fn with_email(state: &ApiState, caller: &Caller, profile: UserProfile) -> UserProfile {
+    let Some(directory) = state.directory.as_ref().filter(|_| profile.email.is_none()) else {
+        return profile;
+    };
+    let email = match Username::from_directory(caller.username.clone()) {
+        Ok(username) => match directory.get_user(&username).await {
+            Ok(user) => user.email.and_then(|e| Email::parse(e).ok()),
+            Err(e) => {
+                tracing::warn!(error = %e.chain(), "the profile's e-mail could not be read from the pool");
+                None
+            }
+        },
+        Err(_) => None,
+    };
+    let Some(email) = email else {
+        return profile;
+    };
+    let refreshed = state
+        .content
+        .upsert_profile(&NewProfile {
+            sub: caller.sub.clone(),
+            email: Some(email),
+            display_name: None,
+        })
+        .await;
+    match refreshed {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!(error = %e.chain(), "the profile's e-mail could not be written");
+            profile
+        }
+    }
 }
 
 /// What the mobile app fetches on start and resume.

@@ -14,7 +14,7 @@ pub use extract::{AuthorizerClaims, Caller, InvocationId, RequestId, parse_json}
 
 use crate::auth::{BlockCheck, ExpectedUse, JwtVerifier};
 use crate::model::BucketName;
-use crate::ports::{ContentStore, ObjectStore};
+use crate::ports::{ContentStore, ObjectStore, UserDirectory};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderValue;
@@ -84,6 +84,9 @@ fn cors(origins: Vec<HeaderValue>) -> tower_http::cors::CorsLayer {
 pub struct Api {
     pub content: Arc<dyn ContentStore>,
     pub objects: Arc<dyn ObjectStore>,
+    /// The user pool, read for the e-mail of a profile the owner's first `PUT /profile`
+    /// makes (the sign-up trigger's copy is missing); `None`: such a profile starts without.
+    pub directory: Option<Arc<dyn UserDirectory>>,
     pub bucket: BucketName,
     pub auth: Auth,
     pub limits: Limits,

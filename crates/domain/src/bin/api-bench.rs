@@ -136,6 +136,7 @@ async fn invoke(started: Instant, event_path: &str, n: usize) -> Result<(), Stri
     let router = api::router(Api {
         content: content.clone(),
         objects: Arc::new(S3ObjectStore::new(&aws)),
+        directory: None,
         bucket,
         auth: Auth {
             verifier: None,

@@ -9,7 +9,7 @@ mod settings;
 pub use http::{adapt, serve};
 pub use settings::{LambdaSettings, Needs, SettingsError};
 
-use crate::adapters::aws::{AwsContext, AwsSettings, S3ObjectStore};
+use crate::adapters::aws::{AwsContext, AwsSettings, CognitoUserDirectory, S3ObjectStore};
 use crate::adapters::sql::MySqlContentStore;
 use crate::api::{Api, Auth, Limits};
 use crate::auth::{BlockCheck, JwtSettings, JwtVerifier};
@@ -120,6 +120,10 @@ pub async fn build_api(settings: &LambdaSettings) -> DomainResult<Api> {
     Ok(Api {
         content: Arc::new(content),
         objects: Arc::new(objects),
+        directory: Some(Arc::new(CognitoUserDirectory::new(
+            &aws,
+            settings.user_pool_id.clone(),
+        ))),
         bucket: settings.media_bucket.clone(),
         auth: Auth {
             verifier: Some(Arc::new(JwtVerifier::new(jwt)?)),

@@ -114,6 +114,7 @@ impl Simulator {
         let router = api::router(Api {
             content,
             objects: Arc::new(sandbox.objects.clone()),
+            directory: Some(Arc::new(sandbox.directory.clone())),
             bucket: Sandbox::bucket(),
             auth: Auth {
                 verifier: None,

@@ -80,6 +80,7 @@ pub(crate) fn api(
     Api {
         content,
         objects,
+        directory: None,
         bucket,
         auth: Auth {
             verifier: None,
@@ -1570,21 +1571,31 @@ async fn the_api_binary_serves_the_router_on_loopback_outside_lambda() {
     let db = mysql_store().await;
     let m = moto().await;
     let user = moto_user().await;
-    db.store
-        .upsert_profile(&NewProfile {
-            sub: user.sub.clone(),
-            email: None,
-            display_name: None,
-        })
-        .await
-        .unwrap();
     let port = free_port();
     let database_url =
         crate::support::database_url(&crate::support::mysql_server_url(), db.database_name());
     let mut child = api_binary(&database_url, &user, &m.bucket, port);
     let base = format!("http://127.0.0.1:{port}");
     listening(port).await;
-    // The binary takes access tokens by default (TOKEN_USE unset).
+    // The binary takes access tokens by default (TOKEN_USE unset). Carol has no profile row
+    // (her sign-up trigger never ran): her first edit makes it, with the pool's e-mail.
+    let none = http("GET", &format!("{base}/profile"), &bearer(&user), b"").await;
+    assert_eq!(none.status, 404, "{}", String::from_utf8_lossy(&none.body));
+    let made = http(
+        "PUT",
+        &format!("{base}/profile"),
+        &[
+            bearer(&user),
+            vec![("content-type".to_string(), "application/json".to_string())],
+        ]
+        .concat(),
+        br#"{"bio": "hi"}"#,
+    )
+    .await;
+    let body: Value = serde_json::from_slice(&made.body).unwrap();
+    assert_eq!(made.status, 200, "{body}");
+    assert_eq!(body["email"], "carol@example.com", "{body}");
+    assert_eq!(body["bio"], "hi", "{body}");
     let answer = http("GET", &format!("{base}/profile"), &bearer(&user), b"").await;
     assert_eq!(
         answer.status,
