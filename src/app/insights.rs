@@ -473,30 +473,35 @@ impl InsightsPane {
             return Outcome::None;
         };
         let at = field_of(row, "@timestamp").and_then(parse_result_time);
-        let groups: Vec<LogGroupName> = match field_of(row, "@log") {
-            Some(log) => LogGroupName::parse(log.split_once(':').map_or(log, |(_, g)| g))
-                .ok()
-                .into_iter()
-                .collect(),
-            None => Vec::new(),
-        };
-        let groups = if groups.is_empty() {
-            run.groups
-                .iter()
-                .filter(|g| !g.ends_with('*'))
-                .filter_map(|g| LogGroupName::parse(g).ok())
-                .collect()
-        } else {
-            groups
-        };
+        let own: Option<LogGroupName> = field_of(row, "@log")
+            .and_then(|log| LogGroupName::parse(log.split_once(':').map_or(log, |(_, g)| g)).ok());
+        // The request is looked for in the row's group first, then in the query's other
+        // groups (a request logs in more than one: `r` on one group's row showed that group's
+        // line alone). A prefix (`/aws/lambda/*`) names no group to read.
+        let mut groups: Vec<LogGroupName> = own.iter().cloned().collect();
+        for g in run
+            .groups
+            .iter()
+            .filter(|g| !g.ends_with('*'))
+            .filter_map(|g| LogGroupName::parse(g).ok())
+        {
+            if !groups.contains(&g) {
+                groups.push(g);
+            }
+        }
+        groups.truncate(backoffice_domain::model::TailRequest::MAX_GROUPS);
         if groups.is_empty() {
             return Outcome::Message("the row's log group is not known: add @log to fields".into());
         }
         let Some(id) = request_id_of(row) else {
             // A line without an id (a panic): its stream says which request it was in, read
-            // back from its time, where the row names its stream, time and one group.
-            return match (field_of(row, "@logStream"), at, groups.as_slice()) {
-                (Some(stream), Some(at), [group]) => Outcome::FindRequest {
+            // back from its time, where the row names its stream, time and group.
+            let only = own.or_else(|| match groups.as_slice() {
+                [one] => Some(one.clone()),
+                _ => None,
+            });
+            return match (field_of(row, "@logStream"), at, only) {
+                (Some(stream), Some(at), Some(group)) => Outcome::FindRequest {
                     line: backoffice_domain::model::LogEvent {
                         group: group.to_string(),
                         stream: stream.to_string(),
@@ -505,7 +510,7 @@ impl InsightsPane {
                         message: field_of(row, "@message").unwrap_or_default().to_string(),
                         event_id: String::new(),
                     },
-                    groups,
+                    groups: vec![group],
                 },
                 _ => Outcome::Message(
                     "this row names no request id (with @timestamp, @logStream and @log in its fields, r finds the request its stream was running)"

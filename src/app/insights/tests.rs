@@ -449,6 +449,39 @@ fn r_on_a_row_with_a_request_id_opens_the_logs_request_view() {
     );
 }
 
+/// A request is looked for in the row's group first, then in the query's other groups (it
+/// showed the row's group's line alone, where the request had logged in two); a prefix names
+/// no group to read.
+#[test]
+fn r_looks_for_the_request_in_every_group_the_query_read() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    loaded(
+        &mut app,
+        vec![vec![
+            f("@timestamp", "2026-12-03 10:00:00.000"),
+            f("@log", "123456789012:/aws/lambda/api-jobs"),
+            f("@requestId", "req-9"),
+            f("@message", "req-9 WARN retrying"),
+        ]],
+    );
+    app.insights.run.as_mut().unwrap().groups = vec![
+        "/aws/lambda/api".into(),
+        "/aws/lambda/api-jobs".into(),
+        "/aws/lambda/other-*".into(),
+    ];
+    let c = keys(&mut app, &["r"]);
+    let Some(Command::Logs(crate::app::logs::LogsCommand::Feed { spec, .. })) = c.first() else {
+        panic!("{c:?}");
+    };
+    assert_eq!(
+        spec.groups,
+        [
+            LogGroupName::parse("/aws/lambda/api-jobs").unwrap(),
+            LogGroupName::parse("/aws/lambda/api").unwrap()
+        ]
+    );
+}
+
 /// `r` on a row without a request id (a panic found by its words) reads the row's stream back
 /// from its time: once found, the Logs pane's request view opens on that request with the row's
 /// line in it, selected, and `esc` goes back to Insights; where the stream ran no request, it
