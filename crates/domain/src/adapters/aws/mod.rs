@@ -269,6 +269,14 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
+    if let Some(missing) = credentials_failure(&err) {
+        return DomainError::Forbidden(format!(
+            "{}: no AWS credentials could be loaded ({missing}); set AWS_PROFILE (or the \
+             environment's `profile` in config.toml), sign in with `aws sso login`, or export \
+             AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then start again",
+            call.action
+        ));
+    }
     let code = err.code().map(str::to_owned);
     let message = err
         .message()
@@ -326,6 +334,47 @@ where
             describe(err),
         )
     }
+}
+
+/// Why the credential chain gave nothing, where that is why the call failed: no provider had
+/// credentials, or the one configured could not load them (an expired SSO session, a profile
+/// that is not there). Said as it is, not as the service being unavailable (the call never
+/// left the machine, and `ctrl-r` cannot mend it).
+fn credentials_failure<E, R>(err: &SdkError<E, R>) -> Option<String>
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    use aws_credential_types::provider::error::CredentialsError;
+    if !matches!(
+        err,
+        SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_)
+    ) {
+        return None;
+    }
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        if let Some(failure) = inner.downcast_ref::<CredentialsError>() {
+            return match failure {
+                CredentialsError::CredentialsNotLoaded(_)
+                | CredentialsError::InvalidConfiguration(_)
+                | CredentialsError::ProviderError(_) => {
+                    let mut said = failure.to_string();
+                    let mut cause = std::error::Error::source(failure);
+                    while let Some(c) = cause {
+                        said.push_str(": ");
+                        said.push_str(&c.to_string());
+                        cause = c.source();
+                    }
+                    Some(said)
+                }
+                // A provider that timed out may answer next time: an outage, as before.
+                _ => None,
+            };
+        }
+        source = inner.source();
+    }
+    None
 }
 
 /// The SDK error with its whole chain flattened (SdkError's Display alone says little).
@@ -422,6 +471,66 @@ mod tests {
             message,
             "s3:GetObject failed without an error code (HTTP 501)"
         );
+    }
+
+    /// No credentials anywhere in the chain is said as such, with what to do: it read "S3 is
+    /// unavailable" and offered `ctrl-r`, which cannot mend it.
+    #[tokio::test]
+    async fn missing_credentials_are_said_as_such_not_as_an_outage() {
+        use aws_credential_types::provider::error::CredentialsError;
+        use aws_credential_types::provider::{ProvideCredentials, future};
+        #[derive(Debug)]
+        struct NoCredentials;
+        impl ProvideCredentials for NoCredentials {
+            fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+            where
+                Self: 'a,
+            {
+                future::ProvideCredentials::ready(Err(CredentialsError::not_loaded(
+                    "no providers in chain provided credentials",
+                )))
+            }
+        }
+        let config = aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .endpoint_url("http://127.0.0.1:9")
+            .credentials_provider(NoCredentials)
+            .build();
+        let err = aws_sdk_s3::Client::from_conf(config)
+            .head_object()
+            .bucket("b")
+            .key("k")
+            .send()
+            .await
+            .unwrap_err();
+        let DomainError::Forbidden(said) = sdk_error(err, call()) else {
+            panic!("not said as missing credentials");
+        };
+        assert!(
+            said.starts_with("s3:GetObject: no AWS credentials could be loaded")
+                && said.contains("no providers in chain provided credentials")
+                && said.contains("AWS_PROFILE"),
+            "{said}"
+        );
+        // An endpoint that does not answer is still an outage.
+        let config = aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .endpoint_url("http://127.0.0.1:9")
+            .credentials_provider(aws_sdk_s3::config::Credentials::for_tests())
+            .build();
+        let err = aws_sdk_s3::Client::from_conf(config)
+            .head_object()
+            .bucket("b")
+            .key("k")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            sdk_error(err, call()),
+            DomainError::Unavailable { .. }
+        ));
     }
 
     /// docs/aws.md names every IAM action an adapter calls, so its policies are complete.
