@@ -1084,6 +1084,23 @@ fn a_narrow_audit_keeps_the_time_and_then_the_reason() {
         at_60.contains("not shown for want of room: actor"),
         "{at_60}"
     );
+    // Beside the longest action and a user target, the action is cut in its middle before
+    // the time goes (at 60 the rows read `action target` alone).
+    app.audit.list.items[0].action = "user.set_temporary_password".into();
+    app.audit.list.forget_widths();
+    let at_60 = render(&mut app, 60, 10).to_string();
+    let row = at_60
+        .lines()
+        .find(|l| l.contains("sandbox:root") || l.contains("12-05 10:01 user.set"))
+        .unwrap_or_default();
+    assert!(row.contains("12-05 10:01 user.set"), "{at_60}");
+    assert!(
+        !at_60.contains("not shown for want of room: when"),
+        "{at_60}"
+    );
+    // With room to spare, it is whole.
+    let at_120 = render(&mut app, 120, 10).to_string();
+    assert!(at_120.contains("user.set_temporary_password"), "{at_120}");
 }
 
 #[test]
