@@ -2408,6 +2408,33 @@ fn a_narrow_users_list_shows_the_name_where_there_is_room() {
     );
 }
 
+/// Under 100 columns a plain-text search still says where each user matched, or that the
+/// column was left out (it went with nothing to say so).
+#[test]
+fn a_narrow_search_says_where_users_matched() {
+    use backoffice_domain::services::people::Matched;
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    answer_users(&mut app, &first, vec![user(1, true), user(2, true)]);
+    app.users.matched.insert(
+        user(1, true).username.to_string(),
+        vec![Matched::ProfileName],
+    );
+    app.users
+        .matched
+        .insert(user(2, true).username.to_string(), vec![Matched::Email]);
+    app.users.list.forget_widths();
+    let shown = render(&mut app, 90, 12).to_string();
+    assert!(
+        shown.contains("profile name") && shown.contains("e-mail"),
+        "{shown}"
+    );
+    let shown = render(&mut app, 60, 12).to_string();
+    assert!(
+        shown.contains("not shown for want of room:") && shown.contains("matched"),
+        "{shown}"
+    );
+}
+
 /// The name is shown only beside whole e-mails: at 80 columns it cut
 /// `seoyeon.mueller52@example.com` to `seoyeon.mueller52@example.…` to show `Seoyeon M…`.
 #[test]

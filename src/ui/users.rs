@@ -60,6 +60,17 @@ const NARROW_COLUMNS: [Column; 5] = [
     Column::whole("created (UTC)", 5),
 ];
 
+/// The narrow columns, and where a plain-text search matched, which goes first (under 100
+/// columns it was left out with nothing to say so).
+const NARROW_SEARCH_COLUMNS: [Column; 6] = [
+    NARROW_COLUMNS[0],
+    NARROW_COLUMNS[1],
+    NARROW_COLUMNS[2],
+    NARROW_COLUMNS[3],
+    NARROW_COLUMNS[4],
+    Column::whole("matched", 7),
+];
+
 /// The same, and where a plain-text search matched.
 /// What matched gives way before the name and the e-mail do (at 80 columns it kept its place
 /// and the e-mail went).
@@ -352,7 +363,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
     // the username gives up columns to the e-mail: at 60 columns the `enabled` column went and
     // e-mails kept 8 characters.
     let narrow = inner.width < NARROW;
-    let columns: &[Column] = if narrow {
+    let columns: &[Column] = if narrow && searching {
+        &NARROW_SEARCH_COLUMNS
+    } else if narrow {
         &NARROW_COLUMNS
     } else if searching {
         &SEARCH_COLUMNS
@@ -372,13 +385,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
         } else {
             theme.warning()
         };
+        let found = || {
+            let found = matched
+                .get(u.username.as_str())
+                .map(|m| m.iter().map(|m| m.label()).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default();
+            Span::styled(found, theme.muted())
+        };
         if narrow {
             let status = if u.enabled {
                 Span::styled(u.status.as_str().to_string(), status_style)
             } else {
                 Span::styled("DISABLED", theme.error())
             };
-            return vec![
+            let mut cells = vec![
                 Span::styled(shown, name_style),
                 Span::styled(u.email.clone().unwrap_or_default(), theme.text()),
                 Span::styled(
@@ -388,6 +408,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                 status,
                 Span::styled(short_time(u.created_at), theme.muted()),
             ];
+            if searching {
+                cells.push(found());
+            }
+            return cells;
         }
         let mut cells = vec![
             Span::styled(shown, name_style),
@@ -408,11 +432,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
             Span::styled(short_time(u.created_at), theme.muted()),
         ];
         if searching {
-            let found = matched
-                .get(u.username.as_str())
-                .map(|m| m.iter().map(|m| m.label()).collect::<Vec<_>>().join(", "))
-                .unwrap_or_default();
-            cells.push(Span::styled(found, theme.muted()));
+            cells.push(found());
         }
         cells
     });
@@ -424,5 +444,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
     }
 }
 
-/// Each of [`NARROW_COLUMNS`] as a column of [`crate::app::users::USER_SORTS`].
-const NARROW_SORTS: [usize; 5] = [0, 2, 1, 3, 5];
+/// Each of [`NARROW_SEARCH_COLUMNS`] as a column of [`crate::app::users::USER_SORTS`] (what
+/// matched, last, sorts nothing; past the list, a header keeps its own number).
+const NARROW_SORTS: [usize; 6] = [0, 2, 1, 3, 5, 6];
