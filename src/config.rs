@@ -130,8 +130,6 @@ pub struct Config {
 /// Largest log buffer the console accepts (lines).
 pub const MAX_LOG_BUFFER_LINES: usize = 5_000_000;
 
-/// Where a byte offset falls: its 1-based line, and the dotted key written on that line under
-/// the nearest table header above it.
 /// What a key of the file holds.
 #[derive(Clone, Copy)]
 enum Holds {
@@ -184,47 +182,147 @@ fn environment_key(key: &str) -> Option<Holds> {
     })
 }
 
-/// Every value of the file whose type is not its key's, each with its line and key, in the
-/// file's order: the typed reading stopped at one of them (the last, as it happened), and the
-/// file was mended one line a run. Unknown keys and broken TOML are left to that reading.
-fn type_mistakes(path: &Path, text: &str) -> Vec<ConfigError> {
+/// The keys each part of the file takes, for a misspelt one's suggestion.
+const TOP_KEYS: [&str; 5] = [
+    "default_environment",
+    "theme",
+    "keys",
+    "logs",
+    "environments",
+];
+const LOGS_KEYS: [&str; 1] = ["buffer_lines"];
+const ENVIRONMENT_KEYS: [&str; 14] = [
+    "profile",
+    "region",
+    "endpoint_url",
+    "user_pool_id",
+    "app_client_id",
+    "bucket",
+    "database_url",
+    "database_password_env",
+    "log_groups",
+    "functions",
+    "read_only",
+    "production",
+    "theme",
+    "color",
+];
+
+/// What an unknown key is told: the known key it is closest to, where one is near.
+fn unknown_key(key: &str, known: &[&str]) -> String {
+    match near(key, known) {
+        Some(near) => format!("unknown field; did you mean `{near}`?"),
+        None => format!("unknown field; the keys here are {}", known.join(", ")),
+    }
+}
+
+/// An unknown key at the top of the file: one of an environment's keys written outside its
+/// table (`color` above any `[environments.NAME]`) is said to belong there.
+fn unknown_top_key(key: &str) -> String {
+    match (near(key, &TOP_KEYS), near(key, &ENVIRONMENT_KEYS)) {
+        (None, Some(env_key)) => format!(
+            "unknown field here; did you mean an environment's `{env_key}`, under \
+             [environments.NAME]?"
+        ),
+        _ => unknown_key(key, &TOP_KEYS),
+    }
+}
+
+/// The known key closest to `key`, where one is within a typo or two.
+fn near<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let here = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != *cb))
+                    .min(row[j] + 1)
+                    .min(here + 1);
+                prev = here;
+            }
+        }
+        row[b.len()]
+    }
+    known
+        .iter()
+        .map(|k| (distance(key, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// What the typed reading cannot say all at once: every value whose type is not its key's and
+/// every unknown key, each with its line and key, in the file's order (the reading stopped at
+/// one of them, and the file was mended a line a run). With them, the byte ranges of those
+/// entries: blanked, the rest of the file is read and checked as usual, so its other mistakes
+/// are said in the same run; `None` where an entry cannot be blanked (a whole table).
+fn shape_mistakes(
+    path: &Path,
+    text: &str,
+) -> (Vec<ConfigError>, Option<Vec<std::ops::Range<usize>>>) {
     use toml::de::{DeTable, DeValue};
     let Ok(doc) = DeTable::parse(text) else {
-        return Vec::new();
+        return (Vec::new(), Some(Vec::new()));
     };
     let mut out = Vec::new();
-    let mut check = |key: String, value: &toml::Spanned<DeValue<'_>>, holds: Holds| {
-        if !holds.fits(value.get_ref()) {
-            out.push(ConfigError {
-                file: path.to_path_buf(),
-                line: locate(text, value.span().start).0,
-                key,
-                message: format!(
-                    "must be {}, not {}",
-                    holds.said(),
-                    match value.get_ref() {
-                        DeValue::Array(_) if matches!(holds, Holds::Texts) =>
-                            "a list holding other things",
-                        other => other.type_str(),
-                    }
-                ),
-            });
+    let mut blanks = Some(Vec::new());
+    let mut note = |key: String,
+                    name: &toml::Spanned<toml::de::DeString<'_>>,
+                    value: &toml::Spanned<DeValue<'_>>,
+                    message: String| {
+        out.push(ConfigError {
+            file: path.to_path_buf(),
+            line: locate(text, name.span().start).0,
+            key,
+            message,
+        });
+        // An entry written on its own lines (`key = value`) is blanked; a table is not.
+        let (start, end) = (name.span().start, value.span().end);
+        match (&mut blanks, value.get_ref()) {
+            (Some(b), v) if !matches!(v, DeValue::Table(_)) && start < end && end <= text.len() => {
+                b.push(start..end)
+            }
+            _ => blanks = None,
         }
     };
+    let wrong = |value: &toml::Spanned<DeValue<'_>>, holds: Holds| -> Option<String> {
+        (!holds.fits(value.get_ref())).then(|| {
+            format!(
+                "must be {}, not {}",
+                holds.said(),
+                match value.get_ref() {
+                    DeValue::Array(_) if matches!(holds, Holds::Texts) =>
+                        "a list holding other things",
+                    other => other.type_str(),
+                }
+            )
+        })
+    };
     for (name, value) in doc.get_ref() {
-        match (name.get_ref().as_ref(), value.get_ref()) {
+        let top = name.get_ref().as_ref();
+        match (top, value.get_ref()) {
             ("default_environment" | "theme", _) => {
-                check(name.get_ref().to_string(), value, Holds::Text)
+                if let Some(m) = wrong(value, Holds::Text) {
+                    note(top.to_string(), name, value, m);
+                }
             }
             ("keys", DeValue::Table(keys)) => {
                 for (action, key) in keys {
-                    check(format!("keys.{}", action.get_ref()), key, Holds::Text);
+                    if let Some(m) = wrong(key, Holds::Text) {
+                        note(format!("keys.{}", action.get_ref()), action, key, m);
+                    }
                 }
             }
             ("logs", DeValue::Table(logs)) => {
                 for (k, v) in logs {
-                    if k.get_ref().as_ref() == "buffer_lines" {
-                        check("logs.buffer_lines".into(), v, Holds::Whole);
+                    let key = format!("logs.{}", k.get_ref());
+                    if k.get_ref().as_ref() != "buffer_lines" {
+                        note(key, k, v, unknown_key(k.get_ref(), &LOGS_KEYS));
+                    } else if let Some(m) = wrong(v, Holds::Whole) {
+                        note(key, k, v, m);
                     }
                 }
             }
@@ -234,23 +332,44 @@ fn type_mistakes(path: &Path, text: &str) -> Vec<ConfigError> {
                         continue;
                     };
                     for (k, v) in body {
-                        if let Some(holds) = environment_key(k.get_ref()) {
-                            check(
-                                format!("environments.{}.{}", env.get_ref(), k.get_ref()),
-                                v,
-                                holds,
-                            );
+                        let key = format!("environments.{}.{}", env.get_ref(), k.get_ref());
+                        match environment_key(k.get_ref()) {
+                            None => note(key, k, v, unknown_key(k.get_ref(), &ENVIRONMENT_KEYS)),
+                            Some(holds) => {
+                                if let Some(m) = wrong(v, holds) {
+                                    note(key, k, v, m);
+                                }
+                            }
                         }
                     }
                 }
             }
-            _ => {}
+            ("keys" | "logs" | "environments", _) => {}
+            (other, _) => note(other.to_string(), name, value, unknown_top_key(other)),
         }
     }
     out.sort_by_key(|e| e.line);
-    out
+    (out, blanks)
 }
 
+/// `text` with each of `ranges` written over with spaces (line breaks kept), so every other
+/// byte keeps its offset and line.
+fn blanked(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for r in ranges {
+        for b in &mut bytes[r.clone()] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    }
+    // Only whole characters were written over (a range starts at a key and ends after a
+    // value), but a multi-byte one cut in two would not be text: said as it was, then.
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
+}
+
+/// Where a byte offset falls: its 1-based line, and the dotted key written on that line under
+/// the nearest table header above it.
 fn locate(text: &str, offset: usize) -> (usize, String) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
@@ -516,11 +635,27 @@ impl Config {
     /// Parses and checks a config file's text. Every mistake found is returned, not only the
     /// first; `themes` lists the theme names that exist.
     pub fn parse(path: &Path, text: &str) -> Result<Self, Vec<ConfigError>> {
-        // Values of the wrong type, every one (the reading below stops at one of them).
-        let mistakes = type_mistakes(path, text);
-        if !mistakes.is_empty() {
-            return Err(mistakes);
+        // Values of the wrong type and unknown keys, every one (the reading below stops at
+        // one of them); the rest of the file is then read without them, for its other
+        // mistakes in the same run.
+        let (mistakes, blanks) = shape_mistakes(path, text);
+        if mistakes.is_empty() {
+            return Self::parse_shaped(path, text);
         }
+        let Some(blanks) = blanks else {
+            return Err(mistakes);
+        };
+        let rest = blanked(text, &blanks);
+        let mut all = mistakes;
+        if let Err(more) = Self::parse_shaped(path, &rest) {
+            all.extend(more);
+        }
+        all.sort_by_key(|e| e.line);
+        Err(all)
+    }
+
+    /// Reads and checks a file whose keys are known and of the right types.
+    fn parse_shaped(path: &Path, text: &str) -> Result<Self, Vec<ConfigError>> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let (line, key) = e
                 .span()
@@ -890,6 +1025,39 @@ color = \"mauve-ish\"
         );
         assert_eq!(errs[0].message, "must be text in quotes, not integer");
         assert_eq!(errs[1].message, "must be true or false, not string");
+    }
+
+    /// Unknown keys and wrong types are said with the file's other mistakes in one run, in
+    /// line order (they came in three rounds, each with its own count).
+    #[test]
+    fn every_kind_of_mistake_is_said_in_one_run() {
+        let errs = parse(
+            "colour = \"blue\"\n[logs]\nbuffer_lines = 5\n[environments.s]\nregion = \"Frankfurt\"\nread_only = \"yes\"\nregoin = \"eu-west-1\"\n[keys]\nhide = 5\n",
+        )
+        .unwrap_err();
+        let said: Vec<(usize, &str)> = errs.iter().map(|e| (e.line, e.key.as_str())).collect();
+        assert_eq!(
+            said,
+            [
+                (1, "colour"),
+                (3, "logs.buffer_lines"),
+                (5, "environments.s.region"),
+                (6, "environments.s.read_only"),
+                (7, "environments.s.regoin"),
+                (9, "keys.hide"),
+            ],
+            "{errs:?}"
+        );
+        assert_eq!(
+            errs[0].message,
+            "unknown field here; did you mean an environment's `color`, under [environments.NAME]?"
+        );
+        assert_eq!(errs[4].message, "unknown field; did you mean `region`?");
+        assert!(
+            errs[1].message.contains("between 1000"),
+            "{}",
+            errs[1].message
+        );
     }
 
     #[test]

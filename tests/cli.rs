@@ -219,8 +219,14 @@ fn a_bad_config_file_is_reported_with_file_line_and_key_never_a_panic() {
     let file = dirs.path().join("config/config.toml").display().to_string();
     assert!(
         err.contains(&format!(
-            "{file}:5: environments.staging.buckett: unknown field"
+            "{file}:5: environments.staging.buckett: unknown field; did you mean `bucket`?"
         )),
+        "{err}"
+    );
+    // The unknown key and the wrong value beside it, in one run.
+    assert!(err.contains("the config file has 2 mistakes"), "{err}");
+    assert!(
+        err.contains(&format!("{file}:4: environments.staging.region:")),
         "{err}"
     );
 }
