@@ -142,7 +142,13 @@ pub(super) async fn reports(cmd: ReportsCommand, s: &Session<'_>) -> Result<()> 
                                 .and_then(|s| s.status)
                                 .map_or("-", |st| st.as_str()),
                             &reasons,
-                            q.summary.as_ref().map_or("(gone)", |s| s.excerpt.as_str()),
+                            q.summary.as_ref().map_or(
+                                match q.group.target {
+                                    backoffice_domain::model::Target::User(_) => "(no profile row)",
+                                    _ => "(gone)",
+                                },
+                                |s| s.excerpt.as_str(),
+                            ),
                         ])
                     })
                 },

@@ -313,7 +313,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                             .unwrap_or_default(),
                         first_line(&s.excerpt),
                     ),
-                    None => ("gone", theme.muted(), String::new(), String::new()),
+                    // A person without a profile row may still have an account: the pool's name
+                    // for them (asked like an author's) says so, where it is known.
+                    None => match &q.group.target {
+                        Target::User(sub) => (
+                            "no profile",
+                            theme.muted(),
+                            names.get(sub).map(str::to_string).unwrap_or_default(),
+                            "(no profile row)".to_string(),
+                        ),
+                        _ => ("gone", theme.muted(), String::new(), String::new()),
+                    },
                 };
                 // A person whose profile has no name says so rather than show an empty cell.
                 let text = if text.trim().is_empty() && matches!(q.group.target, Target::User(_)) {

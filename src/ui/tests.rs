@@ -503,6 +503,41 @@ fn the_queue_layout_holds_still_as_rows_scroll() {
     assert_eq!(at_top, scrolled);
 }
 
+/// A reported person without a profile row is not said to be gone: their account may be in
+/// the pool, whose name for them shows as the author (it read `gone`, with no name).
+#[test]
+fn a_reported_person_without_a_profile_row_is_named_by_the_pool() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    let sub =
+        backoffice_domain::model::UserSub::parse("6eee1d2c-4f2b-4c86-9a53-1e029e7da04c").unwrap();
+    let mut reported = group(1, 3);
+    reported.target = Target::User(sub.clone());
+    let mut item = crate::app::tests::queued(reported);
+    item.summary = None;
+    let mut asked = crate::app::tests::answer_queue_items(&mut app, &first, vec![item], None);
+    render(&mut app, 120, 10);
+    asked.extend(app.after_draw());
+    let Some(Command::LoadNames { request, subs }) = asked
+        .iter()
+        .find(|c| matches!(c, Command::LoadNames { .. }))
+        .cloned()
+    else {
+        panic!("the person is looked up: {asked:?}")
+    };
+    assert_eq!(subs, vec![sub.clone()]);
+    app.on_event(AppEvent::NamesLoaded {
+        request,
+        result: Ok(vec![(sub, "noprof@example.com".into())]),
+    });
+    let shown = render(&mut app, 120, 10).to_string();
+    let row = shown.lines().find(|l| l.contains("user ")).unwrap();
+    assert!(
+        row.contains("no profile") && row.contains("noprof@"),
+        "{shown}"
+    );
+    assert!(!row.contains("gone"), "{row}");
+}
+
 /// A filtered queue with nothing in it names the filter, and the bottom line shows it.
 #[test]
 fn an_empty_filtered_queue_names_its_filter() {

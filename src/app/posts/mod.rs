@@ -725,11 +725,13 @@ impl Pane for PostsPane {
             (None, Some(View::Posts)) => {
                 subs.extend(self.posts.near_view().map(|p| p.author_sub.clone()))
             }
-            _ => subs.extend(
-                self.queue
-                    .near_view()
-                    .filter_map(|q| q.summary.as_ref()?.author_sub.clone()),
-            ),
+            _ => subs.extend(self.queue.near_view().filter_map(|q| {
+                match (&q.group.target, &q.summary) {
+                    // A reported person without a profile row is named by the pool.
+                    (Target::User(sub), None) => Some(sub.clone()),
+                    (_, summary) => summary.as_ref()?.author_sub.clone(),
+                }
+            })),
         }
         subs
     }
