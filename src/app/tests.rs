@@ -1384,6 +1384,21 @@ fn the_queue_filter_reads_kinds_and_reasons() {
     let f = parse_queue_filter("kind:post \"spam link\"").unwrap();
     assert_eq!(f.reason.as_deref(), Some("spam link"));
     assert_eq!(parse_queue_filter("\"\"").unwrap().reason, None);
+    // A quote left open is said, not searched for (it matched nothing, silently).
+    let e = parse_queue_filter("kind:comment \"spam").unwrap_err();
+    assert_eq!(e.0, "a quote is not closed: end the phrase with \"");
+    let e = crate::app::posts::parse_filter("\"ramen place").unwrap_err();
+    assert!(e.0.starts_with("a quote is not closed"), "{}", e.0);
+    let e = crate::app::posts::parse_filter("ramen place\"").unwrap_err();
+    assert!(e.0.starts_with("a quote is not opened"), "{}", e.0);
+    assert_eq!(
+        crate::app::posts::parse_filter("say \"hi\" twice")
+            .unwrap()
+            .text
+            .as_deref(),
+        Some("say \"hi\" twice"),
+        "quotes inside a phrase are its own"
+    );
     let e = parse_queue_filter("kind:post kind:comment").unwrap_err();
     assert!(e.0.starts_with("kind: give one"), "{}", e.0);
     assert!(parse_queue_filter("kind:post kind:posts").is_ok());

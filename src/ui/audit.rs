@@ -89,7 +89,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
                 String::new()
             } else {
                 // As the list names what it holds (a flag in a key is not `[KR]`).
-                format!("matching {} · ", crate::text::key(&pane.filter_text))
+                // As typed (`id:…esc<U+001B>…`, the form the list shows a key in): written
+                // as a key, the typed `<` came back as `<U+003C>` and read as another key.
+                format!(
+                    "matching {} · ",
+                    crate::text::one_line(&super::named_invisibles(&pane.filter_text))
+                )
             },
             count(&pane.list)
         ),

@@ -1019,6 +1019,19 @@ fn audit_entry(
 }
 
 /// The Audit pane with `rows` loaded.
+/// The title says the filter as typed: a key written with `<U+001B>` (the form the list
+/// shows) read `<U+003C>U+001B>` there, like another key.
+#[test]
+fn the_audit_title_says_the_filter_as_typed() {
+    let mut app = audit_showing(Vec::new());
+    app.audit.filter_text = "id:media/odd/esc<U+001B>[31m.txt".into();
+    let shown = render(&mut app, 120, 8).to_string();
+    assert!(
+        shown.contains("matching id:media/odd/esc<U+001B>[31m.txt"),
+        "{shown}"
+    );
+}
+
 fn audit_showing(rows: Vec<AuditEntry>) -> App {
     let (mut app, first) = app_on(PaneId::Audit, ctx());
     let Some(Command::LoadAudit { request, .. }) = first.first().cloned() else {

@@ -53,20 +53,28 @@ pub fn parse_filter(text: &str) -> Result<PostFilter, Problem> {
     {
         return Err(Problem::from("until is before since"));
     }
-    f.text = phrase(&words);
+    f.text = phrase(&words)?;
     Ok(f)
 }
 
 /// The words left of a filter as one phrase, quotes around it dropped (`"spam link"` is the
-/// phrase `spam link`); none when nothing is left.
-fn phrase(words: &[&str]) -> Option<String> {
+/// phrase `spam link`); none when nothing is left. A quote opened and never closed is refused
+/// (`"ramen place` was searched for with its quote, and matched nothing).
+fn phrase(words: &[&str]) -> Result<Option<String>, Problem> {
     let joined = words.join(" ");
-    let text = joined
-        .strip_prefix('"')
-        .and_then(|r| r.strip_suffix('"'))
-        .unwrap_or(&joined)
-        .trim();
-    (!text.is_empty()).then(|| text.to_string())
+    let text = match joined.strip_prefix('"') {
+        Some(rest) => rest
+            .strip_suffix('"')
+            .ok_or_else(|| Problem::from("a quote is not closed: end the phrase with \""))?,
+        None if joined.ends_with('"') && joined.matches('"').count() == 1 => {
+            return Err(Problem::from(
+                "a quote is not opened: begin the phrase with \"",
+            ));
+        }
+        None => &joined,
+    }
+    .trim();
+    Ok((!text.is_empty()).then(|| text.to_string()))
 }
 
 /// Parses the reports queue's filter: `kind:post|comment|user` (plurals too), the rest is text
@@ -100,6 +108,6 @@ pub fn parse_queue_filter(text: &str) -> Result<QueueFilter, Problem> {
             _ => words.push(word),
         }
     }
-    f.reason = phrase(&words);
+    f.reason = phrase(&words)?;
     Ok(f)
 }

@@ -166,7 +166,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // Every body is an object: serde would also read an array as one, field by field in order
     // (`["a", "b"]` made a post), and name the handler's type when refusing a number.
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(ApiError::invalid("body", "a JSON object is required"));
+        // Said apart: text that is not JSON at all, and JSON that is not an object.
+        let is_json = serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
+        return Err(ApiError::invalid(
+            "body",
+            if is_json {
+                "a JSON object is required"
+            } else {
+                "is not JSON: send a JSON object"
+            },
+        ));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -183,6 +192,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         } else if let Some(unknown) = backticked(&message, "unknown field ") {
             // Named by itself: the path ends at the object that holds it.
             unknown
+        } else if let Some(twice) = backticked(&message, "duplicate field ") {
+            // A field and its other name sent together read "duplicate field", as if the
+            // caller had sent one of them twice.
+            return ApiError::invalid(
+                twice,
+                "given twice (its other name, such as profileImageKey for profileImage, is the \
+                 same field): send it once",
+            );
         } else if path == "." || path.is_empty() {
             backticked(&message, "missing field ").unwrap_or_else(|| "body".to_string())
         } else {
@@ -351,6 +368,27 @@ mod tests {
             );
         }
         assert!(parse_json::<Body>(br#" {"displayName": "Kim"}"#).is_ok());
+        // Text that is not JSON at all is said to be that.
+        let e = parse_json::<Body>(b"displayName=Kim").unwrap_err();
+        assert_eq!(
+            (e.field.as_deref(), e.message.as_str()),
+            (Some("body"), "is not JSON: send a JSON object")
+        );
+    }
+
+    /// A field sent under both its names is said as that, not as one sent twice.
+    #[test]
+    fn a_field_under_both_its_names_is_said_as_such() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Picture {
+            #[serde(alias = "profileImageKey", rename = "profileImage")]
+            image: String,
+        }
+        let e =
+            parse_json::<Picture>(br#"{"profileImage": "a", "profileImageKey": "b"}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("profileImage"));
+        assert!(e.message.starts_with("given twice"), "{}", e.message);
     }
 
     /// A wrong value is said in JSON's words, never a Rust type's.

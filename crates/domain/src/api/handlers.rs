@@ -196,31 +196,37 @@ struct ReasonBody {
     reason: Option<String>,
 }
 
-fn admin_reason(uri: &Uri, body: Option<ReasonBody>) -> Result<Reason, ApiError> {
-    let raw = body
-        .and_then(|b| b.reason)
+/// The `reason` a delete gives, from its JSON body or `?reason=`.
+fn given_reason(uri: &Uri, body: Option<ReasonBody>) -> Option<String> {
+    body.and_then(|b| b.reason)
         .or_else(|| query_param(uri, "reason"))
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "reason",
-                "an admin removing someone else's content gives a reason",
-            )
-        })?;
-    Reason::parse(raw).map_err(|e| ApiError::invalid("reason", e.message))
 }
 
-/// Removes content: its author (audited under their sub) or an admin with a reason.
+/// Removes content: its author (audited under their sub, with the reason they gave after
+/// [`OWNER_DELETE_REASON`]: it was dropped without a word) or an admin with a reason.
 async fn remove(
     state: &ApiState,
     caller: &Caller,
     target: ModerationTarget,
     author: &UserSub,
-    reason: impl FnOnce() -> Result<Reason, ApiError>,
+    given: Option<String>,
 ) -> Answer {
+    let parsed =
+        |raw: String| Reason::parse(raw).map_err(|e| ApiError::invalid("reason", e.message));
     let (actor, reason) = if caller.owns(author) {
-        (caller.actor(false), Reason::parse(OWNER_DELETE_REASON)?)
+        let reason = match given.filter(|g| !g.trim().is_empty()) {
+            Some(why) => parsed(format!("{OWNER_DELETE_REASON}: {}", why.trim()))?,
+            None => Reason::parse(OWNER_DELETE_REASON)?,
+        };
+        (caller.actor(false), reason)
     } else if caller.is_admin {
-        (caller.actor(true), reason()?)
+        let why = given.ok_or_else(|| {
+            ApiError::invalid(
+                "reason",
+                "an admin removing someone else's content gives a reason",
+            )
+        })?;
+        (caller.actor(true), parsed(why)?)
     } else {
         return Err(ApiError::forbidden(
             "only the author or an admin may delete this",
@@ -511,7 +517,7 @@ pub(super) async fn delete_post(
         &caller,
         ModerationTarget::Post(id),
         &post.author_sub,
-        || admin_reason(&uri, given),
+        given_reason(&uri, given),
     )
     .await
 }
@@ -604,7 +610,7 @@ pub(super) async fn delete_comment(
         &caller,
         ModerationTarget::Comment(id),
         &comment.author_sub,
-        || admin_reason(&uri, given),
+        given_reason(&uri, given),
     )
     .await
 }

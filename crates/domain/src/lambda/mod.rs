@@ -148,7 +148,8 @@ pub const COMMON_SETTINGS: &str = concat!(
     "  DATABASE_URL       mysql://user@host:3306/db (or DB_HOST, DB_PORT, DB_USER, DB_NAME)\n",
     "  DB_PASSWORD        the database password, when the URL carries none (local runs)\n",
     "  DB_SECRET_ARN      a Secrets Manager secret holding the password, read at init\n",
-    "  DB_SSL_MODE        verify_identity (default: TLS, server verified), verify_ca, required, disabled\n",
+    "  DB_SSL_MODE        verify_identity (default: TLS, server verified), verify_ca, required,\n",
+    "                     preferred, disabled\n",
     "  DB_SSL_CA          the CA bundle that verifies the server (RDS: global-bundle.pem)\n",
     "  AWS_REGION         the region (Lambda sets it)\n",
     "  AWS_ENDPOINT_URL   another endpoint for AWS (LocalStack, moto)\n",
@@ -162,7 +163,8 @@ pub fn arguments(usage: &str, commands: &[&str]) -> Result<Option<String>, std::
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
         [] => Ok(None),
-        [one] if one == "--help" || one == "-h" || one == "help" => {
+        // `api migrate --help` asks for the help too (it was refused as unknown words).
+        [one] | [_, one] if one == "--help" || one == "-h" || one == "help" => {
             // Written, not printed: `api --help | head` closes the pipe early, and `println!`
             // panics on the failed write.
             use std::io::Write as _;

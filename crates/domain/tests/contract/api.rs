@@ -689,6 +689,34 @@ async fn only_the_author_edits_or_deletes_a_post(h: &Harness) {
         audit.items[0].reason.as_deref(),
         Some("deleted by its author")
     );
+    // A reason the author gives is kept after it (it was dropped without a word).
+    let other = h.post(&a, "second thoughts").await;
+    let said = json!({"reason": "posted by mistake"}).to_string();
+    let (status, body) = h
+        .call(
+            Gw::V2,
+            "DELETE",
+            &format!("/posts/{other}"),
+            Some(&said),
+            Some(&a),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    let audit = h
+        .content
+        .list_audit(
+            &AuditFilter {
+                target_id: Some(other.to_string()),
+                ..AuditFilter::default()
+            },
+            PageRequest::first(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        audit.items[0].reason.as_deref(),
+        Some("deleted by its author: posted by mistake")
+    );
 }
 
 async fn an_admin_removes_with_a_reason_and_the_audit_row_says_who(h: &Harness) {

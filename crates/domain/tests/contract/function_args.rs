@@ -46,4 +46,11 @@ fn help_says_the_settings_and_a_wrong_word_is_refused_with_it() {
         );
         assert!(said.contains(&format!("{name}: ")), "{name}: {said}");
     }
+    // A command's help is the program's (it was refused as unknown words).
+    let migrate = Command::new(env!("CARGO_BIN_EXE_api"))
+        .args(["migrate", "--help"])
+        .output()
+        .unwrap();
+    assert!(migrate.status.success());
+    assert!(String::from_utf8_lossy(&migrate.stdout).contains("api migrate"));
 }
