@@ -2264,7 +2264,12 @@ fn who_takes_a_name_with_its_hidden_characters_named() {
         sent.iter().all(|c| !matches!(c, Command::LoadWho { .. })),
         "{sent:?}"
     );
-    assert!(app.last_error.as_deref().unwrap().contains("invisible"));
+    let said = app.last_error.as_deref().unwrap();
+    assert!(
+        said.contains("draw as nothing")
+            && said.ends_with("write them as the list shows them: admin<U+3164>"),
+        "{said}"
+    );
 }
 
 /// `:ban` in Posts plans the ban of the selected post's author, found by sub (it said "select

@@ -517,7 +517,22 @@ pub fn who_of(raw: &str) -> Result<backoffice_domain::services::user360::Who, Do
     if let Some(named) = crate::text::from_identifier(raw.trim()) {
         return Ok(Who::Username(Username::from_directory(named)?));
     }
-    Who::parse(raw)
+    // A name typed (or pasted) with a character that draws as nothing is refused, as it could
+    // pass for another: the refusal says how to write it, as the list shows it (it said only
+    // that such characters are not allowed, and the name could not be opened).
+    Who::parse(raw).map_err(|e| {
+        let shown = crate::text::identifier(raw.trim());
+        match e {
+            DomainError::Invalid(_) if shown != raw.trim() => DomainError::invalid(
+                "user",
+                format!(
+                    "the name holds characters that draw as nothing or turn text around; \
+                     write them as the list shows them: {shown}"
+                ),
+            ),
+            other => other,
+        }
+    })
 }
 
 pub fn functions_of(groups: &[LogGroupName], listed: &[String]) -> Vec<String> {

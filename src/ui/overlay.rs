@@ -138,7 +138,7 @@ const COMMAND_HELP: &[(&str, &str)] = &[
     ),
     (
         "who WHO",
-        "one person everywhere: an e-mail, a sub or a username",
+        "one person everywhere: an e-mail, a sub or a username (none: the selected user)",
     ),
     ("ban / unban", "plan a ban of the selected person"),
     ("create", "a new account"),

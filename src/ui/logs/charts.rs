@@ -9,7 +9,8 @@ const VALUE_WIDTH: usize = 14;
 
 pub(super) fn strip(frame: &mut Frame<'_>, area: Rect, pane: &mut LogsPane, theme: &Theme) {
     let summary = pane.summary().clone();
-    let ms = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.0} ms"));
+    // To the hundredth, as the rows are (`max 36 ms` above a row of `36.50 ms`).
+    let ms = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.2} ms"));
     let values = [
         summary.invocations.to_string(),
         format!("{} · {} failed", summary.error_lines, summary.failed),
