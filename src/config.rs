@@ -210,7 +210,7 @@ const ENVIRONMENT_KEYS: [&str; 14] = [
 
 /// What an unknown key is told: the known key it is closest to, where one is near.
 fn unknown_key(key: &str, known: &[&str]) -> String {
-    match near(key, known) {
+    match crate::text::nearest(key, known) {
         Some(near) => format!("unknown field; did you mean `{near}`?"),
         None => format!("unknown field; the keys here are {}", known.join(", ")),
     }
@@ -219,39 +219,16 @@ fn unknown_key(key: &str, known: &[&str]) -> String {
 /// An unknown key at the top of the file: one of an environment's keys written outside its
 /// table (`color` above any `[environments.NAME]`) is said to belong there.
 fn unknown_top_key(key: &str) -> String {
-    match (near(key, &TOP_KEYS), near(key, &ENVIRONMENT_KEYS)) {
+    match (
+        crate::text::nearest(key, &TOP_KEYS),
+        crate::text::nearest(key, &ENVIRONMENT_KEYS),
+    ) {
         (None, Some(env_key)) => format!(
             "unknown field here; did you mean an environment's `{env_key}`, under \
              [environments.NAME]?"
         ),
         _ => unknown_key(key, &TOP_KEYS),
     }
-}
-
-/// The known key closest to `key`, where one is within a typo or two.
-fn near<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
-    fn distance(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut row: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut prev = row[0];
-            row[0] = i + 1;
-            for (j, cb) in b.iter().enumerate() {
-                let here = row[j + 1];
-                row[j + 1] = (prev + usize::from(ca != *cb))
-                    .min(row[j] + 1)
-                    .min(here + 1);
-                prev = here;
-            }
-        }
-        row[b.len()]
-    }
-    known
-        .iter()
-        .map(|k| (distance(key, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
-        .min()
-        .map(|(_, k)| k)
 }
 
 /// What the typed reading cannot say all at once: every value whose type is not its key's and
@@ -817,7 +794,14 @@ impl Config {
                 let known: Vec<&str> = std::iter::once(SANDBOX)
                     .chain(self.environments.keys().map(String::as_str))
                     .collect();
-                format!("no environment '{n}'; known: {}", known.join(", "))
+                // With no file at all, where the environments would be written is the news.
+                let file = if self.file.is_none() {
+                    "; there is no config file yet: `backoffice info` shows where it goes \
+                     (docs/configuration.md)"
+                } else {
+                    ""
+                };
+                format!("no environment '{n}'; known: {}{file}", known.join(", "))
             }),
         }
     }
@@ -919,6 +903,12 @@ mod tests {
         let config = Config::load(&dir.path().join("config.toml")).unwrap();
         assert!(config.environments.is_empty());
         assert_eq!(config.select(false, None), Ok(None));
+        // Asked for an environment, it says there is no file yet, not only what is known.
+        let err = config.select(false, Some("nope")).unwrap_err();
+        assert!(
+            err.starts_with("no environment 'nope'; known: sandbox; there is no config file yet"),
+            "{err}"
+        );
     }
 
     #[test]

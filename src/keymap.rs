@@ -566,7 +566,11 @@ impl Keymap {
         let mut problems = Vec::new();
         for (name, key) in overrides {
             let Some(action) = Action::from_name(name) else {
-                problems.push(format!("keys.{name}: no such action"));
+                let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+                problems.push(match crate::text::nearest(name, &names) {
+                    Some(near) => format!("keys.{name}: no such action; did you mean {near}?"),
+                    None => format!("keys.{name}: no such action (docs/keys.md lists them)"),
+                });
                 continue;
             };
             let key = match Key::parse(key) {
@@ -763,6 +767,24 @@ mod tests {
         let (map, problems) = Keymap::with_overrides(&o);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(map.hint(Action::LogQuery), "/");
+    }
+
+    /// A misspelt action is told the one it is closest to.
+    #[test]
+    fn a_misspelt_action_is_told_the_nearest() {
+        let mut o = BTreeMap::new();
+        o.insert("hdie".to_string(), "H".to_string());
+        o.insert("frobnicate".to_string(), "F".to_string());
+        let (_, problems) = Keymap::with_overrides(&o);
+        assert!(
+            problems.contains(&"keys.hdie: no such action; did you mean hide?".to_string()),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .contains(&"keys.frobnicate: no such action (docs/keys.md lists them)".to_string()),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -664,6 +664,16 @@ fn scriptable_commands_on_moto_and_mariadb_audit_under_the_caller_arn() {
         "{}",
         audit[0]
     );
+    // The caller by the short name the list shows (what follows the account), as the
+    // console's `actor:` takes it.
+    let arn = audit[0]["actor"].as_str().unwrap();
+    let short = arn.splitn(6, ':').nth(5).unwrap();
+    let (ok, mine, err) = run(
+        &dirs,
+        &["--env", "moto", "audit", "list", "--actor", short, "--json"],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(json_lines(&mine).len(), 1, "--actor {short}");
 
     // Nothing is done or audited for what changes nothing or names nothing: the user disabled
     // already, a key that is not in the bucket (S3 answers its delete as done, and signs a

@@ -227,13 +227,17 @@ pub(super) async fn audit(cmd: AuditCommand, s: &Session<'_>) -> Result<()> {
     {
         bail!("--since must be before --until");
     }
-    let filter = AuditFilter {
-        actor,
-        target_kind,
-        target_id,
-        since,
-        until,
-    };
+    // `--actor user/bob` as the list names callers, as the console's `actor:` takes it (it
+    // matched nothing, printed nothing and exited 0).
+    let filter =
+        s.b.audit_filter(&AuditFilter {
+            actor,
+            target_kind,
+            target_id,
+            since,
+            until,
+        })
+        .await;
     each_item(
         limit,
         PAGE,

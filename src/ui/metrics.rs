@@ -51,7 +51,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Lo
             // minute), so its age shows.
             format!(
                 "Metrics · {} · last {range}{}{period}",
-                crate::text::plural(pane.rows.len(), "function"),
+                // A read that failed before any figure came counted no function ("0
+                // functions"), as if there were none.
+                match (&pane.load, pane.rows.is_empty()) {
+                    (Load::Failed(_), true) => "functions not read".to_string(),
+                    _ => crate::text::plural(pane.rows.len(), "function"),
+                },
                 pane.window
                     .map(|w| format!(" to {} UTC", w.end.format("%H:%M")))
                     .unwrap_or_default()

@@ -549,6 +549,20 @@ fn the_metrics_title_keeps_its_alarms_key_where_the_count_does_not_fit() {
     assert!(top.contains(info), "the info stays whole: {top}");
 }
 
+/// Figures that could not be read are not counted as no function ("0 functions").
+#[test]
+fn functions_not_read_are_not_counted_as_none() {
+    use crate::app::metrics::Load;
+    let mut app = metrics_app();
+    app.metrics.rows.clear();
+    app.metrics.load = Load::Failed(crate::app::Failure::new(
+        "cloudwatch:GetMetricData failed without an error code (HTTP 500)",
+    ));
+    let shown = render(&mut app, 110, 8).to_string();
+    assert!(shown.contains("Metrics · functions not read"), "{shown}");
+    assert!(!shown.contains("0 functions"), "{shown}");
+}
+
 /// Alarms that could not be read are not counted as none firing: the title and the hint say
 /// they were not read.
 #[test]

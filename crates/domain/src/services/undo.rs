@@ -210,6 +210,17 @@ pub fn reversal(row: &AuditEntry) -> Result<Reversal, Irreversible> {
         A::QuerySave => Err(no(
             "a saved query is undone by deleting it (on the Insights pane's saved queries) or saving it again as it was",
         )),
+        // Each says what does the reverse where there is one (`object.upload has no undo`
+        // left the operator to guess).
+        A::ObjectUpload => Err(no(
+            "an upload is undone by deleting the object (X in Storage, or objects rm), audited",
+        )),
+        A::ObjectPresignGet => Err(no(
+            "a link given out cannot be taken back; it lapses when it expires",
+        )),
+        A::ProfileCreateMissing => Err(no(
+            "a profile row made for an account is taken away with the account (ctrl-x in Users)",
+        )),
         other => Err(no(format!("{other} has no undo"))),
     }
 }
@@ -348,6 +359,8 @@ mod tests {
             (AuditAction::ObjectDelete, "deletion"),
             (AuditAction::UserSetPassword, "password"),
             (AuditAction::ReportDismissed, "reopened"),
+            (AuditAction::ObjectUpload, "deleting the object"),
+            (AuditAction::ObjectPresignGet, "expires"),
         ] {
             let Err(why) = reversal(&row(action.clone(), SUB, "{}", "{}")) else {
                 panic!("{action} has no undo");
