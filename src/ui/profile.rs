@@ -110,8 +110,16 @@ pub fn draw(
         Span::styled(sheet.sub.to_string(), theme.text()),
     ])];
     match &sheet.profile {
+        // The pool's name for them, where it is known (the queue's row showed it, the sheet
+        // did not): the account may be there without its row.
         None => lines.push(Line::styled(
-            "no profile row (never created, or deleted with the account)",
+            match names.get(&sheet.sub) {
+                Some(name) => format!(
+                    "no profile row; the pool knows the account as {}",
+                    one_line(name)
+                ),
+                None => "no profile row (never created, or deleted with the account)".to_string(),
+            },
             theme.warning(),
         )),
         Some(p) => {

@@ -1503,6 +1503,56 @@ fn a_profile_s_posts_keep_to_their_rows_beside_the_avatar() {
     assert!(rows[at + 1].contains("Latest comments"), "{text}");
 }
 
+/// A reported person without a profile row: the sheet names them as the pool does, as the
+/// queue's row did (it said only that there was no row).
+#[test]
+fn a_profile_sheet_without_a_row_names_the_account_from_the_pool() {
+    use crate::app::posts::ProfileData;
+    use backoffice_domain::model::UserSub;
+    use backoffice_domain::services::profiles::ProfileSheet;
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    let sub = UserSub::parse("6eee1d2c-4f2b-4c86-9a53-1e029e7da04c").unwrap();
+    let mut reported = group(1, 2);
+    reported.target = Target::User(sub.clone());
+    let mut asked = answer_queue(&mut app, &first, vec![reported], false);
+    let sent = app.on_key(code(KeyCode::Enter));
+    let request = match sent.as_slice() {
+        [Command::LoadProfile { request, .. }] => *request,
+        other => panic!("the profile is loaded: {other:?}"),
+    };
+    app.on_event(AppEvent::ProfileLoaded {
+        request,
+        result: Ok(ProfileData {
+            sheet: ProfileSheet {
+                sub: sub.clone(),
+                profile: None,
+                posts: vec![],
+                comments: vec![],
+                reports: vec![],
+            },
+            avatar: None,
+        }),
+    });
+    render(&mut app, 110, 16);
+    asked.extend(app.after_draw());
+    let Some(Command::LoadNames { request, .. }) = asked
+        .iter()
+        .find(|c| matches!(c, Command::LoadNames { subs, .. } if subs.contains(&sub)))
+        .cloned()
+    else {
+        panic!("the person is looked up: {asked:?}")
+    };
+    app.on_event(AppEvent::NamesLoaded {
+        request,
+        result: Ok(vec![(sub, "noprof@example.com".into())]),
+    });
+    let shown = render(&mut app, 110, 16).to_string();
+    assert!(
+        shown.contains("no profile row; the pool knows the account as noprof@example.com"),
+        "{shown}"
+    );
+}
+
 #[test]
 fn a_user_report_opens_the_profile_and_x_clears_fields() {
     use crate::app::posts::ProfileData;

@@ -715,6 +715,10 @@ impl Pane for PostsPane {
         let mut subs = Vec::new();
         if let Some(sheet) = self.profile_sheet() {
             subs.extend(sheet.reports.iter().map(|r| r.reporter_sub.clone()));
+            // Without a profile row, the person is named by the pool.
+            if sheet.profile.is_none() {
+                subs.push(sheet.sub.clone());
+            }
             return subs;
         }
         match (&self.thread, self.view) {

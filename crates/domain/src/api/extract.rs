@@ -197,13 +197,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             // caller had sent one of them twice.
             return ApiError::invalid(
                 twice,
-                "given twice (its other name, such as profileImageKey for profileImage, is the \
-                 same field): send it once",
+                "given twice (under its name or its other one, as profileImageKey is \
+                 profileImage's): send it once",
             );
         } else if path == "." || path.is_empty() {
             backticked(&message, "missing field ").unwrap_or_else(|| "body".to_string())
         } else {
             path
+        };
+        // Broken JSON says so first: `EOF while parsing an object` alone did not.
+        let message = if malformed {
+            format!("is not valid JSON: {message}")
+        } else {
+            message
         };
         ApiError::invalid(field, message)
     })?;
@@ -368,11 +374,18 @@ mod tests {
             );
         }
         assert!(parse_json::<Body>(br#" {"displayName": "Kim"}"#).is_ok());
-        // Text that is not JSON at all is said to be that.
+        // Text that is not JSON at all is said to be that, and so is JSON broken partway.
         let e = parse_json::<Body>(b"displayName=Kim").unwrap_err();
         assert_eq!(
             (e.field.as_deref(), e.message.as_str()),
             (Some("body"), "is not JSON: send a JSON object")
+        );
+        let e = parse_json::<Body>(br#"{"displayName": "Kim""#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("body"));
+        assert!(
+            e.message.starts_with("is not valid JSON: "),
+            "{}",
+            e.message
         );
     }
 

@@ -723,4 +723,45 @@ mod tests {
             "{text}"
         );
     }
+
+    /// The report queue is a work list: a report naming a target no release writes (`post
+    /// abc`, an empty sub, written by hand) is left out, and the others stay workable (every
+    /// page failed, in the console and `reports queue`).
+    #[cfg(feature = "sqlite")]
+    #[tokio::test]
+    async fn a_report_naming_an_unreadable_target_leaves_the_queue_workable() {
+        use crate::model::{PageRequest, QueueFilter};
+        use crate::ports::ContentStore;
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlContentStore::<Sqlite>::open_sqlite(&dir.path().join("queue.db"))
+            .await
+            .unwrap();
+        for (kind, id) in [
+            ("post", "12"),
+            ("post", "abc"),
+            ("user", ""),
+            ("comment", "7"),
+        ] {
+            sqlx::query(
+                "INSERT INTO reports (target_kind, target_id, reporter_sub, reason, created_at) \
+                 VALUES (?, ?, '0f8fad5b-d9cb-469f-a165-70867728950e', 'spam', \
+                 '2026-12-01 10:00:00.000')",
+            )
+            .bind(kind)
+            .bind(id)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        }
+        let page = store
+            .report_queue(&QueueFilter::default(), PageRequest::first(10))
+            .await
+            .unwrap();
+        let shown: Vec<String> = page
+            .items
+            .iter()
+            .map(|g| format!("{}:{}", g.target.kind().as_str(), g.target.id_text()))
+            .collect();
+        assert_eq!(shown, ["comment:7", "post:12"]);
+    }
 }

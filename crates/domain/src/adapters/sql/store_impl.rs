@@ -103,6 +103,38 @@ where
         + super::InOrder<<Db as sqlx::Database>::Row>,
     T: TryFrom<R, Error = DomainError>,
 {
+    rows_to_page(rows, limit, what, cursor_of, false)
+}
+
+/// [`page_from_rows`] for a work list (the report queue), where a row no release writes (a
+/// report naming `post abc`, written by hand) is left out with a warning in the log instead
+/// of failing every page: the moderators' other targets stay workable.
+fn page_skipping_bad_rows<R, T>(
+    rows: Vec<<Db as sqlx::Database>::Row>,
+    limit: u32,
+    what: &str,
+    cursor_of: impl Fn(&R) -> Cursor,
+) -> DomainResult<Page<T>>
+where
+    R: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row>
+        + super::InOrder<<Db as sqlx::Database>::Row>,
+    T: TryFrom<R, Error = DomainError>,
+{
+    rows_to_page(rows, limit, what, cursor_of, true)
+}
+
+fn rows_to_page<R, T>(
+    rows: Vec<<Db as sqlx::Database>::Row>,
+    limit: u32,
+    what: &str,
+    cursor_of: impl Fn(&R) -> Cursor,
+    skip_bad: bool,
+) -> DomainResult<Page<T>>
+where
+    R: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row>
+        + super::InOrder<<Db as sqlx::Database>::Row>,
+    T: TryFrom<R, Error = DomainError>,
+{
     use sqlx::Row as _;
     let limit = limit as usize;
     let more = rows.len() > limit;
@@ -122,7 +154,13 @@ where
         if more && at + 1 == shown.len() {
             next = Some(cursor_of(&row));
         }
-        items.push(T::try_from(row)?);
+        match T::try_from(row) {
+            Ok(item) => items.push(item),
+            Err(e) if skip_bad => {
+                tracing::warn!(error = %e.chain(), "{what}: a row that cannot be read was left out");
+            }
+            Err(e) => return Err(e),
+        }
     }
     Ok(Page { items, next })
 }
@@ -1344,7 +1382,7 @@ impl ContentStore for SqlContentStore<Db> {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| map_sqlx("report queue", e))?;
-        page_from_rows(rows, limit, "report queue", |r: &ReportGroupRow| {
+        page_skipping_bad_rows(rows, limit, "report queue", |r: &ReportGroupRow| {
             Cursor::encode(
                 &scope,
                 &(
