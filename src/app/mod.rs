@@ -825,7 +825,7 @@ impl App {
                 let mut dialog = Dialog::new(proposal, typed);
                 if let Some(why) = &self.database_failed {
                     dialog.problem = Some(format!(
-                        "the database check failed ({why}); enter checks it again, and nothing \
+                        "the database check failed: {why}. Enter checks it again, and nothing \
                          is written while it fails"
                     ));
                 }

@@ -3514,7 +3514,7 @@ fn a_write_dialog_says_the_database_check_failed_before_the_reason_is_typed() {
     };
     let said = d.problem.as_deref().unwrap_or_default();
     assert!(
-        said.starts_with("the database check failed (environment prod: database: refused")
+        said.starts_with("the database check failed: environment prod: database: refused")
             && said.ends_with("nothing is written while it fails"),
         "{said}"
     );

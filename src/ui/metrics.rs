@@ -50,16 +50,28 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Lo
             // Until when: the table is read on opening and on `ctrl-r` (the badge each
             // minute), so its age shows.
             format!(
-                "Metrics · {} · last {range}{}{period}",
+                "Metrics · {} · {}{period}",
                 // A read that failed before any figure came counted no function ("0
                 // functions"), as if there were none.
                 match (&pane.load, pane.rows.is_empty()) {
                     (Load::Failed(_), true) => "functions not read".to_string(),
                     _ => crate::text::plural(pane.rows.len(), "function"),
                 },
-                pane.window
-                    .map(|w| format!(" to {} UTC", w.end.format("%H:%M")))
-                    .unwrap_or_default()
+                // A span counts back to when it was read; a range typed as FROM..TO is its
+                // two ends, short (it read `last 2026-12-05T22:00..2026-12-05T23:55 to 23:55
+                // UTC`, and at 80 columns left nothing of itself).
+                match (range.contains(".."), pane.window) {
+                    (true, Some(w)) => {
+                        let end = if w.start.date_naive() == w.end.date_naive() {
+                            w.end.format("%H:%M")
+                        } else {
+                            w.end.format("%m-%d %H:%M")
+                        };
+                        format!("{}..{end} UTC", w.start.format("%m-%d %H:%M"))
+                    }
+                    (_, Some(w)) => format!("last {range} to {} UTC", w.end.format("%H:%M")),
+                    (_, None) => format!("last {range}"),
+                }
             ),
             vec![match &pane.alarms_load {
                 Load::Failed(_) => format!("{next} alarms (not read)"),

@@ -549,6 +549,28 @@ fn the_metrics_title_keeps_its_alarms_key_where_the_count_does_not_fit() {
     assert!(top.contains(info), "the info stays whole: {top}");
 }
 
+/// A range typed as FROM..TO is said by its two ends, short, and the alarms key keeps its
+/// place at 80 columns (it read `last 2026-12-05T22:00..2026-12-05T23:55 to 23:55 UTC`).
+#[test]
+fn a_typed_range_is_said_by_its_ends() {
+    use chrono::TimeZone;
+    let mut app = metrics_app();
+    app.metrics.shown_range = Some("2026-12-05T22:00..2026-12-05T23:55".into());
+    app.metrics.window = Some(backoffice_domain::model::TimeWindow {
+        start: chrono::Utc.with_ymd_and_hms(2026, 12, 5, 22, 0, 0).unwrap(),
+        end: chrono::Utc
+            .with_ymd_and_hms(2026, 12, 5, 23, 55, 0)
+            .unwrap(),
+    });
+    for width in [120, 80] {
+        let shown = render(&mut app, width, 8).to_string();
+        let top = shown.lines().find(|l| l.contains("Metrics ·")).unwrap();
+        assert!(top.contains("12-05 22:00..23:55 UTC"), "{width}: {top}");
+        assert!(top.contains("v alarms"), "{width}: {top}");
+        assert!(!top.contains("last"), "{width}: {top}");
+    }
+}
+
 /// Figures that could not be read are not counted as no function ("0 functions").
 #[test]
 fn functions_not_read_are_not_counted_as_none() {

@@ -109,7 +109,7 @@ pub async fn resolve(directory: &dyn UserDirectory, who: &Who) -> DomainResult<D
             };
             match directory.get_user(&name).await {
                 Err(DomainError::NotFound(_)) => Err(DomainError::NotFound(format!(
-                    "{what}, nor a user named {text}"
+                    "{what}, or a user named {text},"
                 ))),
                 other => other,
             }
@@ -630,7 +630,7 @@ mod tests {
         .await
         .unwrap_err();
         assert!(
-            matches!(&missed, DomainError::NotFound(m) if m.ends_with("nor a user named nobody@example.com")),
+            matches!(&missed, DomainError::NotFound(m) if m.ends_with("or a user named nobody@example.com,")),
             "{missed}"
         );
     }
