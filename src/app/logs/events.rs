@@ -21,6 +21,8 @@ impl LogsPane {
                 match result {
                     Ok(groups) => {
                         self.picker.picked.retain(|g| groups.contains(g));
+                        // A group listed again was made again.
+                        self.picker.gone.retain(|g| !groups.contains(g));
                         self.picker.groups = groups;
                         self.picker.selected = self
                             .picker

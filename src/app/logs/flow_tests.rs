@@ -1364,6 +1364,23 @@ fn the_last_group_gone_is_said_before_the_tail_ends() {
         API,
         "the title names the group that went last"
     );
+    // Nothing deleted is read again: `f` has no group left to run on (it ran on the last one
+    // gone, and failed).
+    assert!(app.logs.chosen_groups().is_empty());
+    assert!(!app.logs.picker.groups.contains(&group(API)));
+    // A listing that has a group again (made again) offers it again.
+    app.on_key(code(KeyCode::Esc));
+    assert_eq!(app.logs.screen, Screen::Picker);
+    let c = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    let Some(Command::Logs(LogsCommand::LoadGroups { request })) = c.first().cloned() else {
+        panic!("ctrl-r lists the groups again: {c:?}")
+    };
+    app.on_event(AppEvent::Logs(LogsEvent::GroupsLoaded {
+        request,
+        result: Ok(vec![group(API)]),
+    }));
+    assert_eq!(app.logs.picker.gone, vec![group(THUMBS)]);
+    assert_eq!(app.logs.chosen_groups(), vec![group(API)]);
 }
 
 #[test]

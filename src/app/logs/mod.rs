@@ -59,6 +59,9 @@ pub struct Picker {
     /// The last `/` text, lower-cased, for `n` / `N` to find the next and previous group
     /// holding it.
     pub(super) find: Option<String>,
+    /// Groups deleted while tailed (until a listing has them again): not offered, picked or
+    /// read again.
+    pub gone: Vec<LogGroupName>,
 }
 
 impl Picker {
@@ -68,6 +71,13 @@ impl Picker {
         self.picked.retain(kept);
         self.groups.retain(kept);
         self.selected = self.selected.min(self.groups.len().saturating_sub(1));
+        for g in gone {
+            if let Ok(name) = LogGroupName::parse(g)
+                && !self.gone.contains(&name)
+            {
+                self.gone.push(name);
+            }
+        }
     }
 
     /// Selects the next group after the selected one (the previous one, `back`) whose name
@@ -109,6 +119,7 @@ impl Default for Picker {
             picked: Vec::new(),
             pending: None,
             find: None,
+            gone: Vec::new(),
         }
     }
 }
@@ -347,9 +358,18 @@ impl LogsPane {
         {
             return vec![g.clone()];
         }
+        // The tail's groups, less those deleted since (the last one gone stays in its title;
+        // `f` after it ran a query on it and failed).
         self.feed
             .as_ref()
-            .map(|f| f.spec.groups.clone())
+            .map(|f| {
+                f.spec
+                    .groups
+                    .iter()
+                    .filter(|g| !self.picker.gone.contains(g))
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     }
 

@@ -89,6 +89,19 @@ pub(super) fn picker(
                 ),
                 true,
             ),
+            // The groups tailed were deleted meanwhile: that is why there are none.
+            Load::Loaded if !p.gone.is_empty() => (
+                format!(
+                    "No log groups: {} deleted while tailed. {} lists the account's groups again.",
+                    p.gone
+                        .iter()
+                        .map(|g| crate::text::one_line(g.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    keys.hint(Action::Reload)
+                ),
+                false,
+            ),
             Load::Loaded => (
                 "No log groups. Name them with log_groups in config.toml, or check the account and region.".to_string(),
                 false,
