@@ -658,6 +658,11 @@ async fn run_loop(
         .wrap_err("cannot listen for SIGTERM")?;
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
         .wrap_err("cannot listen for SIGHUP")?;
+    // A stop from outside (`kill -TSTP`) gives the terminal back first, as `ctrl-z` does.
+    let mut stop_request =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(libc::SIGTSTP))
+            .wrap_err("cannot listen for SIGTSTP")?;
+    let mut suspend = false;
     let mut spinner = tokio::time::interval(SPINNER_FRAME);
     // The spinner's branch sleeps while nothing is busy; it must not then fire every missed
     // tick at once, which would fade a new toast in a single frame.
@@ -747,7 +752,8 @@ async fn run_loop(
         let commands = tokio::select! {
             event = input.next() => {
                 let Some(event) = event else { return Ok(Exit::Quit) };
-                let mut commands = on_terminal_event(app, event, &mut dirty, &mut repaint)?;
+                let mut commands =
+                    on_terminal_event(app, event, &mut dirty, &mut repaint, &mut suspend)?;
                 // What the terminal has already sent is taken before the next frame: text
                 // typed or pasted key by key (a terminal without bracketed paste) would
                 // otherwise draw a frame per character and fall seconds behind.
@@ -764,6 +770,7 @@ async fn run_loop(
                             event,
                             &mut dirty,
                             &mut repaint,
+                            &mut suspend,
                         )?),
                         Ok(None) => return Ok(Exit::Quit),
                         Err(_) => break,
@@ -781,7 +788,13 @@ async fn run_loop(
             _ = alarm_clock.tick(), if backends.metrics.is_some() => app.refresh_alarm_badge(),
             _ = terminate.recv() => return Ok(Exit::Quit),
             _ = hangup.recv() => return Ok(Exit::Quit),
+            _ = stop_request.recv() => { suspend = true; Vec::new() }
         };
+        if std::mem::take(&mut suspend) {
+            terminal::suspend().wrap_err("taking the terminal back after a stop failed")?;
+            repaint = true;
+            dirty = true;
+        }
         for c in commands {
             exec::execute(c, backends.clone(), app.context.clone(), tx.clone());
         }
@@ -797,8 +810,21 @@ fn on_terminal_event(
     event: std::io::Result<Event>,
     dirty: &mut bool,
     repaint: &mut bool,
+    suspend: &mut bool,
 ) -> Result<Vec<app::Command>> {
     Ok(match event.wrap_err("reading the terminal failed")? {
+        // Raw mode reads `ctrl-z` as a key: it stops the console as a shell's job control
+        // would, wherever the focus is (it was read as a key, and nothing happened).
+        Event::Key(key)
+            if key.kind != KeyEventKind::Release
+                && key.code == crossterm::event::KeyCode::Char('z')
+                && key
+                    .modifiers
+                    .contains(crossterm::event::KeyModifiers::CONTROL) =>
+        {
+            *suspend = true;
+            Vec::new()
+        }
         Event::Key(key) if key.kind != KeyEventKind::Release => {
             *dirty = true;
             app.on_key(key)

@@ -28,6 +28,27 @@ pub fn restore() {
     );
 }
 
+/// `ctrl-z`, or a SIGTSTP from outside: the terminal is given back as it was, the process
+/// stops as job control stops it (the shell says `Stopped`), and once resumed (`fg`, SIGCONT)
+/// the terminal is taken again; the caller redraws every cell. Without it, `fg` came back to a
+/// terminal in line mode: keys echoed and reached the console only after `enter`.
+#[allow(unsafe_code)]
+pub fn suspend() -> std::io::Result<()> {
+    restore();
+    // SAFETY: raise(3) sends a signal to this thread's process; SIGSTOP cannot be caught, so
+    // it returns once a SIGCONT resumes the process.
+    unsafe {
+        libc::raise(libc::SIGSTOP);
+    }
+    enable_raw_mode()?;
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )
+}
+
 /// Installs a panic hook that restores the terminal before the default hook prints.
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();

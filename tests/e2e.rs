@@ -241,6 +241,57 @@ fn on_moto_and_mariadb_support_disables_a_user_storage_and_logs_read_the_environ
 
 /// A storm of resizes, down to one cell and up to very wide, while lists load and the simulated
 /// traffic runs: the console keeps drawing, stays responsive and exits cleanly.
+/// `ctrl-z` (and a SIGTSTP from outside) stops the console with the terminal given back (the
+/// primary screen, line mode); resumed, it takes the terminal again: a lone `q` quits (it came
+/// back to line mode, keys echoed and read only after `enter`).
+#[test]
+fn a_stop_gives_the_terminal_back_and_a_resume_takes_it_again() {
+    /// The process's state letter (`T` when stopped).
+    fn state(pid: u32) -> char {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        let after = stat.rsplit_once(") ").unwrap().1;
+        after.chars().next().unwrap()
+    }
+    fn wait_state(pid: u32, wanted: char) {
+        for _ in 0..100 {
+            if state(pid) == wanted {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the console is {} not {wanted}", state(pid));
+    }
+    let mut c = Console::start(seeded(), &[]);
+    c.wait_for("Reports queue", LONG);
+    let pid = c.pid();
+    for stop in ["ctrl-z", "SIGTSTP"] {
+        if stop == "ctrl-z" {
+            c.keys(b"\x1a");
+        } else {
+            let sent = std::process::Command::new("kill")
+                .args(["-TSTP", &pid.to_string()])
+                .status()
+                .unwrap();
+            assert!(sent.success());
+        }
+        wait_state(pid, 'T');
+        assert!(
+            !c.on_alternate_screen(),
+            "{stop}: the terminal is given back"
+        );
+        let sent = std::process::Command::new("kill")
+            .args(["-CONT", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        c.wait_until("the console back on its screen", |_| {
+            c.on_alternate_screen()
+        });
+        c.wait_for("Reports queue", LONG);
+    }
+    c.quit_within(Duration::from_secs(10));
+}
+
 #[test]
 fn a_resize_storm_leaves_the_console_drawing_and_responsive() {
     let mut c = Console::start_with(seeded(), &[], &[("BACKOFFICE_TRAFFIC", "20")]);

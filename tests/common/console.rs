@@ -180,6 +180,35 @@ impl Console {
         (status.success(), self._dirs)
     }
 
+    /// The console's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("the console runs")
+    }
+
+    /// Whether the console draws on the alternate screen (it leaves it when it gives the
+    /// terminal back).
+    pub fn on_alternate_screen(&self) -> bool {
+        self.screen.lock().unwrap().screen().alternate_screen()
+    }
+
+    /// Sends `q` and waits up to `within` for a clean exit; panics (killing the console)
+    /// when it does not end: a key that never arrives must fail the test, not hang it.
+    pub fn quit_within(mut self, within: Duration) {
+        self.keys(b"q");
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "the console exits cleanly: {status:?}");
+                return;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("`q` did not end the console within {within:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn keys(&mut self, bytes: &[u8]) {
         self.writer.write_all(bytes).unwrap();
         self.writer.flush().unwrap();
