@@ -2,7 +2,7 @@
 //! back one event carrying its request id (a download also sends its progress on the way; a log
 //! feed sends batches before its last event, see [`logs`]).
 
-mod export;
+pub mod export;
 pub mod insights;
 mod logs;
 mod storage;

@@ -605,6 +605,12 @@ async fn event_loop(
         tui, &mut app, first, &backends, &mut theme, themes_dir, state,
     )
     .await;
+    // An export under way stops with the console, its part removed (it was left on disk).
+    if let Some(export) = app.exporting.take() {
+        drop(export.handle);
+        exec::export::remove_part(&export.path);
+        tracing::info!(path = %export.path.display(), "the export under way was cancelled by quitting");
+    }
     // A running Insights query is stopped rather than left scanning (and billing) on its own.
     for c in app.insights.on_close() {
         let stop = exec::run_now(c, &backends, &app.context);

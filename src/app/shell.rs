@@ -485,7 +485,12 @@ impl App {
             "storage" => self.open_pane(PaneId::Storage),
             "logs" => self.open_pane(PaneId::Logs),
             "insights" => self.open_pane(PaneId::Insights),
-            "metrics" => self.open_pane(PaneId::Metrics),
+            // The functions, as the command says (after `:alarms` it stayed on the alarms).
+            "metrics" => {
+                let c = self.open_pane(PaneId::Metrics);
+                self.metrics.screen = super::metrics::Screen::Functions;
+                c
+            }
             "alarms" => {
                 let c = self.open_pane(PaneId::Metrics);
                 self.metrics.screen = super::metrics::Screen::Alarms;
@@ -501,6 +506,19 @@ impl App {
             }
             "help" => {
                 self.overlay = Some(Overlay::Help { scroll: 0 });
+                Vec::new()
+            }
+            // An export under way would be dropped without a word by the switch (its part
+            // removed): it is finished or cancelled first.
+            "env" if !arg.is_empty() && self.exporting.is_some() => {
+                let key = self.keymap.hint(crate::keymap::Action::Export);
+                self.fail(
+                    ":env",
+                    Failure::new(format!(
+                        "an export is being written: wait for it, or cancel it with {key}, then \
+                         switch"
+                    )),
+                );
                 Vec::new()
             }
             "env" if !arg.is_empty() => {

@@ -2885,6 +2885,21 @@ fn ctrl_e_asks_for_a_file_then_exports_and_a_second_ctrl_e_cancels() {
     ));
     assert_eq!(app.exporting.as_ref().unwrap().rows, 2000);
     assert!(app.pending() > 0);
+    // Another environment is not opened over it (the switch dropped it without a word).
+    app.environments = vec!["staging".into()];
+    app.on_key(key(':'));
+    typed(&mut app, "env staging");
+    app.on_key(code(KeyCode::Enter));
+    assert!(app.requests.is_empty(), "{:?}", app.requests);
+    assert!(
+        app.last_error
+            .as_deref()
+            .unwrap()
+            .contains("an export is being written"),
+        "{:?}",
+        app.last_error
+    );
+    assert!(!stop.is_stopped());
     app.on_key(ctrl_e);
     assert!(app.exporting.is_none());
     assert!(stop.is_stopped(), "the task is told to stop");

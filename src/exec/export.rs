@@ -30,6 +30,12 @@ pub(super) async fn run(
     }
 }
 
+/// Removes what an export to `path` wrote so far, where it is stopped by the console
+/// quitting (the task is not waited for): a quit left `NAME.part` behind.
+pub fn remove_part(path: &std::path::Path) {
+    let _ = std::fs::remove_file(part_of(path));
+}
+
 /// The file an export writes before it is whole: `NAME.part` beside it.
 fn part_of(path: &std::path::Path) -> std::path::PathBuf {
     let mut name = path.as_os_str().to_owned();

@@ -571,6 +571,27 @@ fn a_typed_range_is_said_by_its_ends() {
     }
 }
 
+/// `:metrics` shows the functions, from the alarms too (it stayed on them).
+#[test]
+fn the_metrics_command_shows_the_functions_from_the_alarms() {
+    use crate::app::metrics::Screen;
+    let mut app = metrics_app();
+    keys(&mut app, &[":"]);
+    for c in "alarms".chars() {
+        keys(&mut app, &[&c.to_string()]);
+    }
+    keys(&mut app, &["enter"]);
+    assert_eq!(app.metrics.screen, Screen::Alarms);
+    keys(&mut app, &[":"]);
+    for c in "metrics".chars() {
+        keys(&mut app, &[&c.to_string()]);
+    }
+    keys(&mut app, &["enter"]);
+    assert_eq!(app.metrics.screen, Screen::Functions);
+    let shown = render(&mut app, 110, 8).to_string();
+    assert!(shown.contains("Metrics ·"), "{shown}");
+}
+
 /// Figures that could not be read are not counted as no function ("0 functions").
 #[test]
 fn functions_not_read_are_not_counted_as_none() {

@@ -206,6 +206,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
                         cells
                     };
                     table(frame, list, &mut pane.entries, theme, &columns, cells);
+                    // A click on a header is read as [`ENTRY_COLUMNS`]' column: without the user
+                    // column, `modified` sorted by size and `size` by nothing.
+                    if !with_users {
+                        for (i, _, _) in &mut pane.entries.header {
+                            if *i >= USER_COLUMN {
+                                *i += 1;
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -94,6 +94,45 @@ fn folder_sorted_by_size_says_it_sorted_the_loaded_rows() {
     insta::assert_snapshot!(render(&mut app, 110, 12));
 }
 
+/// A click on a header sorts by that header in a folder without a user column too (it read
+/// the columns as if the user column were there: `modified` sorted by size).
+#[test]
+fn a_header_click_sorts_by_its_column_without_the_user_column() {
+    let (mut app, into) = in_posts(test_context());
+    answer_list(
+        &mut app,
+        &into,
+        vec![
+            file("posts/a.jpg", 48_213, 5),
+            file("posts/b.png", 311_552, 3),
+        ],
+        false,
+    );
+    let text = render(&mut app, 110, 12).to_string();
+    let header = text.lines().find(|l| l.contains("modified")).unwrap();
+    assert!(!header.contains("user"), "{text}");
+    let click = |app: &mut App, on: &str| {
+        let x = header[..header.find(on).unwrap()].chars().count() as u16 + 1;
+        app.toasts.clear();
+        app.on_mouse(
+            crossterm::event::MouseEvent {
+                kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+                column: x,
+                row: crate::ui::LIST_TOP,
+                modifiers: crossterm::event::KeyModifiers::NONE,
+            },
+            crate::ui::LIST_TOP,
+        );
+        app.toasts
+            .back()
+            .map(|t| t.text.clone())
+            .unwrap_or_default()
+    };
+    assert!(click(&mut app, "modified").starts_with("sorted by date"));
+    assert!(click(&mut app, "size").starts_with("sorted by size"));
+    assert!(click(&mut app, "name").starts_with("sorted by name"));
+}
+
 #[test]
 fn folder_loading() {
     let (mut app, _) = in_posts(test_context());
