@@ -363,6 +363,19 @@ impl App {
                 );
                 Vec::new()
             }
+            // Nothing to keep is said, not saved as a view that does nothing (in Logs, whose
+            // search is not a view, `:save` said "saved" and kept nothing).
+            ("save", _) if self.focused().saved_filter().is_empty() => {
+                self.fail(
+                    ":save",
+                    Failure::new(format!(
+                        "{} shows nothing a view keeps here: a view keeps a pane's filter (and \
+                         Storage's folder); filter with / first",
+                        pane.title()
+                    )),
+                );
+                Vec::new()
+            }
             ("save", name) => {
                 let filter = self.focused().saved_filter();
                 match self.views.save(pane, name, &filter) {

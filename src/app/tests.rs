@@ -3513,6 +3513,19 @@ fn opening_answers_arrive_after_the_screen() {
     );
 }
 
+/// `:save` where there is nothing a view keeps says so (in Logs it said "saved the view … (no
+/// filter)" and kept a view that did nothing).
+#[test]
+fn save_with_nothing_to_keep_says_so() {
+    let (mut app, _) = app_on(PaneId::Logs, test_context());
+    app.on_key(key(':'));
+    typed(&mut app, "save logerr");
+    app.on_key(code(KeyCode::Enter));
+    assert!(app.views.names(PaneId::Logs).is_empty());
+    let said = app.last_error.as_deref().unwrap_or_default();
+    assert!(said.contains("shows nothing a view keeps"), "{said}");
+}
+
 /// A write dialog opened while the database check has failed says so before the reason is
 /// typed (it was refused only on `enter`); a write that gets through clears it.
 #[test]

@@ -418,9 +418,21 @@ impl ObjectStore for SandboxObjectStore {
             .ok()
             .and_then(|d| now_millis().checked_add_signed(d))
             .ok_or_else(|| DomainError::invalid("expiresIn", "is too long"))?;
+        // A URL, as S3's is: each path segment percent-encoded (`pic 100%.jpg` was given
+        // raw, and broke where it was pasted), the slashes kept.
+        const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'/')
+            .remove(b'-')
+            .remove(b'_')
+            .remove(b'.')
+            .remove(b'~');
+        let path_text = absolute.to_string_lossy();
         Ok(PresignedRequest {
             method: "GET".to_string(),
-            url: format!("file://{}", absolute.display()),
+            url: format!(
+                "file://{}",
+                percent_encoding::utf8_percent_encode(&path_text, SEGMENT)
+            ),
             headers: Vec::new(),
             expires_at,
         })
