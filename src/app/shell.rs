@@ -487,6 +487,9 @@ impl App {
             "audit" => self.open_pane(PaneId::Audit),
             "storage" if !arg.is_empty() => {
                 self.pane = PaneId::Storage;
+                // Shown, so followed as the pane's last view (a first `:storage PREFIX` of a
+                // session was not, and the next session opened on the folder before it).
+                self.opened.insert(PaneId::Storage);
                 match self.storage.jump_to(arg, &mut self.ids) {
                     Ok(c) => c,
                     Err(problem) => {

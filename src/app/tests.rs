@@ -3526,6 +3526,30 @@ fn save_with_nothing_to_keep_says_so() {
     assert!(said.contains("shows nothing a view keeps"), "{said}");
 }
 
+/// A session's first `:storage PREFIX` (the pane never shown before) is the pane's last view,
+/// as later ones are (the next session opened on the folder before it).
+#[test]
+fn a_first_storage_jump_is_the_panes_last_view() {
+    let (mut app, _) = app_on(PaneId::Posts, test_context());
+    app.storage.home = Some(backoffice_domain::model::BucketName::parse("media-bucket").unwrap());
+    app.on_key(key(':'));
+    let mut c = typed(&mut app, "storage deep/a/");
+    c.extend(app.on_key(code(KeyCode::Enter)));
+    assert_eq!(app.pane, PaneId::Storage);
+    crate::app::storage::flows::answer_list(
+        &mut app,
+        &c,
+        vec![crate::app::storage::flows::file("deep/a/x.txt", 3, 1)],
+        false,
+    );
+    app.on_key(key('j'));
+    assert_eq!(
+        app.views.of(PaneId::Storage).and_then(|v| v.last.clone()),
+        Some(app.storage.saved_filter()),
+    );
+    assert!(app.storage.saved_filter().contains("deep/a/"));
+}
+
 /// A write dialog opened while the database check has failed says so before the reason is
 /// typed (it was refused only on `enter`); a write that gets through clears it.
 #[test]
