@@ -1286,6 +1286,16 @@ fn a_tail_retrying_a_group_says_so_until_it_is_back() {
     );
 }
 
+/// The texts of the buffer's lines of `kind`.
+fn lines_of(app: &App, kind: LineKind) -> Vec<String> {
+    app.logs
+        .buffer
+        .iter_from(0)
+        .filter(|l| l.kind == kind)
+        .map(|l| l.text.to_string())
+        .collect()
+}
+
 /// A group deleted while tailed: a line says its lines end there, the title counts the group
 /// left, and a retry counted for it is let go.
 #[test]
@@ -1318,13 +1328,7 @@ fn a_group_gone_mid_tail_is_said_and_the_tail_goes_on() {
     assert_eq!(feed.spec.groups, vec![group(API)]);
     assert_eq!(crate::ui::logs::state_badge(feed).0, "● live");
     assert_eq!(crate::ui::logs::groups_label(feed), API);
-    let said: Vec<String> = app
-        .logs
-        .buffer
-        .iter_from(0)
-        .filter(|l| l.kind == LineKind::Gone)
-        .map(|l| l.text.to_string())
-        .collect();
+    let said = lines_of(&app, LineKind::Gone);
     assert_eq!(
         said,
         [format!(
@@ -1350,13 +1354,7 @@ fn the_last_group_gone_is_said_before_the_tail_ends() {
         retrying: false,
     };
     batch(&mut app, request, vec![gone(THUMBS), gone(API)]);
-    let said: Vec<String> = app
-        .logs
-        .buffer
-        .iter_from(0)
-        .filter(|l| l.kind == LineKind::Gone)
-        .map(|l| l.text.to_string())
-        .collect();
+    let said = lines_of(&app, LineKind::Gone);
     assert_eq!(said.len(), 2, "{said:?}");
     assert!(said[1].ends_with("no group is left to tail"), "{said:?}");
     assert_eq!(

@@ -169,6 +169,20 @@ impl Harness {
         send(&self.router, event).await.0
     }
 
+    /// The audit rows about one target, newest first.
+    async fn audit_of(&self, target_id: &str) -> Page<AuditEntry> {
+        self.content
+            .list_audit(
+                &AuditFilter {
+                    target_id: Some(target_id.to_string()),
+                    ..AuditFilter::default()
+                },
+                PageRequest::first(10),
+            )
+            .await
+            .unwrap()
+    }
+
     async fn post(&self, who: &Who, text: &str) -> i64 {
         let (status, body) = self
             .call(
@@ -672,17 +686,7 @@ async fn only_the_author_edits_or_deletes_a_post(h: &Harness) {
     assert_eq!(post.status, ContentStatus::Removed, "deletes are soft");
     assert_eq!(h.call(Gw::V1, "GET", &path, None, Some(&a)).await.0, 404);
     assert_eq!(h.call(Gw::V1, "DELETE", &path, None, Some(&a)).await.0, 404);
-    let audit = h
-        .content
-        .list_audit(
-            &AuditFilter {
-                target_id: Some(id.to_string()),
-                ..AuditFilter::default()
-            },
-            PageRequest::first(10),
-        )
-        .await
-        .unwrap();
+    let audit = h.audit_of(&id.to_string()).await;
     assert_eq!(audit.items.len(), 1);
     assert_eq!(audit.items[0].actor, a.sub.as_str());
     assert_eq!(
@@ -702,17 +706,7 @@ async fn only_the_author_edits_or_deletes_a_post(h: &Harness) {
         )
         .await;
     assert_eq!(status, 204, "{body}");
-    let audit = h
-        .content
-        .list_audit(
-            &AuditFilter {
-                target_id: Some(other.to_string()),
-                ..AuditFilter::default()
-            },
-            PageRequest::first(10),
-        )
-        .await
-        .unwrap();
+    let audit = h.audit_of(&other.to_string()).await;
     assert_eq!(
         audit.items[0].reason.as_deref(),
         Some("deleted by its author: posted by mistake")
@@ -733,17 +727,7 @@ async fn an_admin_removes_with_a_reason_and_the_audit_row_says_who(h: &Harness) 
         .call(Gw::V2, "DELETE", &path, Some(&reason), Some(&admin()))
         .await;
     assert_eq!(status, 204, "{body}");
-    let audit = h
-        .content
-        .list_audit(
-            &AuditFilter {
-                target_id: Some(id.to_string()),
-                ..AuditFilter::default()
-            },
-            PageRequest::first(10),
-        )
-        .await
-        .unwrap();
+    let audit = h.audit_of(&id.to_string()).await;
     assert_eq!(audit.items.len(), 1);
     assert_eq!(audit.items[0].actor, format!("admin:{}", admin().sub));
     assert_eq!(

@@ -500,12 +500,14 @@ async fn user_360_gathers_one_user_from_every_service() {
         user360::load(&sources, &nobody).await,
         Err(backoffice_domain::DomainError::NotFound(_))
     ));
-    // Found in neither case: both forms are named, so support knows the lower case was tried.
+    // Found in neither case: both forms are named, so support knows the lower case was tried,
+    // and so is the username it was tried as (a pool's usernames may hold `@`).
     let shouting_nobody = Who::parse("NoBody@Example.com").unwrap();
     match user360::load(&sources, &shouting_nobody).await {
         Err(backoffice_domain::DomainError::NotFound(what)) => assert_eq!(
             what,
-            "user with e-mail NoBody@Example.com or nobody@example.com"
+            "user with e-mail NoBody@Example.com or nobody@example.com, or a user named \
+             NoBody@Example.com,"
         ),
         other => panic!("{:?}", other.map(|v| v.user.map(|u| u.username))),
     }

@@ -450,23 +450,8 @@ async fn follow(mut session: Session, mut events: Events, tx: mpsc::Sender<Item>
                         Ok(found) if !found.0.is_empty() => found,
                         _ => (Vec::new(), false),
                     };
-                    if !left {
-                        for group in gone {
-                            let item = TailItem::GroupGone {
-                                group,
-                                at: Utc::now(),
-                                retrying: false,
-                            };
-                            if tx.send(Ok(item)).await.is_err() {
-                                return;
-                            }
-                        }
-                        tracing::warn!(error = %err.chain(), "live tail could not reconnect");
-                        let _ = tx.send(Err(err)).await;
-                        return;
-                    }
                     for group in gone {
-                        tracing::warn!(%group, "log group gone; the tail goes on without it");
+                        tracing::warn!(%group, "log group gone while tailed");
                         let item = TailItem::GroupGone {
                             group,
                             at: Utc::now(),
@@ -475,6 +460,11 @@ async fn follow(mut session: Session, mut events: Events, tx: mpsc::Sender<Item>
                         if tx.send(Ok(item)).await.is_err() {
                             return;
                         }
+                    }
+                    if !left {
+                        tracing::warn!(error = %err.chain(), "live tail could not reconnect");
+                        let _ = tx.send(Err(err)).await;
+                        return;
                     }
                     quick_ends = 0;
                 }

@@ -491,20 +491,25 @@ mod tests {
                 )))
             }
         }
-        let config = aws_sdk_s3::Config::builder()
-            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-            .region(aws_sdk_s3::config::Region::new("us-east-1"))
-            .endpoint_url("http://127.0.0.1:9")
-            .credentials_provider(NoCredentials)
-            .build();
-        let err = aws_sdk_s3::Client::from_conf(config)
-            .head_object()
-            .bucket("b")
-            .key("k")
-            .send()
-            .await
-            .unwrap_err();
-        let DomainError::Forbidden(said) = sdk_error(err, call()) else {
+        // A HEAD to a port nothing answers on, with these credentials.
+        async fn head_with(
+            credentials: impl ProvideCredentials + 'static,
+        ) -> SdkError<HeadObjectError, Response> {
+            let config = aws_sdk_s3::Config::builder()
+                .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+                .region(aws_sdk_s3::config::Region::new("us-east-1"))
+                .endpoint_url("http://127.0.0.1:9")
+                .credentials_provider(credentials)
+                .build();
+            aws_sdk_s3::Client::from_conf(config)
+                .head_object()
+                .bucket("b")
+                .key("k")
+                .send()
+                .await
+                .unwrap_err()
+        }
+        let DomainError::Forbidden(said) = sdk_error(head_with(NoCredentials).await, call()) else {
             panic!("not said as missing credentials");
         };
         assert!(
@@ -514,19 +519,7 @@ mod tests {
             "{said}"
         );
         // An endpoint that does not answer is still an outage.
-        let config = aws_sdk_s3::Config::builder()
-            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-            .region(aws_sdk_s3::config::Region::new("us-east-1"))
-            .endpoint_url("http://127.0.0.1:9")
-            .credentials_provider(aws_sdk_s3::config::Credentials::for_tests())
-            .build();
-        let err = aws_sdk_s3::Client::from_conf(config)
-            .head_object()
-            .bucket("b")
-            .key("k")
-            .send()
-            .await
-            .unwrap_err();
+        let err = head_with(aws_sdk_s3::config::Credentials::for_tests()).await;
         assert!(matches!(
             sdk_error(err, call()),
             DomainError::Unavailable { .. }

@@ -106,23 +106,9 @@ where
     rows_to_page(rows, limit, what, cursor_of, false)
 }
 
-/// [`page_from_rows`] for a work list (the report queue), where a row no release writes (a
-/// report naming `post abc`, written by hand) is left out with a warning in the log instead
-/// of failing every page: the moderators' other targets stay workable.
-fn page_skipping_bad_rows<R, T>(
-    rows: Vec<<Db as sqlx::Database>::Row>,
-    limit: u32,
-    what: &str,
-    cursor_of: impl Fn(&R) -> Cursor,
-) -> DomainResult<Page<T>>
-where
-    R: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row>
-        + super::InOrder<<Db as sqlx::Database>::Row>,
-    T: TryFrom<R, Error = DomainError>,
-{
-    rows_to_page(rows, limit, what, cursor_of, true)
-}
-
+/// [`page_from_rows`], and for a work list (the report queue, `skip_bad`) a row no release
+/// writes (a report naming `post abc`, written by hand) is left out with a warning in the log
+/// instead of failing every page: the moderators' other targets stay workable.
 fn rows_to_page<R, T>(
     rows: Vec<<Db as sqlx::Database>::Row>,
     limit: u32,
@@ -1382,7 +1368,7 @@ impl ContentStore for SqlContentStore<Db> {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| map_sqlx("report queue", e))?;
-        page_skipping_bad_rows(rows, limit, "report queue", |r: &ReportGroupRow| {
+        let cursor_of = |r: &ReportGroupRow| {
             Cursor::encode(
                 &scope,
                 &(
@@ -1392,7 +1378,8 @@ impl ContentStore for SqlContentStore<Db> {
                     r.target_id.clone(),
                 ),
             )
-        })
+        };
+        rows_to_page(rows, limit, "report queue", cursor_of, true)
     }
 
     async fn summarize_targets(&self, targets: &[Target]) -> DomainResult<Vec<TargetSummary>> {
