@@ -143,10 +143,11 @@ def check_function(name, resource, by_method):
         needed.add("s3:ListBucket")
     if "secretsmanager:GetSecretValue" in code:
         needed.add("secretsmanager:GetSecretValue")
-    for method in sorted(set(re.findall(r"directory\s*\.\s*(\w+)\s*\(", code))):
+    # A call on a `directory` binding, not on a field of that name (`state.directory.as_ref()`).
+    for method in sorted(set(re.findall(r"(?<![.\w])directory\s*\.\s*(\w+)\s*\(", code))):
         if method in DIRECTORY_ACTIONS:
             needed.add(DIRECTORY_ACTIONS[method])
-        elif method not in ("as_ref",):
+        else:
             problem(f"{name} calls directory.{method}, whose Cognito action is not mapped here")
     granted = {}
     for st in statements(resource):
