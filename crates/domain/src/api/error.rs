@@ -7,6 +7,11 @@ use crate::auth::AuthError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+/// Seconds a 503 asks the client to wait before trying again (RFC 9110 `Retry-After`): about
+/// the time the function waits for a database connection, so a retry sooner meets the same
+/// wait.
+pub const RETRY_AFTER_SECONDS: &str = "5";
+
 /// What went wrong with a request, as the client is told.
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -177,6 +182,13 @@ impl IntoResponse for ApiError {
                 HeaderValue::from_static(challenge),
             );
         }
+        // A dependency down or throttled: the apps' retry waits instead of hammering it.
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
         response.extensions_mut().insert(self);
         response
     }
@@ -209,6 +221,22 @@ mod tests {
             (StatusCode::INTERNAL_SERVER_ERROR, "internal")
         );
         assert!(other.internal.as_deref().unwrap().contains("s3:PutObject"));
+    }
+
+    /// A 503 (a dependency down or throttling) says when to try again; other answers do not.
+    #[test]
+    fn a_503_carries_retry_after() {
+        let down = ApiError::from(DomainError::unavailable("the database", "pool timed out"))
+            .into_response();
+        assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(down.headers()[header::RETRY_AFTER], RETRY_AFTER_SECONDS);
+        let throttled = ApiError::from(DomainError::Throttled("Cognito".into())).into_response();
+        assert_eq!(
+            throttled.headers()[header::RETRY_AFTER],
+            RETRY_AFTER_SECONDS
+        );
+        let missing = ApiError::not_found("post 1").into_response();
+        assert!(missing.headers().get(header::RETRY_AFTER).is_none());
     }
 
     /// A conflict's message is its sentence; the code says it is a conflict (it read

@@ -227,11 +227,11 @@ fn strip_position(message: &str) -> String {
     };
     let mut out = message.to_string();
     for (ours, json) in [
-        ("expected u64", "expected a whole number from 0"),
-        ("expected u32", "expected a whole number from 0"),
-        ("expected u16", "expected a whole number from 0"),
-        ("expected u8", "expected a whole number from 0"),
-        ("expected usize", "expected a whole number from 0"),
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected u32", "expected a whole number, 0 or more"),
+        ("expected u16", "expected a whole number, 0 or more"),
+        ("expected u8", "expected a whole number, 0 or more"),
+        ("expected usize", "expected a whole number, 0 or more"),
         ("expected i64", "expected a whole number"),
         ("expected i32", "expected a whole number"),
         ("expected f64", "expected a number"),
@@ -416,7 +416,7 @@ mod tests {
         let e = parse_json::<Counts>(br#"{"n": -1, "ids": []}"#).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("n"));
         assert!(
-            e.message.contains("expected a whole number from 0"),
+            e.message.contains("expected a whole number, 0 or more"),
             "{}",
             e.message
         );

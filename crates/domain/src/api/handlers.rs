@@ -739,7 +739,9 @@ impl<'de> Deserialize<'de> for Purpose {
 pub(super) struct UploadBody {
     purpose: Purpose,
     content_type: String,
-    content_length: u64,
+    /// Signed, so that `-1` is refused by the range below with the range (as an unsigned field
+    /// it was "expected a whole number from 0", and then 0 was refused too).
+    content_length: i64,
 }
 
 /// The image types the thumbnail trigger decodes, with the extension their keys get.
@@ -768,15 +770,15 @@ pub(super) async fn create_upload(
         .map(|(_, ext)| *ext)
         .ok_or_else(|| ApiError::invalid("contentType", "must be image/jpeg or image/png"))?;
     let max = state.limits.max_upload_bytes;
-    if body.content_length == 0 {
-        return Err(ApiError::invalid("contentLength", "must be more than 0"));
-    }
-    if body.content_length > max {
-        return Err(ApiError::invalid(
-            "contentLength",
-            format!("must be at most {max} bytes"),
-        ));
-    }
+    let content_length = u64::try_from(body.content_length)
+        .ok()
+        .filter(|length| (1..=max).contains(length))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "contentLength",
+                format!("must be a whole number of bytes from 1 to {max}"),
+            )
+        })?;
     let prefix = match body.purpose {
         Purpose::Profile => "profiles",
         Purpose::Post => "posts",
@@ -790,7 +792,7 @@ pub(super) async fn create_upload(
             &state.bucket,
             &key,
             &essence,
-            body.content_length,
+            content_length,
             state.limits.upload_url_ttl,
         )
         .await?;

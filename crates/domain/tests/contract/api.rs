@@ -1378,6 +1378,14 @@ async fn an_upload_is_signed_for_its_exact_type_and_length(h: &Harness) {
             "contentLength",
         ),
         (
+            json!({"purpose": "post", "contentType": "image/png", "contentLength": -1}),
+            "contentLength",
+        ),
+        (
+            json!({"purpose": "post", "contentType": "image/png", "contentLength": 1.5}),
+            "contentLength",
+        ),
+        (
             json!({"purpose": "avatar", "contentType": "image/png", "contentLength": 10}),
             "purpose",
         ),
@@ -1730,6 +1738,13 @@ async fn the_api_starts_while_its_database_is_down_and_serves_when_it_is_back() 
         .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&down.body)));
     assert_eq!(down.status, 503, "{body}");
     assert_eq!(body["error"]["code"], "unavailable", "{body}");
+    assert!(
+        down.headers
+            .iter()
+            .any(|(name, value)| name.eq_ignore_ascii_case("retry-after") && value == "5"),
+        "a 503 says when to try again: {:?}",
+        down.headers
+    );
     assert!(body["requestId"].is_string(), "{body}");
 
     // The database answers at the address: a forwarder to the real server.
