@@ -827,6 +827,17 @@ impl Environment {
             })?;
             out = out.replace(&format!("${{{name}}}"), &percent_encode_userinfo(&value));
         }
+        // A variable the file names on purpose is meant to be there: unset, the login failed
+        // "using password: NO" and the console said only that the database refused it.
+        if written_password(url).is_none()
+            && self.database_password_env != DB_PASSWORD_VAR
+            && var(&self.database_password_env).is_none()
+        {
+            return Err(format!(
+                "environment '{}': database_password_env names {}, which is not set",
+                self.name, self.database_password_env
+            ));
+        }
         if written_password(url).is_none()
             && let Some(password) = var(&self.database_password_env)
         {
@@ -1111,13 +1122,22 @@ color = \"mauve-ish\"
                 .unwrap(),
             "mysql://app:s3cret@db/app"
         );
+        // A variable the file names is meant to be set: unset, it is said by name (it
+        // connected with no password, and the login was refused without a word of why).
+        let unset = config.environments["c"]
+            .resolve_database_url(vars)
+            .unwrap_err();
+        assert!(
+            unset.contains("database_password_env names C_PW, which is not set"),
+            "{unset}"
+        );
+        let set = |name: &str| (name == "C_PW").then(|| "pw".to_string());
         assert_eq!(
             config.environments["c"]
-                .resolve_database_url(vars)
+                .resolve_database_url(set)
                 .unwrap()
                 .unwrap(),
-            "mysql://admin@db/app",
-            "C_PW is unset: no password"
+            "mysql://admin:pw@db/app"
         );
         let missing = config.environments["b"]
             .resolve_database_url(|_| None)

@@ -39,8 +39,13 @@ async fn main() -> ExitCode {
         Err(code) => return code,
     };
     lambda::init_logging();
-    match run(command.as_deref() == Some("migrate")).await {
+    let migrate = command.as_deref() == Some("migrate");
+    match run(migrate).await {
         Ok(()) => ExitCode::SUCCESS,
+        Err(message) if migrate => {
+            tracing::error!(error = %message, "the migration failed");
+            ExitCode::FAILURE
+        }
         Err(message) => {
             tracing::error!(error = %message, "the API stopped");
             ExitCode::FAILURE
@@ -55,10 +60,19 @@ async fn run(migrate: bool) -> Result<(), String> {
         let url = lambda::database_url(&settings)
             .await
             .map_err(|e| format!("migrate: {}", e.chain()))?;
-        backoffice_domain::adapters::sql::MySqlContentStore::connect_mysql(&url)
-            .await
-            .map_err(|e| format!("migrate: {}", e.chain()))?;
-        tracing::info!("the database schema is current");
+        let (_, applied) =
+            backoffice_domain::adapters::sql::MySqlContentStore::connect_mysql_migrating(&url)
+                .await
+                .map_err(|e| format!("migrate: {}", e.chain()))?;
+        if applied.is_empty() {
+            tracing::info!("the database schema was already current: nothing applied");
+        } else {
+            tracing::info!(
+                applied = %applied.join(", "),
+                "applied {} migrations; the database schema is current",
+                applied.len()
+            );
+        }
         return Ok(());
     }
     let settings = LambdaSettings::from_env(|k| std::env::var(k).ok(), Needs::Api)

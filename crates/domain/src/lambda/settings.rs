@@ -152,7 +152,33 @@ impl LambdaSettings {
                         ));
                     }
                 }
-                url
+                // The help says DB_PASSWORD is used when the URL carries none; it was silently
+                // dropped, and the login failed "using password: NO".
+                match var("DB_PASSWORD") {
+                    None => url,
+                    Some(_) if url_has_password(&url) => {
+                        return Err(problem(
+                            "DB_PASSWORD",
+                            "is set, but DATABASE_URL already gives a password: give one of them",
+                        ));
+                    }
+                    Some(password) => match split_url(&url) {
+                        Some((scheme, Some(user), rest)) => format!(
+                            "{scheme}://{user}:{}@{rest}",
+                            percent_encoding::utf8_percent_encode(
+                                &password,
+                                percent_encoding::NON_ALPHANUMERIC
+                            )
+                        ),
+                        _ => {
+                            return Err(problem(
+                                "DB_PASSWORD",
+                                "is set, but DATABASE_URL names no user to give it to \
+                                 (mysql://user@host/db)",
+                            ));
+                        }
+                    },
+                }
             }
             None => {
                 let host = var("DB_HOST").ok_or_else(|| {
@@ -510,6 +536,25 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.variable, "DB_SECRET_ARN");
+        // DB_PASSWORD beside a URL without one is its password (it was dropped, and the login
+        // failed "using password: NO"); beside a URL with one, or with no user, it is refused.
+        let with = |url: &str| {
+            LambdaSettings::from_env(
+                env(&[("DATABASE_URL", url), ("DB_PASSWORD", "p@ss:w/rd")]),
+                Needs::Database,
+            )
+        };
+        assert_eq!(
+            with("mysql://app@db/x?ssl-mode=disabled")
+                .unwrap()
+                .database_url(),
+            "mysql://app:p%40ss%3Aw%2Frd@db/x?ssl-mode=disabled"
+        );
+        assert_eq!(
+            with("mysql://app:other@db/x").unwrap_err().variable,
+            "DB_PASSWORD"
+        );
+        assert_eq!(with("mysql://db/x").unwrap_err().variable, "DB_PASSWORD");
         // TLS settings beside a whole URL are refused rather than ignored.
         let e = LambdaSettings::from_env(
             env(&[

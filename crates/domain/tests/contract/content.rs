@@ -2204,6 +2204,18 @@ mod sql_layer {
             .await
             .unwrap_err();
         assert!(err.to_string().contains("migration history"), "{err}");
+        assert!(err.to_string().contains("api migrate"), "{err}");
+        // A database that is not there is said as such, not as a refused statement.
+        let gone = crate::support::database_url(&server, &format!("{database}_gone"));
+        let err = SqlContentStore::<MySql>::connect_mysql_existing(&gone)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, DomainError::Forbidden(_)), "{}", err.chain());
+        assert!(
+            err.chain().contains("has no such database"),
+            "{}",
+            err.chain()
+        );
         let migrated = SqlContentStore::<MySql>::connect_mysql(&url).await.unwrap();
         let opened = SqlContentStore::<MySql>::connect_mysql_existing(&url)
             .await

@@ -143,6 +143,15 @@ async fn init_reads_the_database_password_from_the_secret_it_is_given() {
         err.chain()
     );
     assert!(err.chain().contains("denied"), "{}", err.chain());
+    // Said as a refused login, with what to check (it read "unexpected error: … the database
+    // refused the statement").
+    assert!(matches!(err, DomainError::Forbidden(_)), "{}", err.chain());
+    assert!(
+        err.chain()
+            .contains("the database refused the login; check the user and the password"),
+        "{}",
+        err.chain()
+    );
 
     root_sql(&format!(
         "DROP USER '{user}'@'%'; DROP USER '{clone}'@'%'; DROP DATABASE `{database}`;"

@@ -298,7 +298,9 @@ async fn schema_is_current(conn: &mut sqlx::MySqlConnection) -> DomainResult<()>
             .await
             .map_err(|e| {
                 DomainError::unexpected(
-                    "the database has no migration history (_sqlx_migrations); is it the service's database?",
+                    "the database has no migration history (_sqlx_migrations): if it is the \
+                     service's database, apply the migrations first (`api migrate`, \
+                     docs/deploy.md)",
                     e,
                 )
             })?;
@@ -450,6 +452,25 @@ impl SqlContentStore<MySql> {
         Ok(Self::from_pool(pool))
     }
 
+    /// Connects and applies this build's migrations, naming those it applied (none: the
+    /// schema was current): `api migrate`'s report.
+    pub async fn connect_mysql_migrating(url: &str) -> DomainResult<(Self, Vec<String>)> {
+        let store = Self::open_mysql_pool(url).await?;
+        // A database never migrated has no table yet: everything is new to it.
+        let before: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
+                .fetch_all(&store.pool)
+                .await
+                .unwrap_or_default();
+        store.migrate().await?;
+        let applied = migrations::mysql()
+            .iter()
+            .filter(|m| !before.contains(&m.version))
+            .map(|m| format!("{} {}", m.version, m.description))
+            .collect();
+        Ok((store, applied))
+    }
+
     pub async fn migrate(&self) -> DomainResult<()> {
         migrations::mysql()
             .run(&self.pool)
@@ -534,10 +555,18 @@ pub(crate) fn map_sqlx(what: &str, err: sqlx::Error) -> DomainError {
                         "{what} is being changed by someone else; try again"
                     ))
                 }
-                _ => DomainError::unexpected(
-                    format!("{what}: the database refused the statement"),
-                    err,
-                ),
+                // The login or the database name refused (a lazy pool connects at the first
+                // query, so this comes here too): said as that, not as a refused statement.
+                _ => match mysql_login_refusal(db.as_ref()) {
+                    Some(why) => DomainError::Forbidden(format!(
+                        "{what}: the database {why}: {}",
+                        db.message()
+                    )),
+                    None => DomainError::unexpected(
+                        format!("{what}: the database refused the statement"),
+                        err,
+                    ),
+                },
             }
         }
         sqlx::Error::Io(_)
@@ -551,6 +580,19 @@ pub(crate) fn map_sqlx(what: &str, err: sqlx::Error) -> DomainError {
             DomainError::unavailable("the database", format!("{what}: {err}"))
         }
         _ => DomainError::unexpected(format!("{what}: database error"), err),
+    }
+}
+
+/// What a MySQL error at connection says about the login, when it is about it: 1045 (and
+/// MariaDB's 1698) a refused user or password, 1044 a database the user may not use, 1049 a
+/// database that is not there.
+fn mysql_login_refusal(db: &dyn sqlx::error::DatabaseError) -> Option<&'static str> {
+    let mysql = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()?;
+    match mysql.number() {
+        1045 | 1698 => Some("refused the login; check the user and the password"),
+        1044 => Some("refused the user the database; check its grants"),
+        1049 => Some("has no such database; check the URL's database name"),
+        _ => None,
     }
 }
 
