@@ -93,6 +93,10 @@ pub struct List<T> {
     /// ([`List::hold_item`]): selected again once its page is in ([`List::reselect_by`]),
     /// wherever the rows now put it; the row number (`keep`) stands where it is gone.
     keep_key: Option<String>,
+    /// How many rows were loaded when the held item was last seen: pages are read again up
+    /// to that depth looking for it, wherever the selection stands (a sorted list put it on a
+    /// later page, the selection stayed on the row number, and no page was asked for).
+    keep_depth: usize,
 }
 
 impl<T> Default for List<T> {
@@ -113,6 +117,7 @@ impl<T> Default for List<T> {
             hold: false,
             keep: None,
             keep_key: None,
+            keep_depth: 0,
         }
     }
 }
@@ -226,7 +231,13 @@ impl<T> List<T> {
                 self.select(i);
                 self.keep_key = None;
             }
-            None if self.next.is_none() && !self.is_busy() => self.keep_key = None,
+            // Given up at the last page, or at the depth it was read to before: deeper rows
+            // were never loaded, so it was not among them.
+            None if (self.next.is_none() || self.items.len() >= self.keep_depth)
+                && !self.is_busy() =>
+            {
+                self.keep_key = None
+            }
             None => {}
         }
     }
@@ -234,6 +245,11 @@ impl<T> List<T> {
     /// Starts over: clears rows and marks and records `request` as the one to wait for.
     pub fn restart(&mut self, request: RequestId) {
         self.keep = std::mem::take(&mut self.hold).then_some((self.selected, self.offset));
+        self.keep_depth = if self.keep_key.is_some() {
+            self.items.len()
+        } else {
+            0
+        };
         self.items.clear();
         self.next = None;
         self.selected = 0;
@@ -250,7 +266,8 @@ impl<T> List<T> {
             return None;
         }
         let near_end = self.selected + PREFETCH_ROWS >= self.items.len();
-        self.next.clone().filter(|_| near_end)
+        let hunting = self.keep_key.is_some() && self.items.len() < self.keep_depth;
+        self.next.clone().filter(|_| near_end || hunting)
     }
 
     pub fn expect(&mut self, request: RequestId) {
@@ -377,6 +394,74 @@ mod tests {
             [20],
             "the rest next frame"
         );
+    }
+
+    /// A write read a sorted list again: the user acted on had been on its second page, the
+    /// first page held the row number, and the selection stayed there on someone else, with
+    /// no page asked for. Pages are now read to the depth loaded before until the held item
+    /// is in, then it is selected; an item gone is given up at that depth, not at the end.
+    #[test]
+    fn a_held_item_is_looked_for_to_the_depth_loaded_before() {
+        use crate::app::RequestId;
+        use backoffice_domain::model::{Cursor, Page};
+        let names = |range: std::ops::Range<usize>| -> Vec<String> {
+            range.map(|i| format!("user{i:03}")).collect()
+        };
+        let mut list: List<String> = List::default();
+        list.restart(RequestId(1));
+        assert!(list.receive(
+            RequestId(1),
+            Ok(Page {
+                items: names(0..84),
+                next: None,
+            })
+        ));
+        // Sorted, the one acted on is row 38 but arrives on the second page.
+        list.select(38);
+        list.items.swap(38, 70);
+        list.hold_item(String::clone);
+        list.restart(RequestId(2));
+        let first: Vec<String> = names(0..70)
+            .into_iter()
+            .filter(|n| n != "user070")
+            .collect();
+        assert!(list.receive(
+            RequestId(2),
+            Ok(Page {
+                items: first[..60].to_vec(),
+                next: Some(Cursor::from_client("p2")),
+            })
+        ));
+        list.reselect_by(String::clone);
+        assert!(
+            list.wants_more().is_some(),
+            "the next page is asked for though the selection is far from the end"
+        );
+        list.expect(RequestId(3));
+        assert!(list.receive(
+            RequestId(3),
+            Ok(Page {
+                items: vec!["user070".to_string()],
+                next: Some(Cursor::from_client("p3")),
+            })
+        ));
+        list.reselect_by(String::clone);
+        assert_eq!(list.selected_item().map(String::as_str), Some("user070"));
+        assert!(list.keep_key.is_none(), "found: no longer looked for");
+
+        // Gone: given up at the depth loaded before, not read to the end.
+        list.hold_item(String::clone);
+        list.items.retain(|n| n != "user070");
+        list.restart(RequestId(4));
+        assert!(list.receive(
+            RequestId(4),
+            Ok(Page {
+                items: names(100..190),
+                next: Some(Cursor::from_client("more")),
+            })
+        ));
+        list.reselect_by(String::clone);
+        assert!(list.wants_more().is_none(), "given up at the earlier depth");
     }
 
     /// The selection stays in view, the offset moves only as far as it must, and a taller

@@ -56,6 +56,23 @@ const WHEEL_ROWS: usize = 3;
 
 /// How long a toast shows, in spinner ticks: about five seconds, and longer for a longer
 /// message (a ban's 65-call summary faded before it was read), at most twelve.
+/// How long after a refused key (and after each key held since) keys are held back rather
+/// than run: faster than a person reads the refusal, slower than one types.
+const REFUSAL_GUARD: std::time::Duration = std::time::Duration::from_millis(700);
+
+/// The status line for keys held back after a refusal.
+struct HeldKeys<'a>(&'a str);
+
+impl std::fmt::Display for HeldKeys<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "not run: «{}», typed right after a refusal; press a key again to use it",
+            crate::text::one_line(self.0)
+        )
+    }
+}
+
 fn toast_ticks(text: &str) -> u16 {
     let columns = unicode_width::UnicodeWidthStr::width(text);
     u16::try_from(40 + columns / 2).unwrap_or(u16::MAX).min(100)
@@ -105,6 +122,12 @@ pub struct App {
     pub prompt: Option<LinePrompt>,
     pub overlay: Option<Overlay>,
     pub toasts: VecDeque<Toast>,
+    /// A key refused with only a message, when, and the keys held back since (see
+    /// [`REFUSAL_GUARD`]).
+    refused: Option<(std::time::Instant, String)>,
+    /// [`REFUSAL_GUARD`]; none in unit tests, whose keys come as fast as a program sends them
+    /// (the hold has its own test).
+    refusal_guard: std::time::Duration,
     /// The message of the last `Outcome::Reading`, taken off the toasts when the dialog it
     /// waited for opens.
     reading: Option<String>,
@@ -253,6 +276,12 @@ impl App {
             prompt: None,
             overlay: None,
             toasts: VecDeque::new(),
+            refused: None,
+            refusal_guard: if cfg!(test) {
+                std::time::Duration::ZERO
+            } else {
+                REFUSAL_GUARD
+            },
             reading: None,
             pane_end: u16::MAX,
             screen_width: u16::MAX,
@@ -525,7 +554,51 @@ impl App {
         let Some(action) = self.keymap.action(&key) else {
             return Vec::new();
         };
-        self.on_action(action)
+        if let Some(held) = self.held_after_refusal(action, &key) {
+            return held;
+        }
+        let toasts = self.toasts.len();
+        let requests = self.requests.len();
+        let c = self.on_action(action);
+        // A key that opens something to type into, refused with only a message: nothing
+        // opened, asked or done.
+        let refused = action.takes_text()
+            && c.is_empty()
+            && self.toasts.len() > toasts
+            && self.requests.len() == requests
+            && !self.typing()
+            && self.overlay.is_none();
+        if refused {
+            self.refused = Some((std::time::Instant::now(), String::new()));
+        }
+        c
+    }
+
+    /// Keys that come hard on a refusal were typed believing a dialog or a prompt had
+    /// opened (a reason after `d` on a disabled account, `/failed` where `/` is refused): they
+    /// are held back, but for moving about, instead of each running as a key (`e` of "test"
+    /// opened the enable dialog, the rest went into its reason, and `enter` enabled the
+    /// account). The hold lasts while they keep coming; a pause ends it.
+    fn held_after_refusal(&mut self, action: Action, key: &KeyEvent) -> Option<Vec<Command>> {
+        let (at, held) = self.refused.as_mut()?;
+        if at.elapsed() >= self.refusal_guard
+            || crate::app::list::movement(action, 1).is_some()
+            || matches!(action, Action::Back | Action::Help | Action::ErrorLog)
+        {
+            self.refused = None;
+            return None;
+        }
+        *at = std::time::Instant::now();
+        let was = format!("{}", HeldKeys(held));
+        match key.code {
+            KeyCode::Char(c) => held.push(c),
+            KeyCode::Enter => held.push('⏎'),
+            _ => held.push('·'),
+        }
+        let now = format!("{}", HeldKeys(held));
+        self.toasts.retain(|t| t.text != was);
+        self.toast(now);
+        Some(Vec::new())
     }
 
     /// Pasted text (bracketed paste) goes to whatever is taking text; elsewhere it is dropped.

@@ -1084,6 +1084,52 @@ fn read_only_refuses_every_write_key_and_says_so() {
     }
 }
 
+/// A reason typed hard on a refused key was read as keys: `d` on a disabled account was
+/// refused, the `e` of "test" opened the enable dialog, the rest became its reason, and
+/// `enter` enabled the account. Keys that come while the refusal is fresh are held back and
+/// said; moving is not held; after a pause, keys run again.
+#[test]
+fn keys_typed_hard_on_a_refusal_are_held_back_and_said() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, false)]);
+    app.refusal_guard = std::time::Duration::from_secs(3600);
+    assert!(app.on_key(key('d')).is_empty());
+    assert!(app.overlay.is_none(), "refused: the account is disabled");
+    for k in "test".chars() {
+        assert!(app.on_key(key(k)).is_empty());
+    }
+    assert!(app.on_key(KeyEvent::from(KeyCode::Enter)).is_empty());
+    assert!(app.overlay.is_none(), "no dialog opened by the typed text");
+    assert_eq!(
+        app.toasts.back().unwrap().text,
+        "not run: «test⏎», typed right after a refusal; press a key again to use it"
+    );
+    assert_eq!(
+        app.toasts
+            .iter()
+            .filter(|t| t.text.starts_with("not run:"))
+            .count(),
+        1,
+        "one line, grown as keys come"
+    );
+    // Moving is not held, and ends the hold.
+    app.on_key(key('j'));
+    app.on_key(key('e'));
+    assert!(
+        matches!(app.overlay, Some(Overlay::Dialog(_))),
+        "after moving, `e` opens the enable dialog"
+    );
+    // A pause ends it too.
+    app.overlay = None;
+    assert!(app.on_key(key('d')).is_empty());
+    app.refused = Some((
+        std::time::Instant::now() - std::time::Duration::from_secs(7200),
+        String::new(),
+    ));
+    app.on_key(key('e'));
+    assert!(matches!(app.overlay, Some(Overlay::Dialog(_))));
+}
+
 /// Every write the console offers meets the read-only gate where it applies: nothing opens,
 /// nothing is sent, and the session says why. (Storage's writes:
 /// `read_only_refuses_delete_upload_and_links_but_not_downloads`.)
@@ -2478,6 +2524,7 @@ fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
             },
         ],
         reverses: None,
+        bans: Vec::new(),
         settle: std::time::Duration::ZERO,
     };
     app.on_event(AppEvent::BanPlanned {
@@ -2555,6 +2602,7 @@ fn a_user_whose_name_hides_a_character_opens_bans_and_deletes_by_its_shown_name(
             sub: u.sub.clone().unwrap(),
             steps: vec![ban::Step::Disable],
             reverses: None,
+            bans: Vec::new(),
             settle: std::time::Duration::ZERO,
         }),
     });

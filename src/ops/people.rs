@@ -282,9 +282,10 @@ pub async fn plan_undo(b: &Backends, row: &AuditEntry) -> Result<Operation, Fail
         undo::Reversal::Unban { sub } => {
             let name = username(sub).await?;
             let plan = ban::plan_unban(b.directory()?, b.content()?, &name).await?;
-            if plan.reverses != Some(id) {
+            if !plan.bans.contains(&id) {
                 return Err(Failure::new(format!(
-                    "row {id} is not {name}'s latest ban; an unban reverses only the latest"
+                    "row {id} is not one of {name}'s bans since the last unban; an unban \
+                     reverses only those"
                 )));
             }
             Operation::Ban(Box::new(plan))

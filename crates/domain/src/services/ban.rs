@@ -130,8 +130,10 @@ pub struct Plan {
     pub username: Username,
     pub sub: UserSub,
     pub steps: Vec<Step>,
-    /// For an unban: the ban row it reverses.
+    /// For an unban: the latest ban row it reverses.
     pub reverses: Option<i64>,
+    /// For an unban: every ban row since the last unban, newest first; it reverses them all.
+    pub bans: Vec<i64>,
     /// How long after the block the sweep waits: the API's longest cached answer
     /// ([`MAX_BLOCK_STALENESS`]).
     pub settle: Duration,
@@ -177,11 +179,13 @@ pub async fn plan_ban(
         sub,
         steps,
         reverses: None,
+        bans: Vec::new(),
         settle: MAX_BLOCK_STALENESS,
     })
 }
 
-/// Lists what an unban of `username` would do: reverse exactly what its latest ban did.
+/// Lists what an unban of `username` would do: reverse exactly what its bans since the last
+/// unban did (one, unless a banned user was banned again).
 pub async fn plan_unban(
     directory: &dyn UserDirectory,
     content: &dyn ContentStore,
@@ -197,28 +201,45 @@ pub async fn plan_unban(
         ..AuditFilter::default()
     };
     let rows = content.list_audit(&filter, PageRequest::first(100)).await?;
-    let last = rows
+    // Every ban since the last unban, newest first: a second ban of a banned user recorded
+    // only what it changed itself (nothing: the account was disabled already), and an unban
+    // of that alone reversed nothing and left the first ban's block, disable and hides.
+    let bans: Vec<_> = rows
         .items
         .iter()
-        .find(|r| r.action == BAN_ACTION || r.action == UNBAN_ACTION);
-    let ban = match last {
-        Some(row) if row.action == BAN_ACTION => row,
-        _ => {
-            return Err(DomainError::Conflict(format!(
-                "{username} has no ban to reverse (no {BAN_ACTION} row since the last unban)"
-            )));
-        }
+        .take_while(|r| r.action != UNBAN_ACTION)
+        .filter(|r| r.action == BAN_ACTION)
+        .collect();
+    let Some(latest) = bans.first() else {
+        return Err(DomainError::Conflict(format!(
+            "{username} has no ban to reverse (no {BAN_ACTION} row since the last unban)"
+        )));
     };
-    let record: Record = ban
-        .after
-        .as_deref()
-        .and_then(|a| serde_json::from_str(a).ok())
-        .ok_or_else(|| {
-            DomainError::bug(format!(
-                "audit row {} does not say what the ban did",
-                ban.id
-            ))
-        })?;
+    let mut record = Record::default();
+    for ban in bans.iter().rev() {
+        let one: Record = ban
+            .after
+            .as_deref()
+            .and_then(|a| serde_json::from_str(a).ok())
+            .ok_or_else(|| {
+                DomainError::bug(format!(
+                    "audit row {} does not say what the ban did",
+                    ban.id
+                ))
+            })?;
+        record.blocked |= one.blocked;
+        record.disabled |= one.disabled;
+        for id in one.hidden_posts {
+            if !record.hidden_posts.contains(&id) {
+                record.hidden_posts.push(id);
+            }
+        }
+        for id in one.hidden_comments {
+            if !record.hidden_comments.contains(&id) {
+                record.hidden_comments.push(id);
+            }
+        }
+    }
     let mut steps = Vec::new();
     if record.disabled {
         steps.push(Step::Enable);
@@ -244,7 +265,8 @@ pub async fn plan_unban(
         username: username.clone(),
         sub,
         steps,
-        reverses: Some(ban.id.get()),
+        reverses: Some(latest.id.get()),
+        bans: bans.iter().map(|b| b.id.get()).collect(),
         settle: Duration::ZERO,
     })
 }
@@ -316,7 +338,7 @@ pub async fn run(
         None => (BAN_ACTION, serde_json::to_string(&record).unwrap_or_default()),
         Some(ban) => (
             UNBAN_ACTION,
-            serde_json::json!({"reverses": ban, "done": done, "skipped": skipped, "complete": failed.is_none()})
+            serde_json::json!({"reverses": ban, "bans": plan.bans, "done": done, "skipped": skipped, "complete": failed.is_none()})
                 .to_string(),
         ),
     };
@@ -647,6 +669,56 @@ mod tests {
         assert!(unban.steps.contains(&Step::RestoreComment {
             id: late_comment.id
         }));
+    }
+
+    /// A banned user banned again: the second ban changes nothing (the account is disabled
+    /// already) and recorded only that, so an unban of it alone reversed nothing, said "0
+    /// calls done", and left the account blocked, disabled and its content hidden for good.
+    /// The unban reverses every ban since the last unban, and the undo of either row is it.
+    #[tokio::test]
+    async fn an_unban_after_two_bans_reverses_both() {
+        let w = world().await;
+        let (dir, content) = (&w.sandbox.directory, &w.sandbox.content);
+        let first = quick(plan_ban(dir, content, &w.user).await.unwrap());
+        assert!(
+            run(dir, content, &first, &actor(), &reason())
+                .await
+                .is_complete()
+        );
+        let second = quick(plan_ban(dir, content, &w.user).await.unwrap());
+        assert!(!second.steps.contains(&Step::Disable));
+        assert!(
+            run(dir, content, &second, &actor(), &reason())
+                .await
+                .is_complete()
+        );
+        let unban = plan_unban(dir, content, &w.user).await.unwrap();
+        assert_eq!(unban.bans.len(), 2, "{:?}", unban.bans);
+        assert_eq!(unban.reverses, unban.bans.first().copied());
+        assert_eq!(unban.steps[..2], [Step::Enable, Step::Unblock]);
+        assert_eq!(
+            unban.steps.len(),
+            2 + w.posts.len() + w.comments.len(),
+            "{:?}",
+            unban.steps
+        );
+        let outcome = run(
+            dir,
+            content,
+            &unban,
+            &actor(),
+            &Reason::parse("appeal granted").unwrap(),
+        )
+        .await;
+        assert!(outcome.is_complete(), "{outcome:?}");
+        assert!(dir.get_user(&w.user).await.unwrap().enabled);
+        assert!(!content.is_blocked(&w.sub).await.unwrap());
+        for id in &w.posts {
+            assert_eq!(
+                content.get_post(*id).await.unwrap().status,
+                ContentStatus::Visible
+            );
+        }
     }
 
     #[tokio::test]
