@@ -1529,3 +1529,82 @@ fn on_call_commands_on_moto_list_alarms_and_exit_by_them() {
     assert_eq!(invocations["total"], 3.0);
     env.drop_database();
 }
+
+/// `ctrl-c` while CloudWatch does not answer StartQuery: it was held until the SDK's 30 s
+/// timeout. The command now waits a short grace for the query's id (to stop it), then ends
+/// saying that a query may have started. The endpoint is a loopback listener that takes
+/// connections and never answers.
+#[test]
+fn insights_run_ends_on_ctrl_c_while_cloudwatch_does_not_answer() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    // Connections are accepted and kept open, unanswered.
+    let held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in silent.incoming().take(8) {
+            match stream {
+                Ok(s) => open.push(s),
+                Err(_) => break,
+            }
+        }
+        open
+    });
+    let dirs = tempfile::tempdir().unwrap();
+    write_config(
+        &dirs,
+        &format!(
+            "[environments.silent]\nregion = \"us-east-1\"\nendpoint_url = \"http://127.0.0.1:{port}\"\n"
+        ),
+    );
+    let mut child = backoffice(&dirs)
+        .args([
+            "--env",
+            "silent",
+            "insights",
+            "run",
+            "--query",
+            "fields @message",
+            "--group",
+            "/aws/lambda/api",
+            "--since",
+            "1h",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Until the request is on its way (the listener has a connection).
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let signalled = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(signalled.success());
+    // Well before the SDK's own 30 s timeout: the interrupt was acted on.
+    let mut ended = None;
+    for _ in 0..150 {
+        if let Some(status) = child.try_wait().unwrap() {
+            ended = Some(status);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let Some(status) = ended else {
+        child.kill().unwrap();
+        panic!("still running 15 s after ctrl-c");
+    };
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!status.success(), "{err}");
+    assert!(
+        err.contains("waiting up to 3 s for the query's id"),
+        "{err}"
+    );
+    assert!(
+        err.contains("CloudWatch had not answered the query's start"),
+        "{err}"
+    );
+    drop(held);
+}

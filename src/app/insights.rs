@@ -870,6 +870,18 @@ impl InsightsPane {
                 let Some(run) = self.run.as_mut().filter(|r| r.request == request) else {
                     return (Outcome::None, None);
                 };
+                // Cancelled by the operator: what the query still sends (a StopQuery that did
+                // not take, or came after its last poll) does not bring it back as complete
+                // under a title that had said cancelled.
+                // Its own cancelled answer, with the rows found so far, is taken as usual.
+                let cancelled = run.state == RunState::Done(QueryStatus::Cancelled);
+                let stopping = run.state == RunState::Stopping;
+                if cancelled || stopping && results.status != QueryStatus::Cancelled {
+                    if results.status.is_final() {
+                        run.state = RunState::Done(QueryStatus::Cancelled);
+                    }
+                    return (Outcome::None, None);
+                }
                 run.stats = results.stats;
                 run.columns = results.columns();
                 run.query_order.clone_from(&results.rows);

@@ -49,13 +49,38 @@ pub(super) async fn insights(cmd: InsightsCommand, s: &Session<'_>) -> Result<()
     };
     // `ctrl-c` is held from here: a query that starts is always stopped if it was pressed.
     let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
-    let groups = resolve_groups(s.b, &wanted).await.map_err(domain)?;
+    // A CloudWatch that does not answer held `ctrl-c` until the SDK's 30 s timeout: the
+    // groups' lookup is given up at once, and the start is given a moment to name the query
+    // it started, so that it can be stopped.
+    let groups = tokio::select! {
+        groups = resolve_groups(s.b, &wanted) => groups.map_err(domain)?,
+        _ = interrupt.recv() => bail!("interrupted; no query was started"),
+    };
     let query = InsightsQuery::new(groups, window, text).map_err(|e| eyre!("{e}"))?;
     let insights = s.b.insights().map_err(domain)?;
     if futures::FutureExt::now_or_never(interrupt.recv()).is_some() {
         bail!("interrupted; no query was started");
     }
-    let id = insights.start_query(&query).await.map_err(domain)?;
+    let starting = insights.start_query(&query);
+    tokio::pin!(starting);
+    let id = tokio::select! {
+        id = &mut starting => id.map_err(domain)?,
+        _ = interrupt.recv() => {
+            eprintln!(
+                "interrupted: waiting up to {} s for the query's id, to stop it…",
+                START_GRACE.as_secs()
+            );
+            match tokio::time::timeout(START_GRACE, &mut starting).await {
+                Ok(Ok(id)) => bail!("interrupted; {}", stop(insights, &id).await),
+                Ok(Err(e)) => bail!("interrupted; no query was started ({})", e.chain()),
+                Err(_) => bail!(
+                    "interrupted; CloudWatch had not answered the query's start, so a query \
+                     may run until it ends (at most 60 minutes; `aws logs describe-queries` \
+                     lists it)"
+                ),
+            }
+        }
+    };
     eprintln!(
         "query {id} over {}, {} .. {} UTC",
         crate::text::plural(query.groups.len(), "group"),
@@ -78,8 +103,7 @@ pub(super) async fn insights(cmd: InsightsCommand, s: &Session<'_>) -> Result<()
         last = polled => last.map_err(domain)?,
         _ = interrupt.recv() => {
             // Stopped rather than left scanning (and billing) after the command is gone.
-            insights.stop_query(&id).await.map_err(domain)?;
-            bail!("interrupted; query {id} was stopped");
+            bail!("interrupted; {}", stop(insights, &id).await);
         }
     };
     let Some(results) = last else {
@@ -115,6 +139,22 @@ pub(super) async fn insights(cmd: InsightsCommand, s: &Session<'_>) -> Result<()
     match results.status {
         QueryStatus::Complete => Ok(()),
         other => bail!("query {id} ended {}", other.as_str()),
+    }
+}
+
+/// How long an interrupted `insights run` waits for StartQuery's answer, to stop the query.
+const START_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// StopQuery, given as long as the start's grace; says how it went (the command ends either
+/// way).
+async fn stop(
+    insights: &dyn backoffice_domain::ports::LogInsights,
+    id: &backoffice_domain::model::QueryId,
+) -> String {
+    match tokio::time::timeout(START_GRACE, insights.stop_query(id)).await {
+        Ok(Ok(())) => format!("query {id} was stopped"),
+        Ok(Err(e)) => format!("query {id} could not be stopped: {}", e.chain()),
+        Err(_) => format!("query {id} could not be stopped: CloudWatch did not answer"),
     }
 }
 

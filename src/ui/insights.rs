@@ -182,6 +182,9 @@ fn draw_results(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look
     if run.rows.is_empty() {
         let text = if run.is_running() {
             "waiting for the first rows…"
+        } else if matches!(run.state, RunState::Done(QueryStatus::Cancelled)) {
+            // Not "no rows matched": a cancelled search found nothing because it stopped.
+            "cancelled before any rows came"
         } else {
             "no rows matched"
         };

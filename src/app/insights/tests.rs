@@ -165,6 +165,53 @@ fn a_run_polls_to_completion_and_esc_cancels_a_running_one() {
     assert!(!app.insights.run.as_ref().unwrap().is_running());
 }
 
+/// `esc` while StartQuery was still on its way: the title said cancelled and the body "no
+/// rows matched", then the query, started anyway and never stopped (moto has no StopQuery),
+/// came back as complete with 200 rows. Its answers are dropped, and the body says cancelled.
+#[test]
+fn a_query_cancelled_before_it_started_stays_cancelled() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    let (request, _, _) = started(&mut app);
+    assert!(keys(&mut app, &["esc"]).is_empty(), "nothing to stop yet");
+    let query = QueryId("q-late".into());
+    let c = answer(
+        &mut app,
+        InsightsEvent::Started {
+            request,
+            query: query.clone(),
+            groups: vec![LogGroupName::parse("/aws/lambda/api").unwrap()],
+        },
+    );
+    assert!(
+        c.contains(&Command::Insights(InsightsCommand::Stop { query })),
+        "{c:?}"
+    );
+    answer(
+        &mut app,
+        InsightsEvent::Progress {
+            request,
+            results: results(
+                QueryStatus::Complete,
+                vec![vec![f("@message", "late"), f("@ptr", "p1")]],
+            ),
+        },
+    );
+    let run = app.insights.run.as_ref().unwrap();
+    assert_eq!(run.state, RunState::Done(QueryStatus::Cancelled));
+    assert!(run.rows.is_empty(), "{:?}", run.rows);
+    let theme = crate::theme::Theme::default_dark();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 20)).unwrap();
+    terminal
+        .draw(|frame| crate::ui::draw(frame, &mut app, &theme, 0))
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(
+        screen.contains("cancelled before any rows came"),
+        "{screen}"
+    );
+    assert!(!screen.contains("no rows matched"), "{screen}");
+}
+
 #[test]
 fn a_run_replaced_before_it_started_is_stopped_when_its_id_arrives() {
     let (mut app, _) = app_on(PaneId::Insights, test_context());
