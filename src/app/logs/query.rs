@@ -25,10 +25,60 @@ fn looks_like_window(word: &str) -> bool {
         && rest.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
+/// A window written as the pane's titles write one, with spaces (`2026-12-06 01:10 ..
+/// 2026-12-06 01:30 UTC`), as one word (`2026-12-06T01:10..2026-12-06T01:30`), with the
+/// pattern after it: split at its first space, it became a live tail searching for the rest.
+fn join_spaced_window(text: &str) -> Option<String> {
+    let (left, right) = text.split_once("..")?;
+    let is_date = |w: &str| chrono::NaiveDate::parse_from_str(w, "%Y-%m-%d").is_ok();
+    let is_time = |w: &str| {
+        ["%H:%M:%S", "%H:%M"]
+            .iter()
+            .any(|f| chrono::NaiveTime::parse_from_str(w, f).is_ok())
+    };
+    let from = match left.split_whitespace().collect::<Vec<_>>().as_slice() {
+        [date, time] if is_date(date) && is_time(time) => format!("{date}T{time}"),
+        [one] => (*one).to_string(),
+        _ => return None,
+    };
+    // The next word of `s`, and what follows it.
+    let word = |s: &str| -> (String, String) {
+        let s = s.trim_start();
+        match s.split_once(char::is_whitespace) {
+            Some((w, rest)) => (w.to_string(), rest.to_string()),
+            None => (s.to_string(), String::new()),
+        }
+    };
+    let (date, after) = word(right);
+    let (time, after_time) = word(&after);
+    let (to, mut rest) = if is_date(&date) && is_time(&time) {
+        (format!("{date}T{time}"), after_time)
+    } else {
+        (date, after)
+    };
+    let (utc, after_utc) = word(&rest);
+    if utc == "UTC" {
+        rest = after_utc;
+    }
+    // Only a window of two times, and only one that held a space: anything else is left to
+    // the prompt's own reading (`a..b` is a pattern).
+    let spaced = left.contains(char::is_whitespace) || right.starts_with(char::is_whitespace);
+    if !spaced || parse_instant(&from).is_none() || parse_instant(&to).is_none() {
+        return None;
+    }
+    let rest = rest.trim();
+    Some(if rest.is_empty() {
+        format!("{from}..{to}")
+    } else {
+        format!("{from}..{to} {rest}")
+    })
+}
+
 /// Reads the query prompt: an optional window (`live`, `15m`, `1h`, `2d`, `FROM..TO`), then a
 /// CloudWatch filter pattern.
 pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String> {
-    let text = text.trim();
+    let joined = join_spaced_window(text.trim());
+    let text = joined.as_deref().unwrap_or(text).trim();
     let (first, rest) = match text.split_once(char::is_whitespace) {
         Some((f, r)) => (f, r.trim()),
         None => (text, ""),
@@ -115,6 +165,43 @@ pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A window copied from a title, with its spaces and `UTC`, is the window (it became a live
+    /// tail searching for its second half); the pattern after it stays the pattern.
+    #[test]
+    fn a_window_written_with_spaces_as_the_titles_write_it_is_taken() {
+        let want = Window::Range(
+            TimeWindow::new(
+                parse_instant("2026-12-06T01:00").unwrap(),
+                parse_instant("2026-12-06T01:30").unwrap(),
+            )
+            .unwrap(),
+        );
+        for text in [
+            "2026-12-06 01:00..2026-12-06 01:30",
+            "2026-12-06 01:00 .. 2026-12-06 01:30",
+            "2026-12-06 01:00:00 .. 2026-12-06 01:30:00 UTC",
+            "2026-12-06T01:00 .. 2026-12-06T01:30",
+        ] {
+            assert_eq!(parse_query(text), Ok((want.clone(), None)), "{text}");
+        }
+        let (window, pattern) =
+            parse_query("2026-12-06 01:00 .. 2026-12-06 01:30 UTC ERROR timeout").unwrap();
+        assert_eq!(window, want);
+        assert_eq!(
+            pattern,
+            Some(FilterPattern::parse("ERROR timeout").unwrap())
+        );
+        // Not two times: read as before (a first word with `..` is a window to mend).
+        assert!(
+            parse_query("ERROR .. timeout").is_ok_and(|(w, p)| w == Window::Live && p.is_some())
+        );
+        assert!(
+            parse_query("a..b")
+                .unwrap_err()
+                .starts_with("'a': write a time")
+        );
+    }
 
     /// A window typed after the one the prompt opens with is refused, not searched for.
     #[test]

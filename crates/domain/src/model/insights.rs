@@ -21,7 +21,16 @@ pub fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Some(t.with_timezone(&Utc));
     }
-    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+    // As the console's titles write a time (`2026-12-06 01:10:00 UTC`), so that one copied
+    // back is taken.
+    let text = text.trim();
+    let text = text.strip_suffix("UTC").map_or(text, str::trim_end);
+    for format in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
             return Some(Utc.from_utc_datetime(&t));
         }
@@ -490,6 +499,12 @@ mod tests {
             at("2026-11-26T12:00")
         );
         let w = parse_range("2026-12-01T10:00..2026-12-01T12:30", now).unwrap();
+        assert_eq!(
+            (w.start, w.end),
+            (at("2026-12-01T10:00"), at("2026-12-01T12:30"))
+        );
+        // As the console's titles write it, copied back.
+        let w = parse_range("2026-12-01 10:00:00 .. 2026-12-01 12:30:00 UTC", now).unwrap();
         assert_eq!(
             (w.start, w.end),
             (at("2026-12-01T10:00"), at("2026-12-01T12:30"))
