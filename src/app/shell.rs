@@ -595,11 +595,18 @@ pub(super) fn ban_proposal(plan: Plan) -> Proposal {
         if unban { "unban" } else { "ban" },
         crate::text::identifier(plan.username.as_str())
     );
+    // Whom, beyond a username a look-alike can share.
+    let mut changes = vec![format!(
+        "{} · sub {}",
+        crate::ops::person(&plan.username, plan.contact.as_deref()),
+        plan.sub
+    )];
     // Content steps grouped: every kind of call stays on screen, the sweep included.
-    let mut changes = ban::describe(&plan.steps, 8);
-    if changes.is_empty() {
+    let steps = ban::describe(&plan.steps, 8);
+    if steps.is_empty() {
         changes.push("nothing to change".into());
     }
+    changes.extend(steps);
     changes.push(if unban {
         "reverses exactly what the last ban did; content changed since is left alone".into()
     } else {
@@ -646,10 +653,17 @@ pub fn deletion_proposal(plan: erase::Plan, export: std::path::PathBuf) -> Propo
         "delete the account {}",
         crate::text::identifier(plan.username.as_str())
     );
-    let mut changes = vec![format!(
-        "first: export their data (profile, posts, comments, reports, object list) to {}",
-        export.display()
-    )];
+    let mut changes = vec![
+        format!(
+            "{} · sub {}",
+            crate::ops::person(&plan.username, plan.contact.as_deref()),
+            plan.sub
+        ),
+        format!(
+            "first: export their data (profile, posts, comments, reports, object list) to {}",
+            export.display()
+        ),
+    ];
     changes.extend(erase::describe(&plan.steps));
     if plan.bucket.is_none() {
         changes.push(

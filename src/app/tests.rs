@@ -1602,6 +1602,7 @@ fn delete_is_planned_then_needs_the_username_typed() {
     let plan = Plan {
         username: Username::parse("user7").unwrap(),
         sub: user(7, true).sub.unwrap(),
+        contact: None,
         steps: vec![
             Step::Block,
             Step::RemovePost {
@@ -1629,9 +1630,15 @@ fn delete_is_planned_then_needs_the_username_typed() {
         !app.toasts.iter().any(|t| t.text.starts_with("planning")),
         "the plan is in: its toast goes"
     );
+    // Whom first: a look-alike username alone reads the same.
     assert!(
-        d.proposal.changes[0].contains("export their data")
-            && d.proposal.changes[0].contains("backoffice-user-user7.json"),
+        d.proposal.changes[0].starts_with("user7 · sub "),
+        "{:?}",
+        d.proposal.changes
+    );
+    assert!(
+        d.proposal.changes[1].contains("export their data")
+            && d.proposal.changes[1].contains("backoffice-user-user7.json"),
         "{:?}",
         d.proposal.changes
     );
@@ -2516,6 +2523,7 @@ fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
     let plan = Plan {
         username: Username::parse("user4").unwrap(),
         sub: user(4, true).sub.unwrap(),
+        contact: Some("user4@example.com".into()),
         steps: vec![
             Step::Disable,
             Step::SignOut,
@@ -2535,9 +2543,13 @@ fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
     let Some(Overlay::Dialog(d)) = &app.overlay else {
         panic!("the plan is shown to confirm");
     };
-    assert_eq!(d.proposal.changes[0], "cognito-idp:AdminDisableUser");
     assert_eq!(
-        d.proposal.changes[2],
+        d.proposal.changes[0],
+        format!("user4 <user4@example.com> · sub {}", plan.sub)
+    );
+    assert_eq!(d.proposal.changes[1], "cognito-idp:AdminDisableUser");
+    assert_eq!(
+        d.proposal.changes[3],
         "hide 1 post (database, each with its audit row): #7"
     );
     app.on_key(code(KeyCode::Tab));
@@ -2600,6 +2612,7 @@ fn a_user_whose_name_hides_a_character_opens_bans_and_deletes_by_its_shown_name(
         result: Ok(ban::Plan {
             username: hidden.clone(),
             sub: u.sub.clone().unwrap(),
+            contact: None,
             steps: vec![ban::Step::Disable],
             reverses: None,
             bans: Vec::new(),
@@ -2627,6 +2640,7 @@ fn a_user_whose_name_hides_a_character_opens_bans_and_deletes_by_its_shown_name(
     let plan = erase::Plan {
         username: hidden.clone(),
         sub: u.sub.clone().unwrap(),
+        contact: None,
         steps: vec![erase::Step::DeleteUser],
         bucket: None,
         settle: std::time::Duration::ZERO,

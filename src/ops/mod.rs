@@ -384,6 +384,16 @@ pub fn clean_up_work(findings: &[reconcile::Finding]) -> (usize, usize) {
 /// How many moderation targets a phrase names before it counts them instead.
 const NAMED_TARGETS: usize = 3;
 
+/// A username with the e-mail or phone it reaches, for confirmations: look-alike usernames
+/// (`admin` and a Cyrillic `аdmin`) read the same alone.
+pub fn person(username: &Username, contact: Option<&str>) -> String {
+    let name = crate::text::identifier(username.as_str());
+    match contact {
+        Some(contact) => format!("{name} <{}>", crate::text::identifier(contact)),
+        None => name,
+    }
+}
+
 impl Operation {
     /// A short phrase for confirmations: "hide post #12", "hide 5 items", "disable alice".
     pub fn describe(&self) -> String {
@@ -422,7 +432,7 @@ impl Operation {
                 } else {
                     "ban"
                 },
-                crate::text::identifier(plan.username.as_str()),
+                person(&plan.username, plan.contact.as_deref()),
                 plural(plan.steps.len(), "call")
             ),
             Operation::CreateUser(a) => format!(
@@ -461,7 +471,7 @@ impl Operation {
             Operation::DeleteQuery { name, .. } => format!("delete the saved query {name}"),
             Operation::DeleteAccount { plan, .. } => format!(
                 "delete the account {} ({})",
-                crate::text::identifier(plan.username.as_str()),
+                person(&plan.username, plan.contact.as_deref()),
                 plural(plan.steps.len(), "call")
             ),
             Operation::ClearProfile { sub, fields, .. } => format!(
@@ -691,13 +701,34 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             } else {
                 String::new()
             };
+            let causes: Vec<String> = results
+                .iter()
+                .filter_map(|r| r.as_ref().err().map(ToString::to_string))
+                .collect();
+            // One cause for all ("the database is unavailable" says what to wait for) is said
+            // once; different ones name the targets, each with its cause in the chain (the
+            // first cause was said as if it were every one's).
+            let failures = match causes.as_slice() {
+                [first, rest @ ..] if rest.iter().all(|c| c == first) => format!(": {first}"),
+                _ => {
+                    let names: Vec<String> = targets
+                        .iter()
+                        .zip(&results)
+                        .filter(|(_, r)| r.is_err())
+                        .map(|(t, _)| t.to_string())
+                        .collect();
+                    if names.len() <= NAMED_TARGETS {
+                        format!(" ({}), each for its own reason", names.join(", "))
+                    } else {
+                        ", each for its own reason".to_string()
+                    }
+                }
+            };
             match results.iter().find_map(|r| r.as_ref().err()) {
-                // The first cause in the sentence: "the database is unavailable" says what to
-                // wait for.
-                Some(cause) => Err(Partial {
+                Some(_) => Err(Partial {
                     failure: Failure {
                         message: format!(
-                            "{}: {ok} done{done_names}, {} failed: {cause}",
+                            "{}: {ok} done{done_names}, {} failed{failures}",
                             action.as_str(),
                             failed.len()
                         ),

@@ -1285,3 +1285,82 @@ async fn a_user_detail_opens_from_the_directory_while_the_database_is_down() {
         detail.unread
     );
 }
+
+/// Several posts hidden at once, some failing for different reasons: the first failure's
+/// cause was said as if it were every one's (`3 failed: conflict: post 7 is already
+/// hidden`). Different causes name the failed targets, each with its cause in the chain; one
+/// cause shared by all is said once.
+#[tokio::test]
+async fn a_partly_failed_moderation_names_each_failure_for_its_own_reason() {
+    let w = world().await;
+    let hidden = w.posts[0];
+    perform(
+        &w.backends,
+        Operation::Moderate {
+            targets: vec![ModerationTarget::Post(hidden)],
+            action: ModerationAction::Hide,
+        },
+        &reason("spam wave"),
+    )
+    .await
+    .unwrap();
+    let missing = PostId::new(999_999).unwrap();
+    let failed = perform(
+        &w.backends,
+        Operation::Moderate {
+            targets: vec![
+                ModerationTarget::Post(w.posts[1]),
+                ModerationTarget::Post(hidden),
+                ModerationTarget::Post(missing),
+            ],
+            action: ModerationAction::Hide,
+        },
+        &reason("spam wave"),
+    )
+    .await
+    .unwrap_err();
+    let said = &failed.failure.message;
+    assert!(
+        said.starts_with(&format!(
+            "hide: 1 done (post #{}), 2 failed (post #{hidden}, post #{missing}), each for its own reason",
+            w.posts[1]
+        )),
+        "{said}"
+    );
+    let chain = &failed.failure.chain;
+    assert!(chain.contains(&format!("post #{hidden}: ")), "{chain}");
+    assert!(chain.contains(&format!("post #{missing}: ")), "{chain}");
+    assert_eq!(
+        failed.records.len(),
+        1,
+        "the hide that was done is reported"
+    );
+
+    // The same cause for every one (the database down): said once, as what to wait for.
+    let mut down = w.backends.clone();
+    down.content = Some(Arc::new(FaultyContentStore::new(
+        Arc::new(w.sandbox.content.clone()),
+        Arc::new(|call| (call == "moderate_many").then(|| database_unavailable(call))),
+    )));
+    let again = perform(
+        &down,
+        Operation::Moderate {
+            targets: vec![
+                ModerationTarget::Post(w.posts[1]),
+                ModerationTarget::Post(w.posts[2]),
+            ],
+            action: ModerationAction::Restore,
+        },
+        &reason("spam wave"),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        again
+            .failure
+            .message
+            .starts_with("restore: 0 done, 2 failed: the database"),
+        "{}",
+        again.failure.message
+    );
+}

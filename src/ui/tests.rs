@@ -1813,6 +1813,7 @@ fn a_deletion_dialog_on_a_short_terminal_keeps_its_fields_in_view() {
     let plan = Plan {
         username: Username::parse(&long).unwrap(),
         sub: UserSub::parse("00000000-0000-4000-8000-000000000007").unwrap(),
+        contact: None,
         steps,
         bucket: None,
         settle: std::time::Duration::ZERO,

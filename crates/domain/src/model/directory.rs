@@ -71,6 +71,15 @@ pub struct DirectoryUser {
 }
 
 impl DirectoryUser {
+    /// How the person is reached: their e-mail, else their phone number (a phone-only
+    /// account), as the directory holds it; for confirmations to tell look-alike usernames
+    /// apart.
+    pub fn contact(&self) -> Option<String> {
+        self.email
+            .clone()
+            .or_else(|| self.attribute("phone_number").map(str::to_string))
+    }
+
     pub fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes
             .iter()

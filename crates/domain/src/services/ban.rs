@@ -129,6 +129,8 @@ pub fn describe(steps: &[Step], ids: usize) -> Vec<String> {
 pub struct Plan {
     pub username: Username,
     pub sub: UserSub,
+    /// Their e-mail or phone ([`crate::model::DirectoryUser::contact`]), for the confirmation.
+    pub contact: Option<String>,
     pub steps: Vec<Step>,
     /// For an unban: the latest ban row it reverses.
     pub reverses: Option<i64>,
@@ -164,7 +166,7 @@ pub async fn plan_ban(
     username: &Username,
 ) -> DomainResult<Plan> {
     let user = directory.get_user(username).await?;
-    let sub = user.sub.ok_or_else(|| {
+    let sub = user.sub.clone().ok_or_else(|| {
         DomainError::invalid("username", format!("{username} has no sub attribute"))
     })?;
     let mut steps = vec![Step::Block];
@@ -177,6 +179,7 @@ pub async fn plan_ban(
     Ok(Plan {
         username: username.clone(),
         sub,
+        contact: user.contact(),
         steps,
         reverses: None,
         bans: Vec::new(),
@@ -192,7 +195,7 @@ pub async fn plan_unban(
     username: &Username,
 ) -> DomainResult<Plan> {
     let user = directory.get_user(username).await?;
-    let sub = user.sub.ok_or_else(|| {
+    let sub = user.sub.clone().ok_or_else(|| {
         DomainError::invalid("username", format!("{username} has no sub attribute"))
     })?;
     let filter = AuditFilter {
@@ -264,6 +267,7 @@ pub async fn plan_unban(
     Ok(Plan {
         username: username.clone(),
         sub,
+        contact: user.contact(),
         steps,
         reverses: Some(latest.id.get()),
         bans: bans.iter().map(|b| b.id.get()).collect(),

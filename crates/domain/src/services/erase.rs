@@ -168,6 +168,8 @@ pub fn describe(steps: &[Step]) -> Vec<String> {
 pub struct Plan {
     pub username: Username,
     pub sub: UserSub,
+    /// Their e-mail or phone ([`crate::model::DirectoryUser::contact`]), for the confirmation.
+    pub contact: Option<String>,
     pub steps: Vec<Step>,
     /// The bucket the objects are deleted from.
     pub bucket: Option<BucketName>,
@@ -270,6 +272,7 @@ pub async fn plan(sources: &Sources<'_>, username: &Username) -> DomainResult<Pl
     Ok(Plan {
         username: username.clone(),
         sub,
+        contact: user.contact(),
         steps,
         bucket: sources.objects.map(|(_, b)| b.clone()),
         settle: MAX_BLOCK_STALENESS,
