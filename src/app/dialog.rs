@@ -647,6 +647,7 @@ impl Dialog {
         if self.input2.is_offered() {
             self.input2 = TextInput::new("").with_max_chars(FIELD_MAX_CHARS);
         }
+        self.offer_value();
         self.problem = None;
         true
     }
@@ -654,7 +655,17 @@ impl Dialog {
     /// Moving into the value field of an attribute form offers the attribute's value, to
     /// edit with the cursor keys or replace by typing.
     fn offer_current_value(&mut self) {
-        if self.focus != Field::Input2 || !self.input2.is_empty() {
+        if self.focus != Field::Input2 {
+            return;
+        }
+        self.offer_value();
+    }
+
+    /// Offers the named attribute's value in the empty value field: as soon as the name is
+    /// typed or completed, not only once the value field is visited (until then the change
+    /// read `(taken off: the value is empty)`, and `enter` took the e-mail off).
+    fn offer_value(&mut self) {
+        if !matches!(self.proposal.form, Form::Attribute { .. }) || !self.input2.is_empty() {
             return;
         }
         // A value holding a direction override or a control character is not offered: the
@@ -685,8 +696,11 @@ impl Dialog {
                     // What was refused is being mended: the old complaint no longer holds.
                     self.problem = None;
                     // A value offered for another attribute is not this one's.
-                    if self.focus == Field::Input1 && self.input2.is_offered() {
-                        self.input2 = TextInput::new("").with_max_chars(FIELD_MAX_CHARS);
+                    if self.focus == Field::Input1 {
+                        if self.input2.is_offered() {
+                            self.input2 = TextInput::new("").with_max_chars(FIELD_MAX_CHARS);
+                        }
+                        self.offer_value();
                     }
                     return DialogResult::Open;
                 }
@@ -1040,7 +1054,13 @@ mod tests {
     /// sent (moto stores it; Cognito refuses the call after the confirmation).
     #[test]
     fn an_empty_value_takes_the_attribute_off_and_values_are_checked() {
-        let d = attribute_typed("name");
+        // The name typed offers its value at once: before the value field was visited the
+        // line read "taken off", and `enter` took the e-mail off.
+        let mut d = attribute_typed("name");
+        assert_eq!(d.as_typed(ATTRIBUTE_TYPED), "name \"Ada\" → \"Ada\"");
+        assert_eq!(d.build().unwrap_err(), "value: name already holds it");
+        // Emptied on purpose, it is taken off.
+        d.input2.set_text("");
         assert_eq!(
             d.as_typed(ATTRIBUTE_TYPED),
             "name \"Ada\" → (taken off: the value is empty)"

@@ -2325,6 +2325,25 @@ fn who_takes_a_name_with_its_hidden_characters_named() {
     );
 }
 
+/// `:who Ann Lee` said to write the name `Ann<U+0020>Lee`, a username no one has: a display
+/// name is pointed to the search.
+#[test]
+fn who_with_a_display_name_points_to_the_search() {
+    let (mut app, _) = app_on(PaneId::Posts, test_context());
+    let mut sent = typed(&mut app, ":who Ann Lee");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    assert!(
+        sent.iter().all(|c| !matches!(c, Command::LoadWho { .. })),
+        "{sent:?}"
+    );
+    let said = app.last_error.as_deref().unwrap();
+    assert!(
+        said.contains("a username has no spaces") && said.contains("search with / in Users"),
+        "{said}"
+    );
+    assert!(!said.contains("<U+0020>"), "{said}");
+}
+
 /// `:ban` in Posts plans the ban of the selected post's author, found by sub (it said "select
 /// a user in the Users pane", from a reported person's profile too).
 #[test]

@@ -516,8 +516,6 @@ impl Operation {
     }
 }
 
-/// The Lambda functions of an environment: those whose `/aws/lambda/NAME` group it names, then
-/// the ones it lists, each once.
 /// Whom `:who` and `backoffice users who` mean by what was typed: an e-mail, a sub or a
 /// username, where a username may name its hidden characters as the listings show them
 /// (`admin<U+3164>`).
@@ -533,6 +531,14 @@ pub fn who_of(raw: &str) -> Result<backoffice_domain::services::user360::Who, Do
     Who::parse(raw).map_err(|e| {
         let shown = crate::text::identifier(raw.trim());
         match e {
+            // A display name (`Ann Lee`): a space is no hidden character, and a username has
+            // none (it said to write it `Ann<U+0020>Lee`, a username no one has).
+            DomainError::Invalid(_) if raw.trim().contains(' ') => DomainError::invalid(
+                "user",
+                "takes an e-mail, a sub or a username, and a username has no spaces: to find \
+                 a person by their name, search with / in Users (users list --filter on the \
+                 command line)",
+            ),
             DomainError::Invalid(_) if shown != raw.trim() => DomainError::invalid(
                 "user",
                 format!(
@@ -545,6 +551,8 @@ pub fn who_of(raw: &str) -> Result<backoffice_domain::services::user360::Who, Do
     })
 }
 
+/// The Lambda functions of an environment: those whose `/aws/lambda/NAME` group it names, then
+/// the ones it lists, each once.
 pub fn functions_of(groups: &[LogGroupName], listed: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let named = groups

@@ -436,6 +436,28 @@ pub async fn change(
         }
         _ => {}
     }
+    // One e-mail, one account, as `create` holds it: an address another account has (`E` on
+    // the e-mail) split a person's sign-ins between two, and `:who` could then name neither.
+    let new_email = match action {
+        AccountAction::SetAttribute { name, value } if name.as_str() == "email" => Some(value),
+        AccountAction::SetAttributes(pairs) => pairs
+            .iter()
+            .find(|(name, _)| name.as_str() == "email")
+            .map(|(_, value)| value),
+        _ => None,
+    };
+    if let Some(email) = new_email.filter(|e| !e.trim().is_empty()) {
+        let holders = super::user360::directory_email_holders(directory, email, 2).await?;
+        if let Some(holder) = holders.iter().find(|h| h.username != *username) {
+            return Err(DomainError::Conflict(format!(
+                "{} already has the e-mail {}: an address belongs to one account (:who {} in \
+                 the console, users who on the command line)",
+                holder.username,
+                holder.email.as_deref().unwrap_or(email),
+                holder.email.as_deref().unwrap_or(email),
+            )));
+        }
+    }
     let current = directory.get_user(username).await?;
     // A group change keeps the groups the user was in (their status says nothing of it).
     let before = match action {
@@ -618,6 +640,52 @@ mod tests {
             })
             .await
             .unwrap()
+    }
+
+    /// `E` on an e-mail gave an account another's address without a word (`:create` refused
+    /// the same), and `:who` could then name neither. It is refused, naming the holder; an
+    /// address of no one's, or the account's own, is taken.
+    #[tokio::test]
+    async fn an_e_mail_another_account_has_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        add_user(&sandbox, "ann", "ann@example.com").await;
+        let esc = add_user(&sandbox, "esc", "esc@example.com").await;
+        let set = |value: &str| AccountAction::SetAttribute {
+            name: AttributeName::parse("email").unwrap(),
+            value: value.into(),
+        };
+        let actor = Actor::parse("sandbox:test").unwrap();
+        let why = Reason::parse("ticket 4").unwrap();
+        let taken = change(
+            &sandbox.directory,
+            &esc.username,
+            &set("ann@example.com"),
+            &actor,
+            &why,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&taken, DomainError::Conflict(m) if m.starts_with("ann already has the e-mail ann@example.com")),
+            "{taken}"
+        );
+        assert_eq!(
+            sandbox
+                .directory
+                .get_user(&esc.username)
+                .await
+                .unwrap()
+                .email
+                .as_deref(),
+            Some("esc@example.com"),
+            "nothing changed"
+        );
+        for fine in ["esc@example.com", "esc.new@example.com"] {
+            change(&sandbox.directory, &esc.username, &set(fine), &actor, &why)
+                .await
+                .unwrap();
+        }
     }
 
     /// A value with quotes in it is quoted with them escaped (an undo dialog read

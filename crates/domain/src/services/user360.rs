@@ -21,6 +21,9 @@ pub const MAX_OBJECTS_COUNTED: u64 = 10_000;
 pub enum Who {
     Sub(UserSub),
     Email(String),
+    /// A phone number as Cognito keeps it (`+821012345678`): a phone-only account has no
+    /// e-mail to be found by.
+    Phone(String),
     Username(Username),
 }
 
@@ -40,6 +43,16 @@ impl Who {
         if raw.contains('@') {
             return Ok(Self::Email(raw.to_string()));
         }
+        // `+82 10-1234-5678` as said on the phone: E.164, as Cognito stores it.
+        if let Some(digits) = raw.strip_prefix('+') {
+            let digits: String = digits
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.'))
+                .collect();
+            if (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Ok(Self::Phone(format!("+{digits}")));
+            }
+        }
         Ok(Self::Username(Username::parse(raw)?))
     }
 }
@@ -48,7 +61,7 @@ impl std::fmt::Display for Who {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Sub(sub) => write!(f, "{sub}"),
-            Self::Email(email) => f.write_str(email),
+            Self::Email(email) | Self::Phone(email) => f.write_str(email),
             Self::Username(name) => write!(f, "{name}"),
         }
     }
@@ -110,6 +123,18 @@ pub async fn resolve(directory: &dyn UserDirectory, who: &Who) -> DomainResult<D
             match directory.get_user(&name).await {
                 Err(DomainError::NotFound(_)) => Err(DomainError::NotFound(format!(
                     "{what}, or a user named {text},"
+                ))),
+                other => other,
+            }
+        }
+        // A pool whose users sign up with their phone number as username.
+        (Err(DomainError::NotFound(what)), Who::Phone(phone)) => {
+            let Ok(name) = Username::from_directory(phone.clone()) else {
+                return Err(DomainError::NotFound(what));
+            };
+            match directory.get_user(&name).await {
+                Err(DomainError::NotFound(_)) => Err(DomainError::NotFound(format!(
+                    "{what}, or a user named {phone},"
                 ))),
                 other => other,
             }
@@ -183,6 +208,20 @@ pub async fn email_holders(
     email: &str,
     limit: u32,
 ) -> DomainResult<Vec<DirectoryUser>> {
+    let found = directory_email_holders(directory, email, limit).await?;
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    holders_by_profile(directory, content, email, limit).await
+}
+
+/// The accounts whose e-mail is `email` as typed, else in lower case, as the directory finds
+/// them (up to `limit`).
+pub async fn directory_email_holders(
+    directory: &dyn UserDirectory,
+    email: &str,
+    limit: u32,
+) -> DomainResult<Vec<DirectoryUser>> {
     let mut forms = vec![email.to_string()];
     if email.to_lowercase() != email {
         forms.push(email.to_lowercase());
@@ -202,7 +241,7 @@ pub async fn email_holders(
             return Ok(found.items);
         }
     }
-    holders_by_profile(directory, content, email, limit).await
+    Ok(Vec::new())
 }
 
 /// The accounts of the profiles whose e-mail is `email` in any case, read from the directory
@@ -236,6 +275,7 @@ async fn resolve_exactly(directory: &dyn UserDirectory, who: &Who) -> DomainResu
         Who::Username(name) => return directory.get_user(name).await,
         Who::Sub(sub) => (FilterAttribute::Sub, sub.as_str().to_string()),
         Who::Email(email) => (FilterAttribute::Email, email.clone()),
+        Who::Phone(phone) => (FilterAttribute::PhoneNumber, phone.clone()),
     };
     let query = UserQuery {
         filter: Some(UserFilter::new(attribute, FilterOp::Equals, value.clone())?),
@@ -244,8 +284,12 @@ async fn resolve_exactly(directory: &dyn UserDirectory, who: &Who) -> DomainResu
     let mut users = found.items.into_iter();
     match (users.next(), users.next()) {
         (Some(user), None) => Ok(user),
-        (Some(_), Some(_)) => Err(DomainError::Conflict(format!(
-            "more than one user has {value}; open them by username"
+        // Named, so that support can open each (it said only "open them by username").
+        (Some(a), Some(b)) => Err(DomainError::Conflict(format!(
+            "more than one user has {value} ({}, {}{}); open one by username",
+            a.username,
+            b.username,
+            if found.next.is_some() { ", …" } else { "" }
         ))),
         // "{what} not found": "user with e-mail nobody@nowhere not found".
         (None, _) => Err(DomainError::not_found(format!(
@@ -253,6 +297,7 @@ async fn resolve_exactly(directory: &dyn UserDirectory, who: &Who) -> DomainResu
             match attribute {
                 FilterAttribute::Sub => "sub",
                 FilterAttribute::Email => "e-mail",
+                FilterAttribute::PhoneNumber => "phone number",
                 _ => "attribute",
             }
         ))),
@@ -513,6 +558,68 @@ mod tests {
         );
         assert!(matches!(Who::parse("ann"), Ok(Who::Username(_))));
         assert!(Who::parse("  ").is_err());
+        // A phone number as said (`+82 10-1234-5678`), as Cognito keeps it.
+        assert!(
+            matches!(Who::parse("+82 10-1234-5678"), Ok(Who::Phone(p)) if p == "+821012345678")
+        );
+        assert!(matches!(Who::parse("+abc"), Ok(Who::Username(_))));
+    }
+
+    /// A phone-only account was "not found" by its number: it is found by it, and a number
+    /// two accounts share names both.
+    #[cfg(feature = "sandbox")]
+    #[tokio::test]
+    async fn a_phone_only_account_is_found_by_its_number() {
+        use crate::model::{AttributeName, NewDirectoryUser};
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = crate::sandbox::Sandbox::open(dir.path()).await.unwrap();
+        let phone = AttributeName::parse("phone_number").unwrap();
+        for name in ["phoneonly", "phonetwin"] {
+            sandbox
+                .directory
+                .create_user(&NewDirectoryUser {
+                    username: Username::parse(name).unwrap(),
+                    email: None,
+                    attributes: vec![(
+                        phone.clone(),
+                        if name == "phoneonly" {
+                            "+821012345678".into()
+                        } else {
+                            "+821099990000".into()
+                        },
+                    )],
+                    temporary_password: Some("Temp-Passw0rd!".into()),
+                    send_invitation: false,
+                })
+                .await
+                .unwrap();
+        }
+        let found = resolve(&sandbox.directory, &Who::parse("+82 10-1234-5678").unwrap())
+            .await
+            .unwrap();
+        assert_eq!(found.username.as_str(), "phoneonly");
+        let missing = resolve(&sandbox.directory, &Who::parse("+10000000000").unwrap())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&missing, DomainError::NotFound(m) if m.contains("phone number +10000000000")),
+            "{missing}"
+        );
+        sandbox
+            .directory
+            .update_attributes(
+                &Username::parse("phonetwin").unwrap(),
+                &[(phone, "+821012345678".into())],
+            )
+            .await
+            .unwrap();
+        let both = resolve(&sandbox.directory, &Who::parse("+821012345678").unwrap())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&both, DomainError::Conflict(m) if m.contains("phoneonly") && m.contains("phonetwin")),
+            "{both}"
+        );
     }
 
     #[cfg(feature = "sandbox")]
