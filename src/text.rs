@@ -502,8 +502,26 @@ pub fn middle(text: &str, width: usize) -> String {
         used += w;
         tail.push(c);
     }
+    let mut tail: String = tail.into_iter().rev().collect();
+    // A named character (`<U+3164>`) is kept whole or left out, never cut: cut, the rest of
+    // it read like another name's (`admin<U…U+3164>` above `admin<U+3164>`).
+    if let Some(open) = head.rfind('<')
+        && head[open + 1..]
+            .chars()
+            .all(|c| c == 'U' || c == '+' || c.is_ascii_hexdigit())
+    {
+        head.truncate(open);
+    }
+    if let Some(close) = tail.find('>')
+        && !tail[..close].contains('<')
+        && tail[..close]
+            .chars()
+            .all(|c| c == 'U' || c == '+' || c.is_ascii_hexdigit())
+    {
+        tail.drain(..=close);
+    }
     head.push('…');
-    head.extend(tail.into_iter().rev());
+    head.push_str(&tail);
     head
 }
 
@@ -592,6 +610,23 @@ mod tests {
         );
         assert_eq!(plain("a\u{202e}b\rc"), "a<U+202E>b<U+000D>c");
         assert_eq!(plain("서울 👍 مريم"), "서울 👍 مريم");
+    }
+
+    /// A named character is never cut in two: `admin<U+003C>U+3164>` (a name holding the text
+    /// `<U+3164>`) cut to `admin<U…U+3164>` read like the name `admin<U+3164>` beside it.
+    #[test]
+    fn middle_keeps_a_named_character_whole_or_leaves_it_out() {
+        let shown = identifier("admin<U+3164>xyz");
+        for width in 8..shown.chars().count() {
+            let cut = middle(&shown, width);
+            let (head, tail) = cut.split_once('…').unwrap();
+            for part in [head, tail] {
+                let opens = part.matches('<').count();
+                let closes = part.matches('>').count();
+                assert_eq!(opens, closes, "{width}: {cut}");
+            }
+        }
+        assert_eq!(middle("ab<U+3164>cdefghij", 9), "ab…ghij");
     }
 
     /// A status-bar error keeps its first words and its last, each whole.

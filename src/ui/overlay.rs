@@ -85,10 +85,35 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &FormView<'_>, 
     if let Some(problem) = form.problem {
         lines.push(problem_line(problem, inner, theme));
     }
-    lines.push(Line::styled(form.hint.clone(), theme.muted()));
+    let wrap_width = u16::try_from(inner).unwrap_or(u16::MAX);
+    let visible = usize::from(area.height.saturating_sub(2));
+    // An edge-to-edge form ends with what is there to be selected (a presigned link): short of
+    // rows, the notes above it give way (it was cut at the bottom, with the hint), and a link
+    // that does not fit even alone is said to be cut, not handed over broken.
+    let last_fits = !form.edge_to_edge
+        || form.body.last().is_none_or(|last| {
+            Paragraph::new(crate::text::one_line(last))
+                .wrap(Wrap { trim: false })
+                .line_count(wrap_width)
+                < visible
+        });
+    let hint = if last_fits {
+        form.hint.clone()
+    } else {
+        format!(
+            "cut: the terminal is too small to show it whole; make it larger to select it · {}",
+            form.hint
+        )
+    };
+    lines.push(Line::styled(hint, theme.muted()));
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let rows = paragraph.line_count(u16::try_from(inner).unwrap_or(u16::MAX));
+    let rows = paragraph.line_count(wrap_width);
     let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
+    let paragraph = if form.edge_to_edge && rows > visible {
+        paragraph.scroll((u16::try_from(rows - visible).unwrap_or(u16::MAX), 0))
+    } else {
+        paragraph
+    };
     let rect = Rect::new(
         area.x + (area.width - width) / 2,
         area.y + area.height - height,

@@ -48,6 +48,9 @@ pub struct Column {
     /// Free text that takes only what the other free text leaves when shown whole, and is left
     /// out where it would cut it (a display name beside the e-mail support reads).
     pub yields: bool,
+    /// Free text cut in its middle, not at its end, with no cap: an e-mail, whose domain tells
+    /// `…@example.com` from `…@example.net` (cut at the end, two read the same).
+    pub middle: bool,
 }
 
 impl Column {
@@ -62,6 +65,7 @@ impl Column {
             keeps_count: false,
             least: None,
             yields: false,
+            middle: false,
         }
     }
 
@@ -88,6 +92,7 @@ impl Column {
             keeps_count: false,
             least: None,
             yields: false,
+            middle: false,
         }
     }
 
@@ -102,6 +107,15 @@ impl Column {
             keeps_count: false,
             least: None,
             yields: false,
+            middle: false,
+        }
+    }
+
+    /// This free column is cut in its middle (see [`Column::middle`]).
+    pub const fn cut_in_middle(self) -> Self {
+        Self {
+            middle: true,
+            ..self
         }
     }
 
@@ -694,7 +708,7 @@ pub(super) fn fit_cell(column: &Column, text: &str, width: u16) -> String {
         Fit::Whole => fit_middle(text, width),
         // A name people choose is cut in its middle, as ids are: `Regular User 10` and
         // `Regular User 11` cut at their end both read `Regular …`.
-        Fit::Free { .. } if column.cap_div > 0 => fit_middle(text, width),
+        Fit::Free { .. } if column.cap_div > 0 || column.middle => fit_middle(text, width),
         Fit::Free { .. } if column.keeps_count && text.width() > usize::from(width) => {
             fit_counted(text, usize::from(width)).unwrap_or_else(|| fit(text, width))
         }

@@ -33,7 +33,7 @@ const USERNAME_CAP_MIN: u16 = 24;
 pub(super) const USER_COLUMNS: [Column; 6] = [
     Column::id_capped("username", USERNAME_CAP_MIN),
     Column::free("name", 8, 4),
-    Column::free("email", 28, 2),
+    Column::free("email", 28, 2).cut_in_middle(),
     Column::id("status"),
     Column::whole("enabled", 3),
     Column::whole("created (UTC)", 5),
@@ -54,7 +54,7 @@ const NARROW: u16 = 98;
 /// it cut them).
 const NARROW_COLUMNS: [Column; 5] = [
     Column::id_capped("username", 14),
-    Column::free("email", 26, 2),
+    Column::free("email", 26, 2).cut_in_middle(),
     Column::free("name", 8, 6).yielding(),
     Column::id("status"),
     Column::whole("created (UTC)", 5),
@@ -77,7 +77,7 @@ const NARROW_SEARCH_COLUMNS: [Column; 6] = [
 const SEARCH_COLUMNS: [Column; 7] = [
     Column::id_capped("username", USERNAME_CAP_MIN),
     Column::free("name", 8, 4),
-    Column::free("email", 28, 2),
+    Column::free("email", 28, 2).cut_in_middle(),
     Column::id("status"),
     Column::whole("enabled", 3),
     Column::whole("created (UTC)", 6),

@@ -508,6 +508,34 @@ fn a_long_keys_link_shows_whole_at_80_columns() {
         "{text}"
     );
     assert!(text.contains("GET odd/long-key-segment-"), "{text}");
+    // At 60×20 and 40×12 it cannot be whole: its end (the signature) and the hint stay in
+    // view, and it is said to be cut (it was cut after seven rows, the signature and the
+    // hint gone, and a selection gave a broken link with no sign of it).
+    for (width, height) in [(60, 20), (40, 12)] {
+        let text = render(&mut app, width, height).to_string();
+        let joined: String = text
+            .lines()
+            .map(|l| l.trim_matches('"').trim_end())
+            .collect();
+        assert!(joined.contains(signature), "{text}");
+        assert!(joined.contains("cut: the terminal is too small"), "{text}");
+        assert!(joined.contains("any key closes"), "{text}");
+    }
+    // A link that fits keeps it whole at 60×20, the notes above giving way first.
+    if let Some(crate::app::storage::Popup::Link { request, .. }) = &mut app.storage.popup {
+        request.url = format!(
+            "https://media-bucket.s3.ap-northeast-2.amazonaws.com/odd/{}?{signature}",
+            "k".repeat(300)
+        );
+    }
+    let text = render(&mut app, 60, 20).to_string();
+    let joined: String = text
+        .lines()
+        .map(|l| l.trim_matches('"').trim_end())
+        .collect();
+    assert!(joined.contains("https://media-bucket.s3"), "{text}");
+    assert!(joined.contains(signature), "{text}");
+    assert!(!joined.contains("cut: the terminal"), "{text}");
 }
 
 #[test]
