@@ -880,6 +880,17 @@ fn a_moderation_key_waits_for_the_thread() {
         "{:?}",
         app.toasts
     );
+    // `s` on a row of the thread with no open report is refused at once (it opened a dialog
+    // for "every open report", then said "nothing changed" after the reason).
+    assert!(app.on_key(key('s')).is_empty());
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    assert!(
+        app.toasts.back().is_some_and(
+            |t| t.text == format!("no open reports on post #{}: nothing to resolve", p.id)
+        ),
+        "{:?}",
+        app.toasts
+    );
 }
 
 /// A thread read again after a write keeps the row acted on selected, reading pages until it

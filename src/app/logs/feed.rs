@@ -358,7 +358,10 @@ pub(super) fn ingest_into(
                 buffer.push_marker(
                     LineKind::Gone,
                     at,
-                    &format!("log group {group} no longer exists: its lines end here; {left}"),
+                    &format!(
+                        "log group {group} no longer exists: its lines end here (those it took \
+                         after the tail last read it, seconds before, may be missing); {left}"
+                    ),
                 );
                 last_ts = at;
                 if retrying {

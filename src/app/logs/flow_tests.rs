@@ -1332,7 +1332,8 @@ fn a_group_gone_mid_tail_is_said_and_the_tail_goes_on() {
     assert_eq!(
         said,
         [format!(
-            "log group {THUMBS} no longer exists: its lines end here; the tail goes on with \
+            "log group {THUMBS} no longer exists: its lines end here (those it took after \
+             the tail last read it, seconds before, may be missing); the tail goes on with \
              {API}"
         )]
     );

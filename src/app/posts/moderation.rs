@@ -7,7 +7,7 @@ use crate::app::dialog::{self, Form, Proposal};
 use crate::ops::Operation;
 use crate::text::plural;
 use backoffice_domain::model::{
-    ContentStatus, ModerationAction, ModerationTarget, ReportResolution, Target,
+    ContentStatus, ModerationAction, ModerationTarget, ReportResolution, ReportStatus, Target,
 };
 
 impl PostsPane {
@@ -211,14 +211,35 @@ impl PostsPane {
             ReportResolution::Actioned => "resolve",
             ReportResolution::Dismissed => "dismiss",
         };
-        // How many each closes, where the queue has counted them.
+        // How many each closes, where the queue has counted them, or the thread read them (it
+        // reads the reports on every row it shows).
+        let in_thread = self.profile.is_none() && self.thread.is_some();
         let open = |t: &Target| {
+            if in_thread {
+                return self.thread.as_ref().map(|thread| {
+                    thread
+                        .reports
+                        .iter()
+                        .filter(|r| r.target == *t && r.status == ReportStatus::Open)
+                        .count()
+                });
+            }
             self.queue
                 .items
                 .iter()
                 .find(|q| q.group.target == *t)
                 .map(|q| usize::try_from(q.group.open_reports).unwrap_or(0))
         };
+        // None open: said now, not after a dialog and a reason ("no open reports …: nothing
+        // changed").
+        if let [one] = targets.as_slice()
+            && open(one) == Some(0)
+        {
+            return Outcome::Message(format!(
+                "no open reports on {}: nothing to {word}",
+                target_label(one)
+            ));
+        }
         let changes = targets
             .iter()
             .map(|t| {
