@@ -195,11 +195,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         } else if let Some(twice) = backticked(&message, "duplicate field ") {
             // A field and its other name sent together read "duplicate field", as if the
             // caller had sent one of them twice.
-            return ApiError::invalid(
-                twice,
-                "given twice (under its name or its other one, as profileImageKey is \
-                 profileImage's): send it once",
-            );
+            // Its other name is said only for the field that has one.
+            let message = if twice == "profileImage" {
+                "given twice (as profileImage and profileImageKey, its other name): send it once"
+            } else {
+                "given twice: send it once"
+            };
+            return ApiError::invalid(twice, message);
         } else if path == "." || path.is_empty() {
             backticked(&message, "missing field ").unwrap_or_else(|| "body".to_string())
         } else {
@@ -401,7 +403,21 @@ mod tests {
         let e =
             parse_json::<Picture>(br#"{"profileImage": "a", "profileImageKey": "b"}"#).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("profileImage"));
-        assert!(e.message.starts_with("given twice"), "{}", e.message);
+        assert!(
+            e.message.contains("profileImageKey, its other name"),
+            "{}",
+            e.message
+        );
+        // A field with no other name sent twice is not told about one.
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        #[serde(rename_all = "camelCase")]
+        struct Name {
+            display_name: String,
+        }
+        let e = parse_json::<Name>(br#"{"displayName": "x", "displayName": "y"}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("displayName"));
+        assert_eq!(e.message, "given twice: send it once");
     }
 
     /// A wrong value is said in JSON's words, never a Rust type's.

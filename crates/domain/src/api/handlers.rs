@@ -193,13 +193,32 @@ async fn own_upload(
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct ReasonBody {
-    reason: Option<String>,
+    /// `Some(None)`: sent as `null`, which is refused as every text field's `null` is.
+    #[serde(default, deserialize_with = "present")]
+    reason: Option<Option<String>>,
 }
 
-/// The `reason` a delete gives, from its JSON body or `?reason=`.
-fn given_reason(uri: &Uri, body: Option<ReasonBody>) -> Option<String> {
-    body.and_then(|b| b.reason)
-        .or_else(|| query_param(uri, "reason"))
+/// The `reason` a delete gives, from its JSON body or `?reason=`. A `null` one is refused (it
+/// read as none: an admin was told to give a reason they had sent), and so is one given both
+/// ways (the body's won without a word).
+fn given_reason(uri: &Uri, body: Option<ReasonBody>) -> Result<Option<String>, ApiError> {
+    let in_body = match body.and_then(|b| b.reason) {
+        Some(None) => {
+            return Err(ApiError::invalid(
+                "reason",
+                "is null; leave it out to give none",
+            ));
+        }
+        Some(Some(reason)) => Some(reason),
+        None => None,
+    };
+    match (in_body, query_param(uri, "reason")) {
+        (Some(_), Some(_)) => Err(ApiError::invalid(
+            "reason",
+            "given twice (in the body and as ?reason=): send it once",
+        )),
+        (one, other) => Ok(one.or(other)),
+    }
 }
 
 /// Removes content: its author (audited under their sub, with the reason they gave after
@@ -517,7 +536,7 @@ pub(super) async fn delete_post(
         &caller,
         ModerationTarget::Post(id),
         &post.author_sub,
-        given_reason(&uri, given),
+        given_reason(&uri, given)?,
     )
     .await
 }
@@ -610,7 +629,7 @@ pub(super) async fn delete_comment(
         &caller,
         ModerationTarget::Comment(id),
         &comment.author_sub,
-        given_reason(&uri, given),
+        given_reason(&uri, given)?,
     )
     .await
 }

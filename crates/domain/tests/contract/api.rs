@@ -722,6 +722,37 @@ async fn an_admin_removes_with_a_reason_and_the_audit_row_says_who(h: &Harness) 
         (400, Some("reason")),
         "{body}"
     );
+    // A `null` reason is refused as such (it read as none: "gives a reason"), and one sent in
+    // the body and as `?reason=` is refused (the body's won without a word).
+    let null = json!({"reason": null}).to_string();
+    let (status, body) = h
+        .call(Gw::V2, "DELETE", &path, Some(&null), Some(&admin()))
+        .await;
+    assert_eq!(
+        (status, body["error"]["message"].as_str()),
+        (400, Some("is null; leave it out to give none")),
+        "{body}"
+    );
+    let (status, body) = h
+        .call(
+            Gw::V2,
+            "DELETE",
+            &format!("{path}?reason=from+the+query"),
+            Some(&json!({"reason": "from the body"}).to_string()),
+            Some(&admin()),
+        )
+        .await;
+    assert_eq!(
+        (status, error_field(&body)),
+        (400, Some("reason")),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("given twice")),
+        "{body}"
+    );
     let reason = json!({"reason": "harassment of another user"}).to_string();
     let (status, body) = h
         .call(Gw::V2, "DELETE", &path, Some(&reason), Some(&admin()))
