@@ -93,7 +93,7 @@ async fn run(mut cli: Cli) -> Result<()> {
             let env = config
                 .select(cli.sandbox, cli.env.as_deref())
                 .map_err(|e| color_eyre::eyre::eyre!(e))?;
-            info(&paths, env, cli.read_only, json)
+            info(&paths, &config, env, cli.read_only, json)
         }
         Some(cli::Command::Sandbox {
             command: SandboxCommand::Path,
@@ -213,39 +213,51 @@ fn operator() -> String {
 
 fn info(
     paths: &Paths,
+    config: &config::Config,
     env: Option<&config::Environment>,
     read_only: bool,
     json: bool,
 ) -> Result<()> {
-    let config = paths.config_file();
-    let mut rows: Vec<(&str, String)> = vec![
-        ("config_dir", paths.config_dir.display().to_string()),
-        ("config_file", config.display().to_string()),
-        ("config_file_exists", config.exists().to_string()),
-        ("data_dir", paths.data_dir.display().to_string()),
-        ("sandbox_dir", paths.sandbox_dir().display().to_string()),
-        ("state_dir", paths.state_dir.display().to_string()),
-        ("log_file", paths.log_file().display().to_string()),
+    use serde_json::Value;
+    let text = |s: String| Value::String(s);
+    let config_file = paths.config_file();
+    let mut rows: Vec<(&str, Value)> = vec![
+        ("config_dir", text(paths.config_dir.display().to_string())),
+        ("config_file", text(config_file.display().to_string())),
+        ("config_file_exists", Value::Bool(config_file.exists())),
+        ("data_dir", text(paths.data_dir.display().to_string())),
+        (
+            "sandbox_dir",
+            text(paths.sandbox_dir().display().to_string()),
+        ),
+        ("state_dir", text(paths.state_dir.display().to_string())),
+        ("log_file", text(paths.log_file().display().to_string())),
     ];
-    let or_default =
-        |v: &Option<String>, default: &str| v.clone().unwrap_or_else(|| default.into());
+    // Absent settings are `null` in JSON and say what stands in for them in text.
+    let or = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
+    // The theme in force: the environment's, else the file's, else the built-in one (a file's
+    // `theme` was said to be the default).
+    let theme = env
+        .and_then(|e| e.theme.clone())
+        .or_else(|| config.theme.clone());
     match env {
         None => rows.extend([
-            ("environment", config::SANDBOX.to_string()),
-            ("read_only", read_only.to_string()),
-            ("bucket", MEDIA_BUCKET.to_string()),
-            ("operator", operator()),
+            ("environment", text(config::SANDBOX.to_string())),
+            ("read_only", Value::Bool(read_only)),
+            ("bucket", text(MEDIA_BUCKET.to_string())),
+            ("operator", text(operator())),
+            ("theme", or(&theme)),
         ]),
         Some(e) => {
             let database = match e.resolve_database_url(|v| std::env::var(v).ok()) {
-                Ok(Some(url)) => config::mask_url(&url),
-                Ok(None) => "(none)".into(),
-                Err(problem) => format!("(unresolved: {problem})"),
+                Ok(Some(url)) => text(config::mask_url(&url)),
+                Ok(None) => Value::Null,
+                Err(problem) => text(format!("(unresolved: {problem})")),
             };
             let password = match &e.database_url {
-                None => "(no database)".to_string(),
-                Some(url) if url.contains("${") => "from ${…} placeholders".to_string(),
-                Some(_) => match std::env::var_os(&e.database_password_env) {
+                None => Value::Null,
+                Some(url) if url.contains("${") => text("from ${…} placeholders".to_string()),
+                Some(_) => text(match std::env::var_os(&e.database_password_env) {
                     Some(v) if v.is_empty() => {
                         format!("empty ({} is set to nothing)", e.database_password_env)
                     }
@@ -254,55 +266,70 @@ fn info(
                         "not set ({} is not in the environment)",
                         e.database_password_env
                     ),
-                },
+                }),
             };
+            let list = |items: Vec<String>| Value::Array(items.into_iter().map(text).collect());
             rows.extend([
-                ("environment", e.name.clone()),
-                ("production", e.production.to_string()),
-                ("read_only", (read_only || e.read_only).to_string()),
-                ("aws_profile", or_default(&e.profile, "(default chain)")),
-                ("region", or_default(&e.region, "(from the chain)")),
+                ("environment", text(e.name.clone())),
+                ("production", Value::Bool(e.production)),
+                ("read_only", Value::Bool(read_only || e.read_only)),
+                ("aws_profile", or(&e.profile)),
+                ("region", or(&e.region)),
                 // A user and password in it are masked as the database URL's are.
                 (
                     "endpoint_url",
                     e.endpoint_url
                         .as_deref()
-                        .map_or_else(|| "(AWS)".to_string(), config::mask_url),
+                        .map_or(Value::Null, |u| text(config::mask_url(u))),
                 ),
-                ("user_pool_id", or_default(&e.user_pool_id, "(none)")),
-                (
-                    "bucket",
-                    e.bucket
-                        .as_ref()
-                        .map(|b| b.to_string())
-                        .unwrap_or_else(|| "(none)".into()),
-                ),
+                ("user_pool_id", or(&e.user_pool_id)),
+                ("app_client_id", or(&e.app_client_id)),
+                ("bucket", or(&e.bucket.as_ref().map(ToString::to_string))),
                 ("database_url", database),
                 ("database_password", password),
                 (
                     "log_groups",
-                    e.log_groups
-                        .iter()
-                        .map(|g| g.to_string())
-                        .collect::<Vec<_>>()
-                        .join(","),
+                    list(e.log_groups.iter().map(ToString::to_string).collect()),
                 ),
-                ("theme", or_default(&e.theme, "(default)")),
+                ("functions", list(e.functions.clone())),
+                ("theme", or(&theme)),
             ]);
         }
     }
-    let text = if json {
-        let map: serde_json::Map<String, serde_json::Value> = rows
+    // What an absent setting means, for the text.
+    let absent = |key: &str| match key {
+        "aws_profile" => "(default chain)",
+        "region" => "(from the chain)",
+        "endpoint_url" => "(AWS)",
+        "database_password" => "(no database)",
+        "theme" => "(default)",
+        _ => "(none)",
+    };
+    let out = if json {
+        let map: serde_json::Map<String, Value> = rows
             .iter()
-            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
+            .map(|(k, v)| (k.to_string(), v.clone()))
             .collect();
-        format!("{}\n", serde_json::Value::Object(map))
+        format!("{}\n", Value::Object(map))
     } else {
         rows.iter()
-            .map(|(k, v)| format!("{k:<20} {}\n", backoffice::text::plain(v)))
+            .map(|(k, v)| {
+                let shown = match v {
+                    Value::Null => absent(k).to_string(),
+                    Value::String(s) => s.clone(),
+                    Value::Array(items) if items.is_empty() => absent(k).to_string(),
+                    Value::Array(items) => items
+                        .iter()
+                        .map(|i| i.as_str().unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    other => other.to_string(),
+                };
+                format!("{k:<20} {}\n", backoffice::text::plain(&shown))
+            })
             .collect()
     };
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
+    match std::io::stdout().lock().write_all(out.as_bytes()) {
         // A reader that stopped early (`| head -1`) is not a failure, as for every command.
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(()),

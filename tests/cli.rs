@@ -50,7 +50,8 @@ fn info_reports_the_overridden_folders_as_json() {
         info["operator"],
         format!("sandbox:{}", os_account()).as_str()
     );
-    assert_eq!(info["config_file_exists"], "false");
+    // Typed: a flag is a boolean, not the text "false".
+    assert_eq!(info["config_file_exists"], false);
 }
 
 #[test]
@@ -156,7 +157,7 @@ fn info_resolves_the_named_environment_with_the_password_masked() {
     let dirs = tempfile::tempdir().unwrap();
     write_config(
         &dirs,
-        "[environments.staging]\nregion = \"eu-west-1\"\nuser_pool_id = \"eu-west-1_Abc123\"\n\
+        "theme = \"light\"\n[environments.staging]\nregion = \"eu-west-1\"\nuser_pool_id = \"eu-west-1_Abc123\"\n\
          bucket = \"media-staging\"\ndatabase_url = \"mysql://ops@db.internal:3306/app\"\n\
          log_groups = [\"/aws/lambda/api\"]\nproduction = true\n",
     );
@@ -177,7 +178,11 @@ fn info_resolves_the_named_environment_with_the_password_masked() {
     );
     let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(info["environment"], "staging");
-    assert_eq!(info["production"], "true");
+    assert_eq!(info["production"], true);
+    assert_eq!(info["log_groups"], serde_json::json!(["/aws/lambda/api"]));
+    // The file's theme is the one in force (it said "(default)"); unset settings are null.
+    assert_eq!(info["theme"], "light");
+    assert_eq!(info["app_client_id"], serde_json::Value::Null);
     assert_eq!(
         info["database_url"],
         "mysql://ops:****@db.internal:3306/app"
