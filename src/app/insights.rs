@@ -428,6 +428,13 @@ impl InsightsPane {
         }
     }
 
+    /// Whether a query is starting or running on the results screen (`esc` cancels it).
+    pub fn is_running(&self) -> bool {
+        self.screen == Screen::Results
+            && self.editor.is_none()
+            && self.run.as_ref().is_some_and(Run::is_running)
+    }
+
     /// What the loop should do when the pane goes away (quit, another environment): cancel.
     pub fn on_close(&mut self) -> Vec<Command> {
         self.stop_running()

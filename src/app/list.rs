@@ -49,6 +49,10 @@ pub fn keep_in_view(selected: usize, offset: usize, height: usize, len: usize) -
 /// Ask for the next page when the selection comes this close to the end of what is loaded.
 pub const PREFETCH_ROWS: usize = 20;
 
+/// The most rows a list read again after a write reloads to keep its depth (a few pages of
+/// every source).
+pub const KEPT_DEPTH_MAX: usize = 600;
+
 /// Where a list stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Load {
@@ -245,8 +249,10 @@ impl<T> List<T> {
     /// Starts over: clears rows and marks and records `request` as the one to wait for.
     pub fn restart(&mut self, request: RequestId) {
         self.keep = std::mem::take(&mut self.hold).then_some((self.selected, self.offset));
-        self.keep_depth = if self.keep_key.is_some() {
-            self.items.len()
+        // Read again to the depth loaded before (up to [`KEPT_DEPTH_MAX`]), not to the first
+        // page: a list sorted by its loaded rows lost what its later pages had put at the top.
+        self.keep_depth = if self.keep.is_some() {
+            self.items.len().min(KEPT_DEPTH_MAX)
         } else {
             0
         };
@@ -266,7 +272,7 @@ impl<T> List<T> {
             return None;
         }
         let near_end = self.selected + PREFETCH_ROWS >= self.items.len();
-        let hunting = self.keep_key.is_some() && self.items.len() < self.keep_depth;
+        let hunting = self.items.len() < self.keep_depth;
         self.next.clone().filter(|_| near_end || hunting)
     }
 

@@ -551,12 +551,13 @@ impl App {
         if self.focused().form().is_some() {
             return self.on_form_key(key);
         }
-        let Some(action) = self.keymap.action(&key) else {
-            return Vec::new();
-        };
+        let action = self.keymap.action(&key);
         if let Some(held) = self.held_after_refusal(action, &key) {
             return held;
         }
+        let Some(action) = action else {
+            return Vec::new();
+        };
         let toasts = self.toasts.len();
         let requests = self.requests.len();
         let c = self.on_action(action);
@@ -576,15 +577,17 @@ impl App {
 
     /// Keys that come hard on a refusal were typed believing a dialog or a prompt had
     /// opened (a reason after `d` on a disabled account, `/failed` where `/` is refused): they
-    /// are held back, but for moving about, instead of each running as a key (`e` of "test"
-    /// opened the enable dialog, the rest went into its reason, and `enter` enabled the
-    /// account). The hold lasts while they keep coming; a pause ends it.
-    fn held_after_refusal(&mut self, action: Action, key: &KeyEvent) -> Option<Vec<Command>> {
+    /// are held back instead of each running as a key (`e` of "test" opened the enable dialog,
+    /// the rest went into its reason, and `enter` enabled the account). Every key is held,
+    /// moving ones too (the `k` of "fake" moved to the row above, whose `e` then ran), but
+    /// `esc`; the hold lasts while they keep coming, and a pause ends it.
+    fn held_after_refusal(
+        &mut self,
+        action: Option<Action>,
+        key: &KeyEvent,
+    ) -> Option<Vec<Command>> {
         let (at, held) = self.refused.as_mut()?;
-        if at.elapsed() >= self.refusal_guard
-            || crate::app::list::movement(action, 1).is_some()
-            || matches!(action, Action::Back | Action::Help | Action::ErrorLog)
-        {
+        if at.elapsed() >= self.refusal_guard || action == Some(Action::Back) {
             self.refused = None;
             return None;
         }
@@ -716,11 +719,19 @@ impl App {
             },
             // `esc` clears a shown error first, wherever the pane is: pressed to dismiss it,
             // it must not also close the thread, the tail or the folder being looked at.
-            Action::Back if self.last_error.is_some() => {
+            // But a query under way is cancelled by the same press: with CloudWatch hanging,
+            // an error is often on the bar, and the query `esc` was meant to stop ran on.
+            Action::Back
+                if self.last_error.is_some()
+                    && !(self.pane == PaneId::Insights && self.insights.is_running()) =>
+            {
                 self.last_error = None;
                 Vec::new()
             }
             _ => {
+                if action == Action::Back {
+                    self.last_error = None;
+                }
                 let (pane, ids) = self.pane_mut(self.pane);
                 let outcome = pane.on_action(action, ids);
                 // Another pane's key that this screen ignores says so, rather than nothing

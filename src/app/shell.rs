@@ -608,7 +608,7 @@ pub(super) fn ban_proposal(plan: Plan) -> Proposal {
     }
     changes.extend(steps);
     changes.push(if unban {
-        "reverses exactly what the last ban did; content changed since is left alone".into()
+        "reverses exactly what the bans since the last unban did; content changed since is left alone".into()
     } else {
         "stops at the first failure; every step is audited, and the closing row says what was done"
             .into()

@@ -425,14 +425,17 @@ impl Operation {
             Operation::Account { username, action } => {
                 action.describe(&crate::text::identifier(username.as_str()))
             }
+            // The sub too: an account with neither e-mail nor phone read `ban usеr003`, the
+            // same as `user003`.
             Operation::Ban(plan) => format!(
-                "{} {} ({})",
+                "{} {} (sub {}, {})",
                 if plan.reverses.is_some() {
                     "unban"
                 } else {
                     "ban"
                 },
                 person(&plan.username, plan.contact.as_deref()),
+                plan.sub,
                 plural(plan.steps.len(), "call")
             ),
             Operation::CreateUser(a) => format!(
@@ -470,8 +473,9 @@ impl Operation {
             Operation::SaveQuery(d) => format!("save the query {}", d.name),
             Operation::DeleteQuery { name, .. } => format!("delete the saved query {name}"),
             Operation::DeleteAccount { plan, .. } => format!(
-                "delete the account {} ({})",
+                "delete the account {} (sub {}, {})",
                 person(&plan.username, plan.contact.as_deref()),
+                plan.sub,
                 plural(plan.steps.len(), "call")
             ),
             Operation::ClearProfile { sub, fields, .. } => format!(
@@ -535,9 +539,7 @@ pub fn who_of(raw: &str) -> Result<backoffice_domain::services::user360::Who, Do
             // none (it said to write it `Ann<U+0020>Lee`, a username no one has).
             DomainError::Invalid(_) if raw.trim().contains(' ') => DomainError::invalid(
                 "user",
-                "takes an e-mail, a sub or a username, and a username has no spaces: to find \
-                 a person by their name, search with / in Users (users list --filter on the \
-                 command line)",
+                "names are searched with / in Users; :who takes an e-mail, phone, sub or username",
             ),
             DomainError::Invalid(_) if shown != raw.trim() => DomainError::invalid(
                 "user",

@@ -175,7 +175,7 @@ pub enum UsersCommand {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Reverse exactly what the user's last ban did.
+    /// Reverse exactly what the user's bans since the last unban did.
     Unban {
         /// The user's username in the pool.
         username: String,
@@ -230,7 +230,7 @@ pub enum UsersCommand {
     },
     /// Everything about one user from every service (by e-mail, sub or username).
     Who {
-        /// An e-mail, a sub or a username.
+        /// An e-mail, a phone number (+82 10-1234-5678), a sub or a username.
         who: String,
     },
 }

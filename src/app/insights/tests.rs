@@ -165,6 +165,23 @@ fn a_run_polls_to_completion_and_esc_cancels_a_running_one() {
     assert!(!app.insights.run.as_ref().unwrap().is_running());
 }
 
+/// With an error on the status bar, `esc` cleared it and left the query running (it came
+/// back complete after CloudWatch woke): the same press now clears it and cancels.
+#[test]
+fn esc_over_an_error_still_cancels_a_running_query() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    let (request, _, _) = started(&mut app);
+    app.last_error = Some("saved queries: unexpected error (HTTP 500)".into());
+    keys(&mut app, &["esc"]);
+    assert!(app.last_error.is_none());
+    assert_eq!(app.insights.run.as_ref().map(|r| r.request), Some(request));
+    assert_eq!(
+        app.insights.run.as_ref().unwrap().state,
+        RunState::Done(QueryStatus::Cancelled),
+        "not started yet: cancelled at once"
+    );
+}
+
 /// `esc` while StartQuery was still on its way: the title said cancelled and the body "no
 /// rows matched", then the query, started anyway and never stopped (moto has no StopQuery),
 /// came back as complete with 200 rows. Its answers are dropped, and the body says cancelled.

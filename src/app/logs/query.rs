@@ -36,11 +36,22 @@ fn join_spaced_window(text: &str) -> Option<String> {
             .iter()
             .any(|f| chrono::NaiveTime::parse_from_str(w, f).is_ok())
     };
+    let utc = |w: &str| w.eq_ignore_ascii_case("UTC");
     let from = match left.split_whitespace().collect::<Vec<_>>().as_slice() {
-        [date, time] if is_date(date) && is_time(time) => format!("{date}T{time}"),
-        [one] => (*one).to_string(),
+        [date, time] | [date, time, _] if is_date(date) && is_time(time) => {
+            format!("{date}T{time}")
+        }
+        [one] | [one, _] => (*one).to_string(),
         _ => return None,
     };
+    // A `UTC` after the first time too (`01:00 UTC .. 01:30 UTC`).
+    if let [.., last] = left.split_whitespace().collect::<Vec<_>>().as_slice()
+        && left.split_whitespace().count() > 1
+        && !is_time(last)
+        && !utc(last)
+    {
+        return None;
+    }
     // The next word of `s`, and what follows it.
     let word = |s: &str| -> (String, String) {
         let s = s.trim_start();
@@ -56,9 +67,9 @@ fn join_spaced_window(text: &str) -> Option<String> {
     } else {
         (date, after)
     };
-    let (utc, after_utc) = word(&rest);
-    if utc == "UTC" {
-        rest = after_utc;
+    let (zone, after_zone) = word(&rest);
+    if utc(&zone) {
+        rest = after_zone;
     }
     // Only a window of two times, and only one that held a space: anything else is left to
     // the prompt's own reading (`a..b` is a pattern).
@@ -182,6 +193,8 @@ mod tests {
             "2026-12-06 01:00 .. 2026-12-06 01:30",
             "2026-12-06 01:00:00 .. 2026-12-06 01:30:00 UTC",
             "2026-12-06T01:00 .. 2026-12-06T01:30",
+            "2026-12-06 01:00 UTC .. 2026-12-06 01:30 UTC",
+            "2026-12-06 01:00 .. 2026-12-06 01:30 utc",
         ] {
             assert_eq!(parse_query(text), Ok((want.clone(), None)), "{text}");
         }

@@ -758,9 +758,11 @@ impl<'de> Deserialize<'de> for Purpose {
 pub(super) struct UploadBody {
     purpose: Purpose,
     content_type: String,
-    /// Signed, so that `-1` is refused by the range below with the range (as an unsigned field
-    /// it was "expected a whole number from 0", and then 0 was refused too).
-    content_length: i64,
+    /// Any JSON value, so that every size that is not a whole number in range (`-1`, `0`,
+    /// `1.5`, `"abc"`, `1e20`) gets the one range sentence below (as an unsigned field it was
+    /// "expected a whole number from 0", then 0 was refused too; as a signed one, `1.5` and
+    /// `"abc"` got the parser's words).
+    content_length: serde_json::Value,
 }
 
 /// The image types the thumbnail trigger decodes, with the extension their keys get.
@@ -789,8 +791,9 @@ pub(super) async fn create_upload(
         .map(|(_, ext)| *ext)
         .ok_or_else(|| ApiError::invalid("contentType", "must be image/jpeg or image/png"))?;
     let max = state.limits.max_upload_bytes;
-    let content_length = u64::try_from(body.content_length)
-        .ok()
+    let content_length = body
+        .content_length
+        .as_u64()
         .filter(|length| (1..=max).contains(length))
         .ok_or_else(|| {
             ApiError::invalid(

@@ -1417,6 +1417,10 @@ async fn an_upload_is_signed_for_its_exact_type_and_length(h: &Harness) {
             "contentLength",
         ),
         (
+            json!({"purpose": "post", "contentType": "image/png", "contentLength": "abc"}),
+            "contentLength",
+        ),
+        (
             json!({"purpose": "avatar", "contentType": "image/png", "contentLength": 10}),
             "purpose",
         ),
@@ -1429,6 +1433,16 @@ async fn an_upload_is_signed_for_its_exact_type_and_length(h: &Harness) {
             (400, Some(field)),
             "{ask}: {body}"
         );
+        // Every size out of range, or not a whole number, gets the one range sentence (1.5 and
+        // "abc" got the parser's words).
+        if field == "contentLength" {
+            assert!(
+                body["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("must be a whole number of bytes from 1 to ")),
+                "{ask}: {body}"
+            );
+        }
     }
 }
 

@@ -2212,7 +2212,7 @@ mod sql_layer {
             .unwrap_err();
         assert!(matches!(err, DomainError::Forbidden(_)), "{}", err.chain());
         assert!(
-            err.chain().contains("has no such database"),
+            err.chain().contains("there is no such database"),
             "{}",
             err.chain()
         );

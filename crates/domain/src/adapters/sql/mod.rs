@@ -559,7 +559,7 @@ pub(crate) fn map_sqlx(what: &str, err: sqlx::Error) -> DomainError {
                 // query, so this comes here too): said as that, not as a refused statement.
                 _ => match mysql_login_refusal(db.as_ref()) {
                     Some(why) => DomainError::Forbidden(format!(
-                        "{what}: the database {why}: {}",
+                        "{what}: {why}: {}",
                         db.message()
                     )),
                     None => DomainError::unexpected(
@@ -589,9 +589,9 @@ pub(crate) fn map_sqlx(what: &str, err: sqlx::Error) -> DomainError {
 fn mysql_login_refusal(db: &dyn sqlx::error::DatabaseError) -> Option<&'static str> {
     let mysql = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()?;
     match mysql.number() {
-        1045 | 1698 => Some("refused the login; check the user and the password"),
-        1044 => Some("refused the user the database; check its grants"),
-        1049 => Some("has no such database; check the URL's database name"),
+        1045 | 1698 => Some("the database refused the login; check the user and the password"),
+        1044 => Some("the database refused this user the database; check its grants"),
+        1049 => Some("there is no such database; check the URL's database name"),
         _ => None,
     }
 }
