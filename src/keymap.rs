@@ -163,34 +163,23 @@ impl Action {
     /// Whether the action, done, opens a dialog or a prompt that takes typed text: refused,
     /// the keys typed next were meant for it (see `App::held_after_refusal`).
     pub fn takes_text(self) -> bool {
-        matches!(
-            self,
-            Action::Filter
-                | Action::CommandMode
-                | Action::Hide
-                | Action::Restore
-                | Action::Remove
-                | Action::ResolveReport
-                | Action::DismissReport
-                | Action::Disable
-                | Action::Enable
-                | Action::ResetPassword
-                | Action::SetPassword
-                | Action::SignOut
-                | Action::ConfirmSignUp
-                | Action::ResendInvitation
-                | Action::VerifyEmail
-                | Action::EditAttribute
-                | Action::AddGroup
-                | Action::RemoveGroup
-                | Action::DeleteUser
-                | Action::DownloadObject
-                | Action::UploadObject
-                | Action::DeleteObject
-                | Action::LogQuery
-                | Action::SaveLogs
-                | Action::Export
-        )
+        crate::app::users::ACCOUNT_ACTIONS.contains(&self)
+            || matches!(
+                self,
+                Action::Filter
+                    | Action::CommandMode
+                    | Action::Hide
+                    | Action::Restore
+                    | Action::Remove
+                    | Action::ResolveReport
+                    | Action::DismissReport
+                    | Action::DownloadObject
+                    | Action::UploadObject
+                    | Action::DeleteObject
+                    | Action::LogQuery
+                    | Action::SaveLogs
+                    | Action::Export
+            )
     }
 
     /// The name used in `[keys]`.

@@ -125,6 +125,9 @@ pub struct App {
     /// A key refused with only a message, when, and the keys held back since (see
     /// [`REFUSAL_GUARD`]).
     refused: Option<(std::time::Instant, String)>,
+    /// Messages put on the status bar so far (the bar keeps three, and one said again replaces
+    /// itself: its length does not tell whether a key was answered with one).
+    toasts_said: u64,
     /// [`REFUSAL_GUARD`]; none in unit tests, whose keys come as fast as a program sends them
     /// (the hold has its own test).
     refusal_guard: std::time::Duration,
@@ -277,6 +280,7 @@ impl App {
             overlay: None,
             toasts: VecDeque::new(),
             refused: None,
+            toasts_said: 0,
             refusal_guard: if cfg!(test) {
                 std::time::Duration::ZERO
             } else {
@@ -399,6 +403,7 @@ impl App {
     }
 
     pub fn toast(&mut self, text: impl Into<String>) {
+        self.toasts_said += 1;
         let text = text.into();
         // The same message again shows once, as the newest (three presses of a key stacked
         // three copies and pushed the pane up a row each).
@@ -558,14 +563,16 @@ impl App {
         let Some(action) = action else {
             return Vec::new();
         };
-        let toasts = self.toasts.len();
+        let said = self.toasts_said;
         let requests = self.requests.len();
         let c = self.on_action(action);
         // A key that opens something to type into, refused with only a message: nothing
-        // opened, asked or done.
+        // opened, asked or done. (Told by a message said, not by the bar's length: the same
+        // refusal again, or one over three messages, left it as it was, and the keys typed
+        // after the second try ran.)
         let refused = action.takes_text()
             && c.is_empty()
-            && self.toasts.len() > toasts
+            && self.toasts_said > said
             && self.requests.len() == requests
             && !self.typing()
             && self.overlay.is_none();
@@ -587,7 +594,10 @@ impl App {
         key: &KeyEvent,
     ) -> Option<Vec<Command>> {
         let (at, held) = self.refused.as_mut()?;
-        if at.elapsed() >= self.refusal_guard || action == Some(Action::Back) {
+        // `q` pressed first after a refusal is meant (a word that starts with it is the price);
+        // within held text it is held as the rest is.
+        let quits = action == Some(Action::Quit) && held.is_empty();
+        if at.elapsed() >= self.refusal_guard || action == Some(Action::Back) || quits {
             self.refused = None;
             return None;
         }

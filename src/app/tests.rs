@@ -1141,6 +1141,23 @@ fn keys_typed_hard_on_a_refusal_are_held_back_and_said() {
         matches!(app.overlay, Some(Overlay::Dialog(_))),
         "after esc, `e` opens the enable dialog"
     );
+    // The same refusal said again (the bar's length unchanged) holds too: the keys typed
+    // after a second try ran.
+    app.overlay = None;
+    app.refused = None;
+    assert!(app.on_key(key('d')).is_empty());
+    app.refused = None;
+    assert!(app.on_key(key('d')).is_empty());
+    assert!(app.on_key(key('e')).is_empty());
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    // `q` first after a refusal quits; within held text it is held.
+    app.on_key(key('q'));
+    assert!(!app.quit, "held within «e…»");
+    app.refused = None;
+    assert!(app.on_key(key('d')).is_empty());
+    app.on_key(key('q'));
+    assert!(app.quit, "q first after a refusal quits");
+    app.quit = false;
     // A pause ends it too.
     app.overlay = None;
     assert!(app.on_key(key('d')).is_empty());
