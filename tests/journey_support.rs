@@ -83,6 +83,7 @@ fn support_finds_a_person_by_name_and_resets_their_password() {
     // Invited, never signed in: there is no password to reset, and the console says what to do.
     c.keys(b"p");
     c.wait_for("has not chosen a password yet", LONG);
+    c.read_the_refusal();
 
     // Back to O'Brien: the detail has the whole name, e-mail and sub.
     c.keys(b"/");

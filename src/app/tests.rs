@@ -2350,37 +2350,32 @@ fn who_takes_a_name_with_its_hidden_characters_named() {
         ))
     );
     app.on_key(code(KeyCode::Esc));
-    let mut sent = typed(&mut app, ":who admin\u{3164}");
-    sent.extend(app.on_key(code(KeyCode::Enter)));
-    assert!(
-        sent.iter().all(|c| !matches!(c, Command::LoadWho { .. })),
-        "{sent:?}"
-    );
-    let said = app.last_error.as_deref().unwrap();
+    let said = who_refused(&mut app, ":who admin\u{3164}");
     assert!(
         said.contains("draw as nothing")
             && said.ends_with("write them as the list shows them: admin<U+3164>"),
         "{said}"
     );
-}
-
-/// `:who Ann Lee` said to write the name `Ann<U+0020>Lee`, a username no one has: a display
-/// name is pointed to the search.
-#[test]
-fn who_with_a_display_name_points_to_the_search() {
-    let (mut app, _) = app_on(PaneId::Posts, test_context());
-    let mut sent = typed(&mut app, ":who Ann Lee");
-    sent.extend(app.on_key(code(KeyCode::Enter)));
-    assert!(
-        sent.iter().all(|c| !matches!(c, Command::LoadWho { .. })),
-        "{sent:?}"
-    );
-    let said = app.last_error.as_deref().unwrap();
+    // A display name said to write it `Ann<U+0020>Lee`, a username no one has: it is pointed
+    // to the search.
+    app.on_key(code(KeyCode::Esc));
+    let said = who_refused(&mut app, ":who Ann Lee");
     assert!(
         said.contains("names are searched with / in Users"),
         "{said}"
     );
     assert!(!said.contains("<U+0020>"), "{said}");
+}
+
+/// Types `command` and `enter`: nothing may be looked up; what the status bar said.
+fn who_refused(app: &mut App, command: &str) -> String {
+    let mut sent = typed(app, command);
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    assert!(
+        sent.iter().all(|c| !matches!(c, Command::LoadWho { .. })),
+        "{sent:?}"
+    );
+    app.last_error.clone().unwrap()
 }
 
 /// `:ban` in Posts plans the ban of the selected post's author, found by sub (it said "select

@@ -699,15 +699,18 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 }
             }
             let ok = results.len() - failed.len();
-            // A few done are named, as the failed are in the chain (`1 done` did not say which).
-            let done_names = if (1..=NAMED_TARGETS).contains(&ok) {
-                let names: Vec<String> = targets
+            // The targets that went one way (done) or the other, named.
+            let named = |done: bool| -> Vec<String> {
+                targets
                     .iter()
                     .zip(&results)
-                    .filter(|(_, r)| r.is_ok())
+                    .filter(|(_, r)| r.is_ok() == done)
                     .map(|(t, _)| t.to_string())
-                    .collect();
-                format!(" ({})", names.join(", "))
+                    .collect()
+            };
+            // A few done are named, as the failed are in the chain (`1 done` did not say which).
+            let done_names = if (1..=NAMED_TARGETS).contains(&ok) {
+                format!(" ({})", named(true).join(", "))
             } else {
                 String::new()
             };
@@ -721,12 +724,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             let failures = match causes.as_slice() {
                 [first, rest @ ..] if rest.iter().all(|c| c == first) => format!(": {first}"),
                 _ => {
-                    let names: Vec<String> = targets
-                        .iter()
-                        .zip(&results)
-                        .filter(|(_, r)| r.is_err())
-                        .map(|(t, _)| t.to_string())
-                        .collect();
+                    let names = named(false);
                     if names.len() <= NAMED_TARGETS {
                         format!(" ({}), each for its own reason", names.join(", "))
                     } else {

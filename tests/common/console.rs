@@ -160,6 +160,12 @@ impl Console {
     }
 
     /// Quits with `q` and checks the console exits cleanly.
+    /// Waits out the console's hold on keys typed hard after a refused key (0.7 s, see
+    /// docs/keys.md), as a person reading the refusal does before the next key.
+    pub fn read_the_refusal(&self) {
+        std::thread::sleep(std::time::Duration::from_millis(900));
+    }
+
     pub fn quit(self) {
         self.quit_keeping_files();
     }

@@ -520,6 +520,22 @@ mod tests {
         comments: Vec<CommentId>,
     }
 
+    /// Runs an unban on an appeal: it completes, and the account is enabled and unblocked.
+    async fn appeal_granted(w: &World, unban: &Plan) {
+        let (dir, content) = (&w.sandbox.directory, &w.sandbox.content);
+        let outcome = run(
+            dir,
+            content,
+            unban,
+            &actor(),
+            &Reason::parse("appeal granted").unwrap(),
+        )
+        .await;
+        assert!(outcome.is_complete(), "{outcome:?}");
+        assert!(dir.get_user(&w.user).await.unwrap().enabled);
+        assert!(!content.is_blocked(&w.sub).await.unwrap());
+    }
+
     async fn world() -> World {
         let dir = tempfile::tempdir().unwrap();
         let sandbox = Sandbox::open(dir.path()).await.unwrap();
@@ -706,17 +722,7 @@ mod tests {
             "{:?}",
             unban.steps
         );
-        let outcome = run(
-            dir,
-            content,
-            &unban,
-            &actor(),
-            &Reason::parse("appeal granted").unwrap(),
-        )
-        .await;
-        assert!(outcome.is_complete(), "{outcome:?}");
-        assert!(dir.get_user(&w.user).await.unwrap().enabled);
-        assert!(!content.is_blocked(&w.sub).await.unwrap());
+        appeal_granted(&w, &unban).await;
         for id in &w.posts {
             assert_eq!(
                 content.get_post(*id).await.unwrap().status,
@@ -781,17 +787,7 @@ mod tests {
         let unban = plan_unban(dir, content, &w.user).await.unwrap();
         assert_eq!(unban.steps[..2], [Step::Enable, Step::Unblock]);
         assert_eq!(unban.steps.len(), 2 + 2 + 2, "{:?}", unban.steps);
-        let outcome = run(
-            dir,
-            content,
-            &unban,
-            &actor(),
-            &Reason::parse("appeal granted").unwrap(),
-        )
-        .await;
-        assert!(outcome.is_complete(), "{outcome:?}");
-        assert!(dir.get_user(&w.user).await.unwrap().enabled);
-        assert!(!content.is_blocked(&w.sub).await.unwrap());
+        appeal_granted(&w, &unban).await;
         assert_eq!(
             content.get_post(w.posts[0]).await.unwrap().status,
             ContentStatus::Visible
