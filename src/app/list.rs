@@ -97,9 +97,10 @@ pub struct List<T> {
     /// ([`List::hold_item`]): selected again once its page is in ([`List::reselect_by`]),
     /// wherever the rows now put it; the row number (`keep`) stands where it is gone.
     keep_key: Option<String>,
-    /// How many rows were loaded when the held item was last seen: pages are read again up
-    /// to that depth looking for it, wherever the selection stands (a sorted list put it on a
-    /// later page, the selection stayed on the row number, and no page was asked for).
+    /// How many rows were loaded when a held list was read again (at most
+    /// [`KEPT_DEPTH_MAX`]): pages are read back to that depth wherever the selection stands,
+    /// so a sorted list keeps its rows and a held item is found (it was on a later page, the
+    /// selection stayed on the row number, and no page was asked for).
     keep_depth: usize,
 }
 

@@ -54,8 +54,6 @@ const MAX_ERRORS: usize = 200;
 /// Rows the mouse wheel moves.
 const WHEEL_ROWS: usize = 3;
 
-/// How long a toast shows, in spinner ticks: about five seconds, and longer for a longer
-/// message (a ban's 65-call summary faded before it was read), at most twelve.
 /// How long after a refused key (and after each key held since) keys are held back rather
 /// than run: faster than a person reads the refusal, slower than one types.
 const REFUSAL_GUARD: std::time::Duration = std::time::Duration::from_millis(700);
@@ -73,6 +71,8 @@ impl std::fmt::Display for HeldKeys<'_> {
     }
 }
 
+/// How long a toast shows, in spinner ticks: about five seconds, and longer for a longer
+/// message (a ban's 65-call summary faded before it was read), at most twelve.
 fn toast_ticks(text: &str) -> u16 {
     let columns = unicode_width::UnicodeWidthStr::width(text);
     u16::try_from(40 + columns / 2).unwrap_or(u16::MAX).min(100)
