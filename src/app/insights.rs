@@ -428,13 +428,6 @@ impl InsightsPane {
         }
     }
 
-    /// Whether a query is starting or running on the results screen (`esc` cancels it).
-    pub fn is_running(&self) -> bool {
-        self.screen == Screen::Results
-            && self.editor.is_none()
-            && self.run.as_ref().is_some_and(Run::is_running)
-    }
-
     /// What the loop should do when the pane goes away (quit, another environment): cancel.
     pub fn on_close(&mut self) -> Vec<Command> {
         self.stop_running()
@@ -1037,6 +1030,13 @@ pub fn row_lines(fields: &[ResultField]) -> Vec<String> {
 }
 
 impl Pane for InsightsPane {
+    /// A query starting or running on the results screen: `esc` cancels it.
+    fn esc_stops_work(&self) -> bool {
+        self.screen == Screen::Results
+            && self.editor.is_none()
+            && self.run.as_ref().is_some_and(Run::is_running)
+    }
+
     fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
         self.ensure_defaults();
         if self.opened {

@@ -729,12 +729,9 @@ impl App {
             },
             // `esc` clears a shown error first, wherever the pane is: pressed to dismiss it,
             // it must not also close the thread, the tail or the folder being looked at.
-            // But a query under way is cancelled by the same press: with CloudWatch hanging,
-            // an error is often on the bar, and the query `esc` was meant to stop ran on.
-            Action::Back
-                if self.last_error.is_some()
-                    && !(self.pane == PaneId::Insights && self.insights.is_running()) =>
-            {
+            // But work under way is stopped by the same press ([`Pane::esc_stops_work`]): with
+            // CloudWatch hanging, an error is often on the bar.
+            Action::Back if self.last_error.is_some() && !self.focused().esc_stops_work() => {
                 self.last_error = None;
                 Vec::new()
             }

@@ -230,6 +230,12 @@ pub trait Pane {
     fn filters(&self) -> bool {
         true
     }
+    /// Whether `esc` here stops something under way (a running query): then it does, even with
+    /// an error on the status bar, which the same press clears (it only cleared the error, and
+    /// the query ran on).
+    fn esc_stops_work(&self) -> bool {
+        false
+    }
     /// What the bottom line calls `/` here: `filter`, or the Logs viewer's `search`.
     fn filter_word(&self) -> &'static str {
         "filter"

@@ -149,6 +149,28 @@ impl Sandbox {
     }
 }
 
+/// A user in the sandbox's directory for tests: a temporary password, no invitation.
+#[cfg(test)]
+pub(crate) async fn test_user(
+    sandbox: &Sandbox,
+    username: &str,
+    email: Option<&str>,
+    attributes: Vec<(crate::model::AttributeName, String)>,
+) -> crate::model::DirectoryUser {
+    use crate::ports::UserDirectory as _;
+    sandbox
+        .directory
+        .create_user(&crate::model::NewDirectoryUser {
+            username: crate::model::Username::from_directory(username).unwrap(),
+            email: email.map(|e| crate::model::Email::parse(e).unwrap()),
+            attributes,
+            temporary_password: Some("Temp-Passw0rd!".into()),
+            send_invitation: false,
+        })
+        .await
+        .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

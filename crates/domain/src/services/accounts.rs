@@ -627,21 +627,6 @@ mod tests {
     use crate::model::{AuditFilter, Email, NewDirectoryUser, PageRequest};
     use crate::sandbox::Sandbox;
 
-    /// A user in the sandbox's directory, with a temporary password and no invitation.
-    async fn add_user(sandbox: &Sandbox, name: &str, email: &str) -> DirectoryUser {
-        sandbox
-            .directory
-            .create_user(&NewDirectoryUser {
-                username: Username::parse(name).unwrap(),
-                email: Some(Email::parse(email).unwrap()),
-                attributes: vec![],
-                temporary_password: Some("Temp-Passw0rd!".into()),
-                send_invitation: false,
-            })
-            .await
-            .unwrap()
-    }
-
     /// `E` on an e-mail gave an account another's address without a word (`:create` refused
     /// the same), and `:who` could then name neither. It is refused, naming the holder; an
     /// address of no one's, or the account's own, is taken.
@@ -649,8 +634,8 @@ mod tests {
     async fn an_e_mail_another_account_has_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let sandbox = Sandbox::open(dir.path()).await.unwrap();
-        add_user(&sandbox, "ann", "ann@example.com").await;
-        let esc = add_user(&sandbox, "esc", "esc@example.com").await;
+        crate::sandbox::test_user(&sandbox, "ann", Some("ann@example.com"), vec![]).await;
+        let esc = crate::sandbox::test_user(&sandbox, "esc", Some("esc@example.com"), vec![]).await;
         let set = |value: &str| AccountAction::SetAttribute {
             name: AttributeName::parse("email").unwrap(),
             value: value.into(),
@@ -716,7 +701,9 @@ mod tests {
     async fn a_reset_the_users_state_refuses_says_what_to_do_and_audits_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let sandbox = Sandbox::open(dir.path()).await.unwrap();
-        let user = add_user(&sandbox, "invited", "invited@example.com").await;
+        let user =
+            crate::sandbox::test_user(&sandbox, "invited", Some("invited@example.com"), vec![])
+                .await;
         assert_eq!(user.status, UserStatus::ForceChangePassword);
         assert!(reads_first(&AccountAction::ResetPassword));
         let said = refusal(&AccountAction::ResetPassword, &user)
@@ -757,7 +744,8 @@ mod tests {
     async fn disabling_acts_and_writes_the_audit_row_with_before_and_after() {
         let dir = tempfile::tempdir().unwrap();
         let sandbox = Sandbox::open(dir.path()).await.unwrap();
-        let user = add_user(&sandbox, "ann", "ann@example.com").await;
+        let user =
+            crate::sandbox::test_user(&sandbox, "ann", Some("ann@example.com"), vec![]).await;
         let actor = Actor::parse("sandbox:ops").unwrap();
         let reason = Reason::parse("spam: bulk messages").unwrap();
         let id = perform(
@@ -825,7 +813,8 @@ mod tests {
         use crate::adapters::faulty::{FaultyContentStore, database_unavailable};
         let dir = tempfile::tempdir().unwrap();
         let sandbox = Sandbox::open(dir.path()).await.unwrap();
-        let user = add_user(&sandbox, "ben", "ben@example.com").await;
+        let user =
+            crate::sandbox::test_user(&sandbox, "ben", Some("ben@example.com"), vec![]).await;
         let content = FaultyContentStore::new(
             std::sync::Arc::new(sandbox.content.clone()),
             std::sync::Arc::new(|call| {
@@ -861,7 +850,8 @@ mod tests {
     async fn a_reset_and_a_confirmation_record_the_status_that_follows() {
         let dir = tempfile::tempdir().unwrap();
         let sandbox = Sandbox::open(dir.path()).await.unwrap();
-        let user = add_user(&sandbox, "cat", "cat@example.com").await;
+        let user =
+            crate::sandbox::test_user(&sandbox, "cat", Some("cat@example.com"), vec![]).await;
         let actor = Actor::parse("sandbox:ops").unwrap();
         let reason = Reason::parse("support request").unwrap();
         let run = |action: AccountAction| {
@@ -918,7 +908,8 @@ mod tests {
         use crate::model::GroupName;
         let dir = tempfile::tempdir().unwrap();
         let sandbox = Sandbox::open(dir.path()).await.unwrap();
-        let user = add_user(&sandbox, "ben", "ben@example.com").await;
+        let user =
+            crate::sandbox::test_user(&sandbox, "ben", Some("ben@example.com"), vec![]).await;
         let (staff, leads) = (
             GroupName::parse("staff").unwrap(),
             GroupName::parse("support-leads").unwrap(),
@@ -1000,7 +991,13 @@ mod tests {
     async fn creating_a_user_with_an_e_mail_another_has_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let sandbox = Sandbox::open(dir.path()).await.unwrap();
-        add_user(&sandbox, "ann-original", "ann.lee@example.com").await;
+        crate::sandbox::test_user(
+            &sandbox,
+            "ann-original",
+            Some("ann.lee@example.com"),
+            vec![],
+        )
+        .await;
         let actor = Actor::parse("sandbox:ops").unwrap();
         let reason = Reason::parse("asked by phone").unwrap();
         let audited = || async {
@@ -1123,7 +1120,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let sandbox = Sandbox::open(dir.path()).await.unwrap();
         let stored = "Bo.Chen@Example.COM";
-        let bo = add_user(&sandbox, "bo-original", stored).await;
+        let bo = crate::sandbox::test_user(&sandbox, "bo-original", Some(stored), vec![]).await;
         let account = NewAccount {
             username: Username::parse("bo-second").unwrap(),
             email: Email::parse("bo.chen@example.com").unwrap(),

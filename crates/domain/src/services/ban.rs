@@ -504,9 +504,7 @@ async fn run_step(
 mod tests {
     use super::*;
     use crate::adapters::faulty::{FaultyContentStore, database_unavailable};
-    use crate::model::{
-        CommentBody, Email, NewComment, NewDirectoryUser, NewPost, NewProfile, PostBody,
-    };
+    use crate::model::{CommentBody, NewComment, NewPost, NewProfile, PostBody};
     use crate::sandbox::Sandbox;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -540,17 +538,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let sandbox = Sandbox::open(dir.path()).await.unwrap();
         let user = Username::parse("troll").unwrap();
-        let created = sandbox
-            .directory
-            .create_user(&NewDirectoryUser {
-                username: user.clone(),
-                email: Some(Email::parse("troll@example.com").unwrap()),
-                attributes: vec![],
-                temporary_password: Some("Temp-Passw0rd!".into()),
-                send_invitation: false,
-            })
-            .await
-            .unwrap();
+        let created =
+            crate::sandbox::test_user(&sandbox, "troll", Some("troll@example.com"), vec![]).await;
         let sub = created.sub.unwrap();
         let c = &sandbox.content;
         c.upsert_profile(&NewProfile {

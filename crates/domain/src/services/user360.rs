@@ -570,29 +570,25 @@ mod tests {
     #[cfg(feature = "sandbox")]
     #[tokio::test]
     async fn a_phone_only_account_is_found_by_its_number() {
-        use crate::model::{AttributeName, NewDirectoryUser};
+        use crate::model::AttributeName;
         let dir = tempfile::tempdir().unwrap();
         let sandbox = crate::sandbox::Sandbox::open(dir.path()).await.unwrap();
         let phone = AttributeName::parse("phone_number").unwrap();
         for name in ["phoneonly", "phonetwin"] {
-            sandbox
-                .directory
-                .create_user(&NewDirectoryUser {
-                    username: Username::parse(name).unwrap(),
-                    email: None,
-                    attributes: vec![(
-                        phone.clone(),
-                        if name == "phoneonly" {
-                            "+821012345678".into()
-                        } else {
-                            "+821099990000".into()
-                        },
-                    )],
-                    temporary_password: Some("Temp-Passw0rd!".into()),
-                    send_invitation: false,
-                })
-                .await
-                .unwrap();
+            crate::sandbox::test_user(
+                &sandbox,
+                name,
+                None,
+                vec![(
+                    phone.clone(),
+                    if name == "phoneonly" {
+                        "+821012345678".into()
+                    } else {
+                        "+821099990000".into()
+                    },
+                )],
+            )
+            .await;
         }
         let found = resolve(&sandbox.directory, &Who::parse("+82 10-1234-5678").unwrap())
             .await
@@ -625,21 +621,11 @@ mod tests {
     #[cfg(feature = "sandbox")]
     #[tokio::test]
     async fn an_e_mail_in_another_case_than_stored_finds_its_user_through_the_profile() {
-        use crate::model::{Email, NewDirectoryUser, NewProfile};
+        use crate::model::{Email, NewProfile};
         let dir = tempfile::tempdir().unwrap();
         let sandbox = crate::sandbox::Sandbox::open(dir.path()).await.unwrap();
         let stored = "MiXeD.CaSe@Example.COM";
-        let user = sandbox
-            .directory
-            .create_user(&NewDirectoryUser {
-                username: Username::parse("mixed-case").unwrap(),
-                email: Some(Email::parse(stored).unwrap()),
-                attributes: vec![],
-                temporary_password: Some("Temp-Passw0rd!".into()),
-                send_invitation: false,
-            })
-            .await
-            .unwrap();
+        let user = crate::sandbox::test_user(&sandbox, "mixed-case", Some(stored), vec![]).await;
         let typed = Who::parse("mixed.case@example.com").unwrap();
         let missed = find(&sandbox.directory, &sandbox.content, &typed)
             .await
@@ -674,20 +660,9 @@ mod tests {
     #[cfg(feature = "sandbox")]
     #[tokio::test]
     async fn a_username_with_capitals_finds_its_lower_case_user() {
-        use crate::model::NewDirectoryUser;
         let dir = tempfile::tempdir().unwrap();
         let sandbox = crate::sandbox::Sandbox::open(dir.path()).await.unwrap();
-        sandbox
-            .directory
-            .create_user(&NewDirectoryUser {
-                username: Username::parse("layla").unwrap(),
-                email: None,
-                attributes: vec![],
-                temporary_password: Some("Temp-Passw0rd!".into()),
-                send_invitation: false,
-            })
-            .await
-            .unwrap();
+        crate::sandbox::test_user(&sandbox, "layla", None, vec![]).await;
         let found = resolve(&sandbox.directory, &Who::parse("Layla").unwrap())
             .await
             .unwrap();
@@ -706,21 +681,10 @@ mod tests {
     #[cfg(feature = "sandbox")]
     #[tokio::test]
     async fn a_username_that_reads_as_an_e_mail_or_holds_a_zwj_is_found() {
-        use crate::model::NewDirectoryUser;
         let dir = tempfile::tempdir().unwrap();
         let sandbox = crate::sandbox::Sandbox::open(dir.path()).await.unwrap();
         for name in ["ann.lee+test@example.com", "fam\u{1f469}\u{200d}\u{1f467}"] {
-            sandbox
-                .directory
-                .create_user(&NewDirectoryUser {
-                    username: Username::from_directory(name).unwrap(),
-                    email: None,
-                    attributes: vec![],
-                    temporary_password: Some("Temp-Passw0rd!".into()),
-                    send_invitation: false,
-                })
-                .await
-                .unwrap();
+            crate::sandbox::test_user(&sandbox, name, None, vec![]).await;
             let who = match Who::parse(name) {
                 Ok(who) => who,
                 // Typed raw, a character that draws as nothing is refused (it could pass for
@@ -747,20 +711,11 @@ mod tests {
     #[cfg(feature = "sandbox")]
     #[tokio::test]
     async fn reports_against_their_latest_posts_are_listed() {
-        use crate::model::{Email, NewDirectoryUser, NewPost, NewReport, PostBody, Reason};
+        use crate::model::{NewPost, NewReport, PostBody, Reason};
         let dir = tempfile::tempdir().unwrap();
         let sandbox = crate::sandbox::Sandbox::open(dir.path()).await.unwrap();
-        let user = sandbox
-            .directory
-            .create_user(&NewDirectoryUser {
-                username: Username::parse("maryam").unwrap(),
-                email: Some(Email::parse("maryam@example.com").unwrap()),
-                attributes: vec![],
-                temporary_password: Some("Temp-Passw0rd!".into()),
-                send_invitation: false,
-            })
-            .await
-            .unwrap();
+        let user =
+            crate::sandbox::test_user(&sandbox, "maryam", Some("maryam@example.com"), vec![]).await;
         let sub = user.sub.clone().unwrap();
         let post = sandbox
             .content
