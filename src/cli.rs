@@ -22,6 +22,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "BACKOFFICE_ENV", value_name = "NAME")]
     pub env: Option<String>,
 
+    /// Whether `env` came from `BACKOFFICE_ENV` rather than `--env`, for its errors.
+    #[arg(skip)]
+    pub env_from_variable: bool,
+
     /// Disable every write; keys that would write say so instead.
     #[arg(long, global = true)]
     pub read_only: bool,
@@ -76,8 +80,10 @@ impl Cli {
         use clap::{CommandFactory, FromArgMatches};
         let mut command = Self::command();
         let matches = command.try_get_matches_from_mut(args)?;
-        let cli = Self::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+        let mut cli = Self::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
         let typed_env = matches.value_source("env") == Some(clap::parser::ValueSource::CommandLine);
+        cli.env_from_variable =
+            matches.value_source("env") == Some(clap::parser::ValueSource::EnvVariable);
         if cli.sandbox && typed_env {
             let name = cli.env.as_deref().unwrap_or_default();
             return Err(command.error(
@@ -298,6 +304,64 @@ mod tests {
         assert!(alone.sandbox);
         let named = Cli::try_parse_checked_from(["backoffice", "--env", "prod"]).unwrap();
         assert_eq!(named.env.as_deref(), Some("prod"));
+    }
+
+    #[test]
+    fn the_queue_takes_a_kind_in_the_plural_as_the_console_does() {
+        use super::{Cli, Command};
+        use crate::script::{KindArg, ReportsCommand};
+        let cli =
+            Cli::try_parse_checked_from(["backoffice", "reports", "queue", "--kind", "users"])
+                .unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Reports {
+                command: ReportsCommand::Queue {
+                    kind: Some(KindArg::User),
+                    ..
+                },
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn an_empty_log_window_or_tail_is_refused() {
+        use super::Cli;
+        for args in [
+            [
+                "backoffice",
+                "logs",
+                "query",
+                "/aws/lambda/api",
+                "--minutes=0",
+            ],
+            [
+                "backoffice",
+                "logs",
+                "query",
+                "/aws/lambda/api",
+                "--minutes=-5",
+            ],
+            [
+                "backoffice",
+                "logs",
+                "tail",
+                "/aws/lambda/api",
+                "--seconds=0",
+            ],
+        ] {
+            let e = Cli::try_parse_checked_from(args).unwrap_err();
+            assert_eq!(
+                e.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{args:?}: {e}"
+            );
+        }
+        assert!(
+            Cli::try_parse_checked_from(["backoffice", "logs", "query", "g", "--minutes", "1"])
+                .is_ok()
+        );
     }
 
     #[test]

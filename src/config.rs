@@ -749,6 +749,9 @@ impl Config {
             };
             environments.insert(name, environment);
         }
+        let known: Vec<&str> = std::iter::once(SANDBOX)
+            .chain(environments.keys().map(String::as_str))
+            .collect();
         let default_environment = raw.default_environment.and_then(|d| {
             let span = d.span();
             let d = d.into_inner();
@@ -758,7 +761,12 @@ impl Config {
                 c.at(
                     span,
                     "default_environment",
-                    format!("names '{d}', which is not under [environments]"),
+                    match crate::text::nearest(&d, &known) {
+                        Some(near) => format!(
+                            "names '{d}', which is not under [environments]; did you mean {near}?"
+                        ),
+                        None => format!("names '{d}', which is not under [environments]"),
+                    },
                 );
                 None
             }
@@ -801,7 +809,13 @@ impl Config {
                 } else {
                     ""
                 };
-                format!("no environment '{n}'; known: {}{file}", known.join(", "))
+                let near = crate::text::nearest(n, &known)
+                    .map(|near| format!(" (did you mean {near}?)"))
+                    .unwrap_or_default();
+                format!(
+                    "no environment '{n}'{near}; known: {}{file}",
+                    known.join(", ")
+                )
             }),
         }
     }
@@ -1091,6 +1105,23 @@ color = \"mauve-ish\"
         assert!(
             err.contains("no environment 'qa'") && err.contains("staging"),
             "{err}"
+        );
+        // A typo is pointed at the name it missed.
+        let err = config.select(false, Some("stagin")).unwrap_err();
+        assert!(
+            err.starts_with("no environment 'stagin' (did you mean staging?); known: "),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_default_environment_typo_is_pointed_at_its_name() {
+        let e = one_error("default_environment = \"stagng\"\n[environments.staging]\n");
+        assert_eq!(e.key, "default_environment");
+        assert!(
+            e.message.ends_with("did you mean staging?"),
+            "{}",
+            e.message
         );
     }
 

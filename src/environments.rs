@@ -201,7 +201,7 @@ fn unresolved_store(
     let faults: Faults = Arc::new(move |_| {
         Some(DomainError::Unavailable {
             what: format!("the database ({problem})"),
-            source: None,
+            source: Some(Box::new(crate::app::Unconfigured(problem.clone()))),
         })
     });
     Ok(Arc::new(FaultyContentStore::new(Arc::new(never), faults)))

@@ -72,16 +72,44 @@ fn keep_one_small_heap() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn keep_one_small_heap() {}
 
-/// Reads config.toml, turning its mistakes into one error that lists each with file, line and key.
-fn load_config(paths: &Paths) -> Result<config::Config> {
-    config::Config::load(&paths.config_file()).map_err(|errors| {
-        let list: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
-        color_eyre::eyre::eyre!(
-            "the config file has {} mistake{}:\n{}",
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" },
-            list.join("\n")
-        )
+/// Reads config.toml, turning its mistakes into one error that lists each with file, line and
+/// key. A broken file stops everything but the sandbox, which needs nothing from it: asked for
+/// by name (`--sandbox`, `--env sandbox`), it opens on the defaults, and the mistakes come back
+/// as warnings to show.
+fn load_config(paths: &Paths, cli: &Cli) -> Result<(config::Config, Vec<String>)> {
+    let errors = match config::Config::load(&paths.config_file()) {
+        Ok(config) => return Ok((config, Vec::new())),
+        Err(errors) => errors,
+    };
+    let list: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+    let summary = format!(
+        "the config file has {} mistake{}",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" },
+    );
+    if cli.sandbox || cli.env.as_deref() == Some(config::SANDBOX) {
+        let mut warnings = vec![format!(
+            "{summary}; the sandbox opens without it (its keys and theme are the defaults)"
+        )];
+        warnings.extend(errors.iter().map(ToString::to_string));
+        return Ok((config::Config::default(), warnings));
+    }
+    bail!(
+        "{summary}:\n{}\n(`backoffice --sandbox` opens the sandbox without it)",
+        list.join("\n")
+    )
+}
+
+/// The environment the command line names, or the file's default. Where the name came from
+/// is said with a name the file does not know: `BACKOFFICE_ENV` set in a shell long ago reads
+/// like a typo otherwise.
+fn select<'a>(config: &'a config::Config, cli: &Cli) -> Result<Option<&'a config::Environment>> {
+    config.select(cli.sandbox, cli.env.as_deref()).map_err(|e| {
+        match (cli.env.is_some(), cli.env_from_variable) {
+            (true, true) => color_eyre::eyre::eyre!("BACKOFFICE_ENV: {e}"),
+            (true, false) => color_eyre::eyre::eyre!("--env: {e}"),
+            (false, _) => color_eyre::eyre::eyre!(e),
+        }
     })
 }
 
@@ -89,10 +117,11 @@ async fn run(mut cli: Cli) -> Result<()> {
     let paths = Paths::resolve()?;
     match cli.command.take() {
         Some(cli::Command::Info { json }) => {
-            let config = load_config(&paths)?;
-            let env = config
-                .select(cli.sandbox, cli.env.as_deref())
-                .map_err(|e| color_eyre::eyre::eyre!(e))?;
+            let (config, warnings) = load_config(&paths, &cli)?;
+            for w in warnings {
+                eprintln!("warning: {w}");
+            }
+            let env = select(&config, &cli)?;
             info(&paths, &config, env, cli.read_only, json)
         }
         Some(cli::Command::Sandbox {
@@ -171,10 +200,11 @@ async fn scripted(paths: &Paths, cli: &Cli, command: cli::Command) -> Result<()>
         _ => bail!("not a scriptable command"),
     };
     let _log = init_tracing(paths)?;
-    let config = load_config(paths)?;
-    let selected = config
-        .select(cli.sandbox, cli.env.as_deref())
-        .map_err(|e| color_eyre::eyre::eyre!(e))?;
+    let (config, warnings) = load_config(paths, cli)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    let selected = select(&config, cli)?;
     let (backends, context, _pending) =
         open_environment(paths, selected, cli.read_only, 0.0).await?;
     // A command waits only for what it uses: one on the database for the database's check (a
@@ -496,17 +526,18 @@ async fn open_environment(
 
 async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
     let _log = init_tracing(paths)?;
-    let config = load_config(paths)?;
+    let (config, warnings) = load_config(paths, cli)?;
     let (keymap, key_problems) = keymap::Keymap::with_overrides(&config.keys);
-    let key_problems: Vec<String> = key_problems
+    let startup_problems: Vec<String> = warnings
         .into_iter()
-        .map(|p| config.locate_key_problem(p))
+        .chain(
+            key_problems
+                .into_iter()
+                .map(|p| config.locate_key_problem(p)),
+        )
         .collect();
     let themes_dir = paths.config_dir.join("themes");
-    let mut selected = config
-        .select(cli.sandbox, cli.env.as_deref())
-        .map_err(|e| color_eyre::eyre::eyre!(e))?
-        .cloned();
+    let mut selected = select(&config, cli)?.cloned();
     terminal::install_panic_hook();
     // Asked of the terminal once, before anything reads keys.
     let mut picker = None;
@@ -528,7 +559,7 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
                 }
                 .to_string()
             });
-        let mut problems = key_problems.clone();
+        let mut problems = startup_problems.clone();
         let theme = match theme::Theme::load(&theme_name, &themes_dir) {
             Ok(t) => t,
             Err(e) => {

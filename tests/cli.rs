@@ -234,6 +234,47 @@ fn a_bad_config_file_is_reported_with_file_line_and_key_never_a_panic() {
         err.contains(&format!("{file}:4: environments.staging.region:")),
         "{err}"
     );
+    // The way around it is said, and it works: the sandbox needs nothing from the file.
+    assert!(
+        err.contains("(`backoffice --sandbox` opens the sandbox without it)"),
+        "{err}"
+    );
+    let out = backoffice(&dirs)
+        .args(["--sandbox", "info", "--json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("warning: the config file has 2 mistakes; the sandbox opens without it")
+            && err.contains(&format!("warning: {file}:5: environments.staging.buckett:")),
+        "{err}"
+    );
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(info["environment"], "sandbox");
+}
+
+#[test]
+fn an_environment_from_the_variable_is_named_as_such_when_unknown() {
+    let dirs = tempfile::tempdir().unwrap();
+    write_config(&dirs, "[environments.staging]\nregion = \"eu-west-1\"\n");
+    let out = backoffice(&dirs)
+        .arg("info")
+        .env("BACKOFFICE_ENV", "stagin")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("BACKOFFICE_ENV: no environment 'stagin' (did you mean staging?); known: sandbox, staging"),
+        "{err}"
+    );
+    let out = backoffice(&dirs)
+        .args(["--env", "stagin", "info"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--env: no environment 'stagin'"), "{err}");
 }
 
 /// Runs the binary and returns (success, stdout lines, stderr).

@@ -438,6 +438,81 @@ fn throttling_shows_on_the_status_bar_and_the_users_pane_fills_after_retries() {
     env.drop_database();
 }
 
+/// A write asked on a terminal first shows what it is about: each post's status, author and
+/// first line (it asked only `hide post 21`), an object's size and what its bucket keeps. A key
+/// that is not there is refused before the question, and `no` leaves everything as it was.
+#[test]
+fn a_question_on_the_terminal_shows_what_it_is_about() {
+    let dirs = seeded();
+    let command = |args: &[&str]| command_on(&dirs, args);
+    let listed = command(&[
+        "posts", "list", "--status", "visible", "--limit", "1", "--json",
+    ]);
+    let post: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
+    let id = post["id"].to_string();
+    let author = post["author_sub"].as_str().unwrap().to_string();
+    let folder = command(&["objects", "ls", "posts/", "--limit", "1", "--json"]);
+    let folder: serde_json::Value = serde_json::from_str(folder.lines().next().unwrap()).unwrap();
+    let listed = command(&[
+        "objects",
+        "ls",
+        folder["prefix"].as_str().unwrap(),
+        "--limit",
+        "1",
+        "--json",
+    ]);
+    let object: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
+    let key = object["key"].as_str().unwrap().to_string();
+
+    let mut c = Console::start(dirs, &["posts", "hide", &id, "--reason", "spam links"]);
+    let asked = c.wait_for("Type yes to go on", LONG);
+    assert!(
+        asked.contains(&format!("post {id} · visible · by {author} · ")),
+        "{asked}"
+    );
+    c.keys(b"no\r");
+    c.wait_for("nothing was done", LONG);
+    let (ok, dirs) = c.exited();
+    assert!(!ok, "not confirmed");
+    let still = command_on(&dirs, &["posts", "list", "--status", "hidden", "--json"]);
+    assert!(!still.contains(&format!("\"id\":{id},")), "{still}");
+
+    let mut c = Console::start(dirs, &["objects", "rm", &key, "--reason", "test cleanup"]);
+    let asked = c.wait_for("Type yes to go on", LONG);
+    let size = object["size"].as_u64().unwrap();
+    let size = match size {
+        0..1024 => format!("{size} B"),
+        1024..1_048_576 => format!("{:.1} KiB", size as f64 / 1024.0),
+        _ => format!("{:.1} MiB", size as f64 / 1_048_576.0),
+    };
+    assert!(asked.contains(&format!("{key} ({size}")), "{asked}");
+    assert!(
+        asked.contains("the bucket keeps no versions: this cannot be undone"),
+        "{asked}"
+    );
+    c.keys(b"no\r");
+    c.wait_for("nothing was done", LONG);
+    let (ok, dirs) = c.exited();
+    assert!(!ok, "not confirmed");
+    let c = Console::start(
+        dirs,
+        &[
+            "objects",
+            "rm",
+            "posts/never-there.jpg",
+            "--reason",
+            "test cleanup",
+        ],
+    );
+    let refused = c.wait_for("nothing was done", LONG);
+    assert!(
+        refused.contains("posts/never-there.jpg is not there") && !refused.contains("Type yes"),
+        "{refused}"
+    );
+    let (ok, _dirs) = c.exited();
+    assert!(!ok, "refused");
+}
+
 /// `users set-password` on a terminal: neither typing shows, `yes` confirms, and the row keeps
 /// no password; `--password-stdin` on a terminal is refused (it showed the password as it was
 /// typed), and so is `objects get -o -` onto the terminal (an object's escape set its title).

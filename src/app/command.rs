@@ -57,7 +57,22 @@ pub enum Cause {
     /// The service refused the request as written (a query it does not accept): the same
     /// request is refused again, another must be written.
     Unaccepted,
+    /// The environment's settings cannot reach the service (a `${VAR}` that is not set):
+    /// reading again cannot help until the console starts with them mended.
+    Setup,
 }
+
+/// The source under a failure that only mended settings can clear (see [`Cause::Setup`]).
+#[derive(Debug)]
+pub struct Unconfigured(pub String);
+
+impl std::fmt::Display for Unconfigured {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unconfigured {}
 
 impl Failure {
     pub fn new(message: impl Into<String>) -> Self {
@@ -99,6 +114,10 @@ impl From<backoffice_domain::DomainError> for Failure {
         let cause = match &e {
             DomainError::NotFound(_) => Cause::Gone,
             DomainError::Invalid(_) | DomainError::Unsupported(_) => Cause::Unaccepted,
+            DomainError::Unavailable {
+                source: Some(source),
+                ..
+            } if source.is::<Unconfigured>() => Cause::Setup,
             _ => Cause::Other,
         };
         Self {

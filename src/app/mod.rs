@@ -27,7 +27,7 @@ pub mod who;
 
 pub use command::{
     AppEvent, BanSubject, Cause, Command, Context, Failure, Ids, Opened, Planning, Request,
-    RequestId, Toast, UserDetail, UserSearch,
+    RequestId, Toast, Unconfigured, UserDetail, UserSearch,
 };
 pub use overlay::Overlay;
 pub use pane::{FieldView, FormKey, FormView, Handled, Outcome, Pane, PaneId, Problem};

@@ -2233,6 +2233,34 @@ fn a_sorted_users_list_read_again_keeps_the_same_user_selected() {
     assert_eq!(app.users.list.selected_item().unwrap().username, chosen);
 }
 
+/// `S` sorts by a column one way, then the other, then goes on to the next column: a list
+/// turned round could be had only with a mouse.
+#[test]
+fn s_turns_a_users_order_round_before_the_next_column() {
+    let (mut app, start) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &start, [3, 1, 2].map(|i| user(i, true)).to_vec());
+    let names = |app: &App| -> Vec<String> {
+        app.users
+            .list
+            .items
+            .iter()
+            .map(|u| u.username.as_str().to_string())
+            .collect()
+    };
+    app.on_key(key('S'));
+    assert_eq!(app.users.sort, Some((0, false)));
+    assert_eq!(names(&app), ["user1", "user2", "user3"]);
+    app.on_key(key('S'));
+    assert_eq!(app.users.sort, Some((0, true)));
+    assert_eq!(names(&app), ["user3", "user2", "user1"]);
+    app.on_key(key('S'));
+    assert!(
+        matches!(app.users.sort, Some((c, false)) if c > 0),
+        "{:?}",
+        app.users.sort
+    );
+}
+
 /// The same message shows once; a new order replaces the order said before.
 #[test]
 fn a_toast_said_again_or_a_new_order_replaces_the_one_before() {
@@ -2244,7 +2272,7 @@ fn a_toast_said_again_or_a_new_order_replaces_the_one_before() {
     app.toast("hello");
     let texts: Vec<&str> = app.toasts.iter().map(|t| t.text.as_str()).collect();
     assert_eq!(texts.len(), 2, "{texts:?}");
-    assert!(texts[0].starts_with("sorted by name "), "{texts:?}");
+    assert!(texts[0].starts_with("sorted by username ↓"), "{texts:?}");
     assert_eq!(texts[1], "hello");
     // Insights' order messages replace each other too (they stacked under one another).
     app.toasts.clear();

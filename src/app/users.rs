@@ -465,8 +465,11 @@ impl UsersPane {
                 if drawn.is_empty() {
                     drawn = (0..USER_SORTS.len()).collect();
                 }
+                // Each column one way, then the other (`S` never turned an order round,
+                // and a newest-first list could not be had without a mouse).
                 let next = match self.sort {
                     None => drawn[0],
+                    Some((c, false)) if drawn.contains(&c) => return self.sort_by_column(c),
                     Some((c, _)) => drawn.iter().copied().find(|i| *i > c).unwrap_or(drawn[0]),
                 };
                 self.sort = None;
@@ -748,7 +751,9 @@ impl Pane for UsersPane {
         match action {
             Action::Mark => Some("nothing: account actions act on one user"),
             // Help showed every pane's meaning of `S` (posts newest ↔ oldest, a folder …).
-            Action::SortObjects => Some("sort the loaded users by the next column shown"),
+            Action::SortObjects => {
+                Some("sort the loaded users by a column, then the other way, then the next")
+            }
             _ => None,
         }
     }

@@ -325,10 +325,14 @@ pub enum ReportsCommand {
     },
 }
 
+/// A report target's kind; the plural is taken too, as the console's `kind:` filter takes it.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum KindArg {
+    #[value(alias = "posts")]
     Post,
+    #[value(alias = "comments")]
     Comment,
+    #[value(alias = "users")]
     User,
 }
 
@@ -372,14 +376,17 @@ pub enum ObjectsCommand {
     },
 }
 
+/// The longest window `logs query` takes: ten years, past CloudWatch's longest retention.
+const MAX_MINUTES: i64 = 10 * 366 * 24 * 60;
+
 #[derive(Debug, Subcommand)]
 pub enum LogsCommand {
     /// Events of a group in the last window, optionally filtered, page after page.
     Query {
         /// The log group's name.
         group: String,
-        /// How far back the window reaches.
-        #[arg(long, default_value_t = 60)]
+        /// How far back the window reaches (at least 1).
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(i64).range(1..=MAX_MINUTES))]
         minutes: i64,
         /// A CloudWatch filter pattern (`ERROR`, `"timed out"`, `{ $.level = "ERROR" }`).
         #[arg(long)]
@@ -394,8 +401,8 @@ pub enum LogsCommand {
     Tail {
         /// Log group names (one or more).
         groups: Vec<String>,
-        /// How long to follow.
-        #[arg(long, default_value_t = 30)]
+        /// How long to follow (at least 1).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
         seconds: u64,
     },
 }

@@ -34,7 +34,13 @@ pub(super) async fn posts(cmd: PostsCommand, s: &Session<'_>) -> Result<()> {
                     .map_err(|e| eyre!("post id: {}", e.message))
             })
             .collect::<Result<Vec<_>>>()?;
-        s.write(Operation::Moderate { targets, action }, &reason(&why)?)
+        let why = reason(&why)?;
+        let shown = if s.will_ask() {
+            shown_posts(s, &targets).await
+        } else {
+            Vec::new()
+        };
+        s.write_shown(Operation::Moderate { targets, action }, &why, &shown)
             .await
     };
     match cmd {
@@ -81,6 +87,38 @@ pub(super) async fn posts(cmd: PostsCommand, s: &Session<'_>) -> Result<()> {
             moderate(ids, ModerationAction::Remove, reason).await
         }
     }
+}
+
+/// Posts listed above a terminal's question, at most this many.
+const SHOWN_POSTS: usize = 20;
+
+/// Each post as the question's reader needs it: its status, author and first line (a
+/// mistyped id hid a post no one had looked at, asked only `hide post 21`). A post that cannot
+/// be read says why, and the write then says what it does with it.
+async fn shown_posts(s: &Session<'_>, targets: &[ModerationTarget]) -> Vec<String> {
+    let Ok(content) = s.b.content() else {
+        return Vec::new();
+    };
+    let mut shown = Vec::new();
+    for target in targets.iter().take(SHOWN_POSTS) {
+        let ModerationTarget::Post(id) = target else {
+            continue;
+        };
+        shown.push(match content.get_post(*id).await {
+            Ok(p) => format!(
+                "post {} · {} · by {} · {}",
+                p.id,
+                p.status.as_str(),
+                p.author_sub,
+                crate::text::excerpt(&p.body, 60)
+            ),
+            Err(e) => format!("post {id}: {e}"),
+        });
+    }
+    if targets.len() > SHOWN_POSTS {
+        shown.push(format!("… and {} more", targets.len() - SHOWN_POSTS));
+    }
+    shown
 }
 
 pub(super) async fn reports(cmd: ReportsCommand, s: &Session<'_>) -> Result<()> {

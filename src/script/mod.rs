@@ -119,12 +119,23 @@ impl Session<'_> {
 
     /// Confirms `operation`, performs it through the operations layer and prints what it did.
     pub async fn write(&self, operation: Operation, reason: &Reason) -> Result<()> {
+        self.write_shown(operation, reason, &[]).await
+    }
+
+    /// As [`Session::write`], with `shown` (what the operation touches, a line each) written
+    /// above the question when there is one to ask.
+    pub async fn write_shown(
+        &self,
+        operation: Operation,
+        reason: &Reason,
+        shown: &[String],
+    ) -> Result<()> {
         // Refused read-only before any call; then who writes (and the database's check) is
         // learned before anything is asked, so a `yes` is never typed for a write that cannot
         // be made.
         ops::admit(self.context, &operation.describe()).map_err(failed)?;
         self.b.actor().await.map_err(domain)?;
-        self.confirm(&operation.describe())?;
+        self.confirm_shown(&operation.describe(), shown)?;
         match ops::perform(self.b, operation, reason).await {
             Ok(done) => self.report(&done),
             // What was changed before the failure is printed too: a script must know.
@@ -161,8 +172,28 @@ impl Session<'_> {
     /// environment's name must be given (`--confirm-env NAME`, or typed at the prompt), and
     /// `--yes` alone is not enough; elsewhere `--yes`, or a typed `yes` on a terminal.
     pub fn confirm(&self, what: &str) -> Result<()> {
+        self.confirm_shown(what, &[])
+    }
+
+    /// Whether [`Session::confirm`] will ask at the terminal (no `--yes` or `--confirm-env`
+    /// answers for it), so that what the question is about is worth reading first.
+    pub fn will_ask(&self) -> bool {
+        let production = matches!(ops::admit(self.context, ""), Ok(Gate::TypeName(_)));
+        std::io::stdin().is_terminal()
+            && self.out.confirm_env.is_none()
+            && (production || !self.out.yes)
+    }
+
+    /// As [`Session::confirm`], with `shown` written above the question, a line each, when
+    /// it is asked.
+    pub fn confirm_shown(&self, what: &str, shown: &[String]) -> Result<()> {
         let gate = ops::admit(self.context, what).map_err(failed)?;
         let terminal = std::io::stdin().is_terminal();
+        // Written where the question is (the terminal, when stderr is redirected).
+        let lead: String = shown
+            .iter()
+            .map(|line| format!("  {}\n", crate::text::one_line(line)))
+            .collect();
         match &gate {
             Gate::TypeName(name) => {
                 // A name given that is not this environment's is said as such (it said "type
@@ -177,7 +208,7 @@ impl Session<'_> {
                 let typed = match (&self.out.confirm_env, terminal) {
                     (Some(typed), _) => typed.clone(),
                     (None, true) => ask(&format!(
-                        "{what} in {name} (production). Type {name} to go on: "
+                        "{lead}{what} in {name} (production). Type {name} to go on: "
                     ))?,
                     (None, false) => bail!(
                         "{what}: {name} is a production environment; pass --confirm-env {name} (--yes is not enough)"
@@ -201,7 +232,7 @@ impl Session<'_> {
                     bail!("{what}: pass --yes to confirm a write when there is no terminal");
                 }
                 let answer = ask(&format!(
-                    "{what} (environment {}). Type yes to go on: ",
+                    "{lead}{what} (environment {}). Type yes to go on: ",
                     self.context.environment
                 ))?;
                 // `YES` is as meant as `yes`; `y` is not taken for it, and says so.

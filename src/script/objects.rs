@@ -2,7 +2,7 @@
 
 use super::{ObjectsCommand, Session, domain, each_item, reason, records};
 use crate::ops::{self, Operation};
-use color_eyre::eyre::{Result, WrapErr, bail};
+use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 use serde_json::json;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -25,24 +25,28 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
     let store = s.b.objects().map_err(domain)?;
     let bucket = s.b.bucket().map_err(domain)?;
     match cmd {
-        ObjectsCommand::Ls { prefix, limit } => each_item(
-            limit,
-            PAGE,
-            |page| store.list(bucket, &prefix, Some('/'), page),
-            |e| {
-                // Keys as the console shows them, a hidden character (a tab, an escape, a
-                // direction override) named `<U+XXXX>`, which the other commands take back:
-                // printed as pictures (`␛`) or spaces they could not be named again.
-                s.print(&records::listing(&e), || match &e {
-                    backoffice_domain::model::ListingEntry::Prefix(p) => crate::text::key(p),
-                    backoffice_domain::model::ListingEntry::Object(o) => {
-                        format!("{}\t{}", crate::text::key(&o.key), o.size)
-                    }
-                })
-            },
-        )
-        .await
-        .map(drop),
+        ObjectsCommand::Ls { prefix, limit } => {
+            // The folder as `ls` printed it, its hidden characters named `<U+XXXX>`.
+            let prefix = crate::text::from_identifier(&prefix).unwrap_or(prefix);
+            each_item(
+                limit,
+                PAGE,
+                |page| store.list(bucket, &prefix, Some('/'), page),
+                |e| {
+                    // Keys as the console shows them, a hidden character (a tab, an escape, a
+                    // direction override) named `<U+XXXX>`, which the other commands take back:
+                    // printed as pictures (`␛`) or spaces they could not be named again.
+                    s.print(&records::listing(&e), || match &e {
+                        backoffice_domain::model::ListingEntry::Prefix(p) => crate::text::key(p),
+                        backoffice_domain::model::ListingEntry::Object(o) => {
+                            format!("{}\t{}", crate::text::key(&o.key), o.size)
+                        }
+                    })
+                },
+            )
+            .await
+            .map(drop)
+        }
         ObjectsCommand::Get { key, output } => {
             let key = typed_key(key)?;
             // `-` is standard output, as for other tools (it made a file named `-`); never a
@@ -82,15 +86,45 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
             reason: why,
             unaudited,
         } => {
+            let key = typed_key(key)?;
+            let why = reason(&why)?;
             let operation = Operation::DeleteObjects {
                 bucket: bucket.clone(),
-                keys: vec![typed_key(key)?],
+                keys: vec![key.clone()],
                 unaudited,
             };
             if !unaudited {
                 ops::admit_operation(s.context, &operation).map_err(super::failed)?;
             }
-            s.write(operation, &reason(&why)?).await
+            // What the key is, above a terminal's question (it read only `delete KEY`): its
+            // size, its type and whether the bucket keeps a version. A key that is not there
+            // is refused before the question (the delete would refuse it after).
+            let shown = if s.will_ask() {
+                let entry = store.head(bucket, &key).await.map_err(|e| match e {
+                    backoffice_domain::DomainError::NotFound(_) => eyre!(
+                        "{} is not there (s3://{bucket}); nothing was done",
+                        crate::text::key(&key)
+                    ),
+                    other => domain(other),
+                })?;
+                let versioning = store.versioning(bucket).await.map_err(|e| e.to_string());
+                vec![
+                    format!(
+                        "s3://{bucket}/{} ({}{})",
+                        crate::text::key(&key),
+                        crate::text::human_size(entry.size),
+                        entry
+                            .content_type
+                            .as_deref()
+                            .map(|t| format!(", {t}"))
+                            .unwrap_or_default()
+                    ),
+                    crate::app::storage::after_delete(versioning),
+                ]
+            } else {
+                Vec::new()
+            };
+            s.write_shown(operation, &why, &shown).await
         }
         ObjectsCommand::Presign { key, expires } => {
             let key = typed_key(key)?;

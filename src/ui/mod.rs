@@ -464,10 +464,15 @@ fn popup_block(title: &str, width: u16, theme: &Theme) -> Block<'static> {
 /// What to do after a failed read: try again, but not as if it could help where the thing
 /// is gone (a 404 said `Press ctrl-r to try again`).
 pub(crate) fn try_again(error: &crate::app::Failure, retry: &str) -> String {
-    if error.cause == crate::app::Cause::Gone {
-        format!("It is not there (deleted, or never was); {retry} reads again.")
-    } else {
-        format!("Press {retry} to try again.")
+    match error.cause {
+        crate::app::Cause::Gone => {
+            format!("It is not there (deleted, or never was); {retry} reads again.")
+        }
+        // The process's variables are read once: setting one in another shell changes nothing.
+        crate::app::Cause::Setup => {
+            "Reading again cannot help: quit, mend the setting, and start again.".to_string()
+        }
+        _ => format!("Press {retry} to try again."),
     }
 }
 

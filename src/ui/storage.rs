@@ -117,10 +117,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Lo
             if pane.detail.is_some() {
                 draw_detail(frame, main, pane, look);
             } else {
-                let sorted = match (pane.sort, pane.entries.next.is_some()) {
-                    (SortKey::Name, _) => String::new(),
-                    (s, true) => format!(" · by {} (loaded rows; more pages remain)", s.label()),
-                    (s, false) => format!(" · by {}", s.label()),
+                let label = pane.sort.label(pane.reversed);
+                let sorted = match (pane.sort, pane.reversed, pane.entries.next.is_some()) {
+                    (SortKey::Name, false, _) => String::new(),
+                    (_, _, true) => format!(" · by {label} (loaded rows; more pages remain)"),
+                    (_, _, false) => format!(" · by {label}"),
                 };
                 let narrowed = if pane.filter_text.is_empty() {
                     String::new()

@@ -2166,6 +2166,15 @@ fn a_failed_read_says_what_to_do() {
         super::try_again(&down, "ctrl-r"),
         "Press ctrl-r to try again."
     );
+    // A setting only a restart can mend is not offered a retry.
+    let unset = crate::app::Failure::from(DomainError::Unavailable {
+        what: "the database (… needs ${DB_PW}, which is not set)".into(),
+        source: Some(Box::new(crate::app::Unconfigured("needs ${DB_PW}".into()))),
+    });
+    assert_eq!(
+        super::try_again(&unset, "ctrl-r"),
+        "Reading again cannot help: quit, mend the setting, and start again."
+    );
     // Told by what failed, not by its words: a message that ends as a 404's does is not one.
     let worded = crate::app::Failure::new("the key name was not found");
     assert_eq!(

@@ -92,6 +92,23 @@ impl StoragePane {
 
 /// The dialog of a delete of several objects, saying what the bucket's versioning leaves (both
 /// outcomes, the lasting one last, where it could not be read).
+/// What a delete leaves behind, by the bucket's versioning (read, or why it could not be).
+pub(crate) fn after_delete(versioning: Result<BucketVersioning, String>) -> String {
+    match versioning {
+        Ok(BucketVersioning::Enabled) => {
+            "versioned bucket: each gets a delete marker; its versions stay".into()
+        }
+        Ok(BucketVersioning::Suspended) => "versioning suspended: each gets a delete marker \
+             and its unversioned copy is gone for good; versions kept before stay"
+            .into(),
+        Ok(BucketVersioning::Off) => "the bucket keeps no versions: this cannot be undone".into(),
+        Err(why) => format!(
+            "whether the bucket keeps versions could not be read ({why}): if it does, each \
+             gets a delete marker and its versions stay; if not, this cannot be undone"
+        ),
+    }
+}
+
 pub(super) fn delete_many(
     bucket: BucketName,
     targets: &[(String, u64)],
@@ -107,19 +124,7 @@ pub(super) fn delete_many(
             )
         })
         .collect();
-    let after = vec![match versioning {
-        Ok(BucketVersioning::Enabled) => {
-            "versioned bucket: each gets a delete marker; its versions stay".into()
-        }
-        Ok(BucketVersioning::Suspended) => "versioning suspended: each gets a delete marker \
-             and its unversioned copy is gone for good; versions kept before stay"
-            .into(),
-        Ok(BucketVersioning::Off) => "the bucket keeps no versions: this cannot be undone".into(),
-        Err(why) => format!(
-            "whether the bucket keeps versions could not be read ({why}): if it does, each \
-             gets a delete marker and its versions stay; if not, this cannot be undone"
-        ),
-    }];
+    let after = vec![after_delete(versioning)];
     Outcome::Propose(Proposal {
         verb: format!("delete {} objects", targets.len()),
         title: format!("Delete {} objects", targets.len()),
@@ -211,17 +216,8 @@ impl StoragePane {
                     return Outcome::Message("sorting applies to a folder's objects".into());
                 }
                 self.sort = self.sort.next();
-                self.resort();
-                // The top of the new order, where what was sorted for is (the selection kept
-                // its row halfway down, and the list looked unsorted).
-                self.entries.select(0);
-                self.entries.offset = 0;
-                let scope = if self.entries.next.is_some() {
-                    " (the rows loaded so far; more pages remain)"
-                } else {
-                    ""
-                };
-                Outcome::Message(format!("sorted by {}{scope}", self.sort.label()))
+                self.reversed = false;
+                self.sorted()
             }
             Action::DownloadObject => match (self.bucket().cloned(), self.selected_key()) {
                 (Some(bucket), Some(key)) => {

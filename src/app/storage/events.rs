@@ -61,7 +61,7 @@ impl StoragePane {
                 if !self.entries.receive(request, result) {
                     return (Outcome::None, None);
                 }
-                if self.sort != SortKey::Name {
+                if self.sort != SortKey::Name || self.reversed {
                     // A folder's first page opens on the top of its order (the first row in
                     // key order had kept the selection, at the bottom of a largest-first list);
                     // a place a refresh holds is a row number and stays.

@@ -421,6 +421,63 @@ fn a_folder_opened_under_a_sort_starts_at_the_top_of_its_order() {
     assert_eq!(top, "many/obj-29", "the largest first: {top}");
 }
 
+/// A click on a folder's size header sorts by size, largest first; a second click turns the
+/// order round (it sorted the same way again), folders still last; both start at the top.
+#[test]
+fn a_second_click_on_a_header_turns_the_order_round() {
+    use crate::app::Pane;
+    let (mut app, first) = storage_app(test_context());
+    answer_list(
+        &mut app,
+        &first,
+        vec![
+            folder("many/"),
+            file("a", 5, 1),
+            file("b", 50, 2),
+            file("c", 500, 3),
+        ],
+        false,
+    );
+    // Where the renderer put the headers: name, then size at screen columns 40 to 49.
+    app.storage.entries.header = vec![(0, 0, 29), (2, 40, 49)];
+    let mut ids = crate::app::Ids::default();
+    let names = |app: &App| -> Vec<String> {
+        app.storage
+            .entries
+            .items
+            .iter()
+            .map(|e| e.name().to_string())
+            .collect()
+    };
+    app.storage.entries.select(2);
+    let said = app.storage.click(0, 45, &mut ids);
+    assert_eq!(names(&app), ["c", "b", "a", "many/"]);
+    assert!(
+        matches!(&said, Outcome::Message(m) if m == "sorted by size, largest first"),
+        "{said:?}"
+    );
+    assert_eq!(app.storage.entries.selected, 0, "the top of the new order");
+    app.storage.entries.select(2);
+    let said = app.storage.click(0, 41, &mut ids);
+    assert_eq!(names(&app), ["a", "b", "c", "many/"]);
+    assert!(
+        matches!(&said, Outcome::Message(m) if m == "sorted by size, smallest first"),
+        "{said:?}"
+    );
+    assert_eq!(app.storage.entries.selected, 0);
+    // Another header starts in its own order; `S` too.
+    app.storage.click(0, 3, &mut ids);
+    assert!(!app.storage.reversed);
+    assert_eq!(names(&app), ["a", "b", "c", "many/"]);
+    app.storage.click(0, 3, &mut ids);
+    assert_eq!(names(&app), ["many/", "c", "b", "a"]);
+    app.on_key(key('S'));
+    assert_eq!(
+        (app.storage.sort, app.storage.reversed),
+        (SortKey::Size, false)
+    );
+}
+
 #[test]
 fn opening_an_object_shows_its_detail_and_preview() {
     let (mut app, first) = storage_app(test_context());

@@ -5,6 +5,7 @@
 //! user an object belongs to. Synchronous like every pane: the work runs in `exec::storage`.
 
 mod actions;
+pub(crate) use actions::after_delete;
 mod detail;
 mod events;
 mod transfer;
@@ -36,6 +37,8 @@ pub struct StoragePane {
     pub buckets: List<BucketInfo>,
     pub entries: List<ListingEntry>,
     pub sort: SortKey,
+    /// The sort's order turned round (a second click on the same header).
+    pub reversed: bool,
     pub detail: Option<ObjectView>,
     pub popup: Option<Popup>,
     pub transfer: Option<Transfer>,
@@ -106,19 +109,29 @@ fn entry_key(e: &ListingEntry) -> String {
     }
 }
 
-fn sort_entries(items: &mut [ListingEntry], key: SortKey) {
-    use std::cmp::Reverse;
-    match key {
-        SortKey::Name => items.sort_by(|a, b| a.name().cmp(b.name())),
-        SortKey::Size => items.sort_by_key(|e| match e {
-            ListingEntry::Object(o) => (0, Reverse(o.size)),
-            ListingEntry::Prefix(_) => (1, Reverse(0)),
-        }),
-        SortKey::Date => items.sort_by_key(|e| match e {
-            ListingEntry::Object(o) => (0, Reverse(o.last_modified)),
-            ListingEntry::Prefix(_) => (1, Reverse(None)),
-        }),
+fn sort_entries(items: &mut [ListingEntry], key: SortKey, reversed: bool) {
+    use std::cmp::Ordering;
+    fn object(e: &ListingEntry) -> Option<&backoffice_domain::model::ObjectEntry> {
+        match e {
+            ListingEntry::Object(o) => Some(o),
+            ListingEntry::Prefix(_) => None,
+        }
     }
+    let by = |a: &ListingEntry, b: &ListingEntry| match (key, object(a), object(b)) {
+        (SortKey::Name, _, _) => a.name().cmp(b.name()),
+        (SortKey::Size, Some(x), Some(y)) => y.size.cmp(&x.size),
+        (SortKey::Date, Some(x), Some(y)) => y.last_modified.cmp(&x.last_modified),
+        _ => Ordering::Equal,
+    };
+    items.sort_by(|a, b| {
+        // By size or date, folders last either way round: they have neither.
+        let folders_last = if key == SortKey::Name {
+            Ordering::Equal
+        } else {
+            object(b).is_some().cmp(&object(a).is_some())
+        };
+        folders_last.then_with(|| if reversed { by(b, a) } else { by(a, b) })
+    });
 }
 
 /// The Storage pane's own actions, for help.
@@ -410,10 +423,27 @@ impl StoragePane {
     }
 
     /// Sorts the loaded rows, keeping the selected row selected.
+    /// The loaded rows in the new order, from its top (the selection kept its row halfway
+    /// down, and the list looked unsorted), and what the order is.
+    pub(super) fn sorted(&mut self) -> Outcome {
+        self.resort();
+        self.entries.select(0);
+        self.entries.offset = 0;
+        let scope = if self.entries.next.is_some() {
+            " (the rows loaded so far; more pages remain)"
+        } else {
+            ""
+        };
+        Outcome::Message(format!(
+            "sorted by {}{scope}",
+            self.sort.label(self.reversed)
+        ))
+    }
+
     fn resort(&mut self) {
         let selected = self.entries.selected_item().map(|e| e.name().to_string());
         self.entries.marked.clear();
-        sort_entries(&mut self.entries.items, self.sort);
+        sort_entries(&mut self.entries.items, self.sort, self.reversed);
         if let Some(name) = selected
             && let Some(i) = self.entries.items.iter().position(|e| e.name() == name)
         {
@@ -493,14 +523,10 @@ impl Pane for StoragePane {
                 }
                 _ => return Outcome::None,
             };
+            // The same header again turns the order round, as in the other panes.
+            self.reversed = key == self.sort && !self.reversed;
             self.sort = key;
-            self.resort();
-            let scope = if self.entries.next.is_some() {
-                " (the rows loaded so far; more pages remain)"
-            } else {
-                ""
-            };
-            return Outcome::Message(format!("sorted by {}{scope}", key.label()));
+            return self.sorted();
         };
         match &self.location {
             Some(Location::Buckets) => {

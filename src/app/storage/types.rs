@@ -210,11 +210,15 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    pub fn label(self) -> &'static str {
-        match self {
-            SortKey::Name => "name",
-            SortKey::Size => "size, largest first",
-            SortKey::Date => "date, newest first",
+    /// The order in words, turned round where `reversed`.
+    pub fn label(self, reversed: bool) -> &'static str {
+        match (self, reversed) {
+            (SortKey::Name, false) => "name",
+            (SortKey::Name, true) => "name, last first",
+            (SortKey::Size, false) => "size, largest first",
+            (SortKey::Size, true) => "size, smallest first",
+            (SortKey::Date, false) => "date, newest first",
+            (SortKey::Date, true) => "date, oldest first",
         }
     }
 
