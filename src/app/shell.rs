@@ -601,6 +601,10 @@ pub(super) fn ban_proposal(plan: Plan) -> Proposal {
         crate::ops::person(&plan.username, plan.contact.as_deref()),
         plan.sub
     )];
+    // A ban of a banned user went on without a word.
+    if let Some(earlier) = &plan.earlier {
+        changes.push(earlier.to_string());
+    }
     // Content steps grouped: every kind of call stays on screen, the sweep included.
     let steps = ban::describe(&plan.steps, 8);
     if steps.is_empty() {

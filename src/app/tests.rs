@@ -2614,6 +2614,7 @@ fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
         ],
         reverses: None,
         bans: Vec::new(),
+        earlier: None,
         settle: std::time::Duration::ZERO,
     };
     app.on_event(AppEvent::BanPlanned {
@@ -2649,6 +2650,33 @@ fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
         }
         other => panic!("one write: {other:?}"),
     }
+}
+
+/// A ban of a banned user says so under whom it is about: it went on without a word.
+#[test]
+fn a_ban_of_a_banned_user_says_so_first() {
+    use backoffice_domain::services::ban::{EarlierBan, Plan, Step};
+    use chrono::TimeZone;
+    let plan = Plan {
+        username: Username::parse("user4").unwrap(),
+        sub: user(4, true).sub.unwrap(),
+        contact: None,
+        steps: vec![Step::Block, Step::SignOut, Step::Sweep],
+        reverses: None,
+        bans: Vec::new(),
+        earlier: Some(EarlierBan {
+            row: 41,
+            at: chrono::Utc.with_ymd_and_hms(2026, 12, 1, 9, 30, 0).unwrap(),
+            actor: "sandbox:ops".into(),
+        }),
+        settle: std::time::Duration::ZERO,
+    };
+    let proposal = crate::app::shell::ban_proposal(plan);
+    assert_eq!(
+        proposal.changes[1],
+        "banned already, 2026-12-01 09:30 UTC by sandbox:ops (audit row 41): this ban adds \
+         only what changed since, and one unban reverses both"
+    );
 }
 
 #[test]
@@ -2697,6 +2725,7 @@ fn a_user_whose_name_hides_a_character_opens_bans_and_deletes_by_its_shown_name(
             steps: vec![ban::Step::Disable],
             reverses: None,
             bans: Vec::new(),
+            earlier: None,
             settle: std::time::Duration::ZERO,
         }),
     });

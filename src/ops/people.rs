@@ -280,15 +280,30 @@ pub async fn plan_undo(b: &Backends, row: &AuditEntry) -> Result<Operation, Fail
             action,
         },
         undo::Reversal::Unban { sub } => {
-            let name = username(sub).await?;
-            let plan = ban::plan_unban(b.directory()?, b.content()?, &name).await?;
-            if !plan.bans.contains(&id) {
-                return Err(Failure::new(format!(
-                    "row {id} is not one of {name}'s bans since the last unban; an unban \
-                     reverses only those"
-                )));
+            let name = username(sub.clone()).await?;
+            match ban::plan_unban(b.directory()?, b.content()?, &name).await {
+                Ok(plan) if plan.bans.contains(&id) => Operation::Ban(Box::new(plan)),
+                // Reversed already: the unban that did it is named (it said only "no ban to
+                // reverse", and the row still read as a ban in force).
+                Ok(_) | Err(DomainError::Conflict(_)) => {
+                    return Err(Failure::refusal(
+                        match ban::unban_of(b.content()?, &sub, id).await? {
+                            Some(unban) => format!(
+                                "row {id} was reversed already, by the unban in row {} ({} by \
+                                 {}); there is nothing left of it to undo",
+                                unban.id,
+                                unban.created_at.format("%Y-%m-%d %H:%M UTC"),
+                                unban.actor
+                            ),
+                            None => format!(
+                                "row {id} is not one of {name}'s bans since the last unban; an \
+                                 unban reverses only those"
+                            ),
+                        },
+                    ));
+                }
+                Err(e) => return Err(e.into()),
             }
-            Operation::Ban(Box::new(plan))
         }
         undo::Reversal::Profile {
             sub,

@@ -812,6 +812,48 @@ async fn a_ban_is_undone_by_its_unban_and_irreversible_rows_say_why() {
     );
 }
 
+/// The undo of a ban a plain unban reversed names that unban (it said only "no ban to
+/// reverse", and the row still read as a ban in force).
+#[tokio::test]
+async fn the_undo_of_a_ban_an_unban_reversed_names_the_unban() {
+    use backoffice_domain::services::ban;
+    let w = world().await;
+    let (dir, content) = (&w.sandbox.directory, &w.sandbox.content);
+    let mut plan = ban::plan_ban(dir, content, &w.name).await.unwrap();
+    plan.settle = std::time::Duration::ZERO;
+    perform(
+        &w.backends,
+        Operation::Ban(Box::new(plan)),
+        &reason("spam wave"),
+    )
+    .await
+    .unwrap();
+    let banned = newest_row(&w).await;
+    assert_eq!(banned.action, AuditAction::UserBan);
+    let unban = ban::plan_unban(dir, content, &w.name).await.unwrap();
+    perform(
+        &w.backends,
+        Operation::Ban(Box::new(unban)),
+        &reason("appeal granted"),
+    )
+    .await
+    .unwrap();
+    let unbanned = newest_row(&w).await;
+    assert_eq!(unbanned.action, AuditAction::UserUnban);
+    let refused = super::people::plan_undo(&w.backends, &banned)
+        .await
+        .unwrap_err();
+    assert!(refused.refused, "a refusal, not a failure");
+    assert!(
+        refused.message.starts_with(&format!(
+            "row {} was reversed already, by the unban in row {} (",
+            banned.id, unbanned.id
+        )),
+        "{}",
+        refused.message
+    );
+}
+
 /// An undo reverses exactly its row: not a row something later changed again, and not one step
 /// of a ban or of an account's deletion on its own.
 #[tokio::test]

@@ -493,6 +493,10 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
 async fn run_plan(s: &Session<'_>, plan: ban::Plan, why: &str, dry_run: bool) -> Result<()> {
     let why = reason(why)?;
     planned_calls(s, &plan)?;
+    // A ban of a banned user is worth a word before it is made (it went on without one).
+    if let Some(earlier) = &plan.earlier {
+        eprintln!("warning: {}", crate::text::plain(&earlier.to_string()));
+    }
     if dry_run {
         return Ok(());
     }

@@ -10,9 +10,9 @@ use super::accounts::{self, AccountAction};
 use crate::auth::MAX_BLOCK_STALENESS;
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
-    Actor, AuditAction, AuditFilter, AuditKind, CommentFilter, CommentId, ContentStatus,
-    Moderation, ModerationAction, ModerationOutcome, ModerationTarget, NewAuditEntry, PageRequest,
-    PostFilter, PostId, Reason, UserSub, Username, all_pages,
+    Actor, AuditAction, AuditEntry, AuditFilter, AuditKind, CommentFilter, CommentId,
+    ContentStatus, Moderation, ModerationAction, ModerationOutcome, ModerationTarget,
+    NewAuditEntry, PageRequest, PostFilter, PostId, Reason, UserSub, Username, all_pages,
 };
 use crate::ports::{ContentStore, UserDirectory};
 use serde::{Deserialize, Serialize};
@@ -136,9 +136,33 @@ pub struct Plan {
     pub reverses: Option<i64>,
     /// For an unban: every ban row since the last unban, newest first; it reverses them all.
     pub bans: Vec<i64>,
+    /// For a ban: the ban already in force (the latest since the last unban), where the user
+    /// is banned already; the confirmation says so, and the unban reverses both.
+    pub earlier: Option<EarlierBan>,
     /// How long after the block the sweep waits: the API's longest cached answer
     /// ([`MAX_BLOCK_STALENESS`]).
     pub settle: Duration,
+}
+
+/// A ban in force when another is planned: its audit row, when, and by whom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EarlierBan {
+    pub row: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: String,
+}
+
+impl std::fmt::Display for EarlierBan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "banned already, {} by {} (audit row {}): this ban adds only what changed since, \
+             and one unban reverses both",
+            self.at.format("%Y-%m-%d %H:%M UTC"),
+            self.actor,
+            self.row
+        )
+    }
 }
 
 /// What a run did.
@@ -176,6 +200,15 @@ pub async fn plan_ban(
     steps.push(Step::SignOut);
     steps.extend(visible_content_hides(content, &sub).await?);
     steps.push(Step::Sweep);
+    let earlier = bans_in_force(content, &sub)
+        .await?
+        .into_iter()
+        .next()
+        .map(|ban| EarlierBan {
+            row: ban.id.get(),
+            at: ban.created_at,
+            actor: ban.actor,
+        });
     Ok(Plan {
         username: username.clone(),
         sub,
@@ -183,8 +216,45 @@ pub async fn plan_ban(
         steps,
         reverses: None,
         bans: Vec::new(),
+        earlier,
         settle: MAX_BLOCK_STALENESS,
     })
+}
+
+/// The unban that reversed ban row `ban_row` of `sub`: the first unban written after it (among
+/// the user's latest 100 rows), if any.
+pub async fn unban_of(
+    content: &dyn ContentStore,
+    sub: &UserSub,
+    ban_row: i64,
+) -> DomainResult<Option<AuditEntry>> {
+    let filter = AuditFilter {
+        target_kind: Some(AuditKind::User),
+        target_id: Some(sub.to_string()),
+        ..AuditFilter::default()
+    };
+    let rows = content.list_audit(&filter, PageRequest::first(100)).await?;
+    Ok(rows
+        .items
+        .into_iter()
+        .filter(|r| r.action == UNBAN_ACTION && r.id.get() > ban_row)
+        .min_by_key(|r| r.id.get()))
+}
+
+/// Every ban row of `sub` since its last unban, newest first: the bans an unban reverses.
+async fn bans_in_force(content: &dyn ContentStore, sub: &UserSub) -> DomainResult<Vec<AuditEntry>> {
+    let filter = AuditFilter {
+        target_kind: Some(AuditKind::User),
+        target_id: Some(sub.to_string()),
+        ..AuditFilter::default()
+    };
+    let rows = content.list_audit(&filter, PageRequest::first(100)).await?;
+    Ok(rows
+        .items
+        .into_iter()
+        .take_while(|r| r.action != UNBAN_ACTION)
+        .filter(|r| r.action == BAN_ACTION)
+        .collect())
 }
 
 /// Lists what an unban of `username` would do: reverse exactly what its bans since the last
@@ -198,21 +268,10 @@ pub async fn plan_unban(
     let sub = user.sub.clone().ok_or_else(|| {
         DomainError::invalid("username", format!("{username} has no sub attribute"))
     })?;
-    let filter = AuditFilter {
-        target_kind: Some(AuditKind::User),
-        target_id: Some(sub.to_string()),
-        ..AuditFilter::default()
-    };
-    let rows = content.list_audit(&filter, PageRequest::first(100)).await?;
     // Every ban since the last unban, newest first: a second ban of a banned user recorded
     // only what it changed itself (nothing: the account was disabled already), and an unban
     // of that alone reversed nothing and left the first ban's block, disable and hides.
-    let bans: Vec<_> = rows
-        .items
-        .iter()
-        .take_while(|r| r.action != UNBAN_ACTION)
-        .filter(|r| r.action == BAN_ACTION)
-        .collect();
+    let bans = bans_in_force(content, &sub).await?;
     let Some(latest) = bans.first() else {
         return Err(DomainError::Conflict(format!(
             "{username} has no ban to reverse (no {BAN_ACTION} row since the last unban)"
@@ -271,6 +330,7 @@ pub async fn plan_unban(
         steps,
         reverses: Some(latest.id.get()),
         bans: bans.iter().map(|b| b.id.get()).collect(),
+        earlier: None,
         settle: Duration::ZERO,
     })
 }
@@ -689,6 +749,7 @@ mod tests {
         let w = world().await;
         let (dir, content) = (&w.sandbox.directory, &w.sandbox.content);
         let first = quick(plan_ban(dir, content, &w.user).await.unwrap());
+        assert_eq!(first.earlier, None, "nothing in force yet");
         assert!(
             run(dir, content, &first, &actor(), &reason())
                 .await
@@ -696,6 +757,32 @@ mod tests {
         );
         let second = quick(plan_ban(dir, content, &w.user).await.unwrap());
         assert!(!second.steps.contains(&Step::Disable));
+        // The second plan says the first is in force, by its row and its actor.
+        let closing = content
+            .list_audit(
+                &AuditFilter {
+                    target_kind: Some(AuditKind::User),
+                    target_id: Some(first.sub.to_string()),
+                    ..AuditFilter::default()
+                },
+                PageRequest::first(100),
+            )
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|r| r.action == BAN_ACTION)
+            .unwrap();
+        let earlier = second.earlier.clone().expect("the first ban is in force");
+        assert_eq!(
+            (earlier.row, earlier.actor.as_str()),
+            (closing.id.get(), actor().as_str())
+        );
+        assert!(
+            earlier.to_string().starts_with("banned already, ")
+                && earlier.to_string().ends_with("one unban reverses both"),
+            "{earlier}"
+        );
         assert!(
             run(dir, content, &second, &actor(), &reason())
                 .await
