@@ -89,12 +89,19 @@ fn groups_summary(groups: &[String]) -> String {
     }
 }
 
-fn window_text(run: &Run) -> String {
-    format!(
-        "{}..{} UTC",
-        run.window.start.format("%m-%d %H:%M"),
-        run.window.end.format("%m-%d %H:%M")
-    )
+/// The window as the range field takes it back (`2026-12-06 01:10 .. 2026-12-06 01:12 UTC`,
+/// seconds where it has them): without its year it was refused when copied into the field.
+pub(super) fn window_text(run: &Run) -> String {
+    let at = |t: &chrono::DateTime<chrono::Utc>| {
+        use chrono::Timelike;
+        t.format(if t.second() == 0 {
+            "%Y-%m-%d %H:%M"
+        } else {
+            "%Y-%m-%d %H:%M:%S"
+        })
+        .to_string()
+    };
+    format!("{} .. {} UTC", at(&run.window.start), at(&run.window.end))
 }
 
 /// The query over the results in at most [`QUERY_LINES`] rows of `width` columns: a line too

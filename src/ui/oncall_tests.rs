@@ -267,6 +267,23 @@ fn insights_result_keeps_hostile_text_in_its_cell() {
     insta::assert_snapshot!(shown);
 }
 
+/// The title's window is one the range field takes back, the same window (without its year it
+/// was refused when copied there).
+#[test]
+fn the_insights_title_window_is_one_the_range_field_takes() {
+    let app = insights_with(vec![vec![f("@message", "x")]]);
+    let run = app.insights.run.as_ref().unwrap();
+    let said = super::insights::window_text(run);
+    let read = backoffice_domain::model::parse_range(
+        said.strip_suffix(" UTC").unwrap_or(&said),
+        Utc::now(),
+    )
+    .unwrap();
+    assert_eq!(read, run.window, "{said}");
+    let read = backoffice_domain::model::parse_range(&said, Utc::now()).unwrap();
+    assert_eq!(read, run.window, "{said}");
+}
+
 /// A result whose rows hold only `@ptr` says so, instead of an empty table under a title that
 /// counts its rows.
 #[test]
