@@ -175,10 +175,32 @@ pub(crate) fn state_badge(feed: &Feed) -> (String, bool) {
     }
 }
 
+/// The groups a feed reads, by name: several under one folder as `/aws/lambda/{api, api-v2}`
+/// (it said `3 groups`, and which three was not on screen).
 pub(crate) fn groups_label(feed: &Feed) -> String {
     match feed.spec.groups.as_slice() {
         [one] => one.to_string(),
-        many => format!("{} groups", many.len()),
+        many => {
+            let names: Vec<&str> = many.iter().map(|g| g.as_str()).collect();
+            let shared = names[1..].iter().fold(names[0], |prefix, name| {
+                let common = prefix
+                    .char_indices()
+                    .zip(name.chars())
+                    .take_while(|((_, a), b)| a == b)
+                    .last()
+                    .map_or(0, |((i, a), _)| i + a.len_utf8());
+                &prefix[..common]
+            });
+            // Up to the last `/` they share: `/aws/lambda/api` and `/aws/lambda/api-v2` share
+            // `/aws/lambda/api`, which is no folder.
+            let folder = shared.rfind('/').map_or("", |at| &shared[..=at]);
+            let rest: Vec<&str> = names.iter().map(|n| &n[folder.len()..]).collect();
+            if folder.is_empty() {
+                rest.join(", ")
+            } else {
+                format!("{folder}{{{}}}", rest.join(", "))
+            }
+        }
     }
 }
 
@@ -241,9 +263,14 @@ pub(super) fn feed_title(feed: &Feed, lines: usize, paused: bool, width: u16) ->
             }
         }
     };
+    // Several groups whose names do not fit are counted: cut in the middle, the names
+    // between the first and the last were lost without a word.
+    let groups = match feed.spec.groups.len() {
+        many if many > 1 && groups.width() > group_room.max(12) => format!("{many} groups"),
+        _ => crate::text::middle(&groups, group_room.max(12)),
+    };
     format!(
-        " Logs · {} · {window}{filter}{badge}{sampled} · {} ",
-        crate::text::middle(&groups, group_room.max(12)),
+        " Logs · {groups} · {window}{filter}{badge}{sampled} · {} ",
         crate::text::plural(lines, "line"),
     )
 }

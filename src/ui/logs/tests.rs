@@ -34,6 +34,22 @@ fn tail_with_traffic() -> (App, crate::app::RequestId) {
     (app, request)
 }
 
+/// A tail of several groups names them in its title, under the folder they share (it said
+/// `2 groups`); where the names do not fit, it counts them rather than cut names out.
+#[test]
+fn a_tail_of_several_groups_names_them() {
+    let (mut app, _) = tail_with_traffic();
+    let wide = text_of(&render(&mut app, 140, 12));
+    let top = wide.lines().nth(1).unwrap();
+    assert!(
+        top.contains(" Logs · /aws/lambda/{backoffice-api, backoffice-thumbnails} · ● live · "),
+        "{top}"
+    );
+    let narrow = text_of(&render(&mut app, 60, 12));
+    let top = narrow.lines().nth(1).unwrap();
+    assert!(top.contains(" Logs · 2 groups · ● live · "), "{top}");
+}
+
 /// Help on the Logs pane says what the common keys do there (space pauses, `/` searches,
 /// `v` switches to invocations), not their meaning elsewhere; a paused tail's title says so.
 #[test]
@@ -112,7 +128,7 @@ fn an_empty_live_tail_says_how_to_read_what_came_before() {
         since: chrono::Utc::now(),
         earlier: Earlier::Read(0),
     }));
-    let shown = text_of(&render(&mut app, 140, 12));
+    let shown = text_of(&render(&mut app, 200, 12));
     assert!(
         shown.contains("nothing was written in the 10 minutes before; lines appear here as they are written (f with a window such as 1h"),
         "{shown}"
