@@ -1,6 +1,8 @@
 //! A content store that fails on purpose: each call first asks a [`Faults`] plan whether to
-//! fail, then passes through. The sandbox's traffic simulator uses it for its small error rate;
-//! failure tests use it to break a chosen call in the middle of a multi-step action.
+//! fail, then passes through, and tells an [`Outcomes`] watcher how it ended. The sandbox's
+//! traffic simulator uses it for its small error rate; failure tests use it to break a chosen
+//! call in the middle of a multi-step action; [`super::breaker`] uses it to answer at once
+//! while the database is down.
 
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
@@ -19,15 +21,38 @@ use std::sync::Arc;
 /// Decides, per call (named by its port method), whether it fails and how.
 pub type Faults = Arc<dyn Fn(&'static str) -> Option<DomainError> + Send + Sync>;
 
+/// Hears how each call that passed the plan ended: its error, or `None` for an answer.
+pub type Outcomes = Arc<dyn Fn(&'static str, Option<&DomainError>) + Send + Sync>;
+
 /// Wraps a store; calls the plan before each call.
 pub struct FaultyContentStore {
     inner: Arc<dyn ContentStore>,
     faults: Faults,
+    outcomes: Option<Outcomes>,
 }
 
 impl FaultyContentStore {
     pub fn new(inner: Arc<dyn ContentStore>, faults: Faults) -> Self {
-        Self { inner, faults }
+        Self {
+            inner,
+            faults,
+            outcomes: None,
+        }
+    }
+
+    /// The same store, telling `outcomes` how each call it passed ended.
+    pub fn with_outcomes(self, outcomes: Outcomes) -> Self {
+        Self {
+            outcomes: Some(outcomes),
+            ..self
+        }
+    }
+
+    fn heard<T>(&self, call: &'static str, result: DomainResult<T>) -> DomainResult<T> {
+        if let Some(outcomes) = &self.outcomes {
+            outcomes(call, result.as_ref().err());
+        }
+        result
     }
 
     fn check(&self, call: &'static str) -> DomainResult<()> {
@@ -49,7 +74,8 @@ pub fn database_unavailable(call: &'static str) -> DomainError {
 macro_rules! pass {
     ($self:ident, $name:ident ( $($arg:expr),* )) => {{
         $self.check(stringify!($name))?;
-        $self.inner.$name($($arg),*).await
+        let result = $self.inner.$name($($arg),*).await;
+        $self.heard(stringify!($name), result)
     }};
 }
 

@@ -2,6 +2,7 @@
 //! SQLite) and the embedded sandbox.
 
 pub mod aws;
+pub mod breaker;
 pub mod faulty;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;

@@ -1791,6 +1791,15 @@ async fn the_api_starts_while_its_database_is_down_and_serves_when_it_is_back() 
         down.headers
     );
     assert!(body["requestId"].is_string(), "{body}");
+    // The next is answered by the breaker (at once, rather than after the pool's 5 s): the
+    // same 503 in the same shape.
+    let again = http("GET", &format!("{base}/profile"), &bearer(&user), b"").await;
+    let body: Value = serde_json::from_slice(&again.body).unwrap();
+    assert_eq!(
+        (again.status, body["error"]["code"].as_str()),
+        (503, Some("unavailable")),
+        "{body}"
+    );
 
     // The database answers at the address: a forwarder to the real server.
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", gate))
@@ -1806,7 +1815,15 @@ async fn the_api_starts_while_its_database_is_down_and_serves_when_it_is_back() 
             });
         }
     });
-    let up = http("GET", &format!("{base}/profile"), &bearer(&user), b"").await;
+    // One request a second tries the database again; a client retrying is served.
+    let mut up = http("GET", &format!("{base}/profile"), &bearer(&user), b"").await;
+    for _ in 0..40 {
+        if up.status != 503 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        up = http("GET", &format!("{base}/profile"), &bearer(&user), b"").await;
+    }
     assert_eq!(up.status, 200, "{}", String::from_utf8_lossy(&up.body));
 
     child.kill().await.unwrap();
@@ -1820,6 +1837,11 @@ async fn the_api_starts_while_its_database_is_down_and_serves_when_it_is_back() 
         .await
         .unwrap();
     assert!(log.contains("the database did not answer"), "{log}");
+    assert!(
+        log.contains("the database is down: requests are answered 503 at once")
+            && log.contains("the database answers again"),
+        "{log}"
+    );
     forward.abort();
     db.drop_database().await;
 }
