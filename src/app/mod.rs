@@ -58,15 +58,39 @@ const WHEEL_ROWS: usize = 3;
 /// than run: faster than a person reads the refusal, slower than one types.
 const REFUSAL_GUARD: std::time::Duration = std::time::Duration::from_millis(700);
 
-/// The status line for keys held back after a refusal.
-struct HeldKeys<'a>(&'a str);
+/// The pause that ends a burst of keys: far shorter than anyone takes to read a dialog that
+/// has just opened, longer than most gaps within a typed word (and a pasted or scripted burst
+/// has none).
+const BURST_GAP: std::time::Duration = std::time::Duration::from_millis(150);
 
-impl std::fmt::Display for HeldKeys<'_> {
+/// Why keys are being held back rather than run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HoldCause {
+    /// A key was refused with only a message (see [`REFUSAL_GUARD`]).
+    Refusal,
+    /// A key opened a write's dialog, or asked for one, and more came in the same burst
+    /// (see [`BURST_GAP`]): typed before anyone could have read it.
+    Dialog,
+}
+
+/// Keys held back: since when (the last one held), which, and why.
+#[derive(Debug)]
+struct Hold {
+    at: std::time::Instant,
+    keys: String,
+    cause: HoldCause,
+}
+
+impl std::fmt::Display for Hold {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "not run: «{}», typed right after a refusal; press a key again to use it",
-            crate::text::one_line(self.0)
+            "not run: «{}», typed {}; press a key again to use it",
+            crate::text::one_line(&self.keys),
+            match self.cause {
+                HoldCause::Refusal => "right after a refusal",
+                HoldCause::Dialog => "with the key that opened this dialog",
+            }
         )
     }
 }
@@ -122,15 +146,17 @@ pub struct App {
     pub prompt: Option<LinePrompt>,
     pub overlay: Option<Overlay>,
     pub toasts: VecDeque<Toast>,
-    /// A key refused with only a message, when, and the keys held back since (see
-    /// [`REFUSAL_GUARD`]).
-    refused: Option<(std::time::Instant, String)>,
+    /// Keys being held back (after a refusal, or in the burst that opened a dialog).
+    hold: Option<Hold>,
+    /// The last action did nothing on this screen and said so.
+    nothing_here: bool,
     /// Messages put on the status bar so far (the bar keeps three, and one said again replaces
     /// itself: its length does not tell whether a key was answered with one).
     toasts_said: u64,
-    /// [`REFUSAL_GUARD`]; none in unit tests, whose keys come as fast as a program sends them
-    /// (the hold has its own test).
+    /// [`REFUSAL_GUARD`] and [`BURST_GAP`]; none in unit tests, whose keys come as fast as a
+    /// program sends them (the holds have their own tests).
     refusal_guard: std::time::Duration,
+    burst_gap: std::time::Duration,
     /// The message of the last `Outcome::Reading`, taken off the toasts when the dialog it
     /// waited for opens.
     reading: Option<String>,
@@ -279,12 +305,18 @@ impl App {
             prompt: None,
             overlay: None,
             toasts: VecDeque::new(),
-            refused: None,
+            hold: None,
+            nothing_here: false,
             toasts_said: 0,
             refusal_guard: if cfg!(test) {
                 std::time::Duration::ZERO
             } else {
                 REFUSAL_GUARD
+            },
+            burst_gap: if cfg!(test) {
+                std::time::Duration::ZERO
+            } else {
+                BURST_GAP
             },
             reading: None,
             pane_end: u16::MAX,
@@ -499,10 +531,28 @@ impl App {
             self.quit |= quit;
             return Vec::new();
         }
+        let asked = self.dialog_coming();
         let mut c = self.on_key_inner(key);
+        // A write's dialog opened (or asked for) by this key: what comes in the same burst was
+        // typed before anyone could read it (`design⏎` typed into the list opened the disable
+        // dialog on `d`, took `esign` as its reason and confirmed it).
+        if !asked && self.dialog_coming() && self.hold.is_none() {
+            self.hold = Some(Hold {
+                at: std::time::Instant::now(),
+                keys: String::new(),
+                cause: HoldCause::Dialog,
+            });
+        }
         c.extend(self.ask_names());
         self.keep_last_view();
         c
+    }
+
+    /// A write's dialog is open, or being prepared (a plan, or a read its dialog waits for).
+    fn dialog_coming(&self) -> bool {
+        matches!(self.overlay, Some(Overlay::Dialog(_)))
+            || self.ban_request.is_some()
+            || self.reading.is_some()
     }
 
     /// The focused pane's last view follows what it shows (a narrowing dropped with `esc`, a
@@ -547,6 +597,10 @@ impl App {
             self.quit = true;
             return Vec::new();
         }
+        let action = self.keymap.action(&key);
+        if let Some(held) = self.held_back(action, &key) {
+            return held;
+        }
         if let Some(overlay) = self.overlay.take() {
             return self.on_overlay_key(overlay, key);
         }
@@ -556,59 +610,66 @@ impl App {
         if self.focused().form().is_some() {
             return self.on_form_key(key);
         }
-        let action = self.keymap.action(&key);
-        if let Some(held) = self.held_after_refusal(action, &key) {
-            return held;
-        }
         let Some(action) = action else {
             return Vec::new();
         };
         let said = self.toasts_said;
         let requests = self.requests.len();
+        self.nothing_here = false;
         let c = self.on_action(action);
         // A key that opens something to type into, refused with only a message: nothing
         // opened, asked or done. (Told by a message said, not by the bar's length: the same
         // refusal again, or one over three messages, left it as it was, and the keys typed
-        // after the second try ran.)
-        let refused = action.takes_text()
+        // after the second try ran.) So is a key that does nothing here: the first letter of
+        // a word typed into the list (`admins⏎`: `a` did nothing, `d` opened the disable
+        // dialog, `mins` became its reason and `enter` disabled the account).
+        let refused = (action.takes_text() || self.nothing_here)
             && c.is_empty()
             && self.toasts_said > said
             && self.requests.len() == requests
             && !self.typing()
             && self.overlay.is_none();
         if refused {
-            self.refused = Some((std::time::Instant::now(), String::new()));
+            self.hold = Some(Hold {
+                at: std::time::Instant::now(),
+                keys: String::new(),
+                cause: HoldCause::Refusal,
+            });
         }
         c
     }
 
     /// Keys that come hard on a refusal were typed believing a dialog or a prompt had
-    /// opened (a reason after `d` on a disabled account, `/failed` where `/` is refused): they
+    /// opened (a reason after `d` on a disabled account, `/failed` where `/` is refused), and
+    /// keys in the burst that opened a write's dialog were typed before it could be read: they
     /// are held back instead of each running as a key (`e` of "test" opened the enable dialog,
     /// the rest went into its reason, and `enter` enabled the account). Every key is held,
     /// moving ones too (the `k` of "fake" moved to the row above, whose `e` then ran), but
     /// `esc`; the hold lasts while they keep coming, and a pause ends it.
-    fn held_after_refusal(
-        &mut self,
-        action: Option<Action>,
-        key: &KeyEvent,
-    ) -> Option<Vec<Command>> {
-        let (at, held) = self.refused.as_mut()?;
+    fn held_back(&mut self, action: Option<Action>, key: &KeyEvent) -> Option<Vec<Command>> {
+        let hold = self.hold.as_mut()?;
+        let guard = match hold.cause {
+            HoldCause::Refusal => self.refusal_guard,
+            HoldCause::Dialog => self.burst_gap,
+        };
         // `q` pressed first after a refusal is meant (a word that starts with it is the price);
-        // within held text it is held as the rest is.
-        let quits = action == Some(Action::Quit) && held.is_empty();
-        if at.elapsed() >= self.refusal_guard || action == Some(Action::Back) || quits {
-            self.refused = None;
+        // within held text, or in a dialog, it is held as the rest is.
+        let quits = hold.cause == HoldCause::Refusal
+            && action == Some(Action::Quit)
+            && hold.keys.is_empty();
+        let esc = key.code == KeyCode::Esc || action == Some(Action::Back);
+        if hold.at.elapsed() >= guard || esc || quits {
+            self.hold = None;
             return None;
         }
-        *at = std::time::Instant::now();
-        let was = format!("{}", HeldKeys(held));
+        hold.at = std::time::Instant::now();
+        let was = hold.to_string();
         match key.code {
-            KeyCode::Char(c) => held.push(c),
-            KeyCode::Enter => held.push('⏎'),
-            _ => held.push('·'),
+            KeyCode::Char(c) => hold.keys.push(c),
+            KeyCode::Enter => hold.keys.push('⏎'),
+            _ => hold.keys.push('·'),
         }
-        let now = format!("{}", HeldKeys(held));
+        let now = hold.to_string();
         self.toasts.retain(|t| t.text != was);
         self.toast(now);
         Some(Vec::new())
@@ -753,6 +814,7 @@ impl App {
                         "{key} ({}) does nothing here: ? lists this screen's keys",
                         action.name()
                     ));
+                    self.nothing_here = true;
                     return Vec::new();
                 }
                 self.apply(outcome)

@@ -5,7 +5,8 @@ use crate::app::dialog::Form;
 use crate::app::logs::sub_in_line;
 use backoffice_domain::model::{
     CommentId, ContentStatus, Cursor, DirectoryUser, ModerationAction, ModerationTarget, Page,
-    Post, PostId, ReasonCount, ReportGroup, Target, TargetSummary, UserStatus, UserSub, Username,
+    Post, PostId, ReasonCount, ReportGroup, ReportId, Target, TargetSummary, UserStatus, UserSub,
+    Username,
 };
 use backoffice_domain::services::accounts::AccountAction;
 use backoffice_domain::services::moderation::QueueItem;
@@ -50,6 +51,7 @@ pub(crate) fn group(i: i64, open: i64) -> ReportGroup {
         open_reports: open,
         oldest_open_at: Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).unwrap(),
         latest_open_at: Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 0).unwrap(),
+        latest_open_id: ReportId::new(900 + i).unwrap(),
     }
 }
 
@@ -1144,16 +1146,16 @@ fn keys_typed_hard_on_a_refusal_are_held_back_and_said() {
     // The same refusal said again (the bar's length unchanged) holds too: the keys typed
     // after a second try ran.
     app.overlay = None;
-    app.refused = None;
+    app.hold = None;
     assert!(app.on_key(key('d')).is_empty());
-    app.refused = None;
+    app.hold = None;
     assert!(app.on_key(key('d')).is_empty());
     assert!(app.on_key(key('e')).is_empty());
     assert!(app.overlay.is_none(), "{:?}", app.overlay);
     // `q` first after a refusal quits; within held text it is held.
     app.on_key(key('q'));
     assert!(!app.quit, "held within «e…»");
-    app.refused = None;
+    app.hold = None;
     assert!(app.on_key(key('d')).is_empty());
     app.on_key(key('q'));
     assert!(app.quit, "q first after a refusal quits");
@@ -1161,12 +1163,97 @@ fn keys_typed_hard_on_a_refusal_are_held_back_and_said() {
     // A pause ends it too.
     app.overlay = None;
     assert!(app.on_key(key('d')).is_empty());
-    app.refused = Some((
-        std::time::Instant::now() - std::time::Duration::from_secs(7200),
-        String::new(),
-    ));
+    app.hold.as_mut().unwrap().at =
+        std::time::Instant::now() - std::time::Duration::from_secs(7200);
     app.on_key(key('e'));
     assert!(matches!(app.overlay, Some(Overlay::Dialog(_))));
+}
+
+/// A word typed into the list: its first letter does nothing here (`a` in Users), and the
+/// rest was run as keys (`d` opened the disable dialog, `mins` became its reason, `enter`
+/// disabled the account). A key that does nothing here holds what comes hard after it.
+#[test]
+fn a_word_typed_into_the_list_is_held_after_its_first_letter_does_nothing() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    app.refusal_guard = std::time::Duration::from_secs(3600);
+    assert!(app.on_key(key('a')).is_empty());
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .contains("does nothing here"),
+        "{:?}",
+        app.toasts
+    );
+    let sent: Vec<Command> = "dmins\r"
+        .chars()
+        .flat_map(|c| match c {
+            '\r' => app.on_key(code(KeyCode::Enter)),
+            c => app.on_key(key(c)),
+        })
+        .collect();
+    assert!(sent.is_empty(), "{sent:?}");
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    assert_eq!(
+        app.toasts.back().unwrap().text,
+        "not run: «dmins⏎», typed right after a refusal; press a key again to use it"
+    );
+}
+
+/// Keys in the burst that opened a write's dialog were typed before it could be read
+/// (`design⏎`: `d` opened the disable dialog, `esign` became its reason and `enter` confirmed
+/// it): they are held and said; after a pause the dialog takes keys; `esc` is never held.
+#[test]
+fn keys_in_the_burst_that_opened_a_dialog_are_held() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    app.burst_gap = std::time::Duration::from_secs(3600);
+    app.on_key(key('d'));
+    assert!(
+        matches!(app.overlay, Some(Overlay::Dialog(_))),
+        "{:?}",
+        app.overlay
+    );
+    let sent: Vec<Command> = "esign\r"
+        .chars()
+        .flat_map(|c| match c {
+            '\r' => app.on_key(code(KeyCode::Enter)),
+            c => app.on_key(key(c)),
+        })
+        .collect();
+    assert!(sent.is_empty(), "nothing written: {sent:?}");
+    assert_eq!(
+        app.toasts.back().unwrap().text,
+        "not run: «esign⏎», typed with the key that opened this dialog; press a key again to use it"
+    );
+    // `esc` goes through at once and closes the dialog.
+    app.on_key(code(KeyCode::Esc));
+    assert!(app.overlay.is_none());
+    // After a pause the dialog takes what comes, and the first reason confirms it.
+    app.on_key(key('d'));
+    assert!(matches!(app.overlay, Some(Overlay::Dialog(_))));
+    app.hold.as_mut().unwrap().at =
+        std::time::Instant::now() - std::time::Duration::from_secs(7200);
+    let sent = confirm_with_first_reason(&mut app);
+    assert!(
+        matches!(sent.as_slice(), [Command::Write { .. }]),
+        "{sent:?}"
+    );
+    // A dialog still being prepared (a group change reads the groups first) holds as well:
+    // `+admins` sent `a`, `d`, … to the list meanwhile.
+    app.hold = None;
+    let asked = app.on_key(key('+'));
+    assert!(!asked.is_empty(), "the plan is asked for");
+    assert!(app.on_key(key('a')).is_empty());
+    assert!(app.on_key(key('d')).is_empty());
+    assert!(app.overlay.is_none());
+    assert!(
+        app.toasts.back().unwrap().text.starts_with("not run: «ad»"),
+        "{:?}",
+        app.toasts
+    );
 }
 
 /// Every write the console offers meets the read-only gate where it applies: nothing opens,
@@ -1521,6 +1608,17 @@ fn moderation_over_marked_rows_says_what_it_leaves_out_and_counts_reports() {
         d.proposal.changes[0].starts_with("every open report (3) on post #501: open → actioned"),
         "{:?}",
         d.proposal.changes
+    );
+    // Each target's reports up to the newest one the queue showed: one filed while the
+    // dialog is open is not closed unread.
+    assert!(
+        matches!(
+            &d.proposal.form,
+            Form::Ready(crate::ops::Operation::ResolveReports { seen, .. })
+                if seen.first() == Some(&Some(ReportId::new(901).unwrap()))
+        ),
+        "{:?}",
+        d.proposal.form
     );
     app.on_key(code(KeyCode::Esc));
     // Only the person marked: said at once, no dialog.

@@ -307,10 +307,12 @@ pub enum Operation {
         targets: Vec<ModerationTarget>,
         action: ModerationAction,
     },
-    /// Close every open report on each target.
+    /// Close every open report on each target, up to the newest one shown of it (`seen`, in
+    /// the targets' order; none: every open one): those that came after stay open.
     ResolveReports {
         targets: Vec<Target>,
         resolution: ReportResolution,
+        seen: Vec<Option<ReportId>>,
     },
     /// Close one report by its id.
     ResolveReport {
@@ -414,6 +416,7 @@ impl Operation {
             Operation::ResolveReports {
                 targets,
                 resolution,
+                ..
             } => format!(
                 "{} the reports on {}",
                 resolution_verb(*resolution),
@@ -759,15 +762,18 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
         Operation::ResolveReports {
             targets,
             resolution,
+            seen,
         } => {
             let mut done = Done::new(String::new());
-            for t in &targets {
-                let closed = moderation::resolve_all_open(
+            let mut newer = 0;
+            for (i, t) in targets.iter().enumerate() {
+                let resolved = moderation::resolve_all_open(
                     b.content()?,
                     t,
                     resolution,
                     &b.actor().await?,
                     reason,
+                    seen.get(i).copied().flatten(),
                 )
                 .await
                 .map_err(|e| Failure {
@@ -780,13 +786,25 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                     cause: crate::app::Cause::Other,
                     said: false,
                 })?;
-                done.records.extend(closed.iter().map(report_record));
+                newer += resolved.newer;
+                done.records
+                    .extend(resolved.closed.iter().map(report_record));
             }
+            // Reports that came after the dialog was shown were not read: left open, and said.
+            let newer = if newer > 0 {
+                format!(
+                    "; {} came in since it was shown and {} left open",
+                    plural(newer, "report"),
+                    if newer == 1 { "is" } else { "are" }
+                )
+            } else {
+                String::new()
+            };
             // None open: nothing changed and nothing was audited (it said `0 reports
             // actioned, audited`).
             done.summary = if done.records.is_empty() {
                 format!(
-                    "no open reports on {}: nothing changed",
+                    "no open reports on {}: nothing changed{newer}",
                     match targets.as_slice() {
                         [one] => one.to_string(),
                         many => crate::text::plural(many.len(), "target"),
@@ -794,7 +812,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 )
             } else {
                 format!(
-                    "{} {}, audited",
+                    "{} {}, audited{newer}",
                     crate::text::plural(done.records.len(), "report"),
                     resolution.status().as_str()
                 )
@@ -1585,6 +1603,7 @@ mod tests {
             Operation::ResolveReports {
                 targets: vec![Target::Post(PostId::new(987_654).unwrap())],
                 resolution: ReportResolution::Actioned,
+                seen: Vec::new(),
             },
             &Reason::parse("test").unwrap(),
         )
@@ -1595,6 +1614,75 @@ mod tests {
             "no open reports on post 987654: nothing changed"
         );
         assert_eq!(audit_rows(&b).await, before);
+    }
+
+    /// A report that comes in while the dialog is open is not closed unread: the resolution
+    /// closes the reports up to the newest one shown, and says the rest are left open (a
+    /// dialog that listed 45 closed 46).
+    #[tokio::test]
+    async fn a_report_filed_after_the_dialog_was_shown_stays_open() {
+        use backoffice_domain::model::{
+            NewReport, PageRequest, QueueFilter, ReportFilter, ReportResolution, ReportStatus,
+            Target, UserSub,
+        };
+        let (_dir, _sandbox, b) = bare_sandbox().await;
+        let c = b.content().unwrap();
+        let post = c
+            .create_post(&backoffice_domain::model::NewPost {
+                author_sub: UserSub::parse("00000000-0000-4000-8000-000000000099").unwrap(),
+                body: backoffice_domain::model::PostBody::parse("buy followers").unwrap(),
+                image_key: None,
+            })
+            .await
+            .unwrap();
+        let target = Target::Post(post.id);
+        let file = |n: u8| NewReport {
+            target: target.clone(),
+            reporter_sub: UserSub::parse(format!("00000000-0000-4000-8000-0000000000{n:02}"))
+                .unwrap(),
+            reason: Reason::parse("spam links").unwrap(),
+            note: None,
+        };
+        for n in 1..=3 {
+            c.file_report(&file(n)).await.unwrap();
+        }
+        // What the queue showed when the dialog was made.
+        let shown = c
+            .report_queue(&QueueFilter::default(), PageRequest::first(10))
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        assert_eq!(shown.open_reports, 3);
+        let late = c.file_report(&file(4)).await.unwrap();
+        let done = perform(
+            &b,
+            Operation::ResolveReports {
+                targets: vec![target.clone()],
+                resolution: ReportResolution::Actioned,
+                seen: vec![Some(shown.latest_open_id)],
+            },
+            &Reason::parse("spam wave").unwrap(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            done.summary,
+            "3 reports actioned, audited; 1 report came in since it was shown and is left open"
+        );
+        let open = c
+            .list_reports(
+                &ReportFilter {
+                    status: Some(ReportStatus::Open),
+                    target: Some(target),
+                    reporter: None,
+                },
+                PageRequest::first(10),
+            )
+            .await
+            .unwrap()
+            .items;
+        assert_eq!(open.iter().map(|r| r.id).collect::<Vec<_>>(), [late.id]);
     }
 
     #[test]

@@ -7,7 +7,8 @@ use crate::app::dialog::{self, Form, Proposal};
 use crate::ops::Operation;
 use crate::text::plural;
 use backoffice_domain::model::{
-    ContentStatus, ModerationAction, ModerationTarget, ReportResolution, ReportStatus, Target,
+    ContentStatus, ModerationAction, ModerationTarget, ReportId, ReportResolution, ReportStatus,
+    Target,
 };
 
 impl PostsPane {
@@ -240,6 +241,29 @@ impl PostsPane {
                 target_label(one)
             ));
         }
+        // The newest report shown, for each target: one that comes in while the dialog is
+        // open is not closed unread (the dialog listed 45, and 46 were closed).
+        let newest = |t: &Target| -> Option<i64> {
+            if in_thread {
+                return self.thread.as_ref().and_then(|thread| {
+                    thread
+                        .reports
+                        .iter()
+                        .filter(|r| r.target == *t && r.status == ReportStatus::Open)
+                        .map(|r| r.id.get())
+                        .max()
+                });
+            }
+            self.queue
+                .items
+                .iter()
+                .find(|q| q.group.target == *t)
+                .map(|q| q.group.latest_open_id.get())
+        };
+        let seen = targets
+            .iter()
+            .map(|t| newest(t).and_then(|id| ReportId::new(id).ok()))
+            .collect();
         let changes = targets
             .iter()
             .map(|t| {
@@ -261,6 +285,7 @@ impl PostsPane {
             form: Form::Ready(Operation::ResolveReports {
                 targets,
                 resolution,
+                seen,
             }),
             type_to_confirm: None,
             after: Vec::new(),

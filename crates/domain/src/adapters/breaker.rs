@@ -26,21 +26,26 @@ pub struct Breaker {
     tried: AtomicU64,
     base: Instant,
     every: Duration,
+    /// What is behind it (`MySQL at db.internal:3306`), for its log lines.
+    what: String,
     /// What time it is (the tests' own clock moves when they say).
     clock: fn() -> Instant,
 }
 
 impl Breaker {
-    pub fn new(every: Duration) -> Arc<Self> {
-        Self::with_clock(every, Instant::now)
+    /// A closed breaker before `what` (`MySQL at db.internal:3306`), trying it again `every`
+    /// while it is open.
+    pub fn new(what: impl Into<String>, every: Duration) -> Arc<Self> {
+        Self::with_clock(what.into(), every, Instant::now)
     }
 
-    fn with_clock(every: Duration, clock: fn() -> Instant) -> Arc<Self> {
+    fn with_clock(what: String, every: Duration, clock: fn() -> Instant) -> Arc<Self> {
         Arc::new(Self {
             opened: AtomicU64::new(0),
             tried: AtomicU64::new(0),
             base: clock(),
             every,
+            what,
             clock,
         })
     }
@@ -97,6 +102,7 @@ impl Breaker {
                 .is_ok()
             {
                 tracing::warn!(
+                    database = %self.what,
                     error = %error.map(DomainError::chain).unwrap_or_default(),
                     "the database is down: requests are answered 503 at once, and one a \
                      second tries it again"
@@ -106,6 +112,7 @@ impl Breaker {
             let opened = self.opened.swap(0, Ordering::AcqRel);
             if opened != 0 {
                 tracing::info!(
+                    database = %self.what,
                     down_for_ms = self.now().saturating_sub(opened),
                     "the database answers again"
                 );
@@ -170,7 +177,7 @@ mod tests {
         let (inner, down, reached, _dir) = flaky().await;
         // A minute between tries by the real clock, so that only `advance` makes one due.
         let every = Duration::from_secs(60);
-        let breaker = Breaker::with_clock(every, clock);
+        let breaker = Breaker::with_clock("a test store".into(), every, clock);
         let store = guarded(inner, breaker.clone());
         let all = PostFilter::default();
         let list = || store.list_posts(&all, PageRequest::first(5));
@@ -224,7 +231,7 @@ mod tests {
     #[tokio::test]
     async fn an_answer_that_refuses_leaves_it_closed() {
         let (inner, _down, _reached, _dir) = flaky().await;
-        let breaker = Breaker::new(TRY_EVERY);
+        let breaker = Breaker::new("a test store", TRY_EVERY);
         let store = guarded(inner, breaker.clone());
         let e = store
             .get_post(crate::model::PostId::new(404).unwrap())

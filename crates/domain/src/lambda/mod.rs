@@ -118,10 +118,11 @@ pub async fn build_api(settings: &LambdaSettings) -> DomainResult<Api> {
         jwt = jwt.with_jwks_url(url.clone());
     }
     // Requests are answered at once while the database is down (they waited 5 s each).
-    let content = crate::adapters::breaker::guarded(
-        Arc::new(content),
-        crate::adapters::breaker::Breaker::new(crate::adapters::breaker::TRY_EVERY),
+    let breaker = crate::adapters::breaker::Breaker::new(
+        format!("MySQL at {}", content.address()),
+        crate::adapters::breaker::TRY_EVERY,
     );
+    let content = crate::adapters::breaker::guarded(Arc::new(content), breaker);
     Ok(Api {
         content: Arc::new(content),
         objects: Arc::new(objects),

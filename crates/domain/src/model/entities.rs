@@ -338,6 +338,8 @@ pub struct ReportGroup {
     pub open_reports: i64,
     pub oldest_open_at: DateTime<Utc>,
     pub latest_open_at: DateTime<Utc>,
+    /// The newest open report's id: a resolution of what was seen closes none after it.
+    pub latest_open_id: ReportId,
 }
 
 /// What a report is about, as a moderator reads it without opening it: who wrote it, the start

@@ -473,8 +473,10 @@ async fn run_step(
                 ReportResolution::Actioned,
                 actor,
                 reason,
+                None,
             )
-            .await?;
+            .await?
+            .closed;
             record.reports_closed += closed.len() as u32;
             Ok(!closed.is_empty())
         }

@@ -3,21 +3,23 @@
 use crate::error::DomainResult;
 use crate::model::{
     Actor, Moderation, ModerationAction, ModerationOutcome, ModerationTarget, Page, PageRequest,
-    QueueFilter, Reason, ReasonCount, Report, ReportFilter, ReportGroup, ReportResolution,
-    ReportStatus, Target, TargetSummary,
+    QueueFilter, Reason, ReasonCount, Report, ReportFilter, ReportGroup, ReportId,
+    ReportResolution, ReportStatus, Target, TargetSummary,
 };
 use crate::ports::ContentStore;
 
-/// Closes every open report on `target` with one resolution and reason; each report gets its
-/// own audit row (written with it). Returns the closed reports. Stops at the first failure:
-/// what was closed before it stays closed and audited.
+/// Closes every open report on `target` as `resolution`, each with its audit row; with `upto`,
+/// only those up to that report (those a moderator saw): a report that came after is left open
+/// and counted in `newer` (a dialog that listed 45 closed 46, the last one unread). Stops at the
+/// first failure: what was closed before it stays closed and audited.
 pub async fn resolve_all_open(
     content: &dyn ContentStore,
     target: &Target,
     resolution: ReportResolution,
     actor: &Actor,
     reason: &Reason,
-) -> DomainResult<Vec<Report>> {
+    upto: Option<ReportId>,
+) -> DomainResult<Resolved> {
     let filter = ReportFilter {
         status: Some(ReportStatus::Open),
         target: Some(target.clone()),
@@ -33,15 +35,29 @@ pub async fn resolve_all_open(
             None => break,
         }
     }
-    let mut closed = Vec::with_capacity(open.len());
-    for report in open {
+    let (seen, newer): (Vec<_>, Vec<_>) = open
+        .into_iter()
+        .partition(|r| upto.is_none_or(|upto| r.id.get() <= upto.get()));
+    let mut closed = Vec::with_capacity(seen.len());
+    for report in seen {
         closed.push(
             content
                 .resolve_report(report.id, resolution, actor, reason)
                 .await?,
         );
     }
-    Ok(closed)
+    Ok(Resolved {
+        closed,
+        newer: newer.len(),
+    })
+}
+
+/// What [`resolve_all_open`] did.
+#[derive(Debug)]
+pub struct Resolved {
+    pub closed: Vec<Report>,
+    /// Open reports newer than the last one seen, left open.
+    pub newer: usize,
 }
 
 /// Hides, restores or removes each of `targets` under one reason; every change writes its audit

@@ -1837,6 +1837,13 @@ async fn the_api_starts_while_its_database_is_down_and_serves_when_it_is_back() 
         .await
         .unwrap();
     assert!(log.contains("the database did not answer"), "{log}");
+    // Where, and what a connection met there (the pool said only that it timed out).
+    assert!(
+        log.contains(&format!(
+            "MySQL at 127.0.0.1:{gate} did not answer within 5 s ("
+        )) && log.contains("Connection refused"),
+        "{log}"
+    );
     assert!(
         log.contains("the database is down: requests are answered 503 at once")
             && log.contains("the database answers again"),

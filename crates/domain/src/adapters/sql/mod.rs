@@ -275,6 +275,14 @@ impl<DB: Dialect> SqlContentStore<DB> {
     }
 }
 
+impl SqlContentStore<MySql> {
+    /// Where the pool connects, `host:port`, for the log lines about it.
+    pub fn address(&self) -> String {
+        let options = self.pool.connect_options();
+        format!("{}:{}", options.get_host(), options.get_port())
+    }
+}
+
 /// A MySQL URL's connection options. Unless the URL names an `ssl-mode`, the connection
 /// requires TLS and verifies the server's certificate and host name (`VERIFY_IDENTITY`);
 /// `ssl-ca=PATH` names the CA bundle (RDS publishes one), and a local database without TLS
@@ -394,12 +402,30 @@ impl SqlContentStore<MySql> {
                 schema_is_current(&mut conn).await?;
                 Ok((store, None))
             }
-            Err(e @ sqlx::Error::PoolTimedOut) => {
+            Err(sqlx::Error::PoolTimedOut) => {
+                // The pool says only that it timed out: where it went, and what one
+                // connection of its own meets there (refused, or no answer), say more.
+                let options = store.pool.connect_options();
+                let met = tokio::time::timeout(
+                    ACQUIRE_TIMEOUT,
+                    <sqlx::MySqlConnection as sqlx::Connection>::connect_with(&*options),
+                )
+                .await;
+                let met = match met {
+                    Ok(Ok(conn)) => {
+                        let _ = sqlx::Connection::close(conn).await;
+                        "a connection of its own was then taken".to_string()
+                    }
+                    Ok(Err(e)) => e.to_string(),
+                    Err(_) => "no answer".to_string(),
+                };
                 let error = DomainError::unavailable(
                     "the database",
                     format!(
-                        "MySQL did not answer within {} s ({e}); its schema is checked by the \
-                         next start",
+                        "MySQL at {}:{} did not answer within {} s ({met}); its schema is \
+                         checked by the next start",
+                        options.get_host(),
+                        options.get_port(),
                         ACQUIRE_TIMEOUT.as_secs()
                     ),
                 );

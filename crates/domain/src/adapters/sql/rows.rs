@@ -291,6 +291,7 @@ pub(crate) struct ReportGroupRow {
     pub open_reports: i64,
     pub oldest_open_at: DateTime<Utc>,
     pub latest_open_at: DateTime<Utc>,
+    pub latest_open_id: i64,
 }
 }
 
@@ -310,6 +311,7 @@ impl TryFrom<ReportGroupRow> for ReportGroup {
             open_reports: r.open_reports,
             oldest_open_at: r.oldest_open_at,
             latest_open_at: r.latest_open_at,
+            latest_open_id: ReportId::new(r.latest_open_id).map_err(bad)?,
         })
     }
 }

@@ -1327,7 +1327,7 @@ impl ContentStore for SqlContentStore<Db> {
             page.cursor.as_ref().map(|c| c.decode(&scope)).transpose()?;
         let mut sql = String::from(
             "SELECT target_kind, target_id, COUNT(*) AS open_reports, MIN(created_at) AS oldest_open_at, \
-             MAX(created_at) AS latest_open_at FROM reports WHERE status = 'open'",
+             MAX(created_at) AS latest_open_at, MAX(id) AS latest_open_id FROM reports WHERE status = 'open'",
         );
         if filter.kind.is_some() {
             sql.push_str(" AND target_kind = ?");
