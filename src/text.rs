@@ -316,8 +316,9 @@ pub fn one_line(text: &str) -> String {
 /// direction-changing one: U+3164 HANGUL FILLER, U+2800 BRAILLE PATTERN BLANK, U+200F …) named
 /// as `<U+3164>`. Cognito takes some of those, and `admin` followed by a Hangul filler would
 /// otherwise look like `admin`. Emoji variation selectors and skin tones are named too: the
-/// console draws an emoji without them, and `ann❤` and `ann❤<U+FE0F>` are two users. A name
-/// without any of these reads as [`one_line`] shows it.
+/// console draws an emoji without them, and `ann❤` and `ann❤<U+FE0F>` are two users. In a name
+/// that mixes Latin letters with Cyrillic or Greek ones, those are named too (`<U+0430>dmin`,
+/// which read as `admin`). A name without any of these reads as [`one_line`] shows it.
 pub fn identifier(text: &str) -> String {
     named(text, false)
 }
@@ -329,12 +330,27 @@ pub fn key(text: &str) -> String {
     named(text, true)
 }
 
+/// A letter of a script whose letters pass for Latin ones (Cyrillic `а`, Greek `ο`).
+fn is_look_alike_script(c: char) -> bool {
+    c.is_alphabetic() && matches!(c, '\u{0370}'..='\u{03FF}' | '\u{0400}'..='\u{052F}')
+}
+
+/// Whether `text` mixes Latin letters with Cyrillic or Greek ones: `аdmin` with a Cyrillic
+/// `а` read as `admin` everywhere it was shown. A name wholly in one script is not mixed.
+fn mixes_scripts(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_alphabetic()) && text.chars().any(is_look_alike_script)
+}
+
 fn named(text: &str, space_is_plain: bool) -> String {
     use std::fmt::Write as _;
     // A space at either end of a key cannot be seen: `end ` beside `end`.
     let edge_space = space_is_plain && (text.starts_with(' ') || text.ends_with(' '));
+    // In a name that mixes scripts, the letters that pass for Latin are named
+    // (`<U+0430>dmin`); `иван` stays as it is.
+    let mixed = mixes_scripts(text);
     let hidden = |c: char| {
-        (c.is_whitespace() && !(space_is_plain && c == ' '))
+        (mixed && is_look_alike_script(c))
+            || (c.is_whitespace() && !(space_is_plain && c == ' '))
             || c.is_control()
             || is_hostile(c)
             || is_emoji_modifier(c)
@@ -480,6 +496,25 @@ pub fn middle(text: &str, width: usize) -> String {
         out.push_str(&tail);
         return out;
     }
+    // A name whose named characters (`<U+200B>`) would all fall in the cut is cut with `<…>`:
+    // with `…` alone, `zw<U+200B>join` read `zw…join`, a plain name shortened.
+    let holds_named = text
+        .match_indices("<U+")
+        .any(|(at, _)| named_char(&text[at..]).is_some());
+    if holds_named && width >= 5 {
+        let cut = middle_plain(text, width - 2);
+        if !cut
+            .match_indices("<U+")
+            .any(|(at, _)| named_char(&cut[at..]).is_some())
+        {
+            return cut.replacen('…', "<…>", 1);
+        }
+    }
+    middle_plain(text, width)
+}
+
+/// [`middle`] with no regard to what the cut leaves out.
+fn middle_plain(text: &str, width: usize) -> String {
     let tail_room = (width - 1) / 2;
     let head_room = width - 1 - tail_room;
     let mut head = String::new();
@@ -619,14 +654,27 @@ mod tests {
         let shown = identifier("admin<U+3164>xyz");
         for width in 8..shown.chars().count() {
             let cut = middle(&shown, width);
-            let (head, tail) = cut.split_once('…').unwrap();
+            let (head, tail) = cut
+                .split_once("<…>")
+                .or_else(|| cut.split_once('…'))
+                .unwrap();
             for part in [head, tail] {
                 let opens = part.matches('<').count();
                 let closes = part.matches('>').count();
                 assert_eq!(opens, closes, "{width}: {cut}");
             }
         }
-        assert_eq!(middle("ab<U+3164>cdefghij", 9), "ab…ghij");
+        // Every named character left out: the cut says so (`zw…join` read as a plain name
+        // shortened).
+        assert_eq!(middle("ab<U+3164>cdefghij", 9), "ab<…>hij");
+        assert_eq!(middle("zw<U+200B>join", 7), "zw<…>in");
+        // One kept: the plain cut.
+        let kept = middle("admin<U+3164>-and-a-much-longer-tail", 30);
+        assert!(
+            kept.starts_with("admin<U+3164>") && kept.contains('…') && !kept.contains("<…>"),
+            "{kept}"
+        );
+        assert_eq!(middle("admin<U+3164>-and-more", 17), "admin<…>nd-more");
     }
 
     /// A status-bar error keeps its first words and its last, each whole.
@@ -686,6 +734,16 @@ mod tests {
     #[test]
     fn a_name_with_characters_that_draw_as_nothing_shows_them_named() {
         assert_eq!(identifier("admin\u{3164}"), "admin<U+3164>");
+        // A Cyrillic `а` among Latin letters is named; a name wholly in one script is not.
+        assert_eq!(identifier("\u{430}dmin"), "<U+0430>dmin");
+        assert_eq!(identifier("adm\u{456}n"), "adm<U+0456>n");
+        assert_eq!(identifier("иван"), "иван");
+        assert_eq!(identifier("Σοφία"), "Σοφία");
+        assert_eq!(key("p\u{430}y/a.jpg"), "p<U+0430>y/a.jpg");
+        assert_eq!(
+            from_identifier("<U+0430>dmin").as_deref(),
+            Some("\u{430}dmin")
+        );
         assert_eq!(identifier("\u{2800}"), "<U+2800>");
         assert_eq!(identifier("a\u{200F}b\u{202E}c"), "a<U+200F>b<U+202E>c");
         assert_eq!(identifier("ann\u{1b}[31m"), "ann<U+001B>[31m");

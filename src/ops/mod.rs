@@ -451,9 +451,13 @@ impl Operation {
                     " without an invitation"
                 }
             ),
-            Operation::Upload { key, .. } => format!("upload {key}"),
+            // Keys as the listings name them: a tab, a zero-width space or a literal `<U+…>`
+            // read as another key in the question (the line above it named them).
+            Operation::Upload { key, .. } => {
+                format!("upload {}", crate::text::key(key.as_str()))
+            }
             Operation::DeleteObjects { keys, .. } => match keys.as_slice() {
-                [one] => format!("delete {one}"),
+                [one] => format!("delete {}", crate::text::key(one)),
                 many => format!("delete {} objects", many.len()),
             },
             // What it may do, not the findings it was given: some are for people, and an

@@ -21,7 +21,7 @@ const MAX_CELL: usize = 120;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: &Look<'_>) {
     let theme = look.theme;
-    let title = title(pane, look.keys);
+    let title = title(pane, look.keys, area.width);
     // Padded as every pane's title is (`┌ Logs · …`).
     let block = pane_block(format!(" {title} "), area.width, theme);
     let inner = block.inner(area);
@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look: &L
     }
 }
 
-fn title(pane: &InsightsPane, keys: &crate::keymap::Keymap) -> String {
+fn title(pane: &InsightsPane, keys: &crate::keymap::Keymap, width: u16) -> String {
     match pane.screen {
         Screen::Saved => format!("Insights · saved queries · {}", pane.saved.items.len()),
         Screen::Record => "Insights · log record".to_string(),
@@ -69,13 +69,22 @@ fn title(pane: &InsightsPane, keys: &crate::keymap::Keymap) -> String {
                 } else {
                     String::new()
                 };
-                format!(
-                    "Insights · {}{scan} · {} · {}, {}",
-                    groups_summary(&run.groups),
-                    window_text(run),
-                    state,
-                    crate::text::plural(run.rows.len(), "row"),
-                )
+                let with = |scan: &str, window: String| {
+                    format!(
+                        "Insights · {}{scan} · {window} · {state}, {}",
+                        groups_summary(&run.groups),
+                        crate::text::plural(run.rows.len(), "row"),
+                    )
+                };
+                // The window as the range field takes it back where it fits beside the rest
+                // (the scan figures give way first), else short: left out whole, it was the
+                // part a narrow title lost first.
+                let whole = with(&scan, window_text(run));
+                if with(" · …", window_text(run)).width() + 4 <= usize::from(width) {
+                    whole
+                } else {
+                    with(&scan, short_window(run))
+                }
             }
         },
     }
@@ -86,6 +95,24 @@ fn groups_summary(groups: &[String]) -> String {
         [] => "no groups".to_string(),
         [one] => one.clone(),
         [first, rest @ ..] => format!("{first} +{}", rest.len()),
+    }
+}
+
+/// The window in few columns, for a narrow title: `12-03 10:00..10:15 UTC` within a day.
+fn short_window(run: &Run) -> String {
+    let (start, end) = (run.window.start, run.window.end);
+    if start.date_naive() == end.date_naive() {
+        format!(
+            "{}..{} UTC",
+            start.format("%m-%d %H:%M"),
+            end.format("%H:%M")
+        )
+    } else {
+        format!(
+            "{}..{} UTC",
+            start.format("%m-%d %H:%M"),
+            end.format("%m-%d %H:%M")
+        )
     }
 }
 

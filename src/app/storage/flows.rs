@@ -956,6 +956,44 @@ fn an_emptied_upload_key_is_asked_for_not_filled_at_the_root() {
     );
 }
 
+/// An upload into a folder whose name holds a tab: the key field names it as the listing does
+/// (it turned the tab into a space, and the upload went to a new folder without a word), and
+/// the key read back holds the tab, which a new key may not: refused, saying why.
+#[test]
+fn an_upload_into_a_folder_with_a_hidden_character_is_never_rewritten() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(&mut app, &first, vec![folder("odd/tab\tfolder/")], false);
+    let into = app.on_key(code(KeyCode::Enter));
+    answer_list(
+        &mut app,
+        &into,
+        vec![file("odd/tab\tfolder/a.txt", 3, 1)],
+        false,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("up.txt");
+    std::fs::write(&source, b"up").unwrap();
+    app.on_key(key('u'));
+    let Some(Popup::Prompt(p)) = &app.storage.popup else {
+        panic!("the upload prompt");
+    };
+    assert_eq!(p.key.text(), "odd/tab<U+0009>folder/");
+    typed(&mut app, source.to_str().unwrap());
+    assert!(app.on_key(code(KeyCode::Enter)).is_empty());
+    assert!(
+        app.overlay.is_none(),
+        "nothing to confirm: {:?}",
+        app.overlay
+    );
+    let Some(Popup::Prompt(p)) = &app.storage.popup else {
+        panic!("still the prompt");
+    };
+    assert_eq!(
+        p.problem.as_deref(),
+        Some("key must not contain control characters")
+    );
+}
+
 /// `:storage docs/inv` opens `docs/` narrowed by `inv`: the names under it show whole.
 #[test]
 fn a_prefix_that_is_not_a_folder_opens_its_folder_narrowed() {

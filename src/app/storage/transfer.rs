@@ -109,7 +109,10 @@ impl Prompt {
         Self {
             kind: PromptKind::Upload { bucket },
             path: TextInput::new("").with_max_chars(MAX_PATH_CHARS),
-            key: TextInput::new(folder).with_max_chars(MAX_PATH_CHARS),
+            // The folder as the listing names it (`odd/tab<U+0009>folder/`), read back on
+            // submit: the field's own text turned its tab into a space, and the upload went
+            // to a new folder `odd/tab folder/` without a word.
+            key: TextInput::new(&crate::text::key(folder)).with_max_chars(MAX_PATH_CHARS),
             on_key: false,
             problem: None,
             filled: None,
@@ -293,7 +296,11 @@ impl StoragePane {
                     };
                     return self.refuse(p, problem);
                 }
-                let key = match ObjectKey::parse(p.key.text().trim()) {
+                let typed = p.key.text();
+                let typed = typed.trim();
+                let typed =
+                    crate::text::from_identifier(typed).unwrap_or_else(|| typed.to_string());
+                let key = match ObjectKey::parse(&typed) {
                     Ok(k) if !k.as_str().ends_with('/') => k,
                     Ok(_) => return self.refuse(p, "key: name the object, not a folder".into()),
                     Err(e) => return self.refuse(p, format!("key {}", e.message)),
