@@ -450,7 +450,15 @@ fn a_question_on_the_terminal_shows_what_it_is_about() {
     ]);
     let post: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
     let id = post["id"].to_string();
-    let author = post["author_sub"].as_str().unwrap().to_string();
+    let sub = post["author_sub"].as_str().unwrap().to_string();
+    // The author by name, as the console shows them (the sub alone told a moderator nothing).
+    let users = command(&["users", "list", "--json"]);
+    let author = users
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|u| u["sub"] == sub.as_str())
+        .map(|u| u["username"].as_str().unwrap().to_string())
+        .expect("the author is in the pool");
     let folder = command(&["objects", "ls", "posts/", "--limit", "1", "--json"]);
     let folder: serde_json::Value = serde_json::from_str(folder.lines().next().unwrap()).unwrap();
     let listed = command(&[
@@ -474,6 +482,17 @@ fn a_question_on_the_terminal_shows_what_it_is_about() {
     c.wait_for("nothing was done", LONG);
     let (ok, dirs) = c.exited();
     assert!(!ok, "not confirmed");
+    // A post that is not there is said and left out; with nothing left, nothing is asked.
+    let c = Console::start(dirs, &["posts", "hide", "987654", "--reason", "spam links"]);
+    let refused = c.wait_for("nothing was done", LONG);
+    assert!(
+        refused.contains("post 987654: not found (left out)")
+            && refused.contains("nothing to hide")
+            && !refused.contains("Type yes"),
+        "{refused}"
+    );
+    let (ok, dirs) = c.exited();
+    assert!(!ok, "refused");
     let still = command_on(&dirs, &["posts", "list", "--status", "hidden", "--json"]);
     assert!(!still.contains(&format!("\"id\":{id},")), "{still}");
 

@@ -11,7 +11,7 @@ use backoffice_domain::model::{
     AuditFilter, AuditKind, ContentStatus, ModerationAction, ModerationTarget, PostFilter, PostId,
     QueueFilter, ReportFilter, ReportId, ReportResolution, ReportStatus, TargetKind, UserSub,
 };
-use backoffice_domain::services::{moderation, reconcile};
+use backoffice_domain::services::{moderation, reconcile, user360};
 use color_eyre::eyre::{Result, bail, eyre};
 use std::io::{IsTerminal, Write};
 
@@ -35,10 +35,20 @@ pub(super) async fn posts(cmd: PostsCommand, s: &Session<'_>) -> Result<()> {
             })
             .collect::<Result<Vec<_>>>()?;
         let why = reason(&why)?;
-        let shown = if s.will_ask() {
-            shown_posts(s, &targets).await
+        // On a terminal, what each post is, above the question; those the action cannot
+        // change (not there, or so already) are said and left out, and with none left nothing
+        // is asked (it asked, then said `0 done, 1 failed`).
+        let (targets, shown) = if s.will_ask() {
+            let (kept, shown) = shown_posts(s, targets, action).await;
+            if kept.is_empty() {
+                for line in &shown {
+                    eprintln!("{}", crate::text::plain(line));
+                }
+                bail!("nothing to {}; nothing was done", action.as_str());
+            }
+            (kept, shown)
         } else {
-            Vec::new()
+            (targets, Vec::new())
         };
         s.write_shown(Operation::Moderate { targets, action }, &why, &shown)
             .await
@@ -92,33 +102,68 @@ pub(super) async fn posts(cmd: PostsCommand, s: &Session<'_>) -> Result<()> {
 /// Posts listed above a terminal's question, at most this many.
 const SHOWN_POSTS: usize = 20;
 
-/// Each post as the question's reader needs it: its status, author and first line (a
-/// mistyped id hid a post no one had looked at, asked only `hide post 21`). A post that cannot
-/// be read says why, and the write then says what it does with it.
-async fn shown_posts(s: &Session<'_>, targets: &[ModerationTarget]) -> Vec<String> {
+/// Each post as the question's reader needs it: its status, its author by name and its first
+/// line (a mistyped id hid a post no one had looked at, asked only `hide post 21`). Those the
+/// action cannot change, not there or so already, are said and left out of the targets kept.
+async fn shown_posts(
+    s: &Session<'_>,
+    targets: Vec<ModerationTarget>,
+    action: ModerationAction,
+) -> (Vec<ModerationTarget>, Vec<String>) {
     let Ok(content) = s.b.content() else {
-        return Vec::new();
+        return (targets, Vec::new());
     };
+    let mut kept = Vec::with_capacity(targets.len());
     let mut shown = Vec::new();
-    for target in targets.iter().take(SHOWN_POSTS) {
+    let mut left_out = Vec::new();
+    for target in targets {
         let ModerationTarget::Post(id) = target else {
+            kept.push(target);
             continue;
         };
-        shown.push(match content.get_post(*id).await {
-            Ok(p) => format!(
-                "post {} · {} · by {} · {}",
-                p.id,
-                p.status.as_str(),
-                p.author_sub,
-                crate::text::excerpt(&p.body, 60)
-            ),
-            Err(e) => format!("post {id}: {e}"),
-        });
+        match content.get_post(id).await {
+            Ok(p) if !action.applies_to(p.status) => {
+                left_out.push(format!(
+                    "post {id}: {} already (left out)",
+                    p.status.as_str()
+                ));
+            }
+            Ok(p) => {
+                if kept.len() < SHOWN_POSTS {
+                    let author = match &s.b.directory {
+                        Some(directory) => user360::resolve(
+                            directory.as_ref(),
+                            &user360::Who::Sub(p.author_sub.clone()),
+                        )
+                        .await
+                        .map(|u| crate::text::identifier(u.username.as_str()))
+                        .unwrap_or_else(|_| p.author_sub.to_string()),
+                        None => p.author_sub.to_string(),
+                    };
+                    shown.push(format!(
+                        "post {} · {} · by {author} · {}",
+                        p.id,
+                        p.status.as_str(),
+                        crate::text::excerpt(&p.body, 60)
+                    ));
+                }
+                kept.push(target);
+            }
+            Err(backoffice_domain::DomainError::NotFound(_)) => {
+                left_out.push(format!("post {id}: not found (left out)"));
+            }
+            // Unread here: left to the write, which says what it meets.
+            Err(e) => {
+                shown.push(format!("post {id}: {e}"));
+                kept.push(target);
+            }
+        }
     }
-    if targets.len() > SHOWN_POSTS {
-        shown.push(format!("… and {} more", targets.len() - SHOWN_POSTS));
+    if kept.len() > SHOWN_POSTS {
+        shown.push(format!("… and {} more", kept.len() - SHOWN_POSTS));
     }
-    shown
+    shown.extend(left_out);
+    (kept, shown)
 }
 
 pub(super) async fn reports(cmd: ReportsCommand, s: &Session<'_>) -> Result<()> {

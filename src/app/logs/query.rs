@@ -139,6 +139,18 @@ pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String
                     "'{first} {unit}': write a window without a space: {first}{unit} (to search for it, quote it: \"{first} {unit}\")"
                 ));
             }
+            // A date where the window goes, not made into one (`2026-12-06 01:10`, or an end
+            // without its date): meant as a window, it tailed live searching for the date.
+            _ if first
+                .get(..10)
+                .is_some_and(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok()) =>
+            {
+                return Err(format!(
+                    "'{first}': a window is FROM..TO, each end with its date and time: \
+                     2026-12-06 01:10 .. 2026-12-06 01:30 (to search for it, quote it: \
+                     \"{first}\")"
+                ));
+            }
             // What was meant as a window is not searched for as text.
             _ if looks_like_window(first) => {
                 return Err(format!(
@@ -214,6 +226,22 @@ mod tests {
                 .unwrap_err()
                 .starts_with("'a': write a time")
         );
+        // A date where the window goes that does not make one is refused, not tailed live
+        // searching for it: an end without its date, a start alone, one instant.
+        for text in [
+            "2026-12-06 01:10..01:12",
+            "2026-12-06 01:10",
+            "2026-12-06T01:10",
+            "2026-12-06",
+        ] {
+            let refused = parse_query(text).unwrap_err();
+            assert!(
+                refused.contains("a window is FROM..TO, each end with its date and time"),
+                "{text}: {refused}"
+            );
+        }
+        // Quoted, it is searched for.
+        assert!(parse_query("\"2026-12-06\"").is_ok_and(|(w, p)| w == Window::Live && p.is_some()));
     }
 
     /// A window typed after the one the prompt opens with is refused, not searched for.
