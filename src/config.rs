@@ -832,14 +832,32 @@ impl Environment {
             return Ok(None);
         };
         let mut out = url.clone();
+        let mut unset = Vec::new();
         for name in placeholders(url)? {
-            let value = var(name).ok_or_else(|| {
-                format!(
-                    "environment '{}': the database URL needs ${{{name}}}, which is not set",
+            match var(name) {
+                Some(value) => {
+                    out = out.replace(&format!("${{{name}}}"), &percent_encode_userinfo(&value));
+                }
+                None => unset.push(format!("${{{name}}}")),
+            }
+        }
+        // Every one unset, at once: named one at a time, the next was learned only after a
+        // restart with the first set.
+        match unset.as_slice() {
+            [] => {}
+            [one] => {
+                return Err(format!(
+                    "environment '{}': the database URL needs {one}, which is not set",
                     self.name
-                )
-            })?;
-            out = out.replace(&format!("${{{name}}}"), &percent_encode_userinfo(&value));
+                ));
+            }
+            [most @ .., last] => {
+                return Err(format!(
+                    "environment '{}': the database URL needs {} and {last}, which are not set",
+                    self.name,
+                    most.join(", ")
+                ));
+            }
         }
         // A variable the file names on purpose is meant to be there: unset, the login failed
         // "using password: NO" and the console said only that the database refused it.
@@ -1173,7 +1191,11 @@ color = \"mauve-ish\"
         let missing = config.environments["b"]
             .resolve_database_url(|_| None)
             .unwrap_err();
-        assert!(missing.contains("${DB_USER}"), "{missing}");
+        // Every one unset is named at once.
+        assert!(
+            missing.ends_with("needs ${DB_USER} and ${DB_PASS}, which are not set"),
+            "{missing}"
+        );
     }
 
     #[test]

@@ -656,6 +656,21 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
             .any(|r| r["type"] == "planned_call" && r["call"] == "cognito-idp:AdminEnableUser"),
         "{planned:?}"
     );
+    // The rows about a user by their username, and each text line starts with the row's id,
+    // which `audit undo` takes.
+    let (ok, lines, err) = run(
+        &dirs,
+        &["audit", "list", "--target", &format!("user:{banned}")],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("{id}\t")) && l.contains("\tuser.ban\t")),
+        "{lines:?}"
+    );
+    let (ok, _, err) = run(&dirs, &["audit", "list", "--target", "user:nobody-at-all"]);
+    assert!(!ok && err.contains("not found"), "{err}");
 }
 
 /// The same commands on AWS services through a `config.toml` environment: users from moto's

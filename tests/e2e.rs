@@ -583,7 +583,12 @@ fn a_password_typed_on_the_terminal_never_shows() {
     let (ok, dirs) = c.exited();
     assert!(!ok, "refused");
     let mut c = typed_twice(dirs, b"Typed-Passw0rd!\r");
-    c.wait_for("Type yes to go on", LONG);
+    let asked = c.wait_for("Type yes to go on", LONG);
+    // Whom, above the question: the name with the e-mail, the sub and the state.
+    assert!(
+        asked.contains(&format!("{user} <")) && asked.contains(" · sub "),
+        "{asked}"
+    );
     c.keys(b"yes\r");
     let shown = c.wait_for("done, audited", LONG);
     assert!(!shown.contains("Typed-Passw0rd"), "{shown}");

@@ -225,6 +225,11 @@ impl<T> List<T> {
         self.keep_key = self.selected_item().map(key);
     }
 
+    /// Whether the next pages are to put back a place or an item held before a restart.
+    pub fn holds_place(&self) -> bool {
+        self.keep.is_some() || self.keep_key.is_some()
+    }
+
     /// After a page arrives: selects the held item if it is in ([`List::hold_item`]); gives
     /// it up once the last page is in without it.
     pub fn reselect_by(&mut self, key: impl Fn(&T) -> String) {

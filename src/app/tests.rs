@@ -2359,6 +2359,31 @@ fn s_turns_a_users_order_round_before_the_next_column() {
     );
 }
 
+/// A new search in a sorted list, and a sort, start at the top of the order: the selection
+/// followed Cognito's first user to the bottom of the sorted rows, the view scrolled with it.
+#[test]
+fn a_sorted_list_opens_a_new_search_and_a_sort_at_the_top() {
+    let (mut app, start) = app_on(PaneId::Users, test_context());
+    let cognito_order = || [3, 1, 2].map(|i| user(i, true)).to_vec();
+    answer_users(&mut app, &start, cognito_order());
+    app.on_key(key('j'));
+    app.on_key(key('S'));
+    assert_eq!(app.users.list.selected, 0, "a sort starts at the top");
+    app.on_key(key('/'));
+    let sent = typed(&mut app, "user");
+    let sent = if sent.is_empty() {
+        app.on_key(code(KeyCode::Enter))
+    } else {
+        sent
+    };
+    answer_users(&mut app, &sent, cognito_order());
+    assert_eq!(
+        app.users.list.selected_item().unwrap().username.as_str(),
+        "user1"
+    );
+    assert_eq!((app.users.list.selected, app.users.list.offset), (0, 0));
+}
+
 /// The same message shows once; a new order replaces the order said before.
 #[test]
 fn a_toast_said_again_or_a_new_order_replaces_the_one_before() {

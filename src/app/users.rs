@@ -545,6 +545,7 @@ impl UsersPane {
                 next: page.next,
             }
         });
+        let first_page = self.list.items.is_empty() && !self.list.holds_place();
         if !self.list.receive(request, result) {
             return (Outcome::None, None);
         }
@@ -552,6 +553,12 @@ impl UsersPane {
         // The user acted on, wherever the sort puts them (the row number came back in
         // Cognito's order, and the sort then moved another user under the cursor).
         self.list.reselect_by(|u| u.username.to_string());
+        // A new search in a sorted list opens at the top of the order: the selection followed
+        // Cognito's first user to wherever the sort put it, the view scrolled with it.
+        if first_page && self.sort.is_some() {
+            self.list.select(0);
+            self.list.offset = 0;
+        }
         if self.open_when_found.take() == Some(request) {
             return match self.list.items.as_slice() {
                 [one] => {
@@ -580,6 +587,10 @@ impl UsersPane {
         let down = matches!(self.sort, Some((c, false)) if c == column);
         self.sort = Some((column, down));
         self.resort();
+        // The top of the new order, where what was sorted for is, as in Storage (the view
+        // followed the selected user into the middle).
+        self.list.select(0);
+        self.list.offset = 0;
         Outcome::Message(format!(
             "sorted by {name} {} · the rows loaded so far (Cognito lists users in its own order){}",
             if down { "↓" } else { "↑" },

@@ -286,6 +286,21 @@ pub(super) async fn audit(cmd: AuditCommand, s: &Session<'_>) -> Result<()> {
             })?;
             // A key as `objects ls` and this listing show it (`<U+001B>`), taken back.
             let id = crate::text::from_identifier(i).unwrap_or_else(|| i.to_string());
+            // A user by username or e-mail too, as `users who` takes them (rows are about a
+            // sub, and `user:ann` matched nothing and printed nothing).
+            let id = match kind {
+                AuditKind::User if UserSub::parse(&id).is_err() => {
+                    let who = crate::ops::who_of(&id).map_err(domain)?;
+                    let directory = s.b.directory().map_err(domain)?;
+                    let user = user360::resolve(directory, &who)
+                        .await
+                        .map_err(|e| eyre!("--target: {}", e.chain()))?;
+                    user.sub
+                        .map(|sub| sub.to_string())
+                        .ok_or_else(|| eyre!("--target: {id} has no sub attribute"))?
+                }
+                _ => id,
+            };
             (Some(kind), Some(id))
         }
         Some(None) => bail!("--target: write KIND:ID, e.g. post:12 or user:<sub>"),
@@ -327,7 +342,9 @@ pub(super) async fn audit(cmd: AuditCommand, s: &Session<'_>) -> Result<()> {
         |page| content.list_audit(&filter, page),
         |r| {
             s.print(&records::audit(&r), || {
+                // The row's id first: `audit undo ID` takes it (it was in the JSON only).
                 super::fields(&[
+                    &r.id.to_string(),
                     &r.created_at.format("%Y-%m-%d %H:%M:%S").to_string(),
                     &r.actor,
                     r.action.as_str(),

@@ -123,6 +123,20 @@ async fn membership(
     }
 }
 
+/// Whom an account action is about, above its question, as the console's dialog says it: a
+/// username alone reads the same as its look-alike's.
+fn whom(user: &backoffice_domain::model::DirectoryUser) -> String {
+    format!(
+        "{} · sub {} · {} · {}",
+        crate::ops::person(&user.username, user.contact().as_deref()),
+        user.sub
+            .as_ref()
+            .map_or_else(|| "-".to_string(), ToString::to_string),
+        user.status.as_str(),
+        if user.enabled { "enabled" } else { "disabled" }
+    )
+}
+
 pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
     let directory = s.b.directory().map_err(domain)?;
     let account = |username: String, action: AccountAction, why: String| async move {
@@ -133,6 +147,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
         // A read-only session is refused as such first, by the write.
         // A user who is not there is said before anything is asked (a `yes` was typed for
         // one, then it failed), with the case hint `users get` gives.
+        let mut shown = Vec::new();
         if !s.context.read_only {
             let user = found(directory, &username).await?;
             if accounts::reads_first(&action)
@@ -140,8 +155,10 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             {
                 bail!("{}", why.message(&user.username));
             }
+            shown.push(whom(&user));
         }
-        s.write(Operation::Account { username, action }, &why).await
+        s.write_shown(Operation::Account { username, action }, &why, &shown)
+            .await
     };
     match cmd {
         UsersCommand::List { filter, limit } => {
@@ -294,7 +311,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             ops::admit(s.context, &format!("a new password for {username}")).map_err(failed)?;
             let (user, policy) =
                 tokio::join!(found(directory, &username), directory.password_policy());
-            user?;
+            let shown = [whom(&user?)];
             let password = super::secret::read_password(password_stdin)?;
             // A password the pool would refuse is refused before the `yes` (Cognito refused it
             // after). Where the policy cannot be read, Cognito's answer is the check.
@@ -304,7 +321,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                     .map_err(|e| eyre!("{}; nothing was changed", e.message))?,
                 Err(e) => tracing::debug!(error = %e.chain(), "the pool's password policy"),
             }
-            s.write(
+            s.write_shown(
                 Operation::Account {
                     username,
                     action: AccountAction::SetPassword {
@@ -313,6 +330,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                     },
                 },
                 &why,
+                &shown,
             )
             .await
         }
