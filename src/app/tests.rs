@@ -2384,6 +2384,47 @@ fn a_sorted_list_opens_a_new_search_and_a_sort_at_the_top() {
     assert_eq!((app.users.list.selected, app.users.list.offset), (0, 0));
 }
 
+/// A phone-only account is named with its phone in an account dialog and in `:who`, as one
+/// with an e-mail is with that (it read as its username alone, `(no e-mail)`).
+#[test]
+fn a_phone_only_account_is_named_by_its_phone() {
+    let (mut app, start) = app_on(PaneId::Users, test_context());
+    let mut u = user(1, true);
+    u.email = None;
+    u.attributes
+        .push(("phone_number".into(), "+821012345678".into()));
+    answer_users(&mut app, &start, vec![u.clone()]);
+    app.on_key(key('o'));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("the sign-out dialog: {:?}", app.toasts);
+    };
+    assert!(
+        d.proposal
+            .changes
+            .iter()
+            .any(|c| c.contains("user1 <+821012345678>")),
+        "{:?}",
+        d.proposal.changes
+    );
+    fn unread<T>() -> Result<T, String> {
+        Err("not read".to_string())
+    }
+    let view = backoffice_domain::services::user360::User360 {
+        user: Ok(u),
+        sub: None,
+        groups: unread(),
+        profile: unread(),
+        counts: unread(),
+        posts: unread(),
+        comments: unread(),
+        reports: unread(),
+        objects: Vec::new(),
+        log_lines: unread(),
+    };
+    let lines = crate::app::who::render(&view);
+    assert!(lines[0].contains("(no e-mail) +821012345678"), "{lines:?}");
+}
+
 /// The same message shows once; a new order replaces the order said before.
 #[test]
 fn a_toast_said_again_or_a_new_order_replaces_the_one_before() {

@@ -238,10 +238,9 @@ impl UsersPane {
         // In a message, a long name is cut in its middle so that what follows it shows (a
         // 120-character username left `uxxxx…` and lost the reason); dialogs have it whole.
         let said = crate::text::middle(&name, NAME_IN_MESSAGE);
-        let label = match &user.email {
-            Some(e) => format!("{name} <{e}>"),
-            None => name.clone(),
-        };
+        // With the e-mail, or the phone of an account without one, as the ban's dialog says
+        // whom (a phone-only account read as its username alone).
+        let label = crate::ops::person(&user.username, user.contact().as_deref());
         let ready = |a: AccountAction| {
             Form::Ready(Operation::Account {
                 username: user.username.clone(),

@@ -57,10 +57,17 @@ fn part<T>(
 pub fn render(view: &User360) -> Vec<String> {
     let mut lines = vec![
         match &view.user {
+            // The e-mail, or the phone of an account without one (it said only `(no e-mail)`,
+            // for an account found by that phone).
             Ok(u) => format!(
                 "{}  {}  {}  {}",
                 crate::text::identifier(u.username.as_str()),
-                u.email.as_deref().unwrap_or("(no e-mail)"),
+                match (&u.email, u.attribute("phone_number")) {
+                    (Some(email), _) => crate::text::identifier(email),
+                    (None, Some(phone)) =>
+                        format!("(no e-mail) {}", crate::text::identifier(phone)),
+                    (None, None) => "(no e-mail, no phone)".to_string(),
+                },
                 u.status,
                 if u.enabled { "enabled" } else { "DISABLED" }
             ),

@@ -198,14 +198,22 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                     let record = records::found_user(&found);
                     let matched: Vec<&str> = found.matched.iter().map(|m| m.label()).collect();
                     s.print(&record, || {
-                        super::fields(&[
-                            &crate::text::identifier(u.username.as_str()),
-                            u.email.as_deref().unwrap_or_default(),
-                            u.attribute("name").unwrap_or_default(),
-                            u.status.as_str(),
-                            if u.enabled { "enabled" } else { "disabled" },
-                            &matched.join(","),
-                        ])
+                        // The e-mail, else the phone (a phone-only account had an empty
+                        // column); the matched fields only where a search matched any (every
+                        // line ended with a tab).
+                        let contact = u.contact().unwrap_or_default();
+                        let mut line = vec![
+                            crate::text::identifier(u.username.as_str()),
+                            contact,
+                            u.attribute("name").unwrap_or_default().to_string(),
+                            u.status.as_str().to_string(),
+                            if u.enabled { "enabled" } else { "disabled" }.to_string(),
+                        ];
+                        if !matched.is_empty() {
+                            line.push(matched.join(","));
+                        }
+                        let fields: Vec<&str> = line.iter().map(String::as_str).collect();
+                        super::fields(&fields)
                     })
                 },
             )
