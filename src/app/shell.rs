@@ -611,6 +611,12 @@ pub(super) fn ban_proposal(plan: Plan) -> Proposal {
         changes.push("nothing to change".into());
     }
     changes.extend(steps);
+    if !plan.left_alone.is_empty() {
+        changes.push(format!(
+            "left alone, changed since: {}",
+            plan.left_alone.join(", ")
+        ));
+    }
     changes.push(if unban {
         "reverses exactly what the bans since the last unban did; content changed since is left alone".into()
     } else {

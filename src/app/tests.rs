@@ -2779,6 +2779,7 @@ fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
         reverses: None,
         bans: Vec::new(),
         earlier: None,
+        left_alone: Vec::new(),
         settle: std::time::Duration::ZERO,
     };
     app.on_event(AppEvent::BanPlanned {
@@ -2828,6 +2829,7 @@ fn a_ban_of_a_banned_user_says_so_first() {
         steps: vec![Step::Block, Step::SignOut, Step::Sweep],
         reverses: None,
         bans: Vec::new(),
+        left_alone: Vec::new(),
         earlier: Some(EarlierBan {
             row: 41,
             at: chrono::Utc.with_ymd_and_hms(2026, 12, 1, 9, 30, 0).unwrap(),
@@ -2890,6 +2892,7 @@ fn a_user_whose_name_hides_a_character_opens_bans_and_deletes_by_its_shown_name(
             reverses: None,
             bans: Vec::new(),
             earlier: None,
+            left_alone: Vec::new(),
             settle: std::time::Duration::ZERO,
         }),
     });

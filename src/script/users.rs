@@ -523,6 +523,12 @@ async fn run_plan(s: &Session<'_>, plan: ban::Plan, why: &str, dry_run: bool) ->
     if let Some(earlier) = &plan.earlier {
         eprintln!("warning: {}", crate::text::plain(&earlier.to_string()));
     }
+    if !plan.left_alone.is_empty() {
+        eprintln!(
+            "left alone, changed since: {}",
+            crate::text::plain(&plan.left_alone.join(", "))
+        );
+    }
     if dry_run {
         return Ok(());
     }

@@ -139,6 +139,9 @@ pub struct Plan {
     /// For a ban: the ban already in force (the latest since the last unban), where the user
     /// is banned already; the confirmation says so, and the unban reverses both.
     pub earlier: Option<EarlierBan>,
+    /// For an unban: content its bans hid that changed since (`post #3 (removed since)`),
+    /// left as it is and said, not listed as restored.
+    pub left_alone: Vec<String>,
     /// How long after the block the sweep waits: the API's longest cached answer
     /// ([`MAX_BLOCK_STALENESS`]).
     pub settle: Duration,
@@ -217,6 +220,7 @@ pub async fn plan_ban(
         reverses: None,
         bans: Vec::new(),
         earlier,
+        left_alone: Vec::new(),
         settle: MAX_BLOCK_STALENESS,
     })
 }
@@ -311,18 +315,25 @@ pub async fn plan_unban(
     if record.blocked && (record.disabled || user.enabled) {
         steps.push(Step::Unblock);
     }
-    steps.extend(
-        record
-            .hidden_posts
-            .iter()
-            .map(|&id| Step::RestorePost { id }),
-    );
-    steps.extend(
-        record
-            .hidden_comments
-            .iter()
-            .map(|&id| Step::RestoreComment { id }),
-    );
+    // What the bans hid and is still hidden is restored; what changed since (removed, restored
+    // by hand, deleted) is said and left (the plan listed it, and the run then skipped it).
+    let mut left_alone = Vec::new();
+    for &id in &record.hidden_posts {
+        match content.get_post(id).await {
+            Ok(p) if p.status == ContentStatus::Hidden => steps.push(Step::RestorePost { id }),
+            Ok(p) => left_alone.push(format!("post #{id} ({} since)", p.status.as_str())),
+            Err(DomainError::NotFound(_)) => left_alone.push(format!("post #{id} (gone)")),
+            Err(e) => return Err(e),
+        }
+    }
+    for &id in &record.hidden_comments {
+        match content.get_comment(id).await {
+            Ok(c) if c.status == ContentStatus::Hidden => steps.push(Step::RestoreComment { id }),
+            Ok(c) => left_alone.push(format!("comment #{id} ({} since)", c.status.as_str())),
+            Err(DomainError::NotFound(_)) => left_alone.push(format!("comment #{id} (gone)")),
+            Err(e) => return Err(e),
+        }
+    }
     Ok(Plan {
         username: username.clone(),
         sub,
@@ -331,6 +342,7 @@ pub async fn plan_unban(
         reverses: Some(latest.id.get()),
         bans: bans.iter().map(|b| b.id.get()).collect(),
         earlier: None,
+        left_alone,
         settle: Duration::ZERO,
     })
 }
@@ -860,9 +872,25 @@ mod tests {
             );
         }
 
+        // A post the ban hid that a moderator removed since: the unban's plan says it is left
+        // alone rather than listing it as restored (the run then skipped it).
+        content
+            .moderate(&Moderation {
+                target: ModerationTarget::Post(w.posts[1]),
+                action: ModerationAction::Remove,
+                actor: actor(),
+                reason: Reason::parse("illegal content").unwrap(),
+            })
+            .await
+            .unwrap();
         let unban = plan_unban(dir, content, &w.user).await.unwrap();
         assert_eq!(unban.steps[..2], [Step::Enable, Step::Unblock]);
-        assert_eq!(unban.steps.len(), 2 + 2 + 2, "{:?}", unban.steps);
+        assert_eq!(unban.steps.len(), 2 + 1 + 2, "{:?}", unban.steps);
+        assert!(!unban.steps.contains(&Step::RestorePost { id: w.posts[1] }));
+        assert_eq!(
+            unban.left_alone,
+            [format!("post #{} (removed since)", w.posts[1])]
+        );
         appeal_granted(&w, &unban).await;
         assert_eq!(
             content.get_post(w.posts[0]).await.unwrap().status,
