@@ -69,6 +69,24 @@ impl Window {
         }
     }
 
+    /// [`Window::label`] in few columns, for a narrow title: a range within a day as
+    /// `12-06 01:00..02:00 UTC` (the whole one left the window out at 80 columns).
+    pub fn short_label(&self) -> String {
+        match self {
+            Window::Range(w) if w.start.date_naive() == w.end.date_naive() => format!(
+                "{}..{} UTC",
+                w.start.format("%m-%d %H:%M"),
+                w.end.format("%H:%M")
+            ),
+            Window::Range(w) => format!(
+                "{}..{} UTC",
+                w.start.format("%m-%d %H:%M"),
+                w.end.format("%m-%d %H:%M")
+            ),
+            other => other.label(),
+        }
+    }
+
     /// The form the query prompt reads back.
     pub(super) fn prompt_text(&self) -> String {
         match self {

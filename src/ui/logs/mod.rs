@@ -221,11 +221,26 @@ pub(super) fn feed_title(feed: &Feed, lines: usize, paused: bool, width: u16) ->
         .as_ref()
         .map(|p| crate::text::one_line(p.as_str()));
     let sampled = if feed.sampled { " · SAMPLED" } else { "" };
-    let window = match feed.spec.window {
+    let groups = groups_label(feed);
+    // The window whole where it leaves the group its 12 columns, else short: the whole one
+    // pushed the window itself out of the border at 80 columns.
+    let whole = match feed.spec.window {
         Window::Live => String::new(),
         ref w => format!("{} · ", w.label()),
     };
-    let groups = groups_label(feed);
+    let room_left = usize::from(width).saturating_sub(
+        2 + " Logs ".width()
+            + format!(
+                " · {whole}{badge}{sampled} · {} ",
+                crate::text::plural(lines, "line")
+            )
+            .width(),
+    );
+    let window = match feed.spec.window {
+        Window::Live => String::new(),
+        ref w if room_left < 12 + " · ".len() => format!("{} · ", w.short_label()),
+        _ => whole,
+    };
     // The window, the state and the count stay whole; the group and the filter share what
     // they leave of the frame's top border, each cut in its middle, the group to no less
     // than half of it (at 80 columns the group was cut to 13 and the filter left out, with

@@ -182,6 +182,18 @@ fn an_empty_query_names_its_window_and_pattern() {
             && flat.contains("matching ERROR over 2020-01-01 00:00:00 .. 2020-01-01 01:00:00 UTC"),
         "{shown}"
     );
+    // The title keeps its window: whole where it fits, short where it would not (at 80
+    // columns the whole one was left out of the border).
+    let wide = text_of(&render(&mut app, 160, 20));
+    assert!(
+        wide.lines().nth(1).unwrap().contains("2020-01-01 00:00:00 .. 2020-01-01 01:00:00 UTC"),
+        "{wide}"
+    );
+    let narrow = text_of(&render(&mut app, 80, 20));
+    assert!(
+        narrow.lines().nth(1).unwrap().contains("01-01 00:00..01:00 UTC"),
+        "{narrow}"
+    );
 }
 
 #[test]
