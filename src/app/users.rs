@@ -466,10 +466,15 @@ impl UsersPane {
                 }
                 // Each column one way, then the other (`S` never turned an order round,
                 // and a newest-first list could not be had without a mouse).
+                // The next in the order drawn, not by number: a narrow table draws `name`
+                // after `email`, and `S` skipped it.
                 let next = match self.sort {
                     None => drawn[0],
                     Some((c, false)) if drawn.contains(&c) => return self.sort_by_column(c),
-                    Some((c, _)) => drawn.iter().copied().find(|i| *i > c).unwrap_or(drawn[0]),
+                    Some((c, _)) => drawn
+                        .iter()
+                        .position(|i| *i == c)
+                        .map_or(drawn[0], |at| drawn[(at + 1) % drawn.len()]),
                 };
                 self.sort = None;
                 self.sort_by_column(next)

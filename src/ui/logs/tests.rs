@@ -186,12 +186,19 @@ fn an_empty_query_names_its_window_and_pattern() {
     // columns the whole one was left out of the border).
     let wide = text_of(&render(&mut app, 160, 20));
     assert!(
-        wide.lines().nth(1).unwrap().contains("2020-01-01 00:00:00 .. 2020-01-01 01:00:00 UTC"),
+        wide.lines()
+            .nth(1)
+            .unwrap()
+            .contains("2020-01-01 00:00:00 .. 2020-01-01 01:00:00 UTC"),
         "{wide}"
     );
     let narrow = text_of(&render(&mut app, 80, 20));
     assert!(
-        narrow.lines().nth(1).unwrap().contains("01-01 00:00..01:00 UTC"),
+        narrow
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("01-01 00:00..01:00 UTC"),
         "{narrow}"
     );
 }
