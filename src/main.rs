@@ -528,13 +528,18 @@ async fn console(paths: &Paths, cli: &Cli) -> Result<()> {
     let _log = init_tracing(paths)?;
     let (config, warnings) = load_config(paths, cli)?;
     let (keymap, key_problems) = keymap::Keymap::with_overrides(&config.keys);
-    let startup_problems: Vec<String> = warnings
+    // Said newest last: the status bar shows the summary (it showed the file's last mistake
+    // alone), and the error log, newest first, lists the mistakes from the file's top down.
+    let mut warnings = warnings;
+    if !warnings.is_empty() {
+        let summary = warnings.remove(0);
+        warnings.reverse();
+        warnings.push(format!("{summary}; ! lists each"));
+    }
+    let startup_problems: Vec<String> = key_problems
         .into_iter()
-        .chain(
-            key_problems
-                .into_iter()
-                .map(|p| config.locate_key_problem(p)),
-        )
+        .map(|p| config.locate_key_problem(p))
+        .chain(warnings)
         .collect();
     let themes_dir = paths.config_dir.join("themes");
     let mut selected = select(&config, cli)?.cloned();
