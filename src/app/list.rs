@@ -97,6 +97,9 @@ pub struct List<T> {
     /// ([`List::hold_item`]): selected again once its page is in ([`List::reselect_by`]),
     /// wherever the rows now put it; the row number (`keep`) stands where it is gone.
     keep_key: Option<String>,
+    /// The marked items when the list was read again, by the same key: marked again as their
+    /// pages come in (`ctrl-r` dropped every mark, and the next key acted on the selection).
+    keep_marks: Vec<String>,
     /// How many rows were loaded when a held list was read again (at most
     /// [`KEPT_DEPTH_MAX`]): pages are read back to that depth wherever the selection stands,
     /// so a sorted list keeps its rows and a held item is found (it was on a later page, the
@@ -122,6 +125,7 @@ impl<T> Default for List<T> {
             hold: false,
             keep: None,
             keep_key: None,
+            keep_marks: Vec::new(),
             keep_depth: 0,
         }
     }
@@ -222,7 +226,13 @@ impl<T> List<T> {
     /// next key went to a row no one chose).
     pub fn hold_item(&mut self, key: impl Fn(&T) -> String) {
         self.hold = true;
-        self.keep_key = self.selected_item().map(key);
+        self.keep_key = self.selected_item().map(&key);
+        self.keep_marks = self
+            .marked
+            .iter()
+            .filter_map(|&i| self.items.get(i))
+            .map(&key)
+            .collect();
     }
 
     /// Whether the next pages are to put back a place or an item held before a restart.
@@ -233,6 +243,16 @@ impl<T> List<T> {
     /// After a page arrives: selects the held item if it is in ([`List::hold_item`]); gives
     /// it up once the last page is in without it.
     pub fn reselect_by(&mut self, key: impl Fn(&T) -> String) {
+        if !self.keep_marks.is_empty() {
+            for (i, item) in self.items.iter().enumerate() {
+                if self.keep_marks.contains(&key(item)) {
+                    self.marked.insert(i);
+                }
+            }
+            if self.next.is_none() || self.items.len() >= self.keep_depth {
+                self.keep_marks.clear();
+            }
+        }
         let Some(wanted) = &self.keep_key else {
             return;
         };
@@ -474,6 +494,37 @@ mod tests {
         ));
         list.reselect_by(String::clone);
         assert!(list.wants_more().is_none(), "given up at the earlier depth");
+    }
+
+    /// Marked rows read again are marked again, by key, wherever the new rows put them, as
+    /// their pages come in (`ctrl-r` dropped every mark); a row gone is not.
+    #[test]
+    fn marks_survive_a_read_again_by_key() {
+        use crate::app::RequestId;
+        use backoffice_domain::model::{Cursor, Page};
+        let mut list: List<String> = List::default();
+        list.restart(RequestId(1));
+        let page = |items: &[&str], next: Option<&str>| Page {
+            items: items.iter().map(|s| s.to_string()).collect(),
+            next: next.map(Cursor::from_client),
+        };
+        assert!(list.receive(RequestId(1), Ok(page(&["a", "b", "c", "d"], None))));
+        list.marked.extend([1, 3]);
+        list.hold_item(String::clone);
+        list.restart(RequestId(2));
+        assert!(list.marked.is_empty(), "rows not in yet");
+        // `b` gone, `d` now first, then on the next page.
+        assert!(list.receive(RequestId(2), Ok(page(&["d", "a"], Some("p2")))));
+        list.reselect_by(String::clone);
+        assert_eq!(list.marked.iter().copied().collect::<Vec<_>>(), [0]);
+        list.expect(RequestId(3));
+        assert!(list.receive(RequestId(3), Ok(page(&["c", "x"], None))));
+        list.reselect_by(String::clone);
+        assert_eq!(list.marked.iter().copied().collect::<Vec<_>>(), [0]);
+        assert!(
+            list.keep_marks.is_empty(),
+            "read to the end: no longer looked for"
+        );
     }
 
     /// The selection stays in view, the offset moves only as far as it must, and a taller

@@ -1356,6 +1356,11 @@ impl App {
                     self.audit.show_newest();
                 }
                 let (pane, ids) = self.pane_mut(write.pane);
+                // Done on the marked rows: they are unmarked; where it failed partway, the marks
+                // stay for another try (rows it changed are then left alone, and said).
+                if done {
+                    pane.clear_marks();
+                }
                 pane.refresh(ids)
             }
             // Pane events were handed on above.

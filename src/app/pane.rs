@@ -236,6 +236,9 @@ pub trait Pane {
     fn esc_stops_work(&self) -> bool {
         false
     }
+    /// Drops the marks: a write done on the marked rows leaves them unmarked (a read again
+    /// keeps them, [`crate::app::list::List::hold_item`]).
+    fn clear_marks(&mut self) {}
     /// What the bottom line calls `/` here: `filter`, or the Logs viewer's `search`.
     fn filter_word(&self) -> &'static str {
         "filter"

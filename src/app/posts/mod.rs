@@ -579,6 +579,11 @@ const MODERATION_ACTIONS: [Action; 9] = [
 ];
 
 impl Pane for PostsPane {
+    fn clear_marks(&mut self) {
+        self.posts.marked.clear();
+        self.queue.marked.clear();
+    }
+
     /// Shows the pane: the reports queue first, loaded once.
     fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
         match self.view {

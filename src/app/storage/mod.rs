@@ -453,6 +453,10 @@ impl StoragePane {
 }
 
 impl Pane for StoragePane {
+    fn clear_marks(&mut self) {
+        self.entries.marked.clear();
+    }
+
     /// The home bucket's top level the first time, else the bucket list.
     fn open(&mut self, ids: &mut Ids) -> Vec<Command> {
         if self.location.is_some() {
