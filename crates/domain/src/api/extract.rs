@@ -308,6 +308,29 @@ pub(crate) fn query_pairs(uri: &Uri) -> impl Iterator<Item = (Cow<'_, str>, Cow<
         })
 }
 
+/// The first query parameter whose name or value is not UTF-8 once percent-decoded (a
+/// Latin-1 client's `f%FCr`), by name (`query` where the name itself is not): refused, where
+/// decoding it lossily wrote `f�r` into an audit row's reason.
+pub(crate) fn query_not_utf8(uri: &Uri) -> Option<String> {
+    let strict = |raw: &str| {
+        percent_encoding::percent_decode_str(&raw.replace('+', " "))
+            .decode_utf8()
+            .map(Cow::into_owned)
+            .ok()
+    };
+    uri.query()?
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .find_map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match (strict(name), strict(value)) {
+                (Some(_), Some(_)) => None,
+                (Some(name), None) => Some(name),
+                (None, _) => Some("query".to_string()),
+            }
+        })
+}
+
 /// A name or value of the query string, decoded; borrowed when there is nothing to decode.
 fn decode(raw: &str) -> Cow<'_, str> {
     if !raw.contains(['+', '%']) {

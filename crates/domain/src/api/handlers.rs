@@ -24,6 +24,8 @@ type Answer = Result<Response, ApiError>;
 
 /// Posts `GET /user/sync` returns.
 const SYNC_POSTS: u32 = 20;
+/// Pages of the caller's posts `GET /user/sync` reads at most for its posts not removed.
+const SYNC_PAGES: usize = 10;
 /// Why an owner's own delete is in the audit log.
 const OWNER_DELETE_REASON: &str = "deleted by its author";
 
@@ -385,24 +387,34 @@ pub(super) async fn sync(
         author: Some(caller.sub.clone()),
         ..PostFilter::default()
     };
-    let mut posts = state
-        .content
-        .list_posts(&own, PageRequest::first(SYNC_POSTS))
-        .await?;
-    posts.items.retain(|p| p.status != ContentStatus::Removed);
+    // The latest not removed: a page of 20 filtered afterwards gave a user who had deleted
+    // their last posts fewer, or none. Read page after page, at most SYNC_PAGES of them.
+    let mut kept: Vec<Post> = Vec::with_capacity(SYNC_POSTS as usize);
+    let mut request = PageRequest::first(SYNC_POSTS);
+    for _ in 0..SYNC_PAGES {
+        let page = state.content.list_posts(&own, request).await?;
+        kept.extend(
+            page.items
+                .into_iter()
+                .filter(|p| p.status != ContentStatus::Removed),
+        );
+        match page.next {
+            Some(cursor) if kept.len() < SYNC_POSTS as usize => {
+                request = PageRequest::after(cursor, SYNC_POSTS);
+            }
+            _ => break,
+        }
+    }
+    kept.truncate(SYNC_POSTS as usize);
+    let posts = Page {
+        items: kept,
+        next: None,
+    };
     let notifications = state
         .content
         .list_notifications(&caller.sub, true, page)
         .await?;
-    let posts = post_views(
-        &state,
-        Page {
-            items: posts.items,
-            next: None,
-        },
-    )
-    .await
-    .items;
+    let posts = post_views(&state, posts).await.items;
     ok(Sync {
         profile,
         posts,

@@ -27,8 +27,23 @@ pub(super) async fn observe(mut req: Request, next: Next, body_limit: usize) -> 
     let matched = req.extensions().get::<MatchedPath>().cloned();
     let route = matched.as_ref().map_or("unmatched", MatchedPath::as_str);
 
-    let response = next.run(req).await;
-    let mut response = error_body(response, &request_id, &method, route, body_limit);
+    let response = match super::extract::query_not_utf8(req.uri()) {
+        Some(field) => ApiError::invalid(
+            // A name the API knows is named as the field; another as the query.
+            if matches!(
+                field.as_str(),
+                "reason" | "author" | "cursor" | "limit" | "unread"
+            ) {
+                field
+            } else {
+                "query".to_string()
+            },
+            "is not valid UTF-8 once percent-decoded",
+        )
+        .into_response(),
+        None => next.run(req).await,
+    };
+    let (mut response, error) = error_body(response, &request_id, &method, route, body_limit);
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
@@ -39,28 +54,42 @@ pub(super) async fn observe(mut req: Request, next: Next, body_limit: usize) -> 
     if status >= 500 {
         tracing::error!(requestId = %request_id, method = %method, route = %route, status, latencyMs = latency_ms, sub, "request failed");
     } else if status >= 400 {
-        tracing::warn!(requestId = %request_id, method = %method, route = %route, status, latencyMs = latency_ms, sub, "request refused");
+        // Which refusal, so that causes tell apart in the log (an expired token and another
+        // app's token logged the same line): the code, the field, and for a refused caller
+        // why (the verifier's own words; nothing of the token or the body).
+        let code = error.as_ref().map_or("-", |e| e.code);
+        let field = error
+            .as_ref()
+            .and_then(|e| e.field.clone())
+            .unwrap_or_default();
+        let why = error
+            .as_ref()
+            .filter(|_| matches!(status, 401 | 403))
+            .map(ApiError::client_message)
+            .unwrap_or_default();
+        tracing::warn!(requestId = %request_id, method = %method, route = %route, status, code, field = %field, why = %why, latencyMs = latency_ms, sub, "request refused");
     } else {
         tracing::info!(requestId = %request_id, method = %method, route = %route, status, latencyMs = latency_ms, sub, "request served");
     }
     response
 }
 
-/// Replaces the empty body of an error answer with the JSON error, and logs a 5xx's cause.
+/// Replaces the empty body of an error answer with the JSON error, and logs a 5xx's cause;
+/// the error comes back too, for the request's line.
 fn error_body(
     response: Response,
     request_id: &str,
     method: &axum::http::Method,
     route: &str,
     body_limit: usize,
-) -> Response {
+) -> (Response, Option<ApiError>) {
     let status = response.status();
     let error = match response.extensions().get::<ApiError>() {
         Some(error) => error.clone(),
         None if status.is_client_error() || status.is_server_error() => {
             made_by_axum(status, body_limit)
         }
-        None => return response,
+        None => return (response, None),
     };
     if let Some(cause) = &error.internal {
         if status.is_server_error() {
@@ -84,7 +113,7 @@ fn error_body(
         parts.headers.insert(name.clone(), value.clone());
     }
     parts.status = status;
-    Response::from_parts(parts, json_body)
+    (Response::from_parts(parts, json_body), Some(error))
 }
 
 /// An answer axum made itself (a body over the limit on a route that reads it as bytes, one it

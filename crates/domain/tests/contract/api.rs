@@ -51,6 +51,7 @@ scenarios!(
     only_the_author_edits_or_deletes_a_post,
     an_admin_removes_with_a_reason_and_the_audit_row_says_who,
     a_comment_notifies_the_author_and_sync_returns_it,
+    sync_returns_the_latest_twenty_posts_not_removed,
     comments_are_deleted_by_their_author_or_an_admin_only,
     a_user_reports_a_target_once,
     a_person_is_reported_by_their_sub_once_and_never_by_themselves,
@@ -783,6 +784,33 @@ async fn an_admin_removes_with_a_reason_and_the_audit_row_says_who(h: &Harness) 
     assert_eq!(status, 204);
 }
 
+/// `GET /user/sync` gives the caller's 20 latest posts that are not removed: a first page of
+/// 20 filtered afterwards gave a user who had deleted their latest posts fewer, or none.
+async fn sync_returns_the_latest_twenty_posts_not_removed(h: &Harness) {
+    let a = alice();
+    let mut ids = Vec::new();
+    for n in 0..45 {
+        ids.push(h.post(&a, &format!("post {n}")).await);
+    }
+    // The 21 newest deleted by their author.
+    for id in &ids[24..] {
+        let (status, body) = h
+            .call(Gw::V2, "DELETE", &format!("/posts/{id}"), None, Some(&a))
+            .await;
+        assert_eq!(status, 204, "{body}");
+    }
+    let (status, body) = h.call(Gw::V2, "GET", "/user/sync", None, Some(&a)).await;
+    assert_eq!(status, 200, "{body}");
+    let got: Vec<i64> = body["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    let want: Vec<i64> = ids[4..24].iter().rev().copied().collect();
+    assert_eq!(got, want);
+}
+
 async fn a_comment_notifies_the_author_and_sync_returns_it(h: &Harness) {
     let (a, b) = (alice(), bob());
     let id = h.post(&a, "ask me anything").await;
@@ -1121,7 +1149,26 @@ async fn a_user_reports_a_target_once(h: &Harness) {
 async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
     let a = alice();
     type Case<'a> = (Gw, &'a str, String, Option<String>, u16, Option<&'a str>);
+    let mine = h.post(&a, "to be deleted").await;
     let cases: Vec<Case<'_>> = vec![
+        // A reason a Latin-1 client encoded is refused, not written to the audit row as
+        // `gel�scht`; so is any other parameter that is not UTF-8.
+        (
+            Gw::V2,
+            "DELETE",
+            format!("/posts/{mine}?reason=gel%F6scht"),
+            None,
+            400,
+            Some("reason"),
+        ),
+        (
+            Gw::V2,
+            "GET",
+            "/posts?autho%FFr=1".into(),
+            None,
+            400,
+            Some("query"),
+        ),
         (
             Gw::V1,
             "POST",
@@ -1515,6 +1562,22 @@ async fn every_request_logs_one_line_with_its_route_and_status() {
     assert_eq!(served[0]["method"], "GET");
     assert_eq!(served[0]["status"], 404);
     assert_eq!(served[0]["level"], "WARN");
+    // Which refusal: the code (causes logged the same line), and for a refused caller why.
+    assert_eq!(served[0]["code"], "not_found");
+    let event = Gw::V2.event("GET", "/posts", None, None);
+    let ((status, _), headers) = send(&h.router, event).await;
+    assert_eq!(status, 401);
+    let id = headers["x-request-id"].to_str().unwrap().to_string();
+    let lines = logs.lines();
+    let refused = lines
+        .iter()
+        .find(|l| l["requestId"] == id.as_str())
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    assert_eq!(refused["code"], "unauthorized", "{refused}");
+    assert!(
+        refused["why"].as_str().is_some_and(|w| !w.is_empty()),
+        "{refused}"
+    );
 }
 
 fn token_router(h: &Harness, user: &MotoUser, accepted: ExpectedUse) -> Router {
