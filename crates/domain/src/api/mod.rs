@@ -76,7 +76,12 @@ fn cors(origins: Vec<HeaderValue>) -> tower_http::cors::CorsLayer {
         .allow_origin(tower_http::cors::AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
-        .expose_headers([axum::http::HeaderName::from_static("x-request-id")])
+        // And what the docs tell clients to read: when to try again, why a token was refused.
+        .expose_headers([
+            axum::http::HeaderName::from_static("x-request-id"),
+            header::RETRY_AFTER,
+            header::WWW_AUTHENTICATE,
+        ])
         .max_age(PREFLIGHT_MAX_AGE)
 }
 

@@ -143,6 +143,21 @@ impl LambdaSettings {
                 if !url.starts_with("mysql://") {
                     return Err(problem("DATABASE_URL", "must start with mysql://"));
                 }
+                // A URL without a database: `api migrate` failed decoding a NULL, and serving
+                // ended in `No database selected`.
+                let path = url["mysql://".len()..]
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or_default();
+                if path
+                    .split_once('/')
+                    .is_none_or(|(_, name)| name.trim_matches('/').is_empty())
+                {
+                    return Err(problem(
+                        "DATABASE_URL",
+                        "names no database: end it with /NAME (mysql://user@host:3306/NAME)",
+                    ));
+                }
                 // The URL says everything: TLS settings beside it would be silently ignored.
                 for part in ["DB_SSL_MODE", "DB_SSL_CA"] {
                     if var(part).is_some() {
@@ -393,6 +408,27 @@ mod tests {
         let debug = format!("{s:?}");
         assert!(!debug.contains("p%40ss"), "{debug}");
         assert!(debug.contains("app:***@db.internal"), "{debug}");
+    }
+
+    /// A URL that names no database is refused by name (`api migrate` failed decoding a NULL).
+    #[test]
+    fn a_database_url_without_a_database_is_named() {
+        for url in [
+            "mysql://root@127.0.0.1:3306",
+            "mysql://root@127.0.0.1:3306/",
+            "mysql://root@127.0.0.1:3306/?ssl-mode=disabled",
+        ] {
+            let vars = [
+                ("DATABASE_URL", url),
+                ("USER_POOL_ID", "us-east-1_abc"),
+                ("APP_CLIENT_IDS", "web"),
+                ("MEDIA_BUCKET", "media"),
+                ("AWS_REGION", "us-east-1"),
+            ];
+            let e = LambdaSettings::from_env(env(&vars), Needs::Api).unwrap_err();
+            assert_eq!(e.variable, "DATABASE_URL", "{url}");
+            assert!(e.to_string().contains("names no database"), "{url}: {e}");
+        }
     }
 
     /// The web apps' origins are taken as browsers send them; anything else is named.
