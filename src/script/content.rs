@@ -456,14 +456,16 @@ async fn undo(s: &Session<'_>, id: i64, why: &str, dry_run: bool) -> Result<()> 
         .map_err(failed)?;
     let record =
         serde_json::json!({"type": "planned_undo", "audit_id": id, "undo": operation.describe()});
-    s.print(&record, || format!("would: {}", operation.describe()))?;
+    s.print(&record, || {
+        format!("{}: {}", super::planned(dry_run), operation.describe())
+    })?;
     // An unban's calls, each, as `users unban --dry-run` lists them (it said only `10 calls`).
     if let Operation::Undo {
         operation: inner, ..
     } = &operation
         && let Operation::Ban(plan) = inner.as_ref()
     {
-        super::users::planned_calls(s, plan)?;
+        super::users::planned_calls(s, plan, dry_run)?;
     }
     if dry_run {
         return Ok(());

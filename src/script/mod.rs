@@ -293,6 +293,12 @@ impl Asking {
     }
 }
 
+/// How a planned call is said: `would` in a dry run, `will` before a run (a run's calls read
+/// `would:` and were then made).
+fn planned(dry_run: bool) -> &'static str {
+    if dry_run { "would" } else { "will" }
+}
+
 /// A failure from the operations layer as the command's error: its sentence, then its chain.
 fn failed(f: Failure) -> color_eyre::Report {
     if f.chain.is_empty() || f.chain == f.message {

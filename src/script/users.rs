@@ -452,7 +452,11 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             if let Some(path) = &export {
                 let record = json!({"type": "planned_call", "plan": "delete", "call": "export", "path": path.display().to_string()});
                 s.print(&record, || {
-                    format!("would: export their data to {}", path.display())
+                    format!(
+                        "{}: export their data to {}",
+                        super::planned(dry_run),
+                        path.display()
+                    )
                 })?;
             }
             for step in &plan.steps {
@@ -466,7 +470,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                 ) {
                     out.extend(fields);
                 }
-                s.print(&record, || format!("would: {step}"))?;
+                s.print(&record, || format!("{}: {step}", super::planned(dry_run)))?;
             }
             if dry_run {
                 return Ok(());
@@ -518,7 +522,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
 
 async fn run_plan(s: &Session<'_>, plan: ban::Plan, why: &str, dry_run: bool) -> Result<()> {
     let why = reason(why)?;
-    planned_calls(s, &plan)?;
+    planned_calls(s, &plan, dry_run)?;
     // A ban of a banned user is worth a word before it is made (it went on without one).
     if let Some(earlier) = &plan.earlier {
         eprintln!("warning: {}", crate::text::plain(&earlier.to_string()));
@@ -535,8 +539,9 @@ async fn run_plan(s: &Session<'_>, plan: ban::Plan, why: &str, dry_run: bool) ->
     s.write(Operation::Ban(Box::new(plan)), &why).await
 }
 
-/// A ban's or an unban's calls, each a `planned_call` record (`would: …` in text), in order.
-pub(super) fn planned_calls(s: &Session<'_>, plan: &ban::Plan) -> Result<()> {
+/// A ban's or an unban's calls, each a `planned_call` record (text: `would: …` for a dry run,
+/// `will: …` before a run), in order.
+pub(super) fn planned_calls(s: &Session<'_>, plan: &ban::Plan, dry_run: bool) -> Result<()> {
     let verb = if plan.reverses.is_some() {
         "unban"
     } else {
@@ -553,7 +558,7 @@ pub(super) fn planned_calls(s: &Session<'_>, plan: &ban::Plan) -> Result<()> {
         ) {
             out.extend(fields);
         }
-        s.print(&record, || format!("would: {step}"))?;
+        s.print(&record, || format!("{}: {step}", super::planned(dry_run)))?;
     }
     Ok(())
 }

@@ -308,27 +308,44 @@ pub(crate) fn query_pairs(uri: &Uri) -> impl Iterator<Item = (Cow<'_, str>, Cow<
         })
 }
 
-/// The first query parameter whose name or value is not UTF-8 once percent-decoded (a
-/// Latin-1 client's `f%FCr`), by name (`query` where the name itself is not): refused, where
-/// decoding it lossily wrote `f�r` into an audit row's reason.
-pub(crate) fn query_not_utf8(uri: &Uri) -> Option<String> {
+/// The query parameters the API reads.
+pub(crate) const QUERY_PARAMETERS: [&str; 5] = ["reason", "author", "cursor", "limit", "unread"];
+
+/// What is wrong with the query string, as (field, message), where something is: a name or
+/// value that is not UTF-8 once percent-decoded (a Latin-1 client's `f%FCr`, decoded lossily,
+/// wrote `f�r` into an audit row's reason), or a parameter the API reads given twice (one
+/// took the first, another the last).
+pub(crate) fn query_problem(uri: &Uri) -> Option<(String, &'static str)> {
     let strict = |raw: &str| {
         percent_encoding::percent_decode_str(&raw.replace('+', " "))
             .decode_utf8()
             .map(Cow::into_owned)
             .ok()
     };
-    uri.query()?
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .find_map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            match (strict(name), strict(value)) {
-                (Some(_), Some(_)) => None,
-                (Some(name), None) => Some(name),
-                (None, _) => Some("query".to_string()),
+    let field = |name: String| {
+        if QUERY_PARAMETERS.contains(&name.as_str()) {
+            name
+        } else {
+            "query".to_string()
+        }
+    };
+    let mut seen = Vec::new();
+    for pair in uri.query()?.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match (strict(name), strict(value)) {
+            (Some(name), Some(_)) => {
+                if QUERY_PARAMETERS.contains(&name.as_str()) && seen.contains(&name) {
+                    return Some((name, "is given twice: give it once"));
+                }
+                seen.push(name);
             }
-        })
+            (Some(name), None) => {
+                return Some((field(name), "is not valid UTF-8 once percent-decoded"));
+            }
+            (None, _) => return Some(("query".into(), "is not valid UTF-8 once percent-decoded")),
+        }
+    }
+    None
 }
 
 /// A name or value of the query string, decoded; borrowed when there is nothing to decode.

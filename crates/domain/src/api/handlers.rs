@@ -855,7 +855,12 @@ pub(super) async fn list_notifications(
     let unread_only = match query_param(&uri, "unread").as_deref() {
         None | Some("false") | Some("0") => false,
         Some("true") | Some("1") => true,
-        Some(_) => return Err(ApiError::invalid("unread", "must be true or false")),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "unread",
+                "must be true or false (or 1 or 0)",
+            ));
+        }
     };
     let page = state
         .content

@@ -27,20 +27,8 @@ pub(super) async fn observe(mut req: Request, next: Next, body_limit: usize) -> 
     let matched = req.extensions().get::<MatchedPath>().cloned();
     let route = matched.as_ref().map_or("unmatched", MatchedPath::as_str);
 
-    let response = match super::extract::query_not_utf8(req.uri()) {
-        Some(field) => ApiError::invalid(
-            // A name the API knows is named as the field; another as the query.
-            if matches!(
-                field.as_str(),
-                "reason" | "author" | "cursor" | "limit" | "unread"
-            ) {
-                field
-            } else {
-                "query".to_string()
-            },
-            "is not valid UTF-8 once percent-decoded",
-        )
-        .into_response(),
+    let response = match super::extract::query_problem(req.uri()) {
+        Some((field, message)) => ApiError::invalid(field, message).into_response(),
         None => next.run(req).await,
     };
     let (mut response, error) = error_body(response, &request_id, &method, route, body_limit);

@@ -14,6 +14,23 @@ pub struct SettingsError {
     pub problem: String,
 }
 
+/// Whether `id` reads as a Cognito user pool id: a region (`eu-west-1`), `_`, then letters and
+/// digits.
+fn is_pool_id(id: &str) -> bool {
+    let Some((region, rest)) = id.split_once('_') else {
+        return false;
+    };
+    let parts: Vec<&str> = region.split('-').collect();
+    parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+        && !rest.is_empty()
+        && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 fn problem(variable: &'static str, problem: impl Into<String>) -> SettingsError {
     SettingsError {
         variable,
@@ -256,6 +273,15 @@ impl LambdaSettings {
             .unwrap_or_else(|| "us-east-1".to_string());
         let (user_pool_id, app_client_ids, media_bucket) = if needs == Needs::Api {
             let pool = required("USER_POOL_ID")?;
+            // A pool id is `REGION_ID` (`eu-west-1_AbC123xyz`): anything else started, then
+            // refused every token as "issued by another user pool".
+            if !is_pool_id(&pool) {
+                return Err(problem(
+                    "USER_POOL_ID",
+                    "is not a user pool id: write it as the console shows it, REGION_ID \
+                     (eu-west-1_AbC123xyz)",
+                ));
+            }
             let clients: Vec<String> = required("APP_CLIENT_IDS")?
                 .split(',')
                 .map(|c| c.trim().to_string())
@@ -408,6 +434,33 @@ mod tests {
         let debug = format!("{s:?}");
         assert!(!debug.contains("p%40ss"), "{debug}");
         assert!(debug.contains("app:***@db.internal"), "{debug}");
+    }
+
+    /// A pool id that is not one stops init (it started, then refused every token as from
+    /// another pool).
+    #[test]
+    fn a_user_pool_id_must_read_as_one() {
+        for good in ["us-east-1_abc", "eu-west-1_AbC123xyz", "ap-southeast-2_9Zx"] {
+            assert!(super::is_pool_id(good), "{good}");
+        }
+        for bad in [
+            "garbage",
+            "us-east-1",
+            "us-east-1_",
+            "_abc",
+            "US-EAST-1_abc",
+            "us-east-1_a-b",
+        ] {
+            assert!(!super::is_pool_id(bad), "{bad}");
+        }
+        let mut vars: Vec<(&str, &str)> = API
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != "USER_POOL_ID")
+            .collect();
+        vars.push(("USER_POOL_ID", "garbage"));
+        let e = LambdaSettings::from_env(env(&vars), Needs::Api).unwrap_err();
+        assert_eq!(e.variable, "USER_POOL_ID");
     }
 
     /// A URL that names no database is refused by name (`api migrate` failed decoding a NULL).

@@ -1161,6 +1161,15 @@ async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
             400,
             Some("reason"),
         ),
+        // A parameter given twice: one read took the first, another the last.
+        (
+            Gw::V2,
+            "GET",
+            "/posts?limit=5&limit=6".into(),
+            None,
+            400,
+            Some("limit"),
+        ),
         (
             Gw::V2,
             "GET",
