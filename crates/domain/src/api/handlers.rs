@@ -272,6 +272,39 @@ pub(super) async fn get_profile(State(state): State<ApiState>, caller: Caller) -
     ok(profile_view(&state, profile).await)
 }
 
+/// What any signed-in caller sees of a person: the name, the bio and the picture a feed shows
+/// beside a post (posts carry only `authorSub`, and an app could show nothing else); never
+/// the e-mail.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PersonView {
+    sub: UserSub,
+    display_name: Option<String>,
+    bio: Option<String>,
+    profile_image_url: Option<String>,
+}
+
+/// `GET /users/{sub}`: a person as [`PersonView`] shows them.
+pub(super) async fn get_person(
+    State(state): State<ApiState>,
+    _caller: Caller,
+    PathText(sub): PathText,
+) -> Answer {
+    let sub = UserSub::parse(&sub).map_err(|_| ApiError::invalid("sub", "must be a user's sub"))?;
+    let profile = match state.content.get_profile(&sub).await {
+        Ok(profile) => profile,
+        Err(DomainError::NotFound(_)) => return Err(ApiError::not_found(format!("user {sub}"))),
+        Err(e) => return Err(e.into()),
+    };
+    let view = profile_view(&state, profile).await;
+    ok(PersonView {
+        sub: view.profile.sub,
+        display_name: view.profile.display_name,
+        bio: view.profile.bio,
+        profile_image_url: view.profile_image_url,
+    })
+}
+
 /// A field an app may send or leave out, but not send as `null` (`"bio": null` said "give at
 /// least one of …", as if it had not been sent).
 fn not_null<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

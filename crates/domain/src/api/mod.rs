@@ -137,6 +137,7 @@ pub fn router(api: Api) -> Router {
         .route("/comments/{id}", delete(handlers::delete_comment))
         .route("/posts/{id}/reports", post(handlers::report_post))
         .route("/comments/{id}/reports", post(handlers::report_comment))
+        .route("/users/{sub}", get(handlers::get_person))
         .route("/users/{sub}/reports", post(handlers::report_user))
         .route("/uploads", post(handlers::create_upload))
         .route("/notifications", get(handlers::list_notifications))

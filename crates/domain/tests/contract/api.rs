@@ -55,6 +55,7 @@ scenarios!(
     comments_are_deleted_by_their_author_or_an_admin_only,
     a_user_reports_a_target_once,
     a_person_is_reported_by_their_sub_once_and_never_by_themselves,
+    a_person_is_shown_to_anyone_signed_in_without_their_e_mail,
     bad_input_is_refused_with_the_field_named,
     an_upload_is_signed_for_its_exact_type_and_length,
     a_blocked_account_is_refused_whatever_its_token_says,
@@ -951,6 +952,46 @@ async fn comments_are_deleted_by_their_author_or_an_admin_only(h: &Harness) {
         )
         .await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 0, "{listed}");
+}
+
+/// `GET /users/{sub}`: the name, bio and picture an app shows beside a post (posts carry only
+/// `authorSub`), to anyone signed in; never the e-mail.
+async fn a_person_is_shown_to_anyone_signed_in_without_their_e_mail(h: &Harness) {
+    let edit = json!({"displayName": "Alice ✨", "bio": "hello"}).to_string();
+    let (status, body) = h
+        .call(Gw::V2, "PUT", "/profile", Some(&edit), Some(&alice()))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let path = format!("/users/{}", alice().sub);
+    let (status, body) = h.call(Gw::V1, "GET", &path, None, Some(&bob())).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["sub"], alice().sub.as_str());
+    assert_eq!(body["displayName"], "Alice ✨");
+    assert_eq!(body["bio"], "hello");
+    assert!(body.get("email").is_none(), "{body}");
+    assert!(body["profileImageUrl"].is_null(), "{body}");
+    let (status, _) = h.call(Gw::V2, "GET", &path, None, None).await;
+    assert_eq!(status, 401);
+    let (status, body) = h
+        .call(
+            Gw::V2,
+            "GET",
+            "/users/00000000-0000-4000-8000-00000000beef",
+            None,
+            Some(&bob()),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let (status, body) = h
+        .call(Gw::V2, "GET", "/users/not-a-sub", None, Some(&bob()))
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (400, Some("sub"))
+    );
 }
 
 async fn a_person_is_reported_by_their_sub_once_and_never_by_themselves(h: &Harness) {
