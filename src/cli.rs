@@ -1,6 +1,7 @@
 //! The command line: the console by default, and subcommands for what needs no screen.
 
 use crate::script;
+use clap::builder::TypedValueParser as _;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -43,22 +44,27 @@ pub struct Cli {
 
     /// The pane the console opens on: users, posts, audit, storage, logs, insights or
     /// metrics (default: posts).
-    #[arg(long, value_name = "PANE", value_parser = pane_name)]
+    // Its names as possible values, so shell completions offer them.
+    #[arg(long, value_name = "PANE", ignore_case = true,
+          value_parser = clap::builder::PossibleValuesParser::new(PANE_NAMES).map(|p| pane_name(&p)))]
     pub pane: Option<crate::app::PaneId>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-fn pane_name(raw: &str) -> Result<crate::app::PaneId, String> {
+/// The panes' names, as `--pane` takes them.
+const PANE_NAMES: [&str; 7] = [
+    "users", "posts", "audit", "storage", "logs", "insights", "metrics",
+];
+
+/// The pane `name` names (one of [`PANE_NAMES`], already checked by the parser).
+fn pane_name(name: &str) -> crate::app::PaneId {
     use crate::app::PaneId;
     PaneId::ALL
         .into_iter()
-        .find(|p| p.key() == raw.trim().to_lowercase())
-        .ok_or_else(|| {
-            let names: Vec<&str> = PaneId::ALL.iter().map(|p| p.key()).collect();
-            format!("one of {}", names.join(", "))
-        })
+        .find(|p| p.key() == name.to_lowercase())
+        .unwrap_or(PaneId::Posts)
 }
 
 impl Cli {
@@ -272,8 +278,30 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            wrong.contains("one of users, posts, audit, storage, logs, insights, metrics"),
+            wrong.contains(
+                "[possible values: users, posts, audit, storage, logs, insights, metrics]"
+            ),
             "{wrong}"
+        );
+        // The names are the panes' own, and completions offer them.
+        assert!(
+            PaneId::ALL
+                .iter()
+                .zip(super::PANE_NAMES)
+                .all(|(p, name)| p.key() == name)
+        );
+        let mut command = <Cli as clap::CommandFactory>::command();
+        let mut script = Vec::new();
+        clap_complete::generate(
+            clap_complete::Shell::Bash,
+            &mut command,
+            "backoffice",
+            &mut script,
+        );
+        let script = String::from_utf8(script).unwrap();
+        assert!(
+            script.contains("users posts audit storage logs insights metrics"),
+            "{script}"
         );
     }
 
