@@ -1012,8 +1012,8 @@ fn a_window_typed_after_the_written_one_replaces_it() {
     assert!(problem.is_some_and(|p| p.contains("two windows")));
 }
 
-/// In the invocations view the lines' keys say where they work (`n` did nothing under a foot
-/// row that offered it; `W` changed the hidden lines).
+/// In the invocations view the lines' keys say where they work (`W` changed the hidden lines);
+/// `n` there goes to failed invocations (`n_goes_to_the_next_failed_invocation`).
 #[test]
 fn the_lines_keys_in_the_invocations_view_say_where_they_work() {
     let mut app = logs_app();
@@ -1022,7 +1022,7 @@ fn the_lines_keys_in_the_invocations_view_say_where_they_work() {
     search_for(&mut app, "timeout");
     app.on_key(key('v'));
     let wrap = app.logs.wrap;
-    for k in ['n', 'W', 'C'] {
+    for k in ['W', 'C'] {
         app.on_key(key(k));
         assert!(
             app.toasts
@@ -1441,6 +1441,48 @@ fn v_shows_invocations_and_enter_opens_one_request() {
     let (_, spec) = feed_request(&c);
     assert_eq!(spec.pattern.unwrap().as_str(), format!("\"{}\"", rid(0)));
     assert_eq!(app.logs.request.as_ref().unwrap().id, rid(0));
+}
+
+/// `n` / `N` in the invocations view go to the next and the previous failed invocation (there
+/// was no way to them but scrolling); past the last, it says so.
+#[test]
+fn n_goes_to_the_next_failed_invocation() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    batch(&mut app, request, traffic());
+    app.on_key(key('v'));
+    app.on_key(key('g'));
+    let failed: Vec<usize> = app
+        .logs
+        .buffer
+        .reports()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.failed || app.logs.buffer.is_failed(r.req))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(failed.len() >= 2, "{failed:?}");
+    let first = failed.iter().copied().find(|i| *i > 0).unwrap();
+    app.on_key(key('n'));
+    assert_eq!(app.logs.invocation, first);
+    let second = failed.iter().copied().find(|i| *i > first).unwrap();
+    app.on_key(key('n'));
+    assert_eq!(app.logs.invocation, second);
+    app.on_key(key('N'));
+    assert_eq!(app.logs.invocation, first);
+    app.on_key(key('G'));
+    let last = app.logs.invocation;
+    if !failed.iter().any(|i| *i > last) {
+        app.on_key(key('n'));
+        assert_eq!(app.logs.invocation, last);
+        assert!(
+            app.toasts
+                .back()
+                .is_some_and(|t| t.text == "no failed invocation after this one"),
+            "{:?}",
+            app.toasts
+        );
+    }
 }
 
 #[test]

@@ -397,14 +397,38 @@ impl LogsPane {
                 self.invocation = count.saturating_sub(1);
                 return Outcome::None;
             }
-            // Keys of the lines, said as such (`n` did nothing here under a foot row that
-            // offered it, and `W` changed the lines unseen).
-            Action::NextMatch
-            | Action::PrevMatch
-            | Action::ContextLines
-            | Action::Wrap
-            | Action::SelectRange
-            | Action::Timestamps => {
+            // `n` / `N`: the next and the previous failed invocation, what the view is read
+            // for (there was no way to them but scrolling).
+            Action::NextMatch | Action::PrevMatch => {
+                let reports = self.buffer.reports();
+                let failed = |i: &usize| {
+                    reports
+                        .get(*i)
+                        .is_some_and(|r| r.failed || self.buffer.is_failed(r.req))
+                };
+                let found = if action == Action::NextMatch {
+                    (self.invocation + 1..count).find(failed)
+                } else {
+                    (0..self.invocation).rev().find(failed)
+                };
+                return match found {
+                    Some(i) => {
+                        self.invocation_follow = false;
+                        self.invocation = i;
+                        Outcome::None
+                    }
+                    None => Outcome::Message(format!(
+                        "no failed invocation {} this one",
+                        if action == Action::NextMatch {
+                            "after"
+                        } else {
+                            "before"
+                        }
+                    )),
+                };
+            }
+            // Keys of the lines, said as such (`W` changed the lines unseen).
+            Action::ContextLines | Action::Wrap | Action::SelectRange | Action::Timestamps => {
                 return Outcome::Message("that key works on the lines: v goes back to them".into());
             }
             Action::Enter | Action::RequestLines => {
