@@ -496,19 +496,17 @@ pub fn middle(text: &str, width: usize) -> String {
         out.push_str(&tail);
         return out;
     }
-    // A name whose named characters (`<U+200B>`) would all fall in the cut is cut with `<…>`:
-    // with `…` alone, `zw<U+200B>join` read `zw…join`, a plain name shortened.
-    let holds_named = text
-        .match_indices("<U+")
-        .any(|(at, _)| named_char(&text[at..]).is_some());
-    if holds_named && width >= 5 {
-        let cut = middle_plain(text, width - 2);
-        if !cut
-            .match_indices("<U+")
-            .any(|(at, _)| named_char(&cut[at..]).is_some())
-        {
-            return cut.replacen('…', "<…>", 1);
-        }
+    // A name any of whose named characters (`<U+200B>`) would fall in the cut is cut with
+    // `<…>`: with `…` alone, `zw<U+200B>join` read `zw…join`, a plain name shortened, and a
+    // name with two look-alike letters read like one with the first alone.
+    let named = |t: &str| {
+        t.match_indices("<U+")
+            .filter(|(at, _)| named_char(&t[*at..]).is_some())
+            .count()
+    };
+    let holds = named(text);
+    if holds > 0 && width >= 5 && named(&middle_plain(text, width)) < holds {
+        return middle_plain(text, width - 2).replacen('…', "<…>", 1);
     }
     middle_plain(text, width)
 }
@@ -668,7 +666,11 @@ mod tests {
         // shortened).
         assert_eq!(middle("ab<U+3164>cdefghij", 9), "ab<…>hij");
         assert_eq!(middle("zw<U+200B>join", 7), "zw<…>in");
-        // One kept: the plain cut.
+        // One of two left out: said as well (it read like the name with the first alone).
+        let two = format!("<U+0430>{}<U+0430>{}", "x".repeat(40), "y".repeat(40));
+        let cut = middle(&two, 40);
+        assert!(cut.starts_with("<U+0430>") && cut.contains("<…>"), "{cut}");
+        // None left out: the plain cut.
         let kept = middle("admin<U+3164>-and-a-much-longer-tail", 30);
         assert!(
             kept.starts_with("admin<U+3164>") && kept.contains('…') && !kept.contains("<…>"),

@@ -58,10 +58,11 @@ const WHEEL_ROWS: usize = 3;
 /// than run: faster than a person reads the refusal, slower than one types.
 const REFUSAL_GUARD: std::time::Duration = std::time::Duration::from_millis(700);
 
-/// The pause that ends a burst of keys: far shorter than anyone takes to read a dialog that
-/// has just opened, longer than most gaps within a typed word (and a pasted or scripted burst
-/// has none).
-const BURST_GAP: std::time::Duration = std::time::Duration::from_millis(150);
+/// The pause that ends a burst of keys: shorter than anyone takes to read a dialog that has
+/// just opened, longer than the gaps within a word typed at an ordinary pace (a pasted or
+/// scripted burst has none). At 150 ms, a word typed at six keys a second opened the disable
+/// dialog, filled its reason and confirmed it.
+const BURST_GAP: std::time::Duration = std::time::Duration::from_millis(400);
 
 /// Why keys are being held back rather than run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2320,6 +2320,22 @@ fn a_narrow_users_list_says_disabled_in_the_status() {
     assert!(!seen.contains(&4), "{seen:?}");
 }
 
+/// A phone-only account shows its phone where the e-mail goes (its cell was empty), wide and
+/// narrow.
+#[test]
+fn a_phone_only_account_shows_its_phone_in_the_list() {
+    let (mut app, first) = app_on(PaneId::Users, ctx());
+    let mut u = user(1, true);
+    u.email = None;
+    u.attributes
+        .push(("phone_number".into(), "+821012345678".into()));
+    answer_users(&mut app, &first, vec![u]);
+    for width in [120, 60] {
+        let text = render(&mut app, width, 10).to_string();
+        assert!(text.contains("+821012345678"), "{width}: {text}");
+    }
+}
+
 /// An open audit row whose before and after wrap past its rows takes more rows, and scrolls
 /// with `J`/`K` where it still does not fit (at 60×20 its `after` line was out of reach).
 #[test]

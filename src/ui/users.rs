@@ -400,7 +400,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
             };
             let mut cells = vec![
                 Span::styled(shown, name_style),
-                Span::styled(u.email.clone().unwrap_or_default(), theme.text()),
+                // The e-mail, else the phone of an account without one (its cell was empty).
+                Span::styled(u.contact().unwrap_or_default(), theme.text()),
                 Span::styled(
                     u.attribute("name").unwrap_or_default().to_string(),
                     theme.text(),
@@ -419,7 +420,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                 u.attribute("name").unwrap_or_default().to_string(),
                 theme.text(),
             ),
-            Span::styled(u.email.clone().unwrap_or_default(), theme.text()),
+            // The e-mail, else the phone of an account without one (its cell was empty).
+            Span::styled(u.contact().unwrap_or_default(), theme.text()),
             Span::styled(u.status.as_str().to_string(), status_style),
             Span::styled(
                 if u.enabled { "yes" } else { "no" },

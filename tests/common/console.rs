@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 pub const LONG: Duration = Duration::from_secs(20);
 
 /// The least time between two [`Console::keys`] calls: well past the console's burst gap
-/// (150 ms), with room for a console slow to take the first key on a loaded machine.
-pub const PACE: Duration = Duration::from_millis(450);
+/// (400 ms), with room for a console slow to take the first key on a loaded machine.
+pub const PACE: Duration = Duration::from_millis(800);
 
 /// The down-arrow key as a terminal sends it (on a dialog's reason list: the next reason).
 pub const DOWN: &[u8] = b"\x1b[B";

@@ -236,7 +236,12 @@ async fn remove(
         |raw: String| Reason::parse(raw).map_err(|e| ApiError::invalid("reason", e.message));
     let (actor, reason) = if caller.owns(author) {
         let reason = match given.filter(|g| !g.trim().is_empty()) {
-            Some(why) => parsed(format!("{OWNER_DELETE_REASON}: {}", why.trim()))?,
+            // Held to a reason's own limits, as an admin's and a report's are (`ab` passed,
+            // the prefix counting toward its three characters).
+            Some(why) => {
+                parsed(why.trim().to_string())?;
+                parsed(format!("{OWNER_DELETE_REASON}: {}", why.trim()))?
+            }
             None => Reason::parse(OWNER_DELETE_REASON)?,
         };
         (caller.actor(false), reason)

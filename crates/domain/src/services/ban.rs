@@ -245,6 +245,28 @@ pub async fn unban_of(
         .min_by_key(|r| r.id.get()))
 }
 
+/// The newest audit row on `kind:id` written after row `after` whose action `counts`: what
+/// someone did to it since a ban did its part.
+async fn acted_since(
+    content: &dyn ContentStore,
+    kind: AuditKind,
+    id: &str,
+    after: i64,
+    counts: impl Fn(&AuditAction) -> bool,
+) -> DomainResult<Option<AuditEntry>> {
+    let filter = AuditFilter {
+        target_kind: Some(kind),
+        target_id: Some(id.to_string()),
+        ..AuditFilter::default()
+    };
+    let rows = content.list_audit(&filter, PageRequest::first(50)).await?;
+    Ok(rows
+        .items
+        .into_iter()
+        .take_while(|r| r.id.get() > after)
+        .find(|r| counts(&r.action)))
+}
+
 /// Every ban row of `sub` since its last unban, newest first: the bans an unban reverses.
 async fn bans_in_force(content: &dyn ContentStore, sub: &UserSub) -> DomainResult<Vec<AuditEntry>> {
     let filter = AuditFilter {
@@ -282,6 +304,11 @@ pub async fn plan_unban(
         )));
     };
     let mut record = Record::default();
+    // Which ban hid each post and comment (the latest, where two did): what was done to it
+    // after that ban's row was done by someone else, and is not the ban's to reverse.
+    let mut hid_posts: Vec<(PostId, i64)> = Vec::new();
+    let mut hid_comments: Vec<(CommentId, i64)> = Vec::new();
+    let mut disabled_by = None;
     for ban in bans.iter().rev() {
         let one: Record = ban
             .after
@@ -294,41 +321,98 @@ pub async fn plan_unban(
                 ))
             })?;
         record.blocked |= one.blocked;
-        record.disabled |= one.disabled;
+        if one.disabled {
+            record.disabled = true;
+            disabled_by = Some(ban.id.get());
+        }
         for id in one.hidden_posts {
-            if !record.hidden_posts.contains(&id) {
-                record.hidden_posts.push(id);
-            }
+            hid_posts.retain(|(p, _)| *p != id);
+            hid_posts.push((id, ban.id.get()));
         }
         for id in one.hidden_comments {
-            if !record.hidden_comments.contains(&id) {
-                record.hidden_comments.push(id);
-            }
+            hid_comments.retain(|(c, _)| *c != id);
+            hid_comments.push((id, ban.id.get()));
         }
     }
+    let mut left_alone = Vec::new();
+    // The account: enabled again only where no one disabled (or enabled) it after the ban
+    // (it was enabled over a later "account compromised" disable); one the ban found disabled
+    // stays so, and is said to (the dialog said only "nothing to change").
+    let mut enable = record.disabled;
+    if let Some(row) = disabled_by
+        && let Some(later) = acted_since(content, AuditKind::User, &sub.to_string(), row, |a| {
+            matches!(a, AuditAction::UserDisable | AuditAction::UserEnable)
+        })
+        .await?
+    {
+        enable = false;
+        left_alone.push(format!(
+            "the account ({} since the ban, audit row {})",
+            later.action, later.id
+        ));
+    } else if !record.disabled && !user.enabled {
+        left_alone.push("the account (disabled before the ban: it stays disabled)".into());
+    }
     let mut steps = Vec::new();
-    if record.disabled {
+    if enable {
         steps.push(Step::Enable);
     }
     // The block is lifted with the account, after it: not while the account stays disabled
     // for another reason (its tokens would work again until they expire).
-    if record.blocked && (record.disabled || user.enabled) {
+    if record.blocked && (enable || user.enabled) {
         steps.push(Step::Unblock);
     }
-    // What the bans hid and is still hidden is restored; what changed since (removed, restored
-    // by hand, deleted) is said and left (the plan listed it, and the run then skipped it).
-    let mut left_alone = Vec::new();
-    for &id in &record.hidden_posts {
+    // What the bans hid and is still hidden, with nothing done to it since, is restored; what
+    // changed since (removed, restored and hidden again by a moderator, deleted) is said and
+    // left (the plan listed it and the run skipped it, or restored a moderator's later hide).
+    let moderation = |a: &AuditAction| {
+        matches!(
+            a,
+            AuditAction::PostHide
+                | AuditAction::PostRestore
+                | AuditAction::PostRemove
+                | AuditAction::CommentHide
+                | AuditAction::CommentRestore
+                | AuditAction::CommentRemove
+        )
+    };
+    for &(id, row) in &hid_posts {
         match content.get_post(id).await {
-            Ok(p) if p.status == ContentStatus::Hidden => steps.push(Step::RestorePost { id }),
+            Ok(p) if p.status == ContentStatus::Hidden => {
+                match acted_since(content, AuditKind::Post, &id.to_string(), row, moderation)
+                    .await?
+                {
+                    Some(later) => left_alone.push(format!(
+                        "post #{id} ({} since the ban, audit row {})",
+                        later.action, later.id
+                    )),
+                    None => steps.push(Step::RestorePost { id }),
+                }
+            }
             Ok(p) => left_alone.push(format!("post #{id} ({} since)", p.status.as_str())),
             Err(DomainError::NotFound(_)) => left_alone.push(format!("post #{id} (gone)")),
             Err(e) => return Err(e),
         }
     }
-    for &id in &record.hidden_comments {
+    for &(id, row) in &hid_comments {
         match content.get_comment(id).await {
-            Ok(c) if c.status == ContentStatus::Hidden => steps.push(Step::RestoreComment { id }),
+            Ok(c) if c.status == ContentStatus::Hidden => {
+                match acted_since(
+                    content,
+                    AuditKind::Comment,
+                    &id.to_string(),
+                    row,
+                    moderation,
+                )
+                .await?
+                {
+                    Some(later) => left_alone.push(format!(
+                        "comment #{id} ({} since the ban, audit row {})",
+                        later.action, later.id
+                    )),
+                    None => steps.push(Step::RestoreComment { id }),
+                }
+            }
             Ok(c) => left_alone.push(format!("comment #{id} ({} since)", c.status.as_str())),
             Err(DomainError::NotFound(_)) => left_alone.push(format!("comment #{id} (gone)")),
             Err(e) => return Err(e),
@@ -834,6 +918,75 @@ mod tests {
         let unban = plan_unban(dir, content, &w.user).await.unwrap();
         assert!(!unban.steps.contains(&Step::Enable));
         assert!(!unban.steps.contains(&Step::Unblock), "{:?}", unban.steps);
+        // Said, not only left: the dialog read "nothing to change".
+        assert!(
+            unban
+                .left_alone
+                .contains(&"the account (disabled before the ban: it stays disabled)".to_string()),
+            "{:?}",
+            unban.left_alone
+        );
+    }
+
+    /// What a moderator did after the ban is not the unban's to reverse: a post restored and
+    /// hidden again, an account enabled and disabled again, stay as the moderator left them
+    /// (the unban restored the post and enabled the account).
+    #[tokio::test]
+    async fn an_unban_leaves_what_was_done_after_the_ban() {
+        let w = world().await;
+        let (dir, content) = (&w.sandbox.directory, &w.sandbox.content);
+        let plan = quick(plan_ban(dir, content, &w.user).await.unwrap());
+        assert!(
+            run(dir, content, &plan, &actor(), &reason())
+                .await
+                .is_complete()
+        );
+        for action in [ModerationAction::Restore, ModerationAction::Hide] {
+            content
+                .moderate(&Moderation {
+                    target: ModerationTarget::Post(w.posts[0]),
+                    action,
+                    actor: actor(),
+                    reason: Reason::parse("moderator: hate speech").unwrap(),
+                })
+                .await
+                .unwrap();
+        }
+        dir.enable_user(&w.user).await.unwrap();
+        dir.disable_user(&w.user).await.unwrap();
+        content
+            .record_audit(&NewAuditEntry {
+                actor: actor(),
+                action: AuditAction::UserDisable,
+                target_kind: AuditKind::User,
+                target_id: w.sub.to_string(),
+                reason: Some(Reason::parse("account compromised").unwrap()),
+                before: None,
+                after: None,
+            })
+            .await
+            .unwrap();
+        let unban = plan_unban(dir, content, &w.user).await.unwrap();
+        assert!(!unban.steps.contains(&Step::RestorePost { id: w.posts[0] }));
+        assert!(unban.steps.contains(&Step::RestorePost { id: w.posts[1] }));
+        assert!(!unban.steps.contains(&Step::Enable), "{:?}", unban.steps);
+        assert!(!unban.steps.contains(&Step::Unblock), "{:?}", unban.steps);
+        assert!(
+            unban.left_alone.iter().any(|l| l.starts_with(&format!(
+                "post #{} (post.hide since the ban, audit row ",
+                w.posts[0]
+            ))),
+            "{:?}",
+            unban.left_alone
+        );
+        assert!(
+            unban
+                .left_alone
+                .iter()
+                .any(|l| l.starts_with("the account (user.disable since the ban, audit row ")),
+            "{:?}",
+            unban.left_alone
+        );
     }
 
     #[tokio::test]

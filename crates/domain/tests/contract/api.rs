@@ -697,6 +697,22 @@ async fn only_the_author_edits_or_deletes_a_post(h: &Harness) {
     );
     // A reason the author gives is kept after it (it was dropped without a word).
     let other = h.post(&a, "second thoughts").await;
+    // The author's reason is held to a reason's limits, as an admin's is (`ab` passed).
+    let short = json!({"reason": "ab"}).to_string();
+    let (status, body) = h
+        .call(
+            Gw::V2,
+            "DELETE",
+            &format!("/posts/{other}"),
+            Some(&short),
+            Some(&a),
+        )
+        .await;
+    assert_eq!(
+        (status, error_field(&body)),
+        (400, Some("reason")),
+        "{body}"
+    );
     let said = json!({"reason": "posted by mistake"}).to_string();
     let (status, body) = h
         .call(
