@@ -304,6 +304,75 @@ fn json_lines(lines: &[String]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// A key that itself holds `<U+200B>` beside the key that text names: the form `objects ls`
+/// prints for the second is also the first as written (`--json` prints it so), and a
+/// scripted `rm` of it deleted the other. Given so, it is refused naming both; `--raw-key`
+/// takes it as written; the listing's own form of the first reads as the first.
+#[test]
+fn a_key_that_reads_as_another_is_refused_unless_taken_as_written() {
+    let dirs = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(&dirs, &["sandbox", "seed", "--yes"]);
+    assert!(ok, "{err}");
+    let (_, path, _) = run(&dirs, &["sandbox", "path"]);
+    let literal = "odd/<U+200B>lit.txt";
+    let hidden = "odd/\u{200B}lit.txt";
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use backoffice_domain::model::ObjectKey;
+        use backoffice_domain::ports::ObjectStore;
+        use backoffice_domain::sandbox::Sandbox;
+        let sandbox = Sandbox::open(std::path::Path::new(&path[0])).await.unwrap();
+        for key in [literal, hidden] {
+            sandbox
+                .objects
+                .put(
+                    &Sandbox::bucket(),
+                    &ObjectKey::parse(key).unwrap(),
+                    key.as_bytes().to_vec(),
+                    "text/plain",
+                    &Default::default(),
+                )
+                .await
+                .unwrap();
+        }
+    });
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "objects",
+            "rm",
+            literal,
+            "--reason",
+            "scripted cleanup",
+            "--yes",
+        ],
+    );
+    assert!(
+        !ok && err.contains("pass --raw-key for the one as written; nothing was done"),
+        "{err}"
+    );
+    let (ok, gone, err) = run(
+        &dirs,
+        &[
+            "objects",
+            "rm",
+            literal,
+            "--raw-key",
+            "--reason",
+            "scripted cleanup",
+            "--yes",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(json_lines(&gone)[0]["key"], literal);
+    let (_, left, _) = run(&dirs, &["objects", "ls", "odd/", "--json"]);
+    let keys: Vec<String> = json_lines(&left)
+        .iter()
+        .map(|r| r["key"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(keys, [hidden], "the other is still there");
+}
+
 #[test]
 fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
     let dirs = tempfile::tempdir().unwrap();

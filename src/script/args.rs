@@ -349,16 +349,24 @@ pub enum ObjectsCommand {
     },
     /// Write an object to a file (never overwriting one).
     Get {
-        /// The object's key.
+        /// The object's key, as `objects ls` prints it (`<U+0009>` for a tab).
         key: String,
+        /// The key exactly as given, its `<U+…>` text not read as characters (a key from
+        /// `--json`).
+        #[arg(long)]
+        raw_key: bool,
         /// The file to write (a new one), or `-` for standard output.
         #[arg(short, long)]
         output: std::path::PathBuf,
     },
     /// Delete an object (in a versioned bucket, a delete marker; older versions stay).
     Rm {
-        /// The object's key.
+        /// The object's key, as `objects ls` prints it (`<U+0009>` for a tab).
         key: String,
+        /// The key exactly as given, its `<U+…>` text not read as characters (a key from
+        /// `--json`).
+        #[arg(long)]
+        raw_key: bool,
         /// Why, for the audit log (required).
         #[arg(long)]
         reason: String,
@@ -368,8 +376,12 @@ pub enum ObjectsCommand {
     },
     /// A presigned GET URL (recorded in the audit log).
     Presign {
-        /// The object's key.
+        /// The object's key, as `objects ls` prints it (`<U+0009>` for a tab).
         key: String,
+        /// The key exactly as given, its `<U+…>` text not read as characters (a key from
+        /// `--json`).
+        #[arg(long)]
+        raw_key: bool,
         /// Seconds the link works for (1 to 604800, a week: S3's longest).
         #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=604_800))]
         expires: u64,

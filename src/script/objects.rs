@@ -11,14 +11,44 @@ use std::time::Duration;
 const PAGE: u32 = 1000;
 
 /// A key as typed, or as `objects ls` printed it (`odd/tab<U+0009>here.txt`): each named
-/// character turned back into itself.
-fn typed_key(raw: String) -> Result<String> {
+/// character turned back into itself, unless `raw` (`--raw-key`: a key from `--json`, taken
+/// as it is). A key that itself holds such text, given without `--raw-key`: where the bucket
+/// has it and not the key its text names, it is the key; where it has both, the command is
+/// refused naming both (a scripted `rm` of a key taken from `--json` deleted the other).
+async fn typed_key(
+    store: &dyn backoffice_domain::ports::ObjectStore,
+    bucket: &backoffice_domain::model::BucketName,
+    given: String,
+    raw: bool,
+) -> Result<String> {
     // An empty key reached S3's client, which refused to build the request ("unexpected
     // error: s3:GetObject request could not be built").
-    if raw.is_empty() {
+    if given.is_empty() {
         bail!("key: give one, as `objects ls` shows it");
     }
-    Ok(crate::text::from_identifier(&raw).unwrap_or(raw))
+    if raw {
+        return Ok(given);
+    }
+    let Some(named) = crate::text::from_identifier(&given) else {
+        return Ok(given);
+    };
+    let exists = |key: String| async move {
+        match store.head(bucket, &key).await {
+            Ok(_) => Ok(true),
+            Err(backoffice_domain::DomainError::NotFound(_)) => Ok(false),
+            Err(e) => Err(domain(e)),
+        }
+    };
+    match (exists(given.clone()).await?, exists(named.clone()).await?) {
+        (true, true) => bail!(
+            "key: '{given}' is how `objects ls` names {} and also a key as written, {}: pass \
+             --raw-key for the one as written; nothing was done",
+            crate::text::key(&named),
+            crate::text::key(&given),
+        ),
+        (true, false) => Ok(given),
+        _ => Ok(named),
+    }
 }
 
 pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
@@ -47,8 +77,12 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
             .await
             .map(drop)
         }
-        ObjectsCommand::Get { key, output } => {
-            let key = typed_key(key)?;
+        ObjectsCommand::Get {
+            key,
+            raw_key,
+            output,
+        } => {
+            let key = typed_key(store, bucket, key, raw_key).await?;
             // `-` is standard output, as for other tools (it made a file named `-`); never a
             // terminal's, which would obey what the object holds (an escape set its title).
             if output.as_os_str() == "-" {
@@ -83,10 +117,11 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
         }
         ObjectsCommand::Rm {
             key,
+            raw_key,
             reason: why,
             unaudited,
         } => {
-            let key = typed_key(key)?;
+            let key = typed_key(store, bucket, key, raw_key).await?;
             let why = reason(&why)?;
             let operation = Operation::DeleteObjects {
                 bucket: bucket.clone(),
@@ -126,8 +161,12 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
             };
             s.write_shown(operation, &why, &shown).await
         }
-        ObjectsCommand::Presign { key, expires } => {
-            let key = typed_key(key)?;
+        ObjectsCommand::Presign {
+            key,
+            raw_key,
+            expires,
+        } => {
+            let key = typed_key(store, bucket, key, raw_key).await?;
             let signed = ops::share(s.b, s.context, bucket, &key, Duration::from_secs(expires))
                 .await
                 .map_err(super::failed)?;
