@@ -1605,7 +1605,8 @@ fn moderation_over_marked_rows_says_what_it_leaves_out_and_counts_reports() {
         panic!("a dialog for the reports");
     };
     assert!(
-        d.proposal.changes[0].starts_with("every open report (3) on post #501: open → actioned"),
+        d.proposal.changes[0]
+            .starts_with("the open reports shown (3) on post #501: open → actioned"),
         "{:?}",
         d.proposal.changes
     );

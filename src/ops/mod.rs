@@ -806,9 +806,16 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             };
             // None open: nothing changed and nothing was audited (it said `0 reports
             // actioned, audited`).
+            // (Of those shown, where newer ones came: "no open reports", then one left open,
+            // read as a contradiction.)
+            let none = if newer.is_empty() {
+                "no open reports"
+            } else {
+                "none of the reports shown is still open"
+            };
             done.summary = if done.records.is_empty() {
                 format!(
-                    "no open reports on {}: nothing changed{newer}",
+                    "{none} on {}: nothing changed{newer}",
                     match targets.as_slice() {
                         [one] => one.to_string(),
                         many => crate::text::plural(many.len(), "target"),
@@ -1211,9 +1218,11 @@ async fn upload(
     )
     .await?;
     Ok(Done {
+        // The key as the listing names it: a literal `<U+0009>` read as a tab.
         summary: format!(
-            "{} {key} ({}){}",
+            "{} {} ({}){}",
             if up.replaced { "replaced" } else { "uploaded" },
+            crate::text::key(key.as_str()),
             human_size(up.entry.size),
             audit_note(up.audited)
         ),

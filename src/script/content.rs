@@ -42,7 +42,7 @@ pub(super) async fn posts(cmd: PostsCommand, s: &Session<'_>) -> Result<()> {
             let (kept, shown) = shown_posts(s, targets, action).await;
             if kept.is_empty() {
                 for line in &shown {
-                    eprintln!("{}", crate::text::plain(line));
+                    eprintln!("  {}", crate::text::plain(line));
                 }
                 bail!("nothing to {}; nothing was done", action.as_str());
             }
@@ -152,11 +152,8 @@ async fn shown_posts(
             Err(backoffice_domain::DomainError::NotFound(_)) => {
                 left_out.push(format!("post {id}: not found (left out)"));
             }
-            // Unread here: left to the write, which says what it meets.
-            Err(e) => {
-                shown.push(format!("post {id}: {e}"));
-                kept.push(target);
-            }
+            // Not read, so not shown: left out rather than changed unseen.
+            Err(e) => left_out.push(format!("post {id}: could not be read ({e}; left out)")),
         }
     }
     if kept.len() > SHOWN_POSTS {

@@ -269,8 +269,9 @@ impl PostsPane {
             .map(|t| {
                 format!(
                     "{} on {}: open → {}",
+                    // Those shown: one that comes in meanwhile stays open.
                     match open(t) {
-                        Some(n) => format!("every open report ({n})"),
+                        Some(n) => format!("the open reports shown ({n})"),
                         None => "every open report".to_string(),
                     },
                     target_label(t),

@@ -333,11 +333,16 @@ impl StoragePane {
                 }
                 let change = match existing {
                     Some(size) => format!(
-                        "s3://{bucket}/{key}: replaced ({} now) by {}",
+                        "s3://{bucket}/{}: replaced ({} now) by {}",
+                        crate::text::key(key.as_str()),
                         human_size(size),
                         source.display()
                     ),
-                    None => format!("s3://{bucket}/{key}: new object from {}", source.display()),
+                    None => format!(
+                        "s3://{bucket}/{}: new object from {}",
+                        crate::text::key(key.as_str()),
+                        source.display()
+                    ),
                 };
                 Outcome::Propose(Proposal {
                     verb: format!("upload {key}"),

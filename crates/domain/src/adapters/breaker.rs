@@ -82,8 +82,8 @@ impl Breaker {
             what: "the database".into(),
             source: Some(
                 format!(
-                    "down since {} s ago; tried again every {} s",
-                    (now - opened) / 1000,
+                    "down for {:.1} s; tried again every {} s",
+                    (now - opened) as f64 / 1000.0,
                     self.every.as_secs_f64()
                 )
                 .into(),

@@ -45,17 +45,14 @@ pub(super) async fn observe(mut req: Request, next: Next, body_limit: usize) -> 
         // Which refusal, so that causes tell apart in the log (an expired token and another
         // app's token logged the same line): the code, the field, and for a refused caller
         // why (the verifier's own words; nothing of the token or the body).
-        let code = error.as_ref().map_or("-", |e| e.code);
-        let field = error
-            .as_ref()
-            .and_then(|e| e.field.clone())
-            .unwrap_or_default();
+        // Absent where they do not apply (they were logged as empty strings).
+        let code = error.as_ref().map(|e| e.code);
+        let field = error.as_ref().and_then(|e| e.field.as_deref());
         let why = error
             .as_ref()
             .filter(|_| matches!(status, 401 | 403))
-            .map(ApiError::client_message)
-            .unwrap_or_default();
-        tracing::warn!(requestId = %request_id, method = %method, route = %route, status, code, field = %field, why = %why, latencyMs = latency_ms, sub, "request refused");
+            .map(ApiError::client_message);
+        tracing::warn!(requestId = %request_id, method = %method, route = %route, status, code, field, why, latencyMs = latency_ms, sub, "request refused");
     } else {
         tracing::info!(requestId = %request_id, method = %method, route = %route, status, latencyMs = latency_ms, sub, "request served");
     }

@@ -1628,8 +1628,14 @@ async fn every_request_logs_one_line_with_its_route_and_status() {
     assert_eq!(served[0]["method"], "GET");
     assert_eq!(served[0]["status"], 404);
     assert_eq!(served[0]["level"], "WARN");
-    // Which refusal: the code (causes logged the same line), and for a refused caller why.
+    // Which refusal: the code (causes logged the same line), and for a refused caller why;
+    // nothing where they do not apply.
     assert_eq!(served[0]["code"], "not_found");
+    assert!(
+        served[0].get("why").is_none() && served[0].get("field").is_none(),
+        "{}",
+        served[0]
+    );
     let event = Gw::V2.event("GET", "/posts", None, None);
     let ((status, _), headers) = send(&h.router, event).await;
     assert_eq!(status, 401);
