@@ -32,6 +32,23 @@ fn command_on(dirs: &tempfile::TempDir, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The first object of the seed's first folder under `posts/`, as `objects ls --json` gives it.
+fn first_seeded_object(dirs: &tempfile::TempDir) -> serde_json::Value {
+    let first = |args: &[&str]| -> serde_json::Value {
+        let listed = command_on(dirs, args);
+        serde_json::from_str(listed.lines().next().unwrap()).unwrap()
+    };
+    let folder = first(&["objects", "ls", "posts/", "--limit", "1", "--json"]);
+    first(&[
+        "objects",
+        "ls",
+        folder["prefix"].as_str().unwrap(),
+        "--limit",
+        "1",
+        "--json",
+    ])
+}
+
 fn seeded() -> tempfile::TempDir {
     let dirs = tempfile::tempdir().unwrap();
     command_on(&dirs, &["sandbox", "seed", "--yes"]);
@@ -459,17 +476,7 @@ fn a_question_on_the_terminal_shows_what_it_is_about() {
         .find(|u| u["sub"] == sub.as_str())
         .map(|u| u["username"].as_str().unwrap().to_string())
         .expect("the author is in the pool");
-    let folder = command(&["objects", "ls", "posts/", "--limit", "1", "--json"]);
-    let folder: serde_json::Value = serde_json::from_str(folder.lines().next().unwrap()).unwrap();
-    let listed = command(&[
-        "objects",
-        "ls",
-        folder["prefix"].as_str().unwrap(),
-        "--limit",
-        "1",
-        "--json",
-    ]);
-    let object: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
+    let object = first_seeded_object(&dirs);
     let key = object["key"].as_str().unwrap().to_string();
 
     let mut c = Console::start(dirs, &["posts", "hide", &id, "--reason", "spam links"]);
@@ -542,17 +549,7 @@ fn a_password_typed_on_the_terminal_never_shows() {
     let listed = command(&["users", "list", "--limit", "1", "--json"]);
     let user: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
     let user = user["username"].as_str().unwrap().to_string();
-    let folder = command(&["objects", "ls", "posts/", "--limit", "1", "--json"]);
-    let folder: serde_json::Value = serde_json::from_str(folder.lines().next().unwrap()).unwrap();
-    let listed = command(&[
-        "objects",
-        "ls",
-        folder["prefix"].as_str().unwrap(),
-        "--limit",
-        "1",
-        "--json",
-    ]);
-    let object: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
+    let object = first_seeded_object(&dirs);
     let key = object["key"].as_str().unwrap().to_string();
     // The command on a terminal, typing `password` at both prompts.
     let typed_twice = |dirs, password: &[u8]| {

@@ -245,6 +245,44 @@ pub async fn unban_of(
         .min_by_key(|r| r.id.get()))
 }
 
+/// Why a post or comment a ban hid (in ban row `row`) is not the unban's to restore, or `None`
+/// where it is: still hidden (`now`, its status, or why it could not be read), and no
+/// moderation of it since the ban.
+async fn left_since(
+    content: &dyn ContentStore,
+    kind: AuditKind,
+    id: &str,
+    now: DomainResult<ContentStatus>,
+    row: i64,
+) -> DomainResult<Option<String>> {
+    let what = format!("{} #{id}", kind.as_str());
+    match now {
+        Ok(ContentStatus::Hidden) => {}
+        Ok(status) => return Ok(Some(format!("{what} ({} since)", status.as_str()))),
+        Err(DomainError::NotFound(_)) => return Ok(Some(format!("{what} (gone)"))),
+        Err(e) => return Err(e),
+    }
+    let moderation = |a: &AuditAction| {
+        matches!(
+            a,
+            AuditAction::PostHide
+                | AuditAction::PostRestore
+                | AuditAction::PostRemove
+                | AuditAction::CommentHide
+                | AuditAction::CommentRestore
+                | AuditAction::CommentRemove
+        )
+    };
+    Ok(acted_since(content, kind, id, row, moderation)
+        .await?
+        .map(|later| {
+            format!(
+                "{what} ({} since the ban, audit row {})",
+                later.action, later.id
+            )
+        }))
+}
+
 /// The newest audit row on `kind:id` written after row `after` whose action `counts`: what
 /// someone did to it since a ban did its part.
 async fn acted_since(
@@ -365,57 +403,18 @@ pub async fn plan_unban(
     // What the bans hid and is still hidden, with nothing done to it since, is restored; what
     // changed since (removed, restored and hidden again by a moderator, deleted) is said and
     // left (the plan listed it and the run skipped it, or restored a moderator's later hide).
-    let moderation = |a: &AuditAction| {
-        matches!(
-            a,
-            AuditAction::PostHide
-                | AuditAction::PostRestore
-                | AuditAction::PostRemove
-                | AuditAction::CommentHide
-                | AuditAction::CommentRestore
-                | AuditAction::CommentRemove
-        )
-    };
     for &(id, row) in &hid_posts {
-        match content.get_post(id).await {
-            Ok(p) if p.status == ContentStatus::Hidden => {
-                match acted_since(content, AuditKind::Post, &id.to_string(), row, moderation)
-                    .await?
-                {
-                    Some(later) => left_alone.push(format!(
-                        "post #{id} ({} since the ban, audit row {})",
-                        later.action, later.id
-                    )),
-                    None => steps.push(Step::RestorePost { id }),
-                }
-            }
-            Ok(p) => left_alone.push(format!("post #{id} ({} since)", p.status.as_str())),
-            Err(DomainError::NotFound(_)) => left_alone.push(format!("post #{id} (gone)")),
-            Err(e) => return Err(e),
+        let now = content.get_post(id).await.map(|p| p.status);
+        match left_since(content, AuditKind::Post, &id.to_string(), now, row).await? {
+            None => steps.push(Step::RestorePost { id }),
+            Some(why) => left_alone.push(why),
         }
     }
     for &(id, row) in &hid_comments {
-        match content.get_comment(id).await {
-            Ok(c) if c.status == ContentStatus::Hidden => {
-                match acted_since(
-                    content,
-                    AuditKind::Comment,
-                    &id.to_string(),
-                    row,
-                    moderation,
-                )
-                .await?
-                {
-                    Some(later) => left_alone.push(format!(
-                        "comment #{id} ({} since the ban, audit row {})",
-                        later.action, later.id
-                    )),
-                    None => steps.push(Step::RestoreComment { id }),
-                }
-            }
-            Ok(c) => left_alone.push(format!("comment #{id} ({} since)", c.status.as_str())),
-            Err(DomainError::NotFound(_)) => left_alone.push(format!("comment #{id} (gone)")),
-            Err(e) => return Err(e),
+        let now = content.get_comment(id).await.map(|c| c.status);
+        match left_since(content, AuditKind::Comment, &id.to_string(), now, row).await? {
+            None => steps.push(Step::RestoreComment { id }),
+            Some(why) => left_alone.push(why),
         }
     }
     Ok(Plan {
