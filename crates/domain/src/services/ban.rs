@@ -746,6 +746,24 @@ mod tests {
         Reason::parse("coordinated harassment").unwrap()
     }
 
+    /// A moderator's own action on `target`, outside any ban.
+    async fn moderated(
+        content: &dyn ContentStore,
+        target: ModerationTarget,
+        action: ModerationAction,
+        why: &str,
+    ) {
+        content
+            .moderate(&Moderation {
+                target,
+                action,
+                actor: actor(),
+                reason: Reason::parse(why).unwrap(),
+            })
+            .await
+            .unwrap();
+    }
+
     #[test]
     fn a_plan_reads_as_its_account_steps_and_its_content_grouped() {
         let post = |n| Step::HidePost {
@@ -941,15 +959,8 @@ mod tests {
                 .is_complete()
         );
         for action in [ModerationAction::Restore, ModerationAction::Hide] {
-            content
-                .moderate(&Moderation {
-                    target: ModerationTarget::Post(w.posts[0]),
-                    action,
-                    actor: actor(),
-                    reason: Reason::parse("moderator: hate speech").unwrap(),
-                })
-                .await
-                .unwrap();
+            let target = ModerationTarget::Post(w.posts[0]);
+            moderated(content, target, action, "moderator: hate speech").await;
         }
         dir.enable_user(&w.user).await.unwrap();
         dir.disable_user(&w.user).await.unwrap();
@@ -993,15 +1004,8 @@ mod tests {
         let w = world().await;
         let (dir, content) = (&w.sandbox.directory, &w.sandbox.content);
         // Already hidden before the ban: the unban must leave it hidden.
-        content
-            .moderate(&Moderation {
-                target: ModerationTarget::Post(w.posts[2]),
-                action: ModerationAction::Hide,
-                actor: actor(),
-                reason: Reason::parse("earlier decision").unwrap(),
-            })
-            .await
-            .unwrap();
+        let target = ModerationTarget::Post(w.posts[2]);
+        moderated(content, target, ModerationAction::Hide, "earlier decision").await;
         let plan = quick(plan_ban(dir, content, &w.user).await.unwrap());
         assert_eq!(plan.steps[..3], [Step::Block, Step::Disable, Step::SignOut]);
         assert_eq!(plan.steps.last(), Some(&Step::Sweep));
@@ -1026,15 +1030,8 @@ mod tests {
 
         // A post the ban hid that a moderator removed since: the unban's plan says it is left
         // alone rather than listing it as restored (the run then skipped it).
-        content
-            .moderate(&Moderation {
-                target: ModerationTarget::Post(w.posts[1]),
-                action: ModerationAction::Remove,
-                actor: actor(),
-                reason: Reason::parse("illegal content").unwrap(),
-            })
-            .await
-            .unwrap();
+        let target = ModerationTarget::Post(w.posts[1]);
+        moderated(content, target, ModerationAction::Remove, "illegal content").await;
         let unban = plan_unban(dir, content, &w.user).await.unwrap();
         assert_eq!(unban.steps[..2], [Step::Enable, Step::Unblock]);
         assert_eq!(unban.steps.len(), 2 + 1 + 2, "{:?}", unban.steps);
@@ -1080,15 +1077,7 @@ mod tests {
                 ModerationAction::Remove,
             ),
         ] {
-            content
-                .moderate(&Moderation {
-                    target,
-                    action,
-                    actor: actor(),
-                    reason: reason(),
-                })
-                .await
-                .unwrap();
+            moderated(content, target, action, "coordinated harassment").await;
         }
         let outcome = run(dir, content, &plan, &actor(), &reason()).await;
         assert!(outcome.is_complete(), "{outcome:?}");
