@@ -232,17 +232,29 @@ pub async fn unban_of(
     sub: &UserSub,
     ban_row: i64,
 ) -> DomainResult<Option<AuditEntry>> {
-    let filter = AuditFilter {
-        target_kind: Some(AuditKind::User),
-        target_id: Some(sub.to_string()),
-        ..AuditFilter::default()
-    };
-    let rows = content.list_audit(&filter, PageRequest::first(100)).await?;
-    Ok(rows
-        .items
+    Ok(rows_about(content, AuditKind::User, &sub.to_string(), 100)
+        .await?
         .into_iter()
         .filter(|r| r.action == UNBAN_ACTION && r.id.get() > ban_row)
         .min_by_key(|r| r.id.get()))
+}
+
+/// The latest `n` audit rows about `kind:id`, newest first.
+async fn rows_about(
+    content: &dyn ContentStore,
+    kind: AuditKind,
+    id: &str,
+    n: u32,
+) -> DomainResult<Vec<AuditEntry>> {
+    let filter = AuditFilter {
+        target_kind: Some(kind),
+        target_id: Some(id.to_string()),
+        ..AuditFilter::default()
+    };
+    Ok(content
+        .list_audit(&filter, PageRequest::first(n))
+        .await?
+        .items)
 }
 
 /// Why a post or comment a ban hid (in ban row `row`) is not the unban's to restore, or `None`
@@ -292,14 +304,8 @@ async fn acted_since(
     after: i64,
     counts: impl Fn(&AuditAction) -> bool,
 ) -> DomainResult<Option<AuditEntry>> {
-    let filter = AuditFilter {
-        target_kind: Some(kind),
-        target_id: Some(id.to_string()),
-        ..AuditFilter::default()
-    };
-    let rows = content.list_audit(&filter, PageRequest::first(50)).await?;
-    Ok(rows
-        .items
+    Ok(rows_about(content, kind, id, 50)
+        .await?
         .into_iter()
         .take_while(|r| r.id.get() > after)
         .find(|r| counts(&r.action)))
@@ -307,14 +313,8 @@ async fn acted_since(
 
 /// Every ban row of `sub` since its last unban, newest first: the bans an unban reverses.
 async fn bans_in_force(content: &dyn ContentStore, sub: &UserSub) -> DomainResult<Vec<AuditEntry>> {
-    let filter = AuditFilter {
-        target_kind: Some(AuditKind::User),
-        target_id: Some(sub.to_string()),
-        ..AuditFilter::default()
-    };
-    let rows = content.list_audit(&filter, PageRequest::first(100)).await?;
-    Ok(rows
-        .items
+    Ok(rows_about(content, AuditKind::User, &sub.to_string(), 100)
+        .await?
         .into_iter()
         .take_while(|r| r.action != UNBAN_ACTION)
         .filter(|r| r.action == BAN_ACTION)
