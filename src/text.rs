@@ -447,6 +447,17 @@ pub fn first_line(text: &str) -> String {
     }
 }
 
+/// A time window in few columns, for a narrow title: `12-06 01:00..02:00 UTC` within a day,
+/// `12-05 23:00..12-06 01:00 UTC` across days.
+pub fn short_window(w: &backoffice_domain::model::TimeWindow) -> String {
+    let end = if w.start.date_naive() == w.end.date_naive() {
+        w.end.format("%H:%M")
+    } else {
+        w.end.format("%m-%d %H:%M")
+    };
+    format!("{}..{end} UTC", w.start.format("%m-%d %H:%M"))
+}
+
 /// The first `max` columns of one line of text, with `…` when it was cut.
 pub fn excerpt(text: &str, max: usize) -> String {
     let (line, more) = lead_line(text);

@@ -83,7 +83,7 @@ fn title(pane: &InsightsPane, keys: &crate::keymap::Keymap, width: u16) -> Strin
                 if with(" · …", window_text(run)).width() + 4 <= usize::from(width) {
                     whole
                 } else {
-                    with(&scan, short_window(run))
+                    with(&scan, crate::text::short_window(&run.window))
                 }
             }
         },
@@ -95,24 +95,6 @@ fn groups_summary(groups: &[String]) -> String {
         [] => "no groups".to_string(),
         [one] => one.clone(),
         [first, rest @ ..] => format!("{first} +{}", rest.len()),
-    }
-}
-
-/// The window in few columns, for a narrow title: `12-03 10:00..10:15 UTC` within a day.
-fn short_window(run: &Run) -> String {
-    let (start, end) = (run.window.start, run.window.end);
-    if start.date_naive() == end.date_naive() {
-        format!(
-            "{}..{} UTC",
-            start.format("%m-%d %H:%M"),
-            end.format("%H:%M")
-        )
-    } else {
-        format!(
-            "{}..{} UTC",
-            start.format("%m-%d %H:%M"),
-            end.format("%m-%d %H:%M")
-        )
     }
 }
 

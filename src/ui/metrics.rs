@@ -61,14 +61,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Lo
                 // two ends, short (it read `last 2026-12-05T22:00..2026-12-05T23:55 to 23:55
                 // UTC`, and at 80 columns left nothing of itself).
                 match (range.contains(".."), pane.window) {
-                    (true, Some(w)) => {
-                        let end = if w.start.date_naive() == w.end.date_naive() {
-                            w.end.format("%H:%M")
-                        } else {
-                            w.end.format("%m-%d %H:%M")
-                        };
-                        format!("{}..{end} UTC", w.start.format("%m-%d %H:%M"))
-                    }
+                    (true, Some(w)) => crate::text::short_window(&w),
                     (_, Some(w)) => format!("last {range} to {} UTC", w.end.format("%H:%M")),
                     (_, None) => format!("last {range}"),
                 }

@@ -73,16 +73,7 @@ impl Window {
     /// `12-06 01:00..02:00 UTC` (the whole one left the window out at 80 columns).
     pub fn short_label(&self) -> String {
         match self {
-            Window::Range(w) if w.start.date_naive() == w.end.date_naive() => format!(
-                "{}..{} UTC",
-                w.start.format("%m-%d %H:%M"),
-                w.end.format("%H:%M")
-            ),
-            Window::Range(w) => format!(
-                "{}..{} UTC",
-                w.start.format("%m-%d %H:%M"),
-                w.end.format("%m-%d %H:%M")
-            ),
+            Window::Range(w) => crate::text::short_window(w),
             other => other.label(),
         }
     }

@@ -108,7 +108,9 @@ impl Breaker {
                      second tries it again"
                 );
             }
-        } else {
+        } else if self.opened.load(Ordering::Acquire) != 0 {
+            // Only while open: a store call that answers (nearly all of them) reads the state
+            // and writes nothing shared.
             let opened = self.opened.swap(0, Ordering::AcqRel);
             if opened != 0 {
                 tracing::info!(
