@@ -322,30 +322,38 @@ async fn user_detail(
     // the account is shown, and what could not be read says why.
     let database = async {
         let Some(sub) = &user.sub else {
-            return Ok((None, None));
+            return Ok((None, None, None));
         };
         let content = b
             .content
             .as_deref()
             .ok_or_else(|| "no database in this environment".to_string())?;
-        let (profile, counts) =
-            tokio::join!(content.get_profile(sub), content.activity_counts(sub));
+        let (profile, counts, standing) = tokio::join!(
+            content.get_profile(sub),
+            content.activity_counts(sub),
+            backoffice_domain::services::ban::standing(content, sub)
+        );
         let profile = match profile {
             Ok(p) => Some(p),
             Err(DomainError::NotFound(_)) => None,
             Err(e) => return Err(e.to_string()),
         };
-        Ok((profile, Some(counts.map_err(|e| e.to_string())?)))
+        Ok((
+            profile,
+            Some(counts.map_err(|e| e.to_string())?),
+            Some(standing.map_err(|e| e.to_string())?),
+        ))
     };
-    let (profile, counts, unread) = match database.await {
-        Ok((profile, counts)) => (profile, counts, None),
-        Err(why) => (None, None, Some(why)),
+    let (profile, counts, standing, unread) = match database.await {
+        Ok((profile, counts, standing)) => (profile, counts, standing, None),
+        Err(why) => (None, None, None, Some(why)),
     };
     Ok(UserDetail {
         user,
         groups,
         profile,
         counts,
+        standing,
         unread,
     })
 }

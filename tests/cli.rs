@@ -704,6 +704,23 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
     let row = json_lines(&rows)[0].clone();
     assert_eq!(row["action"], "user.ban", "{row}");
     let id = row["id"].as_i64().unwrap().to_string();
+    // `users get` says the ban in force and the block, as text and as JSON.
+    let (ok, text, err) = run(&dirs, &["users", "get", banned]);
+    assert!(ok, "{err}");
+    assert!(
+        text.iter().any(|l| l.starts_with("standing ")
+            && l.contains(" banned ")
+            && l.contains(&format!("(audit row {id}); blocked in the API"))),
+        "{text:?}"
+    );
+    let (_, got, _) = run(&dirs, &["users", "get", banned, "--json"]);
+    let got = json_lines(&got)[0].clone();
+    assert_eq!(got["blocked"], true, "{got}");
+    assert_eq!(
+        got["ban"]["audit_row"].as_i64(),
+        row["id"].as_i64(),
+        "{got}"
+    );
     let (ok, planned, err) = run(
         &dirs,
         &[
@@ -740,6 +757,27 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
     );
     let (ok, _, err) = run(&dirs, &["audit", "list", "--target", "user:nobody-at-all"]);
     assert!(!ok && err.contains("not found"), "{err}");
+    // An enable of the banned user is done, with the ban said first.
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "users",
+            "enable",
+            banned,
+            "--reason",
+            "appeal by mail",
+            "--yes",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("warning: banned ")
+            && err.contains(&format!("(audit row {id})"))
+            && err.contains(
+                "leaves hidden what the ban hid (`users unban` reverses the whole ban instead)"
+            ),
+        "{err}"
+    );
 }
 
 /// The same commands on AWS services through a `config.toml` environment: users from moto's

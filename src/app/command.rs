@@ -156,6 +156,8 @@ pub struct UserDetail {
     pub groups: Vec<Group>,
     pub profile: Option<UserProfile>,
     pub counts: Option<ActivityCounts>,
+    /// Whether the API refuses them, and the ban in force (with the database's part).
+    pub standing: Option<backoffice_domain::services::ban::Standing>,
     /// Why the database's part (profile, counts) could not be read: the directory's part is
     /// shown without it (support reads an account while the database is down).
     pub unread: Option<String>,

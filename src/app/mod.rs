@@ -69,9 +69,12 @@ const BURST_GAP: std::time::Duration = std::time::Duration::from_millis(400);
 enum HoldCause {
     /// A key was refused with only a message (see [`REFUSAL_GUARD`]).
     Refusal,
-    /// A key opened a write's dialog, or asked for one, and more came in the same burst
-    /// (see [`BURST_GAP`]): typed before anyone could have read it.
+    /// A key opened a write's dialog, and more came in the same burst (see [`BURST_GAP`]):
+    /// typed before anyone could have read it.
     Dialog,
+    /// A key asked for a write's dialog that is still being prepared (a plan, a read, a user
+    /// loading), and more came in the same burst.
+    Asked,
 }
 
 /// Keys held back: since when (the last one held), which, and why.
@@ -91,6 +94,7 @@ impl std::fmt::Display for Hold {
             match self.cause {
                 HoldCause::Refusal => "right after a refusal",
                 HoldCause::Dialog => "with the key that opened this dialog",
+                HoldCause::Asked => "with the key that asked for a dialog",
             }
         )
     }
@@ -341,6 +345,7 @@ impl App {
             ids: Ids::default(),
         };
         app.storage.read_only = app.context.read_only;
+        app.users.read_only = app.context.read_only;
         app.storage.unaudited = !app.context.audited;
         app.insights.read_only = app.context.read_only;
         app
@@ -541,7 +546,11 @@ impl App {
             self.hold = Some(Hold {
                 at: std::time::Instant::now(),
                 keys: String::new(),
-                cause: HoldCause::Dialog,
+                cause: if matches!(self.overlay, Some(Overlay::Dialog(_))) {
+                    HoldCause::Dialog
+                } else {
+                    HoldCause::Asked
+                },
             });
         }
         c.extend(self.ask_names());
@@ -554,6 +563,7 @@ impl App {
         matches!(self.overlay, Some(Overlay::Dialog(_)))
             || self.ban_request.is_some()
             || self.reading.is_some()
+            || self.users.waits()
     }
 
     /// The focused pane's last view follows what it shows (a narrowing dropped with `esc`, a
@@ -629,7 +639,9 @@ impl App {
             && self.toasts_said > said
             && self.requests.len() == requests
             && !self.typing()
-            && self.overlay.is_none();
+            && self.overlay.is_none()
+            // A key that waits for what it acts on (a user loading) is not refused.
+            && !self.dialog_coming();
         if refused {
             self.hold = Some(Hold {
                 at: std::time::Instant::now(),
@@ -651,7 +663,7 @@ impl App {
         let hold = self.hold.as_mut()?;
         let guard = match hold.cause {
             HoldCause::Refusal => self.refusal_guard,
-            HoldCause::Dialog => self.burst_gap,
+            HoldCause::Dialog | HoldCause::Asked => self.burst_gap,
         };
         // `q` pressed first after a refusal is meant (a word that starts with it is the price);
         // within held text, or in a dialog, it is held as the rest is.

@@ -232,6 +232,7 @@ fn detail(u: DirectoryUser) -> UserDetail {
         groups: vec![],
         profile: None,
         counts: None,
+        standing: None,
         unread: None,
     }
 }
@@ -682,6 +683,89 @@ fn a_created_account_is_opened_so_the_next_key_acts_on_it() {
         "{:?}",
         d.proposal.form
     );
+}
+
+/// An enable from the list reads the user first, and the dialog says a ban in force: an
+/// enable of a banned user let them in without a word of the ban, which it leaves in place.
+#[test]
+fn an_enable_from_the_list_reads_the_user_and_names_their_ban() {
+    use backoffice_domain::services::ban::{EarlierBan, Standing};
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, false)]);
+    let asked = app.on_key(key('e'));
+    let Some(Command::LoadUser { request, username }) = asked.first().cloned() else {
+        panic!("the user is read first: {asked:?}");
+    };
+    assert_eq!(username.as_str(), "user1");
+    assert!(app.overlay.is_none());
+    assert_eq!(
+        app.toasts.back().unwrap().text,
+        "reading whether user1 is banned first…"
+    );
+    let mut d = detail(user(1, false));
+    d.standing = Some(Standing {
+        blocked: true,
+        ban: Some(EarlierBan {
+            row: 42,
+            at: Utc.with_ymd_and_hms(2026, 12, 1, 9, 30, 0).unwrap(),
+            actor: "mod@example.com".into(),
+        }),
+    });
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(d),
+    });
+    let Some(Overlay::Dialog(dialog)) = &app.overlay else {
+        panic!("the enable is asked: {:?}", app.overlay);
+    };
+    assert!(
+        dialog.proposal.changes.iter().any(|c| c
+            == "banned 2026-12-01 09:30 UTC by mod@example.com (audit row 42): this lets them \
+                sign in and use the API again, and leaves hidden what the ban hid (:unban \
+                reverses the whole ban instead)"),
+        "{:?}",
+        dialog.proposal.changes
+    );
+    // The reading message went with the answer.
+    assert!(
+        !app.toasts
+            .iter()
+            .any(|t| t.text.starts_with("reading whether")),
+        "{:?}",
+        app.toasts
+    );
+}
+
+/// A user who cannot be read when a key waited for them says the key asked nothing, and
+/// keys typed while they load are held as keys typed after one that asked for a dialog (they
+/// were said to follow a refusal).
+#[test]
+fn keys_while_a_user_loads_are_held_and_a_failed_load_says_the_key_did_nothing() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, false)]);
+    app.burst_gap = std::time::Duration::from_secs(3600);
+    let asked = app.on_key(key('e'));
+    let Some(Command::LoadUser { request, .. }) = asked.first().cloned() else {
+        panic!("{asked:?}");
+    };
+    assert!(app.on_key(key('x')).is_empty());
+    assert_eq!(
+        app.toasts.back().unwrap().text,
+        "not run: «x», typed with the key that asked for a dialog; press a key again to use it"
+    );
+    app.hold = None;
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Err(Failure::new("Cognito timed out")),
+    });
+    assert!(app.overlay.is_none());
+    assert!(
+        app.toasts.iter().any(|t| t.text
+            == "user1 could not be read, so nothing was asked (enable the account): Cognito timed out"),
+        "{:?}",
+        app.toasts
+    );
+    assert!(!app.dialog_coming());
 }
 
 /// A key that waited for its user acts only where it was pressed: help opened meanwhile
@@ -1138,7 +1222,14 @@ fn keys_typed_hard_on_a_refusal_are_held_back_and_said() {
     );
     // `esc` ends it.
     app.on_key(code(KeyCode::Esc));
-    app.on_key(key('e'));
+    let asked = app.on_key(key('e'));
+    let Some(Command::LoadUser { request, .. }) = asked.first().cloned() else {
+        panic!("after esc, `e` reads the user for its dialog: {asked:?}");
+    };
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(detail(user(1, false))),
+    });
     assert!(
         matches!(app.overlay, Some(Overlay::Dialog(_))),
         "after esc, `e` opens the enable dialog"
@@ -1250,7 +1341,8 @@ fn keys_in_the_burst_that_opened_a_dialog_are_held() {
     assert!(app.on_key(key('d')).is_empty());
     assert!(app.overlay.is_none());
     assert!(
-        app.toasts.back().unwrap().text.starts_with("not run: «ad»"),
+        app.toasts.back().unwrap().text
+            == "not run: «ad», typed with the key that asked for a dialog; press a key again to use it",
         "{:?}",
         app.toasts
     );
@@ -2416,6 +2508,7 @@ fn a_phone_only_account_is_named_by_its_phone() {
         groups: unread(),
         profile: unread(),
         counts: unread(),
+        standing: unread(),
         posts: unread(),
         comments: unread(),
         reports: unread(),

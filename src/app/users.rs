@@ -50,6 +50,8 @@ pub struct UsersPane {
     pub detail_scroll: u16,
     /// The open detail's rows on screen in the last frame (half of them is a half page).
     pub detail_rows: u16,
+    /// The session writes nothing: an enable is refused at once, not after reading the user.
+    pub read_only: bool,
 }
 
 /// The Users table's columns by which loaded rows sort, in the table's order.
@@ -211,6 +213,11 @@ impl UsersPane {
         }
     }
 
+    /// Whether an account key waits for the user it acts on to load (its dialog is coming).
+    pub fn waits(&self) -> bool {
+        self.waiting.is_some()
+    }
+
     /// The username of the user actions apply to, as the directory holds it, for `:ban`.
     pub fn subject_username(&self) -> Option<&Username> {
         self.subject().map(|u| &u.username)
@@ -319,10 +326,24 @@ impl UsersPane {
                 AccountAction::Disable,
                 "enabled: true → false; blocked in the API (tokens already issued are refused within 5 s)",
             ),
-            Action::Enable => simple(
-                AccountAction::Enable,
-                "enabled: false → true; an API block on them, if any, lifted",
-            ),
+            Action::Enable => {
+                let mut proposal = simple(
+                    AccountAction::Enable,
+                    "enabled: false → true; an API block on them, if any, lifted",
+                );
+                // An enable of a banned user went on without a word of the ban: it lets them
+                // in, and leaves their content as the ban left it.
+                if let Some(DetailState::Loaded(d)) = &self.detail
+                    && let Some(ban) = d.standing.as_ref().and_then(|s| s.ban.as_ref())
+                {
+                    proposal.3.push(format!(
+                        "banned {}: this lets them sign in and use the API again, and leaves \
+                         hidden what the ban hid (:unban reverses the whole ban instead)",
+                        ban.when()
+                    ));
+                }
+                proposal
+            }
             // Asked again, a new code goes out and the status is what it was (the dialog
             // said `RESET_REQUIRED → RESET_REQUIRED`).
             Action::ResetPassword if user.status == UserStatus::ResetRequired => simple(
@@ -501,7 +522,26 @@ impl UsersPane {
             | Action::EditAttribute
             | Action::AddGroup
             | Action::RemoveGroup
-            | Action::DeleteUser => self.propose(action),
+            | Action::DeleteUser => match self.list.selected_item() {
+                // From the list, an enable reads the user's detail first: whether a ban
+                // disabled them is in the database, and the dialog says it.
+                Some(u)
+                    if action == Action::Enable && !in_detail && !u.enabled && !self.read_only =>
+                {
+                    let name = u.username.clone();
+                    let said = crate::text::middle(
+                        &crate::text::identifier(name.as_str()),
+                        NAME_IN_MESSAGE,
+                    );
+                    let commands = self.load_detail(name, ids);
+                    self.waiting = Some(Action::Enable);
+                    Outcome::Reading {
+                        commands,
+                        message: format!("reading whether {said} is banned first…"),
+                    }
+                }
+                _ => self.propose(action),
+            },
             _ => Outcome::None,
         }
     }
@@ -646,9 +686,21 @@ impl UsersPane {
                 }
             }
             Err(f) => {
-                self.waiting = None;
-                self.detail = Some(DetailState::Failed(username, f.clone()));
-                (Outcome::None, Some(("loading the user".to_string(), f)))
+                self.detail = Some(DetailState::Failed(username.clone(), f.clone()));
+                // A key that waited for the user is said not done (the "reading…" message
+                // goes with it), beside the failure.
+                let outcome = match self.waiting.take() {
+                    Some(action) => Outcome::Message(format!(
+                        "{} could not be read, so nothing was asked ({}): {f}",
+                        crate::text::middle(
+                            &crate::text::identifier(username.as_str()),
+                            NAME_IN_MESSAGE
+                        ),
+                        action.describe()
+                    )),
+                    None => Outcome::None,
+                };
+                (outcome, Some(("loading the user".to_string(), f)))
             }
         }
     }

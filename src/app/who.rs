@@ -80,6 +80,8 @@ pub fn render(view: &User360) -> Vec<String> {
                 .map_or("(none)".to_string(), |s| s.to_string())
         ),
     ];
+    // Banned or blocked first: support enabling someone reads it before anything else.
+    lines.extend(part("Standing", &view.standing, |s| vec![s.to_string()]));
     lines.extend(part("Groups", &view.groups, |g| {
         vec![
             g.iter()
@@ -277,6 +279,14 @@ mod tests {
             groups: Ok(vec![]),
             profile: Ok(None),
             counts: Err("not asked".into()),
+            standing: Ok(backoffice_domain::services::ban::Standing {
+                blocked: true,
+                ban: Some(backoffice_domain::services::ban::EarlierBan {
+                    row: 42,
+                    at: chrono::DateTime::from_timestamp(1_765_000_000, 0).unwrap(),
+                    actor: "mod@example.com".into(),
+                }),
+            }),
             posts: Ok(vec![backoffice_domain::model::Post {
                 id: backoffice_domain::model::PostId::new(7).unwrap(),
                 author_sub: me.clone(),
@@ -323,6 +333,15 @@ mod tests {
             ]),
         };
         let text = render(&view).join("\n");
+        // The ban in force is said under its own heading, before the groups.
+        assert!(
+            text.contains(
+                "Standing\n  banned 2025-12-06 05:46 UTC by mod@example.com (audit row 42); \
+                 blocked in the API\n"
+            ),
+            "{text}"
+        );
+        assert!(text.find("Standing") < text.find("Groups"), "{text}");
         assert!(text.contains("  filed   user "), "{text}");
         assert!(text.contains("(report #125)"), "{text}");
         assert!(text.contains("  against user "), "{text}");

@@ -156,6 +156,30 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                 bail!("{}", why.message(&user.username));
             }
             shown.push(whom(&user));
+            // An enable lifts a ban's block, not the ban: said first, as the console says it.
+            if matches!(action, AccountAction::Enable)
+                && let (Some(sub), Some(content)) = (&user.sub, s.b.content.as_deref())
+            {
+                match ban::standing(content, sub).await {
+                    Ok(standing) => {
+                        if let Some(ban) = &standing.ban {
+                            eprintln!(
+                                "warning: {}",
+                                crate::text::plain(&format!(
+                                    "banned {}: this lets them sign in and use the API again, \
+                                     and leaves hidden what the ban hid (`users unban` \
+                                     reverses the whole ban instead)",
+                                    ban.when()
+                                ))
+                            );
+                        }
+                    }
+                    Err(e) => eprintln!(
+                        "warning: whether they are banned could not be read: {}",
+                        e.chain()
+                    ),
+                }
+            }
         }
         s.write_shown(Operation::Account { username, action }, &why, &shown)
             .await
@@ -224,6 +248,27 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             let username = name(&username)?;
             let user = found(directory, &username).await?;
             let groups = directory.groups_of(&username).await.map_err(domain)?;
+            // Banned or blocked, where the environment has a database (support reads it
+            // before an enable).
+            let standing = match (&user.sub, s.b.content.as_deref()) {
+                (Some(sub), Some(content)) => Some(
+                    ban::standing(content, sub)
+                        .await
+                        .map_err(|e| e.chain().to_string()),
+                ),
+                _ => None,
+            };
+            let mut record = records::user(&user);
+            if let (Some(Ok(standing)), Some(fields)) = (&standing, record.as_object_mut()) {
+                fields.insert("blocked".into(), json!(standing.blocked));
+                fields.insert(
+                    "ban".into(),
+                    standing.ban.as_ref().map_or(
+                        serde_json::Value::Null,
+                        |b| json!({ "audit_row": b.row, "at": b.at, "actor": b.actor }),
+                    ),
+                );
+            }
             // Every label as wide as the widest, an attribute's name included (a long one
             // pushed its value out of line).
             let labels = user
@@ -238,7 +283,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                 let pad = labels.saturating_sub(label.width());
                 format!("{label}{}  {value}", " ".repeat(pad))
             };
-            s.print(&records::user(&user), || {
+            s.print(&record, || {
                 let mut lines = vec![
                     line("username", &crate::text::identifier(user.username.as_str())),
                     line(
@@ -248,6 +293,11 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                     line("status", user.status.as_str()),
                     line("enabled", &user.enabled.to_string()),
                 ];
+                match &standing {
+                    Some(Ok(standing)) => lines.push(line("standing", &standing.to_string())),
+                    Some(Err(why)) => lines.push(line("standing", &format!("not read: {why}"))),
+                    None => {}
+                }
                 // The sub is said above: not again among the attributes.
                 lines.extend(
                     user.attributes

@@ -261,6 +261,14 @@ fn user_detail_open(
             updated_at: at,
         }),
         counts: None,
+        standing: Some(backoffice_domain::services::ban::Standing {
+            blocked: true,
+            ban: Some(backoffice_domain::services::ban::EarlierBan {
+                row: 42,
+                at: Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap(),
+                actor: "mod@example.com".into(),
+            }),
+        }),
         unread: None,
         groups: vec![],
         user: u,

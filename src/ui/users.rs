@@ -179,6 +179,26 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                     kv("email", u.email.clone().unwrap_or("-".into())),
                     kv("status", u.status.as_str().to_string()),
                     kv("enabled", u.enabled.to_string()),
+                    // A ban or a block, in the warning colour: an enable lifts the block,
+                    // not the ban.
+                    match &d.standing {
+                        Some(s) => Line::from(vec![
+                            Span::styled(format!("{:>14}  ", "standing"), theme.muted()),
+                            Span::styled(
+                                one_line(&s.to_string()),
+                                if s.restricted() {
+                                    theme.warning()
+                                } else {
+                                    theme.text()
+                                },
+                            ),
+                        ]),
+                        None if d.unread.is_some() => kv(
+                            "standing",
+                            "not read: the database could not be read".into(),
+                        ),
+                        None => kv("standing", "-".into()),
+                    },
                     kv("created", short_time(u.created_at)),
                     kv("modified", short_time(u.modified_at)),
                     kv(

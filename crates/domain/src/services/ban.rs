@@ -155,17 +155,77 @@ pub struct EarlierBan {
     pub actor: String,
 }
 
-impl std::fmt::Display for EarlierBan {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "banned already, {} by {} (audit row {}): this ban adds only what changed since, \
-             and one unban reverses both",
+impl EarlierBan {
+    /// `2026-12-06 01:10 UTC by ann (audit row 42)`: when, by whom, and the row that says so.
+    pub fn when(&self) -> String {
+        format!(
+            "{} by {} (audit row {})",
             self.at.format("%Y-%m-%d %H:%M UTC"),
             self.actor,
             self.row
         )
     }
+}
+
+impl From<AuditEntry> for EarlierBan {
+    fn from(row: AuditEntry) -> Self {
+        Self {
+            row: row.id.get(),
+            at: row.created_at,
+            actor: row.actor,
+        }
+    }
+}
+
+impl std::fmt::Display for EarlierBan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "banned already, {}: this ban adds only what changed since, and one unban \
+             reverses both",
+            self.when()
+        )
+    }
+}
+
+/// Where an account stands with the API and the bans: whether the API refuses its requests
+/// (a ban's or a disable's block), and the ban in force, if any (the newest since the last
+/// unban). Support reads it before enabling someone: an enable lifts the block, not the ban.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub blocked: bool,
+    pub ban: Option<EarlierBan>,
+}
+
+impl Standing {
+    /// Whether there is anything to warn of: a ban in force or a block.
+    pub fn restricted(&self) -> bool {
+        self.blocked || self.ban.is_some()
+    }
+}
+
+impl std::fmt::Display for Standing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.ban, self.blocked) {
+            (Some(ban), true) => write!(f, "banned {}; blocked in the API", ban.when()),
+            (Some(ban), false) => write!(
+                f,
+                "banned {}; no longer blocked in the API (enabled since)",
+                ban.when()
+            ),
+            (None, true) => f.write_str("blocked in the API (disabled; an enable lifts it)"),
+            (None, false) => f.write_str("not banned; the API takes their requests"),
+        }
+    }
+}
+
+/// Reads `sub`'s [`Standing`]: its block and its audit rows, at once.
+pub async fn standing(content: &dyn ContentStore, sub: &UserSub) -> DomainResult<Standing> {
+    let (blocked, bans) = futures::try_join!(content.is_blocked(sub), bans_in_force(content, sub))?;
+    Ok(Standing {
+        blocked,
+        ban: bans.into_iter().next().map(EarlierBan::from),
+    })
 }
 
 /// What a run did.
@@ -207,11 +267,7 @@ pub async fn plan_ban(
         .await?
         .into_iter()
         .next()
-        .map(|ban| EarlierBan {
-            row: ban.id.get(),
-            at: ban.created_at,
-            actor: ban.actor,
-        });
+        .map(EarlierBan::from);
     Ok(Plan {
         username: username.clone(),
         sub,
@@ -997,6 +1053,61 @@ mod tests {
             "{:?}",
             unban.left_alone
         );
+    }
+
+    /// A user's standing says the ban in force and the block, and an unban clears both; a
+    /// block of a disable is said without a ban.
+    #[tokio::test]
+    async fn standing_says_the_ban_in_force_and_the_block() {
+        let w = world().await;
+        let (dir, content) = (&w.sandbox.directory, &w.sandbox.content);
+        let before = standing(content, &w.sub).await.unwrap();
+        assert_eq!(
+            before,
+            Standing {
+                blocked: false,
+                ban: None
+            }
+        );
+        assert_eq!(
+            before.to_string(),
+            "not banned; the API takes their requests"
+        );
+        let plan = quick(plan_ban(dir, content, &w.user).await.unwrap());
+        assert!(
+            run(dir, content, &plan, &actor(), &reason())
+                .await
+                .is_complete()
+        );
+        let banned = standing(content, &w.sub).await.unwrap();
+        assert!(banned.blocked);
+        let ban = banned.ban.clone().expect("the ban in force");
+        assert_eq!(ban.actor, actor().to_string());
+        assert!(
+            banned.to_string().starts_with(&format!(
+                "banned {} by ",
+                ban.at.format("%Y-%m-%d %H:%M UTC")
+            )),
+            "{banned}"
+        );
+        assert!(
+            banned.to_string().ends_with("; blocked in the API"),
+            "{banned}"
+        );
+        let unban = plan_unban(dir, content, &w.user).await.unwrap();
+        assert!(
+            run(dir, content, &unban, &actor(), &reason())
+                .await
+                .is_complete()
+        );
+        assert_eq!(standing(content, &w.sub).await.unwrap(), before);
+        content.set_blocked(&w.sub, true, &actor()).await.unwrap();
+        let disabled = standing(content, &w.sub).await.unwrap();
+        assert_eq!(
+            disabled.to_string(),
+            "blocked in the API (disabled; an enable lifts it)"
+        );
+        assert!(disabled.restricted());
     }
 
     #[tokio::test]

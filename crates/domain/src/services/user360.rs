@@ -89,6 +89,8 @@ pub struct User360 {
     pub groups: Part<Vec<Group>>,
     pub profile: Part<Option<UserProfile>>,
     pub counts: Part<ActivityCounts>,
+    /// Whether the API refuses them, and the ban in force.
+    pub standing: Part<super::ban::Standing>,
     pub posts: Part<Vec<Post>>,
     pub comments: Part<Vec<Comment>>,
     /// Reports filed by them, then reports against their profile, then against their latest
@@ -337,6 +339,7 @@ pub async fn load(sources: &Sources<'_>, who: &Who) -> DomainResult<User360> {
             groups,
             profile: none(),
             counts: none(),
+            standing: none(),
             posts: none(),
             comments: none(),
             reports: none(),
@@ -355,6 +358,7 @@ pub async fn load(sources: &Sources<'_>, who: &Who) -> DomainResult<User360> {
         })
     };
     let counts = async { part(content.activity_counts(&sub_value).await) };
+    let standing = async { part(super::ban::standing(content, &sub_value).await) };
     let posts = async {
         part(
             content
@@ -413,8 +417,8 @@ pub async fn load(sources: &Sources<'_>, who: &Who) -> DomainResult<User360> {
             None => Err("no log source in this environment".to_string()),
         }
     };
-    let (groups, profile, counts, posts, comments, reports, objects, log_lines) = futures::join!(
-        groups, profile, counts, posts, comments, reports, objects, log_lines
+    let (groups, profile, counts, standing, posts, comments, reports, objects, log_lines) = futures::join!(
+        groups, profile, counts, standing, posts, comments, reports, objects, log_lines
     );
     // Reports against their latest posts and comments too (the counts took them in, the list
     // named only those against the person: "2 reports against them", one listed).
@@ -464,6 +468,7 @@ pub async fn load(sources: &Sources<'_>, who: &Who) -> DomainResult<User360> {
         groups,
         profile,
         counts,
+        standing,
         posts,
         comments,
         reports,
