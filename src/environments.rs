@@ -54,7 +54,9 @@ impl Pending {
     pub async fn settle(self) -> Result<()> {
         for opened in futures::future::join_all(self.0).await {
             match opened {
-                Opened::Identity(Err(e)) | Opened::Database(Err(e)) => return Err(eyre!(e)),
+                Opened::Identity(Err(e))
+                | Opened::Database(Err(e))
+                | Opened::DatabaseUnconfigured(e) => return Err(eyre!(e)),
                 Opened::Identity(Ok(_)) | Opened::Database(Ok(())) => {}
             }
         }
@@ -113,11 +115,11 @@ pub async fn open(env: &Environment, read_only: bool) -> Result<(Backends, Conte
         // and every store call answer the problem, while users, objects and logs open.
         Err(problem) => {
             let store = unresolved_store(&env.name, problem.clone())?;
-            let database = Learned::new(move || std::future::ready(Err(problem.clone())));
-            checks.push({
-                let database = database.clone();
-                async move { Opened::Database(database.get().await) }.boxed()
-            });
+            let database = {
+                let problem = problem.clone();
+                Learned::new(move || std::future::ready(Err(problem.clone())))
+            };
+            checks.push(async move { Opened::DatabaseUnconfigured(problem) }.boxed());
             (Some(store), Some(database))
         }
         Ok(Some(url)) => {
@@ -339,7 +341,7 @@ mod tests {
         let problem = answers
             .iter()
             .find_map(|a| match a {
-                Opened::Database(Err(e)) => Some(e.clone()),
+                Opened::DatabaseUnconfigured(e) => Some(e.clone()),
                 _ => None,
             })
             .expect("the database check fails");

@@ -323,6 +323,17 @@ pub fn identifier(text: &str) -> String {
     named(text, false)
 }
 
+/// A sentence naming things (`user аnn`, a failure's "what"), each word shown as
+/// [`identifier`] shows a name: a look-alike name in an error read as the name it passes for
+/// (`user аnn not found` of a Cyrillic `а`). Words are told apart by spaces, so a word in one
+/// script beside a word in another is not a mix (`user иван` stays as it is).
+pub fn named_words(text: &str) -> String {
+    text.split(' ')
+        .map(identifier)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// An object key or path shown so that what it holds can be told apart: as [`identifier`]
 /// shows a name, but a plain space stays a space (`My photo.jpg`); a tab, a line break or an
 /// invisible character is named (`a<U+0009>b`, which `one_line` drew as `a b`).
@@ -752,6 +763,10 @@ mod tests {
         assert_eq!(identifier("adm\u{456}n"), "adm<U+0456>n");
         assert_eq!(identifier("иван"), "иван");
         assert_eq!(identifier("Σοφία"), "Σοφία");
+        // In an error's sentence, each word is a name of its own.
+        assert_eq!(named_words("user \u{430}nn"), "user <U+0430>nn");
+        assert_eq!(named_words("user иван"), "user иван");
+        assert_eq!(named_words("user ann\u{3164}"), "user ann<U+3164>");
         assert_eq!(key("p\u{430}y/a.jpg"), "p<U+0430>y/a.jpg");
         assert_eq!(
             from_identifier("<U+0430>dmin").as_deref(),

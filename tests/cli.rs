@@ -757,6 +757,25 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
     );
     let (ok, _, err) = run(&dirs, &["audit", "list", "--target", "user:nobody-at-all"]);
     assert!(!ok && err.contains("not found"), "{err}");
+    // A look-alike name that is not there is named in the error (it read `user аnn`).
+    for args in [
+        &["audit", "list", "--target", "user:\u{430}nn"][..],
+        &["users", "who", "\u{430}nn"],
+        &[
+            "users",
+            "ban",
+            "\u{430}nn",
+            "--reason",
+            "testing bans",
+            "--yes",
+        ],
+    ] {
+        let (ok, _, err) = run(&dirs, args);
+        assert!(
+            !ok && err.contains("user <U+0430>nn not found"),
+            "{args:?}: {err}"
+        );
+    }
     // An enable of the banned user is done, with the ban said first.
     let (ok, _, err) = run(
         &dirs,

@@ -120,9 +120,17 @@ impl From<backoffice_domain::DomainError> for Failure {
             } if source.is::<Unconfigured>() => Cause::Setup,
             _ => Cause::Other,
         };
+        // What was not found is often a name typed or listed: a look-alike is named.
+        let (message, chain) = match &e {
+            DomainError::NotFound(what) => {
+                let said = format!("{} not found", crate::text::named_words(what));
+                (said.clone(), said)
+            }
+            _ => (e.to_string(), e.chain()),
+        };
         Self {
-            message: e.to_string(),
-            chain: e.chain(),
+            message,
+            chain,
             refused: false,
             cause,
             said: false,
@@ -370,6 +378,9 @@ pub enum Opened {
     Identity(Result<String, String>),
     /// Whether the database answers with this build's schema.
     Database(Result<(), String>),
+    /// The database's settings cannot be completed (a `${VAR}` that is not set): nothing
+    /// reaches it this session, however often it is tried.
+    DatabaseUnconfigured(String),
 }
 
 impl AppEvent {

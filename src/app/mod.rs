@@ -179,6 +179,8 @@ pub struct App {
     /// again first, so a dialog says so before the reason is typed (it was refused only on
     /// `enter`).
     pub database_failed: Option<String>,
+    /// The database's failure is its settings' (see [`Opened::DatabaseUnconfigured`]).
+    database_unconfigured: bool,
     /// AWS throttling the clients met recently and retried, for the status bar.
     pub throttled: Option<String>,
     /// Environments and themes `:env` and `:theme` complete from.
@@ -330,6 +332,7 @@ impl App {
             errors: VecDeque::new(),
             last_error: None,
             database_failed: None,
+            database_unconfigured: false,
             throttled: None,
             environments: Vec::new(),
             themes: Vec::new(),
@@ -990,10 +993,18 @@ impl App {
                     .collect();
                 let mut dialog = Dialog::new(proposal, typed);
                 if let Some(why) = &self.database_failed {
-                    dialog.problem = Some(format!(
-                        "the database check failed: {why}. Enter checks it again, and nothing \
-                         is written while it fails"
-                    ));
+                    // Settings that cannot be completed are not mended by trying again.
+                    dialog.problem = Some(if self.database_unconfigured {
+                        format!(
+                            "the database cannot be reached: {why}. Nothing is written this \
+                             session: quit, mend the setting, and start again"
+                        )
+                    } else {
+                        format!(
+                            "the database check failed: {why}. Enter checks it again, and \
+                             nothing is written while it fails"
+                        )
+                    });
                 }
                 self.overlay = Some(Overlay::Dialog(Box::new(dialog)));
                 Vec::new()
@@ -1161,6 +1172,17 @@ impl App {
                     Opened::Database(Err(e)) => {
                         self.database_failed = Some(e.clone());
                         self.fail("database", Failure::new(e));
+                    }
+                    Opened::DatabaseUnconfigured(e) => {
+                        self.database_unconfigured = true;
+                        self.database_failed = Some(e.clone());
+                        self.fail(
+                            "database",
+                            Failure {
+                                cause: Cause::Setup,
+                                ..Failure::new(e)
+                            },
+                        );
                     }
                 }
                 Vec::new()

@@ -4007,6 +4007,28 @@ fn a_write_dialog_says_the_database_check_failed_before_the_reason_is_typed() {
     assert_eq!(app.database_failed, None);
 }
 
+/// A database whose settings cannot be completed (an unset `${VAR}`) is not offered a retry
+/// that cannot help: the write dialog says what will (it said "Enter checks it again").
+#[test]
+fn a_write_dialog_over_unset_database_settings_says_to_mend_them() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    app.on_event(AppEvent::Opened(Opened::DatabaseUnconfigured(
+        "environment prod: database_url needs ${DB_PW}, which is not set".into(),
+    )));
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    open_selected_user(&mut app, user(1, true));
+    app.on_key(key('d'));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("disable asks first: {:?}", app.overlay);
+    };
+    assert_eq!(
+        d.problem.as_deref().unwrap_or_default(),
+        "the database cannot be reached: environment prod: database_url needs ${DB_PW}, which \
+         is not set. Nothing is written this session: quit, mend the setting, and start again"
+    );
+    assert_eq!(app.errors.back().map(|(_, f)| f.cause), Some(Cause::Setup));
+}
+
 /// A name searched for as the list shows it (`admin<U+3164>`) is looked for as itself, in plain
 /// text and in a filter; the filter line names the letter again.
 #[test]
@@ -4110,4 +4132,15 @@ fn a_search_without_profile_names_lists_the_rest_and_says_so() {
         app.last_error.as_deref(),
         Some("searching profile names: the database is unavailable")
     );
+}
+
+/// A name that is not found is named in the failure as lists name it: `user аnn not found`
+/// of a Cyrillic `а` read as the user `ann` missing.
+#[test]
+fn a_look_alike_name_not_found_is_named_in_the_failure() {
+    let f = Failure::from(backoffice_domain::DomainError::NotFound(
+        "user \u{430}nn".into(),
+    ));
+    assert_eq!(f.message, "user <U+0430>nn not found");
+    assert_eq!(f.cause, Cause::Gone);
 }

@@ -291,7 +291,7 @@ pub(super) async fn audit(cmd: AuditCommand, s: &Session<'_>) -> Result<()> {
                     let directory = s.b.directory().map_err(domain)?;
                     let user = user360::resolve(directory, &who)
                         .await
-                        .map_err(|e| eyre!("--target: {}", e.chain()))?;
+                        .map_err(|e| eyre!("--target: {}", domain(e)))?;
                     user.sub
                         .map(|sub| sub.to_string())
                         .ok_or_else(|| eyre!("--target: {id} has no sub attribute"))?

@@ -320,7 +320,11 @@ fn fields(fields: &[&str]) -> String {
 }
 
 fn domain(e: DomainError) -> color_eyre::Report {
-    eyre!(e.chain())
+    match e {
+        // What was not found is often a name typed: a look-alike is named (`user <U+0430>nn`).
+        DomainError::NotFound(what) => eyre!("{} not found", crate::text::named_words(&what)),
+        e => eyre!(e.chain()),
+    }
 }
 
 fn reason(raw: &str) -> Result<Reason> {
