@@ -90,6 +90,12 @@ impl Cli {
         let typed_env = matches.value_source("env") == Some(clap::parser::ValueSource::CommandLine);
         cli.env_from_variable =
             matches.value_source("env") == Some(clap::parser::ValueSource::EnvVariable);
+        // `BACKOFFICE_ENV=` (set, but to nothing) is unset, as shells treat an empty value:
+        // it was refused as "no environment ''".
+        if cli.env_from_variable && cli.env.as_deref().is_some_and(|e| e.trim().is_empty()) {
+            cli.env = None;
+            cli.env_from_variable = false;
+        }
         if cli.sandbox && typed_env {
             let name = cli.env.as_deref().unwrap_or_default();
             return Err(command.error(

@@ -275,6 +275,17 @@ fn an_environment_from_the_variable_is_named_as_such_when_unknown() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--env: no environment 'stagin'"), "{err}");
+    // Set to nothing, the variable is unset (it was refused as "no environment ''").
+    let out = backoffice(&dirs)
+        .args(["info", "--json"])
+        .env("BACKOFFICE_ENV", "")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Runs the binary and returns (success, stdout lines, stderr).
