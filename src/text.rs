@@ -19,34 +19,7 @@ pub fn human_size(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
-pub use backoffice_domain::model::plural;
-
-/// The word of `known` closest to `word`, where one is within a typo or two (edit distance
-/// at most 2, or a quarter of its length): for "did you mean" suggestions.
-pub fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    fn distance(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut row: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut prev = row[0];
-            row[0] = i + 1;
-            for (j, cb) in b.iter().enumerate() {
-                let here = row[j + 1];
-                row[j + 1] = (prev + usize::from(ca != *cb))
-                    .min(row[j] + 1)
-                    .min(here + 1);
-                prev = here;
-            }
-        }
-        row[b.len()]
-    }
-    known
-        .iter()
-        .map(|k| (distance(word, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.chars().count() / 4))
-        .min()
-        .map(|(_, k)| k)
-}
+pub use backoffice_domain::model::{nearest, plural};
 
 /// Whether `c` changes how text is laid out or read rather than showing a glyph: control
 /// characters (escape sequences start with one), bidirectional overrides and isolates, which

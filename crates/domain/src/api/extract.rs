@@ -311,20 +311,24 @@ pub(crate) fn query_pairs(uri: &Uri) -> impl Iterator<Item = (Cow<'_, str>, Cow<
 /// The query parameters the API reads.
 pub(crate) const QUERY_PARAMETERS: [&str; 5] = ["reason", "author", "cursor", "limit", "unread"];
 
-/// What is wrong with the query string, as (field, message), where something is: a name or
-/// value that is not UTF-8 once percent-decoded (a Latin-1 client's `f%FCr`, decoded lossily,
-/// wrote `f�r` into an audit row's reason), or a parameter the API reads given twice (one
-/// took the first, another the last).
-pub(crate) fn query_problem(uri: &Uri) -> Option<(String, &'static str)> {
+/// What is wrong with the query string, as (field, message), where something is:
+/// - a name or value that is not UTF-8 once percent-decoded (a Latin-1 client's `f%FCr`,
+///   decoded lossily, wrote `f�r` into an audit row's reason);
+/// - a `%` not followed by two hex digits (`%ZZ` was read as those three characters);
+/// - a parameter the API reads given twice (one took the first, another the last);
+/// - a name the API does not read (`?autor=ann` listed every post, not ann's), with the
+///   nearest it does. A name starting with `_` is left alone: clients add one to get past a
+///   cache (`?_=1733471234`).
+pub(crate) fn query_problem(uri: &Uri) -> Option<(String, String)> {
     let strict = |raw: &str| {
         percent_encoding::percent_decode_str(&raw.replace('+', " "))
             .decode_utf8()
             .map(Cow::into_owned)
             .ok()
     };
-    let field = |name: String| {
-        if QUERY_PARAMETERS.contains(&name.as_str()) {
-            name
+    let field = |name: &str| {
+        if QUERY_PARAMETERS.contains(&name) {
+            name.to_string()
         } else {
             "query".to_string()
         }
@@ -332,20 +336,60 @@ pub(crate) fn query_problem(uri: &Uri) -> Option<(String, &'static str)> {
     let mut seen = Vec::new();
     for pair in uri.query()?.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match (strict(name), strict(value)) {
-            (Some(name), Some(_)) => {
-                if QUERY_PARAMETERS.contains(&name.as_str()) && seen.contains(&name) {
-                    return Some((name, "is given twice: give it once"));
-                }
-                seen.push(name);
+        let (name, decoded) = match (strict(name), strict(value)) {
+            (Some(name), Some(_)) => (name, true),
+            (Some(name), None) => (name, false),
+            (None, _) => {
+                return Some((
+                    "query".into(),
+                    "is not valid UTF-8 once percent-decoded".into(),
+                ));
             }
-            (Some(name), None) => {
-                return Some((field(name), "is not valid UTF-8 once percent-decoded"));
-            }
-            (None, _) => return Some(("query".into(), "is not valid UTF-8 once percent-decoded")),
+        };
+        if !decoded {
+            return Some((
+                field(&name),
+                "is not valid UTF-8 once percent-decoded".into(),
+            ));
         }
+        if bad_escape(pair) {
+            return Some((
+                field(&name),
+                "holds a % not followed by two hex digits: write a % itself as %25".into(),
+            ));
+        }
+        if name.starts_with('_') {
+            continue;
+        }
+        if !QUERY_PARAMETERS.contains(&name.as_str()) {
+            let near = crate::model::nearest(&name, &QUERY_PARAMETERS)
+                .map(|n| format!(" (did you mean {n}?)"))
+                .unwrap_or_default();
+            return Some((
+                "query".into(),
+                format!(
+                    "unknown parameter {}{near}: the API reads {}",
+                    crate::model::quoted(&name),
+                    QUERY_PARAMETERS.join(", ")
+                ),
+            ));
+        }
+        if seen.contains(&name) {
+            return Some((name, "is given twice: give it once".into()));
+        }
+        seen.push(name);
     }
     None
+}
+
+/// Whether `raw` holds a `%` that does not start an escape (two hex digits after it).
+fn bad_escape(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'%'
+            && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    })
 }
 
 /// A name or value of the query string, decoded; borrowed when there is nothing to decode.

@@ -13,6 +13,33 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// The word of `known` closest to `word`, where one is within a typo or two (edit distance
+/// at most 2, or a quarter of its length): for "did you mean" suggestions.
+pub fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let here = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != *cb))
+                    .min(row[j] + 1)
+                    .min(here + 1);
+                prev = here;
+            }
+        }
+        row[b.len()]
+    }
+    known
+        .iter()
+        .map(|k| (distance(word, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.chars().count() / 4))
+        .min()
+        .map(|(_, k)| k)
+}
+
 /// `text` in double quotes, the quotes and backslashes inside escaped, so that where it ends
 /// is plain: `"O'Brien \"Bob\""` (read as `"O'Brien "Bob""`, two strings or one).
 pub fn quoted(text: &str) -> String {

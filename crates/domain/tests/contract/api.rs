@@ -1235,6 +1235,32 @@ async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
             400,
             Some("query"),
         ),
+        // A name the API does not read (`autor` listed every post, not the author's), and a
+        // `%` that starts no escape (`%ZZ` was read as those characters).
+        (
+            Gw::V2,
+            "GET",
+            "/posts?autor=ann".into(),
+            None,
+            400,
+            Some("query"),
+        ),
+        (
+            Gw::V1,
+            "GET",
+            "/posts?limit=5&page=2".into(),
+            None,
+            400,
+            Some("query"),
+        ),
+        (
+            Gw::V2,
+            "DELETE",
+            format!("/posts/{mine}?reason=100%ZZsure"),
+            None,
+            400,
+            Some("reason"),
+        ),
         (
             Gw::V1,
             "POST",
@@ -1399,6 +1425,21 @@ async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
             "{answer}"
         );
     }
+    // The unknown name is said with the nearest the API reads; a name starting with `_` (a
+    // cache-buster) is left alone.
+    let (_, answer) = h
+        .call(Gw::V2, "GET", "/posts?autor=ann", None, Some(&a))
+        .await;
+    assert_eq!(
+        answer["error"]["message"],
+        "unknown parameter \"autor\" (did you mean author?): the API reads reason, author, \
+         cursor, limit, unread",
+        "{answer}"
+    );
+    let (got, answer) = h
+        .call(Gw::V2, "GET", "/posts?limit=2&_=1733471234", None, Some(&a))
+        .await;
+    assert_eq!(got, 200, "{answer}");
     // A DELETE's body is held to a body's rules whoever sends it: the author's `[]` was
     // ignored, a text/plain one read; the post stays.
     let own = h.post(&a, "mine, to keep").await;
