@@ -284,6 +284,24 @@ fn the_insights_title_window_is_one_the_range_field_takes() {
     assert_eq!(read, run.window, "{said}");
 }
 
+/// The short window the titles write when narrow (`12-06 01:10..01:12 UTC`) is taken back by
+/// the range fields and the Logs prompt, the same window (they refused it).
+#[test]
+fn the_short_window_form_is_taken_back_by_the_range_fields() {
+    use chrono::{DurationRound, TimeDelta};
+    let now = Utc::now();
+    let end = now.duration_trunc(TimeDelta::minutes(1)).unwrap() - TimeDelta::hours(2);
+    for span in [TimeDelta::minutes(2), TimeDelta::hours(30)] {
+        let w = backoffice_domain::model::TimeWindow::new(end - span, end).unwrap();
+        let said = crate::text::short_window(&w);
+        let read = backoffice_domain::model::parse_range(&said, now).unwrap();
+        assert_eq!(read, w, "{said}");
+        let (window, pattern) = crate::app::logs::parse_query(&said).unwrap();
+        assert_eq!(window, crate::app::logs::Window::Range(w), "{said}");
+        assert_eq!(pattern, None);
+    }
+}
+
 /// A result whose rows hold only `@ptr` says so, instead of an empty table under a title that
 /// counts its rows.
 #[test]

@@ -2,7 +2,7 @@
 //! CloudWatch filter pattern.
 
 use super::feed::Window;
-use backoffice_domain::model::{FilterPattern, TimeWindow, parse_instant};
+use backoffice_domain::model::{FilterPattern, TimeWindow, parse_window_ends};
 
 /// Longest window a query may name.
 const MAX_WINDOW: chrono::Duration = chrono::Duration::days(366);
@@ -30,7 +30,11 @@ fn looks_like_window(word: &str) -> bool {
 /// pattern after it: split at its first space, it became a live tail searching for the rest.
 fn join_spaced_window(text: &str) -> Option<String> {
     let (left, right) = text.split_once("..")?;
-    let is_date = |w: &str| chrono::NaiveDate::parse_from_str(w, "%Y-%m-%d").is_ok();
+    // With its year, or without it as the titles write a window short (`12-06 01:10..01:12`).
+    let is_date = |w: &str| {
+        chrono::NaiveDate::parse_from_str(w, "%Y-%m-%d").is_ok()
+            || chrono::NaiveDate::parse_from_str(&format!("2000-{w}"), "%Y-%m-%d").is_ok()
+    };
     let is_time = |w: &str| {
         ["%H:%M:%S", "%H:%M"]
             .iter()
@@ -74,7 +78,7 @@ fn join_spaced_window(text: &str) -> Option<String> {
     // Only a window of two times, and only one that held a space: anything else is left to
     // the prompt's own reading (`a..b` is a pattern).
     let spaced = left.contains(char::is_whitespace) || right.starts_with(char::is_whitespace);
-    if !spaced || parse_instant(&from).is_none() || parse_instant(&to).is_none() {
+    if !spaced || parse_window_ends(&from, &to, chrono::Utc::now()).is_err() {
         return None;
     }
     let rest = rest.trim();
@@ -97,10 +101,8 @@ pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String
     let window = if first == "live" {
         Some(Window::Live)
     } else if let Some((from, to)) = first.split_once("..") {
-        let start = parse_instant(from)
-            .ok_or_else(|| format!("'{from}': write a time as 2026-11-25T10:00 (UTC)"))?;
-        let end = parse_instant(to)
-            .ok_or_else(|| format!("'{to}': write a time as 2026-11-25T11:00 (UTC)"))?;
+        let (start, end) =
+            parse_window_ends(from, to, chrono::Utc::now()).map_err(|e| e.message)?;
         if end - start > MAX_WINDOW {
             return Err("a window may span at most 366 days".into());
         }
@@ -188,6 +190,7 @@ pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use backoffice_domain::model::parse_instant;
 
     /// A window copied from a title, with its spaces and `UTC`, is the window (it became a live
     /// tail searching for its second half); the pattern after it stays the pattern.
@@ -226,14 +229,32 @@ mod tests {
                 .unwrap_err()
                 .starts_with("'a': write a time")
         );
-        // A date where the window goes that does not make one is refused, not tailed live
-        // searching for it: an end without its date, a start alone, one instant.
+        // A window written short, as the titles write one (`12-06 01:10..01:12 UTC`): the
+        // end a time on the start's day, the start without its year.
+        let short = Window::Range(
+            TimeWindow::new(
+                parse_instant("2026-12-06T01:10").unwrap(),
+                parse_instant("2026-12-06T01:12").unwrap(),
+            )
+            .unwrap(),
+        );
+        assert_eq!(
+            parse_query("2026-12-06 01:10..01:12 ERROR"),
+            Ok((short, Some(FilterPattern::parse("ERROR").unwrap())))
+        );
+        let read =
+            backoffice_domain::model::parse_range("12-06 01:10..01:12 UTC", chrono::Utc::now())
+                .unwrap();
         for text in [
-            "2026-12-06 01:10..01:12",
-            "2026-12-06 01:10",
-            "2026-12-06T01:10",
-            "2026-12-06",
+            "12-06 01:10..01:12 UTC",
+            "12-06T01:10..01:12",
+            "12-06 01:10 .. 01:12",
         ] {
+            assert_eq!(parse_query(text), Ok((Window::Range(read), None)), "{text}");
+        }
+        // A date where the window goes that does not make one is refused, not tailed live
+        // searching for it: a start alone, one instant.
+        for text in ["2026-12-06 01:10", "2026-12-06T01:10", "2026-12-06"] {
             let refused = parse_query(text).unwrap_err();
             assert!(
                 refused.contains("a window is FROM..TO, each end with its date and time"),

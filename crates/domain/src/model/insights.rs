@@ -83,23 +83,87 @@ pub fn parse_until(text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     }
 }
 
-/// A time range as typed: a span back from `now` (`15m`, `24h`, `7d`) or an absolute UTC range
-/// `FROM..TO` (`2026-12-01T10:00..2026-12-01T12:00`).
-pub fn parse_range(text: &str, now: DateTime<Utc>) -> Result<TimeWindow, Invalid> {
-    let text = text.trim();
-    let window = if let Some((from, to)) = text.split_once("..") {
-        let start = parse_instant(from.trim()).ok_or_else(|| {
+/// A start written without its year, as the console's titles write a window short
+/// (`12-06 01:10`, or `12-06T01:10`): the latest such time not after a day past `now`.
+fn parse_short_start(text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let text = text.trim().replacen('T', " ", 1);
+    let at = |year: i32| {
+        ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(&format!("{year}-{text}"), f).ok())
+            .map(|t| Utc.from_utc_datetime(&t))
+    };
+    let year = chrono::Datelike::year(&now);
+    match at(year) {
+        Some(t) if t <= now + Duration::days(1) => Some(t),
+        _ => at(year - 1),
+    }
+}
+
+/// An end written short after `start`: a time alone (`01:12`, on the start's day) or a date
+/// without its year (`12-07 01:12`, the first such after the start).
+fn parse_short_end(text: &str, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let text = text.trim().replacen('T', " ", 1);
+    if let Some(time) = ["%H:%M:%S", "%H:%M"]
+        .iter()
+        .find_map(|f| chrono::NaiveTime::parse_from_str(&text, f).ok())
+    {
+        return Some(Utc.from_utc_datetime(&start.date_naive().and_time(time)));
+    }
+    let at = |year: i32| {
+        ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(&format!("{year}-{text}"), f).ok())
+            .map(|t| Utc.from_utc_datetime(&t))
+    };
+    let year = chrono::Datelike::year(&start);
+    match at(year) {
+        Some(t) if t >= start => Some(t),
+        _ => at(year + 1),
+    }
+}
+
+/// The two ends of a `FROM..TO` window as typed. Each end is a time as [`parse_instant`]
+/// reads it, or as the titles write a window short (`12-06 01:10..01:12`: the start without
+/// its year, the end a time alone on the start's day or a date without its year). A date
+/// alone at the end takes in its whole day (`2026-12-01..2026-12-02` ends at the 3rd's
+/// midnight), as the posts filter's `until:` does: it was the 2nd's midnight, without a word.
+pub fn parse_window_ends(
+    from: &str,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), Invalid> {
+    let (from, to) = (from.trim(), to.trim());
+    let start = parse_instant(from)
+        .or_else(|| parse_short_start(from, now))
+        .ok_or_else(|| {
             Invalid::new(
                 "range",
                 format!("'{from}': write a time as 2026-12-01T10:00 (UTC)"),
             )
         })?;
-        let end = parse_instant(to.trim()).ok_or_else(|| {
-            Invalid::new(
-                "range",
-                format!("'{to}': write a time as 2026-12-01T12:00 (UTC)"),
-            )
-        })?;
+    let end = match NaiveDate::parse_from_str(to, "%Y-%m-%d") {
+        Ok(_) => parse_until(to, now),
+        Err(_) => parse_instant(to).or_else(|| parse_short_end(to, start)),
+    }
+    .ok_or_else(|| {
+        Invalid::new(
+            "range",
+            format!("'{to}': write a time as 2026-12-01T12:00 (UTC)"),
+        )
+    })?;
+    Ok((start, end))
+}
+
+/// A time range as typed: a span back from `now` (`15m`, `24h`, `7d`) or an absolute UTC range
+/// `FROM..TO` (`2026-12-01T10:00..2026-12-01T12:00`, or as [`parse_window_ends`] reads one,
+/// a trailing `UTC` taken).
+pub fn parse_range(text: &str, now: DateTime<Utc>) -> Result<TimeWindow, Invalid> {
+    let text = text.trim();
+    let window = if let Some((from, to)) = text.split_once("..") {
+        let to = to.trim();
+        let to = to.strip_suffix("UTC").map_or(to, str::trim_end);
+        let (start, end) = parse_window_ends(from, to, now)?;
         TimeWindow::new(start, end)
             .map_err(|_| Invalid::new("range", "must end after it starts"))?
     } else {
@@ -509,11 +573,37 @@ mod tests {
             (w.start, w.end),
             (at("2026-12-01T10:00"), at("2026-12-01T12:30"))
         );
+        // As the titles write a window short, without its year: the end a time alone on the
+        // start's day, or a date without its year.
+        let w = parse_range("12-03 01:10..01:12 UTC", now).unwrap();
+        assert_eq!(
+            (w.start, w.end),
+            (at("2026-12-03T01:10"), at("2026-12-03T01:12"))
+        );
+        let w = parse_range("12-02 23:00..12-03 01:00", now).unwrap();
+        assert_eq!(
+            (w.start, w.end),
+            (at("2026-12-02T23:00"), at("2026-12-03T01:00"))
+        );
+        // A start later in the year than today is last year's.
+        let w = parse_range("12-31 23:00..01-01 01:00", at("2027-01-02T10:00")).unwrap();
+        assert_eq!(
+            (w.start, w.end),
+            (at("2026-12-31T23:00"), at("2027-01-01T01:00"))
+        );
+        // A date alone at the end takes in its day (it was that day's midnight).
+        let w = parse_range("2026-12-01..2026-12-02", now).unwrap();
+        assert_eq!(
+            (w.start, w.end),
+            (at("2026-12-01T00:00"), at("2026-12-03T00:00"))
+        );
         for bad in [
             "",
             "15",
             "m",
             "0h",
+            "12-03 01:10..00:10",
+            "13-40 01:00..02:00",
             "-1d",
             "3w",
             "2026-12-01..x",
