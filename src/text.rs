@@ -307,6 +307,30 @@ pub fn named_words(text: &str) -> String {
         .join(" ")
 }
 
+/// A display name with the letters that pass for Latin ones named, in each word that mixes
+/// scripts (`<U+0410>nn Lee`, which read as `Ann Lee`); everything else as it is, emoji
+/// joiners included (a name is free text, shown as lists show text).
+pub fn look_alikes_named(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            if mixes_scripts(word) {
+                word.chars()
+                    .map(|c| {
+                        if is_look_alike_script(c) {
+                            named_control(c)
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect()
+            } else {
+                word.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// An object key or path shown so that what it holds can be told apart: as [`identifier`]
 /// shows a name, but a plain space stays a space (`My photo.jpg`); a tab, a line break or an
 /// invisible character is named (`a<U+0009>b`, which `one_line` drew as `a b`).
@@ -736,6 +760,10 @@ mod tests {
         assert_eq!(identifier("adm\u{456}n"), "adm<U+0456>n");
         assert_eq!(identifier("иван"), "иван");
         assert_eq!(identifier("Σοφία"), "Σοφία");
+        // A display name: look-alike letters named word by word, an emoji's joiner kept.
+        assert_eq!(look_alikes_named("\u{410}nn Lee"), "<U+0410>nn Lee");
+        assert_eq!(look_alikes_named("Иван Petrov"), "Иван Petrov");
+        assert_eq!(look_alikes_named("👩\u{200d}💻 Dev"), "👩\u{200d}💻 Dev");
         // In an error's sentence, each word is a name of its own.
         assert_eq!(named_words("user \u{430}nn"), "user <U+0430>nn");
         assert_eq!(named_words("user иван"), "user иван");

@@ -86,8 +86,11 @@ impl Names {
         for sub in asked {
             self.known.insert(sub.clone(), None);
         }
+        // A name that passes for another (`Аnn Lee` with a Cyrillic `А`) is kept with those
+        // letters named, wherever it is shown.
         for (sub, name) in names {
-            self.known.insert(sub, Some(name));
+            self.known
+                .insert(sub, Some(crate::text::look_alikes_named(&name)));
         }
     }
 
@@ -127,6 +130,8 @@ mod tests {
         assert_eq!(names.label(&sub(2)), sub(2).to_string());
         assert_eq!(names.full(&sub(1)), format!("Ann \u{202e}Lee ({})", sub(1)));
         assert!(names.to_ask([sub(1), sub(2)]).is_empty(), "both answered");
+        names.learn(&[sub(3)], vec![(sub(3), "\u{410}nn Lee".into())]);
+        assert_eq!(names.label(&sub(3)), "<U+0410>nn Lee");
     }
 
     /// A dialog's `user <sub>` gains the name where it is known; an unknown sub, one already
