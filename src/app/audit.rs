@@ -289,7 +289,7 @@ impl Pane for AuditPane {
     fn visible_subs(&self) -> Vec<backoffice_domain::model::UserSub> {
         self.list
             .near_view()
-            .flat_map(|e| [user_target(e), actor_sub(&e.actor)])
+            .flat_map(|e| [row_subject(e), actor_sub(&e.actor)])
             .flatten()
             .collect()
     }
@@ -442,6 +442,21 @@ pub fn user_target(e: &AuditEntry) -> Option<backoffice_domain::model::UserSub> 
         AuditKind::User => backoffice_domain::model::UserSub::parse(e.target_id.clone()).ok(),
         _ => None,
     }
+}
+
+/// Whom a row is about: a user target, or the author of a post or comment, which a
+/// moderation's row keeps beside the status (rows written before it did name no one).
+pub fn row_subject(e: &AuditEntry) -> Option<backoffice_domain::model::UserSub> {
+    user_target(e).or_else(|| match e.target_kind {
+        AuditKind::Post | AuditKind::Comment => [&e.after, &e.before]
+            .into_iter()
+            .flatten()
+            .find_map(|text| {
+                let value: serde_json::Value = serde_json::from_str(text).ok()?;
+                backoffice_domain::model::UserSub::parse(value.get("author")?.as_str()?).ok()
+            }),
+        _ => None,
+    })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use super::Look;
 use super::empty_message;
 use super::table::{Column, count, message, pane_block, table};
-use crate::app::audit::{AuditPane, user_target};
+use crate::app::audit::{AuditPane, row_subject, user_target};
 use crate::keymap::Action;
 use crate::text::one_line;
 use ratatui::Frame;
@@ -136,9 +136,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut AuditPane, look: &Look
                     },
                     theme.text(),
                 ),
-                // A user target's name, once looked up (the sub is beside it).
+                // Whom the row is about (a user target, a post's or comment's author), by
+                // name once looked up.
                 Span::styled(
-                    user_target(e)
+                    row_subject(e)
                         .and_then(|sub| names.get(&sub).map(str::to_string))
                         .unwrap_or_default(),
                     theme.muted(),
@@ -185,9 +186,15 @@ fn row_lines(
     names: &crate::app::names::Names,
     theme: &crate::theme::Theme,
 ) -> Vec<Line<'static>> {
-    let target = match user_target(e) {
-        Some(sub) => format!("{} {}", e.target_kind, names.full(&sub)),
-        None => format!("{} {}", e.target_kind, crate::app::audit::target_shown(e)),
+    let target = match (user_target(e), row_subject(e)) {
+        (Some(sub), _) => format!("{} {}", e.target_kind, names.full(&sub)),
+        (None, Some(author)) => format!(
+            "{} {} by {}",
+            e.target_kind,
+            crate::app::audit::target_shown(e),
+            names.full(&author)
+        ),
+        (None, None) => format!("{} {}", e.target_kind, crate::app::audit::target_shown(e)),
     };
     vec![
         // With its time: a narrow list leaves out its `when` column.

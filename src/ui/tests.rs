@@ -1055,6 +1055,49 @@ fn audit_showing(rows: Vec<AuditEntry>) -> App {
     app
 }
 
+/// A moderation's row names the author of the post or comment it was about (the `who`
+/// column was empty for every post and comment row), in the row and in its detail.
+#[test]
+fn an_audit_row_about_a_post_names_its_author() {
+    let author = "00000000-0000-4000-8000-000000000009";
+    let mut row = audit_entry(1, "post.hide", ("post", "501"), "sandbox:ops", "spam");
+    row.before = Some(format!(r#"{{"status":"visible","author":"{author}"}}"#));
+    row.after = Some(format!(r#"{{"status":"hidden","author":"{author}"}}"#));
+    let (mut app, first) = app_on(PaneId::Audit, ctx());
+    let Some(Command::LoadAudit { request, .. }) = first.first().cloned() else {
+        panic!()
+    };
+    let asked = app.on_event(AppEvent::AuditLoaded {
+        request,
+        result: Ok(Page {
+            items: vec![row],
+            next: None,
+        }),
+    });
+    let Some(Command::LoadNames { request, subs }) = asked.first().cloned() else {
+        panic!("the author is looked up: {asked:?}")
+    };
+    assert_eq!(
+        subs.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        [author]
+    );
+    app.on_event(AppEvent::NamesLoaded {
+        request,
+        result: Ok(vec![(subs[0].clone(), "Kim Minji".into())]),
+    });
+    let text = render(&mut app, 120, 14).to_string();
+    assert!(
+        text.contains("post 501") && text.contains("Kim Minji"),
+        "{text}"
+    );
+    app.on_key(code(KeyCode::Enter));
+    let text = render(&mut app, 120, 20).to_string();
+    assert!(
+        text.contains(&format!("target: post 501 by Kim Minji ({author})")),
+        "{text}"
+    );
+}
+
 #[test]
 fn audit_object_keys_stay_whole_beside_a_user_row() {
     let entry = |id: i64, action: &str, kind: &str, target: &str| {

@@ -390,12 +390,12 @@ impl SqlContentStore<Db> {
         let (what, select, update) = match m.target {
             ModerationTarget::Post(id) => (
                 format!("post {id}"),
-                "SELECT status FROM posts WHERE id = ?",
+                "SELECT status, author_sub FROM posts WHERE id = ?",
                 "UPDATE posts SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
             ),
             ModerationTarget::Comment(id) => (
                 format!("comment {id}"),
-                "SELECT status FROM comments WHERE id = ?",
+                "SELECT status, author_sub FROM comments WHERE id = ?",
                 // Comments keep no updated_at; the audit row records when.
                 "UPDATE comments SET status = ? WHERE id = ? AND status = ?",
             ),
@@ -405,12 +405,12 @@ impl SqlContentStore<Db> {
             ModerationTarget::Comment(id) => id.get(),
         };
         let mut tx = self.begin_write(&what).await?;
-        let current: Option<String> = sqlx::query_scalar::<Db, String>(select)
+        let current: Option<(String, String)> = sqlx::query_as::<Db, (String, String)>(select)
             .bind(id)
             .fetch_optional(&mut *tx)
             .await
             .map_err(|e| map_sqlx(&what, e))?;
-        let Some(current) = current else {
+        let Some((current, author)) = current else {
             return Err(DomainError::not_found(what));
         };
         let before: ContentStatus = current
@@ -450,8 +450,10 @@ impl SqlContentStore<Db> {
             target_kind: AuditKind::parse(target.kind().as_str()),
             target_id: target.id_text(),
             reason: Some(m.reason.clone()),
-            before: Some(serde_json::json!({ "status": before }).to_string()),
-            after: Some(serde_json::json!({ "status": after }).to_string()),
+            // Whose content it was, in both (it does not change): the audit log names the
+            // person a moderation was about, as it does for an account's rows.
+            before: Some(serde_json::json!({ "status": before, "author": author }).to_string()),
+            after: Some(serde_json::json!({ "status": after, "author": author }).to_string()),
         };
         let audit_id = Self::insert_audit(&mut tx, &entry, now).await?;
         tx.commit().await.map_err(|e| map_sqlx(&what, e))?;
