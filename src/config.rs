@@ -846,16 +846,17 @@ impl Environment {
         match unset.as_slice() {
             [] => {}
             [one] => {
+                // The variable first: a message cut to fit kept the environment and lost it.
                 return Err(format!(
-                    "environment '{}': the database URL needs {one}, which is not set",
+                    "{one} is not set, and environment '{}' needs it in its database URL",
                     self.name
                 ));
             }
             [most @ .., last] => {
                 return Err(format!(
-                    "environment '{}': the database URL needs {} and {last}, which are not set",
-                    self.name,
-                    most.join(", ")
+                    "{} and {last} are not set, and environment '{}' needs them in its database URL",
+                    most.join(", "),
+                    self.name
                 ));
             }
         }
@@ -866,8 +867,8 @@ impl Environment {
             && var(&self.database_password_env).is_none()
         {
             return Err(format!(
-                "environment '{}': database_password_env names {}, which is not set",
-                self.name, self.database_password_env
+                "{} is not set, and environment '{}' names it as its database_password_env",
+                self.database_password_env, self.name
             ));
         }
         if written_password(url).is_none()
@@ -1177,7 +1178,7 @@ color = \"mauve-ish\"
             .resolve_database_url(vars)
             .unwrap_err();
         assert!(
-            unset.contains("database_password_env names C_PW, which is not set"),
+            unset.contains("C_PW is not set, and environment"),
             "{unset}"
         );
         let set = |name: &str| (name == "C_PW").then(|| "pw".to_string());
@@ -1193,7 +1194,7 @@ color = \"mauve-ish\"
             .unwrap_err();
         // Every one unset is named at once.
         assert!(
-            missing.ends_with("needs ${DB_USER} and ${DB_PASS}, which are not set"),
+            missing.starts_with("${DB_USER} and ${DB_PASS} are not set, and environment"),
             "{missing}"
         );
     }

@@ -346,7 +346,7 @@ mod tests {
             })
             .expect("the database check fails");
         assert!(
-            problem.contains("${BACKOFFICE_TEST_NEVER_SET_7F3A}, which is not set"),
+            problem.contains("${BACKOFFICE_TEST_NEVER_SET_7F3A} is not set"),
             "{problem}"
         );
         let store = backends.content.as_ref().unwrap();
@@ -359,7 +359,7 @@ mod tests {
             .unwrap_err();
         assert!(
             read.to_string()
-                .contains("${BACKOFFICE_TEST_NEVER_SET_7F3A}, which is not set"),
+                .contains("${BACKOFFICE_TEST_NEVER_SET_7F3A} is not set"),
             "{read}"
         );
         let refused = backends.actor().await.unwrap_err().to_string();

@@ -967,6 +967,22 @@ impl App {
             }
             Outcome::Propose(proposal) => {
                 self.reading_answered();
+                // Settings that cannot be completed let no write through this session (each
+                // needs its audit row): said at once, not after a reason was typed and the
+                // write refused "while the check fails", which read as passing.
+                if self.database_unconfigured
+                    && let Some(why) = &self.database_failed
+                {
+                    let refused = Failure {
+                        cause: Cause::Setup,
+                        ..Failure::refusal(format!(
+                            "{why}: nothing is written this session; quit, mend the setting, \
+                             and start again"
+                        ))
+                    };
+                    self.fail(&proposal.verb, refused);
+                    return Vec::new();
+                }
                 // A write that could not be audited here is refused before anything is asked.
                 if let crate::app::dialog::Form::Ready(op) = &proposal.form
                     && let Err(refused) = crate::ops::admit_operation(&self.context, op)
@@ -993,18 +1009,10 @@ impl App {
                     .collect();
                 let mut dialog = Dialog::new(proposal, typed);
                 if let Some(why) = &self.database_failed {
-                    // Settings that cannot be completed are not mended by trying again.
-                    dialog.problem = Some(if self.database_unconfigured {
-                        format!(
-                            "the database cannot be reached: {why}. Nothing is written this \
-                             session: quit, mend the setting, and start again"
-                        )
-                    } else {
-                        format!(
-                            "the database check failed: {why}. Enter checks it again, and \
-                             nothing is written while it fails"
-                        )
-                    });
+                    dialog.problem = Some(format!(
+                        "the database check failed: {why}. Enter checks it again, and nothing \
+                         is written while it fails"
+                    ));
                 }
                 self.overlay = Some(Overlay::Dialog(Box::new(dialog)));
                 Vec::new()

@@ -736,6 +736,112 @@ fn an_enable_from_the_list_reads_the_user_and_names_their_ban() {
     );
 }
 
+/// An enabled account still blocked in the API (its enable's block could not be lifted, or
+/// it was enabled in Cognito directly) is offered the enable that lifts the block (it was
+/// refused as "already enabled", and nothing else lifted it).
+#[test]
+fn an_enable_lifts_a_block_left_on_an_enabled_user() {
+    use backoffice_domain::services::ban::Standing;
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    let asked = app.on_key(key('e'));
+    let Some(Command::LoadUser { request, .. }) = asked.first().cloned() else {
+        panic!("the user is read first: {asked:?}");
+    };
+    let mut d = detail(user(1, true));
+    d.standing = Some(Standing {
+        blocked: true,
+        ban: None,
+    });
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(d),
+    });
+    let Some(Overlay::Dialog(dialog)) = &app.overlay else {
+        panic!("the enable is asked: {:?} {:?}", app.overlay, app.toasts);
+    };
+    assert!(
+        dialog.proposal.changes.iter().any(|c| c.ends_with(
+            "enabled: stays true; the API block left on them lifted (the account was enabled \
+             since it was set)"
+        )),
+        "{:?}",
+        dialog.proposal.changes
+    );
+    // Not blocked, an enabled user's enable is refused as before.
+    app.overlay = None;
+    if let Some(crate::app::users::DetailState::Loaded(d)) = &mut app.users.detail {
+        d.standing = Some(Standing {
+            blocked: false,
+            ban: None,
+        });
+    }
+    app.on_key(key('e'));
+    assert!(app.overlay.is_none());
+    assert!(
+        app.toasts
+            .back()
+            .unwrap()
+            .text
+            .ends_with("is already enabled"),
+        "{:?}",
+        app.toasts
+    );
+}
+
+/// Another account key pressed while an enable waits for its user does not take its place
+/// (a pause, then the `o` of "ok" opened the sign-out dialog instead), and `esc` drops the
+/// waiting key, saying so.
+#[test]
+fn a_waiting_enable_is_not_replaced_and_esc_drops_it() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, false)]);
+    let asked = app.on_key(key('e'));
+    let Some(Command::LoadUser { request, .. }) = asked.first().cloned() else {
+        panic!("{asked:?}");
+    };
+    app.on_key(key('o'));
+    assert!(
+        app.toasts.back().unwrap().text
+            == "user1 is loading, and enable the account waits for them: sign out everywhere \
+                was not taken (esc drops the waiting key)",
+        "{:?}",
+        app.toasts
+    );
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(detail(user(1, false))),
+    });
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("the enable opens: {:?}", app.overlay);
+    };
+    assert!(d.proposal.verb.starts_with("Enable"), "{}", d.proposal.verb);
+    // Dropped with esc before the user is in: said, and the reading message goes.
+    app.overlay = None;
+    app.on_key(code(KeyCode::Esc));
+    let asked = app.on_key(key('e'));
+    assert!(
+        matches!(asked.first(), Some(Command::LoadUser { .. })),
+        "{asked:?}"
+    );
+    app.on_key(code(KeyCode::Esc));
+    assert!(!app.dialog_coming());
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text == "dropped: enable the account (esc)"),
+        "{:?}",
+        app.toasts
+    );
+    assert!(
+        !app.toasts
+            .iter()
+            .any(|t| t.text.starts_with("reading whether")),
+        "{:?}",
+        app.toasts
+    );
+}
+
 /// A user who cannot be read when a key waited for them says the key asked nothing, and
 /// keys typed while they load are held as keys typed after one that asked for a dialog (they
 /// were said to follow a refusal).
@@ -4007,26 +4113,28 @@ fn a_write_dialog_says_the_database_check_failed_before_the_reason_is_typed() {
     assert_eq!(app.database_failed, None);
 }
 
-/// A database whose settings cannot be completed (an unset `${VAR}`) is not offered a retry
-/// that cannot help: the write dialog says what will (it said "Enter checks it again").
+/// A database whose settings cannot be completed (an unset `${VAR}`) lets no write through
+/// this session: a write is refused before its dialog, saying what will help (the dialog
+/// offered "Enter checks it again", then refused "while the check fails").
 #[test]
-fn a_write_dialog_over_unset_database_settings_says_to_mend_them() {
+fn a_write_over_unset_database_settings_is_refused_before_its_dialog() {
     let (mut app, first) = app_on(PaneId::Users, test_context());
     app.on_event(AppEvent::Opened(Opened::DatabaseUnconfigured(
-        "environment prod: database_url needs ${DB_PW}, which is not set".into(),
+        "${DB_PW} is not set, and environment 'prod' needs it in its database URL".into(),
     )));
+    assert_eq!(app.errors.back().map(|(_, f)| f.cause), Some(Cause::Setup));
     answer_users(&mut app, &first, vec![user(1, true)]);
     open_selected_user(&mut app, user(1, true));
     app.on_key(key('d'));
-    let Some(Overlay::Dialog(d)) = &app.overlay else {
-        panic!("disable asks first: {:?}", app.overlay);
-    };
-    assert_eq!(
-        d.problem.as_deref().unwrap_or_default(),
-        "the database cannot be reached: environment prod: database_url needs ${DB_PW}, which \
-         is not set. Nothing is written this session: quit, mend the setting, and start again"
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    let said = app.last_error.as_deref().unwrap_or_default();
+    assert!(
+        said.contains(
+            "${DB_PW} is not set, and environment 'prod' needs it in its database URL: nothing \
+             is written this session; quit, mend the setting, and start again"
+        ),
+        "{said}"
     );
-    assert_eq!(app.errors.back().map(|(_, f)| f.cause), Some(Cause::Setup));
 }
 
 /// A name searched for as the list shows it (`admin<U+3164>`) is looked for as itself, in plain

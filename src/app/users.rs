@@ -235,6 +235,17 @@ impl UsersPane {
     fn propose(&mut self, action: Action) -> Outcome {
         if let Some(DetailState::Loading(name)) = &self.detail {
             let name = crate::text::identifier(name.as_str());
+            // The key already waiting stays: another account key does not take its place (`e`,
+            // a pause, then the `o` of "ok" opened the sign-out dialog for the enable).
+            if let Some(waiting) = self.waiting.filter(|w| *w != action) {
+                return Outcome::Message(format!(
+                    "{} is loading, and {} waits for them: {} was not taken (esc drops the \
+                     waiting key)",
+                    crate::text::middle(&name, NAME_IN_MESSAGE),
+                    waiting.describe(),
+                    action.describe()
+                ));
+            }
             self.waiting = Some(action);
             return Outcome::Message(format!("{name} is loading; the key acts once they are in"));
         }
@@ -272,7 +283,18 @@ impl UsersPane {
             Action::ConfirmSignUp => Some(AccountAction::ConfirmSignUp),
             _ => None,
         };
-        if let Some(refused) = account_action.and_then(|a| accounts::refusal(&a, user)) {
+        // The open detail's standing, where it was read: an enable lifts a block left on an
+        // enabled account (it was refused as "already enabled", which left no way to).
+        let standing = match &self.detail {
+            Some(DetailState::Loaded(d)) => d.standing.as_ref(),
+            _ => None,
+        };
+        let lifts_block =
+            action == Action::Enable && user.enabled && standing.is_some_and(|s| s.blocked);
+        if let Some(refused) = account_action
+            .and_then(|a| accounts::refusal(&a, user))
+            .filter(|_| !lifts_block)
+        {
             return Outcome::Message(match refused {
                 Refusal::Already(_) if action == Action::VerifyEmail => {
                     format!("{said}'s e-mail is already verified")
@@ -327,15 +349,19 @@ impl UsersPane {
                 "enabled: true → false; blocked in the API (tokens already issued are refused within 5 s)",
             ),
             Action::Enable => {
-                let mut proposal = simple(
-                    AccountAction::Enable,
-                    "enabled: false → true; an API block on them, if any, lifted",
-                );
+                let change = match standing {
+                    _ if lifts_block => {
+                        "enabled: stays true; the API block left on them lifted (the account was \
+                         enabled since it was set)"
+                    }
+                    Some(s) if s.blocked => "enabled: false → true; the API block on them lifted",
+                    Some(_) => "enabled: false → true (no API block on them to lift)",
+                    None => "enabled: false → true; an API block on them, if any, lifted",
+                };
+                let mut proposal = simple(AccountAction::Enable, change);
                 // An enable of a banned user went on without a word of the ban: it lets them
                 // in, and leaves their content as the ban left it.
-                if let Some(DetailState::Loaded(d)) = &self.detail
-                    && let Some(ban) = d.standing.as_ref().and_then(|s| s.ban.as_ref())
-                {
+                if let Some(ban) = standing.and_then(|s| s.ban.as_ref()) {
                     proposal.3.push(format!(
                         "banned {}: this lets them sign in and use the API again, and leaves \
                          hidden what the ban hid (:unban reverses the whole ban instead)",
@@ -508,8 +534,14 @@ impl UsersPane {
                 None => Outcome::None,
             },
             Action::Back if in_detail => {
+                // A key that waited for the user is said dropped (its "reading…" message
+                // stayed, and nothing said the enable would not come).
+                let dropped = self.waiting.map(|a| a.describe());
                 self.close_detail();
-                Outcome::None
+                match dropped {
+                    Some(what) => Outcome::Message(format!("dropped: {what} (esc)")),
+                    None => Outcome::None,
+                }
             }
             Action::Disable
             | Action::Enable
@@ -524,10 +556,9 @@ impl UsersPane {
             | Action::RemoveGroup
             | Action::DeleteUser => match self.list.selected_item() {
                 // From the list, an enable reads the user's detail first: whether a ban
-                // disabled them is in the database, and the dialog says it.
-                Some(u)
-                    if action == Action::Enable && !in_detail && !u.enabled && !self.read_only =>
-                {
+                // disabled them, or a block is left on them, is in the database, and the
+                // dialog says it.
+                Some(u) if action == Action::Enable && !in_detail && !self.read_only => {
                     let name = u.username.clone();
                     let said = crate::text::middle(
                         &crate::text::identifier(name.as_str()),

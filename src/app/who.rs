@@ -81,7 +81,10 @@ pub fn render(view: &User360) -> Vec<String> {
         ),
     ];
     // Banned or blocked first: support enabling someone reads it before anything else.
-    lines.extend(part("Standing", &view.standing, |s| vec![s.to_string()]));
+    let enabled = view.user.as_ref().ok().map(|u| u.enabled);
+    lines.extend(part("Standing", &view.standing, |s| {
+        vec![s.describe(enabled)]
+    }));
     lines.extend(part("Groups", &view.groups, |g| {
         vec![
             g.iter()

@@ -1277,7 +1277,26 @@ async fn an_account_change_made_before_its_audit_failed_is_reported_as_made() {
     assert_eq!(partial.records[0]["audit_id"], row.id.get());
     assert!(w.sandbox.directory.get_user(&w.name).await.unwrap().enabled);
 
-    // Refused before any change: no record.
+    // Enabled but still blocked: the same enable again lifts the block (it was refused as
+    // "already enabled", though the failure said to do it again).
+    let sub = w
+        .sandbox
+        .directory
+        .get_user(&w.name)
+        .await
+        .unwrap()
+        .sub
+        .unwrap();
+    assert!(w.sandbox.content.is_blocked(&sub).await.unwrap());
+    perform(
+        &w.backends,
+        account(AccountAction::Enable),
+        &reason("lift the block"),
+    )
+    .await
+    .expect("the block is lifted");
+    assert!(!w.sandbox.content.is_blocked(&sub).await.unwrap());
+    // Then refused before any change: no record.
     let refused = perform(
         &w.backends,
         account(AccountAction::Enable),

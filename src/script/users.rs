@@ -153,7 +153,14 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             if accounts::reads_first(&action)
                 && let Some(why) = accounts::refusal(&action, &user)
             {
-                bail!("{}", why.message(&user.username));
+                // An enabled account still blocked in the API is enabled again to lift it.
+                let lifts = match s.b.content.as_deref() {
+                    Some(content) => accounts::lifts_a_block(content, &action, &user).await,
+                    None => false,
+                };
+                if !lifts {
+                    bail!("{}", why.message(&user.username));
+                }
             }
             shown.push(whom(&user));
             // An enable lifts a ban's block, not the ban: said first, as the console says it.
@@ -294,7 +301,9 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                     line("enabled", &user.enabled.to_string()),
                 ];
                 match &standing {
-                    Some(Ok(standing)) => lines.push(line("standing", &standing.to_string())),
+                    Some(Ok(standing)) => {
+                        lines.push(line("standing", &standing.describe(Some(user.enabled))))
+                    }
                     Some(Err(why)) => lines.push(line("standing", &format!("not read: {why}"))),
                     None => {}
                 }

@@ -185,7 +185,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                         Some(s) => Line::from(vec![
                             Span::styled(format!("{:>14}  ", "standing"), theme.muted()),
                             Span::styled(
-                                one_line(&s.to_string()),
+                                one_line(&s.describe(Some(u.enabled))),
                                 if s.restricted() {
                                     theme.warning()
                                 } else {

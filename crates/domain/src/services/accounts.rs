@@ -343,7 +343,9 @@ pub async fn perform(
 ) -> Result<AuditId, Unfinished> {
     if reads_first(action) {
         let current = directory.get_user(username).await?;
-        if let Some(why) = refusal(action, &current) {
+        if let Some(why) = refusal(action, &current)
+            && !lifts_a_block(content, action, &current).await
+        {
             return Err(DomainError::Conflict(why.message(username)).into());
         }
     }
@@ -406,6 +408,22 @@ pub async fn perform(
             ),
             audited.ok(),
         )),
+    }
+}
+
+/// Whether `action` is an enable of an account that is enabled but still blocked in the API
+/// (an enable whose block could not be lifted, or one made in Cognito directly): it is done
+/// again to lift the block, where "already enabled" left no way to.
+pub async fn lifts_a_block(
+    content: &dyn ContentStore,
+    action: &AccountAction,
+    user: &DirectoryUser,
+) -> bool {
+    match (action, &user.sub) {
+        (AccountAction::Enable, Some(sub)) if user.enabled => {
+            content.is_blocked(sub).await.unwrap_or(false)
+        }
+        _ => false,
     }
 }
 

@@ -204,17 +204,28 @@ impl Standing {
     }
 }
 
-impl std::fmt::Display for Standing {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (&self.ban, self.blocked) {
-            (Some(ban), true) => write!(f, "banned {}; blocked in the API", ban.when()),
-            (Some(ban), false) => write!(
-                f,
+impl Standing {
+    /// The standing in words, with the account's `enabled` where it is known: a block on an
+    /// enabled account and a disabled account without one are said as such (the second read
+    /// "the API takes their requests" of someone Cognito refuses, the first blamed a disable
+    /// that was not there).
+    pub fn describe(&self, enabled: Option<bool>) -> String {
+        match (&self.ban, self.blocked, enabled) {
+            (Some(ban), true, _) => format!("banned {}; blocked in the API", ban.when()),
+            (Some(ban), false, _) => format!(
                 "banned {}; no longer blocked in the API (enabled since)",
                 ban.when()
             ),
-            (None, true) => f.write_str("blocked in the API (disabled; an enable lifts it)"),
-            (None, false) => f.write_str("not banned; the API takes their requests"),
+            (None, true, Some(true)) => "not banned; still blocked in the API though enabled \
+                                         (an enable lifts the block)"
+                .into(),
+            (None, true, _) => {
+                "not banned; blocked in the API (disabled; an enable lifts it)".into()
+            }
+            (None, false, Some(false)) => "not banned; disabled, with no API block (tokens \
+                                           already issued work until they expire)"
+                .into(),
+            (None, false, _) => "not banned; the API takes their requests".into(),
         }
     }
 }
@@ -445,7 +456,10 @@ pub async fn plan_unban(
             later.action, later.id
         ));
     } else if !record.disabled && !user.enabled {
-        left_alone.push("the account (disabled before the ban: it stays disabled)".into());
+        left_alone.push(
+            "the account (disabled before the ban: it stays disabled, and blocked in the API)"
+                .into(),
+        );
     }
     let mut steps = Vec::new();
     if enable {
@@ -993,9 +1007,10 @@ mod tests {
         assert!(!unban.steps.contains(&Step::Unblock), "{:?}", unban.steps);
         // Said, not only left: the dialog read "nothing to change".
         assert!(
-            unban
-                .left_alone
-                .contains(&"the account (disabled before the ban: it stays disabled)".to_string()),
+            unban.left_alone.contains(
+                &"the account (disabled before the ban: it stays disabled, and blocked in the API)"
+                    .to_string()
+            ),
             "{:?}",
             unban.left_alone
         );
@@ -1070,7 +1085,7 @@ mod tests {
             }
         );
         assert_eq!(
-            before.to_string(),
+            before.describe(Some(true)),
             "not banned; the API takes their requests"
         );
         let plan = quick(plan_ban(dir, content, &w.user).await.unwrap());
@@ -1083,17 +1098,15 @@ mod tests {
         assert!(banned.blocked);
         let ban = banned.ban.clone().expect("the ban in force");
         assert_eq!(ban.actor, actor().to_string());
+        let said = banned.describe(Some(false));
         assert!(
-            banned.to_string().starts_with(&format!(
+            said.starts_with(&format!(
                 "banned {} by ",
                 ban.at.format("%Y-%m-%d %H:%M UTC")
             )),
-            "{banned}"
+            "{said}"
         );
-        assert!(
-            banned.to_string().ends_with("; blocked in the API"),
-            "{banned}"
-        );
+        assert!(said.ends_with("; blocked in the API"), "{said}");
         let unban = plan_unban(dir, content, &w.user).await.unwrap();
         assert!(
             run(dir, content, &unban, &actor(), &reason())
@@ -1104,8 +1117,12 @@ mod tests {
         content.set_blocked(&w.sub, true, &actor()).await.unwrap();
         let disabled = standing(content, &w.sub).await.unwrap();
         assert_eq!(
-            disabled.to_string(),
-            "blocked in the API (disabled; an enable lifts it)"
+            disabled.describe(Some(false)),
+            "not banned; blocked in the API (disabled; an enable lifts it)"
+        );
+        assert_eq!(
+            disabled.describe(Some(true)),
+            "not banned; still blocked in the API though enabled (an enable lifts the block)"
         );
         assert!(disabled.restricted());
     }
