@@ -458,12 +458,32 @@ pub fn first_line(text: &str) -> String {
 /// A time window in few columns, for a narrow title: `12-06 01:00..02:00 UTC` within a day,
 /// `12-05 23:00..12-06 01:00 UTC` across days.
 pub fn short_window(w: &backoffice_domain::model::TimeWindow) -> String {
+    use chrono::Datelike;
+    // Without its year only where the range fields read it back to the same year (the latest
+    // such date not past tomorrow): a window of last December read as this one's.
+    let now = chrono::Utc::now();
+    let this_year = w
+        .start
+        .with_year(now.year())
+        .is_some_and(|t| t <= now + chrono::Duration::days(1));
+    let read_as = if this_year {
+        now.year()
+    } else {
+        now.year() - 1
+    };
+    let start = if w.start.year() == read_as {
+        w.start.format("%m-%d %H:%M")
+    } else {
+        w.start.format("%Y-%m-%d %H:%M")
+    };
     let end = if w.start.date_naive() == w.end.date_naive() {
         w.end.format("%H:%M")
-    } else {
+    } else if w.start.year() == read_as && w.end.year() == w.start.year() {
         w.end.format("%m-%d %H:%M")
+    } else {
+        w.end.format("%Y-%m-%d %H:%M")
     };
-    format!("{}..{end} UTC", w.start.format("%m-%d %H:%M"))
+    format!("{start}..{end} UTC")
 }
 
 /// The first `max` columns of one line of text, with `…` when it was cut.

@@ -291,8 +291,16 @@ fn the_short_window_form_is_taken_back_by_the_range_fields() {
     use chrono::{DurationRound, TimeDelta};
     let now = Utc::now();
     let end = now.duration_trunc(TimeDelta::minutes(1)).unwrap() - TimeDelta::hours(2);
-    for span in [TimeDelta::minutes(2), TimeDelta::hours(30)] {
-        let w = backoffice_domain::model::TimeWindow::new(end - span, end).unwrap();
+    // A window of a year before is written with its year, and read back as itself.
+    let year_ago = end - TimeDelta::days(366);
+    let old = backoffice_domain::model::TimeWindow::new(year_ago - TimeDelta::hours(1), year_ago)
+        .unwrap();
+    assert!(crate::text::short_window(&old).starts_with(&old.start.format("%Y-").to_string()));
+    for w in [TimeDelta::minutes(2), TimeDelta::hours(30)]
+        .into_iter()
+        .map(|span| backoffice_domain::model::TimeWindow::new(end - span, end).unwrap())
+        .chain([old])
+    {
         let said = crate::text::short_window(&w);
         let read = backoffice_domain::model::parse_range(&said, now).unwrap();
         assert_eq!(read, w, "{said}");

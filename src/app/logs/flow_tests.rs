@@ -1003,6 +1003,28 @@ fn a_window_typed_after_the_written_one_replaces_it() {
     let (_, spec) = feed_request(&c);
     assert_eq!(spec.window, Window::Last { seconds: 900 });
     assert_eq!(spec.pattern.unwrap().as_str(), "timeout");
+    // A window as the titles write it, short or whole, replaces the written one too (it was
+    // searched for as a pattern over the first).
+    for window in [
+        "12-05 10:00..12:00 UTC",
+        "2026-12-05 10:00 .. 2026-12-05 12:00 UTC",
+    ] {
+        app.on_key(key('f'));
+        app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        typed(&mut app, "1h");
+        app.on_key(code(KeyCode::Enter));
+        app.on_key(key('f'));
+        let opened = app.logs.prompt.as_ref().unwrap().input.text();
+        assert_eq!(opened.trim(), "1h", "{opened:?}");
+        typed(&mut app, window);
+        let c = app.on_key(code(KeyCode::Enter));
+        let (_, spec) = feed_request(&c);
+        let Window::Range(w) = spec.window else {
+            panic!("{window}: {:?}", spec.window);
+        };
+        assert_eq!(w.end - w.start, chrono::Duration::hours(2), "{window}");
+        assert_eq!(spec.pattern, None, "{window}");
+    }
     // Typed in full by hand, two windows are still refused.
     app.on_key(key('f'));
     app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));

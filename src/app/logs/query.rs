@@ -68,6 +68,9 @@ fn join_spaced_window(text: &str) -> Option<String> {
     let (time, after_time) = word(&after);
     let (to, mut rest) = if is_date(&date) && is_time(&time) {
         (format!("{date}T{time}"), after_time)
+    } else if is_date(&date) && time.starts_with(|c: char| c.is_ascii_digit()) {
+        // A date then a time mistyped (`2026-12-05 1200`): not a whole day and a pattern.
+        return None;
     } else {
         (date, after)
     };
@@ -89,6 +92,15 @@ fn join_spaced_window(text: &str) -> Option<String> {
     })
 }
 
+/// Whether `word` starts as a date does (`12-05`, `2026-12-05`, `13-40`): digits, a dash, a
+/// digit.
+fn date_shaped(word: &str) -> bool {
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=4).contains(&digits)
+        && word[digits..].starts_with('-')
+        && word[digits + 1..].starts_with(|c: char| c.is_ascii_digit())
+}
+
 /// Reads the query prompt: an optional window (`live`, `15m`, `1h`, `2d`, `FROM..TO`), then a
 /// CloudWatch filter pattern.
 pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String> {
@@ -98,6 +110,30 @@ pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String
         Some((f, r)) => (f, r.trim()),
         None => (text, ""),
     };
+    // A window meant and mistyped (`13-40 01:00..02:00`, `12-05 10:00..1200`): refused with
+    // why, not tailed live searching for it.
+    if joined.is_none()
+        && !first.contains("..")
+        && date_shaped(first)
+        && let Some((left, right)) = text.split_once("..")
+    {
+        // The end's date and its time, where a time follows (`2026-12-05 1200`).
+        let mut words = right.split_whitespace();
+        let mut to = words.next().unwrap_or_default().to_string();
+        if let Some(time) = words
+            .next()
+            .filter(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            to = format!("{to} {time}");
+        }
+        let why = parse_window_ends(left, &to, chrono::Utc::now())
+            .map(|_| "write each end as 2026-12-06 01:10 or 12-06 01:10".to_string())
+            .unwrap_or_else(|e| e.message);
+        let meant = format!("{}..{to}", left.trim());
+        return Err(format!(
+            "{why} (in the window '{meant}'; to search for it, quote it: \"{meant}\")"
+        ));
+    }
     let window = if first == "live" {
         Some(Window::Live)
     } else if let Some((from, to)) = first.split_once("..") {
@@ -169,7 +205,9 @@ pub fn parse_query(text: &str) -> Result<(Window, Option<FilterPattern>), String
         && (second == "live"
             || second.contains("..")
             || looks_like_window(second)
-            || parse_query(second).is_ok_and(|(w, p)| p.is_none() && w != Window::Live))
+            || parse_query(second).is_ok_and(|(w, p)| p.is_none() && w != Window::Live)
+            // One with spaces, as the titles write it (`12-05 10:00..12:00 UTC`).
+            || join_spaced_window(rest).is_some())
     {
         return Err(format!(
             "two windows, '{first}' and '{second}': keep one (to search for '{second}', quote it: \"{second}\")"
@@ -263,6 +301,44 @@ mod tests {
         }
         // Quoted, it is searched for.
         assert!(parse_query("\"2026-12-06\"").is_ok_and(|(w, p)| w == Window::Live && p.is_some()));
+    }
+
+    /// A window meant and mistyped is refused with why, never tailed live searching for it
+    /// (`13-40 01:00..02:00` was a live tail filtering on that text; `2026-12-05
+    /// 10:00..2026-12-05 1200` a whole day searching for `1200`).
+    #[test]
+    fn a_mistyped_short_window_is_refused() {
+        for (text, why) in [
+            ("13-40 01:00..02:00", "'13-40 01:00': write a time"),
+            ("12-05 25:00..26:00", "'12-05 25:00': write a time"),
+            ("02-30 10:00..11:00", "'02-30 10:00': write a time"),
+            ("12-05 10:00..12-06", "'12-06': write a time"),
+            ("12-05 10:00..1200", "'1200': write a time"),
+            ("12-05 10:00..12:00UTC ERROR", "'12:00UTC': write a time"),
+            (
+                "2026-12-05 10:00..2026-12-05 1200",
+                "'2026-12-05 1200': write a time",
+            ),
+        ] {
+            let refused = parse_query(text).unwrap_err();
+            assert!(refused.starts_with(why), "{text}: {refused}");
+            assert!(refused.contains("quote it"), "{text}: {refused}");
+        }
+        // Quoted, such text is searched for.
+        assert!(parse_query("\"13-40 01:00..02:00\"").is_ok_and(|(w, _)| w == Window::Live));
+    }
+
+    /// A window in the titles' forms typed after the one the prompt opened with is the second
+    /// window (it was searched for as a pattern over the first).
+    #[test]
+    fn a_titles_window_after_another_is_a_second_window() {
+        for text in [
+            "1h 12-05 10:00..12:00 UTC",
+            "1h 2026-12-05 10:00 .. 2026-12-05 12:00 UTC",
+        ] {
+            let err = parse_query(text).unwrap_err();
+            assert!(err.contains("two windows"), "{text}: {err}");
+        }
     }
 
     /// A window typed after the one the prompt opens with is refused, not searched for.
