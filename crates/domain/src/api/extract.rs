@@ -8,7 +8,7 @@ use crate::model::{Actor, Cursor, GroupName, PageRequest, UserSub};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{Method, StatusCode, Uri, header};
 use serde::de::DeserializeOwned;
 use std::borrow::Cow;
 
@@ -311,15 +311,35 @@ pub(crate) fn query_pairs(uri: &Uri) -> impl Iterator<Item = (Cow<'_, str>, Cow<
 /// The query parameters the API reads.
 pub(crate) const QUERY_PARAMETERS: [&str; 5] = ["reason", "author", "cursor", "limit", "unread"];
 
+/// The query parameters each route reads, by method and route as the router names them;
+/// `None` for a method and route it does not serve (the router answers those, 404 or 405).
+pub(crate) fn parameters_of(method: &Method, route: &str) -> Option<&'static [&'static str]> {
+    const PAGING: &[&str] = &["cursor", "limit"];
+    Some(match (method.as_str(), route) {
+        ("GET", "/posts") => &["author", "cursor", "limit"],
+        ("GET", "/user/sync" | "/posts/{id}/comments") => PAGING,
+        ("GET", "/notifications") => &["unread", "cursor", "limit"],
+        ("DELETE", "/posts/{id}" | "/comments/{id}") => &["reason"],
+        ("GET" | "PUT", "/profile")
+        | ("POST", "/posts" | "/uploads" | "/notifications/read")
+        | ("GET" | "PUT", "/posts/{id}")
+        | ("POST", "/posts/{id}/comments")
+        | ("POST", "/posts/{id}/reports" | "/comments/{id}/reports" | "/users/{sub}/reports")
+        | ("GET", "/users/{sub}") => &[],
+        _ => return None,
+    })
+}
+
 /// What is wrong with the query string, as (field, message), where something is:
 /// - a name or value that is not UTF-8 once percent-decoded (a Latin-1 client's `f%FCr`,
 ///   decoded lossily, wrote `f�r` into an audit row's reason);
 /// - a `%` not followed by two hex digits (`%ZZ` was read as those three characters);
 /// - a parameter the API reads given twice (one took the first, another the last);
-/// - a name the API does not read (`?autor=ann` listed every post, not ann's), with the
-///   nearest it does. A name starting with `_` is left alone: clients add one to get past a
-///   cache (`?_=1733471234`).
-pub(crate) fn query_problem(uri: &Uri) -> Option<(String, String)> {
+/// - a name the route does not read (`?autor=ann` listed every post, not ann's, and
+///   `?author=` on a thread's comments was ignored), with the nearest it does and the names it
+///   reads (`reads`, from [`parameters_of`]; `None` leaves names unchecked). A name starting
+///   with `_` is left alone: clients add one to get past a cache (`?_=1733471234`).
+pub(crate) fn query_problem(uri: &Uri, reads: Option<(&str, &[&str])>) -> Option<(String, String)> {
     let strict = |raw: &str| {
         percent_encoding::percent_decode_str(&raw.replace('+', " "))
             .decode_utf8()
@@ -361,16 +381,30 @@ pub(crate) fn query_problem(uri: &Uri) -> Option<(String, String)> {
         if name.starts_with('_') {
             continue;
         }
-        if !QUERY_PARAMETERS.contains(&name.as_str()) {
-            let near = crate::model::nearest(&name, &QUERY_PARAMETERS)
+        if let Some((route, names)) = reads
+            && !names.contains(&name.as_str())
+        {
+            let near = crate::model::nearest(&name.to_lowercase(), names)
                 .map(|n| format!(" (did you mean {n}?)"))
                 .unwrap_or_default();
+            // Paging is by cursor: a page number or an offset says so.
+            let paging = if ["page", "offset"].contains(&name.to_lowercase().as_str())
+                && names.contains(&"cursor")
+            {
+                "; pages are read by cursor: pass back the cursor of the page before"
+            } else {
+                ""
+            };
+            let read = if names.is_empty() {
+                format!("{route} reads no query parameters")
+            } else {
+                format!("{route} reads {}", names.join(", "))
+            };
             return Some((
                 "query".into(),
                 format!(
-                    "unknown parameter {}{near}: the API reads {}",
-                    crate::model::quoted(&name),
-                    QUERY_PARAMETERS.join(", ")
+                    "unknown parameter {}{near}: {read}{paging}",
+                    crate::model::quoted(&name)
                 ),
             ));
         }

@@ -27,7 +27,20 @@ pub(super) async fn observe(mut req: Request, next: Next, body_limit: usize) -> 
     let matched = req.extensions().get::<MatchedPath>().cloned();
     let route = matched.as_ref().map_or("unmatched", MatchedPath::as_str);
 
-    let response = match super::extract::query_problem(req.uri()) {
+    // The names a route reads are checked where the router serves the method and route (an
+    // unknown route or method is the router's 404 or 405) and a caller is named (a request
+    // without one is the handler's 401).
+    let named = req
+        .headers()
+        .contains_key(axum::http::header::AUTHORIZATION)
+        || req
+            .extensions()
+            .get::<super::extract::AuthorizerClaims>()
+            .is_some();
+    let served = super::extract::parameters_of(&method, route).filter(|_| named);
+    let said = format!("{method} {route}");
+    let reads = served.map(|names| (said.as_str(), names));
+    let response = match super::extract::query_problem(req.uri(), reads) {
         Some((field, message)) => ApiError::invalid(field, message).into_response(),
         None => next.run(req).await,
     };
@@ -48,9 +61,11 @@ pub(super) async fn observe(mut req: Request, next: Next, body_limit: usize) -> 
         // Absent where they do not apply (they were logged as empty strings).
         let code = error.as_ref().map(|e| e.code);
         let field = error.as_ref().and_then(|e| e.field.as_deref());
+        // Why, for a refused caller and for a query refused (`autor`, `page` and `lim%FFit`
+        // logged the same line): our own words, naming at most a parameter's name.
         let why = error
             .as_ref()
-            .filter(|_| matches!(status, 401 | 403))
+            .filter(|e| matches!(status, 401 | 403) || e.field.as_deref() == Some("query"))
             .map(ApiError::client_message);
         tracing::warn!(requestId = %request_id, method = %method, route = %route, status, code, field, why, latencyMs = latency_ms, sub, "request refused");
     } else {

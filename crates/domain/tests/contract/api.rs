@@ -1435,10 +1435,37 @@ async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
         .await;
     assert_eq!(
         answer["error"]["message"],
-        "unknown parameter \"autor\" (did you mean author?): the API reads reason, author, \
-         cursor, limit, unread",
+        "unknown parameter \"autor\" (did you mean author?): GET /posts reads author, cursor, \
+         limit",
         "{answer}"
     );
+    // Each route reads its own names: `author` on a thread's comments was ignored, and a
+    // page number is pointed to the cursor.
+    let thread = format!("/posts/{mine}/comments?author={}", a.sub);
+    let (got, answer) = h.call(Gw::V2, "GET", &thread, None, Some(&a)).await;
+    assert_eq!(got, 400, "{answer}");
+    assert_eq!(
+        answer["error"]["message"],
+        "unknown parameter \"author\": GET /posts/{id}/comments reads cursor, limit",
+        "{answer}"
+    );
+    let (_, answer) = h.call(Gw::V1, "GET", "/posts?page=2", None, Some(&a)).await;
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m
+                .ends_with("pages are read by cursor: pass back the cursor of the page before")),
+        "{answer}"
+    );
+    // The router's answers and a missing caller come first: 404, 405, 401.
+    for (method, path, caller, status) in [
+        ("GET", "/nowhere?autor=x", Some(&a), 404),
+        ("PATCH", "/posts?autor=x", Some(&a), 405),
+        ("GET", "/posts?autor=x", None, 401),
+    ] {
+        let (got, answer) = h.call(Gw::V2, method, path, None, caller).await;
+        assert_eq!(got, status, "{method} {path}: {answer}");
+    }
     let (got, answer) = h
         .call(Gw::V2, "GET", "/posts?limit=2&_=1733471234", None, Some(&a))
         .await;
@@ -1692,6 +1719,23 @@ async fn every_request_logs_one_line_with_its_route_and_status() {
     assert_eq!(refused["code"], "unauthorized", "{refused}");
     assert!(
         refused["why"].as_str().is_some_and(|w| !w.is_empty()),
+        "{refused}"
+    );
+    // A query refused says which name (`autor` and `page` logged the same line).
+    let event = Gw::V2.event("GET", "/posts?autor=x", None, Some(&alice()));
+    let ((status, _), headers) = send(&h.router, event).await;
+    assert_eq!(status, 400);
+    let id = headers["x-request-id"].to_str().unwrap().to_string();
+    let lines = logs.lines();
+    let refused = lines
+        .iter()
+        .find(|l| l["requestId"] == id.as_str())
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    assert_eq!(refused["field"], "query", "{refused}");
+    assert!(
+        refused["why"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("unknown parameter \"autor\"")),
         "{refused}"
     );
 }
