@@ -599,6 +599,36 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
     );
     assert!(ok, "{err}");
     assert_eq!(json_lines(&lines).len(), 5);
+    // A window as the console takes one, every event inside it; a bad one is refused.
+    let (ok, lines, err) = run(
+        &dirs,
+        &[
+            "logs",
+            "query",
+            "/aws/lambda/backoffice-api",
+            "--since",
+            "7d",
+            "--limit",
+            "3",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(json_lines(&lines).len(), 3);
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "logs",
+            "query",
+            "/aws/lambda/backoffice-api",
+            "--since",
+            "13-40 01:00..02:00",
+        ],
+    );
+    assert!(
+        !ok && err.contains("--since: '13-40 01:00': write a time"),
+        "{err}"
+    );
 
     // Objects: a link and a delete, each with its audit row; the link's time reads as every
     // time in the records does.

@@ -400,6 +400,11 @@ pub enum LogsCommand {
         /// How far back the window reaches (at least 1).
         #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(i64).range(1..=MAX_MINUTES))]
         minutes: i64,
+        /// The window instead, as the console's Logs prompt takes one: `15m`, `24h`, or
+        /// `FROM..TO` in UTC (`2026-12-05 10:00..2026-12-05 12:00`, or as the titles write it
+        /// short, `12-05 10:00..12:00 UTC`).
+        #[arg(long, conflicts_with = "minutes", value_name = "RANGE")]
+        since: Option<String>,
         /// A CloudWatch filter pattern (`ERROR`, `"timed out"`, `{ $.level = "ERROR" }`).
         #[arg(long)]
         pattern: Option<String>,

@@ -31,6 +31,7 @@ pub(super) async fn run(cmd: LogsCommand, s: &Session<'_>) -> Result<()> {
         LogsCommand::Query {
             group,
             minutes,
+            since,
             pattern,
             limit,
         } => {
@@ -38,7 +39,11 @@ pub(super) async fn run(cmd: LogsCommand, s: &Session<'_>) -> Result<()> {
             let pattern = pattern
                 .map(|p| FilterPattern::parse(p).map_err(|e| eyre!("--pattern: {}", e.message)))
                 .transpose()?;
-            let window = TimeWindow::last(chrono::Duration::minutes(minutes));
+            let window = match since {
+                Some(range) => backoffice_domain::model::parse_range(&range, chrono::Utc::now())
+                    .map_err(|e| eyre!("--since: {}", e.message))?,
+                None => TimeWindow::last(chrono::Duration::minutes(minutes)),
+            };
             each_item(
                 limit,
                 EVENTS_PAGE,
