@@ -1016,6 +1016,12 @@ fn scriptable_commands_on_moto_and_mariadb_audit_under_the_caller_arn() {
             .any(|r| r["type"] == "profile" && r["email"] == "yara-cli@example.com"),
         "the clean-up created the row: {who:?}"
     );
+    // Where they stand, after the counts.
+    assert!(
+        who.iter()
+            .any(|r| r["type"] == "standing" && r["blocked"] == false && r["ban"].is_null()),
+        "{who:?}"
+    );
     let (ok, plan, err) = run(
         &dirs,
         &[

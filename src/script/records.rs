@@ -122,6 +122,15 @@ pub fn profile(p: &UserProfile) -> Value {
     })
 }
 
+/// Where an account stands: blocked in the API, and the ban in force (`null` when none).
+pub fn standing(s: &backoffice_domain::services::ban::Standing) -> Value {
+    json!({
+        "type": "standing",
+        "blocked": s.blocked,
+        "ban": s.ban.as_ref().map(|b| json!({ "audit_row": b.row, "at": b.at, "actor": b.actor })),
+    })
+}
+
 pub fn counts(c: &ActivityCounts) -> Value {
     json!({
         "type": "counts",

@@ -267,14 +267,10 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             };
             let mut record = records::user(&user);
             if let (Some(Ok(standing)), Some(fields)) = (&standing, record.as_object_mut()) {
-                fields.insert("blocked".into(), json!(standing.blocked));
-                fields.insert(
-                    "ban".into(),
-                    standing.ban.as_ref().map_or(
-                        serde_json::Value::Null,
-                        |b| json!({ "audit_row": b.row, "at": b.at, "actor": b.actor }),
-                    ),
-                );
+                let said = records::standing(standing);
+                for name in ["blocked", "ban"] {
+                    fields.insert(name.into(), said[name].clone());
+                }
             }
             // Every label as wide as the widest, an attribute's name included (a long one
             // pushed its value out of line).
@@ -670,6 +666,10 @@ async fn who(s: &Session<'_>, raw: &str) -> Result<()> {
     part(
         "counts",
         view.counts.as_ref().map(|c| vec![records::counts(c)]),
+    );
+    part(
+        "standing",
+        view.standing.as_ref().map(|s| vec![records::standing(s)]),
     );
     part(
         "posts",
