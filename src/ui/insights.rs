@@ -80,10 +80,18 @@ fn title(pane: &InsightsPane, keys: &crate::keymap::Keymap, width: u16) -> Strin
                 // (the scan figures give way first), else short: left out whole, it was the
                 // part a narrow title lost first.
                 let whole = with(&scan, window_text(run));
+                let short = crate::text::short_window(&run.window);
                 if with(" · …", window_text(run)).width() + 4 <= usize::from(width) {
                     whole
+                } else if with(" · …", short.clone()).width() + 4 <= usize::from(width) {
+                    with(&scan, short)
                 } else {
-                    with(&scan, crate::text::short_window(&run.window))
+                    // The groups give way to the window (at 80 columns the title kept the
+                    // group's name and lost the window).
+                    format!(
+                        "Insights · {short} · {state}, {}",
+                        crate::text::plural(run.rows.len(), "row"),
+                    )
                 }
             }
         },

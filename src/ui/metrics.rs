@@ -47,25 +47,34 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Lo
     let next = look.keys.hint(crate::keymap::Action::NextView);
     let (title, hints) = match pane.screen {
         Screen::Functions => (
-            // Until when: the table is read on opening and on `ctrl-r` (the badge each
-            // minute), so its age shows.
-            format!(
-                "Metrics · {} · {}{period}",
+            {
                 // A read that failed before any figure came counted no function ("0
                 // functions"), as if there were none.
-                match (&pane.load, pane.rows.is_empty()) {
+                let count = match (&pane.load, pane.rows.is_empty()) {
                     (Load::Failed(_), true) => "functions not read".to_string(),
                     _ => crate::text::plural(pane.rows.len(), "function"),
-                },
-                // A span counts back to when it was read; a range typed as FROM..TO is its
-                // two ends, short (it read `last 2026-12-05T22:00..2026-12-05T23:55 to 23:55
-                // UTC`, and at 80 columns left nothing of itself).
-                match (range.contains(".."), pane.window) {
+                };
+                // Until when: the table is read on opening and on `ctrl-r` (the badge each
+                // minute), so its age shows. A span counts back to when it was read; a range
+                // typed as FROM..TO is its two ends, short (it read `last
+                // 2026-12-05T22:00..2026-12-05T23:55 to 23:55 UTC`, and at 80 columns left
+                // nothing of itself).
+                let window = match (range.contains(".."), pane.window) {
                     (true, Some(w)) => crate::text::short_window(&w),
                     (_, Some(w)) => format!("last {range} to {} UTC", w.end.format("%H:%M")),
                     (_, None) => format!("last {range}"),
+                };
+                let title = format!("Metrics · {count} · {window}{period}");
+                // The count gives way to the window (at 60 columns the window went).
+                if unicode_width::UnicodeWidthStr::width(title.as_str()) + 4
+                    > usize::from(area.width)
+                    && pane.window.is_some()
+                {
+                    format!("Metrics · {window}{period}")
+                } else {
+                    title
                 }
-            ),
+            },
             vec![match &pane.alarms_load {
                 Load::Failed(_) => format!("{next} alarms (not read)"),
                 Load::Loading(_) | Load::Idle if pane.alarms.is_empty() => {

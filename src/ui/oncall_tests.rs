@@ -284,6 +284,24 @@ fn the_insights_title_window_is_one_the_range_field_takes() {
     assert_eq!(read, run.window, "{said}");
 }
 
+/// At 80 columns the Insights title keeps the window, the groups giving way (it kept the
+/// group's name and lost the window, which first showed at 85 columns).
+#[test]
+fn a_narrow_insights_title_keeps_the_window() {
+    let mut app = insights_with(vec![vec![f("@message", "x")]]);
+    let run = app.insights.run.as_ref().unwrap();
+    let short = crate::text::short_window(&run.window);
+    for width in [80, 60] {
+        let shown = render(&mut app, width, 24).to_string();
+        let title = shown
+            .lines()
+            .find(|l| l.contains("Insights ·"))
+            .unwrap_or_default()
+            .to_string();
+        assert!(title.contains(&short), "{width}: {title}");
+    }
+}
+
 /// The short window the titles write when narrow (`12-06 01:10..01:12 UTC`) is taken back by
 /// the range fields and the Logs prompt, the same window (they refused it).
 #[test]
@@ -612,6 +630,14 @@ fn a_typed_range_is_said_by_its_ends() {
         assert!(top.contains("v alarms"), "{width}: {top}");
         assert!(!top.contains("last"), "{width}: {top}");
     }
+    // At 60 the function count gives way to the window (the window went).
+    app.metrics.window = Some(backoffice_domain::model::TimeWindow {
+        start: chrono::Utc.with_ymd_and_hms(2026, 12, 5, 22, 0, 0).unwrap(),
+        end: chrono::Utc.with_ymd_and_hms(2026, 12, 6, 1, 0, 0).unwrap(),
+    });
+    let shown = render(&mut app, 60, 8).to_string();
+    let top = shown.lines().find(|l| l.contains("Metrics ·")).unwrap();
+    assert!(top.contains("12-05 22:00..12-06 01:00 UTC"), "{top}");
 }
 
 /// `:metrics` shows the functions, from the alarms too (it stayed on them).

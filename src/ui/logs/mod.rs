@@ -284,10 +284,24 @@ pub(super) fn feed_title(feed: &Feed, lines: usize, paused: bool, width: u16) ->
         many if many > 1 && groups.width() > group_room.max(12) => format!("{many} groups"),
         _ => crate::text::middle(&groups, group_room.max(12)),
     };
-    format!(
-        " Logs · {groups} · {window}{filter}{badge}{sampled} · {} ",
-        crate::text::plural(lines, "line"),
-    )
+    let count = crate::text::plural(lines, "line");
+    let title = format!(" Logs · {groups} · {window}{filter}{badge}{sampled} · {count} ");
+    // Too wide still, the groups go before the window (at 60 columns the border's fitting
+    // left the window out and 19 columns empty), then the filter.
+    let inside = usize::from(width).saturating_sub(2);
+    if title.width() <= inside || window.is_empty() {
+        return title;
+    }
+    let base = format!(" Logs · {window}{badge}{sampled} · {count} ");
+    // The filter in what the window, the state and the count leave, cut in its middle.
+    let filter_room = inside.saturating_sub(base.width() + "filter  · ".len());
+    match &pattern {
+        Some(p) if filter_room >= 12 => format!(
+            " Logs · {window}filter {} · {badge}{sampled} · {count} ",
+            crate::text::middle(p, filter_room)
+        ),
+        _ => base,
+    }
 }
 
 pub(super) fn viewer(

@@ -50,6 +50,26 @@ fn a_tail_of_several_groups_names_them() {
     assert!(top.contains(" Logs · 2 groups · ● live · "), "{top}");
 }
 
+/// At 60 columns a window over two days keeps its place in the title, the groups giving way
+/// (the border's fitting left the window out and 19 columns empty).
+#[test]
+fn a_narrow_title_keeps_the_window_before_the_groups() {
+    let mut app = logs_app();
+    app.on_key(key(' '));
+    app.on_key(key('f'));
+    app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    typed(&mut app, "2026-12-05 23:00..2026-12-06 01:00");
+    let c = app.on_key(code(KeyCode::Enter));
+    let (request, _) = feed_request(&c);
+    app.on_event(AppEvent::Logs(LogsEvent::Ended {
+        request,
+        result: Ok(FeedEnd::Finished),
+    }));
+    let top = text_of(&render(&mut app, 60, 12));
+    let top = top.lines().nth(1).unwrap().to_string();
+    assert!(top.contains("12-05 23:00..12-06 01:00 UTC"), "{top}");
+}
+
 /// Help on the Logs pane says what the common keys do there (space pauses, `/` searches,
 /// `v` switches to invocations), not their meaning elsewhere; a paused tail's title says so.
 #[test]
