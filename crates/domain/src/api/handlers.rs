@@ -941,8 +941,16 @@ pub(super) async fn mark_read(
 
 // ---- fallbacks -----------------------------------------------------------------------------
 
-pub(super) async fn unknown_route() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route")
+pub(super) async fn unknown_route(uri: Uri) -> ApiError {
+    // A trailing slash is the commonest near miss (`/posts/`): said, with the route meant.
+    let path = uri.path();
+    let message = match path.strip_suffix('/') {
+        Some(meant) if !meant.is_empty() => {
+            format!("no such route; routes end without a slash: {meant}")
+        }
+        _ => "no such route".to_string(),
+    };
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
 }
 
 pub(super) async fn method_not_allowed() -> ApiError {

@@ -125,7 +125,7 @@ fn parse_short_end(text: &str, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
 
 /// The two ends of a `FROM..TO` window as typed. Each end is a time as [`parse_instant`]
 /// reads it, or as the titles write a window short (`12-06 01:10..01:12`: the start without
-/// its year, the end a time alone on the start's day or a date without its year). A date
+/// its year, the end a time alone on the start's day or a date and time without the year). A date
 /// alone at the end takes in its whole day (`2026-12-01..2026-12-02` ends at the 3rd's
 /// midnight), as the posts filter's `until:` does: it was the 2nd's midnight, without a word.
 pub fn parse_window_ends(

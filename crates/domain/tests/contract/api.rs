@@ -1457,6 +1457,13 @@ async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
                 .ends_with("pages are read by cursor: pass back the cursor of the page before")),
         "{answer}"
     );
+    // A trailing slash is named, with the route meant.
+    let (got, answer) = h.call(Gw::V2, "GET", "/posts/", None, Some(&a)).await;
+    assert_eq!(got, 404, "{answer}");
+    assert_eq!(
+        answer["error"]["message"], "no such route; routes end without a slash: /posts",
+        "{answer}"
+    );
     // The router's answers and a missing caller come first: 404, 405, 401.
     for (method, path, caller, status) in [
         ("GET", "/nowhere?autor=x", Some(&a), 404),
