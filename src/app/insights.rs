@@ -541,7 +541,7 @@ impl InsightsPane {
     fn propose_save(&mut self) -> Outcome {
         if self.read_only {
             return Outcome::Message(
-                "read-only session: saving a query would write; nothing was changed".into(),
+                "read-only session, so nothing was changed: saving a query".into(),
             );
         }
         self.naming = Some(NameForm {

@@ -589,7 +589,9 @@ pub enum Gate {
 pub fn admit(context: &Context, what: &str) -> Result<Gate, Failure> {
     if context.read_only {
         return Err(Failure::new(format!(
-            "read-only session: {what} would write; nothing was changed"
+            // What was asked last: a verb that says its effect (`Enable ann: they can sign in
+            // again`) read badly before "would write".
+            "read-only session, so nothing was changed: {what}"
         )));
     }
     Ok(if context.production {
@@ -1703,7 +1705,7 @@ mod tests {
         let refused = admit(&context(false, true), "hide 1 item").unwrap_err();
         assert_eq!(
             refused.message,
-            "read-only session: hide 1 item would write; nothing was changed"
+            "read-only session, so nothing was changed: hide 1 item"
         );
     }
 

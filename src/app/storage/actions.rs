@@ -237,7 +237,7 @@ impl StoragePane {
                 _ => Outcome::Message("select an object to download".into()),
             },
             Action::UploadObject | Action::CopyLink if self.read_only => Outcome::Message(format!(
-                "read-only session: {} would write; nothing was changed",
+                "read-only session, so nothing was changed: {}",
                 if action == Action::CopyLink {
                     "a link (recorded in the audit log)"
                 } else {
