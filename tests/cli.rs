@@ -584,47 +584,20 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
         "{summary}"
     );
 
-    let (ok, lines, err) = run(
-        &dirs,
-        &[
-            "logs",
-            "query",
-            "/aws/lambda/backoffice-api",
-            "--minutes",
-            "10000",
-            "--limit",
-            "5",
-            "--json",
-        ],
-    );
-    assert!(ok, "{err}");
-    assert_eq!(json_lines(&lines).len(), 5);
-    // A window as the console takes one, every event inside it; a bad one is refused.
-    let (ok, lines, err) = run(
-        &dirs,
-        &[
-            "logs",
-            "query",
-            "/aws/lambda/backoffice-api",
-            "--since",
-            "7d",
-            "--limit",
-            "3",
-            "--json",
-        ],
-    );
-    assert!(ok, "{err}");
-    assert_eq!(json_lines(&lines).len(), 3);
-    let (ok, _, err) = run(
-        &dirs,
-        &[
-            "logs",
-            "query",
-            "/aws/lambda/backoffice-api",
-            "--since",
-            "13-40 01:00..02:00",
-        ],
-    );
+    // The last minutes, or a window as the console takes one; a bad one is refused.
+    let logs_query = |window: [&str; 2], limit: &str| {
+        let group = "/aws/lambda/backoffice-api";
+        let args = [
+            "logs", "query", group, window[0], window[1], "--limit", limit, "--json",
+        ];
+        run(&dirs, &args)
+    };
+    for (window, limit) in [(["--minutes", "10000"], 5), (["--since", "7d"], 3)] {
+        let (ok, lines, err) = logs_query(window, &limit.to_string());
+        assert!(ok, "{window:?}: {err}");
+        assert_eq!(json_lines(&lines).len(), limit, "{window:?}");
+    }
+    let (ok, _, err) = logs_query(["--since", "13-40 01:00..02:00"], "1");
     assert!(
         !ok && err.contains("--since: '13-40 01:00': write a time"),
         "{err}"

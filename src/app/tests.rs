@@ -685,18 +685,36 @@ fn a_created_account_is_opened_so_the_next_key_acts_on_it() {
     );
 }
 
-/// An enable from the list reads the user first, and the dialog says a ban in force: an
-/// enable of a banned user let them in without a word of the ban, which it leaves in place.
-#[test]
-fn an_enable_from_the_list_reads_the_user_and_names_their_ban() {
-    use backoffice_domain::services::ban::{EarlierBan, Standing};
+/// The Users pane on user1 (enabled or not) with `e` pressed in the list: the app, and the
+/// read of the user the enable waits for.
+fn enable_pressed(enabled: bool) -> (App, RequestId) {
     let (mut app, first) = app_on(PaneId::Users, test_context());
-    answer_users(&mut app, &first, vec![user(1, false)]);
+    answer_users(&mut app, &first, vec![user(1, enabled)]);
     let asked = app.on_key(key('e'));
     let Some(Command::LoadUser { request, username }) = asked.first().cloned() else {
         panic!("the user is read first: {asked:?}");
     };
     assert_eq!(username.as_str(), "user1");
+    (app, request)
+}
+
+/// The "reading whether … is banned first" message is gone.
+fn no_reading_message(app: &App) {
+    assert!(
+        !app.toasts
+            .iter()
+            .any(|t| t.text.starts_with("reading whether")),
+        "{:?}",
+        app.toasts
+    );
+}
+
+/// An enable from the list reads the user first, and the dialog says a ban in force: an
+/// enable of a banned user let them in without a word of the ban, which it leaves in place.
+#[test]
+fn an_enable_from_the_list_reads_the_user_and_names_their_ban() {
+    use backoffice_domain::services::ban::{EarlierBan, Standing};
+    let (mut app, request) = enable_pressed(false);
     assert!(app.overlay.is_none());
     assert_eq!(
         app.toasts.back().unwrap().text,
@@ -727,13 +745,7 @@ fn an_enable_from_the_list_reads_the_user_and_names_their_ban() {
         dialog.proposal.changes
     );
     // The reading message went with the answer.
-    assert!(
-        !app.toasts
-            .iter()
-            .any(|t| t.text.starts_with("reading whether")),
-        "{:?}",
-        app.toasts
-    );
+    no_reading_message(&app);
 }
 
 /// An enabled account still blocked in the API (its enable's block could not be lifted, or
@@ -742,12 +754,7 @@ fn an_enable_from_the_list_reads_the_user_and_names_their_ban() {
 #[test]
 fn an_enable_lifts_a_block_left_on_an_enabled_user() {
     use backoffice_domain::services::ban::Standing;
-    let (mut app, first) = app_on(PaneId::Users, test_context());
-    answer_users(&mut app, &first, vec![user(1, true)]);
-    let asked = app.on_key(key('e'));
-    let Some(Command::LoadUser { request, .. }) = asked.first().cloned() else {
-        panic!("the user is read first: {asked:?}");
-    };
+    let (mut app, request) = enable_pressed(true);
     let mut d = detail(user(1, true));
     d.standing = Some(Standing {
         blocked: true,
@@ -794,12 +801,7 @@ fn an_enable_lifts_a_block_left_on_an_enabled_user() {
 /// waiting key, saying so.
 #[test]
 fn a_waiting_enable_is_not_replaced_and_esc_drops_it() {
-    let (mut app, first) = app_on(PaneId::Users, test_context());
-    answer_users(&mut app, &first, vec![user(1, false)]);
-    let asked = app.on_key(key('e'));
-    let Some(Command::LoadUser { request, .. }) = asked.first().cloned() else {
-        panic!("{asked:?}");
-    };
+    let (mut app, request) = enable_pressed(false);
     app.on_key(key('o'));
     assert!(
         app.toasts.back().unwrap().text
@@ -833,13 +835,7 @@ fn a_waiting_enable_is_not_replaced_and_esc_drops_it() {
         "{:?}",
         app.toasts
     );
-    assert!(
-        !app.toasts
-            .iter()
-            .any(|t| t.text.starts_with("reading whether")),
-        "{:?}",
-        app.toasts
-    );
+    no_reading_message(&app);
 }
 
 /// A user who cannot be read when a key waited for them says the key asked nothing, and
@@ -847,13 +843,8 @@ fn a_waiting_enable_is_not_replaced_and_esc_drops_it() {
 /// were said to follow a refusal).
 #[test]
 fn keys_while_a_user_loads_are_held_and_a_failed_load_says_the_key_did_nothing() {
-    let (mut app, first) = app_on(PaneId::Users, test_context());
-    answer_users(&mut app, &first, vec![user(1, false)]);
+    let (mut app, request) = enable_pressed(false);
     app.burst_gap = std::time::Duration::from_secs(3600);
-    let asked = app.on_key(key('e'));
-    let Some(Command::LoadUser { request, .. }) = asked.first().cloned() else {
-        panic!("{asked:?}");
-    };
     assert!(app.on_key(key('x')).is_empty());
     assert_eq!(
         app.toasts.back().unwrap().text,

@@ -83,25 +83,27 @@ pub fn parse_until(text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     }
 }
 
+/// `MM-DD HH:MM[:SS]` (or with a `T`) in `year`.
+fn in_year(text: &str, year: i32) -> Option<DateTime<Utc>> {
+    ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(&format!("{year}-{text}"), f).ok())
+        .map(|t| Utc.from_utc_datetime(&t))
+}
+
 /// A start written without its year, as the console's titles write a window short
 /// (`12-06 01:10`, or `12-06T01:10`): the latest such time not after a day past `now`.
 fn parse_short_start(text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let text = text.trim().replacen('T', " ", 1);
-    let at = |year: i32| {
-        ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
-            .iter()
-            .find_map(|f| NaiveDateTime::parse_from_str(&format!("{year}-{text}"), f).ok())
-            .map(|t| Utc.from_utc_datetime(&t))
-    };
     let year = chrono::Datelike::year(&now);
-    match at(year) {
+    match in_year(&text, year) {
         Some(t) if t <= now + Duration::days(1) => Some(t),
-        _ => at(year - 1),
+        _ => in_year(&text, year - 1),
     }
 }
 
 /// An end written short after `start`: a time alone (`01:12`, on the start's day) or a date
-/// without its year (`12-07 01:12`, the first such after the start).
+/// and time without the year (`12-07 01:12`, the first such after the start).
 fn parse_short_end(text: &str, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let text = text.trim().replacen('T', " ", 1);
     if let Some(time) = ["%H:%M:%S", "%H:%M"]
@@ -110,16 +112,10 @@ fn parse_short_end(text: &str, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
     {
         return Some(Utc.from_utc_datetime(&start.date_naive().and_time(time)));
     }
-    let at = |year: i32| {
-        ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
-            .iter()
-            .find_map(|f| NaiveDateTime::parse_from_str(&format!("{year}-{text}"), f).ok())
-            .map(|t| Utc.from_utc_datetime(&t))
-    };
     let year = chrono::Datelike::year(&start);
-    match at(year) {
+    match in_year(&text, year) {
         Some(t) if t >= start => Some(t),
-        _ => at(year + 1),
+        _ => in_year(&text, year + 1),
     }
 }
 

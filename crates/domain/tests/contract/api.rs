@@ -1714,15 +1714,24 @@ async fn every_request_logs_one_line_with_its_route_and_status() {
         "{}",
         served[0]
     );
-    let event = Gw::V2.event("GET", "/posts", None, None);
-    let ((status, _), headers) = send(&h.router, event).await;
+    // The status of `event` and the line logged for it.
+    let logged = |event: Value| {
+        let logs = &logs;
+        let router = &h.router;
+        async move {
+            let ((status, _), headers) = send(router, event).await;
+            let id = headers["x-request-id"].to_str().unwrap().to_string();
+            let lines = logs.lines();
+            let line = lines
+                .iter()
+                .find(|l| l["requestId"] == id.as_str())
+                .cloned()
+                .unwrap_or_else(|| panic!("{lines:?}"));
+            (status, line)
+        }
+    };
+    let (status, refused) = logged(Gw::V2.event("GET", "/posts", None, None)).await;
     assert_eq!(status, 401);
-    let id = headers["x-request-id"].to_str().unwrap().to_string();
-    let lines = logs.lines();
-    let refused = lines
-        .iter()
-        .find(|l| l["requestId"] == id.as_str())
-        .unwrap_or_else(|| panic!("{lines:?}"));
     assert_eq!(refused["code"], "unauthorized", "{refused}");
     assert!(
         refused["why"].as_str().is_some_and(|w| !w.is_empty()),
@@ -1730,14 +1739,8 @@ async fn every_request_logs_one_line_with_its_route_and_status() {
     );
     // A query refused says which name (`autor` and `page` logged the same line).
     let event = Gw::V2.event("GET", "/posts?autor=x", None, Some(&alice()));
-    let ((status, _), headers) = send(&h.router, event).await;
+    let (status, refused) = logged(event).await;
     assert_eq!(status, 400);
-    let id = headers["x-request-id"].to_str().unwrap().to_string();
-    let lines = logs.lines();
-    let refused = lines
-        .iter()
-        .find(|l| l["requestId"] == id.as_str())
-        .unwrap_or_else(|| panic!("{lines:?}"));
     assert_eq!(refused["field"], "query", "{refused}");
     assert!(
         refused["why"]
