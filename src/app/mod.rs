@@ -945,6 +945,8 @@ impl App {
             Outcome::None => Vec::new(),
             Outcome::Commands(c) => c,
             Outcome::Reading { commands, message } => {
+                // One at a time: a newer word on what is awaited replaces the older.
+                self.reading_answered();
                 self.toast(message.clone());
                 self.reading = Some(message);
                 commands
@@ -980,7 +982,9 @@ impl App {
                              and start again"
                         ))
                     };
-                    self.fail(&proposal.verb, refused);
+                    // Said by what it is, not by the write's verb: a long verb left the
+                    // variable cut out of the status bar.
+                    self.fail("nothing written", refused);
                     return Vec::new();
                 }
                 // A write that could not be audited here is refused before anything is asked.
@@ -1160,8 +1164,13 @@ impl App {
             if matches!(outcome, Outcome::Propose(_) | Outcome::Plan(_))
                 && (self.pane != id || self.overlay.is_some())
             {
+                let what = match &outcome {
+                    Outcome::Propose(p) => p.verb.clone(),
+                    _ => "the key".to_string(),
+                };
+                self.reading_answered();
                 self.toast(format!(
-                    "the key pressed in {} while it loaded was dropped: you had moved on",
+                    "dropped: {what} (pressed in {} while it loaded; you had moved on)",
                     id.title()
                 ));
                 return Vec::new();

@@ -767,6 +767,7 @@ fn an_enable_lifts_a_block_left_on_an_enabled_user() {
     let Some(Overlay::Dialog(dialog)) = &app.overlay else {
         panic!("the enable is asked: {:?} {:?}", app.overlay, app.toasts);
     };
+    assert_eq!(dialog.proposal.title, "Lift the API block on user1");
     assert!(
         dialog.proposal.changes.iter().any(|c| c.ends_with(
             "enabled: stays true; the API block left on them lifted (the account was enabled \
@@ -805,8 +806,8 @@ fn a_waiting_enable_is_not_replaced_and_esc_drops_it() {
     app.on_key(key('o'));
     assert!(
         app.toasts.back().unwrap().text
-            == "user1 is loading, and enable the account waits for them: sign out everywhere \
-                was not taken (esc drops the waiting key)",
+            == "not taken: sign out everywhere (user1 is loading, and enable the account waits \
+                for them; esc drops it)",
         "{:?}",
         app.toasts
     );
@@ -818,6 +819,12 @@ fn a_waiting_enable_is_not_replaced_and_esc_drops_it() {
         panic!("the enable opens: {:?}", app.overlay);
     };
     assert!(d.proposal.verb.starts_with("Enable"), "{}", d.proposal.verb);
+    // The word on the key not taken goes with the dialog (it stayed over it).
+    assert!(
+        !app.toasts.iter().any(|t| t.text.starts_with("not taken")),
+        "{:?}",
+        app.toasts
+    );
     // Dropped with esc before the user is in: said, and the reading message goes.
     app.overlay = None;
     app.on_key(code(KeyCode::Esc));
@@ -888,7 +895,8 @@ fn a_waiting_key_is_dropped_once_the_operator_has_moved_on() {
         app.overlay
     );
     assert!(
-        app.toasts.back().unwrap().text.contains("was dropped"),
+        app.toasts.back().unwrap().text
+            == "dropped: set a password (pressed in Users while it loaded; you had moved on)",
         "{:?}",
         app.toasts
     );

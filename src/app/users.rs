@@ -237,17 +237,24 @@ impl UsersPane {
             let name = crate::text::identifier(name.as_str());
             // The key already waiting stays: another account key does not take its place (`e`,
             // a pause, then the `o` of "ok" opened the sign-out dialog for the enable).
+            // Said as what is awaited, so the word goes when the dialog opens (it stayed over
+            // the dialog and after the write).
             if let Some(waiting) = self.waiting.filter(|w| *w != action) {
-                return Outcome::Message(format!(
-                    "{} is loading, and {} waits for them: {} was not taken (esc drops the \
-                     waiting key)",
-                    crate::text::middle(&name, NAME_IN_MESSAGE),
-                    waiting.describe(),
-                    action.describe()
-                ));
+                return Outcome::Reading {
+                    commands: Vec::new(),
+                    message: format!(
+                        "not taken: {} ({} is loading, and {} waits for them; esc drops it)",
+                        action.describe(),
+                        crate::text::middle(&name, NAME_IN_MESSAGE),
+                        waiting.describe()
+                    ),
+                };
             }
             self.waiting = Some(action);
-            return Outcome::Message(format!("{name} is loading; the key acts once they are in"));
+            return Outcome::Reading {
+                commands: Vec::new(),
+                message: format!("{name} is loading; the key acts once they are in"),
+            };
         }
         let Some(user) = self.subject() else {
             return Outcome::Message("no user selected".into());
@@ -359,6 +366,11 @@ impl UsersPane {
                     None => "enabled: false → true; an API block on them, if any, lifted",
                 };
                 let mut proposal = simple(AccountAction::Enable, change);
+                // Said as what it does: they can sign in already.
+                if lifts_block {
+                    proposal.1 = format!("lift the API block on {label}");
+                    proposal.2 = format!("lift the API block on {name}");
+                }
                 // An enable of a banned user went on without a word of the ban: it lets them
                 // in, and leaves their content as the ban left it.
                 if let Some(ban) = standing.and_then(|s| s.ban.as_ref()) {

@@ -100,7 +100,9 @@ pub fn render(view: &User360) -> Vec<String> {
         None => vec!["no profile row".into()],
         Some(p) => vec![format!(
             "{} · {} · image {}",
-            p.display_name.as_deref().unwrap_or("(no name)"),
+            p.display_name
+                .as_deref()
+                .map_or("(no name)".into(), crate::text::look_alikes_named),
             // An empty bio is said so ("bio of 0 characters").
             match p.bio.as_deref().map_or(0, |b| b.chars().count()) {
                 0 => "no bio".to_string(),
@@ -280,7 +282,15 @@ mod tests {
             }),
             sub: Some(me.clone()),
             groups: Ok(vec![]),
-            profile: Ok(None),
+            profile: Ok(Some(backoffice_domain::model::UserProfile {
+                sub: me.clone(),
+                email: None,
+                display_name: Some("\u{410}nn Lee".into()),
+                bio: None,
+                profile_image_key: None,
+                created_at: chrono::Utc::now(),
+                updated_at: chrono::Utc::now(),
+            })),
             counts: Err("not asked".into()),
             standing: Ok(backoffice_domain::services::ban::Standing {
                 blocked: true,
@@ -345,6 +355,8 @@ mod tests {
             "{text}"
         );
         assert!(text.find("Standing") < text.find("Groups"), "{text}");
+        // A display name that passes for another is marked, as lists mark it.
+        assert!(text.contains("  <U+0410>nn Lee · no bio"), "{text}");
         assert!(text.contains("  filed   user "), "{text}");
         assert!(text.contains("(report #125)"), "{text}");
         assert!(text.contains("  against user "), "{text}");

@@ -1296,6 +1296,17 @@ async fn an_account_change_made_before_its_audit_failed_is_reported_as_made() {
     .await
     .expect("the block is lifted");
     assert!(!w.sandbox.content.is_blocked(&sub).await.unwrap());
+    // Its row says the block was all it changed, and the Audit pane offers no undo that
+    // would disable the account.
+    let lifted = newest_row(&w).await;
+    assert!(
+        lifted
+            .before
+            .as_deref()
+            .is_some_and(|b| b.contains(r#""api_blocked":true"#)),
+        "{lifted:?}"
+    );
+    assert!(backoffice_domain::services::undo::reversal(&lifted).is_err());
     // Then refused before any change: no record.
     let refused = perform(
         &w.backends,

@@ -87,11 +87,14 @@ fn title(pane: &InsightsPane, keys: &crate::keymap::Keymap, width: u16) -> Strin
                     with(&scan, short)
                 } else {
                     // The groups give way to the window (at 80 columns the title kept the
-                    // group's name and lost the window).
-                    format!(
-                        "Insights · {short} · {state}, {}",
-                        crate::text::plural(run.rows.len(), "row"),
-                    )
+                    // group's name and lost the window), then a finished query's state.
+                    let rows = crate::text::plural(run.rows.len(), "row");
+                    let with_state = format!("Insights · {short} · {state}, {rows}");
+                    if with_state.width() + 4 <= usize::from(width) || state != "complete" {
+                        with_state
+                    } else {
+                        format!("Insights · {short} · {rows}")
+                    }
                 }
             }
         },

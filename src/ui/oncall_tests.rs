@@ -289,16 +289,24 @@ fn the_insights_title_window_is_one_the_range_field_takes() {
 #[test]
 fn a_narrow_insights_title_keeps_the_window() {
     let mut app = insights_with(vec![vec![f("@message", "x")]]);
-    let run = app.insights.run.as_ref().unwrap();
-    let short = crate::text::short_window(&run.window);
-    for width in [80, 60] {
-        let shown = render(&mut app, width, 24).to_string();
-        let title = shown
-            .lines()
-            .find(|l| l.contains("Insights ·"))
-            .unwrap_or_default()
-            .to_string();
-        assert!(title.contains(&short), "{width}: {title}");
+    // Its own window, then one over two days (`24h`, `7d` lost the window at 60).
+    let end = Utc::now() - chrono::Duration::hours(1);
+    let two_days =
+        backoffice_domain::model::TimeWindow::new(end - chrono::Duration::days(2), end).unwrap();
+    for window in [None, Some(two_days)] {
+        if let Some(w) = window {
+            app.insights.run.as_mut().unwrap().window = w;
+        }
+        let short = crate::text::short_window(&app.insights.run.as_ref().unwrap().window);
+        for width in [80, 60] {
+            let shown = render(&mut app, width, 24).to_string();
+            let title = shown
+                .lines()
+                .find(|l| l.contains("Insights ·"))
+                .unwrap_or_default()
+                .to_string();
+            assert!(title.contains(&short), "{width}: {title}");
+        }
     }
 }
 

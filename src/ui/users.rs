@@ -230,9 +230,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut UsersPane, look: &Look
                 let mut db = vec![Line::styled("In the database", theme.title(false))];
                 match &d.profile {
                     Some(p) => {
+                        // Marked where it passes for another (`<U+0410>nn Lee`), as lists mark it.
                         db.push(kv(
                             "display name",
-                            p.display_name.clone().unwrap_or("-".into()),
+                            p.display_name
+                                .as_deref()
+                                .map_or("-".into(), crate::text::look_alikes_named),
                         ));
                         db.push(kv(
                             "bio",

@@ -1025,6 +1025,19 @@ fn a_window_typed_after_the_written_one_replaces_it() {
         assert_eq!(w.end - w.start, chrono::Duration::hours(2), "{window}");
         assert_eq!(spec.pattern, None, "{window}");
     }
+    // Mistyped after the written one, a window is refused with its own reason (it was
+    // searched for as a pattern over the written window).
+    app.on_key(key('f'));
+    typed(&mut app, "13-40 01:00..02:00");
+    assert!(app.on_key(code(KeyCode::Enter)).is_empty());
+    let problem = app.logs.prompt.as_ref().and_then(|p| p.problem.clone());
+    assert!(
+        problem
+            .as_deref()
+            .is_some_and(|p| p.starts_with("'13-40 01:00': write a time")),
+        "{problem:?}"
+    );
+    app.on_key(code(KeyCode::Esc));
     // Typed in full by hand, two windows are still refused.
     app.on_key(key('f'));
     app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));

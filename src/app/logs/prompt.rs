@@ -61,6 +61,15 @@ impl Prompt {
             (Err(_), Some(rest)) if rest.starts_with(' ') && parse_query(rest.trim()).is_ok() => {
                 rest.trim().to_string()
             }
+            // A window meant after the written one and mistyped (`1h 13-40 01:00..02:00`) is
+            // read alone, so that its own refusal is said: read with the written one, it was
+            // searched for as a pattern over the last hour.
+            (Ok(_), Some(rest))
+                if rest.starts_with(' ')
+                    && parse_query(rest.trim()).is_err_and(|e| e.contains("window")) =>
+            {
+                rest.trim().to_string()
+            }
             _ => text,
         }
     }

@@ -90,9 +90,17 @@ impl FromRequestParts<ApiState> for Caller {
         if auth.blocks.is_blocked(&*state.content, &caller.sub).await? {
             return Err(ApiError::account_disabled());
         }
+        if let Some(QueryProblem(problem)) = parts.extensions.get() {
+            return Err(problem.clone());
+        }
         Ok(caller)
     }
 }
+
+/// What is wrong with a request's query string ([`query_problem`]), said once its caller is
+/// known.
+#[derive(Debug, Clone)]
+pub(crate) struct QueryProblem(pub ApiError);
 
 /// A JSON body, deserialized with the failing field named. Bodies over the router's limit are
 /// refused with 413 before they are parsed.
@@ -315,7 +323,13 @@ pub(crate) const QUERY_PARAMETERS: [&str; 5] = ["reason", "author", "cursor", "l
 /// `None` for a method and route it does not serve (the router answers those, 404 or 405).
 pub(crate) fn parameters_of(method: &Method, route: &str) -> Option<&'static [&'static str]> {
     const PAGING: &[&str] = &["cursor", "limit"];
-    Some(match (method.as_str(), route) {
+    // HEAD is answered by the GET route.
+    let method = if method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
+    Some(match (method, route) {
         ("GET", "/posts") => &["author", "cursor", "limit"],
         ("GET", "/user/sync" | "/posts/{id}/comments") => PAGING,
         ("GET", "/notifications") => &["unread", "cursor", "limit"],
@@ -400,12 +414,15 @@ pub(crate) fn query_problem(uri: &Uri, reads: Option<(&str, &[&str])>) -> Option
             } else {
                 format!("{route} reads {}", names.join(", "))
             };
+            // Named with anything outside ASCII escaped (`auth\u{200b}or` read as `author`) and
+            // cut to a sane length (a 60,000-character name came back whole).
+            let mut shown: String = name.escape_default().collect();
+            if shown.chars().count() > 64 {
+                shown = shown.chars().take(60).chain("…".chars()).collect();
+            }
             return Some((
                 "query".into(),
-                format!(
-                    "unknown parameter {}{near}: {read}{paging}",
-                    crate::model::quoted(&name)
-                ),
+                format!("unknown parameter \"{shown}\"{near}: {read}{paging}"),
             ));
         }
         if seen.contains(&name) {

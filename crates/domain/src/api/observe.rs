@@ -28,22 +28,19 @@ pub(super) async fn observe(mut req: Request, next: Next, body_limit: usize) -> 
     let route = matched.as_ref().map_or("unmatched", MatchedPath::as_str);
 
     // The names a route reads are checked where the router serves the method and route (an
-    // unknown route or method is the router's 404 or 405) and a caller is named (a request
-    // without one is the handler's 401).
-    let named = req
-        .headers()
-        .contains_key(axum::http::header::AUTHORIZATION)
-        || req
-            .extensions()
-            .get::<super::extract::AuthorizerClaims>()
-            .is_some();
-    let served = super::extract::parameters_of(&method, route).filter(|_| named);
+    // unknown route or method is the router's 404 or 405). What is wrong is said once the
+    // caller is known (`Caller`): an expired token with a stray parameter is a 401, which an
+    // app answers by refreshing it, and the refusal's line names the caller.
+    let served = super::extract::parameters_of(&method, route);
     let said = format!("{method} {route}");
     let reads = served.map(|names| (said.as_str(), names));
-    let response = match super::extract::query_problem(req.uri(), reads) {
-        Some((field, message)) => ApiError::invalid(field, message).into_response(),
-        None => next.run(req).await,
-    };
+    if let Some((field, message)) = super::extract::query_problem(req.uri(), reads) {
+        req.extensions_mut()
+            .insert(super::extract::QueryProblem(ApiError::invalid(
+                field, message,
+            )));
+    }
+    let response = next.run(req).await;
     let (mut response, error) = error_body(response, &request_id, &method, route, body_limit);
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);

@@ -341,12 +341,15 @@ pub async fn perform(
     actor: &Actor,
     reason: &Reason,
 ) -> Result<AuditId, Unfinished> {
+    // An enable that only lifts a block left on an enabled account says so in its row.
+    let mut lifts_only_the_block = false;
     if reads_first(action) {
         let current = directory.get_user(username).await?;
-        if let Some(why) = refusal(action, &current)
-            && !lifts_a_block(content, action, &current).await
-        {
-            return Err(DomainError::Conflict(why.message(username)).into());
+        if let Some(why) = refusal(action, &current) {
+            if !lifts_a_block(content, action, &current).await {
+                return Err(DomainError::Conflict(why.message(username)).into());
+            }
+            lifts_only_the_block = true;
         }
     }
     // The pool's policy, said in full (Cognito's refusal says only that it was not met).
@@ -358,6 +361,9 @@ pub async fn perform(
         }
     }
     let mut entry = change(directory, username, action, actor, reason).await?;
+    if lifts_only_the_block {
+        entry.before = with_field(entry.before.take(), "api_blocked", true.into());
+    }
     // A disable also blocks the account in the API (its tokens outlive the disable); an enable
     // lifts the block. The audit row is written whether or not the mark could be, and its
     // `after` says the block changed only when it did.

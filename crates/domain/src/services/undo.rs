@@ -115,6 +115,18 @@ pub fn reversal(row: &AuditEntry) -> Result<Reversal, Irreversible> {
             ))),
         },
         A::UserDisable => account(AccountAction::Enable),
+        // An enable of an account enabled already only lifted its block in the API: its
+        // undo would disable the account, which the row never changed.
+        A::UserEnable
+            if json(row.before.as_deref()).and_then(|o| o.get("enabled")?.as_bool())
+                == Some(true) =>
+        {
+            Err(no(format!(
+                "row {id} only lifted the API block of an account enabled already; undoing it \
+                 would disable the account, which it never changed (disable it with d if that \
+                 is meant)"
+            )))
+        }
         A::UserEnable => account(AccountAction::Disable),
         A::UserAddToGroup => account(AccountAction::RemoveFromGroup(group(row.after.as_deref())?)),
         A::UserRemoveFromGroup => account(AccountAction::AddToGroup(group(row.after.as_deref())?)),
@@ -377,6 +389,17 @@ mod tests {
             panic!("no undo for two attributes, one unset before");
         };
         assert!(why.0.contains("no value"), "{why}");
+        // An enable that only lifted the API block of an enabled account: its undo would
+        // disable the account, which the row never changed (it did, from the Audit pane).
+        let Err(why) = reversal(&row(
+            AuditAction::UserEnable,
+            SUB,
+            r#"{"enabled":true,"api_blocked":true}"#,
+            r#"{"enabled":true,"api_blocked":false}"#,
+        )) else {
+            panic!("no undo for lifting a block alone");
+        };
+        assert!(why.0.contains("only lifted the API block"), "{why}");
     }
 
     /// An attribute set where it had no value is undone by taking it off again.

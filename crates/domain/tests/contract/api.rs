@@ -1469,10 +1469,21 @@ async fn bad_input_is_refused_with_the_field_named(h: &Harness) {
         ("GET", "/nowhere?autor=x", Some(&a), 404),
         ("PATCH", "/posts?autor=x", Some(&a), 405),
         ("GET", "/posts?autor=x", None, 401),
+        ("GET", "/posts?lim%FFit=5", None, 401),
     ] {
         let (got, answer) = h.call(Gw::V2, method, path, None, caller).await;
         assert_eq!(got, status, "{method} {path}: {answer}");
     }
+    // A name that reads as another is named with its hidden character escaped.
+    let (_, answer) = h
+        .call(Gw::V2, "GET", "/posts?auth%E2%80%8Bor=x", None, Some(&a))
+        .await;
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("unknown parameter \"auth\\u{200b}or\"")),
+        "{answer}"
+    );
     let (got, answer) = h
         .call(Gw::V2, "GET", "/posts?limit=2&_=1733471234", None, Some(&a))
         .await;
