@@ -797,6 +797,51 @@ fn an_enable_lifts_a_block_left_on_an_enabled_user() {
     );
 }
 
+/// A disabled account without a block (disabled in Cognito directly: its tokens kept
+/// working) is offered the disable that blocks it, read first from the list; one blocked
+/// already is refused as before ("already disabled" left no way to block them).
+#[test]
+fn a_disable_sets_a_block_missing_on_a_disabled_user() {
+    use backoffice_domain::services::ban::Standing;
+    for (blocked, dialog) in [(false, true), (true, false)] {
+        let (mut app, first) = app_on(PaneId::Users, test_context());
+        answer_users(&mut app, &first, vec![user(1, false)]);
+        let asked = app.on_key(key('d'));
+        let Some(Command::LoadUser { request, .. }) = asked.first().cloned() else {
+            panic!("the user is read first: {asked:?}");
+        };
+        let mut d = detail(user(1, false));
+        d.standing = Some(Standing { blocked, ban: None });
+        app.on_event(AppEvent::UserLoaded {
+            request,
+            result: Ok(d),
+        });
+        match &app.overlay {
+            Some(Overlay::Dialog(d)) if dialog => {
+                assert_eq!(d.proposal.title, "Block user1 in the API");
+                assert!(
+                    d.proposal
+                        .changes
+                        .iter()
+                        .any(|c| c.contains("enabled: stays false; blocked in the API")),
+                    "{:?}",
+                    d.proposal.changes
+                );
+            }
+            None if !dialog => assert!(
+                app.toasts
+                    .back()
+                    .unwrap()
+                    .text
+                    .ends_with("is already disabled"),
+                "{:?}",
+                app.toasts
+            ),
+            other => panic!("blocked {blocked}: {other:?}"),
+        }
+    }
+}
+
 /// Another account key pressed while an enable waits for its user does not take its place
 /// (a pause, then the `o` of "ok" opened the sign-out dialog instead), and `esc` drops the
 /// waiting key, saying so.
@@ -1287,7 +1332,7 @@ fn read_only_refuses_every_write_key_and_says_so() {
 }
 
 /// A reason typed hard on a refused key was read as keys: `d` on a disabled account was
-/// refused, the `e` of "test" opened the enable dialog, the rest became its reason, and
+/// refused (here `p`, a reset, which a disabled account is refused at once), the `e` of "test" opened the enable dialog, the rest became its reason, and
 /// `enter` enabled the account. Keys that come while the refusal is fresh are held back and
 /// said; moving is not held; after a pause, keys run again.
 #[test]
@@ -1295,8 +1340,11 @@ fn keys_typed_hard_on_a_refusal_are_held_back_and_said() {
     let (mut app, first) = app_on(PaneId::Users, test_context());
     answer_users(&mut app, &first, vec![user(1, false)]);
     app.refusal_guard = std::time::Duration::from_secs(3600);
-    assert!(app.on_key(key('d')).is_empty());
-    assert!(app.overlay.is_none(), "refused: the account is disabled");
+    assert!(app.on_key(key('p')).is_empty());
+    assert!(
+        app.overlay.is_none(),
+        "refused: a disabled account gets no reset"
+    );
     for k in "test".chars() {
         assert!(app.on_key(key(k)).is_empty());
     }
@@ -1343,22 +1391,22 @@ fn keys_typed_hard_on_a_refusal_are_held_back_and_said() {
     // after a second try ran.
     app.overlay = None;
     app.hold = None;
-    assert!(app.on_key(key('d')).is_empty());
+    assert!(app.on_key(key('p')).is_empty());
     app.hold = None;
-    assert!(app.on_key(key('d')).is_empty());
+    assert!(app.on_key(key('p')).is_empty());
     assert!(app.on_key(key('e')).is_empty());
     assert!(app.overlay.is_none(), "{:?}", app.overlay);
     // `q` first after a refusal quits; within held text it is held.
     app.on_key(key('q'));
     assert!(!app.quit, "held within «e…»");
     app.hold = None;
-    assert!(app.on_key(key('d')).is_empty());
+    assert!(app.on_key(key('p')).is_empty());
     app.on_key(key('q'));
     assert!(app.quit, "q first after a refusal quits");
     app.quit = false;
     // A pause ends it too.
     app.overlay = None;
-    assert!(app.on_key(key('d')).is_empty());
+    assert!(app.on_key(key('p')).is_empty());
     app.hold.as_mut().unwrap().at =
         std::time::Instant::now() - std::time::Duration::from_secs(7200);
     app.on_key(key('e'));

@@ -298,9 +298,13 @@ impl UsersPane {
         };
         let lifts_block =
             action == Action::Enable && user.enabled && standing.is_some_and(|s| s.blocked);
+        // And a disable sets a block missing on a disabled account (disabled in Cognito
+        // directly, its tokens kept working: "already disabled" left no way to block them).
+        let sets_block =
+            action == Action::Disable && !user.enabled && standing.is_some_and(|s| !s.blocked);
         if let Some(refused) = account_action
             .and_then(|a| accounts::refusal(&a, user))
-            .filter(|_| !lifts_block)
+            .filter(|_| !lifts_block && !sets_block)
         {
             return Outcome::Message(match refused {
                 Refusal::Already(_) if action == Action::VerifyEmail => {
@@ -350,6 +354,16 @@ impl UsersPane {
                     "{}: an invitation is for a user who never signed in (FORCE_CHANGE_PASSWORD), a code for an unconfirmed sign-up",
                     user.status.as_str()
                 ));
+            }
+            Action::Disable if sets_block => {
+                let mut proposal = simple(
+                    AccountAction::Disable,
+                    "enabled: stays false; blocked in the API (tokens already issued are refused \
+                     within 5 s)",
+                );
+                proposal.1 = format!("block {label} in the API");
+                proposal.2 = format!("block {name} in the API");
+                proposal
             }
             Action::Disable => simple(
                 AccountAction::Disable,
@@ -570,17 +584,25 @@ impl UsersPane {
                 // From the list, an enable reads the user's detail first: whether a ban
                 // disabled them, or a block is left on them, is in the database, and the
                 // dialog says it.
-                Some(u) if action == Action::Enable && !in_detail && !self.read_only => {
+                Some(u)
+                    if (action == Action::Enable || action == Action::Disable && !u.enabled)
+                        && !in_detail
+                        && !self.read_only =>
+                {
                     let name = u.username.clone();
                     let said = crate::text::middle(
                         &crate::text::identifier(name.as_str()),
                         NAME_IN_MESSAGE,
                     );
                     let commands = self.load_detail(name, ids);
-                    self.waiting = Some(Action::Enable);
+                    self.waiting = Some(action);
                     Outcome::Reading {
                         commands,
-                        message: format!("reading whether {said} is banned first…"),
+                        message: if action == Action::Enable {
+                            format!("reading whether {said} is banned first…")
+                        } else {
+                            format!("reading whether {said} is blocked in the API first…")
+                        },
                     }
                 }
                 _ => self.propose(action),

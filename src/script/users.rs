@@ -153,9 +153,10 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             if accounts::reads_first(&action)
                 && let Some(why) = accounts::refusal(&action, &user)
             {
-                // An enabled account still blocked in the API is enabled again to lift it.
+                // An enabled account still blocked in the API is enabled again to lift it, and
+                // a disabled one without a block disabled again to set it.
                 let lifts = match s.b.content.as_deref() {
-                    Some(content) => accounts::lifts_a_block(content, &action, &user).await,
+                    Some(content) => accounts::block_alone(content, &action, &user).await,
                     None => false,
                 };
                 if !lifts {

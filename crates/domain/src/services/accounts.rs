@@ -341,15 +341,16 @@ pub async fn perform(
     actor: &Actor,
     reason: &Reason,
 ) -> Result<AuditId, Unfinished> {
-    // An enable that only lifts a block left on an enabled account says so in its row.
-    let mut lifts_only_the_block = false;
+    // An enable or a disable that changes only the account's block in the API says so in
+    // its row.
+    let mut only_the_block = false;
     if reads_first(action) {
         let current = directory.get_user(username).await?;
         if let Some(why) = refusal(action, &current) {
-            if !lifts_a_block(content, action, &current).await {
+            if !block_alone(content, action, &current).await {
                 return Err(DomainError::Conflict(why.message(username)).into());
             }
-            lifts_only_the_block = true;
+            only_the_block = true;
         }
     }
     // The pool's policy, said in full (Cognito's refusal says only that it was not met).
@@ -361,8 +362,8 @@ pub async fn perform(
         }
     }
     let mut entry = change(directory, username, action, actor, reason).await?;
-    if lifts_only_the_block {
-        entry.before = with_field(entry.before.take(), "api_blocked", true.into());
+    if let (true, Some(blocks)) = (only_the_block, action.blocks()) {
+        entry.before = with_field(entry.before.take(), "api_blocked", (!blocks).into());
     }
     // A disable also blocks the account in the API (its tokens outlive the disable); an enable
     // lifts the block. The audit row is written whether or not the mark could be, and its
@@ -417,17 +418,23 @@ pub async fn perform(
     }
 }
 
-/// Whether `action` is an enable of an account that is enabled but still blocked in the API
-/// (an enable whose block could not be lifted, or one made in Cognito directly): it is done
-/// again to lift the block, where "already enabled" left no way to.
-pub async fn lifts_a_block(
+/// Whether `action` would change only the account's block in the API: an enable of an
+/// account enabled but still blocked (an enable whose block could not be lifted, or one made
+/// in Cognito directly), or a disable of one disabled but not blocked (disabled in Cognito
+/// directly: its tokens kept working). It is done again for the block, where "already
+/// enabled" or "already disabled" left no way to.
+pub async fn block_alone(
     content: &dyn ContentStore,
     action: &AccountAction,
     user: &DirectoryUser,
 ) -> bool {
-    match (action, &user.sub) {
-        (AccountAction::Enable, Some(sub)) if user.enabled => {
-            content.is_blocked(sub).await.unwrap_or(false)
+    let Some(sub) = &user.sub else {
+        return false;
+    };
+    match action {
+        AccountAction::Enable if user.enabled => content.is_blocked(sub).await.unwrap_or(false),
+        AccountAction::Disable if !user.enabled => {
+            content.is_blocked(sub).await.is_ok_and(|blocked| !blocked)
         }
         _ => false,
     }

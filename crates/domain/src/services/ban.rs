@@ -223,7 +223,8 @@ impl Standing {
                 "not banned; blocked in the API (disabled; an enable lifts it)".into()
             }
             (None, false, Some(false)) => "not banned; disabled, with no API block (tokens \
-                                           already issued work until they expire)"
+                                           already issued work until they expire; a disable \
+                                           sets one)"
                 .into(),
             (None, false, _) => "not banned; the API takes their requests".into(),
         }

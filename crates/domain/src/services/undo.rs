@@ -114,6 +114,17 @@ pub fn reversal(row: &AuditEntry) -> Result<Reversal, Irreversible> {
                 "row {id} removed content that was not visible: restore it, then hide it again"
             ))),
         },
+        // A disable that only set the block of an account disabled already.
+        A::UserDisable
+            if json(row.before.as_deref()).and_then(|o| o.get("enabled")?.as_bool())
+                == Some(false) =>
+        {
+            Err(no(format!(
+                "row {id} only set the API block of an account disabled already; undoing it \
+                 would enable the account, which it never changed (enable it with e if that \
+                 is meant)"
+            )))
+        }
         A::UserDisable => account(AccountAction::Enable),
         // An enable of an account enabled already only lifted its block in the API: its
         // undo would disable the account, which the row never changed.
@@ -400,6 +411,15 @@ mod tests {
             panic!("no undo for lifting a block alone");
         };
         assert!(why.0.contains("only lifted the API block"), "{why}");
+        let Err(why) = reversal(&row(
+            AuditAction::UserDisable,
+            SUB,
+            r#"{"enabled":false,"api_blocked":false}"#,
+            r#"{"enabled":false,"api_blocked":true}"#,
+        )) else {
+            panic!("no undo for setting a block alone");
+        };
+        assert!(why.0.contains("only set the API block"), "{why}");
     }
 
     /// An attribute set where it had no value is undone by taking it off again.
