@@ -400,26 +400,27 @@ mod tests {
             panic!("no undo for two attributes, one unset before");
         };
         assert!(why.0.contains("no value"), "{why}");
-        // An enable that only lifted the API block of an enabled account: its undo would
-        // disable the account, which the row never changed (it did, from the Audit pane).
-        let Err(why) = reversal(&row(
-            AuditAction::UserEnable,
-            SUB,
-            r#"{"enabled":true,"api_blocked":true}"#,
-            r#"{"enabled":true,"api_blocked":false}"#,
-        )) else {
-            panic!("no undo for lifting a block alone");
-        };
-        assert!(why.0.contains("only lifted the API block"), "{why}");
-        let Err(why) = reversal(&row(
-            AuditAction::UserDisable,
-            SUB,
-            r#"{"enabled":false,"api_blocked":false}"#,
-            r#"{"enabled":false,"api_blocked":true}"#,
-        )) else {
-            panic!("no undo for setting a block alone");
-        };
-        assert!(why.0.contains("only set the API block"), "{why}");
+        // An enable or a disable that changed only the API block: its undo would flip the
+        // account, which the row never changed (it did, from the Audit pane).
+        for (action, before, after, words) in [
+            (
+                AuditAction::UserEnable,
+                r#"{"enabled":true,"api_blocked":true}"#,
+                r#"{"enabled":true,"api_blocked":false}"#,
+                "only lifted the API block",
+            ),
+            (
+                AuditAction::UserDisable,
+                r#"{"enabled":false,"api_blocked":false}"#,
+                r#"{"enabled":false,"api_blocked":true}"#,
+                "only set the API block",
+            ),
+        ] {
+            let Err(why) = reversal(&row(action.clone(), SUB, before, after)) else {
+                panic!("{action}: no undo for a block alone");
+            };
+            assert!(why.0.contains(words), "{action}: {why}");
+        }
     }
 
     /// An attribute set where it had no value is undone by taking it off again.
