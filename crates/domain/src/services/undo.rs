@@ -114,30 +114,25 @@ pub fn reversal(row: &AuditEntry) -> Result<Reversal, Irreversible> {
                 "row {id} removed content that was not visible: restore it, then hide it again"
             ))),
         },
-        // A disable that only set the block of an account disabled already.
-        A::UserDisable
+        // An enable of an account enabled already only lifted its block in the API, and a
+        // disable of one disabled already only set it: the undo would flip the account,
+        // which the row never changed.
+        A::UserEnable | A::UserDisable
             if json(row.before.as_deref()).and_then(|o| o.get("enabled")?.as_bool())
-                == Some(false) =>
+                == Some(row.action == A::UserEnable) =>
         {
+            let (did, was, undo, key) = if row.action == A::UserEnable {
+                ("lifted", "enabled", "disable", "d")
+            } else {
+                ("set", "disabled", "enable", "e")
+            };
             Err(no(format!(
-                "row {id} only set the API block of an account disabled already; undoing it \
-                 would enable the account, which it never changed (enable it with e if that \
-                 is meant)"
+                "row {id} only {did} the API block of an account {was} already; undoing it \
+                 would {undo} the account, which it never changed ({undo} it with {key} if \
+                 that is meant)"
             )))
         }
         A::UserDisable => account(AccountAction::Enable),
-        // An enable of an account enabled already only lifted its block in the API: its
-        // undo would disable the account, which the row never changed.
-        A::UserEnable
-            if json(row.before.as_deref()).and_then(|o| o.get("enabled")?.as_bool())
-                == Some(true) =>
-        {
-            Err(no(format!(
-                "row {id} only lifted the API block of an account enabled already; undoing it \
-                 would disable the account, which it never changed (disable it with d if that \
-                 is meant)"
-            )))
-        }
         A::UserEnable => account(AccountAction::Disable),
         A::UserAddToGroup => account(AccountAction::RemoveFromGroup(group(row.after.as_deref())?)),
         A::UserRemoveFromGroup => account(AccountAction::AddToGroup(group(row.after.as_deref())?)),
