@@ -177,10 +177,9 @@ pub struct App {
     pub last_error: Option<String>,
     /// Why the database check failed, until a write gets through: every write checks it
     /// again first, so a dialog says so before the reason is typed (it was refused only on
-    /// `enter`).
-    pub database_failed: Option<String>,
-    /// The database's failure is its settings' (see [`Opened::DatabaseUnconfigured`]).
-    database_unconfigured: bool,
+    /// `enter`). Its cause is [`Cause::Setup`] where the settings cannot be completed (see
+    /// [`Opened::DatabaseUnconfigured`]): then no write gets through this session.
+    pub database_failed: Option<Failure>,
     /// AWS throttling the clients met recently and retried, for the status bar.
     pub throttled: Option<String>,
     /// Environments and themes `:env` and `:theme` complete from.
@@ -332,7 +331,6 @@ impl App {
             errors: VecDeque::new(),
             last_error: None,
             database_failed: None,
-            database_unconfigured: false,
             throttled: None,
             environments: Vec::new(),
             themes: Vec::new(),
@@ -972,8 +970,8 @@ impl App {
                 // Settings that cannot be completed let no write through this session (each
                 // needs its audit row): said at once, not after a reason was typed and the
                 // write refused "while the check fails", which read as passing.
-                if self.database_unconfigured
-                    && let Some(why) = &self.database_failed
+                if let Some(why) = &self.database_failed
+                    && why.cause == Cause::Setup
                 {
                     let refused = Failure {
                         cause: Cause::Setup,
@@ -1187,19 +1185,17 @@ impl App {
                     }
                     Opened::Database(Ok(())) => self.database_failed = None,
                     Opened::Database(Err(e)) => {
-                        self.database_failed = Some(e.clone());
-                        self.fail("database", Failure::new(e));
+                        let failure = Failure::new(e);
+                        self.database_failed = Some(failure.clone());
+                        self.fail("database", failure);
                     }
                     Opened::DatabaseUnconfigured(e) => {
-                        self.database_unconfigured = true;
-                        self.database_failed = Some(e.clone());
-                        self.fail(
-                            "database",
-                            Failure {
-                                cause: Cause::Setup,
-                                ..Failure::new(e)
-                            },
-                        );
+                        let failure = Failure {
+                            cause: Cause::Setup,
+                            ..Failure::new(e)
+                        };
+                        self.database_failed = Some(failure.clone());
+                        self.fail("database", failure);
                     }
                 }
                 Vec::new()

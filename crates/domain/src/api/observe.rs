@@ -31,14 +31,17 @@ pub(super) async fn observe(mut req: Request, next: Next, body_limit: usize) -> 
     // unknown route or method is the router's 404 or 405). What is wrong is said once the
     // caller is known (`Caller`): an expired token with a stray parameter is a 401, which an
     // app answers by refreshing it, and the refusal's line names the caller.
-    let served = super::extract::parameters_of(&method, route);
-    let said = format!("{method} {route}");
-    let reads = served.map(|names| (said.as_str(), names));
-    if let Some((field, message)) = super::extract::query_problem(req.uri(), reads) {
-        req.extensions_mut()
-            .insert(super::extract::QueryProblem(ApiError::invalid(
-                field, message,
-            )));
+    // Only a request with a query pays for it (most have none).
+    if req.uri().query().is_some() {
+        let served = super::extract::parameters_of(&method, route);
+        let said = format!("{method} {route}");
+        let reads = served.map(|names| (said.as_str(), names));
+        if let Some((field, message)) = super::extract::query_problem(req.uri(), reads) {
+            req.extensions_mut()
+                .insert(super::extract::QueryProblem(ApiError::invalid(
+                    field, message,
+                )));
+        }
     }
     let response = next.run(req).await;
     let (mut response, error) = error_body(response, &request_id, &method, route, body_limit);
