@@ -89,10 +89,7 @@ fn frame_cost(rows: usize, theme: &Theme) -> Duration {
     };
     app.on_event(AppEvent::QueueLoaded {
         request,
-        result: Ok(Page {
-            items: vec![],
-            next: None,
-        }),
+        result: Ok(Page::new(vec![], None)),
     });
     let c = app.on_key(KeyEvent::new(KeyCode::Char('v'), KeyModifiers::NONE));
     let Some(Command::LoadPosts { request, .. }) = c.first() else {
@@ -100,10 +97,10 @@ fn frame_cost(rows: usize, theme: &Theme) -> Duration {
     };
     app.on_event(AppEvent::PostsLoaded {
         request: *request,
-        result: Ok(Page {
-            items: (0..rows).map(post).collect(),
-            next: Some(Cursor::encode("bench", &1)),
-        }),
+        result: Ok(Page::new(
+            (0..rows).map(post).collect(),
+            Some(Cursor::encode("bench", &1)),
+        )),
     });
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     // Half-way down, so the window is in the middle of the list.

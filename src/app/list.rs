@@ -105,6 +105,10 @@ pub struct List<T> {
     /// so a sorted list keeps its rows and a held item is found (it was on a later page, the
     /// selection stayed on the row number, and no page was asked for).
     keep_depth: usize,
+    /// Rows the source could not read and left out of the pages loaded since the list was
+    /// last read afresh, and why the first was ([`Page::left_out`]): said under the rows.
+    pub left_out: usize,
+    pub left_out_why: Option<String>,
 }
 
 impl<T> Default for List<T> {
@@ -127,6 +131,8 @@ impl<T> Default for List<T> {
             keep_key: None,
             keep_marks: Vec::new(),
             keep_depth: 0,
+            left_out: 0,
+            left_out_why: None,
         }
     }
 }
@@ -288,6 +294,8 @@ impl<T> List<T> {
         self.offset = 0;
         self.marked.clear();
         self.forget_widths();
+        self.left_out = 0;
+        self.left_out_why = None;
         self.load = Load::Loading;
         self.pending = Some(request);
     }
@@ -314,6 +322,10 @@ impl<T> List<T> {
         self.pending = None;
         match result {
             Ok(page) => {
+                self.left_out += page.left_out.len();
+                if self.left_out_why.is_none() {
+                    self.left_out_why = page.left_out.into_iter().next();
+                }
                 self.items.extend(page.items);
                 self.next = page.next;
                 self.load = Load::Loaded;
@@ -441,13 +453,7 @@ mod tests {
         };
         let mut list: List<String> = List::default();
         list.restart(RequestId(1));
-        assert!(list.receive(
-            RequestId(1),
-            Ok(Page {
-                items: names(0..84),
-                next: None,
-            })
-        ));
+        assert!(list.receive(RequestId(1), Ok(Page::new(names(0..84), None))));
         // Sorted, the one acted on is row 38 but arrives on the second page.
         list.select(38);
         list.items.swap(38, 70);
@@ -459,10 +465,10 @@ mod tests {
             .collect();
         assert!(list.receive(
             RequestId(2),
-            Ok(Page {
-                items: first[..60].to_vec(),
-                next: Some(Cursor::from_client("p2")),
-            })
+            Ok(Page::new(
+                first[..60].to_vec(),
+                Some(Cursor::from_client("p2"))
+            ))
         ));
         list.reselect_by(String::clone);
         assert!(
@@ -472,10 +478,10 @@ mod tests {
         list.expect(RequestId(3));
         assert!(list.receive(
             RequestId(3),
-            Ok(Page {
-                items: vec!["user070".to_string()],
-                next: Some(Cursor::from_client("p3")),
-            })
+            Ok(Page::new(
+                vec!["user070".to_string()],
+                Some(Cursor::from_client("p3"))
+            ))
         ));
         list.reselect_by(String::clone);
         assert_eq!(list.selected_item().map(String::as_str), Some("user070"));
@@ -487,10 +493,10 @@ mod tests {
         list.restart(RequestId(4));
         assert!(list.receive(
             RequestId(4),
-            Ok(Page {
-                items: names(100..190),
-                next: Some(Cursor::from_client("more")),
-            })
+            Ok(Page::new(
+                names(100..190),
+                Some(Cursor::from_client("more"))
+            ))
         ));
         list.reselect_by(String::clone);
         assert!(list.wants_more().is_none(), "given up at the earlier depth");
@@ -504,9 +510,11 @@ mod tests {
         use backoffice_domain::model::{Cursor, Page};
         let mut list: List<String> = List::default();
         list.restart(RequestId(1));
-        let page = |items: &[&str], next: Option<&str>| Page {
-            items: items.iter().map(|s| s.to_string()).collect(),
-            next: next.map(Cursor::from_client),
+        let page = |items: &[&str], next: Option<&str>| {
+            Page::new(
+                items.iter().map(|s| s.to_string()).collect(),
+                next.map(Cursor::from_client),
+            )
         };
         assert!(list.receive(RequestId(1), Ok(page(&["a", "b", "c", "d"], None))));
         list.marked.extend([1, 3]);

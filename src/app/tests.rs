@@ -102,10 +102,10 @@ pub(crate) fn answer_users_unsearched(
         .expect("a users load");
     app.on_event(AppEvent::UsersLoaded {
         request,
-        result: Ok(Page {
-            items: items.into_iter().map(Found::plain).collect(),
-            next: None,
-        }),
+        result: Ok(Page::new(
+            items.into_iter().map(Found::plain).collect(),
+            None,
+        )),
         unsearched,
     })
 }
@@ -181,7 +181,7 @@ pub(crate) fn answer_queue_items(
         .expect("a queue load");
     app.on_event(AppEvent::QueueLoaded {
         request,
-        result: Ok(Page { items, next }),
+        result: Ok(Page::new(items, next)),
     })
 }
 
@@ -207,10 +207,7 @@ pub(crate) fn answer_posts(
         .expect("a posts load");
     app.on_event(AppEvent::PostsLoaded {
         request,
-        result: Ok(Page {
-            items,
-            next: more.then(|| Cursor::encode("posts", &1)),
-        }),
+        result: Ok(Page::new(items, more.then(|| Cursor::encode("posts", &1)))),
     })
 }
 
@@ -1084,10 +1081,7 @@ fn a_moderation_key_waits_for_the_thread() {
         request,
         result: Ok(crate::app::posts::ThreadData {
             post: p.clone(),
-            comments: Page {
-                items: Vec::new(),
-                next: None,
-            },
+            comments: Page::new(Vec::new(), None),
             reports: Vec::new(),
             history: Vec::new(),
         }),
@@ -1154,10 +1148,7 @@ fn a_thread_read_again_reads_on_to_the_row_it_had_selected() {
             request,
             result: Ok(crate::app::posts::ThreadData {
                 post: p.clone(),
-                comments: Page {
-                    items: (1..=3).map(comment).collect(),
-                    next: cursor(),
-                },
+                comments: Page::new((1..=3).map(comment).collect(), cursor()),
                 reports: Vec::new(),
                 history: Vec::new(),
             }),
@@ -1173,13 +1164,7 @@ fn a_thread_read_again_reads_on_to_the_row_it_had_selected() {
             .expect("the next page asked for");
         app.on_event(AppEvent::CommentsLoaded {
             request,
-            result: Ok((
-                Page {
-                    items: (4..=5).map(comment).collect(),
-                    next: None,
-                },
-                Vec::new(),
-            )),
+            result: Ok((Page::new((4..=5).map(comment).collect(), None), Vec::new())),
         })
     };
     let open = app.on_key(code(KeyCode::Enter));
@@ -3646,10 +3631,10 @@ fn audit_page(
     more: bool,
 ) -> backoffice_domain::model::Page<backoffice_domain::model::AuditEntry> {
     use backoffice_domain::model::{Cursor, Page};
-    Page {
-        items: (0..40).map(|i| audit_row(top - from as i64 - i)).collect(),
-        next: more.then(|| Cursor::encode("audit", &from)),
-    }
+    Page::new(
+        (0..40).map(|i| audit_row(top - from as i64 - i)).collect(),
+        more.then(|| Cursor::encode("audit", &from)),
+    )
 }
 
 /// Answers the audit page asked for among `c` with `page`.
@@ -3705,10 +3690,7 @@ fn the_audit_log_keeps_the_selected_row_when_it_is_read_again() {
     answer_audit(
         &mut app,
         &c,
-        Page {
-            items: (0..3).map(|i| audit_row(5000 - i)).collect(),
-            next: None,
-        },
+        Page::new((0..3).map(|i| audit_row(5000 - i)).collect(), None),
     );
     assert_eq!(app.audit.list.selected, 0);
     assert!(app.audit.finding.is_none());
@@ -3794,10 +3776,7 @@ fn u_on_an_audit_row_plans_its_undo_and_sends_it_once_confirmed() {
     };
     app.on_event(AppEvent::AuditLoaded {
         request,
-        result: Ok(Page {
-            items: vec![row.clone()],
-            next: None,
-        }),
+        result: Ok(Page::new(vec![row.clone()], None)),
     });
     let sent = app.on_key(key('u'));
     let request = match sent.as_slice() {

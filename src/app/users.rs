@@ -649,10 +649,7 @@ impl UsersPane {
                     users.push(found.user);
                 }
             }
-            Page {
-                items: users,
-                next: page.next,
-            }
+            Page::new(users, page.next)
         });
         let first_page = self.list.items.is_empty() && !self.list.holds_place();
         if !self.list.receive(request, result) {

@@ -219,8 +219,13 @@ async fn fill(
     }
 }
 
-fn rows_of<T>(page: Page<T>, record: impl Fn(&T) -> Value) -> (Vec<Value>, Option<Cursor>) {
-    (page.items.iter().map(record).collect(), page.next)
+/// An export is whole or refused: a page with rows left out stops it.
+fn rows_of<T>(
+    page: Page<T>,
+    record: impl Fn(&T) -> Value,
+) -> Result<(Vec<Value>, Option<Cursor>), DomainError> {
+    let page = page.whole()?;
+    Ok((page.items.iter().map(record).collect(), page.next))
 }
 
 async fn fetch(
@@ -236,26 +241,26 @@ async fn fetch(
             if let Some(e) = found.unsearched {
                 return Err(e);
             }
-            rows_of(found.page, records::found_user)
+            rows_of(found.page, records::found_user)?
         }
         ExportSource::Posts(filter) => {
-            rows_of(b.content()?.list_posts(filter, page).await?, records::post)
+            rows_of(b.content()?.list_posts(filter, page).await?, records::post)?
         }
         ExportSource::Queue(filter) => rows_of(
             moderation::queue(b.content()?, filter, page).await?,
             records::queue_item,
-        ),
+        )?,
         ExportSource::Audit(filter) => {
             let filter = b.audit_filter(filter).await;
             rows_of(
                 b.content()?.list_audit(&filter, page).await?,
                 records::audit,
-            )
+            )?
         }
         ExportSource::Objects { bucket, prefix } => rows_of(
             b.objects()?.list(bucket, prefix, Some('/'), page).await?,
             records::listing,
-        ),
+        )?,
         ExportSource::Rows { .. } => (Vec::new(), None),
     })
 }

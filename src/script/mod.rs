@@ -332,7 +332,9 @@ fn reason(raw: &str) -> Result<Reason> {
 }
 
 /// Reads a listing page by page, handing each item to `each` as it arrives, until the end or
-/// `limit` items. A capped listing says on stderr that more remain.
+/// `limit` items. A capped listing says on stderr that more remain. Rows the source could not
+/// read are said on stderr as they come, and fail the command once the rest are listed: a
+/// script is not to take the listing for whole.
 async fn each_item<T, F, Fut>(
     limit: Option<u32>,
     page_size: u32,
@@ -344,14 +346,21 @@ where
     Fut: std::future::Future<Output = backoffice_domain::DomainResult<Page<T>>>,
 {
     let mut seen = 0usize;
+    let mut unread = 0usize;
     let mut cursor: Option<Cursor> = None;
     let cap = limit.map(|l| l as usize);
+    let done = |seen: usize, unread: usize| match unread {
+        0 => Ok(seen),
+        n => Err(eyre!(
+            "{n} row(s) could not be read and were left out (said above); the {seen} listed are the rest"
+        )),
+    };
     loop {
         let want = cap.map_or(page_size as usize, |c| {
             c.saturating_sub(seen).min(page_size as usize)
         });
         if want == 0 {
-            return Ok(seen);
+            return done(seen, unread);
         }
         let page = fetch(PageRequest {
             cursor: cursor.take(),
@@ -359,11 +368,15 @@ where
         })
         .await
         .map_err(domain)?;
+        for why in &page.left_out {
+            eprintln!("left out, unreadable: {}", crate::text::one_line(why));
+        }
+        unread += page.left_out.len();
         let more = page.next.is_some();
         for item in page.items {
             if cap.is_some_and(|c| seen >= c) {
                 eprintln!("(stopped at --limit {seen}; more remain)");
-                return Ok(seen);
+                return done(seen, unread);
             }
             each(item)?;
             seen += 1;
@@ -372,11 +385,11 @@ where
             Some(next) => {
                 if cap.is_some_and(|c| seen >= c) && more {
                     eprintln!("(stopped at --limit {seen}; more remain)");
-                    return Ok(seen);
+                    return done(seen, unread);
                 }
                 cursor = Some(next);
             }
-            None => return Ok(seen),
+            None => return done(seen, unread),
         }
     }
 }

@@ -487,7 +487,10 @@ fn empty_message<T>(list: &List<T>, what: &str, retry: &str) -> Option<(String, 
             format!("Could not load {what}: {e}\n{}", try_again(e, retry)),
             true,
         ),
-        Load::Loaded => (format!("No {what}."), false),
+        Load::Loaded => match table::unread_note(list) {
+            Some(note) => (format!("No {what} could be read. {note}"), true),
+            None => (format!("No {what}."), false),
+        },
     })
 }
 

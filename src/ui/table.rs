@@ -821,6 +821,20 @@ pub(super) fn table<T>(
     columns: &[Column],
     cells: impl Fn(&T) -> Vec<Span<'static>>,
 ) {
+    // Rows the source left out are said under the rows, before any column note: a page that
+    // lost a row to a broken value looked whole.
+    let area = match unread_note(list) {
+        Some(text) if area.height >= 4 => {
+            let [rows, note] =
+                Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+            frame.render_widget(
+                Paragraph::new(fit(&text, note.width)).style(theme.warning()),
+                note,
+            );
+            rows
+        }
+        _ => area,
+    };
     // Laid out for the rows that fit; again a row shorter when columns are left out, for the
     // line under the table that names them (a list dropped its times with nothing to say so).
     let mut note_rows = 0u16;
@@ -1082,7 +1096,21 @@ pub(super) fn count<T>(list: &List<T>) -> String {
     } else {
         format!(" · {} marked", list.marked.len())
     };
-    format!("{}{more} loaded{marked}", list.items.len())
+    let unread = match list.left_out {
+        0 => String::new(),
+        n => format!(" · {n} unreadable left out"),
+    };
+    format!("{}{more} loaded{marked}{unread}", list.items.len())
+}
+
+/// What the list says of the rows its source could not read: how many, and why the first.
+pub(super) fn unread_note<T>(list: &List<T>) -> Option<String> {
+    let why = list.left_out_why.as_deref()?;
+    let rows = match list.left_out {
+        1 => "1 row could not be read and is left out".to_string(),
+        n => format!("{n} rows could not be read and are left out; the first"),
+    };
+    Some(one_line(&format!("{rows}: {why} (the log has each)")))
 }
 
 pub(super) fn short_time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {

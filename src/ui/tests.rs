@@ -656,6 +656,7 @@ fn thread_with_reports() {
                     comment(12, "BUY FOLLOWERS at spam.example", ContentStatus::Hidden),
                 ],
                 next: None,
+                left_out: Vec::new(),
             },
             reports: vec![report(1, "spam"), report(2, "harassment")],
             history: vec![PostRevision {
@@ -690,6 +691,7 @@ fn a_narrow_thread_title_keeps_the_post_s_id() {
                     })
                     .collect(),
                 next: Some(backoffice_domain::model::Cursor::encode("test", &13)),
+                left_out: Vec::new(),
             },
             reports: Vec::new(),
             history: Vec::new(),
@@ -753,6 +755,7 @@ fn a_long_thread_detail_scrolls_and_says_which_lines_show() {
                     created_at: at,
                 }],
                 next: None,
+                left_out: Vec::new(),
             },
             reports,
             history,
@@ -808,10 +811,7 @@ fn a_long_report_in_a_thread_hangs_under_its_reason() {
         request,
         result: Ok(crate::app::posts::ThreadData {
             post: p.clone(),
-            comments: Page {
-                items: Vec::new(),
-                next: None,
-            },
+            comments: Page::new(Vec::new(), None),
             reports: vec![Report {
                 id: ReportId::new(1).unwrap(),
                 target: Target::Post(p.id),
@@ -980,6 +980,7 @@ fn audit_loaded_and_expanded() {
                 },
             ],
             next: None,
+            left_out: Vec::new(),
         }),
     });
     // The user a row acts on is looked up once, and read by name in the row and its detail
@@ -1047,10 +1048,7 @@ fn audit_showing(rows: Vec<AuditEntry>) -> App {
     };
     app.on_event(AppEvent::AuditLoaded {
         request,
-        result: Ok(Page {
-            items: rows,
-            next: None,
-        }),
+        result: Ok(Page::new(rows, None)),
     });
     app
 }
@@ -1069,10 +1067,7 @@ fn an_audit_row_about_a_post_names_its_author() {
     };
     let asked = app.on_event(AppEvent::AuditLoaded {
         request,
-        result: Ok(Page {
-            items: vec![row],
-            next: None,
-        }),
+        result: Ok(Page::new(vec![row], None)),
     });
     let Some(Command::LoadNames { request, subs }) = asked.first().cloned() else {
         panic!("the author is looked up: {asked:?}")
@@ -1333,6 +1328,59 @@ fn posts_failed() {
     insta::assert_snapshot!(render(&mut app, 100, 10));
 }
 
+/// Rows the database could not read are left out of the page and said: under the rows with
+/// why the first was, and in the title's count; a page of nothing else says it rather than
+/// "No posts." (one broken row emptied the whole list).
+#[test]
+fn posts_left_out_as_unreadable_are_said() {
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    answer_queue(&mut app, &first, vec![], false);
+    let c = app.on_key(key('v'));
+    let Some(Command::LoadPosts { request, .. }) = c.first().cloned() else {
+        panic!("{c:?}")
+    };
+    let why = "posts row 41 holds an invalid value: status: unknown value 'quarantined'";
+    app.on_event(AppEvent::PostsLoaded {
+        request,
+        result: Ok(Page {
+            items: (0..3).map(post).collect(),
+            next: None,
+            left_out: vec![why.into(), "posts row 40 holds an invalid value".into()],
+        }),
+    });
+    let text = format!("{}", render(&mut app, 120, 12));
+    assert!(text.contains("3 loaded · 2 unreadable left out"), "{text}");
+    assert!(
+        text.contains("2 rows could not be read and are left out; the first: posts row 41 holds"),
+        "{text}"
+    );
+    // Read again: nothing but the broken row.
+    let again = app.on_key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('r'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    let Some(Command::LoadPosts { request, .. }) = again.first().cloned() else {
+        panic!("{again:?}")
+    };
+    app.on_event(AppEvent::PostsLoaded {
+        request,
+        result: Ok(Page {
+            items: vec![],
+            next: None,
+            left_out: vec![why.into()],
+        }),
+    });
+    let text = format!("{}", render(&mut app, 120, 12));
+    assert!(!text.contains("No posts."), "{text}");
+    assert!(
+        text.contains(
+            "No posts could be read. 1 row could not be read and is left out: posts row 41"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("0 loaded · 1 unreadable left out"), "{text}");
+}
+
 #[test]
 fn audit_empty_and_failed() {
     let (mut app, first) = app_on(PaneId::Audit, ctx());
@@ -1341,10 +1389,7 @@ fn audit_empty_and_failed() {
     };
     app.on_event(AppEvent::AuditLoaded {
         request,
-        result: Ok(Page {
-            items: vec![],
-            next: None,
-        }),
+        result: Ok(Page::new(vec![], None)),
     });
     insta::assert_snapshot!("audit_empty", render(&mut app, 100, 8));
     let again = app.on_key(crossterm::event::KeyEvent::new(
@@ -2396,14 +2441,7 @@ fn an_open_audit_row_scrolls_to_its_after_line() {
     let mut row = audit_row(9);
     row.before = Some(format!("{{\"bio\":\"{}\"}}", "before words ".repeat(40)));
     row.after = Some("{\"bio\":\"the-after-value\"}".into());
-    answer_audit(
-        &mut app,
-        &first,
-        Page {
-            items: vec![row],
-            next: None,
-        },
-    );
+    answer_audit(&mut app, &first, Page::new(vec![row], None));
     app.on_key(code(KeyCode::Enter));
     let text = render(&mut app, 60, 20).to_string();
     assert!(text.contains("before:"), "{text}");

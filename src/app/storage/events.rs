@@ -46,7 +46,7 @@ impl StoragePane {
         match event {
             StorageEvent::BucketsListed { request, result } => {
                 let failure = result.as_ref().err().cloned();
-                let page = result.map(|items| Page { items, next: None });
+                let page = result.map(|items| Page::new(items, None));
                 if !self.buckets.receive(request, page) {
                     return (Outcome::None, None);
                 }

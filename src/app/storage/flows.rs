@@ -83,10 +83,10 @@ pub(crate) fn answer_list(
         .expect("a listing");
     app.on_event(AppEvent::Storage(StorageEvent::Listed {
         request,
-        result: Ok(Page {
+        result: Ok(Page::new(
             items,
-            next: more.then(|| Cursor::encode("objects", &1)),
-        }),
+            more.then(|| Cursor::encode("objects", &1)),
+        )),
     }))
 }
 

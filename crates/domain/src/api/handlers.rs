@@ -444,10 +444,7 @@ pub(super) async fn sync(
         }
     }
     kept.truncate(SYNC_POSTS as usize);
-    let posts = Page {
-        items: kept,
-        next: None,
-    };
+    let posts = Page::new(kept, None);
     let notifications = state
         .content
         .list_notifications(&caller.sub, true, page)

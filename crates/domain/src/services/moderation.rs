@@ -122,5 +122,6 @@ pub async fn queue(
     Ok(Page {
         items,
         next: groups.next,
+        left_out: groups.left_out,
     })
 }

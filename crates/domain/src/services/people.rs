@@ -260,7 +260,7 @@ pub async fn search(
         .any(|s| *s != Source::Done)
         .then(|| Cursor::encode(&scope, &sources));
     Ok(Searched {
-        page: Page { items: found, next },
+        page: Page::new(found, next),
         unsearched,
     })
 }

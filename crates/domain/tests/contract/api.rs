@@ -6,6 +6,7 @@ use crate::objects::{http, moto};
 use crate::private::free_port;
 use crate::support::{MotoUser, moto_endpoint, moto_user, mysql_store, sub};
 use axum::Router;
+use backoffice_domain::adapters::sql::SqlContentStore;
 use backoffice_domain::api::{self, Api, Auth, Limits};
 use backoffice_domain::auth::{BlockCheck, ExpectedUse, JwtSettings, JwtVerifier};
 use backoffice_domain::model::*;
@@ -60,6 +61,7 @@ scenarios!(
     an_upload_is_signed_for_its_exact_type_and_length,
     a_blocked_account_is_refused_whatever_its_token_says,
     an_awkward_body_comes_back_exactly_in_a_page_and_alone,
+    a_posts_row_no_release_writes_is_left_out_of_the_page_not_the_page,
 );
 
 // ---- harness -------------------------------------------------------------------------------
@@ -71,6 +73,7 @@ pub(crate) struct Harness {
     pub(crate) bucket: BucketName,
     pub(crate) on_moto: bool,
     mysql: Option<crate::support::MysqlHarness>,
+    sqlite: Option<SqlContentStore<sqlx::Sqlite>>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -112,6 +115,7 @@ impl Harness {
             bucket: Sandbox::bucket(),
             on_moto: false,
             mysql: None,
+            sqlite: Some(sandbox.content.clone()),
             _dir: Some(dir),
         };
         h.users().await;
@@ -130,6 +134,7 @@ impl Harness {
             bucket: m.bucket,
             on_moto: true,
             mysql: Some(mysql),
+            sqlite: None,
             _dir: None,
         };
         h.users().await;
@@ -183,6 +188,21 @@ impl Harness {
             )
             .await
             .unwrap()
+    }
+
+    /// Runs a statement of the test's own on the store's database, with `id` bound.
+    async fn raw(&self, sql: &'static str, id: i64) {
+        match (&self.mysql, &self.sqlite) {
+            (Some(m), _) => drop(
+                sqlx::query(sql)
+                    .bind(id)
+                    .execute(m.store.pool())
+                    .await
+                    .unwrap(),
+            ),
+            (None, Some(s)) => drop(sqlx::query(sql).bind(id).execute(s.pool()).await.unwrap()),
+            (None, None) => panic!("a harness without a database"),
+        }
     }
 
     async fn post(&self, who: &Who, text: &str) -> i64 {
@@ -568,6 +588,54 @@ async fn posts_page_newest_first_with_a_cursor_on_both_gateways(h: &Harness) {
         h.call(Gw::V1, "GET", &hidden, None, Some(&admin())).await.0,
         200
     );
+}
+
+/// A posts row no release writes (an author that is not a sub, set by hand) is left out of
+/// `GET /posts`, and the rest of the page and the pages after it are served: it failed every
+/// caller's feed with a 500. The row's own `GET` is still a 500 (it cannot be shown).
+async fn a_posts_row_no_release_writes_is_left_out_of_the_page_not_the_page(h: &Harness) {
+    let a = alice();
+    let mut ids = Vec::new();
+    for n in 0..4 {
+        ids.push(h.post(&a, &format!("post {n}")).await);
+    }
+    h.raw(
+        "UPDATE posts SET author_sub = 'not-a-sub' WHERE id = ?",
+        ids[1],
+    )
+    .await;
+    let mut seen = Vec::new();
+    let mut target = "/posts?limit=2".to_string();
+    loop {
+        let (status, body) = h.call(Gw::V2, "GET", &target, None, Some(&bob())).await;
+        assert_eq!(status, 200, "{body}");
+        seen.extend(
+            body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_i64().unwrap()),
+        );
+        assert!(
+            !body.to_string().contains("invalid value"),
+            "nothing of the row's fault goes to the client: {body}"
+        );
+        match body["cursor"].as_str() {
+            Some(c) => target = format!("/posts?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [ids[3], ids[2], ids[0]]);
+    let (status, _) = h
+        .call(
+            Gw::V2,
+            "GET",
+            &format!("/posts/{}", ids[1]),
+            None,
+            Some(&bob()),
+        )
+        .await;
+    assert_eq!(status, 500);
 }
 
 /// The hand-written answers: quotes, backslashes, line breaks, RTL text with a direction

@@ -422,10 +422,10 @@ impl LogSource for CloudWatchLogSource {
                 })
             })
             .collect();
-        Ok(Page {
+        Ok(Page::new(
             items,
-            next: out.next_token().map(|t| Cursor::encode(&scope, &t)),
-        })
+            out.next_token().map(|t| Cursor::encode(&scope, &t)),
+        ))
     }
 
     async fn list_streams(
@@ -465,10 +465,10 @@ impl LogSource for CloudWatchLogSource {
                 })
             })
             .collect();
-        Ok(Page {
+        Ok(Page::new(
             items,
-            next: out.next_token().map(|t| Cursor::encode(&scope, &t)),
-        })
+            out.next_token().map(|t| Cursor::encode(&scope, &t)),
+        ))
     }
 
     async fn filter_events(
@@ -550,10 +550,10 @@ impl CloudWatchLogSource {
         // and the tail's look-back all take a page's order as time's.
         let mut events = got.events;
         events.sort_by_key(|e| e.timestamp);
-        Ok(Page {
-            items: events,
-            next: got.next_token.map(|t| Cursor::encode(&scope, &t)),
-        })
+        Ok(Page::new(
+            events,
+            got.next_token.map(|t| Cursor::encode(&scope, &t)),
+        ))
     }
 }
 

@@ -369,7 +369,7 @@ impl UserDirectory for CognitoUserDirectory {
             .pagination_token()
             .filter(|t| !t.is_empty())
             .map(|t| Cursor::encode(&scope, &t));
-        Ok(Page { items, next })
+        Ok(Page::new(items, next))
     }
 
     async fn get_user(&self, username: &Username) -> DomainResult<DirectoryUser> {
@@ -764,7 +764,7 @@ impl UserDirectory for CognitoUserDirectory {
             .next_token()
             .filter(|t| !t.is_empty())
             .map(|t| Cursor::encode(&scope, &t));
-        Ok(Page { items, next })
+        Ok(Page::new(items, next))
     }
 
     async fn create_group(

@@ -410,7 +410,7 @@ impl ObjectStore for S3ObjectStore {
             }
             _ => None,
         };
-        Ok(Page { items, next })
+        Ok(Page::new(items, next))
     }
 
     /// `HeadObject` (`s3:GetObject`): size, type, ETag, storage class, user metadata and the
@@ -825,7 +825,7 @@ impl ObjectStore for S3ObjectStore {
         } else {
             None
         };
-        Ok(Page { items, next })
+        Ok(Page::new(items, next))
     }
 }
 

@@ -311,10 +311,7 @@ impl UserDirectory for SandboxUserDirectory {
         } else {
             None
         };
-        Ok(Page {
-            items: self.load(rows).await?,
-            next,
-        })
+        Ok(Page::new(self.load(rows).await?, next))
     }
 
     async fn get_user(&self, username: &Username) -> DomainResult<DirectoryUser> {
@@ -632,7 +629,7 @@ impl UserDirectory for SandboxUserDirectory {
             .into_iter()
             .map(group_from_row)
             .collect::<DomainResult<Vec<_>>>()?;
-        Ok(Page { items, next })
+        Ok(Page::new(items, next))
     }
 
     async fn create_group(

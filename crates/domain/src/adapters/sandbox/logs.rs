@@ -312,7 +312,7 @@ impl LogSource for SandboxLogStore {
                 retention_days,
             })
             .collect();
-        Ok(Page { items, next })
+        Ok(Page::new(items, next))
     }
 
     async fn list_streams(
@@ -359,7 +359,7 @@ impl LogSource for SandboxLogStore {
                     .flatten(),
             })
             .collect();
-        Ok(Page { items, next })
+        Ok(Page::new(items, next))
     }
 
     async fn filter_events(
@@ -482,21 +482,21 @@ impl SandboxLogStore {
                 if pattern.is_none_or(|p| p.matches(&row.message) == Some(true)) {
                     items.push(row.into_event());
                     if items.len() == limit {
-                        return Ok(Page {
+                        return Ok(Page::new(
                             items,
-                            next: Some(Cursor::encode(&scope, &(after_ts, after_id))),
-                        });
+                            Some(Cursor::encode(&scope, &(after_ts, after_id))),
+                        ));
                     }
                 }
             }
             if exhausted {
-                return Ok(Page { items, next: None });
+                return Ok(Page::new(items, None));
             }
             if scanned >= SCAN_BUDGET {
-                return Ok(Page {
+                return Ok(Page::new(
                     items,
-                    next: Some(Cursor::encode(&scope, &(after_ts, after_id))),
-                });
+                    Some(Cursor::encode(&scope, &(after_ts, after_id))),
+                ));
             }
         }
     }

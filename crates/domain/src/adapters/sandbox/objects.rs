@@ -237,7 +237,7 @@ impl ObjectStore for SandboxObjectStore {
         } else {
             None
         };
-        Ok(Page { items, next })
+        Ok(Page::new(items, next))
     }
 
     async fn head(&self, bucket: &BucketName, key: &str) -> DomainResult<ObjectEntry> {

@@ -91,7 +91,10 @@ type Tx = sqlx::Transaction<'static, Db>;
 
 /// Decodes at most `limit` rows and, when more came back, makes a cursor from the last one
 /// kept. Rows are taken as the database sent them: the one past the page only says that there
-/// is a next page, so it is never decoded. Decoding errors name `what`.
+/// is a next page, so it is never decoded. A row no release writes (an unknown status, a
+/// report naming `post abc`, written by hand) is left out of the page and said in its
+/// `left_out` and the log, naming `what` and the row: one such row emptied every list that
+/// showed it, and failed `GET /posts` for every caller.
 fn page_from_rows<R, T>(
     rows: Vec<<Db as sqlx::Database>::Row>,
     limit: u32,
@@ -103,30 +106,11 @@ where
         + super::InOrder<<Db as sqlx::Database>::Row>,
     T: TryFrom<R, Error = DomainError>,
 {
-    rows_to_page(rows, limit, what, cursor_of, false)
-}
-
-/// [`page_from_rows`], and for a work list (the report queue, `skip_bad`) a row no release
-/// writes (a report naming `post abc`, written by hand) is left out with a warning in the log
-/// instead of failing every page: the moderators' other targets stay workable.
-fn rows_to_page<R, T>(
-    rows: Vec<<Db as sqlx::Database>::Row>,
-    limit: u32,
-    what: &str,
-    cursor_of: impl Fn(&R) -> Cursor,
-    skip_bad: bool,
-) -> DomainResult<Page<T>>
-where
-    R: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row>
-        + super::InOrder<<Db as sqlx::Database>::Row>,
-    T: TryFrom<R, Error = DomainError>,
-{
     use sqlx::Row as _;
     let limit = limit as usize;
     let more = rows.len() > limit;
     let shown = &rows[..rows.len().min(limit)];
-    let mut items = Vec::with_capacity(shown.len());
-    let mut next = None;
+    let mut page = Page::new(Vec::with_capacity(shown.len()), None);
     // The rows of one result share their columns: checked once, then read by position.
     let in_order = <Db as Dialect>::VALUES_TAKE_COLUMN_TYPES
         && shown.first().is_some_and(|row| R::in_order(row.columns()));
@@ -137,18 +121,24 @@ where
             R::from_row(row)
         }
         .map_err(|e| map_sqlx(what, e))?;
+        // From the row as stored: a page whose last row is left out still goes on after it.
         if more && at + 1 == shown.len() {
-            next = Some(cursor_of(&row));
+            page.next = Some(cursor_of(&row));
         }
         match T::try_from(row) {
-            Ok(item) => items.push(item),
-            Err(e) if skip_bad => {
-                tracing::warn!(error = %e.chain(), "{what}: a row that cannot be read was left out");
+            Ok(item) => page.items.push(item),
+            Err(e) => {
+                let why = e.chain();
+                // What the row holds, without the kind of error every such row is.
+                let why = why
+                    .strip_prefix("unexpected error: ")
+                    .map_or(why.clone(), str::to_string);
+                tracing::warn!(error = %why, "{what}: a row that cannot be read was left out");
+                page.left_out.push(why);
             }
-            Err(e) => return Err(e),
         }
     }
-    Ok(Page { items, next })
+    Ok(page)
 }
 
 impl SqlContentStore<Db> {
@@ -1381,7 +1371,7 @@ impl ContentStore for SqlContentStore<Db> {
                 ),
             )
         };
-        rows_to_page(rows, limit, "report queue", cursor_of, true)
+        page_from_rows(rows, limit, "report queue", cursor_of)
     }
 
     async fn summarize_targets(&self, targets: &[Target]) -> DomainResult<Vec<TargetSummary>> {
@@ -1870,10 +1860,7 @@ impl ContentStore for SqlContentStore<Db> {
         } else {
             None
         };
-        Ok(Page {
-            items: items.into_iter().map(|(_, r)| r).collect(),
-            next,
-        })
+        Ok(Page::new(items.into_iter().map(|(_, r)| r).collect(), next))
     }
 
     async fn referenced_keys(&self, keys: &[String]) -> DomainResult<HashSet<String>> {
@@ -1934,7 +1921,7 @@ impl ContentStore for SqlContentStore<Db> {
             .map(UserSub::parse)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| DomainError::bug(format!("an author_sub is malformed: {e}")))?;
-        Ok(Page { items, next })
+        Ok(Page::new(items, next))
     }
 
     async fn existing_profiles(&self, subs: &[UserSub]) -> DomainResult<HashSet<UserSub>> {
