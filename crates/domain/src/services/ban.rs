@@ -467,9 +467,14 @@ pub async fn plan_unban(
         steps.push(Step::Enable);
     }
     // The block is lifted with the account, after it: not while the account stays disabled
-    // for another reason (its tokens would work again until they expire).
+    // for another reason (its tokens would work again until they expire); nor where it was
+    // lifted since (the plan said "lift the block" of a block no longer there).
     if record.blocked && (enable || user.enabled) {
-        steps.push(Step::Unblock);
+        if content.is_blocked(&sub).await? {
+            steps.push(Step::Unblock);
+        } else {
+            left_alone.push("the API block (lifted since the ban)".into());
+        }
     }
     // What the bans hid and is still hidden, with nothing done to it since, is restored; what
     // changed since (removed, restored and hidden again by a moderator, deleted) is said and
@@ -1012,6 +1017,31 @@ mod tests {
                 &"the account (disabled before the ban: it stays disabled, and blocked in the API)"
                     .to_string()
             ),
+            "{:?}",
+            unban.left_alone
+        );
+    }
+
+    /// A block lifted since the ban (an enable that lifted it, with the account enabled
+    /// again) is not planned to be lifted again: it is said as left.
+    #[tokio::test]
+    async fn an_unban_does_not_plan_to_lift_a_block_lifted_since() {
+        let w = world().await;
+        let (dir, content) = (&w.sandbox.directory, &w.sandbox.content);
+        let plan = quick(plan_ban(dir, content, &w.user).await.unwrap());
+        assert!(
+            run(dir, content, &plan, &actor(), &reason())
+                .await
+                .is_complete()
+        );
+        content.set_blocked(&w.sub, false, &actor()).await.unwrap();
+        let unban = plan_unban(dir, content, &w.user).await.unwrap();
+        assert!(unban.steps.contains(&Step::Enable), "{:?}", unban.steps);
+        assert!(!unban.steps.contains(&Step::Unblock), "{:?}", unban.steps);
+        assert!(
+            unban
+                .left_alone
+                .contains(&"the API block (lifted since the ban)".to_string()),
             "{:?}",
             unban.left_alone
         );
