@@ -309,9 +309,26 @@ mod tests {
     #[test]
     fn a_mistyped_short_window_is_refused() {
         for (text, why) in [
-            ("13-40 01:00..02:00", "'13-40 01:00': write a time"),
-            ("12-05 25:00..26:00", "'12-05 25:00': write a time"),
-            ("02-30 10:00..11:00", "'02-30 10:00': write a time"),
+            (
+                "13-40 01:00..02:00",
+                "'13-40 01:00': there is no month 13 (01 to 12); write a time",
+            ),
+            (
+                "12-05 25:00..26:00",
+                "'12-05 25:00': there is no hour 25 (00 to 23); write a time",
+            ),
+            (
+                "02-30 10:00..11:00",
+                "'02-30 10:00': February has no day 30 (01 to 29); write a time",
+            ),
+            (
+                "2025-02-29 10:00..11:00",
+                "'2025-02-29 10:00': February has no day 29 (01 to 28); write a time",
+            ),
+            (
+                "12-05 10:00..12:61",
+                "'12:61': there is no minute 61 (00 to 59); write a time",
+            ),
             ("12-05 10:00..12-06", "'12-06': write a time"),
             ("12-05 10:00..1200", "'1200': write a time"),
             ("12-05 10:00..12:00UTC ERROR", "'12:00UTC': write a time"),

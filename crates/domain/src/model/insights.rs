@@ -119,6 +119,96 @@ fn parse_short_end(text: &str, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
     }
 }
 
+/// What is out of range in a time written in one of the forms [`parse_window_ends`] reads
+/// (`2026-13-01 10:00`, `12-05 25:00`, `02-30`): the part, and what it may be. `None` where the
+/// text is not of such a form, or every part is in range.
+fn out_of_range(text: &str) -> Option<String> {
+    let text = text.trim();
+    let text = text.strip_suffix("UTC").map_or(text, str::trim_end);
+    let (date, time) = match text.split_once([' ', 'T']) {
+        Some((d, t)) => (Some(d), Some(t.trim())),
+        None if text.contains(':') => (None, Some(text)),
+        None => (Some(text), None),
+    };
+    let numbers = |part: &str, sep: char| -> Option<Vec<u32>> {
+        part.split(sep)
+            .map(|n| {
+                let whole = n.split('.').next().unwrap_or(n);
+                (!whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| whole.parse().ok())
+                    .flatten()
+            })
+            .collect()
+    };
+    if let Some(date) = date {
+        let parts = numbers(date, '-')?;
+        let (year, month, day) = match parts[..] {
+            [y, m, d] => (Some(y), m, d),
+            [m, d] => (None, m, d),
+            _ => return None,
+        };
+        if !(1..=12).contains(&month) {
+            return Some(format!("there is no month {month} (01 to 12)"));
+        }
+        // Without its year, February may have its 29th.
+        let days = match (month, year) {
+            (2, Some(y)) => {
+                if NaiveDate::from_ymd_opt(y as i32, 2, 29).is_some() {
+                    29
+                } else {
+                    28
+                }
+            }
+            (2, None) => 29,
+            (4 | 6 | 9 | 11, _) => 30,
+            _ => 31,
+        };
+        if !(1..=days).contains(&day) {
+            let name = [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ][month as usize - 1];
+            return Some(format!("{name} has no day {day} (01 to {days})"));
+        }
+    }
+    if let Some(time) = time {
+        let parts = numbers(time, ':')?;
+        let limits = [("hour", 23), ("minute", 59), ("second", 59)];
+        if !(2..=3).contains(&parts.len()) {
+            return None;
+        }
+        for (n, (what, most)) in parts.iter().zip(limits) {
+            if *n > most {
+                return Some(format!("there is no {what} {n} (00 to {most})"));
+            }
+        }
+    }
+    None
+}
+
+/// The refusal of one end of a window: what is out of range where it can be said, and the
+/// form to write it in.
+fn bad_end(text: &str, example: &str) -> Invalid {
+    let form = format!("write a time as {example} (UTC)");
+    Invalid::new(
+        "range",
+        match out_of_range(text) {
+            Some(why) => format!("'{text}': {why}; {form}"),
+            None => format!("'{text}': {form}"),
+        },
+    )
+}
+
 /// The two ends of a `FROM..TO` window as typed. Each end is a time as [`parse_instant`]
 /// reads it, or as the titles write a window short (`12-06 01:10..01:12`: the start without
 /// its year, the end a time alone on the start's day or a date and time without the year). A date
@@ -132,22 +222,12 @@ pub fn parse_window_ends(
     let (from, to) = (from.trim(), to.trim());
     let start = parse_instant(from)
         .or_else(|| parse_short_start(from, now))
-        .ok_or_else(|| {
-            Invalid::new(
-                "range",
-                format!("'{from}': write a time as 2026-12-01T10:00 (UTC)"),
-            )
-        })?;
+        .ok_or_else(|| bad_end(from, "2026-12-01T10:00"))?;
     let end = match NaiveDate::parse_from_str(to, "%Y-%m-%d") {
         Ok(_) => parse_until(to, now),
         Err(_) => parse_instant(to).or_else(|| parse_short_end(to, start)),
     }
-    .ok_or_else(|| {
-        Invalid::new(
-            "range",
-            format!("'{to}': write a time as 2026-12-01T12:00 (UTC)"),
-        )
-    })?;
+    .ok_or_else(|| bad_end(to, "2026-12-01T12:00"))?;
     Ok((start, end))
 }
 
@@ -547,6 +627,51 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         parse_instant(s).unwrap()
+    }
+
+    /// A window's end that is of a time's form but out of range says which part, and what
+    /// it may be; one of no such form says the form alone.
+    #[test]
+    fn a_refused_window_says_the_part_out_of_range() {
+        let now = at("2026-12-03T12:00");
+        for (text, why) in [
+            (
+                "2026-13-01T10:00..2026-12-01T12:00",
+                "'2026-13-01T10:00': there is no month 13",
+            ),
+            (
+                "2026-11-31 10:00..12:00",
+                "'2026-11-31 10:00': November has no day 31 (01 to 30)",
+            ),
+            (
+                "2024-02-29 10:00..2024-02-30 10:00",
+                "'2024-02-30 10:00': February has no day 30 (01 to 29)",
+            ),
+            (
+                "12-01 24:00..12-01 25:00",
+                "'12-01 24:00': there is no hour 24 (00 to 23)",
+            ),
+            (
+                "12-01 10:00..10:30:61",
+                "'10:30:61': there is no second 61 (00 to 59)",
+            ),
+            (
+                "12-01 10:00..2026-12-00",
+                "'2026-12-00': December has no day 0 (01 to 31)",
+            ),
+            (
+                "noon..12:00",
+                "'noon': write a time as 2026-12-01T10:00 (UTC)",
+            ),
+            (
+                "12-01 10:00..1200",
+                "'1200': write a time as 2026-12-01T12:00 (UTC)",
+            ),
+        ] {
+            let refused = parse_range(text, now).unwrap_err().message;
+            assert!(refused.starts_with(why), "{text}: {refused}");
+            assert!(refused.contains("write a time as"), "{text}: {refused}");
+        }
     }
 
     #[test]
