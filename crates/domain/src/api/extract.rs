@@ -398,9 +398,12 @@ pub(crate) fn query_problem(uri: &Uri, reads: Option<(&str, &[&str])>) -> Option
         if let Some((route, names)) = reads
             && !names.contains(&name.as_str())
         {
-            let near = crate::model::nearest(&name.to_lowercase(), names)
-                .map(|n| format!(" (did you mean {n}?)"))
-                .unwrap_or_default();
+            let near = match synonym(&name, names) {
+                Some(hint) => format!(" ({hint})"),
+                None => crate::model::nearest(&name.to_lowercase(), names)
+                    .map(|n| format!(" (did you mean {n}?)"))
+                    .unwrap_or_default(),
+            };
             // Paging is by cursor: a page number or an offset says so.
             let paging = if ["page", "offset"].contains(&name.to_lowercase().as_str())
                 && names.contains(&"cursor")
@@ -431,6 +434,44 @@ pub(crate) fn query_problem(uri: &Uri, reads: Option<(&str, &[&str])>) -> Option
         seen.push(name);
     }
     None
+}
+
+/// What another API's name for a parameter is here, where the route reads it (`pageSize` is
+/// `limit`, `nextToken` is `cursor`, `authorSub` is `author`): names no spelling is near.
+/// `read` says how `unread` reads (`read=false` is `unread=true`).
+fn synonym(name: &str, names: &[&str]) -> Option<String> {
+    const SYNONYMS: &[(&str, &str)] = &[
+        ("authorsub", "author"),
+        ("author_sub", "author"),
+        ("authorid", "author"),
+        ("author_id", "author"),
+        ("userid", "author"),
+        ("user_id", "author"),
+        ("sub", "author"),
+        ("pagesize", "limit"),
+        ("page_size", "limit"),
+        ("perpage", "limit"),
+        ("per_page", "limit"),
+        ("size", "limit"),
+        ("count", "limit"),
+        ("maxresults", "limit"),
+        ("max_results", "limit"),
+        ("nexttoken", "cursor"),
+        ("next_token", "cursor"),
+        ("pagetoken", "cursor"),
+        ("page_token", "cursor"),
+        ("continuation", "cursor"),
+        ("after", "cursor"),
+        ("next", "cursor"),
+    ];
+    let lower = name.to_lowercase();
+    if lower == "read" && names.contains(&"unread") {
+        return Some("did you mean unread? unread=true lists the unread only".into());
+    }
+    SYNONYMS
+        .iter()
+        .find(|(alias, target)| *alias == lower && names.contains(target))
+        .map(|(_, target)| format!("this API calls it {target}"))
 }
 
 /// Whether `raw` holds a `%` that does not start an escape (two hex digits after it).
@@ -523,6 +564,49 @@ mod tests {
             e.message.starts_with("is not valid JSON: "),
             "{}",
             e.message
+        );
+    }
+
+    /// Another API's name for a parameter is pointed to this one's, where the route reads it;
+    /// `read=false` is told how `unread` reads (it was offered `unread` alone, the opposite).
+    #[test]
+    fn another_apis_name_for_a_parameter_is_pointed_to_this_ones() {
+        let refused = |uri: &str, route: &str| {
+            let uri: Uri = uri.parse().unwrap();
+            let names = parameters_of(&Method::GET, route).unwrap();
+            query_problem(&uri, Some((&format!("GET {route}"), names)))
+                .map(|(_, message)| message)
+                .unwrap_or_default()
+        };
+        for (uri, route, hint) in [
+            ("/posts?authorSub=x", "/posts", "(this API calls it author)"),
+            ("/posts?pageSize=5", "/posts", "(this API calls it limit)"),
+            (
+                "/posts?nextToken=abc",
+                "/posts",
+                "(this API calls it cursor)",
+            ),
+            ("/posts?PER_PAGE=5", "/posts", "(this API calls it limit)"),
+            (
+                "/notifications?read=false",
+                "/notifications",
+                "(did you mean unread? unread=true lists the unread only)",
+            ),
+            (
+                "/notifications?autor=x",
+                "/notifications",
+                "GET /notifications reads unread, cursor, limit",
+            ),
+        ] {
+            let message = refused(uri, route);
+            assert!(message.contains(hint), "{uri}: {message}");
+        }
+        // Only to a name the route reads: a thread's comments have no author.
+        let message = refused("/posts/1/comments?authorSub=x", "/posts/{id}/comments");
+        assert!(!message.contains("calls it author"), "{message}");
+        assert!(
+            message.starts_with("unknown parameter \"authorSub\""),
+            "{message}"
         );
     }
 

@@ -62,10 +62,16 @@ pub(super) async fn observe(mut req: Request, next: Next, body_limit: usize) -> 
         let code = error.as_ref().map(|e| e.code);
         let field = error.as_ref().and_then(|e| e.field.as_deref());
         // Why, for a refused caller and for a query refused (`autor`, `page` and `lim%FFit`
-        // logged the same line): our own words, naming at most a parameter's name.
+        // logged the same line; `?limit=0` and `?limit=abc` too): our own words, naming at
+        // most a parameter's name, never a value or a body's text.
         let why = error
             .as_ref()
-            .filter(|e| matches!(status, 401 | 403) || e.field.as_deref() == Some("query"))
+            .filter(|e| {
+                matches!(status, 401 | 403)
+                    || e.field.as_deref().is_some_and(|f| {
+                        f == "query" || super::extract::QUERY_PARAMETERS.contains(&f)
+                    })
+            })
             .map(ApiError::client_message);
         tracing::warn!(requestId = %request_id, method = %method, route = %route, status, code, field, why, latencyMs = latency_ms, sub, "request refused");
     } else {

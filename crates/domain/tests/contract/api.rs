@@ -1827,6 +1827,17 @@ async fn every_request_logs_one_line_with_its_route_and_status() {
             .is_some_and(|w| w.starts_with("unknown parameter \"autor\"")),
         "{refused}"
     );
+    // And a value refused says why (`?limit=0` and `?limit=abc` logged the same bare line),
+    // in the API's words: the value itself is not logged.
+    let event = Gw::V2.event("GET", "/posts?limit=abc", None, Some(&alice()));
+    let (status, refused) = logged(event).await;
+    assert_eq!(status, 400);
+    assert_eq!(refused["field"], "limit", "{refused}");
+    assert_eq!(
+        refused["why"], "must be a whole number from 1 to 100",
+        "{refused}"
+    );
+    assert!(!refused.to_string().contains("abc"), "{refused}");
 }
 
 fn token_router(h: &Harness, user: &MotoUser, accepted: ExpectedUse) -> Router {
