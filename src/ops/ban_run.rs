@@ -73,15 +73,36 @@ pub(super) async fn run_ban(
         &outcome,
         json!({"type": verb, "user": plan.username.as_str()}),
     );
-    match stopped(
-        &outcome,
-        &format!("{verb} {}", crate::text::identifier(plan.username.as_str())),
-        "",
-    ) {
+    let who = crate::text::identifier(plan.username.as_str());
+    if outcome.failed.is_none()
+        && let Some(why) = &outcome.audit_failed
+    {
+        // Done, and not recorded: said as a failure, not "audited" (an unban whose row the
+        // database refused read as done, and the ban still read as in force).
+        let then = if plan.reverses.is_some() {
+            "the ban still reads as in force"
+        } else {
+            ":unban cannot find this ban"
+        };
+        return Err(Partial {
+            failure: Failure {
+                message: format!(
+                    "{verb} {who}: {} calls done, but its audit row could not be written ({why}): {then}; record it by hand",
+                    outcome.done.len()
+                ),
+                chain: why.clone(),
+                refused: false,
+                cause: crate::app::Cause::Other,
+                said: false,
+            },
+            records: vec![record],
+            stale: false,
+        });
+    }
+    match stopped(&outcome, &format!("{verb} {who}"), "") {
         None => Ok(Done {
             summary: format!(
-                "{verb} {}: {} calls done{}, audited",
-                crate::text::identifier(plan.username.as_str()),
+                "{verb} {who}: {} calls done{}, audited",
                 outcome.done.len(),
                 if outcome.skipped.is_empty() {
                     String::new()

@@ -1227,6 +1227,42 @@ async fn a_group_change_changed_since_is_not_undone() {
 /// An account change that was made but whose audit row, or the API's block, then failed is
 /// reported as made: its `--json` record goes out (a script saw nothing), with the audit row's
 /// id when that was written, and the directory holds the change.
+/// A ban done whose own row the database refused is a failure that says so, not "done,
+/// audited": `:unban` could not find it (an unban's refused row left the ban in force).
+#[tokio::test]
+async fn a_ban_whose_row_is_refused_says_it_is_not_recorded() {
+    let w = world().await;
+    let mut plan = backoffice_domain::services::ban::plan_ban(
+        &w.sandbox.directory,
+        &w.sandbox.content,
+        &w.name,
+    )
+    .await
+    .unwrap();
+    plan.settle = std::time::Duration::ZERO;
+    let mut failing = w.backends.clone();
+    failing.content = Some(Arc::new(FaultyContentStore::new(
+        Arc::new(w.sandbox.content.clone()),
+        Arc::new(|call| (call == "record_audit").then(|| database_unavailable(call))),
+    )));
+    let partial = perform(
+        &failing,
+        Operation::Ban(Box::new(plan)),
+        &reason("spam run"),
+    )
+    .await
+    .expect_err("the ban's row was refused");
+    let said = &partial.failure.message;
+    assert!(
+        said.contains("calls done, but its audit row could not be written"),
+        "{said}"
+    );
+    assert!(said.contains(":unban cannot find this ban"), "{said}");
+    assert!(!said.contains(", audited"), "{said}");
+    assert!(!w.sandbox.directory.get_user(&w.name).await.unwrap().enabled);
+    assert_eq!(partial.records[0]["audit_id"], serde_json::Value::Null);
+}
+
 #[tokio::test]
 async fn an_account_change_made_before_its_audit_failed_is_reported_as_made() {
     let w = world().await;

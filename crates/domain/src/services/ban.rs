@@ -570,11 +570,20 @@ pub async fn run(
     let not_done: Vec<Step> = steps.cloned().collect();
     record.complete = failed.is_none();
     let (action, after) = match plan.reverses {
-        None => (BAN_ACTION, serde_json::to_string(&record).unwrap_or_default()),
+        None => (
+            BAN_ACTION,
+            serde_json::to_string(&record).unwrap_or_default(),
+        ),
         Some(ban) => (
             UNBAN_ACTION,
-            serde_json::json!({"reverses": ban, "bans": plan.bans, "done": done, "skipped": skipped, "complete": failed.is_none()})
-                .to_string(),
+            serde_json::to_string(&UnbanRecord::of(
+                ban,
+                &plan.bans,
+                &done,
+                &skipped,
+                failed.is_none(),
+            ))
+            .unwrap_or_default(),
         ),
     };
     let entry = NewAuditEntry {
@@ -586,11 +595,17 @@ pub async fn run(
         before: None,
         after: Some(after),
     };
-    let audit_id = if done.is_empty() && plan.reverses.is_none() {
-        // Nothing changed: no ban to record (and none for an unban to reverse).
-        None
+    // Nothing changed: no ban to record (and none for an unban to reverse).
+    let (audit_id, audit_failed) = if done.is_empty() && plan.reverses.is_none() {
+        (None, None)
     } else {
-        content.record_audit(&entry).await.ok().map(|id| id.get())
+        match content.record_audit(&entry).await {
+            Ok(id) => (Some(id.get()), None),
+            Err(e) => {
+                tracing::warn!(error = %e.chain(), "the {} row could not be written", entry.action);
+                (None, Some(e.chain()))
+            }
+        }
     };
     Outcome {
         done,
@@ -598,6 +613,51 @@ pub async fn run(
         failed,
         not_done,
         audit_id,
+        audit_failed,
+    }
+}
+
+/// What an unban's row keeps: the ban rows it reverses, then what it did and left, as ids (a
+/// step each, named, took 34 bytes: the row of a spammer's 2,000 restores was refused by the
+/// column, and the unban, done, was not recorded).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct UnbanRecord {
+    reverses: i64,
+    bans: Vec<i64>,
+    enabled: bool,
+    unblocked: bool,
+    restored_posts: Vec<PostId>,
+    restored_comments: Vec<CommentId>,
+    left_posts: Vec<PostId>,
+    left_comments: Vec<CommentId>,
+    complete: bool,
+}
+
+impl UnbanRecord {
+    fn of(reverses: i64, bans: &[i64], done: &[Step], skipped: &[Step], complete: bool) -> Self {
+        let mut record = Self {
+            reverses,
+            bans: bans.to_vec(),
+            complete,
+            ..Self::default()
+        };
+        for step in done {
+            match step {
+                Step::Enable => record.enabled = true,
+                Step::Unblock => record.unblocked = true,
+                Step::RestorePost { id } => record.restored_posts.push(*id),
+                Step::RestoreComment { id } => record.restored_comments.push(*id),
+                _ => {}
+            }
+        }
+        for step in skipped {
+            match step {
+                Step::RestorePost { id } => record.left_posts.push(*id),
+                Step::RestoreComment { id } => record.left_comments.push(*id),
+                _ => {}
+            }
+        }
+        record
     }
 }
 
@@ -1253,6 +1313,61 @@ mod tests {
             content.get_comment(w.comments[0]).await.unwrap().status,
             ContentStatus::Removed,
             "a removed comment stays removed"
+        );
+    }
+
+    /// An unban's row keeps its restores as ids: named steps took 34 bytes each, and the
+    /// row of 2,100 restores was refused by the database after the work was done.
+    #[test]
+    fn an_unbans_row_keeps_its_restores_as_ids() {
+        let done: Vec<Step> = std::iter::once(Step::Enable)
+            .chain(std::iter::once(Step::Unblock))
+            .chain((100_000..102_100).map(|i| Step::RestorePost {
+                id: PostId::new(i).unwrap(),
+            }))
+            .collect();
+        let skipped = vec![Step::RestoreComment {
+            id: CommentId::new(9).unwrap(),
+        }];
+        let row =
+            serde_json::to_string(&UnbanRecord::of(41, &[41, 12], &done, &skipped, true)).unwrap();
+        assert!(row.len() < 2_100 * 8, "{} bytes", row.len());
+        let read: serde_json::Value = serde_json::from_str(&row).unwrap();
+        assert_eq!(read["reverses"], 41);
+        assert_eq!(read["bans"], serde_json::json!([41, 12]));
+        assert_eq!(read["enabled"], true);
+        assert_eq!(read["unblocked"], true);
+        assert_eq!(read["restored_posts"].as_array().unwrap().len(), 2_100);
+        assert_eq!(read["left_comments"], serde_json::json!([9]));
+        assert_eq!(read["complete"], true);
+    }
+
+    /// An unban done whose closing row the database refused says so (it read as done and
+    /// audited, and the ban still read as in force).
+    #[tokio::test]
+    async fn an_unban_whose_row_is_refused_says_so() {
+        let w = world().await;
+        let (dir, content) = (&w.sandbox.directory, &w.sandbox.content);
+        let plan = quick(plan_ban(dir, content, &w.user).await.unwrap());
+        assert!(
+            run(dir, content, &plan, &actor(), &reason())
+                .await
+                .is_complete()
+        );
+        let unban = plan_unban(dir, content, &w.user).await.unwrap();
+        let faulty = FaultyContentStore::new(
+            Arc::new(content.clone()),
+            Arc::new(|call| (call == "record_audit").then(|| database_unavailable(call))),
+        );
+        let outcome = run(dir, &faulty, &unban, &actor(), &reason()).await;
+        assert!(outcome.is_complete(), "{outcome:?}");
+        assert_eq!(outcome.audit_id, None);
+        assert!(
+            outcome
+                .audit_failed
+                .as_deref()
+                .is_some_and(|why| why.contains("unavailable")),
+            "{outcome:?}"
         );
     }
 

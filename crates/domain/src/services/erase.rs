@@ -383,14 +383,14 @@ pub async fn run(sources: &Sources<'_>, plan: &Plan, actor: &Actor, reason: &Rea
         before: Some(serde_json::json!({ "username": plan.username.as_str() }).to_string()),
         after: Some(serde_json::to_string(&record).unwrap_or_default()),
     };
-    let audit_id = if done.is_empty() {
-        None
+    let (audit_id, audit_failed) = if done.is_empty() {
+        (None, None)
     } else {
         match sources.content.record_audit(&entry).await {
-            Ok(id) => Some(id.get()),
+            Ok(id) => (Some(id.get()), None),
             Err(e) => {
                 tracing::warn!(error = %e.chain(), "the deletion's closing audit row could not be written");
-                None
+                (None, Some(e.chain()))
             }
         }
     };
@@ -400,6 +400,7 @@ pub async fn run(sources: &Sources<'_>, plan: &Plan, actor: &Actor, reason: &Rea
         failed,
         not_done,
         audit_id,
+        audit_failed,
     }
 }
 

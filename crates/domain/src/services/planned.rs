@@ -13,6 +13,8 @@ pub struct Outcome<S> {
     pub not_done: Vec<S>,
     /// The closing audit row, when it could be written.
     pub audit_id: Option<i64>,
+    /// Why the closing audit row could not be written, where it was to be.
+    pub audit_failed: Option<String>,
 }
 
 impl<S> Outcome<S> {

@@ -75,7 +75,31 @@ contract!(
     a_profile_moderation_clears_and_puts_back_fields_with_one_audit_row_each,
     a_profile_deletion_keeps_none_of_its_values_in_the_audit_row,
     a_thread_s_reports_are_read_for_its_post_and_every_comment_at_once,
+    an_audit_row_keeps_a_before_and_after_past_64_kib,
 );
+
+/// The closing row of a ban or an unban lists every post it hid or restored: a spammer's
+/// thousands went past TEXT's 64 KiB, and MariaDB refused the row after the work was done.
+async fn an_audit_row_keeps_a_before_and_after_past_64_kib(store: Store) {
+    let ids: Vec<String> = (1_000_000..1_020_000).map(|i| i.to_string()).collect();
+    let after = format!("{{\"hidden_posts\":[{}]}}", ids.join(","));
+    assert!(after.len() > 150_000, "{}", after.len());
+    let id = store
+        .record_audit(&NewAuditEntry {
+            actor: actor(),
+            action: AuditAction::UserBan,
+            target_kind: AuditKind::User,
+            target_id: sub(7).to_string(),
+            reason: None,
+            before: Some(after.clone()),
+            after: Some(after.clone()),
+        })
+        .await
+        .unwrap();
+    let row = store.get_audit(id).await.unwrap();
+    assert_eq!(row.after.as_deref(), Some(after.as_str()));
+    assert_eq!(row.before.as_deref(), Some(after.as_str()));
+}
 
 async fn an_edit_keeps_what_it_replaced_and_reported_or_hidden_posts_cannot_be_edited(
     store: Store,

@@ -40,6 +40,7 @@ pub(crate) fn mysql() -> Migrator {
         20261203000001 "account_blocks" "account blocks",
         20261203000002 "post_edits" "post edits",
         20261205000001 "audit_time" "audit time",
+        20261206000001 "audit_detail_size" "audit detail size",
     )
 }
 
@@ -53,6 +54,7 @@ pub(crate) fn sqlite() -> Migrator {
         20261203000001 "account_blocks" "account blocks",
         20261203000002 "post_edits" "post edits",
         20261205000001 "audit_time" "audit time",
+        20261206000001 "audit_detail_size" "audit detail size",
     )
 }
 
