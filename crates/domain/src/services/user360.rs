@@ -526,8 +526,14 @@ async fn objects_under(
     }
 }
 
-/// The newest lines mentioning the sub in each group within the window (one filtered page per
-/// group, so the query stays time-boxed).
+/// The most lines `:who` shows, the newest of every group's.
+const WHO_LINES: usize = 50;
+
+/// The newest lines mentioning the sub in each group within the window. FilterLogEvents
+/// answers oldest first, so its first page over a day was the day's oldest lines (the last
+/// minutes, which support needs most, were left out): each group is read back from now in
+/// slices (the last 15 minutes, the hour, six hours, the rest of the window), until a slice
+/// brings enough. The groups are read at once.
 async fn log_lines(
     logs: &dyn LogSource,
     groups: &[LogGroupName],
@@ -535,17 +541,62 @@ async fn log_lines(
     window: chrono::Duration,
 ) -> DomainResult<Vec<LogEvent>> {
     let pattern = FilterPattern::parse(format!("\"{sub}\""))?;
-    let window = TimeWindow::last(window);
-    // One call per group, all at once (the source's own limiter keeps them within quota).
-    let pages =
-        futures::future::try_join_all(groups.iter().map(|group| {
-            logs.filter_events(group, window, Some(&pattern), PageRequest::first(50))
-        }))
-        .await?;
-    let mut lines: Vec<LogEvent> = pages.into_iter().flat_map(|p| p.items).collect();
+    let now = chrono::Utc::now();
+    let groups = futures::future::try_join_all(
+        groups
+            .iter()
+            .map(|group| newest_in(logs, group, &pattern, now, window)),
+    )
+    .await?;
+    let mut lines: Vec<LogEvent> = groups.into_iter().flatten().collect();
     lines.sort_by_key(|l| std::cmp::Reverse(l.timestamp));
-    lines.truncate(50);
+    lines.truncate(WHO_LINES);
     Ok(lines)
+}
+
+/// One group's newest lines matching `pattern` in the `window` before `now` ([`log_lines`]).
+async fn newest_in(
+    logs: &dyn LogSource,
+    group: &LogGroupName,
+    pattern: &FilterPattern,
+    now: chrono::DateTime<chrono::Utc>,
+    window: chrono::Duration,
+) -> DomainResult<Vec<LogEvent>> {
+    /// Pages read of one slice: a slice with more lines than these is read to here.
+    const PAGES: usize = 4;
+    let start = now - window;
+    let mut found = Vec::new();
+    let mut end = now;
+    for back in [
+        chrono::Duration::minutes(15),
+        chrono::Duration::hours(1),
+        chrono::Duration::hours(6),
+        window,
+    ] {
+        let from = (now - back).max(start);
+        if from >= end {
+            continue;
+        }
+        let Ok(slice) = TimeWindow::new(from, end) else {
+            break;
+        };
+        let mut page = PageRequest::first(WHO_LINES as u32 * 2);
+        for _ in 0..PAGES {
+            let got = logs
+                .filter_events(group, slice, Some(pattern), page)
+                .await?;
+            found.extend(got.items);
+            match got.next {
+                Some(cursor) => page = PageRequest::after(cursor, WHO_LINES as u32 * 2),
+                None => break,
+            }
+        }
+        end = from;
+        if found.len() >= WHO_LINES || from <= start {
+            break;
+        }
+    }
+    Ok(found)
 }
 
 #[cfg(test)]
@@ -709,6 +760,65 @@ mod tests {
             matches!(&missed, DomainError::NotFound(m) if m.ends_with("or a user named nobody@example.com,")),
             "{missed}"
         );
+    }
+
+    /// `:who`'s log lines are the newest of the window, across groups: FilterLogEvents
+    /// answers oldest first, and the first page over a day was its oldest lines (the last
+    /// minutes were left out).
+    #[cfg(feature = "sandbox")]
+    #[tokio::test]
+    async fn the_log_lines_are_the_newest_of_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = crate::sandbox::Sandbox::open(dir.path()).await.unwrap();
+        let sub = UserSub::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap();
+        let api = LogGroupName::parse("/aws/lambda/api").unwrap();
+        let worker = LogGroupName::parse("/aws/lambda/api-worker").unwrap();
+        let now = chrono::Utc::now();
+        // 200 lines over the last 20 hours in one group, a few in the last minutes in the
+        // other, and lines about someone else.
+        let old: Vec<(chrono::DateTime<chrono::Utc>, String)> = (0..200)
+            .map(|i| {
+                (
+                    now - chrono::Duration::minutes(6 * (200 - i) + 10),
+                    format!("{{\"sub\":\"{sub}\",\"n\":{i}}}"),
+                )
+            })
+            .collect();
+        sandbox.logs.append(&api, "s1", &old).await.unwrap();
+        let recent: Vec<(chrono::DateTime<chrono::Utc>, String)> = (0..5)
+            .map(|i| {
+                (
+                    now - chrono::Duration::minutes(i + 1),
+                    format!("recent {i} {sub}"),
+                )
+            })
+            .chain(std::iter::once((
+                now - chrono::Duration::seconds(30),
+                "someone else 00000000-0000-4000-8000-000000000001".to_string(),
+            )))
+            .collect();
+        sandbox.logs.append(&worker, "s2", &recent).await.unwrap();
+        let lines = log_lines(
+            &sandbox.logs,
+            &[api, worker],
+            &sub,
+            chrono::Duration::hours(24),
+        )
+        .await
+        .unwrap();
+        assert_eq!(lines.len(), WHO_LINES);
+        let times: Vec<_> = lines.iter().map(|l| l.timestamp).collect();
+        assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
+        assert!(lines[0].message.starts_with("recent 0"), "{:?}", lines[0]);
+        // The newest 45 of the old group: its lines 155 to 199.
+        assert!(
+            lines[5..]
+                .iter()
+                .all(|l| l.message.contains(&format!("\"sub\":\"{sub}\""))),
+            "{lines:?}"
+        );
+        assert!(lines[5].message.ends_with("\"n\":199}"), "{:?}", lines[5]);
+        assert!(lines[49].message.ends_with("\"n\":155}"), "{:?}", lines[49]);
     }
 
     /// The reports listed are those the counts take in: against their content too (a report
