@@ -305,8 +305,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
             table(frame, inner, &mut pane.queue, theme, &QUEUE_COLUMNS, |q| {
                 let (status, status_style, author, text) = match &q.summary {
                     Some(s) => (
-                        s.status.map_or("-", |s| s.as_str()),
-                        s.status.map_or(theme.muted(), |st| theme.status(st)),
+                        // A post or comment without a status is one no release writes (the
+                        // log names the row); a person has none.
+                        match (s.status, &q.group.target) {
+                            (Some(st), _) => st.as_str(),
+                            (None, Target::User(_)) => "-",
+                            (None, _) => "unknown",
+                        },
+                        s.status.map_or(theme.warning(), |st| theme.status(st)),
                         s.author_sub
                             .as_ref()
                             .map(|a| names.label(a))

@@ -815,6 +815,78 @@ mod tests {
         );
     }
 
+    /// A reported post whose status no release writes (set by hand, or by a newer release)
+    /// is still in the queue, its status unknown, and its thread's reports leave out one that
+    /// cannot be read: the queue's page and the thread failed whole.
+    #[cfg(feature = "sqlite")]
+    #[tokio::test]
+    async fn a_reported_post_with_an_unknown_status_leaves_the_queue_and_thread_workable() {
+        use crate::model::{NewPost, NewReport, QueueFilter, Reason, Target};
+        use crate::ports::ContentStore;
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlContentStore::<Sqlite>::open_sqlite(&dir.path().join("q.db"))
+            .await
+            .unwrap();
+        let author = crate::model::UserSub::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap();
+        let mut posts = Vec::new();
+        for body in ["fine", "odd"] {
+            let post = store
+                .create_post(&NewPost {
+                    author_sub: author.clone(),
+                    body: crate::model::PostBody::parse(body).unwrap(),
+                    image_key: None,
+                })
+                .await
+                .unwrap();
+            for n in 1..=2 {
+                store
+                    .file_report(&NewReport {
+                        target: Target::Post(post.id),
+                        reporter_sub: crate::model::UserSub::parse(format!(
+                            "00000000-0000-4000-8000-00000000000{n}"
+                        ))
+                        .unwrap(),
+                        reason: Reason::parse("spam").unwrap(),
+                        note: None,
+                    })
+                    .await
+                    .unwrap();
+            }
+            posts.push(post.id);
+        }
+        sqlx::query("UPDATE posts SET status = 'quarantined' WHERE id = ?")
+            .bind(posts[1].get())
+            .execute(store.pool())
+            .await
+            .unwrap();
+        sqlx::query("UPDATE reports SET reporter_sub = 'x' WHERE target_id = ? AND id = (SELECT MAX(id) FROM reports)")
+            .bind(posts[1].to_string())
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let queue = crate::services::moderation::queue(
+            &store,
+            &QueueFilter::default(),
+            crate::model::PageRequest::first(10),
+        )
+        .await
+        .unwrap();
+        let odd = queue
+            .items
+            .iter()
+            .find(|q| q.group.target == Target::Post(posts[1]))
+            .expect("the odd post is still in the queue");
+        let summary = odd.summary.as_ref().unwrap();
+        assert_eq!(summary.status, None);
+        assert_eq!(summary.author_sub.as_ref(), Some(&author));
+        let reports = store.reports_on(&[Target::Post(posts[1])]).await.unwrap();
+        assert_eq!(
+            reports.len(),
+            1,
+            "the unreadable report is left out: {reports:?}"
+        );
+    }
+
     /// The report queue is a work list: a report naming a target no release writes (`post
     /// abc`, an empty sub, written by hand) is left out, and the others stay workable (every
     /// page failed, in the console and `reports queue`).
