@@ -312,7 +312,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                             (None, Target::User(_)) => "-",
                             (None, _) => "unknown",
                         },
-                        s.status.map_or(theme.warning(), |st| theme.status(st)),
+                        match (s.status, &q.group.target) {
+                            (Some(st), _) => theme.status(st),
+                            (None, Target::User(_)) => theme.muted(),
+                            (None, _) => theme.warning(),
+                        },
                         s.author_sub
                             .as_ref()
                             .map(|a| names.label(a))
