@@ -68,13 +68,11 @@ pub(super) async fn run(
                 request,
                 events,
                 stop,
+                sent: false,
             };
             let result = match source(b) {
                 Err(e) => Err(e),
-                Ok(source) => match spec.window {
-                    Window::Live => tail(source, spec, &mut out).await,
-                    _ => query(source, spec, limit, &mut out).await,
-                },
+                Ok(source) => feed(source, spec, limit, &mut out).await,
             };
             LogsEvent::Ended {
                 request,
@@ -123,6 +121,39 @@ pub(super) async fn run(
                     said: false,
                 }),
         },
+    }
+}
+
+/// A tail or a window query of `spec`. A group that is not there when it begins (a name
+/// mistyped in the settings, deleted since it was picked) is said and left out, and the read
+/// begins again with the others: one such group failed the whole read. Only before anything
+/// was sent (a group gone later is the tail's own [`TailItem::GroupGone`]).
+async fn feed(
+    source: &dyn LogSource,
+    mut spec: FeedSpec,
+    limit: usize,
+    out: &mut Out<'_>,
+) -> Result<FeedEnd, DomainError> {
+    loop {
+        let result = match spec.window {
+            Window::Live => tail(source, spec.clone(), out).await,
+            _ => query(source, spec.clone(), limit, out).await,
+        };
+        let missing = match &result {
+            Err(DomainError::NotFound(what)) if spec.groups.len() > 1 && !out.sent => spec
+                .groups
+                .iter()
+                .position(|g| *what == format!("log group {g}")),
+            _ => None,
+        };
+        let Some(at) = missing else {
+            return result;
+        };
+        let group = spec.groups.remove(at).to_string();
+        if !out.send(vec![TailItem::GroupMissing { group }]).await {
+            return Ok(FeedEnd::Stopped);
+        }
+        out.sent = false;
     }
 }
 
@@ -184,6 +215,8 @@ struct Out<'a> {
     request: RequestId,
     events: &'a mpsc::Sender<AppEvent>,
     stop: FeedStop,
+    /// Whether a batch went out: a read that sent lines is not begun again.
+    sent: bool,
 }
 
 impl Out<'_> {
@@ -192,6 +225,7 @@ impl Out<'_> {
         if event_count(&items) == 0 {
             return true;
         }
+        self.sent = true;
         let event = AppEvent::Logs(LogsEvent::Batch {
             request: self.request,
             items,

@@ -180,6 +180,7 @@ pub fn marker(item: &TailItem) -> Option<Value> {
         TailItem::GroupGone { group, at, .. } => {
             json!({"type": "group_gone", "at": time(at), "group": group})
         }
+        TailItem::GroupMissing { group } => json!({"type": "group_missing", "group": group}),
     })
 }
 

@@ -344,6 +344,25 @@ pub(super) fn ingest_into(
                 last_ts = at;
                 feed.unreachable = feed.unreachable.saturating_sub(1);
             }
+            // Not there when the read began: left out, said, and the title drops it.
+            TailItem::GroupMissing { group } => {
+                feed.spec.groups.retain(|g| g.as_str() != group);
+                let left = match feed.spec.groups.as_slice() {
+                    [one] => format!("read from {one} alone"),
+                    many => format!(
+                        "read from the other {}",
+                        crate::text::plural(many.len(), "group")
+                    ),
+                };
+                buffer.push_marker(
+                    LineKind::Gone,
+                    last_ts,
+                    &format!(
+                        "log group {group} does not exist (mistyped in the settings, or deleted \
+                         since it was picked): left out, and the lines are {left}"
+                    ),
+                );
+            }
             // Deleted while tailed: the tail goes on with the others, and the title counts
             // what it still reads.
             TailItem::GroupGone {

@@ -718,3 +718,79 @@ async fn a_merged_read_asks_the_groups_side_by_side_and_keeps_time_order() {
     assert_eq!(shown, expected);
     assert_eq!(counting.most.load(std::sync::atomic::Ordering::SeqCst), 3);
 }
+
+/// A group that is not there (mistyped in the settings) is said and left out, and the others
+/// are read: one such group failed the whole query and the whole tail.
+#[tokio::test]
+async fn a_missing_group_is_left_out_and_the_others_read() {
+    use crate::app::logs::{FeedSpec, Window, feed_channel};
+    use backoffice_domain::model::TailItem;
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::open(dir.path()).await.unwrap();
+    let now = Utc::now();
+    sandbox
+        .logs
+        .append(
+            &group(API),
+            "s",
+            &[(now - Duration::minutes(2), "INFO still here".to_string())],
+        )
+        .await
+        .unwrap();
+    let typo = "/aws/lambda/apii";
+    for window in [Window::Last { seconds: 600 }, Window::Live] {
+        let (tx, mut rx) = mpsc::channel(64);
+        let (handle, stop) = feed_channel();
+        let mut out = super::Out {
+            request: RequestId(7),
+            events: &tx,
+            stop,
+            sent: false,
+        };
+        let spec = FeedSpec {
+            groups: vec![group(typo), group(API)],
+            window: window.clone(),
+            pattern: None,
+        };
+        let read = super::feed(&sandbox.logs, spec, 1_000, &mut out);
+        let mut items = Vec::new();
+        let collect = async {
+            while let Some(AppEvent::Logs(event)) = rx.recv().await {
+                if let LogsEvent::Batch { items: got, .. } = event {
+                    items.extend(got);
+                }
+                let lines = items
+                    .iter()
+                    .any(|i| matches!(i, TailItem::Events(e) if !e.is_empty()));
+                if lines {
+                    break;
+                }
+            }
+        };
+        let result = tokio::time::timeout(PATIENCE, async {
+            tokio::select! {
+                r = read => Some(r),
+                () = collect => None,
+            }
+        })
+        .await
+        .expect("the read answers");
+        drop(handle);
+        if let Some(r) = result {
+            assert!(r.is_ok(), "{window:?}: {r:?}");
+        }
+        // What the read sent before it finished.
+        while let Ok(AppEvent::Logs(LogsEvent::Batch { items: got, .. })) = rx.try_recv() {
+            items.extend(got);
+        }
+        assert!(
+            matches!(&items[0], TailItem::GroupMissing { group } if group == typo),
+            "{window:?}: {items:?}"
+        );
+        assert!(
+            items.iter().any(|i| matches!(i, TailItem::Events(e)
+                if e.iter().any(|e| e.message == "INFO still here"))),
+            "{window:?}: {items:?}"
+        );
+    }
+}

@@ -305,6 +305,9 @@ pub enum TailItem {
         at: DateTime<Utc>,
         retrying: bool,
     },
+    /// One of the groups asked for was not there when the read began (a name mistyped in
+    /// the settings, a group deleted since it was picked): the read goes on with the others.
+    GroupMissing { group: String },
 }
 
 /// A running tail. Dropping it stops the tail.
