@@ -331,12 +331,16 @@ pub enum Operation {
         bucket: BucketName,
         key: ObjectKey,
         source: PathBuf,
+        /// What the question said is there: another upload since is not replaced.
+        expected: storage::Expected,
     },
     DeleteObjects {
         /// Asked for knowing no audit row can be written (an environment without a database).
         unaudited: bool,
         bucket: BucketName,
         keys: Vec<String>,
+        /// Each object as the question showed it, by key: one replaced since is not deleted.
+        seen: std::collections::BTreeMap<String, storage::Seen>,
     },
     /// Delete orphan objects and create missing profile rows that reconciliation found.
     /// Deletes the orphans older than `min_age` (and that no row points to when read again),
@@ -939,11 +943,13 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             bucket,
             key,
             source,
-        } => upload(b, bucket, key, source, reason).await,
+            expected,
+        } => upload(b, bucket, key, source, &expected, reason).await,
         Operation::DeleteObjects {
             bucket,
             keys,
             unaudited,
+            seen,
         } => {
             if b.content.is_none() && !unaudited {
                 return Err(Partial::from(Failure::new(UNAUDITED_DELETE)));
@@ -953,12 +959,21 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 b.content.as_deref(),
                 &bucket,
                 &keys,
+                &seen,
                 &b.actor().await?,
                 reason,
             )
             .await?;
+            let gone_since = match gone.gone_since.len() {
+                0 => String::new(),
+                n => format!(
+                    " ({} gone since {} shown: deleted by someone else)",
+                    n,
+                    if n == 1 { "it was" } else { "they were" }
+                ),
+            };
             let mut done = Done::new(format!(
-                "deleted {}{}",
+                "deleted {}{}{gone_since}",
                 crate::text::plural(gone.deleted.len(), "object"),
                 audit_note(gone.audited)
             ));
@@ -1011,7 +1026,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                         said: false,
                     },
                     records: done.records,
-                    stale: false,
+                    stale: gone.changed_since,
                 })
             }
         }
@@ -1185,6 +1200,7 @@ async fn upload(
     bucket: BucketName,
     key: ObjectKey,
     source: PathBuf,
+    expected: &storage::Expected,
     reason: &Reason,
 ) -> Result<Done, Partial> {
     let local =
@@ -1215,6 +1231,7 @@ async fn upload(
         &key,
         body,
         &content_type,
+        expected,
         &b.actor().await?,
         reason,
     )
@@ -1508,6 +1525,7 @@ mod tests {
             bucket: bucket.clone(),
             keys: vec![key.as_str().to_string()],
             unaudited,
+            seen: Default::default(),
         };
         let refused = perform(&b, delete(false), &reason).await.unwrap_err();
         assert_eq!(refused.failure.message, UNAUDITED_DELETE);
@@ -1572,6 +1590,7 @@ mod tests {
             bucket: bucket.clone(),
             keys: vec!["posts/nope.txt".into()],
             unaudited: false,
+            seen: Default::default(),
         };
         let failed = perform(&b, missing, &Reason::parse("cleanup").unwrap())
             .await

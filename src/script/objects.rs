@@ -123,10 +123,11 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
         } => {
             let key = typed_key(store, bucket, key, raw_key).await?;
             let why = reason(&why)?;
-            let operation = Operation::DeleteObjects {
+            let mut operation = Operation::DeleteObjects {
                 bucket: bucket.clone(),
                 keys: vec![key.clone()],
                 unaudited,
+                seen: Default::default(),
             };
             if !unaudited {
                 ops::admit_operation(s.context, &operation).map_err(super::failed)?;
@@ -142,6 +143,14 @@ pub(super) async fn run(cmd: ObjectsCommand, s: &Session<'_>) -> Result<()> {
                     ),
                     other => domain(other),
                 })?;
+                // The object asked about is the one deleted: one put there while the question
+                // waited is not.
+                if let Operation::DeleteObjects { seen, .. } = &mut operation {
+                    seen.insert(
+                        key.clone(),
+                        backoffice_domain::services::storage::Seen::of(&entry),
+                    );
+                }
                 let versioning = store.versioning(bucket).await.map_err(|e| e.to_string());
                 vec![
                     format!(

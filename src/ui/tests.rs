@@ -1951,6 +1951,7 @@ fn deleting_objects(count: usize, after: Vec<String>) -> App {
             bucket: backoffice_domain::model::BucketName::parse("media").unwrap(),
             keys: vec!["a".into()],
             unaudited: false,
+            seen: Default::default(),
         }),
         type_to_confirm: None,
         after,

@@ -12,6 +12,7 @@ use crate::keymap::Action;
 use crate::ops::Operation;
 use crate::text::human_size;
 use backoffice_domain::model::{BucketName, BucketVersioning, ListingEntry, ObjectEntry};
+use backoffice_domain::services::storage::Seen;
 
 impl StoragePane {
     /// The objects a delete applies to: the marked rows (else the selected one). Folders are
@@ -48,10 +49,10 @@ impl StoragePane {
                 Part::Failed(e) => Outcome::Message(format!("the object could not be read: {e}")),
             };
         }
-        let targets: Vec<(String, u64)> = self
+        let targets: Vec<(String, Seen)> = self
             .delete_targets()
             .into_iter()
-            .map(|o| (o.key.clone(), o.size))
+            .map(|o| (o.key.clone(), Seen::of(o)))
             .collect();
         match targets.as_slice() {
             [] => Outcome::Message("no object selected (folders are not deleted from here)".into()),
@@ -111,16 +112,16 @@ pub(crate) fn after_delete(versioning: Result<BucketVersioning, String>) -> Stri
 
 pub(super) fn delete_many(
     bucket: BucketName,
-    targets: &[(String, u64)],
+    targets: &[(String, Seen)],
     versioning: Result<BucketVersioning, String>,
 ) -> Outcome {
     let changes: Vec<String> = targets
         .iter()
-        .map(|(k, size)| {
+        .map(|(k, seen)| {
             format!(
                 "s3://{bucket}/{} ({}): deleted",
                 crate::text::key(k),
-                human_size(*size)
+                human_size(seen.size)
             )
         })
         .collect();
@@ -133,6 +134,7 @@ pub(super) fn delete_many(
             bucket,
             keys: targets.iter().map(|(k, _)| k.clone()).collect(),
             unaudited: false,
+            seen: targets.iter().cloned().collect(),
         }),
         type_to_confirm: None,
         after,

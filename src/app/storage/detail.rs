@@ -124,6 +124,11 @@ pub(super) fn delete_one(bucket: &BucketName, detail: &ObjectDetail) -> Outcome 
             bucket: bucket.clone(),
             keys: vec![e.key.clone()],
             unaudited: false,
+            seen: [(
+                e.key.clone(),
+                backoffice_domain::services::storage::Seen::of(e),
+            )]
+            .into(),
         }),
         type_to_confirm: None,
         after,

@@ -67,8 +67,8 @@ pub struct StoragePane {
 struct BulkDelete {
     request: RequestId,
     bucket: BucketName,
-    /// Each object's key and size.
-    targets: Vec<(String, u64)>,
+    /// Each object's key, and the object as listed.
+    targets: Vec<(String, backoffice_domain::services::storage::Seen)>,
     /// The folder was left before the answer: the delete is dropped, and the answer says so.
     abandoned: bool,
 }

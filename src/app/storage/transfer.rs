@@ -10,6 +10,7 @@ use crate::ops::Operation;
 use crate::paths::expand_home;
 use crate::text::human_size;
 use backoffice_domain::model::{BucketName, ListingEntry, ObjectKey, PresignedRequest};
+use backoffice_domain::services::storage::{Expected, Seen};
 use crossterm::event::KeyCode;
 use std::path::PathBuf;
 
@@ -310,9 +311,23 @@ impl StoragePane {
                     return self.refuse(p, format!("key: {why}"));
                 }
                 let existing = self.entries.items.iter().find_map(|e| match e {
-                    ListingEntry::Object(o) if o.key == key.as_str() => Some(o.size),
+                    ListingEntry::Object(o) if o.key == key.as_str() => Some(o),
                     _ => None,
                 });
+                // Known absent where the listing reaches past where the key sorts (S3 lists
+                // in key order); further down a listing not read yet, it is not known.
+                let listed_past = self.entries.next.is_none()
+                    || self
+                        .entries
+                        .items
+                        .last()
+                        .is_some_and(|e| e.name() >= key.as_str());
+                let expected = match existing {
+                    Some(o) => Expected::Object(Seen::of(o)),
+                    None if listed_past => Expected::Absent,
+                    None => Expected::Any,
+                };
+                let existing = existing.map(|o| o.size);
                 // The file is looked at here, where a wrong path is fixed in place: a missing
                 // file or a folder never reaches the reason and the confirmation. The dialog
                 // names it absolute, so a relative path says where it was read from.
@@ -338,8 +353,14 @@ impl StoragePane {
                         human_size(size),
                         source.display()
                     ),
-                    None => format!(
+                    None if listed_past => format!(
                         "s3://{bucket}/{}: new object from {}",
+                        crate::text::key(key.as_str()),
+                        source.display()
+                    ),
+                    // Not read that far: whether one is there is not known.
+                    None => format!(
+                        "s3://{bucket}/{}: written from {} (one of that key, if any, is replaced)",
                         crate::text::key(key.as_str()),
                         source.display()
                     ),
@@ -352,6 +373,7 @@ impl StoragePane {
                         bucket,
                         key,
                         source,
+                        expected,
                     }),
                     type_to_confirm: None,
                     after: Vec::new(),

@@ -487,7 +487,10 @@ async fn run_step(
                     "this environment has no object storage to delete from".into(),
                 ));
             };
-            let gone = storage::delete(objects, Some(content), bucket, keys, actor, reason).await?;
+            // Everything under the person's folders goes, whatever it is now.
+            let any = std::collections::BTreeMap::new();
+            let gone =
+                storage::delete(objects, Some(content), bucket, keys, &any, actor, reason).await?;
             record.objects_deleted += gone.deleted.len() as u64;
             match gone.failed.first() {
                 None => Ok(true),

@@ -33,10 +33,61 @@ pub struct Deleted {
     pub deleted: Vec<String>,
     /// Keys that were not deleted, with why.
     pub failed: Vec<(String, String)>,
+    /// Keys shown by the question that were gone by the time of the delete (deleted by
+    /// someone else meanwhile): what was wanted, said apart from a failure.
+    pub gone_since: Vec<String>,
+    /// Whether a key was left because it changed since it was shown: what showed it is out
+    /// of date.
+    pub changed_since: bool,
     pub audited: bool,
     /// Keys deleted whose audit row could not be written, with why: the delete stands, and
     /// the rows are for someone to write by hand.
     pub unaudited: Vec<(String, String)>,
+}
+
+/// An object as a question showed it. A delete or an upload acts only on that object: one
+/// replaced since (another upload of the key) is refused, not deleted or overwritten, where a
+/// bucket without versions could not bring it back. Checked against the object read just
+/// before the write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    pub size: u64,
+    pub etag: Option<String>,
+}
+
+impl Seen {
+    pub fn of(entry: &ObjectEntry) -> Self {
+        Self {
+            size: entry.size,
+            etag: entry.etag.clone(),
+        }
+    }
+
+    /// How `now` differs from what was shown, in words; `None` for the same object.
+    fn changed(&self, now: &ObjectEntry) -> Option<String> {
+        let other_etag = matches!((&self.etag, &now.etag), (Some(a), Some(b)) if a != b);
+        if self.size != now.size {
+            Some(format!(
+                "changed since it was shown ({} bytes then, {} now)",
+                self.size, now.size
+            ))
+        } else if other_etag {
+            Some("changed since it was shown (the same size, another ETag)".to_string())
+        } else {
+            None
+        }
+    }
+}
+
+/// What an upload's question said of its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// Nothing was said (a script that writes whatever is there).
+    Any,
+    /// A new object: one uploaded since is not replaced.
+    Absent,
+    /// This object, replaced: one changed since is not.
+    Object(Seen),
 }
 
 fn target_id(bucket: &BucketName, key: &str) -> String {
@@ -79,6 +130,7 @@ pub async fn upload(
     key: &ObjectKey,
     body: Vec<u8>,
     content_type: &str,
+    expected: &Expected,
     actor: &Actor,
     reason: &Reason,
 ) -> DomainResult<Uploaded> {
@@ -87,6 +139,19 @@ pub async fn upload(
         Err(DomainError::NotFound(_)) => None,
         Err(e) => return Err(e),
     };
+    let changed = match (expected, &before) {
+        (Expected::Absent, Some(now)) => Some(format!(
+            "an object of {} bytes was put there since it was asked",
+            now.size
+        )),
+        (Expected::Object(seen), Some(now)) => seen.changed(now),
+        _ => None,
+    };
+    if let Some(why) = changed {
+        return Err(DomainError::Conflict(format!(
+            "s3://{bucket}/{key}: {why}; not replaced: look at it, and upload again"
+        )));
+    }
     let entry = objects
         .put(bucket, key, body, content_type, &BTreeMap::new())
         .await?;
@@ -117,6 +182,7 @@ pub async fn delete(
     content: Option<&dyn ContentStore>,
     bucket: &BucketName,
     keys: &[String],
+    seen: &BTreeMap<String, Seen>,
     actor: &Actor,
     reason: &Reason,
 ) -> DomainResult<Deleted> {
@@ -128,9 +194,21 @@ pub async fn delete(
     let mut present = Vec::new();
     for key in keys {
         match objects.head(bucket, key).await {
-            Ok(e) => {
-                before.insert(key.clone(), snapshot(&e));
-                present.push(key.clone());
+            Ok(e) => match seen.get(key).and_then(|s| s.changed(&e)) {
+                Some(why) => {
+                    result.changed_since = true;
+                    result
+                        .failed
+                        .push((key.clone(), format!("{why}: not deleted; read it again")));
+                }
+                None => {
+                    before.insert(key.clone(), snapshot(&e));
+                    present.push(key.clone());
+                }
+            },
+            // Shown, and gone since: someone else did what was asked.
+            Err(DomainError::NotFound(_)) if seen.contains_key(key) => {
+                result.gone_since.push(key.clone());
             }
             Err(DomainError::NotFound(_)) => {
                 result.failed.push((key.clone(), "not found".to_string()));
@@ -295,6 +373,7 @@ mod tests {
             &key,
             b"hello".to_vec(),
             "text/plain",
+            &Expected::Absent,
             &actor(),
             &reason(),
         )
@@ -307,6 +386,7 @@ mod tests {
             Some(&sb.content),
             &bucket,
             &["docs/readme.txt".to_string()],
+            &BTreeMap::new(),
             &actor(),
             &reason(),
         )
@@ -368,6 +448,7 @@ mod tests {
             Some(&content),
             &bucket,
             &["a.txt".to_string(), "b.txt".to_string()],
+            &BTreeMap::new(),
             &actor(),
             &reason(),
         )
@@ -392,6 +473,116 @@ mod tests {
         assert_eq!(rows[0].target_id, "sandbox-media/b.txt");
     }
 
+    /// A delete or an upload acts on the object its question showed: one put there since
+    /// (another upload of the key, while the dialog waited) is refused, not deleted or
+    /// overwritten, and what is still as shown goes ahead.
+    #[tokio::test]
+    async fn an_object_replaced_since_the_question_is_not_deleted_or_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let sb = Sandbox::open(dir.path()).await.unwrap();
+        let bucket = Sandbox::bucket();
+        let put = |name: &'static str, body: &'static [u8]| {
+            let sb = &sb;
+            let bucket = &bucket;
+            async move {
+                sb.objects
+                    .put(
+                        bucket,
+                        &ObjectKey::parse(name).unwrap(),
+                        body.to_vec(),
+                        "text/plain",
+                        &BTreeMap::new(),
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        let shown_a = put("a.txt", b"as shown").await;
+        let shown_b = put("b.txt", b"same").await;
+        let seen: BTreeMap<String, Seen> = [
+            ("a.txt".to_string(), Seen::of(&shown_a)),
+            ("b.txt".to_string(), Seen::of(&shown_b)),
+        ]
+        .into();
+        // Someone else uploads a.txt again while the dialog waits.
+        put("a.txt", b"someone else's newer upload").await;
+        let gone = delete(
+            &sb.objects,
+            Some(&sb.content),
+            &bucket,
+            &["a.txt".to_string(), "b.txt".to_string()],
+            &seen,
+            &actor(),
+            &reason(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(gone.deleted, ["b.txt"]);
+        assert_eq!(gone.failed.len(), 1, "{:?}", gone.failed);
+        assert_eq!(gone.failed[0].0, "a.txt");
+        assert!(
+            gone.failed[0]
+                .1
+                .starts_with("changed since it was shown (8 bytes then, 27 now): not deleted"),
+            "{:?}",
+            gone.failed
+        );
+        assert_eq!(sb.objects.head(&bucket, "a.txt").await.unwrap().size, 27);
+        // Shown, then deleted by someone else: what was asked is done, and said apart.
+        let shown_d = put("d.txt", b"d").await;
+        sb.objects.delete(&bucket, "d.txt").await.unwrap();
+        let gone = delete(
+            &sb.objects,
+            Some(&sb.content),
+            &bucket,
+            &["d.txt".to_string()],
+            &[("d.txt".to_string(), Seen::of(&shown_d))].into(),
+            &actor(),
+            &reason(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(gone.gone_since, ["d.txt"]);
+        assert!(gone.failed.is_empty() && gone.deleted.is_empty());
+        assert!(!gone.changed_since);
+        // An upload asked as new does not replace one put there since.
+        let key = ObjectKey::parse("c.txt").unwrap();
+        put("c.txt", b"theirs").await;
+        let refused = upload(
+            &sb.objects,
+            Some(&sb.content),
+            &bucket,
+            &key,
+            b"mine".to_vec(),
+            "text/plain",
+            &Expected::Absent,
+            &actor(),
+            &reason(),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(refused, DomainError::Conflict(_)), "{refused:?}");
+        assert!(refused.to_string().contains("not replaced"), "{refused}");
+        let kept = sb.objects.get(&bucket, "c.txt", None).await.unwrap();
+        assert_eq!(kept.bytes, b"theirs");
+        // Asked as a replacement of what is there, it goes ahead.
+        let theirs = sb.objects.head(&bucket, "c.txt").await.unwrap();
+        let up = upload(
+            &sb.objects,
+            Some(&sb.content),
+            &bucket,
+            &key,
+            b"mine".to_vec(),
+            "text/plain",
+            &Expected::Object(Seen::of(&theirs)),
+            &actor(),
+            &reason(),
+        )
+        .await
+        .unwrap();
+        assert!(up.replaced);
+    }
+
     #[tokio::test]
     async fn without_a_database_the_write_happens_and_says_it_was_not_audited() {
         let dir = tempfile::tempdir().unwrap();
@@ -404,6 +595,7 @@ mod tests {
             &key,
             b"x".to_vec(),
             "text/plain",
+            &Expected::Absent,
             &actor(),
             &reason(),
         )
