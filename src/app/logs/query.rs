@@ -329,7 +329,6 @@ mod tests {
                 "12-05 10:00..12:61",
                 "'12:61': there is no minute 61 (00 to 59); write a time",
             ),
-            ("12-05 10:00..12-06", "'12-06': write a time"),
             ("12-05 10:00..1200", "'1200': write a time"),
             ("12-05 10:00..12:00UTC ERROR", "'12:00UTC': write a time"),
             (
@@ -343,6 +342,11 @@ mod tests {
         }
         // Quoted, such text is searched for.
         assert!(parse_query("\"13-40 01:00..02:00\"").is_ok_and(|(w, _)| w == Window::Live));
+        // A short date alone at the end is that whole day, as the docs say (it was refused).
+        assert!(parse_query("12-05 10:00..12-06").is_ok_and(
+            |(w, p)| matches!(w, Window::Range(r) if r.end - r.start == chrono::Duration::hours(38))
+                && p.is_none()
+        ));
     }
 
     /// A window in the titles' forms typed after the one the prompt opened with is the second

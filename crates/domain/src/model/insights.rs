@@ -106,6 +106,22 @@ fn parse_short_start(text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
 /// and time without the year (`12-07 01:12`, the first such after the start).
 fn parse_short_end(text: &str, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let text = text.trim().replacen('T', " ", 1);
+    // A date alone without its year (`12-06`) takes in that whole day, as a full date does.
+    let year = chrono::Datelike::year(&start);
+    if let Some(day) = [year, year + 1].into_iter().find_map(|y| {
+        NaiveDate::parse_from_str(&format!("{y}-{text}"), "%Y-%m-%d")
+            .ok()
+            .filter(|d| {
+                d.succ_opt()
+                    .and_then(|n| n.and_hms_opt(0, 0, 0))
+                    .is_some_and(|n| Utc.from_utc_datetime(&n) > start)
+            })
+    }) {
+        return day
+            .succ_opt()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| Utc.from_utc_datetime(&t));
+    }
     if let Some(time) = ["%H:%M:%S", "%H:%M"]
         .iter()
         .find_map(|f| chrono::NaiveTime::parse_from_str(&text, f).ok())
@@ -717,6 +733,17 @@ mod tests {
         assert_eq!(
             (w.start, w.end),
             (at("2026-12-01T00:00"), at("2026-12-03T00:00"))
+        );
+        // Written short too, without its year: the start's day, or the next such date.
+        let w = parse_range("12-02 23:00..12-03", now).unwrap();
+        assert_eq!(
+            (w.start, w.end),
+            (at("2026-12-02T23:00"), at("2026-12-04T00:00"))
+        );
+        let w = parse_range("12-31 23:00..01-01", at("2027-01-02T10:00")).unwrap();
+        assert_eq!(
+            (w.start, w.end),
+            (at("2026-12-31T23:00"), at("2027-01-02T00:00"))
         );
         for bad in [
             "",
