@@ -310,7 +310,7 @@ impl Action {
             Action::PrevMatch => "previous search match",
             Action::ContextLines => "search: matches only, with 2 / 5 context lines",
             Action::Wrap => "wrap long lines",
-            Action::Timestamps => "show timestamps",
+            Action::Timestamps => "show or hide timestamps",
             Action::MetricsStrip => "show the invocation sparklines",
             Action::SelectRange => "start / clear a range selection",
             Action::SaveLogs => "save (Logs: lines to a file; Insights: the query)",
