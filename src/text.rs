@@ -296,6 +296,19 @@ pub fn identifier(text: &str) -> String {
     named(text, false)
 }
 
+/// Why `name` may not be a new account's username, where it may not: a name the console would
+/// show marked (`<U+0430>nn`, a Cyrillic letter among Latin ones; an invisible character) reads
+/// as another person's, and support makes plain names only.
+pub fn new_name_problem(name: &str) -> Option<String> {
+    let shown = identifier(name);
+    (shown != name).then(|| {
+        format!(
+            "reads {shown} on screen: it holds letters that pass for others (a script mixed into \
+             Latin, or a character that draws as nothing); a new account's name is plain"
+        )
+    })
+}
+
 /// A sentence naming things (`user аnn`, a failure's "what"), each word shown as
 /// [`identifier`] shows a name: a look-alike name in an error read as the name it passes for
 /// (`user аnn not found` of a Cyrillic `а`). Words are told apart by spaces, so a word in one

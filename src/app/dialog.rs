@@ -501,9 +501,13 @@ impl Dialog {
                 }
             }
             Form::CreateUser => {
+                let username = Username::parse(first.trim())
+                    .map_err(|e| format!("username: {}", e.message))?;
+                if let Some(why) = crate::text::new_name_problem(username.as_str()) {
+                    return Err(format!("username: {why}"));
+                }
                 Operation::CreateUser(backoffice_domain::services::accounts::NewAccount {
-                    username: Username::parse(first.trim())
-                        .map_err(|e| format!("username: {}", e.message))?,
+                    username,
                     email: backoffice_domain::model::Email::parse(second.trim())
                         .map_err(|e| format!("e-mail: {}", e.message))?,
                     send_invitation: self.permanent,

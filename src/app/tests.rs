@@ -3920,6 +3920,43 @@ fn create_names_the_field_it_refuses() {
     );
 }
 
+/// `:create` makes plain names only: a Cyrillic letter among Latin ones (`аnn`, which reads as
+/// `ann`) is refused, said as the console would show it; a name wholly in one script is not.
+#[test]
+fn create_refuses_a_name_that_passes_for_another() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    let problem = |app: &mut App, name: &str| {
+        typed(app, ":create");
+        app.on_key(code(KeyCode::Enter));
+        typed(app, name);
+        app.on_key(code(KeyCode::Tab));
+        typed(app, "new.person@example.com");
+        app.on_key(code(KeyCode::Tab));
+        app.on_key(code(KeyCode::Tab));
+        app.on_key(code(KeyCode::Tab));
+        typed(app, "ticket 12");
+        let sent = app.on_key(code(KeyCode::Enter));
+        let problem = match &app.overlay {
+            Some(Overlay::Dialog(d)) => d.problem.clone(),
+            _ => None,
+        };
+        app.on_key(code(KeyCode::Esc));
+        (sent, problem)
+    };
+    let (sent, refused) = problem(&mut app, "\u{430}nn");
+    assert!(sent.is_empty(), "{sent:?}");
+    assert!(
+        refused
+            .as_deref()
+            .is_some_and(|p| p.starts_with("username: reads <U+0430>nn on screen")),
+        "{refused:?}"
+    );
+    let (sent, refused) = problem(&mut app, "иван");
+    assert_eq!(refused, None);
+    assert!(!sent.is_empty(), "one script is a plain name");
+}
+
 /// `:create` asks for a username and an e-mail, invites by default (space clears the box), and
 /// sends the creation; `M` on an unconfirmed sign-up sends its confirmation code instead of an
 /// invitation.

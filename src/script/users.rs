@@ -72,7 +72,11 @@ fn new_name(raw: &str) -> Result<Username> {
             "username: a new account's name is plain: letters, digits and symbols, with no <U+XXXX> (that form names a character of an existing name)"
         );
     }
-    name(raw)
+    let parsed = name(raw)?;
+    if let Some(why) = crate::text::new_name_problem(parsed.as_str()) {
+        bail!("username: {why}");
+    }
+    Ok(parsed)
 }
 
 fn group_name(raw: &str) -> Result<backoffice_domain::model::GroupName> {
