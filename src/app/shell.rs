@@ -819,8 +819,14 @@ pub fn undo_proposal(row: &AuditEntry, operation: Operation) -> Proposal {
                 format!(
                     "{} back to {}",
                     f.label(),
+                    // Marked where it passes for another's name (`<U+0410>nn Lee`).
                     v.as_deref()
-                        .map(|v| format!("\"{v}\""))
+                        .map(|v| {
+                            format!(
+                                "\"{}\"",
+                                crate::text::look_alikes_named(&crate::text::one_line(v))
+                            )
+                        })
                         .unwrap_or_else(|| "(empty)".into())
                 )
             })),

@@ -335,11 +335,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut PostsPane, look: &Look
                         _ => ("gone", theme.muted(), String::new(), String::new()),
                     },
                 };
-                // A person whose profile has no name says so rather than show an empty cell.
-                let text = if text.trim().is_empty() && matches!(q.group.target, Target::User(_)) {
-                    "(no display name)".to_string()
-                } else {
-                    text
+                // A person whose profile has no name says so rather than show an empty cell; a
+                // name that passes for another's is marked, as the author column marks it.
+                let text = match q.group.target {
+                    Target::User(_) if text.trim().is_empty() => "(no display name)".to_string(),
+                    Target::User(_) => crate::text::look_alikes_named(&text),
+                    _ => text,
                 };
                 vec![
                     Span::styled(target_label(&q.group.target), theme.text()),

@@ -132,7 +132,13 @@ pub fn draw(
                     },
                 ])
             };
-            lines.push(field("display name", p.display_name.as_deref()));
+            // Marked where it passes for another's (`<U+0410>nn Lee`): this is where an
+            // impersonation report is judged.
+            let display = p
+                .display_name
+                .as_deref()
+                .map(crate::text::look_alikes_named);
+            lines.push(field("display name", display.as_deref()));
             lines.push(field("avatar", p.profile_image_key.as_deref()));
             lines.push(field("e-mail", p.email.as_deref()));
             lines.push(field("updated", Some(&short_time(Some(p.updated_at)))));

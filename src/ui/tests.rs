@@ -1649,6 +1649,65 @@ fn a_profile_sheet_without_a_row_names_the_account_from_the_pool() {
     );
 }
 
+/// A display name that passes for another's (`Аnn Lee`, a Cyrillic `А`) is marked where an
+/// impersonation is judged: the queue's row, the profile sheet and the clear dialog's title.
+#[test]
+fn a_look_alike_display_name_is_marked_in_the_queue_and_the_profile() {
+    use crate::app::posts::ProfileData;
+    use backoffice_domain::model::{Target, TargetSummary, UserProfile, UserSub};
+    use backoffice_domain::services::profiles::ProfileSheet;
+    let (mut app, first) = app_on(PaneId::Posts, ctx());
+    let sub = UserSub::parse("28670a44-8793-432a-b6b9-f3d2b30803c6").unwrap();
+    let mut reported = group(1, 2);
+    reported.target = Target::User(sub.clone());
+    let mut item = crate::app::tests::queued(reported);
+    item.summary = Some(TargetSummary {
+        target: Target::User(sub.clone()),
+        author_sub: Some(sub.clone()),
+        excerpt: "\u{410}nn Lee".into(),
+        status: None,
+    });
+    crate::app::tests::answer_queue_items(&mut app, &first, vec![item], None);
+    let shown = render(&mut app, 120, 10).to_string();
+    let row = shown.lines().find(|l| l.contains("user ")).unwrap();
+    assert!(row.contains("<U+0410>nn Lee"), "{row}");
+    let sent = app.on_key(code(KeyCode::Enter));
+    let request = match sent.as_slice() {
+        [Command::LoadProfile { request, .. }] => *request,
+        other => panic!("the profile is loaded: {other:?}"),
+    };
+    let at = Utc.with_ymd_and_hms(2026, 11, 27, 6, 17, 0).unwrap();
+    app.on_event(AppEvent::ProfileLoaded {
+        request,
+        result: Ok(ProfileData {
+            sheet: ProfileSheet {
+                sub: sub.clone(),
+                profile: Some(UserProfile {
+                    sub: sub.clone(),
+                    email: None,
+                    display_name: Some("\u{410}nn Lee".into()),
+                    bio: None,
+                    profile_image_key: None,
+                    created_at: at,
+                    updated_at: at,
+                }),
+                posts: vec![],
+                comments: vec![],
+                reports: vec![],
+            },
+            avatar: None,
+        }),
+    });
+    let sheet = render(&mut app, 110, 22).to_string();
+    assert!(sheet.contains("display name <U+0410>nn Lee"), "{sheet}");
+    app.on_key(key('x'));
+    let Some(crate::app::Overlay::Dialog(d)) = &app.overlay else {
+        panic!("x asks which fields");
+    };
+    let title = &d.proposal.title;
+    assert!(title.contains("<U+0410>nn Lee"), "{title}");
+}
+
 #[test]
 fn a_user_report_opens_the_profile_and_x_clears_fields() {
     use crate::app::posts::ProfileData;

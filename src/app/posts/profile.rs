@@ -113,7 +113,9 @@ impl PostsPane {
                     "{}: \"{}\"",
                     f.label(),
                     crate::text::excerpt(
-                        &crate::text::one_line(f.value(profile).unwrap_or("")),
+                        &crate::text::look_alikes_named(&crate::text::one_line(
+                            f.value(profile).unwrap_or("")
+                        )),
                         60
                     )
                 )
@@ -132,7 +134,7 @@ impl PostsPane {
         let who = profile
             .display_name
             .as_deref()
-            .map(crate::text::one_line)
+            .map(|n| crate::text::look_alikes_named(&crate::text::one_line(n)))
             .unwrap_or_else(|| sheet.sub.to_string());
         Outcome::Propose(Proposal {
             title: format!("Clear profile fields of {who}"),
