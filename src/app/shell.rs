@@ -611,12 +611,7 @@ pub(super) fn ban_proposal(plan: Plan) -> Proposal {
         changes.push("nothing to change".into());
     }
     changes.extend(steps);
-    if !plan.left_alone.is_empty() {
-        changes.push(format!(
-            "left alone, changed since: {}",
-            plan.left_alone.join(", ")
-        ));
-    }
+    changes.extend(left_alone(&plan));
     changes.push(if unban {
         "reverses exactly what the bans since the last unban did; content changed since is left alone".into()
     } else {
@@ -769,6 +764,12 @@ pub fn group_proposal(
     })
 }
 
+/// The line of a ban's or an unban's dialog naming what it leaves, changed since.
+fn left_alone(plan: &ban::Plan) -> Option<String> {
+    (!plan.left_alone.is_empty())
+        .then(|| format!("left alone, changed since: {}", plan.left_alone.join(", ")))
+}
+
 pub fn undo_proposal(row: &AuditEntry, operation: Operation) -> Proposal {
     let verb = operation.describe();
     let mut changes = vec![format!(
@@ -788,7 +789,12 @@ pub fn undo_proposal(row: &AuditEntry, operation: Operation) -> Proposal {
     } = &operation
     {
         match inner.as_ref() {
-            Operation::Ban(plan) => changes.extend(ban::describe(&plan.steps, 8)),
+            // What it leaves is said as `:unban` says it (the undo listed the restores
+            // alone, and a post removed since was left without a word).
+            Operation::Ban(plan) => {
+                changes.extend(ban::describe(&plan.steps, 8));
+                changes.extend(left_alone(plan));
+            }
             // What the undo itself does, as the write's own dialog would say it.
             Operation::Moderate { targets, action } => {
                 // As the write's own dialog says it: the status the row left, then the new one.

@@ -4312,3 +4312,41 @@ fn a_look_alike_name_not_found_is_named_in_the_failure() {
     assert_eq!(f.message, "user <U+0430>nn not found");
     assert_eq!(f.cause, Cause::Gone);
 }
+
+/// `u` on a ban's row says what the unban leaves, as `:unban` says it (it listed the restores
+/// alone, and a post removed since was left without a word).
+#[test]
+fn the_undo_of_a_ban_says_what_it_leaves_alone() {
+    use backoffice_domain::model::{PostId, Username};
+    use backoffice_domain::services::ban::{Plan, Step};
+    let plan = Plan {
+        username: Username::parse("user4").unwrap(),
+        sub: user(4, true).sub.unwrap(),
+        contact: None,
+        steps: vec![
+            Step::Enable,
+            Step::RestorePost {
+                id: PostId::new(7).unwrap(),
+            },
+        ],
+        reverses: Some(41),
+        bans: vec![41],
+        earlier: None,
+        left_alone: vec!["post #2932 (removed since)".into()],
+        settle: std::time::Duration::ZERO,
+    };
+    let proposal = crate::app::shell::undo_proposal(
+        &audit_row(41),
+        Operation::Undo {
+            of: 41,
+            operation: Box::new(Operation::Ban(Box::new(plan))),
+        },
+    );
+    assert!(
+        proposal
+            .changes
+            .contains(&"left alone, changed since: post #2932 (removed since)".to_string()),
+        "{:?}",
+        proposal.changes
+    );
+}
