@@ -428,13 +428,19 @@ fn not_blank(value: &str) -> Result<(), String> {
     }
 }
 
+/// AWS's shape of a region: a partition's area, a direction and a number, lower case
+/// (`eu-west-1`, `us-gov-west-1`, `ap-southeast-4`). `us-east1` passed, and every call failed
+/// later with an answer that did not name the region.
 fn check_region(value: &str) -> Result<(), String> {
-    let ok = !value.is_empty()
-        && value.len() <= 32
-        && value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && value.contains('-');
+    let parts: Vec<&str> = value.split('-').collect();
+    let ok = value.len() <= 32
+        && parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty();
     if ok {
         Ok(())
     } else {
@@ -724,6 +730,27 @@ impl Config {
                     );
                 }
             }
+            // A pool lives in one region: an id of another than the environment's was
+            // "not found" at run time, with nothing to say why.
+            let pool_region = e
+                .user_pool_id
+                .as_ref()
+                .and_then(|p| p.get_ref().split_once('_').map(|(r, _)| r.to_string()));
+            if let (Some(region), Some(pool), Some(pool_region)) =
+                (&e.region, &e.user_pool_id, &pool_region)
+                && check_region(region.get_ref()).is_ok()
+                && check_region(pool_region).is_ok()
+                && region.get_ref() != pool_region
+            {
+                c.at(
+                    pool.span(),
+                    &key("user_pool_id"),
+                    format!(
+                        "the pool is in {pool_region} (its id's prefix), but region is {}: give the environment the pool's region",
+                        region.get_ref()
+                    ),
+                );
+            }
             let environment = Environment {
                 profile: c.string(e.profile, &key("profile"), not_blank),
                 region: c.string(e.region, &key("region"), check_region),
@@ -931,6 +958,40 @@ mod tests {
         let mut errs = parse(text).unwrap_err();
         assert_eq!(errs.len(), 1, "{errs:?}");
         errs.remove(0)
+    }
+
+    /// A region not of AWS's shape (`us-east1`) is refused where it is written, and so is a
+    /// pool whose id names another region than the environment's.
+    #[test]
+    fn a_region_of_the_wrong_shape_or_a_pool_of_another_region_is_refused() {
+        for bad in [
+            "us-east1",
+            "useast-1",
+            "us-east-",
+            "US-EAST-1",
+            "eu-west-1a",
+        ] {
+            assert!(check_region(bad).is_err(), "{bad}");
+        }
+        for good in [
+            "us-east-1",
+            "us-gov-west-1",
+            "ap-southeast-4",
+            "eu-isoe-west-1",
+        ] {
+            assert!(check_region(good).is_ok(), "{good}");
+        }
+        let e = one_error(
+            "[environments.d]\nregion = \"us-east-1\"\nuser_pool_id = \"eu-west-1_AbC123\"\n",
+        );
+        assert_eq!(e.key, "environments.d.user_pool_id");
+        assert_eq!(e.line, 3);
+        assert!(
+            e.message
+                .starts_with("the pool is in eu-west-1 (its id's prefix), but region is us-east-1"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
