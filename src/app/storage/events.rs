@@ -17,11 +17,10 @@ impl StoragePane {
         let Some(wanted) = self.reselect.clone() else {
             return;
         };
-        let at = self
-            .entries
-            .items
-            .iter()
-            .position(|e| matches!(e, ListingEntry::Prefix(p) if *p == wanted));
+        let at = self.entries.items.iter().position(|e| match e {
+            ListingEntry::Prefix(p) => *p == wanted,
+            ListingEntry::Object(o) => o.key == wanted,
+        });
         match at {
             Some(i) => {
                 self.reselect = None;

@@ -1272,6 +1272,24 @@ fn a_posts_image_opens_in_storage() {
         |c| matches!(c, StorageCommand::Preview { key, bucket, .. } if *key == key_name && *bucket == media())
     ));
     assert_eq!(app.storage.detail.as_ref().unwrap().key, key_name);
+    // Its folder lists it second: `esc` back to the listing has it selected (the first row
+    // was, and the next X acted on an object no one chose).
+    answer_list(
+        &mut app,
+        &jump,
+        vec![
+            file(&format!("posts/{SUB}/1764071000000.png"), 5, 1),
+            file(&key_name, 7, 2),
+        ],
+        false,
+    );
+    app.on_key(code(KeyCode::Esc));
+    assert!(app.storage.detail.is_none());
+    assert!(
+        matches!(app.storage.entries.selected_item(), Some(ListingEntry::Object(o)) if o.key == key_name),
+        "{:?}",
+        app.storage.entries.selected_item()
+    );
 }
 
 #[test]

@@ -52,7 +52,8 @@ pub struct StoragePane {
     /// what stays.
     bulk_delete: Option<BulkDelete>,
     /// The folder just left upwards, to select in its parent as the pages arrive (also when
-    /// it was opened by a jump, `:storage a/b/c/`, with no trail to follow).
+    /// it was opened by a jump, `:storage a/b/c/`, with no trail to follow); or the object
+    /// opened from another pane (`i`), in its folder.
     reselect: Option<String>,
     /// The folder of the home bucket the pane opens on the first time (after `:env`, the one
     /// that was open); its top otherwise.
@@ -245,6 +246,9 @@ impl StoragePane {
         };
         self.trail.clear();
         let mut c = self.open_folder(bucket.clone(), parent_of(&key), ids);
+        // The folder behind the object has it selected: `esc` back to the listing left the
+        // first row selected, and the next `X` or `w` acted on an object no one chose.
+        self.reselect = Some(key.clone());
         c.extend(self.open_object(bucket, key, ids));
         c.into()
     }
