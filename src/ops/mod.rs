@@ -471,9 +471,9 @@ impl Operation {
                 let mut parts = Vec::new();
                 if orphans > 0 {
                     parts.push(format!(
-                        "delete up to {} (those older than {} h)",
+                        "delete up to {} (those older than {})",
                         plural(orphans, "orphaned object"),
-                        min_age.num_hours()
+                        age_words(*min_age)
                     ));
                 }
                 if profiles > 0 {
@@ -607,6 +607,19 @@ pub fn admit(context: &Context, what: &str) -> Result<Gate, Failure> {
 
 /// Why an object delete is refused where no audit row can be written.
 pub const UNAUDITED_DELETE: &str = "this environment names no database, so an object delete could not be audited; nothing was deleted (the command line's objects rm --unaudited deletes without a row)";
+
+/// An age as written (`30m`, `24h`, `7d`) in words, to the unit it was given in: `--min-age
+/// 30m` read `those older than 0 h`.
+fn age_words(age: chrono::Duration) -> String {
+    let minutes = age.num_minutes();
+    if minutes % (24 * 60) == 0 && minutes > 0 {
+        plural((minutes / (24 * 60)) as usize, "day")
+    } else if minutes % 60 == 0 && minutes > 0 {
+        plural((minutes / 60) as usize, "hour")
+    } else {
+        plural(minutes.max(0) as usize, "minute")
+    }
+}
 
 /// Refuses, before anything is asked, a write that could not be audited here.
 pub fn admit_operation(context: &Context, operation: &Operation) -> Result<(), Failure> {
@@ -1355,7 +1368,7 @@ mod tests {
         .describe();
         assert_eq!(
             asked,
-            "clean up: delete up to 1 orphaned object (those older than 24 h), make 1 missing profile row"
+            "clean up: delete up to 1 orphaned object (those older than 1 day), make 1 missing profile row"
         );
         assert_eq!(clean_up_work(&findings[2..]), (0, 0));
     }

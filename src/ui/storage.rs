@@ -348,7 +348,12 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: 
             lines.extend(kv("key", crate::text::key(&e.key)));
             lines.extend(kv(
                 "size",
-                format!("{} ({} bytes)", human_size(e.size), e.size),
+                // The exact count where the short form rounds (`1 B (1 bytes)` said it twice).
+                if e.size < 1024 {
+                    human_size(e.size)
+                } else {
+                    format!("{} ({} bytes)", human_size(e.size), e.size)
+                },
             ));
             lines.extend(kv(
                 "content type",

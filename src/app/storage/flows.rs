@@ -857,6 +857,13 @@ fn a_hostile_key_downloads_under_a_safe_name() {
     assert_eq!(super::transfer::local_name("名前 🎉.txt"), "名前 🎉.txt");
     assert_eq!(super::transfer::local_name(".."), "download");
     assert_eq!(super::transfer::local_name(""), "download");
+    // A name past a file name's 255 bytes is cut in its middle, its extension kept, with room
+    // for `.part`.
+    let long = super::transfer::local_name(&format!("{}.txt", "z".repeat(600)));
+    assert!(long.len() <= 250, "{}", long.len());
+    assert!(long.ends_with("z….txt"), "{long}");
+    let wide = super::transfer::local_name(&"名".repeat(200));
+    assert!(wide.len() <= 250 && wide.ends_with('…'), "{wide}");
 }
 
 /// `enter` straight from the local path goes on with the folder and the file's name as the

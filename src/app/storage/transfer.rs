@@ -399,10 +399,27 @@ pub fn local_name(name: &str) -> String {
         })
         .collect();
     if safe.is_empty() || safe == "." || safe == ".." {
-        "download".into()
-    } else {
-        safe
+        return "download".into();
     }
+    // A file name holds at most 255 bytes (with `.part` while it downloads): a longer key's
+    // name is cut in its middle, its extension kept (`./zzz….txt.part is unavailable` said
+    // nothing of why).
+    const MOST: usize = 255 - ".part".len();
+    if safe.len() <= MOST {
+        return safe;
+    }
+    let ext = safe
+        .rfind('.')
+        .filter(|&at| at > 0 && safe.len() - at <= 16)
+        .map_or("", |at| &safe[at..]);
+    let mut head = String::new();
+    for c in safe.chars() {
+        if head.len() + c.len_utf8() + "…".len() + ext.len() > MOST {
+            break;
+        }
+        head.push(c);
+    }
+    format!("{head}…{ext}")
 }
 
 /// What went wrong with a local file, in words (`no such file`), without the OS's error number.
