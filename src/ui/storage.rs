@@ -37,7 +37,7 @@ const ENTRY_COLUMNS: [Column; 5] = [
     Column::name("user", 8, 1),
     Column::whole("size", 2),
     Column::whole("modified (UTC)", 3),
-    Column::whole("class", 4),
+    Column::whole("class", 4).last_back(),
 ];
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut StoragePane, look: &Look<'_>) {

@@ -51,6 +51,9 @@ pub struct Column {
     /// Free text cut in its middle, not at its end, with no cap: an e-mail, whose domain tells
     /// `…@example.com` from `…@example.net` (cut at the end, two read the same).
     pub middle: bool,
+    /// A whole column that comes back into a narrow row only after every whole column wanted
+    /// more: at 60 columns a folder kept its storage class and left out sizes and times.
+    pub last_back: bool,
 }
 
 impl Column {
@@ -66,6 +69,7 @@ impl Column {
             least: None,
             yields: false,
             middle: false,
+            last_back: false,
         }
     }
 
@@ -93,6 +97,7 @@ impl Column {
             least: None,
             yields: false,
             middle: false,
+            last_back: false,
         }
     }
 
@@ -108,6 +113,7 @@ impl Column {
             least: None,
             yields: false,
             middle: false,
+            last_back: false,
         }
     }
 
@@ -115,6 +121,14 @@ impl Column {
     pub const fn cut_in_middle(self) -> Self {
         Self {
             middle: true,
+            ..self
+        }
+    }
+
+    /// This whole column comes back after the others (see [`Column::last_back`]).
+    pub const fn last_back(self) -> Self {
+        Self {
+            last_back: true,
             ..self
         }
     }
@@ -298,7 +312,11 @@ pub fn widths(columns: &[Column], natural: &[u16], available: u16) -> Vec<Option
                 && matches!(columns[j].fit, Fit::Free { .. })
                 && columns[j].drop < columns[i].drop
         });
-        if wanted_more_out || shrunk {
+        let whole_wanted_more_out = columns[i].last_back
+            && (0..columns.len()).any(|j| {
+                !shown[j] && columns[j].fit == Fit::Whole && columns[j].drop < columns[i].drop
+            });
+        if wanted_more_out || whole_wanted_more_out || shrunk {
             continue;
         }
         let wanted: u32 = (0..columns.len())
@@ -1228,6 +1246,32 @@ mod tests {
         let shown: Vec<u16> = w.iter().flatten().copied().collect();
         shown.iter().map(|w| u32::from(*w)).sum::<u32>()
             + u32::from(SPACING) * (shown.len() as u32).saturating_sub(1)
+    }
+
+    /// A whole column marked `last_back` does not come back into a narrow row over one wanted
+    /// more that stays out (a folder at 60 columns kept `class` and left out `size`).
+    #[test]
+    fn a_last_back_column_waits_for_those_wanted_more() {
+        let columns = [
+            Column::id("name"),
+            Column::whole("size", 2),
+            Column::whole("modified (UTC)", 3),
+            Column::whole("class", 4).last_back(),
+        ];
+        // name 40, size 10, modified 16, class 8: 42 leaves room for the name and 1 more.
+        let w = widths(&columns, &[40, 10, 16, 8], 51);
+        assert_eq!(w, [Some(40), Some(10), None, None]);
+        // Without the mark, class came back in the room size could not take.
+        let plain = [
+            Column::id("name"),
+            Column::whole("size", 2),
+            Column::whole("modified (UTC)", 3),
+            Column::whole("class", 4),
+        ];
+        let w = widths(&plain, &[40, 12, 16, 8], 51);
+        assert_eq!(w, [Some(40), None, None, Some(8)]);
+        let w = widths(&columns, &[40, 12, 16, 8], 51);
+        assert_eq!(w, [Some(40), None, None, None]);
     }
 
     /// A 120-character author takes a fifth of a 120-column posts list and the text the
