@@ -707,7 +707,17 @@ impl Config {
                 let span = g.span();
                 match LogGroupName::parse(g.get_ref()) {
                     Ok(v) => log_groups.push(v),
-                    Err(err) => c.at(span, &key("log_groups"), err.message),
+                    // Which of the list, by its place and as written.
+                    Err(err) => c.at(
+                        span,
+                        &key("log_groups"),
+                        format!(
+                            "item {} ('{}'): {}",
+                            log_groups.len() + 1,
+                            crate::text::one_line(g.get_ref()),
+                            err.message
+                        ),
+                    ),
                 }
             }
             let mut functions = Vec::new();
@@ -839,8 +849,18 @@ impl Config {
                 let near = crate::text::nearest(n, &known)
                     .map(|near| format!(" (did you mean {near}?)"))
                     .unwrap_or_default();
+                // A look-alike name is named (`m<U+043E>to` beside `moto`), and its nearest
+                // offered: `no environment 'mото'; known: moto` read as a contradiction.
+                let shown = crate::text::identifier(n);
+                let near = if near.is_empty() && shown != *n {
+                    crate::text::nearest(&crate::text::plain_latin(n), &known)
+                        .map(|near| format!(" (did you mean {near}?)"))
+                        .unwrap_or_default()
+                } else {
+                    near
+                };
                 format!(
-                    "no environment '{n}'{near}; known: {}{file}",
+                    "no environment '{shown}'{near}; known: {}{file}",
                     known.join(", ")
                 )
             }),
@@ -1013,6 +1033,31 @@ mod tests {
         assert!(
             err.starts_with("no environment 'nope'; known: sandbox; there is no config file yet"),
             "{err}"
+        );
+    }
+
+    /// An environment asked for by a look-alike name (`mото`, Cyrillic о) is named as such
+    /// and the name it passes for offered; a list's bad item says which; a key joined with `+`
+    /// is offered with `-`.
+    #[test]
+    fn mistakes_say_which_and_what_was_meant() {
+        let config = parse("[environments.moto]\nregion = \"us-east-1\"\n").unwrap();
+        let err = config.select(false, Some("m\u{43e}to")).unwrap_err();
+        assert!(
+            err.starts_with(
+                "no environment 'm<U+043E>to' (did you mean moto?); known: sandbox, moto"
+            ),
+            "{err}"
+        );
+        let e = one_error("[environments.d]\nlog_groups = [\"/aws/lambda/api\", \"\"]\n");
+        assert!(e.message.starts_with("item 2 (''): "), "{}", e.message);
+        assert_eq!(
+            crate::keymap::Key::parse("ctrl+q").unwrap_err(),
+            "'ctrl+q' is not a key; did you mean ctrl-q?"
+        );
+        assert_eq!(
+            crate::keymap::Key::parse("ctrl-zz").unwrap_err(),
+            "'ctrl-zz' is not a key"
         );
     }
 

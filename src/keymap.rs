@@ -449,9 +449,9 @@ impl Key {
                 "pagedown" | "page-down" => KeyCodeOrd::PageDown,
                 f if f.starts_with('f') => match f[1..].parse::<u8>() {
                     Ok(n @ 1..=24) => KeyCodeOrd::F(n),
-                    _ => return Err(format!("'{text}' is not a key")),
+                    _ => return Err(not_a_key(text)),
                 },
-                _ => return Err(format!("'{text}' is not a key")),
+                _ => return Err(not_a_key(text)),
             },
         };
         Ok(Key { code, ctrl, alt })
@@ -684,6 +684,16 @@ impl Keymap {
         out.sort_by_key(|(scope, _, _, _)| *scope);
         out
     }
+}
+
+/// The refusal of a key as written, with the form it was likely meant in: keys join with `-`
+/// (`ctrl+q` and `Ctrl Q` are `ctrl-q`).
+fn not_a_key(text: &str) -> String {
+    let joined = text.trim().replace(['+', ' '], "-").to_ascii_lowercase();
+    let meant = (joined != text && Key::parse(&joined).is_ok())
+        .then(|| format!("; did you mean {joined}?"))
+        .unwrap_or_default();
+    format!("'{text}' is not a key{meant}")
 }
 
 #[cfg(test)]

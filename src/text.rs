@@ -356,6 +356,39 @@ fn is_look_alike_script(c: char) -> bool {
     c.is_alphabetic() && matches!(c, '\u{0370}'..='\u{03FF}' | '\u{0400}'..='\u{052F}')
 }
 
+/// `text` with the Cyrillic and Greek letters that pass for Latin ones put as those (`mото`
+/// reads `moto`): what a look-alike name was meant to read as, to offer the name it is near.
+pub fn plain_latin(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'а' | 'α' => 'a',
+            'е' | 'ε' => 'e',
+            'о' | 'ο' => 'o',
+            'р' | 'ρ' => 'p',
+            'с' => 'c',
+            'у' => 'y',
+            'х' | 'χ' => 'x',
+            'і' | 'ι' => 'i',
+            'ј' => 'j',
+            'ѕ' => 's',
+            'ԁ' => 'd',
+            'ν' => 'v',
+            'А' | 'Α' => 'A',
+            'В' | 'Β' => 'B',
+            'Е' | 'Ε' => 'E',
+            'К' | 'Κ' => 'K',
+            'М' | 'Μ' => 'M',
+            'Н' | 'Η' => 'H',
+            'О' | 'Ο' => 'O',
+            'Р' | 'Ρ' => 'P',
+            'С' => 'C',
+            'Т' | 'Τ' => 'T',
+            'Х' | 'Χ' => 'X',
+            other => other,
+        })
+        .collect()
+}
+
 /// Whether `text` mixes Latin letters with Cyrillic or Greek ones: `аdmin` with a Cyrillic
 /// `а` read as `admin` everywhere it was shown. A name wholly in one script is not mixed.
 fn mixes_scripts(text: &str) -> bool {
