@@ -4,8 +4,8 @@
 
 use super::Backends;
 use crate::app::storage::{
-    LIST_PAGE, ObjectDetail, Preview, StorageCommand, StorageEvent, TEXT_PREVIEW_BYTES, Versions,
-    base_name, local_name,
+    LIST_PAGE, ObjectDetail, Preview, StorageCommand, StorageEvent, TEXT_PREVIEW_BYTES, Uses,
+    Versions, base_name, local_name,
 };
 use crate::app::{AppEvent, Context, Failure, RequestId};
 use crate::ops::content_type_of;
@@ -126,7 +126,26 @@ async fn inspect(
         Err(DomainError::Unsupported(why)) => Versions::Unavailable(why),
         Err(e) => Versions::Unavailable(e.to_string()),
     };
-    Ok(ObjectDetail { entry, versions })
+    // What points at it, for the delete dialog: a failure leaves it unsaid, not the detail.
+    let uses = match b.content.as_deref() {
+        None => Uses::default(),
+        Some(content) => {
+            let keys = [key.to_string()];
+            let (referenced, thumbnails) =
+                futures::join!(content.referenced_keys(&keys), content.thumbnails(key));
+            Uses {
+                referenced: referenced.ok().map(|r| r.contains(key)),
+                thumbnails: thumbnails
+                    .map(|t| t.into_iter().map(|t| t.key).collect())
+                    .unwrap_or_default(),
+            }
+        }
+    };
+    Ok(ObjectDetail {
+        entry,
+        versions,
+        uses,
+    })
 }
 
 pub(super) async fn preview(

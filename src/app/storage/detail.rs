@@ -116,6 +116,25 @@ pub(super) fn delete_one(bucket: &BucketName, detail: &ObjectDetail) -> Outcome 
         }
         Versions::Unavailable(why) => after.push(format!("versions: {why}")),
     }
+    // What points at it: a post's or a profile's image gone shows as missing, and its
+    // thumbnails are not deleted with it.
+    if detail.uses.referenced == Some(true) {
+        changes.push(
+            "a post or a profile points at it: it will show a missing image (reconcile lists it)"
+                .into(),
+        );
+    }
+    match detail.uses.thumbnails.as_slice() {
+        [] => {}
+        [one] => changes.push(format!(
+            "its thumbnail stays: {} (delete it from its folder)",
+            crate::text::key(one)
+        )),
+        many => changes.push(format!(
+            "its {} thumbnails stay, under thumbs/ (delete them from their folders)",
+            many.len()
+        )),
+    }
     Outcome::Propose(Proposal {
         verb: format!("delete {}", base_name(&e.key)),
         title: "Delete an object".into(),

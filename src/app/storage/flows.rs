@@ -500,6 +500,7 @@ fn opening_an_object_shows_its_detail_and_preview() {
         ObjectDetail {
             entry: object("config.json", 42, 1),
             versions: Versions::Unavailable("the sandbox keeps no object versions".into()),
+            uses: Default::default(),
         },
         Preview::Text {
             text: "{\n  \"a\": 1\n}".into(),
@@ -544,6 +545,7 @@ fn delete_reads_the_versions_then_asks_and_production_wants_the_name_typed() {
         ObjectDetail {
             entry: object("report.pdf", 1000, 1),
             versions: Versions::Listed(versions("report.pdf")),
+            uses: Default::default(),
         },
         Preview::Nothing("binary data (application/pdf)".into()),
     );
@@ -593,6 +595,7 @@ fn cancelling_a_delete_asked_from_the_list_goes_back_to_the_list() {
     let detail = || ObjectDetail {
         entry: object("report.pdf", 1000, 1),
         versions: Versions::Listed(versions("report.pdf")),
+        uses: Default::default(),
     };
     let (mut app, first) = storage_app(test_context());
     answer_list(&mut app, &first, vec![file("report.pdf", 1000, 1)], false);
@@ -613,6 +616,33 @@ fn cancelling_a_delete_asked_from_the_list_goes_back_to_the_list() {
         app.storage.detail.is_some(),
         "opened by the user, it stays open"
     );
+}
+
+/// The delete dialog says what points at the object: a post's image (which then shows as
+/// missing) and the thumbnails that stay (a delete said neither).
+#[test]
+fn a_delete_says_the_posts_and_thumbnails_of_its_object() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(&mut app, &first, vec![file("photo.jpg", 1000, 1)], false);
+    let read = app.on_key(key('X'));
+    let detail = ObjectDetail {
+        entry: object("photo.jpg", 1000, 1),
+        versions: Versions::Listed(versions("photo.jpg")),
+        uses: Uses {
+            referenced: Some(true),
+            thumbnails: vec!["thumbs/256/photo.jpg".into(), "thumbs/64/photo.jpg".into()],
+        },
+    };
+    answer_object(&mut app, &read, detail, Preview::Nothing("binary".into()));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("the dialog opens");
+    };
+    let changes = d.proposal.changes.join("\n");
+    assert!(
+        changes.contains("a post or a profile points at it: it will show a missing image"),
+        "{changes}"
+    );
+    assert!(changes.contains("its 2 thumbnails stay"), "{changes}");
 }
 
 #[test]

@@ -298,6 +298,8 @@ async fn browse_the_seeded_bucket_to_an_avatar_preview_it_and_open_its_user() {
         info.versions,
         Versions::Unavailable("the sandbox keeps no object versions".into())
     );
+    // The seed's profile points at its avatar: the delete dialog will say so.
+    assert_eq!(info.uses.referenced, Some(true), "{:?}", info.uses);
     match &d.preview {
         Part::Ready(Preview::Image {
             source,

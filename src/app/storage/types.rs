@@ -114,6 +114,19 @@ pub enum StorageEvent {
 pub struct ObjectDetail {
     pub entry: ObjectEntry,
     pub versions: Versions,
+    /// What points at the object, for its delete dialog to say (a delete left posts showing a
+    /// missing image, and thumbnails behind, without a word).
+    pub uses: Uses,
+}
+
+/// What the database says points at an object.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Uses {
+    /// Whether a post or a profile points at it; `None` where it could not be read (no
+    /// database in the environment, or it failed).
+    pub referenced: Option<bool>,
+    /// The thumbnails recorded for it.
+    pub thumbnails: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -178,6 +178,7 @@ fn detail_with_metadata(key: &str) -> ObjectDetail {
     ObjectDetail {
         entry,
         versions: Versions::Listed(versions(key)),
+        uses: Default::default(),
     }
 }
 
@@ -279,7 +280,8 @@ fn object_detail_with_a_json_preview() {
         ObjectDetail {
             entry,
             versions: Versions::Unavailable("the sandbox keeps no object versions".into()),
-        },
+        uses: Default::default(),
+},
         Preview::Text {
             text: "{\n  \"count\": 2,\n  \"keys\": [\n    \"1764072000000.jpg\",\n    \"1764072300000.png\"\n  ]\n}".into(),
             json: true,
@@ -359,6 +361,7 @@ fn open_text_object(name: &str, size: u64, text: String, shown: u64) -> App {
         ObjectDetail {
             entry,
             versions: Versions::Listed(vec![]),
+            uses: Default::default(),
         },
         Preview::Text {
             text,
