@@ -112,6 +112,8 @@ impl From<backoffice_domain::DomainError> for Failure {
     fn from(e: backoffice_domain::DomainError) -> Self {
         use backoffice_domain::DomainError;
         let cause = match &e {
+            // The pool is the settings' own: reading again cannot find it.
+            DomainError::NotFound(what) if what.starts_with("user pool ") => Cause::Setup,
             DomainError::NotFound(_) => Cause::Gone,
             DomainError::Invalid(_) | DomainError::Unsupported(_) => Cause::Unaccepted,
             DomainError::Unavailable {
@@ -123,7 +125,7 @@ impl From<backoffice_domain::DomainError> for Failure {
         // What was not found is often a name typed or listed: a look-alike is named.
         let (message, chain) = match &e {
             DomainError::NotFound(what) => {
-                let said = format!("{} not found", crate::text::named_words(what));
+                let said = not_found(what);
                 (said.clone(), said)
             }
             _ => (e.to_string(), e.chain()),
@@ -135,6 +137,24 @@ impl From<backoffice_domain::DomainError> for Failure {
             cause,
             said: false,
         }
+    }
+}
+
+/// `WHAT not found`, a look-alike name named, and where the settings name what is always
+/// theirs: a mistyped pool or bucket in config.toml read as a thing deleted, with
+/// `ctrl-r reads again` to help.
+pub fn not_found(what: &str) -> String {
+    let said = format!("{} not found", crate::text::named_words(what));
+    if what.starts_with("user pool ") {
+        format!(
+            "{said}: user_pool_id in config.toml names it; check the id and the environment's region"
+        )
+    } else if what.starts_with("bucket ") {
+        format!(
+            "{said} (where it is the environment's: bucket in config.toml names it; check the name)"
+        )
+    } else {
+        said
     }
 }
 

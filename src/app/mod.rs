@@ -27,7 +27,7 @@ pub mod who;
 
 pub use command::{
     AppEvent, BanSubject, Cause, Command, Context, Failure, Ids, Opened, Planning, Request,
-    RequestId, Toast, Unconfigured, UserDetail, UserSearch,
+    RequestId, Toast, Unconfigured, UserDetail, UserSearch, not_found,
 };
 pub use overlay::Overlay;
 pub use pane::{FieldView, FormKey, FormView, Handled, Outcome, Pane, PaneId, Problem};

@@ -4350,3 +4350,27 @@ fn the_undo_of_a_ban_says_what_it_leaves_alone() {
         proposal.changes
     );
 }
+
+/// A pool or a bucket not found says where the settings name it (it read as a thing deleted,
+/// with "ctrl-r reads again"); the pool's failure is the settings', so reading again is not
+/// offered.
+#[test]
+fn a_pool_or_bucket_not_found_points_to_the_settings() {
+    use backoffice_domain::DomainError;
+    let pool = Failure::from(DomainError::not_found("user pool us-east-1_doesnotexist"));
+    assert_eq!(
+        pool.message,
+        "user pool us-east-1_doesnotexist not found: user_pool_id in config.toml names it; check the id and the environment's region"
+    );
+    assert_eq!(pool.cause, crate::app::Cause::Setup);
+    let bucket = Failure::from(DomainError::not_found("bucket walkc-medai"));
+    assert!(
+        bucket.message.ends_with(
+            "(where it is the environment's: bucket in config.toml names it; check the name)"
+        ),
+        "{}",
+        bucket.message
+    );
+    let post = Failure::from(DomainError::not_found("post 7"));
+    assert_eq!(post.message, "post 7 not found");
+}

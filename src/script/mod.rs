@@ -322,7 +322,7 @@ fn fields(fields: &[&str]) -> String {
 fn domain(e: DomainError) -> color_eyre::Report {
     match e {
         // What was not found is often a name typed: a look-alike is named (`user <U+0430>nn`).
-        DomainError::NotFound(what) => eyre!("{} not found", crate::text::named_words(&what)),
+        DomainError::NotFound(what) => eyre!(crate::app::not_found(&what)),
         e => eyre!(e.chain()),
     }
 }
