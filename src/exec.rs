@@ -73,6 +73,19 @@ pub(crate) async fn run(
             .await
             .map_err(Failure::from),
         },
+        Command::FindAuthor { request, who } => AppEvent::AuthorFound {
+            request,
+            result: async {
+                use backoffice_domain::services::user360::{Who, resolve};
+                let who = Who::parse(&who)?;
+                let user = resolve(b.directory()?, &who).await?;
+                user.sub.ok_or_else(|| {
+                    DomainError::invalid("author", format!("{} has no sub", user.username))
+                })
+            }
+            .await
+            .map_err(Failure::from),
+        },
         Command::LoadQueue {
             request,
             filter,
@@ -821,6 +834,61 @@ mod thread_tests {
         assert_eq!(page.items.len(), 2);
         let last = Target::Comment(comments[THREAD_PAGE as usize + 1]);
         assert_eq!((on(&reports, last), reports.len()), (1, 1));
+    }
+}
+
+#[cfg(test)]
+mod author_tests {
+    use super::*;
+    use crate::app::RequestId;
+    use backoffice_domain::model::{Actor, Email, NewDirectoryUser, Username};
+    use backoffice_domain::ports::UserDirectory;
+    use backoffice_domain::sandbox::Sandbox;
+
+    /// A posts filter's author named by e-mail or username is found in the directory; one no
+    /// one has is said not found.
+    #[tokio::test]
+    async fn an_author_is_found_by_e_mail_or_username() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let sub = sandbox
+            .directory
+            .create_user(&NewDirectoryUser {
+                username: Username::parse("ann").unwrap(),
+                email: Some(Email::parse("ann@example.com").unwrap()),
+                attributes: vec![],
+                temporary_password: Some("Temp-Passw0rd!".into()),
+                send_invitation: false,
+            })
+            .await
+            .unwrap()
+            .sub
+            .unwrap();
+        let backends = Backends::sandbox(&sandbox, Actor::parse("sandbox:test").unwrap());
+        let (tx, _rx) = mpsc::channel(8);
+        let context = crate::app::test_context();
+        for who in ["ann@example.com", "ann", "nobody@example.com"] {
+            let event = run(
+                Command::FindAuthor {
+                    request: RequestId(1),
+                    who: who.into(),
+                },
+                &backends,
+                &context,
+                &tx,
+            )
+            .await;
+            let AppEvent::AuthorFound { result, .. } = event else {
+                panic!("an author");
+            };
+            match who {
+                "nobody@example.com" => {
+                    let failure = result.unwrap_err();
+                    assert!(failure.message.contains("not found"), "{}", failure.message);
+                }
+                _ => assert_eq!(result.unwrap(), sub, "{who}"),
+            }
+        }
     }
 }
 

@@ -239,6 +239,12 @@ pub enum Command {
         filter: PostFilter,
         cursor: Option<Cursor>,
     },
+    /// The sub of the author a posts filter names by e-mail, username or phone
+    /// (`author:ann@example.com`), looked up in the directory before the list is read.
+    FindAuthor {
+        request: RequestId,
+        who: String,
+    },
     LoadQueue {
         request: RequestId,
         filter: QueueFilter,
@@ -308,6 +314,10 @@ pub enum AppEvent {
     PostsLoaded {
         request: RequestId,
         result: Result<Page<Post>, Failure>,
+    },
+    AuthorFound {
+        request: RequestId,
+        result: Result<UserSub, Failure>,
     },
     QueueLoaded {
         request: RequestId,
@@ -409,6 +419,7 @@ impl AppEvent {
         use super::PaneId;
         match self {
             AppEvent::PostsLoaded { .. }
+            | AppEvent::AuthorFound { .. }
             | AppEvent::QueueLoaded { .. }
             | AppEvent::CommentsLoaded { .. }
             | AppEvent::ThreadLoaded { .. }

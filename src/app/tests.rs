@@ -4374,3 +4374,59 @@ fn a_pool_or_bucket_not_found_points_to_the_settings() {
     let post = Failure::from(DomainError::not_found("post 7"));
     assert_eq!(post.message, "post 7 not found");
 }
+
+/// `author:` takes an e-mail or a username: the author is looked up, then the list is read
+/// for their sub; one not found says so, and reading again looks them up again, never lists
+/// every author's posts under the filter.
+#[test]
+fn a_posts_filter_finds_its_author_by_e_mail() {
+    use backoffice_domain::model::UserSub;
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    answer_queue(&mut app, &first, vec![], false);
+    let c = app.on_key(key('v'));
+    answer_posts(&mut app, &c, (0..3).map(post).collect(), false);
+    let mut c = typed(&mut app, "/author:ann@example.com status:hidden");
+    c.extend(app.on_key(code(KeyCode::Enter)));
+    let request = match c.as_slice() {
+        [Command::FindAuthor { request, who }] if who == "ann@example.com" => *request,
+        other => panic!("the author is looked up first: {other:?}"),
+    };
+    let sub = UserSub::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap();
+    let c = app.on_event(AppEvent::AuthorFound {
+        request,
+        result: Ok(sub.clone()),
+    });
+    match c.as_slice() {
+        [Command::LoadPosts { filter, .. }] => {
+            assert_eq!(filter.author.as_ref(), Some(&sub));
+            assert_eq!(
+                filter.status,
+                Some(backoffice_domain::model::ContentStatus::Hidden)
+            );
+        }
+        other => panic!("then the list for their sub: {other:?}"),
+    }
+    // Not found: said, and ctrl-r looks again.
+    let mut c = typed(&mut app, "/author:nobody");
+    c.extend(app.on_key(code(KeyCode::Enter)));
+    let request = match c.as_slice() {
+        [Command::FindAuthor { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    };
+    app.on_event(AppEvent::AuthorFound {
+        request,
+        result: Err(Failure::from(backoffice_domain::DomainError::not_found(
+            "user nobody",
+        ))),
+    });
+    assert!(
+        matches!(&app.posts.posts.load, crate::app::list::Load::Failed(f) if f.message == "author: user nobody not found"),
+        "{:?}",
+        app.posts.posts.load
+    );
+    let again = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    assert!(
+        matches!(again.as_slice(), [Command::FindAuthor { who, .. }] if who == "nobody"),
+        "{again:?}"
+    );
+}

@@ -7,8 +7,21 @@ use backoffice_domain::model::{ContentStatus, PostFilter, QueueFilter, TargetKin
 use chrono::{NaiveDate, TimeZone, Utc};
 
 /// Parses the posts filter: `status:hidden author:<sub> since:2026-11-01 until:2026-11-20`,
-/// the rest is text searched in bodies.
+/// the rest is text searched in bodies. An author named otherwise than by sub is refused
+/// here; [`parse_filter_naming`] takes it.
 pub fn parse_filter(text: &str) -> Result<PostFilter, Problem> {
+    match parse_filter_naming(text)? {
+        (f, None) => Ok(f),
+        (_, Some(_)) => Err(Problem::from("author: must be a UUID")),
+    }
+}
+
+/// As [`parse_filter`], with an author named by e-mail, username or phone
+/// (`author:ann@example.com`) given back beside the filter, to be looked up: the filter's
+/// author is then the sub found (it took a sub alone, and a moderator with an e-mail could not
+/// find a person's posts).
+pub fn parse_filter_naming(text: &str) -> Result<(PostFilter, Option<String>), Problem> {
+    let mut named = None;
     let mut f = PostFilter::default();
     let mut words = Vec::new();
     let day = |v: &str, key: &str| -> Result<chrono::DateTime<Utc>, Problem> {
@@ -25,10 +38,15 @@ pub fn parse_filter(text: &str) -> Result<PostFilter, Problem> {
                     ))
                 })?)
             }
-            Some(("author", v)) => {
-                f.author =
-                    Some(UserSub::parse(v).map_err(|e| Problem(format!("author: {}", e.message)))?)
+            Some(("author", v)) if v.is_empty() => {
+                return Err(Problem::from(
+                    "author: give a sub, an e-mail or a username (author:ann@example.com)",
+                ));
             }
+            Some(("author", v)) => match UserSub::parse(v) {
+                Ok(sub) => f.author = Some(sub),
+                Err(_) => named = Some(v.to_string()),
+            },
             Some(("since", v)) => f.since = Some(day(v, "since")?),
             Some(("order", "oldest")) => f.oldest_first = true,
             Some(("order", "newest")) => f.oldest_first = false,
@@ -54,7 +72,7 @@ pub fn parse_filter(text: &str) -> Result<PostFilter, Problem> {
         return Err(Problem::from("until is before since"));
     }
     f.text = phrase(&words)?;
-    Ok(f)
+    Ok((f, named))
 }
 
 /// The words left of a filter as one phrase, quotes around it dropped (`"spam link"` is the

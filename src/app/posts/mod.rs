@@ -6,7 +6,7 @@ mod moderation;
 mod profile;
 mod thread;
 
-pub use filter::{parse_filter, parse_queue_filter};
+pub use filter::{parse_filter, parse_filter_naming, parse_queue_filter};
 pub use profile::{ProfileData, ProfileState};
 pub use thread::{ThreadData, ThreadRow, ThreadState};
 
@@ -53,6 +53,10 @@ pub struct PostsPane {
     pub profile: Option<ProfileState>,
     /// A moderation key pressed while the thread was loading, acted on once it is in.
     waiting: Option<Action>,
+    /// An author the posts filter names by e-mail or username (`author:ann@example.com`),
+    /// and the lookup of their sub, waited for.
+    author_named: Option<String>,
+    finding_author: Option<RequestId>,
     /// The loaded posts' order by a column the store has no index for (column, downwards).
     pub loaded_sort: Option<(usize, bool)>,
     /// How the avatar is drawn (the terminal's graphics protocol, else half-blocks).
@@ -102,6 +106,15 @@ impl PostsPane {
             }
             View::Posts => {
                 self.posts.restart(id);
+                // An author named but not found yet is looked up again: read without it, the
+                // list held every author's posts under a filter naming one.
+                if let (Some(who), None) = (&self.author_named, &self.filter.author) {
+                    self.finding_author = Some(id);
+                    return vec![Command::FindAuthor {
+                        request: id,
+                        who: who.clone(),
+                    }];
+                }
                 vec![Command::LoadPosts {
                     request: id,
                     filter: self.filter.clone(),
@@ -120,14 +133,47 @@ impl PostsPane {
                 self.queue_filter_text = text.trim().to_string();
             }
             View::Posts => {
-                self.filter = parse_filter(text)?;
+                // An author named by e-mail or username is looked up first (`reload`); the
+                // list is read once their sub is known (`AuthorFound`).
+                let (filter, named) = parse_filter_naming(text)?;
+                self.filter = filter;
+                self.author_named = named;
                 self.loaded_sort = None;
                 self.filter_text = text.trim().to_string();
             }
         }
+        self.finding_author = None;
         self.thread = None;
         self.profile = None;
         Ok(self.reload(ids))
+    }
+
+    /// The author a filter named by e-mail or username was found: the list is read for their
+    /// sub (or says why not).
+    fn on_author(
+        &mut self,
+        request: RequestId,
+        result: Result<UserSub, Failure>,
+        ids: &mut Ids,
+    ) -> Handled {
+        if self.finding_author != Some(request) {
+            return (Outcome::None, None);
+        }
+        self.finding_author = None;
+        match result {
+            Ok(sub) => {
+                self.filter.author = Some(sub);
+                (Outcome::Commands(self.reload(ids)), None)
+            }
+            Err(mut failure) => {
+                failure.message = format!("author: {}", failure.message);
+                self.posts.receive(request, Err(failure.clone()));
+                (
+                    Outcome::None,
+                    Some(("finding the author".to_string(), failure)),
+                )
+            }
+        }
     }
 
     fn current_list_len(&self) -> usize {
@@ -627,6 +673,7 @@ impl Pane for PostsPane {
     fn on_event(&mut self, event: AppEvent, ids: &mut Ids) -> Handled {
         match event {
             AppEvent::PostsLoaded { request, result } => self.on_posts(request, result, ids),
+            AppEvent::AuthorFound { request, result } => self.on_author(request, result, ids),
             AppEvent::QueueLoaded { request, result } => self.on_queue(request, result, ids),
             AppEvent::ThreadLoaded { request, result } => self.on_thread(request, result, ids),
             AppEvent::CommentsLoaded { request, result } => self.on_comments(request, result, ids),
@@ -652,7 +699,7 @@ impl Pane for PostsPane {
             Some(View::Reports) | None => {
                 "reason text (one phrase) · kind:post|comment|user · the posts list filters by status, author, dates"
             }
-            _ => "text · status:hidden · author:SUB · since:YYYY-MM-DD · until:…",
+            _ => "text · status:hidden · author:SUB|E-MAIL|USERNAME · since:YYYY-MM-DD · until:…",
         }
     }
 
@@ -694,6 +741,11 @@ impl Pane for PostsPane {
         match (&self.thread, self.view) {
             (Some(_), _) => {
                 Err("a thread is not exported; esc back to the list, then ctrl-e".into())
+            }
+            (None, Some(View::Posts))
+                if self.author_named.is_some() && self.filter.author.is_none() =>
+            {
+                Err("the filter's author is not found yet: nothing is exported".into())
             }
             (None, Some(View::Posts)) => Ok(ExportSource::Posts(self.filter.clone())),
             _ => Ok(ExportSource::Queue(self.queue_filter.clone())),
