@@ -354,14 +354,23 @@ pub(super) fn ingest_into(
                         crate::text::plural(many.len(), "group")
                     ),
                 };
+                // Stamped when it was said, before any line came: at the start of the read it
+                // was stamped 1970 and took the buffer across two days.
+                let at = if last_ts > 0 {
+                    last_ts
+                } else {
+                    chrono::Utc::now().timestamp_millis()
+                };
                 buffer.push_marker(
                     LineKind::Gone,
-                    last_ts,
+                    at,
                     &format!(
                         "log group {group} does not exist (mistyped in the settings, or deleted \
                          since it was picked): left out, and the lines are {left}"
                     ),
                 );
+                // The picker no longer offers it, as for a group gone while tailed.
+                gone.push(group);
             }
             // Deleted while tailed: the tail goes on with the others, and the title counts
             // what it still reads.

@@ -1379,6 +1379,35 @@ fn a_group_gone_mid_tail_is_said_and_the_tail_goes_on() {
     assert_eq!(spec.groups, vec![group(API)]);
 }
 
+/// A group not there when the read began is said, stamped when it was said (it was stamped
+/// 1970 before any line came, and the buffer read as two days), and dropped from the title and
+/// the picker.
+#[test]
+fn a_group_missing_at_the_start_is_said_now_and_dropped() {
+    let mut app = logs_app();
+    let request = tailing(&mut app);
+    let before = chrono::Utc::now().timestamp_millis();
+    batch(
+        &mut app,
+        request,
+        vec![TailItem::GroupMissing {
+            group: THUMBS.to_string(),
+        }],
+    );
+    let feed = app.logs.feed.as_ref().unwrap();
+    assert_eq!(feed.spec.groups, vec![group(API)]);
+    let line = app.logs.buffer.iter_from(0).next().unwrap();
+    assert_eq!(line.kind, LineKind::Gone);
+    assert!(line.ts_ms >= before, "{} < {before}", line.ts_ms);
+    assert!(
+        line.text
+            .starts_with(&format!("log group {THUMBS} does not exist")),
+        "{}",
+        line.text
+    );
+    assert!(!app.logs.picker.groups.contains(&group(THUMBS)));
+}
+
 /// The last group gone is said in the lines like the others before the tail's error ends it.
 #[test]
 fn the_last_group_gone_is_said_before_the_tail_ends() {
