@@ -319,7 +319,7 @@ mod tests {
             ),
             (
                 "02-30 10:00..11:00",
-                "'02-30 10:00': February has no day 30 (01 to 29); write a time",
+                "'02-30 10:00': February 2026 has no day 30 (01 to 28); write a time",
             ),
             (
                 "2025-02-29 10:00..11:00",

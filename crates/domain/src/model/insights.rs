@@ -102,21 +102,37 @@ fn parse_short_start(text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     }
 }
 
-/// An end written short after `start`: a time alone (`01:12`, on the start's day) or a date
-/// and time without the year (`12-07 01:12`, the first such after the start).
+/// An end written short after `start`: a time alone (`01:12`, on the start's day), or a date
+/// (alone, taking in its whole day; or with a time) without the year: in the start's year, or
+/// the next where its day comes earlier in the year than the start's and within two months of
+/// it (`12-31 23:00..01-01`).
+/// An end on an earlier time of the start's own day stays there, and the window is refused:
+/// `12-05 10:00..12-05 09:00` read as a year less an hour.
 fn parse_short_end(text: &str, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    use chrono::Datelike as _;
     let text = text.trim().replacen('T', " ", 1);
-    // A date alone without its year (`12-06`) takes in that whole day, as a full date does.
-    let year = chrono::Datelike::year(&start);
-    if let Some(day) = [year, year + 1].into_iter().find_map(|y| {
-        NaiveDate::parse_from_str(&format!("{y}-{text}"), "%Y-%m-%d")
-            .ok()
-            .filter(|d| {
-                d.succ_opt()
-                    .and_then(|n| n.and_hms_opt(0, 0, 0))
-                    .is_some_and(|n| Utc.from_utc_datetime(&n) > start)
-            })
-    }) {
+    let year = start.year();
+    // The year of a day written without one: the next where it comes before the start's day
+    // and the turn of the year is near (`12-31..01-01`); otherwise the start's, and a day
+    // before the start is refused (`12-02..12-01` read as a year less a day).
+    let year_of = |month: u32, day: u32| {
+        let next_is_near = NaiveDate::from_ymd_opt(year + 1, month, day)
+            .is_some_and(|d| (d - start.date_naive()).num_days() <= 62);
+        if (month, day) < (start.month(), start.day()) && next_is_near {
+            year + 1
+        } else {
+            year
+        }
+    };
+    let month_day = |t: &str| -> Option<(u32, u32)> {
+        let date = t.split(' ').next()?;
+        let (m, d) = date.split_once('-')?;
+        Some((m.parse().ok()?, d.parse().ok()?))
+    };
+    // A date alone takes in that whole day, as a full date does.
+    if let Some((m, d)) = month_day(&text).filter(|_| !text.contains(' '))
+        && let Some(day) = NaiveDate::from_ymd_opt(year_of(m, d), m, d)
+    {
         return day
             .succ_opt()
             .and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -128,17 +144,14 @@ fn parse_short_end(text: &str, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
     {
         return Some(Utc.from_utc_datetime(&start.date_naive().and_time(time)));
     }
-    let year = chrono::Datelike::year(&start);
-    match in_year(&text, year) {
-        Some(t) if t >= start => Some(t),
-        _ => in_year(&text, year + 1),
-    }
+    let (m, d) = month_day(&text)?;
+    in_year(&text, year_of(m, d))
 }
 
 /// What is out of range in a time written in one of the forms [`parse_window_ends`] reads
 /// (`2026-13-01 10:00`, `12-05 25:00`, `02-30`): the part, and what it may be. `None` where the
 /// text is not of such a form, or every part is in range.
-fn out_of_range(text: &str) -> Option<String> {
+fn out_of_range(text: &str, year_unwritten: i32) -> Option<String> {
     let text = text.trim();
     let text = text.strip_suffix("UTC").map_or(text, str::trim_end);
     let (date, time) = match text.split_once([' ', 'T']) {
@@ -166,21 +179,18 @@ fn out_of_range(text: &str) -> Option<String> {
         if !(1..=12).contains(&month) {
             return Some(format!("there is no month {month} (01 to 12)"));
         }
-        // Without its year, February may have its 29th.
+        // Without its year, it is read in `year_unwritten` (a 29th of February in a year
+        // without one was refused with no reason).
+        let leap = |y: i32| NaiveDate::from_ymd_opt(y, 2, 29).is_some();
         let days = match (month, year) {
-            (2, Some(y)) => {
-                if NaiveDate::from_ymd_opt(y as i32, 2, 29).is_some() {
-                    29
-                } else {
-                    28
-                }
-            }
-            (2, None) => 29,
+            (2, Some(y)) if leap(y as i32) => 29,
+            (2, None) if leap(year_unwritten) => 29,
+            (2, _) => 28,
             (4 | 6 | 9 | 11, _) => 30,
             _ => 31,
         };
         if !(1..=days).contains(&day) {
-            let name = [
+            const MONTHS: [&str; 12] = [
                 "January",
                 "February",
                 "March",
@@ -193,8 +203,12 @@ fn out_of_range(text: &str) -> Option<String> {
                 "October",
                 "November",
                 "December",
-            ][month as usize - 1];
-            return Some(format!("{name} has no day {day} (01 to {days})"));
+            ];
+            let name = MONTHS[month as usize - 1];
+            return Some(match year {
+                None => format!("{name} {year_unwritten} has no day {day} (01 to {days})"),
+                Some(_) => format!("{name} has no day {day} (01 to {days})"),
+            });
         }
     }
     if let Some(time) = time {
@@ -214,11 +228,11 @@ fn out_of_range(text: &str) -> Option<String> {
 
 /// The refusal of one end of a window: what is out of range where it can be said, and the
 /// form to write it in.
-fn bad_end(text: &str, example: &str) -> Invalid {
+fn bad_end(text: &str, example: &str, year_unwritten: i32) -> Invalid {
     let form = format!("write a time as {example} (UTC)");
     Invalid::new(
         "range",
-        match out_of_range(text) {
+        match out_of_range(text, year_unwritten) {
             Some(why) => format!("'{text}': {why}; {form}"),
             None => format!("'{text}': {form}"),
         },
@@ -238,12 +252,12 @@ pub fn parse_window_ends(
     let (from, to) = (from.trim(), to.trim());
     let start = parse_instant(from)
         .or_else(|| parse_short_start(from, now))
-        .ok_or_else(|| bad_end(from, "2026-12-01T10:00"))?;
+        .ok_or_else(|| bad_end(from, "2026-12-01T10:00", chrono::Datelike::year(&now)))?;
     let end = match NaiveDate::parse_from_str(to, "%Y-%m-%d") {
         Ok(_) => parse_until(to, now),
         Err(_) => parse_instant(to).or_else(|| parse_short_end(to, start)),
     }
-    .ok_or_else(|| bad_end(to, "2026-12-01T12:00"))?;
+    .ok_or_else(|| bad_end(to, "2026-12-01T12:00", chrono::Datelike::year(&start)))?;
     Ok((start, end))
 }
 
@@ -676,6 +690,10 @@ mod tests {
                 "'2026-12-00': December has no day 0 (01 to 31)",
             ),
             (
+                "02-29 10:00..11:00",
+                "'02-29 10:00': February 2026 has no day 29 (01 to 28)",
+            ),
+            (
                 "noon..12:00",
                 "'noon': write a time as 2026-12-01T10:00 (UTC)",
             ),
@@ -745,6 +763,16 @@ mod tests {
             (w.start, w.end),
             (at("2026-12-31T23:00"), at("2027-01-02T00:00"))
         );
+        // An end earlier than the start on its own day, or a day earlier in the month, is
+        // refused: it read as the next year's, a window of a year.
+        for swapped in [
+            "12-02 10:00..12-02 09:00",
+            "12-02 10:00..12-01",
+            "12-02 10:00..11-30 10:00",
+        ] {
+            let e = parse_range(swapped, now).unwrap_err();
+            assert_eq!(e.message, "must end after it starts", "{swapped}");
+        }
         for bad in [
             "",
             "15",
