@@ -115,13 +115,15 @@ pub(crate) async fn run(
                     ..CommentFilter::default()
                 };
                 let content = b.content()?;
-                let page = content
+                let mut page = content
                     .list_comments(&filter, PageRequest::after(cursor, THREAD_PAGE))
                     .await?;
                 let targets: Vec<Target> =
                     page.items.iter().map(|c| Target::Comment(c.id)).collect();
+                // The thread's rows say what was left out, its reports' too.
                 let reports = content.reports_on(&targets).await?;
-                Ok::<_, DomainError>((page, reports))
+                page.left_out.extend(reports.left_out);
+                Ok::<_, DomainError>((page, reports.items))
             }
             .await
             .map_err(Failure::from),
@@ -299,7 +301,7 @@ async fn thread(b: &Backends, target: ModerationTarget) -> Result<ThreadData, Do
         ModerationTarget::Post(id) => id,
         ModerationTarget::Comment(id) => content.get_comment(id).await?.post_id,
     };
-    let thread = content
+    let mut thread = content
         .thread(post_id, PageRequest::first(THREAD_PAGE))
         .await?;
     // The reports on the post and on every comment of the page, so that each row's detail
@@ -311,12 +313,14 @@ async fn thread(b: &Backends, target: ModerationTarget) -> Result<ThreadData, Do
     {
         wanted.push(Target::Comment(id));
     }
+    // The thread's rows say what was left out, its reports' too.
     let reports = content.reports_on(&wanted).await?;
+    thread.comments.left_out.extend(reports.left_out);
     let history = content.post_history(post_id).await?;
     Ok(ThreadData {
         post: thread.post,
         comments: thread.comments,
-        reports,
+        reports: reports.items,
         history,
     })
 }

@@ -670,6 +670,35 @@ fn thread_with_reports() {
     insta::assert_snapshot!(render(&mut app, 110, 22));
 }
 
+/// A thread says the comments and reports it could not read (a comment whose author no
+/// release writes was left out without a word, and the title counted one less).
+#[test]
+fn a_thread_says_what_it_left_out() {
+    let (mut app, request) = opening_a_thread();
+    let p = post(1);
+    app.on_event(AppEvent::ThreadLoaded {
+        request,
+        result: Ok(crate::app::posts::ThreadData {
+            post: p.clone(),
+            comments: Page {
+                items: vec![],
+                next: None,
+                left_out: vec![
+                    "comments row 2 holds an invalid value: sub: must be a UUID".into(),
+                    "reports row 5 holds an invalid value".into(),
+                ],
+            },
+            reports: vec![],
+            history: vec![],
+        }),
+    });
+    let text = format!("{}", render(&mut app, 120, 14));
+    assert!(
+        text.contains("2 rows could not be read and are left out; the first: comments row 2"),
+        "{text}"
+    );
+}
+
 /// A thread's title keeps the post's id on a narrow screen, in a shorter form.
 #[test]
 fn a_narrow_thread_title_keeps_the_post_s_id() {

@@ -130,6 +130,9 @@ impl PostsPane {
                 thread.rows.items = rows;
                 thread.rows.forget_widths();
                 thread.rows.load = Load::Loaded;
+                // A comment or a report that could not be read is said under the rows.
+                thread.rows.left_out = data.comments.left_out.len();
+                thread.rows.left_out_why = data.comments.left_out.into_iter().next();
                 if thread.rows.selected != focus {
                     thread.detail_scroll = 0;
                 }

@@ -152,7 +152,7 @@ impl ContentStore for FaultyContentStore {
     ) -> DomainResult<Page<Report>> {
         pass!(self, list_reports(filter, page))
     }
-    async fn reports_on(&self, targets: &[Target]) -> DomainResult<Vec<Report>> {
+    async fn reports_on(&self, targets: &[Target]) -> DomainResult<Page<Report>> {
         pass!(self, reports_on(targets))
     }
     async fn report_queue(

@@ -81,8 +81,9 @@ pub trait ContentStore: Send + Sync {
     ) -> DomainResult<Page<Report>>;
     /// Every report (any status) on any of `targets` (at most 1,000 targets), newest first,
     /// at most [`REPORTS_ON_MAX`](crate::model::REPORTS_ON_MAX) of them: what a thread shows
-    /// beside its post and comments.
-    async fn reports_on(&self, targets: &[Target]) -> DomainResult<Vec<Report>>;
+    /// beside its post and comments. A report no release writes is left out and said in the
+    /// page's `left_out` (there is no next page).
+    async fn reports_on(&self, targets: &[Target]) -> DomainResult<Page<Report>>;
     /// Targets with open reports that `filter` keeps, most-reported first, then the longest
     /// waiting.
     async fn report_queue(

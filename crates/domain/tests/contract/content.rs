@@ -1358,7 +1358,7 @@ async fn a_thread_s_reports_are_read_for_its_post_and_every_comment_at_once(stor
     file(Target::User(a.clone()), 604).await;
     let mut wanted = vec![Target::Post(p.id)];
     wanted.extend(comments.iter().map(|c| Target::Comment(*c)));
-    let got = store.reports_on(&wanted).await.unwrap();
+    let got = store.reports_on(&wanted).await.unwrap().items;
     let ids: Vec<ReportId> = got.iter().map(|r| r.id).collect();
     assert_eq!(
         ids,
@@ -1368,12 +1368,12 @@ async fn a_thread_s_reports_are_read_for_its_post_and_every_comment_at_once(stor
     assert_eq!(got[1].status, ReportStatus::Dismissed);
     // A comment's number asked for as a post is another target.
     let same_number = Target::Post(PostId::new(comments[2].get()).unwrap());
-    let got = store.reports_on(&[same_number]).await.unwrap();
+    let got = store.reports_on(&[same_number]).await.unwrap().items;
     assert!(
         got.iter().all(|r| matches!(r.target, Target::Post(_))),
         "{got:?}"
     );
-    assert!(store.reports_on(&[]).await.unwrap().is_empty());
+    assert!(store.reports_on(&[]).await.unwrap().items.is_empty());
     let too_many: Vec<Target> = (1..=1_001)
         .map(|n| Target::Comment(CommentId::new(n).unwrap()))
         .collect();

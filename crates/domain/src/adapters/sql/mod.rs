@@ -881,9 +881,14 @@ mod tests {
         assert_eq!(summary.author_sub.as_ref(), Some(&author));
         let reports = store.reports_on(&[Target::Post(posts[1])]).await.unwrap();
         assert_eq!(
-            reports.len(),
+            reports.items.len(),
             1,
             "the unreadable report is left out: {reports:?}"
+        );
+        assert!(
+            reports.left_out[0].starts_with("reports row "),
+            "and said: {:?}",
+            reports.left_out
         );
     }
 

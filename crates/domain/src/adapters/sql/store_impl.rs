@@ -1266,12 +1266,12 @@ impl ContentStore for SqlContentStore<Db> {
         })
     }
 
-    async fn reports_on(&self, targets: &[Target]) -> DomainResult<Vec<Report>> {
+    async fn reports_on(&self, targets: &[Target]) -> DomainResult<Page<Report>> {
         // One `IN` list per kind, each a range on `reports_target`; only placeholders and the
         // kinds' fixed names are put into the text.
         let kinds = ids_by_kind(targets)?;
         if kinds.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Page::empty());
         }
         let wanted: Vec<String> = kinds
             .iter()
@@ -1294,22 +1294,28 @@ impl ContentStore for SqlContentStore<Db> {
                 q = q.bind(id.clone());
             }
         }
-        Ok(q
+        let rows = q
             .bind(i64::from(REPORTS_ON_MAX))
             .fetch_all(&self.pool)
             .await
-            .map_err(|e| map_sqlx("reports", e))?
-            .into_iter()
-            .filter_map(|row| {
-                // A report no release writes is left out, and logged: the thread it was about
-                // could not be opened at all.
-                Report::try_from(row)
-                    .inspect_err(|e| {
-                        tracing::warn!(error = %e.chain(), "reports: a row that cannot be read was left out");
-                    })
-                    .ok()
-            })
-            .collect::<Vec<_>>())
+            .map_err(|e| map_sqlx("reports", e))?;
+        // A report no release writes is left out and said: the thread it was about could not
+        // be opened at all.
+        let mut page = Page::empty();
+        for row in rows {
+            match Report::try_from(row) {
+                Ok(report) => page.items.push(report),
+                Err(e) => {
+                    let why = e.chain();
+                    tracing::warn!(error = %why, "reports: a row that cannot be read was left out");
+                    page.left_out.push(
+                        why.strip_prefix("unexpected error: ")
+                            .map_or(why.clone(), str::to_string),
+                    );
+                }
+            }
+        }
+        Ok(page)
     }
 
     async fn report_queue(
