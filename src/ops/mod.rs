@@ -696,8 +696,15 @@ impl From<Failure> for Partial {
 }
 
 impl From<DomainError> for Partial {
+    /// A conflict found what was asked about changed since: what showed it is read again, and
+    /// the dialog is not offered again as it was (an upload refused over an object put there
+    /// since reopened saying "new object", and refused again).
     fn from(e: DomainError) -> Self {
-        Failure::from(e).into()
+        let stale = matches!(e, DomainError::Conflict(_));
+        Self {
+            stale,
+            ..Failure::from(e).into()
+        }
     }
 }
 
@@ -789,6 +796,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
         } => {
             let mut done = Done::new(String::new());
             let mut newer = 0;
+            let mut unreadable = 0;
             for (i, t) in targets.iter().enumerate() {
                 let resolved = moderation::resolve_all_open(
                     b.content()?,
@@ -810,6 +818,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                     said: false,
                 })?;
                 newer += resolved.newer;
+                unreadable += resolved.unreadable;
                 done.records
                     .extend(resolved.closed.iter().map(report_record));
             }
@@ -822,6 +831,17 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 )
             } else {
                 String::new()
+            };
+            // Reports that could not be read are left open, and said (`D` promised two and
+            // closed one without a word).
+            let newer = match unreadable {
+                0 => newer,
+                n => format!(
+                    "{newer}; {} could not be read and {} left open (the log names {})",
+                    plural(n, "report"),
+                    if n == 1 { "is" } else { "are" },
+                    if n == 1 { "it" } else { "them" }
+                ),
             };
             // None open: nothing changed and nothing was audited (it said `0 reports
             // actioned, audited`).
@@ -985,10 +1005,15 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                     if n == 1 { "it was" } else { "they were" }
                 ),
             };
+            // "audited" only where a row was written (nothing deleted, nothing recorded).
             let mut done = Done::new(format!(
                 "deleted {}{}{gone_since}",
                 crate::text::plural(gone.deleted.len(), "object"),
-                audit_note(gone.audited)
+                if gone.deleted.is_empty() {
+                    ""
+                } else {
+                    audit_note(gone.audited)
+                }
             ));
             // Where some rows failed, every row was tried: the others were written.
             let audited = |k: &String| {
@@ -1022,7 +1047,12 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                         crate::text::key(key)
                     )
                 } else {
-                    bulk_delete_failure(gone.deleted.len(), &gone.failed)
+                    // With those gone meanwhile, said too (the failure alone named one of
+                    // three, and the key deleted by someone else appeared nowhere).
+                    format!(
+                        "{}{gone_since}",
+                        bulk_delete_failure(gone.deleted.len(), &gone.failed)
+                    )
                 };
                 Err(Partial {
                     failure: Failure {

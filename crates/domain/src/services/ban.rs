@@ -576,13 +576,10 @@ pub async fn run(
         ),
         Some(ban) => (
             UNBAN_ACTION,
-            serde_json::to_string(&UnbanRecord::of(
-                ban,
-                &plan.bans,
-                &done,
-                &skipped,
-                failed.is_none(),
-            ))
+            serde_json::to_string(&UnbanRecord {
+                left_alone: plan.left_alone.clone(),
+                ..UnbanRecord::of(ban, &plan.bans, &done, &skipped, failed.is_none())
+            })
             .unwrap_or_default(),
         ),
     };
@@ -630,6 +627,8 @@ struct UnbanRecord {
     restored_comments: Vec<CommentId>,
     left_posts: Vec<PostId>,
     left_comments: Vec<CommentId>,
+    /// What the plan said it leaves, changed since the ban (its dialog's words).
+    left_alone: Vec<String>,
     complete: bool,
 }
 
@@ -1159,6 +1158,14 @@ mod tests {
             "{:?}",
             unban.left_alone
         );
+        // The unban's own row keeps what it left, as its dialog said it.
+        let outcome = run(dir, content, &unban, &actor(), &reason()).await;
+        let row = content
+            .get_audit(crate::model::AuditId::new(outcome.audit_id.unwrap()).unwrap())
+            .await
+            .unwrap();
+        let after: serde_json::Value = serde_json::from_str(row.after.as_deref().unwrap()).unwrap();
+        assert_eq!(after["left_alone"], serde_json::json!(unban.left_alone));
     }
 
     /// A user's standing says the ban in force and the block, and an unban clears both; a
@@ -1340,6 +1347,7 @@ mod tests {
         assert_eq!(read["restored_posts"].as_array().unwrap().len(), 2_100);
         assert_eq!(read["left_comments"], serde_json::json!([9]));
         assert_eq!(read["complete"], true);
+        assert_eq!(read["left_alone"], serde_json::json!([]));
     }
 
     /// An unban done whose closing row the database refused says so (it read as done and

@@ -26,9 +26,12 @@ pub async fn resolve_all_open(
         reporter: None,
     };
     let mut open = Vec::new();
+    let mut unreadable = 0;
     let mut page = PageRequest::first(100);
     loop {
         let got = content.list_reports(&filter, page).await?;
+        // Not closed, and counted: one no release writes is left open, and said.
+        unreadable += got.left_out.len();
         open.extend(got.items);
         match got.next {
             Some(c) => page = PageRequest::after(c, 100),
@@ -49,6 +52,7 @@ pub async fn resolve_all_open(
     Ok(Resolved {
         closed,
         newer: newer.len(),
+        unreadable,
     })
 }
 
@@ -58,6 +62,8 @@ pub struct Resolved {
     pub closed: Vec<Report>,
     /// Open reports newer than the last one seen, left open.
     pub newer: usize,
+    /// Open reports that could not be read (rows no release writes), left open.
+    pub unreadable: usize,
 }
 
 /// Hides, restores or removes each of `targets` under one reason; every change writes its audit

@@ -892,6 +892,70 @@ mod tests {
         );
     }
 
+    /// Resolving the reports of a target leaves one no release writes open and counts it;
+    /// resolving that one by its id says it is done and audited when only its read back fails
+    /// (it read as the resolve failing).
+    #[cfg(feature = "sqlite")]
+    #[tokio::test]
+    async fn an_unreadable_report_is_counted_left_open_or_said_resolved() {
+        use crate::model::{Actor, NewReport, Reason, ReportId, ReportResolution, Target, UserSub};
+        use crate::ports::ContentStore;
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlContentStore::<Sqlite>::open_sqlite(&dir.path().join("r.db"))
+            .await
+            .unwrap();
+        let target = Target::User(UserSub::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap());
+        let mut ids = Vec::new();
+        for n in 1..=2 {
+            let r = store
+                .file_report(&NewReport {
+                    target: target.clone(),
+                    reporter_sub: UserSub::parse(format!("00000000-0000-4000-8000-00000000000{n}"))
+                        .unwrap(),
+                    reason: Reason::parse("spam").unwrap(),
+                    note: None,
+                })
+                .await
+                .unwrap();
+            ids.push(r.id.get());
+        }
+        sqlx::query("UPDATE reports SET reporter_sub = 'x' WHERE id = ?")
+            .bind(ids[1])
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let actor = Actor::parse("mod:ann").unwrap();
+        let reason = Reason::parse("handled").unwrap();
+        let resolved = crate::services::moderation::resolve_all_open(
+            &store,
+            &target,
+            ReportResolution::Dismissed,
+            &actor,
+            &reason,
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!((resolved.closed.len(), resolved.unreadable), (1, 1));
+        let e = store
+            .resolve_report(
+                ReportId::new(ids[1]).unwrap(),
+                ReportResolution::Dismissed,
+                &actor,
+                &reason,
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            e.chain().contains(&format!(
+                "report {} is dismissed and audited, but reading it back failed",
+                ids[1]
+            )),
+            "{}",
+            e.chain()
+        );
+    }
+
     /// The report queue is a work list: a report naming a target no release writes (`post
     /// abc`, an empty sub, written by hand) is left out, and the others stay workable (every
     /// page failed, in the console and `reports queue`).

@@ -1553,7 +1553,14 @@ impl ContentStore for SqlContentStore<Db> {
         };
         Self::insert_audit(&mut tx, &entry, now).await?;
         tx.commit().await.map_err(|e| map_sqlx(&what, e))?;
-        self.get_report(id).await
+        // Done and audited whatever the read back finds: a row no release writes is said as
+        // such (it read as the resolve failing, and a script would have done it again).
+        self.get_report(id).await.map_err(|e| {
+            DomainError::unexpected(
+                format!("{what} is {status} and audited, but reading it back failed"),
+                e,
+            )
+        })
     }
 
     async fn moderate(&self, moderation: &Moderation) -> DomainResult<ModerationOutcome> {
