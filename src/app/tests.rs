@@ -4430,3 +4430,18 @@ fn a_posts_filter_finds_its_author_by_e_mail() {
         "{again:?}"
     );
 }
+
+/// A reported post whose status no release writes is not taken for visible: `h` says why it
+/// is left alone (the dialog promised `visible → hidden`, and the write failed).
+#[test]
+fn a_post_of_unknown_status_is_not_taken_for_visible() {
+    let (mut app, first) = app_on(PaneId::Posts, test_context());
+    let mut item = queued(group(9001, 2));
+    item.summary.as_mut().unwrap().status = None;
+    answer_queue_items(&mut app, &first, vec![item], None);
+    let sent = app.on_key(key('h'));
+    assert!(sent.is_empty(), "{sent:?}");
+    assert!(app.overlay.is_none(), "no dialog");
+    let said = &app.toasts.back().unwrap().text;
+    assert!(said.contains("has a status no release writes"), "{said}");
+}

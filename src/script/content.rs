@@ -217,10 +217,7 @@ pub(super) async fn reports(cmd: ReportsCommand, s: &Session<'_>) -> Result<()> 
                                 q.group.target.id_text()
                             ),
                             &q.group.open_reports.to_string(),
-                            q.summary
-                                .as_ref()
-                                .and_then(|s| s.status)
-                                .map_or("-", |st| st.as_str()),
+                            records::queue_status(&q).unwrap_or("-"),
                             &reasons,
                             q.summary.as_ref().map_or(
                                 match q.group.target {

@@ -283,6 +283,18 @@ pub fn alarm(a: &backoffice_domain::model::Alarm) -> Value {
 
 /// A line of the reports queue: a target with its open reports counted, their reasons, and
 /// what the target is.
+/// A queue item's target status as the lines say it: `visible`…, `unknown` for a post or a
+/// comment whose status no release writes (it read as `-`, a person's), `None` for a person
+/// or a target gone.
+pub fn queue_status(q: &QueueItem) -> Option<&'static str> {
+    let s = q.summary.as_ref()?;
+    match (s.status, &q.group.target) {
+        (Some(st), _) => Some(st.as_str()),
+        (None, backoffice_domain::model::Target::User(_)) => None,
+        (None, _) => Some("unknown"),
+    }
+}
+
 pub fn queue_item(q: &QueueItem) -> Value {
     let s = q.summary.as_ref();
     json!({
@@ -292,7 +304,7 @@ pub fn queue_item(q: &QueueItem) -> Value {
         "open_reports": q.group.open_reports,
         "reasons": reasons_text(&q.reasons),
         "author_sub": s.and_then(|s| s.author_sub.as_ref()).map(|a| a.to_string()),
-        "status": s.and_then(|s| s.status).map(|st| st.as_str()),
+        "status": queue_status(q),
         "excerpt": s.map(|s| s.excerpt.clone()),
         "oldest_open_at": time(&q.group.oldest_open_at),
         "latest_open_at": time(&q.group.latest_open_at),

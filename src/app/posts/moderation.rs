@@ -11,13 +11,31 @@ use backoffice_domain::model::{
     Target,
 };
 
+/// Where a target stands, as the pane read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Now {
+    Is(ContentStatus),
+    /// The queue's row whose post or comment no longer exists.
+    Gone,
+    /// A status no release writes (set by hand, or by a newer release): it was taken as
+    /// visible, and the dialog promised `visible → hidden`.
+    Unknown,
+}
+
+impl Now {
+    fn word(self) -> &'static str {
+        match self {
+            Now::Is(s) => s.as_str(),
+            Now::Gone => "gone",
+            Now::Unknown => "unknown",
+        }
+    }
+}
+
 impl PostsPane {
     /// What a moderation key acts on: the thread's selected row, or the marked (else the
-    /// selected) rows of the list, each with its status (`None`: a queue row whose post or
-    /// comment no longer exists).
-    pub(super) fn moderation_targets(
-        &self,
-    ) -> Vec<(ModerationTarget, Option<ContentStatus>, String)> {
+    /// selected) rows of the list, each with where it stands.
+    pub(super) fn moderation_targets(&self) -> Vec<(ModerationTarget, Now, String)> {
         match (&self.thread, self.view) {
             (Some(t), _) => t
                 .rows
@@ -29,7 +47,7 @@ impl PostsPane {
                             format!("comment #{} ({})", c.id, excerpt(&c.body))
                         }
                     };
-                    vec![(r.target(), Some(r.status()), label)]
+                    vec![(r.target(), Now::Is(r.status()), label)]
                 })
                 .unwrap_or_default(),
             (None, Some(View::Posts)) => self
@@ -39,7 +57,7 @@ impl PostsPane {
                 .map(|p| {
                     (
                         ModerationTarget::Post(p.id),
-                        Some(p.status),
+                        Now::Is(p.status),
                         format!("post #{} ({})", p.id, excerpt(&p.body)),
                     )
                 })
@@ -55,9 +73,12 @@ impl PostsPane {
                         Target::User(_) => return None,
                     };
                     // No summary: the post or comment is gone (its row reads `gone`); one
-                    // with no status read is taken as visible, as the store created it.
+                    // whose status could not be read is unknown (its row reads so).
                     let summary = q.summary.as_ref();
-                    let status = summary.map(|s| s.status.unwrap_or(ContentStatus::Visible));
+                    let status = match summary {
+                        None => Now::Gone,
+                        Some(s) => s.status.map_or(Now::Unknown, Now::Is),
+                    };
                     let label = match summary {
                         Some(s) => format!(
                             "{} ({})",
@@ -132,21 +153,24 @@ impl PostsPane {
         // post) is left out here, not refused by the store after the confirmation.
         let (targets, left): (Vec<_>, Vec<_>) = targets
             .into_iter()
-            .partition(|(_, before, _)| before.is_some_and(|b| action.applies_to(b)));
+            .partition(|(_, before, _)| matches!(before, Now::Is(b) if action.applies_to(*b)));
         let applies = match action {
             ModerationAction::Hide => "applies to visible items",
             ModerationAction::Restore => "applies to hidden or removed items",
             ModerationAction::Remove => "applies to items not yet removed",
         };
         // A gone item was counted as visible: the dialog promised a hide that then failed.
-        let why = |label: &str, before: Option<ContentStatus>| match before {
-            Some(before) => format!(
+        let why = |label: &str, before: Now| match before {
+            Now::Is(before) => format!(
                 "{label} is {}: {} {applies}",
                 before.as_str(),
                 action.as_str()
             ),
-            None => format!(
+            Now::Gone => format!(
                 "{label} no longer exists (deleted): its reports can be resolved (s) or dismissed (D)"
+            ),
+            Now::Unknown => format!(
+                "{label} has a status no release writes (the log names the row): mend it in the database; its reports can be resolved (s) or dismissed (D)"
             ),
         };
         if targets.is_empty() {
@@ -164,7 +188,7 @@ impl PostsPane {
             .map(|(_, before, label)| {
                 format!(
                     "{label}: {} → {}",
-                    before.map_or("gone", ContentStatus::as_str),
+                    before.word(),
                     after.as_str()
                 )
             })
