@@ -1124,6 +1124,45 @@ fn a_posts_row_that_cannot_be_read_is_left_out_said_and_fails_the_listing() {
     );
 }
 
+/// `logs tail` over a group that is not there beside one that is says it left it out and
+/// tails the other (one mistyped name failed the whole tail); named alone, it fails.
+#[test]
+fn logs_tail_leaves_out_a_group_that_is_not_there() {
+    let dirs = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(&dirs, &["sandbox", "seed", "--yes"]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "logs",
+            "tail",
+            "/aws/lambda/backoffice-api",
+            "/aws/lambda/backoffice-apii",
+            "--seconds",
+            "1",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        err.contains(r#""type":"group_missing""#) && err.contains("backoffice-apii"),
+        "{err}"
+    );
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "logs",
+            "tail",
+            "/aws/lambda/backoffice-apii",
+            "--seconds",
+            "1",
+        ],
+    );
+    assert!(
+        !ok && err.contains("log group /aws/lambda/backoffice-apii not found"),
+        "{err}"
+    );
+}
+
 /// `--read-only` refuses every write command before it asks or does anything: each exits
 /// non-zero saying so, even with `--yes`, and the audit log and the data are as they were.
 #[test]

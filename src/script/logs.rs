@@ -61,12 +61,37 @@ pub(super) async fn run(cmd: LogsCommand, s: &Session<'_>) -> Result<()> {
             if groups.is_empty() {
                 bail!("give at least one log group");
             }
-            let request = TailRequest {
-                groups,
-                since: chrono::Utc::now(),
-                pattern: None,
+            // A group that is not there is said and left out, and the others are tailed (one
+            // mistyped name failed the whole tail); named alone, it fails.
+            let mut groups = groups;
+            let since = chrono::Utc::now();
+            let mut stream = loop {
+                let request = TailRequest {
+                    groups: groups.clone(),
+                    since,
+                    pattern: None,
+                };
+                match source.tail(request).await {
+                    Ok(stream) => break stream,
+                    Err(backoffice_domain::DomainError::NotFound(what)) if groups.len() > 1 => {
+                        let Some(at) = groups.iter().position(|g| what == format!("log group {g}"))
+                        else {
+                            return Err(domain(backoffice_domain::DomainError::NotFound(what)));
+                        };
+                        let missing = TailItem::GroupMissing {
+                            group: groups.remove(at).to_string(),
+                        };
+                        if let Some(record) = records::marker(&missing) {
+                            if s.out.json {
+                                s.print(&record, String::new)?;
+                            } else {
+                                eprintln!("-- {record}");
+                            }
+                        }
+                    }
+                    Err(e) => return Err(domain(e)),
+                }
             };
-            let mut stream = source.tail(request).await.map_err(domain)?;
             let deadline = tokio::time::sleep(Duration::from_secs(seconds));
             tokio::pin!(deadline);
             loop {

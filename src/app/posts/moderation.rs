@@ -185,13 +185,7 @@ impl PostsPane {
         }
         let mut changes: Vec<String> = targets
             .iter()
-            .map(|(_, before, label)| {
-                format!(
-                    "{label}: {} → {}",
-                    before.word(),
-                    after.as_str()
-                )
-            })
+            .map(|(_, before, label)| format!("{label}: {} → {}", before.word(), after.as_str()))
             .collect();
         changes.extend(
             left.iter()

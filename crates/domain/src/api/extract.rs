@@ -466,7 +466,10 @@ fn synonym(name: &str, names: &[&str]) -> Option<String> {
     ];
     let lower = name.to_lowercase();
     if lower == "read" && names.contains(&"unread") {
-        return Some("did you mean unread? unread=true lists the unread only".into());
+        return Some(
+            "did you mean unread? unread=true lists the unread only; without it, every notification is listed"
+                .into(),
+        );
     }
     SYNONYMS
         .iter()
@@ -590,7 +593,7 @@ mod tests {
             (
                 "/notifications?read=false",
                 "/notifications",
-                "(did you mean unread? unread=true lists the unread only)",
+                "(did you mean unread? unread=true lists the unread only; without it, every notification is listed)",
             ),
             (
                 "/notifications?autor=x",
