@@ -690,9 +690,11 @@ impl Keymap {
 /// (`ctrl+q` and `Ctrl Q` are `ctrl-q`).
 fn not_a_key(text: &str) -> String {
     let joined = text.trim().replace(['+', ' '], "-").to_ascii_lowercase();
-    let meant = (joined != text && Key::parse(&joined).is_ok())
-        .then(|| format!("; did you mean {joined}?"))
-        .unwrap_or_default();
+    let meant = if joined != text && Key::parse(&joined).is_ok() {
+        format!("; did you mean {joined}?")
+    } else {
+        String::new()
+    };
     format!("'{text}' is not a key{meant}")
 }
 

@@ -38,7 +38,7 @@ pub fn parse_filter_naming(text: &str) -> Result<(PostFilter, Option<String>), P
                     ))
                 })?)
             }
-            Some(("author", v)) if v.is_empty() => {
+            Some(("author", "")) => {
                 return Err(Problem::from(
                     "author: give a sub, an e-mail or a username (author:ann@example.com)",
                 ));
