@@ -60,6 +60,9 @@ pub enum Cause {
     /// The environment's settings cannot reach the service (a `${VAR}` that is not set):
     /// reading again cannot help until the console starts with them mended.
     Setup,
+    /// A row the database holds that no release writes: reading again finds it the same until
+    /// it is mended there.
+    Data,
 }
 
 /// The source under a failure that only mended settings can clear (see [`Cause::Setup`]).
@@ -120,6 +123,10 @@ impl From<backoffice_domain::DomainError> for Failure {
                 source: Some(source),
                 ..
             } if source.is::<Unconfigured>() => Cause::Setup,
+            DomainError::Unexpected {
+                source: Some(source),
+                ..
+            } if source.is::<backoffice_domain::UnreadableRow>() => Cause::Data,
             _ => Cause::Other,
         };
         // What was not found is often a name typed or listed: a look-alike is named.
@@ -127,6 +134,14 @@ impl From<backoffice_domain::DomainError> for Failure {
             DomainError::NotFound(what) => {
                 let said = not_found(what);
                 (said.clone(), said)
+            }
+            // What the row holds, said: `posts row 9001 holds an invalid value` named no value.
+            _ if cause == Cause::Data => {
+                let chain = e.chain();
+                let said = chain
+                    .strip_prefix("unexpected error: ")
+                    .map_or(chain.clone(), str::to_string);
+                (said, chain)
             }
             _ => (e.to_string(), e.chain()),
         };

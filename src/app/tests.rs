@@ -4445,3 +4445,24 @@ fn a_post_of_unknown_status_is_not_taken_for_visible() {
     let said = &app.toasts.back().unwrap().text;
     assert!(said.contains("has a status no release writes"), "{said}");
 }
+
+/// A row no release writes is said with what it holds, and reading it again is not offered as
+/// a help (a quarantined post's thread said "Press ctrl-r to try again").
+#[test]
+fn a_row_no_release_writes_is_said_as_the_rows() {
+    use backoffice_domain::{DomainError, Invalid, UnreadableRow};
+    let e = DomainError::unexpected(
+        "posts row 9001 holds an invalid value",
+        UnreadableRow(Invalid::new(
+            "status",
+            "'quarantined' is not one of: visible, hidden, removed",
+        )),
+    );
+    let f = Failure::from(e);
+    assert_eq!(f.cause, crate::app::Cause::Data);
+    assert_eq!(
+        f.message,
+        "posts row 9001 holds an invalid value: status: 'quarantined' is not one of: visible, hidden, removed"
+    );
+    assert!(crate::ui::try_again(&f, "ctrl-r").starts_with("Reading again cannot help"));
+}

@@ -472,6 +472,9 @@ pub(crate) fn try_again(error: &crate::app::Failure, retry: &str) -> String {
         crate::app::Cause::Setup => {
             "Reading again cannot help: quit, mend the setting, and start again.".to_string()
         }
+        crate::app::Cause::Data => "Reading again cannot help: the row holds a value no release \
+             writes; mend it in the database (the log names it)."
+            .to_string(),
         _ => format!("Press {retry} to try again."),
     }
 }

@@ -27,6 +27,19 @@ impl fmt::Display for Invalid {
 
 impl std::error::Error for Invalid {}
 
+/// What is wrong with a row the database holds that no release writes (a status or a sub set
+/// by hand): the source of the error that names it. Reading it again finds it the same.
+#[derive(Debug)]
+pub struct UnreadableRow(pub Invalid);
+
+impl fmt::Display for UnreadableRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for UnreadableRow {}
+
 type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// What went wrong, split so that "your input is wrong" is never confused with "something failed".

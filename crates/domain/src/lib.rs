@@ -16,4 +16,4 @@ pub mod sandbox;
 pub mod services;
 pub mod triggers;
 
-pub use error::{DomainError, DomainResult, Invalid};
+pub use error::{DomainError, DomainResult, Invalid, UnreadableRow};

@@ -799,6 +799,15 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(ids_of(&third), [ids[3]], "the page after the broken row");
+        // Read alone, the row's error says it is the row's (reading again finds it the same).
+        let alone = store
+            .get_post(crate::model::PostId::new(ids[2]).unwrap())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&alone, DomainError::Unexpected { source: Some(s), .. } if s.is::<crate::error::UnreadableRow>()),
+            "{alone:?}"
+        );
         let whole = store
             .list_posts(&all, PageRequest::first(10))
             .await

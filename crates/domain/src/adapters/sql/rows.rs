@@ -166,7 +166,10 @@ fn binary_datetime(bytes: &[u8]) -> Option<DateTime<Utc>> {
 }
 
 fn bad_row(table: &str, id: impl std::fmt::Display, err: Invalid) -> DomainError {
-    DomainError::unexpected(format!("{table} row {id} holds an invalid value"), err)
+    DomainError::unexpected(
+        format!("{table} row {id} holds an invalid value"),
+        crate::error::UnreadableRow(err),
+    )
 }
 
 crate::adapters::sql::from_row! {
