@@ -154,6 +154,20 @@ fn is_pictograph(c: char) -> bool {
 /// A joiner before an emoji goes as well: terminals draw that emoji inside the column of whatever
 /// precedes it (a space, a letter). A joiner between letters (Arabic, Indic scripts) stays.
 pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
+    clean_as(text, break_line, tab, cr, true)
+}
+
+/// One line of untrusted text for the command line's text output, as [`one_line`] makes it
+/// but with no zero-width non-joiner put between a Lam and an Alef: that is for the console's
+/// columns, and on standard output it changed the name (`grep 'الأحمد'` found nothing).
+pub fn one_line_as_written(text: &str) -> String {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return text.to_string();
+    }
+    clean_as(text, " ", " ", " ", false)
+}
+
+fn clean_as(text: &str, break_line: &str, tab: &str, cr: &str, part_lam_alef: bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     let mut last_was_pictograph = false;
@@ -165,7 +179,7 @@ pub fn clean(text: &str, break_line: &str, tab: &str, cr: &str) -> String {
         // ligature, while terminals and ratatui's buffer draw two, so a row measured short
         // lost its last letter at the edge (`مريم الأحم`). A zero-width non-joiner between
         // them makes the two counts agree.
-        if after_lam && is_alef(c) {
+        if part_lam_alef && after_lam && is_alef(c) {
             out.push('\u{200C}');
         }
         if is_lam(c) {

@@ -314,7 +314,7 @@ fn failed(f: Failure) -> color_eyre::Report {
 fn fields(fields: &[&str]) -> String {
     fields
         .iter()
-        .map(|f| crate::text::one_line(f))
+        .map(|f| crate::text::one_line_as_written(f))
         .collect::<Vec<_>>()
         .join("\t")
 }
@@ -405,5 +405,8 @@ mod tests {
             line.split('\t').collect::<Vec<_>>(),
             ["ann", "Ann Lee 🎉", "a b", "שלום"]
         );
+        // An Arabic name is printed as written, to be found by grep (the console's columns
+        // part a Lam from an Alef; standard output has none).
+        assert_eq!(super::fields(&["الأحمد"]), "الأحمد");
     }
 }
