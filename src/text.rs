@@ -317,8 +317,8 @@ pub fn new_name_problem(name: &str) -> Option<String> {
     let shown = identifier(name);
     (shown != name).then(|| {
         format!(
-            "reads {shown} on screen: it holds letters that pass for others (a script mixed into \
-             Latin, or a character that draws as nothing); a new account's name is plain"
+            "reads {shown} on screen, passing for another name: a new account's name is plain \
+             (one script, nothing invisible)"
         )
     })
 }
