@@ -1487,3 +1487,17 @@ fn an_open_object_offers_its_own_keys_and_does_not_sort_the_folder_behind() {
         "esc back to the folder to sort it"
     );
 }
+
+/// A narrowing written as the listing names a key (`<U+0020>lead`, a key starting with a
+/// space) narrows to that key (typed, the space was trimmed away; in the named form, the form
+/// was taken as its own letters), and a view keeps it.
+#[test]
+fn a_narrowing_written_as_the_listing_names_a_key_is_taken_back() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(&mut app, &first, vec![file(" leading space.txt", 1, 1)], false);
+    let mut c = typed(&mut app, "/<U+0020>lead");
+    c.extend(app.on_key(code(KeyCode::Enter)));
+    assert_eq!(listed_prefix(&c), Some((" lead".to_string(), false)));
+    use crate::app::Pane as _;
+    assert_eq!(app.storage.saved_filter(), "<U+0020>lead");
+}

@@ -566,8 +566,10 @@ impl Pane for StoragePane {
     /// and a bucket of thousands of objects showed none. Another bucket's folder is not kept.
     fn saved_filter(&self) -> String {
         match &self.location {
+            // The narrowing as the listing names it, so a leading space (`<U+0020>lead`) is
+            // not trimmed when the view is applied.
             Some(Location::Folder { bucket, prefix }) if Some(bucket) == self.home.as_ref() => {
-                format!("{prefix}{}", self.filter_text)
+                format!("{prefix}{}", crate::text::key(&self.filter_text))
             }
             _ => String::new(),
         }
@@ -596,7 +598,13 @@ impl Pane for StoragePane {
         if text.chars().any(char::is_control) {
             return Err(Problem::from("a prefix has no control characters"));
         }
-        let text = text.trim().trim_start_matches('/').to_string();
+        // As the listing names keys: `<U+0020>lead` is a key starting with a space (typed, the
+        // space was trimmed away, and the form was taken as its own letters).
+        let text = text.trim().trim_start_matches('/');
+        let text = crate::text::from_identifier(text).unwrap_or_else(|| text.to_string());
+        if text.chars().any(char::is_control) {
+            return Err(Problem::from("a prefix has no control characters"));
+        }
         match &self.location {
             Some(Location::Folder { .. }) => {
                 self.filter_text = text;
