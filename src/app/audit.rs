@@ -382,7 +382,7 @@ impl Pane for AuditPane {
             Action::UploadObject => Some("undo the selected row (its dialog says what it does)"),
             Action::Mark => Some("nothing: an undo acts on one row"),
             Action::Enter => Some("open the row: its before and after"),
-            Action::Filter => Some("filter: actor:NAME kind:KIND id:ID"),
+            Action::Filter => Some("filter: actor:NAME kind:KIND id:ID since:24h until:DATE"),
             Action::DetailDown => Some("scroll the open row down (enter opens it)"),
             Action::DetailUp => Some("scroll the open row up"),
             _ => None,
