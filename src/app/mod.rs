@@ -1152,10 +1152,21 @@ impl App {
             self.alarm_badge = metrics::badge(alarms);
         }
         if let Some(id) = event.pane() {
+            // A read that now answers clears the status bar's failure of the same read (a
+            // not-found author stayed there beside their posts, found since).
+            let settles: &[&str] = match &event {
+                AppEvent::PostsLoaded { result: Ok(_), .. } => {
+                    &["loading posts", "finding the author"]
+                }
+                AppEvent::AuthorFound { result: Ok(_), .. } => &["finding the author"],
+                AppEvent::QueueLoaded { result: Ok(_), .. } => &["loading the reports queue"],
+                _ => &[],
+            };
             let (pane, ids) = self.pane_mut(id);
             let (outcome, failed) = pane.on_event(event, ids);
-            if let Some((what, failure)) = failed {
-                self.fail(&what, failure);
+            match failed {
+                Some((what, failure)) => self.fail(&what, failure),
+                None => settles.iter().for_each(|what| self.settled(what)),
             }
             // A write asked for by a key that waited for its answer (a user still loading)
             // opens only where it was asked: not over help, another pane or another dialog.

@@ -4425,10 +4425,17 @@ fn a_posts_filter_finds_its_author_by_e_mail() {
         app.posts.posts.load
     );
     let again = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
-    assert!(
-        matches!(again.as_slice(), [Command::FindAuthor { who, .. }] if who == "nobody"),
-        "{again:?}"
-    );
+    let request = match again.as_slice() {
+        [Command::FindAuthor { request, who }] if who == "nobody" => *request,
+        other => panic!("{other:?}"),
+    };
+    assert!(app.last_error.is_some(), "the not-found is said");
+    // Found since: the status bar's not-found goes.
+    app.on_event(AppEvent::AuthorFound {
+        request,
+        result: Ok(sub),
+    });
+    assert_eq!(app.last_error, None);
 }
 
 /// A reported post whose status no release writes is not taken for visible: `h` says why it

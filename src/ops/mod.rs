@@ -847,8 +847,12 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             // actioned, audited`).
             // (Of those shown, where newer ones came: "no open reports", then one left open,
             // read as a contradiction.)
+            // Where the only ones left could not be read, that is what stands (it said "none
+            // of the reports shown is still open", as if someone else had closed them).
             let none = if newer.is_empty() {
                 "no open reports"
+            } else if unreadable > 0 {
+                "no report that can be read is open"
             } else {
                 "none of the reports shown is still open"
             };

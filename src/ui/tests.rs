@@ -697,6 +697,14 @@ fn a_thread_says_what_it_left_out() {
         text.contains("2 rows could not be read and are left out; the first: comments row 2"),
         "{text}"
     );
+    // Whole in the error log, each row.
+    assert!(
+        app.errors
+            .front()
+            .is_some_and(|(_, f)| f.chain.contains("reports row 5")),
+        "{:?}",
+        app.errors.front()
+    );
 }
 
 /// A thread's title keeps the post's id on a narrow screen, in a shorter form.
@@ -1377,6 +1385,18 @@ fn posts_left_out_as_unreadable_are_said() {
             left_out: vec![why.into(), "posts row 40 holds an invalid value".into()],
         }),
     });
+    // Whole in the error log (`!`): the line under the rows is cut to the screen.
+    let said = app.last_error.as_deref().expect("said");
+    assert!(
+        said.contains("2 rows could not be read and are left out; the first: posts row 41 holds an invalid value: status: unknown value 'quarantined'"),
+        "{said}"
+    );
+    assert!(
+        app.errors
+            .front()
+            .is_some_and(|(_, f)| f.chain.contains("posts row 40")),
+        "each row in the error log"
+    );
     let text = format!("{}", render(&mut app, 120, 12));
     assert!(text.contains("3 loaded · 2 unreadable left out"), "{text}");
     assert!(

@@ -167,6 +167,7 @@ impl PostsPane {
             }
             Err(mut failure) => {
                 failure.message = format!("author: {}", failure.message);
+                failure.chain = format!("author: {}", failure.chain);
                 self.posts.receive(request, Err(failure.clone()));
                 (
                     Outcome::None,
@@ -571,7 +572,9 @@ impl PostsPane {
         result: Result<Page<Post>, Failure>,
         ids: &mut Ids,
     ) -> Handled {
-        let failure = result.as_ref().err().cloned();
+        let failure = result
+            .as_ref()
+            .map_or_else(|f| Some(f.clone()), |page| left_out_note(&page.left_out));
         if !self.posts.receive(request, result) {
             return (Outcome::None, None);
         }
@@ -589,7 +592,9 @@ impl PostsPane {
         result: Result<Page<QueueItem>, Failure>,
         ids: &mut Ids,
     ) -> Handled {
-        let failure = result.as_ref().err().cloned();
+        let failure = result
+            .as_ref()
+            .map_or_else(|f| Some(f.clone()), |page| left_out_note(&page.left_out));
         if !self.queue.receive(request, result) {
             return (Outcome::None, None);
         }
@@ -599,6 +604,22 @@ impl PostsPane {
             failure.map(|f| ("loading the reports queue".to_string(), f)),
         )
     }
+}
+
+/// The rows a page left out, whole, for the error log (`!`): the line under the rows is cut to
+/// the screen's width, and the why was only in the log file.
+fn left_out_note(left_out: &[String]) -> Option<Failure> {
+    let (first, rest) = left_out.split_first()?;
+    let mut failure = Failure::new(match rest.len() {
+        0 => format!("1 row could not be read and is left out: {first}"),
+        n => format!(
+            "{} rows could not be read and are left out; the first: {first}",
+            n + 1
+        ),
+    });
+    failure.chain = left_out.join("\n");
+    failure.cause = super::Cause::Data;
+    Some(failure)
 }
 
 /// A queue row's identity, to select it again after a read.

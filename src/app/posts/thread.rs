@@ -130,7 +130,9 @@ impl PostsPane {
                 thread.rows.items = rows;
                 thread.rows.forget_widths();
                 thread.rows.load = Load::Loaded;
-                // A comment or a report that could not be read is said under the rows.
+                // A comment or a report that could not be read is said under the rows, and
+                // whole in the error log (the line is cut to the screen).
+                let unread = super::left_out_note(&data.comments.left_out);
                 thread.rows.left_out = data.comments.left_out.len();
                 thread.rows.left_out_why = data.comments.left_out.into_iter().next();
                 if thread.rows.selected != focus {
@@ -142,11 +144,12 @@ impl PostsPane {
                 let found = thread.find_reselected();
                 thread.reports = data.reports;
                 thread.history = data.history;
+                let unread = unread.map(|f| ("loading the thread".to_string(), f));
                 // A key pressed while the thread came waits for the row it was meant for.
                 if let Some(outcome) = self.after_reselect(found, ids) {
-                    return (outcome, None);
+                    return (outcome, unread);
                 }
-                (self.more(ids).into(), None)
+                (self.more(ids).into(), unread)
             }
             Err(f) => {
                 self.waiting = None;

@@ -1494,7 +1494,12 @@ fn an_open_object_offers_its_own_keys_and_does_not_sort_the_folder_behind() {
 #[test]
 fn a_narrowing_written_as_the_listing_names_a_key_is_taken_back() {
     let (mut app, first) = storage_app(test_context());
-    answer_list(&mut app, &first, vec![file(" leading space.txt", 1, 1)], false);
+    answer_list(
+        &mut app,
+        &first,
+        vec![file(" leading space.txt", 1, 1)],
+        false,
+    );
     let mut c = typed(&mut app, "/<U+0020>lead");
     c.extend(app.on_key(code(KeyCode::Enter)));
     assert_eq!(listed_prefix(&c), Some((" lead".to_string(), false)));
