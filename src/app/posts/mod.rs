@@ -106,9 +106,11 @@ impl PostsPane {
             }
             View::Posts => {
                 self.posts.restart(id);
-                // An author named but not found yet is looked up again: read without it, the
-                // list held every author's posts under a filter naming one.
-                if let (Some(who), None) = (&self.author_named, &self.filter.author) {
+                // An author named by e-mail or username is looked up again on every read (the
+                // account may have gone, or the address moved to another, since); read without
+                // it, the list held every author's posts under a filter naming one.
+                if let Some(who) = &self.author_named {
+                    self.filter.author = None;
                     self.finding_author = Some(id);
                     return vec![Command::FindAuthor {
                         request: id,
@@ -163,7 +165,18 @@ impl PostsPane {
         match result {
             Ok(sub) => {
                 self.filter.author = Some(sub);
-                (Outcome::Commands(self.reload(ids)), None)
+                // The list was started over for the lookup (keeping its place on a refresh):
+                // its rows are this request's.
+                let id = ids.issue();
+                self.posts.expect(id);
+                (
+                    Outcome::Commands(vec![Command::LoadPosts {
+                        request: id,
+                        filter: self.filter.clone(),
+                        cursor: None,
+                    }]),
+                    None,
+                )
             }
             Err(mut failure) => {
                 failure.message = format!("author: {}", failure.message);
