@@ -248,6 +248,12 @@ pub trait Pane {
     fn saved_filter(&self) -> String {
         self.filter_text().to_string()
     }
+    /// What `:save` keeps as a named view: the filter ([`Pane::saved_filter`]), or more where a
+    /// pane's view is more than its filter (the Logs pane's tail: its groups and query). Not
+    /// the last view of a session, which the pane opens on.
+    fn saved_view(&self) -> String {
+        self.saved_filter()
+    }
     /// Applies a saved view ([`Pane::saved_filter`]'s text).
     fn restore_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
         self.set_filter(text, ids)

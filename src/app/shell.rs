@@ -365,19 +365,19 @@ impl App {
             }
             // Nothing to keep is said, not saved as a view that does nothing (in Logs, whose
             // search is not a view, `:save` said "saved" and kept nothing).
-            ("save", _) if self.focused().saved_filter().is_empty() => {
+            ("save", _) if self.focused().saved_view().is_empty() => {
                 self.fail(
                     ":save",
                     Failure::new(format!(
-                        "{} shows nothing a view keeps here: a view keeps a pane's filter (and \
-                         Storage's folder); filter with / first",
+                        "{} shows nothing a view keeps here: a view keeps a pane's filter \
+                         (Storage's folder, the Logs pane's tail or query); filter with / first",
                         pane.title()
                     )),
                 );
                 Vec::new()
             }
             ("save", name) => {
-                let filter = self.focused().saved_filter();
+                let filter = self.focused().saved_view();
                 match self.views.save(pane, name, &filter) {
                     Ok(()) => self.toast(format!(
                         "saved the view {name}: {}",

@@ -1891,3 +1891,29 @@ fn slash_in_the_invocations_view_says_where_searching_is() {
     app.on_key(key('/'));
     assert!(app.prompt.is_some(), "the lines view searches");
 }
+
+/// `:save` keeps the tail or query running (it kept nothing here), and `:view` starts it again:
+/// the same groups, window and pattern.
+#[test]
+fn a_saved_view_of_logs_starts_its_query_again() {
+    let mut app = logs_app();
+    tailing(&mut app);
+    let (_, spec) = query_for(&mut app, "15m ERROR timeout");
+    typed(&mut app, ":save errs");
+    app.on_key(code(KeyCode::Enter));
+    assert_eq!(
+        app.views.get(PaneId::Logs, "errs"),
+        Some(format!("tail:{API},{THUMBS} 15m ERROR timeout").as_str())
+    );
+    // Elsewhere, then back by the view.
+    query_for(&mut app, "1h");
+    typed(&mut app, ":view errs");
+    let c = app.on_key(code(KeyCode::Enter));
+    let (_, again) = feed_request(&c);
+    assert_eq!(again, spec);
+    // Nothing running: nothing to keep, and said.
+    let mut fresh = logs_app();
+    typed(&mut fresh, ":save none");
+    fresh.on_key(code(KeyCode::Enter));
+    assert_eq!(fresh.views.get(PaneId::Logs, "none"), None);
+}

@@ -26,6 +26,9 @@ pub use feed::{
 };
 pub use prompt::{Prompt, PromptKind, short_id};
 pub use query::parse_query;
+
+/// How a saved view of the Logs pane begins: a tail or query to start again.
+const TAIL_VIEW: &str = "tail:";
 pub use request::RequestView;
 pub use search::Search;
 
@@ -552,6 +555,53 @@ impl Pane for LogsPane {
     /// the next start: "no group name holds 'token-1117'").
     fn saved_filter(&self) -> String {
         String::new()
+    }
+
+    /// The tail or query running (or last run), as `:save` keeps it: `tail:` and its groups,
+    /// then its window and pattern as the `f` prompt reads them (`:save` kept nothing here).
+    fn saved_view(&self) -> String {
+        let Some(feed) = &self.feed else {
+            return String::new();
+        };
+        let groups: Vec<&str> = feed.spec.groups.iter().map(LogGroupName::as_str).collect();
+        let pattern = feed
+            .spec
+            .pattern
+            .as_ref()
+            .map(|p| format!(" {}", p.as_str()))
+            .unwrap_or_default();
+        format!(
+            "{TAIL_VIEW}{} {}{pattern}",
+            groups.join(","),
+            feed.spec.window.prompt_text()
+        )
+    }
+
+    /// A view `:save` kept ([`Pane::saved_view`]) starts its tail or query again; other text
+    /// is a filter.
+    fn restore_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
+        let Some(rest) = text.trim().strip_prefix(TAIL_VIEW) else {
+            return self.set_filter(text, ids);
+        };
+        let (groups, query) = rest.split_once(' ').unwrap_or((rest, ""));
+        let groups = groups
+            .split(',')
+            .map(LogGroupName::parse)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| Problem(format!("log group: {}", e.message)))?;
+        let (window, pattern) = parse_query(query).map_err(Problem)?;
+        match self.start(
+            FeedSpec {
+                groups,
+                window,
+                pattern,
+            },
+            ids,
+        ) {
+            Outcome::Commands(c) => Ok(c),
+            Outcome::Message(why) => Err(Problem(why)),
+            _ => Ok(Vec::new()),
+        }
     }
 
     fn filter_word(&self) -> &'static str {
