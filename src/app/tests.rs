@@ -211,6 +211,24 @@ pub(crate) fn answer_posts(
     })
 }
 
+/// `d` from the list: the user is read first (the list's row may be older than the account),
+/// answered with the selected row's user, and the dialog opens.
+pub(crate) fn disable_from_list(app: &mut App) {
+    let sent = app.on_key(key('d'));
+    if let Some(Command::LoadUser { request, .. }) = sent.first().cloned() {
+        let u = app
+            .users
+            .list
+            .selected_item()
+            .cloned()
+            .expect("a selected user");
+        app.on_event(AppEvent::UserLoaded {
+            request,
+            result: Ok(detail(u)),
+        });
+    }
+}
+
 /// `enter` on the selected user, answered with `u`'s detail.
 fn open_selected_user(app: &mut App, u: DirectoryUser) {
     let open = app.on_key(code(KeyCode::Enter));
@@ -391,7 +409,7 @@ fn confirming_a_confirmed_user_is_refused_by_the_shared_refusal() {
 fn a_done_write_toasts_and_reloads_what_it_changed() {
     let (mut app, first) = app_on(PaneId::Users, test_context());
     answer_users(&mut app, &first, vec![user(1, true)]);
-    app.on_key(key('d'));
+    disable_from_list(&mut app);
     let sent = confirm_with_first_reason(&mut app);
     let Command::Write { request, .. } = sent[0] else {
         panic!("{sent:?}");
@@ -481,7 +499,7 @@ fn a_key_this_screen_ignores_says_so() {
 
 /// `d` on the selected user, confirmed, and the write's answer: what the app asks next.
 fn disable_then(app: &mut App, result: Result<String, Failure>, changed: bool) -> Vec<Command> {
-    app.on_key(key('d'));
+    disable_from_list(app);
     let sent = confirm_with_first_reason(app);
     let Command::Write { request, .. } = sent[0] else {
         panic!("{sent:?}");
@@ -1435,6 +1453,8 @@ fn a_word_typed_into_the_list_is_held_after_its_first_letter_does_nothing() {
 fn keys_in_the_burst_that_opened_a_dialog_are_held() {
     let (mut app, first) = app_on(PaneId::Users, test_context());
     answer_users(&mut app, &first, vec![user(1, true)]);
+    // From the user's detail, `d` opens its dialog at once (from the list it reads them first).
+    open_selected_user(&mut app, user(1, true));
     app.burst_gap = std::time::Duration::from_secs(3600);
     app.on_key(key('d'));
     assert!(
@@ -4472,4 +4492,33 @@ fn a_row_no_release_writes_is_said_as_the_rows() {
         "posts row 9001 holds an invalid value: status: 'quarantined' is not one of: visible, hidden, removed"
     );
     assert!(crate::ui::try_again(&f, "ctrl-r").starts_with("Reading again cannot help"));
+}
+
+/// `d` from the list reads the account first: one disabled in the AWS console since the list
+/// was read is said as such (the list's row said enabled, and the dialog offered a disable).
+#[test]
+fn d_from_the_list_reads_the_account_as_it_is_now() {
+    use backoffice_domain::services::ban::Standing;
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    let sent = app.on_key(key('d'));
+    let Some(Command::LoadUser { request, .. }) = sent.first().cloned() else {
+        panic!("the account is read first: {sent:?}");
+    };
+    assert!(app.overlay.is_none(), "no dialog before it is read");
+    let mut now = detail(user(1, false));
+    now.standing = Some(Standing {
+        blocked: true,
+        ban: None,
+    });
+    app.on_event(AppEvent::UserLoaded {
+        request,
+        result: Ok(now),
+    });
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    assert!(
+        app.toasts.iter().any(|t| t.text.contains("is already disabled")),
+        "{:?}",
+        app.toasts
+    );
 }

@@ -585,7 +585,7 @@ impl UsersPane {
                 // disabled them, or a block is left on them, is in the database, and the
                 // dialog says it.
                 Some(u)
-                    if (action == Action::Enable || action == Action::Disable && !u.enabled)
+                    if matches!(action, Action::Enable | Action::Disable)
                         && !in_detail
                         && !self.read_only =>
                 {
@@ -598,10 +598,12 @@ impl UsersPane {
                     self.waiting = Some(action);
                     Outcome::Reading {
                         commands,
+                        // A disable reads the account as it is now too: the list's row may be
+                        // older than a disable made in the AWS console.
                         message: if action == Action::Enable {
                             format!("reading whether {said} is banned first…")
                         } else {
-                            format!("reading whether {said} is blocked in the API first…")
+                            format!("reading {said}'s account and API block first…")
                         },
                     }
                 }

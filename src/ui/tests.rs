@@ -197,7 +197,7 @@ fn a_very_long_username_leaves_room_and_shows_both_ends() {
         .unwrap_or_else(|| panic!("{text}"));
     assert!(row.contains("user2@example.com"), "{text}");
     app.on_key(key('j'));
-    app.on_key(key('d'));
+    crate::app::tests::disable_from_list(&mut app);
     let drawn = render(&mut app, 120, 30);
     let text = format!("{:?}", drawn.buffer());
     let title = text
