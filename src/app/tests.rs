@@ -4517,7 +4517,9 @@ fn d_from_the_list_reads_the_account_as_it_is_now() {
     });
     assert!(app.overlay.is_none(), "{:?}", app.overlay);
     assert!(
-        app.toasts.iter().any(|t| t.text.contains("is already disabled")),
+        app.toasts
+            .iter()
+            .any(|t| t.text.contains("is already disabled")),
         "{:?}",
         app.toasts
     );

@@ -1917,3 +1917,23 @@ fn a_saved_view_of_logs_starts_its_query_again() {
     fresh.on_key(code(KeyCode::Enter));
     assert_eq!(fresh.views.get(PaneId::Logs, "none"), None);
 }
+
+/// A window typed after the window and pattern the prompt opened with takes the window's place
+/// and keeps the pattern (it joined the pattern: `ERROR 1h` over the last 15 minutes).
+#[test]
+fn a_window_typed_after_a_pattern_in_force_replaces_the_window() {
+    let mut app = logs_app();
+    tailing(&mut app);
+    query_for(&mut app, "15m ERROR");
+    app.on_key(key('f'));
+    let opened = app.logs.prompt.as_ref().unwrap().input.text();
+    assert_eq!(opened.trim(), "15m ERROR", "it opens with what is in force");
+    typed(&mut app, " 1h");
+    let c = app.on_key(code(KeyCode::Enter));
+    let (_, spec) = feed_request(&c);
+    assert_eq!(spec.window, Window::Last { seconds: 3600 });
+    assert_eq!(
+        spec.pattern,
+        Some(backoffice_domain::model::FilterPattern::parse("ERROR").unwrap())
+    );
+}

@@ -26,6 +26,8 @@ pub struct Prompt {
     pub problem: Option<String>,
     /// The window the prompt opened with (`15m`), which a window typed after it replaces.
     opened_with: Option<String>,
+    /// The whole text it opened with (a window and the pattern in force).
+    opened_text: String,
 }
 
 impl Prompt {
@@ -35,6 +37,7 @@ impl Prompt {
             input: TextInput::new(text).with_max_chars(FilterPattern::MAX_LEN + 64),
             problem: None,
             opened_with: text.split_whitespace().next().map(str::to_string),
+            opened_text: text.trim().to_string(),
         }
     }
 
@@ -44,6 +47,7 @@ impl Prompt {
             input: TextInput::new(path),
             problem: None,
             opened_with: None,
+            opened_text: String::new(),
         }
     }
 
@@ -54,6 +58,15 @@ impl Prompt {
         let Some(first) = &self.opened_with else {
             return text;
         };
+        // A window typed after the written window and pattern takes the window's place and
+        // keeps the pattern (`15m ERROR` then `1h`: it joined the pattern, `ERROR 1h`).
+        if let Some(typed) = text.trim_start().strip_prefix(self.opened_text.as_str())
+            && typed.starts_with(' ')
+            && let Some((_, pattern)) = self.opened_text.split_once(' ')
+            && matches!(parse_query(typed.trim()), Ok((_, None)))
+        {
+            return format!("{} {}", typed.trim(), pattern.trim());
+        }
         match (
             parse_query(&text),
             text.trim_start().strip_prefix(first.as_str()),
