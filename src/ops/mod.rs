@@ -1114,9 +1114,23 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             } else {
                 ""
             };
+            // Why each was left, counted (the summary said `13 left`, and nothing of why).
+            let why = if cleaned.left_by.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({}; each in the record)",
+                    cleaned
+                        .left_by
+                        .iter()
+                        .map(|(why, n)| format!("{n} {why}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
             Ok(Done {
                 summary: format!(
-                    "{} deleted, {} created, {} left{audited}",
+                    "{} deleted, {} created, {} left{why}{audited}",
                     crate::text::plural(
                         usize::try_from(cleaned.objects_deleted).unwrap_or(usize::MAX),
                         "orphan object"

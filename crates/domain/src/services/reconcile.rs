@@ -284,6 +284,16 @@ pub struct Cleaned {
     /// Findings a clean-up does not act on (missing objects, authors without a user) or that
     /// failed, with why.
     pub left: Vec<String>,
+    /// How many were left for each reason, in words (`inside the grace period`): the summary
+    /// said `13 left` and nothing of why.
+    pub left_by: std::collections::BTreeMap<&'static str, usize>,
+}
+
+impl Cleaned {
+    fn leave(&mut self, why: &'static str, line: String) {
+        *self.left_by.entry(why).or_default() += 1;
+        self.left.push(line);
+    }
 }
 
 /// Deletes orphan objects and creates missing profile rows (as the sign-up trigger would have),
@@ -309,19 +319,23 @@ pub async fn clean_up(
         match sources.objects.head(sources.bucket, key).await {
             Ok(o) => match o.last_modified {
                 Some(at) if now - at >= min_age => old_enough.push(key.clone()),
-                Some(at) => cleaned.left.push(format!(
-                    "{key}: kept: written {} min ago, inside the {} h grace period",
-                    (now - at).num_minutes(),
-                    min_age.num_hours()
-                )),
-                None => cleaned
-                    .left
-                    .push(format!("{key}: kept: its age is unknown")),
+                Some(at) => cleaned.leave(
+                    "kept inside the grace period",
+                    format!(
+                        "{key}: kept: written {} min ago, inside the {} min grace period",
+                        (now - at).num_minutes(),
+                        min_age.num_minutes()
+                    ),
+                ),
+                None => cleaned.leave(
+                    "kept, their age unknown",
+                    format!("{key}: kept: its age is unknown"),
+                ),
             },
             Err(DomainError::NotFound(_)) => {
-                cleaned.left.push(format!("{key}: already gone"));
+                cleaned.leave("already gone", format!("{key}: already gone"));
             }
-            Err(e) => cleaned.left.push(format!("{key}: not deleted: {e}")),
+            Err(e) => cleaned.leave("not deleted", format!("{key}: not deleted: {e}")),
         }
     }
     let mut deleted = Vec::new();
@@ -334,10 +348,12 @@ pub async fn clean_up(
             .iter()
             .cloned()
             .partition(|k| referenced.contains(source_of(k)));
-        cleaned.left.extend(
-            kept.into_iter()
-                .map(|k| format!("{k}: kept: a row points to it now")),
-        );
+        for k in kept {
+            cleaned.leave(
+                "kept, a row points to them now",
+                format!("{k}: kept: a row points to it now"),
+            );
+        }
         if to_delete.is_empty() {
             continue;
         }
@@ -348,9 +364,9 @@ pub async fn clean_up(
         {
             match outcome.error {
                 None => deleted.push(outcome.key),
-                Some(e) => cleaned
-                    .left
-                    .push(format!("{}: not deleted: {e}", outcome.key)),
+                Some(e) => {
+                    cleaned.leave("not deleted", format!("{}: not deleted: {e}", outcome.key))
+                }
             }
         }
     }
@@ -378,15 +394,17 @@ pub async fn clean_up(
                 };
                 match sources.content.upsert_profile(&profile).await {
                     Ok(_) => created.push(sub.to_string()),
-                    Err(e) => cleaned.left.push(format!("profile {sub}: {e}")),
+                    Err(e) => cleaned.leave("profile rows not made", format!("profile {sub}: {e}")),
                 }
             }
-            Finding::MissingObject { owner, key } => cleaned
-                .left
-                .push(format!("{owner:?} points to missing {key}: fix by hand")),
-            Finding::AuthorWithoutUser { sub } => cleaned.left.push(format!(
-                "author {sub} has no user: moderate their content if needed"
-            )),
+            Finding::MissingObject { owner, key } => cleaned.leave(
+                "rows pointing to a missing object (fix by hand)",
+                format!("{owner:?} points to missing {key}: fix by hand"),
+            ),
+            Finding::AuthorWithoutUser { sub } => cleaned.leave(
+                "authors without a user",
+                format!("author {sub} has no user: moderate their content if needed"),
+            ),
             Finding::OrphanObject { .. } => {}
         }
     }

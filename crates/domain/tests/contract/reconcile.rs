@@ -157,6 +157,12 @@ async fn planted_orphans_are_counted_exactly_and_cleaned_up() {
     .unwrap();
     assert_eq!(young.objects_deleted, 0);
     assert_eq!(young.left.len(), 2, "{:?}", young.left);
+    assert_eq!(
+        young.left_by.get("kept inside the grace period"),
+        Some(&2),
+        "{:?}",
+        young.left_by
+    );
     assert!(
         young.left.iter().all(|l| l.contains("grace period")),
         "{:?}",
@@ -191,6 +197,14 @@ async fn planted_orphans_are_counted_exactly_and_cleaned_up() {
         "missing objects and the ghost are left to people: {:?}",
         cleaned.left
     );
+    // Counted by why, for the summary.
+    assert_eq!(
+        cleaned.left_by.values().sum::<usize>(),
+        3,
+        "{:?}",
+        cleaned.left_by
+    );
+    assert_eq!(cleaned.left_by.get("authors without a user"), Some(&1));
     assert!(s.objects.head(&bucket, &orphan).await.is_err());
     assert!(s.objects.head(&bucket, &good).await.is_ok());
 
