@@ -737,6 +737,38 @@ mod tests {
         assert!(missing.is_err());
     }
 
+    /// A content store in a fresh folder (kept while the folder lives), and posts by one
+    /// author with `bodies`, their ids in order.
+    #[cfg(feature = "sqlite")]
+    async fn store_with_posts(
+        bodies: &[&str],
+    ) -> (
+        tempfile::TempDir,
+        SqlContentStore<Sqlite>,
+        crate::model::UserSub,
+        Vec<crate::model::PostId>,
+    ) {
+        use crate::ports::ContentStore;
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlContentStore::<Sqlite>::open_sqlite(&dir.path().join("content.db"))
+            .await
+            .unwrap();
+        let author = crate::model::UserSub::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap();
+        let mut ids = Vec::new();
+        for body in bodies {
+            let post = store
+                .create_post(&crate::model::NewPost {
+                    author_sub: author.clone(),
+                    body: crate::model::PostBody::parse(*body).unwrap(),
+                    image_key: None,
+                })
+                .await
+                .unwrap();
+            ids.push(post.id);
+        }
+        (dir, store, author, ids)
+    }
+
     /// A listing decodes only the rows of its page, and a row that breaks an invariant (here
     /// an unknown status, read without a copy when known) is left out of the page that shows
     /// it, said in the page's `left_out` with the table and the row: it emptied the whole
@@ -745,25 +777,10 @@ mod tests {
     #[cfg(feature = "sqlite")]
     #[tokio::test]
     async fn a_listing_leaves_out_and_names_the_row_whose_status_is_unknown() {
-        use crate::model::{NewPost, PageRequest, PostFilter, all_pages};
+        use crate::model::{PageRequest, PostFilter, all_pages};
         use crate::ports::ContentStore;
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqlContentStore::<Sqlite>::open_sqlite(&dir.path().join("bad.db"))
-            .await
-            .unwrap();
-        let author = crate::model::UserSub::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap();
-        let mut ids = Vec::new();
-        for body in ["one", "two", "three", "four"] {
-            let post = store
-                .create_post(&NewPost {
-                    author_sub: author.clone(),
-                    body: crate::model::PostBody::parse(body).unwrap(),
-                    image_key: None,
-                })
-                .await
-                .unwrap();
-            ids.push(post.id.get());
-        }
+        let (_dir, store, _, ids) = store_with_posts(&["one", "two", "three", "four"]).await;
+        let ids: Vec<i64> = ids.iter().map(|id| id.get()).collect();
         let all = PostFilter {
             oldest_first: true,
             ..PostFilter::default()
@@ -830,27 +847,14 @@ mod tests {
     #[cfg(feature = "sqlite")]
     #[tokio::test]
     async fn a_reported_post_with_an_unknown_status_leaves_the_queue_and_thread_workable() {
-        use crate::model::{NewPost, NewReport, QueueFilter, Reason, Target};
+        use crate::model::{NewReport, QueueFilter, Reason, Target};
         use crate::ports::ContentStore;
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqlContentStore::<Sqlite>::open_sqlite(&dir.path().join("q.db"))
-            .await
-            .unwrap();
-        let author = crate::model::UserSub::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap();
-        let mut posts = Vec::new();
-        for body in ["fine", "odd"] {
-            let post = store
-                .create_post(&NewPost {
-                    author_sub: author.clone(),
-                    body: crate::model::PostBody::parse(body).unwrap(),
-                    image_key: None,
-                })
-                .await
-                .unwrap();
+        let (_dir, store, author, posts) = store_with_posts(&["fine", "odd"]).await;
+        for post in &posts {
             for n in 1..=2 {
                 store
                     .file_report(&NewReport {
-                        target: Target::Post(post.id),
+                        target: Target::Post(*post),
                         reporter_sub: crate::model::UserSub::parse(format!(
                             "00000000-0000-4000-8000-00000000000{n}"
                         ))
@@ -861,7 +865,6 @@ mod tests {
                     .await
                     .unwrap();
             }
-            posts.push(post.id);
         }
         sqlx::query("UPDATE posts SET status = 'quarantined' WHERE id = ?")
             .bind(posts[1].get())
