@@ -136,13 +136,7 @@ impl From<backoffice_domain::DomainError> for Failure {
                 (said.clone(), said)
             }
             // What the row holds, said: `posts row 9001 holds an invalid value` named no value.
-            _ if cause == Cause::Data => {
-                let chain = e.chain();
-                let said = chain
-                    .strip_prefix("unexpected error: ")
-                    .map_or(chain.clone(), str::to_string);
-                (said, chain)
-            }
+            _ if cause == Cause::Data => (e.detail(), e.chain()),
             _ => (e.to_string(), e.chain()),
         };
         Self {

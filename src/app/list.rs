@@ -53,6 +53,14 @@ pub const PREFETCH_ROWS: usize = 20;
 /// every source).
 pub const KEPT_DEPTH_MAX: usize = 600;
 
+/// What a list says of the rows its source could not read: how many, and why the first was.
+pub fn left_out_words(count: usize, first: &str) -> String {
+    match count {
+        1 => format!("1 row could not be read and is left out: {first}"),
+        n => format!("{n} rows could not be read and are left out; the first: {first}"),
+    }
+}
+
 /// Where a list stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Load {
@@ -322,10 +330,7 @@ impl<T> List<T> {
         self.pending = None;
         match result {
             Ok(page) => {
-                self.left_out += page.left_out.len();
-                if self.left_out_why.is_none() {
-                    self.left_out_why = page.left_out.into_iter().next();
-                }
+                self.note_left_out(page.left_out);
                 self.items.extend(page.items);
                 self.next = page.next;
                 self.load = Load::Loaded;
@@ -349,6 +354,14 @@ impl<T> List<T> {
             }
         }
         true
+    }
+
+    /// Counts rows a page left out, keeping why the first was.
+    pub fn note_left_out(&mut self, left_out: Vec<String>) {
+        self.left_out += left_out.len();
+        if self.left_out_why.is_none() {
+            self.left_out_why = left_out.into_iter().next();
+        }
     }
 
     pub fn move_by(&mut self, delta: isize) {

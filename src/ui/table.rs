@@ -1124,11 +1124,8 @@ pub(super) fn count<T>(list: &List<T>) -> String {
 /// What the list says of the rows its source could not read: how many, and why the first.
 pub(super) fn unread_note<T>(list: &List<T>) -> Option<String> {
     let why = list.left_out_why.as_deref()?;
-    let rows = match list.left_out {
-        1 => "1 row could not be read and is left out".to_string(),
-        n => format!("{n} rows could not be read and are left out; the first"),
-    };
-    Some(one_line(&format!("{rows}: {why} (the log has each)")))
+    let said = crate::app::list::left_out_words(list.left_out, why);
+    Some(one_line(&format!("{said} (the log has each)")))
 }
 
 pub(super) fn short_time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {

@@ -142,6 +142,18 @@ impl DomainError {
     }
 
     /// The error and every source under it, joined for a log line or an error popup.
+    /// [`DomainError::chain`] without the kind an unexpected error opens with: what a row no
+    /// release writes holds (`posts row 12 holds an invalid value: status: …`), said as is.
+    pub fn detail(&self) -> String {
+        let chain = self.chain();
+        match self {
+            Self::Unexpected { .. } => chain
+                .strip_prefix("unexpected error: ")
+                .map_or_else(|| chain.clone(), str::to_string),
+            _ => chain,
+        }
+    }
+
     pub fn chain(&self) -> String {
         let mut out = self.to_string();
         let mut source = std::error::Error::source(self);

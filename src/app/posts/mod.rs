@@ -622,14 +622,8 @@ impl PostsPane {
 /// The rows a page left out, whole, for the error log (`!`): the line under the rows is cut to
 /// the screen's width, and the why was only in the log file.
 fn left_out_note(left_out: &[String]) -> Option<Failure> {
-    let (first, rest) = left_out.split_first()?;
-    let mut failure = Failure::new(match rest.len() {
-        0 => format!("1 row could not be read and is left out: {first}"),
-        n => format!(
-            "{} rows could not be read and are left out; the first: {first}",
-            n + 1
-        ),
-    });
+    let first = left_out.first()?;
+    let mut failure = Failure::new(super::list::left_out_words(left_out.len(), first));
     failure.chain = left_out.join("\n");
     failure.cause = super::Cause::Data;
     Some(failure)

@@ -133,8 +133,9 @@ impl PostsPane {
                 // A comment or a report that could not be read is said under the rows, and
                 // whole in the error log (the line is cut to the screen).
                 let unread = super::left_out_note(&data.comments.left_out);
-                thread.rows.left_out = data.comments.left_out.len();
-                thread.rows.left_out_why = data.comments.left_out.into_iter().next();
+                thread.rows.left_out = 0;
+                thread.rows.left_out_why = None;
+                thread.rows.note_left_out(data.comments.left_out);
                 if thread.rows.selected != focus {
                     thread.detail_scroll = 0;
                 }
