@@ -9,8 +9,8 @@ use crate::exec::{Backends, execute};
 use backoffice_domain::DomainResult;
 use backoffice_domain::adapters::sandbox::SandboxObjectStore;
 use backoffice_domain::model::{
-    Actor, AuditFilter, BucketVersioning, ByteRange, DeleteOutcome, ObjectBytes, ObjectEntry,
-    ObjectKey, ObjectVersion, Page, PageRequest, PresignedRequest,
+    Actor, AuditFilter, BucketVersioning, ByteRange, DeleteOutcome, DeleteTarget, ObjectBytes,
+    ObjectEntry, ObjectKey, ObjectVersion, Page, PageRequest, PresignedRequest, WriteCondition,
 };
 use backoffice_domain::ports::{ContentStore, ObjectStore};
 use backoffice_domain::sandbox::{Sandbox, SeedOptions};
@@ -29,6 +29,9 @@ pub(crate) struct Counting {
     pub gets: Mutex<Vec<(String, Option<ByteRange>)>>,
     /// Keys a bulk delete leaves, each named with an error as S3's quiet mode names them.
     pub refused: Mutex<Vec<String>>,
+    /// A key someone else uploads again right after it is read, and what they upload: the
+    /// race between a delete's last read and the delete itself.
+    pub replaced_after_head: Mutex<Option<(String, Vec<u8>)>>,
 }
 
 impl Counting {
@@ -38,6 +41,7 @@ impl Counting {
             lists: AtomicUsize::new(0),
             gets: Mutex::new(Vec::new()),
             refused: Mutex::new(Vec::new()),
+            replaced_after_head: Mutex::new(None),
         }
     }
 }
@@ -58,7 +62,21 @@ impl ObjectStore for Counting {
         self.inner.list(bucket, prefix, delimiter, page).await
     }
     async fn head(&self, bucket: &BucketName, key: &str) -> DomainResult<ObjectEntry> {
-        self.inner.head(bucket, key).await
+        let read = self.inner.head(bucket, key).await;
+        let replaced = {
+            let mut r = self.replaced_after_head.lock().unwrap();
+            match r.as_ref() {
+                Some((k, _)) if k == key => r.take(),
+                _ => None,
+            }
+        };
+        if let Some((k, body)) = replaced {
+            let k = ObjectKey::parse(k).expect("a test key");
+            self.inner
+                .put(bucket, &k, body, "text/plain", &BTreeMap::new())
+                .await?;
+        }
+        read
     }
     async fn get(
         &self,
@@ -69,16 +87,17 @@ impl ObjectStore for Counting {
         self.gets.lock().unwrap().push((key.to_string(), range));
         self.inner.get(bucket, key, range).await
     }
-    async fn put(
+    async fn put_if(
         &self,
         bucket: &BucketName,
         key: &ObjectKey,
         body: Vec<u8>,
         content_type: &str,
         metadata: &BTreeMap<String, String>,
+        condition: &WriteCondition,
     ) -> DomainResult<ObjectEntry> {
         self.inner
-            .put(bucket, key, body, content_type, metadata)
+            .put_if(bucket, key, body, content_type, metadata, condition)
             .await
     }
     async fn delete(&self, bucket: &BucketName, key: &str) -> DomainResult<()> {
@@ -87,16 +106,18 @@ impl ObjectStore for Counting {
     async fn delete_many(
         &self,
         bucket: &BucketName,
-        keys: &[String],
+        targets: &[DeleteTarget],
     ) -> DomainResult<Vec<DeleteOutcome>> {
         let refused = self.refused.lock().unwrap().clone();
-        let (kept, gone): (Vec<String>, Vec<String>) =
-            keys.iter().cloned().partition(|k| refused.contains(k));
+        let (kept, gone): (Vec<DeleteTarget>, Vec<DeleteTarget>) = targets
+            .iter()
+            .cloned()
+            .partition(|t| refused.contains(&t.key));
         let mut outcomes = self.inner.delete_many(bucket, &gone).await?;
-        outcomes.extend(kept.into_iter().map(|key| DeleteOutcome {
-            key,
-            error: Some("AccessDenied: Access Denied".into()),
-        }));
+        outcomes.extend(
+            kept.into_iter()
+                .map(|t| DeleteOutcome::failed(t.key, "AccessDenied: Access Denied")),
+        );
         Ok(outcomes)
     }
     async fn copy(
@@ -622,4 +643,76 @@ async fn a_bulk_delete_that_leaves_objects_names_the_first_kept_and_why() {
         logged.chain
     );
     assert_eq!(h.names(), ["b.txt", "d.txt"], "the folder was listed again");
+}
+
+/// An object uploaded again between the delete's last read and the delete itself is kept:
+/// the delete names the ETag it read (S3's `If-Match`), so only that object goes. The others
+/// are deleted, the kept one is said as replaced, and the folder is read again.
+#[tokio::test]
+async fn an_object_replaced_after_the_last_read_is_not_deleted() {
+    let mut h = harness(false).await;
+    for name in ["a.txt", "b.txt"] {
+        h.put(name, b"x".to_vec(), "text/plain").await;
+    }
+    *h.store.replaced_after_head.lock().unwrap() =
+        Some(("a.txt".to_string(), b"someone else's upload".to_vec()));
+    let c = h.app.open_pane(PaneId::Storage);
+    h.settle(c).await;
+    for _ in 0..2 {
+        h.app.on_key(key(' '));
+    }
+    h.press(key('X')).await;
+    assert!(matches!(h.app.overlay, Some(Overlay::Dialog(_))), "it asks");
+    h.app.on_key(code(KeyCode::Down));
+    h.press(code(KeyCode::Enter)).await;
+    let said = h.app.last_error.clone().unwrap_or_default();
+    assert!(
+        said.contains("deleted 1 object, 1 failed: a.txt was kept (replaced since it was read"),
+        "{said}"
+    );
+    let kept = h
+        .store
+        .inner
+        .head(&Sandbox::bucket(), "a.txt")
+        .await
+        .unwrap();
+    assert_eq!(kept.size, 21, "the newer upload is there");
+    assert_eq!(h.names(), ["a.txt"], "the folder was listed again");
+}
+
+/// An upload whose key gets an object between the upload's last read and its write does not
+/// replace it: the write asks for no object there (`If-None-Match: *`), and the refusal says
+/// what was found and that nothing was written.
+#[tokio::test]
+async fn an_object_put_there_after_the_last_read_is_not_replaced_by_an_upload() {
+    let mut h = harness(false).await;
+    let local = tempfile::tempdir().unwrap();
+    let source = local.path().join("notes.txt");
+    std::fs::write(&source, "mine").unwrap();
+    let c = h.app.open_pane(PaneId::Storage);
+    h.settle(c).await;
+    h.app.on_key(key('u'));
+    typed(&mut h.app, source.to_str().unwrap());
+    h.app.on_key(code(KeyCode::Tab));
+    h.app.on_key(code(KeyCode::Enter));
+    assert!(matches!(h.app.overlay, Some(Overlay::Dialog(_))), "it asks");
+    *h.store.replaced_after_head.lock().unwrap() = Some((
+        "notes.txt".to_string(),
+        b"theirs, put there meanwhile".to_vec(),
+    ));
+    h.app.on_key(code(KeyCode::Down));
+    h.press(code(KeyCode::Enter)).await;
+    let said = h.app.last_error.clone().unwrap_or_default();
+    assert!(
+        said.contains("notes.txt: an object was put there since it was read; nothing was written"),
+        "{said}"
+    );
+    let kept = h
+        .store
+        .inner
+        .get(&Sandbox::bucket(), "notes.txt", None)
+        .await
+        .unwrap();
+    assert_eq!(kept.bytes, b"theirs, put there meanwhile");
+    assert_eq!(h.names(), ["notes.txt"], "the folder was listed again");
 }

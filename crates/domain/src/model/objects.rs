@@ -88,11 +88,96 @@ pub enum BucketVersioning {
     Off,
 }
 
+/// A key to delete and, where it was read just before, the ETag it must still have: the store
+/// deletes it only then (S3's `If-Match`), so an object replaced since it was read is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteTarget {
+    pub key: String,
+    pub if_match: Option<String>,
+}
+
+impl DeleteTarget {
+    /// Whatever the key holds.
+    pub fn any(key: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            if_match: None,
+        }
+    }
+
+    /// Only the object of this ETag.
+    pub fn unchanged(key: impl Into<String>, etag: Option<String>) -> Self {
+        Self {
+            key: key.into(),
+            if_match: etag,
+        }
+    }
+}
+
+/// What a write asks of the key it writes, checked by the store in the write itself (S3's
+/// conditional writes), so nothing put there between a read and the write is lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteCondition {
+    /// Whatever is there is replaced.
+    Any,
+    /// Only while nothing is there (`If-None-Match: *`).
+    New,
+    /// Only while the object there has this ETag (`If-Match`).
+    Replacing(String),
+}
+
+impl WriteCondition {
+    /// What a store found at `key` in place of what the condition asked (`gone`: nothing
+    /// there), and that nothing was written.
+    pub fn refused(&self, bucket: &str, key: &str, gone: bool) -> crate::DomainError {
+        let what = match (self, gone) {
+            (Self::New, _) | (Self::Any, _) => "an object was put there since it was read",
+            (Self::Replacing(_), true) => {
+                "the object it was to replace was deleted since it was read"
+            }
+            (Self::Replacing(_), false) => {
+                "the object it was to replace was replaced since it was read"
+            }
+        };
+        crate::DomainError::Conflict(format!("s3://{bucket}/{key}: {what}; nothing was written"))
+    }
+}
+
 /// The outcome of deleting one key in a batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeleteOutcome {
     pub key: String,
-    pub error: Option<String>,
+    pub error: Option<NotDeleted>,
+}
+
+impl DeleteOutcome {
+    pub fn failed(key: impl Into<String>, why: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            error: Some(NotDeleted::Failed(why.into())),
+        }
+    }
+}
+
+/// Why a key of a batch was not deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NotDeleted {
+    /// Its ETag is no longer the one asked for: another object was put there since it was read.
+    Changed,
+    /// It was asked for by ETag and is gone: someone else deleted it since it was read.
+    Gone,
+    /// The store's refusal, in its words.
+    Failed(String),
+}
+
+impl std::fmt::Display for NotDeleted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Changed => f.write_str("replaced since it was read (another ETag)"),
+            Self::Gone => f.write_str("deleted since it was read"),
+            Self::Failed(why) => f.write_str(why),
+        }
+    }
 }
 
 /// A request anyone holding it can make until `expires_at`: the URL, the method and the

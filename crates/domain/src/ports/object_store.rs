@@ -1,7 +1,8 @@
 use crate::error::DomainResult;
 use crate::model::{
-    BucketInfo, BucketName, BucketVersioning, ByteRange, DeleteOutcome, ListingEntry, ObjectBytes,
-    ObjectEntry, ObjectKey, ObjectVersion, Page, PageRequest, PresignedRequest,
+    BucketInfo, BucketName, BucketVersioning, ByteRange, DeleteOutcome, DeleteTarget, ListingEntry,
+    ObjectBytes, ObjectEntry, ObjectKey, ObjectVersion, Page, PageRequest, PresignedRequest,
+    WriteCondition,
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -35,14 +36,39 @@ pub trait ObjectStore: Send + Sync {
         body: Vec<u8>,
         content_type: &str,
         metadata: &BTreeMap<String, String>,
+    ) -> DomainResult<ObjectEntry> {
+        self.put_if(
+            bucket,
+            key,
+            body,
+            content_type,
+            metadata,
+            &WriteCondition::Any,
+        )
+        .await
+    }
+    /// A put that happens only while `condition` holds, checked in the write itself: one that
+    /// does not is refused as [`DomainError::Conflict`](crate::DomainError), saying what was
+    /// found, and writes nothing.
+    async fn put_if(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        body: Vec<u8>,
+        content_type: &str,
+        metadata: &BTreeMap<String, String>,
+        condition: &WriteCondition,
     ) -> DomainResult<ObjectEntry>;
     async fn delete(&self, bucket: &BucketName, key: &str) -> DomainResult<()>;
     /// Deletes any number of keys (S3 takes up to 1,000 a call, so its adapter sends them in
-    /// batches); each key reports its own outcome, in the order asked.
+    /// batches); each key reports its own outcome, in the order asked. A target naming an
+    /// ETag is deleted only while its object has it: one replaced since answers
+    /// [`NotDeleted::Changed`](crate::model::NotDeleted), one deleted since
+    /// [`NotDeleted::Gone`](crate::model::NotDeleted).
     async fn delete_many(
         &self,
         bucket: &BucketName,
-        keys: &[String],
+        targets: &[DeleteTarget],
     ) -> DomainResult<Vec<DeleteOutcome>>;
     async fn copy(
         &self,

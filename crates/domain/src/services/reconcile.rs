@@ -12,9 +12,9 @@
 
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
-    Actor, AuditAction, AuditKind, BucketName, Email, FilterAttribute, FilterOp, ImageOwner,
-    ImageRefKind, ListingEntry, NewAuditEntry, NewProfile, Page, PageRequest, Reason, UserFilter,
-    UserSub, Username,
+    Actor, AuditAction, AuditKind, BucketName, DeleteTarget, Email, FilterAttribute, FilterOp,
+    ImageOwner, ImageRefKind, ListingEntry, NewAuditEntry, NewProfile, NotDeleted, Page,
+    PageRequest, Reason, UserFilter, UserSub, Username,
 };
 use crate::ports::{ContentStore, ObjectStore, UserDirectory, UserQuery};
 use serde::Serialize;
@@ -318,7 +318,10 @@ pub async fn clean_up(
         };
         match sources.objects.head(sources.bucket, key).await {
             Ok(o) => match o.last_modified {
-                Some(at) if now - at >= min_age => old_enough.push(key.clone()),
+                // Deleted only as read now: one uploaded again since is kept (If-Match).
+                Some(at) if now - at >= min_age => {
+                    old_enough.push(DeleteTarget::unchanged(key, o.etag))
+                }
                 Some(at) => cleaned.leave(
                     "kept inside the grace period",
                     format!(
@@ -340,18 +343,21 @@ pub async fn clean_up(
     }
     let mut deleted = Vec::new();
     for chunk in old_enough.chunks(1000) {
-        let mut judged_by: Vec<String> = chunk.iter().map(|k| source_of(k).to_string()).collect();
+        let mut judged_by: Vec<String> = chunk
+            .iter()
+            .map(|t| source_of(&t.key).to_string())
+            .collect();
         judged_by.sort();
         judged_by.dedup();
         let referenced = sources.content.referenced_keys(&judged_by).await?;
-        let (kept, to_delete): (Vec<String>, Vec<String>) = chunk
+        let (kept, to_delete): (Vec<DeleteTarget>, Vec<DeleteTarget>) = chunk
             .iter()
             .cloned()
-            .partition(|k| referenced.contains(source_of(k)));
-        for k in kept {
+            .partition(|t| referenced.contains(source_of(&t.key)));
+        for t in kept {
             cleaned.leave(
                 "kept, a row points to them now",
-                format!("{k}: kept: a row points to it now"),
+                format!("{}: kept: a row points to it now", t.key),
             );
         }
         if to_delete.is_empty() {
@@ -364,6 +370,13 @@ pub async fn clean_up(
         {
             match outcome.error {
                 None => deleted.push(outcome.key),
+                Some(NotDeleted::Gone) => {
+                    cleaned.leave("already gone", format!("{}: already gone", outcome.key))
+                }
+                Some(NotDeleted::Changed) => cleaned.leave(
+                    "kept, uploaded again since",
+                    format!("{}: kept: uploaded again since it was read", outcome.key),
+                ),
                 Some(e) => {
                     cleaned.leave("not deleted", format!("{}: not deleted: {e}", outcome.key))
                 }

@@ -5,8 +5,8 @@
 
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
-    Actor, AuditAction, AuditKind, BucketName, ListingEntry, NewAuditEntry, ObjectEntry, ObjectKey,
-    PageRequest, PresignedRequest, Reason,
+    Actor, AuditAction, AuditKind, BucketName, DeleteTarget, ListingEntry, NewAuditEntry,
+    NotDeleted, ObjectEntry, ObjectKey, PageRequest, PresignedRequest, Reason, WriteCondition,
 };
 use crate::ports::{ContentStore, ObjectStore};
 use std::collections::BTreeMap;
@@ -152,8 +152,25 @@ pub async fn upload(
             "s3://{bucket}/{key}: {why}; not replaced: look at it, and upload again"
         )));
     }
+    // The write itself holds to what was read here (S3's conditional write), so an object
+    // put there between this read and the write is not replaced either.
+    let condition = match (expected, &before) {
+        (Expected::Any, _) => WriteCondition::Any,
+        (_, None) => WriteCondition::New,
+        (_, Some(now)) => now
+            .etag
+            .clone()
+            .map_or(WriteCondition::Any, WriteCondition::Replacing),
+    };
     let entry = objects
-        .put(bucket, key, body, content_type, &BTreeMap::new())
+        .put_if(
+            bucket,
+            key,
+            body,
+            content_type,
+            &BTreeMap::new(),
+            &condition,
+        )
         .await?;
     let audited = audit(
         content,
@@ -189,6 +206,9 @@ pub async fn delete(
     // What each object was, for the audit row. A key that is not there is not deleted: S3
     // answers a delete of a missing key as done, and it was said "deleted" and audited (a key
     // mistyped, or one already gone).
+    //
+    // The delete itself names the ETag read here, so an object replaced between this read and
+    // the delete is kept too (S3's conditional delete).
     let mut before = BTreeMap::new();
     let mut result = Deleted::default();
     let mut present = Vec::new();
@@ -203,7 +223,7 @@ pub async fn delete(
                 }
                 None => {
                     before.insert(key.clone(), snapshot(&e));
-                    present.push(key.clone());
+                    present.push(DeleteTarget::unchanged(key, e.etag));
                 }
             },
             // Shown, and gone since: someone else did what was asked.
@@ -224,7 +244,15 @@ pub async fn delete(
     for o in outcomes {
         match o.error {
             None => result.deleted.push(o.key),
-            Some(e) => result.failed.push((o.key, e)),
+            Some(NotDeleted::Gone) if seen.contains_key(&o.key) => result.gone_since.push(o.key),
+            Some(NotDeleted::Changed) => {
+                result.changed_since = true;
+                result.failed.push((
+                    o.key,
+                    format!("{}: not deleted; read it again", NotDeleted::Changed),
+                ));
+            }
+            Some(e) => result.failed.push((o.key, e.to_string())),
         }
     }
     // Every deleted key is recorded, each on its own: a row that cannot be written is said

@@ -16,6 +16,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 type Store = Arc<dyn ObjectStore>;
 
+/// Targets deleted whatever they hold.
+fn any(keys: &[impl AsRef<str>]) -> Vec<DeleteTarget> {
+    keys.iter().map(|k| DeleteTarget::any(k.as_ref())).collect()
+}
+
 /// Runs each listed behaviour on the sandbox and (ignored unless services run) on moto.
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
@@ -48,6 +53,8 @@ contract!(
     listing_without_delimiter_is_flat_and_resumes_exactly,
     delete_is_idempotent_and_batch_reports_each_key,
     delete_many_takes_more_keys_than_one_batch,
+    a_delete_by_etag_keeps_an_object_replaced_since,
+    a_conditional_put_writes_only_while_its_condition_holds,
     copy_keeps_content_type_and_metadata,
     presigned_get_url_serves_the_object,
     unknown_bucket_and_key_are_not_found,
@@ -365,7 +372,7 @@ async fn delete_is_idempotent_and_batch_reports_each_key(store: Store, bucket: B
         DomainError::NotFound(_)
     ));
     let outcomes = store
-        .delete_many(&bucket, &["t/2".into(), "t/missing".into()])
+        .delete_many(&bucket, &any(&["t/2", "t/missing"]))
         .await
         .unwrap();
     assert_eq!(outcomes.len(), 2);
@@ -549,7 +556,7 @@ async fn delete_many_takes_more_keys_than_one_batch(store: Store, bucket: Bucket
         .await;
     let mut asked = keys.clone();
     asked.push("many/never-written".to_string());
-    let outcomes = store.delete_many(&bucket, &asked).await.unwrap();
+    let outcomes = store.delete_many(&bucket, &any(&asked)).await.unwrap();
     assert_eq!(
         outcomes.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(),
         asked.iter().map(String::as_str).collect::<Vec<_>>()
@@ -561,6 +568,110 @@ async fn delete_many_takes_more_keys_than_one_batch(store: Store, bucket: Bucket
         .unwrap();
     assert!(left.items.is_empty(), "{:?}", left.items);
     assert!(store.delete_many(&bucket, &[]).await.unwrap().is_empty());
+}
+
+/// A delete naming the ETag that was read deletes only that object: one uploaded again since
+/// is kept and said as changed, one deleted since is said as gone, and the object as read is
+/// deleted (S3's conditional delete; one key goes by `DeleteObject` with `If-Match`).
+async fn a_delete_by_etag_keeps_an_object_replaced_since(store: Store, bucket: BucketName) {
+    let read = put(&store, &bucket, "c/avatar.png", b"first").await;
+    let replaced = put(&store, &bucket, "c/avatar.png", b"second, replacing it").await;
+    assert_ne!(read.etag, replaced.etag);
+    let stale = store
+        .delete_many(
+            &bucket,
+            &[DeleteTarget::unchanged("c/avatar.png", read.etag.clone())],
+        )
+        .await
+        .unwrap();
+    assert_eq!(stale[0].error, Some(NotDeleted::Changed), "{stale:?}");
+    let kept = store.head(&bucket, "c/avatar.png").await.unwrap();
+    assert_eq!(kept.size, replaced.size);
+
+    // Unquoted, as S3 also takes it.
+    let bare = replaced
+        .etag
+        .clone()
+        .map(|e| e.trim_matches('"').to_string());
+    let done = store
+        .delete_many(&bucket, &[DeleteTarget::unchanged("c/avatar.png", bare)])
+        .await
+        .unwrap();
+    assert_eq!(done[0].error, None, "{done:?}");
+    assert!(matches!(
+        store.head(&bucket, "c/avatar.png").await.unwrap_err(),
+        DomainError::NotFound(_)
+    ));
+
+    let again = store
+        .delete_many(
+            &bucket,
+            &[DeleteTarget::unchanged("c/avatar.png", replaced.etag)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(again[0].error, Some(NotDeleted::Gone), "{again:?}");
+}
+
+/// A put asked as new does not replace an object there, and one asked as replacing an ETag
+/// does not replace another object or bring back a deleted one: each is refused as a conflict
+/// saying what was found, and the object there is left as it was.
+async fn a_conditional_put_writes_only_while_its_condition_holds(store: Store, bucket: BucketName) {
+    let put_if = |body: &'static [u8], condition: WriteCondition| {
+        let (store, bucket) = (store.clone(), bucket.clone());
+        async move {
+            store
+                .put_if(
+                    &bucket,
+                    &key("w/notes.txt"),
+                    body.to_vec(),
+                    "text/plain",
+                    &BTreeMap::new(),
+                    &condition,
+                )
+                .await
+        }
+    };
+    let first = put_if(b"first", WriteCondition::New).await.unwrap();
+    let refused = put_if(b"mine", WriteCondition::New).await.unwrap_err();
+    assert!(matches!(refused, DomainError::Conflict(_)), "{refused:?}");
+    assert!(
+        refused.to_string().contains(
+            "w/notes.txt: an object was put there since it was read; nothing was written"
+        ),
+        "{refused}"
+    );
+    let theirs = put(&store, &bucket, "w/notes.txt", b"theirs, meanwhile").await;
+    let etag = |e: &ObjectEntry| e.etag.clone().expect("an ETag");
+    let refused = put_if(b"mine", WriteCondition::Replacing(etag(&first)))
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("was replaced since it was read"),
+        "{refused}"
+    );
+    let there = store.get(&bucket, "w/notes.txt", None).await.unwrap();
+    assert_eq!(there.bytes, b"theirs, meanwhile");
+    let mine = put_if(b"mine", WriteCondition::Replacing(etag(&theirs)))
+        .await
+        .unwrap();
+    assert_eq!(mine.size, 4);
+    store.delete(&bucket, "w/notes.txt").await.unwrap();
+    let refused = put_if(b"again", WriteCondition::Replacing(etag(&mine)))
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("was deleted since it was read"),
+        "{refused}"
+    );
+    assert!(matches!(
+        store.head(&bucket, "w/notes.txt").await.unwrap_err(),
+        DomainError::NotFound(_)
+    ));
 }
 
 // Sandbox-only behaviour: what the local folder cannot do, it says so.
@@ -671,7 +782,81 @@ async fn versioning_reads_s3s_three_answers() {
 
 mod moto_only {
     use super::*;
+    use aws_sdk_s3::config::interceptors::BeforeSerializationInterceptorContextRef;
+    use aws_sdk_s3::config::{ConfigBag, Intercept};
+    use aws_sdk_s3::error::BoxError;
+    use aws_sdk_s3::operation::delete_objects::DeleteObjectsInput;
     use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
+    use std::sync::Mutex;
+
+    /// A batch's `(key, ETag)` pairs, as the SDK was asked to send them.
+    type Batch = Vec<(String, Option<String>)>;
+
+    /// Each `DeleteObjects` call's batch.
+    #[derive(Debug, Default, Clone)]
+    struct BatchSeen(Arc<Mutex<Vec<Batch>>>);
+
+    impl Intercept for BatchSeen {
+        fn name(&self) -> &'static str {
+            "BatchSeen"
+        }
+
+        fn read_before_execution(
+            &self,
+            context: &BeforeSerializationInterceptorContextRef<'_>,
+            _cfg: &mut ConfigBag,
+        ) -> Result<(), BoxError> {
+            if let Some(input) = context.input().downcast_ref::<DeleteObjectsInput>() {
+                let objects = input.delete().map(|d| d.objects()).unwrap_or_default();
+                self.0.lock().unwrap().push(
+                    objects
+                        .iter()
+                        .map(|o| (o.key().to_string(), o.e_tag().map(str::to_string)))
+                        .collect(),
+                );
+            }
+            Ok(())
+        }
+    }
+
+    /// Keys deleted together go in one `DeleteObjects` whose objects carry the ETags read, so
+    /// S3 deletes each only while it is the object read. moto deletes them whatever their
+    /// ETag, so what is checked here is the request the adapter sends (S3's per-key answer
+    /// is read by `not_deleted`, tested beside the adapter).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "needs services: tests/run.sh"]
+    async fn a_batch_delete_names_each_etag_it_was_given() {
+        let m = moto().await;
+        let seen = BatchSeen::default();
+        let ctx = moto_context().await;
+        let conf = aws_sdk_s3::config::Builder::from(ctx.sdk_config())
+            .force_path_style(true)
+            .interceptor(seen.clone())
+            .build();
+        let store: Store = Arc::new(S3ObjectStore::from_client(aws_sdk_s3::Client::from_conf(
+            conf,
+        )));
+        let a = put(&store, &m.bucket, "b/a.txt", b"a").await;
+        put(&store, &m.bucket, "b/b.txt", b"b").await;
+        let outcomes = store
+            .delete_many(
+                &m.bucket,
+                &[
+                    DeleteTarget::unchanged("b/a.txt", a.etag.clone()),
+                    DeleteTarget::any("b/b.txt"),
+                ],
+            )
+            .await
+            .unwrap();
+        assert!(outcomes.iter().all(|o| o.error.is_none()), "{outcomes:?}");
+        assert_eq!(
+            *seen.0.lock().unwrap(),
+            vec![vec![
+                ("b/a.txt".to_string(), a.etag),
+                ("b/b.txt".to_string(), None)
+            ]]
+        );
+    }
 
     /// Keys holding an escape or a bell (written by others: the console's own keys cannot
     /// hold them) are deleted with the rest, and the outcomes come in the order asked: inside
@@ -703,7 +888,10 @@ mod moto_only {
             put_raw(k.clone()).await;
         }
         let store: Store = Arc::new(m.store.clone());
-        let outcomes = store.delete_many(&m.bucket, &keys).await.unwrap();
+        let outcomes = store
+            .delete_many(&m.bucket, &super::any(&keys))
+            .await
+            .unwrap();
         assert_eq!(
             outcomes.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(),
             keys.iter().map(String::as_str).collect::<Vec<_>>()
@@ -716,7 +904,10 @@ mod moto_only {
         assert!(left.items.is_empty(), "{:?}", left.items);
         // One such key alone, as the console's single delete sends it.
         put_raw(keys[1].clone()).await;
-        let one = store.delete_many(&m.bucket, &keys[1..2]).await.unwrap();
+        let one = store
+            .delete_many(&m.bucket, &super::any(&keys[1..2]))
+            .await
+            .unwrap();
         assert!(one[0].error.is_none(), "{one:?}");
         assert!(store.head(&m.bucket, &keys[1]).await.is_err());
     }

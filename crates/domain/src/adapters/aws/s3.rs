@@ -7,9 +7,9 @@
 use super::{AwsContext, Call, sdk_error};
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
-    BucketInfo, BucketName, BucketVersioning, ByteRange, Cursor, DeleteOutcome, ListingEntry,
-    ObjectBytes, ObjectEntry, ObjectKey, ObjectVersion, Page, PageRequest, PresignedRequest,
-    scope_of,
+    BucketInfo, BucketName, BucketVersioning, ByteRange, Cursor, DeleteOutcome, DeleteTarget,
+    ListingEntry, NotDeleted, ObjectBytes, ObjectEntry, ObjectKey, ObjectVersion, Page,
+    PageRequest, PresignedRequest, WriteCondition, scope_of,
 };
 use crate::ports::ObjectStore;
 use async_trait::async_trait;
@@ -320,6 +320,55 @@ type ListPosition = String;
 /// The position a version listing resumes from: S3's key and version-id markers (decoded).
 type VersionPosition = (String, Option<String>);
 
+impl S3ObjectStore {
+    /// One `DeleteObject`, with `If-Match` when the target names an ETag. `Ok(None)` when
+    /// deleted; S3's refusal of the condition is the outcome's, any other failure the call's.
+    async fn delete_one(
+        &self,
+        bucket: &BucketName,
+        target: &DeleteTarget,
+    ) -> DomainResult<Option<NotDeleted>> {
+        let asked = self
+            .client
+            .delete_object()
+            .bucket(bucket.as_str())
+            .key(&target.key)
+            .set_if_match(target.if_match.clone())
+            .send()
+            .await;
+        match asked {
+            Ok(_) => Ok(None),
+            Err(e) if target.if_match.is_some() && condition_refused(e.code()) => {
+                Ok(Some(not_deleted(e.code().unwrap_or_default(), "", true)))
+            }
+            Err(e) => Err(sdk_error(
+                e,
+                object_call("s3:DeleteObject", bucket, &target.key),
+            )),
+        }
+    }
+}
+
+/// Whether S3 refused a conditional delete for its condition: the ETag no longer matches
+/// (`PreconditionFailed`, or `ConditionalRequestConflict` while another write of the key is
+/// under way), or the key asked for by ETag is not there (`NoSuchKey`).
+fn condition_refused(code: Option<&str>) -> bool {
+    matches!(
+        code,
+        Some("PreconditionFailed" | "ConditionalRequestConflict" | "NoSuchKey")
+    )
+}
+
+/// A key S3 did not delete, from its error's code: a refused condition is said as what it
+/// means; anything else in S3's words.
+fn not_deleted(code: &str, message: &str, asked_by_etag: bool) -> NotDeleted {
+    match code {
+        "PreconditionFailed" | "ConditionalRequestConflict" if asked_by_etag => NotDeleted::Changed,
+        "NoSuchKey" if asked_by_etag => NotDeleted::Gone,
+        _ => NotDeleted::Failed(format!("{code}: {message}")),
+    }
+}
+
 #[async_trait]
 impl ObjectStore for S3ObjectStore {
     /// Every bucket the credentials own (`s3:ListAllMyBuckets`).
@@ -531,17 +580,25 @@ impl ObjectStore for S3ObjectStore {
     /// `PutObject` (`s3:PutObject`). The entry returned is built from what was sent and what
     /// S3 answered (ETag, version id); S3 does not say when it stored the object, so
     /// `last_modified` is left empty rather than spending a HEAD on it.
-    async fn put(
+    /// `PutObject`; a condition goes as `If-None-Match: *` or `If-Match` (S3's conditional
+    /// writes), and S3's refusal of it is said as what was found there.
+    async fn put_if(
         &self,
         bucket: &BucketName,
         key: &ObjectKey,
         body: Vec<u8>,
         content_type: &str,
         metadata: &BTreeMap<String, String>,
+        condition: &WriteCondition,
     ) -> DomainResult<ObjectEntry> {
         check_content_type(content_type)?;
         check_metadata(metadata)?;
         let size = body.len() as u64;
+        let (if_none_match, if_match) = match condition {
+            WriteCondition::Any => (None, None),
+            WriteCondition::New => (Some("*".to_string()), None),
+            WriteCondition::Replacing(etag) => (None, Some(etag.clone())),
+        };
         let out = self
             .client
             .put_object()
@@ -554,10 +611,18 @@ impl ObjectStore for S3ObjectStore {
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect::<HashMap<_, _>>(),
             ))
+            .set_if_none_match(if_none_match)
+            .set_if_match(if_match)
             .body(ByteStream::from(body))
             .send()
             .await
-            .map_err(|e| sdk_error(e, object_call("s3:PutObject", bucket, key.as_str())))?;
+            .map_err(|e| {
+                if *condition != WriteCondition::Any && condition_refused(e.code()) {
+                    let gone = e.code() == Some("NoSuchKey");
+                    return condition.refused(bucket.as_str(), key.as_str(), gone);
+                }
+                sdk_error(e, object_call("s3:PutObject", bucket, key.as_str()))
+            })?;
         Ok(ObjectEntry {
             key: key.as_str().to_string(),
             size,
@@ -573,14 +638,11 @@ impl ObjectStore for S3ObjectStore {
     /// `DeleteObject` (`s3:DeleteObject`); deleting a key that does not exist succeeds, as on
     /// S3. In a versioned bucket this adds a delete marker.
     async fn delete(&self, bucket: &BucketName, key: &str) -> DomainResult<()> {
-        self.client
-            .delete_object()
-            .bucket(bucket.as_str())
-            .key(key)
-            .send()
-            .await
-            .map_err(|e| sdk_error(e, object_call("s3:DeleteObject", bucket, key)))?;
-        Ok(())
+        match self.delete_one(bucket, &DeleteTarget::any(key)).await? {
+            None => Ok(()),
+            // Unreachable without an ETag asked for; said as S3 would have.
+            Some(not) => Err(DomainError::Conflict(format!("s3://{bucket}/{key}: {not}"))),
+        }
     }
 
     /// `DeleteObjects` (`s3:DeleteObject`) in batches of 1,000 keys, in quiet mode (S3 names
@@ -588,33 +650,44 @@ impl ObjectStore for S3ObjectStore {
     /// when a later call fails, the keys of earlier calls are already gone, so the failed
     /// batch's keys report the failure and the remaining batches still run.
     ///
-    /// A key holding a character XML 1.0 cannot carry (a control character: an escape, a line
-    /// break) goes by `DeleteObject` on its own, its key in the URL: inside the batch's XML
-    /// body it made the whole request malformed, and the object could not be deleted at all.
+    /// A target's ETag goes in its `<ETag>` element (S3's conditional delete; it needs
+    /// `s3:GetObject` as well): S3 then deletes the object only while it has that ETag, and
+    /// names one replaced since `PreconditionFailed`.
+    ///
+    /// One key alone, and a key holding a character XML 1.0 cannot carry (a control
+    /// character: an escape, a line break), go by `DeleteObject`, the key in the URL and its
+    /// ETag in `If-Match`: inside the batch's XML body such a key made the whole request
+    /// malformed, and the object could not be deleted at all.
     async fn delete_many(
         &self,
         bucket: &BucketName,
-        keys: &[String],
+        targets: &[DeleteTarget],
     ) -> DomainResult<Vec<DeleteOutcome>> {
-        let (alone, batched): (Vec<String>, Vec<String>) =
-            keys.iter().cloned().partition(|k| not_for_xml(k));
-        let mut outcomes = Vec::with_capacity(keys.len());
-        for key in alone {
-            match self.delete(bucket, &key).await {
-                Ok(()) => outcomes.push(DeleteOutcome { key, error: None }),
-                // The only key asked for: its failure is the call's.
-                Err(e) if keys.len() == 1 => return Err(e),
-                Err(e) => outcomes.push(DeleteOutcome {
-                    key,
-                    error: Some(e.to_string()),
+        let (alone, batched): (Vec<&DeleteTarget>, Vec<&DeleteTarget>) = targets
+            .iter()
+            .partition(|t| targets.len() == 1 || not_for_xml(&t.key));
+        let mut outcomes = Vec::with_capacity(targets.len());
+        for target in alone {
+            match self.delete_one(bucket, target).await {
+                Ok(error) => outcomes.push(DeleteOutcome {
+                    key: target.key.clone(),
+                    error,
                 }),
+                // The only key asked for: its failure is the call's.
+                Err(e) if targets.len() == 1 => return Err(e),
+                Err(e) => outcomes.push(DeleteOutcome::failed(&target.key, e.to_string())),
             }
         }
         let alone_done = !outcomes.is_empty();
         for (n, batch) in batched.chunks(DELETE_BATCH).enumerate() {
             let objects = batch
                 .iter()
-                .map(|k| ObjectIdentifier::builder().key(k).build())
+                .map(|t| {
+                    ObjectIdentifier::builder()
+                        .key(&t.key)
+                        .set_e_tag(t.if_match.clone())
+                        .build()
+                })
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| DomainError::unexpected("a key could not be named for S3", e))?;
             let delete = Delete::builder()
@@ -632,31 +705,34 @@ impl ObjectStore for S3ObjectStore {
                 .map_err(|e| sdk_error(e, bucket_call("s3:DeleteObject", bucket).field("keys")));
             match result {
                 Ok(out) => {
-                    let mut failed: HashMap<&str, String> = HashMap::new();
+                    let mut failed: HashMap<&str, NotDeleted> = HashMap::new();
                     for err in out.errors() {
                         if let Some(key) = err.key() {
+                            let asked_by_etag =
+                                batch.iter().any(|t| t.key == key && t.if_match.is_some());
                             failed.insert(
                                 key,
-                                format!(
-                                    "{}: {}",
+                                not_deleted(
                                     err.code().unwrap_or("Error"),
-                                    err.message().unwrap_or("not deleted")
+                                    err.message().unwrap_or("not deleted"),
+                                    asked_by_etag,
                                 ),
                             );
                         }
                     }
-                    outcomes.extend(batch.iter().map(|key| DeleteOutcome {
-                        key: key.clone(),
-                        error: failed.get(key.as_str()).cloned(),
+                    outcomes.extend(batch.iter().map(|t| DeleteOutcome {
+                        key: t.key.clone(),
+                        error: failed.remove(t.key.as_str()),
                     }));
                 }
                 Err(err) if n == 0 && !alone_done => return Err(err),
                 Err(err) => {
                     let message = err.to_string();
-                    outcomes.extend(batch.iter().map(|key| DeleteOutcome {
-                        key: key.clone(),
-                        error: Some(message.clone()),
-                    }));
+                    outcomes.extend(
+                        batch
+                            .iter()
+                            .map(|t| DeleteOutcome::failed(&t.key, message.clone())),
+                    );
                 }
             }
         }
@@ -664,13 +740,13 @@ impl ObjectStore for S3ObjectStore {
             return Ok(outcomes);
         }
         // In the order asked, as every store answers.
-        let by_key: HashMap<String, Option<String>> =
+        let mut by_key: HashMap<String, Option<NotDeleted>> =
             outcomes.into_iter().map(|o| (o.key, o.error)).collect();
-        Ok(keys
+        Ok(targets
             .iter()
-            .map(|key| DeleteOutcome {
-                key: key.clone(),
-                error: by_key.get(key).cloned().flatten(),
+            .map(|t| DeleteOutcome {
+                key: t.key.clone(),
+                error: by_key.remove(&t.key).flatten(),
             })
             .collect())
     }
@@ -833,6 +909,33 @@ impl ObjectStore for S3ObjectStore {
 mod tests {
     use super::*;
     use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+
+    /// S3's answer for a key of a conditional batch, as its documentation gives it: a refused
+    /// ETag is the object replaced since, a missing key asked for by ETag one deleted since;
+    /// the same codes for a key asked for without an ETag, and any other code, stay S3's words.
+    #[test]
+    fn a_refused_condition_is_said_as_what_it_means() {
+        assert_eq!(
+            not_deleted("PreconditionFailed", "At least one…", true),
+            NotDeleted::Changed
+        );
+        assert_eq!(
+            not_deleted("ConditionalRequestConflict", "", true),
+            NotDeleted::Changed
+        );
+        assert_eq!(not_deleted("NoSuchKey", "", true), NotDeleted::Gone);
+        assert_eq!(
+            not_deleted("NoSuchKey", "gone", false),
+            NotDeleted::Failed("NoSuchKey: gone".into())
+        );
+        assert_eq!(
+            not_deleted("AccessDenied", "Access Denied", true),
+            NotDeleted::Failed("AccessDenied: Access Denied".into())
+        );
+        assert!(condition_refused(Some("PreconditionFailed")));
+        assert!(!condition_refused(Some("AccessDenied")));
+        assert!(!condition_refused(None));
+    }
 
     /// A store whose requests are only ever presigned, never sent.
     fn offline_store() -> S3ObjectStore {

@@ -5,9 +5,9 @@
 use crate::adapters::sql::map_sqlx;
 use crate::error::{DomainError, DomainResult};
 use crate::model::{
-    BucketInfo, BucketName, BucketVersioning, ByteRange, Cursor, DeleteOutcome, ListingEntry,
-    ObjectBytes, ObjectEntry, ObjectKey, ObjectVersion, Page, PageRequest, PresignedRequest,
-    now_millis,
+    BucketInfo, BucketName, BucketVersioning, ByteRange, Cursor, DeleteOutcome, DeleteTarget,
+    ListingEntry, NotDeleted, ObjectBytes, ObjectEntry, ObjectKey, ObjectVersion, Page,
+    PageRequest, PresignedRequest, WriteCondition, now_millis,
 };
 use crate::ports::ObjectStore;
 use async_trait::async_trait;
@@ -139,6 +139,55 @@ impl SandboxObjectStore {
 
     fn io_error(path: &Path, err: std::io::Error) -> DomainError {
         DomainError::unavailable(format!("sandbox file {}", path.display()), err)
+    }
+}
+
+impl SandboxObjectStore {
+    /// Deletes `key`'s row and file; with `if_match`, only while the row has that ETag, quoted
+    /// or not as S3 takes it (one statement, as S3's conditional delete is one request). `Ok(None)` when deleted or, with
+    /// no ETag asked, when there was nothing to delete.
+    async fn delete_if(
+        &self,
+        bucket: &BucketName,
+        key: &str,
+        if_match: Option<&str>,
+    ) -> DomainResult<Option<NotDeleted>> {
+        let result = sqlx::query(
+            "DELETE FROM objects WHERE bucket = ? AND key = ? \
+             AND (? IS NULL OR trim(etag, '\"') = trim(?, '\"'))",
+        )
+        .bind(bucket.as_str())
+        .bind(key)
+        .bind(if_match)
+        .bind(if_match)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| map_sqlx("objects", e))?;
+        if result.rows_affected() == 0 {
+            let Some(_) = if_match else {
+                return Ok(None);
+            };
+            let there: Option<(i64,)> =
+                sqlx::query_as("SELECT 1 FROM objects WHERE bucket = ? AND key = ?")
+                    .bind(bucket.as_str())
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(|e| map_sqlx("objects", e))?;
+            return Ok(Some(match there {
+                Some(_) => NotDeleted::Changed,
+                None => NotDeleted::Gone,
+            }));
+        }
+        if !key.ends_with('/') && ObjectKey::parse(key).is_ok() {
+            let path = self.blob_path(bucket, key);
+            match tokio::fs::remove_file(&path).await {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Self::io_error(&path, e)),
+            }
+        }
+        Ok(None)
     }
 }
 
@@ -293,13 +342,17 @@ impl ObjectStore for SandboxObjectStore {
         })
     }
 
-    async fn put(
+    /// The file is written beside its place first; the index row is then written under the
+    /// condition, in one statement, and only then does the file take its place: a refused
+    /// condition leaves both the object there and its file as they were.
+    async fn put_if(
         &self,
         bucket: &BucketName,
         key: &ObjectKey,
         body: Vec<u8>,
         content_type: &str,
         metadata: &BTreeMap<String, String>,
+        condition: &WriteCondition,
     ) -> DomainResult<ObjectEntry> {
         self.require_bucket(bucket).await?;
         if content_type.trim().is_empty() || content_type.chars().any(char::is_control) {
@@ -310,6 +363,7 @@ impl ObjectStore for SandboxObjectStore {
         }
         let etag = format!("\"{:x}\"", Md5::digest(&body));
         let size = body.len() as i64;
+        let mut placed = None;
         if !key.as_str().ends_with('/') {
             let path = self.blob_path(bucket, key.as_str());
             if path.is_dir() {
@@ -326,15 +380,23 @@ impl ObjectStore for SandboxObjectStore {
             tokio::fs::write(&tmp, &body)
                 .await
                 .map_err(|e| Self::io_error(&tmp, e))?;
-            tokio::fs::rename(&tmp, &path)
-                .await
-                .map_err(|e| Self::io_error(&path, e))?;
+            placed = Some((tmp, path));
         }
         let metadata_json = serde_json::to_string(metadata).unwrap_or_else(|_| "{}".to_string());
-        sqlx::query(
-            "INSERT INTO objects (bucket, key, size, etag, content_type, metadata, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?) \
+        let (only_new, only_etag) = match condition {
+            WriteCondition::Any => (false, None),
+            WriteCondition::New => (true, None),
+            WriteCondition::Replacing(etag) => (false, Some(etag.as_str())),
+        };
+        let written = sqlx::query(
+            "INSERT INTO objects (bucket, key, size, etag, content_type, metadata, last_modified) \
+             SELECT ?, ?, ?, ?, ?, ?, ? \
+             WHERE ? IS NULL OR EXISTS (SELECT 1 FROM objects WHERE bucket = ? AND key = ? \
+                                        AND trim(etag, '\"') = trim(?, '\"')) \
              ON CONFLICT(bucket, key) DO UPDATE SET size = excluded.size, etag = excluded.etag, \
-             content_type = excluded.content_type, metadata = excluded.metadata, last_modified = excluded.last_modified",
+             content_type = excluded.content_type, metadata = excluded.metadata, \
+             last_modified = excluded.last_modified \
+             WHERE NOT ? AND (? IS NULL OR trim(objects.etag, '\"') = trim(?, '\"'))",
         )
         .bind(bucket.as_str())
         .bind(key.as_str())
@@ -343,47 +405,60 @@ impl ObjectStore for SandboxObjectStore {
         .bind(content_type)
         .bind(metadata_json)
         .bind(now_millis())
+        .bind(only_etag)
+        .bind(bucket.as_str())
+        .bind(key.as_str())
+        .bind(only_etag)
+        .bind(only_new)
+        .bind(only_etag)
+        .bind(only_etag)
         .execute(&self.pool)
         .await
-        .map_err(|e| map_sqlx("objects", e))?;
+        .map_err(|e| map_sqlx("objects", e));
+        let refused = matches!(&written, Ok(done) if done.rows_affected() == 0);
+        if written.is_err() || refused {
+            if let Some((tmp, _)) = &placed {
+                let _ = tokio::fs::remove_file(tmp).await;
+            }
+            written?;
+            let gone = matches!(
+                self.head(bucket, key.as_str()).await,
+                Err(DomainError::NotFound(_))
+            );
+            return Err(condition.refused(bucket.as_str(), key.as_str(), gone));
+        }
+        if let Some((tmp, path)) = placed {
+            tokio::fs::rename(&tmp, &path)
+                .await
+                .map_err(|e| Self::io_error(&path, e))?;
+        }
         self.head(bucket, key.as_str()).await
     }
 
     async fn delete(&self, bucket: &BucketName, key: &str) -> DomainResult<()> {
         self.require_bucket(bucket).await?;
         // Like S3, deleting a key that does not exist succeeds.
-        let result = sqlx::query("DELETE FROM objects WHERE bucket = ? AND key = ?")
-            .bind(bucket.as_str())
-            .bind(key)
-            .execute(&self.pool)
-            .await
-            .map_err(|e| map_sqlx("objects", e))?;
-        if result.rows_affected() > 0 && !key.ends_with('/') && ObjectKey::parse(key).is_ok() {
-            let path = self.blob_path(bucket, key);
-            match tokio::fs::remove_file(&path).await {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Self::io_error(&path, e)),
-            }
-        }
-        Ok(())
+        self.delete_if(bucket, key, None).await.map(|_| ())
     }
 
     async fn delete_many(
         &self,
         bucket: &BucketName,
-        keys: &[String],
+        targets: &[DeleteTarget],
     ) -> DomainResult<Vec<DeleteOutcome>> {
         // Any number of keys, as the S3 adapter takes them (it splits them into S3's batches).
-        if keys.is_empty() {
+        if targets.is_empty() {
             return Ok(Vec::new());
         }
         self.require_bucket(bucket).await?;
-        let mut outcomes = Vec::with_capacity(keys.len());
-        for key in keys {
-            let error = self.delete(bucket, key).await.err().map(|e| e.to_string());
+        let mut outcomes = Vec::with_capacity(targets.len());
+        for t in targets {
+            let error = match self.delete_if(bucket, &t.key, t.if_match.as_deref()).await {
+                Ok(error) => error,
+                Err(e) => Some(NotDeleted::Failed(e.to_string())),
+            };
             outcomes.push(DeleteOutcome {
-                key: key.clone(),
+                key: t.key.clone(),
                 error,
             });
         }
