@@ -313,12 +313,38 @@ pub fn identifier(text: &str) -> String {
 /// Why `name` may not be a new account's username, where it may not: a name the console would
 /// show marked (`<U+0430>nn`, a Cyrillic letter among Latin ones; an invisible character) reads
 /// as another person's, and support makes plain names only.
+///
+/// A name wholly in letters that pass for Latin ones is refused too, with the name it reads
+/// as: `орѕ` (Cyrillic) reads `ops`, fullwidth `ａｎｎ` reads `ann`, `ﬁle` reads `file`, and an
+/// accent written as a second character (`n` + U+0301) reads as the one-character `ń`. Each is
+/// another account than the name it passes for, and looks the same in every list.
 pub fn new_name_problem(name: &str) -> Option<String> {
     let shown = identifier(name);
-    (shown != name).then(|| {
-        format!(
+    if shown != name {
+        return Some(format!(
             "reads {shown} on screen, passing for another name: a new account's name is plain \
              (one script, nothing invisible)"
+        ));
+    }
+    use unicode_normalization::UnicodeNormalization as _;
+    if !unicode_normalization::is_nfc(name) {
+        return Some(
+            "holds an accent written as a character of its own after its letter: write each \
+             accented letter as one character"
+                .to_string(),
+        );
+    }
+    let composed: String = name.nfkc().collect();
+    if composed != name {
+        return Some(format!(
+            "reads as {composed} on screen, written with other characters: write {composed}"
+        ));
+    }
+    let latin = plain_latin(name);
+    (latin != name && latin.is_ascii()).then(|| {
+        format!(
+            "reads as {latin} on screen, in letters that pass for Latin ones: a new account's \
+             name is in Latin letters, or in letters that do not pass for them"
         )
     })
 }
@@ -370,35 +396,28 @@ fn is_look_alike_script(c: char) -> bool {
     c.is_alphabetic() && matches!(c, '\u{0370}'..='\u{03FF}' | '\u{0400}'..='\u{052F}')
 }
 
-/// `text` with the Cyrillic and Greek letters that pass for Latin ones put as those (`mото`
-/// reads `moto`): what a look-alike name was meant to read as, to offer the name it is near.
+/// `text` with each letter that passes for a Latin one put as that one (`mото` reads `moto`,
+/// `ｍｏｔｏ` too): what a look-alike name was meant to read as, to offer the name it is near,
+/// and to tell a name that passes for a Latin one. Unicode's confusables (UTS #39 skeletons)
+/// decide, letter by letter; Latin letters, and letters that read as no Latin one, stay.
 pub fn plain_latin(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
     text.chars()
-        .map(|c| match c {
-            'а' | 'α' => 'a',
-            'е' | 'ε' => 'e',
-            'о' | 'ο' => 'o',
-            'р' | 'ρ' => 'p',
-            'с' => 'c',
-            'у' => 'y',
-            'х' | 'χ' => 'x',
-            'і' | 'ι' => 'i',
-            'ј' => 'j',
-            'ѕ' => 's',
-            'ԁ' => 'd',
-            'ν' => 'v',
-            'А' | 'Α' => 'A',
-            'В' | 'Β' => 'B',
-            'Е' | 'Ε' => 'E',
-            'К' | 'Κ' => 'K',
-            'М' | 'Μ' => 'M',
-            'Н' | 'Η' => 'H',
-            'О' | 'Ο' => 'O',
-            'Р' | 'Ρ' => 'P',
-            'С' => 'C',
-            'Т' | 'Τ' => 'T',
-            'Х' | 'Χ' => 'X',
-            other => other,
+        .map(|c| {
+            if c.is_ascii() {
+                return c.to_string();
+            }
+            // Compatibility forms first (fullwidth `ｍ` is `m`; its skeleton would be `rn`).
+            let compatible: String = std::iter::once(c).nfkc().collect();
+            if compatible.is_ascii() {
+                return compatible;
+            }
+            let skeleton: String = unicode_security::skeleton(&compatible).collect();
+            if skeleton.chars().all(|k| k.is_ascii_alphanumeric()) && !skeleton.is_empty() {
+                skeleton
+            } else {
+                c.to_string()
+            }
         })
         .collect()
 }
@@ -718,6 +737,41 @@ fn take_width(chars: impl Iterator<Item = char>, room: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// A new account's name that reads as a Latin one in other letters is refused with the
+    /// name it reads as; names in other scripts that read as no Latin name, and accented
+    /// Latin names written as one character each, are made.
+    #[test]
+    fn a_new_name_passing_for_a_latin_one_is_refused() {
+        let refused = |name: &str| super::new_name_problem(name).unwrap_or_default();
+        assert!(
+            refused("орѕ").starts_with("reads as ops on screen, in letters that pass for Latin")
+        );
+        assert!(refused("сор").starts_with("reads as cop on screen"));
+        assert!(
+            refused("ｍｏｔｏ")
+                .starts_with("reads as moto on screen, written with other characters: write moto")
+        );
+        assert!(refused("ﬁle").starts_with("reads as file on screen"));
+        assert!(
+            refused("an\u{0301}").starts_with("holds an accent written as a character of its own")
+        );
+        assert!(refused("\u{430}dmin").starts_with("reads <U+0430>dmin on screen"));
+        for made in [
+            "ann",
+            "José",
+            "иван",
+            "мама",
+            "Νίκος",
+            "ΑΒΓ",
+            "محمد",
+            "דנה",
+            "ann_lee-2",
+        ] {
+            assert_eq!(super::new_name_problem(made), None, "{made}");
+        }
+        assert_eq!(super::plain_latin("mото"), "moтo");
+        assert_eq!(super::plain_latin("ｍｏｔｏ"), "moto");
+    }
 
     #[test]
     fn a_json_line_escapes_what_would_reorder_or_drive_the_terminal() {
