@@ -1810,6 +1810,12 @@ fn the_queue_filter_reads_kinds_and_reasons() {
     assert!(e.0.starts_with("a quote is not closed"), "{}", e.0);
     let e = crate::app::posts::parse_filter("ramen place\"").unwrap_err();
     assert!(e.0.starts_with("a quote is not opened"), "{}", e.0);
+    // A phrase beginning with a quoted word and going on is text as typed (it was refused as
+    // "a quote is not closed").
+    let f = crate::app::posts::parse_filter("\"hello\" and").unwrap();
+    assert_eq!(f.text.as_deref(), Some("\"hello\" and"));
+    let f = parse_queue_filter("\"quoted\" reason").unwrap();
+    assert_eq!(f.reason.as_deref(), Some("\"quoted\" reason"));
     assert_eq!(
         crate::app::posts::parse_filter("say \"hi\" twice")
             .unwrap()

@@ -76,20 +76,24 @@ pub fn parse_filter_naming(text: &str) -> Result<(PostFilter, Option<String>), P
 }
 
 /// The words left of a filter as one phrase, quotes around it dropped (`"spam link"` is the
-/// phrase `spam link`); none when nothing is left. A quote opened and never closed is refused
-/// (`"ramen place` was searched for with its quote, and matched nothing).
+/// phrase `spam link`); none when nothing is left. Quotes anywhere else are text searched for
+/// (`"hello" and`, `said "hello"`). A lone quote at either end is refused (`"ramen place` was
+/// searched for with its quote, and matched nothing).
 fn phrase(words: &[&str]) -> Result<Option<String>, Problem> {
     let joined = words.join(" ");
-    let text = match joined.strip_prefix('"') {
-        Some(rest) => rest
-            .strip_suffix('"')
-            .ok_or_else(|| Problem::from("a quote is not closed: end the phrase with \""))?,
-        None if joined.ends_with('"') && joined.matches('"').count() == 1 => {
+    let quotes = joined.matches('"').count();
+    let (opens, closes) = (joined.starts_with('"'), joined.ends_with('"'));
+    let text = match (quotes, opens, closes) {
+        (2, true, true) => &joined[1..joined.len() - 1],
+        (1, true, _) => {
+            return Err(Problem::from("a quote is not closed: end the phrase with \""));
+        }
+        (1, _, true) => {
             return Err(Problem::from(
                 "a quote is not opened: begin the phrase with \"",
             ));
         }
-        None => &joined,
+        _ => &joined,
     }
     .trim();
     Ok((!text.is_empty()).then(|| text.to_string()))
