@@ -49,6 +49,9 @@ const MAX_TOASTS: usize = 3;
 pub(crate) const INSIGHTS_UNSORTED: &str = "in the query's order again";
 /// Jumps remembered for `-`.
 const MAX_HOPS: usize = 20;
+/// The status bar's word for a write that did part of what was asked (a bulk delete that
+/// kept some objects): it is not a failure of the whole.
+const PARTLY_DONE: &str = "write partly done";
 /// Failures kept for the error log popup.
 const MAX_ERRORS: usize = 200;
 /// Rows the mouse wheel moves.
@@ -1364,6 +1367,7 @@ impl App {
                         // The write checked the database first: it answers now.
                         self.database_failed = None;
                         self.settled("write failed");
+                        self.settled(PARTLY_DONE);
                         self.toast(summary)
                     }
                     Err(f) => {
@@ -1381,8 +1385,11 @@ impl App {
                             asked.problem = Some(f.message.clone());
                             self.overlay = Some(Overlay::Dialog(asked));
                             self.log_failure("write failed", f)
+                        } else if changed {
+                            // What did change (a bulk write's first rows) is read again below;
+                            // "failed" said of it read as if nothing had been done.
+                            self.fail(PARTLY_DONE, f)
                         } else {
-                            // What did change (a bulk write's first rows) is read again below.
                             self.fail("write failed", f)
                         }
                     }

@@ -1001,24 +1001,6 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 reason,
             )
             .await?;
-            let gone_since = match gone.gone_since.len() {
-                0 => String::new(),
-                n => format!(
-                    " ({} gone since {} shown: deleted by someone else)",
-                    n,
-                    if n == 1 { "it was" } else { "they were" }
-                ),
-            };
-            // "audited" only where a row was written (nothing deleted, nothing recorded).
-            let mut done = Done::new(format!(
-                "deleted {}{}{gone_since}",
-                crate::text::plural(gone.deleted.len(), "object"),
-                if gone.deleted.is_empty() {
-                    ""
-                } else {
-                    audit_note(gone.audited)
-                }
-            ));
             // Where some rows failed, every row was tried: the others were written.
             let audited = |k: &String| {
                 if gone.unaudited.is_empty() {
@@ -1027,55 +1009,52 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                     !gone.unaudited.iter().any(|(u, _)| u == k)
                 }
             };
-            done.records = gone
+            let records = gone
                 .deleted
                 .iter()
                 .map(|k| json!({"type": "deleted", "bucket": bucket.as_str(), "key": k, "audited": audited(k)}))
                 .collect();
-            if gone.failed.is_empty() && gone.unaudited.is_empty() {
-                Ok(done)
-            } else {
-                let message = if gone.failed.is_empty() {
-                    // Deleted, every one; some rows are missing.
-                    let (key, why) = &gone.unaudited[0];
-                    format!(
-                        "deleted {}, but {} audit row{} could not be written; record {} by hand ({}: {why})",
-                        crate::text::plural(gone.deleted.len(), "object"),
-                        gone.unaudited.len(),
-                        if gone.unaudited.len() == 1 { "" } else { "s" },
-                        if gone.unaudited.len() == 1 {
-                            "it"
-                        } else {
-                            "them"
-                        },
-                        crate::text::key(key)
-                    )
-                } else {
-                    // With those gone meanwhile, said too (the failure alone named one of
-                    // three, and the key deleted by someone else appeared nowhere).
-                    format!(
-                        "{}{gone_since}",
-                        bulk_delete_failure(gone.deleted.len(), &gone.failed)
-                    )
-                };
-                Err(Partial {
-                    failure: Failure {
-                        message,
-                        chain: gone
-                            .failed
-                            .iter()
-                            .chain(&gone.unaudited)
-                            .map(|(k, e)| format!("{k}: {e}"))
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                        refused: false,
-                        cause: crate::app::Cause::Other,
-                        said: false,
-                    },
-                    records: done.records,
-                    stale: gone.changed_since,
-                })
+            let message = deleted_words(&gone);
+            if gone.failed.is_empty() && gone.unaudited.is_empty() && gone.changed.is_empty() {
+                let mut done = Done::new(message);
+                done.records = records;
+                return Ok(done);
             }
+            // Every key not deleted, each with why, for the error log (the message names the
+            // first of each kind).
+            let chain = gone
+                .changed
+                .iter()
+                .map(|(k, e)| format!("{}: kept: {e}", crate::text::key(k)))
+                .chain(
+                    gone.gone_since
+                        .iter()
+                        .map(|k| format!("{}: gone since it was shown", crate::text::key(k))),
+                )
+                .chain(
+                    gone.failed
+                        .iter()
+                        .map(|(k, e)| format!("{}: not deleted: {e}", crate::text::key(k))),
+                )
+                .chain(gone.unaudited.iter().map(|(k, e)| {
+                    format!(
+                        "{}: deleted, its audit row not written: {e}",
+                        crate::text::key(k)
+                    )
+                }))
+                .collect::<Vec<_>>()
+                .join("; ");
+            Err(Partial {
+                failure: Failure {
+                    message,
+                    chain,
+                    refused: false,
+                    cause: crate::app::Cause::Other,
+                    said: false,
+                },
+                records,
+                stale: !gone.changed.is_empty(),
+            })
         }
         op @ (Operation::SaveQuery(_) | Operation::DeleteQuery { .. }) => {
             query_definition(b, op, reason).await
@@ -1321,27 +1300,72 @@ fn report_record(r: &backoffice_domain::model::Report) -> Value {
     crate::script::records::report(r)
 }
 
-/// A bulk delete that left objects behind: how many went, and the first key kept with S3's
-/// reason (the error log lists every key).
-fn bulk_delete_failure(deleted: usize, failed: &[(String, String)]) -> String {
-    let Some((key, why)) = failed.first() else {
-        return format!("deleted {}", crate::text::plural(deleted, "object"));
+/// What a delete did, the counts first (a narrow status bar cuts the middle of a line): how
+/// many went, then each kind of key left with the first of them named: kept because another
+/// object was put there since it was shown, gone since (someone else deleted it), not deleted
+/// (the store's refusal, or not there), deleted without its audit row. The error log lists
+/// every key.
+fn deleted_words(gone: &storage::Deleted) -> String {
+    let first = |keys: &mut dyn Iterator<Item = &String>, n: usize| {
+        let key = keys.next().map(|k| crate::text::key(k)).unwrap_or_default();
+        match n {
+            0 | 1 => key,
+            n => format!("{key} and {} more", n - 1),
+        }
     };
-    let more = match failed.len() - 1 {
-        0 => String::new(),
-        n => format!(", and {n} more; ! lists each"),
-    };
-    // A key that was not there was not kept: it is said as missing.
-    let first = if why == "not found" {
-        format!("{} is not there", crate::text::key(key))
-    } else {
-        format!("{} was kept ({why})", crate::text::key(key))
-    };
-    format!(
-        "deleted {}, {} failed: {first}{more}",
-        crate::text::plural(deleted, "object"),
-        failed.len(),
-    )
+    let they = |n: usize| if n == 1 { "it was" } else { "they were" };
+    let mut parts = vec![format!(
+        "deleted {}{}",
+        crate::text::plural(gone.deleted.len(), "object"),
+        if gone.deleted.is_empty() || !gone.unaudited.is_empty() {
+            ""
+        } else {
+            audit_note(gone.audited)
+        }
+    )];
+    let n = gone.changed.len();
+    if n > 0 {
+        parts.push(format!(
+            "kept {n} replaced since {} shown: {}",
+            they(n),
+            first(&mut gone.changed.iter().map(|(k, _)| k), n)
+        ));
+    }
+    let n = gone.gone_since.len();
+    if n > 0 {
+        parts.push(format!(
+            "{n} gone since {} shown (deleted by someone else): {}",
+            they(n),
+            first(&mut gone.gone_since.iter(), n)
+        ));
+    }
+    let n = gone.failed.len();
+    if n > 0 {
+        let (key, why) = &gone.failed[0];
+        let why = if why == "not found" {
+            "not there".to_string()
+        } else {
+            why.clone()
+        };
+        parts.push(format!(
+            "{n} not deleted: {} ({why}){}",
+            crate::text::key(key),
+            match n {
+                1 => String::new(),
+                n => format!(" and {} more", n - 1),
+            }
+        ));
+    }
+    let n = gone.unaudited.len();
+    if n > 0 {
+        parts.push(format!(
+            "{n} audit row{} not written; record {} by hand: {}",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" },
+            first(&mut gone.unaudited.iter().map(|(k, _)| k), n)
+        ));
+    }
+    parts.join("; ")
 }
 
 fn audit_note(audited: bool) -> &'static str {
@@ -1645,22 +1669,51 @@ mod tests {
     #[tokio::test]
     async fn deleting_a_key_that_is_not_there_says_so_and_audits_nothing() {
         let (_dir, _sandbox, b) = bare_sandbox().await;
+        let b = &b;
         let bucket = b.bucket().unwrap().clone();
-        let before = audit_rows(&b).await;
+        let before = audit_rows(b).await;
         let missing = Operation::DeleteObjects {
             bucket: bucket.clone(),
             keys: vec!["posts/nope.txt".into()],
             unaudited: false,
             seen: Default::default(),
         };
-        let failed = perform(&b, missing, &Reason::parse("cleanup").unwrap())
+        let failed = perform(b, missing, &Reason::parse("cleanup").unwrap())
             .await
             .unwrap_err();
         assert_eq!(
             failed.failure.message,
-            "deleted 0 objects, 1 failed: posts/nope.txt is not there"
+            "deleted 0 objects; 1 not deleted: posts/nope.txt (not there)"
         );
-        assert_eq!(audit_rows(&b).await, before, "no audit row");
+        assert_eq!(audit_rows(b).await, before, "no audit row");
+    }
+
+    /// A delete that did part of what was asked says its counts first (a narrow status bar
+    /// cuts a line's middle), then each kind of key left with the first named: kept (replaced
+    /// since), gone since, not deleted, deleted without an audit row.
+    #[test]
+    fn a_partial_delete_says_its_counts_first_and_each_kind_left() {
+        let pair = |k: &str, why: &str| (k.to_string(), why.to_string());
+        let gone = storage::Deleted {
+            deleted: (0..26).map(|i| format!("obj{i:02}.txt")).collect(),
+            failed: vec![pair("locked.txt", "AccessDenied: Access Denied")],
+            gone_since: vec!["obj03.txt".into()],
+            changed: vec![
+                pair(
+                    "obj15.txt",
+                    "changed since it was shown (the same size, another ETag)",
+                ),
+                pair("obj29.txt", "replaced since it was read (another ETag)"),
+            ],
+            audited: true,
+            unaudited: Vec::new(),
+        };
+        assert_eq!(
+            deleted_words(&gone),
+            "deleted 26 objects, audited; kept 2 replaced since they were shown: obj15.txt and \
+             1 more; 1 gone since it was shown (deleted by someone else): obj03.txt; 1 not \
+             deleted: locked.txt (AccessDenied: Access Denied)"
+        );
     }
 
     /// A link to a key that is not there is refused, not handed out and audited. The sandbox

@@ -86,7 +86,9 @@ fn phrase(words: &[&str]) -> Result<Option<String>, Problem> {
     let text = match (quotes, opens, closes) {
         (2, true, true) => &joined[1..joined.len() - 1],
         (1, true, _) => {
-            return Err(Problem::from("a quote is not closed: end the phrase with \""));
+            return Err(Problem::from(
+                "a quote is not closed: end the phrase with \"",
+            ));
         }
         (1, _, true) => {
             return Err(Problem::from(

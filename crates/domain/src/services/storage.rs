@@ -31,14 +31,14 @@ pub struct Uploaded {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Deleted {
     pub deleted: Vec<String>,
-    /// Keys that were not deleted, with why.
+    /// Keys that were not deleted, with why (not those of `changed`).
     pub failed: Vec<(String, String)>,
     /// Keys shown by the question that were gone by the time of the delete (deleted by
     /// someone else meanwhile): what was wanted, said apart from a failure.
     pub gone_since: Vec<String>,
-    /// Whether a key was left because it changed since it was shown: what showed it is out
-    /// of date.
-    pub changed_since: bool,
+    /// Keys kept because another object was put there since it was shown, with how it
+    /// differs: what showed it is out of date.
+    pub changed: Vec<(String, String)>,
     pub audited: bool,
     /// Keys deleted whose audit row could not be written, with why: the delete stands, and
     /// the rows are for someone to write by hand.
@@ -215,12 +215,7 @@ pub async fn delete(
     for key in keys {
         match objects.head(bucket, key).await {
             Ok(e) => match seen.get(key).and_then(|s| s.changed(&e)) {
-                Some(why) => {
-                    result.changed_since = true;
-                    result
-                        .failed
-                        .push((key.clone(), format!("{why}: not deleted; read it again")));
-                }
+                Some(why) => result.changed.push((key.clone(), why)),
                 None => {
                     before.insert(key.clone(), snapshot(&e));
                     present.push(DeleteTarget::unchanged(key, e.etag));
@@ -245,13 +240,9 @@ pub async fn delete(
         match o.error {
             None => result.deleted.push(o.key),
             Some(NotDeleted::Gone) if seen.contains_key(&o.key) => result.gone_since.push(o.key),
-            Some(NotDeleted::Changed) => {
-                result.changed_since = true;
-                result.failed.push((
-                    o.key,
-                    format!("{}: not deleted; read it again", NotDeleted::Changed),
-                ));
-            }
+            Some(NotDeleted::Changed) => result
+                .changed
+                .push((o.key, NotDeleted::Changed.to_string())),
             Some(e) => result.failed.push((o.key, e.to_string())),
         }
     }
@@ -546,14 +537,13 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(gone.deleted, ["b.txt"]);
-        assert_eq!(gone.failed.len(), 1, "{:?}", gone.failed);
-        assert_eq!(gone.failed[0].0, "a.txt");
-        assert!(
-            gone.failed[0]
-                .1
-                .starts_with("changed since it was shown (8 bytes then, 27 now): not deleted"),
-            "{:?}",
-            gone.failed
+        assert!(gone.failed.is_empty(), "{:?}", gone.failed);
+        assert_eq!(
+            gone.changed,
+            [(
+                "a.txt".to_string(),
+                "changed since it was shown (8 bytes then, 27 now)".to_string()
+            )]
         );
         assert_eq!(sb.objects.head(&bucket, "a.txt").await.unwrap().size, 27);
         // Shown, then deleted by someone else: what was asked is done, and said apart.
@@ -572,7 +562,7 @@ mod tests {
         .unwrap();
         assert_eq!(gone.gone_since, ["d.txt"]);
         assert!(gone.failed.is_empty() && gone.deleted.is_empty());
-        assert!(!gone.changed_since);
+        assert!(gone.changed.is_empty());
         // An upload asked as new does not replace one put there since.
         let key = ObjectKey::parse("c.txt").unwrap();
         put("c.txt", b"theirs").await;
