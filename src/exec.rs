@@ -206,8 +206,11 @@ pub(crate) async fn run(
         } => {
             let (result, changed) = match crate::ops::perform(b, operation, &reason).await {
                 Ok(done) => (Ok(done.summary), true),
-                Err(partial) => {
+                Err(mut partial) => {
                     let changed = partial.changed_anything();
+                    if !partial.records.is_empty() {
+                        partial.failure.cause = crate::app::Cause::Partly;
+                    }
                     (Err(partial.failure), changed)
                 }
             };

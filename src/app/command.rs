@@ -63,6 +63,9 @@ pub enum Cause {
     /// A row the database holds that no release writes: reading again finds it the same until
     /// it is mended there.
     Data,
+    /// A write that did part of what was asked (a bulk delete that kept some objects): not a
+    /// failure of the whole.
+    Partly,
 }
 
 /// The source under a failure that only mended settings can clear (see [`Cause::Setup`]).

@@ -1385,7 +1385,7 @@ impl App {
                             asked.problem = Some(f.message.clone());
                             self.overlay = Some(Overlay::Dialog(asked));
                             self.log_failure("write failed", f)
-                        } else if changed {
+                        } else if f.cause == Cause::Partly {
                             // What did change (a bulk write's first rows) is read again below;
                             // "failed" said of it read as if nothing had been done.
                             self.fail(PARTLY_DONE, f)

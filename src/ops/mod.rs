@@ -946,6 +946,8 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
         }
         Operation::Ban(plan) => run_ban(b, &plan, reason).await,
         Operation::CreateUser(account) => {
+            // A name or e-mail taken is no view out of date: the dialog opens again as it was
+            // filled, saying so, for another name (it closed, and what was typed was lost).
             let (user, audit_id) = accounts::create(
                 b.directory()?,
                 b.content()?,
@@ -953,7 +955,8 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 &b.actor().await?,
                 reason,
             )
-            .await?;
+            .await
+            .map_err(|e| Partial::from(Failure::from(e)))?;
             Ok(Done {
                 summary: format!(
                     "created {} ({}){}, audited",
@@ -1636,6 +1639,33 @@ mod tests {
         let mut ctx = context(false, false);
         ctx.audited = false;
         assert!(admit_operation(&ctx, &delete(false)).is_err());
+    }
+
+    /// A create refused for a name taken changed nothing and shows nothing out of date: its
+    /// dialog opens again as it was filled (it closed, and what was typed was lost).
+    #[tokio::test]
+    async fn a_create_refused_for_a_taken_name_changed_nothing() {
+        let (_dir, _sandbox, b) = bare_sandbox().await;
+        let account = |name: &str, email: &str| {
+            Operation::CreateUser(accounts::NewAccount {
+                username: backoffice_domain::model::Username::parse(name).unwrap(),
+                email: backoffice_domain::model::Email::parse(email).unwrap(),
+                send_invitation: true,
+            })
+        };
+        let reason = Reason::parse("ticket 7").unwrap();
+        perform(&b, account("anna", "anna@example.com"), &reason)
+            .await
+            .unwrap();
+        let refused = perform(&b, account("anna", "anna2@example.com"), &reason)
+            .await
+            .unwrap_err();
+        assert!(
+            refused.failure.message.contains("anna already exists"),
+            "{}",
+            refused.failure.message
+        );
+        assert!(!refused.changed_anything());
     }
 
     /// An unseeded sandbox's backends, as `sandbox:ops` (its folder and store kept alive).
