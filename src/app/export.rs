@@ -142,8 +142,11 @@ pub fn csv_cell(value: &Value) -> String {
         }
         other => crate::text::inert(&other.to_string()),
     };
+    // A negative number stays a number; a `+` leads a phone number (`+821012345678`), which
+    // a spreadsheet read as a number and dropped the `+` of, so it is always prefixed.
     let text = match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_number(&text) => format!("'{text}"),
+        Some('=' | '+' | '@' | '\t' | '\r') => format!("'{text}"),
+        Some('-') if !is_number(&text) => format!("'{text}"),
         _ => text,
     };
     if text.contains([',', '"', '\n', '\r']) {
@@ -229,6 +232,8 @@ mod tests {
             "a number stays a number"
         );
         assert_eq!(csv_cell(&json!(-3)), "-3");
+        // A phone number keeps its `+` (a spreadsheet read `+821012345678` as a number).
+        assert_eq!(csv_cell(&json!("+821012345678")), "'+821012345678");
         assert_eq!(csv_cell(&json!(null)), "");
         assert_eq!(csv_cell(&json!(true)), "true");
         assert_eq!(csv_cell(&json!(["a", 1])), "\"[\"\"a\"\",1]\"");

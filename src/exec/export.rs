@@ -118,9 +118,13 @@ async fn write(
         return Err(Failure::new(why));
     }
     let part = part_of(&path);
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
+    // Exports hold people's e-mails and phone numbers, log lines and audit rows: readable by
+    // the operator alone, as the deletion's export is.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options
         .open(&part)
         .map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
@@ -342,6 +346,12 @@ mod tests {
             panic!("a done event");
         };
         assert_eq!(result.unwrap(), total as u64);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&csv).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "readable by the operator alone");
+        }
         let text = std::fs::read_to_string(&csv).unwrap();
         let mut lines = text.lines();
         let header = lines.next().unwrap();

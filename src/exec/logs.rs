@@ -158,14 +158,15 @@ async fn feed(
 }
 
 /// Writes `bytes` to a new file at `path`: a file already there is never replaced (as
-/// downloads and exports refuse one).
+/// downloads and exports refuse one). Log lines name people and requests: the file is the
+/// operator's alone, as an export is.
 async fn save_new(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use tokio::io::AsyncWriteExt;
-    let mut file = tokio::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .await?;
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(path).await?;
     file.write_all(bytes).await?;
     file.flush().await
 }
