@@ -709,6 +709,9 @@ pub fn group_proposal(
     pool: Option<Vec<backoffice_domain::model::GroupName>>,
 ) -> Result<Proposal, Failure> {
     let name = crate::text::identifier(username.as_str());
+    let admin_now = member_of
+        .iter()
+        .any(|g| g.as_str() == backoffice_domain::model::GroupName::ADMINS);
     let now = if member_of.is_empty() {
         "in no group now".to_string()
     } else {
@@ -753,13 +756,28 @@ pub fn group_proposal(
             },
         )
     };
+    // The API reads groups from the tokens people hold, not from the pool: a change reaches
+    // it with their next tokens, and rights taken away last until the ones held expire.
+    let mut after = vec![
+        "the API reads groups from the tokens people hold: this reaches it with their next \
+         ones (within the hour tokens last)"
+            .to_string(),
+    ];
+    let admins = backoffice_domain::model::GroupName::ADMINS;
+    if !add && admin_now {
+        after.push(format!(
+            "taken out of {admins}, they keep its rights until the tokens they hold expire (an \
+             hour by default); to end them now, disable the account too, and enable it again \
+             once those have expired"
+        ));
+    }
     Ok(Proposal {
         title: capitalise(verb),
         verb: verb.to_string(),
         changes: vec![change],
         form,
         type_to_confirm: None,
-        after: Vec::new(),
+        after,
         reasons: dialog::ACCOUNT_REASONS,
     })
 }

@@ -2997,6 +2997,29 @@ fn adding_to_a_group_offers_the_pools_groups() {
         .message,
         "user4 is in no group"
     );
+    // Taken out of admins, the rights last until the tokens held expire: the dialog says so,
+    // and how to end them now (it said only "removed from group admins").
+    let out_of = |member_of: &[&str]| {
+        crate::app::shell::group_proposal(
+            Username::parse("user4").unwrap(),
+            "user4",
+            false,
+            member_of.iter().map(|n| g(n)).collect(),
+            None,
+        )
+        .unwrap()
+        .after
+    };
+    let after = out_of(&["admins", "staff"]);
+    assert!(
+        after.iter().any(|l| l.starts_with(
+            "taken out of admins, they keep its rights until the tokens they hold expire"
+        ) && l.contains("disable the account too")),
+        "{after:?}"
+    );
+    let after = out_of(&["staff"]);
+    assert!(!after.iter().any(|l| l.contains("admins")), "{after:?}");
+    assert!(after[0].starts_with("the API reads groups from the tokens people hold"));
 }
 
 #[test]

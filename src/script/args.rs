@@ -36,8 +36,8 @@ pub enum UsersCommand {
         /// The user's username in the pool.
         username: String,
     },
-    /// Disable the account: its sign-in is refused (tokens already given out last until they
-    /// expire; `sign-out` ends them).
+    /// Disable the account: its sign-in is refused, and the API refuses its requests within
+    /// 5 seconds (tokens already given out stay valid for other callers until they expire).
     Disable {
         /// The user's username in the pool.
         username: String,
@@ -61,7 +61,8 @@ pub enum UsersCommand {
         #[arg(long)]
         reason: String,
     },
-    /// Sign the user out everywhere: every refresh token given out is revoked.
+    /// Sign the user out everywhere: every refresh token given out is revoked (access tokens
+    /// already given out work until they expire; `disable` stops them at the API).
     SignOut {
         /// The user's username in the pool.
         username: String,
