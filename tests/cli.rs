@@ -1815,6 +1815,28 @@ fn on_call_commands_on_moto_list_alarms_and_exit_by_them() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0]["@message"], "hello from moto");
 
+    // A group that is not there is named alone (CloudWatch's refusal named every group sent,
+    // and the one that exists read as missing too).
+    let missing = format!("{}-nope", env.log_group);
+    let args = with(&[
+        "insights",
+        "run",
+        "--query",
+        "fields @message | limit 1",
+        "--since",
+        "15m",
+        "--group",
+        &env.log_group,
+        "--group",
+        &missing,
+    ]);
+    let (ok, _, err) = run(&dirs, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!ok);
+    assert!(
+        err.contains(&format!("log group {missing} not found")),
+        "{err}"
+    );
+
     let args = with(&["metrics", "--since", "1h", "--json"]);
     let (ok, out, err) = run(&dirs, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(ok, "{err}");

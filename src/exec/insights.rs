@@ -129,6 +129,32 @@ fn written_out(wanted: &[String]) -> impl Iterator<Item = &str> {
         .filter(|w| !w.ends_with('*'))
 }
 
+/// A query's start refused as not found, with the groups that are missing named: CloudWatch
+/// does not say which group it lacks (the error named all 38 sent), so the names written out
+/// whole are looked up. Any other failure is returned as it is.
+pub async fn missing_named(b: &Backends, wanted: &[String], e: DomainError) -> DomainError {
+    let DomainError::NotFound(all) = e else {
+        return e;
+    };
+    let mut missing = Vec::new();
+    for name in written_out(wanted) {
+        let listed = match b.logs() {
+            Ok(logs) => logs.list_groups(name, PageRequest::first(50)).await,
+            Err(e) => Err(e),
+        };
+        match listed {
+            Ok(listed) if !listed.items.iter().any(|g| g.name == name) => missing.push(name),
+            Ok(_) => {}
+            Err(e) => return e,
+        }
+    }
+    DomainError::NotFound(if missing.is_empty() {
+        all
+    } else {
+        format!("log group {}", missing.join(", "))
+    })
+}
+
 async fn run_query(
     b: &Backends,
     request: RequestId,
@@ -143,23 +169,7 @@ async fn run_query(
     let query = InsightsQuery::new(groups.clone(), window, text)?;
     let id = match insights.start_query(&query).await {
         Ok(id) => id,
-        // CloudWatch does not say which group it lacks (the error named all 38 sent): the
-        // names written out whole are looked up, and the missing ones named.
-        Err(DomainError::NotFound(all)) => {
-            let mut missing = Vec::new();
-            for name in written_out(wanted) {
-                let listed = b.logs()?.list_groups(name, PageRequest::first(50)).await?;
-                if !listed.items.iter().any(|g| g.name == name) {
-                    missing.push(name);
-                }
-            }
-            return Err(DomainError::NotFound(if missing.is_empty() {
-                all
-            } else {
-                format!("log group {}", missing.join(", "))
-            }));
-        }
-        Err(e) => return Err(e),
+        Err(e) => return Err(missing_named(b, wanted, e).await),
     };
     let started = AppEvent::Insights(InsightsEvent::Started {
         request,

@@ -3,7 +3,7 @@
 //! it) and prints its rows; `alarms` exits non-zero while any alarm is in ALARM.
 
 use super::{InsightsCommand, Session, domain, records};
-use crate::exec::insights::{poll_to_end, resolve_groups};
+use crate::exec::insights::{missing_named, poll_to_end, resolve_groups};
 use crate::text::one_line;
 use backoffice_domain::model::{
     FunctionMetric, InsightsQuery, QueryStatus, metric_period, parse_range, sort_alarms,
@@ -64,7 +64,10 @@ pub(super) async fn insights(cmd: InsightsCommand, s: &Session<'_>) -> Result<()
     let starting = insights.start_query(&query);
     tokio::pin!(starting);
     let id = tokio::select! {
-        id = &mut starting => id.map_err(domain)?,
+        id = &mut starting => match id {
+            Ok(id) => id,
+            Err(e) => return Err(domain(missing_named(s.b, &wanted, e).await)),
+        },
         _ = interrupt.recv() => {
             eprintln!(
                 "interrupted: waiting up to {} s for the query's id, to stop it…",
