@@ -349,6 +349,19 @@ pub fn new_name_problem(name: &str) -> Option<String> {
     })
 }
 
+/// A duration as written (`30m`, `24h`, `7d`) in words, to the largest whole unit: `30
+/// minutes`, `24 hours` read `1 day`, `7 days` (`--min-age 30m` read `0 h`).
+pub fn duration_words(age: chrono::Duration) -> String {
+    let minutes = age.num_minutes();
+    if minutes % (24 * 60) == 0 && minutes > 0 {
+        plural((minutes / (24 * 60)) as usize, "day")
+    } else if minutes % 60 == 0 && minutes > 0 {
+        plural((minutes / 60) as usize, "hour")
+    } else {
+        plural(minutes.max(0) as usize, "minute")
+    }
+}
+
 /// A sentence naming things (`user аnn`, a failure's "what"), each word shown as
 /// [`identifier`] shows a name: a look-alike name in an error read as the name it passes for
 /// (`user аnn not found` of a Cyrillic `а`). Words are told apart by spaces, so a word in one

@@ -203,8 +203,9 @@ pub fn render(view: &User360) -> Vec<String> {
     lines.extend(part(
         "Recent log lines mentioning the sub",
         &view.log_lines,
-        |events| {
-            events
+        |read| {
+            let mut shown: Vec<String> = read
+                .lines
                 .iter()
                 .map(|e| {
                     // The request id whole, before the line: cut with the line at 100
@@ -223,7 +224,24 @@ pub fn render(view: &User360) -> Vec<String> {
                         text
                     )
                 })
-                .collect()
+                .collect();
+            // What was read, so a "(none)" over a group that is not there is not taken for
+            // a user with no lines (it said "(none)" and nothing else).
+            let read_groups = read.groups - read.missing.len();
+            if shown.is_empty() {
+                shown.push(format!(
+                    "(none in the last {} of {})",
+                    crate::text::duration_words(read.window),
+                    crate::text::plural(read_groups, "group")
+                ));
+            }
+            shown.extend(read.missing.iter().map(|g| {
+                format!(
+                    "⚠ not read: {} does not exist (mistyped in the settings, or deleted)",
+                    crate::text::one_line(g.as_str())
+                )
+            }));
+            shown
         },
     ));
     lines
@@ -323,27 +341,35 @@ mod tests {
                     first: (0..5).map(|i| format!("profiles/x/{i}.png")).collect(),
                 }),
             )],
-            log_lines: Ok(vec![
-                backoffice_domain::model::LogEvent {
-                    group: "/aws/lambda/api".into(),
-                    stream: "s".into(),
-                    timestamp: chrono::Utc::now(),
-                    ingested_at: None,
-                    message: format!("{} tail-of-the-line", "x".repeat(120)),
-                    event_id: "1".into(),
-                },
-                backoffice_domain::model::LogEvent {
-                    group: "/aws/lambda/api-v2".into(),
-                    stream: "s".into(),
-                    timestamp: chrono::Utc::now(),
-                    ingested_at: None,
-                    message: format!(
-                        r#"{{"level": "WARN", "message": "handled request 115 {}", "requestId": "54eab683-2a59-4720-89dc-9eaa358ace01"}}"#,
-                        "y".repeat(120)
-                    ),
-                    event_id: "2".into(),
-                },
-            ]),
+            log_lines: Ok(backoffice_domain::services::user360::WhoLines {
+                groups: 3,
+                missing: vec![
+                    backoffice_domain::model::LogGroupName::parse("/aws/lambda/does-not-exist")
+                        .unwrap(),
+                ],
+                window: chrono::Duration::hours(24),
+                lines: vec![
+                    backoffice_domain::model::LogEvent {
+                        group: "/aws/lambda/api".into(),
+                        stream: "s".into(),
+                        timestamp: chrono::Utc::now(),
+                        ingested_at: None,
+                        message: format!("{} tail-of-the-line", "x".repeat(120)),
+                        event_id: "1".into(),
+                    },
+                    backoffice_domain::model::LogEvent {
+                        group: "/aws/lambda/api-v2".into(),
+                        stream: "s".into(),
+                        timestamp: chrono::Utc::now(),
+                        ingested_at: None,
+                        message: format!(
+                            r#"{{"level": "WARN", "message": "handled request 115 {}", "requestId": "54eab683-2a59-4720-89dc-9eaa358ace01"}}"#,
+                            "y".repeat(120)
+                        ),
+                        event_id: "2".into(),
+                    },
+                ],
+            }),
         };
         let text = render(&view).join("\n");
         // The ban in force is said under its own heading, before the groups.
@@ -384,6 +410,24 @@ mod tests {
         assert!(
             json.contains("/aws/lambda/api-v2 request 54eab683-2a59-4720-89dc-9eaa358ace01 WARN handled request 115 yyy"),
             "{json}"
+        );
+        // A configured group that is not there is said under the lines (it said nothing, and
+        // "(none)" read as a user with no lines).
+        assert!(
+            text.contains(
+                "  ⚠ not read: /aws/lambda/does-not-exist does not exist (mistyped in the \
+                 settings, or deleted)"
+            ),
+            "{text}"
+        );
+        let mut none = view.clone();
+        if let Ok(read) = &mut none.log_lines {
+            read.lines.clear();
+        }
+        let text = render(&none).join("\n");
+        assert!(
+            text.contains("Recent log lines mentioning the sub\n  (none in the last 1 day of 2 groups)\n  ⚠ not read: /aws/lambda/does-not-exist"),
+            "{text}"
         );
     }
 }

@@ -473,7 +473,7 @@ impl Operation {
                     parts.push(format!(
                         "delete up to {} (those older than {})",
                         plural(orphans, "orphaned object"),
-                        age_words(*min_age)
+                        crate::text::duration_words(*min_age)
                     ));
                 }
                 if profiles > 0 {
@@ -607,19 +607,6 @@ pub fn admit(context: &Context, what: &str) -> Result<Gate, Failure> {
 
 /// Why an object delete is refused where no audit row can be written.
 pub const UNAUDITED_DELETE: &str = "this environment names no database, so an object delete could not be audited; nothing was deleted (the command line's objects rm --unaudited deletes without a row)";
-
-/// An age as written (`30m`, `24h`, `7d`) in words, to the unit it was given in: `--min-age
-/// 30m` read `those older than 0 h`.
-fn age_words(age: chrono::Duration) -> String {
-    let minutes = age.num_minutes();
-    if minutes % (24 * 60) == 0 && minutes > 0 {
-        plural((minutes / (24 * 60)) as usize, "day")
-    } else if minutes % 60 == 0 && minutes > 0 {
-        plural((minutes / 60) as usize, "hour")
-    } else {
-        plural(minutes.max(0) as usize, "minute")
-    }
-}
 
 /// Refuses, before anything is asked, a write that could not be audited here.
 pub fn admit_operation(context: &Context, operation: &Operation) -> Result<(), Failure> {

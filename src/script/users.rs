@@ -711,9 +711,19 @@ async fn who(s: &Session<'_>, raw: &str) -> Result<()> {
     }
     part(
         "log_lines",
-        view.log_lines
-            .as_ref()
-            .map(|l| l.iter().map(records::event).collect()),
+        view.log_lines.as_ref().map(|l| {
+            // A configured group that is not there is said, as `logs tail` says it: its
+            // "no lines" is not the user's.
+            l.lines
+                .iter()
+                .map(records::event)
+                .chain(
+                    l.missing
+                        .iter()
+                        .map(|g| serde_json::json!({"type": "group_missing", "group": g.as_str()})),
+                )
+                .collect()
+        }),
     );
     for r in &records {
         s.print(r, String::new)?;

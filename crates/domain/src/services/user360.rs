@@ -97,7 +97,21 @@ pub struct User360 {
     /// posts and comments.
     pub reports: Part<Vec<Report>>,
     pub objects: Vec<(String, Part<Objects>)>,
-    pub log_lines: Part<Vec<LogEvent>>,
+    pub log_lines: Part<WhoLines>,
+}
+
+/// `:who`'s log lines, and what they were read from: a "(none)" over groups that are not there
+/// read as a user with no lines.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WhoLines {
+    /// Newest first, at most [`WHO_LINES`].
+    pub lines: Vec<LogEvent>,
+    /// The groups read.
+    pub groups: usize,
+    /// Groups named in the settings that are not there, left out.
+    pub missing: Vec<LogGroupName>,
+    /// How far back they were read.
+    pub window: chrono::Duration,
 }
 
 /// Where the view reads from.
@@ -539,32 +553,44 @@ async fn log_lines(
     groups: &[LogGroupName],
     sub: &UserSub,
     window: chrono::Duration,
-) -> DomainResult<Vec<LogEvent>> {
+) -> DomainResult<WhoLines> {
     let pattern = FilterPattern::parse(format!("\"{sub}\""))?;
     let now = chrono::Utc::now();
-    let groups = futures::future::try_join_all(
+    let read = futures::future::try_join_all(
         groups
             .iter()
             .map(|group| newest_in(logs, group, &pattern, now, window)),
     )
     .await?;
-    let mut lines: Vec<LogEvent> = groups.into_iter().flatten().collect();
+    let mut missing = Vec::new();
+    let mut lines = Vec::new();
+    for (group, found) in groups.iter().zip(read) {
+        match found {
+            Some(found) => lines.extend(found),
+            None => missing.push(group.clone()),
+        }
+    }
     lines.sort_by_key(|l| std::cmp::Reverse(l.timestamp));
     lines.truncate(WHO_LINES);
-    Ok(lines)
+    Ok(WhoLines {
+        lines,
+        groups: groups.len(),
+        missing,
+        window,
+    })
 }
 
 /// One group's newest lines matching `pattern` in the `window` before `now` ([`log_lines`]).
 /// A slice is read oldest first to its end, keeping its newest lines (a busy user's last
 /// minutes were past the pages read); the first slice is the last minute. A group that is not
-/// there (a name mistyped in the settings) has no lines: one such group emptied the whole part.
+/// there (a name mistyped in the settings) is `None`: one such group emptied the whole part.
 async fn newest_in(
     logs: &dyn LogSource,
     group: &LogGroupName,
     pattern: &FilterPattern,
     now: chrono::DateTime<chrono::Utc>,
     window: chrono::Duration,
-) -> DomainResult<Vec<LogEvent>> {
+) -> DomainResult<Option<Vec<LogEvent>>> {
     /// Pages read of one slice: a slice with more lines than these keeps the newest read.
     const PAGES: usize = 20;
     let start = now - window;
@@ -594,7 +620,7 @@ async fn newest_in(
                 Ok(got) => got,
                 Err(DomainError::NotFound(what)) => {
                     tracing::warn!("{what} not found: :who reads the other groups");
-                    return Ok(Vec::new());
+                    return Ok(None);
                 }
                 Err(e) => return Err(e),
             };
@@ -617,7 +643,7 @@ async fn newest_in(
             break;
         }
     }
-    Ok(found.into())
+    Ok(Some(found.into()))
 }
 
 #[cfg(test)]
@@ -826,7 +852,8 @@ mod tests {
             chrono::Duration::hours(24),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .lines;
         assert_eq!(lines.len(), WHO_LINES);
         let times: Vec<_> = lines.iter().map(|l| l.timestamp).collect();
         assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
@@ -869,14 +896,16 @@ mod tests {
             )
         }));
         sandbox.logs.append(&api, "bot", &lines).await.unwrap();
-        let shown = log_lines(
+        let read = log_lines(
             &sandbox.logs,
-            &[typo, api],
+            &[typo.clone(), api],
             &sub,
             chrono::Duration::hours(24),
         )
         .await
         .unwrap();
+        assert_eq!((read.groups, read.missing), (2, vec![typo]), "said, not hidden");
+        let shown = read.lines;
         assert_eq!(shown.len(), WHO_LINES);
         assert!(shown[0].message.starts_with("NEWEST2"), "{:?}", shown[0]);
         assert!(shown[3].message.starts_with("hit n=599 "), "{:?}", shown[3]);

@@ -471,7 +471,7 @@ async fn user_360_gathers_one_user_from_every_service() {
         assert_eq!(profile.sub, newest.author_sub);
     }
     assert_eq!(view.objects.len(), 2);
-    let lines = view.log_lines.as_ref().unwrap();
+    let lines = &view.log_lines.as_ref().unwrap().lines;
     assert!(
         !lines.is_empty(),
         "the user's simulated requests are found in the API's log"
