@@ -255,6 +255,9 @@ pub struct InsightsPane {
     opened: bool,
 }
 
+/// How a view `:save` kept in this pane begins (a query, its groups and range, as JSON).
+const QUERY_VIEW: &str = "query:";
+
 /// Reads the groups field: names, or prefixes ending in `*`, separated by spaces or commas.
 pub fn parse_groups(text: &str) -> Result<Vec<String>, Problem> {
     let mut out: Vec<String> = Vec::new();
@@ -1130,6 +1133,55 @@ impl Pane for InsightsPane {
             "the Insights pane filters in its query: f opens it (filter @message like /text/)"
                 .into(),
         ))
+    }
+
+    /// The query in the editor with its groups and range, as `:save` keeps it (it kept
+    /// nothing, and pointed to a `/` this pane refuses); `:view` runs it again.
+    fn saved_view(&self) -> String {
+        if self.query_text.trim().is_empty() {
+            return String::new();
+        }
+        let view = serde_json::json!({
+            "range": self.range_text,
+            "groups": self.groups_text,
+            "query": self.query_text,
+        });
+        format!("{QUERY_VIEW}{view}")
+    }
+
+    fn restore_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
+        let Some(view) = text.trim().strip_prefix(QUERY_VIEW) else {
+            return self.set_filter(text, ids);
+        };
+        let field = |v: &serde_json::Value, name: &str| {
+            v.get(name)
+                .and_then(|f| f.as_str())
+                .map(str::to_string)
+                .ok_or_else(|| Problem(format!("the saved view has no {name}: save it again")))
+        };
+        let view: serde_json::Value = serde_json::from_str(view).map_err(|e| {
+            Problem(format!(
+                "the saved view cannot be read ({e}): save it again"
+            ))
+        })?;
+        let (range, groups, query) = (
+            field(&view, "range")?,
+            field(&view, "groups")?,
+            field(&view, "query")?,
+        );
+        let before = (
+            std::mem::replace(&mut self.range_text, range),
+            std::mem::replace(&mut self.groups_text, groups),
+            std::mem::replace(&mut self.query_text, query),
+        );
+        match self.start(ids) {
+            Ok(Outcome::Commands(c)) => Ok(c),
+            Ok(_) => Ok(Vec::new()),
+            Err(p) => {
+                (self.range_text, self.groups_text, self.query_text) = before;
+                Err(p)
+            }
+        }
     }
 
     fn form(&self) -> Option<FormView<'_>> {

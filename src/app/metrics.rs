@@ -17,6 +17,9 @@ use backoffice_domain::services::oncall;
 use backoffice_domain::services::user360::Who;
 use chrono::{DateTime, Duration, Utc};
 
+/// How a view `:save` kept in this pane begins (the range).
+const RANGE_VIEW: &str = "range:";
+
 /// The range a fresh pane shows.
 pub const DEFAULT_RANGE: &str = "1h";
 /// How far either side of an alarm's state change its chart reaches.
@@ -443,6 +446,20 @@ impl Pane for MetricsPane {
         Err(Problem(
             "the Metrics pane shows every function of the environment; f sets its range".into(),
         ))
+    }
+
+    /// The range shown, as `:save` keeps it (`range:3h`; it kept nothing, and pointed to a
+    /// `/` this pane refuses); `:view` shows that range again.
+    fn saved_view(&self) -> String {
+        format!("{RANGE_VIEW}{}", self.range())
+    }
+
+    fn restore_filter(&mut self, text: &str, ids: &mut Ids) -> Result<Vec<Command>, Problem> {
+        let Some(range) = text.trim().strip_prefix(RANGE_VIEW) else {
+            return self.set_filter(text, ids);
+        };
+        let before = std::mem::replace(&mut self.range_text, range.trim().to_string());
+        self.load(ids).inspect_err(|_| self.range_text = before)
     }
 
     fn form(&self) -> Option<FormView<'_>> {

@@ -370,7 +370,8 @@ impl App {
                     ":save",
                     Failure::new(format!(
                         "{} shows nothing a view keeps here: a view keeps a pane's filter \
-                         (Storage's folder, the Logs pane's tail or query); filter with / first",
+                         (Storage's folder), the Logs pane's tail or query, the Insights \
+                         pane's query and the Metrics pane's range",
                         pane.title()
                     )),
                 );

@@ -4174,6 +4174,51 @@ fn save_with_nothing_to_keep_says_so() {
     assert!(said.contains("shows nothing a view keeps"), "{said}");
 }
 
+/// `:save` keeps the Insights query (with its groups and range) and the Metrics range, and
+/// `:view` runs or shows them again: it kept nothing there, and pointed to a `/` those panes
+/// refuse.
+#[test]
+fn insights_and_metrics_views_keep_the_query_and_the_range() {
+    let (mut app, _) = app_on(PaneId::Insights, test_context());
+    let line = |app: &mut App, text: &str| {
+        app.on_key(key(':'));
+        typed(app, text);
+        app.on_key(code(KeyCode::Enter))
+    };
+    app.insights.query_text = "fields @message\n| filter @message like /timeout/".into();
+    app.insights.groups_text = "/aws/lambda/api*".into();
+    app.insights.range_text = "3h".into();
+    line(&mut app, "save timeouts");
+    assert_eq!(app.views.names(PaneId::Insights), ["timeouts"]);
+    app.insights.query_text = "fields @timestamp".into();
+    app.insights.range_text = "15m".into();
+    let sent = line(&mut app, "view timeouts");
+    assert!(
+        sent.iter().any(|c| matches!(
+            c,
+            Command::Insights(crate::app::insights::InsightsCommand::Run { text, groups, .. })
+                if text.ends_with("like /timeout/") && groups == &["/aws/lambda/api*".to_string()]
+        )),
+        "{sent:?}"
+    );
+    assert_eq!(app.insights.range_text, "3h");
+
+    app.open_pane(PaneId::Metrics);
+    app.metrics.range_text = "6h".into();
+    line(&mut app, "save six-hours");
+    assert_eq!(app.views.names(PaneId::Metrics), ["six-hours"]);
+    app.metrics.range_text = "1h".into();
+    let sent = line(&mut app, "view six-hours");
+    assert!(
+        sent.iter().any(|c| matches!(
+            c,
+            Command::Metrics(crate::app::metrics::MetricsCommand::Load { .. })
+        )),
+        "{sent:?}"
+    );
+    assert_eq!(app.metrics.range_text, "6h");
+}
+
 /// A session's first `:storage PREFIX` (the pane never shown before) is the pane's last view,
 /// as later ones are (the next session opened on the folder before it).
 #[test]

@@ -904,7 +904,11 @@ mod tests {
         )
         .await
         .unwrap();
-        assert_eq!((read.groups, read.missing), (2, vec![typo]), "said, not hidden");
+        assert_eq!(
+            (read.groups, read.missing),
+            (2, vec![typo]),
+            "said, not hidden"
+        );
         let shown = read.lines;
         assert_eq!(shown.len(), WHO_LINES);
         assert!(shown[0].message.starts_with("NEWEST2"), "{:?}", shown[0]);
