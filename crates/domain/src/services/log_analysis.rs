@@ -167,6 +167,18 @@ fn classify_text(line: &str) -> LineInfo {
                 report: None,
             };
         }
+        // `<request id>\tERROR\tmessage` (a logger that leaves out the time): a `\tERROR\t`
+        // line, as the built-in Insights queries count it (the two disagreed on such lines).
+        if fields[1].chars().all(|c| c.is_ascii_uppercase())
+            && let Some(level) = Level::parse(fields[1])
+        {
+            return LineInfo {
+                kind: Kind::Application,
+                level,
+                request_id: looks_like_request_id(fields[0]).then(|| fields[0].to_string()),
+                report: None,
+            };
+        }
     }
     // How runtimes report a failed invocation in plain text: the runtime's own lines, a Rust
     // panic, a Python traceback, Node's uncaught exceptions.
@@ -464,6 +476,12 @@ mod tests {
             (python.level, python.request_id.as_deref()),
             (Level::Warn, Some(ID))
         );
+        // Without the time, as some loggers write it.
+        let untimed = classify(&format!("{ID}\tERROR\tsomething failed #2792"));
+        assert_eq!(untimed.level, Level::Error);
+        assert_eq!(untimed.request_id.as_deref(), Some(ID));
+        let named = classify("req-7-000000002792\tERROR\tsomething failed");
+        assert_eq!((named.level, named.request_id), (Level::Error, None));
         let bracket = classify(&format!("[ERROR] {ID} image refused"));
         assert_eq!(
             (bracket.level, bracket.request_id.as_deref()),
