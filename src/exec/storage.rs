@@ -79,12 +79,31 @@ pub(super) async fn run(
             request,
             result: preview(b, &bucket, &key).await.map_err(Failure::from),
         },
-        StorageCommand::Versioning { request, bucket } => StorageEvent::VersioningRead {
+        StorageCommand::Versioning {
             request,
-            result: async { b.objects()?.versioning(&bucket).await }
-                .await
-                .map_err(Failure::from),
-        },
+            bucket,
+            keys,
+        } => {
+            let versioning = async { b.objects()?.versioning(&bucket).await };
+            // What points at them, read beside: a failure leaves it unsaid, not the dialog.
+            let referenced = async {
+                match b.content.as_deref() {
+                    Some(content) => content.referenced_keys(&keys).await.ok().map(|found| {
+                        keys.iter()
+                            .filter(|k| found.contains(*k))
+                            .cloned()
+                            .collect()
+                    }),
+                    None => None,
+                }
+            };
+            let (result, referenced) = futures::join!(versioning, referenced);
+            StorageEvent::VersioningRead {
+                request,
+                result: result.map_err(Failure::from),
+                referenced,
+            }
+        }
         StorageCommand::Share {
             request,
             bucket,

@@ -68,7 +68,7 @@ impl StoragePane {
             }
             many if self.read_only => {
                 // Refused at the proposal with the sentence every write gets; nothing is read.
-                delete_many(bucket, many, Err("not read".into()))
+                delete_many(bucket, many, Err("not read".into()), None)
             }
             many => {
                 // The dialog says what stays once the bucket's versioning is read.
@@ -83,8 +83,11 @@ impl StoragePane {
                     commands: vec![Command::Storage(StorageCommand::Versioning {
                         request,
                         bucket,
+                        keys: many.iter().map(|(k, _)| k.clone()).collect(),
                     })],
-                    message: "reading whether the bucket keeps versions…".into(),
+                    message: "reading whether the bucket keeps versions and what points at \
+                              the objects…"
+                        .into(),
                 }
             }
         }
@@ -114,18 +117,44 @@ pub(super) fn delete_many(
     bucket: BucketName,
     targets: &[(String, Seen)],
     versioning: Result<BucketVersioning, String>,
+    referenced: Option<Vec<String>>,
 ) -> Outcome {
+    let pointed_at = |k: &String| referenced.as_ref().is_some_and(|r| r.contains(k));
     let changes: Vec<String> = targets
         .iter()
         .map(|(k, seen)| {
             format!(
-                "s3://{bucket}/{} ({}): deleted",
+                "s3://{bucket}/{} ({}): deleted{}",
                 crate::text::key(k),
-                human_size(seen.size)
+                human_size(seen.size),
+                if pointed_at(k) {
+                    "; a post or a profile points at it"
+                } else {
+                    ""
+                }
             )
         })
         .collect();
-    let after = vec![after_delete(versioning)];
+    // As the one object's dialog says it (several said nothing of what pointed at them).
+    let mut after = Vec::new();
+    match &referenced {
+        Some(r) if !r.is_empty() => after.push(format!(
+            "{} of {} {} pointed at by a post or a profile: {} will show a missing image \
+             (reconcile lists {})",
+            r.len(),
+            targets.len(),
+            if r.len() == 1 { "is" } else { "are" },
+            if r.len() == 1 { "it" } else { "they" },
+            if r.len() == 1 { "it" } else { "them" },
+        )),
+        Some(_) => {}
+        None => after.push(
+            "whether a post or a profile points at them could not be read: one that does \
+             will show a missing image"
+                .into(),
+        ),
+    }
+    after.push(after_delete(versioning));
     Outcome::Propose(Proposal {
         verb: format!("delete {} objects", targets.len()),
         title: format!("Delete {} objects", targets.len()),

@@ -104,7 +104,11 @@ impl StoragePane {
                     }
                 }
             }
-            StorageEvent::VersioningRead { request, result } => {
+            StorageEvent::VersioningRead {
+                request,
+                result,
+                referenced,
+            } => {
                 let Some(bulk) = self.bulk_delete.take_if(|b| b.request == request) else {
                     return (Outcome::None, None);
                 };
@@ -119,7 +123,10 @@ impl StoragePane {
                 }
                 // A role that may not read it still gets the dialog, hedged.
                 let versioning = result.map_err(|f| f.message);
-                (delete_many(bulk.bucket, &bulk.targets, versioning), None)
+                (
+                    delete_many(bulk.bucket, &bulk.targets, versioning, referenced),
+                    None,
+                )
             }
             StorageEvent::Previewed { request, result } => {
                 let Some(d) = self

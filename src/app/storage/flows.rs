@@ -660,9 +660,9 @@ fn marked_objects_are_deleted_together_and_folders_are_left_out() {
     let c = app.on_key(key('X'));
     assert!(app.overlay.is_none(), "not before the versioning is read");
     let reading = |app: &App| {
-        app.toasts
-            .iter()
-            .any(|t| t.text == "reading whether the bucket keeps versions…")
+        app.toasts.iter().any(|t| {
+            t.text == "reading whether the bucket keeps versions and what points at the objects…"
+        })
     };
     assert!(reading(&app), "the key is seen to be taken");
     answer_versioning(&mut app, &c, Ok(BucketVersioning::Enabled));
@@ -744,15 +744,72 @@ fn the_view_kept_is_the_folder_and_its_narrowing_from_the_top() {
     ));
 }
 
-/// Answers the bulk delete's read of the bucket's versioning that `sent` holds.
+/// Answers the bulk delete's read of the bucket's versioning that `sent` holds (no object of
+/// it pointed at).
 fn answer_versioning(app: &mut App, sent: &[Command], result: Result<BucketVersioning, Failure>) {
+    answer_versioning_pointed_at(app, sent, result, Some(Vec::new()));
+}
+
+fn answer_versioning_pointed_at(
+    app: &mut App,
+    sent: &[Command],
+    result: Result<BucketVersioning, Failure>,
+    referenced: Option<Vec<String>>,
+) {
     let Some(Command::Storage(StorageCommand::Versioning { request, .. })) = sent.first() else {
         panic!("the bucket's versioning is read first: {sent:?}");
     };
     app.on_event(AppEvent::Storage(StorageEvent::VersioningRead {
         request: *request,
         result,
+        referenced,
     }));
+}
+
+/// Several objects' dialog says which a post or a profile points at, as one object's does
+/// (it said nothing, and a moderator deleted images posts still showed), and says so where
+/// that could not be read.
+#[test]
+fn a_bulk_delete_says_which_objects_a_row_points_at() {
+    let (mut app, c) = deleting_two();
+    let Some(Command::Storage(StorageCommand::Versioning { keys, .. })) = c.first() else {
+        panic!("{c:?}");
+    };
+    assert_eq!(keys.len(), 2, "both keys are asked about");
+    let pointed_at = keys[1].clone();
+    answer_versioning_pointed_at(
+        &mut app,
+        &c,
+        Ok(BucketVersioning::Off),
+        Some(vec![pointed_at.clone()]),
+    );
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("no dialog");
+    };
+    let marked: Vec<&String> = d
+        .proposal
+        .changes
+        .iter()
+        .filter(|l| l.ends_with("; a post or a profile points at it"))
+        .collect();
+    assert_eq!(marked.len(), 1, "{:?}", d.proposal.changes);
+    assert!(marked[0].contains(&pointed_at), "{marked:?}");
+    assert_eq!(
+        d.proposal.after[0],
+        "1 of 2 is pointed at by a post or a profile: it will show a missing image (reconcile \
+         lists it)"
+    );
+    let (mut app, c) = deleting_two();
+    answer_versioning_pointed_at(&mut app, &c, Ok(BucketVersioning::Off), None);
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("no dialog");
+    };
+    assert!(
+        d.proposal.after[0]
+            .starts_with("whether a post or a profile points at them could not be read"),
+        "{:?}",
+        d.proposal.after
+    );
 }
 
 /// A folder of two objects, both marked, and `X` pressed: the app and what it sent.

@@ -721,3 +721,57 @@ async fn an_object_put_there_after_the_last_read_is_not_replaced_by_an_upload() 
     assert_eq!(kept.bytes, b"theirs, put there meanwhile");
     assert_eq!(h.names(), ["notes.txt"], "the folder was listed again");
 }
+
+/// Marking a post's image among other objects and pressing `X`: the dialog names the one a
+/// post points at, read from the database beside the bucket's versioning (several objects'
+/// dialog said nothing of it).
+#[tokio::test]
+async fn a_bulk_delete_names_the_object_a_post_points_at() {
+    let mut h = harness(true).await;
+    let image_key = h
+        .sandbox
+        .content
+        .list_posts(&Default::default(), PageRequest::first(100))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find_map(|p| p.image_key)
+        .expect("the seed has posts with images");
+    let (folder, _) = image_key.rsplit_once('/').unwrap();
+    let unused = format!("{folder}/zz-unused.txt");
+    h.put(&unused, b"x".to_vec(), "text/plain").await;
+    let c = h.app.open_pane(PaneId::Storage);
+    h.settle(c).await;
+    let mut c = typed(&mut h.app, &format!(":storage {folder}/"));
+    c.extend(h.app.on_key(code(KeyCode::Enter)));
+    h.settle(c).await;
+    let names = h.names();
+    assert!(names.contains(&image_key), "{names:?}");
+    let pointed_at = h.sandbox.content.referenced_keys(&names).await.unwrap();
+    for _ in &names {
+        h.app.on_key(key(' '));
+    }
+    h.press(key('X')).await;
+    let Some(Overlay::Dialog(d)) = &h.app.overlay else {
+        panic!("it asks: {:?}", h.app.last_error);
+    };
+    let marked: Vec<&String> = d
+        .proposal
+        .changes
+        .iter()
+        .filter(|l| l.ends_with("; a post or a profile points at it"))
+        .collect();
+    assert_eq!(marked.len(), pointed_at.len(), "{:?}", d.proposal.changes);
+    assert!(
+        marked.iter().any(|l| l.contains(&image_key))
+            && !marked.iter().any(|l| l.contains(&unused)),
+        "{:?}",
+        d.proposal.changes
+    );
+    assert!(
+        d.proposal.after[0].starts_with(&format!("{} of {} ", pointed_at.len(), names.len())),
+        "{:?}",
+        d.proposal.after
+    );
+}

@@ -51,10 +51,12 @@ pub enum StorageCommand {
         bucket: BucketName,
         key: String,
     },
-    /// Whether the bucket keeps versions (a bulk delete's dialog says what stays).
+    /// Whether the bucket keeps versions (a bulk delete's dialog says what stays), and which
+    /// of `keys` a post or a profile points at (the dialog says which will show as missing).
     Versioning {
         request: RequestId,
         bucket: BucketName,
+        keys: Vec<String>,
     },
     Share {
         request: RequestId,
@@ -92,6 +94,9 @@ pub enum StorageEvent {
     VersioningRead {
         request: RequestId,
         result: Result<BucketVersioning, Failure>,
+        /// The keys asked about that a row points at; `None` where that could not be read
+        /// (no database, or its failure).
+        referenced: Option<Vec<String>>,
     },
     Shared {
         request: RequestId,

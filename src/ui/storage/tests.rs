@@ -451,6 +451,7 @@ fn delete_confirmation_in_production_asks_for_the_name() {
     app.on_event(AppEvent::Storage(StorageEvent::VersioningRead {
         request,
         result: Ok(BucketVersioning::Enabled),
+        referenced: Some(Vec::new()),
     }));
     app.on_key(code(KeyCode::Down));
     app.on_key(code(KeyCode::Tab));
