@@ -480,6 +480,7 @@ async fn plan(b: &Backends, request: RequestId, planning: Planning) -> AppEvent 
                 .map(|plan| {
                     let file = std::path::PathBuf::from(crate::ops::people::export_file_name(
                         &username,
+                        Some(&plan.sub),
                         chrono::Utc::now(),
                     ));
                     // Named whole in the dialog and the message after: the export holds

@@ -28,9 +28,15 @@ pub async fn plan_deletion(b: &Backends, username: &Username) -> Result<erase::P
     Ok(erase::plan(&sources(b)?, username).await?)
 }
 
-/// A file name for a user's export: `backoffice-user-NAME-WHEN.json`, the name reduced to
-/// characters every file system takes.
-pub fn export_file_name(username: &Username, now: chrono::DateTime<chrono::Utc>) -> String {
+/// A file name for a user's export: `backoffice-user-NAME-SUB-WHEN.json`, the name reduced to
+/// characters every file system takes, and the sub's first part where it is known: a name in
+/// another script reduced to `___` named no one, and a look-alike read as the name it passes
+/// for.
+pub fn export_file_name(
+    username: &Username,
+    sub: Option<&backoffice_domain::model::UserSub>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
     let safe: String = username
         .as_str()
         .chars()
@@ -42,8 +48,12 @@ pub fn export_file_name(username: &Username, now: chrono::DateTime<chrono::Utc>)
             }
         })
         .collect();
+    let sub = sub
+        .and_then(|s| s.as_str().split('-').next())
+        .map(|first| format!("-{first}"))
+        .unwrap_or_default();
     format!(
-        "backoffice-user-{safe}-{}.json",
+        "backoffice-user-{safe}{sub}-{}.json",
         now.format("%Y%m%d-%H%M%S")
     )
 }

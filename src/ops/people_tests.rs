@@ -1472,3 +1472,22 @@ async fn a_partly_failed_moderation_names_each_failure_for_its_own_reason() {
         again.failure.message
     );
 }
+
+/// An export's file name keeps what every file system takes of the name, and the sub's first
+/// part where it is known: a name in another script was `backoffice-user-___-…`, naming no one.
+#[test]
+fn an_export_file_is_named_by_its_person_whatever_the_script() {
+    let at = chrono::DateTime::from_timestamp(1_765_000_000, 0).unwrap();
+    let sub = UserSub::parse("3d39d28c-5e6f-4a1b-9c0d-a5c0a5907e11").unwrap();
+    let named = |name: &str, sub: Option<&UserSub>| {
+        crate::ops::people::export_file_name(&Username::parse(name).unwrap(), sub, at)
+    };
+    assert_eq!(
+        named("ΑΒΓ", Some(&sub)),
+        "backoffice-user-___-3d39d28c-20251206-054640.json"
+    );
+    assert_eq!(
+        named("ann.lee@x", None),
+        "backoffice-user-ann.lee@x-20251206-054640.json"
+    );
+}

@@ -190,7 +190,7 @@ pub enum UsersCommand {
     /// Delete the account whole: block, disable, remove their posts and comments (kept for
     /// the audit), close the open reports on them, delete their objects, delete the profile
     /// row, then the Cognito user. Their data is exported to a JSON file first (`--export`,
-    /// default `backoffice-user-NAME-WHEN.json`) unless `--no-export`; `--dry-run` lists the
+    /// default `backoffice-user-NAME-SUB-WHEN.json`) unless `--no-export`; `--dry-run` lists the
     /// calls.
     Delete {
         /// The user's username in the pool.

@@ -506,7 +506,8 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                 .map_err(failed)?;
             let export = (!no_export).then(|| {
                 export.unwrap_or_else(|| {
-                    ops::people::export_file_name(&username, chrono::Utc::now()).into()
+                    ops::people::export_file_name(&username, Some(&plan.sub), chrono::Utc::now())
+                        .into()
                 })
             });
             if let Some(path) = &export {
@@ -547,7 +548,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
         UsersCommand::Export { username, out } => {
             let username = name(&username)?;
             let path = out.unwrap_or_else(|| {
-                ops::people::export_file_name(&username, chrono::Utc::now()).into()
+                ops::people::export_file_name(&username, None, chrono::Utc::now()).into()
             });
             let done = ops::people::export_user(s.b, &username, &path)
                 .await
