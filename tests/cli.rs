@@ -1162,6 +1162,10 @@ fn logs_tail_leaves_out_a_group_that_is_not_there() {
         !ok && err.contains("log group /aws/lambda/backoffice-apii not found"),
         "{err}"
     );
+    // No group named: the environment's (it was refused, where the console and `insights
+    // run` take them).
+    let (ok, _, err) = run(&dirs, &["logs", "tail", "--seconds", "1"]);
+    assert!(ok, "{err}");
 }
 
 /// `--read-only` refuses every write command before it asks or does anything: each exits

@@ -417,7 +417,7 @@ pub enum LogsCommand {
     /// says about them (a gap, a reconnection, a group deleted) comes as marker records, on
     /// stderr as `-- {json}` without `--json`.
     Tail {
-        /// Log group names (one or more).
+        /// Log group names (default: the environment's `log_groups`).
         groups: Vec<String>,
         /// How long to follow (at least 1).
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]

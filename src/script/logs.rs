@@ -58,8 +58,18 @@ pub(super) async fn run(cmd: LogsCommand, s: &Session<'_>) -> Result<()> {
                 .iter()
                 .map(|g| group_name(g))
                 .collect::<Result<Vec<_>>>()?;
+            // None named: the environment's, as the console's Logs pane and `insights run`
+            // take them.
+            let groups = if groups.is_empty() {
+                s.b.log_groups.clone()
+            } else {
+                groups
+            };
             if groups.is_empty() {
-                bail!("give at least one log group");
+                bail!(
+                    "give at least one log group (or name the environment's in config.toml: \
+                     log_groups)"
+                );
             }
             // A group that is not there is said and left out, and the others are tailed (one
             // mistyped name failed the whole tail); named alone, it fails.
