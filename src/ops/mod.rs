@@ -879,7 +879,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                     "audit_id": audit_id.map(AuditId::get),
                 })
             };
-            let audit_id = match accounts::perform(
+            let (audit_id, only_the_block) = match accounts::perform_noting(
                 b.directory()?,
                 b.content()?,
                 &username,
@@ -889,7 +889,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
             )
             .await
             {
-                Ok(id) => id,
+                Ok(done) => done,
                 // Made, then its audit row or the API's block failed: a script must know it
                 // was made (and `audit_id` says whether it was recorded).
                 Err(unfinished) if unfinished.made => {
@@ -922,9 +922,16 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 }
                 _ => String::new(),
             };
+            // The account stood as asked already (disabled or enabled in Cognito directly):
+            // only the API's block changed, and "done" alone read as if the account had.
+            let what = match (only_the_block, action.blocks()) {
+                (true, Some(true)) => ": disabled already; blocked in the API now",
+                (true, Some(false)) => ": enabled already; unblocked in the API now",
+                _ => ": done",
+            };
             Ok(Done {
                 summary: format!(
-                    "{} {}{attributes}: done, audited",
+                    "{} {}{attributes}{what}, audited",
                     action.audit_action(),
                     crate::text::identifier(username.as_str())
                 ),

@@ -1491,3 +1491,25 @@ fn an_export_file_is_named_by_its_person_whatever_the_script() {
         "backoffice-user-ann.lee@x-20251206-054640.json"
     );
 }
+
+/// A disable of an account disabled in Cognito directly blocks it in the API and says that
+/// this is all it did (it said "done", as if the account had been disabled now).
+#[tokio::test]
+async fn a_disable_of_an_account_disabled_elsewhere_says_only_the_block_changed() {
+    let w = world().await;
+    w.sandbox.directory.disable_user(&w.name).await.unwrap();
+    let done = perform(
+        &w.backends,
+        Operation::Account {
+            username: w.name.clone(),
+            action: AccountAction::Disable,
+        },
+        &reason("ticket 9"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        done.summary,
+        "user.disable leaving: disabled already; blocked in the API now, audited"
+    );
+}

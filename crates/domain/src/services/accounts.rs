@@ -341,6 +341,21 @@ pub async fn perform(
     actor: &Actor,
     reason: &Reason,
 ) -> Result<AuditId, Unfinished> {
+    perform_noting(directory, content, username, action, actor, reason)
+        .await
+        .map(|(id, _)| id)
+}
+
+/// [`perform`], saying also whether only the account's block in the API changed (a disable of
+/// an account disabled in Cognito directly): "done" alone read as if it had been disabled.
+pub async fn perform_noting(
+    directory: &dyn UserDirectory,
+    content: &dyn ContentStore,
+    username: &Username,
+    action: &AccountAction,
+    actor: &Actor,
+    reason: &Reason,
+) -> Result<(AuditId, bool), Unfinished> {
     // An enable or a disable that changes only the account's block in the API says so in
     // its row.
     let mut only_the_block = false;
@@ -393,7 +408,9 @@ pub async fn perform(
         audit_id,
     };
     match marked {
-        Ok(()) => audited.map_err(|e| made(e, None)),
+        Ok(()) => audited
+            .map(|id| (id, only_the_block))
+            .map_err(|e| made(e, None)),
         Err(e) => Err(made(
             DomainError::unexpected(
                 format!(
