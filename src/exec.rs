@@ -292,7 +292,49 @@ async fn names_of(b: &Backends, subs: &[UserSub]) -> Result<Vec<(UserSub, String
             }
         }
     }
+    // An account deleted since: no profile row, no user in the pool. Its deletion's closing
+    // audit row keeps the username (the Audit pane's rows of a deleted person named no one).
+    if let Some(content) = b.content.as_deref() {
+        let gone: Vec<UserSub> = subs
+            .iter()
+            .filter(|s| !named.iter().any(|(n, _)| n == *s))
+            .take(DIRECTORY_NAME_LOOKUPS)
+            .cloned()
+            .collect();
+        for sub in gone {
+            if let Some(name) = deleted_name(content, &sub).await {
+                named.push((sub, name));
+            }
+        }
+    }
     Ok(named)
+}
+
+/// `NAME (deleted)` for the sub of an account the console or the command line deleted: the
+/// username its `user.delete_account` row keeps. A failure to read leaves it unnamed.
+async fn deleted_name(
+    content: &dyn backoffice_domain::ports::ContentStore,
+    sub: &UserSub,
+) -> Option<String> {
+    use backoffice_domain::model::{AuditAction, AuditFilter, AuditKind};
+    let rows = content
+        .list_audit(
+            &AuditFilter {
+                target_kind: Some(AuditKind::User),
+                target_id: Some(sub.to_string()),
+                ..AuditFilter::default()
+            },
+            PageRequest::first(20),
+        )
+        .await
+        .ok()?;
+    let closing = rows
+        .items
+        .iter()
+        .find(|r| r.action == AuditAction::UserDeleteAccount)?;
+    let before: serde_json::Value = serde_json::from_str(closing.before.as_deref()?).ok()?;
+    let username = before.get("username")?.as_str()?;
+    Some(format!("{} (deleted)", crate::text::identifier(username)))
 }
 
 /// Comments a thread reads at a time.
@@ -675,6 +717,33 @@ mod names_tests {
             .await
             .unwrap();
         assert_eq!(names, vec![(named, "Ann Lee".to_string())]);
+    }
+
+    /// A person whose account was deleted is named by the username the deletion's closing
+    /// row keeps (the Audit pane's rows of a deleted account named no one).
+    #[tokio::test]
+    async fn a_deleted_account_is_named_from_its_deletion_row() {
+        use backoffice_domain::model::{AuditAction, AuditKind, NewAuditEntry, Reason};
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::open(dir.path()).await.unwrap();
+        let gone = UserSub::parse("33333333-3333-4333-8333-333333333333").unwrap();
+        let never = UserSub::parse("44444444-4444-4444-8444-444444444444").unwrap();
+        sandbox
+            .content
+            .record_audit(&NewAuditEntry {
+                actor: Actor::parse("sandbox:test").unwrap(),
+                action: AuditAction::UserDeleteAccount,
+                target_kind: AuditKind::User,
+                target_id: gone.to_string(),
+                reason: Some(Reason::parse("asked to leave").unwrap()),
+                before: Some(r#"{"username": "аnna"}"#.into()),
+                after: None,
+            })
+            .await
+            .unwrap();
+        let backends = Backends::sandbox(&sandbox, Actor::parse("sandbox:test").unwrap());
+        let names = names_of(&backends, &[gone.clone(), never]).await.unwrap();
+        assert_eq!(names, vec![(gone, "<U+0430>nna (deleted)".to_string())]);
     }
 }
 
