@@ -204,16 +204,32 @@ pub(crate) async fn run(
             operation,
             reason,
         } => {
-            let (result, changed) = match crate::ops::perform(b, operation, &reason).await {
-                Ok(done) => (Ok(done.summary), true),
-                Err(mut partial) => {
-                    let changed = partial.changed_anything();
-                    if !partial.records.is_empty() {
-                        partial.failure.cause = crate::app::Cause::Partly;
-                    }
-                    (Err(partial.failure), changed)
+            // A long write's steps, sent as it goes, at most five times a second and never
+            // holding the write up (a full channel drops one).
+            let last = std::sync::Mutex::new(None::<std::time::Instant>);
+            let progress = |taken: usize, of: usize| {
+                let mut last = last
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if last.is_some_and(|at| at.elapsed() < std::time::Duration::from_millis(200))
+                    && taken < of
+                {
+                    return;
                 }
+                *last = Some(std::time::Instant::now());
+                let _ = events.try_send(AppEvent::WriteProgress { request, taken, of });
             };
+            let (result, changed) =
+                match crate::ops::perform_reporting(b, operation, &reason, &progress).await {
+                    Ok(done) => (Ok(done.summary), true),
+                    Err(mut partial) => {
+                        let changed = partial.changed_anything();
+                        if !partial.records.is_empty() {
+                            partial.failure.cause = crate::app::Cause::Partly;
+                        }
+                        (Err(partial.failure), changed)
+                    }
+                };
             AppEvent::WriteDone {
                 request,
                 result,
@@ -1038,7 +1054,7 @@ mod ban_tests {
             environment: "sandbox".into(),
             throttles: None,
         };
-        let (tx, _rx) = mpsc::channel(8);
+        let (tx, mut rx) = mpsc::channel(8);
         // Planned by sub, as from the Posts pane: the directory's name is found for it.
         let nobody = UserSub::parse("00000000-0000-4000-8000-00000000dead").unwrap();
         let unknown = run(
@@ -1121,6 +1137,14 @@ mod ban_tests {
             "{}",
             failure.chain
         );
+        // It said how far it had got as it went (the status bar said "1 pending" for seconds).
+        let mut said = Vec::new();
+        while let Ok(event) = rx.try_recv() {
+            if let AppEvent::WriteProgress { request, taken, of } = event {
+                said.push((request, taken, of));
+            }
+        }
+        assert_eq!(said.first(), Some(&(RequestId(2), 1, 7)), "{said:?}");
         // The directory and the database agree with what the message says.
         assert!(!sandbox.directory.get_user(&name).await.unwrap().enabled);
         let hidden = sandbox

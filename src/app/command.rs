@@ -363,6 +363,12 @@ pub enum AppEvent {
         request: RequestId,
         result: Result<Page<AuditEntry>, Failure>,
     },
+    /// How far a long write has got (a ban's steps): the status bar counts them.
+    WriteProgress {
+        request: RequestId,
+        taken: usize,
+        of: usize,
+    },
     /// A write finished: a summary for the toast, or what failed.
     WriteDone {
         request: RequestId,
@@ -448,6 +454,7 @@ impl AppEvent {
             AppEvent::Metrics(_) => Some(PaneId::Metrics),
             AppEvent::Export(_) | AppEvent::Opened(_) => None,
             AppEvent::WriteDone { .. }
+            | AppEvent::WriteProgress { .. }
             | AppEvent::BanPlanned { .. }
             | AppEvent::Planned { .. }
             | AppEvent::PlanRefused { .. }

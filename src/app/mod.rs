@@ -214,6 +214,10 @@ pub struct App {
 #[derive(Debug)]
 struct Write {
     request: RequestId,
+    /// What it does, for the status bar while it runs (`ban ann`).
+    what: String,
+    /// Steps taken of how many, for a long write that says so.
+    progress: Option<(usize, usize)>,
     /// The pane it was asked from, read again when it is done.
     pane: PaneId,
     then: Then,
@@ -391,6 +395,18 @@ impl App {
     }
 
     /// Requests in flight (the status bar's spinner).
+    /// The long write running that says how far it has got, as the status bar shows it:
+    /// `ban ann: 812 of 2105 steps`.
+    pub fn write_progress(&self) -> Option<String> {
+        self.writes.iter().find_map(|w| {
+            let (taken, of) = w.progress?;
+            Some(format!(
+                "{}: {taken} of {of} steps",
+                crate::text::one_line(&w.what)
+            ))
+        })
+    }
+
     pub fn pending(&self) -> usize {
         PaneId::ALL
             .iter()
@@ -1087,6 +1103,8 @@ impl App {
         asked.problem = None;
         self.writes.push(Write {
             request,
+            what: operation.describe(),
+            progress: None,
             pane: self.pane,
             then,
             asked,
@@ -1349,6 +1367,12 @@ impl App {
                         Ok(lines) => who::WhoState::Loaded(lines),
                         Err(f) => who::WhoState::Failed(f),
                     };
+                }
+                Vec::new()
+            }
+            AppEvent::WriteProgress { request, taken, of } => {
+                if let Some(w) = self.writes.iter_mut().find(|w| w.request == request) {
+                    w.progress = Some((taken, of));
                 }
                 Vec::new()
             }

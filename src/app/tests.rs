@@ -3022,6 +3022,52 @@ fn adding_to_a_group_offers_the_pools_groups() {
     assert!(after[0].starts_with("the API reads groups from the tokens people hold"));
 }
 
+/// A long write's progress shows in the status bar's pending signal until it is done.
+#[test]
+fn a_long_write_says_how_far_it_has_got() {
+    let (mut app, first) = app_on(PaneId::Users, test_context());
+    answer_users(&mut app, &first, vec![user(1, true)]);
+    let mut sent = typed(&mut app, ":ban");
+    sent.extend(app.on_key(code(KeyCode::Enter)));
+    let Some(Command::PlanBan { request, .. }) = sent.first() else {
+        panic!("{sent:?}");
+    };
+    let plan = backoffice_domain::services::ban::Plan {
+        username: Username::parse("user1").unwrap(),
+        sub: UserSub::parse("00000000-0000-4000-8000-000000000001").unwrap(),
+        steps: vec![backoffice_domain::services::ban::Step::Block],
+        bans: Vec::new(),
+        reverses: None,
+        left_alone: Vec::new(),
+        settle: std::time::Duration::ZERO,
+        contact: None,
+        earlier: None,
+    };
+    app.on_event(AppEvent::BanPlanned {
+        request: *request,
+        unban: false,
+        result: Ok(plan),
+    });
+    let Some(Overlay::Dialog(_)) = &app.overlay else {
+        panic!("the ban asks");
+    };
+    app.on_key(code(KeyCode::Down));
+    let sent = app.on_key(code(KeyCode::Enter));
+    let Some(Command::Write { request, .. }) =
+        sent.iter().find(|c| matches!(c, Command::Write { .. }))
+    else {
+        panic!("{sent:?}");
+    };
+    app.on_event(AppEvent::WriteProgress {
+        request: *request,
+        taken: 812,
+        of: 2105,
+    });
+    let said = app.write_progress().unwrap_or_default();
+    assert!(said.ends_with(": 812 of 2105 steps"), "{said}");
+    assert!(said.starts_with("ban user1"), "{said}");
+}
+
 #[test]
 fn ban_lists_every_call_then_sends_the_plan_with_the_reason() {
     use backoffice_domain::services::ban::{Plan, Step};

@@ -2,7 +2,7 @@
 //! stop message): the plan's calls in order, what was done, skipped and not
 //! done, in one sentence and one record.
 
-use super::{Backends, Done, Failure, Partial};
+use super::{Backends, Done, Failure, Partial, Progress};
 use backoffice_domain::model::Reason;
 use backoffice_domain::services::ban;
 use backoffice_domain::services::planned::Outcome;
@@ -55,18 +55,20 @@ pub(super) async fn run_ban(
     b: &Backends,
     plan: &ban::Plan,
     reason: &Reason,
+    progress: &Progress<'_>,
 ) -> Result<Done, Partial> {
     let verb = if plan.reverses.is_some() {
         "unban"
     } else {
         "ban"
     };
-    let outcome = ban::run(
+    let outcome = ban::run_reporting(
         b.directory()?,
         b.content()?,
         plan,
         &b.actor().await?,
         reason,
+        progress,
     )
     .await;
     let record = run_record(

@@ -695,8 +695,21 @@ impl From<DomainError> for Partial {
     }
 }
 
+/// How far a long write has got: `(steps taken, steps)`, called as it goes.
+pub type Progress<'a> = dyn Fn(usize, usize) + Send + Sync + 'a;
+
 /// Performs `operation` under `reason`, as the operator (`b.actor()`).
 pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Result<Done, Partial> {
+    perform_reporting(b, operation, reason, &|_, _| {}).await
+}
+
+/// [`perform`], saying how far a long write has got (a ban or an unban, step by step).
+pub async fn perform_reporting(
+    b: &Backends,
+    operation: Operation,
+    reason: &Reason,
+    progress: &Progress<'_>,
+) -> Result<Done, Partial> {
     match operation {
         Operation::Moderate { targets, action } => {
             let results =
@@ -938,7 +951,7 @@ pub async fn perform(b: &Backends, operation: Operation, reason: &Reason) -> Res
                 records: vec![record(Some(audit_id))],
             })
         }
-        Operation::Ban(plan) => run_ban(b, &plan, reason).await,
+        Operation::Ban(plan) => run_ban(b, &plan, reason, progress).await,
         Operation::CreateUser(account) => {
             // A name or e-mail taken is no view out of date: the dialog opens again as it was
             // filled, saying so, for another name (it closed, and what was typed was lost).

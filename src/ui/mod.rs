@@ -232,8 +232,17 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, tick
     }
     let pending = app.pending();
     if pending > 0 {
+        // A long write says how far it has got (a ban of 2,000 posts said "1 pending" for
+        // seconds).
+        let progress = app
+            .write_progress()
+            .map(|p| format!(" · {p}"))
+            .unwrap_or_default();
         signals.push(Span::styled(
-            format!(" {} {pending} pending ", SPINNER[tick % SPINNER.len()]),
+            format!(
+                " {} {pending} pending{progress} ",
+                SPINNER[tick % SPINNER.len()]
+            ),
             theme.ok(),
         ));
     }
