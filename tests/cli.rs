@@ -900,7 +900,10 @@ fn scriptable_commands_on_moto_and_mariadb_audit_under_the_caller_arn() {
             "--yes",
         ],
     );
-    assert!(!ok && err.contains("posts/nope.txt is not there"), "{err}");
+    assert!(
+        !ok && err.contains("1 not deleted: posts/nope.txt (not there)"),
+        "{err}"
+    );
     let (ok, _, err) = run(
         &dirs,
         &[

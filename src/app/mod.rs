@@ -396,14 +396,11 @@ impl App {
 
     /// Requests in flight (the status bar's spinner).
     /// The long write running that says how far it has got, as the status bar shows it:
-    /// `ban ann: 812 of 2105 steps`.
+    /// `ban ann 812/2105` (steps).
     pub fn write_progress(&self) -> Option<String> {
         self.writes.iter().find_map(|w| {
             let (taken, of) = w.progress?;
-            Some(format!(
-                "{}: {taken} of {of} steps",
-                crate::text::one_line(&w.what)
-            ))
+            Some(format!("{} {taken}/{of}", crate::text::one_line(&w.what)))
         })
     }
 
@@ -1103,7 +1100,7 @@ impl App {
         asked.problem = None;
         self.writes.push(Write {
             request,
-            what: operation.describe(),
+            what: operation.label(),
             progress: None,
             pane: self.pane,
             then,

@@ -402,6 +402,23 @@ pub fn person(username: &Username, contact: Option<&str>) -> String {
 
 impl Operation {
     /// A short phrase for confirmations: "hide post #12", "hide 5 items", "disable alice".
+    /// A few words for a status bar while it runs (`ban ann`): [`Operation::describe`]
+    /// named the e-mail, the sub and the calls, and pushed the steps' count off a row of 120.
+    pub fn label(&self) -> String {
+        match self {
+            Operation::Ban(plan) => format!(
+                "{} {}",
+                if plan.reverses.is_some() {
+                    "unban"
+                } else {
+                    "ban"
+                },
+                crate::text::identifier(plan.username.as_str())
+            ),
+            other => other.describe(),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             // A few are named (an undo's dry run read `restore 1 item`), many counted.
@@ -1310,20 +1327,21 @@ fn report_record(r: &backoffice_domain::model::Report) -> Value {
     crate::script::records::report(r)
 }
 
-/// What a delete did, the counts first (a narrow status bar cuts the middle of a line): how
-/// many went, then each kind of key left with the first of them named: kept because another
-/// object was put there since it was shown, gone since (someone else deleted it), not deleted
-/// (the store's refusal, or not there), deleted without its audit row. The error log lists
-/// every key.
+/// What a delete did, in counts (a narrow status bar cuts the middle of a line, and key names
+/// there left out the counts): how many went, then each kind of key left: kept because another
+/// object was put there since it was shown, gone since (someone else deleted it), deleted
+/// without its audit row, and last (a cut keeps a line's end) not deleted, the first with the
+/// store's why. A delete of one key names it; the error log lists every key.
 fn deleted_words(gone: &storage::Deleted) -> String {
-    let first = |keys: &mut dyn Iterator<Item = &String>, n: usize| {
-        let key = keys.next().map(|k| crate::text::key(k)).unwrap_or_default();
-        match n {
-            0 | 1 => key,
-            n => format!("{key} and {} more", n - 1),
+    let asked = gone.deleted.len() + gone.changed.len() + gone.gone_since.len() + gone.failed.len();
+    // One key asked for: named (a count of one said nothing of which).
+    let named = |key: &String| {
+        if asked == 1 {
+            format!(": {}", crate::text::key(key))
+        } else {
+            String::new()
         }
     };
-    let they = |n: usize| if n == 1 { "it was" } else { "they were" };
     let mut parts = vec![format!(
         "deleted {}{}",
         crate::text::plural(gone.deleted.len(), "object"),
@@ -1333,30 +1351,35 @@ fn deleted_words(gone: &storage::Deleted) -> String {
             audit_note(gone.audited)
         }
     )];
-    let n = gone.changed.len();
-    if n > 0 {
+    if let Some((key, _)) = gone.changed.first() {
         parts.push(format!(
-            "kept {n} replaced since {} shown: {}",
-            they(n),
-            first(&mut gone.changed.iter().map(|(k, _)| k), n)
+            "{} kept, replaced since shown{}",
+            gone.changed.len(),
+            named(key)
         ));
     }
-    let n = gone.gone_since.len();
-    if n > 0 {
+    if let Some(key) = gone.gone_since.first() {
         parts.push(format!(
-            "{n} gone since {} shown (deleted by someone else): {}",
-            they(n),
-            first(&mut gone.gone_since.iter(), n)
+            "{} gone since shown (deleted by someone else){}",
+            gone.gone_since.len(),
+            named(key)
         ));
     }
-    let n = gone.failed.len();
+    let n = gone.unaudited.len();
     if n > 0 {
-        let (key, why) = &gone.failed[0];
+        parts.push(format!(
+            "{n} audit row{} not written (record {} by hand)",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" },
+        ));
+    }
+    if let Some((key, why)) = gone.failed.first() {
         let why = if why == "not found" {
             "not there".to_string()
         } else {
             why.clone()
         };
+        let n = gone.failed.len();
         parts.push(format!(
             "{n} not deleted: {} ({why}){}",
             crate::text::key(key),
@@ -1364,15 +1387,6 @@ fn deleted_words(gone: &storage::Deleted) -> String {
                 1 => String::new(),
                 n => format!(" and {} more", n - 1),
             }
-        ));
-    }
-    let n = gone.unaudited.len();
-    if n > 0 {
-        parts.push(format!(
-            "{n} audit row{} not written; record {} by hand: {}",
-            if n == 1 { "" } else { "s" },
-            if n == 1 { "it" } else { "them" },
-            first(&mut gone.unaudited.iter().map(|(k, _)| k), n)
         ));
     }
     parts.join("; ")
@@ -1725,9 +1739,8 @@ mod tests {
         assert_eq!(audit_rows(b).await, before, "no audit row");
     }
 
-    /// A delete that did part of what was asked says its counts first (a narrow status bar
-    /// cuts a line's middle), then each kind of key left with the first named: kept (replaced
-    /// since), gone since, not deleted, deleted without an audit row.
+    /// A delete that did part of what was asked says it in counts (a narrow status bar cuts a
+    /// line's middle), each kind of key left apart, the store's refusal last with its why.
     #[test]
     fn a_partial_delete_says_its_counts_first_and_each_kind_left() {
         let pair = |k: &str, why: &str| (k.to_string(), why.to_string());
@@ -1747,9 +1760,17 @@ mod tests {
         };
         assert_eq!(
             deleted_words(&gone),
-            "deleted 26 objects, audited; kept 2 replaced since they were shown: obj15.txt and \
-             1 more; 1 gone since it was shown (deleted by someone else): obj03.txt; 1 not \
-             deleted: locked.txt (AccessDenied: Access Denied)"
+            "deleted 26 objects, audited; 2 kept, replaced since shown; 1 gone since shown \
+             (deleted by someone else); 1 not deleted: locked.txt (AccessDenied: Access Denied)"
+        );
+        // One key asked for is named.
+        let one = storage::Deleted {
+            changed: vec![pair("obj15.txt", "changed since it was shown")],
+            ..storage::Deleted::default()
+        };
+        assert_eq!(
+            deleted_words(&one),
+            "deleted 0 objects; 1 kept, replaced since shown: obj15.txt"
         );
     }
 

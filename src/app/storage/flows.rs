@@ -1130,6 +1130,45 @@ fn upload_refuses_a_folder_in_the_prompt() {
     );
 }
 
+/// A key typed into a folder under the one listed is not known to be absent (the listing
+/// folds it into the folder's row): it was called new, and its upload refused as a race over
+/// an object that had been there all along.
+#[test]
+fn an_upload_to_a_key_in_a_folder_not_listed_is_not_called_new() {
+    let (mut app, first) = storage_app(test_context());
+    answer_list(&mut app, &first, vec![folder("weird/")], false);
+    app.on_key(key('u'));
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("up.bin");
+    std::fs::write(&new, b"up").unwrap();
+    typed(&mut app, new.to_str().unwrap());
+    app.on_key(code(KeyCode::Tab));
+    let Some(Popup::Prompt(p)) = &app.storage.popup else {
+        panic!("the upload prompt");
+    };
+    for _ in 0..p.key.text().chars().count() {
+        app.on_key(code(KeyCode::Backspace));
+    }
+    typed(&mut app, "weird/plain7.jpg");
+    app.on_key(code(KeyCode::Enter));
+    let Some(Overlay::Dialog(d)) = &app.overlay else {
+        panic!("it asks");
+    };
+    assert!(
+        d.proposal.changes[0].contains("(one of that key, if any, is replaced)"),
+        "{:?}",
+        d.proposal.changes
+    );
+    let crate::app::dialog::Form::Ready(Operation::Upload { expected, .. }) = &d.proposal.form
+    else {
+        panic!("{:?}", d.proposal.form);
+    };
+    assert_eq!(
+        *expected,
+        backoffice_domain::services::storage::Expected::Any
+    );
+}
+
 #[test]
 fn upload_checks_the_key_before_it_asks_for_a_reason() {
     let (mut app, first) = storage_app(test_context());

@@ -668,7 +668,7 @@ async fn an_object_replaced_after_the_last_read_is_not_deleted() {
     let said = h.app.last_error.clone().unwrap_or_default();
     assert_eq!(
         said,
-        "write partly done: deleted 1 object, audited; kept 1 replaced since it was shown: a.txt"
+        "write partly done: deleted 1 object, audited; 1 kept, replaced since shown"
     );
     let (_, logged) = h.app.errors.front().expect("in the error log");
     assert_eq!(

@@ -2,7 +2,7 @@
 //! the one text input), the download in flight, and the presigned link's popup.
 
 use super::types::{STORAGE_REASONS, StorageCommand};
-use super::{StoragePane, base_name};
+use super::{Location, StoragePane, base_name};
 use crate::app::dialog::{Form, Proposal};
 use crate::app::{FieldView, FormKey, FormView, Ids, Outcome, RequestId};
 use crate::input::TextInput;
@@ -315,13 +315,25 @@ impl StoragePane {
                     _ => None,
                 });
                 // Known absent where the listing reaches past where the key sorts (S3 lists
-                // in key order); further down a listing not read yet, it is not known.
-                let listed_past = self.entries.next.is_none()
-                    || self
-                        .entries
-                        .items
-                        .last()
-                        .is_some_and(|e| e.name() >= key.as_str());
+                // in key order); further down a listing not read yet, it is not known. Nor is
+                // it for a key the listing does not hold: one in a folder under this one (the
+                // listing folds it into the folder's row: `weird/plain7.jpg` typed at the top
+                // was called new, and its upload refused as a race), or outside a narrowing.
+                let (folder, listed) = match &self.location {
+                    Some(Location::Folder { prefix, .. }) => {
+                        (prefix.clone(), format!("{prefix}{}", self.filter_text))
+                    }
+                    _ => (String::new(), String::new()),
+                };
+                let in_listing = key.as_str().starts_with(&listed)
+                    && !key.as_str()[folder.len()..].contains('/');
+                let listed_past = in_listing
+                    && (self.entries.next.is_none()
+                        || self
+                            .entries
+                            .items
+                            .last()
+                            .is_some_and(|e| e.name() >= key.as_str()));
                 let expected = match existing {
                     Some(o) => Expected::Object(Seen::of(o)),
                     None if listed_past => Expected::Absent,

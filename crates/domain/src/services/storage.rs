@@ -149,7 +149,7 @@ pub async fn upload(
     };
     if let Some(why) = changed {
         return Err(DomainError::Conflict(format!(
-            "s3://{bucket}/{key}: {why}; not replaced: look at it, and upload again"
+            "s3://{bucket}/{key}: {why}; nothing was written: look at it, and upload again"
         )));
     }
     // The write itself holds to what was read here (S3's conditional write), so an object
@@ -580,7 +580,10 @@ mod tests {
         .await
         .unwrap_err();
         assert!(matches!(refused, DomainError::Conflict(_)), "{refused:?}");
-        assert!(refused.to_string().contains("not replaced"), "{refused}");
+        assert!(
+            refused.to_string().contains("nothing was written"),
+            "{refused}"
+        );
         let kept = sb.objects.get(&bucket, "c.txt", None).await.unwrap();
         assert_eq!(kept.bytes, b"theirs");
         // Asked as a replacement of what is there, it goes ahead.
