@@ -343,8 +343,8 @@ pub fn new_name_problem(name: &str) -> Option<String> {
     let latin = plain_latin(name);
     (latin != name && latin.is_ascii()).then(|| {
         format!(
-            "reads as {latin} on screen, in letters that pass for Latin ones: a new account's \
-             name is in Latin letters, or in letters that do not pass for them"
+            "reads as {latin} on screen, written in other letters: a new account's name is \
+             written in the letters it reads as, or in ones that read as no Latin name"
         )
     })
 }
@@ -756,9 +756,7 @@ mod tests {
     #[test]
     fn a_new_name_passing_for_a_latin_one_is_refused() {
         let refused = |name: &str| super::new_name_problem(name).unwrap_or_default();
-        assert!(
-            refused("орѕ").starts_with("reads as ops on screen, in letters that pass for Latin")
-        );
+        assert!(refused("орѕ").starts_with("reads as ops on screen, written in other letters"));
         assert!(refused("сор").starts_with("reads as cop on screen"));
         assert!(
             refused("ｍｏｔｏ")

@@ -1165,6 +1165,23 @@ fn logs_tail_leaves_out_a_group_that_is_not_there() {
         !ok && err.contains("log group /aws/lambda/backoffice-apii not found"),
         "{err}"
     );
+    // Every group missing is said of them all (the last read as if it alone were missing).
+    let (ok, _, err) = run(
+        &dirs,
+        &[
+            "logs",
+            "tail",
+            "/aws/lambda/gone-a",
+            "/aws/lambda/gone-b",
+            "--seconds",
+            "1",
+        ],
+    );
+    assert!(
+        !ok && err
+            .contains("none of the log groups exists: /aws/lambda/gone-a, /aws/lambda/gone-b"),
+        "{err}"
+    );
     // No group named: the environment's (it was refused, where the console and `insights
     // run` take them).
     let (ok, _, err) = run(&dirs, &["logs", "tail", "--seconds", "1"]);

@@ -767,9 +767,9 @@ pub fn group_proposal(
     let admins = backoffice_domain::model::GroupName::ADMINS;
     if !add && admin_now {
         after.push(format!(
-            "taken out of {admins}, they keep its rights until the tokens they hold expire (an \
-             hour by default); to end them now, disable the account too, and enable it again \
-             once those have expired"
+            "if the group is {admins}, they keep its rights until the tokens they hold expire \
+             (an hour by default); to end them now, disable the account too, and enable it \
+             again once those have expired"
         ));
     }
     Ok(Proposal {

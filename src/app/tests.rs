@@ -3013,7 +3013,7 @@ fn adding_to_a_group_offers_the_pools_groups() {
     let after = out_of(&["admins", "staff"]);
     assert!(
         after.iter().any(|l| l.starts_with(
-            "taken out of admins, they keep its rights until the tokens they hold expire"
+            "if the group is admins, they keep its rights until the tokens they hold expire"
         ) && l.contains("disable the account too")),
         "{after:?}"
     );

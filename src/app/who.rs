@@ -228,7 +228,9 @@ pub fn render(view: &User360) -> Vec<String> {
             // What was read, so a "(none)" over a group that is not there is not taken for
             // a user with no lines (it said "(none)" and nothing else).
             let read_groups = read.groups - read.missing.len();
-            if shown.is_empty() {
+            if shown.is_empty() && read_groups == 0 {
+                shown.push("(no log group could be read)".to_string());
+            } else if shown.is_empty() {
                 shown.push(format!(
                     "(none in the last {} of {})",
                     crate::text::duration_words(read.window),
@@ -427,6 +429,15 @@ mod tests {
         let text = render(&none).join("\n");
         assert!(
             text.contains("Recent log lines mentioning the sub\n  (none in the last 1 day of 2 groups)\n  ⚠ not read: /aws/lambda/does-not-exist"),
+            "{text}"
+        );
+        // No group read at all is not "none of 0 groups".
+        if let Ok(read) = &mut none.log_lines {
+            read.groups = 1;
+        }
+        let text = render(&none).join("\n");
+        assert!(
+            text.contains("  (no log group could be read)\n  ⚠ not read"),
             "{text}"
         );
     }

@@ -954,9 +954,16 @@ pub async fn perform_reporting(
             };
             // The account stood as asked already (disabled or enabled in Cognito directly):
             // only the API's block changed, and "done" alone read as if the account had.
-            let what = match (only_the_block, action.blocks()) {
-                (true, Some(true)) => ": disabled already; blocked in the API now",
-                (true, Some(false)) => ": enabled already; unblocked in the API now",
+            let what = match (only_the_block, action.blocks(), &action) {
+                (true, Some(true), _) => ": disabled already; blocked in the API now",
+                (true, Some(false), _) => ": enabled already; unblocked in the API now",
+                // The tokens they hold still say admins (the command line said only "done").
+                (_, _, AccountAction::RemoveFromGroup(g))
+                    if g.as_str() == backoffice_domain::model::GroupName::ADMINS =>
+                {
+                    ": done (they keep its rights until the tokens they hold expire, an hour \
+                     at most; disable the account to end them now)"
+                }
                 _ => ": done",
             };
             Ok(Done {

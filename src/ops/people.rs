@@ -29,7 +29,7 @@ pub async fn plan_deletion(b: &Backends, username: &Username) -> Result<erase::P
 }
 
 /// A file name for a user's export: `backoffice-user-NAME-SUB-WHEN.json`, the name reduced to
-/// characters every file system takes, and the sub's first part where it is known: a name in
+/// letters, digits and `-_.@` (any script's letters: file systems take them), and the sub's first part where it is known: a name in
 /// another script reduced to `___` named no one, and a look-alike read as the name it passes
 /// for.
 pub fn export_file_name(
@@ -41,7 +41,8 @@ pub fn export_file_name(
         .as_str()
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@') {
+            // Letters and digits of every script (a Greek or Arabic name was all `_`).
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@') {
                 c
             } else {
                 '_'

@@ -1473,8 +1473,8 @@ async fn a_partly_failed_moderation_names_each_failure_for_its_own_reason() {
     );
 }
 
-/// An export's file name keeps what every file system takes of the name, and the sub's first
-/// part where it is known: a name in another script was `backoffice-user-___-…`, naming no one.
+/// An export's file name keeps the name's letters in any script, and the sub's first part
+/// where it is known: a name in another script was `backoffice-user-___-…`, naming no one.
 #[test]
 fn an_export_file_is_named_by_its_person_whatever_the_script() {
     let at = chrono::DateTime::from_timestamp(1_765_000_000, 0).unwrap();
@@ -1484,7 +1484,11 @@ fn an_export_file_is_named_by_its_person_whatever_the_script() {
     };
     assert_eq!(
         named("ΑΒΓ", Some(&sub)),
-        "backoffice-user-___-3d39d28c-20251206-054640.json"
+        "backoffice-user-ΑΒΓ-3d39d28c-20251206-054640.json"
+    );
+    assert_eq!(
+        named("محمد", None),
+        "backoffice-user-محمد-20251206-054640.json"
     );
     assert_eq!(
         named("ann.lee@x", None),
@@ -1511,5 +1515,46 @@ async fn a_disable_of_an_account_disabled_elsewhere_says_only_the_block_changed(
     assert_eq!(
         done.summary,
         "user.disable leaving: disabled already; blocked in the API now, audited"
+    );
+}
+
+/// Taken out of admins, the message says the rights last until the tokens held expire (the
+/// command line said only "done"); another group's says nothing of it.
+#[tokio::test]
+async fn taking_someone_out_of_admins_says_their_tokens_keep_its_rights() {
+    let w = world().await;
+    let mut said = Vec::new();
+    for name in [GroupName::ADMINS, "beta"] {
+        let group = GroupName::parse(name).unwrap();
+        w.sandbox
+            .directory
+            .create_group(&group, None)
+            .await
+            .unwrap();
+        w.sandbox
+            .directory
+            .add_to_group(&w.name, &group)
+            .await
+            .unwrap();
+        let done = perform(
+            &w.backends,
+            Operation::Account {
+                username: w.name.clone(),
+                action: AccountAction::RemoveFromGroup(group),
+            },
+            &reason("ticket 12"),
+        )
+        .await
+        .unwrap();
+        said.push(done.summary);
+    }
+    assert!(
+        said[0].contains("they keep its rights until the tokens they hold expire"),
+        "{}",
+        said[0]
+    );
+    assert_eq!(
+        said[1],
+        "user.remove_from_group leaving from beta: done, audited"
     );
 }

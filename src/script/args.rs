@@ -37,7 +37,8 @@ pub enum UsersCommand {
         username: String,
     },
     /// Disable the account: its sign-in is refused, and the API refuses its requests within
-    /// 5 seconds (tokens already given out stay valid for other callers until they expire).
+    /// 5 seconds (tokens already given out stay valid, for services other than the API, until
+    /// they expire).
     Disable {
         /// The user's username in the pool.
         username: String,
@@ -129,7 +130,8 @@ pub enum UsersCommand {
         #[arg(long)]
         reason: String,
     },
-    /// Take the user out of a group.
+    /// Take the user out of a group (taken out of `admins`, they keep its rights until the
+    /// tokens they hold expire; disable the account to end them now).
     RemoveGroup {
         /// The user's username in the pool.
         username: String,

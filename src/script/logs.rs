@@ -74,6 +74,7 @@ pub(super) async fn run(cmd: LogsCommand, s: &Session<'_>) -> Result<()> {
             // A group that is not there is said and left out, and the others are tailed (one
             // mistyped name failed the whole tail); named alone, it fails.
             let mut groups = groups;
+            let mut left_out: Vec<String> = Vec::new();
             let since = chrono::Utc::now();
             let mut stream = loop {
                 let request = TailRequest {
@@ -88,9 +89,9 @@ pub(super) async fn run(cmd: LogsCommand, s: &Session<'_>) -> Result<()> {
                         else {
                             return Err(domain(backoffice_domain::DomainError::NotFound(what)));
                         };
-                        let missing = TailItem::GroupMissing {
-                            group: groups.remove(at).to_string(),
-                        };
+                        let group = groups.remove(at).to_string();
+                        left_out.push(group.clone());
+                        let missing = TailItem::GroupMissing { group };
                         if let Some(record) = records::marker(&missing) {
                             if s.out.json {
                                 s.print(&record, String::new)?;
@@ -98,6 +99,12 @@ pub(super) async fn run(cmd: LogsCommand, s: &Session<'_>) -> Result<()> {
                                 eprintln!("-- {record}");
                             }
                         }
+                    }
+                    // The last of several missing: said of them all (the first were markers,
+                    // the last an error, as if it alone were missing).
+                    Err(backoffice_domain::DomainError::NotFound(_)) if !left_out.is_empty() => {
+                        left_out.extend(groups.iter().map(|g| g.to_string()));
+                        bail!("none of the log groups exists: {}", left_out.join(", "));
                     }
                     Err(e) => return Err(domain(e)),
                 }

@@ -167,15 +167,26 @@ fn classify_text(line: &str) -> LineInfo {
                 report: None,
             };
         }
-        // `<request id>\tERROR\tmessage` (a logger that leaves out the time): a `\tERROR\t`
-        // line, as the built-in Insights queries count it (the two disagreed on such lines).
-        if fields[1].chars().all(|c| c.is_ascii_uppercase())
-            && let Some(level) = Level::parse(fields[1])
+        // `<id>\tERROR\tmessage` (a logger that leaves out the time), `<time>\t<id>\tERROR\t…`
+        // with an id that is not a UUID: `\tERROR\t` lines, as the built-in Insights queries
+        // count them (the two disagreed on such lines). The level word is in capitals, as
+        // loggers write it; the field before it is the request id where it reads as one.
+        let level_at = |i: usize| {
+            fields
+                .get(i)
+                .filter(|f| f.chars().all(|c| c.is_ascii_uppercase()))
+                .and_then(|f| Level::parse(f))
+        };
+        if let Some((at, level)) = [1, 2]
+            .into_iter()
+            .filter(|&i| i + 1 < fields.len())
+            .find_map(|i| level_at(i).map(|l| (i, l)))
         {
+            let id = fields[at - 1];
             return LineInfo {
                 kind: Kind::Application,
                 level,
-                request_id: looks_like_request_id(fields[0]).then(|| fields[0].to_string()),
+                request_id: looks_like_request_id(id).then(|| id.to_string()),
                 report: None,
             };
         }
@@ -482,6 +493,8 @@ mod tests {
         assert_eq!(untimed.request_id.as_deref(), Some(ID));
         let named = classify("req-7-000000002792\tERROR\tsomething failed");
         assert_eq!((named.level, named.request_id), (Level::Error, None));
+        let timed = classify("2026-12-06T12:09:35.110Z\treq-q1\tERROR\tnode style");
+        assert_eq!((timed.level, timed.request_id), (Level::Error, None));
         let bracket = classify(&format!("[ERROR] {ID} image refused"));
         assert_eq!(
             (bracket.level, bracket.request_id.as_deref()),
