@@ -58,6 +58,9 @@ pub enum InsightsEvent {
         request: RequestId,
         query: QueryId,
         groups: Vec<LogGroupName>,
+        /// Groups named that are not there, left out of the query (one mistyped in the
+        /// settings failed every default query).
+        left_out: Vec<String>,
     },
     /// A poll's answer; the last one has a final status.
     Progress {
@@ -112,6 +115,8 @@ pub struct Run {
     pub text: String,
     pub window: TimeWindow,
     pub groups: Vec<String>,
+    /// Groups named that are not there, left out of the query.
+    pub left_out: Vec<String>,
     pub columns: Vec<String>,
     pub rows: Vec<ResultRow>,
     /// Sorted by this column (its index in `columns`), descending when true.
@@ -389,6 +394,7 @@ impl InsightsPane {
             text: self.query_text.clone(),
             window,
             groups: groups.clone(),
+            left_out: Vec::new(),
             columns: Vec::new(),
             rows: Vec::new(),
             sort: None,
@@ -846,6 +852,7 @@ impl InsightsPane {
                 request,
                 query,
                 groups,
+                left_out,
             } => {
                 let Some(run) = self.run.as_mut().filter(|r| r.request == request) else {
                     // An abandoned run: cancel what was started for it.
@@ -855,6 +862,7 @@ impl InsightsPane {
                     );
                 };
                 run.groups = groups.iter().map(|g| g.as_str().to_string()).collect();
+                run.left_out = left_out;
                 self.previous = None;
                 let stopping = run.state == RunState::Stopping
                     || run.state == RunState::Done(QueryStatus::Cancelled);

@@ -133,8 +133,14 @@ fn written_out(wanted: &[String]) -> impl Iterator<Item = &str> {
 /// does not say which group it lacks (the error named all 38 sent), so the names written out
 /// whole are looked up. Any other failure is returned as it is.
 pub async fn missing_named(b: &Backends, wanted: &[String], e: DomainError) -> DomainError {
+    missing_of(b, wanted, e).await.1
+}
+
+/// The groups written out whole in `wanted` that are not there, looked up after a start
+/// refused as not found, and the refusal naming them (none found: the refusal as it was).
+async fn missing_of(b: &Backends, wanted: &[String], e: DomainError) -> (Vec<String>, DomainError) {
     let DomainError::NotFound(all) = e else {
-        return e;
+        return (Vec::new(), e);
     };
     let mut missing = Vec::new();
     for name in written_out(wanted) {
@@ -143,16 +149,19 @@ pub async fn missing_named(b: &Backends, wanted: &[String], e: DomainError) -> D
             Err(e) => Err(e),
         };
         match listed {
-            Ok(listed) if !listed.items.iter().any(|g| g.name == name) => missing.push(name),
+            Ok(listed) if !listed.items.iter().any(|g| g.name == name) => {
+                missing.push(name.to_string())
+            }
             Ok(_) => {}
-            Err(e) => return e,
+            Err(e) => return (Vec::new(), e),
         }
     }
-    DomainError::NotFound(if missing.is_empty() {
+    let e = DomainError::NotFound(if missing.is_empty() {
         all
     } else {
         format!("log group {}", missing.join(", "))
-    })
+    });
+    (missing, e)
 }
 
 async fn run_query(
@@ -165,16 +174,38 @@ async fn run_query(
 ) -> Result<InsightsEvent, DomainError> {
     let insights = b.insights()?;
     let wanted = groups;
-    let groups = resolve_groups(b, groups).await?;
-    let query = InsightsQuery::new(groups.clone(), window, text)?;
+    let mut groups = resolve_groups(b, groups).await?;
+    let query = InsightsQuery::new(groups.clone(), window, text.clone())?;
+    let mut left_out = Vec::new();
     let id = match insights.start_query(&query).await {
         Ok(id) => id,
-        Err(e) => return Err(missing_named(b, wanted, e).await),
+        Err(e) => {
+            // A group that is not there is left out and said, and the query runs over the
+            // rest (one mistyped in the settings failed every default query); all missing, or
+            // another failure, is the query's.
+            let (missing, e) = missing_of(b, wanted, e).await;
+            let rest: Vec<LogGroupName> = groups
+                .iter()
+                .filter(|g| !missing.iter().any(|m| m == g.as_str()))
+                .cloned()
+                .collect();
+            if missing.is_empty() || rest.is_empty() {
+                return Err(e);
+            }
+            let query = InsightsQuery::new(rest.clone(), window, text)?;
+            let id = insights.start_query(&query).await.map_err(|e| {
+                DomainError::unexpected("the query over the groups that are there", e)
+            })?;
+            groups = rest;
+            left_out = missing;
+            id
+        }
     };
     let started = AppEvent::Insights(InsightsEvent::Started {
         request,
         query: id.clone(),
         groups,
+        left_out,
     });
     if events.send(started).await.is_err() {
         stop_quietly(insights, &id).await;
@@ -408,26 +439,42 @@ mod tests {
         }
     }
 
-    /// A group named whole that does not exist is the one the failure names, not every group
-    /// the query was sent with (CloudWatch's error named all 38, the prefix's too).
+    /// A group named whole that does not exist is left out and said, and the query runs over
+    /// the rest (one mistyped in the settings failed every default query); named alone, it is
+    /// the one the failure names, not every group the query was sent with (CloudWatch's error
+    /// named all 38).
     #[tokio::test]
-    async fn a_missing_group_is_named_alone() {
+    async fn a_missing_group_is_left_out_and_named_alone() {
         let (_dir, _sandbox, mut b) = seeded().await;
         b.insights = Some(std::sync::Arc::new(NamesEveryGroup(
             b.insights.take().unwrap(),
         )));
-        let (tx, _rx) = mpsc::channel(64);
+        let (tx, mut rx) = mpsc::channel(64);
+        let query = |groups: Vec<String>| InsightsCommand::Run {
+            request: RequestId(1),
+            groups,
+            window: TimeWindow::last(chrono::Duration::days(1)),
+            text: "fields @message | limit 5".into(),
+        };
         let last = run(
-            InsightsCommand::Run {
-                request: RequestId(1),
-                groups: vec!["/aws/lambda/nope".into(), "/aws/lambda/*".into()],
-                window: TimeWindow::last(chrono::Duration::days(1)),
-                text: "fields @message | limit 5".into(),
-            },
+            query(vec!["/aws/lambda/nope".into(), "/aws/lambda/*".into()]),
             &b,
             &tx,
         )
         .await;
+        assert!(!matches!(last, InsightsEvent::Failed { .. }), "{last:?}");
+        let Some(AppEvent::Insights(InsightsEvent::Started {
+            groups, left_out, ..
+        })) = rx.recv().await
+        else {
+            panic!("a started query");
+        };
+        assert_eq!(left_out, ["/aws/lambda/nope"]);
+        assert!(
+            !groups.is_empty() && groups.iter().all(|g| g.as_str() != "/aws/lambda/nope"),
+            "{groups:?}"
+        );
+        let last = run(query(vec!["/aws/lambda/nope".into()]), &b, &tx).await;
         let InsightsEvent::Failed { failure, .. } = last else {
             panic!("{last:?}");
         };

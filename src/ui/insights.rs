@@ -161,6 +161,20 @@ fn draw_results(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look
     .into_iter()
     .map(|l| Line::styled(l, theme.muted()))
     .collect::<Vec<_>>();
+    let mut query_lines = query_lines;
+    // Groups named that are not there, left out of the query: said over its rows.
+    if let Some(run) = pane.run.as_ref().filter(|r| !r.left_out.is_empty()) {
+        query_lines.push(Line::styled(
+            super::table::fit(
+                &format!(
+                    "⚠ not read: {} does not exist (mistyped in the settings, or deleted)",
+                    one_line(&run.left_out.join(", "))
+                ),
+                area.width,
+            ),
+            theme.warning(),
+        ));
+    }
     let query_height = query_lines.len().max(1) as u16;
     let Some(run) = &mut pane.run else {
         let [q, rest] =

@@ -348,6 +348,23 @@ fn insights_rows_with_nothing_to_show_say_so() {
     );
 }
 
+/// A group named that is not there, left out of the query, is said over its rows.
+#[test]
+fn a_group_left_out_of_a_query_is_said_over_its_rows() {
+    let (mut app, request) = running("fields @message");
+    app.on_event(AppEvent::Insights(InsightsEvent::Started {
+        request,
+        query: backoffice_domain::model::QueryId("q-1".into()),
+        groups: vec![backoffice_domain::model::LogGroupName::parse("/aws/lambda/api").unwrap()],
+        left_out: vec!["/aws/lambda/apii".into()],
+    }));
+    let text = format!("{}", render(&mut app, 100, 14));
+    assert!(
+        text.contains("⚠ not read: /aws/lambda/apii does not exist"),
+        "{text}"
+    );
+}
+
 fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 3, h, m, 0).unwrap()
 }

@@ -124,6 +124,7 @@ fn a_run_polls_to_completion_and_esc_cancels_a_running_one() {
     answer(
         &mut app,
         InsightsEvent::Started {
+            left_out: Vec::new(),
             request,
             query: query.clone(),
             groups: vec![LogGroupName::parse("/aws/lambda/api").unwrap()],
@@ -194,6 +195,7 @@ fn a_query_cancelled_before_it_started_stays_cancelled() {
     let c = answer(
         &mut app,
         InsightsEvent::Started {
+            left_out: Vec::new(),
             request,
             query: query.clone(),
             groups: vec![LogGroupName::parse("/aws/lambda/api").unwrap()],
@@ -239,6 +241,7 @@ fn a_run_replaced_before_it_started_is_stopped_when_its_id_arrives() {
     let c = answer(
         &mut app,
         InsightsEvent::Started {
+            left_out: Vec::new(),
             request: first,
             query: QueryId("late".into()),
             groups: vec![],
@@ -907,6 +910,7 @@ fn closing_the_console_stops_a_running_query_and_leaves_a_finished_one() {
     answer(
         &mut app,
         InsightsEvent::Started {
+            left_out: Vec::new(),
             request,
             query: QueryId("q-9".into()),
             groups: vec![],
