@@ -504,6 +504,12 @@ async fn upload_share_and_delete_write_the_bucket_and_the_audit_log() {
         ["object.delete", "object.presign_get", "object.upload"]
     );
     assert!(rows.iter().all(|r| r.actor == "sandbox:tester"));
+    // The link's row keeps the object it opens (size and ETag), as the others do.
+    let link = rows[1].before.as_deref().unwrap_or_default();
+    assert!(
+        link.contains(r#""size":22"#) && link.contains(r#""etag""#),
+        "{link}"
+    );
 }
 
 #[tokio::test]

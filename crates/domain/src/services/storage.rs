@@ -284,7 +284,7 @@ pub async fn share(
 ) -> DomainResult<PresignedRequest> {
     // S3 signs a link to anything: a key that is not there is said so, not handed out and
     // audited as a link (the sandbox refused it; S3 did not).
-    objects.head(bucket, key).await?;
+    let linked = objects.head(bucket, key).await?;
     let request = objects.presign_get(bucket, key, expires_in).await?;
     audit(
         content,
@@ -294,7 +294,8 @@ pub async fn share(
             target_kind: AUDIT_KIND,
             target_id: target_id(bucket, key),
             reason: None,
-            before: None,
+            // The object the link opens, as the other object rows keep it (size, ETag).
+            before: Some(snapshot(&linked)),
             after: Some(
                 serde_json::json!({ "expiresAt": request.expires_at.to_rfc3339() }).to_string(),
             ),
