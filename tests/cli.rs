@@ -520,10 +520,8 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
     // Its undo's dry run names the post it would restore.
     let (_, rows, _) = run(&dirs, &["audit", "list", "--limit", "1", "--json"]);
     let row = json_lines(&rows)[0]["id"].as_i64().unwrap().to_string();
-    let (ok, said, err) = run(
-        &dirs,
-        &["audit", "undo", &row, "--reason", "oops", "--dry-run"],
-    );
+    // A dry run needs no reason (it refused without one); the undo itself does.
+    let (ok, said, err) = run(&dirs, &["audit", "undo", &row, "--dry-run"]);
     assert!(ok, "{err}");
     assert_eq!(
         said,
@@ -531,21 +529,12 @@ fn scriptable_commands_on_the_sandbox_print_json_lines_and_audit_every_write() {
             "would: undo audit row {row}: restore post #{other}"
         )]
     );
+    let (ok, _, err) = run(&dirs, &["audit", "undo", &row, "--yes"]);
+    assert!(!ok && err.contains("--reason"), "{err}");
 
     // A ban's dry run lists its calls and changes nothing.
     let username = users[0]["username"].as_str().unwrap();
-    let (ok, plan, err) = run(
-        &dirs,
-        &[
-            "users",
-            "ban",
-            username,
-            "--reason",
-            "testing bans",
-            "--dry-run",
-            "--json",
-        ],
-    );
+    let (ok, plan, err) = run(&dirs, &["users", "ban", username, "--dry-run", "--json"]);
     assert!(ok, "{err}");
     let plan = json_lines(&plan);
     assert!(

@@ -171,9 +171,9 @@ pub enum UsersCommand {
     Ban {
         /// The user's username in the pool.
         username: String,
-        /// Why, for the audit log (required).
-        #[arg(long)]
-        reason: String,
+        /// Why, for the audit log (required, but for `--dry-run`).
+        #[arg(long, required_unless_present = "dry_run")]
+        reason: Option<String>,
         /// List the calls it would make, and make none.
         #[arg(long)]
         dry_run: bool,
@@ -182,9 +182,9 @@ pub enum UsersCommand {
     Unban {
         /// The user's username in the pool.
         username: String,
-        /// Why, for the audit log (required).
-        #[arg(long)]
-        reason: String,
+        /// Why, for the audit log (required, but for `--dry-run`).
+        #[arg(long, required_unless_present = "dry_run")]
+        reason: Option<String>,
         /// List the calls it would make, and make none.
         #[arg(long)]
         dry_run: bool,
@@ -197,9 +197,9 @@ pub enum UsersCommand {
     Delete {
         /// The user's username in the pool.
         username: String,
-        /// Why, for the audit log (required).
-        #[arg(long)]
-        reason: String,
+        /// Why, for the audit log (required, but for `--dry-run`).
+        #[arg(long, required_unless_present = "dry_run")]
+        reason: Option<String>,
         /// List the calls it would make, and make none.
         #[arg(long)]
         dry_run: bool,
@@ -473,9 +473,9 @@ pub enum AuditCommand {
     Undo {
         /// The audit row's id.
         id: i64,
-        /// Why, for the audit log (required).
-        #[arg(long)]
-        reason: String,
+        /// Why, for the audit log (required, but for `--dry-run`).
+        #[arg(long, required_unless_present = "dry_run")]
+        reason: Option<String>,
         /// Show the reverse, and make none.
         #[arg(long)]
         dry_run: bool,

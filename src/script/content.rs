@@ -262,7 +262,7 @@ pub(super) async fn audit(cmd: AuditCommand, s: &Session<'_>) -> Result<()> {
             id,
             reason: why,
             dry_run,
-        } => return undo(s, id, &why, dry_run).await,
+        } => return undo(s, id, why.as_deref(), dry_run).await,
     };
     let content = s.b.content().map_err(domain)?;
     let (target_kind, target_id) = match target.as_deref().map(|t| t.split_once(':')) {
@@ -432,8 +432,8 @@ pub(super) async fn reconcile(
 }
 
 /// `audit undo ID`: the row's reverse, shown, then made (recorded as the undo of the row).
-async fn undo(s: &Session<'_>, id: i64, why: &str, dry_run: bool) -> Result<()> {
-    let why = reason(why)?;
+async fn undo(s: &Session<'_>, id: i64, why: Option<&str>, dry_run: bool) -> Result<()> {
+    let why = super::reason_if_given(why)?;
     if !dry_run {
         crate::ops::admit(s.context, &format!("an undo of audit row {id}")).map_err(failed)?;
     }
@@ -464,5 +464,5 @@ async fn undo(s: &Session<'_>, id: i64, why: &str, dry_run: bool) -> Result<()> 
     if dry_run {
         return Ok(());
     }
-    s.write(operation, &why).await
+    s.write(operation, &super::given(why)?).await
 }

@@ -331,6 +331,17 @@ fn reason(raw: &str) -> Result<Reason> {
     Reason::parse(raw).map_err(|e| eyre!("--reason: {}", e.message))
 }
 
+/// The reason of a command that writes, where its `--dry-run` needs none (clap asks for it
+/// otherwise): read at once where given, so a bad one is refused before anything is planned.
+fn reason_if_given(raw: Option<&str>) -> Result<Option<Reason>> {
+    raw.map(reason).transpose()
+}
+
+/// The reason a write goes with, once past its dry run.
+fn given(why: Option<Reason>) -> Result<Reason> {
+    why.ok_or_else(|| eyre!("--reason: give why, for the audit log"))
+}
+
 /// Reads a listing page by page, handing each item to `each` as it arrives, until the end or
 /// `limit` items. A capped listing says on stderr that more remain. Rows the source could not
 /// read are said on stderr as they come, and fail the command once the rest are listed: a

@@ -472,7 +472,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             let plan = ban::plan_ban(directory, content, &username)
                 .await
                 .map_err(domain)?;
-            run_plan(s, plan, &why, dry_run).await
+            run_plan(s, plan, why.as_deref(), dry_run).await
         }
         UsersCommand::Unban {
             username,
@@ -487,7 +487,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             let plan = ban::plan_unban(directory, content, &username)
                 .await
                 .map_err(domain)?;
-            run_plan(s, plan, &why, dry_run).await
+            run_plan(s, plan, why.as_deref(), dry_run).await
         }
         UsersCommand::Delete {
             username,
@@ -497,7 +497,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
             no_export,
         } => {
             let username = name(&username)?;
-            let why = reason(&why)?;
+            let why = super::reason_if_given(why.as_deref())?;
             if !dry_run {
                 ops::admit(s.context, &format!("the deletion of {username}")).map_err(failed)?;
             }
@@ -541,7 +541,7 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
                     plan: Box::new(plan),
                     export,
                 },
-                &why,
+                &super::given(why)?,
             )
             .await
         }
@@ -581,8 +581,13 @@ pub(super) async fn run(cmd: UsersCommand, s: &Session<'_>) -> Result<()> {
     }
 }
 
-async fn run_plan(s: &Session<'_>, plan: ban::Plan, why: &str, dry_run: bool) -> Result<()> {
-    let why = reason(why)?;
+async fn run_plan(
+    s: &Session<'_>,
+    plan: ban::Plan,
+    why: Option<&str>,
+    dry_run: bool,
+) -> Result<()> {
+    let why = super::reason_if_given(why)?;
     planned_calls(s, &plan, dry_run)?;
     // A ban of a banned user is worth a word before it is made (it went on without one).
     if let Some(earlier) = &plan.earlier {
@@ -597,7 +602,8 @@ async fn run_plan(s: &Session<'_>, plan: ban::Plan, why: &str, dry_run: bool) ->
     if dry_run {
         return Ok(());
     }
-    s.write(Operation::Ban(Box::new(plan)), &why).await
+    s.write(Operation::Ban(Box::new(plan)), &super::given(why)?)
+        .await
 }
 
 /// A ban's or an unban's calls, each a `planned_call` record (text: `would: …` for a dry run,
