@@ -52,6 +52,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: &mut MetricsPane, look: &Lo
                 // functions"), as if there were none.
                 let count = match (&pane.load, pane.rows.is_empty()) {
                     (Load::Failed(_), true) => "functions not read".to_string(),
+                    // Nor while the first read is on its way ("0 functions" for 20 s).
+                    (Load::Loading(_), true) => "reading the functions…".to_string(),
                     _ => crate::text::plural(pane.rows.len(), "function"),
                 };
                 // Until when: the table is read on opening and on `ctrl-r` (the badge each

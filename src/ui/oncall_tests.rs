@@ -698,6 +698,13 @@ fn functions_not_read_are_not_counted_as_none() {
     let shown = render(&mut app, 110, 8).to_string();
     assert!(shown.contains("Metrics · functions not read"), "{shown}");
     assert!(!shown.contains("0 functions"), "{shown}");
+    // Nor while the first read is on its way.
+    app.metrics.load = Load::Loading(crate::app::RequestId(7));
+    let shown = render(&mut app, 110, 8).to_string();
+    assert!(
+        shown.contains("Metrics · reading the functions…"),
+        "{shown}"
+    );
 }
 
 /// Alarms that could not be read are not counted as none firing: the title and the hint say
