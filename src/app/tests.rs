@@ -277,8 +277,9 @@ fn a_second_reset_says_a_new_code_goes_and_the_status_stays() {
         panic!("reset asks first: {:?}", app.overlay);
     };
     assert!(
-        d.proposal.changes[0]
-            .ends_with("a new reset code to user1@example.com (status stays RESET_REQUIRED)"),
+        d.proposal.changes[0].ends_with(
+            "a new reset code to their e-mail user1@example.com (status stays RESET_REQUIRED)"
+        ),
         "{:?}",
         d.proposal.changes
     );
@@ -290,9 +291,22 @@ fn a_second_reset_says_a_new_code_goes_and_the_status_stays() {
         panic!("reset asks first: {:?}", app.overlay);
     };
     assert!(
-        d.proposal.changes[0].ends_with("status: CONFIRMED → RESET_REQUIRED"),
+        d.proposal.changes[0].ends_with(
+            "status: CONFIRMED → RESET_REQUIRED; a reset code to their e-mail user2@example.com"
+        ),
         "{:?}",
         d.proposal.changes
+    );
+    // A phone-only account's code goes to the phone (it said "the user's e-mail").
+    let mut phone_only = user(3, true);
+    phone_only.email = None;
+    phone_only.attributes.extend([
+        ("phone_number".to_string(), "+821012345678".to_string()),
+        ("phone_number_verified".to_string(), "true".to_string()),
+    ]);
+    assert_eq!(
+        crate::app::users::code_goes_to(&phone_only),
+        "their phone +821012345678"
     );
 }
 

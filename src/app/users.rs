@@ -402,12 +402,18 @@ impl UsersPane {
                 AccountAction::ResetPassword,
                 &format!(
                     "a new reset code to {} (status stays RESET_REQUIRED)",
-                    user.email.as_deref().unwrap_or("the user's e-mail")
+                    code_goes_to(user)
                 ),
             ),
+            // Where the code goes, said (support was asked "where is my code?" and could not
+            // tell from the dialog or the message).
             Action::ResetPassword => simple(
                 AccountAction::ResetPassword,
-                &format!("status: {} → RESET_REQUIRED", user.status.as_str()),
+                &format!(
+                    "status: {} → RESET_REQUIRED; a reset code to {}",
+                    user.status.as_str(),
+                    code_goes_to(user)
+                ),
             ),
             Action::SignOut => simple(
                 AccountAction::GlobalSignOut,
@@ -923,3 +929,26 @@ pub const USERS_PAGE: u32 = DIRECTORY_MAX_PAGE;
 /// An account action's form, its verb, the dialog's title, its change lines and the text to
 /// type to confirm it.
 type Simple = (Form, String, String, Vec<String>, Option<String>);
+
+/// Where Cognito sends a reset code: the verified e-mail, or the verified phone, or either,
+/// as the pool's account recovery orders them.
+pub(crate) fn code_goes_to(user: &backoffice_domain::model::DirectoryUser) -> String {
+    let verified = |flag: &str| user.attribute(flag) == Some("true");
+    let email = user
+        .email
+        .as_deref()
+        .filter(|_| verified("email_verified"))
+        .map(crate::text::one_line);
+    let phone = user
+        .attribute("phone_number")
+        .filter(|_| verified("phone_number_verified"))
+        .map(crate::text::one_line);
+    match (email, phone) {
+        (Some(e), Some(p)) => {
+            format!("their e-mail {e} or phone {p} (as the pool's account recovery orders them)")
+        }
+        (Some(e), None) => format!("their e-mail {e}"),
+        (None, Some(p)) => format!("their phone {p}"),
+        (None, None) => "no verified e-mail or phone (Cognito refuses it)".to_string(),
+    }
+}
