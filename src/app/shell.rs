@@ -789,6 +789,36 @@ fn left_alone(plan: &ban::Plan) -> Option<String> {
         .then(|| format!("left alone, changed since: {}", plan.left_alone.join(", ")))
 }
 
+/// Each attribute an account row changed, as its undo changes it back: `name: "now" →
+/// "then"` (`(unset)` for none), from the row's `after` and `before`.
+fn attribute_changes(row: &AuditEntry) -> Vec<String> {
+    let read = |v: Option<&str>| {
+        v.and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok())
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default()
+    };
+    let (before, after) = (read(row.before.as_deref()), read(row.after.as_deref()));
+    let shown = |v: Option<&serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => format!(
+            "\"{}\"",
+            crate::text::look_alikes_named(&crate::text::one_line(s))
+        ),
+        Some(serde_json::Value::Null) | None => "(unset)".to_string(),
+        Some(other) => crate::text::one_line(&other.to_string()),
+    };
+    before
+        .iter()
+        .map(|(name, then)| {
+            format!(
+                "{}: {} → {}",
+                crate::text::one_line(name),
+                shown(after.get(name)),
+                shown(Some(then))
+            )
+        })
+        .collect()
+}
+
 pub fn undo_proposal(row: &AuditEntry, operation: Operation) -> Proposal {
     let verb = operation.describe();
     let mut changes = vec![format!(
@@ -839,6 +869,16 @@ pub fn undo_proposal(row: &AuditEntry, operation: Operation) -> Proposal {
                     Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
                     None => line,
                 });
+                // An attribute's value now and the one it goes back to, as the write's own
+                // dialog says `old → new` (the undo named only the value it sets).
+                if matches!(
+                    action,
+                    backoffice_domain::services::accounts::AccountAction::SetAttribute { .. }
+                        | backoffice_domain::services::accounts::AccountAction::SetAttributes(_)
+                        | backoffice_domain::services::accounts::AccountAction::DeleteAttribute(_)
+                ) {
+                    changes.extend(attribute_changes(row));
+                }
             }
             Operation::SetProfile { set, .. } => changes.extend(set.iter().map(|(f, v)| {
                 format!(

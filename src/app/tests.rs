@@ -4503,6 +4503,39 @@ fn the_undo_of_a_ban_says_what_it_leaves_alone() {
     );
 }
 
+/// The undo of an attribute change says the value now and the one it goes back to, as the
+/// write's own dialog says `old → new` (it named only the value it sets).
+#[test]
+fn an_attribute_undo_says_the_value_now_and_then() {
+    use backoffice_domain::model::{AttributeName, AuditAction, AuditKind};
+    use backoffice_domain::services::accounts::AccountAction;
+    let mut row = audit_row(9);
+    row.action = AuditAction::UserUpdateAttribute;
+    row.target_kind = AuditKind::User;
+    row.before = Some(r#"{"name": "Seán O'Brien"}"#.into());
+    row.after = Some(r#"{"name": "Seán \"Shawn\" O'Brien"}"#.into());
+    let proposal = crate::app::shell::undo_proposal(
+        &row,
+        Operation::Undo {
+            of: 9,
+            operation: Box::new(Operation::Account {
+                username: Username::parse("obrien").unwrap(),
+                action: AccountAction::SetAttribute {
+                    name: AttributeName::parse("name").unwrap(),
+                    value: "Seán O'Brien".into(),
+                },
+            }),
+        },
+    );
+    assert!(
+        proposal
+            .changes
+            .contains(&r#"name: "Seán "Shawn" O'Brien" → "Seán O'Brien""#.to_string()),
+        "{:?}",
+        proposal.changes
+    );
+}
+
 /// A pool or a bucket not found says where the settings name it (it read as a thing deleted,
 /// with "ctrl-r reads again"); the pool's failure is the settings', so reading again is not
 /// offered.
