@@ -224,7 +224,11 @@ pub(crate) async fn run(
                     Ok(done) => (Ok(done.summary), true),
                     Err(mut partial) => {
                         let changed = partial.changed_anything();
-                        if !partial.records.is_empty() {
+                        // Part was done: said so, unless the failure's own cause has
+                        // advice of its own (settings to mend, a row to mend).
+                        if !partial.records.is_empty()
+                            && partial.failure.cause == crate::app::Cause::Other
+                        {
                             partial.failure.cause = crate::app::Cause::Partly;
                         }
                         (Err(partial.failure), changed)
@@ -327,7 +331,8 @@ async fn names_of(b: &Backends, subs: &[UserSub]) -> Result<Vec<(UserSub, String
 }
 
 /// `NAME (deleted)` for the sub of an account the console or the command line deleted: the
-/// username its `user.delete_account` row keeps. A failure to read leaves it unnamed.
+/// username its `user.delete_account` row keeps (`NAME (deletion begun)` where the deletion
+/// stopped part-way). A failure to read leaves it unnamed.
 async fn deleted_name(
     content: &dyn backoffice_domain::ports::ContentStore,
     sub: &UserSub,
@@ -350,7 +355,22 @@ async fn deleted_name(
         .find(|r| r.action == AuditAction::UserDeleteAccount)?;
     let before: serde_json::Value = serde_json::from_str(closing.before.as_deref()?).ok()?;
     let username = before.get("username")?.as_str()?;
-    Some(format!("{} (deleted)", crate::text::identifier(username)))
+    // A deletion that stopped part-way is said as begun, not done.
+    let complete = closing
+        .after
+        .as_deref()
+        .and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok())
+        .and_then(|a| a.get("complete")?.as_bool())
+        .unwrap_or(true);
+    Some(format!(
+        "{} ({})",
+        crate::text::identifier(username),
+        if complete {
+            "deleted"
+        } else {
+            "deletion begun"
+        }
+    ))
 }
 
 /// Comments a thread reads at a time.
@@ -760,6 +780,25 @@ mod names_tests {
         let backends = Backends::sandbox(&sandbox, Actor::parse("sandbox:test").unwrap());
         let names = names_of(&backends, &[gone.clone(), never]).await.unwrap();
         assert_eq!(names, vec![(gone, "<U+0430>nna (deleted)".to_string())]);
+        // One that stopped part-way is said as begun.
+        let stopped = UserSub::parse("55555555-5555-4555-8555-555555555555").unwrap();
+        sandbox
+            .content
+            .record_audit(&NewAuditEntry {
+                actor: Actor::parse("sandbox:test").unwrap(),
+                action: AuditAction::UserDeleteAccount,
+                target_kind: AuditKind::User,
+                target_id: stopped.to_string(),
+                reason: Some(Reason::parse("asked to leave").unwrap()),
+                before: Some(r#"{"username": "bo"}"#.into()),
+                after: Some(r#"{"complete": false}"#.into()),
+            })
+            .await
+            .unwrap();
+        let names = names_of(&backends, std::slice::from_ref(&stopped))
+            .await
+            .unwrap();
+        assert_eq!(names, vec![(stopped, "bo (deletion begun)".to_string())]);
     }
 }
 

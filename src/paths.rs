@@ -3,7 +3,7 @@
 
 use color_eyre::eyre::{Result, eyre};
 use directories::ProjectDirs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub const CONFIG_DIR_VAR: &str = "BACKOFFICE_CONFIG_DIR";
 pub const DATA_DIR_VAR: &str = "BACKOFFICE_DATA_DIR";
@@ -125,6 +125,16 @@ pub fn write_problem(e: &std::io::Error, path: &std::path::Path) -> String {
         }
         _ => format!("could not write {}: {e}", path.display()),
     }
+}
+
+/// A new file at `path`, readable by its owner alone (0600), never one that is there: an
+/// export, a saved range of log lines, a person's data.
+pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 #[cfg(test)]

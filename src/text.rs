@@ -328,11 +328,11 @@ pub fn new_name_problem(name: &str) -> Option<String> {
     }
     use unicode_normalization::UnicodeNormalization as _;
     if !unicode_normalization::is_nfc(name) {
-        return Some(
-            "holds an accent written as a character of its own after its letter: write each \
-             accented letter as one character"
-                .to_string(),
-        );
+        let nfc: String = name.nfc().collect();
+        return Some(format!(
+            "is written with characters Unicode writes another way (an accent as a character \
+             of its own, a Kelvin sign for K): write {nfc}"
+        ));
     }
     let composed: String = name.nfkc().collect();
     if composed != name {
@@ -360,6 +360,21 @@ pub fn duration_words(age: chrono::Duration) -> String {
     } else {
         plural(minutes.max(0) as usize, "minute")
     }
+}
+
+/// The line under a read that left out log groups named in the settings that are not there:
+/// `⚠ not read: /aws/lambda/apii does not exist (mistyped in the settings, or deleted)`.
+pub fn groups_not_read(groups: &[impl AsRef<str>]) -> String {
+    let names: Vec<String> = groups.iter().map(|g| one_line(g.as_ref())).collect();
+    format!(
+        "⚠ not read: {} {} (mistyped in the settings, or deleted)",
+        names.join(", "),
+        if names.len() == 1 {
+            "does not exist"
+        } else {
+            "do not exist"
+        }
+    )
 }
 
 /// A sentence naming things (`user аnn`, a failure's "what"), each word shown as
@@ -409,8 +424,8 @@ fn is_look_alike_script(c: char) -> bool {
     c.is_alphabetic() && matches!(c, '\u{0370}'..='\u{03FF}' | '\u{0400}'..='\u{052F}')
 }
 
-/// `text` with each letter that passes for a Latin one put as that one (`mото` reads `moto`,
-/// `ｍｏｔｏ` too): what a look-alike name was meant to read as, to offer the name it is near,
+/// `text` with each letter that passes for a Latin one put as that one (`сор` reads `cop`,
+/// `ｍｏｔｏ` reads `moto`): what a look-alike name was meant to read as, to offer the name it is near,
 /// and to tell a name that passes for a Latin one. Unicode's confusables (UTS #39 skeletons)
 /// decide, letter by letter; Latin letters, and letters that read as no Latin one, stay.
 pub fn plain_latin(text: &str) -> String {
@@ -764,7 +779,8 @@ mod tests {
         );
         assert!(refused("ﬁle").starts_with("reads as file on screen"));
         assert!(
-            refused("an\u{0301}").starts_with("holds an accent written as a character of its own")
+            refused("an\u{0301}")
+                .starts_with("is written with characters Unicode writes another way")
         );
         assert!(refused("\u{430}dmin").starts_with("reads <U+0430>dmin on screen"));
         for made in [

@@ -46,7 +46,7 @@ pub struct Failure {
     pub said: bool,
 }
 
-/// Why a read failed, as far as the console words its advice by it.
+/// Why a read or a write failed, as far as the console words its advice (or its word for it) by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Cause {
     #[default]

@@ -394,7 +394,6 @@ impl App {
         self.pane_ref(self.pane)
     }
 
-    /// Requests in flight (the status bar's spinner).
     /// The long write running that says how far it has got, as the status bar shows it:
     /// `ban ann 812/2105` (steps).
     pub fn write_progress(&self) -> Option<String> {
@@ -404,6 +403,7 @@ impl App {
         })
     }
 
+    /// Requests in flight (the status bar's spinner).
     pub fn pending(&self) -> usize {
         PaneId::ALL
             .iter()

@@ -408,7 +408,10 @@ impl App {
                     let (p, ids) = self.pane_mut(pane);
                     match p.restore_filter(&filter, ids) {
                         Ok(c) => {
-                            self.views.applied(pane, &filter);
+                            // The pane's filter is what the next session opens on: a view of a
+                            // tail or a query (Logs, Insights) is not started again unasked.
+                            let last = p.saved_filter();
+                            self.views.applied(pane, &last);
                             self.toast(format!("view {name}"));
                             c
                         }

@@ -4260,6 +4260,11 @@ fn insights_and_metrics_views_keep_the_query_and_the_range() {
         "{sent:?}"
     );
     assert_eq!(app.insights.range_text, "3h");
+    // Not the pane's last view: the next session does not run the query unasked.
+    assert_eq!(
+        app.views.of(PaneId::Insights).and_then(|v| v.last.clone()),
+        None
+    );
 
     app.open_pane(PaneId::Metrics);
     app.metrics.range_text = "6h".into();

@@ -237,12 +237,10 @@ pub fn render(view: &User360) -> Vec<String> {
                     crate::text::plural(read_groups, "group")
                 ));
             }
-            shown.extend(read.missing.iter().map(|g| {
-                format!(
-                    "⚠ not read: {} does not exist (mistyped in the settings, or deleted)",
-                    crate::text::one_line(g.as_str())
-                )
-            }));
+            if !read.missing.is_empty() {
+                let missing: Vec<&str> = read.missing.iter().map(|g| g.as_str()).collect();
+                shown.push(crate::text::groups_not_read(&missing));
+            }
             shown
         },
     ));

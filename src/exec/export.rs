@@ -120,13 +120,7 @@ async fn write(
     let part = part_of(&path);
     // Exports hold people's e-mails and phone numbers, log lines and audit rows: readable by
     // the operator alone, as the deletion's export is.
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options
-        .open(&part)
-        .map_err(|e| {
+    let file = crate::paths::create_private(&part).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 Failure::new(format!(
                     "{} exists (an export to {shown} is running or was interrupted): remove it or give another name",

@@ -193,9 +193,7 @@ async fn run_query(
                 return Err(e);
             }
             let query = InsightsQuery::new(rest.clone(), window, text)?;
-            let id = insights.start_query(&query).await.map_err(|e| {
-                DomainError::unexpected("the query over the groups that are there", e)
-            })?;
+            let id = insights.start_query(&query).await?;
             groups = rest;
             left_out = missing;
             id

@@ -162,11 +162,7 @@ async fn feed(
 /// operator's alone, as an export is.
 async fn save_new(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use tokio::io::AsyncWriteExt;
-    let mut options = tokio::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    options.mode(0o600);
-    let mut file = options.open(path).await?;
+    let mut file = tokio::fs::File::from_std(crate::paths::create_private(path)?);
     file.write_all(bytes).await?;
     file.flush().await
 }

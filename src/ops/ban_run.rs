@@ -57,11 +57,7 @@ pub(super) async fn run_ban(
     reason: &Reason,
     progress: &Progress<'_>,
 ) -> Result<Done, Partial> {
-    let verb = if plan.reverses.is_some() {
-        "unban"
-    } else {
-        "ban"
-    };
+    let verb = plan.verb();
     let outcome = ban::run_reporting(
         b.directory()?,
         b.content()?,
@@ -114,9 +110,15 @@ pub(super) async fn run_ban(
             ),
             records: vec![record],
         }),
+        // A record only where something was changed, as every write that fails part-way
+        // gives one (a ban stopped at its first call read "write partly done").
         Some(failure) => Err(Partial {
             failure,
-            records: vec![record],
+            records: if outcome.done.is_empty() {
+                Vec::new()
+            } else {
+                vec![record]
+            },
             stale: false,
         }),
     }

@@ -401,24 +401,20 @@ pub fn person(username: &Username, contact: Option<&str>) -> String {
 }
 
 impl Operation {
-    /// A short phrase for confirmations: "hide post #12", "hide 5 items", "disable alice".
     /// A few words for a status bar while it runs (`ban ann`): [`Operation::describe`]
     /// named the e-mail, the sub and the calls, and pushed the steps' count off a row of 120.
     pub fn label(&self) -> String {
         match self {
             Operation::Ban(plan) => format!(
                 "{} {}",
-                if plan.reverses.is_some() {
-                    "unban"
-                } else {
-                    "ban"
-                },
+                plan.verb(),
                 crate::text::identifier(plan.username.as_str())
             ),
             other => other.describe(),
         }
     }
 
+    /// A short phrase for confirmations: "hide post #12", "hide 5 items", "disable alice".
     pub fn describe(&self) -> String {
         match self {
             // A few are named (an undo's dry run read `restore 1 item`), many counted.
@@ -453,11 +449,7 @@ impl Operation {
             // same as `user003`.
             Operation::Ban(plan) => format!(
                 "{} {} (sub {}, {})",
-                if plan.reverses.is_some() {
-                    "unban"
-                } else {
-                    "ban"
-                },
+                plan.verb(),
                 person(&plan.username, plan.contact.as_deref()),
                 plan.sub,
                 plural(plan.steps.len(), "call")
@@ -979,6 +971,8 @@ pub async fn perform_reporting(
         Operation::CreateUser(account) => {
             // A name or e-mail taken is no view out of date: the dialog opens again as it was
             // filled, saying so, for another name (it closed, and what was typed was lost).
+            // Any other failure may come after the account was made (its audit or profile
+            // row): the dialog is not offered again, and the list is read again.
             let (user, audit_id) = accounts::create(
                 b.directory()?,
                 b.content()?,
@@ -987,7 +981,13 @@ pub async fn perform_reporting(
                 reason,
             )
             .await
-            .map_err(|e| Partial::from(Failure::from(e)))?;
+            .map_err(|e| match e {
+                DomainError::Conflict(_) => Partial::from(Failure::from(e)),
+                other => Partial {
+                    stale: true,
+                    ..Partial::from(Failure::from(other))
+                },
+            })?;
             Ok(Done {
                 summary: format!(
                     "created {} ({}){}, audited",

@@ -64,8 +64,6 @@ pub fn export_file_name(
 /// nothing is ever overwritten.
 pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     use std::io::Write;
-    #[cfg(unix)]
-    use std::os::unix::fs::OpenOptionsExt;
     let shown = path.display();
     if let Some(why) = crate::app::export::refused_path(path) {
         return Err(Failure::new(why));
@@ -73,13 +71,9 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let mut part = path.as_os_str().to_owned();
     part.push(".part");
     let part = PathBuf::from(part);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    options.mode(0o600);
     // A part that is there already belongs to another export (running, or interrupted): it is
     // left alone.
-    let mut file = options.open(&part).map_err(|e| {
+    let mut file = crate::paths::create_private(&part).map_err(|e| {
         Failure::new(format!(
             "cannot create {}: {e} (another export to {shown} may be running: remove it or give another name)",
             part.display()

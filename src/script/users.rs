@@ -609,11 +609,7 @@ async fn run_plan(
 /// A ban's or an unban's calls, each a `planned_call` record (text: `would: …` for a dry run,
 /// `will: …` before a run), in order.
 pub(super) fn planned_calls(s: &Session<'_>, plan: &ban::Plan, dry_run: bool) -> Result<()> {
-    let verb = if plan.reverses.is_some() {
-        "unban"
-    } else {
-        "ban"
-    };
+    let verb = plan.verb();
     for step in &plan.steps {
         // The step's own fields (`step`, and `id` for content) sit beside the call's words.
         let mut record = json!({"type": "planned_call", "plan": verb, "call": step.to_string()});
@@ -724,11 +720,11 @@ async fn who(s: &Session<'_>, raw: &str) -> Result<()> {
             l.lines
                 .iter()
                 .map(records::event)
-                .chain(
-                    l.missing
-                        .iter()
-                        .map(|g| serde_json::json!({"type": "group_missing", "group": g.as_str()})),
-                )
+                .chain(l.missing.iter().filter_map(|g| {
+                    records::marker(&backoffice_domain::model::TailItem::GroupMissing {
+                        group: g.as_str().to_string(),
+                    })
+                }))
                 .collect()
         }),
     );

@@ -165,13 +165,7 @@ fn draw_results(frame: &mut Frame<'_>, area: Rect, pane: &mut InsightsPane, look
     // Groups named that are not there, left out of the query: said over its rows.
     if let Some(run) = pane.run.as_ref().filter(|r| !r.left_out.is_empty()) {
         query_lines.push(Line::styled(
-            super::table::fit(
-                &format!(
-                    "⚠ not read: {} does not exist (mistyped in the settings, or deleted)",
-                    one_line(&run.left_out.join(", "))
-                ),
-                area.width,
-            ),
+            super::table::fit(&crate::text::groups_not_read(&run.left_out), area.width),
             theme.warning(),
         ));
     }

@@ -319,21 +319,25 @@ impl StoragePane {
                 // it for a key the listing does not hold: one in a folder under this one (the
                 // listing folds it into the folder's row: `weird/plain7.jpg` typed at the top
                 // was called new, and its upload refused as a race), or outside a narrowing.
-                let (folder, listed) = match &self.location {
+                let listed = match &self.location {
                     Some(Location::Folder { prefix, .. }) => {
-                        (prefix.clone(), format!("{prefix}{}", self.filter_text))
+                        format!("{prefix}{}", self.filter_text)
                     }
-                    _ => (String::new(), String::new()),
+                    _ => String::new(),
                 };
+                // S3 folds what follows a delimiter after the whole prefix asked for.
                 let in_listing = key.as_str().starts_with(&listed)
-                    && !key.as_str()[folder.len()..].contains('/');
+                    && !key.as_str()[listed.len()..].contains('/');
+                // The furthest key read (the rows may be sorted by size or date on screen).
                 let listed_past = in_listing
                     && (self.entries.next.is_none()
                         || self
                             .entries
                             .items
-                            .last()
-                            .is_some_and(|e| e.name() >= key.as_str()));
+                            .iter()
+                            .map(ListingEntry::name)
+                            .max()
+                            .is_some_and(|furthest| furthest >= key.as_str()));
                 let expected = match existing {
                     Some(o) => Expected::Object(Seen::of(o)),
                     None if listed_past => Expected::Absent,

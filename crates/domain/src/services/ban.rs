@@ -147,6 +147,17 @@ pub struct Plan {
     pub settle: Duration,
 }
 
+impl Plan {
+    /// `ban`, or `unban` for a plan that reverses one.
+    pub fn verb(&self) -> &'static str {
+        if self.reverses.is_some() {
+            "unban"
+        } else {
+            "ban"
+        }
+    }
+}
+
 /// A ban in force when another is planned: its audit row, when, and by whom.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EarlierBan {
@@ -567,6 +578,7 @@ pub async fn run_reporting(
                 break;
             }
             done.push(Step::Sweep);
+            progress(done.len() + skipped.len(), total);
             continue;
         }
         match run_step(directory, content, plan, step, actor, reason).await {

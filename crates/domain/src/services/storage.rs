@@ -239,7 +239,9 @@ pub async fn delete(
     for o in outcomes {
         match o.error {
             None => result.deleted.push(o.key),
-            Some(NotDeleted::Gone) if seen.contains_key(&o.key) => result.gone_since.push(o.key),
+            // Read just before, and deleted by someone else by the time of the delete: what
+            // was asked is done, said apart (`objects rm` failed on it).
+            Some(NotDeleted::Gone) => result.gone_since.push(o.key),
             Some(NotDeleted::Changed) => result
                 .changed
                 .push((o.key, NotDeleted::Changed.to_string())),

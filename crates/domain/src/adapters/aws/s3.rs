@@ -580,8 +580,9 @@ impl ObjectStore for S3ObjectStore {
     /// `PutObject` (`s3:PutObject`). The entry returned is built from what was sent and what
     /// S3 answered (ETag, version id); S3 does not say when it stored the object, so
     /// `last_modified` is left empty rather than spending a HEAD on it.
-    /// `PutObject`; a condition goes as `If-None-Match: *` or `If-Match` (S3's conditional
-    /// writes), and S3's refusal of it is said as what was found there.
+    ///
+    /// A condition goes as `If-None-Match: *` or `If-Match` (S3's conditional writes), and
+    /// S3's refusal of it is said as what was found there.
     async fn put_if(
         &self,
         bucket: &BucketName,
@@ -722,7 +723,7 @@ impl ObjectStore for S3ObjectStore {
                     }
                     outcomes.extend(batch.iter().map(|t| DeleteOutcome {
                         key: t.key.clone(),
-                        error: failed.remove(t.key.as_str()),
+                        error: failed.get(t.key.as_str()).cloned(),
                     }));
                 }
                 Err(err) if n == 0 && !alone_done => return Err(err),
@@ -740,13 +741,13 @@ impl ObjectStore for S3ObjectStore {
             return Ok(outcomes);
         }
         // In the order asked, as every store answers.
-        let mut by_key: HashMap<String, Option<NotDeleted>> =
+        let by_key: HashMap<String, Option<NotDeleted>> =
             outcomes.into_iter().map(|o| (o.key, o.error)).collect();
         Ok(targets
             .iter()
             .map(|t| DeleteOutcome {
                 key: t.key.clone(),
-                error: by_key.remove(&t.key).flatten(),
+                error: by_key.get(&t.key).cloned().flatten(),
             })
             .collect())
     }
