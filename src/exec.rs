@@ -337,22 +337,12 @@ async fn deleted_name(
     content: &dyn backoffice_domain::ports::ContentStore,
     sub: &UserSub,
 ) -> Option<String> {
-    use backoffice_domain::model::{AuditAction, AuditFilter, AuditKind};
-    let rows = content
-        .list_audit(
-            &AuditFilter {
-                target_kind: Some(AuditKind::User),
-                target_id: Some(sub.to_string()),
-                ..AuditFilter::default()
-            },
-            PageRequest::first(20),
-        )
+    let rows = crate::ops::people::account_rows(content, sub, 20)
         .await
         .ok()?;
     let closing = rows
-        .items
         .iter()
-        .find(|r| r.action == AuditAction::UserDeleteAccount)?;
+        .find(|r| r.action == backoffice_domain::model::AuditAction::UserDeleteAccount)?;
     let before: serde_json::Value = serde_json::from_str(closing.before.as_deref()?).ok()?;
     let username = before.get("username")?.as_str()?;
     // A deletion that stopped part-way is said as begun, not done.

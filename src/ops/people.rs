@@ -370,27 +370,37 @@ async fn undone_by(b: &Backends, row: &AuditEntry) -> Result<Option<i64>, Failur
         .map(|r| r.id.get()))
 }
 
+/// The audit rows about `sub`'s account, newest first, at most `limit`.
+pub(crate) async fn account_rows(
+    content: &dyn backoffice_domain::ports::ContentStore,
+    sub: &UserSub,
+    limit: u32,
+) -> Result<Vec<AuditEntry>, DomainError> {
+    use backoffice_domain::model::{AuditFilter, AuditKind, PageRequest};
+    Ok(content
+        .list_audit(
+            &AuditFilter {
+                target_kind: Some(AuditKind::User),
+                target_id: Some(sub.to_string()),
+                ..AuditFilter::default()
+            },
+            PageRequest::first(limit),
+        )
+        .await?
+        .items)
+}
+
 async fn still_as_left(
     b: &Backends,
     row: &AuditEntry,
     reversal: &undo::Reversal,
 ) -> Result<(), Failure> {
-    use backoffice_domain::model::{AuditFilter, AuditKind, ModerationTarget, PageRequest};
+    use backoffice_domain::model::ModerationTarget;
     let id = row.id.get();
     let content = b.content()?;
     let whole = |sub: UserSub| async move {
-        let rows = content
-            .list_audit(
-                &AuditFilter {
-                    target_kind: Some(AuditKind::User),
-                    target_id: Some(sub.to_string()),
-                    ..AuditFilter::default()
-                },
-                PageRequest::first(100),
-            )
-            .await?;
+        let rows = account_rows(content, &sub, 100).await?;
         if let Some(gone) = rows
-            .items
             .iter()
             .find(|r| r.action == AuditAction::UserDeleteAccount)
         {
@@ -400,7 +410,6 @@ async fn still_as_left(
             )));
         }
         let latest = rows
-            .items
             .iter()
             .find(|r| r.action == AuditAction::UserBan || r.action == AuditAction::UserUnban);
         if let Some(ban) = latest.filter(|r| r.action == AuditAction::UserBan) {
