@@ -337,7 +337,8 @@ pub fn new_name_problem(name: &str) -> Option<String> {
     let composed: String = name.nfkc().collect();
     if composed != name {
         return Some(format!(
-            "reads as {composed} on screen, written with other characters: write {composed}"
+            "reads as {composed} on screen, written with other characters (fullwidth letters, \
+             a ligature): a new account's name is written as it reads"
         ));
     }
     let latin = plain_latin(name);
@@ -775,7 +776,7 @@ mod tests {
         assert!(refused("сор").starts_with("reads as cop on screen"));
         assert!(
             refused("ｍｏｔｏ")
-                .starts_with("reads as moto on screen, written with other characters: write moto")
+                .starts_with("reads as moto on screen, written with other characters")
         );
         assert!(refused("ﬁle").starts_with("reads as file on screen"));
         assert!(

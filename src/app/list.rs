@@ -239,13 +239,20 @@ impl<T> List<T> {
     /// new rows put it (after a bulk action the row number landed on another item, and the
     /// next key went to a row no one chose).
     pub fn hold_item(&mut self, key: impl Fn(&T) -> String) {
+        self.hold_item_marking(&key, &key);
+    }
+
+    /// As [`List::hold_item`], the marks held by `mark` rather than `key`: an item that is no
+    /// longer the one marked (an object replaced since) is not marked again, where the
+    /// selection still follows its key.
+    pub fn hold_item_marking(&mut self, key: impl Fn(&T) -> String, mark: impl Fn(&T) -> String) {
         self.hold = true;
         self.keep_key = self.selected_item().map(&key);
         self.keep_marks = self
             .marked
             .iter()
             .filter_map(|&i| self.items.get(i))
-            .map(&key)
+            .map(&mark)
             .collect();
     }
 
@@ -257,9 +264,14 @@ impl<T> List<T> {
     /// After a page arrives: selects the held item if it is in ([`List::hold_item`]); gives
     /// it up once the last page is in without it.
     pub fn reselect_by(&mut self, key: impl Fn(&T) -> String) {
+        self.reselect_marking(&key, &key);
+    }
+
+    /// As [`List::reselect_by`], the marks by `mark` ([`List::hold_item_marking`]).
+    pub fn reselect_marking(&mut self, key: impl Fn(&T) -> String, mark: impl Fn(&T) -> String) {
         if !self.keep_marks.is_empty() {
             for (i, item) in self.items.iter().enumerate() {
-                if self.keep_marks.contains(&key(item)) {
+                if self.keep_marks.contains(&mark(item)) {
                     self.marked.insert(i);
                 }
             }

@@ -382,10 +382,12 @@ impl App {
                 match self.views.save(pane, name, &filter) {
                     Ok(()) => self.toast(format!(
                         "saved the view {name}: {}",
-                        if filter.is_empty() {
-                            "(no filter)"
-                        } else {
-                            &filter
+                        match pane {
+                            _ if filter.is_empty() => "(no filter)",
+                            // Its query as kept (JSON with `\n`s) is not for reading.
+                            PaneId::Insights =>
+                                "the query in the editor, with its groups and range",
+                            _ => &filter,
                         }
                     )),
                     Err(why) => self.fail(":save", Failure::new(why)),
@@ -802,9 +804,12 @@ fn attribute_changes(row: &AuditEntry) -> Vec<String> {
     };
     let (before, after) = (read(row.before.as_deref()), read(row.after.as_deref()));
     let shown = |v: Option<&serde_json::Value>| match v {
+        // Quotes inside escaped, as the write's own dialog shows a value.
         Some(serde_json::Value::String(s)) => format!(
             "\"{}\"",
             crate::text::look_alikes_named(&crate::text::one_line(s))
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
         ),
         Some(serde_json::Value::Null) | None => "(unset)".to_string(),
         Some(other) => crate::text::one_line(&other.to_string()),

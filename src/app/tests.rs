@@ -4248,6 +4248,11 @@ fn insights_and_metrics_views_keep_the_query_and_the_range() {
     app.insights.range_text = "3h".into();
     line(&mut app, "save timeouts");
     assert_eq!(app.views.names(PaneId::Insights), ["timeouts"]);
+    assert_eq!(
+        app.toasts.back().map(|t| t.text.as_str()),
+        Some("saved the view timeouts: the query in the editor, with its groups and range"),
+        "not the JSON it is kept as"
+    );
     app.insights.query_text = "fields @timestamp".into();
     app.insights.range_text = "15m".into();
     let sent = line(&mut app, "view timeouts");
@@ -4535,7 +4540,7 @@ fn an_attribute_undo_says_the_value_now_and_then() {
     assert!(
         proposal
             .changes
-            .contains(&r#"name: "Seán "Shawn" O'Brien" → "Seán O'Brien""#.to_string()),
+            .contains(&r#"name: "Seán \"Shawn\" O'Brien" → "Seán O'Brien""#.to_string()),
         "{:?}",
         proposal.changes
     );

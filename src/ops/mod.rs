@@ -1360,14 +1360,14 @@ fn deleted_words(gone: &storage::Deleted) -> String {
     )];
     if let Some((key, _)) = gone.changed.first() {
         parts.push(format!(
-            "{} kept, replaced since shown{}",
+            "{} kept (replaced since shown){}",
             gone.changed.len(),
             named(key)
         ));
     }
     if let Some(key) = gone.gone_since.first() {
         parts.push(format!(
-            "{} gone since shown (deleted by someone else){}",
+            "{} gone since shown{}",
             gone.gone_since.len(),
             named(key)
         ));
@@ -1767,8 +1767,8 @@ mod tests {
         };
         assert_eq!(
             deleted_words(&gone),
-            "deleted 26 objects, audited; 2 kept, replaced since shown; 1 gone since shown \
-             (deleted by someone else); 1 not deleted: locked.txt (AccessDenied: Access Denied)"
+            "deleted 26 objects, audited; 2 kept (replaced since shown); 1 gone since shown; 1 \
+             not deleted: locked.txt (AccessDenied: Access Denied)"
         );
         // One key asked for is named.
         let one = storage::Deleted {
@@ -1777,7 +1777,7 @@ mod tests {
         };
         assert_eq!(
             deleted_words(&one),
-            "deleted 0 objects; 1 kept, replaced since shown: obj15.txt"
+            "deleted 0 objects; 1 kept (replaced since shown): obj15.txt"
         );
     }
 

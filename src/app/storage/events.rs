@@ -71,7 +71,8 @@ impl StoragePane {
                     }
                 }
                 self.find_reselected(failure.is_some());
-                self.entries.reselect_by(super::entry_key);
+                self.entries
+                    .reselect_marking(super::entry_key, super::mark_key);
                 (
                     self.more(ids).into(),
                     failure.map(|f| ("listing objects".to_string(), f)),

@@ -110,6 +110,21 @@ fn entry_key(e: &ListingEntry) -> String {
     }
 }
 
+/// A mark is on the object as it was marked: one replaced since (another size or ETag: a
+/// delete kept it as replaced since shown) is not marked again when the folder is read
+/// again, so the next `X` does not take in the newer object unseen.
+fn mark_key(e: &ListingEntry) -> String {
+    match e {
+        ListingEntry::Object(o) => format!(
+            "{}\u{0}{}\u{0}{}",
+            entry_key(e),
+            o.size,
+            o.etag.as_deref().unwrap_or_default()
+        ),
+        ListingEntry::Prefix(_) => entry_key(e),
+    }
+}
+
 fn sort_entries(items: &mut [ListingEntry], key: SortKey, reversed: bool) {
     use std::cmp::Ordering;
     fn object(e: &ListingEntry) -> Option<&backoffice_domain::model::ObjectEntry> {
@@ -488,7 +503,7 @@ impl Pane for StoragePane {
                     .filter(|d| Some(&d.key) != deleting.as_ref());
                 // Back where it was once the rows are in: on the same entry where it is still
                 // listed (a bulk delete left another object under the cursor).
-                self.entries.hold_item(entry_key);
+                self.entries.hold_item_marking(entry_key, mark_key);
                 let mut c = self.list_folder(ids);
                 if let Some(d) = detail {
                     c.extend(self.open_object(d.bucket, d.key, ids));

@@ -674,7 +674,7 @@ async fn an_object_replaced_after_the_last_read_is_not_deleted() {
     let said = h.app.last_error.clone().unwrap_or_default();
     assert_eq!(
         said,
-        "write partly done: deleted 1 object, audited; 1 kept, replaced since shown"
+        "write partly done: deleted 1 object, audited; 1 kept (replaced since shown)"
     );
     let (_, logged) = h.app.errors.front().expect("in the error log");
     assert_eq!(
@@ -689,6 +689,8 @@ async fn an_object_replaced_after_the_last_read_is_not_deleted() {
         .unwrap();
     assert_eq!(kept.size, 21, "the newer upload is there");
     assert_eq!(h.names(), ["a.txt"], "the folder was listed again");
+    // The newer object is not the one marked: it is not marked again for the next `X`.
+    assert!(h.app.storage.entries.marked.is_empty());
 }
 
 /// An upload whose key gets an object between the upload's last read and its write does not
@@ -715,7 +717,10 @@ async fn an_object_put_there_after_the_last_read_is_not_replaced_by_an_upload() 
     h.press(code(KeyCode::Enter)).await;
     let said = h.app.last_error.clone().unwrap_or_default();
     assert!(
-        said.contains("notes.txt: an object was put there since it was read; nothing was written"),
+        said.contains(
+            "nothing was written: s3://sandbox-media/notes.txt: an object was put there since it \
+             was read"
+        ),
         "{said}"
     );
     let kept = h

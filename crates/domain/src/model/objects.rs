@@ -130,6 +130,8 @@ impl WriteCondition {
     /// What a store found at `key` in place of what the condition asked (`gone`: nothing
     /// there), and that nothing was written.
     pub fn refused(&self, bucket: &str, key: &str, gone: bool) -> crate::DomainError {
+        // "Nothing was written" first: a narrow status bar cuts a line's middle, where a long
+        // key sits.
         let what = match (self, gone) {
             (Self::New, _) | (Self::Any, _) => "an object was put there since it was read",
             (Self::Replacing(_), true) => {
@@ -139,7 +141,7 @@ impl WriteCondition {
                 "the object it was to replace was replaced since it was read"
             }
         };
-        crate::DomainError::Conflict(format!("s3://{bucket}/{key}: {what}; nothing was written"))
+        crate::DomainError::Conflict(format!("nothing was written: s3://{bucket}/{key}: {what}"))
     }
 }
 

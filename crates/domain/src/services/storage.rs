@@ -149,7 +149,7 @@ pub async fn upload(
     };
     if let Some(why) = changed {
         return Err(DomainError::Conflict(format!(
-            "s3://{bucket}/{key}: {why}; nothing was written: look at it, and upload again"
+            "nothing was written: s3://{bucket}/{key}: {why}; look at it, and upload again"
         )));
     }
     // The write itself holds to what was read here (S3's conditional write), so an object
